@@ -39257,6 +39257,530 @@ var rule3 = defineRule({
 // checks/lb-health-check-unserved.ts
 init_rule();
 
+// src/reference/nginx/listen-parameters.ts
+var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
+  "default_server",
+  "default",
+  "bind",
+  "deferred",
+  "reuseport",
+  "ssl",
+  "http2",
+  "quic",
+  "proxy_protocol",
+  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
+  "multipath"
+]);
+var HTTP_LISTEN_VALUED_PARAMETERS = [
+  "setfib=",
+  "fastopen=",
+  "backlog=",
+  "rcvbuf=",
+  "sndbuf=",
+  "accept_filter=",
+  "ipv6only=",
+  "so_keepalive="
+];
+
+// src/reference/nginx/deprecations.ts
+var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
+var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
+var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
+function obsoleteV2(name2, deprecated, replacement, changes) {
+  return {
+    name: name2,
+    deprecated,
+    effect: "ignored",
+    replacement,
+    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
+    changes
+  };
+}
+var NGINX_DEPRECATIONS = [
+  {
+    name: "ssl",
+    deprecated: "1.15.0",
+    effect: "deprecated",
+    removed: "1.25.1",
+    replacement: "listen ... ssl",
+    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
+  },
+  {
+    name: "listen",
+    parameter: "http2",
+    deprecated: "1.25.1",
+    effect: "deprecated",
+    replacement: "http2 on",
+    replacementSince: "1.25.1",
+    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
+    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
+  },
+  {
+    name: "listen",
+    parameter: "spdy",
+    deprecated: "1.9.5",
+    effect: "ignored",
+    removed: "1.19.7",
+    replacement: "listen ... http2",
+    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
+  },
+  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
+];
+var DEPRECATIONS_BY_NAME = (() => {
+  const byName = /* @__PURE__ */ new Map();
+  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
+  return byName;
+})();
+var DEPRECATED_LISTEN_PARAMETERS = new Set(
+  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
+);
+function removedAfterDeprecation(name2) {
+  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
+}
+
+// src/model/nginx-listen.ts
+var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
+function listenSocket(directive) {
+  const address = directive.args[0]?.value;
+  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
+  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
+  const key = socketKey(address);
+  if (key === void 0) return void 0;
+  return key.startsWith("unix:") ? { key, defaultServer } : { key, port: Number(key.slice(key.lastIndexOf(":") + 1)), defaultServer };
+}
+function socketKey(address) {
+  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
+  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
+  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
+  if (/^\d+$/.test(address)) return `*:${address}`;
+  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
+  if (!hostPort) return void 0;
+  const host = hostPort[1].toLowerCase();
+  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
+}
+function invalidListenParameter(values2, alsoStream = false) {
+  for (let i = 1; i < values2.length; i++) {
+    const value = values2[i];
+    if (alsoStream && value === "udp") continue;
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
+}
+
+// src/reference/aws-load-balancers.ts
+var AWS_LB_DOCS = {
+  albIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout",
+  clbIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html",
+  targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
+  clbHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html"
+};
+var ALB_IDLE_TIMEOUT_SECONDS = 60;
+var CLB_IDLE_TIMEOUT_SECONDS = 60;
+var TARGET_GROUP_HEALTH_DEFAULTS = {
+  path: "/",
+  port: "traffic-port",
+  /** ALB: 200; NLB with an HTTP check: 200-399. */
+  albMatcher: "200",
+  nlbMatcher: "200-399",
+  /** Seconds, for instance/ip targets of an ALB. */
+  interval: 30
+};
+function matcherAccepts(matcher, status) {
+  const parts = matcher.split(",").map((part2) => part2.trim());
+  let accepted = false;
+  for (const part2 of parts) {
+    const range2 = /^(\d{3})(?:-(\d{3}))?$/.exec(part2);
+    if (!range2) return void 0;
+    const low = Number(range2[1]);
+    const high = range2[2] ? Number(range2[2]) : low;
+    if (status >= low && status <= high) accepted = true;
+  }
+  return accepted;
+}
+
+// src/model/load-balancers.ts
+var AWS_ANNOTATION = "service.beta.kubernetes.io/";
+var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
+function kubernetesLoadBalancers(kubernetes) {
+  const balancers = [];
+  for (const ingress of kubernetes.ingresses) {
+    const ingressClass = ingress.ingressClass?.toLowerCase();
+    const targets = ingressTargets(kubernetes, ingress);
+    if (ingressClass === "alb") {
+      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
+      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
+      balancers.push({
+        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: seconds !== void 0 && attributes ? {
+          name: "idle_timeout.timeout_seconds",
+          value: Number(seconds) * 1e3,
+          text: seconds,
+          unit: "ms",
+          source: { kind: "file", span: attributes.valueSpan }
+        } : {
+          name: "idle_timeout.timeout_seconds",
+          value: 6e4,
+          text: "60",
+          unit: "ms",
+          source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" }
+        },
+        span: attributes?.valueSpan ?? ingress.nameSpan,
+        targets
+      });
+    } else if (ingressClass === "gce") {
+      balancers.push({
+        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: {
+          name: "backend keepalive timeout",
+          value: 6e5,
+          text: "600",
+          unit: "ms",
+          source: {
+            kind: "default",
+            reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)"
+          }
+        },
+        span: ingress.nameSpan,
+        targets
+      });
+    }
+  }
+  for (const service of kubernetes.services) {
+    const balancer = classicElb(kubernetes, service);
+    if (balancer) balancers.push(balancer);
+  }
+  return balancers.filter((balancer) => balancer.targets.length > 0);
+}
+function classicElb(kubernetes, service) {
+  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
+  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
+  if (annotation2("aws-load-balancer-type")) return void 0;
+  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
+  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
+  if (!layer7) return void 0;
+  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
+  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
+  return {
+    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : {
+      name: "connection-idle-timeout",
+      value: 6e4,
+      text: "60",
+      unit: "ms",
+      source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" }
+    },
+    span: idle?.valueSpan ?? service.nameSpan,
+    targets: workloadsSelectedBy(kubernetes, service)
+  };
+}
+function ingressTargets(kubernetes, ingress) {
+  const backends = [
+    ...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)),
+    ...ingress.defaultBackend ? [ingress.defaultBackend] : []
+  ];
+  const workloads = /* @__PURE__ */ new Set();
+  for (const backend of backends) {
+    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
+      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
+    }
+  }
+  return [...workloads];
+}
+function cloudLoadBalancers(model) {
+  const balancers = [];
+  for (const resources of model.cloudBalancers ?? []) {
+    for (const balancer of resources.balancers) {
+      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
+      const listenerIds = new Set(listeners.map((listener) => listener.id));
+      const groupIds = /* @__PURE__ */ new Set([
+        ...listeners.flatMap((listener) => listener.targetGroups),
+        ...resources.listenerRules.filter((rule56) => rule56.listener && listenerIds.has(rule56.listener)).flatMap((rule56) => rule56.targetGroups)
+      ]);
+      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
+      balancers.push({ ...describe(balancer), balancer, targetGroups });
+    }
+  }
+  return balancers;
+}
+function unattachedTargetGroups(model) {
+  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
+  return (model.cloudBalancers ?? []).flatMap(
+    (resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group))
+  );
+}
+function linkGroup(resources, group) {
+  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
+  const ports2 = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port) : group.port ? [group.port] : [];
+  return { group, ports: ports2, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
+}
+function describe(balancer) {
+  const typeValue = balancer.classic ? "classic" : balancer.type === void 0 ? "application" : balancer.type.known ? balancer.type.value.toLowerCase() : void 0;
+  const name2 = typeValue === "application" ? "AWS ALB" : typeValue === "network" ? "AWS NLB" : typeValue === "classic" ? "AWS Classic ELB" : "AWS load balancer";
+  const description = `the ${name2} ${balancer.id}`;
+  const idle = balancer.idleTimeout;
+  const span2 = idle?.span ?? balancer.span;
+  const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
+  if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
+  const classic = typeValue === "classic";
+  const idleTimeout = idle?.known ? {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: idle.value * 1e3,
+    text: idle.text,
+    unit: "ms",
+    source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} }
+  } : {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
+    text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
+    unit: "ms",
+    source: {
+      kind: "default",
+      reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})`
+    }
+  };
+  return { description, type: typeValue, idleTimeout, span: span2 };
+}
+function idleTimeoutOrigin(balancer) {
+  const idle = balancer.balancer.idleTimeout;
+  if (!idle) return ", its default";
+  return idle.known && idle.via ? `, ${idle.via.what}` : "";
+}
+
+// src/model/front-door.ts
+function servedPorts(model) {
+  const ports2 = [];
+  for (const container of model.compose) {
+    for (const published of container.published)
+      ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
+  }
+  const servers = ownServers(model).flatMap((scope) => scope.servers);
+  if (servers.length > 0) {
+    for (const server of servers) {
+      const listens = serverListens(server);
+      if (!listens) return void 0;
+      ports2.push(...listens.map((listen) => ({ port: listen.port, span: listen.span, label: `nginx listens on ${listen.port}` })));
+    }
+    return { by: "nginx", ports: ports2 };
+  }
+  for (const backend of model.backends) {
+    for (const listener of backend.listeners) {
+      if (listener.address.kind === "other") return void 0;
+      if (listener.address.kind === "tcp")
+        ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
+    }
+  }
+  return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
+}
+function ownServers(model) {
+  return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
+}
+function serverListens(server) {
+  const entries = server.own("listen");
+  const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
+  if (entries.length === 0)
+    return anchor ? [
+      { port: 80, span: anchor, isDefault: false },
+      { port: 8e3, span: anchor, isDefault: false }
+    ] : [];
+  const listens = [];
+  for (const entry of entries) {
+    const socket = listenSocket(entry.directive);
+    if (!socket) return void 0;
+    if (socket.port === void 0) continue;
+    listens.push({ port: socket.port, span: entry.directive.span, isDefault: socket.defaultServer });
+  }
+  return listens;
+}
+function healthCheckAnswers(model, port, path) {
+  const answers = [];
+  for (const scope of ownServers(model)) {
+    const candidates = [];
+    let unknown3 = false;
+    for (const server of scope.servers) {
+      const listens = serverListens(server);
+      if (!listens) unknown3 = true;
+      const listen = listens?.find((candidate) => candidate.port === port);
+      if (listen) candidates.push({ server, listen });
+    }
+    if (unknown3) return void 0;
+    if (candidates.length === 0) continue;
+    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
+    const answer = answerFor(chosen.server, path, port);
+    if (!answer) return void 0;
+    answers.push(answer);
+  }
+  return answers.length > 0 ? answers : void 0;
+}
+function answerFor(server, path, port) {
+  const where = `the default server on port ${port}`;
+  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
+  if (serverLevel !== null) return serverLevel;
+  const location = matchLocation(server, path);
+  if (location === null) return void 0;
+  if (!location) return void 0;
+  if (location.children.length > 0) return void 0;
+  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
+  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
+}
+function fixedStatus(block2, where) {
+  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
+    return null;
+  const ret = block2.own("return")[0];
+  if (ret) {
+    const first = ret.directive.args[0]?.value ?? "";
+    const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
+    if (status === void 0) return null;
+    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
+  }
+  const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
+  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
+  return null;
+}
+function matchLocation(server, path) {
+  let longest;
+  const regexes = [];
+  for (const location of server.children) {
+    if (location.kind !== "location") continue;
+    const args = location.directive?.args.map((arg) => arg.value) ?? [];
+    let [modifier, uri] = args.length >= 2 ? [args[0], args[1]] : ["", args[0] ?? ""];
+    const glued = args.length === 1 ? /^(=|\^~|~\*|~)(.+)$/.exec(uri) : null;
+    if (glued) [modifier, uri] = [glued[1], glued[2]];
+    if (uri.startsWith("@")) continue;
+    if (modifier === "=") {
+      if (uri === path) return location;
+    } else if (modifier === "~" || modifier === "~*") {
+      regexes.push({ block: location, pattern: uri, caseless: modifier === "~*" });
+    } else if ((modifier === "" || modifier === "^~") && path.startsWith(uri)) {
+      if (!longest || uri.length > longest.length) longest = { block: location, length: uri.length, stop: modifier === "^~" };
+    } else if (modifier !== "" && modifier !== "^~") return null;
+  }
+  if (longest?.stop) return longest.block;
+  for (const regex of regexes) {
+    let compiled;
+    try {
+      compiled = new RegExp(regex.pattern, regex.caseless ? "i" : "");
+    } catch {
+      return null;
+    }
+    if (compiled.test(path)) return regex.block;
+  }
+  return longest?.block;
+}
+function hostTargets(model) {
+  if (model.kubernetes.services.length > 0) return [];
+  const targets = [];
+  const balancers = cloudLoadBalancers(model);
+  const groups = [
+    ...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))),
+    ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))
+  ];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { linked, balancer } of groups) {
+    const group = linked.group;
+    if (seen.has(group)) continue;
+    seen.add(group);
+    if (linked.users.some((user) => user.kind === "ecs-service")) continue;
+    const type = group.targetType;
+    if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
+    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    for (const port of linked.ports) {
+      if (!port.known) continue;
+      targets.push({
+        name: `target group ${group.id}`,
+        port,
+        health: group.healthCheck,
+        ...matcher ? { matcher } : {},
+        httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS",
+        ...balancer ? { balancer } : {}
+      });
+    }
+  }
+  for (const balancer of balancers) {
+    if (!balancer.balancer.classic) continue;
+    const check = balancer.balancer.classicHealthCheck;
+    const checkProtocol = check?.protocol?.known ? check.protocol.value : void 0;
+    for (const listener of balancer.balancer.classicListeners) {
+      const port = listener.instancePort;
+      if (!port?.known) continue;
+      targets.push({
+        name: balancer.description,
+        port,
+        ...check ? { health: check } : {},
+        matcher: { value: "200" },
+        httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS",
+        balancer: balancer.description
+      });
+    }
+  }
+  return targets;
+}
+
+// checks/lb-health-check-unserved.ts
+var ID4 = "lb-health-check-unserved";
+var rule4 = defineRule({
+  id: ID4,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
+    docsUrl: docsUrl(ID4),
+    fixable: false,
+    messages: {
+      statusOutsideMatcher: {
+        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const target of hostTargets(model)) {
+      const health = target.health;
+      if (!health || !target.httpCheck || !target.matcher) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      if (health.path && !health.path.known) continue;
+      if (health.port && !health.port.known) continue;
+      const portText = health.port?.known ? health.port.value : "traffic-port";
+      const port = portText === "traffic-port" ? target.port.value : /^\d+$/.test(portText) ? Number(portText) : void 0;
+      if (port === void 0) continue;
+      const path = health.path?.known ? health.path.value : TARGET_GROUP_HEALTH_DEFAULTS.path;
+      const answers = healthCheckAnswers(model, port, path.split("?")[0]);
+      if (!answers) continue;
+      const matcher = target.matcher.value;
+      if (!answers.every((answer2) => matcherAccepts(matcher, answer2.status) === false)) continue;
+      const primary = health.path?.known ? health.path.span : health.span;
+      if (!first(primary, String(port))) continue;
+      const answer = answers[0];
+      yield {
+        messageId: "statusOutsideMatcher",
+        data: { path, port, target: target.name, status: answer.status, why: answer.why, matcher: `${matcher}${target.matcher.span ? "" : " (AWS default)"}` },
+        primary,
+        related: [
+          { span: answer.span, label: `nginx answers ${answer.status} here` },
+          ...target.matcher.span ? [{ span: target.matcher.span, label: `matcher ${matcher}` }] : []
+        ],
+        modelPath: `${target.name}>health_check[${path}]`
+      };
+    }
+  }
+});
+
+// checks/lb-idle-timeout.ts
+init_rule();
+
 // src/reference/nginx/version.ts
 var OLDEST_SUPPORTED = [1, 18, 0];
 var LATEST = [Infinity, Infinity, Infinity];
@@ -39316,55 +39840,588 @@ function rangeIncludes(range2, version) {
   return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
 }
 
-// src/reference/nginx/defaults.ts
-var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
-var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
-var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-var NGINX_DEFAULTS = {
-  proxy_http_version: [
-    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
-    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
-  ],
-  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
-  "proxy_header:connection": [
-    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
-    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
-  ],
-  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
-  "upstream:keepalive": [
-    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
-    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
-  ],
-  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
-  "upstream:keepalive_requests": [
-    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
-  ],
-  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
-  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
-  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
-  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
-  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
-  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
-  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
-  keepalive_requests: [
-    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
-  ],
-  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
+// src/model/ingress-nginx.ts
+var HTTP_KEYS = {
+  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
+  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
+  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
+  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
+  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
+  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
+  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
+  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
 };
-function defaultFor(name2, range2) {
-  let current;
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
+var MAIN_KEYS = {
+  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
+  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
+};
+var UPSTREAM_KEYS = {
+  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
+  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
+  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
+  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
+};
+var LOCATION_ANNOTATIONS = {
+  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
+  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
+  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
+  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
+  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
+  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
+};
+var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
+var OFFSET = /^\d+[kKmMgG]?$/;
+function invalidAnnotation(name2, value, rendering) {
+  if (rendering.type === "seconds" || rendering.type === "integer") {
+    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
   }
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
-      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
+  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
+  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
+  return void 0;
+}
+var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
+var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
+function servedByIngressNginx(ingress) {
+  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
+}
+function findController(kubernetes) {
+  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
+  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
+  let configMap;
+  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
+  if (flag2 && workload) {
+    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
+    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
+    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
+  }
+  configMap ??= kubernetes.configMaps.find(
+    (candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller"
+  );
+  const helmValues = kubernetes.helmValues[0];
+  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
+  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
+  const version = imageTag && numbers ? {
+    numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number),
+    text: imageTag.text,
+    span: imageTag.span
+  } : void 0;
+  if (!workload && !configMap && !helmValues) return void 0;
+  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
+}
+function imageTagOf(image) {
+  const reference2 = image.value.split("@")[0];
+  const colon = reference2.lastIndexOf(":");
+  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
+  return { text: reference2.slice(colon + 1), span: image.valueSpan };
+}
+function atLeast(version, major, minor, patch = 0) {
+  if (!version) return true;
+  const [a = 0, b = 0, c = 0] = version.numbers;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+function bundledNginx(version) {
+  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
+  const [major = 0, minor = 0, patch = 0] = version.numbers;
+  const release = major * 1e6 + minor * 1e3 + patch;
+  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
+  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
+  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
+}
+function upstreamKeepaliveHonoured(version) {
+  return atLeast(version, 0, 20);
+}
+function releaseDefault(key, rendering, version) {
+  switch (key) {
+    case "upstream-keepalive-connections":
+      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
+    case "upstream-keepalive-timeout":
+      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
+    case "upstream-keepalive-requests":
+      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
+    case "upstream-keepalive-time":
+      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
+    case "keep-alive-requests":
+      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
+    default:
+      return rendering.defaultValue;
+  }
+}
+function renderIngressNginx(kubernetes) {
+  const diagnostics = [];
+  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
+  const controller = findController(kubernetes);
+  if (ingresses.length === 0 && !controller) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? ""))))
+    return { diagnostics };
+  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (!fallbackAnchor) return { diagnostics };
+  const file = fallbackAnchor.file;
+  const version = controller?.version;
+  const values2 = /* @__PURE__ */ new Map();
+  const valueOf3 = (key, rendering) => {
+    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
+    return values2.get(key);
+  };
+  const decide2 = (key, rendering) => {
+    const fallback = releaseDefault(key, rendering, version);
+    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
+    if (written && fallback !== void 0) {
+      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const problem = invalidNumber(written.value, rendering);
+      if (!problem)
+        return {
+          text: written.value,
+          written,
+          anchor: written.keySpan,
+          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` }
+        };
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        primary: written.valueSpan,
+        related: []
+      });
+    }
+    if (fallback === void 0) return void 0;
+    return {
+      text: fallback,
+      anchor: fallbackAnchor,
+      origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` }
+    };
+  };
+  const http = [];
+  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
+    if (key === "proxy-body-size") continue;
+    const value = valueOf3(key, rendering);
+    if (value) http.push(generated(rendering, value, file));
+  }
+  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
+  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
+  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
+    const value = valueOf3(key, rendering);
+    return value ? [generated(rendering, value, file)] : [];
+  }) : (
+    // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
+    [
+      generated(
+        UPSTREAM_KEYS["upstream-keepalive-connections"],
+        {
+          text: "0",
+          anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+          ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+          origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : {
+            controller: "ingress-nginx",
+            key: "upstream-keepalive-connections",
+            kind: "default",
+            text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)`
+          }
+        },
+        file
+      )
+    ]
+  );
+  const upstreams = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Map();
+  for (const ingress of ingresses) {
+    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
+      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short];
+      if (!rendering) return [];
+      const problem = invalidAnnotation(short, value.value, rendering);
+      if (problem) {
+        diagnostics.push({
+          ruleId: "invalid-value",
+          message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`,
+          primary: value.valueSpan,
+          related: []
+        });
+        return [];
+      }
+      return [
+        generated(
+          rendering,
+          {
+            text: value.value,
+            written: value,
+            anchor: value.keySpan,
+            origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` }
+          },
+          file
+        )
+      ];
+    });
+    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
+    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
+    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
+    const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
+    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
+    for (const { host, path, backend } of paths) {
+      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
+      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
+      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
+      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
+      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
     }
   }
-  return current;
+  for (const upstream of upstreams.values()) http.push(upstream);
+  for (const [host, locations] of servers) {
+    const anchor = locations[0].directive.span;
+    http.push(block("server", [], [simple("server_name", [host], anchor, file), simple("listen", ["80"], anchor, file), ...locations], anchor, file));
+  }
+  return {
+    root: {
+      kind: "main",
+      file,
+      context: "main",
+      directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)],
+      generatedBy: "ingress-nginx"
+    },
+    diagnostics
+  };
 }
+function workerLimits(valueOf3, file) {
+  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
+  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
+  return [
+    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
+    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
+  ];
+}
+function invalidNumber(text3, rendering) {
+  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
+  const trimmed = text3.trim();
+  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
+  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
+}
+function upstreamBlock(name2, ingress, backend, settings, file) {
+  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  return block("upstream", [name2], [server, ...settings], backend.span, file);
+}
+function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
+  const pass = {
+    HTTP: ["proxy_pass", `http://${upstream}`],
+    HTTPS: ["proxy_pass", `https://${upstream}`],
+    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
+    GRPC: ["grpc_pass", `grpc://${upstream}`],
+    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
+    FCGI: ["fastcgi_pass", upstream]
+  }[protocol];
+  if (!pass) return void 0;
+  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
+  return block(
+    "location",
+    [path],
+    [
+      ...overrides2,
+      // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+      // "close"; the connection-proxy-header annotation replaces it.
+      ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+      simple(pass[0], [pass[1]], backend.span, file)
+    ],
+    backend.span,
+    file
+  );
+}
+function generated(rendering, value, file) {
+  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
+  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
+  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
+  const argSpan3 = value.written?.valueSpan ?? value.anchor;
+  const directive = {
+    name: rendering.directive,
+    nameSpan: value.written?.keySpan ?? value.anchor,
+    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
+    span: span2,
+    file: span2.file || file
+  };
+  return { directive, via: [], generated: value.origin };
+}
+function simple(name2, args, span2, file) {
+  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
+}
+function block(name2, args, children2, span2, file) {
+  const directive = {
+    name: name2,
+    nameSpan: span2,
+    args: args.map((value) => ({ value, quoted: false, span: span2 })),
+    span: span2,
+    block: children2.map((child) => child.directive),
+    blockOpen: span2,
+    file: span2.file || file
+  };
+  return { directive, children: children2, via: [] };
+}
+
+// checks/lb-idle-timeout.ts
+var ID5 = "lb-idle-timeout";
+var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+var rule5 = defineRule({
+  id: ID5,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    docsUrl: docsUrl(ID5),
+    fixable: false,
+    messages: {
+      nginxClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
+        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}'
+      },
+      backendClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
+        help: `the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    const once = (draft) => draft && first(draft.primary) ? draft : void 0;
+    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
+    if (typeof lbMs === "number" && lbMs > 0) {
+      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
+      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    for (const front of cloudLoadBalancers(model)) {
+      const idle = front.idleTimeout;
+      if (!idle || typeof idle.value !== "number" || idle.value <= 0) continue;
+      const fromFile = idle.source.kind === "file";
+      const balancer = {
+        idleMs: idle.value,
+        source: `${front.description}${idleTimeoutOrigin(front)}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1e3}s${fromFile ? "" : " (AWS default)"}` },
+        adjustable: true
+      };
+      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
+    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
+      const fromFile = front.idleTimeout.source.kind === "file";
+      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
+      const balancer = {
+        idleMs: front.idleTimeout.value,
+        source: `${front.description}${fromFile ? "" : ", its default"}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
+        adjustable: !front.description.includes("Google Cloud")
+      };
+      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(
+        model,
+        balancer,
+        model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)
+      ) : judgeBackends(
+        model.backends.filter(
+          (backend) => backendLaunches(backend).some(
+            (launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service)
+          )
+        ),
+        balancer
+      );
+      for (const draft of drafts) if (once(draft)) yield draft;
+    }
+  }
+});
+function* judgeServers(model, balancer, servers) {
+  for (const server of servers) {
+    const draft = judgeNginx(model, balancer, server, server);
+    if (draft) yield draft;
+    for (const location of server.descendants()) {
+      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
+      const own = judgeNginx(model, balancer, location, server);
+      if (own) yield own;
+    }
+  }
+}
+function* judgeBackends(backends, balancer) {
+  const lbMs = balancer.idleMs;
+  {
+    for (const backend of backends) {
+      for (const listener of backend.listeners) {
+        if (listener.protocol !== "http" && listener.protocol !== "https") continue;
+        const keepAlive = listener.keepAlive;
+        if (keepAlive.kind !== "idleTimeout") continue;
+        const timeout = keepAlive.timeout;
+        if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
+        const fromFile = timeout.source.kind === "file";
+        yield {
+          messageId: "backendClosesFirst",
+          data: {
+            lbValue: lbText(lbMs),
+            lbSource: balancer.source,
+            backendTimeout: describeBackendSetting(backend, timeout),
+            listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
+            suggestion: suggestionAbove(lbMs),
+            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
+          },
+          primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
+          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
+          modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
+        };
+      }
+    }
+  }
+}
+function judgeNginx(model, balancer, block2, server) {
+  const lbMs = balancer.idleMs;
+  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
+  if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
+  const nginxMs = timeout.value;
+  const fromFile = timeout.source.kind === "file";
+  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
+  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
+  if (!primary) return void 0;
+  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
+  return {
+    messageId: "nginxClosesFirst",
+    data: {
+      lbValue: lbText(lbMs),
+      lbSource: balancer.source,
+      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
+      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
+      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
+    },
+    primary,
+    related: balancer.related ? [balancer.related] : [],
+    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
+  };
+}
+function settingBlock(block2, setting) {
+  if (setting.source.kind !== "file") return void 0;
+  return block2.inherited("keepalive_timeout")?.block;
+}
+function describeWhere(block2, server) {
+  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName2(server)}`;
+  if (block2.kind === "server") return `in ${serverName2(server)}`;
+  return `in the ${block2.kind} block (inherited by ${serverName2(server)})`;
+}
+function serverName2(server) {
+  const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
+  if (names && names.length > 0) return `server "${names[0]}"`;
+  const listen = server.ownLast("listen")?.directive.args[0]?.value;
+  return listen ? `the server listening on ${listen}` : "the server";
+}
+function serverAnchor(server) {
+  const listen = server.own("listen")[0];
+  if (listen) return listen.directive.span;
+  if (server.directive) return server.directive.nameSpan;
+  return server.directives[0]?.directive.span;
+}
+function suggestionAbove(lbMs) {
+  return `${Math.ceil(lbMs / 1e3) + 5}s`;
+}
+function lbText(lbMs) {
+  return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
+}
+
+// checks/lb-target-unserved.ts
+init_rule();
+var ID6 = "lb-target-unserved";
+var rule6 = defineRule({
+  id: ID6,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
+    docsUrl: docsUrl(ID6),
+    fixable: false,
+    messages: {
+      nothingListens: {
+        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
+        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      }
+    }
+  },
+  *check(model) {
+    const targets = hostTargets(model);
+    if (targets.length === 0) return;
+    const served = servedPorts(model);
+    if (!served) return;
+    const isServed = (port) => served.ports.some((candidate) => candidate.port === port);
+    if (targets.some((target) => isServed(target.port.value))) return;
+    const first = onceEach();
+    for (const target of targets) {
+      if (!first(target.port.span)) continue;
+      const listed2 = [...new Set(served.ports.map((candidate) => candidate.port))].sort((a, b) => a - b);
+      const draft = {
+        messageId: "nothingListens",
+        data: {
+          port: target.port.value,
+          target: target.name,
+          via: target.port.via ? `, ${target.port.via.what}` : "",
+          served: `${served.by === "nginx" ? "nginx and published ports" : "the backends"}: ${listed2.join(", ")}`
+        },
+        primary: target.port.span,
+        related: [
+          ...target.port.via ? [{ span: target.port.via.span, label: `${target.port.via.what}: ${target.port.value}` }] : [],
+          ...served.ports.slice(0, target.port.via ? 2 : 3).map((candidate) => ({ span: candidate.span, label: candidate.label }))
+        ],
+        modelPath: `${target.name}>port[${target.port.value}]`
+      };
+      yield draft;
+    }
+  }
+});
+
+// checks/listen-backlog-somaxconn.ts
+init_rule();
+var ID7 = "listen-backlog-somaxconn";
+var rule7 = defineRule({
+  id: ID7,
+  severity: "error",
+  category: "reliability",
+  meta: {
+    description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
+    docsUrl: docsUrl(ID7),
+    fixable: false,
+    messages: {
+      uwsgiRefusesToStart: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      },
+      silentlyCapped: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      }
+    }
+  },
+  *check(model) {
+    for (const queue of explicitQueues(model)) {
+      const draft = judge(queue);
+      if (draft) yield draft;
+    }
+  }
+});
+function judge(queue) {
+  const somaxconn = queue.somaxconn.value;
+  if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
+  const refuses = queue.exitsAboveSomaxconn;
+  const source = queue.somaxconn.source;
+  const common = {
+    data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
+    primary: queue.span,
+    related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
+    modelPath: queue.modelPath
+  };
+  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
+  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
+}
+
+// checks/nginx-add-header-content-type.ts
+init_rule();
 
 // src/reference/nginx/directives.generated.ts
 var REFERENCE_DIRECTIVES = [
@@ -42549,1433 +43606,7 @@ function detectModules(roots) {
   return [...found].map(([module2, reason]) => ({ module: module2, reason }));
 }
 
-// src/model/nginx-value-syntax.ts
-var VALUE_SYNTAX = {
-  keepalive_timeout: [
-    [0, "msec"],
-    [1, "sec"]
-  ],
-  keepalive_requests: [[0, "number"]],
-  keepalive_time: [[0, "msec"]],
-  keepalive: [[0, "number"]],
-  client_max_body_size: [[0, "offset"]],
-  client_body_buffer_size: [[0, "size"]],
-  client_header_buffer_size: [[0, "size"]],
-  client_body_timeout: [[0, "msec"]],
-  client_header_timeout: [[0, "msec"]],
-  send_timeout: [[0, "msec"]],
-  proxy_http_version: [[0, "http-version"]],
-  worker_connections: [[0, "number"]],
-  worker_rlimit_nofile: [[0, "number"]]
-};
-for (const module2 of ["proxy", "uwsgi", "fastcgi", "grpc", "scgi"]) {
-  VALUE_SYNTAX[`${module2}_read_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_send_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_connect_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_buffer_size`] = [[0, "size"]];
-  VALUE_SYNTAX[`${module2}_busy_buffers_size`] = [[0, "size"]];
-  VALUE_SYNTAX[`${module2}_max_temp_file_size`] = [[0, "offset"]];
-}
-var UNIT_OF = {
-  msec: "ms",
-  sec: "ms",
-  size: "bytes",
-  offset: "bytes",
-  number: "count",
-  "http-version": "text"
-};
-function parseNginxValue(syntax, text3) {
-  switch (syntax) {
-    case "msec":
-    case "sec":
-      return parseNginxTime(text3, syntax);
-    case "size":
-      return parseNginxSize(text3);
-    case "offset":
-      return parseNginxSize(text3, true);
-    case "number":
-      return parseNginxNumber(text3);
-    case "http-version":
-      return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
-  }
-}
-
-// src/model/nginx.ts
-var NONE = [];
-var SCAN_LIMIT = 16;
-var NginxBlock = class {
-  constructor(kind, node, parent, contents, fixedPath) {
-    this.kind = kind;
-    this.node = node;
-    this.parent = parent;
-    this.fixedPath = fixedPath;
-    this.directives = flattenIncludes(contents);
-  }
-  kind;
-  node;
-  parent;
-  fixedPath;
-  children = [];
-  /** The directives of this level in order, includes replaced by what they include. */
-  directives;
-  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
-  get path() {
-    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
-    return this.fixedPath;
-  }
-  get directive() {
-    return this.node?.directive;
-  }
-  /** Directives named `name` at this level. */
-  own(name2) {
-    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
-      let found;
-      for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
-      return found ?? NONE;
-    }
-    if (!this.byName) {
-      this.byName = /* @__PURE__ */ new Map();
-      for (const entry of this.directives) {
-        const list = this.byName.get(entry.directive.name);
-        if (list) list.push(entry);
-        else this.byName.set(entry.directive.name, [entry]);
-      }
-    }
-    return this.byName.get(name2) ?? NONE;
-  }
-  byName;
-  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
-  ownLast(name2) {
-    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
-      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
-      return void 0;
-    }
-    const own = this.own(name2);
-    return own[own.length - 1];
-  }
-  /** This block and its ancestors up to and including the http block, innermost first. */
-  inheritanceChain() {
-    const chain = [];
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      chain.push(block2);
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return chain;
-  }
-  /** A single-value directive after inheritance: the innermost level that sets it. */
-  inherited(name2) {
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      const entry = block2.ownLast(name2);
-      if (entry) return { entry, block: block2 };
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return void 0;
-  }
-  /**
-   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
-   * nginx inherits the outer level's list only when this level has none, so a location that
-   * sets one header drops every server-level header. `dropped` lists what was shadowed.
-   */
-  inheritedList(name2) {
-    const chain = this.inheritanceChain();
-    for (let i = 0; i < chain.length; i++) {
-      const entries = chain[i].own(name2);
-      if (entries.length === 0) continue;
-      const dropped = chain.slice(i + 1).flatMap((outer) => outer.own(name2));
-      return { entries, block: chain[i], dropped };
-    }
-    return { entries: [], dropped: [] };
-  }
-  /**
-   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
-   * upstream block's settings are its own), in canonical units, with its source; else the
-   * documented default for `range` (which must not straddle a release where it changed).
-   * `value` is undefined for a variable or a value nginx would reject.
-   */
-  setting(name2, range2) {
-    const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
-    const unit = syntax ? UNIT_OF[syntax] : "text";
-    const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
-    if (own) {
-      const text3 = own.directive.args[0]?.value ?? "";
-      const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
-      const origin = own.generated ? { origin: own.generated } : {};
-      if (own.generated?.kind === "default") {
-        return {
-          name: name2,
-          value: value2,
-          text: text3,
-          unit,
-          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
-          ...origin
-        };
-      }
-      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
-    }
-    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
-    if (!fallback) return void 0;
-    const firstWord = fallback.text.split(" ")[0];
-    const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
-    return {
-      name: name2,
-      value,
-      text: fallback.text,
-      unit,
-      source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
-    };
-  }
-  /**
-   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
-   * model is built (nested generators cost a frame per level for every block they yield).
-   */
-  descendants() {
-    if (!this.allDescendants) {
-      const out = [];
-      const collect2 = (block2) => {
-        for (const child of block2.children) {
-          out.push(child);
-          collect2(child);
-        }
-      };
-      collect2(this);
-      this.allDescendants = out;
-    }
-    return this.allDescendants;
-  }
-  allDescendants;
-  enclosing(kind) {
-    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
-    return void 0;
-  }
-};
-function flattenIncludes(contents) {
-  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
-  const out = [];
-  for (const entry of contents) {
-    out.push(entry);
-    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
-  }
-  return out;
-}
-var PASS_DIRECTIVES = {
-  proxy_pass: "proxy",
-  uwsgi_pass: "uwsgi",
-  fastcgi_pass: "fastcgi",
-  grpc_pass: "grpc",
-  scgi_pass: "scgi"
-};
-var BLOCK_KINDS = {
-  http: "http",
-  server: "server",
-  location: "location",
-  if: "if",
-  limit_except: "limit_except",
-  upstream: "upstream",
-  events: "events"
-};
-var DATA_BLOCKS2 = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "match", "charset_map"]);
-var NginxHttpScope = class {
-  constructor(http, roots) {
-    this.http = http;
-    this.roots = roots;
-  }
-  http;
-  roots;
-  upstreams = [];
-  passes = [];
-  servers = [];
-  locations = [];
-  /**
-   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
-   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
-   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
-   */
-  findUpstream(name2, fromFile) {
-    if (!this.upstreamsByName) {
-      this.upstreamsByName = /* @__PURE__ */ new Map();
-      for (const group of this.upstreams) {
-        if (!group.block) continue;
-        const key = group.name.toLowerCase();
-        const list = this.upstreamsByName.get(key);
-        if (list) list.push(group);
-        else this.upstreamsByName.set(key, [group]);
-      }
-    }
-    const groups = this.upstreamsByName.get(name2.toLowerCase());
-    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
-    let best = groups[0];
-    let bestDepth = -1;
-    for (const group of groups) {
-      const file = group.block.directive.file;
-      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
-      if (depth > bestDepth) {
-        best = group;
-        bestDepth = depth;
-      }
-    }
-    return best;
-  }
-  upstreamsByName;
-  /**
-   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
-   * not, every block's inherited value is the default, which lets a rule skip the lookups.
-   */
-  setsAnywhere(name2) {
-    if (!this.namesSet) {
-      this.namesSet = /* @__PURE__ */ new Set();
-      for (const block2 of [this.http, ...this.http.descendants()]) for (const entry of block2.directives) this.namesSet.add(entry.directive.name);
-    }
-    return this.namesSet.has(name2);
-  }
-  namesSet;
-};
-var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
-    this.roots = roots;
-    this.version = version;
-    this.directiveOptions = directiveOptions;
-    const groupOf = /* @__PURE__ */ new Map();
-    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
-      const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
-      buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf3(root.file));
-    }
-    const snippetGroups = /* @__PURE__ */ new Map();
-    for (const root of roots.filter((r) => r.kind === "snippet")) {
-      const group = deploymentOf3(root.file);
-      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
-    }
-    for (const [group, snippetRoots] of snippetGroups) {
-      const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
-      const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
-      buildChildren(shared);
-      for (const root of snippetRoots.filter((r) => r.context === "server")) {
-        const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
-        shared.children.push(server);
-        buildChildren(server);
-      }
-      groupOf.set(this.addScope(shared, snippetRoots), group);
-    }
-    for (const scope of this.scopes) {
-      const together2 = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
-      for (const pass of scope.passes) {
-        if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
-        if (elsewhere) pass.target = { kind: "group", group: elsewhere };
-      }
-    }
-  }
-  roots;
-  version;
-  directiveOptions;
-  scopes = [];
-  /** Every location (and `if` in a location) that passes requests on, with its pass. */
-  get passes() {
-    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
-    return this.allPasses;
-  }
-  allPasses;
-  get upstreams() {
-    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
-    return this.allUpstreams;
-  }
-  allUpstreams;
-  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
-  get directives() {
-    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
-    return this.directiveIndex;
-  }
-  directiveIndex;
-  /** The default of `name` throughout `range` (one piece of a split range). */
-  defaultFor(name2, range2) {
-    return defaultFor(name2, range2);
-  }
-  addScope(http, roots) {
-    const scope = new NginxHttpScope(http, roots);
-    this.scopes.push(scope);
-    for (const block2 of http.descendants()) {
-      if (block2.kind === "server") scope.servers.push(block2);
-      if (block2.kind === "location") scope.locations.push(block2);
-      if (block2.kind === "upstream" && block2.directive) {
-        scope.upstreams.push({
-          name: block2.directive.args[0]?.value ?? "",
-          block: block2,
-          servers: block2.own("server").map((entry) => ({
-            address: parseAddress(entry.directive.args[0]?.value ?? "", 80),
-            entry,
-            // Built when read (findings and links): most servers of a large tree never need it.
-            get span() {
-              return entry.directive.args[0]?.span ?? entry.directive.span;
-            }
-          }))
-        });
-      }
-    }
-    for (const block2 of http.descendants()) {
-      if (block2.kind !== "location" && block2.kind !== "if" && block2.kind !== "limit_except") continue;
-      for (const entry of block2.directives) {
-        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
-        if (!module2 || entry.directive.args.length === 0) continue;
-        scope.passes.push(resolvePass(scope, module2, entry, block2));
-      }
-    }
-    return scope;
-  }
-};
-function buildChildren(block2) {
-  for (const entry of block2.directives) {
-    const name2 = entry.directive.name;
-    if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
-    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
-    const child = new NginxBlock(kind, entry, block2, entry.children);
-    block2.children.push(child);
-    buildChildren(child);
-  }
-}
-function blockLabel(directive, parent) {
-  const args = directive.args.map((arg) => arg.value);
-  if (directive.name === "server" && parent.kind !== "upstream") {
-    const naming = serverNaming(directive);
-    return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
-  }
-  return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
-}
-function resolvePass(scope, module2, entry, location) {
-  const value = entry.directive.args[0].value;
-  const pass = { module: module2, entry, location, target: { kind: "variable" } };
-  let rest = value;
-  if (module2 === "proxy" || module2 === "grpc") {
-    const scheme = /^([a-z]+):\/\//i.exec(value);
-    if (scheme) {
-      pass.scheme = scheme[1].toLowerCase();
-      rest = value.slice(scheme[0].length);
-    }
-  }
-  if (rest.includes("$")) return pass;
-  if (/^unix:/i.test(rest)) {
-    const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
-    const end = module2 === "proxy" ? path.indexOf(":") : -1;
-    const socket = end === -1 ? path : path.slice(0, end);
-    pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
-    return pass;
-  }
-  const hostPort = rest.split("/")[0];
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
-  if (group) {
-    pass.target = { kind: "group", group };
-    return pass;
-  }
-  const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
-  const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
-  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
-  else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
-  else pass.target = { kind: "unresolved", host: hostPort };
-  return pass;
-}
-function parseAddress(text3, defaultPort) {
-  if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
-  const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
-  if (bracketed2) {
-    const port2 = bracketed2[2] !== void 0 ? Number(bracketed2[2]) : defaultPort;
-    return port2 === void 0 ? void 0 : { kind: "tcp", host: bracketed2[1].toLowerCase(), port: port2, text: text3 };
-  }
-  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text3);
-  if (!match) return void 0;
-  const port = match[2] !== void 0 ? Number(match[2]) : defaultPort;
-  return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
-}
-
-// src/reference/aws-load-balancers.ts
-var AWS_LB_DOCS = {
-  albIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout",
-  clbIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html",
-  targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
-  clbHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html"
-};
-var ALB_IDLE_TIMEOUT_SECONDS = 60;
-var CLB_IDLE_TIMEOUT_SECONDS = 60;
-var TARGET_GROUP_HEALTH_DEFAULTS = {
-  path: "/",
-  port: "traffic-port",
-  /** ALB: 200; NLB with an HTTP check: 200-399. */
-  albMatcher: "200",
-  nlbMatcher: "200-399",
-  /** Seconds, for instance/ip targets of an ALB. */
-  interval: 30
-};
-function matcherAccepts(matcher, status) {
-  const parts = matcher.split(",").map((part2) => part2.trim());
-  let accepted = false;
-  for (const part2 of parts) {
-    const range2 = /^(\d{3})(?:-(\d{3}))?$/.exec(part2);
-    if (!range2) return void 0;
-    const low = Number(range2[1]);
-    const high = range2[2] ? Number(range2[2]) : low;
-    if (status >= low && status <= high) accepted = true;
-  }
-  return accepted;
-}
-
-// src/model/load-balancers.ts
-var AWS_ANNOTATION = "service.beta.kubernetes.io/";
-var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
-function kubernetesLoadBalancers(kubernetes) {
-  const balancers = [];
-  for (const ingress of kubernetes.ingresses) {
-    const ingressClass = ingress.ingressClass?.toLowerCase();
-    const targets = ingressTargets(kubernetes, ingress);
-    if (ingressClass === "alb") {
-      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
-      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
-      balancers.push({
-        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? {
-          name: "idle_timeout.timeout_seconds",
-          value: Number(seconds) * 1e3,
-          text: seconds,
-          unit: "ms",
-          source: { kind: "file", span: attributes.valueSpan }
-        } : {
-          name: "idle_timeout.timeout_seconds",
-          value: 6e4,
-          text: "60",
-          unit: "ms",
-          source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" }
-        },
-        span: attributes?.valueSpan ?? ingress.nameSpan,
-        targets
-      });
-    } else if (ingressClass === "gce") {
-      balancers.push({
-        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: {
-          name: "backend keepalive timeout",
-          value: 6e5,
-          text: "600",
-          unit: "ms",
-          source: {
-            kind: "default",
-            reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)"
-          }
-        },
-        span: ingress.nameSpan,
-        targets
-      });
-    }
-  }
-  for (const service of kubernetes.services) {
-    const balancer = classicElb(kubernetes, service);
-    if (balancer) balancers.push(balancer);
-  }
-  return balancers.filter((balancer) => balancer.targets.length > 0);
-}
-function classicElb(kubernetes, service) {
-  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
-  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
-  if (annotation2("aws-load-balancer-type")) return void 0;
-  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
-  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
-  if (!layer7) return void 0;
-  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
-  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
-  return {
-    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : {
-      name: "connection-idle-timeout",
-      value: 6e4,
-      text: "60",
-      unit: "ms",
-      source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" }
-    },
-    span: idle?.valueSpan ?? service.nameSpan,
-    targets: workloadsSelectedBy(kubernetes, service)
-  };
-}
-function ingressTargets(kubernetes, ingress) {
-  const backends = [
-    ...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)),
-    ...ingress.defaultBackend ? [ingress.defaultBackend] : []
-  ];
-  const workloads = /* @__PURE__ */ new Set();
-  for (const backend of backends) {
-    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
-      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
-    }
-  }
-  return [...workloads];
-}
-function cloudLoadBalancers(model) {
-  const balancers = [];
-  for (const resources of model.cloudBalancers ?? []) {
-    for (const balancer of resources.balancers) {
-      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
-      const listenerIds = new Set(listeners.map((listener) => listener.id));
-      const groupIds = /* @__PURE__ */ new Set([
-        ...listeners.flatMap((listener) => listener.targetGroups),
-        ...resources.listenerRules.filter((rule56) => rule56.listener && listenerIds.has(rule56.listener)).flatMap((rule56) => rule56.targetGroups)
-      ]);
-      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
-      balancers.push({ ...describe(balancer), balancer, targetGroups });
-    }
-  }
-  return balancers;
-}
-function unattachedTargetGroups(model) {
-  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
-  return (model.cloudBalancers ?? []).flatMap(
-    (resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group))
-  );
-}
-function linkGroup(resources, group) {
-  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
-  const ports2 = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port) : group.port ? [group.port] : [];
-  return { group, ports: ports2, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
-}
-function describe(balancer) {
-  const typeValue = balancer.classic ? "classic" : balancer.type === void 0 ? "application" : balancer.type.known ? balancer.type.value.toLowerCase() : void 0;
-  const name2 = typeValue === "application" ? "AWS ALB" : typeValue === "network" ? "AWS NLB" : typeValue === "classic" ? "AWS Classic ELB" : "AWS load balancer";
-  const description = `the ${name2} ${balancer.id}`;
-  const idle = balancer.idleTimeout;
-  const span2 = idle?.span ?? balancer.span;
-  const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
-  if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
-  const classic = typeValue === "classic";
-  const idleTimeout = idle?.known ? {
-    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
-    value: idle.value * 1e3,
-    text: idle.text,
-    unit: "ms",
-    source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} }
-  } : {
-    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
-    value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
-    text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
-    unit: "ms",
-    source: {
-      kind: "default",
-      reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})`
-    }
-  };
-  return { description, type: typeValue, idleTimeout, span: span2 };
-}
-function idleTimeoutOrigin(balancer) {
-  const idle = balancer.balancer.idleTimeout;
-  if (!idle) return ", its default";
-  return idle.known && idle.via ? `, ${idle.via.what}` : "";
-}
-
-// src/model/front-door.ts
-function servedPorts(model) {
-  const ports2 = [];
-  for (const container of model.compose) {
-    for (const published of container.published)
-      ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
-  }
-  const servers = ownServers(model).flatMap((scope) => scope.servers);
-  if (servers.length > 0) {
-    for (const server of servers) {
-      const listens = serverListens(server);
-      if (!listens) return void 0;
-      ports2.push(...listens.map((listen) => ({ port: listen.port, span: listen.span, label: `nginx listens on ${listen.port}` })));
-    }
-    return { by: "nginx", ports: ports2 };
-  }
-  for (const backend of model.backends) {
-    for (const listener of backend.listeners) {
-      if (listener.address.kind === "other") return void 0;
-      if (listener.address.kind === "tcp")
-        ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
-    }
-  }
-  return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
-}
-function ownServers(model) {
-  return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
-}
-function serverListens(server) {
-  const entries = server.own("listen");
-  const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
-  if (entries.length === 0)
-    return anchor ? [
-      { port: 80, span: anchor, isDefault: false },
-      { port: 8e3, span: anchor, isDefault: false }
-    ] : [];
-  const listens = [];
-  for (const entry of entries) {
-    const args = entry.directive.args;
-    const first = args[0]?.value ?? "";
-    if (first.includes("$")) return void 0;
-    if (/^unix:/i.test(first)) continue;
-    const port = /^\d+$/.test(first) ? Number(first) : parseAddress(first, 80)?.kind === "tcp" ? parseAddress(first, 80).port : void 0;
-    if (port === void 0) return void 0;
-    listens.push({ port, span: entry.directive.span, isDefault: args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default") });
-  }
-  return listens;
-}
-function healthCheckAnswers(model, port, path) {
-  const answers = [];
-  for (const scope of ownServers(model)) {
-    const candidates = [];
-    let unknown3 = false;
-    for (const server of scope.servers) {
-      const listens = serverListens(server);
-      if (!listens) unknown3 = true;
-      const listen = listens?.find((candidate) => candidate.port === port);
-      if (listen) candidates.push({ server, listen });
-    }
-    if (unknown3) return void 0;
-    if (candidates.length === 0) continue;
-    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
-    const answer = answerFor(chosen.server, path, port);
-    if (!answer) return void 0;
-    answers.push(answer);
-  }
-  return answers.length > 0 ? answers : void 0;
-}
-function answerFor(server, path, port) {
-  const where = `the default server on port ${port}`;
-  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
-  if (serverLevel !== null) return serverLevel;
-  const location = matchLocation(server, path);
-  if (location === null) return void 0;
-  if (!location) return void 0;
-  if (location.children.length > 0) return void 0;
-  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
-  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
-}
-function fixedStatus(block2, where) {
-  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
-    return null;
-  const ret = block2.own("return")[0];
-  if (ret) {
-    const first = ret.directive.args[0]?.value ?? "";
-    const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
-    if (status === void 0) return null;
-    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
-  }
-  const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
-  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
-  return null;
-}
-function matchLocation(server, path) {
-  let longest;
-  const regexes = [];
-  for (const location of server.children) {
-    if (location.kind !== "location") continue;
-    const args = location.directive?.args.map((arg) => arg.value) ?? [];
-    let [modifier, uri] = args.length >= 2 ? [args[0], args[1]] : ["", args[0] ?? ""];
-    const glued = args.length === 1 ? /^(=|\^~|~\*|~)(.+)$/.exec(uri) : null;
-    if (glued) [modifier, uri] = [glued[1], glued[2]];
-    if (uri.startsWith("@")) continue;
-    if (modifier === "=") {
-      if (uri === path) return location;
-    } else if (modifier === "~" || modifier === "~*") {
-      regexes.push({ block: location, pattern: uri, caseless: modifier === "~*" });
-    } else if ((modifier === "" || modifier === "^~") && path.startsWith(uri)) {
-      if (!longest || uri.length > longest.length) longest = { block: location, length: uri.length, stop: modifier === "^~" };
-    } else if (modifier !== "" && modifier !== "^~") return null;
-  }
-  if (longest?.stop) return longest.block;
-  for (const regex of regexes) {
-    let compiled;
-    try {
-      compiled = new RegExp(regex.pattern, regex.caseless ? "i" : "");
-    } catch {
-      return null;
-    }
-    if (compiled.test(path)) return regex.block;
-  }
-  return longest?.block;
-}
-function hostTargets(model) {
-  if (model.kubernetes.services.length > 0) return [];
-  const targets = [];
-  const balancers = cloudLoadBalancers(model);
-  const groups = [
-    ...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))),
-    ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))
-  ];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { linked, balancer } of groups) {
-    const group = linked.group;
-    if (seen.has(group)) continue;
-    seen.add(group);
-    if (linked.users.some((user) => user.kind === "ecs-service")) continue;
-    const type = group.targetType;
-    if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
-    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
-    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
-    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
-    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
-    for (const port of linked.ports) {
-      if (!port.known) continue;
-      targets.push({
-        name: `target group ${group.id}`,
-        port,
-        health: group.healthCheck,
-        ...matcher ? { matcher } : {},
-        httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS",
-        ...balancer ? { balancer } : {}
-      });
-    }
-  }
-  for (const balancer of balancers) {
-    if (!balancer.balancer.classic) continue;
-    const check = balancer.balancer.classicHealthCheck;
-    const checkProtocol = check?.protocol?.known ? check.protocol.value : void 0;
-    for (const listener of balancer.balancer.classicListeners) {
-      const port = listener.instancePort;
-      if (!port?.known) continue;
-      targets.push({
-        name: balancer.description,
-        port,
-        ...check ? { health: check } : {},
-        matcher: { value: "200" },
-        httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS",
-        balancer: balancer.description
-      });
-    }
-  }
-  return targets;
-}
-
-// checks/lb-health-check-unserved.ts
-var ID4 = "lb-health-check-unserved";
-var rule4 = defineRule({
-  id: ID4,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
-    docsUrl: docsUrl(ID4),
-    fixable: false,
-    messages: {
-      statusOutsideMatcher: {
-        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
-        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
-      }
-    }
-  },
-  *check(model) {
-    const first = onceEach();
-    for (const target of hostTargets(model)) {
-      const health = target.health;
-      if (!health || !target.httpCheck || !target.matcher) continue;
-      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
-      if (health.path && !health.path.known) continue;
-      if (health.port && !health.port.known) continue;
-      const portText = health.port?.known ? health.port.value : "traffic-port";
-      const port = portText === "traffic-port" ? target.port.value : /^\d+$/.test(portText) ? Number(portText) : void 0;
-      if (port === void 0) continue;
-      const path = health.path?.known ? health.path.value : TARGET_GROUP_HEALTH_DEFAULTS.path;
-      const answers = healthCheckAnswers(model, port, path.split("?")[0]);
-      if (!answers) continue;
-      const matcher = target.matcher.value;
-      if (!answers.every((answer2) => matcherAccepts(matcher, answer2.status) === false)) continue;
-      const primary = health.path?.known ? health.path.span : health.span;
-      if (!first(primary, String(port))) continue;
-      const answer = answers[0];
-      yield {
-        messageId: "statusOutsideMatcher",
-        data: { path, port, target: target.name, status: answer.status, why: answer.why, matcher: `${matcher}${target.matcher.span ? "" : " (AWS default)"}` },
-        primary,
-        related: [
-          { span: answer.span, label: `nginx answers ${answer.status} here` },
-          ...target.matcher.span ? [{ span: target.matcher.span, label: `matcher ${matcher}` }] : []
-        ],
-        modelPath: `${target.name}>health_check[${path}]`
-      };
-    }
-  }
-});
-
-// checks/lb-idle-timeout.ts
-init_rule();
-
-// src/model/ingress-nginx.ts
-var HTTP_KEYS = {
-  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
-  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
-  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
-  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
-  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
-  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
-  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
-  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
-};
-var MAIN_KEYS = {
-  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
-  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
-};
-var UPSTREAM_KEYS = {
-  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
-  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
-  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
-  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
-};
-var LOCATION_ANNOTATIONS = {
-  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
-  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
-  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
-  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
-  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
-  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
-};
-var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
-var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
-var OFFSET = /^\d+[kKmMgG]?$/;
-function invalidAnnotation(name2, value, rendering) {
-  if (rendering.type === "seconds" || rendering.type === "integer") {
-    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
-  }
-  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
-  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
-  return void 0;
-}
-var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
-var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
-var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
-function servedByIngressNginx(ingress) {
-  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
-}
-function findController(kubernetes) {
-  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
-  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
-  let configMap;
-  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
-  if (flag2 && workload) {
-    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
-    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
-    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
-  }
-  configMap ??= kubernetes.configMaps.find(
-    (candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller"
-  );
-  const helmValues = kubernetes.helmValues[0];
-  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
-  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? {
-    numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number),
-    text: imageTag.text,
-    span: imageTag.span
-  } : void 0;
-  if (!workload && !configMap && !helmValues) return void 0;
-  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
-}
-function imageTagOf(image) {
-  const reference2 = image.value.split("@")[0];
-  const colon = reference2.lastIndexOf(":");
-  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
-  return { text: reference2.slice(colon + 1), span: image.valueSpan };
-}
-function atLeast(version, major, minor, patch = 0) {
-  if (!version) return true;
-  const [a = 0, b = 0, c = 0] = version.numbers;
-  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
-}
-function bundledNginx(version) {
-  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
-  const [major = 0, minor = 0, patch = 0] = version.numbers;
-  const release = major * 1e6 + minor * 1e3 + patch;
-  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
-  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
-  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
-}
-function upstreamKeepaliveHonoured(version) {
-  return atLeast(version, 0, 20);
-}
-function releaseDefault(key, rendering, version) {
-  switch (key) {
-    case "upstream-keepalive-connections":
-      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
-    case "upstream-keepalive-timeout":
-      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
-    case "upstream-keepalive-requests":
-      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
-    case "upstream-keepalive-time":
-      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
-    case "keep-alive-requests":
-      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
-    default:
-      return rendering.defaultValue;
-  }
-}
-function renderIngressNginx(kubernetes) {
-  const diagnostics = [];
-  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
-  const controller = findController(kubernetes);
-  if (ingresses.length === 0 && !controller) return { diagnostics };
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? ""))))
-    return { diagnostics };
-  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
-  if (!fallbackAnchor) return { diagnostics };
-  const file = fallbackAnchor.file;
-  const version = controller?.version;
-  const values2 = /* @__PURE__ */ new Map();
-  const valueOf3 = (key, rendering) => {
-    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
-    return values2.get(key);
-  };
-  const decide2 = (key, rendering) => {
-    const fallback = releaseDefault(key, rendering, version);
-    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
-    if (written && fallback !== void 0) {
-      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
-      const problem = invalidNumber(written.value, rendering);
-      if (!problem)
-        return {
-          text: written.value,
-          written,
-          anchor: written.keySpan,
-          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` }
-        };
-      diagnostics.push({
-        ruleId: "invalid-value",
-        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
-        primary: written.valueSpan,
-        related: []
-      });
-    }
-    if (fallback === void 0) return void 0;
-    return {
-      text: fallback,
-      anchor: fallbackAnchor,
-      origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` }
-    };
-  };
-  const http = [];
-  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
-    if (key === "proxy-body-size") continue;
-    const value = valueOf3(key, rendering);
-    if (value) http.push(generated(rendering, value, file));
-  }
-  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
-  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
-  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
-  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf3(key, rendering);
-    return value ? [generated(rendering, value, file)] : [];
-  }) : (
-    // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
-    [
-      generated(
-        UPSTREAM_KEYS["upstream-keepalive-connections"],
-        {
-          text: "0",
-          anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-          ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
-          origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : {
-            controller: "ingress-nginx",
-            key: "upstream-keepalive-connections",
-            kind: "default",
-            text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)`
-          }
-        },
-        file
-      )
-    ]
-  );
-  const upstreams = /* @__PURE__ */ new Map();
-  const servers = /* @__PURE__ */ new Map();
-  for (const ingress of ingresses) {
-    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
-      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
-      const rendering = LOCATION_ANNOTATIONS[short];
-      if (!rendering) return [];
-      const problem = invalidAnnotation(short, value.value, rendering);
-      if (problem) {
-        diagnostics.push({
-          ruleId: "invalid-value",
-          message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`,
-          primary: value.valueSpan,
-          related: []
-        });
-        return [];
-      }
-      return [
-        generated(
-          rendering,
-          {
-            text: value.value,
-            written: value,
-            anchor: value.keySpan,
-            origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` }
-          },
-          file
-        )
-      ];
-    });
-    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
-    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
-    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
-    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
-    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
-    for (const { host, path, backend } of paths) {
-      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
-      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
-      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
-      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
-      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
-    }
-  }
-  for (const upstream of upstreams.values()) http.push(upstream);
-  for (const [host, locations] of servers) {
-    const anchor = locations[0].directive.span;
-    http.push(block("server", [], [simple("server_name", [host], anchor, file), simple("listen", ["80"], anchor, file), ...locations], anchor, file));
-  }
-  return {
-    root: {
-      kind: "main",
-      file,
-      context: "main",
-      directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)],
-      generatedBy: "ingress-nginx"
-    },
-    diagnostics
-  };
-}
-function workerLimits(valueOf3, file) {
-  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
-  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
-  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
-  return [
-    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
-    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
-  ];
-}
-function invalidNumber(text3, rendering) {
-  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
-  const trimmed = text3.trim();
-  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
-  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
-}
-function upstreamBlock(name2, ingress, backend, settings, file) {
-  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
-  return block("upstream", [name2], [server, ...settings], backend.span, file);
-}
-function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
-  const pass = {
-    HTTP: ["proxy_pass", `http://${upstream}`],
-    HTTPS: ["proxy_pass", `https://${upstream}`],
-    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
-    GRPC: ["grpc_pass", `grpc://${upstream}`],
-    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
-    FCGI: ["fastcgi_pass", upstream]
-  }[protocol];
-  if (!pass) return void 0;
-  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
-  return block(
-    "location",
-    [path],
-    [
-      ...overrides2,
-      // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-      // "close"; the connection-proxy-header annotation replaces it.
-      ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-      simple(pass[0], [pass[1]], backend.span, file)
-    ],
-    backend.span,
-    file
-  );
-}
-function generated(rendering, value, file) {
-  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
-  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
-  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
-  const argSpan3 = value.written?.valueSpan ?? value.anchor;
-  const directive = {
-    name: rendering.directive,
-    nameSpan: value.written?.keySpan ?? value.anchor,
-    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
-    span: span2,
-    file: span2.file || file
-  };
-  return { directive, via: [], generated: value.origin };
-}
-function simple(name2, args, span2, file) {
-  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
-}
-function block(name2, args, children2, span2, file) {
-  const directive = {
-    name: name2,
-    nameSpan: span2,
-    args: args.map((value) => ({ value, quoted: false, span: span2 })),
-    span: span2,
-    block: children2.map((child) => child.directive),
-    blockOpen: span2,
-    file: span2.file || file
-  };
-  return { directive, children: children2, via: [] };
-}
-
-// checks/lb-idle-timeout.ts
-var ID5 = "lb-idle-timeout";
-var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
-var rule5 = defineRule({
-  id: ID5,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
-    docsUrl: docsUrl(ID5),
-    fixable: false,
-    messages: {
-      nginxClosesFirst: {
-        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
-        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}'
-      },
-      backendClosesFirst: {
-        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
-        help: `the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
-      }
-    }
-  },
-  *check(model) {
-    const first = onceEach();
-    const once = (draft) => draft && first(draft.primary) ? draft : void 0;
-    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
-    if (typeof lbMs === "number" && lbMs > 0) {
-      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
-      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
-      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
-        if (once(draft)) yield draft;
-      }
-    }
-    for (const front of cloudLoadBalancers(model)) {
-      const idle = front.idleTimeout;
-      if (!idle || typeof idle.value !== "number" || idle.value <= 0) continue;
-      const fromFile = idle.source.kind === "file";
-      const balancer = {
-        idleMs: idle.value,
-        source: `${front.description}${idleTimeoutOrigin(front)}`,
-        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1e3}s${fromFile ? "" : " (AWS default)"}` },
-        adjustable: true
-      };
-      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers);
-      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
-        if (once(draft)) yield draft;
-      }
-    }
-    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
-    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
-      const fromFile = front.idleTimeout.source.kind === "file";
-      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
-      const balancer = {
-        idleMs: front.idleTimeout.value,
-        source: `${front.description}${fromFile ? "" : ", its default"}`,
-        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
-        adjustable: !front.description.includes("Google Cloud")
-      };
-      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(
-        model,
-        balancer,
-        model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)
-      ) : judgeBackends(
-        model.backends.filter(
-          (backend) => backendLaunches(backend).some(
-            (launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service)
-          )
-        ),
-        balancer
-      );
-      for (const draft of drafts) if (once(draft)) yield draft;
-    }
-  }
-});
-function* judgeServers(model, balancer, servers) {
-  for (const server of servers) {
-    const draft = judgeNginx(model, balancer, server, server);
-    if (draft) yield draft;
-    for (const location of server.descendants()) {
-      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
-      const own = judgeNginx(model, balancer, location, server);
-      if (own) yield own;
-    }
-  }
-}
-function* judgeBackends(backends, balancer) {
-  const lbMs = balancer.idleMs;
-  {
-    for (const backend of backends) {
-      for (const listener of backend.listeners) {
-        if (listener.protocol !== "http" && listener.protocol !== "https") continue;
-        const keepAlive = listener.keepAlive;
-        if (keepAlive.kind !== "idleTimeout") continue;
-        const timeout = keepAlive.timeout;
-        if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
-        const fromFile = timeout.source.kind === "file";
-        yield {
-          messageId: "backendClosesFirst",
-          data: {
-            lbValue: lbText(lbMs),
-            lbSource: balancer.source,
-            backendTimeout: describeBackendSetting(backend, timeout),
-            listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
-            suggestion: suggestionAbove(lbMs),
-            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
-          },
-          primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
-          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
-          modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
-        };
-      }
-    }
-  }
-}
-function judgeNginx(model, balancer, block2, server) {
-  const lbMs = balancer.idleMs;
-  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
-  if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
-  const nginxMs = timeout.value;
-  const fromFile = timeout.source.kind === "file";
-  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
-  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
-  if (!primary) return void 0;
-  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
-  return {
-    messageId: "nginxClosesFirst",
-    data: {
-      lbValue: lbText(lbMs),
-      lbSource: balancer.source,
-      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
-      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
-      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
-    },
-    primary,
-    related: balancer.related ? [balancer.related] : [],
-    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
-  };
-}
-function settingBlock(block2, setting) {
-  if (setting.source.kind !== "file") return void 0;
-  return block2.inherited("keepalive_timeout")?.block;
-}
-function describeWhere(block2, server) {
-  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName2(server)}`;
-  if (block2.kind === "server") return `in ${serverName2(server)}`;
-  return `in the ${block2.kind} block (inherited by ${serverName2(server)})`;
-}
-function serverName2(server) {
-  const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
-  if (names && names.length > 0) return `server "${names[0]}"`;
-  const listen = server.ownLast("listen")?.directive.args[0]?.value;
-  return listen ? `the server listening on ${listen}` : "the server";
-}
-function serverAnchor(server) {
-  const listen = server.own("listen")[0];
-  if (listen) return listen.directive.span;
-  if (server.directive) return server.directive.nameSpan;
-  return server.directives[0]?.directive.span;
-}
-function suggestionAbove(lbMs) {
-  return `${Math.ceil(lbMs / 1e3) + 5}s`;
-}
-function lbText(lbMs) {
-  return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
-}
-
-// checks/lb-target-unserved.ts
-init_rule();
-var ID6 = "lb-target-unserved";
-var rule6 = defineRule({
-  id: ID6,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
-    docsUrl: docsUrl(ID6),
-    fixable: false,
-    messages: {
-      nothingListens: {
-        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
-        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
-      }
-    }
-  },
-  *check(model) {
-    const targets = hostTargets(model);
-    if (targets.length === 0) return;
-    const served = servedPorts(model);
-    if (!served) return;
-    const isServed = (port) => served.ports.some((candidate) => candidate.port === port);
-    if (targets.some((target) => isServed(target.port.value))) return;
-    const first = onceEach();
-    for (const target of targets) {
-      if (!first(target.port.span)) continue;
-      const listed2 = [...new Set(served.ports.map((candidate) => candidate.port))].sort((a, b) => a - b);
-      const draft = {
-        messageId: "nothingListens",
-        data: {
-          port: target.port.value,
-          target: target.name,
-          via: target.port.via ? `, ${target.port.via.what}` : "",
-          served: `${served.by === "nginx" ? "nginx and published ports" : "the backends"}: ${listed2.join(", ")}`
-        },
-        primary: target.port.span,
-        related: [
-          ...target.port.via ? [{ span: target.port.via.span, label: `${target.port.via.what}: ${target.port.value}` }] : [],
-          ...served.ports.slice(0, target.port.via ? 2 : 3).map((candidate) => ({ span: candidate.span, label: candidate.label }))
-        ],
-        modelPath: `${target.name}>port[${target.port.value}]`
-      };
-      yield draft;
-    }
-  }
-});
-
-// checks/listen-backlog-somaxconn.ts
-init_rule();
-var ID7 = "listen-backlog-somaxconn";
-var rule7 = defineRule({
-  id: ID7,
-  severity: "error",
-  category: "reliability",
-  meta: {
-    description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
-    docsUrl: docsUrl(ID7),
-    fixable: false,
-    messages: {
-      uwsgiRefusesToStart: {
-        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
-        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
-      },
-      silentlyCapped: {
-        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
-        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
-      }
-    }
-  },
-  *check(model) {
-    for (const queue of explicitQueues(model)) {
-      const draft = judge(queue);
-      if (draft) yield draft;
-    }
-  }
-});
-function judge(queue) {
-  const somaxconn = queue.somaxconn.value;
-  if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
-  const refuses = queue.exitsAboveSomaxconn;
-  const source = queue.somaxconn.source;
-  const common = {
-    data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
-    primary: queue.span,
-    related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
-    modelPath: queue.modelPath
-  };
-  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
-  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
-}
-
 // checks/nginx-add-header-content-type.ts
-init_rule();
 var HIDE_HEADER = ["proxy_hide_header", "fastcgi_hide_header", "uwsgi_hide_header", "scgi_hide_header", "grpc_hide_header"];
 var ID8 = "nginx-add-header-content-type";
 var rule8 = defineRule({
@@ -45276,125 +44907,6 @@ function maySeparateInTemplate(first, second) {
   return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
 }
 
-// src/reference/nginx/listen-parameters.ts
-var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
-  "default_server",
-  "default",
-  "bind",
-  "deferred",
-  "reuseport",
-  "ssl",
-  "http2",
-  "quic",
-  "proxy_protocol",
-  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
-  "multipath"
-]);
-var HTTP_LISTEN_VALUED_PARAMETERS = [
-  "setfib=",
-  "fastopen=",
-  "backlog=",
-  "rcvbuf=",
-  "sndbuf=",
-  "accept_filter=",
-  "ipv6only=",
-  "so_keepalive="
-];
-
-// src/reference/nginx/deprecations.ts
-var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
-var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
-var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
-function obsoleteV2(name2, deprecated, replacement, changes) {
-  return {
-    name: name2,
-    deprecated,
-    effect: "ignored",
-    replacement,
-    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
-    changes
-  };
-}
-var NGINX_DEPRECATIONS = [
-  {
-    name: "ssl",
-    deprecated: "1.15.0",
-    effect: "deprecated",
-    removed: "1.25.1",
-    replacement: "listen ... ssl",
-    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
-    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
-  },
-  {
-    name: "listen",
-    parameter: "http2",
-    deprecated: "1.25.1",
-    effect: "deprecated",
-    replacement: "http2 on",
-    replacementSince: "1.25.1",
-    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
-    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
-  },
-  {
-    name: "listen",
-    parameter: "spdy",
-    deprecated: "1.9.5",
-    effect: "ignored",
-    removed: "1.19.7",
-    replacement: "listen ... http2",
-    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
-    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
-  },
-  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
-  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
-  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
-  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
-  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
-];
-var DEPRECATIONS_BY_NAME = (() => {
-  const byName = /* @__PURE__ */ new Map();
-  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
-  return byName;
-})();
-var DEPRECATED_LISTEN_PARAMETERS = new Set(
-  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
-);
-function removedAfterDeprecation(name2) {
-  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
-}
-
-// src/model/nginx-listen.ts
-var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
-function listenSocket(directive) {
-  const address = directive.args[0]?.value;
-  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
-  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
-  const key = socketKey(address);
-  return key === void 0 ? void 0 : { key, defaultServer };
-}
-function socketKey(address) {
-  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
-  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
-  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
-  if (/^\d+$/.test(address)) return `*:${address}`;
-  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
-  if (!hostPort) return void 0;
-  const host = hostPort[1].toLowerCase();
-  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
-}
-function invalidListenParameter(values2, alsoStream = false) {
-  for (let i = 1; i < values2.length; i++) {
-    const value = values2[i];
-    if (alsoStream && value === "udp") continue;
-    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
-    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
-  }
-  return -1;
-}
-
 // checks/nginx-directive-args.ts
 var ID14 = "nginx-directive-args";
 var rule14 = defineRule({
@@ -45735,7 +45247,7 @@ function headerDrops(http, name2) {
     const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
     const own = block2.own(name2);
     let list;
-    if (own.length === 0) list = mode === "off" ? NONE2 : outerList;
+    if (own.length === 0) list = mode === "off" ? NONE : outerList;
     else if (mode === "merge") list = [...own, ...outerList];
     else {
       list = own;
@@ -45749,10 +45261,10 @@ function headerDrops(http, name2) {
     }
     for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
   };
-  visit2(http, void 0, NONE2, "on");
+  visit2(http, void 0, NONE, "on");
   return drops;
 }
-var NONE2 = [];
+var NONE = [];
 function ownerOf(from2, entry, name2) {
   for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
   return from2;
@@ -46455,8 +45967,7 @@ var rule23 = defineRule({
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
       const arg = pass.entry.directive.args[0];
-      if (arg.value.includes("$")) continue;
-      const uri = uriPart(arg.value);
+      const uri = pass.uri;
       if (uri === void 0) continue;
       const args = pass.location.directive?.args ?? [];
       if (args.length > 1 && args[0].value !== "^~" && args[0].value !== "=") continue;
@@ -46471,19 +45982,6 @@ var rule23 = defineRule({
     }
   }
 });
-function uriPart(value) {
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (!scheme) return void 0;
-  let rest = value.slice(scheme[0].length);
-  if (/^unix:/i.test(rest)) {
-    const colon = rest.indexOf(":", 5);
-    if (colon === -1) return void 0;
-    rest = rest.slice(colon + 1);
-    return rest === "" ? void 0 : rest;
-  }
-  const slash = rest.indexOf("/");
-  return slash === -1 ? void 0 : rest.slice(slash);
-}
 
 // checks/nginx-resolver-external.ts
 init_rule();
@@ -47182,24 +46680,12 @@ var rule32 = defineRule({
       yield {
         messageId: "weakCiphers",
         data: { directive: name2, items, why },
-        primary: itemSpan(list, weak[0].offset, weak[0].text.length),
+        primary: partSpan(list, { start: weak[0].offset, end: weak[0].offset + weak[0].text.length }),
         modelPath: use.path
       };
     }
   }
 });
-function itemSpan(arg, offset, length) {
-  const quote = arg.quoted ? 1 : 0;
-  const { start, end } = arg.span;
-  const plain = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
-  if (!plain) return arg.span;
-  const from2 = quote + offset;
-  return {
-    file: arg.span.file,
-    start: { line: start.line, column: start.column + from2, offset: start.offset + from2 },
-    end: { line: start.line, column: start.column + from2 + length, offset: start.offset + from2 + length }
-  };
-}
 
 // checks/proxy-read-timeout-backend.ts
 init_rule();
@@ -47446,6 +46932,58 @@ function judge7(backend, connector) {
 
 // checks/upstream-keepalive-http10.ts
 init_rule();
+
+// src/reference/nginx/defaults.ts
+var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
+var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
+var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+var NGINX_DEFAULTS = {
+  proxy_http_version: [
+    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
+    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
+  ],
+  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
+  "proxy_header:connection": [
+    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
+    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
+  ],
+  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
+  "upstream:keepalive": [
+    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
+    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
+  ],
+  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
+  "upstream:keepalive_requests": [
+    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
+  ],
+  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
+  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
+  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
+  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
+  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
+  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
+  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
+  keepalive_requests: [
+    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
+  ],
+  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
+};
+function defaultFor(name2, range2) {
+  let current;
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
+  }
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
+      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
+    }
+  }
+  return current;
+}
+
+// checks/upstream-keepalive-http10.ts
 var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
 var rule36 = defineRule({
@@ -49875,6 +49413,446 @@ function walk(roots, fs, options = {}) {
     else if (kind === "file") files.add(root);
   }
   return { files: [...files].sort(), unreadable, skipped };
+}
+
+// src/model/nginx-value-syntax.ts
+var VALUE_SYNTAX = {
+  keepalive_timeout: [
+    [0, "msec"],
+    [1, "sec"]
+  ],
+  keepalive_requests: [[0, "number"]],
+  keepalive_time: [[0, "msec"]],
+  keepalive: [[0, "number"]],
+  client_max_body_size: [[0, "offset"]],
+  client_body_buffer_size: [[0, "size"]],
+  client_header_buffer_size: [[0, "size"]],
+  client_body_timeout: [[0, "msec"]],
+  client_header_timeout: [[0, "msec"]],
+  send_timeout: [[0, "msec"]],
+  proxy_http_version: [[0, "http-version"]],
+  worker_connections: [[0, "number"]],
+  worker_rlimit_nofile: [[0, "number"]]
+};
+for (const module2 of ["proxy", "uwsgi", "fastcgi", "grpc", "scgi"]) {
+  VALUE_SYNTAX[`${module2}_read_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_send_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_connect_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_buffer_size`] = [[0, "size"]];
+  VALUE_SYNTAX[`${module2}_busy_buffers_size`] = [[0, "size"]];
+  VALUE_SYNTAX[`${module2}_max_temp_file_size`] = [[0, "offset"]];
+}
+var UNIT_OF = {
+  msec: "ms",
+  sec: "ms",
+  size: "bytes",
+  offset: "bytes",
+  number: "count",
+  "http-version": "text"
+};
+function parseNginxValue(syntax, text3) {
+  switch (syntax) {
+    case "msec":
+    case "sec":
+      return parseNginxTime(text3, syntax);
+    case "size":
+      return parseNginxSize(text3);
+    case "offset":
+      return parseNginxSize(text3, true);
+    case "number":
+      return parseNginxNumber(text3);
+    case "http-version":
+      return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
+  }
+}
+
+// src/model/nginx.ts
+var NONE2 = [];
+var SCAN_LIMIT = 16;
+var NginxBlock = class {
+  constructor(kind, node, parent, contents, fixedPath) {
+    this.kind = kind;
+    this.node = node;
+    this.parent = parent;
+    this.fixedPath = fixedPath;
+    this.directives = flattenIncludes(contents);
+  }
+  kind;
+  node;
+  parent;
+  fixedPath;
+  children = [];
+  /** The directives of this level in order, includes replaced by what they include. */
+  directives;
+  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
+  get path() {
+    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
+    return this.fixedPath;
+  }
+  get directive() {
+    return this.node?.directive;
+  }
+  /** Directives named `name` at this level. */
+  own(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      let found;
+      for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
+      return found ?? NONE2;
+    }
+    if (!this.byName) {
+      this.byName = /* @__PURE__ */ new Map();
+      for (const entry of this.directives) {
+        const list = this.byName.get(entry.directive.name);
+        if (list) list.push(entry);
+        else this.byName.set(entry.directive.name, [entry]);
+      }
+    }
+    return this.byName.get(name2) ?? NONE2;
+  }
+  byName;
+  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
+  ownLast(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
+      return void 0;
+    }
+    const own = this.own(name2);
+    return own[own.length - 1];
+  }
+  /** This block and its ancestors up to and including the http block, innermost first. */
+  inheritanceChain() {
+    const chain = [];
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      chain.push(block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return chain;
+  }
+  /** A single-value directive after inheritance: the innermost level that sets it. */
+  inherited(name2) {
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entry = block2.ownLast(name2);
+      if (entry) return { entry, block: block2 };
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return void 0;
+  }
+  /**
+   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
+   * nginx inherits the outer level's list only when this level has none, so a location that
+   * sets one header drops every server-level header. `dropped` lists what was shadowed.
+   */
+  inheritedList(name2) {
+    const chain = this.inheritanceChain();
+    for (let i = 0; i < chain.length; i++) {
+      const entries = chain[i].own(name2);
+      if (entries.length === 0) continue;
+      const dropped = chain.slice(i + 1).flatMap((outer) => outer.own(name2));
+      return { entries, block: chain[i], dropped };
+    }
+    return { entries: [], dropped: [] };
+  }
+  /**
+   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
+   * upstream block's settings are its own), in canonical units, with its source; else the
+   * documented default for `range` (which must not straddle a release where it changed).
+   * `value` is undefined for a variable or a value nginx would reject.
+   */
+  setting(name2, range2) {
+    const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
+    const unit = syntax ? UNIT_OF[syntax] : "text";
+    const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
+    if (own) {
+      const text3 = own.directive.args[0]?.value ?? "";
+      const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
+      const origin = own.generated ? { origin: own.generated } : {};
+      if (own.generated?.kind === "default") {
+        return {
+          name: name2,
+          value: value2,
+          text: text3,
+          unit,
+          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
+          ...origin
+        };
+      }
+      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
+    }
+    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
+    if (!fallback) return void 0;
+    const firstWord = fallback.text.split(" ")[0];
+    const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
+    return {
+      name: name2,
+      value,
+      text: fallback.text,
+      unit,
+      source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
+    };
+  }
+  /**
+   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
+   * model is built (nested generators cost a frame per level for every block they yield).
+   */
+  descendants() {
+    if (!this.allDescendants) {
+      const out = [];
+      const collect2 = (block2) => {
+        for (const child of block2.children) {
+          out.push(child);
+          collect2(child);
+        }
+      };
+      collect2(this);
+      this.allDescendants = out;
+    }
+    return this.allDescendants;
+  }
+  allDescendants;
+  enclosing(kind) {
+    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
+    return void 0;
+  }
+};
+function flattenIncludes(contents) {
+  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
+  const out = [];
+  for (const entry of contents) {
+    out.push(entry);
+    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
+  }
+  return out;
+}
+var PASS_DIRECTIVES = {
+  proxy_pass: "proxy",
+  uwsgi_pass: "uwsgi",
+  fastcgi_pass: "fastcgi",
+  grpc_pass: "grpc",
+  scgi_pass: "scgi"
+};
+var BLOCK_KINDS = {
+  http: "http",
+  server: "server",
+  location: "location",
+  if: "if",
+  limit_except: "limit_except",
+  upstream: "upstream",
+  events: "events"
+};
+var DATA_BLOCKS2 = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "match", "charset_map"]);
+var NginxHttpScope = class {
+  constructor(http, roots) {
+    this.http = http;
+    this.roots = roots;
+  }
+  http;
+  roots;
+  upstreams = [];
+  passes = [];
+  servers = [];
+  locations = [];
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name2, fromFile) {
+    if (!this.upstreamsByName) {
+      this.upstreamsByName = /* @__PURE__ */ new Map();
+      for (const group of this.upstreams) {
+        if (!group.block) continue;
+        const key = group.name.toLowerCase();
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
+      }
+    }
+    const groups = this.upstreamsByName.get(name2.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block.directive.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
+  }
+  upstreamsByName;
+  /**
+   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
+   * not, every block's inherited value is the default, which lets a rule skip the lookups.
+   */
+  setsAnywhere(name2) {
+    if (!this.namesSet) {
+      this.namesSet = /* @__PURE__ */ new Set();
+      for (const block2 of [this.http, ...this.http.descendants()]) for (const entry of block2.directives) this.namesSet.add(entry.directive.name);
+    }
+    return this.namesSet.has(name2);
+  }
+  namesSet;
+};
+var NginxModel = class {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
+    this.roots = roots;
+    this.version = version;
+    this.directiveOptions = directiveOptions;
+    const groupOf = /* @__PURE__ */ new Map();
+    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
+      const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
+      buildChildren(main);
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf3(root.file));
+    }
+    const snippetGroups = /* @__PURE__ */ new Map();
+    for (const root of roots.filter((r) => r.kind === "snippet")) {
+      const group = deploymentOf3(root.file);
+      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
+    }
+    for (const [group, snippetRoots] of snippetGroups) {
+      const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
+      const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
+      buildChildren(shared);
+      for (const root of snippetRoots.filter((r) => r.context === "server")) {
+        const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
+        shared.children.push(server);
+        buildChildren(server);
+      }
+      groupOf.set(this.addScope(shared, snippetRoots), group);
+    }
+    for (const scope of this.scopes) {
+      const together2 = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
+      for (const pass of scope.passes) {
+        if (pass.target.kind !== "unresolved") continue;
+        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
+        if (elsewhere) pass.target = { kind: "group", group: elsewhere };
+      }
+    }
+  }
+  roots;
+  version;
+  directiveOptions;
+  scopes = [];
+  /** Every location (and `if` in a location) that passes requests on, with its pass. */
+  get passes() {
+    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
+    return this.allPasses;
+  }
+  allPasses;
+  get upstreams() {
+    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    return this.allUpstreams;
+  }
+  allUpstreams;
+  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
+  get directives() {
+    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
+    return this.directiveIndex;
+  }
+  directiveIndex;
+  /** The default of `name` throughout `range` (one piece of a split range). */
+  defaultFor(name2, range2) {
+    return defaultFor(name2, range2);
+  }
+  addScope(http, roots) {
+    const scope = new NginxHttpScope(http, roots);
+    this.scopes.push(scope);
+    for (const block2 of http.descendants()) {
+      if (block2.kind === "server") scope.servers.push(block2);
+      if (block2.kind === "location") scope.locations.push(block2);
+      if (block2.kind === "upstream" && block2.directive) {
+        scope.upstreams.push({
+          name: block2.directive.args[0]?.value ?? "",
+          block: block2,
+          servers: block2.own("server").map((entry) => ({
+            address: parseAddress(entry.directive.args[0]?.value ?? "", 80),
+            entry,
+            // Built when read (findings and links): most servers of a large tree never need it.
+            get span() {
+              return entry.directive.args[0]?.span ?? entry.directive.span;
+            }
+          }))
+        });
+      }
+    }
+    for (const block2 of http.descendants()) {
+      if (block2.kind !== "location" && block2.kind !== "if" && block2.kind !== "limit_except") continue;
+      for (const entry of block2.directives) {
+        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
+        if (!module2 || entry.directive.args.length === 0) continue;
+        scope.passes.push(resolvePass(scope, module2, entry, block2));
+      }
+    }
+    return scope;
+  }
+};
+function buildChildren(block2) {
+  for (const entry of block2.directives) {
+    const name2 = entry.directive.name;
+    if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
+    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
+    const child = new NginxBlock(kind, entry, block2, entry.children);
+    block2.children.push(child);
+    buildChildren(child);
+  }
+}
+function blockLabel(directive, parent) {
+  const args = directive.args.map((arg) => arg.value);
+  if (directive.name === "server" && parent.kind !== "upstream") {
+    const naming = serverNaming(directive);
+    return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
+  }
+  return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
+}
+function resolvePass(scope, module2, entry, location) {
+  const value = entry.directive.args[0].value;
+  const pass = { module: module2, entry, location, target: { kind: "variable" } };
+  let rest = value;
+  if (module2 === "proxy" || module2 === "grpc") {
+    const scheme = /^([a-z]+):\/\//i.exec(value);
+    if (scheme) {
+      pass.scheme = scheme[1].toLowerCase();
+      rest = value.slice(scheme[0].length);
+    }
+  }
+  if (rest.includes("$")) return pass;
+  if (/^unix:/i.test(rest)) {
+    const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
+    const end = module2 === "proxy" ? path.indexOf(":") : -1;
+    const socket = end === -1 ? path : path.slice(0, end);
+    pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
+    if (pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
+    return pass;
+  }
+  const hostPort = rest.split("/")[0];
+  if (module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
+  if (group) {
+    pass.target = { kind: "group", group };
+    return pass;
+  }
+  const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
+  const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
+  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
+  else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
+  else pass.target = { kind: "unresolved", host: hostPort };
+  return pass;
+}
+function parseAddress(text3, defaultPort) {
+  if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
+  const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
+  if (bracketed2) {
+    const port2 = bracketed2[2] !== void 0 ? Number(bracketed2[2]) : defaultPort;
+    return port2 === void 0 ? void 0 : { kind: "tcp", host: bracketed2[1].toLowerCase(), port: port2, text: text3 };
+  }
+  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text3);
+  if (!match) return void 0;
+  const port = match[2] !== void 0 ? Number(match[2]) : defaultPort;
+  return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
 }
 
 // src/model/nginx-value-check.ts

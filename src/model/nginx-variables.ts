@@ -19,7 +19,8 @@ import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import type { Span } from '../source/span';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { UNKNOWN_MARK } from '../discovery/template';
-import { argCountOf, argValueOf, fileTextOf, lastTokenEndOffset, nameEndOffset, sourceOf } from '../readers/nginx/parse';
+import { argCountOf, argValueOf } from '../readers/nginx/parse';
+import type { VariableUse } from './nginx-census';
 
 /** One argument of a directive, with its value and span. */
 export type NginxArg = NginxDirective['args'][number];
@@ -653,33 +654,32 @@ export class NginxVariables {
 
   /**
    * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (one walk for all of them, without building arguments).
+   * rule about variables needs to read (found while the model was built, without building arguments).
    */
-  readonly withVariables: { entry: ExpandedDirective; block: NginxBlock; /** `$1`..`$9` or `${1}`.. among them. */ hasCapture: boolean }[] = [];
+  readonly withVariables: readonly VariableUse[];
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   readonly rewriteBlocks = new Set<NginxBlock>();
 
   constructor(readonly scope: NginxHttpScope) {
-    for (const block of [scope.http, ...scope.http.descendants()]) {
-      for (const entry of block.directives) {
-        const name = entry.directive.name;
-        const mention = variableMention(entry.directive);
-        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block, hasCapture: mention === CAPTURE });
-        if (name === 'rewrite') {
-          let owner: NginxBlock | undefined = block;
-          while (owner?.kind === 'if') owner = owner.parent;
-          if (owner) this.rewriteBlocks.add(owner);
-        }
-        const target = name === 'set' ? argValueOf(entry.directive, 0) : undefined;
-        if (target?.startsWith('$')) {
-          const key = target.slice(1).toLowerCase();
-          const list = this.sets.get(key);
-          if (list) list.push({ entry, block });
-          else this.sets.set(key, [{ entry, block }]);
-        } else if (name === 'map' && entry.children && argValueOf(entry.directive, 1)?.startsWith('$')) {
-          this.maps.set(argValueOf(entry.directive, 1)!.slice(1).toLowerCase(), new MapDefinition(entry));
-        }
-      }
+    const { census } = scope;
+    this.withVariables = census.withVariables;
+    for (let owner of census.named('rewrite').blocks as (NginxBlock | undefined)[]) {
+      while (owner?.kind === 'if') owner = owner.parent;
+      if (owner) this.rewriteBlocks.add(owner);
+    }
+    const sets = census.named('set');
+    for (let i = 0; i < sets.entries.length; i++) {
+      const entry = sets.entries[i];
+      const target = argValueOf(entry.directive, 0);
+      if (!target?.startsWith('$')) continue;
+      const key = target.slice(1).toLowerCase();
+      const list = this.sets.get(key);
+      if (list) list.push({ entry, block: sets.blocks[i] });
+      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
+    }
+    for (const entry of census.named('map').entries) {
+      const variable = argValueOf(entry.directive, 1);
+      if (entry.children && variable?.startsWith('$')) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
   }
 
@@ -990,59 +990,6 @@ export function ifCondition(values: string[]): string[] {
   if (words[last] === ')') words.pop();
   else if (words[last]?.endsWith(')')) words[last] = words[last].slice(0, -1);
   return words;
-}
-
-const NO_VARIABLE = 0;
-const VARIABLE = 1;
-const CAPTURE = 2;
-
-/** Whether a `$` (and a `$1`-like capture) appears among the arguments, read from the file text where there is one. */
-function variableMention(directive: ExpandedDirective['directive']): number {
-  const source = sourceOf(directive);
-  const text = fileTextOf(directive);
-  if (text === undefined || source === undefined) {
-    let found = NO_VARIABLE;
-    for (let i = 0; i < argCountOf(directive); i++) {
-      const value = argValueOf(directive, i) ?? '';
-      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
-      if (value.includes('$')) found = VARIABLE;
-    }
-    return found;
-  }
-  const offsets = dollarOffsets(source, text);
-  const end = lastTokenEndOffset(directive);
-  let found = NO_VARIABLE;
-  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
-    found = VARIABLE;
-    const i = offsets[k];
-    const next = text.charCodeAt(i + 1) === 123 ? text.charCodeAt(i + 2) : text.charCodeAt(i + 1);
-    if (next >= 49 && next <= 57) return CAPTURE;
-  }
-  return found;
-}
-
-/** Offsets of every `$` of a file, found once per file (a binary search per directive then). */
-function dollarOffsets(source: object, text: string): number[] {
-  let offsets = dollarsByFile.get(source);
-  if (!offsets) {
-    offsets = [];
-    for (let i = text.indexOf('$'); i !== -1; i = text.indexOf('$', i + 1)) offsets.push(i);
-    dollarsByFile.set(source, offsets);
-  }
-  return offsets;
-}
-
-const dollarsByFile = new WeakMap<object, number[]>();
-
-function firstAtOrAfter(sorted: number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** Argument `i` of a directive as text, without building its span (cheap enough to filter on). */

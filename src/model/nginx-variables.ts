@@ -507,14 +507,16 @@ const NOT_REQUEST: Facts = { request: false, mask: 0, origin: [] };
 const HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 const RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 
-const builtinCache = new Map<string, Facts | undefined>();
+const builtinCache = new Map<string, Facts | null>();
 
 /** Built-in variables that carry request data, with what nginx lets them hold (one shared, frozen answer per name). */
 function builtinFacts(name: string): Facts | undefined {
-  if (builtinCache.has(name)) return builtinCache.get(name);
+  // One lookup per ask: null records "not a built-in variable".
+  const known = builtinCache.get(name);
+  if (known !== undefined) return known ?? undefined;
   const facts = readBuiltinFacts(name);
   if (builtinCache.size > 10000) builtinCache.clear();
-  builtinCache.set(name, facts);
+  builtinCache.set(name, facts ?? null);
   return facts;
 }
 
@@ -618,10 +620,16 @@ export interface ExpandedPart {
 
 /** Lines of a map block that are not entries. */
 const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
+const NO_CHILDREN: readonly ExpandedDirective[] = [];
 
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */
 class MapDefinition {
   constructor(private readonly map: ExpandedDirective) {}
+
+  /** The map's lines (entries and parameters such as `hostnames`), includes not followed. */
+  get children(): readonly ExpandedDirective[] {
+    return this.map.children ?? NO_CHILDREN;
+  }
 
   get source(): string {
     return argValueOf(this.map.directive, 0) ?? '';
@@ -907,7 +915,11 @@ export class NginxVariables {
 
   private mapMayHoldLineBreak(map: MapDefinition): boolean {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, undefined, true);
-    for (const { value } of map.entries) if (this.textMayHoldLineBreak(value, subjectSafe, false)) return true;
+    // The values only: no entry objects (a large tree has thousands of maps, each read once here).
+    for (const child of map.children) {
+      if (argCountOf(child.directive) === 0 || MAP_PARAMETERS.has(child.directive.name)) continue;
+      if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? '', subjectSafe, false)) return true;
+    }
     return false;
   }
 

@@ -82,6 +82,25 @@ export class FileTree {
     return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
   }
 
+  /**
+   * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
+   * the text without building its value when it is written plainly (no quotes, no backslash).
+   */
+  argEqualsIgnoringCase(index: number, lower: string): boolean {
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    const text = this.source.text;
+    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
+    for (let at = start; at < end; at++) if (text.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
+    if (end - start !== lower.length) return false;
+    for (let i = 0; i < lower.length; i++) {
+      const code = text.charCodeAt(start + i);
+      // A-Z folded to a-z; other characters compared as they are.
+      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
   /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
   addDirective(name: string, nameStart: number, nameEnd: number): ReadDirective {
     const index = this.directiveCount++;
@@ -328,6 +347,14 @@ export function variableMentionsOf(directive: NginxDirective): number | undefine
 /** The source the reader read the directive from (undefined for one built elsewhere). */
 export function sourceOf(directive: NginxDirective): SourceText | undefined {
   return directive instanceof ReadDirective ? directive.tree.source : undefined;
+}
+
+/** Whether argument `i` (0-based) equals `lower` ignoring ASCII case; `lower` must be lower-case. */
+export function argEqualsIgnoringCase(directive: NginxDirective, i: number, lower: string): boolean {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+  }
+  return directive.args[i]?.value.toLowerCase() === lower;
 }
 
 /** How many arguments a directive has (the raw body of a Lua block counts as one). */

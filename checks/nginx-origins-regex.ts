@@ -57,8 +57,7 @@ export const rule = defineRule({
           const regexArg = args[args.length - 1].value === ')' ? args[args.length - 2] : args[args.length - 1];
           const value = regexArg.value.replace(/\)$/, '');
           const arg: NginxArg = value === regexArg.value ? regexArg : { ...regexArg, value, span: trimEnd(regexArg.span, 1) };
-          const finding = judge(words[2], subject, arg, 0, block.path);
-          if (finding) yield finding;
+          yield* judge(words[2], subject, arg, 0, block.path);
           continue;
         }
         if (entry.directive.name !== 'map' || !entry.children) continue;
@@ -70,8 +69,7 @@ export const rule = defineRule({
           const prefix = key.startsWith('~*') ? 2 : 1;
           const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
           const arg: NginxArg = { value: key, quoted, span: item.directive.nameSpan };
-          const finding = judge(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
-          if (finding) yield finding;
+          yield* judge(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
         }
       }
     }
@@ -87,8 +85,56 @@ function trimEnd(span: Span, by: number): Span {
   return { ...span, end: { ...span.end, column: span.end.column - by, offset: span.end.offset - by } };
 }
 
+type HostMessage = 'bareDot' | 'openEnd' | 'openStart';
+
 /** `regex` starts at `offset` in `arg.value` (after a map key's `~`). */
-function judge(regex: string, subject: string, arg: NginxArg, offset: number, modelPath: string): FindingDraft | undefined {
+function judge(regex: string, subject: string, arg: NginxArg, offset: number, modelPath: string): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  // Each top-level alternative carries its own anchors (`^a|b$`): judge each, once per problem.
+  for (const branch of regexPaths(regex) ?? [[{ text: regex, from: [...regex].map((_, i) => i) }]]) {
+    const reported = new Set<HostMessage>();
+    for (const path of branch) {
+      const verdict = judgePath(path.text, subject);
+      if (!verdict || reported.has(verdict.messageId)) continue;
+      reported.add(verdict.messageId);
+      const start = offset + path.from[verdict.start];
+      const end = offset + path.from[verdict.end - 1] + 1;
+      findings.push({
+        ...(verdict.messageId === 'bareDot'
+          ? { messageId: 'bareDot' }
+          : verdict.messageId === 'openEnd'
+            ? { messageId: 'openEnd' }
+            : { messageId: 'openStart' }),
+        data: { host: verdict.host, subject, example: verdict.example },
+        primary: partSpan(arg, { start, end }),
+        modelPath,
+      });
+    }
+  }
+  if (findings.length > 0) return findings;
+  const plainHttp =
+    /https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) ||
+    /^\^?http:/.test(regex) ||
+    regexPaths(regex)?.some((branch) => branch.some((path) => /^\^?http:/.test(path.text)));
+  if (plainHttp) {
+    return [
+      { messageId: 'plainHttp', data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: 'info' },
+    ];
+  }
+  return [];
+}
+
+interface Verdict {
+  messageId: HostMessage;
+  host: string;
+  example: string;
+  /** [start, end) of the host in the judged text. */
+  start: number;
+  end: number;
+}
+
+/** The first host in `regex` that lets another host through, judged with the anchors `regex` has. */
+function judgePath(regex: string, subject: string): Verdict | undefined {
   const referer = subject === 'http_referer';
   const classes = classRanges(regex);
   // A Referer carries a path and a query: without `^`, the whole pattern may sit in them.
@@ -97,12 +143,7 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
     const host = HOST.exec(regex);
     if (host && /:(?:\\?\/){2}/.test(regex.slice(0, host.index))) {
       const plain = host[0].replace(/\\\./g, '.');
-      return {
-        messageId: 'openStart',
-        data: { host: plain, subject, example: `https://evil.example/?https://${plain}/` },
-        primary: partSpan(arg, { start: offset + host.index, end: offset + host.index + host[0].length }),
-        modelPath,
-      };
+      return { messageId: 'openStart', host: plain, example: `https://evil.example/?https://${plain}/`, start: host.index, end: host.index + host[0].length };
     }
   }
   // `^a|b`: the anchor binds the first alternative only.
@@ -114,12 +155,8 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
       const host = HOST.exec(regex.slice(from, to));
       if (!host) continue;
       const plain = host[0].replace(/\\\./g, '.');
-      return {
-        messageId: 'openStart',
-        data: { host: plain, subject, example: referer ? `https://evil.example/${plain}/` : `https://evil${plain}` },
-        primary: partSpan(arg, { start: offset + from + host.index, end: offset + from + host.index + host[0].length }),
-        modelPath,
-      };
+      const example = referer ? `https://evil.example/${plain}/` : `https://evil${plain}`;
+      return { messageId: 'openStart', host: plain, example, start: from + host.index, end: from + host.index + host[0].length };
     }
   }
   HOST.lastIndex = 0;
@@ -129,13 +166,7 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
     if (classes.some(([a, b]) => start >= a && start < b)) continue;
     const host = match[0];
     const plain = host.replace(/\\\./g, '.');
-    const at = { start: offset + start, end: offset + end };
-    const draft = (messageId: 'bareDot' | 'openEnd' | 'openStart', example: string): FindingDraft => ({
-      ...(messageId === 'bareDot' ? { messageId: 'bareDot' } : messageId === 'openEnd' ? { messageId: 'openEnd' } : { messageId: 'openStart' }),
-      data: { host: plain, subject, example },
-      primary: partSpan(arg, at),
-      modelPath,
-    });
+    const verdict = (messageId: HostMessage, example: string): Verdict => ({ messageId, host: plain, example, start, end });
 
     // A bare dot before the last one lets a registrable look-alike through (wwwXexample.com);
     // the last one only gives a single label (exampleXcom), which no public DNS serves.
@@ -144,17 +175,123 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
     if (bare) {
       const i = bare.index!;
       const lookalike = host.slice(0, i).replace(/\\\./g, '.') + 'x' + host.slice(i + 1).replace(/\\\./g, '.');
-      return draft('bareDot', `https://${lookalike}${referer ? '/' : ''}`);
+      return verdict('bareDot', `https://${lookalike}${referer ? '/' : ''}`);
     }
     const after = following(regex, end);
-    if (after === 'end') return draft('openEnd', `https://${plain}.evil.example${referer ? '/' : ''}`);
+    if (after === 'end') return verdict('openEnd', `https://${plain}.evil.example${referer ? '/' : ''}`);
     const before = preceding(regex, start);
-    if (before === 'start' || before === 'wildcard') return draft('openStart', `https://evil${plain}${referer ? '/' : ''}`);
-  }
-  if (/https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) || /^\^?http:/.test(regex)) {
-    return { messageId: 'plainHttp', data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: 'info' };
+    if (before === 'start' || before === 'wildcard') return verdict('openStart', `https://evil${plain}${referer ? '/' : ''}`);
   }
   return undefined;
+}
+
+/** One way through a regex's alternations: its text, and where each character stands in the regex. */
+interface RegexPath {
+  text: string;
+  from: number[];
+}
+
+const MAX_PATHS = 32;
+
+/**
+ * The regex written out once per choice of its groups' alternatives and optional groups
+ * (`(www|api)\.`, `(www\.)?`), grouped by top-level alternative, so that each host is judged with
+ * what really stands around it. Groups under `*`, `+` or `{n}`, lookarounds and flags stay as
+ * written. Undefined past MAX_PATHS ways, or for unbalanced parentheses.
+ */
+function regexPaths(regex: string): RegexPath[][] | undefined {
+  const reader = new PathReader(regex);
+  const top = reader.alternation(0);
+  if (reader.tooMany || top.end !== regex.length) return undefined;
+  return top.branches;
+}
+
+class PathReader {
+  tooMany = false;
+  constructor(private readonly regex: string) {}
+
+  alternation(start: number): { branches: RegexPath[][]; end: number } {
+    const branches: RegexPath[][] = [];
+    let i = start;
+    for (;;) {
+      const sequence = this.sequence(i);
+      branches.push(sequence.paths);
+      i = sequence.end;
+      if (this.regex[i] !== '|' || this.tooMany) return { branches, end: i };
+      i++;
+    }
+  }
+
+  private sequence(start: number): { paths: RegexPath[]; end: number } {
+    const regex = this.regex;
+    let paths: RegexPath[] = [{ text: '', from: [] }];
+    const append = (from: number, to: number) => {
+      paths = paths.map((path) => ({ text: path.text + regex.slice(from, to), from: [...path.from, ...range(from, to)] }));
+    };
+    let i = start;
+    while (i < regex.length && regex[i] !== '|' && regex[i] !== ')' && !this.tooMany) {
+      const ch = regex[i];
+      if (ch === '\\') {
+        append(i, Math.min(i + 2, regex.length));
+        i += 2;
+        continue;
+      }
+      if (ch === '[') {
+        const end = classEnd(regex, i);
+        append(i, end);
+        i = end;
+        continue;
+      }
+      if (ch !== '(') {
+        append(i, i + 1);
+        i++;
+        continue;
+      }
+      const opener = /^\((?:\?:|\?P?<[A-Za-z_]\w*>|\?'[A-Za-z_]\w*')?/.exec(regex.slice(i, i + 40))![0];
+      // `(?=`, `(?i)`, `(?#`: kept as written.
+      const plain = !(opener === '(' && regex[i + 1] === '?');
+      const inner = this.alternation(i + opener.length);
+      if (regex[inner.end] !== ')') {
+        this.tooMany = true;
+        break;
+      }
+      let after = inner.end + 1;
+      const repeated = regex[after] === '*' || regex[after] === '+' || (regex[after] === '{' && /^\{\d+(,\d*)?\}/.test(regex.slice(after)));
+      if (!plain || repeated) {
+        append(i, after);
+        i = after;
+        continue;
+      }
+      const choices = inner.branches.flat();
+      if (regex[after] === '?') {
+        choices.push({ text: '', from: [] });
+        after++;
+        if (regex[after] === '?' || regex[after] === '+') after++;
+      }
+      if (paths.length * choices.length > MAX_PATHS) {
+        this.tooMany = true;
+        break;
+      }
+      paths = paths.flatMap((path) => choices.map((choice) => ({ text: path.text + choice.text, from: [...path.from, ...choice.from] })));
+      i = after;
+    }
+    return { paths, end: i };
+  }
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(i);
+  return out;
+}
+
+/** The index after the `[...]` class that starts at `i`. */
+function classEnd(regex: string, i: number): number {
+  let j = i + 1;
+  if (regex[j] === '^') j++;
+  if (regex[j] === ']') j++;
+  while (j < regex.length && regex[j] !== ']') j += regex[j] === '\\' ? 2 : 1;
+  return Math.min(j + 1, regex.length);
 }
 
 /** [start, end) of each alternative of the regex's top level. */

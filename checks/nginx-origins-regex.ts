@@ -180,7 +180,12 @@ function judgePath(regex: string, subject: string): Verdict | undefined {
     const after = following(regex, end);
     if (after === 'end') return verdict('openEnd', `https://${plain}.evil.example${referer ? '/' : ''}`);
     const before = preceding(regex, start);
-    if (before === 'start' || before === 'wildcard') return verdict('openStart', `https://evil${plain}${referer ? '/' : ''}`);
+    if (before === 'start') return verdict('openStart', `https://evil${plain}${referer ? '/' : ''}`);
+    if (typeof before === 'number') {
+      // Without a host that really passes, there is nothing to show: say nothing.
+      const example = wildcardExample(regex, before, `evil${plain}${referer ? '/' : ''}`);
+      if (example) return verdict('openStart', example);
+    }
   }
   return undefined;
 }
@@ -362,8 +367,11 @@ function following(regex: string, at: number): 'end' | 'bounded' {
   }
 }
 
-/** What comes before a host: the regex's start with no anchor, an unbounded wildcard touching it, or a boundary. */
-function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' {
+/**
+ * What comes before a host: the regex's start with no anchor, an unbounded wildcard touching it
+ * (the index where its `.` stands), or a boundary.
+ */
+function preceding(regex: string, at: number): 'start' | number | 'bounded' {
   let i = at - 1;
   for (;;) {
     if (i < 0) return 'start';
@@ -378,9 +386,98 @@ function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' 
       i = open - 1;
       continue;
     }
-    if ((ch === '*' || ch === '+') && regex[i - 1] === '.' && regex[i - 2] !== '\\') return 'wildcard';
+    if ((ch === '*' || ch === '+') && regex[i - 1] === '.' && regex[i - 2] !== '\\') return i - 1;
     return 'bounded';
   }
+}
+
+/**
+ * A subject that `regex` accepts, with `tail` where the wildcard at `wildcard` stands: what the
+ * regex requires before the wildcard, written out (`^https?://[^/]+metrika` gives
+ * `https://ametrika`). Undefined when that part is more than literals, classes and quantifiers.
+ */
+function wildcardExample(regex: string, wildcard: number, tail: string): string | undefined {
+  const anchored = regex.startsWith('^');
+  const before = sampleOf(regex.slice(anchored ? 1 : 0, wildcard));
+  if (before === undefined) return undefined;
+  if (before === '') return `https://${tail}`;
+  if (/^https?:\/\//.test(before)) return before + tail;
+  // Anchored on something other than a scheme: no browser sends such an Origin or Referer.
+  return anchored ? undefined : `https://${before}${tail}`;
+}
+
+/** One string that the regex fragment matches (each atom once, `*` none); undefined past simple atoms. */
+function sampleOf(fragment: string): string | undefined {
+  let out = '';
+  let i = 0;
+  while (i < fragment.length) {
+    const ch = fragment[i];
+    let atom: string | undefined;
+    if (ch === '\\') {
+      const next = fragment[i + 1];
+      atom = next === 'd' ? '0' : next === 'w' ? 'a' : next !== undefined && !/[A-Za-z0-9]/.test(next) ? next : undefined;
+      i += 2;
+    } else if (ch === '[') {
+      const end = classEnd(fragment, i);
+      atom = classSample(fragment.slice(i + 1, end - 1));
+      i = end;
+    } else if (ch === '.') {
+      atom = 'a';
+      i++;
+    } else if (!'()|^$*+?{'.includes(ch)) {
+      atom = ch;
+      i++;
+    }
+    if (atom === undefined) return undefined;
+    const quantifier = fragment[i];
+    if (quantifier === '*') {
+      atom = '';
+      i++;
+    } else if (quantifier === '+' || quantifier === '?') {
+      i++;
+    } else if (quantifier === '{') {
+      const counted = /^\{(\d+)(?:,\d*)?\}/.exec(fragment.slice(i));
+      if (!counted) return undefined;
+      atom = atom.repeat(Number(counted[1]));
+      i += counted[0].length;
+    }
+    // Lazy and possessive forms match the same strings.
+    if (quantifier !== undefined && '*+?{'.includes(quantifier) && (fragment[i] === '?' || fragment[i] === '+')) i++;
+    out += atom;
+  }
+  return out;
+}
+
+/** A letter or digit that the class body (between `[` and `]`) matches; undefined when unsure. */
+function classSample(body: string): string | undefined {
+  const negated = body.startsWith('^');
+  const items = negated ? body.slice(1) : body;
+  const inClass = (c: string): boolean | undefined => {
+    for (let j = 0; j < items.length; j++) {
+      if (items[j] === '\\') {
+        const next = items[j + 1];
+        if (next === 'd' && /[0-9]/.test(c)) return true;
+        if (next === 'w' && /\w/.test(c)) return true;
+        if (next === c) return true;
+        if (next !== undefined && /[a-zA-Z]/.test(next) && next !== 'd' && next !== 'w') return undefined;
+        j++;
+        continue;
+      }
+      if (items[j + 1] === '-' && j + 2 < items.length) {
+        if (c >= items[j] && c <= items[j + 2]) return true;
+        j += 2;
+        continue;
+      }
+      if (items[j] === c) return true;
+    }
+    return false;
+  };
+  for (const c of ['a', 'x', '0']) {
+    const member = inClass(c);
+    if (member === undefined) return undefined;
+    if (member !== negated) return c;
+  }
+  return undefined;
 }
 
 function closingParen(regex: string, from: number): number {

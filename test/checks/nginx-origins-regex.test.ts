@@ -23,6 +23,7 @@ testRule(rule, {
       tree: { 'a.conf': check("$http_origin ~ '^https://(?:www\\.)?(example\\.com|example\\.org)$'") },
     },
     { name: 'a referer choosing subdomains, ended by a slash', tree: { 'a.conf': check('$http_referer !~ "^https://(a|b)\\.example\\.com/"') } },
+    { name: 'a wildcard after letters anchored where no browser puts them', tree: { 'a.conf': check("$http_origin !~ '^[a-z]+metrika.*yandex\\.ru$'") } },
     {
       name: 'suppressed with a reason',
       tree: {
@@ -77,6 +78,17 @@ testRule(rule, {
           messageId: 'openStart',
           primary: { file: 'a.conf', line: 3, column: 54, endColumn: 60 },
           messageIncludes: ['"https://evil.example/?https://b.com/"'],
+        },
+      ],
+    },
+    {
+      name: 'a wildcard after a required label: the example keeps the label',
+      tree: { 'a.conf': check('$http_referer !~ "^https://[^/]+metrika.*yandex\\.ru/"') },
+      findings: [
+        {
+          messageId: 'openStart',
+          primary: { file: 'a.conf', line: 3, column: 54, endColumn: 64 },
+          message: 'Nothing starts the host "yandex.ru": $http_referer "https://ametrikaevilyandex.ru/" passes this check',
         },
       ],
     },
@@ -141,6 +153,9 @@ describe('nginx-origins-regex examples', () => {
     ['http_origin', '^https://.*example\\.net$'],
     ['http_referer', 'https://a\\.com/|https://b\\.com/'],
     ['http_referer', '^https://a\\.example\\.com/|b\\.example\\.com/'],
+    ['http_referer', '^https?://([^/]+metrika.*yandex\\.(ru|ua|com|com\\.tr|by|kz)|([^/]+\\.)?webvisor\\.com)/'],
+    ['http_origin', 'metrika.*yandex\\.ru$'],
+    ['http_origin', '^https://[a-z0-9-]{3}\\..*example\\.com$'],
   ];
   test.each(regexes)('$%s ~ %s', (subject, regex) => {
     const tree = { 'a.conf': `map $${subject} $ok {\n    default 0;\n    "~${regex}" 1;\n}\n` };

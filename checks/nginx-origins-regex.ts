@@ -6,8 +6,11 @@ import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-origins-regex';
 
-/** `label(.label)+` with escaped or bare dots: a host name written into a regex. */
-const HOST = /[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
+/**
+ * `label(.label)+` with escaped or bare dots: a host name written into a regex. It starts where a
+ * label starts: trying every letter of a long run again would take quadratic time.
+ */
+const HOST = /(?<![A-Za-z0-9-])[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
 
 export const rule = defineRule({
   id: ID,
@@ -206,20 +209,26 @@ const MAX_PATHS = 32;
  */
 function regexPaths(regex: string): RegexPath[][] | undefined {
   const reader = new PathReader(regex);
-  const top = reader.alternation(0);
+  const top = reader.alternation(0, 0);
   if (reader.tooMany || top.end !== regex.length) return undefined;
-  return top.branches;
+  return top.branches.map((branch) => branch.map((segments) => writeOut(regex, segments)));
 }
+
+/** A way through the regex as [start, end) pieces of it, so that long literal runs cost one piece. */
+type Segments = [number, number][];
+
+/** Deeper groups than this are left to the plain reading (and keep the recursion shallow). */
+const MAX_DEPTH = 20;
 
 class PathReader {
   tooMany = false;
   constructor(private readonly regex: string) {}
 
-  alternation(start: number): { branches: RegexPath[][]; end: number } {
-    const branches: RegexPath[][] = [];
+  alternation(start: number, depth: number): { branches: Segments[][]; end: number } {
+    const branches: Segments[][] = [];
     let i = start;
     for (;;) {
-      const sequence = this.sequence(i);
+      const sequence = this.sequence(i, depth);
       branches.push(sequence.paths);
       i = sequence.end;
       if (this.regex[i] !== '|' || this.tooMany) return { branches, end: i };
@@ -227,11 +236,15 @@ class PathReader {
     }
   }
 
-  private sequence(start: number): { paths: RegexPath[]; end: number } {
+  private sequence(start: number, depth: number): { paths: Segments[]; end: number } {
     const regex = this.regex;
-    let paths: RegexPath[] = [{ text: '', from: [] }];
+    let paths: Segments[] = [[]];
     const append = (from: number, to: number) => {
-      paths = paths.map((path) => ({ text: path.text + regex.slice(from, to), from: [...path.from, ...range(from, to)] }));
+      for (const path of paths) {
+        const last = path[path.length - 1];
+        if (last && last[1] === from) last[1] = to;
+        else path.push([from, to]);
+      }
     };
     let i = start;
     while (i < regex.length && regex[i] !== '|' && regex[i] !== ')' && !this.tooMany) {
@@ -252,16 +265,20 @@ class PathReader {
         i++;
         continue;
       }
+      if (depth >= MAX_DEPTH) {
+        this.tooMany = true;
+        break;
+      }
       const opener = /^\((?:\?:|\?P?<[A-Za-z_]\w*>|\?'[A-Za-z_]\w*')?/.exec(regex.slice(i, i + 40))![0];
       // `(?=`, `(?i)`, `(?#`: kept as written.
       const plain = !(opener === '(' && regex[i + 1] === '?');
-      const inner = this.alternation(i + opener.length);
+      const inner = this.alternation(i + opener.length, depth + 1);
       if (regex[inner.end] !== ')') {
         this.tooMany = true;
         break;
       }
       let after = inner.end + 1;
-      const repeated = regex[after] === '*' || regex[after] === '+' || (regex[after] === '{' && /^\{\d+(,\d*)?\}/.test(regex.slice(after)));
+      const repeated = regex[after] === '*' || regex[after] === '+' || (regex[after] === '{' && /^\{\d+(,\d*)?\}/.test(regex.slice(after, after + 24)));
       if (!plain || repeated) {
         append(i, after);
         i = after;
@@ -269,25 +286,35 @@ class PathReader {
       }
       const choices = inner.branches.flat();
       if (regex[after] === '?') {
-        choices.push({ text: '', from: [] });
+        choices.push([]);
         after++;
         if (regex[after] === '?' || regex[after] === '+') after++;
+      }
+      if (choices.length === 1) {
+        for (const [a, b] of choices[0]) append(a, b);
+        i = after;
+        continue;
       }
       if (paths.length * choices.length > MAX_PATHS) {
         this.tooMany = true;
         break;
       }
-      paths = paths.flatMap((path) => choices.map((choice) => ({ text: path.text + choice.text, from: [...path.from, ...choice.from] })));
+      // Fresh arrays (and pieces) for each way, so that appending to one leaves the others alone.
+      paths = paths.flatMap((path) => choices.map((choice): Segments => [...path, ...choice].map(([a, b]): [number, number] => [a, b])));
       i = after;
     }
     return { paths, end: i };
   }
 }
 
-function range(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < to; i++) out.push(i);
-  return out;
+function writeOut(regex: string, segments: Segments): RegexPath {
+  let text = '';
+  const from: number[] = [];
+  for (const [a, b] of segments) {
+    text += regex.slice(a, b);
+    for (let i = a; i < b; i++) from.push(i);
+  }
+  return { text, from };
 }
 
 /** The index after the `[...]` class that starts at `i`. */

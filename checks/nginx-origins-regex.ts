@@ -507,31 +507,43 @@ function classSample(body: string): string | undefined {
   return undefined;
 }
 
-function closingParen(regex: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i < regex.length; i++) {
-    if (regex[i] === '\\') {
-      i++;
-      continue;
-    }
-    if (regex[i] === '(') depth++;
-    if (regex[i] === ')') {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
+/** For each index, the innermost `(` still open there, and for each `(`, its `)`: one scan, then each lookup is direct. */
+interface Parens {
+  regex: string;
+  openAt: Int32Array;
+  closeOf: Map<number, number>;
 }
 
-function openingParen(regex: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i >= 0; i--) {
-    if (regex[i - 1] === '\\') continue;
-    if (regex[i] === ')') depth++;
-    if (regex[i] === '(') {
-      if (depth === 0) return i;
-      depth--;
+let lastParens: Parens | undefined;
+
+function parensOf(regex: string): Parens {
+  if (lastParens?.regex === regex) return lastParens;
+  const openAt = new Int32Array(regex.length).fill(-1);
+  const closeOf = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < regex.length; i++) {
+    openAt[i] = stack.length > 0 ? stack[stack.length - 1] : -1;
+    if (regex[i] === '\\') {
+      if (i + 1 < regex.length) openAt[i + 1] = openAt[i];
+      i++;
+    } else if (regex[i] === '(') {
+      stack.push(i);
+    } else if (regex[i] === ')' && stack.length > 0) {
+      closeOf.set(stack.pop()!, i);
     }
   }
-  return -1;
+  lastParens = { regex, openAt, closeOf };
+  return lastParens;
+}
+
+/** The `)` that closes the group around `from`; -1 at the top level or when it never closes. */
+function closingParen(regex: string, from: number): number {
+  const parens = parensOf(regex);
+  const open = parens.openAt[from];
+  return open === -1 ? -1 : (parens.closeOf.get(open) ?? -1);
+}
+
+/** The `(` that opens the group around `from`; -1 at the top level. */
+function openingParen(regex: string, from: number): number {
+  return parensOf(regex).openAt[from];
 }

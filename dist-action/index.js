@@ -46029,32 +46029,33 @@ function classSample(body2) {
   }
   return void 0;
 }
-function closingParen(regex, from2) {
-  let depth = 0;
-  for (let i = from2; i < regex.length; i++) {
+var lastParens;
+function parensOf(regex) {
+  if (lastParens?.regex === regex) return lastParens;
+  const openAt = new Int32Array(regex.length).fill(-1);
+  const closeOf = /* @__PURE__ */ new Map();
+  const stack = [];
+  for (let i = 0; i < regex.length; i++) {
+    openAt[i] = stack.length > 0 ? stack[stack.length - 1] : -1;
     if (regex[i] === "\\") {
+      if (i + 1 < regex.length) openAt[i + 1] = openAt[i];
       i++;
-      continue;
-    }
-    if (regex[i] === "(") depth++;
-    if (regex[i] === ")") {
-      if (depth === 0) return i;
-      depth--;
+    } else if (regex[i] === "(") {
+      stack.push(i);
+    } else if (regex[i] === ")" && stack.length > 0) {
+      closeOf.set(stack.pop(), i);
     }
   }
-  return -1;
+  lastParens = { regex, openAt, closeOf };
+  return lastParens;
+}
+function closingParen(regex, from2) {
+  const parens = parensOf(regex);
+  const open = parens.openAt[from2];
+  return open === -1 ? -1 : parens.closeOf.get(open) ?? -1;
 }
 function openingParen(regex, from2) {
-  let depth = 0;
-  for (let i = from2; i >= 0; i--) {
-    if (regex[i - 1] === "\\") continue;
-    if (regex[i] === ")") depth++;
-    if (regex[i] === "(") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
+  return parensOf(regex).openAt[from2];
 }
 
 // checks/nginx-proxy-buffers.ts

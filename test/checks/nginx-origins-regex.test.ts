@@ -4,6 +4,9 @@ import { lintTree, testRule } from '../harness';
 /** An if on line 3; `cond` is written after `if (` at column 13. */
 const check = (cond: string) => `server {\n    location / {\n        if (${cond}) {\n            return 403;\n        }\n    }\n}\n`;
 
+/** More alternatives than the rule writes out one by one (32): the last host has a bare dot. */
+const MANY = `^https://(${Array.from({ length: 40 }, (_, i) => `h${i}\\.example\\.com`).join('|')}|www.example\\.org)$`;
+
 testRule(rule, {
   accept: [
     { name: 'escaped dots, anchored, https only', tree: { 'a.conf': check("$http_origin !~ '^https://(www\\.)?example\\.com$'") } },
@@ -89,6 +92,18 @@ testRule(rule, {
           messageId: 'openStart',
           primary: { file: 'a.conf', line: 3, column: 54, endColumn: 64 },
           message: 'Nothing starts the host "yandex.ru": $http_referer "https://ametrikaevilyandex.ru/" passes this check',
+        },
+      ],
+    },
+    {
+      name: 'more alternatives than are written out: judged as written',
+      tree: { 'a.conf': `map $http_origin $ok {\n    default 0;\n    "~${MANY}" 1;\n}\n` },
+      findings: [
+        {
+          messageId: 'bareDot',
+          // The key's regex starts at column 7, after `"~`.
+          primary: { file: 'a.conf', line: 3, column: 7 + MANY.indexOf('www.'), endColumn: 7 + MANY.indexOf(')$') },
+          messageIncludes: ['"https://wwwxexample.org"'],
         },
       ],
     },

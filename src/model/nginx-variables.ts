@@ -36,8 +36,13 @@ export const CH = {
   COLON: 64,
   HASH: 128,
   SPACE: 256,
+  /**
+   * Any other character that nginx's argument escaping (ngx_escape_uri, NGX_ESCAPE_ARGS)
+   * rewrites as %XX: controls, `"` `%` `&` `+` `;` `<` `>` `\` `^` `` ` `` `{` `|` `}`, DEL, bytes ≥ 0x80.
+   */
+  ESCAPED: 512,
 } as const;
-const ALL = 511;
+const ALL = 1023;
 const CHAR_BITS: [string, number][] = [
   ['\n', CH.LF],
   ['\r', CH.CR],
@@ -51,6 +56,22 @@ const CHAR_BITS: [string, number][] = [
 ];
 /** What lets a value name another host than the literal around it: `.` `/` `?` `@` `:` `#`. */
 export const HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
+/** Every character NGX_ESCAPE_ARGS escapes (each grows by two bytes when nginx escapes it). */
+export const ESCAPED_IN_ARGS = CH.LF | CH.CR | CH.SPACE | CH.HASH | CH.QUESTION | CH.ESCAPED;
+
+/** The printable characters of CH.ESCAPED (ngx_string.c's `args` table). */
+const OTHER_ESCAPED_PRINTABLE = '"%&+;<>\\^`{|}';
+
+function isOtherEscapedCode(code: number): boolean {
+  if (code < 32) return code !== 10 && code !== 13;
+  return code >= 127 || OTHER_ESCAPED_PRINTABLE.includes(String.fromCharCode(code));
+}
+
+function rangeHasOtherEscaped(low: number, high: number): boolean {
+  if (high >= 127) return high >= low;
+  for (let code = low; code <= high; code++) if (isOtherEscapedCode(code)) return true;
+  return false;
+}
 
 function maskOfCode(code: number): number {
   switch (code) {
@@ -73,7 +94,7 @@ function maskOfCode(code: number): number {
     case 32:
       return CH.SPACE;
     default:
-      return 0;
+      return isOtherEscapedCode(code) ? CH.ESCAPED : 0;
   }
 }
 
@@ -103,6 +124,10 @@ export interface RegexGroup {
   mask: number;
   /** Only literal words and `|` inside (`(api|www)`): the config chooses among fixed values. */
   fixedWords: boolean;
+  /** Index of the innermost group around this one. */
+  parent?: number;
+  /** Inside a lookahead or lookbehind, so it may capture text that groups outside it capture too. */
+  inLookaround: boolean;
 }
 
 export interface RegexInfo {
@@ -193,14 +218,14 @@ function scanRegex(source: string): RegexInfo {
       }
       const open: OpenGroup = { zeroWidth: false, dotAll, extended };
       if (source[i + 1] !== '?') {
-        open.group = { index: groups.length + 1, mask: 0, fixedWords: true };
+        open.group = { index: groups.length + 1, mask: 0, fixedWords: true, ...placement(stack) };
         groups.push(open.group);
         i++;
       } else {
         const rest = source.slice(i + 2, i + 40);
         const named = /^(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
         if (named) {
-          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true };
+          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true, ...placement(stack) };
           groups.push(open.group);
           i += 2 + named[0].length;
         } else if (/^(?:=|!|<=|<!)/.test(rest)) {
@@ -256,10 +281,11 @@ function scanRegex(source: string): RegexInfo {
     }
     if (ch === '*' || ch === '+' || ch === '?' || ch === '{') {
       // A quantified word is no longer one fixed value (`(a+)`); `{` without digits is a literal.
-      const quantifier = ch !== '{' || /^\{\d+(,\d*)?\}/.test(source.slice(i));
-      if (quantifier) {
+      const counted = ch === '{' ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+      if (ch !== '{' || counted) {
         for (const open of stack) if (open.group) open.group.fixedWords = false;
-        i++;
+        // `{2,5}` is all quantifier: its digits and braces match nothing.
+        i += counted ? counted[0].length : 1;
         continue;
       }
     }
@@ -274,6 +300,31 @@ function scanRegex(source: string): RegexInfo {
   return { source, groupCount: supported ? groups.length : undefined, groups, masksUnknown };
 }
 
+function placement(stack: OpenGroup[]): { parent?: number; inLookaround: boolean } {
+  let parent: number | undefined;
+  for (let k = stack.length - 1; k >= 0 && parent === undefined; k--) parent = stack[k].group?.index;
+  return { parent, inLookaround: stack.some((open) => open.zeroWidth) };
+}
+
+/**
+ * Characters that text matched by both groups `a` and `b` may hold; 0 when no subject can make
+ * their matches overlap. Groups in sequence match disjoint text; a group nested in another, or
+ * one in a lookaround, may match the same characters.
+ */
+export function overlapMask(info: RegexInfo, a: number, b: number): number {
+  const first = info.groups[a - 1];
+  const second = info.groups[b - 1];
+  if (!first || !second || a === b) return 0;
+  const nested = isNestedIn(info, first, second) || isNestedIn(info, second, first);
+  if (!nested && !first.inLookaround && !second.inLookaround) return 0;
+  return info.masksUnknown ? ALL : first.mask & second.mask;
+}
+
+function isNestedIn(info: RegexInfo, inner: RegexGroup, outer: RegexGroup): boolean {
+  for (let parent = inner.parent; parent !== undefined; parent = info.groups[parent - 1]?.parent) if (parent === outer.index) return true;
+  return false;
+}
+
 /** [mask, length, isPlainWordChar] of the escape at `i` (outside a class unless inClass). */
 function escapeMask(source: string, i: number, inClass: boolean): [number, number, boolean] {
   const next = source[i + 1];
@@ -284,17 +335,19 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
     case 'r':
       return [CH.CR, 2, false];
     case 's':
-      return [CH.LF | CH.CR | CH.SPACE, 2, false];
+      return [CH.LF | CH.CR | CH.SPACE | CH.ESCAPED, 2, false];
     case 'S':
       return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
     case 'd':
     case 'w':
+      return [0, 2, false];
     case 't':
     case 'f':
     case 'e':
     case 'a':
+      return [CH.ESCAPED, 2, false];
     case 'h':
-      return [next === 'h' ? CH.SPACE : 0, 2, false];
+      return [CH.SPACE | CH.ESCAPED, 2, false];
     case 'D':
     case 'W':
       return [ALL, 2, false];
@@ -302,7 +355,7 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
       return [ALL & ~CH.SPACE, 2, false];
     case 'v':
     case 'R':
-      return [CH.LF | CH.CR, 2, false];
+      return [CH.LF | CH.CR | CH.ESCAPED, 2, false];
     case 'V':
       return [ALL & ~(CH.LF | CH.CR), 2, false];
     case 'N':
@@ -322,7 +375,8 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
     case 'P': {
       const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
       const length = 2 + (braced ? braced[0].length : 1);
-      return [next === 'P' ? ALL : 0, length, false];
+      // Unicode properties match bytes ≥ 0x80 (Latin-1 letters even without UTF).
+      return [next === 'P' ? ALL : CH.ESCAPED, length, false];
     }
     case 'x': {
       const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(i + 2));
@@ -378,12 +432,12 @@ function classMask(source: string, i: number): [number, number] {
         const name = source.slice(j + 2, end).replace(/^\^/, '');
         const posixNegated = source[j + 2] === '^';
         const posix: Record<string, number> = {
-          space: CH.LF | CH.CR | CH.SPACE,
-          blank: CH.SPACE,
-          cntrl: CH.LF | CH.CR,
-          punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH,
-          graph: HOST_DELIMITERS,
-          print: HOST_DELIMITERS | CH.SPACE,
+          space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
+          blank: CH.SPACE | CH.ESCAPED,
+          cntrl: CH.LF | CH.CR | CH.ESCAPED,
+          punct: HOST_DELIMITERS | CH.ESCAPED,
+          graph: HOST_DELIMITERS | CH.ESCAPED,
+          print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED,
         };
         const m = posix[name] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
@@ -420,6 +474,7 @@ function classMask(source: string, i: number): [number, number] {
         const code = c.charCodeAt(0);
         if (code >= low && code <= high) mask |= bit;
       }
+      if (rangeHasOtherEscaped(low, high)) mask |= CH.ESCAPED;
       j += length;
       previous = undefined;
       continue;

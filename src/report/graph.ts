@@ -364,14 +364,15 @@ export function fitTopology(topology: Topology, render: (topology: Topology) => 
     const edges = topology.edges.filter((edge) => chosen.has(edge));
     const ids = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
     const all = topology.edges.length;
+    const limit = `${maxChars.toLocaleString('en-US')} characters`;
     return {
       nodes: topology.nodes.filter((node) => ids.has(node.id)),
       edges,
       groups: topology.groups.map((group) => ({ ...group, nodeIds: group.nodeIds.filter((id) => ids.has(id)) })).filter((group) => group.nodeIds.length > 0),
       omitted:
         count === marked.length
-          ? `Only the ${count} edges where a rule fires are drawn, of ${all}: the whole graph is longer than Mermaid draws (${maxChars} characters); cfglint graph --format dot draws it all`
-          : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all}: the whole graph is longer than Mermaid draws (${maxChars} characters); cfglint graph --format dot draws it all`,
+          ? `Only the ${count} edges where a rule fires are drawn, of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`
+          : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`,
     };
   };
   // The most edges that fit: the rendered length grows with the count.

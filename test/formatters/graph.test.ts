@@ -334,7 +334,7 @@ describe('a picture too long for Mermaid keeps only the edges where a rule fires
     expect(twoEdges.nodes.map((n) => n.id)).toEqual(['b', 'c', 'd']);
     expect(twoEdges.groups).toEqual([{ label: 'scope', nodeIds: ['b', 'c', 'd'] }]);
     expect(twoEdges.omitted).toBe(
-      'Only the 2 edges where a rule fires are drawn, of 4: the whole graph is longer than Mermaid draws (1000 characters); cfglint graph --format dot draws it all',
+      'Only the 2 edges where a rule fires are drawn, of 4: the whole graph is longer than Mermaid draws (1,000 characters); cfglint graph --format dot draws it all',
     );
     const text = renderMermaid(twoEdges);
     expect(text.length).toBeLessThanOrEqual(1000);
@@ -373,7 +373,7 @@ describe('400 servers, each with an upstream and a gunicorn', () => {
     expect(renderMermaid(topology).length).toBeGreaterThan(MERMAID_MAX_TEXT);
     const text = renderGraph(result.model, result.links, result.report.findings, 'mermaid');
     expect(text.length).toBeLessThanOrEqual(MERMAID_MAX_TEXT);
-    expect(text).toContain('Only the 200 edges where a rule fires are drawn, of 800');
+    expect(text).toContain('Only the 200 edges where a rule fires are drawn, of 800: the whole graph is longer than Mermaid draws #40;50,000 characters#41;');
     const edges = text.split('\n').filter((line) => /^ {2}\w+ -\.?->/.test(line));
     expect(edges).toHaveLength(200);
     for (const line of edges) expect(line).toMatch(/^ {2}upstream\d+ -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx 60s ≥ gunicorn 2s"\| backend\d+$/);

@@ -454,10 +454,42 @@ describe('links and graph', () => {
       '  upstream1 -> backend1 [label="⚠ upstream-keepalive-timeout\\nnginx 60s ≥ gunicorn 2s", color=red, fontcolor=red, style=dashed];\n',
     );
 
-    expectUsageError(cfglint(['graph', '--format', 'json', GUNICORN_BROKEN]), /^cfglint: unknown graph format "json"; expected one of: mermaid, dot$/, {
-      hint: true,
-    });
+    expectUsageError(
+      cfglint(['graph', '--format', 'stylish', GUNICORN_BROKEN]),
+      /^cfglint: unknown graph format "stylish"; expected one of: mermaid, dot, json$/,
+      {
+        hint: true,
+      },
+    );
     expectUsageError(cfglint(['graph', 'no/such/dir']), /^cfglint: no such file or directory: no\/such\/dir$/, { hint: true });
+  });
+
+  test('graph --format json: nodes, edges with the rules that fire and their findings, valid against schemas/graph.schema.json', () => {
+    const run = cfglint(['graph', '--format', 'json', GUNICORN_BROKEN]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const graph = JSON.parse(run.stdout);
+    const ajv = new Ajv({ strict: true, allErrors: true });
+    ajv.addSchema(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/report.schema.json'), 'utf8')), 'report.schema.json');
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/graph.schema.json'), 'utf8')));
+    expect(validate(graph) ? [] : validate.errors).toEqual([]);
+    // The same picture as Mermaid: the server, its upstream, gunicorn; the upstream → gunicorn edge marked.
+    expect(graph.nodes.map((node: { id: string; kind: string }) => `${node.kind}:${node.id}`)).toEqual([
+      'server:server1',
+      'upstream:upstream1',
+      'backend:backend1',
+    ]);
+    expect(graph.edges[0]).toEqual({ from: 'server1', to: 'upstream1', lines: ['location /: proxy_pass'], marks: [] });
+    const keepalive = graph.findings.find((f: { ruleId: string }) => f.ruleId === 'upstream-keepalive-timeout');
+    expect(graph.edges[1]).toEqual({
+      from: 'upstream1',
+      to: 'backend1',
+      lines: [],
+      marks: [{ ruleId: 'upstream-keepalive-timeout', severity: 'error', conflict: 'nginx 60s ≥ gunicorn 2s', fingerprints: [keepalive.fingerprint] }],
+    });
+    // The findings are the lint report's, fingerprints included.
+    const report = JSON.parse(cfglint(['--format', 'json', GUNICORN_BROKEN]).stdout);
+    expect(graph.findings).toEqual(report.findings);
   });
 
   test('graph of the Kubernetes example: the edge upstream-keepalive-timeout fires on is red and dashed in Mermaid and DOT', () => {

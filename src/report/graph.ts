@@ -1,5 +1,5 @@
 /**
- * `cfglint graph`: the linked deployment as a Mermaid flowchart or a Graphviz DOT digraph.
+ * `cfglint graph`: the linked deployment as a Mermaid flowchart, a Graphviz DOT digraph or JSON.
  * Load balancer (from .cfglint.json, Terraform or CloudFormation) → nginx servers → upstreams (or a pass's own address) → backends, and servers
  * the tree starts but cfglint does not model (settings unknown, never judged). An edge where a
  * finding's primary span lies in the upstream (or a setting it reads), the pass or the server is
@@ -21,15 +21,15 @@ import { formatMilliseconds } from '../model/nginx-values';
 import { compareVersions, describeRange, splitRange, VersionRange } from '../reference/nginx/version';
 import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
 import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
-import { dotLabel, mermaidLabel } from './escape';
+import { dotLabel, jsonText, mermaidLabel } from './escape';
 import type { Finding } from '../engine/findings';
 import type { Setting } from '../source/setting';
 import { SEVERITY_RANK, Severity, Span } from '../source/span';
 
-export type GraphFormat = 'mermaid' | 'dot';
+export type GraphFormat = 'mermaid' | 'dot' | 'json';
 
 /** In the order `--help` lists them; the first is the default. */
-export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot'];
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
 
 export function isGraphFormat(name: string): name is GraphFormat {
   return (GRAPH_FORMATS as readonly string[]).includes(name);
@@ -48,6 +48,8 @@ export interface EdgeMark {
   severity: Severity;
   /** `nginx 60s ≥ gunicorn 2s`: the sender's value first. */
   conflict?: string;
+  /** The findings of this rule on the edge, by fingerprint (as the lint report has them). */
+  fingerprints: string[];
 }
 
 export interface GraphEdge {
@@ -82,7 +84,8 @@ export const MERMAID_MAX_TEXT = 50_000;
 
 export function renderGraph(model: Deployment, links: readonly Link[], findings: readonly Finding[], format: GraphFormat): string {
   const topology = buildTopology(model, links, findings);
-  // Graphviz has no size limit: DOT always draws everything.
+  // Graphviz and JSON readers have no size limit: DOT and JSON always hold everything.
+  if (format === 'json') return renderJson(topology, findings);
   return format === 'dot' ? renderDot(topology) : renderMermaid(fitTopology(topology, renderMermaid, MERMAID_MAX_TEXT));
 }
 
@@ -328,6 +331,20 @@ export function renderDot(topology: Topology): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The topology for programs (schemas/graph.schema.json): nodes with their kind, edges with the
+ * rules that fire on them and those findings' fingerprints, the frames, and the findings themselves.
+ */
+export function renderJson(topology: Topology, findings: readonly Finding[]): string {
+  const kind = (id: string) => /^[a-z]+/.exec(id)![0];
+  return `${jsonText({
+    nodes: topology.nodes.map((node) => ({ id: node.id, kind: kind(node.id), lines: node.lines })),
+    edges: topology.edges,
+    groups: topology.groups,
+    findings,
+  })}\n`;
+}
+
 /** A marked edge's label: per rule that fires, `⚠ rule-id` and the values in conflict (`nginx 60s ≥ gunicorn 2s`); then what the edge is. */
 function edgeLines(edge: GraphEdge): string[] {
   return [...edge.marks.flatMap((mark) => [`⚠ ${mark.ruleId}`, ...(mark.conflict ? [mark.conflict] : [])]), ...edge.lines];
@@ -475,14 +492,13 @@ type ConflictOf = (ruleId: string) => string | undefined;
 
 /** One mark per rule, with the worst severity its findings have here. */
 function edgeMarks(findings: readonly Finding[], conflictOf: ConflictOf): EdgeMark[] {
-  const worst = new Map<string, Severity>();
-  for (const finding of findings) {
-    const seen = worst.get(finding.ruleId);
-    if (!seen || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[seen]) worst.set(finding.ruleId, finding.severity);
-  }
-  return [...worst.keys()].sort().map((ruleId) => {
+  const byRule = new Map<string, Finding[]>();
+  for (const finding of findings) byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
+  return [...byRule.keys()].sort().map((ruleId) => {
+    const ofRule = byRule.get(ruleId)!;
+    const severity = ofRule.map((f) => f.severity).reduce((worst, next) => (SEVERITY_RANK[next] > SEVERITY_RANK[worst] ? next : worst));
     const conflict = conflictOf(ruleId);
-    return conflict ? { ruleId, severity: worst.get(ruleId)!, conflict } : { ruleId, severity: worst.get(ruleId)! };
+    return { ruleId, severity, ...(conflict ? { conflict } : {}), fingerprints: unique(ofRule.map((f) => f.fingerprint)) };
   });
 }
 

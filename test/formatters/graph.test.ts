@@ -143,8 +143,8 @@ describe('graph labels are escaped for each format', () => {
         to: 'backend1',
         lines: ['location ~ \\.php$: fastcgi_pass'],
         marks: [
-          { ruleId: 'rule-a', severity: 'error', conflict: 'a "1" < b' },
-          { ruleId: 'rule-b', severity: 'info' },
+          { ruleId: 'rule-a', severity: 'error', conflict: 'a "1" < b', fingerprints: ['f1'] },
+          { ruleId: 'rule-b', severity: 'info', fingerprints: ['f2'] },
         ],
       },
     ],
@@ -312,7 +312,7 @@ describe('a picture too long for Mermaid keeps only the edges where a rule fires
     from,
     to,
     lines: [],
-    marks: severity ? [{ ruleId: `rule-${severity}`, severity }] : [],
+    marks: severity ? [{ ruleId: `rule-${severity}`, severity, fingerprints: [`${from}${to}`] }] : [],
   });
   // a → b clean, b → c warning, c → d error, d → e clean; a and e have long labels, so the whole is 2,000+ characters.
   const topology: Topology = {

@@ -492,6 +492,13 @@ describe('links and graph', () => {
     expect(graph.findings).toEqual(report.findings);
   });
 
+  test("the README's graph example is what graph prints", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const shown = /```console\n\$ cfglint graph (\S+)\n([^]*?)```/.exec(readme);
+    expect(shown).not.toBeNull();
+    expect(cfglint(['graph', shown![1]]).stdout).toBe(shown![2]);
+  });
+
   test('graph of the Kubernetes example: the edge upstream-keepalive-timeout fires on is red and dashed in Mermaid and DOT', () => {
     const INGRESS_BROKEN = 'examples/ingress-keepalive-gunicorn/broken';
     // The rule fires there: ingress-nginx v1.11.3 keeps idle upstream connections 60s by default, the

@@ -15,6 +15,7 @@ import { backendKindName } from '../model/backend-describe';
 import { backendLimits } from '../model/backend-limits';
 import type { Deployment } from '../model/deployment';
 import { isLoopback, Link, nginxTargets } from '../model/links';
+import { deploymentOf } from '../model/scopes';
 import { cloudLoadBalancers } from '../model/load-balancers';
 import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
@@ -255,6 +256,20 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend) }));
+  // Deployments the user declared are the frames: every node whose file lies in one, linked or not.
+  const roots = model.deploymentRoots ?? [];
+  if (roots.length > 0) {
+    const fileOf = new Map<string, string | undefined>([
+      ...servers.map((server) => [serverIds.get(server)!, server.directive?.file] as const),
+      ...targets.map((target) => [target.id, target.group?.block?.directive?.file ?? target.passes[0]?.entry.directive.file] as const),
+      ...model.backends.map((backend) => [backendIds.get(backend)!, backend.file] as const),
+    ]);
+    groupOf.clear();
+    for (const [id, file] of fileOf) {
+      const root = file === undefined ? undefined : deploymentOf(file, roots);
+      if (root !== undefined) groupOf.set(id, `deployment ${root === '' || root === '.' ? './' : root.replace(/\/?$/, '/')}`);
+    }
+  }
   const groups = new Map<string, GraphGroup>();
   for (const node of nodes) {
     const scope = groupOf.get(node.id);

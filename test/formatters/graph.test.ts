@@ -216,6 +216,26 @@ describe('one subgraph per scope', () => {
       ).toEqual(['server', 'upstream', 'backend']);
   });
 
+  it('with deployments declared in .cfglint.json, one frame per deployment holds all its nodes, linked or not', () => {
+    // staging's nginx has no gunicorn: nothing links there, but its server and upstream are still staging's.
+    const result = lintSync({
+      paths: ['.'],
+      cwd: '/tree',
+      fs: memoryFileSystem({ 'envs/prod/nginx.conf': nginx, 'envs/prod/gunicorn.conf.py': gunicorn, 'envs/staging/nginx.conf': nginx }, '/tree'),
+      config: { deployments: ['envs/*'] },
+    });
+    const graph = renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+    const frames = graph
+      .split('\n  end')
+      .slice(0, -1)
+      .map((frame) => frame.slice(frame.indexOf('subgraph')).split('\n'));
+    expect(frames.map((frame) => frame[0])).toEqual(['subgraph scope1["deployment envs/prod/"]', 'subgraph scope2["deployment envs/staging/"]']);
+    expect(frames.map((frame) => frame.slice(1).map((line) => line.trim().replace(/\d*\[.*$/, '')))).toEqual([
+      ['server', 'upstream', 'backend'],
+      ['server', 'upstream'],
+    ]);
+  });
+
   it('draws no frame when the tree is one scope', () => {
     expect(lintEnvs({ 'nginx.conf': nginx, 'gunicorn.conf.py': gunicorn })).not.toContain('subgraph');
   });

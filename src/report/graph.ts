@@ -2,8 +2,8 @@
  * `cfglint graph`: the linked deployment as a Mermaid flowchart, a Graphviz DOT digraph or JSON.
  * Load balancer (from .cfglint.json, Terraform or CloudFormation) → nginx servers → upstreams (or a pass's own address) → backends, and servers
  * the tree starts but cfglint does not model (settings unknown, never judged). An edge where a
- * finding's primary span lies in the upstream (or a setting it reads), the pass or the server is
- * marked with the rule id and, for the rules that compare two values, only those two
+ * finding's primary span lies in the upstream block or on one of its directives (for ingress-nginx,
+ * ConfigMap keys), on the pass or in the server is marked with the rule id and, for the rules that compare two values, only those two
  * (`nginx 60s ≥ gunicorn 2s`); an edge nothing fires on says no more than where it routes.
  * Mermaid stops drawing past 50,000 characters: a bigger picture keeps only its marked edges.
  * Pure: model, links and findings in, text out.
@@ -62,7 +62,7 @@ export interface GraphEdge {
   marks: EdgeMark[];
 }
 
-/** Nodes that run together (a link's scope: one host's loopback under a directory, a compose project, …). */
+/** Nodes that run together: a deployment declared in .cfglint.json, else a link's scope (one host's loopback under a directory, a compose project, …). */
 export interface GraphGroup {
   label: string;
   nodeIds: string[];
@@ -519,7 +519,8 @@ function edgeMarks(findings: readonly Finding[], conflictOf: ConflictOf): EdgeMa
 
 /** A balancer in front of nginx: it must give up on an idle connection before nginx does. */
 function balancerConflict(ruleId: string, balancerMs: number, nginxTimeout: Setting | undefined): string | undefined {
-  if (ruleId !== 'lb-idle-timeout' || typeof nginxTimeout?.value !== 'number') return undefined;
+  // The rule may fire on a location's own keepalive_timeout: the server's says nothing then.
+  if (ruleId !== 'lb-idle-timeout' || typeof nginxTimeout?.value !== 'number' || nginxTimeout.value > balancerMs) return undefined;
   return `load balancer ${formatMilliseconds(balancerMs)} ≥ nginx ${formatMilliseconds(nginxTimeout.value)}`;
 }
 

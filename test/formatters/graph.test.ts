@@ -308,6 +308,19 @@ describe('an edge label says only what conflicts', () => {
   });
 });
 
+describe('a conflict is named only where it holds', () => {
+  it("a location's own keepalive_timeout under the balancer's: the edge names the rule, not the server's 120s", () => {
+    const nginx = 'server {\n    listen 80;\n    keepalive_timeout 120s;\n    location /slow {\n        keepalive_timeout 30s;\n    }\n}\n';
+    const config = {
+      rules: Object.fromEntries(RULES.filter((rule) => rule.id !== 'lb-idle-timeout').map((rule) => [rule.id, 'off'])),
+      environment: { loadBalancerIdleTimeout: '90s' },
+    } as CfglintConfig;
+    const result = lintSync({ cwd: '/tree', fs: memoryFileSystem({ 'nginx.conf': nginx }, '/tree'), paths: ['.'], nginxVersion: '1.24.0', config });
+    expect(result.report.findings.map((f) => `${f.ruleId} ${f.primary.start.line}`)).toEqual(['lb-idle-timeout 5']);
+    expect(renderGraph(result.model, result.links, result.report.findings, 'mermaid')).toContain('  lb -.->|"⚠ lb-idle-timeout"| server1\n');
+  });
+});
+
 describe('DOT labels wrap', () => {
   it('wrapLine breaks at spaces before the width; a longer word keeps a line of its own', () => {
     expect(wrapLine('one two three', 7)).toEqual(['one two', 'three']);

@@ -288,13 +288,10 @@ export function renderMermaid(topology: Topology): string {
   const out = ['flowchart LR'];
   const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id}["${node.lines.map(mermaidLabel).join('<br/>')}"]`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
-    for (const id of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id)!,
-        '    ',
-      );
+    for (const id of group.nodeIds) drawNode(byId.get(id)!, '    ');
     out.push('  end');
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
@@ -324,14 +321,11 @@ export function renderDot(topology: Topology): string {
       .join('\\n');
   const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id} [label="${label(node.lines)}"];`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
     // Graphviz draws a frame only around subgraphs whose name starts with "cluster".
     out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${label([group.label])}";`);
-    for (const id of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id)!,
-        '    ',
-      );
+    for (const id of group.nodeIds) drawNode(byId.get(id)!, '    ');
     out.push('  }');
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');

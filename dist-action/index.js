@@ -336,9 +336,9 @@ var init_suggest = __esm({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/codegen/code.js
+// node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -490,9 +490,9 @@ var require_code = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/codegen/scope.js
+// node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -635,9 +635,9 @@ var require_scope = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/codegen/index.js
+// node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1355,9 +1355,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/util.js
+// node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
+  "node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1522,9 +1522,9 @@ var require_util = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/names.js
+// node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
+  "node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1561,9 +1561,9 @@ var require_names = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/errors.js
+// node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1683,9 +1683,9 @@ var require_errors = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
+// node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1734,9 +1734,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/rules.js
+// node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1765,9 +1765,9 @@ var require_rules = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/applicability.js
+// node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1788,9 +1788,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/dataType.js
+// node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1972,9 +1972,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/defaults.js
+// node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -2009,9 +2009,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/code.js
+// node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -2142,9 +2142,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/keyword.js
+// node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2260,9 +2260,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/subschema.js
+// node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2343,9 +2343,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// ../main/node_modules/fast-deep-equal/index.js
+// node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2378,9 +2378,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// ../main/node_modules/json-schema-traverse/index.js
+// node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2466,9 +2466,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/resolve.js
+// node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2622,9 +2622,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/validate/index.js
+// node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -3130,9 +3130,9 @@ var require_validate = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/runtime/validation_error.js
+// node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3146,9 +3146,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/ref_error.js
+// node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3163,9 +3163,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/compile/index.js
+// node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
+  "node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3387,9 +3387,9 @@ var require_compile = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/refs/data.json
+// node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3406,9 +3406,9 @@ var require_data = __commonJS({
   }
 });
 
-// ../main/node_modules/fast-uri/lib/utils.js
+// node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3940,9 +3940,9 @@ var require_utils = __commonJS({
   }
 });
 
-// ../main/node_modules/fast-uri/lib/schemes.js
+// node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4151,9 +4151,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// ../main/node_modules/fast-uri/index.js
+// node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
+  "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4581,9 +4581,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/runtime/uri.js
+// node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4592,9 +4592,9 @@ var require_uri = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/core.js
+// node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "../main/node_modules/ajv/dist/core.js"(exports2) {
+  "node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5203,9 +5203,9 @@ var require_core = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/core/id.js
+// node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5218,9 +5218,9 @@ var require_id = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
+// node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5340,9 +5340,9 @@ var require_ref = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/core/index.js
+// node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5361,9 +5361,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5393,9 +5393,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5421,9 +5421,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/runtime/ucs2length.js
+// node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5447,9 +5447,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5479,9 +5479,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
+// node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5516,9 +5516,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5545,9 +5545,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
+// node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5627,9 +5627,9 @@ var require_required = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5656,9 +5656,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/runtime/equal.js
+// node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5667,9 +5667,9 @@ var require_equal = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5734,9 +5734,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
+// node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5763,9 +5763,9 @@ var require_const = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
+// node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5812,9 +5812,9 @@ var require_enum = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
+// node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5850,9 +5850,9 @@ var require_validation = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5903,9 +5903,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
+// node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5960,9 +5960,9 @@ var require_items = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5977,9 +5977,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6012,9 +6012,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
+// node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6106,9 +6106,9 @@ var require_contains = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6200,9 +6200,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6243,9 +6243,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6349,9 +6349,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
+// node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6407,9 +6407,9 @@ var require_properties = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6481,9 +6481,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
+// node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6512,9 +6512,9 @@ var require_not = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6529,9 +6529,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6587,9 +6587,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6614,9 +6614,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
+// node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6683,9 +6683,9 @@ var require_if = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6701,9 +6701,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
+// node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6749,9 +6749,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/format/format.js
+// node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6839,9 +6839,9 @@ var require_format = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/format/index.js
+// node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6850,9 +6850,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/metadata.js
+// node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6873,9 +6873,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/draft7.js
+// node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6895,9 +6895,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6909,9 +6909,9 @@ var require_types = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7014,9 +7014,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7171,9 +7171,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// ../main/node_modules/ajv/dist/ajv.js
+// node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -9570,9 +9570,9 @@ var init_rendered_text = __esm({
   }
 });
 
-// ../main/node_modules/ignore/index.js
+// node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "../main/node_modules/ignore/index.js"(exports2, module2) {
+  "node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -11494,9 +11494,9 @@ var init_shell_words = __esm({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/identity.js
+// node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11551,9 +11551,9 @@ var require_identity = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/visit.js
+// node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "../main/node_modules/yaml/dist/visit.js"(exports2) {
+  "node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11709,9 +11709,9 @@ var require_visit = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/doc/directives.js
+// node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11880,9 +11880,9 @@ var require_directives = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/doc/anchors.js
+// node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11950,9 +11950,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/doc/applyReviver.js
+// node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -12000,9 +12000,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/toJS.js
+// node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -12030,9 +12030,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/Node.js
+// node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -12071,9 +12071,9 @@ var require_Node = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/Alias.js
+// node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12189,9 +12189,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/Scalar.js
+// node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node3 = require_Node();
@@ -12219,9 +12219,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/doc/createNode.js
+// node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12294,9 +12294,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/Collection.js
+// node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12437,9 +12437,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
+// node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12454,9 +12454,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
+// node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12590,9 +12590,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringifyString.js
+// node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12873,9 +12873,9 @@ ${indent2}`);
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringify.js
+// node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12997,9 +12997,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
+// node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -13130,9 +13130,9 @@ ${ctx.indent}`;
   }
 });
 
-// ../main/node_modules/yaml/dist/log.js
+// node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "../main/node_modules/yaml/dist/log.js"(exports2) {
+  "node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -13152,9 +13152,9 @@ var require_log = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -13212,9 +13212,9 @@ var require_merge = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
+// node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13276,9 +13276,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/Pair.js
+// node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13316,9 +13316,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
+// node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13467,9 +13467,9 @@ ${indent2}${end}`;
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
+// node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13611,9 +13611,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/common/map.js
+// node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap3 = require_YAMLMap();
@@ -13633,9 +13633,9 @@ var require_map = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
+// node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13749,9 +13749,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/common/seq.js
+// node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq3 = require_YAMLSeq();
@@ -13771,9 +13771,9 @@ var require_seq = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/common/string.js
+// node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13790,9 +13790,9 @@ var require_string = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/common/null.js
+// node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var nullTag = {
@@ -13808,9 +13808,9 @@ var require_null = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/core/bool.js
+// node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var boolTag = {
@@ -13832,9 +13832,9 @@ var require_bool = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
+// node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13859,9 +13859,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/core/float.js
+// node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13905,9 +13905,9 @@ var require_float = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/core/int.js
+// node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13950,9 +13950,9 @@ var require_int = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/core/schema.js
+// node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13978,9 +13978,9 @@ var require_schema = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/json/schema.js
+// node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var map = require_map();
@@ -14045,9 +14045,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar4 = require_Scalar();
@@ -14111,9 +14111,9 @@ var require_binary = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14189,9 +14189,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14267,9 +14267,9 @@ var require_omap = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14299,9 +14299,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
+// node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14348,9 +14348,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
+// node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14427,9 +14427,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
+// node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14516,9 +14516,9 @@ var require_set = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14604,9 +14604,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14648,9 +14648,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/tags.js
+// node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14742,9 +14742,9 @@ var require_tags = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/schema/Schema.js
+// node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14774,9 +14774,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
+// node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14854,9 +14854,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/doc/Document.js
+// node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15163,9 +15163,9 @@ var require_Document = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/errors.js
+// node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "../main/node_modules/yaml/dist/errors.js"(exports2) {
+  "node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15228,9 +15228,9 @@ ${pointer}
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-props.js
+// node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15362,9 +15362,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
+// node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15404,9 +15404,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
+// node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15422,9 +15422,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/util-map-includes.js
+// node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15438,9 +15438,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
+// node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap3 = require_YAMLMap();
@@ -15546,9 +15546,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
+// node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq3 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15597,9 +15597,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-end.js
+// node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15640,9 +15640,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
+// node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15834,9 +15834,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/compose-collection.js
+// node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -15899,9 +15899,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
+// node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -16082,9 +16082,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16303,9 +16303,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/compose-scalar.js
+// node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -16384,9 +16384,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16414,9 +16414,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/compose-node.js
+// node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16520,9 +16520,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/compose-doc.js
+// node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16563,9 +16563,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/compose/composer.js
+// node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16771,9 +16771,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/cst-scalar.js
+// node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16956,9 +16956,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/cst-stringify.js
+// node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -17017,9 +17017,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/cst-visit.js
+// node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -17079,9 +17079,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/cst.js
+// node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17181,9 +17181,9 @@ var require_cst = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/lexer.js
+// node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17770,9 +17770,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/line-counter.js
+// node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17801,9 +17801,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/parse/parser.js
+// node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18675,9 +18675,9 @@ var require_parser = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/public-api.js
+// node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
+  "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18772,9 +18772,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// ../main/node_modules/yaml/dist/index.js
+// node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "../main/node_modules/yaml/dist/index.js"(exports2) {
+  "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -21593,7 +21593,7 @@ var init_cloud_balancers = __esm({
 
 // src/readers/kubernetes/objects.ts
 function emptyKubernetesModel() {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [] };
 }
 var init_objects = __esm({
   "src/readers/kubernetes/objects.ts"() {
@@ -21955,7 +21955,7 @@ var init_args = __esm({
   }
 });
 
-// ../main/node_modules/@lezer/common/dist/index.js
+// node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from2, to) {
   switch (side) {
     case -2:
@@ -22327,7 +22327,7 @@ function balanceRange(balanceType, children2, positions, from2, to, start, lengt
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "../main/node_modules/@lezer/common/dist/index.js"() {
+  "node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -23512,7 +23512,7 @@ var init_dist = __esm({
   }
 });
 
-// ../main/node_modules/@lezer/lr/dist/index.js
+// node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -23651,7 +23651,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "../main/node_modules/@lezer/lr/dist/index.js"() {
+  "node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -25296,7 +25296,7 @@ var init_dist2 = __esm({
   }
 });
 
-// ../main/node_modules/@lezer/highlight/dist/index.js
+// node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -25377,7 +25377,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule2, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "../main/node_modules/@lezer/highlight/dist/index.js"() {
+  "node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25926,7 +25926,7 @@ var init_dist3 = __esm({
   }
 });
 
-// ../main/node_modules/@lezer/python/dist/index.js
+// node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25964,7 +25964,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "../main/node_modules/@lezer/python/dist/index.js"() {
+  "node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -27444,12 +27444,12 @@ function subSpan(span2, valueLength, from2, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from2), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf3, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
     return {
       entries: /* @__PURE__ */ new Map(),
-      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
+      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf3(parsed.error.token), text: parsed.error.token.value }
     };
   }
   const entries = /* @__PURE__ */ new Map();
@@ -27457,7 +27457,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
     const spec = CANONICAL[option.setting.name];
     if (!spec || !option.value) continue;
     const text3 = option.value.value;
-    const span2 = spanOf2(option.value);
+    const span2 = spanOf3(option.value);
     const unresolved = unresolvedOf(option.value);
     const overridable = free !== void 0 && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
@@ -27468,7 +27468,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
       previous.text += ` ${text3}`;
     } else entries.set(option.setting.name, { items: [item], text: text3, span: span2 });
   }
-  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf2(free), text: free.value } : void 0;
+  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf3(free), text: free.value } : void 0;
   return { entries, allUnknown };
 }
 function layerFromFile(file) {
@@ -29409,19 +29409,19 @@ function convert(spec, text3) {
 function addressOf(settings, launch) {
   const fd = settings.get("fd");
   const uds = settings.get("uds");
-  const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
+  const spanOf3 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
   const given = (setting) => setting.source.kind === "file";
-  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
-  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf3(fd) };
+  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf3(fd) };
   if (given(uds)) {
-    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
+    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf3(uds) };
     const directory = knownValue(launch.workingDirectory);
     const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
-    return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
+    return { address: { kind: "unix", path }, option: "--uds", span: spanOf3(uds) };
   }
   const host = settings.get("host");
   const port = settings.get("port");
-  const span2 = given(port) ? spanOf2(port) : spanOf2(host);
+  const span2 = given(port) ? spanOf3(port) : spanOf3(host);
   const option = given(port) || !given(host) ? "--port" : "--host";
   if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
     return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
@@ -29927,7 +29927,7 @@ var init_version = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/util.js
+// node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -29948,7 +29948,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "../main/node_modules/fast-xml-parser/src/util.js"() {
+  "node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -29974,7 +29974,7 @@ var init_util = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/validator.js
+// node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -30320,7 +30320,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "../main/node_modules/fast-xml-parser/src/validator.js"() {
+  "node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -30333,10 +30333,10 @@ var init_validator = __esm({
   }
 });
 
-// ../main/node_modules/@nodable/entities/src/entities.js
+// node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "../main/node_modules/@nodable/entities/src/entities.js"() {
+  "node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -30386,7 +30386,7 @@ var init_entities = __esm({
   }
 });
 
-// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
+// node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -30435,7 +30435,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -30836,15 +30836,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// ../main/node_modules/@nodable/entities/src/index.js
+// node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "../main/node_modules/@nodable/entities/src/index.js"() {
+  "node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -30893,7 +30893,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -30985,10 +30985,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -31033,10 +31033,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// ../main/node_modules/xml-naming/src/index.js
+// node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "../main/node_modules/xml-naming/src/index.js"() {
+  "node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -31066,7 +31066,7 @@ var init_src2 = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -31081,7 +31081,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -31363,10 +31363,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// ../main/node_modules/anynum/digitTable.js
+// node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "../main/node_modules/anynum/digitTable.js"() {
+  "node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -31518,7 +31518,7 @@ var init_digitTable = __esm({
   }
 });
 
-// ../main/node_modules/anynum/anynum.js
+// node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -31592,7 +31592,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "../main/node_modules/anynum/anynum.js"() {
+  "node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -31603,7 +31603,7 @@ var init_anynum = __esm({
   }
 });
 
-// ../main/node_modules/strnum/strnum.js
+// node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -31726,7 +31726,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "../main/node_modules/strnum/strnum.js"() {
+  "node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -31748,7 +31748,7 @@ var init_strnum = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
+// node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -31768,14 +31768,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// ../main/node_modules/path-expression-matcher/src/Expression.js
+// node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
+  "node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -31940,10 +31940,10 @@ var init_Expression = __esm({
   }
 });
 
-// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
+// node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -32114,10 +32114,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// ../main/node_modules/path-expression-matcher/src/Matcher.js
+// node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
+  "node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -32636,19 +32636,19 @@ var init_Matcher = __esm({
   }
 });
 
-// ../main/node_modules/path-expression-matcher/src/index.js
+// node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "../main/node_modules/path-expression-matcher/src/index.js"() {
+  "node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/html.js
+// node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
+  "node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -32743,10 +32743,10 @@ var init_html = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/xml.js
+// node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
+  "node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -32816,10 +32816,10 @@ var init_xml = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/svg.js
+// node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
+  "node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -32893,10 +32893,10 @@ var init_svg = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/sql.js
+// node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
+  "node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -32980,10 +32980,10 @@ var init_sql = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/shell.js
+// node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
+  "node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -33083,10 +33083,10 @@ var init_shell = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/redos.js
+// node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
+  "node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -33137,10 +33137,10 @@ var init_redos = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/nosql.js
+// node_modules/is-unsafe/src/contexts/nosql.js
 var sep9, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep9 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -33232,10 +33232,10 @@ var init_nosql = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/log.js
+// node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
+  "node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -33311,10 +33311,10 @@ var init_log = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
+// node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -33338,7 +33338,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/util/decode-entities.js
+// node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -33352,7 +33352,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -33362,7 +33362,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// ../main/node_modules/is-unsafe/src/index.js
+// node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -33423,7 +33423,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "../main/node_modules/is-unsafe/src/index.js"() {
+  "node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -33462,7 +33462,7 @@ var init_src4 = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -33817,7 +33817,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -34116,7 +34116,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -34228,17 +34228,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -34309,10 +34309,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// ../main/node_modules/fast-xml-parser/src/fxp.js
+// node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
+  "node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -35954,7 +35954,7 @@ function visit(source, document, object, into, depth) {
       ...base,
       kind: "ConfigMap",
       data: stringMap(source, document, dataNode),
-      ...dataPair ? { dataSpan: spanOf(source, dataPair.keyNode) } : {}
+      ...dataPair ? { dataSpan: spanOf2(source, dataPair.keyNode) } : {}
     });
   } else if (kind === "Service") {
     const spec = valueOf(object, "spec", document);
@@ -35968,14 +35968,15 @@ function visit(source, document, object, into, depth) {
       ports: itemsOf(valueOf(spec, "ports", document), document).flatMap((item) => {
         const port = Number(text3(valueOf(item, "port", document)));
         if (!Number.isInteger(port)) return [];
-        const target = text3(valueOf(item, "targetPort", document));
+        const target = manifestValue(source, document, item, "targetPort");
         const name2 = text3(valueOf(item, "name", document));
         return [
           {
             ...name2 ? { name: name2 } : {},
             port,
-            targetPort: target === void 0 ? port : /^\d+$/.test(target) ? Number(target) : target,
-            span: spanOf(source, item)
+            targetPort: target === void 0 ? port : /^\d+$/.test(target.value) ? Number(target.value) : target.value,
+            span: spanOf2(source, item),
+            ...target ? { targetPortSpan: target.valueSpan } : {}
           }
         ];
       })
@@ -35997,10 +35998,31 @@ function visit(source, document, object, into, depth) {
           paths: itemsOf(valueOf(valueOf(rule56, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
-            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
+            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf2(source, item) }];
           })
         };
       })
+    });
+  } else if (kind === "TargetGroupBinding" && text3(valueOf(object, "apiVersion", document))?.startsWith("elbv2.k8s.aws/")) {
+    const spec = valueOf(object, "spec", document);
+    const targetGroupArn = manifestValue(source, document, spec, "targetGroupARN");
+    const targetType = manifestValue(source, document, spec, "targetType");
+    const serviceRef = valueOf(spec, "serviceRef", document);
+    const refName = text3(valueOf(serviceRef, "name", document));
+    const refPort = manifestValue(source, document, serviceRef, "port");
+    into.targetGroupBindings.push({
+      ...base,
+      kind: "TargetGroupBinding",
+      ...targetGroupArn ? { targetGroupArn } : {},
+      ...targetType ? { targetType } : {},
+      ...refName && refPort ? {
+        serviceRef: {
+          name: refName,
+          port: /^\d+$/.test(refPort.value) ? Number(refPort.value) : refPort.value,
+          span: spanOf2(source, serviceRef),
+          portSpan: refPort.valueSpan
+        }
+      } : {}
     });
   } else if (kind in POD_SPEC_PATHS) {
     let template = object;
@@ -36021,13 +36043,13 @@ function readContainer(source, document, container) {
     ports: itemsOf(valueOf(container, "ports", document), document).flatMap((item) => {
       const containerPort = Number(text3(valueOf(item, "containerPort", document)));
       const name2 = text3(valueOf(item, "name", document));
-      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf(source, item) }] : [];
+      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf2(source, item) }] : [];
     }),
     args: [...itemsOf(valueOf(container, "command", document), document), ...itemsOf(valueOf(container, "args", document), document)].flatMap((node) => {
       const value = text3(node);
-      return value === void 0 ? [] : [{ value, span: spanOf(source, node) }];
+      return value === void 0 ? [] : [{ value, span: spanOf2(source, node) }];
     }),
-    span: spanOf(source, container)
+    span: spanOf2(source, container)
   };
 }
 function ingressBackend(source, document, node) {
@@ -36045,7 +36067,7 @@ function ingressBackend(source, document, node) {
     port = text3(valueOf(node, "servicePort", document));
   }
   if (!serviceName || port === void 0) return void 0;
-  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf(source, node) };
+  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf2(source, node) };
 }
 function objectBase(source, document, object, kind) {
   const metadata = valueOf(object, "metadata", document);
@@ -36057,7 +36079,7 @@ function objectBase(source, document, object, kind) {
     namespace: namespace ?? "default",
     namespaceWritten: namespace !== void 0,
     file: source.file,
-    nameSpan: spanOf(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
+    nameSpan: spanOf2(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
     labels: plainMap(stringMap(source, document, valueOf(metadata, "labels", document))),
     annotations: stringMap(source, document, valueOf(metadata, "annotations", document))
   };
@@ -36066,7 +36088,7 @@ function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
   for (const entry of entriesOf2(node, document)) {
     const value = scalarArg(source, entry.value);
-    const keySpan = spanOf(source, entry.keyNode);
+    const keySpan = spanOf2(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
   }
   return out;
@@ -36078,9 +36100,9 @@ function manifestValue(source, document, map, key) {
   const pair2 = entriesOf2(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
-  return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
+  return { value: value.value, keySpan: spanOf2(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
 }
-function spanOf(source, node) {
+function spanOf2(source, node) {
   const [start, end] = rangeOf(node) ?? [0, 0];
   return source.span(start, end);
 }
@@ -36094,7 +36116,7 @@ function readHelmValues(source, document) {
   return {
     file: source.file,
     config: stringMap(source, document, configPair?.value),
-    ...configPair ? { configSpan: spanOf(source, configPair.keyNode) } : {},
+    ...configPair ? { configSpan: spanOf2(source, configPair.keyNode) } : {},
     ...imageTag ? { imageTag } : {}
   };
 }
@@ -36758,6 +36780,7 @@ function readResources(file, scope, into) {
     } else if (TARGET_GROUP.test(type)) {
       into.targetGroups.push({
         ...base,
+        name: r.value(get("name"), "string"),
         port: r.value(get("port"), "number"),
         protocol: r.value(get("protocol"), "string"),
         targetType: r.value(get("target_type"), "string"),
@@ -37101,6 +37124,7 @@ var init_cloudformation = __esm({
               };
               into.targetGroups.push({
                 ...base,
+                name: this.value(p("Name"), "string"),
                 port: this.value(p("Port"), "number"),
                 protocol: this.value(p("Protocol"), "string"),
                 targetType: this.value(p("TargetType"), "string"),
@@ -37200,6 +37224,9 @@ function markdownCell(text3) {
     const codePoint = ch.charCodeAt(0);
     return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
   });
+}
+function urlPath(file) {
+  return file.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function mermaidLabel(text3) {
   return terminalText(text3).replace(MERMAID_ENCODED, (ch) => `#${ch.charCodeAt(0)};`);
@@ -37572,6 +37599,7 @@ var init_sarif = __esm({
 // src/report/formatters/github.ts
 var github_exports = {};
 __export(github_exports, {
+  ANNOTATIONS_PER_LEVEL: () => ANNOTATIONS_PER_LEVEL,
   format: () => format4
 });
 function toRepoPath(file) {
@@ -37594,17 +37622,36 @@ ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`);
 help: ${finding2.help}` : "";
   return `::${COMMAND[finding2.severity]} ${properties}::${escapeCommandData(finding2.message + related.join("") + help)}`;
 }
-function format4(report, _ctx) {
-  return sortFindings(report.findings).map((finding2) => `${annotation(finding2)}
+function overflowNotices(findings, where) {
+  const counts = LEVELS.map((level) => findings.filter((f) => f.severity === level).length);
+  const before = counts.slice(0, 2).filter((count) => count > ANNOTATIONS_PER_LEVEL).length;
+  const infoRoom = counts[2] > ANNOTATIONS_PER_LEVEL - before ? ANNOTATIONS_PER_LEVEL - before - 1 : ANNOTATIONS_PER_LEVEL - before;
+  const shown = (level) => level === "info" ? infoRoom : ANNOTATIONS_PER_LEVEL;
+  return LEVELS.flatMap((level, i) => {
+    const hidden = counts[i] - shown(level);
+    if (hidden <= 0) return [];
+    const [one, many] = NOUNS[level];
+    const noun = `${hidden} more ${hidden === 1 ? one : many}`;
+    const text3 = `${noun} not annotated: GitHub annotates the first ${shown(level)} of the ${counts[i]} ${many} in a step; ${where}`;
+    return [`::notice title=${escapeCommandProperty(`cfglint: ${noun}`)}::${escapeCommandData(text3)}`];
+  });
+}
+function format4(report, ctx) {
+  const findings = sortBySeverity(report.findings);
+  const where = ctx.moreFindingsAt ?? "this step's log lists them all, and --format sarif writes them for code scanning";
+  return [...overflowNotices(findings, where), ...findings.map(annotation)].map((line) => `${line}
 `).join("");
 }
-var COMMAND;
+var COMMAND, ANNOTATIONS_PER_LEVEL, LEVELS, NOUNS;
 var init_github = __esm({
   "src/report/formatters/github.ts"() {
     "use strict";
     init_escape();
     init_formatters();
     COMMAND = { error: "error", warning: "warning", info: "notice" };
+    ANNOTATIONS_PER_LEVEL = 10;
+    LEVELS = ["error", "warning", "info"];
+    NOUNS = { error: ["error", "errors"], warning: ["warning", "warnings"], info: ["info finding", "info findings"] };
   }
 });
 
@@ -37773,6 +37820,9 @@ function getFormatter(name2) {
 function sortFindings(findings) {
   return [...findings].sort(compareFindings);
 }
+function sortBySeverity(findings) {
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compareFindings(a, b));
+}
 function formatLocation(span2) {
   return `${span2.file}:${span2.start.line}:${span2.start.column}`;
 }
@@ -37799,6 +37849,7 @@ var init_formatters = __esm({
   "src/report/formatters/index.ts"() {
     "use strict";
     init_findings();
+    init_span();
     FORMATTER_NAMES = ["stylish", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
   }
 });
@@ -38938,29 +38989,48 @@ function kubernetesServiceGap(model, address) {
   if (address.kind !== "tcp") return void 0;
   const services = servicesNamed(model.kubernetes, address.host);
   if (services.length !== 1) return void 0;
-  const [service] = services;
-  const port = servicePort(service, address.port);
-  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: address.port } : void 0;
-  for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-    const started = model.backends.flatMap(
-      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? "")) }))
-    );
-    for (const { backend, container } of started) {
-      if (!container) continue;
-      const targetPort = resolveTargetPort(port, container);
-      if (targetPort === void 0) {
-        if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
-        continue;
-      }
-      const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
-      if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) continue;
-      const reached = listeners.some(
-        (listener) => listener.address.kind === "tcp" && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase())
-      );
-      if (!reached) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
+  return serviceEndpointGap(model, services[0], address.port);
+}
+function serviceEndpointGap(model, service, portRef) {
+  const port = servicePort(service, portRef);
+  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
+  for (const { workload, container, backend } of backendsInPods(model, service)) {
+    const targetPort = resolveTargetPort(port, container);
+    if (targetPort === void 0) {
+      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
+      continue;
     }
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
   }
   return void 0;
+}
+function podPortGap(model, service, port) {
+  for (const { workload, backend } of backendsInPods(model, service)) {
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
+  }
+  return void 0;
+}
+function backendsInPods(model, service) {
+  return workloadsSelectedBy(model.kubernetes, service).flatMap(
+    (workload) => model.backends.flatMap(
+      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
+        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
+        return container ? [{ workload, container, backend }] : [];
+      })
+    )
+  );
+}
+function knownTcpListeners(backend) {
+  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
+  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
+  return listeners;
+}
+function listensEverywhere(listeners, port) {
+  return listeners.some(
+    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
+  );
 }
 function linkDeployment(model) {
   let links = linkCache.get(model);
@@ -39257,6 +39327,646 @@ var rule3 = defineRule({
 // checks/lb-health-check-unserved.ts
 init_rule();
 
+// src/readers/nginx/lex.ts
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var SPACE = 32;
+var DQUOTE = 34;
+var SHARP = 35;
+var DOLLAR = 36;
+var SQUOTE = 39;
+var RPAREN = 41;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var BACKSLASH = 92;
+var BOM = 65279;
+var WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
+var MAX_TOKEN_BYTES = 4096;
+function utf8Length(text3, start, end) {
+  const units = end - start;
+  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
+  return Buffer.byteLength(text3.slice(start, end), "utf8");
+}
+function wordValue(text3, start, end, quoted, closed) {
+  if (!quoted) return unescape(text3.slice(start, end));
+  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
+}
+function isSpace(code) {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+function unescape(raw) {
+  let backslash2 = raw.indexOf("\\");
+  if (backslash2 === -1) return raw;
+  const parts = [];
+  let from2 = 0;
+  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
+    const next = raw[backslash2 + 1];
+    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
+    if (replacement === void 0) {
+      backslash2 = raw.indexOf("\\", backslash2 + 1);
+      continue;
+    }
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
+  }
+  parts.push(raw.slice(from2));
+  return parts.join("");
+}
+var NginxLexer = class {
+  constructor(text3) {
+    this.text = text3;
+    if (text3.charCodeAt(0) === BOM) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  kind = "eof";
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
+  comments = [];
+  errors = [];
+  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
+  unbalancedQuote = false;
+  /** Reads the next token into this lexer's token fields and returns its kind. */
+  next() {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = this.pos;
+    for (; ; ) {
+      if (pos >= length) {
+        this.pos = pos;
+        return this.token("eof", length, length, false);
+      }
+      const code = text3.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (code === SHARP) {
+        let lineEnd = text3.indexOf("\n", pos);
+        if (lineEnd === -1) lineEnd = length;
+        let commentEnd = lineEnd;
+        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
+        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
+        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
+        pos = lineEnd;
+        continue;
+      }
+      break;
+    }
+    const start = pos;
+    const first = text3.charCodeAt(pos);
+    if (first === SEMI || first === LBRACE || first === RBRACE) {
+      this.pos = pos + 1;
+      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
+      return this.token(kind, start, pos + 1, false);
+    }
+    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
+    let variable = first === DOLLAR;
+    let escaped = first === BACKSLASH;
+    pos++;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
+      if (escaped) {
+        escaped = false;
+        pos++;
+        continue;
+      }
+      if (code === LBRACE && variable) {
+        pos++;
+        continue;
+      }
+      variable = false;
+      if (code === BACKSLASH) {
+        escaped = true;
+        pos++;
+        continue;
+      }
+      if (code === DOLLAR) {
+        variable = true;
+        pos++;
+        continue;
+      }
+      if (isSpace(code) || code === SEMI || code === LBRACE) break;
+      pos++;
+    }
+    this.pos = pos;
+    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
+    return this.token("word", start, pos, false);
+  }
+  token(kind, start, end, quoted, closed = true) {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value() {
+    if (this.kind === "eof") return "";
+    if (this.kind !== "word") return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
+  }
+  tooLong(start) {
+    const head = this.text.slice(start, start + 10);
+    this.errors.push({
+      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
+      start,
+      end: start + 1
+    });
+  }
+  quotedWord(start, quote) {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = start + 1;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (code === BACKSLASH) {
+        pos += 2;
+        continue;
+      }
+      if (code === quote) break;
+      pos++;
+    }
+    if (pos >= length) {
+      this.unbalancedQuote = true;
+      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
+      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
+      this.pos = length;
+      return this.token("word", start, length, true, false);
+    }
+    const end = pos + 1;
+    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
+    if (end < length) {
+      const after = text3.charCodeAt(end);
+      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
+        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
+      }
+    }
+    this.pos = end;
+    return this.token("word", start, end, true);
+  }
+  /**
+   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
+   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
+   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
+   */
+  luaBlock() {
+    const text3 = this.text;
+    const length = text3.length;
+    const start = this.pos;
+    let pos = start;
+    let depth = 1;
+    while (pos < length) {
+      const ch = text3[pos];
+      if (ch === "{") {
+        depth++;
+        pos++;
+      } else if (ch === "}") {
+        depth--;
+        if (depth === 0) {
+          this.pos = pos + 1;
+          return { value: text3.slice(start, pos), start, end: pos, closed: true };
+        }
+        pos++;
+      } else if (ch === '"' || ch === "'") {
+        let close = pos + 1;
+        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
+        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
+      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
+        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+      } else if (ch === "-" && text3[pos + 1] === "-") {
+        pos += 2;
+        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
+          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+        } else {
+          const lineEnd = text3.indexOf("\n", pos);
+          pos = lineEnd === -1 ? length : lineEnd;
+        }
+      } else {
+        pos++;
+      }
+    }
+    this.pos = length;
+    return { value: text3.slice(start, length), start, end: length, closed: false };
+  }
+};
+function longBracketLevel(text3, pos) {
+  let level = 0;
+  let i = pos + 1;
+  while (text3[i] === "=") {
+    level++;
+    i++;
+  }
+  return text3[i] === "[" ? level : -1;
+}
+function skipLongBracket(text3, pos, level) {
+  const close = "]" + "=".repeat(level) + "]";
+  const end = text3.indexOf(close, pos + level + 2);
+  return end === -1 ? text3.length : end + close.length;
+}
+
+// src/readers/nginx/tree.ts
+var NAME_START = 0;
+var NAME_END = 1;
+var END = 2;
+var BLOCK_OPEN = 3;
+var FIRST_ARG = 4;
+var ARG_COUNT = 5;
+var DIRECTIVE_SLOTS = 6;
+var ARG_SLOTS = 2;
+var FileTree = class {
+  constructor(source) {
+    this.source = source;
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+  source;
+  directiveData;
+  argData;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  storedValues = /* @__PURE__ */ new Map();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  builtByIndex;
+  directiveCount = 0;
+  argCount = 0;
+  /** The value of argument number `index` of the file. */
+  argValue(index) {
+    const stored = this.storedValues.get(index);
+    if (stored !== void 0) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+  /**
+   * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
+   * the text without building its value when it is written plainly (no quotes, no backslash).
+   */
+  argEqualsIgnoringCase(index, lower) {
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    const text3 = this.source.text;
+    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
+    for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
+    if (end - start !== lower.length) return false;
+    for (let i = 0; i < lower.length; i++) {
+      const code = text3.charCodeAt(start + i);
+      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name2, nameStart, nameEnd) {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name2, this, index);
+  }
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive, start, end, quoted, closed) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive, value, start, end) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index) {
+    const all = this.builtByIndex ??= new Array(this.directiveCount);
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+  /**
+   * Per directive, whether its arguments hold a `$` (VARIABLE_MENTIONED) and a capture reference
+   * `$1`..`$9` or `${1}`.. (CAPTURE_MENTIONED): found once per file, on first ask, by walking the
+   * file's `$` signs alongside its directives, so that asking for every directive of a large
+   * tree costs one array read each.
+   */
+  variableMentions() {
+    if (this.mentions) return this.mentions;
+    const mentions = new Uint8Array(this.directiveCount);
+    const text3 = this.source.text;
+    const data = this.directiveData;
+    let directive = 0;
+    for (let at = text3.indexOf("$"); at !== -1 && directive < this.directiveCount; at = text3.indexOf("$", at + 1)) {
+      while (directive < this.directiveCount && lastTokenEndAt(this, directive) <= at) directive++;
+      if (directive === this.directiveCount) break;
+      if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
+      const next = text3.charCodeAt(at + 1) === 123 ? text3.charCodeAt(at + 2) : text3.charCodeAt(at + 1);
+      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+    }
+    this.mentions = mentions;
+    return mentions;
+  }
+  mentions;
+  setEnd(directive, end) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+  setBlockOpen(directive, offset) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+  slot(directive, slot) {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+};
+var VARIABLE_MENTIONED = 1;
+var CAPTURE_MENTIONED = 2;
+function lastTokenEndAt(tree, index) {
+  const at = index * DIRECTIVE_SLOTS;
+  const count = tree.directiveData[at + ARG_COUNT];
+  return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+function grow(array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+var ReadDirective = class {
+  constructor(name2, tree, index) {
+    this.name = name2;
+    this.tree = tree;
+    this.index = index;
+  }
+  name;
+  tree;
+  index;
+  block;
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  get built() {
+    return this.tree.builtFor(this.index);
+  }
+  get file() {
+    return this.tree.source.file;
+  }
+  get nameStart() {
+    return this.tree.slot(this, NAME_START);
+  }
+  get nameEnd() {
+    return this.tree.slot(this, NAME_END);
+  }
+  get end() {
+    return this.tree.slot(this, END);
+  }
+  get argCount() {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i) {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
+  }
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd() {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+  get nameSpan() {
+    const built = this.built;
+    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
+  }
+  get span() {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+  get blockOpen() {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return void 0;
+    const built = this.built;
+    return built.blockOpen ??= this.tree.source.span(at, at + 1);
+  }
+  get args() {
+    const built = this.built;
+    if (!built.args) {
+      const args = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+};
+var ReadArg = class {
+  constructor(value, quoted, start, end, source) {
+    this.value = value;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+    this.source = source;
+  }
+  value;
+  quoted;
+  start;
+  end;
+  source;
+  builtSpan;
+  get span() {
+    return this.builtSpan ??= this.source.span(this.start, this.end);
+  }
+};
+function directiveEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+function lastTokenEndOffset(directive) {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+function opensBlock(directive) {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function fileTextOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
+}
+function variableMentionsOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : void 0;
+}
+function sourceOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source : void 0;
+}
+function argEqualsIgnoringCase(directive, i, lower) {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+  }
+  return directive.args[i]?.value.toLowerCase() === lower;
+}
+function argCountOf(directive) {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+function argValueOf(directive, i) {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}
+
+// src/readers/nginx/parse.ts
+function isLuaBlockDirective(name2) {
+  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
+}
+var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
+var MAX_BLOCK_DEPTH = 200;
+function parseNginx(source) {
+  const lexer = new NginxLexer(source.text);
+  const diagnostics = [];
+  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
+  if (source.text.charCodeAt(0) === 65279) {
+    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
+  }
+  let tooDeepReported = false;
+  let endOfFileReported = false;
+  const root = { directive: null, children: [] };
+  const stack = [root];
+  const token = lexer;
+  lexer.next();
+  const closeBlock = (closer) => {
+    const open = stack.pop();
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+  };
+  const nameGroups = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const knownName = (start, end) => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) {
+      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
+    }
+    return void 0;
+  };
+  const rememberName = (name2, start) => {
+    const key = groupOf(start, name2.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name2]);
+    else if (group.length < 8) group.push(name2);
+  };
+  const tree = new FileTree(source);
+  for (; ; ) {
+    if (token.kind === "eof") break;
+    if (token.kind === "}") {
+      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
+      else closeBlock(token);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === ";" || token.kind === "{") {
+      syntax(`unexpected "${token.kind}"`, token.start, token.end);
+      if (token.kind === "{") stack.push({ directive: null, children: [] });
+      lexer.next();
+      continue;
+    }
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
+    if (name2 === void 0) {
+      name2 = token.value;
+      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
+    }
+    const directive = tree.addDirective(name2, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === "word") {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
+    const parent = stack[stack.length - 1];
+    parent.children.push(directive);
+    if (token.kind === ";") {
+      tree.setEnd(directive, token.end);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "{") {
+      tree.setBlockOpen(directive, token.start);
+      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
+      }
+      if (isLuaBlockDirective(directive.name)) {
+        const lua = lexer.luaBlock();
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
+        if (!lua.closed) {
+          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
+          endOfFileReported = true;
+        }
+        tree.setEnd(directive, lexer.pos);
+      } else if (stack.length > MAX_BLOCK_DEPTH) {
+        if (!tooDeepReported) {
+          tooDeepReported = true;
+          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
+        }
+        directive.block = [];
+        stack.push({ directive, children: [] });
+      } else {
+        directive.block = [];
+        stack.push({ directive, children: directive.block });
+      }
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "}") {
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
+      if (stack.length === 1) lexer.next();
+      continue;
+    }
+    endOfFileReported = true;
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
+      ]);
+  }
+  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
+    const innermost = stack[stack.length - 1].directive;
+    syntax(
+      'unexpected end of file, expecting "}"',
+      source.text.length,
+      source.text.length,
+      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
+    );
+  }
+  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
+  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+}
+
 // src/reference/nginx/listen-parameters.ts
 var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
   "default_server",
@@ -39350,13 +40060,30 @@ function removedAfterDeprecation(name2) {
 // src/model/nginx-listen.ts
 var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
 function listenSocket(directive) {
-  const address = directive.args[0]?.value;
+  const address = argValueOf(directive, 0);
   if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
-  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
-  const key = socketKey(address);
-  if (key === void 0) return void 0;
-  return key.startsWith("unix:") ? { key, defaultServer } : { key, port: Number(key.slice(key.lastIndexOf(":") + 1)), defaultServer };
+  const bound = boundSocket(address);
+  if (!bound) return void 0;
+  const count = argCountOf(directive);
+  for (let i = 1; i < count; i++) {
+    const value = argValueOf(directive, i);
+    if (value === "default_server" || value === "default") return bound.asDefault;
+  }
+  return bound.plain;
 }
+function boundSocket(address) {
+  let bound = socketsByAddress.get(address);
+  if (bound === void 0) {
+    const key = socketKey(address);
+    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
+    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
+    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
+    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
+    socketsByAddress.set(address, bound);
+  }
+  return bound ?? void 0;
+}
+var socketsByAddress = /* @__PURE__ */ new Map();
 function socketKey(address) {
   if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
   const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
@@ -39555,6 +40282,17 @@ function idleTimeoutOrigin(balancer) {
   if (!idle) return ", its default";
   return idle.known && idle.via ? `, ${idle.via.what}` : "";
 }
+var TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\/[0-9a-f]+$/i;
+function targetGroupBindings(model) {
+  const groups = (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups);
+  return model.kubernetes.targetGroupBindings.map((binding) => {
+    const name2 = binding.targetGroupArn ? TARGET_GROUP_ARN.exec(binding.targetGroupArn.value.trim())?.[1] : void 0;
+    const named = name2 === void 0 ? [] : groups.filter((group) => group.name?.known && group.name.value === name2);
+    const ref = binding.serviceRef;
+    const services = ref ? model.kubernetes.services.filter((service) => service.name === ref.name && service.namespace === binding.namespace) : [];
+    return { binding, group: named.length === 1 ? named[0] : void 0, service: services.length === 1 ? services[0] : void 0 };
+  });
+}
 
 // src/model/front-door.ts
 function servedPorts(model) {
@@ -39678,6 +40416,9 @@ function matchLocation(server, path) {
 }
 function hostTargets(model) {
   if (model.kubernetes.services.length > 0) return [];
+  const bindings = targetGroupBindings(model);
+  if (bindings.some((bound2) => !bound2.group)) return [];
+  const bound = new Set(bindings.map((binding) => binding.group));
   const targets = [];
   const balancers = cloudLoadBalancers(model);
   const groups = [
@@ -39687,23 +40428,20 @@ function hostTargets(model) {
   const seen = /* @__PURE__ */ new Set();
   for (const { linked, balancer } of groups) {
     const group = linked.group;
-    if (seen.has(group)) continue;
+    if (seen.has(group) || bound.has(group)) continue;
     seen.add(group);
     if (linked.users.some((user) => user.kind === "ecs-service")) continue;
     const type = group.targetType;
     if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
-    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
-    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
-    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
-    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    const check = groupCheck(group);
     for (const port of linked.ports) {
       if (!port.known) continue;
       targets.push({
         name: `target group ${group.id}`,
         port,
         health: group.healthCheck,
-        ...matcher ? { matcher } : {},
-        httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS",
+        ...check.matcher ? { matcher: check.matcher } : {},
+        httpCheck: check.httpCheck,
         ...balancer ? { balancer } : {}
       });
     }
@@ -39727,6 +40465,31 @@ function hostTargets(model) {
   }
   return targets;
 }
+function groupCheck(group) {
+  const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+  const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+  const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+  const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+  return { matcher, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS" };
+}
+function serviceTargets(model) {
+  const targets = [];
+  for (const bound of targetGroupBindings(model)) {
+    const { group, service } = bound;
+    if (!group || !service) continue;
+    const written = bound.binding.targetType?.value ?? (group.targetType ? group.targetType.known ? group.targetType.value : void 0 : "instance");
+    const type = written?.toLowerCase();
+    if (type !== void 0 && type !== "ip" && type !== "instance") continue;
+    targets.push({
+      name: `target group ${group.id}`,
+      bound: { ...bound, group, service },
+      targetType: type,
+      health: group.healthCheck,
+      httpCheck: groupCheck(group).httpCheck
+    });
+  }
+  return targets;
+}
 
 // checks/lb-health-check-unserved.ts
 var ID4 = "lb-health-check-unserved";
@@ -39735,18 +40498,51 @@ var rule4 = defineRule({
   severity: "warning",
   category: "reliability",
   meta: {
-    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept, or its port no answer from the pods",
     docsUrl: docsUrl(ID4),
     fixable: false,
     messages: {
       statusOutsideMatcher: {
         message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
         help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      },
+      healthPortUnserved: {
+        message: "The health check on port {{port}} ({{target}}, filled with pods of {{workload}} by TargetGroupBinding {{binding}}) gets no answer: {{backend}} in those pods listens on {{listening}}",
+        help: "The checker connects to each pod's address on that port and is refused, so every target is unhealthy and the load balancer answers 503 although the application runs. Point the health check's port at the port the backend binds (or `traffic-port`), or make the backend listen there"
       }
     }
   },
   *check(model) {
     const first = onceEach();
+    for (const target of serviceTargets(model)) {
+      const health = target.health;
+      if (target.targetType !== "ip" || !health.port?.known || !/^\d+$/.test(health.port.value)) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      const { binding, service } = target.bound;
+      const port = Number(health.port.value);
+      const traffic = binding.serviceRef ? servicePort(service, binding.serviceRef.port)?.targetPort : void 0;
+      if (port === traffic) continue;
+      const gap = podPortGap(model, service, port);
+      if (!gap) continue;
+      const draft = {
+        messageId: "healthPortUnserved",
+        data: {
+          port: health.port.value,
+          target: target.name,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          binding: `${binding.namespace}/${binding.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map((listener) => listener.address.kind === "tcp" ? `${listener.address.host || "*"}:${listener.address.port}` : "").join(", ")
+        },
+        primary: health.port.span,
+        related: [
+          ...binding.targetType ? [{ span: binding.targetType.valueSpan, label: "targetType ip: the checker connects to the pods" }] : [],
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens here` }))
+        ],
+        modelPath: `${target.name}>health_check>port[${health.port.value}]`
+      };
+      yield draft;
+    }
     for (const target of hostTargets(model)) {
       const health = target.health;
       if (!health || !target.httpCheck || !target.matcher) continue;
@@ -40335,17 +41131,33 @@ var rule6 = defineRule({
   severity: "error",
   category: "correctness",
   meta: {
-    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
+    description: "a load balancer (Terraform, CloudFormation, a TargetGroupBinding) sends to a port on which nothing in the tree listens",
     docsUrl: docsUrl(ID6),
     fixable: false,
     messages: {
       nothingListens: {
         message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
         help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      },
+      serviceHasNoPort: {
+        message: "The TargetGroupBinding {{binding}} fills {{target}} from port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})",
+        help: "The AWS Load Balancer Controller finds no such Service port and registers no targets: the target group stays empty and the load balancer answers 503. Name one of the Service's ports in `serviceRef.port`, or add the port to the Service"
+      },
+      targetPortUnnamed: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares ({{target}} through TargetGroupBinding {{binding}})',
+        help: 'The Service has no endpoints for that port, so the AWS Load Balancer Controller registers no targets and the load balancer answers 503. Name the container port "{{name}}", or set targetPort to the port number'
+      },
+      nothingOnTargetPort: {
+        message: "The load balancer reaches port {{targetPort}} of {{workload}} ({{target}} through Service {{service}} port {{port}}), but {{backend}} in that pod listens on {{listening}}",
+        help: "Connections to the pods are refused: every health check fails, the targets are unhealthy and the load balancer answers 503 or 502 while the application logs nothing. {{fix}}"
       }
     }
   },
   *check(model) {
+    for (const target of serviceTargets(model)) {
+      const draft = serviceFinding(model, target);
+      if (draft) yield draft;
+    }
     const targets = hostTargets(model);
     if (targets.length === 0) return;
     const served = servedPorts(model);
@@ -40375,6 +41187,59 @@ var rule6 = defineRule({
     }
   }
 });
+function serviceFinding(model, target) {
+  const { binding, service } = target.bound;
+  const ref = binding.serviceRef;
+  if (!ref) return void 0;
+  const gap = serviceEndpointGap(model, service, ref.port);
+  if (!gap) return void 0;
+  const common = { target: target.name, service: `${service.namespace}/${service.name}`, binding: `${binding.namespace}/${binding.name}` };
+  const modelPath = `${target.name}>TargetGroupBinding[${binding.namespace}/${binding.name}]`;
+  if (gap.kind === "no-such-port") {
+    return {
+      messageId: "serviceHasNoPort",
+      data: { ...common, port: gap.port, ports: service.ports.map((port) => port.port).join(", ") },
+      primary: ref.portSpan,
+      related: [{ span: service.nameSpan, label: `Service ${service.name} is defined here` }],
+      modelPath
+    };
+  }
+  if (gap.kind === "target-port-unnamed") {
+    return {
+      messageId: "targetPortUnnamed",
+      data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+      primary: gap.port.targetPortSpan ?? gap.port.span,
+      related: [
+        { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+        { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}` }
+      ],
+      modelPath
+    };
+  }
+  const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
+  return {
+    messageId: "nothingOnTargetPort",
+    data: {
+      ...common,
+      port: gap.port.port,
+      targetPort: gap.targetPort,
+      workload: `${gap.workload.kind} ${gap.workload.name}`,
+      backend: backendKindName(gap.listeners[0].backend.kind),
+      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(", "),
+      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
+    },
+    primary: gap.port.targetPortSpan ?? gap.port.span,
+    related: [
+      { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` }))
+    ],
+    modelPath
+  };
+}
+function tcpAddress(listener) {
+  const address = listener.address;
+  return address.kind === "tcp" ? `${address.host || "*"}:${address.port}` : address.kind === "unix" ? `unix:${address.path}` : address.text;
+}
 
 // checks/listen-backlog-somaxconn.ts
 init_rule();
@@ -42723,595 +43588,6 @@ function acceptsCount(mask, count) {
 
 // src/model/nginx-directives.ts
 init_template();
-
-// src/readers/nginx/lex.ts
-var TAB = 9;
-var LF = 10;
-var CR = 13;
-var SPACE = 32;
-var DQUOTE = 34;
-var SHARP = 35;
-var DOLLAR = 36;
-var SQUOTE = 39;
-var RPAREN = 41;
-var SEMI = 59;
-var LBRACE = 123;
-var RBRACE = 125;
-var BACKSLASH = 92;
-var BOM = 65279;
-var WORD_SPECIAL = new Uint8Array(128);
-for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
-var MAX_TOKEN_BYTES = 4096;
-function utf8Length(text3, start, end) {
-  const units = end - start;
-  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
-  return Buffer.byteLength(text3.slice(start, end), "utf8");
-}
-function wordValue(text3, start, end, quoted, closed) {
-  if (!quoted) return unescape(text3.slice(start, end));
-  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
-}
-function isSpace(code) {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-function unescape(raw) {
-  let backslash2 = raw.indexOf("\\");
-  if (backslash2 === -1) return raw;
-  const parts = [];
-  let from2 = 0;
-  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
-    const next = raw[backslash2 + 1];
-    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
-    if (replacement === void 0) {
-      backslash2 = raw.indexOf("\\", backslash2 + 1);
-      continue;
-    }
-    parts.push(raw.slice(from2, backslash2), replacement);
-    from2 = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from2);
-  }
-  parts.push(raw.slice(from2));
-  return parts.join("");
-}
-var NginxLexer = class {
-  constructor(text3) {
-    this.text = text3;
-    if (text3.charCodeAt(0) === BOM) this.pos = 1;
-  }
-  text;
-  pos = 0;
-  kind = "eof";
-  start = 0;
-  end = 0;
-  quoted = false;
-  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
-  closed = true;
-  comments = [];
-  errors = [];
-  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
-  unbalancedQuote = false;
-  /** Reads the next token into this lexer's token fields and returns its kind. */
-  next() {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = this.pos;
-    for (; ; ) {
-      if (pos >= length) {
-        this.pos = pos;
-        return this.token("eof", length, length, false);
-      }
-      const code = text3.charCodeAt(pos);
-      if (isSpace(code)) {
-        pos++;
-        continue;
-      }
-      if (code === SHARP) {
-        let lineEnd = text3.indexOf("\n", pos);
-        if (lineEnd === -1) lineEnd = length;
-        let commentEnd = lineEnd;
-        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
-        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
-        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
-        pos = lineEnd;
-        continue;
-      }
-      break;
-    }
-    const start = pos;
-    const first = text3.charCodeAt(pos);
-    if (first === SEMI || first === LBRACE || first === RBRACE) {
-      this.pos = pos + 1;
-      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
-      return this.token(kind, start, pos + 1, false);
-    }
-    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
-    let variable = first === DOLLAR;
-    let escaped = first === BACKSLASH;
-    pos++;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
-        variable = false;
-        pos++;
-        continue;
-      }
-      if (escaped) {
-        escaped = false;
-        pos++;
-        continue;
-      }
-      if (code === LBRACE && variable) {
-        pos++;
-        continue;
-      }
-      variable = false;
-      if (code === BACKSLASH) {
-        escaped = true;
-        pos++;
-        continue;
-      }
-      if (code === DOLLAR) {
-        variable = true;
-        pos++;
-        continue;
-      }
-      if (isSpace(code) || code === SEMI || code === LBRACE) break;
-      pos++;
-    }
-    this.pos = pos;
-    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return this.token("word", start, pos, false);
-  }
-  token(kind, start, end, quoted, closed = true) {
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.quoted = quoted;
-    this.closed = closed;
-    return kind;
-  }
-  /**
-   * The current token's value, built when asked: the parser asks for directive names only and
-   * keeps arguments as offsets (wordValue rebuilds the same string from them).
-   */
-  get value() {
-    if (this.kind === "eof") return "";
-    if (this.kind !== "word") return this.kind;
-    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
-  }
-  tooLong(start) {
-    const head = this.text.slice(start, start + 10);
-    this.errors.push({
-      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
-      start,
-      end: start + 1
-    });
-  }
-  quotedWord(start, quote) {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = start + 1;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (code === BACKSLASH) {
-        pos += 2;
-        continue;
-      }
-      if (code === quote) break;
-      pos++;
-    }
-    if (pos >= length) {
-      this.unbalancedQuote = true;
-      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
-      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
-      this.pos = length;
-      return this.token("word", start, length, true, false);
-    }
-    const end = pos + 1;
-    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    if (end < length) {
-      const after = text3.charCodeAt(end);
-      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
-        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
-      }
-    }
-    this.pos = end;
-    return this.token("word", start, end, true);
-  }
-  /**
-   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
-   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
-   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
-   */
-  luaBlock() {
-    const text3 = this.text;
-    const length = text3.length;
-    const start = this.pos;
-    let pos = start;
-    let depth = 1;
-    while (pos < length) {
-      const ch = text3[pos];
-      if (ch === "{") {
-        depth++;
-        pos++;
-      } else if (ch === "}") {
-        depth--;
-        if (depth === 0) {
-          this.pos = pos + 1;
-          return { value: text3.slice(start, pos), start, end: pos, closed: true };
-        }
-        pos++;
-      } else if (ch === '"' || ch === "'") {
-        let close = pos + 1;
-        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
-        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
-      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
-        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-      } else if (ch === "-" && text3[pos + 1] === "-") {
-        pos += 2;
-        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
-          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-        } else {
-          const lineEnd = text3.indexOf("\n", pos);
-          pos = lineEnd === -1 ? length : lineEnd;
-        }
-      } else {
-        pos++;
-      }
-    }
-    this.pos = length;
-    return { value: text3.slice(start, length), start, end: length, closed: false };
-  }
-};
-function longBracketLevel(text3, pos) {
-  let level = 0;
-  let i = pos + 1;
-  while (text3[i] === "=") {
-    level++;
-    i++;
-  }
-  return text3[i] === "[" ? level : -1;
-}
-function skipLongBracket(text3, pos, level) {
-  const close = "]" + "=".repeat(level) + "]";
-  const end = text3.indexOf(close, pos + level + 2);
-  return end === -1 ? text3.length : end + close.length;
-}
-
-// src/readers/nginx/tree.ts
-var NAME_START = 0;
-var NAME_END = 1;
-var END = 2;
-var BLOCK_OPEN = 3;
-var FIRST_ARG = 4;
-var ARG_COUNT = 5;
-var DIRECTIVE_SLOTS = 6;
-var ARG_SLOTS = 2;
-var FileTree = class {
-  constructor(source) {
-    this.source = source;
-    const length = source.text.length;
-    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
-    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
-  }
-  source;
-  directiveData;
-  argData;
-  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
-  storedValues = /* @__PURE__ */ new Map();
-  /** What directives have built on demand, by directive number; allocated on first use. */
-  builtByIndex;
-  directiveCount = 0;
-  argCount = 0;
-  /** The value of argument number `index` of the file. */
-  argValue(index) {
-    const stored = this.storedValues.get(index);
-    if (stored !== void 0) return stored;
-    const start = this.argData[index * ARG_SLOTS];
-    const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
-  }
-  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
-  addDirective(name2, nameStart, nameEnd) {
-    const index = this.directiveCount++;
-    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
-    const at = index * DIRECTIVE_SLOTS;
-    const data = this.directiveData;
-    data[at + NAME_START] = nameStart;
-    data[at + NAME_END] = nameEnd;
-    data[at + END] = nameEnd;
-    data[at + BLOCK_OPEN] = -1;
-    data[at + FIRST_ARG] = this.argCount;
-    data[at + ARG_COUNT] = 0;
-    return new ReadDirective(name2, this, index);
-  }
-  /**
-   * Appends a word to the arguments of the directive added last (arguments are read right after
-   * their name). `closed` is false for a quote that never closes.
-   */
-  addArg(directive, start, end, quoted, closed) {
-    const index = this.argCount++;
-    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
-    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
-    this.argData[index * ARG_SLOTS + 1] = end;
-    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
-  }
-  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
-  addRawArg(directive, value, start, end) {
-    const index = this.argCount;
-    this.addArg(directive, start, end, false, true);
-    this.storedValues.set(index, value);
-  }
-  /** What directive number `index` has built so far (created empty on first use). */
-  builtFor(index) {
-    const all = this.builtByIndex ??= new Array(this.directiveCount);
-    let built = all[index];
-    if (!built) all[index] = built = {};
-    return built;
-  }
-  setEnd(directive, end) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
-  }
-  setBlockOpen(directive, offset) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
-  }
-  slot(directive, slot) {
-    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
-  }
-};
-function grow(array) {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-var ReadDirective = class {
-  constructor(name2, tree, index) {
-    this.name = name2;
-    this.tree = tree;
-    this.index = index;
-  }
-  name;
-  tree;
-  index;
-  block;
-  /** Kept by the file rather than in a field: a field would cost every directive. */
-  get built() {
-    return this.tree.builtFor(this.index);
-  }
-  get file() {
-    return this.tree.source.file;
-  }
-  get nameStart() {
-    return this.tree.slot(this, NAME_START);
-  }
-  get nameEnd() {
-    return this.tree.slot(this, NAME_END);
-  }
-  get end() {
-    return this.tree.slot(this, END);
-  }
-  get argCount() {
-    return this.tree.slot(this, ARG_COUNT);
-  }
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i) {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
-  }
-  /** End offset of the last argument, or of the name when there is none. */
-  get lastTokenEnd() {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
-  }
-  get nameSpan() {
-    const built = this.built;
-    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
-  }
-  get span() {
-    const built = this.built;
-    if (!built.span) {
-      const nameSpan = this.nameSpan;
-      const end = this.end;
-      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
-    }
-    return built.span;
-  }
-  get blockOpen() {
-    const at = this.tree.slot(this, BLOCK_OPEN);
-    if (at < 0) return void 0;
-    const built = this.built;
-    return built.blockOpen ??= this.tree.source.span(at, at + 1);
-  }
-  get args() {
-    const built = this.built;
-    if (!built.args) {
-      const args = [];
-      const { argData, source } = this.tree;
-      const first = this.tree.slot(this, FIRST_ARG);
-      const count = this.argCount;
-      for (let i = first; i < first + count; i++) {
-        const start = argData[i * ARG_SLOTS];
-        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
-      }
-      built.args = args;
-    }
-    return built.args;
-  }
-};
-var ReadArg = class {
-  constructor(value, quoted, start, end, source) {
-    this.value = value;
-    this.quoted = quoted;
-    this.start = start;
-    this.end = end;
-    this.source = source;
-  }
-  value;
-  quoted;
-  start;
-  end;
-  source;
-  builtSpan;
-  get span() {
-    return this.builtSpan ??= this.source.span(this.start, this.end);
-  }
-};
-function directiveEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
-}
-function nameEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
-}
-function lastTokenEndOffset(directive) {
-  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
-  const { args } = directive;
-  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
-}
-function opensBlock(directive) {
-  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
-}
-function fileTextOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
-}
-function sourceOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source : void 0;
-}
-function argCountOf(directive) {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
-}
-function argValueOf(directive, i) {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
-}
-
-// src/readers/nginx/parse.ts
-function isLuaBlockDirective(name2) {
-  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
-}
-var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
-var MAX_BLOCK_DEPTH = 200;
-function parseNginx(source) {
-  const lexer = new NginxLexer(source.text);
-  const diagnostics = [];
-  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
-  if (source.text.charCodeAt(0) === 65279) {
-    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
-  }
-  let tooDeepReported = false;
-  let endOfFileReported = false;
-  const root = { directive: null, children: [] };
-  const stack = [root];
-  const token = lexer;
-  lexer.next();
-  const closeBlock = (closer) => {
-    const open = stack.pop();
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
-  };
-  const nameGroups = /* @__PURE__ */ new Map();
-  const text3 = source.text;
-  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
-  const knownName = (start, end) => {
-    const group = nameGroups.get(groupOf(start, end - start));
-    if (group) {
-      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
-    }
-    return void 0;
-  };
-  const rememberName = (name2, start) => {
-    const key = groupOf(start, name2.length);
-    const group = nameGroups.get(key);
-    if (!group) nameGroups.set(key, [name2]);
-    else if (group.length < 8) group.push(name2);
-  };
-  const tree = new FileTree(source);
-  for (; ; ) {
-    if (token.kind === "eof") break;
-    if (token.kind === "}") {
-      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
-      else closeBlock(token);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === ";" || token.kind === "{") {
-      syntax(`unexpected "${token.kind}"`, token.start, token.end);
-      if (token.kind === "{") stack.push({ directive: null, children: [] });
-      lexer.next();
-      continue;
-    }
-    const nameStart = token.start;
-    const nameEnd = token.end;
-    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
-    if (name2 === void 0) {
-      name2 = token.value;
-      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
-    }
-    const directive = tree.addDirective(name2, nameStart, nameEnd);
-    lexer.next();
-    while (token.kind === "word") {
-      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
-      lexer.next();
-    }
-    const parent = stack[stack.length - 1];
-    parent.children.push(directive);
-    if (token.kind === ";") {
-      tree.setEnd(directive, token.end);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "{") {
-      tree.setBlockOpen(directive, token.start);
-      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
-        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
-      }
-      if (isLuaBlockDirective(directive.name)) {
-        const lua = lexer.luaBlock();
-        tree.addRawArg(directive, lua.value, lua.start, lua.end);
-        if (!lua.closed) {
-          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
-          endOfFileReported = true;
-        }
-        tree.setEnd(directive, lexer.pos);
-      } else if (stack.length > MAX_BLOCK_DEPTH) {
-        if (!tooDeepReported) {
-          tooDeepReported = true;
-          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
-        }
-        directive.block = [];
-        stack.push({ directive, children: [] });
-      } else {
-        directive.block = [];
-        stack.push({ directive, children: directive.block });
-      }
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "}") {
-      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
-      if (stack.length === 1) lexer.next();
-      continue;
-    }
-    endOfFileReported = true;
-    if (!lexer.unbalancedQuote)
-      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-      ]);
-  }
-  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
-    const innermost = stack[stack.length - 1].directive;
-    syntax(
-      'unexpected end of file, expecting "}"',
-      source.text.length,
-      source.text.length,
-      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
-    );
-  }
-  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
-  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
-}
-
-// src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function sameNameBefore(level) {
@@ -43432,6 +43708,9 @@ var NginxDirectiveIndex = class {
         const use = this.useOf(entry, level, level.uses.length);
         level.uses.push(use);
         this.uses.push(use);
+        const named = this.usesByName.get(name2);
+        if (named) named.push(use);
+        else this.usesByName.set(name2, [use]);
         if (name2 === "include") {
           if (entry.children) visit2(entry.children);
           continue;
@@ -43468,19 +43747,11 @@ var NginxDirectiveIndex = class {
   }
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   variantsByContexts = /* @__PURE__ */ new Map();
-  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  /** The uses of directives named `name`, in tree order (filed while the index is built: one pass serves every rule). */
   usesNamed(name2) {
-    if (!this.usesByName) {
-      this.usesByName = /* @__PURE__ */ new Map();
-      for (const use of this.uses) {
-        const list = this.usesByName.get(use.directive.name);
-        if (list) list.push(use);
-        else this.usesByName.set(use.directive.name, [use]);
-      }
-    }
     return this.usesByName.get(name2) ?? [];
   }
-  usesByName;
+  usesByName = /* @__PURE__ */ new Map();
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -43567,7 +43838,7 @@ function unreadMainInclude(roots) {
   }
   return void 0;
 }
-var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]));
+var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row2) => row2[0]));
 function detectModules(roots) {
   const found = /* @__PURE__ */ new Map();
   let openresty;
@@ -43672,10 +43943,10 @@ var rule9 = defineRule({
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
+      const brokenAt = brokenValueIndex(use.directive, name2 === "more_set_headers");
+      if (brokenAt < 0) continue;
       const args = use.directive.args;
-      const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
-      const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
-      if (!broken) continue;
+      const broken = args[brokenAt];
       const key = `${use.directive.file}\0${broken.span.start.offset}`;
       if (!first(key)) continue;
       const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
@@ -43683,6 +43954,14 @@ var rule9 = defineRule({
     }
   }
 });
+function brokenValueIndex(directive, headerLines) {
+  const count = argCountOf(directive);
+  for (let i = headerLines ? 0 : 1; i < (headerLines ? count : Math.min(count, 2)); i++) {
+    const value = argValueOf(directive, i);
+    if ((!headerLines || value.includes(":")) && /[\r\n]/.test(value)) return i;
+  }
+  return -1;
+}
 
 // checks/nginx-alias-traversal.ts
 init_rule();
@@ -44113,10 +44392,10 @@ function scanRegex(source) {
       continue;
     }
     if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
-      const counted = ch === "{" ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
-      if (ch !== "{" || counted) {
+      const counted2 = ch === "{" ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+      if (ch !== "{" || counted2) {
         for (const open of stack) if (open.group) open.group.fixedWords = false;
-        i += counted ? counted[0].length : 1;
+        i += counted2 ? counted2[0].length : 1;
         continue;
       }
     }
@@ -44354,10 +44633,11 @@ var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 var builtinCache = /* @__PURE__ */ new Map();
 function builtinFacts(name2) {
-  if (builtinCache.has(name2)) return builtinCache.get(name2);
+  const known2 = builtinCache.get(name2);
+  if (known2 !== void 0) return known2 ?? void 0;
   const facts = readBuiltinFacts(name2);
   if (builtinCache.size > 1e4) builtinCache.clear();
-  builtinCache.set(name2, facts);
+  builtinCache.set(name2, facts ?? null);
   return facts;
 }
 function readBuiltinFacts(name2) {
@@ -44439,11 +44719,16 @@ function combine(all) {
   return { request, mask, origin };
 }
 var MAP_PARAMETERS = /* @__PURE__ */ new Set(["hostnames", "volatile", "include"]);
+var NO_CHILDREN = [];
 var MapDefinition = class {
   constructor(map) {
     this.map = map;
   }
   map;
+  /** The map's lines (entries and parameters such as `hostnames`), includes not followed. */
+  get children() {
+    return this.map.children ?? NO_CHILDREN;
+  }
   get source() {
     return argValueOf(this.map.directive, 0) ?? "";
   }
@@ -44466,26 +44751,25 @@ var MapDefinition = class {
 var NginxVariables = class _NginxVariables {
   constructor(scope) {
     this.scope = scope;
-    for (const block2 of [scope.http, ...scope.http.descendants()]) {
-      for (const entry of block2.directives) {
-        const name2 = entry.directive.name;
-        const mention = variableMention(entry.directive);
-        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block: block2, hasCapture: mention === CAPTURE });
-        if (name2 === "rewrite") {
-          let owner = block2;
-          while (owner?.kind === "if") owner = owner.parent;
-          if (owner) this.rewriteBlocks.add(owner);
-        }
-        const target = name2 === "set" ? argValueOf(entry.directive, 0) : void 0;
-        if (target?.startsWith("$")) {
-          const key = target.slice(1).toLowerCase();
-          const list = this.sets.get(key);
-          if (list) list.push({ entry, block: block2 });
-          else this.sets.set(key, [{ entry, block: block2 }]);
-        } else if (name2 === "map" && entry.children && argValueOf(entry.directive, 1)?.startsWith("$")) {
-          this.maps.set(argValueOf(entry.directive, 1).slice(1).toLowerCase(), new MapDefinition(entry));
-        }
-      }
+    const { census } = scope;
+    this.withVariables = census.withVariables;
+    for (let owner of census.named("rewrite").blocks) {
+      while (owner?.kind === "if") owner = owner.parent;
+      if (owner) this.rewriteBlocks.add(owner);
+    }
+    const sets = census.named("set");
+    for (let i = 0; i < sets.entries.length; i++) {
+      const entry = sets.entries[i];
+      const target = argValueOf(entry.directive, 0);
+      if (!target?.startsWith("$")) continue;
+      const key = target.slice(1).toLowerCase();
+      const list = this.sets.get(key);
+      if (list) list.push({ entry, block: sets.blocks[i] });
+      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
+    }
+    for (const entry of census.named("map").entries) {
+      const variable = argValueOf(entry.directive, 1);
+      if (entry.children && variable?.startsWith("$")) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
   }
   scope;
@@ -44495,9 +44779,9 @@ var NginxVariables = class _NginxVariables {
   expanding = /* @__PURE__ */ new Set();
   /**
    * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (one walk for all of them, without building arguments).
+   * rule about variables needs to read (found while the model was built, without building arguments).
    */
-  withVariables = [];
+  withVariables;
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   rewriteBlocks = /* @__PURE__ */ new Set();
   static byScope = /* @__PURE__ */ new WeakMap();
@@ -44696,7 +44980,10 @@ var NginxVariables = class _NginxVariables {
   }
   mapMayHoldLineBreak(map) {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
-    for (const { value } of map.entries) if (this.textMayHoldLineBreak(value, subjectSafe, false)) return true;
+    for (const child of map.children) {
+      if (argCountOf(child.directive) === 0 || MAP_PARAMETERS.has(child.directive.name)) continue;
+      if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? "", subjectSafe, false)) return true;
+    }
     return false;
   }
   /**
@@ -44769,52 +45056,6 @@ function ifCondition(values2) {
   if (words[last] === ")") words.pop();
   else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
   return words;
-}
-var NO_VARIABLE = 0;
-var VARIABLE = 1;
-var CAPTURE = 2;
-function variableMention(directive) {
-  const source = sourceOf(directive);
-  const text3 = fileTextOf(directive);
-  if (text3 === void 0 || source === void 0) {
-    let found2 = NO_VARIABLE;
-    for (let i = 0; i < argCountOf(directive); i++) {
-      const value = argValueOf(directive, i) ?? "";
-      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
-      if (value.includes("$")) found2 = VARIABLE;
-    }
-    return found2;
-  }
-  const offsets = dollarOffsets(source, text3);
-  const end = lastTokenEndOffset(directive);
-  let found = NO_VARIABLE;
-  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
-    found = VARIABLE;
-    const i = offsets[k];
-    const next = text3.charCodeAt(i + 1) === 123 ? text3.charCodeAt(i + 2) : text3.charCodeAt(i + 1);
-    if (next >= 49 && next <= 57) return CAPTURE;
-  }
-  return found;
-}
-function dollarOffsets(source, text3) {
-  let offsets = dollarsByFile.get(source);
-  if (!offsets) {
-    offsets = [];
-    for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i + 1)) offsets.push(i);
-    dollarsByFile.set(source, offsets);
-  }
-  return offsets;
-}
-var dollarsByFile = /* @__PURE__ */ new WeakMap();
-function firstAtOrAfter(sorted, value) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = low + high >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 function argText(directive, i) {
   return argValueOf(directive, i);
@@ -45270,37 +45511,60 @@ function headerName(entry) {
   if (name2 === void 0 || name2.includes("$") || isUnknownValue(name2)) return void 0;
   return name2.toLowerCase();
 }
-function headerDrops(http, name2) {
+function headerDrops(scope, name2) {
   const switchName = INHERIT_SWITCH[name2];
   const drops = [];
-  const visit2 = (block2, outer, inheritedList, inheritedMode) => {
-    let outerList = inheritedList;
-    if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
-      const file = rootFile(block2);
-      outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
-    }
-    const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
-    const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
-    const own = block2.own(name2);
-    let list;
-    if (own.length === 0) list = mode === "off" ? NONE : outerList;
-    else if (mode === "merge") list = [...own, ...outerList];
-    else {
-      list = own;
-      if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
-        const redefined = new Set(own.map(headerName));
-        const dropped = outerList.filter(
-          (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
-        );
-        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+  const levels = /* @__PURE__ */ new Map();
+  const levelOf = (block2) => {
+    const known2 = levels.get(block2);
+    if (known2 !== void 0) return known2;
+    let level = null;
+    const outer = block2 === scope.http ? void 0 : block2.parent;
+    const above = outer === void 0 ? ROOT_LEVEL : MERGING_KINDS.has(block2.kind) && MERGING_KINDS.has(outer.kind) ? levelOf(outer) : null;
+    if (above) {
+      let outerList = above.list;
+      if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
+        const file = rootFile(block2);
+        outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
       }
+      const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
+      const mode = written === "off" || written === "merge" || written === "on" ? written : above.mode;
+      const own = block2.own(name2);
+      let list;
+      if (own.length === 0) list = mode === "off" ? NONE : outerList;
+      else if (mode === "merge") list = [...own, ...outerList];
+      else {
+        list = own;
+        if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
+          const redefined = new Set(own.map(headerName));
+          const dropped = outerList.filter(
+            (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
+          );
+          if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+        }
+      }
+      level = { list, mode };
     }
-    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
+    levels.set(block2, level);
+    return level;
   };
-  visit2(http, void 0, NONE, "on");
+  const owners = scope.census.named(name2).blocks;
+  if (!hasNestedOwner(owners, scope.http)) return drops;
+  for (const block2 of owners) levelOf(block2);
   return drops;
 }
+function hasNestedOwner(owners, http) {
+  const owning = new Set(owners);
+  for (const block2 of owning) {
+    for (let up = block2.parent; up && block2 !== http; up = up.parent) {
+      if (owning.has(up)) return true;
+      if (up === http) break;
+    }
+  }
+  return false;
+}
 var NONE = [];
+var ROOT_LEVEL = { list: NONE, mode: "on" };
 function ownerOf(from2, entry, name2) {
   for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
   return from2;
@@ -45379,7 +45643,7 @@ var rule18 = defineRule({
     for (const scope of model.nginx.scopes) {
       for (const list of LISTS) {
         if (!scope.setsAnywhere(list)) continue;
-        for (const found of headerDrops(scope.http, list)) {
+        for (const found of headerDrops(scope, list)) {
           if (list === "proxy_set_header" && !proxies(found.block)) continue;
           const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
           if (dropped.length === 0) continue;
@@ -45467,7 +45731,7 @@ var rule19 = defineRule({
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
       for (const { entry, block: block2 } of variables.withVariables) {
-        if (entry.directive.name !== "proxy_set_header" || argText(entry.directive, 0)?.toLowerCase() !== "host") continue;
+        if (entry.directive.name !== "proxy_set_header" || !argEqualsIgnoringCase(entry.directive, 0, "host")) continue;
         const text3 = argText(entry.directive, 1);
         if (text3 === void 0) continue;
         for (const { facts, top } of variables.expand(text3, block2)) {
@@ -45989,10 +46253,10 @@ function sampleOf(fragment) {
     } else if (quantifier === "+" || quantifier === "?") {
       i++;
     } else if (quantifier === "{") {
-      const counted = /^\{(\d+)(?:,\d*)?\}/.exec(fragment.slice(i));
-      if (!counted) return void 0;
-      atom = atom.repeat(Number(counted[1]));
-      i += counted[0].length;
+      const counted2 = /^\{(\d+)(?:,\d*)?\}/.exec(fragment.slice(i));
+      if (!counted2) return void 0;
+      atom = atom.repeat(Number(counted2[1]));
+      i += counted2[0].length;
     }
     if (quantifier !== void 0 && "*+?{".includes(quantifier) && (fragment[i] === "?" || fragment[i] === "+")) i++;
     out += atom;
@@ -47948,7 +48212,7 @@ var rule41 = defineRule({
     }
   },
   *check(model) {
-    const serviceFinding = (target) => {
+    const serviceFinding2 = (target) => {
       const gap = kubernetesServiceGap(model, target.address);
       if (!gap) return void 0;
       const pass = target.passes[0];
@@ -48008,7 +48272,7 @@ var rule41 = defineRule({
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
       if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
-        const draft = serviceFinding(target);
+        const draft = serviceFinding2(target);
         if (draft) yield draft;
         continue;
       }
@@ -48604,7 +48868,7 @@ var rule49 = defineRule({
     for (const use of [...index.checkedUsesNamed("map"), ...index.checkedUsesNamed("geo")]) {
       const { directive, entry } = use;
       const name2 = directive.name;
-      if (!entry.children || directive.args.length === 0) continue;
+      if (!entry.children || argCountOf(directive) === 0) continue;
       const entries = entriesOf(entry.children, PARAMETERS[name2]);
       if (entries === void 0 || entries.length === 0) continue;
       if (entries.some((key) => coversEverything(name2, key))) continue;
@@ -48631,7 +48895,7 @@ function entriesOf(children2, parameters) {
       continue;
     }
     if (isUnknownValue(key)) return void 0;
-    if (parameters.has(key) && (child.directive.args.length === 0 || key === "proxy" || key === "delete")) continue;
+    if (parameters.has(key) && (argCountOf(child.directive) === 0 || key === "proxy" || key === "delete")) continue;
     keys.push(key);
   }
   return keys;
@@ -48674,6 +48938,9 @@ var rule50 = defineRule({
 // checks/nginx-default-server.ts
 init_rule();
 var ID51 = "nginx-default-server";
+function spanOf(onSocket) {
+  return onSocket.listen ? onSocket.listen.directive.args[0].span : onSocket.server.directive.nameSpan;
+}
 var rule51 = defineRule({
   id: ID51,
   severity: "info",
@@ -48697,20 +48964,20 @@ var rule51 = defineRule({
         for (const server of servers) {
           const sockets = socketsOf(server, checked);
           if (!sockets) continue;
-          for (const [key, onSocket] of sockets) {
-            const list = bySocket.get(key);
+          for (const onSocket of sockets) {
+            const list = bySocket.get(onSocket.key);
             if (list) list.push(onSocket);
-            else bySocket.set(key, [onSocket]);
+            else bySocket.set(onSocket.key, [onSocket]);
           }
         }
         for (const [socket, list] of bySocket) {
           if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
           const [first, ...others] = list;
-          const related = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe3(entry.server)}` }));
+          const related = others.slice(0, 3).map((entry) => ({ span: spanOf(entry), label: `also on ${socket}: ${describe3(entry.server)}` }));
           yield {
             messageId: "implicitDefault",
             data: { count: list.length, socket, first: describe3(first.server) },
-            primary: first.span(),
+            primary: spanOf(first),
             related,
             modelPath: `${first.server.path}>listen[${socket}]`
           };
@@ -48725,7 +48992,9 @@ function loadedTogether(scope) {
   const byFile = /* @__PURE__ */ new Map();
   for (const server of servers) {
     const file = server.directive.file;
-    byFile.set(file, [...byFile.get(file) ?? [], server]);
+    const list = byFile.get(file);
+    if (list) list.push(server);
+    else byFile.set(file, [server]);
   }
   return [...byFile.values()].map(unique);
 }
@@ -48737,18 +49006,15 @@ function socketsOf(server, checked) {
   const directive = server.directive;
   if (writtenConditionally(directive)) return void 0;
   const listens = server.own("listen");
-  const sockets = /* @__PURE__ */ new Map();
-  if (listens.length === 0) {
-    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
-    return sockets;
-  }
+  if (listens.length === 0) return [{ key: IMPLICIT_LISTEN.key, server, listen: void 0, defaultServer: false }];
+  const sockets = [];
   for (const entry of listens) {
     if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
     const socket = listenSocket(entry.directive);
     if (!socket) return void 0;
-    const known2 = sockets.get(socket.key);
+    const known2 = sockets.find((onSocket) => onSocket.key === socket.key);
     if (known2) known2.defaultServer ||= socket.defaultServer;
-    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
+    else sockets.push({ key: socket.key, server, listen: entry, defaultServer: socket.defaultServer });
   }
   return sockets;
 }
@@ -48820,14 +49086,14 @@ var rule52 = defineRule({
     for (const scope of model.nginx.scopes) {
       for (const parent of scope.servers.concat(scope.locations)) {
         if (!hasTwoLocations(parent)) continue;
-        const locations = parent.children.filter((child) => child.kind === "location");
         const siblings = [];
-        for (const child of locations) {
-          if (argumentsUnknown(child.directive)) continue;
+        for (const child of parent.children) {
+          if (child.kind !== "location" || argumentsUnknown(child.directive) || siblings.some((sibling) => sibling.block.directive === child.directive))
+            continue;
           const match = locationMatch(child.directive);
           if (match) siblings.push({ block: child, match });
         }
-        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block');
+        if (siblings.length > 1) for (const draft of judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block')) yield draft;
       }
     }
   }
@@ -48837,25 +49103,26 @@ function hasTwoLocations(parent) {
   for (const child of parent.children) if (child.kind === "location" && ++count === 2) return true;
   return false;
 }
-function* judgeLevel(siblings, level) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique3 = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+function judgeLevel(unique3, level) {
+  const drafts = [];
   const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
   for (let j = 0; j < unique3.length; j++) {
     const later = unique3[j];
-    const shadow = unique3.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    let shadow;
+    for (let k = 0; k < j && !shadow; k++) if (shadows(unique3[k].match, later.match) && together(unique3[k], later)) shadow = unique3[k];
     if (shadow) {
       const kind = shadowKind(shadow.match, later.match);
       const draft = finding(later, shadow, level);
-      if (kind === "duplicate") yield { ...draft, messageId: "duplicate" };
-      else if (kind === "sameRegex") yield { ...draft, messageId: "sameRegex", maxSeverity: "warning" };
-      else yield { ...draft, messageId: "afterCatchAll", maxSeverity: "warning" };
+      if (kind === "duplicate") drafts.push({ ...draft, messageId: "duplicate" });
+      else if (kind === "sameRegex") drafts.push({ ...draft, messageId: "sameRegex", maxSeverity: "warning" });
+      else drafts.push({ ...draft, messageId: "afterCatchAll", maxSeverity: "warning" });
       continue;
     }
     if (catchAll && later.match.kind === "prefix" && !later.block.children.some((child) => child.kind === "location") && together(catchAll, later)) {
-      yield { ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" };
+      drafts.push({ ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" });
     }
   }
+  return drafts;
 }
 function shadows(earlier, later) {
   if (isRegexLocation(earlier) && isRegexLocation(later)) {
@@ -48960,13 +49227,13 @@ var rule54 = defineRule({
       for (const name2 of [container.service, ...container.aliases]) composeNames.set(name2.toLowerCase(), container.service);
     }
     const seen = /* @__PURE__ */ new Set();
-    const judge13 = (host, directive, span2, modelPath) => {
+    const judge13 = (host, directive) => {
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
       seen.add(directive.directive);
       if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
       const service = composeNames.get(host);
-      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2(), modelPath: modelPath() };
-      return { messageId: "hostName", data: { host }, primary: span2(), modelPath: modelPath() };
+      if (service !== void 0) return { messageId: "composeService", data: { host, service } };
+      return { messageId: "hostName", data: { host } };
     };
     for (const pass of model.nginx.passes) {
       const target = pass.target;
@@ -48974,30 +49241,24 @@ var rule54 = defineRule({
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
       if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
-      const draft = judge13(
-        name2,
-        pass.entry,
-        () => pass.entry.directive.args[0].span,
-        () => `${pass.location.path}>${pass.entry.directive.name}`
-      );
-      if (draft) yield draft;
+      const said = judge13(name2, pass.entry);
+      if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
         if (server.address?.kind !== "tcp") continue;
-        if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
+        if (resolvedWhileRunning(server.entry.directive)) continue;
         const address = server.address;
-        const draft = judge13(
-          address.host,
-          server.entry,
-          () => server.span,
-          () => `${group.block.path}>server[${address.text}]`
-        );
-        if (draft) yield draft;
+        const said = judge13(address.host, server.entry);
+        if (said) yield { ...said, primary: server.span, modelPath: `${group.block.path}>server[${address.text}]` };
       }
     }
   }
 });
+function resolvedWhileRunning(server) {
+  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === "resolve") return true;
+  return false;
+}
 function isHostName(host) {
   if (host === "" || host.includes("$") || host.includes("{")) return false;
   if (/^\d+(\.\d+){3}$/.test(host) || host.includes(":") || host.startsWith("[")) return false;
@@ -49770,8 +50031,40 @@ function parseNginxValue(syntax, text3) {
   }
 }
 
+// src/model/nginx-census.ts
+var NONE2 = { entries: [], blocks: [] };
+var DirectiveCensus = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Every directive whose arguments hold a `$`, with its block, in walk order. */
+  withVariables = [];
+  add(entry, block2) {
+    const name2 = entry.directive.name;
+    const list = this.byName.get(name2);
+    if (list) {
+      list.entries.push(entry);
+      list.blocks.push(block2);
+    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
+    const mention = variableMention(entry.directive);
+    if (mention !== 0) this.withVariables.push({ entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 });
+  }
+  named(name2) {
+    return this.byName.get(name2) ?? NONE2;
+  }
+};
+function variableMention(directive) {
+  const read = variableMentionsOf(directive);
+  if (read !== void 0) return read;
+  let found = 0;
+  for (let i = 0; i < argCountOf(directive); i++) {
+    const value = argValueOf(directive, i) ?? "";
+    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+    if (value.includes("$")) found = VARIABLE_MENTIONED;
+  }
+  return found;
+}
+
 // src/model/nginx.ts
-var NONE2 = [];
+var NONE3 = [];
 var SCAN_LIMIT = 16;
 var NginxBlock = class {
   constructor(kind, node, parent, contents, fixedPath) {
@@ -49801,7 +50094,7 @@ var NginxBlock = class {
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found;
       for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
-      return found ?? NONE2;
+      return found ?? NONE3;
     }
     if (!this.byName) {
       this.byName = /* @__PURE__ */ new Map();
@@ -49811,7 +50104,7 @@ var NginxBlock = class {
         else this.byName.set(entry.directive.name, [entry]);
       }
     }
-    return this.byName.get(name2) ?? NONE2;
+    return this.byName.get(name2) ?? NONE3;
   }
   byName;
   /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
@@ -49957,6 +50250,8 @@ var NginxHttpScope = class {
   passes = [];
   servers = [];
   locations = [];
+  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
+  census = new DirectiveCensus();
   /**
    * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
    * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
@@ -49993,13 +50288,8 @@ var NginxHttpScope = class {
    * not, every block's inherited value is the default, which lets a rule skip the lookups.
    */
   setsAnywhere(name2) {
-    if (!this.namesSet) {
-      this.namesSet = /* @__PURE__ */ new Set();
-      for (const block2 of [this.http, ...this.http.descendants()]) for (const entry of block2.directives) this.namesSet.add(entry.directive.name);
-    }
-    return this.namesSet.has(name2);
+    return this.census.named(name2).entries.length > 0;
   }
-  namesSet;
 };
 var NginxModel = class {
   constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
@@ -50083,9 +50373,11 @@ var NginxModel = class {
         });
       }
     }
-    for (const block2 of http.descendants()) {
-      if (block2.kind !== "location" && block2.kind !== "if" && block2.kind !== "limit_except") continue;
+    for (const block2 of [http, ...http.descendants()]) {
+      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
       for (const entry of block2.directives) {
+        scope.census.add(entry, block2);
+        if (!passing) continue;
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
         if (!module2 || entry.directive.args.length === 0) continue;
         scope.passes.push(resolvePass(scope, module2, entry, block2));
@@ -50579,8 +50871,8 @@ init_template();
 var knownNames;
 function nginxNames() {
   if (!knownNames) {
-    knownNames = new Set(REFERENCE_DIRECTIVES.map((row) => row[0]));
-    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows2) knownNames.add(row[0]);
+    knownNames = new Set(REFERENCE_DIRECTIVES.map((row2) => row2[0]));
+    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row2 of rows2) knownNames.add(row2[0]);
   }
   return knownNames;
 }
@@ -51451,7 +51743,7 @@ var Suppressions = class {
           });
         }
         const knownIds = ids.filter((id2) => knownRuleIds.has(id2));
-        const ruleIds2 = ids.length === 0 ? "all" : knownIds;
+        const ruleIds = ids.length === 0 ? "all" : knownIds;
         const line = comment2.span.start.line;
         if (kind !== "enable" && !reason) {
           this.problems.push({
@@ -51462,17 +51754,17 @@ var Suppressions = class {
             related: []
           });
         }
-        if (ruleIds2 !== "all" && ruleIds2.length === 0) continue;
+        if (ruleIds !== "all" && ruleIds.length === 0) continue;
         if (kind === "disable-next-line") {
-          list.push({ kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
+          list.push({ kind, ruleIds, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === "disable") {
-          const range2 = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
+          const range2 = { kind, ruleIds, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
           list.push(range2);
           open.add(range2);
         } else {
-          for (const range2 of open.closedBy(ruleIds2)) {
+          for (const range2 of open.closedBy(ruleIds)) {
             range2.toLine = line;
-            const remaining = ruleIds2 === "all" || range2.ruleIds === "all" ? [] : range2.ruleIds.filter((id2) => !ruleIds2.includes(id2));
+            const remaining = ruleIds === "all" || range2.ruleIds === "all" ? [] : range2.ruleIds.filter((id2) => !ruleIds.includes(id2));
             if (remaining.length === 0) continue;
             const rest = { ...range2, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range2 };
             list.push(rest);
@@ -51803,9 +52095,12 @@ init_escape();
 // src/report/graph.ts
 init_launch();
 init_escape();
+init_span();
+var MERMAID_MAX_TEXT = 5e4;
 function renderGraph(model, links, findings, format8) {
   const topology = buildTopology(model, links, findings);
-  return format8 === "dot" ? renderDot(topology) : renderMermaid(topology);
+  if (format8 === "json") return renderJson(topology, findings);
+  return format8 === "dot" ? renderDot(topology) : renderMermaid(fitTopology(topology, renderMermaid, MERMAID_MAX_TEXT));
 }
 function buildTopology(model, links, findings) {
   const nodes = [];
@@ -51842,12 +52137,7 @@ function buildTopology(model, links, findings) {
       const marks = findings.filter(
         (f) => timeoutSpan && within(f.primary, timeoutSpan) || f.ruleId.startsWith("lb-") && server.directive && within(f.primary, server.directive.span)
       );
-      edges.push({
-        from: "lb",
-        to: serverIds.get(server),
-        lines: [`load balancer idle ${formatMilliseconds(lbMs)}`, `nginx ${timeout ? describeNginxSetting(timeout) : "keepalive_timeout unknown"}`],
-        marks: ruleIds(marks)
-      });
+      edges.push({ from: "lb", to: serverIds.get(server), lines: [], marks: edgeMarks(marks, (ruleId) => balancerConflict(ruleId, lbMs, timeout)) });
     }
   }
   cloudLoadBalancers(model).forEach((balancer, i) => {
@@ -51871,14 +52161,12 @@ function buildTopology(model, links, findings) {
       const marks = findings.filter(
         (f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file))
       );
+      const idleMs = idle && typeof idle.value === "number" ? idle.value : void 0;
       edges.push({
         from: id2,
         to: serverIds.get(server),
-        lines: [
-          ...ports2.length > 0 ? [`port ${ports2.join(", ")}`] : [],
-          ...idle && typeof idle.value === "number" ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : "keepalive_timeout unknown"}`] : []
-        ],
-        marks: ruleIds(marks)
+        lines: ports2.length > 0 ? [`port ${ports2.join(", ")}`] : [],
+        marks: edgeMarks(marks, (ruleId) => idleMs === void 0 ? void 0 : balancerConflict(ruleId, idleMs, timeout))
       });
     }
   });
@@ -51899,7 +52187,10 @@ function buildTopology(model, links, findings) {
   }
   for (const { edge, passes } of serverEdges.values()) {
     edge.lines = unique2(passes.map(describePass));
-    edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
+    edge.marks = edgeMarks(
+      findings.filter((f) => passes.some((pass) => onPass(f, pass))),
+      (ruleId) => passConflict(ruleId, model, links, passes)
+    );
   }
   const linkEdges = /* @__PURE__ */ new Set();
   const groupOf = /* @__PURE__ */ new Map();
@@ -51925,8 +52216,11 @@ function buildTopology(model, links, findings) {
     edges.push({
       from: from2,
       to,
-      lines: [`nginx: ${describeNginxKeepalive(model, link)}`, describeListenerKeepalive(link.backend, link.listener), `${link.reason}: ${link.detail}`],
-      marks: ruleIds(findings.filter((f) => onLink(f, link)))
+      lines: [],
+      marks: edgeMarks(
+        findings.filter((f) => onLink(f, link)),
+        (ruleId) => linkConflict(ruleId, model, link)
+      )
     });
   }
   const unmodelled = unmodelledServers(model);
@@ -51950,6 +52244,19 @@ function buildTopology(model, links, findings) {
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend) }));
+  const roots = model.deploymentRoots ?? [];
+  if (roots.length > 0) {
+    const fileOf = new Map([
+      ...servers.map((server) => [serverIds.get(server), server.directive?.file]),
+      ...targets.map((target) => [target.id, target.group?.block?.directive?.file ?? target.passes[0]?.entry.directive.file]),
+      ...model.backends.map((backend) => [backendIds.get(backend), backend.file])
+    ]);
+    groupOf.clear();
+    for (const [id2, file] of fileOf) {
+      const root = file === void 0 ? void 0 : deploymentOf(file, roots);
+      if (root !== void 0) groupOf.set(id2, `deployment ${root === "" || root === "." ? "./" : root.replace(/\/?$/, "/")}`);
+    }
+  }
   const groups = /* @__PURE__ */ new Map();
   for (const node of nodes) {
     const scope = groupOf.get(node.id);
@@ -51963,51 +52270,99 @@ function renderMermaid(topology) {
   const out = ["flowchart LR"];
   const drawNode = (node, indent2) => out.push(`${indent2}${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
-    for (const id2 of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id2),
-        "    "
-      );
+    for (const id2 of group.nodeIds) drawNode(byId.get(id2), "    ");
     out.push("  end");
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
+  if (topology.omitted) drawNode({ id: "omitted", lines: [topology.omitted] }, "  ");
   const marked = [];
   topology.edges.forEach((edge, index) => {
-    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
+    const lines = edgeLines(edge);
     const arrow = edge.marks.length > 0 ? "-.->" : "-->";
     const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join("<br/>")}"|` : "";
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
     if (edge.marks.length > 0) marked.push(index);
   });
-  if (marked.length > 0) out.push(`  linkStyle ${marked.join(",")} stroke:#d00,color:#d00`);
+  if (marked.length > 0) out.push(`  linkStyle ${marked.join(",")} stroke:#d00,color:#d00,stroke-dasharray:6 4`);
   return `${out.join("\n")}
 `;
 }
+var DOT_LABEL_WIDTH = 40;
 function renderDot(topology) {
   const out = ["digraph cfglint {", "  rankdir=LR;", "  node [shape=box];"];
-  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const label = (lines) => lines.flatMap((line) => wrapLine(line, DOT_LABEL_WIDTH)).map(dotLabel).join("\\n");
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${label(node.lines)}"];`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
-    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
-    for (const id2 of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id2),
-        "    "
-      );
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${label([group.label])}";`);
+    for (const id2 of group.nodeIds) drawNode(byId.get(id2), "    ");
     out.push("  }");
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
+  if (topology.omitted) out.push(`  omitted [shape=note, label="${label([topology.omitted])}"];`);
   for (const edge of topology.edges) {
-    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
-    const attributes = [`label="${lines.map(dotLabel).join("\\n")}"`];
+    const lines = edgeLines(edge);
+    const attributes = lines.length > 0 ? [`label="${label(lines)}"`] : [];
     if (edge.marks.length > 0) attributes.push("color=red", "fontcolor=red", "style=dashed");
-    out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(", ")}];`);
+    out.push(`  ${edge.from} -> ${edge.to}${attributes.length > 0 ? ` [${attributes.join(", ")}]` : ""};`);
   }
   out.push("}");
   return `${out.join("\n")}
 `;
+}
+function renderJson(topology, findings) {
+  const kind = (id2) => /^[a-z]+/.exec(id2)[0];
+  return `${jsonText({
+    nodes: topology.nodes.map((node) => ({ id: node.id, kind: kind(node.id), lines: node.lines })),
+    edges: topology.edges,
+    groups: topology.groups,
+    findings
+  })}
+`;
+}
+function edgeLines(edge) {
+  return [...edge.marks.flatMap((mark) => [`⚠ ${mark.ruleId}`, ...mark.conflict ? [mark.conflict] : []]), ...edge.lines];
+}
+function wrapLine(text3, width) {
+  const lines = [];
+  let current = "";
+  for (const word of text3.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  lines.push(current);
+  return lines;
+}
+function fitTopology(topology, render, maxChars) {
+  if (render(topology).length <= maxChars) return topology;
+  const marked = topology.edges.map((edge, index) => ({ edge, index, rank: Math.max(...edge.marks.map((mark) => SEVERITY_RANK[mark.severity]), 0) })).filter(({ rank }) => rank > 0).sort((a, b) => b.rank - a.rank || a.index - b.index).map(({ edge }) => edge);
+  const keeping = (count) => {
+    const chosen = new Set(marked.slice(0, count));
+    const edges = topology.edges.filter((edge) => chosen.has(edge));
+    const ids = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
+    const all = topology.edges.length;
+    const limit = `${maxChars.toLocaleString("en-US")} characters`;
+    return {
+      nodes: topology.nodes.filter((node) => ids.has(node.id)),
+      edges,
+      groups: topology.groups.map((group) => ({ ...group, nodeIds: group.nodeIds.filter((id2) => ids.has(id2)) })).filter((group) => group.nodeIds.length > 0),
+      omitted: count === marked.length ? `Only the ${count} edges where a rule fires are drawn, of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all` : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`
+    };
+  };
+  let low = 0;
+  let high = marked.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (render(keeping(middle)).length <= maxChars) low = middle;
+    else high = middle - 1;
+  }
+  return keeping(low);
 }
 function groupedNodes(topology) {
   return new Set(topology.groups.flatMap((group) => group.nodeIds));
@@ -52074,23 +52429,74 @@ function describePass(pass) {
   const where = location?.directive ? `location ${location.directive.args.map((arg) => arg.value).join(" ")}` : pass.location.kind;
   return `${where}: ${pass.entry.directive.name}`;
 }
-function describeNginxKeepalive(model, link) {
-  const group = link.target.group;
-  if (!group?.block) return "new connection per request (no upstream block)";
-  if (!groupIsUsedOverHttp(model, group)) return `new connection per request (${link.target.passes[0]?.entry.directive.name ?? "pass"})`;
-  const pieces = upstreamKeepaliveByRange(model, group);
-  if (pieces.length === 0) return "new connection per request (no keepalive)";
-  return pieces.map(({ range: range2, keepalive }) => {
-    const settings = [keepalive, group.block.setting("keepalive_timeout", range2), group.block.setting("keepalive_requests", range2)].filter((setting) => setting !== void 0).map((setting) => describeNginxSetting(setting)).join(", ");
-    return pieces.length > 1 ? `${describeRange(range2)} ${settings}` : settings;
-  }).join("; ");
+function edgeMarks(findings, conflictOf) {
+  const byRule = /* @__PURE__ */ new Map();
+  for (const finding2 of findings) byRule.set(finding2.ruleId, [...byRule.get(finding2.ruleId) ?? [], finding2]);
+  return [...byRule.keys()].sort().map((ruleId) => {
+    const ofRule = byRule.get(ruleId);
+    const severity = ofRule.map((f) => f.severity).reduce((worst, next) => SEVERITY_RANK[next] > SEVERITY_RANK[worst] ? next : worst);
+    const conflict = conflictOf(ruleId);
+    return { ruleId, severity, ...conflict ? { conflict } : {}, fingerprints: unique2(ofRule.map((f) => f.fingerprint)) };
+  });
 }
-function describeListenerKeepalive(backend, listener) {
-  const keepAlive = listener.keepAlive;
-  if (keepAlive.kind === "closesAfterResponse") return `${backendKindName(backend.kind)} closes after each response (${keepAlive.reason})`;
-  const parts = [describeBackendSetting(backend, keepAlive.timeout)];
-  if (keepAlive.maxRequests) parts.push(describeBackendSetting(backend, keepAlive.maxRequests));
-  return parts.join(", ");
+function balancerConflict(ruleId, balancerMs, nginxTimeout) {
+  if (ruleId !== "lb-idle-timeout" || typeof nginxTimeout?.value !== "number" || nginxTimeout.value > balancerMs) return void 0;
+  return `load balancer ${formatMilliseconds(balancerMs)} ≥ nginx ${formatMilliseconds(nginxTimeout.value)}`;
+}
+function linkConflict(ruleId, model, link) {
+  const group = link.target.group;
+  const keepAlive = link.listener.keepAlive;
+  if (!group?.block || keepAlive.kind !== "idleTimeout") return void 0;
+  const block2 = group.block;
+  const backend = backendKindName(link.backend.kind);
+  const pieces = upstreamKeepaliveByRange(model, group);
+  if (ruleId === "upstream-keepalive-timeout") {
+    const backendMs = keepAlive.timeout.value;
+    if (typeof backendMs !== "number") return void 0;
+    const holding = pieces.flatMap(({ range: range2 }) => {
+      const timeout = block2.setting("keepalive_timeout", range2)?.value;
+      return typeof timeout === "number" && timeout >= backendMs ? [{ range: range2, text: formatMilliseconds(timeout) }] : [];
+    });
+    return holding.length > 0 ? `nginx ${byRange(model, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : void 0;
+  }
+  if (ruleId === "upstream-keepalive-requests") {
+    const backendMax = keepAlive.maxRequests?.value;
+    if (typeof backendMax !== "number") return void 0;
+    const holding = pieces.flatMap(({ range: range2 }) => {
+      const requests = block2.setting("keepalive_requests", range2)?.value;
+      return typeof requests === "number" && requests > backendMax ? [{ range: range2, text: String(requests) }] : [];
+    });
+    return holding.length > 0 ? `nginx ${byRange(model, holding)} > ${backend} ${backendMax} requests per connection` : void 0;
+  }
+  return void 0;
+}
+function passConflict(ruleId, model, links, passes) {
+  if (ruleId !== "proxy-read-timeout-backend") return void 0;
+  for (const pass of passes) {
+    const directive = `${pass.module}_read_timeout`;
+    const read = pass.location.setting(directive, model.nginxVersion.range)?.value;
+    if (typeof read !== "number") continue;
+    for (const link of links) {
+      if (!link.target.passes.includes(pass)) continue;
+      const limit = backendLimits(link.backend, link.listener).workerTimeout?.setting.value;
+      if (typeof limit === "number" && limit > 0 && read > limit)
+        return `${directive} ${formatMilliseconds(read)} > ${backendKindName(link.backend.kind)} ${formatMilliseconds(limit)}`;
+    }
+  }
+  return void 0;
+}
+function byRange(model, pieces) {
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const indexOf2 = (range2) => all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0);
+  const runs = [];
+  for (const piece of pieces) {
+    const index = indexOf2(piece.range);
+    const last = runs[runs.length - 1];
+    if (last && last.text === piece.text && last.last === index - 1) last.last = index;
+    else runs.push({ text: piece.text, first: index, last: index });
+  }
+  if (runs.length === 1 && runs[0].first === 0 && runs[0].last === all.length - 1) return runs[0].text;
+  return runs.map(({ text: text3, first, last }) => `${text3} (${describeRange({ min: all[first].min, max: all[last].max })})`).join(", ");
 }
 function within(inner, outer) {
   return inner.file === outer.file && inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
@@ -52102,13 +52508,10 @@ function onPass(finding2, pass) {
 }
 function onLink(finding2, link) {
   const group = link.target.group;
-  const inside = group?.block?.directive ? within(finding2.primary, group.block.directive.span) : link.target.passes.some((pass) => within(finding2.primary, pass.entry.directive.span));
-  if (!inside) return false;
+  const nginxSide = group?.block?.directive ? [group.block.directive.span, ...group.block.directives.map((entry) => entry.directive.span)] : link.target.passes.map((pass) => pass.entry.directive.span);
+  if (!nginxSide.some((span2) => within(finding2.primary, span2))) return false;
   const backendFiles = /* @__PURE__ */ new Set([link.listener.span.file, link.backend.file]);
   return finding2.related.length === 0 ? !!group : finding2.related.some((related) => backendFiles.has(related.span.file));
-}
-function ruleIds(findings) {
-  return unique2(findings.map((f) => f.ruleId)).sort();
 }
 function unique2(items) {
   return [...new Set(items)];
@@ -52141,26 +52544,60 @@ function readInputs(env) {
 function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-function renderSummary2(result) {
-  const findings = sortFindings(result.report.findings);
+var SUMMARY_LIMIT_BYTES = 1024 * 1024;
+function blobBaseOf(env) {
+  const server = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!server || !repository || !sha || !/^[0-9a-f]{40}$/i.test(sha) || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return void 0;
+  return `${server.replace(/\/+$/, "")}/${repository}/blob/${sha}`;
+}
+function locationCell(span2, blobBase) {
+  const file = span2.file.replace(/\\/g, "/");
+  const code = `<code>${markdownCell(`${file}:${span2.start.line}`)}</code>`;
+  const inside = !file.startsWith("/") && !/^[A-Za-z]:/.test(file) && !file.split("/").includes("..");
+  return blobBase && inside ? `[${code}](${blobBase}/${urlPath(file)}#L${span2.start.line})` : code;
+}
+function row(finding2, blobBase) {
+  const related = finding2.related.map(({ span: span2, label }) => `<br>↳ ${locationCell(span2, blobBase)}: ${markdownCell(label)}`).join("");
+  const help = finding2.help ? `<br>help: ${markdownCell(finding2.help)}` : "";
+  return `| ${finding2.severity} | [${markdownCell(finding2.ruleId)}](${finding2.docsUrl}) | ${locationCell(finding2.primary, blobBase)} | ${markdownCell(finding2.message)}${related}${help} |`;
+}
+function counted(findings) {
   const count = (severity) => findings.filter((f) => f.severity === severity).length;
-  const out = ["## cfglint", ""];
-  if (findings.length === 0) {
-    out.push("No findings.");
-  } else {
-    out.push(`${plural2(findings.length, "finding")}: ${plural2(count("error"), "error")}, ${plural2(count("warning"), "warning")}, ${count("info")} info.`);
-    out.push("", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
-    for (const f of findings) {
-      const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(
-        `| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ""} |`
-      );
-    }
+  return `${plural2(count("error"), "error")}, ${plural2(count("warning"), "warning")}, ${count("info")} info`;
+}
+function cutNote(left, sarifFile) {
+  const elsewhere = sarifFile ? `the annotations in this step's log and the SARIF file ${sarifFile} have them all` : "the annotations in this step's log have them all";
+  return `*${plural2(left.length, "more finding")} not listed (${counted(left)}): GitHub takes at most 1 MiB of job summary; ${markdownCell(elsewhere)}.*`;
+}
+function buildSummary(result, options = {}) {
+  const limit = options.limitBytes ?? SUMMARY_LIMIT_BYTES;
+  const findings = sortBySeverity(result.report.findings);
+  const head = ["## cfglint", ""];
+  const tail = ["", "### Topology", "", "```mermaid", renderGraph(result.model, result.links, result.report.findings, "mermaid").replace(/\n$/, ""), "```", ""];
+  if (findings.length === 0) return { text: [...head, "No findings.", ...tail].join("\n"), listed: 0 };
+  head.push(`${plural2(findings.length, "finding")}: ${counted(findings)}.`, "", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
+  const fixed = Buffer.byteLength([...head, ...tail].join("\n"));
+  const rows2 = [];
+  const sizes = [];
+  let bytes = fixed;
+  for (const finding2 of findings) {
+    const text3 = row(finding2, options.blobBase);
+    const size = Buffer.byteLength(text3) + 1;
+    if (bytes + size > limit) break;
+    rows2.push(text3);
+    sizes.push(size);
+    bytes += size;
   }
-  out.push("", "### Topology", "", "```mermaid");
-  out.push(renderGraph(result.model, result.links, result.report.findings, "mermaid").replace(/\n$/, ""));
-  out.push("```", "");
-  return out.join("\n");
+  if (rows2.length === findings.length) return { text: [...head, ...rows2, ...tail].join("\n"), listed: rows2.length };
+  let note = cutNote(findings.slice(rows2.length), options.sarifFile);
+  while (rows2.length > 0 && bytes + Buffer.byteLength(note) + 2 > limit) {
+    rows2.pop();
+    bytes -= sizes.pop();
+    note = cutNote(findings.slice(rows2.length), options.sarifFile);
+  }
+  return { text: [...head, ...rows2, "", note, ...tail].join("\n"), listed: rows2.length };
 }
 function internalErrorAnnotation(error) {
   const message = messageOf(error);
@@ -52176,6 +52613,13 @@ function readBaselineFile(absolute, shown) {
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text3, shown);
+}
+function whereTheRestAre(summary, sarifFile, result) {
+  const places = [];
+  if (summary) places.push(summary.listed === result.report.findings.length ? "the job summary lists them all" : "the job summary lists the most severe");
+  if (sarifFile) places.push(`the SARIF file ${sarifFile} has them all (upload it for code scanning)`);
+  places.push("this step's log shows every one");
+  return places.join("; ");
 }
 function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2)) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -52194,7 +52638,14 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     }
     throw error;
   }
-  stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
+  const summary = env.GITHUB_STEP_SUMMARY ? buildSummary(result, { blobBase: blobBaseOf(env), sarifFile: inputs.sarifFile }) : void 0;
+  stdout(
+    getFormatter(inputs.format)(result.report, {
+      readSource: result.readSource,
+      color: false,
+      moreFindingsAt: whereTheRestAre(summary, inputs.sarifFile, result)
+    })
+  );
   let sarifPath;
   if (inputs.sarifFile) {
     sarifPath = nodePath34.resolve(workspace, inputs.sarifFile);
@@ -52207,7 +52658,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
       return 2;
     }
   }
-  if (env.GITHUB_STEP_SUMMARY) nodeFs2.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary2(result));
+  if (env.GITHUB_STEP_SUMMARY && summary) nodeFs2.appendFileSync(env.GITHUB_STEP_SUMMARY, summary.text);
   if (env.GITHUB_OUTPUT) {
     nodeFs2.appendFileSync(
       env.GITHUB_OUTPUT,

@@ -142,6 +142,25 @@ export interface DirectiveLevel {
   path: string;
 }
 
+/**
+ * The level inside a block directive. A class rather than a literal with a getter: a large tree
+ * has one per block, and literals with accessors are dictionary-mode objects several times larger.
+ */
+class BlockLevel implements DirectiveLevel {
+  readonly uses: DirectiveUse[] = [];
+
+  constructor(
+    readonly owner: DirectiveUse,
+    readonly contexts: string[],
+    readonly root: NginxConfigRoot,
+  ) {}
+
+  /** Read only for findings and the paths of the uses inside. */
+  get path(): string {
+    return this.owner.path;
+  }
+}
+
 export class NginxDirectiveIndex {
   readonly table: DirectiveTable;
   readonly uses: DirectiveUse[] = [];
@@ -226,17 +245,7 @@ export class NginxDirectiveIndex {
         if (this.table.lookup(name).length === 0) continue;
         const inner = this.innerContextsOf(name, contexts);
         if (inner.length === 0) continue;
-        const owner = use;
-        this.walk(entry.children, {
-          owner,
-          uses: [],
-          contexts: inner,
-          root: level.root,
-          // Read only for findings and the paths of the uses inside.
-          get path() {
-            return owner.path;
-          },
-        });
+        this.walk(entry.children, new BlockLevel(use, inner, level.root));
       }
     };
     visit(entries);

@@ -8,7 +8,7 @@ import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../read
 import type { Setting } from '../source/setting';
 import type { DirectiveTableOptions } from '../reference/nginx/directives';
 import { defaultFor } from '../reference/nginx/defaults';
-import { NginxDirectiveIndex, serverNaming } from './nginx-directives';
+import { argValueOf, NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
@@ -211,6 +211,19 @@ export interface UpstreamServer {
   span: Span;
 }
 
+/** A class rather than a literal with a getter: a large tree has one per upstream server. */
+class UpstreamServerEntry implements UpstreamServer {
+  constructor(
+    readonly address: NginxAddress | undefined,
+    readonly entry: ExpandedDirective,
+  ) {}
+
+  /** Built when read (findings and links): most servers of a large tree never need it. */
+  get span(): Span {
+    return this.entry.directive.args[0]?.span ?? this.entry.directive.span;
+  }
+}
+
 export interface UpstreamGroup {
   name: string;
   /** The `upstream name { ... }` block; undefined for an implicit upstream. */
@@ -399,14 +412,7 @@ export class NginxModel {
         scope.upstreams.push({
           name: block.directive.args[0]?.value ?? '',
           block,
-          servers: block.own('server').map((entry) => ({
-            address: parseAddress(entry.directive.args[0]?.value ?? '', 80),
-            entry,
-            // Built when read (findings and links): most servers of a large tree never need it.
-            get span() {
-              return entry.directive.args[0]?.span ?? entry.directive.span;
-            },
-          })),
+          servers: block.own('server').map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? '', 80), entry)),
         });
       }
     }

@@ -1,5 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
+import { argCountOf, argValueOf, type NginxDirective } from '../src/model/nginx-directives';
 import { DEPRECATIONS_BY_NAME, NginxDeprecation } from '../src/reference/nginx/deprecations';
 import { compareVersions, describeRange, parseVersion, Version, VersionRange } from '../src/reference/nginx/version';
 import type { Severity, Span } from '../src/source/span';
@@ -50,7 +51,7 @@ export const rule = defineRule({
             continue;
           }
           // A parameter of the http `listen` only (mail and stream have no http2 parameter).
-          if (!use.contexts.includes('server')) continue;
+          if (!use.contexts.includes('server') || !hasArgument(use.directive, entry.parameter)) continue;
           for (const arg of use.directive.args) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
@@ -91,4 +92,10 @@ function judge(entry: NginxDeprecation, range: VersionRange, what: string, prima
 /** The part of `range` from `start` on. */
 function from(range: VersionRange, start: Version): VersionRange {
   return { min: compareVersions(range.min, start) >= 0 ? range.min : start, max: range.max };
+}
+
+/** Read without building argument objects: most listen lines carry no deprecated parameter. */
+function hasArgument(directive: NginxDirective, value: string): boolean {
+  for (let i = 0; i < argCountOf(directive); i++) if (argValueOf(directive, i) === value) return true;
+  return false;
 }

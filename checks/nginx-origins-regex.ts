@@ -1,5 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
+import { argValueOf } from '../src/model/nginx-directives';
 import { ifCondition, NginxArg, NginxVariables, partSpan } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
@@ -64,7 +65,7 @@ export const rule = defineRule({
           continue;
         }
         if (entry.directive.name !== 'map' || !entry.children) continue;
-        const subject = checkedSubject(entry.directive.args[0]?.value ?? '');
+        const subject = checkedSubject(argValueOf(entry.directive, 0) ?? '');
         if (!subject) continue;
         for (const item of entry.children) {
           const key = item.directive.name;

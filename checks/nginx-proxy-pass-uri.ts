@@ -1,5 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
+import { argCountOf, argValueOf } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-proxy-pass-uri';
@@ -26,14 +27,17 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const pass of model.nginx.passes) {
       if (pass.module !== 'proxy' || pass.location.kind !== 'location') continue;
-      const arg = pass.entry.directive.args[0];
       const uri = pass.uri;
       if (uri === undefined) continue;
-      const args = pass.location.directive?.args ?? [];
+      // Values only: argument objects (with spans) are built for a finding.
+      const location = pass.location.directive;
+      const count = location ? argCountOf(location) : 0;
+      const first = location ? (argValueOf(location, 0) ?? '') : '';
       // nginx refuses a URI part in regex and named locations; a rewrite changes what is sent.
-      if (args.length > 1 && args[0].value !== '^~' && args[0].value !== '=') continue;
-      if (args[0]?.value.startsWith('@') || args[0]?.value.startsWith('~')) continue;
+      if (count > 1 && first !== '^~' && first !== '=') continue;
+      if (first.startsWith('@') || first.startsWith('~')) continue;
       if (pass.location.own('rewrite').length > 0) continue;
+      const arg = pass.entry.directive.args[0];
       yield {
         messageId: 'normalisedPath',
         data: { target: arg.value, uri },

@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
+import { argEqualsIgnoringCase, argValueOf } from '../src/model/nginx-directives';
 import { defaultFor } from '../src/reference/nginx/defaults';
 import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
@@ -86,7 +87,7 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
   const keepaliveDirective = upstream.ownLast('keepalive');
   let keepalive: string;
   if (keepaliveDirective) {
-    const count = keepaliveDirective.directive.args[0]?.value;
+    const count = argValueOf(keepaliveDirective.directive, 0);
     if (count === undefined || count === '0') return undefined;
     keepalive = `keepalive ${count}`;
   } else {
@@ -99,23 +100,23 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
   const fixes: string[] = [];
 
   const httpVersion = location.inherited('proxy_http_version');
-  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor('proxy_http_version', range)!.text;
+  const httpVersionText = (httpVersion && argValueOf(httpVersion.entry.directive, 0)) ?? defaultFor('proxy_http_version', range)!.text;
   if (httpVersionText === '1.0') {
     problems.push(httpVersion ? 'speaks HTTP/1.0 (proxy_http_version 1.0)' : 'speaks HTTP/1.0 (nginx default before 1.29.7)');
     fixes.push('`proxy_http_version 1.1;`');
   }
 
   const headers = location.inheritedList('proxy_set_header');
-  const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
   if (connection) {
-    const value = connection.directive.args[1]?.value ?? '';
+    const value = argValueOf(connection.directive, 1) ?? '';
     // A variable (the $connection_upgrade map) is decided per request: not judged here.
     if (value.toLowerCase() === 'close') {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
       fixes.push('`proxy_set_header Connection "";`');
     }
   } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
-    const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+    const dropped = headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
     problems.push(
       dropped
         ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'

@@ -100,6 +100,8 @@ export const rule = defineRule({
     const unmodelled = unmodelledServers(model);
     // A listener whose address the tree does not determine (fd://, ${port}) may be the one: assume nothing.
     if (listeners.some((listener) => listener.address.kind === 'other')) return;
+    // Nothing listens anywhere in the tree and no Service names an address: nothing to compare with.
+    if (listeners.length === 0 && model.kubernetes.services.length === 0) return;
     // linkDeployment builds its own targets: compare them by the span nginx names the address with.
     const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
     for (const target of nginxTargets(model)) {

@@ -19,11 +19,30 @@ import { chooseReachable } from './scopes';
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
 export interface NginxTarget {
   address: NginxAddress;
-  span: Span;
+  readonly span: Span;
   /** Every pass that sends here (a group may be used by several locations). */
   passes: UpstreamPass[];
   group?: UpstreamGroup;
   server?: UpstreamServer;
+}
+
+/**
+ * A target whose span is built when read: a large tree has thousands of upstream servers, and
+ * only those linked or reported need a position.
+ */
+class LazyTarget implements NginxTarget {
+  readonly passes: UpstreamPass[] = [];
+
+  constructor(
+    readonly address: NginxAddress,
+    private readonly where: UpstreamServer | UpstreamPass,
+    readonly group?: UpstreamGroup,
+    readonly server?: UpstreamServer,
+  ) {}
+
+  get span(): Span {
+    return 'location' in this.where ? this.where.entry.directive.args[0].span : this.where.span;
+  }
 }
 
 export type LinkReason = 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service';
@@ -75,14 +94,16 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
         if (!server.address) continue;
         let target = byGroupServer.get(server);
         if (!target) {
-          target = { address: server.address, span: server.span, passes: [], group: pass.target.group, server };
+          target = new LazyTarget(server.address, server, pass.target.group, server);
           byGroupServer.set(server, target);
           targets.push(target);
         }
         target.passes.push(pass);
       }
     } else if (pass.target.kind === 'address') {
-      targets.push({ address: pass.target.address, span: pass.entry.directive.args[0].span, passes: [pass] });
+      const target = new LazyTarget(pass.target.address, pass);
+      target.passes.push(pass);
+      targets.push(target);
     }
   }
   return targets;

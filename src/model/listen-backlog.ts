@@ -10,6 +10,7 @@ import { backendKindName } from './backend-describe';
 import type { Deployment } from './deployment';
 import type { Launch } from '../readers/launch/launch';
 import { somaxconnFor } from './limits';
+import { argCountOf, argValueOf, NginxDirective } from './nginx-directives';
 
 /** An accept queue some server asks for explicitly. */
 export interface ExplicitQueue {
@@ -106,6 +107,8 @@ export function explicitQueues(deployment: Deployment): ExplicitQueue[] {
   for (const scope of deployment.nginx.scopes) {
     for (const server of scope.servers) {
       for (const entry of server.own('listen')) {
+        // Values first: argument objects (with spans) only for a line that sets a backlog.
+        if (!listenSetsBacklog(entry.directive)) continue;
         for (const arg of entry.directive.args) {
           const match = /^backlog=(\d+)$/.exec(arg.value);
           if (!match) continue;
@@ -135,4 +138,9 @@ export function describeSomaxconnSource(setting: Setting<number>): string {
   return setting.source.note?.includes('network namespace')
     ? "the kernel default of the container's own network namespace since Linux 5.4"
     : 'the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs';
+}
+
+function listenSetsBacklog(listen: NginxDirective): boolean {
+  for (let i = 1; i < argCountOf(listen); i++) if (argValueOf(listen, i)!.startsWith('backlog=')) return true;
+  return false;
 }

@@ -8,7 +8,7 @@ import type { ExpandedDirective, NginxConfigRoot, NginxDirective } from '../read
 import type { Setting } from '../source/setting';
 import type { DirectiveTableOptions } from '../reference/nginx/directives';
 import { defaultFor } from '../reference/nginx/defaults';
-import { argValueOf, NginxDirectiveIndex, serverNaming } from './nginx-directives';
+import { argCountOf, argValueOf, NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
@@ -410,7 +410,7 @@ export class NginxModel {
       if (block.kind === 'location') scope.locations.push(block);
       if (block.kind === 'upstream' && block.directive) {
         scope.upstreams.push({
-          name: block.directive.args[0]?.value ?? '',
+          name: argValueOf(block.directive, 0) ?? '',
           block,
           servers: block.own('server').map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? '', 80), entry)),
         });
@@ -424,7 +424,7 @@ export class NginxModel {
         if (!passing) continue;
         // hasOwn: a directive named `constructor` must not find Object's members in the table.
         const module = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : undefined;
-        if (!module || entry.directive.args.length === 0) continue;
+        if (!module || argCountOf(entry.directive) === 0) continue;
         scope.passes.push(resolvePass(scope, module, entry, block));
       }
     }
@@ -454,7 +454,7 @@ function blockLabel(directive: NginxDirective, parent: NginxBlock): string {
 }
 
 function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedDirective, location: NginxBlock): UpstreamPass {
-  const value = entry.directive.args[0].value;
+  const value = argValueOf(entry.directive, 0)!;
   const pass: UpstreamPass = { module, entry, location, target: { kind: 'variable' } };
   let rest = value;
   if (module === 'proxy' || module === 'grpc') {

@@ -18,7 +18,7 @@ import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '.
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
 import type { Finding } from '../engine/findings';
 import type { Severity } from '../source/span';
-import { explainRule, initConfig, listRules } from './commands';
+import { EXPLAIN_FORMATS, explainRule, initConfig, isExplainFormat, listRules } from './commands';
 import { printConfig } from './print-config';
 import { formatStatistics } from '../report/statistics';
 import { ruleFilter } from './select';
@@ -134,8 +134,14 @@ export function main(argv: string[]): void {
     )
     .command('explain <rule-id>', "Print a rule's documentation; exit 0, or 2 for an unknown id", (explain) =>
       explain
-        .usage('Usage: cfglint explain <rule-id>')
-        .positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' }),
+        .usage('Usage: cfglint explain <rule-id> [--format text|markdown]')
+        .positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' })
+        .option('format', {
+          type: 'string',
+          requiresArg: true,
+          default: 'text',
+          describe: 'text: rendered for the terminal (colours as for lint output); markdown: the page as written',
+        }),
     )
     .option('print-config', {
       type: 'string',
@@ -178,7 +184,10 @@ export function main(argv: string[]): void {
     return;
   }
   if (parsed._[0] === 'explain') {
-    const explained = explainRule(String(parsed['rule-id']));
+    const explainFormat = String(parsed.format);
+    if (!isExplainFormat(explainFormat)) usageFailure(`unknown explain format "${explainFormat}"; expected one of: ${EXPLAIN_FORMATS.join(', ')}`);
+    const explainColor = parsed.color ?? colorFromEnvironment(process.env) ?? process.stdout.isTTY === true;
+    const explained = explainRule(String(parsed['rule-id']), explainFormat, explainColor);
     if ('error' in explained) usageFailure(explained.error, false);
     process.stdout.write(explained.text);
     return;

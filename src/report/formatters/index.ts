@@ -16,6 +16,8 @@ export interface FormatContext {
   readSource(file: string): string | undefined;
   /** The CLI decides (TTY and no NO_COLOR); formatters never look at the environment. */
   color: boolean;
+  /** How many infos at documented defaults the CLI left out of the report (stylish says so). */
+  hiddenDefaultInfos?: number;
 }
 
 export type Formatter = (report: Report, ctx: FormatContext) => string;

@@ -167,7 +167,11 @@ describe('cfglint explain', () => {
     const forced = spawnSync(process.execPath, [CLI, 'explain', 'nginx-syntax'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } });
     expect(forced.stdout).toMatch(ANSI);
     expect(forced.stdout.split('\n')[0]).toBe('\x1b[1;4mnginx-syntax\x1b[0m');
-    const off = spawnSync(process.execPath, [CLI, 'explain', 'nginx-syntax', '--no-color'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } });
+    const off = spawnSync(process.execPath, [CLI, 'explain', 'nginx-syntax', '--no-color'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '1' },
+    });
     expect(off.stdout).not.toMatch(ANSI);
   });
 

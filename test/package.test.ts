@@ -62,7 +62,9 @@ describe('the packed file list', () => {
   });
 
   test('holds no sources, tests or tooling', () => {
-    expect(packed.filter((file) => /^(src|test|scripts|bench|lab\/(?!README\.md$)|\.ci|dist\/(test|lab)|dist-action)\//.test(file) || file === 'lab/')).toEqual([]);
+    expect(packed.filter((file) => /^(src|test|scripts|bench|lab\/(?!README\.md$)|\.ci|dist\/(test|lab)|dist-action)\//.test(file) || file === 'lab/')).toEqual(
+      [],
+    );
     expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
   });
 
@@ -123,7 +125,7 @@ describe('the prepack guard (scripts/package.js check)', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      'scripts/package.js check: refusing to pack: dist/cli.js is missing; dist/index.js is missing; LICENSE is missing; scripts.postinstall would run on every user\'s install\n',
+      "scripts/package.js check: refusing to pack: dist/cli.js is missing; dist/index.js is missing; LICENSE is missing; scripts.postinstall would run on every user's install\n",
     );
   });
 

@@ -40,7 +40,9 @@ test('headings: the title over ═, others over ─, one blank line around block
 });
 
 test('with colour: headings, bold and code are painted, code blocks too', () => {
-  expect(render('## H\n**b** `c`\n```\nx\n```\n', true)).toBe('\x1b[1;36mH\x1b[0m\n\x1b[2m─\x1b[0m\n\n\x1b[1mb\x1b[0m \x1b[33mc\x1b[0m\n\n    \x1b[33mx\x1b[0m\n');
+  expect(render('## H\n**b** `c`\n```\nx\n```\n', true)).toBe(
+    '\x1b[1;36mH\x1b[0m\n\x1b[2m─\x1b[0m\n\n\x1b[1mb\x1b[0m \x1b[33mc\x1b[0m\n\n    \x1b[33mx\x1b[0m\n',
+  );
 });
 
 describe.each([...RULES.map((rule) => rule.id), ...READER_RULES.map((rule) => rule.id)])('the doc of %s, rendered', (id) => {

@@ -68,14 +68,19 @@ describe('the packed file list', () => {
     expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
   });
 
-  test('runs nothing on install: no install script, no binding.gyp', () => {
-    // The tarball's package.json is this one: npm packs the file as it is.
-    expect(Object.keys(manifest.scripts).filter((name) => ['preinstall', 'install', 'postinstall'].includes(name))).toEqual([]);
+  test('runs nothing on install: the packed package.json has no scripts, and there is no binding.gyp', () => {
+    // prepack writes this manifest for the tarball (and postpack puts the clone's back): the
+    // clone's own, without "scripts", which all need the clone (scripts/, tsconfig.json, tests).
+    const run = spawnSync(process.execPath, [SCRIPT, 'manifest'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    const { scripts: _clonesOnly, ...expected } = manifest;
+    expect(JSON.parse(run.stdout)).toEqual(expected);
     expect(packed).not.toContain('binding.gyp');
-    // The clone still builds on `npm ci` (prepare, which npm runs for the root project and for
-    // git dependencies, never for a tarball or registry install), and pack builds (prepack).
+    // The clone builds on `npm ci` (prepare, which npm runs for the project itself and for a git
+    // dependency), and pack builds from clean (prepack).
     expect(manifest.scripts.prepare).toBe('node scripts/package.js prepare');
     expect(manifest.scripts.prepack).toBe('node scripts/package.js prepack');
+    expect(manifest.scripts.postpack).toBe('node scripts/package.js postpack');
   });
 
   test('every relative link in a packed Markdown file resolves to a packed file or directory', () => {
@@ -97,7 +102,7 @@ describe('the packed file list', () => {
   });
 });
 
-describe('the prepack guard (scripts/package.js check)', () => {
+describe('the prepack guard and postpack (scripts/package.js check, postpack)', () => {
   /** A fake package root holding a copy of the script, package.json and the files named. */
   function fakePackage(name: string, pkg: object, files: string[]): string {
     const dir = path.join(tmp, name);
@@ -110,28 +115,38 @@ describe('the prepack guard (scripts/package.js check)', () => {
     }
     return dir;
   }
-  const check = (dir: string) => spawnSync(process.execPath, [path.join(dir, 'scripts', 'package.js'), 'check'], { cwd: dir, encoding: 'utf8' });
+  const step = (dir: string, name: string) => spawnSync(process.execPath, [path.join(dir, 'scripts', 'package.js'), name], { cwd: dir, encoding: 'utf8' });
   const pkg = { name: 'p', version: '1.0.0', bin: { p: 'dist/cli.js' }, main: 'dist/index.js', types: 'dist/index.d.ts', files: ['dist', 'LICENSE'] };
+  const BUILT = ['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'LICENSE'];
 
-  test('passes a package whose promised files exist and that runs nothing on install', () => {
-    const run = check(fakePackage('good', { ...pkg, scripts: { prepare: 'x' } }, ['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'LICENSE']));
+  test('passes a package whose promised files exist', () => {
+    const run = step(fakePackage('good', { ...pkg, scripts: { prepare: 'x' } }, BUILT), 'check');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('');
   });
 
-  test('refuses, on stderr, a package without its build or license, or with an install script', () => {
-    const run = check(fakePackage('bad', { ...pkg, scripts: { postinstall: 'node build.js' } }, ['dist/index.d.ts']));
+  test('refuses, on stderr, a package without its build or license', () => {
+    const run = step(fakePackage('bad', pkg, ['dist/index.d.ts']), 'check');
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      "scripts/package.js check: refusing to pack: dist/cli.js is missing; dist/index.js is missing; LICENSE is missing; scripts.postinstall would run on every user's install\n",
-    );
+    expect(run.stderr).toBe('scripts/package.js check: refusing to pack: dist/cli.js is missing; dist/index.js is missing; LICENSE is missing\n');
   });
 
   test('refuses a binding.gyp, which makes npm run node-gyp on install', () => {
-    const run = check(fakePackage('gyp', pkg, ['dist/cli.js', 'dist/index.js', 'dist/index.d.ts', 'LICENSE', 'binding.gyp']));
+    const run = step(fakePackage('gyp', pkg, [...BUILT, 'binding.gyp']), 'check');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('binding.gyp would make npm run node-gyp on every install');
+  });
+
+  test('postpack puts back the package.json prepack set aside, and leaves it alone otherwise', () => {
+    const dir = fakePackage('restore', pkg, BUILT);
+    const original = '{ "name": "p", "scripts": { "prepare": "x" } }\n';
+    fs.writeFileSync(path.join(dir, 'package.json.before-pack'), original);
+    expect(step(dir, 'postpack').status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(original);
+    expect(fs.existsSync(path.join(dir, 'package.json.before-pack'))).toBe(false);
+    expect(step(dir, 'postpack').status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(original);
   });
 });

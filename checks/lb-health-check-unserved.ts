@@ -1,7 +1,10 @@
-import { defineRule, onceEach } from '../src/rule';
+import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
-import { healthCheckAnswers, hostTargets } from '../src/model/front-door';
+import { healthCheckAnswers, hostTargets, serviceTargets } from '../src/model/front-door';
+import { podPortGap } from '../src/model/links';
+import { servicePort } from '../src/model/kubernetes';
+import { backendKindName } from '../src/model/backend-describe';
 import { matcherAccepts, TARGET_GROUP_HEALTH_DEFAULTS } from '../src/reference/aws-load-balancers';
 
 const ID = 'lb-health-check-unserved';
@@ -11,7 +14,7 @@ export const rule = defineRule({
   severity: 'warning',
   category: 'reliability',
   meta: {
-    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept, or its port no answer from the pods",
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -24,10 +27,52 @@ export const rule = defineRule({
           'server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health ' +
           'check at a path that is served, or widen the matcher',
       },
+      healthPortUnserved: {
+        message:
+          'The health check on port {{port}} ({{target}}, filled with pods of {{workload}} by TargetGroupBinding {{binding}}) gets no answer: {{backend}} in those pods listens on {{listening}}',
+        help:
+          "The checker connects to each pod's address on that port and is refused, so every target is unhealthy and the load balancer answers 503 although the application runs. " +
+          "Point the health check's port at the port the backend binds (or `traffic-port`), or make the backend listen there",
+      },
     },
   },
   *check(model: Deployment) {
     const first = onceEach();
+    // Pods behind a TargetGroupBinding: with `ip` targets the checker connects to each pod's own
+    // address, so a health check port the pods' backends do not listen on is refused there. The
+    // traffic port is lb-target-unserved's; an `instance` target's check goes to the node.
+    for (const target of serviceTargets(model)) {
+      const health = target.health;
+      if (target.targetType !== 'ip' || !health.port?.known || !/^\d+$/.test(health.port.value)) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      const { binding, service } = target.bound;
+      const port = Number(health.port.value);
+      const traffic = binding.serviceRef ? servicePort(service, binding.serviceRef.port)?.targetPort : undefined;
+      if (port === traffic) continue;
+      const gap = podPortGap(model, service, port);
+      if (!gap) continue;
+      const draft: FindingDraft = {
+        messageId: 'healthPortUnserved',
+        data: {
+          port: health.port.value,
+          target: target.name,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          binding: `${binding.namespace}/${binding.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners
+            .slice(0, 4)
+            .map((listener) => (listener.address.kind === 'tcp' ? `${listener.address.host || '*'}:${listener.address.port}` : ''))
+            .join(', '),
+        },
+        primary: health.port.span,
+        related: [
+          ...(binding.targetType ? [{ span: binding.targetType.valueSpan, label: 'targetType ip: the checker connects to the pods' }] : []),
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens here` })),
+        ],
+        modelPath: `${target.name}>health_check>port[${health.port.value}]`,
+      };
+      yield draft;
+    }
     for (const target of hostTargets(model)) {
       const health = target.health;
       if (!health || !target.httpCheck || !target.matcher) continue;

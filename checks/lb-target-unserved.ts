@@ -1,7 +1,10 @@
 import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
+import type { Listener } from '../src/readers/backend';
+import { backendKindName } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { hostTargets, servedPorts } from '../src/model/front-door';
+import { hostTargets, servedPorts, ServiceTarget, serviceTargets } from '../src/model/front-door';
+import { serviceEndpointGap } from '../src/model/links';
 
 const ID = 'lb-target-unserved';
 
@@ -10,7 +13,7 @@ export const rule = defineRule({
   severity: 'error',
   category: 'correctness',
   meta: {
-    description: 'a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens',
+    description: 'a load balancer (Terraform, CloudFormation, a TargetGroupBinding) sends to a port on which nothing in the tree listens',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -21,9 +24,33 @@ export const rule = defineRule({
           'or 502; nginx and the backends log nothing, because no request reaches them. ' +
           "Set the target group's port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it",
       },
+      serviceHasNoPort: {
+        message: 'The TargetGroupBinding {{binding}} fills {{target}} from port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})',
+        help:
+          'The AWS Load Balancer Controller finds no such Service port and registers no targets: the target group stays empty and the load balancer answers 503. ' +
+          "Name one of the Service's ports in `serviceRef.port`, or add the port to the Service",
+      },
+      targetPortUnnamed: {
+        message:
+          'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares ({{target}} through TargetGroupBinding {{binding}})',
+        help:
+          'The Service has no endpoints for that port, so the AWS Load Balancer Controller registers no targets and the load balancer answers 503. ' +
+          'Name the container port "{{name}}", or set targetPort to the port number',
+      },
+      nothingOnTargetPort: {
+        message:
+          'The load balancer reaches port {{targetPort}} of {{workload}} ({{target}} through Service {{service}} port {{port}}), but {{backend}} in that pod listens on {{listening}}',
+        help:
+          'Connections to the pods are refused: every health check fails, the targets are unhealthy and the load balancer answers 503 or 502 while the application logs nothing. ' +
+          '{{fix}}',
+      },
     },
   },
   *check(model: Deployment) {
+    for (const target of serviceTargets(model)) {
+      const draft = serviceFinding(model, target);
+      if (draft) yield draft;
+    }
     const targets = hostTargets(model);
     if (targets.length === 0) return;
     const served = servedPorts(model);
@@ -55,3 +82,65 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * A target group a TargetGroupBinding fills with a Service's endpoints: whichever the target type,
+ * requests end at the Service's targetPort in the pods (directly for `ip`, through the node port
+ * for `instance`), so the Service port and what the pods' backends listen on decide it.
+ */
+function serviceFinding(model: Deployment, target: ServiceTarget): FindingDraft | undefined {
+  const { binding, service } = target.bound;
+  const ref = binding.serviceRef;
+  if (!ref) return undefined;
+  const gap = serviceEndpointGap(model, service, ref.port);
+  if (!gap) return undefined;
+  const common = { target: target.name, service: `${service.namespace}/${service.name}`, binding: `${binding.namespace}/${binding.name}` };
+  const modelPath = `${target.name}>TargetGroupBinding[${binding.namespace}/${binding.name}]`;
+  if (gap.kind === 'no-such-port') {
+    return {
+      messageId: 'serviceHasNoPort',
+      data: { ...common, port: gap.port, ports: service.ports.map((port) => port.port).join(', ') },
+      primary: ref.portSpan,
+      related: [{ span: service.nameSpan, label: `Service ${service.name} is defined here` }],
+      modelPath,
+    };
+  }
+  if (gap.kind === 'target-port-unnamed') {
+    return {
+      messageId: 'targetPortUnnamed',
+      data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+      primary: gap.port.targetPortSpan ?? gap.port.span,
+      related: [
+        { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+        { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}` },
+      ],
+      modelPath,
+    };
+  }
+  const onLoopback = gap.listeners.find((listener) => listener.address.kind === 'tcp' && listener.address.port === gap.targetPort);
+  return {
+    messageId: 'nothingOnTargetPort',
+    data: {
+      ...common,
+      port: gap.port.port,
+      targetPort: gap.targetPort,
+      workload: `${gap.workload.kind} ${gap.workload.name}`,
+      backend: backendKindName(gap.listeners[0].backend.kind),
+      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(', '),
+      fix: onLoopback
+        ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node`
+        : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`,
+    },
+    primary: gap.port.targetPortSpan ?? gap.port.span,
+    related: [
+      { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` })),
+    ],
+    modelPath,
+  };
+}
+
+function tcpAddress(listener: Listener): string {
+  const address = listener.address;
+  return address.kind === 'tcp' ? `${address.host || '*'}:${address.port}` : address.kind === 'unix' ? `unix:${address.path}` : address.text;
+}

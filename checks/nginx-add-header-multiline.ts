@@ -1,5 +1,6 @@
 import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
+import { argCountOf, argValueOf, NginxDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-add-header-multiline';
@@ -27,11 +28,12 @@ export const rule = defineRule({
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
-      const args = use.directive.args;
       // add_header Name Value; more_set_headers [-s status] [-t type] "Name: Value" ...
-      const values = name === 'more_set_headers' ? args.filter((arg) => arg.value.includes(':')) : args.slice(1, 2);
-      const broken = values.find((arg) => /[\r\n]/.test(arg.value));
-      if (!broken) continue;
+      // Values are read first, and argument objects (with spans) built only for a finding.
+      const brokenAt = brokenValueIndex(use.directive, name === 'more_set_headers');
+      if (brokenAt < 0) continue;
+      const args = use.directive.args;
+      const broken = args[brokenAt];
       const key = `${use.directive.file}\0${broken.span.start.offset}`;
       if (!first(key)) continue;
       const header = name === 'more_set_headers' ? broken.value.split(':')[0].trim() : args[0].value;
@@ -39,3 +41,13 @@ export const rule = defineRule({
     }
   },
 });
+
+/** The index of the header value that holds a line break, or -1. */
+function brokenValueIndex(directive: NginxDirective, headerLines: boolean): number {
+  const count = argCountOf(directive);
+  for (let i = headerLines ? 0 : 1; i < (headerLines ? count : Math.min(count, 2)); i++) {
+    const value = argValueOf(directive, i)!;
+    if ((!headerLines || value.includes(':')) && /[\r\n]/.test(value)) return i;
+  }
+  return -1;
+}

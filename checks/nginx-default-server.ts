@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock, NginxHttpScope } from '../src/model/nginx';
+import type { ExpandedDirective } from '../src/model/nginx-directives';
 import { IMPLICIT_LISTEN, listenSocket } from '../src/model/nginx-listen';
 import { argumentsUnknown, writtenConditionally } from '../src/model/template-values';
 import type { RelatedSpan, Span } from '../src/source/span';
@@ -9,10 +10,16 @@ import { docsUrl } from '../src/source/meta';
 const ID = 'nginx-default-server';
 
 interface OnSocket {
+  key: string;
   server: NginxBlock;
-  /** The listen line's address, or the server for one without listen (it listens on *:80); built only for findings. */
-  span: () => Span;
+  /** The listen line; undefined for a server without one (it listens on *:80). */
+  listen: ExpandedDirective | undefined;
   defaultServer: boolean;
+}
+
+/** The listen line's address, or the server's name for one without listen; built only for findings. */
+function spanOf(onSocket: OnSocket): Span {
+  return onSocket.listen ? onSocket.listen.directive.args[0].span : onSocket.server.directive!.nameSpan;
 }
 
 export const rule = defineRule({
@@ -39,20 +46,20 @@ export const rule = defineRule({
         for (const server of servers) {
           const sockets = socketsOf(server, checked);
           if (!sockets) continue;
-          for (const [key, onSocket] of sockets) {
-            const list = bySocket.get(key);
+          for (const onSocket of sockets) {
+            const list = bySocket.get(onSocket.key);
             if (list) list.push(onSocket);
-            else bySocket.set(key, [onSocket]);
+            else bySocket.set(onSocket.key, [onSocket]);
           }
         }
         for (const [socket, list] of bySocket) {
           if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
           const [first, ...others] = list;
-          const related: RelatedSpan[] = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe(entry.server)}` }));
+          const related: RelatedSpan[] = others.slice(0, 3).map((entry) => ({ span: spanOf(entry), label: `also on ${socket}: ${describe(entry.server)}` }));
           yield {
             messageId: 'implicitDefault',
             data: { count: list.length, socket, first: describe(first.server) },
-            primary: first.span(),
+            primary: spanOf(first),
             related,
             modelPath: `${first.server.path}>listen[${socket}]`,
           };
@@ -72,7 +79,9 @@ function loadedTogether(scope: NginxHttpScope): NginxBlock[][] {
   const byFile = new Map<string, NginxBlock[]>();
   for (const server of servers) {
     const file = server.directive!.file;
-    byFile.set(file, [...(byFile.get(file) ?? []), server]);
+    const list = byFile.get(file);
+    if (list) list.push(server);
+    else byFile.set(file, [server]);
   }
   return [...byFile.values()].map(unique);
 }
@@ -84,23 +93,21 @@ function unique(servers: NginxBlock[]): NginxBlock[] {
 }
 
 /** Each socket the server listens on (once per socket); undefined when one of its listen lines cannot be read. */
-function socketsOf(server: NginxBlock, checked: ReadonlySet<unknown>): Map<string, OnSocket> | undefined {
+function socketsOf(server: NginxBlock, checked: ReadonlySet<unknown>): OnSocket[] | undefined {
   const directive = server.directive!;
   // A template may leave the server out when rendered.
   if (writtenConditionally(directive)) return undefined;
   const listens = server.own('listen');
-  const sockets = new Map<string, OnSocket>();
-  if (listens.length === 0) {
-    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
-    return sockets;
-  }
+  if (listens.length === 0) return [{ key: IMPLICIT_LISTEN.key, server, listen: undefined, defaultServer: false }];
+  const sockets: OnSocket[] = [];
   for (const entry of listens) {
     if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return undefined;
     const socket = listenSocket(entry.directive);
     if (!socket) return undefined;
-    const known = sockets.get(socket.key);
+    // A server has a listen line or two: a scan beats a map per server.
+    const known = sockets.find((onSocket) => onSocket.key === socket.key);
     if (known) known.defaultServer ||= socket.defaultServer;
-    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
+    else sockets.push({ key: socket.key, server, listen: entry, defaultServer: socket.defaultServer });
   }
   return sockets;
 }

@@ -82,7 +82,7 @@ export const rule = defineRule({
       for (const list of LISTS) {
         // Most trees never write add_trailer; many never write proxy_set_header.
         if (!scope.setsAnywhere(list)) continue;
-        for (const found of headerDrops(scope.http, list)) {
+        for (const found of headerDrops(scope, list)) {
           if (list === 'proxy_set_header' && !proxies(found.block)) continue;
           const dropped = list === 'proxy_set_header' ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? '')) : found.dropped;
           if (dropped.length === 0) continue;

@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
+import { argEqualsIgnoringCase } from '../src/model/nginx-directives';
 import { argText, NginxVariables, partSpan } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
 
@@ -36,7 +37,7 @@ export const rule = defineRule({
       if (!scope.setsAnywhere('proxy_set_header')) continue;
       const variables = NginxVariables.of(scope);
       for (const { entry, block } of variables.withVariables) {
-        if (entry.directive.name !== 'proxy_set_header' || argText(entry.directive, 0)?.toLowerCase() !== 'host') continue;
+        if (entry.directive.name !== 'proxy_set_header' || !argEqualsIgnoringCase(entry.directive, 0, 'host')) continue;
         const text = argText(entry.directive, 1);
         if (text === undefined) continue;
         for (const { facts, top } of variables.expand(text, block)) {

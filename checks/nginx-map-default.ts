@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import type { ExpandedDirective } from '../src/model/nginx-directives';
+import { argCountOf, ExpandedDirective } from '../src/model/nginx-directives';
 import { isUnknownValue } from '../src/discovery/template';
 import { docsUrl } from '../src/source/meta';
 
@@ -38,7 +38,7 @@ export const rule = defineRule({
     for (const use of [...index.checkedUsesNamed('map'), ...index.checkedUsesNamed('geo')]) {
       const { directive, entry } = use;
       const name = directive.name;
-      if (!entry.children || directive.args.length === 0) continue;
+      if (!entry.children || argCountOf(directive) === 0) continue;
       const entries = entriesOf(entry.children, PARAMETERS[name]);
       // An include that could not be read, or a template tag, may hold the default.
       if (entries === undefined || entries.length === 0) continue;
@@ -69,7 +69,7 @@ function entriesOf(children: ExpandedDirective[], parameters: ReadonlySet<string
     }
     if (isUnknownValue(key)) return undefined;
     // `hostnames;`, `ranges;` take no argument; geo's `proxy` and `delete` take a network.
-    if (parameters.has(key) && (child.directive.args.length === 0 || key === 'proxy' || key === 'delete')) continue;
+    if (parameters.has(key) && (argCountOf(child.directive) === 0 || key === 'proxy' || key === 'delete')) continue;
     keys.push(key);
   }
   return keys;

@@ -6,8 +6,11 @@ import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-origins-regex';
 
-/** `label(.label)+` with escaped or bare dots: a host name written into a regex. */
-const HOST = /[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
+/**
+ * `label(.label)+` with escaped or bare dots: a host name written into a regex. It starts where a
+ * label starts: trying every letter of a long run again would take quadratic time.
+ */
+const HOST = /(?<![A-Za-z0-9-])[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
 
 export const rule = defineRule({
   id: ID,
@@ -57,8 +60,7 @@ export const rule = defineRule({
           const regexArg = args[args.length - 1].value === ')' ? args[args.length - 2] : args[args.length - 1];
           const value = regexArg.value.replace(/\)$/, '');
           const arg: NginxArg = value === regexArg.value ? regexArg : { ...regexArg, value, span: trimEnd(regexArg.span, 1) };
-          const finding = judge(words[2], subject, arg, 0, block.path);
-          if (finding) yield finding;
+          yield* judge(words[2], subject, arg, 0, block.path);
           continue;
         }
         if (entry.directive.name !== 'map' || !entry.children) continue;
@@ -70,8 +72,7 @@ export const rule = defineRule({
           const prefix = key.startsWith('~*') ? 2 : 1;
           const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
           const arg: NginxArg = { value: key, quoted, span: item.directive.nameSpan };
-          const finding = judge(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
-          if (finding) yield finding;
+          yield* judge(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
         }
       }
     }
@@ -87,8 +88,56 @@ function trimEnd(span: Span, by: number): Span {
   return { ...span, end: { ...span.end, column: span.end.column - by, offset: span.end.offset - by } };
 }
 
+type HostMessage = 'bareDot' | 'openEnd' | 'openStart';
+
 /** `regex` starts at `offset` in `arg.value` (after a map key's `~`). */
-function judge(regex: string, subject: string, arg: NginxArg, offset: number, modelPath: string): FindingDraft | undefined {
+function judge(regex: string, subject: string, arg: NginxArg, offset: number, modelPath: string): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  // Each top-level alternative carries its own anchors (`^a|b$`): judge each, once per problem.
+  for (const branch of regexPaths(regex) ?? [[{ text: regex, from: [...regex].map((_, i) => i) }]]) {
+    const reported = new Set<HostMessage>();
+    for (const path of branch) {
+      const verdict = judgePath(path.text, subject);
+      if (!verdict || reported.has(verdict.messageId)) continue;
+      reported.add(verdict.messageId);
+      const start = offset + path.from[verdict.start];
+      const end = offset + path.from[verdict.end - 1] + 1;
+      findings.push({
+        ...(verdict.messageId === 'bareDot'
+          ? { messageId: 'bareDot' }
+          : verdict.messageId === 'openEnd'
+            ? { messageId: 'openEnd' }
+            : { messageId: 'openStart' }),
+        data: { host: verdict.host, subject, example: verdict.example },
+        primary: partSpan(arg, { start, end }),
+        modelPath,
+      });
+    }
+  }
+  if (findings.length > 0) return findings;
+  const plainHttp =
+    /https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) ||
+    /^\^?http:/.test(regex) ||
+    regexPaths(regex)?.some((branch) => branch.some((path) => /^\^?http:/.test(path.text)));
+  if (plainHttp) {
+    return [
+      { messageId: 'plainHttp', data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: 'info' },
+    ];
+  }
+  return [];
+}
+
+interface Verdict {
+  messageId: HostMessage;
+  host: string;
+  example: string;
+  /** [start, end) of the host in the judged text. */
+  start: number;
+  end: number;
+}
+
+/** The first host in `regex` that lets another host through, judged with the anchors `regex` has. */
+function judgePath(regex: string, subject: string): Verdict | undefined {
   const referer = subject === 'http_referer';
   const classes = classRanges(regex);
   // A Referer carries a path and a query: without `^`, the whole pattern may sit in them.
@@ -97,12 +146,7 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
     const host = HOST.exec(regex);
     if (host && /:(?:\\?\/){2}/.test(regex.slice(0, host.index))) {
       const plain = host[0].replace(/\\\./g, '.');
-      return {
-        messageId: 'openStart',
-        data: { host: plain, subject, example: `https://evil.example/?https://${plain}/` },
-        primary: partSpan(arg, { start: offset + host.index, end: offset + host.index + host[0].length }),
-        modelPath,
-      };
+      return { messageId: 'openStart', host: plain, example: `https://evil.example/?https://${plain}/`, start: host.index, end: host.index + host[0].length };
     }
   }
   // `^a|b`: the anchor binds the first alternative only.
@@ -114,12 +158,8 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
       const host = HOST.exec(regex.slice(from, to));
       if (!host) continue;
       const plain = host[0].replace(/\\\./g, '.');
-      return {
-        messageId: 'openStart',
-        data: { host: plain, subject, example: referer ? `https://evil.example/${plain}/` : `https://evil${plain}` },
-        primary: partSpan(arg, { start: offset + from + host.index, end: offset + from + host.index + host[0].length }),
-        modelPath,
-      };
+      const example = referer ? `https://evil.example/${plain}/` : `https://evil${plain}`;
+      return { messageId: 'openStart', host: plain, example, start: from + host.index, end: from + host.index + host[0].length };
     }
   }
   HOST.lastIndex = 0;
@@ -129,13 +169,7 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
     if (classes.some(([a, b]) => start >= a && start < b)) continue;
     const host = match[0];
     const plain = host.replace(/\\\./g, '.');
-    const at = { start: offset + start, end: offset + end };
-    const draft = (messageId: 'bareDot' | 'openEnd' | 'openStart', example: string): FindingDraft => ({
-      ...(messageId === 'bareDot' ? { messageId: 'bareDot' } : messageId === 'openEnd' ? { messageId: 'openEnd' } : { messageId: 'openStart' }),
-      data: { host: plain, subject, example },
-      primary: partSpan(arg, at),
-      modelPath,
-    });
+    const verdict = (messageId: HostMessage, example: string): Verdict => ({ messageId, host: plain, example, start, end });
 
     // A bare dot before the last one lets a registrable look-alike through (wwwXexample.com);
     // the last one only gives a single label (exampleXcom), which no public DNS serves.
@@ -144,17 +178,152 @@ function judge(regex: string, subject: string, arg: NginxArg, offset: number, mo
     if (bare) {
       const i = bare.index!;
       const lookalike = host.slice(0, i).replace(/\\\./g, '.') + 'x' + host.slice(i + 1).replace(/\\\./g, '.');
-      return draft('bareDot', `https://${lookalike}${referer ? '/' : ''}`);
+      return verdict('bareDot', `https://${lookalike}${referer ? '/' : ''}`);
     }
     const after = following(regex, end);
-    if (after === 'end') return draft('openEnd', `https://${plain}.evil.example${referer ? '/' : ''}`);
+    if (after === 'end') return verdict('openEnd', `https://${plain}.evil.example${referer ? '/' : ''}`);
     const before = preceding(regex, start);
-    if (before === 'start' || before === 'wildcard') return draft('openStart', `https://evil${plain}${referer ? '/' : ''}`);
-  }
-  if (/https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) || /^\^?http:/.test(regex)) {
-    return { messageId: 'plainHttp', data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: 'info' };
+    if (before === 'start') return verdict('openStart', `https://evil${plain}${referer ? '/' : ''}`);
+    if (typeof before === 'number') {
+      // Without a host that really passes, there is nothing to show: say nothing.
+      const example = wildcardExample(regex, before, `evil${plain}${referer ? '/' : ''}`);
+      if (example) return verdict('openStart', example);
+    }
   }
   return undefined;
+}
+
+/** One way through a regex's alternations: its text, and where each character stands in the regex. */
+interface RegexPath {
+  text: string;
+  from: number[];
+}
+
+const MAX_PATHS = 32;
+
+/**
+ * The regex written out once per choice of its groups' alternatives and optional groups
+ * (`(www|api)\.`, `(www\.)?`), grouped by top-level alternative, so that each host is judged with
+ * what really stands around it. Groups under `*`, `+` or `{n}`, lookarounds and flags stay as
+ * written. Undefined past MAX_PATHS ways, or for unbalanced parentheses.
+ */
+function regexPaths(regex: string): RegexPath[][] | undefined {
+  const reader = new PathReader(regex);
+  const top = reader.alternation(0, 0);
+  if (reader.tooMany || top.end !== regex.length) return undefined;
+  return top.branches.map((branch) => branch.map((segments) => writeOut(regex, segments)));
+}
+
+/** A way through the regex as [start, end) pieces of it, so that long literal runs cost one piece. */
+type Segments = [number, number][];
+
+/** Deeper groups than this are left to the plain reading (and keep the recursion shallow). */
+const MAX_DEPTH = 20;
+
+class PathReader {
+  tooMany = false;
+  constructor(private readonly regex: string) {}
+
+  alternation(start: number, depth: number): { branches: Segments[][]; end: number } {
+    const branches: Segments[][] = [];
+    let i = start;
+    for (;;) {
+      const sequence = this.sequence(i, depth);
+      branches.push(sequence.paths);
+      i = sequence.end;
+      if (this.regex[i] !== '|' || this.tooMany) return { branches, end: i };
+      i++;
+    }
+  }
+
+  private sequence(start: number, depth: number): { paths: Segments[]; end: number } {
+    const regex = this.regex;
+    let paths: Segments[] = [[]];
+    const append = (from: number, to: number) => {
+      for (const path of paths) {
+        const last = path[path.length - 1];
+        if (last && last[1] === from) last[1] = to;
+        else path.push([from, to]);
+      }
+    };
+    let i = start;
+    while (i < regex.length && regex[i] !== '|' && regex[i] !== ')' && !this.tooMany) {
+      const ch = regex[i];
+      if (ch === '\\') {
+        append(i, Math.min(i + 2, regex.length));
+        i += 2;
+        continue;
+      }
+      if (ch === '[') {
+        const end = classEnd(regex, i);
+        append(i, end);
+        i = end;
+        continue;
+      }
+      if (ch !== '(') {
+        append(i, i + 1);
+        i++;
+        continue;
+      }
+      if (depth >= MAX_DEPTH) {
+        this.tooMany = true;
+        break;
+      }
+      const opener = /^\((?:\?:|\?P?<[A-Za-z_]\w*>|\?'[A-Za-z_]\w*')?/.exec(regex.slice(i, i + 40))![0];
+      // `(?=`, `(?i)`, `(?#`: kept as written.
+      const plain = !(opener === '(' && regex[i + 1] === '?');
+      const inner = this.alternation(i + opener.length, depth + 1);
+      if (regex[inner.end] !== ')') {
+        this.tooMany = true;
+        break;
+      }
+      let after = inner.end + 1;
+      const repeated = regex[after] === '*' || regex[after] === '+' || (regex[after] === '{' && /^\{\d+(,\d*)?\}/.test(regex.slice(after, after + 24)));
+      if (!plain || repeated) {
+        append(i, after);
+        i = after;
+        continue;
+      }
+      const choices = inner.branches.flat();
+      if (regex[after] === '?') {
+        choices.push([]);
+        after++;
+        if (regex[after] === '?' || regex[after] === '+') after++;
+      }
+      if (choices.length === 1) {
+        for (const [a, b] of choices[0]) append(a, b);
+        i = after;
+        continue;
+      }
+      if (paths.length * choices.length > MAX_PATHS) {
+        this.tooMany = true;
+        break;
+      }
+      // Fresh arrays (and pieces) for each way, so that appending to one leaves the others alone.
+      paths = paths.flatMap((path) => choices.map((choice): Segments => [...path, ...choice].map(([a, b]): [number, number] => [a, b])));
+      i = after;
+    }
+    return { paths, end: i };
+  }
+}
+
+function writeOut(regex: string, segments: Segments): RegexPath {
+  let text = '';
+  const from: number[] = [];
+  for (const [a, b] of segments) {
+    text += regex.slice(a, b);
+    for (let i = a; i < b; i++) from.push(i);
+  }
+  return { text, from };
+}
+
+/** The index after the `[...]` class that starts at `i`. */
+function classEnd(regex: string, i: number): number {
+  let j = i + 1;
+  if (regex[j] === '^') j++;
+  if (regex[j] === ']') j++;
+  while (j < regex.length && regex[j] !== ']') j += regex[j] === '\\' ? 2 : 1;
+  return Math.min(j + 1, regex.length);
 }
 
 /** [start, end) of each alternative of the regex's top level. */
@@ -225,8 +394,11 @@ function following(regex: string, at: number): 'end' | 'bounded' {
   }
 }
 
-/** What comes before a host: the regex's start with no anchor, an unbounded wildcard touching it, or a boundary. */
-function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' {
+/**
+ * What comes before a host: the regex's start with no anchor, an unbounded wildcard touching it
+ * (the index where its `.` stands), or a boundary.
+ */
+function preceding(regex: string, at: number): 'start' | number | 'bounded' {
   let i = at - 1;
   for (;;) {
     if (i < 0) return 'start';
@@ -241,36 +413,137 @@ function preceding(regex: string, at: number): 'start' | 'wildcard' | 'bounded' 
       i = open - 1;
       continue;
     }
-    if ((ch === '*' || ch === '+') && regex[i - 1] === '.' && regex[i - 2] !== '\\') return 'wildcard';
+    if ((ch === '*' || ch === '+') && regex[i - 1] === '.' && regex[i - 2] !== '\\') return i - 1;
     return 'bounded';
   }
 }
 
-function closingParen(regex: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i < regex.length; i++) {
-    if (regex[i] === '\\') {
-      i++;
-      continue;
-    }
-    if (regex[i] === '(') depth++;
-    if (regex[i] === ')') {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
+/**
+ * A subject that `regex` accepts, with `tail` where the wildcard at `wildcard` stands: what the
+ * regex requires before the wildcard, written out (`^https?://[^/]+metrika` gives
+ * `https://ametrika`). Undefined when that part is more than literals, classes and quantifiers.
+ */
+function wildcardExample(regex: string, wildcard: number, tail: string): string | undefined {
+  const anchored = regex.startsWith('^');
+  const before = sampleOf(regex.slice(anchored ? 1 : 0, wildcard));
+  if (before === undefined) return undefined;
+  if (before === '') return `https://${tail}`;
+  if (/^https?:\/\//.test(before)) return before + tail;
+  // Anchored on something other than a scheme: no browser sends such an Origin or Referer.
+  return anchored ? undefined : `https://${before}${tail}`;
 }
 
-function openingParen(regex: string, from: number): number {
-  let depth = 0;
-  for (let i = from; i >= 0; i--) {
-    if (regex[i - 1] === '\\') continue;
-    if (regex[i] === ')') depth++;
-    if (regex[i] === '(') {
-      if (depth === 0) return i;
-      depth--;
+/** One string that the regex fragment matches (each atom once, `*` none); undefined past simple atoms. */
+function sampleOf(fragment: string): string | undefined {
+  let out = '';
+  let i = 0;
+  while (i < fragment.length) {
+    const ch = fragment[i];
+    let atom: string | undefined;
+    if (ch === '\\') {
+      const next = fragment[i + 1];
+      atom = next === 'd' ? '0' : next === 'w' ? 'a' : next !== undefined && !/[A-Za-z0-9]/.test(next) ? next : undefined;
+      i += 2;
+    } else if (ch === '[') {
+      const end = classEnd(fragment, i);
+      atom = classSample(fragment.slice(i + 1, end - 1));
+      i = end;
+    } else if (ch === '.') {
+      atom = 'a';
+      i++;
+    } else if (!'()|^$*+?{'.includes(ch)) {
+      atom = ch;
+      i++;
+    }
+    if (atom === undefined) return undefined;
+    const quantifier = fragment[i];
+    if (quantifier === '*') {
+      atom = '';
+      i++;
+    } else if (quantifier === '+' || quantifier === '?') {
+      i++;
+    } else if (quantifier === '{') {
+      const counted = /^\{(\d+)(?:,\d*)?\}/.exec(fragment.slice(i));
+      if (!counted) return undefined;
+      atom = atom.repeat(Number(counted[1]));
+      i += counted[0].length;
+    }
+    // Lazy and possessive forms match the same strings.
+    if (quantifier !== undefined && '*+?{'.includes(quantifier) && (fragment[i] === '?' || fragment[i] === '+')) i++;
+    out += atom;
+  }
+  return out;
+}
+
+/** A letter or digit that the class body (between `[` and `]`) matches; undefined when unsure. */
+function classSample(body: string): string | undefined {
+  const negated = body.startsWith('^');
+  const items = negated ? body.slice(1) : body;
+  const inClass = (c: string): boolean | undefined => {
+    for (let j = 0; j < items.length; j++) {
+      if (items[j] === '\\') {
+        const next = items[j + 1];
+        if (next === 'd' && /[0-9]/.test(c)) return true;
+        if (next === 'w' && /\w/.test(c)) return true;
+        if (next === c) return true;
+        if (next !== undefined && /[a-zA-Z]/.test(next) && next !== 'd' && next !== 'w') return undefined;
+        j++;
+        continue;
+      }
+      if (items[j + 1] === '-' && j + 2 < items.length) {
+        if (c >= items[j] && c <= items[j + 2]) return true;
+        j += 2;
+        continue;
+      }
+      if (items[j] === c) return true;
+    }
+    return false;
+  };
+  for (const c of ['a', 'x', '0']) {
+    const member = inClass(c);
+    if (member === undefined) return undefined;
+    if (member !== negated) return c;
+  }
+  return undefined;
+}
+
+/** For each index, the innermost `(` still open there, and for each `(`, its `)`: one scan, then each lookup is direct. */
+interface Parens {
+  regex: string;
+  openAt: Int32Array;
+  closeOf: Map<number, number>;
+}
+
+let lastParens: Parens | undefined;
+
+function parensOf(regex: string): Parens {
+  if (lastParens?.regex === regex) return lastParens;
+  const openAt = new Int32Array(regex.length).fill(-1);
+  const closeOf = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < regex.length; i++) {
+    openAt[i] = stack.length > 0 ? stack[stack.length - 1] : -1;
+    if (regex[i] === '\\') {
+      if (i + 1 < regex.length) openAt[i + 1] = openAt[i];
+      i++;
+    } else if (regex[i] === '(') {
+      stack.push(i);
+    } else if (regex[i] === ')' && stack.length > 0) {
+      closeOf.set(stack.pop()!, i);
     }
   }
-  return -1;
+  lastParens = { regex, openAt, closeOf };
+  return lastParens;
+}
+
+/** The `)` that closes the group around `from`; -1 at the top level or when it never closes. */
+function closingParen(regex: string, from: number): number {
+  const parens = parensOf(regex);
+  const open = parens.openAt[from];
+  return open === -1 ? -1 : (parens.closeOf.get(open) ?? -1);
+}
+
+/** The `(` that opens the group around `from`; -1 at the top level. */
+function openingParen(regex: string, from: number): number {
+  return parensOf(regex).openAt[from];
 }

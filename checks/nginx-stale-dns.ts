@@ -1,9 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import type { ExpandedDirective } from '../src/model/nginx-directives';
+import { argCountOf, argValueOf, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
 import { servicesNamed } from '../src/model/kubernetes';
 import { argumentsUnknown } from '../src/model/template-values';
-import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-stale-dns';
@@ -34,15 +33,16 @@ export const rule = defineRule({
       for (const name of [container.service, ...container.aliases]) composeNames.set(name.toLowerCase(), container.service);
     }
     const seen = new Set<unknown>();
-    // Span and model path are built only for a finding: a large tree has thousands of passes.
-    const judge = (host: string, directive: ExpandedDirective, span: () => Span, modelPath: () => string): FindingDraft | undefined => {
+    // What to say about a host, without its span and model path: a large tree has thousands of
+    // passes, and those are built only for a finding.
+    const judge = (host: string, directive: ExpandedDirective): Pick<FindingDraft, 'messageId' | 'data'> | undefined => {
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return undefined;
       seen.add(directive.directive);
       // A Service's ClusterIP stays the same for the Service's life.
       if (servicesNamed(model.kubernetes, host).length > 0) return undefined;
       const service = composeNames.get(host);
-      if (service !== undefined) return { messageId: 'composeService', data: { host, service }, primary: span(), modelPath: modelPath() };
-      return { messageId: 'hostName', data: { host }, primary: span(), modelPath: modelPath() };
+      if (service !== undefined) return { messageId: 'composeService', data: { host, service } };
+      return { messageId: 'hostName', data: { host } };
     };
     for (const pass of model.nginx.passes) {
       const target = pass.target;
@@ -52,31 +52,27 @@ export const rule = defineRule({
       // `proxy_pass http://backend;` may name an upstream defined where cfglint cannot see: only a
       // compose service or a dotted name is surely a host.
       if (target.kind === 'unresolved' && !name.includes('.') && !composeNames.has(name)) continue;
-      const draft = judge(
-        name,
-        pass.entry,
-        () => pass.entry.directive.args[0].span,
-        () => `${pass.location.path}>${pass.entry.directive.name}`,
-      );
-      if (draft) yield draft;
+      const said = judge(name, pass.entry);
+      if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
         if (server.address?.kind !== 'tcp') continue;
         // `server app:8000 resolve;` is re-resolved while nginx runs.
-        if (server.entry.directive.args.some((arg) => arg.value === 'resolve')) continue;
+        if (resolvedWhileRunning(server.entry.directive)) continue;
         const address = server.address;
-        const draft = judge(
-          address.host,
-          server.entry,
-          () => server.span,
-          () => `${group.block!.path}>server[${address.text}]`,
-        );
-        if (draft) yield draft;
+        const said = judge(address.host, server.entry);
+        if (said) yield { ...said, primary: server.span, modelPath: `${group.block!.path}>server[${address.text}]` };
       }
     }
   },
 });
+
+/** `server app:8000 resolve;`: read without building argument objects (every upstream server is asked). */
+function resolvedWhileRunning(server: NginxDirective): boolean {
+  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === 'resolve') return true;
+  return false;
+}
 
 /** A DNS name: not an IP literal, not localhost (always the loopback address), not a variable. */
 function isHostName(host: string): boolean {

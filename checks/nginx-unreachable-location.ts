@@ -47,14 +47,15 @@ export const rule = defineRule({
         // Most levels have fewer than two locations: nothing to compare, and no argument to read
         // (counted first, so such a level allocates nothing).
         if (!hasTwoLocations(parent)) continue;
-        const locations = parent.children.filter((child) => child.kind === 'location');
         const siblings: Sibling[] = [];
-        for (const child of locations) {
-          if (argumentsUnknown(child.directive!)) continue;
+        for (const child of parent.children) {
+          // A file included twice brings the same block twice: not a duplicate the user wrote.
+          if (child.kind !== 'location' || argumentsUnknown(child.directive!) || siblings.some((sibling) => sibling.block.directive === child.directive))
+            continue;
           const match = locationMatch(child.directive!);
           if (match) siblings.push({ block: child, match });
         }
-        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === 'server' ? 'server' : '"location" block');
+        if (siblings.length > 1) for (const draft of judgeLevel(siblings, parent.kind === 'server' ? 'server' : '"location" block')) yield draft;
       }
     }
   },
@@ -66,27 +67,28 @@ function hasTwoLocations(parent: NginxBlock): boolean {
   return false;
 }
 
-function* judgeLevel(siblings: Sibling[], level: string): Generator<FindingDraft> {
-  // A file included twice brings the same block twice: not a duplicate the user wrote.
-  const seen = new Set<unknown>();
-  const unique = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+/** The findings of one level (most levels have none, and allocate nothing more). */
+function judgeLevel(unique: Sibling[], level: string): FindingDraft[] {
+  const drafts: FindingDraft[] = [];
   const catchAll = unique.find((sibling) => matchesEveryUri(sibling.match));
   for (let j = 0; j < unique.length; j++) {
     const later = unique[j];
-    const shadow = unique.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    let shadow: Sibling | undefined;
+    for (let k = 0; k < j && !shadow; k++) if (shadows(unique[k].match, later.match) && together(unique[k], later)) shadow = unique[k];
     if (shadow) {
       const kind = shadowKind(shadow.match, later.match);
       const draft = finding(later, shadow, level);
-      if (kind === 'duplicate') yield { ...draft, messageId: 'duplicate' };
-      else if (kind === 'sameRegex') yield { ...draft, messageId: 'sameRegex', maxSeverity: 'warning' };
-      else yield { ...draft, messageId: 'afterCatchAll', maxSeverity: 'warning' };
+      if (kind === 'duplicate') drafts.push({ ...draft, messageId: 'duplicate' });
+      else if (kind === 'sameRegex') drafts.push({ ...draft, messageId: 'sameRegex', maxSeverity: 'warning' });
+      else drafts.push({ ...draft, messageId: 'afterCatchAll', maxSeverity: 'warning' });
       continue;
     }
     // A prefix block with nested locations may still reach them: only a plain prefix is proven dead.
     if (catchAll && later.match.kind === 'prefix' && !later.block.children.some((child) => child.kind === 'location') && together(catchAll, later)) {
-      yield { ...finding(later, catchAll, level), messageId: 'prefixUnderCatchAll', maxSeverity: 'warning' };
+      drafts.push({ ...finding(later, catchAll, level), messageId: 'prefixUnderCatchAll', maxSeverity: 'warning' });
     }
   }
+  return drafts;
 }
 
 /** Whether `later` can never be chosen, or collides with `earlier`, because of `earlier` alone. */

@@ -2,21 +2,26 @@ import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import type { ExpandedDirective } from '../src/readers/nginx';
-import { NginxVariables, partSpan, valueParts } from '../src/model/nginx-variables';
+import { analyzeRegex, ESCAPED_IN_ARGS, NginxVariables, overlapMask, partSpan, valueParts } from '../src/model/nginx-variables';
+import { RewriteCapture, rewriteReplacement } from '../src/model/nginx-rewrite';
 import { compareVersions, describeRange, parseVersion, splitRange, Version, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-unsafe-capture';
 
 const V1_30_1 = parseVersion('1.30.1')!;
+const V1_30_2 = parseVersion('1.30.2')!;
 const V1_30_4 = parseVersion('1.30.4')!;
 const V1_31_0 = parseVersion('1.31.0')!;
+const V1_31_1 = parseVersion('1.31.1')!;
 const V1_31_3 = parseVersion('1.31.3')!;
 
 /** CVE-2026-42945, fixed in 1.30.1 and 1.31.0 (ngx_http_script_regex_end_code left is_args set). */
 const riftAffects = (v: Version) => compareVersions(v, V1_30_1) < 0;
 /** CVE-2026-42533, fixed in 1.30.4 and 1.31.3 (a map's regex reallocated the captures mid-expression). */
 const mapAffects = (v: Version) => compareVersions(v, V1_30_4) < 0 || (compareVersions(v, V1_31_0) >= 0 && compareVersions(v, V1_31_3) < 0);
+/** CVE-2026-9256, fixed in 1.30.2 and 1.31.1 (ngx_http_script_regex_start_code counted the URI's escaping once for all captures). */
+const overlapAffects = (v: Version) => compareVersions(v, V1_30_2) < 0 || (compareVersions(v, V1_31_0) >= 0 && compareVersions(v, V1_31_1) < 0);
 
 /** Directives the rewrite module runs in one script, where a leaked is_args escapes captures. */
 const SCRIPT_USERS = new Set(['set', 'if', 'rewrite']);
@@ -26,7 +31,7 @@ export const rule = defineRule({
   severity: 'error',
   category: 'security',
   meta: {
-    description: 'Unnamed regex captures used in the patterns of the published nginx heap overflows (CVE-2026-42945, CVE-2026-42533)',
+    description: 'Unnamed regex captures used in the patterns of the published nginx heap overflows (CVE-2026-42945, CVE-2026-42533, CVE-2026-9256)',
     docsUrl: docsUrl(ID),
     fixable: false,
     messages: {
@@ -47,21 +52,34 @@ export const rule = defineRule({
           'then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map ' +
           '(`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture',
       },
+      overlappingCaptures: {
+        message:
+          '"{{first}}" and "{{second}}" are overlapping groups of "{{regex}}", both escaped {{context}}{{versions}}: heap overflow CVE-2026-9256, fixed in nginx 1.30.2 and 1.31.1',
+        help:
+          'With no variable in the replacement, nginx sizes the new URI from the match: each group once, plus the escaping of the ' +
+          'URI once. It then escapes every capture it copies, so two groups over the same text count its escapes twice, and a ' +
+          'URL full of `+` or `%`-encoded characters overflows the heap of the worker (a crash, or code execution). Upgrade ' +
+          'nginx, or write only one of the nested groups (make the others `(?:…)`), or use named captures (`(?<path>…)` and ' +
+          '`$path`), which nginx sizes exactly',
+      },
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const range = model.nginxVersion.range;
     const rift = affected(range, [V1_30_1], riftAffects);
     const mapped = affected(range, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
-    if (!rift && !mapped) return;
+    const overlapped = affected(range, [V1_30_2, V1_31_0, V1_31_1], overlapAffects);
+    if (!rift && !mapped && !overlapped) return;
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
       if (rift) for (const block of variables.rewriteBlocks) yield* afterArgsRewrite(block, rift);
-      if (!mapped) continue;
+      if (!mapped && !overlapped) continue;
       for (const { entry, block, hasCapture } of variables.withVariables) {
         if (!hasCapture) continue;
-        const finding = mapAfterCapture(variables, block, entry, mapped);
-        if (finding) yield finding;
+        const overlap = overlapped && entry.directive.name === 'rewrite' ? overlappingCaptures(block, entry, overlapped) : undefined;
+        if (overlap) yield overlap;
+        const mapFinding = mapped ? mapAfterCapture(variables, block, entry, mapped) : undefined;
+        if (mapFinding) yield mapFinding;
       }
     }
   },
@@ -117,6 +135,37 @@ function flattenIfs(block: NginxBlock): ExpandedDirective[] {
     if (child) out.push(...flattenIfs(child));
   }
   return out;
+}
+
+/** Two escaped captures of one rewrite whose groups may match the same escapable characters. */
+function overlappingCaptures(block: NginxBlock, entry: ExpandedDirective, versions: Affected): FindingDraft | undefined {
+  const replacement = rewriteReplacement(entry.directive);
+  if (!replacement?.sizedFromMatch) return undefined;
+  const pattern = entry.directive.args[0];
+  const regex = analyzeRegex(pattern.value);
+  if (regex.groupCount === undefined) return undefined;
+  const escaped = replacement.captures.filter((capture) => capture.escaped && capture.index <= regex.groups.length);
+  for (let j = 1; j < escaped.length; j++) {
+    const first = escaped.slice(0, j).find((earlier) => (overlapMask(regex, earlier.index, escaped[j].index) & ESCAPED_IN_ARGS) !== 0);
+    if (!first) continue;
+    const arg = entry.directive.args[1];
+    const text = (capture: RewriteCapture) => arg.value.slice(capture.start, capture.end);
+    return {
+      messageId: 'overlappingCaptures',
+      data: {
+        first: text(first),
+        second: text(escaped[j]),
+        regex: pattern.value,
+        context: replacement.redirect ? 'for a redirect' : 'after "?"',
+        versions: versions.versions,
+      },
+      primary: partSpan(arg, escaped[j]),
+      related: [{ span: partSpan(arg, first), label: 'overlaps this capture' }],
+      modelPath: `${block.path}>rewrite`,
+      maxSeverity: versions.maxSeverity,
+    };
+  }
+  return undefined;
 }
 
 function mapAfterCapture(variables: NginxVariables, block: NginxBlock, entry: ExpandedDirective, versions: Affected): FindingDraft | undefined {

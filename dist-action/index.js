@@ -21594,7 +21594,7 @@ var init_cloud_balancers = __esm({
 
 // src/readers/kubernetes/objects.ts
 function emptyKubernetesModel() {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [] };
 }
 var init_objects = __esm({
   "src/readers/kubernetes/objects.ts"() {
@@ -27445,12 +27445,12 @@ function subSpan(span2, valueLength, from2, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from2), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf3, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
     return {
       entries: /* @__PURE__ */ new Map(),
-      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
+      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf3(parsed.error.token), text: parsed.error.token.value }
     };
   }
   const entries = /* @__PURE__ */ new Map();
@@ -27458,7 +27458,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
     const spec = CANONICAL[option.setting.name];
     if (!spec || !option.value) continue;
     const text3 = option.value.value;
-    const span2 = spanOf2(option.value);
+    const span2 = spanOf3(option.value);
     const unresolved = unresolvedOf(option.value);
     const overridable = free !== void 0 && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
@@ -27469,7 +27469,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
       previous.text += ` ${text3}`;
     } else entries.set(option.setting.name, { items: [item], text: text3, span: span2 });
   }
-  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf2(free), text: free.value } : void 0;
+  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf3(free), text: free.value } : void 0;
   return { entries, allUnknown };
 }
 function layerFromFile(file) {
@@ -28490,7 +28490,7 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath23, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath23, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
@@ -28512,7 +28512,7 @@ var init_instance = __esm({
       "UWSGI_JAIL_PID",
       "UWSGI_ORIGINAL_PROC_NAME"
     ]);
-    MAX_DEPTH = 32;
+    MAX_DEPTH2 = 32;
     InstanceBuilder = class {
       constructor(machine, fileAccess, displayPath) {
         this.machine = machine;
@@ -28810,11 +28810,11 @@ var init_instance = __esm({
       /** uwsgi_ini_config: magic variables over the whole text, then its lines, each added in turn. */
       loadIni(path, section, viaSpan, naming, firstRound) {
         const reading = `${path}\0${section}`;
-        if (this.reading.includes(reading) || this.reading.length >= MAX_DEPTH) {
+        if (this.reading.includes(reading) || this.reading.length >= MAX_DEPTH2) {
           if (viaSpan) {
             this.diagnostics.push({
               ruleId: "include-cycle",
-              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH ? " (or nests too deeply)" : ""}`,
+              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH2 ? " (or nests too deeply)" : ""}`,
               help: "uWSGI would read it again and again",
               primary: viaSpan,
               related: []
@@ -29410,19 +29410,19 @@ function convert(spec, text3) {
 function addressOf(settings, launch) {
   const fd = settings.get("fd");
   const uds = settings.get("uds");
-  const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
+  const spanOf3 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
   const given = (setting) => setting.source.kind === "file";
-  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
-  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf3(fd) };
+  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf3(fd) };
   if (given(uds)) {
-    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
+    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf3(uds) };
     const directory = knownValue(launch.workingDirectory);
     const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
-    return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
+    return { address: { kind: "unix", path }, option: "--uds", span: spanOf3(uds) };
   }
   const host = settings.get("host");
   const port = settings.get("port");
-  const span2 = given(port) ? spanOf2(port) : spanOf2(host);
+  const span2 = given(port) ? spanOf3(port) : spanOf3(host);
   const option = given(port) || !given(host) ? "--port" : "--host";
   if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
     return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
@@ -34950,7 +34950,7 @@ function readYamlFile(text3) {
   return { documents: documents.filter((document) => document.entries.length > 0), comments: yamlComments(text3), problems };
 }
 function flatten(node, prefix, entries, depth) {
-  if (depth > MAX_DEPTH2 || node === null || node === void 0) return;
+  if (depth > MAX_DEPTH3 || node === null || node === void 0) return;
   if ((0, import_yaml5.isMap)(node)) {
     for (const pair2 of node.items) {
       const key = (0, import_yaml5.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
@@ -35001,14 +35001,14 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml5, MAX_DEPTH2;
+var import_yaml5, MAX_DEPTH3;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
     import_yaml5 = __toESM(require_dist());
     init_properties();
     init_thrown();
-    MAX_DEPTH2 = 64;
+    MAX_DEPTH3 = 64;
   }
 });
 
@@ -35955,7 +35955,7 @@ function visit(source, document, object, into, depth) {
       ...base,
       kind: "ConfigMap",
       data: stringMap(source, document, dataNode),
-      ...dataPair ? { dataSpan: spanOf(source, dataPair.keyNode) } : {}
+      ...dataPair ? { dataSpan: spanOf2(source, dataPair.keyNode) } : {}
     });
   } else if (kind === "Service") {
     const spec = valueOf(object, "spec", document);
@@ -35969,14 +35969,15 @@ function visit(source, document, object, into, depth) {
       ports: itemsOf(valueOf(spec, "ports", document), document).flatMap((item) => {
         const port = Number(text3(valueOf(item, "port", document)));
         if (!Number.isInteger(port)) return [];
-        const target = text3(valueOf(item, "targetPort", document));
+        const target = manifestValue(source, document, item, "targetPort");
         const name2 = text3(valueOf(item, "name", document));
         return [
           {
             ...name2 ? { name: name2 } : {},
             port,
-            targetPort: target === void 0 ? port : /^\d+$/.test(target) ? Number(target) : target,
-            span: spanOf(source, item)
+            targetPort: target === void 0 ? port : /^\d+$/.test(target.value) ? Number(target.value) : target.value,
+            span: spanOf2(source, item),
+            ...target ? { targetPortSpan: target.valueSpan } : {}
           }
         ];
       })
@@ -35998,10 +35999,31 @@ function visit(source, document, object, into, depth) {
           paths: itemsOf(valueOf(valueOf(rule56, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
-            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
+            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf2(source, item) }];
           })
         };
       })
+    });
+  } else if (kind === "TargetGroupBinding" && text3(valueOf(object, "apiVersion", document))?.startsWith("elbv2.k8s.aws/")) {
+    const spec = valueOf(object, "spec", document);
+    const targetGroupArn = manifestValue(source, document, spec, "targetGroupARN");
+    const targetType = manifestValue(source, document, spec, "targetType");
+    const serviceRef = valueOf(spec, "serviceRef", document);
+    const refName = text3(valueOf(serviceRef, "name", document));
+    const refPort = manifestValue(source, document, serviceRef, "port");
+    into.targetGroupBindings.push({
+      ...base,
+      kind: "TargetGroupBinding",
+      ...targetGroupArn ? { targetGroupArn } : {},
+      ...targetType ? { targetType } : {},
+      ...refName && refPort ? {
+        serviceRef: {
+          name: refName,
+          port: /^\d+$/.test(refPort.value) ? Number(refPort.value) : refPort.value,
+          span: spanOf2(source, serviceRef),
+          portSpan: refPort.valueSpan
+        }
+      } : {}
     });
   } else if (kind in POD_SPEC_PATHS) {
     let template = object;
@@ -36022,13 +36044,13 @@ function readContainer(source, document, container) {
     ports: itemsOf(valueOf(container, "ports", document), document).flatMap((item) => {
       const containerPort = Number(text3(valueOf(item, "containerPort", document)));
       const name2 = text3(valueOf(item, "name", document));
-      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf(source, item) }] : [];
+      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf2(source, item) }] : [];
     }),
     args: [...itemsOf(valueOf(container, "command", document), document), ...itemsOf(valueOf(container, "args", document), document)].flatMap((node) => {
       const value = text3(node);
-      return value === void 0 ? [] : [{ value, span: spanOf(source, node) }];
+      return value === void 0 ? [] : [{ value, span: spanOf2(source, node) }];
     }),
-    span: spanOf(source, container)
+    span: spanOf2(source, container)
   };
 }
 function ingressBackend(source, document, node) {
@@ -36046,7 +36068,7 @@ function ingressBackend(source, document, node) {
     port = text3(valueOf(node, "servicePort", document));
   }
   if (!serviceName || port === void 0) return void 0;
-  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf(source, node) };
+  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf2(source, node) };
 }
 function objectBase(source, document, object, kind) {
   const metadata = valueOf(object, "metadata", document);
@@ -36058,7 +36080,7 @@ function objectBase(source, document, object, kind) {
     namespace: namespace ?? "default",
     namespaceWritten: namespace !== void 0,
     file: source.file,
-    nameSpan: spanOf(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
+    nameSpan: spanOf2(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
     labels: plainMap(stringMap(source, document, valueOf(metadata, "labels", document))),
     annotations: stringMap(source, document, valueOf(metadata, "annotations", document))
   };
@@ -36067,7 +36089,7 @@ function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
   for (const entry of entriesOf2(node, document)) {
     const value = scalarArg(source, entry.value);
-    const keySpan = spanOf(source, entry.keyNode);
+    const keySpan = spanOf2(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
   }
   return out;
@@ -36079,9 +36101,9 @@ function manifestValue(source, document, map, key) {
   const pair2 = entriesOf2(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
-  return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
+  return { value: value.value, keySpan: spanOf2(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
 }
-function spanOf(source, node) {
+function spanOf2(source, node) {
   const [start, end] = rangeOf(node) ?? [0, 0];
   return source.span(start, end);
 }
@@ -36095,7 +36117,7 @@ function readHelmValues(source, document) {
   return {
     file: source.file,
     config: stringMap(source, document, configPair?.value),
-    ...configPair ? { configSpan: spanOf(source, configPair.keyNode) } : {},
+    ...configPair ? { configSpan: spanOf2(source, configPair.keyNode) } : {},
     ...imageTag ? { imageTag } : {}
   };
 }
@@ -36119,7 +36141,7 @@ function range(token) {
 function parseHcl(text3) {
   return new Parser2(new Lexer2(text3)).body(false);
 }
-var HclSyntaxError, MAX_DEPTH3, PUNCT3, PUNCT2, Lexer2, BINARY, Parser2;
+var HclSyntaxError, MAX_DEPTH4, PUNCT3, PUNCT2, Lexer2, BINARY, Parser2;
 var init_hcl = __esm({
   "src/readers/terraform/hcl.ts"() {
     "use strict";
@@ -36130,7 +36152,7 @@ var init_hcl = __esm({
       }
       range;
     };
-    MAX_DEPTH3 = 100;
+    MAX_DEPTH4 = 100;
     PUNCT3 = ["..."];
     PUNCT2 = ["==", "!=", "<=", ">=", "&&", "||", "=>", "[*", ".*"];
     Lexer2 = class _Lexer {
@@ -36234,7 +36256,7 @@ var init_hcl = __esm({
         while (i < text3.length) {
           const c = text3[i];
           if (c === '"') {
-            if (this.nesting >= MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: i, end: i + 1 });
+            if (this.nesting >= MAX_DEPTH4) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH4} levels`, { start: i, end: i + 1 });
             const inner = new _Lexer(text3, this.nesting + 1);
             inner.pos = i;
             i = inner.quoted(i).end;
@@ -36298,7 +36320,7 @@ var init_hcl = __esm({
         while (this.kindIs("newline")) this.advance();
       }
       enter(at) {
-        if (++this.depth > MAX_DEPTH3) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH3} levels`, { start: at.start, end: at.end });
+        if (++this.depth > MAX_DEPTH4) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH4} levels`, { start: at.start, end: at.end });
       }
       body(closing) {
         const body2 = { attributes: [], blocks: [] };
@@ -36759,6 +36781,7 @@ function readResources(file, scope, into) {
     } else if (TARGET_GROUP.test(type)) {
       into.targetGroups.push({
         ...base,
+        name: r.value(get("name"), "string"),
         port: r.value(get("port"), "number"),
         protocol: r.value(get("protocol"), "string"),
         targetType: r.value(get("target_type"), "string"),
@@ -37102,6 +37125,7 @@ var init_cloudformation = __esm({
               };
               into.targetGroups.push({
                 ...base,
+                name: this.value(p("Name"), "string"),
                 port: this.value(p("Port"), "number"),
                 protocol: this.value(p("Protocol"), "string"),
                 targetType: this.value(p("TargetType"), "string"),
@@ -37201,6 +37225,9 @@ function markdownCell(text3) {
     const codePoint = ch.charCodeAt(0);
     return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
   });
+}
+function urlPath(file) {
+  return file.split("/").map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
 }
 function mermaidLabel(text3) {
   return terminalText(text3).replace(MERMAID_ENCODED, (ch) => `#${ch.charCodeAt(0)};`);
@@ -37577,6 +37604,7 @@ var init_sarif = __esm({
 // src/report/formatters/github.ts
 var github_exports = {};
 __export(github_exports, {
+  ANNOTATIONS_PER_LEVEL: () => ANNOTATIONS_PER_LEVEL,
   format: () => format4
 });
 function toRepoPath(file) {
@@ -37599,17 +37627,36 @@ ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`);
 help: ${finding2.help}` : "";
   return `::${COMMAND[finding2.severity]} ${properties}::${escapeCommandData(finding2.message + related.join("") + help)}`;
 }
-function format4(report, _ctx) {
-  return sortFindings(report.findings).map((finding2) => `${annotation(finding2)}
+function overflowNotices(findings, where) {
+  const counts = LEVELS.map((level) => findings.filter((f) => f.severity === level).length);
+  const before = counts.slice(0, 2).filter((count) => count > ANNOTATIONS_PER_LEVEL).length;
+  const infoRoom = counts[2] > ANNOTATIONS_PER_LEVEL - before ? ANNOTATIONS_PER_LEVEL - before - 1 : ANNOTATIONS_PER_LEVEL - before;
+  const shown = (level) => level === "info" ? infoRoom : ANNOTATIONS_PER_LEVEL;
+  return LEVELS.flatMap((level, i) => {
+    const hidden = counts[i] - shown(level);
+    if (hidden <= 0) return [];
+    const [one, many] = NOUNS[level];
+    const noun = `${hidden} more ${hidden === 1 ? one : many}`;
+    const text3 = `${noun} not annotated: GitHub annotates the first ${shown(level)} of the ${counts[i]} ${many} in a step; ${where}`;
+    return [`::notice title=${escapeCommandProperty(`cfglint: ${noun}`)}::${escapeCommandData(text3)}`];
+  });
+}
+function format4(report, ctx) {
+  const findings = sortBySeverity(report.findings);
+  const where = ctx.moreFindingsAt ?? "this step's log lists them all, and --format sarif writes them for code scanning";
+  return [...overflowNotices(findings, where), ...findings.map(annotation)].map((line) => `${line}
 `).join("");
 }
-var COMMAND;
+var COMMAND, ANNOTATIONS_PER_LEVEL, LEVELS, NOUNS;
 var init_github = __esm({
   "src/report/formatters/github.ts"() {
     "use strict";
     init_escape();
     init_formatters();
     COMMAND = { error: "error", warning: "warning", info: "notice" };
+    ANNOTATIONS_PER_LEVEL = 10;
+    LEVELS = ["error", "warning", "info"];
+    NOUNS = { error: ["error", "errors"], warning: ["warning", "warnings"], info: ["info finding", "info findings"] };
   }
 });
 
@@ -37778,6 +37825,9 @@ function getFormatter(name2) {
 function sortFindings(findings) {
   return [...findings].sort(compareFindings);
 }
+function sortBySeverity(findings) {
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compareFindings(a, b));
+}
 function formatLocation(span2) {
   return `${span2.file}:${span2.start.line}:${span2.start.column}`;
 }
@@ -37804,6 +37854,7 @@ var init_formatters = __esm({
   "src/report/formatters/index.ts"() {
     "use strict";
     init_findings();
+    init_span();
     FORMATTER_NAMES = ["stylish", "json", "sarif", "github", "gitlab", "junit", "checkstyle"];
   }
 });
@@ -38958,29 +39009,48 @@ function kubernetesServiceGap(model, address) {
   if (address.kind !== "tcp") return void 0;
   const services = servicesNamed(model.kubernetes, address.host);
   if (services.length !== 1) return void 0;
-  const [service] = services;
-  const port = servicePort(service, address.port);
-  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: address.port } : void 0;
-  for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-    const started = model.backends.flatMap(
-      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? "")) }))
-    );
-    for (const { backend, container } of started) {
-      if (!container) continue;
-      const targetPort = resolveTargetPort(port, container);
-      if (targetPort === void 0) {
-        if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
-        continue;
-      }
-      const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
-      if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) continue;
-      const reached = listeners.some(
-        (listener) => listener.address.kind === "tcp" && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase())
-      );
-      if (!reached) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
+  return serviceEndpointGap(model, services[0], address.port);
+}
+function serviceEndpointGap(model, service, portRef) {
+  const port = servicePort(service, portRef);
+  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
+  for (const { workload, container, backend } of backendsInPods(model, service)) {
+    const targetPort = resolveTargetPort(port, container);
+    if (targetPort === void 0) {
+      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
+      continue;
     }
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
   }
   return void 0;
+}
+function podPortGap(model, service, port) {
+  for (const { workload, backend } of backendsInPods(model, service)) {
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
+  }
+  return void 0;
+}
+function backendsInPods(model, service) {
+  return workloadsSelectedBy(model.kubernetes, service).flatMap(
+    (workload) => model.backends.flatMap(
+      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
+        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
+        return container ? [{ workload, container, backend }] : [];
+      })
+    )
+  );
+}
+function knownTcpListeners(backend) {
+  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
+  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
+  return listeners;
+}
+function listensEverywhere(listeners, port) {
+  return listeners.some(
+    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
+  );
 }
 function linkDeployment(model) {
   let links = linkCache.get(model);
@@ -39278,6 +39348,646 @@ var rule3 = defineRule({
 // checks/lb-health-check-unserved.ts
 init_rule();
 
+// src/readers/nginx/lex.ts
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var SPACE = 32;
+var DQUOTE = 34;
+var SHARP = 35;
+var DOLLAR = 36;
+var SQUOTE = 39;
+var RPAREN = 41;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var BACKSLASH = 92;
+var BOM = 65279;
+var WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
+var MAX_TOKEN_BYTES = 4096;
+function utf8Length(text3, start, end) {
+  const units = end - start;
+  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
+  return Buffer.byteLength(text3.slice(start, end), "utf8");
+}
+function wordValue(text3, start, end, quoted, closed) {
+  if (!quoted) return unescape(text3.slice(start, end));
+  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
+}
+function isSpace(code) {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+function unescape(raw) {
+  let backslash2 = raw.indexOf("\\");
+  if (backslash2 === -1) return raw;
+  const parts = [];
+  let from2 = 0;
+  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
+    const next = raw[backslash2 + 1];
+    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
+    if (replacement === void 0) {
+      backslash2 = raw.indexOf("\\", backslash2 + 1);
+      continue;
+    }
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
+  }
+  parts.push(raw.slice(from2));
+  return parts.join("");
+}
+var NginxLexer = class {
+  constructor(text3) {
+    this.text = text3;
+    if (text3.charCodeAt(0) === BOM) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  kind = "eof";
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
+  comments = [];
+  errors = [];
+  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
+  unbalancedQuote = false;
+  /** Reads the next token into this lexer's token fields and returns its kind. */
+  next() {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = this.pos;
+    for (; ; ) {
+      if (pos >= length) {
+        this.pos = pos;
+        return this.token("eof", length, length, false);
+      }
+      const code = text3.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (code === SHARP) {
+        let lineEnd = text3.indexOf("\n", pos);
+        if (lineEnd === -1) lineEnd = length;
+        let commentEnd = lineEnd;
+        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
+        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
+        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
+        pos = lineEnd;
+        continue;
+      }
+      break;
+    }
+    const start = pos;
+    const first = text3.charCodeAt(pos);
+    if (first === SEMI || first === LBRACE || first === RBRACE) {
+      this.pos = pos + 1;
+      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
+      return this.token(kind, start, pos + 1, false);
+    }
+    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
+    let variable = first === DOLLAR;
+    let escaped = first === BACKSLASH;
+    pos++;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
+      if (escaped) {
+        escaped = false;
+        pos++;
+        continue;
+      }
+      if (code === LBRACE && variable) {
+        pos++;
+        continue;
+      }
+      variable = false;
+      if (code === BACKSLASH) {
+        escaped = true;
+        pos++;
+        continue;
+      }
+      if (code === DOLLAR) {
+        variable = true;
+        pos++;
+        continue;
+      }
+      if (isSpace(code) || code === SEMI || code === LBRACE) break;
+      pos++;
+    }
+    this.pos = pos;
+    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
+    return this.token("word", start, pos, false);
+  }
+  token(kind, start, end, quoted, closed = true) {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value() {
+    if (this.kind === "eof") return "";
+    if (this.kind !== "word") return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
+  }
+  tooLong(start) {
+    const head = this.text.slice(start, start + 10);
+    this.errors.push({
+      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
+      start,
+      end: start + 1
+    });
+  }
+  quotedWord(start, quote) {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = start + 1;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (code === BACKSLASH) {
+        pos += 2;
+        continue;
+      }
+      if (code === quote) break;
+      pos++;
+    }
+    if (pos >= length) {
+      this.unbalancedQuote = true;
+      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
+      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
+      this.pos = length;
+      return this.token("word", start, length, true, false);
+    }
+    const end = pos + 1;
+    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
+    if (end < length) {
+      const after = text3.charCodeAt(end);
+      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
+        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
+      }
+    }
+    this.pos = end;
+    return this.token("word", start, end, true);
+  }
+  /**
+   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
+   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
+   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
+   */
+  luaBlock() {
+    const text3 = this.text;
+    const length = text3.length;
+    const start = this.pos;
+    let pos = start;
+    let depth = 1;
+    while (pos < length) {
+      const ch = text3[pos];
+      if (ch === "{") {
+        depth++;
+        pos++;
+      } else if (ch === "}") {
+        depth--;
+        if (depth === 0) {
+          this.pos = pos + 1;
+          return { value: text3.slice(start, pos), start, end: pos, closed: true };
+        }
+        pos++;
+      } else if (ch === '"' || ch === "'") {
+        let close = pos + 1;
+        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
+        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
+      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
+        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+      } else if (ch === "-" && text3[pos + 1] === "-") {
+        pos += 2;
+        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
+          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+        } else {
+          const lineEnd = text3.indexOf("\n", pos);
+          pos = lineEnd === -1 ? length : lineEnd;
+        }
+      } else {
+        pos++;
+      }
+    }
+    this.pos = length;
+    return { value: text3.slice(start, length), start, end: length, closed: false };
+  }
+};
+function longBracketLevel(text3, pos) {
+  let level = 0;
+  let i = pos + 1;
+  while (text3[i] === "=") {
+    level++;
+    i++;
+  }
+  return text3[i] === "[" ? level : -1;
+}
+function skipLongBracket(text3, pos, level) {
+  const close = "]" + "=".repeat(level) + "]";
+  const end = text3.indexOf(close, pos + level + 2);
+  return end === -1 ? text3.length : end + close.length;
+}
+
+// src/readers/nginx/tree.ts
+var NAME_START = 0;
+var NAME_END = 1;
+var END = 2;
+var BLOCK_OPEN = 3;
+var FIRST_ARG = 4;
+var ARG_COUNT = 5;
+var DIRECTIVE_SLOTS = 6;
+var ARG_SLOTS = 2;
+var FileTree = class {
+  constructor(source) {
+    this.source = source;
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+  source;
+  directiveData;
+  argData;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  storedValues = /* @__PURE__ */ new Map();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  builtByIndex;
+  directiveCount = 0;
+  argCount = 0;
+  /** The value of argument number `index` of the file. */
+  argValue(index) {
+    const stored = this.storedValues.get(index);
+    if (stored !== void 0) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+  /**
+   * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
+   * the text without building its value when it is written plainly (no quotes, no backslash).
+   */
+  argEqualsIgnoringCase(index, lower) {
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    const text3 = this.source.text;
+    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
+    for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
+    if (end - start !== lower.length) return false;
+    for (let i = 0; i < lower.length; i++) {
+      const code = text3.charCodeAt(start + i);
+      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name2, nameStart, nameEnd) {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name2, this, index);
+  }
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive, start, end, quoted, closed) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive, value, start, end) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index) {
+    const all = this.builtByIndex ??= new Array(this.directiveCount);
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+  /**
+   * Per directive, whether its arguments hold a `$` (VARIABLE_MENTIONED) and a capture reference
+   * `$1`..`$9` or `${1}`.. (CAPTURE_MENTIONED): found once per file, on first ask, by walking the
+   * file's `$` signs alongside its directives, so that asking for every directive of a large
+   * tree costs one array read each.
+   */
+  variableMentions() {
+    if (this.mentions) return this.mentions;
+    const mentions = new Uint8Array(this.directiveCount);
+    const text3 = this.source.text;
+    const data = this.directiveData;
+    let directive = 0;
+    for (let at = text3.indexOf("$"); at !== -1 && directive < this.directiveCount; at = text3.indexOf("$", at + 1)) {
+      while (directive < this.directiveCount && lastTokenEndAt(this, directive) <= at) directive++;
+      if (directive === this.directiveCount) break;
+      if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
+      const next = text3.charCodeAt(at + 1) === 123 ? text3.charCodeAt(at + 2) : text3.charCodeAt(at + 1);
+      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+    }
+    this.mentions = mentions;
+    return mentions;
+  }
+  mentions;
+  setEnd(directive, end) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+  setBlockOpen(directive, offset) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+  slot(directive, slot) {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+};
+var VARIABLE_MENTIONED = 1;
+var CAPTURE_MENTIONED = 2;
+function lastTokenEndAt(tree, index) {
+  const at = index * DIRECTIVE_SLOTS;
+  const count = tree.directiveData[at + ARG_COUNT];
+  return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+function grow(array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+var ReadDirective = class {
+  constructor(name2, tree, index) {
+    this.name = name2;
+    this.tree = tree;
+    this.index = index;
+  }
+  name;
+  tree;
+  index;
+  block;
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  get built() {
+    return this.tree.builtFor(this.index);
+  }
+  get file() {
+    return this.tree.source.file;
+  }
+  get nameStart() {
+    return this.tree.slot(this, NAME_START);
+  }
+  get nameEnd() {
+    return this.tree.slot(this, NAME_END);
+  }
+  get end() {
+    return this.tree.slot(this, END);
+  }
+  get argCount() {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i) {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
+  }
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd() {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+  get nameSpan() {
+    const built = this.built;
+    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
+  }
+  get span() {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+  get blockOpen() {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return void 0;
+    const built = this.built;
+    return built.blockOpen ??= this.tree.source.span(at, at + 1);
+  }
+  get args() {
+    const built = this.built;
+    if (!built.args) {
+      const args = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+};
+var ReadArg = class {
+  constructor(value, quoted, start, end, source) {
+    this.value = value;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+    this.source = source;
+  }
+  value;
+  quoted;
+  start;
+  end;
+  source;
+  builtSpan;
+  get span() {
+    return this.builtSpan ??= this.source.span(this.start, this.end);
+  }
+};
+function directiveEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+function lastTokenEndOffset(directive) {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+function opensBlock(directive) {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function fileTextOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
+}
+function variableMentionsOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : void 0;
+}
+function sourceOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source : void 0;
+}
+function argEqualsIgnoringCase(directive, i, lower) {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+  }
+  return directive.args[i]?.value.toLowerCase() === lower;
+}
+function argCountOf(directive) {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+function argValueOf(directive, i) {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}
+
+// src/readers/nginx/parse.ts
+function isLuaBlockDirective(name2) {
+  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
+}
+var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
+var MAX_BLOCK_DEPTH = 200;
+function parseNginx(source) {
+  const lexer = new NginxLexer(source.text);
+  const diagnostics = [];
+  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
+  if (source.text.charCodeAt(0) === 65279) {
+    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
+  }
+  let tooDeepReported = false;
+  let endOfFileReported = false;
+  const root = { directive: null, children: [] };
+  const stack = [root];
+  const token = lexer;
+  lexer.next();
+  const closeBlock = (closer) => {
+    const open = stack.pop();
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+  };
+  const nameGroups = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const knownName = (start, end) => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) {
+      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
+    }
+    return void 0;
+  };
+  const rememberName = (name2, start) => {
+    const key = groupOf(start, name2.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name2]);
+    else if (group.length < 8) group.push(name2);
+  };
+  const tree = new FileTree(source);
+  for (; ; ) {
+    if (token.kind === "eof") break;
+    if (token.kind === "}") {
+      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
+      else closeBlock(token);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === ";" || token.kind === "{") {
+      syntax(`unexpected "${token.kind}"`, token.start, token.end);
+      if (token.kind === "{") stack.push({ directive: null, children: [] });
+      lexer.next();
+      continue;
+    }
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
+    if (name2 === void 0) {
+      name2 = token.value;
+      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
+    }
+    const directive = tree.addDirective(name2, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === "word") {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
+    const parent = stack[stack.length - 1];
+    parent.children.push(directive);
+    if (token.kind === ";") {
+      tree.setEnd(directive, token.end);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "{") {
+      tree.setBlockOpen(directive, token.start);
+      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
+      }
+      if (isLuaBlockDirective(directive.name)) {
+        const lua = lexer.luaBlock();
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
+        if (!lua.closed) {
+          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
+          endOfFileReported = true;
+        }
+        tree.setEnd(directive, lexer.pos);
+      } else if (stack.length > MAX_BLOCK_DEPTH) {
+        if (!tooDeepReported) {
+          tooDeepReported = true;
+          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
+        }
+        directive.block = [];
+        stack.push({ directive, children: [] });
+      } else {
+        directive.block = [];
+        stack.push({ directive, children: directive.block });
+      }
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "}") {
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
+      if (stack.length === 1) lexer.next();
+      continue;
+    }
+    endOfFileReported = true;
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
+      ]);
+  }
+  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
+    const innermost = stack[stack.length - 1].directive;
+    syntax(
+      'unexpected end of file, expecting "}"',
+      source.text.length,
+      source.text.length,
+      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
+    );
+  }
+  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
+  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+}
+
 // src/reference/nginx/listen-parameters.ts
 var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
   "default_server",
@@ -39371,13 +40081,30 @@ function removedAfterDeprecation(name2) {
 // src/model/nginx-listen.ts
 var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
 function listenSocket(directive) {
-  const address = directive.args[0]?.value;
+  const address = argValueOf(directive, 0);
   if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
-  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
-  const key = socketKey(address);
-  if (key === void 0) return void 0;
-  return key.startsWith("unix:") ? { key, defaultServer } : { key, port: Number(key.slice(key.lastIndexOf(":") + 1)), defaultServer };
+  const bound = boundSocket(address);
+  if (!bound) return void 0;
+  const count = argCountOf(directive);
+  for (let i = 1; i < count; i++) {
+    const value = argValueOf(directive, i);
+    if (value === "default_server" || value === "default") return bound.asDefault;
+  }
+  return bound.plain;
 }
+function boundSocket(address) {
+  let bound = socketsByAddress.get(address);
+  if (bound === void 0) {
+    const key = socketKey(address);
+    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
+    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
+    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
+    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
+    socketsByAddress.set(address, bound);
+  }
+  return bound ?? void 0;
+}
+var socketsByAddress = /* @__PURE__ */ new Map();
 function socketKey(address) {
   if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
   const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
@@ -39576,6 +40303,17 @@ function idleTimeoutOrigin(balancer) {
   if (!idle) return ", its default";
   return idle.known && idle.via ? `, ${idle.via.what}` : "";
 }
+var TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\/[0-9a-f]+$/i;
+function targetGroupBindings(model) {
+  const groups = (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups);
+  return model.kubernetes.targetGroupBindings.map((binding) => {
+    const name2 = binding.targetGroupArn ? TARGET_GROUP_ARN.exec(binding.targetGroupArn.value.trim())?.[1] : void 0;
+    const named = name2 === void 0 ? [] : groups.filter((group) => group.name?.known && group.name.value === name2);
+    const ref = binding.serviceRef;
+    const services = ref ? model.kubernetes.services.filter((service) => service.name === ref.name && service.namespace === binding.namespace) : [];
+    return { binding, group: named.length === 1 ? named[0] : void 0, service: services.length === 1 ? services[0] : void 0 };
+  });
+}
 
 // src/model/front-door.ts
 function servedPorts(model) {
@@ -39699,6 +40437,9 @@ function matchLocation(server, path) {
 }
 function hostTargets(model) {
   if (model.kubernetes.services.length > 0) return [];
+  const bindings = targetGroupBindings(model);
+  if (bindings.some((bound2) => !bound2.group)) return [];
+  const bound = new Set(bindings.map((binding) => binding.group));
   const targets = [];
   const balancers = cloudLoadBalancers(model);
   const groups = [
@@ -39708,23 +40449,20 @@ function hostTargets(model) {
   const seen = /* @__PURE__ */ new Set();
   for (const { linked, balancer } of groups) {
     const group = linked.group;
-    if (seen.has(group)) continue;
+    if (seen.has(group) || bound.has(group)) continue;
     seen.add(group);
     if (linked.users.some((user) => user.kind === "ecs-service")) continue;
     const type = group.targetType;
     if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
-    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
-    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
-    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
-    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    const check = groupCheck(group);
     for (const port of linked.ports) {
       if (!port.known) continue;
       targets.push({
         name: `target group ${group.id}`,
         port,
         health: group.healthCheck,
-        ...matcher ? { matcher } : {},
-        httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS",
+        ...check.matcher ? { matcher: check.matcher } : {},
+        httpCheck: check.httpCheck,
         ...balancer ? { balancer } : {}
       });
     }
@@ -39748,6 +40486,31 @@ function hostTargets(model) {
   }
   return targets;
 }
+function groupCheck(group) {
+  const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+  const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+  const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+  const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+  return { matcher, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS" };
+}
+function serviceTargets(model) {
+  const targets = [];
+  for (const bound of targetGroupBindings(model)) {
+    const { group, service } = bound;
+    if (!group || !service) continue;
+    const written = bound.binding.targetType?.value ?? (group.targetType ? group.targetType.known ? group.targetType.value : void 0 : "instance");
+    const type = written?.toLowerCase();
+    if (type !== void 0 && type !== "ip" && type !== "instance") continue;
+    targets.push({
+      name: `target group ${group.id}`,
+      bound: { ...bound, group, service },
+      targetType: type,
+      health: group.healthCheck,
+      httpCheck: groupCheck(group).httpCheck
+    });
+  }
+  return targets;
+}
 
 // checks/lb-health-check-unserved.ts
 var ID4 = "lb-health-check-unserved";
@@ -39756,18 +40519,51 @@ var rule4 = defineRule({
   severity: "warning",
   category: "reliability",
   meta: {
-    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept, or its port no answer from the pods",
     docsUrl: docsUrl(ID4),
     fixable: false,
     messages: {
       statusOutsideMatcher: {
         message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
         help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      },
+      healthPortUnserved: {
+        message: "The health check on port {{port}} ({{target}}, filled with pods of {{workload}} by TargetGroupBinding {{binding}}) gets no answer: {{backend}} in those pods listens on {{listening}}",
+        help: "The checker connects to each pod's address on that port and is refused, so every target is unhealthy and the load balancer answers 503 although the application runs. Point the health check's port at the port the backend binds (or `traffic-port`), or make the backend listen there"
       }
     }
   },
   *check(model) {
     const first = onceEach();
+    for (const target of serviceTargets(model)) {
+      const health = target.health;
+      if (target.targetType !== "ip" || !health.port?.known || !/^\d+$/.test(health.port.value)) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      const { binding, service } = target.bound;
+      const port = Number(health.port.value);
+      const traffic = binding.serviceRef ? servicePort(service, binding.serviceRef.port)?.targetPort : void 0;
+      if (port === traffic) continue;
+      const gap = podPortGap(model, service, port);
+      if (!gap) continue;
+      const draft = {
+        messageId: "healthPortUnserved",
+        data: {
+          port: health.port.value,
+          target: target.name,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          binding: `${binding.namespace}/${binding.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map((listener) => listener.address.kind === "tcp" ? `${listener.address.host || "*"}:${listener.address.port}` : "").join(", ")
+        },
+        primary: health.port.span,
+        related: [
+          ...binding.targetType ? [{ span: binding.targetType.valueSpan, label: "targetType ip: the checker connects to the pods" }] : [],
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens here` }))
+        ],
+        modelPath: `${target.name}>health_check>port[${health.port.value}]`
+      };
+      yield draft;
+    }
     for (const target of hostTargets(model)) {
       const health = target.health;
       if (!health || !target.httpCheck || !target.matcher) continue;
@@ -40356,17 +41152,33 @@ var rule6 = defineRule({
   severity: "error",
   category: "correctness",
   meta: {
-    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
+    description: "a load balancer (Terraform, CloudFormation, a TargetGroupBinding) sends to a port on which nothing in the tree listens",
     docsUrl: docsUrl(ID6),
     fixable: false,
     messages: {
       nothingListens: {
         message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
         help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      },
+      serviceHasNoPort: {
+        message: "The TargetGroupBinding {{binding}} fills {{target}} from port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})",
+        help: "The AWS Load Balancer Controller finds no such Service port and registers no targets: the target group stays empty and the load balancer answers 503. Name one of the Service's ports in `serviceRef.port`, or add the port to the Service"
+      },
+      targetPortUnnamed: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares ({{target}} through TargetGroupBinding {{binding}})',
+        help: 'The Service has no endpoints for that port, so the AWS Load Balancer Controller registers no targets and the load balancer answers 503. Name the container port "{{name}}", or set targetPort to the port number'
+      },
+      nothingOnTargetPort: {
+        message: "The load balancer reaches port {{targetPort}} of {{workload}} ({{target}} through Service {{service}} port {{port}}), but {{backend}} in that pod listens on {{listening}}",
+        help: "Connections to the pods are refused: every health check fails, the targets are unhealthy and the load balancer answers 503 or 502 while the application logs nothing. {{fix}}"
       }
     }
   },
   *check(model) {
+    for (const target of serviceTargets(model)) {
+      const draft = serviceFinding(model, target);
+      if (draft) yield draft;
+    }
     const targets = hostTargets(model);
     if (targets.length === 0) return;
     const served = servedPorts(model);
@@ -40396,6 +41208,59 @@ var rule6 = defineRule({
     }
   }
 });
+function serviceFinding(model, target) {
+  const { binding, service } = target.bound;
+  const ref = binding.serviceRef;
+  if (!ref) return void 0;
+  const gap = serviceEndpointGap(model, service, ref.port);
+  if (!gap) return void 0;
+  const common = { target: target.name, service: `${service.namespace}/${service.name}`, binding: `${binding.namespace}/${binding.name}` };
+  const modelPath = `${target.name}>TargetGroupBinding[${binding.namespace}/${binding.name}]`;
+  if (gap.kind === "no-such-port") {
+    return {
+      messageId: "serviceHasNoPort",
+      data: { ...common, port: gap.port, ports: service.ports.map((port) => port.port).join(", ") },
+      primary: ref.portSpan,
+      related: [{ span: service.nameSpan, label: `Service ${service.name} is defined here` }],
+      modelPath
+    };
+  }
+  if (gap.kind === "target-port-unnamed") {
+    return {
+      messageId: "targetPortUnnamed",
+      data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+      primary: gap.port.targetPortSpan ?? gap.port.span,
+      related: [
+        { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+        { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}` }
+      ],
+      modelPath
+    };
+  }
+  const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
+  return {
+    messageId: "nothingOnTargetPort",
+    data: {
+      ...common,
+      port: gap.port.port,
+      targetPort: gap.targetPort,
+      workload: `${gap.workload.kind} ${gap.workload.name}`,
+      backend: backendKindName(gap.listeners[0].backend.kind),
+      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(", "),
+      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
+    },
+    primary: gap.port.targetPortSpan ?? gap.port.span,
+    related: [
+      { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` }))
+    ],
+    modelPath
+  };
+}
+function tcpAddress(listener) {
+  const address = listener.address;
+  return address.kind === "tcp" ? `${address.host || "*"}:${address.port}` : address.kind === "unix" ? `unix:${address.path}` : address.text;
+}
 
 // checks/listen-backlog-somaxconn.ts
 init_rule();
@@ -42744,595 +43609,6 @@ function acceptsCount(mask, count) {
 
 // src/model/nginx-directives.ts
 init_template();
-
-// src/readers/nginx/lex.ts
-var TAB = 9;
-var LF = 10;
-var CR = 13;
-var SPACE = 32;
-var DQUOTE = 34;
-var SHARP = 35;
-var DOLLAR = 36;
-var SQUOTE = 39;
-var RPAREN = 41;
-var SEMI = 59;
-var LBRACE = 123;
-var RBRACE = 125;
-var BACKSLASH = 92;
-var BOM = 65279;
-var WORD_SPECIAL = new Uint8Array(128);
-for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
-var MAX_TOKEN_BYTES = 4096;
-function utf8Length(text3, start, end) {
-  const units = end - start;
-  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
-  return Buffer.byteLength(text3.slice(start, end), "utf8");
-}
-function wordValue(text3, start, end, quoted, closed) {
-  if (!quoted) return unescape(text3.slice(start, end));
-  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
-}
-function isSpace(code) {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-function unescape(raw) {
-  let backslash2 = raw.indexOf("\\");
-  if (backslash2 === -1) return raw;
-  const parts = [];
-  let from2 = 0;
-  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
-    const next = raw[backslash2 + 1];
-    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
-    if (replacement === void 0) {
-      backslash2 = raw.indexOf("\\", backslash2 + 1);
-      continue;
-    }
-    parts.push(raw.slice(from2, backslash2), replacement);
-    from2 = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from2);
-  }
-  parts.push(raw.slice(from2));
-  return parts.join("");
-}
-var NginxLexer = class {
-  constructor(text3) {
-    this.text = text3;
-    if (text3.charCodeAt(0) === BOM) this.pos = 1;
-  }
-  text;
-  pos = 0;
-  kind = "eof";
-  start = 0;
-  end = 0;
-  quoted = false;
-  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
-  closed = true;
-  comments = [];
-  errors = [];
-  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
-  unbalancedQuote = false;
-  /** Reads the next token into this lexer's token fields and returns its kind. */
-  next() {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = this.pos;
-    for (; ; ) {
-      if (pos >= length) {
-        this.pos = pos;
-        return this.token("eof", length, length, false);
-      }
-      const code = text3.charCodeAt(pos);
-      if (isSpace(code)) {
-        pos++;
-        continue;
-      }
-      if (code === SHARP) {
-        let lineEnd = text3.indexOf("\n", pos);
-        if (lineEnd === -1) lineEnd = length;
-        let commentEnd = lineEnd;
-        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
-        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
-        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
-        pos = lineEnd;
-        continue;
-      }
-      break;
-    }
-    const start = pos;
-    const first = text3.charCodeAt(pos);
-    if (first === SEMI || first === LBRACE || first === RBRACE) {
-      this.pos = pos + 1;
-      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
-      return this.token(kind, start, pos + 1, false);
-    }
-    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
-    let variable = first === DOLLAR;
-    let escaped = first === BACKSLASH;
-    pos++;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
-        variable = false;
-        pos++;
-        continue;
-      }
-      if (escaped) {
-        escaped = false;
-        pos++;
-        continue;
-      }
-      if (code === LBRACE && variable) {
-        pos++;
-        continue;
-      }
-      variable = false;
-      if (code === BACKSLASH) {
-        escaped = true;
-        pos++;
-        continue;
-      }
-      if (code === DOLLAR) {
-        variable = true;
-        pos++;
-        continue;
-      }
-      if (isSpace(code) || code === SEMI || code === LBRACE) break;
-      pos++;
-    }
-    this.pos = pos;
-    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return this.token("word", start, pos, false);
-  }
-  token(kind, start, end, quoted, closed = true) {
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.quoted = quoted;
-    this.closed = closed;
-    return kind;
-  }
-  /**
-   * The current token's value, built when asked: the parser asks for directive names only and
-   * keeps arguments as offsets (wordValue rebuilds the same string from them).
-   */
-  get value() {
-    if (this.kind === "eof") return "";
-    if (this.kind !== "word") return this.kind;
-    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
-  }
-  tooLong(start) {
-    const head = this.text.slice(start, start + 10);
-    this.errors.push({
-      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
-      start,
-      end: start + 1
-    });
-  }
-  quotedWord(start, quote) {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = start + 1;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (code === BACKSLASH) {
-        pos += 2;
-        continue;
-      }
-      if (code === quote) break;
-      pos++;
-    }
-    if (pos >= length) {
-      this.unbalancedQuote = true;
-      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
-      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
-      this.pos = length;
-      return this.token("word", start, length, true, false);
-    }
-    const end = pos + 1;
-    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    if (end < length) {
-      const after = text3.charCodeAt(end);
-      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
-        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
-      }
-    }
-    this.pos = end;
-    return this.token("word", start, end, true);
-  }
-  /**
-   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
-   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
-   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
-   */
-  luaBlock() {
-    const text3 = this.text;
-    const length = text3.length;
-    const start = this.pos;
-    let pos = start;
-    let depth = 1;
-    while (pos < length) {
-      const ch = text3[pos];
-      if (ch === "{") {
-        depth++;
-        pos++;
-      } else if (ch === "}") {
-        depth--;
-        if (depth === 0) {
-          this.pos = pos + 1;
-          return { value: text3.slice(start, pos), start, end: pos, closed: true };
-        }
-        pos++;
-      } else if (ch === '"' || ch === "'") {
-        let close = pos + 1;
-        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
-        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
-      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
-        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-      } else if (ch === "-" && text3[pos + 1] === "-") {
-        pos += 2;
-        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
-          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-        } else {
-          const lineEnd = text3.indexOf("\n", pos);
-          pos = lineEnd === -1 ? length : lineEnd;
-        }
-      } else {
-        pos++;
-      }
-    }
-    this.pos = length;
-    return { value: text3.slice(start, length), start, end: length, closed: false };
-  }
-};
-function longBracketLevel(text3, pos) {
-  let level = 0;
-  let i = pos + 1;
-  while (text3[i] === "=") {
-    level++;
-    i++;
-  }
-  return text3[i] === "[" ? level : -1;
-}
-function skipLongBracket(text3, pos, level) {
-  const close = "]" + "=".repeat(level) + "]";
-  const end = text3.indexOf(close, pos + level + 2);
-  return end === -1 ? text3.length : end + close.length;
-}
-
-// src/readers/nginx/tree.ts
-var NAME_START = 0;
-var NAME_END = 1;
-var END = 2;
-var BLOCK_OPEN = 3;
-var FIRST_ARG = 4;
-var ARG_COUNT = 5;
-var DIRECTIVE_SLOTS = 6;
-var ARG_SLOTS = 2;
-var FileTree = class {
-  constructor(source) {
-    this.source = source;
-    const length = source.text.length;
-    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
-    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
-  }
-  source;
-  directiveData;
-  argData;
-  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
-  storedValues = /* @__PURE__ */ new Map();
-  /** What directives have built on demand, by directive number; allocated on first use. */
-  builtByIndex;
-  directiveCount = 0;
-  argCount = 0;
-  /** The value of argument number `index` of the file. */
-  argValue(index) {
-    const stored = this.storedValues.get(index);
-    if (stored !== void 0) return stored;
-    const start = this.argData[index * ARG_SLOTS];
-    const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
-  }
-  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
-  addDirective(name2, nameStart, nameEnd) {
-    const index = this.directiveCount++;
-    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
-    const at = index * DIRECTIVE_SLOTS;
-    const data = this.directiveData;
-    data[at + NAME_START] = nameStart;
-    data[at + NAME_END] = nameEnd;
-    data[at + END] = nameEnd;
-    data[at + BLOCK_OPEN] = -1;
-    data[at + FIRST_ARG] = this.argCount;
-    data[at + ARG_COUNT] = 0;
-    return new ReadDirective(name2, this, index);
-  }
-  /**
-   * Appends a word to the arguments of the directive added last (arguments are read right after
-   * their name). `closed` is false for a quote that never closes.
-   */
-  addArg(directive, start, end, quoted, closed) {
-    const index = this.argCount++;
-    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
-    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
-    this.argData[index * ARG_SLOTS + 1] = end;
-    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
-  }
-  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
-  addRawArg(directive, value, start, end) {
-    const index = this.argCount;
-    this.addArg(directive, start, end, false, true);
-    this.storedValues.set(index, value);
-  }
-  /** What directive number `index` has built so far (created empty on first use). */
-  builtFor(index) {
-    const all = this.builtByIndex ??= new Array(this.directiveCount);
-    let built = all[index];
-    if (!built) all[index] = built = {};
-    return built;
-  }
-  setEnd(directive, end) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
-  }
-  setBlockOpen(directive, offset) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
-  }
-  slot(directive, slot) {
-    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
-  }
-};
-function grow(array) {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-var ReadDirective = class {
-  constructor(name2, tree, index) {
-    this.name = name2;
-    this.tree = tree;
-    this.index = index;
-  }
-  name;
-  tree;
-  index;
-  block;
-  /** Kept by the file rather than in a field: a field would cost every directive. */
-  get built() {
-    return this.tree.builtFor(this.index);
-  }
-  get file() {
-    return this.tree.source.file;
-  }
-  get nameStart() {
-    return this.tree.slot(this, NAME_START);
-  }
-  get nameEnd() {
-    return this.tree.slot(this, NAME_END);
-  }
-  get end() {
-    return this.tree.slot(this, END);
-  }
-  get argCount() {
-    return this.tree.slot(this, ARG_COUNT);
-  }
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i) {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
-  }
-  /** End offset of the last argument, or of the name when there is none. */
-  get lastTokenEnd() {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
-  }
-  get nameSpan() {
-    const built = this.built;
-    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
-  }
-  get span() {
-    const built = this.built;
-    if (!built.span) {
-      const nameSpan = this.nameSpan;
-      const end = this.end;
-      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
-    }
-    return built.span;
-  }
-  get blockOpen() {
-    const at = this.tree.slot(this, BLOCK_OPEN);
-    if (at < 0) return void 0;
-    const built = this.built;
-    return built.blockOpen ??= this.tree.source.span(at, at + 1);
-  }
-  get args() {
-    const built = this.built;
-    if (!built.args) {
-      const args = [];
-      const { argData, source } = this.tree;
-      const first = this.tree.slot(this, FIRST_ARG);
-      const count = this.argCount;
-      for (let i = first; i < first + count; i++) {
-        const start = argData[i * ARG_SLOTS];
-        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
-      }
-      built.args = args;
-    }
-    return built.args;
-  }
-};
-var ReadArg = class {
-  constructor(value, quoted, start, end, source) {
-    this.value = value;
-    this.quoted = quoted;
-    this.start = start;
-    this.end = end;
-    this.source = source;
-  }
-  value;
-  quoted;
-  start;
-  end;
-  source;
-  builtSpan;
-  get span() {
-    return this.builtSpan ??= this.source.span(this.start, this.end);
-  }
-};
-function directiveEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
-}
-function nameEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
-}
-function lastTokenEndOffset(directive) {
-  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
-  const { args } = directive;
-  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
-}
-function opensBlock(directive) {
-  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
-}
-function fileTextOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
-}
-function sourceOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source : void 0;
-}
-function argCountOf(directive) {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
-}
-function argValueOf(directive, i) {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
-}
-
-// src/readers/nginx/parse.ts
-function isLuaBlockDirective(name2) {
-  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
-}
-var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
-var MAX_BLOCK_DEPTH = 200;
-function parseNginx(source) {
-  const lexer = new NginxLexer(source.text);
-  const diagnostics = [];
-  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
-  if (source.text.charCodeAt(0) === 65279) {
-    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
-  }
-  let tooDeepReported = false;
-  let endOfFileReported = false;
-  const root = { directive: null, children: [] };
-  const stack = [root];
-  const token = lexer;
-  lexer.next();
-  const closeBlock = (closer) => {
-    const open = stack.pop();
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
-  };
-  const nameGroups = /* @__PURE__ */ new Map();
-  const text3 = source.text;
-  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
-  const knownName = (start, end) => {
-    const group = nameGroups.get(groupOf(start, end - start));
-    if (group) {
-      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
-    }
-    return void 0;
-  };
-  const rememberName = (name2, start) => {
-    const key = groupOf(start, name2.length);
-    const group = nameGroups.get(key);
-    if (!group) nameGroups.set(key, [name2]);
-    else if (group.length < 8) group.push(name2);
-  };
-  const tree = new FileTree(source);
-  for (; ; ) {
-    if (token.kind === "eof") break;
-    if (token.kind === "}") {
-      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
-      else closeBlock(token);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === ";" || token.kind === "{") {
-      syntax(`unexpected "${token.kind}"`, token.start, token.end);
-      if (token.kind === "{") stack.push({ directive: null, children: [] });
-      lexer.next();
-      continue;
-    }
-    const nameStart = token.start;
-    const nameEnd = token.end;
-    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
-    if (name2 === void 0) {
-      name2 = token.value;
-      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
-    }
-    const directive = tree.addDirective(name2, nameStart, nameEnd);
-    lexer.next();
-    while (token.kind === "word") {
-      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
-      lexer.next();
-    }
-    const parent = stack[stack.length - 1];
-    parent.children.push(directive);
-    if (token.kind === ";") {
-      tree.setEnd(directive, token.end);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "{") {
-      tree.setBlockOpen(directive, token.start);
-      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
-        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
-      }
-      if (isLuaBlockDirective(directive.name)) {
-        const lua = lexer.luaBlock();
-        tree.addRawArg(directive, lua.value, lua.start, lua.end);
-        if (!lua.closed) {
-          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
-          endOfFileReported = true;
-        }
-        tree.setEnd(directive, lexer.pos);
-      } else if (stack.length > MAX_BLOCK_DEPTH) {
-        if (!tooDeepReported) {
-          tooDeepReported = true;
-          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
-        }
-        directive.block = [];
-        stack.push({ directive, children: [] });
-      } else {
-        directive.block = [];
-        stack.push({ directive, children: directive.block });
-      }
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "}") {
-      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
-      if (stack.length === 1) lexer.next();
-      continue;
-    }
-    endOfFileReported = true;
-    if (!lexer.unbalancedQuote)
-      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-      ]);
-  }
-  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
-    const innermost = stack[stack.length - 1].directive;
-    syntax(
-      'unexpected end of file, expecting "}"',
-      source.text.length,
-      source.text.length,
-      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
-    );
-  }
-  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
-  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
-}
-
-// src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function sameNameBefore(level) {
@@ -43453,6 +43729,9 @@ var NginxDirectiveIndex = class {
         const use = this.useOf(entry, level, level.uses.length);
         level.uses.push(use);
         this.uses.push(use);
+        const named = this.usesByName.get(name2);
+        if (named) named.push(use);
+        else this.usesByName.set(name2, [use]);
         if (name2 === "include") {
           if (entry.children) visit2(entry.children);
           continue;
@@ -43489,19 +43768,11 @@ var NginxDirectiveIndex = class {
   }
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   variantsByContexts = /* @__PURE__ */ new Map();
-  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  /** The uses of directives named `name`, in tree order (filed while the index is built: one pass serves every rule). */
   usesNamed(name2) {
-    if (!this.usesByName) {
-      this.usesByName = /* @__PURE__ */ new Map();
-      for (const use of this.uses) {
-        const list = this.usesByName.get(use.directive.name);
-        if (list) list.push(use);
-        else this.usesByName.set(use.directive.name, [use]);
-      }
-    }
     return this.usesByName.get(name2) ?? [];
   }
-  usesByName;
+  usesByName = /* @__PURE__ */ new Map();
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -43588,7 +43859,7 @@ function unreadMainInclude(roots) {
   }
   return void 0;
 }
-var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]));
+var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row2) => row2[0]));
 function detectModules(roots) {
   const found = /* @__PURE__ */ new Map();
   let openresty;
@@ -43693,10 +43964,10 @@ var rule9 = defineRule({
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
+      const brokenAt = brokenValueIndex(use.directive, name2 === "more_set_headers");
+      if (brokenAt < 0) continue;
       const args = use.directive.args;
-      const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
-      const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
-      if (!broken) continue;
+      const broken = args[brokenAt];
       const key = `${use.directive.file}\0${broken.span.start.offset}`;
       if (!first(key)) continue;
       const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
@@ -43704,6 +43975,14 @@ var rule9 = defineRule({
     }
   }
 });
+function brokenValueIndex(directive, headerLines) {
+  const count = argCountOf(directive);
+  for (let i = headerLines ? 0 : 1; i < (headerLines ? count : Math.min(count, 2)); i++) {
+    const value = argValueOf(directive, i);
+    if ((!headerLines || value.includes(":")) && /[\r\n]/.test(value)) return i;
+  }
+  return -1;
+}
 
 // checks/nginx-alias-traversal.ts
 init_rule();
@@ -43944,9 +44223,14 @@ var CH = {
   AT: 32,
   COLON: 64,
   HASH: 128,
-  SPACE: 256
+  SPACE: 256,
+  /**
+   * Any other character that nginx's argument escaping (ngx_escape_uri, NGX_ESCAPE_ARGS)
+   * rewrites as %XX: controls, `"` `%` `&` `+` `;` `<` `>` `\` `^` `` ` `` `{` `|` `}`, DEL, bytes ≥ 0x80.
+   */
+  ESCAPED: 512
 };
-var ALL = 511;
+var ALL = 1023;
 var CHAR_BITS = [
   ["\n", CH.LF],
   ["\r", CH.CR],
@@ -43959,6 +44243,17 @@ var CHAR_BITS = [
   [" ", CH.SPACE]
 ];
 var HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
+var ESCAPED_IN_ARGS = CH.LF | CH.CR | CH.SPACE | CH.HASH | CH.QUESTION | CH.ESCAPED;
+var OTHER_ESCAPED_PRINTABLE = '"%&+;<>\\^`{|}';
+function isOtherEscapedCode(code) {
+  if (code < 32) return code !== 10 && code !== 13;
+  return code >= 127 || OTHER_ESCAPED_PRINTABLE.includes(String.fromCharCode(code));
+}
+function rangeHasOtherEscaped(low, high) {
+  if (high >= 127) return high >= low;
+  for (let code = low; code <= high; code++) if (isOtherEscapedCode(code)) return true;
+  return false;
+}
 function maskOfCode(code) {
   switch (code) {
     case 10:
@@ -43980,7 +44275,7 @@ function maskOfCode(code) {
     case 32:
       return CH.SPACE;
     default:
-      return 0;
+      return isOtherEscapedCode(code) ? CH.ESCAPED : 0;
   }
 }
 function maskOfChar(ch) {
@@ -44059,14 +44354,14 @@ function scanRegex(source) {
       }
       const open = { zeroWidth: false, dotAll, extended };
       if (source[i + 1] !== "?") {
-        open.group = { index: groups.length + 1, mask: 0, fixedWords: true };
+        open.group = { index: groups.length + 1, mask: 0, fixedWords: true, ...placement(stack) };
         groups.push(open.group);
         i++;
       } else {
         const rest = source.slice(i + 2, i + 40);
         const named = /^(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
         if (named) {
-          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true };
+          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true, ...placement(stack) };
           groups.push(open.group);
           i += 2 + named[0].length;
         } else if (/^(?:=|!|<=|<!)/.test(rest)) {
@@ -44118,10 +44413,10 @@ function scanRegex(source) {
       continue;
     }
     if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
-      const quantifier = ch !== "{" || /^\{\d+(,\d*)?\}/.test(source.slice(i));
-      if (quantifier) {
+      const counted2 = ch === "{" ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+      if (ch !== "{" || counted2) {
         for (const open of stack) if (open.group) open.group.fixedWords = false;
-        i++;
+        i += counted2 ? counted2[0].length : 1;
         continue;
       }
     }
@@ -44135,6 +44430,23 @@ function scanRegex(source) {
   }
   return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown };
 }
+function placement(stack) {
+  let parent;
+  for (let k = stack.length - 1; k >= 0 && parent === void 0; k--) parent = stack[k].group?.index;
+  return { parent, inLookaround: stack.some((open) => open.zeroWidth) };
+}
+function overlapMask(info, a, b) {
+  const first = info.groups[a - 1];
+  const second = info.groups[b - 1];
+  if (!first || !second || a === b) return 0;
+  const nested = isNestedIn(info, first, second) || isNestedIn(info, second, first);
+  if (!nested && !first.inLookaround && !second.inLookaround) return 0;
+  return info.masksUnknown ? ALL : first.mask & second.mask;
+}
+function isNestedIn(info, inner, outer) {
+  for (let parent = inner.parent; parent !== void 0; parent = info.groups[parent - 1]?.parent) if (parent === outer.index) return true;
+  return false;
+}
 function escapeMask(source, i, inClass) {
   const next = source[i + 1];
   if (next === void 0) return [0, 1, false];
@@ -44144,17 +44456,19 @@ function escapeMask(source, i, inClass) {
     case "r":
       return [CH.CR, 2, false];
     case "s":
-      return [CH.LF | CH.CR | CH.SPACE, 2, false];
+      return [CH.LF | CH.CR | CH.SPACE | CH.ESCAPED, 2, false];
     case "S":
       return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
     case "d":
     case "w":
+      return [0, 2, false];
     case "t":
     case "f":
     case "e":
     case "a":
+      return [CH.ESCAPED, 2, false];
     case "h":
-      return [next === "h" ? CH.SPACE : 0, 2, false];
+      return [CH.SPACE | CH.ESCAPED, 2, false];
     case "D":
     case "W":
       return [ALL, 2, false];
@@ -44162,7 +44476,7 @@ function escapeMask(source, i, inClass) {
       return [ALL & ~CH.SPACE, 2, false];
     case "v":
     case "R":
-      return [CH.LF | CH.CR, 2, false];
+      return [CH.LF | CH.CR | CH.ESCAPED, 2, false];
     case "V":
       return [ALL & ~(CH.LF | CH.CR), 2, false];
     case "N":
@@ -44182,7 +44496,7 @@ function escapeMask(source, i, inClass) {
     case "P": {
       const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
       const length = 2 + (braced ? braced[0].length : 1);
-      return [next === "P" ? ALL : 0, length, false];
+      return [next === "P" ? ALL : CH.ESCAPED, length, false];
     }
     case "x": {
       const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(i + 2));
@@ -44233,12 +44547,12 @@ function classMask(source, i) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
         const posix14 = {
-          space: CH.LF | CH.CR | CH.SPACE,
-          blank: CH.SPACE,
-          cntrl: CH.LF | CH.CR,
-          punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH,
-          graph: HOST_DELIMITERS,
-          print: HOST_DELIMITERS | CH.SPACE
+          space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
+          blank: CH.SPACE | CH.ESCAPED,
+          cntrl: CH.LF | CH.CR | CH.ESCAPED,
+          punct: HOST_DELIMITERS | CH.ESCAPED,
+          graph: HOST_DELIMITERS | CH.ESCAPED,
+          print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
         const m = posix14[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
@@ -44275,6 +44589,7 @@ function classMask(source, i) {
         const code = c.charCodeAt(0);
         if (code >= low && code <= high) mask |= bit;
       }
+      if (rangeHasOtherEscaped(low, high)) mask |= CH.ESCAPED;
       j += length;
       previous = void 0;
       continue;
@@ -44339,10 +44654,11 @@ var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 var builtinCache = /* @__PURE__ */ new Map();
 function builtinFacts(name2) {
-  if (builtinCache.has(name2)) return builtinCache.get(name2);
+  const known2 = builtinCache.get(name2);
+  if (known2 !== void 0) return known2 ?? void 0;
   const facts = readBuiltinFacts(name2);
   if (builtinCache.size > 1e4) builtinCache.clear();
-  builtinCache.set(name2, facts);
+  builtinCache.set(name2, facts ?? null);
   return facts;
 }
 function readBuiltinFacts(name2) {
@@ -44424,11 +44740,16 @@ function combine(all) {
   return { request, mask, origin };
 }
 var MAP_PARAMETERS = /* @__PURE__ */ new Set(["hostnames", "volatile", "include"]);
+var NO_CHILDREN = [];
 var MapDefinition = class {
   constructor(map) {
     this.map = map;
   }
   map;
+  /** The map's lines (entries and parameters such as `hostnames`), includes not followed. */
+  get children() {
+    return this.map.children ?? NO_CHILDREN;
+  }
   get source() {
     return argValueOf(this.map.directive, 0) ?? "";
   }
@@ -44451,26 +44772,25 @@ var MapDefinition = class {
 var NginxVariables = class _NginxVariables {
   constructor(scope) {
     this.scope = scope;
-    for (const block2 of [scope.http, ...scope.http.descendants()]) {
-      for (const entry of block2.directives) {
-        const name2 = entry.directive.name;
-        const mention = variableMention(entry.directive);
-        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block: block2, hasCapture: mention === CAPTURE });
-        if (name2 === "rewrite") {
-          let owner = block2;
-          while (owner?.kind === "if") owner = owner.parent;
-          if (owner) this.rewriteBlocks.add(owner);
-        }
-        const target = name2 === "set" ? argValueOf(entry.directive, 0) : void 0;
-        if (target?.startsWith("$")) {
-          const key = target.slice(1).toLowerCase();
-          const list = this.sets.get(key);
-          if (list) list.push({ entry, block: block2 });
-          else this.sets.set(key, [{ entry, block: block2 }]);
-        } else if (name2 === "map" && entry.children && argValueOf(entry.directive, 1)?.startsWith("$")) {
-          this.maps.set(argValueOf(entry.directive, 1).slice(1).toLowerCase(), new MapDefinition(entry));
-        }
-      }
+    const { census } = scope;
+    this.withVariables = census.withVariables;
+    for (let owner of census.named("rewrite").blocks) {
+      while (owner?.kind === "if") owner = owner.parent;
+      if (owner) this.rewriteBlocks.add(owner);
+    }
+    const sets = census.named("set");
+    for (let i = 0; i < sets.entries.length; i++) {
+      const entry = sets.entries[i];
+      const target = argValueOf(entry.directive, 0);
+      if (!target?.startsWith("$")) continue;
+      const key = target.slice(1).toLowerCase();
+      const list = this.sets.get(key);
+      if (list) list.push({ entry, block: sets.blocks[i] });
+      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
+    }
+    for (const entry of census.named("map").entries) {
+      const variable = argValueOf(entry.directive, 1);
+      if (entry.children && variable?.startsWith("$")) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
   }
   scope;
@@ -44480,9 +44800,9 @@ var NginxVariables = class _NginxVariables {
   expanding = /* @__PURE__ */ new Set();
   /**
    * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (one walk for all of them, without building arguments).
+   * rule about variables needs to read (found while the model was built, without building arguments).
    */
-  withVariables = [];
+  withVariables;
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   rewriteBlocks = /* @__PURE__ */ new Set();
   static byScope = /* @__PURE__ */ new WeakMap();
@@ -44681,7 +45001,10 @@ var NginxVariables = class _NginxVariables {
   }
   mapMayHoldLineBreak(map) {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
-    for (const { value } of map.entries) if (this.textMayHoldLineBreak(value, subjectSafe, false)) return true;
+    for (const child of map.children) {
+      if (argCountOf(child.directive) === 0 || MAP_PARAMETERS.has(child.directive.name)) continue;
+      if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? "", subjectSafe, false)) return true;
+    }
     return false;
   }
   /**
@@ -44754,52 +45077,6 @@ function ifCondition(values2) {
   if (words[last] === ")") words.pop();
   else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
   return words;
-}
-var NO_VARIABLE = 0;
-var VARIABLE = 1;
-var CAPTURE = 2;
-function variableMention(directive) {
-  const source = sourceOf(directive);
-  const text3 = fileTextOf(directive);
-  if (text3 === void 0 || source === void 0) {
-    let found2 = NO_VARIABLE;
-    for (let i = 0; i < argCountOf(directive); i++) {
-      const value = argValueOf(directive, i) ?? "";
-      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
-      if (value.includes("$")) found2 = VARIABLE;
-    }
-    return found2;
-  }
-  const offsets = dollarOffsets(source, text3);
-  const end = lastTokenEndOffset(directive);
-  let found = NO_VARIABLE;
-  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
-    found = VARIABLE;
-    const i = offsets[k];
-    const next = text3.charCodeAt(i + 1) === 123 ? text3.charCodeAt(i + 2) : text3.charCodeAt(i + 1);
-    if (next >= 49 && next <= 57) return CAPTURE;
-  }
-  return found;
-}
-function dollarOffsets(source, text3) {
-  let offsets = dollarsByFile.get(source);
-  if (!offsets) {
-    offsets = [];
-    for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i + 1)) offsets.push(i);
-    dollarsByFile.set(source, offsets);
-  }
-  return offsets;
-}
-var dollarsByFile = /* @__PURE__ */ new WeakMap();
-function firstAtOrAfter(sorted, value) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = low + high >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 function argText(directive, i) {
   return argValueOf(directive, i);
@@ -45255,37 +45532,60 @@ function headerName(entry) {
   if (name2 === void 0 || name2.includes("$") || isUnknownValue(name2)) return void 0;
   return name2.toLowerCase();
 }
-function headerDrops(http, name2) {
+function headerDrops(scope, name2) {
   const switchName = INHERIT_SWITCH[name2];
   const drops = [];
-  const visit2 = (block2, outer, inheritedList, inheritedMode) => {
-    let outerList = inheritedList;
-    if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
-      const file = rootFile(block2);
-      outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
-    }
-    const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
-    const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
-    const own = block2.own(name2);
-    let list;
-    if (own.length === 0) list = mode === "off" ? NONE : outerList;
-    else if (mode === "merge") list = [...own, ...outerList];
-    else {
-      list = own;
-      if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
-        const redefined = new Set(own.map(headerName));
-        const dropped = outerList.filter(
-          (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
-        );
-        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+  const levels = /* @__PURE__ */ new Map();
+  const levelOf = (block2) => {
+    const known2 = levels.get(block2);
+    if (known2 !== void 0) return known2;
+    let level = null;
+    const outer = block2 === scope.http ? void 0 : block2.parent;
+    const above = outer === void 0 ? ROOT_LEVEL : MERGING_KINDS.has(block2.kind) && MERGING_KINDS.has(outer.kind) ? levelOf(outer) : null;
+    if (above) {
+      let outerList = above.list;
+      if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
+        const file = rootFile(block2);
+        outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
       }
+      const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
+      const mode = written === "off" || written === "merge" || written === "on" ? written : above.mode;
+      const own = block2.own(name2);
+      let list;
+      if (own.length === 0) list = mode === "off" ? NONE : outerList;
+      else if (mode === "merge") list = [...own, ...outerList];
+      else {
+        list = own;
+        if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
+          const redefined = new Set(own.map(headerName));
+          const dropped = outerList.filter(
+            (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
+          );
+          if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+        }
+      }
+      level = { list, mode };
     }
-    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
+    levels.set(block2, level);
+    return level;
   };
-  visit2(http, void 0, NONE, "on");
+  const owners = scope.census.named(name2).blocks;
+  if (!hasNestedOwner(owners, scope.http)) return drops;
+  for (const block2 of owners) levelOf(block2);
   return drops;
 }
+function hasNestedOwner(owners, http) {
+  const owning = new Set(owners);
+  for (const block2 of owning) {
+    for (let up = block2.parent; up && block2 !== http; up = up.parent) {
+      if (owning.has(up)) return true;
+      if (up === http) break;
+    }
+  }
+  return false;
+}
 var NONE = [];
+var ROOT_LEVEL = { list: NONE, mode: "on" };
 function ownerOf(from2, entry, name2) {
   for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
   return from2;
@@ -45364,7 +45664,7 @@ var rule18 = defineRule({
     for (const scope of model.nginx.scopes) {
       for (const list of LISTS) {
         if (!scope.setsAnywhere(list)) continue;
-        for (const found of headerDrops(scope.http, list)) {
+        for (const found of headerDrops(scope, list)) {
           if (list === "proxy_set_header" && !proxies(found.block)) continue;
           const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
           if (dropped.length === 0) continue;
@@ -45452,7 +45752,7 @@ var rule19 = defineRule({
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
       for (const { entry, block: block2 } of variables.withVariables) {
-        if (entry.directive.name !== "proxy_set_header" || argText(entry.directive, 0)?.toLowerCase() !== "host") continue;
+        if (entry.directive.name !== "proxy_set_header" || !argEqualsIgnoringCase(entry.directive, 0, "host")) continue;
         const text3 = argText(entry.directive, 1);
         if (text3 === void 0) continue;
         for (const { facts, top } of variables.expand(text3, block2)) {
@@ -45605,7 +45905,7 @@ function judge4(variables, block2, entry, checked) {
 // checks/nginx-origins-regex.ts
 init_rule();
 var ID21 = "nginx-origins-regex";
-var HOST = /[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
+var HOST = /(?<![A-Za-z0-9-])[A-Za-z0-9-]+(?:(?:\\\.|\.)[A-Za-z0-9-]+)+/g;
 var rule21 = defineRule({
   id: ID21,
   severity: "warning",
@@ -45647,8 +45947,7 @@ var rule21 = defineRule({
           const regexArg2 = args[args.length - 1].value === ")" ? args[args.length - 2] : args[args.length - 1];
           const value = regexArg2.value.replace(/\)$/, "");
           const arg = value === regexArg2.value ? regexArg2 : { ...regexArg2, value, span: trimEnd(regexArg2.span, 1) };
-          const finding2 = judge5(words[2], subject2, arg, 0, block2.path);
-          if (finding2) yield finding2;
+          yield* judge5(words[2], subject2, arg, 0, block2.path);
           continue;
         }
         if (entry.directive.name !== "map" || !entry.children) continue;
@@ -45660,8 +45959,7 @@ var rule21 = defineRule({
           const prefix = key.startsWith("~*") ? 2 : 1;
           const quoted = item.directive.nameSpan.end.offset - item.directive.nameSpan.start.offset === key.length + 2;
           const arg = { value: key, quoted, span: item.directive.nameSpan };
-          const finding2 = judge5(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
-          if (finding2) yield finding2;
+          yield* judge5(key.slice(prefix), subject, arg, prefix, `${parent.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
         }
       }
     }
@@ -45675,6 +45973,33 @@ function trimEnd(span2, by) {
   return { ...span2, end: { ...span2.end, column: span2.end.column - by, offset: span2.end.offset - by } };
 }
 function judge5(regex, subject, arg, offset, modelPath) {
+  const findings = [];
+  for (const branch of regexPaths(regex) ?? [[{ text: regex, from: [...regex].map((_, i) => i) }]]) {
+    const reported = /* @__PURE__ */ new Set();
+    for (const path of branch) {
+      const verdict = judgePath(path.text, subject);
+      if (!verdict || reported.has(verdict.messageId)) continue;
+      reported.add(verdict.messageId);
+      const start = offset + path.from[verdict.start];
+      const end = offset + path.from[verdict.end - 1] + 1;
+      findings.push({
+        ...verdict.messageId === "bareDot" ? { messageId: "bareDot" } : verdict.messageId === "openEnd" ? { messageId: "openEnd" } : { messageId: "openStart" },
+        data: { host: verdict.host, subject, example: verdict.example },
+        primary: partSpan(arg, { start, end }),
+        modelPath
+      });
+    }
+  }
+  if (findings.length > 0) return findings;
+  const plainHttp = /https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) || /^\^?http:/.test(regex) || regexPaths(regex)?.some((branch) => branch.some((path) => /^\^?http:/.test(path.text)));
+  if (plainHttp) {
+    return [
+      { messageId: "plainHttp", data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: "info" }
+    ];
+  }
+  return [];
+}
+function judgePath(regex, subject) {
   const referer = subject === "http_referer";
   const classes = classRanges(regex);
   if (referer && !regex.startsWith("^") && topLevelAlternatives(regex).length === 1) {
@@ -45682,12 +46007,7 @@ function judge5(regex, subject, arg, offset, modelPath) {
     const host = HOST.exec(regex);
     if (host && /:(?:\\?\/){2}/.test(regex.slice(0, host.index))) {
       const plain = host[0].replace(/\\\./g, ".");
-      return {
-        messageId: "openStart",
-        data: { host: plain, subject, example: `https://evil.example/?https://${plain}/` },
-        primary: partSpan(arg, { start: offset + host.index, end: offset + host.index + host[0].length }),
-        modelPath
-      };
+      return { messageId: "openStart", host: plain, example: `https://evil.example/?https://${plain}/`, start: host.index, end: host.index + host[0].length };
     }
   }
   const alternatives = topLevelAlternatives(regex);
@@ -45698,12 +46018,8 @@ function judge5(regex, subject, arg, offset, modelPath) {
       const host = HOST.exec(regex.slice(from2, to));
       if (!host) continue;
       const plain = host[0].replace(/\\\./g, ".");
-      return {
-        messageId: "openStart",
-        data: { host: plain, subject, example: referer ? `https://evil.example/${plain}/` : `https://evil${plain}` },
-        primary: partSpan(arg, { start: offset + from2 + host.index, end: offset + from2 + host.index + host[0].length }),
-        modelPath
-      };
+      const example = referer ? `https://evil.example/${plain}/` : `https://evil${plain}`;
+      return { messageId: "openStart", host: plain, example, start: from2 + host.index, end: from2 + host.index + host[0].length };
     }
   }
   HOST.lastIndex = 0;
@@ -45713,29 +46029,133 @@ function judge5(regex, subject, arg, offset, modelPath) {
     if (classes.some(([a, b]) => start >= a && start < b)) continue;
     const host = match[0];
     const plain = host.replace(/\\\./g, ".");
-    const at = { start: offset + start, end: offset + end };
-    const draft = (messageId, example) => ({
-      ...messageId === "bareDot" ? { messageId: "bareDot" } : messageId === "openEnd" ? { messageId: "openEnd" } : { messageId: "openStart" },
-      data: { host: plain, subject, example },
-      primary: partSpan(arg, at),
-      modelPath
-    });
+    const verdict = (messageId, example) => ({ messageId, host: plain, example, start, end });
     const dots = [...host.matchAll(/\\\.|\./g)];
     const bare = dots.slice(0, -1).find((dot2) => dot2[0] === ".");
     if (bare) {
       const i = bare.index;
       const lookalike = host.slice(0, i).replace(/\\\./g, ".") + "x" + host.slice(i + 1).replace(/\\\./g, ".");
-      return draft("bareDot", `https://${lookalike}${referer ? "/" : ""}`);
+      return verdict("bareDot", `https://${lookalike}${referer ? "/" : ""}`);
     }
     const after = following(regex, end);
-    if (after === "end") return draft("openEnd", `https://${plain}.evil.example${referer ? "/" : ""}`);
+    if (after === "end") return verdict("openEnd", `https://${plain}.evil.example${referer ? "/" : ""}`);
     const before = preceding(regex, start);
-    if (before === "start" || before === "wildcard") return draft("openStart", `https://evil${plain}${referer ? "/" : ""}`);
-  }
-  if (/https\?|\(https?\|https?\)|\(https?\)\?/.test(regex) || /^\^?http:/.test(regex)) {
-    return { messageId: "plainHttp", data: { subject }, primary: partSpan(arg, { start: offset, end: offset + regex.length }), modelPath, maxSeverity: "info" };
+    if (before === "start") return verdict("openStart", `https://evil${plain}${referer ? "/" : ""}`);
+    if (typeof before === "number") {
+      const example = wildcardExample(regex, before, `evil${plain}${referer ? "/" : ""}`);
+      if (example) return verdict("openStart", example);
+    }
   }
   return void 0;
+}
+var MAX_PATHS = 32;
+function regexPaths(regex) {
+  const reader2 = new PathReader(regex);
+  const top = reader2.alternation(0, 0);
+  if (reader2.tooMany || top.end !== regex.length) return void 0;
+  return top.branches.map((branch) => branch.map((segments) => writeOut(regex, segments)));
+}
+var MAX_DEPTH = 20;
+var PathReader = class {
+  constructor(regex) {
+    this.regex = regex;
+  }
+  regex;
+  tooMany = false;
+  alternation(start, depth) {
+    const branches = [];
+    let i = start;
+    for (; ; ) {
+      const sequence = this.sequence(i, depth);
+      branches.push(sequence.paths);
+      i = sequence.end;
+      if (this.regex[i] !== "|" || this.tooMany) return { branches, end: i };
+      i++;
+    }
+  }
+  sequence(start, depth) {
+    const regex = this.regex;
+    let paths = [[]];
+    const append2 = (from2, to) => {
+      for (const path of paths) {
+        const last = path[path.length - 1];
+        if (last && last[1] === from2) last[1] = to;
+        else path.push([from2, to]);
+      }
+    };
+    let i = start;
+    while (i < regex.length && regex[i] !== "|" && regex[i] !== ")" && !this.tooMany) {
+      const ch = regex[i];
+      if (ch === "\\") {
+        append2(i, Math.min(i + 2, regex.length));
+        i += 2;
+        continue;
+      }
+      if (ch === "[") {
+        const end = classEnd(regex, i);
+        append2(i, end);
+        i = end;
+        continue;
+      }
+      if (ch !== "(") {
+        append2(i, i + 1);
+        i++;
+        continue;
+      }
+      if (depth >= MAX_DEPTH) {
+        this.tooMany = true;
+        break;
+      }
+      const opener = /^\((?:\?:|\?P?<[A-Za-z_]\w*>|\?'[A-Za-z_]\w*')?/.exec(regex.slice(i, i + 40))[0];
+      const plain = !(opener === "(" && regex[i + 1] === "?");
+      const inner = this.alternation(i + opener.length, depth + 1);
+      if (regex[inner.end] !== ")") {
+        this.tooMany = true;
+        break;
+      }
+      let after = inner.end + 1;
+      const repeated = regex[after] === "*" || regex[after] === "+" || regex[after] === "{" && /^\{\d+(,\d*)?\}/.test(regex.slice(after, after + 24));
+      if (!plain || repeated) {
+        append2(i, after);
+        i = after;
+        continue;
+      }
+      const choices = inner.branches.flat();
+      if (regex[after] === "?") {
+        choices.push([]);
+        after++;
+        if (regex[after] === "?" || regex[after] === "+") after++;
+      }
+      if (choices.length === 1) {
+        for (const [a, b] of choices[0]) append2(a, b);
+        i = after;
+        continue;
+      }
+      if (paths.length * choices.length > MAX_PATHS) {
+        this.tooMany = true;
+        break;
+      }
+      paths = paths.flatMap((path) => choices.map((choice) => [...path, ...choice].map(([a, b]) => [a, b])));
+      i = after;
+    }
+    return { paths, end: i };
+  }
+};
+function writeOut(regex, segments) {
+  let text3 = "";
+  const from2 = [];
+  for (const [a, b] of segments) {
+    text3 += regex.slice(a, b);
+    for (let i = a; i < b; i++) from2.push(i);
+  }
+  return { text: text3, from: from2 };
+}
+function classEnd(regex, i) {
+  let j = i + 1;
+  if (regex[j] === "^") j++;
+  if (regex[j] === "]") j++;
+  while (j < regex.length && regex[j] !== "]") j += regex[j] === "\\" ? 2 : 1;
+  return Math.min(j + 1, regex.length);
 }
 function topLevelAlternatives(regex) {
   const out = [];
@@ -45813,36 +46233,114 @@ function preceding(regex, at) {
       i = open - 1;
       continue;
     }
-    if ((ch === "*" || ch === "+") && regex[i - 1] === "." && regex[i - 2] !== "\\") return "wildcard";
+    if ((ch === "*" || ch === "+") && regex[i - 1] === "." && regex[i - 2] !== "\\") return i - 1;
     return "bounded";
   }
 }
-function closingParen(regex, from2) {
-  let depth = 0;
-  for (let i = from2; i < regex.length; i++) {
-    if (regex[i] === "\\") {
+function wildcardExample(regex, wildcard, tail) {
+  const anchored = regex.startsWith("^");
+  const before = sampleOf(regex.slice(anchored ? 1 : 0, wildcard));
+  if (before === void 0) return void 0;
+  if (before === "") return `https://${tail}`;
+  if (/^https?:\/\//.test(before)) return before + tail;
+  return anchored ? void 0 : `https://${before}${tail}`;
+}
+function sampleOf(fragment) {
+  let out = "";
+  let i = 0;
+  while (i < fragment.length) {
+    const ch = fragment[i];
+    let atom;
+    if (ch === "\\") {
+      const next = fragment[i + 1];
+      atom = next === "d" ? "0" : next === "w" ? "a" : next !== void 0 && !/[A-Za-z0-9]/.test(next) ? next : void 0;
+      i += 2;
+    } else if (ch === "[") {
+      const end = classEnd(fragment, i);
+      atom = classSample(fragment.slice(i + 1, end - 1));
+      i = end;
+    } else if (ch === ".") {
+      atom = "a";
       i++;
-      continue;
+    } else if (!"()|^$*+?{".includes(ch)) {
+      atom = ch;
+      i++;
     }
-    if (regex[i] === "(") depth++;
-    if (regex[i] === ")") {
-      if (depth === 0) return i;
-      depth--;
+    if (atom === void 0) return void 0;
+    const quantifier = fragment[i];
+    if (quantifier === "*") {
+      atom = "";
+      i++;
+    } else if (quantifier === "+" || quantifier === "?") {
+      i++;
+    } else if (quantifier === "{") {
+      const counted2 = /^\{(\d+)(?:,\d*)?\}/.exec(fragment.slice(i));
+      if (!counted2) return void 0;
+      atom = atom.repeat(Number(counted2[1]));
+      i += counted2[0].length;
+    }
+    if (quantifier !== void 0 && "*+?{".includes(quantifier) && (fragment[i] === "?" || fragment[i] === "+")) i++;
+    out += atom;
+  }
+  return out;
+}
+function classSample(body2) {
+  const negated = body2.startsWith("^");
+  const items = negated ? body2.slice(1) : body2;
+  const inClass = (c) => {
+    for (let j = 0; j < items.length; j++) {
+      if (items[j] === "\\") {
+        const next = items[j + 1];
+        if (next === "d" && /[0-9]/.test(c)) return true;
+        if (next === "w" && /\w/.test(c)) return true;
+        if (next === c) return true;
+        if (next !== void 0 && /[a-zA-Z]/.test(next) && next !== "d" && next !== "w") return void 0;
+        j++;
+        continue;
+      }
+      if (items[j + 1] === "-" && j + 2 < items.length) {
+        if (c >= items[j] && c <= items[j + 2]) return true;
+        j += 2;
+        continue;
+      }
+      if (items[j] === c) return true;
+    }
+    return false;
+  };
+  for (const c of ["a", "x", "0"]) {
+    const member = inClass(c);
+    if (member === void 0) return void 0;
+    if (member !== negated) return c;
+  }
+  return void 0;
+}
+var lastParens;
+function parensOf(regex) {
+  if (lastParens?.regex === regex) return lastParens;
+  const openAt = new Int32Array(regex.length).fill(-1);
+  const closeOf = /* @__PURE__ */ new Map();
+  const stack = [];
+  for (let i = 0; i < regex.length; i++) {
+    openAt[i] = stack.length > 0 ? stack[stack.length - 1] : -1;
+    if (regex[i] === "\\") {
+      if (i + 1 < regex.length) openAt[i + 1] = openAt[i];
+      i++;
+    } else if (regex[i] === "(") {
+      stack.push(i);
+    } else if (regex[i] === ")" && stack.length > 0) {
+      closeOf.set(stack.pop(), i);
     }
   }
-  return -1;
+  lastParens = { regex, openAt, closeOf };
+  return lastParens;
+}
+function closingParen(regex, from2) {
+  const parens = parensOf(regex);
+  const open = parens.openAt[from2];
+  return open === -1 ? -1 : parens.closeOf.get(open) ?? -1;
 }
 function openingParen(regex, from2) {
-  let depth = 0;
-  for (let i = from2; i >= 0; i--) {
-    if (regex[i - 1] === "\\") continue;
-    if (regex[i] === ")") depth++;
-    if (regex[i] === "(") {
-      if (depth === 0) return i;
-      depth--;
-    }
-  }
-  return -1;
+  return parensOf(regex).openAt[from2];
 }
 
 // checks/nginx-proxy-buffers.ts
@@ -46402,20 +46900,54 @@ function releaseVerdict(specs2, range2) {
 
 // checks/nginx-unsafe-capture.ts
 init_rule();
+
+// src/model/nginx-rewrite.ts
+var REDIRECT_PREFIXES = ["http://", "https://", "$scheme"];
+function rewriteReplacement(directive) {
+  const replacement = directive.args[1]?.value;
+  if (!replacement) return void 0;
+  const flag2 = directive.args[2]?.value;
+  const compiled = replacement.endsWith("?") ? replacement.slice(0, -1) : replacement;
+  const redirect = flag2 === "redirect" || flag2 === "permanent" || REDIRECT_PREFIXES.some((prefix) => compiled.startsWith(prefix));
+  const captures = [];
+  const seen = /* @__PURE__ */ new Set();
+  let sizedFromMatch = true;
+  let inArgs = false;
+  for (const part2 of valueParts(compiled)) {
+    if (part2.kind === "template") return void 0;
+    if (part2.kind === "text") {
+      if (!redirect && part2.text.includes("?")) inArgs = true;
+      continue;
+    }
+    if (part2.kind === "variable" || compiled[part2.start + 1] === "{") {
+      sizedFromMatch = false;
+      continue;
+    }
+    if (seen.has(part2.index)) sizedFromMatch = false;
+    seen.add(part2.index);
+    captures.push({ index: part2.index, start: part2.start, end: part2.end, escaped: redirect || inArgs });
+  }
+  return { redirect, captures, sizedFromMatch };
+}
+
+// checks/nginx-unsafe-capture.ts
 var ID29 = "nginx-unsafe-capture";
 var V1_30_1 = parseVersion("1.30.1");
+var V1_30_2 = parseVersion("1.30.2");
 var V1_30_4 = parseVersion("1.30.4");
 var V1_31_0 = parseVersion("1.31.0");
+var V1_31_1 = parseVersion("1.31.1");
 var V1_31_3 = parseVersion("1.31.3");
 var riftAffects = (v) => compareVersions(v, V1_30_1) < 0;
 var mapAffects = (v) => compareVersions(v, V1_30_4) < 0 || compareVersions(v, V1_31_0) >= 0 && compareVersions(v, V1_31_3) < 0;
+var overlapAffects = (v) => compareVersions(v, V1_30_2) < 0 || compareVersions(v, V1_31_0) >= 0 && compareVersions(v, V1_31_1) < 0;
 var SCRIPT_USERS = /* @__PURE__ */ new Set(["set", "if", "rewrite"]);
 var rule29 = defineRule({
   id: ID29,
   severity: "error",
   category: "security",
   meta: {
-    description: "Unnamed regex captures used in the patterns of the published nginx heap overflows (CVE-2026-42945, CVE-2026-42533)",
+    description: "Unnamed regex captures used in the patterns of the published nginx heap overflows (CVE-2026-42945, CVE-2026-42533, CVE-2026-9256)",
     docsUrl: docsUrl(ID29),
     fixable: false,
     messages: {
@@ -46426,6 +46958,10 @@ var rule29 = defineRule({
       mapAfterCapture: {
         message: '"${{map}}" comes after "{{capture}}" in this value, and map "${{map}}" matches a regex with captures{{versions}}: heap overflow CVE-2026-42533, fixed in nginx 1.30.4 and 1.31.3',
         help: "nginx sizes the value with `$1` from the current captures, then evaluates the map, whose regex replaces the captures, then copies `$1` again: the copy no longer fits the buffer. Upgrade nginx, or use named captures in the map (`~^(?<lang>de|fr)` and `$lang`), or put the map variable before the capture"
+      },
+      overlappingCaptures: {
+        message: '"{{first}}" and "{{second}}" are overlapping groups of "{{regex}}", both escaped {{context}}{{versions}}: heap overflow CVE-2026-9256, fixed in nginx 1.30.2 and 1.31.1',
+        help: "With no variable in the replacement, nginx sizes the new URI from the match: each group once, plus the escaping of the URI once. It then escapes every capture it copies, so two groups over the same text count its escapes twice, and a URL full of `+` or `%`-encoded characters overflows the heap of the worker (a crash, or code execution). Upgrade nginx, or write only one of the nested groups (make the others `(?:…)`), or use named captures (`(?<path>…)` and `$path`), which nginx sizes exactly"
       }
     }
   },
@@ -46433,15 +46969,18 @@ var rule29 = defineRule({
     const range2 = model.nginxVersion.range;
     const rift = affected(range2, [V1_30_1], riftAffects);
     const mapped2 = affected(range2, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
-    if (!rift && !mapped2) return;
+    const overlapped = affected(range2, [V1_30_2, V1_31_0, V1_31_1], overlapAffects);
+    if (!rift && !mapped2 && !overlapped) return;
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
       if (rift) for (const block2 of variables.rewriteBlocks) yield* afterArgsRewrite(block2, rift);
-      if (!mapped2) continue;
+      if (!mapped2 && !overlapped) continue;
       for (const { entry, block: block2, hasCapture } of variables.withVariables) {
         if (!hasCapture) continue;
-        const finding2 = mapAfterCapture(variables, block2, entry, mapped2);
-        if (finding2) yield finding2;
+        const overlap = overlapped && entry.directive.name === "rewrite" ? overlappingCaptures(block2, entry, overlapped) : void 0;
+        if (overlap) yield overlap;
+        const mapFinding = mapped2 ? mapAfterCapture(variables, block2, entry, mapped2) : void 0;
+        if (mapFinding) yield mapFinding;
       }
     }
   }
@@ -46486,6 +47025,35 @@ function flattenIfs(block2) {
     if (child) out.push(...flattenIfs(child));
   }
   return out;
+}
+function overlappingCaptures(block2, entry, versions) {
+  const replacement = rewriteReplacement(entry.directive);
+  if (!replacement?.sizedFromMatch) return void 0;
+  const pattern = entry.directive.args[0];
+  const regex = analyzeRegex(pattern.value);
+  if (regex.groupCount === void 0) return void 0;
+  const escaped = replacement.captures.filter((capture) => capture.escaped && capture.index <= regex.groups.length);
+  for (let j = 1; j < escaped.length; j++) {
+    const first = escaped.slice(0, j).find((earlier) => (overlapMask(regex, earlier.index, escaped[j].index) & ESCAPED_IN_ARGS) !== 0);
+    if (!first) continue;
+    const arg = entry.directive.args[1];
+    const text3 = (capture) => arg.value.slice(capture.start, capture.end);
+    return {
+      messageId: "overlappingCaptures",
+      data: {
+        first: text3(first),
+        second: text3(escaped[j]),
+        regex: pattern.value,
+        context: replacement.redirect ? "for a redirect" : 'after "?"',
+        versions: versions.versions
+      },
+      primary: partSpan(arg, escaped[j]),
+      related: [{ span: partSpan(arg, first), label: "overlaps this capture" }],
+      modelPath: `${block2.path}>rewrite`,
+      maxSeverity: versions.maxSeverity
+    };
+  }
+  return void 0;
 }
 function mapAfterCapture(variables, block2, entry, versions) {
   for (const arg of entry.directive.args) {
@@ -47665,7 +48233,7 @@ var rule41 = defineRule({
     }
   },
   *check(model) {
-    const serviceFinding = (target) => {
+    const serviceFinding2 = (target) => {
       const gap = kubernetesServiceGap(model, target.address);
       if (!gap) return void 0;
       const pass = target.passes[0];
@@ -47725,7 +48293,7 @@ var rule41 = defineRule({
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
       if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
-        const draft = serviceFinding(target);
+        const draft = serviceFinding2(target);
         if (draft) yield draft;
         continue;
       }
@@ -48321,7 +48889,7 @@ var rule49 = defineRule({
     for (const use of [...index.checkedUsesNamed("map"), ...index.checkedUsesNamed("geo")]) {
       const { directive, entry } = use;
       const name2 = directive.name;
-      if (!entry.children || directive.args.length === 0) continue;
+      if (!entry.children || argCountOf(directive) === 0) continue;
       const entries = entriesOf(entry.children, PARAMETERS[name2]);
       if (entries === void 0 || entries.length === 0) continue;
       if (entries.some((key) => coversEverything(name2, key))) continue;
@@ -48348,7 +48916,7 @@ function entriesOf(children2, parameters) {
       continue;
     }
     if (isUnknownValue(key)) return void 0;
-    if (parameters.has(key) && (child.directive.args.length === 0 || key === "proxy" || key === "delete")) continue;
+    if (parameters.has(key) && (argCountOf(child.directive) === 0 || key === "proxy" || key === "delete")) continue;
     keys.push(key);
   }
   return keys;
@@ -48391,6 +48959,9 @@ var rule50 = defineRule({
 // checks/nginx-default-server.ts
 init_rule();
 var ID51 = "nginx-default-server";
+function spanOf(onSocket) {
+  return onSocket.listen ? onSocket.listen.directive.args[0].span : onSocket.server.directive.nameSpan;
+}
 var rule51 = defineRule({
   id: ID51,
   severity: "info",
@@ -48414,20 +48985,20 @@ var rule51 = defineRule({
         for (const server of servers) {
           const sockets = socketsOf(server, checked);
           if (!sockets) continue;
-          for (const [key, onSocket] of sockets) {
-            const list = bySocket.get(key);
+          for (const onSocket of sockets) {
+            const list = bySocket.get(onSocket.key);
             if (list) list.push(onSocket);
-            else bySocket.set(key, [onSocket]);
+            else bySocket.set(onSocket.key, [onSocket]);
           }
         }
         for (const [socket, list] of bySocket) {
           if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
           const [first, ...others] = list;
-          const related = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe3(entry.server)}` }));
+          const related = others.slice(0, 3).map((entry) => ({ span: spanOf(entry), label: `also on ${socket}: ${describe3(entry.server)}` }));
           yield {
             messageId: "implicitDefault",
             data: { count: list.length, socket, first: describe3(first.server) },
-            primary: first.span(),
+            primary: spanOf(first),
             related,
             modelPath: `${first.server.path}>listen[${socket}]`
           };
@@ -48442,7 +49013,9 @@ function loadedTogether(scope) {
   const byFile = /* @__PURE__ */ new Map();
   for (const server of servers) {
     const file = server.directive.file;
-    byFile.set(file, [...byFile.get(file) ?? [], server]);
+    const list = byFile.get(file);
+    if (list) list.push(server);
+    else byFile.set(file, [server]);
   }
   return [...byFile.values()].map(unique);
 }
@@ -48454,18 +49027,15 @@ function socketsOf(server, checked) {
   const directive = server.directive;
   if (writtenConditionally(directive)) return void 0;
   const listens = server.own("listen");
-  const sockets = /* @__PURE__ */ new Map();
-  if (listens.length === 0) {
-    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
-    return sockets;
-  }
+  if (listens.length === 0) return [{ key: IMPLICIT_LISTEN.key, server, listen: void 0, defaultServer: false }];
+  const sockets = [];
   for (const entry of listens) {
     if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
     const socket = listenSocket(entry.directive);
     if (!socket) return void 0;
-    const known2 = sockets.get(socket.key);
+    const known2 = sockets.find((onSocket) => onSocket.key === socket.key);
     if (known2) known2.defaultServer ||= socket.defaultServer;
-    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
+    else sockets.push({ key: socket.key, server, listen: entry, defaultServer: socket.defaultServer });
   }
   return sockets;
 }
@@ -48537,14 +49107,14 @@ var rule52 = defineRule({
     for (const scope of model.nginx.scopes) {
       for (const parent of scope.servers.concat(scope.locations)) {
         if (!hasTwoLocations(parent)) continue;
-        const locations = parent.children.filter((child) => child.kind === "location");
         const siblings = [];
-        for (const child of locations) {
-          if (argumentsUnknown(child.directive)) continue;
+        for (const child of parent.children) {
+          if (child.kind !== "location" || argumentsUnknown(child.directive) || siblings.some((sibling) => sibling.block.directive === child.directive))
+            continue;
           const match = locationMatch(child.directive);
           if (match) siblings.push({ block: child, match });
         }
-        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block');
+        if (siblings.length > 1) for (const draft of judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block')) yield draft;
       }
     }
   }
@@ -48554,25 +49124,26 @@ function hasTwoLocations(parent) {
   for (const child of parent.children) if (child.kind === "location" && ++count === 2) return true;
   return false;
 }
-function* judgeLevel(siblings, level) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique3 = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+function judgeLevel(unique3, level) {
+  const drafts = [];
   const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
   for (let j = 0; j < unique3.length; j++) {
     const later = unique3[j];
-    const shadow = unique3.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    let shadow;
+    for (let k = 0; k < j && !shadow; k++) if (shadows(unique3[k].match, later.match) && together(unique3[k], later)) shadow = unique3[k];
     if (shadow) {
       const kind = shadowKind(shadow.match, later.match);
       const draft = finding(later, shadow, level);
-      if (kind === "duplicate") yield { ...draft, messageId: "duplicate" };
-      else if (kind === "sameRegex") yield { ...draft, messageId: "sameRegex", maxSeverity: "warning" };
-      else yield { ...draft, messageId: "afterCatchAll", maxSeverity: "warning" };
+      if (kind === "duplicate") drafts.push({ ...draft, messageId: "duplicate" });
+      else if (kind === "sameRegex") drafts.push({ ...draft, messageId: "sameRegex", maxSeverity: "warning" });
+      else drafts.push({ ...draft, messageId: "afterCatchAll", maxSeverity: "warning" });
       continue;
     }
     if (catchAll && later.match.kind === "prefix" && !later.block.children.some((child) => child.kind === "location") && together(catchAll, later)) {
-      yield { ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" };
+      drafts.push({ ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" });
     }
   }
+  return drafts;
 }
 function shadows(earlier, later) {
   if (isRegexLocation(earlier) && isRegexLocation(later)) {
@@ -48677,13 +49248,13 @@ var rule54 = defineRule({
       for (const name2 of [container.service, ...container.aliases]) composeNames.set(name2.toLowerCase(), container.service);
     }
     const seen = /* @__PURE__ */ new Set();
-    const judge13 = (host, directive, span2, modelPath) => {
+    const judge13 = (host, directive) => {
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
       seen.add(directive.directive);
       if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
       const service = composeNames.get(host);
-      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2(), modelPath: modelPath() };
-      return { messageId: "hostName", data: { host }, primary: span2(), modelPath: modelPath() };
+      if (service !== void 0) return { messageId: "composeService", data: { host, service } };
+      return { messageId: "hostName", data: { host } };
     };
     for (const pass of model.nginx.passes) {
       const target = pass.target;
@@ -48691,30 +49262,24 @@ var rule54 = defineRule({
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
       if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
-      const draft = judge13(
-        name2,
-        pass.entry,
-        () => pass.entry.directive.args[0].span,
-        () => `${pass.location.path}>${pass.entry.directive.name}`
-      );
-      if (draft) yield draft;
+      const said = judge13(name2, pass.entry);
+      if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
         if (server.address?.kind !== "tcp") continue;
-        if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
+        if (resolvedWhileRunning(server.entry.directive)) continue;
         const address = server.address;
-        const draft = judge13(
-          address.host,
-          server.entry,
-          () => server.span,
-          () => `${group.block.path}>server[${address.text}]`
-        );
-        if (draft) yield draft;
+        const said = judge13(address.host, server.entry);
+        if (said) yield { ...said, primary: server.span, modelPath: `${group.block.path}>server[${address.text}]` };
       }
     }
   }
 });
+function resolvedWhileRunning(server) {
+  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === "resolve") return true;
+  return false;
+}
 function isHostName(host) {
   if (host === "" || host.includes("$") || host.includes("{")) return false;
   if (/^\d+(\.\d+){3}$/.test(host) || host.includes(":") || host.startsWith("[")) return false;
@@ -49487,8 +50052,40 @@ function parseNginxValue(syntax, text3) {
   }
 }
 
+// src/model/nginx-census.ts
+var NONE2 = { entries: [], blocks: [] };
+var DirectiveCensus = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Every directive whose arguments hold a `$`, with its block, in walk order. */
+  withVariables = [];
+  add(entry, block2) {
+    const name2 = entry.directive.name;
+    const list = this.byName.get(name2);
+    if (list) {
+      list.entries.push(entry);
+      list.blocks.push(block2);
+    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
+    const mention = variableMention(entry.directive);
+    if (mention !== 0) this.withVariables.push({ entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 });
+  }
+  named(name2) {
+    return this.byName.get(name2) ?? NONE2;
+  }
+};
+function variableMention(directive) {
+  const read = variableMentionsOf(directive);
+  if (read !== void 0) return read;
+  let found = 0;
+  for (let i = 0; i < argCountOf(directive); i++) {
+    const value = argValueOf(directive, i) ?? "";
+    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+    if (value.includes("$")) found = VARIABLE_MENTIONED;
+  }
+  return found;
+}
+
 // src/model/nginx.ts
-var NONE2 = [];
+var NONE3 = [];
 var SCAN_LIMIT = 16;
 var NginxBlock = class {
   constructor(kind, node, parent, contents, fixedPath) {
@@ -49518,7 +50115,7 @@ var NginxBlock = class {
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found;
       for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
-      return found ?? NONE2;
+      return found ?? NONE3;
     }
     if (!this.byName) {
       this.byName = /* @__PURE__ */ new Map();
@@ -49528,7 +50125,7 @@ var NginxBlock = class {
         else this.byName.set(entry.directive.name, [entry]);
       }
     }
-    return this.byName.get(name2) ?? NONE2;
+    return this.byName.get(name2) ?? NONE3;
   }
   byName;
   /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
@@ -49674,6 +50271,8 @@ var NginxHttpScope = class {
   passes = [];
   servers = [];
   locations = [];
+  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
+  census = new DirectiveCensus();
   /**
    * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
    * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
@@ -49710,13 +50309,8 @@ var NginxHttpScope = class {
    * not, every block's inherited value is the default, which lets a rule skip the lookups.
    */
   setsAnywhere(name2) {
-    if (!this.namesSet) {
-      this.namesSet = /* @__PURE__ */ new Set();
-      for (const block2 of [this.http, ...this.http.descendants()]) for (const entry of block2.directives) this.namesSet.add(entry.directive.name);
-    }
-    return this.namesSet.has(name2);
+    return this.census.named(name2).entries.length > 0;
   }
-  namesSet;
 };
 var NginxModel = class {
   constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
@@ -49800,9 +50394,11 @@ var NginxModel = class {
         });
       }
     }
-    for (const block2 of http.descendants()) {
-      if (block2.kind !== "location" && block2.kind !== "if" && block2.kind !== "limit_except") continue;
+    for (const block2 of [http, ...http.descendants()]) {
+      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
       for (const entry of block2.directives) {
+        scope.census.add(entry, block2);
+        if (!passing) continue;
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
         if (!module2 || entry.directive.args.length === 0) continue;
         scope.passes.push(resolvePass(scope, module2, entry, block2));
@@ -50296,8 +50892,8 @@ init_template();
 var knownNames;
 function nginxNames() {
   if (!knownNames) {
-    knownNames = new Set(REFERENCE_DIRECTIVES.map((row) => row[0]));
-    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row of rows2) knownNames.add(row[0]);
+    knownNames = new Set(REFERENCE_DIRECTIVES.map((row2) => row2[0]));
+    for (const rows2 of Object.values(THIRD_PARTY_DIRECTIVES)) for (const row2 of rows2) knownNames.add(row2[0]);
   }
   return knownNames;
 }
@@ -51168,7 +51764,7 @@ var Suppressions = class {
           });
         }
         const knownIds = ids.filter((id2) => knownRuleIds.has(id2));
-        const ruleIds2 = ids.length === 0 ? "all" : knownIds;
+        const ruleIds = ids.length === 0 ? "all" : knownIds;
         const line = comment2.span.start.line;
         if (kind !== "enable" && !reason) {
           this.problems.push({
@@ -51179,17 +51775,17 @@ var Suppressions = class {
             related: []
           });
         }
-        if (ruleIds2 !== "all" && ruleIds2.length === 0) continue;
+        if (ruleIds !== "all" && ruleIds.length === 0) continue;
         if (kind === "disable-next-line") {
-          list.push({ kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
+          list.push({ kind, ruleIds, span: comment2.span, reason, fromLine: line + 1, toLine: line + 1, used: false });
         } else if (kind === "disable") {
-          const range2 = { kind, ruleIds: ruleIds2, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
+          const range2 = { kind, ruleIds, span: comment2.span, reason, fromLine: line, toLine: Infinity, used: false };
           list.push(range2);
           open.add(range2);
         } else {
-          for (const range2 of open.closedBy(ruleIds2)) {
+          for (const range2 of open.closedBy(ruleIds)) {
             range2.toLine = line;
-            const remaining = ruleIds2 === "all" || range2.ruleIds === "all" ? [] : range2.ruleIds.filter((id2) => !ruleIds2.includes(id2));
+            const remaining = ruleIds === "all" || range2.ruleIds === "all" ? [] : range2.ruleIds.filter((id2) => !ruleIds.includes(id2));
             if (remaining.length === 0) continue;
             const rest = { ...range2, ruleIds: remaining, fromLine: line + 1, toLine: Infinity, used: false, continues: range2 };
             list.push(rest);
@@ -51520,9 +52116,12 @@ init_escape();
 // src/report/graph.ts
 init_launch();
 init_escape();
+init_span();
+var MERMAID_MAX_TEXT = 5e4;
 function renderGraph(model, links, findings, format8) {
   const topology = buildTopology(model, links, findings);
-  return format8 === "dot" ? renderDot(topology) : renderMermaid(topology);
+  if (format8 === "json") return renderJson(topology, findings);
+  return format8 === "dot" ? renderDot(topology) : renderMermaid(fitTopology(topology, renderMermaid, MERMAID_MAX_TEXT));
 }
 function buildTopology(model, links, findings) {
   const nodes = [];
@@ -51559,12 +52158,7 @@ function buildTopology(model, links, findings) {
       const marks = findings.filter(
         (f) => timeoutSpan && within(f.primary, timeoutSpan) || f.ruleId.startsWith("lb-") && server.directive && within(f.primary, server.directive.span)
       );
-      edges.push({
-        from: "lb",
-        to: serverIds.get(server),
-        lines: [`load balancer idle ${formatMilliseconds(lbMs)}`, `nginx ${timeout ? describeNginxSetting(timeout) : "keepalive_timeout unknown"}`],
-        marks: ruleIds(marks)
-      });
+      edges.push({ from: "lb", to: serverIds.get(server), lines: [], marks: edgeMarks(marks, (ruleId) => balancerConflict(ruleId, lbMs, timeout)) });
     }
   }
   cloudLoadBalancers(model).forEach((balancer, i) => {
@@ -51588,14 +52182,12 @@ function buildTopology(model, links, findings) {
       const marks = findings.filter(
         (f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file))
       );
+      const idleMs = idle && typeof idle.value === "number" ? idle.value : void 0;
       edges.push({
         from: id2,
         to: serverIds.get(server),
-        lines: [
-          ...ports2.length > 0 ? [`port ${ports2.join(", ")}`] : [],
-          ...idle && typeof idle.value === "number" ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : "keepalive_timeout unknown"}`] : []
-        ],
-        marks: ruleIds(marks)
+        lines: ports2.length > 0 ? [`port ${ports2.join(", ")}`] : [],
+        marks: edgeMarks(marks, (ruleId) => idleMs === void 0 ? void 0 : balancerConflict(ruleId, idleMs, timeout))
       });
     }
   });
@@ -51616,7 +52208,10 @@ function buildTopology(model, links, findings) {
   }
   for (const { edge, passes } of serverEdges.values()) {
     edge.lines = unique2(passes.map(describePass));
-    edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
+    edge.marks = edgeMarks(
+      findings.filter((f) => passes.some((pass) => onPass(f, pass))),
+      (ruleId) => passConflict(ruleId, model, links, passes)
+    );
   }
   const linkEdges = /* @__PURE__ */ new Set();
   const groupOf = /* @__PURE__ */ new Map();
@@ -51642,8 +52237,11 @@ function buildTopology(model, links, findings) {
     edges.push({
       from: from2,
       to,
-      lines: [`nginx: ${describeNginxKeepalive(model, link)}`, describeListenerKeepalive(link.backend, link.listener), `${link.reason}: ${link.detail}`],
-      marks: ruleIds(findings.filter((f) => onLink(f, link)))
+      lines: [],
+      marks: edgeMarks(
+        findings.filter((f) => onLink(f, link)),
+        (ruleId) => linkConflict(ruleId, model, link)
+      )
     });
   }
   const unmodelled = unmodelledServers(model);
@@ -51667,6 +52265,19 @@ function buildTopology(model, links, findings) {
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend) }));
+  const roots = model.deploymentRoots ?? [];
+  if (roots.length > 0) {
+    const fileOf = new Map([
+      ...servers.map((server) => [serverIds.get(server), server.directive?.file]),
+      ...targets.map((target) => [target.id, target.group?.block?.directive?.file ?? target.passes[0]?.entry.directive.file]),
+      ...model.backends.map((backend) => [backendIds.get(backend), backend.file])
+    ]);
+    groupOf.clear();
+    for (const [id2, file] of fileOf) {
+      const root = file === void 0 ? void 0 : deploymentOf(file, roots);
+      if (root !== void 0) groupOf.set(id2, `deployment ${root === "" || root === "." ? "./" : root.replace(/\/?$/, "/")}`);
+    }
+  }
   const groups = /* @__PURE__ */ new Map();
   for (const node of nodes) {
     const scope = groupOf.get(node.id);
@@ -51680,51 +52291,99 @@ function renderMermaid(topology) {
   const out = ["flowchart LR"];
   const drawNode = (node, indent2) => out.push(`${indent2}${node.id}["${node.lines.map(mermaidLabel).join("<br/>")}"]`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
-    for (const id2 of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id2),
-        "    "
-      );
+    for (const id2 of group.nodeIds) drawNode(byId.get(id2), "    ");
     out.push("  end");
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
+  if (topology.omitted) drawNode({ id: "omitted", lines: [topology.omitted] }, "  ");
   const marked = [];
   topology.edges.forEach((edge, index) => {
-    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
+    const lines = edgeLines(edge);
     const arrow = edge.marks.length > 0 ? "-.->" : "-->";
     const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join("<br/>")}"|` : "";
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
     if (edge.marks.length > 0) marked.push(index);
   });
-  if (marked.length > 0) out.push(`  linkStyle ${marked.join(",")} stroke:#d00,color:#d00`);
+  if (marked.length > 0) out.push(`  linkStyle ${marked.join(",")} stroke:#d00,color:#d00,stroke-dasharray:6 4`);
   return `${out.join("\n")}
 `;
 }
+var DOT_LABEL_WIDTH = 40;
 function renderDot(topology) {
   const out = ["digraph cfglint {", "  rankdir=LR;", "  node [shape=box];"];
-  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${node.lines.map(dotLabel).join("\\n")}"];`);
+  const label = (lines) => lines.flatMap((line) => wrapLine(line, DOT_LABEL_WIDTH)).map(dotLabel).join("\\n");
+  const drawNode = (node, indent2) => out.push(`${indent2}${node.id} [label="${label(node.lines)}"];`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
-    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
-    for (const id2 of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id2),
-        "    "
-      );
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${label([group.label])}";`);
+    for (const id2 of group.nodeIds) drawNode(byId.get(id2), "    ");
     out.push("  }");
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, "  ");
+  if (topology.omitted) out.push(`  omitted [shape=note, label="${label([topology.omitted])}"];`);
   for (const edge of topology.edges) {
-    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(", ")}`, ...edge.lines] : edge.lines;
-    const attributes = [`label="${lines.map(dotLabel).join("\\n")}"`];
+    const lines = edgeLines(edge);
+    const attributes = lines.length > 0 ? [`label="${label(lines)}"`] : [];
     if (edge.marks.length > 0) attributes.push("color=red", "fontcolor=red", "style=dashed");
-    out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(", ")}];`);
+    out.push(`  ${edge.from} -> ${edge.to}${attributes.length > 0 ? ` [${attributes.join(", ")}]` : ""};`);
   }
   out.push("}");
   return `${out.join("\n")}
 `;
+}
+function renderJson(topology, findings) {
+  const kind = (id2) => /^[a-z]+/.exec(id2)[0];
+  return `${jsonText({
+    nodes: topology.nodes.map((node) => ({ id: node.id, kind: kind(node.id), lines: node.lines })),
+    edges: topology.edges,
+    groups: topology.groups,
+    findings
+  })}
+`;
+}
+function edgeLines(edge) {
+  return [...edge.marks.flatMap((mark) => [`⚠ ${mark.ruleId}`, ...mark.conflict ? [mark.conflict] : []]), ...edge.lines];
+}
+function wrapLine(text3, width) {
+  const lines = [];
+  let current = "";
+  for (const word of text3.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  lines.push(current);
+  return lines;
+}
+function fitTopology(topology, render, maxChars) {
+  if (render(topology).length <= maxChars) return topology;
+  const marked = topology.edges.map((edge, index) => ({ edge, index, rank: Math.max(...edge.marks.map((mark) => SEVERITY_RANK[mark.severity]), 0) })).filter(({ rank }) => rank > 0).sort((a, b) => b.rank - a.rank || a.index - b.index).map(({ edge }) => edge);
+  const keeping = (count) => {
+    const chosen = new Set(marked.slice(0, count));
+    const edges = topology.edges.filter((edge) => chosen.has(edge));
+    const ids = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
+    const all = topology.edges.length;
+    const limit = `${maxChars.toLocaleString("en-US")} characters`;
+    return {
+      nodes: topology.nodes.filter((node) => ids.has(node.id)),
+      edges,
+      groups: topology.groups.map((group) => ({ ...group, nodeIds: group.nodeIds.filter((id2) => ids.has(id2)) })).filter((group) => group.nodeIds.length > 0),
+      omitted: count === marked.length ? `Only the ${count} edges where a rule fires are drawn, of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all` : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`
+    };
+  };
+  let low = 0;
+  let high = marked.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (render(keeping(middle)).length <= maxChars) low = middle;
+    else high = middle - 1;
+  }
+  return keeping(low);
 }
 function groupedNodes(topology) {
   return new Set(topology.groups.flatMap((group) => group.nodeIds));
@@ -51791,23 +52450,74 @@ function describePass(pass) {
   const where = location?.directive ? `location ${location.directive.args.map((arg) => arg.value).join(" ")}` : pass.location.kind;
   return `${where}: ${pass.entry.directive.name}`;
 }
-function describeNginxKeepalive(model, link) {
-  const group = link.target.group;
-  if (!group?.block) return "new connection per request (no upstream block)";
-  if (!groupIsUsedOverHttp(model, group)) return `new connection per request (${link.target.passes[0]?.entry.directive.name ?? "pass"})`;
-  const pieces = upstreamKeepaliveByRange(model, group);
-  if (pieces.length === 0) return "new connection per request (no keepalive)";
-  return pieces.map(({ range: range2, keepalive }) => {
-    const settings = [keepalive, group.block.setting("keepalive_timeout", range2), group.block.setting("keepalive_requests", range2)].filter((setting) => setting !== void 0).map((setting) => describeNginxSetting(setting)).join(", ");
-    return pieces.length > 1 ? `${describeRange(range2)} ${settings}` : settings;
-  }).join("; ");
+function edgeMarks(findings, conflictOf) {
+  const byRule = /* @__PURE__ */ new Map();
+  for (const finding2 of findings) byRule.set(finding2.ruleId, [...byRule.get(finding2.ruleId) ?? [], finding2]);
+  return [...byRule.keys()].sort().map((ruleId) => {
+    const ofRule = byRule.get(ruleId);
+    const severity = ofRule.map((f) => f.severity).reduce((worst, next) => SEVERITY_RANK[next] > SEVERITY_RANK[worst] ? next : worst);
+    const conflict = conflictOf(ruleId);
+    return { ruleId, severity, ...conflict ? { conflict } : {}, fingerprints: unique2(ofRule.map((f) => f.fingerprint)) };
+  });
 }
-function describeListenerKeepalive(backend, listener) {
-  const keepAlive = listener.keepAlive;
-  if (keepAlive.kind === "closesAfterResponse") return `${backendKindName(backend.kind)} closes after each response (${keepAlive.reason})`;
-  const parts = [describeBackendSetting(backend, keepAlive.timeout)];
-  if (keepAlive.maxRequests) parts.push(describeBackendSetting(backend, keepAlive.maxRequests));
-  return parts.join(", ");
+function balancerConflict(ruleId, balancerMs, nginxTimeout) {
+  if (ruleId !== "lb-idle-timeout" || typeof nginxTimeout?.value !== "number" || nginxTimeout.value > balancerMs) return void 0;
+  return `load balancer ${formatMilliseconds(balancerMs)} ≥ nginx ${formatMilliseconds(nginxTimeout.value)}`;
+}
+function linkConflict(ruleId, model, link) {
+  const group = link.target.group;
+  const keepAlive = link.listener.keepAlive;
+  if (!group?.block || keepAlive.kind !== "idleTimeout") return void 0;
+  const block2 = group.block;
+  const backend = backendKindName(link.backend.kind);
+  const pieces = upstreamKeepaliveByRange(model, group);
+  if (ruleId === "upstream-keepalive-timeout") {
+    const backendMs = keepAlive.timeout.value;
+    if (typeof backendMs !== "number") return void 0;
+    const holding = pieces.flatMap(({ range: range2 }) => {
+      const timeout = block2.setting("keepalive_timeout", range2)?.value;
+      return typeof timeout === "number" && timeout >= backendMs ? [{ range: range2, text: formatMilliseconds(timeout) }] : [];
+    });
+    return holding.length > 0 ? `nginx ${byRange(model, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : void 0;
+  }
+  if (ruleId === "upstream-keepalive-requests") {
+    const backendMax = keepAlive.maxRequests?.value;
+    if (typeof backendMax !== "number") return void 0;
+    const holding = pieces.flatMap(({ range: range2 }) => {
+      const requests = block2.setting("keepalive_requests", range2)?.value;
+      return typeof requests === "number" && requests > backendMax ? [{ range: range2, text: String(requests) }] : [];
+    });
+    return holding.length > 0 ? `nginx ${byRange(model, holding)} > ${backend} ${backendMax} requests per connection` : void 0;
+  }
+  return void 0;
+}
+function passConflict(ruleId, model, links, passes) {
+  if (ruleId !== "proxy-read-timeout-backend") return void 0;
+  for (const pass of passes) {
+    const directive = `${pass.module}_read_timeout`;
+    const read = pass.location.setting(directive, model.nginxVersion.range)?.value;
+    if (typeof read !== "number") continue;
+    for (const link of links) {
+      if (!link.target.passes.includes(pass)) continue;
+      const limit = backendLimits(link.backend, link.listener).workerTimeout?.setting.value;
+      if (typeof limit === "number" && limit > 0 && read > limit)
+        return `${directive} ${formatMilliseconds(read)} > ${backendKindName(link.backend.kind)} ${formatMilliseconds(limit)}`;
+    }
+  }
+  return void 0;
+}
+function byRange(model, pieces) {
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const indexOf2 = (range2) => all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0);
+  const runs = [];
+  for (const piece of pieces) {
+    const index = indexOf2(piece.range);
+    const last = runs[runs.length - 1];
+    if (last && last.text === piece.text && last.last === index - 1) last.last = index;
+    else runs.push({ text: piece.text, first: index, last: index });
+  }
+  if (runs.length === 1 && runs[0].first === 0 && runs[0].last === all.length - 1) return runs[0].text;
+  return runs.map(({ text: text3, first, last }) => `${text3} (${describeRange({ min: all[first].min, max: all[last].max })})`).join(", ");
 }
 function within(inner, outer) {
   return inner.file === outer.file && inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
@@ -51819,13 +52529,10 @@ function onPass(finding2, pass) {
 }
 function onLink(finding2, link) {
   const group = link.target.group;
-  const inside = group?.block?.directive ? within(finding2.primary, group.block.directive.span) : link.target.passes.some((pass) => within(finding2.primary, pass.entry.directive.span));
-  if (!inside) return false;
+  const nginxSide = group?.block?.directive ? [group.block.directive.span, ...group.block.directives.map((entry) => entry.directive.span)] : link.target.passes.map((pass) => pass.entry.directive.span);
+  if (!nginxSide.some((span2) => within(finding2.primary, span2))) return false;
   const backendFiles = /* @__PURE__ */ new Set([link.listener.span.file, link.backend.file]);
   return finding2.related.length === 0 ? !!group : finding2.related.some((related) => backendFiles.has(related.span.file));
-}
-function ruleIds(findings) {
-  return unique2(findings.map((f) => f.ruleId)).sort();
 }
 function unique2(items) {
   return [...new Set(items)];
@@ -51858,26 +52565,60 @@ function readInputs(env) {
 function plural2(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-function renderSummary2(result) {
-  const findings = sortFindings(result.report.findings);
+var SUMMARY_LIMIT_BYTES = 1024 * 1024;
+function blobBaseOf(env) {
+  const server = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!server || !repository || !sha || !/^[0-9a-f]{40}$/i.test(sha) || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return void 0;
+  return `${server.replace(/\/+$/, "")}/${repository}/blob/${sha}`;
+}
+function locationCell(span2, blobBase) {
+  const file = span2.file.replace(/\\/g, "/");
+  const code = `<code>${markdownCell(`${file}:${span2.start.line}`)}</code>`;
+  const inside = !file.startsWith("/") && !/^[A-Za-z]:/.test(file) && !file.split("/").includes("..");
+  return blobBase && inside ? `[${code}](${blobBase}/${urlPath(file)}#L${span2.start.line})` : code;
+}
+function row(finding2, blobBase) {
+  const related = finding2.related.map(({ span: span2, label }) => `<br>↳ ${locationCell(span2, blobBase)}: ${markdownCell(label)}`).join("");
+  const help = finding2.help ? `<br>help: ${markdownCell(finding2.help)}` : "";
+  return `| ${finding2.severity} | [${markdownCell(finding2.ruleId)}](${finding2.docsUrl}) | ${locationCell(finding2.primary, blobBase)} | ${markdownCell(finding2.message)}${related}${help} |`;
+}
+function counted(findings) {
   const count = (severity) => findings.filter((f) => f.severity === severity).length;
-  const out = ["## cfglint", ""];
-  if (findings.length === 0) {
-    out.push("No findings.");
-  } else {
-    out.push(`${plural2(findings.length, "finding")}: ${plural2(count("error"), "error")}, ${plural2(count("warning"), "warning")}, ${count("info")} info.`);
-    out.push("", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
-    for (const f of findings) {
-      const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(
-        `| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ""} |`
-      );
-    }
+  return `${plural2(count("error"), "error")}, ${plural2(count("warning"), "warning")}, ${count("info")} info`;
+}
+function cutNote(left, sarifFile) {
+  const elsewhere = sarifFile ? `the annotations in this step's log and the SARIF file ${sarifFile} have them all` : "the annotations in this step's log have them all";
+  return `*${plural2(left.length, "more finding")} not listed (${counted(left)}): GitHub takes at most 1 MiB of job summary; ${markdownCell(elsewhere)}.*`;
+}
+function buildSummary(result, options = {}) {
+  const limit = options.limitBytes ?? SUMMARY_LIMIT_BYTES;
+  const findings = sortBySeverity(result.report.findings);
+  const head = ["## cfglint", ""];
+  const tail = ["", "### Topology", "", "```mermaid", renderGraph(result.model, result.links, result.report.findings, "mermaid").replace(/\n$/, ""), "```", ""];
+  if (findings.length === 0) return { text: [...head, "No findings.", ...tail].join("\n"), listed: 0 };
+  head.push(`${plural2(findings.length, "finding")}: ${counted(findings)}.`, "", "| Severity | Rule | Location | Message |", "| --- | --- | --- | --- |");
+  const fixed = Buffer.byteLength([...head, ...tail].join("\n"));
+  const rows2 = [];
+  const sizes = [];
+  let bytes = fixed;
+  for (const finding2 of findings) {
+    const text3 = row(finding2, options.blobBase);
+    const size = Buffer.byteLength(text3) + 1;
+    if (bytes + size > limit) break;
+    rows2.push(text3);
+    sizes.push(size);
+    bytes += size;
   }
-  out.push("", "### Topology", "", "```mermaid");
-  out.push(renderGraph(result.model, result.links, result.report.findings, "mermaid").replace(/\n$/, ""));
-  out.push("```", "");
-  return out.join("\n");
+  if (rows2.length === findings.length) return { text: [...head, ...rows2, ...tail].join("\n"), listed: rows2.length };
+  let note = cutNote(findings.slice(rows2.length), options.sarifFile);
+  while (rows2.length > 0 && bytes + Buffer.byteLength(note) + 2 > limit) {
+    rows2.pop();
+    bytes -= sizes.pop();
+    note = cutNote(findings.slice(rows2.length), options.sarifFile);
+  }
+  return { text: [...head, ...rows2, "", note, ...tail].join("\n"), listed: rows2.length };
 }
 function internalErrorAnnotation(error) {
   const message = messageOf(error);
@@ -51893,6 +52634,13 @@ function readBaselineFile(absolute, shown) {
     throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
   }
   return parseBaseline(text3, shown);
+}
+function whereTheRestAre(summary, sarifFile, result) {
+  const places = [];
+  if (summary) places.push(summary.listed === result.report.findings.length ? "the job summary lists them all" : "the job summary lists the most severe");
+  if (sarifFile) places.push(`the SARIF file ${sarifFile} has them all (upload it for code scanning)`);
+  places.push("this step's log shows every one");
+  return places.join("; ");
 }
 function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2)) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -51911,7 +52659,14 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     }
     throw error;
   }
-  stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
+  const summary = env.GITHUB_STEP_SUMMARY ? buildSummary(result, { blobBase: blobBaseOf(env), sarifFile: inputs.sarifFile }) : void 0;
+  stdout(
+    getFormatter(inputs.format)(result.report, {
+      readSource: result.readSource,
+      color: false,
+      moreFindingsAt: whereTheRestAre(summary, inputs.sarifFile, result)
+    })
+  );
   let sarifPath;
   if (inputs.sarifFile) {
     sarifPath = nodePath34.resolve(workspace, inputs.sarifFile);
@@ -51924,7 +52679,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
       return 2;
     }
   }
-  if (env.GITHUB_STEP_SUMMARY) nodeFs2.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary2(result));
+  if (env.GITHUB_STEP_SUMMARY && summary) nodeFs2.appendFileSync(env.GITHUB_STEP_SUMMARY, summary.text);
   if (env.GITHUB_OUTPUT) {
     nodeFs2.appendFileSync(
       env.GITHUB_OUTPUT,

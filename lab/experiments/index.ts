@@ -2,7 +2,9 @@
 import type { Experiment } from '../harness/experiment';
 import { bodySizeBackend } from './body-size-backend';
 import { headerSizeBackend } from './header-size-backend';
+import { lbHealthCheckUnserved } from './lb-health-check-unserved';
 import { lbIdleTimeout } from './lb-idle-timeout';
+import { lbIdleTimeoutTerraform } from './lb-idle-timeout-terraform';
 import { listenBacklogSomaxconn } from './listen-backlog-somaxconn';
 import { proxyReadTimeoutBackend } from './proxy-read-timeout-backend';
 import { upstreamKeepaliveHttp10 } from './upstream-keepalive-http10';
@@ -32,4 +34,6 @@ export const EXPERIMENTS: Experiment[] = [
   upstreamKeepaliveTimeoutTomcat,
   upstreamKeepaliveTimeoutUvicorn,
   upstreamKeepaliveRequests,
+  lbIdleTimeoutTerraform,
+  lbHealthCheckUnserved,
 ];

@@ -1,20 +1,20 @@
 /**
  * A load balancer in front of nginx reuses idle connections for longer than nginx keeps them.
- * The stand-in is an HTTP proxy in the lab's process with a keep-alive pool and an idle timeout
- * of 3 s, answering 502 when the connection to nginx fails, as ALB does; between it and nginx
+ * The stand-in is an HTTP proxy in the lab's process (harness/balancer.ts) with a keep-alive pool
+ * and an idle timeout of 3 s, answering 502 when the connection to nginx fails, as ALB does; between it and nginx
  * the delaying relay stands for the network hop.
  */
-import * as http from 'http';
 import type { Experiment, Outcome } from '../harness/experiment';
+import { countedLines, startKeepAliveBalancer } from '../harness/balancer';
 import { burstsAfterIdleGaps } from '../harness/load';
 import { expectListening } from '../harness/process';
 import { nginxConf } from './trees';
 
 const LB_IDLE_TIMEOUT_MS = 3000;
-const PARALLEL = 16;
+export const PARALLEL = 16;
 /** Idle gaps around nginx's close at 1 s, as the stand-in sees them (the relay's delay shifts it). */
-const GAPS_MS = [750, 800, 850, 900, 950, 1000];
-const RELAY_DELAY_MS = 100;
+export const GAPS_MS = [750, 800, 850, 900, 950, 1000];
+export const RELAY_DELAY_MS = 100;
 
 export const lbIdleTimeout: Experiment = {
   id: 'lb-idle-timeout',
@@ -39,49 +39,17 @@ export const lbIdleTimeout: Experiment = {
     await lab.relay({ listenHost: '127.0.0.1', targetHost: '127.0.0.2', port: nginxPort, delayMs: RELAY_DELAY_MS });
     await expectListening(nginx, 'nginx', '127.0.0.2', nginxPort, 10000);
 
-    const pool = new http.Agent({ keepAlive: true, maxSockets: PARALLEL, timeout: LB_IDLE_TIMEOUT_MS, scheduling: 'lifo' });
-    const lbLog: string[] = [];
-    const lb = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const upstream = http.request(
-          { host: '127.0.0.1', port: nginxPort, method: req.method, path: req.url, agent: pool, headers: { 'content-length': String(body.length) } },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', (error: NodeJS.ErrnoException) => {
-          lbLog.push(`502: ${error.code ?? error.message} on a reused connection to nginx`);
-          if (!res.headersSent) res.writeHead(502);
-          res.end();
-        });
-        upstream.end(body);
-      });
-    });
-    await new Promise<void>((resolve) => lb.listen(lbPort, '127.0.0.1', () => resolve()));
-    lab.onCleanup(
-      () =>
-        new Promise<void>((resolve) => {
-          pool.destroy();
-          lb.closeAllConnections();
-          lb.close(() => resolve());
-        }),
-    );
+    const lbLog = await startKeepAliveBalancer(lab, { port: lbPort, targetPort: nginxPort, idleTimeoutMs: LB_IDLE_TIMEOUT_MS, maxSockets: PARALLEL });
 
     const post = { port: lbPort, method: 'POST', path: '/', body: 'x=1' };
     // Opens the pooled connections, then a burst after each idle gap.
     const { tally, failingGapsMs: failingGaps } = await burstsAfterIdleGaps(post, PARALLEL, GAPS_MS);
-    const counts = new Map<string, number>();
-    for (const line of lbLog) counts.set(line, (counts.get(line) ?? 0) + 1);
     return {
       requests: tally.requests,
       failures: tally.failures,
       statuses: tally.statuses,
       nginxLog: lab.nginxLog(),
-      backendLog: [...counts].map(([line, count]) => (count > 1 ? `${line} (${count}×)` : line)),
+      backendLog: countedLines(lbLog),
       measures: { idleGapsWithFailuresMs: failingGaps.join(', ') || 'none' },
     };
   },

@@ -95,3 +95,14 @@ export function tomcatServerXml(connectorAttributes: string): string {
 </Server>
 `;
 }
+
+/** A runnable nginx.conf around an example's `conf.d/*.conf` (examples hold the sites only). */
+export function nginxConfIncludingConfD(): string {
+  return `worker_processes 1;
+events { worker_connections 512; }
+http {
+    ${NGINX_HTTP_BASICS}
+    include conf.d/*.conf;
+}
+`;
+}

@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CfglintConfig } from '../../src/engine/config';
-import { lintLabTree, LintVerdict } from './lint';
+import type { Deployment } from '../../src/model/deployment';
+import { lintLabRun, LintVerdict } from './lint';
 import { backendLogLines, nginxLogLines } from './logs';
 import { freePort } from './ports';
 import { ManagedProcess, StartOptions } from './process';
@@ -75,6 +76,8 @@ export class LabRun {
   private readonly relays: Relay[] = [];
   private readonly closers: (() => Promise<void>)[] = [];
   verdict: LintVerdict | undefined;
+  /** The model cfglint built from the tree as last written. */
+  model: Deployment | undefined;
   /** The files of the deploy tree as written, by path in the tree (kept in the result). */
   tree: Record<string, string> = {};
 
@@ -104,7 +107,7 @@ export class LabRun {
       fs.writeFileSync(target, text);
       this.tree[relative] = text;
     }
-    this.verdict = lintLabTree(this.dir, this.experiment.rule, this.experiment.lintConfig, this.nginxVersion);
+    ({ verdict: this.verdict, model: this.model } = lintLabRun(this.dir, this.experiment.rule, this.experiment.lintConfig, this.nginxVersion));
   }
 
   start(name: string, command: string, args: string[], options: Partial<StartOptions> = {}): ManagedProcess {

@@ -13,9 +13,10 @@ import { applyBaseline, BaselineError, parseBaseline } from '../engine/baseline'
 import { ConfigError } from '../engine/config';
 import { exitCodeFor, LintResult, lintSync } from '../engine/run';
 import { UsageError } from '../engine/options';
-import type { Severity } from '../source/span';
-import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName, sortFindings } from '../report/formatters';
-import { escapeCommandData, githubOutputEntry, markdownCell } from '../report/escape';
+import type { Severity, Span } from '../source/span';
+import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName, sortBySeverity } from '../report/formatters';
+import { escapeCommandData, githubOutputEntry, markdownCell, urlPath } from '../report/escape';
+import type { Finding } from '../engine/findings';
 import { renderGraph } from '../report/graph';
 import { messageOf } from '../source/thrown';
 
@@ -62,28 +63,100 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** The job summary: a findings table and the linked topology as a Mermaid diagram (mismatched edges in red). */
-export function renderSummary(result: LintResult): string {
-  const findings = sortFindings(result.report.findings);
+/** GitHub refuses a step summary above 1 MiB ("upload aborted, supports content up to a size of 1024k"). */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+
+export interface SummaryOptions {
+  /** `https://github.com/owner/repo/blob/<sha>`: locations become links to their lines. */
+  blobBase?: string;
+  /** The SARIF file the action wrote, as the user named it: the note on cut rows points there. */
+  sarifFile?: string;
+  /** At most this many bytes (UTF-8); SUMMARY_LIMIT_BYTES unless a test asks for less. */
+  limitBytes?: number;
+}
+
+/** The runner's GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_SHA as the base of links to files at this commit. */
+export function blobBaseOf(env: Env): string | undefined {
+  const server = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!server || !repository || !sha || !/^[0-9a-f]{40}$/i.test(sha) || !/^[\w.-]+\/[\w.-]+$/.test(repository)) return undefined;
+  return `${server.replace(/\/+$/, '')}/${repository}/blob/${sha}`;
+}
+
+export interface Summary {
+  text: string;
+  /** Findings in the table; fewer than all when the table would pass the limit. */
+  listed: number;
+}
+
+/** `file:line` in <code>, a link to the line when the file is inside the workspace and the run says where the repository is. */
+function locationCell(span: Span, blobBase: string | undefined): string {
+  const file = span.file.replace(/\\/g, '/');
+  // <code>, not a code span: inside backticks no escape works, and a backtick in a path would end it.
+  const code = `<code>${markdownCell(`${file}:${span.start.line}`)}</code>`;
+  const inside = !file.startsWith('/') && !/^[A-Za-z]:/.test(file) && !file.split('/').includes('..');
+  return blobBase && inside ? `[${code}](${blobBase}/${urlPath(file)}#L${span.start.line})` : code;
+}
+
+function row(finding: Finding, blobBase: string | undefined): string {
+  const related = finding.related.map(({ span, label }) => `<br>↳ ${locationCell(span, blobBase)}: ${markdownCell(label)}`).join('');
+  const help = finding.help ? `<br>help: ${markdownCell(finding.help)}` : '';
+  return `| ${finding.severity} | [${markdownCell(finding.ruleId)}](${finding.docsUrl}) | ${locationCell(finding.primary, blobBase)} | ${markdownCell(finding.message)}${related}${help} |`;
+}
+
+function counted(findings: readonly Finding[]): string {
   const count = (severity: Severity) => findings.filter((f) => f.severity === severity).length;
-  const out = ['## cfglint', ''];
-  if (findings.length === 0) {
-    out.push('No findings.');
-  } else {
-    out.push(`${plural(findings.length, 'finding')}: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info.`);
-    out.push('', '| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |');
-    for (const f of findings) {
-      // <code>, not a code span: inside backticks no escape works, and a backtick in a path would end it.
-      const location = markdownCell(`${f.primary.file}:${f.primary.start.line}`);
-      out.push(
-        `| ${f.severity} | [${markdownCell(f.ruleId)}](${f.docsUrl}) | <code>${location}</code> | ${markdownCell(f.message)}${f.help ? `<br>help: ${markdownCell(f.help)}` : ''} |`,
-      );
-    }
+  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`;
+}
+
+/** The line under a cut table: how many findings it leaves out, of which severities, and where they all are. */
+function cutNote(left: readonly Finding[], sarifFile: string | undefined): string {
+  const elsewhere = sarifFile
+    ? `the annotations in this step's log and the SARIF file ${sarifFile} have them all`
+    : "the annotations in this step's log have them all";
+  return `*${plural(left.length, 'more finding')} not listed (${counted(left)}): GitHub takes at most 1 MiB of job summary; ${markdownCell(elsewhere)}.*`;
+}
+
+/**
+ * The job summary: the findings by severity (errors first; each location a link to its line, the
+ * other side of a mismatch under the message), then the linked topology as a Mermaid diagram. Rows
+ * that would take it past the limit are left out, the least severe first, and a note says so.
+ */
+export function buildSummary(result: LintResult, options: SummaryOptions = {}): Summary {
+  const limit = options.limitBytes ?? SUMMARY_LIMIT_BYTES;
+  const findings = sortBySeverity(result.report.findings);
+  const head = ['## cfglint', ''];
+  const tail = ['', '### Topology', '', '```mermaid', renderGraph(result.model, result.links, result.report.findings, 'mermaid').replace(/\n$/, ''), '```', ''];
+  if (findings.length === 0) return { text: [...head, 'No findings.', ...tail].join('\n'), listed: 0 };
+  head.push(`${plural(findings.length, 'finding')}: ${counted(findings)}.`, '', '| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |');
+  // Each row adds its bytes and a newline to what head and tail take.
+  const fixed = Buffer.byteLength([...head, ...tail].join('\n'));
+  const rows: string[] = [];
+  const sizes: number[] = [];
+  let bytes = fixed;
+  for (const finding of findings) {
+    const text = row(finding, options.blobBase);
+    const size = Buffer.byteLength(text) + 1;
+    if (bytes + size > limit) break;
+    rows.push(text);
+    sizes.push(size);
+    bytes += size;
   }
-  out.push('', '### Topology', '', '```mermaid');
-  out.push(renderGraph(result.model, result.links, result.report.findings, 'mermaid').replace(/\n$/, ''));
-  out.push('```', '');
-  return out.join('\n');
+  if (rows.length === findings.length) return { text: [...head, ...rows, ...tail].join('\n'), listed: rows.length };
+  // The note (a blank line and one line) needs room too: rows give way from the end until it fits.
+  let note = cutNote(findings.slice(rows.length), options.sarifFile);
+  while (rows.length > 0 && bytes + Buffer.byteLength(note) + 2 > limit) {
+    rows.pop();
+    bytes -= sizes.pop()!;
+    note = cutNote(findings.slice(rows.length), options.sarifFile);
+  }
+  return { text: [...head, ...rows, '', note, ...tail].join('\n'), listed: rows.length };
+}
+
+/** The job summary's text (buildSummary). */
+export function renderSummary(result: LintResult, options: SummaryOptions = {}): string {
+  return buildSummary(result, options).text;
 }
 
 /** A bug, not bad input: one annotation, the message escaped as command data (it may quote the tree). */
@@ -105,6 +178,15 @@ function readBaselineFile(absolute: string, shown: string): Set<string> {
   return parseBaseline(text, shown);
 }
 
+/** For the notice on findings GitHub does not annotate: the summary (if it lists them), the SARIF file, the log. */
+function whereTheRestAre(summary: Summary | undefined, sarifFile: string | undefined, result: LintResult): string {
+  const places: string[] = [];
+  if (summary) places.push(summary.listed === result.report.findings.length ? 'the job summary lists them all' : 'the job summary lists the most severe');
+  if (sarifFile) places.push(`the SARIF file ${sarifFile} has them all (upload it for code scanning)`);
+  places.push("this step's log shows every one");
+  return places.join('; ');
+}
+
 /** Runs the action; returns the exit code. Output goes to stdout and the files the runner names. */
 export function runAction(env: Env = process.env, stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -123,7 +205,14 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
     throw error;
   }
 
-  stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
+  const summary = env.GITHUB_STEP_SUMMARY ? buildSummary(result, { blobBase: blobBaseOf(env), sarifFile: inputs.sarifFile }) : undefined;
+  stdout(
+    getFormatter(inputs.format)(result.report, {
+      readSource: result.readSource,
+      color: false,
+      moreFindingsAt: whereTheRestAre(summary, inputs.sarifFile, result),
+    }),
+  );
 
   let sarifPath: string | undefined;
   if (inputs.sarifFile) {
@@ -137,7 +226,7 @@ export function runAction(env: Env = process.env, stdout: (text: string) => void
     }
   }
 
-  if (env.GITHUB_STEP_SUMMARY) nodeFs.appendFileSync(env.GITHUB_STEP_SUMMARY, renderSummary(result));
+  if (env.GITHUB_STEP_SUMMARY && summary) nodeFs.appendFileSync(env.GITHUB_STEP_SUMMARY, summary.text);
   if (env.GITHUB_OUTPUT) {
     nodeFs.appendFileSync(
       env.GITHUB_OUTPUT,

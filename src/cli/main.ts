@@ -124,10 +124,10 @@ export function main(argv: string[]): void {
     .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('statistics', { type: 'boolean', describe: 'Print how many findings each rule has instead of the findings (text, or JSON with --format json)' })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal; FORCE_COLOR=1 forces them, NO_COLOR turns them off]' })
-    .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
+    .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid, DOT or JSON; exit 0', (graph) =>
       graph
         .usage(
-          'Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends, each edge labelled with the timeouts on each side and the link reason; edges where a rule fires are marked.',
+          'Usage: cfglint graph [options] [path ...]\n\nPrint the linked deployment as a graph: load balancer → nginx servers → upstreams → backends; an edge where a rule fires is red and dashed and names the rule and the two values in conflict. Mermaid past 50,000 characters keeps only those edges.',
         )
         .option('format', { type: 'string', requiresArg: true, default: 'mermaid', describe: `Graph format: ${GRAPH_FORMATS.join(', ')}` }),
     )

@@ -8,8 +8,9 @@ import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { listenSocket } from './nginx-listen';
-import { cloudLoadBalancers, unattachedTargetGroups } from './load-balancers';
+import { BoundTargetGroup, cloudLoadBalancers, targetGroupBindings, unattachedTargetGroups } from './load-balancers';
 import type { CloudTargetGroup, CloudValue, HealthCheck } from '../readers/cloud-balancers';
+import type { ServiceObject } from '../readers/kubernetes/objects';
 import { TARGET_GROUP_HEALTH_DEFAULTS } from '../reference/aws-load-balancers';
 
 export interface ServedPort {
@@ -210,11 +211,15 @@ export interface JudgedTarget {
 
 /**
  * Every port a balancer of the tree sends to on a host that the tree's nginx (or backends) may
- * be: instance and IP targets of target groups no ECS service registers containers in, and
- * classic ELB instance ports. Empty when the tree has Kubernetes Services (targets may be pods).
+ * be: instance and IP targets of target groups no ECS service registers containers in and no
+ * TargetGroupBinding fills with pods, and classic ELB instance ports. Empty when the tree has
+ * Kubernetes Services (targets may be pods) or a TargetGroupBinding whose group is not known.
  */
 export function hostTargets(model: Deployment): JudgedTarget[] {
   if (model.kubernetes.services.length > 0) return [];
+  const bindings = targetGroupBindings(model);
+  if (bindings.some((bound) => !bound.group)) return [];
+  const bound = new Set(bindings.map((binding) => binding.group));
   const targets: JudgedTarget[] = [];
   const balancers = cloudLoadBalancers(model);
   const groups = [
@@ -224,35 +229,20 @@ export function hostTargets(model: Deployment): JudgedTarget[] {
   const seen = new Set<CloudTargetGroup>();
   for (const { linked, balancer } of groups) {
     const group = linked.group;
-    if (seen.has(group)) continue;
+    if (seen.has(group) || bound.has(group)) continue;
     seen.add(group);
     if (linked.users.some((user) => user.kind === 'ecs-service')) continue;
     const type = group.targetType;
     if (type && (!type.known || !['instance', 'ip'].includes(type.value.toLowerCase()))) continue;
-    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? undefined : 'HTTP';
-    const healthProtocol = group.healthCheck.protocol
-      ? group.healthCheck.protocol.known
-        ? group.healthCheck.protocol.value.toUpperCase()
-        : undefined
-      : protocol === 'HTTP' || protocol === 'HTTPS'
-        ? protocol
-        : protocol
-          ? 'TCP'
-          : undefined;
-    const layer4 = protocol !== undefined && !['HTTP', 'HTTPS'].includes(protocol);
-    const matcher = group.healthCheck.matcher
-      ? group.healthCheck.matcher.known
-        ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span }
-        : undefined
-      : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    const check = groupCheck(group);
     for (const port of linked.ports) {
       if (!port.known) continue;
       targets.push({
         name: `target group ${group.id}`,
         port,
         health: group.healthCheck,
-        ...(matcher ? { matcher } : {}),
-        httpCheck: healthProtocol === 'HTTP' || healthProtocol === 'HTTPS',
+        ...(check.matcher ? { matcher: check.matcher } : {}),
+        httpCheck: check.httpCheck,
         ...(balancer ? { balancer } : {}),
       });
     }
@@ -274,6 +264,64 @@ export function hostTargets(model: Deployment): JudgedTarget[] {
         balancer: balancer.description,
       });
     }
+  }
+  return targets;
+}
+
+/** A target group's health check matcher (AWS's default when not written) and whether it checks over HTTP(S). */
+function groupCheck(group: CloudTargetGroup): { matcher: { value: string; span?: Span } | undefined; httpCheck: boolean } {
+  const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? undefined : 'HTTP';
+  const healthProtocol = group.healthCheck.protocol
+    ? group.healthCheck.protocol.known
+      ? group.healthCheck.protocol.value.toUpperCase()
+      : undefined
+    : protocol === 'HTTP' || protocol === 'HTTPS'
+      ? protocol
+      : protocol
+        ? 'TCP'
+        : undefined;
+  const layer4 = protocol !== undefined && !['HTTP', 'HTTPS'].includes(protocol);
+  const matcher = group.healthCheck.matcher
+    ? group.healthCheck.matcher.known
+      ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span }
+      : undefined
+    : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+  return { matcher, httpCheck: healthProtocol === 'HTTP' || healthProtocol === 'HTTPS' };
+}
+
+/** A target group of the tree whose targets a TargetGroupBinding takes from a Service of the tree. */
+export interface ServiceTarget {
+  /** `target group aws_lb_target_group.web`. */
+  name: string;
+  bound: BoundTargetGroup & { group: CloudTargetGroup; service: ServiceObject };
+  /**
+   * `ip`: the balancer sends to the pods' targetPort; `instance`: to the Service's node port,
+   * which kube-proxy forwards to the same targetPort. Undefined when the group's is unknown.
+   */
+  targetType: 'ip' | 'instance' | undefined;
+  health: HealthCheck;
+  httpCheck: boolean;
+}
+
+/**
+ * The target groups TargetGroupBindings fill with the endpoints of a Service of the tree, each
+ * linked exactly (ARN name → target group, serviceRef → Service in the binding's namespace).
+ */
+export function serviceTargets(model: Deployment): ServiceTarget[] {
+  const targets: ServiceTarget[] = [];
+  for (const bound of targetGroupBindings(model)) {
+    const { group, service } = bound;
+    if (!group || !service) continue;
+    const written = bound.binding.targetType?.value ?? (group.targetType ? (group.targetType.known ? group.targetType.value : undefined) : 'instance');
+    const type = written?.toLowerCase();
+    if (type !== undefined && type !== 'ip' && type !== 'instance') continue;
+    targets.push({
+      name: `target group ${group.id}`,
+      bound: { ...bound, group, service },
+      targetType: type,
+      health: group.healthCheck,
+      httpCheck: groupCheck(group).httpCheck,
+    });
   }
   return targets;
 }

@@ -240,7 +240,7 @@ function containerKey(file: string, workload: string, container: string): string
 
 /** Why a Service address reaches nothing the tree starts; undefined when it does, or the tree cannot say. */
 export type ServiceGap =
-  | { kind: 'no-such-port'; service: ServiceObject; port: number }
+  | { kind: 'no-such-port'; service: ServiceObject; port: number | string }
   | { kind: 'target-port-unnamed'; service: ServiceObject; port: ServicePort; workload: WorkloadObject }
   | { kind: 'nothing-on-target-port'; service: ServiceObject; port: ServicePort; workload: WorkloadObject; targetPort: number; listeners: Listener[] };
 
@@ -253,32 +253,68 @@ export function kubernetesServiceGap(model: Deployment, address: NginxAddress): 
   if (address.kind !== 'tcp') return undefined;
   const services = servicesNamed(model.kubernetes, address.host);
   if (services.length !== 1) return undefined;
-  const [service] = services;
-  const port = servicePort(service, address.port);
-  if (!port) return service.ports.length > 0 ? { kind: 'no-such-port', service, port: address.port } : undefined;
-  for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-    const started = model.backends.flatMap((backend) =>
-      backendLaunches(backend)
-        .filter((launch) => launch.kind === 'kubernetes' && launch.file === workload.file && launch.service === workload.name)
-        .map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? '')) })),
-    );
-    for (const { backend, container } of started) {
-      if (!container) continue;
-      const targetPort = resolveTargetPort(port, container);
-      // A named targetPort that no container of the pod declares: Kubernetes has no endpoint for it.
-      if (targetPort === undefined) {
-        if (!workload.containers.some((other) => resolveTargetPort(port, other) !== undefined)) return { kind: 'target-port-unnamed', service, port, workload };
-        continue;
-      }
-      const listeners = backend.listeners.filter((listener) => listener.address.kind === 'tcp');
-      if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === 'other')) continue;
-      const reached = listeners.some(
-        (listener) => listener.address.kind === 'tcp' && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase()),
-      );
-      if (!reached) return { kind: 'nothing-on-target-port', service, port, workload, targetPort, listeners };
+  return serviceEndpointGap(model, services[0], address.port);
+}
+
+/**
+ * Whether port `portRef` (a number or a port name) of a Service reaches something the tree
+ * starts in the pods it selects, as kubernetesServiceGap judges an address; for a Service that a
+ * load balancer reaches without an address (a TargetGroupBinding).
+ */
+export function serviceEndpointGap(model: Deployment, service: ServiceObject, portRef: number | string): ServiceGap | undefined {
+  const port = servicePort(service, portRef);
+  if (!port) return service.ports.length > 0 ? { kind: 'no-such-port', service, port: portRef } : undefined;
+  for (const { workload, container, backend } of backendsInPods(model, service)) {
+    const targetPort = resolveTargetPort(port, container);
+    // A named targetPort that no container of the pod declares: Kubernetes has no endpoint for it.
+    if (targetPort === undefined) {
+      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== undefined)) return { kind: 'target-port-unnamed', service, port, workload };
+      continue;
     }
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: 'nothing-on-target-port', service, port, workload, targetPort, listeners };
   }
   return undefined;
+}
+
+/**
+ * A pod port that the backends the tree starts in a Service's pods do not listen on: the first
+ * such backend with its listeners. Undefined when one listens there, or none is known.
+ */
+export function podPortGap(model: Deployment, service: ServiceObject, port: number): { workload: WorkloadObject; listeners: Listener[] } | undefined {
+  for (const { workload, backend } of backendsInPods(model, service)) {
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
+  }
+  return undefined;
+}
+
+/** The backends that launches of the tree start in the containers of the pods a Service selects. */
+function backendsInPods(model: Deployment, service: ServiceObject): { workload: WorkloadObject; container: ContainerObject; backend: Backend }[] {
+  return workloadsSelectedBy(model.kubernetes, service).flatMap((workload) =>
+    model.backends.flatMap((backend) =>
+      backendLaunches(backend)
+        .filter((launch) => launch.kind === 'kubernetes' && launch.file === workload.file && launch.service === workload.name)
+        .flatMap((launch) => {
+          const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ''));
+          return container ? [{ workload, container, backend }] : [];
+        }),
+    ),
+  );
+}
+
+/** A backend's TCP listeners; undefined when it has none or one is unknown (a variable). */
+function knownTcpListeners(backend: Backend): Listener[] | undefined {
+  const listeners = backend.listeners.filter((listener) => listener.address.kind === 'tcp');
+  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === 'other')) return undefined;
+  return listeners;
+}
+
+/** Whether one of the listeners accepts `port` on every interface (a pod's loopback is its own). */
+function listensEverywhere(listeners: Listener[], port: number): boolean {
+  return listeners.some(
+    (listener) => listener.address.kind === 'tcp' && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase()),
+  );
 }
 
 /** Links every nginx target to every listener that serves it (normally one); computed once per model. */

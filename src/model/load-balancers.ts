@@ -11,7 +11,7 @@ import { servicesNamed, workloadsSelectedBy } from './kubernetes';
 import type { Deployment } from './deployment';
 import type { CloudBalancer, CloudBalancerResources, CloudTargetGroup, CloudTargetUser, CloudValue } from '../readers/cloud-balancers';
 import { ALB_IDLE_TIMEOUT_SECONDS, AWS_LB_DOCS, CLB_IDLE_TIMEOUT_SECONDS } from '../reference/aws-load-balancers';
-import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, WorkloadObject } from '../readers/kubernetes/objects';
+import { IngressBackend, IngressObject, KubernetesModel, ServiceObject, TargetGroupBindingObject, WorkloadObject } from '../readers/kubernetes/objects';
 
 export interface KubernetesLoadBalancer {
   /** `AWS ALB of Ingress shop/web`, for messages. */
@@ -233,4 +233,35 @@ export function idleTimeoutOrigin(balancer: CloudLoadBalancer): string {
   const idle = balancer.balancer.idleTimeout;
   if (!idle) return ', its default';
   return idle.known && idle.via ? `, ${idle.via.what}` : '';
+}
+
+/** A TargetGroupBinding of the tree and what it links: a target group of the tree to a Service. */
+export interface BoundTargetGroup {
+  binding: TargetGroupBindingObject;
+  /**
+   * The target group whose name its ARN carries (`…:targetgroup/<name>/<id>`), when exactly one
+   * target group of the tree has that literal name; undefined otherwise (an ARN from a template or
+   * another stack, a target group whose name is a variable or AWS's invention).
+   */
+  group: CloudTargetGroup | undefined;
+  /** The Service `serviceRef` names, in the binding's namespace, when the tree holds it. */
+  service: ServiceObject | undefined;
+}
+
+const TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\/[0-9a-f]+$/i;
+
+/**
+ * The tree's TargetGroupBindings, each with its target group and Service where the tree says
+ * which. Terraform and CloudFormation leave the ARN to AWS, but its name part is the group's
+ * `name`, unique within an account and region: that is the link.
+ */
+export function targetGroupBindings(model: Pick<Deployment, 'cloudBalancers' | 'kubernetes'>): BoundTargetGroup[] {
+  const groups = (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups);
+  return model.kubernetes.targetGroupBindings.map((binding) => {
+    const name = binding.targetGroupArn ? TARGET_GROUP_ARN.exec(binding.targetGroupArn.value.trim())?.[1] : undefined;
+    const named = name === undefined ? [] : groups.filter((group) => group.name?.known && group.name.value === name);
+    const ref = binding.serviceRef;
+    const services = ref ? model.kubernetes.services.filter((service) => service.name === ref.name && service.namespace === binding.namespace) : [];
+    return { binding, group: named.length === 1 ? named[0] : undefined, service: services.length === 1 ? services[0] : undefined };
+  });
 }

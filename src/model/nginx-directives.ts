@@ -39,8 +39,8 @@ const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'ups
 // never import a reader.
 export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../reference/nginx/directives';
 export type { DirectiveSpec } from '../reference/nginx/directives';
-export { argValueOf, isLuaBlockDirective } from '../readers/nginx/parse';
-export type { ExpandedDirective } from '../readers/nginx';
+export { argCountOf, argEqualsIgnoringCase, argValueOf, isLuaBlockDirective } from '../readers/nginx/parse';
+export type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 
 export interface DirectiveUse {
   entry: ExpandedDirective;
@@ -214,6 +214,9 @@ export class NginxDirectiveIndex {
         const use = this.useOf(entry, level, level.uses.length);
         level.uses.push(use);
         this.uses.push(use);
+        const named = this.usesByName.get(name);
+        if (named) named.push(use);
+        else this.usesByName.set(name, [use]);
         if (name === 'include') {
           if (entry.children) visit(entry.children);
           continue;
@@ -257,20 +260,12 @@ export class NginxDirectiveIndex {
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   private readonly variantsByContexts = new Map<string[], Map<string, DirectiveSpec[]>>();
 
-  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  /** The uses of directives named `name`, in tree order (filed while the index is built: one pass serves every rule). */
   usesNamed(name: string): readonly DirectiveUse[] {
-    if (!this.usesByName) {
-      this.usesByName = new Map();
-      for (const use of this.uses) {
-        const list = this.usesByName.get(use.directive.name);
-        if (list) list.push(use);
-        else this.usesByName.set(use.directive.name, [use]);
-      }
-    }
     return this.usesByName.get(name) ?? [];
   }
 
-  private usesByName: Map<string, DirectiveUse[]> | undefined;
+  private readonly usesByName = new Map<string, DirectiveUse[]>();
 
   /**
    * The variants of the directive nginx would try where it stands (name and context match).

@@ -6,7 +6,7 @@
  * (src/http/modules/ngx_http_headers_filter_module.c) and ngx_http_proxy_merge_headers.
  */
 import type { ExpandedDirective } from '../readers/nginx';
-import type { NginxBlock } from './nginx';
+import type { NginxBlock, NginxHttpScope } from './nginx';
 import { isUnknownValue } from '../discovery/template';
 
 export type HeaderListDirective = 'add_header' | 'add_trailer' | 'proxy_set_header';
@@ -41,51 +41,84 @@ export function headerName(entry: ExpandedDirective): string | undefined {
 }
 
 /**
- * Every level of `http` (the http block and the blocks in it) that drops headers of the level
- * around it through `name`. A level that sets `off` means to, and one whose list or includes
- * cannot be known (a header named by a variable, an include nothing in the tree answers) says
- * nothing.
+ * Every level of the scope (the http block and the blocks in it) that drops headers of the level
+ * around it through `name`, in tree order. A level that sets `off` means to, and one whose list or
+ * includes cannot be known (a header named by a variable, an include nothing in the tree answers)
+ * says nothing.
  */
-export function headerDrops(http: NginxBlock, name: HeaderListDirective): HeaderDrop[] {
+export function headerDrops(scope: NginxHttpScope, name: HeaderListDirective): HeaderDrop[] {
   const switchName = INHERIT_SWITCH[name];
   const drops: HeaderDrop[] = [];
-
-  // Walked once, top down, with the outer level's list and mode passed along: large trees have
-  // tens of thousands of levels and most of them set nothing.
-  const visit = (block: NginxBlock, outer: NginxBlock | undefined, inheritedList: ExpandedDirective[], inheritedMode: InheritMode) => {
-    let outerList = inheritedList;
-    // Snippets no main config includes share one http level in the model, but which of them nginx
-    // really puts together is not known: only a file's own http-level lines are its servers' parent.
-    if (outer && outer.kind === 'http' && !outer.node && outerList.length > 0) {
-      const file = rootFile(block);
-      outerList = outerList.filter((entry) => rootFileOf(entry) === file);
-    }
-    const written = switchName ? block.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : undefined;
-    const mode: InheritMode = written === 'off' || written === 'merge' || written === 'on' ? written : inheritedMode;
-    const own = block.own(name);
-    let list: ExpandedDirective[];
-    if (own.length === 0) list = mode === 'off' ? NONE : outerList;
-    else if (mode === 'merge') list = [...own, ...outerList];
-    else {
-      list = own;
-      if (mode === 'on' && outer && outerList.length > 0 && knowable(block, own)) {
-        const redefined = new Set(own.map(headerName));
-        // add_header with an empty value adds nothing, so losing it loses nothing; for
-        // proxy_set_header the empty value is what strips the client's header, and losing it matters.
-        const dropped = outerList.filter(
-          (entry) => !redefined.has(headerName(entry)) && (name === 'proxy_set_header' || entry.directive.args[1]?.value !== ''),
-        );
-        if (dropped.length > 0) drops.push({ block, own, outer: ownerOf(outer, dropped[0], name), dropped });
+  // Only a level with a list of its own can drop one, so only those levels and the levels above
+  // them are read (large trees have tens of thousands of levels and most set nothing); each
+  // level's list and mode is worked out once, from its parent's.
+  const levels = new Map<NginxBlock, Level | null>();
+  const levelOf = (block: NginxBlock): Level | null => {
+    const known = levels.get(block);
+    if (known !== undefined) return known;
+    let level: Level | null = null;
+    const outer = block === scope.http ? undefined : block.parent;
+    // nginx merges only through blocks that carry a location configuration.
+    const above = outer === undefined ? ROOT_LEVEL : MERGING_KINDS.has(block.kind) && MERGING_KINDS.has(outer.kind) ? levelOf(outer) : null;
+    if (above) {
+      let outerList = above.list;
+      // Snippets no main config includes share one http level in the model, but which of them nginx
+      // really puts together is not known: only a file's own http-level lines are its servers' parent.
+      if (outer && outer.kind === 'http' && !outer.node && outerList.length > 0) {
+        const file = rootFile(block);
+        outerList = outerList.filter((entry) => rootFileOf(entry) === file);
       }
+      const written = switchName ? block.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : undefined;
+      const mode: InheritMode = written === 'off' || written === 'merge' || written === 'on' ? written : above.mode;
+      const own = block.own(name);
+      let list: ExpandedDirective[];
+      if (own.length === 0) list = mode === 'off' ? NONE : outerList;
+      else if (mode === 'merge') list = [...own, ...outerList];
+      else {
+        list = own;
+        if (mode === 'on' && outer && outerList.length > 0 && knowable(block, own)) {
+          const redefined = new Set(own.map(headerName));
+          // add_header with an empty value adds nothing, so losing it loses nothing; for
+          // proxy_set_header the empty value is what strips the client's header, and losing it matters.
+          const dropped = outerList.filter(
+            (entry) => !redefined.has(headerName(entry)) && (name === 'proxy_set_header' || entry.directive.args[1]?.value !== ''),
+          );
+          if (dropped.length > 0) drops.push({ block, own, outer: ownerOf(outer, dropped[0], name), dropped });
+        }
+      }
+      level = { list, mode };
     }
-    for (const child of block.children) if (MERGING_KINDS.has(child.kind)) visit(child, block, list, mode);
+    levels.set(block, level);
+    return level;
   };
-
-  visit(http, undefined, NONE, 'on');
+  const owners = scope.census.named(name).blocks;
+  // A drop needs an outer level with a list of its own: when no level that writes the list sits
+  // inside another one that does, nothing is dropped (a large tree sets its headers in one level).
+  if (!hasNestedOwner(owners, scope.http)) return drops;
+  // The census lists the levels in tree order (a level before the levels in it), so drops come out in that order.
+  for (const block of owners) levelOf(block);
   return drops;
 }
 
+function hasNestedOwner(owners: readonly NginxBlock[], http: NginxBlock): boolean {
+  const owning = new Set(owners);
+  for (const block of owning) {
+    for (let up = block.parent; up && block !== http; up = up.parent) {
+      if (owning.has(up)) return true;
+      if (up === http) break;
+    }
+  }
+  return false;
+}
+
+interface Level {
+  /** The entries in force at this level. */
+  list: ExpandedDirective[];
+  mode: InheritMode;
+}
+
 const NONE: ExpandedDirective[] = [];
+const ROOT_LEVEL: Level = { list: NONE, mode: 'on' };
 
 /** The level at or above `from` whose own list holds `entry`. */
 function ownerOf(from: NginxBlock, entry: ExpandedDirective, name: HeaderListDirective): NginxBlock {

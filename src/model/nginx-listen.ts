@@ -3,6 +3,7 @@
  * (address and port, or unix path) and whether the line marks its server `default_server`.
  */
 import type { NginxDirective } from '../readers/nginx';
+import { argCountOf, argValueOf } from '../readers/nginx/parse';
 import { HTTP_LISTEN_PARAMETERS, HTTP_LISTEN_VALUED_PARAMETERS } from '../reference/nginx/listen-parameters';
 import { DEPRECATED_LISTEN_PARAMETERS } from '../reference/nginx/deprecations';
 
@@ -19,13 +20,35 @@ export const IMPLICIT_LISTEN: ListenSocket = { key: '*:80', defaultServer: false
 
 /** The socket a `listen` directive binds; undefined when its address cannot be read (a template tag, a typo). */
 export function listenSocket(directive: NginxDirective): ListenSocket | undefined {
-  const address = directive.args[0]?.value;
+  // Values only (no argument objects): every server of a large tree has a listen line.
+  const address = argValueOf(directive, 0);
   if (address === undefined || address.includes('$') || address.includes('{')) return undefined;
-  const defaultServer = directive.args.slice(1).some((arg) => arg.value === 'default_server' || arg.value === 'default');
-  const key = socketKey(address);
-  if (key === undefined) return undefined;
-  return key.startsWith('unix:') ? { key, defaultServer } : { key, port: Number(key.slice(key.lastIndexOf(':') + 1)), defaultServer };
+  const bound = boundSocket(address);
+  if (!bound) return undefined;
+  const count = argCountOf(directive);
+  for (let i = 1; i < count; i++) {
+    const value = argValueOf(directive, i);
+    if (value === 'default_server' || value === 'default') return bound.asDefault;
+  }
+  return bound.plain;
 }
+
+/** The two answers for one address, kept per distinct address: a large tree repeats `80` and `443 ssl` thousands of times. */
+function boundSocket(address: string): { plain: ListenSocket; asDefault: ListenSocket } | undefined {
+  let bound = socketsByAddress.get(address);
+  if (bound === undefined) {
+    const key = socketKey(address);
+    const port = key === undefined || key.startsWith('unix:') ? undefined : Number(key.slice(key.lastIndexOf(':') + 1));
+    const socket = (defaultServer: boolean): ListenSocket =>
+      Object.freeze(port === undefined ? { key: key!, defaultServer } : { key: key!, port, defaultServer });
+    bound = key === undefined ? null : { plain: socket(false), asDefault: socket(true) };
+    if (socketsByAddress.size > 10000) socketsByAddress.clear();
+    socketsByAddress.set(address, bound);
+  }
+  return bound ?? undefined;
+}
+
+const socketsByAddress = new Map<string, { plain: ListenSocket; asDefault: ListenSocket } | null>();
 
 function socketKey(address: string): string | undefined {
   if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;

@@ -19,7 +19,8 @@ import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import type { Span } from '../source/span';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { UNKNOWN_MARK } from '../discovery/template';
-import { argCountOf, argValueOf, fileTextOf, lastTokenEndOffset, nameEndOffset, sourceOf } from '../readers/nginx/parse';
+import { argCountOf, argValueOf } from '../readers/nginx/parse';
+import type { VariableUse } from './nginx-census';
 
 /** One argument of a directive, with its value and span. */
 export type NginxArg = NginxDirective['args'][number];
@@ -35,8 +36,13 @@ export const CH = {
   COLON: 64,
   HASH: 128,
   SPACE: 256,
+  /**
+   * Any other character that nginx's argument escaping (ngx_escape_uri, NGX_ESCAPE_ARGS)
+   * rewrites as %XX: controls, `"` `%` `&` `+` `;` `<` `>` `\` `^` `` ` `` `{` `|` `}`, DEL, bytes ≥ 0x80.
+   */
+  ESCAPED: 512,
 } as const;
-const ALL = 511;
+const ALL = 1023;
 const CHAR_BITS: [string, number][] = [
   ['\n', CH.LF],
   ['\r', CH.CR],
@@ -50,6 +56,22 @@ const CHAR_BITS: [string, number][] = [
 ];
 /** What lets a value name another host than the literal around it: `.` `/` `?` `@` `:` `#`. */
 export const HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
+/** Every character NGX_ESCAPE_ARGS escapes (each grows by two bytes when nginx escapes it). */
+export const ESCAPED_IN_ARGS = CH.LF | CH.CR | CH.SPACE | CH.HASH | CH.QUESTION | CH.ESCAPED;
+
+/** The printable characters of CH.ESCAPED (ngx_string.c's `args` table). */
+const OTHER_ESCAPED_PRINTABLE = '"%&+;<>\\^`{|}';
+
+function isOtherEscapedCode(code: number): boolean {
+  if (code < 32) return code !== 10 && code !== 13;
+  return code >= 127 || OTHER_ESCAPED_PRINTABLE.includes(String.fromCharCode(code));
+}
+
+function rangeHasOtherEscaped(low: number, high: number): boolean {
+  if (high >= 127) return high >= low;
+  for (let code = low; code <= high; code++) if (isOtherEscapedCode(code)) return true;
+  return false;
+}
 
 function maskOfCode(code: number): number {
   switch (code) {
@@ -72,7 +94,7 @@ function maskOfCode(code: number): number {
     case 32:
       return CH.SPACE;
     default:
-      return 0;
+      return isOtherEscapedCode(code) ? CH.ESCAPED : 0;
   }
 }
 
@@ -102,6 +124,10 @@ export interface RegexGroup {
   mask: number;
   /** Only literal words and `|` inside (`(api|www)`): the config chooses among fixed values. */
   fixedWords: boolean;
+  /** Index of the innermost group around this one. */
+  parent?: number;
+  /** Inside a lookahead or lookbehind, so it may capture text that groups outside it capture too. */
+  inLookaround: boolean;
 }
 
 export interface RegexInfo {
@@ -192,14 +218,14 @@ function scanRegex(source: string): RegexInfo {
       }
       const open: OpenGroup = { zeroWidth: false, dotAll, extended };
       if (source[i + 1] !== '?') {
-        open.group = { index: groups.length + 1, mask: 0, fixedWords: true };
+        open.group = { index: groups.length + 1, mask: 0, fixedWords: true, ...placement(stack) };
         groups.push(open.group);
         i++;
       } else {
         const rest = source.slice(i + 2, i + 40);
         const named = /^(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
         if (named) {
-          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true };
+          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true, ...placement(stack) };
           groups.push(open.group);
           i += 2 + named[0].length;
         } else if (/^(?:=|!|<=|<!)/.test(rest)) {
@@ -255,10 +281,11 @@ function scanRegex(source: string): RegexInfo {
     }
     if (ch === '*' || ch === '+' || ch === '?' || ch === '{') {
       // A quantified word is no longer one fixed value (`(a+)`); `{` without digits is a literal.
-      const quantifier = ch !== '{' || /^\{\d+(,\d*)?\}/.test(source.slice(i));
-      if (quantifier) {
+      const counted = ch === '{' ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+      if (ch !== '{' || counted) {
         for (const open of stack) if (open.group) open.group.fixedWords = false;
-        i++;
+        // `{2,5}` is all quantifier: its digits and braces match nothing.
+        i += counted ? counted[0].length : 1;
         continue;
       }
     }
@@ -273,6 +300,31 @@ function scanRegex(source: string): RegexInfo {
   return { source, groupCount: supported ? groups.length : undefined, groups, masksUnknown };
 }
 
+function placement(stack: OpenGroup[]): { parent?: number; inLookaround: boolean } {
+  let parent: number | undefined;
+  for (let k = stack.length - 1; k >= 0 && parent === undefined; k--) parent = stack[k].group?.index;
+  return { parent, inLookaround: stack.some((open) => open.zeroWidth) };
+}
+
+/**
+ * Characters that text matched by both groups `a` and `b` may hold; 0 when no subject can make
+ * their matches overlap. Groups in sequence match disjoint text; a group nested in another, or
+ * one in a lookaround, may match the same characters.
+ */
+export function overlapMask(info: RegexInfo, a: number, b: number): number {
+  const first = info.groups[a - 1];
+  const second = info.groups[b - 1];
+  if (!first || !second || a === b) return 0;
+  const nested = isNestedIn(info, first, second) || isNestedIn(info, second, first);
+  if (!nested && !first.inLookaround && !second.inLookaround) return 0;
+  return info.masksUnknown ? ALL : first.mask & second.mask;
+}
+
+function isNestedIn(info: RegexInfo, inner: RegexGroup, outer: RegexGroup): boolean {
+  for (let parent = inner.parent; parent !== undefined; parent = info.groups[parent - 1]?.parent) if (parent === outer.index) return true;
+  return false;
+}
+
 /** [mask, length, isPlainWordChar] of the escape at `i` (outside a class unless inClass). */
 function escapeMask(source: string, i: number, inClass: boolean): [number, number, boolean] {
   const next = source[i + 1];
@@ -283,17 +335,19 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
     case 'r':
       return [CH.CR, 2, false];
     case 's':
-      return [CH.LF | CH.CR | CH.SPACE, 2, false];
+      return [CH.LF | CH.CR | CH.SPACE | CH.ESCAPED, 2, false];
     case 'S':
       return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
     case 'd':
     case 'w':
+      return [0, 2, false];
     case 't':
     case 'f':
     case 'e':
     case 'a':
+      return [CH.ESCAPED, 2, false];
     case 'h':
-      return [next === 'h' ? CH.SPACE : 0, 2, false];
+      return [CH.SPACE | CH.ESCAPED, 2, false];
     case 'D':
     case 'W':
       return [ALL, 2, false];
@@ -301,7 +355,7 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
       return [ALL & ~CH.SPACE, 2, false];
     case 'v':
     case 'R':
-      return [CH.LF | CH.CR, 2, false];
+      return [CH.LF | CH.CR | CH.ESCAPED, 2, false];
     case 'V':
       return [ALL & ~(CH.LF | CH.CR), 2, false];
     case 'N':
@@ -321,7 +375,8 @@ function escapeMask(source: string, i: number, inClass: boolean): [number, numbe
     case 'P': {
       const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
       const length = 2 + (braced ? braced[0].length : 1);
-      return [next === 'P' ? ALL : 0, length, false];
+      // Unicode properties match bytes ≥ 0x80 (Latin-1 letters even without UTF).
+      return [next === 'P' ? ALL : CH.ESCAPED, length, false];
     }
     case 'x': {
       const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(i + 2));
@@ -377,12 +432,12 @@ function classMask(source: string, i: number): [number, number] {
         const name = source.slice(j + 2, end).replace(/^\^/, '');
         const posixNegated = source[j + 2] === '^';
         const posix: Record<string, number> = {
-          space: CH.LF | CH.CR | CH.SPACE,
-          blank: CH.SPACE,
-          cntrl: CH.LF | CH.CR,
-          punct: CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH,
-          graph: HOST_DELIMITERS,
-          print: HOST_DELIMITERS | CH.SPACE,
+          space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
+          blank: CH.SPACE | CH.ESCAPED,
+          cntrl: CH.LF | CH.CR | CH.ESCAPED,
+          punct: HOST_DELIMITERS | CH.ESCAPED,
+          graph: HOST_DELIMITERS | CH.ESCAPED,
+          print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED,
         };
         const m = posix[name] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
@@ -419,6 +474,7 @@ function classMask(source: string, i: number): [number, number] {
         const code = c.charCodeAt(0);
         if (code >= low && code <= high) mask |= bit;
       }
+      if (rangeHasOtherEscaped(low, high)) mask |= CH.ESCAPED;
       j += length;
       previous = undefined;
       continue;
@@ -506,14 +562,16 @@ const NOT_REQUEST: Facts = { request: false, mask: 0, origin: [] };
 const HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 const RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 
-const builtinCache = new Map<string, Facts | undefined>();
+const builtinCache = new Map<string, Facts | null>();
 
 /** Built-in variables that carry request data, with what nginx lets them hold (one shared, frozen answer per name). */
 function builtinFacts(name: string): Facts | undefined {
-  if (builtinCache.has(name)) return builtinCache.get(name);
+  // One lookup per ask: null records "not a built-in variable".
+  const known = builtinCache.get(name);
+  if (known !== undefined) return known ?? undefined;
   const facts = readBuiltinFacts(name);
   if (builtinCache.size > 10000) builtinCache.clear();
-  builtinCache.set(name, facts);
+  builtinCache.set(name, facts ?? null);
   return facts;
 }
 
@@ -617,10 +675,16 @@ export interface ExpandedPart {
 
 /** Lines of a map block that are not entries. */
 const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
+const NO_CHILDREN: readonly ExpandedDirective[] = [];
 
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */
 class MapDefinition {
   constructor(private readonly map: ExpandedDirective) {}
+
+  /** The map's lines (entries and parameters such as `hostnames`), includes not followed. */
+  get children(): readonly ExpandedDirective[] {
+    return this.map.children ?? NO_CHILDREN;
+  }
 
   get source(): string {
     return argValueOf(this.map.directive, 0) ?? '';
@@ -653,33 +717,32 @@ export class NginxVariables {
 
   /**
    * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (one walk for all of them, without building arguments).
+   * rule about variables needs to read (found while the model was built, without building arguments).
    */
-  readonly withVariables: { entry: ExpandedDirective; block: NginxBlock; /** `$1`..`$9` or `${1}`.. among them. */ hasCapture: boolean }[] = [];
+  readonly withVariables: readonly VariableUse[];
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   readonly rewriteBlocks = new Set<NginxBlock>();
 
   constructor(readonly scope: NginxHttpScope) {
-    for (const block of [scope.http, ...scope.http.descendants()]) {
-      for (const entry of block.directives) {
-        const name = entry.directive.name;
-        const mention = variableMention(entry.directive);
-        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block, hasCapture: mention === CAPTURE });
-        if (name === 'rewrite') {
-          let owner: NginxBlock | undefined = block;
-          while (owner?.kind === 'if') owner = owner.parent;
-          if (owner) this.rewriteBlocks.add(owner);
-        }
-        const target = name === 'set' ? argValueOf(entry.directive, 0) : undefined;
-        if (target?.startsWith('$')) {
-          const key = target.slice(1).toLowerCase();
-          const list = this.sets.get(key);
-          if (list) list.push({ entry, block });
-          else this.sets.set(key, [{ entry, block }]);
-        } else if (name === 'map' && entry.children && argValueOf(entry.directive, 1)?.startsWith('$')) {
-          this.maps.set(argValueOf(entry.directive, 1)!.slice(1).toLowerCase(), new MapDefinition(entry));
-        }
-      }
+    const { census } = scope;
+    this.withVariables = census.withVariables;
+    for (let owner of census.named('rewrite').blocks as (NginxBlock | undefined)[]) {
+      while (owner?.kind === 'if') owner = owner.parent;
+      if (owner) this.rewriteBlocks.add(owner);
+    }
+    const sets = census.named('set');
+    for (let i = 0; i < sets.entries.length; i++) {
+      const entry = sets.entries[i];
+      const target = argValueOf(entry.directive, 0);
+      if (!target?.startsWith('$')) continue;
+      const key = target.slice(1).toLowerCase();
+      const list = this.sets.get(key);
+      if (list) list.push({ entry, block: sets.blocks[i] });
+      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
+    }
+    for (const entry of census.named('map').entries) {
+      const variable = argValueOf(entry.directive, 1);
+      if (entry.children && variable?.startsWith('$')) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
   }
 
@@ -907,7 +970,11 @@ export class NginxVariables {
 
   private mapMayHoldLineBreak(map: MapDefinition): boolean {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, undefined, true);
-    for (const { value } of map.entries) if (this.textMayHoldLineBreak(value, subjectSafe, false)) return true;
+    // The values only: no entry objects (a large tree has thousands of maps, each read once here).
+    for (const child of map.children) {
+      if (argCountOf(child.directive) === 0 || MAP_PARAMETERS.has(child.directive.name)) continue;
+      if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? '', subjectSafe, false)) return true;
+    }
     return false;
   }
 
@@ -990,59 +1057,6 @@ export function ifCondition(values: string[]): string[] {
   if (words[last] === ')') words.pop();
   else if (words[last]?.endsWith(')')) words[last] = words[last].slice(0, -1);
   return words;
-}
-
-const NO_VARIABLE = 0;
-const VARIABLE = 1;
-const CAPTURE = 2;
-
-/** Whether a `$` (and a `$1`-like capture) appears among the arguments, read from the file text where there is one. */
-function variableMention(directive: ExpandedDirective['directive']): number {
-  const source = sourceOf(directive);
-  const text = fileTextOf(directive);
-  if (text === undefined || source === undefined) {
-    let found = NO_VARIABLE;
-    for (let i = 0; i < argCountOf(directive); i++) {
-      const value = argValueOf(directive, i) ?? '';
-      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
-      if (value.includes('$')) found = VARIABLE;
-    }
-    return found;
-  }
-  const offsets = dollarOffsets(source, text);
-  const end = lastTokenEndOffset(directive);
-  let found = NO_VARIABLE;
-  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
-    found = VARIABLE;
-    const i = offsets[k];
-    const next = text.charCodeAt(i + 1) === 123 ? text.charCodeAt(i + 2) : text.charCodeAt(i + 1);
-    if (next >= 49 && next <= 57) return CAPTURE;
-  }
-  return found;
-}
-
-/** Offsets of every `$` of a file, found once per file (a binary search per directive then). */
-function dollarOffsets(source: object, text: string): number[] {
-  let offsets = dollarsByFile.get(source);
-  if (!offsets) {
-    offsets = [];
-    for (let i = text.indexOf('$'); i !== -1; i = text.indexOf('$', i + 1)) offsets.push(i);
-    dollarsByFile.set(source, offsets);
-  }
-  return offsets;
-}
-
-const dollarsByFile = new WeakMap<object, number[]>();
-
-function firstAtOrAfter(sorted: number[], value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /** Argument `i` of a directive as text, without building its span (cheap enough to filter on). */

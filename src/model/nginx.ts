@@ -12,6 +12,7 @@ import { NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
+import { DirectiveCensus } from './nginx-census';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
@@ -258,6 +259,8 @@ export class NginxHttpScope {
   readonly passes: UpstreamPass[] = [];
   readonly servers: NginxBlock[] = [];
   readonly locations: NginxBlock[] = [];
+  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
+  readonly census = new DirectiveCensus();
 
   constructor(
     readonly http: NginxBlock,
@@ -302,14 +305,8 @@ export class NginxHttpScope {
    * not, every block's inherited value is the default, which lets a rule skip the lookups.
    */
   setsAnywhere(name: string): boolean {
-    if (!this.namesSet) {
-      this.namesSet = new Set();
-      for (const block of [this.http, ...this.http.descendants()]) for (const entry of block.directives) this.namesSet.add(entry.directive.name);
-    }
-    return this.namesSet.has(name);
+    return this.census.named(name).entries.length > 0;
   }
-
-  private namesSet: Set<string> | undefined;
 }
 
 export class NginxModel {
@@ -413,9 +410,12 @@ export class NginxModel {
         });
       }
     }
-    for (const block of http.descendants()) {
-      if (block.kind !== 'location' && block.kind !== 'if' && block.kind !== 'limit_except') continue;
+    // One walk over every directive of the scope: the census by name, and the passes.
+    for (const block of [http, ...http.descendants()]) {
+      const passing = block.kind === 'location' || block.kind === 'if' || block.kind === 'limit_except';
       for (const entry of block.directives) {
+        scope.census.add(entry, block);
+        if (!passing) continue;
         // hasOwn: a directive named `constructor` must not find Object's members in the table.
         const module = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : undefined;
         if (!module || entry.directive.args.length === 0) continue;

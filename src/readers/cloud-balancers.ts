@@ -77,6 +77,8 @@ export interface HealthCheck {
 }
 
 export interface CloudTargetGroup extends CloudResource {
+  /** `name` / `Name`: the name part of its ARN (`…:targetgroup/<name>/<id>`); absent, AWS makes one up. */
+  name: CloudValue<string> | undefined;
   port: CloudValue<number> | undefined;
   protocol: CloudValue<string> | undefined;
   /** `instance` (AWS's default), `ip`, `lambda`, `alb`. */

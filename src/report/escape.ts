@@ -9,6 +9,7 @@
  * - terminalText: stylish, code frames, print-config, stderr. Control characters shown escaped.
  * - escapeCommandData / escapeCommandProperty: GitHub workflow commands (`::error …::data`).
  * - markdownCell: a cell of a GitHub-flavoured Markdown table (the job summary).
+ * - urlPath: a relative path inside a URL (the job summary's links to lines).
  * - mermaidLabel / dotLabel: text inside a quoted Mermaid or Graphviz label.
  * - jsonText: JSON and SARIF documents (and the GitLab Code Quality report).
  * - xmlText: attribute values and text of the JUnit and Checkstyle XML documents.
@@ -111,6 +112,17 @@ export function markdownCell(text: string): string {
     const codePoint = ch.charCodeAt(0);
     return isUnsafeCodePoint(codePoint) ? `\\${visibleEscape(codePoint)}` : `\\${ch}`;
   });
+}
+
+/**
+ * A relative path as the path part of a URL: each segment percent-encoded, and also `(`, `)`,
+ * `!`, `'` and `*`, which encodeURIComponent leaves and which could end a Markdown link target.
+ */
+export function urlPath(file: string): string {
+  return file
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /**

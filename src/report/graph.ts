@@ -1,31 +1,36 @@
 /**
- * `cfglint graph`: the linked deployment as a Mermaid flowchart or a Graphviz DOT digraph.
+ * `cfglint graph`: the linked deployment as a Mermaid flowchart, a Graphviz DOT digraph or JSON.
  * Load balancer (from .cfglint.json, Terraform or CloudFormation) → nginx servers → upstreams (or a pass's own address) → backends, and servers
- * the tree starts but cfglint does not model (settings unknown, never judged). Edges carry
- * the timeouts and limits of each side and the link reason; an edge where a finding's primary
- * span lies in the upstream or the pass is marked with the rule id. Pure: model, links and
- * findings in, text out.
+ * the tree starts but cfglint does not model (settings unknown, never judged). An edge where a
+ * finding's primary span lies in the upstream block or on one of its directives (for ingress-nginx,
+ * ConfigMap keys), on the pass or in the server is marked with the rule id and, for the rules that compare two values, only those two
+ * (`nginx 60s ≥ gunicorn 2s`); an edge nothing fires on says no more than where it routes.
+ * Mermaid stops drawing past 50,000 characters: a bigger picture keeps only its marked edges.
+ * Pure: model, links and findings in, text out.
  */
 import type { Backend } from '../model/backend';
 import type { Listener } from '../readers/backend';
 import { serverName } from '../readers/launch/launch';
-import { backendKindName, describeBackendSetting } from '../model/backend-describe';
+import { backendKindName } from '../model/backend-describe';
+import { backendLimits } from '../model/backend-limits';
 import type { Deployment } from '../model/deployment';
 import { isLoopback, Link, nginxTargets } from '../model/links';
+import { deploymentOf } from '../model/scopes';
 import { cloudLoadBalancers } from '../model/load-balancers';
 import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
-import { describeRange } from '../reference/nginx/version';
-import { describeNginxSetting, groupIsUsedOverHttp, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
+import { compareVersions, describeRange, splitRange, VersionRange } from '../reference/nginx/version';
+import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
 import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
-import { dotLabel, mermaidLabel } from './escape';
+import { dotLabel, jsonText, mermaidLabel } from './escape';
 import type { Finding } from '../engine/findings';
-import type { Span } from '../source/span';
+import type { Setting } from '../source/setting';
+import { SEVERITY_RANK, Severity, Span } from '../source/span';
 
-export type GraphFormat = 'mermaid' | 'dot';
+export type GraphFormat = 'mermaid' | 'dot' | 'json';
 
 /** In the order `--help` lists them; the first is the default. */
-export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot'];
+export const GRAPH_FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
 
 export function isGraphFormat(name: string): name is GraphFormat {
   return (GRAPH_FORMATS as readonly string[]).includes(name);
@@ -38,15 +43,26 @@ export interface GraphNode {
   lines: string[];
 }
 
+/** A rule that fires on an edge: its id, its worst severity there, and the two values in conflict when the rule compares two. */
+export interface EdgeMark {
+  ruleId: string;
+  severity: Severity;
+  /** `nginx 60s ≥ gunicorn 2s`: the sender's value first. */
+  conflict?: string;
+  /** The findings of this rule on the edge, by fingerprint (as the lint report has them). */
+  fingerprints: string[];
+}
+
 export interface GraphEdge {
   from: string;
   to: string;
+  /** What the edge is (`location /: proxy_pass`, `port 80`), not the settings on either side. */
   lines: string[];
-  /** Rule ids of the findings on this edge, sorted; empty when nothing is wrong here. */
-  marks: string[];
+  /** The rules that fire on this edge, by rule id; empty when nothing is wrong here. */
+  marks: EdgeMark[];
 }
 
-/** Nodes that run together (a link's scope: one host's loopback under a directory, a compose project, …). */
+/** Nodes that run together: a deployment declared in .cfglint.json, else a link's scope (one host's loopback under a directory, a compose project, …). */
 export interface GraphGroup {
   label: string;
   nodeIds: string[];
@@ -57,11 +73,21 @@ export interface Topology {
   edges: GraphEdge[];
   /** Drawn as subgraphs when the tree holds more than one scope; a node is in at most one. */
   groups: GraphGroup[];
+  /** Said in a note node: what was left out to keep the picture drawable. */
+  omitted?: string;
 }
+
+/**
+ * Mermaid refuses a diagram longer than this ("Maximum text size in diagram exceeded"; its
+ * default maxTextSize, which GitHub keeps).
+ */
+export const MERMAID_MAX_TEXT = 50_000;
 
 export function renderGraph(model: Deployment, links: readonly Link[], findings: readonly Finding[], format: GraphFormat): string {
   const topology = buildTopology(model, links, findings);
-  return format === 'dot' ? renderDot(topology) : renderMermaid(topology);
+  // Graphviz and JSON readers have no size limit: DOT and JSON always hold everything.
+  if (format === 'json') return renderJson(topology, findings);
+  return format === 'dot' ? renderDot(topology) : renderMermaid(fitTopology(topology, renderMermaid, MERMAID_MAX_TEXT));
 }
 
 /** Nodes in model order (servers, then upstreams by first use, then backends); edges in the same order. */
@@ -105,12 +131,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
       const marks = findings.filter(
         (f) => (timeoutSpan && within(f.primary, timeoutSpan)) || (f.ruleId.startsWith('lb-') && server.directive && within(f.primary, server.directive.span)),
       );
-      edges.push({
-        from: 'lb',
-        to: serverIds.get(server)!,
-        lines: [`load balancer idle ${formatMilliseconds(lbMs)}`, `nginx ${timeout ? describeNginxSetting(timeout) : 'keepalive_timeout unknown'}`],
-        marks: ruleIds(marks),
-      });
+      edges.push({ from: 'lb', to: serverIds.get(server)!, lines: [], marks: edgeMarks(marks, (ruleId) => balancerConflict(ruleId, lbMs, timeout)) });
     }
   }
 
@@ -144,16 +165,12 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
           ((server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file)) ||
             (f.ruleId !== 'lb-idle-timeout' && groupFiles.has(f.primary.file))),
       );
+      const idleMs = idle && typeof idle.value === 'number' ? idle.value : undefined;
       edges.push({
         from: id,
         to: serverIds.get(server)!,
-        lines: [
-          ...(ports.length > 0 ? [`port ${ports.join(', ')}`] : []),
-          ...(idle && typeof idle.value === 'number'
-            ? [`load balancer idle ${formatMilliseconds(idle.value)}`, `nginx ${timeout ? describeNginxSetting(timeout) : 'keepalive_timeout unknown'}`]
-            : []),
-        ],
-        marks: ruleIds(marks),
+        lines: ports.length > 0 ? [`port ${ports.join(', ')}`] : [],
+        marks: edgeMarks(marks, (ruleId) => (idleMs === undefined ? undefined : balancerConflict(ruleId, idleMs, timeout))),
       });
     }
   });
@@ -176,7 +193,10 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
   }
   for (const { edge, passes } of serverEdges.values()) {
     edge.lines = unique(passes.map(describePass));
-    edge.marks = ruleIds(findings.filter((f) => passes.some((pass) => onPass(f, pass))));
+    edge.marks = edgeMarks(
+      findings.filter((f) => passes.some((pass) => onPass(f, pass))),
+      (ruleId) => passConflict(ruleId, model, links, passes),
+    );
   }
 
   // upstream → backend, labelled with keep-alive on each side and the link reason.
@@ -204,8 +224,11 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     edges.push({
       from,
       to,
-      lines: [`nginx: ${describeNginxKeepalive(model, link)}`, describeListenerKeepalive(link.backend, link.listener), `${link.reason}: ${link.detail}`],
-      marks: ruleIds(findings.filter((f) => onLink(f, link))),
+      lines: [],
+      marks: edgeMarks(
+        findings.filter((f) => onLink(f, link)),
+        (ruleId) => linkConflict(ruleId, model, link),
+      ),
     });
   }
 
@@ -233,6 +256,20 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend) }));
+  // Deployments the user declared are the frames: every node whose file lies in one, linked or not.
+  const roots = model.deploymentRoots ?? [];
+  if (roots.length > 0) {
+    const fileOf = new Map<string, string | undefined>([
+      ...servers.map((server) => [serverIds.get(server)!, server.directive?.file] as const),
+      ...targets.map((target) => [target.id, target.group?.block?.directive?.file ?? target.passes[0]?.entry.directive.file] as const),
+      ...model.backends.map((backend) => [backendIds.get(backend)!, backend.file] as const),
+    ]);
+    groupOf.clear();
+    for (const [id, file] of fileOf) {
+      const root = file === undefined ? undefined : deploymentOf(file, roots);
+      if (root !== undefined) groupOf.set(id, `deployment ${root === '' || root === '.' ? './' : root.replace(/\/?$/, '/')}`);
+    }
+  }
   const groups = new Map<string, GraphGroup>();
   for (const node of nodes) {
     const scope = groupOf.get(node.id);
@@ -251,51 +288,128 @@ export function renderMermaid(topology: Topology): string {
   const out = ['flowchart LR'];
   const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id}["${node.lines.map(mermaidLabel).join('<br/>')}"]`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
     out.push(`  subgraph scope${i + 1}["${mermaidLabel(group.label)}"]`);
-    for (const id of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id)!,
-        '    ',
-      );
+    for (const id of group.nodeIds) drawNode(byId.get(id)!, '    ');
     out.push('  end');
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
+  if (topology.omitted) drawNode({ id: 'omitted', lines: [topology.omitted] }, '  ');
   const marked: number[] = [];
   topology.edges.forEach((edge, index) => {
-    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
+    const lines = edgeLines(edge);
     const arrow = edge.marks.length > 0 ? '-.->' : '-->';
     const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join('<br/>')}"|` : '';
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
     if (edge.marks.length > 0) marked.push(index);
   });
-  if (marked.length > 0) out.push(`  linkStyle ${marked.join(',')} stroke:#d00,color:#d00`);
+  // `-.->` already draws the line dashed; the dash array keeps it dashed under a theme that restyles dotted links.
+  if (marked.length > 0) out.push(`  linkStyle ${marked.join(',')} stroke:#d00,color:#d00,stroke-dasharray:6 4`);
   return `${out.join('\n')}\n`;
 }
 
+/** Graphviz never wraps a label: lines longer than this are broken at spaces. */
+const DOT_LABEL_WIDTH = 40;
+
 export function renderDot(topology: Topology): string {
   const out = ['digraph cfglint {', '  rankdir=LR;', '  node [shape=box];'];
-  const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id} [label="${node.lines.map(dotLabel).join('\\n')}"];`);
+  const label = (lines: string[]) =>
+    lines
+      .flatMap((line) => wrapLine(line, DOT_LABEL_WIDTH))
+      .map(dotLabel)
+      .join('\\n');
+  const drawNode = (node: GraphNode, indent: string) => out.push(`${indent}${node.id} [label="${label(node.lines)}"];`);
   const grouped = groupedNodes(topology);
+  const byId = new Map(topology.nodes.map((node) => [node.id, node]));
   topology.groups.forEach((group, i) => {
     // Graphviz draws a frame only around subgraphs whose name starts with "cluster".
-    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${dotLabel(group.label)}";`);
-    for (const id of group.nodeIds)
-      drawNode(
-        topology.nodes.find((node) => node.id === id)!,
-        '    ',
-      );
+    out.push(`  subgraph cluster_scope${i + 1} {`, `    label="${label([group.label])}";`);
+    for (const id of group.nodeIds) drawNode(byId.get(id)!, '    ');
     out.push('  }');
   });
   for (const node of topology.nodes) if (!grouped.has(node.id)) drawNode(node, '  ');
+  if (topology.omitted) out.push(`  omitted [shape=note, label="${label([topology.omitted])}"];`);
   for (const edge of topology.edges) {
-    const lines = edge.marks.length > 0 ? [`⚠ ${edge.marks.join(', ')}`, ...edge.lines] : edge.lines;
-    const attributes = [`label="${lines.map(dotLabel).join('\\n')}"`];
+    const lines = edgeLines(edge);
+    const attributes = lines.length > 0 ? [`label="${label(lines)}"`] : [];
     if (edge.marks.length > 0) attributes.push('color=red', 'fontcolor=red', 'style=dashed');
-    out.push(`  ${edge.from} -> ${edge.to} [${attributes.join(', ')}];`);
+    out.push(`  ${edge.from} -> ${edge.to}${attributes.length > 0 ? ` [${attributes.join(', ')}]` : ''};`);
   }
   out.push('}');
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The topology for programs (schemas/graph.schema.json): nodes with their kind, edges with the
+ * rules that fire on them and those findings' fingerprints, the frames, and the findings themselves.
+ */
+export function renderJson(topology: Topology, findings: readonly Finding[]): string {
+  const kind = (id: string) => /^[a-z]+/.exec(id)![0];
+  return `${jsonText({
+    nodes: topology.nodes.map((node) => ({ id: node.id, kind: kind(node.id), lines: node.lines })),
+    edges: topology.edges,
+    groups: topology.groups,
+    findings,
+  })}\n`;
+}
+
+/** A marked edge's label: per rule that fires, `⚠ rule-id` and the values in conflict (`nginx 60s ≥ gunicorn 2s`); then what the edge is. */
+function edgeLines(edge: GraphEdge): string[] {
+  return [...edge.marks.flatMap((mark) => [`⚠ ${mark.ruleId}`, ...(mark.conflict ? [mark.conflict] : [])]), ...edge.lines];
+}
+
+/** Words of `text` on lines of at most `width` characters; a longer word keeps a line of its own. */
+export function wrapLine(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/**
+ * The topology, or, when `render` makes it longer than `maxChars`, only the edges where a rule
+ * fires (the most severe first, as many as fit) and the nodes they join, with a note that says so.
+ */
+export function fitTopology(topology: Topology, render: (topology: Topology) => string, maxChars: number): Topology {
+  if (render(topology).length <= maxChars) return topology;
+  const marked = topology.edges
+    .map((edge, index) => ({ edge, index, rank: Math.max(...edge.marks.map((mark) => SEVERITY_RANK[mark.severity]), 0) }))
+    .filter(({ rank }) => rank > 0)
+    .sort((a, b) => b.rank - a.rank || a.index - b.index)
+    .map(({ edge }) => edge);
+  const keeping = (count: number): Topology => {
+    const chosen = new Set(marked.slice(0, count));
+    // Kept in their first order, so a picture cut further looks like the same picture.
+    const edges = topology.edges.filter((edge) => chosen.has(edge));
+    const ids = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
+    const all = topology.edges.length;
+    const limit = `${maxChars.toLocaleString('en-US')} characters`;
+    return {
+      nodes: topology.nodes.filter((node) => ids.has(node.id)),
+      edges,
+      groups: topology.groups.map((group) => ({ ...group, nodeIds: group.nodeIds.filter((id) => ids.has(id)) })).filter((group) => group.nodeIds.length > 0),
+      omitted:
+        count === marked.length
+          ? `Only the ${count} edges where a rule fires are drawn, of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`
+          : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`,
+    };
+  };
+  // The most edges that fit: the rendered length grows with the count.
+  let low = 0;
+  let high = marked.length;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (render(keeping(middle)).length <= maxChars) low = middle;
+    else high = middle - 1;
+  }
+  return keeping(low);
 }
 
 function groupedNodes(topology: Topology): Set<string> {
@@ -380,31 +494,92 @@ function describePass(pass: UpstreamPass): string {
   return `${where}: ${pass.entry.directive.name}`;
 }
 
-/** nginx's side of a link: whether and how long it keeps idle connections to this upstream. */
-function describeNginxKeepalive(model: Deployment, link: Link): string {
-  const group = link.target.group;
-  if (!group?.block) return 'new connection per request (no upstream block)';
-  if (!groupIsUsedOverHttp(model, group)) return `new connection per request (${link.target.passes[0]?.entry.directive.name ?? 'pass'})`;
-  const pieces = upstreamKeepaliveByRange(model, group);
-  if (pieces.length === 0) return 'new connection per request (no keepalive)';
-  return pieces
-    .map(({ range, keepalive }) => {
-      const settings = [keepalive, group.block!.setting('keepalive_timeout', range), group.block!.setting('keepalive_requests', range)]
-        .filter((setting) => setting !== undefined)
-        .map((setting) => describeNginxSetting(setting!))
-        .join(', ');
-      return pieces.length > 1 ? `${describeRange(range)} ${settings}` : settings;
-    })
-    .join('; ');
+// ---------------------------------------------------------------------------------------------
+// What conflicts on an edge: the two values a rule compares, the sender's first
+
+type ConflictOf = (ruleId: string) => string | undefined;
+
+/** One mark per rule, with the worst severity its findings have here. */
+function edgeMarks(findings: readonly Finding[], conflictOf: ConflictOf): EdgeMark[] {
+  const byRule = new Map<string, Finding[]>();
+  for (const finding of findings) byRule.set(finding.ruleId, [...(byRule.get(finding.ruleId) ?? []), finding]);
+  return [...byRule.keys()].sort().map((ruleId) => {
+    const ofRule = byRule.get(ruleId)!;
+    const severity = ofRule.map((f) => f.severity).reduce((worst, next) => (SEVERITY_RANK[next] > SEVERITY_RANK[worst] ? next : worst));
+    const conflict = conflictOf(ruleId);
+    return { ruleId, severity, ...(conflict ? { conflict } : {}), fingerprints: unique(ofRule.map((f) => f.fingerprint)) };
+  });
 }
 
-/** The backend's side: idle timeout and request limit (`gunicorn's keepalive 2s`), or that it closes after each response. */
-function describeListenerKeepalive(backend: Backend, listener: Listener): string {
-  const keepAlive = listener.keepAlive;
-  if (keepAlive.kind === 'closesAfterResponse') return `${backendKindName(backend.kind)} closes after each response (${keepAlive.reason})`;
-  const parts = [describeBackendSetting(backend, keepAlive.timeout)];
-  if (keepAlive.maxRequests) parts.push(describeBackendSetting(backend, keepAlive.maxRequests));
-  return parts.join(', ');
+/** A balancer in front of nginx: it must give up on an idle connection before nginx does. */
+function balancerConflict(ruleId: string, balancerMs: number, nginxTimeout: Setting | undefined): string | undefined {
+  // The rule may fire on a location's own keepalive_timeout: the server's says nothing then.
+  if (ruleId !== 'lb-idle-timeout' || typeof nginxTimeout?.value !== 'number' || nginxTimeout.value > balancerMs) return undefined;
+  return `load balancer ${formatMilliseconds(balancerMs)} ≥ nginx ${formatMilliseconds(nginxTimeout.value)}`;
+}
+
+/** nginx's upstream keep-alive against the backend's, per range of nginx releases where the rule holds. */
+function linkConflict(ruleId: string, model: Deployment, link: Link): string | undefined {
+  const group = link.target.group;
+  const keepAlive = link.listener.keepAlive;
+  if (!group?.block || keepAlive.kind !== 'idleTimeout') return undefined;
+  const block = group.block;
+  const backend = backendKindName(link.backend.kind);
+  const pieces = upstreamKeepaliveByRange(model, group);
+  if (ruleId === 'upstream-keepalive-timeout') {
+    const backendMs = keepAlive.timeout.value;
+    if (typeof backendMs !== 'number') return undefined;
+    const holding = pieces.flatMap(({ range }) => {
+      const timeout = block.setting('keepalive_timeout', range)?.value;
+      return typeof timeout === 'number' && timeout >= backendMs ? [{ range, text: formatMilliseconds(timeout) }] : [];
+    });
+    return holding.length > 0 ? `nginx ${byRange(model, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : undefined;
+  }
+  if (ruleId === 'upstream-keepalive-requests') {
+    const backendMax = keepAlive.maxRequests?.value;
+    if (typeof backendMax !== 'number') return undefined;
+    const holding = pieces.flatMap(({ range }) => {
+      const requests = block.setting('keepalive_requests', range)?.value;
+      return typeof requests === 'number' && requests > backendMax ? [{ range, text: String(requests) }] : [];
+    });
+    return holding.length > 0 ? `nginx ${byRange(model, holding)} > ${backend} ${backendMax} requests per connection` : undefined;
+  }
+  return undefined;
+}
+
+/** A location's read timeout against the worker timeout of a backend it sends to. */
+function passConflict(ruleId: string, model: Deployment, links: readonly Link[], passes: readonly UpstreamPass[]): string | undefined {
+  if (ruleId !== 'proxy-read-timeout-backend') return undefined;
+  for (const pass of passes) {
+    const directive = `${pass.module}_read_timeout`;
+    const read = pass.location.setting(directive, model.nginxVersion.range)?.value;
+    if (typeof read !== 'number') continue;
+    for (const link of links) {
+      if (!link.target.passes.includes(pass)) continue;
+      const limit = backendLimits(link.backend, link.listener).workerTimeout?.setting.value;
+      if (typeof limit === 'number' && limit > 0 && read > limit)
+        return `${directive} ${formatMilliseconds(read)} > ${backendKindName(link.backend.kind)} ${formatMilliseconds(limit)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Values per range of nginx releases, ranges with the same value as one: `60s` when every
+ * release the tree may run agrees, `60s (nginx ≥ 1.29.7)` when only some, `100 (nginx ≤ 1.19.9), 1000 (nginx ≥ 1.19.10)`.
+ */
+function byRange(model: Deployment, pieces: readonly { range: VersionRange; text: string }[]): string {
+  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const indexOf = (range: VersionRange) => all.findIndex((piece) => compareVersions(piece.min, range.min) === 0);
+  const runs: { text: string; first: number; last: number }[] = [];
+  for (const piece of pieces) {
+    const index = indexOf(piece.range);
+    const last = runs[runs.length - 1];
+    if (last && last.text === piece.text && last.last === index - 1) last.last = index;
+    else runs.push({ text: piece.text, first: index, last: index });
+  }
+  if (runs.length === 1 && runs[0].first === 0 && runs[0].last === all.length - 1) return runs[0].text;
+  return runs.map(({ text, first, last }) => `${text} (${describeRange({ min: all[first].min, max: all[last].max })})`).join(', ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,21 +597,18 @@ function onPass(finding: Finding, pass: UpstreamPass): boolean {
 }
 
 /**
- * A finding in the upstream block (or on a direct pass) that concerns this link's backend: it
- * points at the backend's files, or at nothing else.
+ * A finding in the upstream block, on one of its directives (or on a direct pass) that concerns
+ * this link's backend: it points at the backend's files, or at nothing else.
  */
 function onLink(finding: Finding, link: Link): boolean {
   const group = link.target.group;
-  const inside = group?.block?.directive
-    ? within(finding.primary, group.block.directive.span)
-    : link.target.passes.some((pass) => within(finding.primary, pass.entry.directive.span));
-  if (!inside) return false;
+  // A controller's upstream (ingress-nginx) is rendered from other files: its settings point at the ConfigMap keys.
+  const nginxSide = group?.block?.directive
+    ? [group.block.directive.span, ...group.block.directives.map((entry) => entry.directive.span)]
+    : link.target.passes.map((pass) => pass.entry.directive.span);
+  if (!nginxSide.some((span) => within(finding.primary, span))) return false;
   const backendFiles = new Set([link.listener.span.file, link.backend.file]);
   return finding.related.length === 0 ? !!group : finding.related.some((related) => backendFiles.has(related.span.file));
-}
-
-function ruleIds(findings: readonly Finding[]): string[] {
-  return unique(findings.map((f) => f.ruleId)).sort();
 }
 
 function unique<T>(items: readonly T[]): T[] {

@@ -5,6 +5,8 @@ import { testRule } from '../harness';
 const site = (body: string, before = '') => `${before}server {\n    location / {\n        ${body}\n    }\n}\n`;
 const RIFT = 'rewrite ^/p/(\\d+)$ /item?id=$1;\n        set $item $1;';
 const LANG_MAP = 'map $http_accept_language $lang {\n    default en;\n    ~^(de|fr) $1;\n}\n';
+/** The fix's own example (nginx commit ca4f92a27): $2 lies inside $1, and a redirect escapes both. */
+const POOLSLIP = 'rewrite ^/((.*))$ http://127.0.0.1:8080/$1$2 redirect;';
 
 testRule(rule, {
   accept: [
@@ -32,6 +34,50 @@ testRule(rule, {
       tree: { 'a.conf': site('return 302 /$1/$lang;', 'map $http_accept_language $lang {\n    default en;\n    ~^(?:de|fr) local;\n}\n') },
     },
     { name: 'map after capture on 1.30.4', nginxVersion: '1.30.4', tree: { 'a.conf': site('return 302 /$1/$lang;', LANG_MAP) } },
+    { name: 'overlapping captures on the patched stable release', nginxVersion: '1.30.2', tree: { 'a.conf': site(POOLSLIP) } },
+    { name: 'overlapping captures on the patched mainline release', nginxVersion: '1.31.1', tree: { 'a.conf': site(POOLSLIP) } },
+    { name: 'one of the nested groups written once', nginxVersion: '1.28.0', tree: { 'a.conf': site('rewrite ^/((.*))$ http://127.0.0.1:8080/$1 redirect;') } },
+    { name: 'groups in sequence match apart', nginxVersion: '1.28.0', tree: { 'a.conf': site('rewrite ^/(.*)/(.*)$ http://example.com/$1/$2 redirect;') } },
+    {
+      name: 'nested groups in an internal rewrite without "?" (last) are copied unescaped',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/((.*))$ /new/$1/$2 last;') },
+    },
+    {
+      name: 'only one of the nested captures after "?"',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/((.*))$ /$1?from=$2 break;') },
+    },
+    {
+      name: 'a trailing "?" only drops the arguments',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/((.*))$ /$1/$2?;') },
+    },
+    {
+      name: 'named captures are variables, sized exactly',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/(?<all>(?<tail>.+))$ http://example.com/$all/$tail redirect;') },
+    },
+    {
+      name: 'a redirect by $scheme holds a variable, sized exactly',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/((.*))$ $scheme://example.com/$1$2;') },
+    },
+    {
+      name: 'a capture written twice makes nginx run the length codes',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/((.*))$ https://example.com/$1$2$1;') },
+    },
+    {
+      name: 'nested groups of digits hold nothing nginx escapes',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/(p(\\d+))$ https://example.com/$1/$2;') },
+    },
+    {
+      name: 'return with nested captures of the location regex',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': 'server {\n    location ~ ^/((.*))$ {\n        return 301 https://example.com/$1$2;\n    }\n}\n' },
+    },
     {
       name: 'suppressed with a reason',
       nginxVersion: '1.28.0',
@@ -43,6 +89,84 @@ testRule(rule, {
     },
   ],
   reject: [
+    {
+      name: "the fix's own redirect example on the last affected stable release",
+      nginxVersion: '1.30.1',
+      tree: { 'a.conf': site(POOLSLIP) },
+      findings: [
+        {
+          messageId: 'overlappingCaptures',
+          severity: 'error',
+          primary: { file: 'a.conf', line: 3, column: 51, endColumn: 53 },
+          related: [{ file: 'a.conf', line: 3, column: 49, endColumn: 51, label: 'overlaps this capture' }],
+          message:
+            '"$1" and "$2" are overlapping groups of "^/((.*))$", both escaped for a redirect: heap overflow CVE-2026-9256, fixed in nginx 1.30.2 and 1.31.1',
+        },
+      ],
+    },
+    {
+      name: 'both nested captures after "?" of an internal rewrite with last, on 1.31.0',
+      nginxVersion: '1.31.0',
+      tree: { 'a.conf': site('rewrite ^/((.*))$ /search?q=$1&raw=$2 last;') },
+      findings: [
+        {
+          messageId: 'overlappingCaptures',
+          severity: 'error',
+          primary: { file: 'a.conf', line: 3, column: 44, endColumn: 46 },
+          related: [{ file: 'a.conf', line: 3, column: 37 }],
+          messageIncludes: ['both escaped after "?"'],
+        },
+      ],
+    },
+    {
+      name: 'overlapping captures with the version unknown: a warning naming the releases',
+      tree: { 'a.conf': site(POOLSLIP) },
+      findings: [
+        {
+          messageId: 'overlappingCaptures',
+          severity: 'warning',
+          primary: { file: 'a.conf', line: 3, column: 51 },
+          messageIncludes: ['(on nginx ≤ 1.30.1, nginx 1.31.0; set the nginx version to know)'],
+        },
+      ],
+    },
+    {
+      name: 'named groups written by number, in an if of an included snippet',
+      nginxVersion: '1.29.0',
+      tree: {
+        'nginx.conf': 'events {}\nhttp {\n  server {\n    location / {\n      include snippets/old.conf;\n    }\n  }\n}\n',
+        'snippets/old.conf': 'if ($arg_legacy) {\n    rewrite "^/(?<all>a/(?<tail>.+))$" "/v2?all=$1&tail=$2" break;\n}\n',
+      },
+      findings: [{ messageId: 'overlappingCaptures', primary: { file: 'snippets/old.conf', line: 2, column: 57, endColumn: 59 } }],
+    },
+    {
+      name: 'a server-level permanent redirect writing a deep group before the outer one',
+      nginxVersion: '1.26.3',
+      tree: { 'a.conf': 'server {\n    rewrite ^/(old/((\\w+)/(.*)))$ /new/$4/$1 permanent;\n}\n' },
+      findings: [
+        {
+          messageId: 'overlappingCaptures',
+          primary: { file: 'a.conf', line: 2, column: 43, endColumn: 45 },
+          related: [{ file: 'a.conf', line: 2, column: 40 }],
+          messageIncludes: ['"$4" and "$1"'],
+        },
+      ],
+    },
+    {
+      name: 'a group in a lookahead overlaps the group after it',
+      nginxVersion: '1.24.0',
+      tree: { 'a.conf': site('rewrite "^/(?=(.*))(.+)$" https://example.com/$1/$2;') },
+      findings: [{ messageId: 'overlappingCaptures', primary: { file: 'a.conf', line: 3, column: 58, endColumn: 60 } }],
+    },
+    {
+      name: 'overlapping captures after "?" and a set after that rewrite: two findings',
+      nginxVersion: '1.28.0',
+      tree: { 'a.conf': site('rewrite ^/((.+))$ /r?a=$1&b=$2;\n        set $item $1;') },
+      findings: [
+        { messageId: 'overlappingCaptures', primary: { file: 'a.conf', line: 3, column: 37, endColumn: 39 } },
+        { messageId: 'afterArgsRewrite', primary: { file: 'a.conf', line: 4, column: 19 } },
+      ],
+    },
     {
       name: 'set after a rewrite with "?" on an affected release',
       nginxVersion: '1.28.0',

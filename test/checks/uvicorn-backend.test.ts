@@ -141,13 +141,12 @@ describe('uvicorn in --print-config and the graph', () => {
     expect(text).toMatch(/limit_max_requests\s+500\s+500 count\s+Dockerfile:2/);
   });
 
-  test('the graph links the upstream to uvicorn, with both keep-alive sides', () => {
+  test('the graph links the upstream to uvicorn, the edge naming the two keep-alive timeouts in conflict', () => {
     const root = writeTree(files);
     const result = lintSync({ paths: ['.'], cwd: root, config: {}, nginxVersion: '1.24.0' });
     const graph = renderGraph(result.model, result.links, result.report.findings, 'mermaid');
     expect(graph).toContain('uvicorn Dockerfile');
-    // Mermaid labels write ' ( ) as entity codes #39; #40; #41; (src/report/escape.ts).
-    expect(graph).toContain('uvicorn#39;s timeout_keep_alive 5s #40;default#41;');
-    expect(graph).toContain('upstream-keepalive-timeout');
+    // nginx's default keepalive_timeout 60s against uvicorn's default timeout_keep_alive 5s.
+    expect(graph).toContain('|"⚠ upstream-keepalive-timeout<br/>nginx 60s ≥ uvicorn 5s"| backend1');
   });
 });

@@ -80,3 +80,24 @@ describe('corpus ingress/ manifests', () => {
     }
   });
 });
+
+describe('corpus: TargetGroupBindings', () => {
+  /** Every file of the corpus whose text names the AWS Load Balancer Controller's API group. */
+  function filesNaming(needle: string, dir = CORPUS, found: string[] = []): string[] {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) filesNaming(needle, full, found);
+      else if (entry.isFile() && fs.readFileSync(full, 'latin1').includes(needle)) found.push(path.relative(CORPUS, full));
+    }
+    return found;
+  }
+
+  test('none is in the corpus: the one file naming elbv2.k8s.aws is an IAM policy, which the reader does not take for one', () => {
+    if (!fs.existsSync(path.join(CORPUS, 'FORMATS.tsv'))) return;
+    expect(filesNaming('TargetGroupBinding')).toEqual([]);
+    const naming = filesNaming('elbv2.k8s.aws');
+    expect(naming).toEqual(['repos/UF-CSU__club-portal-backend/deploy/cluster/terraform/templates/eks/eks-manage-alb-policy.json']);
+    const { model } = readTree({ paths: [path.dirname(naming[0])], cwd: CORPUS, config: {} });
+    expect(model.kubernetes.targetGroupBindings).toEqual([]);
+  });
+});

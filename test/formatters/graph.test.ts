@@ -6,7 +6,7 @@ import { memoryFileSystem } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { RULES } from '../../checks';
 import { lintSync } from '../../src/engine/run';
-import { renderDot, renderGraph, renderMermaid, Topology } from '../../src/report/graph';
+import { buildTopology, fitTopology, GraphEdge, MERMAID_MAX_TEXT, renderDot, renderGraph, renderMermaid, Topology, wrapLine } from '../../src/report/graph';
 
 // Only the rules whose findings this test expects on the edges, so new rules cannot move it.
 const ENABLED = new Set(['upstream-keepalive-timeout', 'lb-idle-timeout']);
@@ -64,20 +64,19 @@ describe('graph of a linked tree', () => {
         '  upstream2["127.0.0.1:9000<br/>no backend in the tree"]',
         // Mermaid labels carry brackets and quotes as entity codes: ( is #40;, ) is #41;, ' is #39;.
         '  backend1["gunicorn gunicorn.conf.py<br/>bind 127.0.0.1:8000 #40;http#41;"]',
-        '  lb -.->|"⚠ lb-idle-timeout<br/>load balancer idle 90s<br/>nginx keepalive_timeout 75s #40;nginx default#41;"| server1',
+        // Only the two values in conflict, the sender's first: the balancer's 90s against nginx's default 75s,
+        // the upstream's keepalive_timeout 30s against gunicorn's keepalive 5s; nothing on the clean edges but the route.
+        '  lb -.->|"⚠ lb-idle-timeout<br/>load balancer 90s ≥ nginx 75s"| server1',
         '  server1 -->|"location /: proxy_pass"| upstream1',
         '  server1 -->|"location /static/: proxy_pass"| upstream2',
-        '  upstream1 -.->|"⚠ upstream-keepalive-timeout' +
-          '<br/>nginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 #40;nginx default#41;' +
-          '<br/>gunicorn#39;s keepalive 5s #40;gthread worker#41;' +
-          '<br/>same-address: port 8000 on loopback"| backend1',
-        '  linkStyle 0,3 stroke:#d00,color:#d00',
+        '  upstream1 -.->|"⚠ upstream-keepalive-timeout<br/>nginx 30s ≥ gunicorn 5s"| backend1',
+        '  linkStyle 0,3 stroke:#d00,color:#d00,stroke-dasharray:6 4',
         '',
       ].join('\n'),
     );
   });
 
-  it('draws DOT with the same nodes and edges, marked edges red', () => {
+  it('draws DOT with the same nodes and edges, marked edges red and dashed', () => {
     expect(renderGraph(result.model, result.links, result.report.findings, 'dot')).toBe(
       [
         'digraph cfglint {',
@@ -88,26 +87,24 @@ describe('graph of a linked tree', () => {
         '  upstream1 [label="upstream app"];',
         '  upstream2 [label="127.0.0.1:9000\\nno backend in the tree"];',
         '  backend1 [label="gunicorn gunicorn.conf.py\\nbind 127.0.0.1:8000 (http)"];',
-        '  lb -> server1 [label="⚠ lb-idle-timeout\\nload balancer idle 90s\\nnginx keepalive_timeout 75s (nginx default)", color=red, fontcolor=red, style=dashed];',
+        '  lb -> server1 [label="⚠ lb-idle-timeout\\nload balancer 90s ≥ nginx 75s", color=red, fontcolor=red, style=dashed];',
         '  server1 -> upstream1 [label="location /: proxy_pass"];',
         '  server1 -> upstream2 [label="location /static/: proxy_pass"];',
-        '  upstream1 -> backend1 [label="⚠ upstream-keepalive-timeout' +
-          '\\nnginx: keepalive 16, keepalive_timeout 30s, keepalive_requests 1000 (nginx default)' +
-          "\\ngunicorn's keepalive 5s (gthread worker)" +
-          '\\nsame-address: port 8000 on loopback", color=red, fontcolor=red, style=dashed];',
+        '  upstream1 -> backend1 [label="⚠ upstream-keepalive-timeout\\nnginx 30s ≥ gunicorn 5s", color=red, fontcolor=red, style=dashed];',
         '}',
         '',
       ].join('\n'),
     );
   });
 
-  it('has no load-balancer node without environment.loadBalancerIdleTimeout, and plain edges without findings', () => {
+  it('has no load-balancer node without environment.loadBalancerIdleTimeout, and unlabelled edges without findings', () => {
     const plain = lintTree();
     const text = renderGraph(plain.model, plain.links, [], 'mermaid');
     expect(text).not.toContain('lb');
     expect(text).not.toContain('⚠');
     expect(text).not.toContain('linkStyle');
-    expect(text).toContain('  upstream1 -->|"nginx: keepalive 16, keepalive_timeout 30s');
+    // The upstream → backend edge lists no keep-alive setting of either side.
+    expect(text).toContain('  upstream1 --> backend1\n');
   });
 
   it('puts the link in the report', () => {
@@ -140,7 +137,17 @@ describe('graph labels are escaped for each format', () => {
       { id: 'server1', lines: ['server "quoted" #1 <b>&', 'C:\\path'] },
       { id: 'backend1', lines: ['two\nlines'] },
     ],
-    edges: [{ from: 'server1', to: 'backend1', lines: ['location ~ \\.php$: fastcgi_pass'], marks: ['rule-a', 'rule-b'] }],
+    edges: [
+      {
+        from: 'server1',
+        to: 'backend1',
+        lines: ['location ~ \\.php$: fastcgi_pass'],
+        marks: [
+          { ruleId: 'rule-a', severity: 'error', conflict: 'a "1" < b', fingerprints: ['f1'] },
+          { ruleId: 'rule-b', severity: 'info', fingerprints: ['f2'] },
+        ],
+      },
+    ],
     groups: [],
   };
 
@@ -151,8 +158,8 @@ describe('graph labels are escaped for each format', () => {
         'flowchart LR',
         '  server1["server #34;quoted#34; #35;1 #60;b#62;#38;<br/>C:\\path"]',
         '  backend1["two\\nlines"]',
-        '  server1 -.->|"⚠ rule-a, rule-b<br/>location ~ \\.php$: fastcgi_pass"| backend1',
-        '  linkStyle 0 stroke:#d00,color:#d00',
+        '  server1 -.->|"⚠ rule-a<br/>a #34;1#34; #60; b<br/>⚠ rule-b<br/>location ~ \\.php$: fastcgi_pass"| backend1',
+        '  linkStyle 0 stroke:#d00,color:#d00,stroke-dasharray:6 4',
         '',
       ].join('\n'),
     );
@@ -166,7 +173,7 @@ describe('graph labels are escaped for each format', () => {
         '  node [shape=box];',
         '  server1 [label="server \\"quoted\\" #1 <b>&\\nC:\\\\path"];',
         '  backend1 [label="two\\\\nlines"];',
-        '  server1 -> backend1 [label="⚠ rule-a, rule-b\\nlocation ~ \\\\.php$: fastcgi_pass", color=red, fontcolor=red, style=dashed];',
+        '  server1 -> backend1 [label="⚠ rule-a\\na \\"1\\" < b\\n⚠ rule-b\\nlocation ~ \\\\.php$: fastcgi_pass", color=red, fontcolor=red, style=dashed];',
         '}',
         '',
       ].join('\n'),
@@ -209,6 +216,26 @@ describe('one subgraph per scope', () => {
       ).toEqual(['server', 'upstream', 'backend']);
   });
 
+  it('with deployments declared in .cfglint.json, one frame per deployment holds all its nodes, linked or not', () => {
+    // staging's nginx has no gunicorn: nothing links there, but its server and upstream are still staging's.
+    const result = lintSync({
+      paths: ['.'],
+      cwd: '/tree',
+      fs: memoryFileSystem({ 'envs/prod/nginx.conf': nginx, 'envs/prod/gunicorn.conf.py': gunicorn, 'envs/staging/nginx.conf': nginx }, '/tree'),
+      config: { deployments: ['envs/*'] },
+    });
+    const graph = renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+    const frames = graph
+      .split('\n  end')
+      .slice(0, -1)
+      .map((frame) => frame.slice(frame.indexOf('subgraph')).split('\n'));
+    expect(frames.map((frame) => frame[0])).toEqual(['subgraph scope1["deployment envs/prod/"]', 'subgraph scope2["deployment envs/staging/"]']);
+    expect(frames.map((frame) => frame.slice(1).map((line) => line.trim().replace(/\d*\[.*$/, '')))).toEqual([
+      ['server', 'upstream', 'backend'],
+      ['server', 'upstream'],
+    ]);
+  });
+
   it('draws no frame when the tree is one scope', () => {
     expect(lintEnvs({ 'nginx.conf': nginx, 'gunicorn.conf.py': gunicorn })).not.toContain('subgraph');
   });
@@ -245,13 +272,143 @@ describe('a balancer from Terraform', () => {
 
   it('sends only to the server on the target port; 150s > 120s, so the edge is not marked', () => {
     const edges = graph.filter((line) => line.includes('cloudlb1 -'));
-    expect(edges).toEqual(['  cloudlb1 -->|"port 80<br/>load balancer idle 2m<br/>nginx keepalive_timeout 150s"| server1']);
+    expect(edges).toEqual(['  cloudlb1 -->|"port 80"| server1']);
   });
 
   it('marks the edge when the balancer outlasts nginx', () => {
     const lowered = { ...files, 'nginx/site.conf': files['nginx/site.conf'].replace('150s', '100s') };
     const marked = lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(lowered, '/tree'), config: {} });
     const text = renderGraph(marked.model, marked.links, marked.report.findings, 'mermaid');
-    expect(text).toContain('  cloudlb1 -.->|"⚠ lb-idle-timeout<br/>port 80');
+    // 2m is the balancer's 120 seconds, as its node says.
+    expect(text).toContain('  cloudlb1 -.->|"⚠ lb-idle-timeout<br/>load balancer 2m ≥ nginx 100s<br/>port 80"| server1');
+  });
+});
+
+describe('an edge label says only what conflicts', () => {
+  const upstream = (body: string) =>
+    `upstream app {\n    server 127.0.0.1:8000;\n${body}}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n`;
+  const graphOf = (nginx: string, gunicorn: string) => {
+    const config = { rules: Object.fromEntries(RULES.filter((rule) => !ENABLED.has(rule.id)).map((rule) => [rule.id, 'off'])) } as CfglintConfig;
+    // No nginx version: each rule judges every range of releases the tree may run.
+    const result = lintSync({ cwd: '/tree', fs: memoryFileSystem({ 'nginx.conf': nginx, 'gunicorn.conf.py': gunicorn }, '/tree'), paths: ['.'], config });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  it('ranges of nginx releases that agree are one value (keepalive_requests, which differs by release, is not shown)', () => {
+    // keepalive 16 keeps connections on every release; keepalive_timeout 30s is the same on all of them.
+    const graph = graphOf(upstream('    keepalive 16;\n    keepalive_timeout 30s;\n'), 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nkeepalive = 5\n');
+    expect(graph).toContain('  upstream1 -.->|"⚠ upstream-keepalive-timeout<br/>nginx 30s ≥ gunicorn 5s"| backend1\n');
+    expect(graph).not.toContain('keepalive_requests');
+  });
+
+  it('a conflict that holds only on some releases names them', () => {
+    // Without `keepalive`, only nginx ≥ 1.29.7 keeps upstream connections (its default), for the default 60s.
+    const graph = graphOf(upstream(''), 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\n');
+    expect(graph).toContain('  upstream1 -.->|"⚠ upstream-keepalive-timeout<br/>nginx 60s #40;nginx ≥ 1.29.7#41; ≥ gunicorn 2s"| backend1\n');
+  });
+});
+
+describe('a conflict is named only where it holds', () => {
+  it("a location's own keepalive_timeout under the balancer's: the edge names the rule, not the server's 120s", () => {
+    const nginx = 'server {\n    listen 80;\n    keepalive_timeout 120s;\n    location /slow {\n        keepalive_timeout 30s;\n    }\n}\n';
+    const config = {
+      rules: Object.fromEntries(RULES.filter((rule) => rule.id !== 'lb-idle-timeout').map((rule) => [rule.id, 'off'])),
+      environment: { loadBalancerIdleTimeout: '90s' },
+    } as CfglintConfig;
+    const result = lintSync({ cwd: '/tree', fs: memoryFileSystem({ 'nginx.conf': nginx }, '/tree'), paths: ['.'], nginxVersion: '1.24.0', config });
+    expect(result.report.findings.map((f) => `${f.ruleId} ${f.primary.start.line}`)).toEqual(['lb-idle-timeout 5']);
+    expect(renderGraph(result.model, result.links, result.report.findings, 'mermaid')).toContain('  lb -.->|"⚠ lb-idle-timeout"| server1\n');
+  });
+});
+
+describe('DOT labels wrap', () => {
+  it('wrapLine breaks at spaces before the width; a longer word keeps a line of its own', () => {
+    expect(wrapLine('one two three', 7)).toEqual(['one two', 'three']);
+    expect(wrapLine('a very-long-word b', 5)).toEqual(['a', 'very-long-word', 'b']);
+    expect(wrapLine('', 5)).toEqual(['']);
+  });
+
+  it('a node line longer than 40 characters is drawn on several lines', () => {
+    const topology: Topology = {
+      nodes: [{ id: 'backend1', lines: ['gunicorn deploy/services/billing/gunicorn.conf.py', 'bind 127.0.0.1:8000 (http)'] }],
+      edges: [],
+      groups: [],
+    };
+    // The path is one word of 41 characters: a line of its own.
+    expect(renderDot(topology)).toContain('  backend1 [label="gunicorn\\ndeploy/services/billing/gunicorn.conf.py\\nbind 127.0.0.1:8000 (http)"];\n');
+  });
+});
+
+describe('a picture too long for Mermaid keeps only the edges where a rule fires', () => {
+  const node = (id: string) => ({ id, lines: [`node ${id}`] });
+  const edge = (from: string, to: string, severity?: 'error' | 'warning'): GraphEdge => ({
+    from,
+    to,
+    lines: [],
+    marks: severity ? [{ ruleId: `rule-${severity}`, severity, fingerprints: [`${from}${to}`] }] : [],
+  });
+  // a → b clean, b → c warning, c → d error, d → e clean; a and e have long labels, so the whole is 2,000+ characters.
+  const topology: Topology = {
+    nodes: [{ id: 'a', lines: ['a'.repeat(1000)] }, node('b'), node('c'), node('d'), { id: 'e', lines: ['e'.repeat(1000)] }],
+    edges: [edge('a', 'b'), edge('b', 'c', 'warning'), edge('c', 'd', 'error'), edge('d', 'e')],
+    groups: [{ label: 'scope', nodeIds: ['a', 'b', 'c', 'd', 'e'] }],
+  };
+  const full = renderMermaid(topology);
+
+  it('draws everything when it fits', () => {
+    expect(fitTopology(topology, renderMermaid, full.length)).toBe(topology);
+  });
+
+  const twoEdges = fitTopology(topology, renderMermaid, 1000);
+
+  it('too long: both marked edges and the nodes they join, in their frame, and a note saying so', () => {
+    expect(full.length).toBeGreaterThan(2000);
+    expect(twoEdges.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['b>c', 'c>d']);
+    expect(twoEdges.nodes.map((n) => n.id)).toEqual(['b', 'c', 'd']);
+    expect(twoEdges.groups).toEqual([{ label: 'scope', nodeIds: ['b', 'c', 'd'] }]);
+    expect(twoEdges.omitted).toBe(
+      'Only the 2 edges where a rule fires are drawn, of 4: the whole graph is longer than Mermaid draws (1,000 characters); cfglint graph --format dot draws it all',
+    );
+    const text = renderMermaid(twoEdges);
+    expect(text.length).toBeLessThanOrEqual(1000);
+    expect(text).toContain('  omitted["Only the 2 edges where a rule fires are drawn, of 4: ');
+  });
+
+  it('when even those do not fit, the error edge is kept first', () => {
+    // Ten characters less than the two marked edges take (the note names the limit, so its length moves with it):
+    // node b and its edge, some 45 characters, go; the note grows by about 20 and still fits.
+    const fitted = fitTopology(topology, renderMermaid, renderMermaid(twoEdges).length - 10);
+    expect(fitted.edges.map((e) => `${e.from}>${e.to}`)).toEqual(['c>d']);
+    expect(fitted.omitted).toMatch(/^Only 1 of the 2 edges where a rule fires are drawn \(errors first\), of 4: /);
+  });
+});
+
+describe('400 servers, each with an upstream and a gunicorn', () => {
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 400; i++) {
+    // Every second upstream keeps connections past gunicorn's 2s: 200 error edges.
+    files[`nginx/conf.d/site${i}.conf`] = upstream(i, i % 2 === 0 ? '' : '    keepalive_timeout 1s;\n');
+    files[`apps/site${i}/gunicorn.conf.py`] = `bind = "127.0.0.1:${8000 + i}"\nworker_class = "gthread"\n`;
+  }
+  function upstream(i: number, extra: string): string {
+    return `upstream app${i} {\n    server 127.0.0.1:${8000 + i};\n    keepalive 16;\n${extra}}\nserver {\n    listen 80;\n    server_name site${i}.example.com;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app${i};\n    }\n}\n`;
+  }
+  const result = lintSync({ cwd: '/tree', fs: memoryFileSystem(files, '/tree'), paths: ['.'], nginxVersion: '1.24.0', config: {} });
+  const topology = buildTopology(result.model, result.links, result.report.findings);
+
+  it('has 800 edges, 200 of them marked; DOT draws them all', () => {
+    expect(topology.edges).toHaveLength(800);
+    expect(topology.edges.filter((e) => e.marks.length > 0)).toHaveLength(200);
+    expect(renderGraph(result.model, result.links, result.report.findings, 'dot').match(/ -> /g)).toHaveLength(800);
+  });
+
+  it('Mermaid stays under 50,000 characters and says what it left out', () => {
+    expect(renderMermaid(topology).length).toBeGreaterThan(MERMAID_MAX_TEXT);
+    const text = renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+    expect(text.length).toBeLessThanOrEqual(MERMAID_MAX_TEXT);
+    expect(text).toContain('Only the 200 edges where a rule fires are drawn, of 800: the whole graph is longer than Mermaid draws #40;50,000 characters#41;');
+    const edges = text.split('\n').filter((line) => /^ {2}\w+ -\.?->/.test(line));
+    expect(edges).toHaveLength(200);
+    for (const line of edges) expect(line).toMatch(/^ {2}upstream\d+ -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx 60s ≥ gunicorn 2s"\| backend\d+$/);
   });
 });

@@ -28,6 +28,7 @@ const CROSS_FILE_RULES = [
   'upstream-socket-permission',
   'uwsgi-value-units',
   'lb-idle-timeout',
+  'lb-health-check-unserved',
 ];
 
 function result(overrides: Partial<ExperimentResult>): ExperimentResult {

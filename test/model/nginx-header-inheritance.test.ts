@@ -9,7 +9,7 @@ import { headerDrops, HeaderListDirective } from '../../src/model/nginx-header-i
 const drops = (tree: MemoryTree, name: HeaderListDirective) => {
   const { model } = readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
   return model.nginx.scopes
-    .flatMap((scope) => headerDrops(scope.http, name))
+    .flatMap((scope) => headerDrops(scope, name))
     .map((drop) => ({
       at: drop.block.directive?.args.map((arg) => arg.value).join(' ') || drop.block.kind,
       outer: drop.outer.kind,

@@ -5,7 +5,17 @@
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import { readTree } from '../../src/engine/read-tree';
 import type { NginxBlock } from '../../src/model/nginx';
-import { analyzeRegex, CH, ifCondition, isInternalOnly, NginxVariables, partSpan, valueParts } from '../../src/model/nginx-variables';
+import {
+  analyzeRegex,
+  CH,
+  ESCAPED_IN_ARGS,
+  ifCondition,
+  isInternalOnly,
+  NginxVariables,
+  overlapMask,
+  partSpan,
+  valueParts,
+} from '../../src/model/nginx-variables';
 
 const scopeOf = (tree: MemoryTree) => readTree({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} }).model.nginx.scopes[0];
 
@@ -58,6 +68,38 @@ describe('analyzeRegex', () => {
     expect(outer.mask & CH.LF).toBeTruthy();
     const [guarded] = analyzeRegex('^(a(?=[^/]))').groups;
     expect(guarded.mask & CH.LF).toBeFalsy();
+  });
+});
+
+describe('overlapMask', () => {
+  it('finds nested groups overlapping, at any depth and through non-capturing groups', () => {
+    const regex = analyzeRegex('^/((?:x(.*))/(\\d+))$');
+    // $2 (.*) and $3 (\d+) both lie inside $1.
+    expect(overlapMask(regex, 1, 2) & CH.SPACE).toBe(CH.SPACE);
+    expect(overlapMask(regex, 2, 1) & CH.SPACE).toBe(CH.SPACE);
+    // The overlap of $1 and $3 is digits only: nothing nginx escapes.
+    expect(overlapMask(regex, 1, 3) & ESCAPED_IN_ARGS).toBe(0);
+  });
+
+  it('keeps groups in sequence apart, and a group from itself', () => {
+    const regex = analyzeRegex('^/(.*)/(.*)$');
+    expect(overlapMask(regex, 1, 2)).toBe(0);
+    expect(overlapMask(regex, 1, 1)).toBe(0);
+    expect(overlapMask(regex, 1, 3)).toBe(0);
+  });
+
+  it('lets a group in a lookahead overlap the group that then consumes the same text', () => {
+    const regex = analyzeRegex('^/(?=(.*))(.+)$');
+    expect(overlapMask(regex, 1, 2) & CH.ESCAPED).toBe(CH.ESCAPED);
+  });
+
+  it('knows which characters argument escaping grows: `+`, `%`, controls, bytes past ASCII, not `-` or `~`', () => {
+    for (const group of ['([+])', '(\\+)', '(%)', '([&;])', '(\\t)', '([\\x80-\\xff])', '([!-/])', '([[:punct:]])', '(\\p{L})', '([^a-z])']) {
+      expect([group, analyzeRegex(group).groups[0].mask & CH.ESCAPED]).toEqual([group, CH.ESCAPED]);
+    }
+    for (const group of ['([a-z0-9._~-]+)', '(\\d+)', '(\\w+)', "([!$'()*,=@:/])", '([0-9A-F]{2})']) {
+      expect([group, analyzeRegex(group).groups[0].mask & ESCAPED_IN_ARGS]).toEqual([group, 0]);
+    }
   });
 });
 

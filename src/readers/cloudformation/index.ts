@@ -189,6 +189,7 @@ class Template {
           };
           into.targetGroups.push({
             ...base,
+            name: this.value<string>(p('Name'), 'string'),
             port: this.value<number>(p('Port'), 'number'),
             protocol: this.value<string>(p('Protocol'), 'string'),
             targetType: this.value<string>(p('TargetType'), 'string'),

@@ -16,6 +16,7 @@ import {
   KubernetesObjectBase,
   ManifestValue,
   ServiceObject,
+  TargetGroupBindingObject,
   WorkloadObject,
 } from './objects';
 import { append } from '../../source/append';
@@ -93,14 +94,15 @@ function visit(source: SourceText, document: Document.Parsed, object: YamlNode |
       ports: itemsOf(valueOf(spec, 'ports', document), document).flatMap((item) => {
         const port = Number(text(valueOf(item, 'port', document)));
         if (!Number.isInteger(port)) return [];
-        const target = text(valueOf(item, 'targetPort', document));
+        const target = manifestValue(source, document, item, 'targetPort');
         const name = text(valueOf(item, 'name', document));
         return [
           {
             ...(name ? { name } : {}),
             port,
-            targetPort: target === undefined ? port : /^\d+$/.test(target) ? Number(target) : target,
+            targetPort: target === undefined ? port : /^\d+$/.test(target.value) ? Number(target.value) : target.value,
             span: spanOf(source, item),
+            ...(target ? { targetPortSpan: target.valueSpan } : {}),
           },
         ];
       }),
@@ -127,6 +129,29 @@ function visit(source: SourceText, document: Document.Parsed, object: YamlNode |
         };
       }),
     } satisfies IngressObject);
+  } else if (kind === 'TargetGroupBinding' && text(valueOf(object, 'apiVersion', document))?.startsWith('elbv2.k8s.aws/')) {
+    const spec = valueOf(object, 'spec', document);
+    const targetGroupArn = manifestValue(source, document, spec, 'targetGroupARN');
+    const targetType = manifestValue(source, document, spec, 'targetType');
+    const serviceRef = valueOf(spec, 'serviceRef', document);
+    const refName = text(valueOf(serviceRef, 'name', document));
+    const refPort = manifestValue(source, document, serviceRef, 'port');
+    into.targetGroupBindings.push({
+      ...base,
+      kind: 'TargetGroupBinding',
+      ...(targetGroupArn ? { targetGroupArn } : {}),
+      ...(targetType ? { targetType } : {}),
+      ...(refName && refPort
+        ? {
+            serviceRef: {
+              name: refName,
+              port: /^\d+$/.test(refPort.value) ? Number(refPort.value) : refPort.value,
+              span: spanOf(source, serviceRef),
+              portSpan: refPort.valueSpan,
+            },
+          }
+        : {}),
+    } satisfies TargetGroupBindingObject);
   } else if (kind in POD_SPEC_PATHS) {
     // The pod template: the pod spec's path without its last `spec` (a Pod is its own template).
     let template: YamlNode | undefined = object;

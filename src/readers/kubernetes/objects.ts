@@ -34,6 +34,8 @@ export interface ServicePort {
   /** A number, or the name of a container port; defaults to `port`. */
   targetPort: number | string;
   span: Span;
+  /** The written targetPort's value; absent when it defaults to `port`. */
+  targetPortSpan?: Span;
 }
 
 export interface ServiceObject extends KubernetesObjectBase {
@@ -93,6 +95,20 @@ export interface IngressObject extends KubernetesObjectBase {
   rules: IngressRule[];
 }
 
+/**
+ * An AWS Load Balancer Controller TargetGroupBinding (`elbv2.k8s.aws`): the controller registers
+ * the endpoints of a Service in a target group made elsewhere (Terraform, CloudFormation).
+ */
+export interface TargetGroupBindingObject extends KubernetesObjectBase {
+  kind: 'TargetGroupBinding';
+  /** `spec.targetGroupARN` as written. */
+  targetGroupArn?: ManifestValue;
+  /** `spec.targetType`: `ip` (pod addresses) or `instance` (node ports); else the target group's. */
+  targetType?: ManifestValue;
+  /** `spec.serviceRef`; `port` is a port number or name of the Service. */
+  serviceRef?: { name: string; port: number | string; span: Span; portSpan: Span };
+}
+
 /** `controller.config` and `controller.image` of a values file for the ingress-nginx Helm chart. */
 export interface HelmControllerValues {
   file: string;
@@ -106,9 +122,10 @@ export interface KubernetesModel {
   services: ServiceObject[];
   workloads: WorkloadObject[];
   ingresses: IngressObject[];
+  targetGroupBindings: TargetGroupBindingObject[];
   helmValues: HelmControllerValues[];
 }
 
 export function emptyKubernetesModel(): KubernetesModel {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [] };
 }

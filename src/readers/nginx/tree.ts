@@ -82,6 +82,25 @@ export class FileTree {
     return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
   }
 
+  /**
+   * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
+   * the text without building its value when it is written plainly (no quotes, no backslash).
+   */
+  argEqualsIgnoringCase(index: number, lower: string): boolean {
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    const text = this.source.text;
+    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
+    for (let at = start; at < end; at++) if (text.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
+    if (end - start !== lower.length) return false;
+    for (let i = 0; i < lower.length; i++) {
+      const code = text.charCodeAt(start + i);
+      // A-Z folded to a-z; other characters compared as they are.
+      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
   /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
   addDirective(name: string, nameStart: number, nameEnd: number): ReadDirective {
     const index = this.directiveCount++;
@@ -126,6 +145,32 @@ export class FileTree {
     return built;
   }
 
+  /**
+   * Per directive, whether its arguments hold a `$` (VARIABLE_MENTIONED) and a capture reference
+   * `$1`..`$9` or `${1}`.. (CAPTURE_MENTIONED): found once per file, on first ask, by walking the
+   * file's `$` signs alongside its directives, so that asking for every directive of a large
+   * tree costs one array read each.
+   */
+  variableMentions(): Uint8Array {
+    if (this.mentions) return this.mentions;
+    const mentions = new Uint8Array(this.directiveCount);
+    const text = this.source.text;
+    const data = this.directiveData;
+    let directive = 0;
+    for (let at = text.indexOf('$'); at !== -1 && directive < this.directiveCount; at = text.indexOf('$', at + 1)) {
+      // Directives are stored in reading order: skip those whose arguments end before this `$`.
+      while (directive < this.directiveCount && lastTokenEndAt(this, directive) <= at) directive++;
+      if (directive === this.directiveCount) break;
+      if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
+      const next = text.charCodeAt(at + 1) === 123 ? text.charCodeAt(at + 2) : text.charCodeAt(at + 1);
+      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+    }
+    this.mentions = mentions;
+    return mentions;
+  }
+
+  private mentions: Uint8Array | undefined;
+
   setEnd(directive: ReadDirective, end: number) {
     this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
   }
@@ -137,6 +182,16 @@ export class FileTree {
   slot(directive: ReadDirective, slot: number): number {
     return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
   }
+}
+
+export const VARIABLE_MENTIONED = 1;
+export const CAPTURE_MENTIONED = 2;
+
+/** End offset of directive number `index`'s last argument, or of its name when it has none. */
+function lastTokenEndAt(tree: FileTree, index: number): number {
+  const at = index * DIRECTIVE_SLOTS;
+  const count = tree.directiveData[at + ARG_COUNT];
+  return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
 }
 
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
@@ -264,11 +319,6 @@ export function directiveEndOffset(directive: NginxDirective): number {
   return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
 }
 
-/** End offset of a directive's name. */
-export function nameEndOffset(directive: NginxDirective): number {
-  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
-}
-
 /** End offset of a directive's last argument, or of its name when it has none. */
 export function lastTokenEndOffset(directive: NginxDirective): number {
   if (directive instanceof ReadDirective) return directive.lastTokenEnd;
@@ -286,9 +336,25 @@ export function fileTextOf(directive: NginxDirective): string | undefined {
   return directive instanceof ReadDirective ? directive.tree.source.text : undefined;
 }
 
+/**
+ * Whether a `$` appears among the directive's arguments (VARIABLE_MENTIONED) and a capture
+ * reference `$1`..`$9` (CAPTURE_MENTIONED); undefined for a directive built elsewhere.
+ */
+export function variableMentionsOf(directive: NginxDirective): number | undefined {
+  return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : undefined;
+}
+
 /** The source the reader read the directive from (undefined for one built elsewhere). */
 export function sourceOf(directive: NginxDirective): SourceText | undefined {
   return directive instanceof ReadDirective ? directive.tree.source : undefined;
+}
+
+/** Whether argument `i` (0-based) equals `lower` ignoring ASCII case; `lower` must be lower-case. */
+export function argEqualsIgnoringCase(directive: NginxDirective, i: number, lower: string): boolean {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+  }
+  return directive.args[i]?.value.toLowerCase() === lower;
 }
 
 /** How many arguments a directive has (the raw body of a Lua block counts as one). */

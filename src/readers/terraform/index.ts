@@ -376,6 +376,7 @@ function readResources(file: ParsedFile, scope: ModuleScope, into: CloudBalancer
     } else if (TARGET_GROUP.test(type)) {
       into.targetGroups.push({
         ...base,
+        name: r.value<string>(get('name'), 'string'),
         port: r.value<number>(get('port'), 'number'),
         protocol: r.value<string>(get('protocol'), 'string'),
         targetType: r.value<string>(get('target_type'), 'string'),

@@ -4,7 +4,7 @@
  */
 import type { Finding, Report } from '../../engine/findings';
 import { compareFindings } from '../../engine/findings';
-import type { Span } from '../../source/span';
+import { SEVERITY_RANK, type Span } from '../../source/span';
 
 export type FormatterName = 'stylish' | 'json' | 'sarif' | 'github' | 'gitlab' | 'junit' | 'checkstyle';
 
@@ -18,6 +18,11 @@ export interface FormatContext {
   color: boolean;
   /** How many infos at documented defaults the CLI left out of the report (stylish says so). */
   hiddenDefaultInfos?: number;
+  /**
+   * Where the findings are that a format cannot show all of (GitHub annotates 10 per level per
+   * step), as a clause: `the job summary lists them all`. The GitHub Action sets it.
+   */
+  moreFindingsAt?: string;
 }
 
 export type Formatter = (report: Report, ctx: FormatContext) => string;
@@ -54,6 +59,11 @@ export function getFormatter(name: FormatterName): Formatter {
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(compareFindings);
+}
+
+/** Errors, then warnings, then infos; within a severity as sortFindings. */
+export function sortBySeverity(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || compareFindings(a, b));
 }
 
 /** `file:line:col`, the form terminals and editors turn into links. */

@@ -3,7 +3,16 @@
  * (src/readers/nginx/tree.ts). These pin that what it builds late is what an eager reader would
  * have built, and that the helpers that avoid building it agree with the objects.
  */
-import { argCountOf, argValueOf, directiveEndOffset, lastTokenEndOffset, NginxDirective, opensBlock, parseNginx } from '../../../src/readers/nginx/parse';
+import {
+  argCountOf,
+  argEqualsIgnoringCase,
+  argValueOf,
+  directiveEndOffset,
+  lastTokenEndOffset,
+  NginxDirective,
+  opensBlock,
+  parseNginx,
+} from '../../../src/readers/nginx/parse';
 import { SourceText } from '../../../src/source/text';
 
 const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
@@ -109,5 +118,34 @@ describe('values and spans built on demand', () => {
         lines[i].indexOf(' w') + 2,
       ]);
     }
+  });
+});
+
+describe('argEqualsIgnoringCase', () => {
+  test('compares plain words in the text, ignoring ASCII case only', () => {
+    const [a, b] = parse('proxy_set_header HOST $host;\nproxy_set_header Hosts $host;\n').directives;
+    expect(argEqualsIgnoringCase(a, 0, 'host')).toBe(true);
+    expect(argEqualsIgnoringCase(b, 0, 'host')).toBe(false);
+    // Past the last argument there is nothing to equal.
+    expect(argEqualsIgnoringCase(a, 2, 'host')).toBe(false);
+  });
+
+  test('quoted and escaped words are compared by their value, as nginx reads them', () => {
+    const [quoted, escaped, partly] = parse('h "Host" x;\nh Ho\\st x;\nh "Ho st" x;\n').directives;
+    expect(argEqualsIgnoringCase(quoted, 0, 'host')).toBe(true);
+    // `\s` is kept as two characters by nginx's reader (only quotes, backslash and \t \r \n are escapes).
+    expect(argValueOf(escaped, 0)).toBe('Ho\\st');
+    expect(argEqualsIgnoringCase(escaped, 0, 'ho\\st')).toBe(true);
+    expect(argEqualsIgnoringCase(escaped, 0, 'host')).toBe(false);
+    expect(argEqualsIgnoringCase(partly, 0, 'host')).toBe(false);
+  });
+
+  test('agrees with the value for a directive built elsewhere', () => {
+    const built: NginxDirective = {
+      ...parse('h HoSt;').directives[0],
+      name: 'h',
+      args: [{ value: 'HoSt', quoted: false, span: parse('h HoSt;').directives[0].span }],
+    };
+    expect(argEqualsIgnoringCase(built, 0, 'host')).toBe(true);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * Every directive of an http scope, filed by name with the block that holds it, and those whose
+ * arguments mention a variable. Filled while the model is built (the walk that finds the passes
+ * visits every directive anyway), so that a rule about a few directive names reads only those
+ * instead of walking every block of a large tree again.
+ */
+import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
+import { argCountOf, argValueOf } from '../readers/nginx/parse';
+import { CAPTURE_MENTIONED, VARIABLE_MENTIONED, variableMentionsOf } from '../readers/nginx/tree';
+import type { NginxBlock } from './nginx';
+
+/** Directives of one name in walk order (a block's own directives, then its children's), with their blocks. */
+export interface NamedEntries {
+  readonly entries: readonly ExpandedDirective[];
+  /** blocks[i] holds entries[i]. */
+  readonly blocks: readonly NginxBlock[];
+}
+
+export interface VariableUse {
+  entry: ExpandedDirective;
+  block: NginxBlock;
+  /** `$1`..`$9` or `${1}`.. among the arguments. */
+  hasCapture: boolean;
+}
+
+const NONE: NamedEntries = { entries: [], blocks: [] };
+
+export class DirectiveCensus {
+  private readonly byName = new Map<string, { entries: ExpandedDirective[]; blocks: NginxBlock[] }>();
+  /** Every directive whose arguments hold a `$`, with its block, in walk order. */
+  readonly withVariables: VariableUse[] = [];
+
+  add(entry: ExpandedDirective, block: NginxBlock) {
+    const name = entry.directive.name;
+    const list = this.byName.get(name);
+    if (list) {
+      list.entries.push(entry);
+      list.blocks.push(block);
+    } else this.byName.set(name, { entries: [entry], blocks: [block] });
+    const mention = variableMention(entry.directive);
+    if (mention !== 0) this.withVariables.push({ entry, block, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 });
+  }
+
+  named(name: string): NamedEntries {
+    return this.byName.get(name) ?? NONE;
+  }
+}
+
+/** VARIABLE_MENTIONED and CAPTURE_MENTIONED bits: the reader's per-file table, or the values of a directive built elsewhere. */
+function variableMention(directive: NginxDirective): number {
+  const read = variableMentionsOf(directive);
+  if (read !== undefined) return read;
+  let found = 0;
+  for (let i = 0; i < argCountOf(directive); i++) {
+    const value = argValueOf(directive, i) ?? '';
+    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+    if (value.includes('$')) found = VARIABLE_MENTIONED;
+  }
+  return found;
+}

@@ -69,6 +69,7 @@ export const rule = defineRule({
             related: [primaryIsNginx ? { span: backendSpan, label: backendLabel } : { span: nginxSpan, label: nginxLabel }],
             modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
             maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? undefined : 'info'),
+            ...(nginxExplicit || backendExplicit ? {} : { atDefaults: true }),
           };
         }
       }

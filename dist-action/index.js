@@ -98,7 +98,8 @@ function findingOfDraft(rule56, draft, severity) {
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
     docsUrl: rule56.meta.docsUrl,
-    fingerprint: fingerprint(rule56.id, draft.primary.file, draft.modelPath)
+    fingerprint: fingerprint(rule56.id, draft.primary.file, draft.modelPath),
+    ...draft.atDefaults ? { atDefaults: true } : {}
   };
 }
 function renderedMessage(rule56, draft) {
@@ -37404,12 +37405,16 @@ function renderFinding(finding2, linesOf, palette) {
   if (finding2.docsUrl) out.push(`${indent2} ${palette.gutter("=")} docs: ${terminalText(finding2.docsUrl)}`);
   return out;
 }
-function renderSummary(report, palette) {
+function renderSummary(report, palette, hiddenDefaultInfos) {
   const count = { error: 0, warning: 0, info: 0 };
   for (const finding2 of report.findings) count[finding2.severity] += 1;
   const suppressed = report.summary.suppressed;
   const baselined = report.summary.baselined;
-  const notes = [suppressed > 0 ? `${suppressed} suppressed` : "", baselined > 0 ? `${baselined} baselined` : ""].filter((note) => note !== "");
+  const notes = [
+    suppressed > 0 ? `${suppressed} suppressed` : "",
+    baselined > 0 ? `${baselined} baselined` : "",
+    hiddenDefaultInfos > 0 ? `${plural(hiddenDefaultInfos, "info")} at documented defaults hidden, --show-info lists ${hiddenDefaultInfos === 1 ? "it" : "them"}` : ""
+  ].filter((note) => note !== "");
   if (report.findings.length === 0) {
     const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
     return palette.success(`No problems found in ${plural(report.files.length, "file")}${note}.`);
@@ -37423,7 +37428,7 @@ function format(report, ctx) {
   const palette = makePalette(ctx.color);
   const linesOf = makeLineSource(ctx);
   const blocks2 = sortFindings(report.findings).map((finding2) => renderFinding(finding2, linesOf, palette).join("\n"));
-  blocks2.push(renderSummary(report, palette));
+  blocks2.push(renderSummary(report, palette, ctx.hiddenDefaultInfos ?? 0));
   return `${blocks2.join("\n\n")}
 `;
 }
@@ -37897,8 +37902,23 @@ init_text();
 // src/source/meta.ts
 var VERSION = "0.1.0";
 var HOMEPAGE = "https://github.com/cfglint/cfglint";
+var BUILD_INFO_FILE = "build-info.json";
+var cachedSourceRef;
+function sourceRef() {
+  if (cachedSourceRef === void 0) {
+    cachedSourceRef = `v${VERSION}`;
+    try {
+      const { readFileSync: readFileSync3 } = require("fs");
+      const { join: join13 } = require("path");
+      const commit = JSON.parse(readFileSync3(join13(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
+    } catch {
+    }
+  }
+  return cachedSourceRef;
+}
 function docsUrl(ruleId, folder = "checks") {
-  return `${HOMEPAGE}/blob/v${VERSION}/${folder}/${ruleId}.md`;
+  return `${HOMEPAGE}/blob/${sourceRef()}/${folder}/${ruleId}.md`;
 }
 var cachedPackageRoot;
 function packagePath(...parts) {
@@ -39316,7 +39336,8 @@ var rule3 = defineRule({
             primary,
             related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
             modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
-            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info")
+            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info"),
+            ...nginxExplicit || backendExplicit ? {} : { atDefaults: true }
           };
         }
       }

@@ -37,6 +37,11 @@ export interface FindingDraft {
   modelPath: string;
   /** Caps the severity, e.g. `warning` while the nginx version is unknown. */
   maxSeverity?: Severity;
+  /**
+   * Every value the finding compares is a documented default: nothing in the tree set it (both
+   * sides of a stock setup). Such an info is left out of stylish's list unless asked for.
+   */
+  atDefaults?: boolean;
 }
 
 export interface Rule {

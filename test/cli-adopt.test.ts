@@ -303,3 +303,57 @@ describe('colour from the environment', () => {
     expect(piped(['--color', '.'], dir, { NO_COLOR: '1' }).stdout).toMatch(ANSI);
   });
 });
+
+describe('infos at documented defaults (day-one noise)', () => {
+  // Stock nginx in front of stock gunicorn: nginx's default 4 8k admits request lines of up to
+  // 8190 bytes, gunicorn's default limit_request_line is 4094. Nothing in the tree sets either.
+  const NGINX =
+    'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n}\n';
+  const STOCK = { 'nginx.conf': NGINX, 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n' };
+  const INFO_HEADER = /^info\[header-size-backend\]: /m;
+
+  test('stylish leaves the info out and says so; --show-info and --fail-on info list it', () => {
+    const dir = writeTree(STOCK);
+    const quiet = cfglint(['.'], dir);
+    expect(quiet.status).toBe(0);
+    expect(quiet.stdout).toBe('No problems found in 2 files (1 info at documented defaults hidden, --show-info lists it).\n');
+
+    const shown = cfglint(['--show-info', '.'], dir);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout).toMatch(INFO_HEADER);
+    expect(shown.stdout).toMatch(/^✖ 1 problem \(0 errors, 0 warnings, 1 info\)$/m);
+
+    // Failing on infos means wanting to see what fails: the info is listed, and it fails.
+    const failing = cfglint(['--fail-on', 'info', '.'], dir);
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toMatch(INFO_HEADER);
+    // failOn in .cfglint.json counts the same.
+    fs.writeFileSync(path.join(dir, '.cfglint.json'), JSON.stringify({ failOn: 'info' }));
+    const configured = cfglint(['.'], dir);
+    expect(configured.status).toBe(1);
+    expect(configured.stdout).toMatch(INFO_HEADER);
+  });
+
+  test('JSON and SARIF keep the finding, JSON marks it atDefaults', () => {
+    const dir = writeTree(STOCK);
+    const report = JSON.parse(cfglint(['-f', 'json', '.'], dir).stdout) as {
+      findings: { ruleId: string; severity: string; atDefaults?: boolean }[];
+      summary: { infos: number };
+    };
+    expect(report.findings.map((f) => [f.ruleId, f.severity, f.atDefaults])).toEqual([['header-size-backend', 'info', true]]);
+    expect(report.summary.infos).toBe(1);
+    const sarif = JSON.parse(cfglint(['-f', 'sarif', '.'], dir).stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+    expect(sarif.runs[0].results.map((r) => [r.ruleId, r.level])).toEqual([['header-size-backend', 'note']]);
+  });
+
+  test('a limit written in the tree is no default: the finding is a warning, listed', () => {
+    const dir = writeTree({ ...STOCK, 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nlimit_request_line = 4094\n' });
+    const run = cfglint(['.'], dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^warning\[header-size-backend\]: .*gunicorn's limit_request_line 4094 bytes behind/m);
+    expect(run.stdout).not.toContain('documented defaults hidden');
+    // With findings shown, the note joins the summary line.
+    const both = writeTree({ ...STOCK, [CONF]: appConf(['/a']) });
+    expect(cfglint(['.'], both).stdout).toMatch(/^✖ 1 problem \(0 errors, 1 warning, 0 infos\), 1 info at documented defaults hidden, --show-info lists it$/m);
+  });
+});

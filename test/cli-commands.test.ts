@@ -46,8 +46,16 @@ beforeAll(() => {
     const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, encoding: 'utf8' });
     if (!fs.existsSync(CLI)) throw new Error(`npx tsc -p . did not build ${CLI}:\n${build.stdout}${build.stderr}`);
   }
+  // The build records the commit it comes from (npm run build does; a bare tsc above does not):
+  // record HEAD, so the links the tests expect are HEAD's.
+  const stamp = spawnSync(process.execPath, [path.join(ROOT, 'scripts/package.js'), 'stamp'], { cwd: ROOT, encoding: 'utf8' });
+  if (stamp.status !== 0) throw new Error(`scripts/package.js stamp failed:\n${stamp.stderr}`);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cfglint-commands-'));
 }, 120000);
+
+const HEAD = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+// eslint-disable-next-line no-control-regex -- matches the escape byte that starts an ANSI colour
+const ANSI = /\x1b\[[0-9;]*m/;
 
 afterAll(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -119,13 +127,59 @@ describe('cfglint rules', () => {
 });
 
 describe('cfglint explain', () => {
-  test('prints the doc of a rule and of a reader id', () => {
-    const rule = cfglint(['explain', 'upstream-keepalive-http10']);
+  test('--format markdown prints the doc of a rule and of a reader id as written', () => {
+    const rule = cfglint(['explain', 'upstream-keepalive-http10', '--format', 'markdown']);
     expect(rule.status).toBe(0);
     expect(rule.stdout).toBe(fs.readFileSync(path.join(ROOT, 'checks/upstream-keepalive-http10.md'), 'utf8'));
-    const reader = cfglint(['explain', 'include-cycle']);
+    const reader = cfglint(['explain', 'include-cycle', '--format', 'markdown']);
     expect(reader.status).toBe(0);
     expect(reader.stdout).toBe(fs.readFileSync(path.join(ROOT, 'docs/rules/include-cycle.md'), 'utf8'));
+  });
+
+  test('renders the doc for the terminal by default: no Markdown markup, links listed with their files', () => {
+    const markdown = fs.readFileSync(path.join(ROOT, 'checks/upstream-keepalive-http10.md'), 'utf8');
+    const run = cfglint(['explain', 'upstream-keepalive-http10']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.split('\n');
+    // Not a terminal, no FORCE_COLOR: no colour.
+    expect(run.stdout).not.toMatch(ANSI);
+    // The title, underlined; every `## ` heading as its text over a rule of its length.
+    expect(lines.slice(0, 2)).toEqual(['upstream-keepalive-http10', '═'.repeat('upstream-keepalive-http10'.length)]);
+    const headings = [...markdown.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
+    expect(headings).toContain('What breaks');
+    for (const heading of headings) expect(run.stdout).toContain(`\n${heading}\n${'─'.repeat(heading.length)}\n`);
+    // No markup left: heading marks, fences, bold, link syntax.
+    expect(lines.filter((line) => /^#{1,6} |^\s*```|\*\*|\]\(/.test(line))).toEqual([]);
+    // A code block is indented by four, without its fence; a list item gets a bullet.
+    expect(run.stdout).toContain('\n    upstream app {\n        server 127.0.0.1:8000;\n');
+    expect(run.stdout).toMatch(/^ {2}• nginx ≥ 1\.29\.7 with the defaults\. /m);
+    // An inline code span keeps a mark of its edges without colour.
+    expect(run.stdout).toContain('‘proxy_http_version 1.1’');
+    // Links become numbered references, listed at the end with the file inside the package.
+    expect(run.stdout).toContain('nginx.md#what-upstream-keepalive-needs[1]');
+    expect(run.stdout).toContain(`\nLinks\n─────\n\n  [1] ${ROOT}/docs/servers/nginx.md#what-upstream-keepalive-needs\n`);
+    // The last line is the page online, the link every finding of the rule carries.
+    expect(lines[lines.length - 2]).toBe(`Online: https://github.com/cfglint/cfglint/blob/${HEAD}/checks/upstream-keepalive-http10.md`);
+  });
+
+  test('colours the rendered doc as lint output is coloured: FORCE_COLOR=1, and --no-color over it', () => {
+    const forced = spawnSync(process.execPath, [CLI, 'explain', 'nginx-syntax'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(ANSI);
+    expect(forced.stdout.split('\n')[0]).toBe('\x1b[1;4mnginx-syntax\x1b[0m');
+    const off = spawnSync(process.execPath, [CLI, 'explain', 'nginx-syntax', '--no-color'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '1' },
+    });
+    expect(off.stdout).not.toMatch(ANSI);
+  });
+
+  test('an unknown format is exit 2', () => {
+    const run = cfglint(['explain', 'nginx-syntax', '--format', 'html']);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.split('\n')[0]).toBe('cfglint: unknown explain format "html"; expected one of: text, markdown');
   });
 
   test('an unknown id is exit 2 with a suggestion', () => {
@@ -133,6 +187,29 @@ describe('cfglint explain', () => {
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('cfglint: unknown rule "upstream-keepalive-htp10"; did you mean "upstream-keepalive-http10"? (cfglint rules lists them all)\n');
+  });
+});
+
+describe('docs links', () => {
+  // Every place a finding names its doc says the same URL: the page at the commit the build
+  // records (here HEAD, stamped above), whose path is the file explain reads from the package.
+  test('stylish, JSON, SARIF, rules and explain agree on the commit-pinned page', () => {
+    const rule = 'upstream-keepalive-http10';
+    const expected = `https://github.com/cfglint/cfglint/blob/${HEAD}/checks/${rule}.md`;
+    expect(HEAD).toMatch(/^[0-9a-f]{40}$/);
+    const tree = 'examples/keepalive-http10/broken';
+    const stylish = cfglint([tree]);
+    expect(stylish.stdout).toContain(`= docs: ${expected}\n`);
+    const json = JSON.parse(cfglint([tree, '--format', 'json']).stdout) as { findings: { ruleId: string; docsUrl: string }[] };
+    expect(json.findings.filter((f) => f.ruleId === rule).map((f) => f.docsUrl)).toEqual([expected, expected]);
+    const sarif = JSON.parse(cfglint([tree, '--format', 'sarif']).stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri: string }[] } } }[] };
+    expect(sarif.runs[0].tool.driver.rules.find((r) => r.id === rule)!.helpUri).toBe(expected);
+    const listed = JSON.parse(cfglint(['rules', '--format', 'json']).stdout) as { id: string; docsUrl: string }[];
+    expect(listed.find((l) => l.id === rule)!.docsUrl).toBe(expected);
+    expect(listed.find((l) => l.id === 'nginx-syntax')!.docsUrl).toBe(`https://github.com/cfglint/cfglint/blob/${HEAD}/docs/rules/nginx-syntax.md`);
+    // The path in the URL is the file explain prints.
+    const inPackage = expected.slice(`https://github.com/cfglint/cfglint/blob/${HEAD}/`.length);
+    expect(cfglint(['explain', rule, '--format', 'markdown']).stdout).toBe(fs.readFileSync(path.join(ROOT, inPackage), 'utf8'));
   });
 });
 
@@ -145,7 +222,9 @@ describe('cfglint --init', () => {
     expect(run.stderr.split('\n')[0]).toBe('cfglint: wrote .cfglint.json (JSON has no comments, so here is what each key is for):');
     const file = path.join(dir, '.cfglint.json');
     const { config } = loadConfig(file, nodeFileSystem);
-    expect(config.$schema).toBe('./node_modules/cfglint/schemas/config.schema.json');
+    // By URL, pinned like the docs links, so it works wherever the file is; the package holds the same schema.
+    expect(config.$schema).toBe(`https://raw.githubusercontent.com/cfglint/cfglint/${HEAD}/schemas/config.schema.json`);
+    expect(run.stderr).toContain('node_modules/cfglint/schemas/config.schema.json');
     expect(Object.keys(config).sort()).toEqual(['$schema', 'environment', 'failOn', 'files', 'ignore', 'nginx', 'rules']);
     // The starter changes nothing: a tree of one clean nginx.conf still lints clean with it.
     fs.writeFileSync(path.join(dir, 'nginx.conf'), 'events {}\n');

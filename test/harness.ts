@@ -38,6 +38,8 @@ export interface ExpectedFinding {
   help?: string;
   /** Fragments the help must contain (what breaks, the log line, the fix). */
   helpIncludes?: string[];
+  /** Whether every value the finding compares is a documented default (Finding.atDefaults). */
+  atDefaults?: boolean;
 }
 
 export function lintTree(testCase: TreeCase): Finding[] {
@@ -92,6 +94,7 @@ export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: (TreeC
           if (!match) throw new Error(`no ${rule.id} finding at ${JSON.stringify(expected.primary)}; got ${JSON.stringify(own.map((f) => f.primary))}`);
           expect(match.messageId).toBe(expected.messageId);
           if (expected.severity) expect(match.severity).toBe(expected.severity);
+          if (expected.atDefaults !== undefined) expect(match.atDefaults === true).toBe(expected.atDefaults);
           if (expected.message !== undefined) expect(match.message).toBe(expected.message);
           if (expected.help !== undefined) expect(match.help).toBe(expected.help);
           for (const fragment of expected.messageIncludes ?? []) expect(match.message).toContain(fragment);

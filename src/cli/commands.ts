@@ -4,9 +4,10 @@ import * as nodePath from 'path';
 import { CfglintConfig, CONFIG_FILE_NAME, configuredSeverity } from '../engine/config';
 import { READER_RULES } from '../engine/reader-rules';
 import { RULES } from '../../checks';
-import { packagePath } from '../source/meta';
+import { configSchemaUrl, packagePath } from '../source/meta';
 import { closest } from '../source/suggest';
 import { messageOf } from '../source/thrown';
+import { renderMarkdownForTerminal } from './terminal-markdown';
 
 export interface RuleListing {
   id: string;
@@ -46,28 +47,54 @@ export function listRules(format: 'text' | 'json', config: CfglintConfig = {}): 
   return rows.map((row) => row.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]) : cell)).join('  ')).join('\n') + '\n';
 }
 
-/** The doc of a rule (checks/<id>.md) or reader id (docs/rules/<id>.md), or a one-line error. */
-export function explainRule(id: string): { text: string } | { error: string } {
-  const folder = RULES.some((rule) => rule.id === id) ? 'checks' : READER_RULES.some((rule) => rule.id === id) ? 'docs/rules' : undefined;
-  if (!folder) {
+export type ExplainFormat = 'text' | 'markdown';
+export const EXPLAIN_FORMATS: readonly ExplainFormat[] = ['text', 'markdown'];
+
+export function isExplainFormat(name: string): name is ExplainFormat {
+  return (EXPLAIN_FORMATS as readonly string[]).includes(name);
+}
+
+/**
+ * The doc of a rule (checks/<id>.md) or reader id (docs/rules/<id>.md) as the package holds it:
+ * the Markdown as written, or rendered for a terminal with the page's link (the one every finding
+ * of the rule carries) at the end; or a one-line error.
+ */
+export function explainRule(id: string, format: ExplainFormat = 'markdown', color = false): { text: string } | { error: string } {
+  const listing = ruleListings().find((l) => l.id === id);
+  if (!listing) {
     const suggestion = closest(
       id,
       ruleListings().map((l) => l.id),
     );
     return { error: `unknown rule "${id}"${suggestion ? `; did you mean "${suggestion}"?` : ''} (cfglint rules lists them all)` };
   }
+  const folder = listing.category === 'reader' ? 'docs/rules' : 'checks';
   const file = packagePath(folder, `${id}.md`);
+  let markdown: string;
   try {
-    const text = nodeFs.readFileSync(file, 'utf8');
-    return { text: text.endsWith('\n') ? text : `${text}\n` };
+    markdown = nodeFs.readFileSync(file, 'utf8');
   } catch (error) {
     return { error: `cannot read the documentation of ${id} (${file}): ${messageOf(error).replace(/^[A-Z]+: /, '')}` };
   }
+  if (format === 'markdown') return { text: markdown.endsWith('\n') ? markdown : `${markdown}\n` };
+  const rendered = renderMarkdownForTerminal(markdown, {
+    color,
+    // A relative link names another file of the package: show where it is on this machine.
+    resolveLink: (target) => {
+      const [pathPart, fragment] = target.split('#', 2);
+      const resolved = nodePath.posix.normalize(nodePath.posix.join(folder, pathPart));
+      return `${packagePath(resolved)}${fragment === undefined ? '' : `#${fragment}`}`;
+    },
+  });
+  return { text: `${rendered}\nOnline: ${listing.docsUrl}\n` };
 }
 
-/** The starter config: every key, each at a value that changes nothing about a default run. */
-export const STARTER_CONFIG = {
-  $schema: './node_modules/cfglint/schemas/config.schema.json',
+/**
+ * The starter config: every key, each at a value that changes nothing about a default run. The
+ * schema by URL, pinned like the docs links: a path into node_modules works only beside it.
+ */
+const starterConfig = () => ({
+  $schema: configSchemaUrl(),
   rules: {},
   failOn: 'warning',
   ignore: [],
@@ -78,7 +105,7 @@ export const STARTER_CONFIG = {
     extraDirectives: {},
   },
   environment: {},
-};
+});
 
 const INIT_HELP = `cfglint: wrote ${CONFIG_FILE_NAME} (JSON has no comments, so here is what each key is for):
   rules        per rule id: "off", "error", "warning" or "info" (cfglint rules lists the ids)
@@ -88,14 +115,15 @@ const INIT_HELP = `cfglint: wrote ${CONFIG_FILE_NAME} (JSON has no comments, so 
   nginx        version (e.g. "1.24.0"; default: read from the tree), includeMap
                ({"/etc/nginx": "deploy/nginx"}), modules, extraDirectives
   environment  facts the tree does not say: somaxconn, nofile, loadBalancerIdleTimeout ("60s")
-  $schema      lets editors complete and check the keys (needs cfglint in node_modules)
+  $schema      lets editors complete and check the keys: the schema of this cfglint's version,
+               by URL; the package holds it too (node_modules/cfglint/schemas/config.schema.json)
 `;
 
 /** Write the starter .cfglint.json in `dir`; a one-line problem if it exists or cannot be written. */
 export function initConfig(dir: string, stderr: (text: string) => void = (text) => process.stderr.write(text)): string | undefined {
   const file = nodePath.join(dir, CONFIG_FILE_NAME);
   try {
-    nodeFs.writeFileSync(file, `${JSON.stringify(STARTER_CONFIG, null, 2)}\n`, { flag: 'wx' });
+    nodeFs.writeFileSync(file, `${JSON.stringify(starterConfig(), null, 2)}\n`, { flag: 'wx' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return `${CONFIG_FILE_NAME} already exists here; not overwriting it`;

@@ -16,9 +16,9 @@ import { closest } from '../source/suggest';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
 import { GRAPH_FORMATS, GraphFormat, isGraphFormat, renderGraph } from '../report/graph';
-import type { Finding } from '../engine/findings';
+import type { Finding, Report } from '../engine/findings';
 import type { Severity } from '../source/span';
-import { explainRule, initConfig, listRules } from './commands';
+import { EXPLAIN_FORMATS, explainRule, initConfig, isExplainFormat, listRules } from './commands';
 import { printConfig } from './print-config';
 import { formatStatistics } from '../report/statistics';
 import { ruleFilter } from './select';
@@ -116,6 +116,10 @@ export function main(argv: string[]): void {
       requiresArg: true,
       describe: 'Do not report these rule ids or categories (comma-separated, may repeat); wins over --select',
     })
+    .option('show-info', {
+      type: 'boolean',
+      describe: 'List infos whose every value is a documented default too (stylish leaves them out; --fail-on info shows them as well)',
+    })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
     .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('statistics', { type: 'boolean', describe: 'Print how many findings each rule has instead of the findings (text, or JSON with --format json)' })
@@ -134,8 +138,14 @@ export function main(argv: string[]): void {
     )
     .command('explain <rule-id>', "Print a rule's documentation; exit 0, or 2 for an unknown id", (explain) =>
       explain
-        .usage('Usage: cfglint explain <rule-id>')
-        .positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' }),
+        .usage('Usage: cfglint explain <rule-id> [--format text|markdown]')
+        .positional('rule-id', { type: 'string', describe: 'A rule or reader id, as `cfglint rules` lists them' })
+        .option('format', {
+          type: 'string',
+          requiresArg: true,
+          default: 'text',
+          describe: 'text: rendered for the terminal (colours as for lint output); markdown: the page as written',
+        }),
     )
     .option('print-config', {
       type: 'string',
@@ -178,7 +188,10 @@ export function main(argv: string[]): void {
     return;
   }
   if (parsed._[0] === 'explain') {
-    const explained = explainRule(String(parsed['rule-id']));
+    const explainFormat = String(parsed.format);
+    if (!isExplainFormat(explainFormat)) usageFailure(`unknown explain format "${explainFormat}"; expected one of: ${EXPLAIN_FORMATS.join(', ')}`);
+    const explainColor = parsed.color ?? colorFromEnvironment(process.env) ?? process.stdout.isTTY === true;
+    const explained = explainRule(String(parsed['rule-id']), explainFormat, explainColor);
     if ('error' in explained) usageFailure(explained.error, false);
     process.stdout.write(explained.text);
     return;
@@ -275,18 +288,26 @@ export function main(argv: string[]): void {
 
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? colorFromEnvironment(process.env) ?? (!toFile && process.stdout.isTTY === true);
+  const failOn = (failOnOption as Severity | 'never' | undefined) ?? result.failOn;
+  // Day one on a stock setup: an info about two defaults is no news to read on every run. The
+  // list leaves it out and says so; machine formats keep every finding (docs/design.md, "Noise").
+  const shown = format === 'stylish' && !parsed['show-info'] && failOn !== 'info' ? withoutDefaultInfos(report) : { report, hidden: 0 };
   const text = graph
     ? renderGraph(result.model, result.links, chosen.findings, format as GraphFormat)
     : parsed.statistics
       ? formatStatistics(report, format === 'json' ? 'json' : 'text')
-      : getFormatter(format as FormatterName)(report, { readSource: result.readSource, color: color && format === 'stylish' });
+      : getFormatter(format as FormatterName)(shown.report, {
+          readSource: result.readSource,
+          color: color && format === 'stylish',
+          hiddenDefaultInfos: shown.hidden,
+        });
   writeOutput(text, parsed.output);
   // A graph is a view, not a verdict: printing it succeeds whatever the rules found.
   if (graph) {
     process.exitCode = 0;
     return;
   }
-  process.exitCode = exitCodeFor(report, (failOnOption as Severity | 'never' | undefined) ?? result.failOn);
+  process.exitCode = exitCodeFor(report, failOn);
   // As ESLint: the warnings --quiet hides still count toward --max-warnings.
   const warnings = judged.summary.warnings;
   if (maxWarningsOption !== undefined && warnings > Number(maxWarningsOption)) {
@@ -306,6 +327,12 @@ export function colorFromEnvironment(env: NodeJS.ProcessEnv): boolean | undefine
   if (force !== undefined) return ['', '1', '2', '3', 'true'].includes(force);
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return undefined;
+}
+
+/** The report without the infos whose every value is a documented default, and how many those were. */
+function withoutDefaultInfos(report: Report): { report: Report; hidden: number } {
+  const kept = report.findings.filter((finding) => !(finding.severity === 'info' && finding.atDefaults));
+  return { report: withFindings(report, kept), hidden: report.findings.length - kept.length };
 }
 
 /** The fingerprints a baseline file accepts; exit 2 in one line if it is missing or invalid. */

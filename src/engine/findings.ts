@@ -24,6 +24,8 @@ export interface Finding {
   docsUrl: string;
   /** Stable across line moves: a hash of the rule id, the file and a model path. */
   fingerprint: string;
+  /** Present (true) when every value the finding compares is a documented default (FindingDraft.atDefaults). */
+  atDefaults?: true;
 }
 
 export interface RuleSummary {
@@ -115,6 +117,7 @@ export function findingOfDraft(rule: Rule, draft: FindingDraft, severity: Severi
     related: (draft.related ?? []).slice(0, 3),
     docsUrl: rule.meta.docsUrl,
     fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
+    ...(draft.atDefaults ? { atDefaults: true as const } : {}),
   };
 }
 

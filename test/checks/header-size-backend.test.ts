@@ -42,6 +42,7 @@ testRule(rule, {
         {
           messageId: 'backendRejectsHeaders',
           severity: 'info',
+          atDefaults: true,
           primary: { file: 'app.ini', line: 2, column: 10, endLine: 2, endColumn: 23 },
           related: [{ file: 'nginx/app.conf', line: 4, column: 20, endColumn: 38, label: 'nginx admits 4 8k by default for this server' }],
           messageIncludes: [
@@ -59,6 +60,7 @@ testRule(rule, {
         {
           messageId: 'backendRejectsHeaders',
           severity: 'warning',
+          atDefaults: false,
           primary: { file: 'app.ini', line: 3, column: 15, endColumn: 19 },
           related: [{ file: 'nginx/app.conf', line: 3, column: 20, endColumn: 41 }],
           messageIncludes: ["uWSGI's buffer-size 8192 bytes behind 127.0.0.1:8000"],
@@ -73,6 +75,7 @@ testRule(rule, {
         {
           messageId: 'backendRejectsHeaders',
           severity: 'warning',
+          atDefaults: false,
           primary: { file: 'nginx/app.conf', line: 2, column: 35, endColumn: 38 },
           related: [{ file: 'gunicorn.conf.py', line: 1, column: 8, endColumn: 24, label: 'gunicorn accepts 4094 bytes by default' }],
           messageIncludes: ['request lines up to 16382 bytes (large_client_header_buffers 4 16k)', "gunicorn's limit_request_line 4094 bytes (default)"],

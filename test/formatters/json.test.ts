@@ -90,9 +90,9 @@ describe('json formatter', () => {
   });
 
   it('describes every field of the Report type and only those', () => {
-    // The Report type's one optional field is a finding's help, so each schema object must require
-    // all of its other properties, and the fixture (typed as Report) must have exactly those keys.
-    const OPTIONAL: Record<string, string[]> = { finding: ['help'] };
+    // The Report type's optional fields are a finding's help and atDefaults, so each schema object
+    // must require all of its other properties, and the fixture (typed as Report) must have exactly those keys.
+    const OPTIONAL: Record<string, string[]> = { finding: ['help', 'atDefaults'] };
     const definitions = schema.definitions;
     const objects: [string, SchemaNode][] = [
       ['report', schema],
@@ -109,7 +109,7 @@ describe('json formatter', () => {
     const finding = report.findings[2];
     const keysOf = (value: object) => Object.keys(value).sort();
     expect(keysOf(report)).toEqual(keysOf(schema.properties));
-    expect(keysOf({ ...finding, help: 'fix it' })).toEqual(keysOf(definitions.finding.properties));
+    expect(keysOf({ ...finding, help: 'fix it', atDefaults: true })).toEqual(keysOf(definitions.finding.properties));
     expect(keysOf(finding.primary)).toEqual(keysOf(definitions.span.properties));
     expect(keysOf(finding.primary.start)).toEqual(keysOf(definitions.pos.properties));
     expect(keysOf(finding.related[0])).toEqual(keysOf(definitions.relatedSpan.properties));

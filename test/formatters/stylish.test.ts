@@ -90,6 +90,18 @@ describe('stylish formatter', () => {
     expect(format(oneFile, makeContext(true)).replace(ANSI, '')).toBe('No problems found in 1 file (2 suppressed).\n');
   });
 
+  it('counts the infos at documented defaults the CLI left out, one or several', () => {
+    expect(format(reportWith([], 1), { ...makeContext(), hiddenDefaultInfos: 1 })).toBe(
+      'No problems found in 3 files (1 suppressed, 1 info at documented defaults hidden, --show-info lists it).\n',
+    );
+    const warning = finding({ severity: 'warning' });
+    expect(
+      format(reportWith([warning]), { ...makeContext(), hiddenDefaultInfos: 2 })
+        .split('\n')
+        .slice(-2),
+    ).toEqual(['✖ 1 problem (0 errors, 1 warning, 0 infos), 2 infos at documented defaults hidden, --show-info lists them', '']);
+  });
+
   it('prints header and location without a frame when the line does not exist', () => {
     const pastEnd = finding({
       primary: { file: GUNICORN, start: { line: 40, column: 1, offset: 999 }, end: { line: 40, column: 2, offset: 1000 } },

@@ -3,10 +3,11 @@
  * package): `pre-commit try-repo <snapshot> cfglint --all-files` in a temporary git repository
  * holding a deploy tree. try-repo clones the hook repository, and takes only committed files (and
  * changes to tracked ones), so the test commits a snapshot of this working tree (the files git
- * would track, without tests and examples) in a temp directory and points try-repo there.
- * pre-commit then runs `npm install` there (dependencies from the npm registry), `npm pack` and
- * `npm install -g` of the tarball, with the system node. Skipped, with the reason printed, when
- * pre-commit, git or npm is missing.
+ * would track, without tests and benchmarks; the examples ship in the package, and prepack
+ * refuses to pack without them) in a temp directory and points try-repo there. pre-commit then
+ * runs `npm install` there (dependencies from the npm registry; prepare builds), `npm pack` (its
+ * stdout must be the tarball's name alone) and `npm install -g` of the tarball, with the system
+ * node. Skipped, with the reason printed, when pre-commit, git or npm is missing.
  */
 import { spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -61,7 +62,7 @@ maybe('pre-commit hook', () => {
     const listed = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], ROOT);
     const staging = path.join(tmp, 'staging');
     for (const file of listed.stdout.split('\0')) {
-      if (file === '' || /^(test|examples|bench|scratch)\//.test(file) || !fs.existsSync(path.join(ROOT, file))) continue;
+      if (file === '' || /^(test|bench|scratch)\//.test(file) || !fs.existsSync(path.join(ROOT, file))) continue;
       fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
       fs.copyFileSync(path.join(ROOT, file), path.join(staging, file));
     }

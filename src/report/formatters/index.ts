@@ -16,6 +16,8 @@ export interface FormatContext {
   readSource(file: string): string | undefined;
   /** The CLI decides (TTY and no NO_COLOR); formatters never look at the environment. */
   color: boolean;
+  /** How many infos at documented defaults the CLI left out of the report (stylish says so). */
+  hiddenDefaultInfos?: number;
   /**
    * Where the findings are that a format cannot show all of (GitHub annotates 10 per level per
    * step), as a clause: `the job summary lists them all`. The GitHub Action sets it.

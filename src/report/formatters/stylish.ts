@@ -85,12 +85,18 @@ function renderFinding(finding: Finding, linesOf: (file: string) => string[] | u
   return out;
 }
 
-function renderSummary(report: Report, palette: Palette): string {
+function renderSummary(report: Report, palette: Palette, hiddenDefaultInfos: number): string {
   const count: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of report.findings) count[finding.severity] += 1;
   const suppressed = report.summary.suppressed;
   const baselined = report.summary.baselined;
-  const notes = [suppressed > 0 ? `${suppressed} suppressed` : '', baselined > 0 ? `${baselined} baselined` : ''].filter((note) => note !== '');
+  const notes = [
+    suppressed > 0 ? `${suppressed} suppressed` : '',
+    baselined > 0 ? `${baselined} baselined` : '',
+    hiddenDefaultInfos > 0
+      ? `${plural(hiddenDefaultInfos, 'info')} at documented defaults hidden, --show-info lists ${hiddenDefaultInfos === 1 ? 'it' : 'them'}`
+      : '',
+  ].filter((note) => note !== '');
 
   if (report.findings.length === 0) {
     const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
@@ -108,6 +114,6 @@ export function format(report: Report, ctx: FormatContext): string {
   const palette = makePalette(ctx.color);
   const linesOf = makeLineSource(ctx);
   const blocks = sortFindings(report.findings).map((finding) => renderFinding(finding, linesOf, palette).join('\n'));
-  blocks.push(renderSummary(report, palette));
+  blocks.push(renderSummary(report, palette, ctx.hiddenDefaultInfos ?? 0));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -38638,2677 +38638,6 @@ function nginxWorkerNofile(deployment, scope) {
   return { soft: unknown("nofile", "nothing in the tree says how nginx is started") };
 }
 
-// src/model/listen-backlog.ts
-function backendLaunches(backend) {
-  const own = "launch" in backend && backend.launch ? [backend.launch] : [];
-  return own.length > 0 ? own : backend.launchedBy ?? [];
-}
-function somaxconnForLaunches(deployment, launches) {
-  if (launches.length === 0) return somaxconnFor(deployment);
-  const all = launches.map((launch) => somaxconnFor(deployment, launch));
-  const unknown3 = all.find((setting) => setting.value === void 0);
-  if (unknown3) return unknown3;
-  return all.reduce((best, setting) => setting.value > best.value ? setting : best);
-}
-function somaxconnOfBackend(deployment, backend) {
-  const launches = backendLaunches(backend);
-  if (launches.length === 0 && backend.kind === "tomcat" && backend.version.kind === "known") {
-    const container = { kind: "dockerfile", file: backend.version.span.file, container: { hostNetwork: false } };
-    return somaxconnFor(deployment, container);
-  }
-  return somaxconnForLaunches(deployment, launches);
-}
-function explicit(setting) {
-  return !!setting && setting.source.kind === "file" && typeof setting.value === "number" && Number.isFinite(setting.value);
-}
-function explicitQueues(deployment) {
-  const queues = [];
-  for (const backend of deployment.backends) {
-    const somaxconn = somaxconnOfBackend(deployment, backend);
-    if (backend.kind === "uwsgi" || backend.kind === "gunicorn" || backend.kind === "uvicorn") {
-      const name2 = backend.kind === "uwsgi" ? "listen" : "backlog";
-      const setting = backend.settings.get(name2);
-      if (!explicit(setting)) continue;
-      queues.push({
-        label: `${backendKindName(backend.kind)}'s ${name2}`,
-        option: backend.kind === "uvicorn" ? "--backlog" : name2,
-        value: setting.value,
-        span: setting.source.span,
-        exitsAboveSomaxconn: backend.kind === "uwsgi",
-        somaxconn,
-        modelPath: `${backend.kind}[${backend.name}]>${name2}`
-      });
-      continue;
-    }
-    const connectors = backend.kind === "tomcat" ? backend.connectors : [backend.connector];
-    for (const connector of connectors) {
-      const setting = connector.settings.get("acceptCount");
-      if (!explicit(setting)) continue;
-      queues.push({
-        label: `${backend.kind === "tomcat" ? "Tomcat" : "Spring Boot"}'s acceptCount`,
-        option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
-        value: setting.value,
-        span: setting.source.span,
-        exitsAboveSomaxconn: false,
-        somaxconn,
-        modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
-      });
-    }
-  }
-  const nginxLaunches = deployment.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
-  const nginxSomaxconn = somaxconnForLaunches(deployment, nginxLaunches);
-  const seen = /* @__PURE__ */ new Set();
-  for (const scope of deployment.nginx.scopes) {
-    for (const server of scope.servers) {
-      for (const entry of server.own("listen")) {
-        for (const arg of entry.directive.args) {
-          const match = /^backlog=(\d+)$/.exec(arg.value);
-          if (!match) continue;
-          const key = `${arg.span.file}:${arg.span.start.offset}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          queues.push({
-            label: "nginx listen … backlog=",
-            option: "backlog=",
-            value: Number(match[1]),
-            span: arg.span,
-            exitsAboveSomaxconn: false,
-            somaxconn: nginxSomaxconn,
-            modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
-          });
-        }
-      }
-    }
-  }
-  return queues;
-}
-function describeSomaxconnSource(setting) {
-  if (setting.source.kind === "file") return `${setting.source.span.file}:${setting.source.span.start.line}`;
-  if (setting.source.reference.startsWith(".cfglint.json")) return setting.source.reference;
-  return setting.source.note?.includes("network namespace") ? "the kernel default of the container's own network namespace since Linux 5.4" : "the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs";
-}
-
-// src/model/kubernetes.ts
-function selectorMatches(selector, labels) {
-  if (selector.size === 0) return false;
-  for (const [key, value] of selector) if (labels.get(key) !== value) return false;
-  return true;
-}
-function servicesNamed(model, host, clientNamespace) {
-  const parts = host.toLowerCase().replace(/\.$/, "").split(".");
-  const [name2, namespace, svc, ...rest] = parts;
-  if (svc !== void 0 && svc !== "svc") return [];
-  if (rest.length > 0 && rest.join(".") !== "cluster.local") return [];
-  const named = indexOf(model).servicesByName.get(name2) ?? [];
-  if (namespace !== void 0) return named.filter((service) => service.namespace === namespace);
-  if (clientNamespace !== void 0) return named.filter((service) => service.namespace === clientNamespace);
-  return named.length === 1 ? named : [];
-}
-function workloadsSelectedBy(model, service) {
-  const index = indexOf(model);
-  let selected = index.selected.get(service);
-  if (!selected) {
-    const [first] = service.selector;
-    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
-    selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
-    index.selected.set(service, selected);
-  }
-  return selected;
-}
-var indexes = /* @__PURE__ */ new WeakMap();
-function labelKey(namespace, name2, value) {
-  return `${namespace}\0${name2}\0${value}`;
-}
-function indexOf(model) {
-  let index = indexes.get(model);
-  if (!index) {
-    index = { servicesByName: /* @__PURE__ */ new Map(), workloadsByLabel: /* @__PURE__ */ new Map(), selected: /* @__PURE__ */ new Map() };
-    for (const service of model.services) {
-      const list = index.servicesByName.get(service.name);
-      if (list) list.push(service);
-      else index.servicesByName.set(service.name, [service]);
-    }
-    for (const workload of model.workloads) {
-      for (const [name2, value] of workload.podLabels) {
-        const key = labelKey(workload.namespace, name2, value);
-        const list = index.workloadsByLabel.get(key);
-        if (list) list.push(workload);
-        else index.workloadsByLabel.set(key, [workload]);
-      }
-    }
-    indexes.set(model, index);
-  }
-  return index;
-}
-function resolveTargetPort(port, container) {
-  if (typeof port.targetPort === "number") return port.targetPort;
-  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
-}
-function servicePort(service, port) {
-  return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
-}
-
-// src/model/scopes.ts
-function chooseReachable(nginxFiles, candidates, deploymentRoots) {
-  const byBackend = /* @__PURE__ */ new Map();
-  for (const candidate of candidates) {
-    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
-    const list = byBackend.get(candidate.backend);
-    if (list) list.push(candidate);
-    else byBackend.set(candidate.backend, [candidate]);
-  }
-  if (byBackend.size <= 1) {
-    const only = [...byBackend.values()];
-    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
-  }
-  let best;
-  let closest2 = [];
-  for (const [backend, list] of byBackend) {
-    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
-    const order = best ? compareCloseness(closeness, best) : 1;
-    if (order > 0) {
-      best = closeness;
-      closest2 = [list];
-    } else if (order === 0) closest2.push(list);
-  }
-  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
-}
-function mayReach(nginxFiles, backend, local, deploymentRoots) {
-  if (deploymentRoots.length > 0) {
-    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
-    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
-  }
-  return !local || sharesLoopback(nginxFiles, backend);
-}
-function deploymentOf(file, roots) {
-  let found;
-  for (const root of roots) {
-    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
-    if (inside && (found === void 0 || root.length > found.length)) found = root;
-  }
-  return found;
-}
-function evidenceFiles(backend) {
-  const files = /* @__PURE__ */ new Set([backend.file]);
-  for (const listener of backend.listeners) files.add(listener.span.file);
-  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
-  return [...files];
-}
-function sharesLoopback(nginxFiles, backend) {
-  const launches = backendLaunches(backend);
-  if (launches.length === 0) return true;
-  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
-}
-function directorySegments(file) {
-  const segments = file.split("/");
-  segments.pop();
-  return segments.filter((segment) => segment !== "" && segment !== ".");
-}
-function commonSegments(a, b) {
-  const x = directorySegments(a);
-  const y = directorySegments(b);
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return x.slice(0, i);
-}
-function sharedDirectoryDepth(a, b) {
-  return commonSegments(a, b).length;
-}
-function closenessOf(nginxFiles, backendFiles) {
-  let best = { shared: -1, steps: Infinity };
-  for (const a of nginxFiles) {
-    for (const b of backendFiles) {
-      const shared = commonSegments(a, b).length;
-      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
-      if (compareCloseness(candidate, best) > 0) best = candidate;
-    }
-  }
-  return best;
-}
-function compareCloseness(a, b) {
-  return a.shared - b.shared || b.steps - a.steps;
-}
-function sharedDirectoryOf(nginxFiles, backendFiles) {
-  let best = [];
-  for (const a of nginxFiles)
-    for (const b of backendFiles) {
-      const common = commonSegments(a, b);
-      if (common.length > best.length) best = common;
-    }
-  return best.join("/");
-}
-
-// src/model/links.ts
-var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
-var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
-function isLoopback(host) {
-  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function canonicalSocketPath(path) {
-  const trimmed = path.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
-  return trimmed.startsWith("/var/run/") ? trimmed.slice("/var".length) : trimmed;
-}
-function nginxTargets(model) {
-  const byGroupServer = /* @__PURE__ */ new Map();
-  const targets = [];
-  for (const pass of model.nginx.passes) {
-    if (pass.target.kind === "group") {
-      for (const server of pass.target.group.servers) {
-        if (!server.address) continue;
-        let target = byGroupServer.get(server);
-        if (!target) {
-          target = { address: server.address, span: server.span, passes: [], group: pass.target.group, server };
-          byGroupServer.set(server, target);
-          targets.push(target);
-        }
-        target.passes.push(pass);
-      }
-    } else if (pass.target.kind === "address") {
-      targets.push({ address: pass.target.address, span: pass.entry.directive.args[0].span, passes: [pass] });
-    }
-  }
-  return targets;
-}
-function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
-  const listens = listener.address;
-  if (address.kind === "unix") {
-    if (listens.kind !== "unix") return void 0;
-    return canonicalSocketPath(address.path) === canonicalSocketPath(listens.path) ? { reason: "same-socket-path", detail: `both name the socket ${canonicalSocketPath(address.path)}` } : void 0;
-  }
-  if (listens.kind !== "tcp" || listens.port !== address.port) return void 0;
-  const host = address.host.toLowerCase();
-  const bound = listens.host.toLowerCase();
-  if (isLoopback(host)) {
-    if (ALL_INTERFACES.has(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback; the backend listens on all interfaces` };
-    if (isLoopback(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback` };
-    return void 0;
-  }
-  const names = composeNamesOf(listener.backend);
-  const name2 = names.find((candidate) => candidate.toLowerCase() === host);
-  if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
-    const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
-    const project = projectOf(listener.backend);
-    return {
-      reason: "compose-service",
-      detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}`
-    };
-  }
-  return void 0;
-}
-function nginxContainers(model, target) {
-  if (model.compose.length === 0) return [];
-  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
-  const files = /* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)]);
-  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
-}
-function matchComposeLoopback(address, listener, compose, nginxIn) {
-  if (listener.address.kind !== "tcp") return void 0;
-  const bound = listener.address.host.toLowerCase();
-  const inProject = nginxIn.filter((container) => container.project === compose.project);
-  if (inProject.length > 0) {
-    const together2 = inProject.find((container) => shareNetwork(container, compose));
-    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
-    return {
-      reason: "same-address",
-      detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"`
-    };
-  }
-  if (!ALL_INTERFACES.has(bound)) return void 0;
-  const published = compose.published.find(
-    (port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp))
-  );
-  if (!published) return void 0;
-  return {
-    reason: "same-address",
-    detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
-  };
-}
-function matchEndpoints(endpoints, listener) {
-  if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
-  const port = listener.address.port;
-  const launches = backendLaunches(listener.backend).filter((launch) => launch.kind === "kubernetes");
-  for (const endpoint of endpoints) {
-    if (endpoint.port !== port) continue;
-    if (launches.some(
-      (launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name
-    )) {
-      return {
-        reason: "kubernetes-service",
-        detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`
-      };
-    }
-  }
-  return void 0;
-}
-function serviceEndpoints(model, address) {
-  let byAddress = endpointCache.get(model);
-  if (!byAddress) endpointCache.set(model, byAddress = /* @__PURE__ */ new Map());
-  const key = `${address.host}:${address.port}`;
-  let endpoints = byAddress.get(key);
-  if (!endpoints) {
-    endpoints = [];
-    for (const service of servicesNamed(model.kubernetes, address.host)) {
-      const servicePortEntry = servicePort(service, address.port);
-      if (!servicePortEntry) continue;
-      for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-        for (const container of workload.containers) {
-          const port = resolveTargetPort(servicePortEntry, container);
-          if (port !== void 0) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
-        }
-      }
-    }
-    byAddress.set(key, endpoints);
-  }
-  return endpoints;
-}
-var endpointCache = /* @__PURE__ */ new WeakMap();
-function containerKey(file, workload, container) {
-  return `${file}\0${workload}\0${container}`;
-}
-function kubernetesServiceGap(model, address) {
-  if (address.kind !== "tcp") return void 0;
-  const services = servicesNamed(model.kubernetes, address.host);
-  if (services.length !== 1) return void 0;
-  return serviceEndpointGap(model, services[0], address.port);
-}
-function serviceEndpointGap(model, service, portRef) {
-  const port = servicePort(service, portRef);
-  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
-  for (const { workload, container, backend } of backendsInPods(model, service)) {
-    const targetPort = resolveTargetPort(port, container);
-    if (targetPort === void 0) {
-      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
-      continue;
-    }
-    const listeners = knownTcpListeners(backend);
-    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
-  }
-  return void 0;
-}
-function podPortGap(model, service, port) {
-  for (const { workload, backend } of backendsInPods(model, service)) {
-    const listeners = knownTcpListeners(backend);
-    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
-  }
-  return void 0;
-}
-function backendsInPods(model, service) {
-  return workloadsSelectedBy(model.kubernetes, service).flatMap(
-    (workload) => model.backends.flatMap(
-      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
-        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
-        return container ? [{ workload, container, backend }] : [];
-      })
-    )
-  );
-}
-function knownTcpListeners(backend) {
-  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
-  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
-  return listeners;
-}
-function listensEverywhere(listeners, port) {
-  return listeners.some(
-    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
-  );
-}
-function linkDeployment(model) {
-  let links = linkCache.get(model);
-  if (!links) linkCache.set(model, links = computeLinks(model));
-  return links;
-}
-var linkCache = /* @__PURE__ */ new WeakMap();
-function composeServiceOf(model, backend) {
-  const launches = backendLaunches(backend);
-  const launch = composeLaunch(launches);
-  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
-  if (launches.length > 0) return void 0;
-  const started = new Set(
-    model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : [])
-  );
-  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
-  return mounting.length === 1 ? mounting[0] : void 0;
-}
-function computeLinks(model) {
-  const links = [];
-  const composeOf = new Map(
-    model.backends.map((backend) => {
-      const compose = composeServiceOf(model, backend);
-      return [backend, compose && !compose.hostNetwork ? compose : void 0];
-    })
-  );
-  const composeNamesOf = (backend) => {
-    const compose = composeOf.get(backend);
-    return compose ? [compose.service, ...compose.aliases] : [];
-  };
-  const hasServices = model.kubernetes.services.length > 0;
-  const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
-  const byPort = /* @__PURE__ */ new Map();
-  const byCompose = /* @__PURE__ */ new Map();
-  const byContainer = /* @__PURE__ */ new Map();
-  const sockets = [];
-  const add = (map, key, index) => (map.get(key) ?? map.set(key, []).get(key)).push(index);
-  ordered2.forEach(({ backend, listener }, index) => {
-    if (listener.address.kind === "unix") sockets.push(index);
-    if (listener.address.kind !== "tcp") return;
-    add(byPort, listener.address.port, index);
-    const compose = composeOf.get(backend);
-    if (compose) {
-      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase())))
-        add(byCompose, `${name2}\0${listener.address.port}`, index);
-      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
-    }
-    for (const launch of backendLaunches(backend)) {
-      if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
-    }
-  });
-  for (const target of nginxTargets(model)) {
-    const address = target.address;
-    const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
-    const loopback = address.kind === "tcp" && isLoopback(address.host);
-    let candidates = address.kind === "unix" ? sockets : [
-      .../* @__PURE__ */ new Set([
-        ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
-        ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
-      ])
-    ].sort((a, b) => a - b);
-    const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
-    if (address.kind === "tcp" && !loopback)
-      candidates = mountedProject(
-        candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })),
-        nginxIn
-      );
-    const found = [];
-    for (const index of candidates) {
-      const { backend, listener } = ordered2[index];
-      const compose = composeOf.get(backend);
-      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
-      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
-    }
-    if (found.length === 0) continue;
-    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
-    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
-    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
-    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
-    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
-    for (const { local, ...link } of picked) {
-      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
-    }
-  }
-  return links;
-}
-var MAX_ALTERNATIVES = 4;
-function alternativeCount(model) {
-  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
-}
-function scopeOf(link, sharedDirectory, project) {
-  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
-  if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
-  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
-  return `one host's loopback${where}`;
-}
-function mountedProject(candidates, nginxIn) {
-  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.project] : []));
-  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
-  if (mounting.size === 0) return candidates.map(({ index }) => index);
-  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
-}
-
-// checks/body-size-backend.ts
-var ID = "body-size-backend";
-var rule = defineRule({
-  id: ID,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
-    docsUrl: docsUrl(ID),
-    fixable: false,
-    messages: {
-      backendRejectsBody: {
-        message: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}",
-        help: "a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
-      }
-    }
-  },
-  *check(model) {
-    const first = onceEach();
-    for (const link of linkDeployment(model)) {
-      const limits = backendLimits(link.backend, link.listener).requestBody;
-      if (limits.length === 0) continue;
-      for (const pass of link.target.passes) {
-        const nginx = explicitClientMaxBodySize(pass);
-        if (!nginx) continue;
-        const explicit2 = (limit) => limit.setting.source.kind === "file" ? 0 : 1;
-        const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit2(a) - explicit2(b) || a.bytes - b.bytes)[0];
-        if (!exceeded) continue;
-        if (!first(nginx.span, link.backend.kind, link.backend.name)) continue;
-        const fromFile = exceeded.setting.source.kind === "file";
-        yield {
-          messageId: "backendRejectsBody",
-          data: {
-            nginxValue: nginx.bytes === Infinity ? "0 (no limit)" : nginx.text,
-            level: nginx.block === pass.location ? "" : ` (set at ${nginx.block.kind} level)`,
-            backendSetting: describeBackendSetting(link.backend, exceeded.setting),
-            address: link.target.address.text,
-            scope: exceeded.scope,
-            symptom: exceeded.symptom,
-            raise: exceeded.raise(nginx.bytes),
-            backendValue: formatNginxSize(exceeded.bytes)
-          },
-          primary: nginx.span,
-          related: [
-            {
-              span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
-              label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
-            }
-          ],
-          modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
-        };
-      }
-    }
-  }
-});
-
-// checks/gunicorn-unknown-setting.ts
-init_rule();
-var ID2 = "gunicorn-unknown-setting";
-var rule2 = defineRule({
-  id: ID2,
-  severity: "warning",
-  category: "correctness",
-  meta: {
-    description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
-    docsUrl: docsUrl(ID2),
-    fixable: false,
-    messages: {
-      flagSpelling: {
-        message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
-        help: "gunicorn ignores unknown names without a word, so the default is used"
-      },
-      misspelt: {
-        message: 'Unknown setting "{{name}}"',
-        help: 'gunicorn ignores unknown names without a word, so the default is used; did you mean "{{setting}}"?'
-      },
-      misspeltHook: {
-        message: 'Unknown server hook "{{name}}"',
-        help: 'gunicorn never calls a function of another name; did you mean "{{setting}}"?'
-      },
-      wrongCase: {
-        message: 'Expected "{{setting}}": setting names are lowercase',
-        help: 'gunicorn ignores "{{name}}" without a word'
-      },
-      removed: {
-        message: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}})',
-        help: "gunicorn ignores it; {{note}}"
-      }
-    }
-  },
-  *check(model) {
-    const files = /* @__PURE__ */ new Map();
-    for (const backend of model.backends) {
-      if (backend.kind === "gunicorn" && backend.config) files.set(backend.config.file, backend.config);
-    }
-    for (const config of files.values()) {
-      for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
-        const modelPath = `gunicorn>${name2.name}`;
-        const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
-        const base = { primary: name2.span, modelPath, related };
-        switch (verdict.kind) {
-          case "flagSpelling":
-            yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
-            break;
-          case "wrongCase":
-            yield { ...base, messageId: "wrongCase", data: { name: name2.name, setting: verdict.setting } };
-            break;
-          case "removed":
-            yield { ...base, messageId: "removed", data: { name: name2.name, removedIn: verdict.removedIn, note: verdict.note } };
-            break;
-          case "misspelt":
-            if (name2.binding === "def") yield { ...base, related: [], messageId: "misspeltHook", data: { name: name2.name, setting: verdict.setting } };
-            else yield { ...base, messageId: "misspelt", data: { name: name2.name, setting: verdict.setting } };
-            break;
-        }
-      }
-    }
-  }
-});
-function realSetting(config, setting) {
-  const real = [...config.names].reverse().find((name2) => name2.name === setting);
-  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
-}
-
-// checks/header-size-backend.ts
-init_rule();
-var ID3 = "header-size-backend";
-var rule3 = defineRule({
-  id: ID3,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "nginx admits request lines or headers larger than the backend accepts, so such requests pass nginx and fail at the backend",
-    docsUrl: docsUrl(ID3),
-    fixable: false,
-    messages: {
-      backendRejectsHeaders: {
-        message: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}",
-        help: "{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
-      }
-    }
-  },
-  *check(model) {
-    const first = onceEach();
-    for (const link of linkDeployment(model)) {
-      const limits = backendLimits(link.backend, link.listener).requestHead;
-      if (limits.length === 0) continue;
-      for (const pass of link.target.passes) {
-        const server = serverOfPass(pass);
-        const buffers = largeClientHeaderBuffers(server);
-        if (!buffers) continue;
-        for (const limit of limits) {
-          const admitted = limit.measure === "line" ? buffers.size - 2 : buffers.number * buffers.size;
-          if (admitted <= limit.limit) continue;
-          const nginxExplicit = buffers.source.kind === "file";
-          const backendExplicit = limit.setting.source.kind === "file";
-          const backendSpan = limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span;
-          const passSpan = pass.entry.directive.args[0]?.span ?? pass.entry.directive.span;
-          const nginxSpan = buffers.sizeSpan ?? passSpan;
-          const primaryIsNginx = nginxExplicit && !backendExplicit;
-          const primary = primaryIsNginx ? nginxSpan : backendSpan;
-          if (!first(primary, link.backend.kind, link.backend.name)) continue;
-          const kind = backendKindName(link.backend.kind);
-          const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
-          const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
-          const fixSize = limit.nginxSizeWithin(limit.limit);
-          const nginxFix = limit.measure === "line" ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
-          yield {
-            messageId: "backendRejectsHeaders",
-            data: {
-              admitted: limit.admitted,
-              nginxBytes: admitted,
-              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : "" : ", default"}`,
-              backendSetting: describeBackendSetting(link.backend, limit.setting),
-              address: link.target.address.text,
-              symptom: limit.symptom,
-              raise: limit.raise(admitted),
-              nginxFix
-            },
-            primary,
-            related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
-            modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
-            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info"),
-            ...nginxExplicit || backendExplicit ? {} : { atDefaults: true }
-          };
-        }
-      }
-    }
-  }
-});
-
-// checks/lb-health-check-unserved.ts
-init_rule();
-
-// src/readers/nginx/lex.ts
-var TAB = 9;
-var LF = 10;
-var CR = 13;
-var SPACE = 32;
-var DQUOTE = 34;
-var SHARP = 35;
-var DOLLAR = 36;
-var SQUOTE = 39;
-var RPAREN = 41;
-var SEMI = 59;
-var LBRACE = 123;
-var RBRACE = 125;
-var BACKSLASH = 92;
-var BOM = 65279;
-var WORD_SPECIAL = new Uint8Array(128);
-for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
-var MAX_TOKEN_BYTES = 4096;
-function utf8Length(text3, start, end) {
-  const units = end - start;
-  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
-  return Buffer.byteLength(text3.slice(start, end), "utf8");
-}
-function wordValue(text3, start, end, quoted, closed) {
-  if (!quoted) return unescape(text3.slice(start, end));
-  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
-}
-function isSpace(code) {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-function unescape(raw) {
-  let backslash2 = raw.indexOf("\\");
-  if (backslash2 === -1) return raw;
-  const parts = [];
-  let from2 = 0;
-  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
-    const next = raw[backslash2 + 1];
-    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
-    if (replacement === void 0) {
-      backslash2 = raw.indexOf("\\", backslash2 + 1);
-      continue;
-    }
-    parts.push(raw.slice(from2, backslash2), replacement);
-    from2 = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from2);
-  }
-  parts.push(raw.slice(from2));
-  return parts.join("");
-}
-var NginxLexer = class {
-  constructor(text3) {
-    this.text = text3;
-    if (text3.charCodeAt(0) === BOM) this.pos = 1;
-  }
-  text;
-  pos = 0;
-  kind = "eof";
-  start = 0;
-  end = 0;
-  quoted = false;
-  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
-  closed = true;
-  comments = [];
-  errors = [];
-  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
-  unbalancedQuote = false;
-  /** Reads the next token into this lexer's token fields and returns its kind. */
-  next() {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = this.pos;
-    for (; ; ) {
-      if (pos >= length) {
-        this.pos = pos;
-        return this.token("eof", length, length, false);
-      }
-      const code = text3.charCodeAt(pos);
-      if (isSpace(code)) {
-        pos++;
-        continue;
-      }
-      if (code === SHARP) {
-        let lineEnd = text3.indexOf("\n", pos);
-        if (lineEnd === -1) lineEnd = length;
-        let commentEnd = lineEnd;
-        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
-        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
-        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
-        pos = lineEnd;
-        continue;
-      }
-      break;
-    }
-    const start = pos;
-    const first = text3.charCodeAt(pos);
-    if (first === SEMI || first === LBRACE || first === RBRACE) {
-      this.pos = pos + 1;
-      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
-      return this.token(kind, start, pos + 1, false);
-    }
-    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
-    let variable = first === DOLLAR;
-    let escaped = first === BACKSLASH;
-    pos++;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
-        variable = false;
-        pos++;
-        continue;
-      }
-      if (escaped) {
-        escaped = false;
-        pos++;
-        continue;
-      }
-      if (code === LBRACE && variable) {
-        pos++;
-        continue;
-      }
-      variable = false;
-      if (code === BACKSLASH) {
-        escaped = true;
-        pos++;
-        continue;
-      }
-      if (code === DOLLAR) {
-        variable = true;
-        pos++;
-        continue;
-      }
-      if (isSpace(code) || code === SEMI || code === LBRACE) break;
-      pos++;
-    }
-    this.pos = pos;
-    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return this.token("word", start, pos, false);
-  }
-  token(kind, start, end, quoted, closed = true) {
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.quoted = quoted;
-    this.closed = closed;
-    return kind;
-  }
-  /**
-   * The current token's value, built when asked: the parser asks for directive names only and
-   * keeps arguments as offsets (wordValue rebuilds the same string from them).
-   */
-  get value() {
-    if (this.kind === "eof") return "";
-    if (this.kind !== "word") return this.kind;
-    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
-  }
-  tooLong(start) {
-    const head = this.text.slice(start, start + 10);
-    this.errors.push({
-      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
-      start,
-      end: start + 1
-    });
-  }
-  quotedWord(start, quote) {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = start + 1;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (code === BACKSLASH) {
-        pos += 2;
-        continue;
-      }
-      if (code === quote) break;
-      pos++;
-    }
-    if (pos >= length) {
-      this.unbalancedQuote = true;
-      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
-      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
-      this.pos = length;
-      return this.token("word", start, length, true, false);
-    }
-    const end = pos + 1;
-    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    if (end < length) {
-      const after = text3.charCodeAt(end);
-      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
-        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
-      }
-    }
-    this.pos = end;
-    return this.token("word", start, end, true);
-  }
-  /**
-   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
-   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
-   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
-   */
-  luaBlock() {
-    const text3 = this.text;
-    const length = text3.length;
-    const start = this.pos;
-    let pos = start;
-    let depth = 1;
-    while (pos < length) {
-      const ch = text3[pos];
-      if (ch === "{") {
-        depth++;
-        pos++;
-      } else if (ch === "}") {
-        depth--;
-        if (depth === 0) {
-          this.pos = pos + 1;
-          return { value: text3.slice(start, pos), start, end: pos, closed: true };
-        }
-        pos++;
-      } else if (ch === '"' || ch === "'") {
-        let close = pos + 1;
-        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
-        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
-      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
-        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-      } else if (ch === "-" && text3[pos + 1] === "-") {
-        pos += 2;
-        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
-          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-        } else {
-          const lineEnd = text3.indexOf("\n", pos);
-          pos = lineEnd === -1 ? length : lineEnd;
-        }
-      } else {
-        pos++;
-      }
-    }
-    this.pos = length;
-    return { value: text3.slice(start, length), start, end: length, closed: false };
-  }
-};
-function longBracketLevel(text3, pos) {
-  let level = 0;
-  let i = pos + 1;
-  while (text3[i] === "=") {
-    level++;
-    i++;
-  }
-  return text3[i] === "[" ? level : -1;
-}
-function skipLongBracket(text3, pos, level) {
-  const close = "]" + "=".repeat(level) + "]";
-  const end = text3.indexOf(close, pos + level + 2);
-  return end === -1 ? text3.length : end + close.length;
-}
-
-// src/readers/nginx/tree.ts
-var NAME_START = 0;
-var NAME_END = 1;
-var END = 2;
-var BLOCK_OPEN = 3;
-var FIRST_ARG = 4;
-var ARG_COUNT = 5;
-var DIRECTIVE_SLOTS = 6;
-var ARG_SLOTS = 2;
-var FileTree = class {
-  constructor(source) {
-    this.source = source;
-    const length = source.text.length;
-    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
-    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
-  }
-  source;
-  directiveData;
-  argData;
-  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
-  storedValues = /* @__PURE__ */ new Map();
-  /** What directives have built on demand, by directive number; allocated on first use. */
-  builtByIndex;
-  directiveCount = 0;
-  argCount = 0;
-  /** The value of argument number `index` of the file. */
-  argValue(index) {
-    const stored = this.storedValues.get(index);
-    if (stored !== void 0) return stored;
-    const start = this.argData[index * ARG_SLOTS];
-    const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
-  }
-  /**
-   * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
-   * the text without building its value when it is written plainly (no quotes, no backslash).
-   */
-  argEqualsIgnoringCase(index, lower) {
-    const start = this.argData[index * ARG_SLOTS];
-    const end = this.argData[index * ARG_SLOTS + 1];
-    const text3 = this.source.text;
-    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
-    for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
-    if (end - start !== lower.length) return false;
-    for (let i = 0; i < lower.length; i++) {
-      const code = text3.charCodeAt(start + i);
-      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
-    }
-    return true;
-  }
-  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
-  addDirective(name2, nameStart, nameEnd) {
-    const index = this.directiveCount++;
-    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
-    const at = index * DIRECTIVE_SLOTS;
-    const data = this.directiveData;
-    data[at + NAME_START] = nameStart;
-    data[at + NAME_END] = nameEnd;
-    data[at + END] = nameEnd;
-    data[at + BLOCK_OPEN] = -1;
-    data[at + FIRST_ARG] = this.argCount;
-    data[at + ARG_COUNT] = 0;
-    return new ReadDirective(name2, this, index);
-  }
-  /**
-   * Appends a word to the arguments of the directive added last (arguments are read right after
-   * their name). `closed` is false for a quote that never closes.
-   */
-  addArg(directive, start, end, quoted, closed) {
-    const index = this.argCount++;
-    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
-    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
-    this.argData[index * ARG_SLOTS + 1] = end;
-    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
-  }
-  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
-  addRawArg(directive, value, start, end) {
-    const index = this.argCount;
-    this.addArg(directive, start, end, false, true);
-    this.storedValues.set(index, value);
-  }
-  /** What directive number `index` has built so far (created empty on first use). */
-  builtFor(index) {
-    const all = this.builtByIndex ??= new Array(this.directiveCount);
-    let built = all[index];
-    if (!built) all[index] = built = {};
-    return built;
-  }
-  /**
-   * Per directive, whether its arguments hold a `$` (VARIABLE_MENTIONED) and a capture reference
-   * `$1`..`$9` or `${1}`.. (CAPTURE_MENTIONED): found once per file, on first ask, by walking the
-   * file's `$` signs alongside its directives, so that asking for every directive of a large
-   * tree costs one array read each.
-   */
-  variableMentions() {
-    if (this.mentions) return this.mentions;
-    const mentions = new Uint8Array(this.directiveCount);
-    const text3 = this.source.text;
-    const data = this.directiveData;
-    let directive = 0;
-    for (let at = text3.indexOf("$"); at !== -1 && directive < this.directiveCount; at = text3.indexOf("$", at + 1)) {
-      while (directive < this.directiveCount && lastTokenEndAt(this, directive) <= at) directive++;
-      if (directive === this.directiveCount) break;
-      if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
-      const next = text3.charCodeAt(at + 1) === 123 ? text3.charCodeAt(at + 2) : text3.charCodeAt(at + 1);
-      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
-    }
-    this.mentions = mentions;
-    return mentions;
-  }
-  mentions;
-  setEnd(directive, end) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
-  }
-  setBlockOpen(directive, offset) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
-  }
-  slot(directive, slot) {
-    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
-  }
-};
-var VARIABLE_MENTIONED = 1;
-var CAPTURE_MENTIONED = 2;
-function lastTokenEndAt(tree, index) {
-  const at = index * DIRECTIVE_SLOTS;
-  const count = tree.directiveData[at + ARG_COUNT];
-  return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
-}
-function grow(array) {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-var ReadDirective = class {
-  constructor(name2, tree, index) {
-    this.name = name2;
-    this.tree = tree;
-    this.index = index;
-  }
-  name;
-  tree;
-  index;
-  block;
-  /** Kept by the file rather than in a field: a field would cost every directive. */
-  get built() {
-    return this.tree.builtFor(this.index);
-  }
-  get file() {
-    return this.tree.source.file;
-  }
-  get nameStart() {
-    return this.tree.slot(this, NAME_START);
-  }
-  get nameEnd() {
-    return this.tree.slot(this, NAME_END);
-  }
-  get end() {
-    return this.tree.slot(this, END);
-  }
-  get argCount() {
-    return this.tree.slot(this, ARG_COUNT);
-  }
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i) {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
-  }
-  /** End offset of the last argument, or of the name when there is none. */
-  get lastTokenEnd() {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
-  }
-  get nameSpan() {
-    const built = this.built;
-    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
-  }
-  get span() {
-    const built = this.built;
-    if (!built.span) {
-      const nameSpan = this.nameSpan;
-      const end = this.end;
-      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
-    }
-    return built.span;
-  }
-  get blockOpen() {
-    const at = this.tree.slot(this, BLOCK_OPEN);
-    if (at < 0) return void 0;
-    const built = this.built;
-    return built.blockOpen ??= this.tree.source.span(at, at + 1);
-  }
-  get args() {
-    const built = this.built;
-    if (!built.args) {
-      const args = [];
-      const { argData, source } = this.tree;
-      const first = this.tree.slot(this, FIRST_ARG);
-      const count = this.argCount;
-      for (let i = first; i < first + count; i++) {
-        const start = argData[i * ARG_SLOTS];
-        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
-      }
-      built.args = args;
-    }
-    return built.args;
-  }
-};
-var ReadArg = class {
-  constructor(value, quoted, start, end, source) {
-    this.value = value;
-    this.quoted = quoted;
-    this.start = start;
-    this.end = end;
-    this.source = source;
-  }
-  value;
-  quoted;
-  start;
-  end;
-  source;
-  builtSpan;
-  get span() {
-    return this.builtSpan ??= this.source.span(this.start, this.end);
-  }
-};
-function directiveEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
-}
-function lastTokenEndOffset(directive) {
-  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
-  const { args } = directive;
-  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
-}
-function opensBlock(directive) {
-  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
-}
-function fileTextOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
-}
-function variableMentionsOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : void 0;
-}
-function sourceOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source : void 0;
-}
-function argEqualsIgnoringCase(directive, i, lower) {
-  if (directive instanceof ReadDirective) {
-    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
-  }
-  return directive.args[i]?.value.toLowerCase() === lower;
-}
-function argCountOf(directive) {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
-}
-function argValueOf(directive, i) {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
-}
-
-// src/readers/nginx/parse.ts
-function isLuaBlockDirective(name2) {
-  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
-}
-var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
-var MAX_BLOCK_DEPTH = 200;
-function parseNginx(source) {
-  const lexer = new NginxLexer(source.text);
-  const diagnostics = [];
-  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
-  if (source.text.charCodeAt(0) === 65279) {
-    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
-  }
-  let tooDeepReported = false;
-  let endOfFileReported = false;
-  const root = { directive: null, children: [] };
-  const stack = [root];
-  const token = lexer;
-  lexer.next();
-  const closeBlock = (closer) => {
-    const open = stack.pop();
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
-  };
-  const nameGroups = /* @__PURE__ */ new Map();
-  const text3 = source.text;
-  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
-  const knownName = (start, end) => {
-    const group = nameGroups.get(groupOf(start, end - start));
-    if (group) {
-      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
-    }
-    return void 0;
-  };
-  const rememberName = (name2, start) => {
-    const key = groupOf(start, name2.length);
-    const group = nameGroups.get(key);
-    if (!group) nameGroups.set(key, [name2]);
-    else if (group.length < 8) group.push(name2);
-  };
-  const tree = new FileTree(source);
-  for (; ; ) {
-    if (token.kind === "eof") break;
-    if (token.kind === "}") {
-      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
-      else closeBlock(token);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === ";" || token.kind === "{") {
-      syntax(`unexpected "${token.kind}"`, token.start, token.end);
-      if (token.kind === "{") stack.push({ directive: null, children: [] });
-      lexer.next();
-      continue;
-    }
-    const nameStart = token.start;
-    const nameEnd = token.end;
-    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
-    if (name2 === void 0) {
-      name2 = token.value;
-      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
-    }
-    const directive = tree.addDirective(name2, nameStart, nameEnd);
-    lexer.next();
-    while (token.kind === "word") {
-      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
-      lexer.next();
-    }
-    const parent = stack[stack.length - 1];
-    parent.children.push(directive);
-    if (token.kind === ";") {
-      tree.setEnd(directive, token.end);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "{") {
-      tree.setBlockOpen(directive, token.start);
-      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
-        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
-      }
-      if (isLuaBlockDirective(directive.name)) {
-        const lua = lexer.luaBlock();
-        tree.addRawArg(directive, lua.value, lua.start, lua.end);
-        if (!lua.closed) {
-          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
-          endOfFileReported = true;
-        }
-        tree.setEnd(directive, lexer.pos);
-      } else if (stack.length > MAX_BLOCK_DEPTH) {
-        if (!tooDeepReported) {
-          tooDeepReported = true;
-          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
-        }
-        directive.block = [];
-        stack.push({ directive, children: [] });
-      } else {
-        directive.block = [];
-        stack.push({ directive, children: directive.block });
-      }
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "}") {
-      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
-      if (stack.length === 1) lexer.next();
-      continue;
-    }
-    endOfFileReported = true;
-    if (!lexer.unbalancedQuote)
-      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-      ]);
-  }
-  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
-    const innermost = stack[stack.length - 1].directive;
-    syntax(
-      'unexpected end of file, expecting "}"',
-      source.text.length,
-      source.text.length,
-      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
-    );
-  }
-  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
-  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
-}
-
-// src/reference/nginx/listen-parameters.ts
-var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
-  "default_server",
-  "default",
-  "bind",
-  "deferred",
-  "reuseport",
-  "ssl",
-  "http2",
-  "quic",
-  "proxy_protocol",
-  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
-  "multipath"
-]);
-var HTTP_LISTEN_VALUED_PARAMETERS = [
-  "setfib=",
-  "fastopen=",
-  "backlog=",
-  "rcvbuf=",
-  "sndbuf=",
-  "accept_filter=",
-  "ipv6only=",
-  "so_keepalive="
-];
-
-// src/reference/nginx/deprecations.ts
-var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
-var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
-var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
-function obsoleteV2(name2, deprecated, replacement, changes) {
-  return {
-    name: name2,
-    deprecated,
-    effect: "ignored",
-    replacement,
-    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
-    changes
-  };
-}
-var NGINX_DEPRECATIONS = [
-  {
-    name: "ssl",
-    deprecated: "1.15.0",
-    effect: "deprecated",
-    removed: "1.25.1",
-    replacement: "listen ... ssl",
-    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
-    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
-  },
-  {
-    name: "listen",
-    parameter: "http2",
-    deprecated: "1.25.1",
-    effect: "deprecated",
-    replacement: "http2 on",
-    replacementSince: "1.25.1",
-    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
-    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
-  },
-  {
-    name: "listen",
-    parameter: "spdy",
-    deprecated: "1.9.5",
-    effect: "ignored",
-    removed: "1.19.7",
-    replacement: "listen ... http2",
-    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
-    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
-  },
-  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
-  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
-  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
-  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
-  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
-];
-var DEPRECATIONS_BY_NAME = (() => {
-  const byName = /* @__PURE__ */ new Map();
-  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
-  return byName;
-})();
-var DEPRECATED_LISTEN_PARAMETERS = new Set(
-  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
-);
-function removedAfterDeprecation(name2) {
-  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
-}
-
-// src/model/nginx-listen.ts
-var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
-function listenSocket(directive) {
-  const address = argValueOf(directive, 0);
-  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
-  const bound = boundSocket(address);
-  if (!bound) return void 0;
-  const count = argCountOf(directive);
-  for (let i = 1; i < count; i++) {
-    const value = argValueOf(directive, i);
-    if (value === "default_server" || value === "default") return bound.asDefault;
-  }
-  return bound.plain;
-}
-function boundSocket(address) {
-  let bound = socketsByAddress.get(address);
-  if (bound === void 0) {
-    const key = socketKey(address);
-    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
-    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
-    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
-    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
-    socketsByAddress.set(address, bound);
-  }
-  return bound ?? void 0;
-}
-var socketsByAddress = /* @__PURE__ */ new Map();
-function socketKey(address) {
-  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
-  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
-  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
-  if (/^\d+$/.test(address)) return `*:${address}`;
-  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
-  if (!hostPort) return void 0;
-  const host = hostPort[1].toLowerCase();
-  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
-}
-function invalidListenParameter(values2, alsoStream = false) {
-  for (let i = 1; i < values2.length; i++) {
-    const value = values2[i];
-    if (alsoStream && value === "udp") continue;
-    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
-    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
-  }
-  return -1;
-}
-
-// src/reference/aws-load-balancers.ts
-var AWS_LB_DOCS = {
-  albIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout",
-  clbIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html",
-  targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
-  clbHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html"
-};
-var ALB_IDLE_TIMEOUT_SECONDS = 60;
-var CLB_IDLE_TIMEOUT_SECONDS = 60;
-var TARGET_GROUP_HEALTH_DEFAULTS = {
-  path: "/",
-  port: "traffic-port",
-  /** ALB: 200; NLB with an HTTP check: 200-399. */
-  albMatcher: "200",
-  nlbMatcher: "200-399",
-  /** Seconds, for instance/ip targets of an ALB. */
-  interval: 30
-};
-function matcherAccepts(matcher, status) {
-  const parts = matcher.split(",").map((part2) => part2.trim());
-  let accepted = false;
-  for (const part2 of parts) {
-    const range2 = /^(\d{3})(?:-(\d{3}))?$/.exec(part2);
-    if (!range2) return void 0;
-    const low = Number(range2[1]);
-    const high = range2[2] ? Number(range2[2]) : low;
-    if (status >= low && status <= high) accepted = true;
-  }
-  return accepted;
-}
-
-// src/model/load-balancers.ts
-var AWS_ANNOTATION = "service.beta.kubernetes.io/";
-var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
-function kubernetesLoadBalancers(kubernetes) {
-  const balancers = [];
-  for (const ingress of kubernetes.ingresses) {
-    const ingressClass = ingress.ingressClass?.toLowerCase();
-    const targets = ingressTargets(kubernetes, ingress);
-    if (ingressClass === "alb") {
-      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
-      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
-      balancers.push({
-        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: seconds !== void 0 && attributes ? {
-          name: "idle_timeout.timeout_seconds",
-          value: Number(seconds) * 1e3,
-          text: seconds,
-          unit: "ms",
-          source: { kind: "file", span: attributes.valueSpan }
-        } : {
-          name: "idle_timeout.timeout_seconds",
-          value: 6e4,
-          text: "60",
-          unit: "ms",
-          source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" }
-        },
-        span: attributes?.valueSpan ?? ingress.nameSpan,
-        targets
-      });
-    } else if (ingressClass === "gce") {
-      balancers.push({
-        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
-        idleTimeout: {
-          name: "backend keepalive timeout",
-          value: 6e5,
-          text: "600",
-          unit: "ms",
-          source: {
-            kind: "default",
-            reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)"
-          }
-        },
-        span: ingress.nameSpan,
-        targets
-      });
-    }
-  }
-  for (const service of kubernetes.services) {
-    const balancer = classicElb(kubernetes, service);
-    if (balancer) balancers.push(balancer);
-  }
-  return balancers.filter((balancer) => balancer.targets.length > 0);
-}
-function classicElb(kubernetes, service) {
-  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
-  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
-  if (annotation2("aws-load-balancer-type")) return void 0;
-  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
-  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
-  if (!layer7) return void 0;
-  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
-  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
-  return {
-    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
-    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : {
-      name: "connection-idle-timeout",
-      value: 6e4,
-      text: "60",
-      unit: "ms",
-      source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" }
-    },
-    span: idle?.valueSpan ?? service.nameSpan,
-    targets: workloadsSelectedBy(kubernetes, service)
-  };
-}
-function ingressTargets(kubernetes, ingress) {
-  const backends = [
-    ...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)),
-    ...ingress.defaultBackend ? [ingress.defaultBackend] : []
-  ];
-  const workloads = /* @__PURE__ */ new Set();
-  for (const backend of backends) {
-    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
-      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
-    }
-  }
-  return [...workloads];
-}
-function cloudLoadBalancers(model) {
-  const balancers = [];
-  for (const resources of model.cloudBalancers ?? []) {
-    for (const balancer of resources.balancers) {
-      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
-      const listenerIds = new Set(listeners.map((listener) => listener.id));
-      const groupIds = /* @__PURE__ */ new Set([
-        ...listeners.flatMap((listener) => listener.targetGroups),
-        ...resources.listenerRules.filter((rule56) => rule56.listener && listenerIds.has(rule56.listener)).flatMap((rule56) => rule56.targetGroups)
-      ]);
-      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
-      balancers.push({ ...describe(balancer), balancer, targetGroups });
-    }
-  }
-  return balancers;
-}
-function unattachedTargetGroups(model) {
-  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
-  return (model.cloudBalancers ?? []).flatMap(
-    (resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group))
-  );
-}
-function linkGroup(resources, group) {
-  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
-  const ports2 = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port) : group.port ? [group.port] : [];
-  return { group, ports: ports2, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
-}
-function describe(balancer) {
-  const typeValue = balancer.classic ? "classic" : balancer.type === void 0 ? "application" : balancer.type.known ? balancer.type.value.toLowerCase() : void 0;
-  const name2 = typeValue === "application" ? "AWS ALB" : typeValue === "network" ? "AWS NLB" : typeValue === "classic" ? "AWS Classic ELB" : "AWS load balancer";
-  const description = `the ${name2} ${balancer.id}`;
-  const idle = balancer.idleTimeout;
-  const span2 = idle?.span ?? balancer.span;
-  const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
-  if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
-  const classic = typeValue === "classic";
-  const idleTimeout = idle?.known ? {
-    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
-    value: idle.value * 1e3,
-    text: idle.text,
-    unit: "ms",
-    source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} }
-  } : {
-    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
-    value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
-    text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
-    unit: "ms",
-    source: {
-      kind: "default",
-      reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})`
-    }
-  };
-  return { description, type: typeValue, idleTimeout, span: span2 };
-}
-function idleTimeoutOrigin(balancer) {
-  const idle = balancer.balancer.idleTimeout;
-  if (!idle) return ", its default";
-  return idle.known && idle.via ? `, ${idle.via.what}` : "";
-}
-var TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\/[0-9a-f]+$/i;
-function targetGroupBindings(model) {
-  const groups = (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups);
-  return model.kubernetes.targetGroupBindings.map((binding) => {
-    const name2 = binding.targetGroupArn ? TARGET_GROUP_ARN.exec(binding.targetGroupArn.value.trim())?.[1] : void 0;
-    const named = name2 === void 0 ? [] : groups.filter((group) => group.name?.known && group.name.value === name2);
-    const ref = binding.serviceRef;
-    const services = ref ? model.kubernetes.services.filter((service) => service.name === ref.name && service.namespace === binding.namespace) : [];
-    return { binding, group: named.length === 1 ? named[0] : void 0, service: services.length === 1 ? services[0] : void 0 };
-  });
-}
-
-// src/model/front-door.ts
-function servedPorts(model) {
-  const ports2 = [];
-  for (const container of model.compose) {
-    for (const published of container.published)
-      ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
-  }
-  const servers = ownServers(model).flatMap((scope) => scope.servers);
-  if (servers.length > 0) {
-    for (const server of servers) {
-      const listens = serverListens(server);
-      if (!listens) return void 0;
-      ports2.push(...listens.map((listen) => ({ port: listen.port, span: listen.span, label: `nginx listens on ${listen.port}` })));
-    }
-    return { by: "nginx", ports: ports2 };
-  }
-  for (const backend of model.backends) {
-    for (const listener of backend.listeners) {
-      if (listener.address.kind === "other") return void 0;
-      if (listener.address.kind === "tcp")
-        ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
-    }
-  }
-  return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
-}
-function ownServers(model) {
-  return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
-}
-function serverListens(server) {
-  const entries = server.own("listen");
-  const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
-  if (entries.length === 0)
-    return anchor ? [
-      { port: 80, span: anchor, isDefault: false },
-      { port: 8e3, span: anchor, isDefault: false }
-    ] : [];
-  const listens = [];
-  for (const entry of entries) {
-    const socket = listenSocket(entry.directive);
-    if (!socket) return void 0;
-    if (socket.port === void 0) continue;
-    listens.push({ port: socket.port, span: entry.directive.span, isDefault: socket.defaultServer });
-  }
-  return listens;
-}
-function healthCheckAnswers(model, port, path) {
-  const answers = [];
-  for (const scope of ownServers(model)) {
-    const candidates = [];
-    let unknown3 = false;
-    for (const server of scope.servers) {
-      const listens = serverListens(server);
-      if (!listens) unknown3 = true;
-      const listen = listens?.find((candidate) => candidate.port === port);
-      if (listen) candidates.push({ server, listen });
-    }
-    if (unknown3) return void 0;
-    if (candidates.length === 0) continue;
-    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
-    const answer = answerFor(chosen.server, path, port);
-    if (!answer) return void 0;
-    answers.push(answer);
-  }
-  return answers.length > 0 ? answers : void 0;
-}
-function answerFor(server, path, port) {
-  const where = `the default server on port ${port}`;
-  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
-  if (serverLevel !== null) return serverLevel;
-  const location = matchLocation(server, path);
-  if (location === null) return void 0;
-  if (!location) return void 0;
-  if (location.children.length > 0) return void 0;
-  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
-  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
-}
-function fixedStatus(block2, where) {
-  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
-    return null;
-  const ret = block2.own("return")[0];
-  if (ret) {
-    const first = ret.directive.args[0]?.value ?? "";
-    const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
-    if (status === void 0) return null;
-    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
-  }
-  const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
-  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
-  return null;
-}
-function matchLocation(server, path) {
-  let longest;
-  const regexes = [];
-  for (const location of server.children) {
-    if (location.kind !== "location") continue;
-    const args = location.directive?.args.map((arg) => arg.value) ?? [];
-    let [modifier, uri] = args.length >= 2 ? [args[0], args[1]] : ["", args[0] ?? ""];
-    const glued = args.length === 1 ? /^(=|\^~|~\*|~)(.+)$/.exec(uri) : null;
-    if (glued) [modifier, uri] = [glued[1], glued[2]];
-    if (uri.startsWith("@")) continue;
-    if (modifier === "=") {
-      if (uri === path) return location;
-    } else if (modifier === "~" || modifier === "~*") {
-      regexes.push({ block: location, pattern: uri, caseless: modifier === "~*" });
-    } else if ((modifier === "" || modifier === "^~") && path.startsWith(uri)) {
-      if (!longest || uri.length > longest.length) longest = { block: location, length: uri.length, stop: modifier === "^~" };
-    } else if (modifier !== "" && modifier !== "^~") return null;
-  }
-  if (longest?.stop) return longest.block;
-  for (const regex of regexes) {
-    let compiled;
-    try {
-      compiled = new RegExp(regex.pattern, regex.caseless ? "i" : "");
-    } catch {
-      return null;
-    }
-    if (compiled.test(path)) return regex.block;
-  }
-  return longest?.block;
-}
-function hostTargets(model) {
-  if (model.kubernetes.services.length > 0) return [];
-  const bindings = targetGroupBindings(model);
-  if (bindings.some((bound2) => !bound2.group)) return [];
-  const bound = new Set(bindings.map((binding) => binding.group));
-  const targets = [];
-  const balancers = cloudLoadBalancers(model);
-  const groups = [
-    ...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))),
-    ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))
-  ];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { linked, balancer } of groups) {
-    const group = linked.group;
-    if (seen.has(group) || bound.has(group)) continue;
-    seen.add(group);
-    if (linked.users.some((user) => user.kind === "ecs-service")) continue;
-    const type = group.targetType;
-    if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
-    const check = groupCheck(group);
-    for (const port of linked.ports) {
-      if (!port.known) continue;
-      targets.push({
-        name: `target group ${group.id}`,
-        port,
-        health: group.healthCheck,
-        ...check.matcher ? { matcher: check.matcher } : {},
-        httpCheck: check.httpCheck,
-        ...balancer ? { balancer } : {}
-      });
-    }
-  }
-  for (const balancer of balancers) {
-    if (!balancer.balancer.classic) continue;
-    const check = balancer.balancer.classicHealthCheck;
-    const checkProtocol = check?.protocol?.known ? check.protocol.value : void 0;
-    for (const listener of balancer.balancer.classicListeners) {
-      const port = listener.instancePort;
-      if (!port?.known) continue;
-      targets.push({
-        name: balancer.description,
-        port,
-        ...check ? { health: check } : {},
-        matcher: { value: "200" },
-        httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS",
-        balancer: balancer.description
-      });
-    }
-  }
-  return targets;
-}
-function groupCheck(group) {
-  const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
-  const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
-  const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
-  const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
-  return { matcher, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS" };
-}
-function serviceTargets(model) {
-  const targets = [];
-  for (const bound of targetGroupBindings(model)) {
-    const { group, service } = bound;
-    if (!group || !service) continue;
-    const written = bound.binding.targetType?.value ?? (group.targetType ? group.targetType.known ? group.targetType.value : void 0 : "instance");
-    const type = written?.toLowerCase();
-    if (type !== void 0 && type !== "ip" && type !== "instance") continue;
-    targets.push({
-      name: `target group ${group.id}`,
-      bound: { ...bound, group, service },
-      targetType: type,
-      health: group.healthCheck,
-      httpCheck: groupCheck(group).httpCheck
-    });
-  }
-  return targets;
-}
-
-// checks/lb-health-check-unserved.ts
-var ID4 = "lb-health-check-unserved";
-var rule4 = defineRule({
-  id: ID4,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept, or its port no answer from the pods",
-    docsUrl: docsUrl(ID4),
-    fixable: false,
-    messages: {
-      statusOutsideMatcher: {
-        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
-        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
-      },
-      healthPortUnserved: {
-        message: "The health check on port {{port}} ({{target}}, filled with pods of {{workload}} by TargetGroupBinding {{binding}}) gets no answer: {{backend}} in those pods listens on {{listening}}",
-        help: "The checker connects to each pod's address on that port and is refused, so every target is unhealthy and the load balancer answers 503 although the application runs. Point the health check's port at the port the backend binds (or `traffic-port`), or make the backend listen there"
-      }
-    }
-  },
-  *check(model) {
-    const first = onceEach();
-    for (const target of serviceTargets(model)) {
-      const health = target.health;
-      if (target.targetType !== "ip" || !health.port?.known || !/^\d+$/.test(health.port.value)) continue;
-      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
-      const { binding, service } = target.bound;
-      const port = Number(health.port.value);
-      const traffic = binding.serviceRef ? servicePort(service, binding.serviceRef.port)?.targetPort : void 0;
-      if (port === traffic) continue;
-      const gap = podPortGap(model, service, port);
-      if (!gap) continue;
-      const draft = {
-        messageId: "healthPortUnserved",
-        data: {
-          port: health.port.value,
-          target: target.name,
-          workload: `${gap.workload.kind} ${gap.workload.name}`,
-          binding: `${binding.namespace}/${binding.name}`,
-          backend: backendKindName(gap.listeners[0].backend.kind),
-          listening: gap.listeners.slice(0, 4).map((listener) => listener.address.kind === "tcp" ? `${listener.address.host || "*"}:${listener.address.port}` : "").join(", ")
-        },
-        primary: health.port.span,
-        related: [
-          ...binding.targetType ? [{ span: binding.targetType.valueSpan, label: "targetType ip: the checker connects to the pods" }] : [],
-          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens here` }))
-        ],
-        modelPath: `${target.name}>health_check>port[${health.port.value}]`
-      };
-      yield draft;
-    }
-    for (const target of hostTargets(model)) {
-      const health = target.health;
-      if (!health || !target.httpCheck || !target.matcher) continue;
-      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
-      if (health.path && !health.path.known) continue;
-      if (health.port && !health.port.known) continue;
-      const portText = health.port?.known ? health.port.value : "traffic-port";
-      const port = portText === "traffic-port" ? target.port.value : /^\d+$/.test(portText) ? Number(portText) : void 0;
-      if (port === void 0) continue;
-      const path = health.path?.known ? health.path.value : TARGET_GROUP_HEALTH_DEFAULTS.path;
-      const answers = healthCheckAnswers(model, port, path.split("?")[0]);
-      if (!answers) continue;
-      const matcher = target.matcher.value;
-      if (!answers.every((answer2) => matcherAccepts(matcher, answer2.status) === false)) continue;
-      const primary = health.path?.known ? health.path.span : health.span;
-      if (!first(primary, String(port))) continue;
-      const answer = answers[0];
-      yield {
-        messageId: "statusOutsideMatcher",
-        data: { path, port, target: target.name, status: answer.status, why: answer.why, matcher: `${matcher}${target.matcher.span ? "" : " (AWS default)"}` },
-        primary,
-        related: [
-          { span: answer.span, label: `nginx answers ${answer.status} here` },
-          ...target.matcher.span ? [{ span: target.matcher.span, label: `matcher ${matcher}` }] : []
-        ],
-        modelPath: `${target.name}>health_check[${path}]`
-      };
-    }
-  }
-});
-
-// checks/lb-idle-timeout.ts
-init_rule();
-
-// src/reference/nginx/version.ts
-var OLDEST_SUPPORTED = [1, 18, 0];
-var LATEST = [Infinity, Infinity, Infinity];
-var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
-function parseVersion(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
-}
-function versionRangeOf(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
-  const exact = [major, minor, Number(match[3])];
-  return { min: exact, max: exact };
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-function formatVersion(version) {
-  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
-}
-function isKnownExactly(info) {
-  return info.source !== void 0;
-}
-function describeRange(range2) {
-  const openLow = compareVersions(range2.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range2.max[0] === Infinity;
-  if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range2.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range2.max)}`;
-  if (compareVersions(range2.min, range2.max) === 0) return `nginx ${formatVersion(range2.min)}`;
-  if (range2.min[0] === range2.max[0] && range2.min[1] === range2.max[1] && range2.min[2] === 0 && range2.max[2] === Infinity) {
-    return `nginx ${range2.min[0]}.${range2.min[1]}.x`;
-  }
-  return `nginx ${formatVersion(range2.min)} to ${formatVersion(range2.max)}`;
-}
-function splitRange(range2, boundaries) {
-  const pieces = [];
-  let min = range2.min;
-  for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range2.max) > 0) continue;
-    pieces.push({ min, max: previousRelease(boundary) });
-    min = boundary;
-  }
-  pieces.push({ min, max: range2.max });
-  return pieces;
-}
-function previousRelease(version) {
-  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
-  return [version[0], version[1] - 1, Infinity];
-}
-function rangeIncludes(range2, version) {
-  return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
-}
-
-// src/model/ingress-nginx.ts
-var HTTP_KEYS = {
-  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
-  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
-  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
-  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
-  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
-  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
-  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
-  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
-  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
-};
-var MAIN_KEYS = {
-  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
-  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
-};
-var UPSTREAM_KEYS = {
-  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
-  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
-  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
-  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
-};
-var LOCATION_ANNOTATIONS = {
-  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
-  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
-  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
-  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
-  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
-  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
-};
-var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
-var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
-var OFFSET = /^\d+[kKmMgG]?$/;
-function invalidAnnotation(name2, value, rendering) {
-  if (rendering.type === "seconds" || rendering.type === "integer") {
-    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
-  }
-  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
-  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
-  return void 0;
-}
-var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
-var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
-var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
-function servedByIngressNginx(ingress) {
-  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
-}
-function findController(kubernetes) {
-  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
-  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
-  let configMap;
-  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
-  if (flag2 && workload) {
-    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
-    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
-    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
-  }
-  configMap ??= kubernetes.configMaps.find(
-    (candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller"
-  );
-  const helmValues = kubernetes.helmValues[0];
-  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
-  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
-  const version = imageTag && numbers ? {
-    numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number),
-    text: imageTag.text,
-    span: imageTag.span
-  } : void 0;
-  if (!workload && !configMap && !helmValues) return void 0;
-  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
-}
-function imageTagOf(image) {
-  const reference2 = image.value.split("@")[0];
-  const colon = reference2.lastIndexOf(":");
-  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
-  return { text: reference2.slice(colon + 1), span: image.valueSpan };
-}
-function atLeast(version, major, minor, patch = 0) {
-  if (!version) return true;
-  const [a = 0, b = 0, c = 0] = version.numbers;
-  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
-}
-function bundledNginx(version) {
-  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
-  const [major = 0, minor = 0, patch = 0] = version.numbers;
-  const release = major * 1e6 + minor * 1e3 + patch;
-  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
-  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
-  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
-}
-function upstreamKeepaliveHonoured(version) {
-  return atLeast(version, 0, 20);
-}
-function releaseDefault(key, rendering, version) {
-  switch (key) {
-    case "upstream-keepalive-connections":
-      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
-    case "upstream-keepalive-timeout":
-      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
-    case "upstream-keepalive-requests":
-      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
-    case "upstream-keepalive-time":
-      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
-    case "keep-alive-requests":
-      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
-    default:
-      return rendering.defaultValue;
-  }
-}
-function renderIngressNginx(kubernetes) {
-  const diagnostics = [];
-  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
-  const controller = findController(kubernetes);
-  if (ingresses.length === 0 && !controller) return { diagnostics };
-  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? ""))))
-    return { diagnostics };
-  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
-  if (!fallbackAnchor) return { diagnostics };
-  const file = fallbackAnchor.file;
-  const version = controller?.version;
-  const values2 = /* @__PURE__ */ new Map();
-  const valueOf3 = (key, rendering) => {
-    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
-    return values2.get(key);
-  };
-  const decide2 = (key, rendering) => {
-    const fallback = releaseDefault(key, rendering, version);
-    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
-    if (written && fallback !== void 0) {
-      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
-      const problem = invalidNumber(written.value, rendering);
-      if (!problem)
-        return {
-          text: written.value,
-          written,
-          anchor: written.keySpan,
-          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` }
-        };
-      diagnostics.push({
-        ruleId: "invalid-value",
-        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
-        primary: written.valueSpan,
-        related: []
-      });
-    }
-    if (fallback === void 0) return void 0;
-    return {
-      text: fallback,
-      anchor: fallbackAnchor,
-      origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` }
-    };
-  };
-  const http = [];
-  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
-    if (key === "proxy-body-size") continue;
-    const value = valueOf3(key, rendering);
-    if (value) http.push(generated(rendering, value, file));
-  }
-  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
-  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
-  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
-  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
-  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
-    const value = valueOf3(key, rendering);
-    return value ? [generated(rendering, value, file)] : [];
-  }) : (
-    // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
-    [
-      generated(
-        UPSTREAM_KEYS["upstream-keepalive-connections"],
-        {
-          text: "0",
-          anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
-          ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
-          origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : {
-            controller: "ingress-nginx",
-            key: "upstream-keepalive-connections",
-            kind: "default",
-            text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)`
-          }
-        },
-        file
-      )
-    ]
-  );
-  const upstreams = /* @__PURE__ */ new Map();
-  const servers = /* @__PURE__ */ new Map();
-  for (const ingress of ingresses) {
-    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
-      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
-      const rendering = LOCATION_ANNOTATIONS[short];
-      if (!rendering) return [];
-      const problem = invalidAnnotation(short, value.value, rendering);
-      if (problem) {
-        diagnostics.push({
-          ruleId: "invalid-value",
-          message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`,
-          primary: value.valueSpan,
-          related: []
-        });
-        return [];
-      }
-      return [
-        generated(
-          rendering,
-          {
-            text: value.value,
-            written: value,
-            anchor: value.keySpan,
-            origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` }
-          },
-          file
-        )
-      ];
-    });
-    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
-    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
-    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
-    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
-    const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
-    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
-    for (const { host, path, backend } of paths) {
-      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
-      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
-      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
-      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
-      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
-    }
-  }
-  for (const upstream of upstreams.values()) http.push(upstream);
-  for (const [host, locations] of servers) {
-    const anchor = locations[0].directive.span;
-    http.push(block("server", [], [simple("server_name", [host], anchor, file), simple("listen", ["80"], anchor, file), ...locations], anchor, file));
-  }
-  return {
-    root: {
-      kind: "main",
-      file,
-      context: "main",
-      directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)],
-      generatedBy: "ingress-nginx"
-    },
-    diagnostics
-  };
-}
-function workerLimits(valueOf3, file) {
-  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
-  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
-  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
-  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
-  return [
-    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
-    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
-  ];
-}
-function invalidNumber(text3, rendering) {
-  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
-  const trimmed = text3.trim();
-  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
-  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
-}
-function upstreamBlock(name2, ingress, backend, settings, file) {
-  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
-  return block("upstream", [name2], [server, ...settings], backend.span, file);
-}
-function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
-  const pass = {
-    HTTP: ["proxy_pass", `http://${upstream}`],
-    HTTPS: ["proxy_pass", `https://${upstream}`],
-    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
-    GRPC: ["grpc_pass", `grpc://${upstream}`],
-    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
-    FCGI: ["fastcgi_pass", upstream]
-  }[protocol];
-  if (!pass) return void 0;
-  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
-  return block(
-    "location",
-    [path],
-    [
-      ...overrides2,
-      // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
-      // "close"; the connection-proxy-header annotation replaces it.
-      ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-      simple(pass[0], [pass[1]], backend.span, file)
-    ],
-    backend.span,
-    file
-  );
-}
-function generated(rendering, value, file) {
-  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
-  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
-  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
-  const argSpan3 = value.written?.valueSpan ?? value.anchor;
-  const directive = {
-    name: rendering.directive,
-    nameSpan: value.written?.keySpan ?? value.anchor,
-    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
-    span: span2,
-    file: span2.file || file
-  };
-  return { directive, via: [], generated: value.origin };
-}
-function simple(name2, args, span2, file) {
-  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
-}
-function block(name2, args, children2, span2, file) {
-  const directive = {
-    name: name2,
-    nameSpan: span2,
-    args: args.map((value) => ({ value, quoted: false, span: span2 })),
-    span: span2,
-    block: children2.map((child) => child.directive),
-    blockOpen: span2,
-    file: span2.file || file
-  };
-  return { directive, children: children2, via: [] };
-}
-
-// checks/lb-idle-timeout.ts
-var ID5 = "lb-idle-timeout";
-var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
-var rule5 = defineRule({
-  id: ID5,
-  severity: "warning",
-  category: "reliability",
-  meta: {
-    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
-    docsUrl: docsUrl(ID5),
-    fixable: false,
-    messages: {
-      nginxClosesFirst: {
-        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
-        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}'
-      },
-      backendClosesFirst: {
-        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
-        help: `the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
-      }
-    }
-  },
-  *check(model) {
-    const first = onceEach();
-    const once = (draft) => draft && first(draft.primary) ? draft : void 0;
-    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
-    if (typeof lbMs === "number" && lbMs > 0) {
-      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
-      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
-      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
-        if (once(draft)) yield draft;
-      }
-    }
-    for (const front of cloudLoadBalancers(model)) {
-      const idle = front.idleTimeout;
-      if (!idle || typeof idle.value !== "number" || idle.value <= 0) continue;
-      const fromFile = idle.source.kind === "file";
-      const balancer = {
-        idleMs: idle.value,
-        source: `${front.description}${idleTimeoutOrigin(front)}`,
-        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1e3}s${fromFile ? "" : " (AWS default)"}` },
-        adjustable: true
-      };
-      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers);
-      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
-        if (once(draft)) yield draft;
-      }
-    }
-    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
-    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
-      const fromFile = front.idleTimeout.source.kind === "file";
-      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
-      const balancer = {
-        idleMs: front.idleTimeout.value,
-        source: `${front.description}${fromFile ? "" : ", its default"}`,
-        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
-        adjustable: !front.description.includes("Google Cloud")
-      };
-      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(
-        model,
-        balancer,
-        model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)
-      ) : judgeBackends(
-        model.backends.filter(
-          (backend) => backendLaunches(backend).some(
-            (launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service)
-          )
-        ),
-        balancer
-      );
-      for (const draft of drafts) if (once(draft)) yield draft;
-    }
-  }
-});
-function* judgeServers(model, balancer, servers) {
-  for (const server of servers) {
-    const draft = judgeNginx(model, balancer, server, server);
-    if (draft) yield draft;
-    for (const location of server.descendants()) {
-      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
-      const own = judgeNginx(model, balancer, location, server);
-      if (own) yield own;
-    }
-  }
-}
-function* judgeBackends(backends, balancer) {
-  const lbMs = balancer.idleMs;
-  {
-    for (const backend of backends) {
-      for (const listener of backend.listeners) {
-        if (listener.protocol !== "http" && listener.protocol !== "https") continue;
-        const keepAlive = listener.keepAlive;
-        if (keepAlive.kind !== "idleTimeout") continue;
-        const timeout = keepAlive.timeout;
-        if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
-        const fromFile = timeout.source.kind === "file";
-        yield {
-          messageId: "backendClosesFirst",
-          data: {
-            lbValue: lbText(lbMs),
-            lbSource: balancer.source,
-            backendTimeout: describeBackendSetting(backend, timeout),
-            listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
-            suggestion: suggestionAbove(lbMs),
-            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
-          },
-          primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
-          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
-          modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
-        };
-      }
-    }
-  }
-}
-function judgeNginx(model, balancer, block2, server) {
-  const lbMs = balancer.idleMs;
-  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
-  if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
-  const nginxMs = timeout.value;
-  const fromFile = timeout.source.kind === "file";
-  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
-  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
-  if (!primary) return void 0;
-  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
-  return {
-    messageId: "nginxClosesFirst",
-    data: {
-      lbValue: lbText(lbMs),
-      lbSource: balancer.source,
-      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
-      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
-      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
-    },
-    primary,
-    related: balancer.related ? [balancer.related] : [],
-    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
-  };
-}
-function settingBlock(block2, setting) {
-  if (setting.source.kind !== "file") return void 0;
-  return block2.inherited("keepalive_timeout")?.block;
-}
-function describeWhere(block2, server) {
-  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName2(server)}`;
-  if (block2.kind === "server") return `in ${serverName2(server)}`;
-  return `in the ${block2.kind} block (inherited by ${serverName2(server)})`;
-}
-function serverName2(server) {
-  const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
-  if (names && names.length > 0) return `server "${names[0]}"`;
-  const listen = server.ownLast("listen")?.directive.args[0]?.value;
-  return listen ? `the server listening on ${listen}` : "the server";
-}
-function serverAnchor(server) {
-  const listen = server.own("listen")[0];
-  if (listen) return listen.directive.span;
-  if (server.directive) return server.directive.nameSpan;
-  return server.directives[0]?.directive.span;
-}
-function suggestionAbove(lbMs) {
-  return `${Math.ceil(lbMs / 1e3) + 5}s`;
-}
-function lbText(lbMs) {
-  return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
-}
-
-// checks/lb-target-unserved.ts
-init_rule();
-var ID6 = "lb-target-unserved";
-var rule6 = defineRule({
-  id: ID6,
-  severity: "error",
-  category: "correctness",
-  meta: {
-    description: "a load balancer (Terraform, CloudFormation, a TargetGroupBinding) sends to a port on which nothing in the tree listens",
-    docsUrl: docsUrl(ID6),
-    fixable: false,
-    messages: {
-      nothingListens: {
-        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
-        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
-      },
-      serviceHasNoPort: {
-        message: "The TargetGroupBinding {{binding}} fills {{target}} from port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})",
-        help: "The AWS Load Balancer Controller finds no such Service port and registers no targets: the target group stays empty and the load balancer answers 503. Name one of the Service's ports in `serviceRef.port`, or add the port to the Service"
-      },
-      targetPortUnnamed: {
-        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares ({{target}} through TargetGroupBinding {{binding}})',
-        help: 'The Service has no endpoints for that port, so the AWS Load Balancer Controller registers no targets and the load balancer answers 503. Name the container port "{{name}}", or set targetPort to the port number'
-      },
-      nothingOnTargetPort: {
-        message: "The load balancer reaches port {{targetPort}} of {{workload}} ({{target}} through Service {{service}} port {{port}}), but {{backend}} in that pod listens on {{listening}}",
-        help: "Connections to the pods are refused: every health check fails, the targets are unhealthy and the load balancer answers 503 or 502 while the application logs nothing. {{fix}}"
-      }
-    }
-  },
-  *check(model) {
-    for (const target of serviceTargets(model)) {
-      const draft = serviceFinding(model, target);
-      if (draft) yield draft;
-    }
-    const targets = hostTargets(model);
-    if (targets.length === 0) return;
-    const served = servedPorts(model);
-    if (!served) return;
-    const isServed = (port) => served.ports.some((candidate) => candidate.port === port);
-    if (targets.some((target) => isServed(target.port.value))) return;
-    const first = onceEach();
-    for (const target of targets) {
-      if (!first(target.port.span)) continue;
-      const listed2 = [...new Set(served.ports.map((candidate) => candidate.port))].sort((a, b) => a - b);
-      const draft = {
-        messageId: "nothingListens",
-        data: {
-          port: target.port.value,
-          target: target.name,
-          via: target.port.via ? `, ${target.port.via.what}` : "",
-          served: `${served.by === "nginx" ? "nginx and published ports" : "the backends"}: ${listed2.join(", ")}`
-        },
-        primary: target.port.span,
-        related: [
-          ...target.port.via ? [{ span: target.port.via.span, label: `${target.port.via.what}: ${target.port.value}` }] : [],
-          ...served.ports.slice(0, target.port.via ? 2 : 3).map((candidate) => ({ span: candidate.span, label: candidate.label }))
-        ],
-        modelPath: `${target.name}>port[${target.port.value}]`
-      };
-      yield draft;
-    }
-  }
-});
-function serviceFinding(model, target) {
-  const { binding, service } = target.bound;
-  const ref = binding.serviceRef;
-  if (!ref) return void 0;
-  const gap = serviceEndpointGap(model, service, ref.port);
-  if (!gap) return void 0;
-  const common = { target: target.name, service: `${service.namespace}/${service.name}`, binding: `${binding.namespace}/${binding.name}` };
-  const modelPath = `${target.name}>TargetGroupBinding[${binding.namespace}/${binding.name}]`;
-  if (gap.kind === "no-such-port") {
-    return {
-      messageId: "serviceHasNoPort",
-      data: { ...common, port: gap.port, ports: service.ports.map((port) => port.port).join(", ") },
-      primary: ref.portSpan,
-      related: [{ span: service.nameSpan, label: `Service ${service.name} is defined here` }],
-      modelPath
-    };
-  }
-  if (gap.kind === "target-port-unnamed") {
-    return {
-      messageId: "targetPortUnnamed",
-      data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
-      primary: gap.port.targetPortSpan ?? gap.port.span,
-      related: [
-        { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
-        { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}` }
-      ],
-      modelPath
-    };
-  }
-  const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
-  return {
-    messageId: "nothingOnTargetPort",
-    data: {
-      ...common,
-      port: gap.port.port,
-      targetPort: gap.targetPort,
-      workload: `${gap.workload.kind} ${gap.workload.name}`,
-      backend: backendKindName(gap.listeners[0].backend.kind),
-      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(", "),
-      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
-    },
-    primary: gap.port.targetPortSpan ?? gap.port.span,
-    related: [
-      { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
-      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` }))
-    ],
-    modelPath
-  };
-}
-function tcpAddress(listener) {
-  const address = listener.address;
-  return address.kind === "tcp" ? `${address.host || "*"}:${address.port}` : address.kind === "unix" ? `unix:${address.path}` : address.text;
-}
-
-// checks/listen-backlog-somaxconn.ts
-init_rule();
-var ID7 = "listen-backlog-somaxconn";
-var rule7 = defineRule({
-  id: ID7,
-  severity: "error",
-  category: "reliability",
-  meta: {
-    description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
-    docsUrl: docsUrl(ID7),
-    fixable: false,
-    messages: {
-      uwsgiRefusesToStart: {
-        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
-        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
-      },
-      silentlyCapped: {
-        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
-        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
-      }
-    }
-  },
-  *check(model) {
-    for (const queue of explicitQueues(model)) {
-      const draft = judge(queue);
-      if (draft) yield draft;
-    }
-  }
-});
-function judge(queue) {
-  const somaxconn = queue.somaxconn.value;
-  if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
-  const refuses = queue.exitsAboveSomaxconn;
-  const source = queue.somaxconn.source;
-  const common = {
-    data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
-    primary: queue.span,
-    related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
-    modelPath: queue.modelPath
-  };
-  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
-  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
-}
-
-// checks/nginx-add-header-content-type.ts
-init_rule();
-
 // src/reference/nginx/directives.generated.ts
 var REFERENCE_DIRECTIVES = [
   ["absolute_redirect", "http_core", "http server location", 0, 2, 1, "on | off"],
@@ -43609,6 +40938,648 @@ function acceptsCount(mask, count) {
 
 // src/model/nginx-directives.ts
 init_template();
+
+// src/readers/nginx/lex.ts
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var SPACE = 32;
+var DQUOTE = 34;
+var SHARP = 35;
+var DOLLAR = 36;
+var SQUOTE = 39;
+var RPAREN = 41;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var BACKSLASH = 92;
+var BOM = 65279;
+var WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
+var MAX_TOKEN_BYTES = 4096;
+function utf8Length(text3, start, end) {
+  const units = end - start;
+  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
+  return Buffer.byteLength(text3.slice(start, end), "utf8");
+}
+function wordValue(text3, start, end, quoted, closed) {
+  if (!quoted) return unescape(text3.slice(start, end));
+  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
+}
+function isSpace(code) {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+function unescape(raw) {
+  let backslash2 = raw.indexOf("\\");
+  if (backslash2 === -1) return raw;
+  const parts = [];
+  let from2 = 0;
+  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
+    const next = raw[backslash2 + 1];
+    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
+    if (replacement === void 0) {
+      backslash2 = raw.indexOf("\\", backslash2 + 1);
+      continue;
+    }
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
+  }
+  parts.push(raw.slice(from2));
+  return parts.join("");
+}
+var NginxLexer = class {
+  constructor(text3) {
+    this.text = text3;
+    if (text3.charCodeAt(0) === BOM) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  kind = "eof";
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
+  comments = [];
+  errors = [];
+  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
+  unbalancedQuote = false;
+  /** Reads the next token into this lexer's token fields and returns its kind. */
+  next() {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = this.pos;
+    for (; ; ) {
+      if (pos >= length) {
+        this.pos = pos;
+        return this.token("eof", length, length, false);
+      }
+      const code = text3.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (code === SHARP) {
+        let lineEnd = text3.indexOf("\n", pos);
+        if (lineEnd === -1) lineEnd = length;
+        let commentEnd = lineEnd;
+        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
+        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
+        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
+        pos = lineEnd;
+        continue;
+      }
+      break;
+    }
+    const start = pos;
+    const first = text3.charCodeAt(pos);
+    if (first === SEMI || first === LBRACE || first === RBRACE) {
+      this.pos = pos + 1;
+      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
+      return this.token(kind, start, pos + 1, false);
+    }
+    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
+    let variable = first === DOLLAR;
+    let escaped = first === BACKSLASH;
+    pos++;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
+      if (escaped) {
+        escaped = false;
+        pos++;
+        continue;
+      }
+      if (code === LBRACE && variable) {
+        pos++;
+        continue;
+      }
+      variable = false;
+      if (code === BACKSLASH) {
+        escaped = true;
+        pos++;
+        continue;
+      }
+      if (code === DOLLAR) {
+        variable = true;
+        pos++;
+        continue;
+      }
+      if (isSpace(code) || code === SEMI || code === LBRACE) break;
+      pos++;
+    }
+    this.pos = pos;
+    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
+    return this.token("word", start, pos, false);
+  }
+  token(kind, start, end, quoted, closed = true) {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value() {
+    if (this.kind === "eof") return "";
+    if (this.kind !== "word") return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
+  }
+  tooLong(start) {
+    const head = this.text.slice(start, start + 10);
+    this.errors.push({
+      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
+      start,
+      end: start + 1
+    });
+  }
+  quotedWord(start, quote) {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = start + 1;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (code === BACKSLASH) {
+        pos += 2;
+        continue;
+      }
+      if (code === quote) break;
+      pos++;
+    }
+    if (pos >= length) {
+      this.unbalancedQuote = true;
+      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
+      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
+      this.pos = length;
+      return this.token("word", start, length, true, false);
+    }
+    const end = pos + 1;
+    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
+    if (end < length) {
+      const after = text3.charCodeAt(end);
+      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
+        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
+      }
+    }
+    this.pos = end;
+    return this.token("word", start, end, true);
+  }
+  /**
+   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
+   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
+   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
+   */
+  luaBlock() {
+    const text3 = this.text;
+    const length = text3.length;
+    const start = this.pos;
+    let pos = start;
+    let depth = 1;
+    while (pos < length) {
+      const ch = text3[pos];
+      if (ch === "{") {
+        depth++;
+        pos++;
+      } else if (ch === "}") {
+        depth--;
+        if (depth === 0) {
+          this.pos = pos + 1;
+          return { value: text3.slice(start, pos), start, end: pos, closed: true };
+        }
+        pos++;
+      } else if (ch === '"' || ch === "'") {
+        let close = pos + 1;
+        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
+        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
+      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
+        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+      } else if (ch === "-" && text3[pos + 1] === "-") {
+        pos += 2;
+        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
+          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+        } else {
+          const lineEnd = text3.indexOf("\n", pos);
+          pos = lineEnd === -1 ? length : lineEnd;
+        }
+      } else {
+        pos++;
+      }
+    }
+    this.pos = length;
+    return { value: text3.slice(start, length), start, end: length, closed: false };
+  }
+};
+function longBracketLevel(text3, pos) {
+  let level = 0;
+  let i = pos + 1;
+  while (text3[i] === "=") {
+    level++;
+    i++;
+  }
+  return text3[i] === "[" ? level : -1;
+}
+function skipLongBracket(text3, pos, level) {
+  const close = "]" + "=".repeat(level) + "]";
+  const end = text3.indexOf(close, pos + level + 2);
+  return end === -1 ? text3.length : end + close.length;
+}
+
+// src/readers/nginx/tree.ts
+var NAME_START = 0;
+var NAME_END = 1;
+var END = 2;
+var BLOCK_OPEN = 3;
+var FIRST_ARG = 4;
+var ARG_COUNT = 5;
+var DIRECTIVE_SLOTS = 6;
+var ARG_SLOTS = 2;
+var FileTree = class {
+  constructor(source) {
+    this.source = source;
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+  source;
+  directiveData;
+  argData;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  storedValues = /* @__PURE__ */ new Map();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  builtByIndex;
+  directiveCount = 0;
+  argCount = 0;
+  /** The value of argument number `index` of the file. */
+  argValue(index) {
+    const stored = this.storedValues.get(index);
+    if (stored !== void 0) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+  /**
+   * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
+   * the text without building its value when it is written plainly (no quotes, no backslash).
+   */
+  argEqualsIgnoringCase(index, lower) {
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    const text3 = this.source.text;
+    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
+    for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
+    if (end - start !== lower.length) return false;
+    for (let i = 0; i < lower.length; i++) {
+      const code = text3.charCodeAt(start + i);
+      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name2, nameStart, nameEnd) {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name2, this, index);
+  }
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive, start, end, quoted, closed) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive, value, start, end) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index) {
+    const all = this.builtByIndex ??= new Array(this.directiveCount);
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+  /**
+   * Per directive, whether its arguments hold a `$` (VARIABLE_MENTIONED) and a capture reference
+   * `$1`..`$9` or `${1}`.. (CAPTURE_MENTIONED): found once per file, on first ask, by walking the
+   * file's `$` signs alongside its directives, so that asking for every directive of a large
+   * tree costs one array read each.
+   */
+  variableMentions() {
+    if (this.mentions) return this.mentions;
+    const mentions = new Uint8Array(this.directiveCount);
+    const text3 = this.source.text;
+    const data = this.directiveData;
+    let directive = 0;
+    for (let at = text3.indexOf("$"); at !== -1 && directive < this.directiveCount; at = text3.indexOf("$", at + 1)) {
+      while (directive < this.directiveCount && lastTokenEndAt(this, directive) <= at) directive++;
+      if (directive === this.directiveCount) break;
+      if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
+      const next = text3.charCodeAt(at + 1) === 123 ? text3.charCodeAt(at + 2) : text3.charCodeAt(at + 1);
+      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+    }
+    this.mentions = mentions;
+    return mentions;
+  }
+  mentions;
+  setEnd(directive, end) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+  setBlockOpen(directive, offset) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+  slot(directive, slot) {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+};
+var VARIABLE_MENTIONED = 1;
+var CAPTURE_MENTIONED = 2;
+function lastTokenEndAt(tree, index) {
+  const at = index * DIRECTIVE_SLOTS;
+  const count = tree.directiveData[at + ARG_COUNT];
+  return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+function grow(array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+var ReadDirective = class {
+  constructor(name2, tree, index) {
+    this.name = name2;
+    this.tree = tree;
+    this.index = index;
+  }
+  name;
+  tree;
+  index;
+  block;
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  get built() {
+    return this.tree.builtFor(this.index);
+  }
+  get file() {
+    return this.tree.source.file;
+  }
+  get nameStart() {
+    return this.tree.slot(this, NAME_START);
+  }
+  get nameEnd() {
+    return this.tree.slot(this, NAME_END);
+  }
+  get end() {
+    return this.tree.slot(this, END);
+  }
+  get argCount() {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i) {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
+  }
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd() {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+  get nameSpan() {
+    const built = this.built;
+    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
+  }
+  get span() {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+  get blockOpen() {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return void 0;
+    const built = this.built;
+    return built.blockOpen ??= this.tree.source.span(at, at + 1);
+  }
+  get args() {
+    const built = this.built;
+    if (!built.args) {
+      const args = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+};
+var ReadArg = class {
+  constructor(value, quoted, start, end, source) {
+    this.value = value;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+    this.source = source;
+  }
+  value;
+  quoted;
+  start;
+  end;
+  source;
+  builtSpan;
+  get span() {
+    return this.builtSpan ??= this.source.span(this.start, this.end);
+  }
+};
+function directiveEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+function lastTokenEndOffset(directive) {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+function opensBlock(directive) {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function fileTextOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
+}
+function variableMentionsOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : void 0;
+}
+function sourceOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source : void 0;
+}
+function argEqualsIgnoringCase(directive, i, lower) {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+  }
+  return directive.args[i]?.value.toLowerCase() === lower;
+}
+function argCountOf(directive) {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+function argValueOf(directive, i) {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}
+
+// src/readers/nginx/parse.ts
+function isLuaBlockDirective(name2) {
+  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
+}
+var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
+var MAX_BLOCK_DEPTH = 200;
+function parseNginx(source) {
+  const lexer = new NginxLexer(source.text);
+  const diagnostics = [];
+  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
+  if (source.text.charCodeAt(0) === 65279) {
+    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
+  }
+  let tooDeepReported = false;
+  let endOfFileReported = false;
+  const root = { directive: null, children: [] };
+  const stack = [root];
+  const token = lexer;
+  lexer.next();
+  const closeBlock = (closer) => {
+    const open = stack.pop();
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+  };
+  const nameGroups = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const knownName = (start, end) => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) {
+      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
+    }
+    return void 0;
+  };
+  const rememberName = (name2, start) => {
+    const key = groupOf(start, name2.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name2]);
+    else if (group.length < 8) group.push(name2);
+  };
+  const tree = new FileTree(source);
+  for (; ; ) {
+    if (token.kind === "eof") break;
+    if (token.kind === "}") {
+      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
+      else closeBlock(token);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === ";" || token.kind === "{") {
+      syntax(`unexpected "${token.kind}"`, token.start, token.end);
+      if (token.kind === "{") stack.push({ directive: null, children: [] });
+      lexer.next();
+      continue;
+    }
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
+    if (name2 === void 0) {
+      name2 = token.value;
+      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
+    }
+    const directive = tree.addDirective(name2, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === "word") {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
+    const parent = stack[stack.length - 1];
+    parent.children.push(directive);
+    if (token.kind === ";") {
+      tree.setEnd(directive, token.end);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "{") {
+      tree.setBlockOpen(directive, token.start);
+      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
+      }
+      if (isLuaBlockDirective(directive.name)) {
+        const lua = lexer.luaBlock();
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
+        if (!lua.closed) {
+          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
+          endOfFileReported = true;
+        }
+        tree.setEnd(directive, lexer.pos);
+      } else if (stack.length > MAX_BLOCK_DEPTH) {
+        if (!tooDeepReported) {
+          tooDeepReported = true;
+          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
+        }
+        directive.block = [];
+        stack.push({ directive, children: [] });
+      } else {
+        directive.block = [];
+        stack.push({ directive, children: directive.block });
+      }
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "}") {
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
+      if (stack.length === 1) lexer.next();
+      continue;
+    }
+    endOfFileReported = true;
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
+      ]);
+  }
+  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
+    const innermost = stack[stack.length - 1].directive;
+    syntax(
+      'unexpected end of file, expecting "}"',
+      source.text.length,
+      source.text.length,
+      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
+    );
+  }
+  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
+  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+}
+
+// src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function sameNameBefore(level) {
@@ -43663,6 +41634,21 @@ var IndexedUse = class {
       this.modelPath = `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
     }
     return this.modelPath;
+  }
+};
+var BlockLevel = class {
+  constructor(owner, contexts, root) {
+    this.owner = owner;
+    this.contexts = contexts;
+    this.root = root;
+  }
+  owner;
+  contexts;
+  root;
+  uses = [];
+  /** Read only for findings and the paths of the uses inside. */
+  get path() {
+    return this.owner.path;
   }
 };
 var NginxDirectiveIndex = class {
@@ -43740,17 +41726,7 @@ var NginxDirectiveIndex = class {
         if (this.table.lookup(name2).length === 0) continue;
         const inner = this.innerContextsOf(name2, contexts);
         if (inner.length === 0) continue;
-        const owner = use;
-        this.walk(entry.children, {
-          owner,
-          uses: [],
-          contexts: inner,
-          root: level.root,
-          // Read only for findings and the paths of the uses inside.
-          get path() {
-            return owner.path;
-          }
-        });
+        this.walk(entry.children, new BlockLevel(use, inner, level.root));
       }
     };
     visit2(entries);
@@ -43898,7 +41874,2059 @@ function detectModules(roots) {
   return [...found].map(([module2, reason]) => ({ module: module2, reason }));
 }
 
+// src/model/listen-backlog.ts
+function backendLaunches(backend) {
+  const own = "launch" in backend && backend.launch ? [backend.launch] : [];
+  return own.length > 0 ? own : backend.launchedBy ?? [];
+}
+function somaxconnForLaunches(deployment, launches) {
+  if (launches.length === 0) return somaxconnFor(deployment);
+  const all = launches.map((launch) => somaxconnFor(deployment, launch));
+  const unknown3 = all.find((setting) => setting.value === void 0);
+  if (unknown3) return unknown3;
+  return all.reduce((best, setting) => setting.value > best.value ? setting : best);
+}
+function somaxconnOfBackend(deployment, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0 && backend.kind === "tomcat" && backend.version.kind === "known") {
+    const container = { kind: "dockerfile", file: backend.version.span.file, container: { hostNetwork: false } };
+    return somaxconnFor(deployment, container);
+  }
+  return somaxconnForLaunches(deployment, launches);
+}
+function explicit(setting) {
+  return !!setting && setting.source.kind === "file" && typeof setting.value === "number" && Number.isFinite(setting.value);
+}
+function explicitQueues(deployment) {
+  const queues = [];
+  for (const backend of deployment.backends) {
+    const somaxconn = somaxconnOfBackend(deployment, backend);
+    if (backend.kind === "uwsgi" || backend.kind === "gunicorn" || backend.kind === "uvicorn") {
+      const name2 = backend.kind === "uwsgi" ? "listen" : "backlog";
+      const setting = backend.settings.get(name2);
+      if (!explicit(setting)) continue;
+      queues.push({
+        label: `${backendKindName(backend.kind)}'s ${name2}`,
+        option: backend.kind === "uvicorn" ? "--backlog" : name2,
+        value: setting.value,
+        span: setting.source.span,
+        exitsAboveSomaxconn: backend.kind === "uwsgi",
+        somaxconn,
+        modelPath: `${backend.kind}[${backend.name}]>${name2}`
+      });
+      continue;
+    }
+    const connectors = backend.kind === "tomcat" ? backend.connectors : [backend.connector];
+    for (const connector of connectors) {
+      const setting = connector.settings.get("acceptCount");
+      if (!explicit(setting)) continue;
+      queues.push({
+        label: `${backend.kind === "tomcat" ? "Tomcat" : "Spring Boot"}'s acceptCount`,
+        option: backend.kind === "tomcat" ? "acceptCount" : "server.tomcat.accept-count",
+        value: setting.value,
+        span: setting.source.span,
+        exitsAboveSomaxconn: false,
+        somaxconn,
+        modelPath: `${backend.kind}[${backend.name}]>connector[${connector.settings.get("port")?.text ?? ""}]>acceptCount`
+      });
+    }
+  }
+  const nginxLaunches = deployment.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
+  const nginxSomaxconn = somaxconnForLaunches(deployment, nginxLaunches);
+  const seen = /* @__PURE__ */ new Set();
+  for (const scope of deployment.nginx.scopes) {
+    for (const server of scope.servers) {
+      for (const entry of server.own("listen")) {
+        if (!listenSetsBacklog(entry.directive)) continue;
+        for (const arg of entry.directive.args) {
+          const match = /^backlog=(\d+)$/.exec(arg.value);
+          if (!match) continue;
+          const key = `${arg.span.file}:${arg.span.start.offset}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          queues.push({
+            label: "nginx listen … backlog=",
+            option: "backlog=",
+            value: Number(match[1]),
+            span: arg.span,
+            exitsAboveSomaxconn: false,
+            somaxconn: nginxSomaxconn,
+            modelPath: `${server.path}>listen[${entry.directive.args[0]?.value ?? ""}]>backlog`
+          });
+        }
+      }
+    }
+  }
+  return queues;
+}
+function describeSomaxconnSource(setting) {
+  if (setting.source.kind === "file") return `${setting.source.span.file}:${setting.source.span.start.line}`;
+  if (setting.source.reference.startsWith(".cfglint.json")) return setting.source.reference;
+  return setting.source.note?.includes("network namespace") ? "the kernel default of the container's own network namespace since Linux 5.4" : "the kernel default since Linux 5.4; set environment.somaxconn in .cfglint.json if the host differs";
+}
+function listenSetsBacklog(listen) {
+  for (let i = 1; i < argCountOf(listen); i++) if (argValueOf(listen, i).startsWith("backlog=")) return true;
+  return false;
+}
+
+// src/model/kubernetes.ts
+function selectorMatches(selector, labels) {
+  if (selector.size === 0) return false;
+  for (const [key, value] of selector) if (labels.get(key) !== value) return false;
+  return true;
+}
+function servicesNamed(model, host, clientNamespace) {
+  const parts = host.toLowerCase().replace(/\.$/, "").split(".");
+  const [name2, namespace, svc, ...rest] = parts;
+  if (svc !== void 0 && svc !== "svc") return [];
+  if (rest.length > 0 && rest.join(".") !== "cluster.local") return [];
+  const named = indexOf(model).servicesByName.get(name2) ?? [];
+  if (namespace !== void 0) return named.filter((service) => service.namespace === namespace);
+  if (clientNamespace !== void 0) return named.filter((service) => service.namespace === clientNamespace);
+  return named.length === 1 ? named : [];
+}
+function workloadsSelectedBy(model, service) {
+  const index = indexOf(model);
+  let selected = index.selected.get(service);
+  if (!selected) {
+    const [first] = service.selector;
+    const candidates = first ? index.workloadsByLabel.get(labelKey(service.namespace, first[0], first[1])) ?? [] : [];
+    selected = candidates.filter((workload) => selectorMatches(service.selector, workload.podLabels));
+    index.selected.set(service, selected);
+  }
+  return selected;
+}
+var indexes = /* @__PURE__ */ new WeakMap();
+function labelKey(namespace, name2, value) {
+  return `${namespace}\0${name2}\0${value}`;
+}
+function indexOf(model) {
+  let index = indexes.get(model);
+  if (!index) {
+    index = { servicesByName: /* @__PURE__ */ new Map(), workloadsByLabel: /* @__PURE__ */ new Map(), selected: /* @__PURE__ */ new Map() };
+    for (const service of model.services) {
+      const list = index.servicesByName.get(service.name);
+      if (list) list.push(service);
+      else index.servicesByName.set(service.name, [service]);
+    }
+    for (const workload of model.workloads) {
+      for (const [name2, value] of workload.podLabels) {
+        const key = labelKey(workload.namespace, name2, value);
+        const list = index.workloadsByLabel.get(key);
+        if (list) list.push(workload);
+        else index.workloadsByLabel.set(key, [workload]);
+      }
+    }
+    indexes.set(model, index);
+  }
+  return index;
+}
+function resolveTargetPort(port, container) {
+  if (typeof port.targetPort === "number") return port.targetPort;
+  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
+}
+function servicePort(service, port) {
+  return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
+}
+
+// src/model/scopes.ts
+function chooseReachable(nginxFiles, candidates, deploymentRoots) {
+  const byBackend = /* @__PURE__ */ new Map();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
+  }
+  let best;
+  let closest2 = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest2 = [list];
+    } else if (order === 0) closest2.push(list);
+  }
+  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
+}
+function mayReach(nginxFiles, backend, local, deploymentRoots) {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+function deploymentOf(file, roots) {
+  let found;
+  for (const root of roots) {
+    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
+    if (inside && (found === void 0 || root.length > found.length)) found = root;
+  }
+  return found;
+}
+function evidenceFiles(backend) {
+  const files = /* @__PURE__ */ new Set([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+function sharesLoopback(nginxFiles, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+function directorySegments(file) {
+  const segments = file.split("/");
+  segments.pop();
+  return segments.filter((segment) => segment !== "" && segment !== ".");
+}
+function commonSegments(a, b) {
+  const x = directorySegments(a);
+  const y = directorySegments(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+function sharedDirectoryDepth(a, b) {
+  return commonSegments(a, b).length;
+}
+function closenessOf(nginxFiles, backendFiles) {
+  let best = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+function compareCloseness(a, b) {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+function sharedDirectoryOf(nginxFiles, backendFiles) {
+  let best = [];
+  for (const a of nginxFiles)
+    for (const b of backendFiles) {
+      const common = commonSegments(a, b);
+      if (common.length > best.length) best = common;
+    }
+  return best.join("/");
+}
+
+// src/model/links.ts
+var LazyTarget = class {
+  constructor(address, where, group, server) {
+    this.address = address;
+    this.where = where;
+    this.group = group;
+    this.server = server;
+  }
+  address;
+  where;
+  group;
+  server;
+  passes = [];
+  get span() {
+    return "location" in this.where ? this.where.entry.directive.args[0].span : this.where.span;
+  }
+};
+var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
+var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
+function isLoopback(host) {
+  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function canonicalSocketPath(path) {
+  const trimmed = path.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+  return trimmed.startsWith("/var/run/") ? trimmed.slice("/var".length) : trimmed;
+}
+function nginxTargets(model) {
+  const byGroupServer = /* @__PURE__ */ new Map();
+  const targets = [];
+  for (const pass of model.nginx.passes) {
+    if (pass.target.kind === "group") {
+      for (const server of pass.target.group.servers) {
+        if (!server.address) continue;
+        let target = byGroupServer.get(server);
+        if (!target) {
+          target = new LazyTarget(server.address, server, pass.target.group, server);
+          byGroupServer.set(server, target);
+          targets.push(target);
+        }
+        target.passes.push(pass);
+      }
+    } else if (pass.target.kind === "address") {
+      const target = new LazyTarget(pass.target.address, pass);
+      target.passes.push(pass);
+      targets.push(target);
+    }
+  }
+  return targets;
+}
+function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
+  const listens = listener.address;
+  if (address.kind === "unix") {
+    if (listens.kind !== "unix") return void 0;
+    return canonicalSocketPath(address.path) === canonicalSocketPath(listens.path) ? { reason: "same-socket-path", detail: `both name the socket ${canonicalSocketPath(address.path)}` } : void 0;
+  }
+  if (listens.kind !== "tcp" || listens.port !== address.port) return void 0;
+  const host = address.host.toLowerCase();
+  const bound = listens.host.toLowerCase();
+  if (isLoopback(host)) {
+    if (ALL_INTERFACES.has(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback; the backend listens on all interfaces` };
+    if (isLoopback(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback` };
+    return void 0;
+  }
+  const names = composeNamesOf(listener.backend);
+  const name2 = names.find((candidate) => candidate.toLowerCase() === host);
+  if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
+    const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
+    const project = projectOf(listener.backend);
+    return {
+      reason: "compose-service",
+      detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}`
+    };
+  }
+  return void 0;
+}
+function nginxContainers(model, target) {
+  if (model.compose.length === 0) return [];
+  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
+  const files = /* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)]);
+  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
+}
+function matchComposeLoopback(address, listener, compose, nginxIn) {
+  if (listener.address.kind !== "tcp") return void 0;
+  const bound = listener.address.host.toLowerCase();
+  const inProject = nginxIn.filter((container) => container.project === compose.project);
+  if (inProject.length > 0) {
+    const together2 = inProject.find((container) => shareNetwork(container, compose));
+    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+    return {
+      reason: "same-address",
+      detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"`
+    };
+  }
+  if (!ALL_INTERFACES.has(bound)) return void 0;
+  const published = compose.published.find(
+    (port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp))
+  );
+  if (!published) return void 0;
+  return {
+    reason: "same-address",
+    detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+  };
+}
+function matchEndpoints(endpoints, listener) {
+  if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
+  const port = listener.address.port;
+  const launches = backendLaunches(listener.backend).filter((launch) => launch.kind === "kubernetes");
+  for (const endpoint of endpoints) {
+    if (endpoint.port !== port) continue;
+    if (launches.some(
+      (launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name
+    )) {
+      return {
+        reason: "kubernetes-service",
+        detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`
+      };
+    }
+  }
+  return void 0;
+}
+function serviceEndpoints(model, address) {
+  let byAddress = endpointCache.get(model);
+  if (!byAddress) endpointCache.set(model, byAddress = /* @__PURE__ */ new Map());
+  const key = `${address.host}:${address.port}`;
+  let endpoints = byAddress.get(key);
+  if (!endpoints) {
+    endpoints = [];
+    for (const service of servicesNamed(model.kubernetes, address.host)) {
+      const servicePortEntry = servicePort(service, address.port);
+      if (!servicePortEntry) continue;
+      for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
+        for (const container of workload.containers) {
+          const port = resolveTargetPort(servicePortEntry, container);
+          if (port !== void 0) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
+        }
+      }
+    }
+    byAddress.set(key, endpoints);
+  }
+  return endpoints;
+}
+var endpointCache = /* @__PURE__ */ new WeakMap();
+function containerKey(file, workload, container) {
+  return `${file}\0${workload}\0${container}`;
+}
+function kubernetesServiceGap(model, address) {
+  if (address.kind !== "tcp") return void 0;
+  const services = servicesNamed(model.kubernetes, address.host);
+  if (services.length !== 1) return void 0;
+  return serviceEndpointGap(model, services[0], address.port);
+}
+function serviceEndpointGap(model, service, portRef) {
+  const port = servicePort(service, portRef);
+  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
+  for (const { workload, container, backend } of backendsInPods(model, service)) {
+    const targetPort = resolveTargetPort(port, container);
+    if (targetPort === void 0) {
+      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
+      continue;
+    }
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
+  }
+  return void 0;
+}
+function podPortGap(model, service, port) {
+  for (const { workload, backend } of backendsInPods(model, service)) {
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
+  }
+  return void 0;
+}
+function backendsInPods(model, service) {
+  return workloadsSelectedBy(model.kubernetes, service).flatMap(
+    (workload) => model.backends.flatMap(
+      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
+        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
+        return container ? [{ workload, container, backend }] : [];
+      })
+    )
+  );
+}
+function knownTcpListeners(backend) {
+  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
+  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
+  return listeners;
+}
+function listensEverywhere(listeners, port) {
+  return listeners.some(
+    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
+  );
+}
+function linkDeployment(model) {
+  let links = linkCache.get(model);
+  if (!links) linkCache.set(model, links = computeLinks(model));
+  return links;
+}
+var linkCache = /* @__PURE__ */ new WeakMap();
+function composeServiceOf(model, backend) {
+  const launches = backendLaunches(backend);
+  const launch = composeLaunch(launches);
+  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
+  if (launches.length > 0) return void 0;
+  const started = new Set(
+    model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : [])
+  );
+  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
+  return mounting.length === 1 ? mounting[0] : void 0;
+}
+function computeLinks(model) {
+  const links = [];
+  const composeOf = new Map(
+    model.backends.map((backend) => {
+      const compose = composeServiceOf(model, backend);
+      return [backend, compose && !compose.hostNetwork ? compose : void 0];
+    })
+  );
+  const composeNamesOf = (backend) => {
+    const compose = composeOf.get(backend);
+    return compose ? [compose.service, ...compose.aliases] : [];
+  };
+  const hasServices = model.kubernetes.services.length > 0;
+  const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  const byPort = /* @__PURE__ */ new Map();
+  const byCompose = /* @__PURE__ */ new Map();
+  const byContainer = /* @__PURE__ */ new Map();
+  const sockets = [];
+  const add = (map, key, index) => (map.get(key) ?? map.set(key, []).get(key)).push(index);
+  ordered2.forEach(({ backend, listener }, index) => {
+    if (listener.address.kind === "unix") sockets.push(index);
+    if (listener.address.kind !== "tcp") return;
+    add(byPort, listener.address.port, index);
+    const compose = composeOf.get(backend);
+    if (compose) {
+      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase())))
+        add(byCompose, `${name2}\0${listener.address.port}`, index);
+      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+    }
+    for (const launch of backendLaunches(backend)) {
+      if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
+    }
+  });
+  for (const target of nginxTargets(model)) {
+    const address = target.address;
+    const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
+    const loopback = address.kind === "tcp" && isLoopback(address.host);
+    let candidates = address.kind === "unix" ? sockets : [
+      .../* @__PURE__ */ new Set([
+        ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+        ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
+      ])
+    ].sort((a, b) => a - b);
+    const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
+    if (address.kind === "tcp" && !loopback)
+      candidates = mountedProject(
+        candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })),
+        nginxIn
+      );
+    const found = [];
+    for (const index of candidates) {
+      const { backend, listener } = ordered2[index];
+      const compose = composeOf.get(backend);
+      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
+    }
+  }
+  return links;
+}
+var MAX_ALTERNATIVES = 4;
+function alternativeCount(model) {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+function scopeOf(link, sharedDirectory, project) {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
+  if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
+  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
+}
+function mountedProject(candidates, nginxIn) {
+  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.project] : []));
+  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
+  if (mounting.size === 0) return candidates.map(({ index }) => index);
+  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
+}
+
+// checks/body-size-backend.ts
+var ID = "body-size-backend";
+var rule = defineRule({
+  id: ID,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "An explicit client_max_body_size larger than the backend's own body limit: large uploads pass nginx and fail in the application",
+    docsUrl: docsUrl(ID),
+    fixable: false,
+    messages: {
+      backendRejectsBody: {
+        message: "client_max_body_size {{nginxValue}}{{level}} is larger than {{backendSetting}} behind {{address}}, which limits {{scope}}",
+        help: "a body between the two passes nginx and {{symptom}}; {{raise}}, or lower client_max_body_size to {{backendValue}}"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limits = backendLimits(link.backend, link.listener).requestBody;
+      if (limits.length === 0) continue;
+      for (const pass of link.target.passes) {
+        const nginx = explicitClientMaxBodySize(pass);
+        if (!nginx) continue;
+        const explicit2 = (limit) => limit.setting.source.kind === "file" ? 0 : 1;
+        const exceeded = limits.filter((limit) => nginx.bytes > limit.bytes).sort((a, b) => explicit2(a) - explicit2(b) || a.bytes - b.bytes)[0];
+        if (!exceeded) continue;
+        if (!first(nginx.span, link.backend.kind, link.backend.name)) continue;
+        const fromFile = exceeded.setting.source.kind === "file";
+        yield {
+          messageId: "backendRejectsBody",
+          data: {
+            nginxValue: nginx.bytes === Infinity ? "0 (no limit)" : nginx.text,
+            level: nginx.block === pass.location ? "" : ` (set at ${nginx.block.kind} level)`,
+            backendSetting: describeBackendSetting(link.backend, exceeded.setting),
+            address: link.target.address.text,
+            scope: exceeded.scope,
+            symptom: exceeded.symptom,
+            raise: exceeded.raise(nginx.bytes),
+            backendValue: formatNginxSize(exceeded.bytes)
+          },
+          primary: nginx.span,
+          related: [
+            {
+              span: exceeded.setting.source.kind === "file" ? exceeded.setting.source.span : link.listener.span,
+              label: `${exceeded.setting.name} ${exceeded.setting.text}${fromFile ? "" : " by default"}`
+            }
+          ],
+          modelPath: `${nginx.block.path}>client_max_body_size>${link.backend.kind}:${link.target.address.text}`
+        };
+      }
+    }
+  }
+});
+
+// checks/gunicorn-unknown-setting.ts
+init_rule();
+var ID2 = "gunicorn-unknown-setting";
+var rule2 = defineRule({
+  id: ID2,
+  severity: "warning",
+  category: "correctness",
+  meta: {
+    description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
+    docsUrl: docsUrl(ID2),
+    fixable: false,
+    messages: {
+      flagSpelling: {
+        message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
+        help: "gunicorn ignores unknown names without a word, so the default is used"
+      },
+      misspelt: {
+        message: 'Unknown setting "{{name}}"',
+        help: 'gunicorn ignores unknown names without a word, so the default is used; did you mean "{{setting}}"?'
+      },
+      misspeltHook: {
+        message: 'Unknown server hook "{{name}}"',
+        help: 'gunicorn never calls a function of another name; did you mean "{{setting}}"?'
+      },
+      wrongCase: {
+        message: 'Expected "{{setting}}": setting names are lowercase',
+        help: 'gunicorn ignores "{{name}}" without a word'
+      },
+      removed: {
+        message: '"{{name}}" is no longer a gunicorn setting (removed in {{removedIn}})',
+        help: "gunicorn ignores it; {{note}}"
+      }
+    }
+  },
+  *check(model) {
+    const files = /* @__PURE__ */ new Map();
+    for (const backend of model.backends) {
+      if (backend.kind === "gunicorn" && backend.config) files.set(backend.config.file, backend.config);
+    }
+    for (const config of files.values()) {
+      for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
+        const modelPath = `gunicorn>${name2.name}`;
+        const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
+        const base = { primary: name2.span, modelPath, related };
+        switch (verdict.kind) {
+          case "flagSpelling":
+            yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
+            break;
+          case "wrongCase":
+            yield { ...base, messageId: "wrongCase", data: { name: name2.name, setting: verdict.setting } };
+            break;
+          case "removed":
+            yield { ...base, messageId: "removed", data: { name: name2.name, removedIn: verdict.removedIn, note: verdict.note } };
+            break;
+          case "misspelt":
+            if (name2.binding === "def") yield { ...base, related: [], messageId: "misspeltHook", data: { name: name2.name, setting: verdict.setting } };
+            else yield { ...base, messageId: "misspelt", data: { name: name2.name, setting: verdict.setting } };
+            break;
+        }
+      }
+    }
+  }
+});
+function realSetting(config, setting) {
+  const real = [...config.names].reverse().find((name2) => name2.name === setting);
+  return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
+}
+
+// checks/header-size-backend.ts
+init_rule();
+var ID3 = "header-size-backend";
+var rule3 = defineRule({
+  id: ID3,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "nginx admits request lines or headers larger than the backend accepts, so such requests pass nginx and fail at the backend",
+    docsUrl: docsUrl(ID3),
+    fixable: false,
+    messages: {
+      backendRejectsHeaders: {
+        message: "nginx admits {{admitted}} up to {{nginxBytes}} bytes ({{nginxSetting}}), more than {{backendSetting}} behind {{address}}",
+        help: "{{symptom}}; {{raise}}, or lower large_client_header_buffers to {{nginxFix}}"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const link of linkDeployment(model)) {
+      const limits = backendLimits(link.backend, link.listener).requestHead;
+      if (limits.length === 0) continue;
+      for (const pass of link.target.passes) {
+        const server = serverOfPass(pass);
+        const buffers = largeClientHeaderBuffers(server);
+        if (!buffers) continue;
+        for (const limit of limits) {
+          const admitted = limit.measure === "line" ? buffers.size - 2 : buffers.number * buffers.size;
+          if (admitted <= limit.limit) continue;
+          const nginxExplicit = buffers.source.kind === "file";
+          const backendExplicit = limit.setting.source.kind === "file";
+          const backendSpan = limit.setting.source.kind === "file" ? limit.setting.source.span : link.listener.span;
+          const passSpan = pass.entry.directive.args[0]?.span ?? pass.entry.directive.span;
+          const nginxSpan = buffers.sizeSpan ?? passSpan;
+          const primaryIsNginx = nginxExplicit && !backendExplicit;
+          const primary = primaryIsNginx ? nginxSpan : backendSpan;
+          if (!first(primary, link.backend.kind, link.backend.name)) continue;
+          const kind = backendKindName(link.backend.kind);
+          const nginxLabel = nginxExplicit ? `nginx admits ${buffers.text}${buffers.block && buffers.block !== server ? ` (set at ${buffers.block.kind} level)` : ""}` : "nginx admits 4 8k by default for this server";
+          const backendLabel2 = `${kind} accepts ${limit.limit} bytes${backendExplicit ? "" : " by default"}`;
+          const fixSize = limit.nginxSizeWithin(limit.limit);
+          const nginxFix = limit.measure === "line" ? `a buffer size of ${formatNginxSize(fixSize)}` : `at most ${limit.limit} bytes in all (number × size)`;
+          yield {
+            messageId: "backendRejectsHeaders",
+            data: {
+              admitted: limit.admitted,
+              nginxBytes: admitted,
+              nginxSetting: `large_client_header_buffers ${buffers.text}${nginxExplicit ? buffers.block && buffers.block !== server ? `, set at ${buffers.block.kind} level` : "" : ", default"}`,
+              backendSetting: describeBackendSetting(link.backend, limit.setting),
+              address: link.target.address.text,
+              symptom: limit.symptom,
+              raise: limit.raise(admitted),
+              nginxFix
+            },
+            primary,
+            related: [primaryIsNginx ? { span: backendSpan, label: backendLabel2 } : { span: nginxSpan, label: nginxLabel }],
+            modelPath: `${server.path}>large_client_header_buffers>${link.backend.kind}:${link.target.address.text}>${limit.setting.name}`,
+            maxSeverity: limit.maxSeverity ?? (nginxExplicit || backendExplicit ? void 0 : "info"),
+            ...nginxExplicit || backendExplicit ? {} : { atDefaults: true }
+          };
+        }
+      }
+    }
+  }
+});
+
+// checks/lb-health-check-unserved.ts
+init_rule();
+
+// src/reference/nginx/listen-parameters.ts
+var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
+  "default_server",
+  "default",
+  "bind",
+  "deferred",
+  "reuseport",
+  "ssl",
+  "http2",
+  "quic",
+  "proxy_protocol",
+  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
+  "multipath"
+]);
+var HTTP_LISTEN_VALUED_PARAMETERS = [
+  "setfib=",
+  "fastopen=",
+  "backlog=",
+  "rcvbuf=",
+  "sndbuf=",
+  "accept_filter=",
+  "ipv6only=",
+  "so_keepalive="
+];
+
+// src/reference/nginx/deprecations.ts
+var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
+var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
+var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
+function obsoleteV2(name2, deprecated, replacement, changes) {
+  return {
+    name: name2,
+    deprecated,
+    effect: "ignored",
+    replacement,
+    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
+    changes
+  };
+}
+var NGINX_DEPRECATIONS = [
+  {
+    name: "ssl",
+    deprecated: "1.15.0",
+    effect: "deprecated",
+    removed: "1.25.1",
+    replacement: "listen ... ssl",
+    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
+  },
+  {
+    name: "listen",
+    parameter: "http2",
+    deprecated: "1.25.1",
+    effect: "deprecated",
+    replacement: "http2 on",
+    replacementSince: "1.25.1",
+    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
+    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
+  },
+  {
+    name: "listen",
+    parameter: "spdy",
+    deprecated: "1.9.5",
+    effect: "ignored",
+    removed: "1.19.7",
+    replacement: "listen ... http2",
+    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
+  },
+  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
+];
+var DEPRECATIONS_BY_NAME = (() => {
+  const byName = /* @__PURE__ */ new Map();
+  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
+  return byName;
+})();
+var DEPRECATED_LISTEN_PARAMETERS = new Set(
+  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
+);
+function removedAfterDeprecation(name2) {
+  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
+}
+
+// src/model/nginx-listen.ts
+var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
+function listenSocket(directive) {
+  const address = argValueOf(directive, 0);
+  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
+  const bound = boundSocket(address);
+  if (!bound) return void 0;
+  const count = argCountOf(directive);
+  for (let i = 1; i < count; i++) {
+    const value = argValueOf(directive, i);
+    if (value === "default_server" || value === "default") return bound.asDefault;
+  }
+  return bound.plain;
+}
+function boundSocket(address) {
+  let bound = socketsByAddress.get(address);
+  if (bound === void 0) {
+    const key = socketKey(address);
+    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
+    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
+    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
+    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
+    socketsByAddress.set(address, bound);
+  }
+  return bound ?? void 0;
+}
+var socketsByAddress = /* @__PURE__ */ new Map();
+function socketKey(address) {
+  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
+  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
+  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
+  if (/^\d+$/.test(address)) return `*:${address}`;
+  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
+  if (!hostPort) return void 0;
+  const host = hostPort[1].toLowerCase();
+  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
+}
+function invalidListenParameter(values2, alsoStream = false) {
+  for (let i = 1; i < values2.length; i++) {
+    const value = values2[i];
+    if (alsoStream && value === "udp") continue;
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
+}
+
+// src/reference/aws-load-balancers.ts
+var AWS_LB_DOCS = {
+  albIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout",
+  clbIdle: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/config-idle-timeout.html",
+  targetGroupHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html",
+  clbHealth: "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-healthchecks.html"
+};
+var ALB_IDLE_TIMEOUT_SECONDS = 60;
+var CLB_IDLE_TIMEOUT_SECONDS = 60;
+var TARGET_GROUP_HEALTH_DEFAULTS = {
+  path: "/",
+  port: "traffic-port",
+  /** ALB: 200; NLB with an HTTP check: 200-399. */
+  albMatcher: "200",
+  nlbMatcher: "200-399",
+  /** Seconds, for instance/ip targets of an ALB. */
+  interval: 30
+};
+function matcherAccepts(matcher, status) {
+  const parts = matcher.split(",").map((part2) => part2.trim());
+  let accepted = false;
+  for (const part2 of parts) {
+    const range2 = /^(\d{3})(?:-(\d{3}))?$/.exec(part2);
+    if (!range2) return void 0;
+    const low = Number(range2[1]);
+    const high = range2[2] ? Number(range2[2]) : low;
+    if (status >= low && status <= high) accepted = true;
+  }
+  return accepted;
+}
+
+// src/model/load-balancers.ts
+var AWS_ANNOTATION = "service.beta.kubernetes.io/";
+var ALB_ATTRIBUTES = "alb.ingress.kubernetes.io/load-balancer-attributes";
+function kubernetesLoadBalancers(kubernetes) {
+  const balancers = [];
+  for (const ingress of kubernetes.ingresses) {
+    const ingressClass = ingress.ingressClass?.toLowerCase();
+    const targets = ingressTargets(kubernetes, ingress);
+    if (ingressClass === "alb") {
+      const attributes = ingress.annotations.get(ALB_ATTRIBUTES);
+      const seconds = attributes ? /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*(\d+)\s*(?:,|$)/.exec(attributes.value)?.[1] : void 0;
+      balancers.push({
+        description: `the AWS ALB of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: seconds !== void 0 && attributes ? {
+          name: "idle_timeout.timeout_seconds",
+          value: Number(seconds) * 1e3,
+          text: seconds,
+          unit: "ms",
+          source: { kind: "file", span: attributes.valueSpan }
+        } : {
+          name: "idle_timeout.timeout_seconds",
+          value: 6e4,
+          text: "60",
+          unit: "ms",
+          source: { kind: "default", reference: "AWS ALB connection idle timeout default 60 s (docs/servers/load-balancers.md)" }
+        },
+        span: attributes?.valueSpan ?? ingress.nameSpan,
+        targets
+      });
+    } else if (ingressClass === "gce") {
+      balancers.push({
+        description: `the Google Cloud HTTP(S) load balancer of Ingress ${ingress.namespace}/${ingress.name}`,
+        idleTimeout: {
+          name: "backend keepalive timeout",
+          value: 6e5,
+          text: "600",
+          unit: "ms",
+          source: {
+            kind: "default",
+            reference: "Google Cloud external HTTP(S) load balancer: backend keepalive 600 s, fixed (docs/servers/load-balancers.md)"
+          }
+        },
+        span: ingress.nameSpan,
+        targets
+      });
+    }
+  }
+  for (const service of kubernetes.services) {
+    const balancer = classicElb(kubernetes, service);
+    if (balancer) balancers.push(balancer);
+  }
+  return balancers.filter((balancer) => balancer.targets.length > 0);
+}
+function classicElb(kubernetes, service) {
+  if (service.type !== "LoadBalancer" || service.loadBalancerClass) return void 0;
+  const annotation2 = (name2) => service.annotations.get(`${AWS_ANNOTATION}${name2}`);
+  if (annotation2("aws-load-balancer-type")) return void 0;
+  const backendProtocol = annotation2("aws-load-balancer-backend-protocol")?.value.trim().toLowerCase();
+  const layer7 = backendProtocol === "http" || backendProtocol === "https" && annotation2("aws-load-balancer-ssl-cert") !== void 0;
+  if (!layer7) return void 0;
+  const idle = annotation2("aws-load-balancer-connection-idle-timeout");
+  const seconds = idle && /^\s*\d+\s*$/.test(idle.value) ? Number(idle.value) : void 0;
+  return {
+    description: `the AWS Classic ELB of Service ${service.namespace}/${service.name} (HTTP listeners)`,
+    idleTimeout: idle && seconds !== void 0 ? { name: "connection-idle-timeout", value: seconds * 1e3, text: String(seconds), unit: "ms", source: { kind: "file", span: idle.valueSpan } } : {
+      name: "connection-idle-timeout",
+      value: 6e4,
+      text: "60",
+      unit: "ms",
+      source: { kind: "default", reference: "AWS Classic ELB idle timeout default 60 s (docs/servers/load-balancers.md)" }
+    },
+    span: idle?.valueSpan ?? service.nameSpan,
+    targets: workloadsSelectedBy(kubernetes, service)
+  };
+}
+function ingressTargets(kubernetes, ingress) {
+  const backends = [
+    ...ingress.rules.flatMap((rule56) => rule56.paths.map((path) => path.backend)),
+    ...ingress.defaultBackend ? [ingress.defaultBackend] : []
+  ];
+  const workloads = /* @__PURE__ */ new Set();
+  for (const backend of backends) {
+    for (const service of servicesNamed(kubernetes, `${backend.serviceName}.${ingress.namespace}`)) {
+      for (const workload of workloadsSelectedBy(kubernetes, service)) workloads.add(workload);
+    }
+  }
+  return [...workloads];
+}
+function cloudLoadBalancers(model) {
+  const balancers = [];
+  for (const resources of model.cloudBalancers ?? []) {
+    for (const balancer of resources.balancers) {
+      const listeners = resources.listeners.filter((listener) => listener.balancer === balancer.id);
+      const listenerIds = new Set(listeners.map((listener) => listener.id));
+      const groupIds = /* @__PURE__ */ new Set([
+        ...listeners.flatMap((listener) => listener.targetGroups),
+        ...resources.listenerRules.filter((rule56) => rule56.listener && listenerIds.has(rule56.listener)).flatMap((rule56) => rule56.targetGroups)
+      ]);
+      const targetGroups = resources.targetGroups.filter((group) => groupIds.has(group.id)).map((group) => linkGroup(resources, group));
+      balancers.push({ ...describe(balancer), balancer, targetGroups });
+    }
+  }
+  return balancers;
+}
+function unattachedTargetGroups(model) {
+  const attached = new Set(cloudLoadBalancers(model).flatMap((balancer) => balancer.targetGroups.map((linked) => linked.group)));
+  return (model.cloudBalancers ?? []).flatMap(
+    (resources) => resources.targetGroups.filter((group) => !attached.has(group)).map((group) => linkGroup(resources, group))
+  );
+}
+function linkGroup(resources, group) {
+  const targets = resources.targets.filter((target) => target.targetGroup === group.id);
+  const ports2 = targets.length > 0 && targets.every((target) => target.port) ? targets.map((target) => target.port) : group.port ? [group.port] : [];
+  return { group, ports: ports2, users: resources.targetUsers.filter((user) => user.targetGroup === group.id) };
+}
+function describe(balancer) {
+  const typeValue = balancer.classic ? "classic" : balancer.type === void 0 ? "application" : balancer.type.known ? balancer.type.value.toLowerCase() : void 0;
+  const name2 = typeValue === "application" ? "AWS ALB" : typeValue === "network" ? "AWS NLB" : typeValue === "classic" ? "AWS Classic ELB" : "AWS load balancer";
+  const description = `the ${name2} ${balancer.id}`;
+  const idle = balancer.idleTimeout;
+  const span2 = idle?.span ?? balancer.span;
+  const keepsConnections = typeValue === "application" || typeValue === "classic" && balancer.classicListeners.some((listener) => listener.protocol?.known && /^https?$/i.test(listener.protocol.value));
+  if (!keepsConnections || idle && !idle.known) return { description, type: typeValue, idleTimeout: void 0, span: span2 };
+  const classic = typeValue === "classic";
+  const idleTimeout = idle?.known ? {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: idle.value * 1e3,
+    text: idle.text,
+    unit: "ms",
+    source: { kind: "file", span: idle.span, ...idle.via ? { via: [idle.via.span] } : {} }
+  } : {
+    name: classic ? "idle_timeout" : "idle_timeout.timeout_seconds",
+    value: (classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS) * 1e3,
+    text: String(classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS),
+    unit: "ms",
+    source: {
+      kind: "default",
+      reference: `AWS ${classic ? "Classic ELB" : "ALB"} idle timeout default ${classic ? CLB_IDLE_TIMEOUT_SECONDS : ALB_IDLE_TIMEOUT_SECONDS} s (${classic ? AWS_LB_DOCS.clbIdle : AWS_LB_DOCS.albIdle})`
+    }
+  };
+  return { description, type: typeValue, idleTimeout, span: span2 };
+}
+function idleTimeoutOrigin(balancer) {
+  const idle = balancer.balancer.idleTimeout;
+  if (!idle) return ", its default";
+  return idle.known && idle.via ? `, ${idle.via.what}` : "";
+}
+var TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\/[0-9a-f]+$/i;
+function targetGroupBindings(model) {
+  const groups = (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups);
+  return model.kubernetes.targetGroupBindings.map((binding) => {
+    const name2 = binding.targetGroupArn ? TARGET_GROUP_ARN.exec(binding.targetGroupArn.value.trim())?.[1] : void 0;
+    const named = name2 === void 0 ? [] : groups.filter((group) => group.name?.known && group.name.value === name2);
+    const ref = binding.serviceRef;
+    const services = ref ? model.kubernetes.services.filter((service) => service.name === ref.name && service.namespace === binding.namespace) : [];
+    return { binding, group: named.length === 1 ? named[0] : void 0, service: services.length === 1 ? services[0] : void 0 };
+  });
+}
+
+// src/model/front-door.ts
+function servedPorts(model) {
+  const ports2 = [];
+  for (const container of model.compose) {
+    for (const published of container.published)
+      ports2.push({ port: published.hostPort, span: published.span, label: `compose service ${container.service} publishes ${published.hostPort}` });
+  }
+  const servers = ownServers(model).flatMap((scope) => scope.servers);
+  if (servers.length > 0) {
+    for (const server of servers) {
+      const listens = serverListens(server);
+      if (!listens) return void 0;
+      ports2.push(...listens.map((listen) => ({ port: listen.port, span: listen.span, label: `nginx listens on ${listen.port}` })));
+    }
+    return { by: "nginx", ports: ports2 };
+  }
+  for (const backend of model.backends) {
+    for (const listener of backend.listeners) {
+      if (listener.address.kind === "other") return void 0;
+      if (listener.address.kind === "tcp")
+        ports2.push({ port: listener.address.port, span: listener.span, label: `${backend.kind} listens on ${listener.address.port}` });
+    }
+  }
+  return ports2.length > 0 ? { by: "backends", ports: ports2 } : void 0;
+}
+function ownServers(model) {
+  return model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx"));
+}
+function serverListens(server) {
+  const entries = server.own("listen");
+  const anchor = server.directive?.nameSpan ?? server.directives[0]?.directive.span;
+  if (entries.length === 0)
+    return anchor ? [
+      { port: 80, span: anchor, isDefault: false },
+      { port: 8e3, span: anchor, isDefault: false }
+    ] : [];
+  const listens = [];
+  for (const entry of entries) {
+    const socket = listenSocket(entry.directive);
+    if (!socket) return void 0;
+    if (socket.port === void 0) continue;
+    listens.push({ port: socket.port, span: entry.directive.span, isDefault: socket.defaultServer });
+  }
+  return listens;
+}
+function healthCheckAnswers(model, port, path) {
+  const answers = [];
+  for (const scope of ownServers(model)) {
+    const candidates = [];
+    let unknown3 = false;
+    for (const server of scope.servers) {
+      const listens = serverListens(server);
+      if (!listens) unknown3 = true;
+      const listen = listens?.find((candidate) => candidate.port === port);
+      if (listen) candidates.push({ server, listen });
+    }
+    if (unknown3) return void 0;
+    if (candidates.length === 0) continue;
+    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
+    const answer = answerFor(chosen.server, path, port);
+    if (!answer) return void 0;
+    answers.push(answer);
+  }
+  return answers.length > 0 ? answers : void 0;
+}
+function answerFor(server, path, port) {
+  const where = `the default server on port ${port}`;
+  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
+  if (serverLevel !== null) return serverLevel;
+  const location = matchLocation(server, path);
+  if (location === null) return void 0;
+  if (!location) return void 0;
+  if (location.children.length > 0) return void 0;
+  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
+  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
+}
+function fixedStatus(block2, where) {
+  if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
+    return null;
+  const ret = block2.own("return")[0];
+  if (ret) {
+    const first = ret.directive.args[0]?.value ?? "";
+    const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
+    if (status === void 0) return null;
+    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
+  }
+  const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
+  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
+  return null;
+}
+function matchLocation(server, path) {
+  let longest;
+  const regexes = [];
+  for (const location of server.children) {
+    if (location.kind !== "location") continue;
+    const args = location.directive?.args.map((arg) => arg.value) ?? [];
+    let [modifier, uri] = args.length >= 2 ? [args[0], args[1]] : ["", args[0] ?? ""];
+    const glued = args.length === 1 ? /^(=|\^~|~\*|~)(.+)$/.exec(uri) : null;
+    if (glued) [modifier, uri] = [glued[1], glued[2]];
+    if (uri.startsWith("@")) continue;
+    if (modifier === "=") {
+      if (uri === path) return location;
+    } else if (modifier === "~" || modifier === "~*") {
+      regexes.push({ block: location, pattern: uri, caseless: modifier === "~*" });
+    } else if ((modifier === "" || modifier === "^~") && path.startsWith(uri)) {
+      if (!longest || uri.length > longest.length) longest = { block: location, length: uri.length, stop: modifier === "^~" };
+    } else if (modifier !== "" && modifier !== "^~") return null;
+  }
+  if (longest?.stop) return longest.block;
+  for (const regex of regexes) {
+    let compiled;
+    try {
+      compiled = new RegExp(regex.pattern, regex.caseless ? "i" : "");
+    } catch {
+      return null;
+    }
+    if (compiled.test(path)) return regex.block;
+  }
+  return longest?.block;
+}
+function hostTargets(model) {
+  if (model.kubernetes.services.length > 0) return [];
+  const bindings = targetGroupBindings(model);
+  if (bindings.some((bound2) => !bound2.group)) return [];
+  const bound = new Set(bindings.map((binding) => binding.group));
+  const targets = [];
+  const balancers = cloudLoadBalancers(model);
+  const groups = [
+    ...balancers.flatMap((balancer) => balancer.targetGroups.map((linked) => ({ linked, balancer: balancer.description }))),
+    ...unattachedTargetGroups(model).map((linked) => ({ linked, balancer: void 0 }))
+  ];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { linked, balancer } of groups) {
+    const group = linked.group;
+    if (seen.has(group) || bound.has(group)) continue;
+    seen.add(group);
+    if (linked.users.some((user) => user.kind === "ecs-service")) continue;
+    const type = group.targetType;
+    if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
+    const check = groupCheck(group);
+    for (const port of linked.ports) {
+      if (!port.known) continue;
+      targets.push({
+        name: `target group ${group.id}`,
+        port,
+        health: group.healthCheck,
+        ...check.matcher ? { matcher: check.matcher } : {},
+        httpCheck: check.httpCheck,
+        ...balancer ? { balancer } : {}
+      });
+    }
+  }
+  for (const balancer of balancers) {
+    if (!balancer.balancer.classic) continue;
+    const check = balancer.balancer.classicHealthCheck;
+    const checkProtocol = check?.protocol?.known ? check.protocol.value : void 0;
+    for (const listener of balancer.balancer.classicListeners) {
+      const port = listener.instancePort;
+      if (!port?.known) continue;
+      targets.push({
+        name: balancer.description,
+        port,
+        ...check ? { health: check } : {},
+        matcher: { value: "200" },
+        httpCheck: checkProtocol === "HTTP" || checkProtocol === "HTTPS",
+        balancer: balancer.description
+      });
+    }
+  }
+  return targets;
+}
+function groupCheck(group) {
+  const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+  const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+  const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+  const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+  return { matcher, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS" };
+}
+function serviceTargets(model) {
+  const targets = [];
+  for (const bound of targetGroupBindings(model)) {
+    const { group, service } = bound;
+    if (!group || !service) continue;
+    const written = bound.binding.targetType?.value ?? (group.targetType ? group.targetType.known ? group.targetType.value : void 0 : "instance");
+    const type = written?.toLowerCase();
+    if (type !== void 0 && type !== "ip" && type !== "instance") continue;
+    targets.push({
+      name: `target group ${group.id}`,
+      bound: { ...bound, group, service },
+      targetType: type,
+      health: group.healthCheck,
+      httpCheck: groupCheck(group).httpCheck
+    });
+  }
+  return targets;
+}
+
+// checks/lb-health-check-unserved.ts
+var ID4 = "lb-health-check-unserved";
+var rule4 = defineRule({
+  id: ID4,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept, or its port no answer from the pods",
+    docsUrl: docsUrl(ID4),
+    fixable: false,
+    messages: {
+      statusOutsideMatcher: {
+        message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
+        help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      },
+      healthPortUnserved: {
+        message: "The health check on port {{port}} ({{target}}, filled with pods of {{workload}} by TargetGroupBinding {{binding}}) gets no answer: {{backend}} in those pods listens on {{listening}}",
+        help: "The checker connects to each pod's address on that port and is refused, so every target is unhealthy and the load balancer answers 503 although the application runs. Point the health check's port at the port the backend binds (or `traffic-port`), or make the backend listen there"
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    for (const target of serviceTargets(model)) {
+      const health = target.health;
+      if (target.targetType !== "ip" || !health.port?.known || !/^\d+$/.test(health.port.value)) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      const { binding, service } = target.bound;
+      const port = Number(health.port.value);
+      const traffic = binding.serviceRef ? servicePort(service, binding.serviceRef.port)?.targetPort : void 0;
+      if (port === traffic) continue;
+      const gap = podPortGap(model, service, port);
+      if (!gap) continue;
+      const draft = {
+        messageId: "healthPortUnserved",
+        data: {
+          port: health.port.value,
+          target: target.name,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          binding: `${binding.namespace}/${binding.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map((listener) => listener.address.kind === "tcp" ? `${listener.address.host || "*"}:${listener.address.port}` : "").join(", ")
+        },
+        primary: health.port.span,
+        related: [
+          ...binding.targetType ? [{ span: binding.targetType.valueSpan, label: "targetType ip: the checker connects to the pods" }] : [],
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens here` }))
+        ],
+        modelPath: `${target.name}>health_check>port[${health.port.value}]`
+      };
+      yield draft;
+    }
+    for (const target of hostTargets(model)) {
+      const health = target.health;
+      if (!health || !target.httpCheck || !target.matcher) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      if (health.path && !health.path.known) continue;
+      if (health.port && !health.port.known) continue;
+      const portText = health.port?.known ? health.port.value : "traffic-port";
+      const port = portText === "traffic-port" ? target.port.value : /^\d+$/.test(portText) ? Number(portText) : void 0;
+      if (port === void 0) continue;
+      const path = health.path?.known ? health.path.value : TARGET_GROUP_HEALTH_DEFAULTS.path;
+      const answers = healthCheckAnswers(model, port, path.split("?")[0]);
+      if (!answers) continue;
+      const matcher = target.matcher.value;
+      if (!answers.every((answer2) => matcherAccepts(matcher, answer2.status) === false)) continue;
+      const primary = health.path?.known ? health.path.span : health.span;
+      if (!first(primary, String(port))) continue;
+      const answer = answers[0];
+      yield {
+        messageId: "statusOutsideMatcher",
+        data: { path, port, target: target.name, status: answer.status, why: answer.why, matcher: `${matcher}${target.matcher.span ? "" : " (AWS default)"}` },
+        primary,
+        related: [
+          { span: answer.span, label: `nginx answers ${answer.status} here` },
+          ...target.matcher.span ? [{ span: target.matcher.span, label: `matcher ${matcher}` }] : []
+        ],
+        modelPath: `${target.name}>health_check[${path}]`
+      };
+    }
+  }
+});
+
+// checks/lb-idle-timeout.ts
+init_rule();
+
+// src/reference/nginx/version.ts
+var OLDEST_SUPPORTED = [1, 18, 0];
+var LATEST = [Infinity, Infinity, Infinity];
+var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
+function parseVersion(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
+}
+function versionRangeOf(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
+  const exact = [major, minor, Number(match[3])];
+  return { min: exact, max: exact };
+}
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+function formatVersion(version) {
+  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
+}
+function isKnownExactly(info) {
+  return info.source !== void 0;
+}
+function describeRange(range2) {
+  const openLow = compareVersions(range2.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range2.max[0] === Infinity;
+  if (openLow && openHigh) return "every nginx version";
+  if (openHigh) return `nginx ≥ ${formatVersion(range2.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range2.max)}`;
+  if (compareVersions(range2.min, range2.max) === 0) return `nginx ${formatVersion(range2.min)}`;
+  if (range2.min[0] === range2.max[0] && range2.min[1] === range2.max[1] && range2.min[2] === 0 && range2.max[2] === Infinity) {
+    return `nginx ${range2.min[0]}.${range2.min[1]}.x`;
+  }
+  return `nginx ${formatVersion(range2.min)} to ${formatVersion(range2.max)}`;
+}
+function splitRange(range2, boundaries) {
+  const pieces = [];
+  let min = range2.min;
+  for (const boundary of [...boundaries].sort(compareVersions)) {
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range2.max) > 0) continue;
+    pieces.push({ min, max: previousRelease(boundary) });
+    min = boundary;
+  }
+  pieces.push({ min, max: range2.max });
+  return pieces;
+}
+function previousRelease(version) {
+  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
+  return [version[0], version[1] - 1, Infinity];
+}
+function rangeIncludes(range2, version) {
+  return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
+}
+
+// src/model/ingress-nginx.ts
+var HTTP_KEYS = {
+  "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
+  "keep-alive-requests": { directive: "keepalive_requests", defaultValue: "1000", type: "integer" },
+  "proxy-connect-timeout": { directive: "proxy_connect_timeout", defaultValue: "5", type: "seconds" },
+  "proxy-read-timeout": { directive: "proxy_read_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-send-timeout": { directive: "proxy_send_timeout", defaultValue: "60", type: "seconds" },
+  "proxy-body-size": { directive: "client_max_body_size", defaultValue: "1m", type: "size" },
+  "client-header-buffer-size": { directive: "client_header_buffer_size", defaultValue: "1k", type: "size" },
+  "large-client-header-buffers": { directive: "large_client_header_buffers", defaultValue: "4 8k", type: "text" },
+  "proxy-buffer-size": { directive: "proxy_buffer_size", defaultValue: "4k", type: "size" },
+  "proxy-http-version": { directive: "proxy_http_version", defaultValue: "1.1", type: "text" }
+};
+var MAIN_KEYS = {
+  "max-worker-open-files": { directive: "worker_rlimit_nofile", defaultValue: "0", type: "integer" },
+  "max-worker-connections": { directive: "worker_connections", defaultValue: "16384", type: "integer" }
+};
+var UPSTREAM_KEYS = {
+  "upstream-keepalive-connections": { directive: "keepalive", defaultValue: "320", type: "integer" },
+  "upstream-keepalive-timeout": { directive: "keepalive_timeout", defaultValue: "60", type: "seconds" },
+  "upstream-keepalive-requests": { directive: "keepalive_requests", defaultValue: "10000", type: "integer" },
+  "upstream-keepalive-time": { directive: "keepalive_time", defaultValue: "1h", type: "text" }
+};
+var LOCATION_ANNOTATIONS = {
+  "proxy-connect-timeout": HTTP_KEYS["proxy-connect-timeout"],
+  "proxy-read-timeout": HTTP_KEYS["proxy-read-timeout"],
+  "proxy-send-timeout": HTTP_KEYS["proxy-send-timeout"],
+  "proxy-body-size": HTTP_KEYS["proxy-body-size"],
+  "proxy-buffer-size": HTTP_KEYS["proxy-buffer-size"],
+  "proxy-http-version": HTTP_KEYS["proxy-http-version"]
+};
+var ANNOTATION_PREFIX = "nginx.ingress.kubernetes.io/";
+var BACKEND_PROTOCOLS = /* @__PURE__ */ new Set(["HTTP", "HTTPS", "AUTO_HTTP", "GRPC", "GRPCS", "FCGI"]);
+var OFFSET = /^\d+[kKmMgG]?$/;
+function invalidAnnotation(name2, value, rendering) {
+  if (rendering.type === "seconds" || rendering.type === "integer") {
+    return /^[+-]?\d+$/.test(value) ? void 0 : `"${value}" is not a whole number${rendering.type === "seconds" ? " of seconds (no unit)" : ""}`;
+  }
+  if (name2 === "proxy-http-version") return value.trim() === "1.0" || value.trim() === "1.1" ? void 0 : `"${value}" is neither "1.0" nor "1.1"`;
+  if (rendering.type === "size") return /^\d+[bkmgBKMG]?$/.test(value) ? void 0 : `"${value}" is not a size such as 8k or 10m`;
+  return void 0;
+}
+var CONTROLLER_CONFIGMAP_NAME = /(?:^|-)(?:ingress-nginx-controller|nginx-ingress-controller)$|^(?:nginx-configuration|ingress-nginx|nginx-config|nginx-ingress-config)$/;
+var CONTROLLER_IMAGE = /(?:^|\/)(?:ingress-nginx\/controller|nginx-ingress-controller)(?:[:@]|$)/;
+var OTHER_NGINX_CONTROLLER = /(?:^|\/)(?:nginx\/nginx-ingress|nginx-plus-ingress)(?:[:@]|$)/;
+function servedByIngressNginx(ingress) {
+  return ingress.ingressClass === void 0 || /nginx/i.test(ingress.ingressClass);
+}
+function findController(kubernetes) {
+  const workload = kubernetes.workloads.find((candidate) => candidate.containers.some((container2) => CONTROLLER_IMAGE.test(container2.image?.value ?? "")));
+  const container = workload?.containers.find((candidate) => CONTROLLER_IMAGE.test(candidate.image?.value ?? ""));
+  let configMap;
+  const flag2 = container?.args.map((arg) => /^--configmap=(.+)$/.exec(arg.value)?.[1]).find((value) => value !== void 0);
+  if (flag2 && workload) {
+    const [namespaceText, name2] = flag2.includes("/") ? flag2.split("/", 2) : [workload.namespace, flag2];
+    const namespace = namespaceText.includes("$(") ? workload.namespace : namespaceText;
+    configMap = kubernetes.configMaps.find((candidate) => candidate.name === name2 && candidate.namespace === namespace) ?? kubernetes.configMaps.find((candidate) => candidate.name === name2);
+  }
+  configMap ??= kubernetes.configMaps.find(
+    (candidate) => CONTROLLER_CONFIGMAP_NAME.test(candidate.name) || candidate.labels.get("app.kubernetes.io/name") === "ingress-nginx" && candidate.labels.get("app.kubernetes.io/component") === "controller"
+  );
+  const helmValues = kubernetes.helmValues[0];
+  const imageTag = container?.image ? imageTagOf(container.image) : helmValues?.imageTag ? { text: helmValues.imageTag.value, span: helmValues.imageTag.valueSpan } : void 0;
+  const numbers = imageTag ? /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(imageTag.text) : null;
+  const version = imageTag && numbers ? {
+    numbers: numbers.slice(1).filter((n) => n !== void 0).map(Number),
+    text: imageTag.text,
+    span: imageTag.span
+  } : void 0;
+  if (!workload && !configMap && !helmValues) return void 0;
+  return { ...configMap ? { configMap } : {}, ...helmValues ? { helmValues } : {}, ...version ? { version } : {}, ...workload ? { workload } : {} };
+}
+function imageTagOf(image) {
+  const reference2 = image.value.split("@")[0];
+  const colon = reference2.lastIndexOf(":");
+  if (colon === -1 || reference2.indexOf("/", colon) !== -1) return void 0;
+  return { text: reference2.slice(colon + 1), span: image.valueSpan };
+}
+function atLeast(version, major, minor, patch = 0) {
+  if (!version) return true;
+  const [a = 0, b = 0, c = 0] = version.numbers;
+  return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+function bundledNginx(version) {
+  if (!version) return { range: { min: OLDEST_SUPPORTED, max: [1, 27, 1] }, text: "nginx 1.27.1 or older (every ingress-nginx release)" };
+  const [major = 0, minor = 0, patch = 0] = version.numbers;
+  const release = major * 1e6 + minor * 1e3 + patch;
+  const at = (a, b, c = 0) => release >= a * 1e6 + b * 1e3 + c;
+  const nginx = at(1, 13) ? [1, 27, 1] : at(1, 10) ? release === 101e4 ? [1, 25, 3] : [1, 25, 5] : at(1, 5) ? [1, 21, 6] : at(1, 1, 3) ? [1, 19, 10] : at(1, 0, 1) || at(0, 49, 3) ? [1, 19, 9] : at(0, 47) ? [1, 20, 1] : at(0, 33) ? [1, 19, 6] : OLDEST_SUPPORTED;
+  return { range: { min: nginx, max: nginx }, text: `ingress-nginx ${version.text} runs nginx ${nginx.join(".")}` };
+}
+function upstreamKeepaliveHonoured(version) {
+  return atLeast(version, 0, 20);
+}
+function releaseDefault(key, rendering, version) {
+  switch (key) {
+    case "upstream-keepalive-connections":
+      return atLeast(version, 0, 40) ? rendering.defaultValue : "32";
+    case "upstream-keepalive-timeout":
+      return atLeast(version, 0, 21) ? rendering.defaultValue : void 0;
+    case "upstream-keepalive-requests":
+      return !atLeast(version, 0, 21) ? void 0 : atLeast(version, 0, 40) ? rendering.defaultValue : "100";
+    case "upstream-keepalive-time":
+      return atLeast(version, 1, 2) ? rendering.defaultValue : void 0;
+    case "keep-alive-requests":
+      return atLeast(version, 1, 6, 4) ? rendering.defaultValue : "100";
+    default:
+      return rendering.defaultValue;
+  }
+}
+function renderIngressNginx(kubernetes) {
+  const diagnostics = [];
+  const ingresses = kubernetes.ingresses.filter(servedByIngressNginx);
+  const controller = findController(kubernetes);
+  if (ingresses.length === 0 && !controller) return { diagnostics };
+  if (!controller?.workload && kubernetes.workloads.some((workload) => workload.containers.some((container) => OTHER_NGINX_CONTROLLER.test(container.image?.value ?? ""))))
+    return { diagnostics };
+  const fallbackAnchor = controller?.configMap?.dataSpan ?? controller?.configMap?.nameSpan ?? controller?.helmValues?.configSpan ?? ingresses[0]?.nameSpan ?? controller?.workload?.nameSpan;
+  if (!fallbackAnchor) return { diagnostics };
+  const file = fallbackAnchor.file;
+  const version = controller?.version;
+  const values2 = /* @__PURE__ */ new Map();
+  const valueOf3 = (key, rendering) => {
+    if (!values2.has(key)) values2.set(key, decide2(key, rendering));
+    return values2.get(key);
+  };
+  const decide2 = (key, rendering) => {
+    const fallback = releaseDefault(key, rendering, version);
+    const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
+    if (written && fallback !== void 0) {
+      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const problem = invalidNumber(written.value, rendering);
+      if (!problem)
+        return {
+          text: written.value,
+          written,
+          anchor: written.keySpan,
+          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` }
+        };
+      diagnostics.push({
+        ruleId: "invalid-value",
+        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        primary: written.valueSpan,
+        related: []
+      });
+    }
+    if (fallback === void 0) return void 0;
+    return {
+      text: fallback,
+      anchor: fallbackAnchor,
+      origin: { controller: "ingress-nginx", key, kind: "default", text: `ingress-nginx${version ? ` ${version.text}` : ""} default of "${key}"` }
+    };
+  };
+  const http = [];
+  for (const [key, rendering] of Object.entries(HTTP_KEYS)) {
+    if (key === "proxy-body-size") continue;
+    const value = valueOf3(key, rendering);
+    if (value) http.push(generated(rendering, value, file));
+  }
+  const bodySize = valueOf3("proxy-body-size", HTTP_KEYS["proxy-body-size"]);
+  const perLocation = bodySize && OFFSET.test(bodySize.text.trim()) ? [generated(HTTP_KEYS["proxy-body-size"], bodySize, file)] : [];
+  const keepaliveConnections = valueOf3("upstream-keepalive-connections", UPSTREAM_KEYS["upstream-keepalive-connections"]);
+  const keepsUpstreamConnections = upstreamKeepaliveHonoured(version) && Number(keepaliveConnections?.text || "0") > 0;
+  const upstreamSettings = keepsUpstreamConnections ? Object.entries(UPSTREAM_KEYS).flatMap(([key, rendering]) => {
+    const value = valueOf3(key, rendering);
+    return value ? [generated(rendering, value, file)] : [];
+  }) : (
+    // No pool: said explicitly, so nginx's own default (a pool since 1.29.7) does not stand in for it.
+    [
+      generated(
+        UPSTREAM_KEYS["upstream-keepalive-connections"],
+        {
+          text: "0",
+          anchor: keepaliveConnections?.written?.keySpan ?? version?.span ?? fallbackAnchor,
+          ...keepaliveConnections?.written ? { written: keepaliveConnections.written } : {},
+          origin: upstreamKeepaliveHonoured(version) ? keepaliveConnections?.origin ?? { controller: "ingress-nginx", key: "upstream-keepalive-connections", kind: "default", text: "ingress-nginx" } : {
+            controller: "ingress-nginx",
+            key: "upstream-keepalive-connections",
+            kind: "default",
+            text: `ingress-nginx ${version?.text ?? ""} sends "Connection: close" upstream (before 0.20)`
+          }
+        },
+        file
+      )
+    ]
+  );
+  const upstreams = /* @__PURE__ */ new Map();
+  const servers = /* @__PURE__ */ new Map();
+  for (const ingress of ingresses) {
+    const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
+      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short];
+      if (!rendering) return [];
+      const problem = invalidAnnotation(short, value.value, rendering);
+      if (problem) {
+        diagnostics.push({
+          ruleId: "invalid-value",
+          message: `annotation ${name2}: ${problem}; ingress-nginx ignores it and uses the ConfigMap's value for this Ingress`,
+          primary: value.valueSpan,
+          related: []
+        });
+        return [];
+      }
+      return [
+        generated(
+          rendering,
+          {
+            text: value.value,
+            written: value,
+            anchor: value.keySpan,
+            origin: { controller: "ingress-nginx", key: name2, kind: "annotation", text: `annotation ${name2}` }
+          },
+          file
+        )
+      ];
+    });
+    const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
+    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
+    const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
+    const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
+    if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
+    for (const { host, path, backend } of paths) {
+      const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
+      if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
+      const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));
+      const location = locationBlock(path, upstreamName, protocol, backend, [...defaults, ...overrides2], keepsUpstreamConnections, file);
+      if (location) (servers.get(host) ?? servers.set(host, []).get(host)).push(location);
+    }
+  }
+  for (const upstream of upstreams.values()) http.push(upstream);
+  for (const [host, locations] of servers) {
+    const anchor = locations[0].directive.span;
+    http.push(block("server", [], [simple("server_name", [host], anchor, file), simple("listen", ["80"], anchor, file), ...locations], anchor, file));
+  }
+  return {
+    root: {
+      kind: "main",
+      file,
+      context: "main",
+      directives: [...workerLimits(valueOf3, file), block("http", [], http, fallbackAnchor, file)],
+      generatedBy: "ingress-nginx"
+    },
+    diagnostics
+  };
+}
+function workerLimits(valueOf3, file) {
+  const openFiles = valueOf3("max-worker-open-files", MAIN_KEYS["max-worker-open-files"]);
+  if (!openFiles?.written || !(Number(openFiles.text) > 0)) return [];
+  const connections = valueOf3("max-worker-connections", MAIN_KEYS["max-worker-connections"]);
+  if (!connections || !(Number(connections.text) > 0)) return [generated(MAIN_KEYS["max-worker-open-files"], openFiles, file)];
+  return [
+    generated(MAIN_KEYS["max-worker-open-files"], openFiles, file),
+    block("events", [], [generated(MAIN_KEYS["max-worker-connections"], connections, file)], connections.anchor, file)
+  ];
+}
+function invalidNumber(text3, rendering) {
+  if (rendering.type !== "seconds" && rendering.type !== "integer") return void 0;
+  const trimmed = text3.trim();
+  if (trimmed === "" || /^[+-]?(\d+|0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+)$/.test(trimmed)) return void 0;
+  return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
+}
+function upstreamBlock(name2, ingress, backend, settings, file) {
+  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  return block("upstream", [name2], [server, ...settings], backend.span, file);
+}
+function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
+  const pass = {
+    HTTP: ["proxy_pass", `http://${upstream}`],
+    HTTPS: ["proxy_pass", `https://${upstream}`],
+    AUTO_HTTP: ["proxy_pass", `$scheme://${upstream}`],
+    GRPC: ["grpc_pass", `grpc://${upstream}`],
+    GRPCS: ["grpc_pass", `grpcs://${upstream}`],
+    FCGI: ["fastcgi_pass", upstream]
+  }[protocol];
+  if (!pass) return void 0;
+  const ownConnection = overrides2.some((entry) => entry.directive.name === "proxy_set_header");
+  return block(
+    "location",
+    [path],
+    [
+      ...overrides2,
+      // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
+      // "close"; the connection-proxy-header annotation replaces it.
+      ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+      simple(pass[0], [pass[1]], backend.span, file)
+    ],
+    backend.span,
+    file
+  );
+}
+function generated(rendering, value, file) {
+  const text3 = rendering.type === "seconds" && /^\d+$/.test(value.text.trim()) ? `${value.text.trim()}s` : value.text.trim();
+  const args = rendering.type === "text" ? text3.split(/\s+/) : [text3];
+  const span2 = value.written ? { file: value.written.keySpan.file, start: value.written.keySpan.start, end: value.written.valueSpan.end } : value.anchor;
+  const argSpan3 = value.written?.valueSpan ?? value.anchor;
+  const directive = {
+    name: rendering.directive,
+    nameSpan: value.written?.keySpan ?? value.anchor,
+    args: args.map((arg) => ({ value: arg, quoted: false, span: argSpan3 })),
+    span: span2,
+    file: span2.file || file
+  };
+  return { directive, via: [], generated: value.origin };
+}
+function simple(name2, args, span2, file) {
+  return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
+}
+function block(name2, args, children2, span2, file) {
+  const directive = {
+    name: name2,
+    nameSpan: span2,
+    args: args.map((value) => ({ value, quoted: false, span: span2 })),
+    span: span2,
+    block: children2.map((child) => child.directive),
+    blockOpen: span2,
+    file: span2.file || file
+  };
+  return { directive, children: children2, via: [] };
+}
+
+// checks/lb-idle-timeout.ts
+var ID5 = "lb-idle-timeout";
+var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
+var rule5 = defineRule({
+  id: ID5,
+  severity: "warning",
+  category: "reliability",
+  meta: {
+    description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
+    docsUrl: docsUrl(ID5),
+    fixable: false,
+    messages: {
+      nginxClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
+        help: 'nginx closes idle client connections first and the load balancer sends the next request on a connection nginx has closed, answering 502 itself while nginx logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); {{fix}}'
+      },
+      backendClosesFirst: {
+        message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{backendTimeout}} behind {{listener}}",
+        help: `the backend closes idle connections first and the load balancer sends the next request on a closed one, answering 502 itself while the backend logs nothing ("The target closed the connection with a TCP RST or a TCP FIN while the load balancer had an outstanding request to the target"); raise the backend's keep-alive above {{lbValue}} (e.g. {{suggestion}}){{lowerLb}}`
+      }
+    }
+  },
+  *check(model) {
+    const first = onceEach();
+    const once = (draft) => draft && first(draft.primary) ? draft : void 0;
+    const lbMs = model.environment.loadBalancerIdleTimeoutMs;
+    if (typeof lbMs === "number" && lbMs > 0) {
+      const balancer = { idleMs: lbMs, source: CONFIGURED_LB, adjustable: true };
+      const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    for (const front of cloudLoadBalancers(model)) {
+      const idle = front.idleTimeout;
+      if (!idle || typeof idle.value !== "number" || idle.value <= 0) continue;
+      const fromFile = idle.source.kind === "file";
+      const balancer = {
+        idleMs: idle.value,
+        source: `${front.description}${idleTimeoutOrigin(front)}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${idle.value / 1e3}s${fromFile ? "" : " (AWS default)"}` },
+        adjustable: true
+      };
+      const servers = model.nginx.scopes.filter((scope) => !scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers);
+      for (const draft of servers.length > 0 ? judgeServers(model, balancer, servers) : judgeBackends(model.backends, balancer)) {
+        if (once(draft)) yield draft;
+      }
+    }
+    const controller = model.kubernetes.ingresses.length > 0 || model.kubernetes.services.length > 0 ? findController(model.kubernetes) : void 0;
+    for (const front of kubernetesLoadBalancers(model.kubernetes)) {
+      const fromFile = front.idleTimeout.source.kind === "file";
+      const seconds = (front.idleTimeout.value ?? 0) / 1e3;
+      const balancer = {
+        idleMs: front.idleTimeout.value,
+        source: `${front.description}${fromFile ? "" : ", its default"}`,
+        related: { span: front.span, label: `${front.description}: idle timeout ${seconds}s${fromFile ? "" : " (default)"}` },
+        adjustable: !front.description.includes("Google Cloud")
+      };
+      const drafts = controller?.workload && front.targets.includes(controller.workload) ? judgeServers(
+        model,
+        balancer,
+        model.nginx.scopes.filter((scope) => scope.roots.some((root) => root.generatedBy === "ingress-nginx")).flatMap((scope) => scope.servers)
+      ) : judgeBackends(
+        model.backends.filter(
+          (backend) => backendLaunches(backend).some(
+            (launch) => launch.kind === "kubernetes" && front.targets.some((workload) => workload.file === launch.file && workload.name === launch.service)
+          )
+        ),
+        balancer
+      );
+      for (const draft of drafts) if (once(draft)) yield draft;
+    }
+  }
+});
+function* judgeServers(model, balancer, servers) {
+  for (const server of servers) {
+    const draft = judgeNginx(model, balancer, server, server);
+    if (draft) yield draft;
+    for (const location of server.descendants()) {
+      if (location.kind !== "location" || !location.ownLast("keepalive_timeout")) continue;
+      const own = judgeNginx(model, balancer, location, server);
+      if (own) yield own;
+    }
+  }
+}
+function* judgeBackends(backends, balancer) {
+  const lbMs = balancer.idleMs;
+  {
+    for (const backend of backends) {
+      for (const listener of backend.listeners) {
+        if (listener.protocol !== "http" && listener.protocol !== "https") continue;
+        const keepAlive = listener.keepAlive;
+        if (keepAlive.kind !== "idleTimeout") continue;
+        const timeout = keepAlive.timeout;
+        if (typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) continue;
+        const fromFile = timeout.source.kind === "file";
+        yield {
+          messageId: "backendClosesFirst",
+          data: {
+            lbValue: lbText(lbMs),
+            lbSource: balancer.source,
+            backendTimeout: describeBackendSetting(backend, timeout),
+            listener: listener.span.file === backend.file ? `${backend.kind} in ${backend.file}` : `${backend.kind} (${backend.name})`,
+            suggestion: suggestionAbove(lbMs),
+            lowerLb: balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(timeout.value)}` : ""
+          },
+          primary: timeout.source.kind === "file" ? timeout.source.span : listener.span,
+          related: [...fromFile ? [{ span: listener.span, label: `${backend.kind} listens here` }] : [], ...balancer.related ? [balancer.related] : []],
+          modelPath: `${backend.kind}[${backend.name}]>${listener.option}>keepalive>lb`
+        };
+      }
+    }
+  }
+}
+function judgeNginx(model, balancer, block2, server) {
+  const lbMs = balancer.idleMs;
+  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
+  if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
+  const nginxMs = timeout.value;
+  const fromFile = timeout.source.kind === "file";
+  const setAt = fromFile ? settingBlock(block2, timeout) : void 0;
+  const primary = timeout.source.kind === "file" ? timeout.source.span : timeout.origin ? block2.inherited("keepalive_timeout")?.entry.directive.span : serverAnchor(server);
+  if (!primary) return void 0;
+  const lowerLb = balancer.adjustable ? ` or lower the load balancer's idle timeout below ${formatMilliseconds(nginxMs)}` : "";
+  return {
+    messageId: "nginxClosesFirst",
+    data: {
+      lbValue: lbText(lbMs),
+      lbSource: balancer.source,
+      nginxTimeout: timeout.origin ? `keepalive_timeout ${formatMilliseconds(nginxMs)} (${timeout.origin.text})` : fromFile ? `keepalive_timeout ${formatMilliseconds(nginxMs)}` : `keepalive_timeout ${formatMilliseconds(nginxMs)} (nginx default)`,
+      where: timeout.origin ? "in the ingress-nginx controller" : describeWhere(setAt ?? server, server),
+      fix: timeout.origin ? `set "${timeout.origin.key}" in the ingress-nginx ConfigMap above ${lbMs / 1e3} (e.g. "${Math.ceil(lbMs / 1e3) + 5}")${lowerLb}` : `set keepalive_timeout above ${lbText(lbMs)} (e.g. keepalive_timeout ${suggestionAbove(lbMs)};)${lowerLb}`
+    },
+    primary,
+    related: balancer.related ? [balancer.related] : [],
+    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
+  };
+}
+function settingBlock(block2, setting) {
+  if (setting.source.kind !== "file") return void 0;
+  return block2.inherited("keepalive_timeout")?.block;
+}
+function describeWhere(block2, server) {
+  if (block2.kind === "location") return `in location "${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}" of ${serverName2(server)}`;
+  if (block2.kind === "server") return `in ${serverName2(server)}`;
+  return `in the ${block2.kind} block (inherited by ${serverName2(server)})`;
+}
+function serverName2(server) {
+  const names = server.ownLast("server_name")?.directive.args.map((arg) => arg.value).filter((name2) => name2 !== "" && name2 !== "_");
+  if (names && names.length > 0) return `server "${names[0]}"`;
+  const listen = server.ownLast("listen")?.directive.args[0]?.value;
+  return listen ? `the server listening on ${listen}` : "the server";
+}
+function serverAnchor(server) {
+  const listen = server.own("listen")[0];
+  if (listen) return listen.directive.span;
+  if (server.directive) return server.directive.nameSpan;
+  return server.directives[0]?.directive.span;
+}
+function suggestionAbove(lbMs) {
+  return `${Math.ceil(lbMs / 1e3) + 5}s`;
+}
+function lbText(lbMs) {
+  return lbMs % 1e3 === 0 ? `${lbMs / 1e3}s` : `${lbMs}ms`;
+}
+
+// checks/lb-target-unserved.ts
+init_rule();
+var ID6 = "lb-target-unserved";
+var rule6 = defineRule({
+  id: ID6,
+  severity: "error",
+  category: "correctness",
+  meta: {
+    description: "a load balancer (Terraform, CloudFormation, a TargetGroupBinding) sends to a port on which nothing in the tree listens",
+    docsUrl: docsUrl(ID6),
+    fixable: false,
+    messages: {
+      nothingListens: {
+        message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
+        help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      },
+      serviceHasNoPort: {
+        message: "The TargetGroupBinding {{binding}} fills {{target}} from port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})",
+        help: "The AWS Load Balancer Controller finds no such Service port and registers no targets: the target group stays empty and the load balancer answers 503. Name one of the Service's ports in `serviceRef.port`, or add the port to the Service"
+      },
+      targetPortUnnamed: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares ({{target}} through TargetGroupBinding {{binding}})',
+        help: 'The Service has no endpoints for that port, so the AWS Load Balancer Controller registers no targets and the load balancer answers 503. Name the container port "{{name}}", or set targetPort to the port number'
+      },
+      nothingOnTargetPort: {
+        message: "The load balancer reaches port {{targetPort}} of {{workload}} ({{target}} through Service {{service}} port {{port}}), but {{backend}} in that pod listens on {{listening}}",
+        help: "Connections to the pods are refused: every health check fails, the targets are unhealthy and the load balancer answers 503 or 502 while the application logs nothing. {{fix}}"
+      }
+    }
+  },
+  *check(model) {
+    for (const target of serviceTargets(model)) {
+      const draft = serviceFinding(model, target);
+      if (draft) yield draft;
+    }
+    const targets = hostTargets(model);
+    if (targets.length === 0) return;
+    const served = servedPorts(model);
+    if (!served) return;
+    const isServed = (port) => served.ports.some((candidate) => candidate.port === port);
+    if (targets.some((target) => isServed(target.port.value))) return;
+    const first = onceEach();
+    for (const target of targets) {
+      if (!first(target.port.span)) continue;
+      const listed2 = [...new Set(served.ports.map((candidate) => candidate.port))].sort((a, b) => a - b);
+      const draft = {
+        messageId: "nothingListens",
+        data: {
+          port: target.port.value,
+          target: target.name,
+          via: target.port.via ? `, ${target.port.via.what}` : "",
+          served: `${served.by === "nginx" ? "nginx and published ports" : "the backends"}: ${listed2.join(", ")}`
+        },
+        primary: target.port.span,
+        related: [
+          ...target.port.via ? [{ span: target.port.via.span, label: `${target.port.via.what}: ${target.port.value}` }] : [],
+          ...served.ports.slice(0, target.port.via ? 2 : 3).map((candidate) => ({ span: candidate.span, label: candidate.label }))
+        ],
+        modelPath: `${target.name}>port[${target.port.value}]`
+      };
+      yield draft;
+    }
+  }
+});
+function serviceFinding(model, target) {
+  const { binding, service } = target.bound;
+  const ref = binding.serviceRef;
+  if (!ref) return void 0;
+  const gap = serviceEndpointGap(model, service, ref.port);
+  if (!gap) return void 0;
+  const common = { target: target.name, service: `${service.namespace}/${service.name}`, binding: `${binding.namespace}/${binding.name}` };
+  const modelPath = `${target.name}>TargetGroupBinding[${binding.namespace}/${binding.name}]`;
+  if (gap.kind === "no-such-port") {
+    return {
+      messageId: "serviceHasNoPort",
+      data: { ...common, port: gap.port, ports: service.ports.map((port) => port.port).join(", ") },
+      primary: ref.portSpan,
+      related: [{ span: service.nameSpan, label: `Service ${service.name} is defined here` }],
+      modelPath
+    };
+  }
+  if (gap.kind === "target-port-unnamed") {
+    return {
+      messageId: "targetPortUnnamed",
+      data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+      primary: gap.port.targetPortSpan ?? gap.port.span,
+      related: [
+        { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+        { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}` }
+      ],
+      modelPath
+    };
+  }
+  const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
+  return {
+    messageId: "nothingOnTargetPort",
+    data: {
+      ...common,
+      port: gap.port.port,
+      targetPort: gap.targetPort,
+      workload: `${gap.workload.kind} ${gap.workload.name}`,
+      backend: backendKindName(gap.listeners[0].backend.kind),
+      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(", "),
+      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
+    },
+    primary: gap.port.targetPortSpan ?? gap.port.span,
+    related: [
+      { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` }))
+    ],
+    modelPath
+  };
+}
+function tcpAddress(listener) {
+  const address = listener.address;
+  return address.kind === "tcp" ? `${address.host || "*"}:${address.port}` : address.kind === "unix" ? `unix:${address.path}` : address.text;
+}
+
+// checks/listen-backlog-somaxconn.ts
+init_rule();
+var ID7 = "listen-backlog-somaxconn";
+var rule7 = defineRule({
+  id: ID7,
+  severity: "error",
+  category: "reliability",
+  meta: {
+    description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
+    docsUrl: docsUrl(ID7),
+    fixable: false,
+    messages: {
+      uwsgiRefusesToStart: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'uWSGI exits at start with "Listen queue size is greater than the system max net.core.somaxconn ({{somaxconn}})."; set listen to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      },
+      silentlyCapped: {
+        message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
+        help: 'the kernel silently caps the queue at {{somaxconn}} (`ss -ltn` shows Send-Q {{somaxconn}}, nothing is logged), so bursts beyond it are dropped and nginx logs "upstream timed out (110: Connection timed out) while connecting to upstream" (TCP) or "failed (11: Resource temporarily unavailable)" (unix socket); set {{option}} to at most {{somaxconn}} or raise net.core.somaxconn to at least {{queue}}'
+      }
+    }
+  },
+  *check(model) {
+    for (const queue of explicitQueues(model)) {
+      const draft = judge(queue);
+      if (draft) yield draft;
+    }
+  }
+});
+function judge(queue) {
+  const somaxconn = queue.somaxconn.value;
+  if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
+  const refuses = queue.exitsAboveSomaxconn;
+  const source = queue.somaxconn.source;
+  const common = {
+    data: { label: queue.label, option: queue.option, queue: queue.value, somaxconn, where: describeSomaxconnSource(queue.somaxconn) },
+    primary: queue.span,
+    related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
+    modelPath: queue.modelPath
+  };
+  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
+  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
+}
+
 // checks/nginx-add-header-content-type.ts
+init_rule();
 var HIDE_HEADER = ["proxy_hide_header", "fastcgi_hide_header", "uwsgi_hide_header", "scgi_hide_header", "grpc_hide_header"];
 var ID8 = "nginx-add-header-content-type";
 var rule8 = defineRule({
@@ -45951,7 +45979,7 @@ var rule21 = defineRule({
           continue;
         }
         if (entry.directive.name !== "map" || !entry.children) continue;
-        const subject = checkedSubject(entry.directive.args[0]?.value ?? "");
+        const subject = checkedSubject(argValueOf(entry.directive, 0) ?? "");
         if (!subject) continue;
         for (const item of entry.children) {
           const key = item.directive.name;
@@ -46485,13 +46513,15 @@ var rule23 = defineRule({
   *check(model) {
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
-      const arg = pass.entry.directive.args[0];
       const uri = pass.uri;
       if (uri === void 0) continue;
-      const args = pass.location.directive?.args ?? [];
-      if (args.length > 1 && args[0].value !== "^~" && args[0].value !== "=") continue;
-      if (args[0]?.value.startsWith("@") || args[0]?.value.startsWith("~")) continue;
+      const location = pass.location.directive;
+      const count = location ? argCountOf(location) : 0;
+      const first = location ? argValueOf(location, 0) ?? "" : "";
+      if (count > 1 && first !== "^~" && first !== "=") continue;
+      if (first.startsWith("@") || first.startsWith("~")) continue;
       if (pass.location.own("rewrite").length > 0) continue;
+      const arg = pass.entry.directive.args[0];
       yield {
         messageId: "normalisedPath",
         data: { target: arg.value, uri },
@@ -47636,7 +47666,7 @@ function judgeRange(range2, upstream, location) {
   const keepaliveDirective = upstream.ownLast("keepalive");
   let keepalive;
   if (keepaliveDirective) {
-    const count = keepaliveDirective.directive.args[0]?.value;
+    const count = argValueOf(keepaliveDirective.directive, 0);
     if (count === void 0 || count === "0") return void 0;
     keepalive = `keepalive ${count}`;
   } else {
@@ -47647,21 +47677,21 @@ function judgeRange(range2, upstream, location) {
   const problems = [];
   const fixes = [];
   const httpVersion = location.inherited("proxy_http_version");
-  const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range2).text;
+  const httpVersionText = (httpVersion && argValueOf(httpVersion.entry.directive, 0)) ?? defaultFor("proxy_http_version", range2).text;
   if (httpVersionText === "1.0") {
     problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
     fixes.push("`proxy_http_version 1.1;`");
   }
   const headers = location.inheritedList("proxy_set_header");
-  const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
   if (connection) {
-    const value = connection.directive.args[1]?.value ?? "";
+    const value = argValueOf(connection.directive, 1) ?? "";
     if (value.toLowerCase() === "close") {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
       fixes.push('`proxy_set_header Connection "";`');
     }
   } else if (defaultFor("proxy_header:connection", range2).text === "close") {
-    const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+    const dropped = headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
     problems.push(
       dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
     );
@@ -48288,6 +48318,7 @@ var rule41 = defineRule({
     const listeners = model.backends.flatMap((backend) => backend.listeners);
     const unmodelled = unmodelledServers(model);
     if (listeners.some((listener) => listener.address.kind === "other")) return;
+    if (listeners.length === 0 && model.kubernetes.services.length === 0) return;
     const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
@@ -48764,7 +48795,7 @@ var rule47 = defineRule({
             if (draft) yield draft;
             continue;
           }
-          if (!use.contexts.includes("server")) continue;
+          if (!use.contexts.includes("server") || !hasArgument(use.directive, entry.parameter)) continue;
           for (const arg of use.directive.args) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
@@ -48800,6 +48831,10 @@ function judge12(entry, range2, what, primary, modelPath) {
 }
 function from(range2, start) {
   return { min: compareVersions(range2.min, start) >= 0 ? range2.min : start, max: range2.max };
+}
+function hasArgument(directive, value) {
+  for (let i = 0; i < argCountOf(directive); i++) if (argValueOf(directive, i) === value) return true;
+  return false;
 }
 
 // checks/nginx-if-is-evil.ts
@@ -50243,6 +50278,18 @@ function flattenIncludes(contents) {
   }
   return out;
 }
+var UpstreamServerEntry = class {
+  constructor(address, entry) {
+    this.address = address;
+    this.entry = entry;
+  }
+  address;
+  entry;
+  /** Built when read (findings and links): most servers of a large tree never need it. */
+  get span() {
+    return this.entry.directive.args[0]?.span ?? this.entry.directive.span;
+  }
+};
 var PASS_DIRECTIVES = {
   proxy_pass: "proxy",
   uwsgi_pass: "uwsgi",
@@ -50381,16 +50428,9 @@ var NginxModel = class {
       if (block2.kind === "location") scope.locations.push(block2);
       if (block2.kind === "upstream" && block2.directive) {
         scope.upstreams.push({
-          name: block2.directive.args[0]?.value ?? "",
+          name: argValueOf(block2.directive, 0) ?? "",
           block: block2,
-          servers: block2.own("server").map((entry) => ({
-            address: parseAddress(entry.directive.args[0]?.value ?? "", 80),
-            entry,
-            // Built when read (findings and links): most servers of a large tree never need it.
-            get span() {
-              return entry.directive.args[0]?.span ?? entry.directive.span;
-            }
-          }))
+          servers: block2.own("server").map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? "", 80), entry))
         });
       }
     }
@@ -50400,7 +50440,7 @@ var NginxModel = class {
         scope.census.add(entry, block2);
         if (!passing) continue;
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
-        if (!module2 || entry.directive.args.length === 0) continue;
+        if (!module2 || argCountOf(entry.directive) === 0) continue;
         scope.passes.push(resolvePass(scope, module2, entry, block2));
       }
     }
@@ -50426,7 +50466,7 @@ function blockLabel(directive, parent) {
   return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
 }
 function resolvePass(scope, module2, entry, location) {
-  const value = entry.directive.args[0].value;
+  const value = argValueOf(entry.directive, 0);
   const pass = { module: module2, entry, location, target: { kind: "variable" } };
   let rest = value;
   if (module2 === "proxy" || module2 === "grpc") {

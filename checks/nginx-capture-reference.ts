@@ -27,18 +27,18 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block, hasCapture } of variables.withVariables) {
-        const name = entry.directive.name;
-        if (name === 'map' && entry.children) {
-          for (const item of entry.children) {
-            if (!item.directive.name.startsWith('~') || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? '')) continue;
-            const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ''));
-            const finding = judge([item.directive.args[0]], regex, item.directive.nameSpan, `${block.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
-            if (finding) yield finding;
-          }
-          continue;
+      // A map's regex keys and the values that use their captures.
+      for (const { entry, block } of variables.withVariablesNamed('map')) {
+        for (const item of entry.children ?? []) {
+          if (!item.directive.name.startsWith('~') || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? '')) continue;
+          const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ''));
+          const finding = judge([item.directive.args[0]], regex, item.directive.nameSpan, `${block.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
+          if (finding) yield finding;
         }
-        if (!hasCapture) continue;
+      }
+      for (const { entry, block } of variables.withCaptures) {
+        const name = entry.directive.name;
+        if (name === 'map' && entry.children) continue;
         const args = entry.directive.args;
         const checked = name === 'rewrite' ? args.slice(1, 2) : args;
         if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;

@@ -33,13 +33,7 @@ export const rule = defineRule({
       if (!scope.setsAnywhere('proxy_set_header')) continue;
       const variables = NginxVariables.of(scope);
       // Only a value built from the client's Connection header can pass its tokens on.
-      if (
-        !variables.withVariables.some(
-          ({ entry }) =>
-            (entry.directive.name === 'proxy_set_header' || entry.directive.name === 'set') &&
-            /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? ''),
-        )
-      )
+      if (!variables.withVariablesNamed('proxy_set_header', 'set').some(({ entry }) => /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? '')))
         continue;
       for (const pass of scope.passes) {
         if (pass.module !== 'proxy') continue;

@@ -36,8 +36,8 @@ export const rule = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('proxy_set_header')) continue;
       const variables = NginxVariables.of(scope);
-      for (const { entry, block } of variables.withVariables) {
-        if (entry.directive.name !== 'proxy_set_header' || !argEqualsIgnoringCase(entry.directive, 0, 'host')) continue;
+      for (const { entry, block } of variables.withVariablesNamed('proxy_set_header')) {
+        if (!argEqualsIgnoringCase(entry.directive, 0, 'host')) continue;
         const text = argText(entry.directive, 1);
         if (text === undefined) continue;
         for (const { facts, top } of variables.expand(text, block)) {

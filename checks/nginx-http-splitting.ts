@@ -39,7 +39,7 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block } of variables.withVariables) {
+      for (const { entry, block } of variables.withVariablesNamed(...CHECKED_DIRECTIVES)) {
         const checked = checkedArgs(entry);
         if (!checked) continue;
         const finding = judge(variables, block, entry, checked);
@@ -56,6 +56,9 @@ interface Checked {
   /** `rewrite`: its own `$N` are escaped by nginx in a redirect (ngx_http_script_copy_capture_code). */
   ownCaptures?: boolean;
 }
+
+/** The directives whose arguments checkedArgs may pick. */
+const CHECKED_DIRECTIVES = ['add_header', 'add_trailer', 'more_set_headers', 'proxy_set_header', 'grpc_set_header', 'proxy_pass', 'return', 'rewrite'];
 
 // Shared answers of checkedArgs: one object per kind, not one per directive of a large tree.
 const RESPONSE_HEADER: Checked = { indexes: [1], target: 'response' };

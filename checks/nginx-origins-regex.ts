@@ -48,7 +48,7 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      for (const { entry, block: parent } of NginxVariables.of(scope).withVariables) {
+      for (const { entry, block: parent } of NginxVariables.of(scope).withVariablesNamed('if', 'map')) {
         if (entry.directive.name === 'if') {
           const block = parent.children.find((child) => child.node === entry);
           if (!block) continue;

@@ -74,8 +74,7 @@ export const rule = defineRule({
       const variables = NginxVariables.of(scope);
       if (rift) for (const block of variables.rewriteBlocks) yield* afterArgsRewrite(block, rift);
       if (!mapped && !overlapped) continue;
-      for (const { entry, block, hasCapture } of variables.withVariables) {
-        if (!hasCapture) continue;
+      for (const { entry, block } of variables.withCaptures) {
         const overlap = overlapped && entry.directive.name === 'rewrite' ? overlappingCaptures(block, entry, overlapped) : undefined;
         if (overlap) yield overlap;
         const mapFinding = mapped ? mapAfterCapture(variables, block, entry, mapped) : undefined;

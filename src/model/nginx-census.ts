@@ -1,6 +1,6 @@
 /**
  * Every directive of an http scope, filed by name with the block that holds it, and those whose
- * arguments mention a variable. Filled while the model is built (the walk that finds the passes
+ * arguments mention a variable (by name, and those with a capture). Filled while the model is built (the walk that finds the passes
  * visits every directive anyway), so that a rule about a few directive names reads only those
  * instead of walking every block of a large tree again.
  */
@@ -24,11 +24,13 @@ export interface VariableUse {
 }
 
 const NONE: NamedEntries = { entries: [], blocks: [] };
+const NO_USES: readonly VariableUse[] = [];
 
 export class DirectiveCensus {
   private readonly byName = new Map<string, { entries: ExpandedDirective[]; blocks: NginxBlock[] }>();
-  /** Every directive whose arguments hold a `$`, with its block, in walk order. */
-  readonly withVariables: VariableUse[] = [];
+  /** Those whose arguments hold a capture reference (`$1`..`$9`, `${1}`..), in walk order. */
+  readonly withCaptures: VariableUse[] = [];
+  private readonly variablesByName = new Map<string, VariableUse[]>();
 
   add(entry: ExpandedDirective, block: NginxBlock) {
     const name = entry.directive.name;
@@ -38,7 +40,17 @@ export class DirectiveCensus {
       list.blocks.push(block);
     } else this.byName.set(name, { entries: [entry], blocks: [block] });
     const mention = variableMention(entry.directive);
-    if (mention !== 0) this.withVariables.push({ entry, block, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 });
+    if (mention === 0) return;
+    const use: VariableUse = { entry, block, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 };
+    if (use.hasCapture) this.withCaptures.push(use);
+    const named = this.variablesByName.get(name);
+    if (named) named.push(use);
+    else this.variablesByName.set(name, [use]);
+  }
+
+  /** The directives named `name` whose arguments hold a `$`, in walk order. */
+  withVariablesNamed(name: string): readonly VariableUse[] {
+    return this.variablesByName.get(name) ?? NO_USES;
   }
 
   named(name: string): NamedEntries {

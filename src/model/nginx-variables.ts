@@ -716,16 +716,25 @@ export class NginxVariables {
   private expanding = new Set<string>();
 
   /**
-   * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (found while the model was built, without building arguments).
+   * The directives with these names whose arguments hold a `$`, with their blocks (found while the
+   * model was built, without building arguments): a rule reads only the names it judges.
    */
-  readonly withVariables: readonly VariableUse[];
+  withVariablesNamed(...names: string[]): readonly VariableUse[] {
+    if (names.length === 1) return this.scope.census.withVariablesNamed(names[0]);
+    const out: VariableUse[] = [];
+    for (const name of names) for (const use of this.scope.census.withVariablesNamed(name)) out.push(use);
+    return out;
+  }
+
+  /** The directives whose arguments hold a capture reference (`$1`..`$9`). */
+  get withCaptures(): readonly VariableUse[] {
+    return this.scope.census.withCaptures;
+  }
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   readonly rewriteBlocks = new Set<NginxBlock>();
 
   constructor(readonly scope: NginxHttpScope) {
     const { census } = scope;
-    this.withVariables = census.withVariables;
     for (let owner of census.named('rewrite').blocks as (NginxBlock | undefined)[]) {
       while (owner?.kind === 'if') owner = owner.parent;
       if (owner) this.rewriteBlocks.add(owner);

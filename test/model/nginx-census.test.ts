@@ -11,8 +11,13 @@ const scopeOf = (tree: MemoryTree) => {
   return model.nginx.scopes[0];
 };
 const conf = (...lines: string[]) => ({ 'nginx.conf': ['events {}', 'http {', ...lines, '}'].join('\n') });
-const mentions = (tree: MemoryTree) =>
-  scopeOf(tree).census.withVariables.map(({ entry, hasCapture }) => `${entry.directive.name}${hasCapture ? ' (capture)' : ''}`);
+const NAMES = ['set', 'location', 'return', 'add_header', 'root'];
+const mentions = (tree: MemoryTree) => {
+  const { census } = scopeOf(tree);
+  return NAMES.flatMap((name) => census.withVariablesNamed(name)).map(({ entry, hasCapture }) => `${entry.directive.name}${hasCapture ? ' (capture)' : ''}`);
+};
+const captures = (tree: MemoryTree) =>
+  scopeOf(tree).census.withCaptures.map(({ entry }) => `${entry.directive.name} ${entry.directive.args.map((arg) => arg.value).join(' ')}`);
 
 describe('DirectiveCensus', () => {
   test('files each directive under its name with the block that holds it, a level before the levels inside it', () => {
@@ -42,6 +47,7 @@ describe('DirectiveCensus', () => {
     );
     // The location's regex ends in `$`: any `$` among the arguments counts; `$0` is not a capture.
     expect(mentions(tree)).toEqual(['set', 'location', 'return (capture)', 'add_header (capture)', 'add_header']);
+    expect(captures(tree)).toEqual(['return 301 /q/$1', 'add_header X-Id ${1}z']);
   });
 
   test('a `$` in a directive name, a comment or a block body is not an argument of the directive', () => {

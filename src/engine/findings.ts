@@ -7,6 +7,7 @@ import type { FileFormat } from '../discovery/classify';
 import type { Link } from '../model/links';
 import { FindingDraft, renderMessage, Rule } from '../rule';
 import type { ReaderDiagnostic } from '../source/diagnostic';
+import type { Fix } from '../source/edit';
 import { RelatedSpan, Severity, SEVERITY_RANK, Span } from '../source/span';
 
 export interface Finding {
@@ -24,6 +25,8 @@ export interface Finding {
   docsUrl: string;
   /** Stable across line moves: a hash of the rule id, the file and a model path. */
   fingerprint: string;
+  /** Text edits that remove the finding (`--fix`), present only where they can be made exactly. */
+  fix?: Fix;
 }
 
 export interface RuleSummary {
@@ -115,6 +118,7 @@ export function findingOfDraft(rule: Rule, draft: FindingDraft, severity: Severi
     related: (draft.related ?? []).slice(0, 3),
     docsUrl: rule.meta.docsUrl,
     fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
+    ...(draft.fix && rule.meta.fixable ? { fix: draft.fix } : {}),
   };
 }
 
@@ -189,8 +193,10 @@ export function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
       }
       if (kept.has(place)) continue;
       kept.add(place);
+      // Right for one of the backends only: a fix would be a guess.
+      const { fix: _guess, ...unfixed } = finding;
       out.push({
-        ...finding,
+        ...unfixed,
         severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
         message: `${finding.message} (if this backend is the one that runs)`,
         help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ''}`,

@@ -7,7 +7,7 @@ import { append } from '../source/append';
 import { Classified, explainClassification, FileFormat, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
-import { nodeFileSystem } from '../discovery/fs';
+import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
 import type { Deployment } from '../model/deployment';
@@ -48,6 +48,8 @@ export interface ReadTree {
   displayPath(absolute: string): string;
   /** Every file of the tree with its format and why, sorted by path (--list-files). */
   fileList: ListedFile[];
+  /** The run's file system, confined to the tree: what fixes check their files against. */
+  fs: FileSystem;
 }
 
 /** Discover, classify and read a tree into the deployment model (no rules). */
@@ -248,7 +250,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends,
   });
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
 }
 
 /**

@@ -1,0 +1,68 @@
+/**
+ * Text edits on nginx files for fixes: a new directive written on a line of its own with the
+ * indentation and line break of its neighbour, or an argument replaced. Each helper answers
+ * undefined when it cannot write the text exactly: a directive a controller renders, one read
+ * from a template or a manifest (positions there are not the text's own), one that shares its
+ * line with other text.
+ */
+import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
+import { sourceOf } from '../readers/nginx/parse';
+import { indentationBefore, lineBreakAt, lineStartOf, nextLineStart, TextEdit } from '../source/edit';
+import { SourceText } from '../source/text';
+import type { NginxBlock } from './nginx';
+
+/** The plain text the directive was read from: not rendered, masked or embedded. */
+function plainSource(directive: NginxDirective): SourceText | undefined {
+  const source = sourceOf(directive);
+  return source && source.constructor === SourceText ? source : undefined;
+}
+
+/** `lines` (without indentation or line breaks) on lines of their own right before the directive's line. */
+export function insertLinesBefore(entry: ExpandedDirective, lines: string[]): TextEdit | undefined {
+  const source = entry.generated ? undefined : plainSource(entry.directive);
+  if (!source) return undefined;
+  const start = entry.directive.span.start.offset;
+  const indent = indentationBefore(source, start);
+  if (indent === undefined) return undefined;
+  const lineBreak = lineBreakAt(source, start);
+  const at = lineStartOf(source, start);
+  return { span: source.span(at, at), text: lines.map((line) => `${indent}${line}${lineBreak}`).join('') };
+}
+
+/**
+ * `lines` on lines of their own right after the directive's line, indented as it is. Only when
+ * nothing but blanks or a comment follows the directive on its line.
+ */
+export function insertLinesAfter(entry: ExpandedDirective, lines: string[]): TextEdit | undefined {
+  const source = entry.generated ? undefined : plainSource(entry.directive);
+  if (!source) return undefined;
+  const { span } = entry.directive;
+  const indent = indentationBefore(source, span.start.offset);
+  if (indent === undefined) return undefined;
+  const end = span.end.offset;
+  const after = nextLineStart(source, end);
+  const rest = source.text.slice(end, after).replace(/\r?\n$/, '');
+  if (!/^[ \t]*(#.*)?$/.test(rest)) return undefined;
+  const lineBreak = lineBreakAt(source, end);
+  const text = lines.map((line) => `${indent}${line}${lineBreak}`).join('');
+  // The last line of a file without a final line break: the new lines start with one.
+  const unterminated = after === source.text.length && !source.text.endsWith('\n');
+  return { span: source.span(after, after), text: unterminated ? lineBreak + text.slice(0, -lineBreak.length) : text };
+}
+
+/** Argument `index` of the directive replaced by `text` (written as is: quote it yourself). */
+export function replaceArg(entry: ExpandedDirective, index: number, text: string): TextEdit | undefined {
+  const arg = entry.directive.args[index];
+  if (entry.generated || !arg || !plainSource(entry.directive)) return undefined;
+  return { span: arg.span, text };
+}
+
+/**
+ * Whether the directive is written in the block's own text, not in a file an `include` in the
+ * block brings (editing that file would change every block that includes it).
+ */
+export function writtenInBlock(entry: ExpandedDirective, block: NginxBlock): boolean {
+  const opening = block.node;
+  if (!opening || entry.generated || opening.generated) return false;
+  return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
+}

@@ -5,7 +5,7 @@ import { linkDeployment, Link } from '../src/model/links';
 import { formatMilliseconds } from '../src/model/nginx-values';
 import { splitRange } from '../src/reference/nginx/version';
 import { describeBackendSetting } from '../src/model/backend-describe';
-import { insertLinesAfter, replaceArg, writtenInBlock } from '../src/model/nginx-edits';
+import { setInUpstream } from '../src/model/nginx-edits';
 import type { UpstreamGroup } from '../src/model/nginx';
 import type { Setting } from '../src/source/setting';
 import type { Fix } from '../src/source/edit';
@@ -96,24 +96,9 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   };
 }
 
-/**
- * The message's own advice: the upstream's keepalive_timeout set to the suggested value, its
- * argument replaced when written, else a line after `keepalive` (or the upstream's last line).
- * None for a controller's setting (ingress-nginx) or a directive an include brings.
- */
+/** The message's own advice: the upstream's keepalive_timeout set to the suggested value. */
 function timeoutFix(group: UpstreamGroup, timeout: Setting, value: string): Fix | undefined {
-  const block = group.block!;
-  if (timeout.origin) return undefined;
-  const title = `set keepalive_timeout ${value} in upstream "${group.name}"`;
-  const written = block.ownLast('keepalive_timeout');
-  if (written) {
-    // A second argument is the header timeout of the server-level directive, never the upstream's.
-    if (!writtenInBlock(written, block) || written.directive.args.length !== 1) return undefined;
-    const edit = replaceArg(written, 0, value);
-    return edit && { title, edits: [edit] };
-  }
-  const anchor = block.ownLast('keepalive') ?? block.directives[block.directives.length - 1];
-  if (!anchor || !writtenInBlock(anchor, block)) return undefined;
-  const edit = insertLinesAfter(anchor, [`keepalive_timeout ${value};`]);
-  return edit && { title, edits: [edit] };
+  // A controller's setting (ingress-nginx) is set in its ConfigMap, not in nginx's text.
+  const edit = timeout.origin ? undefined : setInUpstream(group.block!, 'keepalive_timeout', value);
+  return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
 }

@@ -66,3 +66,19 @@ export function writtenInBlock(entry: ExpandedDirective, block: NginxBlock): boo
   if (!opening || entry.generated || opening.generated) return false;
   return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
 }
+
+/**
+ * A single-argument directive of an upstream block set to `value`: its argument rewritten where
+ * the block writes it, else a line after `keepalive` (or after the block's last line). None when
+ * the value comes from a controller (ingress-nginx) or the block's text lies in an included file.
+ */
+export function setInUpstream(block: NginxBlock, name: string, value: string): TextEdit | undefined {
+  const written = block.ownLast(name);
+  if (written) {
+    if (!writtenInBlock(written, block) || written.directive.args.length !== 1) return undefined;
+    return replaceArg(written, 0, value);
+  }
+  const anchor = block.ownLast('keepalive') ?? block.directives[block.directives.length - 1];
+  if (!anchor || !writtenInBlock(anchor, block)) return undefined;
+  return insertLinesAfter(anchor, [`${name} ${value};`]);
+}

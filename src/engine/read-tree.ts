@@ -233,6 +233,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
+    sourceTexts: sourceTextsOf(readerOutputs),
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -251,6 +252,18 @@ function readTreeUncached(options: LintOptions): ReadTree {
     uwsgi: uwsgi.backends,
   });
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
+}
+
+/** Each file's text by display path; a plain reading wins over one embedded in a manifest at the same path. */
+function sourceTextsOf(outputs: ReaderOutput[]): Map<string, SourceText> {
+  const texts = new Map<string, SourceText>();
+  for (const output of outputs) {
+    for (const source of output.sources) {
+      const known = texts.get(source.file);
+      if (!known || (known.constructor !== SourceText && source.constructor === SourceText)) texts.set(source.file, source);
+    }
+  }
+  return texts;
 }
 
 /**

@@ -7,19 +7,18 @@
  */
 import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import { sourceOf } from '../readers/nginx/parse';
-import { indentationBefore, lineBreakAt, lineStartOf, nextLineStart, TextEdit } from '../source/edit';
-import { SourceText } from '../source/text';
+import { indentationBefore, lineBreakAt, lineStartOf, nextLineStart, plainSource, TextEdit } from '../source/edit';
+import type { SourceText } from '../source/text';
 import type { NginxBlock } from './nginx';
 
 /** The plain text the directive was read from: not rendered, masked or embedded. */
-function plainSource(directive: NginxDirective): SourceText | undefined {
-  const source = sourceOf(directive);
-  return source && source.constructor === SourceText ? source : undefined;
+function textOf(directive: NginxDirective): SourceText | undefined {
+  return plainSource(sourceOf(directive));
 }
 
 /** `lines` (without indentation or line breaks) on lines of their own right before the directive's line. */
 export function insertLinesBefore(entry: ExpandedDirective, lines: string[]): TextEdit | undefined {
-  const source = entry.generated ? undefined : plainSource(entry.directive);
+  const source = entry.generated ? undefined : textOf(entry.directive);
   if (!source) return undefined;
   const start = entry.directive.span.start.offset;
   const indent = indentationBefore(source, start);
@@ -34,7 +33,7 @@ export function insertLinesBefore(entry: ExpandedDirective, lines: string[]): Te
  * nothing but blanks or a comment follows the directive on its line.
  */
 export function insertLinesAfter(entry: ExpandedDirective, lines: string[]): TextEdit | undefined {
-  const source = entry.generated ? undefined : plainSource(entry.directive);
+  const source = entry.generated ? undefined : textOf(entry.directive);
   if (!source) return undefined;
   const { span } = entry.directive;
   const indent = indentationBefore(source, span.start.offset);
@@ -53,7 +52,7 @@ export function insertLinesAfter(entry: ExpandedDirective, lines: string[]): Tex
 /** Argument `index` of the directive replaced by `text` (written as is: quote it yourself). */
 export function replaceArg(entry: ExpandedDirective, index: number, text: string): TextEdit | undefined {
   const arg = entry.directive.args[index];
-  if (entry.generated || !arg || !plainSource(entry.directive)) return undefined;
+  if (entry.generated || !arg || !textOf(entry.directive)) return undefined;
   return { span: arg.span, text };
 }
 
@@ -62,9 +61,44 @@ export function replaceArg(entry: ExpandedDirective, index: number, text: string
  * block brings (editing that file would change every block that includes it).
  */
 export function writtenInBlock(entry: ExpandedDirective, block: NginxBlock): boolean {
-  const opening = block.node;
+  return writtenBeside(entry, block.node);
+}
+
+/** Whether the directive is written in the same text as the block directive `opening` (see writtenInBlock). */
+export function writtenBeside(entry: ExpandedDirective, opening: ExpandedDirective | undefined): boolean {
   if (!opening || entry.generated || opening.generated) return false;
   return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
+}
+
+/** The directive's whole line removed, when nothing else is written on it. */
+export function deleteLine(entry: ExpandedDirective): TextEdit | undefined {
+  const source = entry.generated ? undefined : textOf(entry.directive);
+  if (!source) return undefined;
+  const { span } = entry.directive;
+  if (indentationBefore(source, span.start.offset) === undefined) return undefined;
+  const after = nextLineStart(source, span.end.offset);
+  if (!/^[ \t]*\r?\n?$/.test(source.text.slice(span.end.offset, after))) return undefined;
+  const start = lineStartOf(source, span.start.offset);
+  return { span: source.span(start, after), text: '' };
+}
+
+/** Argument `index` removed with the blanks before it (never the first argument). */
+export function removeArg(entry: ExpandedDirective, index: number): TextEdit | undefined {
+  const source = entry.generated ? undefined : textOf(entry.directive);
+  const { args } = entry.directive;
+  if (!source || index < 1 || index >= args.length) return undefined;
+  const from = args[index - 1].span.end.offset;
+  // Only blanks between: a comment or a line break there would go with the argument.
+  if (!/^[ \t]+$/.test(source.text.slice(from, args[index].span.start.offset))) return undefined;
+  return { span: source.span(from, args[index].span.end.offset), text: '' };
+}
+
+/** ` word` written right after argument `index`. */
+export function insertAfterArg(entry: ExpandedDirective, index: number, word: string): TextEdit | undefined {
+  const source = entry.generated ? undefined : textOf(entry.directive);
+  const arg = entry.directive.args[index];
+  if (!source || !arg) return undefined;
+  return { span: source.span(arg.span.end.offset, arg.span.end.offset), text: ` ${word}` };
 }
 
 /**

@@ -5,7 +5,7 @@
  * of a pass that do not overlap; the rest wait for the next pass.
  */
 import type { Span } from './span';
-import type { SourceText } from './text';
+import { SourceText } from './text';
 
 export interface TextEdit {
   /** What is replaced; an empty span inserts at its start. Offsets are the file's own (UTF-16 units). */
@@ -54,4 +54,23 @@ export function indentationBefore(source: SourceText, offset: number): string | 
 export function nextLineStart(source: SourceText, offset: number): number {
   const next = source.text.indexOf('\n', offset);
   return next === -1 ? source.text.length : next + 1;
+}
+
+/** The source when its offsets are its text's own (not a template's, not a manifest's that embeds it). */
+export function plainSource(source: SourceText | undefined): SourceText | undefined {
+  return source && source.constructor === SourceText ? source : undefined;
+}
+
+/** `line` on a line of its own right above the line holding `span`, indented as `span` is, when `span` starts its line. */
+export function insertLineAbove(source: SourceText, span: Span, line: string): TextEdit | undefined {
+  const start = span.start.offset;
+  const indent = indentationBefore(source, start);
+  if (indent === undefined) return undefined;
+  const at = lineStartOf(source, start);
+  return replaceEdit(source, at, at, `${indent}${line}${lineBreakAt(source, start)}`);
+}
+
+/** Whether the source holds exactly `text` at `span`: the span is the text's own and nothing moved. */
+export function holdsAt(source: SourceText, span: Span, text: string): boolean {
+  return span.file === source.file && source.text.slice(span.start.offset, span.end.offset) === text;
 }

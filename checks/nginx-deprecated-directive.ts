@@ -124,11 +124,16 @@ function portsAreOwn(index: NginxDirectiveIndex, use: DirectiveUse, listens: rea
 function http2Fix(index: NginxDirectiveIndex, use: DirectiveUse, entry: NginxDeprecation, range: VersionRange): Fix | undefined {
   const since = entry.replacementSince ? parseVersion(entry.replacementSince) : undefined;
   const owner = use.level.owner;
-  if (!since || compareVersions(range.min, since) < 0 || owner?.directive.name !== 'server' || !use.certain) return undefined;
+  if (!since || compareVersions(range.min, since) < 0 || owner?.directive.name !== 'server') return undefined;
   const listens = use.level.uses.filter((other) => other.directive.name === 'listen' && other.directive.args.some((arg) => arg.value === 'http2'));
   if (listens[0] !== use || use.level.uses.some((other) => other.directive.name === 'http2') || !portsAreOwn(index, use, listens)) return undefined;
   const edits: (TextEdit | undefined)[] = listens.map((listen) =>
-    writtenBeside(listen.entry, owner.entry) ? removeArg(listen.entry, listen.directive.args.findIndex((arg) => arg.value === 'http2')) : undefined,
+    writtenBeside(listen.entry, owner.entry)
+      ? removeArg(
+          listen.entry,
+          listen.directive.args.findIndex((arg) => arg.value === 'http2'),
+        )
+      : undefined,
   );
   edits.push(insertLinesAfter(listens[listens.length - 1].entry, ['http2 on;']));
   if (edits.some((edit) => edit === undefined)) return undefined;
@@ -141,14 +146,15 @@ function http2Fix(index: NginxDirectiveIndex, use: DirectiveUse, entry: NginxDep
  * ignores on every release the tree may run deleted.
  */
 function directiveFix(index: NginxDirectiveIndex, use: DirectiveUse, entry: NginxDeprecation, range: VersionRange): Fix | undefined {
-  const owner = use.level.owner;
-  if (!use.certain || !writtenBeside(use.entry, owner?.entry ?? use.entry)) return undefined;
   if (entry.effect === 'ignored') {
+    // Ignored by every release the tree may run: deleting it changes nothing, in a shared include too.
     if (compareVersions(range.min, parseVersion(entry.deprecated)!) < 0) return undefined;
     const edit = deleteLine(use.entry);
     return edit && { title: `delete "${use.directive.name}", which nginx ignores`, edits: [edit] };
   }
+  const owner = use.level.owner;
   if (use.directive.name !== 'ssl' || use.directive.args.length !== 1 || owner?.directive.name !== 'server') return undefined;
+  if (!writtenBeside(use.entry, owner.entry)) return undefined;
   const value = use.directive.args[0].value;
   const removal = deleteLine(use.entry);
   if (!removal) return undefined;

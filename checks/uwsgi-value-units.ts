@@ -92,7 +92,15 @@ export const rule = defineRule({
  */
 function writeNumber(model: Deployment, entry: UwsgiOptionEntry, number: number): { fix: Fix } | Record<string, never> {
   const source = plainSource(model.sourceTexts?.get(entry.file));
-  if (entry.origin !== 'ini' || !source || entry.text === null || entry.rawValue !== entry.text || entry.value !== entry.text || !holdsAt(source, entry.valueSpan, entry.text)) return {};
+  if (
+    entry.origin !== 'ini' ||
+    !source ||
+    entry.text === null ||
+    entry.rawValue !== entry.text ||
+    entry.value !== entry.text ||
+    !holdsAt(source, entry.valueSpan, entry.text)
+  )
+    return {};
   return { fix: { title: `write ${entry.key} = ${number}`, edits: [{ span: entry.valueSpan, text: String(number) }] } };
 }
 

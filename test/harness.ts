@@ -92,12 +92,7 @@ export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: Reject
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) throw new Error(`duplicate test case "${duplicate}" for ${rule.id}`);
 
-  const readerProblems = (findings: Finding[]) =>
-    findings.filter(
-      (f) =>
-        f.ruleId !== rule.id &&
-        READER_PROBLEMS.includes(f.ruleId),
-    );
+  const readerProblems = (findings: Finding[]) => findings.filter((f) => f.ruleId !== rule.id && READER_PROBLEMS.includes(f.ruleId));
 
   describe(rule.id, () => {
     for (const testCase of cases.accept) {

@@ -127,7 +127,10 @@ export function main(argv: string[]): void {
       type: 'boolean',
       describe: 'Rewrite files of the tree to fix what the fixable rules found (see `cfglint rules`), then report what is left',
     })
-    .option('fix-dry-run', { type: 'boolean', describe: 'Print the fixes --fix would make as a unified diff and write nothing; the exit code is for what would be left' })
+    .option('fix-dry-run', {
+      type: 'boolean',
+      describe: 'Print the fixes --fix would make as a unified diff and write nothing; the exit code is for what would be left',
+    })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal; FORCE_COLOR=1 forces them, NO_COLOR turns them off]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid or DOT; exit 0', (graph) =>
       graph
@@ -303,10 +306,7 @@ export function main(argv: string[]): void {
     for (const title of fixRun.reverted) process.stderr.write(`cfglint: fix not applied, it left a file unreadable: ${terminalText(title)}\n`);
     if (parsed['fix-dry-run']) {
       // The diff is the output; what would be left decides the exit code.
-      writeOutput(
-        fixRun.changes.map((change) => unifiedDiff(change.file, change.before, change.after)).join(''),
-        parsed.output,
-      );
+      writeOutput(fixRun.changes.map((change) => unifiedDiff(change.file, change.before, change.after)).join(''), parsed.output);
       process.exitCode = exitCodeFor(report, failOn);
       return;
     }

@@ -114,7 +114,10 @@ testRule(rule, {
       fixed: {
         'conf.d/app.conf':
           upstream() +
-          server('    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n', '        proxy_set_header Host $host;\n        proxy_set_header Connection "";\n'),
+          server(
+            '    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n',
+            '        proxy_set_header Host $host;\n        proxy_set_header Connection "";\n',
+          ),
       },
     },
     {
@@ -180,7 +183,8 @@ testRule(rule, {
       ],
       // /one is written on one line and keeps its finding; /two is fixed.
       fixed: {
-        'app.conf': upstream() + 'server {\n    location /one { proxy_pass http://app; }\n    location /two {\n' + HTTP11 + '        proxy_pass http://app;\n    }\n}\n',
+        'app.conf':
+          upstream() + 'server {\n    location /one { proxy_pass http://app; }\n    location /two {\n' + HTTP11 + '        proxy_pass http://app;\n    }\n}\n',
       },
     },
     {

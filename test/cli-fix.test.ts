@@ -170,7 +170,9 @@ describe('--fix', () => {
     const run = cfglint(['--fix', '--fail-on', 'info', '.'], dir);
     expect(run.stderr).toBe('cfglint: applied 2 fixes in 1 file\n');
     const text = fs.readFileSync(path.join(dir, 'nginx/conf.d/app.conf'), 'utf8');
-    expect(text.startsWith('upstream tomcat {\n    server 127.0.0.1:8080;\n    keepalive 16;\n    keepalive_timeout 10s;\n    keepalive_requests 98;\n}\n')).toBe(true);
+    expect(
+      text.startsWith('upstream tomcat {\n    server 127.0.0.1:8080;\n    keepalive 16;\n    keepalive_timeout 10s;\n    keepalive_requests 98;\n}\n'),
+    ).toBe(true);
     // Infos without a fix are left (header sizes): exit 1 with --fail-on info.
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('header-size-backend');
@@ -186,7 +188,10 @@ describe('--fix', () => {
   });
 
   test('--select: only the selected rules are fixed', () => {
-    const dir = writeTree('select', { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nkeep_alive = 5\n', 'uwsgi.ini': '[uwsgi]\nhttp-socket = :9000\nharakiri = 1m\n' });
+    const dir = writeTree('select', {
+      'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nkeep_alive = 5\n',
+      'uwsgi.ini': '[uwsgi]\nhttp-socket = :9000\nharakiri = 1m\n',
+    });
     const run = cfglint(['--fix', '--select', 'uwsgi-value-units', '.'], dir);
     expect(run.stderr).toBe('cfglint: applied 1 fix in 1 file\n');
     expect(fs.readFileSync(path.join(dir, 'uwsgi.ini'), 'utf8')).toBe('[uwsgi]\nhttp-socket = :9000\nharakiri = 60\n');
@@ -257,8 +262,9 @@ describe('every examples/*/broken tree', () => {
   const FIXABLE = new Set(RULES.filter((rule) => rule.meta.fixable).map((rule) => rule.id));
   const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => fs.existsSync(path.join(ROOT, 'examples', name, 'broken')));
 
-  // What --fix cannot do exactly, and why: the nginx side of these is a template with
-  // placeholders (envsubst-template) and a controller's ConfigMap default (ingress-nginx).
+  // What --fix cannot do exactly, and why: envsubst-template's keepalive_timeout is
+  // `${UPSTREAM_KEEPALIVE_TIMEOUT}`, a value from the container's environment, and ingress's is the
+  // controller's default, which no nginx text in the tree holds.
   const LEFT: Record<string, string[]> = {
     'envsubst-template': ['upstream-keepalive-timeout'],
     'ingress-keepalive-gunicorn': ['upstream-keepalive-timeout'],

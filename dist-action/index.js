@@ -98,7 +98,8 @@ function findingOfDraft(rule56, draft, severity) {
     primary: draft.primary,
     related: (draft.related ?? []).slice(0, 3),
     docsUrl: rule56.meta.docsUrl,
-    fingerprint: fingerprint(rule56.id, draft.primary.file, draft.modelPath)
+    fingerprint: fingerprint(rule56.id, draft.primary.file, draft.modelPath),
+    ...draft.fix && rule56.meta.fixable ? { fix: draft.fix } : {}
   };
 }
 function renderedMessage(rule56, draft) {
@@ -155,8 +156,9 @@ function holdingForEveryAlternative(runs) {
       }
       if (kept.has(place)) continue;
       kept.add(place);
+      const { fix: _guess, ...unfixed } = finding2;
       out.push({
-        ...finding2,
+        ...unfixed,
         severity: SEVERITY_RANK[finding2.severity] > SEVERITY_RANK.info ? "info" : finding2.severity,
         message: `${finding2.message} (if this backend is the one that runs)`,
         help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding2.help ? `; ${finding2.help}` : ""}`
@@ -336,9 +338,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -490,9 +492,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -635,9 +637,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -1355,9 +1357,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1522,9 +1524,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1561,9 +1563,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1683,9 +1685,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1734,9 +1736,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1765,9 +1767,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1788,9 +1790,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1972,9 +1974,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -2009,9 +2011,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -2142,9 +2144,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2260,9 +2262,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2343,9 +2345,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2378,9 +2380,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2466,9 +2468,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2622,9 +2624,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -3130,9 +3132,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3146,9 +3148,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3163,9 +3165,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3287,7 +3289,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3314,7 +3316,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve9(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3387,9 +3389,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3406,9 +3408,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3940,9 +3942,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4151,9 +4153,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4178,7 +4180,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4569,7 +4571,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -4581,9 +4583,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4592,9 +4594,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5203,9 +5205,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5218,9 +5220,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5340,9 +5342,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5361,9 +5363,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5393,9 +5395,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5421,9 +5423,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5447,9 +5449,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5479,9 +5481,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5516,9 +5518,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5545,9 +5547,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5627,9 +5629,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5656,9 +5658,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5667,9 +5669,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5734,9 +5736,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5763,9 +5765,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5812,9 +5814,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5850,9 +5852,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5903,9 +5905,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5960,9 +5962,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5977,9 +5979,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6012,9 +6014,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6106,9 +6108,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6200,9 +6202,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6243,9 +6245,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6349,9 +6351,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6407,9 +6409,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6481,9 +6483,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6512,9 +6514,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6529,9 +6531,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6587,9 +6589,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6614,9 +6616,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6683,9 +6685,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6701,9 +6703,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6749,9 +6751,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6839,9 +6841,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6850,9 +6852,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6873,9 +6875,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6895,9 +6897,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6909,9 +6911,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7014,9 +7016,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7171,9 +7173,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -9570,9 +9572,9 @@ var init_rendered_text = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -11494,9 +11496,9 @@ var init_shell_words = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11551,9 +11553,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11709,9 +11711,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11880,9 +11882,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11950,9 +11952,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -12000,9 +12002,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -12030,9 +12032,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -12071,9 +12073,9 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
@@ -12189,9 +12191,9 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Node3 = require_Node();
@@ -12219,9 +12221,9 @@ var require_Scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -12294,9 +12296,9 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
@@ -12437,9 +12439,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12454,9 +12456,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12590,9 +12592,9 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
@@ -12873,9 +12875,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12997,9 +12999,9 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -13130,9 +13132,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -13152,9 +13154,9 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -13212,9 +13214,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13276,9 +13278,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13316,9 +13318,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13467,9 +13469,9 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
@@ -13611,9 +13613,9 @@ var require_YAMLMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLMap3 = require_YAMLMap();
@@ -13633,9 +13635,9 @@ var require_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
@@ -13749,9 +13751,9 @@ var require_YAMLSeq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var YAMLSeq3 = require_YAMLSeq();
@@ -13771,9 +13773,9 @@ var require_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13790,9 +13792,9 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var nullTag = {
@@ -13808,9 +13810,9 @@ var require_null = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var boolTag = {
@@ -13832,9 +13834,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13859,9 +13861,9 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -13905,9 +13907,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13950,9 +13952,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13978,9 +13980,9 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var map = require_map();
@@ -14045,9 +14047,9 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
     var Scalar4 = require_Scalar();
@@ -14111,9 +14113,9 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14189,9 +14191,9 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
@@ -14267,9 +14269,9 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
@@ -14299,9 +14301,9 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
@@ -14348,9 +14350,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14427,9 +14429,9 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -14516,9 +14518,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14604,9 +14606,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14648,9 +14650,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14742,9 +14744,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14774,9 +14776,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14854,9 +14856,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -15163,9 +15165,9 @@ var require_Document = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15228,9 +15230,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15362,9 +15364,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15404,9 +15406,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15422,9 +15424,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15438,9 +15440,9 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
     var YAMLMap3 = require_YAMLMap();
@@ -15546,9 +15548,9 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
     var YAMLSeq3 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
@@ -15597,9 +15599,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15640,9 +15642,9 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
@@ -15834,9 +15836,9 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -15899,9 +15901,9 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
@@ -16082,9 +16084,9 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
     var Scalar4 = require_Scalar();
     var resolveEnd = require_resolve_end();
@@ -16303,9 +16305,9 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Scalar4 = require_Scalar();
@@ -16384,9 +16386,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16414,9 +16416,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16520,9 +16522,9 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
     var Document2 = require_Document();
     var composeNode = require_compose_node();
@@ -16563,9 +16565,9 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
@@ -16771,9 +16773,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16956,9 +16958,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -17017,9 +17019,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -17079,9 +17081,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17181,9 +17183,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17770,9 +17772,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17801,9 +17803,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18675,9 +18677,9 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -18772,9 +18774,9 @@ var require_public_api = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
     var Document2 = require_Document();
@@ -19266,7 +19268,7 @@ __export(placed_files_exports, {
 function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
-  const claim = (from2, to) => {
+  const claim2 = (from2, to) => {
     const target = nodePath12.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
@@ -19276,7 +19278,7 @@ function placedFiles(input) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
     for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-      for (const mount of service.volumes) claim(mount.target, mount.source);
+      for (const mount of service.volumes) claim2(mount.target, mount.source);
       if (service.build) {
         const context = service.build.context;
         contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
@@ -19289,7 +19291,7 @@ function placedFiles(input) {
     const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath12.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
-    for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
+    for (const copied of copiedFiles(text3, context, kindOf)) claim2(copied.target, copied.source);
   }
   return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
 }
@@ -20049,10 +20051,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve9 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve10 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve9(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve10(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -21955,7 +21957,7 @@ var init_args = __esm({
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from2, to) {
   switch (side) {
     case -2:
@@ -22327,7 +22329,7 @@ function balanceRange(balanceType, children2, positions, from2, to, start, lengt
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -23512,7 +23514,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -23651,7 +23653,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -25296,7 +25298,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -25377,7 +25379,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule2, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25926,7 +25928,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25964,7 +25966,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -27084,14 +27086,14 @@ function indentWidths(indent2) {
 function indentationProblems(block2, text3, add) {
   const statements = children(block2).filter(isStatement2);
   let expected;
-  const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
+  const lineStartOf2 = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
   let parentIndent = [0, 0];
   if (block2.name === "Body" && block2.parent) {
-    const start = lineStartOf(block2.parent.from);
+    const start = lineStartOf2(block2.parent.from);
     parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
   }
   for (const statement of statements) {
-    const lineStart = lineStartOf(statement.from);
+    const lineStart = lineStartOf2(statement.from);
     const before = text3.slice(lineStart, statement.from);
     if (!/^[ \t\f]*$/.test(before)) continue;
     const widths = indentWidths(before);
@@ -29927,7 +29929,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -29948,7 +29950,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -29974,7 +29976,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -30320,7 +30322,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -30333,10 +30335,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -30386,7 +30388,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -30435,7 +30437,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -30836,15 +30838,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -30893,7 +30895,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -30985,10 +30987,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -31033,10 +31035,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -31066,7 +31068,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -31081,7 +31083,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -31363,10 +31365,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -31518,7 +31520,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -31592,7 +31594,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -31603,7 +31605,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -31726,7 +31728,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -31748,7 +31750,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -31768,14 +31770,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -31940,10 +31942,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -32114,10 +32116,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -32636,19 +32638,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -32743,10 +32745,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -32816,10 +32818,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -32893,10 +32895,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -32980,10 +32982,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -33083,10 +33085,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -33137,10 +33139,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep9, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep9 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -33232,10 +33234,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -33311,10 +33313,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -33338,7 +33340,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -33352,7 +33354,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -33362,7 +33364,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -33423,7 +33425,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -33462,7 +33464,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -33817,7 +33819,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -34116,7 +34118,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -34228,17 +34230,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -34309,10 +34311,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -35238,11 +35240,11 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve9 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve10 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve9("server.port");
+  const port = resolve10("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
     name: "server.port",
@@ -35253,7 +35255,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve9("server.address");
+  const address = resolve10("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
     name: "server.address",
     value: "0.0.0.0",
@@ -35264,7 +35266,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve9);
+    const setting = springSetting(spec, resolve10);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -35299,8 +35301,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
     });
   }
-  const sslEnabled = resolve9("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve9).find((found) => found !== void 0);
+  const sslEnabled = resolve10("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve10).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set(
     "SSLEnabled",
@@ -35350,9 +35352,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve9) {
-  const key = spec.keys.find((candidate) => resolve9(candidate) !== void 0);
-  const found = key ? resolve9(key) : void 0;
+function springSetting(spec, resolve10) {
+  const key = spec.keys.find((candidate) => resolve10(candidate) !== void 0);
+  const found = key ? resolve10(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? {
@@ -37473,6 +37475,20 @@ function physicalLocation(span2) {
     }
   };
 }
+function sarifFix(fix) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const edit of fix.edits) byFile.set(edit.span.file, [...byFile.get(edit.span.file) ?? [], edit]);
+  return {
+    description: { text: fix.title },
+    artifactChanges: [...byFile].map(([file, edits]) => ({
+      artifactLocation: artifactLocation(file),
+      replacements: edits.map((edit) => ({
+        deletedRegion: physicalLocation(edit.span).region,
+        ...edit.text === "" ? {} : { insertedContent: { text: edit.text } }
+      }))
+    }))
+  };
+}
 function describeRule(rule56) {
   const description = rule56.description || rule56.id;
   return {
@@ -37530,6 +37546,7 @@ function toResult(finding2, ruleIndex) {
       message: { text: label }
     }));
   }
+  if (finding2.fix) result.fixes = [sarifFix(finding2.fix)];
   return result;
 }
 function toSarif(report) {
@@ -37805,7 +37822,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath34 = __toESM(require("path"));
+var nodePath35 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -37963,7 +37980,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath33 = __toESM(require("path"));
+var nodePath34 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -39122,6 +39139,45 @@ var rule = defineRule({
 
 // checks/gunicorn-unknown-setting.ts
 init_rule();
+
+// src/source/edit.ts
+init_text();
+function replaceEdit(source, start, end, text3) {
+  return { span: source.span(start, end), text: text3 };
+}
+function lineBreakAt(source, offset) {
+  const text3 = source.text;
+  const next = text3.indexOf("\n", offset);
+  const at = next === -1 ? text3.indexOf("\n") : next;
+  return at > 0 && text3.charCodeAt(at - 1) === 13 ? "\r\n" : "\n";
+}
+function lineStartOf(source, offset) {
+  return source.text.lastIndexOf("\n", offset - 1) + 1;
+}
+function indentationBefore(source, offset) {
+  const start = lineStartOf(source, offset);
+  const before = source.text.slice(start, offset);
+  return /^[ \t]*$/.test(before) ? before : void 0;
+}
+function nextLineStart(source, offset) {
+  const next = source.text.indexOf("\n", offset);
+  return next === -1 ? source.text.length : next + 1;
+}
+function plainSource(source) {
+  return source && source.constructor === SourceText ? source : void 0;
+}
+function insertLineAbove(source, span2, line) {
+  const start = span2.start.offset;
+  const indent2 = indentationBefore(source, start);
+  if (indent2 === void 0) return void 0;
+  const at = lineStartOf(source, start);
+  return replaceEdit(source, at, at, `${indent2}${line}${lineBreakAt(source, start)}`);
+}
+function holdsAt(source, span2, text3) {
+  return span2.file === source.file && source.text.slice(span2.start.offset, span2.end.offset) === text3;
+}
+
+// checks/gunicorn-unknown-setting.ts
 var ID2 = "gunicorn-unknown-setting";
 var rule2 = defineRule({
   id: ID2,
@@ -39130,7 +39186,7 @@ var rule2 = defineRule({
   meta: {
     description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
     docsUrl: docsUrl(ID2),
-    fixable: false,
+    fixable: true,
     messages: {
       flagSpelling: {
         message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
@@ -39163,7 +39219,8 @@ var rule2 = defineRule({
       for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
         const modelPath = `gunicorn>${name2.name}`;
         const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
-        const base = { primary: name2.span, modelPath, related };
+        const fix = "setting" in verdict && related.length === 0 ? rename(model, config, name2, verdict.setting) : void 0;
+        const base = { primary: name2.span, modelPath, related, ...fix ? { fix } : {} };
         switch (verdict.kind) {
           case "flagSpelling":
             yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
@@ -39183,6 +39240,14 @@ var rule2 = defineRule({
     }
   }
 });
+function rename(model, config, name2, setting) {
+  const source = plainSource(model.sourceTexts?.get(config.file));
+  if (!source || !holdsAt(source, name2.span, name2.name) || name2.referenced) return void 0;
+  if (config.names.filter((other) => other.name === name2.name).length !== 1) return void 0;
+  const mentions = source.text.match(new RegExp(`(?<![\\w.])${name2.name}(?!\\w)`, "g"))?.length ?? 0;
+  if (mentions !== 1) return void 0;
+  return { title: `rename "${name2.name}" to "${setting}"`, edits: [{ span: name2.span, text: setting }] };
+}
 function realSetting(config, setting) {
   const real = [...config.names].reverse().find((name2) => name2.name === setting);
   return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
@@ -46983,9 +47048,87 @@ function defaultFor(name2, range2) {
   return current;
 }
 
+// src/model/nginx-edits.ts
+function textOf(directive) {
+  return plainSource(sourceOf(directive));
+}
+function insertLinesBefore(entry, lines) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const start = entry.directive.span.start.offset;
+  const indent2 = indentationBefore(source, start);
+  if (indent2 === void 0) return void 0;
+  const lineBreak = lineBreakAt(source, start);
+  const at = lineStartOf(source, start);
+  return { span: source.span(at, at), text: lines.map((line) => `${indent2}${line}${lineBreak}`).join("") };
+}
+function insertLinesAfter(entry, lines) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const { span: span2 } = entry.directive;
+  const indent2 = indentationBefore(source, span2.start.offset);
+  if (indent2 === void 0) return void 0;
+  const end = span2.end.offset;
+  const after = nextLineStart(source, end);
+  const rest = source.text.slice(end, after).replace(/\r?\n$/, "");
+  if (!/^[ \t]*(#.*)?$/.test(rest)) return void 0;
+  const lineBreak = lineBreakAt(source, end);
+  const text3 = lines.map((line) => `${indent2}${line}${lineBreak}`).join("");
+  const unterminated = after === source.text.length && !source.text.endsWith("\n");
+  return { span: source.span(after, after), text: unterminated ? lineBreak + text3.slice(0, -lineBreak.length) : text3 };
+}
+function replaceArg(entry, index, text3) {
+  const arg = entry.directive.args[index];
+  if (entry.generated || !arg || !textOf(entry.directive)) return void 0;
+  return { span: arg.span, text: text3 };
+}
+function writtenInBlock(entry, block2) {
+  return writtenBeside(entry, block2.node);
+}
+function writtenBeside(entry, opening) {
+  if (!opening || entry.generated || opening.generated) return false;
+  return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
+}
+function deleteLine(entry) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const { span: span2 } = entry.directive;
+  if (indentationBefore(source, span2.start.offset) === void 0) return void 0;
+  const after = nextLineStart(source, span2.end.offset);
+  if (!/^[ \t]*\r?\n?$/.test(source.text.slice(span2.end.offset, after))) return void 0;
+  const start = lineStartOf(source, span2.start.offset);
+  return { span: source.span(start, after), text: "" };
+}
+function removeArg(entry, index) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  const { args } = entry.directive;
+  if (!source || index < 1 || index >= args.length) return void 0;
+  const from2 = args[index - 1].span.end.offset;
+  if (!/^[ \t]+$/.test(source.text.slice(from2, args[index].span.start.offset))) return void 0;
+  return { span: source.span(from2, args[index].span.end.offset), text: "" };
+}
+function insertAfterArg(entry, index, word) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  const arg = entry.directive.args[index];
+  if (!source || !arg) return void 0;
+  return { span: source.span(arg.span.end.offset, arg.span.end.offset), text: ` ${word}` };
+}
+function setInUpstream(block2, name2, value) {
+  const written = block2.ownLast(name2);
+  if (written) {
+    if (!writtenInBlock(written, block2) || written.directive.args.length !== 1) return void 0;
+    return replaceArg(written, 0, value);
+  }
+  const anchor = block2.ownLast("keepalive") ?? block2.directives[block2.directives.length - 1];
+  if (!anchor || !writtenInBlock(anchor, block2)) return void 0;
+  return insertLinesAfter(anchor, [`${name2} ${value};`]);
+}
+
 // checks/upstream-keepalive-http10.ts
 var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
+var HTTP11 = "`proxy_http_version 1.1;`";
+var NO_CONNECTION_CLOSE = '`proxy_set_header Connection "";`';
 var rule36 = defineRule({
   id: ID36,
   severity: "error",
@@ -46993,7 +47136,7 @@ var rule36 = defineRule({
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
     docsUrl: docsUrl(ID36),
-    fixable: false,
+    fixable: true,
     messages: {
       noReuse: {
         message: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}',
@@ -47040,8 +47183,40 @@ function judgePass(model, pass, group) {
     primary: pass.entry.directive.args[0].span,
     related,
     modelPath: `${location.path}>proxy_pass`,
-    maxSeverity: holdsEverywhere ? void 0 : "warning"
+    maxSeverity: holdsEverywhere ? void 0 : "warning",
+    fix: http11Fix(pass, group, verdicts)
   };
+}
+function http11Fix(pass, group, verdicts) {
+  const location = pass.location;
+  if (location.kind !== "location" || !writtenInBlock(pass.entry, location)) return void 0;
+  const fixes = new Set(verdicts.flatMap((verdict) => verdict.fixes));
+  const edits = [];
+  const added = [];
+  if (fixes.has(HTTP11)) {
+    const own = location.ownLast("proxy_http_version");
+    if (own) {
+      const edit = writtenInBlock(own, location) ? replaceArg(own, 0, "1.1") : void 0;
+      if (!edit) return void 0;
+      edits.push(edit);
+    } else added.push("proxy_http_version 1.1;");
+  }
+  if (fixes.has(NO_CONNECTION_CLOSE)) {
+    const headers = location.inheritedList("proxy_set_header");
+    if (headers.entries.length > 0 && headers.block !== location) return void 0;
+    const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+    if (connection) {
+      const edit = writtenInBlock(connection, location) && connection.directive.args.length === 2 ? replaceArg(connection, 1, '""') : void 0;
+      if (!edit) return void 0;
+      edits.push(edit);
+    } else added.push('proxy_set_header Connection "";');
+  }
+  if (added.length > 0) {
+    const edit = insertLinesBefore(pass.entry, added);
+    if (!edit) return void 0;
+    edits.push(edit);
+  }
+  return edits.length === 0 ? void 0 : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
 function judgeRange(range2, upstream, location) {
   const keepaliveDirective = upstream.ownLast("keepalive");
@@ -47061,7 +47236,7 @@ function judgeRange(range2, upstream, location) {
   const httpVersionText = httpVersion?.entry.directive.args[0]?.value ?? defaultFor("proxy_http_version", range2).text;
   if (httpVersionText === "1.0") {
     problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
-    fixes.push("`proxy_http_version 1.1;`");
+    fixes.push(HTTP11);
   }
   const headers = location.inheritedList("proxy_set_header");
   const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
@@ -47069,14 +47244,14 @@ function judgeRange(range2, upstream, location) {
     const value = connection.directive.args[1]?.value ?? "";
     if (value.toLowerCase() === "close") {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push('`proxy_set_header Connection "";`');
+      fixes.push(NO_CONNECTION_CLOSE);
     }
   } else if (defaultFor("proxy_header:connection", range2).text === "close") {
     const dropped = headers.dropped.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
     problems.push(
       dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
     );
-    fixes.push('`proxy_set_header Connection "";`');
+    fixes.push(NO_CONNECTION_CLOSE);
   }
   return problems.length > 0 ? { range: range2, keepalive, problems, fixes } : void 0;
 }
@@ -47156,7 +47331,7 @@ var rule37 = defineRule({
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
     docsUrl: docsUrl(ID37),
-    fixable: false,
+    fixable: true,
     messages: {
       backendStopsFirst: {
         message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
@@ -47191,6 +47366,8 @@ function judge8(model, link) {
     holding.map((h) => h.range),
     all
   );
+  const suggestion = String(Math.max(1, backendMax - 2));
+  const edit = nginxRequests.origin ? void 0 : setInUpstream(group.block, "keepalive_requests", suggestion);
   return {
     messageId: "backendStopsFirst",
     data: {
@@ -47200,7 +47377,7 @@ function judge8(model, link) {
       address: link.target.address.text,
       versions: qualifier.text,
       backendValue: String(backendMax),
-      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less` : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`
+      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${suggestion} or less` : `set keepalive_requests in the upstream to ${suggestion} or less`
     },
     primary: upstreamAnchor(group.block, nginxRequests),
     related: [
@@ -47210,7 +47387,8 @@ function judge8(model, link) {
       }
     ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
-    maxSeverity: qualifier.maxSeverity
+    maxSeverity: qualifier.maxSeverity,
+    ...edit ? { fix: { title: `set keepalive_requests ${suggestion} in upstream "${group.name}"`, edits: [edit] } } : {}
   };
 }
 
@@ -47224,7 +47402,7 @@ var rule38 = defineRule({
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
     docsUrl: docsUrl(ID38),
-    fixable: false,
+    fixable: true,
     messages: {
       backendClosesFirst: {
         message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
@@ -47279,8 +47457,13 @@ function judge9(model, link) {
       }
     ],
     modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
-    maxSeverity: qualifier.maxSeverity
+    maxSeverity: qualifier.maxSeverity,
+    fix: timeoutFix(group, nginxTimeout, formatMilliseconds(suggestionMs))
   };
+}
+function timeoutFix(group, timeout, value) {
+  const edit = timeout.origin ? void 0 : setInUpstream(group.block, "keepalive_timeout", value);
+  return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
 }
 
 // checks/upstream-protocol-mismatch.ts
@@ -47769,7 +47952,7 @@ var rule42 = defineRule({
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
     docsUrl: docsUrl(ID42),
-    fixable: false,
+    fixable: true,
     messages: {
       commentInValue: {
         message: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}',
@@ -47788,16 +47971,27 @@ var rule42 = defineRule({
         const value = typeof entry.value === "string" ? entry.value : entry.text;
         const effect = effectOf(entry.key, value, value.length - comment2.length);
         if (effect === void 0) continue;
+        const fix = commentOnItsOwnLine(model, entry, entry.text, start);
         yield {
           messageId: "commentInValue",
           data: { comment: comment2, option: entry.key, value, effect },
           primary: spanWithin(entry.valueSpan, entry.text, start, entry.text.length),
-          modelPath: uwsgiEntryPath(backend, entry)
+          modelPath: uwsgiEntryPath(backend, entry),
+          ...fix ? { fix } : {}
         };
       }
     }
   }
 });
+function commentOnItsOwnLine(model, entry, text3, commentStart) {
+  const source = plainSource(model.sourceTexts?.get(entry.file));
+  if (!source || !holdsAt(source, entry.valueSpan, text3) || entry.keySpan.file !== entry.file) return void 0;
+  const kept = text3.slice(0, commentStart).trimEnd().length;
+  const above = insertLineAbove(source, entry.keySpan, text3.slice(commentStart));
+  if (!above || kept === 0) return void 0;
+  const removed = replaceEdit(source, entry.valueSpan.start.offset + kept, entry.valueSpan.end.offset, "");
+  return { title: `move the comment after ${entry.key} onto a line of its own`, edits: [above, removed] };
+}
 function effectOf(key, value, commentAt) {
   const reader2 = uwsgiOptionSpec(key)?.reader;
   const before = value.slice(0, Math.max(0, commentAt)).trim();
@@ -47963,7 +48157,7 @@ var rule45 = defineRule({
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
     docsUrl: docsUrl(ID45),
-    fixable: false,
+    fixable: true,
     messages: {
       truncated: {
         message: "{{option}} is {{used}}{{intended}}",
@@ -48003,14 +48197,17 @@ var rule45 = defineRule({
           const differs = intended !== void 0 && intended.value !== used;
           if (!differs && /^\s/.test(value.slice(leading[0].length))) continue;
           let fix = "; write a plain number";
+          let number3;
           if (differs && Number.isInteger(intended.value)) {
-            fix = spec.reader === "uint16" && intended.value > 65535 ? "; write 65535, the most uWSGI allows" : `; write ${intended.value}`;
+            number3 = spec.reader === "uint16" ? Math.min(intended.value, 65535) : intended.value;
+            fix = number3 !== intended.value ? "; write 65535, the most uWSGI allows" : `; write ${number3}`;
           }
           yield {
             messageId: "truncated",
             data: { option: entry.key, used: shown, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : "", value, parser: parser2, fix },
             primary: entry.valueSpan,
-            modelPath
+            modelPath,
+            ...number3 !== void 0 ? writeNumber(model, entry, number3) : {}
           };
           continue;
         }
@@ -48027,6 +48224,12 @@ var rule45 = defineRule({
     }
   }
 });
+function writeNumber(model, entry, number3) {
+  const source = plainSource(model.sourceTexts?.get(entry.file));
+  if (entry.origin !== "ini" || !source || entry.text === null || entry.rawValue !== entry.text || entry.value !== entry.text || !holdsAt(source, entry.valueSpan, entry.text))
+    return {};
+  return { fix: { title: `write ${entry.key} = ${number3}`, edits: [{ span: entry.valueSpan, text: String(number3) }] } };
+}
 function withUnit(value, quantity) {
   if (quantity === "seconds") return `${value} ${value === 1 ? "second" : "seconds"}`;
   if (quantity === "bytes") return `${value} ${value === 1 ? "byte" : "bytes"}`;
@@ -48143,7 +48346,7 @@ var rule47 = defineRule({
   meta: {
     description: "A directive or listen parameter that nginx deprecated, ignores, or removed in the releases the tree may run",
     docsUrl: docsUrl(ID47),
-    fixable: false,
+    fixable: true,
     messages: {
       removed: {
         message: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
@@ -48172,7 +48375,8 @@ var rule47 = defineRule({
         for (const entry of entries) {
           if (entry.parameter === void 0) {
             const draft = judge12(entry, range2, use.directive.name, use.directive.nameSpan, use.path);
-            if (draft) yield draft;
+            const fix = draft && directiveFix(index, use, entry, range2);
+            if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
           if (!use.contexts.includes("server")) continue;
@@ -48180,7 +48384,10 @@ var rule47 = defineRule({
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
             if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
-            else if (draft) yield draft;
+            else if (draft) {
+              const fix = entry.parameter === "http2" ? http2Fix(index, use, entry, range2) : void 0;
+              yield fix ? { ...draft, fix } : draft;
+            }
           }
         }
       }
@@ -48211,6 +48418,49 @@ function judge12(entry, range2, what, primary, modelPath) {
 }
 function from(range2, start) {
   return { min: compareVersions(range2.min, start) >= 0 ? range2.min : start, max: range2.max };
+}
+function portOf2(address) {
+  return /(?:^|:)(\d+)$/.exec(address ?? "")?.[1] ?? address ?? "";
+}
+function portsAreOwn(index, use, listens) {
+  const ports2 = new Set(listens.map((listen) => portOf2(listen.directive.args[0]?.value)));
+  return !index.checkedUsesNamed("listen").some((other) => other.level !== use.level && ports2.has(portOf2(other.directive.args[0]?.value)));
+}
+function http2Fix(index, use, entry, range2) {
+  const since = entry.replacementSince ? parseVersion(entry.replacementSince) : void 0;
+  const owner = use.level.owner;
+  if (!since || compareVersions(range2.min, since) < 0 || owner?.directive.name !== "server") return void 0;
+  const listens = use.level.uses.filter((other) => other.directive.name === "listen" && other.directive.args.some((arg) => arg.value === "http2"));
+  if (listens[0] !== use || use.level.uses.some((other) => other.directive.name === "http2") || !portsAreOwn(index, use, listens)) return void 0;
+  const edits = listens.map(
+    (listen) => writtenBeside(listen.entry, owner.entry) ? removeArg(
+      listen.entry,
+      listen.directive.args.findIndex((arg) => arg.value === "http2")
+    ) : void 0
+  );
+  edits.push(insertLinesAfter(listens[listens.length - 1].entry, ["http2 on;"]));
+  if (edits.some((edit) => edit === void 0)) return void 0;
+  return { title: 'replace "listen ... http2" with "http2 on;"', edits };
+}
+function directiveFix(index, use, entry, range2) {
+  if (entry.effect === "ignored") {
+    if (compareVersions(range2.min, parseVersion(entry.deprecated)) < 0) return void 0;
+    const edit = deleteLine(use.entry);
+    return edit && { title: `delete "${use.directive.name}", which nginx ignores`, edits: [edit] };
+  }
+  const owner = use.level.owner;
+  if (use.directive.name !== "ssl" || use.directive.args.length !== 1 || owner?.directive.name !== "server") return void 0;
+  if (!writtenBeside(use.entry, owner.entry)) return void 0;
+  const value = use.directive.args[0].value;
+  const removal = deleteLine(use.entry);
+  if (!removal) return void 0;
+  if (value === "off") return { title: 'delete "ssl off;" (the default)', edits: [removal] };
+  if (value !== "on") return void 0;
+  const listens = use.level.uses.filter((other) => other.directive.name === "listen");
+  if (listens.length === 0 || !portsAreOwn(index, use, listens)) return void 0;
+  const edits = listens.filter((listen) => !listen.directive.args.some((arg) => arg.value === "ssl")).map((listen) => writtenBeside(listen.entry, owner.entry) ? insertAfterArg(listen.entry, 0, "ssl") : void 0);
+  if (edits.some((edit) => edit === void 0)) return void 0;
+  return { title: 'replace "ssl on;" with "ssl" on each listen of the server', edits: [removal, ...edits] };
 }
 
 // checks/nginx-if-is-evil.ts
@@ -48934,6 +49184,15 @@ var nodeFileSystem = {
     } catch (error) {
       throw new Error(describeFsError(error, path), { cause: error });
     }
+  },
+  write(path, bytes) {
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new Error(`cannot write ${path}: not a regular file`);
+    try {
+      nodeFs.writeFileSync(native(path), bytes);
+    } catch (error) {
+      throw new Error(describeFsError(error, path).replace(/^cannot read/, "cannot write"), { cause: error });
+    }
   }
 };
 function describeFsError(error, path) {
@@ -49129,7 +49388,9 @@ function confineFileSystem(fs, areas) {
     locate(path) {
       const location = locate(path);
       return location.outside ? void 0 : location.real;
-    }
+    },
+    // The same door as reads: a path whose real location is outside the tree is never written.
+    ...fs.write ? { write: (path, bytes) => asAsked(path, (real2) => fs.write(real2, bytes)) } : {}
   };
 }
 
@@ -51074,6 +51335,7 @@ function readTreeUncached(options) {
     cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
     ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
+    sourceTexts: sourceTextsOf(readerOutputs),
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -51090,7 +51352,17 @@ function readTreeUncached(options) {
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends
   });
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
+}
+function sourceTextsOf(outputs) {
+  const texts = /* @__PURE__ */ new Map();
+  for (const output of outputs) {
+    for (const source of output.sources) {
+      const known2 = texts.get(source.file);
+      if (!known2 || known2.constructor !== SourceText && source.constructor === SourceText) texts.set(source.file, source);
+    }
+  }
+  return texts;
 }
 function settleTemplateSyntax(diagnostics, templates) {
   if (templates.size === 0) return diagnostics;
@@ -51369,13 +51641,69 @@ function capSyntaxFindings(diagnostics) {
   return kept;
 }
 
+// src/engine/fix-offer.ts
+var nodePath33 = __toESM(require("path"));
+init_text();
+function editableFiles(sources, fs, cwd) {
+  const plain = /* @__PURE__ */ new Map();
+  const excluded = /* @__PURE__ */ new Set();
+  for (const entry of sources) {
+    if (entry.source.constructor !== SourceText) excluded.add(entry.source.file);
+    else if (!plain.has(entry.source.file)) plain.set(entry.source.file, entry);
+  }
+  const answers = /* @__PURE__ */ new Map();
+  const check = (file) => {
+    const entry = plain.get(file);
+    if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
+    try {
+      const path = fs.realpath(entry.path ?? nodePath33.resolve(cwd, file));
+      const bytes = fs.read(path);
+      const text3 = decodeUtf8(bytes);
+      if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
+      return { path, text: text3 };
+    } catch {
+      return void 0;
+    }
+  };
+  return (file) => {
+    if (!answers.has(file)) answers.set(file, check(file));
+    return answers.get(file);
+  };
+}
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function fixIsExact(fix, editable) {
+  if (fix.edits.length === 0) return false;
+  for (const edit of fix.edits) {
+    const file = editable(edit.span.file);
+    const { offset: start } = edit.span.start;
+    const { offset: end } = edit.span.end;
+    if (!file || start < 0 || end < start || end > file.text.length) return false;
+  }
+  const taken = /* @__PURE__ */ new Map();
+  return fix.edits.every((edit) => claim(taken, edit));
+}
+function claim(taken, edit) {
+  const start = edit.span.start.offset;
+  const end = edit.span.end.offset;
+  const ranges = taken.get(edit.span.file) ?? [];
+  if (ranges.some(([s, e]) => start < e && s < end)) return false;
+  if (ranges.some(([s, e]) => (start === e || end === s || start === s) && (start === end || s === e))) return false;
+  ranges.push([start, end]);
+  taken.set(edit.span.file, ranges);
+  return true;
+}
+
 // src/engine/run.ts
 function lintSync(options = {}) {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList, fs } = readTree(options);
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath33.relative(cwd, root) || ".");
+      const shown = showPath(nodePath34.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(
@@ -51393,7 +51721,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath34.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -51450,6 +51778,22 @@ function lintSync(options = {}) {
     }
   }
   kept.sort(compareFindings);
+  const editableFile = editableFiles(
+    [
+      ...[...nginx.files].map(([path, file]) => ({ source: file.source, path })),
+      ...readerOutputs.flatMap((output) => output.sources.map((source) => ({ source }))),
+      ...imageSources.map(({ source }) => ({ source }))
+    ],
+    fs,
+    options.cwd ?? process.cwd()
+  );
+  for (let i = 0; i < kept.length; i++) {
+    const fix = kept[i].fix;
+    if (fix && !fixIsExact(fix, editableFile)) {
+      const { fix: _inexact, ...unfixed } = kept[i];
+      kept[i] = unfixed;
+    }
+  }
   const sources = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values())
     sources.set(
@@ -51484,7 +51828,8 @@ function lintSync(options = {}) {
     readSource: (file) => sources.get(file),
     configPath,
     model,
-    links
+    links,
+    editableFile
   };
 }
 function exitCodeFor(report, failOn) {
@@ -51881,7 +52226,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath34.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath35.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -51893,9 +52238,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   stdout(getFormatter(inputs.format)(result.report, { readSource: result.readSource, color: false }));
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath34.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath35.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath34.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath35.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

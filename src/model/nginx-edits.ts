@@ -64,6 +64,15 @@ export function writtenInBlock(entry: ExpandedDirective, block: NginxBlock): boo
   return writtenBeside(entry, block.node);
 }
 
+/**
+ * Whether the directive is written in the block's own text; for a root (a main config), in the
+ * root file itself, not in a file it includes.
+ */
+export function writtenAtLevel(entry: ExpandedDirective, block: NginxBlock): boolean {
+  if (block.node) return writtenInBlock(entry, block);
+  return !entry.generated && entry.via.length === 0;
+}
+
 /** Whether the directive is written in the same text as the block directive `opening` (see writtenInBlock). */
 export function writtenBeside(entry: ExpandedDirective, opening: ExpandedDirective | undefined): boolean {
   if (!opening || entry.generated || opening.generated) return false;

@@ -5,7 +5,7 @@
  * to 127.0.0.1: a file that is not a main config is included from a minimal one (`events {}`,
  * `http { include …; }`), `listen` addresses become 127.0.0.1 ports of their own and upstream
  * host names (compose services, which do not resolve here) become 127.0.0.1, each on the line it
- * was on. nginx is never started: only `nginx -t -p <tmp>/ -c … -e … -g 'pid …;'`, 10 s each.
+ * was on; a main config loses its pid, user, log and absolute include lines (see confined). nginx is never started: only `nginx -t -p <tmp>/ -c … -e … -g 'pid …;'`, 10 s each.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -33,12 +33,18 @@ afterAll(() => {
 
 let nextPort = 18300;
 
-/** The file as nginx -t can check it here: every line where it was, only addresses changed. */
+/**
+ * The file as nginx -t can check it here, every line where it was: addresses changed; in a main
+ * config, `pid` (given with -g), `user`, logs and absolute includes (the machine's, not the
+ * tree's) blanked.
+ */
 function confined(text: string): string {
   return text
     .split('\n')
     .map((line) =>
       line
+        .replace(/^\s*(user|pid|error_log|access_log)\s[^;]*;\s*$/, '')
+        .replace(/^\s*include\s+\/[^;]*;\s*$/, '')
         // `listen 80;`, `listen [::]:443 ssl;` → a loopback port of its own, parameters kept.
         .replace(/^(\s*listen\s+)(\S+?)(?=[\s;])/, (_whole, head: string) => `${head}127.0.0.1:${nextPort++}`)
         // An upstream server by host name (a compose service) → loopback, port kept.
@@ -95,13 +101,16 @@ const touched: string[] = [];
   });
 
   test('the fixes touched the nginx files of the keep-alive examples', () => {
-    // One each: the upstream's keepalive_timeout (gunicorn, Tomcat, uvicorn, compose) and the
-    // HTTP/1.1 lines; envsubst-template and ingress have no exact fix (see test/cli-fix.test.ts).
+    // One each: the upstream's keepalive_timeout (gunicorn, Tomcat, uvicorn, compose), the
+    // HTTP/1.1 lines, the server's keepalive_timeout above the ALB's, worker_rlimit_nofile in a
+    // main config; envsubst-template and ingress have no exact fix (see test/cli-fix.test.ts).
     expect(touched.sort()).toEqual([
+      'alb-terraform-idle/nginx/conf.d/site.conf',
       'compose-keepalive-gunicorn/nginx/conf.d/app.conf',
       'keepalive-http10/nginx/conf.d/app.conf',
       'keepalive-timeout-gunicorn/nginx/conf.d/app.conf',
       'keepalive-timeout-tomcat/nginx/conf.d/app.conf',
+      'nginx-nofile/etc/nginx/nginx.conf',
       'uvicorn-keepalive/etc/nginx/conf.d/app.conf',
     ]);
   });

@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import { Fix, indentationBefore, lineBreakAt, nextLineStart, plainSource, replaceEdit } from '../src/source/edit';
+import { Fix, plainSource, yamlFirstEntry } from '../src/source/edit';
 import type { Deployment } from '../src/model/deployment';
 import { downAfterReboot } from '../src/model/restart-policy';
 import type { Span } from '../src/source/span';
@@ -85,17 +85,6 @@ function restartFix(model: Deployment, key: Span, restart: { value: string; span
     if (restart.value !== 'no' || !['no', '"no"', "'no'"].includes(written)) return {};
     return { fix: { title, edits: [{ span: restart.span, text: POLICY }] } };
   }
-  const keyIndent = indentationBefore(source, key.start.offset);
-  const after = nextLineStart(source, key.end.offset);
-  const rest = source.text.slice(key.end.offset, after).replace(/\r?\n$/, '');
-  if (keyIndent === undefined || !/^:[ \t]*(#.*)?$/.test(rest)) return {};
-  // The service's own keys start on the next line that holds one (blank and comment lines skipped).
-  const below = source.text
-    .slice(after)
-    .split('\n')
-    .find((line) => !/^[ \t]*(#.*)?\r?$/.test(line));
-  const childIndent = below === undefined ? undefined : /^[ ]*/.exec(below)![0];
-  if (childIndent === undefined || childIndent.length <= keyIndent.length || !/^[ ]*$/.test(keyIndent)) return {};
-  const edit = replaceEdit(source, after, after, `${childIndent}restart: ${POLICY}${lineBreakAt(source, key.start.offset)}`);
-  return { fix: { title, edits: [edit] } };
+  const edit = yamlFirstEntry(source, key, `restart: ${POLICY}`);
+  return edit ? { fix: { title, edits: [edit] } } : {};
 }

@@ -13,6 +13,7 @@ import {
   versionQualifier,
 } from '../src/model/upstream-keepalive';
 import { setInUpstream } from '../src/model/nginx-edits';
+import { setControllerKey } from '../src/model/controller-edits';
 
 const ID = 'upstream-keepalive-requests';
 
@@ -65,7 +66,7 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
     all,
   );
   const suggestion = String(Math.max(1, backendMax - 2));
-  const edit = nginxRequests.origin ? undefined : setInUpstream(group.block, 'keepalive_requests', suggestion);
+  const edit = nginxRequests.origin ? setControllerKey(model, nginxRequests.origin, suggestion) : setInUpstream(group.block, 'keepalive_requests', suggestion);
   return {
     messageId: 'backendStopsFirst',
     data: {
@@ -88,6 +89,15 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
     ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
-    ...(edit ? { fix: { title: `set keepalive_requests ${suggestion} in upstream "${group.name}"`, edits: [edit] } } : {}),
+    ...(edit
+      ? {
+          fix: {
+            title: nginxRequests.origin
+              ? `set "${nginxRequests.origin.key}" to "${suggestion}" in the ingress-nginx ConfigMap`
+              : `set keepalive_requests ${suggestion} in upstream "${group.name}"`,
+            edits: [edit],
+          },
+        }
+      : {}),
   };
 }

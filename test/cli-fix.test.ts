@@ -263,11 +263,9 @@ describe('every examples/*/broken tree', () => {
   const examples = fs.readdirSync(path.join(ROOT, 'examples')).filter((name) => fs.existsSync(path.join(ROOT, 'examples', name, 'broken')));
 
   // What --fix cannot do exactly, and why: envsubst-template's keepalive_timeout is
-  // `${UPSTREAM_KEEPALIVE_TIMEOUT}`, a value from the container's environment, and ingress's is the
-  // controller's default, which no nginx text in the tree holds.
+  // `${UPSTREAM_KEEPALIVE_TIMEOUT}`, a value from the container's environment.
   const LEFT: Record<string, string[]> = {
     'envsubst-template': ['upstream-keepalive-timeout'],
-    'ingress-keepalive-gunicorn': ['upstream-keepalive-timeout'],
   };
 
   test.each(examples)('%s: no fixable finding with a fix is left, a second --fix changes nothing', (example) => {

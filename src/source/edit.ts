@@ -74,3 +74,23 @@ export function insertLineAbove(source: SourceText, span: Span, line: string): T
 export function holdsAt(source: SourceText, span: Span, text: string): boolean {
   return span.file === source.file && source.text.slice(span.start.offset, span.end.offset) === text;
 }
+
+/**
+ * In a YAML block mapping, `line` (a `key: value`) as the first entry under the key at `key`:
+ * only when that key stands alone on its line (`web:`, maybe a comment) and its entries follow on
+ * deeper-indented lines, whose indentation the new line takes. Spaces only, as YAML requires.
+ */
+export function yamlFirstEntry(source: SourceText, key: Span, line: string): TextEdit | undefined {
+  const keyIndent = indentationBefore(source, key.start.offset);
+  const after = nextLineStart(source, key.end.offset);
+  const rest = source.text.slice(key.end.offset, after).replace(/\r?\n$/, '');
+  if (keyIndent === undefined || !/^ *$/.test(keyIndent) || !/^:[ \t]*(#.*)?$/.test(rest)) return undefined;
+  // The entries start on the next line that holds one (blank and comment lines skipped).
+  const below = source.text
+    .slice(after)
+    .split('\n')
+    .find((text) => !/^[ \t]*(#.*)?\r?$/.test(text));
+  const indent = below === undefined ? undefined : /^ */.exec(below)![0];
+  if (indent === undefined || indent.length <= keyIndent.length || below!.startsWith(`${indent}- `)) return undefined;
+  return replaceEdit(source, after, after, `${indent}${line}${lineBreakAt(source, key.start.offset)}`);
+}

@@ -39176,6 +39176,16 @@ function insertLineAbove(source, span2, line) {
 function holdsAt(source, span2, text3) {
   return span2.file === source.file && source.text.slice(span2.start.offset, span2.end.offset) === text3;
 }
+function yamlFirstEntry(source, key, line) {
+  const keyIndent = indentationBefore(source, key.start.offset);
+  const after = nextLineStart(source, key.end.offset);
+  const rest = source.text.slice(key.end.offset, after).replace(/\r?\n$/, "");
+  if (keyIndent === void 0 || !/^ *$/.test(keyIndent) || !/^:[ \t]*(#.*)?$/.test(rest)) return void 0;
+  const below = source.text.slice(after).split("\n").find((text3) => !/^[ \t]*(#.*)?\r?$/.test(text3));
+  const indent2 = below === void 0 ? void 0 : /^ */.exec(below)[0];
+  if (indent2 === void 0 || indent2.length <= keyIndent.length || below.startsWith(`${indent2}- `)) return void 0;
+  return replaceEdit(source, after, after, `${indent2}${line}${lineBreakAt(source, key.start.offset)}`);
+}
 
 // checks/gunicorn-unknown-setting.ts
 var ID2 = "gunicorn-unknown-setting";
@@ -40226,6 +40236,673 @@ function block(name2, args, children2, span2, file) {
   return { directive, children: children2, via: [] };
 }
 
+// src/readers/nginx/lex.ts
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var SPACE = 32;
+var DQUOTE = 34;
+var SHARP = 35;
+var DOLLAR = 36;
+var SQUOTE = 39;
+var RPAREN = 41;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var BACKSLASH = 92;
+var BOM = 65279;
+var WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
+var MAX_TOKEN_BYTES = 4096;
+function utf8Length(text3, start, end) {
+  const units = end - start;
+  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
+  return Buffer.byteLength(text3.slice(start, end), "utf8");
+}
+function wordValue(text3, start, end, quoted, closed) {
+  if (!quoted) return unescape(text3.slice(start, end));
+  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
+}
+function isSpace(code) {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+function unescape(raw) {
+  let backslash2 = raw.indexOf("\\");
+  if (backslash2 === -1) return raw;
+  const parts = [];
+  let from2 = 0;
+  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
+    const next = raw[backslash2 + 1];
+    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
+    if (replacement === void 0) {
+      backslash2 = raw.indexOf("\\", backslash2 + 1);
+      continue;
+    }
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
+  }
+  parts.push(raw.slice(from2));
+  return parts.join("");
+}
+var NginxLexer = class {
+  constructor(text3) {
+    this.text = text3;
+    if (text3.charCodeAt(0) === BOM) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  kind = "eof";
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
+  comments = [];
+  errors = [];
+  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
+  unbalancedQuote = false;
+  /** Reads the next token into this lexer's token fields and returns its kind. */
+  next() {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = this.pos;
+    for (; ; ) {
+      if (pos >= length) {
+        this.pos = pos;
+        return this.token("eof", length, length, false);
+      }
+      const code = text3.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (code === SHARP) {
+        let lineEnd = text3.indexOf("\n", pos);
+        if (lineEnd === -1) lineEnd = length;
+        let commentEnd = lineEnd;
+        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
+        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
+        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
+        pos = lineEnd;
+        continue;
+      }
+      break;
+    }
+    const start = pos;
+    const first = text3.charCodeAt(pos);
+    if (first === SEMI || first === LBRACE || first === RBRACE) {
+      this.pos = pos + 1;
+      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
+      return this.token(kind, start, pos + 1, false);
+    }
+    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
+    let variable = first === DOLLAR;
+    let escaped = first === BACKSLASH;
+    pos++;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
+      if (escaped) {
+        escaped = false;
+        pos++;
+        continue;
+      }
+      if (code === LBRACE && variable) {
+        pos++;
+        continue;
+      }
+      variable = false;
+      if (code === BACKSLASH) {
+        escaped = true;
+        pos++;
+        continue;
+      }
+      if (code === DOLLAR) {
+        variable = true;
+        pos++;
+        continue;
+      }
+      if (isSpace(code) || code === SEMI || code === LBRACE) break;
+      pos++;
+    }
+    this.pos = pos;
+    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
+    return this.token("word", start, pos, false);
+  }
+  token(kind, start, end, quoted, closed = true) {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value() {
+    if (this.kind === "eof") return "";
+    if (this.kind !== "word") return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
+  }
+  tooLong(start) {
+    const head = this.text.slice(start, start + 10);
+    this.errors.push({
+      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
+      start,
+      end: start + 1
+    });
+  }
+  quotedWord(start, quote) {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = start + 1;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (code === BACKSLASH) {
+        pos += 2;
+        continue;
+      }
+      if (code === quote) break;
+      pos++;
+    }
+    if (pos >= length) {
+      this.unbalancedQuote = true;
+      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
+      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
+      this.pos = length;
+      return this.token("word", start, length, true, false);
+    }
+    const end = pos + 1;
+    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
+    if (end < length) {
+      const after = text3.charCodeAt(end);
+      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
+        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
+      }
+    }
+    this.pos = end;
+    return this.token("word", start, end, true);
+  }
+  /**
+   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
+   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
+   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
+   */
+  luaBlock() {
+    const text3 = this.text;
+    const length = text3.length;
+    const start = this.pos;
+    let pos = start;
+    let depth = 1;
+    while (pos < length) {
+      const ch = text3[pos];
+      if (ch === "{") {
+        depth++;
+        pos++;
+      } else if (ch === "}") {
+        depth--;
+        if (depth === 0) {
+          this.pos = pos + 1;
+          return { value: text3.slice(start, pos), start, end: pos, closed: true };
+        }
+        pos++;
+      } else if (ch === '"' || ch === "'") {
+        let close = pos + 1;
+        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
+        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
+      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
+        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+      } else if (ch === "-" && text3[pos + 1] === "-") {
+        pos += 2;
+        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
+          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+        } else {
+          const lineEnd = text3.indexOf("\n", pos);
+          pos = lineEnd === -1 ? length : lineEnd;
+        }
+      } else {
+        pos++;
+      }
+    }
+    this.pos = length;
+    return { value: text3.slice(start, length), start, end: length, closed: false };
+  }
+};
+function longBracketLevel(text3, pos) {
+  let level = 0;
+  let i = pos + 1;
+  while (text3[i] === "=") {
+    level++;
+    i++;
+  }
+  return text3[i] === "[" ? level : -1;
+}
+function skipLongBracket(text3, pos, level) {
+  const close = "]" + "=".repeat(level) + "]";
+  const end = text3.indexOf(close, pos + level + 2);
+  return end === -1 ? text3.length : end + close.length;
+}
+
+// src/readers/nginx/tree.ts
+var NAME_START = 0;
+var NAME_END = 1;
+var END = 2;
+var BLOCK_OPEN = 3;
+var FIRST_ARG = 4;
+var ARG_COUNT = 5;
+var DIRECTIVE_SLOTS = 6;
+var ARG_SLOTS = 2;
+var FileTree = class {
+  constructor(source) {
+    this.source = source;
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+  source;
+  directiveData;
+  argData;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  storedValues = /* @__PURE__ */ new Map();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  builtByIndex;
+  directiveCount = 0;
+  argCount = 0;
+  /** The value of argument number `index` of the file. */
+  argValue(index) {
+    const stored = this.storedValues.get(index);
+    if (stored !== void 0) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name2, nameStart, nameEnd) {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name2, this, index);
+  }
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive, start, end, quoted, closed) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive, value, start, end) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index) {
+    const all = this.builtByIndex ??= new Array(this.directiveCount);
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+  setEnd(directive, end) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+  setBlockOpen(directive, offset) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+  slot(directive, slot) {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+};
+function grow(array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+var ReadDirective = class {
+  constructor(name2, tree, index) {
+    this.name = name2;
+    this.tree = tree;
+    this.index = index;
+  }
+  name;
+  tree;
+  index;
+  block;
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  get built() {
+    return this.tree.builtFor(this.index);
+  }
+  get file() {
+    return this.tree.source.file;
+  }
+  get nameStart() {
+    return this.tree.slot(this, NAME_START);
+  }
+  get nameEnd() {
+    return this.tree.slot(this, NAME_END);
+  }
+  get end() {
+    return this.tree.slot(this, END);
+  }
+  get argCount() {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i) {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
+  }
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd() {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+  get nameSpan() {
+    const built = this.built;
+    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
+  }
+  get span() {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+  get blockOpen() {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return void 0;
+    const built = this.built;
+    return built.blockOpen ??= this.tree.source.span(at, at + 1);
+  }
+  get args() {
+    const built = this.built;
+    if (!built.args) {
+      const args = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+};
+var ReadArg = class {
+  constructor(value, quoted, start, end, source) {
+    this.value = value;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+    this.source = source;
+  }
+  value;
+  quoted;
+  start;
+  end;
+  source;
+  builtSpan;
+  get span() {
+    return this.builtSpan ??= this.source.span(this.start, this.end);
+  }
+};
+function directiveEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+function nameEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
+}
+function lastTokenEndOffset(directive) {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+function opensBlock(directive) {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function fileTextOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
+}
+function sourceOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source : void 0;
+}
+function argCountOf(directive) {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+function argValueOf(directive, i) {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}
+
+// src/readers/nginx/parse.ts
+function isLuaBlockDirective(name2) {
+  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
+}
+var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
+var MAX_BLOCK_DEPTH = 200;
+function parseNginx(source) {
+  const lexer = new NginxLexer(source.text);
+  const diagnostics = [];
+  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
+  if (source.text.charCodeAt(0) === 65279) {
+    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
+  }
+  let tooDeepReported = false;
+  let endOfFileReported = false;
+  const root = { directive: null, children: [] };
+  const stack = [root];
+  const token = lexer;
+  lexer.next();
+  const closeBlock = (closer) => {
+    const open = stack.pop();
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+  };
+  const nameGroups = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const knownName = (start, end) => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) {
+      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
+    }
+    return void 0;
+  };
+  const rememberName = (name2, start) => {
+    const key = groupOf(start, name2.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name2]);
+    else if (group.length < 8) group.push(name2);
+  };
+  const tree = new FileTree(source);
+  for (; ; ) {
+    if (token.kind === "eof") break;
+    if (token.kind === "}") {
+      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
+      else closeBlock(token);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === ";" || token.kind === "{") {
+      syntax(`unexpected "${token.kind}"`, token.start, token.end);
+      if (token.kind === "{") stack.push({ directive: null, children: [] });
+      lexer.next();
+      continue;
+    }
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
+    if (name2 === void 0) {
+      name2 = token.value;
+      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
+    }
+    const directive = tree.addDirective(name2, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === "word") {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
+    const parent = stack[stack.length - 1];
+    parent.children.push(directive);
+    if (token.kind === ";") {
+      tree.setEnd(directive, token.end);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "{") {
+      tree.setBlockOpen(directive, token.start);
+      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
+      }
+      if (isLuaBlockDirective(directive.name)) {
+        const lua = lexer.luaBlock();
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
+        if (!lua.closed) {
+          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
+          endOfFileReported = true;
+        }
+        tree.setEnd(directive, lexer.pos);
+      } else if (stack.length > MAX_BLOCK_DEPTH) {
+        if (!tooDeepReported) {
+          tooDeepReported = true;
+          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
+        }
+        directive.block = [];
+        stack.push({ directive, children: [] });
+      } else {
+        directive.block = [];
+        stack.push({ directive, children: directive.block });
+      }
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "}") {
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
+      if (stack.length === 1) lexer.next();
+      continue;
+    }
+    endOfFileReported = true;
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
+      ]);
+  }
+  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
+    const innermost = stack[stack.length - 1].directive;
+    syntax(
+      'unexpected end of file, expecting "}"',
+      source.text.length,
+      source.text.length,
+      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
+    );
+  }
+  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
+  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+}
+
+// src/model/nginx-edits.ts
+function textOf(directive) {
+  return plainSource(sourceOf(directive));
+}
+function insertLinesBefore(entry, lines) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const start = entry.directive.span.start.offset;
+  const indent2 = indentationBefore(source, start);
+  if (indent2 === void 0) return void 0;
+  const lineBreak = lineBreakAt(source, start);
+  const at = lineStartOf(source, start);
+  return { span: source.span(at, at), text: lines.map((line) => `${indent2}${line}${lineBreak}`).join("") };
+}
+function insertLinesAfter(entry, lines) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const { span: span2 } = entry.directive;
+  const indent2 = indentationBefore(source, span2.start.offset);
+  if (indent2 === void 0) return void 0;
+  const end = span2.end.offset;
+  const after = nextLineStart(source, end);
+  const rest = source.text.slice(end, after).replace(/\r?\n$/, "");
+  if (!/^[ \t]*(#.*)?$/.test(rest)) return void 0;
+  const lineBreak = lineBreakAt(source, end);
+  const text3 = lines.map((line) => `${indent2}${line}${lineBreak}`).join("");
+  const unterminated = after === source.text.length && !source.text.endsWith("\n");
+  return { span: source.span(after, after), text: unterminated ? lineBreak + text3.slice(0, -lineBreak.length) : text3 };
+}
+function replaceArg(entry, index, text3) {
+  const arg = entry.directive.args[index];
+  if (entry.generated || !arg || !textOf(entry.directive)) return void 0;
+  return { span: arg.span, text: text3 };
+}
+function writtenInBlock(entry, block2) {
+  return writtenBeside(entry, block2.node);
+}
+function writtenAtLevel(entry, block2) {
+  if (block2.node) return writtenInBlock(entry, block2);
+  return !entry.generated && entry.via.length === 0;
+}
+function writtenBeside(entry, opening) {
+  if (!opening || entry.generated || opening.generated) return false;
+  return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
+}
+function deleteLine(entry) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const { span: span2 } = entry.directive;
+  if (indentationBefore(source, span2.start.offset) === void 0) return void 0;
+  const after = nextLineStart(source, span2.end.offset);
+  if (!/^[ \t]*\r?\n?$/.test(source.text.slice(span2.end.offset, after))) return void 0;
+  const start = lineStartOf(source, span2.start.offset);
+  return { span: source.span(start, after), text: "" };
+}
+function removeArg(entry, index) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  const { args } = entry.directive;
+  if (!source || index < 1 || index >= args.length) return void 0;
+  const from2 = args[index - 1].span.end.offset;
+  if (!/^[ \t]+$/.test(source.text.slice(from2, args[index].span.start.offset))) return void 0;
+  return { span: source.span(from2, args[index].span.end.offset), text: "" };
+}
+function insertAfterArg(entry, index, word) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  const arg = entry.directive.args[index];
+  if (!source || !arg) return void 0;
+  return { span: source.span(arg.span.end.offset, arg.span.end.offset), text: ` ${word}` };
+}
+function setInUpstream(block2, name2, value) {
+  const written = block2.ownLast(name2);
+  if (written) {
+    if (!writtenInBlock(written, block2) || written.directive.args.length !== 1) return void 0;
+    return replaceArg(written, 0, value);
+  }
+  const anchor = block2.ownLast("keepalive") ?? block2.directives[block2.directives.length - 1];
+  if (!anchor || !writtenInBlock(anchor, block2)) return void 0;
+  return insertLinesAfter(anchor, [`${name2} ${value};`]);
+}
+
 // checks/lb-idle-timeout.ts
 var ID5 = "lb-idle-timeout";
 var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
@@ -40236,7 +40913,7 @@ var rule5 = defineRule({
   meta: {
     description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
     docsUrl: docsUrl(ID5),
-    fixable: false,
+    fixable: true,
     messages: {
       nginxClosesFirst: {
         message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
@@ -40361,8 +41038,20 @@ function judgeNginx(model, balancer, block2, server) {
     },
     primary,
     related: balancer.related ? [balancer.related] : [],
-    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
+    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`,
+    ...timeout.origin ? {} : keepaliveFix(setAt, server, suggestionAbove(lbMs))
   };
+}
+function keepaliveFix(setAt, server, value) {
+  const title = `set keepalive_timeout ${value}`;
+  const written = setAt?.ownLast("keepalive_timeout");
+  if (setAt && written) {
+    const edit2 = writtenAtLevel(written, setAt) ? replaceArg(written, 0, value) : void 0;
+    return edit2 ? { fix: { title, edits: [edit2] } } : {};
+  }
+  const anchor = server.ownLast("server_name") ?? server.ownLast("listen");
+  const edit = anchor && writtenInBlock(anchor, server) ? insertLinesAfter(anchor, [`keepalive_timeout ${value};`]) : void 0;
+  return edit ? { fix: { title: `${title} in the server`, edits: [edit] } } : {};
 }
 function settingBlock(block2, setting) {
   if (setting.source.kind !== "file") return void 0;
@@ -40451,7 +41140,7 @@ var rule7 = defineRule({
   meta: {
     description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
     docsUrl: docsUrl(ID7),
-    fixable: false,
+    fixable: true,
     messages: {
       uwsgiRefusesToStart: {
         message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
@@ -40465,12 +41154,12 @@ var rule7 = defineRule({
   },
   *check(model) {
     for (const queue of explicitQueues(model)) {
-      const draft = judge(queue);
+      const draft = judge(model, queue);
       if (draft) yield draft;
     }
   }
 });
-function judge(queue) {
+function judge(model, queue) {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
   const refuses = queue.exitsAboveSomaxconn;
@@ -40481,8 +41170,15 @@ function judge(queue) {
     related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
     modelPath: queue.modelPath
   };
-  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
-  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
+  const fix = queueFix(model, queue, somaxconn);
+  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common, ...fix };
+  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning", ...fix };
+}
+function queueFix(model, queue, somaxconn) {
+  if (queue.somaxconn.source.kind !== "file") return {};
+  const source = plainSource(model.sourceTexts?.get(queue.span.file));
+  if (!source || !holdsAt(source, queue.span, String(queue.value))) return {};
+  return { fix: { title: `set ${queue.option} to ${somaxconn}`, edits: [{ span: queue.span, text: String(somaxconn) }] } };
 }
 
 // checks/nginx-add-header-content-type.ts
@@ -42788,595 +43484,6 @@ function acceptsCount(mask, count) {
 
 // src/model/nginx-directives.ts
 init_template();
-
-// src/readers/nginx/lex.ts
-var TAB = 9;
-var LF = 10;
-var CR = 13;
-var SPACE = 32;
-var DQUOTE = 34;
-var SHARP = 35;
-var DOLLAR = 36;
-var SQUOTE = 39;
-var RPAREN = 41;
-var SEMI = 59;
-var LBRACE = 123;
-var RBRACE = 125;
-var BACKSLASH = 92;
-var BOM = 65279;
-var WORD_SPECIAL = new Uint8Array(128);
-for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
-var MAX_TOKEN_BYTES = 4096;
-function utf8Length(text3, start, end) {
-  const units = end - start;
-  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
-  return Buffer.byteLength(text3.slice(start, end), "utf8");
-}
-function wordValue(text3, start, end, quoted, closed) {
-  if (!quoted) return unescape(text3.slice(start, end));
-  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
-}
-function isSpace(code) {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-function unescape(raw) {
-  let backslash2 = raw.indexOf("\\");
-  if (backslash2 === -1) return raw;
-  const parts = [];
-  let from2 = 0;
-  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
-    const next = raw[backslash2 + 1];
-    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
-    if (replacement === void 0) {
-      backslash2 = raw.indexOf("\\", backslash2 + 1);
-      continue;
-    }
-    parts.push(raw.slice(from2, backslash2), replacement);
-    from2 = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from2);
-  }
-  parts.push(raw.slice(from2));
-  return parts.join("");
-}
-var NginxLexer = class {
-  constructor(text3) {
-    this.text = text3;
-    if (text3.charCodeAt(0) === BOM) this.pos = 1;
-  }
-  text;
-  pos = 0;
-  kind = "eof";
-  start = 0;
-  end = 0;
-  quoted = false;
-  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
-  closed = true;
-  comments = [];
-  errors = [];
-  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
-  unbalancedQuote = false;
-  /** Reads the next token into this lexer's token fields and returns its kind. */
-  next() {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = this.pos;
-    for (; ; ) {
-      if (pos >= length) {
-        this.pos = pos;
-        return this.token("eof", length, length, false);
-      }
-      const code = text3.charCodeAt(pos);
-      if (isSpace(code)) {
-        pos++;
-        continue;
-      }
-      if (code === SHARP) {
-        let lineEnd = text3.indexOf("\n", pos);
-        if (lineEnd === -1) lineEnd = length;
-        let commentEnd = lineEnd;
-        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
-        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
-        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
-        pos = lineEnd;
-        continue;
-      }
-      break;
-    }
-    const start = pos;
-    const first = text3.charCodeAt(pos);
-    if (first === SEMI || first === LBRACE || first === RBRACE) {
-      this.pos = pos + 1;
-      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
-      return this.token(kind, start, pos + 1, false);
-    }
-    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
-    let variable = first === DOLLAR;
-    let escaped = first === BACKSLASH;
-    pos++;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
-        variable = false;
-        pos++;
-        continue;
-      }
-      if (escaped) {
-        escaped = false;
-        pos++;
-        continue;
-      }
-      if (code === LBRACE && variable) {
-        pos++;
-        continue;
-      }
-      variable = false;
-      if (code === BACKSLASH) {
-        escaped = true;
-        pos++;
-        continue;
-      }
-      if (code === DOLLAR) {
-        variable = true;
-        pos++;
-        continue;
-      }
-      if (isSpace(code) || code === SEMI || code === LBRACE) break;
-      pos++;
-    }
-    this.pos = pos;
-    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return this.token("word", start, pos, false);
-  }
-  token(kind, start, end, quoted, closed = true) {
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.quoted = quoted;
-    this.closed = closed;
-    return kind;
-  }
-  /**
-   * The current token's value, built when asked: the parser asks for directive names only and
-   * keeps arguments as offsets (wordValue rebuilds the same string from them).
-   */
-  get value() {
-    if (this.kind === "eof") return "";
-    if (this.kind !== "word") return this.kind;
-    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
-  }
-  tooLong(start) {
-    const head = this.text.slice(start, start + 10);
-    this.errors.push({
-      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
-      start,
-      end: start + 1
-    });
-  }
-  quotedWord(start, quote) {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = start + 1;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (code === BACKSLASH) {
-        pos += 2;
-        continue;
-      }
-      if (code === quote) break;
-      pos++;
-    }
-    if (pos >= length) {
-      this.unbalancedQuote = true;
-      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
-      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
-      this.pos = length;
-      return this.token("word", start, length, true, false);
-    }
-    const end = pos + 1;
-    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    if (end < length) {
-      const after = text3.charCodeAt(end);
-      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
-        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
-      }
-    }
-    this.pos = end;
-    return this.token("word", start, end, true);
-  }
-  /**
-   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
-   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
-   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
-   */
-  luaBlock() {
-    const text3 = this.text;
-    const length = text3.length;
-    const start = this.pos;
-    let pos = start;
-    let depth = 1;
-    while (pos < length) {
-      const ch = text3[pos];
-      if (ch === "{") {
-        depth++;
-        pos++;
-      } else if (ch === "}") {
-        depth--;
-        if (depth === 0) {
-          this.pos = pos + 1;
-          return { value: text3.slice(start, pos), start, end: pos, closed: true };
-        }
-        pos++;
-      } else if (ch === '"' || ch === "'") {
-        let close = pos + 1;
-        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
-        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
-      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
-        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-      } else if (ch === "-" && text3[pos + 1] === "-") {
-        pos += 2;
-        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
-          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-        } else {
-          const lineEnd = text3.indexOf("\n", pos);
-          pos = lineEnd === -1 ? length : lineEnd;
-        }
-      } else {
-        pos++;
-      }
-    }
-    this.pos = length;
-    return { value: text3.slice(start, length), start, end: length, closed: false };
-  }
-};
-function longBracketLevel(text3, pos) {
-  let level = 0;
-  let i = pos + 1;
-  while (text3[i] === "=") {
-    level++;
-    i++;
-  }
-  return text3[i] === "[" ? level : -1;
-}
-function skipLongBracket(text3, pos, level) {
-  const close = "]" + "=".repeat(level) + "]";
-  const end = text3.indexOf(close, pos + level + 2);
-  return end === -1 ? text3.length : end + close.length;
-}
-
-// src/readers/nginx/tree.ts
-var NAME_START = 0;
-var NAME_END = 1;
-var END = 2;
-var BLOCK_OPEN = 3;
-var FIRST_ARG = 4;
-var ARG_COUNT = 5;
-var DIRECTIVE_SLOTS = 6;
-var ARG_SLOTS = 2;
-var FileTree = class {
-  constructor(source) {
-    this.source = source;
-    const length = source.text.length;
-    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
-    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
-  }
-  source;
-  directiveData;
-  argData;
-  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
-  storedValues = /* @__PURE__ */ new Map();
-  /** What directives have built on demand, by directive number; allocated on first use. */
-  builtByIndex;
-  directiveCount = 0;
-  argCount = 0;
-  /** The value of argument number `index` of the file. */
-  argValue(index) {
-    const stored = this.storedValues.get(index);
-    if (stored !== void 0) return stored;
-    const start = this.argData[index * ARG_SLOTS];
-    const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
-  }
-  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
-  addDirective(name2, nameStart, nameEnd) {
-    const index = this.directiveCount++;
-    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
-    const at = index * DIRECTIVE_SLOTS;
-    const data = this.directiveData;
-    data[at + NAME_START] = nameStart;
-    data[at + NAME_END] = nameEnd;
-    data[at + END] = nameEnd;
-    data[at + BLOCK_OPEN] = -1;
-    data[at + FIRST_ARG] = this.argCount;
-    data[at + ARG_COUNT] = 0;
-    return new ReadDirective(name2, this, index);
-  }
-  /**
-   * Appends a word to the arguments of the directive added last (arguments are read right after
-   * their name). `closed` is false for a quote that never closes.
-   */
-  addArg(directive, start, end, quoted, closed) {
-    const index = this.argCount++;
-    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
-    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
-    this.argData[index * ARG_SLOTS + 1] = end;
-    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
-  }
-  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
-  addRawArg(directive, value, start, end) {
-    const index = this.argCount;
-    this.addArg(directive, start, end, false, true);
-    this.storedValues.set(index, value);
-  }
-  /** What directive number `index` has built so far (created empty on first use). */
-  builtFor(index) {
-    const all = this.builtByIndex ??= new Array(this.directiveCount);
-    let built = all[index];
-    if (!built) all[index] = built = {};
-    return built;
-  }
-  setEnd(directive, end) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
-  }
-  setBlockOpen(directive, offset) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
-  }
-  slot(directive, slot) {
-    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
-  }
-};
-function grow(array) {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-var ReadDirective = class {
-  constructor(name2, tree, index) {
-    this.name = name2;
-    this.tree = tree;
-    this.index = index;
-  }
-  name;
-  tree;
-  index;
-  block;
-  /** Kept by the file rather than in a field: a field would cost every directive. */
-  get built() {
-    return this.tree.builtFor(this.index);
-  }
-  get file() {
-    return this.tree.source.file;
-  }
-  get nameStart() {
-    return this.tree.slot(this, NAME_START);
-  }
-  get nameEnd() {
-    return this.tree.slot(this, NAME_END);
-  }
-  get end() {
-    return this.tree.slot(this, END);
-  }
-  get argCount() {
-    return this.tree.slot(this, ARG_COUNT);
-  }
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i) {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
-  }
-  /** End offset of the last argument, or of the name when there is none. */
-  get lastTokenEnd() {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
-  }
-  get nameSpan() {
-    const built = this.built;
-    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
-  }
-  get span() {
-    const built = this.built;
-    if (!built.span) {
-      const nameSpan = this.nameSpan;
-      const end = this.end;
-      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
-    }
-    return built.span;
-  }
-  get blockOpen() {
-    const at = this.tree.slot(this, BLOCK_OPEN);
-    if (at < 0) return void 0;
-    const built = this.built;
-    return built.blockOpen ??= this.tree.source.span(at, at + 1);
-  }
-  get args() {
-    const built = this.built;
-    if (!built.args) {
-      const args = [];
-      const { argData, source } = this.tree;
-      const first = this.tree.slot(this, FIRST_ARG);
-      const count = this.argCount;
-      for (let i = first; i < first + count; i++) {
-        const start = argData[i * ARG_SLOTS];
-        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
-      }
-      built.args = args;
-    }
-    return built.args;
-  }
-};
-var ReadArg = class {
-  constructor(value, quoted, start, end, source) {
-    this.value = value;
-    this.quoted = quoted;
-    this.start = start;
-    this.end = end;
-    this.source = source;
-  }
-  value;
-  quoted;
-  start;
-  end;
-  source;
-  builtSpan;
-  get span() {
-    return this.builtSpan ??= this.source.span(this.start, this.end);
-  }
-};
-function directiveEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
-}
-function nameEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
-}
-function lastTokenEndOffset(directive) {
-  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
-  const { args } = directive;
-  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
-}
-function opensBlock(directive) {
-  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
-}
-function fileTextOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
-}
-function sourceOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source : void 0;
-}
-function argCountOf(directive) {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
-}
-function argValueOf(directive, i) {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
-}
-
-// src/readers/nginx/parse.ts
-function isLuaBlockDirective(name2) {
-  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
-}
-var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
-var MAX_BLOCK_DEPTH = 200;
-function parseNginx(source) {
-  const lexer = new NginxLexer(source.text);
-  const diagnostics = [];
-  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
-  if (source.text.charCodeAt(0) === 65279) {
-    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
-  }
-  let tooDeepReported = false;
-  let endOfFileReported = false;
-  const root = { directive: null, children: [] };
-  const stack = [root];
-  const token = lexer;
-  lexer.next();
-  const closeBlock = (closer) => {
-    const open = stack.pop();
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
-  };
-  const nameGroups = /* @__PURE__ */ new Map();
-  const text3 = source.text;
-  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
-  const knownName = (start, end) => {
-    const group = nameGroups.get(groupOf(start, end - start));
-    if (group) {
-      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
-    }
-    return void 0;
-  };
-  const rememberName = (name2, start) => {
-    const key = groupOf(start, name2.length);
-    const group = nameGroups.get(key);
-    if (!group) nameGroups.set(key, [name2]);
-    else if (group.length < 8) group.push(name2);
-  };
-  const tree = new FileTree(source);
-  for (; ; ) {
-    if (token.kind === "eof") break;
-    if (token.kind === "}") {
-      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
-      else closeBlock(token);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === ";" || token.kind === "{") {
-      syntax(`unexpected "${token.kind}"`, token.start, token.end);
-      if (token.kind === "{") stack.push({ directive: null, children: [] });
-      lexer.next();
-      continue;
-    }
-    const nameStart = token.start;
-    const nameEnd = token.end;
-    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
-    if (name2 === void 0) {
-      name2 = token.value;
-      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
-    }
-    const directive = tree.addDirective(name2, nameStart, nameEnd);
-    lexer.next();
-    while (token.kind === "word") {
-      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
-      lexer.next();
-    }
-    const parent = stack[stack.length - 1];
-    parent.children.push(directive);
-    if (token.kind === ";") {
-      tree.setEnd(directive, token.end);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "{") {
-      tree.setBlockOpen(directive, token.start);
-      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
-        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
-      }
-      if (isLuaBlockDirective(directive.name)) {
-        const lua = lexer.luaBlock();
-        tree.addRawArg(directive, lua.value, lua.start, lua.end);
-        if (!lua.closed) {
-          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
-          endOfFileReported = true;
-        }
-        tree.setEnd(directive, lexer.pos);
-      } else if (stack.length > MAX_BLOCK_DEPTH) {
-        if (!tooDeepReported) {
-          tooDeepReported = true;
-          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
-        }
-        directive.block = [];
-        stack.push({ directive, children: [] });
-      } else {
-        directive.block = [];
-        stack.push({ directive, children: directive.block });
-      }
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "}") {
-      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
-      if (stack.length === 1) lexer.next();
-      continue;
-    }
-    endOfFileReported = true;
-    if (!lexer.unbalancedQuote)
-      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-      ]);
-  }
-  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
-    const innermost = stack[stack.length - 1].directive;
-    syntax(
-      'unexpected end of file, expecting "}"',
-      source.text.length,
-      source.text.length,
-      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
-    );
-  }
-  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
-  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
-}
-
-// src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function sameNameBefore(level) {
@@ -46869,7 +46976,7 @@ var rule34 = defineRule({
   meta: {
     description: "the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot",
     docsUrl: docsUrl(ID34),
-    fixable: false,
+    fixable: true,
     messages: {
       composeNoRestart: {
         message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
@@ -46899,7 +47006,8 @@ var rule34 = defineRule({
           primary: container.keySpan,
           related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
           modelPath: `compose[${container.file}]>${container.service}>restart`,
-          ...maxSeverity ? { maxSeverity } : {}
+          ...maxSeverity ? { maxSeverity } : {},
+          ...restartFix(model, container.keySpan, container.restart)
         };
       } else {
         const { launch } = down;
@@ -46915,6 +47023,19 @@ var rule34 = defineRule({
     }
   }
 });
+var POLICY = "unless-stopped";
+function restartFix(model, key, restart) {
+  const source = plainSource(model.sourceTexts?.get(key.file));
+  if (!source) return {};
+  const title = `set restart: ${POLICY}`;
+  if (restart) {
+    const written = source.text.slice(restart.span.start.offset, restart.span.end.offset);
+    if (restart.value !== "no" || !["no", '"no"', "'no'"].includes(written)) return {};
+    return { fix: { title, edits: [{ span: restart.span, text: POLICY }] } };
+  }
+  const edit = yamlFirstEntry(source, key, `restart: ${POLICY}`);
+  return edit ? { fix: { title, edits: [edit] } } : {};
+}
 
 // checks/tomcat-ajp-secret.ts
 init_rule();
@@ -47046,82 +47167,6 @@ function defaultFor(name2, range2) {
     }
   }
   return current;
-}
-
-// src/model/nginx-edits.ts
-function textOf(directive) {
-  return plainSource(sourceOf(directive));
-}
-function insertLinesBefore(entry, lines) {
-  const source = entry.generated ? void 0 : textOf(entry.directive);
-  if (!source) return void 0;
-  const start = entry.directive.span.start.offset;
-  const indent2 = indentationBefore(source, start);
-  if (indent2 === void 0) return void 0;
-  const lineBreak = lineBreakAt(source, start);
-  const at = lineStartOf(source, start);
-  return { span: source.span(at, at), text: lines.map((line) => `${indent2}${line}${lineBreak}`).join("") };
-}
-function insertLinesAfter(entry, lines) {
-  const source = entry.generated ? void 0 : textOf(entry.directive);
-  if (!source) return void 0;
-  const { span: span2 } = entry.directive;
-  const indent2 = indentationBefore(source, span2.start.offset);
-  if (indent2 === void 0) return void 0;
-  const end = span2.end.offset;
-  const after = nextLineStart(source, end);
-  const rest = source.text.slice(end, after).replace(/\r?\n$/, "");
-  if (!/^[ \t]*(#.*)?$/.test(rest)) return void 0;
-  const lineBreak = lineBreakAt(source, end);
-  const text3 = lines.map((line) => `${indent2}${line}${lineBreak}`).join("");
-  const unterminated = after === source.text.length && !source.text.endsWith("\n");
-  return { span: source.span(after, after), text: unterminated ? lineBreak + text3.slice(0, -lineBreak.length) : text3 };
-}
-function replaceArg(entry, index, text3) {
-  const arg = entry.directive.args[index];
-  if (entry.generated || !arg || !textOf(entry.directive)) return void 0;
-  return { span: arg.span, text: text3 };
-}
-function writtenInBlock(entry, block2) {
-  return writtenBeside(entry, block2.node);
-}
-function writtenBeside(entry, opening) {
-  if (!opening || entry.generated || opening.generated) return false;
-  return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
-}
-function deleteLine(entry) {
-  const source = entry.generated ? void 0 : textOf(entry.directive);
-  if (!source) return void 0;
-  const { span: span2 } = entry.directive;
-  if (indentationBefore(source, span2.start.offset) === void 0) return void 0;
-  const after = nextLineStart(source, span2.end.offset);
-  if (!/^[ \t]*\r?\n?$/.test(source.text.slice(span2.end.offset, after))) return void 0;
-  const start = lineStartOf(source, span2.start.offset);
-  return { span: source.span(start, after), text: "" };
-}
-function removeArg(entry, index) {
-  const source = entry.generated ? void 0 : textOf(entry.directive);
-  const { args } = entry.directive;
-  if (!source || index < 1 || index >= args.length) return void 0;
-  const from2 = args[index - 1].span.end.offset;
-  if (!/^[ \t]+$/.test(source.text.slice(from2, args[index].span.start.offset))) return void 0;
-  return { span: source.span(from2, args[index].span.end.offset), text: "" };
-}
-function insertAfterArg(entry, index, word) {
-  const source = entry.generated ? void 0 : textOf(entry.directive);
-  const arg = entry.directive.args[index];
-  if (!source || !arg) return void 0;
-  return { span: source.span(arg.span.end.offset, arg.span.end.offset), text: ` ${word}` };
-}
-function setInUpstream(block2, name2, value) {
-  const written = block2.ownLast(name2);
-  if (written) {
-    if (!writtenInBlock(written, block2) || written.directive.args.length !== 1) return void 0;
-    return replaceArg(written, 0, value);
-  }
-  const anchor = block2.ownLast("keepalive") ?? block2.directives[block2.directives.length - 1];
-  if (!anchor || !writtenInBlock(anchor, block2)) return void 0;
-  return insertLinesAfter(anchor, [`${name2} ${value};`]);
 }
 
 // checks/upstream-keepalive-http10.ts
@@ -47320,6 +47365,23 @@ function mergeAdjacent(holding, all) {
   return merged;
 }
 
+// src/model/controller-edits.ts
+function setControllerKey(model, origin, value) {
+  const configMap = findController(model.kubernetes)?.configMap;
+  if (!configMap || origin.kind !== "configmap" && origin.kind !== "default") return void 0;
+  const written = configMap.data.get(origin.key);
+  if (origin.kind === "configmap") {
+    const source2 = written && plainSource(model.sourceTexts?.get(written.valueSpan.file));
+    if (!source2 || !written) return void 0;
+    const text3 = source2.text.slice(written.valueSpan.start.offset, written.valueSpan.end.offset);
+    if (![written.value, `"${written.value}"`, `'${written.value}'`].includes(text3)) return void 0;
+    return { span: written.valueSpan, text: JSON.stringify(value) };
+  }
+  if (written || !configMap.dataSpan) return void 0;
+  const source = plainSource(model.sourceTexts?.get(configMap.dataSpan.file));
+  return source && yamlFirstEntry(source, configMap.dataSpan, `${origin.key}: ${JSON.stringify(value)}`);
+}
+
 // checks/upstream-keepalive-requests.ts
 var ID37 = "upstream-keepalive-requests";
 var rule37 = defineRule({
@@ -47367,7 +47429,7 @@ function judge8(model, link) {
     all
   );
   const suggestion = String(Math.max(1, backendMax - 2));
-  const edit = nginxRequests.origin ? void 0 : setInUpstream(group.block, "keepalive_requests", suggestion);
+  const edit = nginxRequests.origin ? setControllerKey(model, nginxRequests.origin, suggestion) : setInUpstream(group.block, "keepalive_requests", suggestion);
   return {
     messageId: "backendStopsFirst",
     data: {
@@ -47388,7 +47450,12 @@ function judge8(model, link) {
     ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
-    ...edit ? { fix: { title: `set keepalive_requests ${suggestion} in upstream "${group.name}"`, edits: [edit] } } : {}
+    ...edit ? {
+      fix: {
+        title: nginxRequests.origin ? `set "${nginxRequests.origin.key}" to "${suggestion}" in the ingress-nginx ConfigMap` : `set keepalive_requests ${suggestion} in upstream "${group.name}"`,
+        edits: [edit]
+      }
+    } : {}
   };
 }
 
@@ -47458,11 +47525,15 @@ function judge9(model, link) {
     ],
     modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
-    fix: timeoutFix(group, nginxTimeout, formatMilliseconds(suggestionMs))
+    fix: timeoutFix(model, group, nginxTimeout, formatMilliseconds(suggestionMs), Math.max(1, Math.floor(suggestionMs / 1e3)))
   };
 }
-function timeoutFix(group, timeout, value) {
-  const edit = timeout.origin ? void 0 : setInUpstream(group.block, "keepalive_timeout", value);
+function timeoutFix(model, group, timeout, value, seconds) {
+  if (timeout.origin) {
+    const edit2 = setControllerKey(model, timeout.origin, String(seconds));
+    return edit2 && { title: `set "${timeout.origin.key}" to "${seconds}" in the ingress-nginx ConfigMap`, edits: [edit2] };
+  }
+  const edit = setInUpstream(group.block, "keepalive_timeout", value);
   return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
 }
 
@@ -48246,7 +48317,7 @@ var rule46 = defineRule({
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
     docsUrl: docsUrl(ID46),
-    fixable: false,
+    fixable: true,
     messages: {
       exceedsProcessLimit: {
         message: "worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}})",
@@ -48294,8 +48365,20 @@ function judge11(model, scope, main) {
     },
     primary: arg.span,
     related: limit.source.kind === "file" ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
-    modelPath: `${main.path}>events>worker_connections`
+    modelPath: `${main.path}>events>worker_connections`,
+    ...rlimitFix(main, connections * 2)
   };
+}
+function rlimitFix(main, value) {
+  const title = `set worker_rlimit_nofile ${value} in the main context`;
+  const written = main.ownLast("worker_rlimit_nofile");
+  if (written) {
+    const edit2 = writtenAtLevel(written, main) && written.directive.args.length === 1 ? replaceArg(written, 0, String(value)) : void 0;
+    return edit2 ? { fix: { title, edits: [edit2] } } : {};
+  }
+  const events = main.ownLast("events");
+  const edit = events && writtenAtLevel(events, main) ? insertLinesBefore(events, [`worker_rlimit_nofile ${value};`]) : void 0;
+  return edit ? { fix: { title, edits: [edit] } } : {};
 }
 function judgeProxied(model, main, connections, limit, own, primary) {
   const needed = connections * 2;
@@ -48318,7 +48401,8 @@ function judgeProxied(model, main, connections, limit, own, primary) {
       ...limit.source.kind === "file" ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
       { span: pass.entry.directive.span, label: `requests are proxied here (${name2})` }
     ],
-    modelPath: `${main.path}>events>worker_connections`
+    modelPath: `${main.path}>events>worker_connections`,
+    ...rlimitFix(main, needed)
   };
 }
 function firstPass(model, main) {

@@ -49,7 +49,13 @@ describe('json formatter', () => {
     // A fix: an insertion (empty span) and a replacement.
     const fixed = makeReport();
     const at = fixed.findings[0].primary;
-    fixed.findings[0].fix = { title: 'set it', edits: [{ span: { ...at, end: at.start }, text: 'x;\n' }, { span: at, text: '1s' }] };
+    fixed.findings[0].fix = {
+      title: 'set it',
+      edits: [
+        { span: { ...at, end: at.start }, text: 'x;\n' },
+        { span: at, text: '1s' },
+      ],
+    };
     expect(validate(outputOf(fixed))).toBe(true);
   });
 

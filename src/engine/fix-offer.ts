@@ -63,21 +63,22 @@ export function fixIsExact(fix: Fix, editable: (file: string) => EditableFile | 
     if (!file || start < 0 || end < start || end > file.text.length) return false;
   }
   const taken = new Map<string, [number, number][]>();
-  return fix.edits.every((edit) => claim(taken, edit));
+  // By where each file really is: one file reached by two paths (a link in the tree) is one text.
+  return fix.edits.every((edit) => claim(taken, edit, editable(edit.span.file)!.path));
 }
 
 /**
- * Records the edit's range in `taken` unless it overlaps one there. Two ranges overlap when they
+ * Records the edit's range in `taken` (by `file`, where the file really is) unless it overlaps one there. Two ranges overlap when they
  * share a character, or when they touch or start at one place and either inserts: which text
  * would come first is then up to the order the fixes were applied in.
  */
-export function claim(taken: Map<string, [number, number][]>, edit: TextEdit): boolean {
+export function claim(taken: Map<string, [number, number][]>, edit: TextEdit, file: string): boolean {
   const start = edit.span.start.offset;
   const end = edit.span.end.offset;
-  const ranges = taken.get(edit.span.file) ?? [];
+  const ranges = taken.get(file) ?? [];
   if (ranges.some(([s, e]) => start < e && s < end)) return false;
   if (ranges.some(([s, e]) => (start === e || end === s || start === s) && (start === end || s === e))) return false;
   ranges.push([start, end]);
-  taken.set(edit.span.file, ranges);
+  taken.set(file, ranges);
   return true;
 }

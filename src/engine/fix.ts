@@ -62,7 +62,7 @@ export function fixSync(options: LintOptions, choose: (report: Report) => Findin
       if (!finding.fix) continue;
       // A fix is all its edits or nothing; an overlapping one waits for the next pass.
       const trial = new Map([...taken].map(([file, ranges]) => [file, [...ranges]]));
-      if (!finding.fix.edits.every((edit) => claim(trial, edit))) continue;
+      if (!finding.fix.edits.every((edit) => claim(trial, edit, result.editableFile(edit.span.file)!.path))) continue;
       taken.clear();
       for (const [file, ranges] of trial) taken.set(file, ranges);
       chosen.push(finding.fix);
@@ -71,10 +71,16 @@ export function fixSync(options: LintOptions, choose: (report: Report) => Findin
     passes++;
 
     const before = new Map(fixedText);
-    const edits = new Map<string, TextEdit[]>();
-    for (const edit of chosen.flatMap((fix) => fix.edits)) edits.set(edit.span.file, [...(edits.get(edit.span.file) ?? []), edit]);
+    // Grouped by where each file really is: two paths to one file are one text to edit.
+    const edits = new Map<string, { file: string; list: TextEdit[] }>();
+    for (const edit of chosen.flatMap((fix) => fix.edits)) {
+      const path = result.editableFile(edit.span.file)!.path;
+      const group = edits.get(path) ?? { file: edit.span.file, list: [] };
+      group.list.push(edit);
+      edits.set(path, group);
+    }
     const touched = new Set<string>();
-    for (const [file, list] of edits) {
+    for (const { file, list } of edits.values()) {
       const target = result.editableFile(file)!;
       if (!originals.has(target.path)) originals.set(target.path, { file, text: target.text });
       // From the end backwards, so that each edit's offsets still hold when it is applied.
@@ -82,7 +88,7 @@ export function fixSync(options: LintOptions, choose: (report: Report) => Findin
       let text = target.text;
       for (const edit of sorted) text = text.slice(0, edit.span.start.offset) + edit.text + text.slice(edit.span.end.offset);
       fixedText.set(target.path, text);
-      touched.add(file);
+      for (const edit of list) touched.add(edit.span.file);
     }
 
     const next = lint();

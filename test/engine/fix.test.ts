@@ -118,6 +118,17 @@ describe('the loop', () => {
     expect(run.changes[0].after).toBe('#\n'.repeat(MAX_PASSES) + GUNICORN);
   });
 
+  test('one file reached by two paths (a link in the tree) is one text: its fix is applied once', () => {
+    const tree: MemoryTree = { 'gunicorn.conf.py': GUNICORN, 'current/gunicorn.conf.py': { symlink: '../gunicorn.conf.py' } };
+    const before = lintSync(options(tree)).report.findings.filter((f) => f.ruleId === 'gunicorn-unknown-setting');
+    // Both paths are read, so there are two findings with the same fix.
+    expect(before.map((f) => f.primary.file).sort()).toEqual(['current/gunicorn.conf.py', 'gunicorn.conf.py']);
+    const run = fixSync(options(tree), (report) => report.findings);
+    // The second is the same range of the same file: it waits, and after the first nothing is left.
+    expect(run.applied).toBe(1);
+    expect(run.changes.map((change) => change.after)).toEqual(['bind = "127.0.0.1:8000"\nkeepalive = 5\n']);
+  });
+
   test('the dry run writes nothing; writeChanges writes what it showed, and only that', () => {
     const tree: MemoryTree = { 'gunicorn.conf.py': GUNICORN, 'uwsgi.ini': '[uwsgi]\nhttp-socket = :9000\n' };
     const fs = memoryFileSystem(tree, '/tree');

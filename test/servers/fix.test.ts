@@ -115,3 +115,69 @@ const touched: string[] = [];
     ]);
   });
 });
+
+(NGINX ? describe : describe.skip)('nginx-deprecated-directive fixes against this nginx', () => {
+  test('ssl on → listen … ssl and an ignored http2_* line deleted: nginx -t accepts it and warns no more', () => {
+    const version = /nginx\/(\d+\.\d+\.\d+)/.exec(spawnSync(NGINX!, ['-v'], { encoding: 'utf8' }).stderr)![1];
+    const dir = fs.mkdtempSync(path.join(tmp, 'ssl-'));
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=fix.test',
+        '-days',
+        '1',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+    const conf = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(
+      conf,
+      [
+        'events {}',
+        'http {',
+        '    http2_idle_timeout 30s;',
+        '    server {',
+        `        listen 127.0.0.1:${nextPort++};`,
+        '        server_name fix.test;',
+        '        ssl on;',
+        `        ssl_certificate ${path.join(dir, 'cert.pem')};`,
+        `        ssl_certificate_key ${path.join(dir, 'key.pem')};`,
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const check = () =>
+      spawnSync(NGINX!, ['-t', '-e', path.join(dir, 'error.log'), '-p', dir + '/', '-c', conf, '-g', `pid ${path.join(dir, 'nginx.pid')};`], {
+        encoding: 'utf8',
+        timeout: NGINX_TIMEOUT_MS,
+      });
+    const before = check();
+    expect(before.status).toBe(0);
+    expect(before.stderr).toContain('the "ssl" directive is deprecated');
+    expect(before.stderr).toContain('the "http2_idle_timeout" directive is obsolete');
+
+    const options = { paths: ['.'], cwd: dir, nginxVersion: version };
+    const run = fixSync(options, (report) => report.findings.filter((finding) => finding.ruleId === 'nginx-deprecated-directive'));
+    expect(writeChanges(options, run.changes)).toEqual([]);
+    const fixed = fs.readFileSync(conf, 'utf8');
+    expect(fixed).not.toMatch(/ssl on|http2_idle_timeout/);
+    expect(fixed).toMatch(/listen 127\.0\.0\.1:\d+ ssl;/);
+
+    const after = check();
+    expect(after.status).toBe(0);
+    expect(after.stderr).not.toContain('directive is deprecated');
+    expect(after.stderr).not.toContain('directive is obsolete');
+  });
+});

@@ -5,7 +5,9 @@
  * to 127.0.0.1: a file that is not a main config is included from a minimal one (`events {}`,
  * `http { include …; }`), `listen` addresses become 127.0.0.1 ports of their own and upstream
  * host names (compose services, which do not resolve here) become 127.0.0.1, each on the line it
- * was on; a main config loses its pid, user, log and absolute include lines (see confined). nginx is never started: only `nginx -t -p <tmp>/ -c … -e … -g 'pid …;'`, 10 s each.
+ * was on; a main config loses its pid, user, log and absolute include lines (see confined).
+ * Then nginx-deprecated-directive's fixes on a config this nginx warns about (`ssl on`, an
+ * obsolete http2_* directive): accepted after the fix, without the warnings. nginx is never started: only `nginx -t -p <tmp>/ -c … -e … -g 'pid …;'`, 10 s each.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

@@ -9,6 +9,7 @@
 import { confineFileSystem } from '../discovery/confine';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import type { Fix, TextEdit } from '../source/edit';
+import { decodeUtf8 } from '../source/text';
 import type { Finding, Report } from './findings';
 import { claim } from './fix-offer';
 import { checkedRoots, LintOptions } from './options';
@@ -139,6 +140,8 @@ export function writeChanges(options: LintOptions, changes: FileChange[]): strin
   for (const change of changes) {
     try {
       if (!confined.write) throw new Error(`cannot write ${change.file}: the file system is read-only`);
+      // The fixes were made on the text read at the start: a file changed since is left alone.
+      if (decodeUtf8(confined.read(change.path)) !== change.before) throw new Error(`cannot write ${change.file}: it changed while cfglint was fixing it`);
       confined.write(change.path, new TextEncoder().encode(change.after));
     } catch (error) {
       failures.push(error instanceof Error ? error.message.split(change.path).join(change.file) : String(error));

@@ -140,4 +140,13 @@ describe('the loop', () => {
     expect(new TextDecoder().decode(fs.read('/tree/gunicorn.conf.py'))).toBe('bind = "127.0.0.1:8000"\nkeepalive = 5\n');
     expect(new TextDecoder().decode(fs.read('/tree/uwsgi.ini'))).toBe('[uwsgi]\nhttp-socket = :9000\n');
   });
+
+  test('a file that changed after it was read is not overwritten', () => {
+    const fs = memoryFileSystem({ 'gunicorn.conf.py': GUNICORN }, '/tree');
+    const opts = { paths: ['.'], cwd: '/tree', fs, config: {} };
+    const run = fixSync(opts, (report) => report.findings);
+    fs.write!('/tree/gunicorn.conf.py', new TextEncoder().encode('workers = 8\n'));
+    expect(writeChanges(opts, run.changes)).toEqual(['cannot write gunicorn.conf.py: it changed while cfglint was fixing it']);
+    expect(new TextDecoder().decode(fs.read('/tree/gunicorn.conf.py'))).toBe('workers = 8\n');
+  });
 });

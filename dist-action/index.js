@@ -51768,16 +51768,16 @@ function fixIsExact(fix, editable) {
     if (!file || start < 0 || end < start || end > file.text.length) return false;
   }
   const taken = /* @__PURE__ */ new Map();
-  return fix.edits.every((edit) => claim(taken, edit));
+  return fix.edits.every((edit) => claim(taken, edit, editable(edit.span.file).path));
 }
-function claim(taken, edit) {
+function claim(taken, edit, file) {
   const start = edit.span.start.offset;
   const end = edit.span.end.offset;
-  const ranges = taken.get(edit.span.file) ?? [];
+  const ranges = taken.get(file) ?? [];
   if (ranges.some(([s, e]) => start < e && s < end)) return false;
   if (ranges.some(([s, e]) => (start === e || end === s || start === s) && (start === end || s === e))) return false;
   ranges.push([start, end]);
-  taken.set(edit.span.file, ranges);
+  taken.set(file, ranges);
   return true;
 }
 

@@ -1,7 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { ignoredGunicornNames } from '../src/model/gunicorn';
-import { GunicornConfigFile } from '../src/readers/gunicorn/gunicorn-backend';
+import { GunicornConfigFile, GunicornModuleName } from '../src/readers/gunicorn/gunicorn-backend';
+import { Fix, holdsAt, plainSource } from '../src/source/edit';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'gunicorn-unknown-setting';
@@ -14,7 +15,7 @@ export const rule = defineRule({
     description:
       'A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       flagSpelling: {
         message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
@@ -49,7 +50,8 @@ export const rule = defineRule({
         const modelPath = `gunicorn>${name.name}`;
         // Drafts written out per message id (the registry meta-test reads the ids from here).
         const related = 'setting' in verdict ? realSetting(config, verdict.setting) : [];
-        const base = { primary: name.span, modelPath, related };
+        const fix = 'setting' in verdict && related.length === 0 ? rename(model, config, name, verdict.setting) : undefined;
+        const base = { primary: name.span, modelPath, related, ...(fix ? { fix } : {}) };
         switch (verdict.kind) {
           case 'flagSpelling':
             yield { ...base, messageId: 'flagSpelling', data: { name: name.name, setting: verdict.setting, flag: verdict.flag } };
@@ -69,6 +71,20 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * The name the message suggests, written in its place. Only when that is all the change does:
+ * the file binds the name once and never mentions it elsewhere (a later `timeout = keep_alive * 2`
+ * would then fail), and does not set the real setting too (which value wins would change).
+ */
+function rename(model: Deployment, config: GunicornConfigFile, name: GunicornModuleName, setting: string): Fix | undefined {
+  const source = plainSource(model.sourceTexts?.get(config.file));
+  if (!source || !holdsAt(source, name.span, name.name) || name.referenced) return undefined;
+  if (config.names.filter((other) => other.name === name.name).length !== 1) return undefined;
+  const mentions = source.text.match(new RegExp(`(?<![\\w.])${name.name}(?!\\w)`, 'g'))?.length ?? 0;
+  if (mentions !== 1) return undefined;
+  return { title: `rename "${name.name}" to "${setting}"`, edits: [{ span: name.span, text: setting }] };
+}
 
 /** The real setting, when the same file also sets it: the value gunicorn does use. */
 function realSetting(config: GunicornConfigFile, setting: string) {

@@ -9,6 +9,8 @@ import type { Span } from '../src/source/span';
 import { findController } from '../src/model/ingress-nginx';
 import { cloudLoadBalancers, idleTimeoutOrigin, kubernetesLoadBalancers } from '../src/model/load-balancers';
 import { backendLaunches } from '../src/model/listen-backlog';
+import { insertLinesAfter, replaceArg, writtenAtLevel, writtenInBlock } from '../src/model/nginx-edits';
+import type { Fix } from '../src/source/edit';
 
 const ID = 'lb-idle-timeout';
 
@@ -34,7 +36,7 @@ export const rule = defineRule({
     description:
       'the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       nginxClosesFirst: {
         message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
@@ -185,7 +187,25 @@ function judgeNginx(model: Deployment, balancer: Balancer, block: NginxBlock, se
     primary,
     related: balancer.related ? [balancer.related] : [],
     modelPath: `${(setAt ?? block).path}>keepalive_timeout>lb`,
+    ...(timeout.origin ? {} : keepaliveFix(setAt, server, suggestionAbove(lbMs))),
   };
+}
+
+/**
+ * nginx's side raised above the load balancer's, as the message says: the keepalive_timeout
+ * that applies rewritten where its block writes it (its header timeout kept), else a line after
+ * the server's server_name (or listen) line. None when those lines come from an included file.
+ */
+function keepaliveFix(setAt: NginxBlock | undefined, server: NginxBlock, value: string): { fix: Fix } | Record<string, never> {
+  const title = `set keepalive_timeout ${value}`;
+  const written = setAt?.ownLast('keepalive_timeout');
+  if (setAt && written) {
+    const edit = writtenAtLevel(written, setAt) ? replaceArg(written, 0, value) : undefined;
+    return edit ? { fix: { title, edits: [edit] } } : {};
+  }
+  const anchor = server.ownLast('server_name') ?? server.ownLast('listen');
+  const edit = anchor && writtenInBlock(anchor, server) ? insertLinesAfter(anchor, [`keepalive_timeout ${value};`]) : undefined;
+  return edit ? { fix: { title: `${title} in the server`, edits: [edit] } } : {};
 }
 
 /** The block whose own keepalive_timeout `setting` is (the innermost level that sets it). */

@@ -2,6 +2,7 @@ import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { describeSomaxconnSource, explicitQueues, ExplicitQueue } from '../src/model/listen-backlog';
+import { Fix, holdsAt, plainSource } from '../src/source/edit';
 
 const ID = 'listen-backlog-somaxconn';
 
@@ -12,7 +13,7 @@ export const rule = defineRule({
   meta: {
     description: 'An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       uwsgiRefusesToStart: {
         message: '{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})',
@@ -26,13 +27,13 @@ export const rule = defineRule({
   },
   *check(model: Deployment) {
     for (const queue of explicitQueues(model)) {
-      const draft = judge(queue);
+      const draft = judge(model, queue);
       if (draft) yield draft;
     }
   },
 });
 
-function judge(queue: ExplicitQueue): FindingDraft | undefined {
+function judge(model: Deployment, queue: ExplicitQueue): FindingDraft | undefined {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === undefined || queue.value <= somaxconn) return undefined;
   const refuses = queue.exitsAboveSomaxconn;
@@ -44,6 +45,20 @@ function judge(queue: ExplicitQueue): FindingDraft | undefined {
     modelPath: queue.modelPath,
   };
   // uWSGI does not start; everything else runs with a smaller queue than it asked for.
-  if (refuses) return { messageId: 'uwsgiRefusesToStart', ...common };
-  return { messageId: 'silentlyCapped', ...common, maxSeverity: 'warning' };
+  const fix = queueFix(model, queue, somaxconn);
+  if (refuses) return { messageId: 'uwsgiRefusesToStart', ...common, ...fix };
+  return { messageId: 'silentlyCapped', ...common, maxSeverity: 'warning', ...fix };
+}
+
+/**
+ * The message's first advice: the queue written down to net.core.somaxconn. The kernel caps the
+ * queue there anyway (and uWSGI refuses to start above it), so the queue the server gets is the
+ * same; only where the tree writes somaxconn itself (not an assumed default) and the queue is a
+ * plain number at its span in a file read as is.
+ */
+function queueFix(model: Deployment, queue: ExplicitQueue, somaxconn: number): { fix: Fix } | Record<string, never> {
+  if (queue.somaxconn.source.kind !== 'file') return {};
+  const source = plainSource(model.sourceTexts?.get(queue.span.file));
+  if (!source || !holdsAt(source, queue.span, String(queue.value))) return {};
+  return { fix: { title: `set ${queue.option} to ${somaxconn}`, edits: [{ span: queue.span, text: String(somaxconn) }] } };
 }

@@ -6,6 +6,9 @@ import { compareVersions, describeRange, parseVersion, Version, VersionRange } f
 import type { Severity, Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 import { spanWrittenConditionally } from '../src/model/template-values';
+import type { DirectiveUse, NginxDirectiveIndex } from '../src/model/nginx-directives';
+import { deleteLine, insertAfterArg, insertLinesAfter, removeArg, writtenBeside } from '../src/model/nginx-edits';
+import type { Fix, TextEdit } from '../src/source/edit';
 
 const ID = 'nginx-deprecated-directive';
 
@@ -16,7 +19,7 @@ export const rule = defineRule({
   meta: {
     description: 'A directive or listen parameter that nginx deprecated, ignores, or removed in the releases the tree may run',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       removed: {
         message: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
@@ -47,7 +50,8 @@ export const rule = defineRule({
         for (const entry of entries) {
           if (entry.parameter === undefined) {
             const draft = judge(entry, range, use.directive.name, use.directive.nameSpan, use.path);
-            if (draft) yield draft;
+            const fix = draft && directiveFix(index, use, entry, range);
+            if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
           // A parameter of the http `listen` only (mail and stream have no http2 parameter).
@@ -57,7 +61,10 @@ export const rule = defineRule({
             const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
             // A template that writes the parameter only on a condition offers it, and may never use it.
             if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: 'info' };
-            else if (draft) yield draft;
+            else if (draft) {
+              const fix = entry.parameter === 'http2' ? http2Fix(index, use, entry, range) : undefined;
+              yield fix ? { ...draft, fix } : draft;
+            }
           }
         }
       }
@@ -98,4 +105,73 @@ function from(range: VersionRange, start: Version): VersionRange {
 function hasArgument(directive: NginxDirective, value: string): boolean {
   for (let i = 0; i < argCountOf(directive); i++) if (argValueOf(directive, i) === value) return true;
   return false;
+}
+
+/** The port a `listen` address names (`[::]:443`, `443`, `*:443` → `443`), or the address itself (a unix socket). */
+function portOf(address: string | undefined): string {
+  return /(?:^|:)(\d+)$/.exec(address ?? '')?.[1] ?? address ?? '';
+}
+
+/**
+ * Whether a listen parameter written on these ports would change only this server. `ssl` and
+ * `http2` on a `listen` apply to the socket, so to every server on the port, while `ssl on;`
+ * and `http2 on;` apply to their server alone: the move is exact only when no other server
+ * listens on the same port.
+ */
+function portsAreOwn(index: NginxDirectiveIndex, use: DirectiveUse, listens: readonly DirectiveUse[]): boolean {
+  const ports = new Set(listens.map((listen) => portOf(listen.directive.args[0]?.value)));
+  return !index.checkedUsesNamed('listen').some((other) => other.level !== use.level && ports.has(portOf(other.directive.args[0]?.value)));
+}
+
+/**
+ * `listen ... http2` → `http2 on;`, where every release the tree may run has the `http2`
+ * directive. The first such listen of a server carries the fix for all of them: `http2` dropped
+ * from each, `http2 on;` written once after the last.
+ */
+function http2Fix(index: NginxDirectiveIndex, use: DirectiveUse, entry: NginxDeprecation, range: VersionRange): Fix | undefined {
+  const since = entry.replacementSince ? parseVersion(entry.replacementSince) : undefined;
+  const owner = use.level.owner;
+  if (!since || compareVersions(range.min, since) < 0 || owner?.directive.name !== 'server') return undefined;
+  const listens = use.level.uses.filter((other) => other.directive.name === 'listen' && other.directive.args.some((arg) => arg.value === 'http2'));
+  if (listens[0] !== use || use.level.uses.some((other) => other.directive.name === 'http2') || !portsAreOwn(index, use, listens)) return undefined;
+  const edits: (TextEdit | undefined)[] = listens.map((listen) =>
+    writtenBeside(listen.entry, owner.entry)
+      ? removeArg(
+          listen.entry,
+          listen.directive.args.findIndex((arg) => arg.value === 'http2'),
+        )
+      : undefined,
+  );
+  edits.push(insertLinesAfter(listens[listens.length - 1].entry, ['http2 on;']));
+  if (edits.some((edit) => edit === undefined)) return undefined;
+  return { title: 'replace "listen ... http2" with "http2 on;"', edits: edits as TextEdit[] };
+}
+
+/**
+ * A deprecated directive rewritten where that changes nothing else: `ssl off;` deleted (the
+ * default); `ssl on;` deleted and `ssl` added to each `listen` of its server; a directive nginx
+ * ignores on every release the tree may run deleted.
+ */
+function directiveFix(index: NginxDirectiveIndex, use: DirectiveUse, entry: NginxDeprecation, range: VersionRange): Fix | undefined {
+  if (entry.effect === 'ignored') {
+    // Ignored by every release the tree may run: deleting it changes nothing, in a shared include too.
+    if (compareVersions(range.min, parseVersion(entry.deprecated)!) < 0) return undefined;
+    const edit = deleteLine(use.entry);
+    return edit && { title: `delete "${use.directive.name}", which nginx ignores`, edits: [edit] };
+  }
+  const owner = use.level.owner;
+  if (use.directive.name !== 'ssl' || use.directive.args.length !== 1 || owner?.directive.name !== 'server') return undefined;
+  if (!writtenBeside(use.entry, owner.entry)) return undefined;
+  const value = use.directive.args[0].value;
+  const removal = deleteLine(use.entry);
+  if (!removal) return undefined;
+  if (value === 'off') return { title: 'delete "ssl off;" (the default)', edits: [removal] };
+  if (value !== 'on') return undefined;
+  const listens = use.level.uses.filter((other) => other.directive.name === 'listen');
+  if (listens.length === 0 || !portsAreOwn(index, use, listens)) return undefined;
+  const edits: (TextEdit | undefined)[] = listens
+    .filter((listen) => !listen.directive.args.some((arg) => arg.value === 'ssl'))
+    .map((listen) => (writtenBeside(listen.entry, owner.entry) ? insertAfterArg(listen.entry, 0, 'ssl') : undefined));
+  if (edits.some((edit) => edit === undefined)) return undefined;
+  return { title: 'replace "ssl on;" with "ssl" on each listen of the server', edits: [removal, ...(edits as TextEdit[])] };
 }

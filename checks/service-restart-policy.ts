@@ -1,7 +1,9 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
+import { Fix, plainSource, yamlFirstEntry } from '../src/source/edit';
 import type { Deployment } from '../src/model/deployment';
 import { downAfterReboot } from '../src/model/restart-policy';
+import type { Span } from '../src/source/span';
 
 const ID = 'service-restart-policy';
 
@@ -12,7 +14,7 @@ export const rule = defineRule({
   meta: {
     description: 'the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       composeNoRestart: {
         message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
@@ -49,6 +51,7 @@ export const rule = defineRule({
           related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
           modelPath: `compose[${container.file}]>${container.service}>restart`,
           ...(maxSeverity ? { maxSeverity } : {}),
+          ...restartFix(model, container.keySpan!, container.restart),
         };
       } else {
         const { launch } = down;
@@ -64,3 +67,24 @@ export const rule = defineRule({
     }
   },
 });
+
+const POLICY = 'unless-stopped';
+
+/**
+ * The help's advice in the compose file: `restart: "no"` rewritten, else `restart: unless-stopped`
+ * as the service's first key, indented like the key below it. Only for a block mapping written
+ * as is (`web:` alone on its line, its keys on the lines below); a flow mapping, an anchor or a
+ * template gets no fix.
+ */
+function restartFix(model: Deployment, key: Span, restart: { value: string; span: Span } | undefined): { fix: Fix } | Record<string, never> {
+  const source = plainSource(model.sourceTexts?.get(key.file));
+  if (!source) return {};
+  const title = `set restart: ${POLICY}`;
+  if (restart) {
+    const written = source.text.slice(restart.span.start.offset, restart.span.end.offset);
+    if (restart.value !== 'no' || !['no', '"no"', "'no'"].includes(written)) return {};
+    return { fix: { title, edits: [{ span: restart.span, text: POLICY }] } };
+  }
+  const edit = yamlFirstEntry(source, key, `restart: ${POLICY}`);
+  return edit ? { fix: { title, edits: [edit] } } : {};
+}

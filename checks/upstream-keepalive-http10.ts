@@ -6,10 +6,15 @@ import { defaultFor } from '../src/reference/nginx/defaults';
 import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import type { RelatedSpan } from '../src/source/span';
+import type { Fix, TextEdit } from '../src/source/edit';
+import { insertLinesBefore, replaceArg, writtenInBlock } from '../src/model/nginx-edits';
 
 const ID = 'upstream-keepalive-http10';
 /** nginx 1.29.7 turned upstream keepalive on, HTTP/1.1 on and `Connection: close` off by default. */
 const KEEPALIVE_DEFAULTS_CHANGED = parseVersion('1.29.7')!;
+
+const HTTP11 = '`proxy_http_version 1.1;`';
+const NO_CONNECTION_CLOSE = '`proxy_set_header Connection "";`';
 
 interface Verdict {
   range: VersionRange;
@@ -25,7 +30,7 @@ export const rule = defineRule({
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       noReuse: {
         message: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}',
@@ -80,7 +85,47 @@ function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup):
     related,
     modelPath: `${location.path}>proxy_pass`,
     maxSeverity: holdsEverywhere ? undefined : 'warning',
+    fix: http11Fix(pass, group, verdicts),
   };
+}
+
+/**
+ * The message's advice written into the location: its own `proxy_http_version 1.0` or
+ * `proxy_set_header Connection close` rewritten in place, else the missing lines added right
+ * before proxy_pass, indented like it. None where the location's text cannot take them exactly:
+ * proxy_pass inside `if` (where neither directive is allowed) or brought by an include, or a
+ * location that inherits its proxy_set_header list, which one header of its own would drop.
+ */
+function http11Fix(pass: UpstreamPass, group: UpstreamGroup, verdicts: Verdict[]): Fix | undefined {
+  const location = pass.location;
+  if (location.kind !== 'location' || !writtenInBlock(pass.entry, location)) return undefined;
+  const fixes = new Set(verdicts.flatMap((verdict) => verdict.fixes));
+  const edits: TextEdit[] = [];
+  const added: string[] = [];
+  if (fixes.has(HTTP11)) {
+    const own = location.ownLast('proxy_http_version');
+    if (own) {
+      const edit = writtenInBlock(own, location) ? replaceArg(own, 0, '1.1') : undefined;
+      if (!edit) return undefined;
+      edits.push(edit);
+    } else added.push('proxy_http_version 1.1;');
+  }
+  if (fixes.has(NO_CONNECTION_CLOSE)) {
+    const headers = location.inheritedList('proxy_set_header');
+    if (headers.entries.length > 0 && headers.block !== location) return undefined;
+    const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+    if (connection) {
+      const edit = writtenInBlock(connection, location) && connection.directive.args.length === 2 ? replaceArg(connection, 1, '""') : undefined;
+      if (!edit) return undefined;
+      edits.push(edit);
+    } else added.push('proxy_set_header Connection "";');
+  }
+  if (added.length > 0) {
+    const edit = insertLinesBefore(pass.entry, added);
+    if (!edit) return undefined;
+    edits.push(edit);
+  }
+  return edits.length === 0 ? undefined : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
 
 function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBlock): Verdict | undefined {
@@ -103,7 +148,7 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
   const httpVersionText = (httpVersion && argValueOf(httpVersion.entry.directive, 0)) ?? defaultFor('proxy_http_version', range)!.text;
   if (httpVersionText === '1.0') {
     problems.push(httpVersion ? 'speaks HTTP/1.0 (proxy_http_version 1.0)' : 'speaks HTTP/1.0 (nginx default before 1.29.7)');
-    fixes.push('`proxy_http_version 1.1;`');
+    fixes.push(HTTP11);
   }
 
   const headers = location.inheritedList('proxy_set_header');
@@ -113,7 +158,7 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
     // A variable (the $connection_upgrade map) is decided per request: not judged here.
     if (value.toLowerCase() === 'close') {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push('`proxy_set_header Connection "";`');
+      fixes.push(NO_CONNECTION_CLOSE);
     }
   } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
     const dropped = headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
@@ -122,7 +167,7 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
         ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
         : 'sends "Connection: close" (nginx default before 1.29.7)',
     );
-    fixes.push('`proxy_set_header Connection "";`');
+    fixes.push(NO_CONNECTION_CLOSE);
   }
 
   return problems.length > 0 ? { range, keepalive, problems, fixes } : undefined;

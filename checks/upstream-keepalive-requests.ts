@@ -12,6 +12,8 @@ import {
   upstreamKeepaliveByRange,
   versionQualifier,
 } from '../src/model/upstream-keepalive';
+import { setInUpstream } from '../src/model/nginx-edits';
+import { setControllerKey } from '../src/model/controller-edits';
 
 const ID = 'upstream-keepalive-requests';
 
@@ -25,7 +27,7 @@ export const rule = defineRule({
     description:
       'nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       backendStopsFirst: {
         message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
@@ -63,6 +65,8 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
     holding.map((h) => h.range),
     all,
   );
+  const suggestion = String(Math.max(1, backendMax - 2));
+  const edit = nginxRequests.origin ? setControllerKey(model, nginxRequests.origin, suggestion) : setInUpstream(group.block, 'keepalive_requests', suggestion);
   return {
     messageId: 'backendStopsFirst',
     data: {
@@ -73,8 +77,8 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
       versions: qualifier.text,
       backendValue: String(backendMax),
       fix: nginxRequests.origin
-        ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less`
-        : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`,
+        ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${suggestion} or less`
+        : `set keepalive_requests in the upstream to ${suggestion} or less`,
     },
     primary: upstreamAnchor(group.block, nginxRequests),
     related: [
@@ -85,5 +89,15 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
     ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
+    ...(edit
+      ? {
+          fix: {
+            title: nginxRequests.origin
+              ? `set "${nginxRequests.origin.key}" to "${suggestion}" in the ingress-nginx ConfigMap`
+              : `set keepalive_requests ${suggestion} in upstream "${group.name}"`,
+            edits: [edit],
+          },
+        }
+      : {}),
   };
 }

@@ -5,6 +5,11 @@ import { linkDeployment, Link } from '../src/model/links';
 import { formatMilliseconds } from '../src/model/nginx-values';
 import { splitRange } from '../src/reference/nginx/version';
 import { describeBackendSetting } from '../src/model/backend-describe';
+import { setInUpstream } from '../src/model/nginx-edits';
+import { setControllerKey } from '../src/model/controller-edits';
+import type { UpstreamGroup } from '../src/model/nginx';
+import type { Setting } from '../src/source/setting';
+import type { Fix } from '../src/source/edit';
 import {
   describeNginxSetting,
   groupIsUsedOverHttp,
@@ -23,7 +28,7 @@ export const rule = defineRule({
   meta: {
     description: 'nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       backendClosesFirst: {
         message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
@@ -88,5 +93,19 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
     ],
     modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
     maxSeverity: qualifier.maxSeverity,
+    fix: timeoutFix(model, group, nginxTimeout, formatMilliseconds(suggestionMs), Math.max(1, Math.floor(suggestionMs / 1000))),
   };
+}
+
+/**
+ * The message's own advice: the upstream's keepalive_timeout set to the suggested value, or for
+ * ingress-nginx its ConfigMap key, in whole seconds.
+ */
+function timeoutFix(model: Deployment, group: UpstreamGroup, timeout: Setting, value: string, seconds: number): Fix | undefined {
+  if (timeout.origin) {
+    const edit = setControllerKey(model, timeout.origin, String(seconds));
+    return edit && { title: `set "${timeout.origin.key}" to "${seconds}" in the ingress-nginx ConfigMap`, edits: [edit] };
+  }
+  const edit = setInUpstream(group.block!, 'keepalive_timeout', value);
+  return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
 }

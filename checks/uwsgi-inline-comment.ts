@@ -3,6 +3,7 @@ import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { spanWithin, uwsgiBackends, uwsgiEntryPath } from '../src/model/uwsgi';
 import { UwsgiOptionEntry } from '../src/readers/uwsgi/uwsgi-backend';
+import { Fix, holdsAt, insertLineAbove, plainSource, replaceEdit } from '../src/source/edit';
 import { uwsgiOptionSpec } from '../src/reference/uwsgi/options';
 import { isPlainUwsgiInteger, readUwsgiFlag } from '../src/reference/uwsgi/values';
 
@@ -15,7 +16,7 @@ export const rule = defineRule({
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       commentInValue: {
         message: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}',
@@ -35,16 +36,33 @@ export const rule = defineRule({
         const value = typeof entry.value === 'string' ? entry.value : entry.text;
         const effect = effectOf(entry.key, value, value.length - comment.length);
         if (effect === undefined) continue;
+        const fix = commentOnItsOwnLine(model, entry, entry.text, start);
         yield {
           messageId: 'commentInValue',
           data: { comment, option: entry.key, value, effect },
           primary: spanWithin(entry.valueSpan, entry.text, start, entry.text.length),
           modelPath: uwsgiEntryPath(backend, entry),
+          ...(fix ? { fix } : {}),
         };
       }
     }
   },
 });
+
+/**
+ * The help's advice: the comment moved onto a line of its own above the option, indented as the
+ * key, and the value ends where the comment began. Only where the file holds the value as written
+ * at its span and the key starts its line.
+ */
+function commentOnItsOwnLine(model: Deployment, entry: UwsgiOptionEntry, text: string, commentStart: number): Fix | undefined {
+  const source = plainSource(model.sourceTexts?.get(entry.file));
+  if (!source || !holdsAt(source, entry.valueSpan, text) || entry.keySpan.file !== entry.file) return undefined;
+  const kept = text.slice(0, commentStart).trimEnd().length;
+  const above = insertLineAbove(source, entry.keySpan, text.slice(commentStart));
+  if (!above || kept === 0) return undefined;
+  const removed = replaceEdit(source, entry.valueSpan.start.offset + kept, entry.valueSpan.end.offset, '');
+  return { title: `move the comment after ${entry.key} onto a line of its own`, edits: [above, removed] };
+}
 
 /**
  * What the comment changes, for the message; undefined when it changes nothing: a number read

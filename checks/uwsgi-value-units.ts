@@ -2,6 +2,8 @@ import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Deployment } from '../src/model/deployment';
 import { uwsgiBackends, uwsgiEntryPath } from '../src/model/uwsgi';
+import type { UwsgiOptionEntry } from '../src/readers/uwsgi/uwsgi-backend';
+import { Fix, holdsAt, plainSource } from '../src/source/edit';
 import { uwsgiOptionQuantity, uwsgiOptionSpec } from '../src/reference/uwsgi/options';
 import { intendedUwsgiQuantity, isPlainUwsgiInteger, readUwsgiNumber } from '../src/reference/uwsgi/values';
 
@@ -14,7 +16,7 @@ export const rule = defineRule({
   meta: {
     description: 'A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       truncated: {
         message: '{{option}} is {{used}}{{intended}}',
@@ -56,14 +58,17 @@ export const rule = defineRule({
           // `1024 # backlog` reads as 1024, as meant: the comment is uwsgi-inline-comment's concern.
           if (!differs && /^\s/.test(value.slice(leading[0].length))) continue;
           let fix = '; write a plain number';
+          let number: number | undefined;
           if (differs && Number.isInteger(intended.value)) {
-            fix = spec.reader === 'uint16' && intended.value > 65535 ? '; write 65535, the most uWSGI allows' : `; write ${intended.value}`;
+            number = spec.reader === 'uint16' ? Math.min(intended.value, 65535) : intended.value;
+            fix = number !== intended.value ? '; write 65535, the most uWSGI allows' : `; write ${number}`;
           }
           yield {
             messageId: 'truncated',
             data: { option: entry.key, used: shown, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : '', value, parser, fix },
             primary: entry.valueSpan,
             modelPath,
+            ...(number !== undefined ? writeNumber(model, entry, number) : {}),
           };
           continue;
         }
@@ -80,6 +85,24 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * The number the message advises, written over the value: only in an ini file, where the value is
+ * the text as written (no placeholder, no `$(ENV)` to expand) and the file holds it at its span.
+ */
+function writeNumber(model: Deployment, entry: UwsgiOptionEntry, number: number): { fix: Fix } | Record<string, never> {
+  const source = plainSource(model.sourceTexts?.get(entry.file));
+  if (
+    entry.origin !== 'ini' ||
+    !source ||
+    entry.text === null ||
+    entry.rawValue !== entry.text ||
+    entry.value !== entry.text ||
+    !holdsAt(source, entry.valueSpan, entry.text)
+  )
+    return {};
+  return { fix: { title: `write ${entry.key} = ${number}`, edits: [{ span: entry.valueSpan, text: String(number) }] } };
+}
 
 function withUnit(value: number, quantity: 'seconds' | 'bytes' | 'count'): string {
   if (quantity === 'seconds') return `${value} ${value === 1 ? 'second' : 'seconds'}`;

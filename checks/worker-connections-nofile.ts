@@ -5,6 +5,8 @@ import { nginxWorkerNofile } from '../src/model/limits';
 import type { NginxBlock, NginxHttpScope, UpstreamPass } from '../src/model/nginx';
 import type { Setting } from '../src/source/setting';
 import type { Span } from '../src/source/span';
+import { insertLinesBefore, replaceArg, writtenAtLevel } from '../src/model/nginx-edits';
+import type { Fix } from '../src/source/edit';
 
 const ID = 'worker-connections-nofile';
 
@@ -15,7 +17,7 @@ export const rule = defineRule({
   meta: {
     description: 'nginx worker_connections above the open-file limit its workers run with',
     docsUrl: docsUrl(ID),
-    fixable: false,
+    fixable: true,
     messages: {
       exceedsProcessLimit: {
         message: 'worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}})',
@@ -66,7 +68,25 @@ function judge(model: Deployment, scope: NginxHttpScope, main: NginxBlock): Find
     primary: arg.span,
     related: limit.source.kind === 'file' ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
     modelPath: `${main.path}>events>worker_connections`,
+    ...rlimitFix(main, connections * 2),
   };
+}
+
+/**
+ * The message's advice in the main config: its worker_rlimit_nofile set to `value`, rewritten
+ * where the file writes it, else a line right before `events`. None when either is in an
+ * included file.
+ */
+function rlimitFix(main: NginxBlock, value: number): { fix: Fix } | Record<string, never> {
+  const title = `set worker_rlimit_nofile ${value} in the main context`;
+  const written = main.ownLast('worker_rlimit_nofile');
+  if (written) {
+    const edit = writtenAtLevel(written, main) && written.directive.args.length === 1 ? replaceArg(written, 0, String(value)) : undefined;
+    return edit ? { fix: { title, edits: [edit] } } : {};
+  }
+  const events = main.ownLast('events');
+  const edit = events && writtenAtLevel(events, main) ? insertLinesBefore(events, [`worker_rlimit_nofile ${value};`]) : undefined;
+  return edit ? { fix: { title, edits: [edit] } } : {};
 }
 
 /**
@@ -98,6 +118,7 @@ function judgeProxied(model: Deployment, main: NginxBlock, connections: number, 
       { span: pass.entry.directive.span, label: `requests are proxied here (${name})` },
     ],
     modelPath: `${main.path}>events>worker_connections`,
+    ...rlimitFix(main, needed),
   };
 }
 

@@ -99,7 +99,8 @@ function findingOfDraft(rule56, draft, severity) {
     related: (draft.related ?? []).slice(0, 3),
     docsUrl: rule56.meta.docsUrl,
     fingerprint: fingerprint(rule56.id, draft.primary.file, draft.modelPath),
-    ...draft.atDefaults ? { atDefaults: true } : {}
+    ...draft.atDefaults ? { atDefaults: true } : {},
+    ...draft.fix && rule56.meta.fixable ? { fix: draft.fix } : {}
   };
 }
 function renderedMessage(rule56, draft) {
@@ -156,8 +157,9 @@ function holdingForEveryAlternative(runs) {
       }
       if (kept.has(place)) continue;
       kept.add(place);
+      const { fix: _guess, ...unfixed } = finding2;
       out.push({
-        ...finding2,
+        ...unfixed,
         severity: SEVERITY_RANK[finding2.severity] > SEVERITY_RANK.info ? "info" : finding2.severity,
         message: `${finding2.message} (if this backend is the one that runs)`,
         help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding2.help ? `; ${finding2.help}` : ""}`
@@ -3288,7 +3290,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3315,7 +3317,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve9(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4179,7 +4181,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4570,7 +4572,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -19267,7 +19269,7 @@ __export(placed_files_exports, {
 function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
-  const claim = (from2, to) => {
+  const claim2 = (from2, to) => {
     const target = nodePath12.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
@@ -19277,7 +19279,7 @@ function placedFiles(input) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
     for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-      for (const mount of service.volumes) claim(mount.target, mount.source);
+      for (const mount of service.volumes) claim2(mount.target, mount.source);
       if (service.build) {
         const context = service.build.context;
         contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
@@ -19290,7 +19292,7 @@ function placedFiles(input) {
     const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath12.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
-    for (const copied of copiedFiles(text3, context, kindOf)) claim(copied.target, copied.source);
+    for (const copied of copiedFiles(text3, context, kindOf)) claim2(copied.target, copied.source);
   }
   return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
 }
@@ -20050,10 +20052,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve9 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve10 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve9(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve10(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -27085,14 +27087,14 @@ function indentWidths(indent2) {
 function indentationProblems(block2, text3, add) {
   const statements = children(block2).filter(isStatement2);
   let expected;
-  const lineStartOf = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
+  const lineStartOf2 = (offset) => text3.lastIndexOf("\n", offset - 1) + 1;
   let parentIndent = [0, 0];
   if (block2.name === "Body" && block2.parent) {
-    const start = lineStartOf(block2.parent.from);
+    const start = lineStartOf2(block2.parent.from);
     parentIndent = indentWidths(/^[ \t\f]*/.exec(text3.slice(start, block2.parent.from))[0]);
   }
   for (const statement of statements) {
-    const lineStart = lineStartOf(statement.from);
+    const lineStart = lineStartOf2(statement.from);
     const before = text3.slice(lineStart, statement.from);
     if (!/^[ \t\f]*$/.test(before)) continue;
     const widths = indentWidths(before);
@@ -35239,11 +35241,11 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve9 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve10 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve9("server.port");
+  const port = resolve10("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
     name: "server.port",
@@ -35254,7 +35256,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve9("server.address");
+  const address = resolve10("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
     name: "server.address",
     value: "0.0.0.0",
@@ -35265,7 +35267,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve9);
+    const setting = springSetting(spec, resolve10);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -35300,8 +35302,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
     });
   }
-  const sslEnabled = resolve9("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve9).find((found) => found !== void 0);
+  const sslEnabled = resolve10("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve10).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set(
     "SSLEnabled",
@@ -35351,9 +35353,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve9) {
-  const key = spec.keys.find((candidate) => resolve9(candidate) !== void 0);
-  const found = key ? resolve9(key) : void 0;
+function springSetting(spec, resolve10) {
+  const key = spec.keys.find((candidate) => resolve10(candidate) !== void 0);
+  const found = key ? resolve10(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? {
@@ -37505,6 +37507,20 @@ function physicalLocation(span2) {
     }
   };
 }
+function sarifFix(fix) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const edit of fix.edits) byFile.set(edit.span.file, [...byFile.get(edit.span.file) ?? [], edit]);
+  return {
+    description: { text: fix.title },
+    artifactChanges: [...byFile].map(([file, edits]) => ({
+      artifactLocation: artifactLocation(file),
+      replacements: edits.map((edit) => ({
+        deletedRegion: physicalLocation(edit.span).region,
+        ...edit.text === "" ? {} : { insertedContent: { text: edit.text } }
+      }))
+    }))
+  };
+}
 function describeRule(rule56) {
   const description = rule56.description || rule56.id;
   return {
@@ -37562,6 +37578,7 @@ function toResult(finding2, ruleIndex) {
       message: { text: label }
     }));
   }
+  if (finding2.fix) result.fixes = [sarifFix(finding2.fix)];
   return result;
 }
 function toSarif(report) {
@@ -37861,7 +37878,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath34 = __toESM(require("path"));
+var nodePath35 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -38034,7 +38051,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath33 = __toESM(require("path"));
+var nodePath34 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -42471,6 +42488,55 @@ var rule = defineRule({
 
 // checks/gunicorn-unknown-setting.ts
 init_rule();
+
+// src/source/edit.ts
+init_text();
+function replaceEdit(source, start, end, text3) {
+  return { span: source.span(start, end), text: text3 };
+}
+function lineBreakAt(source, offset) {
+  const text3 = source.text;
+  const next = text3.indexOf("\n", offset);
+  const at = next === -1 ? text3.indexOf("\n") : next;
+  return at > 0 && text3.charCodeAt(at - 1) === 13 ? "\r\n" : "\n";
+}
+function lineStartOf(source, offset) {
+  return source.text.lastIndexOf("\n", offset - 1) + 1;
+}
+function indentationBefore(source, offset) {
+  const start = lineStartOf(source, offset);
+  const before = source.text.slice(start, offset);
+  return /^[ \t]*$/.test(before) ? before : void 0;
+}
+function nextLineStart(source, offset) {
+  const next = source.text.indexOf("\n", offset);
+  return next === -1 ? source.text.length : next + 1;
+}
+function plainSource(source) {
+  return source && source.constructor === SourceText ? source : void 0;
+}
+function insertLineAbove(source, span2, line) {
+  const start = span2.start.offset;
+  const indent2 = indentationBefore(source, start);
+  if (indent2 === void 0) return void 0;
+  const at = lineStartOf(source, start);
+  return replaceEdit(source, at, at, `${indent2}${line}${lineBreakAt(source, start)}`);
+}
+function holdsAt(source, span2, text3) {
+  return span2.file === source.file && source.text.slice(span2.start.offset, span2.end.offset) === text3;
+}
+function yamlFirstEntry(source, key, line) {
+  const keyIndent = indentationBefore(source, key.start.offset);
+  const after = nextLineStart(source, key.end.offset);
+  const rest = source.text.slice(key.end.offset, after).replace(/\r?\n$/, "");
+  if (keyIndent === void 0 || !/^ *$/.test(keyIndent) || !/^:[ \t]*(#.*)?$/.test(rest)) return void 0;
+  const below = source.text.slice(after).split("\n").find((text3) => !/^[ \t]*(#.*)?\r?$/.test(text3));
+  const indent2 = below === void 0 ? void 0 : /^ */.exec(below)[0];
+  if (indent2 === void 0 || indent2.length <= keyIndent.length || below.startsWith(`${indent2}- `)) return void 0;
+  return replaceEdit(source, after, after, `${indent2}${line}${lineBreakAt(source, key.start.offset)}`);
+}
+
+// checks/gunicorn-unknown-setting.ts
 var ID2 = "gunicorn-unknown-setting";
 var rule2 = defineRule({
   id: ID2,
@@ -42479,7 +42545,7 @@ var rule2 = defineRule({
   meta: {
     description: "A gunicorn config file sets a name that is not a setting (a misspelling, a flag spelling, the wrong case); gunicorn ignores it without a word",
     docsUrl: docsUrl(ID2),
-    fixable: false,
+    fixable: true,
     messages: {
       flagSpelling: {
         message: 'Expected "{{setting}}": "{{name}}" is the spelling of the flag {{flag}}',
@@ -42512,7 +42578,8 @@ var rule2 = defineRule({
       for (const { name: name2, verdict } of ignoredGunicornNames(config)) {
         const modelPath = `gunicorn>${name2.name}`;
         const related = "setting" in verdict ? realSetting(config, verdict.setting) : [];
-        const base = { primary: name2.span, modelPath, related };
+        const fix = "setting" in verdict && related.length === 0 ? rename(model, config, name2, verdict.setting) : void 0;
+        const base = { primary: name2.span, modelPath, related, ...fix ? { fix } : {} };
         switch (verdict.kind) {
           case "flagSpelling":
             yield { ...base, messageId: "flagSpelling", data: { name: name2.name, setting: verdict.setting, flag: verdict.flag } };
@@ -42532,6 +42599,14 @@ var rule2 = defineRule({
     }
   }
 });
+function rename(model, config, name2, setting) {
+  const source = plainSource(model.sourceTexts?.get(config.file));
+  if (!source || !holdsAt(source, name2.span, name2.name) || name2.referenced) return void 0;
+  if (config.names.filter((other) => other.name === name2.name).length !== 1) return void 0;
+  const mentions = source.text.match(new RegExp(`(?<![\\w.])${name2.name}(?!\\w)`, "g"))?.length ?? 0;
+  if (mentions !== 1) return void 0;
+  return { title: `rename "${name2.name}" to "${setting}"`, edits: [{ span: name2.span, text: setting }] };
+}
 function realSetting(config, setting) {
   const real = [...config.names].reverse().find((name2) => name2.name === setting);
   return real ? [{ span: real.span, label: `gunicorn reads "${setting}" here` }] : [];
@@ -43597,6 +43672,86 @@ function block(name2, args, children2, span2, file) {
   return { directive, children: children2, via: [] };
 }
 
+// src/model/nginx-edits.ts
+function textOf(directive) {
+  return plainSource(sourceOf(directive));
+}
+function insertLinesBefore(entry, lines) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const start = entry.directive.span.start.offset;
+  const indent2 = indentationBefore(source, start);
+  if (indent2 === void 0) return void 0;
+  const lineBreak = lineBreakAt(source, start);
+  const at = lineStartOf(source, start);
+  return { span: source.span(at, at), text: lines.map((line) => `${indent2}${line}${lineBreak}`).join("") };
+}
+function insertLinesAfter(entry, lines) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const { span: span2 } = entry.directive;
+  const indent2 = indentationBefore(source, span2.start.offset);
+  if (indent2 === void 0) return void 0;
+  const end = span2.end.offset;
+  const after = nextLineStart(source, end);
+  const rest = source.text.slice(end, after).replace(/\r?\n$/, "");
+  if (!/^[ \t]*(#.*)?$/.test(rest)) return void 0;
+  const lineBreak = lineBreakAt(source, end);
+  const text3 = lines.map((line) => `${indent2}${line}${lineBreak}`).join("");
+  const unterminated = after === source.text.length && !source.text.endsWith("\n");
+  return { span: source.span(after, after), text: unterminated ? lineBreak + text3.slice(0, -lineBreak.length) : text3 };
+}
+function replaceArg(entry, index, text3) {
+  const arg = entry.directive.args[index];
+  if (entry.generated || !arg || !textOf(entry.directive)) return void 0;
+  return { span: arg.span, text: text3 };
+}
+function writtenInBlock(entry, block2) {
+  return writtenBeside(entry, block2.node);
+}
+function writtenAtLevel(entry, block2) {
+  if (block2.node) return writtenInBlock(entry, block2);
+  return !entry.generated && entry.via.length === 0;
+}
+function writtenBeside(entry, opening) {
+  if (!opening || entry.generated || opening.generated) return false;
+  return entry.directive.file === opening.directive.file && entry.via.length === opening.via.length;
+}
+function deleteLine(entry) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  if (!source) return void 0;
+  const { span: span2 } = entry.directive;
+  if (indentationBefore(source, span2.start.offset) === void 0) return void 0;
+  const after = nextLineStart(source, span2.end.offset);
+  if (!/^[ \t]*\r?\n?$/.test(source.text.slice(span2.end.offset, after))) return void 0;
+  const start = lineStartOf(source, span2.start.offset);
+  return { span: source.span(start, after), text: "" };
+}
+function removeArg(entry, index) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  const { args } = entry.directive;
+  if (!source || index < 1 || index >= args.length) return void 0;
+  const from2 = args[index - 1].span.end.offset;
+  if (!/^[ \t]+$/.test(source.text.slice(from2, args[index].span.start.offset))) return void 0;
+  return { span: source.span(from2, args[index].span.end.offset), text: "" };
+}
+function insertAfterArg(entry, index, word) {
+  const source = entry.generated ? void 0 : textOf(entry.directive);
+  const arg = entry.directive.args[index];
+  if (!source || !arg) return void 0;
+  return { span: source.span(arg.span.end.offset, arg.span.end.offset), text: ` ${word}` };
+}
+function setInUpstream(block2, name2, value) {
+  const written = block2.ownLast(name2);
+  if (written) {
+    if (!writtenInBlock(written, block2) || written.directive.args.length !== 1) return void 0;
+    return replaceArg(written, 0, value);
+  }
+  const anchor = block2.ownLast("keepalive") ?? block2.directives[block2.directives.length - 1];
+  if (!anchor || !writtenInBlock(anchor, block2)) return void 0;
+  return insertLinesAfter(anchor, [`${name2} ${value};`]);
+}
+
 // checks/lb-idle-timeout.ts
 var ID5 = "lb-idle-timeout";
 var CONFIGURED_LB = "environment.loadBalancerIdleTimeout in .cfglint.json";
@@ -43607,7 +43762,7 @@ var rule5 = defineRule({
   meta: {
     description: "the load balancer in front keeps idle connections at least as long as nginx (or the backend it talks to) does, so it reuses connections the server has closed",
     docsUrl: docsUrl(ID5),
-    fixable: false,
+    fixable: true,
     messages: {
       nginxClosesFirst: {
         message: "The load balancer's idle timeout {{lbValue}} ({{lbSource}}) is not shorter than {{nginxTimeout}} {{where}}",
@@ -43732,8 +43887,20 @@ function judgeNginx(model, balancer, block2, server) {
     },
     primary,
     related: balancer.related ? [balancer.related] : [],
-    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`
+    modelPath: `${(setAt ?? block2).path}>keepalive_timeout>lb`,
+    ...timeout.origin ? {} : keepaliveFix(setAt, server, suggestionAbove(lbMs))
   };
+}
+function keepaliveFix(setAt, server, value) {
+  const title = `set keepalive_timeout ${value}`;
+  const written = setAt?.ownLast("keepalive_timeout");
+  if (setAt && written) {
+    const edit2 = writtenAtLevel(written, setAt) ? replaceArg(written, 0, value) : void 0;
+    return edit2 ? { fix: { title, edits: [edit2] } } : {};
+  }
+  const anchor = server.ownLast("server_name") ?? server.ownLast("listen");
+  const edit = anchor && writtenInBlock(anchor, server) ? insertLinesAfter(anchor, [`keepalive_timeout ${value};`]) : void 0;
+  return edit ? { fix: { title: `${title} in the server`, edits: [edit] } } : {};
 }
 function settingBlock(block2, setting) {
   if (setting.source.kind !== "file") return void 0;
@@ -43891,7 +44058,7 @@ var rule7 = defineRule({
   meta: {
     description: "An accept queue (uWSGI listen, gunicorn backlog, Tomcat acceptCount, nginx listen backlog=) set above the net.core.somaxconn that caps it",
     docsUrl: docsUrl(ID7),
-    fixable: false,
+    fixable: true,
     messages: {
       uwsgiRefusesToStart: {
         message: "{{label}} {{queue}} is above net.core.somaxconn {{somaxconn}} ({{where}})",
@@ -43905,12 +44072,12 @@ var rule7 = defineRule({
   },
   *check(model) {
     for (const queue of explicitQueues(model)) {
-      const draft = judge(queue);
+      const draft = judge(model, queue);
       if (draft) yield draft;
     }
   }
 });
-function judge(queue) {
+function judge(model, queue) {
   const somaxconn = queue.somaxconn.value;
   if (somaxconn === void 0 || queue.value <= somaxconn) return void 0;
   const refuses = queue.exitsAboveSomaxconn;
@@ -43921,8 +44088,15 @@ function judge(queue) {
     related: source.kind === "file" ? [{ span: source.span, label: `net.core.somaxconn is ${somaxconn} here` }] : [],
     modelPath: queue.modelPath
   };
-  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common };
-  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning" };
+  const fix = queueFix(model, queue, somaxconn);
+  if (refuses) return { messageId: "uwsgiRefusesToStart", ...common, ...fix };
+  return { messageId: "silentlyCapped", ...common, maxSeverity: "warning", ...fix };
+}
+function queueFix(model, queue, somaxconn) {
+  if (queue.somaxconn.source.kind !== "file") return {};
+  const source = plainSource(model.sourceTexts?.get(queue.span.file));
+  if (!source || !holdsAt(source, queue.span, String(queue.value))) return {};
+  return { fix: { title: `set ${queue.option} to ${somaxconn}`, edits: [{ span: queue.span, text: String(somaxconn) }] } };
 }
 
 // checks/nginx-add-header-content-type.ts
@@ -44801,7 +44975,6 @@ var NginxVariables = class _NginxVariables {
   constructor(scope) {
     this.scope = scope;
     const { census } = scope;
-    this.withVariables = census.withVariables;
     for (let owner of census.named("rewrite").blocks) {
       while (owner?.kind === "if") owner = owner.parent;
       if (owner) this.rewriteBlocks.add(owner);
@@ -44827,10 +45000,19 @@ var NginxVariables = class _NginxVariables {
   resolving = /* @__PURE__ */ new Set();
   expanding = /* @__PURE__ */ new Set();
   /**
-   * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (found while the model was built, without building arguments).
+   * The directives with these names whose arguments hold a `$`, with their blocks (found while the
+   * model was built, without building arguments): a rule reads only the names it judges.
    */
-  withVariables;
+  withVariablesNamed(...names) {
+    if (names.length === 1) return this.scope.census.withVariablesNamed(names[0]);
+    const out = [];
+    for (const name2 of names) for (const use of this.scope.census.withVariablesNamed(name2)) out.push(use);
+    return out;
+  }
+  /** The directives whose arguments hold a capture reference (`$1`..`$9`). */
+  get withCaptures() {
+    return this.scope.census.withCaptures;
+  }
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   rewriteBlocks = /* @__PURE__ */ new Set();
   static byScope = /* @__PURE__ */ new WeakMap();
@@ -45161,18 +45343,17 @@ var rule13 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block: block2, hasCapture } of variables.withVariables) {
-        const name2 = entry.directive.name;
-        if (name2 === "map" && entry.children) {
-          for (const item of entry.children) {
-            if (!item.directive.name.startsWith("~") || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? "")) continue;
-            const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
-            const finding3 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
-            if (finding3) yield finding3;
-          }
-          continue;
+      for (const { entry, block: block2 } of variables.withVariablesNamed("map")) {
+        for (const item of entry.children ?? []) {
+          if (!item.directive.name.startsWith("~") || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? "")) continue;
+          const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
+          const finding2 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
+          if (finding2) yield finding2;
         }
-        if (!hasCapture) continue;
+      }
+      for (const { entry, block: block2 } of variables.withCaptures) {
+        const name2 = entry.directive.name;
+        if (name2 === "map" && entry.children) continue;
         const args = entry.directive.args;
         const checked = name2 === "rewrite" ? args.slice(1, 2) : args;
         if (!checked.some((arg) => /\$\{?[1-9]/.test(arg.value))) continue;
@@ -45515,9 +45696,7 @@ var rule17 = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
-      if (!variables.withVariables.some(
-        ({ entry }) => (entry.directive.name === "proxy_set_header" || entry.directive.name === "set") && /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? "")
-      ))
+      if (!variables.withVariablesNamed("proxy_set_header", "set").some(({ entry }) => /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? "")))
         continue;
       for (const pass of scope.passes) {
         if (pass.module !== "proxy") continue;
@@ -45779,8 +45958,8 @@ var rule19 = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
-      for (const { entry, block: block2 } of variables.withVariables) {
-        if (entry.directive.name !== "proxy_set_header" || !argEqualsIgnoringCase(entry.directive, 0, "host")) continue;
+      for (const { entry, block: block2 } of variables.withVariablesNamed("proxy_set_header")) {
+        if (!argEqualsIgnoringCase(entry.directive, 0, "host")) continue;
         const text3 = argText(entry.directive, 1);
         if (text3 === void 0) continue;
         for (const { facts, top } of variables.expand(text3, block2)) {
@@ -45854,7 +46033,7 @@ var rule20 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block: block2 } of variables.withVariables) {
+      for (const { entry, block: block2 } of variables.withVariablesNamed(...CHECKED_DIRECTIVES)) {
         const checked = checkedArgs(entry);
         if (!checked) continue;
         const finding2 = judge4(variables, block2, entry, checked);
@@ -45863,6 +46042,7 @@ var rule20 = defineRule({
     }
   }
 });
+var CHECKED_DIRECTIVES = ["add_header", "add_trailer", "more_set_headers", "proxy_set_header", "grpc_set_header", "proxy_pass", "return", "rewrite"];
 var RESPONSE_HEADER = { indexes: [1], target: "response" };
 var UPSTREAM_HEADER = { indexes: [1], target: "request sent upstream" };
 var UPSTREAM_LINE = { indexes: [0], target: "request line sent upstream" };
@@ -45963,7 +46143,7 @@ var rule21 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      for (const { entry, block: parent } of NginxVariables.of(scope).withVariables) {
+      for (const { entry, block: parent } of NginxVariables.of(scope).withVariablesNamed("if", "map")) {
         if (entry.directive.name === "if") {
           const block2 = parent.children.find((child) => child.node === entry);
           if (!block2) continue;
@@ -47005,8 +47185,7 @@ var rule29 = defineRule({
       const variables = NginxVariables.of(scope);
       if (rift) for (const block2 of variables.rewriteBlocks) yield* afterArgsRewrite(block2, rift);
       if (!mapped2 && !overlapped) continue;
-      for (const { entry, block: block2, hasCapture } of variables.withVariables) {
-        if (!hasCapture) continue;
+      for (const { entry, block: block2 } of variables.withCaptures) {
         const overlap = overlapped && entry.directive.name === "rewrite" ? overlappingCaptures(block2, entry, overlapped) : void 0;
         if (overlap) yield overlap;
         const mapFinding = mapped2 ? mapAfterCapture(variables, block2, entry, mapped2) : void 0;
@@ -47423,7 +47602,7 @@ var rule34 = defineRule({
   meta: {
     description: "the front door (nginx, or the backend a load balancer sends to) does not start again after a host reboot",
     docsUrl: docsUrl(ID34),
-    fixable: false,
+    fixable: true,
     messages: {
       composeNoRestart: {
         message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
@@ -47453,7 +47632,8 @@ var rule34 = defineRule({
           primary: container.keySpan,
           related: container.restart ? [{ span: container.restart.span, label: `restart: ${container.restart.value}` }] : [],
           modelPath: `compose[${container.file}]>${container.service}>restart`,
-          ...maxSeverity ? { maxSeverity } : {}
+          ...maxSeverity ? { maxSeverity } : {},
+          ...restartFix(model, container.keySpan, container.restart)
         };
       } else {
         const { launch } = down;
@@ -47469,6 +47649,19 @@ var rule34 = defineRule({
     }
   }
 });
+var POLICY = "unless-stopped";
+function restartFix(model, key, restart) {
+  const source = plainSource(model.sourceTexts?.get(key.file));
+  if (!source) return {};
+  const title = `set restart: ${POLICY}`;
+  if (restart) {
+    const written = source.text.slice(restart.span.start.offset, restart.span.end.offset);
+    if (restart.value !== "no" || !["no", '"no"', "'no'"].includes(written)) return {};
+    return { fix: { title, edits: [{ span: restart.span, text: POLICY }] } };
+  }
+  const edit = yamlFirstEntry(source, key, `restart: ${POLICY}`);
+  return edit ? { fix: { title, edits: [edit] } } : {};
+}
 
 // checks/tomcat-ajp-secret.ts
 init_rule();
@@ -47605,6 +47798,8 @@ function defaultFor(name2, range2) {
 // checks/upstream-keepalive-http10.ts
 var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
+var HTTP11 = "`proxy_http_version 1.1;`";
+var NO_CONNECTION_CLOSE = '`proxy_set_header Connection "";`';
 var rule36 = defineRule({
   id: ID36,
   severity: "error",
@@ -47612,7 +47807,7 @@ var rule36 = defineRule({
   meta: {
     description: 'An upstream keeps idle connections, but the location still speaks HTTP/1.0 or sends "Connection: close", so none is ever reused',
     docsUrl: docsUrl(ID36),
-    fixable: false,
+    fixable: true,
     messages: {
       noReuse: {
         message: 'Upstream "{{upstream}}" keeps idle connections ({{keepalive}}), but this location {{problems}}{{versions}}',
@@ -47659,8 +47854,40 @@ function judgePass(model, pass, group) {
     primary: pass.entry.directive.args[0].span,
     related,
     modelPath: `${location.path}>proxy_pass`,
-    maxSeverity: holdsEverywhere ? void 0 : "warning"
+    maxSeverity: holdsEverywhere ? void 0 : "warning",
+    fix: http11Fix(pass, group, verdicts)
   };
+}
+function http11Fix(pass, group, verdicts) {
+  const location = pass.location;
+  if (location.kind !== "location" || !writtenInBlock(pass.entry, location)) return void 0;
+  const fixes = new Set(verdicts.flatMap((verdict) => verdict.fixes));
+  const edits = [];
+  const added = [];
+  if (fixes.has(HTTP11)) {
+    const own = location.ownLast("proxy_http_version");
+    if (own) {
+      const edit = writtenInBlock(own, location) ? replaceArg(own, 0, "1.1") : void 0;
+      if (!edit) return void 0;
+      edits.push(edit);
+    } else added.push("proxy_http_version 1.1;");
+  }
+  if (fixes.has(NO_CONNECTION_CLOSE)) {
+    const headers = location.inheritedList("proxy_set_header");
+    if (headers.entries.length > 0 && headers.block !== location) return void 0;
+    const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+    if (connection) {
+      const edit = writtenInBlock(connection, location) && connection.directive.args.length === 2 ? replaceArg(connection, 1, '""') : void 0;
+      if (!edit) return void 0;
+      edits.push(edit);
+    } else added.push('proxy_set_header Connection "";');
+  }
+  if (added.length > 0) {
+    const edit = insertLinesBefore(pass.entry, added);
+    if (!edit) return void 0;
+    edits.push(edit);
+  }
+  return edits.length === 0 ? void 0 : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
 function judgeRange(range2, upstream, location) {
   const keepaliveDirective = upstream.ownLast("keepalive");
@@ -47680,7 +47907,7 @@ function judgeRange(range2, upstream, location) {
   const httpVersionText = (httpVersion && argValueOf(httpVersion.entry.directive, 0)) ?? defaultFor("proxy_http_version", range2).text;
   if (httpVersionText === "1.0") {
     problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
-    fixes.push("`proxy_http_version 1.1;`");
+    fixes.push(HTTP11);
   }
   const headers = location.inheritedList("proxy_set_header");
   const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
@@ -47688,14 +47915,14 @@ function judgeRange(range2, upstream, location) {
     const value = argValueOf(connection.directive, 1) ?? "";
     if (value.toLowerCase() === "close") {
       problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push('`proxy_set_header Connection "";`');
+      fixes.push(NO_CONNECTION_CLOSE);
     }
   } else if (defaultFor("proxy_header:connection", range2).text === "close") {
     const dropped = headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
     problems.push(
       dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
     );
-    fixes.push('`proxy_set_header Connection "";`');
+    fixes.push(NO_CONNECTION_CLOSE);
   }
   return problems.length > 0 ? { range: range2, keepalive, problems, fixes } : void 0;
 }
@@ -47764,6 +47991,23 @@ function mergeAdjacent(holding, all) {
   return merged;
 }
 
+// src/model/controller-edits.ts
+function setControllerKey(model, origin, value) {
+  const configMap = findController(model.kubernetes)?.configMap;
+  if (!configMap || origin.kind !== "configmap" && origin.kind !== "default") return void 0;
+  const written = configMap.data.get(origin.key);
+  if (origin.kind === "configmap") {
+    const source2 = written && plainSource(model.sourceTexts?.get(written.valueSpan.file));
+    if (!source2 || !written) return void 0;
+    const text3 = source2.text.slice(written.valueSpan.start.offset, written.valueSpan.end.offset);
+    if (![written.value, `"${written.value}"`, `'${written.value}'`].includes(text3)) return void 0;
+    return { span: written.valueSpan, text: JSON.stringify(value) };
+  }
+  if (written || !configMap.dataSpan) return void 0;
+  const source = plainSource(model.sourceTexts?.get(configMap.dataSpan.file));
+  return source && yamlFirstEntry(source, configMap.dataSpan, `${origin.key}: ${JSON.stringify(value)}`);
+}
+
 // checks/upstream-keepalive-requests.ts
 var ID37 = "upstream-keepalive-requests";
 var rule37 = defineRule({
@@ -47775,7 +48019,7 @@ var rule37 = defineRule({
   meta: {
     description: "nginx sends more requests over one upstream connection than the backend serves on it, so the backend closes connections nginx still counts as reusable",
     docsUrl: docsUrl(ID37),
-    fixable: false,
+    fixable: true,
     messages: {
       backendStopsFirst: {
         message: '{{nginxRequests}} in upstream "{{upstream}}" is above {{backendRequests}} behind {{address}}{{versions}}',
@@ -47810,6 +48054,8 @@ function judge8(model, link) {
     holding.map((h) => h.range),
     all
   );
+  const suggestion = String(Math.max(1, backendMax - 2));
+  const edit = nginxRequests.origin ? setControllerKey(model, nginxRequests.origin, suggestion) : setInUpstream(group.block, "keepalive_requests", suggestion);
   return {
     messageId: "backendStopsFirst",
     data: {
@@ -47819,7 +48065,7 @@ function judge8(model, link) {
       address: link.target.address.text,
       versions: qualifier.text,
       backendValue: String(backendMax),
-      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${Math.max(1, backendMax - 2)} or less` : `set keepalive_requests in the upstream to ${Math.max(1, backendMax - 2)} or less`
+      fix: nginxRequests.origin ? `set "${nginxRequests.origin.key}" in the ingress-nginx ConfigMap to ${suggestion} or less` : `set keepalive_requests in the upstream to ${suggestion} or less`
     },
     primary: upstreamAnchor(group.block, nginxRequests),
     related: [
@@ -47829,7 +48075,13 @@ function judge8(model, link) {
       }
     ],
     modelPath: `${group.block.path}>keepalive_requests>${link.backend.kind}:${link.target.address.text}`,
-    maxSeverity: qualifier.maxSeverity
+    maxSeverity: qualifier.maxSeverity,
+    ...edit ? {
+      fix: {
+        title: nginxRequests.origin ? `set "${nginxRequests.origin.key}" to "${suggestion}" in the ingress-nginx ConfigMap` : `set keepalive_requests ${suggestion} in upstream "${group.name}"`,
+        edits: [edit]
+      }
+    } : {}
   };
 }
 
@@ -47843,7 +48095,7 @@ var rule38 = defineRule({
   meta: {
     description: "nginx keeps an idle upstream connection at least as long as the backend does, so it reuses connections the backend has closed",
     docsUrl: docsUrl(ID38),
-    fixable: false,
+    fixable: true,
     messages: {
       backendClosesFirst: {
         message: '{{nginxTimeout}} in upstream "{{upstream}}" is not shorter than {{backendTimeout}} behind {{address}}{{versions}}',
@@ -47898,8 +48150,17 @@ function judge9(model, link) {
       }
     ],
     modelPath: `${group.block.path}>keepalive_timeout>${link.backend.kind}:${link.target.address.text}`,
-    maxSeverity: qualifier.maxSeverity
+    maxSeverity: qualifier.maxSeverity,
+    fix: timeoutFix(model, group, nginxTimeout, formatMilliseconds(suggestionMs), Math.max(1, Math.floor(suggestionMs / 1e3)))
   };
+}
+function timeoutFix(model, group, timeout, value, seconds) {
+  if (timeout.origin) {
+    const edit2 = setControllerKey(model, timeout.origin, String(seconds));
+    return edit2 && { title: `set "${timeout.origin.key}" to "${seconds}" in the ingress-nginx ConfigMap`, edits: [edit2] };
+  }
+  const edit = setInUpstream(group.block, "keepalive_timeout", value);
+  return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
 }
 
 // checks/upstream-protocol-mismatch.ts
@@ -48389,7 +48650,7 @@ var rule42 = defineRule({
   meta: {
     description: 'A "; …" or "# …" after a value in a uWSGI ini file: uWSGI keeps it as part of the value',
     docsUrl: docsUrl(ID42),
-    fixable: false,
+    fixable: true,
     messages: {
       commentInValue: {
         message: 'uWSGI does not strip "{{comment}}" after the value: {{option}} is "{{value}}"{{effect}}',
@@ -48408,16 +48669,27 @@ var rule42 = defineRule({
         const value = typeof entry.value === "string" ? entry.value : entry.text;
         const effect = effectOf(entry.key, value, value.length - comment2.length);
         if (effect === void 0) continue;
+        const fix = commentOnItsOwnLine(model, entry, entry.text, start);
         yield {
           messageId: "commentInValue",
           data: { comment: comment2, option: entry.key, value, effect },
           primary: spanWithin(entry.valueSpan, entry.text, start, entry.text.length),
-          modelPath: uwsgiEntryPath(backend, entry)
+          modelPath: uwsgiEntryPath(backend, entry),
+          ...fix ? { fix } : {}
         };
       }
     }
   }
 });
+function commentOnItsOwnLine(model, entry, text3, commentStart) {
+  const source = plainSource(model.sourceTexts?.get(entry.file));
+  if (!source || !holdsAt(source, entry.valueSpan, text3) || entry.keySpan.file !== entry.file) return void 0;
+  const kept = text3.slice(0, commentStart).trimEnd().length;
+  const above = insertLineAbove(source, entry.keySpan, text3.slice(commentStart));
+  if (!above || kept === 0) return void 0;
+  const removed = replaceEdit(source, entry.valueSpan.start.offset + kept, entry.valueSpan.end.offset, "");
+  return { title: `move the comment after ${entry.key} onto a line of its own`, edits: [above, removed] };
+}
 function effectOf(key, value, commentAt) {
   const reader2 = uwsgiOptionSpec(key)?.reader;
   const before = value.slice(0, Math.max(0, commentAt)).trim();
@@ -48583,7 +48855,7 @@ var rule45 = defineRule({
   meta: {
     description: "A uWSGI integer option written with a unit or other text: uWSGI reads it with atoi/strtoul and uses only the leading digits",
     docsUrl: docsUrl(ID45),
-    fixable: false,
+    fixable: true,
     messages: {
       truncated: {
         message: "{{option}} is {{used}}{{intended}}",
@@ -48623,14 +48895,17 @@ var rule45 = defineRule({
           const differs = intended !== void 0 && intended.value !== used;
           if (!differs && /^\s/.test(value.slice(leading[0].length))) continue;
           let fix = "; write a plain number";
+          let number3;
           if (differs && Number.isInteger(intended.value)) {
-            fix = spec.reader === "uint16" && intended.value > 65535 ? "; write 65535, the most uWSGI allows" : `; write ${intended.value}`;
+            number3 = spec.reader === "uint16" ? Math.min(intended.value, 65535) : intended.value;
+            fix = number3 !== intended.value ? "; write 65535, the most uWSGI allows" : `; write ${number3}`;
           }
           yield {
             messageId: "truncated",
             data: { option: entry.key, used: shown, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : "", value, parser: parser2, fix },
             primary: entry.valueSpan,
-            modelPath
+            modelPath,
+            ...number3 !== void 0 ? writeNumber(model, entry, number3) : {}
           };
           continue;
         }
@@ -48647,6 +48922,12 @@ var rule45 = defineRule({
     }
   }
 });
+function writeNumber(model, entry, number3) {
+  const source = plainSource(model.sourceTexts?.get(entry.file));
+  if (entry.origin !== "ini" || !source || entry.text === null || entry.rawValue !== entry.text || entry.value !== entry.text || !holdsAt(source, entry.valueSpan, entry.text))
+    return {};
+  return { fix: { title: `write ${entry.key} = ${number3}`, edits: [{ span: entry.valueSpan, text: String(number3) }] } };
+}
 function withUnit(value, quantity) {
   if (quantity === "seconds") return `${value} ${value === 1 ? "second" : "seconds"}`;
   if (quantity === "bytes") return `${value} ${value === 1 ? "byte" : "bytes"}`;
@@ -48663,7 +48944,7 @@ var rule46 = defineRule({
   meta: {
     description: "nginx worker_connections above the open-file limit its workers run with",
     docsUrl: docsUrl(ID46),
-    fixable: false,
+    fixable: true,
     messages: {
       exceedsProcessLimit: {
         message: "worker_connections {{connections}} is above the open-file limit of the nginx workers, {{limit}} ({{where}})",
@@ -48711,8 +48992,20 @@ function judge11(model, scope, main) {
     },
     primary: arg.span,
     related: limit.source.kind === "file" ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
-    modelPath: `${main.path}>events>worker_connections`
+    modelPath: `${main.path}>events>worker_connections`,
+    ...rlimitFix(main, connections * 2)
   };
+}
+function rlimitFix(main, value) {
+  const title = `set worker_rlimit_nofile ${value} in the main context`;
+  const written = main.ownLast("worker_rlimit_nofile");
+  if (written) {
+    const edit2 = writtenAtLevel(written, main) && written.directive.args.length === 1 ? replaceArg(written, 0, String(value)) : void 0;
+    return edit2 ? { fix: { title, edits: [edit2] } } : {};
+  }
+  const events = main.ownLast("events");
+  const edit = events && writtenAtLevel(events, main) ? insertLinesBefore(events, [`worker_rlimit_nofile ${value};`]) : void 0;
+  return edit ? { fix: { title, edits: [edit] } } : {};
 }
 function judgeProxied(model, main, connections, limit, own, primary) {
   const needed = connections * 2;
@@ -48735,7 +49028,8 @@ function judgeProxied(model, main, connections, limit, own, primary) {
       ...limit.source.kind === "file" ? [{ span: limit.source.span, label: `the workers' open-file limit is ${limit.value} here` }] : [],
       { span: pass.entry.directive.span, label: `requests are proxied here (${name2})` }
     ],
-    modelPath: `${main.path}>events>worker_connections`
+    modelPath: `${main.path}>events>worker_connections`,
+    ...rlimitFix(main, needed)
   };
 }
 function firstPass(model, main) {
@@ -48763,7 +49057,7 @@ var rule47 = defineRule({
   meta: {
     description: "A directive or listen parameter that nginx deprecated, ignores, or removed in the releases the tree may run",
     docsUrl: docsUrl(ID47),
-    fixable: false,
+    fixable: true,
     messages: {
       removed: {
         message: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
@@ -48792,7 +49086,8 @@ var rule47 = defineRule({
         for (const entry of entries) {
           if (entry.parameter === void 0) {
             const draft = judge12(entry, range2, use.directive.name, use.directive.nameSpan, use.path);
-            if (draft) yield draft;
+            const fix = draft && directiveFix(index, use, entry, range2);
+            if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
           if (!use.contexts.includes("server") || !hasArgument(use.directive, entry.parameter)) continue;
@@ -48800,7 +49095,10 @@ var rule47 = defineRule({
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
             if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
-            else if (draft) yield draft;
+            else if (draft) {
+              const fix = entry.parameter === "http2" ? http2Fix(index, use, entry, range2) : void 0;
+              yield fix ? { ...draft, fix } : draft;
+            }
           }
         }
       }
@@ -48835,6 +49133,49 @@ function from(range2, start) {
 function hasArgument(directive, value) {
   for (let i = 0; i < argCountOf(directive); i++) if (argValueOf(directive, i) === value) return true;
   return false;
+}
+function portOf2(address) {
+  return /(?:^|:)(\d+)$/.exec(address ?? "")?.[1] ?? address ?? "";
+}
+function portsAreOwn(index, use, listens) {
+  const ports2 = new Set(listens.map((listen) => portOf2(listen.directive.args[0]?.value)));
+  return !index.checkedUsesNamed("listen").some((other) => other.level !== use.level && ports2.has(portOf2(other.directive.args[0]?.value)));
+}
+function http2Fix(index, use, entry, range2) {
+  const since = entry.replacementSince ? parseVersion(entry.replacementSince) : void 0;
+  const owner = use.level.owner;
+  if (!since || compareVersions(range2.min, since) < 0 || owner?.directive.name !== "server") return void 0;
+  const listens = use.level.uses.filter((other) => other.directive.name === "listen" && other.directive.args.some((arg) => arg.value === "http2"));
+  if (listens[0] !== use || use.level.uses.some((other) => other.directive.name === "http2") || !portsAreOwn(index, use, listens)) return void 0;
+  const edits = listens.map(
+    (listen) => writtenBeside(listen.entry, owner.entry) ? removeArg(
+      listen.entry,
+      listen.directive.args.findIndex((arg) => arg.value === "http2")
+    ) : void 0
+  );
+  edits.push(insertLinesAfter(listens[listens.length - 1].entry, ["http2 on;"]));
+  if (edits.some((edit) => edit === void 0)) return void 0;
+  return { title: 'replace "listen ... http2" with "http2 on;"', edits };
+}
+function directiveFix(index, use, entry, range2) {
+  if (entry.effect === "ignored") {
+    if (compareVersions(range2.min, parseVersion(entry.deprecated)) < 0) return void 0;
+    const edit = deleteLine(use.entry);
+    return edit && { title: `delete "${use.directive.name}", which nginx ignores`, edits: [edit] };
+  }
+  const owner = use.level.owner;
+  if (use.directive.name !== "ssl" || use.directive.args.length !== 1 || owner?.directive.name !== "server") return void 0;
+  if (!writtenBeside(use.entry, owner.entry)) return void 0;
+  const value = use.directive.args[0].value;
+  const removal = deleteLine(use.entry);
+  if (!removal) return void 0;
+  if (value === "off") return { title: 'delete "ssl off;" (the default)', edits: [removal] };
+  if (value !== "on") return void 0;
+  const listens = use.level.uses.filter((other) => other.directive.name === "listen");
+  if (listens.length === 0 || !portsAreOwn(index, use, listens)) return void 0;
+  const edits = listens.filter((listen) => !listen.directive.args.some((arg) => arg.value === "ssl")).map((listen) => writtenBeside(listen.entry, owner.entry) ? insertAfterArg(listen.entry, 0, "ssl") : void 0);
+  if (edits.some((edit) => edit === void 0)) return void 0;
+  return { title: 'replace "ssl on;" with "ssl" on each listen of the server', edits: [removal, ...edits] };
 }
 
 // checks/nginx-if-is-evil.ts
@@ -49555,6 +49896,15 @@ var nodeFileSystem = {
     } catch (error) {
       throw new Error(describeFsError(error, path), { cause: error });
     }
+  },
+  write(path, bytes) {
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new Error(`cannot write ${path}: not a regular file`);
+    try {
+      nodeFs.writeFileSync(native(path), bytes);
+    } catch (error) {
+      throw new Error(describeFsError(error, path).replace(/^cannot read/, "cannot write"), { cause: error });
+    }
   }
 };
 function describeFsError(error, path) {
@@ -49750,7 +50100,9 @@ function confineFileSystem(fs, areas) {
     locate(path) {
       const location = locate(path);
       return location.outside ? void 0 : location.real;
-    }
+    },
+    // The same door as reads: a path whose real location is outside the tree is never written.
+    ...fs.write ? { write: (path, bytes) => asAsked(path, (real2) => fs.write(real2, bytes)) } : {}
   };
 }
 
@@ -50089,10 +50441,12 @@ function parseNginxValue(syntax, text3) {
 
 // src/model/nginx-census.ts
 var NONE2 = { entries: [], blocks: [] };
+var NO_USES = [];
 var DirectiveCensus = class {
   byName = /* @__PURE__ */ new Map();
-  /** Every directive whose arguments hold a `$`, with its block, in walk order. */
-  withVariables = [];
+  /** Those whose arguments hold a capture reference (`$1`..`$9`, `${1}`..), in walk order. */
+  withCaptures = [];
+  variablesByName = /* @__PURE__ */ new Map();
   add(entry, block2) {
     const name2 = entry.directive.name;
     const list = this.byName.get(name2);
@@ -50101,7 +50455,16 @@ var DirectiveCensus = class {
       list.blocks.push(block2);
     } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
     const mention = variableMention(entry.directive);
-    if (mention !== 0) this.withVariables.push({ entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 });
+    if (mention === 0) return;
+    const use = { entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 };
+    if (use.hasCapture) this.withCaptures.push(use);
+    const named = this.variablesByName.get(name2);
+    if (named) named.push(use);
+    else this.variablesByName.set(name2, [use]);
+  }
+  /** The directives named `name` whose arguments hold a `$`, in walk order. */
+  withVariablesNamed(name2) {
+    return this.variablesByName.get(name2) ?? NO_USES;
   }
   named(name2) {
     return this.byName.get(name2) ?? NONE2;
@@ -51731,6 +52094,7 @@ function readTreeUncached(options) {
     cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat["uwsgi-unread"] ?? []).map((path) => ({ server: "uwsgi", file: displayPath(path) })),
     ...deploymentRoots.length > 0 ? { deploymentRoots } : {},
+    sourceTexts: sourceTextsOf(readerOutputs),
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -51747,7 +52111,17 @@ function readTreeUncached(options) {
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends
   });
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
+}
+function sourceTextsOf(outputs) {
+  const texts = /* @__PURE__ */ new Map();
+  for (const output of outputs) {
+    for (const source of output.sources) {
+      const known2 = texts.get(source.file);
+      if (!known2 || known2.constructor !== SourceText && source.constructor === SourceText) texts.set(source.file, source);
+    }
+  }
+  return texts;
 }
 function settleTemplateSyntax(diagnostics, templates) {
   if (templates.size === 0) return diagnostics;
@@ -52026,13 +52400,69 @@ function capSyntaxFindings(diagnostics) {
   return kept;
 }
 
+// src/engine/fix-offer.ts
+var nodePath33 = __toESM(require("path"));
+init_text();
+function editableFiles(sources, fs, cwd) {
+  const plain = /* @__PURE__ */ new Map();
+  const excluded = /* @__PURE__ */ new Set();
+  for (const entry of sources) {
+    if (entry.source.constructor !== SourceText) excluded.add(entry.source.file);
+    else if (!plain.has(entry.source.file)) plain.set(entry.source.file, entry);
+  }
+  const answers = /* @__PURE__ */ new Map();
+  const check = (file) => {
+    const entry = plain.get(file);
+    if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
+    try {
+      const path = fs.realpath(entry.path ?? nodePath33.resolve(cwd, file));
+      const bytes = fs.read(path);
+      const text3 = decodeUtf8(bytes);
+      if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
+      return { path, text: text3 };
+    } catch {
+      return void 0;
+    }
+  };
+  return (file) => {
+    if (!answers.has(file)) answers.set(file, check(file));
+    return answers.get(file);
+  };
+}
+function sameBytes(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+function fixIsExact(fix, editable) {
+  if (fix.edits.length === 0) return false;
+  for (const edit of fix.edits) {
+    const file = editable(edit.span.file);
+    const { offset: start } = edit.span.start;
+    const { offset: end } = edit.span.end;
+    if (!file || start < 0 || end < start || end > file.text.length) return false;
+  }
+  const taken = /* @__PURE__ */ new Map();
+  return fix.edits.every((edit) => claim(taken, edit, editable(edit.span.file).path));
+}
+function claim(taken, edit, file) {
+  const start = edit.span.start.offset;
+  const end = edit.span.end.offset;
+  const ranges = taken.get(file) ?? [];
+  if (ranges.some(([s, e]) => start < e && s < end)) return false;
+  if (ranges.some(([s, e]) => (start === e || end === s || start === s) && (start === end || s === e))) return false;
+  ranges.push([start, end]);
+  taken.set(file, ranges);
+  return true;
+}
+
 // src/engine/run.ts
 function lintSync(options = {}) {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList, fs } = readTree(options);
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath33.relative(cwd, root) || ".");
+      const shown = showPath(nodePath34.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(
@@ -52050,7 +52480,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath33.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath34.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -52107,6 +52537,22 @@ function lintSync(options = {}) {
     }
   }
   kept.sort(compareFindings);
+  const editableFile = editableFiles(
+    [
+      ...[...nginx.files].map(([path, file]) => ({ source: file.source, path })),
+      ...readerOutputs.flatMap((output) => output.sources.map((source) => ({ source }))),
+      ...imageSources.map(({ source }) => ({ source }))
+    ],
+    fs,
+    options.cwd ?? process.cwd()
+  );
+  for (let i = 0; i < kept.length; i++) {
+    const fix = kept[i].fix;
+    if (fix && !fixIsExact(fix, editableFile)) {
+      const { fix: _inexact, ...unfixed } = kept[i];
+      kept[i] = unfixed;
+    }
+  }
   const sources = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values())
     sources.set(
@@ -52141,7 +52587,8 @@ function lintSync(options = {}) {
     readSource: (file) => sources.get(file),
     configPath,
     model,
-    links
+    links,
+    editableFile
   };
 }
 function exitCodeFor(report, failOn) {
@@ -52690,7 +53137,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath34.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath35.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -52709,9 +53156,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath34.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath35.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath34.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath35.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

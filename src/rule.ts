@@ -3,6 +3,7 @@
  * The engine adds severity, the message text, the docs link and the fingerprint.
  */
 import type { Deployment } from './model/deployment';
+import type { Fix } from './source/edit';
 import type { RelatedSpan, Severity, Span } from './source/span';
 
 export const RULE_CATEGORIES = ['correctness', 'reliability', 'security', 'performance'] as const;
@@ -11,7 +12,8 @@ export type RuleCategory = (typeof RULE_CATEGORIES)[number];
 export interface RuleMeta {
   description: string;
   docsUrl: string;
-  fixable: false;
+  /** Whether some of its drafts carry a fix (`--fix`); the doc's header line says the same. */
+  fixable: boolean;
   /**
    * Message templates by id, each in two parts as ruff and rustc write them; `{{name}}` is filled
    * from the draft's `data` in both. One record of pairs rather than a parallel `help` record, so
@@ -42,6 +44,11 @@ export interface FindingDraft {
    * sides of a stock setup). Such an info is left out of stylish's list unless asked for.
    */
   atDefaults?: boolean;
+  /**
+   * Text edits that make the finding go away, only where the rule knows the exact text to
+   * write; the engine drops it unless every edit lands on a file it can rewrite exactly.
+   */
+  fix?: Fix;
 }
 
 export interface Rule {

@@ -9,6 +9,7 @@ import { lintSync } from '../src/engine/run';
 import { memoryFileSystem, MemoryTree } from '../src/discovery/fs';
 import type { Finding } from '../src/engine/findings';
 import type { Severity } from '../src/source/span';
+import { fixSync } from '../src/engine/fix';
 
 export interface TreeCase {
   name: string;
@@ -42,6 +43,22 @@ export interface ExpectedFinding {
   atDefaults?: boolean;
 }
 
+/**
+ * The tree after `--fix` for the rule's findings only: every file it changed, by path relative to
+ * the tree. The fixed tree must read without a reader problem (ESLint's autofix re-parse).
+ */
+export function fixTree(testCase: TreeCase, ruleId: string): Record<string, string> {
+  const run = fixSync(
+    { paths: ['.'], cwd: '/tree', fs: memoryFileSystem(testCase.tree, '/tree'), config: testCase.config ?? {}, nginxVersion: testCase.nginxVersion },
+    (report) => report.findings.filter((finding) => finding.ruleId === ruleId),
+  );
+  expect(run.reverted).toEqual([]);
+  expect(run.result.report.findings.filter((finding) => READER_PROBLEMS.includes(finding.ruleId))).toEqual([]);
+  return Object.fromEntries(run.changes.map((change) => [change.file, change.after]));
+}
+
+const READER_PROBLEMS = ['nginx-syntax', 'internal-error', 'read-error', 'invalid-value', 'terraform-syntax', 'cloudformation-syntax', 'yaml-syntax'];
+
 export function lintTree(testCase: TreeCase): Finding[] {
   const result = lintSync({
     paths: ['.'],
@@ -63,17 +80,21 @@ function matchesSpan(actual: Finding['primary'], expected: ExpectedSpan): boolea
   );
 }
 
-export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: (TreeCase & { findings: ExpectedFinding[] })[] }) {
+/**
+ * A reject case's `fixed`: the files `--fix` rewrites, with their whole new text (`{}` when no
+ * fix may be offered). After the fix, only findings without a fix may be left.
+ */
+export interface RejectCase extends TreeCase {
+  findings: ExpectedFinding[];
+  fixed?: Record<string, string>;
+}
+
+export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: RejectCase[] }) {
   const names = [...cases.accept, ...cases.reject].map((c) => c.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) throw new Error(`duplicate test case "${duplicate}" for ${rule.id}`);
 
-  const readerProblems = (findings: Finding[]) =>
-    findings.filter(
-      (f) =>
-        f.ruleId !== rule.id &&
-        ['nginx-syntax', 'internal-error', 'read-error', 'invalid-value', 'terraform-syntax', 'cloudformation-syntax', 'yaml-syntax'].includes(f.ruleId),
-    );
+  const readerProblems = (findings: Finding[]) => findings.filter((f) => f.ruleId !== rule.id && READER_PROBLEMS.includes(f.ruleId));
 
   describe(rule.id, () => {
     for (const testCase of cases.accept) {
@@ -106,6 +127,16 @@ export function testRule(rule: Rule, cases: { accept: TreeCase[]; reject: (TreeC
               if (related.label) expect(match.related[i].label).toContain(related.label);
             });
           }
+        }
+        if (testCase.fixed !== undefined) {
+          if (!rule.meta.fixable) throw new Error(`${rule.id} is not fixable: a "fixed" case cannot apply`);
+          const fixed = fixTree(testCase, rule.id);
+          expect(fixed).toEqual(testCase.fixed);
+          if (Object.keys(fixed).length > 0) {
+            const left = lintTree({ ...testCase, tree: { ...testCase.tree, ...fixed } }).filter((f) => f.ruleId === rule.id);
+            expect(left.filter((f) => f.fix)).toEqual([]);
+            expect(left.length).toBeLessThan(own.length);
+          } else expect(own.every((f) => f.fix === undefined)).toBe(true);
         }
       });
     }

@@ -126,6 +126,15 @@ describe.each(RULES.map((rule): [string, Rule] => [rule.id, rule]))('rule %s', (
     expect(/accept:\s*\[/.test(text) && /reject:\s*\[/.test(text)).toBe(true);
   });
 
+  it('is fixable exactly when a reject case of its test says what --fix writes', () => {
+    const text = read(`test/checks/${id}.test.ts`);
+    expect(/\bfixed:\s*\{/.test(text)).toBe(rule.meta.fixable);
+  });
+
+  it('says in its doc what its fix does, when it has one', () => {
+    expect(lines(read(docPath)).includes('## Fix')).toBe(rule.meta.fixable);
+  });
+
   it('has checks/<id>.md starting with "# <id>" and the required headings in order', () => {
     expect(existsSync(join(ROOT, docPath))).toBe(true);
     const doc = read(docPath);

@@ -12,6 +12,8 @@ import { configForDirectory, NothingToReadError, UsageError } from '../engine/op
 import { VERSION } from '../source/meta';
 import { terminalText } from '../report/escape';
 import { withFindings } from '../engine/findings';
+import { FixRun, fixSync, writeChanges } from '../engine/fix';
+import { unifiedDiff } from '../report/diff';
 import { closest } from '../source/suggest';
 import { FILE_LIST_FORMATS, formatFileList, isFileListFormat } from '../report/file-list';
 import { FORMATTER_NAMES, FormatterName, getFormatter, isFormatterName } from '../report/formatters';
@@ -44,7 +46,9 @@ Examples:
   cfglint --init                            write a starter .cfglint.json here
   cfglint --baseline .cfglint-baseline.json --update-baseline .
                                             accept today's findings
-  cfglint --baseline .cfglint-baseline.json .  fail only on new findings`;
+  cfglint --baseline .cfglint-baseline.json .  fail only on new findings
+  cfglint --fix-dry-run ./deploy            the fixes cfglint can make, as a unified diff
+  cfglint --fix ./deploy                    make them, then report what is left`;
 
 /**
  * Exit 2 with one line on stderr (plus a pointer to --help when the arguments were wrong). The
@@ -123,6 +127,14 @@ export function main(argv: string[]): void {
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Report errors only: warnings and infos are neither shown nor counted toward --fail-on' })
     .option('max-warnings', { type: 'string', requiresArg: true, describe: 'Exit 1 when there are more than this many warnings (counted with --quiet too)' })
     .option('statistics', { type: 'boolean', describe: 'Print how many findings each rule has instead of the findings (text, or JSON with --format json)' })
+    .option('fix', {
+      type: 'boolean',
+      describe: 'Rewrite files of the tree to fix what the fixable rules found (see `cfglint rules`), then report what is left',
+    })
+    .option('fix-dry-run', {
+      type: 'boolean',
+      describe: 'Print the fixes --fix would make as a unified diff and write nothing; the exit code is for what would be left',
+    })
     .option('color', { type: 'boolean', describe: 'Force colours on or off [default: on for a terminal; FORCE_COLOR=1 forces them, NO_COLOR turns them off]' })
     .command('graph', 'Print the linked deployment (load balancer → nginx servers → upstreams → backends) as Mermaid, DOT or JSON; exit 0', (graph) =>
       graph
@@ -250,14 +262,43 @@ export function main(argv: string[]): void {
   // Read before linting: a baseline that cannot be used fails fast, whatever the tree holds.
   const accepted = baselineFile !== undefined && !parsed['update-baseline'] ? readBaseline(baselineFile) : undefined;
 
+  const fixing = parsed.fix === true || parsed['fix-dry-run'] === true;
+  if (fixing && graph) usageFailure('--fix and --fix-dry-run change configs; a graph only draws them');
+  if (fixing && parsed['update-baseline']) usageFailure('--update-baseline records findings; run --fix first, then update the baseline');
+  if (parsed.fix && parsed['fix-dry-run']) usageFailure('--fix writes the fixes and --fix-dry-run only shows them: give one of the two');
+
+  /** What the user is shown of a report: the selected rules, less the baseline, errors only with --quiet. */
+  const viewOf = (full: Report): { chosen: Report; judged: Report; report: Report } => {
+    const chosen = withFindings(
+      full,
+      full.findings.filter((finding) => filter.keeps(finding.ruleId)),
+    );
+    // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
+    const judged = accepted && !graph ? applyBaseline(chosen, accepted) : chosen;
+    const report =
+      parsed.quiet && !graph
+        ? withFindings(
+            judged,
+            judged.findings.filter((finding) => finding.severity === 'error'),
+          )
+        : judged;
+    return { chosen, judged, report };
+  };
+
+  const lintOptions = {
+    paths: parsed._.slice(graph ? 1 : 0).map(String),
+    configPath: parsed.config,
+    nginxVersion: parsed['nginx-version'],
+    reportUnusedDisables: parsed['report-unused-disables'],
+  };
   let result;
+  let fixRun: FixRun | undefined;
   try {
-    result = lintSync({
-      paths: parsed._.slice(graph ? 1 : 0).map(String),
-      configPath: parsed.config,
-      nginxVersion: parsed['nginx-version'],
-      reportUnusedDisables: parsed['report-unused-disables'],
-    });
+    if (fixing) {
+      // The fixes of the findings the user would see, no others.
+      fixRun = fixSync(lintOptions, (report) => viewOf(report).report.findings);
+      result = fixRun.result;
+    } else result = lintSync(lintOptions);
   } catch (error) {
     // The message says what the paths hold and what to do; --help would not help with it.
     if (error instanceof NothingToReadError) usageFailure(error.message, false);
@@ -268,27 +309,31 @@ export function main(argv: string[]): void {
   }
 
   // The graph draws what the selected rules find, like the report.
-  const chosen = withFindings(
-    result.report,
-    result.report.findings.filter((finding) => filter.keeps(finding.ruleId)),
-  );
+  const { chosen, judged, report } = viewOf(result.report);
   if (parsed['update-baseline'] && baselineFile !== undefined) {
     updateBaseline(baselineFile, chosen.findings);
     return;
   }
-  // The graph marks every edge a rule fires on: a baseline accepts findings, it does not hide them there.
-  const judged = accepted && !graph ? applyBaseline(chosen, accepted) : chosen;
-  const report =
-    parsed.quiet && !graph
-      ? withFindings(
-          judged,
-          judged.findings.filter((finding) => finding.severity === 'error'),
-        )
-      : judged;
+  const failOn = (failOnOption as Severity | 'never' | undefined) ?? result.failOn;
+  if (fixRun) {
+    for (const title of fixRun.reverted) process.stderr.write(`cfglint: fix not applied, it left a file unreadable: ${terminalText(title)}\n`);
+    if (parsed['fix-dry-run']) {
+      // The diff is the output; what would be left decides the exit code.
+      writeOutput(fixRun.changes.map((change) => unifiedDiff(change.file, change.before, change.after)).join(''), parsed.output);
+      process.exitCode = exitCodeFor(report, failOn);
+      return;
+    }
+    const failures = writeChanges(lintOptions, fixRun.changes);
+    for (const failure of failures) process.stderr.write(`cfglint: ${terminalText(failure)}\n`);
+    if (failures.length > 0) process.exit(2);
+    if (fixRun.changes.length > 0) {
+      const files = fixRun.changes.length;
+      process.stderr.write(`cfglint: applied ${fixRun.applied} ${fixRun.applied === 1 ? 'fix' : 'fixes'} in ${files} ${files === 1 ? 'file' : 'files'}\n`);
+    }
+  }
 
   const toFile = parsed.output !== undefined;
   const color = parsed.color ?? colorFromEnvironment(process.env) ?? (!toFile && process.stdout.isTTY === true);
-  const failOn = (failOnOption as Severity | 'never' | undefined) ?? result.failOn;
   // Day one on a stock setup: an info about two defaults is no news to read on every run. The
   // list leaves it out and says so; machine formats keep every finding (docs/design.md, "Noise").
   const shown = format === 'stylish' && !parsed['show-info'] && failOn !== 'info' ? withoutDefaultInfos(report) : { report, hidden: 0 };

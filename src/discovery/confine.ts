@@ -194,5 +194,7 @@ export function confineFileSystem(fs: FileSystem, areas: string[]): FileSystem &
       const location = locate(path);
       return location.outside ? undefined : location.real;
     },
+    // The same door as reads: a path whose real location is outside the tree is never written.
+    ...(fs.write ? { write: (path: string, bytes: Uint8Array) => asAsked(path, (real) => fs.write!(real, bytes)) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The only door to the disk. Readers and discovery take a FileSystem so that tests run on
- * in-memory trees and the CLI on the real one; nothing else in cfglint opens a file.
+ * in-memory trees and the CLI on the real one; nothing else in cfglint opens a file. Only
+ * `--fix` writes, and only through `write` of a confined file system (confine.ts).
  */
 import * as nodeFs from 'fs';
 import * as nodePath from 'path';
@@ -31,6 +32,11 @@ export interface FileSystem {
   read(path: string): Uint8Array;
   /** Canonical path (symlinks resolved); throws when a link loops. */
   realpath(path: string): string;
+  /**
+   * Replaces the content of an existing regular file (`--fix`); throws an Error whose message
+   * says why it cannot be written. Absent where nothing may be written.
+   */
+  write?(path: string, bytes: Uint8Array): void;
 }
 
 /** Largest file a reader will take; larger ones are reported, not read. */
@@ -104,6 +110,17 @@ export const nodeFileSystem: FileSystem = {
       return decodePathBytes(nodeFs.realpathSync.native(native(path), { encoding: 'buffer' }));
     } catch (error) {
       throw new Error(describeFsError(error, path), { cause: error });
+    }
+  },
+  write(path, bytes) {
+    // Only a file that is there: a fix rewrites what was read, it never creates nor follows a FIFO.
+    const stat = nodeFs.statSync(native(path), { throwIfNoEntry: false });
+    if (!stat?.isFile()) throw new Error(`cannot write ${path}: not a regular file`);
+    try {
+      // Writing in place keeps the file's mode, owner and hard links.
+      nodeFs.writeFileSync(native(path), bytes);
+    } catch (error) {
+      throw new Error(describeFsError(error, path).replace(/^cannot read/, 'cannot write'), { cause: error });
     }
   },
 };
@@ -202,5 +219,10 @@ export function memoryFileSystem(tree: MemoryTree, root = '/tree'): FileSystem {
       return content;
     },
     realpath: resolve,
+    write(path, bytes) {
+      const real = resolve(path);
+      if (!files.has(real)) throw new Error(`cannot write ${path}: not a regular file`);
+      files.set(real, bytes);
+    },
   };
 }

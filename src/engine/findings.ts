@@ -7,6 +7,7 @@ import type { FileFormat } from '../discovery/classify';
 import type { Link } from '../model/links';
 import { FindingDraft, renderMessage, Rule } from '../rule';
 import type { ReaderDiagnostic } from '../source/diagnostic';
+import type { Fix } from '../source/edit';
 import { RelatedSpan, Severity, SEVERITY_RANK, Span } from '../source/span';
 
 export interface Finding {
@@ -26,6 +27,8 @@ export interface Finding {
   fingerprint: string;
   /** Present (true) when every value the finding compares is a documented default (FindingDraft.atDefaults). */
   atDefaults?: true;
+  /** Text edits that remove the finding (`--fix`), present only where they can be made exactly. */
+  fix?: Fix;
 }
 
 export interface RuleSummary {
@@ -118,6 +121,7 @@ export function findingOfDraft(rule: Rule, draft: FindingDraft, severity: Severi
     docsUrl: rule.meta.docsUrl,
     fingerprint: fingerprint(rule.id, draft.primary.file, draft.modelPath),
     ...(draft.atDefaults ? { atDefaults: true as const } : {}),
+    ...(draft.fix && rule.meta.fixable ? { fix: draft.fix } : {}),
   };
 }
 
@@ -192,8 +196,10 @@ export function holdingForEveryAlternative(runs: Finding[][]): Finding[] {
       }
       if (kept.has(place)) continue;
       kept.add(place);
+      // Right for one of the backends only: a fix would be a guess.
+      const { fix: _guess, ...unfixed } = finding;
       out.push({
-        ...finding,
+        ...unfixed,
         severity: SEVERITY_RANK[finding.severity] > SEVERITY_RANK.info ? 'info' : finding.severity,
         message: `${finding.message} (if this backend is the one that runs)`,
         help: `the tree holds ${runs.length} equally close backends for the same address and does not say which; "deployments" in .cfglint.json can${finding.help ? `; ${finding.help}` : ''}`,

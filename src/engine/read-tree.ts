@@ -7,7 +7,7 @@ import { append } from '../source/append';
 import { Classified, explainClassification, FileFormat, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
-import { nodeFileSystem } from '../discovery/fs';
+import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
 import type { Deployment } from '../model/deployment';
@@ -48,6 +48,8 @@ export interface ReadTree {
   displayPath(absolute: string): string;
   /** Every file of the tree with its format and why, sorted by path (--list-files). */
   fileList: ListedFile[];
+  /** The run's file system, confined to the tree: what fixes check their files against. */
+  fs: FileSystem;
 }
 
 /** Discover, classify and read a tree into the deployment model (no rules). */
@@ -231,6 +233,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     cloudBalancers: [terraform.terraform, cloudformation.cloudformation],
     unreadServerConfigs: (filesByFormat['uwsgi-unread'] ?? []).map((path) => ({ server: 'uwsgi', file: displayPath(path) })),
     ...(deploymentRoots.length > 0 ? { deploymentRoots } : {}),
+    sourceTexts: sourceTextsOf(readerOutputs),
     environment: {
       somaxconn: config.environment?.somaxconn,
       nofile: config.environment?.nofile,
@@ -248,7 +251,19 @@ function readTreeUncached(options: LintOptions): ReadTree {
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends,
   });
-  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList };
+  return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
+}
+
+/** Each file's text by display path; a plain reading wins over one embedded in a manifest at the same path. */
+function sourceTextsOf(outputs: ReaderOutput[]): Map<string, SourceText> {
+  const texts = new Map<string, SourceText>();
+  for (const output of outputs) {
+    for (const source of output.sources) {
+      const known = texts.get(source.file);
+      if (!known || (known.constructor !== SourceText && source.constructor === SourceText)) texts.set(source.file, source);
+    }
+  }
+  return texts;
 }
 
 /**

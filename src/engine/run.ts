@@ -35,6 +35,7 @@ import { readTree } from './read-tree';
 import { findReaderRule, READER_RULES } from './reader-rules';
 import { SourceComment, Suppressions } from './suppress';
 import { capSyntaxFindings } from './syntax-cap';
+import { EditableFile, editableFiles, fixIsExact } from './fix-offer';
 
 export interface LintResult {
   report: Report;
@@ -45,10 +46,12 @@ export interface LintResult {
   /** The model the rules judged and its nginx → backend links, for `cfglint graph`. */
   model: Deployment;
   links: Link[];
+  /** A file the findings' fixes may rewrite, by the path findings use (src/engine/fix-offer.ts). */
+  editableFile(file: string): EditableFile | undefined;
 }
 
 export function lintSync(options: LintOptions = {}): LintResult {
-  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList } = readTree(options);
+  const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList, fs } = readTree(options);
   // As ESLint's "No files matching the pattern": a run that read nothing is no success. A tree
   // whose only configs could not be read (broken links, unreadable folders) has findings to say so.
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
@@ -140,6 +143,23 @@ export function lintSync(options: LintOptions = {}): LintResult {
   }
   kept.sort(compareFindings);
 
+  const editableFile = editableFiles(
+    [
+      ...[...nginx.files].map(([path, file]) => ({ source: file.source, path })),
+      ...readerOutputs.flatMap((output) => output.sources.map((source) => ({ source }))),
+      ...imageSources.map(({ source }) => ({ source })),
+    ],
+    fs,
+    options.cwd ?? process.cwd(),
+  );
+  for (let i = 0; i < kept.length; i++) {
+    const fix = kept[i].fix;
+    if (fix && !fixIsExact(fix, editableFile)) {
+      const { fix: _inexact, ...unfixed } = kept[i];
+      kept[i] = unfixed;
+    }
+  }
+
   const sources = new Map<string, string>();
   // A template is shown as written, not with its tags masked.
   for (const file of nginx.files.values())
@@ -184,6 +204,7 @@ export function lintSync(options: LintOptions = {}): LintResult {
     configPath,
     model,
     links,
+    editableFile,
   };
 }
 

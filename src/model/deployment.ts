@@ -10,6 +10,7 @@ import type { CloudBalancerResources } from '../readers/cloud-balancers';
 import type { Launch } from '../readers/launch/launch';
 import type { NginxModel } from './nginx';
 import type { NginxVersionInfo } from '../reference/nginx/version';
+import type { SourceText } from '../source/text';
 
 /** Facts about the machines that the tree does not hold, from .cfglint.json. */
 export interface Environment {
@@ -53,4 +54,9 @@ export interface Deployment {
    * alternative.
    */
   linkAlternative?: number;
+  /**
+   * The text of each backend and system file read, by display path: only for fixes, which write a
+   * line next to a setting with its indentation and line break (src/source/edit.ts).
+   */
+  sourceTexts?: ReadonlyMap<string, SourceText>;
 }

@@ -53,6 +53,7 @@ testRule(rule, {
           messageIncludes: ['Expected "keepalive"', '"keep_alive"', '--keep-alive'],
         },
       ],
+      fixed: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nkeepalive = 75\n' },
     },
     {
       name: 'worker_timeout and bind_address: the nearest real names',
@@ -66,6 +67,8 @@ testRule(rule, {
         },
         { messageId: 'misspelt', primary: { file: 'deploy/gunicorn_config.py', line: 6, column: 1, endColumn: 15 }, helpIncludes: ['did you mean "timeout"?'] },
       ],
+      // The blank line with spaces and the import stay as they are.
+      fixed: { 'deploy/gunicorn_config.py': 'import os\n\nbind = "0.0.0.0:8000"\n    \nworkers = 2\ntimeout = 120\n' },
     },
     {
       name: 'a misspelling next to the real setting points at both',
@@ -77,6 +80,8 @@ testRule(rule, {
           related: [{ file: 'gunicorn.conf.py', line: 1, column: 1, label: 'gunicorn reads "timeout" here' }],
         },
       ],
+      // Renamed, the 120 would override the 30: which value wins would change, so no fix.
+      fixed: {},
     },
     {
       name: 'worker for workers, and name for proc_name (-n --name)',
@@ -85,6 +90,7 @@ testRule(rule, {
         { messageId: 'misspelt', primary: { file: 'gunicorn.conf.py', line: 2, column: 1 }, helpIncludes: ['did you mean "workers"?'] },
         { messageId: 'flagSpelling', primary: { file: 'gunicorn.conf.py', line: 3, column: 1 }, messageIncludes: ['Expected "proc_name"', '-n'] },
       ],
+      fixed: { 'gunicorn.conf.py': 'bind = "unix:/tmp/gunicorn.sock"\nworkers = 3\nproc_name = "app"\n' },
     },
     {
       name: 'a misspelt hook is never called',
@@ -92,21 +98,32 @@ testRule(rule, {
       findings: [
         { messageId: 'misspeltHook', primary: { file: 'gunicorn.conf.py', line: 3, column: 5, endColumn: 15 }, helpIncludes: ['did you mean "post_fork"?'] },
       ],
+      fixed: { 'gunicorn.conf.py': 'workers = 2\n\ndef post_fork(server, worker):\n    server.log.info("forked")\n' },
     },
     {
       name: 'a setting in capitals',
       tree: { 'gunicorn.conf.py': 'workers = 2\nTIMEOUT = 120\n' },
       findings: [{ messageId: 'wrongCase', primary: { file: 'gunicorn.conf.py', line: 2, column: 1 }, messageIncludes: ['Expected "timeout"'] }],
+      fixed: { 'gunicorn.conf.py': 'workers = 2\ntimeout = 120\n' },
     },
     {
       name: 'a removed setting',
       tree: { 'gunicorn.conf.py': 'workers = 2\ndebug = True\n' },
       findings: [{ messageId: 'removed', primary: { file: 'gunicorn.conf.py', line: 2, column: 1 }, messageIncludes: ['removed in 19.2'] }],
+      // Nothing replaces it.
+      fixed: {},
     },
     {
       name: 'inside an if at module level it is still a module-level name',
       tree: { 'gunicorn.conf.py': 'import os\nworkers = 2\nif os.environ.get("PROD"):\n    max_request = 1000\n' },
       findings: [{ messageId: 'misspelt', primary: { file: 'gunicorn.conf.py', line: 4, column: 5 }, helpIncludes: ['"max_requests"'] }],
+      fixed: { 'gunicorn.conf.py': 'import os\nworkers = 2\nif os.environ.get("PROD"):\n    max_requests = 1000\n' },
+    },
+    {
+      name: 'no fix: the name is also written in a string, where a rename could not tell use from text',
+      tree: { 'gunicorn.conf.py': 'workers = 2\nTIMEOUT = 120\nprint("TIMEOUT set")\n' },
+      findings: [{ messageId: 'wrongCase', primary: { file: 'gunicorn.conf.py', line: 2, column: 1 } }],
+      fixed: {},
     },
   ],
 });

@@ -136,11 +136,18 @@ testRule(keepaliveTimeout, {
           helpIncludes: ['set "upstream-keepalive-timeout" in the ingress-nginx ConfigMap below 2'],
         },
       ],
+      // The key the message names, as the first entry of data:, in whole seconds.
+      fixed: {
+        'k8s/all.yaml': singleFile(controllerConfig({ 'upstream-keepalive-timeout': '1', 'use-forwarded-headers': 'true' }), application({ command: GTHREAD }))[
+          'k8s/all.yaml'
+        ] as string,
+      },
     },
     {
       name: 'k8s, a directory: the same through two files',
       tree: defaultsDirectory,
       findings: [{ messageId: 'backendClosesFirst', primary: at(defaultsDirectory, 'k8s/ingress-nginx/configmap.yaml', '\ndata:') }],
+      fixed: { 'k8s/ingress-nginx/configmap.yaml': controllerConfig({ 'upstream-keepalive-timeout': '1', 'use-forwarded-headers': 'true' }) },
     },
     {
       name: 'k8s: a hand-written nginx.conf sends to the Service by its DNS name',
@@ -152,6 +159,7 @@ testRule(keepaliveTimeout, {
           messageIncludes: ['keepalive_timeout 60s (nginx default)', 'behind api.shop:80'],
         },
       ],
+      fixed: { 'nginx/nginx.conf': (plainNginx['nginx/nginx.conf'] as string).replace('keepalive 16;\n', 'keepalive 16;\n        keepalive_timeout 1s;\n') },
     },
     {
       name: 'k8s: a ConfigMap key that raises the timeout is the place to fix',
@@ -163,6 +171,8 @@ testRule(keepaliveTimeout, {
           messageIncludes: ['keepalive_timeout 75s (ingress-nginx ConfigMap key "upstream-keepalive-timeout")'],
         },
       ],
+      // The written "75" becomes "1".
+      fixed: { 'k8s/ingress-nginx/configmap.yaml': controllerConfig({ 'upstream-keepalive-timeout': '1' }) },
     },
   ],
 });
@@ -445,6 +455,8 @@ testRule(keepaliveRequests, {
           related: [{ ...at(springEnv, 'k8s/shop/api.yaml', '"50"'), label: 'serves at most 50 requests per connection' }],
         },
       ],
+      // Two below the 50 the environment sets, first in data:.
+      fixed: { 'k8s/ingress-nginx/configmap.yaml': controllerConfig({ 'upstream-keepalive-requests': '48', 'use-forwarded-headers': 'true' }) },
     },
     {
       name: "k8s: the controller default 10000 against Spring Boot's max-keep-alive-requests 100",
@@ -458,6 +470,7 @@ testRule(keepaliveRequests, {
           helpIncludes: ['set "upstream-keepalive-requests" in the ingress-nginx ConfigMap to 98 or less'],
         },
       ],
+      fixed: { 'shop/k8s/ingress-nginx.yaml': controllerConfig({ 'upstream-keepalive-requests': '98', 'use-forwarded-headers': 'true' }) },
     },
   ],
 });

@@ -84,6 +84,8 @@ testRule(rule, {
           helpIncludes: ['The target closed the connection with a TCP RST or a TCP FIN', 'keepalive_timeout 125s;', 'below 75s'],
         },
       ],
+      // 5 seconds above the balancer's, after server_name.
+      fixed: { 'nginx/site.conf': siteWith('    keepalive_timeout 125s;\n') },
     },
     {
       name: 'equal is not shorter: explicit 60s in the http block, once for both servers',
@@ -97,6 +99,8 @@ testRule(rule, {
           helpIncludes: ['keepalive_timeout 65s;'],
         },
       ],
+      // Where it is written: the http block, for both servers.
+      fixed: { 'nginx/nginx.conf': mainConf('65s', '90s', '90s').replace('        keepalive_timeout 90s;\n    }\n}', '    }\n}') },
     },
     {
       name: 'two findings: a location and a server that close before the load balancer',
@@ -115,6 +119,7 @@ testRule(rule, {
           helpIncludes: ['below 30s'],
         },
       ],
+      fixed: { 'nginx/nginx.conf': mainConf('75s', '65s', '65s') },
     },
     {
       name: 'a server in an included file sets its own keepalive_timeout',
@@ -131,6 +136,8 @@ testRule(rule, {
           helpIncludes: ['keepalive_timeout 65s;'],
         },
       ],
+      // The server's own text, in the file the include brings: only that server uses it.
+      fixed: { 'nginx/conf.d/api.conf': 'server {\n    listen 443 ssl;\n    server_name api.example;\n    keepalive_timeout 65s;\n}\n' },
     },
     {
       name: 'no nginx: gunicorn gthread default keepalive 2s directly behind the load balancer',
@@ -146,6 +153,8 @@ testRule(rule, {
           helpIncludes: ['e.g. 65s'],
         },
       ],
+      // The backend's side has no fix yet: which of its settings to write depends on how it starts.
+      fixed: {},
     },
     {
       name: 'no nginx: an explicit gunicorn keepalive 30s is the line to change',

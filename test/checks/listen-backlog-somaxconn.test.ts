@@ -68,6 +68,8 @@ testRule(rule, {
           helpIncludes: ['Listen queue size is greater than the system max net.core.somaxconn (128).', 'set listen to at most 128'],
         },
       ],
+      // Down to the somaxconn the tree writes: the queue the kernel allows anyway.
+      fixed: { 'uwsgi.ini': UWSGI('128') },
     },
     {
       name: 'gunicorn backlog 8192 over the kernel default: a warning without a related span',
@@ -82,6 +84,8 @@ testRule(rule, {
           helpIncludes: ['silently caps the queue at 4096', 'set backlog to at most 4096'],
         },
       ],
+      // 4096 is the kernel's default, not what the hosts are known to run: no fix.
+      fixed: {},
     },
     {
       name: 'Tomcat acceptCount 10000 over a sysctl.d file',
@@ -96,6 +100,7 @@ testRule(rule, {
           helpIncludes: ['set acceptCount to at most 1024'],
         },
       ],
+      fixed: { 'conf/server.xml': SERVER_XML('1024') },
     },
     {
       name: "a compose service's own sysctls cap its uWSGI",
@@ -109,6 +114,8 @@ testRule(rule, {
           messageIncludes: ['net.core.somaxconn 512 (docker-compose.yml:6)'],
         },
       ],
+      // The number on the command line, as written there.
+      fixed: { 'docker-compose.yml': COMPOSE(512, '    sysctls:\n      net.core.somaxconn: 512\n') },
     },
     {
       name: 'somaxconn from .cfglint.json',
@@ -123,6 +130,8 @@ testRule(rule, {
           messageIncludes: ['net.core.somaxconn 128 (.cfglint.json environment.somaxconn)'],
         },
       ],
+      // The hosts' value is the user's statement, not the tree's: no fix.
+      fixed: {},
     },
     {
       name: 'two findings: uWSGI refuses to start, nginx backlog= is capped',
@@ -143,6 +152,8 @@ testRule(rule, {
           helpIncludes: ['set backlog= to at most 1024'],
         },
       ],
+      // nginx's `backlog=8192` is one word with its name: left as reported.
+      fixed: { 'uwsgi.ini': UWSGI('1024') },
     },
   ],
 });

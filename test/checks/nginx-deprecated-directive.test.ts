@@ -52,6 +52,8 @@ testRule(rule, {
           messageIncludes: ['"ssl" was removed in nginx 1.25.1', 'deprecated since 1.15.0', 'use "listen ... ssl"', 'nginx 1.26.0'],
         },
       ],
+      // ssl moves onto the server's listen.
+      fixed: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n}\n' },
     },
     {
       name: 'ssl on with the version unknown: refused from 1.25.1 on',
@@ -64,6 +66,7 @@ testRule(rule, {
           messageIncludes: ['removed in 1.25.1: on nginx ≥ 1.25.1 nginx refuses to start'],
         },
       ],
+      fixed: { 'conf.d/app.conf': 'server {\n  listen 443 ssl;\n}\n' },
     },
     {
       name: 'ssl off on nginx 1.24: deprecated, still accepted',
@@ -77,12 +80,15 @@ testRule(rule, {
           messageIncludes: ['"ssl" is deprecated since nginx 1.15.0 (on nginx 1.24.0)'],
         },
       ],
+      // off is the default: the line goes.
+      fixed: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n}\n' },
     },
     {
       name: 'ssl in a mail server on nginx 1.27',
       nginxVersion: '1.27.3',
       tree: { 'nginx.conf': 'events {}\nmail {\n    server {\n        listen 993;\n        protocol imap;\n        ssl on;\n    }\n}\n' },
       findings: [{ messageId: 'removed', severity: 'error', primary: { file: 'nginx.conf', line: 6, column: 9 } }],
+      fixed: { 'nginx.conf': 'events {}\nmail {\n    server {\n        listen 993 ssl;\n        protocol imap;\n    }\n}\n' },
     },
     {
       name: 'listen ... http2 on 1.26: the http2 directive exists',
@@ -96,6 +102,7 @@ testRule(rule, {
           messageIncludes: ['"listen ... http2" is deprecated since nginx 1.25.1', 'use "http2 on"'],
         },
       ],
+      fixed: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' },
     },
     {
       name: 'listen ... http2 with the version unknown: info, the replacement is missing before 1.25.1',
@@ -108,6 +115,8 @@ testRule(rule, {
           messageIncludes: ['available from nginx 1.25.1'],
         },
       ],
+      // Before 1.25.1 there is no http2 directive to move to.
+      fixed: {},
     },
     {
       name: 'listen ... spdy with the version unknown: refused from 1.19.7',
@@ -120,12 +129,15 @@ testRule(rule, {
           messageIncludes: ['"listen ... spdy" is deprecated since nginx 1.9.5 and removed in 1.19.7', 'use "listen ... http2"'],
         },
       ],
+      // Dropping spdy or writing http2 would change the protocol: the user's call.
+      fixed: {},
     },
     {
       name: 'a template that writes spdy only on a condition: info',
       nginxVersion: '1.26.0',
       tree: { 'templates/site.conf.j2': 'server {\n    listen 443 ssl{% if use_spdy %} spdy{% endif %};\n    server_name {{ domain }};\n}\n' },
       findings: [{ messageId: 'removed', severity: 'info', primary: { file: 'templates/site.conf.j2', line: 2, column: 37 } }],
+      fixed: {},
     },
     {
       name: 'listen ... spdy on 1.20: refused',
@@ -148,6 +160,8 @@ testRule(rule, {
           messageIncludes: ['obsolete since nginx 1.19.7', 'set "keepalive_timeout" instead'],
         },
       ],
+      // Ignored on every release the tree may run: deleting it changes nothing, even in an include.
+      fixed: { 'h2.conf': '# HTTP/2 tuning\n' },
     },
     {
       name: 'server push directives on 1.27: two findings',
@@ -165,6 +179,29 @@ testRule(rule, {
           messageIncludes: ['"http2_push_preload" is obsolete since nginx 1.25.1'],
         },
       ],
+      fixed: {
+        'conf.d/app.conf':
+          'server {\n    listen 443 ssl;\n    http2 on;\n    location / {\n        if ($arg_push) {\n            return 204;\n        }\n    }\n}\n',
+      },
+    },
+    {
+      name: 'every http2 listen of a server: one fix drops each parameter and writes http2 on once',
+      nginxVersion: '1.26.2',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n}\n' },
+      findings: [
+        { messageId: 'deprecated', primary: { file: 'conf.d/app.conf', line: 2, column: 20 } },
+        { messageId: 'deprecated', primary: { file: 'conf.d/app.conf', line: 3, column: 25 } },
+      ],
+      fixed: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n    http2 on;\n}\n' },
+    },
+    {
+      name: 'no fix: listen ... http2 also serves HTTP/2 to another server on the port, http2 on would not',
+      nginxVersion: '1.26.2',
+      tree: {
+        'conf.d/app.conf': 'server {\n    listen 443 ssl http2;\n    server_name a.example;\n}\nserver {\n    listen 443 ssl;\n    server_name b.example;\n}\n',
+      },
+      findings: [{ messageId: 'deprecated', primary: { file: 'conf.d/app.conf', line: 2, column: 20 } }],
+      fixed: {},
     },
   ],
 });

@@ -5,6 +5,9 @@ import { testRule } from '../harness';
 const compose = (image: string, restart?: string, ports = '"80:80"') =>
   `services:\n  web:\n    image: ${image}\n    ports:\n      - ${ports}\n${restart === undefined ? '' : `    restart: ${restart}\n`}`;
 
+/** The same service with the policy --fix writes: the service's first key, indented like the others. */
+const withPolicy = (image: string, ports = '"80:80"') => `services:\n  web:\n    restart: unless-stopped\n    image: ${image}\n    ports:\n      - ${ports}\n`;
+
 const ALB_TO_80 = `resource "aws_lb" "web" {}
 resource "aws_lb_target_group" "app" {
   port = 80
@@ -63,6 +66,7 @@ testRule(rule, {
           messageIncludes: ['Compose service "web" runs nginx on port 80 with no restart policy (compose\'s default is "no")'],
         },
       ],
+      fixed: { 'docker-compose.yml': withPolicy('nginx:1.27') },
     },
     {
       name: 'report 003: a balancer of the tree sends to that port: warning',
@@ -87,6 +91,8 @@ testRule(rule, {
           messageIncludes: ['with restart: "no"', 'port 8080'],
         },
       ],
+      // The written "no" rewritten in place.
+      fixed: { 'docker-compose.yml': compose('nginxinc/nginx-unprivileged:stable', 'unless-stopped', '"8080:8080"') },
     },
     {
       name: 'without nginx, the backend service the balancer sends to is the front door',
@@ -99,6 +105,7 @@ testRule(rule, {
           messageIncludes: ['runs the service the load balancer sends to on port 80'],
         },
       ],
+      fixed: { 'docker-compose.yml': withPolicy('python:3.12', '"80:8000"') },
     },
     {
       name: 'a systemd nginx unit without [Install] cannot be enabled',
@@ -111,6 +118,14 @@ testRule(rule, {
           messageIncludes: ['systemd unit nginx.service runs nginx behind the AWS ALB aws_lb.web'],
         },
       ],
+      // Enabling is a command to run on the host, not only a line to write: no fix.
+      fixed: {},
+    },
+    {
+      name: 'no fix: a service in flow style',
+      tree: { 'docker-compose.yml': 'services:\n  web: { image: "nginx:1.27", ports: ["80:80"] }\n' },
+      findings: [{ messageId: 'composeNoRestart', primary: { file: 'docker-compose.yml', line: 2, column: 3 } }],
+      fixed: {},
     },
   ],
 });

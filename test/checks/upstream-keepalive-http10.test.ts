@@ -75,6 +75,8 @@ testRule(rule, {
           helpIncludes: ['`proxy_http_version 1.1;`', '`proxy_set_header Connection "";`'],
         },
       ],
+      // Both lines before proxy_pass, indented like it.
+      fixed: { 'conf.d/app.conf': upstream() + server('', HTTP11) },
     },
     {
       name: 'unknown version: a warning that names the affected releases',
@@ -87,6 +89,8 @@ testRule(rule, {
           messageIncludes: ['nginx ≤ 1.29.6', '--nginx-version'],
         },
       ],
+      // Harmless on releases where they are the defaults.
+      fixed: { 'conf.d/app.conf': upstream() + server('', HTTP11) },
     },
     {
       name: 'a location header drops the server-level Connection ""',
@@ -106,6 +110,15 @@ testRule(rule, {
           messageIncludes: ['drops the inherited Connection ""'],
         },
       ],
+      // HTTP/1.1 is inherited; the location's own list gets Connection "".
+      fixed: {
+        'conf.d/app.conf':
+          upstream() +
+          server(
+            '    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n',
+            '        proxy_set_header Host $host;\n        proxy_set_header Connection "";\n',
+          ),
+      },
     },
     {
       name: 'explicit HTTP/1.0 against the default keepalive of 1.29.8',
@@ -120,6 +133,8 @@ testRule(rule, {
           messageIncludes: ['keepalive 32 local, the default since nginx 1.29.7', 'proxy_http_version 1.0'],
         },
       ],
+      // The location's own 1.0 rewritten; 1.29.8 sends no Connection: close by default.
+      fixed: { 'conf.d/app.conf': upstream('') + server('', '        proxy_http_version 1.1;\n') },
     },
     {
       name: 'Connection close set explicitly is wrong on every version',
@@ -132,6 +147,7 @@ testRule(rule, {
           messageIncludes: ['proxy_set_header Connection close'],
         },
       ],
+      fixed: { 'conf.d/app.conf': upstream() + server('', HTTP11) },
     },
     {
       name: 'two locations across included files, upstream in another file, version from the Dockerfile',
@@ -152,6 +168,8 @@ testRule(rule, {
           messageIncludes: ['"Connection: close" (nginx default before 1.29.7)'],
         },
       ],
+      // proxy_pass shares its line with the location: no indentation to copy.
+      fixed: {},
     },
     {
       name: 'each location that lacks it is reported',
@@ -163,6 +181,25 @@ testRule(rule, {
         { messageId: 'noReuse', primary: { file: 'app.conf', line: 6, column: 32 } },
         { messageId: 'noReuse', primary: { file: 'app.conf', line: 8, column: 20 } },
       ],
+      // /one is written on one line and keeps its finding; /two is fixed.
+      fixed: {
+        'app.conf':
+          upstream() + 'server {\n    location /one { proxy_pass http://app; }\n    location /two {\n' + HTTP11 + '        proxy_pass http://app;\n    }\n}\n',
+      },
+    },
+    {
+      name: 'no fix: proxy_pass inside if, where neither directive is allowed',
+      nginxVersion: '1.24.0',
+      tree: { 'conf.d/app.conf': upstream() + 'server {\n    location / {\n        if ($arg_x) {\n            proxy_pass http://app;\n        }\n    }\n}\n' },
+      findings: [{ messageId: 'noReuse', primary: { file: 'conf.d/app.conf', line: 8, column: 24 } }],
+      fixed: {},
+    },
+    {
+      name: 'no fix: one header of its own would drop the server-level Host the location inherits',
+      nginxVersion: '1.24.0',
+      tree: { 'conf.d/app.conf': upstream() + server('    proxy_set_header Host $host;\n', '') },
+      findings: [{ messageId: 'noReuse', primary: { file: 'conf.d/app.conf', line: 9, column: 20 } }],
+      fixed: {},
     },
   ],
 });

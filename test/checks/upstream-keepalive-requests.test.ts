@@ -81,6 +81,8 @@ testRule(rule, {
           helpIncludes: ['without "Connection: close"', 'upstream prematurely closed connection', 'set keepalive_requests in the upstream to 98 or less'],
         },
       ],
+      // Two below Tomcat's 100, on a line after keepalive.
+      fixed: { 'nginx/app.conf': upstream('    keepalive_requests 98;\n') + SERVER },
     },
     {
       name: 'before 1.19.10 only an explicit keepalive_requests is above: both sides explicit',
@@ -96,6 +98,8 @@ testRule(rule, {
           helpIncludes: ['to 198 or less'],
         },
       ],
+      // The written 500 becomes two below Tomcat's 200.
+      fixed: { 'nginx/app.conf': upstream('    keepalive_requests 198;\n') + SERVER },
     },
     {
       name: "nginx 1.18 default 100 against Spring Boot's server.tomcat.max-keep-alive-requests=50",

@@ -50,6 +50,8 @@ testRule(rule, {
           helpIncludes: ['upstream prematurely closed connection', 'keepalive_timeout 1s;'],
         },
       ],
+      // The message's advice, after keepalive and indented like it.
+      fixed: { 'nginx/app.conf': upstream('    keepalive_timeout 1s;\n') + SERVER },
     },
     {
       name: 'equal is not shorter: both explicit at 5s',
@@ -63,6 +65,8 @@ testRule(rule, {
           messageIncludes: ['keepalive_timeout 5s in upstream "app"', "gunicorn's keepalive 5s"],
         },
       ],
+      // Half of gunicorn's 5s in whole seconds, over the written argument.
+      fixed: { 'nginx/app.conf': upstream('    keepalive_timeout 2s;\n') + SERVER },
     },
     {
       name: 'nginx 1.29.8 keeps connections by default: the upstream line is the place',
@@ -81,6 +85,8 @@ testRule(rule, {
           messageIncludes: ['on nginx ≥ 1.29.7'],
         },
       ],
+      // No keepalive line: after the upstream's last line.
+      fixed: { 'nginx/app.conf': 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive_timeout 1s;\n}\n' + SERVER },
     },
     {
       name: 'two upstreams, two backends',
@@ -105,6 +111,39 @@ testRule(rule, {
           related: [{ file: 'api/gunicorn.conf.py', line: 3, column: 13 }],
         },
       ],
+      // Two fixes in one pass: app gets 1s after keepalive, api's 30s becomes half of gevent's 10s.
+      fixed: {
+        'nginx/app.conf':
+          upstream('    keepalive_timeout 1s;\n') +
+          'upstream api {\n    server localhost:9000;\n    keepalive 8;\n    keepalive_timeout 5s;\n}\n' +
+          'server {\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
+      },
+    },
+    {
+      name: 'fix: tabs and CRLF line breaks are kept',
+      nginxVersion: '1.24.0',
+      tree: { 'nginx/app.conf': 'upstream app {\r\n\tserver 127.0.0.1:8000;\r\n\tkeepalive 16;\r\n}\r\n' + SERVER, 'gunicorn.conf.py': GTHREAD },
+      findings: [{ messageId: 'backendClosesFirst', primary: { file: 'nginx/app.conf', line: 3, column: 2 } }],
+      fixed: { 'nginx/app.conf': 'upstream app {\r\n\tserver 127.0.0.1:8000;\r\n\tkeepalive 16;\r\n\tkeepalive_timeout 1s;\r\n}\r\n' + SERVER },
+    },
+    {
+      name: 'no fix: keepalive shares its line, so no indentation to copy',
+      nginxVersion: '1.24.0',
+      tree: { 'nginx/app.conf': 'upstream app { server 127.0.0.1:8000; keepalive 16; }\n' + SERVER, 'gunicorn.conf.py': GTHREAD },
+      // `upstream app { server 127.0.0.1:8000; ` is 38 characters.
+      findings: [{ messageId: 'backendClosesFirst', primary: { file: 'nginx/app.conf', line: 1, column: 39 } }],
+      fixed: {},
+    },
+    {
+      name: 'no fix: the upstream takes its lines from an included file, which other upstreams may include too',
+      nginxVersion: '1.24.0',
+      tree: {
+        'nginx/nginx.conf': 'events {}\nhttp {\n    upstream app {\n        include app-servers.conf;\n    }\n' + SERVER.replace(/^/gm, '    ') + '}\n',
+        'nginx/app-servers.conf': 'server 127.0.0.1:8000;\nkeepalive 16;\n',
+        'gunicorn.conf.py': GTHREAD,
+      },
+      findings: [{ messageId: 'backendClosesFirst', primary: { file: 'nginx/app-servers.conf', line: 2, column: 1 } }],
+      fixed: {},
     },
   ],
 });

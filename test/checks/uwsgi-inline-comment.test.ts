@@ -40,6 +40,8 @@ testRule(rule, {
           messageIncludes: ['master is "false # no master", which uWSGI reads as "true", not "false"'],
         },
       ],
+      // Each comment above its option, with its own marker; the value ends where the comment began.
+      fixed: { 'uwsgi.ini': '[uwsgi]\n; main socket\nsocket = /run/app.sock\n# no master\nmaster = false\n' },
     },
     {
       name: 'a hook that is not a shell command',
@@ -51,6 +53,8 @@ testRule(rule, {
           messageIncludes: ['hook-asap is "mkdir:/run/app\t; for the socket"'],
         },
       ],
+      // The tab before the marker goes with the comment.
+      fixed: { 'uwsgi.ini': '[uwsgi]\n; for the socket\nhook-asap = mkdir:/run/app\n' },
     },
     {
       name: 'in an included file, quoting the value after placeholders',
@@ -59,6 +63,15 @@ testRule(rule, {
         'base.ini': '[uwsgi]\nchdir = /srv/%(name) # app root\n',
       },
       findings: [{ messageId: 'commentInValue', primary: { file: 'base.ini', line: 2, column: 22 }, messageIncludes: ['chdir is "/srv/shop # app root"'] }],
+      // The file as written: the placeholder stays.
+      fixed: { 'base.ini': '[uwsgi]\n# app root\nchdir = /srv/%(name)\n' },
+    },
+    {
+      name: 'an indented key in a CRLF file',
+      tree: { 'uwsgi.ini': '[uwsgi]\r\n  buffer-size = 32k # big headers\r\n' },
+      findings: [{ messageId: 'commentInValue', primary: { file: 'uwsgi.ini', line: 2, column: 21 }, messageIncludes: ['buffer-size is "32k # big headers"'] }],
+      // Indented like the key, CRLF kept; 32k is then uwsgi-value-units' to fix.
+      fixed: { 'uwsgi.ini': '[uwsgi]\r\n  # big headers\r\n  buffer-size = 32k\r\n' },
     },
   ],
 });

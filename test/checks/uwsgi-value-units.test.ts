@@ -28,6 +28,8 @@ testRule(rule, {
           helpIncludes: ['uWSGI reads "1m" with atoi', 'write 60'],
         },
       ],
+      // The numbers the messages name; the spacing around `=` stays as written.
+      fixed: { 'deploy/uwsgi.ini': '[uwsgi]\nsocket = /run/app.sock\nbuffer-size = 32768\n  harakiri   =   60\n' },
     },
     {
       name: 'limit-post = 10M is 10 bytes',
@@ -40,6 +42,7 @@ testRule(rule, {
           helpIncludes: ['write 10485760'],
         },
       ],
+      fixed: { 'uwsgi.ini': '[uwsgi]\nlimit-post = 10485760\n' },
     },
     {
       name: 'buffer-size = 64k: the intended value is above the 16-bit cap',
@@ -52,6 +55,8 @@ testRule(rule, {
           helpIncludes: ['write 65535, the most uWSGI allows'],
         },
       ],
+      // 65536 would not fit: the most uWSGI allows.
+      fixed: { 'uwsgi.ini': '[uwsgi]\nbuffer-size = 65535\n' },
     },
     {
       name: 'a decimal point ends the number',
@@ -59,6 +64,8 @@ testRule(rule, {
       findings: [
         { messageId: 'truncated', primary: { file: 'uwsgi.ini', line: 2, column: 11 }, message: 'threads is 2', helpIncludes: ['write a plain number'] },
       ],
+      // No intended number to write: 2 or 3 threads is the user's call.
+      fixed: {},
     },
     {
       name: 'listen = true is a backlog of 0',
@@ -107,6 +114,8 @@ testRule(rule, {
           helpIncludes: ['uWSGI reads "16k"'],
         },
       ],
+      // The text at buffer-size is the placeholder, not the value: no exact fix.
+      fixed: {},
     },
     {
       name: 'buffer-size above 65535 is capped',
@@ -120,6 +129,8 @@ testRule(rule, {
         'uwsgi.ini': '[uwsgi]\nhttp-socket = :8000\n',
       },
       findings: [{ messageId: 'truncated', primary: { file: 'Dockerfile', line: 2, column: 51, endColumn: 56 }, messageIncludes: ['harakiri is 30 seconds'] }],
+      // A command line is not an ini file: no fix.
+      fixed: {},
     },
   ],
 });

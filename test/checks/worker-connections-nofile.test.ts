@@ -95,6 +95,8 @@ testRule(rule, {
           ],
         },
       ],
+      // Twice worker_connections, on a line right before events.
+      fixed: { 'nginx/nginx.conf': SITE('1000', PROXY, 'worker_rlimit_nofile 2000;\n') },
     },
     {
       name: 'fastcgi_pass in an included file; worker_rlimit_nofile equal to worker_connections',
@@ -115,6 +117,10 @@ testRule(rule, {
           helpIncludes: ['fastcgi_pass at nginx/conf.d/php.conf:6', 'raise worker_rlimit_nofile to 2048'],
         },
       ],
+      // The written 1024 becomes twice worker_connections.
+      fixed: {
+        'nginx/nginx.conf': 'worker_rlimit_nofile 2048;\nevents {\n    worker_connections 1024;\n}\nhttp {\n    include conf.d/*.conf;\n}\n',
+      },
     },
     {
       name: "uwsgi_pass inside an if, under the container's ulimits",
@@ -188,6 +194,7 @@ testRule(rule, {
           helpIncludes: ['"10000 worker_connections exceed open file resource limit: 1024"', 'Too many open files', 'set worker_rlimit_nofile 20000;'],
         },
       ],
+      fixed: { 'nginx/nginx.conf': NGINX('10000', 'worker_rlimit_nofile 20000;\n') },
     },
     {
       name: "a unit without LimitNOFILE= gets systemd's default 1024",
@@ -215,6 +222,7 @@ testRule(rule, {
           helpIncludes: ['raise worker_rlimit_nofile to 16384'],
         },
       ],
+      fixed: { 'nginx/nginx.conf': NGINX('8192', 'user www-data;\nworker_rlimit_nofile 16384;\n') },
     },
     {
       name: 'compose ulimits for the nginx container',
@@ -254,6 +262,16 @@ testRule(rule, {
         { messageId: 'exceedsWorkerRlimit', primary: { file: 'a/nginx.conf', line: 3, column: 24 }, related: [{ file: 'a/nginx.conf', line: 1, column: 1 }] },
         { messageId: 'exceedsWorkerRlimit', primary: { file: 'b/nginx.conf', line: 5, column: 24 }, related: [{ file: 'b/nginx.conf', line: 3, column: 1 }] },
       ],
+    },
+    {
+      name: 'no fix: events comes from an included file',
+      tree: {
+        'nginx/nginx.conf': 'include events.conf;\nhttp {\n    server { listen 80; }\n}\n',
+        'nginx/events.conf': 'events {\n    worker_connections 4096;\n}\n',
+        [DROP_IN_PATH]: DROP_IN('1024'),
+      },
+      findings: [{ messageId: 'exceedsProcessLimit', primary: { file: 'nginx/events.conf', line: 2, column: 24 } }],
+      fixed: {},
     },
   ],
 });

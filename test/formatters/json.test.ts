@@ -13,6 +13,7 @@ type SchemaNode = {
   required: string[];
   properties: Record<string, SchemaNode>;
   additionalProperties?: boolean;
+  items?: SchemaNode;
   definitions: Record<string, SchemaNode>;
 };
 const schema = JSON.parse(fs.readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
@@ -44,6 +45,18 @@ describe('json formatter', () => {
     empty.findings = [];
     empty.files = [];
     expect(validate(outputOf(empty))).toBe(true);
+
+    // A fix: an insertion (empty span) and a replacement.
+    const fixed = makeReport();
+    const at = fixed.findings[0].primary;
+    fixed.findings[0].fix = {
+      title: 'set it',
+      edits: [
+        { span: { ...at, end: at.start }, text: 'x;\n' },
+        { span: at, text: '1s' },
+      ],
+    };
+    expect(validate(outputOf(fixed))).toBe(true);
   });
 
   it('accepts a real report on a Kubernetes tree, whose links go through a Service', () => {
@@ -83,6 +96,8 @@ describe('json formatter', () => {
     ['an unknown property', (doc) => (doc.findings[0].fix = { edits: [] })],
     ['a negative count', (doc) => (doc.summary.suppressed = -1)],
     ['an unknown link reason', (doc) => (doc.links[0].reason = 'guess')],
+    ['a fix without edits', (doc) => (doc.findings[0].fix = { title: 'nothing', edits: [] })],
+    ['a fix edit without its text', (doc) => (doc.findings[0].fix = { title: 't', edits: [{ span: doc.findings[0].primary }] })],
   ])('rejects a report with %s', (_name, mutate) => {
     const doc = outputOf(makeReport());
     mutate(doc);
@@ -90,9 +105,9 @@ describe('json formatter', () => {
   });
 
   it('describes every field of the Report type and only those', () => {
-    // The Report type's optional fields are a finding's help and atDefaults, so each schema object
+    // The Report type's optional fields are a finding's help, atDefaults and fix, so each schema object
     // must require all of its other properties, and the fixture (typed as Report) must have exactly those keys.
-    const OPTIONAL: Record<string, string[]> = { finding: ['help', 'atDefaults'] };
+    const OPTIONAL: Record<string, string[]> = { finding: ['help', 'atDefaults', 'fix'] };
     const definitions = schema.definitions;
     const objects: [string, SchemaNode][] = [
       ['report', schema],
@@ -109,7 +124,10 @@ describe('json formatter', () => {
     const finding = report.findings[2];
     const keysOf = (value: object) => Object.keys(value).sort();
     expect(keysOf(report)).toEqual(keysOf(schema.properties));
-    expect(keysOf({ ...finding, help: 'fix it', atDefaults: true })).toEqual(keysOf(definitions.finding.properties));
+    const fix = { title: 'set it', edits: [{ span: finding.primary, text: 'x' }] };
+    expect(keysOf({ ...finding, help: 'fix it', atDefaults: true, fix })).toEqual(keysOf(definitions.finding.properties));
+    expect(keysOf(fix)).toEqual(keysOf(definitions.fix.properties));
+    expect(keysOf(fix.edits[0])).toEqual(keysOf(definitions.fix.properties.edits.items!.properties));
     expect(keysOf(finding.primary)).toEqual(keysOf(definitions.span.properties));
     expect(keysOf(finding.primary.start)).toEqual(keysOf(definitions.pos.properties));
     expect(keysOf(finding.related[0])).toEqual(keysOf(definitions.relatedSpan.properties));

@@ -6,6 +6,7 @@
 import { jsonText } from '../escape';
 import type { Finding, Report, RuleSummary } from '../../engine/findings';
 import type { Severity, Span } from '../../source/span';
+import type { Fix, TextEdit } from '../../source/edit';
 import type { FormatContext } from './index';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -44,6 +45,15 @@ interface SarifLocation {
   message?: SarifMessage;
 }
 
+/** SARIF 2.1.0 §3.55–3.57: a fix as the replacements it makes, grouped by file. */
+interface SarifFix {
+  description: SarifMessage;
+  artifactChanges: {
+    artifactLocation: SarifPhysicalLocation['artifactLocation'];
+    replacements: { deletedRegion: SarifPhysicalLocation['region']; insertedContent?: { text: string } }[];
+  }[];
+}
+
 interface SarifResult {
   ruleId: string;
   ruleIndex: number;
@@ -52,6 +62,7 @@ interface SarifResult {
   locations: SarifLocation[];
   relatedLocations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
+  fixes?: SarifFix[];
 }
 
 export interface SarifLog {
@@ -111,6 +122,22 @@ function physicalLocation(span: Span): SarifPhysicalLocation {
       endLine: span.end.line,
       endColumn: span.end.column,
     },
+  };
+}
+
+/** An empty deleted region inserts; an absent insertedContent deletes (§3.57). */
+function sarifFix(fix: Fix): SarifFix {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const edit of fix.edits) byFile.set(edit.span.file, [...(byFile.get(edit.span.file) ?? []), edit]);
+  return {
+    description: { text: fix.title },
+    artifactChanges: [...byFile].map(([file, edits]) => ({
+      artifactLocation: artifactLocation(file),
+      replacements: edits.map((edit) => ({
+        deletedRegion: physicalLocation(edit.span).region,
+        ...(edit.text === '' ? {} : { insertedContent: { text: edit.text } }),
+      })),
+    })),
   };
 }
 
@@ -181,6 +208,7 @@ function toResult(finding: Finding, ruleIndex: number): SarifResult {
       message: { text: label },
     }));
   }
+  if (finding.fix) result.fixes = [sarifFix(finding.fix)];
   return result;
 }
 

@@ -10,6 +10,7 @@ import { diagnostic } from './files';
 import type { RawArg } from './raw';
 import { parsedYamlByText } from '../parse-cache';
 import { messageOf } from '../../source/thrown';
+import { append } from '../../source/append';
 
 export interface YamlDocuments {
   documents: Document.Parsed[];
@@ -94,7 +95,7 @@ export function entriesOf(map: unknown, document: Document.Parsed, depth = 0): {
     if (!isPair(item) || !isScalar(item.key)) continue;
     if (item.key.value === '<<') {
       const target = resolve(item.value, document);
-      for (const source of isSeq(target) ? (target as YAMLSeq).items : [target]) merged.push(...entriesOf(source, document, depth + 1));
+      for (const source of isSeq(target) ? (target as YAMLSeq).items : [target]) append(merged, entriesOf(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve(item.value, document) });

@@ -336,9 +336,9 @@ var init_suggest = __esm({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -490,9 +490,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -635,9 +635,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -693,7 +693,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node3 = class {
+    var Node2 = class {
       optimizeNodes() {
         return this;
       }
@@ -701,7 +701,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node3 {
+    var Def = class extends Node2 {
       constructor(varKind, name2, rhs) {
         super();
         this.varKind = varKind;
@@ -724,7 +724,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node3 {
+    var Assign = class extends Node2 {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -754,7 +754,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node3 {
+    var Label = class extends Node2 {
       constructor(label) {
         super();
         this.label = label;
@@ -764,7 +764,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node3 {
+    var Break = class extends Node2 {
       constructor(label) {
         super();
         this.label = label;
@@ -775,7 +775,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node3 {
+    var Throw = class extends Node2 {
       constructor(error) {
         super();
         this.error = error;
@@ -787,7 +787,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node3 {
+    var AnyCode = class extends Node2 {
       constructor(code) {
         super();
         this.code = code;
@@ -806,7 +806,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node3 {
+    var ParentNode = class extends Node2 {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -1355,9 +1355,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -1522,9 +1522,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -1561,9 +1561,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -1683,9 +1683,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -1734,9 +1734,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -1765,9 +1765,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -1788,9 +1788,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -1972,9 +1972,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -2009,9 +2009,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -2142,9 +2142,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -2260,9 +2260,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -2343,9 +2343,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -2378,9 +2378,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -2466,9 +2466,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -2622,9 +2622,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -3130,9 +3130,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -3146,9 +3146,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -3163,9 +3163,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -3387,9 +3387,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -3406,9 +3406,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -3940,9 +3940,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -4151,9 +4151,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES: SCHEMES2, getSchemeHandler } = require_schemes();
@@ -4581,9 +4581,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -4592,9 +4592,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -5203,9 +5203,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -5218,9 +5218,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -5340,9 +5340,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -5361,9 +5361,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5393,9 +5393,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5421,9 +5421,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -5447,9 +5447,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5479,9 +5479,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5516,9 +5516,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5545,9 +5545,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -5627,9 +5627,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5656,9 +5656,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -5667,9 +5667,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -5734,9 +5734,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5763,9 +5763,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -5812,9 +5812,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -5850,9 +5850,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -5903,9 +5903,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -5960,9 +5960,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -5977,9 +5977,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6012,9 +6012,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6106,9 +6106,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -6200,9 +6200,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6243,9 +6243,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6349,9 +6349,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -6407,9 +6407,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6481,9 +6481,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6512,9 +6512,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6529,9 +6529,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6587,9 +6587,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6614,9 +6614,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6683,9 +6683,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -6701,9 +6701,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -6749,9 +6749,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6839,9 +6839,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -6850,9 +6850,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -6873,9 +6873,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -6895,9 +6895,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -6909,9 +6909,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7014,9 +7014,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -7171,9 +7171,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -9570,9 +9570,9 @@ var init_rendered_text = __esm({
   }
 });
 
-// node_modules/ignore/index.js
+// ../main/node_modules/ignore/index.js
 var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
+  "../main/node_modules/ignore/index.js"(exports2, module2) {
     function makeArray(subject) {
       return Array.isArray(subject) ? subject : [subject];
     }
@@ -11494,9 +11494,79 @@ var init_shell_words = __esm({
   }
 });
 
-// node_modules/yaml/dist/nodes/identity.js
+// src/readers/types.ts
+function sourceFor(context, path, text3) {
+  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
+}
+function emptyOutput() {
+  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
+}
+var init_types = __esm({
+  "src/readers/types.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
+// src/readers/kit/files.ts
+function readSource(path, context, output, record = true) {
+  let source;
+  try {
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
+  } catch (error) {
+    const file = context.displayPath(path);
+    const start = { line: 1, column: 1, offset: 0 };
+    output.diagnostics.push({
+      ruleId: "read-error",
+      message: messageOf(error).split(path).join(file),
+      primary: { file, start, end: start },
+      related: []
+    });
+    return void 0;
+  }
+  if (record) recordSource(output, source);
+  return source;
+}
+function recordSource(output, source) {
+  if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
+}
+function addComments(output, file, comments) {
+  if (comments.length === 0) return;
+  const known2 = output.comments.get(file) ?? [];
+  const fresh = comments.filter((comment2) => !known2.some((k) => k.span.start.offset === comment2.span.start.offset));
+  output.comments.set(file, [...known2, ...fresh]);
+}
+function diagnostic(source, ruleId, message, start, end, severity) {
+  return { ruleId, message, primary: source.span(start, Math.max(start, end)), related: [], ...severity ? { severity } : {} };
+}
+function lineComments(source, markers = "#") {
+  const comments = [];
+  const text3 = source.text;
+  for (let lineStart = 0; lineStart < text3.length; ) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = text3.length;
+    let k = lineStart;
+    while (k < lineEnd && (text3[k] === " " || text3[k] === "	")) k++;
+    if (k < lineEnd && markers.includes(text3[k])) {
+      const end = text3[lineEnd - 1] === "\r" ? lineEnd - 1 : lineEnd;
+      comments.push({ span: source.span(k, end), text: text3.slice(k + 1, end).trim() });
+    }
+    lineStart = lineEnd + 1;
+  }
+  return comments;
+}
+var init_files = __esm({
+  "src/readers/kit/files.ts"() {
+    "use strict";
+    init_text();
+    init_thrown();
+    init_types();
+  }
+});
+
+// ../main/node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
-  "node_modules/yaml/dist/nodes/identity.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/identity.js"(exports2) {
     "use strict";
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
@@ -11551,9 +11621,9 @@ var require_identity = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/visit.js
+// ../main/node_modules/yaml/dist/visit.js
 var require_visit = __commonJS({
-  "node_modules/yaml/dist/visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/visit.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
@@ -11709,9 +11779,9 @@ var require_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/directives.js
+// ../main/node_modules/yaml/dist/doc/directives.js
 var require_directives = __commonJS({
-  "node_modules/yaml/dist/doc/directives.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/directives.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11725,10 +11795,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags2) {
+      constructor(yaml2, tags2) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
@@ -11880,9 +11950,9 @@ var require_directives = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/anchors.js
+// ../main/node_modules/yaml/dist/doc/anchors.js
 var require_anchors = __commonJS({
-  "node_modules/yaml/dist/doc/anchors.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/anchors.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var visit2 = require_visit();
@@ -11950,9 +12020,9 @@ var require_anchors = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/applyReviver.js
+// ../main/node_modules/yaml/dist/doc/applyReviver.js
 var require_applyReviver = __commonJS({
-  "node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/applyReviver.js"(exports2) {
     "use strict";
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
@@ -12000,9 +12070,9 @@ var require_applyReviver = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/toJS.js
+// ../main/node_modules/yaml/dist/nodes/toJS.js
 var require_toJS = __commonJS({
-  "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function toJS(value, arg, ctx) {
@@ -12030,9 +12100,9 @@ var require_toJS = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Node.js
+// ../main/node_modules/yaml/dist/nodes/Node.js
 var require_Node = __commonJS({
-  "node_modules/yaml/dist/nodes/Node.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Node.js"(exports2) {
     "use strict";
     var applyReviver = require_applyReviver();
     var identity2 = require_identity();
@@ -12071,16 +12141,16 @@ var require_Node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Alias.js
+// ../main/node_modules/yaml/dist/nodes/Alias.js
 var require_Alias = __commonJS({
-  "node_modules/yaml/dist/nodes/Alias.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Alias.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity2 = require_identity();
-    var Node3 = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node3.NodeBase {
+    var Alias = class extends Node2.NodeBase {
       constructor(source) {
         super(identity2.ALIAS);
         this.source = source;
@@ -12189,15 +12259,15 @@ var require_Alias = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Scalar.js
+// ../main/node_modules/yaml/dist/nodes/Scalar.js
 var require_Scalar = __commonJS({
-  "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Node3 = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar4 = class extends Node3.NodeBase {
+    var Scalar3 = class extends Node2.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -12209,23 +12279,23 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar4.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar4.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar4.PLAIN = "PLAIN";
-    Scalar4.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar4.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar4;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar3;
     exports2.isScalarValue = isScalarValue;
   }
 });
 
-// node_modules/yaml/dist/doc/createNode.js
+// ../main/node_modules/yaml/dist/doc/createNode.js
 var require_createNode = __commonJS({
-  "node_modules/yaml/dist/doc/createNode.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/createNode.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags2) {
       if (tagName) {
@@ -12270,7 +12340,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar4.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -12281,7 +12351,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar4.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -12294,13 +12364,13 @@ var require_createNode = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Collection.js
+// ../main/node_modules/yaml/dist/nodes/Collection.js
 var require_Collection = __commonJS({
-  "node_modules/yaml/dist/nodes/Collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Collection.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
-    var Node3 = require_Node();
+    var Node2 = require_Node();
     function collectionFromPath(schema, path, value) {
       let v = value;
       for (let i = path.length - 1; i >= 0; --i) {
@@ -12324,7 +12394,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node3.NodeBase {
+    var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -12437,9 +12507,9 @@ var require_Collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyComment.js
+// ../main/node_modules/yaml/dist/stringify/stringifyComment.js
 var require_stringifyComment = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment2, indent2) {
@@ -12454,9 +12524,9 @@ var require_stringifyComment = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/foldFlowLines.js
+// ../main/node_modules/yaml/dist/stringify/foldFlowLines.js
 var require_foldFlowLines = __commonJS({
-  "node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/foldFlowLines.js"(exports2) {
     "use strict";
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
@@ -12590,11 +12660,11 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyString.js
+// ../main/node_modules/yaml/dist/stringify/stringifyString.js
 var require_stringifyString = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -12737,7 +12807,7 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal4 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal4 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal4 ? "|\n" : ">\n";
       let chomp;
@@ -12792,7 +12862,7 @@ ${indent2}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar4.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -12815,7 +12885,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar4.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -12840,20 +12910,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar4.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar4.Scalar.BLOCK_FOLDED:
-          case Scalar4.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar4.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar4.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar4.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -12873,9 +12943,9 @@ ${indent2}`);
   }
 });
 
-// node_modules/yaml/dist/stringify/stringify.js
+// ../main/node_modules/yaml/dist/stringify/stringify.js
 var require_stringify = __commonJS({
-  "node_modules/yaml/dist/stringify/stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringify.js"(exports2) {
     "use strict";
     var anchors = require_anchors();
     var identity2 = require_identity();
@@ -12997,12 +13067,12 @@ ${ctx.indent}${str}`;
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyPair.js
+// ../main/node_modules/yaml/dist/stringify/stringifyPair.js
 var require_stringifyPair = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -13017,7 +13087,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar4.Scalar.BLOCK_FOLDED || key.type === Scalar4.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -13130,9 +13200,9 @@ ${ctx.indent}`;
   }
 });
 
-// node_modules/yaml/dist/log.js
+// ../main/node_modules/yaml/dist/log.js
 var require_log = __commonJS({
-  "node_modules/yaml/dist/log.js"(exports2) {
+  "../main/node_modules/yaml/dist/log.js"(exports2) {
     "use strict";
     var node_process = require("process");
     function debug(logLevel, ...messages) {
@@ -13152,24 +13222,24 @@ var require_log = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/merge.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js
 var require_merge = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar4.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar4.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -13212,9 +13282,9 @@ var require_merge = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/addPairToJSMap.js
+// ../main/node_modules/yaml/dist/nodes/addPairToJSMap.js
 var require_addPairToJSMap = __commonJS({
-  "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports2) {
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
@@ -13276,9 +13346,9 @@ var require_addPairToJSMap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/nodes/Pair.js
+// ../main/node_modules/yaml/dist/nodes/Pair.js
 var require_Pair = __commonJS({
-  "node_modules/yaml/dist/nodes/Pair.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/Pair.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
@@ -13316,9 +13386,9 @@ var require_Pair = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyCollection.js
+// ../main/node_modules/yaml/dist/stringify/stringifyCollection.js
 var require_stringifyCollection = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyCollection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -13467,16 +13537,16 @@ ${indent2}${end}`;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLMap.js
+// ../main/node_modules/yaml/dist/nodes/YAMLMap.js
 var require_YAMLMap = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLMap.js"(exports2) {
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -13489,7 +13559,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap3 = class extends Collection.Collection {
+    var YAMLMap2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -13543,7 +13613,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar4.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -13606,44 +13676,44 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports2.YAMLMap = YAMLMap3;
+    exports2.YAMLMap = YAMLMap2;
     exports2.findPair = findPair;
   }
 });
 
-// node_modules/yaml/dist/schema/common/map.js
+// ../main/node_modules/yaml/dist/schema/common/map.js
 var require_map = __commonJS({
-  "node_modules/yaml/dist/schema/common/map.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap3.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
     };
     exports2.map = map;
   }
 });
 
-// node_modules/yaml/dist/nodes/YAMLSeq.js
+// ../main/node_modules/yaml/dist/nodes/YAMLSeq.js
 var require_YAMLSeq = __commonJS({
-  "node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
+  "../main/node_modules/yaml/dist/nodes/YAMLSeq.js"(exports2) {
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq3 = class extends Collection.Collection {
+    var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -13698,7 +13768,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar4.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -13745,35 +13815,35 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports2.YAMLSeq = YAMLSeq3;
+    exports2.YAMLSeq = YAMLSeq2;
   }
 });
 
-// node_modules/yaml/dist/schema/common/seq.js
+// ../main/node_modules/yaml/dist/schema/common/seq.js
 var require_seq = __commonJS({
-  "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq3.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq3.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
     };
     exports2.seq = seq;
   }
 });
 
-// node_modules/yaml/dist/schema/common/string.js
+// ../main/node_modules/yaml/dist/schema/common/string.js
 var require_string = __commonJS({
-  "node_modules/yaml/dist/schema/common/string.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/string.js"(exports2) {
     "use strict";
     var stringifyString = require_stringifyString();
     var string2 = {
@@ -13790,35 +13860,35 @@ var require_string = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/common/null.js
+// ../main/node_modules/yaml/dist/schema/common/null.js
 var require_null = __commonJS({
-  "node_modules/yaml/dist/schema/common/null.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar4.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar4.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
   }
 });
 
-// node_modules/yaml/dist/schema/core/bool.js
+// ../main/node_modules/yaml/dist/schema/core/bool.js
 var require_bool = __commonJS({
-  "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar4.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -13832,9 +13902,9 @@ var require_bool = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyNumber.js
+// ../main/node_modules/yaml/dist/stringify/stringifyNumber.js
 var require_stringifyNumber = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
     function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
@@ -13859,11 +13929,11 @@ var require_stringifyNumber = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/float.js
+// ../main/node_modules/yaml/dist/schema/core/float.js
 var require_float = __commonJS({
-  "node_modules/yaml/dist/schema/core/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -13891,7 +13961,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar4.Scalar(parseFloat(str));
+        const node = new Scalar3.Scalar(parseFloat(str));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot2 - 1;
@@ -13905,9 +13975,9 @@ var require_float = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/int.js
+// ../main/node_modules/yaml/dist/schema/core/int.js
 var require_int = __commonJS({
-  "node_modules/yaml/dist/schema/core/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -13950,9 +14020,9 @@ var require_int = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/core/schema.js
+// ../main/node_modules/yaml/dist/schema/core/schema.js
 var require_schema = __commonJS({
-  "node_modules/yaml/dist/schema/core/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/core/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -13978,11 +14048,11 @@ var require_schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/json/schema.js
+// ../main/node_modules/yaml/dist/schema/json/schema.js
 var require_schema2 = __commonJS({
-  "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -13999,7 +14069,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar4.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -14045,12 +14115,12 @@ var require_schema2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/binary.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js
 var require_binary = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -14094,15 +14164,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar4.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar4.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment: comment2, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -14111,14 +14181,14 @@ var require_binary = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/pairs.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js
 var require_pairs = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar4 = require_Scalar();
-    var YAMLSeq3 = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -14128,7 +14198,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair2 = item.items[0] || new Pair.Pair(new Scalar4.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
 ${pair2.key.commentBefore}` : item.commentBefore;
@@ -14147,7 +14217,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq3.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -14189,23 +14259,23 @@ ${cn.comment}` : item.comment;
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/omap.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js
 var require_omap = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq3.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -14267,11 +14337,11 @@ var require_omap = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/bool.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js
 var require_bool2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -14283,7 +14353,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar4.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -14291,7 +14361,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar4.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -14299,11 +14369,11 @@ var require_bool2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/float.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/float.js
 var require_float2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -14331,7 +14401,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar4.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1) {
           const f = str.substring(dot2 + 1).replace(/_/g, "");
@@ -14348,9 +14418,9 @@ var require_float2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/int.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/int.js
 var require_int2 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
@@ -14427,14 +14497,14 @@ var require_int2 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/set.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/set.js
 var require_set = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -14447,7 +14517,7 @@ var require_set = __commonJS({
           pair2 = new Pair.Pair(key.key, null);
         else
           pair2 = new Pair.Pair(key, null);
-        const prev = YAMLMap3.findPair(this.items, pair2.key);
+        const prev = YAMLMap2.findPair(this.items, pair2.key);
         if (!prev)
           this.items.push(pair2);
       }
@@ -14456,13 +14526,13 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair2 = YAMLMap3.findPair(this.items, key);
+        const pair2 = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity2.isPair(pair2) ? identity2.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap3.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
@@ -14516,9 +14586,9 @@ var require_set = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js
 var require_timestamp = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
@@ -14604,9 +14674,9 @@ var require_timestamp = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/yaml-1.1/schema.js
+// ../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js
 var require_schema3 = __commonJS({
-  "node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/yaml-1.1/schema.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14648,9 +14718,9 @@ var require_schema3 = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/tags.js
+// ../main/node_modules/yaml/dist/schema/tags.js
 var require_tags = __commonJS({
-  "node_modules/yaml/dist/schema/tags.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/tags.js"(exports2) {
     "use strict";
     var map = require_map();
     var _null = require_null();
@@ -14742,9 +14812,9 @@ var require_tags = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/schema/Schema.js
+// ../main/node_modules/yaml/dist/schema/Schema.js
 var require_Schema = __commonJS({
-  "node_modules/yaml/dist/schema/Schema.js"(exports2) {
+  "../main/node_modules/yaml/dist/schema/Schema.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var map = require_map();
@@ -14774,9 +14844,9 @@ var require_Schema = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/stringify/stringifyDocument.js
+// ../main/node_modules/yaml/dist/stringify/stringifyDocument.js
 var require_stringifyDocument = __commonJS({
-  "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
+  "../main/node_modules/yaml/dist/stringify/stringifyDocument.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var stringify = require_stringify();
@@ -14854,9 +14924,9 @@ var require_stringifyDocument = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/doc/Document.js
+// ../main/node_modules/yaml/dist/doc/Document.js
 var require_Document = __commonJS({
-  "node_modules/yaml/dist/doc/Document.js"(exports2) {
+  "../main/node_modules/yaml/dist/doc/Document.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var Collection = require_Collection();
@@ -14869,7 +14939,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -15159,13 +15229,13 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports2.Document = Document2;
+    exports2.Document = Document;
   }
 });
 
-// node_modules/yaml/dist/errors.js
+// ../main/node_modules/yaml/dist/errors.js
 var require_errors2 = __commonJS({
-  "node_modules/yaml/dist/errors.js"(exports2) {
+  "../main/node_modules/yaml/dist/errors.js"(exports2) {
     "use strict";
     var YAMLError = class extends Error {
       constructor(name2, pos, code, message) {
@@ -15228,9 +15298,9 @@ ${pointer}
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-props.js
+// ../main/node_modules/yaml/dist/compose/resolve-props.js
 var require_resolve_props = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
@@ -15362,9 +15432,9 @@ var require_resolve_props = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-contains-newline.js
+// ../main/node_modules/yaml/dist/compose/util-contains-newline.js
 var require_util_contains_newline = __commonJS({
-  "node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-contains-newline.js"(exports2) {
     "use strict";
     function containsNewline(key) {
       if (!key)
@@ -15404,9 +15474,9 @@ var require_util_contains_newline = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-flow-indent-check.js
+// ../main/node_modules/yaml/dist/compose/util-flow-indent-check.js
 var require_util_flow_indent_check = __commonJS({
-  "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent2, fc, onError) {
@@ -15422,9 +15492,9 @@ var require_util_flow_indent_check = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-map-includes.js
+// ../main/node_modules/yaml/dist/compose/util-map-includes.js
 var require_util_map_includes = __commonJS({
-  "node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-map-includes.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     function mapIncludes(ctx, items, search) {
@@ -15438,19 +15508,19 @@ var require_util_map_includes = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-map.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-map.js
 var require_resolve_block_map = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap3.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15546,15 +15616,15 @@ var require_resolve_block_map = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-seq.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-seq.js
 var require_resolve_block_seq = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq3.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15597,9 +15667,9 @@ var require_resolve_block_seq = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-end.js
+// ../main/node_modules/yaml/dist/compose/resolve-end.js
 var require_resolve_end = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-end.js"(exports2) {
     "use strict";
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment2 = "";
@@ -15640,14 +15710,14 @@ var require_resolve_end = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-collection.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-collection.js
 var require_resolve_flow_collection = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -15657,7 +15727,7 @@ var require_resolve_flow_collection = __commonJS({
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap4 = fc.start.source === "{";
       const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -15794,7 +15864,7 @@ var require_resolve_flow_collection = __commonJS({
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair2);
           } else {
-            const map = new YAMLMap3.YAMLMap(ctx.schema);
+            const map = new YAMLMap2.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
@@ -15834,14 +15904,14 @@ var require_resolve_flow_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-collection.js
+// ../main/node_modules/yaml/dist/compose/compose-collection.js
 var require_compose_collection = __commonJS({
-  "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -15868,7 +15938,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
@@ -15888,7 +15958,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar4.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -15899,17 +15969,17 @@ var require_compose_collection = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-block-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-block-scalar.js
 var require_resolve_block_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar4.Scalar.BLOCK_FOLDED : Scalar4.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -15971,7 +16041,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar4.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep12 + indent2.slice(trimIndent) + content2;
           sep12 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
@@ -16082,11 +16152,11 @@ var require_resolve_block_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/resolve-flow-scalar.js
+// ../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js
 var require_resolve_flow_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -16095,15 +16165,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar4.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar4.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar4.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -16303,12 +16373,12 @@ var require_resolve_flow_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-scalar.js
+// ../main/node_modules/yaml/dist/compose/compose-scalar.js
 var require_compose_scalar = __commonJS({
-  "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -16326,11 +16396,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar4.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar4.Scalar(value);
+        scalar = new Scalar3.Scalar(value);
       }
       scalar.range = range2;
       scalar.source = value;
@@ -16384,9 +16454,9 @@ var require_compose_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/util-empty-scalar-position.js
+// ../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js
 var require_util_empty_scalar_position = __commonJS({
-  "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports2) {
     "use strict";
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
@@ -16414,9 +16484,9 @@ var require_util_empty_scalar_position = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-node.js
+// ../main/node_modules/yaml/dist/compose/compose-node.js
 var require_compose_node = __commonJS({
-  "node_modules/yaml/dist/compose/compose-node.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-node.js"(exports2) {
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
@@ -16520,17 +16590,17 @@ var require_compose_node = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/compose-doc.js
+// ../main/node_modules/yaml/dist/compose/compose-doc.js
 var require_compose_doc = __commonJS({
-  "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -16563,13 +16633,13 @@ var require_compose_doc = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/compose/composer.js
+// ../main/node_modules/yaml/dist/compose/composer.js
 var require_composer = __commonJS({
-  "node_modules/yaml/dist/compose/composer.js"(exports2) {
+  "../main/node_modules/yaml/dist/compose/composer.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var identity2 = require_identity();
     var composeDoc = require_compose_doc();
@@ -16758,7 +16828,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -16771,9 +16841,9 @@ ${end.comment}` : end.comment;
   }
 });
 
-// node_modules/yaml/dist/parse/cst-scalar.js
+// ../main/node_modules/yaml/dist/parse/cst-scalar.js
 var require_cst_scalar = __commonJS({
-  "node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-scalar.js"(exports2) {
     "use strict";
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -16956,9 +17026,9 @@ var require_cst_scalar = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-stringify.js
+// ../main/node_modules/yaml/dist/parse/cst-stringify.js
 var require_cst_stringify = __commonJS({
-  "node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-stringify.js"(exports2) {
     "use strict";
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
@@ -17017,9 +17087,9 @@ var require_cst_stringify = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst-visit.js
+// ../main/node_modules/yaml/dist/parse/cst-visit.js
 var require_cst_visit = __commonJS({
-  "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -17079,9 +17149,9 @@ var require_cst_visit = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/cst.js
+// ../main/node_modules/yaml/dist/parse/cst.js
 var require_cst = __commonJS({
-  "node_modules/yaml/dist/parse/cst.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/cst.js"(exports2) {
     "use strict";
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
@@ -17181,9 +17251,9 @@ var require_cst = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/lexer.js
+// ../main/node_modules/yaml/dist/parse/lexer.js
 var require_lexer = __commonJS({
-  "node_modules/yaml/dist/parse/lexer.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/lexer.js"(exports2) {
     "use strict";
     var cst = require_cst();
     function isEmpty(ch) {
@@ -17770,9 +17840,9 @@ var require_lexer = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/line-counter.js
+// ../main/node_modules/yaml/dist/parse/line-counter.js
 var require_line_counter = __commonJS({
-  "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
     var LineCounter = class {
       constructor() {
@@ -17801,9 +17871,9 @@ var require_line_counter = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/parse/parser.js
+// ../main/node_modules/yaml/dist/parse/parser.js
 var require_parser = __commonJS({
-  "node_modules/yaml/dist/parse/parser.js"(exports2) {
+  "../main/node_modules/yaml/dist/parse/parser.js"(exports2) {
     "use strict";
     var node_process = require("process");
     var cst = require_cst();
@@ -18675,12 +18745,12 @@ var require_parser = __commonJS({
   }
 });
 
-// node_modules/yaml/dist/public-api.js
+// ../main/node_modules/yaml/dist/public-api.js
 var require_public_api = __commonJS({
-  "node_modules/yaml/dist/public-api.js"(exports2) {
+  "../main/node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity2 = require_identity();
@@ -18691,7 +18761,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -18763,29 +18833,29 @@ var require_public_api = __commonJS({
       }
       if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse;
-    exports2.parseAllDocuments = parseAllDocuments3;
+    exports2.parseAllDocuments = parseAllDocuments2;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
 });
 
-// node_modules/yaml/dist/index.js
+// ../main/node_modules/yaml/dist/index.js
 var require_dist = __commonJS({
-  "node_modules/yaml/dist/index.js"(exports2) {
+  "../main/node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar4 = require_Scalar();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -18793,7 +18863,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports2.Composer = composer.Composer;
-    exports2.Document = Document2.Document;
+    exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
     exports2.YAMLError = errors.YAMLError;
     exports2.YAMLParseError = errors.YAMLParseError;
@@ -18808,9 +18878,9 @@ var require_dist = __commonJS({
     exports2.isScalar = identity2.isScalar;
     exports2.isSeq = identity2.isSeq;
     exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar4.Scalar;
-    exports2.YAMLMap = YAMLMap3.YAMLMap;
-    exports2.YAMLSeq = YAMLSeq3.YAMLSeq;
+    exports2.Scalar = Scalar3.Scalar;
+    exports2.YAMLMap = YAMLMap2.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
@@ -18821,76 +18891,6 @@ var require_dist = __commonJS({
     exports2.stringify = publicApi.stringify;
     exports2.visit = visit2.visit;
     exports2.visitAsync = visit2.visitAsync;
-  }
-});
-
-// src/readers/types.ts
-function sourceFor(context, path, text3) {
-  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
-}
-function emptyOutput() {
-  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
-}
-var init_types = __esm({
-  "src/readers/types.ts"() {
-    "use strict";
-    init_text();
-  }
-});
-
-// src/readers/kit/files.ts
-function readSource(path, context, output, record = true) {
-  let source;
-  try {
-    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const file = context.displayPath(path);
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({
-      ruleId: "read-error",
-      message: messageOf(error).split(path).join(file),
-      primary: { file, start, end: start },
-      related: []
-    });
-    return void 0;
-  }
-  if (record) recordSource(output, source);
-  return source;
-}
-function recordSource(output, source) {
-  if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
-}
-function addComments(output, file, comments) {
-  if (comments.length === 0) return;
-  const known2 = output.comments.get(file) ?? [];
-  const fresh = comments.filter((comment2) => !known2.some((k) => k.span.start.offset === comment2.span.start.offset));
-  output.comments.set(file, [...known2, ...fresh]);
-}
-function diagnostic(source, ruleId, message, start, end, severity) {
-  return { ruleId, message, primary: source.span(start, Math.max(start, end)), related: [], ...severity ? { severity } : {} };
-}
-function lineComments(source, markers = "#") {
-  const comments = [];
-  const text3 = source.text;
-  for (let lineStart = 0; lineStart < text3.length; ) {
-    let lineEnd = text3.indexOf("\n", lineStart);
-    if (lineEnd === -1) lineEnd = text3.length;
-    let k = lineStart;
-    while (k < lineEnd && (text3[k] === " " || text3[k] === "	")) k++;
-    if (k < lineEnd && markers.includes(text3[k])) {
-      const end = text3[lineEnd - 1] === "\r" ? lineEnd - 1 : lineEnd;
-      comments.push({ span: source.span(k, end), text: text3.slice(k + 1, end).trim() });
-    }
-    lineStart = lineEnd + 1;
-  }
-  return comments;
-}
-var init_files = __esm({
-  "src/readers/kit/files.ts"() {
-    "use strict";
-    init_text();
-    init_thrown();
-    init_types();
   }
 });
 
@@ -18906,7 +18906,7 @@ function parseYamlText(source) {
   const problems = [];
   let documents;
   try {
-    documents = (0, import_yaml.parseAllDocuments)(source.text, { prettyErrors: false, uniqueKeys: false });
+    documents = yaml().parseAllDocuments(source.text, { prettyErrors: false, uniqueKeys: false });
     if (!Array.isArray(documents)) documents = [];
   } catch (error) {
     problems.push(diagnostic(source, "yaml-syntax", `Invalid YAML: ${messageOf(error)}`, 0, 0));
@@ -18922,22 +18922,22 @@ function parseYamlText(source) {
   return { documents, problems };
 }
 function resolve3(node, document) {
-  if ((0, import_yaml.isAlias)(node)) return node.resolve(document) ?? void 0;
+  if (isAlias(node)) return node.resolve(document) ?? void 0;
   return node ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
   const node = resolve3(map, document);
-  if (!(0, import_yaml.isMap)(node) || depth > 8) return void 0;
+  if (!isMap(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
-    if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
+    if (!isPair(item) || !isScalar(item.key)) continue;
     if (String(item.key.value) === key) found = { key: item.key, value: resolve3(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
-    if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key) || item.key.value !== "<<") continue;
+    if (!isPair(item) || !isScalar(item.key) || item.key.value !== "<<") continue;
     const merged = resolve3(item.value, document);
-    const sources = (0, import_yaml.isSeq)(merged) ? merged.items : [merged];
+    const sources = isSeq(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
       if (inner) return inner;
@@ -18950,14 +18950,14 @@ function valueOf(map, key, document) {
 }
 function entriesOf2(map, document, depth = 0) {
   const node = resolve3(map, document);
-  if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
+  if (!isMap(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
-    if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
+    if (!isPair(item) || !isScalar(item.key)) continue;
     if (item.key.value === "<<") {
       const target = resolve3(item.value, document);
-      for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf2(source, document, depth + 1));
+      for (const source of isSeq(target) ? target.items : [target]) append(merged, entriesOf2(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
@@ -18966,14 +18966,14 @@ function entriesOf2(map, document, depth = 0) {
 }
 function itemsOf(seq, document) {
   const node = resolve3(seq, document);
-  if (!(0, import_yaml.isSeq)(node)) return [];
+  if (!isSeq(node)) return [];
   return node.items.map((item) => resolve3(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
-  return node === void 0 || (0, import_yaml.isScalar)(node) && node.value === null;
+  return node === void 0 || isScalar(node) && node.value === null;
 }
 function scalarArg(source, node) {
-  if (!(0, import_yaml.isScalar)(node) || node.value === null || node.value === void 0 || !node.range) return void 0;
+  if (!isScalar(node) || node.value === null || node.value === void 0 || !node.range) return void 0;
   const [start, end] = node.range;
   const written = source.text.slice(start, end);
   const value = node.type === "PLAIN" || typeof node.value !== "string" ? typeof node.value === "string" ? node.value : written : node.value;
@@ -18995,14 +18995,20 @@ function scalarArg(source, node) {
 function rangeOf(node) {
   return node?.range ? [node.range[0], node.range[1]] : void 0;
 }
-var import_yaml;
+var yamlPackage, yaml, isMap, isSeq, isScalar, isPair, isAlias;
 var init_yaml = __esm({
   "src/readers/kit/yaml.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist());
     init_files();
     init_parse_cache();
     init_thrown();
+    init_append();
+    yaml = () => yamlPackage ??= require_dist();
+    isMap = (node) => yaml().isMap(node);
+    isSeq = (node) => yaml().isSeq(node);
+    isScalar = (node) => yaml().isScalar(node);
+    isPair = (node) => yaml().isPair(node);
+    isAlias = (node) => yaml().isAlias(node);
   }
 });
 
@@ -19036,7 +19042,7 @@ function interpolate(raw) {
 function command(source, node, document) {
   if (isNull(node)) return void 0;
   const [start, end] = rangeOf(node) ?? [0, 0];
-  if ((0, import_yaml.isSeq)(node)) {
+  if (isSeq(node)) {
     const args = itemsOf(node, document).flatMap((item) => {
       const raw2 = scalarArg(source, item);
       return raw2 ? [interpolate(raw2)] : [];
@@ -19050,7 +19056,7 @@ function command(source, node, document) {
 }
 function environment(source, node, document) {
   const env = /* @__PURE__ */ new Map();
-  if ((0, import_yaml.isSeq)(node)) {
+  if (isSeq(node)) {
     for (const item of itemsOf(node, document)) {
       const raw = scalarArg(source, item);
       if (!raw) continue;
@@ -19090,11 +19096,11 @@ function parseCompose(source, path) {
   const dir = nodePath11.dirname(path);
   for (const document of documents) {
     const root = document.contents;
-    if (!(0, import_yaml.isMap)(root)) continue;
+    if (!isMap(root)) continue;
     const servicesNode = valueOf(root, "services", document);
-    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => (0, import_yaml.isMap)(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
+    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
     for (const { key, keyNode, value } of entries) {
-      if (!(0, import_yaml.isMap)(value) || key.startsWith("x-")) continue;
+      if (!isMap(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
       const service = {
         name: key,
@@ -19113,9 +19119,9 @@ function parseCompose(source, path) {
       if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
       else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
       const build = valueOf(value, "build", document);
-      if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
+      if (isScalar(build) && typeof build.value === "string") {
         service.build = { dockerfile: nodePath11.resolve(dir, build.value, "Dockerfile"), context: nodePath11.resolve(dir, build.value) };
-      } else if ((0, import_yaml.isMap)(build)) {
+      } else if (isMap(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
@@ -19128,8 +19134,8 @@ function parseCompose(source, path) {
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
       const envFile = valueOf(value, "env_file", document);
-      for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
+      for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
+        const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
         const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath11.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
@@ -19142,7 +19148,7 @@ function parseCompose(source, path) {
       if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
       if (mode?.value === "host") service.hostNetwork = span(source, networkMode);
       const sysctls = valueOf(value, "sysctls", document);
-      if ((0, import_yaml.isSeq)(sysctls)) {
+      if (isSeq(sysctls)) {
         for (const item of itemsOf(sysctls, document)) {
           const raw = scalarArg(source, item);
           const equals = raw?.value.indexOf("=") ?? -1;
@@ -19158,7 +19164,7 @@ function parseCompose(source, path) {
         }
       }
       const nofile = valueOf(valueOf(value, "ulimits", document), "nofile", document);
-      if (nofile && (0, import_yaml.isMap)(nofile)) {
+      if (nofile && isMap(nofile)) {
         service.nofile = {
           soft: text(source, valueOf(nofile, "soft", document)),
           hard: text(source, valueOf(nofile, "hard", document)),
@@ -19178,7 +19184,7 @@ function mounts(source, node, document, dir) {
   for (const item of itemsOf(node, document)) {
     let from2;
     let to;
-    if ((0, import_yaml.isMap)(item)) {
+    if (isMap(item)) {
       const type = text(source, valueOf(item, "type", document));
       if (type && type.value !== "bind") continue;
       const sourceArg = text(source, valueOf(item, "source", document));
@@ -19211,7 +19217,7 @@ function ports(source, node, document) {
     let hostIp;
     let hostPort;
     let containerPort;
-    if ((0, import_yaml.isMap)(item)) {
+    if (isMap(item)) {
       const protocol = text(source, valueOf(item, "protocol", document))?.value;
       if (protocol !== void 0 && protocol !== "tcp") continue;
       containerPort = number3(text(source, valueOf(item, "target", document))?.value);
@@ -20769,7 +20775,8 @@ function systemdLaunches(units, problems) {
         const args = [replaceSpecifiers(program, unit.name)];
         for (const word of rest) {
           const withSpecifiers = replaceSpecifiers(word, unit.name);
-          args.push(...noSubstitution ? [withSpecifiers] : substitute(withSpecifiers, lookup));
+          if (noSubstitution) args.push(withSpecifiers);
+          else append(args, substitute(withSpecifiers, lookup));
         }
         const launch = assembleLaunch({
           kind: "systemd",
@@ -20807,6 +20814,7 @@ var init_systemd = __esm({
     init_files();
     init_raw();
     init_systemd_unit();
+    init_append();
     SYSTEMD_PROVIDED = /* @__PURE__ */ new Set([
       "USER",
       "LOGNAME",
@@ -20965,7 +20973,7 @@ function projectServices(composeFiles) {
         main.set(service.name, known2 ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: override, service });
       }
     }
-    services.push(...main.values());
+    append(services, main.values());
     for (const other of others) {
       for (const service of other.services) {
         const known2 = main.get(service.name);
@@ -21046,6 +21054,7 @@ var init_docker = __esm({
     init_assemble();
     init_raw();
     init_systemd();
+    init_append();
     BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
     OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
   }
@@ -21225,7 +21234,7 @@ function kubernetesWorkloads(source) {
   const { documents, problems } = parseYaml(source);
   const workloads = [];
   const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    if (!isMap(object) || depth > 4) return;
     const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
     if (kind === "List") {
       for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
@@ -21235,10 +21244,10 @@ function kubernetesWorkloads(source) {
     if (!path) return;
     let podSpec = object;
     for (const key of path) podSpec = valueOf(podSpec, key, document);
-    if (!(0, import_yaml.isMap)(podSpec)) return;
+    if (!isMap(podSpec)) return;
     const name2 = scalarArg(source, valueOf(valueOf(object, "metadata", document), "name", document))?.value ?? "";
     const hostNetworkNode = valueOf(podSpec, "hostNetwork", document);
-    const hostNetwork = (0, import_yaml.isScalar)(hostNetworkNode) && hostNetworkNode.value === true ? rangeOf(hostNetworkNode) : void 0;
+    const hostNetwork = isScalar(hostNetworkNode) && hostNetworkNode.value === true ? rangeOf(hostNetworkNode) : void 0;
     const sysctls = [];
     for (const item of itemsOf(valueOf(valueOf(podSpec, "securityContext", document), "sysctls", document), document)) {
       const sysctlName = scalarArg(source, valueOf(item, "name", document))?.value;
@@ -21381,7 +21390,7 @@ function mountedConfig(manifests) {
 function collect(manifestPath, source, configMaps, workloads) {
   const { documents } = parseYaml(source);
   const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    if (!isMap(object) || depth > 4) return;
     const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
     if (kind.endsWith("List")) {
       for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
@@ -21394,7 +21403,7 @@ function collect(manifestPath, source, configMaps, workloads) {
       const entries = [];
       for (const entry of entriesOf2(valueOf(object, "data", document), document)) {
         const node = entry.value;
-        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
+        if (!isScalar(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
         const classified = classify(`/${entry.key}`, () => text3);
         const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
@@ -21528,7 +21537,7 @@ function podSpecOf(kind, object, document) {
   if (!path) return void 0;
   let node = object;
   for (const key of path) node = valueOf(node, key, document);
-  return (0, import_yaml.isMap)(node) ? node : void 0;
+  return isMap(node) ? node : void 0;
 }
 var EMBEDDABLE;
 var init_mounted_files = __esm({
@@ -21593,7 +21602,7 @@ var init_cloud_balancers = __esm({
 
 // src/readers/kubernetes/objects.ts
 function emptyKubernetesModel() {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], helmValues: [] };
+  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [] };
 }
 var init_objects = __esm({
   "src/readers/kubernetes/objects.ts"() {
@@ -21849,7 +21858,7 @@ function parseGunicornArgs(tokens) {
     const token = tokens[i];
     const text3 = token.value;
     if (text3 === "--") {
-      result.positionals.push(...tokens.slice(i + 1));
+      append(result.positionals, tokens.slice(i + 1));
       break;
     }
     if (!looksLikeOption(text3)) {
@@ -21950,12 +21959,13 @@ var init_args = __esm({
   "src/readers/gunicorn/args.ts"() {
     "use strict";
     init_gunicorn_settings();
+    init_append();
     LONG_FLAGS = [...GUNICORN_FLAGS.keys()].filter((flag2) => flag2.startsWith("--"));
     takesValue = (setting) => setting.action === "store" || setting.action === "append";
   }
 });
 
-// node_modules/@lezer/common/dist/index.js
+// ../main/node_modules/@lezer/common/dist/index.js
 function checkSide(side, pos, from2, to) {
   switch (side) {
     case -2:
@@ -22327,7 +22337,7 @@ function balanceRange(balanceType, children2, positions, from2, to, start, lengt
 }
 var DefaultBufferLength, nextPropID, Range, NodeProp, MountedTree, noProps, NodeType, NodeSet, CachedNode, CachedInnerNode, IterMode, Tree, FlatBufferCursor, TreeBuffer, BaseNode, TreeNode, BufferContext, BufferNode, StackIterator, TreeCursor, nodeSizeCache, Parser, StringInput, stoppedInner;
 var init_dist = __esm({
-  "node_modules/@lezer/common/dist/index.js"() {
+  "../main/node_modules/@lezer/common/dist/index.js"() {
     DefaultBufferLength = 1024;
     nextPropID = 0;
     Range = class {
@@ -23512,7 +23522,7 @@ var init_dist = __esm({
   }
 });
 
-// node_modules/@lezer/lr/dist/index.js
+// ../main/node_modules/@lezer/lr/dist/index.js
 function decodeArray(input, Type = Uint16Array) {
   if (typeof input != "string")
     return input;
@@ -23651,7 +23661,7 @@ function getSpecializer(spec) {
 }
 var Stack, StackContext, SimulatedStack, StackBufferCursor, CachedToken, nullToken, InputStream, TokenGroup, LocalTokenGroup, ExternalTokenizer, verbose, stackIDs, FragmentCursor, TokenCache, Parse, Dialect, id, ContextTracker, LRParser;
 var init_dist2 = __esm({
-  "node_modules/@lezer/lr/dist/index.js"() {
+  "../main/node_modules/@lezer/lr/dist/index.js"() {
     init_dist();
     Stack = class _Stack {
       /**
@@ -25296,7 +25306,7 @@ var init_dist2 = __esm({
   }
 });
 
-// node_modules/@lezer/highlight/dist/index.js
+// ../main/node_modules/@lezer/highlight/dist/index.js
 function sameArray(a, b) {
   return a.length == b.length && a.every((x, i) => x == b[i]);
 }
@@ -25377,7 +25387,7 @@ function tagHighlighter(tags2, options) {
 }
 var nextTagID, Tag, nextModifierID, Modifier, ruleNodeProp, Rule2, t, comment, name, typeName, propertyName, literal, string, number, content, heading, keyword, operator, punctuation, bracket, meta, tags, classHighlighter;
 var init_dist3 = __esm({
-  "node_modules/@lezer/highlight/dist/index.js"() {
+  "../main/node_modules/@lezer/highlight/dist/index.js"() {
     init_dist();
     nextTagID = 0;
     Tag = class _Tag {
@@ -25926,7 +25936,7 @@ var init_dist3 = __esm({
   }
 });
 
-// node_modules/@lezer/python/dist/index.js
+// ../main/node_modules/@lezer/python/dist/index.js
 function isLineBreak(ch) {
   return ch == newline || ch == carriageReturn;
 }
@@ -25964,7 +25974,7 @@ function skipEscape(input, ch) {
 }
 var printKeyword, indent, dedent, newline$1, blankLineStart, newlineBracketed, eof, stringContent, Escape, replacementStart, stringEnd, ParenL, ParenthesizedExpression, TupleExpression, ComprehensionExpression, BracketL, ArrayExpression, ArrayComprehensionExpression, BraceL, DictionaryExpression, DictionaryComprehensionExpression, SetExpression, SetComprehensionExpression, ArgList, subscript, String$1, stringStart, stringStartD, stringStartL, stringStartLD, stringStartR, stringStartRD, stringStartRL, stringStartRLD, FormatString, stringStartF, stringStartFD, stringStartFL, stringStartFLD, stringStartFR, stringStartFRD, stringStartFRL, stringStartFRLD, FormatReplacement, nestedFormatReplacement, importList, TypeParamList, ParamList, SequencePattern, MappingPattern, PatternArgList, newline, carriageReturn, space, tab, hash, parenOpen, dot, braceOpen, braceClose, singleQuote, doubleQuote, backslash, letter_o, letter_x, letter_N, letter_u, letter_U, bracketed, newlines, indentation, cx_Bracketed, cx_String, cx_DoubleQuote, cx_Long, cx_Raw, cx_Format, topIndent, stringFlags, trackIndent, legacyPrint, strings, pythonHighlighting, spec_identifier, parser;
 var init_dist4 = __esm({
-  "node_modules/@lezer/python/dist/index.js"() {
+  "../main/node_modules/@lezer/python/dist/index.js"() {
     init_dist2();
     init_dist3();
     printKeyword = 1;
@@ -27421,7 +27431,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
   const nearness = (candidate) => commonPrefixLength2(nodePath21.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
-  const top = Math.max(...best.map(nearness));
+  const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
 }
@@ -27444,12 +27454,12 @@ function subSpan(span2, valueLength, from2, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from2), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf3, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
     return {
       entries: /* @__PURE__ */ new Map(),
-      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
+      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf3(parsed.error.token), text: parsed.error.token.value }
     };
   }
   const entries = /* @__PURE__ */ new Map();
@@ -27457,7 +27467,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
     const spec = CANONICAL[option.setting.name];
     if (!spec || !option.value) continue;
     const text3 = option.value.value;
-    const span2 = spanOf2(option.value);
+    const span2 = spanOf3(option.value);
     const unresolved = unresolvedOf(option.value);
     const overridable = free !== void 0 && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
@@ -27468,7 +27478,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
       previous.text += ` ${text3}`;
     } else entries.set(option.setting.name, { items: [item], text: text3, span: span2 });
   }
-  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf2(free), text: free.value } : void 0;
+  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf3(free), text: free.value } : void 0;
   return { entries, allUnknown };
 }
 function layerFromFile(file) {
@@ -28172,7 +28182,7 @@ function readCommandLine(args) {
     const arg = args[i];
     const text3 = arg.value;
     if (text3 === "--") {
-      files.push(...args.slice(i + 1));
+      append(files, args.slice(i + 1));
       break;
     }
     if (text3.startsWith("--")) {
@@ -28246,6 +28256,7 @@ var init_command_line = __esm({
   "src/readers/uwsgi/command-line.ts"() {
     "use strict";
     init_options();
+    init_append();
   }
 });
 
@@ -29240,7 +29251,7 @@ function readUvicornCommandLine(args) {
       continue;
     }
     if (text3 === "--") {
-      result.positionals.push(...args.slice(i + 1));
+      append(result.positionals, args.slice(i + 1));
       break;
     }
     if (!text3.startsWith("-") || text3 === "-") {
@@ -29283,6 +29294,7 @@ var OPTIONS;
 var init_command_line2 = __esm({
   "src/readers/uvicorn/command-line.ts"() {
     "use strict";
+    init_append();
     OPTIONS = {};
     for (const name2 of [
       "host",
@@ -29409,19 +29421,19 @@ function convert(spec, text3) {
 function addressOf(settings, launch) {
   const fd = settings.get("fd");
   const uds = settings.get("uds");
-  const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
+  const spanOf3 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
   const given = (setting) => setting.source.kind === "file";
-  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
-  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf3(fd) };
+  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf3(fd) };
   if (given(uds)) {
-    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
+    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf3(uds) };
     const directory = knownValue(launch.workingDirectory);
     const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
-    return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
+    return { address: { kind: "unix", path }, option: "--uds", span: spanOf3(uds) };
   }
   const host = settings.get("host");
   const port = settings.get("port");
-  const span2 = given(port) ? spanOf2(port) : spanOf2(host);
+  const span2 = given(port) ? spanOf3(port) : spanOf3(host);
   const option = given(port) || !given(host) ? "--port" : "--host";
   if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
     return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
@@ -29927,7 +29939,7 @@ var init_version = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/util.js
+// ../main/node_modules/fast-xml-parser/src/util.js
 function getAllMatches(string2, regex) {
   const matches = [];
   let match = regex.exec(string2);
@@ -29948,7 +29960,7 @@ function isExist(v) {
 }
 var nameStartChar, nameChar, nameRegexp, regexName, isName, DANGEROUS_PROPERTY_NAMES, criticalProperties;
 var init_util = __esm({
-  "node_modules/fast-xml-parser/src/util.js"() {
+  "../main/node_modules/fast-xml-parser/src/util.js"() {
     "use strict";
     nameStartChar = ":A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD";
     nameChar = nameStartChar + "\\-.\\d\\u00B7\\u0300-\\u036F\\u203F-\\u2040";
@@ -29974,7 +29986,7 @@ var init_util = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/validator.js
+// ../main/node_modules/fast-xml-parser/src/validator.js
 function validate(xmlData, options) {
   options = Object.assign({}, defaultOptions, options);
   const tags2 = [];
@@ -30320,7 +30332,7 @@ function getPositionFromMatch(match) {
 }
 var defaultOptions, doubleQuote2, singleQuote2;
 var init_validator = __esm({
-  "node_modules/fast-xml-parser/src/validator.js"() {
+  "../main/node_modules/fast-xml-parser/src/validator.js"() {
     "use strict";
     init_util();
     defaultOptions = {
@@ -30333,10 +30345,10 @@ var init_validator = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/entities.js
+// ../main/node_modules/@nodable/entities/src/entities.js
 var CURRENCY, XML, COMMON_HTML;
 var init_entities = __esm({
-  "node_modules/@nodable/entities/src/entities.js"() {
+  "../main/node_modules/@nodable/entities/src/entities.js"() {
     CURRENCY = {
       cent: "¢",
       pound: "£",
@@ -30386,7 +30398,7 @@ var init_entities = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/EntityDecoder.js
+// ../main/node_modules/@nodable/entities/src/EntityDecoder.js
 function validateEntityName(name2) {
   if (name2[0] === "#") {
     throw new Error(`[EntityReplacer] Invalid character '#' in entity name: "${name2}"`);
@@ -30435,7 +30447,7 @@ function parseNCRConfig(ncr) {
 }
 var ENTITY_ACTION, SPECIAL_CHARS, LIMIT_TIER_EXTERNAL, LIMIT_TIER_BASE, LIMIT_TIER_ALL, NCR_LEVEL, XML10_ALLOWED_C0, EntityDecoder;
 var init_EntityDecoder = __esm({
-  "node_modules/@nodable/entities/src/EntityDecoder.js"() {
+  "../main/node_modules/@nodable/entities/src/EntityDecoder.js"() {
     init_entities();
     ENTITY_ACTION = Object.freeze({
       /** Resolve and expand the entity normally. */
@@ -30836,15 +30848,15 @@ var init_EntityDecoder = __esm({
   }
 });
 
-// node_modules/@nodable/entities/src/index.js
+// ../main/node_modules/@nodable/entities/src/index.js
 var init_src = __esm({
-  "node_modules/@nodable/entities/src/index.js"() {
+  "../main/node_modules/@nodable/entities/src/index.js"() {
     init_EntityDecoder();
     init_entities();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 function validatePropertyName(propertyName2, optionName) {
   if (typeof propertyName2 !== "string") {
     return;
@@ -30893,7 +30905,7 @@ function normalizeProcessEntities(value, htmlEntities) {
 }
 var defaultOnDangerousProperty, defaultOptions2, buildOptions;
 var init_OptionsBuilder = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js"() {
     init_util();
     defaultOnDangerousProperty = (name2) => {
       if (DANGEROUS_PROPERTY_NAMES.includes(name2)) {
@@ -30985,10 +30997,10 @@ var init_OptionsBuilder = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js
 var METADATA_SYMBOL, XmlNode;
 var init_xmlNode = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/xmlNode.js"() {
     "use strict";
     if (typeof Symbol !== "function") {
       METADATA_SYMBOL = "@@xmlMetadata";
@@ -31033,10 +31045,10 @@ var init_xmlNode = __esm({
   }
 });
 
-// node_modules/xml-naming/src/index.js
+// ../main/node_modules/xml-naming/src/index.js
 var nameStartChar10, nameChar10, nameStartChar11, nameChar11, buildRegexes, regexes10, regexes11, nameStartCharAscii, nameCharAscii, regexesAscii, getRegexes, qName;
 var init_src2 = __esm({
-  "node_modules/xml-naming/src/index.js"() {
+  "../main/node_modules/xml-naming/src/index.js"() {
     nameStartChar10 = ":A-Za-z_À-ÖØ-öø-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�";
     nameChar10 = nameStartChar10 + "\\-\\.\\d·̀-ͯ‿-⁀";
     nameStartChar11 = ":A-Za-z_À-˿Ͱ-ͽͿ-҆҈-῿‌-‍⁰-↏Ⰰ-⿯、-퟿豈-﷏ﷰ-�𐀀-󯿿";
@@ -31066,7 +31078,7 @@ var init_src2 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 function hasSeq(data, seq, i) {
   for (let j = 0; j < seq.length; j++) {
     if (seq[j] !== data[i + j + 1]) return false;
@@ -31081,7 +31093,7 @@ function validateEntityName2(name2, xmlVersion) {
 }
 var DocTypeReader, skipWhitespace;
 var init_DocTypeReader = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js"() {
     init_src2();
     DocTypeReader = class {
       constructor(options, xmlVersion) {
@@ -31363,10 +31375,10 @@ var init_DocTypeReader = __esm({
   }
 });
 
-// node_modules/anynum/digitTable.js
+// ../main/node_modules/anynum/digitTable.js
 var SCRIPT_ZEROS, NOT_DIGIT, HIGH_MAP, LOW_MAX, LOW_MIN, TABLE_OFFSET, TABLE_SIZE, TABLE;
 var init_digitTable = __esm({
-  "node_modules/anynum/digitTable.js"() {
+  "../main/node_modules/anynum/digitTable.js"() {
     SCRIPT_ZEROS = [
       // Basic Latin (ASCII) — included for completeness / pass-through
       48,
@@ -31518,7 +31530,7 @@ var init_digitTable = __esm({
   }
 });
 
-// node_modules/anynum/anynum.js
+// ../main/node_modules/anynum/anynum.js
 function anynum(str) {
   if (typeof str !== "string") return str;
   const len = str.length;
@@ -31592,7 +31604,7 @@ function anynum(str) {
 }
 var CHAR_0, CHAR_9, CHAR_MINUS, MINUS_SET, anynum_default;
 var init_anynum = __esm({
-  "node_modules/anynum/anynum.js"() {
+  "../main/node_modules/anynum/anynum.js"() {
     "use strict";
     init_digitTable();
     CHAR_0 = 48;
@@ -31603,7 +31615,7 @@ var init_anynum = __esm({
   }
 });
 
-// node_modules/strnum/strnum.js
+// ../main/node_modules/strnum/strnum.js
 function toNumber(str, options = {}) {
   options = Object.assign({}, consider, options);
   if (!str || typeof str !== "string") return str;
@@ -31726,7 +31738,7 @@ function handleInfinity(str, num, options) {
 }
 var hexRegex, binRegex, octRegex, numRegex, consider, eNotationRegx;
 var init_strnum = __esm({
-  "node_modules/strnum/strnum.js"() {
+  "../main/node_modules/strnum/strnum.js"() {
     init_anynum();
     hexRegex = /^[-+]?0x[a-fA-F0-9]+$/;
     binRegex = /^0b[01]+$/;
@@ -31748,7 +31760,7 @@ var init_strnum = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/ignoreAttributes.js
+// ../main/node_modules/fast-xml-parser/src/ignoreAttributes.js
 function getIgnoreAttributesFn(ignoreAttributes) {
   if (typeof ignoreAttributes === "function") {
     return ignoreAttributes;
@@ -31768,14 +31780,14 @@ function getIgnoreAttributesFn(ignoreAttributes) {
   return () => false;
 }
 var init_ignoreAttributes = __esm({
-  "node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
+  "../main/node_modules/fast-xml-parser/src/ignoreAttributes.js"() {
   }
 });
 
-// node_modules/path-expression-matcher/src/Expression.js
+// ../main/node_modules/path-expression-matcher/src/Expression.js
 var Expression;
 var init_Expression = __esm({
-  "node_modules/path-expression-matcher/src/Expression.js"() {
+  "../main/node_modules/path-expression-matcher/src/Expression.js"() {
     Expression = class {
       /**
        * Create a new Expression
@@ -31940,10 +31952,10 @@ var init_Expression = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/ExpressionSet.js
+// ../main/node_modules/path-expression-matcher/src/ExpressionSet.js
 var ExpressionSet;
 var init_ExpressionSet = __esm({
-  "node_modules/path-expression-matcher/src/ExpressionSet.js"() {
+  "../main/node_modules/path-expression-matcher/src/ExpressionSet.js"() {
     ExpressionSet = class {
       constructor() {
         this._byDepthAndTag = /* @__PURE__ */ new Map();
@@ -32114,10 +32126,10 @@ var init_ExpressionSet = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/Matcher.js
+// ../main/node_modules/path-expression-matcher/src/Matcher.js
 var MatcherView, Matcher;
 var init_Matcher = __esm({
-  "node_modules/path-expression-matcher/src/Matcher.js"() {
+  "../main/node_modules/path-expression-matcher/src/Matcher.js"() {
     MatcherView = class {
       /**
        * @param {Matcher} matcher - The parent Matcher instance to read from.
@@ -32636,19 +32648,19 @@ var init_Matcher = __esm({
   }
 });
 
-// node_modules/path-expression-matcher/src/index.js
+// ../main/node_modules/path-expression-matcher/src/index.js
 var init_src3 = __esm({
-  "node_modules/path-expression-matcher/src/index.js"() {
+  "../main/node_modules/path-expression-matcher/src/index.js"() {
     init_Expression();
     init_Matcher();
     init_ExpressionSet();
   }
 });
 
-// node_modules/is-unsafe/src/contexts/html.js
+// ../main/node_modules/is-unsafe/src/contexts/html.js
 var HTML_PATTERNS, html_default;
 var init_html = __esm({
-  "node_modules/is-unsafe/src/contexts/html.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/html.js"() {
     HTML_PATTERNS = [
       {
         id: "html-script-open",
@@ -32743,10 +32755,10 @@ var init_html = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/xml.js
+// ../main/node_modules/is-unsafe/src/contexts/xml.js
 var XML_PATTERNS, xml_default;
 var init_xml = __esm({
-  "node_modules/is-unsafe/src/contexts/xml.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/xml.js"() {
     XML_PATTERNS = [
       {
         id: "xml-cdata-injection",
@@ -32816,10 +32828,10 @@ var init_xml = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/svg.js
+// ../main/node_modules/is-unsafe/src/contexts/svg.js
 var SVG_PATTERNS, svg_default;
 var init_svg = __esm({
-  "node_modules/is-unsafe/src/contexts/svg.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/svg.js"() {
     SVG_PATTERNS = [
       {
         id: "svg-script-element",
@@ -32893,10 +32905,10 @@ var init_svg = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql.js
+// ../main/node_modules/is-unsafe/src/contexts/sql.js
 var SQL_PATTERNS, sql_default;
 var init_sql = __esm({
-  "node_modules/is-unsafe/src/contexts/sql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql.js"() {
     SQL_PATTERNS = [
       {
         id: "sql-block-comment-open",
@@ -32980,10 +32992,10 @@ var init_sql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/shell.js
+// ../main/node_modules/is-unsafe/src/contexts/shell.js
 var SHELL_PATTERNS, shell_default;
 var init_shell = __esm({
-  "node_modules/is-unsafe/src/contexts/shell.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/shell.js"() {
     SHELL_PATTERNS = [
       {
         id: "shell-path-traversal-unix",
@@ -33083,10 +33095,10 @@ var init_shell = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/redos.js
+// ../main/node_modules/is-unsafe/src/contexts/redos.js
 var REDOS_PATTERNS, redos_default;
 var init_redos = __esm({
-  "node_modules/is-unsafe/src/contexts/redos.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/redos.js"() {
     REDOS_PATTERNS = [
       {
         id: "redos-nested-quantifier-plus",
@@ -33137,10 +33149,10 @@ var init_redos = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/nosql.js
+// ../main/node_modules/is-unsafe/src/contexts/nosql.js
 var sep9, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
-  "node_modules/is-unsafe/src/contexts/nosql.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/nosql.js"() {
     sep9 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
@@ -33232,10 +33244,10 @@ var init_nosql = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/log.js
+// ../main/node_modules/is-unsafe/src/contexts/log.js
 var LOG_PATTERNS, log_default;
 var init_log = __esm({
-  "node_modules/is-unsafe/src/contexts/log.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/log.js"() {
     LOG_PATTERNS = [
       // ─── CRLF / newline injection ─────────────────────────────────────────────
       {
@@ -33311,10 +33323,10 @@ var init_log = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/contexts/sql-strict.js
+// ../main/node_modules/is-unsafe/src/contexts/sql-strict.js
 var SQL_STRICT_EXTRA, SQL_STRICT_PATTERNS, sql_strict_default;
 var init_sql_strict = __esm({
-  "node_modules/is-unsafe/src/contexts/sql-strict.js"() {
+  "../main/node_modules/is-unsafe/src/contexts/sql-strict.js"() {
     init_sql();
     SQL_STRICT_EXTRA = [
       {
@@ -33338,7 +33350,7 @@ var init_sql_strict = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/util/decode-entities.js
+// ../main/node_modules/is-unsafe/src/util/decode-entities.js
 function decodeEntities(input) {
   if (input.indexOf("&") === -1) return input;
   return input.replace(ENTITY_RE, (match, hex, dec, name2) => {
@@ -33352,7 +33364,7 @@ function decodeEntities(input) {
 }
 var NAMED, ENTITY_RE;
 var init_decode_entities = __esm({
-  "node_modules/is-unsafe/src/util/decode-entities.js"() {
+  "../main/node_modules/is-unsafe/src/util/decode-entities.js"() {
     NAMED = Object.freeze({
       colon: ":",
       Tab: "	",
@@ -33362,7 +33374,7 @@ var init_decode_entities = __esm({
   }
 });
 
-// node_modules/is-unsafe/src/index.js
+// ../main/node_modules/is-unsafe/src/index.js
 function assertString(value) {
   if (typeof value !== "string") {
     throw new TypeError(
@@ -33423,7 +33435,7 @@ function isUnsafe(value, context) {
 }
 var VALID_CONTEXTS;
 var init_src4 = __esm({
-  "node_modules/is-unsafe/src/index.js"() {
+  "../main/node_modules/is-unsafe/src/index.js"() {
     init_html();
     init_xml();
     init_sql_strict();
@@ -33462,7 +33474,7 @@ var init_src4 = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 function extractRawAttributes(prefixedAttrs, options) {
   if (!prefixedAttrs) return {};
   const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
@@ -33817,7 +33829,7 @@ function sanitizeName(name2, options) {
 }
 var OrderedObjParser, attrsRegx, parseXml;
 var init_OrderedObjParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js"() {
     "use strict";
     init_util();
     init_xmlNode();
@@ -34116,7 +34128,7 @@ var init_OrderedObjParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/node2json.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js
 function stripAttributePrefix(attrs, prefix) {
   if (!attrs || typeof attrs !== "object") return {};
   if (!prefix) return attrs;
@@ -34228,17 +34240,17 @@ function isLeafTag(obj, options) {
 }
 var METADATA_SYMBOL2;
 var init_node2json = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/node2json.js"() {
     "use strict";
     init_xmlNode();
     METADATA_SYMBOL2 = XmlNode.getMetaDataSymbol();
   }
 });
 
-// node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
+// ../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser;
 var init_XMLParser = __esm({
-  "node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
+  "../main/node_modules/fast-xml-parser/src/xmlparser/XMLParser.js"() {
     init_OptionsBuilder();
     init_OrderedObjParser();
     init_node2json();
@@ -34309,10 +34321,10 @@ var init_XMLParser = __esm({
   }
 });
 
-// node_modules/fast-xml-parser/src/fxp.js
+// ../main/node_modules/fast-xml-parser/src/fxp.js
 var XMLValidator;
 var init_fxp = __esm({
-  "node_modules/fast-xml-parser/src/fxp.js"() {
+  "../main/node_modules/fast-xml-parser/src/fxp.js"() {
     "use strict";
     init_validator();
     init_XMLParser();
@@ -34762,7 +34774,7 @@ function readServerXml(source, version, properties, output) {
     if (portOffset) backend.settings.set("portOffset", portOffset);
     const serviceName = attributesOf(service).get("name")?.value;
     const executors = service.children.filter((child) => child.name === "Executor").map((element) => readExecutor(source, element, attributesOf(element)));
-    backend.executors.push(...executors);
+    append(backend.executors, executors);
     for (const element of service.children.filter((child) => child.name === "Connector")) {
       const attributes = attributesOf(element);
       const connector = buildConnector({
@@ -34908,6 +34920,7 @@ var init_tomcat = __esm({
     init_properties();
     init_version();
     init_xml2();
+    init_append();
   }
 });
 
@@ -34931,14 +34944,17 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml5.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
       const found = document.errors.map((error) => ({
         start: error.pos[0],
         end: Math.max(error.pos[1], error.pos[0]),
         message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")
       }));
-      found.push(...duplicateKeys(document.contents));
-      problems.push(...found.sort((a, b) => a.start - b.start));
+      append(found, duplicateKeys(document.contents));
+      append(
+        problems,
+        found.sort((a, b) => a.start - b.start)
+      );
       const entries = [];
       flatten(document.contents, "", entries, 0);
       documents.push({ entries });
@@ -34950,18 +34966,18 @@ function readYamlFile(text3) {
 }
 function flatten(node, prefix, entries, depth) {
   if (depth > MAX_DEPTH2 || node === null || node === void 0) return;
-  if ((0, import_yaml5.isMap)(node)) {
+  if ((0, import_yaml4.isMap)(node)) {
     for (const pair2 of node.items) {
-      const key = (0, import_yaml5.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
+      const key = (0, import_yaml4.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
       if (key === void 0) continue;
       flatten(pair2.value, prefix ? `${prefix}.${key}` : key, entries, depth + 1);
     }
-  } else if ((0, import_yaml5.isSeq)(node)) {
+  } else if ((0, import_yaml4.isSeq)(node)) {
     node.items.forEach((item, index) => flatten(item, `${prefix}[${index}]`, entries, depth + 1));
-  } else if ((0, import_yaml5.isScalar)(node)) {
+  } else if ((0, import_yaml4.isScalar)(node)) {
     if (node.value === null || node.range === void 0 || node.range === null) return;
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
-  } else if ((0, import_yaml5.isAlias)(node)) {
+  } else if ((0, import_yaml4.isAlias)(node)) {
   }
 }
 function duplicateKeys(root) {
@@ -34969,17 +34985,17 @@ function duplicateKeys(root) {
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop();
-    if ((0, import_yaml5.isMap)(node)) {
+    if ((0, import_yaml4.isMap)(node)) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair2 of node.items) {
         const key = pair2.key;
-        if ((0, import_yaml5.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
           if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
           else seen.add(key.value);
         }
         pending.push(pair2.key, pair2.value);
       }
-    } else if ((0, import_yaml5.isSeq)(node)) {
+    } else if ((0, import_yaml4.isSeq)(node)) {
       for (const item of node.items) pending.push(item);
     }
   }
@@ -35000,13 +35016,14 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml5, MAX_DEPTH2;
+var import_yaml4, MAX_DEPTH2;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist());
+    import_yaml4 = __toESM(require_dist());
     init_properties();
     init_thrown();
+    init_append();
     MAX_DEPTH2 = 64;
   }
 });
@@ -35086,7 +35103,7 @@ function readSpringBoot(files, launches, context) {
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
-      backends.push(...built);
+      append(backends, built);
     });
   }
   for (const launch of launches) {
@@ -35526,6 +35543,7 @@ var init_spring_boot = __esm({
     init_defaults();
     init_documents();
     init_values4();
+    init_append();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -35939,7 +35957,7 @@ function readManifests(source, into) {
   for (const document of documents) visit(source, document, document.contents ?? void 0, into, 0);
 }
 function visit(source, document, object, into, depth) {
-  if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+  if (!isMap(object) || depth > 4) return;
   const text3 = (node) => scalarArg(source, node)?.value;
   const kind = text3(valueOf(object, "kind", document)) ?? "";
   if (kind === "List" || kind.endsWith("List")) {
@@ -35954,7 +35972,7 @@ function visit(source, document, object, into, depth) {
       ...base,
       kind: "ConfigMap",
       data: stringMap(source, document, dataNode),
-      ...dataPair ? { dataSpan: spanOf(source, dataPair.keyNode) } : {}
+      ...dataPair ? { dataSpan: spanOf2(source, dataPair.keyNode) } : {}
     });
   } else if (kind === "Service") {
     const spec = valueOf(object, "spec", document);
@@ -35968,14 +35986,15 @@ function visit(source, document, object, into, depth) {
       ports: itemsOf(valueOf(spec, "ports", document), document).flatMap((item) => {
         const port = Number(text3(valueOf(item, "port", document)));
         if (!Number.isInteger(port)) return [];
-        const target = text3(valueOf(item, "targetPort", document));
+        const target = manifestValue(source, document, item, "targetPort");
         const name2 = text3(valueOf(item, "name", document));
         return [
           {
             ...name2 ? { name: name2 } : {},
             port,
-            targetPort: target === void 0 ? port : /^\d+$/.test(target) ? Number(target) : target,
-            span: spanOf(source, item)
+            targetPort: target === void 0 ? port : /^\d+$/.test(target.value) ? Number(target.value) : target.value,
+            span: spanOf2(source, item),
+            ...target ? { targetPortSpan: target.valueSpan } : {}
           }
         ];
       })
@@ -35997,15 +36016,36 @@ function visit(source, document, object, into, depth) {
           paths: itemsOf(valueOf(valueOf(rule56, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
-            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
+            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf2(source, item) }];
           })
         };
       })
     });
+  } else if (kind === "TargetGroupBinding" && text3(valueOf(object, "apiVersion", document))?.startsWith("elbv2.k8s.aws/")) {
+    const spec = valueOf(object, "spec", document);
+    const targetGroupArn = manifestValue(source, document, spec, "targetGroupARN");
+    const targetType = manifestValue(source, document, spec, "targetType");
+    const serviceRef = valueOf(spec, "serviceRef", document);
+    const refName = text3(valueOf(serviceRef, "name", document));
+    const refPort = manifestValue(source, document, serviceRef, "port");
+    into.targetGroupBindings.push({
+      ...base,
+      kind: "TargetGroupBinding",
+      ...targetGroupArn ? { targetGroupArn } : {},
+      ...targetType ? { targetType } : {},
+      ...refName && refPort ? {
+        serviceRef: {
+          name: refName,
+          port: /^\d+$/.test(refPort.value) ? Number(refPort.value) : refPort.value,
+          span: spanOf2(source, serviceRef),
+          portSpan: refPort.valueSpan
+        }
+      } : {}
+    });
   } else if (kind in POD_SPEC_PATHS) {
     let template = object;
     for (const key of POD_SPEC_PATHS[kind].slice(0, -1)) template = valueOf(template, key, document);
-    if (!(0, import_yaml.isMap)(template)) return;
+    if (!isMap(template)) return;
     const podLabels = kind === "Pod" ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, "metadata", document), "labels", document)));
     const podSpec = valueOf(template, "spec", document);
     const containers = ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document)).map((container) => readContainer(source, document, container));
@@ -36021,22 +36061,22 @@ function readContainer(source, document, container) {
     ports: itemsOf(valueOf(container, "ports", document), document).flatMap((item) => {
       const containerPort = Number(text3(valueOf(item, "containerPort", document)));
       const name2 = text3(valueOf(item, "name", document));
-      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf(source, item) }] : [];
+      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf2(source, item) }] : [];
     }),
     args: [...itemsOf(valueOf(container, "command", document), document), ...itemsOf(valueOf(container, "args", document), document)].flatMap((node) => {
       const value = text3(node);
-      return value === void 0 ? [] : [{ value, span: spanOf(source, node) }];
+      return value === void 0 ? [] : [{ value, span: spanOf2(source, node) }];
     }),
-    span: spanOf(source, container)
+    span: spanOf2(source, container)
   };
 }
 function ingressBackend(source, document, node) {
-  if (!(0, import_yaml.isMap)(node)) return void 0;
+  if (!isMap(node)) return void 0;
   const text3 = (value) => scalarArg(source, value)?.value;
   const service = valueOf(node, "service", document);
   let serviceName;
   let port;
-  if ((0, import_yaml.isMap)(service)) {
+  if (isMap(service)) {
     serviceName = text3(valueOf(service, "name", document));
     const portNode = valueOf(service, "port", document);
     port = text3(valueOf(portNode, "number", document)) ?? text3(valueOf(portNode, "name", document));
@@ -36045,7 +36085,7 @@ function ingressBackend(source, document, node) {
     port = text3(valueOf(node, "servicePort", document));
   }
   if (!serviceName || port === void 0) return void 0;
-  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf(source, node) };
+  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf2(source, node) };
 }
 function objectBase(source, document, object, kind) {
   const metadata = valueOf(object, "metadata", document);
@@ -36057,7 +36097,7 @@ function objectBase(source, document, object, kind) {
     namespace: namespace ?? "default",
     namespaceWritten: namespace !== void 0,
     file: source.file,
-    nameSpan: spanOf(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
+    nameSpan: spanOf2(source, isScalar(nameNode) ? nameNode : object),
     labels: plainMap(stringMap(source, document, valueOf(metadata, "labels", document))),
     annotations: stringMap(source, document, valueOf(metadata, "annotations", document))
   };
@@ -36066,7 +36106,7 @@ function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
   for (const entry of entriesOf2(node, document)) {
     const value = scalarArg(source, entry.value);
-    const keySpan = spanOf(source, entry.keyNode);
+    const keySpan = spanOf2(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
   }
   return out;
@@ -36078,23 +36118,23 @@ function manifestValue(source, document, map, key) {
   const pair2 = entriesOf2(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
-  return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
+  return { value: value.value, keySpan: spanOf2(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
 }
-function spanOf(source, node) {
+function spanOf2(source, node) {
   const [start, end] = rangeOf(node) ?? [0, 0];
   return source.span(start, end);
 }
 function readHelmValues(source, document) {
   const root = document.contents ?? void 0;
   const controller = valueOf(root, "controller", document);
-  if (!(0, import_yaml.isMap)(controller)) return void 0;
+  if (!isMap(controller)) return void 0;
   const configPair = entriesOf2(controller, document).find((entry) => entry.key === "config");
   const imageTag = manifestValue(source, document, valueOf(controller, "image", document), "tag");
   if (!configPair && !imageTag) return void 0;
   return {
     file: source.file,
     config: stringMap(source, document, configPair?.value),
-    ...configPair ? { configSpan: spanOf(source, configPair.keyNode) } : {},
+    ...configPair ? { configSpan: spanOf2(source, configPair.keyNode) } : {},
     ...imageTag ? { imageTag } : {}
   };
 }
@@ -36556,10 +36596,10 @@ function parseFile(source, json, output) {
       );
       return void 0;
     }
-    const document = (0, import_yaml7.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
+    const document = (0, import_yaml6.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
     const error = document.errors[0];
     const root = document.contents;
-    if (error || !(0, import_yaml7.isMap)(root)) {
+    if (error || !(0, import_yaml6.isMap)(root)) {
       const [start, end] = error ? error.pos : [first, first + 1];
       const message = error ? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").slice(0, 200) : "a .tf.json file must hold one JSON object";
       output.diagnostics.push(
@@ -36591,11 +36631,11 @@ function jsonBody(map, depth) {
   const body2 = { attributes: [], blocks: [] };
   if (depth > 20) return body2;
   for (const pair2 of map.items) {
-    if (!(0, import_yaml7.isScalar)(pair2.key)) continue;
+    if (!(0, import_yaml6.isScalar)(pair2.key)) continue;
     const name2 = String(pair2.key.value);
     const keyRange = nodeRange(pair2.key);
     const value = pair2.value;
-    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml7.isMap)(value) || (0, import_yaml7.isSeq)(value))) {
+    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml6.isMap)(value) || (0, import_yaml6.isSeq)(value))) {
       for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body2.blocks.push(block2);
       continue;
     }
@@ -36605,25 +36645,25 @@ function jsonBody(map, depth) {
   return body2;
 }
 function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
-  if ((0, import_yaml7.isSeq)(value))
+  if ((0, import_yaml6.isSeq)(value))
     return value.items.flatMap(
-      (item) => item && ((0, import_yaml7.isMap)(item) || (0, import_yaml7.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
+      (item) => item && ((0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
     );
-  if (!(0, import_yaml7.isMap)(value)) return [];
+  if (!(0, import_yaml6.isMap)(value)) return [];
   if (labelsLeft === 0)
     return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
   const blocks2 = [];
   for (const pair2 of value.items) {
-    if (!(0, import_yaml7.isScalar)(pair2.key) || !pair2.value) continue;
+    if (!(0, import_yaml6.isScalar)(pair2.key) || !pair2.value) continue;
     const label = { value: String(pair2.key.value), range: nodeRange(pair2.key) };
-    blocks2.push(...jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
+    append(blocks2, jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
   }
   return blocks2;
 }
 function jsonExpr(node, depth) {
   const range2 = node ? nodeRange(node) : { start: 0, end: 0 };
   if (!node || depth > 20) return { kind: "other", range: range2 };
-  if ((0, import_yaml7.isScalar)(node)) {
+  if ((0, import_yaml6.isScalar)(node)) {
     const value = node.value;
     if (typeof value === "string") {
       if (!/[$%]\{/.test(value)) return { kind: "literal", value, range: range2 };
@@ -36633,11 +36673,11 @@ function jsonExpr(node, depth) {
     if (typeof value === "number" || typeof value === "boolean" || value === null) return { kind: "literal", value, range: range2 };
     return { kind: "other", range: range2 };
   }
-  if ((0, import_yaml7.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
-  if ((0, import_yaml7.isMap)(node)) {
+  if ((0, import_yaml6.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
+  if ((0, import_yaml6.isMap)(node)) {
     return {
       kind: "object",
-      items: node.items.filter((pair2) => (0, import_yaml7.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
+      items: node.items.filter((pair2) => (0, import_yaml6.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
       range: range2
     };
   }
@@ -36758,6 +36798,7 @@ function readResources(file, scope, into) {
     } else if (TARGET_GROUP.test(type)) {
       into.targetGroups.push({
         ...base,
+        name: r.value(get("name"), "string"),
         port: r.value(get("port"), "number"),
         protocol: r.value(get("protocol"), "string"),
         targetType: r.value(get("target_type"), "string"),
@@ -36841,18 +36882,19 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath31, import_yaml7, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath31, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
     nodePath31 = __toESM(require("path"));
-    import_yaml7 = __toESM(require_dist());
+    import_yaml6 = __toESM(require_dist());
     init_types();
     init_failure();
     init_files();
     init_cloud_balancers();
     init_hcl();
     init_cloud_values();
+    init_append();
     JSON_BLOCKS = /* @__PURE__ */ new Set([
       "resource",
       "variable",
@@ -36955,7 +36997,7 @@ function intrinsic(node, document) {
     const name2 = tag.slice(1);
     return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
   }
-  if ((0, import_yaml.isMap)(node)) {
+  if (isMap(node)) {
     const entries = entriesOf2(node, document);
     if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition"))
       return { name: entries[0].key, argument: entries[0].value };
@@ -36999,7 +37041,7 @@ var init_cloudformation = __esm({
         return range2 ? this.source.span(range2[0], range2[1]) : this.source.span(0, 0);
       }
       scalarText(node) {
-        if (!(0, import_yaml.isScalar)(node) || node.tag?.startsWith("!")) return void 0;
+        if (!isScalar(node) || node.tag?.startsWith("!")) return void 0;
         const value = node.value;
         return value === null || value === void 0 || typeof value === "object" ? void 0 : String(value);
       }
@@ -37009,7 +37051,7 @@ var init_cloudformation = __esm({
         const fn = intrinsic(node, this.document);
         if (fn) {
           if (fn.name === "Ref") {
-            const name2 = (0, import_yaml.isScalar)(fn.argument) ? String(fn.argument.value) : "";
+            const name2 = isScalar(fn.argument) ? String(fn.argument.value) : "";
             if (name2 === "AWS::NoValue") return void 0;
             if (!this.parameters.has(name2)) return { known: false, reason: `Ref ${name2} is not a parameter of this template`, span: span2 };
             const def = this.parameters.get(name2);
@@ -37030,11 +37072,11 @@ var init_cloudformation = __esm({
       reference(node) {
         const fn = intrinsic(node, this.document);
         if (!fn) return void 0;
-        if (fn.name === "Ref" && (0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value);
+        if (fn.name === "Ref" && isScalar(fn.argument)) return String(fn.argument.value);
         if (fn.name === "Fn::GetAtt") {
-          if ((0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value).split(".")[0];
+          if (isScalar(fn.argument)) return String(fn.argument.value).split(".")[0];
           const first = itemsOf(fn.argument, this.document)[0];
-          return (0, import_yaml.isScalar)(first) ? String(first.value) : void 0;
+          return isScalar(first) ? String(first.value) : void 0;
         }
         return void 0;
       }
@@ -37076,7 +37118,7 @@ var init_cloudformation = __esm({
                 type: void 0,
                 classic: true,
                 idleTimeout: this.value(this.get(p("ConnectionSettings"), "IdleTimeout"), "number"),
-                classicListeners: itemsOf(p("Listeners"), this.document).filter((item) => (0, import_yaml.isMap)(item)).map((listener) => ({
+                classicListeners: itemsOf(p("Listeners"), this.document).filter((item) => isMap(item)).map((listener) => ({
                   port: this.value(this.get(listener, "LoadBalancerPort"), "number"),
                   protocol: this.value(this.get(listener, "Protocol"), "string"),
                   instancePort: this.value(this.get(listener, "InstancePort"), "number"),
@@ -37101,6 +37143,7 @@ var init_cloudformation = __esm({
               };
               into.targetGroups.push({
                 ...base,
+                name: this.value(p("Name"), "string"),
                 port: this.value(p("Port"), "number"),
                 protocol: this.value(p("Protocol"), "string"),
                 targetType: this.value(p("TargetType"), "string"),
@@ -37699,7 +37742,7 @@ function format6(report, _ctx) {
     );
   } else {
     lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
-    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
+    for (const [file, findings] of findingsByFile(report.findings)) append(lines, testsuite(file, findings));
   }
   lines.push("</testsuites>");
   return `${lines.join("\n")}
@@ -37711,6 +37754,7 @@ var init_junit = __esm({
     "use strict";
     init_escape();
     init_formatters();
+    init_append();
     CLEAN_RUN = { classname: "cfglint", name: "no findings" };
   }
 });
@@ -38938,29 +38982,48 @@ function kubernetesServiceGap(model, address) {
   if (address.kind !== "tcp") return void 0;
   const services = servicesNamed(model.kubernetes, address.host);
   if (services.length !== 1) return void 0;
-  const [service] = services;
-  const port = servicePort(service, address.port);
-  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: address.port } : void 0;
-  for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-    const started = model.backends.flatMap(
-      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).map((launch) => ({ backend, container: workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? "")) }))
-    );
-    for (const { backend, container } of started) {
-      if (!container) continue;
-      const targetPort = resolveTargetPort(port, container);
-      if (targetPort === void 0) {
-        if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
-        continue;
-      }
-      const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
-      if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) continue;
-      const reached = listeners.some(
-        (listener) => listener.address.kind === "tcp" && listener.address.port === targetPort && ALL_INTERFACES.has(listener.address.host.toLowerCase())
-      );
-      if (!reached) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
+  return serviceEndpointGap(model, services[0], address.port);
+}
+function serviceEndpointGap(model, service, portRef) {
+  const port = servicePort(service, portRef);
+  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
+  for (const { workload, container, backend } of backendsInPods(model, service)) {
+    const targetPort = resolveTargetPort(port, container);
+    if (targetPort === void 0) {
+      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
+      continue;
     }
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
   }
   return void 0;
+}
+function podPortGap(model, service, port) {
+  for (const { workload, backend } of backendsInPods(model, service)) {
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
+  }
+  return void 0;
+}
+function backendsInPods(model, service) {
+  return workloadsSelectedBy(model.kubernetes, service).flatMap(
+    (workload) => model.backends.flatMap(
+      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
+        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
+        return container ? [{ workload, container, backend }] : [];
+      })
+    )
+  );
+}
+function knownTcpListeners(backend) {
+  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
+  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
+  return listeners;
+}
+function listensEverywhere(listeners, port) {
+  return listeners.some(
+    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
+  );
 }
 function linkDeployment(model) {
   let links = linkCache.get(model);
@@ -39257,6 +39320,623 @@ var rule3 = defineRule({
 // checks/lb-health-check-unserved.ts
 init_rule();
 
+// src/readers/nginx/lex.ts
+var TAB = 9;
+var LF = 10;
+var CR = 13;
+var SPACE = 32;
+var DQUOTE = 34;
+var SHARP = 35;
+var DOLLAR = 36;
+var SQUOTE = 39;
+var RPAREN = 41;
+var SEMI = 59;
+var LBRACE = 123;
+var RBRACE = 125;
+var BACKSLASH = 92;
+var BOM = 65279;
+var WORD_SPECIAL = new Uint8Array(128);
+for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
+var MAX_TOKEN_BYTES = 4096;
+function utf8Length(text3, start, end) {
+  const units = end - start;
+  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
+  return Buffer.byteLength(text3.slice(start, end), "utf8");
+}
+function wordValue(text3, start, end, quoted, closed) {
+  if (!quoted) return unescape(text3.slice(start, end));
+  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
+}
+function isSpace(code) {
+  return code === SPACE || code === TAB || code === LF || code === CR;
+}
+function unescape(raw) {
+  let backslash2 = raw.indexOf("\\");
+  if (backslash2 === -1) return raw;
+  const parts = [];
+  let from2 = 0;
+  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
+    const next = raw[backslash2 + 1];
+    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
+    if (replacement === void 0) {
+      backslash2 = raw.indexOf("\\", backslash2 + 1);
+      continue;
+    }
+    parts.push(raw.slice(from2, backslash2), replacement);
+    from2 = backslash2 + 2;
+    backslash2 = raw.indexOf("\\", from2);
+  }
+  parts.push(raw.slice(from2));
+  return parts.join("");
+}
+var NginxLexer = class {
+  constructor(text3) {
+    this.text = text3;
+    if (text3.charCodeAt(0) === BOM) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  kind = "eof";
+  start = 0;
+  end = 0;
+  quoted = false;
+  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
+  closed = true;
+  comments = [];
+  errors = [];
+  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
+  unbalancedQuote = false;
+  /** Reads the next token into this lexer's token fields and returns its kind. */
+  next() {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = this.pos;
+    for (; ; ) {
+      if (pos >= length) {
+        this.pos = pos;
+        return this.token("eof", length, length, false);
+      }
+      const code = text3.charCodeAt(pos);
+      if (isSpace(code)) {
+        pos++;
+        continue;
+      }
+      if (code === SHARP) {
+        let lineEnd = text3.indexOf("\n", pos);
+        if (lineEnd === -1) lineEnd = length;
+        let commentEnd = lineEnd;
+        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
+        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
+        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
+        pos = lineEnd;
+        continue;
+      }
+      break;
+    }
+    const start = pos;
+    const first = text3.charCodeAt(pos);
+    if (first === SEMI || first === LBRACE || first === RBRACE) {
+      this.pos = pos + 1;
+      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
+      return this.token(kind, start, pos + 1, false);
+    }
+    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
+    let variable = first === DOLLAR;
+    let escaped = first === BACKSLASH;
+    pos++;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
+        variable = false;
+        pos++;
+        continue;
+      }
+      if (escaped) {
+        escaped = false;
+        pos++;
+        continue;
+      }
+      if (code === LBRACE && variable) {
+        pos++;
+        continue;
+      }
+      variable = false;
+      if (code === BACKSLASH) {
+        escaped = true;
+        pos++;
+        continue;
+      }
+      if (code === DOLLAR) {
+        variable = true;
+        pos++;
+        continue;
+      }
+      if (isSpace(code) || code === SEMI || code === LBRACE) break;
+      pos++;
+    }
+    this.pos = pos;
+    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
+    return this.token("word", start, pos, false);
+  }
+  token(kind, start, end, quoted, closed = true) {
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.quoted = quoted;
+    this.closed = closed;
+    return kind;
+  }
+  /**
+   * The current token's value, built when asked: the parser asks for directive names only and
+   * keeps arguments as offsets (wordValue rebuilds the same string from them).
+   */
+  get value() {
+    if (this.kind === "eof") return "";
+    if (this.kind !== "word") return this.kind;
+    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
+  }
+  tooLong(start) {
+    const head = this.text.slice(start, start + 10);
+    this.errors.push({
+      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
+      start,
+      end: start + 1
+    });
+  }
+  quotedWord(start, quote) {
+    const text3 = this.text;
+    const length = text3.length;
+    let pos = start + 1;
+    while (pos < length) {
+      const code = text3.charCodeAt(pos);
+      if (code === BACKSLASH) {
+        pos += 2;
+        continue;
+      }
+      if (code === quote) break;
+      pos++;
+    }
+    if (pos >= length) {
+      this.unbalancedQuote = true;
+      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
+      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
+      this.pos = length;
+      return this.token("word", start, length, true, false);
+    }
+    const end = pos + 1;
+    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
+    if (end < length) {
+      const after = text3.charCodeAt(end);
+      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
+        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
+      }
+    }
+    this.pos = end;
+    return this.token("word", start, end, true);
+  }
+  /**
+   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
+   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
+   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
+   */
+  luaBlock() {
+    const text3 = this.text;
+    const length = text3.length;
+    const start = this.pos;
+    let pos = start;
+    let depth = 1;
+    while (pos < length) {
+      const ch = text3[pos];
+      if (ch === "{") {
+        depth++;
+        pos++;
+      } else if (ch === "}") {
+        depth--;
+        if (depth === 0) {
+          this.pos = pos + 1;
+          return { value: text3.slice(start, pos), start, end: pos, closed: true };
+        }
+        pos++;
+      } else if (ch === '"' || ch === "'") {
+        let close = pos + 1;
+        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
+        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
+      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
+        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+      } else if (ch === "-" && text3[pos + 1] === "-") {
+        pos += 2;
+        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
+          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
+        } else {
+          const lineEnd = text3.indexOf("\n", pos);
+          pos = lineEnd === -1 ? length : lineEnd;
+        }
+      } else {
+        pos++;
+      }
+    }
+    this.pos = length;
+    return { value: text3.slice(start, length), start, end: length, closed: false };
+  }
+};
+function longBracketLevel(text3, pos) {
+  let level = 0;
+  let i = pos + 1;
+  while (text3[i] === "=") {
+    level++;
+    i++;
+  }
+  return text3[i] === "[" ? level : -1;
+}
+function skipLongBracket(text3, pos, level) {
+  const close = "]" + "=".repeat(level) + "]";
+  const end = text3.indexOf(close, pos + level + 2);
+  return end === -1 ? text3.length : end + close.length;
+}
+
+// src/readers/nginx/tree.ts
+var NAME_START = 0;
+var NAME_END = 1;
+var END = 2;
+var BLOCK_OPEN = 3;
+var FIRST_ARG = 4;
+var ARG_COUNT = 5;
+var DIRECTIVE_SLOTS = 6;
+var ARG_SLOTS = 2;
+var FileTree = class {
+  constructor(source) {
+    this.source = source;
+    const length = source.text.length;
+    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
+    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
+  }
+  source;
+  directiveData;
+  argData;
+  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
+  storedValues = /* @__PURE__ */ new Map();
+  /** What directives have built on demand, by directive number; allocated on first use. */
+  builtByIndex;
+  directiveCount = 0;
+  argCount = 0;
+  /** The value of argument number `index` of the file. */
+  argValue(index) {
+    const stored = this.storedValues.get(index);
+    if (stored !== void 0) return stored;
+    const start = this.argData[index * ARG_SLOTS];
+    const end = this.argData[index * ARG_SLOTS + 1];
+    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+  }
+  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
+  addDirective(name2, nameStart, nameEnd) {
+    const index = this.directiveCount++;
+    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
+    const at = index * DIRECTIVE_SLOTS;
+    const data = this.directiveData;
+    data[at + NAME_START] = nameStart;
+    data[at + NAME_END] = nameEnd;
+    data[at + END] = nameEnd;
+    data[at + BLOCK_OPEN] = -1;
+    data[at + FIRST_ARG] = this.argCount;
+    data[at + ARG_COUNT] = 0;
+    return new ReadDirective(name2, this, index);
+  }
+  /**
+   * Appends a word to the arguments of the directive added last (arguments are read right after
+   * their name). `closed` is false for a quote that never closes.
+   */
+  addArg(directive, start, end, quoted, closed) {
+    const index = this.argCount++;
+    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
+    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
+    this.argData[index * ARG_SLOTS + 1] = end;
+    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
+  }
+  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
+  addRawArg(directive, value, start, end) {
+    const index = this.argCount;
+    this.addArg(directive, start, end, false, true);
+    this.storedValues.set(index, value);
+  }
+  /** What directive number `index` has built so far (created empty on first use). */
+  builtFor(index) {
+    const all = this.builtByIndex ??= new Array(this.directiveCount);
+    let built = all[index];
+    if (!built) all[index] = built = {};
+    return built;
+  }
+  /**
+   * Per directive, whether its arguments hold a `$` (VARIABLE_MENTIONED) and a capture reference
+   * `$1`..`$9` or `${1}`.. (CAPTURE_MENTIONED): found once per file, on first ask, by walking the
+   * file's `$` signs alongside its directives, so that asking for every directive of a large
+   * tree costs one array read each.
+   */
+  variableMentions() {
+    if (this.mentions) return this.mentions;
+    const mentions = new Uint8Array(this.directiveCount);
+    const text3 = this.source.text;
+    const data = this.directiveData;
+    let directive = 0;
+    for (let at = text3.indexOf("$"); at !== -1 && directive < this.directiveCount; at = text3.indexOf("$", at + 1)) {
+      while (directive < this.directiveCount && lastTokenEndAt(this, directive) <= at) directive++;
+      if (directive === this.directiveCount) break;
+      if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
+      const next = text3.charCodeAt(at + 1) === 123 ? text3.charCodeAt(at + 2) : text3.charCodeAt(at + 1);
+      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+    }
+    this.mentions = mentions;
+    return mentions;
+  }
+  mentions;
+  setEnd(directive, end) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
+  }
+  setBlockOpen(directive, offset) {
+    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
+  }
+  slot(directive, slot) {
+    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
+  }
+};
+var VARIABLE_MENTIONED = 1;
+var CAPTURE_MENTIONED = 2;
+function lastTokenEndAt(tree, index) {
+  const at = index * DIRECTIVE_SLOTS;
+  const count = tree.directiveData[at + ARG_COUNT];
+  return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+function grow(array) {
+  const bigger = new Int32Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+var ReadDirective = class {
+  constructor(name2, tree, index) {
+    this.name = name2;
+    this.tree = tree;
+    this.index = index;
+  }
+  name;
+  tree;
+  index;
+  block;
+  /** Kept by the file rather than in a field: a field would cost every directive. */
+  get built() {
+    return this.tree.builtFor(this.index);
+  }
+  get file() {
+    return this.tree.source.file;
+  }
+  get nameStart() {
+    return this.tree.slot(this, NAME_START);
+  }
+  get nameEnd() {
+    return this.tree.slot(this, NAME_END);
+  }
+  get end() {
+    return this.tree.slot(this, END);
+  }
+  get argCount() {
+    return this.tree.slot(this, ARG_COUNT);
+  }
+  /** The raw value of argument `i` (0-based), without building the argument objects. */
+  argValue(i) {
+    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
+  }
+  /** End offset of the last argument, or of the name when there is none. */
+  get lastTokenEnd() {
+    const count = this.argCount;
+    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+  }
+  get nameSpan() {
+    const built = this.built;
+    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
+  }
+  get span() {
+    const built = this.built;
+    if (!built.span) {
+      const nameSpan = this.nameSpan;
+      const end = this.end;
+      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
+    }
+    return built.span;
+  }
+  get blockOpen() {
+    const at = this.tree.slot(this, BLOCK_OPEN);
+    if (at < 0) return void 0;
+    const built = this.built;
+    return built.blockOpen ??= this.tree.source.span(at, at + 1);
+  }
+  get args() {
+    const built = this.built;
+    if (!built.args) {
+      const args = [];
+      const { argData, source } = this.tree;
+      const first = this.tree.slot(this, FIRST_ARG);
+      const count = this.argCount;
+      for (let i = first; i < first + count; i++) {
+        const start = argData[i * ARG_SLOTS];
+        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
+      }
+      built.args = args;
+    }
+    return built.args;
+  }
+};
+var ReadArg = class {
+  constructor(value, quoted, start, end, source) {
+    this.value = value;
+    this.quoted = quoted;
+    this.start = start;
+    this.end = end;
+    this.source = source;
+  }
+  value;
+  quoted;
+  start;
+  end;
+  source;
+  builtSpan;
+  get span() {
+    return this.builtSpan ??= this.source.span(this.start, this.end);
+  }
+};
+function directiveEndOffset(directive) {
+  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
+}
+function lastTokenEndOffset(directive) {
+  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
+  const { args } = directive;
+  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
+}
+function opensBlock(directive) {
+  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function fileTextOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
+}
+function variableMentionsOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : void 0;
+}
+function sourceOf(directive) {
+  return directive instanceof ReadDirective ? directive.tree.source : void 0;
+}
+function argCountOf(directive) {
+  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+}
+function argValueOf(directive, i) {
+  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+}
+
+// src/readers/nginx/parse.ts
+function isLuaBlockDirective(name2) {
+  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
+}
+var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
+var MAX_BLOCK_DEPTH = 200;
+function parseNginx(source) {
+  const lexer = new NginxLexer(source.text);
+  const diagnostics = [];
+  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
+  if (source.text.charCodeAt(0) === 65279) {
+    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
+  }
+  let tooDeepReported = false;
+  let endOfFileReported = false;
+  const root = { directive: null, children: [] };
+  const stack = [root];
+  const token = lexer;
+  lexer.next();
+  const closeBlock = (closer) => {
+    const open = stack.pop();
+    if (!open.directive) return;
+    tree.setEnd(open.directive, closer.end);
+    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+  };
+  const nameGroups = /* @__PURE__ */ new Map();
+  const text3 = source.text;
+  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const knownName = (start, end) => {
+    const group = nameGroups.get(groupOf(start, end - start));
+    if (group) {
+      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
+    }
+    return void 0;
+  };
+  const rememberName = (name2, start) => {
+    const key = groupOf(start, name2.length);
+    const group = nameGroups.get(key);
+    if (!group) nameGroups.set(key, [name2]);
+    else if (group.length < 8) group.push(name2);
+  };
+  const tree = new FileTree(source);
+  for (; ; ) {
+    if (token.kind === "eof") break;
+    if (token.kind === "}") {
+      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
+      else closeBlock(token);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === ";" || token.kind === "{") {
+      syntax(`unexpected "${token.kind}"`, token.start, token.end);
+      if (token.kind === "{") stack.push({ directive: null, children: [] });
+      lexer.next();
+      continue;
+    }
+    const nameStart = token.start;
+    const nameEnd = token.end;
+    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
+    if (name2 === void 0) {
+      name2 = token.value;
+      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
+    }
+    const directive = tree.addDirective(name2, nameStart, nameEnd);
+    lexer.next();
+    while (token.kind === "word") {
+      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
+      lexer.next();
+    }
+    const parent = stack[stack.length - 1];
+    parent.children.push(directive);
+    if (token.kind === ";") {
+      tree.setEnd(directive, token.end);
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "{") {
+      tree.setBlockOpen(directive, token.start);
+      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
+        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
+      }
+      if (isLuaBlockDirective(directive.name)) {
+        const lua = lexer.luaBlock();
+        tree.addRawArg(directive, lua.value, lua.start, lua.end);
+        if (!lua.closed) {
+          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
+          endOfFileReported = true;
+        }
+        tree.setEnd(directive, lexer.pos);
+      } else if (stack.length > MAX_BLOCK_DEPTH) {
+        if (!tooDeepReported) {
+          tooDeepReported = true;
+          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
+        }
+        directive.block = [];
+        stack.push({ directive, children: [] });
+      } else {
+        directive.block = [];
+        stack.push({ directive, children: directive.block });
+      }
+      lexer.next();
+      continue;
+    }
+    if (token.kind === "}") {
+      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
+      if (stack.length === 1) lexer.next();
+      continue;
+    }
+    endOfFileReported = true;
+    if (!lexer.unbalancedQuote)
+      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
+        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
+      ]);
+  }
+  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
+    const innermost = stack[stack.length - 1].directive;
+    syntax(
+      'unexpected end of file, expecting "}"',
+      source.text.length,
+      source.text.length,
+      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
+    );
+  }
+  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
+  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+}
+
 // src/reference/nginx/listen-parameters.ts
 var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
   "default_server",
@@ -39350,13 +40030,30 @@ function removedAfterDeprecation(name2) {
 // src/model/nginx-listen.ts
 var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
 function listenSocket(directive) {
-  const address = directive.args[0]?.value;
+  const address = argValueOf(directive, 0);
   if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
-  const defaultServer = directive.args.slice(1).some((arg) => arg.value === "default_server" || arg.value === "default");
-  const key = socketKey(address);
-  if (key === void 0) return void 0;
-  return key.startsWith("unix:") ? { key, defaultServer } : { key, port: Number(key.slice(key.lastIndexOf(":") + 1)), defaultServer };
+  const bound = boundSocket(address);
+  if (!bound) return void 0;
+  const count = argCountOf(directive);
+  for (let i = 1; i < count; i++) {
+    const value = argValueOf(directive, i);
+    if (value === "default_server" || value === "default") return bound.asDefault;
+  }
+  return bound.plain;
 }
+function boundSocket(address) {
+  let bound = socketsByAddress.get(address);
+  if (bound === void 0) {
+    const key = socketKey(address);
+    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
+    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
+    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
+    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
+    socketsByAddress.set(address, bound);
+  }
+  return bound ?? void 0;
+}
+var socketsByAddress = /* @__PURE__ */ new Map();
 function socketKey(address) {
   if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
   const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
@@ -39555,6 +40252,17 @@ function idleTimeoutOrigin(balancer) {
   if (!idle) return ", its default";
   return idle.known && idle.via ? `, ${idle.via.what}` : "";
 }
+var TARGET_GROUP_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[^:]*:[^:]*:targetgroup\/([^/]+)\/[0-9a-f]+$/i;
+function targetGroupBindings(model) {
+  const groups = (model.cloudBalancers ?? []).flatMap((resources) => resources.targetGroups);
+  return model.kubernetes.targetGroupBindings.map((binding) => {
+    const name2 = binding.targetGroupArn ? TARGET_GROUP_ARN.exec(binding.targetGroupArn.value.trim())?.[1] : void 0;
+    const named = name2 === void 0 ? [] : groups.filter((group) => group.name?.known && group.name.value === name2);
+    const ref = binding.serviceRef;
+    const services = ref ? model.kubernetes.services.filter((service) => service.name === ref.name && service.namespace === binding.namespace) : [];
+    return { binding, group: named.length === 1 ? named[0] : void 0, service: services.length === 1 ? services[0] : void 0 };
+  });
+}
 
 // src/model/front-door.ts
 function servedPorts(model) {
@@ -39678,6 +40386,9 @@ function matchLocation(server, path) {
 }
 function hostTargets(model) {
   if (model.kubernetes.services.length > 0) return [];
+  const bindings = targetGroupBindings(model);
+  if (bindings.some((bound2) => !bound2.group)) return [];
+  const bound = new Set(bindings.map((binding) => binding.group));
   const targets = [];
   const balancers = cloudLoadBalancers(model);
   const groups = [
@@ -39687,23 +40398,20 @@ function hostTargets(model) {
   const seen = /* @__PURE__ */ new Set();
   for (const { linked, balancer } of groups) {
     const group = linked.group;
-    if (seen.has(group)) continue;
+    if (seen.has(group) || bound.has(group)) continue;
     seen.add(group);
     if (linked.users.some((user) => user.kind === "ecs-service")) continue;
     const type = group.targetType;
     if (type && (!type.known || !["instance", "ip"].includes(type.value.toLowerCase()))) continue;
-    const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
-    const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
-    const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
-    const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+    const check = groupCheck(group);
     for (const port of linked.ports) {
       if (!port.known) continue;
       targets.push({
         name: `target group ${group.id}`,
         port,
         health: group.healthCheck,
-        ...matcher ? { matcher } : {},
-        httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS",
+        ...check.matcher ? { matcher: check.matcher } : {},
+        httpCheck: check.httpCheck,
         ...balancer ? { balancer } : {}
       });
     }
@@ -39727,6 +40435,31 @@ function hostTargets(model) {
   }
   return targets;
 }
+function groupCheck(group) {
+  const protocol = group.protocol?.known ? group.protocol.value.toUpperCase() : group.protocol ? void 0 : "HTTP";
+  const healthProtocol = group.healthCheck.protocol ? group.healthCheck.protocol.known ? group.healthCheck.protocol.value.toUpperCase() : void 0 : protocol === "HTTP" || protocol === "HTTPS" ? protocol : protocol ? "TCP" : void 0;
+  const layer4 = protocol !== void 0 && !["HTTP", "HTTPS"].includes(protocol);
+  const matcher = group.healthCheck.matcher ? group.healthCheck.matcher.known ? { value: group.healthCheck.matcher.value, span: group.healthCheck.matcher.span } : void 0 : { value: layer4 ? TARGET_GROUP_HEALTH_DEFAULTS.nlbMatcher : TARGET_GROUP_HEALTH_DEFAULTS.albMatcher };
+  return { matcher, httpCheck: healthProtocol === "HTTP" || healthProtocol === "HTTPS" };
+}
+function serviceTargets(model) {
+  const targets = [];
+  for (const bound of targetGroupBindings(model)) {
+    const { group, service } = bound;
+    if (!group || !service) continue;
+    const written = bound.binding.targetType?.value ?? (group.targetType ? group.targetType.known ? group.targetType.value : void 0 : "instance");
+    const type = written?.toLowerCase();
+    if (type !== void 0 && type !== "ip" && type !== "instance") continue;
+    targets.push({
+      name: `target group ${group.id}`,
+      bound: { ...bound, group, service },
+      targetType: type,
+      health: group.healthCheck,
+      httpCheck: groupCheck(group).httpCheck
+    });
+  }
+  return targets;
+}
 
 // checks/lb-health-check-unserved.ts
 var ID4 = "lb-health-check-unserved";
@@ -39735,18 +40468,51 @@ var rule4 = defineRule({
   severity: "warning",
   category: "reliability",
   meta: {
-    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept",
+    description: "a load balancer's health check path gets a status from nginx that its matcher does not accept, or its port no answer from the pods",
     docsUrl: docsUrl(ID4),
     fixable: false,
     messages: {
       statusOutsideMatcher: {
         message: 'The health check "{{path}}" on port {{port}} ({{target}}) gets {{status}} from nginx ({{why}}), which the matcher "{{matcher}}" does not accept',
         help: "The balancer marks every target unhealthy (\"Health checks failed with these codes: [404]\" in the target group's health status) and answers clients with 503 or 502, although nginx and the application run. The checker sends the target's IP address as Host, so nginx's default server for the port answers. Add a location that answers the path (e.g. `location = /health { return 200; }`), point the health check at a path that is served, or widen the matcher"
+      },
+      healthPortUnserved: {
+        message: "The health check on port {{port}} ({{target}}, filled with pods of {{workload}} by TargetGroupBinding {{binding}}) gets no answer: {{backend}} in those pods listens on {{listening}}",
+        help: "The checker connects to each pod's address on that port and is refused, so every target is unhealthy and the load balancer answers 503 although the application runs. Point the health check's port at the port the backend binds (or `traffic-port`), or make the backend listen there"
       }
     }
   },
   *check(model) {
     const first = onceEach();
+    for (const target of serviceTargets(model)) {
+      const health = target.health;
+      if (target.targetType !== "ip" || !health.port?.known || !/^\d+$/.test(health.port.value)) continue;
+      if (health.enabled && (!health.enabled.known || health.enabled.value === false)) continue;
+      const { binding, service } = target.bound;
+      const port = Number(health.port.value);
+      const traffic = binding.serviceRef ? servicePort(service, binding.serviceRef.port)?.targetPort : void 0;
+      if (port === traffic) continue;
+      const gap = podPortGap(model, service, port);
+      if (!gap) continue;
+      const draft = {
+        messageId: "healthPortUnserved",
+        data: {
+          port: health.port.value,
+          target: target.name,
+          workload: `${gap.workload.kind} ${gap.workload.name}`,
+          binding: `${binding.namespace}/${binding.name}`,
+          backend: backendKindName(gap.listeners[0].backend.kind),
+          listening: gap.listeners.slice(0, 4).map((listener) => listener.address.kind === "tcp" ? `${listener.address.host || "*"}:${listener.address.port}` : "").join(", ")
+        },
+        primary: health.port.span,
+        related: [
+          ...binding.targetType ? [{ span: binding.targetType.valueSpan, label: "targetType ip: the checker connects to the pods" }] : [],
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens here` }))
+        ],
+        modelPath: `${target.name}>health_check>port[${health.port.value}]`
+      };
+      yield draft;
+    }
     for (const target of hostTargets(model)) {
       const health = target.health;
       if (!health || !target.httpCheck || !target.matcher) continue;
@@ -40335,17 +41101,33 @@ var rule6 = defineRule({
   severity: "error",
   category: "correctness",
   meta: {
-    description: "a load balancer (Terraform, CloudFormation) sends to a port on which nothing in the tree listens",
+    description: "a load balancer (Terraform, CloudFormation, a TargetGroupBinding) sends to a port on which nothing in the tree listens",
     docsUrl: docsUrl(ID6),
     fixable: false,
     messages: {
       nothingListens: {
         message: "The load balancer sends to port {{port}} ({{target}}{{via}}), but nothing in the tree listens there ({{served}})",
         help: 'Every health check to that port fails, the targets are marked unhealthy, and the load balancer answers clients with 503 ("no healthy targets") or 502; nginx and the backends log nothing, because no request reaches them. Set the target group\'s port (or the instance port of the classic ELB listener) to a port nginx listens on, or add a `listen` for it'
+      },
+      serviceHasNoPort: {
+        message: "The TargetGroupBinding {{binding}} fills {{target}} from port {{port}} of Service {{service}}, which has no such port (its ports: {{ports}})",
+        help: "The AWS Load Balancer Controller finds no such Service port and registers no targets: the target group stays empty and the load balancer answers 503. Name one of the Service's ports in `serviceRef.port`, or add the port to the Service"
+      },
+      targetPortUnnamed: {
+        message: 'Service {{service}} port {{port}} targets the container port named "{{name}}", which no container of {{workload}} declares ({{target}} through TargetGroupBinding {{binding}})',
+        help: 'The Service has no endpoints for that port, so the AWS Load Balancer Controller registers no targets and the load balancer answers 503. Name the container port "{{name}}", or set targetPort to the port number'
+      },
+      nothingOnTargetPort: {
+        message: "The load balancer reaches port {{targetPort}} of {{workload}} ({{target}} through Service {{service}} port {{port}}), but {{backend}} in that pod listens on {{listening}}",
+        help: "Connections to the pods are refused: every health check fails, the targets are unhealthy and the load balancer answers 503 or 502 while the application logs nothing. {{fix}}"
       }
     }
   },
   *check(model) {
+    for (const target of serviceTargets(model)) {
+      const draft = serviceFinding(model, target);
+      if (draft) yield draft;
+    }
     const targets = hostTargets(model);
     if (targets.length === 0) return;
     const served = servedPorts(model);
@@ -40375,6 +41157,59 @@ var rule6 = defineRule({
     }
   }
 });
+function serviceFinding(model, target) {
+  const { binding, service } = target.bound;
+  const ref = binding.serviceRef;
+  if (!ref) return void 0;
+  const gap = serviceEndpointGap(model, service, ref.port);
+  if (!gap) return void 0;
+  const common = { target: target.name, service: `${service.namespace}/${service.name}`, binding: `${binding.namespace}/${binding.name}` };
+  const modelPath = `${target.name}>TargetGroupBinding[${binding.namespace}/${binding.name}]`;
+  if (gap.kind === "no-such-port") {
+    return {
+      messageId: "serviceHasNoPort",
+      data: { ...common, port: gap.port, ports: service.ports.map((port) => port.port).join(", ") },
+      primary: ref.portSpan,
+      related: [{ span: service.nameSpan, label: `Service ${service.name} is defined here` }],
+      modelPath
+    };
+  }
+  if (gap.kind === "target-port-unnamed") {
+    return {
+      messageId: "targetPortUnnamed",
+      data: { ...common, port: gap.port.port, name: String(gap.port.targetPort), workload: `${gap.workload.kind} ${gap.workload.name}` },
+      primary: gap.port.targetPortSpan ?? gap.port.span,
+      related: [
+        { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+        { span: gap.workload.nameSpan, label: `${gap.workload.kind} ${gap.workload.name}` }
+      ],
+      modelPath
+    };
+  }
+  const onLoopback = gap.listeners.find((listener) => listener.address.kind === "tcp" && listener.address.port === gap.targetPort);
+  return {
+    messageId: "nothingOnTargetPort",
+    data: {
+      ...common,
+      port: gap.port.port,
+      targetPort: gap.targetPort,
+      workload: `${gap.workload.kind} ${gap.workload.name}`,
+      backend: backendKindName(gap.listeners[0].backend.kind),
+      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(", "),
+      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
+    },
+    primary: gap.port.targetPortSpan ?? gap.port.span,
+    related: [
+      { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
+      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` }))
+    ],
+    modelPath
+  };
+}
+function tcpAddress(listener) {
+  const address = listener.address;
+  return address.kind === "tcp" ? `${address.host || "*"}:${address.port}` : address.kind === "unix" ? `unix:${address.path}` : address.text;
+}
 
 // checks/listen-backlog-somaxconn.ts
 init_rule();
@@ -42723,595 +43558,6 @@ function acceptsCount(mask, count) {
 
 // src/model/nginx-directives.ts
 init_template();
-
-// src/readers/nginx/lex.ts
-var TAB = 9;
-var LF = 10;
-var CR = 13;
-var SPACE = 32;
-var DQUOTE = 34;
-var SHARP = 35;
-var DOLLAR = 36;
-var SQUOTE = 39;
-var RPAREN = 41;
-var SEMI = 59;
-var LBRACE = 123;
-var RBRACE = 125;
-var BACKSLASH = 92;
-var BOM = 65279;
-var WORD_SPECIAL = new Uint8Array(128);
-for (const code of [TAB, LF, CR, SPACE, SEMI, LBRACE, BACKSLASH, DOLLAR]) WORD_SPECIAL[code] = 1;
-var MAX_TOKEN_BYTES = 4096;
-function utf8Length(text3, start, end) {
-  const units = end - start;
-  if (units * 3 < MAX_TOKEN_BYTES - 2) return units * 3;
-  return Buffer.byteLength(text3.slice(start, end), "utf8");
-}
-function wordValue(text3, start, end, quoted, closed) {
-  if (!quoted) return unescape(text3.slice(start, end));
-  return unescape(text3.slice(start + 1, closed ? end - 1 : end));
-}
-function isSpace(code) {
-  return code === SPACE || code === TAB || code === LF || code === CR;
-}
-function unescape(raw) {
-  let backslash2 = raw.indexOf("\\");
-  if (backslash2 === -1) return raw;
-  const parts = [];
-  let from2 = 0;
-  while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
-    const next = raw[backslash2 + 1];
-    const replacement = next === '"' || next === "'" || next === "\\" ? next : next === "t" ? "	" : next === "r" ? "\r" : next === "n" ? "\n" : void 0;
-    if (replacement === void 0) {
-      backslash2 = raw.indexOf("\\", backslash2 + 1);
-      continue;
-    }
-    parts.push(raw.slice(from2, backslash2), replacement);
-    from2 = backslash2 + 2;
-    backslash2 = raw.indexOf("\\", from2);
-  }
-  parts.push(raw.slice(from2));
-  return parts.join("");
-}
-var NginxLexer = class {
-  constructor(text3) {
-    this.text = text3;
-    if (text3.charCodeAt(0) === BOM) this.pos = 1;
-  }
-  text;
-  pos = 0;
-  kind = "eof";
-  start = 0;
-  end = 0;
-  quoted = false;
-  /** False for a quoted word whose quote never closes (it then runs to the end of the file). */
-  closed = true;
-  comments = [];
-  errors = [];
-  /** Set when a quote never closes; the parser then skips its end-of-file messages. */
-  unbalancedQuote = false;
-  /** Reads the next token into this lexer's token fields and returns its kind. */
-  next() {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = this.pos;
-    for (; ; ) {
-      if (pos >= length) {
-        this.pos = pos;
-        return this.token("eof", length, length, false);
-      }
-      const code = text3.charCodeAt(pos);
-      if (isSpace(code)) {
-        pos++;
-        continue;
-      }
-      if (code === SHARP) {
-        let lineEnd = text3.indexOf("\n", pos);
-        if (lineEnd === -1) lineEnd = length;
-        let commentEnd = lineEnd;
-        if (commentEnd > pos && text3.charCodeAt(commentEnd - 1) === CR) commentEnd--;
-        this.comments.push({ start: pos, end: commentEnd, text: text3.slice(pos + 1, commentEnd) });
-        if (utf8Length(text3, pos, lineEnd) > MAX_TOKEN_BYTES - 1) this.tooLong(pos);
-        pos = lineEnd;
-        continue;
-      }
-      break;
-    }
-    const start = pos;
-    const first = text3.charCodeAt(pos);
-    if (first === SEMI || first === LBRACE || first === RBRACE) {
-      this.pos = pos + 1;
-      const kind = first === SEMI ? ";" : first === LBRACE ? "{" : "}";
-      return this.token(kind, start, pos + 1, false);
-    }
-    if (first === DQUOTE || first === SQUOTE) return this.quotedWord(start, first);
-    let variable = first === DOLLAR;
-    let escaped = first === BACKSLASH;
-    pos++;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (!escaped && (code >= 128 || WORD_SPECIAL[code] === 0)) {
-        variable = false;
-        pos++;
-        continue;
-      }
-      if (escaped) {
-        escaped = false;
-        pos++;
-        continue;
-      }
-      if (code === LBRACE && variable) {
-        pos++;
-        continue;
-      }
-      variable = false;
-      if (code === BACKSLASH) {
-        escaped = true;
-        pos++;
-        continue;
-      }
-      if (code === DOLLAR) {
-        variable = true;
-        pos++;
-        continue;
-      }
-      if (isSpace(code) || code === SEMI || code === LBRACE) break;
-      pos++;
-    }
-    this.pos = pos;
-    if (utf8Length(text3, start, pos) > MAX_TOKEN_BYTES - 1) this.tooLong(start);
-    return this.token("word", start, pos, false);
-  }
-  token(kind, start, end, quoted, closed = true) {
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.quoted = quoted;
-    this.closed = closed;
-    return kind;
-  }
-  /**
-   * The current token's value, built when asked: the parser asks for directive names only and
-   * keeps arguments as offsets (wordValue rebuilds the same string from them).
-   */
-  get value() {
-    if (this.kind === "eof") return "";
-    if (this.kind !== "word") return this.kind;
-    return wordValue(this.text, this.start, this.end, this.quoted, this.closed);
-  }
-  tooLong(start) {
-    const head = this.text.slice(start, start + 10);
-    this.errors.push({
-      message: `too long parameter "${head}..." started: nginx reads at most ${MAX_TOKEN_BYTES - 1} bytes per argument or comment`,
-      start,
-      end: start + 1
-    });
-  }
-  quotedWord(start, quote) {
-    const text3 = this.text;
-    const length = text3.length;
-    let pos = start + 1;
-    while (pos < length) {
-      const code = text3.charCodeAt(pos);
-      if (code === BACKSLASH) {
-        pos += 2;
-        continue;
-      }
-      if (code === quote) break;
-      pos++;
-    }
-    if (pos >= length) {
-      this.unbalancedQuote = true;
-      const nginxSays2 = utf8Length(text3, start + 1, length) >= MAX_TOKEN_BYTES ? "too long parameter, probably missing terminating '" + text3[start] + "' character" : 'unexpected end of file, expecting ";" or "}"';
-      this.errors.push({ message: `unbalanced quote: this string never closes (nginx: ${nginxSays2})`, start, end: start + 1 });
-      this.pos = length;
-      return this.token("word", start, length, true, false);
-    }
-    const end = pos + 1;
-    if (utf8Length(text3, start + 1, pos) > MAX_TOKEN_BYTES - 2) this.tooLong(start);
-    if (end < length) {
-      const after = text3.charCodeAt(end);
-      if (after !== RPAREN && !isSpace(after) && after !== SEMI && after !== LBRACE) {
-        this.errors.push({ message: `unexpected "${text3[end]}"`, start: end, end: end + 1 });
-      }
-    }
-    this.pos = end;
-    return this.token("word", start, end, true);
-  }
-  /**
-   * Read the body of an OpenResty `*_by_lua_block { ... }` as one raw argument, after the
-   * opening `{` has been consumed. Lua strings, long brackets and comments may hold braces.
-   * Returns the content and leaves `pos` after the matching `}`; `closed` is false at EOF.
-   */
-  luaBlock() {
-    const text3 = this.text;
-    const length = text3.length;
-    const start = this.pos;
-    let pos = start;
-    let depth = 1;
-    while (pos < length) {
-      const ch = text3[pos];
-      if (ch === "{") {
-        depth++;
-        pos++;
-      } else if (ch === "}") {
-        depth--;
-        if (depth === 0) {
-          this.pos = pos + 1;
-          return { value: text3.slice(start, pos), start, end: pos, closed: true };
-        }
-        pos++;
-      } else if (ch === '"' || ch === "'") {
-        let close = pos + 1;
-        while (close < length && text3[close] !== ch && text3[close] !== "\n") close += text3[close] === "\\" ? 2 : 1;
-        pos = close < length && text3[close] === ch ? close + 1 : pos + 1;
-      } else if (ch === "[" && longBracketLevel(text3, pos) >= 0) {
-        pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-      } else if (ch === "-" && text3[pos + 1] === "-") {
-        pos += 2;
-        if (text3[pos] === "[" && longBracketLevel(text3, pos) >= 0) {
-          pos = skipLongBracket(text3, pos, longBracketLevel(text3, pos));
-        } else {
-          const lineEnd = text3.indexOf("\n", pos);
-          pos = lineEnd === -1 ? length : lineEnd;
-        }
-      } else {
-        pos++;
-      }
-    }
-    this.pos = length;
-    return { value: text3.slice(start, length), start, end: length, closed: false };
-  }
-};
-function longBracketLevel(text3, pos) {
-  let level = 0;
-  let i = pos + 1;
-  while (text3[i] === "=") {
-    level++;
-    i++;
-  }
-  return text3[i] === "[" ? level : -1;
-}
-function skipLongBracket(text3, pos, level) {
-  const close = "]" + "=".repeat(level) + "]";
-  const end = text3.indexOf(close, pos + level + 2);
-  return end === -1 ? text3.length : end + close.length;
-}
-
-// src/readers/nginx/tree.ts
-var NAME_START = 0;
-var NAME_END = 1;
-var END = 2;
-var BLOCK_OPEN = 3;
-var FIRST_ARG = 4;
-var ARG_COUNT = 5;
-var DIRECTIVE_SLOTS = 6;
-var ARG_SLOTS = 2;
-var FileTree = class {
-  constructor(source) {
-    this.source = source;
-    const length = source.text.length;
-    this.directiveData = new Int32Array(DIRECTIVE_SLOTS * Math.max(64, Math.ceil(length / 40)));
-    this.argData = new Int32Array(ARG_SLOTS * Math.max(128, Math.ceil(length / 20)));
-  }
-  source;
-  directiveData;
-  argData;
-  /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
-  storedValues = /* @__PURE__ */ new Map();
-  /** What directives have built on demand, by directive number; allocated on first use. */
-  builtByIndex;
-  directiveCount = 0;
-  argCount = 0;
-  /** The value of argument number `index` of the file. */
-  argValue(index) {
-    const stored = this.storedValues.get(index);
-    if (stored !== void 0) return stored;
-    const start = this.argData[index * ARG_SLOTS];
-    const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
-  }
-  /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
-  addDirective(name2, nameStart, nameEnd) {
-    const index = this.directiveCount++;
-    if ((index + 1) * DIRECTIVE_SLOTS > this.directiveData.length) this.directiveData = grow(this.directiveData);
-    const at = index * DIRECTIVE_SLOTS;
-    const data = this.directiveData;
-    data[at + NAME_START] = nameStart;
-    data[at + NAME_END] = nameEnd;
-    data[at + END] = nameEnd;
-    data[at + BLOCK_OPEN] = -1;
-    data[at + FIRST_ARG] = this.argCount;
-    data[at + ARG_COUNT] = 0;
-    return new ReadDirective(name2, this, index);
-  }
-  /**
-   * Appends a word to the arguments of the directive added last (arguments are read right after
-   * their name). `closed` is false for a quote that never closes.
-   */
-  addArg(directive, start, end, quoted, closed) {
-    const index = this.argCount++;
-    if ((index + 1) * ARG_SLOTS > this.argData.length) this.argData = grow(this.argData);
-    this.argData[index * ARG_SLOTS] = quoted ? ~start : start;
-    this.argData[index * ARG_SLOTS + 1] = end;
-    if (!closed) this.storedValues.set(index, wordValue(this.source.text, start, end, quoted, closed));
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT]++;
-  }
-  /** Appends an argument whose value is not a word's (a Lua block's raw body). */
-  addRawArg(directive, value, start, end) {
-    const index = this.argCount;
-    this.addArg(directive, start, end, false, true);
-    this.storedValues.set(index, value);
-  }
-  /** What directive number `index` has built so far (created empty on first use). */
-  builtFor(index) {
-    const all = this.builtByIndex ??= new Array(this.directiveCount);
-    let built = all[index];
-    if (!built) all[index] = built = {};
-    return built;
-  }
-  setEnd(directive, end) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
-  }
-  setBlockOpen(directive, offset) {
-    this.directiveData[directive.index * DIRECTIVE_SLOTS + BLOCK_OPEN] = offset;
-  }
-  slot(directive, slot) {
-    return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
-  }
-};
-function grow(array) {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-var ReadDirective = class {
-  constructor(name2, tree, index) {
-    this.name = name2;
-    this.tree = tree;
-    this.index = index;
-  }
-  name;
-  tree;
-  index;
-  block;
-  /** Kept by the file rather than in a field: a field would cost every directive. */
-  get built() {
-    return this.tree.builtFor(this.index);
-  }
-  get file() {
-    return this.tree.source.file;
-  }
-  get nameStart() {
-    return this.tree.slot(this, NAME_START);
-  }
-  get nameEnd() {
-    return this.tree.slot(this, NAME_END);
-  }
-  get end() {
-    return this.tree.slot(this, END);
-  }
-  get argCount() {
-    return this.tree.slot(this, ARG_COUNT);
-  }
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i) {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
-  }
-  /** End offset of the last argument, or of the name when there is none. */
-  get lastTokenEnd() {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
-  }
-  get nameSpan() {
-    const built = this.built;
-    return built.nameSpan ??= this.tree.source.span(this.nameStart, this.nameEnd);
-  }
-  get span() {
-    const built = this.built;
-    if (!built.span) {
-      const nameSpan = this.nameSpan;
-      const end = this.end;
-      built.span = end === this.nameEnd ? nameSpan : { file: this.file, start: nameSpan.start, end: this.tree.source.pos(end) };
-    }
-    return built.span;
-  }
-  get blockOpen() {
-    const at = this.tree.slot(this, BLOCK_OPEN);
-    if (at < 0) return void 0;
-    const built = this.built;
-    return built.blockOpen ??= this.tree.source.span(at, at + 1);
-  }
-  get args() {
-    const built = this.built;
-    if (!built.args) {
-      const args = [];
-      const { argData, source } = this.tree;
-      const first = this.tree.slot(this, FIRST_ARG);
-      const count = this.argCount;
-      for (let i = first; i < first + count; i++) {
-        const start = argData[i * ARG_SLOTS];
-        args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
-      }
-      built.args = args;
-    }
-    return built.args;
-  }
-};
-var ReadArg = class {
-  constructor(value, quoted, start, end, source) {
-    this.value = value;
-    this.quoted = quoted;
-    this.start = start;
-    this.end = end;
-    this.source = source;
-  }
-  value;
-  quoted;
-  start;
-  end;
-  source;
-  builtSpan;
-  get span() {
-    return this.builtSpan ??= this.source.span(this.start, this.end);
-  }
-};
-function directiveEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.end : directive.span.end.offset;
-}
-function nameEndOffset(directive) {
-  return directive instanceof ReadDirective ? directive.nameEnd : directive.nameSpan.end.offset;
-}
-function lastTokenEndOffset(directive) {
-  if (directive instanceof ReadDirective) return directive.lastTokenEnd;
-  const { args } = directive;
-  return args.length > 0 ? args[args.length - 1].span.end.offset : directive.nameSpan.end.offset;
-}
-function opensBlock(directive) {
-  return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
-}
-function fileTextOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
-}
-function sourceOf(directive) {
-  return directive instanceof ReadDirective ? directive.tree.source : void 0;
-}
-function argCountOf(directive) {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
-}
-function argValueOf(directive, i) {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
-}
-
-// src/readers/nginx/parse.ts
-function isLuaBlockDirective(name2) {
-  return name2.endsWith("_by_lua_block") || name2 === "lua_block";
-}
-var HANDLER_BLOCKS = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "charset_map"]);
-var MAX_BLOCK_DEPTH = 200;
-function parseNginx(source) {
-  const lexer = new NginxLexer(source.text);
-  const diagnostics = [];
-  const syntax = (message, start, end, related = []) => diagnostics.push({ ruleId: "nginx-syntax", message, primary: source.span(start, end), related });
-  if (source.text.charCodeAt(0) === 65279) {
-    syntax("the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM", 0, 1);
-  }
-  let tooDeepReported = false;
-  let endOfFileReported = false;
-  const root = { directive: null, children: [] };
-  const stack = [root];
-  const token = lexer;
-  lexer.next();
-  const closeBlock = (closer) => {
-    const open = stack.pop();
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
-  };
-  const nameGroups = /* @__PURE__ */ new Map();
-  const text3 = source.text;
-  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
-  const knownName = (start, end) => {
-    const group = nameGroups.get(groupOf(start, end - start));
-    if (group) {
-      for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
-    }
-    return void 0;
-  };
-  const rememberName = (name2, start) => {
-    const key = groupOf(start, name2.length);
-    const group = nameGroups.get(key);
-    if (!group) nameGroups.set(key, [name2]);
-    else if (group.length < 8) group.push(name2);
-  };
-  const tree = new FileTree(source);
-  for (; ; ) {
-    if (token.kind === "eof") break;
-    if (token.kind === "}") {
-      if (stack.length === 1) syntax('unexpected "}"', token.start, token.end);
-      else closeBlock(token);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === ";" || token.kind === "{") {
-      syntax(`unexpected "${token.kind}"`, token.start, token.end);
-      if (token.kind === "{") stack.push({ directive: null, children: [] });
-      lexer.next();
-      continue;
-    }
-    const nameStart = token.start;
-    const nameEnd = token.end;
-    let name2 = token.quoted ? void 0 : knownName(nameStart, nameEnd);
-    if (name2 === void 0) {
-      name2 = token.value;
-      if (!token.quoted && name2.length === nameEnd - nameStart && !name2.includes("\\")) rememberName(name2, nameStart);
-    }
-    const directive = tree.addDirective(name2, nameStart, nameEnd);
-    lexer.next();
-    while (token.kind === "word") {
-      tree.addArg(directive, token.start, token.end, token.quoted, lexer.closed);
-      lexer.next();
-    }
-    const parent = stack[stack.length - 1];
-    parent.children.push(directive);
-    if (token.kind === ";") {
-      tree.setEnd(directive, token.end);
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "{") {
-      tree.setBlockOpen(directive, token.start);
-      if (parent.directive && HANDLER_BLOCKS.has(parent.directive.name)) {
-        syntax('unexpected "{"', token.start, token.end, [{ span: parent.directive.nameSpan, label: `"${parent.directive.name}" lines cannot open a block` }]);
-      }
-      if (isLuaBlockDirective(directive.name)) {
-        const lua = lexer.luaBlock();
-        tree.addRawArg(directive, lua.value, lua.start, lua.end);
-        if (!lua.closed) {
-          syntax("unexpected end of file, expecting terminating characters for lua code block: this block is never closed", token.start, token.end);
-          endOfFileReported = true;
-        }
-        tree.setEnd(directive, lexer.pos);
-      } else if (stack.length > MAX_BLOCK_DEPTH) {
-        if (!tooDeepReported) {
-          tooDeepReported = true;
-          syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
-        }
-        directive.block = [];
-        stack.push({ directive, children: [] });
-      } else {
-        directive.block = [];
-        stack.push({ directive, children: directive.block });
-      }
-      lexer.next();
-      continue;
-    }
-    if (token.kind === "}") {
-      syntax('unexpected "}"', token.start, token.end, [{ span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }]);
-      if (stack.length === 1) lexer.next();
-      continue;
-    }
-    endOfFileReported = true;
-    if (!lexer.unbalancedQuote)
-      syntax('unexpected end of file, expecting ";" or "}"', source.text.length, source.text.length, [
-        { span: directive.nameSpan, label: `"${directive.name}" is not terminated by ";"` }
-      ]);
-  }
-  if (stack.length > 1 && !lexer.unbalancedQuote && !endOfFileReported) {
-    const innermost = stack[stack.length - 1].directive;
-    syntax(
-      'unexpected end of file, expecting "}"',
-      source.text.length,
-      source.text.length,
-      innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
-    );
-  }
-  for (const error of lexer.errors) syntax(error.message, error.start, error.end);
-  diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
-}
-
-// src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function sameNameBefore(level) {
@@ -43432,6 +43678,9 @@ var NginxDirectiveIndex = class {
         const use = this.useOf(entry, level, level.uses.length);
         level.uses.push(use);
         this.uses.push(use);
+        const named = this.usesByName.get(name2);
+        if (named) named.push(use);
+        else this.usesByName.set(name2, [use]);
         if (name2 === "include") {
           if (entry.children) visit2(entry.children);
           continue;
@@ -43468,19 +43717,11 @@ var NginxDirectiveIndex = class {
   }
   /** (contexts, name) → the variants allowed there; contexts are interned, so this is per pair. */
   variantsByContexts = /* @__PURE__ */ new Map();
-  /** The uses of directives named `name`, in tree order (indexed on the first call: one pass serves every rule). */
+  /** The uses of directives named `name`, in tree order (filed while the index is built: one pass serves every rule). */
   usesNamed(name2) {
-    if (!this.usesByName) {
-      this.usesByName = /* @__PURE__ */ new Map();
-      for (const use of this.uses) {
-        const list = this.usesByName.get(use.directive.name);
-        if (list) list.push(use);
-        else this.usesByName.set(use.directive.name, [use]);
-      }
-    }
     return this.usesByName.get(name2) ?? [];
   }
-  usesByName;
+  usesByName = /* @__PURE__ */ new Map();
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -43672,10 +43913,10 @@ var rule9 = defineRule({
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
+      const brokenAt = brokenValueIndex(use.directive, name2 === "more_set_headers");
+      if (brokenAt < 0) continue;
       const args = use.directive.args;
-      const values2 = name2 === "more_set_headers" ? args.filter((arg) => arg.value.includes(":")) : args.slice(1, 2);
-      const broken = values2.find((arg) => /[\r\n]/.test(arg.value));
-      if (!broken) continue;
+      const broken = args[brokenAt];
       const key = `${use.directive.file}\0${broken.span.start.offset}`;
       if (!first(key)) continue;
       const header = name2 === "more_set_headers" ? broken.value.split(":")[0].trim() : args[0].value;
@@ -43683,6 +43924,14 @@ var rule9 = defineRule({
     }
   }
 });
+function brokenValueIndex(directive, headerLines) {
+  const count = argCountOf(directive);
+  for (let i = headerLines ? 0 : 1; i < (headerLines ? count : Math.min(count, 2)); i++) {
+    const value = argValueOf(directive, i);
+    if ((!headerLines || value.includes(":")) && /[\r\n]/.test(value)) return i;
+  }
+  return -1;
+}
 
 // checks/nginx-alias-traversal.ts
 init_rule();
@@ -44430,26 +44679,25 @@ var MapDefinition = class {
 var NginxVariables = class _NginxVariables {
   constructor(scope) {
     this.scope = scope;
-    for (const block2 of [scope.http, ...scope.http.descendants()]) {
-      for (const entry of block2.directives) {
-        const name2 = entry.directive.name;
-        const mention = variableMention(entry.directive);
-        if (mention !== NO_VARIABLE) this.withVariables.push({ entry, block: block2, hasCapture: mention === CAPTURE });
-        if (name2 === "rewrite") {
-          let owner = block2;
-          while (owner?.kind === "if") owner = owner.parent;
-          if (owner) this.rewriteBlocks.add(owner);
-        }
-        const target = name2 === "set" ? argValueOf(entry.directive, 0) : void 0;
-        if (target?.startsWith("$")) {
-          const key = target.slice(1).toLowerCase();
-          const list = this.sets.get(key);
-          if (list) list.push({ entry, block: block2 });
-          else this.sets.set(key, [{ entry, block: block2 }]);
-        } else if (name2 === "map" && entry.children && argValueOf(entry.directive, 1)?.startsWith("$")) {
-          this.maps.set(argValueOf(entry.directive, 1).slice(1).toLowerCase(), new MapDefinition(entry));
-        }
-      }
+    const { census } = scope;
+    this.withVariables = census.withVariables;
+    for (let owner of census.named("rewrite").blocks) {
+      while (owner?.kind === "if") owner = owner.parent;
+      if (owner) this.rewriteBlocks.add(owner);
+    }
+    const sets = census.named("set");
+    for (let i = 0; i < sets.entries.length; i++) {
+      const entry = sets.entries[i];
+      const target = argValueOf(entry.directive, 0);
+      if (!target?.startsWith("$")) continue;
+      const key = target.slice(1).toLowerCase();
+      const list = this.sets.get(key);
+      if (list) list.push({ entry, block: sets.blocks[i] });
+      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
+    }
+    for (const entry of census.named("map").entries) {
+      const variable = argValueOf(entry.directive, 1);
+      if (entry.children && variable?.startsWith("$")) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
   }
   scope;
@@ -44459,9 +44707,9 @@ var NginxVariables = class _NginxVariables {
   expanding = /* @__PURE__ */ new Set();
   /**
    * Every directive whose arguments hold a `$`, with its block, in config order: the only ones a
-   * rule about variables needs to read (one walk for all of them, without building arguments).
+   * rule about variables needs to read (found while the model was built, without building arguments).
    */
-  withVariables = [];
+  withVariables;
   /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
   rewriteBlocks = /* @__PURE__ */ new Set();
   static byScope = /* @__PURE__ */ new WeakMap();
@@ -44733,52 +44981,6 @@ function ifCondition(values2) {
   if (words[last] === ")") words.pop();
   else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
   return words;
-}
-var NO_VARIABLE = 0;
-var VARIABLE = 1;
-var CAPTURE = 2;
-function variableMention(directive) {
-  const source = sourceOf(directive);
-  const text3 = fileTextOf(directive);
-  if (text3 === void 0 || source === void 0) {
-    let found2 = NO_VARIABLE;
-    for (let i = 0; i < argCountOf(directive); i++) {
-      const value = argValueOf(directive, i) ?? "";
-      if (/\$\{?[1-9]/.test(value)) return CAPTURE;
-      if (value.includes("$")) found2 = VARIABLE;
-    }
-    return found2;
-  }
-  const offsets = dollarOffsets(source, text3);
-  const end = lastTokenEndOffset(directive);
-  let found = NO_VARIABLE;
-  for (let k = firstAtOrAfter(offsets, nameEndOffset(directive)); k < offsets.length && offsets[k] < end; k++) {
-    found = VARIABLE;
-    const i = offsets[k];
-    const next = text3.charCodeAt(i + 1) === 123 ? text3.charCodeAt(i + 2) : text3.charCodeAt(i + 1);
-    if (next >= 49 && next <= 57) return CAPTURE;
-  }
-  return found;
-}
-function dollarOffsets(source, text3) {
-  let offsets = dollarsByFile.get(source);
-  if (!offsets) {
-    offsets = [];
-    for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i + 1)) offsets.push(i);
-    dollarsByFile.set(source, offsets);
-  }
-  return offsets;
-}
-var dollarsByFile = /* @__PURE__ */ new WeakMap();
-function firstAtOrAfter(sorted, value) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = low + high >>> 1;
-    if (sorted[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 function argText(directive, i) {
   return argValueOf(directive, i);
@@ -45234,37 +45436,60 @@ function headerName(entry) {
   if (name2 === void 0 || name2.includes("$") || isUnknownValue(name2)) return void 0;
   return name2.toLowerCase();
 }
-function headerDrops(http, name2) {
+function headerDrops(scope, name2) {
   const switchName = INHERIT_SWITCH[name2];
   const drops = [];
-  const visit2 = (block2, outer, inheritedList, inheritedMode) => {
-    let outerList = inheritedList;
-    if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
-      const file = rootFile(block2);
-      outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
-    }
-    const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
-    const mode = written === "off" || written === "merge" || written === "on" ? written : inheritedMode;
-    const own = block2.own(name2);
-    let list;
-    if (own.length === 0) list = mode === "off" ? NONE : outerList;
-    else if (mode === "merge") list = [...own, ...outerList];
-    else {
-      list = own;
-      if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
-        const redefined = new Set(own.map(headerName));
-        const dropped = outerList.filter(
-          (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
-        );
-        if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+  const levels = /* @__PURE__ */ new Map();
+  const levelOf = (block2) => {
+    const known2 = levels.get(block2);
+    if (known2 !== void 0) return known2;
+    let level = null;
+    const outer = block2 === scope.http ? void 0 : block2.parent;
+    const above = outer === void 0 ? ROOT_LEVEL : MERGING_KINDS.has(block2.kind) && MERGING_KINDS.has(outer.kind) ? levelOf(outer) : null;
+    if (above) {
+      let outerList = above.list;
+      if (outer && outer.kind === "http" && !outer.node && outerList.length > 0) {
+        const file = rootFile(block2);
+        outerList = outerList.filter((entry) => rootFileOf2(entry) === file);
       }
+      const written = switchName ? block2.ownLast(switchName)?.directive.args[0]?.value.toLowerCase() : void 0;
+      const mode = written === "off" || written === "merge" || written === "on" ? written : above.mode;
+      const own = block2.own(name2);
+      let list;
+      if (own.length === 0) list = mode === "off" ? NONE : outerList;
+      else if (mode === "merge") list = [...own, ...outerList];
+      else {
+        list = own;
+        if (mode === "on" && outer && outerList.length > 0 && knowable(block2, own)) {
+          const redefined = new Set(own.map(headerName));
+          const dropped = outerList.filter(
+            (entry) => !redefined.has(headerName(entry)) && (name2 === "proxy_set_header" || entry.directive.args[1]?.value !== "")
+          );
+          if (dropped.length > 0) drops.push({ block: block2, own, outer: ownerOf(outer, dropped[0], name2), dropped });
+        }
+      }
+      level = { list, mode };
     }
-    for (const child of block2.children) if (MERGING_KINDS.has(child.kind)) visit2(child, block2, list, mode);
+    levels.set(block2, level);
+    return level;
   };
-  visit2(http, void 0, NONE, "on");
+  const owners = scope.census.named(name2).blocks;
+  if (!hasNestedOwner(owners, scope.http)) return drops;
+  for (const block2 of owners) levelOf(block2);
   return drops;
 }
+function hasNestedOwner(owners, http) {
+  const owning = new Set(owners);
+  for (const block2 of owning) {
+    for (let up = block2.parent; up && block2 !== http; up = up.parent) {
+      if (owning.has(up)) return true;
+      if (up === http) break;
+    }
+  }
+  return false;
+}
 var NONE = [];
+var ROOT_LEVEL = { list: NONE, mode: "on" };
 function ownerOf(from2, entry, name2) {
   for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
   return from2;
@@ -45343,7 +45568,7 @@ var rule18 = defineRule({
     for (const scope of model.nginx.scopes) {
       for (const list of LISTS) {
         if (!scope.setsAnywhere(list)) continue;
-        for (const found of headerDrops(scope.http, list)) {
+        for (const found of headerDrops(scope, list)) {
           if (list === "proxy_set_header" && !proxies(found.block)) continue;
           const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
           if (dropped.length === 0) continue;
@@ -47644,7 +47869,7 @@ var rule41 = defineRule({
     }
   },
   *check(model) {
-    const serviceFinding = (target) => {
+    const serviceFinding2 = (target) => {
       const gap = kubernetesServiceGap(model, target.address);
       if (!gap) return void 0;
       const pass = target.passes[0];
@@ -47704,7 +47929,7 @@ var rule41 = defineRule({
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
       if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
-        const draft = serviceFinding(target);
+        const draft = serviceFinding2(target);
         if (draft) yield draft;
         continue;
       }
@@ -48300,7 +48525,7 @@ var rule49 = defineRule({
     for (const use of [...index.checkedUsesNamed("map"), ...index.checkedUsesNamed("geo")]) {
       const { directive, entry } = use;
       const name2 = directive.name;
-      if (!entry.children || directive.args.length === 0) continue;
+      if (!entry.children || argCountOf(directive) === 0) continue;
       const entries = entriesOf(entry.children, PARAMETERS[name2]);
       if (entries === void 0 || entries.length === 0) continue;
       if (entries.some((key) => coversEverything(name2, key))) continue;
@@ -48327,7 +48552,7 @@ function entriesOf(children2, parameters) {
       continue;
     }
     if (isUnknownValue(key)) return void 0;
-    if (parameters.has(key) && (child.directive.args.length === 0 || key === "proxy" || key === "delete")) continue;
+    if (parameters.has(key) && (argCountOf(child.directive) === 0 || key === "proxy" || key === "delete")) continue;
     keys.push(key);
   }
   return keys;
@@ -48370,6 +48595,9 @@ var rule50 = defineRule({
 // checks/nginx-default-server.ts
 init_rule();
 var ID51 = "nginx-default-server";
+function spanOf(onSocket) {
+  return onSocket.listen ? onSocket.listen.directive.args[0].span : onSocket.server.directive.nameSpan;
+}
 var rule51 = defineRule({
   id: ID51,
   severity: "info",
@@ -48393,20 +48621,20 @@ var rule51 = defineRule({
         for (const server of servers) {
           const sockets = socketsOf(server, checked);
           if (!sockets) continue;
-          for (const [key, onSocket] of sockets) {
-            const list = bySocket.get(key);
+          for (const onSocket of sockets) {
+            const list = bySocket.get(onSocket.key);
             if (list) list.push(onSocket);
-            else bySocket.set(key, [onSocket]);
+            else bySocket.set(onSocket.key, [onSocket]);
           }
         }
         for (const [socket, list] of bySocket) {
           if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
           const [first, ...others] = list;
-          const related = others.slice(0, 3).map((entry) => ({ span: entry.span(), label: `also on ${socket}: ${describe3(entry.server)}` }));
+          const related = others.slice(0, 3).map((entry) => ({ span: spanOf(entry), label: `also on ${socket}: ${describe3(entry.server)}` }));
           yield {
             messageId: "implicitDefault",
             data: { count: list.length, socket, first: describe3(first.server) },
-            primary: first.span(),
+            primary: spanOf(first),
             related,
             modelPath: `${first.server.path}>listen[${socket}]`
           };
@@ -48421,7 +48649,9 @@ function loadedTogether(scope) {
   const byFile = /* @__PURE__ */ new Map();
   for (const server of servers) {
     const file = server.directive.file;
-    byFile.set(file, [...byFile.get(file) ?? [], server]);
+    const list = byFile.get(file);
+    if (list) list.push(server);
+    else byFile.set(file, [server]);
   }
   return [...byFile.values()].map(unique);
 }
@@ -48433,18 +48663,15 @@ function socketsOf(server, checked) {
   const directive = server.directive;
   if (writtenConditionally(directive)) return void 0;
   const listens = server.own("listen");
-  const sockets = /* @__PURE__ */ new Map();
-  if (listens.length === 0) {
-    sockets.set(IMPLICIT_LISTEN.key, { server, span: () => directive.nameSpan, defaultServer: false });
-    return sockets;
-  }
+  if (listens.length === 0) return [{ key: IMPLICIT_LISTEN.key, server, listen: void 0, defaultServer: false }];
+  const sockets = [];
   for (const entry of listens) {
     if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
     const socket = listenSocket(entry.directive);
     if (!socket) return void 0;
-    const known2 = sockets.get(socket.key);
+    const known2 = sockets.find((onSocket) => onSocket.key === socket.key);
     if (known2) known2.defaultServer ||= socket.defaultServer;
-    else sockets.set(socket.key, { server, span: () => entry.directive.args[0].span, defaultServer: socket.defaultServer });
+    else sockets.push({ key: socket.key, server, listen: entry, defaultServer: socket.defaultServer });
   }
   return sockets;
 }
@@ -48516,14 +48743,14 @@ var rule52 = defineRule({
     for (const scope of model.nginx.scopes) {
       for (const parent of scope.servers.concat(scope.locations)) {
         if (!hasTwoLocations(parent)) continue;
-        const locations = parent.children.filter((child) => child.kind === "location");
         const siblings = [];
-        for (const child of locations) {
-          if (argumentsUnknown(child.directive)) continue;
+        for (const child of parent.children) {
+          if (child.kind !== "location" || argumentsUnknown(child.directive) || siblings.some((sibling) => sibling.block.directive === child.directive))
+            continue;
           const match = locationMatch(child.directive);
           if (match) siblings.push({ block: child, match });
         }
-        if (siblings.length > 1) yield* judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block');
+        if (siblings.length > 1) for (const draft of judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block')) yield draft;
       }
     }
   }
@@ -48533,25 +48760,26 @@ function hasTwoLocations(parent) {
   for (const child of parent.children) if (child.kind === "location" && ++count === 2) return true;
   return false;
 }
-function* judgeLevel(siblings, level) {
-  const seen = /* @__PURE__ */ new Set();
-  const unique3 = siblings.filter((sibling) => !seen.has(sibling.block.directive) && seen.add(sibling.block.directive));
+function judgeLevel(unique3, level) {
+  const drafts = [];
   const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
   for (let j = 0; j < unique3.length; j++) {
     const later = unique3[j];
-    const shadow = unique3.slice(0, j).find((earlier) => shadows(earlier.match, later.match) && together(earlier, later));
+    let shadow;
+    for (let k = 0; k < j && !shadow; k++) if (shadows(unique3[k].match, later.match) && together(unique3[k], later)) shadow = unique3[k];
     if (shadow) {
       const kind = shadowKind(shadow.match, later.match);
       const draft = finding(later, shadow, level);
-      if (kind === "duplicate") yield { ...draft, messageId: "duplicate" };
-      else if (kind === "sameRegex") yield { ...draft, messageId: "sameRegex", maxSeverity: "warning" };
-      else yield { ...draft, messageId: "afterCatchAll", maxSeverity: "warning" };
+      if (kind === "duplicate") drafts.push({ ...draft, messageId: "duplicate" });
+      else if (kind === "sameRegex") drafts.push({ ...draft, messageId: "sameRegex", maxSeverity: "warning" });
+      else drafts.push({ ...draft, messageId: "afterCatchAll", maxSeverity: "warning" });
       continue;
     }
     if (catchAll && later.match.kind === "prefix" && !later.block.children.some((child) => child.kind === "location") && together(catchAll, later)) {
-      yield { ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" };
+      drafts.push({ ...finding(later, catchAll, level), messageId: "prefixUnderCatchAll", maxSeverity: "warning" });
     }
   }
+  return drafts;
 }
 function shadows(earlier, later) {
   if (isRegexLocation(earlier) && isRegexLocation(later)) {
@@ -48656,13 +48884,13 @@ var rule54 = defineRule({
       for (const name2 of [container.service, ...container.aliases]) composeNames.set(name2.toLowerCase(), container.service);
     }
     const seen = /* @__PURE__ */ new Set();
-    const judge13 = (host, directive, span2, modelPath) => {
+    const judge13 = (host, directive) => {
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
       seen.add(directive.directive);
       if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
       const service = composeNames.get(host);
-      if (service !== void 0) return { messageId: "composeService", data: { host, service }, primary: span2(), modelPath: modelPath() };
-      return { messageId: "hostName", data: { host }, primary: span2(), modelPath: modelPath() };
+      if (service !== void 0) return { messageId: "composeService", data: { host, service } };
+      return { messageId: "hostName", data: { host } };
     };
     for (const pass of model.nginx.passes) {
       const target = pass.target;
@@ -48670,30 +48898,24 @@ var rule54 = defineRule({
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
       if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
-      const draft = judge13(
-        name2,
-        pass.entry,
-        () => pass.entry.directive.args[0].span,
-        () => `${pass.location.path}>${pass.entry.directive.name}`
-      );
-      if (draft) yield draft;
+      const said = judge13(name2, pass.entry);
+      if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
         if (server.address?.kind !== "tcp") continue;
-        if (server.entry.directive.args.some((arg) => arg.value === "resolve")) continue;
+        if (resolvedWhileRunning(server.entry.directive)) continue;
         const address = server.address;
-        const draft = judge13(
-          address.host,
-          server.entry,
-          () => server.span,
-          () => `${group.block.path}>server[${address.text}]`
-        );
-        if (draft) yield draft;
+        const said = judge13(address.host, server.entry);
+        if (said) yield { ...said, primary: server.span, modelPath: `${group.block.path}>server[${address.text}]` };
       }
     }
   }
 });
+function resolvedWhileRunning(server) {
+  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === "resolve") return true;
+  return false;
+}
 function isHostName(host) {
   if (host === "" || host.includes("$") || host.includes("{")) return false;
   if (/^\d+(\.\d+){3}$/.test(host) || host.includes(":") || host.startsWith("[")) return false;
@@ -49175,6 +49397,7 @@ function findReaderRule(id2) {
 }
 
 // src/engine/options.ts
+init_append();
 var UsageError = class extends Error {
 };
 var NothingToReadError = class extends UsageError {
@@ -49224,9 +49447,9 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   }
   const where = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-  if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
+  if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
-    problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
+    append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
   const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
@@ -49466,8 +49689,40 @@ function parseNginxValue(syntax, text3) {
   }
 }
 
+// src/model/nginx-census.ts
+var NONE2 = { entries: [], blocks: [] };
+var DirectiveCensus = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Every directive whose arguments hold a `$`, with its block, in walk order. */
+  withVariables = [];
+  add(entry, block2) {
+    const name2 = entry.directive.name;
+    const list = this.byName.get(name2);
+    if (list) {
+      list.entries.push(entry);
+      list.blocks.push(block2);
+    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
+    const mention = variableMention(entry.directive);
+    if (mention !== 0) this.withVariables.push({ entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 });
+  }
+  named(name2) {
+    return this.byName.get(name2) ?? NONE2;
+  }
+};
+function variableMention(directive) {
+  const read = variableMentionsOf(directive);
+  if (read !== void 0) return read;
+  let found = 0;
+  for (let i = 0; i < argCountOf(directive); i++) {
+    const value = argValueOf(directive, i) ?? "";
+    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+    if (value.includes("$")) found = VARIABLE_MENTIONED;
+  }
+  return found;
+}
+
 // src/model/nginx.ts
-var NONE2 = [];
+var NONE3 = [];
 var SCAN_LIMIT = 16;
 var NginxBlock = class {
   constructor(kind, node, parent, contents, fixedPath) {
@@ -49497,7 +49752,7 @@ var NginxBlock = class {
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found;
       for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
-      return found ?? NONE2;
+      return found ?? NONE3;
     }
     if (!this.byName) {
       this.byName = /* @__PURE__ */ new Map();
@@ -49507,7 +49762,7 @@ var NginxBlock = class {
         else this.byName.set(entry.directive.name, [entry]);
       }
     }
-    return this.byName.get(name2) ?? NONE2;
+    return this.byName.get(name2) ?? NONE3;
   }
   byName;
   /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
@@ -49653,6 +49908,8 @@ var NginxHttpScope = class {
   passes = [];
   servers = [];
   locations = [];
+  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
+  census = new DirectiveCensus();
   /**
    * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
    * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
@@ -49689,13 +49946,8 @@ var NginxHttpScope = class {
    * not, every block's inherited value is the default, which lets a rule skip the lookups.
    */
   setsAnywhere(name2) {
-    if (!this.namesSet) {
-      this.namesSet = /* @__PURE__ */ new Set();
-      for (const block2 of [this.http, ...this.http.descendants()]) for (const entry of block2.directives) this.namesSet.add(entry.directive.name);
-    }
-    return this.namesSet.has(name2);
+    return this.census.named(name2).entries.length > 0;
   }
-  namesSet;
 };
 var NginxModel = class {
   constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
@@ -49779,9 +50031,11 @@ var NginxModel = class {
         });
       }
     }
-    for (const block2 of http.descendants()) {
-      if (block2.kind !== "location" && block2.kind !== "if" && block2.kind !== "limit_except") continue;
+    for (const block2 of [http, ...http.descendants()]) {
+      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
       for (const entry of block2.directives) {
+        scope.census.add(entry, block2);
+        if (!passing) continue;
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
         if (!module2 || entry.directive.args.length === 0) continue;
         scope.passes.push(resolvePass(scope, module2, entry, block2));
@@ -50062,6 +50316,7 @@ function matchesByte(token, byte) {
 }
 
 // src/readers/nginx/include.ts
+init_append();
 var CONVENTIONAL_PREFIXES = [
   "/etc/nginx",
   "/usr/local/nginx/conf",
@@ -50190,7 +50445,7 @@ var IncludeResolver = class {
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
-    candidates.push(...this.suffixCandidates(pattern, includingFile));
+    append(candidates, this.suffixCandidates(pattern, includingFile));
     const sibling = nodePath7.join(nodePath7.dirname(includingFile), nodePath7.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
@@ -50576,7 +50831,12 @@ function readNginxTree(candidates, options) {
       continue;
     }
     if ("error" in result) {
-      report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
+      report({
+        ruleId: "read-error",
+        message: result.error.replace(path, options.displayPath(path)),
+        primary: wholeFileSpan(options.displayPath(path)),
+        related: []
+      });
       continue;
     }
     if (!loadedReals.has(result.real)) {
@@ -50925,6 +51185,9 @@ function readBackendsAndSystem(files, context) {
 }
 
 // src/engine/read-tree.ts
+var HEAD_CHARS = 65536;
+var HEAD_BYTES = 4 * HEAD_CHARS;
+var headText = (bytes) => decodeUtf8(bytes.subarray(0, HEAD_BYTES)).slice(0, HEAD_CHARS);
 function readTree(options = {}) {
   clearParseCache();
   try {
@@ -50961,6 +51224,17 @@ function readTreeUncached(options) {
       return void 0;
     }
   };
+  const headErrors = /* @__PURE__ */ new Map();
+  const classificationHead = (path) => {
+    try {
+      return headText(cachedFs.read(path));
+    } catch (error) {
+      const head = cachedFs.readHead(path, HEAD_BYTES);
+      if (head) return headText(head);
+      headErrors.set(path, error.message);
+      return void 0;
+    }
+  };
   const filesByFormat = {};
   const imageSources = [];
   const maskedTemplates = /* @__PURE__ */ new Map();
@@ -50969,8 +51243,18 @@ function readTreeUncached(options) {
   for (const file of walked.files) {
     const named = roots.includes(file);
     const mapped2 = mappedFormat(file);
-    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
+    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => classificationHead(file), named);
     const classified = explanation.classified;
+    const headError = headErrors.get(file);
+    if (!classified && headError !== void 0) {
+      diagnostics.push({
+        ruleId: "read-error",
+        message: `${headError.replace(file, displayPath(file))}; cfglint needs its content to tell whether it is a config it reads`,
+        primary: { file: displayPath(file), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+        related: []
+      });
+      explanation.reason = `skipped: ${headError.replace(file, displayPath(file))}`;
+    }
     explained.set(file, { format: classified?.format, reason: explanation.reason });
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
@@ -51402,7 +51686,9 @@ function lintSync(options = {}) {
   const alternatives = alternativeCount(model);
   if (alternatives > 1) {
     const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, void 0));
-    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
+    const held = holdingForEveryAlternative([findings, ...views]);
+    findings.length = 0;
+    append(findings, held);
   }
   const comments = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) {

@@ -51258,7 +51258,7 @@ function readTreeUncached(options) {
     explained.set(file, { format: classified?.format, reason: explanation.reason });
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
-      if (named && !options.listing) {
+      if (named && !options.listing && headError === void 0) {
         const pattern = nodePath32.relative(configDir, file).split(nodePath32.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`

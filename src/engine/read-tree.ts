@@ -143,7 +143,8 @@ function readTreeUncached(options: LintOptions): ReadTree {
     explained.set(file, { format: classified?.format, reason: explanation.reason });
     if (mapped?.format === 'nginx') mappedToNginx.add(file);
     if (!classified) {
-      if (named && !options.listing) {
+      // A named file that cannot be read has its read-error above: the hint to map it would not help.
+      if (named && !options.listing && headError === undefined) {
         const pattern = nodePath.relative(configDir, file).split(nodePath.sep).join('/');
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`,

@@ -46,10 +46,10 @@ describe('a file over the size limit', () => {
   });
 });
 
-test('a file whose content cannot be read at all, when only its content tells, is a read-error, not skipped', () => {
+/** A tree where `locked` cannot be read, not even its head (permission denied). */
+function treeWithLockedFile(locked: string): FileSystem {
   const memory = memoryFileSystem({ 'nginx/nginx.conf': 'events {}\n', 'nginx/conf.d/locked.conf': 'server { listen 80; }\n' });
-  const locked = '/tree/nginx/conf.d/locked.conf';
-  const fs: FileSystem = {
+  return {
     ...memory,
     read: (path) => {
       if (path === locked) throw new Error(`cannot read ${path}: permission denied`);
@@ -57,8 +57,18 @@ test('a file whose content cannot be read at all, when only its content tells, i
     },
     readHead: (path, maxBytes) => (path === locked ? undefined : memory.readHead(path, maxBytes)),
   };
+}
+
+test('a file whose content cannot be read at all, when only its content tells, is a read-error, not skipped', () => {
+  const fs = treeWithLockedFile('/tree/nginx/conf.d/locked.conf');
   const findings = lintSync({ paths: ['.'], cwd: '/tree', fs, config: {} }).report.findings.filter((finding) => finding.ruleId === 'read-error');
   expect(findings.map((finding) => [finding.primary.file, finding.message])).toEqual([
     ['nginx/conf.d/locked.conf', 'cannot read nginx/conf.d/locked.conf: permission denied; cfglint needs its content to tell whether it is a config it reads'],
   ]);
+});
+
+test('named on the command line and unreadable: the read-error is the answer, not a hint to map its format', () => {
+  const fs = treeWithLockedFile('/tree/nginx/conf.d/locked.conf');
+  const findings = lintSync({ paths: ['nginx/conf.d/locked.conf'], cwd: '/tree', fs, config: {} }).report.findings;
+  expect(findings.map((finding) => [finding.ruleId, finding.primary.file])).toEqual([['read-error', 'nginx/conf.d/locked.conf']]);
 });

@@ -3,15 +3,20 @@
  * Speed benchmark (docs/performance.md quotes its output):
  *
  *   npm run bench                (builds first; this file requires the compiled dist/)
- *   node bench/run.js [--full] [--runs N] [--compare DIR]
+ *   node bench/run.js [--full] [--runs N] [--only TREE[,TREE]] [--compare DIR]
  *
- * Generates nginx trees in a temp dir (1k, 10k, 100k lines in one file, 140k lines across many
- * files reached by an include glob; 1M lines with --full) and times, on the same files in the
- * same run: cfglint end to end (a child process, start to exit), its nginx reader alone
- * (parseNginx per file; and again reading every argument value and every span, which the reader
- * builds on demand), the nginx-conf package's parser, and `nginx -t` where nginx is
- * installed (which checks more than syntax). Median over several runs; peak RSS of each child.
- * Also times `cfglint examples/keepalive-http10/broken` against `node -e 0` (median of 15).
+ * Generates nginx trees in a temp dir (1k, 10k, 140k lines in one file; 140k lines in 501 files,
+ * an nginx.conf including conf.d/*.conf; 1.37M lines in one file with --full, or named with
+ * --only) and times, on the same files in the same run: cfglint end to end (a child process,
+ * start to exit), its nginx reader alone (parseNginx per file; and again reading every argument
+ * value and every span, which the reader builds on demand), the nginx-conf package's parser
+ * (in process, warm: one untimed parse first), and `nginx -t` where nginx is installed (which
+ * checks more than syntax; not above 500k lines, where it takes minutes). Median over several
+ * runs; peak RSS of each child. Each tree's summary line puts cfglint end to end against
+ * nginx-conf's warm parse (issue 20 asks for at most 2×).
+ * Also times `cfglint examples/keepalive-http10/broken` against `node -e 0` (median of 15,
+ * interleaved), and the nginx security and best-practice rules of issue 17 on against off on the
+ * 140k-line tree in 501 files (interleaved).
  * With --compare DIR (another checkout of cfglint, built), also times that build's CLI on the
  * 140k-line tree, interleaved run by run with this one, so that a change's cost is measured
  * against the code before it under the same load.
@@ -32,10 +37,13 @@ const cli = nodePath.join(root, 'dist', 'src', 'cli', 'main.js');
 if (process.argv[2] === '--child') {
   const [, , , parser, runsText, ...files] = process.argv;
   const texts = files.map((file) => [file, nodeFs.readFileSync(file, 'utf8')]);
+  const warmUp = () => {
+    for (const [file, text] of texts) parse(file, text);
+  };
   let parse;
   if (parser === 'reader' || parser === 'reader-all-spans') {
     const { parseNginx } = require(nodePath.join(root, 'dist', 'src', 'readers', 'nginx', 'parse'));
-    const { SourceText } = require(nodePath.join(root, 'dist', 'src', 'readers', 'text'));
+    const { SourceText } = require(nodePath.join(root, 'dist', 'src', 'source', 'text'));
     parse = (file, text) => parseNginx(new SourceText(file, text));
     if (parser === 'reader-all-spans') {
       // The reader keeps offsets and builds argument objects, values and spans when read; this
@@ -68,6 +76,8 @@ if (process.argv[2] === '--child') {
       return result;
     };
   }
+  // Warm: the first parse compiles and optimises the parser; the figures are of the ones after.
+  warmUp();
   const times = [];
   for (let run = 0; run < Number(runsText); run++) {
     const started = process.hrtime.bigint();
@@ -84,6 +94,8 @@ const FULL = args.includes('--full');
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt === -1 ? undefined : Number(args[runsAt + 1]);
 const compareAt = args.indexOf('--compare');
+const onlyAt = args.indexOf('--only');
+const ONLY = onlyAt === -1 ? null : new Set((args[onlyAt + 1] ?? '').split(','));
 const COMPARE_CLI = compareAt === -1 ? null : nodePath.resolve(args[compareAt + 1] ?? '', 'dist', 'src', 'cli', 'main.js');
 if (COMPARE_CLI && !nodeFs.existsSync(COMPARE_CLI)) {
   console.error(`bench: --compare needs a built checkout: ${COMPARE_CLI} not found`);
@@ -194,12 +206,15 @@ http {
 `;
 const HEAD_LINES = HEAD.split('\n').length - 1;
 
-/** One file of about `lines` lines; or, with `perFile`, nginx.conf including conf.d/*.conf. */
-function generate(dir, lines, perFile) {
+/**
+ * One file of about `lines` lines; or, with `includedFiles`, nginx.conf including that many
+ * conf.d/*.conf files that share the groups evenly.
+ */
+function generate(dir, lines, includedFiles) {
   nodeFs.mkdirSync(dir, { recursive: true });
   const pairs = Math.max(1, Math.round((lines - HEAD_LINES - 1) / PAIR_LINES));
   const files = [nodePath.join(dir, 'nginx.conf')];
-  if (!perFile) {
+  if (!includedFiles) {
     const parts = [HEAD];
     for (let i = 0; i < pairs; i++) parts.push(pair(i));
     parts.push('}\n');
@@ -207,10 +222,11 @@ function generate(dir, lines, perFile) {
   } else {
     nodeFs.writeFileSync(files[0], `${HEAD}    include conf.d/*.conf;\n}\n`);
     nodeFs.mkdirSync(nodePath.join(dir, 'conf.d'));
-    for (let start = 0, n = 0; start < pairs; start += perFile, n++) {
+    for (let n = 0; n < includedFiles; n++) {
       const file = nodePath.join(dir, 'conf.d', `site${String(n).padStart(5, '0')}.conf`);
       const parts = [];
-      for (let i = start; i < Math.min(pairs, start + perFile); i++) parts.push(pair(i));
+      const end = Math.floor(((n + 1) * pairs) / includedFiles);
+      for (let i = Math.floor((n * pairs) / includedFiles); i < end; i++) parts.push(pair(i));
       nodeFs.writeFileSync(file, parts.join(''));
       files.push(file);
     }
@@ -242,13 +258,89 @@ console.log(
 );
 
 const work = nodeFs.mkdtempSync(nodePath.join(nodeOs.tmpdir(), 'cfglint-bench-'));
-const sizes = [
+const ALL_SIZES = [
   { name: '1k', lines: 1_000 },
   { name: '10k', lines: 10_000 },
-  { name: '100k', lines: 100_000 },
-  { name: '140k-glob', lines: 140_000, perFile: 10 },
-  ...(FULL ? [{ name: '1M', lines: 1_000_000 }] : []),
+  { name: '140k', lines: 140_000 },
+  { name: '140k-501', lines: 140_000, includedFiles: 500 },
+  // Behind --full: about a minute and 3 GB per cfglint run today (issue 20).
+  { name: '1.37M', lines: 1_370_000, full: true },
 ];
+const sizes = ALL_SIZES.filter((size) => (ONLY ? ONLY.has(size.name) : FULL || !size.full));
+if (ONLY && sizes.length !== ONLY.size) {
+  console.error(`bench: --only takes tree names among ${ALL_SIZES.map((size) => size.name).join(', ')}`);
+  process.exit(2);
+}
+/** The tree of the issue-17 line and of --compare. */
+const MANY_FILES = '140k-501';
+
+/**
+ * Issue 17's nginx security and best-practice rules (gixy's and nginx-lint's checks): the line
+ * "issue-17 rules" times the 140k-line tree with them on and off, run by run.
+ */
+const ISSUE_17_RULES = [
+  'nginx-alias-traversal',
+  'nginx-ssrf',
+  'nginx-host-spoofing',
+  'nginx-http-splitting',
+  'nginx-header-redefinition',
+  'nginx-add-header-multiline',
+  'nginx-add-header-content-type',
+  'nginx-origins-regex',
+  'nginx-valid-referers-none',
+  'nginx-resolver-external',
+  'nginx-version-disclosure',
+  'nginx-allow-without-deny',
+  'nginx-return-bypasses-access',
+  'nginx-status-page-exposed',
+  'nginx-autoindex',
+  'nginx-weak-tls',
+  'nginx-unsafe-capture',
+  'nginx-h2c-smuggling',
+  'nginx-if-is-evil',
+  'nginx-try-files-proxy',
+  'nginx-map-default',
+  'nginx-default-server',
+  'nginx-unreachable-location',
+  'nginx-error-log-off',
+  'nginx-stale-dns',
+  'nginx-deprecated-directive',
+  'nginx-proxy-pass-uri',
+  'nginx-capture-reference',
+  'nginx-keepalive-requests-low',
+];
+
+/**
+ * The tree linted with the issue-17 rules on (an empty config) and off (a config turning each
+ * off), alternating run by run so that both see the same load.
+ */
+function issue17OnOff(tree, runs) {
+  const onConfig = nodePath.join(work, 'rules-on.json');
+  const offConfig = nodePath.join(work, 'rules-off.json');
+  nodeFs.writeFileSync(onConfig, '{}\n');
+  nodeFs.writeFileSync(offConfig, JSON.stringify({ rules: Object.fromEntries(ISSUE_17_RULES.map((id) => [id, 'off'])) }) + '\n');
+  const lint = (config) => {
+    const run = timeCommand(process.execPath, [cli, '--config', config, '-f', 'json', '-o', nodePath.join(work, 'out.json'), tree.dir], 1);
+    // A rule id the build does not know is a usage error (exit 2): no figure then, but the reason.
+    if (run.status > 1) throw new Error(`bench: cfglint --config ${config} exited ${run.status}: ${run.stderr}`);
+    return run.ms;
+  };
+  const on = [];
+  const off = [];
+  for (let run = 0; run < runs; run++) {
+    // Which goes first alternates too: the second of a pair may find the files in the page cache.
+    const order = run % 2 ? ['off', 'on'] : ['on', 'off'];
+    for (const mode of order) (mode === 'on' ? on : off).push(lint(mode === 'on' ? onConfig : offConfig));
+  }
+  return {
+    tree: MANY_FILES,
+    runs,
+    rules: ISSUE_17_RULES.length,
+    onMs: +median(on).toFixed(1),
+    offMs: +median(off).toFixed(1),
+    ratio: +(median(on) / median(off)).toFixed(3),
+  };
+}
 
 /**
  * This build against another one on the same tree, alternating run by run so that both see the
@@ -275,23 +367,26 @@ function compareBuilds(tree, runs) {
 }
 
 let compared = null;
+let issue17 = null;
 const rows = [];
 try {
   for (const size of sizes) {
-    const tree = generate(nodePath.join(work, size.name), size.lines, size.perFile);
+    const tree = generate(nodePath.join(work, size.name), size.lines, size.includedFiles);
     const runs = RUNS ?? (tree.lines >= 500_000 ? 3 : 5);
     process.stderr.write(`bench: ${size.name}: ${tree.files.length} file(s), ${tree.lines} lines, ${(tree.bytes / 2 ** 20).toFixed(2)} MB, ${runs} runs\n`);
     const reader = timeParser('reader', tree.files, runs);
     const readerAllSpans = timeParser('reader-all-spans', tree.files, runs);
     const nginxConf = timeParser('nginx-conf', tree.files, runs);
     const cfglint = timeCommand(process.execPath, [cli, '-f', 'json', '-o', nodePath.join(work, 'out.json'), tree.dir], runs);
-    const nginx = NGINX
-      ? timeCommand(NGINX, ['-t', '-q', '-p', tree.dir, '-c', tree.files[0], '-e', '/dev/null', '-g', `pid ${nodePath.join(work, 'nginx.pid')};`], runs)
-      : null;
+    const nginx =
+      NGINX && tree.lines <= 500_000
+        ? timeCommand(NGINX, ['-t', '-q', '-p', tree.dir, '-c', tree.files[0], '-e', '/dev/null', '-g', `pid ${nodePath.join(work, 'nginx.pid')};`], runs)
+        : null;
     const entry = (label, measured, extra = {}) => ({
       tool: label,
       ms: measured?.ms == null ? null : +measured.ms.toFixed(1),
       ratioToReader: measured?.ms == null || !reader.ms ? null : +(measured.ms / reader.ms).toFixed(2),
+      ratioToNginxConf: measured?.ms == null || !nginxConf.ms ? null : +(measured.ms / nginxConf.ms).toFixed(2),
       linesPerSec: measured?.ms ? Math.round(tree.lines / (measured.ms / 1000)) : null,
       mbPerSec: measured?.ms ? +(tree.bytes / 2 ** 20 / (measured.ms / 1000)).toFixed(1) : null,
       usPerLine: measured?.ms ? +((measured.ms * 1000) / tree.lines).toFixed(3) : null,
@@ -308,41 +403,63 @@ try {
         entry('cfglint end to end', cfglint, { exitCode: cfglint.status }),
         entry('cfglint nginx reader (parseNginx)', reader),
         entry('  + every value and span read', readerAllSpans),
-        entry('nginx-conf parser', nginxConf, nginxConf.error ? { error: nginxConf.error } : {}),
+        entry('nginx-conf parser (warm, in process)', nginxConf, nginxConf.error ? { error: nginxConf.error } : {}),
         ...(nginx ? [entry('nginx -t (checks more than syntax)', nginx, { exitCode: nginx.status, ...(nginx.status ? { stderr: nginx.stderr } : {}) })] : []),
       ],
     };
     rows.push(row);
-    if (COMPARE_CLI && size.name === '140k-glob') compared = compareBuilds(tree, Math.max(runs, 9));
+    if (COMPARE_CLI && size.name === MANY_FILES) compared = compareBuilds(tree, Math.max(runs, 9));
+    if (size.name === MANY_FILES) issue17 = issue17OnOff(tree, Math.max(runs, 7));
   }
 
   // Small-tree latency: what a pre-commit hook pays.
   const small = nodePath.join(root, 'examples', 'keepalive-http10', 'broken');
+  // Interleaved, run by run, so that both see the same load.
+  const smallRuns = { cfglint: [], nodeE0: [] };
+  let smallRssKb = null;
+  for (let run = 0; run < 15; run++) {
+    smallRuns.nodeE0.push(timeCommand(process.execPath, ['-e', '0'], 1).ms);
+    const linted = timeCommand(process.execPath, [cli, small], 1, { cwd: root });
+    smallRuns.cfglint.push(linted.ms);
+    smallRssKb = Math.max(smallRssKb ?? 0, linted.maxRssKb ?? 0) || null;
+  }
   const latency = {
     runs: 15,
-    cfglint: timeCommand(process.execPath, [cli, small], 15, { cwd: root }),
-    nodeE0: timeCommand(process.execPath, ['-e', '0'], 15),
+    cfglint: { ms: median(smallRuns.cfglint), maxRssKb: smallRssKb },
+    nodeE0: { ms: median(smallRuns.nodeE0) },
   };
   machine.loadAfter = nodeOs.loadavg().map((x) => +x.toFixed(2));
 
   // ------------------------------------------------------------------------------------------
   const pad = (text, width) => String(text).padEnd(width);
   const padL = (text, width) => String(text).padStart(width);
-  const header = `${pad('tree', 10)} ${pad('tool', 36)} ${padL('median ms', 10)} ${padL('× reader', 9)} ${padL('lines/s', 11)} ${padL('MB/s', 7)} ${padL('µs/line', 8)} ${padL('peak RSS MB', 12)}`;
+  const header = `${pad('tree', 10)} ${pad('tool', 36)} ${padL('median ms', 10)} ${padL('× reader', 9)} ${padL('× n-conf', 9)} ${padL('lines/s', 11)} ${padL('MB/s', 7)} ${padL('µs/line', 8)} ${padL('peak RSS MB', 12)}`;
   console.log(`\n${header}\n${'-'.repeat(header.length)}`);
   for (const row of rows) {
     console.log(`${row.size}: ${row.files} file(s), ${row.lines} lines, ${row.mb} MB, median of ${row.runs}`);
     for (const r of row.results) {
       const ms = r.ms == null ? `failed` : r.ms.toFixed(1);
       console.log(
-        `${pad('', 10)} ${pad(r.tool, 36)} ${padL(ms, 10)} ${padL(r.ratioToReader ?? '', 9)} ${padL(r.linesPerSec ?? '', 11)} ${padL(r.mbPerSec ?? '', 7)} ${padL(r.usPerLine ?? '', 8)} ${padL(r.maxRssMb ?? '', 12)}${r.exitCode ? ` (exit ${r.exitCode})` : ''}`,
+        `${pad('', 10)} ${pad(r.tool, 36)} ${padL(ms, 10)} ${padL(r.ratioToReader ?? '', 9)} ${padL(r.ratioToNginxConf ?? '', 9)} ${padL(r.linesPerSec ?? '', 11)} ${padL(r.mbPerSec ?? '', 7)} ${padL(r.usPerLine ?? '', 8)} ${padL(r.maxRssMb ?? '', 12)}${r.exitCode ? ` (exit ${r.exitCode})` : ''}`,
       );
     }
   }
+  console.log('');
+  for (const row of rows) {
+    const [cfglint, , , nginxConf] = row.results;
+    console.log(
+      `${row.size} (${row.files} file(s), ${row.lines} lines): cfglint end to end ${cfglint.ms ?? 'failed'} ms, peak RSS ${cfglint.maxRssMb ?? '?'} MB${cfglint.exitCode > 1 ? ` (exit ${cfglint.exitCode})` : ''}; nginx-conf warm parse ${nginxConf.ms ?? 'failed'} ms: ${cfglint.ratioToNginxConf ?? '?'}×`,
+    );
+  }
   const ratio = latency.cfglint.ms / latency.nodeE0.ms;
   console.log(
-    `\nsmall tree (examples/keepalive-http10/broken), median of 15: cfglint ${latency.cfglint.ms.toFixed(1)} ms (peak RSS ${((latency.cfglint.maxRssKb ?? 0) / 1024).toFixed(0)} MB), node -e 0 ${latency.nodeE0.ms.toFixed(1)} ms: ${ratio.toFixed(2)}×`,
+    `\nsmall tree (examples/keepalive-http10/broken), median of 15 interleaved: cfglint ${latency.cfglint.ms.toFixed(1)} ms (peak RSS ${((latency.cfglint.maxRssKb ?? 0) / 1024).toFixed(0)} MB), node -e 0 ${latency.nodeE0.ms.toFixed(1)} ms: ${ratio.toFixed(2)}×`,
   );
+  if (issue17) {
+    console.log(
+      `issue-17 rules: on ${issue17.onMs} ms / off ${issue17.offMs} ms = ${issue17.ratio} (${issue17.rules} rules, ${issue17.tree}, median of ${issue17.runs} interleaved)`,
+    );
+  }
   if (compared) {
     console.log(
       `\nthis build against ${compared.other} on ${compared.tree}, interleaved, median of ${compared.runs}: ${compared.thisMs} ms against ${compared.otherMs} ms: ${compared.ratio}×`,
@@ -351,10 +468,11 @@ try {
   console.log(`load average before ${machine.loadBefore.join(' ')}, after ${machine.loadAfter.join(' ')}`);
 
   const results = {
-    command: `node bench/run.js${FULL ? ' --full' : ''}${RUNS ? ` --runs ${RUNS}` : ''}`,
+    command: `node bench/run.js${FULL ? ' --full' : ''}${RUNS ? ` --runs ${RUNS}` : ''}${ONLY ? ` --only ${[...ONLY].join(',')}` : ''}`,
     machine,
     trees: rows,
     ...(compared ? { compared } : {}),
+    ...(issue17 ? { issue17 } : {}),
     smallTree: {
       path: 'examples/keepalive-http10/broken',
       runs: 15,

@@ -696,7 +696,7 @@ var require_codegen = __commonJS({
       AND: new code_1._Code("&&"),
       ADD: new code_1._Code("+")
     };
-    var Node3 = class {
+    var Node2 = class {
       optimizeNodes() {
         return this;
       }
@@ -704,7 +704,7 @@ var require_codegen = __commonJS({
         return this;
       }
     };
-    var Def = class extends Node3 {
+    var Def = class extends Node2 {
       constructor(varKind, name2, rhs) {
         super();
         this.varKind = varKind;
@@ -727,7 +727,7 @@ var require_codegen = __commonJS({
         return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
       }
     };
-    var Assign = class extends Node3 {
+    var Assign = class extends Node2 {
       constructor(lhs, rhs, sideEffects) {
         super();
         this.lhs = lhs;
@@ -757,7 +757,7 @@ var require_codegen = __commonJS({
         return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
       }
     };
-    var Label = class extends Node3 {
+    var Label = class extends Node2 {
       constructor(label) {
         super();
         this.label = label;
@@ -767,7 +767,7 @@ var require_codegen = __commonJS({
         return `${this.label}:` + _n;
       }
     };
-    var Break = class extends Node3 {
+    var Break = class extends Node2 {
       constructor(label) {
         super();
         this.label = label;
@@ -778,7 +778,7 @@ var require_codegen = __commonJS({
         return `break${label};` + _n;
       }
     };
-    var Throw = class extends Node3 {
+    var Throw = class extends Node2 {
       constructor(error) {
         super();
         this.error = error;
@@ -790,7 +790,7 @@ var require_codegen = __commonJS({
         return this.error.names;
       }
     };
-    var AnyCode = class extends Node3 {
+    var AnyCode = class extends Node2 {
       constructor(code) {
         super();
         this.code = code;
@@ -809,7 +809,7 @@ var require_codegen = __commonJS({
         return this.code instanceof code_1._CodeOrName ? this.code.names : {};
       }
     };
-    var ParentNode = class extends Node3 {
+    var ParentNode = class extends Node2 {
       constructor(nodes = []) {
         super();
         this.nodes = nodes;
@@ -11497,6 +11497,76 @@ var init_shell_words = __esm({
   }
 });
 
+// src/readers/types.ts
+function sourceFor(context, path, text3) {
+  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
+}
+function emptyOutput() {
+  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
+}
+var init_types = __esm({
+  "src/readers/types.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
+// src/readers/kit/files.ts
+function readSource(path, context, output, record = true) {
+  let source;
+  try {
+    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
+  } catch (error) {
+    const file = context.displayPath(path);
+    const start = { line: 1, column: 1, offset: 0 };
+    output.diagnostics.push({
+      ruleId: "read-error",
+      message: messageOf(error).split(path).join(file),
+      primary: { file, start, end: start },
+      related: []
+    });
+    return void 0;
+  }
+  if (record) recordSource(output, source);
+  return source;
+}
+function recordSource(output, source) {
+  if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
+}
+function addComments(output, file, comments) {
+  if (comments.length === 0) return;
+  const known2 = output.comments.get(file) ?? [];
+  const fresh = comments.filter((comment2) => !known2.some((k) => k.span.start.offset === comment2.span.start.offset));
+  output.comments.set(file, [...known2, ...fresh]);
+}
+function diagnostic(source, ruleId, message, start, end, severity) {
+  return { ruleId, message, primary: source.span(start, Math.max(start, end)), related: [], ...severity ? { severity } : {} };
+}
+function lineComments(source, markers = "#") {
+  const comments = [];
+  const text3 = source.text;
+  for (let lineStart = 0; lineStart < text3.length; ) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = text3.length;
+    let k = lineStart;
+    while (k < lineEnd && (text3[k] === " " || text3[k] === "	")) k++;
+    if (k < lineEnd && markers.includes(text3[k])) {
+      const end = text3[lineEnd - 1] === "\r" ? lineEnd - 1 : lineEnd;
+      comments.push({ span: source.span(k, end), text: text3.slice(k + 1, end).trim() });
+    }
+    lineStart = lineEnd + 1;
+  }
+  return comments;
+}
+var init_files = __esm({
+  "src/readers/kit/files.ts"() {
+    "use strict";
+    init_text();
+    init_thrown();
+    init_types();
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports2) {
@@ -11728,10 +11798,10 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags2) {
+      constructor(yaml2, tags2) {
         this.docStart = null;
         this.docEnd = false;
-        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
+        this.yaml = Object.assign({}, _Directives.defaultYaml, yaml2);
         this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
@@ -12081,9 +12151,9 @@ var require_Alias = __commonJS({
     var anchors = require_anchors();
     var visit2 = require_visit();
     var identity2 = require_identity();
-    var Node3 = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
-    var Alias = class extends Node3.NodeBase {
+    var Alias = class extends Node2.NodeBase {
       constructor(source) {
         super(identity2.ALIAS);
         this.source = source;
@@ -12197,10 +12267,10 @@ var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Node3 = require_Node();
+    var Node2 = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar4 = class extends Node3.NodeBase {
+    var Scalar3 = class extends Node2.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -12212,12 +12282,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar4.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar4.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar4.PLAIN = "PLAIN";
-    Scalar4.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar4.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports2.Scalar = Scalar4;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports2.Scalar = Scalar3;
     exports2.isScalarValue = isScalarValue;
   }
 });
@@ -12228,7 +12298,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags2) {
       if (tagName) {
@@ -12273,7 +12343,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar4.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -12284,7 +12354,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar4.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -12303,7 +12373,7 @@ var require_Collection = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var identity2 = require_identity();
-    var Node3 = require_Node();
+    var Node2 = require_Node();
     function collectionFromPath(schema, path, value) {
       let v = value;
       for (let i = path.length - 1; i >= 0; --i) {
@@ -12327,7 +12397,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node3.NodeBase {
+    var Collection = class extends Node2.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -12597,7 +12667,7 @@ ${indent2}${text3.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -12740,7 +12810,7 @@ ${indent2}`) + "'";
         return quotedString(value, ctx);
       }
       const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal4 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar4.Scalar.BLOCK_FOLDED ? false : type === Scalar4.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
+      const literal4 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal4 ? "|\n" : ">\n";
       let chomp;
@@ -12795,7 +12865,7 @@ ${indent2}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar4.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -12818,7 +12888,7 @@ ${indent2}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar4.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -12843,20 +12913,20 @@ ${indent2}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar4.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar4.Scalar.BLOCK_FOLDED:
-          case Scalar4.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar4.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar4.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar4.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -13005,7 +13075,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -13020,7 +13090,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar4.Scalar.BLOCK_FOLDED || key.type === Scalar4.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -13160,19 +13230,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar4.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar4.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -13479,7 +13549,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -13492,7 +13562,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap3 = class extends Collection.Collection {
+    var YAMLMap2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -13546,7 +13616,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar4.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -13609,7 +13679,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports2.YAMLMap = YAMLMap3;
+    exports2.YAMLMap = YAMLMap2;
     exports2.findPair = findPair;
   }
 });
@@ -13619,18 +13689,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap3.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity2.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap3.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLMap2.YAMLMap.from(schema, obj, ctx)
     };
     exports2.map = map;
   }
@@ -13644,9 +13714,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq3 = class extends Collection.Collection {
+    var YAMLSeq2 = class extends Collection.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -13701,7 +13771,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar4.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -13748,7 +13818,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports2.YAMLSeq = YAMLSeq3;
+    exports2.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -13757,18 +13827,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq3.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity2.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq3.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema, obj, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj, ctx)
     };
     exports2.seq = seq;
   }
@@ -13797,14 +13867,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar4.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar4.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports2.nullTag = nullTag;
@@ -13815,13 +13885,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar4.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -13866,7 +13936,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -13894,7 +13964,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar4.Scalar(parseFloat(str));
+        const node = new Scalar3.Scalar(parseFloat(str));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot2 - 1;
@@ -13985,7 +14055,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -14002,7 +14072,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar4.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -14053,7 +14123,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports2) {
     "use strict";
     var node_buffer = require("buffer");
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary2 = {
       identify: (value) => value instanceof Uint8Array,
@@ -14097,15 +14167,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar4.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar4.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar4.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment: comment2, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -14120,8 +14190,8 @@ var require_pairs = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar4 = require_Scalar();
-    var YAMLSeq3 = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity2.isSeq(seq)) {
         for (let i = 0; i < seq.items.length; ++i) {
@@ -14131,7 +14201,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair2 = item.items[0] || new Pair.Pair(new Scalar4.Scalar(null));
+            const pair2 = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair2.key.commentBefore = pair2.key.commentBefore ? `${item.commentBefore}
 ${pair2.key.commentBefore}` : item.commentBefore;
@@ -14150,7 +14220,7 @@ ${cn.comment}` : item.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq3.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -14198,17 +14268,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq3.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap3.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap3.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap3.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap3.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap3.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -14274,7 +14344,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -14286,7 +14356,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar4.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -14294,7 +14364,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar4.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports2.falseTag = falseTag;
@@ -14306,7 +14376,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -14334,7 +14404,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar4.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot2 = str.indexOf(".");
         if (dot2 !== -1) {
           const f = str.substring(dot2 + 1).replace(/_/g, "");
@@ -14436,8 +14506,8 @@ var require_set = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap3.YAMLMap {
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -14450,7 +14520,7 @@ var require_set = __commonJS({
           pair2 = new Pair.Pair(key.key, null);
         else
           pair2 = new Pair.Pair(key, null);
-        const prev = YAMLMap3.findPair(this.items, pair2.key);
+        const prev = YAMLMap2.findPair(this.items, pair2.key);
         if (!prev)
           this.items.push(pair2);
       }
@@ -14459,13 +14529,13 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key, keepPair) {
-        const pair2 = YAMLMap3.findPair(this.items, key);
+        const pair2 = YAMLMap2.findPair(this.items, key);
         return !keepPair && identity2.isPair(pair2) ? identity2.isScalar(pair2.key) ? pair2.key.value : pair2.key : pair2;
       }
       set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap3.findPair(this.items, key);
+        const prev = YAMLMap2.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
@@ -14872,7 +14942,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document2 = class _Document {
+    var Document = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -15162,7 +15232,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports2.Document = Document2;
+    exports2.Document = Document;
   }
 });
 
@@ -15446,14 +15516,14 @@ var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports2) {
     "use strict";
     var Pair = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap3.YAMLMap;
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15553,11 +15623,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports2) {
     "use strict";
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq3.YAMLSeq;
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -15649,8 +15719,8 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -15660,7 +15730,7 @@ var require_resolve_flow_collection = __commonJS({
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap4 = fc.start.source === "{";
       const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap3.YAMLMap : YAMLSeq3.YAMLSeq);
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -15797,7 +15867,7 @@ var require_resolve_flow_collection = __commonJS({
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair2);
           } else {
-            const map = new YAMLMap3.YAMLMap(ctx.schema);
+            const map = new YAMLMap2.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair2);
             const endRange = (valueNode ?? keyNode).range;
@@ -15842,9 +15912,9 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -15871,7 +15941,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap3.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq3.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
       let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
@@ -15891,7 +15961,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar4.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -15906,13 +15976,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar4.Scalar.BLOCK_FOLDED : Scalar4.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -15974,7 +16044,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content2.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent2 = "";
         }
-        if (type === Scalar4.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep12 + indent2.slice(trimIndent) + content2;
           sep12 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
@@ -16089,7 +16159,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports2) {
     "use strict";
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -16098,15 +16168,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar4.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar4.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar4.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -16311,7 +16381,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports2) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar4 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -16329,11 +16399,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar4.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar4.Scalar(value);
+        scalar = new Scalar3.Scalar(value);
       }
       scalar.range = range2;
       scalar.source = value;
@@ -16527,13 +16597,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports2) {
     "use strict";
-    var Document2 = require_Document();
+    var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document2.Document(void 0, opts);
+      const doc = new Document.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -16572,7 +16642,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = require("process");
     var directives = require_directives();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var identity2 = require_identity();
     var composeDoc = require_compose_doc();
@@ -16761,7 +16831,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document2.Document(void 0, opts);
+          const doc = new Document.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -18683,7 +18753,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity2 = require_identity();
@@ -18694,7 +18764,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -18766,10 +18836,10 @@ var require_public_api = __commonJS({
       }
       if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document2.Document(value, _replacer, options).toString(options);
+      return new Document.Document(value, _replacer, options).toString(options);
     }
     exports2.parse = parse;
-    exports2.parseAllDocuments = parseAllDocuments3;
+    exports2.parseAllDocuments = parseAllDocuments2;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify;
   }
@@ -18780,15 +18850,15 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports2) {
     "use strict";
     var composer = require_composer();
-    var Document2 = require_Document();
+    var Document = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar4 = require_Scalar();
-    var YAMLMap3 = require_YAMLMap();
-    var YAMLSeq3 = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -18796,7 +18866,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports2.Composer = composer.Composer;
-    exports2.Document = Document2.Document;
+    exports2.Document = Document.Document;
     exports2.Schema = Schema.Schema;
     exports2.YAMLError = errors.YAMLError;
     exports2.YAMLParseError = errors.YAMLParseError;
@@ -18811,9 +18881,9 @@ var require_dist = __commonJS({
     exports2.isScalar = identity2.isScalar;
     exports2.isSeq = identity2.isSeq;
     exports2.Pair = Pair.Pair;
-    exports2.Scalar = Scalar4.Scalar;
-    exports2.YAMLMap = YAMLMap3.YAMLMap;
-    exports2.YAMLSeq = YAMLSeq3.YAMLSeq;
+    exports2.Scalar = Scalar3.Scalar;
+    exports2.YAMLMap = YAMLMap2.YAMLMap;
+    exports2.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports2.CST = cst;
     exports2.Lexer = lexer.Lexer;
     exports2.LineCounter = lineCounter.LineCounter;
@@ -18824,76 +18894,6 @@ var require_dist = __commonJS({
     exports2.stringify = publicApi.stringify;
     exports2.visit = visit2.visit;
     exports2.visitAsync = visit2.visitAsync;
-  }
-});
-
-// src/readers/types.ts
-function sourceFor(context, path, text3) {
-  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
-}
-function emptyOutput() {
-  return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
-}
-var init_types = __esm({
-  "src/readers/types.ts"() {
-    "use strict";
-    init_text();
-  }
-});
-
-// src/readers/kit/files.ts
-function readSource(path, context, output, record = true) {
-  let source;
-  try {
-    source = sourceFor(context, path, decodeUtf8(context.fs.read(path)));
-  } catch (error) {
-    const file = context.displayPath(path);
-    const start = { line: 1, column: 1, offset: 0 };
-    output.diagnostics.push({
-      ruleId: "read-error",
-      message: messageOf(error).split(path).join(file),
-      primary: { file, start, end: start },
-      related: []
-    });
-    return void 0;
-  }
-  if (record) recordSource(output, source);
-  return source;
-}
-function recordSource(output, source) {
-  if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
-}
-function addComments(output, file, comments) {
-  if (comments.length === 0) return;
-  const known2 = output.comments.get(file) ?? [];
-  const fresh = comments.filter((comment2) => !known2.some((k) => k.span.start.offset === comment2.span.start.offset));
-  output.comments.set(file, [...known2, ...fresh]);
-}
-function diagnostic(source, ruleId, message, start, end, severity) {
-  return { ruleId, message, primary: source.span(start, Math.max(start, end)), related: [], ...severity ? { severity } : {} };
-}
-function lineComments(source, markers = "#") {
-  const comments = [];
-  const text3 = source.text;
-  for (let lineStart = 0; lineStart < text3.length; ) {
-    let lineEnd = text3.indexOf("\n", lineStart);
-    if (lineEnd === -1) lineEnd = text3.length;
-    let k = lineStart;
-    while (k < lineEnd && (text3[k] === " " || text3[k] === "	")) k++;
-    if (k < lineEnd && markers.includes(text3[k])) {
-      const end = text3[lineEnd - 1] === "\r" ? lineEnd - 1 : lineEnd;
-      comments.push({ span: source.span(k, end), text: text3.slice(k + 1, end).trim() });
-    }
-    lineStart = lineEnd + 1;
-  }
-  return comments;
-}
-var init_files = __esm({
-  "src/readers/kit/files.ts"() {
-    "use strict";
-    init_text();
-    init_thrown();
-    init_types();
   }
 });
 
@@ -18909,7 +18909,7 @@ function parseYamlText(source) {
   const problems = [];
   let documents;
   try {
-    documents = (0, import_yaml.parseAllDocuments)(source.text, { prettyErrors: false, uniqueKeys: false });
+    documents = yaml().parseAllDocuments(source.text, { prettyErrors: false, uniqueKeys: false });
     if (!Array.isArray(documents)) documents = [];
   } catch (error) {
     problems.push(diagnostic(source, "yaml-syntax", `Invalid YAML: ${messageOf(error)}`, 0, 0));
@@ -18925,22 +18925,22 @@ function parseYamlText(source) {
   return { documents, problems };
 }
 function resolve3(node, document) {
-  if ((0, import_yaml.isAlias)(node)) return node.resolve(document) ?? void 0;
+  if (isAlias(node)) return node.resolve(document) ?? void 0;
   return node ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
   const node = resolve3(map, document);
-  if (!(0, import_yaml.isMap)(node) || depth > 8) return void 0;
+  if (!isMap(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
-    if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
+    if (!isPair(item) || !isScalar(item.key)) continue;
     if (String(item.key.value) === key) found = { key: item.key, value: resolve3(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
-    if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key) || item.key.value !== "<<") continue;
+    if (!isPair(item) || !isScalar(item.key) || item.key.value !== "<<") continue;
     const merged = resolve3(item.value, document);
-    const sources = (0, import_yaml.isSeq)(merged) ? merged.items : [merged];
+    const sources = isSeq(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
       if (inner) return inner;
@@ -18953,14 +18953,14 @@ function valueOf(map, key, document) {
 }
 function entriesOf2(map, document, depth = 0) {
   const node = resolve3(map, document);
-  if (!(0, import_yaml.isMap)(node) || depth > 8) return [];
+  if (!isMap(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
-    if (!(0, import_yaml.isPair)(item) || !(0, import_yaml.isScalar)(item.key)) continue;
+    if (!isPair(item) || !isScalar(item.key)) continue;
     if (item.key.value === "<<") {
       const target = resolve3(item.value, document);
-      for (const source of (0, import_yaml.isSeq)(target) ? target.items : [target]) merged.push(...entriesOf2(source, document, depth + 1));
+      for (const source of isSeq(target) ? target.items : [target]) append(merged, entriesOf2(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
@@ -18969,14 +18969,14 @@ function entriesOf2(map, document, depth = 0) {
 }
 function itemsOf(seq, document) {
   const node = resolve3(seq, document);
-  if (!(0, import_yaml.isSeq)(node)) return [];
+  if (!isSeq(node)) return [];
   return node.items.map((item) => resolve3(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
-  return node === void 0 || (0, import_yaml.isScalar)(node) && node.value === null;
+  return node === void 0 || isScalar(node) && node.value === null;
 }
 function scalarArg(source, node) {
-  if (!(0, import_yaml.isScalar)(node) || node.value === null || node.value === void 0 || !node.range) return void 0;
+  if (!isScalar(node) || node.value === null || node.value === void 0 || !node.range) return void 0;
   const [start, end] = node.range;
   const written = source.text.slice(start, end);
   const value = node.type === "PLAIN" || typeof node.value !== "string" ? typeof node.value === "string" ? node.value : written : node.value;
@@ -18998,14 +18998,20 @@ function scalarArg(source, node) {
 function rangeOf(node) {
   return node?.range ? [node.range[0], node.range[1]] : void 0;
 }
-var import_yaml;
+var yamlPackage, yaml, isMap, isSeq, isScalar, isPair, isAlias;
 var init_yaml = __esm({
   "src/readers/kit/yaml.ts"() {
     "use strict";
-    import_yaml = __toESM(require_dist());
     init_files();
     init_parse_cache();
     init_thrown();
+    init_append();
+    yaml = () => yamlPackage ??= require_dist();
+    isMap = (node) => yaml().isMap(node);
+    isSeq = (node) => yaml().isSeq(node);
+    isScalar = (node) => yaml().isScalar(node);
+    isPair = (node) => yaml().isPair(node);
+    isAlias = (node) => yaml().isAlias(node);
   }
 });
 
@@ -19039,7 +19045,7 @@ function interpolate(raw) {
 function command(source, node, document) {
   if (isNull(node)) return void 0;
   const [start, end] = rangeOf(node) ?? [0, 0];
-  if ((0, import_yaml.isSeq)(node)) {
+  if (isSeq(node)) {
     const args = itemsOf(node, document).flatMap((item) => {
       const raw2 = scalarArg(source, item);
       return raw2 ? [interpolate(raw2)] : [];
@@ -19053,7 +19059,7 @@ function command(source, node, document) {
 }
 function environment(source, node, document) {
   const env = /* @__PURE__ */ new Map();
-  if ((0, import_yaml.isSeq)(node)) {
+  if (isSeq(node)) {
     for (const item of itemsOf(node, document)) {
       const raw = scalarArg(source, item);
       if (!raw) continue;
@@ -19093,11 +19099,11 @@ function parseCompose(source, path) {
   const dir = nodePath11.dirname(path);
   for (const document of documents) {
     const root = document.contents;
-    if (!(0, import_yaml.isMap)(root)) continue;
+    if (!isMap(root)) continue;
     const servicesNode = valueOf(root, "services", document);
-    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => (0, import_yaml.isMap)(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
+    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
     for (const { key, keyNode, value } of entries) {
-      if (!(0, import_yaml.isMap)(value) || key.startsWith("x-")) continue;
+      if (!isMap(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
       const service = {
         name: key,
@@ -19116,9 +19122,9 @@ function parseCompose(source, path) {
       if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
       else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
       const build = valueOf(value, "build", document);
-      if ((0, import_yaml.isScalar)(build) && typeof build.value === "string") {
+      if (isScalar(build) && typeof build.value === "string") {
         service.build = { dockerfile: nodePath11.resolve(dir, build.value, "Dockerfile"), context: nodePath11.resolve(dir, build.value) };
-      } else if ((0, import_yaml.isMap)(build)) {
+      } else if (isMap(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
@@ -19131,8 +19137,8 @@ function parseCompose(source, path) {
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
       const envFile = valueOf(value, "env_file", document);
-      for (const item of (0, import_yaml.isSeq)(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
-        const node = (0, import_yaml.isMap)(item) ? valueOf(item, "path", document) ?? item : item;
+      for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
+        const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
         const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath11.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
@@ -19145,7 +19151,7 @@ function parseCompose(source, path) {
       if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
       if (mode?.value === "host") service.hostNetwork = span(source, networkMode);
       const sysctls = valueOf(value, "sysctls", document);
-      if ((0, import_yaml.isSeq)(sysctls)) {
+      if (isSeq(sysctls)) {
         for (const item of itemsOf(sysctls, document)) {
           const raw = scalarArg(source, item);
           const equals = raw?.value.indexOf("=") ?? -1;
@@ -19161,7 +19167,7 @@ function parseCompose(source, path) {
         }
       }
       const nofile = valueOf(valueOf(value, "ulimits", document), "nofile", document);
-      if (nofile && (0, import_yaml.isMap)(nofile)) {
+      if (nofile && isMap(nofile)) {
         service.nofile = {
           soft: text(source, valueOf(nofile, "soft", document)),
           hard: text(source, valueOf(nofile, "hard", document)),
@@ -19181,7 +19187,7 @@ function mounts(source, node, document, dir) {
   for (const item of itemsOf(node, document)) {
     let from2;
     let to;
-    if ((0, import_yaml.isMap)(item)) {
+    if (isMap(item)) {
       const type = text(source, valueOf(item, "type", document));
       if (type && type.value !== "bind") continue;
       const sourceArg = text(source, valueOf(item, "source", document));
@@ -19214,7 +19220,7 @@ function ports(source, node, document) {
     let hostIp;
     let hostPort;
     let containerPort;
-    if ((0, import_yaml.isMap)(item)) {
+    if (isMap(item)) {
       const protocol = text(source, valueOf(item, "protocol", document))?.value;
       if (protocol !== void 0 && protocol !== "tcp") continue;
       containerPort = number3(text(source, valueOf(item, "target", document))?.value);
@@ -20772,7 +20778,8 @@ function systemdLaunches(units, problems) {
         const args = [replaceSpecifiers(program, unit.name)];
         for (const word of rest) {
           const withSpecifiers = replaceSpecifiers(word, unit.name);
-          args.push(...noSubstitution ? [withSpecifiers] : substitute(withSpecifiers, lookup));
+          if (noSubstitution) args.push(withSpecifiers);
+          else append(args, substitute(withSpecifiers, lookup));
         }
         const launch = assembleLaunch({
           kind: "systemd",
@@ -20810,6 +20817,7 @@ var init_systemd = __esm({
     init_files();
     init_raw();
     init_systemd_unit();
+    init_append();
     SYSTEMD_PROVIDED = /* @__PURE__ */ new Set([
       "USER",
       "LOGNAME",
@@ -20968,7 +20976,7 @@ function projectServices(composeFiles) {
         main.set(service.name, known2 ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: override, service });
       }
     }
-    services.push(...main.values());
+    append(services, main.values());
     for (const other of others) {
       for (const service of other.services) {
         const known2 = main.get(service.name);
@@ -21049,6 +21057,7 @@ var init_docker = __esm({
     init_assemble();
     init_raw();
     init_systemd();
+    init_append();
     BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
     OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
   }
@@ -21228,7 +21237,7 @@ function kubernetesWorkloads(source) {
   const { documents, problems } = parseYaml(source);
   const workloads = [];
   const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    if (!isMap(object) || depth > 4) return;
     const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
     if (kind === "List") {
       for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
@@ -21238,10 +21247,10 @@ function kubernetesWorkloads(source) {
     if (!path) return;
     let podSpec = object;
     for (const key of path) podSpec = valueOf(podSpec, key, document);
-    if (!(0, import_yaml.isMap)(podSpec)) return;
+    if (!isMap(podSpec)) return;
     const name2 = scalarArg(source, valueOf(valueOf(object, "metadata", document), "name", document))?.value ?? "";
     const hostNetworkNode = valueOf(podSpec, "hostNetwork", document);
-    const hostNetwork = (0, import_yaml.isScalar)(hostNetworkNode) && hostNetworkNode.value === true ? rangeOf(hostNetworkNode) : void 0;
+    const hostNetwork = isScalar(hostNetworkNode) && hostNetworkNode.value === true ? rangeOf(hostNetworkNode) : void 0;
     const sysctls = [];
     for (const item of itemsOf(valueOf(valueOf(podSpec, "securityContext", document), "sysctls", document), document)) {
       const sysctlName = scalarArg(source, valueOf(item, "name", document))?.value;
@@ -21384,7 +21393,7 @@ function mountedConfig(manifests) {
 function collect(manifestPath, source, configMaps, workloads) {
   const { documents } = parseYaml(source);
   const visit2 = (object, document, depth) => {
-    if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+    if (!isMap(object) || depth > 4) return;
     const kind = scalarArg(source, valueOf(object, "kind", document))?.value ?? "";
     if (kind.endsWith("List")) {
       for (const item of itemsOf(valueOf(object, "items", document), document)) visit2(item, document, depth + 1);
@@ -21397,7 +21406,7 @@ function collect(manifestPath, source, configMaps, workloads) {
       const entries = [];
       for (const entry of entriesOf2(valueOf(object, "data", document), document)) {
         const node = entry.value;
-        if (!(0, import_yaml.isScalar)(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
+        if (!isScalar(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
         const classified = classify(`/${entry.key}`, () => text3);
         const format8 = classified && EMBEDDABLE.has(classified) ? classified : void 0;
@@ -21531,7 +21540,7 @@ function podSpecOf(kind, object, document) {
   if (!path) return void 0;
   let node = object;
   for (const key of path) node = valueOf(node, key, document);
-  return (0, import_yaml.isMap)(node) ? node : void 0;
+  return isMap(node) ? node : void 0;
 }
 var EMBEDDABLE;
 var init_mounted_files = __esm({
@@ -21852,7 +21861,7 @@ function parseGunicornArgs(tokens) {
     const token = tokens[i];
     const text3 = token.value;
     if (text3 === "--") {
-      result.positionals.push(...tokens.slice(i + 1));
+      append(result.positionals, tokens.slice(i + 1));
       break;
     }
     if (!looksLikeOption(text3)) {
@@ -21953,6 +21962,7 @@ var init_args = __esm({
   "src/readers/gunicorn/args.ts"() {
     "use strict";
     init_gunicorn_settings();
+    init_append();
     LONG_FLAGS = [...GUNICORN_FLAGS.keys()].filter((flag2) => flag2.startsWith("--"));
     takesValue = (setting) => setting.action === "store" || setting.action === "append";
   }
@@ -27424,7 +27434,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
   const nearness = (candidate) => commonPrefixLength2(nodePath21.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
-  const top = Math.max(...best.map(nearness));
+  const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
 }
@@ -28175,7 +28185,7 @@ function readCommandLine(args) {
     const arg = args[i];
     const text3 = arg.value;
     if (text3 === "--") {
-      files.push(...args.slice(i + 1));
+      append(files, args.slice(i + 1));
       break;
     }
     if (text3.startsWith("--")) {
@@ -28249,6 +28259,7 @@ var init_command_line = __esm({
   "src/readers/uwsgi/command-line.ts"() {
     "use strict";
     init_options();
+    init_append();
   }
 });
 
@@ -29243,7 +29254,7 @@ function readUvicornCommandLine(args) {
       continue;
     }
     if (text3 === "--") {
-      result.positionals.push(...args.slice(i + 1));
+      append(result.positionals, args.slice(i + 1));
       break;
     }
     if (!text3.startsWith("-") || text3 === "-") {
@@ -29286,6 +29297,7 @@ var OPTIONS;
 var init_command_line2 = __esm({
   "src/readers/uvicorn/command-line.ts"() {
     "use strict";
+    init_append();
     OPTIONS = {};
     for (const name2 of [
       "host",
@@ -34765,7 +34777,7 @@ function readServerXml(source, version, properties, output) {
     if (portOffset) backend.settings.set("portOffset", portOffset);
     const serviceName = attributesOf(service).get("name")?.value;
     const executors = service.children.filter((child) => child.name === "Executor").map((element) => readExecutor(source, element, attributesOf(element)));
-    backend.executors.push(...executors);
+    append(backend.executors, executors);
     for (const element of service.children.filter((child) => child.name === "Connector")) {
       const attributes = attributesOf(element);
       const connector = buildConnector({
@@ -34911,6 +34923,7 @@ var init_tomcat = __esm({
     init_properties();
     init_version();
     init_xml2();
+    init_append();
   }
 });
 
@@ -34934,14 +34947,17 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml5.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
       const found = document.errors.map((error) => ({
         start: error.pos[0],
         end: Math.max(error.pos[1], error.pos[0]),
         message: error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")
       }));
-      found.push(...duplicateKeys(document.contents));
-      problems.push(...found.sort((a, b) => a.start - b.start));
+      append(found, duplicateKeys(document.contents));
+      append(
+        problems,
+        found.sort((a, b) => a.start - b.start)
+      );
       const entries = [];
       flatten(document.contents, "", entries, 0);
       documents.push({ entries });
@@ -34953,18 +34969,18 @@ function readYamlFile(text3) {
 }
 function flatten(node, prefix, entries, depth) {
   if (depth > MAX_DEPTH3 || node === null || node === void 0) return;
-  if ((0, import_yaml5.isMap)(node)) {
+  if ((0, import_yaml4.isMap)(node)) {
     for (const pair2 of node.items) {
-      const key = (0, import_yaml5.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
+      const key = (0, import_yaml4.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
       if (key === void 0) continue;
       flatten(pair2.value, prefix ? `${prefix}.${key}` : key, entries, depth + 1);
     }
-  } else if ((0, import_yaml5.isSeq)(node)) {
+  } else if ((0, import_yaml4.isSeq)(node)) {
     node.items.forEach((item, index) => flatten(item, `${prefix}[${index}]`, entries, depth + 1));
-  } else if ((0, import_yaml5.isScalar)(node)) {
+  } else if ((0, import_yaml4.isScalar)(node)) {
     if (node.value === null || node.range === void 0 || node.range === null) return;
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
-  } else if ((0, import_yaml5.isAlias)(node)) {
+  } else if ((0, import_yaml4.isAlias)(node)) {
   }
 }
 function duplicateKeys(root) {
@@ -34972,17 +34988,17 @@ function duplicateKeys(root) {
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop();
-    if ((0, import_yaml5.isMap)(node)) {
+    if ((0, import_yaml4.isMap)(node)) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair2 of node.items) {
         const key = pair2.key;
-        if ((0, import_yaml5.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
           if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
           else seen.add(key.value);
         }
         pending.push(pair2.key, pair2.value);
       }
-    } else if ((0, import_yaml5.isSeq)(node)) {
+    } else if ((0, import_yaml4.isSeq)(node)) {
       for (const item of node.items) pending.push(item);
     }
   }
@@ -35003,13 +35019,14 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml5, MAX_DEPTH3;
+var import_yaml4, MAX_DEPTH3;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist());
+    import_yaml4 = __toESM(require_dist());
     init_properties();
     init_thrown();
+    init_append();
     MAX_DEPTH3 = 64;
   }
 });
@@ -35089,7 +35106,7 @@ function readSpringBoot(files, launches, context) {
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
-      backends.push(...built);
+      append(backends, built);
     });
   }
   for (const launch of launches) {
@@ -35529,6 +35546,7 @@ var init_spring_boot = __esm({
     init_defaults();
     init_documents();
     init_values4();
+    init_append();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -35942,7 +35960,7 @@ function readManifests(source, into) {
   for (const document of documents) visit(source, document, document.contents ?? void 0, into, 0);
 }
 function visit(source, document, object, into, depth) {
-  if (!(0, import_yaml.isMap)(object) || depth > 4) return;
+  if (!isMap(object) || depth > 4) return;
   const text3 = (node) => scalarArg(source, node)?.value;
   const kind = text3(valueOf(object, "kind", document)) ?? "";
   if (kind === "List" || kind.endsWith("List")) {
@@ -36030,7 +36048,7 @@ function visit(source, document, object, into, depth) {
   } else if (kind in POD_SPEC_PATHS) {
     let template = object;
     for (const key of POD_SPEC_PATHS[kind].slice(0, -1)) template = valueOf(template, key, document);
-    if (!(0, import_yaml.isMap)(template)) return;
+    if (!isMap(template)) return;
     const podLabels = kind === "Pod" ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, "metadata", document), "labels", document)));
     const podSpec = valueOf(template, "spec", document);
     const containers = ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document)).map((container) => readContainer(source, document, container));
@@ -36056,12 +36074,12 @@ function readContainer(source, document, container) {
   };
 }
 function ingressBackend(source, document, node) {
-  if (!(0, import_yaml.isMap)(node)) return void 0;
+  if (!isMap(node)) return void 0;
   const text3 = (value) => scalarArg(source, value)?.value;
   const service = valueOf(node, "service", document);
   let serviceName;
   let port;
-  if ((0, import_yaml.isMap)(service)) {
+  if (isMap(service)) {
     serviceName = text3(valueOf(service, "name", document));
     const portNode = valueOf(service, "port", document);
     port = text3(valueOf(portNode, "number", document)) ?? text3(valueOf(portNode, "name", document));
@@ -36082,7 +36100,7 @@ function objectBase(source, document, object, kind) {
     namespace: namespace ?? "default",
     namespaceWritten: namespace !== void 0,
     file: source.file,
-    nameSpan: spanOf2(source, (0, import_yaml.isScalar)(nameNode) ? nameNode : object),
+    nameSpan: spanOf2(source, isScalar(nameNode) ? nameNode : object),
     labels: plainMap(stringMap(source, document, valueOf(metadata, "labels", document))),
     annotations: stringMap(source, document, valueOf(metadata, "annotations", document))
   };
@@ -36112,7 +36130,7 @@ function spanOf2(source, node) {
 function readHelmValues(source, document) {
   const root = document.contents ?? void 0;
   const controller = valueOf(root, "controller", document);
-  if (!(0, import_yaml.isMap)(controller)) return void 0;
+  if (!isMap(controller)) return void 0;
   const configPair = entriesOf2(controller, document).find((entry) => entry.key === "config");
   const imageTag = manifestValue(source, document, valueOf(controller, "image", document), "tag");
   if (!configPair && !imageTag) return void 0;
@@ -36581,10 +36599,10 @@ function parseFile(source, json, output) {
       );
       return void 0;
     }
-    const document = (0, import_yaml7.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
+    const document = (0, import_yaml6.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
     const error = document.errors[0];
     const root = document.contents;
-    if (error || !(0, import_yaml7.isMap)(root)) {
+    if (error || !(0, import_yaml6.isMap)(root)) {
       const [start, end] = error ? error.pos : [first, first + 1];
       const message = error ? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").slice(0, 200) : "a .tf.json file must hold one JSON object";
       output.diagnostics.push(
@@ -36616,11 +36634,11 @@ function jsonBody(map, depth) {
   const body2 = { attributes: [], blocks: [] };
   if (depth > 20) return body2;
   for (const pair2 of map.items) {
-    if (!(0, import_yaml7.isScalar)(pair2.key)) continue;
+    if (!(0, import_yaml6.isScalar)(pair2.key)) continue;
     const name2 = String(pair2.key.value);
     const keyRange = nodeRange(pair2.key);
     const value = pair2.value;
-    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml7.isMap)(value) || (0, import_yaml7.isSeq)(value))) {
+    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml6.isMap)(value) || (0, import_yaml6.isSeq)(value))) {
       for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body2.blocks.push(block2);
       continue;
     }
@@ -36630,25 +36648,25 @@ function jsonBody(map, depth) {
   return body2;
 }
 function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
-  if ((0, import_yaml7.isSeq)(value))
+  if ((0, import_yaml6.isSeq)(value))
     return value.items.flatMap(
-      (item) => item && ((0, import_yaml7.isMap)(item) || (0, import_yaml7.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
+      (item) => item && ((0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
     );
-  if (!(0, import_yaml7.isMap)(value)) return [];
+  if (!(0, import_yaml6.isMap)(value)) return [];
   if (labelsLeft === 0)
     return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
   const blocks2 = [];
   for (const pair2 of value.items) {
-    if (!(0, import_yaml7.isScalar)(pair2.key) || !pair2.value) continue;
+    if (!(0, import_yaml6.isScalar)(pair2.key) || !pair2.value) continue;
     const label = { value: String(pair2.key.value), range: nodeRange(pair2.key) };
-    blocks2.push(...jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
+    append(blocks2, jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
   }
   return blocks2;
 }
 function jsonExpr(node, depth) {
   const range2 = node ? nodeRange(node) : { start: 0, end: 0 };
   if (!node || depth > 20) return { kind: "other", range: range2 };
-  if ((0, import_yaml7.isScalar)(node)) {
+  if ((0, import_yaml6.isScalar)(node)) {
     const value = node.value;
     if (typeof value === "string") {
       if (!/[$%]\{/.test(value)) return { kind: "literal", value, range: range2 };
@@ -36658,11 +36676,11 @@ function jsonExpr(node, depth) {
     if (typeof value === "number" || typeof value === "boolean" || value === null) return { kind: "literal", value, range: range2 };
     return { kind: "other", range: range2 };
   }
-  if ((0, import_yaml7.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
-  if ((0, import_yaml7.isMap)(node)) {
+  if ((0, import_yaml6.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
+  if ((0, import_yaml6.isMap)(node)) {
     return {
       kind: "object",
-      items: node.items.filter((pair2) => (0, import_yaml7.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
+      items: node.items.filter((pair2) => (0, import_yaml6.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
       range: range2
     };
   }
@@ -36867,18 +36885,19 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath31, import_yaml7, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath31, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
     nodePath31 = __toESM(require("path"));
-    import_yaml7 = __toESM(require_dist());
+    import_yaml6 = __toESM(require_dist());
     init_types();
     init_failure();
     init_files();
     init_cloud_balancers();
     init_hcl();
     init_cloud_values();
+    init_append();
     JSON_BLOCKS = /* @__PURE__ */ new Set([
       "resource",
       "variable",
@@ -36981,7 +37000,7 @@ function intrinsic(node, document) {
     const name2 = tag.slice(1);
     return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
   }
-  if ((0, import_yaml.isMap)(node)) {
+  if (isMap(node)) {
     const entries = entriesOf2(node, document);
     if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition"))
       return { name: entries[0].key, argument: entries[0].value };
@@ -37025,7 +37044,7 @@ var init_cloudformation = __esm({
         return range2 ? this.source.span(range2[0], range2[1]) : this.source.span(0, 0);
       }
       scalarText(node) {
-        if (!(0, import_yaml.isScalar)(node) || node.tag?.startsWith("!")) return void 0;
+        if (!isScalar(node) || node.tag?.startsWith("!")) return void 0;
         const value = node.value;
         return value === null || value === void 0 || typeof value === "object" ? void 0 : String(value);
       }
@@ -37035,7 +37054,7 @@ var init_cloudformation = __esm({
         const fn = intrinsic(node, this.document);
         if (fn) {
           if (fn.name === "Ref") {
-            const name2 = (0, import_yaml.isScalar)(fn.argument) ? String(fn.argument.value) : "";
+            const name2 = isScalar(fn.argument) ? String(fn.argument.value) : "";
             if (name2 === "AWS::NoValue") return void 0;
             if (!this.parameters.has(name2)) return { known: false, reason: `Ref ${name2} is not a parameter of this template`, span: span2 };
             const def = this.parameters.get(name2);
@@ -37056,11 +37075,11 @@ var init_cloudformation = __esm({
       reference(node) {
         const fn = intrinsic(node, this.document);
         if (!fn) return void 0;
-        if (fn.name === "Ref" && (0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value);
+        if (fn.name === "Ref" && isScalar(fn.argument)) return String(fn.argument.value);
         if (fn.name === "Fn::GetAtt") {
-          if ((0, import_yaml.isScalar)(fn.argument)) return String(fn.argument.value).split(".")[0];
+          if (isScalar(fn.argument)) return String(fn.argument.value).split(".")[0];
           const first = itemsOf(fn.argument, this.document)[0];
-          return (0, import_yaml.isScalar)(first) ? String(first.value) : void 0;
+          return isScalar(first) ? String(first.value) : void 0;
         }
         return void 0;
       }
@@ -37102,7 +37121,7 @@ var init_cloudformation = __esm({
                 type: void 0,
                 classic: true,
                 idleTimeout: this.value(this.get(p("ConnectionSettings"), "IdleTimeout"), "number"),
-                classicListeners: itemsOf(p("Listeners"), this.document).filter((item) => (0, import_yaml.isMap)(item)).map((listener) => ({
+                classicListeners: itemsOf(p("Listeners"), this.document).filter((item) => isMap(item)).map((listener) => ({
                   port: this.value(this.get(listener, "LoadBalancerPort"), "number"),
                   protocol: this.value(this.get(listener, "Protocol"), "string"),
                   instancePort: this.value(this.get(listener, "InstancePort"), "number"),
@@ -37768,7 +37787,7 @@ function format6(report, _ctx) {
     );
   } else {
     lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
-    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
+    for (const [file, findings] of findingsByFile(report.findings)) append(lines, testsuite(file, findings));
   }
   lines.push("</testsuites>");
   return `${lines.join("\n")}
@@ -37780,6 +37799,7 @@ var init_junit = __esm({
     "use strict";
     init_escape();
     init_formatters();
+    init_append();
     CLEAN_RUN = { classname: "cfglint", name: "no findings" };
   }
 });
@@ -50148,6 +50168,7 @@ function findReaderRule(id2) {
 }
 
 // src/engine/options.ts
+init_append();
 var UsageError = class extends Error {
 };
 var NothingToReadError = class extends UsageError {
@@ -50197,9 +50218,9 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   }
   const where = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
-  if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
+  if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
-    problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
+    append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
   const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
@@ -51082,6 +51103,7 @@ function matchesByte(token, byte) {
 }
 
 // src/readers/nginx/include.ts
+init_append();
 var CONVENTIONAL_PREFIXES = [
   "/etc/nginx",
   "/usr/local/nginx/conf",
@@ -51210,7 +51232,7 @@ var IncludeResolver = class {
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
-    candidates.push(...this.suffixCandidates(pattern, includingFile));
+    append(candidates, this.suffixCandidates(pattern, includingFile));
     const sibling = nodePath7.join(nodePath7.dirname(includingFile), nodePath7.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
@@ -51596,7 +51618,12 @@ function readNginxTree(candidates, options) {
       continue;
     }
     if ("error" in result) {
-      report({ ruleId: "read-error", message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
+      report({
+        ruleId: "read-error",
+        message: result.error.replace(path, options.displayPath(path)),
+        primary: wholeFileSpan(options.displayPath(path)),
+        related: []
+      });
       continue;
     }
     if (!loadedReals.has(result.real)) {
@@ -51945,6 +51972,9 @@ function readBackendsAndSystem(files, context) {
 }
 
 // src/engine/read-tree.ts
+var HEAD_CHARS = 65536;
+var HEAD_BYTES = 4 * HEAD_CHARS;
+var headText = (bytes) => decodeUtf8(bytes.subarray(0, HEAD_BYTES)).slice(0, HEAD_CHARS);
 function readTree(options = {}) {
   clearParseCache();
   try {
@@ -51981,6 +52011,17 @@ function readTreeUncached(options) {
       return void 0;
     }
   };
+  const headErrors = /* @__PURE__ */ new Map();
+  const classificationHead = (path) => {
+    try {
+      return headText(cachedFs.read(path));
+    } catch (error) {
+      const head = cachedFs.readHead(path, HEAD_BYTES);
+      if (head) return headText(head);
+      headErrors.set(path, error.message);
+      return void 0;
+    }
+  };
   const filesByFormat = {};
   const imageSources = [];
   const maskedTemplates = /* @__PURE__ */ new Map();
@@ -51989,12 +52030,22 @@ function readTreeUncached(options) {
   for (const file of walked.files) {
     const named = roots.includes(file);
     const mapped2 = mappedFormat(file);
-    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => readText2(file)?.slice(0, 65536), named);
+    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => classificationHead(file), named);
     const classified = explanation.classified;
+    const headError = headErrors.get(file);
+    if (!classified && headError !== void 0) {
+      diagnostics.push({
+        ruleId: "read-error",
+        message: `${headError.replace(file, displayPath(file))}; cfglint needs its content to tell whether it is a config it reads`,
+        primary: { file: displayPath(file), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+        related: []
+      });
+      explanation.reason = `skipped: ${headError.replace(file, displayPath(file))}`;
+    }
     explained.set(file, { format: classified?.format, reason: explanation.reason });
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
-      if (named && !options.listing) {
+      if (named && !options.listing && headError === void 0) {
         const pattern = nodePath32.relative(configDir, file).split(nodePath32.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
@@ -52489,7 +52540,9 @@ function lintSync(options = {}) {
   const alternatives = alternativeCount(model);
   if (alternatives > 1) {
     const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, void 0));
-    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
+    const held = holdingForEveryAlternative([findings, ...views]);
+    findings.length = 0;
+    append(findings, held);
   }
   const comments = /* @__PURE__ */ new Map();
   for (const file of nginx.files.values()) {

@@ -3,6 +3,7 @@
  * The cfglint command. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
  * 2 unusable arguments, paths or configuration (one line on stderr, never a stack trace).
  */
+import './compile-cache';
 import * as nodeFs from 'fs';
 import yargs from 'yargs';
 import { applyBaseline, BaselineError, baselineText, parseBaseline } from '../engine/baseline';

@@ -13,6 +13,7 @@ import { closest } from '../source/suggest';
 import { messageOf } from '../source/thrown';
 import { CfglintConfig, ConfigError, configError, configProblems, fileFormatProblems, findConfigFile, formatJsonPath, loadConfig } from './config';
 import { READER_RULES } from './reader-rules';
+import { append } from '../source/append';
 
 export class UsageError extends Error {}
 
@@ -99,9 +100,9 @@ export function runConfig(options: LintOptions, baseFs: FileSystem, fs: ReturnTy
   // The checks below read the keys they judge only when those have the schema's shape, so that
   // every problem of the file is reported in one run.
   const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  if (isRecord(config.rules)) problems.push(...ruleIdProblems(config));
+  if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format) => typeof format === 'string'))
-    problems.push(...fileFormatProblems(config, MAPPABLE_FORMATS));
+    append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
   const configDir = configPath ? nodePath.dirname(configPath) : cwd;
   // A mapping is a path cfglint will open: it must lead into the tree like any other.
   const includeMap =

@@ -31,6 +31,15 @@ import { chooseNginxVersion, ingressNginxVersion } from './nginx-version-choice'
 import { checkedRoots, likelyFormat, LintOptions, NothingToReadError, resolveDeployments, runConfig } from './options';
 import { readBackendsAndSystem } from './reader-table';
 
+/** Characters of a file's head that classification looks at. */
+const HEAD_CHARS = 65536;
+/**
+ * Bytes decoded for them: a UTF-16 unit takes at most 3 UTF-8 bytes, so these give more than
+ * HEAD_CHARS units and the ones kept decode as in the whole file (a cut sequence only changes the last).
+ */
+const HEAD_BYTES = 4 * HEAD_CHARS;
+const headText = (bytes: Uint8Array): string => decodeUtf8(bytes.subarray(0, HEAD_BYTES)).slice(0, HEAD_CHARS);
+
 /** Everything read from a tree, before any rule runs. */
 export interface ReadTree {
   model: Deployment;
@@ -95,6 +104,20 @@ function readTreeUncached(options: LintOptions): ReadTree {
       return undefined;
     }
   };
+  /** Why a file's head could not be read, by path: the file is then reported, not skipped in silence. */
+  const headErrors = new Map<string, string>();
+  const classificationHead = (path: string): string | undefined => {
+    try {
+      return headText(cachedFs.read(path));
+    } catch (error) {
+      // Too large to read whole (MAX_FILE_BYTES) is no reason to skip a file: its head still says
+      // what it is, and its reader then reports the size.
+      const head = cachedFs.readHead(path, HEAD_BYTES);
+      if (head) return headText(head);
+      headErrors.set(path, (error as Error).message);
+      return undefined;
+    }
+  };
   const filesByFormat: FilesByFormat = {};
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
   /** Templates of backend formats, read through `readerFs` with their tags masked. */
@@ -107,12 +130,23 @@ function readTreeUncached(options: LintOptions): ReadTree {
     // A file named on the command line is read as nginx unless it is clearly something else.
     const explanation = mapped
       ? { classified: { format: mapped.format } as Classified, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped.pattern)} to ${mapped.format}` }
-      : explainClassification(file, () => readText(file)?.slice(0, 65536), named);
+      : explainClassification(file, () => classificationHead(file), named);
     const classified = explanation.classified;
+    const headError = headErrors.get(file);
+    if (!classified && headError !== undefined) {
+      diagnostics.push({
+        ruleId: 'read-error',
+        message: `${headError.replace(file, displayPath(file))}; cfglint needs its content to tell whether it is a config it reads`,
+        primary: { file: displayPath(file), start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+        related: [],
+      });
+      explanation.reason = `skipped: ${headError.replace(file, displayPath(file))}`;
+    }
     explained.set(file, { format: classified?.format, reason: explanation.reason });
     if (mapped?.format === 'nginx') mappedToNginx.add(file);
     if (!classified) {
-      if (named && !options.listing) {
+      // A named file that cannot be read has its read-error above: the hint to map it would not help.
+      if (named && !options.listing && headError === undefined) {
         const pattern = nodePath.relative(configDir, file).split(nodePath.sep).join('/');
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, '')}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`,

@@ -89,7 +89,9 @@ export function lintSync(options: LintOptions = {}): LintResult {
   if (alternatives > 1) {
     // The tree leaves open which of several backends serves some address: judge each in turn.
     const views = Array.from({ length: alternatives - 1 }, (_, i) => runRules({ ...model, linkAlternative: i + 1 }, undefined));
-    findings.splice(0, findings.length, ...holdingForEveryAlternative([findings, ...views]));
+    const held = holdingForEveryAlternative([findings, ...views]);
+    findings.length = 0;
+    append(findings, held);
   }
 
   const comments = new Map<string, SourceComment[]>();

@@ -181,4 +181,14 @@ describe('junit formatter', () => {
         ' (related: app server/gunicorn.conf.py:1:8: gunicorn binds here; nginx/conf.d/app.conf:10:20: proxied from here)',
     );
   });
+
+  it('writes a suite of 50,000 findings in one file (150,000 lines: more than a call takes as arguments)', () => {
+    const report = makeReport();
+    const one = report.findings[2];
+    report.findings = Array.from({ length: 50_000 }, (_, i) => ({ ...one, primary: { ...one.primary, start: { ...one.primary.start, line: i + 1 } } }));
+    const out = format(report, makeContext());
+    expect(out.split('<testcase ').length - 1).toBe(50_000);
+    expect(out).toContain('name="upstream-port-mismatch at 50000:12"');
+    expect(out.endsWith('  </testsuite>\n</testsuites>\n')).toBe(true);
+  });
 });

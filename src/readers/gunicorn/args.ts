@@ -5,6 +5,7 @@
  * command line points at its own argument.
  */
 import { GUNICORN_FLAGS, GunicornSettingInfo } from '../../reference/gunicorn-settings';
+import { append } from '../../source/append';
 
 export interface ArgToken {
   value: string;
@@ -104,7 +105,7 @@ export function parseGunicornArgs(tokens: ArgToken[]): ParsedCommandLine {
     const token = tokens[i];
     const text = token.value;
     if (text === '--') {
-      result.positionals.push(...tokens.slice(i + 1));
+      append(result.positionals, tokens.slice(i + 1));
       break;
     }
     if (!looksLikeOption(text)) {

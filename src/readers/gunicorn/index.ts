@@ -257,7 +257,7 @@ function findConfigTarget(
   // Several files share the tail: the one nearest the launch file, if that settles it.
   if (launchDir === undefined) return undefined;
   const nearness = (candidate: string) => commonPrefixLength(nodePath.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
-  const top = Math.max(...best.map(nearness));
+  const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : undefined;
 }

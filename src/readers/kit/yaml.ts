@@ -3,13 +3,28 @@
  * source range of every node): syntax errors as `yaml-syntax` diagnostics, lookups that follow
  * aliases and `<<` merge keys, and scalars as raw values with file offsets.
  */
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, parseAllDocuments, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Alias, Document, Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import { diagnostic } from './files';
 import type { RawArg } from './raw';
 import { parsedYamlByText } from '../parse-cache';
 import { messageOf } from '../../source/thrown';
+import { append } from '../../source/append';
+
+/**
+ * The `yaml` package, loaded on the first YAML file: a tree without compose files or manifests
+ * (a Dockerfile and nginx) does not pay for it at start-up.
+ */
+let yamlPackage: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlPackage ??= require('yaml') as typeof import('yaml'));
+
+// The package's type guards, through the lazy load (a node to ask about exists only once it is loaded).
+export const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
+export const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);
+export const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
+const isPair = (node: unknown): node is Pair => yaml().isPair(node);
+const isAlias = (node: unknown): node is Alias => yaml().isAlias(node);
 
 export interface YamlDocuments {
   documents: Document.Parsed[];
@@ -33,7 +48,7 @@ function parseYamlText(source: SourceText): YamlDocuments {
   const problems: ReaderDiagnostic[] = [];
   let documents: Document.Parsed[];
   try {
-    documents = parseAllDocuments(source.text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
+    documents = yaml().parseAllDocuments(source.text, { prettyErrors: false, uniqueKeys: false }) as Document.Parsed[];
     if (!Array.isArray(documents)) documents = [];
   } catch (error) {
     problems.push(diagnostic(source, 'yaml-syntax', `Invalid YAML: ${messageOf(error)}`, 0, 0));
@@ -94,7 +109,7 @@ export function entriesOf(map: unknown, document: Document.Parsed, depth = 0): {
     if (!isPair(item) || !isScalar(item.key)) continue;
     if (item.key.value === '<<') {
       const target = resolve(item.value, document);
-      for (const source of isSeq(target) ? (target as YAMLSeq).items : [target]) merged.push(...entriesOf(source, document, depth + 1));
+      for (const source of isSeq(target) ? (target as YAMLSeq).items : [target]) append(merged, entriesOf(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve(item.value, document) });
@@ -141,5 +156,3 @@ export function scalarArg(source: SourceText, node: Node | undefined): RawArg | 
 export function rangeOf(node: Node | undefined): [number, number] | undefined {
   return node?.range ? [node.range[0], node.range[1]] : undefined;
 }
-
-export { isMap, isScalar, isSeq };

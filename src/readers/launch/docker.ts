@@ -24,6 +24,7 @@ import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docke
 import { assembleLaunch } from './assemble';
 import { literalArg, lookupIn, RawArg } from '../kit/raw';
 import { normalizeSignal } from './systemd';
+import { append } from '../../source/append';
 
 function overriding(command: ComposeCommand): DockerCommand {
   return { form: 'exec', words: command.args, shell: [], source: command.source, start: command.start, end: command.end };
@@ -179,7 +180,7 @@ export function projectServices(composeFiles: ComposeFile[]): { compose: Compose
         main.set(service.name, known ? { compose: known.compose, service: mergeService(known.service, service) } : { compose: override, service });
       }
     }
-    services.push(...main.values());
+    append(services, main.values());
     for (const other of others) {
       for (const service of other.services) {
         const known = main.get(service.name);

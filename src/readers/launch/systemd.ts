@@ -14,6 +14,7 @@ import { diagnostic } from '../kit/files';
 import type { MappedText } from '../kit/mapped-text';
 import { Lookup, RawArg, sliceArg } from '../kit/raw';
 import { assignments, lastAssignment, Unit, UnitEntry, UnitFile } from './systemd-unit';
+import { append } from '../../source/append';
 
 /** Variables systemd itself passes to services ("static configuration", systemd.exec(5)). */
 const SYSTEMD_PROVIDED = new Set([
@@ -317,7 +318,8 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
         const args: RawArg[] = [replaceSpecifiers(program, unit.name)];
         for (const word of rest) {
           const withSpecifiers = replaceSpecifiers(word, unit.name);
-          args.push(...(noSubstitution ? [withSpecifiers] : substitute(withSpecifiers, lookup)));
+          if (noSubstitution) args.push(withSpecifiers);
+          else append(args, substitute(withSpecifiers, lookup));
         }
         const launch = assembleLaunch({
           kind: 'systemd',

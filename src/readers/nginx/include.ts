@@ -13,6 +13,7 @@ import type { FileSystem } from '../../discovery/fs';
 import type { Span } from '../../source/span';
 import { encodePathBytes } from '../../discovery/path-bytes';
 import { compileGlobSegment, hasGlob, matchGlobSegment } from './glob';
+import { append } from '../../source/append';
 
 /** Where distributions install nginx's own conf directory; mapped onto the main config's directory. */
 export const CONVENTIONAL_PREFIXES = [
@@ -225,7 +226,7 @@ export class IncludeResolver {
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
-    candidates.push(...this.suffixCandidates(pattern, includingFile));
+    append(candidates, this.suffixCandidates(pattern, includingFile));
     // Last resort: files deployed together sit together. `include /etc/nginx/conf.d/locations;`
     // in a file of ./nginx/ (mounted at /etc/nginx/conf.d) names ./nginx/locations.
     // Only for a literal name: a glob there would match the including file's own neighbours.

@@ -380,7 +380,12 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       continue;
     }
     if ('error' in result) {
-      report({ ruleId: 'read-error', message: result.error, primary: wholeFileSpan(options.displayPath(path)), related: [] });
+      report({
+        ruleId: 'read-error',
+        message: result.error.replace(path, options.displayPath(path)),
+        primary: wholeFileSpan(options.displayPath(path)),
+        related: [],
+      });
       continue;
     }
     // A set, not a search of the list: a tree of 10,000 files made this quadratic.

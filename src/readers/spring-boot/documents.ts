@@ -10,6 +10,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
 import { parseProperties } from '../tomcat/properties';
 import { messageOf } from '../../source/thrown';
+import { append } from '../../source/append';
 
 export interface SpringEntry {
   /** Flat key as written (`server.tomcat.keep-alive-timeout`, `spring.profiles.active[0]`). */
@@ -58,8 +59,11 @@ function readYamlFile(text: string): SpringFileContent {
         end: Math.max(error.pos[1], error.pos[0]),
         message: error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''),
       }));
-      found.push(...duplicateKeys(document.contents));
-      problems.push(...found.sort((a, b) => a.start - b.start));
+      append(found, duplicateKeys(document.contents));
+      append(
+        problems,
+        found.sort((a, b) => a.start - b.start),
+      );
       const entries: SpringEntry[] = [];
       flatten(document.contents, '', entries, 0);
       documents.push({ entries });

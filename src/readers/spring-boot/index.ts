@@ -44,6 +44,7 @@ import { attachListener } from '../tomcat/connector';
 import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE } from '../../reference/tomcat/defaults';
 import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
 import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from './values';
+import { append } from '../../source/append';
 
 const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
 const TOMCAT_PROPERTIES = 'Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)';
@@ -198,7 +199,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
-      backends.push(...built);
+      append(backends, built);
     });
   }
   // `java -jar` with Spring settings in its environment or arguments and no application file in

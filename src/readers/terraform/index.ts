@@ -15,6 +15,7 @@ import { addComments, diagnostic, lineComments, readSource } from '../kit/files'
 import { CloudBalancerResources, CloudValue, emptyCloudResources, HealthCheck } from '../cloud-balancers';
 import { HclAttribute, HclBlock, HclBody, HclExpr, HclSyntaxError, parseHcl, Range } from './hcl';
 import { classicHealthTarget } from '../cloud-values';
+import { append } from '../../source/append';
 
 export interface TerraformReadResult extends ReaderOutput {
   terraform: CloudBalancerResources;
@@ -173,7 +174,7 @@ function jsonBlocks(type: string, typeRange: Range, value: Node, labelsLeft: num
   for (const pair of (value as YAMLMap).items) {
     if (!isScalar(pair.key) || !pair.value) continue;
     const label = { value: String((pair.key as Scalar).value), range: nodeRange(pair.key as Node) };
-    blocks.push(...jsonBlocks(type, typeRange, pair.value as Node, labelsLeft - 1, [...labels, label], depth + 1));
+    append(blocks, jsonBlocks(type, typeRange, pair.value as Node, labelsLeft - 1, [...labels, label], depth + 1));
   }
   return blocks;
 }

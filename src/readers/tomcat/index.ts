@@ -28,6 +28,7 @@ import { EXECUTOR_DEFAULTS } from '../../reference/tomcat/defaults';
 import { parseProperties } from './properties';
 import { findTomcatImages, tomcatVersionFor } from './version';
 import { decodeAttribute, readXml, XmlAttribute, XmlElement } from './xml';
+import { append } from '../../source/append';
 
 interface PropertyValue {
   value: string;
@@ -121,7 +122,7 @@ export function readServerXml(
     if (portOffset) backend.settings.set('portOffset', portOffset);
     const serviceName = attributesOf(service).get('name')?.value;
     const executors = service.children.filter((child) => child.name === 'Executor').map((element) => readExecutor(source, element, attributesOf(element)));
-    backend.executors.push(...executors);
+    append(backend.executors, executors);
     for (const element of service.children.filter((child) => child.name === 'Connector')) {
       const attributes = attributesOf(element);
       const connector = buildConnector({

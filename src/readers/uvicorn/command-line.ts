@@ -7,6 +7,7 @@
  */
 import type { LaunchArg } from '../launch/launch';
 import type { Span } from '../../source/span';
+import { append } from '../../source/append';
 
 /**
  * Every option of uvicorn 0.35.0 (encode/uvicorn e6c7ce79 uvicorn/main.py) and 0.17.6 (Debian 12),
@@ -104,7 +105,7 @@ export function readUvicornCommandLine(args: LaunchArg[]): UvicornCommandLine {
       continue;
     }
     if (text === '--') {
-      result.positionals.push(...args.slice(i + 1));
+      append(result.positionals, args.slice(i + 1));
       break;
     }
     if (!text.startsWith('-') || text === '-') {

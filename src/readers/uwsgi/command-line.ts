@@ -8,6 +8,7 @@
 import type { LaunchArg } from '../launch/launch';
 import type { Span } from '../../source/span';
 import { allUwsgiOptions, UwsgiOptionSpec, uwsgiOptionByShortcut, uwsgiOptionSpec } from '../../reference/uwsgi/options';
+import { append } from '../../source/append';
 
 export interface CommandLineOption {
   /** The option's full name, or the name as written when uWSGI does not know it. */
@@ -34,7 +35,7 @@ export function readCommandLine(args: LaunchArg[]): CommandLine {
     const arg = args[i];
     const text = arg.value;
     if (text === '--') {
-      files.push(...args.slice(i + 1));
+      append(files, args.slice(i + 1));
       break;
     }
     if (text.startsWith('--')) {

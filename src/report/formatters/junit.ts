@@ -14,6 +14,7 @@
 import { xmlText } from '../escape';
 import type { Finding, Report } from '../../engine/findings';
 import { findingsByFile, formatLocation, messageWithRelated, type FormatContext } from './index';
+import { append } from '../../source/append';
 
 /** Suite and testcase of a run without findings; the same every run, so dashboards track it as one test. */
 export const CLEAN_RUN = { classname: 'cfglint', name: 'no findings' } as const;
@@ -64,7 +65,7 @@ export function format(report: Report, _ctx: FormatContext): string {
     );
   } else {
     lines.push(`<testsuites name="cfglint" tests="${count}" failures="${count}" errors="0" time="0">`);
-    for (const [file, findings] of findingsByFile(report.findings)) lines.push(...testsuite(file, findings));
+    for (const [file, findings] of findingsByFile(report.findings)) append(lines, testsuite(file, findings));
   }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,14 @@ const settings = (...words: string[]) => {
 };
 
 describe('argparse', () => {
+  test('200,000 words after "--" are all positionals (more than a call takes as arguments)', () => {
+    // Built as arrays: spreading them into tokens(...) would itself overflow.
+    const words: ArgToken[] = Array.from({ length: 200_000 }, (_, i) => ({ value: `app${i}:app`, from: 0, to: 0, index: i + 3 }));
+    const parsed = parseGunicornArgs([...tokens('-w', '2', '--'), ...words]);
+    expect(parsed.positionals.length).toBe(200_000);
+    expect(parsed.positionals[199_999].value).toBe('app199999:app');
+  });
+
   test('long and short options, separate and attached values, the app as positional', () => {
     expect(settings('-b', '0.0.0.0:80', '--workers=3', '-k', 'gevent', '-t90', '--keep-alive', '75', 'app:app')).toEqual({
       options: [

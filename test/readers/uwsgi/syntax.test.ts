@@ -194,6 +194,15 @@ describe('command line (getopt_long)', () => {
     return { options: line.options.map((o) => [o.key, o.value, o.problem ?? '']), files: line.files.map((f) => f.value) };
   };
 
+  test('200,000 files after "--" are all kept (more than a call takes as arguments)', () => {
+    // Built as arrays: spreading them into args(...) would itself overflow.
+    const [span] = args('x').map((arg) => arg.span);
+    const files = Array.from({ length: 200_000 }, (_, i) => ({ value: `app${i}.ini`, span }));
+    const line = readCommandLine([...args('--master', '--'), ...files]);
+    expect(line.files.length).toBe(200_000);
+    expect(line.files[199_999].value).toBe('app199999.ini');
+  });
+
   test('long options with a separate or an attached value, switches, short options', () => {
     expect(read('--socket', ':3031', '--http-socket=:8000', '--master', '-p', '4', '-l128', '-M', '--ini', 'app.ini')).toEqual({
       options: [

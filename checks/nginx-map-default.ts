@@ -2,6 +2,7 @@ import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { argCountOf, ExpandedDirective } from '../src/model/nginx-directives';
 import { isUnknownValue } from '../src/discovery/template';
+import { append } from '../src/source/append';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-map-default';
@@ -64,7 +65,7 @@ function entriesOf(children: ExpandedDirective[], parameters: ReadonlySet<string
       if (!child.children) return undefined;
       const inner = entriesOf(child.children, parameters);
       if (inner === undefined) return undefined;
-      keys.push(...inner);
+      append(keys, inner);
       continue;
     }
     if (isUnknownValue(key)) return undefined;

@@ -5,6 +5,7 @@ import type { ExpandedDirective } from '../src/readers/nginx';
 import { analyzeRegex, ESCAPED_IN_ARGS, NginxVariables, overlapMask, partSpan, valueParts } from '../src/model/nginx-variables';
 import { RewriteCapture, rewriteReplacement } from '../src/model/nginx-rewrite';
 import { compareVersions, describeRange, parseVersion, splitRange, Version, VersionRange } from '../src/reference/nginx/version';
+import { append } from '../src/source/append';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-unsafe-capture';
@@ -131,7 +132,7 @@ function flattenIfs(block: NginxBlock): ExpandedDirective[] {
     out.push(entry);
     if (entry.directive.name !== 'if') continue;
     const child = block.children.find((c) => c.node === entry);
-    if (child) out.push(...flattenIfs(child));
+    if (child) append(out, flattenIfs(child));
   }
   return out;
 }

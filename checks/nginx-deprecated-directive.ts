@@ -45,17 +45,19 @@ export const rule = defineRule({
     const range = model.nginxVersion.range;
     for (const [name, entries] of DEPRECATIONS_BY_NAME) {
       for (const use of index.checkedUsesNamed(name)) {
-        // Only where nginx's own directive stands: elsewhere the context rules speak.
-        if (index.variantsHere(use).length === 0) continue;
+        // Only where nginx's own directive stands: elsewhere the context rules speak. Asked last:
+        // most uses (every listen of a large tree) carry nothing deprecated.
+        const ownDirective = () => index.variantsHere(use).length > 0;
         for (const entry of entries) {
           if (entry.parameter === undefined) {
+            if (!ownDirective()) continue;
             const draft = judge(entry, range, use.directive.name, use.directive.nameSpan, use.path);
             const fix = draft && directiveFix(index, use, entry, range);
             if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
           // A parameter of the http `listen` only (mail and stream have no http2 parameter).
-          if (!use.contexts.includes('server') || !hasArgument(use.directive, entry.parameter)) continue;
+          if (!use.contexts.includes('server') || !hasArgument(use.directive, entry.parameter) || !ownDirective()) continue;
           for (const arg of use.directive.args) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);

@@ -39,11 +39,13 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block } of variables.withVariablesNamed(...CHECKED_DIRECTIVES)) {
-        const checked = checkedArgs(entry);
-        if (!checked) continue;
-        const finding = judge(variables, block, entry, checked);
-        if (finding) yield finding;
+      for (const name of CHECKED_DIRECTIVES) {
+        for (const { entry, block } of variables.withVariablesNamed(name)) {
+          const checked = checkedArgs(entry);
+          if (!checked) continue;
+          const finding = judge(variables, block, entry, checked);
+          if (finding) yield finding;
+        }
       }
     }
   },

@@ -43,10 +43,14 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      for (const parent of scope.servers.concat(scope.locations)) {
-        // Most levels have fewer than two locations: nothing to compare, and no argument to read
-        // (counted first, so such a level allocates nothing).
-        if (!hasTwoLocations(parent)) continue;
+      // The census lists each level's location lines together: only a level with two or more has
+      // anything to compare, and the others are never visited.
+      const holders = scope.census.named('location').blocks;
+      for (let i = 0; i < holders.length;) {
+        const parent = holders[i];
+        const first = i;
+        while (i < holders.length && holders[i] === parent) i++;
+        if (i - first < 2 || (parent.kind !== 'server' && parent.kind !== 'location')) continue;
         const siblings: Sibling[] = [];
         for (const child of parent.children) {
           // A file included twice brings the same block twice: not a duplicate the user wrote.
@@ -60,12 +64,6 @@ export const rule = defineRule({
     }
   },
 });
-
-function hasTwoLocations(parent: NginxBlock): boolean {
-  let count = 0;
-  for (const child of parent.children) if (child.kind === 'location' && ++count === 2) return true;
-  return false;
-}
 
 /** The findings of one level (most levels have none, and allocate nothing more). */
 function judgeLevel(unique: Sibling[], level: string): FindingDraft[] {

@@ -993,8 +993,9 @@ export class NginxVariables {
    * alone: a large tree repeats the same few sources and values across thousands of maps.
    */
   private textMayHoldLineBreak(text: string, subjectSafe: boolean | undefined, asSource: boolean): boolean {
-    const key = `${asSource ? 's' : subjectSafe === true ? 't' : 'f'}${text}`;
-    const known = this.mapTextLineBreak.get(key);
+    // A value without `$` is a literal: its own characters answer (most map values are).
+    if (!text.includes('$')) return (maskOfLiteral(text) & (CH.LF | CH.CR)) !== 0;
+    const known = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text);
     if (known !== undefined) return known;
     let namesMap = false;
     let answer = false;
@@ -1009,11 +1010,12 @@ export class NginxVariables {
       }
       if (answer) break;
     }
-    if (!namesMap) this.mapTextLineBreak.set(key, answer);
+    if (!namesMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text, answer);
     return answer;
   }
 
-  private mapTextLineBreak = new Map<string, boolean>();
+  /** Answers kept per text, one table per reading: as a source, as a value over a safe source, over another. */
+  private mapTextLineBreak = [new Map<string, boolean>(), new Map<string, boolean>(), new Map<string, boolean>()];
 
   /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
   capturingMapEntry(name: string): ExpandedDirective | undefined {

@@ -562,16 +562,18 @@ const NOT_REQUEST: Facts = { request: false, mask: 0, origin: [] };
 const HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 const RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 
-const builtinCache = new Map<string, Facts | null>();
+const builtinCache = new Map<string, Facts>();
 
 /** Built-in variables that carry request data, with what nginx lets them hold (one shared, frozen answer per name). */
 function builtinFacts(name: string): Facts | undefined {
-  // One lookup per ask: null records "not a built-in variable".
+  // Only built-ins are kept: telling that a name is none is a few comparisons, and a large tree
+  // names thousands of its own variables (one map each) that would only fill the table.
   const known = builtinCache.get(name);
-  if (known !== undefined) return known ?? undefined;
+  if (known !== undefined) return known;
   const facts = readBuiltinFacts(name);
+  if (facts === undefined) return undefined;
   if (builtinCache.size > 10000) builtinCache.clear();
-  builtinCache.set(name, facts ?? null);
+  builtinCache.set(name, facts);
   return facts;
 }
 

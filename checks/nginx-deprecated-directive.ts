@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { argCountOf, argValueOf, type NginxDirective } from '../src/model/nginx-directives';
+import { argCountOf, argEquals, type NginxDirective } from '../src/model/nginx-directives';
 import { DEPRECATIONS_BY_NAME, NginxDeprecation } from '../src/reference/nginx/deprecations';
 import { compareVersions, describeRange, parseVersion, Version, VersionRange } from '../src/reference/nginx/version';
 import type { Severity, Span } from '../src/source/span';
@@ -105,7 +105,7 @@ function from(range: VersionRange, start: Version): VersionRange {
 
 /** Read without building argument objects: most listen lines carry no deprecated parameter. */
 function hasArgument(directive: NginxDirective, value: string): boolean {
-  for (let i = 0; i < argCountOf(directive); i++) if (argValueOf(directive, i) === value) return true;
+  for (let i = 0; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
   return false;
 }
 

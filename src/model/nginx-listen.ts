@@ -3,7 +3,7 @@
  * (address and port, or unix path) and whether the line marks its server `default_server`.
  */
 import type { NginxDirective } from '../readers/nginx';
-import { argCountOf, argValueOf } from '../readers/nginx/parse';
+import { argCountOf, argEquals, argValueOf } from '../readers/nginx/parse';
 import { HTTP_LISTEN_PARAMETERS, HTTP_LISTEN_VALUED_PARAMETERS } from '../reference/nginx/listen-parameters';
 import { DEPRECATED_LISTEN_PARAMETERS } from '../reference/nginx/deprecations';
 
@@ -26,10 +26,7 @@ export function listenSocket(directive: NginxDirective): ListenSocket | undefine
   const bound = boundSocket(address);
   if (!bound) return undefined;
   const count = argCountOf(directive);
-  for (let i = 1; i < count; i++) {
-    const value = argValueOf(directive, i);
-    if (value === 'default_server' || value === 'default') return bound.asDefault;
-  }
+  for (let i = 1; i < count; i++) if (argEquals(directive, i, 'default_server') || argEquals(directive, i, 'default')) return bound.asDefault;
   return bound.plain;
 }
 

@@ -10,7 +10,7 @@ import { Comment, NginxLexer, Token } from './lex';
 import { FileTree, NginxDirective, ReadDirective } from './tree';
 
 export type { NginxDirective } from './tree';
-export { argCountOf, argEqualsIgnoringCase, argValueOf, directiveEndOffset, fileTextOf, lastTokenEndOffset, opensBlock, sourceOf } from './tree';
+export { argCountOf, argEquals, argEqualsIgnoringCase, argValueOf, directiveEndOffset, fileTextOf, lastTokenEndOffset, opensBlock, sourceOf } from './tree';
 
 export interface ParsedNginxFile {
   source: SourceText;

@@ -87,16 +87,28 @@ export class FileTree {
    * the text without building its value when it is written plainly (no quotes, no backslash).
    */
   argEqualsIgnoringCase(index: number, lower: string): boolean {
+    return this.argEqualsIn(index, lower, true);
+  }
+
+  /** Whether argument number `index` of the file is exactly `value`, compared in the text like argEqualsIgnoringCase. */
+  argEquals(index: number, value: string): boolean {
+    return this.argEqualsIn(index, value, false);
+  }
+
+  private argEqualsIn(index: number, expected: string, foldCase: boolean): boolean {
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
     const text = this.source.text;
-    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
-    for (let at = start; at < end; at++) if (text.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
-    if (end - start !== lower.length) return false;
-    for (let i = 0; i < lower.length; i++) {
+    const byValue = () => (foldCase ? this.argValue(index).toLowerCase() : this.argValue(index)) === expected;
+    if (start < 0 || this.storedValues.has(index)) return byValue();
+    // A plain word's value is its text unless it holds a backslash (an escape).
+    if (end - start !== expected.length) return hasBackslash(text, start, end) && byValue();
+    for (let i = 0; i < expected.length; i++) {
       const code = text.charCodeAt(start + i);
-      // A-Z folded to a-z; other characters compared as they are.
-      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+      // A backslash may start an escape: the value decides.
+      if (code === 92) return byValue();
+      // With foldCase, A-Z folded to a-z; other characters compared as they are.
+      if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) return hasBackslash(text, start, end) && byValue();
     }
     return true;
   }
@@ -192,6 +204,11 @@ function lastTokenEndAt(tree: FileTree, index: number): number {
   const at = index * DIRECTIVE_SLOTS;
   const count = tree.directiveData[at + ARG_COUNT];
   return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) if (text.charCodeAt(at) === 92) return true;
+  return false;
 }
 
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
@@ -355,6 +372,14 @@ export function argEqualsIgnoringCase(directive: NginxDirective, i: number, lowe
     return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
   }
   return directive.args[i]?.value.toLowerCase() === lower;
+}
+
+/** Whether argument `i` (0-based) is exactly `value` (compared in the text when it is written plainly). */
+export function argEquals(directive: NginxDirective, i: number, value: string): boolean {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEquals(directive.tree.slot(directive, FIRST_ARG) + i, value);
+  }
+  return directive.args[i]?.value === value;
 }
 
 /** How many arguments a directive has (the raw body of a Lua block counts as one). */

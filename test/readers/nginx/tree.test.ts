@@ -5,6 +5,7 @@
  */
 import {
   argCountOf,
+  argEquals,
   argEqualsIgnoringCase,
   argValueOf,
   directiveEndOffset,
@@ -147,5 +148,20 @@ describe('argEqualsIgnoringCase', () => {
       args: [{ value: 'HoSt', quoted: false, span: parse('h HoSt;').directives[0].span }],
     };
     expect(argEqualsIgnoringCase(built, 0, 'host')).toBe(true);
+  });
+});
+
+describe('argEquals', () => {
+  test('compares in the text, and by value wherever a backslash or a quote is involved', () => {
+    const [plain, escaped, quoted] = parse('listen 80 default_server;\nx a\\\\b;\ny "default_server";\n').directives;
+    expect(argEquals(plain, 1, 'default_server')).toBe(true);
+    expect(argEquals(plain, 1, 'Default_server')).toBe(false);
+    expect(argEquals(plain, 0, '8')).toBe(false);
+    expect(argEquals(plain, 2, 'default_server')).toBe(false);
+    // `a\\b` is the value `a\b`: the text's four characters are not what is compared.
+    expect(argValueOf(escaped, 0)).toBe('a\\b');
+    expect(argEquals(escaped, 0, 'a\\b')).toBe(true);
+    expect(argEquals(escaped, 0, 'a\\\\b')).toBe(false);
+    expect(argEquals(quoted, 0, 'default_server')).toBe(true);
   });
 });

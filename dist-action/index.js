@@ -7844,6 +7844,17 @@ var init_template_text = __esm({
   }
 });
 
+// src/source/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/source/append.ts"() {
+    "use strict";
+  }
+});
+
 // src/reference/tomcat/versions.ts
 function tomcatHas(version, firsts, unknown3) {
   if (version.kind === "unknown") return unknown3;
@@ -9446,17 +9457,6 @@ var init_values = __esm({
     UINT64 = 2n ** 64n;
     LONG_MAX = 2n ** 63n - 1n;
     LONG_MIN = -(2n ** 63n);
-  }
-});
-
-// src/source/append.ts
-function append(target, items) {
-  for (const item of items) target.push(item);
-  return target;
-}
-var init_append = __esm({
-  "src/source/append.ts"() {
-    "use strict";
   }
 });
 
@@ -41268,15 +41268,23 @@ var FileTree = class {
    * the text without building its value when it is written plainly (no quotes, no backslash).
    */
   argEqualsIgnoringCase(index, lower) {
+    return this.argEqualsIn(index, lower, true);
+  }
+  /** Whether argument number `index` of the file is exactly `value`, compared in the text like argEqualsIgnoringCase. */
+  argEquals(index, value) {
+    return this.argEqualsIn(index, value, false);
+  }
+  argEqualsIn(index, expected, foldCase) {
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
     const text3 = this.source.text;
-    if (start < 0 || this.storedValues.has(index)) return this.argValue(index).toLowerCase() === lower;
-    for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return this.argValue(index).toLowerCase() === lower;
-    if (end - start !== lower.length) return false;
-    for (let i = 0; i < lower.length; i++) {
+    const byValue = () => (foldCase ? this.argValue(index).toLowerCase() : this.argValue(index)) === expected;
+    if (start < 0 || this.storedValues.has(index)) return byValue();
+    if (end - start !== expected.length) return hasBackslash(text3, start, end) && byValue();
+    for (let i = 0; i < expected.length; i++) {
       const code = text3.charCodeAt(start + i);
-      if ((code >= 65 && code <= 90 ? code + 32 : code) !== lower.charCodeAt(i)) return false;
+      if (code === 92) return byValue();
+      if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) return hasBackslash(text3, start, end) && byValue();
     }
     return true;
   }
@@ -41358,6 +41366,10 @@ function lastTokenEndAt(tree, index) {
   const at = index * DIRECTIVE_SLOTS;
   const count = tree.directiveData[at + ARG_COUNT];
   return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+function hasBackslash(text3, start, end) {
+  for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return true;
+  return false;
 }
 function grow(array) {
   const bigger = new Int32Array(array.length * 2);
@@ -41480,6 +41492,12 @@ function argEqualsIgnoringCase(directive, i, lower) {
     return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
   }
   return directive.args[i]?.value.toLowerCase() === lower;
+}
+function argEquals(directive, i, value) {
+  if (directive instanceof ReadDirective) {
+    return i >= 0 && i < directive.argCount && directive.tree.argEquals(directive.tree.slot(directive, FIRST_ARG) + i, value);
+  }
+  return directive.args[i]?.value === value;
 }
 function argCountOf(directive) {
   return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
@@ -42800,10 +42818,7 @@ function listenSocket(directive) {
   const bound = boundSocket(address);
   if (!bound) return void 0;
   const count = argCountOf(directive);
-  for (let i = 1; i < count; i++) {
-    const value = argValueOf(directive, i);
-    if (value === "default_server" || value === "default") return bound.asDefault;
-  }
+  for (let i = 1; i < count; i++) if (argEquals(directive, i, "default_server") || argEquals(directive, i, "default")) return bound.asDefault;
   return bound.plain;
 }
 function boundSocket(address) {
@@ -44877,10 +44892,11 @@ var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 var builtinCache = /* @__PURE__ */ new Map();
 function builtinFacts(name2) {
   const known2 = builtinCache.get(name2);
-  if (known2 !== void 0) return known2 ?? void 0;
+  if (known2 !== void 0) return known2;
   const facts = readBuiltinFacts(name2);
+  if (facts === void 0) return void 0;
   if (builtinCache.size > 1e4) builtinCache.clear();
-  builtinCache.set(name2, facts ?? null);
+  builtinCache.set(name2, facts);
   return facts;
 }
 function readBuiltinFacts(name2) {
@@ -45243,8 +45259,8 @@ var NginxVariables = class _NginxVariables {
    * alone: a large tree repeats the same few sources and values across thousands of maps.
    */
   textMayHoldLineBreak(text3, subjectSafe, asSource) {
-    const key = `${asSource ? "s" : subjectSafe === true ? "t" : "f"}${text3}`;
-    const known2 = this.mapTextLineBreak.get(key);
+    if (!text3.includes("$")) return (maskOfLiteral(text3) & (CH.LF | CH.CR)) !== 0;
+    const known2 = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text3);
     if (known2 !== void 0) return known2;
     let namesMap = false;
     let answer = false;
@@ -45259,10 +45275,11 @@ var NginxVariables = class _NginxVariables {
       }
       if (answer) break;
     }
-    if (!namesMap) this.mapTextLineBreak.set(key, answer);
+    if (!namesMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text3, answer);
     return answer;
   }
-  mapTextLineBreak = /* @__PURE__ */ new Map();
+  /** Answers kept per text, one table per reading: as a source, as a value over a safe source, over another. */
+  mapTextLineBreak = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
   /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
   capturingMapEntry(name2) {
     const map = this.maps.get(name2.toLowerCase());
@@ -46053,11 +46070,13 @@ var rule20 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block: block2 } of variables.withVariablesNamed(...CHECKED_DIRECTIVES)) {
-        const checked = checkedArgs(entry);
-        if (!checked) continue;
-        const finding2 = judge4(variables, block2, entry, checked);
-        if (finding2) yield finding2;
+      for (const name2 of CHECKED_DIRECTIVES) {
+        for (const { entry, block: block2 } of variables.withVariablesNamed(name2)) {
+          const checked = checkedArgs(entry);
+          if (!checked) continue;
+          const finding2 = judge4(variables, block2, entry, checked);
+          if (finding2) yield finding2;
+        }
       }
     }
   }
@@ -47161,6 +47180,7 @@ function rewriteReplacement(directive) {
 }
 
 // checks/nginx-unsafe-capture.ts
+init_append();
 var ID29 = "nginx-unsafe-capture";
 var V1_30_1 = parseVersion("1.30.1");
 var V1_30_2 = parseVersion("1.30.2");
@@ -47251,7 +47271,7 @@ function flattenIfs(block2) {
     out.push(entry);
     if (entry.directive.name !== "if") continue;
     const child = block2.children.find((c) => c.node === entry);
-    if (child) out.push(...flattenIfs(child));
+    if (child) append(out, flattenIfs(child));
   }
   return out;
 }
@@ -49102,15 +49122,16 @@ var rule47 = defineRule({
     const range2 = model.nginxVersion.range;
     for (const [name2, entries] of DEPRECATIONS_BY_NAME) {
       for (const use of index.checkedUsesNamed(name2)) {
-        if (index.variantsHere(use).length === 0) continue;
+        const ownDirective = () => index.variantsHere(use).length > 0;
         for (const entry of entries) {
           if (entry.parameter === void 0) {
+            if (!ownDirective()) continue;
             const draft = judge12(entry, range2, use.directive.name, use.directive.nameSpan, use.path);
             const fix = draft && directiveFix(index, use, entry, range2);
             if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
-          if (!use.contexts.includes("server") || !hasArgument(use.directive, entry.parameter)) continue;
+          if (!use.contexts.includes("server") || !hasArgument(use.directive, entry.parameter) || !ownDirective()) continue;
           for (const arg of use.directive.args) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
@@ -49151,7 +49172,7 @@ function from(range2, start) {
   return { min: compareVersions(range2.min, start) >= 0 ? range2.min : start, max: range2.max };
 }
 function hasArgument(directive, value) {
-  for (let i = 0; i < argCountOf(directive); i++) if (argValueOf(directive, i) === value) return true;
+  for (let i = 0; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
   return false;
 }
 function portOf2(address) {
@@ -49258,6 +49279,7 @@ function conditionText(words) {
 // checks/nginx-map-default.ts
 init_rule();
 init_template();
+init_append();
 var ID49 = "nginx-map-default";
 var PARAMETERS = {
   map: /* @__PURE__ */ new Set(["hostnames", "volatile"]),
@@ -49308,7 +49330,7 @@ function entriesOf(children2, parameters) {
       if (!child.children) return void 0;
       const inner = entriesOf(child.children, parameters);
       if (inner === void 0) return void 0;
-      keys.push(...inner);
+      append(keys, inner);
       continue;
     }
     if (isUnknownValue(key)) return void 0;
@@ -49501,8 +49523,12 @@ var rule52 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      for (const parent of scope.servers.concat(scope.locations)) {
-        if (!hasTwoLocations(parent)) continue;
+      const holders = scope.census.named("location").blocks;
+      for (let i = 0; i < holders.length; ) {
+        const parent = holders[i];
+        const first = i;
+        while (i < holders.length && holders[i] === parent) i++;
+        if (i - first < 2 || parent.kind !== "server" && parent.kind !== "location") continue;
         const siblings = [];
         for (const child of parent.children) {
           if (child.kind !== "location" || argumentsUnknown(child.directive) || siblings.some((sibling) => sibling.block.directive === child.directive))
@@ -49515,11 +49541,6 @@ var rule52 = defineRule({
     }
   }
 });
-function hasTwoLocations(parent) {
-  let count = 0;
-  for (const child of parent.children) if (child.kind === "location" && ++count === 2) return true;
-  return false;
-}
 function judgeLevel(unique3, level) {
   const drafts = [];
   const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));

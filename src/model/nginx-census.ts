@@ -1,8 +1,8 @@
 /**
  * Every directive of an http scope, filed by name with the block that holds it, and those whose
- * arguments mention a variable (by name, and those with a capture). Filled while the model is built (the walk that finds the passes
- * visits every directive anyway), so that a rule about a few directive names reads only those
- * instead of walking every block of a large tree again.
+ * arguments mention a variable (by name, and those with a capture). Filled while the model is
+ * built (the walk that finds the passes visits every directive anyway), so that a rule about a
+ * few directive names reads only those instead of walking every block of a large tree again.
  */
 import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import { argCountOf, argValueOf } from '../readers/nginx/parse';

@@ -107,5 +107,11 @@ function timeoutFix(model: Deployment, group: UpstreamGroup, timeout: Setting, v
     return edit && { title: `set "${timeout.origin.key}" to "${seconds}" in the ingress-nginx ConfigMap`, edits: [edit] };
   }
   const edit = setInUpstream(group.block!, 'keepalive_timeout', value);
-  return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
+  if (!edit) return undefined;
+  // A placeholder's value is set where it is written (a compose environment entry).
+  const elsewhere = edit.span.file !== group.block!.directive!.file;
+  const title = elsewhere
+    ? `set the value of keepalive_timeout in upstream "${group.name}" to ${value} where ${edit.span.file} writes it`
+    : `set keepalive_timeout ${value} in upstream "${group.name}"`;
+  return { title, edits: [edit] };
 }

@@ -7,6 +7,7 @@
  */
 import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import { sourceOf } from '../readers/nginx/parse';
+import { RenderedSourceText } from '../readers/rendered-text';
 import { indentationBefore, lineBreakAt, lineStartOf, nextLineStart, plainSource, TextEdit } from '../source/edit';
 import type { SourceText } from '../source/text';
 import type { NginxBlock } from './nginx';
@@ -52,8 +53,28 @@ export function insertLinesAfter(entry: ExpandedDirective, lines: string[]): Tex
 /** Argument `index` of the directive replaced by `text` (written as is: quote it yourself). */
 export function replaceArg(entry: ExpandedDirective, index: number, text: string): TextEdit | undefined {
   const arg = entry.directive.args[index];
-  if (entry.generated || !arg || !textOf(entry.directive)) return undefined;
-  return { span: arg.span, text };
+  if (entry.generated || !arg) return undefined;
+  if (textOf(entry.directive)) return { span: arg.span, text };
+  return replacePlaceholderValue(entry.directive, arg.span, text);
+}
+
+/**
+ * An argument that is a whole envsubst placeholder (`${UPSTREAM_KEEPALIVE_TIMEOUT}`) whose value
+ * is written as it is in a file of the tree (a compose `environment:` entry, a Dockerfile `ENV`):
+ * the edit goes there. Not when the template uses the same value anywhere else, which the edit
+ * would change too.
+ */
+function replacePlaceholderValue(directive: NginxDirective, span: { start: { offset: number }; end: { offset: number } }, text: string): TextEdit | undefined {
+  const source = sourceOf(directive);
+  if (!(source instanceof RenderedSourceText)) return undefined;
+  const placeholder = source.placeholders.find((candidate) => candidate.start === span.start.offset && candidate.end === span.end.offset);
+  const written = placeholder && plainSource(placeholder.writtenAt.source);
+  if (!placeholder || !written) return undefined;
+  const samePlace = source.placeholders.filter(
+    (other) => other.writtenAt.source === placeholder.writtenAt.source && other.writtenAt.start === placeholder.writtenAt.start,
+  );
+  if (samePlace.length !== 1) return undefined;
+  return { span: written.span(placeholder.writtenAt.start, placeholder.writtenAt.end), text };
 }
 
 /**

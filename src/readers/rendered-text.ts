@@ -12,6 +12,13 @@ import { EmbeddedSourceText } from '../source/embedded-text';
 import { TemplateSourceText } from './template-text';
 import { SourceText } from '../source/text';
 
+/** A placeholder of a rendered template, [start, end) in the template, and where its value is written. */
+export interface EnvsubstPlaceholder {
+  start: number;
+  end: number;
+  writtenAt: { source: SourceText; start: number; end: number };
+}
+
 export class RenderedSourceText extends TemplateSourceText {
   private readonly template: SourceText;
   /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
@@ -32,6 +39,8 @@ export class RenderedSourceText extends TemplateSourceText {
      * EmbeddedSourceText, so a rendered position is one in the manifest).
      */
     template?: SourceText,
+    /** Placeholders whose value is written, as it is, in a file of the tree (template offsets). */
+    readonly placeholders: readonly EnvsubstPlaceholder[] = [],
   ) {
     super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals: [] });
     this.template = template ?? new SourceText(file, original);

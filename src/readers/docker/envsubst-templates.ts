@@ -232,7 +232,10 @@ export function imageEnvironment(): Map<string, VariableValue> {
 }
 
 function valueOf(raw: RawArg): VariableValue {
-  return raw.unresolved.length > 0 ? 'unknown' : { value: raw.value };
+  if (raw.unresolved.length > 0) return 'unknown';
+  // Only a value written as it is (no quotes, escapes or expansions) can be edited in place.
+  const plain = raw.source.text.slice(raw.start, raw.end) === raw.value;
+  return plain ? { value: raw.value, writtenAt: { source: raw.source, start: raw.start, end: raw.end } } : { value: raw.value };
 }
 
 /**

@@ -19,7 +19,11 @@ export interface RawArg {
 }
 
 /** What a variable holds: a value, nothing (unset), or something the tree does not say. */
-export type VariableValue = { value: string } | 'unknown' | 'unset';
+/**
+ * What a name holds: its value (with where it is written, when the text there is the value
+ * itself: a fix may then edit it), unknown, or not set.
+ */
+export type VariableValue = { value: string; writtenAt?: { source: SourceText; start: number; end: number } } | 'unknown' | 'unset';
 export type Lookup = (name: string) => VariableValue;
 
 export const ALL_UNKNOWN: Lookup = () => 'unknown';

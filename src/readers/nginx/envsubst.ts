@@ -9,7 +9,7 @@
  */
 import { UNKNOWN_MARK } from '../../discovery/template';
 import type { VariableValue } from '../kit/raw';
-import { RenderedSourceText } from '../rendered-text';
+import { EnvsubstPlaceholder, RenderedSourceText } from '../rendered-text';
 import type { SourceText } from '../../source/text';
 
 const NAME_START = /[A-Za-z_]/;
@@ -28,6 +28,7 @@ export function renderEnvsubst(file: string, template: string, lookup: (name: st
   const startAt: number[] = [];
   const endAt: number[] = [0];
   const statements: number[] = [];
+  const placeholders: EnvsubstPlaceholder[] = [];
   /** Characters copied from the template at [from, to). */
   const copy = (from: number, to: number) => {
     out.push(template.slice(from, to));
@@ -82,13 +83,14 @@ export function renderEnvsubst(file: string, template: string, lookup: (name: st
     } else {
       growthLeft -= Math.max(0, value.value.length - (end - dollar));
       write(value.value, dollar, end);
+      if (value.writtenAt) placeholders.push({ start: dollar, end, writtenAt: value.writtenAt });
     }
     literalFrom = end;
     i = end;
   }
   copy(literalFrom, template.length);
   startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(''), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
+  return new RenderedSourceText(file, template, out.join(''), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions, placeholders);
 }
 
 function aloneOnLine(text: string, start: number, end: number): boolean {

@@ -86,7 +86,12 @@ function agreed(lookups: ((name: string) => VariableValue)[]): (name: string) =>
   return (name) => {
     const values = lookups.map((lookup) => lookup(name));
     const key = (value: VariableValue) => (typeof value === 'string' ? value : `=${value.value}`);
-    return values.every((value) => key(value) === key(values[0])) ? values[0] : 'unknown';
+    if (!values.every((value) => key(value) === key(values[0]))) return 'unknown';
+    const first = values[0];
+    if (typeof first === 'string') return first;
+    // Several environments with the same value: one place to edit only if they all name it.
+    const place = (value: VariableValue) => (typeof value === 'string' || !value.writtenAt ? '' : `${value.writtenAt.source.file}\0${value.writtenAt.start}`);
+    return values.every((value) => place(value) === place(first)) ? first : { value: first.value };
   };
 }
 

@@ -7804,6 +7804,52 @@ var init_template = __esm({
   }
 });
 
+// src/source/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent2 = lines.findIndex((line) => line !== "");
+  if (firstContent2 === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/source/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
+});
+
 // src/readers/template-text.ts
 var TemplateSourceText;
 var init_template_text = __esm({
@@ -7839,6 +7885,50 @@ var init_template_text = __esm({
           else high = mid;
         }
         return low < list.length && list[low] < end;
+      }
+    };
+  }
+});
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_embedded_text();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered, startAt, endAt, statements, template, placeholders = []) {
+        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.placeholders = placeholders;
+        this.template = template ?? new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered);
+      }
+      startAt;
+      endAt;
+      placeholders;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      /** What code frames show for this file: the manifest that embeds the template, else the template. */
+      get shown() {
+        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
+      }
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
       }
     };
   }
@@ -9485,94 +9575,6 @@ var init_failure = __esm({
   }
 });
 
-// src/source/embedded-text.ts
-function embeddedLiteralBlock(host, start, value) {
-  const headerEnd = host.text.indexOf("\n", start);
-  if (headerEnd === -1) return void 0;
-  const firstLine = host.pos(headerEnd + 1).line - 1;
-  const lines = value.split("\n");
-  const firstContent2 = lines.findIndex((line) => line !== "");
-  if (firstContent2 === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
-  const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
-  if (indent2 < 0) return void 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    const hostLine = host.lineText(firstLine + i + 1);
-    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
-  }
-  return new EmbeddedSourceText(host, value, firstLine, indent2);
-}
-var EmbeddedSourceText;
-var init_embedded_text = __esm({
-  "src/source/embedded-text.ts"() {
-    "use strict";
-    init_text();
-    EmbeddedSourceText = class extends SourceText {
-      constructor(host, text3, firstLine, indent2) {
-        super(host.file, text3);
-        this.host = host;
-        this.firstLine = firstLine;
-        this.indent = indent2;
-      }
-      host;
-      firstLine;
-      indent;
-      pos(offset) {
-        const local = super.pos(offset);
-        const hostLine = this.firstLine + local.line - 1;
-        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
-        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
-        const column = Math.min(this.indent + local.column, lineLength + 1);
-        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
-      }
-    };
-  }
-});
-
-// src/readers/rendered-text.ts
-var RenderedSourceText;
-var init_rendered_text = __esm({
-  "src/readers/rendered-text.ts"() {
-    "use strict";
-    init_template();
-    init_embedded_text();
-    init_template_text();
-    init_text();
-    RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered, startAt, endAt, statements, template) {
-        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
-        this.startAt = startAt;
-        this.endAt = endAt;
-        this.template = template ?? new SourceText(file, original);
-        this.complete = statements.length === 0 && !isUnknownValue(rendered);
-      }
-      startAt;
-      endAt;
-      template;
-      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
-      complete;
-      /** What code frames show for this file: the manifest that embeds the template, else the template. */
-      get shown() {
-        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
-      }
-      clamp(offset) {
-        return Math.max(0, Math.min(offset, this.startAt.length - 1));
-      }
-      pos(offset) {
-        return this.template.pos(this.startAt[this.clamp(offset)]);
-      }
-      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
-      span(startOffset, endOffset) {
-        const start = this.startAt[this.clamp(startOffset)];
-        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
-        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
-      }
-    };
-  }
-});
-
 // node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/ignore/index.js"(exports2, module2) {
@@ -10654,6 +10656,7 @@ function renderEnvsubst(file, template, lookup, positions) {
   const startAt = [];
   const endAt = [0];
   const statements = [];
+  const placeholders = [];
   const copy = (from2, to) => {
     out.push(template.slice(from2, to));
     for (let i2 = from2; i2 < to; i2++) {
@@ -10703,13 +10706,14 @@ function renderEnvsubst(file, template, lookup, positions) {
     } else {
       growthLeft -= Math.max(0, value.value.length - (end - dollar));
       write(value.value, dollar, end);
+      if (value.writtenAt) placeholders.push({ start: dollar, end, writtenAt: value.writtenAt });
     }
     literalFrom = end;
     i = end;
   }
   copy(literalFrom, template.length);
   startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions, placeholders);
 }
 function aloneOnLine(text3, start, end) {
   const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
@@ -10782,7 +10786,11 @@ function agreed(lookups) {
   return (name2) => {
     const values2 = lookups.map((lookup) => lookup(name2));
     const key = (value) => typeof value === "string" ? value : `=${value.value}`;
-    return values2.every((value) => key(value) === key(values2[0])) ? values2[0] : "unknown";
+    if (!values2.every((value) => key(value) === key(values2[0]))) return "unknown";
+    const first = values2[0];
+    if (typeof first === "string") return first;
+    const place = (value) => typeof value === "string" || !value.writtenAt ? "" : `${value.writtenAt.source.file}\0${value.writtenAt.start}`;
+    return values2.every((value) => place(value) === place(first)) ? first : { value: first.value };
   };
 }
 function withRenderedFiles(fs, sources) {
@@ -21190,7 +21198,9 @@ function imageEnvironment() {
   return new Map(IMAGE_VARIABLES.map((name2) => [name2, "unknown"]));
 }
 function valueOf2(raw) {
-  return raw.unresolved.length > 0 ? "unknown" : { value: raw.value };
+  if (raw.unresolved.length > 0) return "unknown";
+  const plain = raw.source.text.slice(raw.start, raw.end) === raw.value;
+  return plain ? { value: raw.value, writtenAt: { source: raw.source, start: raw.start, end: raw.end } } : { value: raw.value };
 }
 function envsubstLookup(env, others, filter) {
   let pattern;
@@ -43708,6 +43718,7 @@ function block(name2, args, children2, span2, file) {
 }
 
 // src/model/nginx-edits.ts
+init_rendered_text();
 function textOf(directive) {
   return plainSource(sourceOf(directive));
 }
@@ -43738,8 +43749,21 @@ function insertLinesAfter(entry, lines) {
 }
 function replaceArg(entry, index, text3) {
   const arg = entry.directive.args[index];
-  if (entry.generated || !arg || !textOf(entry.directive)) return void 0;
-  return { span: arg.span, text: text3 };
+  if (entry.generated || !arg) return void 0;
+  if (textOf(entry.directive)) return { span: arg.span, text: text3 };
+  return replacePlaceholderValue(entry.directive, arg.span, text3);
+}
+function replacePlaceholderValue(directive, span2, text3) {
+  const source = sourceOf(directive);
+  if (!(source instanceof RenderedSourceText)) return void 0;
+  const placeholder = source.placeholders.find((candidate) => candidate.start === span2.start.offset && candidate.end === span2.end.offset);
+  const written = placeholder && plainSource(placeholder.writtenAt.source);
+  if (!placeholder || !written) return void 0;
+  const samePlace = source.placeholders.filter(
+    (other) => other.writtenAt.source === placeholder.writtenAt.source && other.writtenAt.start === placeholder.writtenAt.start
+  );
+  if (samePlace.length !== 1) return void 0;
+  return { span: written.span(placeholder.writtenAt.start, placeholder.writtenAt.end), text: text3 };
 }
 function writtenInBlock(entry, block2) {
   return writtenBeside(entry, block2.node);
@@ -48200,7 +48224,10 @@ function timeoutFix(model, group, timeout, value, seconds) {
     return edit2 && { title: `set "${timeout.origin.key}" to "${seconds}" in the ingress-nginx ConfigMap`, edits: [edit2] };
   }
   const edit = setInUpstream(group.block, "keepalive_timeout", value);
-  return edit && { title: `set keepalive_timeout ${value} in upstream "${group.name}"`, edits: [edit] };
+  if (!edit) return void 0;
+  const elsewhere = edit.span.file !== group.block.directive.file;
+  const title = elsewhere ? `set the value of keepalive_timeout in upstream "${group.name}" to ${value} where ${edit.span.file} writes it` : `set keepalive_timeout ${value} in upstream "${group.name}"`;
+  return { title, edits: [edit] };
 }
 
 // checks/upstream-protocol-mismatch.ts

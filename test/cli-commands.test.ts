@@ -188,6 +188,20 @@ describe('cfglint explain', () => {
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe('cfglint: unknown rule "upstream-keepalive-htp10"; did you mean "upstream-keepalive-http10"? (cfglint rules lists them all)\n');
   });
+
+  test('an id without the prefix the user forgot is suggested when exactly one rule ends that way', () => {
+    // Only upstream-keepalive-timeout holds "keepalive-timeout" as whole parts.
+    const run = cfglint(['explain', 'keepalive-timeout']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('cfglint: unknown rule "keepalive-timeout"; did you mean "upstream-keepalive-timeout"? (cfglint rules lists them all)\n');
+    // "timeout" is part of several rule ids: no guess among them.
+    const several = cfglint(['explain', 'timeout']);
+    expect(several.stderr).toBe('cfglint: unknown rule "timeout" (cfglint rules lists them all)\n');
+    // The same for --select.
+    const select = cfglint(['--select', 'keepalive-timeout', 'examples/keepalive-http10/broken']);
+    expect(select.status).toBe(2);
+    expect(select.stderr).toContain('did you mean "upstream-keepalive-timeout"?');
+  });
 });
 
 describe('docs links', () => {

@@ -1,4 +1,4 @@
-import { closest, editDistance, MAX_SUGGESTED_NAME_LENGTH } from '../src/source/suggest';
+import { closest, closestId, editDistance, MAX_SUGGESTED_NAME_LENGTH } from '../src/source/suggest';
 import { closestUwsgiOption } from '../src/reference/uwsgi/options';
 import { nearestGunicornName } from '../src/reference/gunicorn-settings';
 import { HANG_GUARD_MS } from './hang-guard';
@@ -73,5 +73,21 @@ describe('did-you-mean only for names of plausible length', () => {
     expect(closest(long, ['proxy_pass', long])).toBeUndefined();
     expect(closestUwsgiOption(long)).toBeUndefined();
     expect(nearestGunicornName(`${long}_workers`, ['workers'])).toBeUndefined();
+  });
+});
+
+describe('closestId', () => {
+  const ids = ['upstream-keepalive-timeout', 'upstream-keepalive-http10', 'lb-idle-timeout', 'nginx-ssrf'];
+  test('a near spelling first, else the one id that holds the word as whole parts', () => {
+    expect(closestId('nginx-srf', ids)).toBe('nginx-ssrf');
+    expect(closestId('keepalive-timeout', ids)).toBe('upstream-keepalive-timeout');
+    expect(closestId('ssrf', ids)).toBe('nginx-ssrf');
+  });
+
+  test('no guess when several ids hold the word, or it is only part of a part', () => {
+    expect(closestId('timeout', ids)).toBeUndefined();
+    expect(closestId('keepalive', ids)).toBeUndefined();
+    expect(closestId('alive-timeout', ids)).toBeUndefined();
+    expect(closestId('', ids)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { CfglintConfig, CONFIG_FILE_NAME, configuredSeverity } from '../engine/c
 import { READER_RULES } from '../engine/reader-rules';
 import { RULES } from '../../checks';
 import { configSchemaUrl, packagePath } from '../source/meta';
-import { closest } from '../source/suggest';
+import { closestId } from '../source/suggest';
 import { messageOf } from '../source/thrown';
 import { renderMarkdownForTerminal } from './terminal-markdown';
 
@@ -62,7 +62,7 @@ export function isExplainFormat(name: string): name is ExplainFormat {
 export function explainRule(id: string, format: ExplainFormat = 'markdown', color = false): { text: string } | { error: string } {
   const listing = ruleListings().find((l) => l.id === id);
   if (!listing) {
-    const suggestion = closest(
+    const suggestion = closestId(
       id,
       ruleListings().map((l) => l.id),
     );

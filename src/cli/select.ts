@@ -1,6 +1,6 @@
 /** --select and --ignore: which findings a run reports, by rule id or by category. */
 import { RULE_CATEGORIES } from '../rule';
-import { closest } from '../source/suggest';
+import { closestId } from '../source/suggest';
 import { ruleListings } from './commands';
 
 /**
@@ -20,7 +20,7 @@ export function ruleFilter(select: string[], ignore: string[]): { keeps(ruleId: 
       .map((word) => word.trim())
       .filter((word) => word !== '')) {
       if (!names.includes(word)) {
-        const near = closest(word, names);
+        const near = closestId(word, names);
         return `unknown rule or category "${word}" in ${option}${near ? `; did you mean "${near}"?` : ''} (cfglint rules lists them all)`;
       }
       words.add(word);

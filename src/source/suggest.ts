@@ -74,3 +74,16 @@ export function closest(word: string, candidates: string[]): string | undefined 
   }
   return best;
 }
+
+/**
+ * For hyphenated ids (rule ids): the near spelling, else the one id that holds `word` as whole
+ * parts (`keepalive-timeout` → `upstream-keepalive-timeout`): users drop the prefix they do not
+ * remember. Undefined when several ids hold it.
+ */
+export function closestId(word: string, ids: string[]): string | undefined {
+  const near = closest(word, ids);
+  if (near !== undefined || !isPlausibleName(word) || word === '') return near;
+  const wanted = word.toLowerCase();
+  const holding = ids.filter((id) => `-${id.toLowerCase()}-`.includes(`-${wanted}-`));
+  return holding.length === 1 ? holding[0] : undefined;
+}

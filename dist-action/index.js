@@ -41288,15 +41288,20 @@ var FileTree = class {
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
     const text3 = this.source.text;
-    const byValue = () => (foldCase ? this.argValue(index).toLowerCase() : this.argValue(index)) === expected;
-    if (start < 0 || this.storedValues.has(index)) return byValue();
-    if (end - start !== expected.length) return hasBackslash(text3, start, end) && byValue();
+    if (start < 0 || this.storedValues.has(index)) return this.valueEquals(index, expected, foldCase);
+    if (end - start !== expected.length) return hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
     for (let i = 0; i < expected.length; i++) {
       const code = text3.charCodeAt(start + i);
-      if (code === 92) return byValue();
-      if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) return hasBackslash(text3, start, end) && byValue();
+      if (code === 92) return this.valueEquals(index, expected, foldCase);
+      if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) {
+        return hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
+      }
     }
     return true;
+  }
+  valueEquals(index, expected, foldCase) {
+    const value = this.argValue(index);
+    return (foldCase ? value.toLowerCase() : value) === expected;
   }
   /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
   addDirective(name2, nameStart, nameEnd) {

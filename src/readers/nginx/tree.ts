@@ -99,18 +99,24 @@ export class FileTree {
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
     const text = this.source.text;
-    const byValue = () => (foldCase ? this.argValue(index).toLowerCase() : this.argValue(index)) === expected;
-    if (start < 0 || this.storedValues.has(index)) return byValue();
+    if (start < 0 || this.storedValues.has(index)) return this.valueEquals(index, expected, foldCase);
     // A plain word's value is its text unless it holds a backslash (an escape).
-    if (end - start !== expected.length) return hasBackslash(text, start, end) && byValue();
+    if (end - start !== expected.length) return hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
     for (let i = 0; i < expected.length; i++) {
       const code = text.charCodeAt(start + i);
       // A backslash may start an escape: the value decides.
-      if (code === 92) return byValue();
+      if (code === 92) return this.valueEquals(index, expected, foldCase);
       // With foldCase, A-Z folded to a-z; other characters compared as they are.
-      if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) return hasBackslash(text, start, end) && byValue();
+      if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) {
+        return hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
+      }
     }
     return true;
+  }
+
+  private valueEquals(index: number, expected: string, foldCase: boolean): boolean {
+    const value = this.argValue(index);
+    return (foldCase ? value.toLowerCase() : value) === expected;
   }
 
   /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */

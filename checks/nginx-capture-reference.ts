@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { analyzeRegex, argText, NginxArg, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
+import { mentionsCapture } from '../src/model/nginx-census';
+import { analyzeRegex, NginxArg, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
@@ -30,7 +31,7 @@ export const rule = defineRule({
       // A map's regex keys and the values that use their captures.
       for (const { entry, block } of variables.withVariablesNamed('map')) {
         for (const item of entry.children ?? []) {
-          if (!item.directive.name.startsWith('~') || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? '')) continue;
+          if (!item.directive.name.startsWith('~') || !mentionsCapture(item.directive)) continue;
           const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ''));
           const finding = judge([item.directive.args[0]], regex, item.directive.nameSpan, `${block.path}>map[${entry.directive.args[1]?.value ?? ''}]`);
           if (finding) yield finding;

@@ -44478,6 +44478,52 @@ var rule12 = defineRule({
 // checks/nginx-capture-reference.ts
 init_rule();
 
+// src/model/nginx-census.ts
+var NONE = { entries: [], blocks: [] };
+var NO_USES = [];
+var DirectiveCensus = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Those whose arguments hold a capture reference (`$1`..`$9`, `${1}`..), in walk order. */
+  withCaptures = [];
+  variablesByName = /* @__PURE__ */ new Map();
+  add(entry, block2) {
+    const name2 = entry.directive.name;
+    const list = this.byName.get(name2);
+    if (list) {
+      list.entries.push(entry);
+      list.blocks.push(block2);
+    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
+    const mention = variableMention(entry.directive);
+    if (mention === 0) return;
+    const use = { entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 };
+    if (use.hasCapture) this.withCaptures.push(use);
+    const named = this.variablesByName.get(name2);
+    if (named) named.push(use);
+    else this.variablesByName.set(name2, [use]);
+  }
+  /** The directives named `name` whose arguments hold a `$`, in walk order. */
+  withVariablesNamed(name2) {
+    return this.variablesByName.get(name2) ?? NO_USES;
+  }
+  named(name2) {
+    return this.byName.get(name2) ?? NONE;
+  }
+};
+function mentionsCapture(directive) {
+  return (variableMention(directive) & CAPTURE_MENTIONED) !== 0;
+}
+function variableMention(directive) {
+  const read = variableMentionsOf(directive);
+  if (read !== void 0) return read;
+  let found = 0;
+  for (let i = 0; i < argCountOf(directive); i++) {
+    const value = argValueOf(directive, i) ?? "";
+    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+    if (value.includes("$")) found = VARIABLE_MENTIONED;
+  }
+  return found;
+}
+
 // src/model/nginx-variables.ts
 init_template();
 var CH = {
@@ -45411,7 +45457,7 @@ var rule13 = defineRule({
       const variables = NginxVariables.of(scope);
       for (const { entry, block: block2 } of variables.withVariablesNamed("map")) {
         for (const item of entry.children ?? []) {
-          if (!item.directive.name.startsWith("~") || !/\$\{?[1-9]/.test(argText(item.directive, 0) ?? "")) continue;
+          if (!item.directive.name.startsWith("~") || !mentionsCapture(item.directive)) continue;
           const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
           const finding2 = judge2([item.directive.args[0]], regex, item.directive.nameSpan, `${block2.path}>map[${entry.directive.args[1]?.value ?? ""}]`);
           if (finding2) yield finding2;
@@ -45825,7 +45871,7 @@ function headerDrops(scope, name2) {
       const mode = written === "off" || written === "merge" || written === "on" ? written : above.mode;
       const own = block2.own(name2);
       let list;
-      if (own.length === 0) list = mode === "off" ? NONE : outerList;
+      if (own.length === 0) list = mode === "off" ? NONE2 : outerList;
       else if (mode === "merge") list = [...own, ...outerList];
       else {
         list = own;
@@ -45857,8 +45903,8 @@ function hasNestedOwner(owners, http) {
   }
   return false;
 }
-var NONE = [];
-var ROOT_LEVEL = { list: NONE, mode: "on" };
+var NONE2 = [];
+var ROOT_LEVEL = { list: NONE2, mode: "on" };
 function ownerOf(from2, entry, name2) {
   for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
   return from2;
@@ -50511,49 +50557,6 @@ function parseNginxValue(syntax, text3) {
     case "http-version":
       return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
   }
-}
-
-// src/model/nginx-census.ts
-var NONE2 = { entries: [], blocks: [] };
-var NO_USES = [];
-var DirectiveCensus = class {
-  byName = /* @__PURE__ */ new Map();
-  /** Those whose arguments hold a capture reference (`$1`..`$9`, `${1}`..), in walk order. */
-  withCaptures = [];
-  variablesByName = /* @__PURE__ */ new Map();
-  add(entry, block2) {
-    const name2 = entry.directive.name;
-    const list = this.byName.get(name2);
-    if (list) {
-      list.entries.push(entry);
-      list.blocks.push(block2);
-    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
-    const mention = variableMention(entry.directive);
-    if (mention === 0) return;
-    const use = { entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 };
-    if (use.hasCapture) this.withCaptures.push(use);
-    const named = this.variablesByName.get(name2);
-    if (named) named.push(use);
-    else this.variablesByName.set(name2, [use]);
-  }
-  /** The directives named `name` whose arguments hold a `$`, in walk order. */
-  withVariablesNamed(name2) {
-    return this.variablesByName.get(name2) ?? NO_USES;
-  }
-  named(name2) {
-    return this.byName.get(name2) ?? NONE2;
-  }
-};
-function variableMention(directive) {
-  const read = variableMentionsOf(directive);
-  if (read !== void 0) return read;
-  let found = 0;
-  for (let i = 0; i < argCountOf(directive); i++) {
-    const value = argValueOf(directive, i) ?? "";
-    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
-    if (value.includes("$")) found = VARIABLE_MENTIONED;
-  }
-  return found;
 }
 
 // src/model/nginx.ts

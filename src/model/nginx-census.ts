@@ -58,6 +58,11 @@ export class DirectiveCensus {
   }
 }
 
+/** Whether the directive's arguments hold a capture reference (`$1`..`$9`, `${1}`..), read from the reader's table. */
+export function mentionsCapture(directive: NginxDirective): boolean {
+  return (variableMention(directive) & CAPTURE_MENTIONED) !== 0;
+}
+
 /** VARIABLE_MENTIONED and CAPTURE_MENTIONED bits: the reader's per-file table, or the values of a directive built elsewhere. */
 function variableMention(directive: NginxDirective): number {
   const read = variableMentionsOf(directive);

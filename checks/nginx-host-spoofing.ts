@@ -74,13 +74,35 @@ function restrictedNames(block: NginxBlock, servers: NginxBlock[]): string | und
   const ports = listenPorts(server);
   if (ports.some((port) => port.isDefault)) return undefined;
   // Without default_server, the first server of a port is its default (ngx_http_add_addrs).
+  const table = portTable(servers);
   for (const { port } of ports) {
-    const explicitDefault = servers.some((other) => listenPorts(other).some((p) => p.port === port && p.isDefault));
-    const first = servers.find((other) => listenPorts(other).some((p) => p.port === port));
-    if (!explicitDefault && first === server) return undefined;
+    const onPort = table.get(port);
+    if (onPort && !onPort.explicitDefault && onPort.first === server) return undefined;
   }
   return `was chosen by (${names.join(', ')})`;
 }
+
+/**
+ * Per port, its first server and whether one of its servers says default_server: read once per
+ * scope (asking every server about every other was quadratic in a tree of thousands of servers).
+ */
+function portTable(servers: NginxBlock[]): Map<string, { first: NginxBlock; explicitDefault: boolean }> {
+  let table = portTables.get(servers);
+  if (!table) {
+    table = new Map();
+    for (const server of servers) {
+      for (const { port, isDefault } of listenPorts(server)) {
+        const known = table.get(port);
+        if (known) known.explicitDefault ||= isDefault;
+        else table.set(port, { first: server, explicitDefault: isDefault });
+      }
+    }
+    portTables.set(servers, table);
+  }
+  return table;
+}
+
+const portTables = new WeakMap<NginxBlock[], Map<string, { first: NginxBlock; explicitDefault: boolean }>>();
 
 function listenPorts(server: NginxBlock): { port: string; isDefault: boolean }[] {
   const listens = server.own('listen');

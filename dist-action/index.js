@@ -41426,8 +41426,7 @@ var ReadDirective = class {
   }
   /** End offset of the last argument, or of the name when there is none. */
   get lastTokenEnd() {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+    return lastTokenEndAt(this.tree, this.index);
   }
   get nameSpan() {
     const built = this.built;
@@ -45054,6 +45053,9 @@ function combine(all) {
 }
 var MAP_PARAMETERS = /* @__PURE__ */ new Set(["hostnames", "volatile", "include"]);
 var NO_CHILDREN = [];
+function isMapEntry(child) {
+  return argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(child.directive.name);
+}
 var MapDefinition = class {
   constructor(map) {
     this.map = map;
@@ -45069,9 +45071,8 @@ var MapDefinition = class {
   get entries() {
     if (!this.read) {
       this.read = [];
-      for (const child of this.map.children ?? []) {
-        const key = child.directive.name;
-        if (argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(key)) this.read.push({ key, value: argValueOf(child.directive, 0) ?? "", entry: child });
+      for (const child of this.children) {
+        if (isMapEntry(child)) this.read.push({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? "", entry: child });
       }
     }
     return this.read;
@@ -45323,7 +45324,7 @@ var NginxVariables = class _NginxVariables {
   mapMayHoldLineBreak(map) {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
     for (const child of map.children) {
-      if (argCountOf(child.directive) === 0 || MAP_PARAMETERS.has(child.directive.name)) continue;
+      if (!isMapEntry(child)) continue;
       if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? "", subjectSafe, false)) return true;
     }
     return false;
@@ -46101,13 +46102,29 @@ function restrictedNames(block2, servers) {
   if (names.length === 0 || names.some((name2) => name2 === "" || name2 === "_" || /[*~$]/.test(name2) || name2.startsWith("."))) return void 0;
   const ports2 = listenPorts(server);
   if (ports2.some((port) => port.isDefault)) return void 0;
+  const table = portTable(servers);
   for (const { port } of ports2) {
-    const explicitDefault = servers.some((other) => listenPorts(other).some((p) => p.port === port && p.isDefault));
-    const first = servers.find((other) => listenPorts(other).some((p) => p.port === port));
-    if (!explicitDefault && first === server) return void 0;
+    const onPort = table.get(port);
+    if (onPort && !onPort.explicitDefault && onPort.first === server) return void 0;
   }
   return `was chosen by (${names.join(", ")})`;
 }
+function portTable(servers) {
+  let table = portTables.get(servers);
+  if (!table) {
+    table = /* @__PURE__ */ new Map();
+    for (const server of servers) {
+      for (const { port, isDefault } of listenPorts(server)) {
+        const known2 = table.get(port);
+        if (known2) known2.explicitDefault ||= isDefault;
+        else table.set(port, { first: server, explicitDefault: isDefault });
+      }
+    }
+    portTables.set(servers, table);
+  }
+  return table;
+}
+var portTables = /* @__PURE__ */ new WeakMap();
 function listenPorts(server) {
   const listens = server.own("listen");
   if (listens.length === 0) return [{ port: "80", isDefault: false }];

@@ -679,6 +679,11 @@ export interface ExpandedPart {
 const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
 const NO_CHILDREN: readonly ExpandedDirective[] = [];
 
+/** A line of a map block that maps a value (not `hostnames;`, `volatile;`, `include …;`). */
+function isMapEntry(child: ExpandedDirective): boolean {
+  return argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(child.directive.name);
+}
+
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */
 class MapDefinition {
   constructor(private readonly map: ExpandedDirective) {}
@@ -695,9 +700,8 @@ class MapDefinition {
   get entries(): { key: string; value: string; entry: ExpandedDirective }[] {
     if (!this.read) {
       this.read = [];
-      for (const child of this.map.children ?? []) {
-        const key = child.directive.name;
-        if (argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(key)) this.read.push({ key, value: argValueOf(child.directive, 0) ?? '', entry: child });
+      for (const child of this.children) {
+        if (isMapEntry(child)) this.read.push({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? '', entry: child });
       }
     }
     return this.read;
@@ -983,7 +987,7 @@ export class NginxVariables {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, undefined, true);
     // The values only: no entry objects (a large tree has thousands of maps, each read once here).
     for (const child of map.children) {
-      if (argCountOf(child.directive) === 0 || MAP_PARAMETERS.has(child.directive.name)) continue;
+      if (!isMapEntry(child)) continue;
       if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? '', subjectSafe, false)) return true;
     }
     return false;

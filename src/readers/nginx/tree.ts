@@ -273,8 +273,7 @@ export class ReadDirective implements NginxDirective {
 
   /** End offset of the last argument, or of the name when there is none. */
   get lastTokenEnd(): number {
-    const count = this.argCount;
-    return count === 0 ? this.nameEnd : this.tree.argData[(this.tree.slot(this, FIRST_ARG) + count - 1) * ARG_SLOTS + 1];
+    return lastTokenEndAt(this.tree, this.index);
   }
 
   get nameSpan(): Span {

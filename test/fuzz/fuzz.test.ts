@@ -366,7 +366,9 @@ function checkPipeline(tree: MemoryTree): void {
 /** Raw controls but the line feed, DEL, C1, line separators and bidi controls. */
 // eslint-disable-next-line no-control-regex -- the output must hold no raw control character
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-const ANNOTATION = /^::(error|warning|notice) file=[^:\n]*::/;
+// An annotation at a file, or the file-less notice that says how many of a level GitHub leaves
+// unannotated past its 10 per step (its title is cfglint's, escaped like any property).
+const ANNOTATION = /^::(?:(?:error|warning|notice) file=[^:\n]*|notice title=[^:\n]*)::/;
 
 function outputProblem(name: string, out: string): string | undefined {
   const control = RAW_CONTROL.exec(out);

@@ -2,7 +2,6 @@ import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { argCountOf, ExpandedDirective } from '../src/model/nginx-directives';
 import { isUnknownValue } from '../src/discovery/template';
-import { append } from '../src/source/append';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-map-default';
@@ -40,15 +39,14 @@ export const rule = defineRule({
       const { directive, entry } = use;
       const name = directive.name;
       if (!entry.children || argCountOf(directive) === 0) continue;
-      const entries = entriesOf(entry.children, PARAMETERS[name]);
       // An include that could not be read, or a template tag, may hold the default.
-      if (entries === undefined || entries.length === 0) continue;
-      if (entries.some((key) => coversEverything(name, key))) continue;
+      const entries = uncoveredEntryCount(name, entry.children, PARAMETERS[name]);
+      if (entries === undefined || entries === 0) continue;
       const args = directive.args.map((arg) => arg.value);
       const variable = args[args.length - 1];
       yield {
         messageId: 'noDefault',
-        data: { head: `${name} ${args.join(' ')}`, variable, entries: entries.length },
+        data: { head: `${name} ${args.join(' ')}`, variable, entries },
         primary: directive.nameSpan,
         modelPath: use.path,
       };
@@ -56,24 +54,28 @@ export const rule = defineRule({
   },
 });
 
-/** The entry keys, includes followed; undefined when one of them cannot be known. */
-function entriesOf(children: ExpandedDirective[], parameters: ReadonlySet<string>): string[] | undefined {
-  const keys: string[] = [];
+/**
+ * How many entries the block has, includes followed; undefined as soon as one key covers every
+ * value (most blocks start with `default`) or one cannot be known: either way there is nothing to report.
+ */
+function uncoveredEntryCount(block: string, children: ExpandedDirective[], parameters: ReadonlySet<string>): number | undefined {
+  let count = 0;
   for (const child of children) {
     const key = child.directive.name;
     if (key === 'include') {
       if (!child.children) return undefined;
-      const inner = entriesOf(child.children, parameters);
+      const inner = uncoveredEntryCount(block, child.children, parameters);
       if (inner === undefined) return undefined;
-      append(keys, inner);
+      count += inner;
       continue;
     }
     if (isUnknownValue(key)) return undefined;
     // `hostnames;`, `ranges;` take no argument; geo's `proxy` and `delete` take a network.
     if (parameters.has(key) && (argCountOf(child.directive) === 0 || key === 'proxy' || key === 'delete')) continue;
-    keys.push(key);
+    if (coversEverything(block, key)) return undefined;
+    count++;
   }
-  return keys;
+  return count;
 }
 
 function coversEverything(block: string, key: string): boolean {

@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { argCountOf, argValueOf, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
+import { argCountOf, argEquals, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
 import { servicesNamed } from '../src/model/kubernetes';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
@@ -57,10 +57,10 @@ export const rule = defineRule({
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
-        if (server.address?.kind !== 'tcp') continue;
-        // `server app:8000 resolve;` is re-resolved while nginx runs.
-        if (resolvedWhileRunning(server.entry.directive)) continue;
         const address = server.address;
+        // An address (most upstream servers) is never looked up; `server app:8000 resolve;` is
+        // re-resolved while nginx runs.
+        if (address?.kind !== 'tcp' || !isHostName(address.host) || resolvedWhileRunning(server.entry.directive)) continue;
         const said = judge(address.host, server.entry);
         if (said) yield { ...said, primary: server.span, modelPath: `${group.block!.path}>server[${address.text}]` };
       }
@@ -70,7 +70,7 @@ export const rule = defineRule({
 
 /** `server app:8000 resolve;`: read without building argument objects (every upstream server is asked). */
 function resolvedWhileRunning(server: NginxDirective): boolean {
-  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === 'resolve') return true;
+  for (let i = 1; i < argCountOf(server); i++) if (argEquals(server, i, 'resolve')) return true;
   return false;
 }
 

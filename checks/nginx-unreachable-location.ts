@@ -1,15 +1,28 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
+import type { ExpandedDirective, NginxDirective } from '../src/readers/nginx';
 import { isRegexLocation, LocationMatch, locationMatch, matchesEveryUri } from '../src/model/nginx-location';
 import { argumentsUnknown, maySeparateInTemplate } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-unreachable-location';
 
-interface Sibling {
-  block: NginxBlock;
-  match: LocationMatch;
+/** A location line of the level, read from the census; its block is looked up only for a finding. */
+class Sibling {
+  constructor(
+    readonly entry: ExpandedDirective,
+    readonly match: LocationMatch,
+    private readonly parent: NginxBlock,
+  ) {}
+
+  get directive(): NginxDirective {
+    return this.entry.directive;
+  }
+
+  get block(): NginxBlock {
+    return this.parent.children.find((child) => child.node === this.entry)!;
+  }
 }
 
 export const rule = defineRule({
@@ -45,25 +58,41 @@ export const rule = defineRule({
     for (const scope of model.nginx.scopes) {
       // The census lists each level's location lines together: only a level with two or more has
       // anything to compare, and the others are never visited.
-      const holders = scope.census.named('location').blocks;
+      const { entries, blocks: holders } = scope.census.named('location');
       for (let i = 0; i < holders.length;) {
         const parent = holders[i];
         const first = i;
         while (i < holders.length && holders[i] === parent) i++;
-        if (i - first < 2 || (parent.kind !== 'server' && parent.kind !== 'location')) continue;
+        if (i - first < 2 || (parent.kind !== 'server' && parent.kind !== 'location') || !mayShadow(entries, first, i)) continue;
         const siblings: Sibling[] = [];
-        for (const child of parent.children) {
-          // A file included twice brings the same block twice: not a duplicate the user wrote.
-          if (child.kind !== 'location' || argumentsUnknown(child.directive!) || siblings.some((sibling) => sibling.block.directive === child.directive))
-            continue;
-          const match = locationMatch(child.directive!);
-          if (match) siblings.push({ block: child, match });
+        for (let k = first; k < i; k++) {
+          const entry = entries[k];
+          // A location without a block is nginx-syntax's to report; a file included twice brings
+          // the same block twice, which is not a duplicate the user wrote.
+          if (!entry.children || argumentsUnknown(entry.directive) || siblings.some((sibling) => sibling.directive === entry.directive)) continue;
+          const match = locationMatch(entry.directive);
+          if (match) siblings.push(new Sibling(entry, match, parent));
         }
         if (siblings.length > 1) for (const draft of judgeLevel(siblings, parent.kind === 'server' ? 'server' : '"location" block')) yield draft;
       }
     }
   },
 });
+
+/**
+ * Whether a location of the level may hide another: two share a pattern, or a regex matches
+ * every URI. Most levels have neither, and are left after reading each pattern once.
+ */
+function mayShadow(entries: readonly ExpandedDirective[], first: number, end: number): boolean {
+  const patterns: string[] = [];
+  for (let k = first; k < end; k++) {
+    const match = entries[k].children ? locationMatch(entries[k].directive) : undefined;
+    if (!match) continue;
+    if (matchesEveryUri(match) || patterns.includes(match.pattern)) return true;
+    patterns.push(match.pattern);
+  }
+  return false;
+}
 
 /** The findings of one level (most levels have none, and allocate nothing more). */
 function judgeLevel(unique: Sibling[], level: string): FindingDraft[] {
@@ -108,12 +137,12 @@ function shadowKind(earlier: LocationMatch, later: LocationMatch): 'duplicate' |
 
 /** A template statement between two blocks may render only one of them. */
 function together(a: Sibling, b: Sibling): boolean {
-  return !maySeparateInTemplate(a.block.directive!, b.block.directive!);
+  return !maySeparateInTemplate(a.directive, b.directive);
 }
 
 function finding(later: Sibling, earlier: Sibling, level: string): Omit<FindingDraft, 'messageId'> {
-  const written = (sibling: Sibling) => sibling.block.directive!.args.map((arg) => arg.value).join(' ');
-  const args = later.block.directive!.args;
+  const written = (sibling: Sibling) => sibling.directive.args.map((arg) => arg.value).join(' ');
+  const args = later.directive.args;
   return {
     data: {
       pattern: later.match.pattern,
@@ -123,7 +152,7 @@ function finding(later: Sibling, earlier: Sibling, level: string): Omit<FindingD
       caseless: earlier.match.kind === 'regexCaseless' && later.match.kind === 'regex' ? ' (case-insensitive there)' : '',
     },
     primary: args[args.length - 1].span,
-    related: [{ span: earlier.block.directive!.nameSpan, label: `"location ${written(earlier)}" here` }],
+    related: [{ span: earlier.directive.nameSpan, label: `"location ${written(earlier)}" here` }],
     modelPath: later.block.path,
   };
 }

@@ -73,7 +73,7 @@ function rangeHasOtherEscaped(low: number, high: number): boolean {
   return false;
 }
 
-function maskOfCode(code: number): number {
+function maskOfCodeComputed(code: number): number {
   switch (code) {
     case 10:
       return CH.LF;
@@ -98,8 +98,20 @@ function maskOfCode(code: number): number {
   }
 }
 
+/** maskOfCodeComputed for each code below 128, read on the hot paths (every literal's every character). */
+const ASCII_MASKS = Uint16Array.from({ length: 128 }, (_, code) => maskOfCodeComputed(code));
+
+function maskOfCode(code: number): number {
+  return code < 128 ? ASCII_MASKS[code] : CH.ESCAPED;
+}
+
 function maskOfChar(ch: string): number {
   return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
+}
+
+/** Whether a literal holds CR or LF (what a value's line-break question needs, without the whole mask). */
+function literalHasLineBreak(text: string): boolean {
+  return text.includes('\n') || text.includes('\r');
 }
 
 function maskOfLiteral(text: string): number {
@@ -496,55 +508,64 @@ export type ValuePart =
   /** What a template writes there (`{{ .Env.URL }}`): only rendering knows. */
   | { kind: 'template'; start: number; end: number };
 
+/** What a `$` starts, as ngx_http_script_compile reads it: filled by readDollar (one shared record, no allocation). */
+const DOLLAR = { kind: 'variable' as 'variable' | 'capture' | 'template', name: '', index: 0, end: 0 };
+
+/**
+ * Reads the `$` at `i`: `$name`/`${name}` (name lower-cased), `$1`..`$9`/`${1}`, or what a template
+ * writes there. False when it starts none of them (a `$` kept as literal text, as in `^/a$`).
+ */
+function readDollar(text: string, i: number): boolean {
+  const next = text[i + 1];
+  if (next === UNKNOWN_MARK) {
+    let j = i + 2;
+    while (text[j] === UNKNOWN_MARK) j++;
+    DOLLAR.kind = 'template';
+    DOLLAR.end = j;
+    return true;
+  }
+  if (next !== undefined && next >= '1' && next <= '9') {
+    DOLLAR.kind = 'capture';
+    DOLLAR.index = Number(next);
+    DOLLAR.end = i + 2;
+    return true;
+  }
+  const braced = next === '{';
+  const nameStart = i + (braced ? 2 : 1);
+  let j = nameStart;
+  while (j < text.length && isNameCode(text.charCodeAt(j))) j++;
+  if (j === nameStart || (braced && text[j] !== '}')) return false;
+  const name = text.slice(nameStart, j);
+  DOLLAR.end = braced ? j + 1 : j;
+  // `${1}` is the same capture as `$1` (walf443/nginx-lint verified it on nginx 1.29/1.30).
+  if (braced && name.length === 1 && name >= '1' && name <= '9') {
+    DOLLAR.kind = 'capture';
+    DOLLAR.index = Number(name);
+  } else {
+    DOLLAR.kind = 'variable';
+    DOLLAR.name = name.toLowerCase();
+  }
+  return true;
+}
+
 /** A value split as ngx_http_script_compile splits it: literal text, `$name`/`${name}`, `$1`..`$9`. */
 export function valueParts(text: string): ValuePart[] {
   const parts: ValuePart[] = [];
   let literalStart = 0;
-  let i = 0;
-  const flush = (end: number) => {
-    if (end > literalStart) parts.push({ kind: 'text', text: text.slice(literalStart, end), start: literalStart, end });
-  };
-  while (i < text.length) {
-    if (text.charCodeAt(i) !== 36) {
+  for (let i = text.indexOf('$'); i !== -1; i = text.indexOf('$', i)) {
+    if (!readDollar(text, i)) {
       i++;
       continue;
     }
-    const start = i;
-    const next = text[i + 1];
-    if (next === UNKNOWN_MARK) {
-      flush(start);
-      let j = i + 2;
-      while (text[j] === UNKNOWN_MARK) j++;
-      parts.push({ kind: 'template', start, end: j });
-      i = j;
-      literalStart = i;
-      continue;
-    }
-    if (next !== undefined && next >= '1' && next <= '9') {
-      flush(start);
-      parts.push({ kind: 'capture', index: Number(next), start, end: i + 2 });
-      i += 2;
-      literalStart = i;
-      continue;
-    }
-    const braced = next === '{';
-    const nameStart = i + (braced ? 2 : 1);
-    let j = nameStart;
-    while (j < text.length && isNameCode(text.charCodeAt(j))) j++;
-    if (j === nameStart || (braced && text[j] !== '}')) {
-      i++;
-      continue;
-    }
-    flush(start);
-    const name = text.slice(nameStart, j);
-    const end = braced ? j + 1 : j;
-    // `${1}` is the same capture as `$1` (walf443/nginx-lint verified it on nginx 1.29/1.30).
-    if (/^[1-9]$/.test(name)) parts.push({ kind: 'capture', index: Number(name), start, end });
-    else parts.push({ kind: 'variable', name: name.toLowerCase(), start, end });
+    if (i > literalStart) parts.push({ kind: 'text', text: text.slice(literalStart, i), start: literalStart, end: i });
+    const end = DOLLAR.end;
+    if (DOLLAR.kind === 'template') parts.push({ kind: 'template', start: i, end });
+    else if (DOLLAR.kind === 'capture') parts.push({ kind: 'capture', index: DOLLAR.index, start: i, end });
+    else parts.push({ kind: 'variable', name: DOLLAR.name, start: i, end });
     i = end;
-    literalStart = i;
+    literalStart = end;
   }
-  flush(text.length);
+  if (text.length > literalStart) parts.push({ kind: 'text', text: text.slice(literalStart), start: literalStart, end: text.length });
   return parts;
 }
 
@@ -577,34 +598,22 @@ function builtinFacts(name: string): Facts | undefined {
   return facts;
 }
 
+/** The built-ins of request data named exactly (not by a prefix such as `http_`), with what they can hold. */
+const EXACT_BUILTIN_MASKS = new Map<string, number>([
+  ...['uri', 'document_uri', 'request_filename', 'fastcgi_script_name', 'fastcgi_path_info', 'remote_user', 'request_body'].map((name): [string, number] => [
+    name,
+    ALL,
+  ]),
+  ...['request_uri', 'args', 'query_string', 'request'].map((name): [string, number] => [name, RAW_URI_MASK]),
+  ['host', HEADER_MASK & ~(CH.SLASH | CH.SPACE)],
+  ...['content_type', 'content_length', 'proxy_add_x_forwarded_for', 'request_method'].map((name): [string, number] => [name, HEADER_MASK]),
+]);
+
 function readBuiltinFacts(name: string): Facts | undefined {
-  const request = (mask: number): Facts => ({ request: true, mask, origin: [`$${name}`] });
-  if (name.startsWith('http_') || name.startsWith('cookie_')) return request(HEADER_MASK);
-  if (name.startsWith('arg_')) return request(RAW_URI_MASK);
-  switch (name) {
-    case 'uri':
-    case 'document_uri':
-    case 'request_filename':
-    case 'fastcgi_script_name':
-    case 'fastcgi_path_info':
-    case 'remote_user':
-    case 'request_body':
-      return request(ALL);
-    case 'request_uri':
-    case 'args':
-    case 'query_string':
-    case 'request':
-      return request(RAW_URI_MASK);
-    case 'host':
-      return request(HEADER_MASK & ~(CH.SLASH | CH.SPACE));
-    case 'content_type':
-    case 'content_length':
-    case 'proxy_add_x_forwarded_for':
-    case 'request_method':
-    case 'is_args':
-      return name === 'is_args' ? NOT_REQUEST : request(HEADER_MASK);
-  }
-  return undefined;
+  if (name === 'is_args') return NOT_REQUEST;
+  // One table lookup for the exact names: a large tree asks this for thousands of its own variables.
+  const mask = name.startsWith('http_') || name.startsWith('cookie_') ? HEADER_MASK : name.startsWith('arg_') ? RAW_URI_MASK : EXACT_BUILTIN_MASKS.get(name);
+  return mask === undefined ? undefined : { request: true, mask, origin: [`$${name}`] };
 }
 
 /** Variables nginx (or its stock modules) sets from the connection or configuration: never chosen by the client. */
@@ -956,14 +965,7 @@ export class NginxVariables {
   private lineBreakByText = new Map<string, boolean>();
 
   private partsMayHoldLineBreak(text: string): boolean {
-    for (const part of valueParts(text)) {
-      if (part.kind === 'text') {
-        if (maskOfLiteral(part.text) & (CH.LF | CH.CR)) return true;
-      } else if (part.kind !== 'variable' || this.variableMayHoldLineBreak(part.name, undefined)) {
-        return true;
-      }
-    }
-    return false;
+    return this.scanLineBreak(text, undefined, true);
   }
 
   /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
@@ -1000,23 +1002,42 @@ export class NginxVariables {
    */
   private textMayHoldLineBreak(text: string, subjectSafe: boolean | undefined, asSource: boolean): boolean {
     // A value without `$` is a literal: its own characters answer (most map values are).
-    if (!text.includes('$')) return (maskOfLiteral(text) & (CH.LF | CH.CR)) !== 0;
+    if (!text.includes('$')) return literalHasLineBreak(text);
     const known = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text);
     if (known !== undefined) return known;
+    const answer = this.scanLineBreak(text, subjectSafe, asSource);
+    if (!this.scanNamedMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text, answer);
+    return answer;
+  }
+
+  /** Set by scanLineBreak: whether the value it read names a map (whose answer may still be provisional). */
+  private scanNamedMap = false;
+
+  /**
+   * Whether a value may hold CR or LF, read `$` by `$` without splitting it into parts (a large
+   * tree asks this of thousands of values). CR and LF can only come from its literal text, from a
+   * template, from a capture (`asSource`, or over a source that may hold them) or from a variable.
+   */
+  private scanLineBreak(text: string, subjectSafe: boolean | undefined, asSource: boolean): boolean {
     let namesMap = false;
-    let answer = false;
-    for (const part of valueParts(text)) {
-      if (part.kind === 'variable' && this.maps.has(part.name)) namesMap = true;
-      if (part.kind === 'text') {
-        answer = (maskOfLiteral(part.text) & (CH.LF | CH.CR)) !== 0;
-      } else if (part.kind === 'capture') {
-        answer = asSource || !subjectSafe;
-      } else {
-        answer = part.kind === 'template' || this.variableMayHoldLineBreak(part.name, asSource ? undefined : subjectSafe);
+    let answer = literalHasLineBreak(text);
+    for (let i = answer ? -1 : text.indexOf('$'); i !== -1; i = text.indexOf('$', i)) {
+      if (!readDollar(text, i)) {
+        i++;
+        continue;
+      }
+      // DOLLAR is shared: read it before asking about a variable, which may read other values.
+      const { kind, name } = DOLLAR;
+      i = DOLLAR.end;
+      if (kind === 'template') answer = true;
+      else if (kind === 'capture') answer = asSource || !subjectSafe;
+      else {
+        if (this.maps.has(name)) namesMap = true;
+        answer = this.variableMayHoldLineBreak(name, asSource ? undefined : subjectSafe);
       }
       if (answer) break;
     }
-    if (!namesMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text, answer);
+    this.scanNamedMap = namesMap;
     return answer;
   }
 

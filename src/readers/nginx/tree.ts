@@ -75,7 +75,8 @@ export class FileTree {
 
   /** The value of argument number `index` of the file. */
   argValue(index: number): string {
-    const stored = this.storedValues.get(index);
+    // Almost no file stores a value (an unclosed quote, a rendered template): skip the lookup then.
+    const stored = this.storedValues.size === 0 ? undefined : this.storedValues.get(index);
     if (stored !== undefined) return stored;
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
@@ -99,7 +100,7 @@ export class FileTree {
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
     const text = this.source.text;
-    if (start < 0 || this.storedValues.has(index)) return this.valueEquals(index, expected, foldCase);
+    if (start < 0 || (this.storedValues.size !== 0 && this.storedValues.has(index))) return this.valueEquals(index, expected, foldCase);
     // A plain word's value is its text unless it holds a backslash (an escape).
     if (end - start !== expected.length) return hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
     for (let i = 0; i < expected.length; i++) {

@@ -74,6 +74,131 @@ var init_span = __esm({
   }
 });
 
+// src/engine/sha256.ts
+function sha256Hex(text3) {
+  const bytes = Buffer.from(text3, "utf8");
+  const blocks2 = Math.ceil((bytes.length + 9) / 64);
+  const padded = new Uint8Array(blocks2 * 64);
+  padded.set(bytes);
+  padded[bytes.length] = 128;
+  const view = new DataView(padded.buffer);
+  const bitLength = bytes.length * 8;
+  view.setUint32(padded.length - 8, Math.floor(bitLength / 4294967296));
+  view.setUint32(padded.length - 4, bitLength >>> 0);
+  const state = INITIAL_STATE.slice();
+  const schedule = new Uint32Array(64);
+  for (let block2 = 0; block2 < blocks2; block2++) {
+    for (let t2 = 0; t2 < 16; t2++) schedule[t2] = view.getUint32(block2 * 64 + t2 * 4);
+    for (let t2 = 16; t2 < 64; t2++) {
+      const w15 = schedule[t2 - 15];
+      const w2 = schedule[t2 - 2];
+      const sigma0 = rotateRight(w15, 7) ^ rotateRight(w15, 18) ^ w15 >>> 3;
+      const sigma1 = rotateRight(w2, 17) ^ rotateRight(w2, 19) ^ w2 >>> 10;
+      schedule[t2] = schedule[t2 - 16] + sigma0 + schedule[t2 - 7] + sigma1;
+    }
+    let [a, b, c, d, e, f, g, h] = state;
+    for (let t2 = 0; t2 < 64; t2++) {
+      const sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
+      const choice = e & f ^ ~e & g;
+      const temp1 = h + sum1 + choice + ROUND_CONSTANTS[t2] + schedule[t2] | 0;
+      const sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22);
+      const majority = a & b ^ a & c ^ b & c;
+      const temp2 = sum0 + majority | 0;
+      h = g;
+      g = f;
+      f = e;
+      e = d + temp1 | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = temp1 + temp2 | 0;
+    }
+    state[0] = state[0] + a | 0;
+    state[1] = state[1] + b | 0;
+    state[2] = state[2] + c | 0;
+    state[3] = state[3] + d | 0;
+    state[4] = state[4] + e | 0;
+    state[5] = state[5] + f | 0;
+    state[6] = state[6] + g | 0;
+    state[7] = state[7] + h | 0;
+  }
+  return state.map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
+}
+var ROUND_CONSTANTS, INITIAL_STATE, rotateRight;
+var init_sha256 = __esm({
+  "src/engine/sha256.ts"() {
+    "use strict";
+    ROUND_CONSTANTS = new Uint32Array([
+      1116352408,
+      1899447441,
+      3049323471,
+      3921009573,
+      961987163,
+      1508970993,
+      2453635748,
+      2870763221,
+      3624381080,
+      310598401,
+      607225278,
+      1426881987,
+      1925078388,
+      2162078206,
+      2614888103,
+      3248222580,
+      3835390401,
+      4022224774,
+      264347078,
+      604807628,
+      770255983,
+      1249150122,
+      1555081692,
+      1996064986,
+      2554220882,
+      2821834349,
+      2952996808,
+      3210313671,
+      3336571891,
+      3584528711,
+      113926993,
+      338241895,
+      666307205,
+      773529912,
+      1294757372,
+      1396182291,
+      1695183700,
+      1986661051,
+      2177026350,
+      2456956037,
+      2730485921,
+      2820302411,
+      3259730800,
+      3345764771,
+      3516065817,
+      3600352804,
+      4094571909,
+      275423344,
+      430227734,
+      506948616,
+      659060556,
+      883997877,
+      958139571,
+      1322822218,
+      1537002063,
+      1747873779,
+      1955562222,
+      2024104815,
+      2227730452,
+      2361852424,
+      2428436474,
+      2756734187,
+      3204031479,
+      3329325298
+    ]);
+    INITIAL_STATE = [1779033703, 3144134277, 1013904242, 2773480762, 1359893119, 2600822924, 528734635, 1541459225];
+    rotateRight = (word, bits2) => word >>> bits2 | word << 32 - bits2;
+  }
+});
+
 // src/engine/findings.ts
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -86,7 +211,7 @@ function withFindings(report, findings) {
   return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
 }
 function fingerprint(ruleId, file, modelPath) {
-  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
+  return sha256Hex(`${ruleId}\0${file}\0${modelPath}`).slice(0, 32);
 }
 function findingOfDraft(rule56, draft, severity) {
   const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
@@ -189,13 +314,12 @@ function reportLinks(links) {
   const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
 }
-var import_crypto;
 var init_findings = __esm({
   "src/engine/findings.ts"() {
     "use strict";
-    import_crypto = require("crypto");
     init_rule();
     init_span();
+    init_sha256();
   }
 });
 
@@ -37228,6 +37352,9 @@ var init_cloudformation = __esm({
 });
 
 // src/report/escape.ts
+function randomDelimiter() {
+  return `ghadelimiter_${require("crypto").randomUUID()}`;
+}
 function isUnsafeCodePoint(codePoint) {
   return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
 }
@@ -37275,7 +37402,7 @@ function jsonText(value) {
 function xmlText(text3) {
   return terminalText(text3).replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0))).replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
 }
-function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto2.randomUUID)()}`) {
+function githubOutputEntry(name2, value, delimiter = randomDelimiter()) {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
   if (!/[\r\n]/.test(value)) return `${name2}=${value}
 `;
@@ -37285,11 +37412,10 @@ ${value}
 ${delimiter}
 `;
 }
-var import_crypto2, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
+var UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
 var init_escape = __esm({
   "src/report/escape.ts"() {
     "use strict";
-    import_crypto2 = require("crypto");
     UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
     NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
     LEGACY_COMMAND_BRACKET = "\\x5b";

@@ -40989,7 +40989,10 @@ function moduleOfLoadPath(path) {
   return LOAD_MODULE_FILES.find(([pattern]) => pattern.test(file))?.[1];
 }
 var DirectiveTable = class {
+  /** Every name's variants, nginx's and this table's extras, once looked up. */
   byName = /* @__PURE__ */ new Map();
+  /** Third-party directives of enabled modules and nginx.extraDirectives, by name, in table order. */
+  extras = /* @__PURE__ */ new Map();
   /** Third-party directives of modules that are not enabled: name → module key. */
   disabled = /* @__PURE__ */ new Map();
   enabledModules;
@@ -41001,14 +41004,14 @@ var DirectiveTable = class {
       else enabled.add(key);
     }
     this.enabledModules = enabled;
-    for (const spec of nginxSpecs()) this.add(spec);
+    const nginxRows = nginxRowsByName();
     for (const [module2, rows2] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
       for (const [name2, contexts, block2, args, flag2] of rows2) {
         if (!enabled.has(module2)) {
-          if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
+          if (!nginxRows.has(name2) && !this.extras.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
         }
-        this.add({
+        this.addExtra({
           name: name2,
           module: module2,
           contexts: new Set(contexts.split(" ")),
@@ -41022,18 +41025,43 @@ var DirectiveTable = class {
     }
     for (const [name2, contexts] of Object.entries(options.extraDirectives ?? {})) {
       this.disabled.delete(name2);
-      this.add({ name: name2, module: "config", contexts: new Set(contexts), block: true, args: ANY_COUNT, flag: false, rejectsDuplicate: false, origin: "config" });
-      this.add({ name: name2, module: "config", contexts: new Set(contexts), block: false, args: ANY_COUNT, flag: false, rejectsDuplicate: false, origin: "config" });
+      this.addExtra({
+        name: name2,
+        module: "config",
+        contexts: new Set(contexts),
+        block: true,
+        args: ANY_COUNT,
+        flag: false,
+        rejectsDuplicate: false,
+        origin: "config"
+      });
+      this.addExtra({
+        name: name2,
+        module: "config",
+        contexts: new Set(contexts),
+        block: false,
+        args: ANY_COUNT,
+        flag: false,
+        rejectsDuplicate: false,
+        origin: "config"
+      });
     }
   }
-  add(spec) {
-    const list = this.byName.get(spec.name);
+  addExtra(spec) {
+    const list = this.extras.get(spec.name);
     if (list) list.push(spec);
-    else this.byName.set(spec.name, [spec]);
+    else this.extras.set(spec.name, [spec]);
   }
   /** Every variant of `name` in the enabled modules (empty: unknown). */
   lookup(name2) {
-    return this.byName.get(name2) ?? [];
+    let specs2 = this.byName.get(name2);
+    if (specs2 === void 0) {
+      const own = nginxSpecsNamed(name2);
+      const extra = this.extras.get(name2);
+      specs2 = extra === void 0 ? own : [...own, ...extra];
+      if (specs2.length > 0) this.byName.set(name2, specs2);
+    }
+    return specs2;
   }
   /** The third-party module a name belongs to when that module is not enabled. */
   disabledModuleOf(name2) {
@@ -41046,49 +41074,65 @@ var DirectiveTable = class {
   allowedIn(name2, context) {
     return this.lookup(name2).filter((spec) => spec.contexts.has("any") || spec.contexts.has(context));
   }
-  names() {
-    return this.byName.keys();
+  /** Every name the table knows: nginx's in their rows' order, then the extras' new ones. */
+  *names() {
+    const nginxRows = nginxRowsByName();
+    yield* nginxRows.keys();
+    for (const name2 of this.extras.keys()) if (!nginxRows.has(name2)) yield name2;
   }
 };
-var nginxSpecCache;
-function nginxSpecs() {
-  if (nginxSpecCache) return nginxSpecCache;
-  const specs2 = [];
-  const contextSets = /* @__PURE__ */ new Map();
-  const contextSetOf = (text3) => {
-    let set = contextSets.get(text3);
-    if (!set) contextSets.set(text3, set = new Set(text3.split(" ")));
-    return set;
+var nginxRowIndex;
+function nginxRowsByName() {
+  if (nginxRowIndex) return nginxRowIndex;
+  const index = /* @__PURE__ */ new Map();
+  const add = (row2) => {
+    const rows2 = index.get(row2[0]);
+    if (rows2) rows2.push(row2);
+    else index.set(row2[0], [row2]);
   };
-  const make = (name2, module2, contexts, block2, args, flag2, syntax) => {
-    const contextSet = contextSetOf(CONTEXT_FACTS[`${name2}@${module2}`] ?? CONTEXT_FACTS[name2] ?? contexts);
-    const factKey = FACT_NAMES.has(name2) ? [...contextSet].map((c) => `${name2}@${c}`).find((key) => key in ARG_FACTS) ?? name2 : name2;
-    const stream = module2.startsWith("stream_");
-    let rejectsDuplicate = REJECTS_DUPLICATE.has(name2);
-    if ((name2 === "return" || name2 === "proxy_next_upstream") && stream) rejectsDuplicate = true;
-    if (name2 === "server" || name2 === "listen") rejectsDuplicate = false;
-    return {
-      name: name2,
-      module: module2,
-      contexts: contextSet,
-      block: block2,
-      args: ARG_FACTS[factKey] ?? args,
-      flag: flag2,
-      syntax,
-      since: ADDED_IN[name2],
-      removed: REMOVED_IN[name2],
-      rejectsDuplicate,
-      origin: "nginx"
-    };
-  };
-  for (const [name2, module2, contexts, block2, args, flag2, syntax] of REFERENCE_DIRECTIVES) {
-    specs2.push(make(name2, module2, contexts, block2 === 1, args, flag2 === 1, syntax));
+  for (const row2 of REFERENCE_DIRECTIVES) add(row2);
+  for (const row2 of UNDOCUMENTED) add(row2);
+  nginxRowIndex = index;
+  return index;
+}
+var NO_SPECS = [];
+var nginxSpecCache = /* @__PURE__ */ new Map();
+var contextSets = /* @__PURE__ */ new Map();
+function contextSetOf(text3) {
+  let set = contextSets.get(text3);
+  if (!set) contextSets.set(text3, set = new Set(text3.split(" ")));
+  return set;
+}
+function nginxSpecsNamed(name2) {
+  let specs2 = nginxSpecCache.get(name2);
+  if (specs2 === void 0) {
+    const rows2 = nginxRowsByName().get(name2);
+    if (rows2 === void 0) return NO_SPECS;
+    specs2 = rows2.map(([, module2, contexts, block2, args, flag2, syntax]) => nginxSpec(name2, module2, contexts, block2 === 1, args, flag2 === 1, syntax));
+    nginxSpecCache.set(name2, specs2);
   }
-  for (const [name2, module2, contexts, block2, args, flag2] of UNDOCUMENTED) {
-    specs2.push(make(name2, module2, contexts, block2 === 1, args, flag2 === 1));
-  }
-  nginxSpecCache = specs2;
   return specs2;
+}
+function nginxSpec(name2, module2, contexts, block2, args, flag2, syntax) {
+  const contextSet = contextSetOf(CONTEXT_FACTS[`${name2}@${module2}`] ?? CONTEXT_FACTS[name2] ?? contexts);
+  const factKey = FACT_NAMES.has(name2) ? [...contextSet].map((c) => `${name2}@${c}`).find((key) => key in ARG_FACTS) ?? name2 : name2;
+  const stream = module2.startsWith("stream_");
+  let rejectsDuplicate = REJECTS_DUPLICATE.has(name2);
+  if ((name2 === "return" || name2 === "proxy_next_upstream") && stream) rejectsDuplicate = true;
+  if (name2 === "server" || name2 === "listen") rejectsDuplicate = false;
+  return {
+    name: name2,
+    module: module2,
+    contexts: contextSet,
+    block: block2,
+    args: ARG_FACTS[factKey] ?? args,
+    flag: flag2,
+    syntax,
+    since: ADDED_IN[name2],
+    removed: REMOVED_IN[name2],
+    rejectsDuplicate,
+    origin: "nginx"
+  };
 }
 function describeArgs(mask) {
   const counts = [];

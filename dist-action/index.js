@@ -81,29 +81,47 @@ function sha256Hex(text3) {
   const padded = new Uint8Array(blocks2 * 64);
   padded.set(bytes);
   padded[bytes.length] = 128;
-  const view = new DataView(padded.buffer);
   const bitLength = bytes.length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 4294967296));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
-  const state = INITIAL_STATE.slice();
-  const schedule = new Uint32Array(64);
-  for (let block2 = 0; block2 < blocks2; block2++) {
-    for (let t2 = 0; t2 < 16; t2++) schedule[t2] = view.getUint32(block2 * 64 + t2 * 4);
-    for (let t2 = 16; t2 < 64; t2++) {
-      const w15 = schedule[t2 - 15];
-      const w2 = schedule[t2 - 2];
-      const sigma0 = rotateRight(w15, 7) ^ rotateRight(w15, 18) ^ w15 >>> 3;
-      const sigma1 = rotateRight(w2, 17) ^ rotateRight(w2, 19) ^ w2 >>> 10;
-      schedule[t2] = schedule[t2 - 16] + sigma0 + schedule[t2 - 7] + sigma1;
+  const high = Math.floor(bitLength / 4294967296);
+  for (let i = 0; i < 4; i++) {
+    padded[padded.length - 8 + i] = high >>> 24 - 8 * i & 255;
+    padded[padded.length - 4 + i] = bitLength >>> 24 - 8 * i & 255;
+  }
+  let h0 = 1779033703;
+  let h1 = 3144134277;
+  let h2 = 1013904242;
+  let h3 = 2773480762;
+  let h4 = 1359893119;
+  let h5 = 2600822924;
+  let h6 = 528734635;
+  let h7 = 1541459225;
+  const w = new Int32Array(64);
+  for (let offset = 0; offset < padded.length; offset += 64) {
+    for (let t2 = 0; t2 < 16; t2++) {
+      const at = offset + t2 * 4;
+      w[t2] = padded[at] << 24 | padded[at + 1] << 16 | padded[at + 2] << 8 | padded[at + 3];
     }
-    let [a, b, c, d, e, f, g, h] = state;
+    for (let t2 = 16; t2 < 64; t2++) {
+      const x = w[t2 - 15];
+      const y = w[t2 - 2];
+      const sigma0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3;
+      const sigma1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+      w[t2] = w[t2 - 16] + sigma0 + w[t2 - 7] + sigma1 | 0;
+    }
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
+    let f = h5;
+    let g = h6;
+    let h = h7;
     for (let t2 = 0; t2 < 64; t2++) {
-      const sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
+      const sum1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
       const choice = e & f ^ ~e & g;
-      const temp1 = h + sum1 + choice + ROUND_CONSTANTS[t2] + schedule[t2] | 0;
-      const sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22);
+      const temp1 = h + sum1 + choice + ROUND_CONSTANTS[t2] + w[t2] | 0;
+      const sum0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
       const majority = a & b ^ a & c ^ b & c;
-      const temp2 = sum0 + majority | 0;
       h = g;
       g = f;
       f = e;
@@ -111,24 +129,24 @@ function sha256Hex(text3) {
       d = c;
       c = b;
       b = a;
-      a = temp1 + temp2 | 0;
+      a = temp1 + sum0 + majority | 0;
     }
-    state[0] = state[0] + a | 0;
-    state[1] = state[1] + b | 0;
-    state[2] = state[2] + c | 0;
-    state[3] = state[3] + d | 0;
-    state[4] = state[4] + e | 0;
-    state[5] = state[5] + f | 0;
-    state[6] = state[6] + g | 0;
-    state[7] = state[7] + h | 0;
+    h0 = h0 + a | 0;
+    h1 = h1 + b | 0;
+    h2 = h2 + c | 0;
+    h3 = h3 + d | 0;
+    h4 = h4 + e | 0;
+    h5 = h5 + f | 0;
+    h6 = h6 + g | 0;
+    h7 = h7 + h | 0;
   }
-  return state.map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
+  return [h0, h1, h2, h3, h4, h5, h6, h7].map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
 }
-var ROUND_CONSTANTS, INITIAL_STATE, rotateRight;
+var ROUND_CONSTANTS;
 var init_sha256 = __esm({
   "src/engine/sha256.ts"() {
     "use strict";
-    ROUND_CONSTANTS = new Uint32Array([
+    ROUND_CONSTANTS = new Int32Array([
       1116352408,
       1899447441,
       3049323471,
@@ -194,8 +212,6 @@ var init_sha256 = __esm({
       3204031479,
       3329325298
     ]);
-    INITIAL_STATE = [1779033703, 3144134277, 1013904242, 2773480762, 1359893119, 2600822924, 528734635, 1541459225];
-    rotateRight = (word, bits2) => word >>> bits2 | word << 32 - bits2;
   }
 });
 

@@ -38170,14 +38170,29 @@ function describeJsonError(message, text3) {
   }
   return out;
 }
-var compiledValidator;
-function configProblems(data) {
-  if (!compiledValidator) {
-    const Ajv = require_ajv().default;
-    const schema = require(packagePath("schemas", "config.schema.json"));
-    compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
+var configValidator;
+var CONFIG_SCHEMA_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true };
+var GENERATED_VALIDATOR = ["dist", "src", "engine", "config-validator.js"];
+function generatedConfigValidator(schema, load2 = () => require(packagePath(...GENERATED_VALIDATOR))) {
+  let generated2;
+  try {
+    generated2 = load2();
+  } catch {
+    return void 0;
   }
-  const validate2 = compiledValidator;
+  if (typeof generated2 !== "function" || generated2.schemaJson !== JSON.stringify(schema)) return void 0;
+  return generated2;
+}
+function compiledConfigValidator(schema) {
+  const Ajv = require_ajv().default;
+  return new Ajv(CONFIG_SCHEMA_AJV_OPTIONS).compile(schema);
+}
+function configProblems(data) {
+  if (!configValidator) {
+    const schema = require(packagePath("schemas", "config.schema.json"));
+    configValidator = generatedConfigValidator(schema) ?? compiledConfigValidator(schema);
+  }
+  const validate2 = configValidator;
   if (validate2(data)) return [];
   const found = [];
   for (const error of validate2.errors ?? []) {

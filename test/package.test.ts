@@ -49,8 +49,8 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 };
 
 describe('the packed file list', () => {
-  test('holds the build that bin, main and types name, the bundle bin runs with its code cache, and the license', () => {
-    const bundle = ['dist/src/bundle/cli.js', 'dist/src/bundle/cli.js.cache', 'dist/src/bundle/build-info.json'];
+  test('holds the build that bin, main and types name, the bundle bin runs with its code cache, the generated config validator, and the license', () => {
+    const bundle = ['dist/src/bundle/cli.js', 'dist/src/bundle/cli.js.cache', 'dist/src/bundle/build-info.json', 'dist/src/engine/config-validator.js'];
     for (const file of [...Object.values(manifest.bin), manifest.main, manifest.types, ...bundle, 'dist/checks/index.js', 'LICENSE', 'package.json']) {
       expect(packed).toContain(file.replace(/^\.\//, ''));
     }

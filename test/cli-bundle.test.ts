@@ -107,6 +107,18 @@ describe('with a bundle that cannot be used as built, the same report', () => {
     expect(run.stdout).toBe(expected);
   });
 
+  test('a damaged bundle (cut short): the modules run', () => {
+    const bundle = bundleOf(copy);
+    const text = fs.readFileSync(bundle, 'latin1');
+    fs.writeFileSync(bundle, text.slice(0, text.length >> 1), 'latin1');
+    // As new as the compiled modules (current), so that only the damage can make main.js pass it over.
+    const built = fs.statSync(path.join(copy, 'dist', 'src', 'cli', 'cli.js')).mtime;
+    fs.utimesSync(bundle, built, built);
+    const run = runCli(copy, ['-f', 'json', TREE]);
+    expect(run.modules).toContain('dist/src/cli/cli.js');
+    expect(run.stdout).toBe(expected);
+  });
+
   test('no bundle: the modules run', () => {
     fs.rmSync(bundleOf(copy));
     const run = runCli(copy, ['-f', 'json', TREE]);

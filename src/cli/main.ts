@@ -63,7 +63,12 @@ function loadCli(): Cli {
   } catch {
     // No cache: V8 compiles the bundle as it would any module.
   }
-  return evaluateBundle(bundleScript(source, cachedData));
+  try {
+    return evaluateBundle(bundleScript(source, cachedData));
+  } catch {
+    // A damaged bundle (a cut-short copy): its top level only defines, so the modules can still run.
+    return require('./cli') as Cli;
+  }
 }
 
 if (require.main === module) loadCli().run(process.argv.slice(2));

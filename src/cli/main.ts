@@ -8,15 +8,16 @@
  * run as compiled. Nothing here writes a file: the cache is the build's, never made at lint time.
  */
 import './compile-cache';
-import * as fs from 'fs';
+// Named imports: a namespace import (`* as fs`) makes tsc copy every export of the module at start-up.
+import { readFileSync, statSync } from 'fs';
 import { createRequire } from 'module';
-import * as path from 'path';
-import * as vm from 'vm';
+import { dirname, join } from 'path';
+import { Script } from 'vm';
 
 type Cli = typeof import('./cli');
 
 /** Where the build puts the bundle, relative to this file's compiled twin (dist/src/cli/main.js). */
-export const BUNDLE_FILE = path.join(__dirname, '..', 'bundle', 'cli.js');
+export const BUNDLE_FILE = join(__dirname, '..', 'bundle', 'cli.js');
 /** V8's code cache for the bundle, from vm.Script#createCachedData after a run at build time. */
 export const BUNDLE_CACHE_FILE = `${BUNDLE_FILE}.cache`;
 
@@ -25,17 +26,17 @@ export const BUNDLE_CACHE_FILE = `${BUNDLE_FILE}.cache`;
  * one is given. V8 checks the cache against the text and its own version and flags; one it rejects
  * (another Node, a rebuilt bundle) only means compiling as without it.
  */
-export function bundleScript(source: string, cachedData?: Buffer): vm.Script {
+export function bundleScript(source: string, cachedData?: Buffer): Script {
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  return new vm.Script(wrapped, { filename: BUNDLE_FILE, cachedData });
+  return new Script(wrapped, { filename: BUNDLE_FILE, cachedData });
 }
 
 /** Runs the bundle's top level, as require() would, and returns what it exports: cli.ts's exports. */
-export function evaluateBundle(script: vm.Script): Cli {
+export function evaluateBundle(script: Script): Cli {
   const bundleModule = { exports: {} as Cli };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   // The packages it leaves out resolve from the bundle's own place, as its modules' did.
-  wrapper.call(bundleModule.exports, bundleModule.exports, createRequire(BUNDLE_FILE), bundleModule, BUNDLE_FILE, path.dirname(BUNDLE_FILE));
+  wrapper.call(bundleModule.exports, bundleModule.exports, createRequire(BUNDLE_FILE), bundleModule, BUNDLE_FILE, dirname(BUNDLE_FILE));
   return bundleModule.exports;
 }
 
@@ -46,9 +47,9 @@ export function evaluateBundle(script: vm.Script): Cli {
  */
 function currentBundleText(): string | undefined {
   try {
-    if (fs.statSync(BUNDLE_FILE).mtimeMs < fs.statSync(path.join(__dirname, 'cli.js')).mtimeMs) return undefined;
+    if (statSync(BUNDLE_FILE).mtimeMs < statSync(join(__dirname, 'cli.js')).mtimeMs) return undefined;
     // The build checks that the bundle is ASCII: read as one-byte text, with no UTF-8 decoding.
-    return fs.readFileSync(BUNDLE_FILE, 'latin1');
+    return readFileSync(BUNDLE_FILE, 'latin1');
   } catch {
     return undefined;
   }
@@ -59,7 +60,7 @@ function loadCli(): Cli {
   if (source === undefined) return require('./cli') as Cli;
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(BUNDLE_CACHE_FILE);
+    cachedData = readFileSync(BUNDLE_CACHE_FILE);
   } catch {
     // No cache: V8 compiles the bundle as it would any module.
   }

@@ -1,6 +1,7 @@
 /**
- * The cfglint command (run by main.ts, from the build's bundle or from these modules). Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
- * 2 unusable arguments, paths or configuration (one line on stderr, never a stack trace).
+ * The cfglint command, run by main.ts (from the build's bundle, or from these modules). Exit
+ * codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 unusable arguments, paths
+ * or configuration (one line on stderr, never a stack trace).
  */
 import * as nodeFs from 'fs';
 import { applyBaseline, BaselineError, baselineText, parseBaseline } from '../engine/baseline';

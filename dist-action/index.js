@@ -74,6 +74,147 @@ var init_span = __esm({
   }
 });
 
+// src/engine/sha256.ts
+function sha256Hex(text3) {
+  const bytes = Buffer.from(text3, "utf8");
+  const blocks2 = Math.ceil((bytes.length + 9) / 64);
+  const padded = new Uint8Array(blocks2 * 64);
+  padded.set(bytes);
+  padded[bytes.length] = 128;
+  const bitLength = bytes.length * 8;
+  const high = Math.floor(bitLength / 4294967296);
+  for (let i = 0; i < 4; i++) {
+    padded[padded.length - 8 + i] = high >>> 24 - 8 * i & 255;
+    padded[padded.length - 4 + i] = bitLength >>> 24 - 8 * i & 255;
+  }
+  let h0 = 1779033703;
+  let h1 = 3144134277;
+  let h2 = 1013904242;
+  let h3 = 2773480762;
+  let h4 = 1359893119;
+  let h5 = 2600822924;
+  let h6 = 528734635;
+  let h7 = 1541459225;
+  const w = new Int32Array(64);
+  for (let offset = 0; offset < padded.length; offset += 64) {
+    for (let t2 = 0; t2 < 16; t2++) {
+      const at = offset + t2 * 4;
+      w[t2] = padded[at] << 24 | padded[at + 1] << 16 | padded[at + 2] << 8 | padded[at + 3];
+    }
+    for (let t2 = 16; t2 < 64; t2++) {
+      const x = w[t2 - 15];
+      const y = w[t2 - 2];
+      const sigma0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3;
+      const sigma1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+      w[t2] = w[t2 - 16] + sigma0 + w[t2 - 7] + sigma1 | 0;
+    }
+    let a = h0;
+    let b = h1;
+    let c = h2;
+    let d = h3;
+    let e = h4;
+    let f = h5;
+    let g = h6;
+    let h = h7;
+    for (let t2 = 0; t2 < 64; t2++) {
+      const sum1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+      const choice = e & f ^ ~e & g;
+      const temp1 = h + sum1 + choice + ROUND_CONSTANTS[t2] + w[t2] | 0;
+      const sum0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+      const majority = a & b ^ a & c ^ b & c;
+      h = g;
+      g = f;
+      f = e;
+      e = d + temp1 | 0;
+      d = c;
+      c = b;
+      b = a;
+      a = temp1 + sum0 + majority | 0;
+    }
+    h0 = h0 + a | 0;
+    h1 = h1 + b | 0;
+    h2 = h2 + c | 0;
+    h3 = h3 + d | 0;
+    h4 = h4 + e | 0;
+    h5 = h5 + f | 0;
+    h6 = h6 + g | 0;
+    h7 = h7 + h | 0;
+  }
+  return [h0, h1, h2, h3, h4, h5, h6, h7].map((word) => (word >>> 0).toString(16).padStart(8, "0")).join("");
+}
+var ROUND_CONSTANTS;
+var init_sha256 = __esm({
+  "src/engine/sha256.ts"() {
+    "use strict";
+    ROUND_CONSTANTS = new Int32Array([
+      1116352408,
+      1899447441,
+      3049323471,
+      3921009573,
+      961987163,
+      1508970993,
+      2453635748,
+      2870763221,
+      3624381080,
+      310598401,
+      607225278,
+      1426881987,
+      1925078388,
+      2162078206,
+      2614888103,
+      3248222580,
+      3835390401,
+      4022224774,
+      264347078,
+      604807628,
+      770255983,
+      1249150122,
+      1555081692,
+      1996064986,
+      2554220882,
+      2821834349,
+      2952996808,
+      3210313671,
+      3336571891,
+      3584528711,
+      113926993,
+      338241895,
+      666307205,
+      773529912,
+      1294757372,
+      1396182291,
+      1695183700,
+      1986661051,
+      2177026350,
+      2456956037,
+      2730485921,
+      2820302411,
+      3259730800,
+      3345764771,
+      3516065817,
+      3600352804,
+      4094571909,
+      275423344,
+      430227734,
+      506948616,
+      659060556,
+      883997877,
+      958139571,
+      1322822218,
+      1537002063,
+      1747873779,
+      1955562222,
+      2024104815,
+      2227730452,
+      2361852424,
+      2428436474,
+      2756734187,
+      3204031479,
+      3329325298
+    ]);
+  }
+});
+
 // src/engine/findings.ts
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -86,7 +227,7 @@ function withFindings(report, findings) {
   return { ...report, findings, summary: { ...report.summary, errors: count("error"), warnings: count("warning"), infos: count("info") } };
 }
 function fingerprint(ruleId, file, modelPath) {
-  return (0, import_crypto.createHash)("sha256").update(`${ruleId}\0${file}\0${modelPath}`).digest("hex").slice(0, 32);
+  return sha256Hex(`${ruleId}\0${file}\0${modelPath}`).slice(0, 32);
 }
 function findingOfDraft(rule56, draft, severity) {
   const capped = draft.maxSeverity && SEVERITY_RANK[draft.maxSeverity] < SEVERITY_RANK[severity] ? draft.maxSeverity : severity;
@@ -189,13 +330,12 @@ function reportLinks(links) {
   const order = (a, b) => a.file < b.file ? -1 : a.file > b.file ? 1 : a.start.offset - b.start.offset;
   return out.sort((a, b) => order(a.nginx.span, b.nginx.span) || order(a.backend.span, b.backend.span));
 }
-var import_crypto;
 var init_findings = __esm({
   "src/engine/findings.ts"() {
     "use strict";
-    import_crypto = require("crypto");
     init_rule();
     init_span();
+    init_sha256();
   }
 });
 
@@ -37228,6 +37368,9 @@ var init_cloudformation = __esm({
 });
 
 // src/report/escape.ts
+function randomDelimiter() {
+  return `ghadelimiter_${require("crypto").randomUUID()}`;
+}
 function isUnsafeCodePoint(codePoint) {
   return codePoint < 32 || codePoint >= 127 && codePoint <= 159 || codePoint === 1564 || codePoint === 8206 || codePoint === 8207 || codePoint === 8232 || codePoint === 8233 || codePoint >= 8234 && codePoint <= 8238 || codePoint >= 8294 && codePoint <= 8297;
 }
@@ -37275,7 +37418,7 @@ function jsonText(value) {
 function xmlText(text3) {
   return terminalText(text3).replace(XML_UNREPRESENTABLE, (ch) => visibleEscape(ch.charCodeAt(0))).replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch]);
 }
-function githubOutputEntry(name2, value, delimiter = `ghadelimiter_${(0, import_crypto2.randomUUID)()}`) {
+function githubOutputEntry(name2, value, delimiter = randomDelimiter()) {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name2)) throw new Error(`invalid output name "${terminalText(name2)}"`);
   if (!/[\r\n]/.test(value)) return `${name2}=${value}
 `;
@@ -37285,11 +37428,10 @@ ${value}
 ${delimiter}
 `;
 }
-var import_crypto2, UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
+var UNSAFE, NAMED_ESCAPES, LEGACY_COMMAND_BRACKET, TERMINAL_UNSAFE, COMMAND_DATA_UNSAFE, COMMAND_DATA_ESCAPES, MARKDOWN_SPECIAL, HTML_ENTITIES, MERMAID_ENCODED, JSON_UNSAFE, XML_UNREPRESENTABLE, XML_SPECIAL, XML_ENTITIES;
 var init_escape = __esm({
   "src/report/escape.ts"() {
     "use strict";
-    import_crypto2 = require("crypto");
     UNSAFE = "\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
     NAMED_ESCAPES = { 9: "\\t", 10: "\\n", 13: "\\r" };
     LEGACY_COMMAND_BRACKET = "\\x5b";
@@ -38028,14 +38170,29 @@ function describeJsonError(message, text3) {
   }
   return out;
 }
-var compiledValidator;
-function configProblems(data) {
-  if (!compiledValidator) {
-    const Ajv = require_ajv().default;
-    const schema = require(packagePath("schemas", "config.schema.json"));
-    compiledValidator = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true }).compile(schema);
+var configValidator;
+var CONFIG_SCHEMA_AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true };
+var GENERATED_VALIDATOR = ["dist", "src", "engine", "config-validator.js"];
+function generatedConfigValidator(schema, load2 = () => require(packagePath(...GENERATED_VALIDATOR))) {
+  let generated2;
+  try {
+    generated2 = load2();
+  } catch {
+    return void 0;
   }
-  const validate2 = compiledValidator;
+  if (typeof generated2 !== "function" || generated2.schemaJson !== JSON.stringify(schema)) return void 0;
+  return generated2;
+}
+function compiledConfigValidator(schema) {
+  const Ajv = require_ajv().default;
+  return new Ajv(CONFIG_SCHEMA_AJV_OPTIONS).compile(schema);
+}
+function configProblems(data) {
+  if (!configValidator) {
+    const schema = require(packagePath("schemas", "config.schema.json"));
+    configValidator = generatedConfigValidator(schema) ?? compiledConfigValidator(schema);
+  }
+  const validate2 = configValidator;
   if (validate2(data)) return [];
   const found = [];
   for (const error of validate2.errors ?? []) {
@@ -40863,7 +41020,10 @@ function moduleOfLoadPath(path) {
   return LOAD_MODULE_FILES.find(([pattern]) => pattern.test(file))?.[1];
 }
 var DirectiveTable = class {
+  /** Every name's variants, nginx's and this table's extras, once looked up. */
   byName = /* @__PURE__ */ new Map();
+  /** Third-party directives of enabled modules and nginx.extraDirectives, by name, in table order. */
+  extras = /* @__PURE__ */ new Map();
   /** Third-party directives of modules that are not enabled: name → module key. */
   disabled = /* @__PURE__ */ new Map();
   enabledModules;
@@ -40875,14 +41035,14 @@ var DirectiveTable = class {
       else enabled.add(key);
     }
     this.enabledModules = enabled;
-    for (const spec of nginxSpecs()) this.add(spec);
+    const nginxRows = nginxRowsByName();
     for (const [module2, rows2] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
       for (const [name2, contexts, block2, args, flag2] of rows2) {
         if (!enabled.has(module2)) {
-          if (!this.byName.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
+          if (!nginxRows.has(name2) && !this.extras.has(name2) && !this.disabled.has(name2)) this.disabled.set(name2, module2);
           continue;
         }
-        this.add({
+        this.addExtra({
           name: name2,
           module: module2,
           contexts: new Set(contexts.split(" ")),
@@ -40896,18 +41056,43 @@ var DirectiveTable = class {
     }
     for (const [name2, contexts] of Object.entries(options.extraDirectives ?? {})) {
       this.disabled.delete(name2);
-      this.add({ name: name2, module: "config", contexts: new Set(contexts), block: true, args: ANY_COUNT, flag: false, rejectsDuplicate: false, origin: "config" });
-      this.add({ name: name2, module: "config", contexts: new Set(contexts), block: false, args: ANY_COUNT, flag: false, rejectsDuplicate: false, origin: "config" });
+      this.addExtra({
+        name: name2,
+        module: "config",
+        contexts: new Set(contexts),
+        block: true,
+        args: ANY_COUNT,
+        flag: false,
+        rejectsDuplicate: false,
+        origin: "config"
+      });
+      this.addExtra({
+        name: name2,
+        module: "config",
+        contexts: new Set(contexts),
+        block: false,
+        args: ANY_COUNT,
+        flag: false,
+        rejectsDuplicate: false,
+        origin: "config"
+      });
     }
   }
-  add(spec) {
-    const list = this.byName.get(spec.name);
+  addExtra(spec) {
+    const list = this.extras.get(spec.name);
     if (list) list.push(spec);
-    else this.byName.set(spec.name, [spec]);
+    else this.extras.set(spec.name, [spec]);
   }
   /** Every variant of `name` in the enabled modules (empty: unknown). */
   lookup(name2) {
-    return this.byName.get(name2) ?? [];
+    let specs2 = this.byName.get(name2);
+    if (specs2 === void 0) {
+      const own = nginxSpecsNamed(name2);
+      const extra = this.extras.get(name2);
+      specs2 = extra === void 0 ? own : [...own, ...extra];
+      if (specs2.length > 0) this.byName.set(name2, specs2);
+    }
+    return specs2;
   }
   /** The third-party module a name belongs to when that module is not enabled. */
   disabledModuleOf(name2) {
@@ -40920,49 +41105,65 @@ var DirectiveTable = class {
   allowedIn(name2, context) {
     return this.lookup(name2).filter((spec) => spec.contexts.has("any") || spec.contexts.has(context));
   }
-  names() {
-    return this.byName.keys();
+  /** Every name the table knows: nginx's in their rows' order, then the extras' new ones. */
+  *names() {
+    const nginxRows = nginxRowsByName();
+    yield* nginxRows.keys();
+    for (const name2 of this.extras.keys()) if (!nginxRows.has(name2)) yield name2;
   }
 };
-var nginxSpecCache;
-function nginxSpecs() {
-  if (nginxSpecCache) return nginxSpecCache;
-  const specs2 = [];
-  const contextSets = /* @__PURE__ */ new Map();
-  const contextSetOf = (text3) => {
-    let set = contextSets.get(text3);
-    if (!set) contextSets.set(text3, set = new Set(text3.split(" ")));
-    return set;
+var nginxRowIndex;
+function nginxRowsByName() {
+  if (nginxRowIndex) return nginxRowIndex;
+  const index = /* @__PURE__ */ new Map();
+  const add = (row2) => {
+    const rows2 = index.get(row2[0]);
+    if (rows2) rows2.push(row2);
+    else index.set(row2[0], [row2]);
   };
-  const make = (name2, module2, contexts, block2, args, flag2, syntax) => {
-    const contextSet = contextSetOf(CONTEXT_FACTS[`${name2}@${module2}`] ?? CONTEXT_FACTS[name2] ?? contexts);
-    const factKey = FACT_NAMES.has(name2) ? [...contextSet].map((c) => `${name2}@${c}`).find((key) => key in ARG_FACTS) ?? name2 : name2;
-    const stream = module2.startsWith("stream_");
-    let rejectsDuplicate = REJECTS_DUPLICATE.has(name2);
-    if ((name2 === "return" || name2 === "proxy_next_upstream") && stream) rejectsDuplicate = true;
-    if (name2 === "server" || name2 === "listen") rejectsDuplicate = false;
-    return {
-      name: name2,
-      module: module2,
-      contexts: contextSet,
-      block: block2,
-      args: ARG_FACTS[factKey] ?? args,
-      flag: flag2,
-      syntax,
-      since: ADDED_IN[name2],
-      removed: REMOVED_IN[name2],
-      rejectsDuplicate,
-      origin: "nginx"
-    };
-  };
-  for (const [name2, module2, contexts, block2, args, flag2, syntax] of REFERENCE_DIRECTIVES) {
-    specs2.push(make(name2, module2, contexts, block2 === 1, args, flag2 === 1, syntax));
+  for (const row2 of REFERENCE_DIRECTIVES) add(row2);
+  for (const row2 of UNDOCUMENTED) add(row2);
+  nginxRowIndex = index;
+  return index;
+}
+var NO_SPECS = [];
+var nginxSpecCache = /* @__PURE__ */ new Map();
+var contextSets = /* @__PURE__ */ new Map();
+function contextSetOf(text3) {
+  let set = contextSets.get(text3);
+  if (!set) contextSets.set(text3, set = new Set(text3.split(" ")));
+  return set;
+}
+function nginxSpecsNamed(name2) {
+  let specs2 = nginxSpecCache.get(name2);
+  if (specs2 === void 0) {
+    const rows2 = nginxRowsByName().get(name2);
+    if (rows2 === void 0) return NO_SPECS;
+    specs2 = rows2.map(([, module2, contexts, block2, args, flag2, syntax]) => nginxSpec(name2, module2, contexts, block2 === 1, args, flag2 === 1, syntax));
+    nginxSpecCache.set(name2, specs2);
   }
-  for (const [name2, module2, contexts, block2, args, flag2] of UNDOCUMENTED) {
-    specs2.push(make(name2, module2, contexts, block2 === 1, args, flag2 === 1));
-  }
-  nginxSpecCache = specs2;
   return specs2;
+}
+function nginxSpec(name2, module2, contexts, block2, args, flag2, syntax) {
+  const contextSet = contextSetOf(CONTEXT_FACTS[`${name2}@${module2}`] ?? CONTEXT_FACTS[name2] ?? contexts);
+  const factKey = FACT_NAMES.has(name2) ? [...contextSet].map((c) => `${name2}@${c}`).find((key) => key in ARG_FACTS) ?? name2 : name2;
+  const stream = module2.startsWith("stream_");
+  let rejectsDuplicate = REJECTS_DUPLICATE.has(name2);
+  if ((name2 === "return" || name2 === "proxy_next_upstream") && stream) rejectsDuplicate = true;
+  if (name2 === "server" || name2 === "listen") rejectsDuplicate = false;
+  return {
+    name: name2,
+    module: module2,
+    contexts: contextSet,
+    block: block2,
+    args: ARG_FACTS[factKey] ?? args,
+    flag: flag2,
+    syntax,
+    since: ADDED_IN[name2],
+    removed: REMOVED_IN[name2],
+    rejectsDuplicate,
+    origin: "nginx"
+  };
 }
 function describeArgs(mask) {
   const counts = [];

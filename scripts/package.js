@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The package's build steps, one per npm lifecycle script (package.json "scripts"):
 //   stamp     after tsc (npm run build): record the commit the build comes from, for docs links
-//   prepare   npm ci / npm install in a clone, and installs from git: build
+//   prepare   npm ci / npm install in a clone, and installs from git: build (tsc, stamp, bundle)
 //   prepack   npm pack / npm publish: a clean build, `check`, then package.json without its
 //             scripts for the tarball (the original is kept aside until postpack)
 //   postpack  put the original package.json back
@@ -61,6 +61,9 @@ function build() {
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
   if (result.status !== 0) fail(`the build failed (tsc -p tsconfig.json exited ${result.status}); nothing was packed`);
   stamp();
+  // The bundle main.js runs, with its code cache (scripts/build-cli.js); it reads the stamp.
+  const bundle = spawnSync(process.execPath, [path.join(__dirname, 'build-cli.js')], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+  if (bundle.status !== 0) fail(`bundling the command failed (scripts/build-cli.js exited ${bundle.status}); nothing was packed`);
 }
 
 /** Everything package.json promises must exist, and nothing may make npm build on users' machines. */

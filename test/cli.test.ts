@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { internalErrorReport } from '../src/cli/main';
+import { internalErrorReport } from '../src/cli/cli';
 import { type CheckstyleXml, expectWellFormedXml, type JunitXml, parseXml } from './formatters/xml-check';
 import { writeFiles } from './disk-tree';
 

@@ -23,7 +23,7 @@ let tmp: string;
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(ROOT, 'dist/src/cli/main.js'))) {
-    const build = spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, encoding: 'utf8' });
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0 && !fs.existsSync(path.join(ROOT, 'dist/src/cli/main.js'))) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
   }
   const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
@@ -49,8 +49,9 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
 };
 
 describe('the packed file list', () => {
-  test('holds the build that bin, main and types name, and the license', () => {
-    for (const file of [...Object.values(manifest.bin), manifest.main, manifest.types, 'dist/checks/index.js', 'LICENSE', 'package.json']) {
+  test('holds the build that bin, main and types name, the bundle bin runs with its code cache, the generated config validator, and the license', () => {
+    const bundle = ['dist/src/bundle/cli.js', 'dist/src/bundle/cli.js.cache', 'dist/src/bundle/build-info.json', 'dist/src/engine/config-validator.js'];
+    for (const file of [...Object.values(manifest.bin), manifest.main, manifest.types, ...bundle, 'dist/checks/index.js', 'LICENSE', 'package.json']) {
       expect(packed).toContain(file.replace(/^\.\//, ''));
     }
   });

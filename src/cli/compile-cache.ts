@@ -4,7 +4,8 @@
  * os.tmpdir()/node-compile-cache), never into the linted tree. On older Node nothing happens.
  * Imported first by main.ts, so that it covers every module after it.
  */
-import * as nodeModule from 'module';
+// Not `import * as`: tsc would copy every export of the module at start-up to make a namespace.
+const nodeModule = require('module') as typeof import('module');
 
 type WithCompileCache = { enableCompileCache?: (directory?: string) => unknown };
 

@@ -2,13 +2,13 @@
  * The finding shape rules and readers produce and formatters print.
  * `schemas/report.schema.json` describes the JSON form of `Report`; keep the two in step.
  */
-import { createHash } from 'crypto';
 import type { FileFormat } from '../discovery/classify';
 import type { Link } from '../model/links';
 import { FindingDraft, renderMessage, Rule } from '../rule';
 import type { ReaderDiagnostic } from '../source/diagnostic';
 import type { Fix } from '../source/edit';
 import { RelatedSpan, Severity, SEVERITY_RANK, Span } from '../source/span';
+import { sha256Hex } from './sha256';
 
 export interface Finding {
   ruleId: string;
@@ -105,7 +105,7 @@ export interface ListedFile {
 
 /** Stable across line moves: the rule, the file and a model path, never the line. */
 export function fingerprint(ruleId: string, file: string, modelPath: string): string {
-  return createHash('sha256').update(`${ruleId}\0${file}\0${modelPath}`).digest('hex').slice(0, 32);
+  return sha256Hex(`${ruleId}\0${file}\0${modelPath}`).slice(0, 32);
 }
 
 /** A rule's draft as a finding: the message and help filled in, the severity capped, at most three related spans. */

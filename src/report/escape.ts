@@ -15,7 +15,10 @@
  * - xmlText: attribute values and text of the JUnit and Checkstyle XML documents.
  * - githubOutputEntry: one `name=value` entry of the GITHUB_OUTPUT file.
  */
-import { randomUUID } from 'crypto';
+/** Loads node:crypto only when asked: a lint that writes no GitHub output does not need it. */
+function randomDelimiter(): string {
+  return `ghadelimiter_${(require('crypto') as typeof import('crypto')).randomUUID()}`;
+}
 
 /**
  * Code points that must never reach a terminal or a runner log raw: C0 and C1 controls and DEL
@@ -190,7 +193,7 @@ export function xmlText(text: string): string {
  * one with them in the multi-line form `name<<DELIMITER`, the delimiter random so that the value
  * cannot end the entry and add outputs of its own. Throws for a name that cannot be written.
  */
-export function githubOutputEntry(name: string, value: string, delimiter = `ghadelimiter_${randomUUID()}`): string {
+export function githubOutputEntry(name: string, value: string, delimiter = randomDelimiter()): string {
   if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) throw new Error(`invalid output name "${terminalText(name)}"`);
   if (!/[\r\n]/.test(value)) return `${name}=${value}\n`;
   // Cannot happen with a random delimiter; checked so that a chosen one is never trusted blindly.

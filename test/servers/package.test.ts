@@ -55,6 +55,8 @@ maybe('npm package', () => {
   test('the tarball holds the build, the docs, the examples they cite and the schemas, and no tests', () => {
     for (const file of [
       'dist/src/cli/main.js',
+      'dist/src/bundle/cli.js',
+      'dist/src/bundle/cli.js.cache',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'checks/upstream-keepalive-http10.md',

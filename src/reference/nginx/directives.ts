@@ -496,8 +496,17 @@ export interface DirectiveTableOptions {
   extraDirectives?: Record<string, string[]>;
 }
 
+/**
+ * The specs of the names a tree uses, made on first lookup: a small tree names a few dozen of the
+ * ~1,200 directives, and making them all cost more than its rules (docs/performance.md, "Start-up").
+ * Each name's variants come in the order they were always listed: nginx's own (the reference
+ * rows, then the undocumented), the enabled third-party modules', then nginx.extraDirectives'.
+ */
 export class DirectiveTable {
-  private readonly byName = new Map<string, DirectiveSpec[]>();
+  /** Every name's variants, nginx's and this table's extras, once looked up. */
+  private readonly byName = new Map<string, readonly DirectiveSpec[]>();
+  /** Third-party directives of enabled modules and nginx.extraDirectives, by name, in table order. */
+  private readonly extras = new Map<string, DirectiveSpec[]>();
   /** Third-party directives of modules that are not enabled: name → module key. */
   private readonly disabled = new Map<string, string>();
   readonly enabledModules: ReadonlySet<string>;
@@ -510,14 +519,14 @@ export class DirectiveTable {
       else enabled.add(key);
     }
     this.enabledModules = enabled;
-    for (const spec of nginxSpecs()) this.add(spec);
+    const nginxRows = nginxRowsByName();
     for (const [module, rows] of Object.entries(THIRD_PARTY_DIRECTIVES)) {
       for (const [name, contexts, block, args, flag] of rows) {
         if (!enabled.has(module)) {
-          if (!this.byName.has(name) && !this.disabled.has(name)) this.disabled.set(name, module);
+          if (!nginxRows.has(name) && !this.extras.has(name) && !this.disabled.has(name)) this.disabled.set(name, module);
           continue;
         }
-        this.add({
+        this.addExtra({
           name,
           module,
           contexts: new Set(contexts.split(' ')),
@@ -532,20 +541,46 @@ export class DirectiveTable {
     for (const [name, contexts] of Object.entries(options.extraDirectives ?? {})) {
       this.disabled.delete(name);
       // A declared directive may be a block or not and take any arguments: only its place is known.
-      this.add({ name, module: 'config', contexts: new Set(contexts), block: true, args: ANY_COUNT, flag: false, rejectsDuplicate: false, origin: 'config' });
-      this.add({ name, module: 'config', contexts: new Set(contexts), block: false, args: ANY_COUNT, flag: false, rejectsDuplicate: false, origin: 'config' });
+      this.addExtra({
+        name,
+        module: 'config',
+        contexts: new Set(contexts),
+        block: true,
+        args: ANY_COUNT,
+        flag: false,
+        rejectsDuplicate: false,
+        origin: 'config',
+      });
+      this.addExtra({
+        name,
+        module: 'config',
+        contexts: new Set(contexts),
+        block: false,
+        args: ANY_COUNT,
+        flag: false,
+        rejectsDuplicate: false,
+        origin: 'config',
+      });
     }
   }
 
-  private add(spec: DirectiveSpec) {
-    const list = this.byName.get(spec.name);
+  private addExtra(spec: DirectiveSpec) {
+    const list = this.extras.get(spec.name);
     if (list) list.push(spec);
-    else this.byName.set(spec.name, [spec]);
+    else this.extras.set(spec.name, [spec]);
   }
 
   /** Every variant of `name` in the enabled modules (empty: unknown). */
   lookup(name: string): readonly DirectiveSpec[] {
-    return this.byName.get(name) ?? [];
+    let specs = this.byName.get(name);
+    if (specs === undefined) {
+      const own = nginxSpecsNamed(name);
+      const extra = this.extras.get(name);
+      specs = extra === undefined ? own : [...own, ...extra];
+      // Unknown names are not kept: a hostile tree may use any number of them.
+      if (specs.length > 0) this.byName.set(name, specs);
+    }
+    return specs;
   }
 
   /** The third-party module a name belongs to when that module is not enabled. */
@@ -561,54 +596,79 @@ export class DirectiveTable {
     return this.lookup(name).filter((spec) => spec.contexts.has('any') || spec.contexts.has(context));
   }
 
-  names(): IterableIterator<string> {
-    return this.byName.keys();
+  /** Every name the table knows: nginx's in their rows' order, then the extras' new ones. */
+  *names(): IterableIterator<string> {
+    const nginxRows = nginxRowsByName();
+    yield* nginxRows.keys();
+    for (const name of this.extras.keys()) if (!nginxRows.has(name)) yield name;
   }
 }
 
-let nginxSpecCache: DirectiveSpec[] | undefined;
+type NginxRow = readonly [name: string, module: string, contexts: string, block: 0 | 1, args: ArgMask, flag: 0 | 1, syntax?: string];
 
-/** nginx's own directives: the generated reference rows with the facts above applied. */
-function nginxSpecs(): DirectiveSpec[] {
-  if (nginxSpecCache) return nginxSpecCache;
-  const specs: DirectiveSpec[] = [];
-  // Many directives share a context list: one Set each.
-  const contextSets = new Map<string, ReadonlySet<string>>();
-  const contextSetOf = (text: string) => {
-    let set = contextSets.get(text);
-    if (!set) contextSets.set(text, (set = new Set(text.split(' '))));
-    return set;
+let nginxRowIndex: Map<string, NginxRow[]> | undefined;
+
+/** nginx's own rows (the generated reference, then the undocumented) by name, in that order. */
+function nginxRowsByName(): Map<string, NginxRow[]> {
+  if (nginxRowIndex) return nginxRowIndex;
+  const index = new Map<string, NginxRow[]>();
+  const add = (row: NginxRow) => {
+    const rows = index.get(row[0]);
+    if (rows) rows.push(row);
+    else index.set(row[0], [row]);
   };
-  const make = (name: string, module: string, contexts: string, block: boolean, args: ArgMask, flag: boolean, syntax?: string): DirectiveSpec => {
-    const contextSet = contextSetOf(CONTEXT_FACTS[`${name}@${module}`] ?? CONTEXT_FACTS[name] ?? contexts);
-    const factKey = FACT_NAMES.has(name) ? ([...contextSet].map((c) => `${name}@${c}`).find((key) => key in ARG_FACTS) ?? name) : name;
-    const stream = module.startsWith('stream_');
-    let rejectsDuplicate = REJECTS_DUPLICATE.has(name);
-    if ((name === 'return' || name === 'proxy_next_upstream') && stream) rejectsDuplicate = true;
-    // The mail and stream variants of these names are lists or absent from the code's duplicate check.
-    if (name === 'server' || name === 'listen') rejectsDuplicate = false;
-    return {
-      name,
-      module,
-      contexts: contextSet,
-      block,
-      args: ARG_FACTS[factKey] ?? args,
-      flag,
-      syntax,
-      since: ADDED_IN[name],
-      removed: REMOVED_IN[name],
-      rejectsDuplicate,
-      origin: 'nginx',
-    };
-  };
-  for (const [name, module, contexts, block, args, flag, syntax] of REFERENCE_DIRECTIVES) {
-    specs.push(make(name, module, contexts, block === 1, args, flag === 1, syntax));
+  for (const row of REFERENCE_DIRECTIVES) add(row);
+  for (const row of UNDOCUMENTED) add(row);
+  nginxRowIndex = index;
+  return index;
+}
+
+const NO_SPECS: readonly DirectiveSpec[] = [];
+
+/** Specs made so far, shared by every table: nginx's own facts do not depend on the tree. */
+const nginxSpecCache = new Map<string, readonly DirectiveSpec[]>();
+/** Many directives share a context list: one Set each. */
+const contextSets = new Map<string, ReadonlySet<string>>();
+
+function contextSetOf(text: string): ReadonlySet<string> {
+  let set = contextSets.get(text);
+  if (!set) contextSets.set(text, (set = new Set(text.split(' '))));
+  return set;
+}
+
+/** nginx's own variants of one name: its reference rows with the facts above applied. */
+function nginxSpecsNamed(name: string): readonly DirectiveSpec[] {
+  let specs = nginxSpecCache.get(name);
+  if (specs === undefined) {
+    const rows = nginxRowsByName().get(name);
+    if (rows === undefined) return NO_SPECS;
+    specs = rows.map(([, module, contexts, block, args, flag, syntax]) => nginxSpec(name, module, contexts, block === 1, args, flag === 1, syntax));
+    nginxSpecCache.set(name, specs);
   }
-  for (const [name, module, contexts, block, args, flag] of UNDOCUMENTED) {
-    specs.push(make(name, module, contexts, block === 1, args, flag === 1));
-  }
-  nginxSpecCache = specs;
   return specs;
+}
+
+function nginxSpec(name: string, module: string, contexts: string, block: boolean, args: ArgMask, flag: boolean, syntax?: string): DirectiveSpec {
+  const contextSet = contextSetOf(CONTEXT_FACTS[`${name}@${module}`] ?? CONTEXT_FACTS[name] ?? contexts);
+  const factKey = FACT_NAMES.has(name) ? ([...contextSet].map((c) => `${name}@${c}`).find((key) => key in ARG_FACTS) ?? name) : name;
+  const stream = module.startsWith('stream_');
+  let rejectsDuplicate = REJECTS_DUPLICATE.has(name);
+  if ((name === 'return' || name === 'proxy_next_upstream') && stream) rejectsDuplicate = true;
+  // The mail and stream variants of these names are lists or absent from the code's duplicate check.
+  if (name === 'server' || name === 'listen') rejectsDuplicate = false;
+  return {
+    name,
+    module,
+    contexts: contextSet,
+    block,
+    args: ARG_FACTS[factKey] ?? args,
+    flag,
+    syntax,
+    since: ADDED_IN[name],
+    removed: REMOVED_IN[name],
+    rejectsDuplicate,
+    origin: 'nginx',
+  };
 }
 
 /** Argument counts as words: "1", "1 or 2", "1 or more", "none". */

@@ -19099,7 +19099,7 @@ function pairOf(map, key, document, depth = 0) {
 function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
-function entriesOf2(map, document, depth = 0) {
+function entriesOf(map, document, depth = 0) {
   const node = resolve3(map, document);
   if (!isMap(node) || depth > 8) return [];
   const own = [];
@@ -19108,7 +19108,7 @@ function entriesOf2(map, document, depth = 0) {
     if (!isPair(item) || !isScalar(item.key)) continue;
     if (item.key.value === "<<") {
       const target = resolve3(item.value, document);
-      for (const source of isSeq(target) ? target.items : [target]) append(merged, entriesOf2(source, document, depth + 1));
+      for (const source of isSeq(target) ? target.items : [target]) append(merged, entriesOf(source, document, depth + 1));
       continue;
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
@@ -19220,7 +19220,7 @@ function environment(source, node, document) {
     }
     return env;
   }
-  for (const { key, keyNode, value } of entriesOf2(node, document)) {
+  for (const { key, keyNode, value } of entriesOf(node, document)) {
     const raw = scalarArg(source, value);
     if (raw) env.set(key, interpolate(raw));
     else if (keyNode.range) env.set(key, { source, value: key, offsets: [], start: keyNode.range[0], end: keyNode.range[1], unresolved: [`$${key}`] });
@@ -19249,7 +19249,7 @@ function parseCompose(source, path) {
     const root = document.contents;
     if (!isMap(root)) continue;
     const servicesNode = valueOf(root, "services", document);
-    const entries = servicesNode !== void 0 ? entriesOf2(servicesNode, document) : entriesOf2(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
+    const entries = servicesNode !== void 0 ? entriesOf(servicesNode, document) : entriesOf(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
@@ -19309,7 +19309,7 @@ function parseCompose(source, path) {
           service.sysctls.push({ name: raw.value.slice(0, equals).trim(), value: interpolate(sliceArg(raw, from2, raw.value.trimEnd().length)) });
         }
       } else {
-        for (const entry of entriesOf2(sysctls, document)) {
+        for (const entry of entriesOf(sysctls, document)) {
           const raw = text(source, entry.value);
           if (raw) service.sysctls.push({ name: entry.key, value: raw });
         }
@@ -19396,7 +19396,7 @@ function aliases(source, service, document) {
     if (raw && raw.unresolved.length === 0 && raw.value !== "") names.push(raw.value);
   };
   literal4(valueOf(service, "container_name", document));
-  for (const { value } of entriesOf2(valueOf(service, "networks", document), document)) {
+  for (const { value } of entriesOf(valueOf(service, "networks", document), document)) {
     for (const item of itemsOf(valueOf(value, "aliases", document), document)) literal4(item);
   }
   return names;
@@ -21554,7 +21554,7 @@ function collect(manifestPath, source, configMaps, workloads) {
     const namespace = scalarArg(source, valueOf(metadata, "namespace", document))?.value ?? "default";
     if (kind === "ConfigMap") {
       const entries = [];
-      for (const entry of entriesOf2(valueOf(object, "data", document), document)) {
+      for (const entry of entriesOf(valueOf(object, "data", document), document)) {
         const node = entry.value;
         if (!isScalar(node) || node.type !== "BLOCK_LITERAL" || typeof node.value !== "string" || !node.range) continue;
         const text3 = node.value;
@@ -36120,7 +36120,7 @@ function visit(source, document, object, into, depth) {
   const base = objectBase(source, document, object, kind);
   if (kind === "ConfigMap") {
     const dataNode = valueOf(object, "data", document);
-    const dataPair = entriesOf2(object, document).find((entry) => entry.key === "data");
+    const dataPair = entriesOf(object, document).find((entry) => entry.key === "data");
     into.configMaps.push({
       ...base,
       kind: "ConfigMap",
@@ -36257,7 +36257,7 @@ function objectBase(source, document, object, kind) {
 }
 function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
-  for (const entry of entriesOf2(node, document)) {
+  for (const entry of entriesOf(node, document)) {
     const value = scalarArg(source, entry.value);
     const keySpan = spanOf2(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
@@ -36268,7 +36268,7 @@ function plainMap(values2) {
   return new Map([...values2].map(([key, entry]) => [key, entry.value]));
 }
 function manifestValue(source, document, map, key) {
-  const pair2 = entriesOf2(map, document).find((entry) => entry.key === key);
+  const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
   return { value: value.value, keySpan: spanOf2(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
@@ -36281,7 +36281,7 @@ function readHelmValues(source, document) {
   const root = document.contents ?? void 0;
   const controller = valueOf(root, "controller", document);
   if (!isMap(controller)) return void 0;
-  const configPair = entriesOf2(controller, document).find((entry) => entry.key === "config");
+  const configPair = entriesOf(controller, document).find((entry) => entry.key === "config");
   const imageTag = manifestValue(source, document, valueOf(controller, "image", document), "tag");
   if (!configPair && !imageTag) return void 0;
   return {
@@ -37151,7 +37151,7 @@ function intrinsic(node, document) {
     return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
   }
   if (isMap(node)) {
-    const entries = entriesOf2(node, document);
+    const entries = entriesOf(node, document);
     if (entries.length === 1 && (entries[0].key === "Ref" || entries[0].key.startsWith("Fn::") || entries[0].key === "Condition"))
       return { name: entries[0].key, argument: entries[0].value };
   }
@@ -37182,7 +37182,7 @@ var init_cloudformation = __esm({
         this.source = source;
         this.document = document;
         const root = document.contents ?? void 0;
-        for (const entry of entriesOf2(valueOf(root, "Parameters", document), document)) this.parameters.set(entry.key, valueOf(entry.value, "Default", document));
+        for (const entry of entriesOf(valueOf(root, "Parameters", document), document)) this.parameters.set(entry.key, valueOf(entry.value, "Default", document));
         this.resourcesNode = valueOf(root, "Resources", document);
       }
       source;
@@ -37237,7 +37237,7 @@ var init_cloudformation = __esm({
         return valueOf(node, key, this.document);
       }
       read(into) {
-        for (const entry of entriesOf2(this.resourcesNode, this.document)) {
+        for (const entry of entriesOf(this.resourcesNode, this.document)) {
           const resource = entry.value;
           const type = this.scalarText(this.get(resource, "Type"));
           if (!type) continue;
@@ -37283,7 +37283,7 @@ var init_cloudformation = __esm({
               break;
             }
             case "AWS::ElasticLoadBalancingV2::TargetGroup": {
-              const keys = entriesOf2(props, this.document).filter((e) => e.key.startsWith("HealthCheck") || e.key === "Matcher");
+              const keys = entriesOf(props, this.document).filter((e) => e.key.startsWith("HealthCheck") || e.key === "Matcher");
               const matcher = p("Matcher");
               const check = {
                 span: keys.length > 0 ? this.span(keys[0].keyNode) : base.span,
@@ -41468,7 +41468,7 @@ var FileTree = class {
   argCount = 0;
   /** The value of argument number `index` of the file. */
   argValue(index) {
-    const stored = this.storedValues.get(index);
+    const stored = this.storedValues.size === 0 ? void 0 : this.storedValues.get(index);
     if (stored !== void 0) return stored;
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
@@ -41489,7 +41489,7 @@ var FileTree = class {
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
     const text3 = this.source.text;
-    if (start < 0 || this.storedValues.has(index)) return this.valueEquals(index, expected, foldCase);
+    if (start < 0 || this.storedValues.size !== 0 && this.storedValues.has(index)) return this.valueEquals(index, expected, foldCase);
     if (end - start !== expected.length) return hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
     for (let i = 0; i < expected.length; i++) {
       const code = text3.charCodeAt(start + i);
@@ -44766,7 +44766,7 @@ function rangeHasOtherEscaped(low, high) {
   for (let code = low; code <= high; code++) if (isOtherEscapedCode(code)) return true;
   return false;
 }
-function maskOfCode(code) {
+function maskOfCodeComputed(code) {
   switch (code) {
     case 10:
       return CH.LF;
@@ -44790,8 +44790,15 @@ function maskOfCode(code) {
       return isOtherEscapedCode(code) ? CH.ESCAPED : 0;
   }
 }
+var ASCII_MASKS = Uint16Array.from({ length: 128 }, (_, code) => maskOfCodeComputed(code));
+function maskOfCode(code) {
+  return code < 128 ? ASCII_MASKS[code] : CH.ESCAPED;
+}
 function maskOfChar(ch) {
   return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
+}
+function literalHasLineBreak(text3) {
+  return text3.includes("\n") || text3.includes("\r");
 }
 function maskOfLiteral(text3) {
   let mask = 0;
@@ -45112,53 +45119,55 @@ function classMask(source, i) {
   }
   return [negated ? ALL & ~mask : mask, Math.min(j + 1, source.length)];
 }
+var DOLLAR2 = { kind: "variable", name: "", index: 0, end: 0 };
+function readDollar(text3, i) {
+  const next = text3[i + 1];
+  if (next === UNKNOWN_MARK) {
+    let j2 = i + 2;
+    while (text3[j2] === UNKNOWN_MARK) j2++;
+    DOLLAR2.kind = "template";
+    DOLLAR2.end = j2;
+    return true;
+  }
+  if (next !== void 0 && next >= "1" && next <= "9") {
+    DOLLAR2.kind = "capture";
+    DOLLAR2.index = Number(next);
+    DOLLAR2.end = i + 2;
+    return true;
+  }
+  const braced = next === "{";
+  const nameStart = i + (braced ? 2 : 1);
+  let j = nameStart;
+  while (j < text3.length && isNameCode(text3.charCodeAt(j))) j++;
+  if (j === nameStart || braced && text3[j] !== "}") return false;
+  const name2 = text3.slice(nameStart, j);
+  DOLLAR2.end = braced ? j + 1 : j;
+  if (braced && name2.length === 1 && name2 >= "1" && name2 <= "9") {
+    DOLLAR2.kind = "capture";
+    DOLLAR2.index = Number(name2);
+  } else {
+    DOLLAR2.kind = "variable";
+    DOLLAR2.name = name2.toLowerCase();
+  }
+  return true;
+}
 function valueParts(text3) {
   const parts = [];
   let literalStart = 0;
-  let i = 0;
-  const flush = (end) => {
-    if (end > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart, end), start: literalStart, end });
-  };
-  while (i < text3.length) {
-    if (text3.charCodeAt(i) !== 36) {
+  for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i)) {
+    if (!readDollar(text3, i)) {
       i++;
       continue;
     }
-    const start = i;
-    const next = text3[i + 1];
-    if (next === UNKNOWN_MARK) {
-      flush(start);
-      let j2 = i + 2;
-      while (text3[j2] === UNKNOWN_MARK) j2++;
-      parts.push({ kind: "template", start, end: j2 });
-      i = j2;
-      literalStart = i;
-      continue;
-    }
-    if (next !== void 0 && next >= "1" && next <= "9") {
-      flush(start);
-      parts.push({ kind: "capture", index: Number(next), start, end: i + 2 });
-      i += 2;
-      literalStart = i;
-      continue;
-    }
-    const braced = next === "{";
-    const nameStart = i + (braced ? 2 : 1);
-    let j = nameStart;
-    while (j < text3.length && isNameCode(text3.charCodeAt(j))) j++;
-    if (j === nameStart || braced && text3[j] !== "}") {
-      i++;
-      continue;
-    }
-    flush(start);
-    const name2 = text3.slice(nameStart, j);
-    const end = braced ? j + 1 : j;
-    if (/^[1-9]$/.test(name2)) parts.push({ kind: "capture", index: Number(name2), start, end });
-    else parts.push({ kind: "variable", name: name2.toLowerCase(), start, end });
+    if (i > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart, i), start: literalStart, end: i });
+    const end = DOLLAR2.end;
+    if (DOLLAR2.kind === "template") parts.push({ kind: "template", start: i, end });
+    else if (DOLLAR2.kind === "capture") parts.push({ kind: "capture", index: DOLLAR2.index, start: i, end });
+    else parts.push({ kind: "variable", name: DOLLAR2.name, start: i, end });
     i = end;
-    literalStart = i;
+    literalStart = end;
   }
-  flush(text3.length);
+  if (text3.length > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart), start: literalStart, end: text3.length });
   return parts;
 }
 var NOT_REQUEST = { request: false, mask: 0, origin: [] };
@@ -45174,34 +45183,19 @@ function builtinFacts(name2) {
   builtinCache.set(name2, facts);
   return facts;
 }
+var EXACT_BUILTIN_MASKS = new Map([
+  ...["uri", "document_uri", "request_filename", "fastcgi_script_name", "fastcgi_path_info", "remote_user", "request_body"].map((name2) => [
+    name2,
+    ALL
+  ]),
+  ...["request_uri", "args", "query_string", "request"].map((name2) => [name2, RAW_URI_MASK]),
+  ["host", HEADER_MASK & ~(CH.SLASH | CH.SPACE)],
+  ...["content_type", "content_length", "proxy_add_x_forwarded_for", "request_method"].map((name2) => [name2, HEADER_MASK])
+]);
 function readBuiltinFacts(name2) {
-  const request = (mask) => ({ request: true, mask, origin: [`$${name2}`] });
-  if (name2.startsWith("http_") || name2.startsWith("cookie_")) return request(HEADER_MASK);
-  if (name2.startsWith("arg_")) return request(RAW_URI_MASK);
-  switch (name2) {
-    case "uri":
-    case "document_uri":
-    case "request_filename":
-    case "fastcgi_script_name":
-    case "fastcgi_path_info":
-    case "remote_user":
-    case "request_body":
-      return request(ALL);
-    case "request_uri":
-    case "args":
-    case "query_string":
-    case "request":
-      return request(RAW_URI_MASK);
-    case "host":
-      return request(HEADER_MASK & ~(CH.SLASH | CH.SPACE));
-    case "content_type":
-    case "content_length":
-    case "proxy_add_x_forwarded_for":
-    case "request_method":
-    case "is_args":
-      return name2 === "is_args" ? NOT_REQUEST : request(HEADER_MASK);
-  }
-  return void 0;
+  if (name2 === "is_args") return NOT_REQUEST;
+  const mask = name2.startsWith("http_") || name2.startsWith("cookie_") ? HEADER_MASK : name2.startsWith("arg_") ? RAW_URI_MASK : EXACT_BUILTIN_MASKS.get(name2);
+  return mask === void 0 ? void 0 : { request: true, mask, origin: [`$${name2}`] };
 }
 var CONFIG_VARIABLES = /* @__PURE__ */ new Set([
   "scheme",
@@ -45498,14 +45492,7 @@ var NginxVariables = class _NginxVariables {
   }
   lineBreakByText = /* @__PURE__ */ new Map();
   partsMayHoldLineBreak(text3) {
-    for (const part2 of valueParts(text3)) {
-      if (part2.kind === "text") {
-        if (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) return true;
-      } else if (part2.kind !== "variable" || this.variableMayHoldLineBreak(part2.name, void 0)) {
-        return true;
-      }
-    }
-    return false;
+    return this.scanLineBreak(text3, void 0, true);
   }
   /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
   variableMayHoldLineBreak(name2, subjectSafe) {
@@ -45536,23 +45523,39 @@ var NginxVariables = class _NginxVariables {
    * alone: a large tree repeats the same few sources and values across thousands of maps.
    */
   textMayHoldLineBreak(text3, subjectSafe, asSource) {
-    if (!text3.includes("$")) return (maskOfLiteral(text3) & (CH.LF | CH.CR)) !== 0;
+    if (!text3.includes("$")) return literalHasLineBreak(text3);
     const known2 = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text3);
     if (known2 !== void 0) return known2;
+    const answer = this.scanLineBreak(text3, subjectSafe, asSource);
+    if (!this.scanNamedMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text3, answer);
+    return answer;
+  }
+  /** Set by scanLineBreak: whether the value it read names a map (whose answer may still be provisional). */
+  scanNamedMap = false;
+  /**
+   * Whether a value may hold CR or LF, read `$` by `$` without splitting it into parts (a large
+   * tree asks this of thousands of values). CR and LF can only come from its literal text, from a
+   * template, from a capture (`asSource`, or over a source that may hold them) or from a variable.
+   */
+  scanLineBreak(text3, subjectSafe, asSource) {
     let namesMap = false;
-    let answer = false;
-    for (const part2 of valueParts(text3)) {
-      if (part2.kind === "variable" && this.maps.has(part2.name)) namesMap = true;
-      if (part2.kind === "text") {
-        answer = (maskOfLiteral(part2.text) & (CH.LF | CH.CR)) !== 0;
-      } else if (part2.kind === "capture") {
-        answer = asSource || !subjectSafe;
-      } else {
-        answer = part2.kind === "template" || this.variableMayHoldLineBreak(part2.name, asSource ? void 0 : subjectSafe);
+    let answer = literalHasLineBreak(text3);
+    for (let i = answer ? -1 : text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i)) {
+      if (!readDollar(text3, i)) {
+        i++;
+        continue;
+      }
+      const { kind, name: name2 } = DOLLAR2;
+      i = DOLLAR2.end;
+      if (kind === "template") answer = true;
+      else if (kind === "capture") answer = asSource || !subjectSafe;
+      else {
+        if (this.maps.has(name2)) namesMap = true;
+        answer = this.variableMayHoldLineBreak(name2, asSource ? void 0 : subjectSafe);
       }
       if (answer) break;
     }
-    if (!namesMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text3, answer);
+    this.scanNamedMap = namesMap;
     return answer;
   }
   /** Answers kept per text, one table per reading: as a source, as a value over a safe source, over another. */
@@ -49575,7 +49578,6 @@ function conditionText(words) {
 // checks/nginx-map-default.ts
 init_rule();
 init_template();
-init_append();
 var ID49 = "nginx-map-default";
 var PARAMETERS = {
   map: /* @__PURE__ */ new Set(["hostnames", "volatile"]),
@@ -49604,36 +49606,36 @@ var rule49 = defineRule({
       const { directive, entry } = use;
       const name2 = directive.name;
       if (!entry.children || argCountOf(directive) === 0) continue;
-      const entries = entriesOf(entry.children, PARAMETERS[name2]);
-      if (entries === void 0 || entries.length === 0) continue;
-      if (entries.some((key) => coversEverything(name2, key))) continue;
+      const entries = uncoveredEntryCount(name2, entry.children, PARAMETERS[name2]);
+      if (entries === void 0 || entries === 0) continue;
       const args = directive.args.map((arg) => arg.value);
       const variable = args[args.length - 1];
       yield {
         messageId: "noDefault",
-        data: { head: `${name2} ${args.join(" ")}`, variable, entries: entries.length },
+        data: { head: `${name2} ${args.join(" ")}`, variable, entries },
         primary: directive.nameSpan,
         modelPath: use.path
       };
     }
   }
 });
-function entriesOf(children2, parameters) {
-  const keys = [];
+function uncoveredEntryCount(block2, children2, parameters) {
+  let count = 0;
   for (const child of children2) {
     const key = child.directive.name;
     if (key === "include") {
       if (!child.children) return void 0;
-      const inner = entriesOf(child.children, parameters);
+      const inner = uncoveredEntryCount(block2, child.children, parameters);
       if (inner === void 0) return void 0;
-      append(keys, inner);
+      count += inner;
       continue;
     }
     if (isUnknownValue(key)) return void 0;
     if (parameters.has(key) && (argCountOf(child.directive) === 0 || key === "proxy" || key === "delete")) continue;
-    keys.push(key);
+    if (coversEverything(block2, key)) return void 0;
+    count++;
   }
-  return keys;
+  return count;
 }
 function coversEverything(block2, key) {
   if (key === "default") return true;
@@ -49790,6 +49792,22 @@ function matchesEveryUri(match) {
 
 // checks/nginx-unreachable-location.ts
 var ID52 = "nginx-unreachable-location";
+var Sibling = class {
+  constructor(entry, match, parent) {
+    this.entry = entry;
+    this.match = match;
+    this.parent = parent;
+  }
+  entry;
+  match;
+  parent;
+  get directive() {
+    return this.entry.directive;
+  }
+  get block() {
+    return this.parent.children.find((child) => child.node === this.entry);
+  }
+};
 var rule52 = defineRule({
   id: ID52,
   severity: "error",
@@ -49819,24 +49837,34 @@ var rule52 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      const holders = scope.census.named("location").blocks;
+      const { entries, blocks: holders } = scope.census.named("location");
       for (let i = 0; i < holders.length; ) {
         const parent = holders[i];
         const first = i;
         while (i < holders.length && holders[i] === parent) i++;
-        if (i - first < 2 || parent.kind !== "server" && parent.kind !== "location") continue;
+        if (i - first < 2 || parent.kind !== "server" && parent.kind !== "location" || !mayShadow(entries, first, i)) continue;
         const siblings = [];
-        for (const child of parent.children) {
-          if (child.kind !== "location" || argumentsUnknown(child.directive) || siblings.some((sibling) => sibling.block.directive === child.directive))
-            continue;
-          const match = locationMatch(child.directive);
-          if (match) siblings.push({ block: child, match });
+        for (let k = first; k < i; k++) {
+          const entry = entries[k];
+          if (!entry.children || argumentsUnknown(entry.directive) || siblings.some((sibling) => sibling.directive === entry.directive)) continue;
+          const match = locationMatch(entry.directive);
+          if (match) siblings.push(new Sibling(entry, match, parent));
         }
         if (siblings.length > 1) for (const draft of judgeLevel(siblings, parent.kind === "server" ? "server" : '"location" block')) yield draft;
       }
     }
   }
 });
+function mayShadow(entries, first, end) {
+  const patterns = [];
+  for (let k = first; k < end; k++) {
+    const match = entries[k].children ? locationMatch(entries[k].directive) : void 0;
+    if (!match) continue;
+    if (matchesEveryUri(match) || patterns.includes(match.pattern)) return true;
+    patterns.push(match.pattern);
+  }
+  return false;
+}
 function judgeLevel(unique3, level) {
   const drafts = [];
   const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
@@ -49873,11 +49901,11 @@ function shadowKind(earlier, later) {
   return matchesEveryUri(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
 }
 function together(a, b) {
-  return !maySeparateInTemplate(a.block.directive, b.block.directive);
+  return !maySeparateInTemplate(a.directive, b.directive);
 }
 function finding(later, earlier, level) {
-  const written = (sibling) => sibling.block.directive.args.map((arg) => arg.value).join(" ");
-  const args = later.block.directive.args;
+  const written = (sibling) => sibling.directive.args.map((arg) => arg.value).join(" ");
+  const args = later.directive.args;
   return {
     data: {
       pattern: later.match.pattern,
@@ -49887,7 +49915,7 @@ function finding(later, earlier, level) {
       caseless: earlier.match.kind === "regexCaseless" && later.match.kind === "regex" ? " (case-insensitive there)" : ""
     },
     primary: args[args.length - 1].span,
-    related: [{ span: earlier.block.directive.nameSpan, label: `"location ${written(earlier)}" here` }],
+    related: [{ span: earlier.directive.nameSpan, label: `"location ${written(earlier)}" here` }],
     modelPath: later.block.path
   };
 }
@@ -49980,9 +50008,8 @@ var rule54 = defineRule({
     }
     for (const group of model.nginx.upstreams) {
       for (const server of group.servers) {
-        if (server.address?.kind !== "tcp") continue;
-        if (resolvedWhileRunning(server.entry.directive)) continue;
         const address = server.address;
+        if (address?.kind !== "tcp" || !isHostName(address.host) || resolvedWhileRunning(server.entry.directive)) continue;
         const said = judge13(address.host, server.entry);
         if (said) yield { ...said, primary: server.span, modelPath: `${group.block.path}>server[${address.text}]` };
       }
@@ -49990,7 +50017,7 @@ var rule54 = defineRule({
   }
 });
 function resolvedWhileRunning(server) {
-  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === "resolve") return true;
+  for (let i = 1; i < argCountOf(server); i++) if (argEquals(server, i, "resolve")) return true;
   return false;
 }
 function isHostName(host) {

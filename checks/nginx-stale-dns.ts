@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { argCountOf, argEquals, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
+import { argCountOf, argValueOf, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
 import { servicesNamed } from '../src/model/kubernetes';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
@@ -70,7 +70,7 @@ export const rule = defineRule({
 
 /** `server app:8000 resolve;`: read without building argument objects (every upstream server is asked). */
 function resolvedWhileRunning(server: NginxDirective): boolean {
-  for (let i = 1; i < argCountOf(server); i++) if (argEquals(server, i, 'resolve')) return true;
+  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === 'resolve') return true;
   return false;
 }
 

@@ -47,18 +47,17 @@ export const rule = defineRule({
       for (const use of index.checkedUsesNamed(name)) {
         // Only where nginx's own directive stands: elsewhere the context rules speak. Asked last:
         // most uses (every listen of a large tree) carry nothing deprecated.
-        const ownDirective = () => index.variantsHere(use).length > 0;
         for (const entry of entries) {
           if (entry.parameter === undefined) {
-            if (!ownDirective()) continue;
+            if (index.variantsHere(use).length === 0) continue;
             const draft = judge(entry, range, use.directive.name, use.directive.nameSpan, use.path);
             const fix = draft && directiveFix(index, use, entry, range);
             if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
           // A parameter of the http `listen` only (mail and stream have no http2 parameter).
-          if (!use.contexts.includes('server') || !hasArgument(use.directive, entry.parameter) || !ownDirective()) continue;
-          for (const arg of use.directive.args) {
+          if (!hasParameter(use.directive, entry.parameter) || !use.contexts.includes('server') || index.variantsHere(use).length === 0) continue;
+          for (const arg of use.directive.args.slice(1)) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
             // A template that writes the parameter only on a condition offers it, and may never use it.
@@ -103,9 +102,12 @@ function from(range: VersionRange, start: Version): VersionRange {
   return { min: compareVersions(range.min, start) >= 0 ? range.min : start, max: range.max };
 }
 
-/** Read without building argument objects: most listen lines carry no deprecated parameter. */
-function hasArgument(directive: NginxDirective, value: string): boolean {
-  for (let i = 0; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
+/**
+ * A parameter after the address (`listen http2;` names a host), read without building argument
+ * objects: most listen lines carry no deprecated parameter, and most carry none at all.
+ */
+function hasParameter(directive: NginxDirective, value: string): boolean {
+  for (let i = 1; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
   return false;
 }
 

@@ -1,7 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { ExpandedDirective } from '../src/readers/nginx';
-import { argText, NginxVariables } from '../src/model/nginx-variables';
+import { NginxVariables } from '../src/model/nginx-variables';
+import { argEqualsIgnoringCase } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-h2c-smuggling';
@@ -32,9 +33,9 @@ export const rule = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('proxy_set_header')) continue;
       const variables = NginxVariables.of(scope);
-      // Only a value built from the client's Connection header can pass its tokens on.
-      if (!variables.withVariablesNamed('proxy_set_header', 'set').some(({ entry }) => /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? '')))
-        continue;
+      // Only a Connection header written with a variable can pass the client's tokens on (read
+      // in the text: a large tree has thousands of other headers with variables).
+      if (!variables.withVariablesNamed('proxy_set_header').some(({ entry }) => argEqualsIgnoringCase(entry.directive, 0, 'connection'))) continue;
       for (const pass of scope.passes) {
         if (pass.module !== 'proxy') continue;
         const headers = pass.location.inheritedList('proxy_set_header').entries;

@@ -29,6 +29,12 @@ testRule(rule, {
       tree: { 'conf.d/app.conf': 'server {\n    listen 443 quic reuseport;\n    server_name http2 "ssl";\n    set $ssl on;\n}\n' },
     },
     {
+      // The first argument is the address: a host named http2 (or spdy) is not the parameter.
+      name: 'a listen address that is a host named http2 or spdy',
+      nginxVersion: '1.27.0',
+      tree: { 'conf.d/app.conf': 'server {\n    listen http2;\n    listen spdy;\n    server_name a.example;\n}\n' },
+    },
+    {
       name: 'the ssl parameter of a stream listen',
       nginxVersion: '1.26.0',
       tree: { 'nginx.conf': 'events {}\nstream {\n    server {\n        listen 12345 ssl;\n        proxy_pass 10.0.0.1:12345;\n    }\n}\n' },

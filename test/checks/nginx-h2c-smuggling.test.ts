@@ -41,6 +41,12 @@ testRule(rule, {
   ],
   reject: [
     {
+      // A map that hands the client's Connection on unchanged is the same as writing $http_connection.
+      name: "the client's Connection through a map",
+      tree: { 'a.conf': site('$http_upgrade', '$conn', 'map $http_connection $conn {\n    default $http_connection;\n}\n') },
+      findings: [{ messageId: 'clientUpgrade', severity: 'warning', primary: { file: 'a.conf', line: 7, column: 37, endColumn: 42 } }],
+    },
+    {
       name: 'both headers passed through',
       tree: { 'a.conf': site('$http_upgrade', '$http_connection') },
       findings: [

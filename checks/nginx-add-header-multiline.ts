@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { argCountOf, argValueOf, NginxDirective } from '../src/model/nginx-directives';
+import { argCountOf, argsMayHoldLineBreak, argValueOf, NginxDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-add-header-multiline';
@@ -30,6 +30,8 @@ export const rule = defineRule({
       const name = use.directive.name;
       // add_header Name Value; more_set_headers [-s status] [-t type] "Name: Value" ...
       // Values are read first, and argument objects (with spans) built only for a finding.
+      // Most header lines are on one line without a backslash: no value to build then.
+      if (!argsMayHoldLineBreak(use.directive)) continue;
       const brokenAt = brokenValueIndex(use.directive, name === 'more_set_headers');
       if (brokenAt < 0) continue;
       const args = use.directive.args;

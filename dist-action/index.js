@@ -41462,6 +41462,10 @@ var FileTree = class {
   argData;
   /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
   storedValues = /* @__PURE__ */ new Map();
+  /** Whether some value is kept rather than read from the offsets (it may differ from the text). */
+  get storesValues() {
+    return this.storedValues.size !== 0;
+  }
   /** What directives have built on demand, by directive number; allocated on first use. */
   builtByIndex;
   directiveCount = 0;
@@ -41692,6 +41696,16 @@ function lastTokenEndOffset(directive) {
 }
 function opensBlock(directive) {
   return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== void 0;
+}
+function argsMayHoldLineBreak(directive) {
+  if (!(directive instanceof ReadDirective) || directive.tree.storesValues) return true;
+  const { text: text3 } = directive.tree.source;
+  const start = directive.nameEnd;
+  const end = directive.lastTokenEnd;
+  const lineEnd = text3.indexOf("\n", start);
+  if (lineEnd !== -1 && lineEnd < end) return true;
+  const words = text3.slice(start, end);
+  return words.includes("\r") || words.includes("\\");
 }
 function fileTextOf(directive) {
   return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
@@ -44430,6 +44444,7 @@ var rule9 = defineRule({
     const index = model.nginx.directives;
     for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
+      if (!argsMayHoldLineBreak(use.directive)) continue;
       const brokenAt = brokenValueIndex(use.directive, name2 === "more_set_headers");
       if (brokenAt < 0) continue;
       const args = use.directive.args;
@@ -46013,8 +46028,7 @@ var rule17 = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
-      if (!variables.withVariablesNamed("proxy_set_header", "set").some(({ entry }) => /\$\{?http_connection\b/i.test(argText(entry.directive, 1) ?? "")))
-        continue;
+      if (!variables.withVariablesNamed("proxy_set_header").some(({ entry }) => argEqualsIgnoringCase(entry.directive, 0, "connection"))) continue;
       for (const pass of scope.passes) {
         if (pass.module !== "proxy") continue;
         const headers = pass.location.inheritedList("proxy_set_header").entries;
@@ -49421,17 +49435,16 @@ var rule47 = defineRule({
     const range2 = model.nginxVersion.range;
     for (const [name2, entries] of DEPRECATIONS_BY_NAME) {
       for (const use of index.checkedUsesNamed(name2)) {
-        const ownDirective = () => index.variantsHere(use).length > 0;
         for (const entry of entries) {
           if (entry.parameter === void 0) {
-            if (!ownDirective()) continue;
+            if (index.variantsHere(use).length === 0) continue;
             const draft = judge12(entry, range2, use.directive.name, use.directive.nameSpan, use.path);
             const fix = draft && directiveFix(index, use, entry, range2);
             if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
-          if (!use.contexts.includes("server") || !hasArgument(use.directive, entry.parameter) || !ownDirective()) continue;
-          for (const arg of use.directive.args) {
+          if (!hasParameter(use.directive, entry.parameter) || !use.contexts.includes("server") || index.variantsHere(use).length === 0) continue;
+          for (const arg of use.directive.args.slice(1)) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
             if (draft && spanWrittenConditionally(use.directive, arg.span)) yield { ...draft, maxSeverity: "info" };
@@ -49470,8 +49483,8 @@ function judge12(entry, range2, what, primary, modelPath) {
 function from(range2, start) {
   return { min: compareVersions(range2.min, start) >= 0 ? range2.min : start, max: range2.max };
 }
-function hasArgument(directive, value) {
-  for (let i = 0; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
+function hasParameter(directive, value) {
+  for (let i = 1; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
   return false;
 }
 function portOf2(address) {
@@ -50017,7 +50030,7 @@ var rule54 = defineRule({
   }
 });
 function resolvedWhileRunning(server) {
-  for (let i = 1; i < argCountOf(server); i++) if (argEquals(server, i, "resolve")) return true;
+  for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === "resolve") return true;
   return false;
 }
 function isHostName(host) {

@@ -10,7 +10,18 @@ import { Comment, NginxLexer, Token } from './lex';
 import { FileTree, NginxDirective, ReadDirective } from './tree';
 
 export type { NginxDirective } from './tree';
-export { argCountOf, argEquals, argEqualsIgnoringCase, argValueOf, directiveEndOffset, fileTextOf, lastTokenEndOffset, opensBlock, sourceOf } from './tree';
+export {
+  argCountOf,
+  argEquals,
+  argsMayHoldLineBreak,
+  argEqualsIgnoringCase,
+  argValueOf,
+  directiveEndOffset,
+  fileTextOf,
+  lastTokenEndOffset,
+  opensBlock,
+  sourceOf,
+} from './tree';
 
 export interface ParsedNginxFile {
   source: SourceText;

@@ -60,6 +60,11 @@ export class FileTree {
   argData: Int32Array<ArrayBuffer>;
   /** Values that the offsets do not give: a Lua block's raw body, a quote that never closes. */
   private readonly storedValues = new Map<number, string>();
+
+  /** Whether some value is kept rather than read from the offsets (it may differ from the text). */
+  get storesValues(): boolean {
+    return this.storedValues.size !== 0;
+  }
   /** What directives have built on demand, by directive number; allocated on first use. */
   private builtByIndex: (Built | undefined)[] | undefined;
   private directiveCount = 0;
@@ -352,6 +357,23 @@ export function lastTokenEndOffset(directive: NginxDirective): number {
 /** Does the directive open a block (`{`), whatever it is? */
 export function opensBlock(directive: NginxDirective): boolean {
   return directive instanceof ReadDirective ? directive.tree.slot(directive, BLOCK_OPEN) >= 0 : directive.blockOpen !== undefined;
+}
+
+/**
+ * Whether an argument of the directive may hold CR or LF: its words span a line break, or hold a
+ * backslash (`"a\\nb"`). Read in the file's text without building values; true for a directive
+ * built elsewhere (its values decide).
+ */
+export function argsMayHoldLineBreak(directive: NginxDirective): boolean {
+  if (!(directive instanceof ReadDirective) || directive.tree.storesValues) return true;
+  const { text } = directive.tree.source;
+  const start = directive.nameEnd;
+  const end = directive.lastTokenEnd;
+  const lineEnd = text.indexOf('\n', start);
+  if (lineEnd !== -1 && lineEnd < end) return true;
+  // Short ranges (most directives) are searched in place; a slice of a long one shares the file's text.
+  const words = text.slice(start, end);
+  return words.includes('\r') || words.includes('\\');
 }
 
 /** The text of the file the reader read the directive from (undefined for one built elsewhere). */

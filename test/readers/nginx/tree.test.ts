@@ -7,6 +7,7 @@ import {
   argCountOf,
   argEquals,
   argEqualsIgnoringCase,
+  argsMayHoldLineBreak,
   argValueOf,
   directiveEndOffset,
   lastTokenEndOffset,
@@ -163,5 +164,39 @@ describe('argEquals', () => {
     expect(argEquals(escaped, 0, 'a\\b')).toBe(true);
     expect(argEquals(escaped, 0, 'a\\\\b')).toBe(false);
     expect(argEquals(quoted, 0, 'default_server')).toBe(true);
+  });
+});
+
+describe('argsMayHoldLineBreak', () => {
+  const holdsLineBreak = (directive: NginxDirective) =>
+    Array.from({ length: argCountOf(directive) }, (_, i) => /[\r\n]/.test(argValueOf(directive, i)!)).some(Boolean);
+
+  test('false for words on one line without a backslash, whatever follows the directive', () => {
+    const directives = parse('add_header X-A "one two";\nadd_header X-B b; # a comment\n\nlocation / {\n  return 200;\n}\n').directives;
+    for (const directive of directives) {
+      expect(argsMayHoldLineBreak(directive)).toBe(false);
+      expect(holdsLineBreak(directive)).toBe(false);
+    }
+  });
+
+  test('true where a value can hold CR or LF: a quoted line break, an escape, a raw CR', () => {
+    const directives = parse('add_header X-A "one\ntwo";\nadd_header X-B "a\\nb";\nadd_header X-C a\\rb;\nadd_header X-D "a\rb";\n').directives;
+    expect(directives).toHaveLength(4);
+    for (const directive of directives) {
+      expect(argsMayHoldLineBreak(directive)).toBe(true);
+      expect(holdsLineBreak(directive)).toBe(true);
+    }
+  });
+
+  test('a backslash that escapes something else is only a maybe: the values decide', () => {
+    const [quote] = parse('add_header X-A "say \\"hi\\"";\n').directives;
+    expect(argsMayHoldLineBreak(quote)).toBe(true);
+    expect(holdsLineBreak(quote)).toBe(false);
+  });
+
+  test('a directive built elsewhere is a maybe', () => {
+    const read = parse('add_header X-A b;').directives[0];
+    const built: NginxDirective = { ...read, name: 'add_header', args: read.args.map((arg) => ({ ...arg })) };
+    expect(argsMayHoldLineBreak(built)).toBe(true);
   });
 });

@@ -332,6 +332,9 @@ function issue17OnOff(tree, runs) {
     const order = run % 2 ? ['off', 'on'] : ['on', 'off'];
     for (const mode of order) (mode === 'on' ? on : off).push(lint(mode === 'on' ? onConfig : offConfig));
   }
+  // Each pair ran under the same load: their ratios' spread shows how much one figure can be trusted.
+  const pairs = on.map((ms, i) => ms / off[i]).sort((a, b) => a - b);
+  const quartile = (q) => +pairs[Math.min(pairs.length - 1, Math.floor(q * pairs.length))].toFixed(3);
   return {
     tree: MANY_FILES,
     runs,
@@ -339,6 +342,7 @@ function issue17OnOff(tree, runs) {
     onMs: +median(on).toFixed(1),
     offMs: +median(off).toFixed(1),
     ratio: +(median(on) / median(off)).toFixed(3),
+    pairRatios: { lowerQuartile: quartile(0.25), median: quartile(0.5), upperQuartile: quartile(0.75) },
   };
 }
 
@@ -409,7 +413,7 @@ try {
     };
     rows.push(row);
     if (COMPARE_CLI && size.name === MANY_FILES) compared = compareBuilds(tree, Math.max(runs, 9));
-    if (size.name === MANY_FILES) issue17 = issue17OnOff(tree, Math.max(runs, 7));
+    if (size.name === MANY_FILES) issue17 = issue17OnOff(tree, Math.max(runs, 15));
   }
 
   // Small-tree latency: what a pre-commit hook pays.
@@ -457,7 +461,7 @@ try {
   );
   if (issue17) {
     console.log(
-      `issue-17 rules: on ${issue17.onMs} ms / off ${issue17.offMs} ms = ${issue17.ratio} (${issue17.rules} rules, ${issue17.tree}, median of ${issue17.runs} interleaved)`,
+      `issue-17 rules: on ${issue17.onMs} ms / off ${issue17.offMs} ms = ${issue17.ratio} (${issue17.rules} rules, ${issue17.tree}, median of ${issue17.runs} interleaved; run by run ${issue17.pairRatios.lowerQuartile}–${issue17.pairRatios.upperQuartile}, median ${issue17.pairRatios.median})`,
     );
   }
   if (compared) {

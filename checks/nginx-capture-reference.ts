@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { mentionsCapture } from '../src/model/nginx-census';
+import { blockMayMentionCapture, mentionsCapture } from '../src/model/nginx-census';
 import { analyzeRegex, NginxArg, NginxVariables, partSpan, RegexInfo, valueParts } from '../src/model/nginx-variables';
 import type { Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
@@ -30,6 +30,8 @@ export const rule = defineRule({
       const variables = NginxVariables.of(scope);
       // A map's regex keys and the values that use their captures.
       for (const { entry, block } of variables.withVariablesNamed('map')) {
+        // Most maps use no capture: the file's `$` table says so without reading their lines.
+        if (!blockMayMentionCapture(entry.directive)) continue;
         for (const item of entry.children ?? []) {
           if (!item.directive.name.startsWith('~') || !mentionsCapture(item.directive)) continue;
           const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ''));

@@ -7,6 +7,8 @@
 import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import { argCountOf, argValueOf } from '../readers/nginx/parse';
 import { CAPTURE_MENTIONED, VARIABLE_MENTIONED, variableMentionsOf } from '../readers/nginx/tree';
+
+export { blockMayMentionCapture } from '../readers/nginx/tree';
 import type { NginxBlock } from './nginx';
 
 /** Directives of one name in walk order (a block's own directives, then its children's), with their blocks. */

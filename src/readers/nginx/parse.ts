@@ -16,6 +16,7 @@ export {
   argsMayHoldLineBreak,
   argEqualsIgnoringCase,
   argValueOf,
+  blockMayMentionCapture,
   directiveEndOffset,
   fileTextOf,
   lastTokenEndOffset,

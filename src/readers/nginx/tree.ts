@@ -195,6 +195,23 @@ export class FileTree {
 
   private mentions: Uint8Array | undefined;
 
+  /**
+   * Whether the lines of block directive number `index` in this file may mention a capture
+   * (`$1`..`$9`) or bring lines from another file (an `include`); true for a block never closed.
+   */
+  blockMayMentionCapture(index: number): boolean {
+    const data = this.directiveData;
+    const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
+    const end = data[index * DIRECTIVE_SLOTS + END];
+    if (blockOpen < 0 || end <= blockOpen) return true;
+    const mentions = this.variableMentions();
+    // Directives are numbered in reading order: the block's lines follow it until its closing brace.
+    for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
+      if (mentions[i] & CAPTURE_MENTIONED) return true;
+    }
+    return this.source.text.slice(blockOpen, end).includes('include');
+  }
+
   setEnd(directive: ReadDirective, end: number) {
     this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
   }
@@ -387,6 +404,15 @@ export function fileTextOf(directive: NginxDirective): string | undefined {
  */
 export function variableMentionsOf(directive: NginxDirective): number | undefined {
   return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : undefined;
+}
+
+/**
+ * Whether a block's lines may mention a capture reference `$1`..`$9`, read from the file's `$`
+ * table without visiting them: false lets a rule leave a map's thousand lines unread. True (maybe)
+ * when the block includes another file, is never closed, or was built elsewhere.
+ */
+export function blockMayMentionCapture(directive: NginxDirective): boolean {
+  return directive instanceof ReadDirective ? directive.tree.blockMayMentionCapture(directive.index) : true;
 }
 
 /** The source the reader read the directive from (undefined for one built elsewhere). */

@@ -9,6 +9,7 @@ import {
   argEqualsIgnoringCase,
   argsMayHoldLineBreak,
   argValueOf,
+  blockMayMentionCapture,
   directiveEndOffset,
   lastTokenEndOffset,
   NginxDirective,
@@ -198,5 +199,29 @@ describe('argsMayHoldLineBreak', () => {
     const read = parse('add_header X-A b;').directives[0];
     const built: NginxDirective = { ...read, name: 'add_header', args: read.args.map((arg) => ({ ...arg })) };
     expect(argsMayHoldLineBreak(built)).toBe(true);
+  });
+});
+
+describe('blockMayMentionCapture', () => {
+  const mapOf = (text: string) => parse(text).directives.find((directive) => directive.name === 'map')!;
+
+  test('false for a map whose lines mention no capture, even with one on the lines around it', () => {
+    const text = 'rewrite ^/(a)$ /$1;\nmap $uri $m {\n    default "none";\n    ~^/(?<x>.+)$ "x $x";\n}\nreturn 301 /$1;\n';
+    expect(blockMayMentionCapture(mapOf(text))).toBe(false);
+  });
+
+  test('true for a map with a capture in a value, written either way', () => {
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    ~^/(.+)$ "/b/$1";\n}\n'))).toBe(true);
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    ~^/(.+)$ "/b/${1}";\n}\n'))).toBe(true);
+  });
+
+  test('true (maybe) where the lines are not all in the block: an include, a block never closed', () => {
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    include maps/m.map;\n}\n'))).toBe(true);
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    default a;\n'))).toBe(true);
+  });
+
+  test('true (maybe) for a directive built elsewhere', () => {
+    const read = mapOf('map $uri $m {\n    default a;\n}\n');
+    expect(blockMayMentionCapture({ ...read, name: 'map', args: read.args, block: read.block })).toBe(true);
   });
 });

@@ -209,8 +209,20 @@ export class FileTree {
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (mentions[i] & CAPTURE_MENTIONED) return true;
     }
-    return this.source.text.slice(blockOpen, end).includes('include');
+    // An `include` word anywhere in the block (even in a value) counts: found by binary search
+    // among the file's `include` offsets, taken once per file.
+    const includes = (this.includeOffsets ??= offsetsOf(this.source.text, 'include'));
+    let low = 0;
+    let high = includes.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (includes[middle] < blockOpen) low = middle + 1;
+      else high = middle;
+    }
+    return low < includes.length && includes[low] < end;
   }
+
+  private includeOffsets: number[] | undefined;
 
   setEnd(directive: ReadDirective, end: number) {
     this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
@@ -223,6 +235,13 @@ export class FileTree {
   slot(directive: ReadDirective, slot: number): number {
     return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
   }
+}
+
+/** Where `word` starts in `text`, in order. */
+function offsetsOf(text: string, word: string): number[] {
+  const offsets: number[] = [];
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) offsets.push(at);
+  return offsets;
 }
 
 export const VARIABLE_MENTIONED = 1;

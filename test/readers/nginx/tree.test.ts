@@ -205,8 +205,8 @@ describe('argsMayHoldLineBreak', () => {
 describe('blockMayMentionCapture', () => {
   const mapOf = (text: string) => parse(text).directives.find((directive) => directive.name === 'map')!;
 
-  test('false for a map whose lines mention no capture, even with one on the lines around it', () => {
-    const text = 'rewrite ^/(a)$ /$1;\nmap $uri $m {\n    default "none";\n    ~^/(?<x>.+)$ "x $x";\n}\nreturn 301 /$1;\n';
+  test('false for a map whose lines mention no capture and include nothing, whatever the lines around it do', () => {
+    const text = 'include a.conf;\nrewrite ^/(a)$ /$1;\nmap $uri $m {\n    default "none";\n    ~^/(?<x>.+)$ "x $x";\n}\nreturn 301 /$1;\ninclude b.conf;\n';
     expect(blockMayMentionCapture(mapOf(text))).toBe(false);
   });
 

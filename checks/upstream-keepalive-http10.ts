@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
-import { argEqualsIgnoringCase, argValueOf } from '../src/model/nginx-directives';
+import { argEqualsIgnoringCase, argValueOf, ExpandedDirective } from '../src/model/nginx-directives';
 import { defaultFor } from '../src/reference/nginx/defaults';
 import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
@@ -39,19 +39,22 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
+    // The same for every pass: the releases the tree may run, cut where the defaults changed.
+    const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
     for (const pass of model.nginx.passes) {
       if (pass.module !== 'proxy' || pass.target.kind !== 'group' || !pass.target.group.block) continue;
-      const finding = judgePass(model, pass, pass.target.group);
+      const finding = judgePass(model, pieces, pass, pass.target.group);
       if (finding) yield finding;
     }
   },
 });
 
-function judgePass(model: Deployment, pass: UpstreamPass, group: UpstreamGroup): FindingDraft | undefined {
+function judgePass(model: Deployment, pieces: VersionRange[], pass: UpstreamPass, group: UpstreamGroup): FindingDraft | undefined {
   const upstream = group.block!;
   const location = pass.location;
-  const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
-  const verdicts = pieces.map((range) => judgeRange(range, upstream, location)).filter((v): v is Verdict => v !== undefined);
+  // What the blocks say is read once; only the defaults differ from one piece to the next.
+  const written = writtenSettings(upstream, location);
+  const verdicts = pieces.map((range) => judgeRange(range, written)).filter((v): v is Verdict => v !== undefined);
   if (verdicts.length === 0) return undefined;
 
   // Full severity only where the problem holds for every release the tree may run.
@@ -128,8 +131,28 @@ function http11Fix(pass: UpstreamPass, group: UpstreamGroup, verdicts: Verdict[]
   return edits.length === 0 ? undefined : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
 
-function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBlock): Verdict | undefined {
-  const keepaliveDirective = upstream.ownLast('keepalive');
+/** The settings of the upstream and the location that judgeRange weighs against each release's defaults. */
+interface WrittenSettings {
+  keepaliveDirective: ExpandedDirective | undefined;
+  httpVersion: ExpandedDirective | undefined;
+  connection: ExpandedDirective | undefined;
+  /** The location's own proxy_set_header list drops an inherited Connection header. */
+  connectionDropped: boolean;
+}
+
+function writtenSettings(upstream: NginxBlock, location: NginxBlock): WrittenSettings {
+  const headers = location.inheritedList('proxy_set_header');
+  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
+  return {
+    keepaliveDirective: upstream.ownLast('keepalive'),
+    httpVersion: location.inherited('proxy_http_version')?.entry,
+    connection,
+    connectionDropped: !connection && headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection')),
+  };
+}
+
+function judgeRange(range: VersionRange, written: WrittenSettings): Verdict | undefined {
+  const { keepaliveDirective, httpVersion, connection } = written;
   let keepalive: string;
   if (keepaliveDirective) {
     const count = argValueOf(keepaliveDirective.directive, 0);
@@ -144,15 +167,12 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
   const problems: string[] = [];
   const fixes: string[] = [];
 
-  const httpVersion = location.inherited('proxy_http_version');
-  const httpVersionText = (httpVersion && argValueOf(httpVersion.entry.directive, 0)) ?? defaultFor('proxy_http_version', range)!.text;
+  const httpVersionText = (httpVersion && argValueOf(httpVersion.directive, 0)) ?? defaultFor('proxy_http_version', range)!.text;
   if (httpVersionText === '1.0') {
     problems.push(httpVersion ? 'speaks HTTP/1.0 (proxy_http_version 1.0)' : 'speaks HTTP/1.0 (nginx default before 1.29.7)');
     fixes.push(HTTP11);
   }
 
-  const headers = location.inheritedList('proxy_set_header');
-  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
   if (connection) {
     const value = argValueOf(connection.directive, 1) ?? '';
     // A variable (the $connection_upgrade map) is decided per request: not judged here.
@@ -161,9 +181,8 @@ function judgeRange(range: VersionRange, upstream: NginxBlock, location: NginxBl
       fixes.push(NO_CONNECTION_CLOSE);
     }
   } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
-    const dropped = headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
     problems.push(
-      dropped
+      written.connectionDropped
         ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
         : 'sends "Connection: close" (nginx default before 1.29.7)',
     );

@@ -41570,6 +41570,30 @@ var FileTree = class {
     return mentions;
   }
   mentions;
+  /**
+   * Whether the lines of block directive number `index` in this file may mention a capture
+   * (`$1`..`$9`) or bring lines from another file (an `include`); true for a block never closed.
+   */
+  blockMayMentionCapture(index) {
+    const data = this.directiveData;
+    const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
+    const end = data[index * DIRECTIVE_SLOTS + END];
+    if (blockOpen < 0 || end <= blockOpen) return true;
+    const mentions = this.variableMentions();
+    for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
+      if (mentions[i] & CAPTURE_MENTIONED) return true;
+    }
+    const includes = this.includeOffsets ??= offsetsOf(this.source.text, "include");
+    let low = 0;
+    let high = includes.length;
+    while (low < high) {
+      const middle = low + high >> 1;
+      if (includes[middle] < blockOpen) low = middle + 1;
+      else high = middle;
+    }
+    return low < includes.length && includes[low] < end;
+  }
+  includeOffsets;
   setEnd(directive, end) {
     this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
   }
@@ -41580,6 +41604,11 @@ var FileTree = class {
     return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
   }
 };
+function offsetsOf(text3, word) {
+  const offsets = [];
+  for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length)) offsets.push(at);
+  return offsets;
+}
 var VARIABLE_MENTIONED = 1;
 var CAPTURE_MENTIONED = 2;
 function lastTokenEndAt(tree, index) {
@@ -41712,6 +41741,9 @@ function fileTextOf(directive) {
 }
 function variableMentionsOf(directive) {
   return directive instanceof ReadDirective ? directive.tree.variableMentions()[directive.index] : void 0;
+}
+function blockMayMentionCapture(directive) {
+  return directive instanceof ReadDirective ? directive.tree.blockMayMentionCapture(directive.index) : true;
 }
 function sourceOf(directive) {
   return directive instanceof ReadDirective ? directive.tree.source : void 0;
@@ -45676,6 +45708,7 @@ var rule13 = defineRule({
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
       for (const { entry, block: block2 } of variables.withVariablesNamed("map")) {
+        if (!blockMayMentionCapture(entry.directive)) continue;
         for (const item of entry.children ?? []) {
           if (!item.directive.name.startsWith("~") || !mentionsCapture(item.directive)) continue;
           const regex = analyzeRegex(item.directive.name.replace(/^~\*?/, ""));
@@ -48166,18 +48199,19 @@ var rule36 = defineRule({
     }
   },
   *check(model) {
+    const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.target.kind !== "group" || !pass.target.group.block) continue;
-      const finding2 = judgePass(model, pass, pass.target.group);
+      const finding2 = judgePass(model, pieces, pass, pass.target.group);
       if (finding2) yield finding2;
     }
   }
 });
-function judgePass(model, pass, group) {
+function judgePass(model, pieces, pass, group) {
   const upstream = group.block;
   const location = pass.location;
-  const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
-  const verdicts = pieces.map((range2) => judgeRange(range2, upstream, location)).filter((v) => v !== void 0);
+  const written = writtenSettings(upstream, location);
+  const verdicts = pieces.map((range2) => judgeRange(range2, written)).filter((v) => v !== void 0);
   if (verdicts.length === 0) return void 0;
   const holdsEverywhere = verdicts.length === pieces.length;
   const first = verdicts[0];
@@ -48239,8 +48273,18 @@ function http11Fix(pass, group, verdicts) {
   }
   return edits.length === 0 ? void 0 : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
-function judgeRange(range2, upstream, location) {
-  const keepaliveDirective = upstream.ownLast("keepalive");
+function writtenSettings(upstream, location) {
+  const headers = location.inheritedList("proxy_set_header");
+  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
+  return {
+    keepaliveDirective: upstream.ownLast("keepalive"),
+    httpVersion: location.inherited("proxy_http_version")?.entry,
+    connection,
+    connectionDropped: !connection && headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"))
+  };
+}
+function judgeRange(range2, written) {
+  const { keepaliveDirective, httpVersion, connection } = written;
   let keepalive;
   if (keepaliveDirective) {
     const count = argValueOf(keepaliveDirective.directive, 0);
@@ -48253,14 +48297,11 @@ function judgeRange(range2, upstream, location) {
   }
   const problems = [];
   const fixes = [];
-  const httpVersion = location.inherited("proxy_http_version");
-  const httpVersionText = (httpVersion && argValueOf(httpVersion.entry.directive, 0)) ?? defaultFor("proxy_http_version", range2).text;
+  const httpVersionText = (httpVersion && argValueOf(httpVersion.directive, 0)) ?? defaultFor("proxy_http_version", range2).text;
   if (httpVersionText === "1.0") {
     problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
     fixes.push(HTTP11);
   }
-  const headers = location.inheritedList("proxy_set_header");
-  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
   if (connection) {
     const value = argValueOf(connection.directive, 1) ?? "";
     if (value.toLowerCase() === "close") {
@@ -48268,9 +48309,8 @@ function judgeRange(range2, upstream, location) {
       fixes.push(NO_CONNECTION_CLOSE);
     }
   } else if (defaultFor("proxy_header:connection", range2).text === "close") {
-    const dropped = headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
     problems.push(
-      dropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
+      written.connectionDropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
     );
     fixes.push(NO_CONNECTION_CLOSE);
   }

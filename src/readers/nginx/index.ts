@@ -206,7 +206,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   ): ExpandedDirective[] => {
     const out: ExpandedDirective[] = [];
     for (const directive of directives) {
-      const node: ExpandedDirective = { directive, via };
+      // `children` from the start, set or not: every node then has one shape, and code that reads
+      // them stays optimised (a node given `children` later has another, and deoptimised it).
+      const node: ExpandedDirective = { directive, children: undefined, via };
       out.push(node);
       if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;

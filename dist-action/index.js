@@ -51833,7 +51833,7 @@ function readNginxTree(candidates, options) {
   const expand = (directives, file, prefixDir, stack, via, nesting) => {
     const out = [];
     for (const directive of directives) {
-      const node = { directive, via };
+      const node = { directive, children: void 0, via };
       out.push(node);
       if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== "include" || directive.args.length !== 1) continue;

@@ -92,7 +92,7 @@ function unescape(raw: string): string {
   if (backslash === -1) return raw;
   // Whole runs are copied between escapes and joined once: appending character by character
   // left a chain of string pieces per argument.
-  const parts: string[] = [];
+  let parts: string[] | undefined;
   let from = 0;
   while (backslash !== -1 && backslash + 1 < raw.length) {
     const next = raw[backslash + 1];
@@ -102,10 +102,12 @@ function unescape(raw: string): string {
       backslash = raw.indexOf('\\', backslash + 1);
       continue;
     }
-    parts.push(raw.slice(from, backslash), replacement);
+    (parts ??= []).push(raw.slice(from, backslash), replacement);
     from = backslash + 2;
     backslash = raw.indexOf('\\', from);
   }
+  // Only backslashes that escape nothing (`\.` in a regex): the word is its own value, no copy.
+  if (!parts) return raw;
   parts.push(raw.slice(from));
   return parts.join('');
 }

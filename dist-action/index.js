@@ -41220,7 +41220,7 @@ function isSpace(code) {
 function unescape(raw) {
   let backslash2 = raw.indexOf("\\");
   if (backslash2 === -1) return raw;
-  const parts = [];
+  let parts;
   let from2 = 0;
   while (backslash2 !== -1 && backslash2 + 1 < raw.length) {
     const next = raw[backslash2 + 1];
@@ -41229,10 +41229,11 @@ function unescape(raw) {
       backslash2 = raw.indexOf("\\", backslash2 + 1);
       continue;
     }
-    parts.push(raw.slice(from2, backslash2), replacement);
+    (parts ??= []).push(raw.slice(from2, backslash2), replacement);
     from2 = backslash2 + 2;
     backslash2 = raw.indexOf("\\", from2);
   }
+  if (!parts) return raw;
   parts.push(raw.slice(from2));
   return parts.join("");
 }

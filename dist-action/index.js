@@ -41509,6 +41509,16 @@ var FileTree = class {
     const value = this.argValue(index);
     return (foldCase ? value.toLowerCase() : value) === expected;
   }
+  /**
+   * Gives back the room the arrays grew into while the file was read: they double when full, so
+   * up to half of each can be empty, and a large tree keeps every file's for the whole run.
+   */
+  trimToSize() {
+    const directiveLength = this.directiveCount * DIRECTIVE_SLOTS;
+    if (this.directiveData.length > directiveLength) this.directiveData = this.directiveData.slice(0, directiveLength);
+    const argLength = this.argCount * ARG_SLOTS;
+    if (this.argData.length > argLength) this.argData = this.argData.slice(0, argLength);
+  }
   /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
   addDirective(name2, nameStart, nameEnd) {
     const index = this.directiveCount++;
@@ -41622,7 +41632,7 @@ function hasBackslash(text3, start, end) {
   return false;
 }
 function grow(array) {
-  const bigger = new Int32Array(array.length * 2);
+  const bigger = new Int32Array(Math.max(64, array.length * 2));
   bigger.set(array);
   return bigger;
 }
@@ -41892,6 +41902,7 @@ function parseNginx(source) {
     );
   }
   for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  tree.trimToSize();
   diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
   return { source, directives: root.children, comments: lexer.comments, diagnostics };
 }

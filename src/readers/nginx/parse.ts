@@ -195,6 +195,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
   }
 
   for (const error of lexer.errors) syntax(error.message, error.start, error.end);
+  tree.trimToSize();
   diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
   return { source, directives: root.children, comments: lexer.comments, diagnostics };
 }

@@ -125,6 +125,17 @@ export class FileTree {
     return (foldCase ? value.toLowerCase() : value) === expected;
   }
 
+  /**
+   * Gives back the room the arrays grew into while the file was read: they double when full, so
+   * up to half of each can be empty, and a large tree keeps every file's for the whole run.
+   */
+  trimToSize() {
+    const directiveLength = this.directiveCount * DIRECTIVE_SLOTS;
+    if (this.directiveData.length > directiveLength) this.directiveData = this.directiveData.slice(0, directiveLength);
+    const argLength = this.argCount * ARG_SLOTS;
+    if (this.argData.length > argLength) this.argData = this.argData.slice(0, argLength);
+  }
+
   /** Records a directive whose name spans [nameStart, nameEnd); its arguments follow. */
   addDirective(name: string, nameStart: number, nameEnd: number): ReadDirective {
     const index = this.directiveCount++;
@@ -260,7 +271,8 @@ function hasBackslash(text: string, start: number, end: number): boolean {
 }
 
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(array.length * 2);
+  // At least a few slots: an array trimmed to an empty file's length must still grow.
+  const bigger = new Int32Array(Math.max(64, array.length * 2));
   bigger.set(array);
   return bigger;
 }

@@ -17,6 +17,7 @@ import {
   parseNginx,
 } from '../../../src/readers/nginx/parse';
 import { SourceText } from '../../../src/source/text';
+import { FileTree } from '../../../src/readers/nginx/tree';
 
 const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
 const all = (directives: NginxDirective[]): NginxDirective[] => directives.flatMap((d) => [d, ...all(d.block ?? [])]);
@@ -223,5 +224,24 @@ describe('blockMayMentionCapture', () => {
   test('true (maybe) for a directive built elsewhere', () => {
     const read = mapOf('map $uri $m {\n    default a;\n}\n');
     expect(blockMayMentionCapture({ ...read, name: 'map', args: read.args, block: read.block })).toBe(true);
+  });
+});
+
+describe('FileTree.trimToSize', () => {
+  test('a large file read and trimmed gives every value and span it had', () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `add_header X-${i} "v ${i}";\n`).join('');
+    const directives = parse(text).directives;
+    expect(directives).toHaveLength(3000);
+    // The last directive sits past any first guess at the arrays' size.
+    expect(argValueOf(directives[2999], 1)).toBe('v 2999');
+    expect(directives[2999].args[0].span.start).toEqual(expect.objectContaining({ line: 3000, column: 12 }));
+  });
+
+  test('an array trimmed to an empty file still grows', () => {
+    const tree = new FileTree(new SourceText('t.conf', 'a b;'));
+    tree.trimToSize();
+    const directive = tree.addDirective('a', 0, 1);
+    tree.addArg(directive, 2, 3, false, true);
+    expect(argValueOf(directive, 0)).toBe('b');
   });
 });

@@ -7944,6 +7944,23 @@ var init_template = __esm({
   }
 });
 
+// src/source/sorted-offsets.ts
+function holdsOffsetWithin(sorted, start, end) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle] < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low] < end;
+}
+var init_sorted_offsets = __esm({
+  "src/source/sorted-offsets.ts"() {
+    "use strict";
+  }
+});
+
 // src/source/embedded-text.ts
 function embeddedLiteralBlock(host, start, value) {
   const headerEnd = host.text.indexOf("\n", start);
@@ -7995,6 +8012,7 @@ var TemplateSourceText;
 var init_template_text = __esm({
   "src/readers/template-text.ts"() {
     "use strict";
+    init_sorted_offsets();
     init_text();
     TemplateSourceText = class extends SourceText {
       constructor(file, original, masked) {
@@ -8016,15 +8034,7 @@ var init_template_text = __esm({
       }
       /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
       hasStatementBetween(start, end) {
-        const list = this.statements;
-        let low = 0;
-        let high = list.length;
-        while (low < high) {
-          const mid = low + high >> 1;
-          if (list[mid] < start) low = mid + 1;
-          else high = mid;
-        }
-        return low < list.length && list[low] < end;
+        return holdsOffsetWithin(this.statements, start, end);
       }
     };
   }
@@ -41443,6 +41453,7 @@ function skipLongBracket(text3, pos, level) {
 }
 
 // src/readers/nginx/tree.ts
+init_sorted_offsets();
 var NAME_START = 0;
 var NAME_END = 1;
 var END = 2;
@@ -41594,15 +41605,7 @@ var FileTree = class {
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (mentions[i] & CAPTURE_MENTIONED) return true;
     }
-    const includes = this.includeOffsets ??= offsetsOf(this.source.text, "include");
-    let low = 0;
-    let high = includes.length;
-    while (low < high) {
-      const middle = low + high >> 1;
-      if (includes[middle] < blockOpen) low = middle + 1;
-      else high = middle;
-    }
-    return low < includes.length && includes[low] < end;
+    return holdsOffsetWithin(this.includeOffsets ??= offsetsOf(this.source.text, "include"), blockOpen, end);
   }
   includeOffsets;
   setEnd(directive, end) {

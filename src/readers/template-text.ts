@@ -2,6 +2,7 @@
  * The text of a template as a reader reads it: its tags masked in place (src/discovery/template.ts),
  * so every offset, line and column is the template's own. `original` is what code frames show.
  */
+import { holdsOffsetWithin } from '../source/sorted-offsets';
 import type { MaskedTemplate, TemplateDialect } from '../discovery/template';
 import { SourceText } from '../source/text';
 
@@ -30,14 +31,6 @@ export class TemplateSourceText extends SourceText {
 
   /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
   hasStatementBetween(start: number, end: number): boolean {
-    const list = this.statements;
-    let low = 0;
-    let high = list.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (list[mid] < start) low = mid + 1;
-      else high = mid;
-    }
-    return low < list.length && list[low] < end;
+    return holdsOffsetWithin(this.statements, start, end);
   }
 }

@@ -12,6 +12,7 @@
  * that wants offsets, counts or values without building objects uses the helpers at the end,
  * which accept both.
  */
+import { holdsOffsetWithin } from '../../source/sorted-offsets';
 import type { Span } from '../../source/span';
 import type { SourceText } from '../../source/text';
 import { wordValue } from './lex';
@@ -222,15 +223,7 @@ export class FileTree {
     }
     // An `include` word anywhere in the block (even in a value) counts: found by binary search
     // among the file's `include` offsets, taken once per file.
-    const includes = (this.includeOffsets ??= offsetsOf(this.source.text, 'include'));
-    let low = 0;
-    let high = includes.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (includes[middle] < blockOpen) low = middle + 1;
-      else high = middle;
-    }
-    return low < includes.length && includes[low] < end;
+    return holdsOffsetWithin((this.includeOffsets ??= offsetsOf(this.source.text, 'include')), blockOpen, end);
   }
 
   private includeOffsets: number[] | undefined;

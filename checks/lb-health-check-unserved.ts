@@ -4,7 +4,7 @@ import type { Deployment } from '../src/model/deployment';
 import { healthCheckAnswers, hostTargets, serviceTargets } from '../src/model/front-door';
 import { podPortGap } from '../src/model/links';
 import { servicePort } from '../src/model/kubernetes';
-import { backendKindName } from '../src/model/backend-describe';
+import { backendKindName, describeListenAddress } from '../src/model/backend-describe';
 import { matcherAccepts, TARGET_GROUP_HEALTH_DEFAULTS } from '../src/reference/aws-load-balancers';
 
 const ID = 'lb-health-check-unserved';
@@ -59,10 +59,7 @@ export const rule = defineRule({
           workload: `${gap.workload.kind} ${gap.workload.name}`,
           binding: `${binding.namespace}/${binding.name}`,
           backend: backendKindName(gap.listeners[0].backend.kind),
-          listening: gap.listeners
-            .slice(0, 4)
-            .map((listener) => (listener.address.kind === 'tcp' ? `${listener.address.host || '*'}:${listener.address.port}` : ''))
-            .join(', '),
+          listening: gap.listeners.slice(0, 4).map(describeListenAddress).join(', '),
         },
         primary: health.port.span,
         related: [

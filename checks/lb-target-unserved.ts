@@ -1,7 +1,6 @@
 import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
-import type { Listener } from '../src/readers/backend';
-import { backendKindName } from '../src/model/backend-describe';
+import { backendKindName, describeListenAddress } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { hostTargets, servedPorts, ServiceTarget, serviceTargets } from '../src/model/front-door';
 import { serviceEndpointGap } from '../src/model/links';
@@ -126,21 +125,18 @@ function serviceFinding(model: Deployment, target: ServiceTarget): FindingDraft 
       targetPort: gap.targetPort,
       workload: `${gap.workload.kind} ${gap.workload.name}`,
       backend: backendKindName(gap.listeners[0].backend.kind),
-      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(', '),
+      listening: gap.listeners.slice(0, 4).map(describeListenAddress).join(', '),
       fix: onLoopback
-        ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node`
+        ? `Bind 0.0.0.0:${gap.targetPort} instead of ${describeListenAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node`
         : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`,
     },
     primary: gap.port.targetPortSpan ?? gap.port.span,
     related: [
       { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
-      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` })),
+      ...gap.listeners
+        .slice(0, 2)
+        .map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListenAddress(listener)}` })),
     ],
     modelPath,
   };
-}
-
-function tcpAddress(listener: Listener): string {
-  const address = listener.address;
-  return address.kind === 'tcp' ? `${address.host || '*'}:${address.port}` : address.kind === 'unix' ? `unix:${address.path}` : address.text;
 }

@@ -2,9 +2,9 @@ import { defineRule, FindingDraft } from '../src/rule';
 import { docsUrl } from '../src/source/meta';
 import type { Backend } from '../src/model/backend';
 import type { Listener, ListenerProtocol } from '../src/readers/backend';
-import { backendKindName } from '../src/model/backend-describe';
+import { backendKindName, describeListenAddress } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { canonicalSocketPath, composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
+import { composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
 import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
@@ -81,16 +81,18 @@ export const rule = defineRule({
           targetPort: gap.targetPort,
           workload: `${gap.workload.kind} ${gap.workload.name}`,
           backend: backendKindName(gap.listeners[0].backend.kind),
-          listening: gap.listeners.slice(0, 4).map(describeListener).join(', '),
+          listening: gap.listeners.slice(0, 4).map(describeListenAddress).join(', '),
           loopbackNote: onLoopback ? " (loopback inside the pod: the Service connects to the pod's own address)" : '',
           fix: onLoopback
-            ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}`
+            ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListenAddress(onLoopback)}`
             : `set targetPort to the port it binds, or bind port ${gap.targetPort}`,
         },
         primary: target.span,
         related: [
           { span: gap.port.span, label: `targetPort ${gap.port.targetPort}${typeof gap.port.targetPort === 'string' ? ` = ${gap.targetPort}` : ''}` },
-          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
+          ...gap.listeners
+            .slice(0, 2)
+            .map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListenAddress(listener)}` })),
         ],
         modelPath,
       };
@@ -144,7 +146,7 @@ export const rule = defineRule({
           listening:
             family
               .slice(0, 4)
-              .map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`)
+              .map((l) => `${describeListenAddress(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`)
               .join(', ') + (family.length > 4 ? `, and ${family.length - 4} more` : ''),
           // docs/servers/nginx.md#connect-errors.
           log:
@@ -155,7 +157,9 @@ export const rule = defineRule({
           option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`,
         },
         primary: target.span,
-        related: family.slice(0, 3).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
+        related: family
+          .slice(0, 3)
+          .map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListenAddress(listener)}` })),
         modelPath: `${target.group?.block?.path ?? pass.location.path}>${address.text}`,
       };
     }
@@ -182,11 +186,4 @@ const SPOKEN: Record<PassModule, ListenerProtocol[]> = {
 
 function spanKey(span: Span): string {
   return `${span.file}:${span.start.offset}`;
-}
-
-function describeListener(listener: Listener): string {
-  const address = listener.address;
-  if (address.kind === 'unix') return `unix:${canonicalSocketPath(address.path)}`;
-  if (address.kind === 'tcp') return `${address.host || '*'}:${address.port}`;
-  return address.text;
 }

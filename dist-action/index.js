@@ -7384,271 +7384,6 @@ var require_ajv = __commonJS({
   }
 });
 
-// src/readers/launch/launch.ts
-function mountedSource(launch, path) {
-  let best;
-  for (const mount of launch.mounts ?? []) {
-    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
-    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
-  }
-  if (!best) return void 0;
-  const rest = path.slice(best.target.length).replace(/^\/+/, "");
-  return rest === "" ? best.source : `${best.source}/${rest}`;
-}
-function serverName(launch, configFile) {
-  return launch?.service ?? configFile ?? launch?.file ?? "";
-}
-function knownValue(arg) {
-  return arg && !arg.unresolved ? arg.value : void 0;
-}
-function optionValues(launch, long, short = []) {
-  const found = [];
-  const argv = launch.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const text3 = argv[i].value;
-    if (text3 === "--") break;
-    const separate = [...long, ...short].includes(text3);
-    if (separate) {
-      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
-      i++;
-      continue;
-    }
-    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
-    if (glued === void 0) continue;
-    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
-    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
-  }
-  return found;
-}
-var init_launch = __esm({
-  "src/readers/launch/launch.ts"() {
-    "use strict";
-  }
-});
-
-// src/reference/uvicorn.ts
-var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
-var init_uvicorn = __esm({
-  "src/reference/uvicorn.ts"() {
-    "use strict";
-    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
-  }
-});
-
-// src/reference/gunicorn-settings.ts
-function isGunicornSetting(name2) {
-  return GUNICORN_SETTINGS.has(name2);
-}
-function judgeGunicornName(name2, hooksOnly = false) {
-  if (GUNICORN_SETTINGS.has(name2)) return void 0;
-  const candidates = [...GUNICORN_SETTINGS.values()].filter((info) => !hooksOnly || info.hook).map((info) => info.name);
-  const lower = name2.toLowerCase();
-  if (!hooksOnly) {
-    const spelling = FLAG_SPELLINGS.get(name2);
-    if (spelling) return { kind: "flagSpelling", setting: spelling.setting, flag: spelling.flag };
-    const removed = REMOVED_GUNICORN_SETTINGS.get(name2);
-    if (removed) return { kind: "removed", ...removed };
-  }
-  if (lower !== name2) {
-    return candidates.includes(lower) ? { kind: "wrongCase", setting: lower } : void 0;
-  }
-  const near = nearestGunicornName(lower, candidates);
-  return near ? { kind: "misspelt", setting: near } : void 0;
-}
-function nearestGunicornName(lower, candidates) {
-  const squash = (text3) => text3.replace(/_/g, "");
-  if (!isPlausibleName(lower)) return void 0;
-  const same = candidates.find((candidate) => squash(candidate) === squash(lower));
-  if (same) return same;
-  const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
-  let best;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate, limit, true);
-    if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best !== void 0 && bestDistance <= limit) return best;
-  const words = lower.split("_").filter(Boolean);
-  if (words.length < 2) return void 0;
-  const stem = (word) => word.replace(/s$/, "");
-  const nameStems = new Set(words.map(stem));
-  let bestWords = 0;
-  let bestByWords;
-  for (const candidate of candidates) {
-    const candidateWords = candidate.split("_");
-    if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
-    if (candidateWords.length * 2 < words.length) continue;
-    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
-    if (better) {
-      bestWords = candidateWords.length;
-      bestByWords = candidate;
-    }
-  }
-  return bestByWords;
-}
-var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
-var init_gunicorn_settings = __esm({
-  "src/reference/gunicorn-settings.ts"() {
-    "use strict";
-    init_suggest();
-    ROWS_20_1_0 = [
-      ["config", "-c --config", "store", "str"],
-      ["wsgi_app", "", "store", "str"],
-      ["bind", "-b --bind", "append", "str"],
-      ["backlog", "--backlog", "store", "int"],
-      ["workers", "-w --workers", "store", "int"],
-      ["worker_class", "-k --worker-class", "store", "str"],
-      ["threads", "--threads", "store", "int"],
-      ["worker_connections", "--worker-connections", "store", "int"],
-      ["max_requests", "--max-requests", "store", "int"],
-      ["max_requests_jitter", "--max-requests-jitter", "store", "int"],
-      ["timeout", "-t --timeout", "store", "int"],
-      ["graceful_timeout", "--graceful-timeout", "store", "int"],
-      ["keepalive", "--keep-alive", "store", "int"],
-      ["limit_request_line", "--limit-request-line", "store", "int"],
-      ["limit_request_fields", "--limit-request-fields", "store", "int"],
-      ["limit_request_field_size", "--limit-request-field_size", "store", "int"],
-      ["reload", "--reload", "store_true", "str"],
-      ["reload_engine", "--reload-engine", "store", "str"],
-      ["reload_extra_files", "--reload-extra-file", "append", "str"],
-      ["spew", "--spew", "store_true", "str"],
-      ["check_config", "--check-config", "store_true", "str"],
-      ["print_config", "--print-config", "store_true", "str"],
-      ["preload_app", "--preload", "store_true", "str"],
-      ["sendfile", "--no-sendfile", "store_const", "str"],
-      ["reuse_port", "--reuse-port", "store_true", "str"],
-      ["chdir", "--chdir", "store", "str"],
-      ["daemon", "-D --daemon", "store_true", "str"],
-      ["raw_env", "-e --env", "append", "str"],
-      ["pidfile", "-p --pid", "store", "str"],
-      ["worker_tmp_dir", "--worker-tmp-dir", "store", "str"],
-      ["user", "-u --user", "store", "str"],
-      ["group", "-g --group", "store", "str"],
-      ["umask", "-m --umask", "store", "auto_int"],
-      ["initgroups", "--initgroups", "store_true", "str"],
-      ["tmp_upload_dir", "", "store", "str"],
-      ["secure_scheme_headers", "", "store", "str"],
-      ["forwarded_allow_ips", "--forwarded-allow-ips", "store", "str"],
-      ["accesslog", "--access-logfile", "store", "str"],
-      ["disable_redirect_access_to_syslog", "--disable-redirect-access-to-syslog", "store_true", "str"],
-      ["access_log_format", "--access-logformat", "store", "str"],
-      ["errorlog", "--error-logfile --log-file", "store", "str"],
-      ["loglevel", "--log-level", "store", "str"],
-      ["capture_output", "--capture-output", "store_true", "str"],
-      ["logger_class", "--logger-class", "store", "str"],
-      ["logconfig", "--log-config", "store", "str"],
-      ["logconfig_dict", "", "store", "str"],
-      ["syslog_addr", "--log-syslog-to", "store", "str"],
-      ["syslog", "--log-syslog", "store_true", "str"],
-      ["syslog_prefix", "--log-syslog-prefix", "store", "str"],
-      ["syslog_facility", "--log-syslog-facility", "store", "str"],
-      ["enable_stdio_inheritance", "-R --enable-stdio-inheritance", "store_true", "str"],
-      ["statsd_host", "--statsd-host", "store", "str"],
-      ["dogstatsd_tags", "--dogstatsd-tags", "store", "str"],
-      ["statsd_prefix", "--statsd-prefix", "store", "str"],
-      ["proc_name", "-n --name", "store", "str"],
-      ["default_proc_name", "", "store", "str"],
-      ["pythonpath", "--pythonpath", "store", "str"],
-      ["paste", "--paste --paster", "store", "str"],
-      ["proxy_protocol", "--proxy-protocol", "store_true", "str"],
-      ["proxy_allow_ips", "--proxy-allow-from", "store", "str"],
-      ["keyfile", "--keyfile", "store", "str"],
-      ["certfile", "--certfile", "store", "str"],
-      ["ssl_version", "--ssl-version", "store", "str"],
-      ["cert_reqs", "--cert-reqs", "store", "str"],
-      ["ca_certs", "--ca-certs", "store", "str"],
-      ["suppress_ragged_eofs", "--suppress-ragged-eofs", "store_true", "str"],
-      ["do_handshake_on_connect", "--do-handshake-on-connect", "store_true", "str"],
-      ["ciphers", "--ciphers", "store", "str"],
-      ["raw_paste_global_conf", "--paste-global", "append", "str"],
-      ["strip_header_spaces", "--strip-header-spaces", "store_true", "str"],
-      // Debian backported it into 20.1.0-6+deb12u1 (security fix); upstream it is 22.0.0 only.
-      ["tolerate_dangerous_framing", "--tolerate-dangerous-framing", "store_true", "str"]
-    ];
-    HOOKS_20_1_0 = [
-      "on_starting",
-      "on_reload",
-      "when_ready",
-      "pre_fork",
-      "post_fork",
-      "post_worker_init",
-      "worker_int",
-      "worker_abort",
-      "pre_exec",
-      "pre_request",
-      "post_request",
-      "child_exit",
-      "worker_exit",
-      "nworkers_changed",
-      "on_exit"
-    ];
-    LATER = [
-      ["logconfig_json", "21.0.0"],
-      ["ssl_context", "21.0.0"],
-      ["casefold_http_method", "22.0.0"],
-      ["header_map", "22.0.0"],
-      ["permit_unconventional_http_method", "22.0.0"],
-      ["permit_unconventional_http_version", "22.0.0"],
-      ["forwarder_headers", "23.0.0"],
-      ["permit_obsolete_folding", "23.0.0"],
-      ["asgi_lifespan", "24.0.0"],
-      ["asgi_loop", "24.0.0"],
-      ["protocol", "24.0.0"],
-      ["root_path", "24.0.0"],
-      ["uwsgi_allow_ips", "24.0.0"],
-      ["enable_backlog_metric", "24.1.0"],
-      ["dirty_apps", "25.0.0"],
-      ["dirty_graceful_timeout", "25.0.0"],
-      ["dirty_threads", "25.0.0"],
-      ["dirty_timeout", "25.0.0"],
-      ["dirty_workers", "25.0.0"],
-      ["http2_initial_window_size", "25.0.0"],
-      ["http2_max_concurrent_streams", "25.0.0"],
-      ["http2_max_frame_size", "25.0.0"],
-      ["http2_max_header_list_size", "25.0.0"],
-      ["http_protocols", "25.0.0"],
-      ["asgi_disconnect_grace_period", "25.0.2"],
-      ["control_socket", "25.1.0"],
-      ["control_socket_disable", "25.1.0"],
-      ["control_socket_mode", "25.1.0"],
-      ["http_parser", "25.2.0"],
-      // After 26.1.0, on the main branch (HEAD 65ac1a3a).
-      ["http2_cleartext", "main after 26.1.0"]
-    ];
-    LATER_HOOKS = [
-      ["dirty_post_fork", "25.0.0"],
-      ["dirty_worker_exit", "25.0.0"],
-      ["dirty_worker_init", "25.0.0"],
-      ["on_dirty_starting", "25.0.0"]
-    ];
-    REMOVED_GUNICORN_SETTINGS = /* @__PURE__ */ new Map([
-      ["debug", { removedIn: "19.2", note: 'use "reload" (and "loglevel = \\"debug\\"")' }],
-      ["django_settings", { removedIn: "19.7", note: 'set DJANGO_SETTINGS_MODULE in the environment ("raw_env")' }],
-      ["x_forwarded_for_header", { removedIn: "19.0", note: 'see "forwarded_allow_ips"' }]
-    ]);
-    GUNICORN_SETTINGS = new Map([
-      ...ROWS_20_1_0.map(([name2, flags, action, type]) => [
-        name2,
-        { name: name2, cli: flags ? flags.split(" ") : [], action, type, since: name2 === "tolerate_dangerous_framing" ? "22.0.0 (Debian 20.1.0-6+deb12u1)" : "20.1.0" }
-      ]),
-      ...HOOKS_20_1_0.map((name2) => [name2, { name: name2, cli: [], action: "store", type: "str", since: "20.1.0", hook: true }]),
-      ...LATER.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since }]),
-      ...LATER_HOOKS.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since, hook: true }])
-    ]);
-    GUNICORN_FLAGS = new Map(
-      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.map((flag2) => [flag2, info]))
-    );
-    FLAG_SPELLINGS = new Map(
-      [...GUNICORN_SETTINGS.values()].flatMap(
-        (info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling))
-      )
-    );
-  }
-});
-
 // src/discovery/template.ts
 function isUnknownValue(value) {
   return value.includes(UNKNOWN_MARK);
@@ -7958,6 +7693,271 @@ function holdsOffsetWithin(sorted, start, end) {
 var init_sorted_offsets = __esm({
   "src/source/sorted-offsets.ts"() {
     "use strict";
+  }
+});
+
+// src/readers/launch/launch.ts
+function mountedSource(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
+}
+function serverName(launch, configFile) {
+  return launch?.service ?? configFile ?? launch?.file ?? "";
+}
+function knownValue(arg) {
+  return arg && !arg.unresolved ? arg.value : void 0;
+}
+function optionValues(launch, long, short = []) {
+  const found = [];
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const text3 = argv[i].value;
+    if (text3 === "--") break;
+    const separate = [...long, ...short].includes(text3);
+    if (separate) {
+      if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
+      i++;
+      continue;
+    }
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    if (glued === void 0) continue;
+    const offset = long.includes(glued) ? glued.length + 1 : glued.length;
+    found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
+  }
+  return found;
+}
+var init_launch = __esm({
+  "src/readers/launch/launch.ts"() {
+    "use strict";
+  }
+});
+
+// src/reference/uvicorn.ts
+var H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE;
+var init_uvicorn = __esm({
+  "src/reference/uvicorn.ts"() {
+    "use strict";
+    H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE = 16 * 1024;
+  }
+});
+
+// src/reference/gunicorn-settings.ts
+function isGunicornSetting(name2) {
+  return GUNICORN_SETTINGS.has(name2);
+}
+function judgeGunicornName(name2, hooksOnly = false) {
+  if (GUNICORN_SETTINGS.has(name2)) return void 0;
+  const candidates = [...GUNICORN_SETTINGS.values()].filter((info) => !hooksOnly || info.hook).map((info) => info.name);
+  const lower = name2.toLowerCase();
+  if (!hooksOnly) {
+    const spelling = FLAG_SPELLINGS.get(name2);
+    if (spelling) return { kind: "flagSpelling", setting: spelling.setting, flag: spelling.flag };
+    const removed = REMOVED_GUNICORN_SETTINGS.get(name2);
+    if (removed) return { kind: "removed", ...removed };
+  }
+  if (lower !== name2) {
+    return candidates.includes(lower) ? { kind: "wrongCase", setting: lower } : void 0;
+  }
+  const near = nearestGunicornName(lower, candidates);
+  return near ? { kind: "misspelt", setting: near } : void 0;
+}
+function nearestGunicornName(lower, candidates) {
+  const squash = (text3) => text3.replace(/_/g, "");
+  if (!isPlausibleName(lower)) return void 0;
+  const same = candidates.find((candidate) => squash(candidate) === squash(lower));
+  if (same) return same;
+  const limit = lower.length <= 5 ? 1 : lower.length <= 10 ? 2 : 3;
+  let best;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate, limit, true);
+    if (distance < bestDistance || distance === bestDistance && best !== void 0 && candidate < best) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best !== void 0 && bestDistance <= limit) return best;
+  const words = lower.split("_").filter(Boolean);
+  if (words.length < 2) return void 0;
+  const stem = (word) => word.replace(/s$/, "");
+  const nameStems = new Set(words.map(stem));
+  let bestWords = 0;
+  let bestByWords;
+  for (const candidate of candidates) {
+    const candidateWords = candidate.split("_");
+    if (!candidateWords.every((word) => nameStems.has(stem(word)))) continue;
+    if (candidateWords.length * 2 < words.length) continue;
+    const better = candidateWords.length > bestWords || candidateWords.length === bestWords && bestByWords !== void 0 && editDistance(lower, candidate, Infinity, true) < editDistance(lower, bestByWords, Infinity, true);
+    if (better) {
+      bestWords = candidateWords.length;
+      bestByWords = candidate;
+    }
+  }
+  return bestByWords;
+}
+var ROWS_20_1_0, HOOKS_20_1_0, LATER, LATER_HOOKS, REMOVED_GUNICORN_SETTINGS, GUNICORN_SETTINGS, GUNICORN_FLAGS, FLAG_SPELLINGS;
+var init_gunicorn_settings = __esm({
+  "src/reference/gunicorn-settings.ts"() {
+    "use strict";
+    init_suggest();
+    ROWS_20_1_0 = [
+      ["config", "-c --config", "store", "str"],
+      ["wsgi_app", "", "store", "str"],
+      ["bind", "-b --bind", "append", "str"],
+      ["backlog", "--backlog", "store", "int"],
+      ["workers", "-w --workers", "store", "int"],
+      ["worker_class", "-k --worker-class", "store", "str"],
+      ["threads", "--threads", "store", "int"],
+      ["worker_connections", "--worker-connections", "store", "int"],
+      ["max_requests", "--max-requests", "store", "int"],
+      ["max_requests_jitter", "--max-requests-jitter", "store", "int"],
+      ["timeout", "-t --timeout", "store", "int"],
+      ["graceful_timeout", "--graceful-timeout", "store", "int"],
+      ["keepalive", "--keep-alive", "store", "int"],
+      ["limit_request_line", "--limit-request-line", "store", "int"],
+      ["limit_request_fields", "--limit-request-fields", "store", "int"],
+      ["limit_request_field_size", "--limit-request-field_size", "store", "int"],
+      ["reload", "--reload", "store_true", "str"],
+      ["reload_engine", "--reload-engine", "store", "str"],
+      ["reload_extra_files", "--reload-extra-file", "append", "str"],
+      ["spew", "--spew", "store_true", "str"],
+      ["check_config", "--check-config", "store_true", "str"],
+      ["print_config", "--print-config", "store_true", "str"],
+      ["preload_app", "--preload", "store_true", "str"],
+      ["sendfile", "--no-sendfile", "store_const", "str"],
+      ["reuse_port", "--reuse-port", "store_true", "str"],
+      ["chdir", "--chdir", "store", "str"],
+      ["daemon", "-D --daemon", "store_true", "str"],
+      ["raw_env", "-e --env", "append", "str"],
+      ["pidfile", "-p --pid", "store", "str"],
+      ["worker_tmp_dir", "--worker-tmp-dir", "store", "str"],
+      ["user", "-u --user", "store", "str"],
+      ["group", "-g --group", "store", "str"],
+      ["umask", "-m --umask", "store", "auto_int"],
+      ["initgroups", "--initgroups", "store_true", "str"],
+      ["tmp_upload_dir", "", "store", "str"],
+      ["secure_scheme_headers", "", "store", "str"],
+      ["forwarded_allow_ips", "--forwarded-allow-ips", "store", "str"],
+      ["accesslog", "--access-logfile", "store", "str"],
+      ["disable_redirect_access_to_syslog", "--disable-redirect-access-to-syslog", "store_true", "str"],
+      ["access_log_format", "--access-logformat", "store", "str"],
+      ["errorlog", "--error-logfile --log-file", "store", "str"],
+      ["loglevel", "--log-level", "store", "str"],
+      ["capture_output", "--capture-output", "store_true", "str"],
+      ["logger_class", "--logger-class", "store", "str"],
+      ["logconfig", "--log-config", "store", "str"],
+      ["logconfig_dict", "", "store", "str"],
+      ["syslog_addr", "--log-syslog-to", "store", "str"],
+      ["syslog", "--log-syslog", "store_true", "str"],
+      ["syslog_prefix", "--log-syslog-prefix", "store", "str"],
+      ["syslog_facility", "--log-syslog-facility", "store", "str"],
+      ["enable_stdio_inheritance", "-R --enable-stdio-inheritance", "store_true", "str"],
+      ["statsd_host", "--statsd-host", "store", "str"],
+      ["dogstatsd_tags", "--dogstatsd-tags", "store", "str"],
+      ["statsd_prefix", "--statsd-prefix", "store", "str"],
+      ["proc_name", "-n --name", "store", "str"],
+      ["default_proc_name", "", "store", "str"],
+      ["pythonpath", "--pythonpath", "store", "str"],
+      ["paste", "--paste --paster", "store", "str"],
+      ["proxy_protocol", "--proxy-protocol", "store_true", "str"],
+      ["proxy_allow_ips", "--proxy-allow-from", "store", "str"],
+      ["keyfile", "--keyfile", "store", "str"],
+      ["certfile", "--certfile", "store", "str"],
+      ["ssl_version", "--ssl-version", "store", "str"],
+      ["cert_reqs", "--cert-reqs", "store", "str"],
+      ["ca_certs", "--ca-certs", "store", "str"],
+      ["suppress_ragged_eofs", "--suppress-ragged-eofs", "store_true", "str"],
+      ["do_handshake_on_connect", "--do-handshake-on-connect", "store_true", "str"],
+      ["ciphers", "--ciphers", "store", "str"],
+      ["raw_paste_global_conf", "--paste-global", "append", "str"],
+      ["strip_header_spaces", "--strip-header-spaces", "store_true", "str"],
+      // Debian backported it into 20.1.0-6+deb12u1 (security fix); upstream it is 22.0.0 only.
+      ["tolerate_dangerous_framing", "--tolerate-dangerous-framing", "store_true", "str"]
+    ];
+    HOOKS_20_1_0 = [
+      "on_starting",
+      "on_reload",
+      "when_ready",
+      "pre_fork",
+      "post_fork",
+      "post_worker_init",
+      "worker_int",
+      "worker_abort",
+      "pre_exec",
+      "pre_request",
+      "post_request",
+      "child_exit",
+      "worker_exit",
+      "nworkers_changed",
+      "on_exit"
+    ];
+    LATER = [
+      ["logconfig_json", "21.0.0"],
+      ["ssl_context", "21.0.0"],
+      ["casefold_http_method", "22.0.0"],
+      ["header_map", "22.0.0"],
+      ["permit_unconventional_http_method", "22.0.0"],
+      ["permit_unconventional_http_version", "22.0.0"],
+      ["forwarder_headers", "23.0.0"],
+      ["permit_obsolete_folding", "23.0.0"],
+      ["asgi_lifespan", "24.0.0"],
+      ["asgi_loop", "24.0.0"],
+      ["protocol", "24.0.0"],
+      ["root_path", "24.0.0"],
+      ["uwsgi_allow_ips", "24.0.0"],
+      ["enable_backlog_metric", "24.1.0"],
+      ["dirty_apps", "25.0.0"],
+      ["dirty_graceful_timeout", "25.0.0"],
+      ["dirty_threads", "25.0.0"],
+      ["dirty_timeout", "25.0.0"],
+      ["dirty_workers", "25.0.0"],
+      ["http2_initial_window_size", "25.0.0"],
+      ["http2_max_concurrent_streams", "25.0.0"],
+      ["http2_max_frame_size", "25.0.0"],
+      ["http2_max_header_list_size", "25.0.0"],
+      ["http_protocols", "25.0.0"],
+      ["asgi_disconnect_grace_period", "25.0.2"],
+      ["control_socket", "25.1.0"],
+      ["control_socket_disable", "25.1.0"],
+      ["control_socket_mode", "25.1.0"],
+      ["http_parser", "25.2.0"],
+      // After 26.1.0, on the main branch (HEAD 65ac1a3a).
+      ["http2_cleartext", "main after 26.1.0"]
+    ];
+    LATER_HOOKS = [
+      ["dirty_post_fork", "25.0.0"],
+      ["dirty_worker_exit", "25.0.0"],
+      ["dirty_worker_init", "25.0.0"],
+      ["on_dirty_starting", "25.0.0"]
+    ];
+    REMOVED_GUNICORN_SETTINGS = /* @__PURE__ */ new Map([
+      ["debug", { removedIn: "19.2", note: 'use "reload" (and "loglevel = \\"debug\\"")' }],
+      ["django_settings", { removedIn: "19.7", note: 'set DJANGO_SETTINGS_MODULE in the environment ("raw_env")' }],
+      ["x_forwarded_for_header", { removedIn: "19.0", note: 'see "forwarded_allow_ips"' }]
+    ]);
+    GUNICORN_SETTINGS = new Map([
+      ...ROWS_20_1_0.map(([name2, flags, action, type]) => [
+        name2,
+        { name: name2, cli: flags ? flags.split(" ") : [], action, type, since: name2 === "tolerate_dangerous_framing" ? "22.0.0 (Debian 20.1.0-6+deb12u1)" : "20.1.0" }
+      ]),
+      ...HOOKS_20_1_0.map((name2) => [name2, { name: name2, cli: [], action: "store", type: "str", since: "20.1.0", hook: true }]),
+      ...LATER.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since }]),
+      ...LATER_HOOKS.map(([name2, since]) => [name2, { name: name2, cli: [], action: "store", type: "str", since, hook: true }])
+    ]);
+    GUNICORN_FLAGS = new Map(
+      [...GUNICORN_SETTINGS.values()].flatMap((info) => info.cli.map((flag2) => [flag2, info]))
+    );
+    FLAG_SPELLINGS = new Map(
+      [...GUNICORN_SETTINGS.values()].flatMap(
+        (info) => info.cli.filter((flag2) => flag2.startsWith("--")).map((flag2) => [flag2.slice(2).replace(/-/g, "_"), { setting: info.name, flag: flag2 }]).filter(([spelling]) => spelling !== info.name && !GUNICORN_SETTINGS.has(spelling))
+      )
+    );
   }
 });
 
@@ -38318,403 +38318,6 @@ function formatMilliseconds(ms) {
   return `${seconds}s`;
 }
 
-// src/model/backend-describe.ts
-function describeBackendSetting(backend, setting) {
-  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
-  const notes = [];
-  if (setting.source.kind === "default") notes.push("default");
-  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
-  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
-  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
-  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
-}
-function backendKindName(kind) {
-  return KIND_NAMES[kind];
-}
-var KIND_NAMES = {
-  gunicorn: "gunicorn",
-  uwsgi: "uWSGI",
-  tomcat: "Tomcat",
-  "spring-boot": "Spring Boot",
-  uvicorn: "uvicorn"
-};
-
-// src/model/backend-limits/gunicorn.ts
-init_launch();
-init_uvicorn();
-
-// src/model/gunicorn.ts
-init_gunicorn_settings();
-function effectiveRequestLineLimit(configured2) {
-  if (configured2 === 0) return void 0;
-  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
-}
-function ignoredGunicornNames(config) {
-  if (!config.looksLikeConfig) return [];
-  const result = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const name2 of config.names) {
-    if (name2.referenced || name2.name.startsWith("_")) continue;
-    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
-    if (!verdict) continue;
-    if (seen.has(name2.name)) continue;
-    seen.add(name2.name);
-    result.push({ name: name2, verdict });
-  }
-  return result;
-}
-
-// src/model/backend-limits/h11.ts
-function h11HeadLimits(setting, raise) {
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  return [
-    {
-      setting,
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
-      raise,
-      nginxSizeWithin: (limit) => limit,
-      maxSeverity: "info"
-    }
-  ];
-}
-
-// src/model/backend-limits/gunicorn.ts
-function gunicornLimits(backend, listener) {
-  return {
-    requestHead: requestHead(backend),
-    requestBody: [],
-    workerTimeout: workerTimeout(backend),
-    socket: listener.address.kind === "unix" ? socketPermissions(backend) : void 0
-  };
-}
-function requestHead(backend) {
-  if (backend.workerKind === "uvicorn") return [];
-  if (backend.workerKind === "uvicorn_h11") {
-    const setting = {
-      name: "h11 max_incomplete_event_size",
-      value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
-      text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
-      unit: "bytes",
-      source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
-    };
-    return h11HeadLimits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
-  }
-  const line = backend.settings.get("limit_request_line");
-  const field = backend.settings.get("limit_request_field_size");
-  const out = [];
-  if (line && typeof line.value === "number") {
-    const limit = effectiveRequestLineLimit(line.value);
-    if (limit !== void 0) {
-      out.push({
-        setting: line,
-        limit,
-        measure: "line",
-        admitted: "request lines",
-        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
-        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
-        nginxSizeWithin: (limit2) => limit2 + 2
-      });
-    }
-  }
-  if (field && typeof field.value === "number" && field.value > 0) {
-    out.push({
-      setting: field,
-      limit: field.value,
-      measure: "line",
-      admitted: "header lines",
-      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
-      raise: (needed) => `set limit_request_field_size = ${needed}`,
-      nginxSizeWithin: (limit) => limit + 2
-    });
-  }
-  return out;
-}
-function workerTimeout(backend) {
-  if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
-  const timeout = backend.settings.get("timeout");
-  return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
-}
-function socketPermissions(backend) {
-  const umask = backend.settings.get("umask");
-  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
-  const bits2 = 511 & ~umask.value;
-  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
-  let owner;
-  const user = backend.settings.get("user");
-  const launchUser = knownValue(backend.launch?.user);
-  if (user && user.source.kind === "file") {
-    if (typeof user.value !== "string" || user.value === "") return void 0;
-    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
-  } else if (launchUser !== void 0 && backend.launch?.user) {
-    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
-  };
-}
-
-// src/model/nginx-client-limits.ts
-var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-function serverOfPass(pass) {
-  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
-}
-function largeClientHeaderBuffers(server) {
-  const found = server.inherited("large_client_header_buffers");
-  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
-    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
-  }
-  const args = found.entry.directive.args;
-  if (args.length !== 2) return void 0;
-  const number3 = parseNginxNumber(args[0].value);
-  const size = parseNginxSize(args[1].value);
-  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
-  return {
-    number: number3,
-    size,
-    text: `${args[0].value} ${args[1].value}`,
-    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
-    sizeSpan: args[1].span,
-    block: found.block
-  };
-}
-function explicitClientMaxBodySize(pass) {
-  const found = pass.location.inherited("client_max_body_size");
-  const arg = found?.entry.directive.args[0];
-  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
-  const bytes = parseNginxSize(arg.value, true);
-  if (bytes === void 0) return void 0;
-  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
-}
-function formatNginxSize(bytes) {
-  for (const [unit, factor] of [
-    ["g", 1024 ** 3],
-    ["m", 1024 ** 2],
-    ["k", 1024]
-  ]) {
-    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
-  }
-  return String(bytes);
-}
-
-// src/model/tomcat.ts
-function isTomcatListener(listener) {
-  return listener.connector !== void 0;
-}
-function connectorFor(listener) {
-  return isTomcatListener(listener) ? listener.connector : void 0;
-}
-
-// src/model/backend-limits/tomcat.ts
-function tomcatLimits(_backend, listener) {
-  return { requestHead: requestHead2("tomcat", listener), requestBody: connectorBody("tomcat", listener) };
-}
-function springBootLimits(backend, listener) {
-  return { requestHead: requestHead2("spring-boot", listener), requestBody: [...multipartBody(backend), ...connectorBody("spring-boot", listener)] };
-}
-function httpConnector(listener) {
-  const connector = connectorFor(listener);
-  return connector && (listener.protocol === "http" || listener.protocol === "https") ? connector : void 0;
-}
-var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
-function requestHead2(kind, listener) {
-  const connector = httpConnector(listener);
-  if (!connector) return [];
-  const setting = connector.settings.get("maxHttpRequestHeaderSize");
-  if (!sizeLimit(setting)) return [];
-  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
-  return [
-    {
-      setting: { ...setting, name: property },
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
-      raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
-      nginxSizeWithin: (limit) => limit
-    }
-  ];
-}
-function multipartBody(backend) {
-  const out = [];
-  for (const [name2, scope] of [
-    ["spring.servlet.multipart.max-file-size", "each uploaded file"],
-    ["spring.servlet.multipart.max-request-size", "a whole multipart request"]
-  ]) {
-    const setting = backend.settings.get(name2);
-    if (!sizeLimit(setting)) continue;
-    out.push({
-      setting,
-      bytes: setting.value,
-      scope,
-      symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
-      raise: (bytes) => `set ${name2}=${springSize(bytes)}`
-    });
-  }
-  return out;
-}
-function connectorBody(kind, listener) {
-  const connector = httpConnector(listener);
-  const maxPostSize = connector?.settings.get("maxPostSize");
-  if (!sizeLimit(maxPostSize)) return [];
-  const name2 = kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
-  return [
-    {
-      setting: { ...maxPostSize, name: name2 },
-      bytes: maxPostSize.value,
-      scope: "form posts (application/x-www-form-urlencoded)",
-      symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
-      raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
-    }
-  ];
-}
-
-// src/model/backend-limits/uvicorn.ts
-function uvicornLimits(backend) {
-  const requestHead4 = backend.httpParser === "h11" ? h11HeadLimits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`) : [];
-  return { requestHead: requestHead4, requestBody: [] };
-}
-
-// src/model/backend-limits/uwsgi.ts
-init_launch();
-
-// src/model/uwsgi.ts
-function uwsgiEntries(backend, ...keys) {
-  return backend.options.filter((entry) => keys.includes(entry.key));
-}
-function lastUwsgiEntry(backend, ...keys) {
-  const entries = uwsgiEntries(backend, ...keys);
-  return entries[entries.length - 1];
-}
-function isUwsgiBackend(backend) {
-  return backend.kind === "uwsgi";
-}
-function spanWithin(span2, text3, from2, to) {
-  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
-  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
-  return { file: span2.file, start: at(from2), end: at(to) };
-}
-function uwsgiEntryPath(backend, entry) {
-  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
-}
-var occurrences = /* @__PURE__ */ new WeakMap();
-function occurrenceIndex(options) {
-  let index = occurrences.get(options);
-  if (!index || index.size !== options.length) {
-    index = /* @__PURE__ */ new Map();
-    const seen = /* @__PURE__ */ new Map();
-    for (const other of options) {
-      const id2 = `${other.file}\0${other.key}`;
-      const n = seen.get(id2) ?? 0;
-      seen.set(id2, n + 1);
-      index.set(other, n);
-    }
-    occurrences.set(options, index);
-  }
-  return index;
-}
-function uwsgiBackends(backends) {
-  return backends.filter(isUwsgiBackend);
-}
-
-// src/model/backend-limits/uwsgi.ts
-var UWSGI_MAX_BUFFER = 65535;
-function uwsgiLimits(backend, listener) {
-  return {
-    requestHead: requestHead3(backend, listener),
-    requestBody: requestBody(backend),
-    workerTimeout: workerTimeout2(backend),
-    socket: listener.address.kind === "unix" ? socketPermissions2(backend) : void 0
-  };
-}
-function requestHead3(backend, listener) {
-  const setting = backend.settings.get("buffer-size");
-  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
-  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
-  return [
-    {
-      setting,
-      limit: setting.value,
-      measure: "total",
-      admitted: "request line and headers",
-      symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
-      raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
-      nginxSizeWithin: (limit) => limit
-    }
-  ];
-}
-function requestBody(backend) {
-  const limitPost = backend.settings.get("limit-post");
-  if (!sizeLimit(limitPost)) return [];
-  return [
-    {
-      setting: limitPost,
-      bytes: limitPost.value,
-      scope: "every request body",
-      symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
-      raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
-    }
-  ];
-}
-function workerTimeout2(backend) {
-  const harakiri = backend.settings.get("harakiri");
-  return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
-}
-function socketPermissions2(backend) {
-  const chmod = backend.settings.get("chmod-socket");
-  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
-  const bits2 = parseInt(chmod.value, 8);
-  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
-  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
-  let owner;
-  const chown = lastUwsgiEntry(backend, "chown-socket");
-  if (chown) {
-    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
-    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
-  } else {
-    const uid = backend.settings.get("uid");
-    const launchUser = knownValue(backend.launch?.user);
-    if (uid && uid.source.kind === "file") {
-      if (typeof uid.value !== "string" || uid.value === "") return void 0;
-      if (backend.launch?.user && (launchUser === void 0 || !isRootUser(launchUser))) return void 0;
-      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
-    } else if (launchUser !== void 0 && backend.launch?.user) {
-      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
-    }
-  }
-  if (!owner) return void 0;
-  return {
-    owner,
-    mode,
-    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
-  };
-}
-
-// src/model/backend-limits.ts
-var LIMITS_OF = {
-  gunicorn: gunicornLimits,
-  uwsgi: uwsgiLimits,
-  tomcat: tomcatLimits,
-  "spring-boot": springBootLimits,
-  uvicorn: uvicornLimits
-};
-function backendLimits(backend, listener) {
-  const adapter = LIMITS_OF[backend.kind];
-  return adapter(backend, listener);
-}
-function sizeLimit(setting) {
-  return setting !== void 0 && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
-}
-function isRootUser(user) {
-  return user === "root" || user === "0";
-}
-
 // src/model/compose.ts
 function pathParts(display) {
   return display.split("/").filter((part2) => part2 !== "" && part2 !== ".");
@@ -42744,6 +42347,409 @@ function mountedProject(candidates, nginxIn) {
   return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
 }
 
+// src/model/backend-describe.ts
+function describeBackendSetting(backend, setting) {
+  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
+  const notes = [];
+  if (setting.source.kind === "default") notes.push("default");
+  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
+  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
+  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
+  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
+  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+}
+function describeListenAddress(listener) {
+  const address = listener.address;
+  if (address.kind === "unix") return `unix:${canonicalSocketPath(address.path)}`;
+  if (address.kind === "tcp") return `${address.host || "*"}:${address.port}`;
+  return address.text;
+}
+function backendKindName(kind) {
+  return KIND_NAMES[kind];
+}
+var KIND_NAMES = {
+  gunicorn: "gunicorn",
+  uwsgi: "uWSGI",
+  tomcat: "Tomcat",
+  "spring-boot": "Spring Boot",
+  uvicorn: "uvicorn"
+};
+
+// src/model/backend-limits/gunicorn.ts
+init_launch();
+init_uvicorn();
+
+// src/model/gunicorn.ts
+init_gunicorn_settings();
+function effectiveRequestLineLimit(configured2) {
+  if (configured2 === 0) return void 0;
+  return configured2 < 0 || configured2 >= 8190 ? 8190 : configured2;
+}
+function ignoredGunicornNames(config) {
+  if (!config.looksLikeConfig) return [];
+  const result = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name2 of config.names) {
+    if (name2.referenced || name2.name.startsWith("_")) continue;
+    const verdict = judgeGunicornName(name2.name, name2.binding === "def");
+    if (!verdict) continue;
+    if (seen.has(name2.name)) continue;
+    seen.add(name2.name);
+    result.push({ name: name2, verdict });
+  }
+  return result;
+}
+
+// src/model/backend-limits/h11.ts
+function h11HeadLimits(setting, raise) {
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  return [
+    {
+      setting,
+      limit: setting.value,
+      measure: "total",
+      admitted: "request line and headers",
+      symptom: `a request whose head is still incomplete after more than ${setting.value} bytes have been read gets 400 "Invalid HTTP request received." from uvicorn's h11 parser (it depends on how the bytes arrive, so it comes and goes)`,
+      raise,
+      nginxSizeWithin: (limit) => limit,
+      maxSeverity: "info"
+    }
+  ];
+}
+
+// src/model/backend-limits/gunicorn.ts
+function gunicornLimits(backend, listener) {
+  return {
+    requestHead: requestHead(backend),
+    requestBody: [],
+    workerTimeout: workerTimeout(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions(backend) : void 0
+  };
+}
+function requestHead(backend) {
+  if (backend.workerKind === "uvicorn") return [];
+  if (backend.workerKind === "uvicorn_h11") {
+    const setting = {
+      name: "h11 max_incomplete_event_size",
+      value: H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE,
+      text: String(H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE),
+      unit: "bytes",
+      source: { kind: "default", reference: "h11/_connection.py DEFAULT_MAX_INCOMPLETE_EVENT_SIZE", note: "UvicornH11Worker" }
+    };
+    return h11HeadLimits(setting, () => "subclass UvicornH11Worker with h11_max_incomplete_event_size in its CONFIG_KWARGS");
+  }
+  const line = backend.settings.get("limit_request_line");
+  const field = backend.settings.get("limit_request_field_size");
+  const out = [];
+  if (line && typeof line.value === "number") {
+    const limit = effectiveRequestLineLimit(line.value);
+    if (limit !== void 0) {
+      out.push({
+        setting: line,
+        limit,
+        measure: "line",
+        admitted: "request lines",
+        symptom: `a longer request line gets 400 "Request Line is too large (N > ${limit})" from gunicorn, and nginx logs nothing`,
+        raise: (needed) => needed <= 8190 ? `set limit_request_line = ${needed}` : "set limit_request_line = 0 (no limit; gunicorn caps other values at 8190)",
+        nginxSizeWithin: (limit2) => limit2 + 2
+      });
+    }
+  }
+  if (field && typeof field.value === "number" && field.value > 0) {
+    out.push({
+      setting: field,
+      limit: field.value,
+      measure: "line",
+      admitted: "header lines",
+      symptom: `a longer header gets 400 "Error parsing headers: 'limit request headers fields size'" from gunicorn, and nginx logs nothing`,
+      raise: (needed) => `set limit_request_field_size = ${needed}`,
+      nginxSizeWithin: (limit) => limit + 2
+    });
+  }
+  return out;
+}
+function workerTimeout(backend) {
+  if (backend.settings.get("worker_class")?.value !== "sync") return void 0;
+  const timeout = backend.settings.get("timeout");
+  return timeout ? { setting: timeout, log: "[CRITICAL] WORKER TIMEOUT (pid:N)" } : void 0;
+}
+function socketPermissions(backend) {
+  const umask = backend.settings.get("umask");
+  if (!umask || umask.source.kind !== "file" || typeof umask.value !== "number") return void 0;
+  const bits2 = 511 & ~umask.value;
+  const mode = { bits: bits2, span: umask.source.span, source: `gunicorn umask ${umask.text}` };
+  let owner;
+  const user = backend.settings.get("user");
+  const launchUser = knownValue(backend.launch?.user);
+  if (user && user.source.kind === "file") {
+    if (typeof user.value !== "string" || user.value === "") return void 0;
+    owner = { name: user.value, span: user.source.span, label: `gunicorn chowns the socket to ${user.value}` };
+  } else if (launchUser !== void 0 && backend.launch?.user) {
+    owner = { name: launchUser, span: backend.launch.user.span, label: `gunicorn runs as ${launchUser}` };
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: () => "set umask to 0o007 with group set to a group nginx's workers are in, or leave umask at its default 0"
+  };
+}
+
+// src/model/nginx-client-limits.ts
+var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+function serverOfPass(pass) {
+  return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
+}
+function largeClientHeaderBuffers(server) {
+  const found = server.inherited("large_client_header_buffers");
+  if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
+    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
+  }
+  const args = found.entry.directive.args;
+  if (args.length !== 2) return void 0;
+  const number3 = parseNginxNumber(args[0].value);
+  const size = parseNginxSize(args[1].value);
+  if (number3 === void 0 || size === void 0 || number3 < 1 || size < 1) return void 0;
+  return {
+    number: number3,
+    size,
+    text: `${args[0].value} ${args[1].value}`,
+    source: { kind: "file", span: found.entry.directive.span, via: found.entry.via.map((d) => d.span) },
+    sizeSpan: args[1].span,
+    block: found.block
+  };
+}
+function explicitClientMaxBodySize(pass) {
+  const found = pass.location.inherited("client_max_body_size");
+  const arg = found?.entry.directive.args[0];
+  if (!found || !arg || found.entry.generated?.kind === "default") return void 0;
+  const bytes = parseNginxSize(arg.value, true);
+  if (bytes === void 0) return void 0;
+  return { bytes: bytes === 0 ? Infinity : bytes, text: arg.value, span: arg.span, block: found.block };
+}
+function formatNginxSize(bytes) {
+  for (const [unit, factor] of [
+    ["g", 1024 ** 3],
+    ["m", 1024 ** 2],
+    ["k", 1024]
+  ]) {
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}
+
+// src/model/tomcat.ts
+function isTomcatListener(listener) {
+  return listener.connector !== void 0;
+}
+function connectorFor(listener) {
+  return isTomcatListener(listener) ? listener.connector : void 0;
+}
+
+// src/model/backend-limits/tomcat.ts
+function tomcatLimits(_backend, listener) {
+  return { requestHead: requestHead2("tomcat", listener), requestBody: connectorBody("tomcat", listener) };
+}
+function springBootLimits(backend, listener) {
+  return { requestHead: requestHead2("spring-boot", listener), requestBody: [...multipartBody(backend), ...connectorBody("spring-boot", listener)] };
+}
+function httpConnector(listener) {
+  const connector = connectorFor(listener);
+  return connector && (listener.protocol === "http" || listener.protocol === "https") ? connector : void 0;
+}
+var springSize = (bytes) => bytes === Infinity ? "-1" : `${formatNginxSize(bytes).toUpperCase()}B`;
+function requestHead2(kind, listener) {
+  const connector = httpConnector(listener);
+  if (!connector) return [];
+  const setting = connector.settings.get("maxHttpRequestHeaderSize");
+  if (!sizeLimit(setting)) return [];
+  const property = kind === "spring-boot" ? "server.max-http-request-header-size" : connector.attributes.has("maxHttpRequestHeaderSize") ? "maxHttpRequestHeaderSize" : "maxHttpHeaderSize";
+  return [
+    {
+      setting: { ...setting, name: property },
+      limit: setting.value,
+      measure: "total",
+      admitted: "request line and headers",
+      symptom: `a request whose request line and headers together exceed ${setting.value} bytes gets 400 from Tomcat ("Request header is too large")`,
+      raise: (needed) => kind === "spring-boot" ? `set ${property}=${formatNginxSize(needed).toUpperCase()}B` : `set ${property}="${needed}"`,
+      nginxSizeWithin: (limit) => limit
+    }
+  ];
+}
+function multipartBody(backend) {
+  const out = [];
+  for (const [name2, scope] of [
+    ["spring.servlet.multipart.max-file-size", "each uploaded file"],
+    ["spring.servlet.multipart.max-request-size", "a whole multipart request"]
+  ]) {
+    const setting = backend.settings.get(name2);
+    if (!sizeLimit(setting)) continue;
+    out.push({
+      setting,
+      bytes: setting.value,
+      scope,
+      symptom: "Spring rejects the upload (MaxUploadSizeExceededException) after nginx has accepted it",
+      raise: (bytes) => `set ${name2}=${springSize(bytes)}`
+    });
+  }
+  return out;
+}
+function connectorBody(kind, listener) {
+  const connector = httpConnector(listener);
+  const maxPostSize = connector?.settings.get("maxPostSize");
+  if (!sizeLimit(maxPostSize)) return [];
+  const name2 = kind === "spring-boot" ? "server.tomcat.max-http-form-post-size" : "maxPostSize";
+  return [
+    {
+      setting: { ...maxPostSize, name: name2 },
+      bytes: maxPostSize.value,
+      scope: "form posts (application/x-www-form-urlencoded)",
+      symptom: "Tomcat does not parse the parameters of a larger form post, so the application sees none",
+      raise: (bytes) => kind === "spring-boot" ? `set ${name2}=${springSize(bytes)}` : bytes === Infinity ? 'set maxPostSize="-1"' : `set maxPostSize="${bytes}"`
+    }
+  ];
+}
+
+// src/model/backend-limits/uvicorn.ts
+function uvicornLimits(backend) {
+  const requestHead4 = backend.httpParser === "h11" ? h11HeadLimits(backend.settings.get("h11_max_incomplete_event_size"), (needed) => `set --h11-max-incomplete-event-size ${needed}`) : [];
+  return { requestHead: requestHead4, requestBody: [] };
+}
+
+// src/model/backend-limits/uwsgi.ts
+init_launch();
+
+// src/model/uwsgi.ts
+function uwsgiEntries(backend, ...keys) {
+  return backend.options.filter((entry) => keys.includes(entry.key));
+}
+function lastUwsgiEntry(backend, ...keys) {
+  const entries = uwsgiEntries(backend, ...keys);
+  return entries[entries.length - 1];
+}
+function isUwsgiBackend(backend) {
+  return backend.kind === "uwsgi";
+}
+function spanWithin(span2, text3, from2, to) {
+  if (span2.start.line !== span2.end.line || span2.end.offset - span2.start.offset !== text3.length) return span2;
+  const at = (index) => ({ line: span2.start.line, column: span2.start.column + index, offset: span2.start.offset + index });
+  return { file: span2.file, start: at(from2), end: at(to) };
+}
+function uwsgiEntryPath(backend, entry) {
+  return `uwsgi[${backend.name}]>${entry.file}>${entry.key}[${occurrenceIndex(backend.options).get(entry) ?? -1}]`;
+}
+var occurrences = /* @__PURE__ */ new WeakMap();
+function occurrenceIndex(options) {
+  let index = occurrences.get(options);
+  if (!index || index.size !== options.length) {
+    index = /* @__PURE__ */ new Map();
+    const seen = /* @__PURE__ */ new Map();
+    for (const other of options) {
+      const id2 = `${other.file}\0${other.key}`;
+      const n = seen.get(id2) ?? 0;
+      seen.set(id2, n + 1);
+      index.set(other, n);
+    }
+    occurrences.set(options, index);
+  }
+  return index;
+}
+function uwsgiBackends(backends) {
+  return backends.filter(isUwsgiBackend);
+}
+
+// src/model/backend-limits/uwsgi.ts
+var UWSGI_MAX_BUFFER = 65535;
+function uwsgiLimits(backend, listener) {
+  return {
+    requestHead: requestHead3(backend, listener),
+    requestBody: requestBody(backend),
+    workerTimeout: workerTimeout2(backend),
+    socket: listener.address.kind === "unix" ? socketPermissions2(backend) : void 0
+  };
+}
+function requestHead3(backend, listener) {
+  const setting = backend.settings.get("buffer-size");
+  if (!setting || typeof setting.value !== "number" || setting.value <= 0) return [];
+  const log = listener.protocol === "uwsgi" ? `invalid request block size: N (max ${setting.value})...skip` : `invalid HTTP request size (max ${setting.value})...skip`;
+  return [
+    {
+      setting,
+      limit: setting.value,
+      measure: "total",
+      admitted: "request line and headers",
+      symptom: `a request whose headers do not fit makes uWSGI log "${log}" and nginx answers 502 "recv() failed (104: Connection reset by peer) while reading response header from upstream"`,
+      raise: (needed) => needed <= UWSGI_MAX_BUFFER ? `set buffer-size = ${needed} (plain bytes: "32k" means 32)` : `set buffer-size = ${UWSGI_MAX_BUFFER} (its maximum)`,
+      nginxSizeWithin: (limit) => limit
+    }
+  ];
+}
+function requestBody(backend) {
+  const limitPost = backend.settings.get("limit-post");
+  if (!sizeLimit(limitPost)) return [];
+  return [
+    {
+      setting: limitPost,
+      bytes: limitPost.value,
+      scope: "every request body",
+      symptom: 'uWSGI logs "Invalid (too big) CONTENT_LENGTH. skip." and drops the connection, and nginx answers 502',
+      raise: (bytes) => bytes === Infinity ? "remove limit-post" : `raise limit-post to at least ${bytes}`
+    }
+  ];
+}
+function workerTimeout2(backend) {
+  const harakiri = backend.settings.get("harakiri");
+  return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
+}
+function socketPermissions2(backend) {
+  const chmod = backend.settings.get("chmod-socket");
+  if (!chmod || chmod.source.kind !== "file" || typeof chmod.value !== "string") return void 0;
+  const bits2 = parseInt(chmod.value, 8);
+  const mode = { bits: bits2, span: chmod.source.span, source: `chmod-socket = ${chmod.text || chmod.value}` };
+  if (lastUwsgiEntry(backend, "master-as-root")) return void 0;
+  let owner;
+  const chown = lastUwsgiEntry(backend, "chown-socket");
+  if (chown) {
+    if (chown.condition || typeof chown.value !== "string" || chown.value === "") return void 0;
+    owner = { name: chown.value.split(":")[0], span: chown.valueSpan, label: `chown-socket gives the socket to ${chown.value.split(":")[0]}` };
+  } else {
+    const uid = backend.settings.get("uid");
+    const launchUser = knownValue(backend.launch?.user);
+    if (uid && uid.source.kind === "file") {
+      if (typeof uid.value !== "string" || uid.value === "") return void 0;
+      if (backend.launch?.user && (launchUser === void 0 || !isRootUser(launchUser))) return void 0;
+      owner = { name: uid.value, span: uid.source.span, label: `uWSGI drops to ${uid.value} before creating the socket` };
+    } else if (launchUser !== void 0 && backend.launch?.user) {
+      owner = { name: launchUser, span: backend.launch.user.span, label: `uWSGI runs as ${launchUser}` };
+    }
+  }
+  if (!owner) return void 0;
+  return {
+    owner,
+    mode,
+    fix: (ownerName, nginxGroup) => `set chmod-socket = 660 with chown-socket = ${ownerName}:${nginxGroup} (a group nginx's workers are in), or chmod-socket = 666`
+  };
+}
+
+// src/model/backend-limits.ts
+var LIMITS_OF = {
+  gunicorn: gunicornLimits,
+  uwsgi: uwsgiLimits,
+  tomcat: tomcatLimits,
+  "spring-boot": springBootLimits,
+  uvicorn: uvicornLimits
+};
+function backendLimits(backend, listener) {
+  const adapter = LIMITS_OF[backend.kind];
+  return adapter(backend, listener);
+}
+function sizeLimit(setting) {
+  return setting !== void 0 && typeof setting.value === "number" && setting.value > 0 && Number.isFinite(setting.value);
+}
+function isRootUser(user) {
+  return user === "root" || user === "0";
+}
+
 // checks/body-size-backend.ts
 var ID = "body-size-backend";
 var rule = defineRule({
@@ -43558,7 +43564,7 @@ var rule4 = defineRule({
           workload: `${gap.workload.kind} ${gap.workload.name}`,
           binding: `${binding.namespace}/${binding.name}`,
           backend: backendKindName(gap.listeners[0].backend.kind),
-          listening: gap.listeners.slice(0, 4).map((listener) => listener.address.kind === "tcp" ? `${listener.address.host || "*"}:${listener.address.port}` : "").join(", ")
+          listening: gap.listeners.slice(0, 4).map(describeListenAddress).join(", ")
         },
         primary: health.port.span,
         related: [
@@ -44357,20 +44363,16 @@ function serviceFinding(model, target) {
       targetPort: gap.targetPort,
       workload: `${gap.workload.kind} ${gap.workload.name}`,
       backend: backendKindName(gap.listeners[0].backend.kind),
-      listening: gap.listeners.slice(0, 4).map(tcpAddress).join(", "),
-      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${tcpAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
+      listening: gap.listeners.slice(0, 4).map(describeListenAddress).join(", "),
+      fix: onLoopback ? `Bind 0.0.0.0:${gap.targetPort} instead of ${describeListenAddress(onLoopback)}: a pod's loopback is not reachable from the balancer or the node` : `Set the Service's targetPort to the port the backend binds, or bind port ${gap.targetPort}`
     },
     primary: gap.port.targetPortSpan ?? gap.port.span,
     related: [
       { span: ref.portSpan, label: `TargetGroupBinding ${binding.name} uses this Service port` },
-      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${tcpAddress(listener)}` }))
+      ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListenAddress(listener)}` }))
     ],
     modelPath
   };
-}
-function tcpAddress(listener) {
-  const address = listener.address;
-  return address.kind === "tcp" ? `${address.host || "*"}:${address.port}` : address.kind === "unix" ? `unix:${address.path}` : address.text;
 }
 
 // checks/listen-backlog-somaxconn.ts
@@ -45546,16 +45548,13 @@ var NginxVariables = class _NginxVariables {
   mayHoldLineBreak(text3) {
     let answer = this.lineBreakByText.get(text3);
     if (answer === void 0) {
-      answer = this.partsMayHoldLineBreak(text3);
+      answer = this.scanLineBreak(text3, void 0, true);
       if (this.lineBreakByText.size > 2e4) this.lineBreakByText.clear();
       this.lineBreakByText.set(text3, answer);
     }
     return answer;
   }
   lineBreakByText = /* @__PURE__ */ new Map();
-  partsMayHoldLineBreak(text3) {
-    return this.scanLineBreak(text3, void 0, true);
-  }
   /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
   variableMayHoldLineBreak(name2, subjectSafe) {
     const builtin = builtinFacts(name2);
@@ -48972,14 +48971,14 @@ var rule41 = defineRule({
           targetPort: gap.targetPort,
           workload: `${gap.workload.kind} ${gap.workload.name}`,
           backend: backendKindName(gap.listeners[0].backend.kind),
-          listening: gap.listeners.slice(0, 4).map(describeListener).join(", "),
+          listening: gap.listeners.slice(0, 4).map(describeListenAddress).join(", "),
           loopbackNote: onLoopback ? " (loopback inside the pod: the Service connects to the pod's own address)" : "",
-          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListener(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`
+          fix: onLoopback ? `bind 0.0.0.0:${gap.targetPort} (or the pod's address) instead of ${describeListenAddress(onLoopback)}` : `set targetPort to the port it binds, or bind port ${gap.targetPort}`
         },
         primary: target.span,
         related: [
           { span: gap.port.span, label: `targetPort ${gap.port.targetPort}${typeof gap.port.targetPort === "string" ? ` = ${gap.targetPort}` : ""}` },
-          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` }))
+          ...gap.listeners.slice(0, 2).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListenAddress(listener)}` }))
         ],
         modelPath
       };
@@ -49012,14 +49011,14 @@ var rule41 = defineRule({
         messageId: "nothingListens",
         data: {
           address: address.text,
-          listening: family.slice(0, 4).map((l) => `${describeListener(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
+          listening: family.slice(0, 4).map((l) => `${describeListenAddress(l)} (${backendKindName(l.backend.kind)} ${l.option}, ${l.span.file})`).join(", ") + (family.length > 4 ? `, and ${family.length - 4} more` : ""),
           // docs/servers/nginx.md#connect-errors.
           log: address.kind === "unix" ? `connect() to unix:${address.path} failed (2: No such file or directory) while connecting to upstream` : "connect() failed (111: Connection refused) while connecting to upstream",
           directive: target.server ? `upstream "${target.group.name}"` : pass.entry.directive.name,
           option: `${backendKindName(family[0].backend.kind)}'s ${family[0].option}`
         },
         primary: target.span,
-        related: family.slice(0, 3).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListener(listener)}` })),
+        related: family.slice(0, 3).map((listener) => ({ span: listener.span, label: `${listener.backend.kind} listens on ${describeListenAddress(listener)}` })),
         modelPath: `${target.group?.block?.path ?? pass.location.path}>${address.text}`
       };
     }
@@ -49038,12 +49037,6 @@ var SPOKEN = {
 };
 function spanKey(span2) {
   return `${span2.file}:${span2.start.offset}`;
-}
-function describeListener(listener) {
-  const address = listener.address;
-  if (address.kind === "unix") return `unix:${canonicalSocketPath(address.path)}`;
-  if (address.kind === "tcp") return `${address.host || "*"}:${address.port}`;
-  return address.text;
 }
 
 // checks/uwsgi-inline-comment.ts

@@ -2,6 +2,8 @@
 import type { Backend } from './backend';
 import type { Setting } from '../source/setting';
 import { formatMilliseconds } from './nginx-values';
+import type { Listener } from '../readers/backend';
+import { canonicalSocketPath } from './links';
 
 export function describeBackendSetting(backend: Backend, setting: Setting): string {
   const value =
@@ -20,6 +22,14 @@ export function describeBackendSetting(backend: Backend, setting: Setting): stri
   if (typeof workerClass === 'string' && (setting.name === 'keepalive' || setting.name === 'timeout')) notes.push(`${workerClass} worker`);
   const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
   return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+}
+
+/** How messages write where a backend listens: `*:8000`, `127.0.0.1:8000`, `unix:/run/app.sock`. */
+export function describeListenAddress(listener: Listener): string {
+  const address = listener.address;
+  if (address.kind === 'unix') return `unix:${canonicalSocketPath(address.path)}`;
+  if (address.kind === 'tcp') return `${address.host || '*'}:${address.port}`;
+  return address.text;
 }
 
 /** `uWSGI`, `Tomcat`, `Spring Boot`, `gunicorn`, `uvicorn`: how messages name a kind of backend. */

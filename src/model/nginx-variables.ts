@@ -955,7 +955,7 @@ export class NginxVariables {
     // Kept per text: a large tree writes the same few values ("$host", "$remote_addr") thousands of times.
     let answer = this.lineBreakByText.get(text);
     if (answer === undefined) {
-      answer = this.partsMayHoldLineBreak(text);
+      answer = this.scanLineBreak(text, undefined, true);
       if (this.lineBreakByText.size > 20000) this.lineBreakByText.clear();
       this.lineBreakByText.set(text, answer);
     }
@@ -963,10 +963,6 @@ export class NginxVariables {
   }
 
   private lineBreakByText = new Map<string, boolean>();
-
-  private partsMayHoldLineBreak(text: string): boolean {
-    return this.scanLineBreak(text, undefined, true);
-  }
 
   /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
   private variableMayHoldLineBreak(name: string, subjectSafe: boolean | undefined): boolean {

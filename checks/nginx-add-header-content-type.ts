@@ -1,7 +1,7 @@
 import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
-import { argValueOf } from '../src/model/nginx-directives';
+import { argEqualsIgnoringCase } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 
 /** A hidden upstream Content-Type leaves the added one alone. */
@@ -27,8 +27,8 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     // Most trees never add a Content-Type: the index answers that without walking the blocks.
     const isContentType = (value: string | undefined) => value !== undefined && value.length === 12 && value.toLowerCase() === 'content-type';
-    // Values only: argument objects (with spans) for every add_header of the tree are not needed to answer.
-    if (!model.nginx.directives.usesNamed('add_header').some((use) => isContentType(argValueOf(use.directive, 0)))) return;
+    // Compared in the text: neither values nor argument objects for every add_header of the tree.
+    if (!model.nginx.directives.usesNamed('add_header').some((use) => argEqualsIgnoringCase(use.directive, 0, 'content-type'))) return;
     const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('add_header')) continue;

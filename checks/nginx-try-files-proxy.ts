@@ -21,6 +21,8 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
+    // Each scope's census lists its try_files lines: most trees have none, and their passes are not visited.
+    if (!model.nginx.scopes.some((scope) => scope.setsAnywhere('try_files'))) return;
     for (const pass of model.nginx.passes) {
       if (pass.module !== 'proxy' || pass.location.kind !== 'location') continue;
       const tryFiles = pass.location.ownLast('try_files');

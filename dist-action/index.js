@@ -41179,7 +41179,11 @@ var FileTree = class {
    * tree costs one array read each.
    */
   variableMentions() {
-    if (this.mentions) return this.mentions;
+    return this.mentions ?? this.findMentions();
+  }
+  // Kept out of variableMentions, which rules call once per directive they ask about: V8 then
+  // inlines a field read into their optimised code, not this loop.
+  findMentions() {
     const mentions = new Uint8Array(this.directiveCount);
     const text3 = this.source.text;
     const data = this.directiveData;
@@ -44447,7 +44451,7 @@ var rule8 = defineRule({
   },
   *check(model) {
     const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
-    if (!model.nginx.directives.usesNamed("add_header").some((use) => isContentType(argValueOf(use.directive, 0)))) return;
+    if (!model.nginx.directives.usesNamed("add_header").some((use) => argEqualsIgnoringCase(use.directive, 0, "content-type"))) return;
     const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("add_header")) continue;
@@ -47804,14 +47808,23 @@ function weakProtocol(argument) {
 
 // src/model/nginx-tls.ts
 function tlsServedUnder(index) {
+  let serving;
+  return (level) => (serving ??= levelsServingTls(index)).has(level);
+}
+function levelsServingTls(index) {
   const serving = /* @__PURE__ */ new Set();
   const mark = (use) => {
     for (let level = use.level; level && !serving.has(level); level = level.owner?.level) serving.add(level);
   };
-  for (const use of index.usesNamed("listen")) if (use.directive.args.some((arg) => arg.value === "ssl" || arg.value === "quic")) mark(use);
+  for (const use of index.usesNamed("listen")) if (anyArgEquals(use.directive, "ssl", "quic")) mark(use);
   for (const use of index.usesNamed("ssl")) if (use.directive.args[0]?.value.toLowerCase() === "on") mark(use);
   for (const use of index.usesNamed("starttls")) if (["on", "only"].includes(use.directive.args[0]?.value.toLowerCase() ?? "")) mark(use);
-  return (level) => serving.has(level);
+  return serving;
+}
+function anyArgEquals(directive, first, second) {
+  const count = argCountOf(directive);
+  for (let i = 0; i < count; i++) if (argEquals(directive, i, first) || argEquals(directive, i, second)) return true;
+  return false;
 }
 
 // checks/nginx-weak-tls.ts
@@ -50000,6 +50013,7 @@ var rule53 = defineRule({
     }
   },
   *check(model) {
+    if (!model.nginx.scopes.some((scope) => scope.setsAnywhere("try_files"))) return;
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
       const tryFiles = pass.location.ownLast("try_files");

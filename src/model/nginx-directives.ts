@@ -147,7 +147,8 @@ export interface DirectiveLevel {
  * has one per block, and literals with accessors are dictionary-mode objects several times larger.
  */
 class BlockLevel implements DirectiveLevel {
-  readonly uses: DirectiveUse[] = [];
+  /** Filled by NginxDirectiveIndex.walk, then cut to its exact length. */
+  uses: DirectiveUse[] = [];
 
   constructor(
     readonly owner: DirectiveUse,
@@ -249,6 +250,8 @@ export class NginxDirectiveIndex {
       }
     };
     visit(entries);
+    // An array grown by push keeps room for about 16 more; every level's lives as long as the model.
+    if (level instanceof BlockLevel) level.uses = level.uses.slice();
   }
 
   private useOf(entry: ExpandedDirective, level: DirectiveLevel, position: number): DirectiveUse {

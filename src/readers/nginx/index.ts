@@ -336,7 +336,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           children.push(child);
       }
     }
-    return out;
+    // At its exact length: an array grown by push keeps room for about 16 more, and every
+    // block's list lives as long as the model.
+    return out.slice();
   };
 
   /**

@@ -41583,6 +41583,7 @@ var BlockLevel = class {
   owner;
   contexts;
   root;
+  /** Filled by NginxDirectiveIndex.walk, then cut to its exact length. */
   uses = [];
   /** Read only for findings and the paths of the uses inside. */
   get path() {
@@ -41668,6 +41669,7 @@ var NginxDirectiveIndex = class {
       }
     };
     visit2(entries);
+    if (level instanceof BlockLevel) level.uses = level.uses.slice();
   }
   useOf(entry, level, position) {
     const { directive } = entry;
@@ -51964,7 +51966,7 @@ function readNginxTree(candidates, options) {
           children2.push(child);
       }
     }
-    return out;
+    return out.slice();
   };
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {

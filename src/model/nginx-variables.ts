@@ -684,13 +684,15 @@ export interface ExpandedPart {
   top: ValuePart;
 }
 
-/** Lines of a map block that are not entries. */
-const MAP_PARAMETERS = new Set(['hostnames', 'volatile', 'include']);
 const NO_CHILDREN: readonly ExpandedDirective[] = [];
 
-/** A line of a map block that maps a value (not `hostnames;`, `volatile;`, `include …;`). */
+/**
+ * A line of a map block that maps a value. ngx_http_map reads `hostnames` and `volatile` as
+ * parameters only when they stand alone (`hostnames;`): `hostnames $uri;` maps the key
+ * "hostnames". `include file;` reads another file.
+ */
 function isMapEntry(child: ExpandedDirective): boolean {
-  return argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(child.directive.name);
+  return argCountOf(child.directive) > 0 && child.directive.name !== 'include';
 }
 
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */

@@ -7,6 +7,10 @@ const site = (location: string, body: string, before = '') => `${before}server {
 testRule(rule, {
   accept: [
     { name: '$request_uri stays encoded', tree: { 'a.conf': site('/', 'return 301 https://$host$request_uri;') } },
+    {
+      name: 'a lone hostnames is a map parameter, not a key',
+      tree: { 'a.conf': 'map $http_host $site {\n    hostnames;\n    default none;\n    *.example.com site;\n}\n' + site('/', 'add_header X-Site $site;') },
+    },
     { name: 'a capture over $request_uri is raw too', tree: { 'a.conf': site('/', 'if ($request_uri ~ ^/echo/(.*)$) { return 301 /new/$1; }') } },
     { name: 'return with a body, not a redirect', tree: { 'a.conf': site('/', 'return 200 "you asked for $uri";') } },
     { name: 'a rewrite redirect escapes its own captures', tree: { 'a.conf': site('/', 'rewrite ^/old/([^/]+)$ https://example.com/new/$1 permanent;') } },
@@ -25,6 +29,12 @@ testRule(rule, {
     },
   ],
   reject: [
+    {
+      // ngx_http_map reads `hostnames` as a parameter only alone on its line: here it is a key.
+      name: 'a map whose entry keyed "hostnames" gives $uri',
+      tree: { 'a.conf': 'map $http_host $keyed {\n    default none;\n    hostnames $uri;\n}\n' + site('/', 'add_header X-Keyed $keyed;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 7, column: 28, endColumn: 34 }, messageIncludes: ['"$keyed" in add_header'] }],
+    },
     {
       name: '$uri in a redirect (the Location header)',
       tree: { 'a.conf': site('/', 'return 301 https://$host$uri$is_args$args;') },

@@ -238,4 +238,19 @@ describe('mayHoldLineBreak', () => {
     expect(variables.mayHoldLineBreak('$section')).toBe(true);
     expect(variables.mayHoldLineBreak('$made_by_lua')).toBe(true);
   });
+  // ngx_http_map: `hostnames` and `volatile` are parameters only alone on their line.
+  it('reads "hostnames" with a value as a key, and a lone "hostnames" as a parameter', () => {
+    const { variables } = blockWith(
+      {
+        'a.conf': [
+          'map $http_host $keyed { default none; hostnames $uri; }',
+          'map $http_host $flagged { hostnames; volatile; default none; *.example.com site; }',
+          'server { location / { return 200; } }',
+        ].join('\n'),
+      },
+      'return',
+    );
+    expect(variables.mayHoldLineBreak('$keyed')).toBe(true);
+    expect(variables.mayHoldLineBreak('$flagged')).toBe(false);
+  });
 });

@@ -45316,10 +45316,9 @@ function combine(all) {
   }
   return { request, mask, origin };
 }
-var MAP_PARAMETERS = /* @__PURE__ */ new Set(["hostnames", "volatile", "include"]);
 var NO_CHILDREN = [];
 function isMapEntry(child) {
-  return argCountOf(child.directive) > 0 && !MAP_PARAMETERS.has(child.directive.name);
+  return argCountOf(child.directive) > 0 && child.directive.name !== "include";
 }
 var MapDefinition = class {
   constructor(map) {

@@ -271,6 +271,11 @@ if (ONLY && sizes.length !== ONLY.size) {
   console.error(`bench: --only takes tree names among ${ALL_SIZES.map((size) => size.name).join(', ')}`);
   process.exit(2);
 }
+/**
+ * Pairs of runs for the issue-17 line: one pair's ratio moves by ±0.1 on a shared VM, and the
+ * median's 95% interval narrows with the square root of their number (15 pairs: ±0.1; 31: ±0.05).
+ */
+const ISSUE_17_PAIRS = 31;
 /** The tree of the issue-17 line and of --compare. */
 const MANY_FILES = '140k-501';
 
@@ -335,6 +340,7 @@ function issue17OnOff(tree, runs) {
   // Each pair ran under the same load: their ratios' spread shows how much one figure can be trusted.
   const pairs = on.map((ms, i) => ms / off[i]).sort((a, b) => a - b);
   const quartile = (q) => +pairs[Math.min(pairs.length - 1, Math.floor(q * pairs.length))].toFixed(3);
+  const interval = medianInterval(pairs.length);
   return {
     tree: MANY_FILES,
     runs,
@@ -342,8 +348,33 @@ function issue17OnOff(tree, runs) {
     onMs: +median(on).toFixed(1),
     offMs: +median(off).toFixed(1),
     ratio: +(median(on) / median(off)).toFixed(3),
-    pairRatios: { lowerQuartile: quartile(0.25), median: quartile(0.5), upperQuartile: quartile(0.75) },
+    pairRatios: {
+      lowerQuartile: quartile(0.25),
+      median: quartile(0.5),
+      upperQuartile: quartile(0.75),
+      // Distribution-free: the median pair ratio lies between these two order statistics with at least 95% confidence.
+      median95: interval && { low: +pairs[interval.low].toFixed(3), high: +pairs[interval.high].toFixed(3), coverage: +interval.coverage.toFixed(3) },
+    },
   };
+}
+
+/**
+ * The order statistics (0-based, of n sorted values) that bound the median with at least 95%
+ * confidence, whatever the distribution: the widest k with P(Binomial(n, 1/2) < k) ≤ 2.5%, giving
+ * [x(k), x(n-k+1)] in 1-based terms. Undefined below 6 values, where no such pair exists.
+ */
+function medianInterval(n) {
+  let below = 0; // P(X < k) for X ~ Binomial(n, 1/2)
+  let coefficient = 1; // C(n, k)
+  let k = 0;
+  for (; k < n; k++) {
+    const next = below + coefficient / 2 ** n;
+    if (next > 0.025) break;
+    below = next;
+    coefficient = (coefficient * (n - k)) / (k + 1);
+  }
+  if (k === 0) return undefined;
+  return { low: k - 1, high: n - k, coverage: 1 - 2 * below };
 }
 
 /**
@@ -413,7 +444,7 @@ try {
     };
     rows.push(row);
     if (COMPARE_CLI && size.name === MANY_FILES) compared = compareBuilds(tree, Math.max(runs, 9));
-    if (size.name === MANY_FILES) issue17 = issue17OnOff(tree, Math.max(runs, 15));
+    if (size.name === MANY_FILES) issue17 = issue17OnOff(tree, Math.max(runs, ISSUE_17_PAIRS));
   }
 
   // Small-tree latency: what a pre-commit hook pays.
@@ -461,7 +492,11 @@ try {
   );
   if (issue17) {
     console.log(
-      `issue-17 rules: on ${issue17.onMs} ms / off ${issue17.offMs} ms = ${issue17.ratio} (${issue17.rules} rules, ${issue17.tree}, median of ${issue17.runs} interleaved; run by run ${issue17.pairRatios.lowerQuartile}–${issue17.pairRatios.upperQuartile}, median ${issue17.pairRatios.median})`,
+      `issue-17 rules: on ${issue17.onMs} ms / off ${issue17.offMs} ms = ${issue17.ratio} (${issue17.rules} rules, ${issue17.tree}, median of ${issue17.runs} interleaved; run by run ${issue17.pairRatios.lowerQuartile}–${issue17.pairRatios.upperQuartile}, median ${issue17.pairRatios.median}${
+        issue17.pairRatios.median95
+          ? `, ${Math.floor(issue17.pairRatios.median95.coverage * 100)}% interval ${issue17.pairRatios.median95.low}–${issue17.pairRatios.median95.high}`
+          : ''
+      })`,
     );
   }
   if (compared) {

@@ -54,7 +54,12 @@ export class NginxBlock {
     // servers is asked once per location).
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found: ExpandedDirective[] | undefined;
-      for (const entry of this.directives) if (entry.directive.name === name) (found ??= []).push(entry);
+      for (const entry of this.directives) {
+        if (entry.directive.name !== name) continue;
+        // `[entry]` has room for one: most names occur once, and `[]` grown by push holds 17.
+        if (found) found.push(entry);
+        else found = [entry];
+      }
       return found ?? NONE;
     }
     if (!this.byName) {

@@ -2,12 +2,22 @@
 import type { FileSystem } from '../discovery/fs';
 import type { SourceText } from '../source/text';
 
+/** A FileSystem that keeps what it read until told to let the contents go. */
+export interface CachingFileSystem extends FileSystem {
+  /**
+   * Drops the files' bytes (not the listings): once the readers hold their texts, keeping them
+   * would double a large tree's memory. A later read goes to the disk again.
+   */
+  forgetContents(): void;
+}
+
 /** Reads each file and lists each directory once per run, however many readers and globs ask for it. */
-export function cachingFileSystem(fs: FileSystem): FileSystem {
+export function cachingFileSystem(fs: FileSystem): CachingFileSystem {
   const cache = new Map<string, Uint8Array | Error>();
   const listings = new Map<string, string[] | Error>();
   return {
     ...fs,
+    forgetContents: () => cache.clear(),
     list(path) {
       let entry = listings.get(path);
       if (!entry) {

@@ -285,6 +285,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends,
   });
+  // Every reader holds its text now. What reads a file after this (whether a fix may edit it)
+  // reads it again and compares it with that text.
+  cachedFs.forgetContents();
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
 }
 

@@ -36,6 +36,18 @@ describe('which fixes are offered', () => {
     expect(finding!.fix).toBeUndefined();
   });
 
+  test('a file that changed on disk after it was read: its fix would edit another text, so none is offered', () => {
+    const memory = memoryFileSystem({ 'gunicorn.conf.py': GUNICORN }, '/tree');
+    let reads = 0;
+    // The readers' read sees the file as written; any later one, a file someone has saved since.
+    const changing = { ...memory, read: (path: string) => (reads++ === 0 ? memory.read(path) : new TextEncoder().encode(`# edited\n${GUNICORN}`)) };
+    const findings = lintSync({ paths: ['.'], cwd: '/tree', fs: changing, config: {} }).report.findings;
+    const finding = findings.find((f) => f.ruleId === 'gunicorn-unknown-setting');
+    expect(finding).toBeDefined();
+    expect(finding!.fix).toBeUndefined();
+    expect(reads).toBe(2);
+  });
+
   test('a fix whose own edits overlap, or that reaches past the end of its file, is not exact', () => {
     const result = lintSync(options({ 'gunicorn.conf.py': GUNICORN }));
     const file = 'gunicorn.conf.py';

@@ -50910,7 +50910,11 @@ var NginxBlock = class {
   own(name2) {
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found;
-      for (const entry of this.directives) if (entry.directive.name === name2) (found ??= []).push(entry);
+      for (const entry of this.directives) {
+        if (entry.directive.name !== name2) continue;
+        if (found) found.push(entry);
+        else found = [entry];
+      }
       return found ?? NONE3;
     }
     if (!this.byName) {
@@ -52186,6 +52190,7 @@ function cachingFileSystem(fs) {
   const listings = /* @__PURE__ */ new Map();
   return {
     ...fs,
+    forgetContents: () => cache2.clear(),
     list(path) {
       let entry = listings.get(path);
       if (!entry) {
@@ -52539,6 +52544,7 @@ function readTreeUncached(options) {
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends
   });
+  cachedFs.forgetContents();
   return { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, displayPath, fileList, fs: cachedFs };
 }
 function sourceTextsOf(outputs) {

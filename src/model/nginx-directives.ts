@@ -85,8 +85,6 @@ function sameNameBefore(level: DirectiveLevel): number[] {
  * directive was a large part of building the index for a large tree (docs/performance.md).
  */
 class IndexedUse implements DirectiveUse {
-  private modelPath: string | undefined;
-
   constructor(
     readonly entry: ExpandedDirective,
     readonly level: DirectiveLevel,
@@ -124,12 +122,10 @@ class IndexedUse implements DirectiveUse {
   /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask for every use). */
   variants: DirectiveSpec[] | undefined;
 
+  /** Built on each read, not kept: only findings read it, and a large tree has 100,000 uses. */
   get path(): string {
-    if (this.modelPath === undefined) {
-      const before = sameNameBefore(this.level)[this.position];
-      this.modelPath = `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ''}`;
-    }
-    return this.modelPath;
+    const before = sameNameBefore(this.level)[this.position];
+    return `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ''}`;
   }
 }
 

@@ -21,7 +21,8 @@ const NONE: ExpandedDirective[] = [];
 const SCAN_LIMIT = 16;
 
 export class NginxBlock {
-  readonly children: NginxBlock[] = [];
+  /** The blocks directly inside, in order; filled while the model is built (buildChildren). */
+  children: NginxBlock[] = [];
   /** The directives of this level in order, includes replaced by what they include. */
   readonly directives: ExpandedDirective[];
 
@@ -446,6 +447,8 @@ function buildChildren(block: NginxBlock) {
     block.children.push(child);
     buildChildren(child);
   }
+  // At its exact length: a list grown by push has room for about 16 more, and lives as long as the model.
+  if (block.children.length > 0) block.children = block.children.slice();
 }
 
 function blockLabel(directive: NginxDirective, parent: NginxBlock): string {

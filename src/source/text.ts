@@ -15,17 +15,22 @@ export class SourceText {
    * Offsets (UTF-16 units) at which each line starts; lineStarts[0] === 0. Built on first use:
    * a file with nothing to report never needs it (the nginx reader keeps offsets only).
    */
-  get lineStarts(): number[] {
+  get lineStarts(): Uint32Array {
     if (!this.builtLineStarts) {
+      // Counted first, then filled: four bytes a line at its exact length, where an array grown
+      // by push holds eight and up to half as many again (a 140k-line file's took 1.35 MB).
       const text = this.text;
-      const starts = [0];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      let lines = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+      const starts = new Uint32Array(lines);
+      let line = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
       this.builtLineStarts = starts;
     }
     return this.builtLineStarts;
   }
 
-  private builtLineStarts: number[] | undefined;
+  private builtLineStarts: Uint32Array | undefined;
 
   /** The line index of the last lookup: readers ask in increasing order, so most hit it or the next. */
   private lastLine = 0;

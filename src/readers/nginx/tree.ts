@@ -362,7 +362,8 @@ export class ReadDirective implements NginxDirective {
         const start = argData[i * ARG_SLOTS];
         args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
       }
-      built.args = args;
+      // Kept at its exact length (grown by push it has room for 17): it lives as long as the tree.
+      built.args = args.length === 0 ? args : args.slice();
     }
     return built.args;
   }

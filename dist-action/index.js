@@ -371,8 +371,11 @@ var init_text = __esm({
       get lineStarts() {
         if (!this.builtLineStarts) {
           const text3 = this.text;
-          const starts2 = [0];
-          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts2.push(i + 1);
+          let lines = 1;
+          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) lines++;
+          const starts2 = new Uint32Array(lines);
+          let line = 1;
+          for (let i = text3.indexOf("\n"); i !== -1; i = text3.indexOf("\n", i + 1)) starts2[line++] = i + 1;
           this.builtLineStarts = starts2;
         }
         return this.builtLineStarts;
@@ -41313,7 +41316,7 @@ var ReadDirective = class {
         const start = argData[i * ARG_SLOTS];
         args.push(new ReadArg(this.tree.argValue(i), start < 0, start < 0 ? ~start : start, argData[i * ARG_SLOTS + 1], source));
       }
-      built.args = args;
+      built.args = args.length === 0 ? args : args.slice();
     }
     return built.args;
   }
@@ -41544,7 +41547,6 @@ var IndexedUse = class {
   level;
   position;
   shape;
-  modelPath;
   get directive() {
     return this.entry.directive;
   }
@@ -41566,12 +41568,10 @@ var IndexedUse = class {
   }
   /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask for every use). */
   variants;
+  /** Built on each read, not kept: only findings read it, and a large tree has 100,000 uses. */
   get path() {
-    if (this.modelPath === void 0) {
-      const before = sameNameBefore(this.level)[this.position];
-      this.modelPath = `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
-    }
-    return this.modelPath;
+    const before = sameNameBefore(this.level)[this.position];
+    return `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
   }
 };
 var BlockLevel = class {
@@ -50895,6 +50895,7 @@ var NginxBlock = class {
   node;
   parent;
   fixedPath;
+  /** The blocks directly inside, in order; filled while the model is built (buildChildren). */
   children = [];
   /** The directives of this level in order, includes replaced by what they include. */
   directives;
@@ -51221,6 +51222,7 @@ function buildChildren(block2) {
     block2.children.push(child);
     buildChildren(child);
   }
+  if (block2.children.length > 0) block2.children = block2.children.slice();
 }
 function blockLabel(directive, parent) {
   const args = directive.args.map((arg) => arg.value);

@@ -50,6 +50,15 @@ export class DirectiveCensus {
     else this.variablesByName.set(name, [use]);
   }
 
+  /** Cuts the lists to their length once the walk is over: grown by push, they keep room for up to half as many again. */
+  trimToSize() {
+    for (const list of this.byName.values()) {
+      list.entries = list.entries.slice();
+      list.blocks = list.blocks.slice();
+    }
+    for (const [name, uses] of this.variablesByName) this.variablesByName.set(name, uses.slice());
+  }
+
   /** The directives named `name` whose arguments hold a `$`, in walk order. */
   withVariablesNamed(name: string): readonly VariableUse[] {
     return this.variablesByName.get(name) ?? NO_USES;

@@ -160,7 +160,7 @@ class BlockLevel implements DirectiveLevel {
 
 export class NginxDirectiveIndex {
   readonly table: DirectiveTable;
-  readonly uses: DirectiveUse[] = [];
+  uses: DirectiveUse[] = [];
   readonly levels: DirectiveLevel[] = [];
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   readonly detectedModules: { module: string; reason: string }[] = [];
@@ -184,6 +184,9 @@ export class NginxDirectiveIndex {
       const contexts = this.intern(root.kind === 'main' ? ['main'] : this.plausibleContexts(root));
       this.walk(root.directives, { uses: [], contexts, root, path: rootPath });
     }
+    // Lists grown by push keep room for up to half as many again, and these live as long as the model.
+    this.uses = this.uses.slice();
+    for (const [name, list] of this.usesByName) this.usesByName.set(name, list.slice());
   }
 
   /**

@@ -434,6 +434,7 @@ export class NginxModel {
         scope.passes.push(resolvePass(scope, module, entry, block));
       }
     }
+    scope.census.trimToSize();
     return scope;
   }
 }

@@ -66,8 +66,11 @@ export class FileTree {
   get storesValues(): boolean {
     return this.storedValues.size !== 0;
   }
-  /** What directives have built on demand, by directive number; allocated on first use. */
-  private builtByIndex: (Built | undefined)[] | undefined;
+  /**
+   * What directives have built on demand, by directive number: in a map while few have (most
+   * runs build spans for a handful of findings), then in an array of the file's length.
+   */
+  private builtByIndex: Map<number, Built> | (Built | undefined)[] | undefined;
   private directiveCount = 0;
   private argCount = 0;
 
@@ -174,10 +177,19 @@ export class FileTree {
 
   /** What directive number `index` has built so far (created empty on first use). */
   builtFor(index: number): Built {
-    // Preallocated at the final count, so that it stays a plain array rather than a dictionary.
-    const all = (this.builtByIndex ??= new Array<Built | undefined>(this.directiveCount));
-    let built = all[index];
-    if (!built) all[index] = built = {};
+    const all = (this.builtByIndex ??= new Map<number, Built>());
+    if (!(all instanceof Map)) return (all[index] ??= {});
+    let built = all.get(index);
+    if (!built) {
+      all.set(index, (built = {}));
+      // An array of the file's length costs 8 bytes a directive: worth it once one in 16 has built
+      // something. Preallocated at the final count, so that it stays a plain array rather than a dictionary.
+      if (all.size * 16 > this.directiveCount) {
+        const array = new Array<Built | undefined>(this.directiveCount);
+        for (const [at, value] of all) array[at] = value;
+        this.builtByIndex = array;
+      }
+    }
     return built;
   }
 

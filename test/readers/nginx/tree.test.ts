@@ -23,6 +23,20 @@ const parse = (text: string) => parseNginx(new SourceText('t.conf', text));
 const all = (directives: NginxDirective[]): NginxDirective[] => directives.flatMap((d) => [d, ...all(d.block ?? [])]);
 
 describe('values and spans built on demand', () => {
+  // What a directive built is kept in a map while few have built anything, then in an array.
+  test('what each directive built stays its own, before and after a large file keeps it in an array', () => {
+    const lines = Array.from({ length: 64 }, (_, i) => `d${i} v${i} "w ${i}";`);
+    const directives = parse(lines.join('\n')).directives;
+    const first = directives[10].args;
+    const spans = directives.slice(0, 3).map((d) => d.nameSpan);
+    // 4 of 64 is past one in 16: from here on the file keeps them in an array.
+    for (const directive of directives) expect(directive.args.map((arg) => arg.value)).toEqual([`v${directives.indexOf(directive)}`, `w ${directives.indexOf(directive)}`]);
+    expect(directives[10].args).toBe(first);
+    expect(directives.slice(0, 3).map((d) => d.nameSpan)).toEqual(spans);
+    expect(directives[2].nameSpan).toBe(spans[2]);
+    expect(directives[63].args[1].span.start).toEqual({ line: 64, column: 9, offset: lines.slice(0, 63).join('\n').length + 1 + 8 });
+  });
+
   test('a span read twice is the same object, and a directive without arguments shares its name span', () => {
     const [server] = parse('server {\n  listen 80;\n  gzip on;\n}\n').directives;
     expect(server.span).toBe(server.span);

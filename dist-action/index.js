@@ -41084,7 +41084,10 @@ var FileTree = class {
   get storesValues() {
     return this.storedValues.size !== 0;
   }
-  /** What directives have built on demand, by directive number; allocated on first use. */
+  /**
+   * What directives have built on demand, by directive number: in a map while few have (most
+   * runs build spans for a handful of findings), then in an array of the file's length.
+   */
   builtByIndex;
   directiveCount = 0;
   argCount = 0;
@@ -41170,9 +41173,17 @@ var FileTree = class {
   }
   /** What directive number `index` has built so far (created empty on first use). */
   builtFor(index) {
-    const all = this.builtByIndex ??= new Array(this.directiveCount);
-    let built = all[index];
-    if (!built) all[index] = built = {};
+    const all = this.builtByIndex ??= /* @__PURE__ */ new Map();
+    if (!(all instanceof Map)) return all[index] ??= {};
+    let built = all.get(index);
+    if (!built) {
+      all.set(index, built = {});
+      if (all.size * 16 > this.directiveCount) {
+        const array = new Array(this.directiveCount);
+        for (const [at, value] of all) array[at] = value;
+        this.builtByIndex = array;
+      }
+    }
     return built;
   }
   /**
@@ -41615,6 +41626,8 @@ var NginxDirectiveIndex = class {
       const contexts = this.intern(root.kind === "main" ? ["main"] : this.plausibleContexts(root));
       this.walk(root.directives, { uses: [], contexts, root, path: rootPath });
     }
+    this.uses = this.uses.slice();
+    for (const [name2, list] of this.usesByName) this.usesByName.set(name2, list.slice());
   }
   /**
    * One array per distinct context list, so that what depends only on (contexts, name) is
@@ -44770,6 +44783,14 @@ var DirectiveCensus = class {
     const named = this.variablesByName.get(name2);
     if (named) named.push(use);
     else this.variablesByName.set(name2, [use]);
+  }
+  /** Cuts the lists to their length once the walk is over: grown by push, they keep room for up to half as many again. */
+  trimToSize() {
+    for (const list of this.byName.values()) {
+      list.entries = list.entries.slice();
+      list.blocks = list.blocks.slice();
+    }
+    for (const [name2, uses] of this.variablesByName) this.variablesByName.set(name2, uses.slice());
   }
   /** The directives named `name` whose arguments hold a `$`, in walk order. */
   withVariablesNamed(name2) {
@@ -51210,6 +51231,7 @@ var NginxModel = class {
         scope.passes.push(resolvePass(scope, module2, entry, block2));
       }
     }
+    scope.census.trimToSize();
     return scope;
   }
 };

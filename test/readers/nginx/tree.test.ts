@@ -30,7 +30,8 @@ describe('values and spans built on demand', () => {
     const first = directives[10].args;
     const spans = directives.slice(0, 3).map((d) => d.nameSpan);
     // 4 of 64 is past one in 16: from here on the file keeps them in an array.
-    for (const directive of directives) expect(directive.args.map((arg) => arg.value)).toEqual([`v${directives.indexOf(directive)}`, `w ${directives.indexOf(directive)}`]);
+    for (const directive of directives)
+      expect(directive.args.map((arg) => arg.value)).toEqual([`v${directives.indexOf(directive)}`, `w ${directives.indexOf(directive)}`]);
     expect(directives[10].args).toBe(first);
     expect(directives.slice(0, 3).map((d) => d.nameSpan)).toEqual(spans);
     expect(directives[2].nameSpan).toBe(spans[2]);

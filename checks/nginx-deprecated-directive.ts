@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { argCountOf, argEquals, type NginxDirective } from '../src/model/nginx-directives';
+import { someArgEquals } from '../src/model/nginx-directives';
 import { DEPRECATIONS_BY_NAME, NginxDeprecation } from '../src/reference/nginx/deprecations';
 import { compareVersions, describeRange, parseVersion, Version, VersionRange } from '../src/reference/nginx/version';
 import type { Severity, Span } from '../src/source/span';
@@ -56,7 +56,8 @@ export const rule = defineRule({
             continue;
           }
           // A parameter of the http `listen` only (mail and stream have no http2 parameter).
-          if (!hasParameter(use.directive, entry.parameter) || !use.contexts.includes('server') || index.variantsHere(use).length === 0) continue;
+          // After the address (`listen http2;` names a host), compared in the text: most listen lines carry no deprecated parameter.
+          if (!someArgEquals(use.directive, 1, [entry.parameter]) || !use.contexts.includes('server') || index.variantsHere(use).length === 0) continue;
           for (const arg of use.directive.args.slice(1)) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
@@ -100,15 +101,6 @@ function judge(entry: NginxDeprecation, range: VersionRange, what: string, prima
 /** The part of `range` from `start` on. */
 function from(range: VersionRange, start: Version): VersionRange {
   return { min: compareVersions(range.min, start) >= 0 ? range.min : start, max: range.max };
-}
-
-/**
- * A parameter after the address (`listen http2;` names a host), read without building argument
- * objects: most listen lines carry no deprecated parameter, and most carry none at all.
- */
-function hasParameter(directive: NginxDirective, value: string): boolean {
-  for (let i = 1; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
-  return false;
 }
 
 /** The port a `listen` address names (`[::]:443`, `443`, `*:443` → `443`), or the address itself (a unix socket). */

@@ -39,7 +39,7 @@ const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'ups
 // never import a reader.
 export { acceptsCount, contextName, describeArgs, SHARED_SETTING } from '../reference/nginx/directives';
 export type { DirectiveSpec } from '../reference/nginx/directives';
-export { argCountOf, argEquals, argEqualsIgnoringCase, argsMayHoldLineBreak, argValueOf, isLuaBlockDirective } from '../readers/nginx/parse';
+export { argCountOf, argEqualsIgnoringCase, argsMayHoldLineBreak, argValueOf, isLuaBlockDirective, someArgEquals } from '../readers/nginx/parse';
 export type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 
 export interface DirectiveUse {

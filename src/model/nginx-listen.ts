@@ -3,7 +3,7 @@
  * (address and port, or unix path) and whether the line marks its server `default_server`.
  */
 import type { NginxDirective } from '../readers/nginx';
-import { argCountOf, argEquals, argValueOf } from '../readers/nginx/parse';
+import { argValueOf, someArgEquals } from '../readers/nginx/parse';
 import { HTTP_LISTEN_PARAMETERS, HTTP_LISTEN_VALUED_PARAMETERS } from '../reference/nginx/listen-parameters';
 import { DEPRECATED_LISTEN_PARAMETERS } from '../reference/nginx/deprecations';
 
@@ -18,6 +18,8 @@ export interface ListenSocket {
 /** nginx's defaults when a server has no `listen`: *:80 when run as root (ngx_http_core_server). */
 export const IMPLICIT_LISTEN: ListenSocket = { key: '*:80', defaultServer: false };
 
+const DEFAULT_SERVER_WORDS = ['default_server', 'default'];
+
 /** The socket a `listen` directive binds; undefined when its address cannot be read (a template tag, a typo). */
 export function listenSocket(directive: NginxDirective): ListenSocket | undefined {
   // Values only (no argument objects): every server of a large tree has a listen line.
@@ -25,9 +27,7 @@ export function listenSocket(directive: NginxDirective): ListenSocket | undefine
   if (address === undefined || address.includes('$') || address.includes('{')) return undefined;
   const bound = boundSocket(address);
   if (!bound) return undefined;
-  const count = argCountOf(directive);
-  for (let i = 1; i < count; i++) if (argEquals(directive, i, 'default_server') || argEquals(directive, i, 'default')) return bound.asDefault;
-  return bound.plain;
+  return someArgEquals(directive, 1, DEFAULT_SERVER_WORDS) ? bound.asDefault : bound.plain;
 }
 
 /** The two answers for one address, kept per distinct address: a large tree repeats `80` and `443 ssl` thousands of times. */

@@ -4,9 +4,10 @@
  * at a level that holds such a server: Debian's stock nginx.conf sets `ssl_protocols TLSv1
  * TLSv1.1 TLSv1.2` in `http` whether or not any site uses TLS.
  */
-import type { NginxDirective } from '../readers/nginx';
-import { argCountOf, argEquals } from '../readers/nginx/parse';
+import { someArgEquals } from '../readers/nginx/parse';
 import type { DirectiveLevel, DirectiveUse, NginxDirectiveIndex } from './nginx-directives';
+
+const TLS_LISTEN_WORDS = ['ssl', 'quic'];
 
 /**
  * A test of whether a level, or a block below it, holds a server that speaks TLS. The servers
@@ -24,14 +25,8 @@ function levelsServingTls(index: NginxDirectiveIndex): Set<DirectiveLevel> {
     for (let level: DirectiveLevel | undefined = use.level; level && !serving.has(level); level = level.owner?.level) serving.add(level);
   };
   // Compared in the text: every server of a large tree has a listen line.
-  for (const use of index.usesNamed('listen')) if (anyArgEquals(use.directive, 'ssl', 'quic')) mark(use);
+  for (const use of index.usesNamed('listen')) if (someArgEquals(use.directive, 0, TLS_LISTEN_WORDS)) mark(use);
   for (const use of index.usesNamed('ssl')) if (use.directive.args[0]?.value.toLowerCase() === 'on') mark(use);
   for (const use of index.usesNamed('starttls')) if (['on', 'only'].includes(use.directive.args[0]?.value.toLowerCase() ?? '')) mark(use);
   return serving;
-}
-
-function anyArgEquals(directive: NginxDirective, first: string, second: string): boolean {
-  const count = argCountOf(directive);
-  for (let i = 0; i < count; i++) if (argEquals(directive, i, first) || argEquals(directive, i, second)) return true;
-  return false;
 }

@@ -21,6 +21,7 @@ export {
   fileTextOf,
   lastTokenEndOffset,
   opensBlock,
+  someArgEquals,
   sourceOf,
 } from './tree';
 

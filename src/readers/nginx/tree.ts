@@ -478,6 +478,13 @@ export function argEquals(directive: NginxDirective, i: number, value: string): 
   return directive.args[i]?.value === value;
 }
 
+/** Whether an argument from number `from` on (0-based) is exactly one of `values`, compared like argEquals. */
+export function someArgEquals(directive: NginxDirective, from: number, values: readonly string[]): boolean {
+  const count = argCountOf(directive);
+  for (let i = from; i < count; i++) for (const value of values) if (argEquals(directive, i, value)) return true;
+  return false;
+}
+
 /** How many arguments a directive has (the raw body of a Lua block counts as one). */
 export function argCountOf(directive: NginxDirective): number {
   return directive instanceof ReadDirective ? directive.argCount : directive.args.length;

@@ -15,6 +15,7 @@ import {
   NginxDirective,
   opensBlock,
   parseNginx,
+  someArgEquals,
 } from '../../../src/readers/nginx/parse';
 import { SourceText } from '../../../src/source/text';
 import { FileTree } from '../../../src/readers/nginx/tree';
@@ -181,6 +182,17 @@ describe('argEquals', () => {
     expect(argEquals(escaped, 0, 'a\\b')).toBe(true);
     expect(argEquals(escaped, 0, 'a\\\\b')).toBe(false);
     expect(argEquals(quoted, 0, 'default_server')).toBe(true);
+  });
+
+  test('someArgEquals looks from an argument on for any of the words', () => {
+    const [listen, host] = parse('listen 443 ssl "default";\nlisten ssl;\n').directives;
+    expect(someArgEquals(listen, 1, ['quic', 'ssl'])).toBe(true);
+    expect(someArgEquals(listen, 1, ['default_server', 'default'])).toBe(true);
+    expect(someArgEquals(listen, 1, ['443'])).toBe(false);
+    // `listen ssl;` names a host: from argument 1 on there is nothing.
+    expect(someArgEquals(host, 1, ['ssl'])).toBe(false);
+    expect(someArgEquals(host, 0, ['ssl'])).toBe(true);
+    expect(someArgEquals(host, 0, [])).toBe(false);
   });
 });
 

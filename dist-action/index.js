@@ -41395,6 +41395,11 @@ function argEquals(directive, i, value) {
   }
   return directive.args[i]?.value === value;
 }
+function someArgEquals(directive, from2, values2) {
+  const count = argCountOf(directive);
+  for (let i = from2; i < count; i++) for (const value of values2) if (argEquals(directive, i, value)) return true;
+  return false;
+}
 function argCountOf(directive) {
   return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
 }
@@ -43113,14 +43118,13 @@ function removedAfterDeprecation(name2) {
 
 // src/model/nginx-listen.ts
 var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
+var DEFAULT_SERVER_WORDS = ["default_server", "default"];
 function listenSocket(directive) {
   const address = argValueOf(directive, 0);
   if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
   const bound = boundSocket(address);
   if (!bound) return void 0;
-  const count = argCountOf(directive);
-  for (let i = 1; i < count; i++) if (argEquals(directive, i, "default_server") || argEquals(directive, i, "default")) return bound.asDefault;
-  return bound.plain;
+  return someArgEquals(directive, 1, DEFAULT_SERVER_WORDS) ? bound.asDefault : bound.plain;
 }
 function boundSocket(address) {
   let bound = socketsByAddress.get(address);
@@ -47829,6 +47833,7 @@ function weakProtocol(argument) {
 }
 
 // src/model/nginx-tls.ts
+var TLS_LISTEN_WORDS = ["ssl", "quic"];
 function tlsServedUnder(index) {
   let serving;
   return (level) => (serving ??= levelsServingTls(index)).has(level);
@@ -47838,15 +47843,10 @@ function levelsServingTls(index) {
   const mark = (use) => {
     for (let level = use.level; level && !serving.has(level); level = level.owner?.level) serving.add(level);
   };
-  for (const use of index.usesNamed("listen")) if (anyArgEquals(use.directive, "ssl", "quic")) mark(use);
+  for (const use of index.usesNamed("listen")) if (someArgEquals(use.directive, 0, TLS_LISTEN_WORDS)) mark(use);
   for (const use of index.usesNamed("ssl")) if (use.directive.args[0]?.value.toLowerCase() === "on") mark(use);
   for (const use of index.usesNamed("starttls")) if (["on", "only"].includes(use.directive.args[0]?.value.toLowerCase() ?? "")) mark(use);
   return serving;
-}
-function anyArgEquals(directive, first, second) {
-  const count = argCountOf(directive);
-  for (let i = 0; i < count; i++) if (argEquals(directive, i, first) || argEquals(directive, i, second)) return true;
-  return false;
 }
 
 // checks/nginx-weak-tls.ts
@@ -49526,7 +49526,7 @@ var rule47 = defineRule({
             if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
-          if (!hasParameter(use.directive, entry.parameter) || !use.contexts.includes("server") || index.variantsHere(use).length === 0) continue;
+          if (!someArgEquals(use.directive, 1, [entry.parameter]) || !use.contexts.includes("server") || index.variantsHere(use).length === 0) continue;
           for (const arg of use.directive.args.slice(1)) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
@@ -49565,10 +49565,6 @@ function judge12(entry, range2, what, primary, modelPath) {
 }
 function from(range2, start) {
   return { min: compareVersions(range2.min, start) >= 0 ? range2.min : start, max: range2.max };
-}
-function hasParameter(directive, value) {
-  for (let i = 1; i < argCountOf(directive); i++) if (argEquals(directive, i, value)) return true;
-  return false;
 }
 function portOf2(address) {
   return /(?:^|:)(\d+)$/.exec(address ?? "")?.[1] ?? address ?? "";

@@ -1,6 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { acceptsCount, argValueOf, describeArgs, DirectiveSpec, isLuaBlockDirective } from '../src/model/nginx-directives';
+import { acceptsCount, argValueOf, describeArgs, DirectiveSpec, DirectiveUseKind, isLuaBlockDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 import { argumentsUnknown } from '../src/model/template-values';
 import { invalidListenParameter } from '../src/model/nginx-listen';
@@ -42,16 +42,27 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
     // The verdict depends only on the variants (one shared array per name and context), the
-    // block and the count, so a tree of 20,000 servers judges each shape once.
+    // block and the count: judged once per kind, the uses read only where a kind may be wrong
+    // (and for http's listen, whose parameters are read one by one).
     const verdicts = new Map<readonly DirectiveSpec[], Map<number, Verdict>>();
-    for (const use of index.checkedUses()) {
-      const variants = index.variantsHere(use);
-      if (variants.length === 0) continue; // unknown or not allowed here: the other rules say so
+    const verdictOf = (kind: DirectiveUseKind): Verdict | undefined => {
+      const variants = index.variantsHere(kind);
+      if (variants.length === 0) return undefined; // unknown or not allowed here: the other rules say so
       let byShape = verdicts.get(variants);
       if (!byShape) verdicts.set(variants, (byShape = new Map()));
-      const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
+      const shapeKey = kind.argCount * 2 + (kind.opensBlock ? 1 : 0);
       let verdict = byShape.get(shapeKey);
-      if (!verdict) byShape.set(shapeKey, (verdict = judge(variants, use.directive.name, use.opensBlock, use.argCount)));
+      if (!verdict) byShape.set(shapeKey, (verdict = judge(variants, kind.name, kind.opensBlock, kind.argCount)));
+      return verdict;
+    };
+    const flagged = index.checkedKinds.filter((kind) => {
+      const verdict = verdictOf(kind);
+      // `listen 80;` has no parameter to refuse.
+      return verdict !== undefined && (verdict !== OK || (kind.name === 'listen' && kind.argCount > 1));
+    });
+    for (const use of index.usesOfKinds(flagged)) {
+      const variants = index.variantsHere(use);
+      const verdict = verdictOf(use.kind)!;
       if (verdict.kind === 'ok') {
         // http's listen, or a snippet's that may also be a stream or mail server's.
         if (use.directive.name === 'listen' && variants.some((spec) => spec.module === 'http_core') && !argumentsUnknown(use.directive)) {

@@ -30,10 +30,10 @@ export const rule = defineRule({
     const range = model.nginxVersion.range;
     // The variants that exist in the releases the tree runs depend on the name only.
     const existing = new Map<string, DirectiveSpec[]>();
-    for (const use of index.checkedUses()) {
-      if (index.variantsHere(use).length > 0) continue;
+    // Judged per kind of use (a name in its contexts): only the uses of kinds allowed nowhere here are read.
+    const misplaced = index.checkedKinds.filter((kind) => index.variantsHere(kind).length === 0 && index.table.lookup(kind.name).length > 0);
+    for (const use of index.usesOfKinds(misplaced)) {
       const specs = index.table.lookup(use.directive.name);
-      if (specs.length === 0) continue; // nginx-unknown-directive
       // Known only in releases the tree does not run: nginx-unknown-directive says so.
       let exists = existing.get(use.directive.name);
       if (!exists) {

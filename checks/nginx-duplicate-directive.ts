@@ -35,18 +35,23 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
-    // Whether every variant rejects a duplicate depends on the variants only (shared per name and context).
+    // Whether every variant rejects a duplicate depends on the variants only (shared per name and
+    // context): judged once per kind of use, then read per use by the kind's id.
     const rejects = new Map<readonly DirectiveSpec[], boolean>();
+    const rejectingKinds = new Uint8Array(index.kinds.length);
+    for (const kind of index.kinds) {
+      if (!kind.terminated || kind.contexts.length === 0) continue;
+      const variants = index.variantsHere(kind);
+      if (variants.length === 0) continue;
+      let rejected = rejects.get(variants);
+      if (rejected === undefined) rejects.set(variants, (rejected = variants.every((spec) => spec.rejectsDuplicate)));
+      if (rejected) rejectingKinds[kind.id] = 1;
+    }
     for (const level of index.levels) {
       if (level.owner?.directive.name === 'upstream') yield* balancingRedefined(level);
       let firstBySetting: Map<string, DirectiveUse> | undefined;
       for (const use of level.uses) {
-        if (!use.terminated || use.contexts.length === 0) continue;
-        const variants = index.variantsHere(use);
-        if (variants.length === 0) continue;
-        let rejected = rejects.get(variants);
-        if (rejected === undefined) rejects.set(variants, (rejected = variants.every((spec) => spec.rejectsDuplicate)));
-        if (!rejected) continue;
+        if (rejectingKinds[use.kind.id] === 0) continue;
         firstBySetting ??= new Map();
         const name = use.directive.name;
         const setting = SHARED_SETTING[name] ?? name;

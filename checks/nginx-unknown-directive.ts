@@ -43,7 +43,13 @@ export const rule = defineRule({
     const releaseVerdicts = new Map<string, 'notYet' | 'removed' | undefined>();
     const thirdParty = new Map<string, { draft: FindingDraft; others: number }>();
     const suggestions = new Map<string, string | undefined>();
-    for (const use of index.checkedUses()) {
+    const verdictOf = (name: string) => {
+      if (!releaseVerdicts.has(name)) releaseVerdicts.set(name, releaseVerdict(index.table.lookup(name), range));
+      return releaseVerdicts.get(name);
+    };
+    // Judged per kind of use (a name in its contexts): only the uses of flagged kinds are read.
+    const flagged = index.checkedKinds.filter((kind) => index.table.lookup(kind.name).length === 0 || verdictOf(kind.name) !== undefined);
+    for (const use of index.usesOfKinds(flagged)) {
       const { directive } = use;
       const specs = index.table.lookup(directive.name);
       if (specs.length === 0) {
@@ -68,8 +74,7 @@ export const rule = defineRule({
         yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
         continue;
       }
-      let verdict = releaseVerdicts.get(directive.name);
-      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, (verdict = releaseVerdict(specs, range)));
+      const verdict = verdictOf(directive.name);
       if (verdict === 'notYet') {
         yield {
           primary: directive.nameSpan,

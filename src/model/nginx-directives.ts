@@ -60,6 +60,10 @@ export interface DirectiveUse {
   terminated: boolean;
   /** The level it belongs to: its siblings, includes flattened. */
   level: DirectiveLevel;
+  /** What it shares with the uses the directive rules judge alike. */
+  kind: DirectiveUseKind;
+  /** Its place in the index's uses: tree order. */
+  ordinal: number;
   /** Model path for fingerprints: main>http>server[example.com]>location[/]>proxy_pass. */
   readonly path: string;
 }
@@ -81,6 +85,33 @@ function sameNameBefore(level: DirectiveLevel): number[] {
 }
 
 /**
+ * Uses the directive rules judge alike before they read an argument: one name in one list of
+ * contexts, with one argument count and shape. A tree of 20,000 servers has a few hundred kinds,
+ * so a rule judges each kind once and reads the uses of the kinds it flags only.
+ */
+export class DirectiveUseKind {
+  /** How many uses are of this kind. */
+  count = 0;
+  /** What the rules judge: terminated, in a block whose content is checked, named by the text (not a template tag). */
+  readonly checked: boolean;
+  /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask). */
+  variants: DirectiveSpec[] | undefined;
+
+  constructor(
+    /** Its place in NginxDirectiveIndex.kinds. */
+    readonly id: number,
+    readonly name: string,
+    /** Interned: kinds of the same contexts share this array. */
+    readonly contexts: string[],
+    readonly argCount: number,
+    readonly opensBlock: boolean,
+    readonly terminated: boolean,
+  ) {
+    this.checked = terminated && contexts.length > 0 && !isUnknownValue(name);
+  }
+}
+
+/**
  * A use whose model path is built on first read: only findings need it, and one string per
  * directive was a large part of building the index for a large tree (docs/performance.md).
  */
@@ -88,10 +119,9 @@ class IndexedUse implements DirectiveUse {
   constructor(
     readonly entry: ExpandedDirective,
     readonly level: DirectiveLevel,
-    /** Where this use is in level.uses. */
-    private readonly position: number,
-    /** argCount << 2 | opensBlock << 1 | terminated: one number rather than three fields per use. */
-    private readonly shape: number,
+    readonly kind: DirectiveUseKind,
+    /** Where this use is in NginxDirectiveIndex.uses: tree order. */
+    readonly ordinal: number,
   ) {}
 
   get directive(): NginxDirective {
@@ -108,25 +138,34 @@ class IndexedUse implements DirectiveUse {
   }
 
   get argCount(): number {
-    return this.shape >> 2;
+    return this.kind.argCount;
   }
 
   get opensBlock(): boolean {
-    return (this.shape & 2) !== 0;
+    return this.kind.opensBlock;
   }
 
   get terminated(): boolean {
-    return (this.shape & 1) !== 0;
+    return this.kind.terminated;
   }
-
-  /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask for every use). */
-  variants: DirectiveSpec[] | undefined;
 
   /** Built on each read, not kept: only findings read it, and a large tree has 100,000 uses. */
   get path(): string {
-    const before = sameNameBefore(this.level)[this.position];
+    const before = sameNameBefore(this.level)[positionIn(this.level.uses, this.ordinal)];
     return `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ''}`;
   }
+}
+
+/** Where the use of this ordinal is in a level's uses (which are in tree order): a binary search. */
+function positionIn(uses: readonly DirectiveUse[], ordinal: number): number {
+  let low = 0;
+  let high = uses.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (uses[middle].ordinal < ordinal) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 export interface DirectiveLevel {
@@ -160,8 +199,13 @@ class BlockLevel implements DirectiveLevel {
 
 export class NginxDirectiveIndex {
   readonly table: DirectiveTable;
+  /** Every use in tree order (a use's ordinal is its place here). */
   uses: DirectiveUse[] = [];
   readonly levels: DirectiveLevel[] = [];
+  /** Every kind of use, in the order first met (a kind's id is its place here). */
+  readonly kinds: DirectiveUseKind[] = [];
+  /** The kind id of each use, by ordinal: selecting uses by kind reads this, not the uses. */
+  private readonly kindIds: Int32Array;
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   readonly detectedModules: { module: string; reason: string }[] = [];
   /**
@@ -187,6 +231,8 @@ export class NginxDirectiveIndex {
     // Lists grown by push keep room for up to half as many again, and these live as long as the model.
     this.uses = this.uses.slice();
     for (const [name, list] of this.usesByName) this.usesByName.set(name, list.slice());
+    this.kindIds = new Int32Array(this.uses.length);
+    for (let i = 0; i < this.uses.length; i++) this.kindIds[i] = this.uses[i].kind.id;
   }
 
   /**
@@ -226,13 +272,16 @@ export class NginxDirectiveIndex {
   private walk(entries: ExpandedDirective[], level: DirectiveLevel) {
     const { contexts } = level;
     this.levels.push(level);
+    let kindsByName = this.kindsByContexts.get(contexts);
+    if (!kindsByName) this.kindsByContexts.set(contexts, (kindsByName = new Map()));
     const visit = (list: ExpandedDirective[]) => {
       for (const entry of list) {
         const { directive } = entry;
         const name = directive.name;
-        const use = this.useOf(entry, level, level.uses.length);
+        const use = new IndexedUse(entry, level, this.kindOf(entry, contexts, kindsByName!), this.uses.length);
         level.uses.push(use);
         this.uses.push(use);
+        use.kind.count++;
         const named = this.usesByName.get(name);
         if (named) named.push(use);
         else this.usesByName.set(name, [use]);
@@ -253,15 +302,27 @@ export class NginxDirectiveIndex {
     if (level instanceof BlockLevel) level.uses = level.uses.slice();
   }
 
-  private useOf(entry: ExpandedDirective, level: DirectiveLevel, position: number): DirectiveUse {
+  /** The kinds met so far, by their contexts (interned) and name. */
+  private readonly kindsByContexts = new Map<string[], Map<string, DirectiveUseKind[]>>();
+
+  private kindOf(entry: ExpandedDirective, contexts: string[], kindsByName: Map<string, DirectiveUseKind[]>): DirectiveUseKind {
     const { directive } = entry;
+    const name = directive.name;
     const opensBlock = opensBlockOf(directive);
-    const luaBody = opensBlock && !directive.block && isLuaBlockDirective(directive.name);
+    const luaBody = opensBlock && !directive.block && isLuaBlockDirective(name);
     // Offsets and counts, not spans and argument objects: the reader builds those on demand,
     // and most directives never need them.
     const terminated = opensBlock || directiveEndOffset(directive) > lastTokenEndOffset(directive);
     const argCount = argCountOf(directive) - (luaBody ? 1 : 0);
-    return new IndexedUse(entry, level, position, (argCount << 2) | (opensBlock ? 2 : 0) | (terminated ? 1 : 0));
+    let kinds = kindsByName.get(name);
+    if (kinds) {
+      // A name has a kind or two per list of contexts: a scan beats a key.
+      for (const kind of kinds) if (kind.argCount === argCount && kind.opensBlock === opensBlock && kind.terminated === terminated) return kind;
+    } else kindsByName.set(name, (kinds = []));
+    const kind = new DirectiveUseKind(this.kinds.length, name, contexts, argCount, opensBlock, terminated);
+    kinds.push(kind);
+    this.kinds.push(kind);
+    return kind;
   }
 
   private opensBlockIn(name: string, context: string): boolean {
@@ -282,26 +343,46 @@ export class NginxDirectiveIndex {
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
    */
-  variantsHere(use: DirectiveUse): DirectiveSpec[] {
-    if (use instanceof IndexedUse) return (use.variants ??= this.variantsOf(use));
-    return this.variantsOf(use);
+  variantsHere(use: DirectiveUse | DirectiveUseKind): DirectiveSpec[] {
+    const kind = use instanceof DirectiveUseKind ? use : use.kind;
+    return (kind.variants ??= this.variantsOf(kind));
   }
 
-  private variantsOf(use: DirectiveUse): DirectiveSpec[] {
-    let byName = this.variantsByContexts.get(use.contexts);
-    if (!byName) this.variantsByContexts.set(use.contexts, (byName = new Map()));
-    const name = use.directive.name;
+  private variantsOf(kind: DirectiveUseKind): DirectiveSpec[] {
+    let byName = this.variantsByContexts.get(kind.contexts);
+    if (!byName) this.variantsByContexts.set(kind.contexts, (byName = new Map()));
+    const name = kind.name;
     let variants = byName.get(name);
     if (!variants) {
-      variants = this.table.lookup(name).filter((spec) => spec.contexts.has('any') || use.contexts.some((c) => spec.contexts.has(c)));
+      variants = this.table.lookup(name).filter((spec) => spec.contexts.has('any') || kind.contexts.some((c) => spec.contexts.has(c)));
       byName.set(name, variants);
     }
     return variants;
   }
 
-  /** The directives the rules judge: terminated, named, and not inside a block whose content is unchecked. */
-  *checkedUses(): Generator<DirectiveUse> {
-    for (const use of this.uses) if (isChecked(use)) yield use;
+  /** The kinds of the uses the rules judge (DirectiveUseKind.checked), in the order first met. */
+  get checkedKinds(): readonly DirectiveUseKind[] {
+    return (this.checkedKindList ??= this.kinds.filter((kind) => kind.checked));
+  }
+
+  private checkedKindList: readonly DirectiveUseKind[] | undefined;
+
+  /**
+   * The uses of these kinds in tree order: a rule judges each kind, then reads the uses of the
+   * kinds it flags in the order the directives were written.
+   */
+  usesOfKinds(kinds: readonly DirectiveUseKind[]): readonly DirectiveUse[] {
+    if (kinds.length === 0) return [];
+    const selected = new Uint8Array(this.kinds.length);
+    let count = 0;
+    for (const kind of kinds) {
+      if (selected[kind.id] === 0) count += kind.count;
+      selected[kind.id] = 1;
+    }
+    const out = new Array<DirectiveUse>(count);
+    const { kindIds, uses } = this;
+    for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = uses[i];
+    return out;
   }
 
   /**
@@ -310,7 +391,7 @@ export class NginxDirectiveIndex {
    */
   checkedUsesNamed(name: string): readonly DirectiveUse[] {
     let list = this.checkedByName.get(name);
-    if (!list) this.checkedByName.set(name, (list = this.usesNamed(name).filter(isChecked)));
+    if (!list) this.checkedByName.set(name, (list = this.usesNamed(name).filter((use) => use.kind.checked)));
     return list;
   }
 
@@ -346,11 +427,6 @@ export class NginxDirectiveIndex {
     }
     return score;
   }
-}
-
-/** A name a template tag writes (`{{ directive }} on;`) is only known once rendered. */
-function isChecked(use: DirectiveUse): boolean {
-  return use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name);
 }
 
 /** What tells a `server` block apart in a model path: its first server_name, else its first listen. */

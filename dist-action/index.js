@@ -41552,17 +41552,40 @@ function sameNameBefore(level) {
   }
   return counts;
 }
+var DirectiveUseKind = class {
+  constructor(id2, name2, contexts, argCount, opensBlock2, terminated) {
+    this.id = id2;
+    this.name = name2;
+    this.contexts = contexts;
+    this.argCount = argCount;
+    this.opensBlock = opensBlock2;
+    this.terminated = terminated;
+    this.checked = terminated && contexts.length > 0 && !isUnknownValue(name2);
+  }
+  id;
+  name;
+  contexts;
+  argCount;
+  opensBlock;
+  terminated;
+  /** How many uses are of this kind. */
+  count = 0;
+  /** What the rules judge: terminated, in a block whose content is checked, named by the text (not a template tag). */
+  checked;
+  /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask). */
+  variants;
+};
 var IndexedUse = class {
-  constructor(entry, level, position, shape) {
+  constructor(entry, level, kind, ordinal) {
     this.entry = entry;
     this.level = level;
-    this.position = position;
-    this.shape = shape;
+    this.kind = kind;
+    this.ordinal = ordinal;
   }
   entry;
   level;
-  position;
-  shape;
+  kind;
+  ordinal;
   get directive() {
     return this.entry.directive;
   }
@@ -41574,22 +41597,30 @@ var IndexedUse = class {
     return this.level.root.kind === "main";
   }
   get argCount() {
-    return this.shape >> 2;
+    return this.kind.argCount;
   }
   get opensBlock() {
-    return (this.shape & 2) !== 0;
+    return this.kind.opensBlock;
   }
   get terminated() {
-    return (this.shape & 1) !== 0;
+    return this.kind.terminated;
   }
-  /** Set by NginxDirectiveIndex.variantsHere on first use (three rules ask for every use). */
-  variants;
   /** Built on each read, not kept: only findings read it, and a large tree has 100,000 uses. */
   get path() {
-    const before = sameNameBefore(this.level)[this.position];
+    const before = sameNameBefore(this.level)[positionIn(this.level.uses, this.ordinal)];
     return `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
   }
 };
+function positionIn(uses, ordinal) {
+  let low = 0;
+  let high = uses.length - 1;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (uses[middle].ordinal < ordinal) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
 var BlockLevel = class {
   constructor(owner, contexts, root) {
     this.owner = owner;
@@ -41608,8 +41639,13 @@ var BlockLevel = class {
 };
 var NginxDirectiveIndex = class {
   table;
+  /** Every use in tree order (a use's ordinal is its place here). */
   uses = [];
   levels = [];
+  /** Every kind of use, in the order first met (a kind's id is its place here). */
+  kinds = [];
+  /** The kind id of each use, by ordinal: selecting uses by kind reads this, not the uses. */
+  kindIds;
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   detectedModules = [];
   /**
@@ -41633,6 +41669,8 @@ var NginxDirectiveIndex = class {
     }
     this.uses = this.uses.slice();
     for (const [name2, list] of this.usesByName) this.usesByName.set(name2, list.slice());
+    this.kindIds = new Int32Array(this.uses.length);
+    for (let i = 0; i < this.uses.length; i++) this.kindIds[i] = this.uses[i].kind.id;
   }
   /**
    * One array per distinct context list, so that what depends only on (contexts, name) is
@@ -41665,13 +41703,16 @@ var NginxDirectiveIndex = class {
   walk(entries, level) {
     const { contexts } = level;
     this.levels.push(level);
+    let kindsByName = this.kindsByContexts.get(contexts);
+    if (!kindsByName) this.kindsByContexts.set(contexts, kindsByName = /* @__PURE__ */ new Map());
     const visit2 = (list) => {
       for (const entry of list) {
         const { directive } = entry;
         const name2 = directive.name;
-        const use = this.useOf(entry, level, level.uses.length);
+        const use = new IndexedUse(entry, level, this.kindOf(entry, contexts, kindsByName), this.uses.length);
         level.uses.push(use);
         this.uses.push(use);
+        use.kind.count++;
         const named = this.usesByName.get(name2);
         if (named) named.push(use);
         else this.usesByName.set(name2, [use]);
@@ -41689,13 +41730,23 @@ var NginxDirectiveIndex = class {
     visit2(entries);
     if (level instanceof BlockLevel) level.uses = level.uses.slice();
   }
-  useOf(entry, level, position) {
+  /** The kinds met so far, by their contexts (interned) and name. */
+  kindsByContexts = /* @__PURE__ */ new Map();
+  kindOf(entry, contexts, kindsByName) {
     const { directive } = entry;
+    const name2 = directive.name;
     const opensBlock2 = opensBlock(directive);
-    const luaBody = opensBlock2 && !directive.block && isLuaBlockDirective(directive.name);
+    const luaBody = opensBlock2 && !directive.block && isLuaBlockDirective(name2);
     const terminated = opensBlock2 || directiveEndOffset(directive) > lastTokenEndOffset(directive);
     const argCount = argCountOf(directive) - (luaBody ? 1 : 0);
-    return new IndexedUse(entry, level, position, argCount << 2 | (opensBlock2 ? 2 : 0) | (terminated ? 1 : 0));
+    let kinds = kindsByName.get(name2);
+    if (kinds) {
+      for (const kind2 of kinds) if (kind2.argCount === argCount && kind2.opensBlock === opensBlock2 && kind2.terminated === terminated) return kind2;
+    } else kindsByName.set(name2, kinds = []);
+    const kind = new DirectiveUseKind(this.kinds.length, name2, contexts, argCount, opensBlock2, terminated);
+    kinds.push(kind);
+    this.kinds.push(kind);
+    return kind;
   }
   opensBlockIn(name2, context) {
     return this.table.allowedIn(name2, context).some((spec) => spec.block);
@@ -41712,23 +41763,41 @@ var NginxDirectiveIndex = class {
    * The array is shared between uses of the same name in the same contexts: do not modify it.
    */
   variantsHere(use) {
-    if (use instanceof IndexedUse) return use.variants ??= this.variantsOf(use);
-    return this.variantsOf(use);
+    const kind = use instanceof DirectiveUseKind ? use : use.kind;
+    return kind.variants ??= this.variantsOf(kind);
   }
-  variantsOf(use) {
-    let byName = this.variantsByContexts.get(use.contexts);
-    if (!byName) this.variantsByContexts.set(use.contexts, byName = /* @__PURE__ */ new Map());
-    const name2 = use.directive.name;
+  variantsOf(kind) {
+    let byName = this.variantsByContexts.get(kind.contexts);
+    if (!byName) this.variantsByContexts.set(kind.contexts, byName = /* @__PURE__ */ new Map());
+    const name2 = kind.name;
     let variants = byName.get(name2);
     if (!variants) {
-      variants = this.table.lookup(name2).filter((spec) => spec.contexts.has("any") || use.contexts.some((c) => spec.contexts.has(c)));
+      variants = this.table.lookup(name2).filter((spec) => spec.contexts.has("any") || kind.contexts.some((c) => spec.contexts.has(c)));
       byName.set(name2, variants);
     }
     return variants;
   }
-  /** The directives the rules judge: terminated, named, and not inside a block whose content is unchecked. */
-  *checkedUses() {
-    for (const use of this.uses) if (isChecked(use)) yield use;
+  /** The kinds of the uses the rules judge (DirectiveUseKind.checked), in the order first met. */
+  get checkedKinds() {
+    return this.checkedKindList ??= this.kinds.filter((kind) => kind.checked);
+  }
+  checkedKindList;
+  /**
+   * The uses of these kinds in tree order: a rule judges each kind, then reads the uses of the
+   * kinds it flags in the order the directives were written.
+   */
+  usesOfKinds(kinds) {
+    if (kinds.length === 0) return [];
+    const selected = new Uint8Array(this.kinds.length);
+    let count = 0;
+    for (const kind of kinds) {
+      if (selected[kind.id] === 0) count += kind.count;
+      selected[kind.id] = 1;
+    }
+    const out = new Array(count);
+    const { kindIds, uses } = this;
+    for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = uses[i];
+    return out;
   }
   /**
    * The checked uses named `name`: usesNamed(name) filtered, per name on first ask, so the rules
@@ -41736,7 +41805,7 @@ var NginxDirectiveIndex = class {
    */
   checkedUsesNamed(name2) {
     let list = this.checkedByName.get(name2);
-    if (!list) this.checkedByName.set(name2, list = this.usesNamed(name2).filter(isChecked));
+    if (!list) this.checkedByName.set(name2, list = this.usesNamed(name2).filter((use) => use.kind.checked));
     return list;
   }
   checkedByName = /* @__PURE__ */ new Map();
@@ -41770,9 +41839,6 @@ var NginxDirectiveIndex = class {
     return score;
   }
 };
-function isChecked(use) {
-  return use.terminated && use.contexts.length > 0 && !isUnknownValue(use.directive.name);
-}
 function serverNaming(server) {
   return server.block?.find((d) => d.name === "server_name") ?? server.block?.find((d) => d.name === "listen");
 }
@@ -45859,14 +45925,23 @@ var rule14 = defineRule({
   *check(model) {
     const index = model.nginx.directives;
     const verdicts = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
-      const variants = index.variantsHere(use);
-      if (variants.length === 0) continue;
+    const verdictOf = (kind) => {
+      const variants = index.variantsHere(kind);
+      if (variants.length === 0) return void 0;
       let byShape = verdicts.get(variants);
       if (!byShape) verdicts.set(variants, byShape = /* @__PURE__ */ new Map());
-      const shapeKey = use.argCount * 2 + (use.opensBlock ? 1 : 0);
+      const shapeKey = kind.argCount * 2 + (kind.opensBlock ? 1 : 0);
       let verdict = byShape.get(shapeKey);
-      if (!verdict) byShape.set(shapeKey, verdict = judge3(variants, use.directive.name, use.opensBlock, use.argCount));
+      if (!verdict) byShape.set(shapeKey, verdict = judge3(variants, kind.name, kind.opensBlock, kind.argCount));
+      return verdict;
+    };
+    const flagged = index.checkedKinds.filter((kind) => {
+      const verdict = verdictOf(kind);
+      return verdict !== void 0 && (verdict !== OK || kind.name === "listen" && kind.argCount > 1);
+    });
+    for (const use of index.usesOfKinds(flagged)) {
+      const variants = index.variantsHere(use);
+      const verdict = verdictOf(use.kind);
       if (verdict.kind === "ok") {
         if (use.directive.name === "listen" && variants.some((spec) => spec.module === "http_core") && !argumentsUnknown(use.directive)) {
           const args = use.directive.args;
@@ -45964,10 +46039,9 @@ var rule15 = defineRule({
     const index = model.nginx.directives;
     const range2 = model.nginxVersion.range;
     const existing = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
-      if (index.variantsHere(use).length > 0) continue;
+    const misplaced = index.checkedKinds.filter((kind) => index.variantsHere(kind).length === 0 && index.table.lookup(kind.name).length > 0);
+    for (const use of index.usesOfKinds(misplaced)) {
       const specs2 = index.table.lookup(use.directive.name);
-      if (specs2.length === 0) continue;
       let exists = existing.get(use.directive.name);
       if (!exists) {
         exists = specs2.filter((spec) => {
@@ -46025,16 +46099,20 @@ var rule16 = defineRule({
   *check(model) {
     const index = model.nginx.directives;
     const rejects = /* @__PURE__ */ new Map();
+    const rejectingKinds = new Uint8Array(index.kinds.length);
+    for (const kind of index.kinds) {
+      if (!kind.terminated || kind.contexts.length === 0) continue;
+      const variants = index.variantsHere(kind);
+      if (variants.length === 0) continue;
+      let rejected = rejects.get(variants);
+      if (rejected === void 0) rejects.set(variants, rejected = variants.every((spec) => spec.rejectsDuplicate));
+      if (rejected) rejectingKinds[kind.id] = 1;
+    }
     for (const level of index.levels) {
       if (level.owner?.directive.name === "upstream") yield* balancingRedefined(level);
       let firstBySetting;
       for (const use of level.uses) {
-        if (!use.terminated || use.contexts.length === 0) continue;
-        const variants = index.variantsHere(use);
-        if (variants.length === 0) continue;
-        let rejected = rejects.get(variants);
-        if (rejected === void 0) rejects.set(variants, rejected = variants.every((spec) => spec.rejectsDuplicate));
-        if (!rejected) continue;
+        if (rejectingKinds[use.kind.id] === 0) continue;
         firstBySetting ??= /* @__PURE__ */ new Map();
         const name2 = use.directive.name;
         const setting = SHARED_SETTING[name2] ?? name2;
@@ -47482,7 +47560,12 @@ var rule28 = defineRule({
     const releaseVerdicts = /* @__PURE__ */ new Map();
     const thirdParty = /* @__PURE__ */ new Map();
     const suggestions = /* @__PURE__ */ new Map();
-    for (const use of index.checkedUses()) {
+    const verdictOf = (name2) => {
+      if (!releaseVerdicts.has(name2)) releaseVerdicts.set(name2, releaseVerdict(index.table.lookup(name2), range2));
+      return releaseVerdicts.get(name2);
+    };
+    const flagged = index.checkedKinds.filter((kind) => index.table.lookup(kind.name).length === 0 || verdictOf(kind.name) !== void 0);
+    for (const use of index.usesOfKinds(flagged)) {
       const { directive } = use;
       const specs2 = index.table.lookup(directive.name);
       if (specs2.length === 0) {
@@ -47503,8 +47586,7 @@ var rule28 = defineRule({
         yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
         continue;
       }
-      let verdict = releaseVerdicts.get(directive.name);
-      if (!releaseVerdicts.has(directive.name)) releaseVerdicts.set(directive.name, verdict = releaseVerdict(specs2, range2));
+      const verdict = verdictOf(directive.name);
       if (verdict === "notYet") {
         yield {
           primary: directive.nameSpan,

@@ -129,7 +129,8 @@ function http2Fix(index: NginxDirectiveIndex, use: DirectiveUse, entry: NginxDep
   const owner = use.level.owner;
   if (!since || compareVersions(range.min, since) < 0 || owner?.directive.name !== 'server') return undefined;
   const listens = use.level.uses.filter((other) => other.directive.name === 'listen' && other.directive.args.some((arg) => arg.value === 'http2'));
-  if (listens[0] !== use || use.level.uses.some((other) => other.directive.name === 'http2') || !portsAreOwn(index, use, listens)) return undefined;
+  if (listens[0]?.ordinal !== use.ordinal || use.level.uses.some((other) => other.directive.name === 'http2') || !portsAreOwn(index, use, listens))
+    return undefined;
   const edits: (TextEdit | undefined)[] = listens.map((listen) =>
     writtenBeside(listen.entry, owner.entry)
       ? removeArg(

@@ -3,7 +3,6 @@ import type { Deployment } from '../src/model/deployment';
 import { contextName, DirectiveSpec, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 import { maySeparateInTemplate } from '../src/model/template-values';
-import type { DirectiveLevel } from '../src/model/nginx-directives';
 
 /** Directives that pick an upstream's load-balancing method (each sets peer.init_upstream). */
 const BALANCING_METHODS = new Set(['ip_hash', 'hash', 'least_conn', 'least_time', 'random']);
@@ -36,22 +35,29 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
     // Whether every variant rejects a duplicate depends on the variants only (shared per name and
-    // context): judged once per kind of use, then read per use by the kind's id.
+    // context): judged once per kind of use. Only a level with two uses of such kinds (or two
+    // balancing methods) can hold a duplicate, and only those uses are read.
     const rejects = new Map<readonly DirectiveSpec[], boolean>();
-    const rejectingKinds = new Uint8Array(index.kinds.length);
-    for (const kind of index.kinds) {
-      if (!kind.terminated || kind.contexts.length === 0) continue;
+    const rejecting = index.kinds.filter((kind) => {
+      if (!kind.terminated || kind.contexts.length === 0) return false;
       const variants = index.variantsHere(kind);
-      if (variants.length === 0) continue;
+      if (variants.length === 0) return false;
       let rejected = rejects.get(variants);
       if (rejected === undefined) rejects.set(variants, (rejected = variants.every((spec) => spec.rejectsDuplicate)));
-      if (rejected) rejectingKinds[kind.id] = 1;
-    }
+      return rejected;
+    });
+    const rejectingByLevel = index.usesOfKindsByLevel(rejecting, 2);
+    const methodsByLevel = index.usesOfKindsByLevel(
+      index.kinds.filter((kind) => kind.terminated && BALANCING_METHODS.has(kind.name)),
+      2,
+    );
     for (const level of index.levels) {
-      if (level.owner?.directive.name === 'upstream') yield* balancingRedefined(level);
+      const methods = methodsByLevel.get(level);
+      if (methods && level.owner?.directive.name === 'upstream') yield* balancingRedefined(methods);
+      const uses = rejectingByLevel.get(level);
+      if (!uses) continue;
       let firstBySetting: Map<string, DirectiveUse> | undefined;
-      for (const use of level.uses) {
-        if (rejectingKinds[use.kind.id] === 0) continue;
+      for (const use of uses) {
         firstBySetting ??= new Map();
         const name = use.directive.name;
         const setting = SHARED_SETTING[name] ?? name;
@@ -92,11 +98,11 @@ export const rule = defineRule({
  * not fatal, nginx logs a warning and the last one replaces the first (ngx_http_upstream_ip_hash
  * and the others: "load balancing method redefined").
  */
-function* balancingRedefined(level: DirectiveLevel): Generator<FindingDraft> {
+function* balancingRedefined(methods: readonly DirectiveUse[]): Generator<FindingDraft> {
   let first: DirectiveUse | undefined;
-  for (const use of level.uses) {
+  for (const use of methods) {
     // The same line reached twice (a file included twice) names the same method again: nothing changes.
-    if (!use.terminated || !BALANCING_METHODS.has(use.directive.name) || use.directive === first?.directive) continue;
+    if (use.directive === first?.directive) continue;
     if (!first || maySeparateInTemplate(first.directive, use.directive)) {
       first = use;
       continue;

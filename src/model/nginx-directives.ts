@@ -62,7 +62,7 @@ export interface DirectiveUse {
   level: DirectiveLevel;
   /** What it shares with the uses the directive rules judge alike. */
   kind: DirectiveUseKind;
-  /** Its place in the index's uses: tree order. */
+  /** Its place in the index's uses, in tree order: compare uses by it, as two objects may stand for one use. */
   ordinal: number;
   /** Model path for fingerprints: main>http>server[example.com]>location[/]>proxy_pass. */
   readonly path: string;
@@ -112,25 +112,36 @@ export class DirectiveUseKind {
 }
 
 /**
- * A use whose model path is built on first read: only findings need it, and one string per
- * directive was a large part of building the index for a large tree (docs/performance.md).
+ * A use, made when a rule asks for it: the index keeps each use as its place in a few typed
+ * arrays (its ordinal), not as an object, because a large tree has 100,000 and most are only
+ * ever read through their kind. Two objects for one ordinal are the same use.
  */
 class IndexedUse implements DirectiveUse {
   constructor(
-    readonly entry: ExpandedDirective,
-    readonly level: DirectiveLevel,
-    readonly kind: DirectiveUseKind,
-    /** Where this use is in NginxDirectiveIndex.uses: tree order. */
+    private readonly index: NginxDirectiveIndex,
+    /** Where this use is in the tree order of the index. */
     readonly ordinal: number,
   ) {}
 
-  get directive(): NginxDirective {
-    return this.entry.directive;
+  get entry(): ExpandedDirective {
+    return this.index.entryAt(this.ordinal);
   }
 
-  /** A level's uses share its contexts; a main config's are certain, a snippet's inferred. */
+  get directive(): NginxDirective {
+    return this.index.entryAt(this.ordinal).directive;
+  }
+
+  get level(): DirectiveLevel {
+    return this.index.levelAt(this.ordinal);
+  }
+
+  get kind(): DirectiveUseKind {
+    return this.index.kindAt(this.ordinal);
+  }
+
+  /** A level's uses share its contexts (the kind holds the same interned array); a main config's are certain, a snippet's inferred. */
   get contexts(): string[] {
-    return this.level.contexts;
+    return this.kind.contexts;
   }
 
   get certain(): boolean {
@@ -149,63 +160,60 @@ class IndexedUse implements DirectiveUse {
     return this.kind.terminated;
   }
 
-  /** Built on each read, not kept: only findings read it, and a large tree has 100,000 uses. */
+  /** Built on each read, not kept: only findings read it. */
   get path(): string {
-    const before = sameNameBefore(this.level)[positionIn(this.level.uses, this.ordinal)];
-    return `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ''}`;
+    const level = this.level;
+    const before = sameNameBefore(level)[this.index.positionInLevel(this.ordinal)];
+    return `${level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ''}`;
   }
-}
-
-/** Where the use of this ordinal is in a level's uses (which are in tree order): a binary search. */
-function positionIn(uses: readonly DirectiveUse[], ordinal: number): number {
-  let low = 0;
-  let high = uses.length - 1;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (uses[middle].ordinal < ordinal) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 export interface DirectiveLevel {
   /** The block directive that opens this level; undefined at a root. */
-  owner?: DirectiveUse;
-  uses: DirectiveUse[];
-  contexts: string[];
-  root: NginxConfigRoot;
-  path: string;
+  readonly owner?: DirectiveUse;
+  /** Its uses in order, includes flattened (made on each read). */
+  readonly uses: DirectiveUse[];
+  readonly contexts: string[];
+  readonly root: NginxConfigRoot;
+  readonly path: string;
 }
 
 /**
- * The level inside a block directive. A class rather than a literal with a getter: a large tree
- * has one per block, and literals with accessors are dictionary-mode objects several times larger.
+ * A level of the index: a root's top level or the inside of a block directive. A class rather
+ * than a literal with a getter: a large tree has one per block, and literals with accessors are
+ * dictionary-mode objects several times larger.
  */
-class BlockLevel implements DirectiveLevel {
-  /** Filled by NginxDirectiveIndex.walk, then cut to its exact length. */
-  uses: DirectiveUse[] = [];
-
+class IndexLevel implements DirectiveLevel {
   constructor(
-    readonly owner: DirectiveUse,
+    private readonly index: NginxDirectiveIndex,
+    /** Its place in NginxDirectiveIndex.levels. */
+    readonly id: number,
+    /** The ordinal of the block directive that opens it; -1 at a root. */
+    private readonly ownerOrdinal: number,
     readonly contexts: string[],
     readonly root: NginxConfigRoot,
   ) {}
 
+  get owner(): DirectiveUse | undefined {
+    return this.ownerOrdinal < 0 ? undefined : this.index.useAt(this.ownerOrdinal);
+  }
+
+  get uses(): DirectiveUse[] {
+    return this.index.usesInLevel(this.id);
+  }
+
   /** Read only for findings and the paths of the uses inside. */
   get path(): string {
-    return this.owner.path;
+    if (this.ownerOrdinal >= 0) return this.index.useAt(this.ownerOrdinal).path;
+    return this.root.kind === 'main' ? 'main' : `snippet[${this.root.file}]`;
   }
 }
 
 export class NginxDirectiveIndex {
   readonly table: DirectiveTable;
-  /** Every use in tree order (a use's ordinal is its place here). */
-  uses: DirectiveUse[] = [];
   readonly levels: DirectiveLevel[] = [];
   /** Every kind of use, in the order first met (a kind's id is its place here). */
   readonly kinds: DirectiveUseKind[] = [];
-  /** The kind id of each use, by ordinal: selecting uses by kind reads this, not the uses. */
-  private readonly kindIds: Int32Array;
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   readonly detectedModules: { module: string; reason: string }[] = [];
   /**
@@ -215,6 +223,14 @@ export class NginxDirectiveIndex {
    */
   readonly unreadModuleInclude: NginxDirective | undefined;
 
+  // Each use is its ordinal (its place in tree order) in these: what it is, its level and its kind.
+  private entries: ExpandedDirective[] = [];
+  private levelIds: Int32Array;
+  private kindIds: Int32Array;
+  /** The ordinals of each level's uses, level after level: level i's are [levelStarts[i], levelStarts[i + 1]). */
+  private levelOrdinals: Int32Array;
+  private levelStarts: Int32Array;
+
   constructor(roots: NginxConfigRoot[], options: DirectiveTableOptions = {}) {
     const detected = detectModules(roots);
     this.detectedModules = detected;
@@ -223,16 +239,69 @@ export class NginxDirectiveIndex {
       modules: [...(options.modules ?? []), ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives,
     });
+    // Filled while walking, then copied into typed arrays of their exact length.
+    const levelIds: number[] = [];
+    const kindIds: number[] = [];
     for (const root of roots) {
-      const rootPath = root.kind === 'main' ? 'main' : `snippet[${root.file}]`;
       const contexts = this.intern(root.kind === 'main' ? ['main'] : this.plausibleContexts(root));
-      this.walk(root.directives, { uses: [], contexts, root, path: rootPath });
+      this.walk(root.directives, -1, contexts, root, levelIds, kindIds);
     }
     // Lists grown by push keep room for up to half as many again, and these live as long as the model.
-    this.uses = this.uses.slice();
-    for (const [name, list] of this.usesByName) this.usesByName.set(name, list.slice());
-    this.kindIds = new Int32Array(this.uses.length);
-    for (let i = 0; i < this.uses.length; i++) this.kindIds[i] = this.uses[i].kind.id;
+    this.entries = this.entries.slice();
+    for (const [name, list] of this.ordinalsByName) this.ordinalsByName.set(name, Int32Array.from(list));
+    this.levelIds = Int32Array.from(levelIds);
+    this.kindIds = Int32Array.from(kindIds);
+    // Counting sort of the ordinals by level: each level's stay in tree order.
+    this.levelStarts = new Int32Array(this.levels.length + 1);
+    for (const id of levelIds) this.levelStarts[id + 1]++;
+    for (let i = 0; i < this.levels.length; i++) this.levelStarts[i + 1] += this.levelStarts[i];
+    this.levelOrdinals = new Int32Array(levelIds.length);
+    const next = this.levelStarts.slice(0, this.levels.length);
+    for (let ordinal = 0; ordinal < levelIds.length; ordinal++) this.levelOrdinals[next[levelIds[ordinal]]++] = ordinal;
+  }
+
+  /** How many uses the tree has. */
+  get useCount(): number {
+    return this.entries.length;
+  }
+
+  /** The use of this ordinal (tree order), made on each call. */
+  useAt(ordinal: number): DirectiveUse {
+    return new IndexedUse(this, ordinal);
+  }
+
+  entryAt(ordinal: number): ExpandedDirective {
+    return this.entries[ordinal];
+  }
+
+  levelAt(ordinal: number): DirectiveLevel {
+    return this.levels[this.levelIds[ordinal]];
+  }
+
+  kindAt(ordinal: number): DirectiveUseKind {
+    return this.kinds[this.kindIds[ordinal]];
+  }
+
+  /** The uses of a level in order. */
+  usesInLevel(levelId: number): DirectiveUse[] {
+    const start = this.levelStarts[levelId];
+    const end = this.levelStarts[levelId + 1];
+    const out = new Array<DirectiveUse>(end - start);
+    for (let i = start; i < end; i++) out[i - start] = new IndexedUse(this, this.levelOrdinals[i]);
+    return out;
+  }
+
+  /** Where the use of this ordinal is among its level's uses (which are in tree order): a binary search. */
+  positionInLevel(ordinal: number): number {
+    const levelId = this.levelIds[ordinal];
+    let low = this.levelStarts[levelId];
+    let high = this.levelStarts[levelId + 1] - 1;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.levelOrdinals[middle] < ordinal) low = middle + 1;
+      else high = middle;
+    }
+    return low - this.levelStarts[levelId];
   }
 
   /**
@@ -269,22 +338,23 @@ export class NginxDirectiveIndex {
     return inner;
   }
 
-  private walk(entries: ExpandedDirective[], level: DirectiveLevel) {
-    const { contexts } = level;
-    this.levels.push(level);
+  private walk(list: ExpandedDirective[], ownerOrdinal: number, contexts: string[], root: NginxConfigRoot, levelIds: number[], kindIds: number[]) {
+    const levelId = this.levels.length;
+    this.levels.push(new IndexLevel(this, levelId, ownerOrdinal, contexts, root));
     let kindsByName = this.kindsByContexts.get(contexts);
     if (!kindsByName) this.kindsByContexts.set(contexts, (kindsByName = new Map()));
-    const visit = (list: ExpandedDirective[]) => {
-      for (const entry of list) {
-        const { directive } = entry;
-        const name = directive.name;
-        const use = new IndexedUse(entry, level, this.kindOf(entry, contexts, kindsByName!), this.uses.length);
-        level.uses.push(use);
-        this.uses.push(use);
-        use.kind.count++;
-        const named = this.usesByName.get(name);
-        if (named) named.push(use);
-        else this.usesByName.set(name, [use]);
+    const visit = (entries: ExpandedDirective[]) => {
+      for (const entry of entries) {
+        const name = entry.directive.name;
+        const ordinal = this.entries.length;
+        const kind = this.kindOf(entry, contexts, kindsByName!);
+        kind.count++;
+        this.entries.push(entry);
+        levelIds.push(levelId);
+        kindIds.push(kind.id);
+        const named = this.ordinalsByName.get(name);
+        if (named) (named as number[]).push(ordinal);
+        else this.ordinalsByName.set(name, [ordinal]);
         if (name === 'include') {
           if (entry.children) visit(entry.children);
           continue;
@@ -294,12 +364,10 @@ export class NginxDirectiveIndex {
         if (this.table.lookup(name).length === 0) continue;
         const inner = this.innerContextsOf(name, contexts);
         if (inner.length === 0) continue;
-        this.walk(entry.children, new BlockLevel(use, inner, level.root));
+        this.walk(entry.children, ordinal, inner, root, levelIds, kindIds);
       }
     };
-    visit(entries);
-    // An array grown by push keeps room for about 16 more; every level's lives as long as the model.
-    if (level instanceof BlockLevel) level.uses = level.uses.slice();
+    visit(list);
   }
 
   /** The kinds met so far, by their contexts (interned) and name. */
@@ -334,10 +402,15 @@ export class NginxDirectiveIndex {
 
   /** The uses of directives named `name`, in tree order (filed while the index is built: one pass serves every rule). */
   usesNamed(name: string): readonly DirectiveUse[] {
-    return this.usesByName.get(name) ?? [];
+    const ordinals = this.ordinalsByName.get(name);
+    if (!ordinals) return [];
+    const out = new Array<DirectiveUse>(ordinals.length);
+    for (let i = 0; i < ordinals.length; i++) out[i] = new IndexedUse(this, ordinals[i]);
+    return out;
   }
 
-  private readonly usesByName = new Map<string, DirectiveUse[]>();
+  /** The ordinals of the uses of each name, in tree order (plain lists while the index is built). */
+  private readonly ordinalsByName = new Map<string, Int32Array | number[]>();
 
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
@@ -380,8 +453,32 @@ export class NginxDirectiveIndex {
       selected[kind.id] = 1;
     }
     const out = new Array<DirectiveUse>(count);
-    const { kindIds, uses } = this;
-    for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = uses[i];
+    const { kindIds } = this;
+    for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = new IndexedUse(this, i);
+    return out;
+  }
+
+  /**
+   * The uses of these kinds by level, for the levels that hold at least `minimum` of them: levels
+   * in the order of `levels`, each one's uses in tree order. A rule comparing siblings (duplicates)
+   * reads the few levels where a comparison can find something.
+   */
+  usesOfKindsByLevel(kinds: readonly DirectiveUseKind[], minimum: number): Map<DirectiveLevel, DirectiveUse[]> {
+    const out = new Map<DirectiveLevel, DirectiveUse[]>();
+    if (kinds.length === 0) return out;
+    const selected = new Uint8Array(this.kinds.length);
+    for (const kind of kinds) selected[kind.id] = 1;
+    const { kindIds, levelOrdinals, levelStarts } = this;
+    for (let levelId = 0; levelId < this.levels.length; levelId++) {
+      const start = levelStarts[levelId];
+      const end = levelStarts[levelId + 1];
+      let count = 0;
+      for (let i = start; i < end; i++) count += selected[kindIds[levelOrdinals[i]]];
+      if (count < minimum) continue;
+      const uses = new Array<DirectiveUse>(count);
+      for (let i = start, n = 0; n < count; i++) if (selected[kindIds[levelOrdinals[i]]] === 1) uses[n++] = new IndexedUse(this, levelOrdinals[i]);
+      out.set(this.levels[levelId], uses);
+    }
     return out;
   }
 

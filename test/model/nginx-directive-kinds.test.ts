@@ -46,11 +46,20 @@ describe('NginxDirectiveIndex kinds of use', () => {
     ]);
   });
 
-  test('a use knows its kind and its place in tree order', () => {
-    for (const [ordinal, use] of index.uses.entries()) {
+  test('a use knows its kind, its level and its place in tree order', () => {
+    // events, http, gzip, include, the included server and its listen, then the first server with
+    // its three lines, a location and its gzip, and the second server with its two lines.
+    expect(index.useCount).toBe(15);
+    for (let ordinal = 0; ordinal < index.useCount; ordinal++) {
+      const use = index.useAt(ordinal);
       expect(use.ordinal).toBe(ordinal);
       expect(index.kinds[use.kind.id]).toBe(use.kind);
+      expect(use.level.uses.map((sibling) => sibling.ordinal)).toContain(ordinal);
     }
+    const location = index.usesNamed('location')[0];
+    const [gzipInLocation] = index.usesNamed('gzip').filter((use) => use.level.owner?.ordinal === location.ordinal);
+    expect(gzipInLocation.contexts).toEqual(['location']);
+    expect(gzipInLocation.level.owner?.directive).toBe(location.directive);
   });
 
   test('only terminated uses in checked blocks are of checked kinds', () => {

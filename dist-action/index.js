@@ -41576,22 +41576,27 @@ var DirectiveUseKind = class {
   variants;
 };
 var IndexedUse = class {
-  constructor(entry, level, kind, ordinal) {
-    this.entry = entry;
-    this.level = level;
-    this.kind = kind;
+  constructor(index, ordinal) {
+    this.index = index;
     this.ordinal = ordinal;
   }
-  entry;
-  level;
-  kind;
+  index;
   ordinal;
-  get directive() {
-    return this.entry.directive;
+  get entry() {
+    return this.index.entryAt(this.ordinal);
   }
-  /** A level's uses share its contexts; a main config's are certain, a snippet's inferred. */
+  get directive() {
+    return this.index.entryAt(this.ordinal).directive;
+  }
+  get level() {
+    return this.index.levelAt(this.ordinal);
+  }
+  get kind() {
+    return this.index.kindAt(this.ordinal);
+  }
+  /** A level's uses share its contexts (the kind holds the same interned array); a main config's are certain, a snippet's inferred. */
   get contexts() {
-    return this.level.contexts;
+    return this.kind.contexts;
   }
   get certain() {
     return this.level.root.kind === "main";
@@ -41605,47 +41610,43 @@ var IndexedUse = class {
   get terminated() {
     return this.kind.terminated;
   }
-  /** Built on each read, not kept: only findings read it, and a large tree has 100,000 uses. */
+  /** Built on each read, not kept: only findings read it. */
   get path() {
-    const before = sameNameBefore(this.level)[positionIn(this.level.uses, this.ordinal)];
-    return `${this.level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
+    const level = this.level;
+    const before = sameNameBefore(level)[this.index.positionInLevel(this.ordinal)];
+    return `${level.path}>${labelOf(this.directive)}${before > 0 ? `#${before + 1}` : ""}`;
   }
 };
-function positionIn(uses, ordinal) {
-  let low = 0;
-  let high = uses.length - 1;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (uses[middle].ordinal < ordinal) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-var BlockLevel = class {
-  constructor(owner, contexts, root) {
-    this.owner = owner;
+var IndexLevel = class {
+  constructor(index, id2, ownerOrdinal, contexts, root) {
+    this.index = index;
+    this.id = id2;
+    this.ownerOrdinal = ownerOrdinal;
     this.contexts = contexts;
     this.root = root;
   }
-  owner;
+  index;
+  id;
+  ownerOrdinal;
   contexts;
   root;
-  /** Filled by NginxDirectiveIndex.walk, then cut to its exact length. */
-  uses = [];
+  get owner() {
+    return this.ownerOrdinal < 0 ? void 0 : this.index.useAt(this.ownerOrdinal);
+  }
+  get uses() {
+    return this.index.usesInLevel(this.id);
+  }
   /** Read only for findings and the paths of the uses inside. */
   get path() {
-    return this.owner.path;
+    if (this.ownerOrdinal >= 0) return this.index.useAt(this.ownerOrdinal).path;
+    return this.root.kind === "main" ? "main" : `snippet[${this.root.file}]`;
   }
 };
 var NginxDirectiveIndex = class {
   table;
-  /** Every use in tree order (a use's ordinal is its place here). */
-  uses = [];
   levels = [];
   /** Every kind of use, in the order first met (a kind's id is its place here). */
   kinds = [];
-  /** The kind id of each use, by ordinal: selecting uses by kind reads this, not the uses. */
-  kindIds;
   /** Third-party modules enabled by the tree itself (load_module, OpenResty), with why. */
   detectedModules = [];
   /**
@@ -41654,6 +41655,13 @@ var NginxDirectiveIndex = class {
    * third-party modules the nginx has cannot be told.
    */
   unreadModuleInclude;
+  // Each use is its ordinal (its place in tree order) in these: what it is, its level and its kind.
+  entries = [];
+  levelIds;
+  kindIds;
+  /** The ordinals of each level's uses, level after level: level i's are [levelStarts[i], levelStarts[i + 1]). */
+  levelOrdinals;
+  levelStarts;
   constructor(roots, options = {}) {
     const detected = detectModules(roots);
     this.detectedModules = detected;
@@ -41662,15 +41670,59 @@ var NginxDirectiveIndex = class {
       modules: [...options.modules ?? [], ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives
     });
+    const levelIds = [];
+    const kindIds = [];
     for (const root of roots) {
-      const rootPath = root.kind === "main" ? "main" : `snippet[${root.file}]`;
       const contexts = this.intern(root.kind === "main" ? ["main"] : this.plausibleContexts(root));
-      this.walk(root.directives, { uses: [], contexts, root, path: rootPath });
+      this.walk(root.directives, -1, contexts, root, levelIds, kindIds);
     }
-    this.uses = this.uses.slice();
-    for (const [name2, list] of this.usesByName) this.usesByName.set(name2, list.slice());
-    this.kindIds = new Int32Array(this.uses.length);
-    for (let i = 0; i < this.uses.length; i++) this.kindIds[i] = this.uses[i].kind.id;
+    this.entries = this.entries.slice();
+    for (const [name2, list] of this.ordinalsByName) this.ordinalsByName.set(name2, Int32Array.from(list));
+    this.levelIds = Int32Array.from(levelIds);
+    this.kindIds = Int32Array.from(kindIds);
+    this.levelStarts = new Int32Array(this.levels.length + 1);
+    for (const id2 of levelIds) this.levelStarts[id2 + 1]++;
+    for (let i = 0; i < this.levels.length; i++) this.levelStarts[i + 1] += this.levelStarts[i];
+    this.levelOrdinals = new Int32Array(levelIds.length);
+    const next = this.levelStarts.slice(0, this.levels.length);
+    for (let ordinal = 0; ordinal < levelIds.length; ordinal++) this.levelOrdinals[next[levelIds[ordinal]]++] = ordinal;
+  }
+  /** How many uses the tree has. */
+  get useCount() {
+    return this.entries.length;
+  }
+  /** The use of this ordinal (tree order), made on each call. */
+  useAt(ordinal) {
+    return new IndexedUse(this, ordinal);
+  }
+  entryAt(ordinal) {
+    return this.entries[ordinal];
+  }
+  levelAt(ordinal) {
+    return this.levels[this.levelIds[ordinal]];
+  }
+  kindAt(ordinal) {
+    return this.kinds[this.kindIds[ordinal]];
+  }
+  /** The uses of a level in order. */
+  usesInLevel(levelId) {
+    const start = this.levelStarts[levelId];
+    const end = this.levelStarts[levelId + 1];
+    const out = new Array(end - start);
+    for (let i = start; i < end; i++) out[i - start] = new IndexedUse(this, this.levelOrdinals[i]);
+    return out;
+  }
+  /** Where the use of this ordinal is among its level's uses (which are in tree order): a binary search. */
+  positionInLevel(ordinal) {
+    const levelId = this.levelIds[ordinal];
+    let low = this.levelStarts[levelId];
+    let high = this.levelStarts[levelId + 1] - 1;
+    while (low < high) {
+      const middle = low + high >> 1;
+      if (this.levelOrdinals[middle] < ordinal) low = middle + 1;
+      else high = middle;
+    }
+    return low - this.levelStarts[levelId];
   }
   /**
    * One array per distinct context list, so that what depends only on (contexts, name) is
@@ -41700,22 +41752,23 @@ var NginxDirectiveIndex = class {
     }
     return inner;
   }
-  walk(entries, level) {
-    const { contexts } = level;
-    this.levels.push(level);
+  walk(list, ownerOrdinal, contexts, root, levelIds, kindIds) {
+    const levelId = this.levels.length;
+    this.levels.push(new IndexLevel(this, levelId, ownerOrdinal, contexts, root));
     let kindsByName = this.kindsByContexts.get(contexts);
     if (!kindsByName) this.kindsByContexts.set(contexts, kindsByName = /* @__PURE__ */ new Map());
-    const visit2 = (list) => {
-      for (const entry of list) {
-        const { directive } = entry;
-        const name2 = directive.name;
-        const use = new IndexedUse(entry, level, this.kindOf(entry, contexts, kindsByName), this.uses.length);
-        level.uses.push(use);
-        this.uses.push(use);
-        use.kind.count++;
-        const named = this.usesByName.get(name2);
-        if (named) named.push(use);
-        else this.usesByName.set(name2, [use]);
+    const visit2 = (entries) => {
+      for (const entry of entries) {
+        const name2 = entry.directive.name;
+        const ordinal = this.entries.length;
+        const kind = this.kindOf(entry, contexts, kindsByName);
+        kind.count++;
+        this.entries.push(entry);
+        levelIds.push(levelId);
+        kindIds.push(kind.id);
+        const named = this.ordinalsByName.get(name2);
+        if (named) named.push(ordinal);
+        else this.ordinalsByName.set(name2, [ordinal]);
         if (name2 === "include") {
           if (entry.children) visit2(entry.children);
           continue;
@@ -41724,11 +41777,10 @@ var NginxDirectiveIndex = class {
         if (this.table.lookup(name2).length === 0) continue;
         const inner = this.innerContextsOf(name2, contexts);
         if (inner.length === 0) continue;
-        this.walk(entry.children, new BlockLevel(use, inner, level.root));
+        this.walk(entry.children, ordinal, inner, root, levelIds, kindIds);
       }
     };
-    visit2(entries);
-    if (level instanceof BlockLevel) level.uses = level.uses.slice();
+    visit2(list);
   }
   /** The kinds met so far, by their contexts (interned) and name. */
   kindsByContexts = /* @__PURE__ */ new Map();
@@ -41755,9 +41807,14 @@ var NginxDirectiveIndex = class {
   variantsByContexts = /* @__PURE__ */ new Map();
   /** The uses of directives named `name`, in tree order (filed while the index is built: one pass serves every rule). */
   usesNamed(name2) {
-    return this.usesByName.get(name2) ?? [];
+    const ordinals = this.ordinalsByName.get(name2);
+    if (!ordinals) return [];
+    const out = new Array(ordinals.length);
+    for (let i = 0; i < ordinals.length; i++) out[i] = new IndexedUse(this, ordinals[i]);
+    return out;
   }
-  usesByName = /* @__PURE__ */ new Map();
+  /** The ordinals of the uses of each name, in tree order (plain lists while the index is built). */
+  ordinalsByName = /* @__PURE__ */ new Map();
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.
@@ -41795,8 +41852,31 @@ var NginxDirectiveIndex = class {
       selected[kind.id] = 1;
     }
     const out = new Array(count);
-    const { kindIds, uses } = this;
-    for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = uses[i];
+    const { kindIds } = this;
+    for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = new IndexedUse(this, i);
+    return out;
+  }
+  /**
+   * The uses of these kinds by level, for the levels that hold at least `minimum` of them: levels
+   * in the order of `levels`, each one's uses in tree order. A rule comparing siblings (duplicates)
+   * reads the few levels where a comparison can find something.
+   */
+  usesOfKindsByLevel(kinds, minimum) {
+    const out = /* @__PURE__ */ new Map();
+    if (kinds.length === 0) return out;
+    const selected = new Uint8Array(this.kinds.length);
+    for (const kind of kinds) selected[kind.id] = 1;
+    const { kindIds, levelOrdinals, levelStarts } = this;
+    for (let levelId = 0; levelId < this.levels.length; levelId++) {
+      const start = levelStarts[levelId];
+      const end = levelStarts[levelId + 1];
+      let count = 0;
+      for (let i = start; i < end; i++) count += selected[kindIds[levelOrdinals[i]]];
+      if (count < minimum) continue;
+      const uses = new Array(count);
+      for (let i = start, n = 0; n < count; i++) if (selected[kindIds[levelOrdinals[i]]] === 1) uses[n++] = new IndexedUse(this, levelOrdinals[i]);
+      out.set(this.levels[levelId], uses);
+    }
     return out;
   }
   /**
@@ -46099,20 +46179,26 @@ var rule16 = defineRule({
   *check(model) {
     const index = model.nginx.directives;
     const rejects = /* @__PURE__ */ new Map();
-    const rejectingKinds = new Uint8Array(index.kinds.length);
-    for (const kind of index.kinds) {
-      if (!kind.terminated || kind.contexts.length === 0) continue;
+    const rejecting = index.kinds.filter((kind) => {
+      if (!kind.terminated || kind.contexts.length === 0) return false;
       const variants = index.variantsHere(kind);
-      if (variants.length === 0) continue;
+      if (variants.length === 0) return false;
       let rejected = rejects.get(variants);
       if (rejected === void 0) rejects.set(variants, rejected = variants.every((spec) => spec.rejectsDuplicate));
-      if (rejected) rejectingKinds[kind.id] = 1;
-    }
+      return rejected;
+    });
+    const rejectingByLevel = index.usesOfKindsByLevel(rejecting, 2);
+    const methodsByLevel = index.usesOfKindsByLevel(
+      index.kinds.filter((kind) => kind.terminated && BALANCING_METHODS.has(kind.name)),
+      2
+    );
     for (const level of index.levels) {
-      if (level.owner?.directive.name === "upstream") yield* balancingRedefined(level);
+      const methods = methodsByLevel.get(level);
+      if (methods && level.owner?.directive.name === "upstream") yield* balancingRedefined(methods);
+      const uses = rejectingByLevel.get(level);
+      if (!uses) continue;
       let firstBySetting;
-      for (const use of level.uses) {
-        if (rejectingKinds[use.kind.id] === 0) continue;
+      for (const use of uses) {
         firstBySetting ??= /* @__PURE__ */ new Map();
         const name2 = use.directive.name;
         const setting = SHARED_SETTING[name2] ?? name2;
@@ -46141,10 +46227,10 @@ var rule16 = defineRule({
     }
   }
 });
-function* balancingRedefined(level) {
+function* balancingRedefined(methods) {
   let first;
-  for (const use of level.uses) {
-    if (!use.terminated || !BALANCING_METHODS.has(use.directive.name) || use.directive === first?.directive) continue;
+  for (const use of methods) {
+    if (use.directive === first?.directive) continue;
     if (!first || maySeparateInTemplate(first.directive, use.directive)) {
       first = use;
       continue;
@@ -49660,7 +49746,8 @@ function http2Fix(index, use, entry, range2) {
   const owner = use.level.owner;
   if (!since || compareVersions(range2.min, since) < 0 || owner?.directive.name !== "server") return void 0;
   const listens = use.level.uses.filter((other) => other.directive.name === "listen" && other.directive.args.some((arg) => arg.value === "http2"));
-  if (listens[0] !== use || use.level.uses.some((other) => other.directive.name === "http2") || !portsAreOwn(index, use, listens)) return void 0;
+  if (listens[0]?.ordinal !== use.ordinal || use.level.uses.some((other) => other.directive.name === "http2") || !portsAreOwn(index, use, listens))
+    return void 0;
   const edits = listens.map(
     (listen) => writtenBeside(listen.entry, owner.entry) ? removeArg(
       listen.entry,

@@ -31,6 +31,7 @@ import {
   opensBlock as opensBlockOf,
 } from '../readers/nginx/parse';
 import { THIRD_PARTY_DIRECTIVES } from '../reference/nginx/third-party-directives';
+import { Int32List } from '../source/int32-list';
 
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
 const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream_server', 'stream_upstream', 'mail', 'mail_server'];
@@ -239,25 +240,27 @@ export class NginxDirectiveIndex {
       modules: [...(options.modules ?? []), ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives,
     });
-    // Filled while walking, then copied into typed arrays of their exact length.
-    const levelIds: number[] = [];
-    const kindIds: number[] = [];
+    // Filled while walking, then copied at their exact length.
+    const levelIds = new Int32List(1024);
+    const kindIds = new Int32List(1024);
     for (const root of roots) {
       const contexts = this.intern(root.kind === 'main' ? ['main'] : this.plausibleContexts(root));
       this.walk(root.directives, -1, contexts, root, levelIds, kindIds);
     }
     // Lists grown by push keep room for up to half as many again, and these live as long as the model.
     this.entries = this.entries.slice();
-    for (const [name, list] of this.ordinalsByName) this.ordinalsByName.set(name, Int32Array.from(list));
-    this.levelIds = Int32Array.from(levelIds);
-    this.kindIds = Int32Array.from(kindIds);
+    for (const [name, list] of this.ordinalsBuilt) this.ordinalsByName.set(name, list.toArray());
+    this.ordinalsBuilt.clear();
+    this.levelIds = levelIds.toArray();
+    this.kindIds = kindIds.toArray();
     // Counting sort of the ordinals by level: each level's stay in tree order.
+    const useCount = this.levelIds.length;
     this.levelStarts = new Int32Array(this.levels.length + 1);
-    for (const id of levelIds) this.levelStarts[id + 1]++;
+    for (let ordinal = 0; ordinal < useCount; ordinal++) this.levelStarts[this.levelIds[ordinal] + 1]++;
     for (let i = 0; i < this.levels.length; i++) this.levelStarts[i + 1] += this.levelStarts[i];
-    this.levelOrdinals = new Int32Array(levelIds.length);
+    this.levelOrdinals = new Int32Array(useCount);
     const next = this.levelStarts.slice(0, this.levels.length);
-    for (let ordinal = 0; ordinal < levelIds.length; ordinal++) this.levelOrdinals[next[levelIds[ordinal]]++] = ordinal;
+    for (let ordinal = 0; ordinal < useCount; ordinal++) this.levelOrdinals[next[this.levelIds[ordinal]]++] = ordinal;
   }
 
   /** How many uses the tree has. */
@@ -338,7 +341,7 @@ export class NginxDirectiveIndex {
     return inner;
   }
 
-  private walk(list: ExpandedDirective[], ownerOrdinal: number, contexts: string[], root: NginxConfigRoot, levelIds: number[], kindIds: number[]) {
+  private walk(list: ExpandedDirective[], ownerOrdinal: number, contexts: string[], root: NginxConfigRoot, levelIds: Int32List, kindIds: Int32List) {
     const levelId = this.levels.length;
     this.levels.push(new IndexLevel(this, levelId, ownerOrdinal, contexts, root));
     let kindsByName = this.kindsByContexts.get(contexts);
@@ -352,9 +355,9 @@ export class NginxDirectiveIndex {
         this.entries.push(entry);
         levelIds.push(levelId);
         kindIds.push(kind.id);
-        const named = this.ordinalsByName.get(name);
-        if (named) (named as number[]).push(ordinal);
-        else this.ordinalsByName.set(name, [ordinal]);
+        let named = this.ordinalsBuilt.get(name);
+        if (!named) this.ordinalsBuilt.set(name, (named = new Int32List(4)));
+        named.push(ordinal);
         if (name === 'include') {
           if (entry.children) visit(entry.children);
           continue;
@@ -409,8 +412,10 @@ export class NginxDirectiveIndex {
     return out;
   }
 
-  /** The ordinals of the uses of each name, in tree order (plain lists while the index is built). */
-  private readonly ordinalsByName = new Map<string, Int32Array | number[]>();
+  /** The ordinals of the uses of each name, in tree order. */
+  private readonly ordinalsByName = new Map<string, Int32Array>();
+  /** The same while the index is built. */
+  private readonly ordinalsBuilt = new Map<string, Int32List>();
 
   /**
    * The variants of the directive nginx would try where it stands (name and context match).

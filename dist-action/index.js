@@ -41536,6 +41536,27 @@ function parseNginx(source) {
   return { source, directives: root.children, comments: lexer.comments, diagnostics };
 }
 
+// src/source/int32-list.ts
+var Int32List = class {
+  values;
+  length = 0;
+  constructor(capacity = 16) {
+    this.values = new Int32Array(Math.max(1, capacity));
+  }
+  push(value) {
+    if (this.length === this.values.length) {
+      const bigger = new Int32Array(this.values.length * 2);
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[this.length++] = value;
+  }
+  /** The values at their exact length: a copy, which the list's later pushes do not change. */
+  toArray() {
+    return this.values.slice(0, this.length);
+  }
+};
+
 // src/model/nginx-directives.ts
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
@@ -41670,22 +41691,24 @@ var NginxDirectiveIndex = class {
       modules: [...options.modules ?? [], ...detected.map((d) => d.module)],
       extraDirectives: options.extraDirectives
     });
-    const levelIds = [];
-    const kindIds = [];
+    const levelIds = new Int32List(1024);
+    const kindIds = new Int32List(1024);
     for (const root of roots) {
       const contexts = this.intern(root.kind === "main" ? ["main"] : this.plausibleContexts(root));
       this.walk(root.directives, -1, contexts, root, levelIds, kindIds);
     }
     this.entries = this.entries.slice();
-    for (const [name2, list] of this.ordinalsByName) this.ordinalsByName.set(name2, Int32Array.from(list));
-    this.levelIds = Int32Array.from(levelIds);
-    this.kindIds = Int32Array.from(kindIds);
+    for (const [name2, list] of this.ordinalsBuilt) this.ordinalsByName.set(name2, list.toArray());
+    this.ordinalsBuilt.clear();
+    this.levelIds = levelIds.toArray();
+    this.kindIds = kindIds.toArray();
+    const useCount = this.levelIds.length;
     this.levelStarts = new Int32Array(this.levels.length + 1);
-    for (const id2 of levelIds) this.levelStarts[id2 + 1]++;
+    for (let ordinal = 0; ordinal < useCount; ordinal++) this.levelStarts[this.levelIds[ordinal] + 1]++;
     for (let i = 0; i < this.levels.length; i++) this.levelStarts[i + 1] += this.levelStarts[i];
-    this.levelOrdinals = new Int32Array(levelIds.length);
+    this.levelOrdinals = new Int32Array(useCount);
     const next = this.levelStarts.slice(0, this.levels.length);
-    for (let ordinal = 0; ordinal < levelIds.length; ordinal++) this.levelOrdinals[next[levelIds[ordinal]]++] = ordinal;
+    for (let ordinal = 0; ordinal < useCount; ordinal++) this.levelOrdinals[next[this.levelIds[ordinal]]++] = ordinal;
   }
   /** How many uses the tree has. */
   get useCount() {
@@ -41766,9 +41789,9 @@ var NginxDirectiveIndex = class {
         this.entries.push(entry);
         levelIds.push(levelId);
         kindIds.push(kind.id);
-        const named = this.ordinalsByName.get(name2);
-        if (named) named.push(ordinal);
-        else this.ordinalsByName.set(name2, [ordinal]);
+        let named = this.ordinalsBuilt.get(name2);
+        if (!named) this.ordinalsBuilt.set(name2, named = new Int32List(4));
+        named.push(ordinal);
         if (name2 === "include") {
           if (entry.children) visit2(entry.children);
           continue;
@@ -41813,8 +41836,10 @@ var NginxDirectiveIndex = class {
     for (let i = 0; i < ordinals.length; i++) out[i] = new IndexedUse(this, ordinals[i]);
     return out;
   }
-  /** The ordinals of the uses of each name, in tree order (plain lists while the index is built). */
+  /** The ordinals of the uses of each name, in tree order. */
   ordinalsByName = /* @__PURE__ */ new Map();
+  /** The same while the index is built. */
+  ordinalsBuilt = /* @__PURE__ */ new Map();
   /**
    * The variants of the directive nginx would try where it stands (name and context match).
    * The array is shared between uses of the same name in the same contexts: do not modify it.

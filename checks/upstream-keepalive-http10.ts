@@ -142,7 +142,11 @@ interface WrittenSettings {
 
 function writtenSettings(upstream: NginxBlock, location: NginxBlock): WrittenSettings {
   const headers = location.inheritedList('proxy_set_header');
-  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection'));
+  // The last Connection line is the one nginx sends.
+  let connection: ExpandedDirective | undefined;
+  for (let i = headers.entries.length - 1; i >= 0 && !connection; i--) {
+    if (argEqualsIgnoringCase(headers.entries[i].directive, 0, 'connection')) connection = headers.entries[i];
+  }
   return {
     keepaliveDirective: upstream.ownLast('keepalive'),
     httpVersion: location.inherited('proxy_http_version')?.entry,

@@ -17,6 +17,25 @@ import { DirectiveCensus } from './nginx-census';
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
 const NONE: ExpandedDirective[] = [];
+
+/** NginxBlock.inheritedList's answer: the list nginx uses, and on first read what it shadows. */
+class InheritedList {
+  constructor(
+    private readonly name: string,
+    readonly entries: ExpandedDirective[],
+    readonly block: NginxBlock,
+  ) {}
+
+  /** The outer levels' lists of the same directive (up to http), which nginx does not inherit here. */
+  get dropped(): ExpandedDirective[] {
+    const dropped: ExpandedDirective[] = [];
+    for (const outer of this.block.inheritanceChain().slice(1)) for (const entry of outer.own(this.name)) dropped.push(entry);
+    return dropped;
+  }
+}
+
+/** A list set nowhere up the chain: shared, so callers must not change it (as own()'s lists). */
+const NOT_INHERITED: { entries: ExpandedDirective[]; dropped: ExpandedDirective[] } = Object.freeze({ entries: NONE, dropped: NONE });
 /** Up to this many directives, a level is scanned rather than indexed by name. */
 const SCAN_LIMIT = 16;
 
@@ -119,14 +138,16 @@ export class NginxBlock {
    * sets one header drops every server-level header. `dropped` lists what was shadowed.
    */
   inheritedList(name: string): { entries: ExpandedDirective[]; block?: NginxBlock; dropped: ExpandedDirective[] } {
-    const chain = this.inheritanceChain();
-    for (let i = 0; i < chain.length; i++) {
-      const entries = chain[i].own(name);
-      if (entries.length === 0) continue;
-      const dropped = chain.slice(i + 1).flatMap((outer) => outer.own(name));
-      return { entries, block: chain[i], dropped };
+    // The chain of inheritanceChain(), walked without building it: rules ask this for every
+    // pass, and most never read what was dropped.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the loop variable walks up from this block; nothing captures it
+    for (let block: NginxBlock | undefined = this; block; block = block.parent) {
+      if (block.kind === 'upstream' || block.kind === 'events') break;
+      const entries = block.own(name);
+      if (entries.length > 0) return new InheritedList(name, entries, block);
+      if (block.kind === 'http' || block.kind === 'main') break;
     }
-    return { entries: [], dropped: [] };
+    return NOT_INHERITED;
   }
 
   /**

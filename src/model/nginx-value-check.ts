@@ -44,6 +44,20 @@ const SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
 
 export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: VersionRange = UNKNOWN_VERSION.range): ReaderDiagnostic[] {
   const diagnostics: ReaderDiagnostic[] = [];
+  // Whether a value parses depends on its syntax and text only: a large tree writes the same few
+  // values (`30s`, `1.1`, `16`) thousands of times.
+  const invalidBySyntax = new Map<Syntax, Map<string, boolean>>();
+  const isInvalid = (syntax: Syntax, value: string): boolean => {
+    let bySyntax = invalidBySyntax.get(syntax);
+    if (!bySyntax) invalidBySyntax.set(syntax, (bySyntax = new Map()));
+    let invalid = bySyntax.get(value);
+    if (invalid === undefined) {
+      invalid = parseNginxValue(syntax, value) === undefined;
+      if (bySyntax.size > 10000) bySyntax.clear();
+      bySyntax.set(value, invalid);
+    }
+    return invalid;
+  };
   const visit = (directives: NginxDirective[], parent: string | undefined) => {
     for (const directive of directives) {
       const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
@@ -57,7 +71,7 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
       // The value alone: the argument object (and its span) is built only for a finding.
       const value = argValueOf(directive, index);
       if (value === undefined || value.includes('$')) continue;
-      const invalid = parseNginxValue(syntax, value) === undefined;
+      const invalid = isInvalid(syntax, value);
       const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
       if (newer) {
         // Invalid only on releases before `since`: an error when the tree runs none newer.

@@ -39,7 +39,10 @@ export const rule = defineRule({
       for (const { entry, block } of variables.withVariablesNamed('proxy_set_header')) {
         if (!argEqualsIgnoringCase(entry.directive, 0, 'host')) continue;
         const text = argText(entry.directive, 1);
-        if (text === undefined) continue;
+        // The commonest line of all, `proxy_set_header Host $host;`, is what this rule recommends:
+        // nginx refuses `set` or `map` into $host ("the duplicate "host" variable"), so it is
+        // always the built-in, and expanding it could only find the origin filtered out below.
+        if (text === undefined || text === '$host') continue;
         for (const { facts, top } of variables.expand(text, block)) {
           if (!facts?.request) continue;
           const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));

@@ -46558,7 +46558,7 @@ var rule19 = defineRule({
       for (const { entry, block: block2 } of variables.withVariablesNamed("proxy_set_header")) {
         if (!argEqualsIgnoringCase(entry.directive, 0, "host")) continue;
         const text3 = argText(entry.directive, 1);
-        if (text3 === void 0) continue;
+        if (text3 === void 0 || text3 === "$host") continue;
         for (const { facts, top } of variables.expand(text3, block2)) {
           if (!facts?.request) continue;
           const origins = facts.origin.filter((origin) => !/^\$host\b/.test(origin));
@@ -48517,7 +48517,10 @@ function http11Fix(pass, group, verdicts) {
 }
 function writtenSettings(upstream, location) {
   const headers = location.inheritedList("proxy_set_header");
-  const connection = [...headers.entries].reverse().find((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"));
+  let connection;
+  for (let i = headers.entries.length - 1; i >= 0 && !connection; i--) {
+    if (argEqualsIgnoringCase(headers.entries[i].directive, 0, "connection")) connection = headers.entries[i];
+  }
   return {
     keepaliveDirective: upstream.ownLast("keepalive"),
     httpVersion: location.inherited("proxy_http_version")?.entry,
@@ -51093,6 +51096,23 @@ function parseNginxValue(syntax, text3) {
 
 // src/model/nginx.ts
 var NONE3 = [];
+var InheritedList = class {
+  constructor(name2, entries, block2) {
+    this.name = name2;
+    this.entries = entries;
+    this.block = block2;
+  }
+  name;
+  entries;
+  block;
+  /** The outer levels' lists of the same directive (up to http), which nginx does not inherit here. */
+  get dropped() {
+    const dropped = [];
+    for (const outer of this.block.inheritanceChain().slice(1)) for (const entry of outer.own(this.name)) dropped.push(entry);
+    return dropped;
+  }
+};
+var NOT_INHERITED = Object.freeze({ entries: NONE3, dropped: NONE3 });
 var SCAN_LIMIT = 16;
 var NginxBlock = class {
   constructor(kind, node, parent, contents, fixedPath) {
@@ -51175,14 +51195,13 @@ var NginxBlock = class {
    * sets one header drops every server-level header. `dropped` lists what was shadowed.
    */
   inheritedList(name2) {
-    const chain = this.inheritanceChain();
-    for (let i = 0; i < chain.length; i++) {
-      const entries = chain[i].own(name2);
-      if (entries.length === 0) continue;
-      const dropped = chain.slice(i + 1).flatMap((outer) => outer.own(name2));
-      return { entries, block: chain[i], dropped };
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entries = block2.own(name2);
+      if (entries.length > 0) return new InheritedList(name2, entries, block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
     }
-    return { entries: [], dropped: [] };
+    return NOT_INHERITED;
   }
   /**
    * A setting as nginx will use it here: inherited from the nearest level that sets it (an
@@ -51513,6 +51532,18 @@ var VALID_SINCE = [
 var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
 function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
   const diagnostics = [];
+  const invalidBySyntax = /* @__PURE__ */ new Map();
+  const isInvalid = (syntax, value) => {
+    let bySyntax = invalidBySyntax.get(syntax);
+    if (!bySyntax) invalidBySyntax.set(syntax, bySyntax = /* @__PURE__ */ new Map());
+    let invalid = bySyntax.get(value);
+    if (invalid === void 0) {
+      invalid = parseNginxValue(syntax, value) === void 0;
+      if (bySyntax.size > 1e4) bySyntax.clear();
+      bySyntax.set(value, invalid);
+    }
+    return invalid;
+  };
   const visit2 = (directives, parent) => {
     for (const directive of directives) {
       const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
@@ -51524,7 +51555,7 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
     for (const [index, syntax] of syntaxes) {
       const value = argValueOf(directive, index);
       if (value === void 0 || value.includes("$")) continue;
-      const invalid = parseNginxValue(syntax, value) === void 0;
+      const invalid = isInvalid(syntax, value);
       const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
       if (newer) {
         if (compareVersions(versions.min, newer.since) >= 0) continue;

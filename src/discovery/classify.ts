@@ -5,6 +5,7 @@
  */
 import * as nodePath from 'path';
 import { DIALECT_NAMES, maskTemplate, templateDialectOf, TemplateDialect, templateName } from './template';
+import { hasIniSectionHeader } from './ini-section';
 
 export type FileFormat =
   | 'nginx'
@@ -321,7 +322,7 @@ function classifyPlainFormat(path: string, readHead: () => string | undefined, n
   const head = readHead();
   if (head === undefined) return undefined;
   // INI-style files (supervisord, uWSGI, systemd) have section headers; nginx never does.
-  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return undefined;
+  if (hasIniSectionHeader(head)) return undefined;
   if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return 'nginx';
   if (nameSuggestsNginx && startsWithNginxDirective(head)) return 'nginx';
   // `key = value` files (sysctl, PHP-FPM, uWSGI without a section) are not nginx even when named.

@@ -7,6 +7,7 @@
  * module cfglint knows of) and its lines are not `key = value`.
  */
 import { isUnknownValue } from '../../discovery/template';
+import { hasIniSectionHeader } from '../../discovery/ini-section';
 import { REFERENCE_DIRECTIVES } from '../../reference/nginx/directives.generated';
 import { THIRD_PARTY_DIRECTIVES } from '../../reference/nginx/third-party-directives';
 import { DATA_BLOCKS } from '../../reference/nginx/directives';
@@ -28,13 +29,10 @@ const DECISIVE_LEAD = 20;
 /** Fewer directives than this are too little to call a file something else: it stays nginx. */
 const MINIMUM = 3;
 
-/** An INI section header (`[program:app]`, `[Unit]`): nginx has none. */
-const INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
-
 export function readsLikeNginx(parsed: ParsedNginxFile): boolean {
   // The head: a section header comes first.
   const head = parsed.source.text.slice(0, 8192);
-  if (INI_SECTION.test(head)) return false;
+  if (hasIniSectionHeader(head)) return false;
   const names = nginxNames();
   let known = 0;
   let other = 0;

@@ -10592,6 +10592,24 @@ var require_ignore = __commonJS({
   }
 });
 
+// src/discovery/ini-section.ts
+function hasIniSectionHeader(text3) {
+  for (let at = text3.indexOf("["); at !== -1; at = text3.indexOf("[", at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && (text3.charCodeAt(before) === 32 || text3.charCodeAt(before) === 9)) before--;
+    const code = before < 0 ? 10 : text3.charCodeAt(before);
+    if (code === 10 || code === 13 || code === 8232 || code === 8233) return INI_SECTION.test(text3);
+  }
+  return false;
+}
+var INI_SECTION;
+var init_ini_section = __esm({
+  "src/discovery/ini-section.ts"() {
+    "use strict";
+    INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
+  }
+});
+
 // src/discovery/classify.ts
 function isFileFormat(name2) {
   return FILE_FORMATS.includes(name2);
@@ -10735,7 +10753,7 @@ function classifyPlainFormat(path, readHead, named) {
   if (!nameSuggestsNginx && !named) return void 0;
   const head = readHead();
   if (head === void 0) return void 0;
-  if (/^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m.test(head)) return void 0;
+  if (hasIniSectionHeader(head)) return void 0;
   if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
   if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
@@ -10747,6 +10765,7 @@ var init_classify = __esm({
     "use strict";
     nodePath2 = __toESM(require("path"));
     init_template();
+    init_ini_section();
     FILE_FORMATS = [
       "nginx",
       "dockerfile",
@@ -51940,6 +51959,7 @@ function commonPrefixLength(a, b) {
 
 // src/readers/nginx/lookalike.ts
 init_template();
+init_ini_section();
 var knownNames;
 function nginxNames() {
   if (!knownNames) {
@@ -51951,10 +51971,9 @@ function nginxNames() {
 var SAMPLE = 400;
 var DECISIVE_LEAD = 20;
 var MINIMUM = 3;
-var INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
 function readsLikeNginx(parsed) {
   const head = parsed.source.text.slice(0, 8192);
-  if (INI_SECTION.test(head)) return false;
+  if (hasIniSectionHeader(head)) return false;
   const names = nginxNames();
   let known2 = 0;
   let other = 0;

@@ -44,7 +44,12 @@ export const rule = defineRule({
     const index = model.nginx.directives;
     const range = model.nginxVersion.range;
     for (const [name, entries] of DEPRECATIONS_BY_NAME) {
-      for (const use of index.checkedUsesNamed(name)) {
+      // A deprecated parameter needs a line with more than its address (`listen 80;` has none):
+      // the kinds of use say which lines have, without reading every listen of a large tree.
+      const uses = entries.every((entry) => entry.parameter !== undefined)
+        ? index.usesOfKinds(index.checkedKinds.filter((kind) => kind.name === name && kind.argCount > 1))
+        : index.checkedUsesNamed(name);
+      for (const use of uses) {
         // Only where nginx's own directive stands: elsewhere the context rules speak. Asked last:
         // most uses (every listen of a large tree) carry nothing deprecated.
         for (const entry of entries) {

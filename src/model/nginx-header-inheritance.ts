@@ -101,6 +101,9 @@ export function headerDrops(scope: NginxHttpScope, name: HeaderListDirective): H
 }
 
 function hasNestedOwner(owners: readonly NginxBlock[], http: NginxBlock): boolean {
+  // Most trees write these lists only in locations right inside a server: the blocks above those
+  // (a server, http) then own none, and no set of owners needs building.
+  if (owners.every((block) => block.kind === 'location' && block.parent?.kind === 'server')) return false;
   const owning = new Set(owners);
   for (const block of owning) {
     for (let up = block.parent; up && block !== http; up = up.parent) {

@@ -46398,6 +46398,7 @@ function headerDrops(scope, name2) {
   return drops;
 }
 function hasNestedOwner(owners, http) {
+  if (owners.every((block2) => block2.kind === "location" && block2.parent?.kind === "server")) return false;
   const owning = new Set(owners);
   for (const block2 of owning) {
     for (let up = block2.parent; up && block2 !== http; up = up.parent) {
@@ -49732,7 +49733,8 @@ var rule47 = defineRule({
     const index = model.nginx.directives;
     const range2 = model.nginxVersion.range;
     for (const [name2, entries] of DEPRECATIONS_BY_NAME) {
-      for (const use of index.checkedUsesNamed(name2)) {
+      const uses = entries.every((entry) => entry.parameter !== void 0) ? index.usesOfKinds(index.checkedKinds.filter((kind) => kind.name === name2 && kind.argCount > 1)) : index.checkedUsesNamed(name2);
+      for (const use of uses) {
         for (const entry of entries) {
           if (entry.parameter === void 0) {
             if (index.variantsHere(use).length === 0) continue;

@@ -116,7 +116,7 @@ function http11Fix(pass: UpstreamPass, group: UpstreamGroup, verdicts: Verdict[]
   if (fixes.has(NO_CONNECTION_CLOSE)) {
     const headers = location.inheritedList('proxy_set_header');
     if (headers.entries.length > 0 && headers.block !== location) return undefined;
-    const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
+    const connection = lastConnection(headers.entries);
     if (connection) {
       const edit = writtenInBlock(connection, location) && connection.directive.args.length === 2 ? replaceArg(connection, 1, '""') : undefined;
       if (!edit) return undefined;
@@ -140,18 +140,25 @@ interface WrittenSettings {
   connectionDropped: boolean;
 }
 
+/** A proxy_set_header line for the Connection header (header names compared ignoring ASCII case, as nginx does). */
+function setsConnection(entry: ExpandedDirective): boolean {
+  return argEqualsIgnoringCase(entry.directive, 0, 'connection');
+}
+
+/** The last Connection line of a list: the one nginx sends. */
+function lastConnection(entries: readonly ExpandedDirective[]): ExpandedDirective | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) if (setsConnection(entries[i])) return entries[i];
+  return undefined;
+}
+
 function writtenSettings(upstream: NginxBlock, location: NginxBlock): WrittenSettings {
   const headers = location.inheritedList('proxy_set_header');
-  // The last Connection line is the one nginx sends.
-  let connection: ExpandedDirective | undefined;
-  for (let i = headers.entries.length - 1; i >= 0 && !connection; i--) {
-    if (argEqualsIgnoringCase(headers.entries[i].directive, 0, 'connection')) connection = headers.entries[i];
-  }
+  const connection = lastConnection(headers.entries);
   return {
     keepaliveDirective: upstream.ownLast('keepalive'),
     httpVersion: location.inherited('proxy_http_version')?.entry,
     connection,
-    connectionDropped: !connection && headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, 'connection')),
+    connectionDropped: !connection && headers.dropped.some(setsConnection),
   };
 }
 
@@ -200,13 +207,9 @@ function judgeRange(range: VersionRange, written: WrittenSettings): Verdict | un
 function explicitCulprits(location: NginxBlock): RelatedSpan[] {
   const related: RelatedSpan[] = [];
   const headers = location.inheritedList('proxy_set_header');
-  const hasOwnConnection = headers.entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === 'connection');
-  if (!hasOwnConnection) {
-    for (const entry of headers.dropped) {
-      if (entry.directive.args[0]?.value.toLowerCase() !== 'connection') continue;
-      related.push({ span: entry.directive.span, label: 'not inherited: the location sets its own proxy_set_header' });
-      break;
-    }
+  if (!headers.entries.some(setsConnection)) {
+    const dropped = headers.dropped.find(setsConnection);
+    if (dropped) related.push({ span: dropped.directive.span, label: 'not inherited: the location sets its own proxy_set_header' });
   }
   const httpVersion = location.inherited('proxy_http_version');
   if (httpVersion && httpVersion.block !== location && httpVersion.entry.directive.args[0]?.value === '1.0') {

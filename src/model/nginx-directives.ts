@@ -451,16 +451,20 @@ export class NginxDirectiveIndex {
    */
   usesOfKinds(kinds: readonly DirectiveUseKind[]): readonly DirectiveUse[] {
     if (kinds.length === 0) return [];
-    const selected = new Uint8Array(this.kinds.length);
+    const selected = this.selection(kinds);
     let count = 0;
-    for (const kind of kinds) {
-      if (selected[kind.id] === 0) count += kind.count;
-      selected[kind.id] = 1;
-    }
+    for (const kind of this.kinds) if (selected[kind.id] === 1) count += kind.count;
     const out = new Array<DirectiveUse>(count);
     const { kindIds } = this;
     for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = new IndexedUse(this, i);
     return out;
+  }
+
+  /** 1 at the id of each of these kinds, 0 elsewhere (a kind listed twice counts once). */
+  private selection(kinds: readonly DirectiveUseKind[]): Uint8Array {
+    const selected = new Uint8Array(this.kinds.length);
+    for (const kind of kinds) selected[kind.id] = 1;
+    return selected;
   }
 
   /**
@@ -471,8 +475,7 @@ export class NginxDirectiveIndex {
   usesOfKindsByLevel(kinds: readonly DirectiveUseKind[], minimum: number): Map<DirectiveLevel, DirectiveUse[]> {
     const out = new Map<DirectiveLevel, DirectiveUse[]>();
     if (kinds.length === 0) return out;
-    const selected = new Uint8Array(this.kinds.length);
-    for (const kind of kinds) selected[kind.id] = 1;
+    const selected = this.selection(kinds);
     const { kindIds, levelOrdinals, levelStarts } = this;
     for (let levelId = 0; levelId < this.levels.length; levelId++) {
       const start = levelStarts[levelId];

@@ -41889,16 +41889,19 @@ var NginxDirectiveIndex = class {
    */
   usesOfKinds(kinds) {
     if (kinds.length === 0) return [];
-    const selected = new Uint8Array(this.kinds.length);
+    const selected = this.selection(kinds);
     let count = 0;
-    for (const kind of kinds) {
-      if (selected[kind.id] === 0) count += kind.count;
-      selected[kind.id] = 1;
-    }
+    for (const kind of this.kinds) if (selected[kind.id] === 1) count += kind.count;
     const out = new Array(count);
     const { kindIds } = this;
     for (let i = 0, n = 0; n < count; i++) if (selected[kindIds[i]] === 1) out[n++] = new IndexedUse(this, i);
     return out;
+  }
+  /** 1 at the id of each of these kinds, 0 elsewhere (a kind listed twice counts once). */
+  selection(kinds) {
+    const selected = new Uint8Array(this.kinds.length);
+    for (const kind of kinds) selected[kind.id] = 1;
+    return selected;
   }
   /**
    * The uses of these kinds by level, for the levels that hold at least `minimum` of them: levels
@@ -41908,8 +41911,7 @@ var NginxDirectiveIndex = class {
   usesOfKindsByLevel(kinds, minimum) {
     const out = /* @__PURE__ */ new Map();
     if (kinds.length === 0) return out;
-    const selected = new Uint8Array(this.kinds.length);
-    for (const kind of kinds) selected[kind.id] = 1;
+    const selected = this.selection(kinds);
     const { kindIds, levelOrdinals, levelStarts } = this;
     for (let levelId = 0; levelId < this.levels.length; levelId++) {
       const start = levelStarts[levelId];
@@ -48521,7 +48523,7 @@ function http11Fix(pass, group, verdicts) {
   if (fixes.has(NO_CONNECTION_CLOSE)) {
     const headers = location.inheritedList("proxy_set_header");
     if (headers.entries.length > 0 && headers.block !== location) return void 0;
-    const connection = [...headers.entries].reverse().find((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
+    const connection = lastConnection(headers.entries);
     if (connection) {
       const edit = writtenInBlock(connection, location) && connection.directive.args.length === 2 ? replaceArg(connection, 1, '""') : void 0;
       if (!edit) return void 0;
@@ -48535,17 +48537,21 @@ function http11Fix(pass, group, verdicts) {
   }
   return edits.length === 0 ? void 0 : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
+function setsConnection(entry) {
+  return argEqualsIgnoringCase(entry.directive, 0, "connection");
+}
+function lastConnection(entries) {
+  for (let i = entries.length - 1; i >= 0; i--) if (setsConnection(entries[i])) return entries[i];
+  return void 0;
+}
 function writtenSettings(upstream, location) {
   const headers = location.inheritedList("proxy_set_header");
-  let connection;
-  for (let i = headers.entries.length - 1; i >= 0 && !connection; i--) {
-    if (argEqualsIgnoringCase(headers.entries[i].directive, 0, "connection")) connection = headers.entries[i];
-  }
+  const connection = lastConnection(headers.entries);
   return {
     keepaliveDirective: upstream.ownLast("keepalive"),
     httpVersion: location.inherited("proxy_http_version")?.entry,
     connection,
-    connectionDropped: !connection && headers.dropped.some((entry) => argEqualsIgnoringCase(entry.directive, 0, "connection"))
+    connectionDropped: !connection && headers.dropped.some(setsConnection)
   };
 }
 function judgeRange(range2, written) {
@@ -48584,13 +48590,9 @@ function judgeRange(range2, written) {
 function explicitCulprits(location) {
   const related = [];
   const headers = location.inheritedList("proxy_set_header");
-  const hasOwnConnection = headers.entries.some((entry) => entry.directive.args[0]?.value.toLowerCase() === "connection");
-  if (!hasOwnConnection) {
-    for (const entry of headers.dropped) {
-      if (entry.directive.args[0]?.value.toLowerCase() !== "connection") continue;
-      related.push({ span: entry.directive.span, label: "not inherited: the location sets its own proxy_set_header" });
-      break;
-    }
+  if (!headers.entries.some(setsConnection)) {
+    const dropped = headers.dropped.find(setsConnection);
+    if (dropped) related.push({ span: dropped.directive.span, label: "not inherited: the location sets its own proxy_set_header" });
   }
   const httpVersion = location.inherited("proxy_http_version");
   if (httpVersion && httpVersion.block !== location && httpVersion.entry.directive.args[0]?.value === "1.0") {

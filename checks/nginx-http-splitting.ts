@@ -40,8 +40,11 @@ export const rule = defineRule({
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
       for (const name of CHECKED_DIRECTIVES) {
-        for (const { entry, block } of variables.withVariablesNamed(name)) {
-          const checked = checkedArgs(entry);
+        const uses = variables.withVariablesNamed(name);
+        const same = SAME_FOR_EVERY_USE.get(name);
+        for (let i = 0; i < uses.length; i++) {
+          const { entry, block } = uses[i];
+          const checked = same ?? checkedArgs(entry);
           if (!checked) continue;
           const finding = judge(variables, block, entry, checked);
           if (finding) yield finding;
@@ -69,6 +72,15 @@ const UPSTREAM_LINE: Checked = { indexes: [0], target: 'request line sent upstre
 const RETURN_URL: Checked = { indexes: [0], target: 'response (Location header)' };
 const RETURN_CODE_URL: Checked = { indexes: [1], target: 'response (Location header)' };
 const REWRITE_REDIRECT: Checked = { indexes: [1], target: 'response (Location header)', ownCaptures: true };
+
+/** The directives whose answer does not depend on their arguments: asked once per name. */
+const SAME_FOR_EVERY_USE = new Map<string, Checked>([
+  ['add_header', RESPONSE_HEADER],
+  ['add_trailer', RESPONSE_HEADER],
+  ['proxy_set_header', UPSTREAM_HEADER],
+  ['grpc_set_header', UPSTREAM_HEADER],
+  ['proxy_pass', UPSTREAM_LINE],
+]);
 
 /** Which arguments land in a header, read without building argument objects (most directives are skipped). */
 function checkedArgs(entry: ExpandedDirective): Checked | undefined {

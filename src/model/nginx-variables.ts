@@ -19,7 +19,7 @@ import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import type { Span } from '../source/span';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { UNKNOWN_MARK } from '../discovery/template';
-import { argCountOf, argValueOf } from '../readers/nginx/parse';
+import { argCountOf, argValueOf, notPlainFirstValues } from '../readers/nginx/parse';
 import type { VariableUse } from './nginx-census';
 
 /** One argument of a directive, with its value and span. */
@@ -695,13 +695,28 @@ function isMapEntry(child: ExpandedDirective): boolean {
   return argCountOf(child.directive) > 0 && child.directive.name !== 'include';
 }
 
+/** The lines of a block with each `include` replaced by the lines it brings (nginx reads them in its place). */
+function withIncludedLines(children: readonly ExpandedDirective[], lines: ExpandedDirective[] = []): ExpandedDirective[] {
+  // Appended one by one: an included map file may hold more lines than a spread can pass.
+  for (const child of children) {
+    if (child.directive.name === 'include') withIncludedLines(child.children ?? NO_CHILDREN, lines);
+    else lines.push(child);
+  }
+  return lines;
+}
+
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */
 class MapDefinition {
   constructor(private readonly map: ExpandedDirective) {}
 
-  /** The map's lines (entries and parameters such as `hostnames`), includes not followed. */
+  get directive(): NginxDirective {
+    return this.map.directive;
+  }
+
+  /** The map's lines (entries and parameters such as `hostnames`), an included file's in place of its `include`. */
   get children(): readonly ExpandedDirective[] {
-    return this.map.children ?? NO_CHILDREN;
+    const children = this.map.children ?? NO_CHILDREN;
+    return children.some((child) => child.directive.name === 'include') ? withIncludedLines(children) : children;
   }
 
   get source(): string {
@@ -985,7 +1000,13 @@ export class NginxVariables {
 
   private mapMayHoldLineBreak(map: MapDefinition): boolean {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, undefined, true);
-    // The values only: no entry objects (a large tree has thousands of maps, each read once here).
+    // A plain value holds neither a variable nor a line break: only the others are read, from the
+    // reader's table when it can tell them apart (a large tree has thousands of maps).
+    const notPlain = notPlainFirstValues(map.directive);
+    if (notPlain) {
+      for (let i = 0; i < notPlain.length; i++) if (this.textMayHoldLineBreak(notPlain[i], subjectSafe, false)) return true;
+      return false;
+    }
     for (const child of map.children) {
       if (!isMapEntry(child)) continue;
       if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? '', subjectSafe, false)) return true;

@@ -12,6 +12,14 @@ testRule(rule, {
       tree: { 'a.conf': 'map $http_host $site {\n    hostnames;\n    default none;\n    *.example.com site;\n}\n' + site('/', 'add_header X-Site $site;') },
     },
     { name: 'a capture over $request_uri is raw too', tree: { 'a.conf': site('/', 'if ($request_uri ~ ^/echo/(.*)$) { return 301 /new/$1; }') } },
+    {
+      name: 'a map of plain values and values over a source that holds no line break',
+      tree: {
+        'a.conf':
+          'map $http_x_tenant $tenant {\n    default "none";\n    "~^t-(?<rest>.+)$" "tenant $rest";\n    t1 \'plain\\tvalue\';\n}\n' +
+          site('/', 'proxy_set_header X-Tenant "$tenant ; {quoted}";'),
+      },
+    },
     { name: 'return with a body, not a redirect', tree: { 'a.conf': site('/', 'return 200 "you asked for $uri";') } },
     { name: 'a rewrite redirect escapes its own captures', tree: { 'a.conf': site('/', 'rewrite ^/old/([^/]+)$ https://example.com/new/$1 permanent;') } },
     { name: 'an internal rewrite writes no header', tree: { 'a.conf': site('/', 'rewrite ^ /index.php?q=$uri last;') } },
@@ -29,6 +37,27 @@ testRule(rule, {
     },
   ],
   reject: [
+    {
+      // The map's lines come from another file: read line by line, not from the map's own text.
+      name: 'a map whose included lines give $uri',
+      tree: {
+        'nginx.conf':
+          'events {}\nhttp {\n    map $http_host $fromfile {\n        include maps/site.map;\n    }\n    server {\n        location / {\n            add_header X-From $fromfile;\n        }\n    }\n}\n',
+        'maps/site.map': 'default none;\nexample.com $uri;\n',
+      },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'nginx.conf', line: 8, column: 31, endColumn: 40 }, messageIncludes: ['"$fromfile" in add_header'] }],
+    },
+    {
+      name: 'one value that gives $uri among many plain ones',
+      tree: {
+        'a.conf':
+          'map $http_host $many {\n' +
+          Array.from({ length: 40 }, (_, i) => `    site${i}.example.com "plain value ${i}";\n`).join('') +
+          '    last.example.com "$uri";\n}\n' +
+          site('/', 'add_header X-Many $many;'),
+      },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 46, column: 27, endColumn: 32 }, messageIncludes: ['"$many" in add_header'] }],
+    },
     {
       // ngx_http_map reads `hostnames` as a parameter only alone on its line: here it is a key.
       name: 'a map whose entry keyed "hostnames" gives $uri',

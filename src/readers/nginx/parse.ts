@@ -20,6 +20,7 @@ export {
   directiveEndOffset,
   fileTextOf,
   lastTokenEndOffset,
+  notPlainFirstValues,
   opensBlock,
   someArgEquals,
   sourceOf,

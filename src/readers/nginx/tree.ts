@@ -245,6 +245,38 @@ export class FileTree {
 
   private includeOffsets: number[] | undefined;
 
+  /**
+   * The first-argument values of the lines of block directive `index` that are not plain text:
+   * they hold a `$`, a backslash, CR or LF. Lines without an argument are passed over, and so are
+   * plain values, which hold no variable and no line break: a map of a thousand literal lines
+   * builds no string. Undefined when the lines are not all this file's, one level deep (an
+   * `include` word, a nested block, a block never closed) or the file keeps values of its own.
+   */
+  notPlainFirstValues(index: number): string[] | undefined {
+    const data = this.directiveData;
+    const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
+    const end = data[index * DIRECTIVE_SLOTS + END];
+    if (blockOpen < 0 || end <= blockOpen || this.storedValues.size !== 0) return undefined;
+    if (holdsOffsetWithin((this.includeOffsets ??= offsetsOf(this.source.text, 'include')), blockOpen, end)) return undefined;
+    const text = this.source.text;
+    const values: string[] = [];
+    for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
+      if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0) return undefined;
+      if (data[i * DIRECTIVE_SLOTS + ARG_COUNT] === 0) continue;
+      const arg = data[i * DIRECTIVE_SLOTS + FIRST_ARG];
+      const start = this.argData[arg * ARG_SLOTS];
+      const argEnd = this.argData[arg * ARG_SLOTS + 1];
+      for (let at = start < 0 ? ~start : start; at < argEnd; at++) {
+        const code = text.charCodeAt(at);
+        if (code === 36 || code === 92 || code === 13 || code === 10) {
+          values.push(this.argValue(arg));
+          break;
+        }
+      }
+    }
+    return values;
+  }
+
   setEnd(directive: ReadDirective, end: number) {
     this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
   }
@@ -455,6 +487,14 @@ export function variableMentionsOf(directive: NginxDirective): number | undefine
  */
 export function blockMayMentionCapture(directive: NginxDirective): boolean {
   return directive instanceof ReadDirective ? directive.tree.blockMayMentionCapture(directive.index) : true;
+}
+
+/**
+ * FileTree.notPlainFirstValues for a block directive read from a file; undefined (read the lines)
+ * for one built elsewhere.
+ */
+export function notPlainFirstValues(directive: NginxDirective): string[] | undefined {
+  return directive instanceof ReadDirective ? directive.tree.notPlainFirstValues(directive.index) : undefined;
 }
 
 /** The source the reader read the directive from (undefined for one built elsewhere). */

@@ -13,6 +13,7 @@ import {
   directiveEndOffset,
   lastTokenEndOffset,
   NginxDirective,
+  notPlainFirstValues,
   opensBlock,
   parseNginx,
   someArgEquals,
@@ -270,5 +271,32 @@ describe('FileTree.trimToSize', () => {
     const directive = tree.addDirective('a', 0, 1);
     tree.addArg(directive, 2, 3, false, true);
     expect(argValueOf(directive, 0)).toBe('b');
+  });
+});
+
+describe('notPlainFirstValues', () => {
+  const mapOf = (text: string) => parse(text).directives.find((directive) => directive.name === 'map')!;
+
+  test('the values holding a $, a backslash or a line break, as the reader would build them; plain ones and bare parameters passed over', () => {
+    const map = mapOf('map $uri $m {\n    hostnames;\n    default "none";\n    a "x $uri";\n    b \'tab\\there\';\n    c "two\nlines";\n    d plain;\n}\n');
+    // The values as the argument objects give them: the tab and the line break are real ones.
+    expect(map.block!.map((line) => line.args[0]?.value)).toEqual([undefined, 'none', 'x $uri', 'tab\there', 'two\nlines', 'plain']);
+    expect(notPlainFirstValues(map)).toEqual(['x $uri', 'tab\there', 'two\nlines']);
+  });
+
+  test('an empty list for a map of plain values: nothing to read', () => {
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    default none;\n    /a "b c";\n}\n'))).toEqual([]);
+  });
+
+  test('undefined where the lines are not all in the block: an include, a nested block, a block never closed, a quote never closed', () => {
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    include maps/m.map;\n}\n'))).toBeUndefined();
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    a { b $c; }\n}\n'))).toBeUndefined();
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    default a;\n'))).toBeUndefined();
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    default a;\n}\nx "never closed;\n'))).toBeUndefined();
+  });
+
+  test('undefined for a directive built elsewhere', () => {
+    const read = mapOf('map $uri $m {\n    default $uri;\n}\n');
+    expect(notPlainFirstValues({ ...read, name: 'map', args: read.args, block: read.block })).toBeUndefined();
   });
 });

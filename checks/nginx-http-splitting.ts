@@ -45,7 +45,7 @@ export const rule = defineRule({
         for (let i = 0; i < uses.length; i++) {
           const { entry, block } = uses[i];
           const checked = same ?? checkedArgs(entry);
-          if (!checked) continue;
+          if (!checked || !someArgMayHoldLineBreak(variables, entry, checked)) continue;
           const finding = judge(variables, block, entry, checked);
           if (finding) yield finding;
         }
@@ -112,6 +112,16 @@ function checkedArgs(entry: ExpandedDirective): Checked | undefined {
     }
   }
   return undefined;
+}
+
+/** The cheap bound first: most values ("$host", "$remote_addr") cannot hold CR or LF wherever they stand. */
+function someArgMayHoldLineBreak(variables: NginxVariables, entry: ExpandedDirective, checked: Checked): boolean {
+  const { indexes } = checked;
+  for (let i = 0; i < indexes.length; i++) {
+    const text = argText(entry.directive, indexes[i]);
+    if (text !== undefined && text.includes('$') && variables.mayHoldLineBreak(text)) return true;
+  }
+  return false;
 }
 
 function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDirective, checked: Checked): FindingDraft | undefined {

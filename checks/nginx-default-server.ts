@@ -2,24 +2,36 @@ import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock, NginxHttpScope } from '../src/model/nginx';
 import type { ExpandedDirective } from '../src/model/nginx-directives';
-import { IMPLICIT_LISTEN, listenSocket } from '../src/model/nginx-listen';
+import { IMPLICIT_LISTEN, ListenSocket, listenSocket } from '../src/model/nginx-listen';
 import { argumentsUnknown, writtenConditionally } from '../src/model/template-values';
 import type { RelatedSpan, Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-default-server';
 
-interface OnSocket {
-  key: string;
-  server: NginxBlock;
-  /** The listen line; undefined for a server without one (it listens on *:80). */
-  listen: ExpandedDirective | undefined;
-  defaultServer: boolean;
-}
+/** The servers on one socket in configuration order, each with the listen line that puts it there. */
+class SocketGroup {
+  readonly servers: NginxBlock[] = [];
+  /** listens[i] puts servers[i] here; undefined for a server without listen (it listens on *:80). */
+  readonly listens: (ExpandedDirective | undefined)[] = [];
+  /** Whether a listen line here marks its server default_server. */
+  marked = false;
 
-/** The listen line's address, or the server's name for one without listen; built only for findings. */
-function spanOf(onSocket: OnSocket): Span {
-  return onSocket.listen ? onSocket.listen.directive.args[0].span : onSocket.server.directive!.nameSpan;
+  constructor(readonly key: string) {}
+
+  add(server: NginxBlock, listen: ExpandedDirective | undefined, defaultServer: boolean) {
+    this.marked ||= defaultServer;
+    // A second line of the same server on this socket: the server is here once, by its first line.
+    if (this.servers[this.servers.length - 1] === server) return;
+    this.servers.push(server);
+    this.listens.push(listen);
+  }
+
+  /** The listen line's address, or the server's name for one without listen; built only for findings. */
+  spanAt(i: number): Span {
+    const listen = this.listens[i];
+    return listen ? listen.directive.args[0].span : this.servers[i].directive!.nameSpan;
+  }
 }
 
 export const rule = defineRule({
@@ -39,29 +51,23 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     // Only listen lines nginx reads: one that nginx-syntax reports (no `;`) leaves its server unjudged.
-    const checked = new Set<unknown>(model.nginx.directives.checkedUsesNamed('listen').map((use) => use.directive));
+    const checked = model.nginx.directives.checkedDirectivesNamed('listen');
     for (const scope of model.nginx.scopes) {
       for (const servers of loadedTogether(scope)) {
-        const bySocket = new Map<string, OnSocket[]>();
-        for (const server of servers) {
-          const sockets = socketsOf(server, checked);
-          if (!sockets) continue;
-          for (const onSocket of sockets) {
-            const list = bySocket.get(onSocket.key);
-            if (list) list.push(onSocket);
-            else bySocket.set(onSocket.key, [onSocket]);
-          }
-        }
-        for (const [socket, list] of bySocket) {
-          if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
-          const [first, ...others] = list;
-          const related: RelatedSpan[] = others.slice(0, 3).map((entry) => ({ span: spanOf(entry), label: `also on ${socket}: ${describe(entry.server)}` }));
+        const bySocket = new Map<string, SocketGroup>();
+        for (let i = 0; i < servers.length; i++) addServer(bySocket, servers[i], checked);
+        for (const [socket, group] of bySocket) {
+          const count = group.servers.length;
+          if (count < 2 || group.marked) continue;
+          const related: RelatedSpan[] = [];
+          for (let k = 1; k < Math.min(count, 4); k++) related.push({ span: group.spanAt(k), label: `also on ${socket}: ${describe(group.servers[k])}` });
+          const first = group.servers[0];
           yield {
             messageId: 'implicitDefault',
-            data: { count: list.length, socket, first: describe(first.server) },
-            primary: spanOf(first),
+            data: { count, socket, first: describe(first) },
+            primary: group.spanAt(0),
             related,
-            modelPath: `${first.server.path}>listen[${socket}]`,
+            modelPath: `${first.path}>listen[${socket}]`,
           };
         }
       }
@@ -74,8 +80,16 @@ export const rule = defineRule({
  * their own (snippets) the servers of one file, since which snippets one nginx includes is not known.
  */
 function loadedTogether(scope: NginxHttpScope): NginxBlock[][] {
-  const servers = scope.servers.filter((server) => server.node && !server.node.generated && server.parent === scope.http);
-  if (scope.roots.every((root) => root.kind === 'main')) return [unique(servers)];
+  // A file included twice brings the same server twice: it is one server.
+  const seen = new Set<unknown>();
+  const servers: NginxBlock[] = [];
+  for (let i = 0; i < scope.servers.length; i++) {
+    const server = scope.servers[i];
+    if (!server.node || server.node.generated || server.parent !== scope.http || seen.has(server.directive)) continue;
+    seen.add(server.directive);
+    servers.push(server);
+  }
+  if (scope.roots.every((root) => root.kind === 'main')) return [servers];
   const byFile = new Map<string, NginxBlock[]>();
   for (const server of servers) {
     const file = server.directive!.file;
@@ -83,33 +97,39 @@ function loadedTogether(scope: NginxHttpScope): NginxBlock[][] {
     if (list) list.push(server);
     else byFile.set(file, [server]);
   }
-  return [...byFile.values()].map(unique);
+  return [...byFile.values()];
 }
 
-/** A file included twice brings the same server twice: it is one server. */
-function unique(servers: NginxBlock[]): NginxBlock[] {
-  const seen = new Set<unknown>();
-  return servers.filter((server) => !seen.has(server.directive) && seen.add(server.directive));
-}
+/** The sockets of the server being added; reused, as nearly every server has one or two. */
+const scratch: ListenSocket[] = [];
 
-/** Each socket the server listens on (once per socket); undefined when one of its listen lines cannot be read. */
-function socketsOf(server: NginxBlock, checked: ReadonlySet<unknown>): OnSocket[] | undefined {
-  const directive = server.directive!;
+/**
+ * Files the server under each socket it listens on (once per socket, with its first line there);
+ * a server with a listen line that cannot be read is left out.
+ */
+function addServer(bySocket: Map<string, SocketGroup>, server: NginxBlock, checked: ReadonlySet<unknown>) {
   // A template may leave the server out when rendered.
-  if (writtenConditionally(directive)) return undefined;
+  if (writtenConditionally(server.directive!)) return;
   const listens = server.own('listen');
-  if (listens.length === 0) return [{ key: IMPLICIT_LISTEN.key, server, listen: undefined, defaultServer: false }];
-  const sockets: OnSocket[] = [];
-  for (const entry of listens) {
-    if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return undefined;
-    const socket = listenSocket(entry.directive);
-    if (!socket) return undefined;
-    // A server has a listen line or two: a scan beats a map per server.
-    const known = sockets.find((onSocket) => onSocket.key === socket.key);
-    if (known) known.defaultServer ||= socket.defaultServer;
-    else sockets.push({ key: socket.key, server, listen: entry, defaultServer: socket.defaultServer });
+  if (listens.length === 0) {
+    groupOf(bySocket, IMPLICIT_LISTEN.key).add(server, undefined, false);
+    return;
   }
-  return sockets;
+  scratch.length = 0;
+  for (let i = 0; i < listens.length; i++) {
+    const directive = listens[i].directive;
+    if (!checked.has(directive) || argumentsUnknown(directive) || writtenConditionally(directive)) return;
+    const socket = listenSocket(directive);
+    if (!socket) return;
+    scratch.push(socket);
+  }
+  for (let i = 0; i < listens.length; i++) groupOf(bySocket, scratch[i].key).add(server, listens[i], scratch[i].defaultServer);
+}
+
+function groupOf(bySocket: Map<string, SocketGroup>, key: string): SocketGroup {
+  let group = bySocket.get(key);
+  if (!group) bySocket.set(key, (group = new SocketGroup(key)));
+  return group;
 }
 
 function describe(server: NginxBlock): string {

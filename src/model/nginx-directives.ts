@@ -502,6 +502,20 @@ export class NginxDirectiveIndex {
 
   private readonly checkedByName = new Map<string, readonly DirectiveUse[]>();
 
+  /**
+   * The directives of the checked uses named `name`, for a rule that meets them from the model's
+   * side (a server's own listen lines) and asks whether the index judges them: read from the
+   * ordinals, without a use object each.
+   */
+  checkedDirectivesNamed(name: string): ReadonlySet<NginxDirective> {
+    const set = new Set<NginxDirective>();
+    const ordinals = this.ordinalsByName.get(name);
+    if (!ordinals) return set;
+    const { kinds, kindIds, entries } = this;
+    for (let i = 0; i < ordinals.length; i++) if (kinds[kindIds[ordinals[i]]].checked) set.add(entries[ordinals[i]].directive);
+    return set;
+  }
+
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   private plausibleContexts(root: NginxConfigRoot): string[] {
     let best: string[] = [];

@@ -12,7 +12,6 @@
  * that wants offsets, counts or values without building objects uses the helpers at the end,
  * which accept both.
  */
-import { holdsOffsetWithin } from '../../source/sorted-offsets';
 import type { Span } from '../../source/span';
 import type { SourceText } from '../../source/text';
 import { wordValue } from './lex';
@@ -236,32 +235,40 @@ export class FileTree {
     const mentions = this.variableMentions();
     // Directives are numbered in reading order: the block's lines follow it until its closing brace.
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
-      if (mentions[i] & CAPTURE_MENTIONED) return true;
+      if (mentions[i] & CAPTURE_MENTIONED || this.mayBeInclude(i)) return true;
     }
-    // An `include` word anywhere in the block (even in a value) counts: found by binary search
-    // among the file's `include` offsets, taken once per file.
-    return holdsOffsetWithin((this.includeOffsets ??= offsetsOf(this.source.text, 'include')), blockOpen, end);
+    return false;
   }
 
-  private includeOffsets: number[] | undefined;
+  /**
+   * Whether directive number `index` is an `include`, read from its name's text: a name written
+   * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
+   */
+  private mayBeInclude(index: number): boolean {
+    const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
+    const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
+    const text = this.source.text;
+    if (end - start === 7) return text.startsWith('include', start);
+    const first = text.charCodeAt(start);
+    return first === 34 || first === 39 || hasBackslash(text, start, end);
+  }
 
   /**
    * The first-argument values of the lines of block directive `index` that are not plain text:
    * they hold a `$`, a backslash, CR or LF. Lines without an argument are passed over, and so are
    * plain values, which hold no variable and no line break: a map of a thousand literal lines
    * builds no string. Undefined when the lines are not all this file's, one level deep (an
-   * `include` word, a nested block, a block never closed) or the file keeps values of its own.
+   * `include` line, a nested block, a block never closed) or the file keeps values of its own.
    */
   notPlainFirstValues(index: number): string[] | undefined {
     const data = this.directiveData;
     const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen || this.storedValues.size !== 0) return undefined;
-    if (holdsOffsetWithin((this.includeOffsets ??= offsetsOf(this.source.text, 'include')), blockOpen, end)) return undefined;
     const text = this.source.text;
     const values: string[] = [];
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
-      if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0) return undefined;
+      if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return undefined;
       if (data[i * DIRECTIVE_SLOTS + ARG_COUNT] === 0) continue;
       const arg = data[i * DIRECTIVE_SLOTS + FIRST_ARG];
       const start = this.argData[arg * ARG_SLOTS];
@@ -288,13 +295,6 @@ export class FileTree {
   slot(directive: ReadDirective, slot: number): number {
     return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
   }
-}
-
-/** Where `word` starts in `text`, in order. */
-function offsetsOf(text: string, word: string): number[] {
-  const offsets: number[] = [];
-  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) offsets.push(at);
-  return offsets;
 }
 
 export const VARIABLE_MENTIONED = 1;

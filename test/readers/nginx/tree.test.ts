@@ -249,6 +249,13 @@ describe('blockMayMentionCapture', () => {
     expect(blockMayMentionCapture(mapOf('map $uri $m {\n    default a;\n'))).toBe(true);
   });
 
+  test('an include is a line named include, written plainly or quoted; the word in a value is not one', () => {
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    "include" maps/m.map;\n}\n'))).toBe(true);
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    /a include;\n    /include b;\n}\n'))).toBe(false);
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    /a include;\n    /b "$uri";\n}\n'))).toEqual(['$uri']);
+    expect(notPlainFirstValues(mapOf('map $uri $m {\n    /a b;\n    \'include\' maps/m.map;\n}\n'))).toBeUndefined();
+  });
+
   test('true (maybe) for a directive built elsewhere', () => {
     const read = mapOf('map $uri $m {\n    default a;\n}\n');
     expect(blockMayMentionCapture({ ...read, name: 'map', args: read.args, block: read.block })).toBe(true);

@@ -240,11 +240,15 @@ export class FileTree {
     return false;
   }
 
+  private mentionsInclude: boolean | undefined;
+
   /**
    * Whether directive number `index` is an `include`, read from its name's text: a name written
    * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
    */
   private mayBeInclude(index: number): boolean {
+    // Most files hold no include at all: one search of the text, once, answers for every line.
+    if (!(this.mentionsInclude ??= this.source.text.includes('include'))) return false;
     const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
     const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
     const text = this.source.text;
@@ -254,11 +258,12 @@ export class FileTree {
   }
 
   /**
-   * The first-argument values of the lines of block directive `index` that are not plain text:
-   * they hold a `$`, a backslash, CR or LF. Lines without an argument are passed over, and so are
-   * plain values, which hold no variable and no line break: a map of a thousand literal lines
-   * builds no string. Undefined when the lines are not all this file's, one level deep (an
-   * `include` line, a nested block, a block never closed) or the file keeps values of its own.
+   * The first-argument values of the lines of block directive `index` that may not be plain text:
+   * those holding a `$`, a backslash, CR or LF, and those of lines with a `$` in a later argument.
+   * Every other line with an argument has a plain first value, which holds no variable and no
+   * line break: a map of a thousand literal lines builds no string. Undefined when the lines are
+   * not all this file's, one level deep (an `include` line, a nested block, a block never closed)
+   * or the file keeps values of its own.
    */
   notPlainFirstValues(index: number): string[] | undefined {
     const data = this.directiveData;
@@ -266,6 +271,11 @@ export class FileTree {
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen || this.storedValues.size !== 0) return undefined;
     const text = this.source.text;
+    const mentions = this.variableMentions();
+    // Without a backslash or CR in the block, only a `$` (the file's table) or a quoted line
+    // break (one search, to the line's end) makes a value not plain: no character loop per value.
+    const blockText = text.slice(blockOpen, end);
+    const escapes = blockText.includes('\\') || blockText.includes('\r');
     const values: string[] = [];
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return undefined;
@@ -273,13 +283,9 @@ export class FileTree {
       const arg = data[i * DIRECTIVE_SLOTS + FIRST_ARG];
       const start = this.argData[arg * ARG_SLOTS];
       const argEnd = this.argData[arg * ARG_SLOTS + 1];
-      for (let at = start < 0 ? ~start : start; at < argEnd; at++) {
-        const code = text.charCodeAt(at);
-        if (code === 36 || code === 92 || code === 13 || code === 10) {
-          values.push(this.argValue(arg));
-          break;
-        }
-      }
+      const from = start < 0 ? ~start : start;
+      const lineEnd = text.indexOf('\n', from);
+      if (mentions[i] & VARIABLE_MENTIONED || (lineEnd !== -1 && lineEnd < argEnd) || (escapes && hasEscapeOrCr(text, from, argEnd))) values.push(this.argValue(arg));
     }
     return values;
   }
@@ -305,6 +311,14 @@ function lastTokenEndAt(tree: FileTree, index: number): number {
   const at = index * DIRECTIVE_SLOTS;
   const count = tree.directiveData[at + ARG_COUNT];
   return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+
+function hasEscapeOrCr(text: string, start: number, end: number): boolean {
+  for (let at = start; at < end; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 92 || code === 13) return true;
+  }
+  return false;
 }
 
 function hasBackslash(text: string, start: number, end: number): boolean {

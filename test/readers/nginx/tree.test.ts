@@ -291,6 +291,11 @@ describe('notPlainFirstValues', () => {
     expect(notPlainFirstValues(map)).toEqual(['x $uri', 'tab\there', 'two\nlines']);
   });
 
+  test('without a backslash in the block, a quoted line break is still found; a $ in a later argument gives the line its first value too', () => {
+    const map = mapOf('map $uri $m {\n    a "two\nlines";\n    b plain $later;\n    c "plain";\n}\n');
+    expect(notPlainFirstValues(map)).toEqual(['two\nlines', 'plain']);
+  });
+
   test('an empty list for a map of plain values: nothing to read', () => {
     expect(notPlainFirstValues(mapOf('map $uri $m {\n    default none;\n    /a "b c";\n}\n'))).toEqual([]);
   });

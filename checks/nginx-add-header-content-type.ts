@@ -28,7 +28,7 @@ export const rule = defineRule({
     // Most trees never add a Content-Type: the index answers that without walking the blocks.
     const isContentType = (value: string | undefined) => value !== undefined && value.length === 12 && value.toLowerCase() === 'content-type';
     // Compared in the text: neither values nor argument objects for every add_header of the tree.
-    if (!model.nginx.directives.usesNamed('add_header').some((use) => argEqualsIgnoringCase(use.directive, 0, 'content-type'))) return;
+    if (!model.nginx.directives.someDirectiveNamed('add_header', (directive) => argEqualsIgnoringCase(directive, 0, 'content-type'))) return;
     const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('add_header')) continue;

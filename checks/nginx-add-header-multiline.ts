@@ -26,7 +26,9 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const first = onceEach();
     const index = model.nginx.directives;
-    for (const use of [...HEADER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
+    // Most trees have no header line that can hold a line break: asked first, without use objects.
+    const uses = [...HEADER_DIRECTIVES].filter((name) => index.someDirectiveNamed(name, argsMayHoldLineBreak)).flatMap((name) => index.usesNamed(name));
+    for (const use of uses) {
       const name = use.directive.name;
       // add_header Name Value; more_set_headers [-s status] [-t type] "Name: Value" ...
       // Values are read first, and argument objects (with spans) built only for a finding.

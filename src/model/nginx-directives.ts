@@ -502,6 +502,14 @@ export class NginxDirectiveIndex {
 
   private readonly checkedByName = new Map<string, readonly DirectiveUse[]>();
 
+  /** Whether some directive named `name` passes `test`: a rule's pre-check, read from the ordinals without a use object each. */
+  someDirectiveNamed(name: string, test: (directive: NginxDirective) => boolean): boolean {
+    const ordinals = this.ordinalsByName.get(name);
+    if (!ordinals) return false;
+    for (let i = 0; i < ordinals.length; i++) if (test(this.entries[ordinals[i]].directive)) return true;
+    return false;
+  }
+
   /**
    * The directives of the checked uses named `name`, for a rule that meets them from the model's
    * side (a server's own listen lines) and asks whether the index judges them: read from the

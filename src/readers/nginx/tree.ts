@@ -215,13 +215,24 @@ export class FileTree {
       if (directive === this.directiveCount) break;
       if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
       const next = text.charCodeAt(at + 1) === 123 ? text.charCodeAt(at + 2) : text.charCodeAt(at + 1);
-      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+      if (next >= 49 && next <= 57) {
+        mentions[directive] |= VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+        this.anyCapture = true;
+      } else mentions[directive] |= VARIABLE_MENTIONED;
     }
     this.mentions = mentions;
     return mentions;
   }
 
   private mentions: Uint8Array | undefined;
+
+  /** Whether some directive of the file mentions a capture reference: noted while the `$` table is found. */
+  private get mentionsCapture(): boolean {
+    this.variableMentions();
+    return this.anyCapture;
+  }
+
+  private anyCapture = false;
 
   /**
    * Whether the lines of block directive number `index` in this file may mention a capture
@@ -232,6 +243,8 @@ export class FileTree {
     const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen) return true;
+    // A file with neither a capture reference nor an include answers for all its blocks at once.
+    if (!this.mentionsCapture && !(this.mentionsInclude ??= this.source.text.includes('include'))) return false;
     const mentions = this.variableMentions();
     // Directives are numbered in reading order: the block's lines follow it until its closing brace.
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
@@ -241,6 +254,13 @@ export class FileTree {
   }
 
   private mentionsInclude: boolean | undefined;
+
+  /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
+  get mayHoldEscapeOrCr(): boolean {
+    return (this.escapeOrCr ??= this.source.text.includes('\\') || this.source.text.includes('\r'));
+  }
+
+  private escapeOrCr: boolean | undefined;
 
   /**
    * Whether directive number `index` is an `include`, read from its name's text: a name written
@@ -476,6 +496,8 @@ export function argsMayHoldLineBreak(directive: NginxDirective): boolean {
   const end = directive.lastTokenEnd;
   const lineEnd = text.indexOf('\n', start);
   if (lineEnd !== -1 && lineEnd < end) return true;
+  // Most files hold neither a backslash nor a CR: asked once per file, then no slice per directive.
+  if (!directive.tree.mayHoldEscapeOrCr) return false;
   // Short ranges (most directives) are searched in place; a slice of a long one shares the file's text.
   const words = text.slice(start, end);
   return words.includes('\r') || words.includes('\\');

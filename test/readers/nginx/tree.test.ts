@@ -239,6 +239,13 @@ describe('blockMayMentionCapture', () => {
     expect(blockMayMentionCapture(mapOf(text))).toBe(false);
   });
 
+  test('a file with no capture reference and no include answers for its blocks at once; one capture anywhere sends it back to the lines', () => {
+    expect(blockMayMentionCapture(mapOf('map $uri $m {\n    default "none";\n    ~^/(?<x>.+)$ "x $x";\n}\n'))).toBe(false);
+    const text = 'map $uri $m {\n    default "none";\n}\nmap $uri $n {\n    ~^/(.+)$ "/b/$1";\n}\n';
+    const [first, second] = parse(text).directives;
+    expect([blockMayMentionCapture(first), blockMayMentionCapture(second)]).toEqual([false, true]);
+  });
+
   test('true for a map with a capture in a value, written either way', () => {
     expect(blockMayMentionCapture(mapOf('map $uri $m {\n    ~^/(.+)$ "/b/$1";\n}\n'))).toBe(true);
     expect(blockMayMentionCapture(mapOf('map $uri $m {\n    ~^/(.+)$ "/b/${1}";\n}\n'))).toBe(true);

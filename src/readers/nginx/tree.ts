@@ -109,15 +109,15 @@ export class FileTree {
     const end = this.argData[index * ARG_SLOTS + 1];
     const text = this.source.text;
     if (start < 0 || (this.storedValues.size !== 0 && this.storedValues.has(index))) return this.valueEquals(index, expected, foldCase);
-    // A plain word's value is its text unless it holds a backslash (an escape).
-    if (end - start !== expected.length) return hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
+    // A plain word's value is its text unless it holds a backslash (an escape), which most files never have.
+    if (end - start !== expected.length) return this.mayHoldEscapeOrCr && hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
     for (let i = 0; i < expected.length; i++) {
       const code = text.charCodeAt(start + i);
       // A backslash may start an escape: the value decides.
       if (code === 92) return this.valueEquals(index, expected, foldCase);
       // With foldCase, A-Z folded to a-z; other characters compared as they are.
       if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) {
-        return hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
+        return this.mayHoldEscapeOrCr && hasBackslash(text, start, end) && this.valueEquals(index, expected, foldCase);
       }
     }
     return true;

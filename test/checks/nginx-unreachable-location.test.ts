@@ -50,6 +50,14 @@ testRule(rule, {
   ],
   reject: [
     {
+      // nginx removes the quotes before it compares: the same location, though the text differs.
+      name: 'the same prefix twice, once quoted, among locations of other lengths',
+      tree: {
+        'conf.d/app.conf': server('    location / { }\n    location /api/ { }\n    location "/api/" { }\n    location ~ ^/static/.+$ { }\n'),
+      },
+      findings: [{ messageId: 'duplicate', severity: 'error', primary: { file: 'conf.d/app.conf', line: 5, column: 14, endColumn: 21 } }],
+    },
+    {
       name: 'the same prefix twice: nginx does not start',
       tree: {
         'conf.d/app.conf': server('    location /api/ { proxy_pass http://127.0.0.1:8000; }\n    location /api/ { proxy_pass http://127.0.0.1:9000; }\n'),

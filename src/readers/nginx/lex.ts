@@ -87,7 +87,7 @@ function isSpace(code: number): boolean {
 }
 
 /** Apply nginx's escape processing to the raw characters of one token. */
-function unescape(raw: string): string {
+export function unescape(raw: string): string {
   let backslash = raw.indexOf('\\');
   if (backslash === -1) return raw;
   // Whole runs are copied between escapes and joined once: appending character by character

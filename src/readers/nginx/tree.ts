@@ -14,7 +14,7 @@
  */
 import type { Span } from '../../source/span';
 import type { SourceText } from '../../source/text';
-import { wordValue } from './lex';
+import { unescape, wordValue } from './lex';
 
 export interface NginxArg {
   /** As nginx sees it: quotes removed, escapes processed. */
@@ -88,7 +88,9 @@ export class FileTree {
     if (stored !== undefined) return stored;
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+    // wordValue's work for a closed word (an unclosed one is stored), without its call: rules
+    // read values a few hundred thousand times in a large tree, mostly in code that runs once.
+    return start < 0 ? unescape(this.source.text.slice(~start + 1, end - 1)) : unescape(this.source.text.slice(start, end));
   }
 
   /**
@@ -541,7 +543,9 @@ export function sourceOf(directive: NginxDirective): SourceText | undefined {
 /** Whether argument `i` (0-based) equals `lower` ignoring ASCII case; `lower` must be lower-case. */
 export function argEqualsIgnoringCase(directive: NginxDirective, i: number, lower: string): boolean {
   if (directive instanceof ReadDirective) {
-    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+    const { tree } = directive;
+    const at = directive.index * DIRECTIVE_SLOTS;
+    return i >= 0 && i < tree.directiveData[at + ARG_COUNT] && tree.argEqualsIgnoringCase(tree.directiveData[at + FIRST_ARG] + i, lower);
   }
   return directive.args[i]?.value.toLowerCase() === lower;
 }
@@ -549,7 +553,9 @@ export function argEqualsIgnoringCase(directive: NginxDirective, i: number, lowe
 /** Whether argument `i` (0-based) is exactly `value` (compared in the text when it is written plainly). */
 export function argEquals(directive: NginxDirective, i: number, value: string): boolean {
   if (directive instanceof ReadDirective) {
-    return i >= 0 && i < directive.argCount && directive.tree.argEquals(directive.tree.slot(directive, FIRST_ARG) + i, value);
+    const { tree } = directive;
+    const at = directive.index * DIRECTIVE_SLOTS;
+    return i >= 0 && i < tree.directiveData[at + ARG_COUNT] && tree.argEquals(tree.directiveData[at + FIRST_ARG] + i, value);
   }
   return directive.args[i]?.value === value;
 }
@@ -561,12 +567,19 @@ export function someArgEquals(directive: NginxDirective, from: number, values: r
   return false;
 }
 
+// argCountOf and argValueOf read the file's tables themselves rather than through the
+// directive's getters: the rules call them for most directives of a tree, in code that runs once
+// and is rarely optimised, where each call level costs.
+
 /** How many arguments a directive has (the raw body of a Lua block counts as one). */
 export function argCountOf(directive: NginxDirective): number {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+  return directive instanceof ReadDirective ? directive.tree.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT] : directive.args.length;
 }
 
 /** The value of argument `i` (0-based), or undefined when there is none. */
 export function argValueOf(directive: NginxDirective, i: number): string | undefined {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+  if (!(directive instanceof ReadDirective)) return directive.args[i]?.value;
+  const { tree } = directive;
+  const at = directive.index * DIRECTIVE_SLOTS;
+  return i >= 0 && i < tree.directiveData[at + ARG_COUNT] ? tree.argValue(tree.directiveData[at + FIRST_ARG] + i) : undefined;
 }

@@ -45,7 +45,9 @@ testRule(rule, {
           'events {}\nhttp {\n    map $http_host $fromfile {\n        include maps/site.map;\n    }\n    server {\n        location / {\n            add_header X-From $fromfile;\n        }\n    }\n}\n',
         'maps/site.map': 'default none;\nexample.com $uri;\n',
       },
-      findings: [{ messageId: 'lineBreak', primary: { file: 'nginx.conf', line: 8, column: 31, endColumn: 40 }, messageIncludes: ['"$fromfile" in add_header'] }],
+      findings: [
+        { messageId: 'lineBreak', primary: { file: 'nginx.conf', line: 8, column: 31, endColumn: 40 }, messageIncludes: ['"$fromfile" in add_header'] },
+      ],
     },
     {
       name: 'one value that gives $uri among many plain ones',

@@ -307,7 +307,8 @@ export class FileTree {
       const argEnd = this.argData[arg * ARG_SLOTS + 1];
       const from = start < 0 ? ~start : start;
       const lineEnd = text.indexOf('\n', from);
-      if (mentions[i] & VARIABLE_MENTIONED || (lineEnd !== -1 && lineEnd < argEnd) || (escapes && hasEscapeOrCr(text, from, argEnd))) values.push(this.argValue(arg));
+      if (mentions[i] & VARIABLE_MENTIONED || (lineEnd !== -1 && lineEnd < argEnd) || (escapes && hasEscapeOrCr(text, from, argEnd)))
+        values.push(this.argValue(arg));
     }
     return values;
   }

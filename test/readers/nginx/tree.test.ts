@@ -260,7 +260,7 @@ describe('blockMayMentionCapture', () => {
     expect(blockMayMentionCapture(mapOf('map $uri $m {\n    "include" maps/m.map;\n}\n'))).toBe(true);
     expect(blockMayMentionCapture(mapOf('map $uri $m {\n    /a include;\n    /include b;\n}\n'))).toBe(false);
     expect(notPlainFirstValues(mapOf('map $uri $m {\n    /a include;\n    /b "$uri";\n}\n'))).toEqual(['$uri']);
-    expect(notPlainFirstValues(mapOf('map $uri $m {\n    /a b;\n    \'include\' maps/m.map;\n}\n'))).toBeUndefined();
+    expect(notPlainFirstValues(mapOf("map $uri $m {\n    /a b;\n    'include' maps/m.map;\n}\n"))).toBeUndefined();
   });
 
   test('true (maybe) for a directive built elsewhere', () => {

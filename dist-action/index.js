@@ -7682,23 +7682,6 @@ var init_template = __esm({
   }
 });
 
-// src/source/sorted-offsets.ts
-function holdsOffsetWithin(sorted, start, end) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (sorted[middle] < start) low = middle + 1;
-    else high = middle;
-  }
-  return low < sorted.length && sorted[low] < end;
-}
-var init_sorted_offsets = __esm({
-  "src/source/sorted-offsets.ts"() {
-    "use strict";
-  }
-});
-
 // src/readers/launch/launch.ts
 function mountedSource(launch, path) {
   let best;
@@ -8007,6 +7990,23 @@ var init_embedded_text = __esm({
         return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
       }
     };
+  }
+});
+
+// src/source/sorted-offsets.ts
+function holdsOffsetWithin(sorted, start, end) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle] < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < sorted.length && sorted[low] < end;
+}
+var init_sorted_offsets = __esm({
+  "src/source/sorted-offsets.ts"() {
+    "use strict";
   }
 });
 
@@ -27639,12 +27639,12 @@ function subSpan(span2, valueLength, from2, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from2), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf3, where, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
     return {
       entries: /* @__PURE__ */ new Map(),
-      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf3(parsed.error.token), text: parsed.error.token.value }
+      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
     };
   }
   const entries = /* @__PURE__ */ new Map();
@@ -27652,7 +27652,7 @@ function layerFromCommandLine(parsed, spanOf3, where, unresolvedOf) {
     const spec = CANONICAL[option.setting.name];
     if (!spec || !option.value) continue;
     const text3 = option.value.value;
-    const span2 = spanOf3(option.value);
+    const span2 = spanOf2(option.value);
     const unresolved = unresolvedOf(option.value);
     const overridable = free !== void 0 && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
@@ -27663,7 +27663,7 @@ function layerFromCommandLine(parsed, spanOf3, where, unresolvedOf) {
       previous.text += ` ${text3}`;
     } else entries.set(option.setting.name, { items: [item], text: text3, span: span2 });
   }
-  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf3(free), text: free.value } : void 0;
+  const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf2(free), text: free.value } : void 0;
   return { entries, allUnknown };
 }
 function layerFromFile(file) {
@@ -29606,19 +29606,19 @@ function convert(spec, text3) {
 function addressOf(settings, launch) {
   const fd = settings.get("fd");
   const uds = settings.get("uds");
-  const spanOf3 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
+  const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
   const given = (setting) => setting.source.kind === "file";
-  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf3(fd) };
-  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf3(fd) };
+  if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
   if (given(uds)) {
-    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf3(uds) };
+    if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
     const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
-    return { address: { kind: "unix", path }, option: "--uds", span: spanOf3(uds) };
+    return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
   const port = settings.get("port");
-  const span2 = given(port) ? spanOf3(port) : spanOf3(host);
+  const span2 = given(port) ? spanOf2(port) : spanOf2(host);
   const option = given(port) || !given(host) ? "--port" : "--host";
   if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
     return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
@@ -36157,7 +36157,7 @@ function visit(source, document, object, into, depth) {
       ...base,
       kind: "ConfigMap",
       data: stringMap(source, document, dataNode),
-      ...dataPair ? { dataSpan: spanOf2(source, dataPair.keyNode) } : {}
+      ...dataPair ? { dataSpan: spanOf(source, dataPair.keyNode) } : {}
     });
   } else if (kind === "Service") {
     const spec = valueOf(object, "spec", document);
@@ -36178,7 +36178,7 @@ function visit(source, document, object, into, depth) {
             ...name2 ? { name: name2 } : {},
             port,
             targetPort: target === void 0 ? port : /^\d+$/.test(target.value) ? Number(target.value) : target.value,
-            span: spanOf2(source, item),
+            span: spanOf(source, item),
             ...target ? { targetPortSpan: target.valueSpan } : {}
           }
         ];
@@ -36201,7 +36201,7 @@ function visit(source, document, object, into, depth) {
           paths: itemsOf(valueOf(valueOf(rule56, "http", document), "paths", document), document).flatMap((item) => {
             const backend = ingressBackend(source, document, valueOf(item, "backend", document));
             if (!backend) return [];
-            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf2(source, item) }];
+            return [{ path: text3(valueOf(item, "path", document)) ?? "/", backend, span: spanOf(source, item) }];
           })
         };
       })
@@ -36222,7 +36222,7 @@ function visit(source, document, object, into, depth) {
         serviceRef: {
           name: refName,
           port: /^\d+$/.test(refPort.value) ? Number(refPort.value) : refPort.value,
-          span: spanOf2(source, serviceRef),
+          span: spanOf(source, serviceRef),
           portSpan: refPort.valueSpan
         }
       } : {}
@@ -36246,13 +36246,13 @@ function readContainer(source, document, container) {
     ports: itemsOf(valueOf(container, "ports", document), document).flatMap((item) => {
       const containerPort = Number(text3(valueOf(item, "containerPort", document)));
       const name2 = text3(valueOf(item, "name", document));
-      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf2(source, item) }] : [];
+      return Number.isInteger(containerPort) ? [{ ...name2 ? { name: name2 } : {}, containerPort, span: spanOf(source, item) }] : [];
     }),
     args: [...itemsOf(valueOf(container, "command", document), document), ...itemsOf(valueOf(container, "args", document), document)].flatMap((node) => {
       const value = text3(node);
-      return value === void 0 ? [] : [{ value, span: spanOf2(source, node) }];
+      return value === void 0 ? [] : [{ value, span: spanOf(source, node) }];
     }),
-    span: spanOf2(source, container)
+    span: spanOf(source, container)
   };
 }
 function ingressBackend(source, document, node) {
@@ -36270,7 +36270,7 @@ function ingressBackend(source, document, node) {
     port = text3(valueOf(node, "servicePort", document));
   }
   if (!serviceName || port === void 0) return void 0;
-  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf2(source, node) };
+  return { serviceName, port: /^\d+$/.test(port) ? Number(port) : port, span: spanOf(source, node) };
 }
 function objectBase(source, document, object, kind) {
   const metadata = valueOf(object, "metadata", document);
@@ -36282,7 +36282,7 @@ function objectBase(source, document, object, kind) {
     namespace: namespace ?? "default",
     namespaceWritten: namespace !== void 0,
     file: source.file,
-    nameSpan: spanOf2(source, isScalar(nameNode) ? nameNode : object),
+    nameSpan: spanOf(source, isScalar(nameNode) ? nameNode : object),
     labels: plainMap(stringMap(source, document, valueOf(metadata, "labels", document))),
     annotations: stringMap(source, document, valueOf(metadata, "annotations", document))
   };
@@ -36291,7 +36291,7 @@ function stringMap(source, document, node) {
   const out = /* @__PURE__ */ new Map();
   for (const entry of entriesOf(node, document)) {
     const value = scalarArg(source, entry.value);
-    const keySpan = spanOf2(source, entry.keyNode);
+    const keySpan = spanOf(source, entry.keyNode);
     out.set(entry.key, { value: value?.value ?? "", keySpan, valueSpan: value ? source.span(value.start, value.end) : keySpan });
   }
   return out;
@@ -36303,9 +36303,9 @@ function manifestValue(source, document, map, key) {
   const pair2 = entriesOf(map, document).find((entry) => entry.key === key);
   const value = scalarArg(source, pair2?.value);
   if (!pair2 || !value) return void 0;
-  return { value: value.value, keySpan: spanOf2(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
+  return { value: value.value, keySpan: spanOf(source, pair2.keyNode), valueSpan: source.span(value.start, value.end) };
 }
-function spanOf2(source, node) {
+function spanOf(source, node) {
   const [start, end] = rangeOf(node) ?? [0, 0];
   return source.span(start, end);
 }
@@ -36319,7 +36319,7 @@ function readHelmValues(source, document) {
   return {
     file: source.file,
     config: stringMap(source, document, configPair?.value),
-    ...configPair ? { configSpan: spanOf2(source, configPair.keyNode) } : {},
+    ...configPair ? { configSpan: spanOf(source, configPair.keyNode) } : {},
     ...imageTag ? { imageTag } : {}
   };
 }
@@ -41078,7 +41078,6 @@ function skipLongBracket(text3, pos, level) {
 }
 
 // src/readers/nginx/tree.ts
-init_sorted_offsets();
 var NAME_START = 0;
 var NAME_END = 1;
 var END = 2;
@@ -41116,7 +41115,7 @@ var FileTree = class {
     if (stored !== void 0) return stored;
     const start = this.argData[index * ARG_SLOTS];
     const end = this.argData[index * ARG_SLOTS + 1];
-    return start < 0 ? wordValue(this.source.text, ~start, end, true, true) : wordValue(this.source.text, start, end, false, true);
+    return start < 0 ? unescape(this.source.text.slice(~start + 1, end - 1)) : unescape(this.source.text.slice(start, end));
   }
   /**
    * Whether argument number `index` of the file equals `lower` ignoring ASCII case, compared in
@@ -41134,12 +41133,12 @@ var FileTree = class {
     const end = this.argData[index * ARG_SLOTS + 1];
     const text3 = this.source.text;
     if (start < 0 || this.storedValues.size !== 0 && this.storedValues.has(index)) return this.valueEquals(index, expected, foldCase);
-    if (end - start !== expected.length) return hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
+    if (end - start !== expected.length) return this.mayHoldEscapeOrCr && hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
     for (let i = 0; i < expected.length; i++) {
       const code = text3.charCodeAt(start + i);
       if (code === 92) return this.valueEquals(index, expected, foldCase);
       if ((foldCase && code >= 65 && code <= 90 ? code + 32 : code) !== expected.charCodeAt(i)) {
-        return hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
+        return this.mayHoldEscapeOrCr && hasBackslash(text3, start, end) && this.valueEquals(index, expected, foldCase);
       }
     }
     return true;
@@ -41226,12 +41225,21 @@ var FileTree = class {
       if (directive === this.directiveCount) break;
       if (at < data[directive * DIRECTIVE_SLOTS + NAME_END]) continue;
       const next = text3.charCodeAt(at + 1) === 123 ? text3.charCodeAt(at + 2) : text3.charCodeAt(at + 1);
-      mentions[directive] |= next >= 49 && next <= 57 ? VARIABLE_MENTIONED | CAPTURE_MENTIONED : VARIABLE_MENTIONED;
+      if (next >= 49 && next <= 57) {
+        mentions[directive] |= VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+        this.anyCapture = true;
+      } else mentions[directive] |= VARIABLE_MENTIONED;
     }
     this.mentions = mentions;
     return mentions;
   }
   mentions;
+  /** Whether some directive of the file mentions a capture reference: noted while the `$` table is found. */
+  get mentionsCapture() {
+    this.variableMentions();
+    return this.anyCapture;
+  }
+  anyCapture = false;
   /**
    * Whether the lines of block directive number `index` in this file may mention a capture
    * (`$1`..`$9`) or bring lines from another file (an `include`); true for a block never closed.
@@ -41241,13 +41249,63 @@ var FileTree = class {
     const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen) return true;
+    if (!this.mentionsCapture && !(this.mentionsInclude ??= this.source.text.includes("include"))) return false;
     const mentions = this.variableMentions();
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
-      if (mentions[i] & CAPTURE_MENTIONED) return true;
+      if (mentions[i] & CAPTURE_MENTIONED || this.mayBeInclude(i)) return true;
     }
-    return holdsOffsetWithin(this.includeOffsets ??= offsetsOf(this.source.text, "include"), blockOpen, end);
+    return false;
   }
-  includeOffsets;
+  mentionsInclude;
+  /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
+  get mayHoldEscapeOrCr() {
+    return this.escapeOrCr ??= this.source.text.includes("\\") || this.source.text.includes("\r");
+  }
+  escapeOrCr;
+  /**
+   * Whether directive number `index` is an `include`, read from its name's text: a name written
+   * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
+   */
+  mayBeInclude(index) {
+    if (!(this.mentionsInclude ??= this.source.text.includes("include"))) return false;
+    const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
+    const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
+    const text3 = this.source.text;
+    if (end - start === 7) return text3.startsWith("include", start);
+    const first = text3.charCodeAt(start);
+    return first === 34 || first === 39 || hasBackslash(text3, start, end);
+  }
+  /**
+   * The first-argument values of the lines of block directive `index` that may not be plain text:
+   * those holding a `$`, a backslash, CR or LF, and those of lines with a `$` in a later argument.
+   * Every other line with an argument has a plain first value, which holds no variable and no
+   * line break: a map of a thousand literal lines builds no string. Undefined when the lines are
+   * not all this file's, one level deep (an `include` line, a nested block, a block never closed)
+   * or the file keeps values of its own.
+   */
+  notPlainFirstValues(index) {
+    const data = this.directiveData;
+    const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
+    const end = data[index * DIRECTIVE_SLOTS + END];
+    if (blockOpen < 0 || end <= blockOpen || this.storedValues.size !== 0) return void 0;
+    const text3 = this.source.text;
+    const mentions = this.variableMentions();
+    const blockText = text3.slice(blockOpen, end);
+    const escapes = blockText.includes("\\") || blockText.includes("\r");
+    const values2 = [];
+    for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
+      if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return void 0;
+      if (data[i * DIRECTIVE_SLOTS + ARG_COUNT] === 0) continue;
+      const arg = data[i * DIRECTIVE_SLOTS + FIRST_ARG];
+      const start = this.argData[arg * ARG_SLOTS];
+      const argEnd = this.argData[arg * ARG_SLOTS + 1];
+      const from2 = start < 0 ? ~start : start;
+      const lineEnd = text3.indexOf("\n", from2);
+      if (mentions[i] & VARIABLE_MENTIONED || lineEnd !== -1 && lineEnd < argEnd || escapes && hasEscapeOrCr(text3, from2, argEnd))
+        values2.push(this.argValue(arg));
+    }
+    return values2;
+  }
   setEnd(directive, end) {
     this.directiveData[directive.index * DIRECTIVE_SLOTS + END] = end;
   }
@@ -41258,17 +41316,19 @@ var FileTree = class {
     return this.directiveData[directive.index * DIRECTIVE_SLOTS + slot];
   }
 };
-function offsetsOf(text3, word) {
-  const offsets = [];
-  for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length)) offsets.push(at);
-  return offsets;
-}
 var VARIABLE_MENTIONED = 1;
 var CAPTURE_MENTIONED = 2;
 function lastTokenEndAt(tree, index) {
   const at = index * DIRECTIVE_SLOTS;
   const count = tree.directiveData[at + ARG_COUNT];
   return count === 0 ? tree.directiveData[at + NAME_END] : tree.argData[(tree.directiveData[at + FIRST_ARG] + count - 1) * ARG_SLOTS + 1];
+}
+function hasEscapeOrCr(text3, start, end) {
+  for (let at = start; at < end; at++) {
+    const code = text3.charCodeAt(at);
+    if (code === 92 || code === 13) return true;
+  }
+  return false;
 }
 function hasBackslash(text3, start, end) {
   for (let at = start; at < end; at++) if (text3.charCodeAt(at) === 92) return true;
@@ -41387,6 +41447,7 @@ function argsMayHoldLineBreak(directive) {
   const end = directive.lastTokenEnd;
   const lineEnd = text3.indexOf("\n", start);
   if (lineEnd !== -1 && lineEnd < end) return true;
+  if (!directive.tree.mayHoldEscapeOrCr) return false;
   const words = text3.slice(start, end);
   return words.includes("\r") || words.includes("\\");
 }
@@ -41399,18 +41460,25 @@ function variableMentionsOf(directive) {
 function blockMayMentionCapture(directive) {
   return directive instanceof ReadDirective ? directive.tree.blockMayMentionCapture(directive.index) : true;
 }
+function notPlainFirstValues(directive) {
+  return directive instanceof ReadDirective ? directive.tree.notPlainFirstValues(directive.index) : void 0;
+}
 function sourceOf(directive) {
   return directive instanceof ReadDirective ? directive.tree.source : void 0;
 }
 function argEqualsIgnoringCase(directive, i, lower) {
   if (directive instanceof ReadDirective) {
-    return i >= 0 && i < directive.argCount && directive.tree.argEqualsIgnoringCase(directive.tree.slot(directive, FIRST_ARG) + i, lower);
+    const { tree } = directive;
+    const at = directive.index * DIRECTIVE_SLOTS;
+    return i >= 0 && i < tree.directiveData[at + ARG_COUNT] && tree.argEqualsIgnoringCase(tree.directiveData[at + FIRST_ARG] + i, lower);
   }
   return directive.args[i]?.value.toLowerCase() === lower;
 }
 function argEquals(directive, i, value) {
   if (directive instanceof ReadDirective) {
-    return i >= 0 && i < directive.argCount && directive.tree.argEquals(directive.tree.slot(directive, FIRST_ARG) + i, value);
+    const { tree } = directive;
+    const at = directive.index * DIRECTIVE_SLOTS;
+    return i >= 0 && i < tree.directiveData[at + ARG_COUNT] && tree.argEquals(tree.directiveData[at + FIRST_ARG] + i, value);
   }
   return directive.args[i]?.value === value;
 }
@@ -41420,10 +41488,13 @@ function someArgEquals(directive, from2, values2) {
   return false;
 }
 function argCountOf(directive) {
-  return directive instanceof ReadDirective ? directive.argCount : directive.args.length;
+  return directive instanceof ReadDirective ? directive.tree.directiveData[directive.index * DIRECTIVE_SLOTS + ARG_COUNT] : directive.args.length;
 }
 function argValueOf(directive, i) {
-  return directive instanceof ReadDirective ? directive.argValue(i) : directive.args[i]?.value;
+  if (!(directive instanceof ReadDirective)) return directive.args[i]?.value;
+  const { tree } = directive;
+  const at = directive.index * DIRECTIVE_SLOTS;
+  return i >= 0 && i < tree.directiveData[at + ARG_COUNT] ? tree.argValue(tree.directiveData[at + FIRST_ARG] + i) : void 0;
 }
 
 // src/readers/nginx/parse.ts
@@ -41453,16 +41524,16 @@ function parseNginx(source) {
   };
   const nameGroups = /* @__PURE__ */ new Map();
   const text3 = source.text;
-  const groupOf = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
+  const groupOf2 = (start, length) => length * 128 + (text3.charCodeAt(start) & 127);
   const knownName = (start, end) => {
-    const group = nameGroups.get(groupOf(start, end - start));
+    const group = nameGroups.get(groupOf2(start, end - start));
     if (group) {
       for (const name2 of group) if (text3.startsWith(name2, start)) return name2;
     }
     return void 0;
   };
   const rememberName = (name2, start) => {
-    const key = groupOf(start, name2.length);
+    const key = groupOf2(start, name2.length);
     const group = nameGroups.get(key);
     if (!group) nameGroups.set(key, [name2]);
     else if (group.length < 8) group.push(name2);
@@ -41935,6 +42006,26 @@ var NginxDirectiveIndex = class {
     return list;
   }
   checkedByName = /* @__PURE__ */ new Map();
+  /** Whether some directive named `name` passes `test`: a rule's pre-check, read from the ordinals without a use object each. */
+  someDirectiveNamed(name2, test) {
+    const ordinals = this.ordinalsByName.get(name2);
+    if (!ordinals) return false;
+    for (let i = 0; i < ordinals.length; i++) if (test(this.entries[ordinals[i]].directive)) return true;
+    return false;
+  }
+  /**
+   * The directives of the checked uses named `name`, for a rule that meets them from the model's
+   * side (a server's own listen lines) and asks whether the index judges them: read from the
+   * ordinals, without a use object each.
+   */
+  checkedDirectivesNamed(name2) {
+    const set = /* @__PURE__ */ new Set();
+    const ordinals = this.ordinalsByName.get(name2);
+    if (!ordinals) return set;
+    const { kinds, kindIds, entries } = this;
+    for (let i = 0; i < ordinals.length; i++) if (kinds[kindIds[ordinals[i]]].checked) set.add(entries[ordinals[i]].directive);
+    return set;
+  }
   /** The candidate contexts of a snippet where the most known directives are allowed. */
   plausibleContexts(root) {
     let best = [];
@@ -44662,7 +44753,7 @@ var rule8 = defineRule({
   },
   *check(model) {
     const isContentType = (value) => value !== void 0 && value.length === 12 && value.toLowerCase() === "content-type";
-    if (!model.nginx.directives.usesNamed("add_header").some((use) => argEqualsIgnoringCase(use.directive, 0, "content-type"))) return;
+    if (!model.nginx.directives.someDirectiveNamed("add_header", (directive) => argEqualsIgnoringCase(directive, 0, "content-type"))) return;
     const first = onceEach();
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("add_header")) continue;
@@ -44706,7 +44797,8 @@ var rule9 = defineRule({
   *check(model) {
     const first = onceEach();
     const index = model.nginx.directives;
-    for (const use of [...HEADER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
+    const uses = [...HEADER_DIRECTIVES].filter((name2) => index.someDirectiveNamed(name2, argsMayHoldLineBreak)).flatMap((name2) => index.usesNamed(name2));
+    for (const use of uses) {
       const name2 = use.directive.name;
       if (!argsMayHoldLineBreak(use.directive)) continue;
       const brokenAt = brokenValueIndex(use.directive, name2 === "more_set_headers");
@@ -45537,14 +45629,25 @@ var NO_CHILDREN = [];
 function isMapEntry(child) {
   return argCountOf(child.directive) > 0 && child.directive.name !== "include";
 }
+function withIncludedLines(children2, lines = []) {
+  for (const child of children2) {
+    if (child.directive.name === "include") withIncludedLines(child.children ?? NO_CHILDREN, lines);
+    else lines.push(child);
+  }
+  return lines;
+}
 var MapDefinition = class {
   constructor(map) {
     this.map = map;
   }
   map;
-  /** The map's lines (entries and parameters such as `hostnames`), includes not followed. */
+  get directive() {
+    return this.map.directive;
+  }
+  /** The map's lines (entries and parameters such as `hostnames`), an included file's in place of its `include`. */
   get children() {
-    return this.map.children ?? NO_CHILDREN;
+    const children2 = this.map.children ?? NO_CHILDREN;
+    return children2.some((child) => child.directive.name === "include") ? withIncludedLines(children2) : children2;
   }
   get source() {
     return argValueOf(this.map.directive, 0) ?? "";
@@ -45794,6 +45897,11 @@ var NginxVariables = class _NginxVariables {
   }
   mapMayHoldLineBreak(map) {
     const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
+    const notPlain = notPlainFirstValues(map.directive);
+    if (notPlain) {
+      for (let i = 0; i < notPlain.length; i++) if (this.textMayHoldLineBreak(notPlain[i], subjectSafe, false)) return true;
+      return false;
+    }
     for (const child of map.children) {
       if (!isMapEntry(child)) continue;
       if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? "", subjectSafe, false)) return true;
@@ -46669,9 +46777,12 @@ var rule20 = defineRule({
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
       for (const name2 of CHECKED_DIRECTIVES) {
-        for (const { entry, block: block2 } of variables.withVariablesNamed(name2)) {
-          const checked = checkedArgs(entry);
-          if (!checked) continue;
+        const uses = variables.withVariablesNamed(name2);
+        const same = SAME_FOR_EVERY_USE.get(name2);
+        for (let i = 0; i < uses.length; i++) {
+          const { entry, block: block2 } = uses[i];
+          const checked = same ?? checkedArgs(entry);
+          if (!checked || !someArgMayHoldLineBreak(variables, entry, checked)) continue;
           const finding2 = judge4(variables, block2, entry, checked);
           if (finding2) yield finding2;
         }
@@ -46686,6 +46797,13 @@ var UPSTREAM_LINE = { indexes: [0], target: "request line sent upstream" };
 var RETURN_URL = { indexes: [0], target: "response (Location header)" };
 var RETURN_CODE_URL = { indexes: [1], target: "response (Location header)" };
 var REWRITE_REDIRECT = { indexes: [1], target: "response (Location header)", ownCaptures: true };
+var SAME_FOR_EVERY_USE = /* @__PURE__ */ new Map([
+  ["add_header", RESPONSE_HEADER],
+  ["add_trailer", RESPONSE_HEADER],
+  ["proxy_set_header", UPSTREAM_HEADER],
+  ["grpc_set_header", UPSTREAM_HEADER],
+  ["proxy_pass", UPSTREAM_LINE]
+]);
 function checkedArgs(entry) {
   const directive = entry.directive;
   switch (directive.name) {
@@ -46715,6 +46833,14 @@ function checkedArgs(entry) {
     }
   }
   return void 0;
+}
+function someArgMayHoldLineBreak(variables, entry, checked) {
+  const { indexes: indexes2 } = checked;
+  for (let i = 0; i < indexes2.length; i++) {
+    const text3 = argText(entry.directive, indexes2[i]);
+    if (text3 !== void 0 && text3.includes("$") && variables.mayHoldLineBreak(text3)) return true;
+  }
+  return false;
 }
 function judge4(variables, block2, entry, checked) {
   const captures = checked.ownCaptures ? variables.rewriteRegex(entry) : void 0;
@@ -49987,9 +50113,28 @@ var rule50 = defineRule({
 // checks/nginx-default-server.ts
 init_rule();
 var ID51 = "nginx-default-server";
-function spanOf(onSocket) {
-  return onSocket.listen ? onSocket.listen.directive.args[0].span : onSocket.server.directive.nameSpan;
-}
+var SocketGroup = class {
+  constructor(key) {
+    this.key = key;
+  }
+  key;
+  servers = [];
+  /** listens[i] puts servers[i] here; undefined for a server without listen (it listens on *:80). */
+  listens = [];
+  /** Whether a listen line here marks its server default_server. */
+  marked = false;
+  add(server, listen, defaultServer) {
+    this.marked ||= defaultServer;
+    if (this.servers[this.servers.length - 1] === server) return;
+    this.servers.push(server);
+    this.listens.push(listen);
+  }
+  /** The listen line's address, or the server's name for one without listen; built only for findings. */
+  spanAt(i) {
+    const listen = this.listens[i];
+    return listen ? listen.directive.args[0].span : this.servers[i].directive.nameSpan;
+  }
+};
 var rule51 = defineRule({
   id: ID51,
   severity: "info",
@@ -50006,29 +50151,23 @@ var rule51 = defineRule({
     }
   },
   *check(model) {
-    const checked = new Set(model.nginx.directives.checkedUsesNamed("listen").map((use) => use.directive));
+    const checked = model.nginx.directives.checkedDirectivesNamed("listen");
     for (const scope of model.nginx.scopes) {
       for (const servers of loadedTogether(scope)) {
         const bySocket = /* @__PURE__ */ new Map();
-        for (const server of servers) {
-          const sockets = socketsOf(server, checked);
-          if (!sockets) continue;
-          for (const onSocket of sockets) {
-            const list = bySocket.get(onSocket.key);
-            if (list) list.push(onSocket);
-            else bySocket.set(onSocket.key, [onSocket]);
-          }
-        }
-        for (const [socket, list] of bySocket) {
-          if (list.length < 2 || list.some((entry) => entry.defaultServer)) continue;
-          const [first, ...others] = list;
-          const related = others.slice(0, 3).map((entry) => ({ span: spanOf(entry), label: `also on ${socket}: ${describe3(entry.server)}` }));
+        for (let i = 0; i < servers.length; i++) addServer(bySocket, servers[i], checked);
+        for (const [socket, group] of bySocket) {
+          const count = group.servers.length;
+          if (count < 2 || group.marked) continue;
+          const related = [];
+          for (let k = 1; k < Math.min(count, 4); k++) related.push({ span: group.spanAt(k), label: `also on ${socket}: ${describe3(group.servers[k])}` });
+          const first = group.servers[0];
           yield {
             messageId: "implicitDefault",
-            data: { count: list.length, socket, first: describe3(first.server) },
-            primary: spanOf(first),
+            data: { count, socket, first: describe3(first) },
+            primary: group.spanAt(0),
             related,
-            modelPath: `${first.server.path}>listen[${socket}]`
+            modelPath: `${first.path}>listen[${socket}]`
           };
         }
       }
@@ -50036,8 +50175,15 @@ var rule51 = defineRule({
   }
 });
 function loadedTogether(scope) {
-  const servers = scope.servers.filter((server) => server.node && !server.node.generated && server.parent === scope.http);
-  if (scope.roots.every((root) => root.kind === "main")) return [unique(servers)];
+  const seen = /* @__PURE__ */ new Set();
+  const servers = [];
+  for (let i = 0; i < scope.servers.length; i++) {
+    const server = scope.servers[i];
+    if (!server.node || server.node.generated || server.parent !== scope.http || seen.has(server.directive)) continue;
+    seen.add(server.directive);
+    servers.push(server);
+  }
+  if (scope.roots.every((root) => root.kind === "main")) return [servers];
   const byFile = /* @__PURE__ */ new Map();
   for (const server of servers) {
     const file = server.directive.file;
@@ -50045,27 +50191,30 @@ function loadedTogether(scope) {
     if (list) list.push(server);
     else byFile.set(file, [server]);
   }
-  return [...byFile.values()].map(unique);
+  return [...byFile.values()];
 }
-function unique(servers) {
-  const seen = /* @__PURE__ */ new Set();
-  return servers.filter((server) => !seen.has(server.directive) && seen.add(server.directive));
-}
-function socketsOf(server, checked) {
-  const directive = server.directive;
-  if (writtenConditionally(directive)) return void 0;
+var scratch = [];
+function addServer(bySocket, server, checked) {
+  if (writtenConditionally(server.directive)) return;
   const listens = server.own("listen");
-  if (listens.length === 0) return [{ key: IMPLICIT_LISTEN.key, server, listen: void 0, defaultServer: false }];
-  const sockets = [];
-  for (const entry of listens) {
-    if (!checked.has(entry.directive) || argumentsUnknown(entry.directive) || writtenConditionally(entry.directive)) return void 0;
-    const socket = listenSocket(entry.directive);
-    if (!socket) return void 0;
-    const known2 = sockets.find((onSocket) => onSocket.key === socket.key);
-    if (known2) known2.defaultServer ||= socket.defaultServer;
-    else sockets.push({ key: socket.key, server, listen: entry, defaultServer: socket.defaultServer });
+  if (listens.length === 0) {
+    groupOf(bySocket, IMPLICIT_LISTEN.key).add(server, void 0, false);
+    return;
   }
-  return sockets;
+  scratch.length = 0;
+  for (let i = 0; i < listens.length; i++) {
+    const directive = listens[i].directive;
+    if (!checked.has(directive) || argumentsUnknown(directive) || writtenConditionally(directive)) return;
+    const socket = listenSocket(directive);
+    if (!socket) return;
+    scratch.push(socket);
+  }
+  for (let i = 0; i < listens.length; i++) groupOf(bySocket, scratch[i].key).add(server, listens[i], scratch[i].defaultServer);
+}
+function groupOf(bySocket, key) {
+  let group = bySocket.get(key);
+  if (!group) bySocket.set(key, group = new SocketGroup(key));
+  return group;
 }
 function describe3(server) {
   const name2 = server.ownLast("server_name")?.directive.args[0]?.value;
@@ -50177,13 +50326,13 @@ function mayShadow(entries, first, end) {
   }
   return false;
 }
-function judgeLevel(unique3, level) {
+function judgeLevel(unique2, level) {
   const drafts = [];
-  const catchAll = unique3.find((sibling) => matchesEveryUri(sibling.match));
-  for (let j = 0; j < unique3.length; j++) {
-    const later = unique3[j];
+  const catchAll = unique2.find((sibling) => matchesEveryUri(sibling.match));
+  for (let j = 0; j < unique2.length; j++) {
+    const later = unique2[j];
     let shadow;
-    for (let k = 0; k < j && !shadow; k++) if (shadows(unique3[k].match, later.match) && together(unique3[k], later)) shadow = unique3[k];
+    for (let k = 0; k < j && !shadow; k++) if (shadows(unique2[k].match, later.match) && together(unique2[k], later)) shadow = unique2[k];
     if (shadow) {
       const kind = shadowKind(shadow.match, later.match);
       const draft = finding(later, shadow, level);
@@ -51383,11 +51532,11 @@ var NginxModel = class {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
-    const groupOf = /* @__PURE__ */ new Map();
+    const groupOf2 = /* @__PURE__ */ new Map();
     for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
       const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) groupOf.set(this.addScope(http, [root]), deploymentOf3(root.file));
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf2.set(this.addScope(http, [root]), deploymentOf3(root.file));
     }
     const snippetGroups = /* @__PURE__ */ new Map();
     for (const root of roots.filter((r) => r.kind === "snippet")) {
@@ -51403,10 +51552,10 @@ var NginxModel = class {
         shared.children.push(server);
         buildChildren(server);
       }
-      groupOf.set(this.addScope(shared, snippetRoots), group);
+      groupOf2.set(this.addScope(shared, snippetRoots), group);
     }
     for (const scope of this.scopes) {
-      const together2 = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
+      const together2 = this.scopes.filter((other) => groupOf2.get(other) === groupOf2.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
         const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
@@ -53398,16 +53547,16 @@ function buildTopology(model, links, findings) {
     entry.passes.push(pass);
   }
   for (const { edge, passes } of serverEdges.values()) {
-    edge.lines = unique2(passes.map(describePass));
+    edge.lines = unique(passes.map(describePass));
     edge.marks = edgeMarks(
       findings.filter((f) => passes.some((pass) => onPass(f, pass))),
       (ruleId) => passConflict(ruleId, model, links, passes)
     );
   }
   const linkEdges = /* @__PURE__ */ new Set();
-  const groupOf = /* @__PURE__ */ new Map();
+  const groupOf2 = /* @__PURE__ */ new Map();
   const place = (id2, scope) => {
-    if (!groupOf.has(id2)) groupOf.set(id2, scope);
+    if (!groupOf2.has(id2)) groupOf2.set(id2, scope);
   };
   for (const link of links) {
     const pass = link.target.passes[0];
@@ -53463,15 +53612,15 @@ function buildTopology(model, links, findings) {
       ...targets.map((target) => [target.id, target.group?.block?.directive?.file ?? target.passes[0]?.entry.directive.file]),
       ...model.backends.map((backend) => [backendIds.get(backend), backend.file])
     ]);
-    groupOf.clear();
+    groupOf2.clear();
     for (const [id2, file] of fileOf) {
       const root = file === void 0 ? void 0 : deploymentOf(file, roots);
-      if (root !== void 0) groupOf.set(id2, `deployment ${root === "" || root === "." ? "./" : root.replace(/\/?$/, "/")}`);
+      if (root !== void 0) groupOf2.set(id2, `deployment ${root === "" || root === "." ? "./" : root.replace(/\/?$/, "/")}`);
     }
   }
   const groups = /* @__PURE__ */ new Map();
   for (const node of nodes) {
-    const scope = groupOf.get(node.id);
+    const scope = groupOf2.get(node.id);
     if (scope === void 0) continue;
     const group = groups.get(scope) ?? groups.set(scope, { label: scope, nodeIds: [] }).get(scope);
     group.nodeIds.push(node.id);
@@ -53648,7 +53797,7 @@ function edgeMarks(findings, conflictOf) {
     const ofRule = byRule.get(ruleId);
     const severity = ofRule.map((f) => f.severity).reduce((worst, next) => SEVERITY_RANK[next] > SEVERITY_RANK[worst] ? next : worst);
     const conflict = conflictOf(ruleId);
-    return { ruleId, severity, ...conflict ? { conflict } : {}, fingerprints: unique2(ofRule.map((f) => f.fingerprint)) };
+    return { ruleId, severity, ...conflict ? { conflict } : {}, fingerprints: unique(ofRule.map((f) => f.fingerprint)) };
   });
 }
 function balancerConflict(ruleId, balancerMs, nginxTimeout) {
@@ -53725,7 +53874,7 @@ function onLink(finding2, link) {
   const backendFiles = /* @__PURE__ */ new Set([link.listener.span.file, link.backend.file]);
   return finding2.related.length === 0 ? !!group : finding2.related.some((related) => backendFiles.has(related.span.file));
 }
-function unique2(items) {
+function unique(items) {
   return [...new Set(items)];
 }
 

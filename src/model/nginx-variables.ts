@@ -17,7 +17,7 @@
  */
 import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import type { Span } from '../source/span';
-import type { NginxBlock, NginxHttpScope } from './nginx';
+import { flattenIncludes, type NginxBlock, type NginxHttpScope } from './nginx';
 import { UNKNOWN_MARK } from '../discovery/template';
 import { argCountOf, argValueOf, notPlainFirstValues } from '../readers/nginx/parse';
 import type { VariableUse } from './nginx-census';
@@ -695,16 +695,6 @@ function isMapEntry(child: ExpandedDirective): boolean {
   return argCountOf(child.directive) > 0 && child.directive.name !== 'include';
 }
 
-/** The lines of a block with each `include` replaced by the lines it brings (nginx reads them in its place). */
-function withIncludedLines(children: readonly ExpandedDirective[], lines: ExpandedDirective[] = []): ExpandedDirective[] {
-  // Appended one by one: an included map file may hold more lines than a spread can pass.
-  for (const child of children) {
-    if (child.directive.name === 'include') withIncludedLines(child.children ?? NO_CHILDREN, lines);
-    else lines.push(child);
-  }
-  return lines;
-}
-
 /** A map, read when a rule first asks about its variable (a large tree holds thousands). */
 class MapDefinition {
   constructor(private readonly map: ExpandedDirective) {}
@@ -713,10 +703,9 @@ class MapDefinition {
     return this.map.directive;
   }
 
-  /** The map's lines (entries and parameters such as `hostnames`), an included file's in place of its `include`. */
+  /** The map's lines (entries and parameters such as `hostnames`), an included file's after its `include` line. */
   get children(): readonly ExpandedDirective[] {
-    const children = this.map.children ?? NO_CHILDREN;
-    return children.some((child) => child.directive.name === 'include') ? withIncludedLines(children) : children;
+    return this.map.children ? flattenIncludes(this.map.children) : NO_CHILDREN;
   }
 
   get source(): string {

@@ -217,7 +217,8 @@ export class NginxBlock {
   }
 }
 
-function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
+/** A level's directives with each `include` followed by what it brings, as nginx reads them. */
+export function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirective[] {
   // Most levels include nothing: they keep the reader's array instead of a copy.
   if (!contents.some((entry) => entry.children && entry.directive.name === 'include')) return contents;
   const out: ExpandedDirective[] = [];

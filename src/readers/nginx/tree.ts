@@ -246,7 +246,7 @@ export class FileTree {
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen) return true;
     // A file with neither a capture reference nor an include answers for all its blocks at once.
-    if (!this.mentionsCapture && !(this.mentionsInclude ??= this.source.text.includes('include'))) return false;
+    if (!this.mentionsCapture && !this.mentionsInclude) return false;
     const mentions = this.variableMentions();
     // Directives are numbered in reading order: the block's lines follow it until its closing brace.
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
@@ -255,7 +255,12 @@ export class FileTree {
     return false;
   }
 
-  private mentionsInclude: boolean | undefined;
+  /** Whether the word `include` appears anywhere in the file: most files hold none, and then no line is one. */
+  private get mentionsInclude(): boolean {
+    return (this.includeWord ??= this.source.text.includes('include'));
+  }
+
+  private includeWord: boolean | undefined;
 
   /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
   get mayHoldEscapeOrCr(): boolean {
@@ -269,8 +274,7 @@ export class FileTree {
    * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
    */
   private mayBeInclude(index: number): boolean {
-    // Most files hold no include at all: one search of the text, once, answers for every line.
-    if (!(this.mentionsInclude ??= this.source.text.includes('include'))) return false;
+    if (!this.mentionsInclude) return false;
     const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
     const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
     const text = this.source.text;
@@ -296,8 +300,7 @@ export class FileTree {
     const mentions = this.variableMentions();
     // Without a backslash or CR in the block, only a `$` (the file's table) or a quoted line
     // break (one search, to the line's end) makes a value not plain: no character loop per value.
-    const blockText = text.slice(blockOpen, end);
-    const escapes = blockText.includes('\\') || blockText.includes('\r');
+    const escapes = this.mayHoldEscapeOrCr && /[\\\r]/.test(text.slice(blockOpen, end));
     const values: string[] = [];
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return undefined;
@@ -397,11 +400,6 @@ export class ReadDirective implements NginxDirective {
 
   get argCount(): number {
     return this.tree.slot(this, ARG_COUNT);
-  }
-
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i: number): string | undefined {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : undefined;
   }
 
   /** End offset of the last argument, or of the name when there is none. */

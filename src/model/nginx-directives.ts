@@ -32,6 +32,7 @@ import {
 } from '../readers/nginx/parse';
 import { THIRD_PARTY_DIRECTIVES } from '../reference/nginx/third-party-directives';
 import { Int32List } from '../source/int32-list';
+import { firstAtLeast } from '../source/sorted-offsets';
 
 /** Contexts a snippet's top level may stand in (an `include` may sit in any of them). */
 const SNIPPET_CANDIDATES = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream_server', 'stream_upstream', 'mail', 'mail_server'];
@@ -294,17 +295,10 @@ export class NginxDirectiveIndex {
     return out;
   }
 
-  /** Where the use of this ordinal is among its level's uses (which are in tree order): a binary search. */
+  /** Where the use of this ordinal is among its level's uses (which are in tree order). */
   positionInLevel(ordinal: number): number {
-    const levelId = this.levelIds[ordinal];
-    let low = this.levelStarts[levelId];
-    let high = this.levelStarts[levelId + 1] - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (this.levelOrdinals[middle] < ordinal) low = middle + 1;
-      else high = middle;
-    }
-    return low - this.levelStarts[levelId];
+    const start = this.levelStarts[this.levelIds[ordinal]];
+    return firstAtLeast(this.levelOrdinals, ordinal, start, this.levelStarts[this.levelIds[ordinal] + 1]) - start;
   }
 
   /**

@@ -7682,6 +7682,27 @@ var init_template = __esm({
   }
 });
 
+// src/source/sorted-offsets.ts
+function firstAtLeast(sorted, value, from2 = 0, to = sorted.length) {
+  let low = from2;
+  let high = to;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+function holdsOffsetWithin(sorted, start, end) {
+  const at = firstAtLeast(sorted, start);
+  return at < sorted.length && sorted[at] < end;
+}
+var init_sorted_offsets = __esm({
+  "src/source/sorted-offsets.ts"() {
+    "use strict";
+  }
+});
+
 // src/readers/launch/launch.ts
 function mountedSource(launch, path) {
   let best;
@@ -7990,23 +8011,6 @@ var init_embedded_text = __esm({
         return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
       }
     };
-  }
-});
-
-// src/source/sorted-offsets.ts
-function holdsOffsetWithin(sorted, start, end) {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = low + high >> 1;
-    if (sorted[middle] < start) low = middle + 1;
-    else high = middle;
-  }
-  return low < sorted.length && sorted[low] < end;
-}
-var init_sorted_offsets = __esm({
-  "src/source/sorted-offsets.ts"() {
-    "use strict";
   }
 });
 
@@ -41249,14 +41253,18 @@ var FileTree = class {
     const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen) return true;
-    if (!this.mentionsCapture && !(this.mentionsInclude ??= this.source.text.includes("include"))) return false;
+    if (!this.mentionsCapture && !this.mentionsInclude) return false;
     const mentions = this.variableMentions();
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (mentions[i] & CAPTURE_MENTIONED || this.mayBeInclude(i)) return true;
     }
     return false;
   }
-  mentionsInclude;
+  /** Whether the word `include` appears anywhere in the file: most files hold none, and then no line is one. */
+  get mentionsInclude() {
+    return this.includeWord ??= this.source.text.includes("include");
+  }
+  includeWord;
   /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
   get mayHoldEscapeOrCr() {
     return this.escapeOrCr ??= this.source.text.includes("\\") || this.source.text.includes("\r");
@@ -41267,7 +41275,7 @@ var FileTree = class {
    * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
    */
   mayBeInclude(index) {
-    if (!(this.mentionsInclude ??= this.source.text.includes("include"))) return false;
+    if (!this.mentionsInclude) return false;
     const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
     const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
     const text3 = this.source.text;
@@ -41290,8 +41298,7 @@ var FileTree = class {
     if (blockOpen < 0 || end <= blockOpen || this.storedValues.size !== 0) return void 0;
     const text3 = this.source.text;
     const mentions = this.variableMentions();
-    const blockText = text3.slice(blockOpen, end);
-    const escapes = blockText.includes("\\") || blockText.includes("\r");
+    const escapes = this.mayHoldEscapeOrCr && /[\\\r]/.test(text3.slice(blockOpen, end));
     const values2 = [];
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return void 0;
@@ -41367,10 +41374,6 @@ var ReadDirective = class {
   }
   get argCount() {
     return this.tree.slot(this, ARG_COUNT);
-  }
-  /** The raw value of argument `i` (0-based), without building the argument objects. */
-  argValue(i) {
-    return i >= 0 && i < this.argCount ? this.tree.argValue(this.tree.slot(this, FIRST_ARG) + i) : void 0;
   }
   /** End offset of the last argument, or of the name when there is none. */
   get lastTokenEnd() {
@@ -41648,6 +41651,7 @@ var Int32List = class {
 };
 
 // src/model/nginx-directives.ts
+init_sorted_offsets();
 var SNIPPET_CANDIDATES = ["main", "events", "http", "server", "location", "upstream", "stream", "stream_server", "stream_upstream", "mail", "mail_server"];
 var sameNameCounts = /* @__PURE__ */ new WeakMap();
 function sameNameBefore(level) {
@@ -41825,17 +41829,10 @@ var NginxDirectiveIndex = class {
     for (let i = start; i < end; i++) out[i - start] = new IndexedUse(this, this.levelOrdinals[i]);
     return out;
   }
-  /** Where the use of this ordinal is among its level's uses (which are in tree order): a binary search. */
+  /** Where the use of this ordinal is among its level's uses (which are in tree order). */
   positionInLevel(ordinal) {
-    const levelId = this.levelIds[ordinal];
-    let low = this.levelStarts[levelId];
-    let high = this.levelStarts[levelId + 1] - 1;
-    while (low < high) {
-      const middle = low + high >> 1;
-      if (this.levelOrdinals[middle] < ordinal) low = middle + 1;
-      else high = middle;
-    }
-    return low - this.levelStarts[levelId];
+    const start = this.levelStarts[this.levelIds[ordinal]];
+    return firstAtLeast(this.levelOrdinals, ordinal, start, this.levelStarts[this.levelIds[ordinal] + 1]) - start;
   }
   /**
    * One array per distinct context list, so that what depends only on (contexts, name) is
@@ -45103,6 +45100,523 @@ function variableMention(directive) {
   return found;
 }
 
+// src/reference/nginx/defaults.ts
+var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
+var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
+var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+var NGINX_DEFAULTS = {
+  proxy_http_version: [
+    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
+    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
+  ],
+  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
+  "proxy_header:connection": [
+    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
+    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
+  ],
+  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
+  "upstream:keepalive": [
+    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
+    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
+  ],
+  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
+  "upstream:keepalive_requests": [
+    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
+  ],
+  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
+  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
+  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
+  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
+  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
+  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
+  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
+  keepalive_requests: [
+    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
+  ],
+  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
+};
+function defaultFor(name2, range2) {
+  let current;
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
+  }
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
+      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
+    }
+  }
+  return current;
+}
+
+// src/model/nginx-value-syntax.ts
+var VALUE_SYNTAX = {
+  keepalive_timeout: [
+    [0, "msec"],
+    [1, "sec"]
+  ],
+  keepalive_requests: [[0, "number"]],
+  keepalive_time: [[0, "msec"]],
+  keepalive: [[0, "number"]],
+  client_max_body_size: [[0, "offset"]],
+  client_body_buffer_size: [[0, "size"]],
+  client_header_buffer_size: [[0, "size"]],
+  client_body_timeout: [[0, "msec"]],
+  client_header_timeout: [[0, "msec"]],
+  send_timeout: [[0, "msec"]],
+  proxy_http_version: [[0, "http-version"]],
+  worker_connections: [[0, "number"]],
+  worker_rlimit_nofile: [[0, "number"]]
+};
+for (const module2 of ["proxy", "uwsgi", "fastcgi", "grpc", "scgi"]) {
+  VALUE_SYNTAX[`${module2}_read_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_send_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_connect_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_buffer_size`] = [[0, "size"]];
+  VALUE_SYNTAX[`${module2}_busy_buffers_size`] = [[0, "size"]];
+  VALUE_SYNTAX[`${module2}_max_temp_file_size`] = [[0, "offset"]];
+}
+var UNIT_OF = {
+  msec: "ms",
+  sec: "ms",
+  size: "bytes",
+  offset: "bytes",
+  number: "count",
+  "http-version": "text"
+};
+function parseNginxValue(syntax, text3) {
+  switch (syntax) {
+    case "msec":
+    case "sec":
+      return parseNginxTime(text3, syntax);
+    case "size":
+      return parseNginxSize(text3);
+    case "offset":
+      return parseNginxSize(text3, true);
+    case "number":
+      return parseNginxNumber(text3);
+    case "http-version":
+      return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
+  }
+}
+
+// src/model/nginx.ts
+var NONE2 = [];
+var InheritedList = class {
+  constructor(name2, entries, block2) {
+    this.name = name2;
+    this.entries = entries;
+    this.block = block2;
+  }
+  name;
+  entries;
+  block;
+  /** The outer levels' lists of the same directive (up to http), which nginx does not inherit here. */
+  get dropped() {
+    const dropped = [];
+    for (const outer of this.block.inheritanceChain().slice(1)) for (const entry of outer.own(this.name)) dropped.push(entry);
+    return dropped;
+  }
+};
+var NOT_INHERITED = Object.freeze({ entries: NONE2, dropped: NONE2 });
+var SCAN_LIMIT = 16;
+var NginxBlock = class {
+  constructor(kind, node, parent, contents, fixedPath) {
+    this.kind = kind;
+    this.node = node;
+    this.parent = parent;
+    this.fixedPath = fixedPath;
+    this.directives = flattenIncludes(contents);
+  }
+  kind;
+  node;
+  parent;
+  fixedPath;
+  /** The blocks directly inside, in order; filled while the model is built (buildChildren). */
+  children = [];
+  /** The directives of this level in order, includes replaced by what they include. */
+  directives;
+  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
+  get path() {
+    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
+    return this.fixedPath;
+  }
+  get directive() {
+    return this.node?.directive;
+  }
+  /** Directives named `name` at this level. */
+  own(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      let found;
+      for (const entry of this.directives) {
+        if (entry.directive.name !== name2) continue;
+        if (found) found.push(entry);
+        else found = [entry];
+      }
+      return found ?? NONE2;
+    }
+    if (!this.byName) {
+      this.byName = /* @__PURE__ */ new Map();
+      for (const entry of this.directives) {
+        const list = this.byName.get(entry.directive.name);
+        if (list) list.push(entry);
+        else this.byName.set(entry.directive.name, [entry]);
+      }
+    }
+    return this.byName.get(name2) ?? NONE2;
+  }
+  byName;
+  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
+  ownLast(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
+      return void 0;
+    }
+    const own = this.own(name2);
+    return own[own.length - 1];
+  }
+  /** This block and its ancestors up to and including the http block, innermost first. */
+  inheritanceChain() {
+    const chain = [];
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      chain.push(block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return chain;
+  }
+  /** A single-value directive after inheritance: the innermost level that sets it. */
+  inherited(name2) {
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entry = block2.ownLast(name2);
+      if (entry) return { entry, block: block2 };
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return void 0;
+  }
+  /**
+   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
+   * nginx inherits the outer level's list only when this level has none, so a location that
+   * sets one header drops every server-level header. `dropped` lists what was shadowed.
+   */
+  inheritedList(name2) {
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entries = block2.own(name2);
+      if (entries.length > 0) return new InheritedList(name2, entries, block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return NOT_INHERITED;
+  }
+  /**
+   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
+   * upstream block's settings are its own), in canonical units, with its source; else the
+   * documented default for `range` (which must not straddle a release where it changed).
+   * `value` is undefined for a variable or a value nginx would reject.
+   */
+  setting(name2, range2) {
+    const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
+    const unit = syntax ? UNIT_OF[syntax] : "text";
+    const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
+    if (own) {
+      const text3 = own.directive.args[0]?.value ?? "";
+      const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
+      const origin = own.generated ? { origin: own.generated } : {};
+      if (own.generated?.kind === "default") {
+        return {
+          name: name2,
+          value: value2,
+          text: text3,
+          unit,
+          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
+          ...origin
+        };
+      }
+      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
+    }
+    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
+    if (!fallback) return void 0;
+    const firstWord = fallback.text.split(" ")[0];
+    const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
+    return {
+      name: name2,
+      value,
+      text: fallback.text,
+      unit,
+      source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
+    };
+  }
+  /**
+   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
+   * model is built (nested generators cost a frame per level for every block they yield).
+   */
+  descendants() {
+    if (!this.allDescendants) {
+      const out = [];
+      const collect2 = (block2) => {
+        for (const child of block2.children) {
+          out.push(child);
+          collect2(child);
+        }
+      };
+      collect2(this);
+      this.allDescendants = out;
+    }
+    return this.allDescendants;
+  }
+  allDescendants;
+  enclosing(kind) {
+    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
+    return void 0;
+  }
+};
+function flattenIncludes(contents) {
+  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
+  const out = [];
+  for (const entry of contents) {
+    out.push(entry);
+    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
+  }
+  return out;
+}
+var UpstreamServerEntry = class {
+  constructor(address, entry) {
+    this.address = address;
+    this.entry = entry;
+  }
+  address;
+  entry;
+  /** Built when read (findings and links): most servers of a large tree never need it. */
+  get span() {
+    return this.entry.directive.args[0]?.span ?? this.entry.directive.span;
+  }
+};
+var PASS_DIRECTIVES = {
+  proxy_pass: "proxy",
+  uwsgi_pass: "uwsgi",
+  fastcgi_pass: "fastcgi",
+  grpc_pass: "grpc",
+  scgi_pass: "scgi"
+};
+var BLOCK_KINDS = {
+  http: "http",
+  server: "server",
+  location: "location",
+  if: "if",
+  limit_except: "limit_except",
+  upstream: "upstream",
+  events: "events"
+};
+var DATA_BLOCKS2 = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "match", "charset_map"]);
+var NginxHttpScope = class {
+  constructor(http, roots) {
+    this.http = http;
+    this.roots = roots;
+  }
+  http;
+  roots;
+  upstreams = [];
+  passes = [];
+  servers = [];
+  locations = [];
+  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
+  census = new DirectiveCensus();
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name2, fromFile) {
+    if (!this.upstreamsByName) {
+      this.upstreamsByName = /* @__PURE__ */ new Map();
+      for (const group of this.upstreams) {
+        if (!group.block) continue;
+        const key = group.name.toLowerCase();
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
+      }
+    }
+    const groups = this.upstreamsByName.get(name2.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block.directive.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
+  }
+  upstreamsByName;
+  /**
+   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
+   * not, every block's inherited value is the default, which lets a rule skip the lookups.
+   */
+  setsAnywhere(name2) {
+    return this.census.named(name2).entries.length > 0;
+  }
+};
+var NginxModel = class {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
+    this.roots = roots;
+    this.version = version;
+    this.directiveOptions = directiveOptions;
+    const groupOf2 = /* @__PURE__ */ new Map();
+    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
+      const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
+      buildChildren(main);
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf2.set(this.addScope(http, [root]), deploymentOf3(root.file));
+    }
+    const snippetGroups = /* @__PURE__ */ new Map();
+    for (const root of roots.filter((r) => r.kind === "snippet")) {
+      const group = deploymentOf3(root.file);
+      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
+    }
+    for (const [group, snippetRoots] of snippetGroups) {
+      const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
+      const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
+      buildChildren(shared);
+      for (const root of snippetRoots.filter((r) => r.context === "server")) {
+        const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
+        shared.children.push(server);
+        buildChildren(server);
+      }
+      groupOf2.set(this.addScope(shared, snippetRoots), group);
+    }
+    for (const scope of this.scopes) {
+      const together2 = this.scopes.filter((other) => groupOf2.get(other) === groupOf2.get(scope));
+      for (const pass of scope.passes) {
+        if (pass.target.kind !== "unresolved") continue;
+        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
+        if (elsewhere) pass.target = { kind: "group", group: elsewhere };
+      }
+    }
+  }
+  roots;
+  version;
+  directiveOptions;
+  scopes = [];
+  /** Every location (and `if` in a location) that passes requests on, with its pass. */
+  get passes() {
+    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
+    return this.allPasses;
+  }
+  allPasses;
+  get upstreams() {
+    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    return this.allUpstreams;
+  }
+  allUpstreams;
+  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
+  get directives() {
+    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
+    return this.directiveIndex;
+  }
+  directiveIndex;
+  /** The default of `name` throughout `range` (one piece of a split range). */
+  defaultFor(name2, range2) {
+    return defaultFor(name2, range2);
+  }
+  addScope(http, roots) {
+    const scope = new NginxHttpScope(http, roots);
+    this.scopes.push(scope);
+    for (const block2 of http.descendants()) {
+      if (block2.kind === "server") scope.servers.push(block2);
+      if (block2.kind === "location") scope.locations.push(block2);
+      if (block2.kind === "upstream" && block2.directive) {
+        scope.upstreams.push({
+          name: argValueOf(block2.directive, 0) ?? "",
+          block: block2,
+          servers: block2.own("server").map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? "", 80), entry))
+        });
+      }
+    }
+    for (const block2 of [http, ...http.descendants()]) {
+      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
+      for (const entry of block2.directives) {
+        scope.census.add(entry, block2);
+        if (!passing) continue;
+        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
+        if (!module2 || argCountOf(entry.directive) === 0) continue;
+        scope.passes.push(resolvePass(scope, module2, entry, block2));
+      }
+    }
+    scope.census.trimToSize();
+    return scope;
+  }
+};
+function buildChildren(block2) {
+  for (const entry of block2.directives) {
+    const name2 = entry.directive.name;
+    if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
+    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
+    const child = new NginxBlock(kind, entry, block2, entry.children);
+    block2.children.push(child);
+    buildChildren(child);
+  }
+  if (block2.children.length > 0) block2.children = block2.children.slice();
+}
+function blockLabel(directive, parent) {
+  const args = directive.args.map((arg) => arg.value);
+  if (directive.name === "server" && parent.kind !== "upstream") {
+    const naming = serverNaming(directive);
+    return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
+  }
+  return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
+}
+function resolvePass(scope, module2, entry, location) {
+  const value = argValueOf(entry.directive, 0);
+  const pass = { module: module2, entry, location, target: { kind: "variable" } };
+  let rest = value;
+  if (module2 === "proxy" || module2 === "grpc") {
+    const scheme = /^([a-z]+):\/\//i.exec(value);
+    if (scheme) {
+      pass.scheme = scheme[1].toLowerCase();
+      rest = value.slice(scheme[0].length);
+    }
+  }
+  if (rest.includes("$")) return pass;
+  if (/^unix:/i.test(rest)) {
+    const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
+    const end = module2 === "proxy" ? path.indexOf(":") : -1;
+    const socket = end === -1 ? path : path.slice(0, end);
+    pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
+    if (pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
+    return pass;
+  }
+  const hostPort = rest.split("/")[0];
+  if (module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
+  if (group) {
+    pass.target = { kind: "group", group };
+    return pass;
+  }
+  const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
+  const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
+  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
+  else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
+  else pass.target = { kind: "unresolved", host: hostPort };
+  return pass;
+}
+function parseAddress(text3, defaultPort) {
+  if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
+  const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
+  if (bracketed2) {
+    const port2 = bracketed2[2] !== void 0 ? Number(bracketed2[2]) : defaultPort;
+    return port2 === void 0 ? void 0 : { kind: "tcp", host: bracketed2[1].toLowerCase(), port: port2, text: text3 };
+  }
+  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text3);
+  if (!match) return void 0;
+  const port = match[2] !== void 0 ? Number(match[2]) : defaultPort;
+  return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
+}
+
 // src/model/nginx-variables.ts
 init_template();
 var CH = {
@@ -45629,13 +46143,6 @@ var NO_CHILDREN = [];
 function isMapEntry(child) {
   return argCountOf(child.directive) > 0 && child.directive.name !== "include";
 }
-function withIncludedLines(children2, lines = []) {
-  for (const child of children2) {
-    if (child.directive.name === "include") withIncludedLines(child.children ?? NO_CHILDREN, lines);
-    else lines.push(child);
-  }
-  return lines;
-}
 var MapDefinition = class {
   constructor(map) {
     this.map = map;
@@ -45644,10 +46151,9 @@ var MapDefinition = class {
   get directive() {
     return this.map.directive;
   }
-  /** The map's lines (entries and parameters such as `hostnames`), an included file's in place of its `include`. */
+  /** The map's lines (entries and parameters such as `hostnames`), an included file's after its `include` line. */
   get children() {
-    const children2 = this.map.children ?? NO_CHILDREN;
-    return children2.some((child) => child.directive.name === "include") ? withIncludedLines(children2) : children2;
+    return this.map.children ? flattenIncludes(this.map.children) : NO_CHILDREN;
   }
   get source() {
     return argValueOf(this.map.directive, 0) ?? "";
@@ -46485,7 +46991,7 @@ function headerDrops(scope, name2) {
       const mode = written === "off" || written === "merge" || written === "on" ? written : above.mode;
       const own = block2.own(name2);
       let list;
-      if (own.length === 0) list = mode === "off" ? NONE2 : outerList;
+      if (own.length === 0) list = mode === "off" ? NONE3 : outerList;
       else if (mode === "merge") list = [...own, ...outerList];
       else {
         list = own;
@@ -46518,8 +47024,8 @@ function hasNestedOwner(owners, http) {
   }
   return false;
 }
-var NONE2 = [];
-var ROOT_LEVEL = { list: NONE2, mode: "on" };
+var NONE3 = [];
+var ROOT_LEVEL = { list: NONE3, mode: "on" };
 function ownerOf(from2, entry, name2) {
   for (let level = from2; level; level = level.parent) if (level.own(name2).includes(entry)) return level;
   return from2;
@@ -48517,58 +49023,6 @@ function judge7(backend, connector) {
 
 // checks/upstream-keepalive-http10.ts
 init_rule();
-
-// src/reference/nginx/defaults.ts
-var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
-var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
-var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-var NGINX_DEFAULTS = {
-  proxy_http_version: [
-    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
-    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
-  ],
-  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
-  "proxy_header:connection": [
-    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
-    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
-  ],
-  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
-  "upstream:keepalive": [
-    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
-    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
-  ],
-  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
-  "upstream:keepalive_requests": [
-    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
-  ],
-  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
-  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
-  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
-  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
-  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
-  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
-  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
-  keepalive_requests: [
-    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
-  ],
-  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
-};
-function defaultFor(name2, range2) {
-  let current;
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
-  }
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
-      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
-    }
-  }
-  return current;
-}
-
-// checks/upstream-keepalive-http10.ts
 var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
 var HTTP11 = "`proxy_http_version 1.1;`";
@@ -51213,473 +51667,6 @@ function walk(roots, fs, options = {}) {
     else if (kind === "file") files.add(root);
   }
   return { files: [...files].sort(), unreadable, skipped };
-}
-
-// src/model/nginx-value-syntax.ts
-var VALUE_SYNTAX = {
-  keepalive_timeout: [
-    [0, "msec"],
-    [1, "sec"]
-  ],
-  keepalive_requests: [[0, "number"]],
-  keepalive_time: [[0, "msec"]],
-  keepalive: [[0, "number"]],
-  client_max_body_size: [[0, "offset"]],
-  client_body_buffer_size: [[0, "size"]],
-  client_header_buffer_size: [[0, "size"]],
-  client_body_timeout: [[0, "msec"]],
-  client_header_timeout: [[0, "msec"]],
-  send_timeout: [[0, "msec"]],
-  proxy_http_version: [[0, "http-version"]],
-  worker_connections: [[0, "number"]],
-  worker_rlimit_nofile: [[0, "number"]]
-};
-for (const module2 of ["proxy", "uwsgi", "fastcgi", "grpc", "scgi"]) {
-  VALUE_SYNTAX[`${module2}_read_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_send_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_connect_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_buffer_size`] = [[0, "size"]];
-  VALUE_SYNTAX[`${module2}_busy_buffers_size`] = [[0, "size"]];
-  VALUE_SYNTAX[`${module2}_max_temp_file_size`] = [[0, "offset"]];
-}
-var UNIT_OF = {
-  msec: "ms",
-  sec: "ms",
-  size: "bytes",
-  offset: "bytes",
-  number: "count",
-  "http-version": "text"
-};
-function parseNginxValue(syntax, text3) {
-  switch (syntax) {
-    case "msec":
-    case "sec":
-      return parseNginxTime(text3, syntax);
-    case "size":
-      return parseNginxSize(text3);
-    case "offset":
-      return parseNginxSize(text3, true);
-    case "number":
-      return parseNginxNumber(text3);
-    case "http-version":
-      return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
-  }
-}
-
-// src/model/nginx.ts
-var NONE3 = [];
-var InheritedList = class {
-  constructor(name2, entries, block2) {
-    this.name = name2;
-    this.entries = entries;
-    this.block = block2;
-  }
-  name;
-  entries;
-  block;
-  /** The outer levels' lists of the same directive (up to http), which nginx does not inherit here. */
-  get dropped() {
-    const dropped = [];
-    for (const outer of this.block.inheritanceChain().slice(1)) for (const entry of outer.own(this.name)) dropped.push(entry);
-    return dropped;
-  }
-};
-var NOT_INHERITED = Object.freeze({ entries: NONE3, dropped: NONE3 });
-var SCAN_LIMIT = 16;
-var NginxBlock = class {
-  constructor(kind, node, parent, contents, fixedPath) {
-    this.kind = kind;
-    this.node = node;
-    this.parent = parent;
-    this.fixedPath = fixedPath;
-    this.directives = flattenIncludes(contents);
-  }
-  kind;
-  node;
-  parent;
-  fixedPath;
-  /** The blocks directly inside, in order; filled while the model is built (buildChildren). */
-  children = [];
-  /** The directives of this level in order, includes replaced by what they include. */
-  directives;
-  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
-  get path() {
-    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
-    return this.fixedPath;
-  }
-  get directive() {
-    return this.node?.directive;
-  }
-  /** Directives named `name` at this level. */
-  own(name2) {
-    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
-      let found;
-      for (const entry of this.directives) {
-        if (entry.directive.name !== name2) continue;
-        if (found) found.push(entry);
-        else found = [entry];
-      }
-      return found ?? NONE3;
-    }
-    if (!this.byName) {
-      this.byName = /* @__PURE__ */ new Map();
-      for (const entry of this.directives) {
-        const list = this.byName.get(entry.directive.name);
-        if (list) list.push(entry);
-        else this.byName.set(entry.directive.name, [entry]);
-      }
-    }
-    return this.byName.get(name2) ?? NONE3;
-  }
-  byName;
-  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
-  ownLast(name2) {
-    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
-      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
-      return void 0;
-    }
-    const own = this.own(name2);
-    return own[own.length - 1];
-  }
-  /** This block and its ancestors up to and including the http block, innermost first. */
-  inheritanceChain() {
-    const chain = [];
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      chain.push(block2);
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return chain;
-  }
-  /** A single-value directive after inheritance: the innermost level that sets it. */
-  inherited(name2) {
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      const entry = block2.ownLast(name2);
-      if (entry) return { entry, block: block2 };
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return void 0;
-  }
-  /**
-   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
-   * nginx inherits the outer level's list only when this level has none, so a location that
-   * sets one header drops every server-level header. `dropped` lists what was shadowed.
-   */
-  inheritedList(name2) {
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      const entries = block2.own(name2);
-      if (entries.length > 0) return new InheritedList(name2, entries, block2);
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return NOT_INHERITED;
-  }
-  /**
-   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
-   * upstream block's settings are its own), in canonical units, with its source; else the
-   * documented default for `range` (which must not straddle a release where it changed).
-   * `value` is undefined for a variable or a value nginx would reject.
-   */
-  setting(name2, range2) {
-    const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
-    const unit = syntax ? UNIT_OF[syntax] : "text";
-    const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
-    if (own) {
-      const text3 = own.directive.args[0]?.value ?? "";
-      const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
-      const origin = own.generated ? { origin: own.generated } : {};
-      if (own.generated?.kind === "default") {
-        return {
-          name: name2,
-          value: value2,
-          text: text3,
-          unit,
-          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
-          ...origin
-        };
-      }
-      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
-    }
-    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
-    if (!fallback) return void 0;
-    const firstWord = fallback.text.split(" ")[0];
-    const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
-    return {
-      name: name2,
-      value,
-      text: fallback.text,
-      unit,
-      source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
-    };
-  }
-  /**
-   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
-   * model is built (nested generators cost a frame per level for every block they yield).
-   */
-  descendants() {
-    if (!this.allDescendants) {
-      const out = [];
-      const collect2 = (block2) => {
-        for (const child of block2.children) {
-          out.push(child);
-          collect2(child);
-        }
-      };
-      collect2(this);
-      this.allDescendants = out;
-    }
-    return this.allDescendants;
-  }
-  allDescendants;
-  enclosing(kind) {
-    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
-    return void 0;
-  }
-};
-function flattenIncludes(contents) {
-  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
-  const out = [];
-  for (const entry of contents) {
-    out.push(entry);
-    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
-  }
-  return out;
-}
-var UpstreamServerEntry = class {
-  constructor(address, entry) {
-    this.address = address;
-    this.entry = entry;
-  }
-  address;
-  entry;
-  /** Built when read (findings and links): most servers of a large tree never need it. */
-  get span() {
-    return this.entry.directive.args[0]?.span ?? this.entry.directive.span;
-  }
-};
-var PASS_DIRECTIVES = {
-  proxy_pass: "proxy",
-  uwsgi_pass: "uwsgi",
-  fastcgi_pass: "fastcgi",
-  grpc_pass: "grpc",
-  scgi_pass: "scgi"
-};
-var BLOCK_KINDS = {
-  http: "http",
-  server: "server",
-  location: "location",
-  if: "if",
-  limit_except: "limit_except",
-  upstream: "upstream",
-  events: "events"
-};
-var DATA_BLOCKS2 = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "match", "charset_map"]);
-var NginxHttpScope = class {
-  constructor(http, roots) {
-    this.http = http;
-    this.roots = roots;
-  }
-  http;
-  roots;
-  upstreams = [];
-  passes = [];
-  servers = [];
-  locations = [];
-  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
-  census = new DirectiveCensus();
-  /**
-   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
-   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
-   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
-   */
-  findUpstream(name2, fromFile) {
-    if (!this.upstreamsByName) {
-      this.upstreamsByName = /* @__PURE__ */ new Map();
-      for (const group of this.upstreams) {
-        if (!group.block) continue;
-        const key = group.name.toLowerCase();
-        const list = this.upstreamsByName.get(key);
-        if (list) list.push(group);
-        else this.upstreamsByName.set(key, [group]);
-      }
-    }
-    const groups = this.upstreamsByName.get(name2.toLowerCase());
-    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
-    let best = groups[0];
-    let bestDepth = -1;
-    for (const group of groups) {
-      const file = group.block.directive.file;
-      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
-      if (depth > bestDepth) {
-        best = group;
-        bestDepth = depth;
-      }
-    }
-    return best;
-  }
-  upstreamsByName;
-  /**
-   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
-   * not, every block's inherited value is the default, which lets a rule skip the lookups.
-   */
-  setsAnywhere(name2) {
-    return this.census.named(name2).entries.length > 0;
-  }
-};
-var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
-    this.roots = roots;
-    this.version = version;
-    this.directiveOptions = directiveOptions;
-    const groupOf2 = /* @__PURE__ */ new Map();
-    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
-      const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
-      buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) groupOf2.set(this.addScope(http, [root]), deploymentOf3(root.file));
-    }
-    const snippetGroups = /* @__PURE__ */ new Map();
-    for (const root of roots.filter((r) => r.kind === "snippet")) {
-      const group = deploymentOf3(root.file);
-      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
-    }
-    for (const [group, snippetRoots] of snippetGroups) {
-      const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
-      const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
-      buildChildren(shared);
-      for (const root of snippetRoots.filter((r) => r.context === "server")) {
-        const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
-        shared.children.push(server);
-        buildChildren(server);
-      }
-      groupOf2.set(this.addScope(shared, snippetRoots), group);
-    }
-    for (const scope of this.scopes) {
-      const together2 = this.scopes.filter((other) => groupOf2.get(other) === groupOf2.get(scope));
-      for (const pass of scope.passes) {
-        if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
-        if (elsewhere) pass.target = { kind: "group", group: elsewhere };
-      }
-    }
-  }
-  roots;
-  version;
-  directiveOptions;
-  scopes = [];
-  /** Every location (and `if` in a location) that passes requests on, with its pass. */
-  get passes() {
-    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
-    return this.allPasses;
-  }
-  allPasses;
-  get upstreams() {
-    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
-    return this.allUpstreams;
-  }
-  allUpstreams;
-  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
-  get directives() {
-    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
-    return this.directiveIndex;
-  }
-  directiveIndex;
-  /** The default of `name` throughout `range` (one piece of a split range). */
-  defaultFor(name2, range2) {
-    return defaultFor(name2, range2);
-  }
-  addScope(http, roots) {
-    const scope = new NginxHttpScope(http, roots);
-    this.scopes.push(scope);
-    for (const block2 of http.descendants()) {
-      if (block2.kind === "server") scope.servers.push(block2);
-      if (block2.kind === "location") scope.locations.push(block2);
-      if (block2.kind === "upstream" && block2.directive) {
-        scope.upstreams.push({
-          name: argValueOf(block2.directive, 0) ?? "",
-          block: block2,
-          servers: block2.own("server").map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? "", 80), entry))
-        });
-      }
-    }
-    for (const block2 of [http, ...http.descendants()]) {
-      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
-      for (const entry of block2.directives) {
-        scope.census.add(entry, block2);
-        if (!passing) continue;
-        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
-        if (!module2 || argCountOf(entry.directive) === 0) continue;
-        scope.passes.push(resolvePass(scope, module2, entry, block2));
-      }
-    }
-    scope.census.trimToSize();
-    return scope;
-  }
-};
-function buildChildren(block2) {
-  for (const entry of block2.directives) {
-    const name2 = entry.directive.name;
-    if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
-    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
-    const child = new NginxBlock(kind, entry, block2, entry.children);
-    block2.children.push(child);
-    buildChildren(child);
-  }
-  if (block2.children.length > 0) block2.children = block2.children.slice();
-}
-function blockLabel(directive, parent) {
-  const args = directive.args.map((arg) => arg.value);
-  if (directive.name === "server" && parent.kind !== "upstream") {
-    const naming = serverNaming(directive);
-    return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
-  }
-  return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
-}
-function resolvePass(scope, module2, entry, location) {
-  const value = argValueOf(entry.directive, 0);
-  const pass = { module: module2, entry, location, target: { kind: "variable" } };
-  let rest = value;
-  if (module2 === "proxy" || module2 === "grpc") {
-    const scheme = /^([a-z]+):\/\//i.exec(value);
-    if (scheme) {
-      pass.scheme = scheme[1].toLowerCase();
-      rest = value.slice(scheme[0].length);
-    }
-  }
-  if (rest.includes("$")) return pass;
-  if (/^unix:/i.test(rest)) {
-    const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
-    const end = module2 === "proxy" ? path.indexOf(":") : -1;
-    const socket = end === -1 ? path : path.slice(0, end);
-    pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
-    if (pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
-    return pass;
-  }
-  const hostPort = rest.split("/")[0];
-  if (module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
-  if (group) {
-    pass.target = { kind: "group", group };
-    return pass;
-  }
-  const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
-  const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
-  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
-  else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
-  else pass.target = { kind: "unresolved", host: hostPort };
-  return pass;
-}
-function parseAddress(text3, defaultPort) {
-  if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
-  const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
-  if (bracketed2) {
-    const port2 = bracketed2[2] !== void 0 ? Number(bracketed2[2]) : defaultPort;
-    return port2 === void 0 ? void 0 : { kind: "tcp", host: bracketed2[1].toLowerCase(), port: port2, text: text3 };
-  }
-  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text3);
-  if (!match) return void 0;
-  const port = match[2] !== void 0 ? Number(match[2]) : defaultPort;
-  return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
 }
 
 // src/model/nginx-value-check.ts

@@ -51,13 +51,16 @@ export const rule = defineRule({
       index.kinds.filter((kind) => kind.terminated && BALANCING_METHODS.has(kind.name)),
       2,
     );
-    for (const level of index.levels) {
+    const { levels } = index;
+    for (let l = 0; l < levels.length; l++) {
+      const level = levels[l];
       const methods = methodsByLevel.get(level);
       if (methods && level.owner?.directive.name === 'upstream') yield* balancingRedefined(methods);
       const uses = rejectingByLevel.get(level);
       if (!uses) continue;
       let firstBySetting: Map<string, DirectiveUse> | undefined;
-      for (const use of uses) {
+      for (let u = 0; u < uses.length; u++) {
+        const use = uses[u];
         firstBySetting ??= new Map();
         const name = use.directive.name;
         const setting = SHARED_SETTING[name] ?? name;

@@ -41867,30 +41867,35 @@ var NginxDirectiveIndex = class {
     this.levels.push(new IndexLevel(this, levelId, ownerOrdinal, contexts, root));
     let kindsByName = this.kindsByContexts.get(contexts);
     if (!kindsByName) this.kindsByContexts.set(contexts, kindsByName = /* @__PURE__ */ new Map());
-    const visit2 = (entries) => {
-      for (const entry of entries) {
-        const name2 = entry.directive.name;
-        const ordinal = this.entries.length;
-        const kind = this.kindOf(entry, contexts, kindsByName);
-        kind.count++;
-        this.entries.push(entry);
-        levelIds.push(levelId);
-        kindIds.push(kind.id);
-        let named = this.ordinalsBuilt.get(name2);
-        if (!named) this.ordinalsBuilt.set(name2, named = new Int32List(4));
-        named.push(ordinal);
-        if (name2 === "include") {
-          if (entry.children) visit2(entry.children);
-          continue;
-        }
-        if (!entry.children || DATA_BLOCKS.has(name2)) continue;
-        if (this.table.lookup(name2).length === 0) continue;
-        const inner = this.innerContextsOf(name2, contexts);
-        if (inner.length === 0) continue;
-        this.walk(entry.children, ordinal, inner, root, levelIds, kindIds);
+    this.visitLevel(list, levelId, contexts, kindsByName, root, levelIds, kindIds);
+  }
+  /**
+   * Files the entries of one level (an include's entries are the including level's). A method
+   * rather than a closure made per level: a large tree has a level per block.
+   */
+  visitLevel(entries, levelId, contexts, kindsByName, root, levelIds, kindIds) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const name2 = entry.directive.name;
+      const ordinal = this.entries.length;
+      const kind = this.kindOf(entry, contexts, kindsByName);
+      kind.count++;
+      this.entries.push(entry);
+      levelIds.push(levelId);
+      kindIds.push(kind.id);
+      let named = this.ordinalsBuilt.get(name2);
+      if (!named) this.ordinalsBuilt.set(name2, named = new Int32List(4));
+      named.push(ordinal);
+      if (name2 === "include") {
+        if (entry.children) this.visitLevel(entry.children, levelId, contexts, kindsByName, root, levelIds, kindIds);
+        continue;
       }
-    };
-    visit2(list);
+      if (!entry.children || DATA_BLOCKS.has(name2)) continue;
+      if (this.table.lookup(name2).length === 0) continue;
+      const inner = this.innerContextsOf(name2, contexts);
+      if (inner.length === 0) continue;
+      this.walk(entry.children, ordinal, inner, root, levelIds, kindIds);
+    }
   }
   /** The kinds met so far, by their contexts (interned) and name. */
   kindsByContexts = /* @__PURE__ */ new Map();
@@ -41903,7 +41908,10 @@ var NginxDirectiveIndex = class {
     const argCount = argCountOf(directive) - (luaBody ? 1 : 0);
     let kinds = kindsByName.get(name2);
     if (kinds) {
-      for (const kind2 of kinds) if (kind2.argCount === argCount && kind2.opensBlock === opensBlock2 && kind2.terminated === terminated) return kind2;
+      for (let i = 0; i < kinds.length; i++) {
+        const kind2 = kinds[i];
+        if (kind2.argCount === argCount && kind2.opensBlock === opensBlock2 && kind2.terminated === terminated) return kind2;
+      }
     } else kindsByName.set(name2, kinds = []);
     const kind = new DirectiveUseKind(this.kinds.length, name2, contexts, argCount, opensBlock2, terminated);
     kinds.push(kind);
@@ -42086,7 +42094,8 @@ function detectModules(roots) {
     return mentions;
   };
   const visit2 = (entries) => {
-    for (const entry of entries) {
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k];
       const { directive } = entry;
       if (directive.name === "load_module" && directive.args[0]) {
         const module2 = moduleOfLoadPath(directive.args[0].value);
@@ -42386,7 +42395,9 @@ function canonicalSocketPath(path) {
 function nginxTargets(model) {
   const byGroupServer = /* @__PURE__ */ new Map();
   const targets = [];
-  for (const pass of model.nginx.passes) {
+  const { passes } = model.nginx;
+  for (let i = 0; i < passes.length; i++) {
+    const pass = passes[i];
     if (pass.target.kind === "group") {
       for (const server of pass.target.group.servers) {
         if (!server.address) continue;
@@ -42580,6 +42591,7 @@ function computeLinks(model) {
   };
   const hasServices = model.kubernetes.services.length > 0;
   const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  if (ordered2.length === 0) return links;
   const byPort = /* @__PURE__ */ new Map();
   const byCompose = /* @__PURE__ */ new Map();
   const byContainer = /* @__PURE__ */ new Map();
@@ -45249,7 +45261,9 @@ var NginxBlock = class {
   own(name2) {
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found;
-      for (const entry of this.directives) {
+      const { directives } = this;
+      for (let i = 0; i < directives.length; i++) {
+        const entry = directives[i];
         if (entry.directive.name !== name2) continue;
         if (found) found.push(entry);
         else found = [entry];
@@ -45356,9 +45370,10 @@ var NginxBlock = class {
     if (!this.allDescendants) {
       const out = [];
       const collect2 = (block2) => {
-        for (const child of block2.children) {
-          out.push(child);
-          collect2(child);
+        const { children: children2 } = block2;
+        for (let i = 0; i < children2.length; i++) {
+          out.push(children2[i]);
+          collect2(children2[i]);
         }
       };
       collect2(this);
@@ -45526,7 +45541,9 @@ var NginxModel = class {
   addScope(http, roots) {
     const scope = new NginxHttpScope(http, roots);
     this.scopes.push(scope);
-    for (const block2 of http.descendants()) {
+    const descendants = http.descendants();
+    for (let i = 0; i < descendants.length; i++) {
+      const block2 = descendants[i];
       if (block2.kind === "server") scope.servers.push(block2);
       if (block2.kind === "location") scope.locations.push(block2);
       if (block2.kind === "upstream" && block2.directive) {
@@ -45537,9 +45554,12 @@ var NginxModel = class {
         });
       }
     }
-    for (const block2 of [http, ...http.descendants()]) {
+    for (let b = -1; b < descendants.length; b++) {
+      const block2 = b < 0 ? http : descendants[b];
       const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
-      for (const entry of block2.directives) {
+      const { directives } = block2;
+      for (let i = 0; i < directives.length; i++) {
+        const entry = directives[i];
         scope.census.add(entry, block2);
         if (!passing) continue;
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
@@ -45552,7 +45572,9 @@ var NginxModel = class {
   }
 };
 function buildChildren(block2) {
-  for (const entry of block2.directives) {
+  const { directives } = block2;
+  for (let i = 0; i < directives.length; i++) {
+    const entry = directives[i];
     const name2 = entry.directive.name;
     if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
     const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
@@ -46852,13 +46874,16 @@ var rule16 = defineRule({
       index.kinds.filter((kind) => kind.terminated && BALANCING_METHODS.has(kind.name)),
       2
     );
-    for (const level of index.levels) {
+    const { levels } = index;
+    for (let l = 0; l < levels.length; l++) {
+      const level = levels[l];
       const methods = methodsByLevel.get(level);
       if (methods && level.owner?.directive.name === "upstream") yield* balancingRedefined(methods);
       const uses = rejectingByLevel.get(level);
       if (!uses) continue;
       let firstBySetting;
-      for (const use of uses) {
+      for (let u = 0; u < uses.length; u++) {
+        const use = uses[u];
         firstBySetting ??= /* @__PURE__ */ new Map();
         const name2 = use.directive.name;
         const setting = SHARED_SETTING[name2] ?? name2;
@@ -51688,6 +51713,10 @@ var VALID_SINCE = [
   { directive: "keepalive", value: "0", since: [1, 29, 7] },
   { directive: "proxy_http_version", value: "2", since: [1, 29, 4] }
 ];
+function validSince(directive, value) {
+  for (let i = 0; i < VALID_SINCE.length; i++) if (VALID_SINCE[i].directive === directive && VALID_SINCE[i].value === value) return VALID_SINCE[i];
+  return void 0;
+}
 var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
 function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
   const diagnostics = [];
@@ -51704,18 +51733,21 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
     return invalid;
   };
   const visit2 = (directives, parent) => {
-    for (const directive of directives) {
+    for (let i = 0; i < directives.length; i++) {
+      const directive = directives[i];
       const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
       if (syntaxes && (directive.name !== "keepalive" || parent === "upstream")) checkValues(directive, syntaxes);
       if (directive.block) visit2(directive.block, directive.name);
     }
   };
   const checkValues = (directive, syntaxes) => {
-    for (const [index, syntax] of syntaxes) {
+    for (let k = 0; k < syntaxes.length; k++) {
+      const index = syntaxes[k][0];
+      const syntax = syntaxes[k][1];
       const value = argValueOf(directive, index);
       if (value === void 0 || value.includes("$")) continue;
       const invalid = isInvalid(syntax, value);
-      const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
+      const newer = validSince(directive.name, value);
       if (newer) {
         if (compareVersions(versions.min, newer.since) >= 0) continue;
         const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] };
@@ -52263,7 +52295,8 @@ function readNginxTree(candidates, options) {
   const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
   const expand = (directives, file, prefixDir, stack, via, nesting) => {
     const out = [];
-    for (const directive of directives) {
+    for (let i = 0; i < directives.length; i++) {
+      const directive = directives[i];
       const node = { directive, children: void 0, via };
       out.push(node);
       if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);

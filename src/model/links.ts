@@ -88,7 +88,9 @@ export function canonicalSocketPath(path: string): string {
 export function nginxTargets(model: Deployment): NginxTarget[] {
   const byGroupServer = new Map<UpstreamServer, NginxTarget>();
   const targets: NginxTarget[] = [];
-  for (const pass of model.nginx.passes) {
+  const { passes } = model.nginx;
+  for (let i = 0; i < passes.length; i++) {
+    const pass = passes[i];
     if (pass.target.kind === 'group') {
       for (const server of pass.target.group.servers) {
         if (!server.address) continue;
@@ -387,6 +389,9 @@ function computeLinks(model: Deployment): Link[] {
   // compose container's also by the host ports it publishes), by compose service and port, by
   // Kubernetes container; socket files all together. Model order kept.
   const ordered = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  // Nothing listens in the tree: no address can link, and a large nginx-only tree would otherwise
+  // look each of its thousands of upstream addresses up.
+  if (ordered.length === 0) return links;
   const byPort = new Map<number, number[]>();
   const byCompose = new Map<string, number[]>();
   const byContainer = new Map<string, number[]>();

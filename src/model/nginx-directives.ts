@@ -340,31 +340,45 @@ export class NginxDirectiveIndex {
     this.levels.push(new IndexLevel(this, levelId, ownerOrdinal, contexts, root));
     let kindsByName = this.kindsByContexts.get(contexts);
     if (!kindsByName) this.kindsByContexts.set(contexts, (kindsByName = new Map()));
-    const visit = (entries: ExpandedDirective[]) => {
-      for (const entry of entries) {
-        const name = entry.directive.name;
-        const ordinal = this.entries.length;
-        const kind = this.kindOf(entry, contexts, kindsByName!);
-        kind.count++;
-        this.entries.push(entry);
-        levelIds.push(levelId);
-        kindIds.push(kind.id);
-        let named = this.ordinalsBuilt.get(name);
-        if (!named) this.ordinalsBuilt.set(name, (named = new Int32List(4)));
-        named.push(ordinal);
-        if (name === 'include') {
-          if (entry.children) visit(entry.children);
-          continue;
-        }
-        if (!entry.children || DATA_BLOCKS.has(name)) continue;
-        // The content of a block cfglint does not know is not checked: nginx stops at the block.
-        if (this.table.lookup(name).length === 0) continue;
-        const inner = this.innerContextsOf(name, contexts);
-        if (inner.length === 0) continue;
-        this.walk(entry.children, ordinal, inner, root, levelIds, kindIds);
+    this.visitLevel(list, levelId, contexts, kindsByName, root, levelIds, kindIds);
+  }
+
+  /**
+   * Files the entries of one level (an include's entries are the including level's). A method
+   * rather than a closure made per level: a large tree has a level per block.
+   */
+  private visitLevel(
+    entries: ExpandedDirective[],
+    levelId: number,
+    contexts: string[],
+    kindsByName: Map<string, DirectiveUseKind[]>,
+    root: NginxConfigRoot,
+    levelIds: Int32List,
+    kindIds: Int32List,
+  ) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
+      const name = entry.directive.name;
+      const ordinal = this.entries.length;
+      const kind = this.kindOf(entry, contexts, kindsByName);
+      kind.count++;
+      this.entries.push(entry);
+      levelIds.push(levelId);
+      kindIds.push(kind.id);
+      let named = this.ordinalsBuilt.get(name);
+      if (!named) this.ordinalsBuilt.set(name, (named = new Int32List(4)));
+      named.push(ordinal);
+      if (name === 'include') {
+        if (entry.children) this.visitLevel(entry.children, levelId, contexts, kindsByName, root, levelIds, kindIds);
+        continue;
       }
-    };
-    visit(list);
+      if (!entry.children || DATA_BLOCKS.has(name)) continue;
+      // The content of a block cfglint does not know is not checked: nginx stops at the block.
+      if (this.table.lookup(name).length === 0) continue;
+      const inner = this.innerContextsOf(name, contexts);
+      if (inner.length === 0) continue;
+      this.walk(entry.children, ordinal, inner, root, levelIds, kindIds);
+    }
   }
 
   /** The kinds met so far, by their contexts (interned) and name. */
@@ -382,7 +396,10 @@ export class NginxDirectiveIndex {
     let kinds = kindsByName.get(name);
     if (kinds) {
       // A name has a kind or two per list of contexts: a scan beats a key.
-      for (const kind of kinds) if (kind.argCount === argCount && kind.opensBlock === opensBlock && kind.terminated === terminated) return kind;
+      for (let i = 0; i < kinds.length; i++) {
+        const kind = kinds[i];
+        if (kind.argCount === argCount && kind.opensBlock === opensBlock && kind.terminated === terminated) return kind;
+      }
     } else kindsByName.set(name, (kinds = []));
     const kind = new DirectiveUseKind(this.kinds.length, name, contexts, argCount, opensBlock, terminated);
     kinds.push(kind);
@@ -596,7 +613,8 @@ function detectModules(roots: NginxConfigRoot[]): { module: string; reason: stri
   };
   // A file included twice is visited twice; that only repeats checks whose answers are kept once.
   const visit = (entries: ExpandedDirective[]) => {
-    for (const entry of entries) {
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k];
       const { directive } = entry;
       if (directive.name === 'load_module' && directive.args[0]) {
         const module = moduleOfLoadPath(directive.args[0].value);

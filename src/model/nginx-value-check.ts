@@ -35,6 +35,12 @@ const VALID_SINCE: { directive: string; value: string; since: Version }[] = [
   { directive: 'proxy_http_version', value: '2', since: [1, 29, 4] },
 ];
 
+/** The VALID_SINCE entry of this value, if any: a loop, not find() with a closure made per value checked. */
+function validSince(directive: string, value: string): { since: Version } | undefined {
+  for (let i = 0; i < VALID_SINCE.length; i++) if (VALID_SINCE[i].directive === directive && VALID_SINCE[i].value === value) return VALID_SINCE[i];
+  return undefined;
+}
+
 /**
  * The table as a Map: a directive named `constructor` or `toString` must not find Object's own
  * properties (it did, and crashed the run), and most names are not in it, which a Map answers
@@ -59,7 +65,8 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
     return invalid;
   };
   const visit = (directives: NginxDirective[], parent: string | undefined) => {
-    for (const directive of directives) {
+    for (let i = 0; i < directives.length; i++) {
+      const directive = directives[i];
       const syntaxes = SYNTAX_BY_DIRECTIVE.get(directive.name);
       // `keepalive` is a number only inside upstream{}; elsewhere it is not this directive.
       if (syntaxes && (directive.name !== 'keepalive' || parent === 'upstream')) checkValues(directive, syntaxes);
@@ -67,12 +74,15 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
     }
   };
   const checkValues = (directive: NginxDirective, syntaxes: [number, Syntax][]) => {
-    for (const [index, syntax] of syntaxes) {
+    for (let k = 0; k < syntaxes.length; k++) {
+      // Read by position: destructuring an array steps an iterator in code that is not optimised.
+      const index = syntaxes[k][0];
+      const syntax = syntaxes[k][1];
       // The value alone: the argument object (and its span) is built only for a finding.
       const value = argValueOf(directive, index);
       if (value === undefined || value.includes('$')) continue;
       const invalid = isInvalid(syntax, value);
-      const newer = VALID_SINCE.find((entry) => entry.directive === directive.name && entry.value === value);
+      const newer = validSince(directive.name, value);
       if (newer) {
         // Invalid only on releases before `since`: an error when the tree runs none newer.
         if (compareVersions(versions.min, newer.since) >= 0) continue;

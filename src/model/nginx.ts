@@ -74,7 +74,9 @@ export class NginxBlock {
     // servers is asked once per location).
     if (!this.byName && this.directives.length <= SCAN_LIMIT) {
       let found: ExpandedDirective[] | undefined;
-      for (const entry of this.directives) {
+      const { directives } = this;
+      for (let i = 0; i < directives.length; i++) {
+        const entry = directives[i];
         if (entry.directive.name !== name) continue;
         // `[entry]` has room for one: most names occur once, and `[]` grown by push holds 17.
         if (found) found.push(entry);
@@ -198,9 +200,10 @@ export class NginxBlock {
     if (!this.allDescendants) {
       const out: NginxBlock[] = [];
       const collect = (block: NginxBlock) => {
-        for (const child of block.children) {
-          out.push(child);
-          collect(child);
+        const { children } = block;
+        for (let i = 0; i < children.length; i++) {
+          out.push(children[i]);
+          collect(children[i]);
         }
       };
       collect(this);
@@ -433,7 +436,9 @@ export class NginxModel {
   private addScope(http: NginxBlock, roots: NginxConfigRoot[]): NginxHttpScope {
     const scope = new NginxHttpScope(http, roots);
     this.scopes.push(scope);
-    for (const block of http.descendants()) {
+    const descendants = http.descendants();
+    for (let i = 0; i < descendants.length; i++) {
+      const block = descendants[i];
       if (block.kind === 'server') scope.servers.push(block);
       if (block.kind === 'location') scope.locations.push(block);
       if (block.kind === 'upstream' && block.directive) {
@@ -445,9 +450,12 @@ export class NginxModel {
       }
     }
     // One walk over every directive of the scope: the census by name, and the passes.
-    for (const block of [http, ...http.descendants()]) {
+    for (let b = -1; b < descendants.length; b++) {
+      const block = b < 0 ? http : descendants[b];
       const passing = block.kind === 'location' || block.kind === 'if' || block.kind === 'limit_except';
-      for (const entry of block.directives) {
+      const { directives } = block;
+      for (let i = 0; i < directives.length; i++) {
+        const entry = directives[i];
         scope.census.add(entry, block);
         if (!passing) continue;
         // hasOwn: a directive named `constructor` must not find Object's members in the table.
@@ -462,7 +470,9 @@ export class NginxModel {
 }
 
 function buildChildren(block: NginxBlock) {
-  for (const entry of block.directives) {
+  const { directives } = block;
+  for (let i = 0; i < directives.length; i++) {
+    const entry = directives[i];
     const name = entry.directive.name;
     if (!entry.children || name === 'include' || DATA_BLOCKS.has(name)) continue;
     const kind = Object.hasOwn(BLOCK_KINDS, name) ? BLOCK_KINDS[name] : 'other';

@@ -205,7 +205,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     nesting: number,
   ): ExpandedDirective[] => {
     const out: ExpandedDirective[] = [];
-    for (const directive of directives) {
+    for (let i = 0; i < directives.length; i++) {
+      const directive = directives[i];
       // `children` from the start, set or not: every node then has one shape, and code that reads
       // them stays optimised (a node given `children` later has another, and deoptimised it).
       const node: ExpandedDirective = { directive, children: undefined, via };

@@ -29,7 +29,9 @@ export const rule = defineRule({
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
       // A map's regex keys and the values that use their captures.
-      for (const { entry, block } of variables.withVariablesNamed('map')) {
+      const maps = variables.withVariablesNamed('map');
+      for (let i = 0; i < maps.length; i++) {
+        const { entry, block } = maps[i];
         // Most maps use no capture: the file's `$` table says so without reading their lines.
         if (!blockMayMentionCapture(entry.directive)) continue;
         for (const item of entry.children ?? []) {

@@ -36,7 +36,9 @@ export const rule = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere('proxy_set_header')) continue;
       const variables = NginxVariables.of(scope);
-      for (const { entry, block } of variables.withVariablesNamed('proxy_set_header')) {
+      const uses = variables.withVariablesNamed('proxy_set_header');
+      for (let i = 0; i < uses.length; i++) {
+        const { entry, block } = uses[i];
         if (!argEqualsIgnoringCase(entry.directive, 0, 'host')) continue;
         const text = argText(entry.directive, 1);
         // The commonest line of all, `proxy_set_header Host $host;`, is what this rule recommends:

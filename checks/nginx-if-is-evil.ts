@@ -33,8 +33,9 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
-      for (const location of scope.locations) {
-        if (!location.children.some((child) => child.kind === 'if')) continue;
+      for (let i = 0; i < scope.locations.length; i++) {
+        const location = scope.locations[i];
+        if (!holdsIf(location)) continue;
         const tryFiles = location.ownLast('try_files');
         if (!tryFiles) continue;
         for (const block of location.children) {
@@ -57,6 +58,12 @@ export const rule = defineRule({
 });
 
 /** Whether a request whose condition holds certainly stays in the block's configuration without a handler of its own. */
+/** Whether the location holds an `if` block: a loop, not some() with a closure made per location. */
+function holdsIf(location: NginxBlock): boolean {
+  for (let i = 0; i < location.children.length; i++) if (location.children[i].kind === 'if') return true;
+  return false;
+}
+
 function staysInBlock(block: NginxBlock): boolean {
   // A template statement inside the block may write a `return` when rendered.
   if (argumentsUnknown(block.directive!)) return false;

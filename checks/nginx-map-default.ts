@@ -35,21 +35,24 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
-    for (const use of [...index.checkedUsesNamed('map'), ...index.checkedUsesNamed('geo')]) {
-      const { directive, entry } = use;
-      const name = directive.name;
-      if (!entry.children || argCountOf(directive) === 0) continue;
-      // An include that could not be read, or a template tag, may hold the default.
-      const entries = uncoveredEntryCount(name, entry.children, PARAMETERS[name]);
-      if (entries === undefined || entries === 0) continue;
-      const args = directive.args.map((arg) => arg.value);
-      const variable = args[args.length - 1];
-      yield {
-        messageId: 'noDefault',
-        data: { head: `${name} ${args.join(' ')}`, variable, entries },
-        primary: directive.nameSpan,
-        modelPath: use.path,
-      };
+    for (const uses of [index.checkedUsesNamed('map'), index.checkedUsesNamed('geo')]) {
+      for (let i = 0; i < uses.length; i++) {
+        const use = uses[i];
+        const { directive, entry } = use;
+        const name = directive.name;
+        if (!entry.children || argCountOf(directive) === 0) continue;
+        // An include that could not be read, or a template tag, may hold the default.
+        const entries = uncoveredEntryCount(name, entry.children, PARAMETERS[name]);
+        if (entries === undefined || entries === 0) continue;
+        const args = directive.args.map((arg) => arg.value);
+        const variable = args[args.length - 1];
+        yield {
+          messageId: 'noDefault',
+          data: { head: `${name} ${args.join(' ')}`, variable, entries },
+          primary: directive.nameSpan,
+          modelPath: use.path,
+        };
+      }
     }
   },
 });

@@ -25,7 +25,9 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    for (const pass of model.nginx.passes) {
+    const { passes } = model.nginx;
+    for (let i = 0; i < passes.length; i++) {
+      const pass = passes[i];
       if (pass.module !== 'proxy' || pass.location.kind !== 'location') continue;
       const uri = pass.uri;
       if (uri === undefined) continue;

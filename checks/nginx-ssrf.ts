@@ -35,7 +35,8 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const scope of model.nginx.scopes) {
       let variables: NginxVariables | undefined;
-      for (const pass of scope.passes) {
+      for (let i = 0; i < scope.passes.length; i++) {
+        const pass = scope.passes[i];
         if (pass.target.kind !== 'variable') continue;
         if (isInternalOnly(pass.location)) continue;
         variables ??= NginxVariables.of(scope);

@@ -44,7 +44,11 @@ export const rule = defineRule({
       if (service !== undefined) return { messageId: 'composeService', data: { host, service } };
       return { messageId: 'hostName', data: { host } };
     };
-    for (const pass of model.nginx.passes) {
+    // Indexed loops: for-of steps an iterator (an allocation per step) in code that runs once, over
+    // thousands of passes and upstream servers in a large tree.
+    const { passes, upstreams } = model.nginx;
+    for (let i = 0; i < passes.length; i++) {
+      const pass = passes[i];
       const target = pass.target;
       const host = target.kind === 'unresolved' ? target.host : target.kind === 'address' && target.address.kind === 'tcp' ? target.address.host : undefined;
       if (host === undefined) continue;
@@ -55,8 +59,10 @@ export const rule = defineRule({
       const said = judge(name, pass.entry);
       if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
-    for (const group of model.nginx.upstreams) {
-      for (const server of group.servers) {
+    for (let g = 0; g < upstreams.length; g++) {
+      const group = upstreams[g];
+      for (let s = 0; s < group.servers.length; s++) {
+        const server = group.servers[s];
         const address = server.address;
         // An address (most upstream servers) is never looked up; `server app:8000 resolve;` is
         // re-resolved while nginx runs.

@@ -84,15 +84,20 @@ export const rule = defineRule({
  * every URI. Most levels have neither, and are left after reading each pattern once.
  */
 function mayShadow(entries: readonly ExpandedDirective[], first: number, end: number): boolean {
-  const patterns: string[] = [];
+  // The patterns seen so far go in a table reused from level to level: a large tree has thousands
+  // of levels, and most are left here.
+  let seen = 0;
   for (let k = first; k < end; k++) {
     const match = entries[k].children ? locationMatch(entries[k].directive) : undefined;
     if (!match) continue;
-    if (matchesEveryUri(match) || patterns.includes(match.pattern)) return true;
-    patterns.push(match.pattern);
+    if (matchesEveryUri(match)) return true;
+    for (let j = 0; j < seen; j++) if (seenPatterns[j] === match.pattern) return true;
+    seenPatterns[seen++] = match.pattern;
   }
   return false;
 }
+
+const seenPatterns: string[] = [];
 
 /** The findings of one level (most levels have none, and allocate nothing more). */
 function judgeLevel(unique: Sibling[], level: string): FindingDraft[] {

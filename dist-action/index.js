@@ -46213,7 +46213,9 @@ var NginxVariables = class _NginxVariables {
       if (list) list.push({ entry, block: sets.blocks[i] });
       else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
     }
-    for (const entry of census.named("map").entries) {
+    const maps = census.named("map").entries;
+    for (let i = 0; i < maps.length; i++) {
+      const entry = maps[i];
       const variable = argValueOf(entry.directive, 1);
       if (entry.children && variable?.startsWith("$")) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
@@ -46402,8 +46404,10 @@ var NginxVariables = class _NginxVariables {
     let answer = this.lineBreakByText.get(text3);
     if (answer === void 0) {
       answer = this.scanLineBreak(text3, void 0, true);
-      if (this.lineBreakByText.size > 2e4) this.lineBreakByText.clear();
-      this.lineBreakByText.set(text3, answer);
+      if (!this.scanNamedMap) {
+        if (this.lineBreakByText.size > 2e4) this.lineBreakByText.clear();
+        this.lineBreakByText.set(text3, answer);
+      }
     }
     return answer;
   }
@@ -46579,7 +46583,9 @@ var rule13 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       const variables = NginxVariables.of(scope);
-      for (const { entry, block: block2 } of variables.withVariablesNamed("map")) {
+      const maps = variables.withVariablesNamed("map");
+      for (let i = 0; i < maps.length; i++) {
+        const { entry, block: block2 } = maps[i];
         if (!blockMayMentionCapture(entry.directive)) continue;
         for (const item of entry.children ?? []) {
           if (!item.directive.name.startsWith("~") || !mentionsCapture(item.directive)) continue;
@@ -47216,7 +47222,9 @@ var rule19 = defineRule({
     for (const scope of model.nginx.scopes) {
       if (!scope.setsAnywhere("proxy_set_header")) continue;
       const variables = NginxVariables.of(scope);
-      for (const { entry, block: block2 } of variables.withVariablesNamed("proxy_set_header")) {
+      const uses = variables.withVariablesNamed("proxy_set_header");
+      for (let i = 0; i < uses.length; i++) {
+        const { entry, block: block2 } = uses[i];
         if (!argEqualsIgnoringCase(entry.directive, 0, "host")) continue;
         const text3 = argText(entry.directive, 1);
         if (text3 === void 0 || text3 === "$host") continue;
@@ -47985,7 +47993,9 @@ var rule23 = defineRule({
     }
   },
   *check(model) {
-    for (const pass of model.nginx.passes) {
+    const { passes } = model.nginx;
+    for (let i = 0; i < passes.length; i++) {
+      const pass = passes[i];
       if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
       const uri = pass.uri;
       if (uri === void 0) continue;
@@ -48193,7 +48203,8 @@ var rule26 = defineRule({
   *check(model) {
     for (const scope of model.nginx.scopes) {
       let variables;
-      for (const pass of scope.passes) {
+      for (let i = 0; i < scope.passes.length; i++) {
+        const pass = scope.passes[i];
         if (pass.target.kind !== "variable") continue;
         if (isInternalOnly(pass.location)) continue;
         variables ??= NginxVariables.of(scope);
@@ -50457,8 +50468,9 @@ var rule48 = defineRule({
   },
   *check(model) {
     for (const scope of model.nginx.scopes) {
-      for (const location of scope.locations) {
-        if (!location.children.some((child) => child.kind === "if")) continue;
+      for (let i = 0; i < scope.locations.length; i++) {
+        const location = scope.locations[i];
+        if (!holdsIf(location)) continue;
         const tryFiles = location.ownLast("try_files");
         if (!tryFiles) continue;
         for (const block2 of location.children) {
@@ -50478,6 +50490,10 @@ var rule48 = defineRule({
     }
   }
 });
+function holdsIf(location) {
+  for (let i = 0; i < location.children.length; i++) if (location.children[i].kind === "if") return true;
+  return false;
+}
 function staysInBlock(block2) {
   if (argumentsUnknown(block2.directive)) return false;
   for (const entry of block2.directives) {
@@ -50519,20 +50535,23 @@ var rule49 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    for (const use of [...index.checkedUsesNamed("map"), ...index.checkedUsesNamed("geo")]) {
-      const { directive, entry } = use;
-      const name2 = directive.name;
-      if (!entry.children || argCountOf(directive) === 0) continue;
-      const entries = uncoveredEntryCount(name2, entry.children, PARAMETERS[name2]);
-      if (entries === void 0 || entries === 0) continue;
-      const args = directive.args.map((arg) => arg.value);
-      const variable = args[args.length - 1];
-      yield {
-        messageId: "noDefault",
-        data: { head: `${name2} ${args.join(" ")}`, variable, entries },
-        primary: directive.nameSpan,
-        modelPath: use.path
-      };
+    for (const uses of [index.checkedUsesNamed("map"), index.checkedUsesNamed("geo")]) {
+      for (let i = 0; i < uses.length; i++) {
+        const use = uses[i];
+        const { directive, entry } = use;
+        const name2 = directive.name;
+        if (!entry.children || argCountOf(directive) === 0) continue;
+        const entries = uncoveredEntryCount(name2, entry.children, PARAMETERS[name2]);
+        if (entries === void 0 || entries === 0) continue;
+        const args = directive.args.map((arg) => arg.value);
+        const variable = args[args.length - 1];
+        yield {
+          messageId: "noDefault",
+          data: { head: `${name2} ${args.join(" ")}`, variable, entries },
+          primary: directive.nameSpan,
+          modelPath: use.path
+        };
+      }
     }
   }
 });
@@ -50796,15 +50815,17 @@ var rule52 = defineRule({
   }
 });
 function mayShadow(entries, first, end) {
-  const patterns = [];
+  let seen = 0;
   for (let k = first; k < end; k++) {
     const match = entries[k].children ? locationMatch(entries[k].directive) : void 0;
     if (!match) continue;
-    if (matchesEveryUri(match) || patterns.includes(match.pattern)) return true;
-    patterns.push(match.pattern);
+    if (matchesEveryUri(match)) return true;
+    for (let j = 0; j < seen; j++) if (seenPatterns[j] === match.pattern) return true;
+    seenPatterns[seen++] = match.pattern;
   }
   return false;
 }
+var seenPatterns = [];
 function judgeLevel(unique2, level) {
   const drafts = [];
   const catchAll = unique2.find((sibling) => matchesEveryUri(sibling.match));
@@ -50938,7 +50959,9 @@ var rule54 = defineRule({
       if (service !== void 0) return { messageId: "composeService", data: { host, service } };
       return { messageId: "hostName", data: { host } };
     };
-    for (const pass of model.nginx.passes) {
+    const { passes, upstreams } = model.nginx;
+    for (let i = 0; i < passes.length; i++) {
+      const pass = passes[i];
       const target = pass.target;
       const host = target.kind === "unresolved" ? target.host : target.kind === "address" && target.address.kind === "tcp" ? target.address.host : void 0;
       if (host === void 0) continue;
@@ -50947,8 +50970,10 @@ var rule54 = defineRule({
       const said = judge13(name2, pass.entry);
       if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
-    for (const group of model.nginx.upstreams) {
-      for (const server of group.servers) {
+    for (let g = 0; g < upstreams.length; g++) {
+      const group = upstreams[g];
+      for (let s = 0; s < group.servers.length; s++) {
+        const server = group.servers[s];
         const address = server.address;
         if (address?.kind !== "tcp" || !isHostName(address.host) || resolvedWhileRunning(server.entry.directive)) continue;
         const said = judge13(address.host, server.entry);

@@ -770,7 +770,9 @@ export class NginxVariables {
       if (list) list.push({ entry, block: sets.blocks[i] });
       else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
     }
-    for (const entry of census.named('map').entries) {
+    const maps = census.named('map').entries;
+    for (let i = 0; i < maps.length; i++) {
+      const entry = maps[i];
       const variable = argValueOf(entry.directive, 1);
       if (entry.children && variable?.startsWith('$')) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
     }
@@ -962,8 +964,12 @@ export class NginxVariables {
     let answer = this.lineBreakByText.get(text);
     if (answer === undefined) {
       answer = this.scanLineBreak(text, undefined, true);
-      if (this.lineBreakByText.size > 20000) this.lineBreakByText.clear();
-      this.lineBreakByText.set(text, answer);
+      // A value naming a map is answered by its map (MapDefinition.mayHoldLineBreak), and such
+      // values differ from server to server ("$tenant12 ; x"): keeping each would only grow the table.
+      if (!this.scanNamedMap) {
+        if (this.lineBreakByText.size > 20000) this.lineBreakByText.clear();
+        this.lineBreakByText.set(text, answer);
+      }
     }
     return answer;
   }

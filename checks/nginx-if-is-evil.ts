@@ -57,13 +57,13 @@ export const rule = defineRule({
   },
 });
 
-/** Whether a request whose condition holds certainly stays in the block's configuration without a handler of its own. */
 /** Whether the location holds an `if` block: a loop, not some() with a closure made per location. */
 function holdsIf(location: NginxBlock): boolean {
   for (let i = 0; i < location.children.length; i++) if (location.children[i].kind === 'if') return true;
   return false;
 }
 
+/** Whether a request whose condition holds certainly stays in the block's configuration without a handler of its own. */
 function staysInBlock(block: NginxBlock): boolean {
   // A template statement inside the block may write a `return` when rendered.
   if (argumentsUnknown(block.directive!)) return false;

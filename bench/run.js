@@ -16,7 +16,8 @@
  * nginx-conf's warm parse (issue 20 asks for at most 2×).
  * Also times `cfglint examples/keepalive-http10/broken` against `node -e 0` (median of 15,
  * interleaved), and the nginx security and best-practice rules of issue 17 on against off on the
- * 140k-line tree in 501 files (interleaved).
+ * 140k-line tree in 501 files (interleaved): their ratio, and the ms they add (which, unlike the
+ * ratio, does not move when the rest of the run gets faster).
  * With --compare DIR (another checkout of cfglint, built), also times that build's CLI on the
  * 140k-line tree, interleaved run by run with this one, so that a change's cost is measured
  * against the code before it under the same load.
@@ -339,6 +340,8 @@ function issue17OnOff(tree, runs) {
   }
   // Each pair ran under the same load: their ratios' spread shows how much one figure can be trusted.
   const pairs = on.map((ms, i) => ms / off[i]).sort((a, b) => a - b);
+  // What the rules add in ms, pair by pair: a ratio also moves when the rest of the run gets faster.
+  const added = on.map((ms, i) => ms - off[i]).sort((a, b) => a - b);
   const quartile = (q) => +pairs[Math.min(pairs.length - 1, Math.floor(q * pairs.length))].toFixed(3);
   const interval = medianInterval(pairs.length);
   return {
@@ -348,6 +351,7 @@ function issue17OnOff(tree, runs) {
     onMs: +median(on).toFixed(1),
     offMs: +median(off).toFixed(1),
     ratio: +(median(on) / median(off)).toFixed(3),
+    addedMs: +added[Math.floor(added.length / 2)].toFixed(1),
     pairRatios: {
       lowerQuartile: quartile(0.25),
       median: quartile(0.5),
@@ -496,7 +500,7 @@ try {
         issue17.pairRatios.median95
           ? `, ${Math.floor(issue17.pairRatios.median95.coverage * 100)}% interval ${issue17.pairRatios.median95.low}–${issue17.pairRatios.median95.high}`
           : ''
-      })`,
+      }); the rules add ${issue17.addedMs} ms (median of the pairs' differences)`,
     );
   }
   if (compared) {

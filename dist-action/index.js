@@ -41173,6 +41173,7 @@ var FileTree = class {
     data[at + BLOCK_OPEN] = -1;
     data[at + FIRST_ARG] = this.argCount;
     data[at + ARG_COUNT] = 0;
+    if (name2 === "include") this.holdsInclude = true;
     return new ReadDirective(name2, this, index);
   }
   /**
@@ -41253,18 +41254,18 @@ var FileTree = class {
     const blockOpen = data[index * DIRECTIVE_SLOTS + BLOCK_OPEN];
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen) return true;
-    if (!this.mentionsCapture && !this.mentionsInclude) return false;
+    if (!this.mentionsCapture && !this.holdsInclude) return false;
     const mentions = this.variableMentions();
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (mentions[i] & CAPTURE_MENTIONED || this.mayBeInclude(i)) return true;
     }
     return false;
   }
-  /** Whether the word `include` appears anywhere in the file: most files hold none, and then no line is one. */
-  get mentionsInclude() {
-    return this.includeWord ??= this.source.text.includes("include");
-  }
-  includeWord;
+  /**
+   * Whether a directive of the file is named `include` (its name's value, quotes and escapes
+   * resolved), noted as the file is read: most files hold none, and then no line is one.
+   */
+  holdsInclude = false;
   /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
   get mayHoldEscapeOrCr() {
     return this.escapeOrCr ??= this.source.text.includes("\\") || this.source.text.includes("\r");
@@ -41275,7 +41276,7 @@ var FileTree = class {
    * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
    */
   mayBeInclude(index) {
-    if (!this.mentionsInclude) return false;
+    if (!this.holdsInclude) return false;
     const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
     const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
     const text3 = this.source.text;

@@ -153,6 +153,7 @@ export class FileTree {
     data[at + BLOCK_OPEN] = -1;
     data[at + FIRST_ARG] = this.argCount;
     data[at + ARG_COUNT] = 0;
+    if (name === 'include') this.holdsInclude = true;
     return new ReadDirective(name, this, index);
   }
 
@@ -246,7 +247,7 @@ export class FileTree {
     const end = data[index * DIRECTIVE_SLOTS + END];
     if (blockOpen < 0 || end <= blockOpen) return true;
     // A file with neither a capture reference nor an include answers for all its blocks at once.
-    if (!this.mentionsCapture && !this.mentionsInclude) return false;
+    if (!this.mentionsCapture && !this.holdsInclude) return false;
     const mentions = this.variableMentions();
     // Directives are numbered in reading order: the block's lines follow it until its closing brace.
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
@@ -255,12 +256,11 @@ export class FileTree {
     return false;
   }
 
-  /** Whether the word `include` appears anywhere in the file: most files hold none, and then no line is one. */
-  private get mentionsInclude(): boolean {
-    return (this.includeWord ??= this.source.text.includes('include'));
-  }
-
-  private includeWord: boolean | undefined;
+  /**
+   * Whether a directive of the file is named `include` (its name's value, quotes and escapes
+   * resolved), noted as the file is read: most files hold none, and then no line is one.
+   */
+  private holdsInclude = false;
 
   /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
   get mayHoldEscapeOrCr(): boolean {
@@ -274,7 +274,7 @@ export class FileTree {
    * with a quote or a backslash counts as a maybe (nginx removes them before it looks the name up).
    */
   private mayBeInclude(index: number): boolean {
-    if (!this.mentionsInclude) return false;
+    if (!this.holdsInclude) return false;
     const start = this.directiveData[index * DIRECTIVE_SLOTS + NAME_START];
     const end = this.directiveData[index * DIRECTIVE_SLOTS + NAME_END];
     const text = this.source.text;

@@ -41516,15 +41516,20 @@ function parseNginx(source) {
   }
   let tooDeepReported = false;
   let endOfFileReported = false;
-  const root = { directive: null, children: [] };
+  const lines = [];
+  let top = 0;
+  const root = { directive: null, start: 0, keep: true };
   const stack = [root];
+  const finish = (open) => {
+    if (open.directive && open.keep) open.directive.block = lines.slice(open.start, top);
+    top = open.start;
+  };
   const token = lexer;
   lexer.next();
   const closeBlock = (closer) => {
     const open = stack.pop();
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+    if (open.directive) tree.setEnd(open.directive, closer.end);
+    finish(open);
   };
   const nameGroups = /* @__PURE__ */ new Map();
   const text3 = source.text;
@@ -41553,7 +41558,7 @@ function parseNginx(source) {
     }
     if (token.kind === ";" || token.kind === "{") {
       syntax(`unexpected "${token.kind}"`, token.start, token.end);
-      if (token.kind === "{") stack.push({ directive: null, children: [] });
+      if (token.kind === "{") stack.push({ directive: null, start: top, keep: false });
       lexer.next();
       continue;
     }
@@ -41571,7 +41576,7 @@ function parseNginx(source) {
       lexer.next();
     }
     const parent = stack[stack.length - 1];
-    parent.children.push(directive);
+    lines[top++] = directive;
     if (token.kind === ";") {
       tree.setEnd(directive, token.end);
       lexer.next();
@@ -41596,10 +41601,10 @@ function parseNginx(source) {
           syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
         }
         directive.block = [];
-        stack.push({ directive, children: [] });
+        stack.push({ directive, start: top, keep: false });
       } else {
         directive.block = [];
-        stack.push({ directive, children: directive.block });
+        stack.push({ directive, start: top, keep: true });
       }
       lexer.next();
       continue;
@@ -41624,10 +41629,12 @@ function parseNginx(source) {
       innermost ? [{ span: innermost.blockOpen ?? innermost.nameSpan, label: `"${innermost.name}" block opened here is never closed` }] : []
     );
   }
+  while (stack.length > 1) finish(stack.pop());
+  const directives = lines.slice(0, top);
   for (const error of lexer.errors) syntax(error.message, error.start, error.end);
   tree.trimToSize();
   diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+  return { source, directives, comments: lexer.comments, diagnostics };
 }
 
 // src/source/int32-list.ts
@@ -52309,22 +52316,24 @@ function readNginxTree(candidates, options) {
     let count = directiveCounts.get(parsed);
     if (count === void 0) {
       count = 0;
-      const pending = [parsed.directives];
-      for (let list = pending.pop(); list; list = pending.pop()) {
+      const pending2 = [parsed.directives];
+      for (let list = pending2.pop(); list; list = pending2.pop()) {
         count += list.length;
-        for (const directive of list) if (directive.block) pending.push(directive.block);
+        for (const directive of list) if (directive.block) pending2.push(directive.block);
       }
       directiveCounts.set(parsed, count);
     }
     return count;
   };
   const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
+  const pending = [];
+  let top = 0;
   const expand = (directives, file, prefixDir, stack, via, nesting) => {
-    const out = [];
+    const start = top;
     for (let i = 0; i < directives.length; i++) {
       const directive = directives[i];
       const node = { directive, children: void 0, via };
-      out.push(node);
+      pending[top++] = node;
       if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== "include" || directive.args.length !== 1) continue;
       const argument = directive.args[0];
@@ -52432,7 +52441,9 @@ function readNginxTree(candidates, options) {
           children2.push(child);
       }
     }
-    return out.slice();
+    const out = pending.slice(start, top);
+    top = start;
+    return out;
   };
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {

@@ -196,6 +196,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const limit = (argument: NginxDirective['args'][number], message: string) =>
     report({ ruleId: 'include-limit', message, primary: argument.span, related: [] });
 
+  // Every level's entries go on one stack and leave it as an exact-length copy when the level is
+  // done (a nested block's on top, gone before its parent goes on): no list grown by push per block.
+  const pending: ExpandedDirective[] = [];
+  let top = 0;
   const expand = (
     directives: NginxDirective[],
     file: string,
@@ -204,13 +208,13 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     via: NginxDirective[],
     nesting: number,
   ): ExpandedDirective[] => {
-    const out: ExpandedDirective[] = [];
+    const start = top;
     for (let i = 0; i < directives.length; i++) {
       const directive = directives[i];
       // `children` from the start, set or not: every node then has one shape, and code that reads
       // them stays optimised (a node given `children` later has another, and deoptimised it).
       const node: ExpandedDirective = { directive, children: undefined, via };
-      out.push(node);
+      pending[top++] = node;
       if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
       const argument = directive.args[0];
@@ -337,9 +341,10 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
           children.push(child);
       }
     }
-    // At its exact length: an array grown by push keeps room for about 16 more, and every
-    // block's list lives as long as the model.
-    return out.slice();
+    // At its exact length: every block's list lives as long as the model.
+    const out = pending.slice(start, top);
+    top = start;
+    return out;
   };
 
   /**

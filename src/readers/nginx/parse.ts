@@ -49,7 +49,10 @@ export const MAX_BLOCK_DEPTH = 200;
 
 interface OpenBlock {
   directive: ReadDirective | null;
-  children: NginxDirective[];
+  /** Where its lines start on the stack of lines read. */
+  start: number;
+  /** False for a block whose lines are read but not kept: after an unexpected "{", or nested too deep. */
+  keep: boolean;
 }
 
 export function parseNginx(source: SourceText): ParsedNginxFile {
@@ -65,19 +68,25 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
   let tooDeepReported = false;
   /** nginx stops at the first end-of-file error; an open block then adds nothing new. */
   let endOfFileReported = false;
-  const root: OpenBlock = { directive: null, children: [] };
+  // Every open block's lines go on one stack and leave it as a list of their exact length when the
+  // block closes (an inner block's lines on top, gone before its parent's next line): no list
+  // grown by push per block, and in a large file every block's list survives.
+  const lines: NginxDirective[] = [];
+  let top = 0;
+  const root: OpenBlock = { directive: null, start: 0, keep: true };
   const stack: OpenBlock[] = [root];
+  const finish = (open: OpenBlock) => {
+    if (open.directive && open.keep) open.directive.block = lines.slice(open.start, top);
+    top = open.start;
+  };
   // The lexer holds the current token in its own fields (no object per token).
   const token: Token = lexer;
   lexer.next();
 
   const closeBlock = (closer: Token) => {
     const open = stack.pop()!;
-    if (!open.directive) return;
-    tree.setEnd(open.directive, closer.end);
-    // A copy at its exact length: an array grown by push keeps room for about 16 more, and
-    // in a large file every block's array survives.
-    if (open.directive.block === open.children && open.children.length > 0) open.directive.block = open.children.slice();
+    if (open.directive) tree.setEnd(open.directive, closer.end);
+    finish(open);
   };
   /**
    * Directive names repeat (a tree of 20,000 servers has 20,000 `listen`): each is kept once and
@@ -113,7 +122,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
     if (token.kind === ';' || token.kind === '{') {
       syntax(`unexpected "${token.kind}"`, token.start, token.end);
       // An anonymous block is still walked so that its closing brace balances.
-      if (token.kind === '{') stack.push({ directive: null, children: [] });
+      if (token.kind === '{') stack.push({ directive: null, start: top, keep: false });
       lexer.next();
       continue;
     }
@@ -134,7 +143,7 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
     }
     const parent = stack[stack.length - 1];
     // Blocks that nginx never got into (after an unexpected "{") are read but not kept.
-    parent.children.push(directive);
+    lines[top++] = directive;
     if (token.kind === ';') {
       tree.setEnd(directive, token.end);
       lexer.next();
@@ -163,10 +172,11 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
           syntax(`blocks nested deeper than ${MAX_BLOCK_DEPTH} levels; their content is not read`, token.start, token.end);
         }
         directive.block = [];
-        stack.push({ directive, children: [] });
+        stack.push({ directive, start: top, keep: false });
       } else {
+        // Its lines, until it closes (or the file ends).
         directive.block = [];
-        stack.push({ directive, children: directive.block });
+        stack.push({ directive, start: top, keep: true });
       }
       lexer.next();
       continue;
@@ -196,8 +206,11 @@ export function parseNginx(source: SourceText): ParsedNginxFile {
     );
   }
 
+  // A block the file never closes keeps the lines read so far.
+  while (stack.length > 1) finish(stack.pop()!);
+  const directives = lines.slice(0, top);
   for (const error of lexer.errors) syntax(error.message, error.start, error.end);
   tree.trimToSize();
   diagnostics.sort((a, b) => a.primary.start.offset - b.primary.start.offset);
-  return { source, directives: root.children, comments: lexer.comments, diagnostics };
+  return { source, directives, comments: lexer.comments, diagnostics };
 }

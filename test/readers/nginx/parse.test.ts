@@ -98,6 +98,25 @@ describe('syntax errors: positioned, nginx wording, and reading goes on', () => 
     expect(at(diagnostics[0].related[0].span)).toBe('2:12-2:13');
   });
 
+  test('each block holds exactly its own lines, in order, however the blocks nest, close or stay open', () => {
+    const names = (list: readonly { name: string }[] | undefined) => (list ?? []).map((d) => d.name);
+    const nested = parse('a;\nhttp {\n  b;\n  server {\n    c;\n    location / { d; e; }\n    f;\n  }\n  g;\n  events {}\n}\nh;\n');
+    expect(names(nested.directives)).toEqual(['a', 'http', 'h']);
+    const http = nested.directives[1];
+    expect(names(http.block)).toEqual(['b', 'server', 'g', 'events']);
+    expect(names(http.block![1].block)).toEqual(['c', 'location', 'f']);
+    expect(names(http.block![1].block![1].block)).toEqual(['d', 'e']);
+    expect(http.block![3].block).toEqual([]);
+    // Never closed: the blocks keep what was read.
+    const open = parse('http {\n  b;\n  server {\n    c;\n');
+    expect(names(open.directives)).toEqual(['http']);
+    expect(names(open.directives[0].block)).toEqual(['b', 'server']);
+    expect(names(open.directives[0].block![1].block)).toEqual(['c']);
+    // After an unexpected "{", the lines of the anonymous block are read but belong to no block.
+    const stray = parse('http {\n  b;\n  { x; y; }\n  c;\n}\n');
+    expect(names(stray.directives[0].block)).toEqual(['b', 'c']);
+  });
+
   test('end of file inside a directive', () => {
     const { diagnostics } = parse('events {}\nworker_processes 4');
     expect(diagnostics.map((d) => d.message)).toEqual(['unexpected end of file, expecting ";" or "}"']);

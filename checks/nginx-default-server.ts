@@ -17,8 +17,6 @@ class SocketGroup {
   /** Whether a listen line here marks its server default_server. */
   marked = false;
 
-  constructor(readonly key: string) {}
-
   add(server: NginxBlock, listen: ExpandedDirective | undefined, defaultServer: boolean) {
     this.marked ||= defaultServer;
     // A second line of the same server on this socket: the server is here once, by its first line.
@@ -128,7 +126,7 @@ function addServer(bySocket: Map<string, SocketGroup>, server: NginxBlock, check
 
 function groupOf(bySocket: Map<string, SocketGroup>, key: string): SocketGroup {
   let group = bySocket.get(key);
-  if (!group) bySocket.set(key, (group = new SocketGroup(key)));
+  if (!group) bySocket.set(key, (group = new SocketGroup()));
   return group;
 }
 

@@ -41299,7 +41299,7 @@ var FileTree = class {
     if (blockOpen < 0 || end <= blockOpen || this.storedValues.size !== 0) return void 0;
     const text3 = this.source.text;
     const mentions = this.variableMentions();
-    const escapes = this.mayHoldEscapeOrCr && /[\\\r]/.test(text3.slice(blockOpen, end));
+    const escapes = this.mayHoldEscapeOrCr && hasEscapeOrCr(text3, blockOpen, end);
     const values2 = [];
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return void 0;
@@ -41451,9 +41451,7 @@ function argsMayHoldLineBreak(directive) {
   const end = directive.lastTokenEnd;
   const lineEnd = text3.indexOf("\n", start);
   if (lineEnd !== -1 && lineEnd < end) return true;
-  if (!directive.tree.mayHoldEscapeOrCr) return false;
-  const words = text3.slice(start, end);
-  return words.includes("\r") || words.includes("\\");
+  return directive.tree.mayHoldEscapeOrCr && hasEscapeOrCr(text3, start, end);
 }
 function fileTextOf(directive) {
   return directive instanceof ReadDirective ? directive.tree.source.text : void 0;
@@ -50620,10 +50618,6 @@ var rule50 = defineRule({
 init_rule();
 var ID51 = "nginx-default-server";
 var SocketGroup = class {
-  constructor(key) {
-    this.key = key;
-  }
-  key;
   servers = [];
   /** listens[i] puts servers[i] here; undefined for a server without listen (it listens on *:80). */
   listens = [];
@@ -50719,7 +50713,7 @@ function addServer(bySocket, server, checked) {
 }
 function groupOf(bySocket, key) {
   let group = bySocket.get(key);
-  if (!group) bySocket.set(key, group = new SocketGroup(key));
+  if (!group) bySocket.set(key, group = new SocketGroup());
   return group;
 }
 function describe3(server) {

@@ -300,7 +300,7 @@ export class FileTree {
     const mentions = this.variableMentions();
     // Without a backslash or CR in the block, only a `$` (the file's table) or a quoted line
     // break (one search, to the line's end) makes a value not plain: no character loop per value.
-    const escapes = this.mayHoldEscapeOrCr && /[\\\r]/.test(text.slice(blockOpen, end));
+    const escapes = this.mayHoldEscapeOrCr && hasEscapeOrCr(text, blockOpen, end);
     const values: string[] = [];
     for (let i = index + 1; i < this.directiveCount && data[i * DIRECTIVE_SLOTS + NAME_START] < end; i++) {
       if (data[i * DIRECTIVE_SLOTS + BLOCK_OPEN] >= 0 || this.mayBeInclude(i)) return undefined;
@@ -497,11 +497,8 @@ export function argsMayHoldLineBreak(directive: NginxDirective): boolean {
   const end = directive.lastTokenEnd;
   const lineEnd = text.indexOf('\n', start);
   if (lineEnd !== -1 && lineEnd < end) return true;
-  // Most files hold neither a backslash nor a CR: asked once per file, then no slice per directive.
-  if (!directive.tree.mayHoldEscapeOrCr) return false;
-  // Short ranges (most directives) are searched in place; a slice of a long one shares the file's text.
-  const words = text.slice(start, end);
-  return words.includes('\r') || words.includes('\\');
+  // Most files hold neither a backslash nor a CR: asked once per file, then no search per directive.
+  return directive.tree.mayHoldEscapeOrCr && hasEscapeOrCr(text, start, end);
 }
 
 /** The text of the file the reader read the directive from (undefined for one built elsewhere). */

@@ -41266,9 +41266,14 @@ var FileTree = class {
    * resolved), noted as the file is read: most files hold none, and then no line is one.
    */
   holdsInclude = false;
-  /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
+  /**
+   * Whether the file's text holds a CR, or an escape that nginx replaces (a backslash before a
+   * quote, a backslash, t, r or n), anywhere. Without one, every value is its text and none holds
+   * a CR. Other backslashes do not count: they stay as written, and `\.` in a regex location is
+   * in most files.
+   */
   get mayHoldEscapeOrCr() {
-    return this.escapeOrCr ??= this.source.text.includes("\\") || this.source.text.includes("\r");
+    return this.escapeOrCr ??= this.source.text.includes("\r") || hasReplacedEscape(this.source.text);
   }
   escapeOrCr;
   /**
@@ -41335,6 +41340,13 @@ function hasEscapeOrCr(text3, start, end) {
   for (let at = start; at < end; at++) {
     const code = text3.charCodeAt(at);
     if (code === 92 || code === 13) return true;
+  }
+  return false;
+}
+function hasReplacedEscape(text3) {
+  for (let at = text3.indexOf("\\"); at !== -1 && at + 1 < text3.length; at = text3.indexOf("\\", at + 2)) {
+    const next = text3.charCodeAt(at + 1);
+    if (next === 34 || next === 39 || next === 92 || next === 116 || next === 114 || next === 110) return true;
   }
   return false;
 }

@@ -262,9 +262,14 @@ export class FileTree {
    */
   private holdsInclude = false;
 
-  /** Whether the file's text holds a backslash or a CR anywhere: without one, no value can hold an escape or a CR. */
+  /**
+   * Whether the file's text holds a CR, or an escape that nginx replaces (a backslash before a
+   * quote, a backslash, t, r or n), anywhere. Without one, every value is its text and none holds
+   * a CR. Other backslashes do not count: they stay as written, and `\.` in a regex location is
+   * in most files.
+   */
   get mayHoldEscapeOrCr(): boolean {
-    return (this.escapeOrCr ??= this.source.text.includes('\\') || this.source.text.includes('\r'));
+    return (this.escapeOrCr ??= this.source.text.includes('\r') || hasReplacedEscape(this.source.text));
   }
 
   private escapeOrCr: boolean | undefined;
@@ -343,6 +348,16 @@ function hasEscapeOrCr(text: string, start: number, end: number): boolean {
   for (let at = start; at < end; at++) {
     const code = text.charCodeAt(at);
     if (code === 92 || code === 13) return true;
+  }
+  return false;
+}
+
+/** Whether the text holds a backslash that unescape (lex.ts) replaces with the character after it. */
+function hasReplacedEscape(text: string): boolean {
+  for (let at = text.indexOf('\\'); at !== -1 && at + 1 < text.length; at = text.indexOf('\\', at + 2)) {
+    const next = text.charCodeAt(at + 1);
+    // " ' \\ t r n
+    if (next === 34 || next === 39 || next === 92 || next === 116 || next === 114 || next === 110) return true;
   }
   return false;
 }

@@ -185,6 +185,25 @@ describe('argEquals', () => {
     expect(argEquals(quoted, 0, 'default_server')).toBe(true);
   });
 
+  // The file's text answers for its plain words unless it holds an escape nginx replaces; a
+  // backslash it keeps elsewhere in the file (`\.`) must not hide one that it replaces.
+  test.each([
+    ['a\\"b', 'a"b'],
+    ["a\\'b", "a'b"],
+    ['a\\\\b', 'a\\b'],
+    ['a\\tb', 'a\tb'],
+    ['a\\rb', 'a\rb'],
+    ['a\\nb', 'a\nb'],
+  ])('%s in a file with regex locations equals its value %j, not its text', (written, value) => {
+    const directives = all(parse(`location ~ \\.php$ {\n  x ${written};\n}\nlocation ~ \\.js$ {}\n`).directives);
+    const x = directives.find((directive) => directive.name === 'x')!;
+    expect(argValueOf(x, 0)).toBe(value);
+    expect(argEquals(x, 0, value)).toBe(true);
+    expect(argEquals(x, 0, written)).toBe(false);
+    expect(argEqualsIgnoringCase(x, 0, value.toLowerCase())).toBe(true);
+    expect(argsMayHoldLineBreak(x)).toBe(true);
+  });
+
   test('someArgEquals looks from an argument on for any of the words', () => {
     const [listen, host] = parse('listen 443 ssl "default";\nlisten ssl;\n').directives;
     expect(someArgEquals(listen, 1, ['quic', 'ssl'])).toBe(true);
@@ -222,6 +241,15 @@ describe('argsMayHoldLineBreak', () => {
     const [quote] = parse('add_header X-A "say \\"hi\\"";\n').directives;
     expect(argsMayHoldLineBreak(quote)).toBe(true);
     expect(holdsLineBreak(quote)).toBe(false);
+  });
+
+  test('a backslash nginx keeps as written (`\.` of a regex location) makes no maybe anywhere in the file', () => {
+    const directives = all(parse('location ~ \\.php$ {\n  add_header X-A "one two";\n  add_header X-B a\\.b;\n}\n').directives);
+    expect(directives.map((directive) => directive.name)).toEqual(['location', 'add_header', 'add_header']);
+    for (const directive of directives) {
+      expect(argsMayHoldLineBreak(directive)).toBe(false);
+      expect(holdsLineBreak(directive)).toBe(false);
+    }
   });
 
   test('a directive built elsewhere is a maybe', () => {

@@ -243,7 +243,7 @@ describe('argsMayHoldLineBreak', () => {
     expect(holdsLineBreak(quote)).toBe(false);
   });
 
-  test('a backslash nginx keeps as written (`\.` of a regex location) makes no maybe anywhere in the file', () => {
+  test('a backslash nginx keeps as written (`\\.` of a regex location) makes no maybe anywhere in the file', () => {
     const directives = all(parse('location ~ \\.php$ {\n  add_header X-A "one two";\n  add_header X-B a\\.b;\n}\n').directives);
     expect(directives.map((directive) => directive.name)).toEqual(['location', 'add_header', 'add_header']);
     for (const directive of directives) {

@@ -19286,6 +19286,7 @@ function parseCompose(source, path) {
     if (!isMap(root)) continue;
     const servicesNode = valueOf(root, "services", document);
     const entries = servicesNode !== void 0 ? entriesOf(servicesNode, document) : entriesOf(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, "image", document) || pairOf(entry.value, "build", document)));
+    const networkNames = sharedNetworkNames(source, valueOf(root, "networks", document), document);
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
@@ -19299,7 +19300,8 @@ function parseCompose(source, path) {
         image: text(source, valueOf(value, "image", document)),
         volumes: mounts(source, valueOf(value, "volumes", document), document, dir),
         ports: ports(source, valueOf(value, "ports", document), document),
-        aliases: aliases(source, value, document)
+        aliases: aliases(source, value, document),
+        sharedNetworks: []
       };
       const restart = text(source, valueOf(value, "restart", document));
       const restartPolicy = pairOf(valueOf(value, "deploy", document), "restart_policy", document);
@@ -19334,6 +19336,7 @@ function parseCompose(source, path) {
       const mode = text(source, networkMode);
       if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
       if (mode?.value === "host") service.hostNetwork = span(source, networkMode);
+      if (!networkMode) service.sharedNetworks = joinedNetworks(valueOf(value, "networks", document), document).flatMap((name2) => networkNames.get(name2) ?? []);
       const sysctls = valueOf(value, "sysctls", document);
       if (isSeq(sysctls)) {
         for (const item of itemsOf(sysctls, document)) {
@@ -19424,6 +19427,27 @@ function ports(source, node, document) {
     if (hostPort !== void 0 && containerPort !== void 0) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
   }
   return found;
+}
+function sharedNetworkNames(source, node, document) {
+  const shared = /* @__PURE__ */ new Map();
+  const written = (raw) => raw === void 0 ? void 0 : raw.unresolved.length > 0 || raw.value === "" ? "*" : raw.value;
+  for (const { key, value } of entriesOf(node, document)) {
+    if (!isMap(value)) continue;
+    const external = valueOf(value, "external", document);
+    const name2 = written(text(source, valueOf(value, "name", document)));
+    if (isMap(external)) shared.set(key, written(text(source, valueOf(external, "name", document))) ?? name2 ?? key);
+    else if (external !== void 0 && !isNull(external)) {
+      const flag2 = text(source, external);
+      if (flag2 && (flag2.unresolved.length > 0 || flag2.value === "true")) shared.set(key, name2 ?? key);
+      else if (name2) shared.set(key, name2);
+    } else if (name2) shared.set(key, name2);
+  }
+  return shared;
+}
+function joinedNetworks(node, document) {
+  if (node === void 0 || isNull(node)) return ["default"];
+  if (isSeq(node)) return itemsOf(node, document).flatMap((item) => isScalar(item) && typeof item.value === "string" ? [item.value] : []);
+  return entriesOf(node, document).map(({ key }) => key);
 }
 function aliases(source, service, document) {
   const names = [];
@@ -21053,6 +21077,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       project: nodePath17.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
+      sharedNetworks: service.sharedNetworks,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
@@ -21190,6 +21215,8 @@ function mergeService(base, overlay) {
     volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
     ports: [...base.ports, ...overlay.ports],
     aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
+    // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
+    sharedNetworks: overlay.networkMode ? [] : [.../* @__PURE__ */ new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile
   };
@@ -42675,10 +42702,13 @@ function scopeOf(link, sharedDirectory, project) {
   return `one host's loopback${where}`;
 }
 function mountedProject(candidates, nginxIn) {
-  const projects = new Set(candidates.flatMap(({ compose }) => compose ? [compose.project] : []));
-  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
-  if (mounting.size === 0) return candidates.map(({ index }) => index);
-  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
+  if (nginxIn.length === 0) return candidates.map(({ index }) => index);
+  const projects = new Set(nginxIn.map((container) => container.project));
+  return candidates.filter(({ compose }) => !compose || projects.has(compose.project) || nginxIn.some((container) => shareJoinableNetwork(container, compose))).map(({ index }) => index);
+}
+function shareJoinableNetwork(a, b) {
+  if (a.sharedNetworks.length === 0 || b.sharedNetworks.length === 0) return false;
+  return a.sharedNetworks.includes("*") || b.sharedNetworks.includes("*") || a.sharedNetworks.some((name2) => b.sharedNetworks.includes(name2));
 }
 
 // src/model/backend-describe.ts

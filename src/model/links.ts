@@ -472,13 +472,23 @@ function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: st
 }
 
 /**
- * A service name resolves inside one compose project: when a service of one of the candidates'
- * projects mounts or builds in the nginx config, that project's; otherwise every candidate stays,
+ * A service name resolves inside one compose project, and in another only over a network both
+ * join (an external one, or one with a fixed name). When compose says where the nginx config runs
+ * (a service mounts or builds it in), a backend of another project is kept only if it shares such
+ * a network with that service: two stacks side by side in one repository (each with a "web"
+ * service) are not linked to each other. Where no service runs the config, every candidate stays,
  * and the closest in the directory tree wins (scopes.ts).
  */
 function mountedProject(candidates: { index: number; compose: ComposeService | undefined }[], nginxIn: ComposeContainer[]): number[] {
-  const projects = new Set(candidates.flatMap(({ compose }) => (compose ? [compose.project] : [])));
-  const mounting = new Set(nginxIn.map((container) => container.project).filter((project) => projects.has(project)));
-  if (mounting.size === 0) return candidates.map(({ index }) => index);
-  return candidates.filter(({ compose }) => !compose || mounting.has(compose.project)).map(({ index }) => index);
+  if (nginxIn.length === 0) return candidates.map(({ index }) => index);
+  const projects = new Set(nginxIn.map((container) => container.project));
+  return candidates
+    .filter(({ compose }) => !compose || projects.has(compose.project) || nginxIn.some((container) => shareJoinableNetwork(container, compose)))
+    .map(({ index }) => index);
+}
+
+/** Whether two containers join a network other projects can join too ('*' may be any). */
+function shareJoinableNetwork(a: ComposeScope, b: ComposeScope): boolean {
+  if (a.sharedNetworks.length === 0 || b.sharedNetworks.length === 0) return false;
+  return a.sharedNetworks.includes('*') || b.sharedNetworks.includes('*') || a.sharedNetworks.some((name) => b.sharedNetworks.includes(name));
 }

@@ -344,6 +344,70 @@ describe('compose services', () => {
     ).toEqual(['shared/nginx/app.conf: web:8000 -> gunicorn envs/prod/docker-compose.yml (compose-service)']);
   });
 
+  describe('stacks side by side in one repository', () => {
+    // shop's nginx sends to its own "web" (a server cfglint does not model); blog's "web" runs
+    // gunicorn gthread, whose 2 s keep-alive would race shop's upstream keep-alive if linked.
+    const shop = (networks = '', nginxNetworks = '') =>
+      'services:\n  web:\n    image: shop/app\n' +
+      `  nginx:\n    image: nginx\n    volumes:\n      - ./nginx.conf:/etc/nginx/conf.d/default.conf\n${nginxNetworks}${networks}`;
+    const blog = (webNetworks = '', networks = '') =>
+      `services:\n  web:\n    image: python:3.12\n    command: gunicorn app:app -b 0.0.0.0:8000 -k gthread\n${webNetworks}${networks}`;
+    const tree = (shopCompose: string, blogCompose: string) => ({
+      'shop/docker-compose.yml': shopCompose,
+      'shop/nginx.conf': keepaliveNginx('web:8000'),
+      'blog/docker-compose.yml': blogCompose,
+    });
+    const linked = ['shop/nginx.conf: web:8000 -> gunicorn blog/docker-compose.yml (compose-service)'];
+
+    test("a service name resolves in the nginx service's own project: another project's web is not linked", () => {
+      const plain = tree(shop(), blog());
+      expect(links(plain)).toEqual([]);
+      expect(serious(lint(plain))).toEqual([]);
+      // Networks of each project's own (neither external nor named) join nothing across.
+      expect(links(tree(shop('networks:\n  edge: {}\n', '    networks: [edge]\n'), blog('    networks: [edge]\n', 'networks:\n  edge:\n')))).toEqual([]);
+      // Two external networks, but not the same one.
+      expect(
+        links(
+          tree(
+            shop('networks:\n  edge:\n    external: true\n', '    networks: [edge]\n'),
+            blog('    networks: [back]\n', 'networks:\n  back:\n    external: true\n'),
+          ),
+        ),
+      ).toEqual([]);
+    });
+
+    test('over a network both projects join (external, or given a fixed name), the other project is reached', () => {
+      const external = tree(
+        shop('networks:\n  edge:\n    external: true\n    name: proxy\n', '    networks:\n      - edge\n'),
+        blog('    networks:\n      proxy: {}\n', 'networks:\n  proxy:\n    external: true\n'),
+      );
+      expect(links(external)).toEqual(linked);
+      expect(serious(lint(external))).toEqual(['upstream-keepalive-timeout shop/nginx.conf:3']);
+      // The older spelling `external: {name: …}`, and a network compose creates under a fixed name.
+      expect(
+        links(
+          tree(
+            shop('networks:\n  edge:\n    external:\n      name: proxy\n', '    networks: [edge]\n'),
+            blog('    networks: [front]\n', 'networks:\n  front:\n    name: proxy\n'),
+          ),
+        ),
+      ).toEqual(linked);
+      // The project's default network made external: every service without networks: joins it.
+      expect(links(tree(shop('networks:\n  default:\n    external: true\n    name: proxy\n'), blog('', 'networks:\n  default:\n    name: proxy\n')))).toEqual(
+        linked,
+      );
+      // A name the tree does not give (`${NETWORK}`) may be the other's.
+      expect(
+        links(
+          tree(
+            shop('networks:\n  edge:\n    external: true\n    name: ${NETWORK}\n', '    networks: [edge]\n'),
+            blog('    networks: [proxy]\n', 'networks:\n  proxy:\n    external: true\n'),
+          ),
+        ),
+      ).toEqual(linked);
+    });
+  });
+
   test("an override file is merged into its project: one backend, with the override's command", () => {
     const model = modelOf({
       'docker-compose.yml':

@@ -54,6 +54,12 @@ export interface ComposeService {
   ports: ComposePort[];
   /** `container_name` and the `aliases` of its networks: names other services reach it by. */
   aliases: string[];
+  /**
+   * The networks it joins that other compose projects can join too: an `external` network, or one
+   * given a fixed `name:`, by the name Docker knows it by ('*' where the tree does not say it).
+   * Service names of another project resolve only over such a network.
+   */
+  sharedNetworks: string[];
   sysctls: { name: string; value: RawArg }[];
   nofile?: { soft?: RawArg; hard?: RawArg; span: Span };
 }
@@ -186,6 +192,7 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
       servicesNode !== undefined
         ? entriesOf(servicesNode, document)
         : entriesOf(root, document).filter((entry) => isMap(entry.value) && (pairOf(entry.value, 'image', document) || pairOf(entry.value, 'build', document)));
+    const networkNames = sharedNetworkNames(source, valueOf(root, 'networks', document), document);
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith('x-')) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
@@ -200,6 +207,7 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
         volumes: mounts(source, valueOf(value, 'volumes', document), document, dir),
         ports: ports(source, valueOf(value, 'ports', document), document),
         aliases: aliases(source, value, document),
+        sharedNetworks: [],
       };
 
       const restart = text(source, valueOf(value, 'restart', document));
@@ -237,6 +245,8 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
       const mode = text(source, networkMode);
       if (mode && mode.unresolved.length === 0) service.networkMode = { value: mode.value, span: span(source, networkMode) };
       if (mode?.value === 'host') service.hostNetwork = span(source, networkMode);
+      // A service in another's network namespace (or the host's) joins no network of its own.
+      if (!networkMode) service.sharedNetworks = joinedNetworks(valueOf(value, 'networks', document), document).flatMap((name) => networkNames.get(name) ?? []);
 
       const sysctls = valueOf(value, 'sysctls', document);
       if (isSeq(sysctls)) {
@@ -341,6 +351,36 @@ function ports(source: SourceText, node: YamlNode | undefined, document: Documen
     if (hostPort !== undefined && containerPort !== undefined) found.push({ hostIp, hostPort, containerPort, span: trimmedSpan(source, item) });
   }
   return found;
+}
+
+/**
+ * The top-level `networks:` that other projects can join, by key: `external: true` (named by its
+ * `name:`, else its key), the older `external: {name: x}`, and a network given a fixed `name:`
+ * (compose does not prefix it with the project). A network of the project alone is left out.
+ */
+function sharedNetworkNames(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): Map<string, string> {
+  const shared = new Map<string, string>();
+  const written = (raw: RawArg | undefined) => (raw === undefined ? undefined : raw.unresolved.length > 0 || raw.value === '' ? '*' : raw.value);
+  for (const { key, value } of entriesOf(node, document)) {
+    if (!isMap(value)) continue;
+    const external = valueOf(value, 'external', document);
+    const name = written(text(source, valueOf(value, 'name', document)));
+    if (isMap(external)) shared.set(key, written(text(source, valueOf(external, 'name', document))) ?? name ?? key);
+    else if (external !== undefined && !isNull(external)) {
+      const flag = text(source, external);
+      // `external: ${X}` may be true.
+      if (flag && (flag.unresolved.length > 0 || flag.value === 'true')) shared.set(key, name ?? key);
+      else if (name) shared.set(key, name);
+    } else if (name) shared.set(key, name);
+  }
+  return shared;
+}
+
+/** The keys of the networks a service joins: its `networks:` (list or map), else the project's `default`. */
+function joinedNetworks(node: YamlNode | undefined, document: Document.Parsed): string[] {
+  if (node === undefined || isNull(node)) return ['default'];
+  if (isSeq(node)) return itemsOf(node, document).flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [item.value] : []));
+  return entriesOf(node, document).map(({ key }) => key);
 }
 
 /** `container_name: x` and `networks: {net: {aliases: [a, b]}}` (the list form of networks has none). */

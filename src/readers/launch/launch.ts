@@ -116,6 +116,8 @@ export interface ComposeScope {
   published: { hostIp: string; hostPort: number; containerPort: number; span: Span }[];
   /** Other names the project's DNS resolves to the service: `container_name`, network `aliases`. */
   aliases: string[];
+  /** Networks other projects can join (external or given a fixed name), by the name Docker knows ('*': unknown). */
+  sharedNetworks: string[];
   /** `network_mode: service:x`: the container shares service x's network namespace (and loopback). */
   sharesNetworkWith?: string;
 }

@@ -10660,9 +10660,8 @@ function classifyCloud(lower, readHead) {
   }
   return void 0;
 }
-function explainClassification(path, readHead, named = false) {
+function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
   const lower = nodePath2.basename(path).toLowerCase();
-  const byName = templateName(lower);
   let head;
   let headRead = false;
   const rawHead = () => {
@@ -10672,6 +10671,7 @@ function explainClassification(path, readHead, named = false) {
     }
     return head;
   };
+  const byName = templateName(lower) ?? (inGeneratorDirectory2 ? generatorTemplate(lower, rawHead()) : void 0);
   const cloud = classifyCloud(lower, rawHead);
   if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
   if (byName) {
@@ -10701,6 +10701,13 @@ function explainClassification(path, readHead, named = false) {
   const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
   if (!dialect) return { classified: { format: format8 }, reason: plain.how };
   return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
+}
+function generatorTemplate(lower, head) {
+  const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
+  return dialect ? { rendered: lower, dialect } : void 0;
+}
+function isGeneratorDirectoryName(name2) {
+  return /\{\{.*\}\}|\{%.*%\}/.test(name2);
 }
 function templateOf(dialect) {
   const name2 = DIALECT_NAMES[dialect];
@@ -52922,7 +52929,7 @@ function readTreeUncached(options) {
   for (const file of walked.files) {
     const named = roots.includes(file);
     const mapped2 = mappedFormat(file);
-    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => classificationHead(file), named);
+    const explanation = mapped2 ? { classified: { format: mapped2.format }, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped2.pattern)} to ${mapped2.format}` } : explainClassification(file, () => classificationHead(file), named, file.includes("{") && inGeneratorDirectory(file, roots));
     const classified = explanation.classified;
     const headError = headErrors.get(file);
     if (!classified && headError !== void 0) {
@@ -53088,6 +53095,11 @@ function settleTemplateSyntax(diagnostics, templates) {
     });
   }
   return out;
+}
+function inGeneratorDirectory(file, roots) {
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath32.sep) ? candidate : candidate + nodePath32.sep));
+  if (!root) return false;
+  return [nodePath32.basename(root), ...nodePath32.relative(root, file).split(nodePath32.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 
 // src/engine/suppress.ts

@@ -4,7 +4,7 @@
  * a test in test/discovery/classify.test.ts.
  */
 import * as nodePath from 'path';
-import { DIALECT_NAMES, maskTemplate, templateDialectOf, TemplateDialect, templateName } from './template';
+import { DIALECT_NAMES, maskTemplate, templateDialectOf, TemplateDialect, TemplateName, templateName } from './template';
 import { hasIniSectionHeader } from './ini-section';
 
 export type FileFormat =
@@ -181,10 +181,14 @@ function classifyCloud(lower: string, readHead: () => string | undefined): { for
   return undefined;
 }
 
-/** classifyWithTemplate, with the reason for its answer. */
-export function explainClassification(path: string, readHead: () => string | undefined, named = false): Explained {
+/**
+ * classifyWithTemplate, with the reason for its answer. `inGeneratorDirectory`: the file lies
+ * under a directory named with a template tag (cookiecutter's `{{cookiecutter.project_slug}}/`,
+ * copier's `{{ name }}/`), where a project generator renders what holds tags: such a file is a
+ * template of the format its own name says, whatever its suffix.
+ */
+export function explainClassification(path: string, readHead: () => string | undefined, named = false, inGeneratorDirectory = false): Explained {
   const lower = nodePath.basename(path).toLowerCase();
-  const byName = templateName(lower);
   let head: string | undefined;
   let headRead = false;
   const rawHead = () => {
@@ -194,6 +198,7 @@ export function explainClassification(path: string, readHead: () => string | und
     }
     return head;
   };
+  const byName = templateName(lower) ?? (inGeneratorDirectory ? generatorTemplate(lower, rawHead()) : undefined);
   const cloud = classifyCloud(lower, rawHead);
   if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
   if (byName) {
@@ -227,6 +232,18 @@ export function explainClassification(path: string, readHead: () => string | und
   const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
   if (!dialect) return { classified: { format }, reason: plain.how };
   return { classified: { format, template: dialect }, reason: `${templateOf(dialect)} of ${format} (${plain.how}; template tags in its content)` };
+}
+
+/** A file of a generator's directory with template tags in its head renders to its own name. */
+function generatorTemplate(lower: string, head: string | undefined): TemplateName | undefined {
+  // Not `${NAME}`: a compose file or a script uses it for itself.
+  const dialect = head === undefined ? undefined : templateDialectOf(head, { envsubst: false });
+  return dialect ? { rendered: lower, dialect } : undefined;
+}
+
+/** Whether a directory's name holds a template tag: a project generator's (cookiecutter, copier) directory. */
+export function isGeneratorDirectoryName(name: string): boolean {
+  return /\{\{.*\}\}|\{%.*%\}/.test(name);
 }
 
 /** "Jinja2 template", "Go text/template" (not "… template template"). */

@@ -4,7 +4,7 @@
  */
 import * as nodePath from 'path';
 import { append } from '../source/append';
-import { Classified, explainClassification, FileFormat, readableByName } from '../discovery/classify';
+import { Classified, explainClassification, FileFormat, isGeneratorDirectoryName, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
@@ -130,7 +130,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     // A file named on the command line is read as nginx unless it is clearly something else.
     const explanation = mapped
       ? { classified: { format: mapped.format } as Classified, reason: `"files" in .cfglint.json maps ${JSON.stringify(mapped.pattern)} to ${mapped.format}` }
-      : explainClassification(file, () => classificationHead(file), named);
+      : explainClassification(file, () => classificationHead(file), named, file.includes('{') && inGeneratorDirectory(file, roots));
     const classified = explanation.classified;
     const headError = headErrors.get(file);
     if (!classified && headError !== undefined) {
@@ -330,4 +330,15 @@ function settleTemplateSyntax(diagnostics: ReaderDiagnostic[], templates: Map<st
     });
   }
   return out;
+}
+
+/**
+ * Whether a directory from the lint root (itself included) down to the file is named with a
+ * template tag, like cookiecutter's `{{cookiecutter.project_slug}}`: the directories above the
+ * root are the user's checkout, not the tree's.
+ */
+function inGeneratorDirectory(file: string, roots: string[]): boolean {
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath.sep) ? candidate : candidate + nodePath.sep));
+  if (!root) return false;
+  return [nodePath.basename(root), ...nodePath.relative(root, file).split(nodePath.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }

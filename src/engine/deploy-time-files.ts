@@ -100,3 +100,24 @@ export function renderImageTemplates(
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
 }
+
+/**
+ * Third-party nginx modules the tree's images install as packages (readers/docker/nginx-module-packages.ts):
+ * enabled like a `load_module` of the tree.
+ */
+export function installedNginxModulesOf(imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[]): string[] {
+  const sources = imageSources.filter((image) => image.kind === 'dockerfile' && image.source.text.includes('nginx-mod-'));
+  if (sources.length === 0) return [];
+  const { parseDockerfile } = require('../readers/docker/dockerfile') as typeof import('../readers/docker/dockerfile');
+  const { installedNginxModules } = require('../readers/docker/nginx-module-packages') as typeof import('../readers/docker/nginx-module-packages');
+  const { THIRD_PARTY_DIRECTIVES } = require('../reference/nginx/third-party-directives') as typeof import('../reference/nginx/third-party-directives');
+  const dockerfiles = sources.flatMap(({ source }) => {
+    try {
+      return [parseDockerfile(source)];
+    } catch {
+      // Its reader reports it.
+      return [];
+    }
+  });
+  return installedNginxModules(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES))).map((installed) => installed.module);
+}

@@ -24,7 +24,7 @@ import { decodeUtf8, SourceText } from '../source/text';
 import { clearParseCache } from '../readers/parse-cache';
 import type { ListedFile } from './findings';
 import type { CfglintConfig } from './config';
-import { embedConfigMapFiles, includeMappingsOf, renderImageTemplates } from './deploy-time-files';
+import { embedConfigMapFiles, includeMappingsOf, installedNginxModulesOf, renderImageTemplates } from './deploy-time-files';
 import { buildFileList } from './file-list';
 import { cachingFileSystem, withEmbeddedFiles, withMaskedTemplates } from './file-systems';
 import { chooseNginxVersion, ingressNginxVersion } from './nginx-version-choice';
@@ -252,7 +252,8 @@ function readTreeUncached(options: LintOptions): ReadTree {
       nginx.roots,
       { range: nginxVersion.range, known: nginxVersion.source !== undefined },
       {
-        modules: config.nginx?.modules,
+        // The tree's images may install modules as packages: enabled like a load_module of the tree.
+        modules: [...(config.nginx?.modules ?? []), ...installedNginxModulesOf(imageSources)],
         extraDirectives: config.nginx?.extraDirectives,
       },
       ingressNginx.root ? [ingressNginx.root] : [],

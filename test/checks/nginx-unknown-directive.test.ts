@@ -46,6 +46,17 @@ testRule(rule, {
       name: 'a relative main-context include that matches nothing in the tree',
       tree: { 'nginx.conf': 'include modules.d/*.conf;\nevents {}\nhttp {\n    more_set_headers "Server: x";\n}\n' },
     },
+    {
+      // linuxserver/docker-swag installs set-misc this way and uses set_escape_uri in its samples.
+      name: "modules the image installs as Alpine or Debian packages (their load_module lines are the image's)",
+      tree: {
+        Dockerfile:
+          'FROM alpine:3.20\nRUN apk add --no-cache \\\n    nginx \\\n    nginx-mod-http-set-misc \\\n    nginx-mod-devel-kit\nCOPY site.conf /etc/nginx/http.d/\n',
+        'site.conf': 'server {\n    listen 80;\n    upstream_list backends a b;\n    location / {\n        set_escape_uri $x $arg_x;\n    }\n}\n',
+        'debian/Dockerfile': 'FROM debian:12\nRUN apt-get update && apt-get install -y nginx libnginx-mod-http-headers-more-filter\n',
+        'debian/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n}\n',
+      },
+    },
     { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
     // Removed after a deprecation: nginx-deprecated-directive reports it, with the replacement.
     {
@@ -73,6 +84,18 @@ testRule(rule, {
       name: 'with modules-enabled outside the tree, a misspelt directive is still reported',
       tree: { 'nginx.conf': 'include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    proxy_read_timout 30s;\n}\n' },
       findings: [{ messageId: 'unknown', severity: 'error', primary: { file: 'nginx.conf', line: 4, column: 5 } }],
+    },
+    {
+      name: 'a module package installed only in a build stage is not in the image; a module of a package the image does not install is not enabled',
+      tree: {
+        Dockerfile:
+          'FROM alpine:3.20 AS build\nRUN apk add nginx-mod-http-set-misc\nFROM alpine:3.20\n# RUN apk add nginx-mod-http-headers-more\nRUN apk add nginx nginx-mod-http-echo\n',
+        'site.conf': 'server {\n    listen 80;\n    set_escape_uri $x $arg_x;\n    more_set_headers "Server: x";\n    echo_sleep 1;\n}\n',
+      },
+      findings: [
+        { messageId: 'thirdParty', severity: 'warning', primary: { file: 'site.conf', line: 3, column: 5 }, messageIncludes: ['"set-misc"'] },
+        { messageId: 'thirdParty', severity: 'warning', primary: { file: 'site.conf', line: 4, column: 5 }, messageIncludes: ['"headers-more"'] },
+      ],
     },
     {
       name: 'a misspelt directive, with the nearest name',

@@ -42,6 +42,8 @@ export interface DockerStage {
   user?: RawArg;
   /** A `SHELL` instruction's; else commands in shell form run `/bin/sh -c`. */
   shell?: RawArg[];
+  /** The `RUN` instructions' text (continuation lines joined), this stage's after its base stage's. */
+  runs: { text: string; start: number; end: number }[];
   /** File offsets of the FROM instruction. */
   start: number;
   end: number;
@@ -272,6 +274,7 @@ export function parseDockerfile(source: SourceText): Dockerfile {
         workdir: baseStage?.workdir,
         user: baseStage?.user,
         shell: baseStage?.shell,
+        runs: [...(baseStage?.runs ?? [])],
         start: instruction.keywordStart,
         end: args.endOffset,
       };
@@ -313,6 +316,10 @@ export function parseDockerfile(source: SourceText): Dockerfile {
         updates.push([raw.value.slice(0, equals), sliceArg(raw, equals + 1)]);
       }
       for (const [name, value] of updates) stage.env.set(name, value);
+      continue;
+    }
+    if (keyword === 'RUN') {
+      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset });
       continue;
     }
     if (keyword === 'CMD') {

@@ -33,8 +33,13 @@ export interface WrittenFilesInput {
   displayPath: (path: string) => string;
 }
 
-/** A first line naming a POSIX-like shell. */
-const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+)?(?:ba|da|a|z|k|mk)?sh\b/;
+/** A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's with-contenv. */
+const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
+/**
+ * Where s6-overlay (the init of linuxserver.io's and many other images) keeps the scripts it runs
+ * when the container starts: cont-init.d (v2), and each service's `run` (s6-rc in v3, services.d).
+ */
+const S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
 /** Where a bare command name in ENTRYPOINT/CMD is looked up. */
 const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -106,8 +111,8 @@ function scriptMounts(script: string, services: ComposeServiceMounts[], treeKind
 
 /**
  * Shell files of the tree, files under a `docker-entrypoint.d/` (the nginx image runs them
- * before nginx), and the tree files that a Dockerfile's or compose service's entrypoint or
- * command names, when they are shell scripts.
+ * before nginx), s6-overlay's start-up scripts, and the tree files that a Dockerfile's or compose
+ * service's entrypoint or command names, when they are shell scripts.
  */
 function startupScripts(
   input: WrittenFilesInput,
@@ -122,6 +127,7 @@ function startupScripts(
   };
   for (const file of input.treeFiles) {
     if (/(^|\/)docker-entrypoint\.d\//.test(file) && (/\.(sh|envsh)$/.test(file) || isShellScript(file))) scripts.add(file);
+    else if (S6_SCRIPT.test(file) && isShellScript(file)) scripts.add(file);
   }
   // Mounted where the nginx image runs it (`./init.sh:/docker-entrypoint.d/40-init.sh`).
   for (const mounts of services) {

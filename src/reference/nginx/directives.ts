@@ -490,7 +490,7 @@ export function isKnownModule(name: string): boolean {
 // ---- the table ----------------------------------------------------------------------------
 
 export interface DirectiveTableOptions {
-  /** Third-party module keys enabled (nginx.modules, load_module, OpenResty). */
+  /** Third-party module keys enabled (nginx.modules, load_module, OpenResty, a package an image installs). */
   modules?: Iterable<string>;
   /** nginx.extraDirectives: name → context ids (or `any`). */
   extraDirectives?: Record<string, string[]>;

@@ -4,7 +4,8 @@
  * takes (bit n = n arguments, bit 8 = 8 or more) and 1 for an on/off flag. Written from each
  * module's own command table (`ngx_command_t`: NGX_HTTP_*_CONF, NGX_CONF_TAKE*, FLAG, 1MORE,
  * BLOCK) in the repository and commit named above it; facts only. A module is enabled by
- * "nginx.modules" in .cfglint.json, by a `load_module` of it in the tree, or (for the OpenResty
+ * "nginx.modules" in .cfglint.json, by a `load_module` of it in the tree, by a package of it an
+ * image of the tree installs (readers/docker/nginx-module-packages.ts), or (for the OpenResty
  * bundle) by an OpenResty tree (directives.ts).
  */
 export type ThirdPartyRow = [name: string, contexts: string, block: 0 | 1, args: number, flag: 0 | 1];

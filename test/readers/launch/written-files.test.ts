@@ -119,6 +119,27 @@ describe('which scripts count', () => {
     expect(lint(tree).missing).toEqual(['info nginx/site.conf:3 <- nginx/docker-entrypoint.d/40-gen:2']);
   });
 
+  // linuxserver.io's images start through s6-overlay: `COPY root/ /` puts these where s6 runs them.
+  const s6 = (shebang: string) => `${shebang}\nif [[ ! -f /config/nginx/a.conf ]]; then\n    cp /defaults/a.conf.sample /config/nginx/a.conf\nfi\n`;
+  test.each([
+    ['s6-rc.d/<service>/run (s6-overlay 3), through /usr/bin/with-contenv', 'root/etc/s6-overlay/s6-rc.d/init-site/run', '#!/usr/bin/with-contenv bash'],
+    ['cont-init.d (s6-overlay 2), through /command/with-contenv', 'root/etc/cont-init.d/50-site', '#!/command/with-contenv sh'],
+    ['services.d/<service>/run', 'root/etc/services.d/nginx/run', '#!/usr/bin/env bash'],
+  ])("s6-overlay's start-up scripts: %s", (_where, path, shebang) => {
+    const tree = {
+      'root/defaults/site.conf': site('/config/nginx/a.conf'),
+      [path]: s6(shebang),
+      Dockerfile: 'FROM ghcr.io/linuxserver/baseimage-alpine-nginx:3.22\nCOPY root/ /\n',
+    };
+    // A copy made only when the file is absent is uncertain: the include is info, naming the cp line.
+    expect(lint(tree).missing).toEqual([`info root/defaults/site.conf:3 <- ${path}:3`]);
+  });
+
+  test('a with-contenv file elsewhere, which s6 does not run, is not read', () => {
+    const tree = { 'root/defaults/site.conf': site('/config/nginx/a.conf'), 'root/etc/scripts/run': s6('#!/usr/bin/with-contenv bash') };
+    expect(lint(tree).missing).toEqual(['warning root/defaults/site.conf:3']);
+  });
+
   test('a file without .sh that nothing runs is not read', () => {
     const tree = { 'nginx/site.conf': site('/etc/nginx/gen/a.conf'), 'scripts/boot': script };
     expect(lint(tree).missing).toEqual(['warning nginx/site.conf:3']);

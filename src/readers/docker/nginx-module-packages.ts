@@ -1,0 +1,56 @@
+/**
+ * Third-party nginx modules an image installs from its distribution's packages. Alpine's
+ * `nginx-mod-http-set-misc` puts a `load_module` line in /etc/nginx/modules/, which Alpine's
+ * nginx.conf includes; Debian's `libnginx-mod-http-set-misc` links one into
+ * /etc/nginx/modules-enabled/, which Debian's includes. Either way the nginx of that image has
+ * the module although no file of the tree loads it (linuxserver/docker-swag installs set-misc
+ * this way and uses `set_escape_uri`).
+ *
+ * Read from the `RUN` lines of each Dockerfile's last stage (and the stages it is built on): a
+ * package installed only in a build stage is not in the image. The package name is matched, not
+ * the command: `apk add`, `apt-get install` and their variants all name it as a word.
+ */
+import type { Dockerfile } from './dockerfile';
+
+export interface InstalledModule {
+  /** The module's key in cfglint's table of third-party directives (`set-misc`). */
+  module: string;
+  /** Why: the package and where it is installed. */
+  reason: string;
+}
+
+/** A package of a distribution's nginx module: Alpine's `nginx-mod-…`, Debian's `libnginx-mod-…`. */
+const MODULE_PACKAGE = /(?<![\w.-])(?:lib)?nginx-mod-([a-z0-9][a-z0-9-]*)/g;
+
+/** Package names whose module key is not the name with its `http-`/`stream-` prefix and `-filter` suffix dropped. */
+const PACKAGE_MODULES: Record<string, string> = {
+  'devel-kit': 'ndk',
+  ndk: 'ndk',
+};
+
+/**
+ * The known third-party modules (keys of `known`) each Dockerfile's image installs, once each,
+ * with the first package line that installs it.
+ */
+export function installedNginxModules(dockerfiles: Dockerfile[], known: ReadonlySet<string>): InstalledModule[] {
+  const found = new Map<string, string>();
+  for (const dockerfile of dockerfiles) {
+    const last = dockerfile.stages[dockerfile.stages.length - 1];
+    for (const run of last?.runs ?? []) {
+      for (const match of run.text.matchAll(MODULE_PACKAGE)) {
+        const module = moduleOf(match[1], known);
+        if (!module || found.has(module)) continue;
+        const line = dockerfile.source.span(run.start, run.start).start.line;
+        found.set(module, `the image installs ${match[0]} (${dockerfile.source.file}:${line})`);
+      }
+    }
+  }
+  return [...found].map(([module, reason]) => ({ module, reason }));
+}
+
+/** `http-set-misc` → `set-misc`, `http-headers-more-filter` → `headers-more`, `http-brotli-static` → `brotli`. */
+function moduleOf(packageSuffix: string, known: ReadonlySet<string>): string | undefined {
+  const name = packageSuffix.replace(/^(?:http|stream|mail)-/, '');
+  const candidates = [name, name.replace(/-(?:filter|static)$/, ''), PACKAGE_MODULES[name]];
+  return candidates.find((candidate): candidate is string => candidate !== undefined && known.has(candidate));
+}

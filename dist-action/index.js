@@ -11665,7 +11665,7 @@ var init_classify = __esm({
     CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
     CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
     TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
-    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
     GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
   }
 });
@@ -44290,6 +44290,7 @@ function renderIngressNginx(kubernetes) {
   );
   const upstreams = /* @__PURE__ */ new Map();
   const servers = /* @__PURE__ */ new Map();
+  const pathsByHost = /* @__PURE__ */ new Map();
   for (const ingress of ingresses) {
     const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
       const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
@@ -44325,6 +44326,9 @@ function renderIngressNginx(kubernetes) {
     const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: "_", path: "/", backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
+      const written2 = pathsByHost.get(host) ?? pathsByHost.set(host, /* @__PURE__ */ new Set()).get(host);
+      if (written2.has(path)) continue;
+      written2.add(path);
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
       if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
       const defaults = perLocation.filter((entry) => !overrides2.some((override) => override.directive.name === entry.directive.name));

@@ -263,9 +263,13 @@ function articled(phrase: string): string {
  */
 const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
 
-/** Extensions of files that are never nginx, whatever their folder (`nginx/README.md`). */
+/**
+ * Extensions of files that are never nginx, whatever their folder (`nginx/README.md`): documents,
+ * data, archives, keys, and source code and patches, which often quote nginx config (a Go test's
+ * embedded nginx.conf, a patch to nginx's sources).
+ */
 const NOT_NGINX_EXTENSIONS =
-  /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key)$/;
+  /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
 
 function suggestsNginx(lower: string, dir: string): boolean {
   return (

@@ -2,7 +2,7 @@
  * ingress-nginx as nginx: the controller renders its ConfigMap, its defaults and each Ingress's
  * annotations into an nginx.conf (rootfs/etc/nginx/template/nginx.tmpl). This builds the part of
  * that configuration the cross-file rules ask about — one upstream per Ingress backend with the
- * controller's keep-alive settings, one server per host, one location per path — as directives
+ * controller's keep-alive settings, one server per host, one location per path (once per host) — as directives
  * whose spans point at the ConfigMap key, the annotation or (for a controller default) the place
  * the key would be written. The rules then judge it as they judge a hand-written nginx.conf.
  * Facts and sources: docs/servers/ingress-nginx.md.
@@ -343,6 +343,8 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
 
   const upstreams = new Map<string, ExpandedDirective>();
   const servers = new Map<string, ExpandedDirective[]>();
+  /** The paths each host has a location for already. */
+  const pathsByHost = new Map<string, Set<string>>();
   for (const ingress of ingresses) {
     const overrides = [...ingress.annotations].flatMap(([name, value]) => {
       const short = name.startsWith(ANNOTATION_PREFIX) ? name.slice(ANNOTATION_PREFIX.length) : '';
@@ -381,6 +383,12 @@ export function renderIngressNginx(kubernetes: KubernetesModel): { root?: NginxC
     const paths = ingress.rules.flatMap((rule) => rule.paths.map((path) => ({ host: rule.host ?? '_', path: path.path, backend: path.backend })));
     if (ingress.defaultBackend) paths.push({ host: '_', path: '/', backend: ingress.defaultBackend });
     for (const { host, path, backend } of paths) {
+      // The controller adds a host's path once: a later Ingress with the same host and path is
+      // skipped ("Location ... already configured", controller.go createServers), never a
+      // duplicate location. Tree order stands for the controller's (oldest Ingress first).
+      const written = pathsByHost.get(host) ?? pathsByHost.set(host, new Set()).get(host)!;
+      if (written.has(path)) continue;
+      written.add(path);
       const upstreamName = `${ingress.namespace}-${backend.serviceName}-${backend.port}`;
       if (!upstreams.has(upstreamName)) upstreams.set(upstreamName, upstreamBlock(upstreamName, ingress, backend, upstreamSettings, file));
       const defaults = perLocation.filter((entry) => !overrides.some((override) => override.directive.name === entry.directive.name));

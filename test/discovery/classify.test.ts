@@ -33,6 +33,18 @@ describe('not nginx', () => {
     ['supervisord running nginx', '/tree/supervisor/nginx.supervisor.conf', '[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n'],
     ['redis.conf', '/tree/redis.conf', 'bind 127.0.0.1\nport 6379\n'],
     ['a README', '/tree/nginx/README.md', 'server {\n'],
+    // kubernetes/ingress-nginx: a Go e2e test quoting an nginx.conf, and patches to nginx's sources.
+    [
+      'Go source quoting an nginx.conf',
+      '/tree/test/e2e/nginx/nginx.go',
+      'package nginx\n\nconst cfg = `\nevents {}\nhttp {\n    server { listen 80; }\n}\n`\n',
+    ],
+    [
+      'a patch to nginx',
+      '/tree/images/nginx/patches/13_nginx-1.27.1-thread_pool.patch',
+      '--- a/src/core/ngx_thread_pool.c\n+++ b/src/core/ngx_thread_pool.c\n@@ -587,7 +587,8 @@\n     if (ngx_process != NGX_PROCESS_WORKER)\n     {\n         return NGX_OK;\n     }\n',
+    ],
+    ['a Lua module of an OpenResty tree', '/tree/nginx/lua/balancer.lua', 'local _M = {}\nreturn _M\n'],
   ])('%s', (_name, path, content) => {
     expect(as(path, content)).toBeUndefined();
   });

@@ -170,6 +170,18 @@ describe('the nginx configuration ingress-nginx renders', () => {
     expect(renderIngressNginx(modelOf({ 'i.yaml': ingress, 'c.yaml': other }).model.kubernetes).root).toBeUndefined();
   });
 
+  it('two Ingresses with one host and path: the controller adds the path once (the first), never a duplicate location', () => {
+    const v1 = (name: string, service: string, path: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ${name}\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: a.example\n    http:\n      paths:\n      - path: ${path}\n        pathType: Prefix\n        backend:\n          service:\n            name: ${service}\n            port:\n              number: 80\n`;
+    // kubernetes/ingress-nginx's docs/examples: several examples' Ingresses for one host, all under "/".
+    const tree = { 'examples/a.yaml': v1('a', 'dashboard', '/'), 'examples/b.yaml': `${v1('b', 'registry', '/')}---\n${v1('c', 'oauth', '/oauth2')}` };
+    const server = rendered(tree).http.find((entry) => entry.directive.name === 'server');
+    expect(lines(server?.children).filter((line) => line.startsWith('location'))).toEqual(['location /', 'location /oauth2']);
+    const locationSlash = server?.children?.find((entry) => lines([entry])[0] === 'location /');
+    expect(lines(locationSlash?.children).filter((line) => line.startsWith('proxy_pass'))).toEqual(['proxy_pass http://default-dashboard-80']);
+    expect(lintTree({ name: 'examples', tree }).filter((finding) => finding.ruleId === 'nginx-unreachable-location')).toEqual([]);
+  });
+
   it('an Ingress of another class renders nothing', () => {
     expect(renderIngressNginx(modelOf({ 'i.yaml': ingress.replace('spec:\n', 'spec:\n  ingressClassName: alb\n') }).model.kubernetes).root).toBeUndefined();
   });

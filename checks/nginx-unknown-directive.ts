@@ -5,6 +5,9 @@ import { compareVersions, describeRange, parseVersion, VersionRange } from '../s
 import { docsUrl } from '../src/source/meta';
 import { writtenConditionally } from '../src/model/template-values';
 import { removedAfterDeprecation } from '../src/reference/nginx/deprecations';
+import { isNginxPlusOnly } from '../src/reference/nginx/directives';
+import type { NginxDirectiveIndex } from '../src/model/nginx-directives';
+import type { NginxConfigRoot } from '../src/readers/nginx';
 
 const ID = 'nginx-unknown-directive';
 
@@ -43,6 +46,7 @@ export const rule = defineRule({
     const releaseVerdicts = new Map<string, 'notYet' | 'removed' | undefined>();
     const thirdParty = new Map<string, { draft: FindingDraft; others: number }>();
     const suggestions = new Map<string, string | undefined>();
+    let plusRoots: Set<NginxConfigRoot> | undefined;
     const verdictOf = (name: string) => {
       if (!releaseVerdicts.has(name)) releaseVerdicts.set(name, releaseVerdict(index.table.lookup(name), range));
       return releaseVerdicts.get(name);
@@ -75,7 +79,8 @@ export const rule = defineRule({
         continue;
       }
       const verdict = verdictOf(directive.name);
-      if (verdict === 'notYet') {
+      // A config with NGINX Plus's own directives runs NGINX Plus: nginx's releases do not say what it has.
+      if (verdict === 'notYet' && !(plusRoots ??= rootsUsingNginxPlus(index)).has(use.level.root)) {
         yield {
           primary: directive.nameSpan,
           modelPath: use.path,
@@ -105,4 +110,12 @@ function releaseVerdict(specs: readonly { since?: string; removed?: string }[], 
   const removed = specs.map((spec) => (spec.removed ? parseVersion(spec.removed) : undefined));
   if (removed.every((v) => v !== undefined && compareVersions(range.min, v) >= 0)) return 'removed';
   return undefined;
+}
+
+/** The config roots (a main config with its includes, or a file read on its own) that use a directive of NGINX Plus alone. */
+function rootsUsingNginxPlus(index: NginxDirectiveIndex): Set<NginxConfigRoot> {
+  const roots = new Set<NginxConfigRoot>();
+  const plusKinds = index.checkedKinds.filter((kind) => isNginxPlusOnly(index.table.lookup(kind.name)));
+  for (const use of index.usesOfKinds(plusKinds)) roots.add(use.level.root);
+  return roots;
 }

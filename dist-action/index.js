@@ -11460,7 +11460,7 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
   if (lower === "catalina.properties") return "catalina-properties";
   if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
-  if (lower.endsWith(".service") || lower.endsWith(".socket")) return "systemd";
+  if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
   if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
   if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
   if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
@@ -11472,6 +11472,9 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
   if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
   return void 0;
+}
+function isScriptNotUnit(head) {
+  return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
 }
 function startsWithNginxDirective(head) {
   for (const line of head.split("\n")) {
@@ -11642,7 +11645,8 @@ var init_classify = __esm({
       "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
       kubernetes: "apiVersion: and kind:",
       cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
-      gunicorn: "assignments to gunicorn settings"
+      gunicorn: "assignments to gunicorn settings",
+      shell: "a #! line and no [Section] header (a script, not a unit)"
     };
     UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
     NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
@@ -40723,6 +40727,28 @@ var MODULE_ALIASES = {
   "vhost-traffic-status": "vts"
 };
 var OPENRESTY_BUNDLE = ["lua", "ndk", "set-misc", "echo", "headers-more"];
+var NGINX_PLUS_MODULES = /* @__PURE__ */ new Set([
+  "http_api",
+  "http_auth_jwt",
+  "http_f4f",
+  "http_hls",
+  "http_internal_redirect",
+  "http_keyval",
+  "http_oidc",
+  "http_session_log",
+  "http_status",
+  "http_upstream_conf",
+  "http_upstream_hc",
+  "mgmt",
+  "stream_keyval",
+  "stream_mqtt_filter",
+  "stream_mqtt_preread",
+  "stream_upstream_hc",
+  "stream_zone_sync"
+]);
+function isNginxPlusOnly(specs2) {
+  return specs2.length > 0 && specs2.every((spec) => NGINX_PLUS_MODULES.has(spec.module));
+}
 var LOAD_MODULE_FILES = [
   [/ngx_(http|stream)_lua_module/, "lua"],
   [/ndk_http_module/, "ndk"],
@@ -48484,6 +48510,7 @@ var rule28 = defineRule({
     const releaseVerdicts = /* @__PURE__ */ new Map();
     const thirdParty = /* @__PURE__ */ new Map();
     const suggestions = /* @__PURE__ */ new Map();
+    let plusRoots;
     const verdictOf = (name2) => {
       if (!releaseVerdicts.has(name2)) releaseVerdicts.set(name2, releaseVerdict(index.table.lookup(name2), range2));
       return releaseVerdicts.get(name2);
@@ -48511,7 +48538,7 @@ var rule28 = defineRule({
         continue;
       }
       const verdict = verdictOf(directive.name);
-      if (verdict === "notYet") {
+      if (verdict === "notYet" && !(plusRoots ??= rootsUsingNginxPlus(index)).has(use.level.root)) {
         yield {
           primary: directive.nameSpan,
           modelPath: use.path,
@@ -48538,6 +48565,12 @@ function releaseVerdict(specs2, range2) {
   const removed = specs2.map((spec) => spec.removed ? parseVersion(spec.removed) : void 0);
   if (removed.every((v) => v !== void 0 && compareVersions(range2.min, v) >= 0)) return "removed";
   return void 0;
+}
+function rootsUsingNginxPlus(index) {
+  const roots = /* @__PURE__ */ new Set();
+  const plusKinds = index.checkedKinds.filter((kind) => isNginxPlusOnly(index.table.lookup(kind.name)));
+  for (const use of index.usesOfKinds(plusKinds)) roots.add(use.level.root);
+  return roots;
 }
 
 // checks/nginx-unsafe-capture.ts

@@ -64,6 +64,7 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
   kubernetes: 'apiVersion: and kind:',
   cloudformation: 'AWSTemplateFormatVersion, or Resources with a Type: AWS::…',
   gunicorn: 'assignments to gunicorn settings',
+  shell: 'a #! line and no [Section] header (a script, not a unit)',
 };
 
 /** uWSGI's other config syntaxes (--yaml, --json, --xml): a top-level `uwsgi:` key, `{"uwsgi":`, `<uwsgi>`. */
@@ -78,7 +79,9 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (/gunicorn.*\.py$/.test(lower)) return 'gunicorn';
   if (lower === 'catalina.properties') return 'catalina-properties';
   if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return 'spring-boot';
-  if (lower.endsWith('.service') || lower.endsWith('.socket')) return 'systemd';
+  // A unit has sections: a `.service` that starts with `#!` and has none is a script kept under a
+  // service's name (a runit `run` file: nginxinc/NGINX-Demos ADDs nginx.service to /etc/service/nginx/run).
+  if (lower.endsWith('.service') || lower.endsWith('.socket')) return isScriptNotUnit(readHead()) ? 'shell' : 'systemd';
   if (lower.endsWith('.conf') && /\.(service|socket)\.d$/.test(dir)) return 'systemd';
   if (lower === 'sysctl.conf' || (lower.endsWith('.conf') && dir === 'sysctl.d')) return 'sysctl';
   if (lower === 'limits.conf' || (lower.endsWith('.conf') && dir === 'limits.d' && parentDir === 'security')) return 'limits';
@@ -92,6 +95,10 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
   if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? '') && /^kind:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
   return undefined;
+}
+
+function isScriptNotUnit(head: string | undefined): boolean {
+  return head !== undefined && head.startsWith('#!') && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
 }
 
 const NGINX_DIRECTORIES = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'vhosts', 'vhosts.d', 'servers', 'http.d', 'stream.d', 'nginx']);

@@ -57,6 +57,15 @@ testRule(rule, {
         'debian/app.conf': 'server {\n    listen 80;\n    more_set_headers "Server: x";\n}\n',
       },
     },
+    {
+      // nginxinc/NGINX-Demos: an NGINX Plus load balancer, with an nginx:1.27.4 image elsewhere in the repository.
+      name: 'a config with NGINX Plus directives is not judged by nginx releases (sticky was in Plus before nginx 1.29.6)',
+      nginxVersion: '1.27.4',
+      tree: {
+        'gce/lb.conf':
+          'upstream app {\n    zone app 64k;\n    server 10.0.0.1:80;\n    sticky cookie srv expires=300;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n        health_check;\n    }\n}\n',
+      },
+    },
     { name: 'http2 on nginx 1.25.1 and later', nginxVersion: '1.26.2', tree: { 'conf.d/app.conf': 'server {\n    listen 443 ssl;\n    http2 on;\n}\n' } },
     // Removed after a deprecation: nginx-deprecated-directive reports it, with the replacement.
     {
@@ -96,6 +105,15 @@ testRule(rule, {
         { messageId: 'thirdParty', severity: 'warning', primary: { file: 'site.conf', line: 3, column: 5 }, messageIncludes: ['"set-misc"'] },
         { messageId: 'thirdParty', severity: 'warning', primary: { file: 'site.conf', line: 4, column: 5 }, messageIncludes: ['"headers-more"'] },
       ],
+    },
+    {
+      name: 'sticky in an nginx config before 1.29.6; NGINX Plus directives in another file of the tree do not change that one',
+      nginxVersion: '1.27.4',
+      tree: {
+        'oss/lb.conf': 'upstream app {\n    zone app 64k;\n    server 10.0.0.1:80;\n    sticky cookie srv expires=300;\n}\n',
+        'plus/status.conf': 'server {\n    listen 8080;\n    location /api {\n        api write=on;\n    }\n}\n',
+      },
+      findings: [{ messageId: 'notYet', severity: 'error', primary: { file: 'oss/lb.conf', line: 4, column: 5 }, messageIncludes: ['"sticky"', '1.29.6'] }],
     },
     {
       name: 'a misspelt directive, with the nearest name',

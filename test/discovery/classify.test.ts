@@ -61,6 +61,19 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['a .cfg with a [uwsgi] section', '/tree/deploy/app.cfg', '[uwsgi]\nmaster = true\n', 'uwsgi'],
     ['systemd unit named like nginx', '/tree/nginx.service', '[Unit]\nDescription=nginx\n', 'systemd'],
     ['systemd drop-in', '/tree/etc/systemd/system/nginx.service.d/limits.conf', '[Service]\nLimitNOFILE=65536\n', 'systemd'],
+    // nginxinc/NGINX-Demos keeps runit run scripts as nginx.service, ADDed to /etc/service/nginx/run.
+    [
+      'a runit run script named .service',
+      '/tree/consul-template-demo/nginx/nginx.service',
+      '#!/bin/sh\n/usr/sbin/nginx -t \\\n&& exec /usr/sbin/nginx -g "daemon off;"\n',
+      'shell',
+    ],
+    [
+      'a unit with a #! comment line is still a unit',
+      '/tree/app.service',
+      '#!/bin/false -- a unit, not a script\n[Service]\nExecStart=/usr/bin/gunicorn app:app\n',
+      'systemd',
+    ],
     ['limits.conf', '/tree/etc/security/limits.conf', 'www-data soft nofile 65536\n', 'limits'],
     ['limits.d', '/tree/etc/security/limits.d/90-nginx.conf', 'www-data soft nofile 65536\n', 'limits'],
     ['server.xml', '/tree/tomcat/conf/server.xml', '<?xml version="1.0"?>\n<Server port="8005">\n', 'tomcat'],

@@ -448,6 +448,36 @@ export const MODULE_ALIASES: Record<string, string> = {
 /** What OpenResty bundles (its configure enables these modules by default). */
 export const OPENRESTY_BUNDLE = ['lua', 'ndk', 'set-misc', 'echo', 'headers-more'];
 
+/**
+ * Modules of NGINX Plus alone (nginx.org's pages for each say "available as part of our
+ * commercial subscription"): a config with their directives runs NGINX Plus, whose releases are
+ * not nginx's, and which had some directives first (`sticky`, in nginx only from 1.29.6).
+ */
+const NGINX_PLUS_MODULES = new Set([
+  'http_api',
+  'http_auth_jwt',
+  'http_f4f',
+  'http_hls',
+  'http_internal_redirect',
+  'http_keyval',
+  'http_oidc',
+  'http_session_log',
+  'http_status',
+  'http_upstream_conf',
+  'http_upstream_hc',
+  'mgmt',
+  'stream_keyval',
+  'stream_mqtt_filter',
+  'stream_mqtt_preread',
+  'stream_upstream_hc',
+  'stream_zone_sync',
+]);
+
+/** Whether every variant of a directive belongs to NGINX Plus alone (`health_check`, `status_zone`). */
+export function isNginxPlusOnly(specs: readonly DirectiveSpec[]): boolean {
+  return specs.length > 0 && specs.every((spec) => NGINX_PLUS_MODULES.has(spec.module));
+}
+
 /** `load_module modules/<file>.so` file names → module keys. */
 const LOAD_MODULE_FILES: [RegExp, string][] = [
   [/ngx_(http|stream)_lua_module/, 'lua'],

@@ -20399,7 +20399,24 @@ function copyInstructions(text3) {
     pending = void 0;
   }
   if (pending) logical.push({ ...pending, end: text3.length });
+  let workdir;
+  let stage;
+  const workdirsByStage = /* @__PURE__ */ new Map();
   for (const { line, start, end } of logical) {
+    const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
+    if (from2) {
+      workdir = workdirsByStage.get(from2[1].toLowerCase());
+      stage = from2[2]?.toLowerCase();
+      if (stage !== void 0) workdirsByStage.set(stage, workdir);
+      continue;
+    }
+    const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
+    if (setWorkdir) {
+      const path = setWorkdir[1].replace(/^["']|["']$/g, "");
+      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath12.posix.normalize(path) : workdir && nodePath12.posix.join(workdir, path);
+      if (stage !== void 0) workdirsByStage.set(stage, workdir);
+      continue;
+    }
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
     if (!match) continue;
     let rest = match[1].trim();
@@ -20420,8 +20437,11 @@ function copyInstructions(text3) {
       }
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
-    const destination = words[words.length - 1];
-    if (!destination.startsWith("/")) continue;
+    const written = words[words.length - 1];
+    const directory = written.endsWith("/") || written === "." || written.endsWith("/.");
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath12.posix.join(workdir, written) : void 0;
+    if (joined === void 0) continue;
+    const destination = directory && !joined.endsWith("/") ? `${joined}/` : joined;
     found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;
@@ -21054,7 +21074,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath14, SERVER_PROGRAMS, NOT_A_START, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath14, SERVER_PROGRAMS, NOT_A_START, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -21084,6 +21104,7 @@ var init_program = __esm({
       uwsgi: /^--(version|help|help-options)$|^-h$/,
       uvicorn: /^--(version|help)$/
     };
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
@@ -21399,7 +21420,7 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath15, SHELL_SHEBANG, S6_SCRIPT, PATH_DIRECTORIES, VALUE_OPTIONS;
+var nodePath15, S6_SCRIPT, PATH_DIRECTORIES, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
@@ -21411,7 +21432,6 @@ var init_written_files = __esm({
     init_mapped_text();
     init_program();
     init_raw();
-    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
     S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
     PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     VALUE_OPTIONS = {
@@ -22529,8 +22549,8 @@ function mountsOf(configMaps, workloads) {
           const relative9 = volume.items ? volume.items.get(entry.key) : entry.key;
           if (!relative9) continue;
           if (subPath !== void 0 && subPath !== relative9) continue;
-          const inContainer = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative9}`;
-          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer.startsWith("/") ? inContainer : `/${inContainer}` });
+          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative9}`;
+          mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer2.startsWith("/") ? inContainer2 : `/${inContainer2}` });
         }
       }
     }
@@ -22540,9 +22560,9 @@ function mountsOf(configMaps, workloads) {
 function placeFiles(configMaps, workloads) {
   const files = [];
   const mounted = /* @__PURE__ */ new Set();
-  for (const { workload, entry, configMap, inContainer } of mountsOf(configMaps, workloads)) {
+  for (const { workload, entry, configMap, inContainer: inContainer2 } of mountsOf(configMaps, workloads)) {
     if (!entry.format) continue;
-    const path = `${entry.manifestPath}#${workload.name}${inContainer}`;
+    const path = `${entry.manifestPath}#${workload.name}${inContainer2}`;
     if (files.some((file) => file.path === path)) continue;
     files.push({ path, format: entry.format, source: entry.source });
     mounted.add(`${configMap}/${entry.key}`);
@@ -22575,16 +22595,16 @@ function placeTemplates(configMaps, workloads) {
     containers.set(container, found);
     return found;
   };
-  for (const { workload, container, entry, inContainer } of mountsOf(configMaps, workloads)) {
+  for (const { workload, container, entry, inContainer: inContainer2 } of mountsOf(configMaps, workloads)) {
     if (entry.format) continue;
     const { official, script } = containerOf(workload, container);
-    const output = script?.outputOf(inContainer);
-    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer);
+    const output = script?.outputOf(inContainer2);
+    const asIs = output === void 0 && official && /^\/etc\/nginx\/conf\.d\/[^/]+\.conf$/.test(inContainer2);
     if (output === void 0 && !asIs) continue;
     const containerName = scalarArg(workload.source, valueOf(container, "name", workload.document))?.value ?? "";
     templates.push({
-      template: `${entry.manifestPath}#${workload.name}${inContainer}`,
-      output: output ?? inContainer,
+      template: `${entry.manifestPath}#${workload.name}${inContainer2}`,
+      output: output ?? inContainer2,
       outputDir: asIs ? "/etc/nginx/conf.d" : script.outputDir,
       lookup: script?.lookup ?? (() => "unset"),
       definedIn: entry.manifestPath,
@@ -22767,13 +22787,13 @@ var init_procfile = __esm({
 });
 
 // src/readers/launch/shell-script.ts
-function shellLaunches(source, problems) {
+function shellLaunches(source, problems, outside = ALL_UNKNOWN) {
   const launches = [];
-  const { steps, problems: syntax } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const { steps, problems: syntax } = runShell(MappedText.of(source), outside);
   for (const problem of syntax) problems.push(diagnostic(source, "command-syntax", `Invalid shell command: ${problem.message}`, problem.start, problem.end));
   for (const step of steps) {
     const env = new Map([...step.exported, ...step.prefixEnv]);
-    const lookup = lookupIn(env, "unknown");
+    const lookup = lookupIn(env, outside);
     const unwrapped = unwrap(step.args, lookup);
     if (!startsServer(unwrapped.program, unwrapped.argv)) continue;
     const launch = assembleLaunch({
@@ -22800,6 +22820,86 @@ var init_shell_script = __esm({
     init_mapped_text();
     init_program();
     init_raw();
+  }
+});
+
+// src/readers/launch/container-scripts.ts
+function containerScriptLaunches(containers, readScript) {
+  const launches = [];
+  const run2 = /* @__PURE__ */ new Set();
+  for (const container of containers) {
+    if (container.kind !== "compose" && container.kind !== "dockerfile") continue;
+    const first = container.argv[0];
+    if (!first || first.unresolved) continue;
+    const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
+    const environment2 = environmentOf(container);
+    const pending = [{ words: container.argv.map((arg) => arg.value), program: container.program, cwd }];
+    const seen = /* @__PURE__ */ new Set();
+    for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
+      const command2 = pending.shift();
+      const source = scriptOf2(command2, container, readScript);
+      if (!source || seen.has(source.file)) continue;
+      seen.add(source.file);
+      run2.add(source.file);
+      for (const launch of shellLaunches(source, [], environment2)) launches.push(inContainer(launch, container));
+      for (const step of runShell(MappedText.of(source), environment2).steps) {
+        const { argv, program } = unwrap(step.args, environment2);
+        if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath20.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        pending.push({ words: argv.map((arg) => arg.value), program, cwd: stepCwd });
+      }
+    }
+  }
+  return { launches, run: run2 };
+}
+function inContainer(launch, container) {
+  return {
+    ...launch,
+    kind: container.kind,
+    file: container.file,
+    env: new Map([...container.env, ...launch.env]),
+    ...container.service !== void 0 ? { service: container.service } : {},
+    stopSignal: container.stopSignal,
+    // Where the script's own `cd` leaves it, else where the container starts it.
+    ...launch.workingDirectory ?? container.workingDirectory ? { workingDirectory: launch.workingDirectory ?? container.workingDirectory } : {},
+    ...launch.user ?? container.user ? { user: launch.user ?? container.user } : {},
+    externalEnv: container.externalEnv,
+    ...container.container ? { container: container.container } : {},
+    ...container.mounts ? { mounts: container.mounts } : {},
+    ...container.compose ? { compose: container.compose } : {}
+  };
+}
+function scriptOf2(command2, container, readScript) {
+  const [first, second] = command2.words;
+  const word = SHELLS2.has(command2.program) && second !== void 0 && !second.startsWith("-") ? second : first;
+  if (word === void 0) return void 0;
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath20.posix.join(command2.cwd, word)] : PATH_DIRECTORIES2.map((directory) => `${directory}/${word}`);
+  for (const path of candidates) {
+    const treePath = mountedSource(container, nodePath20.posix.normalize(path));
+    const source = treePath === void 0 ? void 0 : readScript(treePath);
+    if (source) return source;
+  }
+  return void 0;
+}
+function environmentOf(container) {
+  return (name2) => {
+    const value = container.env.get(name2);
+    return !value || value.unresolved ? "unknown" : { value: value.value };
+  };
+}
+var nodePath20, PATH_DIRECTORIES2, SHELLS2, MAX_SCRIPTS, MAX_COMMANDS;
+var init_container_scripts = __esm({
+  "src/readers/launch/container-scripts.ts"() {
+    "use strict";
+    nodePath20 = __toESM(require("path"));
+    init_launch();
+    init_shell_script();
+    init_program();
+    init_mapped_text();
+    PATH_DIRECTORIES2 = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+    SHELLS2 = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash"]);
+    MAX_SCRIPTS = 8;
+    MAX_COMMANDS = 512;
   }
 });
 
@@ -22853,7 +22953,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath20.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath21.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -22864,9 +22964,27 @@ function readLaunches(files, context) {
     append(launches, docker.launches);
     append(composeContainers, docker.containers);
   });
+  const treeFileSet = new Set(context.treeFiles);
+  const readScript = (path) => {
+    if (!treeFileSet.has(path)) return void 0;
+    const source = scripts.find((script) => script.path === path)?.source ?? readSource(path, context, output, false);
+    if (!source || !(path.endsWith(".sh") || SHELL_SHEBANG.test(source.text.slice(0, 256)))) return void 0;
+    recordSource(output, source);
+    return source;
+  };
+  const fromContainers = guarded(
+    output.diagnostics,
+    "launch reader",
+    context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."),
+    () => containerScriptLaunches([...launches], readScript)
+  );
+  if (fromContainers) append(launches, fromContainers.launches);
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, shellLaunches(source, problems)));
+    guarded(output.diagnostics, "launch reader", source.file, () => {
+      const own = shellLaunches(source, problems);
+      if (!fromContainers?.run.has(source.file)) append(launches, own);
+    });
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
@@ -22887,11 +23005,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath20, RUNS_ITS_ARGUMENTS;
+var nodePath21, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
@@ -22903,6 +23021,8 @@ var init_launch2 = __esm({
     init_kubernetes();
     init_procfile();
     init_shell_script();
+    init_container_scripts();
+    init_program();
     init_systemd();
     init_systemd_unit();
     RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
@@ -28448,7 +28568,7 @@ function readConfigFile(absolute, linked, context, output) {
     binding: b.kind === "def" ? "def" : "assign",
     referenced: module2.loadedNames.has(b.name)
   }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath21.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath22.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -28496,7 +28616,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath21.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath21.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath22.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath22.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -28506,8 +28626,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath21.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath21.posix.isAbsolute(directory) ? nodePath21.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath21.posix.normalize(serverPath));
+  const serverPath = nodePath22.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath22.posix.isAbsolute(directory) ? nodePath22.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath22.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -28517,18 +28637,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath21.dirname(absolute) : void 0;
+  return absolute ? nodePath22.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath21.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath21.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath21.posix.isAbsolute(joined)) {
-    const direct = nodePath21.join(launchDir, joined);
+  const joined = nodePath22.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath22.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath22.posix.isAbsolute(joined)) {
+    const direct = nodePath22.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath21.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath22.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -28536,7 +28656,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath21.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath22.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -28544,7 +28664,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath21.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath22.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -28730,14 +28850,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath21.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath22.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath21.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath22.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath21.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath21.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath22.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath22.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -28864,11 +28984,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath21, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath22, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -29081,19 +29201,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath22.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath23.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath22.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath22.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath23.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath23.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath22.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath22.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath23.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath23.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -29161,11 +29281,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath22, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath23, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -29614,11 +29734,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath23, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath24, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -29961,7 +30081,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath23.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath24.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -30193,7 +30313,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath24.basename(main) : void 0),
+          serverName(launch, main ? nodePath25.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -30215,7 +30335,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath24.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath25.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -30241,11 +30361,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath24, TreeFiles;
+var nodePath25, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -30292,11 +30412,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath24.isAbsolute(name2) ? mountedSource(launch, nodePath24.normalize(name2)) : void 0;
+            const mounted = nodePath25.isAbsolute(name2) ? mountedSource(launch, nodePath25.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath24.isAbsolute(name2) && workingDirectory && nodePath24.isAbsolute(workingDirectory) ? nodePath24.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath24.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath25.isAbsolute(name2) && workingDirectory && nodePath25.isAbsolute(workingDirectory) ? nodePath25.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath25.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -30309,15 +30429,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath24.isAbsolute(name2)) {
-          const normal = nodePath24.normalize(name2);
+        if (nodePath25.isAbsolute(name2)) {
+          const normal = nodePath25.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath24.join(nodePath24.dirname(file), name2);
+          const candidate = nodePath25.join(nodePath25.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -30328,14 +30448,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath24.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath25.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath24.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath25.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath24.dirname(launchPath).split("/"), nodePath24.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath25.dirname(launchPath).split("/"), nodePath25.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -30542,7 +30662,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath25.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath25.posix.isAbsolute(directory) ? uds.value : nodePath25.posix.join(directory, uds.value);
+    const path = nodePath26.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath26.posix.isAbsolute(directory) ? uds.value : nodePath26.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -30555,11 +30675,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath25, MAIN, SETTINGS2;
+var nodePath26, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -31013,10 +31133,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath26.dirname(serverXml); ; dir = nodePath26.dirname(dir)) {
-    const here = images.filter((image) => nodePath26.dirname(image.path) === dir);
+  for (let dir = nodePath27.dirname(serverXml); ; dir = nodePath27.dirname(dir)) {
+    const here = images.filter((image) => nodePath27.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath26.dirname(dir) === dir) break;
+    if (nodePath27.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -31039,11 +31159,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath26, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath27, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_classify();
     init_docker2();
     init_text();
@@ -35847,7 +35967,7 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath27.dirname(path) === nodePath27.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath28.dirname(path) === nodePath28.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -36019,11 +36139,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath27;
+var nodePath28;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -36222,7 +36342,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath28.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath29.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -36237,7 +36357,7 @@ function configuresSpringBootJar(launch) {
 function readFile(path, context, output) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath28.basename(path);
+  const base = nodePath29.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -36258,16 +36378,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath28.dirname(path);
-  const parts = dir.split(nodePath28.sep);
+  const dir = nodePath29.dirname(path);
+  const parts = dir.split(nodePath29.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath28.sep) || nodePath28.sep;
+    const root = parts.slice(0, resources).join(nodePath29.sep) || nodePath29.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath28.basename(dir) === "config") return { root: nodePath28.dirname(dir), location: "file-config" };
+  if (nodePath29.basename(dir) === "config") return { root: nodePath29.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -36319,7 +36439,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath28.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath29.join(root, name2)));
     } catch {
     }
   }
@@ -36606,7 +36726,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath28.dirname(launch.file);
+    const launchDir = nodePath29.dirname(launch.file);
     const related = isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -36639,14 +36759,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin3(dir, maybeParent) {
-  const relative9 = nodePath28.relative(maybeParent, dir);
-  return relative9 === "" || !relative9.startsWith("..") && !nodePath28.isAbsolute(relative9);
+  const relative9 = nodePath29.relative(maybeParent, dir);
+  return relative9 === "" || !relative9.startsWith("..") && !nodePath29.isAbsolute(relative9);
 }
-var nodePath28, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath29, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -36786,19 +36906,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath29.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath29.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath29.basename(a);
-    const y = nodePath29.basename(b);
+  const main = paths.filter((path) => nodePath30.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath30.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath30.basename(a);
+    const y = nodePath30.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath29, UNLIMITED;
+var nodePath30, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -36848,7 +36968,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath30.basename(path);
+    const name2 = nodePath31.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -36859,11 +36979,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath30, DIRECTORY_PRECEDENCE;
+var nodePath31, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -37690,7 +37810,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath31.dirname(file.path));
+    const scope = scopes.get(nodePath32.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -37808,7 +37928,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath31.dirname(file.path));
+    const scope = scopeOf2(nodePath32.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -37819,7 +37939,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath31.resolve(nodePath31.dirname(file.path), source.value));
+      const target = scopes.get(nodePath32.resolve(nodePath32.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -37827,9 +37947,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath31.basename(path).toLowerCase();
+    const lower = nodePath32.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath31.dirname(path));
+    const scope = scopes.get(nodePath32.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -37996,11 +38116,11 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath31, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath32, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     import_yaml6 = __toESM(require_dist());
     init_types();
     init_failure();
@@ -39011,7 +39131,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath35 = __toESM(require("path"));
+var nodePath36 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -39199,7 +39319,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath34 = __toESM(require("path"));
+var nodePath35 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -46129,7 +46249,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix14 = {
+        const posix15 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -46137,7 +46257,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix14[name2] ?? 0;
+        const m = posix15[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -51763,7 +51883,7 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath32 = __toESM(require("path"));
+var nodePath33 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
@@ -53005,7 +53125,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath32.relative(cwd, absolute) || nodePath32.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath33.relative(cwd, absolute) || nodePath33.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -53062,7 +53182,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath32.relative(configDir, file).split(nodePath32.sep).join("/");
+        const pattern = nodePath33.relative(configDir, file).split(nodePath33.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -53085,7 +53205,7 @@ function readTreeUncached(options) {
   const nginxFiles = filesByFormat.nginx ?? [];
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath32.relative(cwd, dir)
+    (dir) => nodePath33.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
@@ -53215,9 +53335,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath32.sep) ? candidate : candidate + nodePath32.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath33.sep) ? candidate : candidate + nodePath33.sep));
   if (!root) return false;
-  return [nodePath32.basename(root), ...nodePath32.relative(root, file).split(nodePath32.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath33.basename(root), ...nodePath33.relative(root, file).split(nodePath33.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 
 // src/engine/suppress.ts
@@ -53475,7 +53595,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath33 = __toESM(require("path"));
+var nodePath34 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -53489,7 +53609,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath33.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath34.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -53536,7 +53656,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath34.relative(cwd, root) || ".");
+      const shown = showPath(nodePath35.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(
@@ -53554,7 +53674,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath34.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath35.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -54213,7 +54333,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath35.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath36.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -54232,9 +54352,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath35.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath36.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath35.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath36.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

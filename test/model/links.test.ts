@@ -129,6 +129,53 @@ describe('compose services', () => {
     expect(serious(findings)).toEqual(['upstream-keepalive-timeout nginx/default.conf:3', 'upstream-protocol-mismatch nginx/default.conf:12']);
   });
 
+  describe('a server a start script of the tree runs, in the container that runs the script', () => {
+    const nginxService = '  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n';
+    const gunicorn = 'exec gunicorn app.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread';
+    const linked = (file: string) => [`nginx/default.conf: web:8000 -> gunicorn ${file} (compose-service)`];
+
+    test('compose command ./bin/run-prod.sh, found through WORKDIR and COPY . .', () => {
+      const tree = {
+        'docker-compose.yml': `services:\n  web:\n    build: .\n    command: ./bin/run-prod.sh\n${nginxService}`,
+        Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY . .\n',
+        'bin/run-prod.sh': `#!/bin/sh\nset -e\npython manage.py migrate\n${gunicorn}\n`,
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+      };
+      expect(links(tree)).toEqual(linked('docker-compose.yml'));
+      // One backend, the compose service's: the script is not also a server on the host.
+      expect(modelOf(tree).backends.map((backend) => `${backend.kind} ${backend.name}`)).toEqual(['gunicorn web']);
+      expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+    });
+
+    test("an image's ENTRYPOINT script without .sh, a CMD argument, and a second script it hands over to", () => {
+      const tree = {
+        'compose.yaml': `services:\n  web:\n    build: .\n${nginxService}`,
+        Dockerfile: 'FROM python:3.12\nWORKDIR /srv\nCOPY bin /usr/local/bin\nCOPY docker docker\nENTRYPOINT ["docker-entrypoint"]\nCMD ["server"]\n',
+        'bin/docker-entrypoint': '#!/usr/bin/env bash\ncase "$1" in\n  server) ./docker/run-server.sh ;;\n  *) exec "$@" ;;\nesac\n',
+        'docker/run-server.sh': `#!/bin/sh\ncd ./src\n${gunicorn}\n`,
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+      };
+      expect(links(tree)).toEqual(linked('compose.yaml'));
+      expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+    });
+
+    test('the container environment fills the script in; a script the container does not get is not its', () => {
+      const script = `#!/bin/sh\nexec gunicorn app.wsgi:application --bind "0.0.0.0:$PORT" --worker-class gthread\n`;
+      const withPort = (port: string) => ({
+        'docker-compose.yml': `services:\n  web:\n    build: .\n    command: /app/start.sh\n    environment:\n      PORT: "${port}"\n${nginxService}`,
+        Dockerfile: 'FROM python:3.12\nCOPY start.sh /app/start.sh\n',
+        'start.sh': script,
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+      });
+      expect(links(withPort('8000'))).toEqual(linked('docker-compose.yml'));
+      expect(links(withPort('9000'))).toEqual([]);
+      // Without the COPY, /app/start.sh is not the tree's start.sh: the script stays a host's, with $PORT unknown.
+      const notCopied = { ...withPort('8000'), Dockerfile: 'FROM python:3.12\n' };
+      expect(links(notCopied)).toEqual([]);
+      expect(modelOf(notCopied).backends.map((backend) => `${backend.kind} ${backend.name}`)).toEqual(['gunicorn start.sh']);
+    });
+  });
+
   test('command as a list, entrypoint with command, and the bind from GUNICORN_CMD_ARGS', () => {
     expect(
       links({

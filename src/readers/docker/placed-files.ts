@@ -91,7 +91,10 @@ export function copiedFiles(text: string, context: string, kindOf: TreeKind): { 
   return copied;
 }
 
-/** `COPY`/`ADD` with literal sources and an absolute destination, continuation lines joined. */
+/**
+ * `COPY`/`ADD` with literal sources and a destination that is absolute or relative to a literal
+ * `WORKDIR` of the stage (Docker resolves it there), continuation lines joined.
+ */
 function copyInstructions(text: string): { sources: string[]; destination: string; start: number; end: number }[] {
   const found: { sources: string[]; destination: string; start: number; end: number }[] = [];
   const logical: { line: string; start: number; end: number }[] = [];
@@ -110,7 +113,26 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
     pending = undefined;
   }
   if (pending) logical.push({ ...pending, end: text.length });
+  /** The stage's working directory, where the Dockerfile says it; undefined where the base image decides. */
+  let workdir: string | undefined;
+  let stage: string | undefined;
+  const workdirsByStage = new Map<string, string | undefined>();
   for (const { line, start, end } of logical) {
+    const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
+    if (from) {
+      // A stage built on an earlier one starts in its working directory; an image's is unknown.
+      workdir = workdirsByStage.get(from[1].toLowerCase());
+      stage = from[2]?.toLowerCase();
+      if (stage !== undefined) workdirsByStage.set(stage, workdir);
+      continue;
+    }
+    const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
+    if (setWorkdir) {
+      const path = setWorkdir[1].replace(/^["']|["']$/g, '');
+      workdir = path.includes('$') ? undefined : path.startsWith('/') ? nodePath.posix.normalize(path) : workdir && nodePath.posix.join(workdir, path);
+      if (stage !== undefined) workdirsByStage.set(stage, workdir);
+      continue;
+    }
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
     if (!match) continue;
     let rest = match[1].trim();
@@ -132,8 +154,12 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
       }
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
-    const destination = words[words.length - 1];
-    if (!destination.startsWith('/')) continue;
+    const written = words[words.length - 1];
+    // `./`, `.` and `dir/` name a directory, which a joined path would no longer say.
+    const directory = written.endsWith('/') || written === '.' || written.endsWith('/.');
+    const joined = written.startsWith('/') ? written : workdir !== undefined ? nodePath.posix.join(workdir, written) : undefined;
+    if (joined === undefined) continue;
+    const destination = directory && !joined.endsWith('/') ? `${joined}/` : joined;
     found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;

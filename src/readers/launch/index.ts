@@ -14,6 +14,8 @@ import { guarded } from '../kit/failure';
 import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
 import { procfileLaunches } from './procfile';
 import { shellLaunches } from './shell-script';
+import { containerScriptLaunches } from './container-scripts';
+import { SHELL_SHEBANG } from './program';
 import { systemdLaunches } from './systemd';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
 
@@ -78,9 +80,26 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     append(composeContainers, docker.containers);
   });
 
+  // A container whose command runs a script of the tree runs the servers the script starts.
+  const treeFileSet = new Set(context.treeFiles);
+  const readScript = (path: string): SourceText | undefined => {
+    if (!treeFileSet.has(path)) return undefined;
+    const source = scripts.find((script) => script.path === path)?.source ?? readSource(path, context, output, false);
+    if (!source || !(path.endsWith('.sh') || SHELL_SHEBANG.test(source.text.slice(0, 256)))) return undefined;
+    recordSource(output, source);
+    return source;
+  };
+  const fromContainers = guarded(output.diagnostics, 'launch reader', context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () =>
+    containerScriptLaunches([...launches], readScript),
+  );
+  if (fromContainers) append(launches, fromContainers.launches);
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
-    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, shellLaunches(source, problems)));
+    guarded(output.diagnostics, 'launch reader', source.file, () => {
+      const own = shellLaunches(source, problems);
+      // A script a container runs starts its servers there, not on the host.
+      if (!fromContainers?.run.has(source.file)) append(launches, own);
+    });
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);

@@ -46,6 +46,9 @@ const NOT_A_START: Record<string, RegExp> = {
   uvicorn: /^--(version|help)$/,
 };
 
+/** A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's with-contenv. */
+export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
+
 /** Whether a command with this program and argv starts a server (rather than checking its config). */
 export function startsServer(program: string, argv: RawArg[]): boolean {
   if (!isServerProgram(program)) return false;

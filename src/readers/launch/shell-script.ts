@@ -11,15 +11,19 @@ import { assembleLaunch } from './assemble';
 import { diagnostic } from '../kit/files';
 import { MappedText } from '../kit/mapped-text';
 import { runShell, startsServer, unwrap } from './program';
-import { ALL_UNKNOWN, lookupIn, RawArg } from '../kit/raw';
+import { ALL_UNKNOWN, Lookup, lookupIn, RawArg } from '../kit/raw';
 
-export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[]): Launch[] {
+/**
+ * `outside`: what a variable the script does not set holds (the environment it runs in; unknown
+ * for a script read on its own).
+ */
+export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[], outside: Lookup = ALL_UNKNOWN): Launch[] {
   const launches: Launch[] = [];
-  const { steps, problems: syntax } = runShell(MappedText.of(source), ALL_UNKNOWN);
+  const { steps, problems: syntax } = runShell(MappedText.of(source), outside);
   for (const problem of syntax) problems.push(diagnostic(source, 'command-syntax', `Invalid shell command: ${problem.message}`, problem.start, problem.end));
   for (const step of steps) {
     const env = new Map<string, RawArg>([...step.exported, ...step.prefixEnv]);
-    const lookup = lookupIn(env, 'unknown');
+    const lookup = lookupIn(env, outside);
     const unwrapped = unwrap(step.args, lookup);
     if (!startsServer(unwrapped.program, unwrapped.argv)) continue;
     const launch = assembleLaunch({

@@ -17,7 +17,7 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { runShell, ShellStep, StepRedirect } from './program';
+import { runShell, SHELL_SHEBANG, ShellStep, StepRedirect } from './program';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
 export interface WrittenFilesInput {
@@ -33,8 +33,6 @@ export interface WrittenFilesInput {
   displayPath: (path: string) => string;
 }
 
-/** A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's with-contenv. */
-const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
 /**
  * Where s6-overlay (the init of linuxserver.io's and many other images) keeps the scripts it runs
  * when the container starts: cont-init.d (v2), and each service's `run` (s6-rc in v3, services.d).

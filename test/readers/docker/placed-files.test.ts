@@ -52,6 +52,25 @@ describe('files put in place by the image', () => {
     ).toEqual([]);
   });
 
+  test('a destination relative to WORKDIR lands there; without a WORKDIR the Dockerfile gives, it says nothing', () => {
+    const tree = (dockerfile: string) => ({ Dockerfile: dockerfile, 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams });
+    // WORKDIR /etc then WORKDIR nginx (relative to it): `./` is /etc/nginx/.
+    expect(
+      lint(tree('FROM nginx:1.27\nWORKDIR /etc\nWORKDIR nginx\nCOPY deploy/params/wsgi_params ./\nCOPY deploy/nginx/site.conf conf.d/site.conf\n')).missing,
+    ).toEqual([]);
+    // A stage built on another starts in its WORKDIR.
+    expect(
+      lint(tree('FROM nginx:1.27 AS base\nWORKDIR /etc/nginx\nFROM base\nCOPY deploy/params/wsgi_params .\nCOPY deploy/nginx/site.conf conf.d/\n')).missing,
+    ).toEqual([]);
+    // The base image's working directory is not the tree's to say, nor one written with a variable.
+    expect(lint(tree('FROM nginx:1.27\nCOPY deploy/params/wsgi_params ./\nCOPY deploy/nginx/site.conf /etc/nginx/conf.d/site.conf\n')).missing).toEqual([
+      'deploy/nginx/site.conf:4',
+    ]);
+    expect(
+      lint(tree('FROM nginx:1.27\nWORKDIR $NGINX_HOME\nCOPY deploy/params/wsgi_params ./\nCOPY deploy/nginx/site.conf /etc/nginx/conf.d/site.conf\n')).missing,
+    ).toEqual(['deploy/nginx/site.conf:4']);
+  });
+
   test('COPY --from another stage, a glob, or a path two sources claim says nothing', () => {
     const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams, 'other/wsgi_params': wsgiParams };
     expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY --from=build /src/deploy/params/wsgi_params /etc/nginx/wsgi_params\n' }).missing).toEqual([

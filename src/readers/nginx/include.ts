@@ -196,7 +196,27 @@ export class IncludeResolver {
       if (kind === 'outside') return { files: [], missing: false, outside: [candidate] };
       if (kind === 'file') return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
+    if (glob && nodePath.isAbsolute(pattern)) {
+      const placed = this.placedFilesMatching(pattern);
+      if (placed.length > 0) return { files: placed, missing: false, outside: [] };
+    }
     return { files: [], missing: !glob, outside: [] };
+  }
+
+  /**
+   * Tree files a mapping puts, one by one, in the directory of an absolute glob, where no tree
+   * directory stands for it: `COPY backend-not-found.conf /etc/nginx/extra-conf.d/` is what
+   * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
+   * container, as glob(3) sorts.
+   */
+  private placedFilesMatching(pattern: string): string[] {
+    const directory = nodePath.posix.dirname(pattern);
+    if (hasGlob(directory)) return [];
+    const glob = compileGlobSegment(nodePath.posix.basename(pattern));
+    const placed = this.mappings.filter(
+      (m) => nodePath.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath.posix.basename(m.from)) && this.fs.kind(m.to) === 'file',
+    );
+    return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
   }
 
   private insideLintRoots(path: string): boolean {

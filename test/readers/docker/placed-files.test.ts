@@ -71,6 +71,21 @@ describe('files put in place by the image', () => {
     ).toEqual(['deploy/nginx/site.conf:4']);
   });
 
+  test("a glob include finds the files COPY puts one by one in its directory (tiangolo's full-stack-fastapi-template)", () => {
+    const dir = writeTree({
+      'frontend/Dockerfile':
+        'FROM nginx:1\nCOPY ./nginx.conf /etc/nginx/conf.d/default.conf\nCOPY ./backend-not-found.conf /etc/nginx/extra-conf.d/backend-not-found.conf\nCOPY ./notes.txt /etc/nginx/extra-conf.d/notes.txt\n',
+      'frontend/nginx.conf': 'server {\n    listen 80;\n    root /usr/share/nginx/html;\n    include /etc/nginx/extra-conf.d/*.conf;\n}\n',
+      // A second root in the same server: only an include of this file makes it a duplicate.
+      'frontend/backend-not-found.conf': 'root /srv/other;\nlocation /api {\n    return 404;\n}\n',
+      'frontend/notes.txt': 'root /not/read;\n',
+    });
+    const { report } = lintSync({ paths: [dir], cwd: dir, config: {} });
+    expect(report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`)).toEqual([
+      'nginx-duplicate-directive frontend/backend-not-found.conf:1',
+    ]);
+  });
+
   test('COPY --from another stage, a glob, or a path two sources claim says nothing', () => {
     const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams, 'other/wsgi_params': wsgiParams };
     expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY --from=build /src/deploy/params/wsgi_params /etc/nginx/wsgi_params\n' }).missing).toEqual([

@@ -21074,7 +21074,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath14, SERVER_PROGRAMS, NOT_A_START, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath14, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -21104,6 +21104,7 @@ var init_program = __esm({
       uwsgi: /^--(version|help|help-options)$|^-h$/,
       uvicorn: /^--(version|help)$/
     };
+    PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
@@ -21420,7 +21421,7 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath15, S6_SCRIPT, PATH_DIRECTORIES, VALUE_OPTIONS;
+var nodePath15, S6_SCRIPT, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
@@ -21433,7 +21434,6 @@ var init_written_files = __esm({
     init_program();
     init_raw();
     S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
-    PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     VALUE_OPTIONS = {
       cp: /* @__PURE__ */ new Set(["-t", "-S"]),
       mv: /* @__PURE__ */ new Set(["-t", "-S"]),
@@ -22873,7 +22873,7 @@ function scriptOf2(command2, container, readScript) {
   const [first, second] = command2.words;
   const word = SHELLS2.has(command2.program) && second !== void 0 && !second.startsWith("-") ? second : first;
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath20.posix.join(command2.cwd, word)] : PATH_DIRECTORIES2.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath20.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
     const treePath = mountedSource(container, nodePath20.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
@@ -22887,7 +22887,7 @@ function environmentOf(container) {
     return !value || value.unresolved ? "unknown" : { value: value.value };
   };
 }
-var nodePath20, PATH_DIRECTORIES2, SHELLS2, MAX_SCRIPTS, MAX_COMMANDS;
+var nodePath20, SHELLS2, MAX_SCRIPTS, MAX_COMMANDS;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
@@ -22896,7 +22896,6 @@ var init_container_scripts = __esm({
     init_shell_script();
     init_program();
     init_mapped_text();
-    PATH_DIRECTORIES2 = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     SHELLS2 = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash"]);
     MAX_SCRIPTS = 8;
     MAX_COMMANDS = 512;

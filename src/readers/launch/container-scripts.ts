@@ -13,11 +13,9 @@ import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource } from './launch';
 import { shellLaunches } from './shell-script';
-import { runShell, unwrap } from './program';
+import { PATH_DIRECTORIES, runShell, unwrap } from './program';
 import { MappedText } from '../kit/mapped-text';
 
-/** Where a bare command name is looked up in an image (Debian's and Alpine's default PATH). */
-const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 
 export interface ContainerScripts {

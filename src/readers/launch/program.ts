@@ -46,6 +46,9 @@ const NOT_A_START: Record<string, RegExp> = {
   uvicorn: /^--(version|help)$/,
 };
 
+/** Where a bare command name is looked up in an image (Debian's and Alpine's default PATH). */
+export const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
 /** A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's with-contenv. */
 export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
 

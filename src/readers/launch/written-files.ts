@@ -17,7 +17,7 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { runShell, SHELL_SHEBANG, ShellStep, StepRedirect } from './program';
+import { PATH_DIRECTORIES, runShell, SHELL_SHEBANG, ShellStep, StepRedirect } from './program';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
 export interface WrittenFilesInput {
@@ -38,8 +38,6 @@ export interface WrittenFilesInput {
  * when the container starts: cont-init.d (v2), and each service's `run` (s6-rc in v3, services.d).
  */
 const S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
-/** Where a bare command name in ENTRYPOINT/CMD is looked up. */
-const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** Every write the tree's start-up scripts make, each with the script line that makes it. */
 export function writtenFiles(input: WrittenFilesInput): WrittenPath[] {

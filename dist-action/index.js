@@ -22185,6 +22185,7 @@ function envsubstTemplates(input) {
   };
   const treeFiles = new Set(input.treeFiles);
   const containers = [];
+  const commanded = [];
   const built = /* @__PURE__ */ new Set();
   const composeFiles = [];
   for (const path of input.composeFiles) {
@@ -22203,10 +22204,8 @@ function envsubstTemplates(input) {
       for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
     }
     const image = stage ? rootImage(stage) : service.image?.value;
-    if (!image || !isOfficialNginxImage(image)) continue;
     const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
     const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? void 0 : stage?.cmd;
-    if (!runsTemplateScripts(entrypoint, cmd)) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
     for (const envFile of service.envFiles) {
@@ -22216,16 +22215,24 @@ function envsubstTemplates(input) {
     }
     for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
-    containers.push({ definedIn: compose.path, env, others: external ? "unknown" : "unset", placed });
+    const container = { definedIn: compose.path, env, others: external ? "unknown" : "unset", placed };
+    const command2 = combineCommand(entrypoint, cmd);
+    if (command2) commanded.push({ container, args: command2.args, cwd: service.workingDir?.value ?? stage?.workdir?.value });
+    if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd)) continue;
+    containers.push(container);
   }
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
     const stage = file?.stages[file.stages.length - 1];
-    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    containers.push({ definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath18.dirname(path), kindOf) });
+    const container = { definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath18.dirname(path), kindOf) };
+    const command2 = combineCommand(stage.entrypoint, stage.cmd);
+    if (command2) commanded.push({ container, args: command2.args, cwd: stage.workdir?.value });
+    if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    containers.push(container);
   }
   const templates = [];
   for (const container of containers) {
@@ -22236,6 +22243,7 @@ function envsubstTemplates(input) {
       if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
     }
   }
+  for (const { container, args, cwd } of commanded) append(templates, scriptedTemplates(container, args, cwd ?? "/", input, kindOf));
   return templates;
 }
 function templateScript(env, others) {
@@ -22312,17 +22320,83 @@ function placedTreeFiles(placed, treeFiles) {
   }
   return found;
 }
-var nodePath18, IMAGE_VARIABLES;
+function scriptedTemplates(container, args, cwd, input, kindOf) {
+  const [first, second, third] = args;
+  if (!first || first.unresolved.length > 0) return [];
+  const shell = SHELL_NAMES.test(nodePath18.posix.basename(first.value));
+  let text3;
+  if (shell && second?.value === "-c" && third) text3 = asMappedText(third);
+  else {
+    const word = shell && second && second.unresolved.length === 0 && !second.value.startsWith("-") ? second.value : first.value;
+    const treePath = word.includes("/") ? placedAt(nodePath18.posix.resolve(cwd, word), container.placed) : void 0;
+    const source = treePath !== void 0 && kindOf(treePath) === "file" ? input.readText(treePath) : void 0;
+    if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
+    text3 = MappedText.of(new SourceText(input.displayPath(treePath), source));
+  }
+  const environment2 = (name2) => {
+    const value = container.env.get(name2);
+    return value === void 0 || value === "unset" ? "unknown" : value === "unknown" ? "unknown" : { value: value.value };
+  };
+  const templates = [];
+  const { steps } = runShell(text3, environment2);
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath18.posix.basename(step.args[0].value) !== "envsubst") continue;
+    const operands = step.args.slice(1);
+    if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith("-"))) continue;
+    const into = step.redirects.filter((redirect) => redirect.operator === ">" && (redirect.fd === void 0 || redirect.fd === 1));
+    const from2 = step.redirects.find((redirect) => redirect.operator === "<" && redirect.fd === void 0)?.target;
+    const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : void 0;
+    const source = from2 ?? (previous?.length === 2 && previous[0].value === "cat" ? previous[1] : void 0);
+    if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
+    const output = nodePath18.posix.resolve(cwd, into[0].target.value);
+    const template = placedAt(nodePath18.posix.resolve(cwd, source.value), container.placed);
+    if (template === void 0 || kindOf(template) !== "file") continue;
+    const listed2 = operands.length === 0 ? void 0 : new Set(
+      [
+        ...operands.map((arg) => arg.value).join(" ").matchAll(SHELL_FORMAT_NAME)
+      ].map((match) => match[1] ?? match[2])
+    );
+    templates.push({ template, output, outputDir: nodePath18.posix.dirname(output), lookup: scriptedLookup(container, listed2), definedIn: container.definedIn });
+  }
+  return templates;
+}
+function scriptedLookup(container, listed2) {
+  return (name2) => {
+    if (listed2 && !listed2.has(name2)) return "unset";
+    const value = container.env.get(name2);
+    if (value !== void 0 && value !== "unset") return value;
+    return container.others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : { value: "" };
+  };
+}
+function placedAt(path, placed) {
+  let best;
+  for (const entry of placed) {
+    const target = entry.target.replace(/(.)\/+$/, "$1");
+    if ((path === target || path.startsWith(target === "/" ? "/" : `${target}/`)) && (!best || target.length > best.target.length))
+      best = { source: entry.source, target };
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : nodePath18.join(best.source, rest);
+}
+var nodePath18, IMAGE_VARIABLES, SHELL_NAMES, SHELL_FORMAT_NAME;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
     nodePath18 = __toESM(require("path"));
     init_docker();
+    init_raw();
+    init_mapped_text();
+    init_program();
+    init_append();
     init_text();
     init_compose();
     init_dockerfile();
     init_placed_files();
     IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
+    SHELL_NAMES = /^(?:ba|da|a)?sh$/;
+    SHELL_FORMAT_NAME = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
   }
 });
 
@@ -39178,8 +39252,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join13 } = require("path");
-      const commit = JSON.parse(readFileSync3(join13(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join14 } = require("path");
+      const commit = JSON.parse(readFileSync3(join14(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -39193,9 +39267,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname21, join: join13 } = require("path");
+    const { dirname: dirname21, join: join14 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join13(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
+    while (!existsSync(join14(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -52915,7 +52989,7 @@ function buildFileList(input) {
     for (const file of backend.iniFiles)
       if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
   }
-  const placedAt = (path) => {
+  const placedAt2 = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
       if (path.startsWith(mapping.to + nodePath19.sep))
@@ -52942,7 +53016,7 @@ function buildFileList(input) {
       format8 = started.format;
     }
     if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
-    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
+    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt2(path) : void 0;
     if (at !== void 0) reason += `; copied or mounted to ${at}`;
     out.push({ file, format: format8, reason });
   }

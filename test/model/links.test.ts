@@ -176,6 +176,44 @@ describe('compose services', () => {
     });
   });
 
+  describe("a template the nginx container's own start-up command renders with envsubst", () => {
+    const web = '  web:\n    image: python:3.12\n    command: gunicorn app.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread\n';
+    // keepaliveNginx with the address a placeholder, and nginx's own $host beside it.
+    const template = keepaliveNginx('$BACKEND_ADDR').replace('proxy_http_version 1.1;', 'proxy_http_version 1.1;\n        proxy_set_header Host $host;');
+
+    test("a script of the image with a list of names (docker/awesome-compose's nginx-wsgi-flask): rendered with the service's environment, linked", () => {
+      const tree = {
+        'docker-compose.yml': `services:\n  nginx:\n    build: nginx\n    command: /app/start.sh\n    environment:\n      - BACKEND_ADDR=web:8000\n    volumes:\n      - ./nginx/default.conf:/tmp/default.conf\n${web}`,
+        'nginx/Dockerfile': 'FROM nginx:1.19.7-alpine\nCOPY start.sh /app/start.sh\n',
+        'nginx/start.sh': "#!/bin/bash\nenvsubst '$BACKEND_ADDR' < /tmp/default.conf > /etc/nginx/conf.d/default.conf && nginx -g 'daemon off;'\n",
+        'nginx/default.conf': template,
+      };
+      expect(links(tree)).toEqual(['nginx/default.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+      // $host is not in the list: left for nginx. The race is reported at the template's line.
+      expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+    });
+
+    test("sh -c inline, without a list: every name is replaced, and nginx's own $host by nothing", () => {
+      const tree = {
+        'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: /bin/sh -c "envsubst < /tmp/app.conf > /etc/nginx/conf.d/default.conf && nginx -g 'daemon off;'"\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./app.conf:/tmp/app.conf\n${web}`,
+        'app.conf': template,
+      };
+      expect(links(tree)).toEqual(['app.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+      // `proxy_set_header Host ;` is what nginx gets: it refuses to start.
+      expect(serious(lint(tree))).toContain('nginx-directive-args app.conf:10');
+    });
+
+    test('a render only on a condition is not taken for certain: the template stays as written', () => {
+      const tree = {
+        'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: /start.sh\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./app.conf:/tmp/app.conf\n      - ./start.sh:/start.sh\n${web}`,
+        'start.sh':
+          "#!/bin/sh\nif [ -n \"$RENDER\" ]; then\n  envsubst '$BACKEND_ADDR' < /tmp/app.conf > /etc/nginx/conf.d/default.conf\nfi\nexec nginx -g 'daemon off;'\n",
+        'app.conf': template,
+      };
+      expect(links(tree)).toEqual([]);
+    });
+  });
+
   test('command as a list, entrypoint with command, and the bind from GUNICORN_CMD_ARGS', () => {
     expect(
       links({

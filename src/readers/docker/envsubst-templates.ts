@@ -19,11 +19,14 @@
 import * as nodePath from 'path';
 import type { Mount } from '../launch/launch';
 import { envFileValues, projectServices } from '../launch/docker';
-import type { RawArg, VariableValue } from '../kit/raw';
+import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
+import { MappedText } from '../kit/mapped-text';
+import { runShell, SHELL_SHEBANG } from '../launch/program';
+import { append } from '../../source/append';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
-import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';
+import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 
 /** One template file the image renders, with the container that renders it. */
 export interface EnvsubstTemplate {
@@ -101,6 +104,8 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
   };
   const treeFiles = new Set(input.treeFiles);
   const containers: Container[] = [];
+  /** Every container with the command it runs, for the envsubst its start-up script may run. */
+  const commanded: { container: Container; args: RawArg[]; cwd?: string }[] = [];
   const built = new Set<string>();
 
   const composeFiles: ComposeFile[] = [];
@@ -120,10 +125,8 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
       for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
     }
     const image = stage ? rootImage(stage) : service.image?.value;
-    if (!image || !isOfficialNginxImage(image)) continue;
     const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
     const cmd = service.command ? composeCommand(service.command.args, service.command.source) : service.entrypoint ? undefined : stage?.cmd;
-    if (!runsTemplateScripts(entrypoint, cmd)) continue;
     const env = imageEnvironment();
     for (const [name, value] of stage?.env ?? []) env.set(name, valueOf(value));
     // env_file values come first, `environment:` wins (compose-spec 05-services.md env_file).
@@ -135,16 +138,24 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     for (const [name, value] of service.environment) env.set(name, valueOf(value));
     // An env_file outside the tree (a gitignored .env) may define any name.
     const external = service.envFiles.some((envFile) => envFile.path === undefined || !treeFiles.has(envFile.path));
-    containers.push({ definedIn: compose.path, env, others: external ? 'unknown' : 'unset', placed });
+    const container: Container = { definedIn: compose.path, env, others: external ? 'unknown' : 'unset', placed };
+    const command = combineCommand(entrypoint, cmd);
+    if (command) commanded.push({ container, args: command.args, cwd: service.workingDir?.value ?? stage?.workdir?.value });
+    if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd)) continue;
+    containers.push(container);
   }
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
     const stage = file?.stages[file.stages.length - 1];
-    if (!file || !stage || !isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name, value] of stage.env) env.set(name, valueOf(value));
-    containers.push({ definedIn: path, env, others: 'unknown', placed: copiedFiles(file.source.text, nodePath.dirname(path), kindOf) });
+    const container: Container = { definedIn: path, env, others: 'unknown', placed: copiedFiles(file.source.text, nodePath.dirname(path), kindOf) };
+    const command = combineCommand(stage.entrypoint, stage.cmd);
+    if (command) commanded.push({ container, args: command.args, cwd: stage.workdir?.value });
+    if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    containers.push(container);
   }
 
   const templates: EnvsubstTemplate[] = [];
@@ -156,6 +167,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
       if (output !== undefined) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
     }
   }
+  for (const { container, args, cwd } of commanded) append(templates, scriptedTemplates(container, args, cwd ?? '/', input, kindOf));
   return templates;
 }
 
@@ -272,4 +284,90 @@ function placedTreeFiles(placed: { source: string; target: string }[], treeFiles
     }
   }
   return found;
+}
+
+/**
+ * The templates a container's own start-up command renders with envsubst: `sh -c "envsubst <
+ * /tmp/nginx.conf > /etc/nginx/conf.d/default.conf && nginx …"` in compose, or a script of the
+ * tree it runs (`/app/start.sh` with `envsubst '$FLASK_SERVER_ADDR' < /tmp/default.conf > …`).
+ * Only a render the command always makes counts (not inside `if`, a loop or a function), with
+ * literal paths, the input a tree file the container gets. GNU envsubst replaces the names its
+ * argument lists (every `$NAME` and `${NAME}` without one), a name the environment lacks by
+ * nothing at all, and leaves the rest as written.
+ */
+function scriptedTemplates(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): EnvsubstTemplate[] {
+  const [first, second, third] = args;
+  if (!first || first.unresolved.length > 0) return [];
+  const shell = SHELL_NAMES.test(nodePath.posix.basename(first.value));
+  let text: MappedText | undefined;
+  if (shell && second?.value === '-c' && third) text = asMappedText(third);
+  else {
+    const word = shell && second && second.unresolved.length === 0 && !second.value.startsWith('-') ? second.value : first.value;
+    const treePath = word.includes('/') ? placedAt(nodePath.posix.resolve(cwd, word), container.placed) : undefined;
+    const source = treePath !== undefined && kindOf(treePath) === 'file' ? input.readText(treePath) : undefined;
+    if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
+    text = MappedText.of(new SourceText(input.displayPath(treePath!), source));
+  }
+  const environment: Lookup = (name) => {
+    const value = container.env.get(name);
+    return value === undefined || value === 'unset' ? 'unknown' : value === 'unknown' ? 'unknown' : { value: value.value };
+  };
+  const templates: EnvsubstTemplate[] = [];
+  const { steps } = runShell(text, environment);
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath.posix.basename(step.args[0].value) !== 'envsubst') continue;
+    const operands = step.args.slice(1);
+    if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith('-'))) continue;
+    const into = step.redirects.filter((redirect) => redirect.operator === '>' && (redirect.fd === undefined || redirect.fd === 1));
+    const from = step.redirects.find((redirect) => redirect.operator === '<' && redirect.fd === undefined)?.target;
+    const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : undefined;
+    const source = from ?? (previous?.length === 2 && previous[0].value === 'cat' ? previous[1] : undefined);
+    if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
+    const output = nodePath.posix.resolve(cwd, into[0].target.value);
+    const template = placedAt(nodePath.posix.resolve(cwd, source.value), container.placed);
+    if (template === undefined || kindOf(template) !== 'file') continue;
+    // `envsubst '$A ${B}'`: the names listed; no argument: every name in the text.
+    const listed =
+      operands.length === 0
+        ? undefined
+        : new Set(
+            [
+              ...operands
+                .map((arg) => arg.value)
+                .join(' ')
+                .matchAll(SHELL_FORMAT_NAME),
+            ].map((match) => match[1] ?? match[2]),
+          );
+    templates.push({ template, output, outputDir: nodePath.posix.dirname(output), lookup: scriptedLookup(container, listed), definedIn: container.definedIn });
+  }
+  return templates;
+}
+
+const SHELL_NAMES = /^(?:ba|da|a)?sh$/;
+/** A name in envsubst's SHELL-FORMAT argument: `$NAME` or `${NAME}`. */
+const SHELL_FORMAT_NAME = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/** What envsubst writes for a name: a listed (or, without a list, any) name's value, or nothing when the environment lacks it. */
+function scriptedLookup(container: Container, listed: Set<string> | undefined): (name: string) => VariableValue {
+  return (name) => {
+    if (listed && !listed.has(name)) return 'unset';
+    const value = container.env.get(name);
+    if (value !== undefined && value !== 'unset') return value;
+    // An open environment may define an upper-case name; nginx's own lower-case ones it never does.
+    return container.others === 'unknown' && /[A-Z]/.test(name) ? 'unknown' : { value: '' };
+  };
+}
+
+/** The tree path a container sees at a path, through the longest placement that holds it. */
+function placedAt(path: string, placed: { source: string; target: string }[]): string | undefined {
+  let best: { source: string; target: string } | undefined;
+  for (const entry of placed) {
+    const target = entry.target.replace(/(.)\/+$/, '$1');
+    if ((path === target || path.startsWith(target === '/' ? '/' : `${target}/`)) && (!best || target.length > best.target.length))
+      best = { source: entry.source, target };
+  }
+  if (!best) return undefined;
+  const rest = path.slice(best.target.length).replace(/^\/+/, '');
+  return rest === '' ? best.source : nodePath.join(best.source, rest);
 }

@@ -8,6 +8,8 @@ import { composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, Ngi
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
 import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
+import { backendLaunches } from '../src/model/listen-backlog';
+import type { Mount } from '../src/readers/launch/launch';
 import type { Span } from '../src/source/span';
 
 const ID = 'upstream-unreachable';
@@ -120,7 +122,7 @@ export const rule = defineRule({
         address.kind === 'unix'
           ? listeners.filter((l) => l.address.kind === 'unix')
           : isLoopback(address.host)
-            ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l))
+            ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l, nginxFiles))
             : []
       )
         // Only what this nginx could reach: its own deployment, its own network namespace.
@@ -167,12 +169,25 @@ export const rule = defineRule({
 });
 
 /**
- * A compose container has a loopback of its own: whether nginx's 127.0.0.1 can reach it depends
- * on where nginx runs, which the link step judges; it is not evidence that nothing listens.
+ * A container has a loopback of its own: whether nginx's 127.0.0.1 can reach a compose container
+ * depends on where nginx runs, which the link step judges; an image's process (its Dockerfile's
+ * command) is off nginx's loopback when nginx's files are copied or mounted into another
+ * container (Mailu: the front image's certbot port, the setup image's gunicorn). Neither is
+ * evidence that nothing listens. Where nginx runs is unknown, the image's process counts.
  */
-function inOwnContainerNetwork(model: Deployment, listener: Listener): boolean {
-  const compose = composeServiceOf(model, listener.backend as Backend);
-  return compose !== undefined && !compose.hostNetwork;
+function inOwnContainerNetwork(model: Deployment, listener: Listener, nginxFiles: string[]): boolean {
+  const backend = listener.backend as Backend;
+  const compose = composeServiceOf(model, backend);
+  if (compose !== undefined) return !compose.hostNetwork;
+  const image = backendLaunches(backend).find((launch) => launch.kind === 'dockerfile' && launch.container && !launch.container.hostNetwork);
+  if (!image) return false;
+  const holdsNginx = (mounts: readonly Mount[] | undefined) =>
+    (mounts ?? []).some((mount) => nginxFiles.some((file) => file === mount.display || file.startsWith(`${mount.display}/`)));
+  if (holdsNginx(image.mounts)) return false;
+  return (
+    model.launches.some((launch) => launch !== image && launch.container !== undefined && holdsNginx(launch.mounts)) ||
+    model.compose.some((container) => holdsNginx(container.mounts))
+  );
 }
 
 /** Which listeners each pass module can talk to (upstream-protocol-mismatch judges the rest). */

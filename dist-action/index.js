@@ -11536,11 +11536,16 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
   const plain = classifyPlainExplained(path, rawHead, named);
   const { format: format8 } = plain;
   if (!format8) return { reason: plain.skipped };
+  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? ""))
+    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (a line starts with {% … %})` };
   if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
   const text3 = rawHead();
   const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
   if (!dialect) return { classified: { format: format8 }, reason: plain.how };
   return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
+}
+function isJinjaTemplateText(text3) {
+  return JINJA_STATEMENT_LINE.test(text3);
 }
 function generatorTemplate(lower, head) {
   const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
@@ -11610,7 +11615,7 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
@@ -11668,6 +11673,7 @@ var init_classify = __esm({
     CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
     CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
     CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
+    JINJA_STATEMENT_LINE = /^[ \t]*\{%-?[ \t]*\w[^\n]*%\}/m;
     TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
     NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
     GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
@@ -12467,6 +12473,26 @@ var init_shell_words = __esm({
         }
         return void 0;
       }
+      /** Index of the `"` that closes the one at `open`, past escapes and the `$(…)` and backquotes inside; -1 if none. */
+      closingDoubleQuote(open) {
+        const text3 = this.text;
+        for (let k = open + 1; k < text3.length; k++) {
+          const c = text3[k];
+          if (c === "\\") k++;
+          else if (c === '"') return k;
+          else if (c === "$" && text3[k + 1] === "(") {
+            const close = this.matching(k + 1, "(", ")");
+            if (close === -1) return -1;
+            k = close;
+          } else if (c === "`") {
+            let end = k + 1;
+            while (end < text3.length && text3[end] !== "`") end += text3[end] === "\\" ? 2 : 1;
+            if (end >= text3.length) return -1;
+            k = end;
+          }
+        }
+        return -1;
+      }
       /** Index of the bracket that closes the one at `open`, skipping quoted text; -1 if none. */
       matching(open, opener, closer) {
         const text3 = this.text;
@@ -12479,6 +12505,12 @@ var init_shell_words = __esm({
           }
           if (c === "'" && opener === "(") {
             const close = text3.indexOf("'", k + 1);
+            if (close === -1) return -1;
+            k = close;
+            continue;
+          }
+          if (c === '"' && opener === "(") {
+            const close = this.closingDoubleQuote(k);
             if (close === -1) return -1;
             k = close;
             continue;
@@ -23015,6 +23047,7 @@ function readLaunches(files, context) {
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
+    if (isJinjaTemplateText(source.text)) continue;
     const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);
@@ -23096,6 +23129,7 @@ var init_launch2 = __esm({
     init_shell_script();
     init_container_scripts();
     init_program();
+    init_classify();
     init_systemd();
     init_systemd_unit();
     RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
@@ -50215,7 +50249,7 @@ var rule41 = defineRule({
         continue;
       }
       const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
-      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l, nginxFiles)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
       if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
       if (model.unreadServerConfigs.some(
@@ -50242,9 +50276,15 @@ var rule41 = defineRule({
     }
   }
 });
-function inOwnContainerNetwork(model, listener) {
-  const compose = composeServiceOf(model, listener.backend);
-  return compose !== void 0 && !compose.hostNetwork;
+function inOwnContainerNetwork(model, listener, nginxFiles) {
+  const backend = listener.backend;
+  const compose = composeServiceOf(model, backend);
+  if (compose !== void 0) return !compose.hostNetwork;
+  const image = backendLaunches(backend).find((launch) => launch.kind === "dockerfile" && launch.container && !launch.container.hostNetwork);
+  if (!image) return false;
+  const holdsNginx = (mounts2) => (mounts2 ?? []).some((mount) => nginxFiles.some((file) => file === mount.display || file.startsWith(`${mount.display}/`)));
+  if (holdsNginx(image.mounts)) return false;
+  return model.launches.some((launch) => launch !== image && launch.container !== void 0 && holdsNginx(launch.mounts)) || model.compose.some((container) => holdsNginx(container.mounts));
 }
 var SPOKEN = {
   proxy: ["http", "https"],

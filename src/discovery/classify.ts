@@ -234,11 +234,23 @@ export function explainClassification(path: string, readHead: () => string | und
   const plain = classifyPlainExplained(path, rawHead, named);
   const { format } = plain;
   if (!format) return { reason: plain.skipped };
+  // A line that starts with a Jinja statement (`{% if tls %}`) is no YAML: the file is a template of
+  // it. Asked where the content decided the format anyway (a compose file, named, is the compose
+  // reader's to tell: its head is never read here).
+  if (/\.ya?ml$/.test(lower) && plain.how.startsWith('by content') && isJinjaTemplateText(rawHead() ?? ''))
+    return { reason: `skipped: ${articled(templateOf('jinja'))} of ${format}, a format cfglint reads only once rendered (a line starts with {% … %})` };
   if (!TOLERANT_FORMATS.has(format)) return { classified: { format }, reason: plain.how };
   const text = rawHead();
   const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });
   if (!dialect) return { classified: { format }, reason: plain.how };
   return { classified: { format, template: dialect }, reason: `${templateOf(dialect)} of ${format} (${plain.how}; template tags in its content)` };
+}
+
+const JINJA_STATEMENT_LINE = /^[ \t]*\{%-?[ \t]*\w[^\n]*%\}/m;
+
+/** Whether a line of the text starts with a Jinja statement (`{% set … %}`), which no YAML or INI file can. */
+export function isJinjaTemplateText(text: string): boolean {
+  return JINJA_STATEMENT_LINE.test(text);
 }
 
 /** A file of a generator's directory with template tags in its head renders to its own name. */

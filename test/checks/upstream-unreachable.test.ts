@@ -69,6 +69,16 @@ testRule(rule, {
       },
     },
     {
+      // Mailu: the front image's nginx sends ACME challenges to certbot on 127.0.0.1:8008 in its own
+      // container; the setup wizard's gunicorn runs in another image.
+      name: "another image's server is not on nginx's loopback",
+      tree: {
+        'core/nginx/Dockerfile': 'FROM alpine:3.20\nCOPY conf/ /conf/\nCMD ["nginx", "-g", "daemon off;"]\n',
+        'core/nginx/conf/nginx.conf': `events {}\nhttp {\n${location('proxy_pass http://127.0.0.1:8008')}}\n`,
+        'setup/Dockerfile': 'FROM python:3.12\nCMD gunicorn -w 4 -b :80 server:app\n',
+      },
+    },
+    {
       name: 'a variable target is decided per request',
       tree: { 'nginx/app.conf': location('proxy_pass http://127.0.0.1:$port'), 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n' },
     },
@@ -119,6 +129,14 @@ testRule(rule, {
           helpIncludes: ['"connect() to unix:/run/app/ap.sock failed (2: No such file or directory) while connecting to upstream"', "fix uWSGI's socket"],
         },
       ],
+    },
+    {
+      name: 'in one image, nginx and gunicorn share its loopback: a port typo there is found',
+      tree: {
+        Dockerfile: 'FROM python:3.12\nCOPY nginx/app.conf /etc/nginx/conf.d/app.conf\nCMD gunicorn -b 127.0.0.1:8001 app:app\n',
+        'nginx/app.conf': location('proxy_pass http://127.0.0.1:8000'),
+      },
+      findings: [{ messageId: 'nothingListens', primary: { file: 'nginx/app.conf', line: 3, column: 20 }, messageIncludes: ['127.0.0.1:8001 (gunicorn'] }],
     },
     {
       name: 'the backend listens on another interface only',

@@ -208,6 +208,11 @@ describe('templates: classified by the name they render to and their content', (
     expect(classifyWithTemplate('/tree/uwsgi.ini', () => '[uwsgi]\nsocket = $(SOCKET)\nlogto = %(chdir)/log\n')).toEqual({ format: 'uwsgi' });
   });
 
+  test('a manifest with a line that starts with a Jinja statement is a template of it, not YAML', () => {
+    expect(classifyWithTemplate('/tree/k8s/deploy.yaml', () => `{%- if tls %}\napiVersion: v1\nkind: Secret\n{% endif %}\n`)).toBeUndefined();
+    expect(classifyWithTemplate('/tree/k8s/deploy.yaml', () => 'apiVersion: v1\nkind: Secret\n')).toEqual({ format: 'kubernetes' });
+  });
+
   test('${NAME} in a compose file or a Tomcat server.xml is their own syntax, not a template', () => {
     expect(classifyWithTemplate('/tree/docker-compose.yml', () => 'services:\n  web:\n    image: ${IMAGE}\n')).toEqual({ format: 'compose' });
     expect(classifyWithTemplate('/tree/conf/server.xml', () => '<Server port="${shutdown.port}">\n<Connector port="8080"/>\n</Server>\n')).toEqual({

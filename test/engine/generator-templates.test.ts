@@ -81,3 +81,15 @@ describe("a generator's directory", () => {
     expect(lintAt(above).listed.get('docker-compose.production.yml')?.format).toBe('compose');
   });
 });
+
+test("a compose file with a line that starts with a Jinja statement is a template (Mailu's setup flavors): no YAML errors, nothing run", () => {
+  const root = writeTree({
+    'setup/flavors/compose/docker-compose.yml': "{% set env='mailu.env' %}\nservices:\n  front:\n    image: nginx\n    env_file: {{ env }}\n",
+    'compose.yaml': PLAIN_COMPOSE,
+  });
+  const { findings } = lintAt(root);
+  expect(findings.filter((f) => f.ruleId === 'yaml-syntax')).toEqual([]);
+  // Tags where YAML expects a key, without a statement line: a compose file that fails, as one named so should.
+  const broken = lintAt(writeTree({ 'docker-compose.yml': 'volumes:\n  {{ slug }}_data: {}\nservices:\n  web:\n    image: nginx\n' })).findings;
+  expect(broken.filter((f) => f.ruleId === 'yaml-syntax').length).toBeGreaterThan(0);
+});

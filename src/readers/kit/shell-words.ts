@@ -369,6 +369,27 @@ class Lexer {
     return undefined;
   }
 
+  /** Index of the `"` that closes the one at `open`, past escapes and the `$(…)` and backquotes inside; -1 if none. */
+  private closingDoubleQuote(open: number): number {
+    const text = this.text;
+    for (let k = open + 1; k < text.length; k++) {
+      const c = text[k];
+      if (c === '\\') k++;
+      else if (c === '"') return k;
+      else if (c === '$' && text[k + 1] === '(') {
+        const close = this.matching(k + 1, '(', ')');
+        if (close === -1) return -1;
+        k = close;
+      } else if (c === '`') {
+        let end = k + 1;
+        while (end < text.length && text[end] !== '`') end += text[end] === '\\' ? 2 : 1;
+        if (end >= text.length) return -1;
+        k = end;
+      }
+    }
+    return -1;
+  }
+
   /** Index of the bracket that closes the one at `open`, skipping quoted text; -1 if none. */
   private matching(open: number, opener: string, closer: string): number {
     const text = this.text;
@@ -381,6 +402,13 @@ class Lexer {
       }
       if (c === "'" && opener === '(') {
         const close = text.indexOf("'", k + 1);
+        if (close === -1) return -1;
+        k = close;
+        continue;
+      }
+      // Inside double quotes a `'` is a character (`$(echo "it's")`), and `)` closes nothing.
+      if (c === '"' && opener === '(') {
+        const close = this.closingDoubleQuote(k);
         if (close === -1) return -1;
         k = close;
         continue;

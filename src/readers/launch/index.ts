@@ -16,6 +16,7 @@ import { procfileLaunches } from './procfile';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
 import { SHELL_SHEBANG } from './program';
+import { isJinjaTemplateText } from '../../discovery/classify';
 import { systemdLaunches } from './systemd';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
 
@@ -55,6 +56,9 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
+    // A line that starts with a Jinja statement (Mailu's setup flavors: `{% set env='mailu.env' %}`)
+    // makes the file a template of a compose file, not YAML to report on or to run.
+    if (isJinjaTemplateText(source.text)) continue;
     const parsed = guarded(output.diagnostics, 'launch reader', source.file, () => parseCompose(source, path));
     if (!parsed) continue;
     composeFiles.push(parsed);

@@ -71,6 +71,20 @@ test('an unquoted expansion is split at blanks, a quoted one is not', () => {
   expect(steps('OPTS="-w 4  -t 30"\nrun $OPTS "$OPTS"\n').commands).toEqual([['run', '-w', '4', '-t', '30', '-w 4  -t 30']]);
 });
 
+test("$( … ) holding double quotes: a ' or ) inside them is a character (netdata's _lib.sh)", () => {
+  for (const script of [
+    'out=$(echo "it\'s")\nexec gunicorn app:app\n',
+    `out+="$(printf '%%%02X' "'\${ch}")"\nexec gunicorn app:app\n`,
+    'x=$(echo "a)b" "$(echo "c\'d")" `echo "e"`)\nexec gunicorn app:app\n',
+  ]) {
+    const result = steps(script);
+    expect(result.problems).toEqual([]);
+    expect(result.commands[result.commands.length - 1]).toEqual(['exec', 'gunicorn', 'app:app']);
+  }
+  // A double quote that never closes inside $( ) is still unterminated.
+  expect(steps('x=$(echo "abc)\n').problems).toContain('unterminated "$(" @2-15');
+});
+
 test('unterminated constructs are problems with file offsets', () => {
   // The quote runs to the end of the file, newline included.
   expect(steps('echo "abc\n').problems).toEqual(['unterminated quoted string @5-10']);

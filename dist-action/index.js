@@ -22367,7 +22367,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   }
   const environment2 = (name2) => {
     const value = container.env.get(name2);
-    return value === void 0 || value === "unset" ? "unknown" : value === "unknown" ? "unknown" : { value: value.value };
+    return value === void 0 || typeof value === "string" ? "unknown" : { value: value.value };
   };
   const templates = [];
   const { steps } = runShell(text3, environment2);

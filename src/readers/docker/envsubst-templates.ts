@@ -308,9 +308,10 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
     if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
     text = MappedText.of(new SourceText(input.displayPath(treePath!), source));
   }
+  // The command's own variables: known where the container's environment gives them.
   const environment: Lookup = (name) => {
     const value = container.env.get(name);
-    return value === undefined || value === 'unset' ? 'unknown' : value === 'unknown' ? 'unknown' : { value: value.value };
+    return value === undefined || typeof value === 'string' ? 'unknown' : { value: value.value };
   };
   const templates: EnvsubstTemplate[] = [];
   const { steps } = runShell(text, environment);

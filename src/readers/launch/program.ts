@@ -49,8 +49,11 @@ const NOT_A_START: Record<string, RegExp> = {
 /** Where a bare command name is looked up in an image (Debian's and Alpine's default PATH). */
 export const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-/** A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's with-contenv. */
-export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:ba|da|a|z|k|mk)?sh\b/;
+/**
+ * A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's
+ * with-contenv; `bashio` is Home Assistant's bash with its library loaded.
+ */
+export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
 
 /** Whether a command with this program and argv starts a server (rather than checking its config). */
 export function startsServer(program: string, argv: RawArg[]): boolean {

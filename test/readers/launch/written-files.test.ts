@@ -125,6 +125,7 @@ describe('which scripts count', () => {
     ['s6-rc.d/<service>/run (s6-overlay 3), through /usr/bin/with-contenv', 'root/etc/s6-overlay/s6-rc.d/init-site/run', '#!/usr/bin/with-contenv bash'],
     ['cont-init.d (s6-overlay 2), through /command/with-contenv', 'root/etc/cont-init.d/50-site', '#!/command/with-contenv sh'],
     ['services.d/<service>/run', 'root/etc/services.d/nginx/run', '#!/usr/bin/env bash'],
+    ["a Home Assistant add-on's services.d run, through bashio", 'rootfs/etc/services.d/nginx/run', '#!/usr/bin/with-contenv bashio'],
   ])("s6-overlay's start-up scripts: %s", (_where, path, shebang) => {
     const tree = {
       'root/defaults/site.conf': site('/config/nginx/a.conf'),

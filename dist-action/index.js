@@ -46356,7 +46356,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix15 = {
+        const posix16 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -46364,7 +46364,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix15[name2] ?? 0;
+        const m = posix16[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -53334,8 +53334,15 @@ function readTreeUncached(options) {
       if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
     }
   }
-  const nginxFiles = filesByFormat.nginx ?? [];
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
+  for (const { file, at } of placedInNginxDirectories(placed, walked.files)) {
+    if (explained.get(file)?.format !== void 0 || !explained.has(file)) continue;
+    const there = explainClassification(at, () => classificationHead(file), false);
+    if (there.classified?.format !== "nginx") continue;
+    (filesByFormat.nginx ??= []).push(file);
+    explained.set(file, { format: "nginx", reason: there.reason });
+  }
+  const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
     (dir) => nodePath33.relative(cwd, dir)
   );
@@ -53470,6 +53477,19 @@ function inGeneratorDirectory(file, roots) {
   const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath33.sep) ? candidate : candidate + nodePath33.sep));
   if (!root) return false;
   return [nodePath33.basename(root), ...nodePath33.relative(root, file).split(nodePath33.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+}
+var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
+function placedInNginxDirectories(placed, treeFiles) {
+  const found = [];
+  for (const mapping of placed) {
+    const from2 = mapping.from.replace(/\/+$/, "");
+    if (!NGINX_CONFIG_DIRECTORY.test(`${from2}/`)) continue;
+    for (const file of treeFiles) {
+      if (file === mapping.to) found.push({ file, at: from2 });
+      else if (file.startsWith(mapping.to + nodePath33.sep)) found.push({ file, at: nodePath33.posix.join(from2, nodePath33.relative(mapping.to, file).split(nodePath33.sep).join("/")) });
+    }
+  }
+  return found;
 }
 
 // src/engine/suppress.ts

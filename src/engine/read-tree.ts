@@ -170,9 +170,20 @@ function readTreeUncached(options: LintOptions): ReadTree {
       if (text !== undefined) imageSources.push({ source: new SourceText(displayPath(file), text), kind: format });
     }
   }
+  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText, displayPath });
+  // A file the name alone left unread is nginx's when an image or a mount puts it in nginx's
+  // directories and its content is nginx (mattermost-docker copies web/mattermost to
+  // /etc/nginx/sites-available/): classified again as the file it is there.
+  for (const { file, at } of placedInNginxDirectories(placed, walked.files)) {
+    if (explained.get(file)?.format !== undefined || !explained.has(file)) continue;
+    const there = explainClassification(at, () => classificationHead(file), false);
+    // The nginx reader masks a template's tags itself (mattermost's `{%APP_HOST%}`, filled by its entrypoint).
+    if (there.classified?.format !== 'nginx') continue;
+    (filesByFormat.nginx ??= []).push(file);
+    explained.set(file, { format: 'nginx', reason: there.reason });
+  }
   const nginxFiles = filesByFormat.nginx ?? [];
 
-  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText, displayPath });
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? 'config').map((dir) =>
     nodePath.relative(cwd, dir),
   );
@@ -342,4 +353,21 @@ function inGeneratorDirectory(file: string, roots: string[]): boolean {
   const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath.sep) ? candidate : candidate + nodePath.sep));
   if (!root) return false;
   return [nodePath.basename(root), ...nodePath.relative(root, file).split(nodePath.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+}
+
+/** Where nginx reads its configuration: the usual prefixes of its packages and images. */
+const NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
+
+/** The tree files an image or a mount puts under nginx's configuration directories, with the path they get there. */
+function placedInNginxDirectories(placed: { from: string; to: string }[], treeFiles: string[]): { file: string; at: string }[] {
+  const found: { file: string; at: string }[] = [];
+  for (const mapping of placed) {
+    const from = mapping.from.replace(/\/+$/, '');
+    if (!NGINX_CONFIG_DIRECTORY.test(`${from}/`)) continue;
+    for (const file of treeFiles) {
+      if (file === mapping.to) found.push({ file, at: from });
+      else if (file.startsWith(mapping.to + nodePath.sep)) found.push({ file, at: nodePath.posix.join(from, nodePath.relative(mapping.to, file).split(nodePath.sep).join('/')) });
+    }
+  }
+  return found;
 }

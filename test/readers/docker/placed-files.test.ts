@@ -86,6 +86,24 @@ describe('files put in place by the image', () => {
     ]);
   });
 
+  test("a file without an nginx name is read as nginx where the image puts it in nginx's directories (mattermost-docker)", () => {
+    const dir = writeTree({
+      'web/Dockerfile': 'FROM nginx:1.27\nCOPY ["./mattermost", "./NOTES", "/etc/nginx/sites-available/"]\n',
+      // add_header Content-Type next to return: a finding only if the file is read as nginx (line 4).
+      'web/mattermost': 'server {\n    listen 8080;\n    location = /health {\n        add_header Content-Type text/plain;\n        return 200 ok;\n    }\n}\n',
+      'web/NOTES': 'Copy these files, then reload nginx.\n',
+      'web/other': 'server {\n    location = /x {\n        add_header Content-Type text/plain;\n        return 200 ok;\n    }\n}\n',
+    });
+    const { report } = lintSync({ paths: [dir], cwd: dir, config: {} });
+    expect(report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`)).toEqual([
+      'nginx-add-header-content-type web/mattermost:4',
+    ]);
+    // The notes copied beside it are no nginx, and a file the image does not copy keeps its name's answer.
+    expect(report.files).toContain('web/mattermost');
+    expect(report.files).not.toContain('web/NOTES');
+    expect(report.files).not.toContain('web/other');
+  });
+
   test('COPY --from another stage, a glob, or a path two sources claim says nothing', () => {
     const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams, 'other/wsgi_params': wsgiParams };
     expect(lint({ ...tree, Dockerfile: 'FROM nginx:1.27\nCOPY --from=build /src/deploy/params/wsgi_params /etc/nginx/wsgi_params\n' }).missing).toEqual([

@@ -53486,7 +53486,8 @@ function placedInNginxDirectories(placed, treeFiles) {
     if (!NGINX_CONFIG_DIRECTORY.test(`${from2}/`)) continue;
     for (const file of treeFiles) {
       if (file === mapping.to) found.push({ file, at: from2 });
-      else if (file.startsWith(mapping.to + nodePath33.sep)) found.push({ file, at: nodePath33.posix.join(from2, nodePath33.relative(mapping.to, file).split(nodePath33.sep).join("/")) });
+      else if (file.startsWith(mapping.to + nodePath33.sep))
+        found.push({ file, at: nodePath33.posix.join(from2, nodePath33.relative(mapping.to, file).split(nodePath33.sep).join("/")) });
     }
   }
   return found;

@@ -366,7 +366,8 @@ function placedInNginxDirectories(placed: { from: string; to: string }[], treeFi
     if (!NGINX_CONFIG_DIRECTORY.test(`${from}/`)) continue;
     for (const file of treeFiles) {
       if (file === mapping.to) found.push({ file, at: from });
-      else if (file.startsWith(mapping.to + nodePath.sep)) found.push({ file, at: nodePath.posix.join(from, nodePath.relative(mapping.to, file).split(nodePath.sep).join('/')) });
+      else if (file.startsWith(mapping.to + nodePath.sep))
+        found.push({ file, at: nodePath.posix.join(from, nodePath.relative(mapping.to, file).split(nodePath.sep).join('/')) });
     }
   }
   return found;

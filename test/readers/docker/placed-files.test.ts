@@ -15,6 +15,13 @@ function lint(tree: Record<string, string>, config: CfglintConfig = {}) {
   };
 }
 
+/** `rule file:line` of each warning and error, for a tree written to disk. */
+function serious(tree: Record<string, string>): string[] {
+  const dir = writeTree(tree);
+  const { report } = lintSync({ paths: [dir], cwd: dir, config: {} });
+  return report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`);
+}
+
 // The include is not beside the including file, so only the COPY or the mount can say where it is.
 const site = 'server {\n    listen 80;\n    location / {\n        include /etc/nginx/wsgi_params;\n        uwsgi_pass 127.0.0.1:3031;\n    }\n}\n';
 const wsgiParams = 'uwsgi_param QUERY_STRING $query_string;\nuwsgi_param REQUEST_METHOD $request_method;\n';
@@ -72,36 +79,31 @@ describe('files put in place by the image', () => {
   });
 
   test("a glob include finds the files COPY puts one by one in its directory (tiangolo's full-stack-fastapi-template)", () => {
-    const dir = writeTree({
+    const tree = {
       'frontend/Dockerfile':
         'FROM nginx:1\nCOPY ./nginx.conf /etc/nginx/conf.d/default.conf\nCOPY ./backend-not-found.conf /etc/nginx/extra-conf.d/backend-not-found.conf\nCOPY ./notes.txt /etc/nginx/extra-conf.d/notes.txt\n',
       'frontend/nginx.conf': 'server {\n    listen 80;\n    root /usr/share/nginx/html;\n    include /etc/nginx/extra-conf.d/*.conf;\n}\n',
       // A second root in the same server: only an include of this file makes it a duplicate.
       'frontend/backend-not-found.conf': 'root /srv/other;\nlocation /api {\n    return 404;\n}\n',
       'frontend/notes.txt': 'root /not/read;\n',
-    });
-    const { report } = lintSync({ paths: [dir], cwd: dir, config: {} });
-    expect(report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`)).toEqual([
-      'nginx-duplicate-directive frontend/backend-not-found.conf:1',
-    ]);
+    };
+    expect(serious(tree)).toEqual(['nginx-duplicate-directive frontend/backend-not-found.conf:1']);
   });
 
   test("a file without an nginx name is read as nginx where the image puts it in nginx's directories (mattermost-docker)", () => {
-    const dir = writeTree({
+    const tree = {
       'web/Dockerfile': 'FROM nginx:1.27\nCOPY ["./mattermost", "./NOTES", "/etc/nginx/sites-available/"]\n',
       // add_header Content-Type next to return: a finding only if the file is read as nginx (line 4).
       'web/mattermost': 'server {\n    listen 8080;\n    location = /health {\n        add_header Content-Type text/plain;\n        return 200 ok;\n    }\n}\n',
       'web/NOTES': 'Copy these files, then reload nginx.\n',
       'web/other': 'server {\n    location = /x {\n        add_header Content-Type text/plain;\n        return 200 ok;\n    }\n}\n',
-    });
-    const { report } = lintSync({ paths: [dir], cwd: dir, config: {} });
-    expect(report.findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`)).toEqual([
-      'nginx-add-header-content-type web/mattermost:4',
-    ]);
+    };
+    expect(serious(tree)).toEqual(['nginx-add-header-content-type web/mattermost:4']);
     // The notes copied beside it are no nginx, and a file the image does not copy keeps its name's answer.
-    expect(report.files).toContain('web/mattermost');
-    expect(report.files).not.toContain('web/NOTES');
-    expect(report.files).not.toContain('web/other');
+    const { files } = lint(tree);
+    expect(files).toContain('web/mattermost');
+    expect(files).not.toContain('web/NOTES');
+    expect(files).not.toContain('web/other');
   });
 
   test('COPY --from another stage, a glob, or a path two sources claim says nothing', () => {

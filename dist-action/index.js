@@ -8542,14 +8542,7 @@ var init_sorted_offsets = __esm({
 
 // src/readers/launch/launch.ts
 function mountedSource(launch, path) {
-  let best;
-  for (const mount of launch.mounts ?? []) {
-    const inside = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
-    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
-  }
-  if (!best) return void 0;
-  const rest = path.slice(best.target.length).replace(/^\/+/, "");
-  return rest === "" ? best.source : `${best.source}/${rest}`;
+  return placedSourceAt(path, launch.mounts ?? []);
 }
 function serverName(launch, configFile) {
   return launch?.service ?? configFile ?? launch?.file ?? "";
@@ -8576,9 +8569,33 @@ function optionValues(launch, long, short = []) {
   }
   return found;
 }
+function placedSourceAt(path, placements) {
+  let best;
+  for (const placement2 of placements) {
+    const inside = path === placement2.target || path.startsWith(placement2.target === "/" ? "/" : `${placement2.target}/`);
+    if (inside && (!best || placement2.target.length > best.target.length)) best = placement2;
+  }
+  if (!best) return void 0;
+  const rest = path.slice(best.target.length).replace(/^\/+/, "");
+  return rest === "" ? best.source : `${best.source}/${rest}`;
+}
+function placedTreeFiles(placed, treeFiles) {
+  const found = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, "$1");
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath2.sep))
+        found.push({ file, target: nodePath2.posix.join(root, nodePath2.relative(source, file).split(nodePath2.sep).join("/")) });
+    }
+  }
+  return found;
+}
+var nodePath2;
 var init_launch = __esm({
   "src/readers/launch/launch.ts"() {
     "use strict";
+    nodePath2 = __toESM(require("path"));
   }
 });
 
@@ -11501,7 +11518,7 @@ function classifyCloud(lower, readHead) {
   return void 0;
 }
 function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
-  const lower = nodePath2.basename(path).toLowerCase();
+  const lower = nodePath3.basename(path).toLowerCase();
   let head;
   let headRead = false;
   const rawHead = () => {
@@ -11523,7 +11540,7 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
       const text4 = rawHead();
       return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
     };
-    const renderedPath = nodePath2.join(nodePath2.dirname(path), byName.rendered);
+    const renderedPath = nodePath3.join(nodePath3.dirname(path), byName.rendered);
     const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
     const format9 = plain2.format;
     if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
@@ -11565,11 +11582,11 @@ function suggestsNginx(lower, dir) {
   return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
 }
 function readableByName(path) {
-  const lower = nodePath2.basename(path).toLowerCase();
+  const lower = nodePath3.basename(path).toLowerCase();
   const rendered = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath2.join(nodePath2.dirname(path), rendered);
+  const renderedPath = nodePath3.join(nodePath3.dirname(path), rendered);
   if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath2.basename(nodePath2.dirname(path)));
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath3.basename(nodePath3.dirname(path)));
 }
 function classifyPlain(path, readHead, named) {
   return classifyPlainExplained(path, readHead, named).format;
@@ -11587,20 +11604,20 @@ function classifyPlainExplained(path, readHead, named) {
       format: format8,
       how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
     };
-  const lower = nodePath2.basename(path).toLowerCase();
-  const dir = nodePath2.basename(nodePath2.dirname(path));
+  const lower = nodePath3.basename(path).toLowerCase();
+  const dir = nodePath3.basename(nodePath3.dirname(path));
   if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
     return { skipped: "skipped: named like nginx, but its content is not nginx" };
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
   return { skipped: "skipped: not a config cfglint reads" };
 }
 function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath2.basename(path);
+  const base = nodePath3.basename(path);
   const lower = base.toLowerCase();
-  const dir = nodePath2.basename(nodePath2.dirname(path));
+  const dir = nodePath3.basename(nodePath3.dirname(path));
   if (lower === "dockerfile" || lower.startsWith("dockerfile.") || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
-  const other = classifyBackendOrSystem(lower, dir, nodePath2.basename(nodePath2.dirname(nodePath2.dirname(path))), readHead);
+  const other = classifyBackendOrSystem(lower, dir, nodePath3.basename(nodePath3.dirname(nodePath3.dirname(path))), readHead);
   if (other) return other;
   if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
   if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
@@ -11615,11 +11632,11 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath2, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var nodePath3, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
-    nodePath2 = __toESM(require("path"));
+    nodePath3 = __toESM(require("path"));
     init_template();
     init_ini_section();
     FILE_FORMATS = [
@@ -11788,8 +11805,8 @@ function renderTemplates(templates, readText2, displayPath) {
     }
     const text3 = first.embedded?.text ?? readText2(first.template);
     if (text3 === void 0) continue;
-    const base = nodePath10.join(deploymentOf2(first), VIRTUAL_ROOT);
-    const virtual = nodePath10.join(base, first.output);
+    const base = nodePath11.join(deploymentOf2(first), VIRTUAL_ROOT);
+    const virtual = nodePath11.join(base, first.output);
     const shown = first.embedded?.file ?? displayPath(first.template);
     sources.set(
       virtual,
@@ -11798,7 +11815,7 @@ function renderTemplates(templates, readText2, displayPath) {
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
-    outputDirs.set(first.outputDir, dirs.add(nodePath10.join(base, first.outputDir)));
+    outputDirs.set(first.outputDir, dirs.add(nodePath11.join(base, first.outputDir)));
   }
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
@@ -11809,7 +11826,7 @@ function renderTemplates(templates, readText2, displayPath) {
   return { sources, templates: rendered, mappings };
 }
 function deploymentOf2(template) {
-  return template.deployment ?? nodePath10.dirname(template.definedIn);
+  return template.deployment ?? nodePath11.dirname(template.definedIn);
 }
 function agreed(lookups) {
   if (lookups.length === 1) return lookups[0];
@@ -11827,9 +11844,9 @@ function withRenderedFiles(fs, sources) {
   if (sources.size === 0) return fs;
   const children2 = /* @__PURE__ */ new Map();
   for (const path of sources.keys()) {
-    for (let child = path, dir = nodePath10.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath10.dirname(dir)) {
+    for (let child = path, dir = nodePath11.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath11.dirname(dir)) {
       if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
-      children2.get(dir).add(nodePath10.basename(child));
+      children2.get(dir).add(nodePath11.basename(child));
     }
   }
   const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
@@ -11854,11 +11871,11 @@ function withRenderedFiles(fs, sources) {
     realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
   };
 }
-var nodePath10, VIRTUAL_ROOT;
+var nodePath11, VIRTUAL_ROOT;
 var init_rendered_templates = __esm({
   "src/readers/nginx/rendered-templates.ts"() {
     "use strict";
-    nodePath10 = __toESM(require("path"));
+    nodePath11 = __toESM(require("path"));
     init_envsubst();
     VIRTUAL_ROOT = "\0envsubst";
   }
@@ -20160,7 +20177,7 @@ function trimmedSpan(source, node) {
 function parseCompose(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath11.dirname(path);
+  const dir = nodePath12.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -20189,14 +20206,14 @@ function parseCompose(source, path) {
       else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
       const build = valueOf(value, "build", document);
       if (isScalar(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath11.resolve(dir, build.value, "Dockerfile"), context: nodePath11.resolve(dir, build.value) };
+        service.build = { dockerfile: nodePath12.resolve(dir, build.value, "Dockerfile"), context: nodePath12.resolve(dir, build.value) };
       } else if (isMap(build)) {
         const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
         const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
         service.build = {
-          dockerfile: nodePath11.resolve(dir, context, dockerfile),
-          context: nodePath11.resolve(dir, context),
+          dockerfile: nodePath12.resolve(dir, context, dockerfile),
+          context: nodePath12.resolve(dir, context),
           ...target ? { target: target.toLowerCase() } : {}
         };
       }
@@ -20206,7 +20223,7 @@ function parseCompose(source, path) {
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath11.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath12.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -20270,11 +20287,11 @@ function mounts(source, node, document, dir) {
     }
     if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/"))
       continue;
-    const display = nodePath11.posix.normalize(nodePath11.posix.join(nodePath11.posix.dirname(source.file), from2));
+    const display = nodePath12.posix.normalize(nodePath12.posix.join(nodePath12.posix.dirname(source.file), from2));
     found.push({
-      source: nodePath11.resolve(dir, from2),
+      source: nodePath12.resolve(dir, from2),
       display,
-      target: nodePath11.posix.normalize(to).replace(/(.)\/+$/, "$1"),
+      target: nodePath12.posix.normalize(to).replace(/(.)\/+$/, "$1"),
       span: trimmedSpan(source, item)
     });
   }
@@ -20341,11 +20358,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath11;
+var nodePath12;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -20364,7 +20381,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim2 = (from2, to) => {
-    const target = nodePath12.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    const target = nodePath13.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -20383,7 +20400,7 @@ function placedFiles(input) {
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath12.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath13.dirname(path)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim2(copied.target, copied.source);
@@ -20394,7 +20411,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath12.dirname(file); !directories.has(dir) && dir !== nodePath12.dirname(dir); dir = nodePath12.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath13.dirname(file); !directories.has(dir) && dir !== nodePath13.dirname(dir); dir = nodePath13.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -20403,12 +20420,12 @@ function copiedFiles(text3, context, kindOf) {
   for (const copy of copyInstructions(text3)) {
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from2 = nodePath12.resolve(context, source);
-      if (from2 !== context && !from2.startsWith(context + nodePath12.sep)) continue;
+      const from2 = nodePath13.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath13.sep)) continue;
       const kind = kindOf(from2);
-      const target = kind === "file" && destinationIsDirectory ? nodePath12.posix.join(copy.destination, nodePath12.basename(from2)) : copy.destination;
+      const target = kind === "file" && destinationIsDirectory ? nodePath13.posix.join(copy.destination, nodePath13.basename(from2)) : copy.destination;
       if (kind !== void 0)
-        copied.push({ source: from2, target: nodePath12.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+        copied.push({ source: from2, target: nodePath13.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -20445,7 +20462,7 @@ function copyInstructions(text3) {
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
     if (setWorkdir) {
       const path = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath12.posix.normalize(path) : workdir && nodePath12.posix.join(workdir, path);
+      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath13.posix.normalize(path) : workdir && nodePath13.posix.join(workdir, path);
       if (stage !== void 0) workdirsByStage.set(stage, workdir);
       continue;
     }
@@ -20471,18 +20488,18 @@ function copyInstructions(text3) {
     if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
     const written = words[words.length - 1];
     const directory = written.endsWith("/") || written === "." || written.endsWith("/.");
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath12.posix.join(workdir, written) : void 0;
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath13.posix.join(workdir, written) : void 0;
     if (joined === void 0) continue;
     const destination = directory && !joined.endsWith("/") ? `${joined}/` : joined;
     found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;
 }
-var nodePath12;
+var nodePath13;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_text();
     init_compose();
   }
@@ -20766,7 +20783,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath13.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath14.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -20789,11 +20806,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath13;
+var nodePath14;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -20813,7 +20830,7 @@ function startsServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath14.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath15.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -20882,7 +20899,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath14.posix.join(cwd.value, target.value);
+        const joined = nodePath15.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -20916,6 +20933,15 @@ function runShell(input, base) {
     }
   }
   return { steps, groups, problems };
+}
+function isShell(program) {
+  return SHELLS.has(nodePath15.posix.basename(program));
+}
+function scriptWord(words) {
+  const [first, second] = words;
+  if (first === void 0) return void 0;
+  if (isShell(first)) return second !== void 0 && !second.startsWith("-") ? second : void 0;
+  return first || void 0;
 }
 function unwrap(args, lookup, passThrough) {
   const wrappers = [];
@@ -21106,11 +21132,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath14, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath15, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
@@ -21193,7 +21219,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath15.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath16.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -21202,7 +21228,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath15.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath16.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -21256,7 +21282,7 @@ function startupScripts(input, treeKind, services, placedTarget) {
       for (const command2 of [stage.entrypoint, stage.cmd]) {
         if (!command2) continue;
         const words = command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/);
-        named(scriptOf(words));
+        named(scriptWord(words));
       }
     }
   }
@@ -21271,16 +21297,11 @@ function startupScripts(input, treeKind, services, placedTarget) {
     }
     for (const service of services2) {
       for (const command2 of [service.entrypoint, service.command]) {
-        if (command2) named(scriptOf(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+        if (command2) named(scriptWord(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
       }
     }
   }
   return [...scripts];
-}
-function scriptOf(words) {
-  const [first, second] = words;
-  if (first && /^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(first) && second && !second.startsWith("-")) return second;
-  return first || void 0;
 }
 function scriptWrites(source) {
   const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
@@ -21309,7 +21330,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath15.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath16.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -21336,7 +21357,7 @@ function scriptWrites(source) {
       const known2 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath15.posix.basename(from2.value.replace(/\/+$/, "")));
+          const landing = joinArg(copy.target, nodePath16.posix.basename(from2.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from2, landing, step));
         } else recordGap(step, copy.target);
       }
@@ -21355,7 +21376,7 @@ function linkSource(program, symbolic, from2, link, step) {
   if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
-  return { ...from2, value: nodePath15.posix.join(nodePath15.posix.dirname(linkPath.path), from2.value) };
+  return { ...from2, value: nodePath16.posix.join(nodePath16.posix.dirname(linkPath.path), from2.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -21427,16 +21448,16 @@ function absolutePath(arg, step) {
     );
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath15.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath16.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath15.posix.join(cwd.value, value);
+    value = nodePath16.posix.join(cwd.value, value);
   }
-  return { path: nodePath15.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath16.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -21453,11 +21474,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath15, S6_SCRIPT, VALUE_OPTIONS;
+var nodePath16, S6_SCRIPT, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -21613,9 +21634,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath16.basename(path);
+  const base = nodePath17.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath16.basename(nodePath16.dirname(path));
+  const dir = nodePath17.basename(nodePath17.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -21639,7 +21660,7 @@ function groupUnits(files) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
     for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path)))
-      dropIns.set(nodePath16.basename(dropIn.path), dropIn);
+      dropIns.set(nodePath17.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -21653,11 +21674,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath16, UNIT_SUFFIX;
+var nodePath17, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -21987,15 +22008,15 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   for (const { compose, service } of projectServices(composeFiles)) {
     const scope = {
-      project: nodePath17.posix.dirname(compose.source.file),
+      project: nodePath18.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       sharedNetworks: service.sharedNetworks,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath17.posix.dirname(compose.source.file);
-    const display = (path) => nodePath17.posix.normalize(nodePath17.posix.join(displayDir, nodePath17.relative(nodePath17.dirname(compose.path), path).split(nodePath17.sep).join("/")));
+    const displayDir = nodePath18.posix.dirname(compose.source.file);
+    const display = (path) => nodePath18.posix.normalize(nodePath18.posix.join(displayDir, nodePath18.relative(nodePath18.dirname(compose.path), path).split(nodePath18.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
     containers.push({
       ...scope,
@@ -22062,10 +22083,10 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       container: { hostNetwork: false },
       mounts: imageFiles(
         dockerfile,
-        nodePath17.dirname(path),
+        nodePath18.dirname(path),
         treeKind,
-        (copied) => nodePath17.posix.normalize(
-          nodePath17.posix.join(nodePath17.posix.dirname(dockerfile.source.file), nodePath17.relative(nodePath17.dirname(path), copied).split(nodePath17.sep).join("/"))
+        (copied) => nodePath18.posix.normalize(
+          nodePath18.posix.join(nodePath18.posix.dirname(dockerfile.source.file), nodePath18.relative(nodePath18.dirname(path), copied).split(nodePath18.sep).join("/"))
         )
       ),
       passThrough,
@@ -22078,12 +22099,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath17.dirname(file.path);
+    const directory = nodePath18.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath17.basename(file.path);
+    const name2 = (file) => nodePath18.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -22171,11 +22192,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath17, BASE_FILE, OVERRIDE_FILE;
+var nodePath18, BASE_FILE, OVERRIDE_FILE;
 var init_docker = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -22260,7 +22281,7 @@ function envsubstTemplates(input) {
     if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    const container = { definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath18.dirname(path), kindOf) };
+    const container = { definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath19.dirname(path), kindOf) };
     const command2 = combineCommand(stage.entrypoint, stage.cmd);
     if (command2) commanded.push({ container, args: command2.args, cwd: stage.workdir?.value });
     if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
@@ -22289,15 +22310,15 @@ function templateScript(env, others) {
   const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
   const filter = setting("NGINX_ENVSUBST_FILTER", "");
   if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath18.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  const dir = nodePath19.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
       const relative9 = target.slice(dir.length + 1);
-      if (!nodePath18.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath18.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
+      if (!nodePath19.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath19.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
     },
-    outputDir: nodePath18.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    outputDir: nodePath19.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
   };
 }
@@ -22340,27 +22361,14 @@ function envsubstLookup(env, others, filter) {
     return pattern.test(name2) ? value : "unset";
   };
 }
-function placedTreeFiles(placed, treeFiles) {
-  const found = [];
-  for (const { source, target } of placed) {
-    const root = target.replace(/(.)\/+$/, "$1");
-    for (const file of treeFiles) {
-      if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath18.sep))
-        found.push({ file, target: nodePath18.posix.join(root, nodePath18.relative(source, file).split(nodePath18.sep).join("/")) });
-    }
-  }
-  return found;
-}
 function scriptedTemplates(container, args, cwd, input, kindOf) {
   const [first, second, third] = args;
   if (!first || first.unresolved.length > 0) return [];
-  const shell = SHELL_NAMES.test(nodePath18.posix.basename(first.value));
   let text3;
-  if (shell && second?.value === "-c" && third) text3 = asMappedText(third);
+  if (isShell(first.value) && second?.value === "-c" && third) text3 = asMappedText(third);
   else {
-    const word = shell && second && second.unresolved.length === 0 && !second.value.startsWith("-") ? second.value : first.value;
-    const treePath = word.includes("/") ? placedAt(nodePath18.posix.resolve(cwd, word), container.placed) : void 0;
+    const word = scriptWord(args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value));
+    const treePath = word?.includes("/") ? placedSourceAt(nodePath19.posix.resolve(cwd, word), container.placed) : void 0;
     const source = treePath !== void 0 && kindOf(treePath) === "file" ? input.readText(treePath) : void 0;
     if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
     text3 = MappedText.of(new SourceText(input.displayPath(treePath), source));
@@ -22373,7 +22381,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   const { steps } = runShell(text3, environment2);
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath18.posix.basename(step.args[0].value) !== "envsubst") continue;
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath19.posix.basename(step.args[0].value) !== "envsubst") continue;
     const operands = step.args.slice(1);
     if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith("-"))) continue;
     const into = step.redirects.filter((redirect) => redirect.operator === ">" && (redirect.fd === void 0 || redirect.fd === 1));
@@ -22381,15 +22389,15 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : void 0;
     const source = from2 ?? (previous?.length === 2 && previous[0].value === "cat" ? previous[1] : void 0);
     if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
-    const output = nodePath18.posix.resolve(cwd, into[0].target.value);
-    const template = placedAt(nodePath18.posix.resolve(cwd, source.value), container.placed);
+    const output = nodePath19.posix.resolve(cwd, into[0].target.value);
+    const template = placedSourceAt(nodePath19.posix.resolve(cwd, source.value), container.placed);
     if (template === void 0 || kindOf(template) !== "file") continue;
     const listed2 = operands.length === 0 ? void 0 : new Set(
       [
         ...operands.map((arg) => arg.value).join(" ").matchAll(SHELL_FORMAT_NAME)
       ].map((match) => match[1] ?? match[2])
     );
-    templates.push({ template, output, outputDir: nodePath18.posix.dirname(output), lookup: scriptedLookup(container, listed2), definedIn: container.definedIn });
+    templates.push({ template, output, outputDir: nodePath19.posix.dirname(output), lookup: scriptedLookup(container, listed2), definedIn: container.definedIn });
   }
   return templates;
 }
@@ -22401,22 +22409,12 @@ function scriptedLookup(container, listed2) {
     return container.others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : { value: "" };
   };
 }
-function placedAt(path, placed) {
-  let best;
-  for (const entry of placed) {
-    const target = entry.target.replace(/(.)\/+$/, "$1");
-    if ((path === target || path.startsWith(target === "/" ? "/" : `${target}/`)) && (!best || target.length > best.target.length))
-      best = { source: entry.source, target };
-  }
-  if (!best) return void 0;
-  const rest = path.slice(best.target.length).replace(/^\/+/, "");
-  return rest === "" ? best.source : nodePath18.join(best.source, rest);
-}
-var nodePath18, IMAGE_VARIABLES, SHELL_NAMES, SHELL_FORMAT_NAME;
+var nodePath19, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
+    init_launch();
     init_docker();
     init_raw();
     init_mapped_text();
@@ -22427,7 +22425,6 @@ var init_envsubst_templates = __esm({
     init_dockerfile();
     init_placed_files();
     IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
-    SHELL_NAMES = /^(?:ba|da|a)?sh$/;
     SHELL_FORMAT_NAME = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
   }
 });
@@ -22761,19 +22758,17 @@ __export(nginx_module_packages_exports, {
   installedNginxModules: () => installedNginxModules
 });
 function installedNginxModules(dockerfiles, known2) {
-  const found = /* @__PURE__ */ new Map();
+  const found = /* @__PURE__ */ new Set();
   for (const dockerfile of dockerfiles) {
     const last = dockerfile.stages[dockerfile.stages.length - 1];
     for (const run2 of last?.runs ?? []) {
       for (const match of run2.text.matchAll(MODULE_PACKAGE)) {
         const module2 = moduleOf(match[1], known2);
-        if (!module2 || found.has(module2)) continue;
-        const line = dockerfile.source.span(run2.start, run2.start).start.line;
-        found.set(module2, `the image installs ${match[0]} (${dockerfile.source.file}:${line})`);
+        if (module2) found.add(module2);
       }
     }
   }
-  return [...found].map(([module2, reason]) => ({ module: module2, reason }));
+  return [...found];
 }
 function moduleOf(packageSuffix, known2) {
   const name2 = packageSuffix.replace(/^(?:http|stream|mail)-/, "");
@@ -22943,7 +22938,7 @@ function containerScriptLaunches(containers, readScript) {
     const seen = /* @__PURE__ */ new Set();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command2 = pending.shift();
-      const source = scriptOf2(command2, container, readScript);
+      const source = scriptOf(command2, container, readScript);
       if (!source || seen.has(source.file)) continue;
       seen.add(source.file);
       run2.add(source.file);
@@ -22951,7 +22946,7 @@ function containerScriptLaunches(containers, readScript) {
       for (const step of runShell(MappedText.of(source), environment2).steps) {
         const { argv, program } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath20.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath21.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
         pending.push({ words: argv.map((arg) => arg.value), program, cwd: stepCwd });
       }
     }
@@ -22975,13 +22970,12 @@ function inContainer(launch, container) {
     ...container.compose ? { compose: container.compose } : {}
   };
 }
-function scriptOf2(command2, container, readScript) {
-  const [first, second] = command2.words;
-  const word = SHELLS2.has(command2.program) && second !== void 0 && !second.startsWith("-") ? second : first;
+function scriptOf(command2, container, readScript) {
+  const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath20.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath21.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath20.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath21.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -22993,16 +22987,15 @@ function environmentOf(container) {
     return !value || value.unresolved ? "unknown" : { value: value.value };
   };
 }
-var nodePath20, SHELLS2, MAX_SCRIPTS, MAX_COMMANDS;
+var nodePath21, MAX_SCRIPTS, MAX_COMMANDS;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_launch();
     init_shell_script();
     init_program();
     init_mapped_text();
-    SHELLS2 = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash"]);
     MAX_SCRIPTS = 8;
     MAX_COMMANDS = 512;
   }
@@ -23059,7 +23052,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath21.basename(path)));
+  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath22.basename(path)));
   const passThrough = (program) => passThroughScripts.has(program);
   guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -23111,11 +23104,11 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath21, RUNS_ITS_ARGUMENTS;
+var nodePath22, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_append();
     init_compose();
     init_placed_files();
@@ -28675,7 +28668,7 @@ function readConfigFile(absolute, linked, context, output) {
     binding: b.kind === "def" ? "def" : "assign",
     referenced: module2.loadedNames.has(b.name)
   }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath22.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath23.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -28723,7 +28716,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath22.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath22.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath23.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath23.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -28733,8 +28726,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath22.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath22.posix.isAbsolute(directory) ? nodePath22.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath22.posix.normalize(serverPath));
+  const serverPath = nodePath23.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath23.posix.isAbsolute(directory) ? nodePath23.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath23.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -28744,18 +28737,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath22.dirname(absolute) : void 0;
+  return absolute ? nodePath23.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath22.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath22.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath22.posix.isAbsolute(joined)) {
-    const direct = nodePath22.join(launchDir, joined);
+  const joined = nodePath23.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath23.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath23.posix.isAbsolute(joined)) {
+    const direct = nodePath23.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath22.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath23.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -28763,7 +28756,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath22.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath23.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -28771,7 +28764,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath22.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath23.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -28957,14 +28950,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath22.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath23.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath22.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath23.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath22.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath22.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath23.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath23.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -29091,11 +29084,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath22, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath23, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -29308,19 +29301,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath23.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath24.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath23.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath23.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath24.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath24.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath23.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath23.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath24.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath24.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -29388,11 +29381,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath23, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath24, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -29841,11 +29834,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath24, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath25, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -30188,7 +30181,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath24.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath25.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -30420,7 +30413,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath25.basename(main) : void 0),
+          serverName(launch, main ? nodePath26.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -30442,7 +30435,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath25.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath26.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -30468,11 +30461,11 @@ function commonPrefixLength3(a, b) {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-var nodePath25, TreeFiles;
+var nodePath26, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -30519,11 +30512,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath25.isAbsolute(name2) ? mountedSource(launch, nodePath25.normalize(name2)) : void 0;
+            const mounted = nodePath26.isAbsolute(name2) ? mountedSource(launch, nodePath26.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath25.isAbsolute(name2) && workingDirectory && nodePath25.isAbsolute(workingDirectory) ? nodePath25.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath25.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath26.isAbsolute(name2) && workingDirectory && nodePath26.isAbsolute(workingDirectory) ? nodePath26.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath26.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -30536,15 +30529,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath25.isAbsolute(name2)) {
-          const normal = nodePath25.normalize(name2);
+        if (nodePath26.isAbsolute(name2)) {
+          const normal = nodePath26.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath25.join(nodePath25.dirname(file), name2);
+          const candidate = nodePath26.join(nodePath26.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -30555,14 +30548,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath25.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath26.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath25.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath26.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath25.dirname(launchPath).split("/"), nodePath25.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath26.dirname(launchPath).split("/"), nodePath26.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -30769,7 +30762,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath26.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath26.posix.isAbsolute(directory) ? uds.value : nodePath26.posix.join(directory, uds.value);
+    const path = nodePath27.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath27.posix.isAbsolute(directory) ? uds.value : nodePath27.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -30782,11 +30775,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath26, MAIN, SETTINGS2;
+var nodePath27, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -31240,10 +31233,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath27.dirname(serverXml); ; dir = nodePath27.dirname(dir)) {
-    const here = images.filter((image) => nodePath27.dirname(image.path) === dir);
+  for (let dir = nodePath28.dirname(serverXml); ; dir = nodePath28.dirname(dir)) {
+    const here = images.filter((image) => nodePath28.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath27.dirname(dir) === dir) break;
+    if (nodePath28.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -31266,11 +31259,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath27, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath28, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_classify();
     init_docker2();
     init_text();
@@ -36074,7 +36067,7 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath28.dirname(path) === nodePath28.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath29.dirname(path) === nodePath29.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -36246,11 +36239,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath28;
+var nodePath29;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -36449,7 +36442,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath29.dirname(launch.file), [launch]);
+    const { overrides: overrides2 } = launchesFor(nodePath30.dirname(launch.file), [launch]);
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -36464,7 +36457,7 @@ function configuresSpringBootJar(launch) {
 function readFile(path, context, output) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath29.basename(path);
+  const base = nodePath30.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -36485,16 +36478,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath29.dirname(path);
-  const parts = dir.split(nodePath29.sep);
+  const dir = nodePath30.dirname(path);
+  const parts = dir.split(nodePath30.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath29.sep) || nodePath29.sep;
+    const root = parts.slice(0, resources).join(nodePath30.sep) || nodePath30.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath29.basename(dir) === "config") return { root: nodePath29.dirname(dir), location: "file-config" };
+  if (nodePath30.basename(dir) === "config") return { root: nodePath30.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -36546,7 +36539,7 @@ function looksLikeSpringBoot(root, layers, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath29.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath30.join(root, name2)));
     } catch {
     }
   }
@@ -36833,7 +36826,7 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath29.dirname(launch.file);
+    const launchDir = nodePath30.dirname(launch.file);
     const related = isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
@@ -36866,14 +36859,14 @@ function launchesFor(root, launches) {
   return { overrides: out, launches: used };
 }
 function isWithin3(dir, maybeParent) {
-  const relative9 = nodePath29.relative(maybeParent, dir);
-  return relative9 === "" || !relative9.startsWith("..") && !nodePath29.isAbsolute(relative9);
+  const relative9 = nodePath30.relative(maybeParent, dir);
+  return relative9 === "" || !relative9.startsWith("..") && !nodePath30.isAbsolute(relative9);
 }
-var nodePath29, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath30, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -37013,19 +37006,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath30.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath30.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath30.basename(a);
-    const y = nodePath30.basename(b);
+  const main = paths.filter((path) => nodePath31.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath31.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath31.basename(a);
+    const y = nodePath31.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath30, UNLIMITED;
+var nodePath31, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -37075,7 +37068,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath31.basename(path);
+    const name2 = nodePath32.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -37086,11 +37079,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath31, DIRECTORY_PRECEDENCE;
+var nodePath32, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -37917,7 +37910,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath32.dirname(file.path));
+    const scope = scopes.get(nodePath33.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -38035,7 +38028,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath32.dirname(file.path));
+    const scope = scopeOf2(nodePath33.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -38046,7 +38039,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath32.resolve(nodePath32.dirname(file.path), source.value));
+      const target = scopes.get(nodePath33.resolve(nodePath33.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -38054,9 +38047,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath32.basename(path).toLowerCase();
+    const lower = nodePath33.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath32.dirname(path));
+    const scope = scopes.get(nodePath33.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -38223,11 +38216,11 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath32, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath33, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     import_yaml6 = __toESM(require_dist());
     init_types();
     init_failure();
@@ -39238,7 +39231,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath36 = __toESM(require("path"));
+var nodePath37 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -39286,8 +39279,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join14 } = require("path");
-      const commit = JSON.parse(readFileSync3(join14(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join13 } = require("path");
+      const commit = JSON.parse(readFileSync3(join13(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -39301,9 +39294,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname21, join: join14 } = require("path");
+    const { dirname: dirname21, join: join13 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join14(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
+    while (!existsSync(join13(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -39426,7 +39419,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath35 = __toESM(require("path"));
+var nodePath36 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -51644,15 +51637,15 @@ init_span();
 init_findings();
 
 // src/engine/options.ts
-var nodePath5 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_classify();
 
 // src/discovery/confine.ts
-var nodePath4 = __toESM(require("path"));
+var nodePath5 = __toESM(require("path"));
 
 // src/discovery/link-placeholder.ts
-var nodePath3 = __toESM(require("path"));
+var nodePath4 = __toESM(require("path"));
 var PLACEHOLDER_MAX_BYTES = 4095;
 var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
 var CONTROL = new RegExp("\\p{Cc}", "u");
@@ -51673,10 +51666,10 @@ function readPlaceholder(fs, path, size) {
   if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
   const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
   if (bytes === void 0) return void 0;
-  const dir = nodePath3.dirname(path);
+  const dir = nodePath4.dirname(path);
   return placeholderTarget(bytes, (name2) => {
-    if (name2 === nodePath3.basename(path)) return false;
-    const sibling = nodePath3.join(dir, name2);
+    if (name2 === nodePath4.basename(path)) return false;
+    const sibling = nodePath4.join(dir, name2);
     return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
   });
 }
@@ -51692,10 +51685,10 @@ var OutsideTreeError = class extends Error {
 var OUTSIDE = { outside: true };
 var MAX_HOPS = 40;
 function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath4.sep) ? area : area + nodePath4.sep);
+  return path === area || path.startsWith(area.endsWith(nodePath5.sep) ? area : area + nodePath5.sep);
 }
 function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath4.resolve(area));
+  const given = areas.map((area) => nodePath5.resolve(area));
   const real = /* @__PURE__ */ new Map();
   for (const area of given) {
     let resolved = area;
@@ -51719,23 +51712,23 @@ function confineFileSystem(fs, areas) {
   };
   let hops = 0;
   const locate = (path) => {
-    const absolute = nodePath4.resolve(path);
+    const absolute = nodePath5.resolve(path);
     const known2 = memo.get(absolute);
     if (known2) return known2;
     let location;
     const area = real.get(absolute);
     if (area !== void 0) location = { outside: false, real: area };
     else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath4.dirname(absolute) === absolute) location = OUTSIDE;
+    else if (nodePath5.dirname(absolute) === absolute) location = OUTSIDE;
     else {
-      const parent = locate(nodePath4.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath4.basename(absolute));
+      const parent = locate(nodePath5.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath5.basename(absolute));
     }
     memo.set(absolute, location);
     return location;
   };
   const step = (realParent, name2) => {
-    const candidate = nodePath4.join(realParent, name2);
+    const candidate = nodePath5.join(realParent, name2);
     const file = examine(candidate);
     if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
@@ -51749,8 +51742,8 @@ function confineFileSystem(fs, areas) {
     return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
   };
   const follow = (realParent, target) => {
-    if (nodePath4.isAbsolute(target)) return OUTSIDE;
-    const next = nodePath4.resolve(realParent, target);
+    if (nodePath5.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath5.resolve(realParent, target);
     return insideRealArea(next) ? hop(next) : OUTSIDE;
   };
   const hop = (next) => {
@@ -51763,9 +51756,9 @@ function confineFileSystem(fs, areas) {
     }
   };
   const entryIn = (path) => {
-    const parent = locate(nodePath4.dirname(nodePath4.resolve(path)));
+    const parent = locate(nodePath5.dirname(nodePath5.resolve(path)));
     if (parent.outside || parent.looping) return void 0;
-    return nodePath4.join(parent.real, nodePath4.basename(path));
+    return nodePath5.join(parent.real, nodePath5.basename(path));
   };
   const inside = (path) => {
     const location = locate(path);
@@ -51870,10 +51863,10 @@ var NothingToReadError = class extends UsageError {
 };
 var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
 function checkedRoots(options, baseFs, cwd) {
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath5.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath6.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath5.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath6.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -51888,11 +51881,11 @@ function checkedRoots(options, baseFs, cwd) {
     const real = realpathOr(baseFs, root);
     if (!isWithin2(real, realCwd)) {
       throw new UsageError(
-        `${nodePath5.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
+        `${nodePath6.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
       );
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath5.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath6.dirname(root));
   return { roots, areas };
 }
 function runConfig(options, baseFs, fs, cwd, areas) {
@@ -51902,23 +51895,23 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   if (options.config) {
     problems = configProblems(options.config);
   } else if (options.configPath) {
-    configPath = nodePath5.resolve(cwd, options.configPath);
+    configPath = nodePath6.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     ({ config, problems } = loadConfig(configPath, baseFs));
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath5.dirname(configPath)])));
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath6.dirname(configPath)])));
   }
   const where = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
   if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
     append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
-  const configDir = configPath ? nodePath5.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath6.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
-  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath5.resolve(configDir, to) }));
+  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath6.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === void 0) {
       problems.push(
@@ -51943,8 +51936,8 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative9 = nodePath5.relative(configDir, path);
-    if (!relative9 || relative9.startsWith("..") || nodePath5.isAbsolute(relative9)) return void 0;
+    const relative9 = nodePath6.relative(configDir, path);
+    if (!relative9 || relative9.startsWith("..") || nodePath6.isAbsolute(relative9)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
       if (entries[i].matcher.ignores(relative9) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
@@ -51959,7 +51952,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin2(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath5.sep) ? dir : dir + nodePath5.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath6.sep) ? dir : dir + nodePath6.sep);
 }
 function resolveDeployments(patterns, configDir, files, where) {
   const roots = /* @__PURE__ */ new Set();
@@ -51969,15 +51962,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath5.resolve(configDir, base);
+    const dir = nodePath6.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative9 = nodePath5.relative(dir, file);
-      if (relative9.startsWith("..") || nodePath5.isAbsolute(relative9) || !relative9.includes(nodePath5.sep)) continue;
-      roots.add(nodePath5.join(dir, relative9.split(nodePath5.sep)[0]));
+      const relative9 = nodePath6.relative(dir, file);
+      if (relative9.startsWith("..") || nodePath6.isAbsolute(relative9) || !relative9.includes(nodePath6.sep)) continue;
+      roots.add(nodePath6.join(dir, relative9.split(nodePath6.sep)[0]));
     }
   });
   return [...roots];
@@ -51996,13 +51989,13 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath33 = __toESM(require("path"));
+var nodePath34 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
 
 // src/discovery/walk.ts
-var nodePath6 = __toESM(require("path"));
+var nodePath7 = __toESM(require("path"));
 var import_ignore2 = __toESM(require_ignore());
 init_text();
 init_thrown();
@@ -52014,8 +52007,8 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative9 = nodePath6.relative(scope.dir, path);
-    if (!relative9 || relative9.startsWith("..") || nodePath6.isAbsolute(relative9)) return void 0;
+    const relative9 = nodePath7.relative(scope.dir, path);
+    if (!relative9 || relative9.startsWith("..") || nodePath7.isAbsolute(relative9)) return void 0;
     const result = scope.matcher.test(isDirectory ? relative9 + "/" : relative9);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
@@ -52023,11 +52016,11 @@ function walk(roots, fs, options = {}) {
     if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath6.join(scopes[i].dir, ".gitignore") : void 0;
+      if (said) return said === "ignored" ? nodePath7.join(scopes[i].dir, ".gitignore") : void 0;
     }
     return void 0;
   };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath6.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath7.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
   const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
   const realRoots = [];
   const pointsInsideRoots = (link) => {
@@ -52059,13 +52052,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath6.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath7.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore2.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath6.join(dir, name2);
+      const path = nodePath7.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
         skip(path, false, "skipped: a symbolic link out of the tree");
         continue;
@@ -52103,6 +52096,9 @@ function walk(roots, fs, options = {}) {
   }
   return { files: [...files].sort(), unreadable, skipped };
 }
+
+// src/engine/read-tree.ts
+init_launch();
 
 // src/model/nginx-value-check.ts
 var EXPECTED = {
@@ -52187,12 +52183,12 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
 }
 
 // src/readers/nginx/index.ts
-var nodePath9 = __toESM(require("path"));
+var nodePath10 = __toESM(require("path"));
 init_text();
 init_template_text();
 
 // src/readers/nginx/include.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath8 = __toESM(require("path"));
 
 // src/readers/nginx/glob.ts
 function hasGlob(pattern) {
@@ -52355,7 +52351,7 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath7.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath8.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
 var WrittenPathIndex = class {
@@ -52379,12 +52375,12 @@ var WrittenPathIndex = class {
     const found = [];
     const exact = this.exact.get(path);
     if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath7.posix.dirname(dir)) {
+    for (let dir = path; ; dir = nodePath8.posix.dirname(dir)) {
       const under = this.under.get(dir);
       if (under) found.push(under);
-      if (dir === nodePath7.posix.dirname(dir)) break;
+      if (dir === nodePath8.posix.dirname(dir)) break;
     }
-    const into = this.into.get(nodePath7.posix.dirname(path));
+    const into = this.into.get(nodePath8.posix.dirname(path));
     if (into) found.push(into);
     return found;
   }
@@ -52397,7 +52393,7 @@ var IncludeResolver = class {
     this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath7.dirname(file); !dirs.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath8.dirname(file); !dirs.has(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
@@ -52423,7 +52419,7 @@ var IncludeResolver = class {
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath7.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const candidates = nodePath8.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
       if (glob) {
@@ -52435,7 +52431,7 @@ var IncludeResolver = class {
       if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
       if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
-    if (glob && nodePath7.isAbsolute(pattern)) {
+    if (glob && nodePath8.isAbsolute(pattern)) {
       const placed = this.placedFilesMatching(pattern);
       if (placed.length > 0) return { files: placed, missing: false, outside: [] };
     }
@@ -52448,11 +52444,11 @@ var IncludeResolver = class {
    * container, as glob(3) sorts.
    */
   placedFilesMatching(pattern) {
-    const directory = nodePath7.posix.dirname(pattern);
+    const directory = nodePath8.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
-    const glob = compileGlobSegment(nodePath7.posix.basename(pattern));
+    const glob = compileGlobSegment(nodePath8.posix.basename(pattern));
     const placed = this.mappings.filter(
-      (m) => nodePath7.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath7.posix.basename(m.from)) && this.fs.kind(m.to) === "file"
+      (m) => nodePath8.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath8.posix.basename(m.from)) && this.fs.kind(m.to) === "file"
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
   }
@@ -52460,26 +52456,26 @@ var IncludeResolver = class {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath7.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath8.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath7.dirname(includingFile); ; dir = nodePath7.dirname(dir)) {
-      candidates.push(nodePath7.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath7.dirname(dir)) || dir === nodePath7.dirname(dir)) break;
+    for (let dir = nodePath8.dirname(includingFile); ; dir = nodePath8.dirname(dir)) {
+      candidates.push(nodePath8.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath8.dirname(dir)) || dir === nodePath8.dirname(dir)) break;
     }
     return candidates;
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath7.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath8.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath7.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath8.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     append(candidates, this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath7.join(nodePath7.dirname(includingFile), nodePath7.basename(pattern));
+    const sibling = nodePath8.join(nodePath8.dirname(includingFile), nodePath8.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -52494,7 +52490,7 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath7.join(dir, fileName));
+      return matches.map((dir) => nodePath8.join(dir, fileName));
     }
     return [];
   }
@@ -52518,7 +52514,7 @@ var IncludeResolver = class {
       const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
         if (!glob) {
-          next.push(nodePath7.join(dir, segment));
+          next.push(nodePath8.join(dir, segment));
           continue;
         }
         let names;
@@ -52534,7 +52530,7 @@ var IncludeResolver = class {
             truncated = true;
             break;
           }
-          next.push(nodePath7.join(dir, name2));
+          next.push(nodePath8.join(dir, name2));
         }
         if (truncated) break;
       }
@@ -52604,12 +52600,12 @@ function linesEndLikeNginx(text3) {
 }
 
 // src/readers/nginx/template.ts
-var nodePath8 = __toESM(require("path"));
+var nodePath9 = __toESM(require("path"));
 init_template();
 init_rendered_text();
 init_template_text();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath8.basename(path).toLowerCase());
+  const byName = templateName(nodePath9.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -52757,7 +52753,7 @@ function readNginxTree(candidates, options) {
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath9.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath10.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
             ...inTemplate ? { severity: "info" } : {}
@@ -52845,7 +52841,7 @@ function readNginxTree(candidates, options) {
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {
     if (written.size === 0) return [];
-    const paths = nodePath9.isAbsolute(pattern) ? [nodePath9.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath9.posix.join(prefix, pattern));
+    const paths = nodePath10.isAbsolute(pattern) ? [nodePath10.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath10.posix.join(prefix, pattern));
     const found = /* @__PURE__ */ new Set();
     for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
@@ -52886,7 +52882,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath9.dirname(main.path);
+    const prefixDir = nodePath10.dirname(main.path);
     budget = freshBudget();
     roots.push({
       kind: "main",
@@ -52919,7 +52915,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath9.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath10.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -53008,11 +53004,11 @@ function installedNginxModulesOf(imageSources) {
       return [];
     }
   });
-  return installedNginxModules2(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES2))).map((installed) => installed.module);
+  return installedNginxModules2(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES2)));
 }
 
 // src/engine/file-list.ts
-var nodePath19 = __toESM(require("path"));
+var nodePath20 = __toESM(require("path"));
 function buildFileList(input) {
   const { walked, explained, nginx, displayPath } = input;
   const startedBy = /* @__PURE__ */ new Map();
@@ -53029,11 +53025,11 @@ function buildFileList(input) {
     for (const file of backend.iniFiles)
       if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
   }
-  const placedAt2 = (path) => {
+  const placedAt = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath19.sep))
-        return nodePath19.posix.join(mapping.from, nodePath19.relative(mapping.to, path).split(nodePath19.sep).join("/"));
+      if (path.startsWith(mapping.to + nodePath20.sep))
+        return nodePath20.posix.join(mapping.from, nodePath20.relative(mapping.to, path).split(nodePath20.sep).join("/"));
     }
     return void 0;
   };
@@ -53056,7 +53052,7 @@ function buildFileList(input) {
       format8 = started.format;
     }
     if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
-    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt2(path) : void 0;
+    const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
     if (at !== void 0) reason += `; copied or mounted to ${at}`;
     out.push({ file, format: format8, reason });
   }
@@ -53257,7 +53253,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath33.relative(cwd, absolute) || nodePath33.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath34.relative(cwd, absolute) || nodePath34.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -53314,7 +53310,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath33.relative(configDir, file).split(nodePath33.sep).join("/");
+        const pattern = nodePath34.relative(configDir, file).split(nodePath34.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -53335,16 +53331,16 @@ function readTreeUncached(options) {
     }
   }
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
-  for (const { file, at } of placedInNginxDirectories(placed, walked.files)) {
+  for (const { file, target } of placedInNginxDirectories(placed, walked.files)) {
     if (explained.get(file)?.format !== void 0 || !explained.has(file)) continue;
-    const there = explainClassification(at, () => classificationHead(file), false);
+    const there = explainClassification(target, () => classificationHead(file), false);
     if (there.classified?.format !== "nginx") continue;
     (filesByFormat.nginx ??= []).push(file);
     explained.set(file, { format: "nginx", reason: there.reason });
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath33.relative(cwd, dir)
+    (dir) => nodePath34.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
@@ -53474,23 +53470,17 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath33.sep) ? candidate : candidate + nodePath33.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath34.sep) ? candidate : candidate + nodePath34.sep));
   if (!root) return false;
-  return [nodePath33.basename(root), ...nodePath33.relative(root, file).split(nodePath33.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath34.basename(root), ...nodePath34.relative(root, file).split(nodePath34.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
-  const found = [];
-  for (const mapping of placed) {
-    const from2 = mapping.from.replace(/\/+$/, "");
-    if (!NGINX_CONFIG_DIRECTORY.test(`${from2}/`)) continue;
-    for (const file of treeFiles) {
-      if (file === mapping.to) found.push({ file, at: from2 });
-      else if (file.startsWith(mapping.to + nodePath33.sep))
-        found.push({ file, at: nodePath33.posix.join(from2, nodePath33.relative(mapping.to, file).split(nodePath33.sep).join("/")) });
-    }
-  }
-  return found;
+  const inNginx = placed.filter((mapping) => NGINX_CONFIG_DIRECTORY.test(`${mapping.from.replace(/\/+$/, "")}/`));
+  return placedTreeFiles(
+    inNginx.map((mapping) => ({ source: mapping.to, target: mapping.from })),
+    treeFiles
+  );
 }
 
 // src/engine/suppress.ts
@@ -53748,7 +53738,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath34 = __toESM(require("path"));
+var nodePath35 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -53762,7 +53752,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath34.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath35.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -53809,7 +53799,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath35.relative(cwd, root) || ".");
+      const shown = showPath(nodePath36.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
     }).join(", ");
     throw new NothingToReadError(
@@ -53827,7 +53817,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath35.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath36.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -54486,7 +54476,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath36.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath37.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -54505,9 +54495,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath36.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath37.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath36.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath37.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

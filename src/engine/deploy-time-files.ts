@@ -119,5 +119,5 @@ export function installedNginxModulesOf(imageSources: { source: SourceText; kind
       return [];
     }
   });
-  return installedNginxModules(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES))).map((installed) => installed.module);
+  return installedNginxModules(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES)));
 }

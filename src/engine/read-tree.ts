@@ -14,6 +14,7 @@ import type { Deployment } from '../model/deployment';
 import { composeDeploymentOf } from '../model/compose';
 import { renderIngressNginx } from '../model/ingress-nginx';
 import { NginxModel } from '../model/nginx';
+import { placedTreeFiles } from '../readers/launch/launch';
 import { checkNginxValues } from '../model/nginx-value-check';
 import { parseNginxTime } from '../model/nginx-values';
 import type { ReaderDiagnostic } from '../source/diagnostic';
@@ -174,9 +175,9 @@ function readTreeUncached(options: LintOptions): ReadTree {
   // A file the name alone left unread is nginx's when an image or a mount puts it in nginx's
   // directories and its content is nginx (mattermost-docker copies web/mattermost to
   // /etc/nginx/sites-available/): classified again as the file it is there.
-  for (const { file, at } of placedInNginxDirectories(placed, walked.files)) {
+  for (const { file, target } of placedInNginxDirectories(placed, walked.files)) {
     if (explained.get(file)?.format !== undefined || !explained.has(file)) continue;
-    const there = explainClassification(at, () => classificationHead(file), false);
+    const there = explainClassification(target, () => classificationHead(file), false);
     // The nginx reader masks a template's tags itself (mattermost's `{%APP_HOST%}`, filled by its entrypoint).
     if (there.classified?.format !== 'nginx') continue;
     (filesByFormat.nginx ??= []).push(file);
@@ -359,16 +360,10 @@ function inGeneratorDirectory(file: string, roots: string[]): boolean {
 const NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 
 /** The tree files an image or a mount puts under nginx's configuration directories, with the path they get there. */
-function placedInNginxDirectories(placed: { from: string; to: string }[], treeFiles: string[]): { file: string; at: string }[] {
-  const found: { file: string; at: string }[] = [];
-  for (const mapping of placed) {
-    const from = mapping.from.replace(/\/+$/, '');
-    if (!NGINX_CONFIG_DIRECTORY.test(`${from}/`)) continue;
-    for (const file of treeFiles) {
-      if (file === mapping.to) found.push({ file, at: from });
-      else if (file.startsWith(mapping.to + nodePath.sep))
-        found.push({ file, at: nodePath.posix.join(from, nodePath.relative(mapping.to, file).split(nodePath.sep).join('/')) });
-    }
-  }
-  return found;
+function placedInNginxDirectories(placed: { from: string; to: string }[], treeFiles: string[]): { file: string; target: string }[] {
+  const inNginx = placed.filter((mapping) => NGINX_CONFIG_DIRECTORY.test(`${mapping.from.replace(/\/+$/, '')}/`));
+  return placedTreeFiles(
+    inNginx.map((mapping) => ({ source: mapping.to, target: mapping.from })),
+    treeFiles,
+  );
 }

@@ -17,11 +17,11 @@
  * appends to the image's nginx.conf: they are not rendered here.
  */
 import * as nodePath from 'path';
-import type { Mount } from '../launch/launch';
+import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
-import { runShell, SHELL_SHEBANG } from '../launch/program';
+import { isShell, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
 import { append } from '../../source/append';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
@@ -272,20 +272,6 @@ function envsubstLookup(env: Map<string, VariableValue>, others: 'unset' | 'unkn
   };
 }
 
-/** Each tree file a placement puts in the container, at its container path. */
-function placedTreeFiles(placed: { source: string; target: string }[], treeFiles: string[]): { file: string; target: string }[] {
-  const found: { file: string; target: string }[] = [];
-  for (const { source, target } of placed) {
-    const root = target.replace(/(.)\/+$/, '$1');
-    for (const file of treeFiles) {
-      if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath.sep))
-        found.push({ file, target: nodePath.posix.join(root, nodePath.relative(source, file).split(nodePath.sep).join('/')) });
-    }
-  }
-  return found;
-}
-
 /**
  * The templates a container's own start-up command renders with envsubst: `sh -c "envsubst <
  * /tmp/nginx.conf > /etc/nginx/conf.d/default.conf && nginx …"` in compose, or a script of the
@@ -298,12 +284,11 @@ function placedTreeFiles(placed: { source: string; target: string }[], treeFiles
 function scriptedTemplates(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): EnvsubstTemplate[] {
   const [first, second, third] = args;
   if (!first || first.unresolved.length > 0) return [];
-  const shell = SHELL_NAMES.test(nodePath.posix.basename(first.value));
   let text: MappedText | undefined;
-  if (shell && second?.value === '-c' && third) text = asMappedText(third);
+  if (isShell(first.value) && second?.value === '-c' && third) text = asMappedText(third);
   else {
-    const word = shell && second && second.unresolved.length === 0 && !second.value.startsWith('-') ? second.value : first.value;
-    const treePath = word.includes('/') ? placedAt(nodePath.posix.resolve(cwd, word), container.placed) : undefined;
+    const word = scriptWord(args.map((arg) => (arg.unresolved.length > 0 ? '' : arg.value)));
+    const treePath = word?.includes('/') ? placedSourceAt(nodePath.posix.resolve(cwd, word), container.placed) : undefined;
     const source = treePath !== undefined && kindOf(treePath) === 'file' ? input.readText(treePath) : undefined;
     if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
     text = MappedText.of(new SourceText(input.displayPath(treePath!), source));
@@ -326,7 +311,7 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
     const source = from ?? (previous?.length === 2 && previous[0].value === 'cat' ? previous[1] : undefined);
     if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
     const output = nodePath.posix.resolve(cwd, into[0].target.value);
-    const template = placedAt(nodePath.posix.resolve(cwd, source.value), container.placed);
+    const template = placedSourceAt(nodePath.posix.resolve(cwd, source.value), container.placed);
     if (template === undefined || kindOf(template) !== 'file') continue;
     // `envsubst '$A ${B}'`: the names listed; no argument: every name in the text.
     const listed =
@@ -345,7 +330,6 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
   return templates;
 }
 
-const SHELL_NAMES = /^(?:ba|da|a)?sh$/;
 /** A name in envsubst's SHELL-FORMAT argument: `$NAME` or `${NAME}`. */
 const SHELL_FORMAT_NAME = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
@@ -358,17 +342,4 @@ function scriptedLookup(container: Container, listed: Set<string> | undefined): 
     // An open environment may define an upper-case name; nginx's own lower-case ones it never does.
     return container.others === 'unknown' && /[A-Z]/.test(name) ? 'unknown' : { value: '' };
   };
-}
-
-/** The tree path a container sees at a path, through the longest placement that holds it. */
-function placedAt(path: string, placed: { source: string; target: string }[]): string | undefined {
-  let best: { source: string; target: string } | undefined;
-  for (const entry of placed) {
-    const target = entry.target.replace(/(.)\/+$/, '$1');
-    if ((path === target || path.startsWith(target === '/' ? '/' : `${target}/`)) && (!best || target.length > best.target.length))
-      best = { source: entry.source, target };
-  }
-  if (!best) return undefined;
-  const rest = path.slice(best.target.length).replace(/^\/+/, '');
-  return rest === '' ? best.source : nodePath.join(best.source, rest);
 }

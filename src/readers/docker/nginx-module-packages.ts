@@ -12,13 +12,6 @@
  */
 import type { Dockerfile } from './dockerfile';
 
-export interface InstalledModule {
-  /** The module's key in cfglint's table of third-party directives (`set-misc`). */
-  module: string;
-  /** Why: the package and where it is installed. */
-  reason: string;
-}
-
 /** A package of a distribution's nginx module: Alpine's `nginx-mod-…`, Debian's `libnginx-mod-…`. */
 const MODULE_PACKAGE = /(?<![\w.-])(?:lib)?nginx-mod-([a-z0-9][a-z0-9-]*)/g;
 
@@ -28,24 +21,19 @@ const PACKAGE_MODULES: Record<string, string> = {
   ndk: 'ndk',
 };
 
-/**
- * The known third-party modules (keys of `known`) each Dockerfile's image installs, once each,
- * with the first package line that installs it.
- */
-export function installedNginxModules(dockerfiles: Dockerfile[], known: ReadonlySet<string>): InstalledModule[] {
-  const found = new Map<string, string>();
+/** The keys (in cfglint's table of third-party directives, `set-misc`) of the known modules the Dockerfiles' images install. */
+export function installedNginxModules(dockerfiles: Dockerfile[], known: ReadonlySet<string>): string[] {
+  const found = new Set<string>();
   for (const dockerfile of dockerfiles) {
     const last = dockerfile.stages[dockerfile.stages.length - 1];
     for (const run of last?.runs ?? []) {
       for (const match of run.text.matchAll(MODULE_PACKAGE)) {
         const module = moduleOf(match[1], known);
-        if (!module || found.has(module)) continue;
-        const line = dockerfile.source.span(run.start, run.start).start.line;
-        found.set(module, `the image installs ${match[0]} (${dockerfile.source.file}:${line})`);
+        if (module) found.add(module);
       }
     }
   }
-  return [...found].map(([module, reason]) => ({ module, reason }));
+  return [...found];
 }
 
 /** `http-set-misc` → `set-misc`, `http-headers-more-filter` → `headers-more`, `http-brotli-static` → `brotli`. */

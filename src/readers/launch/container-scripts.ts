@@ -13,10 +13,8 @@ import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource } from './launch';
 import { shellLaunches } from './shell-script';
-import { PATH_DIRECTORIES, runShell, unwrap } from './program';
+import { PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
 import { MappedText } from '../kit/mapped-text';
-
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash']);
 
 export interface ContainerScripts {
   launches: Launch[];
@@ -88,8 +86,7 @@ function scriptOf(
   container: Launch,
   readScript: (treePath: string) => SourceText | undefined,
 ): SourceText | undefined {
-  const [first, second] = command.words;
-  const word = SHELLS.has(command.program) && second !== undefined && !second.startsWith('-') ? second : first;
+  const word = scriptWord(command.words);
   if (word === undefined) return undefined;
   const candidates = word.startsWith('/')
     ? [word]

@@ -3,6 +3,7 @@
  * Dockerfile, a compose service, a Procfile, a shell script or a Kubernetes container. The
  * Gunicorn and uWSGI readers take their command-line options from here.
  */
+import * as nodePath from 'path';
 import type { Span } from '../../source/span';
 
 export interface LaunchArg {
@@ -128,14 +129,7 @@ export interface ComposeScope {
  * mount covers it.
  */
 export function mountedSource(launch: Launch, path: string): string | undefined {
-  let best: Mount | undefined;
-  for (const mount of launch.mounts ?? []) {
-    const inside = path === mount.target || path.startsWith(mount.target === '/' ? '/' : `${mount.target}/`);
-    if (inside && (!best || mount.target.length > best.target.length)) best = mount;
-  }
-  if (!best) return undefined;
-  const rest = path.slice(best.target.length).replace(/^\/+/, '');
-  return rest === '' ? best.source : `${best.source}/${rest}`;
+  return placedSourceAt(path, launch.mounts ?? []);
 }
 
 /**
@@ -189,4 +183,39 @@ export interface ComposeContainer extends ComposeScope {
   image?: string;
   /** `restart:` (`no`, `always`, `unless-stopped`, `on-failure[:N]`), or `deploy.restart_policy`; absent: compose's default, `no`. */
   restart?: { value: string; span: Span };
+}
+
+/** A tree path (file or directory) put in a container at `target`, by a COPY, a mount or a ConfigMap. */
+export interface Placement {
+  source: string;
+  target: string;
+}
+
+/**
+ * The tree file a container reads at `path`, through its placements (the longest target that
+ * holds the path wins, as in the kernel's mount table); undefined when none covers it.
+ */
+export function placedSourceAt(path: string, placements: readonly Placement[]): string | undefined {
+  let best: Placement | undefined;
+  for (const placement of placements) {
+    const inside = path === placement.target || path.startsWith(placement.target === '/' ? '/' : `${placement.target}/`);
+    if (inside && (!best || placement.target.length > best.target.length)) best = placement;
+  }
+  if (!best) return undefined;
+  const rest = path.slice(best.target.length).replace(/^\/+/, '');
+  return rest === '' ? best.source : `${best.source}/${rest}`;
+}
+
+/** Each tree file a placement puts in the container, at its container path. */
+export function placedTreeFiles(placed: readonly Placement[], treeFiles: readonly string[]): { file: string; target: string }[] {
+  const found: { file: string; target: string }[] = [];
+  for (const { source, target } of placed) {
+    const root = target.replace(/(.)\/+$/, '$1');
+    for (const file of treeFiles) {
+      if (file === source) found.push({ file, target: root });
+      else if (file.startsWith(source + nodePath.sep))
+        found.push({ file, target: nodePath.posix.join(root, nodePath.relative(source, file).split(nodePath.sep).join('/')) });
+    }
+  }
+  return found;
 }

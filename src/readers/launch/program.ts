@@ -227,6 +227,22 @@ export interface Unwrapped {
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+/**
+ * The word naming the script a command runs: its first, or the one after a shell given a file
+ * (`["sh", "/entrypoint.sh"]`); a shell with an option first (`sh -c …`) runs no file of its own.
+ */
+/** Whether a program, named or by its path, is a POSIX-like shell. */
+export function isShell(program: string): boolean {
+  return SHELLS.has(nodePath.posix.basename(program));
+}
+
+export function scriptWord(words: readonly string[]): string | undefined {
+  const [first, second] = words;
+  if (first === undefined) return undefined;
+  if (isShell(first)) return second !== undefined && !second.startsWith('-') ? second : undefined;
+  return first || undefined;
+}
 const PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
 /** Options of init wrappers that take a value: tini -p SIG / -e CODE, dumb-init -r s:r. */
 const INIT_OPTIONS_WITH_VALUE = new Set(['-p', '-e', '-r', '--rewrite']);

@@ -17,7 +17,7 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { PATH_DIRECTORIES, runShell, SHELL_SHEBANG, ShellStep, StepRedirect } from './program';
+import { PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG, ShellStep, StepRedirect } from './program';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
 export interface WrittenFilesInput {
@@ -151,7 +151,7 @@ function startupScripts(
       for (const command of [stage.entrypoint, stage.cmd]) {
         if (!command) continue;
         const words = command.form === 'exec' ? command.words.map((word) => word.value) : (command.text?.value ?? '').trim().split(/\s+/);
-        named(scriptOf(words));
+        named(scriptWord(words));
       }
     }
   }
@@ -166,18 +166,11 @@ function startupScripts(
     }
     for (const service of services) {
       for (const command of [service.entrypoint, service.command]) {
-        if (command) named(scriptOf(command.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+        if (command) named(scriptWord(command.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
       }
     }
   }
   return [...scripts];
-}
-
-/** The script a command runs: its first word, or the one after `sh`/`bash` (`["sh", "/entrypoint"]`). */
-function scriptOf(words: string[]): string | undefined {
-  const [first, second] = words;
-  if (first && /^(\/usr)?(\/bin\/)?(ba|da|a)?sh$/.test(first) && second && !second.startsWith('-')) return second;
-  return first || undefined;
 }
 
 /** A write before the tree's sources are known: `sourcePath` is the path as the script names it. */

@@ -23263,13 +23263,6 @@ function parseGunicornArgs(tokens) {
   }
   return result;
 }
-function pythonIntBase10(text3) {
-  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(text3);
-  if (!match) return void 0;
-  const value = Number(match[2].replace(/_/g, ""));
-  if (!Number.isSafeInteger(value)) return void 0;
-  return match[1] === "-" ? -value : value;
-}
 function pythonIntBase0(text3) {
   const match = /^\s*([+-]?)(?:0([xX])_?([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)|0([oO])_?([0-7]+(?:_[0-7]+)*)|0([bB])_?([01]+(?:_[01]+)*)|(0+(?:_0+)*)|([1-9]\d*(?:_\d+)*))\s*$/.exec(
     text3
@@ -23296,6 +23289,177 @@ var init_args = __esm({
     init_append();
     LONG_FLAGS = [...GUNICORN_FLAGS.keys()].filter((flag2) => flag2.startsWith("--"));
     takesValue = (setting) => setting.action === "store" || setting.action === "append";
+  }
+});
+
+// src/readers/kit/python/values.ts
+function numberLiteral(raw, from2, to) {
+  const text3 = raw.replace(/_/g, "");
+  const known2 = (value2) => ({ known: true, value: value2, from: from2, to });
+  if (/[jJ]$/.test(text3)) return known2({ type: "other" });
+  let match;
+  if (match = /^0([xob])([0-9a-f]+)$/i.exec(text3)) {
+    const value2 = parseInt(match[2], match[1].toLowerCase() === "x" ? 16 : match[1].toLowerCase() === "o" ? 8 : 2);
+    return Number.isSafeInteger(value2) ? known2({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
+  }
+  if (/^\d+$/.test(text3)) {
+    if (/^0+[1-9]/.test(text3)) return { known: false, reason: `"${raw}" is not a Python 3 number` };
+    const value2 = Number(text3);
+    return Number.isSafeInteger(value2) ? known2({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
+  }
+  const value = Number(text3);
+  return Number.isFinite(value) ? known2({ type: "float", value }) : { known: false, reason: `the number ${raw}` };
+}
+function decodeString(body2, raw) {
+  if (raw) return body2;
+  let out = "";
+  for (let i = 0; i < body2.length; i++) {
+    const c = body2[i];
+    if (c !== "\\" || i + 1 >= body2.length) {
+      out += c;
+      continue;
+    }
+    const next = body2[++i];
+    const simple2 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
+    if (next in simple2) {
+      out += simple2[next];
+    } else if (next === "\r") {
+      if (body2[i + 1] === "\n") i++;
+    } else if (/[0-7]/.test(next)) {
+      let digits = next;
+      while (digits.length < 3 && /[0-7]/.test(body2[i + 1] ?? "")) digits += body2[++i];
+      out += String.fromCodePoint(parseInt(digits, 8));
+    } else if (next === "x" || next === "u" || next === "U") {
+      const length = next === "x" ? 2 : next === "u" ? 4 : 8;
+      const hex = body2.slice(i + 1, i + 1 + length);
+      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) return void 0;
+      const code = parseInt(hex, 16);
+      if (code > 1114111) return void 0;
+      out += String.fromCodePoint(code);
+      i += length;
+    } else if (next === "N") {
+      return void 0;
+    } else {
+      out += `\\${next}`;
+    }
+  }
+  return out;
+}
+function pythonStr(value) {
+  switch (value.type) {
+    case "int":
+      return String(value.value);
+    case "str":
+      return value.value;
+    case "bool":
+      return value.value ? "True" : "False";
+    case "none":
+      return "None";
+    default:
+      return void 0;
+  }
+}
+function weight(value) {
+  if (value.type === "str") return value.value.length;
+  if (value.type !== "list" && value.type !== "tuple") return 1;
+  let known2 = weights.get(value);
+  if (known2 === void 0) {
+    known2 = value.items.length;
+    for (const item of value.items) known2 += weight(item.value);
+    weights.set(value, known2);
+  }
+  return known2;
+}
+function numeric(value) {
+  if (value.type === "int" || value.type === "float") return value;
+  if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
+  return void 0;
+}
+function unary(op, operand, from2, to) {
+  const n = numeric(operand.value);
+  if (!n) return { known: false, reason: `"${op}" on a ${operand.value.type}` };
+  if (op === "-") return { known: true, value: { type: n.type, value: n.value === 0 ? 0 : -n.value }, from: from2, to };
+  if (op === "+") return { known: true, value: n, from: from2, to };
+  if (op === "~" && n.type === "int") return { known: true, value: { type: "int", value: -n.value - 1 }, from: from2, to };
+  return { known: false, reason: `"${op}" is not evaluated` };
+}
+function binary(a, op, b, from2, to) {
+  const result = (value) => {
+    if (value.type === "int" && !Number.isSafeInteger(value.value) || value.type === "float" && !Number.isFinite(value.value)) {
+      return { known: false, reason: "a result too large to hold exactly" };
+    }
+    return { known: true, value, from: from2, to };
+  };
+  const unknown3 = (reason) => ({ known: false, reason });
+  const x = numeric(a.value);
+  const y = numeric(b.value);
+  if (x && y) {
+    const ints = x.type === "int" && y.type === "int";
+    const type = ints ? "int" : "float";
+    switch (op) {
+      case "+":
+        return result({ type, value: x.value + y.value });
+      case "-":
+        return result({ type, value: x.value - y.value });
+      case "*":
+        return result({ type, value: x.value * y.value });
+      case "/":
+        return y.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value / y.value });
+      case "//":
+        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: Math.floor(x.value / y.value) });
+      case "%":
+        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
+      case "**":
+        if (ints && y.value < 0) return x.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value ** y.value });
+        return result({ type, value: x.value ** y.value });
+    }
+    if (ints && Math.abs(x.value) <= 2147483647 && Math.abs(y.value) <= 2147483647) {
+      switch (op) {
+        case "|":
+          return result({ type: "int", value: x.value | y.value });
+        case "&":
+          return result({ type: "int", value: x.value & y.value });
+        case "^":
+          return result({ type: "int", value: x.value ^ y.value });
+        case "<<":
+          return y.value < 0 || y.value > 31 ? unknown3("a shift this reader does not compute") : result({ type: "int", value: x.value * 2 ** y.value });
+        case ">>":
+          return y.value < 0 ? unknown3("a negative shift") : result({ type: "int", value: Math.floor(x.value / 2 ** y.value) });
+      }
+    }
+    return unknown3(`"${op}" is not evaluated`);
+  }
+  const av = a.value;
+  const bv = b.value;
+  if (op === "+" && (av.type === "str" && bv.type === "str" || (av.type === "list" || av.type === "tuple") && bv.type === av.type)) {
+    if (weight(av) + weight(bv) > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
+    if (av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
+    if ((av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
+  }
+  if (op === "*") {
+    const [sequence, count] = x ? [bv, x] : y ? [av, y] : [void 0, void 0];
+    if (sequence && count && count.type === "int" && (sequence.type === "str" || sequence.type === "list" || sequence.type === "tuple")) {
+      const times = Math.max(0, count.value);
+      if (weight(sequence) * times > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
+      if (sequence.type === "str") return result({ type: "str", value: sequence.value.repeat(times) });
+      return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
+    }
+  }
+  return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
+}
+function pythonIntBase10(text3) {
+  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(text3);
+  if (!match) return void 0;
+  const value = Number(match[2].replace(/_/g, ""));
+  if (!Number.isSafeInteger(value)) return void 0;
+  return match[1] === "-" ? -value : value;
+}
+var weights;
+var init_values2 = __esm({
+  "src/readers/kit/python/values.ts"() {
+    "use strict";
+    init_expansion_budget();
+    weights = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -27649,172 +27813,8 @@ var init_tree = __esm({
   }
 });
 
-// src/readers/kit/python/values.ts
-function numberLiteral(raw, from2, to) {
-  const text3 = raw.replace(/_/g, "");
-  const known2 = (value2) => ({ known: true, value: value2, from: from2, to });
-  if (/[jJ]$/.test(text3)) return known2({ type: "other" });
-  let match;
-  if (match = /^0([xob])([0-9a-f]+)$/i.exec(text3)) {
-    const value2 = parseInt(match[2], match[1].toLowerCase() === "x" ? 16 : match[1].toLowerCase() === "o" ? 8 : 2);
-    return Number.isSafeInteger(value2) ? known2({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
-  }
-  if (/^\d+$/.test(text3)) {
-    if (/^0+[1-9]/.test(text3)) return { known: false, reason: `"${raw}" is not a Python 3 number` };
-    const value2 = Number(text3);
-    return Number.isSafeInteger(value2) ? known2({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
-  }
-  const value = Number(text3);
-  return Number.isFinite(value) ? known2({ type: "float", value }) : { known: false, reason: `the number ${raw}` };
-}
-function decodeString(body2, raw) {
-  if (raw) return body2;
-  let out = "";
-  for (let i = 0; i < body2.length; i++) {
-    const c = body2[i];
-    if (c !== "\\" || i + 1 >= body2.length) {
-      out += c;
-      continue;
-    }
-    const next = body2[++i];
-    const simple2 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
-    if (next in simple2) {
-      out += simple2[next];
-    } else if (next === "\r") {
-      if (body2[i + 1] === "\n") i++;
-    } else if (/[0-7]/.test(next)) {
-      let digits = next;
-      while (digits.length < 3 && /[0-7]/.test(body2[i + 1] ?? "")) digits += body2[++i];
-      out += String.fromCodePoint(parseInt(digits, 8));
-    } else if (next === "x" || next === "u" || next === "U") {
-      const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-      const hex = body2.slice(i + 1, i + 1 + length);
-      if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== length) return void 0;
-      const code = parseInt(hex, 16);
-      if (code > 1114111) return void 0;
-      out += String.fromCodePoint(code);
-      i += length;
-    } else if (next === "N") {
-      return void 0;
-    } else {
-      out += `\\${next}`;
-    }
-  }
-  return out;
-}
-function pythonStr(value) {
-  switch (value.type) {
-    case "int":
-      return String(value.value);
-    case "str":
-      return value.value;
-    case "bool":
-      return value.value ? "True" : "False";
-    case "none":
-      return "None";
-    default:
-      return void 0;
-  }
-}
-function weight(value) {
-  if (value.type === "str") return value.value.length;
-  if (value.type !== "list" && value.type !== "tuple") return 1;
-  let known2 = weights.get(value);
-  if (known2 === void 0) {
-    known2 = value.items.length;
-    for (const item of value.items) known2 += weight(item.value);
-    weights.set(value, known2);
-  }
-  return known2;
-}
-function numeric(value) {
-  if (value.type === "int" || value.type === "float") return value;
-  if (value.type === "bool") return { type: "int", value: value.value ? 1 : 0 };
-  return void 0;
-}
-function unary(op, operand, from2, to) {
-  const n = numeric(operand.value);
-  if (!n) return { known: false, reason: `"${op}" on a ${operand.value.type}` };
-  if (op === "-") return { known: true, value: { type: n.type, value: n.value === 0 ? 0 : -n.value }, from: from2, to };
-  if (op === "+") return { known: true, value: n, from: from2, to };
-  if (op === "~" && n.type === "int") return { known: true, value: { type: "int", value: -n.value - 1 }, from: from2, to };
-  return { known: false, reason: `"${op}" is not evaluated` };
-}
-function binary(a, op, b, from2, to) {
-  const result = (value) => {
-    if (value.type === "int" && !Number.isSafeInteger(value.value) || value.type === "float" && !Number.isFinite(value.value)) {
-      return { known: false, reason: "a result too large to hold exactly" };
-    }
-    return { known: true, value, from: from2, to };
-  };
-  const unknown3 = (reason) => ({ known: false, reason });
-  const x = numeric(a.value);
-  const y = numeric(b.value);
-  if (x && y) {
-    const ints = x.type === "int" && y.type === "int";
-    const type = ints ? "int" : "float";
-    switch (op) {
-      case "+":
-        return result({ type, value: x.value + y.value });
-      case "-":
-        return result({ type, value: x.value - y.value });
-      case "*":
-        return result({ type, value: x.value * y.value });
-      case "/":
-        return y.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value / y.value });
-      case "//":
-        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: Math.floor(x.value / y.value) });
-      case "%":
-        return y.value === 0 ? unknown3("a division by zero") : result({ type, value: x.value - y.value * Math.floor(x.value / y.value) });
-      case "**":
-        if (ints && y.value < 0) return x.value === 0 ? unknown3("a division by zero") : result({ type: "float", value: x.value ** y.value });
-        return result({ type, value: x.value ** y.value });
-    }
-    if (ints && Math.abs(x.value) <= 2147483647 && Math.abs(y.value) <= 2147483647) {
-      switch (op) {
-        case "|":
-          return result({ type: "int", value: x.value | y.value });
-        case "&":
-          return result({ type: "int", value: x.value & y.value });
-        case "^":
-          return result({ type: "int", value: x.value ^ y.value });
-        case "<<":
-          return y.value < 0 || y.value > 31 ? unknown3("a shift this reader does not compute") : result({ type: "int", value: x.value * 2 ** y.value });
-        case ">>":
-          return y.value < 0 ? unknown3("a negative shift") : result({ type: "int", value: Math.floor(x.value / 2 ** y.value) });
-      }
-    }
-    return unknown3(`"${op}" is not evaluated`);
-  }
-  const av = a.value;
-  const bv = b.value;
-  if (op === "+" && (av.type === "str" && bv.type === "str" || (av.type === "list" || av.type === "tuple") && bv.type === av.type)) {
-    if (weight(av) + weight(bv) > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
-    if (av.type === "str" && bv.type === "str") return result({ type: "str", value: av.value + bv.value });
-    if ((av.type === "list" || av.type === "tuple") && bv.type === av.type) return result({ type: av.type, items: [...av.items, ...bv.items] });
-  }
-  if (op === "*") {
-    const [sequence, count] = x ? [bv, x] : y ? [av, y] : [void 0, void 0];
-    if (sequence && count && count.type === "int" && (sequence.type === "str" || sequence.type === "list" || sequence.type === "tuple")) {
-      const times = Math.max(0, count.value);
-      if (weight(sequence) * times > MAX_VALUE_LENGTH) return unknown3(OVER_BUDGET);
-      if (sequence.type === "str") return result({ type: "str", value: sequence.value.repeat(times) });
-      return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
-    }
-  }
-  return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
-}
-var weights;
-var init_values2 = __esm({
-  "src/readers/kit/python/values.ts"() {
-    "use strict";
-    init_expansion_budget();
-    weights = /* @__PURE__ */ new WeakMap();
-  }
-});
-
 // src/readers/kit/python/evaluator.ts
-var COMPOUND, MUTABLE, DYNAMIC_CALLS, Executor;
+var COMPOUND, MUTABLE, BUILTINS, CALLS, DYNAMIC_CALLS, Executor;
 var init_evaluator = __esm({
   "src/readers/kit/python/evaluator.ts"() {
     "use strict";
@@ -27830,17 +27830,24 @@ var init_evaluator = __esm({
       MatchStatement: "a match statement"
     };
     MUTABLE = /* @__PURE__ */ new Set(["list", "dict", "set", "other", "class", "function"]);
+    BUILTINS = /* @__PURE__ */ new Set(["int", "str"]);
+    CALLS = /* @__PURE__ */ new Set(["int", "str", "os.getenv", "os.environ.get"]);
     DYNAMIC_CALLS = /* @__PURE__ */ new Set(["exec", "globals", "locals", "vars", "setattr", "execfile"]);
     Executor = class {
-      constructor(module2, text3) {
+      /** `environment` answers os.getenv and os.environ; without one, they are unknown values. */
+      constructor(module2, text3, environment2) {
         this.module = module2;
         this.text = text3;
+        this.environment = environment2;
       }
       module;
       text;
+      environment;
       env = /* @__PURE__ */ new Map();
       /** Functions defined in the module → the names they declare `global`. */
       globalsOf = /* @__PURE__ */ new Map();
+      /** Names bound by an import that nothing has rebound since → what they name (`getenv` → `os.getenv`). */
+      imported = /* @__PURE__ */ new Map();
       run(script) {
         this.block(children(script), void 0);
         this.module.finalBindings = this.env;
@@ -27849,6 +27856,7 @@ var init_evaluator = __esm({
         return this.text.slice(node.from, node.to);
       }
       bind(binding) {
+        if (binding.kind !== "import") this.imported.delete(binding.name);
         this.module.bindings.push(binding);
         this.env.set(binding.name, binding);
       }
@@ -27959,14 +27967,33 @@ var init_evaluator = __esm({
           if (parts[i].name === ",") pieces.push([]);
           else if (parts[i].name !== "(" && parts[i].name !== ")") pieces[pieces.length - 1].push(parts[i]);
         }
+        const fromModule = isFrom ? this.dottedName(parts.slice(1, start - 1)) : "";
         for (const piece of pieces) {
           const asIndex = piece.findIndex((part2) => part2.name === "as");
           const bound = asIndex >= 0 ? piece[asIndex + 1] : piece.find((part2) => part2.name === "VariableName");
-          if (bound && bound.name === "VariableName") this.bindUnknown(bound, "import", "imported", conditional);
+          if (!bound || bound.name !== "VariableName") continue;
+          this.bindUnknown(bound, "import", "imported", conditional);
+          const name2 = this.slice(bound);
+          const path = this.dottedName(asIndex >= 0 ? piece.slice(0, asIndex) : piece);
+          const target = isFrom ? fromModule && path ? `${fromModule}.${path}` : void 0 : asIndex >= 0 ? path : path?.split(".")[0];
+          if (target && !conditional) this.imported.set(name2, target);
+          else this.imported.delete(name2);
         }
+      }
+      /** `os.path` from its name and dot tokens; undefined for a relative or odd one. */
+      dottedName(nodes) {
+        if (nodes.length === 0 || nodes[0].name !== "VariableName") return void 0;
+        let name2 = "";
+        for (const node of nodes) {
+          if (node.name === "VariableName") name2 += this.slice(node);
+          else if (node.name === ".") name2 += ".";
+          else return void 0;
+        }
+        return name2;
       }
       dynamic(node, what) {
         this.module.dynamicAfter = { from: node.from, to: node.to, what };
+        this.imported.clear();
         for (const [name2, binding] of this.env) {
           this.env.set(name2, {
             ...binding,
@@ -28071,7 +28098,7 @@ var init_evaluator = __esm({
         visit2(node);
         for (const call of calls) {
           const callee = call.firstChild;
-          if (!callee) continue;
+          if (!callee || CALLS.has(this.qualifiedName(callee) ?? "")) continue;
           if (callee.name === "VariableName") {
             const name2 = this.slice(callee);
             if (DYNAMIC_CALLS.has(name2)) this.dynamic(call, `${name2}(…)`);
@@ -28166,9 +28193,87 @@ var init_evaluator = __esm({
             if (!b.known) return b;
             return binary(a, this.slice(op), b, node.from, node.to);
           }
+          case "CallExpression":
+            return this.call(node) ?? { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
+          case "MemberExpression":
+            return this.environmentItem(node) ?? { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
           default:
             return { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
         }
+      }
+      /** What a callee or object names when an import or a builtin gives it (`os.environ.get`); else undefined. */
+      qualifiedName(node) {
+        if (node.name === "VariableName") {
+          const name2 = this.slice(node);
+          const imported = this.imported.get(name2);
+          if (imported) return imported;
+          return BUILTINS.has(name2) && !this.env.has(name2) && !this.module.dynamicAfter ? name2 : void 0;
+        }
+        if (node.name !== "MemberExpression") return void 0;
+        const [object, dot2, property] = children(node);
+        if (!object || dot2?.name !== "." || property?.name !== "PropertyName") return void 0;
+        const base = this.qualifiedName(object);
+        return base && `${base}.${this.slice(property)}`;
+      }
+      /**
+       * The calls whose result the text and the environment determine: os.getenv, os.environ.get,
+       * int() and str(). Undefined for any other call.
+       */
+      call(node) {
+        const [callee, argList] = children(node);
+        if (!callee || argList?.name !== "ArgList") return void 0;
+        const callable = this.qualifiedName(callee);
+        if (!callable || !CALLS.has(callable)) return void 0;
+        const args = [];
+        const keywords = /* @__PURE__ */ new Map();
+        const parts = children(argList).filter((part2) => part2.name !== "(" && part2.name !== ")" && part2.name !== ",");
+        for (let i = 0; i < parts.length; i++) {
+          if (parts[i + 1]?.name === "AssignOp" && parts[i].name === "VariableName") {
+            keywords.set(this.slice(parts[i]), parts[i + 2]);
+            i += 2;
+          } else if (keywords.size > 0 || parts[i].name === "StarExpression" || parts[i].name === "*" || parts[i].name === "**") return void 0;
+          else args.push(parts[i]);
+        }
+        const known2 = (value) => ({ known: true, value, from: node.from, to: node.to });
+        if (callable === "int" || callable === "str") {
+          if (args.length !== 1 || keywords.size > 0) return void 0;
+          const argument = this.evaluate(args[0]);
+          if (!argument.known) return argument;
+          if (callable === "str") {
+            const text3 = pythonStr(argument.value);
+            return text3 === void 0 ? void 0 : known2({ type: "str", value: text3 });
+          }
+          const value = argument.value;
+          if (value.type === "int") return known2(value);
+          if (value.type === "bool") return known2({ type: "int", value: value.value ? 1 : 0 });
+          if (value.type === "str") {
+            const number3 = pythonIntBase10(value.value);
+            return number3 === void 0 ? { known: false, reason: `int() rejects "${shorten(value.value)}"` } : known2({ type: "int", value: number3 });
+          }
+          return void 0;
+        }
+        const keywordDefault = callable === "os.getenv" && args.length === 1 && keywords.size === 1 ? keywords.get("default") : void 0;
+        if (args.length < 1 || args.length > 2 || keywords.size > 0 && !keywordDefault) return void 0;
+        return this.environmentLookup(args[0], args[1] ?? keywordDefault, node);
+      }
+      /** `os.environ["KEY"]`: the value, or a KeyError (an unknown value) when it is unset. */
+      environmentItem(node) {
+        const [object, open, key, close] = children(node);
+        if (open?.name !== "[" || close?.name !== "]" || !key || this.qualifiedName(object) !== "os.environ") return void 0;
+        return this.environmentLookup(key, void 0, node, true);
+      }
+      environmentLookup(keyNode, defaultNode, node, raises = false) {
+        const key = this.evaluate(keyNode);
+        if (!key.known || key.value.type !== "str") return { known: false, reason: `reads an environment variable whose name is not known` };
+        const name2 = key.value.value;
+        this.module.readsEnvironment = true;
+        const answer = this.environment?.(name2) ?? { unknown: `reads ${name2} from the environment of the process that runs it` };
+        if ("unknown" in answer) return { known: false, reason: answer.unknown };
+        if (answer.set) return { known: true, value: { type: "str", value: answer.value }, from: node.from, to: node.to };
+        if (raises) return { known: false, reason: `raises KeyError: ${name2} is not set in the environment` };
+        if (!defaultNode) return { known: true, value: { type: "none" }, from: node.from, to: node.to };
+        const fallback = this.evaluate(defaultNode);
+        return fallback.known ? { ...fallback, from: node.from, to: node.to } : fallback;
       }
       stringLiteral(node) {
         if (node.name === "ContinuedString") {
@@ -28471,7 +28576,7 @@ var init_syntax = __esm({
 });
 
 // src/readers/kit/python/module.ts
-function readPythonModule(text3) {
+function readPythonModule(text3, environment2) {
   const tree = parser.parse(text3);
   const module2 = {
     text: text3,
@@ -28486,7 +28591,7 @@ function readPythonModule(text3) {
       if (node.name === "Comment") module2.comments.push({ from: node.from, to: node.to, text: text3.slice(node.from + 1, node.to) });
     }
   });
-  new Executor(module2, text3).run(tree.topNode);
+  new Executor(module2, text3, environment2).run(tree.topNode);
   collectLoads(tree.topNode, text3, module2.loadedNames);
   return module2;
 }
@@ -28561,6 +28666,7 @@ var init_values3 = __esm({
   "src/readers/gunicorn/values.ts"() {
     "use strict";
     init_args();
+    init_values2();
     REF = (setting, line) => `docs/servers/gunicorn.md#${setting} (gunicorn 20.1.0 config.py:${line})`;
     CANONICAL = {
       bind: { unit: "text", kind: "list_string", defaultText: "127.0.0.1:8000", defaultValue: "127.0.0.1:8000", reference: REF("bind", "582-589") },
@@ -28720,7 +28826,17 @@ function backendForLaunch(launch, context, read) {
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
+  if (file?.module.readsEnvironment) file = { ...file, module: readPythonModule(file.source.text, environmentOf2(launch)) };
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
+}
+function environmentOf2(launch) {
+  return (name2) => {
+    const variable = launch.env.get(name2);
+    if (variable?.unresolved) return { unknown: `${name2} depends on ${variable.unresolved.join(", ")}` };
+    if (variable) return { set: true, value: variable.value };
+    if (launch.externalEnv.length > 0) return { unknown: `${name2} may be set by an environment file outside the tree` };
+    return { set: false };
+  };
 }
 function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
@@ -29095,6 +29211,7 @@ var init_gunicorn = __esm({
     init_files();
     init_types();
     init_args();
+    init_values2();
     init_module();
     init_values3();
     CONVENTIONAL_NAMES = /* @__PURE__ */ new Set(["gunicorn.conf.py", "gunicorn_config.py", "gunicorn_conf.py", "gunicorn.py", "gunicorn.config.py"]);
@@ -30783,7 +30900,7 @@ var init_uvicorn2 = __esm({
     init_launch();
     init_uvicorn();
     init_failure();
-    init_args();
+    init_values2();
     init_types();
     init_command_line2();
     MAIN = "uvicorn/main.py (encode/uvicorn e6c7ce79, 0.35.0)";

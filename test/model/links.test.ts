@@ -176,6 +176,34 @@ describe('compose services', () => {
     });
   });
 
+  describe('a gunicorn config that reads its address from the environment', () => {
+    const config = "import os\nbind = f\"0.0.0.0:{os.getenv('PORT', 8000)}\"\nworker_class = 'gthread'\n";
+    const stack = (environment: string) => ({
+      'docker-compose.yml': `services:\n  web:\n    image: python:3.12\n    command: gunicorn -c /app/gunicorn.conf.py app.wsgi:application\n${environment}    volumes:\n      - ./app:/app\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n`,
+      'app/gunicorn.conf.py': config,
+    });
+    const nginx = (address: string) => ({ 'nginx/default.conf': keepaliveNginx(address) });
+    const linked = [`nginx/default.conf: web:9000 -> gunicorn app/gunicorn.conf.py (compose-service)`];
+
+    test("the service's environment gives PORT: linked at that port, and the config's keep-alive is judged", () => {
+      const tree = { ...stack('    environment:\n      PORT: "9000"\n'), ...nginx('web:9000') };
+      expect(links(tree)).toEqual(linked);
+      expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+      expect(links({ ...stack('    environment:\n      PORT: "9000"\n'), ...nginx('web:8000') })).toEqual([]);
+    });
+
+    test('PORT unset: the default of the getenv call', () => {
+      expect(links({ ...stack(''), ...nginx('web:8000') })).toEqual(['nginx/default.conf: web:8000 -> gunicorn app/gunicorn.conf.py (compose-service)']);
+      expect(links({ ...stack(''), ...nginx('web:9000') })).toEqual([]);
+    });
+
+    test('an env_file outside the tree may set PORT (mozilla/kitsune): not linked either way, nothing reported', () => {
+      const tree = { ...stack('    env_file: .env\n'), ...nginx('web:8000') };
+      expect(links(tree)).toEqual([]);
+      expect(serious(lint(tree))).toEqual([]);
+    });
+  });
+
   describe("a template the nginx container's own start-up command renders with envsubst", () => {
     const web = '  web:\n    image: python:3.12\n    command: gunicorn app.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread\n';
     // keepaliveNginx with the address a placeholder, and nginx's own $host beside it.

@@ -179,15 +179,6 @@ export function parseGunicornArgs(tokens: ArgToken[]): ParsedCommandLine {
   return result;
 }
 
-/** Python's int(text) (argparse `type=int`): base 10, surrounding whitespace, a sign, single underscores between digits. */
-export function pythonIntBase10(text: string): number | undefined {
-  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(text);
-  if (!match) return undefined;
-  const value = Number(match[2].replace(/_/g, ''));
-  if (!Number.isSafeInteger(value)) return undefined;
-  return match[1] === '-' ? -value : value;
-}
-
 /** Python's int(text, 0): a base prefix, or a decimal without leading zeros. */
 export function pythonIntBase0(text: string): number | undefined {
   const match =

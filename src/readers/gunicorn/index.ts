@@ -18,8 +18,10 @@ import { guarded } from '../kit/failure';
 import { readSource } from '../kit/files';
 import type { SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
-import { ArgToken, ParsedCommandLine, parseGunicornArgs, pythonIntBase10, shlexSplit } from './args';
+import { ArgToken, ParsedCommandLine, parseGunicornArgs, shlexSplit } from './args';
+import { pythonIntBase10 } from '../kit/python/values';
 import { PyBinding, readPythonModule, PythonModule } from '../kit/python/module';
+import type { PythonEnvironment } from '../kit/python/evaluator';
 import { CANONICAL, CanonicalSpec, Converted, fromCli, fromPython } from './values';
 
 /** A config file as read: its text, its module, and the model's view of its names. */
@@ -184,7 +186,23 @@ function backendForLaunch(
     file = candidate ? read(candidate, true) : undefined;
     if (file) configReference = { text: './gunicorn.conf.py (read by default from the working directory)', span: launch.span, found: true };
   }
+  // A config that reads os.getenv / os.environ is evaluated again with this launch's environment.
+  if (file?.module.readsEnvironment) file = { ...file, module: readPythonModule(file.source.text, environmentOf(launch)) };
   return buildBackend({ file, launch, configReference, cli, envArgs, env: launch.env, externalEnv: launch.externalEnv.length > 0 });
+}
+
+/**
+ * The environment gunicorn runs its config file in: the launch's variables; an unset one is
+ * unset unless an environment file outside the tree may set it (as for PORT in defaultOf).
+ */
+function environmentOf(launch: Launch): PythonEnvironment {
+  return (name) => {
+    const variable = launch.env.get(name);
+    if (variable?.unresolved) return { unknown: `${name} depends on ${variable.unresolved.join(', ')}` };
+    if (variable) return { set: true, value: variable.value };
+    if (launch.externalEnv.length > 0) return { unknown: `${name} may be set by an environment file outside the tree` };
+    return { set: false };
+  };
 }
 
 /**

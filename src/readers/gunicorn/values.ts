@@ -4,7 +4,8 @@
  * the flag's `type`). A value gunicorn rejects (it exits at start-up) has no value here.
  */
 import type { Unit } from '../../source/setting';
-import { gunicornAutoInt, pythonIntBase0, pythonIntBase10 } from './args';
+import { gunicornAutoInt, pythonIntBase0 } from './args';
+import { pythonIntBase10 } from '../kit/python/values';
 import type { PyValue } from '../kit/python/values';
 
 export interface CanonicalSpec {

@@ -12,7 +12,7 @@ import { UvicornBackend } from './uvicorn-backend';
 import { H11_DEFAULT_MAX_INCOMPLETE_EVENT_SIZE } from '../../reference/uvicorn';
 import type { Span } from '../../source/span';
 import { guarded } from '../kit/failure';
-import { pythonIntBase10 } from '../gunicorn/args';
+import { pythonIntBase10 } from '../kit/python/values';
 import { emptyOutput, ReaderOutput } from '../types';
 import { parameterOfEnvironment, readUvicornCommandLine, UvicornCommandLine } from './command-line';
 

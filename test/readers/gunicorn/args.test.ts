@@ -3,7 +3,8 @@
  * reads it, and Python's int() rules. Expected values follow the Python documentation of
  * argparse (allow_abbrev, `-xVALUE`, `--opt=value`), shlex (posix mode) and int().
  */
-import { ArgToken, gunicornAutoInt, parseGunicornArgs, pythonIntBase0, pythonIntBase10, shlexSplit } from '../../../src/readers/gunicorn/args';
+import { ArgToken, gunicornAutoInt, parseGunicornArgs, pythonIntBase0, shlexSplit } from '../../../src/readers/gunicorn/args';
+import { pythonIntBase10 } from '../../../src/readers/kit/python/values';
 
 const tokens = (...words: string[]): ArgToken[] => words.map((value, index) => ({ value, from: 0, to: value.length, index }));
 const settings = (...words: string[]) => {

@@ -71,7 +71,7 @@ describe('values of module-level names', () => {
     ["import os\nbind = f\"0.0.0.0:{os.getenv('PORT', '5000')}\"\n", 'bind'],
     ['bind = "%s:%s" % ("0.0.0.0", 80)\n', 'bind'],
     ['x = 1\nworkers = x if x else 2\n', 'workers'],
-    ['workers = int("4")\n', 'workers'],
+    ['workers = len("4")\n', 'workers'],
     ['workers = WORKERS\n', 'workers'],
     ['s = f"{1.5}"\n', 's'],
     ['s = f"{p!r}"\np = 1\n', 's'],
@@ -137,6 +137,60 @@ describe('values of module-level names', () => {
     const module = read('import os.path\nimport multiprocessing as mp\nfrom a.b import c as bind, workers\n');
     expect([...module.finalBindings.keys()].sort()).toEqual(['bind', 'mp', 'os', 'workers']);
     expect(valueOf(module, 'workers')).toBe('unknown');
+  });
+});
+
+describe('the environment: os.getenv and os.environ, with int() and str()', () => {
+  // An environment where PORT=9000 and WORKERS=" 4 " are set and everything else is unset.
+  const environment = (name: string) =>
+    name === 'PORT' ? { set: true as const, value: '9000' } : name === 'WORKERS' ? { set: true as const, value: ' 4 ' } : { set: false as const };
+  const withEnvironment = (text: string) => readPythonModule(text, environment);
+
+  test.each([
+    ['import os\nbind = f"0.0.0.0:{os.getenv(\'PORT\', 8000)}"', 'bind', '0.0.0.0:9000'],
+    ['from os import getenv\nbind = f"0.0.0.0:{getenv(\'OTHER\', 8000)}"', 'bind', '0.0.0.0:8000'],
+    ['import os\nworkers = int(os.environ.get("WORKERS", 2))', 'workers', 4],
+    ['from os import environ\nworkers = int(environ.get("UNSET", "3"))', 'workers', 3],
+    ['import os as o\nport = o.environ["PORT"]', 'port', '9000'],
+    ['from os import getenv as env\nx = env("UNSET")', 'x', 'none'],
+    ['import os\nx = os.getenv("UNSET", default="d")', 'x', 'd'],
+    ['x = str(5) + "s"', 'x', '5s'],
+    ['x = int(True)', 'x', 1],
+  ])('%s', (text, name, expected) => {
+    expect(valueOf(withEnvironment(text), name)).toEqual(expected);
+  });
+
+  test.each([
+    // KeyError: gunicorn cannot load the file.
+    ['import os\nport = os.environ["UNSET"]', 'port'],
+    // int() raises ValueError on a word.
+    ['import os\nPORT_WORD = 1\nx = int(os.getenv("PORT") + "x")', 'x'],
+    // A name that is not os's (rebound after the import, or imported from elsewhere).
+    ['from os import getenv\ngetenv = lambda k, d=None: "7"\nx = getenv("PORT", 1)', 'x'],
+    ['from settings import getenv\nx = getenv("PORT", 1)', 'x'],
+    // os.environ changed before it is read, or an import only on a condition.
+    ['import os\nos.environ.setdefault("PORT", "1")\nx = os.environ.get("PORT")', 'x'],
+    ['try:\n    import os\nexcept ImportError:\n    pass\nx = os.getenv("PORT", 1)', 'x'],
+    // int rebound: not the builtin.
+    ['def int(v):\n    return 0\nx = int("5")', 'x'],
+    // dict.get takes no keyword arguments.
+    ['import os\nx = os.environ.get("UNSET", default=1)', 'x'],
+  ])('unknown: %s', (text, name) => {
+    expect(valueOf(withEnvironment(text), name)).toBe('unknown');
+  });
+
+  test('without an environment every lookup is unknown, and the module says it reads one', () => {
+    const module = read('import os\nbind = f"0.0.0.0:{os.getenv(\'PORT\', 8000)}"\nworkers = 2\n');
+    expect(valueOf(module, 'bind')).toBe('unknown');
+    expect(valueOf(module, 'workers')).toBe(2);
+    expect(module.readsEnvironment).toBe(true);
+    expect(read('workers = 2\n').readsEnvironment).toBeUndefined();
+  });
+
+  test('an environment the tree cannot give is unknown with its reason', () => {
+    const module = readPythonModule('import os\nbind = os.getenv("PORT", "0.0.0.0:8000")', () => ({ unknown: 'PORT may be set by an env file' }));
+    const binding = module.finalBindings.get('bind')!;
+    expect(binding.value.known ? 'known' : binding.value.reason).toBe('PORT may be set by an env file');
   });
 });
 

@@ -6,7 +6,14 @@ import type { SyntaxNode } from '@lezer/common';
 import { MAX_VALUE_LENGTH, OVER_BUDGET } from '../../expansion-budget';
 import type { BindingKind, PyBinding, PythonModule } from './module';
 import { children, declaredGlobals, isStatement, shorten } from './tree';
-import { binary, decodeString, numberLiteral, pythonStr, PyEvaluated, PyKnown, PyValue, unary, weight } from './values';
+import { binary, decodeString, numberLiteral, pythonIntBase10, pythonStr, PyEvaluated, PyKnown, PyValue, unary, weight } from './values';
+
+/**
+ * What the process's environment gives a variable: its value, that it is unset, or why the tree
+ * cannot tell (an environment file outside the tree, a value built from other variables).
+ */
+export type EnvironmentAnswer = { set: true; value: string } | { set: false } | { unknown: string };
+export type PythonEnvironment = (name: string) => EnvironmentAnswer;
 
 const COMPOUND: Record<string, string> = {
   IfStatement: 'an if statement',
@@ -18,6 +25,10 @@ const COMPOUND: Record<string, string> = {
 };
 
 const MUTABLE = new Set(['list', 'dict', 'set', 'other', 'class', 'function']);
+/** Builtins whose calls are evaluated (when the module does not rebind their names). */
+const BUILTINS = new Set(['int', 'str']);
+/** What `call` evaluates. */
+const CALLS = new Set(['int', 'str', 'os.getenv', 'os.environ.get']);
 /** Calls that may bind any module-level name. */
 const DYNAMIC_CALLS = new Set(['exec', 'globals', 'locals', 'vars', 'setattr', 'execfile']);
 
@@ -25,10 +36,14 @@ export class Executor {
   private readonly env = new Map<string, PyBinding>();
   /** Functions defined in the module → the names they declare `global`. */
   private readonly globalsOf = new Map<string, string[]>();
+  /** Names bound by an import that nothing has rebound since → what they name (`getenv` → `os.getenv`). */
+  private readonly imported = new Map<string, string>();
 
+  /** `environment` answers os.getenv and os.environ; without one, they are unknown values. */
   constructor(
     private readonly module: PythonModule,
     private readonly text: string,
+    private readonly environment?: PythonEnvironment,
   ) {}
 
   run(script: SyntaxNode) {
@@ -41,6 +56,7 @@ export class Executor {
   }
 
   private bind(binding: PyBinding) {
+    if (binding.kind !== 'import') this.imported.delete(binding.name);
     this.module.bindings.push(binding);
     this.env.set(binding.name, binding);
   }
@@ -165,15 +181,37 @@ export class Executor {
       if (parts[i].name === ',') pieces.push([]);
       else if (parts[i].name !== '(' && parts[i].name !== ')') pieces[pieces.length - 1].push(parts[i]);
     }
+    // `from . import x` (relative) names a module of the application, not one this reader knows.
+    const fromModule = isFrom ? this.dottedName(parts.slice(1, start - 1)) : '';
     for (const piece of pieces) {
       const asIndex = piece.findIndex((part) => part.name === 'as');
       const bound = asIndex >= 0 ? piece[asIndex + 1] : piece.find((part) => part.name === 'VariableName');
-      if (bound && bound.name === 'VariableName') this.bindUnknown(bound, 'import', 'imported', conditional);
+      if (!bound || bound.name !== 'VariableName') continue;
+      this.bindUnknown(bound, 'import', 'imported', conditional);
+      const name = this.slice(bound);
+      const path = this.dottedName(asIndex >= 0 ? piece.slice(0, asIndex) : piece);
+      // `import os.path` binds os; `import os.path as p` binds os.path.
+      const target = isFrom ? (fromModule && path ? `${fromModule}.${path}` : undefined) : asIndex >= 0 ? path : path?.split('.')[0];
+      if (target && !conditional) this.imported.set(name, target);
+      else this.imported.delete(name);
     }
+  }
+
+  /** `os.path` from its name and dot tokens; undefined for a relative or odd one. */
+  private dottedName(nodes: SyntaxNode[]): string | undefined {
+    if (nodes.length === 0 || nodes[0].name !== 'VariableName') return undefined;
+    let name = '';
+    for (const node of nodes) {
+      if (node.name === 'VariableName') name += this.slice(node);
+      else if (node.name === '.') name += '.';
+      else return undefined;
+    }
+    return name;
   }
 
   private dynamic(node: SyntaxNode, what: string) {
     this.module.dynamicAfter = { from: node.from, to: node.to, what };
+    this.imported.clear();
     for (const [name, binding] of this.env) {
       this.env.set(name, {
         ...binding,
@@ -288,7 +326,8 @@ export class Executor {
     visit(node);
     for (const call of calls) {
       const callee = call.firstChild;
-      if (!callee) continue;
+      // os.getenv(…), int(…): reading, not changing.
+      if (!callee || CALLS.has(this.qualifiedName(callee) ?? '')) continue;
       if (callee.name === 'VariableName') {
         const name = this.slice(callee);
         if (DYNAMIC_CALLS.has(name)) this.dynamic(call, `${name}(…)`);
@@ -389,9 +428,92 @@ export class Executor {
         if (!b.known) return b;
         return binary(a, this.slice(op), b, node.from, node.to);
       }
+      case 'CallExpression':
+        return this.call(node) ?? { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
+      case 'MemberExpression':
+        return this.environmentItem(node) ?? { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
       default:
         return { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
     }
+  }
+
+  /** What a callee or object names when an import or a builtin gives it (`os.environ.get`); else undefined. */
+  private qualifiedName(node: SyntaxNode): string | undefined {
+    if (node.name === 'VariableName') {
+      const name = this.slice(node);
+      const imported = this.imported.get(name);
+      if (imported) return imported;
+      return BUILTINS.has(name) && !this.env.has(name) && !this.module.dynamicAfter ? name : undefined;
+    }
+    if (node.name !== 'MemberExpression') return undefined;
+    const [object, dot, property] = children(node);
+    if (!object || dot?.name !== '.' || property?.name !== 'PropertyName') return undefined;
+    const base = this.qualifiedName(object);
+    return base && `${base}.${this.slice(property)}`;
+  }
+
+  /**
+   * The calls whose result the text and the environment determine: os.getenv, os.environ.get,
+   * int() and str(). Undefined for any other call.
+   */
+  private call(node: SyntaxNode): PyEvaluated | undefined {
+    const [callee, argList] = children(node);
+    if (!callee || argList?.name !== 'ArgList') return undefined;
+    const callable = this.qualifiedName(callee);
+    if (!callable || !CALLS.has(callable)) return undefined;
+    const args: SyntaxNode[] = [];
+    const keywords = new Map<string, SyntaxNode>();
+    const parts = children(argList).filter((part) => part.name !== '(' && part.name !== ')' && part.name !== ',');
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i + 1]?.name === 'AssignOp' && parts[i].name === 'VariableName') {
+        keywords.set(this.slice(parts[i]), parts[i + 2]);
+        i += 2;
+      } else if (keywords.size > 0 || parts[i].name === 'StarExpression' || parts[i].name === '*' || parts[i].name === '**') return undefined;
+      else args.push(parts[i]);
+    }
+    const known = (value: PyValue): PyKnown => ({ known: true, value, from: node.from, to: node.to });
+    if (callable === 'int' || callable === 'str') {
+      if (args.length !== 1 || keywords.size > 0) return undefined;
+      const argument = this.evaluate(args[0]);
+      if (!argument.known) return argument;
+      if (callable === 'str') {
+        const text = pythonStr(argument.value);
+        return text === undefined ? undefined : known({ type: 'str', value: text });
+      }
+      const value = argument.value;
+      if (value.type === 'int') return known(value);
+      if (value.type === 'bool') return known({ type: 'int', value: value.value ? 1 : 0 });
+      if (value.type === 'str') {
+        const number = pythonIntBase10(value.value);
+        return number === undefined ? { known: false, reason: `int() rejects "${shorten(value.value)}"` } : known({ type: 'int', value: number });
+      }
+      return undefined;
+    }
+    // os.getenv(key, default=None); os.environ.get(key, default=None) takes its default by position only.
+    const keywordDefault = callable === 'os.getenv' && args.length === 1 && keywords.size === 1 ? keywords.get('default') : undefined;
+    if (args.length < 1 || args.length > 2 || (keywords.size > 0 && !keywordDefault)) return undefined;
+    return this.environmentLookup(args[0], args[1] ?? keywordDefault, node);
+  }
+
+  /** `os.environ["KEY"]`: the value, or a KeyError (an unknown value) when it is unset. */
+  private environmentItem(node: SyntaxNode): PyEvaluated | undefined {
+    const [object, open, key, close] = children(node);
+    if (open?.name !== '[' || close?.name !== ']' || !key || this.qualifiedName(object) !== 'os.environ') return undefined;
+    return this.environmentLookup(key, undefined, node, true);
+  }
+
+  private environmentLookup(keyNode: SyntaxNode, defaultNode: SyntaxNode | undefined, node: SyntaxNode, raises = false): PyEvaluated {
+    const key = this.evaluate(keyNode);
+    if (!key.known || key.value.type !== 'str') return { known: false, reason: `reads an environment variable whose name is not known` };
+    const name = key.value.value;
+    this.module.readsEnvironment = true;
+    const answer = this.environment?.(name) ?? { unknown: `reads ${name} from the environment of the process that runs it` };
+    if ('unknown' in answer) return { known: false, reason: answer.unknown };
+    if (answer.set) return { known: true, value: { type: 'str', value: answer.value }, from: node.from, to: node.to };
+    if (raises) return { known: false, reason: `raises KeyError: ${name} is not set in the environment` };
+    if (!defaultNode) return { known: true, value: { type: 'none' }, from: node.from, to: node.to };
+    const fallback = this.evaluate(defaultNode);
+    return fallback.known ? { ...fallback, from: node.from, to: node.to } : fallback;
   }
 
   private stringLiteral(node: SyntaxNode): PyEvaluated {

@@ -2,8 +2,9 @@
  * A Python file (a gunicorn config) read as a syntax tree (@lezer/python) and never run. The
  * module-level statements are followed in order, the way Python would execute them, but only
  * literals, lists, tuples, arithmetic on literals, f-strings of known parts, and names assigned
- * earlier are evaluated; anything else (a call, an environment lookup, a comparison) is an
- * unknown value with the reason. Names bound inside `if`/`try`/`for`/`with` are unknown too:
+ * earlier are evaluated, and os.getenv / os.environ / int() / str() when the caller gives the
+ * process's environment; anything else (another call, a comparison) is an unknown value with the
+ * reason. Names bound inside `if`/`try`/`for`/`with` are unknown too:
  * the branch taken is not known.
  *
  * Lezer's grammar accepts some text that Python 3 rejects (Python 2 `print "x"`, `except E, e:`,
@@ -11,7 +12,7 @@
  * adds those checks, so that "gunicorn cannot load this file" matches CPython 3.11's compile().
  */
 import { parser } from '@lezer/python';
-import { Executor } from './evaluator';
+import { Executor, PythonEnvironment } from './evaluator';
 import { collectLoads } from './names';
 import { lezerErrors, python3Problems } from './syntax';
 import type { PyEvaluated } from './values';
@@ -55,9 +56,12 @@ export interface PythonModule {
   dynamicAfter?: { from: number; to: number; what: string };
   /** Names read somewhere in the file where they mean the module-level name. */
   loadedNames: Set<string>;
+  /** A module-level value read os.getenv or os.environ: it may differ with the environment. */
+  readsEnvironment?: boolean;
 }
 
-export function readPythonModule(text: string): PythonModule {
+/** `environment`: the environment of the process that runs the file, when known. */
+export function readPythonModule(text: string, environment?: PythonEnvironment): PythonModule {
   const tree = parser.parse(text);
   const module: PythonModule = {
     text,
@@ -72,7 +76,7 @@ export function readPythonModule(text: string): PythonModule {
       if (node.name === 'Comment') module.comments.push({ from: node.from, to: node.to, text: text.slice(node.from + 1, node.to) });
     },
   });
-  new Executor(module, text).run(tree.topNode);
+  new Executor(module, text, environment).run(tree.topNode);
   collectLoads(tree.topNode, text, module.loadedNames);
   return module;
 }

@@ -195,3 +195,12 @@ export function binary(a: PyKnown, op: string, b: PyKnown, from: number, to: num
   // `"%s:%s" % (host, port)` and the like are formatting, not arithmetic.
   return unknown(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
+
+/** Python's int(text) (argparse `type=int`): base 10, surrounding whitespace, a sign, single underscores between digits. */
+export function pythonIntBase10(text: string): number | undefined {
+  const match = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/.exec(text);
+  if (!match) return undefined;
+  const value = Number(match[2].replace(/_/g, ''));
+  if (!Number.isSafeInteger(value)) return undefined;
+  return match[1] === '-' ? -value : value;
+}

@@ -11692,7 +11692,7 @@ var init_classify = __esm({
     CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
     JINJA_STATEMENT_LINE = /^[ \t]*\{%-?[ \t]*\w[^\n]*%\}/m;
     TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
-    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
     GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
   }
 });

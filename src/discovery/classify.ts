@@ -287,8 +287,9 @@ const TOLERANT_FORMATS = new Set<FileFormat>(['nginx', 'uwsgi', 'tomcat']);
  * data, archives, keys, and source code and patches, which often quote nginx config (a Go test's
  * embedded nginx.conf, a patch to nginx's sources).
  */
+// Documents too (.rst, .adoc, …): a guide quoting a server block is read by people, not by nginx.
 const NOT_NGINX_EXTENSIONS =
-  /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
+  /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
 
 function suggestsNginx(lower: string, dir: string): boolean {
   return (

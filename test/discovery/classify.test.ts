@@ -45,6 +45,12 @@ describe('not nginx', () => {
       '--- a/src/core/ngx_thread_pool.c\n+++ b/src/core/ngx_thread_pool.c\n@@ -587,7 +587,8 @@\n     if (ngx_process != NGX_PROCESS_WORKER)\n     {\n         return NGX_OK;\n     }\n',
     ],
     ['a Lua module of an OpenResty tree', '/tree/nginx/lua/balancer.lua', 'local _M = {}\nreturn _M\n'],
+    // searxng/searxng's docs/admin/installation-nginx.rst: a Sphinx page quoting server and http blocks.
+    ...['rst', 'adoc', 'markdown', 'mdx', 'org', 'tex'].map((extension) => [
+      `a .${extension} guide quoting nginx`,
+      `/tree/docs/installation-nginx.${extension}`,
+      '.. _installation nginx:\n\n.. code:: nginx\n\n   server {\n       include /etc/nginx/default.d/*.conf;\n   }\n\n   http {\n       access_log /dev/null;\n       error_log  /dev/null;\n   }\n',
+    ]),
   ])('%s', (_name, path, content) => {
     expect(as(path, content)).toBeUndefined();
   });

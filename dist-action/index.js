@@ -20123,6 +20123,26 @@ function interpolate(raw) {
   }
   return { ...raw, value, offsets, unresolved };
 }
+function buildPath(text3) {
+  if (!text3.includes("$")) return void 0;
+  let resolved = "";
+  for (let k = 0; k < text3.length; k++) {
+    if (text3.startsWith("$$", k)) {
+      resolved += "$";
+      k++;
+      continue;
+    }
+    if (text3[k] !== "$") {
+      resolved += text3[k];
+      continue;
+    }
+    const withDefault = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}/.exec(text3.slice(k));
+    if (!withDefault) return void 0;
+    resolved += withDefault[1];
+    k += withDefault[0].length - 1;
+  }
+  return resolved;
+}
 function command(source, node, document) {
   if (isNull(node)) return void 0;
   const [start, end] = rangeOf(node) ?? [0, 0];
@@ -20206,10 +20226,15 @@ function parseCompose(source, path) {
       else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
       const build = valueOf(value, "build", document);
       if (isScalar(build) && typeof build.value === "string") {
-        service.build = { dockerfile: nodePath12.resolve(dir, build.value, "Dockerfile"), context: nodePath12.resolve(dir, build.value) };
+        const context = buildPath(build.value) ?? build.value;
+        service.build = { dockerfile: nodePath12.resolve(dir, context, "Dockerfile"), context: nodePath12.resolve(dir, context) };
       } else if (isMap(build)) {
-        const context = scalarArg(source, valueOf(build, "context", document))?.value ?? ".";
-        const dockerfile = scalarArg(source, valueOf(build, "dockerfile", document))?.value ?? "Dockerfile";
+        const written = (key2) => {
+          const raw = scalarArg(source, valueOf(build, key2, document))?.value;
+          return raw === void 0 ? void 0 : buildPath(raw) ?? raw;
+        };
+        const context = written("context") ?? ".";
+        const dockerfile = written("dockerfile") ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
         service.build = {
           dockerfile: nodePath12.resolve(dir, context, dockerfile),
@@ -20485,13 +20510,16 @@ function copyInstructions(text3) {
         words = void 0;
       }
     } else words = rest.split(/\s+/).filter(Boolean);
-    if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
+    if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
     const written = words[words.length - 1];
-    const directory = written.endsWith("/") || written === "." || written.endsWith("/.");
+    if (written.includes("$")) continue;
+    const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
+    if (sources.length === 0) continue;
+    const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
     const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath13.posix.join(workdir, written) : void 0;
     if (joined === void 0) continue;
     const destination = directory && !joined.endsWith("/") ? `${joined}/` : joined;
-    found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
+    found.push({ sources, destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;
 }
@@ -21073,6 +21101,24 @@ function unwrap(args, lookup, passThrough) {
       while (argv.length > 0 && argv[0].value.startsWith("--")) take(argv[0].value.includes("=") ? 1 : 2);
       continue;
     }
+    if (WAIT_FOR.test(name2)) {
+      const end = argv.findIndex((arg) => arg.value === "--");
+      if (end === -1) break;
+      take(end + 1);
+      continue;
+    }
+    if (name2 === "dockerize") {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith("-")) {
+        const option = argv[0].value.replace(/^--?/, "");
+        if (option === "") {
+          take(1);
+          break;
+        }
+        take(!option.includes("=") && DOCKERIZE_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
+      continue;
+    }
     if (name2 === "doppler" && second === "run") {
       const end = argv.findIndex((arg) => arg.value === "--");
       if (end === -1) break;
@@ -21132,7 +21178,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath15, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath15, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -21167,6 +21213,8 @@ var init_program = __esm({
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
+    WAIT_FOR = /^wait-for(-it)?(\.sh|\.bash)?$/;
+    DOCKERIZE_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["template", "stdout", "stderr", "delims", "wait-http-header", "wait", "timeout", "wait-retry-interval"]);
     INIT_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-p", "-e", "-r", "--rewrite"]);
     CHPST_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-U", "-b", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t"]);
     UV_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
@@ -22121,9 +22169,10 @@ function projectServices(composeFiles) {
     }
     append(services, main.values());
     for (const other of others) {
+      const declaredOverride = NAMED_OVERRIDE.test(name2(other));
       for (const service of other.services) {
         const known2 = main.get(service.name);
-        const overlay = known2 && !service.image && !service.build;
+        const overlay = known2 && (declaredOverride || !service.image && !service.build);
         services.push(overlay ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: other, service });
       }
     }
@@ -22192,7 +22241,7 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath18, BASE_FILE, OVERRIDE_FILE;
+var nodePath18, BASE_FILE, OVERRIDE_FILE, NAMED_OVERRIDE;
 var init_docker = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
@@ -22205,6 +22254,7 @@ var init_docker = __esm({
     init_append();
     BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
     OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
+    NAMED_OVERRIDE = /(^|[.-])override[.-]/i;
   }
 });
 

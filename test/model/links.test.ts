@@ -176,6 +176,48 @@ describe('compose services', () => {
     });
   });
 
+  describe("DefectDojo's uwsgi service: a build path with a default, a wait-for-it entrypoint, a COPY with a glob", () => {
+    const stack = (dockerfile: string, entrypoint: string) => ({
+      'docker-compose.yml': `services:\n  uwsgi:\n    build:\n      context: ./\n      dockerfile: "${dockerfile}"\n    entrypoint: ${entrypoint}\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n`,
+      'Dockerfile.django-debian':
+        'FROM python:3.12\nCOPY docker/entrypoint-uwsgi.sh docker/wait-for-it.sh docker/certs/* /\nENV DD_UWSGI_ENDPOINT=0.0.0.0:3031\nCMD ["/entrypoint-uwsgi.sh"]\n',
+      'docker/entrypoint-uwsgi.sh': '#!/bin/sh\nexec uwsgi --socket "${DD_UWSGI_ENDPOINT}" --module app.wsgi\n',
+      'docker/wait-for-it.sh': '#!/usr/bin/env bash\nWAITFORIT_cmdname=${0##*/}\nexec "${WAITFORIT_CLI[@]}"\n',
+      'docker/certs/ca.pem': 'x\n',
+      'nginx/default.conf': uwsgiPassNginx('uwsgi:3031'),
+    });
+    const waitThenStart = "['/wait-for-it.sh', 'postgres:5432', '-t', '30', '--', '/entrypoint-uwsgi.sh']";
+    const linked = ['nginx/default.conf: uwsgi:3031 -> uwsgi docker-compose.yml (compose-service)'];
+
+    test('linked through all three', () => {
+      expect(links(stack('Dockerfile.django-${DEFECT_DOJO_OS:-debian}', waitThenStart))).toEqual(linked);
+      expect(links(stack('Dockerfile.django-debian', "['/entrypoint-uwsgi.sh']"))).toEqual(linked);
+    });
+
+    test('a build path variable without a default, or a wait without a command, is not linked', () => {
+      expect(links(stack('Dockerfile.django-${DEFECT_DOJO_OS}', waitThenStart))).toEqual([]);
+      expect(links(stack('Dockerfile.django-debian', "['/wait-for-it.sh', 'postgres:5432']"))).toEqual([]);
+    });
+
+    test("an override file named so goes over the base: its celerybeat keeps the base's entrypoint, not the image's uWSGI CMD", () => {
+      const base = stack('Dockerfile.django-debian', waitThenStart);
+      const tree = {
+        ...base,
+        'docker-compose.yml': `${base['docker-compose.yml']}  celerybeat:\n    image: dojo\n    entrypoint: ['/entrypoint-celery-beat.sh']\n`,
+        'docker/entrypoint-celery-beat.sh': '#!/bin/sh\nexec celery --app=dojo beat\n',
+        'docker-compose.override.dev.yml': 'services:\n  celerybeat:\n    build:\n      context: .\n      dockerfile: Dockerfile.django-debian\n',
+      };
+      const servers = modelOf(tree).backends.map((backend) => `${backend.kind} ${backend.name}`);
+      expect(servers).toContain('uwsgi uwsgi');
+      expect(servers).not.toContain('uwsgi celerybeat');
+      // Named otherwise, a file with its own build is a service of its own, running the image's CMD.
+      const { 'docker-compose.override.dev.yml': override, ...rest } = tree;
+      expect(modelOf({ ...rest, 'docker-compose.dev.yml': override }).backends.map((backend) => `${backend.kind} ${backend.name}`)).toContain(
+        'uwsgi celerybeat',
+      );
+    });
+  });
+
   describe('a gunicorn config that reads its address from the environment', () => {
     const config = "import os\nbind = f\"0.0.0.0:{os.getenv('PORT', 8000)}\"\nworker_class = 'gthread'\n";
     const stack = (environment: string) => ({

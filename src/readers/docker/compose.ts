@@ -4,7 +4,8 @@
  * shell without running one, or a list), `environment` (list or map), `env_file`, `stop_signal`,
  * `working_dir`, `user`, `network_mode: host`, `sysctls` (list or map), `ulimits.nofile` (a number
  * or `{soft, hard}`). Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from
- * the shell or `.env` and stays unresolved. Files without `services:` are read as version 1 files.
+ * the shell or `.env` and stays unresolved, except in build paths, where a `${VAR:-default}` takes
+ * its default (buildPath). Files without `services:` are read as version 1 files.
  */
 import * as nodePath from 'path';
 import type { Document } from 'yaml';
@@ -120,6 +121,33 @@ export function interpolate(raw: RawArg): RawArg {
   return { ...raw, value, offsets, unresolved };
 }
 
+/**
+ * A build path (`context`, `dockerfile`) as Compose resolves it when neither the shell nor `.env`
+ * sets its variables: `${VAR:-default}` and `${VAR-default}` give their default and `$$` is `$`;
+ * undefined when a variable has no default. The Dockerfile that builds the image is then the one
+ * the file chooses by default (DefectDojo: `dockerfile: Dockerfile.django-${DEFECT_DOJO_OS:-debian}`).
+ */
+function buildPath(text: string): string | undefined {
+  if (!text.includes('$')) return undefined;
+  let resolved = '';
+  for (let k = 0; k < text.length; k++) {
+    if (text.startsWith('$$', k)) {
+      resolved += '$';
+      k++;
+      continue;
+    }
+    if (text[k] !== '$') {
+      resolved += text[k];
+      continue;
+    }
+    const withDefault = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}/.exec(text.slice(k));
+    if (!withDefault) return undefined;
+    resolved += withDefault[1];
+    k += withDefault[0].length - 1;
+  }
+  return resolved;
+}
+
 function command(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposeCommand | undefined {
   if (isNull(node)) return undefined;
   const [start, end] = rangeOf(node) ?? [0, 0];
@@ -217,10 +245,15 @@ export function parseCompose(source: SourceText, path: string): ComposeFile {
 
       const build = valueOf(value, 'build', document);
       if (isScalar(build) && typeof build.value === 'string') {
-        service.build = { dockerfile: nodePath.resolve(dir, build.value, 'Dockerfile'), context: nodePath.resolve(dir, build.value) };
+        const context = buildPath(build.value) ?? build.value;
+        service.build = { dockerfile: nodePath.resolve(dir, context, 'Dockerfile'), context: nodePath.resolve(dir, context) };
       } else if (isMap(build)) {
-        const context = scalarArg(source, valueOf(build, 'context', document))?.value ?? '.';
-        const dockerfile = scalarArg(source, valueOf(build, 'dockerfile', document))?.value ?? 'Dockerfile';
+        const written = (key: string) => {
+          const raw = scalarArg(source, valueOf(build, key, document))?.value;
+          return raw === undefined ? undefined : (buildPath(raw) ?? raw);
+        };
+        const context = written('context') ?? '.';
+        const dockerfile = written('dockerfile') ?? 'Dockerfile';
         const target = scalarArg(source, valueOf(build, 'target', document))?.value;
         service.build = {
           dockerfile: nodePath.resolve(dir, context, dockerfile),

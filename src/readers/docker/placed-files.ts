@@ -92,7 +92,7 @@ export function copiedFiles(text: string, context: string, kindOf: TreeKind): { 
 }
 
 /**
- * `COPY`/`ADD` with literal sources and a destination that is absolute or relative to a literal
+ * The literal sources of `COPY`/`ADD` (globs, variables and URLs left out) with a destination that is absolute or relative to a literal
  * `WORKDIR` of the stage (Docker resolves it there), continuation lines joined.
  */
 function copyInstructions(text: string): { sources: string[]; destination: string; start: number; end: number }[] {
@@ -153,14 +153,20 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
         words = undefined;
       }
     } else words = rest.split(/\s+/).filter(Boolean);
-    if (!words || words.length < 2 || words.some((word) => /[$*?[]|^<</.test(word) || /^[a-z]+:\/\//i.test(word))) continue;
+    if (!words || words.length < 2 || words.some((word) => word.startsWith('<<'))) continue;
     const written = words[words.length - 1];
-    // `./`, `.` and `dir/` name a directory, which a joined path would no longer say.
-    const directory = written.endsWith('/') || written === '.' || written.endsWith('/.');
+    if (written.includes('$')) continue;
+    // A glob, a variable or a URL among the sources leaves the literal ones placed as written
+    // (DefectDojo: `COPY docker/entrypoint-uwsgi.sh … docker/certs/* /`).
+    const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
+    if (sources.length === 0) continue;
+    // `./`, `.` and `dir/` name a directory, which a joined path would no longer say; so does
+    // the destination of several sources (Docker requires it to be one).
+    const directory = written.endsWith('/') || written === '.' || written.endsWith('/.') || words.length > 2;
     const joined = written.startsWith('/') ? written : workdir !== undefined ? nodePath.posix.join(workdir, written) : undefined;
     if (joined === undefined) continue;
     const destination = directory && !joined.endsWith('/') ? `${joined}/` : joined;
-    found.push({ sources: words.slice(0, -1), destination, start: start + line.length - line.trimStart().length, end });
+    found.push({ sources, destination, start: start + line.length - line.trimStart().length, end });
   }
   return found;
 }

@@ -152,6 +152,8 @@ export function dockerLaunches(
 
 const BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
 const OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
+/** An extra file its name declares an override (`docker-compose.override.dev.yml`): given with `-f` after the base. */
+const NAMED_OVERRIDE = /(^|[.-])override[.-]/i;
 
 /**
  * The services each project runs, override files merged in. `compose` is the file the service
@@ -183,9 +185,12 @@ export function projectServices(composeFiles: ComposeFile[]): { compose: Compose
     }
     append(services, main.values());
     for (const other of others) {
+      // Each extra file goes over the base alone (`-f compose.yml -f compose.prod.yml`): merged
+      // where it only adds to a service, or where its name says it overrides; else its own service.
+      const declaredOverride = NAMED_OVERRIDE.test(name(other));
       for (const service of other.services) {
         const known = main.get(service.name);
-        const overlay = known && !service.image && !service.build;
+        const overlay = known && (declaredOverride || (!service.image && !service.build));
         services.push(overlay ? { compose: known.compose, service: mergeService(known.service, service) } : { compose: other, service });
       }
     }

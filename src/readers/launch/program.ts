@@ -244,6 +244,10 @@ export function scriptWord(words: readonly string[]): string | undefined {
   return first || undefined;
 }
 const PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
+/** Scripts that wait for a port, then run the command after `--`: wait-for-it(.sh), wait-for(.sh). */
+const WAIT_FOR = /^wait-for(-it)?(\.sh|\.bash)?$/;
+/** dockerize's flags that take a value (jwilder/dockerize main.go registerFlags); -version, -poll, -no-overwrite take none. */
+const DOCKERIZE_OPTIONS_WITH_VALUE = new Set(['template', 'stdout', 'stderr', 'delims', 'wait-http-header', 'wait', 'timeout', 'wait-retry-interval']);
 /** Options of init wrappers that take a value: tini -p SIG / -e CODE, dumb-init -r s:r. */
 const INIT_OPTIONS_WITH_VALUE = new Set(['-p', '-e', '-r', '--rewrite']);
 const CHPST_OPTIONS_WITH_VALUE = new Set(['-u', '-U', '-b', '-e', '-/', '-n', '-l', '-L', '-m', '-d', '-o', '-p', '-f', '-c', '-r', '-t']);
@@ -403,6 +407,27 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
     if (name === 'opentelemetry-instrument') {
       take(1);
       while (argv.length > 0 && argv[0].value.startsWith('--')) take(argv[0].value.includes('=') ? 1 : 2);
+      continue;
+    }
+    // wait-for-it.sh db:5432 -t 30 -- cmd (vishnubob/wait-for-it, eficode/wait-for): the command
+    // after `--` runs once the port answers; without one the script only waits.
+    if (WAIT_FOR.test(name)) {
+      const end = argv.findIndex((arg) => arg.value === '--');
+      if (end === -1) break;
+      take(end + 1);
+      continue;
+    }
+    // dockerize -wait tcp://db:5432 -timeout 30s cmd: Go flags up to the first other word.
+    if (name === 'dockerize') {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith('-')) {
+        const option = argv[0].value.replace(/^--?/, '');
+        if (option === '') {
+          take(1);
+          break;
+        }
+        take(!option.includes('=') && DOCKERIZE_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
       continue;
     }
     if (name === 'doppler' && second === 'run') {

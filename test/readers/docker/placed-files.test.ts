@@ -122,6 +122,17 @@ describe('files put in place by the image', () => {
       }).missing,
     ).toEqual(['deploy/nginx/site.conf:4']);
   });
+
+  test("a glob among a COPY's sources leaves its literal sources placed (DefectDojo's Dockerfile.django-debian)", () => {
+    const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams, 'deploy/certs/ca.pem': 'x\n' };
+    const copy = (line: string) => lint({ ...tree, Dockerfile: `FROM nginx:1.27\n${line}\n` }).missing;
+    expect(copy('COPY deploy/params/wsgi_params deploy/certs/* /etc/nginx/')).toEqual([]);
+    expect(copy('COPY ["deploy/params/wsgi_params", "deploy/certs/*", "/etc/nginx/"]')).toEqual([]);
+    // The destination of several sources is a directory even without its slash: the file lands inside it.
+    expect(copy('COPY deploy/params/wsgi_params https://example.com/x /etc/nginx')).toEqual([]);
+    // A destination Docker fills in from a variable is not known.
+    expect(copy('COPY deploy/params/wsgi_params deploy/certs/* $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
+  });
 });
 
 describe('files a compose service mounts', () => {

@@ -66,6 +66,25 @@ test('wrappers: env, su-exec, python -m', () => {
   expect(at(launch.env.get('PYTHONUNBUFFERED')?.span)).toBe('1:39-1:40');
 });
 
+describe('wrappers that wait for a port, then run their command', () => {
+  test.each([
+    // vishnubob/wait-for-it: host:port, options, then the command after --.
+    ['exec ./wait-for-it.sh db:5432 -t 30 -s -- gunicorn app:app --bind 0.0.0.0:8000\n', ['gunicorn', 'app:app', '--bind', '0.0.0.0:8000']],
+    // eficode/wait-for, without .sh.
+    ['exec wait-for db:5432 -- uwsgi --http :8000 --module app\n', ['uwsgi', '--http', ':8000', '--module', 'app']],
+    // jwilder/dockerize: Go flags with values (-wait, -timeout), a flag without (-poll), a -name=value flag.
+    ['exec dockerize -wait tcp://db:5432 -poll -timeout=30s -template a.tmpl:/etc/a gunicorn app:app\n', ['gunicorn', 'app:app']],
+  ])('%s', (script, argv) => {
+    const [launch] = readTreeOf({ 'run.sh': script }).launches;
+    expect(values(launch)).toEqual(argv);
+  });
+
+  test('a wait without a command starts nothing', () => {
+    expect(readTreeOf({ 'run.sh': 'wait-for-it.sh db:5432 -t 30\nexec uvicorn main:app\n' }).launches.map((launch) => launch.program)).toEqual(['uvicorn']);
+    expect(readTreeOf({ 'run.sh': 'dockerize -wait tcp://db:5432 -timeout 30s\n' }).launches).toEqual([]);
+  });
+});
+
 test('an unterminated quote is a command-syntax error', () => {
   const { diagnostics } = readTreeOf({ 'run.sh': 'echo start\nexec gunicorn "app:app\n' });
   expect(diagnostics.map(describeDiagnostic)).toEqual(['command-syntax run.sh:2:15-3:1 Invalid shell command: unterminated quoted string']);

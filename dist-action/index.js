@@ -11555,6 +11555,8 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
   if (!format8) return { reason: plain.skipped };
   if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? ""))
     return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (a line starts with {% … %})` };
+  if (format8 === "kubernetes" && rawHead()?.includes("{{"))
+    return { reason: "skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered" };
   if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
   const text3 = rawHead();
   const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });

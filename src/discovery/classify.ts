@@ -239,6 +239,10 @@ export function explainClassification(path: string, readHead: () => string | und
   // reader's to tell: its head is never read here).
   if (/\.ya?ml$/.test(lower) && plain.how.startsWith('by content') && isJinjaTemplateText(rawHead() ?? ''))
     return { reason: `skipped: ${articled(templateOf('jinja'))} of ${format}, a format cfglint reads only once rendered (a line starts with {% … %})` };
+  // A Helm chart's manifest (`name: {{ .Release.Name }}-web`): the Kubernetes reader reads
+  // manifests only as rendered, so it is skipped here, where --list-files says so.
+  if (format === 'kubernetes' && rawHead()?.includes('{{'))
+    return { reason: 'skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered' };
   if (!TOLERANT_FORMATS.has(format)) return { classified: { format }, reason: plain.how };
   const text = rawHead();
   const dialect = text === undefined ? undefined : templateDialectOf(text, { envsubst: ENVSUBST_FORMATS.has(format) });

@@ -219,6 +219,12 @@ describe('templates: classified by the name they render to and their content', (
     expect(classifyWithTemplate('/tree/k8s/deploy.yaml', () => 'apiVersion: v1\nkind: Secret\n')).toEqual({ format: 'kubernetes' });
   });
 
+  test("a Helm chart's manifest is a template (the Kubernetes reader reads manifests only rendered)", () => {
+    expect(
+      classifyWithTemplate('/tree/chart/templates/service.yaml', () => 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-web\n'),
+    ).toBeUndefined();
+  });
+
   test('${NAME} in a compose file or a Tomcat server.xml is their own syntax, not a template', () => {
     expect(classifyWithTemplate('/tree/docker-compose.yml', () => 'services:\n  web:\n    image: ${IMAGE}\n')).toEqual({ format: 'compose' });
     expect(classifyWithTemplate('/tree/conf/server.xml', () => '<Server port="${shutdown.port}">\n<Connector port="8080"/>\n</Server>\n')).toEqual({

@@ -11613,11 +11613,14 @@ function classifyPlainExplained(path, readHead, named) {
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
   return { skipped: "skipped: not a config cfglint reads" };
 }
+function isDockerfileVariantName(lower) {
+  return lower.startsWith("dockerfile.") && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
+}
 function classifyPlainFormat(path, readHead, named) {
   const base = nodePath3.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath3.basename(nodePath3.dirname(path));
-  if (lower === "dockerfile" || lower.startsWith("dockerfile.") || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
+  if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
   const other = classifyBackendOrSystem(lower, dir, nodePath3.basename(nodePath3.dirname(nodePath3.dirname(path))), readHead);
   if (other) return other;
@@ -11692,7 +11695,7 @@ var init_classify = __esm({
     CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
     CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
     CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
-    JINJA_STATEMENT_LINE = /^[ \t]*\{%-?[ \t]*\w[^\n]*%\}/m;
+    JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
     TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
     NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
     GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;

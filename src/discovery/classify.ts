@@ -250,9 +250,14 @@ export function explainClassification(path: string, readHead: () => string | und
   return { classified: { format, template: dialect }, reason: `${templateOf(dialect)} of ${format} (${plain.how}; template tags in its content)` };
 }
 
-const JINJA_STATEMENT_LINE = /^[ \t]*\{%-?[ \t]*\w[^\n]*%\}/m;
+// Or a line that is one expression, which renders to lines: `{{ patch("…")|indent(2) }}`
+// (overhangio/tutor's compose templates).
+const JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
 
-/** Whether a line of the text starts with a Jinja statement (`{% set … %}`), which no YAML or INI file can. */
+/**
+ * Whether a line of the text starts with a Jinja statement (`{% set … %}`) or is one expression
+ * (`{{ … }}`), which no YAML or INI file can hold there.
+ */
 export function isJinjaTemplateText(text: string): boolean {
   return JINJA_STATEMENT_LINE.test(text);
 }
@@ -348,12 +353,20 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
   return { skipped: 'skipped: not a config cfglint reads' };
 }
 
+/**
+ * `Dockerfile.prod`, `Dockerfile.django-debian`; not a file of another format named after one
+ * (a workflow `.github/workflows/dockerfile.yaml`, BuildKit's `Dockerfile.dockerignore`).
+ */
+function isDockerfileVariantName(lower: string): boolean {
+  return lower.startsWith('dockerfile.') && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
+}
+
 function classifyPlainFormat(path: string, readHead: () => string | undefined, named: boolean): FileFormat | 'named' | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
 
-  if (lower === 'dockerfile' || lower.startsWith('dockerfile.') || lower.endsWith('.dockerfile') || lower === 'containerfile') return 'dockerfile';
+  if (lower === 'dockerfile' || isDockerfileVariantName(lower) || lower.endsWith('.dockerfile') || lower === 'containerfile') return 'dockerfile';
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
   const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
   if (other) return other;

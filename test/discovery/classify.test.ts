@@ -45,6 +45,9 @@ describe('not nginx', () => {
       '--- a/src/core/ngx_thread_pool.c\n+++ b/src/core/ngx_thread_pool.c\n@@ -587,7 +587,8 @@\n     if (ngx_process != NGX_PROCESS_WORKER)\n     {\n         return NGX_OK;\n     }\n',
     ],
     ['a Lua module of an OpenResty tree', '/tree/nginx/lua/balancer.lua', 'local _M = {}\nreturn _M\n'],
+    // zulip/docker-zulip's GitHub workflow, and BuildKit's per-Dockerfile ignore file.
+    ['a workflow named dockerfile.yaml', '/tree/.github/workflows/dockerfile.yaml', 'name: Build\non: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n'],
+    ['Dockerfile.dockerignore', '/tree/Dockerfile.dockerignore', 'node_modules\n.git\n'],
     // searxng/searxng's docs/admin/installation-nginx.rst: a Sphinx page quoting server and http blocks.
     ...['rst', 'adoc', 'markdown', 'mdx', 'org', 'tex'].map((extension) => [
       `a .${extension} guide quoting nginx`,
@@ -138,6 +141,7 @@ describe('Dockerfile and compose files', () => {
     ['/tree/Dockerfile', 'dockerfile'],
     ['/tree/nginx/Dockerfile', 'dockerfile'],
     ['/tree/Dockerfile.prod', 'dockerfile'],
+    ['/tree/Dockerfile.django-debian', 'dockerfile'],
     ['/tree/web.dockerfile', 'dockerfile'],
     ['/tree/Containerfile', 'dockerfile'],
     ['/tree/docker-compose.yml', 'compose'],

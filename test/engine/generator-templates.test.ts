@@ -89,6 +89,13 @@ test("a compose file with a line that starts with a Jinja statement is a templat
   });
   const { findings } = lintAt(root);
   expect(findings.filter((f) => f.ruleId === 'yaml-syntax')).toEqual([]);
+  // A line that is one expression, rendered to lines (overhangio/tutor's docker-compose.jobs.yml): a template too.
+  const patched = lintAt(
+    writeTree({
+      'templates/dev/docker-compose.jobs.yml': 'services:\n  lms-job:\n    image: lms\n  {{ patch("dev-docker-compose-jobs-services")|indent(2) }}\n',
+    }),
+  );
+  expect(patched.findings.filter((f) => f.ruleId === 'yaml-syntax')).toEqual([]);
   // Tags where YAML expects a key, without a statement line: a compose file that fails, as one named so should.
   const broken = lintAt(writeTree({ 'docker-compose.yml': 'volumes:\n  {{ slug }}_data: {}\nservices:\n  web:\n    image: nginx\n' })).findings;
   expect(broken.filter((f) => f.ruleId === 'yaml-syntax').length).toBeGreaterThan(0);

@@ -78,43 +78,57 @@ function restrictedNames(block: NginxBlock, servers: NginxBlock[]): string | und
   if (names.length === 0 || names.some((name) => name === '' || name === '_' || /[*~$]/.test(name) || name.startsWith('.'))) return undefined;
   const ports = listenPorts(server);
   if (ports.some((port) => port.isDefault)) return undefined;
+  // A port a template fills in (`listen ${APP_PORT};`): which port it is, and so which server is its default, is not known.
+  if (ports.some((port) => port.port === undefined)) return undefined;
   // Without default_server, the first server of a port is its default (ngx_http_add_addrs).
   const table = portTable(servers);
   for (const { port } of ports) {
-    const onPort = table.get(port);
-    if (onPort && !onPort.explicitDefault && onPort.first === server) return undefined;
+    const onPort = table.get(port!);
+    if (onPort && !onPort.explicitDefault && (onPort.first === server || onPort.unknownBefore)) return undefined;
   }
   return `was chosen by (${names.join(', ')})`;
+}
+
+interface PortEntry {
+  first: NginxBlock;
+  explicitDefault: boolean;
+  /** A server before the first may listen on this port too: one whose port a template fills in. */
+  unknownBefore: boolean;
 }
 
 /**
  * Per port, its first server and whether one of its servers says default_server: read once per
  * scope (asking every server about every other was quadratic in a tree of thousands of servers).
  */
-function portTable(servers: NginxBlock[]): Map<string, { first: NginxBlock; explicitDefault: boolean }> {
+function portTable(servers: NginxBlock[]): Map<string, PortEntry> {
   let table = portTables.get(servers);
   if (!table) {
     table = new Map();
+    let unknownBefore = false;
     for (const server of servers) {
-      for (const { port, isDefault } of listenPorts(server)) {
+      const ports = listenPorts(server);
+      for (const { port, isDefault } of ports) {
+        if (port === undefined) continue;
         const known = table.get(port);
         if (known) known.explicitDefault ||= isDefault;
-        else table.set(port, { first: server, explicitDefault: isDefault });
+        else table.set(port, { first: server, explicitDefault: isDefault, unknownBefore });
       }
+      if (ports.some((port) => port.port === undefined)) unknownBefore = true;
     }
     portTables.set(servers, table);
   }
   return table;
 }
 
-const portTables = new WeakMap<NginxBlock[], Map<string, { first: NginxBlock; explicitDefault: boolean }>>();
+const portTables = new WeakMap<NginxBlock[], Map<string, PortEntry>>();
 
-function listenPorts(server: NginxBlock): { port: string; isDefault: boolean }[] {
+/** Each listen's port; undefined where a template placeholder stands in the address (nginx expands no variable there). */
+function listenPorts(server: NginxBlock): { port: string | undefined; isDefault: boolean }[] {
   const listens = server.own('listen');
   if (listens.length === 0) return [{ port: '80', isDefault: false }];
   return listens.map((entry) => {
     const address = entry.directive.args[0]?.value ?? '';
-    const port = /(?:^|:)(\d+)$/.exec(address)?.[1] ?? (address.startsWith('unix:') ? address : '80');
+    const port = address.includes('$') ? undefined : (/(?:^|:)(\d+)$/.exec(address)?.[1] ?? (address.startsWith('unix:') ? address : '80'));
     return { port, isDefault: entry.directive.args.some((arg) => arg.value === 'default_server' || arg.value === 'default') };
   });
 }

@@ -47796,10 +47796,11 @@ function restrictedNames(block2, servers) {
   if (names.length === 0 || names.some((name2) => name2 === "" || name2 === "_" || /[*~$]/.test(name2) || name2.startsWith("."))) return void 0;
   const ports2 = listenPorts(server);
   if (ports2.some((port) => port.isDefault)) return void 0;
+  if (ports2.some((port) => port.port === void 0)) return void 0;
   const table = portTable(servers);
   for (const { port } of ports2) {
     const onPort = table.get(port);
-    if (onPort && !onPort.explicitDefault && onPort.first === server) return void 0;
+    if (onPort && !onPort.explicitDefault && (onPort.first === server || onPort.unknownBefore)) return void 0;
   }
   return `was chosen by (${names.join(", ")})`;
 }
@@ -47807,12 +47808,16 @@ function portTable(servers) {
   let table = portTables.get(servers);
   if (!table) {
     table = /* @__PURE__ */ new Map();
+    let unknownBefore = false;
     for (const server of servers) {
-      for (const { port, isDefault } of listenPorts(server)) {
+      const ports2 = listenPorts(server);
+      for (const { port, isDefault } of ports2) {
+        if (port === void 0) continue;
         const known2 = table.get(port);
         if (known2) known2.explicitDefault ||= isDefault;
-        else table.set(port, { first: server, explicitDefault: isDefault });
+        else table.set(port, { first: server, explicitDefault: isDefault, unknownBefore });
       }
+      if (ports2.some((port) => port.port === void 0)) unknownBefore = true;
     }
     portTables.set(servers, table);
   }
@@ -47824,7 +47829,7 @@ function listenPorts(server) {
   if (listens.length === 0) return [{ port: "80", isDefault: false }];
   return listens.map((entry) => {
     const address = entry.directive.args[0]?.value ?? "";
-    const port = /(?:^|:)(\d+)$/.exec(address)?.[1] ?? (address.startsWith("unix:") ? address : "80");
+    const port = address.includes("$") ? void 0 : /(?:^|:)(\d+)$/.exec(address)?.[1] ?? (address.startsWith("unix:") ? address : "80");
     return { port, isDefault: entry.directive.args.some((arg) => arg.value === "default_server" || arg.value === "default") };
   });
 }

@@ -21,6 +21,21 @@ testRule(rule, {
       name: '$http_host in a catch-all server name',
       tree: { 'a.conf': twoServers('proxy_set_header Host $http_host;').replace('server_name shop.example;', 'server_name *.shop.example;') },
     },
+    {
+      // TandoorRecipes/recipes: the image's template server, whose port the entrypoint fills in,
+      // comes first; if it is not on 80, the $http_host server is port 80's default.
+      name: 'before it, a server whose port a template fills in',
+      tree: {
+        'http.d/app.conf.template':
+          'server {\n    listen ${APP_PORT};\n    server_name localhost;\n    location / { proxy_pass http://unix:/tmp/app.sock; }\n}\n',
+        'nginx/conf.d/app.conf':
+          'server {\n    listen 80;\n    server_name localhost;\n    location / {\n        proxy_set_header Host $http_host;\n        proxy_pass http://127.0.0.1:8080;\n    }\n}\n',
+      },
+    },
+    {
+      name: '$http_host in a server whose own port a template fills in',
+      tree: { 'a.conf.template': twoServers('proxy_set_header Host $http_host;', 'listen ${PORT};') },
+    },
     { name: 'another header may carry X-Forwarded-Host', tree: { 'a.conf': twoServers('proxy_set_header X-Forwarded-Host $http_x_forwarded_host;') } },
     {
       name: 'suppressed with a reason',
@@ -48,6 +63,14 @@ testRule(rule, {
       name: '$http_host in a server chosen by its exact name',
       tree: { 'a.conf': twoServers('proxy_set_header Host $http_host;') },
       findings: [{ messageId: 'rawHostHeader', primary: { file: 'a.conf', line: 10, column: 31, endColumn: 41 }, messageIncludes: ['(shop.example)'] }],
+    },
+    {
+      name: 'a server whose port a template fills in, after the default of port 80',
+      tree: {
+        'a.conf': twoServers('proxy_set_header Host $http_host;'),
+        'z.conf.template': 'server {\n    listen ${APP_PORT};\n    server_name other.example;\n    return 200;\n}\n',
+      },
+      findings: [{ messageId: 'rawHostHeader', primary: { file: 'a.conf', line: 10, column: 31, endColumn: 41 } }],
     },
     {
       name: 'a query argument as Host, quoted, at server level from an include',

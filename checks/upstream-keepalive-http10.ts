@@ -1,13 +1,14 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
-import { argEqualsIgnoringCase, argValueOf, ExpandedDirective } from '../src/model/nginx-directives';
+import { argValueOf, ExpandedDirective } from '../src/model/nginx-directives';
 import { defaultFor } from '../src/reference/nginx/defaults';
 import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import type { RelatedSpan } from '../src/source/span';
 import type { Fix, TextEdit } from '../src/source/edit';
 import { insertLinesBefore, replaceArg, writtenInBlock } from '../src/model/nginx-edits';
+import { connectionSettings, lastConnection, LocationConnectionSettings, reuseBlockers, setsConnection } from '../src/model/upstream-keepalive';
 
 const ID = 'upstream-keepalive-http10';
 /** nginx 1.29.7 turned upstream keepalive on, HTTP/1.1 on and `Connection: close` off by default. */
@@ -132,38 +133,24 @@ function http11Fix(pass: UpstreamPass, group: UpstreamGroup, verdicts: Verdict[]
 }
 
 /** The settings of the upstream and the location that judgeRange weighs against each release's defaults. */
-interface WrittenSettings {
+interface WrittenSettings extends LocationConnectionSettings {
   keepaliveDirective: ExpandedDirective | undefined;
-  httpVersion: ExpandedDirective | undefined;
-  connection: ExpandedDirective | undefined;
-  /** The location's own proxy_set_header list drops an inherited Connection header. */
-  connectionDropped: boolean;
-}
-
-/** A proxy_set_header line for the Connection header (header names compared ignoring ASCII case, as nginx does). */
-function setsConnection(entry: ExpandedDirective): boolean {
-  return argEqualsIgnoringCase(entry.directive, 0, 'connection');
-}
-
-/** The last Connection line of a list: the one nginx sends. */
-function lastConnection(entries: readonly ExpandedDirective[]): ExpandedDirective | undefined {
-  for (let i = entries.length - 1; i >= 0; i--) if (setsConnection(entries[i])) return entries[i];
-  return undefined;
 }
 
 function writtenSettings(upstream: NginxBlock, location: NginxBlock): WrittenSettings {
-  const headers = location.inheritedList('proxy_set_header');
-  const connection = lastConnection(headers.entries);
-  return {
-    keepaliveDirective: upstream.ownLast('keepalive'),
-    httpVersion: location.inherited('proxy_http_version')?.entry,
-    connection,
-    connectionDropped: !connection && headers.dropped.some(setsConnection),
-  };
+  return { keepaliveDirective: upstream.ownLast('keepalive'), ...connectionSettings(location) };
 }
 
+const PROBLEMS: Record<ReturnType<typeof reuseBlockers>[number], string> = {
+  http10: 'speaks HTTP/1.0 (proxy_http_version 1.0)',
+  http10Default: 'speaks HTTP/1.0 (nginx default before 1.29.7)',
+  close: 'sends "Connection: close" (proxy_set_header Connection close)',
+  closeDefault: 'sends "Connection: close" (nginx default before 1.29.7)',
+  closeDropped: 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")',
+};
+
 function judgeRange(range: VersionRange, written: WrittenSettings): Verdict | undefined {
-  const { keepaliveDirective, httpVersion, connection } = written;
+  const { keepaliveDirective } = written;
   let keepalive: string;
   if (keepaliveDirective) {
     const count = argValueOf(keepaliveDirective.directive, 0);
@@ -174,33 +161,11 @@ function judgeRange(range: VersionRange, written: WrittenSettings): Verdict | un
     if (!byDefault || byDefault.text === '') return undefined;
     keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
   }
-
-  const problems: string[] = [];
-  const fixes: string[] = [];
-
-  const httpVersionText = (httpVersion && argValueOf(httpVersion.directive, 0)) ?? defaultFor('proxy_http_version', range)!.text;
-  if (httpVersionText === '1.0') {
-    problems.push(httpVersion ? 'speaks HTTP/1.0 (proxy_http_version 1.0)' : 'speaks HTTP/1.0 (nginx default before 1.29.7)');
-    fixes.push(HTTP11);
-  }
-
-  if (connection) {
-    const value = argValueOf(connection.directive, 1) ?? '';
-    // A variable (the $connection_upgrade map) is decided per request: not judged here.
-    if (value.toLowerCase() === 'close') {
-      problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push(NO_CONNECTION_CLOSE);
-    }
-  } else if (defaultFor('proxy_header:connection', range)!.text === 'close') {
-    problems.push(
-      written.connectionDropped
-        ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
-        : 'sends "Connection: close" (nginx default before 1.29.7)',
-    );
-    fixes.push(NO_CONNECTION_CLOSE);
-  }
-
-  return problems.length > 0 ? { range, keepalive, problems, fixes } : undefined;
+  const blockers = reuseBlockers(written, range);
+  if (blockers.length === 0) return undefined;
+  const problems = blockers.map((blocker) => PROBLEMS[blocker]);
+  const fixes = blockers.map((blocker) => (blocker.startsWith('http10') ? HTTP11 : NO_CONNECTION_CLOSE));
+  return { range, keepalive, problems, fixes };
 }
 
 /** Directives outside the location that cause the problem: the dropped header, an outer 1.0. */

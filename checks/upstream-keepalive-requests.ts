@@ -9,7 +9,7 @@ import {
   groupIsUsedOverHttp,
   KEEPALIVE_BOUNDARIES,
   upstreamAnchor,
-  upstreamKeepaliveByRange,
+  reusedKeepaliveByRange,
   versionQualifier,
 } from '../src/model/upstream-keepalive';
 import { setInUpstream } from '../src/model/nginx-edits';
@@ -54,7 +54,7 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   if (typeof backendMax !== 'number' || backendMax <= 0) return undefined;
 
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
+  const holding = reusedKeepaliveByRange(model, group).filter(({ range }) => {
     const requests = group.block!.setting('keepalive_requests', range);
     return typeof requests?.value === 'number' && requests.value > backendMax;
   });

@@ -15,7 +15,7 @@ import {
   groupIsUsedOverHttp,
   KEEPALIVE_BOUNDARIES,
   upstreamAnchor,
-  upstreamKeepaliveByRange,
+  reusedKeepaliveByRange,
   versionQualifier,
 } from '../src/model/upstream-keepalive';
 
@@ -53,7 +53,7 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   const backendMs = keepAlive.timeout.value;
 
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range }) => {
+  const holding = reusedKeepaliveByRange(model, group).filter(({ range }) => {
     const timeout = group.block!.setting('keepalive_timeout', range);
     return typeof timeout?.value === 'number' && timeout.value >= backendMs;
   });

@@ -49612,6 +49612,86 @@ function judge7(backend, connector) {
 
 // checks/upstream-keepalive-http10.ts
 init_rule();
+
+// src/model/upstream-keepalive.ts
+var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
+function upstreamKeepaliveByRange(model, group) {
+  const block2 = group.block;
+  if (!block2) return [];
+  const out = [];
+  for (const range2 of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
+    const keepalive = block2.setting("keepalive", range2);
+    if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
+    out.push({ range: range2, keepalive });
+  }
+  return out;
+}
+function reusedKeepaliveByRange(model, group) {
+  return upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => groupReusesConnections(model, group, range2));
+}
+function setsConnection(entry) {
+  return argEqualsIgnoringCase(entry.directive, 0, "connection");
+}
+function lastConnection(entries) {
+  for (let i = entries.length - 1; i >= 0; i--) if (setsConnection(entries[i])) return entries[i];
+  return void 0;
+}
+function connectionSettings(location) {
+  const headers = location.inheritedList("proxy_set_header");
+  const connection = lastConnection(headers.entries);
+  return {
+    httpVersion: location.inherited("proxy_http_version")?.entry,
+    connection,
+    connectionDropped: !connection && headers.dropped.some(setsConnection)
+  };
+}
+function reuseBlockers(settings, range2) {
+  const blockers = [];
+  const { httpVersion, connection } = settings;
+  if (((httpVersion && argValueOf(httpVersion.directive, 0)) ?? defaultFor("proxy_http_version", range2).text) === "1.0")
+    blockers.push(httpVersion ? "http10" : "http10Default");
+  if (connection) {
+    if ((argValueOf(connection.directive, 1) ?? "").toLowerCase() === "close") blockers.push("close");
+  } else if (defaultFor("proxy_header:connection", range2).text === "close") blockers.push(settings.connectionDropped ? "closeDropped" : "closeDefault");
+  return blockers;
+}
+function groupReusesConnections(model, group, range2) {
+  return model.nginx.passes.some(
+    (pass) => pass.target.kind === "group" && pass.target.group === group && (pass.module === "grpc" || pass.module === "proxy" && reuseBlockers(connectionSettings(pass.location), range2).length === 0)
+  );
+}
+function groupIsUsedOverHttp(model, group) {
+  return model.nginx.passes.some((pass) => pass.target.kind === "group" && pass.target.group === group && (pass.module === "proxy" || pass.module === "grpc"));
+}
+function describeNginxSetting(setting) {
+  const value = typeof setting.value === "number" && setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.text;
+  if (setting.origin) return `${setting.name} ${value} (${setting.origin.text})`;
+  return `${setting.name} ${value}${setting.source.kind === "default" ? " (nginx default)" : ""}`;
+}
+function upstreamAnchor(block2, setting) {
+  if (setting.source.kind === "file") return setting.source.span;
+  const keepalive = block2.ownLast("keepalive");
+  if (keepalive) return keepalive.directive.span;
+  return block2.directive.args[0]?.span ?? block2.directive.span;
+}
+function versionQualifier(model, holding, all) {
+  if (holding.length === all.length) return { text: "" };
+  const hint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
+  return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
+}
+function mergeAdjacent(holding, all) {
+  const merged = [];
+  let previousIndex = -2;
+  for (const range2 of holding) {
+    const index = all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0 && compareVersions(piece.max, range2.max) === 0);
+    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range2.max };
+    else merged.push(range2);
+    previousIndex = index;
+  }
+  return merged;
+}
+
+// checks/upstream-keepalive-http10.ts
 var ID36 = "upstream-keepalive-http10";
 var KEEPALIVE_DEFAULTS_CHANGED = parseVersion("1.29.7");
 var HTTP11 = "`proxy_http_version 1.1;`";
@@ -49706,25 +49786,18 @@ function http11Fix(pass, group, verdicts) {
   }
   return edits.length === 0 ? void 0 : { title: `speak HTTP/1.1 without "Connection: close" to upstream "${group.name}"`, edits };
 }
-function setsConnection(entry) {
-  return argEqualsIgnoringCase(entry.directive, 0, "connection");
-}
-function lastConnection(entries) {
-  for (let i = entries.length - 1; i >= 0; i--) if (setsConnection(entries[i])) return entries[i];
-  return void 0;
-}
 function writtenSettings(upstream, location) {
-  const headers = location.inheritedList("proxy_set_header");
-  const connection = lastConnection(headers.entries);
-  return {
-    keepaliveDirective: upstream.ownLast("keepalive"),
-    httpVersion: location.inherited("proxy_http_version")?.entry,
-    connection,
-    connectionDropped: !connection && headers.dropped.some(setsConnection)
-  };
+  return { keepaliveDirective: upstream.ownLast("keepalive"), ...connectionSettings(location) };
 }
+var PROBLEMS = {
+  http10: "speaks HTTP/1.0 (proxy_http_version 1.0)",
+  http10Default: "speaks HTTP/1.0 (nginx default before 1.29.7)",
+  close: 'sends "Connection: close" (proxy_set_header Connection close)',
+  closeDefault: 'sends "Connection: close" (nginx default before 1.29.7)',
+  closeDropped: 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")'
+};
 function judgeRange(range2, written) {
-  const { keepaliveDirective, httpVersion, connection } = written;
+  const { keepaliveDirective } = written;
   let keepalive;
   if (keepaliveDirective) {
     const count = argValueOf(keepaliveDirective.directive, 0);
@@ -49735,26 +49808,11 @@ function judgeRange(range2, written) {
     if (!byDefault || byDefault.text === "") return void 0;
     keepalive = `keepalive ${byDefault.text}, the default since nginx 1.29.7`;
   }
-  const problems = [];
-  const fixes = [];
-  const httpVersionText = (httpVersion && argValueOf(httpVersion.directive, 0)) ?? defaultFor("proxy_http_version", range2).text;
-  if (httpVersionText === "1.0") {
-    problems.push(httpVersion ? "speaks HTTP/1.0 (proxy_http_version 1.0)" : "speaks HTTP/1.0 (nginx default before 1.29.7)");
-    fixes.push(HTTP11);
-  }
-  if (connection) {
-    const value = argValueOf(connection.directive, 1) ?? "";
-    if (value.toLowerCase() === "close") {
-      problems.push('sends "Connection: close" (proxy_set_header Connection close)');
-      fixes.push(NO_CONNECTION_CLOSE);
-    }
-  } else if (defaultFor("proxy_header:connection", range2).text === "close") {
-    problems.push(
-      written.connectionDropped ? 'sends "Connection: close" (its own proxy_set_header drops the inherited Connection "")' : 'sends "Connection: close" (nginx default before 1.29.7)'
-    );
-    fixes.push(NO_CONNECTION_CLOSE);
-  }
-  return problems.length > 0 ? { range: range2, keepalive, problems, fixes } : void 0;
+  const blockers = reuseBlockers(written, range2);
+  if (blockers.length === 0) return void 0;
+  const problems = blockers.map((blocker) => PROBLEMS[blocker]);
+  const fixes = blockers.map((blocker) => blocker.startsWith("http10") ? HTTP11 : NO_CONNECTION_CLOSE);
+  return { range: range2, keepalive, problems, fixes };
 }
 function explicitCulprits(location) {
   const related = [];
@@ -49772,50 +49830,6 @@ function explicitCulprits(location) {
 
 // checks/upstream-keepalive-requests.ts
 init_rule();
-
-// src/model/upstream-keepalive.ts
-var KEEPALIVE_BOUNDARIES = [parseVersion("1.19.10"), parseVersion("1.29.7")];
-function upstreamKeepaliveByRange(model, group) {
-  const block2 = group.block;
-  if (!block2) return [];
-  const out = [];
-  for (const range2 of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
-    const keepalive = block2.setting("keepalive", range2);
-    if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
-    out.push({ range: range2, keepalive });
-  }
-  return out;
-}
-function groupIsUsedOverHttp(model, group) {
-  return model.nginx.passes.some((pass) => pass.target.kind === "group" && pass.target.group === group && (pass.module === "proxy" || pass.module === "grpc"));
-}
-function describeNginxSetting(setting) {
-  const value = typeof setting.value === "number" && setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.text;
-  if (setting.origin) return `${setting.name} ${value} (${setting.origin.text})`;
-  return `${setting.name} ${value}${setting.source.kind === "default" ? " (nginx default)" : ""}`;
-}
-function upstreamAnchor(block2, setting) {
-  if (setting.source.kind === "file") return setting.source.span;
-  const keepalive = block2.ownLast("keepalive");
-  if (keepalive) return keepalive.directive.span;
-  return block2.directive.args[0]?.span ?? block2.directive.span;
-}
-function versionQualifier(model, holding, all) {
-  if (holding.length === all.length) return { text: "" };
-  const hint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
-  return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
-}
-function mergeAdjacent(holding, all) {
-  const merged = [];
-  let previousIndex = -2;
-  for (const range2 of holding) {
-    const index = all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0 && compareVersions(piece.max, range2.max) === 0);
-    if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range2.max };
-    else merged.push(range2);
-    previousIndex = index;
-  }
-  return merged;
-}
 
 // src/model/controller-edits.ts
 function setControllerKey(model, origin, value) {
@@ -49869,7 +49883,7 @@ function judge8(model, link) {
   const backendMax = keepAlive.maxRequests.value;
   if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => {
+  const holding = reusedKeepaliveByRange(model, group).filter(({ range: range2 }) => {
     const requests = group.block.setting("keepalive_requests", range2);
     return typeof requests?.value === "number" && requests.value > backendMax;
   });
@@ -49944,7 +49958,7 @@ function judge9(model, link) {
   if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
   const backendMs = keepAlive.timeout.value;
   const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
-  const holding = upstreamKeepaliveByRange(model, group).filter(({ range: range2 }) => {
+  const holding = reusedKeepaliveByRange(model, group).filter(({ range: range2 }) => {
     const timeout = group.block.setting("keepalive_timeout", range2);
     return typeof timeout?.value === "number" && timeout.value >= backendMs;
   });

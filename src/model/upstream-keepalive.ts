@@ -7,6 +7,8 @@ import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
 import { formatMilliseconds } from './nginx-values';
 import type { NginxBlock, UpstreamGroup } from './nginx';
+import { argEqualsIgnoringCase, argValueOf, ExpandedDirective } from './nginx-directives';
+import { defaultFor } from '../reference/nginx/defaults';
 import { compareVersions, describeRange, isKnownExactly, parseVersion, splitRange, Version, VersionRange } from '../reference/nginx/version';
 
 /** 1.29.7 turned keepalive on for explicit upstreams; 1.19.10 raised keepalive_requests to 1000. */
@@ -29,6 +31,79 @@ export function upstreamKeepaliveByRange(model: Deployment, group: UpstreamGroup
     out.push({ range, keepalive });
   }
   return out;
+}
+
+/**
+ * upstreamKeepaliveByRange where a location that passes to the group reuses the idle
+ * connections too: only there can the backend's timeout or request limit race nginx.
+ */
+export function reusedKeepaliveByRange(model: Deployment, group: UpstreamGroup): UpstreamKeepalive[] {
+  return upstreamKeepaliveByRange(model, group).filter(({ range }) => groupReusesConnections(model, group, range));
+}
+
+/** What a location writes about the connections it opens to an upstream (proxy_http_version, the Connection header). */
+export interface LocationConnectionSettings {
+  httpVersion: ExpandedDirective | undefined;
+  /** The last proxy_set_header Connection line the location has, its own or inherited. */
+  connection: ExpandedDirective | undefined;
+  /** The location's own proxy_set_header list drops an inherited Connection header. */
+  connectionDropped: boolean;
+}
+
+/** A proxy_set_header line for the Connection header (header names compared ignoring ASCII case, as nginx does). */
+export function setsConnection(entry: ExpandedDirective): boolean {
+  return argEqualsIgnoringCase(entry.directive, 0, 'connection');
+}
+
+/** The last Connection line of a list: the one nginx sends. */
+export function lastConnection(entries: readonly ExpandedDirective[]): ExpandedDirective | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) if (setsConnection(entries[i])) return entries[i];
+  return undefined;
+}
+
+export function connectionSettings(location: NginxBlock): LocationConnectionSettings {
+  const headers = location.inheritedList('proxy_set_header');
+  const connection = lastConnection(headers.entries);
+  return {
+    httpVersion: location.inherited('proxy_http_version')?.entry,
+    connection,
+    connectionDropped: !connection && headers.dropped.some(setsConnection),
+  };
+}
+
+/**
+ * Why a location's requests end their upstream connection on a range of releases, so that no
+ * idle connection is reused (docs/servers/nginx.md: up to 1.29.6, only HTTP/1.1 without
+ * `Connection: close`): HTTP/1.0, written or by default, and `Connection: close`, written, by
+ * default, or by default because the location's own list drops an inherited `Connection ""`.
+ * Empty when connections are reused. A Connection header written with a variable (the
+ * $connection_upgrade map) is decided per request and blocks nothing here.
+ */
+export function reuseBlockers(
+  settings: LocationConnectionSettings,
+  range: VersionRange,
+): ('http10' | 'http10Default' | 'close' | 'closeDefault' | 'closeDropped')[] {
+  const blockers: ('http10' | 'http10Default' | 'close' | 'closeDefault' | 'closeDropped')[] = [];
+  const { httpVersion, connection } = settings;
+  if (((httpVersion && argValueOf(httpVersion.directive, 0)) ?? defaultFor('proxy_http_version', range)!.text) === '1.0')
+    blockers.push(httpVersion ? 'http10' : 'http10Default');
+  if (connection) {
+    if ((argValueOf(connection.directive, 1) ?? '').toLowerCase() === 'close') blockers.push('close');
+  } else if (defaultFor('proxy_header:connection', range)!.text === 'close') blockers.push(settings.connectionDropped ? 'closeDropped' : 'closeDefault');
+  return blockers;
+}
+
+/**
+ * Whether some location that passes to the group reuses its idle connections on the range:
+ * gRPC always does; proxy_pass when nothing in reuseBlockers stands in the way.
+ */
+export function groupReusesConnections(model: Deployment, group: UpstreamGroup, range: VersionRange): boolean {
+  return model.nginx.passes.some(
+    (pass) =>
+      pass.target.kind === 'group' &&
+      pass.target.group === group &&
+      (pass.module === 'grpc' || (pass.module === 'proxy' && reuseBlockers(connectionSettings(pass.location), range).length === 0)),
+  );
 }
 
 /** Only passes that speak HTTP (or gRPC) reuse upstream connections; uwsgi and SCGI have no keep-alive. */

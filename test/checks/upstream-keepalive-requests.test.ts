@@ -34,6 +34,11 @@ testRule(rule, {
       tree: { 'nginx/app.conf': noKeepalive + SERVER, 'conf/server.xml': serverXml() },
     },
     {
+      name: 'before 1.29.7, a location that speaks HTTP/1.0 reuses nothing: no request limit to reach',
+      nginxVersion: '1.24.0',
+      tree: { 'nginx/app.conf': upstream() + 'server {\n    location / { proxy_pass http://app; }\n}\n', 'conf/server.xml': serverXml() },
+    },
+    {
       name: 'maxKeepAliveRequests="-1" is unlimited',
       nginxVersion: '1.24.0',
       tree: { 'nginx/app.conf': upstream() + SERVER, 'conf/server.xml': serverXml(' maxKeepAliveRequests="-1"') },
@@ -169,7 +174,7 @@ testRule(rule, {
         'nginx/conf.d/app.conf':
           upstream() +
           'upstream api {\n    server localhost:9090;\n    keepalive 8;\n    keepalive_requests 200;\n}\n' +
-          'server {\n    location / { proxy_pass http://app; }\n    location /api/ { proxy_pass http://api; }\n}\n',
+          'server {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location / { proxy_pass http://app; }\n    location /api/ { proxy_pass http://api; }\n}\n',
         'conf/server.xml': serverXml(),
         'api/src/main/resources/application.yml': 'server:\n  port: 9090\n  tomcat:\n    max-keep-alive-requests: 150\n',
       },

@@ -25,6 +25,21 @@ testRule(rule, {
       tree: { 'nginx/app.conf': 'upstream app {\n    server 127.0.0.1:8000;\n}\n' + SERVER, 'gunicorn.conf.py': GTHREAD },
     },
     {
+      // Up to 1.29.6 HTTP/1.0 and `Connection: close` end every upstream connection: none is
+      // reused, so none can be reused after the backend closed it (upstream-keepalive-http10 reports the pool).
+      name: 'before 1.29.7, a location that speaks HTTP/1.0 reuses nothing',
+      nginxVersion: '1.24.0',
+      tree: { 'nginx/app.conf': upstream() + 'server {\n    location / { proxy_pass http://app; }\n}\n', 'gunicorn.conf.py': GTHREAD },
+    },
+    {
+      name: 'before 1.29.7, HTTP/1.1 but Connection: close',
+      nginxVersion: '1.24.0',
+      tree: {
+        'nginx/app.conf': upstream() + 'server {\n    location / {\n        proxy_http_version 1.1;\n        proxy_pass http://app;\n    }\n}\n',
+        'gunicorn.conf.py': GTHREAD,
+      },
+    },
+    {
       name: 'the backend keeps connections longer than nginx',
       nginxVersion: '1.24.0',
       tree: { 'nginx/app.conf': upstream() + SERVER, 'gunicorn.conf.py': GTHREAD + 'keepalive = 75\n' },
@@ -36,6 +51,14 @@ testRule(rule, {
     },
   ],
   reject: [
+    {
+      // Releases before 1.29.7 close each connection (HTTP/1.0); 1.29.7 and later speak HTTP/1.1 by default and reuse.
+      name: 'the version not known and the location writes nothing: a warning for 1.29.7 and later',
+      tree: { 'nginx/app.conf': upstream() + 'server {\n    location / { proxy_pass http://app; }\n}\n', 'gunicorn.conf.py': GTHREAD },
+      findings: [
+        { messageId: 'backendClosesFirst', severity: 'warning', primary: { file: 'nginx/app.conf', line: 3, column: 5 }, messageIncludes: ['1.29.7'] },
+      ],
+    },
     {
       name: 'the field report: nginx default 60s against gunicorn gthread default 2s',
       nginxVersion: '1.24.0',
@@ -95,7 +118,7 @@ testRule(rule, {
         'nginx/app.conf':
           upstream() +
           'upstream api {\n    server localhost:9000;\n    keepalive 8;\n    keepalive_timeout 30s;\n}\n' +
-          'server {\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
+          'server {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
         'app/gunicorn.conf.py': GTHREAD,
         'api/gunicorn.conf.py': 'bind = "0.0.0.0:9000"\nworker_class = "gevent"\nkeepalive = 10\n',
       },
@@ -116,7 +139,7 @@ testRule(rule, {
         'nginx/app.conf':
           upstream('    keepalive_timeout 1s;\n') +
           'upstream api {\n    server localhost:9000;\n    keepalive 8;\n    keepalive_timeout 5s;\n}\n' +
-          'server {\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
+          'server {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location / { proxy_pass http://app; }\n    location /api { proxy_pass http://api; }\n}\n',
       },
     },
     {

@@ -36,7 +36,8 @@ export const rule = defineRule({
       const count = location ? argCountOf(location) : 0;
       const first = location ? (argValueOf(location, 0) ?? '') : '';
       // nginx refuses a URI part in regex and named locations; a rewrite changes what is sent.
-      if (count > 1 && first !== '^~' && first !== '=') continue;
+      // An exact location sends proxy_pass's URI alone: nothing of the client's path is left to append.
+      if (count > 1 && first !== '^~') continue;
       if (first.startsWith('@') || first.startsWith('~')) continue;
       if (pass.location.own('rewrite').length > 0) continue;
       const arg = pass.entry.directive.args[0];

@@ -11473,7 +11473,7 @@ function isFileFormat(name2) {
   return FILE_FORMATS.includes(name2);
 }
 function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
-  if (lower === "procfile" || lower.startsWith("procfile.")) return "procfile";
+  if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
   if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
   if (lower === "catalina.properties") return "catalina-properties";
   if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
@@ -48548,7 +48548,7 @@ var rule23 = defineRule({
       const location = pass.location.directive;
       const count = location ? argCountOf(location) : 0;
       const first = location ? argValueOf(location, 0) ?? "" : "";
-      if (count > 1 && first !== "^~" && first !== "=") continue;
+      if (count > 1 && first !== "^~") continue;
       if (first.startsWith("@") || first.startsWith("~")) continue;
       if (pass.location.own("rewrite").length > 0) continue;
       const arg = pass.entry.directive.args[0];

@@ -75,7 +75,8 @@ const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m
  * Tried before nginx, so a uWSGI .ini or a sysctl .conf never reaches the nginx checks.
  */
 function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, readHead: () => string | undefined): FileFormat | undefined {
-  if (lower === 'procfile' || lower.startsWith('procfile.')) return 'procfile';
+  // `Procfile.dev`, `Procfile.prod`; a script named after one (babybuddy's `web: bash Procfile.sh`) is a script.
+  if (lower === 'procfile' || (lower.startsWith('procfile.') && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower))) return 'procfile';
   if (/gunicorn.*\.py$/.test(lower)) return 'gunicorn';
   if (lower === 'catalina.properties') return 'catalina-properties';
   if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return 'spring-boot';

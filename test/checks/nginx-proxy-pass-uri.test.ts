@@ -6,6 +6,11 @@ const site = (location: string, body: string) => `server {\n    location ${locat
 
 testRule(rule, {
   accept: [
+    {
+      // mediacms-io/mediacms' auth_request location. Run on nginx: /b, /%62 and /a/../b all arrive as /api/v1/x.
+      name: 'an exact location: the URI part is all that is sent',
+      tree: { 'a.conf': 'server {\n  location = /b { internal; proxy_pass http://app/api/v1/x; }\n}\n' },
+    },
     { name: "no URI part: the client's path is passed as sent", tree: { 'a.conf': site('/api/', 'proxy_pass http://app;') } },
     { name: 'host and port only', tree: { 'a.conf': site('/', 'proxy_pass http://127.0.0.1:8000;') } },
     { name: 'a variable URI is used as written', tree: { 'a.conf': site('/', 'proxy_pass http://app$request_uri;') } },
@@ -42,10 +47,10 @@ testRule(rule, {
     },
     {
       name: 'two locations: two findings',
-      tree: { 'a.conf': 'server {\n  location /a/ { proxy_pass http://app/; }\n  location = /b { proxy_pass http://app/b; }\n}\n' },
+      tree: { 'a.conf': 'server {\n  location /a/ { proxy_pass http://app/; }\n  location ^~ /b { proxy_pass http://app/b; }\n}\n' },
       findings: [
         { messageId: 'normalisedPath', primary: { file: 'a.conf', line: 2, column: 29 } },
-        { messageId: 'normalisedPath', primary: { file: 'a.conf', line: 3, column: 30 } },
+        { messageId: 'normalisedPath', primary: { file: 'a.conf', line: 3, column: 31 } },
       ],
     },
   ],

@@ -90,6 +90,9 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['application.yml', '/tree/src/main/resources/application.yml', 'server:\n  port: 8080\n', 'spring-boot'],
     ['application-prod.properties', '/tree/config/application-prod.properties', 'server.port=8080\n', 'spring-boot'],
     ['Procfile', '/tree/Procfile', 'web: gunicorn app:app\n', 'procfile'],
+    ['Procfile.dev', '/tree/Procfile.dev', 'web: python manage.py runserver\n', 'procfile'],
+    // babybuddy/babybuddy: `web: bash Procfile.sh`.
+    ['a script named Procfile.sh', '/tree/Procfile.sh', '#!/bin/bash\nexec gunicorn babybuddy.wsgi -b :$PORT\n', 'shell'],
     ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
     ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
     ["the ingress-nginx chart's values", '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],

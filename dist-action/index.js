@@ -22101,7 +22101,8 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       file: compose.source.file,
       args: combined.args,
       env,
-      lookup: lookupIn(env, "unknown"),
+      // A name the compose file does not give is unset, unless an env_file outside the tree may give it.
+      lookup: lookupIn(env, externalEnv.length > 0 ? "unknown" : "unset"),
       service: service.name,
       span: combined.from.source.span(combined.from.start, combined.from.end),
       stopSignal: signal(service.stopSignal ?? stage?.stopSignal),
@@ -23037,9 +23038,11 @@ function scriptOf(command2, container, readScript) {
   return void 0;
 }
 function environmentOf(container) {
+  const missing = container.kind === "compose" && container.externalEnv.length === 0 ? "unset" : "unknown";
   return (name2) => {
     const value = container.env.get(name2);
-    return !value || value.unresolved ? "unknown" : { value: value.value };
+    if (!value) return missing;
+    return value.unresolved ? "unknown" : { value: value.value };
   };
 }
 var nodePath21, MAX_SCRIPTS, MAX_COMMANDS;

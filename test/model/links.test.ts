@@ -159,6 +159,23 @@ describe('compose services', () => {
       expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
     });
 
+    test("a variable the compose service does not set takes the script's default (milesmcc/shynet's ${PORT:-8080}); an env_file outside the tree leaves it unknown", () => {
+      const stack = (extra: string) => ({
+        'docker-compose.yml': `services:\n  web:\n    build: .\n    command: /app/start.sh\n${extra}${nginxService}`,
+        Dockerfile: 'FROM python:3.12\nCOPY start.sh /app/start.sh\n',
+        'start.sh': '#!/bin/sh\nexec gunicorn app.wsgi:application --bind "0.0.0.0:${PORT:-8000}" --worker-class gthread\n',
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+      });
+      expect(links(stack(''))).toEqual(linked('docker-compose.yml'));
+      expect(links(stack('    env_file: .env\n'))).toEqual([]);
+      // In the command compose runs itself too: `sh -c` with $${PORT:-8000} (Compose's $$ is a $).
+      const inline = {
+        'docker-compose.yml': `services:\n  web:\n    image: python:3.12\n    command: sh -c "exec gunicorn app.wsgi:application --bind 0.0.0.0:$\${PORT:-8000} --worker-class gthread"\n${nginxService}`,
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+      };
+      expect(links(inline)).toEqual(linked('docker-compose.yml'));
+    });
+
     test('the container environment fills the script in; a script the container does not get is not its', () => {
       const script = `#!/bin/sh\nexec gunicorn app.wsgi:application --bind "0.0.0.0:$PORT" --worker-class gthread\n`;
       const withPort = (port: string) => ({

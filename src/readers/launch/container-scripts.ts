@@ -102,9 +102,16 @@ function scriptOf(
 }
 
 /** The container's environment as the script sees it; a name it does not set is unknown (the image may). */
+/**
+ * The container's variables. A name it lacks is unset in a compose service without an env_file
+ * outside the tree (the compose file says all it gets, as for envsubst-templates); an image run
+ * alone may get any from `docker run -e`.
+ */
 function environmentOf(container: Launch): Lookup {
+  const missing = container.kind === 'compose' && container.externalEnv.length === 0 ? 'unset' : 'unknown';
   return (name) => {
     const value = container.env.get(name);
-    return !value || value.unresolved ? 'unknown' : { value: value.value };
+    if (!value) return missing;
+    return value.unresolved ? 'unknown' : { value: value.value };
   };
 }

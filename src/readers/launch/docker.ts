@@ -103,7 +103,8 @@ export function dockerLaunches(
       file: compose.source.file,
       args: combined.args,
       env,
-      lookup: lookupIn(env, 'unknown'),
+      // A name the compose file does not give is unset, unless an env_file outside the tree may give it.
+      lookup: lookupIn(env, externalEnv.length > 0 ? 'unknown' : 'unset'),
       service: service.name,
       span: combined.from.source.span(combined.from.start, combined.from.end),
       stopSignal: signal(service.stopSignal ?? stage?.stopSignal),

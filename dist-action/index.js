@@ -42805,9 +42805,13 @@ function indexOf(model) {
   }
   return index;
 }
-function resolveTargetPort(port, container) {
+function resolveTargetPort(port, workload) {
   if (typeof port.targetPort === "number") return port.targetPort;
-  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
+  for (const container of workload.containers) {
+    const named = container.ports.find((candidate) => candidate.name === port.targetPort);
+    if (named) return named.containerPort;
+  }
+  return void 0;
 }
 function servicePort(service, port) {
   return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
@@ -43036,10 +43040,9 @@ function serviceEndpoints(model, address) {
       const servicePortEntry = servicePort(service, address.port);
       if (!servicePortEntry) continue;
       for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-        for (const container of workload.containers) {
-          const port = resolveTargetPort(servicePortEntry, container);
-          if (port !== void 0) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
-        }
+        const port = resolveTargetPort(servicePortEntry, workload);
+        if (port === void 0) continue;
+        for (const container of workload.containers) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
       }
     }
     byAddress.set(key, endpoints);
@@ -43060,11 +43063,12 @@ function serviceEndpointGap(model, service, portRef) {
   const port = servicePort(service, portRef);
   if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
   for (const { workload, container, backend } of backendsInPods(model, service)) {
-    const targetPort = resolveTargetPort(port, container);
-    if (targetPort === void 0) {
-      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== void 0)) return { kind: "target-port-unnamed", service, port, workload };
-      continue;
-    }
+    const targetPort = resolveTargetPort(port, workload);
+    if (targetPort === void 0) return { kind: "target-port-unnamed", service, port, workload };
+    const declaring = workload.containers.filter(
+      (other) => other.ports.some((declared) => typeof port.targetPort === "number" ? declared.containerPort === targetPort : declared.name === port.targetPort)
+    );
+    if (declaring.length > 0 && !declaring.includes(container)) continue;
     const listeners = knownTcpListeners(backend);
     if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
   }

@@ -5,7 +5,7 @@
  * them; src/model/ingress-nginx.ts turns the ingress side into nginx settings, and
  * src/model/links.ts follows Service → pod → container.
  */
-import { ContainerObject, KubernetesModel, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
+import { KubernetesModel, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
 
 /** Whether every key of `selector` is a label with the same value. */
 export function selectorMatches(selector: Map<string, string>, labels: Map<string, string>): boolean {
@@ -79,10 +79,19 @@ function indexOf(model: KubernetesModel): KubernetesIndex {
   return index;
 }
 
-/** The container port number a Service port's targetPort means in one container. */
-export function resolveTargetPort(port: ServicePort, container: ContainerObject): number | undefined {
+/**
+ * The pod port a Service port's targetPort means: the number as written, or the first port of
+ * that name among the pod's containers, in order (Kubernetes' FindPort, pkg/api/v1/pod/util.go).
+ * The containers of a pod share its network, so the name may be declared on another container
+ * than the one that listens (TandoorRecipes/recipes names gunicorn's port on its nginx sidecar).
+ */
+export function resolveTargetPort(port: ServicePort, workload: WorkloadObject): number | undefined {
   if (typeof port.targetPort === 'number') return port.targetPort;
-  return container.ports.find((candidate) => candidate.name === port.targetPort)?.containerPort;
+  for (const container of workload.containers) {
+    const named = container.ports.find((candidate) => candidate.name === port.targetPort);
+    if (named) return named.containerPort;
+  }
+  return undefined;
 }
 
 /** The Service port that `port` (a number or a port name, as an Ingress or a URL gives it) means. */

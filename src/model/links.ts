@@ -244,10 +244,10 @@ function serviceEndpoints(model: Deployment, address: NginxAddress & { kind: 'tc
       const servicePortEntry = servicePort(service, address.port);
       if (!servicePortEntry) continue;
       for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-        for (const container of workload.containers) {
-          const port = resolveTargetPort(servicePortEntry, container);
-          if (port !== undefined) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
-        }
+        const port = resolveTargetPort(servicePortEntry, workload);
+        if (port === undefined) continue;
+        // Any container of the pod may be the one listening on the pod's port.
+        for (const container of workload.containers) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
       }
     }
     byAddress.set(key, endpoints);
@@ -288,12 +288,14 @@ export function serviceEndpointGap(model: Deployment, service: ServiceObject, po
   const port = servicePort(service, portRef);
   if (!port) return service.ports.length > 0 ? { kind: 'no-such-port', service, port: portRef } : undefined;
   for (const { workload, container, backend } of backendsInPods(model, service)) {
-    const targetPort = resolveTargetPort(port, container);
+    const targetPort = resolveTargetPort(port, workload);
     // A named targetPort that no container of the pod declares: Kubernetes has no endpoint for it.
-    if (targetPort === undefined) {
-      if (!workload.containers.some((other) => resolveTargetPort(port, other) !== undefined)) return { kind: 'target-port-unnamed', service, port, workload };
-      continue;
-    }
+    if (targetPort === undefined) return { kind: 'target-port-unnamed', service, port, workload };
+    // A port another container of the pod declares is that container's to serve (a sidecar nginx on 80).
+    const declaring = workload.containers.filter((other) =>
+      other.ports.some((declared) => (typeof port.targetPort === 'number' ? declared.containerPort === targetPort : declared.name === port.targetPort)),
+    );
+    if (declaring.length > 0 && !declaring.includes(container)) continue;
     const listeners = knownTcpListeners(backend);
     if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: 'nothing-on-target-port', service, port, workload, targetPort, listeners };
   }

@@ -712,3 +712,49 @@ describe('socket paths as the servers resolve them', () => {
     ).toEqual(['app.conf: unix:/srv/app/run/gunicorn.sock -> gunicorn app.service (same-socket-path)']);
   });
 });
+
+describe('Kubernetes Services', () => {
+  /** A pod of two containers: `sidecar` declares the port name `http-app`, `app` runs gunicorn on 8080. */
+  const pod = (targetPort: string) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: web}}',
+      '    spec:',
+      '      containers:',
+      '        - name: sidecar',
+      '          image: nginx:1.27',
+      '          ports: [{containerPort: 8080, name: http-app}, {containerPort: 80, name: http}]',
+      '        - name: app',
+      '          image: example/app',
+      '          command: ["gunicorn", "-b", ":8080", "--worker-class", "gthread", "app.wsgi"]',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web}',
+      'spec:',
+      '  selector: {app: web}',
+      `  ports: [{port: 8080, targetPort: ${targetPort}}]`,
+      '',
+    ].join('\n');
+  const nginx = { 'nginx/default.conf': keepaliveNginx('web:8080') };
+
+  test("a targetPort named on another container of the pod reaches the container that listens there (TandoorRecipes/recipes' k8s docs)", () => {
+    expect(links({ 'k8s/web.yaml': pod('http-app'), ...nginx })).toEqual(['nginx/default.conf: web:8080 -> gunicorn k8s/web.yaml (kubernetes-service)']);
+  });
+
+  test('a name the pod does not declare, or one that names another port, is not linked', () => {
+    expect(links({ 'k8s/web.yaml': pod('missing'), ...nginx })).toEqual([]);
+    expect(links({ 'k8s/web.yaml': pod('http'), ...nginx })).toEqual([]);
+  });
+
+  test("a port the sidecar declares is the sidecar's: gunicorn elsewhere in the pod is not said to miss it", () => {
+    expect(serious(lint({ 'k8s/web.yaml': pod('http'), ...nginx }))).toEqual([]);
+    // A port no container declares, which gunicorn does not bind: nothing there.
+    expect(serious(lint({ 'k8s/web.yaml': pod('9000'), ...nginx }))).toEqual(['upstream-unreachable nginx/default.conf:2']);
+  });
+});

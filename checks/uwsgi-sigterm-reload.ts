@@ -79,6 +79,8 @@ function supervisorWording(launch: Launch): { supervisor: string; defaultNote: s
       return { supervisor: 'docker compose', defaultNote: ' (no stop_signal)', killer: 'compose', alternative: ', or stop_signal: SIGQUIT for the service' };
     case 'kubernetes':
       return { supervisor: 'Kubernetes', defaultNote: '', killer: 'the kubelet', alternative: '' };
+    case 'supervisord':
+      return { supervisor: 'supervisord', defaultNote: ' (stopsignal is not set)', killer: 'supervisord', alternative: ', or stopsignal=QUIT for the program' };
     default:
       return { supervisor: 'whatever stops this process', defaultNote: ' (by default)', killer: 'it', alternative: '' };
   }

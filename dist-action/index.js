@@ -3671,10 +3671,10 @@ var require_utils = __commonJS({
         return compressIPv6ZeroRun(parts);
       }
       if (hextetCount >= 8) return void 0;
-      const expanded = parts.slice(0, left.length);
-      for (let i = hextetCount; i < 8; i++) expanded.push("0");
-      for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
-      return compressIPv6ZeroRun(expanded);
+      const expanded2 = parts.slice(0, left.length);
+      for (let i = hextetCount; i < 8; i++) expanded2.push("0");
+      for (let i = left.length; i < parts.length; i++) expanded2.push(parts[i]);
+      return compressIPv6ZeroRun(expanded2);
     }
     function normalizeIPv6(host) {
       const bracketed2 = host[0] === "[" && host[host.length - 1] === "]";
@@ -11481,6 +11481,7 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
   if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
   if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
+  if (lower === "supervisord.conf" || /\.(conf|ini)$/.test(lower) && SUPERVISOR_SECTION.test(readHead() ?? "")) return "supervisord";
   if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
   if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
@@ -11637,7 +11638,7 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath3, FILE_FORMATS, CONTENT_SIGNS, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var nodePath3, FILE_FORMATS, CONTENT_SIGNS, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
@@ -11657,6 +11658,7 @@ var init_classify = __esm({
       "sysctl",
       "limits",
       "procfile",
+      "supervisord",
       "shell",
       "kubernetes",
       "helm-values",
@@ -11673,8 +11675,10 @@ var init_classify = __esm({
       kubernetes: "apiVersion: and kind:",
       cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
       gunicorn: "assignments to gunicorn settings",
-      shell: "a #! line and no [Section] header (a script, not a unit)"
+      shell: "a #! line and no [Section] header (a script, not a unit)",
+      supervisord: "a [program:…] or [supervisord] section"
     };
+    SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
     UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
     NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
     NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
@@ -11939,7 +11943,7 @@ function expandWord(word, source, lookup, split = true) {
     if (current) fields.push(current);
     current = void 0;
   };
-  let expanded = 0;
+  let expanded2 = 0;
   for (const part2 of word.parts) {
     if (part2.kind === "literal") {
       const field = open();
@@ -11949,7 +11953,7 @@ function expandWord(word, source, lookup, split = true) {
     }
     const written = source.text.slice(part2.start, part2.end);
     let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
-    if (typeof value === "object" && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
+    if (typeof value === "object" && (expanded2 += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
     if (value === "unknown") {
       const field = open();
       field.value += written;
@@ -17275,13 +17279,13 @@ var require_resolve_flow_scalar = __commonJS({
             range: [offset, offset + source.length, offset + source.length]
           };
       }
-      const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
+      const valueEnd2 = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd2, strict, onError);
       return {
         value,
         type: _type,
         comment: re.comment,
-        range: [offset, valueEnd, re.offset]
+        range: [offset, valueEnd2, re.offset]
       };
     }
     function plainValue(source, onError) {
@@ -17667,9 +17671,9 @@ var require_compose_node = __commonJS({
         onError(offset, "BAD_ALIAS", "Alias cannot be an empty string");
       if (alias.source.endsWith(":"))
         onError(offset + source.length - 1, "BAD_ALIAS", "Alias ending in : is ambiguous", true);
-      const valueEnd = offset + source.length;
-      const re = resolveEnd.resolveEnd(end, valueEnd, options.strict, onError);
-      alias.range = [offset, valueEnd, re.offset];
+      const valueEnd2 = offset + source.length;
+      const re = resolveEnd.resolveEnd(end, valueEnd2, options.strict, onError);
+      alias.range = [offset, valueEnd2, re.offset];
       if (re.comment)
         alias.comment = re.comment;
       return alias;
@@ -21674,14 +21678,14 @@ function parseUnitFile(source) {
     while (keyEnd > 0 && /[ \t]/.test(logical.text[keyEnd - 1])) keyEnd--;
     let valueStart = equals + 1;
     while (valueStart < logical.text.length && /[ \t]/.test(logical.text[valueStart])) valueStart++;
-    let valueEnd = logical.text.length;
-    while (valueEnd > valueStart && /[ \t\r]/.test(logical.text[valueEnd - 1])) valueEnd--;
+    let valueEnd2 = logical.text.length;
+    while (valueEnd2 > valueStart && /[ \t\r]/.test(logical.text[valueEnd2 - 1])) valueEnd2--;
     entries.push({
       section,
       key: logical.text.slice(0, keyEnd),
       keyStart: logical.offsetAt(0),
       keyEnd: logical.endOffsetAt(keyEnd),
-      value: logical.slice(valueStart, valueEnd)
+      value: logical.slice(valueStart, valueEnd2)
     });
   }
   return { source, entries, comments, problems };
@@ -22943,6 +22947,145 @@ var init_procfile = __esm({
   }
 });
 
+// src/readers/launch/supervisord.ts
+function supervisorPrograms(source) {
+  const programs = [];
+  const text3 = source.text;
+  let current;
+  let last;
+  for (let lineStart = 0; lineStart < text3.length; ) {
+    let lineEnd = text3.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = text3.length;
+    const line = text3.slice(lineStart, lineEnd).replace(/\r$/, "");
+    const indented = /^[ \t]/.test(line);
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith(";") || trimmed.startsWith("#")) {
+      if (trimmed === "") last = void 0;
+    } else if (indented && last) {
+      last.end = lineStart + valueEnd(line);
+    } else {
+      const section = SECTION.exec(line);
+      if (section) {
+        const name2 = section[1].trim();
+        current = name2.startsWith("program:") ? { name: name2.slice("program:".length).trim(), source, entries: /* @__PURE__ */ new Map() } : void 0;
+        if (current) programs.push(current);
+        last = void 0;
+      } else {
+        const keyValue = KEY_VALUE.exec(line);
+        last = void 0;
+        if (keyValue && current) {
+          last = { key: keyValue[1].trim().toLowerCase(), start: lineStart + keyValue[0].length, end: lineStart + valueEnd(line) };
+          current.entries.set(last.key, last);
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return programs;
+}
+function valueEnd(line) {
+  const comment2 = /[ \t][;#]/.exec(line);
+  const end = comment2 ? comment2.index : line.length;
+  return line.slice(0, end).trimEnd().length;
+}
+function supervisorLaunches(programs, problems, container) {
+  const launches = [];
+  for (const program of programs) {
+    const { entries, source } = program;
+    const command2 = entries.get("command");
+    if (!command2 || command2.end <= command2.start) continue;
+    const autostart = entries.get("autostart");
+    if (autostart && /^(false|no|off|0)$/i.test(source.text.slice(autostart.start, autostart.end))) continue;
+    const env = programEnvironment(source, entries.get("environment"));
+    const lookup = containerLookup(container, env);
+    const stop = entries.get("stopsignal");
+    const written = (key) => {
+      const entry = entries.get(key);
+      return entry && entry.end > entry.start ? expanded(literalArg(source, entry.start, entry.end)) : void 0;
+    };
+    const launch = assembleLaunch({
+      kind: "supervisord",
+      file: source.file,
+      args: commandWords(source, command2),
+      env,
+      lookup,
+      // In a container, the program answers to the container's name (a compose service).
+      service: container?.service ?? program.name,
+      span: source.span(command2.start, command2.end),
+      stopSignal: stop ? { value: normalizeSignal(source.text.slice(stop.start, stop.end)), span: source.span(stop.start, stop.end) } : { value: "SIGTERM" },
+      // Without directory=, the program starts where supervisord runs, which the config does not say.
+      workingDirectory: written("directory"),
+      user: written("user"),
+      externalEnv: container?.externalEnv ?? [],
+      ...container?.container ? { container: container.container } : {},
+      ...container?.mounts ? { mounts: container.mounts } : {},
+      ...container?.compose ? { compose: container.compose } : {},
+      problems
+    });
+    if (launch) launches.push(container ? { ...launch, env: new Map([...container.env, ...launch.env]) } : launch);
+  }
+  return launches;
+}
+function commandWords(source, command2) {
+  const words = splitWords(asMappedText(literalArg(source, command2.start, command2.end)), "compose").words;
+  return words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)).map(expanded);
+}
+function expanded(raw) {
+  const expansions = raw.value.match(/%\([^)]*\)[sd]/g);
+  return expansions ? { ...raw, unresolved: [...raw.unresolved, ...expansions] } : raw;
+}
+function programEnvironment(source, entry) {
+  const env = /* @__PURE__ */ new Map();
+  if (!entry) return env;
+  const text3 = source.text;
+  let k = entry.start;
+  while (k < entry.end) {
+    while (k < entry.end && /[\s,]/.test(text3[k])) k++;
+    const equals = text3.indexOf("=", k);
+    if (equals === -1 || equals >= entry.end) break;
+    const name2 = text3.slice(k, equals).trim();
+    let valueStart = equals + 1;
+    let valueEnd2;
+    let next;
+    const quote = text3[valueStart];
+    if (quote === '"' || quote === "'") {
+      const close = text3.indexOf(quote, valueStart + 1);
+      valueEnd2 = close === -1 || close > entry.end ? entry.end : close;
+      valueStart++;
+      next = valueEnd2 + 1;
+    } else {
+      const comma = text3.indexOf(",", valueStart);
+      valueEnd2 = comma === -1 || comma > entry.end ? entry.end : comma;
+      next = valueEnd2;
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) env.set(name2, expanded(literalArg(source, valueStart, valueEnd2)));
+    k = next;
+  }
+  return env;
+}
+function containerLookup(container, env) {
+  return (name2) => {
+    const own = env.get(name2);
+    if (own) return own.unresolved.length > 0 ? "unknown" : { value: own.value };
+    const inherited = container?.env.get(name2);
+    if (inherited) return inherited.unresolved ? "unknown" : { value: inherited.value };
+    return "unknown";
+  };
+}
+var SECTION, KEY_VALUE;
+var init_supervisord = __esm({
+  "src/readers/launch/supervisord.ts"() {
+    "use strict";
+    init_expand();
+    init_raw();
+    init_shell_words();
+    init_assemble();
+    init_systemd();
+    SECTION = /^\[([^\]]*)\][ \t]*$/;
+    KEY_VALUE = /^([^\s=:;#][^=:]*?)[ \t]*[=:][ \t]*/;
+  }
+});
+
 // src/readers/launch/shell-script.ts
 function shellLaunches(source, problems, outside = ALL_UNKNOWN) {
   const launches = [];
@@ -22984,8 +23127,10 @@ var init_shell_script = __esm({
 function containerScriptLaunches(containers, readScript) {
   const launches = [];
   const run2 = /* @__PURE__ */ new Set();
+  const supervising = /* @__PURE__ */ new Set();
   for (const container of containers) {
     if (container.kind !== "compose" && container.kind !== "dockerfile") continue;
+    if (container.program === "supervisord") supervising.add(container);
     const first = container.argv[0];
     if (!first || first.unresolved) continue;
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
@@ -23002,12 +23147,13 @@ function containerScriptLaunches(containers, readScript) {
       for (const step of runShell(MappedText.of(source), environment2).steps) {
         const { argv, program } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
+        if (program === "supervisord") supervising.add(container);
         const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath21.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
         pending.push({ words: argv.map((arg) => arg.value), program, cwd: stepCwd });
       }
     }
   }
-  return { launches, run: run2 };
+  return { launches, run: run2, supervising: [...supervising] };
 }
 function inContainer(launch, container) {
   return {
@@ -23143,6 +23289,30 @@ function readLaunches(files, context) {
       if (!fromContainers?.run.has(source.file)) append(launches, own);
     });
   }
+  const supervisorFiles = files.supervisord ?? [];
+  if (supervisorFiles.length > 0) {
+    const programs = /* @__PURE__ */ new Map();
+    for (const path of supervisorFiles) {
+      const source = readSource(path, context, output);
+      if (!source) continue;
+      addComments(output, source.file, lineComments(source));
+      const read = guarded(output.diagnostics, "launch reader", source.file, () => supervisorPrograms(source));
+      if (read) programs.set(path, read);
+    }
+    const inContainers = /* @__PURE__ */ new Set();
+    for (const container of fromContainers?.supervising ?? []) {
+      for (const { file } of placedTreeFiles(container.mounts ?? [], supervisorFiles)) {
+        const placed = programs.get(file);
+        if (!placed) continue;
+        inContainers.add(file);
+        guarded(output.diagnostics, "launch reader", context.displayPath(file), () => append(launches, supervisorLaunches(placed, problems, container)));
+      }
+    }
+    for (const [path, own] of programs) {
+      if (!inContainers.has(path))
+        guarded(output.diagnostics, "launch reader", context.displayPath(path), () => append(launches, supervisorLaunches(own, problems)));
+    }
+  }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
@@ -23167,6 +23337,7 @@ var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
     nodePath22 = __toESM(require("path"));
+    init_launch();
     init_append();
     init_compose();
     init_placed_files();
@@ -23177,6 +23348,7 @@ var init_launch2 = __esm({
     init_failure();
     init_kubernetes();
     init_procfile();
+    init_supervisord();
     init_shell_script();
     init_container_scripts();
     init_program();
@@ -30376,9 +30548,9 @@ var init_instance = __esm({
             let valueSpan = keySpan;
             let text3 = "";
             if (line.valueEnd > line.valueStart) {
-              const [valueStart, valueEnd] = mapped2.sourceRange(line.valueStart, line.valueEnd);
-              valueSpan = source.span(valueStart, valueEnd);
-              text3 = source.text.slice(valueStart, valueEnd);
+              const [valueStart, valueEnd2] = mapped2.sourceRange(line.valueStart, line.valueEnd);
+              valueSpan = source.span(valueStart, valueEnd2);
+              text3 = source.text.slice(valueStart, valueEnd2);
             }
             this.add({ ...this.entry(line.key, line.value, text3, keySpan, valueSpan, "ini", source.file), sourcePath: path });
           }
@@ -31327,20 +31499,20 @@ function parseProperties(text3, options = { documents: false }) {
     }
     const valueStart = i;
     let value = "";
-    let valueEnd = i;
+    let valueEnd2 = i;
     while (i < n && !LINE_BREAK(text3[i])) {
       if (text3[i] === "\\") {
         const escape2 = readEscape(text3, i, problems);
         i = escape2.next;
         if (!escape2.continuation) value += escape2.value;
-        valueEnd = i;
+        valueEnd2 = i;
         continue;
       }
       value += text3[i];
       i++;
-      valueEnd = i;
+      valueEnd2 = i;
     }
-    entries.push({ key, value, keyStart, keyEnd, valueStart, valueEnd: Math.max(valueEnd, valueStart), document: documentStarts.length - 1 });
+    entries.push({ key, value, keyStart, keyEnd, valueStart, valueEnd: Math.max(valueEnd2, valueStart), document: documentStarts.length - 1 });
     i = skipLineBreak(i);
   }
   return { entries, comments, problems, documentStarts };
@@ -36084,8 +36256,8 @@ function scanStartTag(text3, start, entities, problems) {
       return giveUp(text3, element, k);
     }
     const valueStart = k + 1;
-    const valueEnd = text3.indexOf(quote, valueStart);
-    if (valueEnd === -1) {
+    const valueEnd2 = text3.indexOf(quote, valueStart);
+    if (valueEnd2 === -1) {
       problems.push({
         start: k,
         end: k + 1,
@@ -36094,7 +36266,7 @@ function scanStartTag(text3, start, entities, problems) {
       element.startTagEnd = text3.length;
       return { element, end: text3.length, selfClosing: true };
     }
-    const raw = text3.slice(valueStart, valueEnd);
+    const raw = text3.slice(valueStart, valueEnd2);
     const lessThan = raw.indexOf("<");
     if (lessThan !== -1) {
       problems.push({
@@ -36103,14 +36275,14 @@ function scanStartTag(text3, start, entities, problems) {
         message: `The value of attribute "${name2}" associated with an element type "${element.name}" must not contain the '<' character`
       });
     }
-    checkReferences(text3, valueStart, valueEnd, entities, problems);
+    checkReferences(text3, valueStart, valueEnd2, entities, problems);
     if (seen.has(name2)) {
       problems.push({ start: nameStart, end: nameStart + name2.length, message: `Attribute "${name2}" was already specified for element "${element.name}"` });
     } else {
       seen.add(name2);
-      element.attributes.push({ name: name2, nameStart, nameEnd: nameStart + name2.length, valueStart, valueEnd, raw });
+      element.attributes.push({ name: name2, nameStart, nameEnd: nameStart + name2.length, valueStart, valueEnd: valueEnd2, raw });
     }
-    j = valueEnd + 1;
+    j = valueEnd2 + 1;
     if (j < text3.length && !WHITESPACE.test(text3[j]) && text3[j] !== ">" && !text3.startsWith("/>", j)) {
       problems.push({ start: j, end: j + 1, message: `Element type "${element.name}" must be followed by either attribute specifications, ">" or "/>"` });
       return giveUp(text3, element, j);
@@ -37225,10 +37397,10 @@ function parseSysctl(source, problems) {
         const key = line.slice(0, equals).trim().replace(/^-/, "");
         let valueStart = k + equals + 1;
         while (valueStart < lineEnd && /[ \t]/.test(text3[valueStart])) valueStart++;
-        let valueEnd = lineEnd;
-        while (valueEnd > valueStart && /[ \t]/.test(text3[valueEnd - 1])) valueEnd--;
+        let valueEnd2 = lineEnd;
+        while (valueEnd2 > valueStart && /[ \t]/.test(text3[valueEnd2 - 1])) valueEnd2--;
         if (key === "") problems.push(diagnostic(source, "sysctl-syntax", "Empty key, ignoring line", k, lineEnd));
-        else assignments2.push({ key: normalizeSysctlKey(key), value: text3.slice(valueStart, valueEnd), source, valueStart, valueEnd, lineStart: k, lineEnd });
+        else assignments2.push({ key: normalizeSysctlKey(key), value: text3.slice(valueStart, valueEnd2), source, valueStart, valueEnd: valueEnd2, lineStart: k, lineEnd });
       }
     }
     lineStart = next;
@@ -39695,9 +39867,7 @@ function shareNetwork(a, b) {
   return namespaceOf(a) === namespaceOf(b);
 }
 function composeLaunch(launches) {
-  return launches.find(
-    (launch) => launch.kind === "compose" && launch.compose !== void 0 && launch.service !== void 0
-  );
+  return launches.find((launch) => launch.compose !== void 0 && launch.service !== void 0);
 }
 function composeDeploymentOf(containers) {
   const projects = [...new Set(containers.map((container) => container.project))];
@@ -50626,6 +50796,8 @@ function supervisorWording(launch) {
       return { supervisor: "docker compose", defaultNote: " (no stop_signal)", killer: "compose", alternative: ", or stop_signal: SIGQUIT for the service" };
     case "kubernetes":
       return { supervisor: "Kubernetes", defaultNote: "", killer: "the kubelet", alternative: "" };
+    case "supervisord":
+      return { supervisor: "supervisord", defaultNote: " (stopsignal is not set)", killer: "supervisord", alternative: ", or stopsignal=QUIT for the program" };
     default:
       return { supervisor: "whatever stops this process", defaultNote: " (by default)", killer: "it", alternative: "" };
   }
@@ -53371,7 +53543,7 @@ var has = (files, ...formats) => formats.some((format8) => (files[format8]?.leng
 var starts = (launches, program) => launches.some((launch) => launch.program === program);
 var noBackends = () => ({ ...emptyOutput(), backends: [] });
 var LAUNCH_READER = reader({
-  wanted: ({ files }) => has(files, "dockerfile", "compose", "systemd", "procfile", "shell", "kubernetes"),
+  wanted: ({ files }) => has(files, "dockerfile", "compose", "systemd", "procfile", "supervisord", "shell", "kubernetes"),
   read: ({ files, context }) => (init_launch2(), __toCommonJS(launch_exports)).readLaunches(files, context),
   nothing: () => ({ ...emptyOutput(), launches: [], composeContainers: [] })
 });

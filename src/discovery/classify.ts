@@ -20,6 +20,7 @@ export type FileFormat =
   | 'sysctl'
   | 'limits'
   | 'procfile'
+  | 'supervisord'
   | 'shell'
   | 'kubernetes'
   | 'helm-values'
@@ -42,6 +43,7 @@ export const FILE_FORMATS: readonly FileFormat[] = [
   'sysctl',
   'limits',
   'procfile',
+  'supervisord',
   'shell',
   'kubernetes',
   'helm-values',
@@ -65,7 +67,10 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
   cloudformation: 'AWSTemplateFormatVersion, or Resources with a Type: AWS::…',
   gunicorn: 'assignments to gunicorn settings',
   shell: 'a #! line and no [Section] header (a script, not a unit)',
+  supervisord: 'a [program:…] or [supervisord] section',
 };
+
+const SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
 
 /** uWSGI's other config syntaxes (--yaml, --json, --xml): a top-level `uwsgi:` key, `{"uwsgi":`, `<uwsgi>`. */
 const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
@@ -86,6 +91,8 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower.endsWith('.conf') && /\.(service|socket)\.d$/.test(dir)) return 'systemd';
   if (lower === 'sysctl.conf' || (lower.endsWith('.conf') && dir === 'sysctl.d')) return 'sysctl';
   if (lower === 'limits.conf' || (lower.endsWith('.conf') && dir === 'limits.d' && parentDir === 'security')) return 'limits';
+  // supervisord.conf, or the conf.d files it includes: a .conf or .ini with [program:…] sections.
+  if (lower === 'supervisord.conf' || (/\.(conf|ini)$/.test(lower) && SUPERVISOR_SECTION.test(readHead() ?? ''))) return 'supervisord';
   if (lower.endsWith('.ini')) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? '') ? 'uwsgi' : undefined;
   // uWSGI reads any name with --ini (`uwsgi.conf`, `app.cfg`); a [uwsgi] section says which.
   if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? '')) return 'uwsgi';

@@ -36,7 +36,7 @@ const noBackends = () => ({ ...emptyOutput(), backends: [] });
 
 /** Command lines come first: the servers take options from them. */
 const LAUNCH_READER = reader({
-  wanted: ({ files }) => has(files, 'dockerfile', 'compose', 'systemd', 'procfile', 'shell', 'kubernetes'),
+  wanted: ({ files }) => has(files, 'dockerfile', 'compose', 'systemd', 'procfile', 'supervisord', 'shell', 'kubernetes'),
   read: ({ files, context }) => (require('../readers/launch') as typeof import('../readers/launch')).readLaunches(files, context),
   nothing: () => ({ ...emptyOutput(), launches: [], composeContainers: [] }),
 });

@@ -52,12 +52,9 @@ export function shareNetwork(a: { service: string; sharesNetworkWith?: string },
   return namespaceOf(a) === namespaceOf(b);
 }
 
-/** The compose launch of a backend, if compose starts it. */
+/** The compose launch of a backend, if compose starts it (itself, or supervisord in a compose service's container). */
 export function composeLaunch(launches: Launch[]): (Launch & { compose: ComposeScope; service: string }) | undefined {
-  return launches.find(
-    (launch): launch is Launch & { compose: ComposeScope; service: string } =>
-      launch.kind === 'compose' && launch.compose !== undefined && launch.service !== undefined,
-  );
+  return launches.find((launch): launch is Launch & { compose: ComposeScope; service: string } => launch.compose !== undefined && launch.service !== undefined);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { corpusEntries, describeCorpus, describeFinding, lintCorpus, READING_FAILED } from './corpus';
 
 /** Formats another reader takes, so they may appear among the files read. */
-const OTHER_READERS = new Set(['dockerfile', 'yaml', 'gunicorn', 'tomcat', 'uwsgi', 'systemd']);
+const OTHER_READERS = new Set(['dockerfile', 'yaml', 'gunicorn', 'tomcat', 'uwsgi', 'systemd', 'supervisord']);
 
 describeCorpus('corpus: deploy sets linted as directories', () => {
   const entries = corpusEntries().filter((entry) => entry.path.startsWith('deploy-sets/'));
@@ -56,6 +56,8 @@ describeCorpus('corpus: deploy sets linted as directories', () => {
       'nginx-resolver-external deploy/nginx/carceropolis.conf.prod:73',
     ],
     kiwitcms__Kiwi: ['header-size-backend etc/uwsgi.conf:11'], // nginx admits 4 x 10k of headers, uWSGI buffer-size 20480
+    // supervisord stops app-uwsgi with SIGTERM (no stopsignal); uWSGI 2.0 with `master = true` and no die-on-term reloads on it, so the stop waits stopwaitsecs (10 s) and ends in SIGKILL
+    'Fingel__sane-django-docker': ['uwsgi-sigterm-reload deploy/supervisor-app.conf:2'],
   };
 
   for (const set of sets) {

@@ -98,7 +98,7 @@ describeCorpus('corpus: launches and system limits', () => {
   test('every corpus file, read as each of these formats, is read without a crash', () => {
     // Robustness: nginx, uWSGI, Tomcat and Python files are not units or scripts, but a reader
     // given any text must report problems as findings and never fail.
-    const formats: (keyof FilesByFormat)[] = ['systemd', 'dockerfile', 'compose', 'shell', 'procfile', 'kubernetes', 'sysctl', 'limits'];
+    const formats: (keyof FilesByFormat)[] = ['systemd', 'dockerfile', 'compose', 'shell', 'procfile', 'supervisord', 'kubernetes', 'sysctl', 'limits'];
     const crashes: string[] = [];
     for (const entry of entries) {
       for (const format of formats) {
@@ -124,9 +124,17 @@ describeCorpus('corpus: launches and system limits', () => {
       launches.push(...tree.model.launches);
     });
 
-    test('the one systemd unit of the deploy sets starts gunicorn', () => {
-      const [launch] = launches;
-      expect(launches).toHaveLength(1);
+    test('the deploy sets start gunicorn from one systemd unit, and uWSGI and nginx from two supervisord configs', () => {
+      const systemd = launches.filter((each) => each.kind === 'systemd');
+      const [launch] = systemd;
+      expect(systemd).toHaveLength(1);
+      expect(launches.filter((each) => each.kind === 'supervisord').map((each) => `${each.file} ${each.service} ${each.program}`)).toEqual([
+        'deploy-sets/Fingel__sane-django-docker/deploy/supervisor-app.conf app-uwsgi uwsgi',
+        'deploy-sets/Fingel__sane-django-docker/deploy/supervisor-app.conf nginx-app nginx',
+        'deploy-sets/achilleas-michos__python-flask-docker/deploy/supervisord.conf uwsgi uwsgi',
+        'deploy-sets/achilleas-michos__python-flask-docker/deploy/supervisord.conf nginx nginx',
+      ]);
+      expect(launches).toHaveLength(5);
       expect(launch).toMatchObject({
         kind: 'systemd',
         service: 'ical-gunicorn.service',

@@ -29,8 +29,6 @@ describe('nginx', () => {
 
 describe('not nginx', () => {
   test.each([
-    ['supervisord program in a .conf', '/tree/conf.d/app.conf', '[program:app]\ncommand=/usr/bin/gunicorn app:app\nautostart=true\n'],
-    ['supervisord running nginx', '/tree/supervisor/nginx.supervisor.conf', '[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n'],
     ['redis.conf', '/tree/redis.conf', 'bind 127.0.0.1\nport 6379\n'],
     ['a README', '/tree/nginx/README.md', 'server {\n'],
     // kubernetes/ingress-nginx: a Go e2e test quoting an nginx.conf, and patches to nginx's sources.
@@ -134,8 +132,17 @@ describe('backend and system files go to their own readers, never to nginx', () 
   test("an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody's", () => {
     expect(as('/tree/setup.ini', '[metadata]\nname = x\n')).toBeUndefined();
     expect(as('/tree/pom.xml', '<project>\n')).toBeUndefined();
-    // supervisord programs that run uWSGI are not uWSGI files
-    expect(as('/tree/deploy/supervisor-app.conf', '[program:app]\ncommand = uwsgi --ini /app/uwsgi.ini\n')).toBeUndefined();
+  });
+
+  test.each([
+    ['a program in a conf.d .conf', '/tree/conf.d/app.conf', '[program:app]\ncommand=/usr/bin/gunicorn app:app\nautostart=true\n'],
+    ['a program that runs nginx', '/tree/supervisor/nginx.supervisor.conf', '[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n'],
+    // A program that runs uWSGI is supervisord's file, not uWSGI's.
+    ['a program that runs uWSGI', '/tree/deploy/supervisor-app.conf', '[program:app]\ncommand = uwsgi --ini /app/uwsgi.ini\n'],
+    ['supervisord.d .ini', '/tree/etc/supervisord.d/web.ini', '; web\n[program:web]\ncommand=gunicorn app:app\n'],
+    ['supervisord.conf by its name', '/tree/docker/supervisord.conf', '[unix_http_server]\nfile=/tmp/supervisor.sock\n'],
+  ])('supervisord: %s', (_name, path, content) => {
+    expect(as(path, content)).toBe('supervisord');
   });
 });
 

@@ -60,8 +60,11 @@ describe('the file list', () => {
     expect(files.get('nginx/extra/proxy.inc')).toEqual({ file: 'nginx/extra/proxy.inc', format: 'nginx', reason: 'included from nginx/nginx.conf' });
     expect(files.get('uwsgi/app.ini')?.format).toBe('uwsgi');
     expect(files.get('uwsgi/app.ini')?.reason).toBe('by content: a [uwsgi] section');
-    expect(files.get('supervisor/app.ini')?.format).toBeNull();
-    expect(files.get('supervisor/app.ini')?.reason).toMatch(/^skipped: not a config cfglint reads/);
+    expect(files.get('supervisor/app.ini')).toEqual({
+      file: 'supervisor/app.ini',
+      format: 'supervisord',
+      reason: 'by content: a [program:…] or [supervisord] section',
+    });
     expect(files.get('Procfile')).toEqual({ file: 'Procfile', format: 'procfile', reason: 'by name' });
     // Not named gunicorn*.py: the Procfile's `-c` is what makes it a gunicorn config.
     expect(files.get('config/prod.py')).toEqual({ file: 'config/prod.py', format: 'gunicorn', reason: 'started by Procfile (gunicorn -c config/prod.py)' });

@@ -20,6 +20,8 @@ export interface ContainerScripts {
   launches: Launch[];
   /** Display paths of the scripts a container runs. */
   run: Set<string>;
+  /** Containers that run supervisord, directly or from a script: it starts the programs of its config there. */
+  supervising: Launch[];
 }
 
 /**
@@ -29,8 +31,10 @@ export interface ContainerScripts {
 export function containerScriptLaunches(containers: readonly Launch[], readScript: (treePath: string) => SourceText | undefined): ContainerScripts {
   const launches: Launch[] = [];
   const run = new Set<string>();
+  const supervising = new Set<Launch>();
   for (const container of containers) {
     if (container.kind !== 'compose' && container.kind !== 'dockerfile') continue;
+    if (container.program === 'supervisord') supervising.add(container);
     const first = container.argv[0];
     if (!first || first.unresolved) continue;
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
@@ -49,12 +53,13 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
       for (const step of runShell(MappedText.of(source), environment).steps) {
         const { argv, program } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
+        if (program === 'supervisord') supervising.add(container);
         const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(command.cwd, step.cwd.value) : command.cwd;
         pending.push({ words: argv.map((arg) => arg.value), program, cwd: stepCwd });
       }
     }
   }
-  return { launches, run };
+  return { launches, run, supervising: [...supervising] };
 }
 
 /** How many scripts a container's command is followed through, and how many of their commands are looked at. */

@@ -1,6 +1,6 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
-import type { ComposeContainer } from './launch';
+import { ComposeContainer, placedTreeFiles } from './launch';
 import { append } from '../../source/append';
 import type { Launch } from './launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
@@ -13,6 +13,7 @@ import { addComments, lineComments, readSource, recordSource } from '../kit/file
 import { guarded } from '../kit/failure';
 import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
 import { procfileLaunches } from './procfile';
+import { SupervisorProgram, supervisorLaunches, supervisorPrograms } from './supervisord';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
 import { SHELL_SHEBANG } from './program';
@@ -104,6 +105,32 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
       // A script a container runs starts its servers there, not on the host.
       if (!fromContainers?.run.has(source.file)) append(launches, own);
     });
+  }
+  // supervisord starts its programs in the container that runs it, with the config files placed
+  // there; a config no such container gets runs where supervisord runs on a host.
+  const supervisorFiles = files.supervisord ?? [];
+  if (supervisorFiles.length > 0) {
+    const programs = new Map<string, SupervisorProgram[]>();
+    for (const path of supervisorFiles) {
+      const source = readSource(path, context, output);
+      if (!source) continue;
+      addComments(output, source.file, lineComments(source));
+      const read = guarded(output.diagnostics, 'launch reader', source.file, () => supervisorPrograms(source));
+      if (read) programs.set(path, read);
+    }
+    const inContainers = new Set<string>();
+    for (const container of fromContainers?.supervising ?? []) {
+      for (const { file } of placedTreeFiles(container.mounts ?? [], supervisorFiles)) {
+        const placed = programs.get(file);
+        if (!placed) continue;
+        inContainers.add(file);
+        guarded(output.diagnostics, 'launch reader', context.displayPath(file), () => append(launches, supervisorLaunches(placed, problems, container)));
+      }
+    }
+    for (const [path, own] of programs) {
+      if (!inContainers.has(path))
+        guarded(output.diagnostics, 'launch reader', context.displayPath(path), () => append(launches, supervisorLaunches(own, problems)));
+    }
   }
   for (const path of files.procfile ?? []) {
     const source = readSource(path, context, output);

@@ -30,7 +30,7 @@ export interface LaunchEnvValue {
   unresolved?: string[];
 }
 
-export type LaunchKind = 'systemd' | 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'kubernetes';
+export type LaunchKind = 'systemd' | 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'kubernetes' | 'supervisord';
 
 export interface Launch {
   kind: LaunchKind;

@@ -1,0 +1,174 @@
+/**
+ * supervisord's configuration (supervisord.conf, and the conf.d files it includes): each
+ * `[program:NAME]` section is a process supervisord starts and keeps running. Its `command=` is
+ * split like a shell would split it, without a shell (supervisor's options.py uses shlex);
+ * `directory=`, `user=`, `environment=` and `stopsignal=` (TERM by default) come with it. A
+ * program with `autostart=false` is not started, and `%(ENV_NAME)s` (supervisord's own
+ * environment) is not known here. Sections and keys follow Python's ConfigParser: `key = value`
+ * or `key: value`, an indented line continues the value, `;` and `#` start comments.
+ */
+import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { SourceText } from '../../source/text';
+import { expandWord } from '../kit/expand';
+import { ALL_UNKNOWN, asMappedText, literalArg, Lookup, RawArg } from '../kit/raw';
+import { splitWords } from '../kit/shell-words';
+import { assembleLaunch } from './assemble';
+import type { Launch } from './launch';
+import { normalizeSignal } from './systemd';
+
+/** One `key = value` of a section, with the offsets of the value as written. */
+interface Entry {
+  key: string;
+  start: number;
+  end: number;
+}
+
+/** A `[program:NAME]` section of a file. */
+export interface SupervisorProgram {
+  name: string;
+  source: SourceText;
+  entries: Map<string, Entry>;
+}
+
+const SECTION = /^\[([^\]]*)\][ \t]*$/;
+const KEY_VALUE = /^([^\s=:;#][^=:]*?)[ \t]*[=:][ \t]*/;
+
+/** The `[program:NAME]` sections of a supervisord config file, in file order. */
+export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
+  const programs: SupervisorProgram[] = [];
+  const text = source.text;
+  let current: SupervisorProgram | undefined;
+  let last: Entry | undefined;
+  for (let lineStart = 0; lineStart < text.length;) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+    const indented = /^[ \t]/.test(line);
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith(';') || trimmed.startsWith('#')) {
+      if (trimmed === '') last = undefined;
+    } else if (indented && last) {
+      // A continuation line: the value goes on (ConfigParser joins the lines with a newline).
+      last.end = lineStart + valueEnd(line);
+    } else {
+      const section = SECTION.exec(line);
+      if (section) {
+        const name = section[1].trim();
+        current = name.startsWith('program:') ? { name: name.slice('program:'.length).trim(), source, entries: new Map() } : undefined;
+        if (current) programs.push(current);
+        last = undefined;
+      } else {
+        const keyValue = KEY_VALUE.exec(line);
+        last = undefined;
+        if (keyValue && current) {
+          last = { key: keyValue[1].trim().toLowerCase(), start: lineStart + keyValue[0].length, end: lineStart + valueEnd(line) };
+          current.entries.set(last.key, last);
+        }
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+  return programs;
+}
+
+/** Where a line's value ends: before an inline comment (` ;` or ` #`) and trailing blanks. */
+function valueEnd(line: string): number {
+  const comment = /[ \t][;#]/.exec(line);
+  const end = comment ? comment.index : line.length;
+  return line.slice(0, end).trimEnd().length;
+}
+
+/** The processes the programs start: each a launch, in the container given (else where supervisord runs). */
+export function supervisorLaunches(programs: SupervisorProgram[], problems: ReaderDiagnostic[], container?: Launch): Launch[] {
+  const launches: Launch[] = [];
+  for (const program of programs) {
+    const { entries, source } = program;
+    const command = entries.get('command');
+    if (!command || command.end <= command.start) continue;
+    const autostart = entries.get('autostart');
+    if (autostart && /^(false|no|off|0)$/i.test(source.text.slice(autostart.start, autostart.end))) continue;
+    const env = programEnvironment(source, entries.get('environment'));
+    const lookup = containerLookup(container, env);
+    const stop = entries.get('stopsignal');
+    const written = (key: string) => {
+      const entry = entries.get(key);
+      return entry && entry.end > entry.start ? expanded(literalArg(source, entry.start, entry.end)) : undefined;
+    };
+    const launch = assembleLaunch({
+      kind: 'supervisord',
+      file: source.file,
+      args: commandWords(source, command),
+      env,
+      lookup,
+      // In a container, the program answers to the container's name (a compose service).
+      service: container?.service ?? program.name,
+      span: source.span(command.start, command.end),
+      stopSignal: stop ? { value: normalizeSignal(source.text.slice(stop.start, stop.end)), span: source.span(stop.start, stop.end) } : { value: 'SIGTERM' },
+      // Without directory=, the program starts where supervisord runs, which the config does not say.
+      workingDirectory: written('directory'),
+      user: written('user'),
+      externalEnv: container?.externalEnv ?? [],
+      ...(container?.container ? { container: container.container } : {}),
+      ...(container?.mounts ? { mounts: container.mounts } : {}),
+      ...(container?.compose ? { compose: container.compose } : {}),
+      problems,
+    });
+    // supervisord hands its own environment (the container's) on to the program.
+    if (launch) launches.push(container ? { ...launch, env: new Map([...container.env, ...launch.env]) } : launch);
+  }
+  return launches;
+}
+
+/** `command=` split into words without a shell; a `%(…)s` expansion makes its word unknown. */
+function commandWords(source: SourceText, command: Entry): RawArg[] {
+  const words = splitWords(asMappedText(literalArg(source, command.start, command.end)), 'compose').words;
+  return words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)).map(expanded);
+}
+
+/** supervisord expands `%(ENV_X)s`, `%(here)s`, `%(program_name)s`…: values this reader leaves unknown. */
+function expanded(raw: RawArg): RawArg {
+  const expansions = raw.value.match(/%\([^)]*\)[sd]/g);
+  return expansions ? { ...raw, unresolved: [...raw.unresolved, ...expansions] } : raw;
+}
+
+/** `environment=A="1",B=two`: supervisor's comma-separated KEY=value pairs, values quoted or not. */
+function programEnvironment(source: SourceText, entry: Entry | undefined): Map<string, RawArg> {
+  const env = new Map<string, RawArg>();
+  if (!entry) return env;
+  const text = source.text;
+  let k = entry.start;
+  while (k < entry.end) {
+    while (k < entry.end && /[\s,]/.test(text[k])) k++;
+    const equals = text.indexOf('=', k);
+    if (equals === -1 || equals >= entry.end) break;
+    const name = text.slice(k, equals).trim();
+    let valueStart = equals + 1;
+    let valueEnd: number;
+    let next: number;
+    const quote = text[valueStart];
+    if (quote === '"' || quote === "'") {
+      const close = text.indexOf(quote, valueStart + 1);
+      valueEnd = close === -1 || close > entry.end ? entry.end : close;
+      valueStart++;
+      next = valueEnd + 1;
+    } else {
+      const comma = text.indexOf(',', valueStart);
+      valueEnd = comma === -1 || comma > entry.end ? entry.end : comma;
+      next = valueEnd;
+    }
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) env.set(name, expanded(literalArg(source, valueStart, valueEnd)));
+    k = next;
+  }
+  return env;
+}
+
+/** Variables of the program's own `environment=`, then supervisord's (the container's); others unknown. */
+function containerLookup(container: Launch | undefined, env: Map<string, RawArg>): Lookup {
+  return (name) => {
+    const own = env.get(name);
+    if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
+    const inherited = container?.env.get(name);
+    if (inherited) return inherited.unresolved ? 'unknown' : { value: inherited.value };
+    return 'unknown';
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * supervisord's programs as launches, read from trees on disk: on a host, and in the container
+ * that runs supervisord with its config copied in (mediacms, all-in-one images).
+ */
+import { lintSync } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
+import { linkDeployment } from '../../../src/model/links';
+import { writeTree } from '../../disk-tree';
+
+function modelOf(tree: Record<string, string>) {
+  const dir = writeTree(tree);
+  return readTree({ paths: [dir], cwd: dir, config: {} }).model;
+}
+
+/** `target file: address -> backend kind name (reason)` for every link. */
+function links(tree: Record<string, string>): string[] {
+  return linkDeployment(modelOf(tree)).map((l) => `${l.target.span.file}: ${l.target.address.text} -> ${l.backend.kind} ${l.backend.name} (${l.reason})`);
+}
+
+function serious(tree: Record<string, string>): string[] {
+  const dir = writeTree(tree);
+  return lintSync({ paths: [dir], cwd: dir, config: {} })
+    .report.findings.filter((f) => f.severity !== 'info')
+    .map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`);
+}
+
+/** nginx on the same machine, sending / to `address` with upstream keep-alive on (HTTP/1.1, no Connection: close). */
+const nginx = (address: string) =>
+  `upstream app {\n    server ${address};\n    keepalive 8;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_pass http://app;\n    }\n}\n`;
+
+describe('on a host', () => {
+  const program = (extra = '') =>
+    `[program:web]\ncommand=/srv/venv/bin/gunicorn app.wsgi --bind=127.0.0.1:9000 --worker-class=gthread ; the app\ndirectory=/srv/app\nuser=www-data\n${extra}`;
+
+  test('a [program:…] that runs gunicorn is a launch: nginx on the same host links to it, and its keep-alive is judged', () => {
+    const tree = { 'nginx/site.conf': nginx('127.0.0.1:9000'), 'supervisor/conf.d/web.conf': program() };
+    expect(links(tree)).toEqual(['nginx/site.conf: 127.0.0.1:9000 -> gunicorn web (same-address)']);
+    const [launch] = modelOf(tree).launches.filter((l) => l.kind === 'supervisord');
+    expect([launch.program, launch.service, launch.workingDirectory?.value, launch.user?.value, launch.stopSignal.value]).toEqual([
+      'gunicorn',
+      'web',
+      '/srv/app',
+      'www-data',
+      'SIGTERM',
+    ]);
+    // The inline comment is not part of the command.
+    expect(launch.argv.map((arg) => arg.value)).toEqual(['/srv/venv/bin/gunicorn', 'app.wsgi', '--bind=127.0.0.1:9000', '--worker-class=gthread']);
+    expect(serious(tree)).toEqual(['upstream-keepalive-timeout nginx/site.conf:3']);
+  });
+
+  test('environment=, continuation lines, and a program that does not start', () => {
+    const tree = {
+      'supervisord.conf':
+        '[supervisord]\nnodaemon=true\n\n[program:api]\ncommand=uvicorn main:app\n  --host 127.0.0.1 --port 8001\nenvironment=PYTHONPATH="/srv",MODE=prod\n\n[program:spare]\ncommand=gunicorn spare:app\nautostart=false\n',
+    };
+    const launches = modelOf(tree).launches.filter((l) => l.kind === 'supervisord');
+    expect(launches.map((l) => `${l.service} ${l.argv.map((a) => a.value).join(' ')}`)).toEqual(['api uvicorn main:app --host 127.0.0.1 --port 8001']);
+    expect([launches[0].env.get('PYTHONPATH')?.value, launches[0].env.get('MODE')?.value]).toEqual(['/srv', 'prod']);
+  });
+
+  test("supervisord's own expansions are not known: no link on a guess", () => {
+    const tree = { 'nginx/site.conf': nginx('127.0.0.1:9000'), 'conf.d/web.conf': '[program:web]\ncommand=gunicorn app:app --bind=127.0.0.1:%(ENV_PORT)s\n' };
+    expect(links(tree)).toEqual([]);
+  });
+
+  test("uWSGI 2.0 under supervisord: SIGTERM reloads it, and the message names supervisord's stopsignal", () => {
+    const uwsgi = (extra: string) => ({ 'conf.d/app.conf': `[program:app]\ncommand=uwsgi --master --http-socket 127.0.0.1:8000 --module app.wsgi\n${extra}` });
+    const dir = writeTree(uwsgi(''));
+    const findings = lintSync({ paths: [dir], cwd: dir, config: {} }).report.findings.filter((f) => f.ruleId === 'uwsgi-sigterm-reload');
+    expect(findings.map((f) => f.message)).toEqual([expect.stringContaining('supervisord')]);
+    expect(findings[0].help).toContain('stopsignal=QUIT');
+    expect(serious(uwsgi('stopsignal=QUIT\n'))).toEqual([]);
+  });
+});
+
+describe('in a container that runs supervisord', () => {
+  const image = {
+    Dockerfile:
+      'FROM python:3.12\nCOPY deploy/nginx.conf /etc/nginx/conf.d/default.conf\nCOPY deploy/supervisor /etc/supervisor/conf.d\nCOPY deploy/start.sh /start.sh\nCMD ["/start.sh"]\n',
+    'deploy/nginx.conf': nginx('127.0.0.1:9000'),
+    'deploy/supervisor/gunicorn.conf': '[program:gunicorn]\ncommand=gunicorn cms.wsgi --bind=127.0.0.1:9000 --worker-class=gthread\n',
+    'deploy/start.sh': '#!/bin/sh\npython manage.py migrate\nexec /usr/bin/supervisord -n\n',
+  };
+
+  test('its programs run in that container: nginx copied into the same image links over loopback', () => {
+    expect(links(image)).toEqual(['deploy/nginx.conf: 127.0.0.1:9000 -> gunicorn gunicorn (same-address)']);
+    const [launch] = modelOf(image).launches.filter((l) => l.kind === 'supervisord');
+    expect(launch.container).toBeDefined();
+    expect(launch.mounts?.length).toBeGreaterThan(0);
+  });
+
+  test("as a compose service, the program answers to the service's name, with the service's environment", () => {
+    const tree = {
+      'docker-compose.yml':
+        'services:\n  web:\n    build: .\n    environment:\n      DJANGO_SETTINGS_MODULE: cms.settings\n  proxy:\n    image: nginx:1.27\n    volumes:\n      - ./proxy/nginx.conf:/etc/nginx/conf.d/default.conf\n',
+      Dockerfile: 'FROM python:3.12\nCOPY supervisord.conf /etc/supervisor/supervisord.conf\nCMD ["supervisord", "-c", "/etc/supervisor/supervisord.conf"]\n',
+      'supervisord.conf': '[supervisord]\nnodaemon=true\n[program:app]\ncommand=gunicorn cms.wsgi --bind=0.0.0.0:8000 --worker-class=gthread\n',
+      'proxy/nginx.conf': nginx('web:8000'),
+    };
+    expect(links(tree)).toEqual(['proxy/nginx.conf: web:8000 -> gunicorn web (compose-service)']);
+    const [launch] = modelOf(tree).launches.filter((l) => l.kind === 'supervisord');
+    expect(launch.env.get('DJANGO_SETTINGS_MODULE')?.value).toBe('cms.settings');
+  });
+
+  test('a container that does not run supervisord does not run the programs of a config it holds', () => {
+    const tree = { ...image, 'deploy/start.sh': '#!/bin/sh\nexec gunicorn other.wsgi --bind=0.0.0.0:8000\n' };
+    const launches = modelOf(tree).launches.filter((l) => l.kind === 'supervisord');
+    // Read as a host's: nothing says which machine runs it.
+    expect(launches.map((l) => [l.service, l.container])).toEqual([['gunicorn', undefined]]);
+  });
+});

@@ -23,12 +23,12 @@ export const rule = defineRule({
     messages: {
       removed: {
         message: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
-        help: 'nginx stops at start with `unknown directive "ssl"`. Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are',
+        help: 'nginx stops at start with `{{refusal}}`. {{advice}}',
       },
       removedLater: {
         message:
           '"{{what}}" is deprecated since nginx {{deprecated}} and removed in {{removed}}: on {{versions}} nginx refuses to start; use "{{replacement}}"',
-        help: 'Older releases accept it with `[warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead`; the first upgrade past the removal stops nginx with `unknown directive`. Move `ssl` onto the `listen` line',
+        help: 'Older releases accept it with `[warn] {{logLine}}`; the first upgrade past the removal stops nginx with `{{refusal}}`. {{advice}}',
       },
       ignored: {
         message: '"{{what}}" is obsolete since nginx {{deprecated}} and ignored on {{versions}}{{instead}}',
@@ -86,7 +86,18 @@ function judge(entry: NginxDeprecation, range: VersionRange, what: string, prima
   const replacement = entry.replacement ?? '';
   if (entry.removed) {
     const removed = parseVersion(entry.removed)!;
-    const data = { what, deprecated: entry.deprecated, removed: entry.removed, replacement, versions: describeRange(from(range, removed)) };
+    // What the release that refuses it prints: an unknown directive, or an invalid listen parameter.
+    const refusal = entry.parameter ? `invalid parameter "${entry.parameter}"` : `unknown directive "${entry.name}"`;
+    const data = {
+      what,
+      deprecated: entry.deprecated,
+      removed: entry.removed,
+      replacement,
+      versions: describeRange(from(range, removed)),
+      refusal,
+      logLine: entry.logLine,
+      advice: entry.advice ?? `Write "${replacement}" instead`,
+    };
     if (compareVersions(range.min, removed) >= 0) return { ...base, messageId: 'removed', data };
     if (compareVersions(range.max, removed) >= 0) return { ...base, messageId: 'removedLater', data, maxSeverity: 'warning' };
   }

@@ -34,6 +34,9 @@ export const rule = defineRule({
         const start = marker.index + 1;
         const comment = entry.text.slice(start);
         const value = typeof entry.value === 'string' ? entry.value : entry.text;
+        // A name uWSGI does not know sets nothing: its value matters only where a %(name) reads it
+        // (else uwsgi-unknown-option reports the name, and the comment changes nothing).
+        if (!uwsgiOptionSpec(entry.key) && !backend.placeholderNames.has(entry.key)) continue;
         const effect = effectOf(entry.key, value, value.length - comment.length);
         if (effect === undefined) continue;
         const fix = commentOnItsOwnLine(model, entry, entry.text, start);

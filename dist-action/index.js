@@ -44079,6 +44079,7 @@ var NGINX_DEPRECATIONS = [
     removed: "1.25.1",
     replacement: "listen ... ssl",
     logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    advice: "Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are",
     changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
   },
   {
@@ -44099,6 +44100,7 @@ var NGINX_DEPRECATIONS = [
     removed: "1.19.7",
     replacement: "listen ... http2",
     logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    advice: "Write `http2` in its place (`listen 443 ssl http2;`, or `http2 on;` in the server from nginx 1.25.1)",
     changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
   },
   obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
@@ -50478,10 +50480,15 @@ var READERS = [
     }
   },
   {
-    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program),
+    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) && !runsPackageTask(launch),
     read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
   }
 ];
+function runsPackageTask(launch) {
+  if (!/^(npm|yarn|pnpm)$/.test(launch.program)) return false;
+  const words = launch.argv.slice(1).filter((arg) => !arg.value.startsWith("-") && arg.value !== "run" && arg.value !== "run-script");
+  return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));
+}
 var cache = /* @__PURE__ */ new WeakMap();
 function unmodelledServers(model) {
   let servers = cache.get(model);
@@ -50687,6 +50694,7 @@ var rule42 = defineRule({
         const start = marker.index + 1;
         const comment2 = entry.text.slice(start);
         const value = typeof entry.value === "string" ? entry.value : entry.text;
+        if (!uwsgiOptionSpec(entry.key) && !backend.placeholderNames.has(entry.key)) continue;
         const effect = effectOf(entry.key, value, value.length - comment2.length);
         if (effect === void 0) continue;
         const fix = commentOnItsOwnLine(model, entry, entry.text, start);
@@ -51083,11 +51091,11 @@ var rule47 = defineRule({
     messages: {
       removed: {
         message: '"{{what}}" was removed in nginx {{removed}} (deprecated since {{deprecated}}): on {{versions}} nginx refuses to start; use "{{replacement}}"',
-        help: 'nginx stops at start with `unknown directive "ssl"`. Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are'
+        help: "nginx stops at start with `{{refusal}}`. {{advice}}"
       },
       removedLater: {
         message: '"{{what}}" is deprecated since nginx {{deprecated}} and removed in {{removed}}: on {{versions}} nginx refuses to start; use "{{replacement}}"',
-        help: 'Older releases accept it with `[warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead`; the first upgrade past the removal stops nginx with `unknown directive`. Move `ssl` onto the `listen` line'
+        help: "Older releases accept it with `[warn] {{logLine}}`; the first upgrade past the removal stops nginx with `{{refusal}}`. {{advice}}"
       },
       ignored: {
         message: '"{{what}}" is obsolete since nginx {{deprecated}} and ignored on {{versions}}{{instead}}',
@@ -51135,7 +51143,17 @@ function judge12(entry, range2, what, primary, modelPath) {
   const replacement = entry.replacement ?? "";
   if (entry.removed) {
     const removed = parseVersion(entry.removed);
-    const data = { what, deprecated: entry.deprecated, removed: entry.removed, replacement, versions: describeRange(from(range2, removed)) };
+    const refusal = entry.parameter ? `invalid parameter "${entry.parameter}"` : `unknown directive "${entry.name}"`;
+    const data = {
+      what,
+      deprecated: entry.deprecated,
+      removed: entry.removed,
+      replacement,
+      versions: describeRange(from(range2, removed)),
+      refusal,
+      logLine: entry.logLine,
+      advice: entry.advice ?? `Write "${replacement}" instead`
+    };
     if (compareVersions(range2.min, removed) >= 0) return { ...base, messageId: "removed", data };
     if (compareVersions(range2.max, removed) >= 0) return { ...base, messageId: "removedLater", data, maxSeverity: "warning" };
   }

@@ -56,6 +56,7 @@ testRule(rule, {
           severity: 'error',
           primary: { file: 'conf.d/app.conf', line: 3, column: 5, endColumn: 8 },
           messageIncludes: ['"ssl" was removed in nginx 1.25.1', 'deprecated since 1.15.0', 'use "listen ... ssl"', 'nginx 1.26.0'],
+          helpIncludes: ['nginx stops at start with `unknown directive "ssl"`', 'Put `ssl` on the `listen` line'],
         },
       ],
       // ssl moves onto the server's listen.
@@ -133,6 +134,12 @@ testRule(rule, {
           severity: 'warning',
           primary: { file: 'conf.d/app.conf', line: 2, column: 20 },
           messageIncludes: ['"listen ... spdy" is deprecated since nginx 1.9.5 and removed in 1.19.7', 'use "listen ... http2"'],
+          // openwisp/ansible-openwisp2: the help spoke of the ssl directive.
+          helpIncludes: [
+            '`[warn] invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module`',
+            'stops nginx with `invalid parameter "spdy"`',
+            'Write `http2` in its place',
+          ],
         },
       ],
       // Dropping spdy or writing http2 would change the protocol: the user's call.
@@ -149,7 +156,14 @@ testRule(rule, {
       name: 'listen ... spdy on 1.20: refused',
       nginxVersion: '1.20.2',
       tree: { 'conf.d/app.conf': 'server {\n    listen 443 spdy ssl;\n}\n' },
-      findings: [{ messageId: 'removed', severity: 'error', primary: { file: 'conf.d/app.conf', line: 2, column: 16 } }],
+      findings: [
+        {
+          messageId: 'removed',
+          severity: 'error',
+          primary: { file: 'conf.d/app.conf', line: 2, column: 16 },
+          helpIncludes: ['nginx stops at start with `invalid parameter "spdy"`'],
+        },
+      ],
     },
     {
       name: 'http2_idle_timeout through an include on 1.24: ignored',

@@ -53,6 +53,14 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
     expect(unreachable(files)).toEqual([]);
   });
 
+  test("a package manager's build, watch or test task listens on nothing; its start script may (nautobot's ui_build)", () => {
+    const withProcfile = (line: string) => unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: `assets: ${line}\n` });
+    expect(withProcfile('npm --prefix ui run build:watch')).toHaveLength(1);
+    expect(withProcfile('yarn test')).toHaveLength(1);
+    expect(withProcfile('npm start')).toEqual([]);
+    expect(withProcfile('yarn run dev')).toEqual([]);
+  });
+
   test('hypercorn --bind unix:PATH serves that socket file, not another', () => {
     const uwsgi = '[uwsgi]\nhttp-socket = /run/app/other.sock\n';
     const same = { 'nginx/app.conf': SOCKET_NGINX, 'app.ini': uwsgi, Procfile: 'web: hypercorn --bind unix:/run/app/app.sock app:app\n' };

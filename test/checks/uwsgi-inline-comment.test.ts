@@ -22,9 +22,19 @@ testRule(rule, {
         'uwsgi.ini': '[uwsgi]\n# cfglint-disable-next-line uwsgi-inline-comment -- the socket file really has this name\nsocket = /run/app.sock ; main\n',
       },
     },
+    {
+      // GeoNode/geonode-project: a misspelt option sets nothing, comment or not (uwsgi-unknown-option reports the name).
+      name: 'a name uWSGI does not know, that no %(name) reads',
+      tree: { 'uwsgi.ini': '[uwsgi]\npy-callos-afterfork = true ; allow workers to trap signals\n' },
+    },
     { name: 'on the command line the shell has removed comments already', tree: { Dockerfile: 'FROM python:3.11\nCMD uwsgi --http-socket :8000 --master\n' } },
   ],
   reject: [
+    {
+      name: 'a placeholder of its own that a value reads: the comment goes into the socket path',
+      tree: { 'uwsgi.ini': '[uwsgi]\nbase = /run/app ; the run dir\nsocket = %(base)/app.sock\n' },
+      findings: [{ messageId: 'commentInValue', primary: { file: 'uwsgi.ini', line: 2, column: 17 } }],
+    },
     {
       name: 'a socket named with its comment, and a switch turned on by one',
       tree: { 'uwsgi.ini': '[uwsgi]\nsocket = /run/app.sock ; main socket\nmaster = false # no master\n' },

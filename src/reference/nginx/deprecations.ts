@@ -25,6 +25,8 @@ export interface NginxDeprecation {
   replacementSince?: string;
   /** nginx's own log line, as printed at start. */
   logLine: string;
+  /** For one nginx removes: what to write instead, in a sentence of the finding's help. */
+  advice?: string;
   /** The CHANGES entry, quoted, with its release. */
   changes: string;
 }
@@ -54,6 +56,7 @@ export const NGINX_DEPRECATIONS: readonly NginxDeprecation[] = [
     removed: '1.25.1',
     replacement: 'listen ... ssl',
     logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    advice: 'Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are',
     changes:
       'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)',
   },
@@ -76,6 +79,7 @@ export const NGINX_DEPRECATIONS: readonly NginxDeprecation[] = [
     removed: '1.19.7',
     replacement: 'listen ... http2',
     logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    advice: 'Write `http2` in its place (`listen 443 ssl http2;`, or `http2 on;` in the server from nginx 1.25.1)',
     changes:
       'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter',
   },

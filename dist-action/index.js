@@ -43010,6 +43010,8 @@ function chooseReachable(nginxFiles, candidates, deploymentRoots) {
       closest2 = [list];
     } else if (order === 0) closest2.push(list);
   }
+  const started = closest2.filter((list) => backendLaunches(list[0].backend).length > 0);
+  if (started.length > 0 && started.length < closest2.length) closest2 = started;
   return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
 }
 function mayReach(nginxFiles, backend, local, deploymentRoots) {

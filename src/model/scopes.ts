@@ -11,6 +11,8 @@
  *   not a Kubernetes pod's unless nginx runs in that pod;
  * - of the rest, the backends closest to the nginx file in the directory tree win (the deepest
  *   directory the two share, then the fewest steps between them);
+ * - of backends equally close, those a launch of the tree starts win over config files nothing
+ *   starts;
  * - backends that stay equally close are alternatives: the tree does not say which one runs.
  *   The engine judges each alternative in turn, and a finding that holds for only some of them
  *   is at most `info` (see lintSync).
@@ -59,6 +61,10 @@ export function chooseReachable<T extends ScopeCandidate>(nginxFiles: string[], 
       closest = [list];
     } else if (order === 0) closest.push(list);
   }
+  // Of equally close backends, one the tree starts runs; a config file nothing starts may not
+  // (netbox's contrib/: gunicorn started by netbox.service, uwsgi.ini only offered in its place).
+  const started = closest.filter((list) => backendLaunches(list[0].backend).length > 0);
+  if (started.length > 0 && started.length < closest.length) closest = started;
   return { alternatives: closest, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest[0][0].backend)) };
 }
 

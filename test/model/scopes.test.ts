@@ -103,6 +103,23 @@ describe('alternatives: the tree does not say which backend runs', () => {
     expect(findings).toEqual(['error upstream-protocol-mismatch contrib/nginx.conf:4']);
   });
 
+  test("one the tree starts wins over a config file nothing starts (netbox's netbox.service runs gunicorn)", () => {
+    const unit = '[Unit]\nDescription=NetBox\n\n[Service]\nExecStart=/opt/netbox/venv/bin/gunicorn --config /opt/netbox/gunicorn.py netbox.wsgi\n';
+    const { links, findings } = lintTree('started', { ...contrib, 'contrib/netbox.service': unit });
+    // The backend goes by the unit that starts it.
+    expect(links).toEqual(["contrib/nginx.conf -> netbox.service [one host's loopback (files under contrib/)]"]);
+    // uwsgi.ini's uwsgi-protocol socket is no longer a possible backend of proxy_pass.
+    expect(findings).toEqual([]);
+    // The uWSGI line commented out, started instead: uWSGI is the backend, and HTTP to its socket is an error.
+    const swapped = unit.replace(
+      'ExecStart=/opt/netbox/venv/bin/gunicorn --config /opt/netbox/gunicorn.py netbox.wsgi',
+      'ExecStart=/opt/netbox/venv/bin/uwsgi --ini /opt/netbox/uwsgi.ini',
+    );
+    expect(lintTree('started-uwsgi', { ...contrib, 'contrib/netbox.service': swapped }).findings).toEqual([
+      'error upstream-protocol-mismatch contrib/nginx.conf:4',
+    ]);
+  });
+
   test('a closer backend is no alternative', () => {
     const { 'contrib/uwsgi.ini': uwsgi, ...rest } = contrib;
     // uWSGI moved one directory further away than gunicorn.

@@ -11546,7 +11546,12 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
     const format9 = plain2.format;
     if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
     const template = templateOf(dialect2());
-    if (!TOLERANT_FORMATS.has(format9)) return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
+    if (!TOLERANT_FORMATS.has(format9)) {
+      const text4 = rawHead();
+      if (text4 !== void 0 && templateDialectOf(text4) === void 0 && !/\$\{|%\{/.test(text4))
+        return { classified: { format: format9 }, reason: `${plain2.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
+      return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
+    }
     const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
     if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
     return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };

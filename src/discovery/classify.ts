@@ -232,7 +232,14 @@ export function explainClassification(path: string, readHead: () => string | und
     const format = plain.format;
     if (!format) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
     const template = templateOf(dialect());
-    if (!TOLERANT_FORMATS.has(format)) return { reason: `skipped: ${articled(template)} of ${format}, a format cfglint reads only once rendered` };
+    if (!TOLERANT_FORMATS.has(format)) {
+      // No tag at all: it renders to itself (ihatemoney's gunicorn.conf.py.j2 beside its nginx.conf.j2).
+      // Not with `${x}` or `%{ … }` left: Terraform's templatefile() fills those in.
+      const text = rawHead();
+      if (text !== undefined && templateDialectOf(text) === undefined && !/\$\{|%\{/.test(text))
+        return { classified: { format }, reason: `${plain.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
+      return { reason: `skipped: ${articled(template)} of ${format}, a format cfglint reads only once rendered` };
+    }
     // `uid = <user name>`: placeholders of no known language would be read as values. nginx's
     // reader copes (look-alikes, template-unreadable); the others' would judge them.
     const known = byName.dialect ?? templateDialectOf(rawHead() ?? '');

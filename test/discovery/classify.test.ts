@@ -205,8 +205,18 @@ describe('templates: classified by the name they render to and their content', (
     ['an HTML page', '/tree/roles/web/templates/index.html.j2', '<h1>{{ title }}</h1>\n'],
     ['a compose template (its reader would judge a placeholder as a value)', '/tree/docker-compose.yml.j2', 'services:\n  web:\n    image: "{{ image }}"\n'],
     ['a gunicorn config template', '/tree/roles/app/templates/gunicorn.conf.py.j2', 'workers = {{ workers }}\n'],
+    // Terraform's templatefile() fills in ${x} and %{ if x }.
+    ['a Terraform template of a script', '/tree/templates/init.sh.tpl', '#!/bin/bash\naws eks update-kubeconfig --region ${region}\n'],
   ])('%s is not read', (_name, path, content) => {
     expect(classifyWithTemplate(path, () => content)).toBeUndefined();
+  });
+
+  test.each([
+    // spiral-project/ihatemoney's conf-templates/: no tag, so the rendered file is this text.
+    ['a gunicorn config', '/tree/conf-templates/gunicorn.conf.py.j2', 'bind = "unix:/tmp/app.gunicorn.sock"\nworkers = 3\n', 'gunicorn'],
+    ['a systemd unit', '/tree/templates/app.service.j2', '[Service]\nExecStart=/usr/bin/gunicorn app:app\n', 'systemd'],
+  ])('a template name without a tag is read as what it renders to, unchanged: %s', (_name, path, content, format) => {
+    expect(classifyWithTemplate(path, () => content)).toEqual({ format });
   });
 
   test.each([

@@ -758,3 +758,18 @@ describe('Kubernetes Services', () => {
     expect(serious(lint({ 'k8s/web.yaml': pod('9000'), ...nginx }))).toEqual(['upstream-unreachable nginx/default.conf:2']);
   });
 });
+
+describe('templates', () => {
+  test('a gunicorn config under a template name but without a tag is read, and links to the nginx template beside it (spiral-project/ihatemoney)', () => {
+    const tree = {
+      'conf-templates/nginx.conf.j2':
+        'upstream app_backend {\n    server unix:/tmp/app.gunicorn.sock;\n}\nserver {\n    server_name {{ domain }};\n    location / {\n        proxy_pass http://app_backend;\n    }\n}\n',
+      'conf-templates/gunicorn.conf.py.j2': 'bind = "unix:/tmp/app.gunicorn.sock"\nworkers = 3\n',
+    };
+    expect(links(tree)).toEqual([
+      'conf-templates/nginx.conf.j2: unix:/tmp/app.gunicorn.sock -> gunicorn conf-templates/gunicorn.conf.py.j2 (same-socket-path)',
+    ]);
+    // With a tag it stays a template cfglint does not read: nothing to link.
+    expect(links({ ...tree, 'conf-templates/gunicorn.conf.py.j2': 'bind = "unix:/tmp/app.gunicorn.sock"\nworkers = {{ workers }}\n' })).toEqual([]);
+  });
+});

@@ -45559,51 +45559,6 @@ function brokenValueIndex(directive, headerLines) {
 
 // checks/nginx-alias-traversal.ts
 init_rule();
-var ID10 = "nginx-alias-traversal";
-var rule10 = defineRule({
-  id: ID10,
-  severity: "error",
-  category: "security",
-  meta: {
-    description: 'alias ends with a slash in a prefix location that does not: "/prefix../" reads the directory above the alias',
-    docsUrl: docsUrl(ID10),
-    fixable: false,
-    messages: {
-      parentReadable: {
-        message: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"',
-        help: "nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash (`location /i/ { alias /data/w/; }`), or drop both slashes"
-      }
-    }
-  },
-  *check(model) {
-    for (const scope of model.nginx.scopes) {
-      if (!scope.setsAnywhere("alias")) continue;
-      for (const location of scope.locations) {
-        const aliasEntry = location.ownLast("alias");
-        if (!aliasEntry) continue;
-        const args = location.directive?.args ?? [];
-        const uriArg = args.length === 1 ? args[0] : args.length === 2 && args[0].value === "^~" ? args[1] : void 0;
-        if (!uriArg) continue;
-        const prefix = uriArg.value;
-        if (prefix === "" || prefix.endsWith("/") || prefix.startsWith("@") || prefix.startsWith("~") || prefix.startsWith("=") || prefix.includes("$"))
-          continue;
-        const alias = aliasEntry.directive.args[0];
-        if (!alias || !alias.value.endsWith("/")) continue;
-        const trimmed = alias.value.replace(/\/+$/, "");
-        yield {
-          messageId: "parentReadable",
-          data: { prefix, alias: alias.value, parent: `${trimmed.slice(0, trimmed.lastIndexOf("/") + 1) || "/"}` },
-          primary: uriArg.span,
-          related: [{ span: alias.span, label: "the alias ends with a slash" }],
-          modelPath: `${location.path}>alias`
-        };
-      }
-    }
-  }
-});
-
-// checks/nginx-allow-without-deny.ts
-init_rule();
 
 // src/model/nginx-access.ts
 var isAccessRule = (entry) => entry.directive.name === "allow" || entry.directive.name === "deny";
@@ -45675,7 +45630,59 @@ function refusesOnCondition(block2) {
   );
 }
 
+// checks/nginx-alias-traversal.ts
+var ID10 = "nginx-alias-traversal";
+var rule10 = defineRule({
+  id: ID10,
+  severity: "error",
+  category: "security",
+  meta: {
+    description: 'alias ends with a slash in a prefix location that does not: "/prefix../" reads the directory above the alias',
+    docsUrl: docsUrl(ID10),
+    fixable: false,
+    messages: {
+      parentReadable: {
+        message: 'Location "{{prefix}}" has no trailing slash but its alias "{{alias}}" has one: "{{prefix}}../" reads "{{parent}}"{{reach}}',
+        help: "nginx replaces the matched prefix with the alias: a request for `{{prefix}}../secret` becomes `{{alias}}../secret`, and the path is not normalised again (`i..` is not a `..` segment when nginx checks the URI). End both with a slash (`location /i/ { alias /data/w/; }`), or drop both slashes"
+      }
+    }
+  },
+  *check(model) {
+    for (const scope of model.nginx.scopes) {
+      if (!scope.setsAnywhere("alias")) continue;
+      for (const location of scope.locations) {
+        const aliasEntry = location.ownLast("alias");
+        if (!aliasEntry) continue;
+        const args = location.directive?.args ?? [];
+        const uriArg = args.length === 1 ? args[0] : args.length === 2 && args[0].value === "^~" ? args[1] : void 0;
+        if (!uriArg) continue;
+        const prefix = uriArg.value;
+        if (prefix === "" || prefix.endsWith("/") || prefix.startsWith("@") || prefix.startsWith("~") || prefix.startsWith("=") || prefix.includes("$"))
+          continue;
+        const alias = aliasEntry.directive.args[0];
+        if (!alias || !alias.value.endsWith("/")) continue;
+        const trimmed = alias.value.replace(/\/+$/, "");
+        const internal = isInternal(location);
+        yield {
+          messageId: "parentReadable",
+          data: {
+            prefix,
+            alias: alias.value,
+            parent: `${trimmed.slice(0, trimmed.lastIndexOf("/") + 1) || "/"}`,
+            reach: internal ? " when a redirect of the backend (X-Accel-Redirect) builds such a path: the location is internal, clients get 404" : ""
+          },
+          primary: uriArg.span,
+          related: [{ span: alias.span, label: "the alias ends with a slash" }],
+          modelPath: `${location.path}>alias`,
+          ...internal ? { maxSeverity: "info" } : {}
+        };
+      }
+    }
+  }
+});
+
 // checks/nginx-allow-without-deny.ts
+init_rule();
 var ID11 = "nginx-allow-without-deny";
 var ACCESS_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if", "limit_except"]);
 var rule11 = defineRule({

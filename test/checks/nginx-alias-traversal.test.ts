@@ -22,6 +22,14 @@ testRule(rule, {
   ],
   reject: [
     {
+      // LibrePhotos/librephotos-docker: /protected_media is served only through the backend's X-Accel-Redirect.
+      name: 'an internal location: clients get 404, so at most an info for the redirects the backend builds',
+      tree: { 'a.conf': 'server {\n    location /protected_media {\n        internal;\n        alias /protected_media/;\n    }\n}\n' },
+      findings: [
+        { messageId: 'parentReadable', severity: 'info', primary: { file: 'a.conf', line: 2, column: 14 }, messageIncludes: ['the location is internal'] },
+      ],
+    },
+    {
       name: 'prefix without slash, alias with one',
       tree: { 'a.conf': site('/img', '/data/w/') },
       findings: [

@@ -21085,7 +21085,14 @@ function unwrap(args, lookup, passThrough) {
       while (k < argv.length && argv[k].value.startsWith("-") && argv[k].value !== "-m" && argv[k].value !== "-c" && argv[k].value !== "-") {
         k += argv[k].value === "-W" || argv[k].value === "-X" ? 2 : 1;
       }
-      if (argv[k]?.value !== "-m" || k + 1 >= argv.length) break;
+      if (argv[k]?.value !== "-m" || k + 1 >= argv.length) {
+        const script = argv[k];
+        if (script && script.unresolved.length === 0 && script.value.includes("/") && isServerProgram(programName(script))) {
+          take(k);
+          continue;
+        }
+        break;
+      }
       take(k + 1);
       module2 = argv[0];
       continue;
@@ -22933,7 +22940,8 @@ function procfileLaunches(source, problems) {
         service: match[1],
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: "SIGTERM" },
-        externalEnv: [],
+        // The platform (Heroku, foreman, honcho) sets PORT and the rest: gunicorn then binds 0.0.0.0:$PORT.
+        externalEnv: [source.span(nameStart, nameEnd)],
         problems
       });
       if (launch) launches.push(launch);

@@ -773,3 +773,18 @@ describe('templates', () => {
     expect(links({ ...tree, 'conf-templates/gunicorn.conf.py.j2': 'bind = "unix:/tmp/app.gunicorn.sock"\nworkers = {{ workers }}\n' })).toEqual([]);
   });
 });
+
+describe('Procfile', () => {
+  // The platform sets PORT for every process (Heroku, foreman, honcho): gunicorn's default bind is then 0.0.0.0:$PORT.
+  const nginx = { 'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n' };
+
+  test("gunicorn without --bind listens on the platform's $PORT, not on 127.0.0.1:8000 (miguelgrinberg/microblog)", () => {
+    expect(links({ ...nginx, Procfile: 'web: gunicorn app:app\n' })).toEqual([]);
+  });
+
+  test('an explicit --bind is what it says', () => {
+    expect(links({ ...nginx, Procfile: 'web: gunicorn app:app --bind 127.0.0.1:8000\n' })).toEqual([
+      'nginx/site.conf: 127.0.0.1:8000 -> gunicorn Procfile (same-address)',
+    ]);
+  });
+});

@@ -32,7 +32,8 @@ export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[
         service: match[1],
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: 'SIGTERM' },
-        externalEnv: [],
+        // The platform (Heroku, foreman, honcho) sets PORT and the rest: gunicorn then binds 0.0.0.0:$PORT.
+        externalEnv: [source.span(nameStart, nameEnd)],
         problems,
       });
       if (launch) launches.push(launch);

@@ -379,7 +379,15 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       while (k < argv.length && argv[k].value.startsWith('-') && argv[k].value !== '-m' && argv[k].value !== '-c' && argv[k].value !== '-') {
         k += argv[k].value === '-W' || argv[k].value === '-X' ? 2 : 1;
       }
-      if (argv[k]?.value !== '-m' || k + 1 >= argv.length) break;
+      if (argv[k]?.value !== '-m' || k + 1 >= argv.length) {
+        // `python3 /venv/bin/gunicorn …` (pgadmin4): the interpreter runs the server's own script.
+        const script = argv[k];
+        if (script && script.unresolved.length === 0 && script.value.includes('/') && isServerProgram(programName(script))) {
+          take(k);
+          continue;
+        }
+        break;
+      }
       take(k + 1);
       module = argv[0];
       continue;

@@ -55,6 +55,14 @@ test('several servers in one script, a background one included', () => {
   ]);
 });
 
+test("python running a server's own script by its path (pgadmin4's /venv/bin/python3 /venv/bin/gunicorn)", () => {
+  const [launch] = readTreeOf({ 'run.sh': 'exec /venv/bin/python3 -u /venv/bin/gunicorn --bind 0.0.0.0:80 -c gunicorn_config.py app:app\n' }).launches;
+  expect(launch.program).toBe('gunicorn');
+  expect(values(launch)).toEqual(['/venv/bin/gunicorn', '--bind', '0.0.0.0:80', '-c', 'gunicorn_config.py', 'app:app']);
+  // A script of the application's own is not a server, whatever it is called.
+  expect(readTreeOf({ 'run.sh': 'exec python3 manage.py runserver\n' }).launches.map((l) => l.program)).toEqual([]);
+});
+
 test('wrappers: env, su-exec, python -m', () => {
   const { launches } = readTreeOf({ 'run.sh': 'exec su-exec app env PYTHONUNBUFFERED=1 python3 -u -m uvicorn main:app --port 8000\n' });
   const [launch] = launches;

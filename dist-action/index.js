@@ -36874,7 +36874,7 @@ function buildApp(root, files, overrides2, context) {
   const activeFromTree = [
     ...listOf(overrides2.get("spring.profiles.active") ?? base.get("spring.profiles.active")),
     ...listOf(overrides2.get("spring.profiles.include") ?? base.get("spring.profiles.include"))
-  ];
+  ].filter((profile) => !/^@[^@]+@$/.test(profile));
   const defaultProfiles = listOf(base.get("spring.profiles.default"));
   const active = activeFromTree.length > 0 ? activeFromTree : defaultProfiles.length > 0 ? defaultProfiles : ["default"];
   const appName = context.displayPath(root) || ".";

@@ -290,10 +290,12 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
 
   const baseLayers = layers.filter((layer) => layer.profile === undefined);
   const base = merge(baseLayers, []);
+  // `@spring.profiles.active@` is Maven's resource filtering, filled in at build time (JHipster):
+  // which profile runs is not in the tree, so it counts as none, and each profile is an alternative.
   const activeFromTree = [
     ...listOf(overrides.get('spring.profiles.active') ?? base.get('spring.profiles.active')),
     ...listOf(overrides.get('spring.profiles.include') ?? base.get('spring.profiles.include')),
-  ];
+  ].filter((profile) => !/^@[^@]+@$/.test(profile));
   const defaultProfiles = listOf(base.get('spring.profiles.default'));
   const active = activeFromTree.length > 0 ? activeFromTree : defaultProfiles.length > 0 ? defaultProfiles : ['default'];
   const appName = context.displayPath(root) || '.';

@@ -247,6 +247,17 @@ describe('profiles', () => {
     expect(setting(backends[0], 'acceptCount')?.value).toBe(7);
   });
 
+  test("Maven's @spring.profiles.active@, filled in at build time (JHipster): no profile the tree activates, so each is an alternative", () => {
+    const backends = springBoot({
+      [`${RESOURCES}/config/application.yml`]: "spring:\n  profiles:\n    active: '@spring.profiles.active@'\nserver:\n  port: 8080\n",
+      [`${RESOURCES}/config/application-prod.yml`]: 'server:\n  port: 9000\n',
+    });
+    expect(backends.map((b) => [b.name, b.variant, b.listeners[0].address])).toEqual([
+      ['app', 'default', expect.objectContaining({ port: 8080 })],
+      ['app [profile prod]', 'profile', expect.objectContaining({ port: 9000 })],
+    ]);
+  });
+
   test('application-default.* applies when no profile is activated', () => {
     const [backend] = springBoot({
       [`${RESOURCES}/application.properties`]: 'server.port=8080\n',

@@ -36868,7 +36868,8 @@ function buildApp(root, files, overrides2, context) {
       layers.push({ file, profile: activation || file.profile, entries });
     }
   }
-  if (!looksLikeSpringBoot(root, layers, context)) return [];
+  const build = readBuildFiles(root, context);
+  if (!looksLikeSpringBoot(build, layers)) return [];
   const baseLayers = layers.filter((layer) => layer.profile === void 0);
   const base = merge(baseLayers, []);
   const activeFromTree = [
@@ -36881,7 +36882,8 @@ function buildApp(root, files, overrides2, context) {
   const backends = [];
   const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
   const defaultMerged = merge(layers, usedProfiles, overrides2);
-  backends.push(makeBackend(appName, files, usedProfiles, "default", defaultMerged, layers, overrides2));
+  const reactive = (merged) => isReactive(build, merged);
+  backends.push(makeBackend(appName, files, usedProfiles, "default", defaultMerged, layers, overrides2, void 0, reactive(defaultMerged)));
   if (activeFromTree.length === 0) {
     const others = [
       ...new Set(layers.map((layer) => layer.profile).filter((profile) => profile !== void 0 && !active.includes(profile)))
@@ -36890,12 +36892,19 @@ function buildApp(root, files, overrides2, context) {
       const merged = merge(layers, [profile], overrides2);
       const baseOnly = merge(layers, [], overrides2);
       const changes = [...SERVER_KEYS].some((key) => spanKey2(merged.get(key)) !== spanKey2(baseOnly.get(key)));
-      if (changes) backends.push(makeBackend(appName, files, [profile], "profile", merged, layers, overrides2));
+      if (changes) backends.push(makeBackend(appName, files, [profile], "profile", merged, layers, overrides2, void 0, reactive(merged)));
     }
   }
   return backends;
 }
-function looksLikeSpringBoot(root, layers, context) {
+function looksLikeSpringBoot(build, layers) {
+  if (/spring-boot/.test(build)) return true;
+  if (/quarkus|micronaut|helidon/i.test(build)) return false;
+  const keys = layers.flatMap((layer) => layer.entries.map((entry) => relaxedKey(entry.key)));
+  if (keys.some((key) => /^(quarkus|micronaut)\./.test(key)) && !keys.some((key) => key.startsWith("spring."))) return false;
+  return keys.some((key) => key.startsWith("spring.") || key.startsWith("server."));
+}
+function readBuildFiles(root, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
@@ -36903,11 +36912,15 @@ function looksLikeSpringBoot(root, layers, context) {
     } catch {
     }
   }
-  if (/spring-boot/.test(build)) return true;
-  if (/quarkus|micronaut|helidon/i.test(build)) return false;
-  const keys = layers.flatMap((layer) => layer.entries.map((entry) => relaxedKey(entry.key)));
-  if (keys.some((key) => /^(quarkus|micronaut)\./.test(key)) && !keys.some((key) => key.startsWith("spring."))) return false;
-  return keys.some((key) => key.startsWith("spring.") || key.startsWith("server."));
+  return build;
+}
+function isReactive(build, merged) {
+  const type = merged.get(relaxedKey("spring.main.web-application-type"))?.value?.trim().toLowerCase();
+  if (type === "reactive") return true;
+  if (type !== void 0) return false;
+  const used = build.replace(/<exclusions>[\s\S]*?<\/exclusions>/g, "").replace(/^.*\bexclude\b.*$/gm, "");
+  const reactiveStarter = /spring-boot-starter-webflux|spring-cloud-starter-gateway(?![\w-]*mvc)/.test(used);
+  return reactiveStarter && !/spring-boot-starter-web(?![\w-])/.test(used);
 }
 function joinLists(entries) {
   const out = [];
@@ -36946,7 +36959,7 @@ function listOf(found) {
   if (!found || found.value === void 0) return [];
   return found.value.split(",").map((part2) => part2.trim()).filter((part2) => part2 !== "");
 }
-function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly) {
+function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly, reactive = false) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
   const resolve10 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
@@ -37045,6 +37058,20 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   const listener = attachListener(backend, connector, "server.port", port ? port.span : fileStart);
   if (typeof portValue === "number" && portValue < 0) listener.address = { kind: "other", text: `server.port ${portValue}: no HTTP listener` };
+  if (reactive) {
+    backend.reactive = true;
+    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve10);
+    listener.keepAlive = {
+      kind: "idleTimeout",
+      timeout: idle ?? {
+        name: "server.netty.idle-timeout",
+        value: void 0,
+        text: "none",
+        unit: "ms",
+        source: { kind: "default", reference: NETTY_REFERENCE }
+      }
+    };
+  }
   backend.listeners.push(listener);
   return backend;
 }
@@ -37222,7 +37249,7 @@ function isWithin3(dir, maybeParent) {
   const relative9 = nodePath30.relative(maybeParent, dir);
   return relative9 === "" || !relative9.startsWith("..") && !nodePath30.isAbsolute(relative9);
 }
-var nodePath30, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, MAX_DEFAULT_NESTING;
+var nodePath30, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
@@ -37324,6 +37351,7 @@ var init_spring_boot = __esm({
       ].map(relaxedKey)
     );
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
+    NETTY_REFERENCE = 'Spring Boot NettyServerProperties: idleTimeout "When not specified, an infinite timeout is used"; maxKeepAliveRequests "By default, a connection serves unlimited number of requests"';
     MAX_DEFAULT_NESTING = 32;
   }
 });
@@ -43596,6 +43624,7 @@ function tomcatLimits(_backend, listener) {
   return { requestHead: requestHead2("tomcat", listener), requestBody: connectorBody("tomcat", listener) };
 }
 function springBootLimits(backend, listener) {
+  if (backend.reactive) return { requestHead: [], requestBody: [] };
   return { requestHead: requestHead2("spring-boot", listener), requestBody: [...multipartBody(backend), ...connectorBody("spring-boot", listener)] };
 }
 function httpConnector(listener) {

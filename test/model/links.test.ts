@@ -788,3 +788,23 @@ describe('Procfile', () => {
     ]);
   });
 });
+
+describe('Spring Boot', () => {
+  test('a Spring Cloud Gateway behind nginx is linked and not judged as embedded Tomcat (macrozheng/mall-swarm)', () => {
+    const pom = (dependency: string) =>
+      `<project>\n  <parent><artifactId>spring-boot-starter-parent</artifactId><version>3.2.0</version></parent>\n  <dependencies>\n    <dependency><artifactId>${dependency}</artifactId></dependency>\n  </dependencies>\n</project>\n`;
+    const tree = (dependency: string) => ({
+      'gateway/pom.xml': pom(dependency),
+      'gateway/src/main/resources/application.yml': 'server:\n  port: 8201\n',
+      'nginx/nginx.conf':
+        'events {}\nhttp {\n  upstream gw {\n    server 127.0.0.1:8201;\n    keepalive 16;\n  }\n  server {\n    listen 80;\n    client_max_body_size 50m;\n    location / {\n      proxy_pass http://gw;\n      proxy_http_version 1.1;\n      proxy_set_header Connection "";\n    }\n  }\n}\n',
+    });
+    expect(links(tree('spring-cloud-starter-gateway'))).toEqual([
+      'nginx/nginx.conf: 127.0.0.1:8201 -> spring-boot gateway/src/main/resources/application.yml (same-address)',
+    ]);
+    // Reactor Netty keeps idle connections with no timeout and has no multipart limit of Spring's.
+    expect(serious(lint(tree('spring-cloud-starter-gateway')))).toEqual([]);
+    // The same tree as a servlet application: Tomcat's keepAliveTimeout 60s races nginx's 60s, and 1MB uploads.
+    expect(serious(lint(tree('spring-boot-starter-web')))).toEqual(['upstream-keepalive-timeout nginx/nginx.conf:5', 'body-size-backend nginx/nginx.conf:9']);
+  });
+});

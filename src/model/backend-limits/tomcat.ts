@@ -12,6 +12,8 @@ export function tomcatLimits(_backend: TomcatBackend, listener: Listener): Backe
 }
 
 export function springBootLimits(backend: SpringBootBackend, listener: Listener): BackendLimits {
+  // Reactor Netty has limits of its own (server.netty.*), not modelled: none is compared.
+  if (backend.reactive) return { requestHead: [], requestBody: [] };
   return { requestHead: requestHead('spring-boot', listener), requestBody: [...multipartBody(backend), ...connectorBody('spring-boot', listener)] };
 }
 

@@ -286,7 +286,8 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
       layers.push({ file, profile: activation || file.profile, entries });
     }
   }
-  if (!looksLikeSpringBoot(root, layers, context)) return [];
+  const build = readBuildFiles(root, context);
+  if (!looksLikeSpringBoot(build, layers)) return [];
 
   const baseLayers = layers.filter((layer) => layer.profile === undefined);
   const base = merge(baseLayers, []);
@@ -302,7 +303,8 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
   const backends: SpringBootBackend[] = [];
   const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
   const defaultMerged = merge(layers, usedProfiles, overrides);
-  backends.push(makeBackend(appName, files, usedProfiles, 'default', defaultMerged, layers, overrides));
+  const reactive = (merged: Map<string, Found>) => isReactive(build, merged);
+  backends.push(makeBackend(appName, files, usedProfiles, 'default', defaultMerged, layers, overrides, undefined, reactive(defaultMerged)));
 
   if (activeFromTree.length === 0) {
     const others = [
@@ -312,7 +314,7 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
       const merged = merge(layers, [profile], overrides);
       const baseOnly = merge(layers, [], overrides);
       const changes = [...SERVER_KEYS].some((key) => spanKey(merged.get(key)) !== spanKey(baseOnly.get(key)));
-      if (changes) backends.push(makeBackend(appName, files, [profile], 'profile', merged, layers, overrides));
+      if (changes) backends.push(makeBackend(appName, files, [profile], 'profile', merged, layers, overrides, undefined, reactive(merged)));
     }
   }
   return backends;
@@ -323,7 +325,16 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
  * application is taken for Spring Boot when its build file says so, or, without a build file
  * that names another framework, when its files set spring.* or server.* properties.
  */
-function looksLikeSpringBoot(root: string, layers: Layer[], context: ReaderContext): boolean {
+function looksLikeSpringBoot(build: string, layers: Layer[]): boolean {
+  if (/spring-boot/.test(build)) return true;
+  if (/quarkus|micronaut|helidon/i.test(build)) return false;
+  const keys = layers.flatMap((layer) => layer.entries.map((entry) => relaxedKey(entry.key)));
+  if (keys.some((key) => /^(quarkus|micronaut)\./.test(key)) && !keys.some((key) => key.startsWith('spring.'))) return false;
+  return keys.some((key) => key.startsWith('spring.') || key.startsWith('server.'));
+}
+
+/** The application's build files (pom.xml, build.gradle, build.gradle.kts), joined; '' without one. */
+function readBuildFiles(root: string, context: ReaderContext): string {
   let build = '';
   for (const name of ['pom.xml', 'build.gradle', 'build.gradle.kts']) {
     try {
@@ -332,11 +343,22 @@ function looksLikeSpringBoot(root: string, layers: Layer[], context: ReaderConte
       // No such build file.
     }
   }
-  if (/spring-boot/.test(build)) return true;
-  if (/quarkus|micronaut|helidon/i.test(build)) return false;
-  const keys = layers.flatMap((layer) => layer.entries.map((entry) => relaxedKey(entry.key)));
-  if (keys.some((key) => /^(quarkus|micronaut)\./.test(key)) && !keys.some((key) => key.startsWith('spring.'))) return false;
-  return keys.some((key) => key.startsWith('spring.') || key.startsWith('server.'));
+  return build;
+}
+
+/**
+ * Whether the application is a reactive one on Reactor Netty, not a servlet one on embedded
+ * Tomcat: `spring.main.web-application-type=reactive`, or, unset, WebFlux or Spring Cloud
+ * Gateway in the build without the servlet starter (with both, Spring Boot starts the servlet
+ * stack). A dependency excluded (`<exclusions>`, Gradle's `exclude`) does not count.
+ */
+function isReactive(build: string, merged: Map<string, Found>): boolean {
+  const type = merged.get(relaxedKey('spring.main.web-application-type'))?.value?.trim().toLowerCase();
+  if (type === 'reactive') return true;
+  if (type !== undefined) return false;
+  const used = build.replace(/<exclusions>[\s\S]*?<\/exclusions>/g, '').replace(/^.*\bexclude\b.*$/gm, '');
+  const reactiveStarter = /spring-boot-starter-webflux|spring-cloud-starter-gateway(?![\w-]*mvc)/.test(used);
+  return reactiveStarter && !/spring-boot-starter-web(?![\w-])/.test(used);
 }
 
 /** `a[0]`, `a[1]` (a YAML list or indexed properties) → one comma-separated `a`. */
@@ -393,6 +415,7 @@ function makeBackend(
   layers: Layer[],
   overrides: Map<string, Found>,
   launchOnly?: { file: string; span: Span },
+  reactive = false,
 ): SpringBootBackend {
   const contributing = launchOnly
     ? [launchOnly.file]
@@ -512,9 +535,28 @@ function makeBackend(
   };
   const listener = attachListener(backend, connector, 'server.port', port ? port.span : fileStart);
   if (typeof portValue === 'number' && portValue < 0) listener.address = { kind: 'other', text: `server.port ${portValue}: no HTTP listener` };
+  if (reactive) {
+    // Reactor Netty, not Tomcat: idle connections are kept until server.netty.idle-timeout (none
+    // by default), and a connection serves any number of requests (NettyServerProperties).
+    backend.reactive = true;
+    const idle = springSetting({ keys: ['server.netty.idle-timeout'], kind: 'duration', unit: 'ms', connector: [] }, resolve);
+    listener.keepAlive = {
+      kind: 'idleTimeout',
+      timeout: (idle ?? {
+        name: 'server.netty.idle-timeout',
+        value: undefined,
+        text: 'none',
+        unit: 'ms',
+        source: { kind: 'default', reference: NETTY_REFERENCE },
+      }) as Setting<number>,
+    };
+  }
   backend.listeners.push(listener);
   return backend;
 }
+
+const NETTY_REFERENCE =
+  'Spring Boot NettyServerProperties: idleTimeout "When not specified, an infinite timeout is used"; maxKeepAliveRequests "By default, a connection serves unlimited number of requests"';
 
 function tomcatDefault(name: ConnectorSettingName): Setting {
   const fallback = connectorDefault(name, 'http')!;

@@ -100,4 +100,9 @@ export interface SpringBootBackend extends BackendBase {
   variant: 'default' | 'profile';
   /** Every file that contributed, base first (display paths). */
   files: string[];
+  /**
+   * A reactive application (WebFlux, Spring Cloud Gateway) on Reactor Netty: the connector's
+   * Tomcat settings do not apply, and its limits are not modelled.
+   */
+  reactive?: boolean;
 }

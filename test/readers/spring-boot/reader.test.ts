@@ -213,6 +213,37 @@ describe('which applications are Spring Boot', () => {
   });
 });
 
+describe('reactive applications run on Reactor Netty, not Tomcat', () => {
+  const pom = (dependencies: string) =>
+    `<project>\n  <parent><artifactId>spring-boot-starter-parent</artifactId></parent>\n  <dependencies>\n${dependencies}  </dependencies>\n</project>\n`;
+  const dependency = (artifact: string, exclusions = '') => `    <dependency><artifactId>${artifact}</artifactId>${exclusions}</dependency>\n`;
+  const app = (build: string, properties = 'server.port=8201\n') =>
+    springBoot({ 'app/pom.xml': build, [`${RESOURCES}/application.properties`]: properties })[0];
+
+  test('Spring Cloud Gateway (macrozheng/mall-swarm): no idle timeout, no request limit, no Tomcat limits', () => {
+    const gateway = app(
+      pom(
+        dependency('spring-cloud-starter-gateway') +
+          dependency('mall-common', '<exclusions><exclusion><artifactId>spring-boot-starter-web</artifactId></exclusion></exclusions>'),
+      ),
+    );
+    expect(gateway.reactive).toBe(true);
+    expect(gateway.listeners[0].keepAlive).toMatchObject({ kind: 'idleTimeout', timeout: { name: 'server.netty.idle-timeout', value: undefined } });
+    expect(gateway.listeners[0].address).toMatchObject({ port: 8201 });
+  });
+
+  test('server.netty.idle-timeout is the idle timeout when set', () => {
+    const webflux = app(pom(dependency('spring-boot-starter-webflux')), 'server.netty.idle-timeout=5s\n');
+    expect(webflux.listeners[0].keepAlive).toMatchObject({ kind: 'idleTimeout', timeout: { value: 5000 } });
+  });
+
+  test('with the servlet starter too, or web-application-type=servlet, it is Tomcat', () => {
+    expect(app(pom(dependency('spring-boot-starter-webflux') + dependency('spring-boot-starter-web'))).reactive).toBeUndefined();
+    expect(app(pom(dependency('spring-boot-starter-webflux')), 'spring.main.web-application-type=servlet\n').reactive).toBeUndefined();
+    expect(app(pom(dependency('spring-boot-starter-web')), 'spring.main.web-application-type=reactive\n').reactive).toBe(true);
+  });
+});
+
 describe('profiles', () => {
   test('no profile activated: the default profile, plus one backend per profile that changes a server setting', () => {
     const backends = springBoot({

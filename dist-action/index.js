@@ -22440,7 +22440,8 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   if (isShell(first.value) && second?.value === "-c" && third) text3 = asMappedText(third);
   else {
     const word = scriptWord(args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value));
-    const treePath = word?.includes("/") ? placedSourceAt(nodePath19.posix.resolve(cwd, word), container.placed) : void 0;
+    const candidates = word === void 0 ? [] : word.includes("/") ? [nodePath19.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+    const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
     const source = treePath !== void 0 && kindOf(treePath) === "file" ? input.readText(treePath) : void 0;
     if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
     text3 = MappedText.of(new SourceText(input.displayPath(treePath), source));

@@ -290,6 +290,20 @@ describe('compose services', () => {
       expect(serious(lint(tree))).toContain('nginx-directive-args app.conf:10');
     });
 
+    test("a script the command names without a path, found on PATH (frappe/frappe_docker's nginx-entrypoint.sh)", () => {
+      const tree = {
+        'docker-compose.yml': `services:\n  nginx:\n    build: nginx\n    command: ["nginx-entrypoint.sh"]\n    environment:\n      BACKEND_ADDR: web:8000\n${web}`,
+        'nginx/Dockerfile':
+          'FROM nginx:1.27\nCOPY nginx-entrypoint.sh /usr/local/bin/nginx-entrypoint.sh\nCOPY default.conf /templates/default.conf.template\n',
+        'nginx/nginx-entrypoint.sh':
+          "#!/bin/bash\nif [[ -z \"$BACKEND_ADDR\" ]]; then export BACKEND_ADDR=127.0.0.1:8000; fi\nenvsubst '${BACKEND_ADDR}' < /templates/default.conf.template > /etc/nginx/conf.d/default.conf\nnginx -g 'daemon off;'\n",
+        'nginx/default.conf': template,
+      };
+      expect(links(tree)).toEqual(['nginx/default.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+      // Not on PATH (copied elsewhere): the command is not that script.
+      expect(links({ ...tree, 'nginx/Dockerfile': tree['nginx/Dockerfile'].replace('/usr/local/bin/', '/opt/') })).toEqual([]);
+    });
+
     test('a render only on a condition is not taken for certain: the template stays as written', () => {
       const tree = {
         'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: /start.sh\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./app.conf:/tmp/app.conf\n      - ./start.sh:/start.sh\n${web}`,

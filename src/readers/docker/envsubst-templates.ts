@@ -21,7 +21,7 @@ import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
-import { isShell, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
+import { isShell, PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
 import { append } from '../../source/append';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
@@ -288,7 +288,10 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
   if (isShell(first.value) && second?.value === '-c' && third) text = asMappedText(third);
   else {
     const word = scriptWord(args.map((arg) => (arg.unresolved.length > 0 ? '' : arg.value)));
-    const treePath = word?.includes('/') ? placedSourceAt(nodePath.posix.resolve(cwd, word), container.placed) : undefined;
+    // A bare name is found on PATH (frappe_docker's `command: ["nginx-entrypoint.sh"]`).
+    const candidates =
+      word === undefined ? [] : word.includes('/') ? [nodePath.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+    const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== undefined && kindOf(path) === 'file');
     const source = treePath !== undefined && kindOf(treePath) === 'file' ? input.readText(treePath) : undefined;
     if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
     text = MappedText.of(new SourceText(input.displayPath(treePath!), source));

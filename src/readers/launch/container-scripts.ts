@@ -106,7 +106,6 @@ function scriptOf(
   return undefined;
 }
 
-/** The container's environment as the script sees it; a name it does not set is unknown (the image may). */
 /**
  * The container's variables. A name it lacks is unset in a compose service without an env_file
  * outside the tree (the compose file says all it gets, as for envsubst-templates); an image run

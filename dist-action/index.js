@@ -21128,6 +21128,14 @@ function unwrap(args, lookup, passThrough) {
       take(end + 1);
       continue;
     }
+    if (name2 === "debugpy") {
+      let k = 1;
+      while (k < argv.length && argv[k].value.startsWith("--")) k += DEBUGPY_FLAGS.has(argv[k].value) ? 1 : 2;
+      if (argv[k]?.value !== "-m" || k + 1 >= argv.length) break;
+      take(k + 1);
+      module2 = argv[0];
+      continue;
+    }
     if (name2 === "dockerize") {
       take(1);
       while (argv.length > 0 && argv[0].value.startsWith("-")) {
@@ -21199,7 +21207,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath15, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath15, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -21234,6 +21242,7 @@ var init_program = __esm({
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
+    DEBUGPY_FLAGS = /* @__PURE__ */ new Set(["--wait-for-client", "--log-to-stderr"]);
     WAIT_FOR = /^wait-for(-it)?(\.sh|\.bash)?$/;
     DOCKERIZE_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["template", "stdout", "stderr", "delims", "wait-http-header", "wait", "timeout", "wait-retry-interval"]);
     INIT_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-p", "-e", "-r", "--rewrite"]);
@@ -22936,13 +22945,13 @@ function procfileLaunches(source, problems) {
         kind: "procfile",
         file: source.file,
         args: [...shell, literalArg(source, commandStart, commandEnd)],
-        env: /* @__PURE__ */ new Map(),
+        // The platform (Heroku, foreman, honcho) sets PORT for every process: gunicorn then binds 0.0.0.0:$PORT.
+        env: /* @__PURE__ */ new Map([["PORT", { ...literalArg(source, nameStart, nameEnd, "$PORT"), unresolved: ["$PORT"] }]]),
         lookup: ALL_UNKNOWN,
         service: match[1],
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: "SIGTERM" },
-        // The platform (Heroku, foreman, honcho) sets PORT and the rest: gunicorn then binds 0.0.0.0:$PORT.
-        externalEnv: [source.span(nameStart, nameEnd)],
+        externalEnv: [],
         problems
       });
       if (launch) launches.push(launch);

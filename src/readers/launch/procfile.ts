@@ -27,13 +27,13 @@ export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[
         kind: 'procfile',
         file: source.file,
         args: [...shell, literalArg(source, commandStart, commandEnd)],
-        env: new Map(),
+        // The platform (Heroku, foreman, honcho) sets PORT for every process: gunicorn then binds 0.0.0.0:$PORT.
+        env: new Map([['PORT', { ...literalArg(source, nameStart, nameEnd, '$PORT'), unresolved: ['$PORT'] }]]),
         lookup: ALL_UNKNOWN,
         service: match[1],
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: 'SIGTERM' },
-        // The platform (Heroku, foreman, honcho) sets PORT and the rest: gunicorn then binds 0.0.0.0:$PORT.
-        externalEnv: [source.span(nameStart, nameEnd)],
+        externalEnv: [],
         problems,
       });
       if (launch) launches.push(launch);

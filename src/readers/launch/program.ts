@@ -244,6 +244,8 @@ export function scriptWord(words: readonly string[]): string | undefined {
   return first || undefined;
 }
 const PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
+/** debugpy's options without a value (its CLI reference); --listen, --connect, --log-to, --configure-x take one. */
+const DEBUGPY_FLAGS = new Set(['--wait-for-client', '--log-to-stderr']);
 /** Scripts that wait for a port, then run the command after `--`: wait-for-it(.sh), wait-for(.sh). */
 const WAIT_FOR = /^wait-for(-it)?(\.sh|\.bash)?$/;
 /** dockerize's flags that take a value (jwilder/dockerize main.go registerFlags); -version, -poll, -no-overwrite take none. */
@@ -423,6 +425,15 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       const end = argv.findIndex((arg) => arg.value === '--');
       if (end === -1) break;
       take(end + 1);
+      continue;
+    }
+    // python -m debugpy --listen 0.0.0.0:5678 [--wait-for-client] -m uvicorn …: the module runs in the same process.
+    if (name === 'debugpy') {
+      let k = 1;
+      while (k < argv.length && argv[k].value.startsWith('--')) k += DEBUGPY_FLAGS.has(argv[k].value) ? 1 : 2;
+      if (argv[k]?.value !== '-m' || k + 1 >= argv.length) break;
+      take(k + 1);
+      module = argv[0];
       continue;
     }
     // dockerize -wait tcp://db:5432 -timeout 30s cmd: Go flags up to the first other word.

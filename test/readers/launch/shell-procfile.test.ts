@@ -63,6 +63,16 @@ test("python running a server's own script by its path (pgadmin4's /venv/bin/pyt
   expect(readTreeOf({ 'run.sh': 'exec python3 manage.py runserver\n' }).launches.map((l) => l.program)).toEqual([]);
 });
 
+test("python -m debugpy … -m uvicorn runs uvicorn in the same process (hotosm/tasking-manager's debug image)", () => {
+  const [launch] = readTreeOf({
+    'run.sh': 'exec python -m debugpy --listen 0.0.0.0:5678 --wait-for-client -m uvicorn backend.main:api --host 0.0.0.0 --port 5000\n',
+  }).launches;
+  expect(launch.program).toBe('uvicorn');
+  expect(values(launch)).toEqual(['uvicorn', 'backend.main:api', '--host', '0.0.0.0', '--port', '5000']);
+  // debugpy running a script of the application starts no server cfglint knows.
+  expect(readTreeOf({ 'run.sh': 'exec python -m debugpy --listen 5678 manage.py runserver\n' }).launches).toEqual([]);
+});
+
 test('wrappers: env, su-exec, python -m', () => {
   const { launches } = readTreeOf({ 'run.sh': 'exec su-exec app env PYTHONUNBUFFERED=1 python3 -u -m uvicorn main:app --port 8000\n' });
   const [launch] = launches;

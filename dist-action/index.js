@@ -21113,6 +21113,10 @@ function unwrap(args, lookup, passThrough) {
       }
       continue;
     }
+    if (name2 === "start-nginx" || name2 === "start-nginx-debug") {
+      take(1);
+      continue;
+    }
     if (name2 === "bundle" && second === "exec" || name2 === "newrelic-admin" && second === "run-program") {
       take(2);
       continue;
@@ -22928,7 +22932,7 @@ var init_objects = __esm({
 });
 
 // src/readers/launch/procfile.ts
-function procfileLaunches(source, problems) {
+function procfileLaunches(source, problems, passThrough) {
   const launches = [];
   const text3 = source.text;
   for (let lineStart = 0; lineStart < text3.length; ) {
@@ -22952,6 +22956,7 @@ function procfileLaunches(source, problems) {
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: "SIGTERM" },
         externalEnv: [],
+        passThrough,
         problems
       });
       if (launch) launches.push(launch);
@@ -23340,7 +23345,7 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, procfileLaunches(source, problems)));
+    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, procfileLaunches(source, problems, passThrough)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -50541,12 +50546,13 @@ var READERS = [
     }
   },
   {
-    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) && !runsPackageTask(launch),
+    // `make daphne` under supervisord (ansible/awx): a target of a Makefile cfglint does not read.
+    matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|make|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) && !runsPackageTask(launch),
     read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
   }
 ];
 function runsPackageTask(launch) {
-  if (!/^(npm|yarn|pnpm)$/.test(launch.program)) return false;
+  if (!/^(npm|yarn|pnpm|make)$/.test(launch.program)) return false;
   const words = launch.argv.slice(1).filter((arg) => !arg.value.startsWith("-") && arg.value !== "run" && arg.value !== "run-script");
   return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));
 }

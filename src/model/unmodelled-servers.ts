@@ -143,20 +143,21 @@ const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] =
     },
   },
   {
+    // `make daphne` under supervisord (ansible/awx): a target of a Makefile cfglint does not read.
     matches: (launch) =>
-      /^(node|nodejs|bun|deno|npm|yarn|pnpm|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) &&
+      /^(node|nodejs|bun|deno|npm|yarn|pnpm|make|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) &&
       !runsPackageTask(launch),
     read: () => unknown('it keeps its address in code or in a config file cfglint does not read'),
   },
 ];
 
 /**
- * `npm run build:watch`, `yarn test`, `pnpm install`: a package manager running a task that
+ * `npm run build:watch`, `yarn test`, `make test`: a package manager or make running a task that
  * builds, tests or installs listens on nothing (nautobot's ui_build service). Its other scripts
- * (`npm start`, `yarn dev`) may be servers.
+ * and targets (`npm start`, `make daphne`) may be servers.
  */
 function runsPackageTask(launch: Launch): boolean {
-  if (!/^(npm|yarn|pnpm)$/.test(launch.program)) return false;
+  if (!/^(npm|yarn|pnpm|make)$/.test(launch.program)) return false;
   const words = launch.argv.slice(1).filter((arg) => !arg.value.startsWith('-') && arg.value !== 'run' && arg.value !== 'run-script');
   // `npm --prefix ui run build`: the word after an option's value is the script; any task word will do.
   return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));

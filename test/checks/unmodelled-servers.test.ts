@@ -61,6 +61,13 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
     expect(withProcfile('yarn run dev')).toEqual([]);
   });
 
+  test("make running a target under supervisord may be any server (ansible/awx's `make daphne`); `make test` is none", () => {
+    const program = (command: string) =>
+      unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, 'supervisor.conf': `[program:daphne]\ncommand = ${command}\n` });
+    expect(program('make daphne')).toEqual([]);
+    expect(program('make test')).toHaveLength(1);
+  });
+
   test('hypercorn --bind unix:PATH serves that socket file, not another', () => {
     const uwsgi = '[uwsgi]\nhttp-socket = /run/app/other.sock\n';
     const same = { 'nginx/app.conf': SOCKET_NGINX, 'app.ini': uwsgi, Procfile: 'web: hypercorn --bind unix:/run/app/app.sock app:app\n' };

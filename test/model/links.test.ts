@@ -796,6 +796,16 @@ describe('Procfile', () => {
     expect(links({ ...nginx, Procfile: 'web: gunicorn app:app\n' })).toEqual([]);
   });
 
+  test('a wrapper that runs the command it is given: heroku-buildpack-nginx\'s start-nginx (python/pythondotorg), a script ending in exec "$@"', () => {
+    const site = { 'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://unix:/var/run/app/nginx.sock:;\n    }\n}\n' };
+    const config = { 'gunicorn.conf': "bind = 'unix:/var/run/app/nginx.sock'\n" };
+    const linked = ['nginx/site.conf: unix:/var/run/app/nginx.sock -> gunicorn gunicorn.conf (same-socket-path)'];
+    expect(links({ ...site, ...config, Procfile: 'web: bin/start-nginx gunicorn -c gunicorn.conf app.wsgi\n' })).toEqual(linked);
+    expect(
+      links({ ...site, ...config, Procfile: 'web: bin/run.sh gunicorn -c gunicorn.conf app.wsgi\n', 'bin/run.sh': '#!/bin/sh\nexport A=1\nexec "$@"\n' }),
+    ).toEqual(linked);
+  });
+
   test('an explicit --bind is what it says', () => {
     expect(links({ ...nginx, Procfile: 'web: gunicorn app:app --bind 127.0.0.1:8000\n' })).toEqual([
       'nginx/site.conf: 127.0.0.1:8000 -> gunicorn Procfile (same-address)',

@@ -136,7 +136,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     const source = readSource(path, context, output);
     if (!source) continue;
     addComments(output, source.file, lineComments(source));
-    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, procfileLaunches(source, problems)));
+    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, procfileLaunches(source, problems, passThrough)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);

@@ -10,7 +10,8 @@ import { ALL_UNKNOWN, literalArg } from '../kit/raw';
 
 const PROCESS_LINE = /^([A-Za-z0-9_-]+)[ \t]*:[ \t]*(\S.*?)[ \t]*\r?$/;
 
-export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[]): Launch[] {
+/** `passThrough`: scripts of the tree that run their arguments (`exec "$@"`), as a Docker entrypoint. */
+export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[], passThrough?: (program: string) => boolean): Launch[] {
   const launches: Launch[] = [];
   const text = source.text;
   for (let lineStart = 0; lineStart < text.length;) {
@@ -34,6 +35,7 @@ export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: 'SIGTERM' },
         externalEnv: [],
+        passThrough,
         problems,
       });
       if (launch) launches.push(launch);

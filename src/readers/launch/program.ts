@@ -410,6 +410,11 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       }
       continue;
     }
+    // heroku-buildpack-nginx: `bin/start-nginx gunicorn …` runs the command, then nginx beside it.
+    if (name === 'start-nginx' || name === 'start-nginx-debug') {
+      take(1);
+      continue;
+    }
     if ((name === 'bundle' && second === 'exec') || (name === 'newrelic-admin' && second === 'run-program')) {
       take(2);
       continue;

@@ -39697,9 +39697,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname21, join: join13 } = require("path");
+    const { dirname: dirname22, join: join13 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join13(dir, "package.json")) && dirname21(dir) !== dir) dir = dirname21(dir);
+    while (!existsSync(join13(dir, "package.json")) && dirname22(dir) !== dir) dir = dirname22(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -52454,6 +52454,56 @@ var nodePath7 = __toESM(require("path"));
 var import_ignore2 = __toESM(require_ignore());
 init_text();
 init_thrown();
+
+// src/discovery/git-index.ts
+var MAX_ENTRIES = 2e6;
+function trackedPaths(index) {
+  const paths = [];
+  if (index.length < 12 || index[0] !== 68 || index[1] !== 73 || index[2] !== 82 || index[3] !== 67) return paths;
+  const view = new DataView(index.buffer, index.byteOffset, index.byteLength);
+  const version = view.getUint32(4);
+  if (version < 2 || version > 4) return paths;
+  const count = Math.min(view.getUint32(8), MAX_ENTRIES);
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  let offset = 12;
+  let previous = new Uint8Array(0);
+  for (let entry = 0; entry < count; entry++) {
+    const start = offset;
+    let cursor = start + 62;
+    if (cursor > index.length) break;
+    const flags = view.getUint16(start + 60);
+    if (version >= 3 && flags & 16384) cursor += 2;
+    if (cursor > index.length) break;
+    let name2;
+    if (version === 4) {
+      let strip = 0;
+      let byte;
+      do {
+        if (cursor >= index.length) return paths;
+        byte = index[cursor++];
+        strip = strip << 7 | byte & 127;
+        if (byte & 128) strip++;
+      } while (byte & 128 && strip < 1 << 24);
+      const end = index.indexOf(0, cursor);
+      if (end === -1 || strip > previous.length) break;
+      const suffix = index.subarray(cursor, end);
+      name2 = new Uint8Array(previous.length - strip + suffix.length);
+      name2.set(previous.subarray(0, previous.length - strip));
+      name2.set(suffix, previous.length - strip);
+      offset = end + 1;
+    } else {
+      const end = index.indexOf(0, cursor);
+      if (end === -1) break;
+      name2 = index.subarray(cursor, end);
+      offset = start + (end - start + 8 & ~7);
+    }
+    previous = name2;
+    paths.push(decoder.decode(name2));
+  }
+  return paths;
+}
+
+// src/discovery/walk.ts
 var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules", ".hg", ".svn"]);
 function walk(roots, fs, options = {}) {
   const files = /* @__PURE__ */ new Set();
@@ -52467,8 +52517,23 @@ function walk(roots, fs, options = {}) {
     const result = scope.matcher.test(isDirectory ? relative9 + "/" : relative9);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
+  const tracked = /* @__PURE__ */ new Set();
+  const holdTracked = /* @__PURE__ */ new Set();
+  const readIndex = (dir) => {
+    try {
+      if (fs.kind(nodePath7.join(dir, ".git")) !== "directory") return;
+      for (const relative9 of trackedPaths(fs.read(nodePath7.join(dir, ".git", "index")))) {
+        const path = nodePath7.join(dir, ...relative9.split("/"));
+        tracked.add(path);
+        for (let parent = nodePath7.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath7.dirname(parent))
+          holdTracked.add(parent);
+      }
+    } catch {
+    }
+  };
   const ignoredBy = (path, isDirectory, scopes) => {
     if (userIgnore && verdict(userIgnore, path, isDirectory) === "ignored") return "ignore";
+    if (isDirectory ? holdTracked.has(path) : tracked.has(path)) return void 0;
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
       if (said) return said === "ignored" ? nodePath7.join(scopes[i].dir, ".gitignore") : void 0;
@@ -52504,6 +52569,7 @@ function walk(roots, fs, options = {}) {
       unreadable.push({ path: dir, reason: messageOf(error) });
       return;
     }
+    if (names.includes(".git")) readIndex(dir);
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {

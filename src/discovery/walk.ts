@@ -1,13 +1,15 @@
 /**
  * Walks the paths given on the command line and returns the files to look at, skipping .git,
- * node_modules, what .gitignore files ignore and the user's ignore patterns. Directory symlink
- * loops are cut by remembering each directory's real path.
+ * node_modules, what .gitignore files ignore and the user's ignore patterns. As in git, a file
+ * the repository tracks is kept whatever .gitignore says (its index, read by git-index.ts, lists
+ * them). Directory symlink loops are cut by remembering each directory's real path.
  */
 import * as nodePath from 'path';
 import ignore, { Ignore } from 'ignore';
 import type { FileSystem } from './fs';
 import { decodeUtf8 } from '../source/text';
 import { messageOf } from '../source/thrown';
+import { trackedPaths } from './git-index';
 
 export interface WalkResult {
   files: string[];
@@ -42,9 +44,28 @@ export function walk(roots: string[], fs: FileSystem, options: { ignorePatterns?
     return result.ignored ? 'ignored' : result.unignored ? 'unignored' : undefined;
   };
 
+  // Files a repository of the tree tracks, and the directories that hold them.
+  const tracked = new Set<string>();
+  const holdTracked = new Set<string>();
+  const readIndex = (dir: string) => {
+    try {
+      if (fs.kind(nodePath.join(dir, '.git')) !== 'directory') return;
+      for (const relative of trackedPaths(fs.read(nodePath.join(dir, '.git', 'index')))) {
+        const path = nodePath.join(dir, ...relative.split('/'));
+        tracked.add(path);
+        for (let parent = nodePath.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath.dirname(parent))
+          holdTracked.add(parent);
+      }
+    } catch {
+      // No index (a fresh repository, a worktree's .git file): .gitignore alone decides.
+    }
+  };
+
   /** Which patterns ignore the path: the config's ("ignore"), a .gitignore's (its path), or none (undefined). */
   const ignoredBy = (path: string, isDirectory: boolean, scopes: IgnoreScope[]): string | undefined => {
     if (userIgnore && verdict(userIgnore, path, isDirectory) === 'ignored') return 'ignore';
+    // .gitignore does not apply to what git tracks (gitignore(5)).
+    if (isDirectory ? holdTracked.has(path) : tracked.has(path)) return undefined;
     // As git: the deepest .gitignore with an opinion wins, so `!keep.bak` in a subdirectory
     // re-includes what a parent's `*.bak` ignored.
     for (let i = scopes.length - 1; i >= 0; i--) {
@@ -86,6 +107,7 @@ export function walk(roots: string[], fs: FileSystem, options: { ignorePatterns?
       unreadable.push({ path: dir, reason: messageOf(error) });
       return;
     }
+    if (names.includes('.git')) readIndex(dir);
     let innerScopes = scopes;
     if (names.includes('.gitignore')) {
       try {

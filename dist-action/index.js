@@ -11620,7 +11620,7 @@ function classifyPlainExplained(path, readHead, named) {
   return { skipped: "skipped: not a config cfglint reads" };
 }
 function isDockerfileVariantName(lower) {
-  return lower.startsWith("dockerfile.") && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
+  return /^dockerfile[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
 }
 function classifyPlainFormat(path, readHead, named) {
   const base = nodePath3.basename(path);
@@ -11821,10 +11821,10 @@ function renderTemplates(templates, readText2, displayPath) {
     if (text3 === void 0) continue;
     const base = nodePath11.join(deploymentOf2(first), VIRTUAL_ROOT);
     const virtual = nodePath11.join(base, first.output);
-    const shown = first.embedded?.file ?? displayPath(first.template);
+    const shown2 = first.embedded?.file ?? displayPath(first.template);
     sources.set(
       virtual,
-      first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text3, agreed(group.map((template) => template.lookup)), first.embedded)
+      first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown2, text3, agreed(group.map((template) => template.lookup)), first.embedded)
     );
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
@@ -22949,8 +22949,7 @@ function procfileLaunches(source, problems, passThrough) {
         kind: "procfile",
         file: source.file,
         args: [...shell, literalArg(source, commandStart, commandEnd)],
-        // The platform (Heroku, foreman, honcho) sets PORT for every process: gunicorn then binds 0.0.0.0:$PORT.
-        env: /* @__PURE__ */ new Map([["PORT", { ...literalArg(source, nameStart, nameEnd, "$PORT"), unresolved: ["$PORT"] }]]),
+        env: /* @__PURE__ */ new Map(),
         lookup: ALL_UNKNOWN,
         service: match[1],
         span: source.span(commandStart, commandEnd),
@@ -22959,6 +22958,7 @@ function procfileLaunches(source, problems, passThrough) {
         passThrough,
         problems
       });
+      if (launch && !launch.env.has("PORT")) launch.env.set("PORT", { value: "$PORT", span: source.span(nameStart, nameEnd), unresolved: ["$PORT"] });
       if (launch) launches.push(launch);
     }
     lineStart = lineEnd + 1;
@@ -38057,8 +38057,8 @@ var init_hcl = __esm({
         return current;
       }
       fail(message, token = this.token) {
-        const shown = token.kind === "eof" ? "the end of the file" : token.kind === "newline" ? "the end of the line" : `"${token.text.slice(0, 40)}"`;
-        throw new HclSyntaxError(`${message}, found ${shown}`, { start: token.start, end: Math.max(token.end, token.start + 1) });
+        const shown2 = token.kind === "eof" ? "the end of the file" : token.kind === "newline" ? "the end of the line" : `"${token.text.slice(0, 40)}"`;
+        throw new HclSyntaxError(`${message}, found ${shown2}`, { start: token.start, end: Math.max(token.end, token.start + 1) });
       }
       expect(text3) {
         if (this.token.kind !== "punct" || this.token.text !== text3) this.fail(`Expected "${text3}"`);
@@ -39053,9 +39053,9 @@ function layOut(line) {
       text3 += " ".repeat(width);
       column += width;
     } else {
-      const shown = isUnsafeCodePoint(codePoint) ? visibleEscape(codePoint) : codePoint === 91 && breaksLegacyCommand(text3) ? LEGACY_COMMAND_BRACKET : line.slice(index, index + units);
-      text3 += shown;
-      column += units === 2 ? 1 : shown.length;
+      const shown2 = isUnsafeCodePoint(codePoint) ? visibleEscape(codePoint) : codePoint === 91 && breaksLegacyCommand(text3) ? LEGACY_COMMAND_BRACKET : line.slice(index, index + units);
+      text3 += shown2;
+      column += units === 2 ? 1 : shown2.length;
     }
     index += units;
   }
@@ -39403,13 +39403,13 @@ function overflowNotices(findings, where) {
   const counts = LEVELS.map((level) => findings.filter((f) => f.severity === level).length);
   const before = counts.slice(0, 2).filter((count) => count > ANNOTATIONS_PER_LEVEL).length;
   const infoRoom = counts[2] > ANNOTATIONS_PER_LEVEL - before ? ANNOTATIONS_PER_LEVEL - before - 1 : ANNOTATIONS_PER_LEVEL - before;
-  const shown = (level) => level === "info" ? infoRoom : ANNOTATIONS_PER_LEVEL;
+  const shown2 = (level) => level === "info" ? infoRoom : ANNOTATIONS_PER_LEVEL;
   return LEVELS.flatMap((level, i) => {
-    const hidden = counts[i] - shown(level);
+    const hidden = counts[i] - shown2(level);
     if (hidden <= 0) return [];
     const [one, many] = NOUNS[level];
     const noun = `${hidden} more ${hidden === 1 ? one : many}`;
-    const text3 = `${noun} not annotated: GitHub annotates the first ${shown(level)} of the ${counts[i]} ${many} in a step; ${where}`;
+    const text3 = `${noun} not annotated: GitHub annotates the first ${shown2(level)} of the ${counts[i]} ${many} in a step; ${where}`;
     return [`::notice title=${escapeCommandProperty(`cfglint: ${noun}`)}::${escapeCommandData(text3)}`];
   });
 }
@@ -44489,8 +44489,8 @@ function answerFor(server, path, port) {
   if (location === null) return void 0;
   if (!location) return void 0;
   if (location.children.length > 0) return void 0;
-  const shown = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
-  return fixedStatus(location, `location "${shown}" of ${where}`) ?? void 0;
+  const shown2 = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
+  return fixedStatus(location, `location "${shown2}" of ${where}`) ?? void 0;
 }
 function fixedStatus(block2, where) {
   if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
@@ -47944,8 +47944,8 @@ function draftFor(list, drop) {
   const serious = drop.dropped.filter(important);
   const ordered2 = [...serious, ...drop.dropped.filter((entry) => !important(entry))];
   const names = uniqueNames(ordered2);
-  const shown = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(", ")} and ${names.length - MAX_NAMES} more` : names.join(", ");
-  const data = { directive: list, level: levelName2(drop.block), outer: levelName2(drop.outer), names: shown };
+  const shown2 = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(", ")} and ${names.length - MAX_NAMES} more` : names.join(", ");
+  const data = { directive: list, level: levelName2(drop.block), outer: levelName2(drop.outer), names: shown2 };
   const related = ordered2.slice(0, 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${data.level}` }));
   const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
   if (serious.length === 0) return { ...base, messageId: "dropsHeaders", maxSeverity: "info" };
@@ -50979,7 +50979,7 @@ var rule45 = defineRule({
         const used = readUwsgiNumber(spec.reader, value);
         const quantity = uwsgiOptionQuantity(entry.key);
         const parser2 = spec.reader === "int" ? "atoi" : "strtoul";
-        const shown = spec.reader === "megabytes" ? `${used / (1024 * 1024)} MiB` : withUnit(used, quantity);
+        const shown2 = spec.reader === "megabytes" ? `${used / (1024 * 1024)} MiB` : withUnit(used, quantity);
         if (isPlainUwsgiInteger(value)) {
           if (spec.reader === "uint16" && used === 65535 && value.replace(/^\+/, "") !== "65535") {
             yield { messageId: "capped", data: { option: entry.key, value }, primary: entry.valueSpan, modelPath };
@@ -50999,7 +50999,7 @@ var rule45 = defineRule({
           }
           yield {
             messageId: "truncated",
-            data: { option: entry.key, used: shown, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : "", value, parser: parser2, fix },
+            data: { option: entry.key, used: shown2, intended: differs ? `, not ${withUnit(intended.value, quantity)}` : "", value, parser: parser2, fix },
             primary: entry.valueSpan,
             modelPath,
             ...number3 !== void 0 ? writeNumber(model, entry, number3) : {}
@@ -51011,7 +51011,7 @@ var rule45 = defineRule({
         else if (value === "") placeholder = '; a key without "= value" has an empty value (only on the command line does a bare option mean 1)';
         yield {
           messageId: "noNumber",
-          data: { option: entry.key, used: shown, value, parser: parser2, reason: placeholder },
+          data: { option: entry.key, used: shown2, value, parser: parser2, reason: placeholder },
           primary: entry.valueSpan,
           modelPath
         };
@@ -53191,21 +53191,21 @@ function readNginxTree(candidates, options) {
       return { error: messageOf(error) };
     }
     realPaths.set(path, real);
-    const shown = real !== path && insideLintRoots(real) ? real : path;
+    const shown2 = real !== path && insideLintRoots(real) ? real : path;
     const cached = files.get(real);
-    if (cached) return { real, path: shown, parsed: cached };
+    if (cached) return { real, path: shown2, parsed: cached };
     let raw = setAside.get(real);
-    const rendered = options.rendered?.get(shown);
+    const rendered = options.rendered?.get(shown2);
     if (!raw && rendered) raw = parseNginx(rendered);
     if (!raw) {
       let text3;
       try {
-        text3 = decodeUtf8(fs.read(shown));
+        text3 = decodeUtf8(fs.read(shown2));
       } catch (error) {
         return { error: messageOf(error) };
       }
-      const dialect = nginxTemplateDialect(shown, text3);
-      raw = dialect ? parseNginxTemplate(options.displayPath(shown), text3, dialect) : parseNginx(new SourceText(options.displayPath(shown), text3));
+      const dialect = nginxTemplateDialect(shown2, text3);
+      raw = dialect ? parseNginxTemplate(options.displayPath(shown2), text3, dialect) : parseNginx(new SourceText(options.displayPath(shown2), text3));
     }
     if (requireNginx && !readsLikeNginx(raw)) {
       setAside.set(real, raw);
@@ -53215,7 +53215,7 @@ function readNginxTree(candidates, options) {
     const parsed = settleTemplate(raw);
     files.set(real, parsed);
     for (const diagnostic2 of parsed.diagnostics) report(diagnostic2);
-    return { real, path: shown, parsed };
+    return { real, path: shown2, parsed };
   };
   const includedFrom = /* @__PURE__ */ new Map();
   const lookalikes = /* @__PURE__ */ new Set();
@@ -54320,8 +54320,8 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown = showPath(nodePath36.relative(cwd, root) || ".");
-      return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown.endsWith("/") ? `${shown}/` : shown;
+      const shown2 = showPath(nodePath36.relative(cwd, root) || ".");
+      return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
       `no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`
@@ -54463,6 +54463,7 @@ init_escape();
 // src/report/graph.ts
 init_launch();
 init_escape();
+init_template();
 init_span();
 var MERMAID_MAX_TEXT = 5e4;
 function renderGraph(model, links, findings, format8) {
@@ -54477,7 +54478,7 @@ function buildTopology(model, links, findings) {
   const serverIds = /* @__PURE__ */ new Map();
   servers.forEach((server, i) => {
     serverIds.set(server, `server${i + 1}`);
-    nodes.push({ id: `server${i + 1}`, lines: serverLabel(server) });
+    nodes.push({ id: `server${i + 1}`, lines: serverLabel(model, server) });
   });
   const targetIds = /* @__PURE__ */ new Map();
   const targets = [];
@@ -54488,7 +54489,7 @@ function buildTopology(model, links, findings) {
       id2 = `upstream${targets.length + 1}`;
       targetIds.set(key, id2);
       targets.push({ id: id2, key, group: pass.target.kind === "group" ? pass.target.group : void 0, passes: [] });
-      nodes.push({ id: id2, lines: targetLabel(pass) });
+      nodes.push({ id: id2, lines: targetLabel(model, pass) });
     }
     const target = targets.find((t2) => t2.id === id2);
     target.passes.push(pass);
@@ -54735,12 +54736,15 @@ function fitTopology(topology, render, maxChars) {
 function groupedNodes(topology) {
   return new Set(topology.groups.flatMap((group) => group.nodeIds));
 }
-function argsOf(block2, name2) {
-  return block2.own(name2).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
+function shown(model, arg) {
+  if (!arg) return "";
+  if (!arg.value.includes(UNKNOWN_MARK)) return arg.value;
+  const written = model.sourceTexts?.get(arg.span.file)?.text.slice(arg.span.start.offset, arg.span.end.offset);
+  return written !== void 0 && !written.includes(UNKNOWN_MARK) ? written.replace(/^["']|["']$/g, "") : arg.value.replace(/\$\uE000+/g, "…");
 }
-function serverLabel(server) {
-  const names = argsOf(server, "server_name").filter((name2) => name2 !== "");
-  const listens = server.own("listen").map((entry) => entry.directive.args[0]?.value ?? "").filter((text3) => text3 !== "");
+function serverLabel(model, server) {
+  const names = server.own("server_name").flatMap((entry) => entry.directive.args.map((arg) => shown(model, arg))).filter((name2) => name2 !== "");
+  const listens = server.own("listen").map((entry) => shown(model, entry.directive.args[0])).filter((text3) => text3 !== "");
   const lines = [names.length > 0 ? `server ${names.join(" ")}` : "server"];
   if (listens.length > 0) lines.push(`listen ${listens.join(", ")}`);
   if (names.length === 0 && listens.length === 0) lines.push(server.directive?.file ?? server.path);
@@ -54756,8 +54760,8 @@ function targetKey(pass) {
       return `other:${pass.module}:${pass.entry.directive.args[0]?.value ?? ""}`;
   }
 }
-function targetLabel(pass) {
-  const text3 = pass.entry.directive.args[0]?.value ?? "";
+function targetLabel(model, pass) {
+  const text3 = shown(model, pass.entry.directive.args[0]);
   switch (pass.target.kind) {
     case "group":
       return [`upstream ${pass.target.group.name}`];
@@ -54972,15 +54976,15 @@ function internalErrorAnnotation(error) {
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
 `;
 }
-function readBaselineFile(absolute, shown) {
+function readBaselineFile(absolute, shown2) {
   let text3;
   try {
     text3 = nodeFs2.readFileSync(absolute, "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : messageOf(error);
-    throw new BaselineError(`cannot read baseline ${shown}: ${reason}`);
+    throw new BaselineError(`cannot read baseline ${shown2}: ${reason}`);
   }
-  return parseBaseline(text3, shown);
+  return parseBaseline(text3, shown2);
 }
 function whereTheRestAre(summary, sarifFile, result) {
   const places = [];

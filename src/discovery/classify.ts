@@ -369,11 +369,11 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
 }
 
 /**
- * `Dockerfile.prod`, `Dockerfile.django-debian`; not a file of another format named after one
- * (a workflow `.github/workflows/dockerfile.yaml`, BuildKit's `Dockerfile.dockerignore`).
+ * `Dockerfile.prod`, `Dockerfile.django-debian`, `Dockerfile-dev`; not a file of another format
+ * named after one (a workflow `.github/workflows/dockerfile.yaml`, BuildKit's `Dockerfile.dockerignore`).
  */
 function isDockerfileVariantName(lower: string): boolean {
-  return lower.startsWith('dockerfile.') && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
+  return /^dockerfile[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
 }
 
 function classifyPlainFormat(path: string, readHead: () => string | undefined, named: boolean): FileFormat | 'named' | undefined {

@@ -23,6 +23,7 @@ import { compareVersions, describeRange, splitRange, VersionRange } from '../ref
 import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
 import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
 import { dotLabel, jsonText, mermaidLabel } from './escape';
+import { UNKNOWN_MARK } from '../discovery/template';
 import type { Finding } from '../engine/findings';
 import type { Setting } from '../source/setting';
 import { SEVERITY_RANK, Severity, Span } from '../source/span';
@@ -99,7 +100,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
   const serverIds = new Map<NginxBlock, string>();
   servers.forEach((server, i) => {
     serverIds.set(server, `server${i + 1}`);
-    nodes.push({ id: `server${i + 1}`, lines: serverLabel(server) });
+    nodes.push({ id: `server${i + 1}`, lines: serverLabel(model, server) });
   });
 
   // One node per upstream group, and one per direct address (or unlinkable pass argument).
@@ -112,7 +113,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
       id = `upstream${targets.length + 1}`;
       targetIds.set(key, id);
       targets.push({ id, key, group: pass.target.kind === 'group' ? pass.target.group : undefined, passes: [] });
-      nodes.push({ id, lines: targetLabel(pass) });
+      nodes.push({ id, lines: targetLabel(model, pass) });
     }
     const target = targets.find((t) => t.id === id)!;
     target.passes.push(pass);
@@ -419,15 +420,25 @@ function groupedNodes(topology: Topology): Set<string> {
 // ---------------------------------------------------------------------------------------------
 // Labels
 
-function argsOf(block: NginxBlock, name: string): string[] {
-  return block.own(name).flatMap((entry) => entry.directive.args.map((arg) => arg.value));
+/**
+ * An argument as the label shows it: a template's placeholder (`${DOMAIN}`, read as `$` and
+ * private-use marks) as written in the file where the model keeps its text, else as `…`.
+ */
+function shown(model: Deployment, arg: { value: string; span: Span } | undefined): string {
+  if (!arg) return '';
+  if (!arg.value.includes(UNKNOWN_MARK)) return arg.value;
+  const written = model.sourceTexts?.get(arg.span.file)?.text.slice(arg.span.start.offset, arg.span.end.offset);
+  return written !== undefined && !written.includes(UNKNOWN_MARK) ? written.replace(/^["']|["']$/g, '') : arg.value.replace(/\$\uE000+/g, '…');
 }
 
-function serverLabel(server: NginxBlock): string[] {
-  const names = argsOf(server, 'server_name').filter((name) => name !== '');
+function serverLabel(model: Deployment, server: NginxBlock): string[] {
+  const names = server
+    .own('server_name')
+    .flatMap((entry) => entry.directive.args.map((arg) => shown(model, arg)))
+    .filter((name) => name !== '');
   const listens = server
     .own('listen')
-    .map((entry) => entry.directive.args[0]?.value ?? '')
+    .map((entry) => shown(model, entry.directive.args[0]))
     .filter((text) => text !== '');
   const lines = [names.length > 0 ? `server ${names.join(' ')}` : 'server'];
   if (listens.length > 0) lines.push(`listen ${listens.join(', ')}`);
@@ -447,8 +458,8 @@ function targetKey(pass: UpstreamPass): string {
   }
 }
 
-function targetLabel(pass: UpstreamPass): string[] {
-  const text = pass.entry.directive.args[0]?.value ?? '';
+function targetLabel(model: Deployment, pass: UpstreamPass): string[] {
+  const text = shown(model, pass.entry.directive.args[0]);
   switch (pass.target.kind) {
     case 'group':
       return [`upstream ${pass.target.group.name}`];

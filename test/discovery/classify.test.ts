@@ -152,6 +152,8 @@ describe('Dockerfile and compose files', () => {
     ['/tree/nginx/Dockerfile', 'dockerfile'],
     ['/tree/Dockerfile.prod', 'dockerfile'],
     ['/tree/Dockerfile.django-debian', 'dockerfile'],
+    // mozilla/pontoon's docker/Dockerfile-mozcloud, djangopackages' Dockerfile-dev.
+    ['/tree/docker/Dockerfile-mozcloud', 'dockerfile'],
     ['/tree/web.dockerfile', 'dockerfile'],
     ['/tree/Containerfile', 'dockerfile'],
     ['/tree/docker-compose.yml', 'compose'],

@@ -412,3 +412,17 @@ describe('400 servers, each with an upstream and a gunicorn', () => {
     for (const line of edges) expect(line).toMatch(/^ {2}upstream\d+ -\.->\|"⚠ upstream-keepalive-timeout<br\/>nginx 60s ≥ gunicorn 2s"\| backend\d+$/);
   });
 });
+
+describe("a template's placeholders in labels", () => {
+  test('shown as … rather than the marks cfglint reads them as (openmrs-distro-referenceapplication)', () => {
+    const tree = {
+      'gateway/default.conf.template':
+        'server {\n    listen 443 ssl;\n    server_name ${CERT_WEB_DOMAIN_COMMON_NAME};\n    location / {\n        proxy_pass http://${BACKEND_HOST}:8080;\n    }\n}\n',
+    };
+    const { model, report } = lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
+    const topology = buildTopology(model, [], report.findings);
+    const lines = topology.nodes.flatMap((node) => node.lines);
+    expect(lines.filter((line) => line.includes('\uE000'))).toEqual([]);
+    expect(lines).toContain('server …');
+  });
+});

@@ -794,6 +794,9 @@ describe('Procfile', () => {
 
   test("gunicorn without --bind listens on the platform's $PORT, not on 127.0.0.1:8000 (miguelgrinberg/microblog)", () => {
     expect(links({ ...nginx, Procfile: 'web: gunicorn app:app\n' })).toEqual([]);
+    // The graph and --print-config show the variable, not the process type's name.
+    const [backend] = modelOf({ ...nginx, Procfile: 'web: gunicorn app:app\n' }).backends;
+    expect(backend.listeners.map((listener) => listener.address)).toEqual([{ kind: 'other', text: '$PORT' }]);
   });
 
   test('a wrapper that runs the command it is given: heroku-buildpack-nginx\'s start-nginx (python/pythondotorg), a script ending in exec "$@"', () => {

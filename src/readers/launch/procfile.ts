@@ -28,8 +28,7 @@ export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[
         kind: 'procfile',
         file: source.file,
         args: [...shell, literalArg(source, commandStart, commandEnd)],
-        // The platform (Heroku, foreman, honcho) sets PORT for every process: gunicorn then binds 0.0.0.0:$PORT.
-        env: new Map([['PORT', { ...literalArg(source, nameStart, nameEnd, '$PORT'), unresolved: ['$PORT'] }]]),
+        env: new Map(),
         lookup: ALL_UNKNOWN,
         service: match[1],
         span: source.span(commandStart, commandEnd),
@@ -38,6 +37,9 @@ export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[
         passThrough,
         problems,
       });
+      // The platform (Heroku, foreman, honcho) sets PORT for every process, unless the command
+      // does (`env PORT=…`): gunicorn then binds 0.0.0.0:$PORT.
+      if (launch && !launch.env.has('PORT')) launch.env.set('PORT', { value: '$PORT', span: source.span(nameStart, nameEnd), unresolved: ['$PORT'] });
       if (launch) launches.push(launch);
     }
     lineStart = lineEnd + 1;

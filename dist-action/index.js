@@ -20469,6 +20469,30 @@ function copiedFiles(text3, context, kindOf) {
   }
   return copied;
 }
+function literalAssignments(rest, env) {
+  const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
+  if (old && !old[2].includes("=")) return [[old[1], /^[^"'\\$\s]+$/.test(old[2]) ? old[2] : void 0]];
+  const found = [];
+  for (const word of rest.trim().split(/\s+/)) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(word);
+    if (!assignment) return found;
+    const value = assignment[2];
+    found.push([assignment[1], value !== void 0 && /^[^"'\\$]*$/.test(value) ? value : void 0]);
+  }
+  return found;
+}
+function substitute(path, variables) {
+  if (!path.includes("$")) return path;
+  let unknown3 = false;
+  const result = path.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, fallback, bare) => {
+    const value = variables.get(braced ?? bare);
+    if (value !== void 0 && (value !== "" || fallback === void 0)) return value;
+    if (fallback !== void 0 && !fallback.includes("$")) return fallback;
+    unknown3 = true;
+    return "";
+  });
+  return unknown3 || result.includes("$") ? void 0 : result;
+}
 function copyInstructions(text3) {
   const found = [];
   const logical = [];
@@ -20489,13 +20513,27 @@ function copyInstructions(text3) {
   if (pending) logical.push({ ...pending, end: text3.length });
   let workdir;
   let stage;
+  let variables = /* @__PURE__ */ new Map();
+  const variablesByStage = /* @__PURE__ */ new Map();
   const workdirsByStage = /* @__PURE__ */ new Map();
   for (const { line, start, end } of logical) {
     const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (from2) {
       workdir = workdirsByStage.get(from2[1].toLowerCase());
+      variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
       stage = from2[2]?.toLowerCase();
-      if (stage !== void 0) workdirsByStage.set(stage, workdir);
+      if (stage !== void 0) {
+        workdirsByStage.set(stage, workdir);
+        variablesByStage.set(stage, variables);
+      }
+      continue;
+    }
+    const setVariables = /^\s*(ENV|ARG)\s+(.*)$/i.exec(line);
+    if (setVariables) {
+      for (const [name2, value] of literalAssignments(setVariables[2], setVariables[1].toUpperCase() === "ENV")) {
+        if (value === void 0) variables.delete(name2);
+        else variables.set(name2, value);
+      }
       continue;
     }
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
@@ -20525,8 +20563,8 @@ function copyInstructions(text3) {
       }
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
-    const written = words[words.length - 1];
-    if (written.includes("$")) continue;
+    const written = substitute(words[words.length - 1], variables);
+    if (written === void 0) continue;
     const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
     if (sources.length === 0) continue;
     const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
@@ -21877,7 +21915,7 @@ function replaceSpecifiers(word, unitName) {
   }
   return { ...word, value, offsets, unresolved };
 }
-function substitute(word, lookup) {
+function substitute2(word, lookup) {
   const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(word.value);
   if (whole) {
     const found = lookup(whole[1]);
@@ -22003,7 +22041,7 @@ function systemdLaunches(units, problems) {
         for (const word of rest) {
           const withSpecifiers = replaceSpecifiers(word, unit.name);
           if (noSubstitution) args.push(withSpecifiers);
-          else append(args, substitute(withSpecifiers, lookup));
+          else append(args, substitute2(withSpecifiers, lookup));
         }
         const launch = assembleLaunch({
           kind: "systemd",
@@ -30311,16 +30349,16 @@ var init_instance = __esm({
         const outcome = this.evaluateLogic(logic.kind, logic.arg);
         this.logicRunning = true;
         try {
-          const substitute2 = (value, data) => value === null || data === null ? value : value.split("%(_)").join(data);
+          const substitute3 = (value, data) => value === null || data === null ? value : value.split("%(_)").join(data);
           if (outcome.kind === "apply") {
             for (const data of outcome.data) {
-              this.add({ ...entry, value: substitute2(entry.value, data), rawValue: substitute2(entry.value, data) });
+              this.add({ ...entry, value: substitute3(entry.value, data), rawValue: substitute3(entry.value, data) });
             }
           } else {
             const condition = { text: `${logic.kind}${logic.arg === null ? "" : ` = ${logic.arg}`}`, span: logic.span };
             this.undecidedCondition++;
             try {
-              this.add({ ...entry, value: substitute2(entry.value, outcome.data), rawValue: substitute2(entry.value, outcome.data), condition });
+              this.add({ ...entry, value: substitute3(entry.value, outcome.data), rawValue: substitute3(entry.value, outcome.data), condition });
             } finally {
               this.undecidedCondition--;
             }

@@ -92,6 +92,38 @@ export function copiedFiles(text: string, context: string, kindOf: TreeKind): { 
 }
 
 /**
+ * `NAME=value …` (and ENV's older `NAME value`) as written: a value with a quote, an escape or a
+ * variable is not literal (undefined: the name's value is then not known).
+ */
+function literalAssignments(rest: string, env: boolean): [string, string | undefined][] {
+  const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
+  if (old && !old[2].includes('=')) return [[old[1], /^[^"'\\$\s]+$/.test(old[2]) ? old[2] : undefined]];
+  const found: [string, string | undefined][] = [];
+  for (const word of rest.trim().split(/\s+/)) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(word);
+    if (!assignment) return found;
+    // `ARG NAME` without a default leaves the value to the build.
+    const value = assignment[2];
+    found.push([assignment[1], value !== undefined && /^[^"'\\$]*$/.test(value) ? value : undefined]);
+  }
+  return found;
+}
+
+/** A path with `$NAME`, `${NAME}` or `${NAME:-word}` filled in from the stage's values; undefined when one is not known. */
+function substitute(path: string, variables: Map<string, string>): string | undefined {
+  if (!path.includes('$')) return path;
+  let unknown = false;
+  const result = path.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, fallback, bare) => {
+    const value = variables.get(braced ?? bare);
+    if (value !== undefined && (value !== '' || fallback === undefined)) return value;
+    if (fallback !== undefined && !fallback.includes('$')) return fallback;
+    unknown = true;
+    return '';
+  });
+  return unknown || result.includes('$') ? undefined : result;
+}
+
+/**
  * The literal sources of `COPY`/`ADD` (globs, variables and URLs left out) with a destination that is absolute or relative to a literal
  * `WORKDIR` of the stage (Docker resolves it there), continuation lines joined.
  */
@@ -116,14 +148,29 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
   /** The stage's working directory, where the Dockerfile says it; undefined where the base image decides. */
   let workdir: string | undefined;
   let stage: string | undefined;
+  /** The stage's ENV and ARG values the Dockerfile writes as literals (`ENV CONFIG_DIR=/opt/config`). */
+  let variables = new Map<string, string>();
+  const variablesByStage = new Map<string | undefined, Map<string, string>>();
   const workdirsByStage = new Map<string, string | undefined>();
   for (const { line, start, end } of logical) {
     const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (from) {
       // A stage built on an earlier one starts in its working directory; an image's is unknown.
       workdir = workdirsByStage.get(from[1].toLowerCase());
+      variables = new Map(variablesByStage.get(from[1].toLowerCase()) ?? []);
       stage = from[2]?.toLowerCase();
-      if (stage !== undefined) workdirsByStage.set(stage, workdir);
+      if (stage !== undefined) {
+        workdirsByStage.set(stage, workdir);
+        variablesByStage.set(stage, variables);
+      }
+      continue;
+    }
+    const setVariables = /^\s*(ENV|ARG)\s+(.*)$/i.exec(line);
+    if (setVariables) {
+      for (const [name, value] of literalAssignments(setVariables[2], setVariables[1].toUpperCase() === 'ENV')) {
+        if (value === undefined) variables.delete(name);
+        else variables.set(name, value);
+      }
       continue;
     }
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
@@ -154,8 +201,8 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
       }
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => word.startsWith('<<'))) continue;
-    const written = words[words.length - 1];
-    if (written.includes('$')) continue;
+    const written = substitute(words[words.length - 1], variables);
+    if (written === undefined) continue;
     // A glob, a variable or a URL among the sources leaves the literal ones placed as written
     // (DefectDojo: `COPY docker/entrypoint-uwsgi.sh … docker/certs/* /`).
     const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));

@@ -133,6 +133,20 @@ describe('files put in place by the image', () => {
     // A destination Docker fills in from a variable is not known.
     expect(copy('COPY deploy/params/wsgi_params deploy/certs/* $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
   });
+
+  test("a destination from the stage's own ENV or ARG (geoserver/docker's COPY config $CONFIG_DIR)", () => {
+    const tree = { 'deploy/nginx/site.conf': site, 'deploy/params/wsgi_params': wsgiParams };
+    const copy = (lines: string) => lint({ ...tree, Dockerfile: `FROM nginx:1.27\n${lines}\n` }).missing;
+    expect(copy('ENV CONF_DIR=/etc/nginx\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual([]);
+    expect(copy('ENV CONF_DIR /etc/nginx\nCOPY deploy/params/wsgi_params ${CONF_DIR}/wsgi_params')).toEqual([]);
+    expect(copy('ARG CONF_DIR=/etc/nginx\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual([]);
+    expect(copy('COPY deploy/params/wsgi_params ${CONF_DIR:-/etc/nginx}/')).toEqual([]);
+    // Built from another variable, or set only for the build (ARG without a default): not known.
+    expect(copy('ENV CONF_DIR=$PREFIX/nginx\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
+    expect(copy('ARG CONF_DIR\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
+    // Another stage's ENV does not reach this one.
+    expect(copy('ENV CONF_DIR=/etc/nginx\nFROM nginx:1.27\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
+  });
 });
 
 describe('files a compose service mounts', () => {

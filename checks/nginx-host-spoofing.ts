@@ -53,7 +53,7 @@ export const rule = defineRule({
           const value = entry.directive.args[1];
           const modelPath = `${block.path}>proxy_set_header[Host]`;
           if (origins.every((origin) => origin === '$http_host')) {
-            const served = restrictedNames(block, scope.servers);
+            const served = restrictedNames(block, comparableServers(scope, block));
             if (!served) continue;
             yield { messageId: 'rawHostHeader', data: { served }, primary: partSpan(value, top), modelPath };
           } else {
@@ -95,6 +95,32 @@ interface PortEntry {
   /** A server before the first may listen on this port too: one whose port a template fills in. */
   unknownBefore: boolean;
 }
+
+/**
+ * The servers whose order decides the default of a port. Files read on their own (no main
+ * nginx.conf includes them) may be one nginx's conf.d or alternatives copied into separate images
+ * (allegro/ralph's three site files, each COPYed to its own image's default.conf): only the
+ * servers of the same file are known to come before or after this one.
+ */
+function comparableServers(scope: { servers: NginxBlock[]; roots: readonly { kind: string }[] }, block: NginxBlock): NginxBlock[] {
+  if (scope.roots.some((root) => root.kind === 'main')) return scope.servers;
+  const server = block.kind === 'server' ? block : block.enclosing('server');
+  const file = server?.directive?.file;
+  let byFile = serversByFile.get(scope.servers);
+  if (!byFile) {
+    byFile = new Map();
+    for (const each of scope.servers) {
+      const key = each.directive?.file ?? '';
+      const list = byFile.get(key);
+      if (list) list.push(each);
+      else byFile.set(key, [each]);
+    }
+    serversByFile.set(scope.servers, byFile);
+  }
+  return byFile.get(file ?? '') ?? [];
+}
+
+const serversByFile = new WeakMap<NginxBlock[], Map<string, NginxBlock[]>>();
 
 /**
  * Per port, its first server and whether one of its servers says default_server: read once per

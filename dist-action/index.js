@@ -48060,7 +48060,7 @@ var rule19 = defineRule({
           const value = entry.directive.args[1];
           const modelPath = `${block2.path}>proxy_set_header[Host]`;
           if (origins.every((origin) => origin === "$http_host")) {
-            const served = restrictedNames(block2, scope.servers);
+            const served = restrictedNames(block2, comparableServers(scope, block2));
             if (!served) continue;
             yield { messageId: "rawHostHeader", data: { served }, primary: partSpan(value, top), modelPath };
           } else {
@@ -48087,6 +48087,24 @@ function restrictedNames(block2, servers) {
   }
   return `was chosen by (${names.join(", ")})`;
 }
+function comparableServers(scope, block2) {
+  if (scope.roots.some((root) => root.kind === "main")) return scope.servers;
+  const server = block2.kind === "server" ? block2 : block2.enclosing("server");
+  const file = server?.directive?.file;
+  let byFile = serversByFile.get(scope.servers);
+  if (!byFile) {
+    byFile = /* @__PURE__ */ new Map();
+    for (const each of scope.servers) {
+      const key = each.directive?.file ?? "";
+      const list = byFile.get(key);
+      if (list) list.push(each);
+      else byFile.set(key, [each]);
+    }
+    serversByFile.set(scope.servers, byFile);
+  }
+  return byFile.get(file ?? "") ?? [];
+}
+var serversByFile = /* @__PURE__ */ new WeakMap();
 function portTable(servers) {
   let table = portTables.get(servers);
   if (!table) {

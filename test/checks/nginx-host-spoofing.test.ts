@@ -36,6 +36,15 @@ testRule(rule, {
       name: '$http_host in a server whose own port a template fills in',
       tree: { 'a.conf.template': twoServers('proxy_set_header Host $http_host;', 'listen ${PORT};') },
     },
+    {
+      // allegro/ralph: each site file is COPYed alone into its own image's conf.d/default.conf.
+      name: 'site files read on their own, each the only server of its file: which nginx each belongs to is not known',
+      tree: {
+        'contrib/docker/ralph-demo.conf.nginx': 'server {\n    listen 80;\n    server_name ralph;\n    location / { proxy_pass http://web:8000; }\n}\n',
+        'contrib/docker/ralph.conf.nginx':
+          'server {\n    listen 80;\n    server_name ralph;\n    location / {\n        proxy_set_header Host $http_host;\n        proxy_pass http://web:8000;\n    }\n}\n',
+      },
+    },
     { name: 'another header may carry X-Forwarded-Host', tree: { 'a.conf': twoServers('proxy_set_header X-Forwarded-Host $http_x_forwarded_host;') } },
     {
       name: 'suppressed with a reason',
@@ -47,6 +56,16 @@ testRule(rule, {
     },
   ],
   reject: [
+    {
+      name: "conf.d files a main nginx.conf includes: the first one's server is port 80's default",
+      tree: {
+        'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+        'conf.d/a-default.conf': 'server {\n    listen 80;\n    server_name _;\n    return 444;\n}\n',
+        'conf.d/shop.conf':
+          'server {\n    listen 80;\n    server_name shop.example;\n    location / {\n        proxy_set_header Host $http_host;\n        proxy_pass http://app;\n    }\n}\n',
+      },
+      findings: [{ messageId: 'rawHostHeader', primary: { file: 'conf.d/shop.conf', line: 5, column: 31 } }],
+    },
     {
       name: 'X-Forwarded-Host sent as Host',
       tree: { 'a.conf': twoServers('proxy_set_header Host $http_x_forwarded_host;') },

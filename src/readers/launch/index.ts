@@ -1,4 +1,4 @@
-/** Command lines from systemd units, Dockerfiles, compose services, Procfiles, shell scripts and Kubernetes containers. */
+/** Command lines from systemd units, Dockerfiles, compose services, Procfiles, supervisord programs, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
 import { ComposeContainer, placedTreeFiles } from './launch';
 import { append } from '../../source/append';

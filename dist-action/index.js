@@ -29283,7 +29283,8 @@ function buildBackend(input) {
       allUnknown: {
         reason: `the config file "${input.configReference.text}" is not in the linted tree`,
         span: input.configReference.span,
-        text: input.configReference.text
+        // Shown as each setting's value (the graph's bind, --print-config): what it is, not the path alone.
+        text: `set in ${input.configReference.text} (not in the tree)`
       }
     });
   }

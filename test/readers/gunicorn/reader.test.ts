@@ -277,6 +277,8 @@ describe('command lines', () => {
     expect(value(backend, 'timeout')).toBeUndefined();
     expect(where(backend.settings.get('timeout'))).toBe('Procfile:1:13-33');
     expect(backend.workerKind).toBeUndefined();
+    // The bind is unknown, and shown as set in that file, not as the file's path (allegro/ralph's graph said "bind …/gunicorn.ini").
+    expect(backend.listeners.map((listener) => listener.address)).toEqual([{ kind: 'other', text: 'set in /etc/gunicorn/app.py (not in the tree)' }]);
   });
 
   test('PORT and WEB_CONCURRENCY from the environment are the defaults of bind and workers', () => {

@@ -99,13 +99,19 @@ interface Comparison {
   disagreements: string[];
 }
 
-function printConfig(dir: string, args: string[], env: Record<string, string>): { ok: true; values: Map<string, string> } | { ok: false; reason: string } {
-  const clean = { ...process.env };
+/** The environment gunicorn runs in here; a config file's launch in the model gets the same (config files read os.environ). */
+function runEnvironment(dir: string, env: Record<string, string>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) clean[name] = value;
   for (const name of ['PORT', 'WEB_CONCURRENCY', 'GUNICORN_CMD_ARGS', 'FORWARDED_ALLOW_IPS', 'SENDFILE']) delete clean[name];
+  // Variables one corpus config reads with os.environ[...] (a KeyError without them).
+  return { ...clean, GUNICORN_WORKERS: '2', GUNICORN_THREADS: '2', GUNICORN_MAX_REQUESTS: '100', ...env, PYTHONPATH: dir, HOME: dir };
+}
+
+function printConfig(dir: string, args: string[], env: Record<string, string>): { ok: true; values: Map<string, string> } | { ok: false; reason: string } {
   const result = spawnSync(GUNICORN, [...args, '--print-config'], {
     cwd: dir,
-    // Variables one corpus config reads with os.environ[...] (a KeyError without them).
-    env: { ...clean, GUNICORN_WORKERS: '2', GUNICORN_THREADS: '2', GUNICORN_MAX_REQUESTS: '100', ...env, PYTHONPATH: dir, HOME: dir },
+    env: runEnvironment(dir, env),
     encoding: 'utf8',
     timeout: 20000,
   });
@@ -230,7 +236,7 @@ if (!present) {
 
     /** The file as gunicorn read it: named by `-c` on a command line (so it is read whatever its name). */
     const readOne = (absolute: string, display: string): GunicornBackend | undefined => {
-      const launch = launchOf({ name: display, args: ['-c', absolute, 'app:app'], env: {} });
+      const launch = launchOf({ name: display, args: ['-c', absolute, 'app:app'], env: runEnvironment(dir, {}) });
       const backends = readGunicorn([], [launch], {
         fs: nodeFileSystem,
         displayPath: (file) => (file === absolute ? display : path.relative(dir, file)),

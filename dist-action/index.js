@@ -11472,6 +11472,9 @@ var init_ini_section = __esm({
 function isFileFormat(name2) {
   return FILE_FORMATS.includes(name2);
 }
+function isComposeText(head) {
+  return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
+}
 function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
   if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
@@ -11488,7 +11491,11 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
   if (lower.endsWith(".sh")) return "shell";
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
-  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? "") && /^kind:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
+  if (/\.ya?ml$/.test(lower)) {
+    const head = readHead() ?? "";
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return "kubernetes";
+    return parentDir !== ".github" && isComposeText(head) ? "compose" : void 0;
+  }
   return void 0;
 }
 function isScriptNotUnit(head) {
@@ -11620,7 +11627,7 @@ function classifyPlainExplained(path, readHead, named) {
   return { skipped: "skipped: not a config cfglint reads" };
 }
 function isDockerfileVariantName(lower) {
-  return /^dockerfile[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
+  return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
 }
 function classifyPlainFormat(path, readHead, named) {
   const base = nodePath3.basename(path);
@@ -11678,6 +11685,7 @@ var init_classify = __esm({
       tomcat: "a <Server> or <Connector> element",
       "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
       kubernetes: "apiVersion: and kind:",
+      compose: "a top-level services: with image: or build:",
       cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
       gunicorn: "assignments to gunicorn settings",
       shell: "a #! line and no [Section] header (a script, not a unit)",

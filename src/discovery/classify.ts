@@ -64,6 +64,7 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
   tomcat: 'a <Server> or <Connector> element',
   'helm-values': "a top-level controller: key (the ingress-nginx chart's values)",
   kubernetes: 'apiVersion: and kind:',
+  compose: 'a top-level services: with image: or build:',
   cloudformation: 'AWSTemplateFormatVersion, or Resources with a Type: AWS::…',
   gunicorn: 'assignments to gunicorn settings',
   shell: 'a #! line and no [Section] header (a script, not a unit)',
@@ -71,6 +72,15 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
 };
 
 const SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
+
+/**
+ * A compose file under another name (galaxy_ng's `dev/compose/standalone.yaml`, JHipster's
+ * `src/main/docker/app.yml`): a top-level `services:` whose services say `image:` or `build:`,
+ * and none of the keys a CI workflow (`jobs:`, `on:`) or a manifest (`apiVersion:`) has at the top.
+ */
+function isComposeText(head: string): boolean {
+  return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
+}
 
 /** uWSGI's other config syntaxes (--yaml, --json, --xml): a top-level `uwsgi:` key, `{"uwsgi":`, `<uwsgi>`. */
 const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
@@ -101,7 +111,11 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower.endsWith('.sh')) return 'shell';
   // The ingress-nginx chart's values: its controller's ConfigMap and image live under `controller:`.
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
-  if (/\.ya?ml$/.test(lower)) return /^apiVersion:/m.test(readHead() ?? '') && /^kind:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
+  if (/\.ya?ml$/.test(lower)) {
+    const head = readHead() ?? '';
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return 'kubernetes';
+    return parentDir !== '.github' && isComposeText(head) ? 'compose' : undefined;
+  }
   return undefined;
 }
 
@@ -369,11 +383,12 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
 }
 
 /**
- * `Dockerfile.prod`, `Dockerfile.django-debian`, `Dockerfile-dev`; not a file of another format
+ * `Dockerfile.prod`, `Dockerfile.django-debian`, `Dockerfile-dev`, `Containerfile.core`; not a file of another format
  * named after one (a workflow `.github/workflows/dockerfile.yaml`, BuildKit's `Dockerfile.dockerignore`).
  */
 function isDockerfileVariantName(lower: string): boolean {
-  return /^dockerfile[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore)$/.test(lower);
+  // Podman and Buildah read a Containerfile as Docker reads a Dockerfile (pulp-oci-images' Containerfile.core.base).
+  return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
 }
 
 function classifyPlainFormat(path: string, readHead: () => string | undefined, named: boolean): FileFormat | 'named' | undefined {

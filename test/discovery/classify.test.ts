@@ -154,6 +154,7 @@ describe('Dockerfile and compose files', () => {
     ['/tree/Dockerfile.django-debian', 'dockerfile'],
     // mozilla/pontoon's docker/Dockerfile-mozcloud, djangopackages' Dockerfile-dev.
     ['/tree/docker/Dockerfile-mozcloud', 'dockerfile'],
+    ['/tree/images/Containerfile.core.base', 'dockerfile'],
     ['/tree/web.dockerfile', 'dockerfile'],
     ['/tree/Containerfile', 'dockerfile'],
     ['/tree/docker-compose.yml', 'compose'],
@@ -168,8 +169,16 @@ describe('Dockerfile and compose files', () => {
     ).toBe(format);
   });
 
+  test('a compose file under another name, by its top-level services with image or build', () => {
+    // ansible/galaxy_ng's dev/compose/*.yaml, run with `docker compose -f`; JHipster's src/main/docker/app.yml.
+    expect(as('/tree/dev/compose/standalone.yaml', 'services:\n  api:\n    build:\n      context: ../..\n    command: gunicorn app.wsgi\n')).toBe('compose');
+    expect(as('/tree/src/main/docker/app.yml', '# app\nname: app\nservices:\n  app:\n    image: app\n')).toBe('compose');
+  });
+
   test('other YAML is not a compose file', () => {
     expect(as('/tree/.github/workflows/ci.yml', 'services:\n  web:\n    image: nginx\n')).toBeUndefined();
+    expect(as('/tree/ci/build.yml', 'jobs:\n  test:\n    services:\n      db:\n        image: postgres\n')).toBeUndefined();
+    expect(as('/tree/docs/services.yml', 'services:\n  - name: web\n    port: 80\n')).toBeUndefined();
     expect(as('/tree/k8s/nginx-deployment.yaml', 'kind: Deployment\n')).toBeUndefined(); // no apiVersion
   });
 });

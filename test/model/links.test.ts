@@ -835,3 +835,14 @@ describe('Spring Boot', () => {
     expect(serious(lint(tree('spring-boot-starter-web')))).toEqual(['upstream-keepalive-timeout nginx/nginx.conf:5', 'body-size-backend nginx/nginx.conf:9']);
   });
 });
+
+describe('compose files under other names', () => {
+  test("read by their content and linked (ansible/galaxy_ng's dev/compose/standalone.yaml)", () => {
+    const tree = {
+      'dev/compose/standalone.yaml':
+        'services:\n  api:\n    image: python:3.12\n    command: gunicorn app.wsgi --bind 0.0.0.0:8000\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ../nginx/nginx.conf:/etc/nginx/conf.d/default.conf\n',
+      'dev/nginx/nginx.conf': 'upstream app {\n    server api:8000;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n',
+    };
+    expect(links(tree)).toEqual(['dev/nginx/nginx.conf: api:8000 -> gunicorn dev/compose/standalone.yaml (compose-service)']);
+  });
+});

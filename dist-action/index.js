@@ -46341,7 +46341,17 @@ var NginxModel = class {
       const together2 = this.scopes.filter((other) => groupOf2.get(other) === groupOf2.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== "unresolved") continue;
-        const elsewhere = together2.map((other) => other.findUpstream(pass.target.host, pass.entry.directive.file)).find(Boolean);
+        const file = pass.entry.directive.file;
+        let elsewhere;
+        let closest2 = -1;
+        for (const other of together2) {
+          const group = other.findUpstream(pass.target.host, file);
+          const depth = group ? sharedDirectoryDepth(group.block.directive.file, file) : -1;
+          if (group && depth > closest2) {
+            elsewhere = group;
+            closest2 = depth;
+          }
+        }
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
       }
     }

@@ -398,7 +398,19 @@ export class NginxModel {
       const together = this.scopes.filter((other) => groupOf.get(other) === groupOf.get(scope));
       for (const pass of scope.passes) {
         if (pass.target.kind !== 'unresolved') continue;
-        const elsewhere = together.map((other) => other.findUpstream((pass.target as { host: string }).host, pass.entry.directive.file)).find(Boolean);
+        // The definition closest to the pass's file in the directory tree, as within one scope
+        // (z/snippets/app.conf takes z/nginx.conf's upstream, not a/nginx.conf's); the first on a tie.
+        const file = pass.entry.directive.file;
+        let elsewhere: UpstreamGroup | undefined;
+        let closest = -1;
+        for (const other of together) {
+          const group = other.findUpstream((pass.target as { host: string }).host, file);
+          const depth = group ? sharedDirectoryDepth(group.block!.directive!.file, file) : -1;
+          if (group && depth > closest) {
+            elsewhere = group;
+            closest = depth;
+          }
+        }
         if (elsewhere) pass.target = { kind: 'group', group: elsewhere };
       }
     }

@@ -846,3 +846,16 @@ describe('compose files under other names', () => {
     expect(links(tree)).toEqual(['dev/nginx/nginx.conf: api:8000 -> gunicorn dev/compose/standalone.yaml (compose-service)']);
   });
 });
+
+describe('an upstream named by a file that another main config defines', () => {
+  test("the definition closest in the directory tree wins (ansible/galaxy_ng's snippets beside several nginx.conf)", () => {
+    const main = (port: number) => `events {}\nhttp {\n    upstream app {\n        server 127.0.0.1:${port};\n    }\n    include snippets/*.conf;\n}\n`;
+    const model = modelOf({
+      'a/nginx.conf': main(8000),
+      'z/nginx.conf': main(9000),
+      'z/other/snippet.conf': 'server {\n    listen 8080;\n    location / {\n        proxy_pass http://app;\n    }\n}\n',
+    });
+    const pass = model.nginx.passes.find((each) => each.entry.directive.file === 'z/other/snippet.conf')!;
+    expect(pass.target.kind === 'group' ? pass.target.group.block?.directive?.file : pass.target.kind).toBe('z/nginx.conf');
+  });
+});

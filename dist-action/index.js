@@ -30309,8 +30309,10 @@ var init_instance = __esm({
       /** File and section pairs being read, to stop cycles (`ini = :other` of the same file is fine). */
       reading = [];
       via = [];
+      writtenByLauncher;
       build(start) {
         this.gaps.push(...start.gaps ?? []);
+        this.writtenByLauncher = start.writtenByLauncher;
         for (const variable of start.environment ?? []) {
           if (!variable.name.startsWith("UWSGI_") || INTERNAL_ENV.has(variable.name)) continue;
           const key = variable.name.slice(6).toLowerCase().replace(/_/g, "-");
@@ -30558,6 +30560,10 @@ var init_instance = __esm({
         return true;
       }
       reportMissing(written, file, span2, found) {
+        if (this.writtenByLauncher?.(file)) {
+          this.gaps.push({ reason: `"${written}" is written by the script that starts uWSGI; cfglint does not read what it writes`, span: span2 });
+          return;
+        }
         if (found) {
           const names = found.ambiguous.map((path) => this.displayPath(path));
           this.gaps.push({ reason: `"${written}" could be ${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}; cfglint reads neither`, span: span2 });
@@ -30828,7 +30834,8 @@ function readUwsgi(files, launches, context) {
         cwd: workingDirectory
       };
       const gaps = (launch.externalEnv ?? []).map((span2) => ({ reason: "environment from outside the tree may set UWSGI_* options", span: span2 }));
-      const instance = buildInstance({ environment: environment2, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
+      const writtenByLauncher = launcherWrites(launch, context);
+      const instance = buildInstance({ environment: environment2, commandLine, gaps, writtenByLauncher }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
@@ -30882,6 +30889,22 @@ function commonPrefixLength3(a, b) {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
+}
+function launcherWrites(launch, context) {
+  const shown2 = launch.span.file;
+  const script = context.treeFiles.find((file) => context.displayPath(file) === shown2);
+  if (!script) return void 0;
+  let text3;
+  try {
+    text3 = decodeUtf8(context.fs.read(script));
+  } catch {
+    return void 0;
+  }
+  if (!shown2.endsWith(".sh") && !text3.startsWith("#!")) return void 0;
+  return (path) => {
+    const name2 = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
+  };
 }
 var nodePath26, TreeFiles;
 var init_uwsgi = __esm({

@@ -59,7 +59,8 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
       };
       // UWSGI_* variables from an EnvironmentFile=/env_file: set options the tree does not show.
       const gaps = (launch.externalEnv ?? []).map((span) => ({ reason: 'environment from outside the tree may set UWSGI_* options', span }));
-      const instance = buildInstance({ environment, commandLine, gaps }, machine, reading.forLaunch(launch), context.displayPath);
+      const writtenByLauncher = launcherWrites(launch, context);
+      const instance = buildInstance({ environment, commandLine, gaps, writtenByLauncher }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
@@ -223,4 +224,27 @@ function commonPrefixLength(a: string[], b: string[]): number {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
+}
+
+/**
+ * For a uWSGI a shell script starts: whether that script writes a path itself, by a redirection
+ * (`> uwsgi.ini`, `>> …`) or `tee`, as written (relative paths compared as written: both are
+ * relative to the script's working directory).
+ */
+function launcherWrites(launch: Launch, context: ReaderContext): ((path: string) => boolean) | undefined {
+  // The file the command is written in: a script, also when a container runs it.
+  const shown = launch.span.file;
+  const script = context.treeFiles.find((file) => context.displayPath(file) === shown);
+  if (!script) return undefined;
+  let text: string;
+  try {
+    text = decodeUtf8(context.fs.read(script));
+  } catch {
+    return undefined;
+  }
+  if (!shown.endsWith('.sh') && !text.startsWith('#!')) return undefined;
+  return (path) => {
+    const name = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name}["']?(?=[\\s;&|)]|$)`, 'm').test(text);
+  };
 }

@@ -96,6 +96,8 @@ export interface InstanceStart {
   iniFile?: string;
   /** What is known to be missing before reading starts (an environment file outside the tree). */
   gaps?: UwsgiGap[];
+  /** Whether the script that starts uWSGI writes this path itself (`envsubst <a.ini >uwsgi.ini`). */
+  writtenByLauncher?: (path: string) => boolean;
 }
 
 const END_KEYS = new Set(['end', 'endfor', 'endif', 'end-if', 'end-for']);
@@ -138,6 +140,8 @@ class InstanceBuilder {
   private readonly reading: string[] = [];
   private via: Span[] = [];
 
+  private writtenByLauncher: ((path: string) => boolean) | undefined;
+
   constructor(
     private readonly machine: UwsgiMachine,
     private readonly fileAccess: UwsgiFiles,
@@ -146,6 +150,7 @@ class InstanceBuilder {
 
   build(start: InstanceStart): BuiltInstance {
     this.gaps.push(...(start.gaps ?? []));
+    this.writtenByLauncher = start.writtenByLauncher;
     for (const variable of start.environment ?? []) {
       if (!variable.name.startsWith('UWSGI_') || INTERNAL_ENV.has(variable.name)) continue;
       // env_to_arg: lower case, `_` becomes `-` (core/utils.c).
@@ -414,6 +419,11 @@ class InstanceBuilder {
   }
 
   private reportMissing(written: string, file: string, span: Span, found: { ambiguous: string[] } | undefined) {
+    // docker-openwisp's start script renders uwsgi.ini from a template, then runs `uwsgi --ini uwsgi.ini`.
+    if (this.writtenByLauncher?.(file)) {
+      this.gaps.push({ reason: `"${written}" is written by the script that starts uWSGI; cfglint does not read what it writes`, span });
+      return;
+    }
     if (found) {
       const names = found.ambiguous.map((path) => this.displayPath(path));
       this.gaps.push({ reason: `"${written}" could be ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; cfglint reads neither`, span });

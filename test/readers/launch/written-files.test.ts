@@ -247,3 +247,18 @@ describe('a write copied from a tree file resolves to that file', () => {
     expect(lint(tree).missing).toEqual(['info nginx/site.conf:3 <- nginx/init.sh:1']);
   });
 });
+
+describe("a uWSGI config the script that starts uWSGI writes itself (openwisp/docker-openwisp's utils.sh)", () => {
+  const template = '[uwsgi]\nhttp-socket = :8000\nmodule = app.wsgi\n';
+
+  test('rendered by envsubst, or written by tee, just before `uwsgi --ini`: not missing', () => {
+    expect(lint({ 'start.sh': '#!/bin/sh\nenvsubst <uwsgi.conf.ini >uwsgi.ini\nuwsgi --ini uwsgi.ini\n', 'uwsgi.conf.ini': template }).missing).toEqual([]);
+    expect(lint({ 'run.sh': '#!/bin/sh\ncat base.ini | tee ./app.ini\nexec uwsgi --ini app.ini\n', 'base.ini': template }).missing).toEqual([]);
+  });
+
+  test('a script that does not write it: the config is missing', () => {
+    expect(lint({ 'start.sh': '#!/bin/sh\nenvsubst <uwsgi.conf.ini >other.ini\nuwsgi --ini uwsgi.ini\n', 'uwsgi.conf.ini': template }).missing).toEqual([
+      'warning start.sh:3',
+    ]);
+  });
+});

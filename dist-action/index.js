@@ -20911,9 +20911,16 @@ function isServerProgram(program) {
   return SERVER_PROGRAMS.has(program) || /^(uwsgi[_-]|php-fpm)/.test(program);
 }
 function startsServer(program, argv) {
+  if (startsDevServer(program, argv)) return true;
   if (!isServerProgram(program)) return false;
   const notAStart = NOT_A_START[program];
   return !notAStart || !argv.slice(1).some((arg) => notAStart.test(arg.value));
+}
+function startsDevServer(program, argv) {
+  const word = (i) => argv[i]?.value ?? "";
+  if (PYTHON.test(program)) return /(^|\/)manage\.py$/.test(word(1)) && word(2) === "runserver";
+  if (program === "manage.py") return word(1) === "runserver";
+  return program === "flask" && argv.some((arg) => arg.value === "run");
 }
 function programName(arg) {
   if (!arg) return "";
@@ -50628,9 +50635,11 @@ var READERS = [
     read: portAndSocket({ port: ["--port"], portShort: ["-p"], env: /^FLASK_RUN_PORT$/, defaultPort: 5e3 })
   },
   {
-    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? "") && launch.argv[2]?.value === "runserver",
+    // `python manage.py runserver [addr]`, or `./manage.py runserver [addr]` (djangogirls).
+    matches: (launch) => /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? "") && launch.argv[2]?.value === "runserver" || launch.program === "manage.py" && launch.argv[1]?.value === "runserver",
     read: (launch) => {
-      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith("-"));
+      const after = launch.program === "manage.py" ? 2 : 3;
+      const address = launch.argv.slice(after).find((arg) => !arg.value.startsWith("-"));
       if (!address) return [{ kind: "port", port: 8e3 }];
       const text3 = knownValue(address);
       return text3 === void 0 ? unknown2("its address depends on a variable") : [bindAddress(/^\d+$/.test(text3) ? `:${text3}` : text3, 8e3)];

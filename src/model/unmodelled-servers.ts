@@ -126,10 +126,13 @@ const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] =
     read: portAndSocket({ port: ['--port'], portShort: ['-p'], env: /^FLASK_RUN_PORT$/, defaultPort: 5000 }),
   },
   {
+    // `python manage.py runserver [addr]`, or `./manage.py runserver [addr]` (djangogirls).
     matches: (launch) =>
-      /^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? '') && launch.argv[2]?.value === 'runserver',
+      (/^(python|pypy)/.test(launch.program) && /(^|\/)manage\.py$/.test(launch.argv[1]?.value ?? '') && launch.argv[2]?.value === 'runserver') ||
+      (launch.program === 'manage.py' && launch.argv[1]?.value === 'runserver'),
     read: (launch) => {
-      const address = launch.argv.slice(3).find((arg) => !arg.value.startsWith('-'));
+      const after = launch.program === 'manage.py' ? 2 : 3;
+      const address = launch.argv.slice(after).find((arg) => !arg.value.startsWith('-'));
       if (!address) return [{ kind: 'port', port: 8000 }];
       const text = knownValue(address);
       return text === undefined ? unknown('its address depends on a variable') : [bindAddress(/^\d+$/.test(text) ? `:${text}` : text, 8000)];

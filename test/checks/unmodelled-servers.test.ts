@@ -68,6 +68,13 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
     expect(program('make test')).toHaveLength(1);
   });
 
+  test('./manage.py runserver, and runserver in a script, may serve their port (djangogirls, pontoon)', () => {
+    const files = (extra: Record<string, string>) => unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, ...extra });
+    expect(files({ Procfile: 'web: ./manage.py runserver 127.0.0.1:8000\n' })).toEqual([]);
+    expect(files({ 'run.sh': '#!/bin/sh\npython manage.py migrate\nexec python manage.py runserver 127.0.0.1:8000\n' })).toEqual([]);
+    expect(files({ 'run.sh': '#!/bin/sh\nexec python manage.py runserver 127.0.0.1:9000\n' })).toHaveLength(1);
+  });
+
   test('hypercorn --bind unix:PATH serves that socket file, not another', () => {
     const uwsgi = '[uwsgi]\nhttp-socket = /run/app/other.sock\n';
     const same = { 'nginx/app.conf': SOCKET_NGINX, 'app.ini': uwsgi, Procfile: 'web: hypercorn --bind unix:/run/app/app.sock app:app\n' };

@@ -57,9 +57,22 @@ export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\
 
 /** Whether a command with this program and argv starts a server (rather than checking its config). */
 export function startsServer(program: string, argv: RawArg[]): boolean {
+  if (startsDevServer(program, argv)) return true;
   if (!isServerProgram(program)) return false;
   const notAStart = NOT_A_START[program];
   return !notAStart || !argv.slice(1).some((arg) => notAStart.test(arg.value));
+}
+
+/**
+ * Django's and Flask's development servers (`python manage.py runserver`, `./manage.py
+ * runserver`, `flask run`): servers cfglint recognises without modelling them
+ * (model/unmodelled-servers.ts), found in scripts too (mozilla/pontoon's server_run.sh).
+ */
+function startsDevServer(program: string, argv: RawArg[]): boolean {
+  const word = (i: number) => argv[i]?.value ?? '';
+  if (PYTHON.test(program)) return /(^|\/)manage\.py$/.test(word(1)) && word(2) === 'runserver';
+  if (program === 'manage.py') return word(1) === 'runserver';
+  return program === 'flask' && argv.some((arg) => arg.value === 'run');
 }
 
 export function programName(arg: RawArg | undefined): string {

@@ -60,7 +60,7 @@ test("python running a server's own script by its path (pgadmin4's /venv/bin/pyt
   expect(launch.program).toBe('gunicorn');
   expect(values(launch)).toEqual(['/venv/bin/gunicorn', '--bind', '0.0.0.0:80', '-c', 'gunicorn_config.py', 'app:app']);
   // A script of the application's own is not a server, whatever it is called.
-  expect(readTreeOf({ 'run.sh': 'exec python3 manage.py runserver\n' }).launches.map((l) => l.program)).toEqual([]);
+  expect(readTreeOf({ 'run.sh': 'exec python3 app/main.py --port 8000\n' }).launches.map((l) => l.program)).toEqual([]);
 });
 
 test("python -m debugpy … -m uvicorn runs uvicorn in the same process (hotosm/tasking-manager's debug image)", () => {
@@ -71,6 +71,16 @@ test("python -m debugpy … -m uvicorn runs uvicorn in the same process (hotosm/
   expect(values(launch)).toEqual(['uvicorn', 'backend.main:api', '--host', '0.0.0.0', '--port', '5000']);
   // debugpy running a script of the application starts no server cfglint knows.
   expect(readTreeOf({ 'run.sh': 'exec python -m debugpy --listen 5678 manage.py runserver\n' }).launches).toEqual([]);
+});
+
+test("Django's and Flask's development servers in a script are launches too (mozilla/pontoon's server_run.sh)", () => {
+  const programs = (line: string) =>
+    readTreeOf({ 'run.sh': `#!/bin/sh\n${line}\n` }).launches.map((launch) => `${launch.program} ${values(launch).slice(1).join(' ')}`);
+  expect(programs('exec python manage.py runserver 0.0.0.0:8000')).toEqual(['python manage.py runserver 0.0.0.0:8000']);
+  expect(programs('exec ./manage.py runserver 0.0.0.0:8000')).toEqual(['manage.py runserver 0.0.0.0:8000']);
+  expect(programs('flask run --host 0.0.0.0')).toEqual(['flask run --host 0.0.0.0']);
+  // Other management commands are no server.
+  expect(programs('python manage.py migrate')).toEqual([]);
 });
 
 test('wrappers: env, su-exec, python -m', () => {

@@ -140,6 +140,9 @@ export const rule = defineRule({
       const pass = target.passes[0];
       // The listeners that speak what nginx sends first: the likeliest meant ones.
       const speaks = (l: Listener) => SPOKEN[pass.module].includes(l.protocol);
+      // FastCGI to an address where no modelled server of the tree speaks FastCGI: PHP-FPM, which
+      // cfglint does not model (libretime's pool file listens there), is what serves it.
+      if (target.passes.every((each) => each.module === 'fastcgi') && !family.some(speaks)) continue;
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
       yield {
         messageId: 'nothingListens',

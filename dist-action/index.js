@@ -21056,7 +21056,14 @@ function unwrap(args, lookup, passThrough) {
   };
   for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
     const head = argv[0];
-    if (head.unresolved.length > 0) break;
+    if (head.unresolved.length > 0) {
+      const next = argv[1];
+      if (next && next.unresolved.length === 0 && isServerProgram(programName(next))) {
+        take(1);
+        continue;
+      }
+      break;
+    }
     const name2 = programName(head);
     const second = argv[1]?.value;
     if (name2 === "exec") {
@@ -29085,7 +29092,8 @@ function readConfigFile(absolute, linked, context, output) {
     binding: b.kind === "def" ? "def" : "assign",
     referenced: module2.loadedNames.has(b.name)
   }));
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath23.basename(absolute).toLowerCase()) || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath23.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -43592,7 +43600,7 @@ function gunicornLimits(backend, listener) {
   };
 }
 function requestHead(backend) {
-  if (backend.workerKind === "uvicorn") return [];
+  if (backend.workerKind === "uvicorn" || backend.workerKind === "custom") return [];
   if (backend.workerKind === "uvicorn_h11") {
     const setting = {
       name: "h11 max_incomplete_event_size",
@@ -50800,6 +50808,7 @@ var rule41 = defineRule({
         continue;
       const pass = target.passes[0];
       const speaks = (l) => SPOKEN[pass.module].includes(l.protocol);
+      if (target.passes.every((each) => each.module === "fastcgi") && !family.some(speaks)) continue;
       family.sort((a, b) => Number(speaks(b)) - Number(speaks(a)));
       yield {
         messageId: "nothingListens",

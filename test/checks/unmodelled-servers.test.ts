@@ -75,6 +75,24 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
     expect(files({ 'run.sh': '#!/bin/sh\nexec python manage.py runserver 127.0.0.1:9000\n' })).toHaveLength(1);
   });
 
+  test("fastcgi_pass to a socket no modelled FastCGI server has: PHP-FPM's, not judged (libretime's pool file)", () => {
+    const php = 'server {\n    listen 80;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/run/app-legacy.sock;\n    }\n}\n';
+    const gunicorn = 'bind = "unix:/run/app-api.sock"\n';
+    expect(unreachable({ 'nginx/app.conf': php, 'gunicorn.conf.py': gunicorn })).toEqual([]);
+    // A uWSGI that speaks FastCGI on another socket: the pass is judged, and reported.
+    expect(unreachable({ 'nginx/app.conf': php, 'app.ini': '[uwsgi]\nfastcgi-socket = /run/other.sock\n' })).toHaveLength(1);
+  });
+
+  test("a worker class of the application's own: gunicorn's request-line limit is not assumed (libretime's UvicornWorker subclass)", () => {
+    const nginx = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n';
+    const infos = (workerClass: string) =>
+      lintDiskTree({ 'nginx/app.conf': nginx, 'gunicorn.conf.py': `bind = "127.0.0.1:8000"\nworker_class = "${workerClass}"\n` }).filter(
+        (f) => f.ruleId === 'header-size-backend',
+      );
+    expect(infos('app.workers.Worker')).toEqual([]);
+    expect(infos('gthread')).toHaveLength(1);
+  });
+
   test('hypercorn --bind unix:PATH serves that socket file, not another', () => {
     const uwsgi = '[uwsgi]\nhttp-socket = /run/app/other.sock\n';
     const same = { 'nginx/app.conf': SOCKET_NGINX, 'app.ini': uwsgi, Procfile: 'web: hypercorn --bind unix:/run/app/app.sock app:app\n' };

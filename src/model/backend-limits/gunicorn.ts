@@ -19,7 +19,9 @@ export function gunicornLimits(backend: GunicornBackend, listener: Listener): Ba
 
 function requestHead(backend: GunicornBackend): RequestHeadLimit[] {
   // uvicorn's workers parse requests with uvicorn's parser: gunicorn's limit_request_* do not apply.
-  if (backend.workerKind === 'uvicorn') return [];
+  // A worker class of the application's own may parse them its own way (libretime's Worker
+  // subclasses UvicornWorker): nothing is known.
+  if (backend.workerKind === 'uvicorn' || backend.workerKind === 'custom') return [];
   if (backend.workerKind === 'uvicorn_h11') {
     const setting: Setting = {
       name: 'h11 max_incomplete_event_size',

@@ -94,9 +94,12 @@ function readConfigFile(absolute: string, linked: boolean, context: ReaderContex
       binding: b.kind === 'def' ? ('def' as const) : ('assign' as const),
       referenced: module.loadedNames.has(b.name),
     }));
+  // A conventional name counts unless the file only defines classes (libretime's gunicorn.py
+  // holds a UvicornWorker subclass that --worker-class imports; no config loads it).
+  const onlyClasses = module.bindings.length > 0 && module.bindings.every((b) => b.kind === 'class' || b.kind === 'import');
   const looksLikeConfig =
     linked ||
-    CONVENTIONAL_NAMES.has(nodePath.basename(absolute).toLowerCase()) ||
+    (CONVENTIONAL_NAMES.has(nodePath.basename(absolute).toLowerCase()) && !onlyClasses) ||
     module.bindings.some((b) => (b.kind === 'assign' || b.kind === 'def') && isGunicornSetting(b.name));
   return { absolute, source, module, config: { file: display, names, looksLikeConfig } };
 }

@@ -310,7 +310,16 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
 
   for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
     const head = argv[0];
-    if (head.unresolved.length > 0) break;
+    if (head.unresolved.length > 0) {
+      // `exec ${CMDPREFIX} gunicorn …` (socorro), `exec $SU_EXEC /venv/bin/gunicorn …` (pgadmin4): a
+      // prefix the tree does not give, empty or a wrapper, in front of a server program.
+      const next = argv[1];
+      if (next && next.unresolved.length === 0 && isServerProgram(programName(next))) {
+        take(1);
+        continue;
+      }
+      break;
+    }
     const name = programName(head);
     const second = argv[1]?.value;
 

@@ -178,6 +178,14 @@ describe('a config file on its own', () => {
     expect(backend.listeners[0].protocol).toBe('https');
   });
 
+  test("a gunicorn.py that only defines a worker class (libretime's, imported by --worker-class) is not a config", () => {
+    expect(read({ 'api/gunicorn.py': 'from uvicorn.workers import UvicornWorker\n\nclass Worker(UvicornWorker):\n    CONFIG_KWARGS = {}\n' }).backends).toEqual(
+      [],
+    );
+    // A conventional name with hooks or settings is one.
+    expect(read({ 'gunicorn.py': 'def post_fork(server, worker):\n    pass\n' }).backends).toHaveLength(1);
+  });
+
   test('a *gunicorn*.py file that sets nothing gunicorn knows is not a backend', () => {
     expect(read({ 'test_gunicorn.py': 'import pytest\n\ndef test_it():\n    assert True\n' }).backends).toEqual([]);
   });

@@ -83,6 +83,15 @@ test("Django's and Flask's development servers in a script are launches too (moz
   expect(programs('python manage.py migrate')).toEqual([]);
 });
 
+test("a prefix the tree does not give, in front of a server program (socorro's ${CMDPREFIX}, pgadmin4's $SU_EXEC)", () => {
+  const launched = (line: string) =>
+    readTreeOf({ 'run.sh': `#!/bin/sh\nCMDPREFIX="\${CMDPREFIX:-}"\n${line}\n` }).launches.map((launch) => values(launch).join(' '));
+  expect(launched('exec ${CMDPREFIX} gunicorn --bind 0.0.0.0:8000 app:app')).toEqual(['gunicorn --bind 0.0.0.0:8000 app:app']);
+  expect(launched('exec $SU_EXEC /venv/bin/gunicorn --bind [::]:80 app:app')).toEqual(['/venv/bin/gunicorn --bind [::]:80 app:app']);
+  // A variable in front of something that is no server starts nothing cfglint knows.
+  expect(launched('exec ${CMDPREFIX} ./manage.py migrate')).toEqual([]);
+});
+
 test('wrappers: env, su-exec, python -m', () => {
   const { launches } = readTreeOf({ 'run.sh': 'exec su-exec app env PYTHONUNBUFFERED=1 python3 -u -m uvicorn main:app --port 8000\n' });
   const [launch] = launches;

@@ -23152,13 +23152,10 @@ function programEnvironment(source, entry) {
   return env;
 }
 function containerLookup(container, env) {
-  return (name2) => {
-    const own = env.get(name2);
-    if (own) return own.unresolved.length > 0 ? "unknown" : { value: own.value };
+  return lookupIn(env, (name2) => {
     const inherited = container?.env.get(name2);
-    if (inherited) return inherited.unresolved ? "unknown" : { value: inherited.value };
-    return "unknown";
-  };
+    return inherited && !inherited.unresolved ? { value: inherited.value } : "unknown";
+  });
 }
 var SECTION, KEY_VALUE;
 var init_supervisord = __esm({

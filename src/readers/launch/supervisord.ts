@@ -10,7 +10,7 @@
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import { expandWord } from '../kit/expand';
-import { ALL_UNKNOWN, asMappedText, literalArg, Lookup, RawArg } from '../kit/raw';
+import { ALL_UNKNOWN, asMappedText, literalArg, Lookup, lookupIn, RawArg } from '../kit/raw';
 import { splitWords } from '../kit/shell-words';
 import { assembleLaunch } from './assemble';
 import type { Launch } from './launch';
@@ -164,11 +164,8 @@ function programEnvironment(source: SourceText, entry: Entry | undefined): Map<s
 
 /** Variables of the program's own `environment=`, then supervisord's (the container's); others unknown. */
 function containerLookup(container: Launch | undefined, env: Map<string, RawArg>): Lookup {
-  return (name) => {
-    const own = env.get(name);
-    if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
+  return lookupIn(env, (name) => {
     const inherited = container?.env.get(name);
-    if (inherited) return inherited.unresolved ? 'unknown' : { value: inherited.value };
-    return 'unknown';
-  };
+    return inherited && !inherited.unresolved ? { value: inherited.value } : 'unknown';
+  });
 }

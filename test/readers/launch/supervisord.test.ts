@@ -3,14 +3,10 @@
  * that runs supervisord with its config copied in (mediacms, all-in-one images).
  */
 import { lintSync } from '../../../src/engine/run';
-import { readTree } from '../../../src/engine/read-tree';
 import { linkDeployment } from '../../../src/model/links';
-import { writeTree } from '../../disk-tree';
+import { readDiskTree, writeTree } from '../../disk-tree';
 
-function modelOf(tree: Record<string, string>) {
-  const dir = writeTree(tree);
-  return readTree({ paths: [dir], cwd: dir, config: {} }).model;
-}
+const modelOf = (tree: Record<string, string>) => readDiskTree(tree).model;
 
 /** `target file: address -> backend kind name (reason)` for every link. */
 function links(tree: Record<string, string>): string[] {

@@ -1,12 +1,11 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { CH, ExpandedPart, Facts, HOST_DELIMITERS, isInternalOnly, NginxVariables, partSpan, ValuePart } from '../src/model/nginx-variables';
+import { CH, ExpandedPart, Facts, HOST_DELIMITERS, isInternalOnly, NginxVariables, partSpan, URI_VARIABLES, ValuePart } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-ssrf';
 
 /** Values that always start with `/`: after a literal host they begin the path, not extend the host. */
-const PATH_VARIABLES = new Set(['uri', 'document_uri', 'request_uri']);
 
 export const rule = defineRule({
   id: ID,
@@ -88,7 +87,7 @@ function clientChosenPart(parts: ExpandedPart[], hasScheme: boolean): { top: Val
       if (pathStart !== -1) break;
       continue;
     }
-    if (state === 'host' && hostLiteral !== '' && part.kind === 'variable' && PATH_VARIABLES.has(part.name)) break;
+    if (state === 'host' && hostLiteral !== '' && part.kind === 'variable' && URI_VARIABLES.has(part.name)) break;
     // An untraceable variable may hold a `/` that ends the host: nothing after it is judged.
     if (!facts) return undefined;
     if (facts.request) candidates.push({ top, facts, inScheme: state === 'scheme' });

@@ -50,6 +50,8 @@ export const rule = defineRule({
     for (let i = 0; i < passes.length; i++) {
       const pass = passes[i];
       const target = pass.target;
+      // A value with variables is evaluated per request: its host is looked up while nginx runs.
+      if (pass.variableValue) continue;
       const host = target.kind === 'unresolved' ? target.host : target.kind === 'address' && target.address.kind === 'tcp' ? target.address.host : undefined;
       if (host === undefined) continue;
       const name = host.replace(/:\d+$/, '').toLowerCase();

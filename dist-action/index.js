@@ -46446,6 +46446,7 @@ var NginxModel = class {
       }
     }
     scope.census.trimToSize();
+    resolvePassesThroughSet(scope);
     return scope;
   }
 };
@@ -46471,8 +46472,15 @@ function blockLabel(directive, parent) {
   return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
 }
 function resolvePass(scope, module2, entry, location) {
-  const value = argValueOf(entry.directive, 0);
   const pass = { module: module2, entry, location, target: { kind: "variable" } };
+  const value = argValueOf(entry.directive, 0);
+  resolveTarget(scope, pass, value);
+  if (pass.target.kind !== "variable" && value.includes("$")) pass.variableValue = true;
+  return pass;
+}
+function resolveTarget(scope, pass, value) {
+  const { module: module2 } = pass;
+  const hasVariables = value.includes("$");
   let rest = value;
   if (module2 === "proxy" || module2 === "grpc") {
     const scheme = /^([a-z]+):\/\//i.exec(value);
@@ -46481,28 +46489,59 @@ function resolvePass(scope, module2, entry, location) {
       rest = value.slice(scheme[0].length);
     }
   }
-  if (rest.includes("$")) return pass;
   if (/^unix:/i.test(rest)) {
     const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
     const end = module2 === "proxy" ? path.indexOf(":") : -1;
     const socket = end === -1 ? path : path.slice(0, end);
+    if (socket.includes("$")) return;
     pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
-    if (pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
-    return pass;
+    if (!hasVariables && pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
+    return;
   }
-  const hostPort = rest.split("/")[0];
-  if (module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, entry.directive.file);
+  const hostPort = hostPartOf(rest);
+  if (hostPort.includes("$")) return;
+  if (!hasVariables && module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, pass.entry.directive.file);
   if (group) {
     pass.target = { kind: "group", group };
-    return pass;
+    return;
   }
   const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
   const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
   if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
   else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
   else pass.target = { kind: "unresolved", host: hostPort };
-  return pass;
+}
+function hostPartOf(rest) {
+  let end = rest.length;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === "/" || c === "?") {
+      end = i;
+      break;
+    }
+    if (c === "$") {
+      const name2 = /^\$\{?([a-z_]+)/i.exec(rest.slice(i))?.[1]?.toLowerCase();
+      if (name2 !== void 0 && URI_VARIABLES.has(name2)) end = i;
+      break;
+    }
+  }
+  return rest.slice(0, end);
+}
+function resolvePassesThroughSet(scope) {
+  if (scope.census.named("set").entries.length === 0) return;
+  let variables;
+  for (const pass of scope.passes) {
+    if (pass.target.kind !== "variable") continue;
+    variables ??= NginxVariables.of(scope);
+    let value = "";
+    for (const { part: part2 } of variables.expand(argValueOf(pass.entry.directive, 0), pass.location)) {
+      value += part2.kind === "text" ? part2.text : part2.kind === "variable" && URI_VARIABLES.has(part2.name) ? `$${part2.name}` : "$_";
+    }
+    pass.scheme = void 0;
+    resolveTarget(scope, pass, value);
+    if (pass.target.kind !== "variable") pass.variableValue = true;
+  }
 }
 function parseAddress(text3, defaultPort) {
   if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
@@ -46912,6 +46951,7 @@ function classMask(source, i) {
   }
   return [negated ? ALL & ~mask : mask, Math.min(j + 1, source.length)];
 }
+var URI_VARIABLES = /* @__PURE__ */ new Set(["uri", "document_uri", "request_uri"]);
 var DOLLAR2 = { kind: "variable", name: "", index: 0, end: 0 };
 function readDollar(text3, i) {
   const next = text3[i + 1];
@@ -49081,7 +49121,6 @@ function levelName3(block2) {
 // checks/nginx-ssrf.ts
 init_rule();
 var ID26 = "nginx-ssrf";
-var PATH_VARIABLES = /* @__PURE__ */ new Set(["uri", "document_uri", "request_uri"]);
 var rule26 = defineRule({
   id: ID26,
   severity: "error",
@@ -49150,7 +49189,7 @@ function clientChosenPart(parts, hasScheme) {
       if (pathStart !== -1) break;
       continue;
     }
-    if (state === "host" && hostLiteral !== "" && part2.kind === "variable" && PATH_VARIABLES.has(part2.name)) break;
+    if (state === "host" && hostLiteral !== "" && part2.kind === "variable" && URI_VARIABLES.has(part2.name)) break;
     if (!facts) return void 0;
     if (facts.request) candidates.push({ top, facts, inScheme: state === "scheme" });
     if (facts.mask & CH.SLASH) break;
@@ -51909,6 +51948,7 @@ var rule54 = defineRule({
     for (let i = 0; i < passes.length; i++) {
       const pass = passes[i];
       const target = pass.target;
+      if (pass.variableValue) continue;
       const host = target.kind === "unresolved" ? target.host : target.kind === "address" && target.address.kind === "tcp" ? target.address.host : void 0;
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();

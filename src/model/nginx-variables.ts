@@ -501,6 +501,9 @@ function classMask(source: string, i: number): [number, number] {
 // ---------------------------------------------------------------------------------------------
 // Values and variables
 
+/** Variables that hold the request's path, which always starts with `/`: what follows a host in a value ends it. */
+export const URI_VARIABLES: ReadonlySet<string> = new Set(['uri', 'document_uri', 'request_uri']);
+
 export type ValuePart =
   | { kind: 'text'; text: string; start: number; end: number }
   | { kind: 'variable'; name: string; start: number; end: number }

@@ -13,6 +13,7 @@ import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import type { VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
 import { DirectiveCensus } from './nginx-census';
+import { NginxVariables, URI_VARIABLES } from './nginx-variables';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
@@ -273,6 +274,12 @@ export interface UpstreamPass {
   scheme?: string;
   /** proxy_pass's URI part (`/api/` of `http://app/api/`), when written without variables. */
   uri?: string;
+  /**
+   * The value holds variables (`proxy_pass $backend;` after `set $backend http://app:8000;`, or
+   * `http://app:8000$request_uri`): nginx evaluates it per request and looks a host name up among
+   * the upstream groups, then with its `resolver`, not once at start.
+   */
+  variableValue?: boolean;
   target: { kind: 'group'; group: UpstreamGroup } | { kind: 'address'; address: NginxAddress } | { kind: 'variable' } | { kind: 'unresolved'; host: string };
 }
 
@@ -477,6 +484,7 @@ export class NginxModel {
       }
     }
     scope.census.trimToSize();
+    resolvePassesThroughSet(scope);
     return scope;
   }
 }
@@ -507,8 +515,21 @@ function blockLabel(directive: NginxDirective, parent: NginxBlock): string {
 }
 
 function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedDirective, location: NginxBlock): UpstreamPass {
-  const value = argValueOf(entry.directive, 0)!;
   const pass: UpstreamPass = { module, entry, location, target: { kind: 'variable' } };
+  const value = argValueOf(entry.directive, 0)!;
+  resolveTarget(scope, pass, value);
+  if (pass.target.kind !== 'variable' && value.includes('$')) pass.variableValue = true;
+  return pass;
+}
+
+/**
+ * Reads a pass's value into its scheme, target and URI part; the target stays `variable` while
+ * the host (or socket path) holds a variable. A value with variables has no URI part to judge:
+ * nginx then sends its URI as it is, in place of the request's.
+ */
+function resolveTarget(scope: NginxHttpScope, pass: UpstreamPass, value: string): void {
+  const { module } = pass;
+  const hasVariables = value.includes('$');
   let rest = value;
   if (module === 'proxy' || module === 'grpc') {
     const scheme = /^([a-z]+):\/\//i.exec(value);
@@ -517,29 +538,74 @@ function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedD
       rest = value.slice(scheme[0].length);
     }
   }
-  if (rest.includes('$')) return pass;
   if (/^unix:/i.test(rest)) {
     // proxy_pass http://unix:/path:/uri — the socket path ends at the next colon.
     const path = rest.slice(5).replace(/^\/\/(?=\/)/, '');
     const end = module === 'proxy' ? path.indexOf(':') : -1;
     const socket = end === -1 ? path : path.slice(0, end);
+    if (socket.includes('$')) return;
     pass.target = { kind: 'address', address: { kind: 'unix', path: socket, text: `unix:${socket}` } };
-    if (pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
-    return pass;
+    if (!hasVariables && pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
+    return;
   }
-  const hostPort = rest.split('/')[0];
-  if (module === 'proxy' && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
-  const group = /:\d+$/.test(hostPort) ? undefined : scope.findUpstream(hostPort, entry.directive.file);
+  const hostPort = hostPartOf(rest);
+  if (hostPort.includes('$')) return;
+  if (!hasVariables && module === 'proxy' && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
+  const group = /:\d+$/.test(hostPort) ? undefined : scope.findUpstream(hostPort, pass.entry.directive.file);
   if (group) {
     pass.target = { kind: 'group', group };
-    return pass;
+    return;
   }
   const defaultPort = pass.scheme === 'https' || pass.scheme === 'grpcs' ? 443 : 80;
   const address = parseAddress(hostPort, module === 'proxy' || module === 'grpc' ? defaultPort : undefined);
   if (address && /:\d+$/.test(hostPort)) pass.target = { kind: 'address', address };
   else if (address && (module === 'proxy' || module === 'grpc') && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: 'address', address };
   else pass.target = { kind: 'unresolved', host: hostPort };
-  return pass;
+}
+
+/**
+ * The host (and port) of a pass's value without its scheme: up to the path or query, or up to a
+ * variable that always starts with `/` (`http://app:8000$request_uri`).
+ */
+function hostPartOf(rest: string): string {
+  let end = rest.length;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === '/' || c === '?') {
+      end = i;
+      break;
+    }
+    if (c === '$') {
+      const name = /^\$\{?([a-z_]+)/i.exec(rest.slice(i))?.[1]?.toLowerCase();
+      if (name !== undefined && URI_VARIABLES.has(name)) end = i;
+      break;
+    }
+  }
+  return rest.slice(0, end);
+}
+
+/**
+ * `set $backend http://app:8000; proxy_pass $backend;` (written so that nginx starts while `app`
+ * is down, and looks the name up with its `resolver` at run time) goes where the literal goes,
+ * when exactly one `set` of each variable reaches the location and no map or module defines it:
+ * NginxVariables.expand decides which `set` reaches. A value with anything else in its host
+ * stays a variable.
+ */
+function resolvePassesThroughSet(scope: NginxHttpScope): void {
+  if (scope.census.named('set').entries.length === 0) return;
+  let variables: NginxVariables | undefined;
+  for (const pass of scope.passes) {
+    if (pass.target.kind !== 'variable') continue;
+    variables ??= NginxVariables.of(scope);
+    // What no `set` writes out stays a variable (`$_`): in the host it leaves the pass unresolved.
+    let value = '';
+    for (const { part } of variables.expand(argValueOf(pass.entry.directive, 0)!, pass.location)) {
+      value += part.kind === 'text' ? part.text : part.kind === 'variable' && URI_VARIABLES.has(part.name) ? `$${part.name}` : '$_';
+    }
+    pass.scheme = undefined;
+    resolveTarget(scope, pass, value);
+    if (pass.target.kind !== 'variable') pass.variableValue = true;
+  }
 }
 
 /** `127.0.0.1:8000`, `[::1]:8000`, `app:8000`, `unix:/run/app.sock`; the port defaults as given. */

@@ -859,3 +859,103 @@ describe('an upstream named by a file that another main config defines', () => {
     expect(pass.target.kind === 'group' ? pass.target.group.block?.directive?.file : pass.target.kind).toBe('z/nginx.conf');
   });
 });
+
+describe('a pass through a variable that one `set` gives', () => {
+  const compose = [
+    'services:',
+    '  web:',
+    '    image: python:3.12',
+    '    command: gunicorn --bind 0.0.0.0:8000 app:app',
+    '  wsgi:',
+    '    image: python:3.12',
+    '    command: uwsgi --socket 0.0.0.0:3031 --module app',
+    '',
+  ].join('\n');
+  const site = (body: string) => ({ 'compose.yaml': compose, 'nginx.conf': `server {\n    listen 80;\n    resolver 127.0.0.11 valid=10s;\n${body}}\n` });
+
+  test('goes where the literal goes: set in the server or the location, in a host part, to a uwsgi socket, with a capture or the request’s path after the host', () => {
+    expect(
+      links(
+        site(
+          [
+            '    set $backend http://web:8000;',
+            '    set $host_only web;',
+            '    location / { proxy_pass $backend; }',
+            '    location /api { set $api "http://web:8000/api/"; proxy_pass $api; }',
+            '    location /h { proxy_pass http://$host_only:8000; }',
+            '    location /u { set $socket "wsgi:3031"; include uwsgi_params; uwsgi_pass $socket; }',
+            '    location ~ ^/c/(.*)$ { set $path_backend http://web:8000/$1; proxy_pass $path_backend; }',
+            '    location /r { proxy_pass $backend$request_uri; }',
+            '',
+          ].join('\n'),
+        ),
+      ),
+    ).toEqual([
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: wsgi:3031 -> uwsgi compose.yaml (compose-service)',
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+    ]);
+    const targets = nginxTargets(
+      modelOf(
+        site(
+          '    set $backend http://web:8000;\n    location / { proxy_pass $backend; }\n    location /api { set $api "http://web:8000/api/"; proxy_pass $api; }\n',
+        ),
+      ),
+    );
+    expect(targets.map((t) => `${t.address.text} ${t.span.start.line}`)).toEqual(['web:8000 5', 'web:8000 6']);
+  });
+
+  test('a literal host with variables only in the path goes to that host (readthedocs: `http://proxito:8000/_404_$request_uri`)', () => {
+    const tree = site(
+      [
+        '    location @fallback { proxy_pass http://web:8000/_404_$request_uri; }',
+        '    location /r { proxy_pass http://web:8000$request_uri; }',
+        '    location /c { proxy_pass http://web:8000$cookie_x; }',
+        '',
+      ].join('\n'),
+    );
+    expect(links(tree)).toEqual([
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+      'nginx.conf: web:8000 -> gunicorn compose.yaml (compose-service)',
+    ]);
+    // nginx sends a URI with variables as it is: nothing for nginx-proxy-pass-uri to judge.
+    expect(lint(tree).filter((f) => f.ruleId === 'nginx-proxy-pass-uri' || f.ruleId === 'nginx-stale-dns')).toEqual([]);
+  });
+
+  test('stays a variable when more than one value can reach, when a map or a capture gives it, or when the set is in another server', () => {
+    const unlinked = [
+      // A second set in an `if`: either value.
+      '    set $backend http://web:8000;\n    location / { if ($arg_x) { set $backend http://other:8000; } proxy_pass $backend; }\n',
+      // A map defines it too.
+      '    set $backend http://web:8000;\n    location / { proxy_pass $backend; }\n}\nmap $host $backend { default http://web:8000; }\nserver {\n',
+      // The client chooses the host, or its port.
+      '    set $backend http://$http_x_backend;\n    location / { proxy_pass $backend; }\n',
+      '    set $backend http://web;\n    location / { proxy_pass $backend:$arg_port; }\n',
+    ];
+    for (const body of unlinked) expect(links(site(body))).toEqual([]);
+    expect(
+      links({
+        'compose.yaml': compose,
+        'nginx.conf': 'server {\n    listen 81;\n    set $backend http://web:8000;\n}\nserver {\n    listen 80;\n    location / { proxy_pass $backend; }\n}\n',
+      }),
+    ).toEqual([]);
+  });
+
+  test('the linked backend is judged: a read timeout beyond gunicorn’s; nginx-stale-dns only for the literal host', () => {
+    const findings = lint(
+      site(
+        [
+          '    set $backend http://web:8000;',
+          '    location / { proxy_read_timeout 120s; proxy_pass $backend; }',
+          '    location /literal { proxy_read_timeout 120s; proxy_pass http://web:8000; }',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(serious(findings)).toEqual(['proxy-read-timeout-backend nginx.conf:5', 'proxy-read-timeout-backend nginx.conf:6']);
+    expect(findings.filter((f) => f.ruleId === 'nginx-stale-dns').map(at)).toEqual(['nginx-stale-dns nginx.conf:6']);
+  });
+});

@@ -270,6 +270,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
       },
       ingressNginx.root ? [ingressNginx.root] : [],
       composeDeploymentOf(launch.composeContainers),
+      new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name) => name.toLowerCase()))),
     ),
     nginxVersion,
     launches: launch.launches,

@@ -375,6 +375,11 @@ export class NginxModel {
      * of different deployments never share an http scope, nor resolve each other's upstream names.
      */
     deploymentOf: (file: string) => string = () => '',
+    /**
+     * Host names the tree's container networks resolve (compose services, their aliases): a pass
+     * to such a name without a port, where no upstream of that name is in the tree, goes to it.
+     */
+    serviceHosts: ReadonlySet<string> = new Set(),
   ) {
     const groupOf = new Map<NginxHttpScope, string>();
     for (const root of [...roots.filter((r) => r.kind === 'main'), ...generatedRoots]) {
@@ -419,6 +424,7 @@ export class NginxModel {
           }
         }
         if (elsewhere) pass.target = { kind: 'group', group: elsewhere };
+        else if (serviceHosts.has(pass.target.host.toLowerCase())) pass.target = serviceAddress(pass, pass.target.host);
       }
     }
   }
@@ -561,6 +567,18 @@ function resolveTarget(scope: NginxHttpScope, pass: UpstreamPass, value: string)
   if (address && /:\d+$/.test(hostPort)) pass.target = { kind: 'address', address };
   else if (address && (module === 'proxy' || module === 'grpc') && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: 'address', address };
   else pass.target = { kind: 'unresolved', host: hostPort };
+}
+
+/**
+ * `proxy_pass http://web/;` where `web` is a container's name and no upstream is called so: nginx
+ * makes an implicit upstream of the name on the scheme's port (ngx_http_proxy_pass: 80, or 443 for
+ * https), resolved when it loads the configuration.
+ */
+function serviceAddress(pass: UpstreamPass, host: string): UpstreamPass['target'] {
+  if (pass.module !== 'proxy' && pass.module !== 'grpc') return { kind: 'unresolved', host };
+  const address = parseAddress(host, pass.scheme === 'https' || pass.scheme === 'grpcs' ? 443 : 80);
+  // Shown with the port nginx uses, which the value leaves out.
+  return address?.kind === 'tcp' ? { kind: 'address', address: { ...address, text: `${host}:${address.port}` } } : { kind: 'unresolved', host };
 }
 
 /**

@@ -959,3 +959,37 @@ describe('a pass through a variable that one `set` gives', () => {
     expect(findings.filter((f) => f.ruleId === 'nginx-stale-dns').map(at)).toEqual(['nginx-stale-dns nginx.conf:6']);
   });
 });
+
+describe('a compose service named without a port', () => {
+  const compose = (bind: string) =>
+    [
+      'services:',
+      '  front:',
+      '    image: python:3.12',
+      `    command: gunicorn --bind ${bind} app:app`,
+      '  nginx:',
+      '    image: nginx:1.27',
+      '    volumes: ["./nginx.conf:/etc/nginx/conf.d/default.conf:ro"]',
+      '',
+    ].join('\n');
+
+  test("goes to the service on the scheme's port, as nginx's implicit upstream does (taigaio/taiga-docker's proxy_pass http://taiga-front/)", () => {
+    expect(
+      links({ 'compose.yaml': compose('0.0.0.0:80'), 'nginx.conf': 'server {\n    listen 8080;\n    location / { proxy_pass http://front/; }\n}\n' }),
+    ).toEqual(['nginx.conf: front:80 -> gunicorn compose.yaml (compose-service)']);
+    // On another port, or under a name no service has, there is nothing to link.
+    expect(
+      links({ 'compose.yaml': compose('0.0.0.0:8000'), 'nginx.conf': 'server {\n    listen 8080;\n    location / { proxy_pass http://front/; }\n}\n' }),
+    ).toEqual([]);
+    expect(
+      links({ 'compose.yaml': compose('0.0.0.0:80'), 'nginx.conf': 'server {\n    listen 8080;\n    location / { proxy_pass http://back/; }\n}\n' }),
+    ).toEqual([]);
+  });
+
+  test('an upstream of that name wins over the service', () => {
+    const nginx = 'upstream front {\n    server 127.0.0.1:9000;\n}\nserver {\n    listen 8080;\n    location / { proxy_pass http://front/; }\n}\n';
+    expect(links({ 'compose.yaml': compose('0.0.0.0:80'), 'nginx.conf': nginx })).toEqual([]);
+    const targets = nginxTargets(modelOf({ 'compose.yaml': compose('0.0.0.0:80'), 'nginx.conf': nginx }));
+    expect(targets.map((t) => `${t.group?.name} ${t.address.text}`)).toEqual(['front 127.0.0.1:9000']);
+  });
+});

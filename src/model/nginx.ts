@@ -394,7 +394,7 @@ export class NginxModel {
     }
     for (const [group, snippetRoots] of snippetGroups) {
       // Snippets read on their own share one http scope, as conf.d files share nginx.conf's.
-      const httpLevel = snippetRoots.filter((root) => root.context !== 'server').flatMap((root) => root.directives);
+      const httpLevel = snippetRoots.filter((root) => root.context === 'http').flatMap((root) => root.directives);
       const shared = new NginxBlock('http', undefined, undefined, httpLevel, 'http');
       buildChildren(shared);
       for (const root of snippetRoots.filter((r) => r.context === 'server')) {
@@ -402,6 +402,14 @@ export class NginxModel {
         const server = new NginxBlock('server', undefined, shared, root.directives, `http>server[${root.file}]`);
         shared.children.push(server);
         buildChildren(server);
+      }
+      for (const root of snippetRoots.filter((r) => r.context === 'location')) {
+        // A location-body snippet gets a server and a location of its own.
+        const server = new NginxBlock('server', undefined, shared, [], `http>server[${root.file}]`);
+        const location = new NginxBlock('location', undefined, server, root.directives, `http>server[${root.file}]>location`);
+        server.children = [location];
+        shared.children.push(server);
+        buildChildren(location);
       }
       groupOf.set(this.addScope(shared, snippetRoots), group);
     }

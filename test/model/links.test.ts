@@ -993,3 +993,21 @@ describe('a compose service named without a port', () => {
     expect(targets.map((t) => `${t.group?.name} ${t.address.text}`)).toEqual(['front 127.0.0.1:9000']);
   });
 });
+
+describe('a location body kept in a file of its own', () => {
+  const gunicorn = { Procfile: 'web: gunicorn -c gunicorn.conf.py app.wsgi\n', 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\ntimeout = 30\n' };
+  const site = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n';
+
+  test("its settings stay in its own location: no other site's timeout (openedx/configuration's cms_proxy.j2 beside xqueue.j2)", () => {
+    const findings = lint({ ...gunicorn, 'nginx/app.conf': site, 'nginx/reports_proxy.conf': 'proxy_read_timeout 300s;\nproxy_pass http://127.0.0.1:8000;\n' });
+    // Only the fragment's own pass waits 300 s on gunicorn's 30 s; app.conf's location keeps nginx's 60 s.
+    expect(serious(findings)).toEqual(['proxy-read-timeout-backend nginx/reports_proxy.conf:1']);
+    expect(serious(lint({ ...gunicorn, 'nginx/app.conf': site, 'nginx/reports_proxy.conf': 'alias /srv/reports/;\nproxy_read_timeout 300s;\n' }))).toEqual([]);
+  });
+
+  test('its pass is linked like any location’s', () => {
+    expect(links({ ...gunicorn, 'nginx/proxy.conf': 'include proxy_params;\nproxy_pass http://127.0.0.1:8000;\n' })).toEqual([
+      'nginx/proxy.conf: 127.0.0.1:8000 -> gunicorn gunicorn.conf.py (same-address)',
+    ]);
+  });
+});

@@ -37,7 +37,7 @@ export interface ExpandedDirective {
   generated?: GeneratedOrigin;
 }
 
-export type NginxRootContext = 'main' | 'http' | 'server';
+export type NginxRootContext = 'main' | 'http' | 'server' | 'location';
 
 export interface NginxConfigRoot {
   /** `main`: a complete nginx.conf; `snippet`: a file no main config includes, read on its own. */
@@ -104,6 +104,8 @@ const freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted:
 const MAIN_ONLY_DIRECTIVES = new Set(['http', 'events', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'worker_rlimit_nofile']);
 const SERVER_LEVEL_HINTS = new Set(['location', 'listen', 'server_name']);
 const HTTP_LEVEL_HINTS = new Set(['server', 'upstream', 'map', 'geo', 'split_clients', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'log_format']);
+/** Directives nginx takes only in a location (or an `if` or `limit_except` inside one). */
+const LOCATION_ONLY_HINTS = new Set(['proxy_pass', 'uwsgi_pass', 'fastcgi_pass', 'scgi_pass', 'grpc_pass', 'alias']);
 
 export function readNginxTree(candidates: string[], options: NginxReaderOptions): NginxReadResult {
   const { fs } = options;
@@ -457,6 +459,9 @@ function snippetContext(parsed: ParsedNginxFile): NginxRootContext {
   const names = new Set(parsed.directives.map((d) => d.name));
   if ([...HTTP_LEVEL_HINTS].some((name) => names.has(name))) return 'http';
   if ([...SERVER_LEVEL_HINTS].some((name) => names.has(name))) return 'server';
+  // A location's body kept in a file of its own (`include proxy.conf;` inside a location elsewhere):
+  // its settings are that location's, never the http level's of the other snippets.
+  if ([...LOCATION_ONLY_HINTS].some((name) => names.has(name))) return 'location';
   return 'http';
 }
 

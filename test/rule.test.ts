@@ -1,4 +1,5 @@
-import { onceEach } from '../src/rule';
+import { onceEach, renderMessage } from '../src/rule';
+import { lintDiskTree } from './disk-tree';
 import type { Span } from '../src/source/span';
 
 function span(file: string, offset: number, line = 1): Span {
@@ -34,5 +35,19 @@ describe('onceEach', () => {
     const other = onceEach();
     expect(one('x')).toBe(true);
     expect(other('x')).toBe(true);
+  });
+});
+
+describe('messages', () => {
+  test('a template placeholder in a value is shown as "…", in any shape the masking writes', () => {
+    expect(renderMessage('port {{port}} of {{host}}', { port: '${\uE000\uE000\uE000}', host: 'http://$\uE000\uE000:8000' })).toBe('port … of http://…:8000');
+    expect(renderMessage('{{a}} {{b}}', { a: '$100', b: 7 })).toBe('$100 7');
+  });
+
+  test('a finding on a template names the placeholder with "…" (the masked text carried U+E000 marks into the message)', () => {
+    const site = 'server {\n    listen 80;\n    location / {\n        try_files $uri /index.html;\n        proxy_pass http://{{ app_host }}:8000;\n    }\n}\n';
+    const messages = lintDiskTree({ 'site.conf.j2': site }).map((finding) => finding.message);
+    expect(messages.some((message) => message.includes('proxy_pass http://…:8000'))).toBe(true);
+    expect(messages.filter((message) => message.includes('\uE000'))).toEqual([]);
   });
 });

@@ -425,4 +425,14 @@ describe("a template's placeholders in labels", () => {
     expect(lines.filter((line) => line.includes('\uE000'))).toEqual([]);
     expect(lines).toContain('server …');
   });
+
+  test("a uWSGI option from an envsubst template shows one … for its placeholder (openwisp/docker-openwisp's socket=0.0.0.0:${CONTAINER_PORT})", () => {
+    const tree = {
+      'uwsgi.conf.ini': '[uwsgi]\nmodule = app\nsocket = 0.0.0.0:${CONTAINER_PORT}\n',
+      'start.sh': '#!/bin/sh\nenvsubst <uwsgi.conf.ini >uwsgi.ini\nuwsgi --ini uwsgi.ini\n',
+    };
+    const { model, report } = lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
+    const lines = buildTopology(model, [], report.findings).nodes.flatMap((node) => node.lines);
+    expect(lines).toContain('socket 0.0.0.0:… (uwsgi)');
+  });
 });

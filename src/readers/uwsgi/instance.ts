@@ -30,6 +30,9 @@ import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlac
 import { scanIni } from './ini';
 import { fillMagicTable, isKnown, MagicMachineInfo, MagicTable, substituteMagic, UNKNOWN } from './magic';
 
+/** A value the tree does not determine, as the reader or a template's masking writes it (`$` + marks, `${…}`): shown as one `…`. */
+const UNKNOWN_RUN = new RegExp(`\\$\\{${UNKNOWN}+\\}|\\$?${UNKNOWN}+`, 'g');
+
 /** What is known about the machine and the process environment. */
 export interface UwsgiMachine extends MagicMachineInfo {
   /** Environment of the process; `complete` when no variable outside `vars` is set. */
@@ -617,7 +620,7 @@ class InstanceBuilder {
         value: known(entry.value),
         rawValue: known(entry.rawValue),
         // A command-line word the tree does not determine is shown as written, less its variable.
-        text: entry.text === null ? null : entry.text.split(UNKNOWN).join('…'),
+        text: entry.text === null ? null : entry.text.replace(UNKNOWN_RUN, '…'),
         keySpan: entry.keySpan,
         valueSpan: entry.valueSpan,
         origin: entry.origin,

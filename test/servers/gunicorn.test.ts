@@ -197,6 +197,7 @@ function launchOf(fixture: CommandFixture): Launch {
     env,
     span: span('Procfile', 1, 1, column - 2),
     stopSignal: { value: 'SIGTERM' },
+    stopSignalReaches: true,
     wrappers: [],
     externalEnv: [],
   };

@@ -17,6 +17,12 @@ export interface LaunchDraft {
   service?: string;
   span: Span;
   stopSignal: Launch['stopSignal'];
+  /**
+   * The supervisor sends the stop signal to every process of the service (systemd's default
+   * KillMode=control-group, a Heroku dyno), not only to the one it started: the program gets it
+   * however it was started.
+   */
+  signalsEveryProcess?: boolean;
   workingDirectory?: RawArg;
   user?: RawArg;
   group?: RawArg;
@@ -48,6 +54,7 @@ export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
     ...(draft.service !== undefined ? { service: draft.service } : {}),
     span: draft.span,
     stopSignal: draft.stopSignal,
+    stopSignalReaches: draft.signalsEveryProcess ? true : unwrapped.handsOver,
     wrappers: unwrapped.wrappers.map(toLaunchArg),
     ...(draft.workingDirectory ? { workingDirectory: toLaunchEnv(draft.workingDirectory) } : {}),
     ...(user ? { user: toLaunchEnv(user) } : {}),

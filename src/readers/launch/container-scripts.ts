@@ -13,7 +13,7 @@ import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource } from './launch';
 import { shellLaunches } from './shell-script';
-import { PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
+import { both, execsFromScript, PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
 import { MappedText } from '../kit/mapped-text';
 
 export interface ContainerScripts {
@@ -40,7 +40,10 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
     const environment = environmentOf(container);
     // A script may hand over to another (`./docker/run-server.sh`): followed a few hops, each once.
-    const pending: { words: string[]; program: string; cwd: string }[] = [{ words: container.argv.map((arg) => arg.value), program: container.program, cwd }];
+    // `reaches`: whether the container's stop signal gets as far as the script's shell.
+    const pending: { words: string[]; program: string; cwd: string; reaches: boolean | undefined }[] = [
+      { words: container.argv.map((arg) => arg.value), program: container.program, cwd, reaches: container.stopSignalReaches },
+    ];
     const seen = new Set<string>();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command = pending.shift()!;
@@ -49,13 +52,18 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
       seen.add(source.file);
       run.add(source.file);
       // Syntax problems are the script's own reading's to report, once.
-      for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment)) launches.push(inContainer(launch, container));
+      for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment)) launches.push(inContainer(launch, container, command.reaches));
       for (const step of runShell(MappedText.of(source), environment).steps) {
-        const { argv, program } = unwrap(step.args, environment);
+        const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === 'supervisord') supervising.add(container);
         const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(command.cwd, step.cwd.value) : command.cwd;
-        pending.push({ words: argv.map((arg) => arg.value), program, cwd: stepCwd });
+        pending.push({
+          words: argv.map((arg) => arg.value),
+          program,
+          cwd: stepCwd,
+          reaches: both(command.reaches, execsFromScript(wrappers) ? handsOver : false),
+        });
       }
     }
   }
@@ -66,8 +74,12 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
 const MAX_SCRIPTS = 8;
 const MAX_COMMANDS = 512;
 
-/** A server launch of a script, as the container that runs the script starts it. */
-function inContainer(launch: Launch, container: Launch): Launch {
+/**
+ * A server launch of a script, as the container that runs the script starts it. `reaches`:
+ * whether the container's stop signal gets to the script's shell; it gets on to the server only
+ * when the script `exec`s it (Docker and Kubernetes signal PID 1 alone).
+ */
+function inContainer(launch: Launch, container: Launch, reaches: boolean | undefined): Launch {
   return {
     ...launch,
     kind: container.kind,
@@ -75,6 +87,7 @@ function inContainer(launch: Launch, container: Launch): Launch {
     env: new Map([...container.env, ...launch.env]),
     ...(container.service !== undefined ? { service: container.service } : {}),
     stopSignal: container.stopSignal,
+    stopSignalReaches: both(reaches, execsFromScript(launch.wrappers) ? launch.stopSignalReaches : false),
     // Where the script's own `cd` leaves it, else where the container starts it.
     ...((launch.workingDirectory ?? container.workingDirectory) ? { workingDirectory: launch.workingDirectory ?? container.workingDirectory } : {}),
     ...((launch.user ?? container.user) ? { user: launch.user ?? container.user } : {}),

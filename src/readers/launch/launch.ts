@@ -63,6 +63,18 @@ export interface Launch {
    * `span` is undefined when it is the supervisor's default.
    */
   stopSignal: { value: string; span?: Span };
+  /**
+   * Whether `stopSignal` reaches the program. true: the program is the process the supervisor
+   * signals (Docker's and Kubernetes' PID 1, supervisord's program), started directly or handed
+   * the process by `exec`, `gosu`, `env`, an entrypoint's `exec "$@"`, a script's `exec`, or
+   * behind an init that forwards signals to it (tini, dumb-init); or the supervisor signals every
+   * process of the service (systemd's control group, a Heroku dyno). false: a shell runs the
+   * program as its child and gets the signal instead (a script without `exec`, `sh -c 'uwsgi …;
+   * echo done'`); as a container's PID 1 without a handler the shell ignores it (pid_namespaces(7)).
+   * undefined: the tree cannot say (`sh -c 'uwsgi …'`: the image's `sh` decides, see
+   * program.ts commandStringHandsOver; a script started on the host by something not in the tree).
+   */
+  stopSignalReaches: boolean | undefined;
   /** systemd: the `[Install]` `WantedBy=`/`RequiredBy=` targets that `systemctl enable` hooks the unit into (empty: it cannot be enabled to start at boot). */
   systemdInstall?: { wantedBy: string[] };
   /**

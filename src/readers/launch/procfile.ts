@@ -33,6 +33,8 @@ export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[
         service: match[1],
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: 'SIGTERM' },
+        // Heroku sends SIGTERM to every process of the dyno, the shell's children included.
+        signalsEveryProcess: true,
         externalEnv: [],
         passThrough,
         problems,

@@ -10,7 +10,7 @@ import { expandWord } from '../kit/expand';
 import type { SourceText } from '../../source/text';
 import type { MappedText } from '../kit/mapped-text';
 import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from '../kit/raw';
-import { assignmentOf, literalText, parseShell, ShellProblem, ShellRedirect } from '../kit/shell-words';
+import { assignmentOf, literalText, parseShell, ShellCommand, ShellProblem, ShellRedirect } from '../kit/shell-words';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
@@ -122,7 +122,10 @@ const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 
  * follows; one inside a compound command (`if`, `case`, a function) may not run, so the
  * variable becomes unresolved. Names the script does not set come from `base`.
  */
-export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[]; groups: RedirectedGroup[]; problems: ShellProblem[] } {
+export function runShell(
+  input: MappedText,
+  base: Lookup,
+): { steps: ShellStep[]; groups: RedirectedGroup[]; commands: ShellCommand[]; problems: ShellProblem[] } {
   const { commands, problems } = parseShell(input);
   const variables = new Map<string, RawArg | 'unset'>();
   const lookup: Lookup = (name) => {
@@ -222,7 +225,7 @@ export function runShell(input: MappedText, base: Lookup): { steps: ShellStep[];
       });
     }
   }
-  return { steps, groups, problems };
+  return { steps, groups, commands, problems };
 }
 
 export interface Unwrapped {
@@ -237,6 +240,14 @@ export interface Unwrapped {
   user?: RawArg;
   /** Problems in `sh -c` strings, with the file each is in. */
   problems: (ShellProblem & { source: SourceText })[];
+  /**
+   * Whether a signal sent to the process that runs the command line reaches the program: true
+   * when every wrapper hands the process over (`exec`, `env`, `gosu`, an entrypoint's `exec "$@"`)
+   * or forwards signals to its child (tini, dumb-init); false when a `sh -c` shell runs the
+   * program as its child (see commandStringHandsOver); undefined when that depends on which shell
+   * `sh` is, or on a prefix the tree does not give.
+   */
+  handsOver: boolean | undefined;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -298,6 +309,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
   let argv = [...args];
   /** The word after `python -m`: a module name, not a path. */
   let module: RawArg | undefined;
+  let handsOver: boolean | undefined = true;
   const take = (count: number) => {
     wrappers.push(...argv.slice(0, count));
     argv = argv.slice(count);
@@ -316,6 +328,8 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       const next = argv[1];
       if (next && next.unresolved.length === 0 && isServerProgram(programName(next))) {
         take(1);
+        // Whatever it is, it may fork.
+        handsOver = both(handsOver, undefined);
         continue;
       }
       break;
@@ -514,6 +528,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
         argv = [];
         break;
       }
+      handsOver = both(handsOver, commandStringHandsOver(name, inner.commands, inner.steps, step));
       for (const [key, value] of step.prefixEnv) env.set(key, value);
       argv = step.args;
       continue;
@@ -529,7 +544,47 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
   // `python -m gunicorn.app.wsgiapp` runs gunicorn; `python -m app.tasks` stays itself.
   const topPackage = program.split('.')[0];
   if (module && argv[0] === module && isServerProgram(topPackage)) program = topPackage;
-  return { wrappers, argv, program, env, user, problems };
+  return { wrappers, argv, program, env, user, problems, handsOver };
+}
+
+/** Both hops of a chain hand the signal on: false if either does not, unknown if either is unknown. */
+export function both(first: boolean | undefined, second: boolean | undefined): boolean | undefined {
+  if (first === false || second === false) return false;
+  return first === undefined || second === undefined ? undefined : true;
+}
+
+/**
+ * Whether a command of a script replaces the script's shell (`exec uwsgi …`). Without `exec` the
+ * shell forks it and stays its parent, last line or not: bash 5.2 and dash 0.5.12 do (tested),
+ * and ash-derived shells run a script file's commands without their exit optimisation.
+ */
+export function execsFromScript(wrappers: readonly { value: string }[]): boolean {
+  return wrappers[0]?.value === 'exec';
+}
+
+/**
+ * Whether the shell of `sh -c 'string'` ends up replaced by the command `step` (so that a
+ * signal sent to the shell reaches it), as the shells do it:
+ * - `exec` in front: every shell.
+ * - Another command after it, a pipe, or a `trap` before it: no shell can (it must come back,
+ *   or keep its handler), so it forks the command and stays its parent.
+ * - bash runs a string of one simple command without redirections in place of itself, and
+ *   forks it with a redirection (`should_suppress_fork` in builtins/evalstring.c, ONESHOT); the
+ *   last of several commands depends on the version (after `&&`/`||` from 4.4, after `;` from
+ *   5.1): unknown.
+ * - `sh` is the image's: Debian's dash (0.5.12-2, tested) forks even `sh -c 'uwsgi …'`,
+ *   BusyBox ash and bash exec it: unknown.
+ */
+function commandStringHandsOver(shell: string, commands: readonly ShellCommand[], steps: readonly ShellStep[], step: ShellStep): boolean | undefined {
+  if (step.args[0]?.value === 'exec' && step.args[0].unresolved.length === 0) return true;
+  const index = commands.findIndex((command) => command.start === step.start);
+  if (index === -1) return undefined;
+  const laterTopLevel = commands.slice(index + 1).some((command) => command.depth === 0 && command.words.length > 0);
+  const trapped = steps.slice(0, steps.indexOf(step)).some((earlier) => earlier.args[0]?.value === 'trap');
+  if (laterTopLevel || step.pipesInto || commands[index - 1]?.pipesInto || trapped) return false;
+  if (shell !== 'bash' || step.depth > 0) return undefined;
+  if (commands.length > 1) return undefined;
+  return step.redirects.length === 0;
 }
 
 /**

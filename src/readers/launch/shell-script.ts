@@ -10,7 +10,7 @@ import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { diagnostic } from '../kit/files';
 import { MappedText } from '../kit/mapped-text';
-import { runShell, startsServer, unwrap } from './program';
+import { execsFromScript, runShell, startsServer, unwrap } from './program';
 import { ALL_UNKNOWN, Lookup, lookupIn, RawArg } from '../kit/raw';
 
 /**
@@ -38,7 +38,9 @@ export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[], 
       externalEnv: [],
       problems,
     });
-    if (launch) launches.push(launch);
+    // Without `exec` the script's shell stays the program's parent: whether the stop signal
+    // reaches the program depends on what stops the script, which a script alone does not say.
+    if (launch) launches.push(execsFromScript(launch.wrappers) ? launch : { ...launch, stopSignalReaches: undefined });
   }
   return launches;
 }

@@ -294,6 +294,9 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
       return singleValue(found?.entry, found?.file.source, key === 'WorkingDirectory' ? /^-/ : undefined);
     };
     const killSignal = lastAssignment(unit, 'Service', 'KillSignal');
+    // KillMode=control-group (the default) signals every process of the unit; `mixed` and
+    // `process` only the main one (systemd.kill(5)).
+    const killMode = lastAssignment(unit, 'Service', 'KillMode')?.entry.value.text.trim();
 
     for (const { file, entry } of commands) {
       const { words, problem } = splitSystemdWords(entry.value);
@@ -335,6 +338,7 @@ export function systemdLaunches(units: Unit[], problems: ReaderDiagnostic[]): La
                 span: killSignal.file.source.span(killSignal.entry.value.offsetAt(0), killSignal.entry.value.endOffset),
               }
             : { value: 'SIGTERM' },
+          signalsEveryProcess: killMode === undefined || killMode === '' || killMode === 'control-group',
           workingDirectory: at('WorkingDirectory'),
           user: at('User'),
           group: at('Group'),

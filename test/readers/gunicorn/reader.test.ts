@@ -64,6 +64,7 @@ function launch(
     env: envMap,
     span: span(file, line, 1, column - 2),
     stopSignal: { value: 'SIGTERM' },
+    stopSignalReaches: true,
     wrappers: [],
     externalEnv: [],
     ...extra,

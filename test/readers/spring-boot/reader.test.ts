@@ -314,6 +314,7 @@ describe('the process that runs the application', () => {
     env: new Map(Object.entries(env).map(([name, value]) => [name, { value, span: at(file) }])),
     span: at(file),
     stopSignal: { value: 'SIGTERM' },
+    stopSignalReaches: true,
     wrappers: [],
     externalEnv: [],
   });

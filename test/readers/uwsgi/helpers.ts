@@ -80,6 +80,7 @@ export function launchOf(
     env,
     span: whole,
     stopSignal: { value: options.stopSignal ?? 'SIGTERM', span: options.stopSignalSpan },
+    stopSignalReaches: true,
     wrappers: [],
     externalEnv: [],
     workingDirectory: options.workingDirectory === undefined ? undefined : { value: options.workingDirectory, span: whole },

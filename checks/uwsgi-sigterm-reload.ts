@@ -25,7 +25,9 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     for (const backend of uwsgiBackends(model.backends)) {
       const launch = backend.launch;
-      if (!launch || !isSigterm(launch.stopSignal.value)) continue;
+      // A shell between the supervisor and uWSGI gets the signal instead (a container's PID 1
+      // without a handler ignores it): uWSGI never sees it. Unknown: say nothing.
+      if (!launch || launch.stopSignalReaches !== true || !isSigterm(launch.stopSignal.value)) continue;
       // Without the master, each process exits on SIGTERM (core/uwsgi.c: end_me); unknown: say nothing.
       const master = backend.settings.get('master');
       const dieOnTerm = backend.settings.get('die-on-term');

@@ -1,5 +1,6 @@
 import { rule } from '../../checks/uwsgi-sigterm-reload';
 import { testRule } from '../harness';
+import { lintDiskTree } from '../disk-tree';
 
 const masterIni = '[uwsgi]\nmaster = true\nsocket = /run/app.sock\n';
 const unit = (extra = '') => `[Unit]\nDescription=app\n\n[Service]\n${extra}ExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/app.ini\n`;
@@ -78,4 +79,59 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+/** The rule's findings, as `file:line`, for a tree written to disk and read by the engine. */
+function flagged(files: Record<string, string>): string[] {
+  return lintDiskTree(files)
+    .filter((finding) => finding.ruleId === 'uwsgi-sigterm-reload')
+    .map((finding) => `${finding.primary.file}:${finding.primary.start.line}`);
+}
+
+describe('only where the stop signal reaches uWSGI', () => {
+  const image = (command: string) => `FROM python:3.12-slim\nRUN pip install uwsgi\nCOPY uwsgi.ini /etc/uwsgi.ini\nCOPY run.sh /run.sh\n${command}\n`;
+  const ini = '[uwsgi]\nmaster = true\nhttp-socket = :8000\nmodule = app:application\n';
+
+  test('a start script that execs uWSGI hands it PID 1: reported at the script line', () => {
+    expect(flagged({ Dockerfile: image('CMD ["/run.sh"]'), 'run.sh': '#!/bin/bash\necho starting\nexec uwsgi /etc/uwsgi.ini\n', 'uwsgi.ini': ini })).toEqual([
+      'run.sh:3',
+    ]);
+  });
+
+  test('a start script that runs uWSGI without exec: its shell is PID 1 and ignores SIGTERM, uWSGI never reloads', () => {
+    expect(flagged({ Dockerfile: image('CMD ["/run.sh"]'), 'run.sh': '#!/bin/bash\necho starting\nuwsgi /etc/uwsgi.ini\n', 'uwsgi.ini': ini })).toEqual([]);
+  });
+
+  test('the same behind an entrypoint\'s exec "$@" and a compose command (indico)', () => {
+    const tree = (line: string) => ({
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    command: /run.sh\n',
+      Dockerfile: 'FROM python:3.12-slim\nCOPY uwsgi.ini /etc/uwsgi.ini\nCOPY run.sh entrypoint.sh /\nENTRYPOINT ["/entrypoint.sh"]\n',
+      'entrypoint.sh': '#!/bin/bash\nexec "$@"\n',
+      'run.sh': `#!/bin/bash\necho 'Starting Indico...'\n${line}\n`,
+      'uwsgi.ini': ini,
+    });
+    expect(flagged(tree('uwsgi /etc/uwsgi.ini'))).toEqual([]);
+    expect(flagged(tree('exec uwsgi /etc/uwsgi.ini'))).toEqual(['run.sh:3']);
+  });
+
+  test('sh -c with a command after uWSGI keeps the shell as PID 1; bash -c with uWSGI alone execs it', () => {
+    expect(flagged({ Dockerfile: image('CMD ["sh", "-c", "echo hi; uwsgi --ini /etc/uwsgi.ini; echo done"]'), 'run.sh': '', 'uwsgi.ini': ini })).toEqual([]);
+    expect(flagged({ Dockerfile: image('CMD ["bash", "-c", "uwsgi --ini /etc/uwsgi.ini"]'), 'run.sh': '', 'uwsgi.ini': ini })).toEqual(['Dockerfile:5']);
+  });
+
+  test("sh -c 'uwsgi …' depends on the image's sh (Debian's dash forks, BusyBox ash execs): nothing", () => {
+    expect(flagged({ Dockerfile: image('CMD ["sh", "-c", "uwsgi --ini /etc/uwsgi.ini"]'), 'run.sh': '', 'uwsgi.ini': ini })).toEqual([]);
+  });
+
+  test('systemd signals the whole control group: a shell in ExecStart= does not shield uWSGI', () => {
+    expect(
+      flagged({ 'deploy/app.service': "[Service]\nExecStart=/bin/sh -c 'uwsgi --ini /etc/uwsgi/app.ini; echo stopped'\n", 'deploy/app.ini': ini }),
+    ).toEqual(['deploy/app.service:2']);
+  });
+
+  test('supervisord signals the process it started: reported when that is uWSGI, not when it is a shell', () => {
+    const tree = (command: string) => ({ 'deploy/supervisor-app.conf': `[program:app]\ncommand = ${command}\n`, 'deploy/uwsgi.ini': ini });
+    expect(flagged(tree('/usr/local/bin/uwsgi --ini /webapp/deploy/uwsgi.ini'))).toEqual(['deploy/supervisor-app.conf:2']);
+    expect(flagged(tree('sh -c "uwsgi --ini /webapp/deploy/uwsgi.ini; sleep 5"'))).toEqual([]);
+  });
 });

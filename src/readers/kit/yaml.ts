@@ -67,10 +67,37 @@ function parseYamlText(source: SourceText): YamlDocuments {
 
 export type YamlNode = Node;
 
+/**
+ * What each alias of a document points at, found in one walk per document. The package's
+ * `Alias.resolve(document)` walks the whole document on every call, which made a compose file
+ * with many `<<: *base` merges quadratic (getsentry/self-hosted: seconds per run). The rule is
+ * the package's (and YAML 1.2's, 3.2.2.2): an alias is the closest node before it, in document
+ * order, with that anchor; the walk is the package's own `visit`, a node before its children and
+ * a key before its value, so an anchor redefined later serves only the aliases after it.
+ */
+const aliasTargetsByDocument = new WeakMap<Document.Parsed, Map<Alias, Node | undefined>>();
+
+function aliasTargets(document: Document.Parsed): Map<Alias, Node | undefined> {
+  const known = aliasTargetsByDocument.get(document);
+  if (known) return known;
+  const targets = new Map<Alias, Node | undefined>();
+  const anchored = new Map<string, Node>();
+  yaml().visit(document, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchored.get(node.source));
+      else if (node.anchor) anchored.set(node.anchor, node);
+    },
+  });
+  aliasTargetsByDocument.set(document, targets);
+  return targets;
+}
+
 /** The node itself, or what an alias (`*base`) points at. */
 export function resolve(node: unknown, document: Document.Parsed): Node | undefined {
-  if (isAlias(node)) return (node.resolve(document) as Node | undefined) ?? undefined;
-  return (node as Node | undefined) ?? undefined;
+  if (!isAlias(node)) return (node as Node | undefined) ?? undefined;
+  const targets = aliasTargets(document);
+  // An alias the walk did not meet (one from another document) gets the package's own lookup.
+  return targets.has(node) ? targets.get(node) : ((node.resolve(document) as Node | undefined) ?? undefined);
 }
 
 /** The pair for `key` in a mapping, looking into `<<` merge keys when the mapping lacks it. */

@@ -15,7 +15,8 @@ import { expandWord } from '../kit/expand';
 import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../kit/raw';
 import { splitWords } from '../kit/shell-words';
 import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
-import type { SourceText } from '../../source/text';
+import { SourceText } from '../../source/text';
+import { parsedComposeByPath } from '../parse-cache';
 
 export interface ComposeCommand {
   /** The written words; empty for `''` or `[]` (the image's default is dropped). */
@@ -207,7 +208,24 @@ function trimmedSpan(source: SourceText, node: YamlNode | undefined): Span {
   return source.span(start, last);
 }
 
+/**
+ * A compose file is read by several readers in one run (placed files, written files, envsubst
+ * templates, launches, limits): each is parsed once per run (src/readers/parse-cache.ts), keyed
+ * by its path and shown name. Each reader makes its own SourceText of the same text; a result
+ * serves another only when both are plain texts (spans the same) or the same one. Readers only
+ * read the result (an override merges into new objects: launch/docker.ts mergeService).
+ */
 export function parseCompose(source: SourceText, path: string): ComposeFile {
+  const key = `${path}\0${source.file}`;
+  const known = parsedComposeByPath.get(key) as ComposeFile | undefined;
+  const plain = (text: SourceText) => text.constructor === SourceText;
+  if (known && known.source.text === source.text && (known.source === source || (plain(known.source) && plain(source)))) return known;
+  const parsed = parseComposeText(source, path);
+  parsedComposeByPath.set(key, parsed);
+  return parsed;
+}
+
+function parseComposeText(source: SourceText, path: string): ComposeFile {
   const { documents, problems } = parseYaml(source);
   const services: ComposeService[] = [];
   const dir = nodePath.dirname(path);

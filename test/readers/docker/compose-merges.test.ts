@@ -94,3 +94,18 @@ describe('a compose file of many merges', () => {
     ]);
   });
 });
+
+test('two compose files with the same text in two directories: each mount is of its own directory', () => {
+  const project = 'services:\n  proxy:\n    image: nginx:1.27\n    volumes:\n      - ./site.conf:/etc/nginx/conf.d/default.conf:ro\n';
+  const site = (port: number) => `server {\n    listen 80;\n    location / { proxy_pass http://127.0.0.1:${port}; }\n}\n`;
+  const { model } = readDiskTree({
+    'one/docker-compose.yml': project,
+    'one/site.conf': site(8001),
+    'two/docker-compose.yml': project,
+    'two/site.conf': site(8002),
+  });
+  expect(model.compose.map((container) => `${container.file}: ${container.mounts.map((mount) => mount.display).join(' ')}`)).toEqual([
+    'one/docker-compose.yml: one/site.conf',
+    'two/docker-compose.yml: two/site.conf',
+  ]);
+});

@@ -43,10 +43,25 @@ export interface DockerStage {
   /** A `SHELL` instruction's; else commands in shell form run `/bin/sh -c`. */
   shell?: RawArg[];
   /** The `RUN` instructions' text (continuation lines joined), this stage's after its base stage's. */
-  runs: { text: string; start: number; end: number }[];
+  runs: DockerRun[];
   /** File offsets of the FROM instruction. */
   start: number;
   end: number;
+}
+
+export interface DockerRun {
+  text: string;
+  start: number;
+  end: number;
+  /** The variables its shell sees from this Dockerfile: ENV and ARG as they stand at this instruction. */
+  variable: (name: string) => DockerVariable | undefined;
+}
+
+/** A variable whose value the Dockerfile determines. */
+export interface DockerVariable {
+  /** `env`, or `arg`, whose default a `--build-arg` may replace. */
+  kind: 'env' | 'arg';
+  value: RawArg;
 }
 
 export interface Dockerfile {
@@ -219,16 +234,20 @@ export function parseJsonStringArray(input: MappedText): RawArg[] | undefined {
 
 function lookupFor(stage: DockerStage | undefined, globalArgs: Map<string, RawArg | undefined>): Lookup {
   return (name) => {
-    const scopes = stage ? [stage.env, stage.args] : [globalArgs];
-    for (const scope of scopes) {
-      if (!scope.has(name)) continue;
-      const value = scope.get(name);
-      // An ARG without a default is whatever `--build-arg` passes; base-image variables are not known.
-      if (!value || value.unresolved.length > 0) return 'unknown';
-      return { value: value.value };
-    }
-    return 'unknown';
+    const found = variableIn(stage ? stage.env : NO_ENV, stage ? stage.args : globalArgs, name);
+    return found ? { value: found.value.value } : 'unknown';
   };
+}
+
+/** Before the first FROM only ARGs are in scope. */
+const NO_ENV = new Map<string, RawArg>();
+
+/** ENV before ARG, as Docker expands them; undefined when the Dockerfile does not determine the name. */
+function variableIn(env: Map<string, RawArg>, args: Map<string, RawArg | undefined>, name: string): DockerVariable | undefined {
+  const [kind, value] = env.has(name) ? (['env', env.get(name)] as const) : (['arg', args.get(name)] as const);
+  // An ARG without a default is whatever `--build-arg` passes; base-image variables are not known.
+  if (!value || value.unresolved.length > 0) return undefined;
+  return { kind, value };
 }
 
 export function parseDockerfile(source: SourceText): Dockerfile {
@@ -319,7 +338,10 @@ export function parseDockerfile(source: SourceText): Dockerfile {
       continue;
     }
     if (keyword === 'RUN') {
-      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset });
+      // The variables as they stand here: a later ENV or ARG does not reach this RUN.
+      const env = new Map(stage.env);
+      const stageArgs = new Map(stage.args);
+      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset, variable: (name) => variableIn(env, stageArgs, name) });
       continue;
     }
     if (keyword === 'CMD') {

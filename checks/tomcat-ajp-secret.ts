@@ -75,18 +75,25 @@ function judge(backend: TomcatBackend, connector: TomcatConnector): FindingDraft
   }
 
   if (secret) related.push({ span: secret.source.kind === 'file' ? secret.source.span : connector.span, label: 'the secret is empty' });
-  if (required.source.kind === 'default' && backend.version.kind === 'known') {
+  const byDefault = required.source.kind === 'default';
+  if (byDefault && backend.version.kind === 'known') {
     related.push({ span: backend.version.span, label: `${describeTomcatVersion(backend.version)} requires a secret by default` });
   }
+  // Releases before 2020 have no secretRequired and start the connector: only a version the tree
+  // pins makes the default certain.
+  const versionUnknown = byDefault && backend.version.kind === 'unknown';
   return {
     messageId: 'missingSecret',
     data: {
       port: portText,
       secret: secret ? 'an empty secret' : 'no secret',
-      why: required.source.kind === 'default' ? ' (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100)' : '',
+      why: byDefault
+        ? ` (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100${versionUnknown ? '; the Tomcat version is not known: older releases start it' : ''})`
+        : '',
     },
     primary,
     related,
     modelPath,
+    maxSeverity: versionUnknown ? 'warning' : undefined,
   };
 }

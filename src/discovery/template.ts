@@ -30,6 +30,11 @@ export function isUnknownValue(value: string): boolean {
   return value.includes(UNKNOWN_MARK);
 }
 
+/** A value for a message: each masked expression (`${` marks `}`, `$` marks) shown as `…`. */
+export function withPlaceholdersShown(value: string): string {
+  return value.replace(/\$\{\uE000+\}|\$\uE000+/g, '…');
+}
+
 /** Suffixes that only template files carry, with the language they usually mean. */
 const TEMPLATE_SUFFIXES: [suffix: string, dialect: TemplateDialect | undefined][] = [
   ['.j2', 'jinja'],

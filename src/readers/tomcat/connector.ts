@@ -17,6 +17,7 @@ import {
 } from '../../reference/tomcat/versions';
 import { ConnectorSettingName } from '../../reference/tomcat/defaults';
 import type { Span } from '../../source/span';
+import { withPlaceholdersShown } from '../../discovery/template';
 import {
   AJP_ADDRESS_REFERENCE,
   AJP_SECRET_REQUIRED_REFERENCE,
@@ -219,7 +220,7 @@ export function buildConnector(input: ConnectorInput): TomcatConnector {
 export function settingFromAttribute(name: ConnectorSettingName, attribute: TomcatAttribute, fallback: ReturnType<typeof connectorDefault>): Setting {
   const { unit, kind } = CONNECTOR_SETTING_KINDS[name];
   const source: ValueSource = { kind: 'file', span: attribute.valueSpan, via: attribute.substitutedFrom.length > 0 ? attribute.substitutedFrom : undefined };
-  const text = attribute.raw;
+  const text = withPlaceholdersShown(attribute.raw);
   if (attribute.value === undefined) return { name, value: undefined, text, unit, source };
   if (kind === 'text') return { name, value: attribute.value, text, unit, source };
   if (kind === 'flag') return { name, value: attribute.value.toLowerCase() === 'true', text, unit, source };

@@ -29,6 +29,7 @@ import { parseProperties } from './properties';
 import { findTomcatImages, tomcatVersionFor } from './version';
 import { decodeAttribute, readXml, XmlAttribute, XmlElement } from './xml';
 import { append } from '../../source/append';
+import { withPlaceholdersShown } from '../../discovery/template';
 
 interface PropertyValue {
   value: string;
@@ -164,7 +165,7 @@ function readPortOffset(attributes: Map<string, TomcatAttribute>, version: Tomca
   return {
     name: 'portOffset',
     value: attribute.value === undefined ? undefined : (value ?? 0),
-    text: attribute.raw,
+    text: withPlaceholdersShown(attribute.raw),
     unit: 'count',
     source:
       value === undefined && attribute.value !== undefined
@@ -184,7 +185,13 @@ function readExecutor(source: SourceText, element: XmlElement, attributes: Map<s
     const fallback = EXECUTOR_DEFAULTS[name];
     const number = attribute?.value === undefined ? undefined : parseJavaInt(attribute.value);
     if (attribute && (number !== undefined || attribute.value === undefined)) {
-      settings.set(name, { name, value: number, text: attribute.raw, unit: 'count', source: { kind: 'file', span: attribute.valueSpan } });
+      settings.set(name, {
+        name,
+        value: number,
+        text: withPlaceholdersShown(attribute.raw),
+        unit: 'count',
+        source: { kind: 'file', span: attribute.valueSpan },
+      });
     } else {
       settings.set(name, {
         name,

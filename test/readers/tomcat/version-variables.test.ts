@@ -142,6 +142,17 @@ describe('tomcat-ajp-secret with the release from a variable', () => {
     expect(described(ajp(tree('9.0.80')))).toEqual(['error roles/tc/templates/server.xml.j2:4']);
   });
 
+  test('the version not known: a warning that says so, and a templated port shown as "…"', () => {
+    const findings = ajp({
+      Dockerfile: `FROM eclipse-temurin:17-jre\nARG TOMCAT_VERSION\n${download('apache-tomcat-${TOMCAT_VERSION}')}`,
+      'templates/server.xml.j2': serverXml('{{ ajp_port }}'),
+    });
+    expect(described(findings)).toEqual(['warning templates/server.xml.j2:4']);
+    expect(findings[0].message).toBe(
+      'AJP connector on port … has no secret while secretRequired is true (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100; the Tomcat version is not known: older releases start it)',
+    );
+  });
+
   test('secretRequired="true" written out stays an error with the version not known', () => {
     const xml = serverXml().replace('redirectPort="8443"', 'secretRequired="true"');
     expect(described(ajp({ 'server.xml': xml }))).toEqual(['error server.xml:4']);

@@ -141,7 +141,16 @@ export function entriesOf(map: unknown, document: Document.Parsed, depth = 0): {
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve(item.value, document) });
   }
-  return [...merged.filter((entry) => !own.some((mine) => mine.key === entry.key)), ...own];
+  // A key several merged mappings give comes from the first of them (yaml.org/type/merge.html:
+  // "keys in mapping nodes earlier in the sequence override keys specified in later mapping nodes").
+  const taken = new Set(own.map((mine) => mine.key));
+  const kept: typeof merged = [];
+  for (const entry of merged) {
+    if (taken.has(entry.key)) continue;
+    taken.add(entry.key);
+    kept.push(entry);
+  }
+  return [...kept, ...own];
 }
 
 export function itemsOf(seq: unknown, document: Document.Parsed): Node[] {

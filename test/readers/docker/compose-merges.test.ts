@@ -109,3 +109,44 @@ test('two compose files with the same text in two directories: each mount is of 
     'two/docker-compose.yml: two/site.conf',
   ]);
 });
+
+describe('a merge of several mappings', () => {
+  test('a key two of them give comes from the first in the list, and the own key wins over both', () => {
+    const tree = {
+      'docker-compose.yml': [
+        'x-a: &a',
+        '  command: gunicorn app:app --bind 0.0.0.0:8001',
+        '  environment: {PORT: "1"}',
+        'x-ea: &ea {PORT: "1", HOST: a}',
+        'x-eb: &eb {PORT: "2", HOST: b, DEBUG: "0"}',
+        'x-b: &b',
+        '  image: python:3.12',
+        '  command: gunicorn app:app --bind 0.0.0.0:8002',
+        '  environment: {PORT: "2", MODE: b}',
+        'services:',
+        '  first:',
+        '    <<: [*a, *b]',
+        '  own:',
+        '    <<: [*b, *a]',
+        '    environment: {PORT: "3"}',
+        '  inside:',
+        '    image: python:3.12',
+        '    command: gunicorn app:app',
+        '    environment:',
+        '      <<: [*ea, *eb]',
+        '      MODE: own',
+        '',
+      ].join('\n'),
+    };
+    const { model } = readDiskTree(tree);
+    const launch = (service: string) => model.launches.find((l) => l.kind === 'compose' && l.service === service);
+    const environment = (service: string) => Object.fromEntries([...(launch(service)?.env ?? [])].map(([name, value]) => [name, value.value]));
+    expect(launch('first')?.argv.map((arg) => arg.value)).toEqual(['gunicorn', 'app:app', '--bind', '0.0.0.0:8001']);
+    // `environment` is replaced whole by the first source that has it, not merged key by key.
+    expect(environment('first')).toEqual({ PORT: '1' });
+    expect(launch('own')?.argv.map((arg) => arg.value)).toEqual(['gunicorn', 'app:app', '--bind', '0.0.0.0:8002']);
+    expect(environment('own')).toEqual({ PORT: '3' });
+    // Inside a mapping: each key from the first source that has it, then the mapping's own.
+    expect(environment('inside')).toEqual({ PORT: '1', HOST: 'a', DEBUG: '0', MODE: 'own' });
+  });
+});

@@ -1,6 +1,8 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
+import type { ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
+import { maySeparateInTemplate } from '../src/model/template-values';
 
 const ID = 'nginx-try-files-proxy';
 
@@ -25,7 +27,7 @@ export const rule = defineRule({
     if (!model.nginx.scopes.some((scope) => scope.setsAnywhere('try_files'))) return;
     for (const pass of model.nginx.passes) {
       if (pass.module !== 'proxy' || pass.location.kind !== 'location') continue;
-      const tryFiles = pass.location.ownLast('try_files');
+      const tryFiles = renderedWith(pass.location.own('try_files'), pass.entry.directive);
       if (!tryFiles) continue;
       const args = tryFiles.directive.args.map((arg) => arg.value);
       const last = args[args.length - 1] ?? '';
@@ -39,6 +41,15 @@ export const rule = defineRule({
     }
   },
 });
+
+/**
+ * The last try_files that a rendering of the template can hold together with the proxy_pass: in
+ * `{% if s3 %}proxy_pass …;{% else %}try_files …;{% endif %}` none can (a plain file keeps all).
+ */
+function renderedWith(tryFiles: readonly ExpandedDirective[], proxyPass: NginxDirective): ExpandedDirective | undefined {
+  for (let i = tryFiles.length - 1; i >= 0; i--) if (!maySeparateInTemplate(tryFiles[i].directive, proxyPass)) return tryFiles[i];
+  return undefined;
+}
 
 function describeFallback(last: string): string {
   if (/^=\d+$/.test(last)) return `a URI with no file gets ${last.slice(1)} instead of being proxied`;

@@ -1,5 +1,6 @@
 import { rule } from '../../checks/nginx-try-files-proxy';
 import { testRule } from '../harness';
+import { lintDiskTree } from '../disk-tree';
 
 const server = (body: string) => `server {\n    listen 80;\n    root /srv/www;\n${body}}\n`;
 
@@ -97,4 +98,44 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+describe('nginx-try-files-proxy in a Jinja template, read from disk', () => {
+  const findingsOf = (template: string) => lintDiskTree({ 'nginx/site.conf.j2': template }).filter((f) => f.ruleId === 'nginx-try-files-proxy');
+  const site = (...location: string[]) => ['server {', '  listen 80;', '  root /srv/site;', '  location /bio/ {', ...location, '  }', '}', ''].join('\n');
+
+  test('proxy_pass in the if branch, try_files in the else branch: no rendering holds both', () => {
+    const template = site(
+      '  {% if S3_PROXY_ENABLED %}',
+      '    proxy_pass {{ BUCKET_URL }}/bio/index.html;',
+      '  {% else %}',
+      '    try_files $uri $uri/ /bio/index.html;',
+      '  {% endif %}',
+    );
+    expect(findingsOf(template)).toEqual([]);
+  });
+
+  test('both in one branch: every rendering that has the branch proxies the files', () => {
+    const template = site('  {% if S3_PROXY_ENABLED %}', '    try_files $uri @s3;', '    proxy_pass {{ BUCKET_URL }};', '  {% endif %}');
+    const findings = findingsOf(template);
+    expect(findings).toHaveLength(1);
+    // try_files is on line 6 of the template, proxy_pass on line 7.
+    expect(findings[0].primary).toMatchObject({ file: 'nginx/site.conf.j2', start: { line: 6, column: 5 } });
+    expect(findings[0].related[0].span).toMatchObject({ start: { line: 7, column: 5 } });
+  });
+
+  test('a try_files in each branch: the one beside proxy_pass is reported, not the last one', () => {
+    const template = site(
+      '  {% if S3_PROXY_ENABLED %}',
+      '    try_files $uri @s3;',
+      '    proxy_pass {{ BUCKET_URL }};',
+      '  {% else %}',
+      '    try_files $uri $uri/ /bio/index.html;',
+      '  {% endif %}',
+    );
+    const findings = findingsOf(template);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].primary).toMatchObject({ start: { line: 6, column: 5 } });
+    expect(findings[0].message).toContain('"try_files $uri @s3"');
+  });
 });

@@ -2,7 +2,7 @@ import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { ExpandedDirective } from '../src/readers/nginx';
 import type { NginxBlock } from '../src/model/nginx';
-import { HeaderDrop, headerDrops, HeaderListDirective, headerName } from '../src/model/nginx-header-inheritance';
+import { HeaderDrop, headerDrops, HeaderListDirective, headerName, OwnResponses, ownResponses } from '../src/model/nginx-header-inheritance';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-header-redefinition';
@@ -53,6 +53,8 @@ const LISTS: HeaderListDirective[] = ['add_header', 'add_trailer', 'proxy_set_he
 
 const MAX_NAMES = 5;
 
+const EVERY_RESPONSE: OwnResponses = { kind: 'every' };
+
 export const rule = defineRule({
   id: ID,
   severity: 'warning',
@@ -63,12 +65,12 @@ export const rule = defineRule({
     fixable: false,
     messages: {
       dropsSecurityHeaders: {
-        message: '"{{directive}}" in this {{level}} drops the {{outer}} level\'s security headers: {{names}} are not sent here',
-        help: 'nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response of this block; a browser then frames, sniffs or downgrades these pages. Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list)',
+        message: '"{{directive}}" in this {{level}} drops the {{outer}} level\'s security headers {{names}}{{others}}: not sent {{where}}',
+        help: 'nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response this block answers itself; a browser then frames, sniffs or downgrades these pages. (A request that try_files passes to a named location is answered with that location\'s headers.) Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list)',
       },
       dropsHeaders: {
-        message: '"{{directive}}" in this {{level}} drops the {{outer}} level\'s {{names}}: not sent here',
-        help: 'nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block serves. Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;"',
+        message: '"{{directive}}" in this {{level}} drops the {{outer}} level\'s {{names}}: not sent {{where}}',
+        help: 'nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block answers itself (a request that try_files passes to a named location is answered with that location\'s list). Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;"',
       },
       dropsIdentityHeaders: {
         message: '"proxy_set_header" in this {{level}} drops the {{outer}} level\'s {{names}}: the client\'s own values reach the backend',
@@ -87,18 +89,22 @@ export const rule = defineRule({
           const dropped = list === 'proxy_set_header' ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? '')) : found.dropped;
           if (dropped.length === 0) continue;
           const drop = { ...found, dropped };
+          // Request headers go with every pass of the level; response headers with what it answers itself.
+          const answers = list === 'proxy_set_header' ? EVERY_RESPONSE : ownResponses(drop.block);
+          // Only files under nginx's compiled-in root: nothing says the author serves any here.
+          if (answers.kind === 'foundFiles' && !answers.files) continue;
           const primary = drop.own[0].directive.span;
           // A snippet included by several servers is one place to change.
           const key = `${primary.file}\0${primary.start.offset}`;
           if (!first(key)) continue;
-          yield draftFor(list, drop);
+          yield draftFor(list, drop, answers);
         }
       }
     }
   },
 });
 
-function draftFor(list: HeaderListDirective, drop: HeaderDrop): FindingDraft {
+function draftFor(list: HeaderListDirective, drop: HeaderDrop, answers: OwnResponses): FindingDraft {
   const important = (entry: ExpandedDirective) => {
     const name = headerName(entry);
     // A header cleared with "" for another reason (Accept-Encoding for sub_filter) is not the client's identity.
@@ -106,18 +112,35 @@ function draftFor(list: HeaderListDirective, drop: HeaderDrop): FindingDraft {
     return list === 'add_header' && name !== undefined && SECURITY_HEADERS.has(name);
   };
   const serious = drop.dropped.filter(important);
-  // The findings name what matters first; the related spans show where each was set.
-  const ordered = [...serious, ...drop.dropped.filter((entry) => !important(entry))];
-  const names = uniqueNames(ordered);
-  const shown = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(', ')} and ${names.length - MAX_NAMES} more` : names.join(', ');
-  const data = { directive: list, level: levelName(drop.block), outer: levelName(drop.outer), names: shown };
+  const others = drop.dropped.filter((entry) => !important(entry));
+  const level = levelName(drop.block);
+  const files = answers.kind === 'foundFiles' ? answers.files : undefined;
+  const where =
+    answers.kind === 'foundFiles' && files
+      ? `with the files "try_files" finds under "${files.directive.args[0]?.value ?? ''}" (the rest is answered by "${answers.fallback}")`
+      : 'here';
+  // The findings name what matters first; the related spans show where each was set, and where the files are.
+  const ordered = [...serious, ...others];
   const related = ordered
-    .slice(0, 3)
-    .map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ''}" set here is not sent in this ${data.level}` }));
-  const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
-  if (serious.length === 0) return { ...base, messageId: 'dropsHeaders', maxSeverity: 'info' };
-  if (list === 'proxy_set_header') return { ...base, messageId: 'dropsIdentityHeaders' };
-  return answersFixed(drop.block) ? { ...base, messageId: 'dropsSecurityHeaders', maxSeverity: 'info' } : { ...base, messageId: 'dropsSecurityHeaders' };
+    .slice(0, files ? 2 : 3)
+    .map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ''}" set here is not sent in this ${level}` }));
+  if (files) related.push({ span: files.directive.span, label: `files found under this ${files.directive.name} get only the ${level}'s own headers` });
+  const base = { primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
+  const data = { directive: list, level, outer: levelName(drop.outer) };
+  if (serious.length === 0)
+    return { ...base, data: { ...data, names: shownNames(uniqueNames(others), MAX_NAMES), where }, messageId: 'dropsHeaders', maxSeverity: 'info' };
+  if (list === 'proxy_set_header') return { ...base, data: { ...data, names: shownNames(uniqueNames(ordered), MAX_NAMES) }, messageId: 'dropsIdentityHeaders' };
+  // Only security headers are called so; the rest of what is lost (a Cache-Control, a CORS header) is named after them.
+  const securityNames = uniqueNames(serious);
+  const otherNames = uniqueNames(others);
+  const otherKind = otherNames.length === 1 ? 'another header' : 'other headers';
+  const otherShown = otherNames.length > 0 ? ` and ${otherKind} ${shownNames(otherNames, Math.max(1, MAX_NAMES - securityNames.length))}` : '';
+  const draft = { ...base, data: { ...data, names: shownNames(securityNames, MAX_NAMES), others: otherShown, where }, messageId: 'dropsSecurityHeaders' };
+  return answersFixed(drop.block) ? { ...draft, maxSeverity: 'info' } : draft;
+}
+
+function shownNames(names: string[], max: number): string {
+  return names.length > max ? `${names.slice(0, max).join(', ')} and ${names.length - max} more` : names.join(', ');
 }
 
 /**

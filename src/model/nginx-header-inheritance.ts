@@ -5,7 +5,7 @@
  * `merge` appends the outer list, `off` inherits nothing. The rule is ngx_http_headers_merge_conf
  * (src/http/modules/ngx_http_headers_filter_module.c) and ngx_http_proxy_merge_headers.
  */
-import type { ExpandedDirective } from '../readers/nginx';
+import type { ExpandedDirective, NginxDirective } from '../readers/nginx';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { isUnknownValue } from '../discovery/template';
 
@@ -143,4 +143,82 @@ function rootFileOf(entry: ExpandedDirective): string {
 function rootFile(block: NginxBlock): string | undefined {
   const first = block.node ?? block.directives[0];
   return first ? rootFileOf(first) : undefined;
+}
+
+/**
+ * Which responses a level answers with its own response header list (add_header, add_trailer).
+ * nginx adds the headers of the location a response leaves from (ngx_http_headers_filter reads
+ * r->loc_conf), and a try_files whose last argument is a named location jumps there with that
+ * location's configuration (ngx_http_named_location sets r->loc_conf): a location whose only
+ * content is such a try_files answers only the files it finds, under its root or alias.
+ */
+export type OwnResponses =
+  | { kind: 'every' }
+  | {
+      kind: 'foundFiles';
+      /** The named location every other request goes to. */
+      fallback: string;
+      /** The root or alias the files are looked up under; undefined when none is written (nginx's compiled-in `html`). */
+      files: ExpandedDirective | undefined;
+    };
+
+const EVERY: OwnResponses = { kind: 'every' };
+
+/**
+ * Directives with which a location answers a request itself, before try_files or instead of the
+ * static handler: the rewrite module's (`return`, and `rewrite`, which may redirect or stay) and
+ * the content handlers nginx's modules install (clcf->handler: the *_pass modules, stub_status,
+ * empty_gif, flv, mp4, perl; njs's js_content).
+ */
+const ANSWERS_ITSELF = new Set([
+  'return',
+  'rewrite',
+  'proxy_pass',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'grpc_pass',
+  'memcached_pass',
+  'tunnel_pass',
+  'stub_status',
+  'empty_gif',
+  'flv',
+  'mp4',
+  'perl',
+  'js_content',
+]);
+
+/** Third-party directives that may answer from any phase or rewrite the headers: Lua's *_by_lua* and the echo module's. */
+const ANSWERS_ITSELF_THIRD_PARTY = /_by_lua(?:_block|_file)?$|^echo(?:_|$)/;
+
+/** The responses `block` answers with its own header list (see OwnResponses). */
+export function ownResponses(block: NginxBlock): OwnResponses {
+  if (block.kind !== 'location') return EVERY;
+  const tryFiles = block.own('try_files');
+  if (tryFiles.length === 0) return EVERY;
+  // A block inside (a nested location, an if, limit_except) answers with this list when it has none of its own.
+  if (block.children.some((inner) => MERGING_KINDS.has(inner.kind))) return EVERY;
+  for (const entry of block.directives) {
+    const { name } = entry.directive;
+    if (ANSWERS_ITSELF.has(name) || ANSWERS_ITSELF_THIRD_PARTY.test(name) || isUnknownValue(name)) return EVERY;
+    // An include cfglint could not read may hold a handler.
+    if (name === 'include' && !entry.children) return EVERY;
+  }
+  // Template branches may each write one: every one must fall back to a named location.
+  const fallbacks = tryFiles.map((entry) => lastArgument(entry.directive));
+  if (fallbacks.some((last) => !last.startsWith('@') || isUnknownValue(last))) return EVERY;
+  return { kind: 'foundFiles', fallback: fallbacks[fallbacks.length - 1], files: documentRoot(block) };
+}
+
+function lastArgument(directive: NginxDirective): string {
+  return directive.args[directive.args.length - 1]?.value ?? '';
+}
+
+/** The root or alias in force at `block` (nginx inherits the two as one setting), if any level writes one. */
+function documentRoot(block: NginxBlock): ExpandedDirective | undefined {
+  for (const level of block.inheritanceChain()) {
+    const written = level.ownLast('alias') ?? level.ownLast('root');
+    if (written) return written;
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { rule } from '../../checks/nginx-header-redefinition';
 import { testRule } from '../harness';
+import { lintDiskTree } from '../disk-tree';
 
 const lines = (...text: string[]) => text.join('\n') + '\n';
 
@@ -418,4 +419,96 @@ testRule(rule, {
       findings: [{ messageId: 'dropsSecurityHeaders', primary: { file: 'nginx.conf', line: 5, column: 26 }, messageIncludes: ['drops the http level'] }],
     },
   ],
+});
+
+/**
+ * nginx adds the headers of the location a response leaves from (ngx_http_headers_filter reads
+ * r->loc_conf), and try_files' named fallback jumps with the named location's configuration
+ * (ngx_http_named_location: r->loc_conf = its loc_conf). So a location whose only content is
+ * `try_files $uri @app` answers with its own list only the files it finds.
+ */
+describe('nginx-header-redefinition and what a location answers itself, read from disk', () => {
+  const findingsOf = (files: Record<string, string>) => lintDiskTree(files).filter((f) => f.ruleId === 'nginx-header-redefinition');
+  // Server level: HSTS on line 6, nosniff on line 7; the location from line 9 on; @app after it.
+  const site = (serverLines: string[], locationLines: string[], after: string[] = []) =>
+    lines(
+      'events {}',
+      'http {',
+      '  upstream app { server 127.0.0.1:8000; }',
+      '  server {',
+      '    listen 80;',
+      '    add_header Strict-Transport-Security "max-age=31536000";',
+      '    add_header X-Content-Type-Options nosniff;',
+      ...serverLines,
+      '    location /asset {',
+      ...locationLines,
+      '    }',
+      ...after,
+      '    location @proxy_to_app {',
+      '      proxy_pass http://app;',
+      '    }',
+      '  }',
+      '}',
+    );
+  const cors = '      add_header Access-Control-Allow-Origin $http_origin;';
+
+  test('no root or alias written: what falls through to @proxy_to_app keeps the server headers, nothing is said', () => {
+    expect(findingsOf({ 'nginx.conf': site([], [cors, '      try_files $uri @proxy_to_app;']) })).toEqual([]);
+  });
+
+  test('the add_header written only on a template condition, as openedx/configuration does: nothing is said without a root', () => {
+    const location = ['    {% if EDXAPP_CORS_ORIGIN_WHITELIST|length > 0 %}', cors, '    {% endif %}', '      try_files $uri @proxy_to_app;'];
+    expect(findingsOf({ 'nginx/sites-available/lms.j2': site([], location) })).toEqual([]);
+    // The template is read: with a root written, its files are judged.
+    const rooted = findingsOf({ 'nginx/sites-available/lms.j2': site(['    root {{ edxapp_data_dir }};'], location) });
+    expect(rooted.map((f) => f.primary.start.line)).toEqual([11]);
+  });
+
+  test('a root at server level: the files try_files finds there lose the security headers', () => {
+    const findings = findingsOf({ 'nginx.conf': site(['    root /srv/www;'], [cors, '      try_files $uri @proxy_to_app;']) });
+    expect(findings).toHaveLength(1);
+    const [finding] = findings;
+    expect(finding.severity).toBe('warning');
+    expect(finding.primary).toMatchObject({ file: 'nginx.conf', start: { line: 10, column: 7 } });
+    expect(finding.message).toBe(
+      '"add_header" in this location /asset drops the server level\'s security headers "Strict-Transport-Security", "X-Content-Type-Options": ' +
+        'not sent with the files "try_files" finds under "/srv/www" (the rest is answered by "@proxy_to_app")',
+    );
+    expect(finding.related.map((r) => r.span.start.line)).toEqual([6, 7, 8]);
+    expect(finding.related[2].label).toBe("files found under this root get only the location /asset's own headers");
+  });
+
+  test('an alias in the location: its files lose the security headers', () => {
+    const findings = findingsOf({ 'nginx.conf': site([], ['      alias /srv/assets/;', cors, '      try_files $uri @proxy_to_app;']) });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toContain('not sent with the files "try_files" finds under "/srv/assets/"');
+  });
+
+  test('a nested location without add_header of its own proxies with the /asset list: reported for every response', () => {
+    const nested = ['      location /asset/upload {', '        proxy_pass http://app;', '      }'];
+    const findings = findingsOf({ 'nginx.conf': site([], [cors, '      try_files $uri @proxy_to_app;', ...nested]) });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toMatch(/: not sent here$/);
+  });
+
+  test('a return in the location answers there: reported for every response', () => {
+    const findings = findingsOf({ 'nginx.conf': site([], [cors, '      return 200 "$uri";', '      try_files $uri @proxy_to_app;']) });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toMatch(/: not sent here$/);
+  });
+
+  test('a URI fallback is matched to a location again, maybe this one: reported for every response', () => {
+    const findings = findingsOf({ 'nginx.conf': site([], [cors, '      try_files $uri /asset/index.html;']) });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toMatch(/: not sent here$/);
+  });
+
+  test('only the security headers are called security headers; a lost Cache-Control is named as another header', () => {
+    const findings = findingsOf({ 'nginx.conf': site(['    add_header Cache-Control no-store;'], [cors, '      proxy_pass http://app;']) });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).toBe(
+      '"add_header" in this location /asset drops the server level\'s security headers "Strict-Transport-Security", "X-Content-Type-Options" ' +
+        'and another header "Cache-Control": not sent here',
+    );
+  });
 });

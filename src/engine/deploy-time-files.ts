@@ -15,11 +15,12 @@ import { SourceText } from '../source/text';
 export function includeMappingsOf(input: {
   filesByFormat: FilesByFormat;
   treeFiles: string[];
+  lintRoots: string[];
   configuredMappings: IncludeMapping[];
   readText: (path: string) => string | undefined;
   displayPath: (path: string) => string;
 }) {
-  const { filesByFormat, treeFiles, configuredMappings, readText, displayPath } = input;
+  const { filesByFormat, treeFiles, lintRoots, configuredMappings, readText, displayPath } = input;
   // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
   const placed =
     (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
@@ -27,6 +28,7 @@ export function includeMappingsOf(input: {
           dockerfiles: filesByFormat.dockerfile ?? [],
           composeFiles: filesByFormat.compose ?? [],
           treeFiles,
+          lintRoots,
           readText,
           displayPath,
         })
@@ -87,6 +89,7 @@ export function embedConfigMapFiles(
 export function renderImageTemplates(
   filesByFormat: FilesByFormat,
   treeFiles: string[],
+  lintRoots: string[],
   readText: (path: string) => string | undefined,
   displayPath: (path: string) => string,
   configMapTemplates: EnvsubstTemplate[],
@@ -95,7 +98,14 @@ export function renderImageTemplates(
   const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
   const fromTree =
     (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
-      ? envsubstTemplates({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText, displayPath })
+      ? envsubstTemplates({
+          dockerfiles: filesByFormat.dockerfile ?? [],
+          composeFiles: filesByFormat.compose ?? [],
+          treeFiles,
+          lintRoots,
+          readText,
+          displayPath,
+        })
       : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);

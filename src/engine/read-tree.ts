@@ -171,7 +171,14 @@ function readTreeUncached(options: LintOptions): ReadTree {
       if (text !== undefined) imageSources.push({ source: new SourceText(displayPath(file), text), kind: format });
     }
   }
-  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText, displayPath });
+  const { placed, writtenPaths, includeMappings } = includeMappingsOf({
+    filesByFormat,
+    treeFiles: walked.files,
+    lintRoots: roots,
+    configuredMappings,
+    readText,
+    displayPath,
+  });
   // A file the name alone left unread is nginx's when an image or a mount puts it in nginx's
   // directories and its content is nginx (mattermost-docker copies web/mattermost to
   // /etc/nginx/sites-available/): classified again as the file it is there.
@@ -197,7 +204,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   // Templates the official nginx image renders at start are read rendered, where it writes them.
   const rendered =
     has('dockerfile', 'compose') || configMapped.templates.length > 0
-      ? renderImageTemplates(filesByFormat, walked.files, readText, displayPath, configMapped.templates)
+      ? renderImageTemplates(filesByFormat, walked.files, roots, readText, displayPath, configMapped.templates)
       : undefined;
   const nginx =
     rendered && rendered.sources.size > 0

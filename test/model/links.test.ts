@@ -191,6 +191,23 @@ describe('compose services', () => {
       expect(links(notCopied)).toEqual([]);
       expect(modelOf(notCopied).backends.map((backend) => `${backend.kind} ${backend.name}`)).toEqual(['gunicorn start.sh']);
     });
+
+    test("a Dockerfile no service builds, built from the repository's root (doccano's docker/Dockerfile): its CMD script runs in the image, with the image's ENV", () => {
+      const tree = {
+        'docker/Dockerfile': 'FROM python:3.12\nWORKDIR /srv\nCOPY bin/start.sh /usr/local/bin/start.sh\nENV PORT=8000\nCMD ["start.sh"]\n',
+        'bin/start.sh': '#!/bin/sh\nexec gunicorn app.wsgi:application --bind 0.0.0.0:$PORT\n',
+      };
+      const listeners = (files: Record<string, string>) =>
+        modelOf(files).backends.map((backend) => `${backend.kind} ${backend.name} ${backend.listeners.map((l) => JSON.stringify(l.address)).join(' ')}`);
+      // docker/ has no bin/start.sh; the root has every COPY source, so the image holds the script.
+      expect(listeners(tree)).toEqual(['gunicorn docker/Dockerfile {"kind":"tcp","host":"0.0.0.0","port":8000}']);
+      // With bin/start.sh beside the Dockerfile, `docker build docker/` copies that one; the root's is a host's script.
+      const both = { ...tree, 'docker/bin/start.sh': '#!/bin/sh\nexec gunicorn app.wsgi:application --bind "0.0.0.0:9000"\n' };
+      expect(listeners(both).sort()).toEqual([
+        'gunicorn bin/start.sh {"kind":"other","text":"0.0.0.0:$PORT"}',
+        'gunicorn docker/Dockerfile {"kind":"tcp","host":"0.0.0.0","port":9000}',
+      ]);
+    });
   });
 
   describe("DefectDojo's uwsgi service: a build path with a default, a wait-for-it entrypoint, a COPY with a glob", () => {

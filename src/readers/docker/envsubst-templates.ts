@@ -27,6 +27,7 @@ import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
+import { standaloneBuildContext } from './build-context';
 
 /** One template file the image renders, with the container that renders it. */
 export interface EnvsubstTemplate {
@@ -144,6 +145,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd)) continue;
     containers.push(container);
   }
+  const standaloneContext = standaloneBuildContext(input, kindOf);
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
@@ -151,7 +153,12 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name, value] of stage.env) env.set(name, valueOf(value));
-    const container: Container = { definedIn: path, env, others: 'unknown', placed: copiedFiles(file.source.text, nodePath.dirname(path), kindOf) };
+    const container: Container = {
+      definedIn: path,
+      env,
+      others: 'unknown',
+      placed: copiedFiles(file.source.text, standaloneContext(path, file.source.text), kindOf),
+    };
     const command = combineCommand(stage.entrypoint, stage.cmd);
     if (command) commanded.push({ container, args: command.args, cwd: stage.workdir?.value });
     if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;

@@ -1,6 +1,6 @@
 /**
  * Files an image or a container gets from the tree, at the path the server opens them: Dockerfile
- * `COPY`/`ADD` (relative to the build context) and compose bind mounts. nginx's includes name the
+ * `COPY`/`ADD` (relative to the build context: compose's, or build-context.ts) and compose bind mounts. nginx's includes name the
  * container's paths (`include /etc/nginx/wsgi_params;`); these say which tree file that is.
  *
  * Only literal paths of files the tree holds are kept (no globs, no `--from=` stages, no
@@ -11,14 +11,11 @@ import * as nodePath from 'path';
 import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { parseCompose } from './compose';
+import { BuildContextInput, standaloneBuildContext } from './build-context';
 
-export interface PlacedFilesInput {
+export interface PlacedFilesInput extends BuildContextInput {
   dockerfiles: string[];
   composeFiles: string[];
-  /** Every file of the tree (absolute). */
-  treeFiles: string[];
-  readText: (path: string) => string | undefined;
-  displayPath: (path: string) => string;
 }
 
 /** Container path → tree path, for the include resolver. */
@@ -32,7 +29,7 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
     claims.set(target, (claims.get(target) ?? new Set()).add(to));
   };
 
-  // Build contexts compose gives its Dockerfiles (`build: {context, dockerfile}`); else the Dockerfile's directory.
+  // Build contexts compose gives its Dockerfiles (`build: {context, dockerfile}`); else the one the tree shows (build-context.ts).
   const contexts = new Map<string, Set<string>>();
   for (const path of input.composeFiles) {
     const text = input.readText(path);
@@ -45,10 +42,11 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
       }
     }
   }
+  const standaloneContext = standaloneBuildContext(input, kindOf);
   for (const path of input.dockerfiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
-    const buildContexts = contexts.get(path) ?? new Set([nodePath.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? new Set([standaloneContext(path, text)]);
     // One context only: with several, the same COPY names different files.
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
@@ -77,6 +75,7 @@ export function treeKinds(treeFiles: Iterable<string>): TreeKind {
 export function copiedFiles(text: string, context: string, kindOf: TreeKind): { source: string; target: string; start: number; end: number }[] {
   const copied: { source: string; target: string; start: number; end: number }[] = [];
   for (const copy of copyInstructions(text)) {
+    if (copy.destination === undefined) continue;
     const destinationIsDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
     for (const source of copy.sources) {
       const from = nodePath.resolve(context, source);
@@ -89,6 +88,11 @@ export function copiedFiles(text: string, context: string, kindOf: TreeKind): { 
     }
   }
   return copied;
+}
+
+/** The literal paths every `COPY`/`ADD` of the tree's build context names (not those `--from` a stage or an image), as written. */
+export function copiedSources(text: string): string[] {
+  return [...new Set(copyInstructions(text).flatMap((copy) => copy.sources))];
 }
 
 /**
@@ -124,11 +128,12 @@ function substitute(path: string, variables: Map<string, string>): string | unde
 }
 
 /**
- * The literal sources of `COPY`/`ADD` (globs, variables and URLs left out) with a destination that is absolute or relative to a literal
- * `WORKDIR` of the stage (Docker resolves it there), continuation lines joined.
+ * The literal sources of `COPY`/`ADD` (globs, variables and URLs left out) with their destination
+ * where it is absolute or relative to a literal `WORKDIR` of the stage (Docker resolves it there;
+ * undefined otherwise), continuation lines joined.
  */
-function copyInstructions(text: string): { sources: string[]; destination: string; start: number; end: number }[] {
-  const found: { sources: string[]; destination: string; start: number; end: number }[] = [];
+function copyInstructions(text: string): { sources: string[]; destination?: string; start: number; end: number }[] {
+  const found: { sources: string[]; destination?: string; start: number; end: number }[] = [];
   const logical: { line: string; start: number; end: number }[] = [];
   let pending: { line: string; start: number } | undefined;
   let offset = 0;
@@ -202,18 +207,22 @@ function copyInstructions(text: string): { sources: string[]; destination: strin
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => word.startsWith('<<'))) continue;
     const written = substitute(words[words.length - 1], variables);
-    if (written === undefined) continue;
     // A glob, a variable or a URL among the sources leaves the literal ones placed as written
     // (DefectDojo: `COPY docker/entrypoint-uwsgi.sh … docker/certs/* /`).
     const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
     if (sources.length === 0) continue;
+    const at = start + line.length - line.trimStart().length;
+    // A destination the Dockerfile does not spell out still names the sources in the context.
+    if (written === undefined) {
+      found.push({ sources, start: at, end });
+      continue;
+    }
     // `./`, `.` and `dir/` name a directory, which a joined path would no longer say; so does
     // the destination of several sources (Docker requires it to be one).
     const directory = written.endsWith('/') || written === '.' || written.endsWith('/.') || words.length > 2;
     const joined = written.startsWith('/') ? written : workdir !== undefined ? nodePath.posix.join(workdir, written) : undefined;
-    if (joined === undefined) continue;
-    const destination = directory && !joined.endsWith('/') ? `${joined}/` : joined;
-    found.push({ sources, destination, start: start + line.length - line.trimStart().length, end });
+    const destination = joined === undefined ? undefined : directory && !joined.endsWith('/') ? `${joined}/` : joined;
+    found.push({ sources, ...(destination !== undefined ? { destination } : {}), start: at, end });
   }
   return found;
 }

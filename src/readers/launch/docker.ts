@@ -3,8 +3,10 @@
  * the tree starts from that image's ENTRYPOINT, CMD, ENV, STOPSIGNAL, WORKDIR and USER, and
  * overrides them (`entrypoint:` also drops the image's CMD); such a Dockerfile gives no launch
  * of its own, so one process is not counted twice. A Dockerfile no compose service builds gives
- * the launch of its last stage. A service with an image from elsewhere and a `command:` runs that
- * command (the image's own ENTRYPOINT is not in the tree; the command is read as the process).
+ * the launch of its last stage, its COPY read from the context the tree shows
+ * (readers/docker/build-context.ts). A service with an image from elsewhere and a
+ * `command:` runs that command (the image's own ENTRYPOINT is not in the tree; the command is
+ * read as the process).
  *
  * The compose files of one directory are one project. `compose.override.yaml` (and the
  * `docker-compose.` spelling) is merged into the base file the way `docker compose up` does; a
@@ -50,6 +52,8 @@ export function dockerLaunches(
   readEnvFile: (path: string) => SourceText | undefined = () => undefined,
   /** What the tree holds at a path, for the files a Dockerfile COPYs. */
   treeKind: TreeKind = () => undefined,
+  /** The build context of a Dockerfile no compose service builds (readers/docker/build-context.ts). */
+  standaloneContext: (dockerfile: string, text: string) => string = (dockerfile) => nodePath.dirname(dockerfile),
 ): { launches: Launch[]; containers: ComposeContainer[] } {
   const launches: Launch[] = [];
   const containers: ComposeContainer[] = [];
@@ -138,7 +142,7 @@ export function dockerLaunches(
       user: stage.user,
       externalEnv: [],
       container: { hostNetwork: false },
-      mounts: imageFiles(dockerfile, nodePath.dirname(path), treeKind, (copied) =>
+      mounts: imageFiles(dockerfile, standaloneContext(path, dockerfile.source.text), treeKind, (copied) =>
         nodePath.posix.normalize(
           nodePath.posix.join(nodePath.posix.dirname(dockerfile.source.file), nodePath.relative(nodePath.dirname(path), copied).split(nodePath.sep).join('/')),
         ),

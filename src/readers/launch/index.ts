@@ -5,8 +5,9 @@ import { append } from '../../source/append';
 import type { Launch } from './launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
+import { standaloneBuildContext } from '../docker/build-context';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
-import type { SourceText } from '../../source/text';
+import { decodeUtf8, type SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { dockerLaunches } from './docker';
 import { addComments, lineComments, readSource, recordSource } from '../kit/files';
@@ -80,7 +81,16 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     // Built on first use: only a Dockerfile's COPY asks.
     let kinds: TreeKind | undefined;
     const treeKind: TreeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
+    // A workflow that builds a Dockerfile is read for its context only: unreadable, it says nothing.
+    const readText = (path: string) => {
+      try {
+        return decodeUtf8(context.fs.read(path));
+      } catch {
+        return undefined;
+      }
+    };
+    const standaloneContext = standaloneBuildContext({ ...context, readText }, treeKind);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind, standaloneContext);
     append(launches, docker.launches);
     append(composeContainers, docker.containers);
   });

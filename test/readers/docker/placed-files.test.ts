@@ -3,6 +3,7 @@
  * bind mounts): trees written to a temporary directory and linted by the real engine.
  */
 import { lintSync } from '../../../src/engine/run';
+import { readTree } from '../../../src/engine/read-tree';
 import type { CfglintConfig } from '../../../src/engine/config';
 import { writeTree } from '../../disk-tree';
 
@@ -146,6 +147,90 @@ describe('files put in place by the image', () => {
     expect(copy('ARG CONF_DIR\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
     // Another stage's ENV does not reach this one.
     expect(copy('ENV CONF_DIR=/etc/nginx\nFROM nginx:1.27\nCOPY deploy/params/wsgi_params $CONF_DIR/')).toEqual(['deploy/nginx/site.conf:4']);
+  });
+});
+
+describe('the build context of a Dockerfile no compose service builds', () => {
+  /** The tree files nginx reads through an include, for a tree on disk linted at `paths`. */
+  function included(tree: Record<string, string>, paths = ['.']): string[] {
+    const root = writeTree(tree);
+    const { nginx, displayPath } = readTree({ paths, cwd: root, config: {} });
+    return [...nginx.includedFrom.keys()].map(displayPath).sort();
+  }
+  // doccano's docker/Dockerfile.nginx, built with `context: .` by its CI: its COPY sources are
+  // paths from the repository's root, and docker/ holds none of them.
+  const mainConf = 'events {}\nhttp {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    include /etc/nginx/conf.d/*.conf;\n}\n';
+  const defaultConf =
+    'upstream app {\n    server 10.0.0.5:8000;\n    keepalive 16;\n}\nserver {\n    listen 8080;\n    location / {\n        proxy_pass http://app;\n    }\n}\n';
+  const doccano = (dockerfile: string) => ({
+    [dockerfile]: 'FROM nginx:1.25-alpine\nCOPY docker/nginx/nginx.conf /etc/nginx/nginx.conf\nCOPY docker/nginx/default.conf /etc/nginx/conf.d/default.conf\n',
+    'docker/nginx/nginx.conf': mainConf,
+    'docker/nginx/default.conf': defaultConf,
+  });
+
+  test("the nearest ancestor that holds every COPY source, when the Dockerfile's directory does not (doccano)", () => {
+    expect(included(doccano('docker/Dockerfile.nginx'))).toEqual(['docker/nginx/default.conf']);
+    // The location inherits http's HTTP/1.1 and empty Connection: the keep-alive pool is used.
+    expect(serious(doccano('docker/Dockerfile.nginx'))).toEqual([]);
+    expect(serious(doccano('Dockerfile.nginx'))).toEqual([]);
+    // Read alone, default.conf has neither, and its upstream keep-alive is never used.
+    expect(serious({ 'docker/nginx/default.conf': defaultConf })).toEqual(['upstream-keepalive-http10 docker/nginx/default.conf:8']);
+  });
+
+  test("the Dockerfile's directory when it holds the sources, or when no directory of the lint root holds them all", () => {
+    const params = (dockerfile: string) => ({
+      'docker/Dockerfile': `FROM nginx:1.27\n${dockerfile}`,
+      'docker/params/wsgi_params': wsgiParams,
+      'params/wsgi_params': wsgiParams,
+      'nginx/site.conf': site,
+    });
+    // Both directories hold params/wsgi_params: `docker build docker/` reads docker/'s.
+    expect(included(params('COPY params/wsgi_params /etc/nginx/wsgi_params\n'))).toEqual(['docker/params/wsgi_params']);
+    // build/ is nowhere in the tree (an earlier CI step makes it): no directory holds every source, docker/ stays the context.
+    expect(included(params('COPY build/ /srv/\nCOPY params/wsgi_params /etc/nginx/wsgi_params\n'))).toEqual(['docker/params/wsgi_params']);
+    // The ancestor that holds them is above the directory the user named.
+    const root = writeTree({
+      'app/docker/Dockerfile': 'FROM nginx:1.27\nCOPY app/params/wsgi_params /etc/nginx/wsgi_params\n',
+      'app/params/wsgi_params': wsgiParams,
+      'app/site.conf': site,
+    });
+    const { report } = lintSync({ paths: ['app'], cwd: root, config: {} });
+    expect(report.findings.filter((f) => f.ruleId === 'include-missing').map((f) => `${f.primary.file}:${f.primary.start.line}`)).toEqual(['app/site.conf:4']);
+  });
+
+  test('the context a GitHub Actions step builds it with (docker/build-push-action)', () => {
+    const step = (context: string, file?: string) =>
+      `      - uses: docker/build-push-action@v6\n        with:\n          context: ${context}\n${file ? `          file: ${file}\n` : ''}          push: false\n`;
+    const workflow = (...steps: string[]) =>
+      `on: push\njobs:\n  image:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${steps.join('')}`;
+    const params = (workflows: string) => ({
+      '.github/workflows/publish.yml': workflows,
+      'docker/Dockerfile': 'FROM nginx:1.27\nCOPY params/wsgi_params /etc/nginx/wsgi_params\n',
+      'docker/params/wsgi_params': wsgiParams,
+      'params/wsgi_params': wsgiParams,
+      'nginx/site.conf': site,
+    });
+    // `file:` is relative to the workspace; the context is the repository's root.
+    expect(included(params(workflow(step('.', './docker/Dockerfile'))))).toEqual(['params/wsgi_params']);
+    // Without `file:`, buildx reads <context>/Dockerfile.
+    expect(included(params(workflow(step('docker'))))).toEqual(['docker/params/wsgi_params']);
+    // Two contexts for one Dockerfile, or an expression: no evidence, the Dockerfile's directory.
+    expect(included(params(workflow(step('.', 'docker/Dockerfile'), step('./docker', 'docker/Dockerfile'))))).toEqual(['docker/params/wsgi_params']);
+    expect(included(params(workflow(step('${{ matrix.context }}', 'docker/Dockerfile'))))).toEqual(['docker/params/wsgi_params']);
+    // The default Git context is not a directory of the tree.
+    expect(included(params(workflow(step('"{{defaultContext}}"', 'docker/Dockerfile'))))).toEqual(['docker/params/wsgi_params']);
+  });
+
+  test("--list-files says where `COPY . /doccano` puts a file: under the repository's directories", () => {
+    const root = writeTree({
+      'docker/Dockerfile': 'FROM python:3.12\nCOPY frontend/ /frontend/\nCOPY . /doccano\n',
+      'frontend/package.json': '{}\n',
+      'docker/nginx/default.conf': defaultConf,
+    });
+    const { fileList } = readTree({ paths: ['.'], cwd: root, config: {} });
+    expect(fileList.find((file) => file.file === 'docker/nginx/default.conf')?.reason).toMatch(
+      /; copied or mounted to \/doccano\/docker\/nginx\/default\.conf$/,
+    );
   });
 });
 

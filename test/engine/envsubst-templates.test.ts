@@ -8,6 +8,7 @@ import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import { lintSync } from '../../src/engine/run';
 import { readTree } from '../../src/engine/read-tree';
 import type { NginxDirective } from '../../src/readers/nginx';
+import { lintDiskTree } from '../disk-tree';
 
 const lint = (tree: MemoryTree) => lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree), config: {} }).report.findings;
 
@@ -117,6 +118,28 @@ describe('templates the official nginx image renders', () => {
     expect(keepaliveFindings(fromFile).map((finding) => finding.message.includes('75s'))).toEqual([true]);
     const overridden = composeTree([...officialWith(['      UPSTREAM_TIMEOUT: 1s']), '    env_file: nginx.env'], { 'nginx.env': 'UPSTREAM_TIMEOUT=75s\n' });
     expect(keepaliveFindings(overridden)).toEqual([]);
+  });
+
+  it('renders in a service that runs the image another service of its project builds, by that exact name (read from disk)', () => {
+    const tree = (image: string) => ({
+      Dockerfile: ['FROM nginx:1.25', 'ENV UPSTREAM_TIMEOUT=30s', 'COPY templates/ /etc/nginx/templates/', ''].join('\n'),
+      'templates/default.conf.template': TEMPLATE,
+      'docker-compose.yml': [
+        'services:',
+        '  proxy-image:',
+        '    image: proxy:local',
+        '    build: .',
+        '    command: ["true"]',
+        '  nginx:',
+        `    image: ${image}`,
+        ...WEB,
+        '',
+      ].join('\n'),
+    });
+    const onDisk = (files: Record<string, string>) => lintDiskTree(files).filter((finding) => finding.ruleId === 'upstream-keepalive-timeout');
+    expect(onDisk(tree('proxy:local')).map((finding) => [finding.primary.start.line, finding.message.includes('30s')])).toEqual([[4, true]]);
+    // proxy:latest is another name: that image is not the tree's, and nothing says it renders templates.
+    expect(onDisk(tree('proxy:latest'))).toEqual([]);
   });
 
   it('renders with the ENV of a Dockerfile FROM the official image that COPYs the templates', () => {

@@ -210,6 +210,54 @@ describe('compose services', () => {
     });
   });
 
+  describe('a service that runs the image another service of its project builds', () => {
+    // readthedocs' compose shape: one service builds the image under a name, the others run it by that name.
+    const nginxService = '  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n';
+    const builder = (image: string, dockerfile = 'Dockerfile') =>
+      `  server:\n    image: ${image}\n    build:\n      context: .\n      dockerfile: ${dockerfile}\n    command: ["true"]\n`;
+    // Without -b, gunicorn binds 0.0.0.0:$PORT when PORT is set (config.py Bind's default): the
+    // image's ENV decides the address, so a link shows the container got the image.
+    const image = 'FROM python:3.12\nWORKDIR /app\nENV PORT=9000\nCMD ["gunicorn", "app.wsgi:application"]\n';
+    const tree = (compose: string, files: Record<string, string> = {}) => ({
+      'docker-compose.yml': compose,
+      Dockerfile: image,
+      'nginx/default.conf': keepaliveNginx('web:9000'),
+      ...files,
+    });
+    const linked = ['nginx/default.conf: web:9000 -> gunicorn docker-compose.yml (compose-service)'];
+
+    test("image: the builder's exact image name runs its CMD with its ENV; the service's own command replaces CMD", () => {
+      expect(links(tree(`services:\n${builder('myapp:latest')}  web:\n    image: myapp:latest\n${nginxService}`))).toEqual(linked);
+      expect(
+        links(tree(`services:\n${builder('myapp:latest')}  web:\n    image: myapp:latest\n    command: gunicorn other.wsgi:application\n${nginxService}`)),
+      ).toEqual(linked);
+    });
+
+    test('another spelling of the name, a builder in another project, or builders that disagree: the image is not known', () => {
+      // Compose compares the names as written: myapp is not myapp:latest.
+      expect(links(tree(`services:\n${builder('myapp:latest')}  web:\n    image: myapp\n${nginxService}`))).toEqual([]);
+      // The builder is another directory's project.
+      expect(
+        links(
+          tree(`services:\n  web:\n    image: myapp:latest\n${nginxService}`, {
+            'builder/docker-compose.yml': 'services:\n  server:\n    image: myapp:latest\n    build: ..\n',
+          }),
+        ),
+      ).toEqual([]);
+      // Two services build myapp:latest from different Dockerfiles.
+      expect(
+        links(
+          tree(
+            `services:\n${builder('myapp:latest')}${builder('myapp:latest', 'Dockerfile.other').replace('server:', 'worker:')}  web:\n    image: myapp:latest\n${nginxService}`,
+            {
+              'Dockerfile.other': image.replace('9000', '9001'),
+            },
+          ),
+        ),
+      ).toEqual([]);
+    });
+  });
+
   describe("DefectDojo's uwsgi service: a build path with a default, a wait-for-it entrypoint, a COPY with a glob", () => {
     const stack = (dockerfile: string, entrypoint: string) => ({
       'docker-compose.yml': `services:\n  uwsgi:\n    build:\n      context: ./\n      dockerfile: "${dockerfile}"\n    entrypoint: ${entrypoint}\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n`,

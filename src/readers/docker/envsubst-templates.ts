@@ -9,7 +9,8 @@
  * names match ${NGINX_ENVSUBST_FILTER} (an awk regular expression; empty matches every name).
  * docker-entrypoint.sh runs the scripts only when the command is `nginx` or `nginx-debug`.
  *
- * The container is a compose service (its `image:`, or the Dockerfile it builds, `environment:`,
+ * The container is a compose service (its `image:`, or the Dockerfile it builds or another service
+ * of its project builds under that exact image name, `environment:`,
  * `env_file:` files of the tree, bind mounts and the Dockerfile's COPY) or a Dockerfile no
  * service builds (its ENV and COPY; whatever else `docker run -e`, an ECS task or a Kubernetes
  * manifest outside the tree sets is unknown); a Kubernetes container with its ConfigMaps is read in
@@ -18,7 +19,7 @@
  */
 import * as nodePath from 'path';
 import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
-import { envFileValues, projectServices } from '../launch/docker';
+import { envFileValues, projectServices, serviceBuilds } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
 import { isShell, PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
@@ -114,16 +115,19 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     const text = input.readText(path);
     if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
   }
-  for (const { compose, service } of projectServices(composeFiles)) {
+  const services = projectServices(composeFiles);
+  const buildOf = serviceBuilds(services);
+  for (const { compose, service } of services) {
     let stage: DockerStage | undefined;
     const placed: Container['placed'] = service.volumes.map((mount: Mount) => ({ source: mount.source, target: mount.target }));
-    if (service.build) {
-      built.add(service.build.dockerfile);
-      const file = dockerfile(service.build.dockerfile);
+    const build = buildOf({ compose, service });
+    if (build) {
+      built.add(build.dockerfile);
+      const file = dockerfile(build.dockerfile);
       if (!file) continue; // built from a Dockerfile the tree does not hold: its image is unknown
-      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build!.target) : file.stages[file.stages.length - 1];
+      stage = build.target ? file.stages.find((candidate) => candidate.name === build.target) : file.stages[file.stages.length - 1];
       if (!stage) continue;
-      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+      for (const copied of copiedFiles(file.source.text, build.context, kindOf)) placed.push(copied);
     }
     const image = stage ? rootImage(stage) : service.image?.value;
     const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;

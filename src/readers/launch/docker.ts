@@ -2,9 +2,10 @@
  * Launches from Dockerfiles and compose services. A compose service that builds a Dockerfile of
  * the tree starts from that image's ENTRYPOINT, CMD, ENV, STOPSIGNAL, WORKDIR and USER, and
  * overrides them (`entrypoint:` also drops the image's CMD); such a Dockerfile gives no launch
- * of its own, so one process is not counted twice. A Dockerfile no compose service builds gives
- * the launch of its last stage, its COPY read from the context the tree shows
- * (readers/docker/build-context.ts). A service with an image from elsewhere and a
+ * of its own, so one process is not counted twice. A service whose `image:` is the exact name
+ * another service of its project builds runs that image (serviceBuilds). A Dockerfile no compose
+ * service builds gives the launch of its last stage, its COPY read from the context the tree
+ * shows (readers/docker/build-context.ts). A service with an image from elsewhere and a
  * `command:` runs that command (the image's own ENTRYPOINT is not in the tree; the command is
  * read as the process).
  *
@@ -59,7 +60,9 @@ export function dockerLaunches(
   const containers: ComposeContainer[] = [];
   const built = new Set<Dockerfile>();
 
-  for (const { compose, service } of projectServices(composeFiles)) {
+  const services = projectServices(composeFiles);
+  const buildOf = serviceBuilds(services);
+  for (const { compose, service } of services) {
     const scope: ComposeScope = {
       project: nodePath.posix.dirname(compose.source.file),
       published: service.ports,
@@ -67,12 +70,13 @@ export function dockerLaunches(
       sharedNetworks: service.sharedNetworks,
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
-    const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : undefined;
+    const build = buildOf({ compose, service });
+    const dockerfile = build ? dockerfiles.get(build.dockerfile) : undefined;
     // Bind mounts first: one over a path the image also has is what the container sees.
     const displayDir = nodePath.posix.dirname(compose.source.file);
     const display = (path: string) =>
       nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
-    const mounts = [...service.volumes, ...(dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : [])];
+    const mounts = [...service.volumes, ...(dockerfile && build ? imageFiles(dockerfile, build.context, treeKind, display) : [])];
     // Every service, started from the tree or not (an nginx image with mounted configs).
     containers.push({
       ...scope,
@@ -85,7 +89,7 @@ export function dockerLaunches(
       ...(service.restart ? { restart: service.restart } : {}),
     });
     if (dockerfile) built.add(dockerfile);
-    const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : undefined;
+    const stage = dockerfile ? finalStage(dockerfile, build?.target) : undefined;
     if (!stage && !service.command && !service.entrypoint) continue;
 
     const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
@@ -201,6 +205,35 @@ export function projectServices(composeFiles: ComposeFile[]): { compose: Compose
     }
   }
   return services;
+}
+
+/**
+ * The build each service runs: its own `build:`, else the one build of the services of its
+ * project that build the exact image it names (`image: myapp:latest` beside a service with that
+ * `image:` and `build: .`). Compose builds that image instead of pulling it, and ignores a failed
+ * pull of it (docker/compose pkg/compose/pull.go, isServiceImageToBuild compares the image
+ * strings), so the service starts from the Dockerfile's image. Builders that disagree on the
+ * Dockerfile, context or target leave it unknown.
+ */
+export function serviceBuilds(
+  services: { compose: ComposeFile; service: ComposeService }[],
+): (entry: { compose: ComposeFile; service: ComposeService }) => ComposeService['build'] {
+  const imageKey = (compose: ComposeFile, image: RawArg | undefined) =>
+    image && image.unresolved.length === 0 && image.value !== '' ? `${nodePath.dirname(compose.path)}\0${image.value}` : undefined;
+  const builds = new Map<string, Map<string, NonNullable<ComposeService['build']>>>();
+  for (const { compose, service } of services) {
+    const key = imageKey(compose, service.image);
+    if (key === undefined || !service.build) continue;
+    const { dockerfile, context, target } = service.build;
+    const known = builds.get(key) ?? new Map();
+    builds.set(key, known.set(JSON.stringify([dockerfile, context, target]), service.build));
+  }
+  return ({ compose, service }) => {
+    if (service.build) return service.build;
+    const key = imageKey(compose, service.image);
+    const shared = key === undefined ? undefined : builds.get(key);
+    return shared?.size === 1 ? [...shared.values()][0] : undefined;
+  };
 }
 
 /**

@@ -27,13 +27,18 @@ const NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/lo
 
 /**
  * The compose services an nginx config file runs in: those that mount or copy that very file, or
- * a directory holding it into one of nginx's directories. A whole build context copied into an
- * app image (`COPY . /app`) carries the repository's nginx files without running them.
+ * a directory holding it so that it lands in one of nginx's directories (docker-graphite-statsd's
+ * `COPY conf /` puts conf/etc/nginx/ at /etc/nginx/). A whole build context copied into an app
+ * image (`COPY . /app`) carries the repository's nginx files without running them.
  */
 export function containersRunningNginxFile(containers: ComposeContainer[], display: string): ComposeContainer[] {
-  const file = pathParts(display).join('/');
+  const file = pathParts(display);
   return containers.filter((container) =>
-    container.mounts.some((mount) => (pathParts(mount.display).join('/') === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display)),
+    container.mounts.some((mount) => {
+      if (!mountHolds(mount, display)) return false;
+      const inside = file.slice(pathParts(mount.display).length);
+      return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, '')}/${inside.join('/')}`);
+    }),
   );
 }
 

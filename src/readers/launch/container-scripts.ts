@@ -6,12 +6,17 @@
  * of that container: its compose service (so nginx's `server web:8000;` links to it), its
  * environment (read into the script's variables) and its mounts. The script's own launches, read
  * as if it ran on the host, are then left out: the container is where it runs.
+ *
+ * A container that starts a service-directory supervisor (runit's `runsvdir`, phusion's
+ * `my_init`, s6-overlay's `/init`) runs the `run` script of each service directory the image
+ * or a mount places where that supervisor looks, the way supervisord runs its programs
+ * (docs/servers/runit-s6.md).
  */
 import * as nodePath from 'path';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
-import { Launch, mountedSource } from './launch';
+import { Launch, mountedSource, placedTreeFiles } from './launch';
 import { shellLaunches } from './shell-script';
 import { both, execsFromScript, PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
 import { MappedText } from '../kit/mapped-text';
@@ -24,11 +29,34 @@ export interface ContainerScripts {
   supervising: Launch[];
 }
 
-/**
- * `readScript`: the script at a tree path (absolute), when the tree holds a shell script there
- * (a `.sh` file, or a file whose first line names a shell).
- */
-export function containerScriptLaunches(containers: readonly Launch[], readScript: (treePath: string) => SourceText | undefined): ContainerScripts {
+/** The tree as the container reader sees it. */
+export interface ScriptTree {
+  /** The shell script at a tree path (absolute): a `.sh` file, or a file whose first line names a shell. */
+  readScript: (treePath: string) => SourceText | undefined;
+  /** Every file of the tree (absolute). */
+  files: readonly string[];
+  /** A tree file's text (for s6-rc's `type` files). */
+  readText: (treePath: string) => string | undefined;
+}
+
+/** A command to follow: a script of the tree, or a supervisor that runs some. */
+interface Pending {
+  words: string[];
+  program: string;
+  cwd: string;
+  /** What the command's variables hold. */
+  environment: Lookup;
+  /** Whether the process gets the container's variables (an s6 service without with-contenv does not). */
+  inheritsContainerEnv: boolean;
+  /** Set for an s6 service's run script: its environment depends on its first line. */
+  s6Service?: boolean;
+  /** Set under a service supervisor, which starts each run script in its service directory (`cwd`), not in the container's. */
+  startsInCwd?: boolean;
+  /** Whether the container's stop signal gets as far as this command (undefined: the tree cannot say). */
+  reaches: boolean | undefined;
+}
+
+export function containerScriptLaunches(containers: readonly Launch[], tree: ScriptTree): ContainerScripts {
   const launches: Launch[] = [];
   const run = new Set<string>();
   const supervising = new Set<Launch>();
@@ -38,21 +66,41 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
     const first = container.argv[0];
     if (!first || first.unresolved) continue;
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
-    const environment = environmentOf(container);
+    const containerEnvironment = environmentOf(container);
     // A script may hand over to another (`./docker/run-server.sh`): followed a few hops, each once.
     // `reaches`: whether the container's stop signal gets as far as the script's shell.
-    const pending: { words: string[]; program: string; cwd: string; reaches: boolean | undefined }[] = [
-      { words: container.argv.map((arg) => arg.value), program: container.program, cwd, reaches: container.stopSignalReaches },
+    const pending: Pending[] = [
+      {
+        words: container.argv.map((arg) => arg.value),
+        program: container.program,
+        cwd,
+        environment: containerEnvironment,
+        inheritsContainerEnv: true,
+        reaches: container.stopSignalReaches,
+      },
     ];
     const seen = new Set<string>();
+    const scanned = new Set<string>();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command = pending.shift()!;
-      const source = scriptOf(command, container, readScript);
-      if (!source || seen.has(source.file)) continue;
+      const source = scriptOf(command, container, tree.readScript);
+      if (!source) {
+        for (const service of serviceRuns(command, container, tree, containerEnvironment)) {
+          if (scanned.has(service.words[0])) continue;
+          scanned.add(service.words[0]);
+          pending.push(service);
+        }
+        continue;
+      }
+      if (seen.has(source.file)) continue;
       seen.add(source.file);
       run.add(source.file);
+      const { environment, inheritsContainerEnv } = command.s6Service ? s6ServiceEnvironment(source, containerEnvironment) : command;
       // Syntax problems are the script's own reading's to report, once.
-      for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment)) launches.push(inContainer(launch, container, command.reaches));
+      // The directory is the script's own to name (its first line), as no file of the tree says it.
+      const startedIn = command.startsInCwd ? { value: command.cwd, span: source.span(0, 0) } : undefined;
+      for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment))
+        launches.push(inContainer(launch, container, command.reaches, inheritsContainerEnv, startedIn));
       for (const step of runShell(MappedText.of(source), environment).steps) {
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
@@ -63,6 +111,9 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
           program,
           cwd: stepCwd,
           reaches: both(command.reaches, execsFromScript(wrappers) ? handsOver : false),
+          environment,
+          inheritsContainerEnv,
+          ...(command.startsInCwd ? { startsInCwd: true } : {}),
         });
       }
     }
@@ -70,8 +121,11 @@ export function containerScriptLaunches(containers: readonly Launch[], readScrip
   return { launches, run, supervising: [...supervising] };
 }
 
-/** How many scripts a container's command is followed through, and how many of their commands are looked at. */
-const MAX_SCRIPTS = 8;
+/**
+ * How many scripts a container's command is followed through (a service directory holds one per
+ * service: docker-graphite-statsd's has twelve), and how many of their commands are looked at.
+ */
+const MAX_SCRIPTS = 32;
 const MAX_COMMANDS = 512;
 
 /**
@@ -79,17 +133,24 @@ const MAX_COMMANDS = 512;
  * whether the container's stop signal gets to the script's shell; it gets on to the server only
  * when the script `exec`s it (Docker and Kubernetes signal PID 1 alone).
  */
-function inContainer(launch: Launch, container: Launch, reaches: boolean | undefined): Launch {
+function inContainer(
+  launch: Launch,
+  container: Launch,
+  reaches: boolean | undefined,
+  inheritsContainerEnv: boolean,
+  startedIn?: Launch['workingDirectory'],
+): Launch {
+  const workingDirectory = launch.workingDirectory ?? startedIn ?? container.workingDirectory;
   return {
     ...launch,
     kind: container.kind,
     file: container.file,
-    env: new Map([...container.env, ...launch.env]),
+    env: inheritsContainerEnv ? new Map([...container.env, ...launch.env]) : launch.env,
     ...(container.service !== undefined ? { service: container.service } : {}),
     stopSignal: container.stopSignal,
     stopSignalReaches: both(reaches, execsFromScript(launch.wrappers) ? launch.stopSignalReaches : false),
-    // Where the script's own `cd` leaves it, else where the container starts it.
-    ...((launch.workingDirectory ?? container.workingDirectory) ? { workingDirectory: launch.workingDirectory ?? container.workingDirectory } : {}),
+    // Where the script's own `cd` leaves it, else where its supervisor or the container starts it.
+    ...(workingDirectory ? { workingDirectory } : {}),
     ...((launch.user ?? container.user) ? { user: launch.user ?? container.user } : {}),
     externalEnv: container.externalEnv,
     ...(container.container ? { container: container.container } : {}),
@@ -99,11 +160,7 @@ function inContainer(launch: Launch, container: Launch, reaches: boolean | undef
 }
 
 /** The tree script a command runs, if it is one: `./bin/start`, `/entrypoint.sh`, `start`, `sh start.sh`. */
-function scriptOf(
-  command: { words: string[]; program: string; cwd: string },
-  container: Launch,
-  readScript: (treePath: string) => SourceText | undefined,
-): SourceText | undefined {
+function scriptOf(command: Pending, container: Launch, readScript: (treePath: string) => SourceText | undefined): SourceText | undefined {
   const word = scriptWord(command.words);
   if (word === undefined) return undefined;
   const candidates = word.startsWith('/')
@@ -131,4 +188,86 @@ function environmentOf(container: Launch): Lookup {
     if (!value) return missing;
     return value.unresolved ? 'unknown' : { value: value.value };
   };
+}
+
+/**
+ * The run scripts a service-directory supervisor starts, as commands to follow. runit's
+ * `runsvdir [-P] DIR` starts `runsv` for each subdirectory of DIR not named with a dot, which
+ * runs `./run` in it unless a `down` file is there (runsvdir(8), runsv(8)); phusion's `my_init`
+ * runs `runsvdir -P /etc/service` unless given `--skip-runit` (image/bin/my_init,
+ * `start_runit`). s6-overlay's `/init` (when the tree holds no script of its own there) supervises
+ * `/etc/services.d/NAME/run` (`services-up`) and the longruns of `/etc/s6-overlay/s6-rc.d` that
+ * the `user` or `user2` bundle lists (`rc.init`: `s6-rc change top`).
+ */
+function serviceRuns(command: Pending, container: Launch, tree: ScriptTree, containerEnvironment: Lookup): Pending[] {
+  const [first, ...options] = command.words;
+  const supervisor = command.program === 'runsvdir' || command.program === 'my_init' || (first === '/init' && command.program === 'init');
+  if (!supervisor) return [];
+  const placed = placedTreeFiles(container.mounts ?? [], tree.files);
+  const files = new Set(tree.files);
+  /** The tree file the container sees at a path. */
+  const at = (path: string) => {
+    const file = mountedSource(container, path);
+    return file !== undefined && files.has(file) ? file : undefined;
+  };
+  const runsIn = (directory: string, keep: (name: string) => boolean, s6Service: boolean): Pending[] => {
+    const found: Pending[] = [];
+    for (const { target } of placed) {
+      const name = /^([^/.][^/]*)\/run$/.exec(nodePath.posix.relative(directory, target))?.[1];
+      // Where two placements cover the path, the one the container sees must hold a file.
+      if (name === undefined || at(target) === undefined || !keep(name)) continue;
+      // runsv and s6-supervise run ./run in the service directory.
+      found.push({
+        words: [target],
+        program: 'run',
+        cwd: nodePath.posix.join(directory, name),
+        environment: s6Service ? containerEnvironment : command.environment,
+        inheritsContainerEnv: s6Service || command.inheritsContainerEnv,
+        ...(s6Service ? { s6Service } : {}),
+        startsInCwd: true,
+        // The supervisor, not Docker, stops a service, with its own signal and order: not modelled.
+        reaches: undefined,
+      });
+    }
+    return found;
+  };
+  /** runsv and s6-supervise leave a service with a `down` file stopped. */
+  const up = (directory: string) => (name: string) => at(nodePath.posix.join(directory, name, 'down')) === undefined;
+  const runit = (directory: string) => runsIn(directory, up(directory), false);
+  if (command.program === 'runsvdir') {
+    const directory = options.find((word) => !word.startsWith('-'));
+    return directory === undefined ? [] : runit(nodePath.posix.resolve(command.cwd, directory));
+  }
+  if (command.program === 'my_init') return options.includes('--skip-runit') ? [] : runit('/etc/service');
+  if (command.program === 'init') {
+    // S6_RUNTIME_PROFILE moves /etc/services.d and /etc/s6-overlay to /etc/cont-profile.d/PROFILE.
+    const profile = containerEnvironment('S6_RUNTIME_PROFILE');
+    if (typeof profile === 'object' && profile.value !== '') return [];
+    const rc = '/etc/s6-overlay';
+    const inUserBundle = (name: string) =>
+      ['s6-rc.d', 'user-bundles.d'].some((bundles) => ['user', 'user2'].some((bundle) => at(`${rc}/${bundles}/${bundle}/contents.d/${name}`) !== undefined));
+    const longrun = (name: string) => {
+      const type = at(`${rc}/s6-rc.d/${name}/type`);
+      return type !== undefined && tree.readText(type)?.trim() === 'longrun' && inUserBundle(name);
+    };
+    return [...runsIn('/etc/services.d', up('/etc/services.d'), true), ...runsIn(`${rc}/s6-rc.d`, longrun, true)];
+  }
+  return [];
+}
+
+/** s6-overlay's `with-contenv`, which runs its command with the container's environment. */
+const WITH_CONTENV = /^#![ \t]*\S*\/with-contenv\b/;
+
+/**
+ * What an s6 service's variables hold. s6-overlay starts its supervision tree with an environment
+ * of its own (stage0 gives s6-linux-init-maker `-s /run/s6/container_environment` unless
+ * S6_KEEP_ENV is set): a run script sees the container's variables only through `with-contenv`
+ * (or with S6_KEEP_ENV); otherwise a name is unset, or unknown where S6_KEEP_ENV may be given.
+ */
+function s6ServiceEnvironment(source: SourceText, containerEnvironment: Lookup): { environment: Lookup; inheritsContainerEnv: boolean } {
+  const keep = containerEnvironment('S6_KEEP_ENV');
+  if (WITH_CONTENV.test(source.text) || (typeof keep === 'object' && /^0*[1-9]/.test(keep.value)))
+    return { environment: containerEnvironment, inheritsContainerEnv: true };
+  const unknown = keep === 'unknown' || (typeof keep === 'object' && !/^0*$/.test(keep.value));
+  return { environment: () => (unknown ? 'unknown' : 'unset'), inheritsContainerEnv: false };
 }

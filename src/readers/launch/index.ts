@@ -7,7 +7,7 @@ import { parseCompose, ComposeFile } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import { standaloneBuildContext } from '../docker/build-context';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
-import { decodeUtf8, type SourceText } from '../../source/text';
+import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { dockerLaunches } from './docker';
 import { addComments, lineComments, readSource, recordSource } from '../kit/files';
@@ -105,7 +105,11 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     return source;
   };
   const fromContainers = guarded(output.diagnostics, 'launch reader', context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () =>
-    containerScriptLaunches([...launches], readScript),
+    containerScriptLaunches([...launches], {
+      readScript,
+      files: context.treeFiles,
+      readText: (path) => (treeFileSet.has(path) ? quietRead(path, context) : undefined),
+    }),
   );
   if (fromContainers) append(launches, fromContainers.launches);
   for (const { source } of scripts) {
@@ -161,4 +165,13 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     });
   }
   return { ...output, launches, composeContainers };
+}
+
+/** A small file's text (an s6-rc `type` file), or undefined: its own reading is no reader's to report. */
+function quietRead(path: string, context: ReaderContext): string | undefined {
+  try {
+    return decodeUtf8(context.fs.read(path));
+  } catch {
+    return undefined;
+  }
 }

@@ -1076,3 +1076,23 @@ describe('a location body kept in a file of its own', () => {
     ]);
   });
 });
+
+describe('a start script that runs its server through su', () => {
+  // Mayan-EDMS's run_frontend.sh: `su mayan --command "… gunicorn --bind 0.0.0.0:8000 …"` in the web image.
+  const tree = (line: string) => ({
+    Dockerfile: 'FROM python:3.12-slim\nRUN pip install gunicorn && useradd mayan\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
+    'run.sh': `#!/bin/sh\n${line}\n`,
+    'compose.yml': 'services:\n  web:\n    build: .\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx.conf:/etc/nginx/conf.d/default.conf:ro\n',
+    'nginx.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://web:8000;\n    }\n}\n',
+  });
+
+  test('the command string is the process: the compose service links to it', () => {
+    expect(links(tree('su mayan --command "gunicorn --bind 0.0.0.0:8000 app.wsgi"'))).toEqual([
+      expect.stringMatching(/nginx\.conf: web:8000 -> gunicorn .*compose\.yml \(compose-service\)$/),
+    ]);
+  });
+
+  test('su as a login prompt starts no server', () => {
+    expect(links(tree('su mayan'))).toEqual([]);
+  });
+});

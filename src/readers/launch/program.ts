@@ -1,7 +1,7 @@
 /**
  * From a command line to the program that really runs: shell scripts and `sh -c` strings are
  * run step by step (variables set earlier are substituted), and wrappers that only hand over to
- * another program (`exec`, `env A=b`, `gosu app`, `tini --`, `python -m`, `pipenv run`, …) are
+ * another program (`exec`, `env A=b`, `gosu app`, `su app -c`, `tini --`, `python -m`, `pipenv run`, …) are
  * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
  */
 import * as nodePath from 'path';
@@ -236,7 +236,7 @@ export interface Unwrapped {
   program: string;
   /** Environment the wrappers add: `env A=b`, `A=b cmd` inside `sh -c`. */
   env: Map<string, RawArg>;
-  /** `gosu app`, `su-exec app:app`, `chpst -u app`, `runuser -u app`, `sudo -u app`. */
+  /** `gosu app`, `su-exec app:app`, `chpst -u app`, `runuser -u app`, `sudo -u app`, `su app -c …`. */
   user?: RawArg;
   /** Problems in `sh -c` strings, with the file each is in. */
   problems: (ShellProblem & { source: SourceText })[];
@@ -318,6 +318,28 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
     const own = env.get(name);
     if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
     return lookup(name);
+  };
+
+  /**
+   * A shell's `-c` string: argv becomes the step that is the process (its `NAME=value` prefix
+   * added to the environment); false when the string runs nothing.
+   */
+  const runCommandString = (script: RawArg, lookup: Lookup, shell: string | undefined): boolean => {
+    const inner = runShell(asMappedText(script), lookup);
+    append(
+      problems,
+      inner.problems.map((problem) => ({ ...problem, source: script.source })),
+    );
+    const step = chooseStep(inner.steps, lookup);
+    if (!step) {
+      argv = [];
+      return false;
+    }
+    // Whether the shell execs the step; a shell the tree does not name (su's user's) may not.
+    handsOver = both(handsOver, shell === undefined ? undefined : commandStringHandsOver(shell, inner.commands, inner.steps, step));
+    for (const [key, value] of step.prefixEnv) env.set(key, value);
+    argv = step.args;
+    return true;
   };
 
   for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
@@ -496,6 +518,21 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       take(end + 1);
       continue;
     }
+    if (name === 'su') {
+      const su = suInvocation(argv);
+      if (!su) break;
+      if (su.user) user = su.user;
+      if (su.command) {
+        take(argv.length);
+        // su waits for the shell it starts (util-linux su-common.c forks a watching parent).
+        if (!runCommandString(su.command, su.login ? loginLookup(su.whitelist, envLookup) : envLookup, undefined)) break;
+        continue;
+      }
+      // No command: the shell runs its first argument as a script (`su app /start.sh`), or is a login prompt.
+      if (su.scriptAt === undefined) break;
+      take(su.scriptAt);
+      continue;
+    }
     if (SHELLS.has(name)) {
       let k = 1;
       let commandMode = false;
@@ -518,19 +555,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       const script = argv[k];
       if (!script || script.unresolved.length > 0) break;
       take(k);
-      const inner = runShell(asMappedText(script), envLookup);
-      append(
-        problems,
-        inner.problems.map((problem) => ({ ...problem, source: script.source })),
-      );
-      const step = chooseStep(inner.steps, envLookup);
-      if (!step) {
-        argv = [];
-        break;
-      }
-      handsOver = both(handsOver, commandStringHandsOver(name, inner.commands, inner.steps, step));
-      for (const [key, value] of step.prefixEnv) env.set(key, value);
-      argv = step.args;
+      if (!runCommandString(script, envLookup, name)) break;
       continue;
     }
     // An entrypoint script in the tree that ends in `exec "$@"` hands over to its arguments.
@@ -585,6 +610,114 @@ function commandStringHandsOver(shell: string, commands: readonly ShellCommand[]
   if (shell !== 'bash' || step.depth > 0) return undefined;
   if (commands.length > 1) return undefined;
   return step.redirects.length === 0;
+}
+
+/** util-linux su's options (login-utils/su-common.c, `su_main`): the letters that take a value, and the long names. */
+const SU_SHORT_WITH_VALUE = new Set(['c', 'C', 'g', 'G', 's', 'w']);
+const SU_SHORT_FLAGS = new Set(['f', 'l', 'm', 'p', 'P', 'T']);
+const SU_LONG: Record<string, string> = {
+  command: 'c',
+  'session-command': 'C',
+  fast: 'f',
+  login: 'l',
+  'preserve-environment': 'p',
+  pty: 'P',
+  'no-pty': 'T',
+  shell: 's',
+  group: 'g',
+  'supp-group': 'G',
+  'whitelist-environment': 'w',
+};
+
+interface SuInvocation {
+  user?: RawArg;
+  /** `-c`/`--command`/`--session-command`: the string the user's shell runs with `-c`. */
+  command?: RawArg;
+  /** Without a command: where the shell's script argument is in argv (`su app /start.sh`). */
+  scriptAt?: number;
+  /** `-l`, `--login` or a `-` before the user: the environment is cleared. */
+  login: boolean;
+  /** `-w NAME,NAME`: variables a login keeps. */
+  whitelist: string[];
+}
+
+/**
+ * `su [options] [-] [USER [ARGUMENT…]]` read as util-linux's su does: getopt_long with options
+ * anywhere before `--` (`su app --command "…"`), `-` first among the other words for a login,
+ * then the user. The command runs as `SHELL -c COMMAND`; undefined where the words are not
+ * such a command, or where `-s` names a shell that is not a POSIX shell.
+ */
+function suInvocation(argv: RawArg[]): SuInvocation | undefined {
+  const words: number[] = [];
+  let command: RawArg | undefined;
+  let login = false;
+  const whitelist: string[] = [];
+  const option = (letter: string, value: RawArg | undefined): boolean => {
+    if (SU_SHORT_WITH_VALUE.has(letter)) {
+      if (!value) return false;
+      if (letter === 'c' || letter === 'C') command = value;
+      if (letter === 'w') whitelist.push(...value.value.split(','));
+      if (letter === 's' && (value.unresolved.length > 0 || !isShell(value.value))) return false;
+      return true;
+    }
+    if (letter === 'l') login = true;
+    return SU_SHORT_FLAGS.has(letter);
+  };
+  let k = 1;
+  for (; k < argv.length; k++) {
+    const text = argv[k].value;
+    if (text === '--') {
+      k++;
+      break;
+    }
+    if (text.startsWith('--')) {
+      const equals = text.indexOf('=');
+      const letter = SU_LONG[equals === -1 ? text.slice(2) : text.slice(2, equals)];
+      if (letter === undefined) return undefined;
+      const takesValue = SU_SHORT_WITH_VALUE.has(letter);
+      const value = !takesValue ? undefined : equals === -1 ? argv[++k] : sliceArg(argv[k], equals + 1);
+      if (!takesValue && equals !== -1) return undefined;
+      if (!option(letter, value)) return undefined;
+      continue;
+    }
+    if (text.startsWith('-') && text !== '-') {
+      // A cluster of letters (`-lc CMD`); a letter that takes a value takes the rest, or the next word.
+      for (let i = 1; i < text.length; i++) {
+        const letter = text[i];
+        if (!SU_SHORT_WITH_VALUE.has(letter)) {
+          if (!option(letter, undefined)) return undefined;
+          continue;
+        }
+        const value = i + 1 < text.length ? sliceArg(argv[k], i + 1) : argv[++k];
+        if (!option(letter, value)) return undefined;
+        break;
+      }
+      continue;
+    }
+    words.push(k);
+  }
+  for (; k < argv.length; k++) words.push(k);
+  if (command?.unresolved.length) return undefined;
+  if (words.length > 0 && argv[words[0]].value === '-') {
+    login = true;
+    words.shift();
+  }
+  const userAt = words.shift();
+  const user = userAt === undefined ? undefined : argv[userAt];
+  // Arguments after the user go to the shell: after `-c`, they are `$0`, `$1`…; else the first is its script.
+  const scriptAt =
+    !command && words.length > 0 && words.every((at, i) => at === words[0] + i) && words[words.length - 1] === argv.length - 1 ? words[0] : undefined;
+  return { ...(user ? { user } : {}), ...(command ? { command } : {}), ...(scriptAt !== undefined ? { scriptAt } : {}), login, whitelist };
+}
+
+/**
+ * What a login shell (`su -`, `su -l`) knows of a variable: su clears the environment but for
+ * TERM, COLORTERM, NO_COLOR and the names `-w` lists, then sets HOME, SHELL, USER, LOGNAME and
+ * PATH for the user, and PAM's session (pam_env) may add others: only the kept names are known.
+ */
+function loginLookup(whitelist: string[], lookup: Lookup): Lookup {
+  const kept = new Set(['TERM', 'COLORTERM', 'NO_COLOR', ...whitelist]);
+  return (name) => (kept.has(name) ? lookup(name) : 'unknown');
 }
 
 /**

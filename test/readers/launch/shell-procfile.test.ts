@@ -103,6 +103,40 @@ test('wrappers: env, su-exec, python -m', () => {
   expect(at(launch.env.get('PYTHONUNBUFFERED')?.span)).toBe('1:39-1:40');
 });
 
+describe("su with a command: the user's shell runs it, as sh -c does (util-linux su-common.c)", () => {
+  const launchOf = (line: string) => readTreeOf({ 'run.sh': `#!/bin/sh\n${line}\n` }).launches[0];
+  test.each([
+    // Mayan-EDMS's run_frontend.sh: options after the user (getopt_long permutes them).
+    ['su mayan --command "gunicorn --bind 0.0.0.0:8000 app.wsgi"', 'mayan'],
+    ['su mayan -c "exec gunicorn --bind 0.0.0.0:8000 app.wsgi"', 'mayan'],
+    ["su --command='gunicorn --bind 0.0.0.0:8000 app.wsgi' mayan", 'mayan'],
+    // -s takes a value; `-` before the user is a login.
+    ['su -s /bin/sh - mayan -c "gunicorn --bind 0.0.0.0:8000 app.wsgi"', 'mayan'],
+    ['su -l -g www-data mayan -c "cd /srv && gunicorn --bind 0.0.0.0:8000 app.wsgi"', 'mayan'],
+    ['su -lc "gunicorn --bind 0.0.0.0:8000 app.wsgi" mayan', 'mayan'],
+  ])('%s', (line, user) => {
+    const launch = launchOf(line);
+    expect([launch?.program, launch?.user?.value]).toEqual(['gunicorn', user]);
+    expect(values(launch)).toEqual(['gunicorn', '--bind', '0.0.0.0:8000', 'app.wsgi']);
+  });
+
+  test('a variable in the command: kept without a login, not known after one (su clears the environment, PAM may set it)', () => {
+    // Single quotes: the inner shell expands PORT, not the script (which would hand su 9000 either way).
+    const script = (flags: string) => `#!/bin/sh\nexport PORT=9000\nsu ${flags}app -c 'gunicorn --bind 0.0.0.0:\${PORT:-8000} app.wsgi'\n`;
+    expect(values(readTreeOf({ 'run.sh': script('') }).launches[0])).toEqual(['gunicorn', '--bind', '0.0.0.0:9000', 'app.wsgi']);
+    expect(values(readTreeOf({ 'run.sh': script('-m ') }).launches[0])).toEqual(['gunicorn', '--bind', '0.0.0.0:9000', 'app.wsgi']);
+    expect(values(readTreeOf({ 'run.sh': script('- ') }).launches[0])).toEqual(['gunicorn', '--bind', undefined, 'app.wsgi']);
+    // -w keeps a name through the login.
+    expect(values(readTreeOf({ 'run.sh': script('-l -w PORT ') }).launches[0])).toEqual(['gunicorn', '--bind', '0.0.0.0:9000', 'app.wsgi']);
+  });
+
+  test('no command, an unknown option or a shell that is not a POSIX shell starts nothing cfglint reads', () => {
+    expect(launchOf('su app')).toBeUndefined();
+    expect(launchOf('su --bogus app -c "gunicorn app.wsgi"')).toBeUndefined();
+    expect(launchOf('su -s /usr/bin/python3 app -c "gunicorn app.wsgi"')).toBeUndefined();
+  });
+});
+
 describe('wrappers that wait for a port, then run their command', () => {
   test.each([
     // vishnubob/wait-for-it: host:port, options, then the command after --.

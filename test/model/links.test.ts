@@ -1096,3 +1096,37 @@ describe('a start script that runs its server through su', () => {
     expect(links(tree('su mayan'))).toEqual([]);
   });
 });
+
+describe('an entrypoint that exports variables, then runs its arguments (exec "$@")', () => {
+  // tiangolo/uvicorn-gunicorn-docker's shape: ENTRYPOINT exports GUNICORN_CONF, CMD /start.sh reads it.
+  const tree = (entrypoint: string, environment = '') => ({
+    Dockerfile:
+      'FROM python:3.12-slim\nCOPY ./entrypoint.sh /entrypoint.sh\nCOPY ./start.sh /start.sh\nCOPY ./gunicorn_conf.py /gunicorn_conf.py\nCOPY ./other_conf.py /other_conf.py\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["/start.sh"]\n',
+    'entrypoint.sh': `#!/usr/bin/env sh\nset -e\n${entrypoint}\nexec "$@"\n`,
+    'start.sh': '#! /usr/bin/env sh\nset -e\nexec gunicorn -c "$GUNICORN_CONF" main:app\n',
+    'gunicorn_conf.py': 'bind = "0.0.0.0:80"\nworker_class = "gthread"\n',
+    'other_conf.py': 'bind = "0.0.0.0:8001"\n',
+    'docker-compose.yml': `services:\n  app:\n    build: .\n${environment}  nginx:\n    image: nginx:1.24\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf\n`,
+    'nginx.conf': `events {}\nhttp {\n${keepaliveNginx('app:80')}}\n`,
+  });
+  const configOf = (files: Record<string, string>) =>
+    modelOf(files)
+      .launches.filter((launch) => launch.program === 'gunicorn')
+      .map((launch) => launch.argv[2]?.value);
+
+  test('the exported default reaches the command: gunicorn reads /gunicorn_conf.py and serves app:80', () => {
+    const files = tree('export GUNICORN_CONF=${GUNICORN_CONF:-/gunicorn_conf.py}');
+    expect(configOf(files)).toEqual(['/gunicorn_conf.py']);
+    expect(links(files)).toEqual(['nginx.conf: app:80 -> gunicorn gunicorn_conf.py (compose-service)']);
+    // gthread's keep-alive is gunicorn's 2 s default, below nginx's 60 s: on the upstream's keepalive line (5).
+    expect(serious(lint(files))).toEqual([expect.stringMatching(/^upstream-keepalive-timeout .*nginx\.conf:5$/)]);
+  });
+
+  test("the container's own value wins over the default; a variable set but not exported is not handed over", () => {
+    const set = tree('export GUNICORN_CONF=${GUNICORN_CONF:-/gunicorn_conf.py}', '    environment:\n      GUNICORN_CONF: /other_conf.py\n');
+    expect(configOf(set)).toEqual(['/other_conf.py']);
+    expect(links(set)).toEqual([]);
+    // Unset in the compose service: start.sh gets an empty -c.
+    expect(configOf(tree('GUNICORN_CONF=/gunicorn_conf.py'))).toEqual(['']);
+  });
+});

@@ -3,7 +3,7 @@ import type { Launch, LaunchArg, LaunchEnvValue, LaunchKind } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from '../kit/files';
-import { unwrap } from './program';
+import { PassThrough, unwrap } from './program';
 import { Lookup, RawArg, writtenText } from '../kit/raw';
 
 export interface LaunchDraft {
@@ -31,7 +31,7 @@ export interface LaunchDraft {
   mounts?: Launch['mounts'];
   compose?: Launch['compose'];
   /** Scripts in the tree that run their arguments (`exec "$@"`), e.g. a Docker entrypoint. */
-  passThrough?: (program: string) => boolean;
+  passThrough?: PassThrough;
   problems: ReaderDiagnostic[];
 }
 

@@ -25,6 +25,7 @@ import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/comp
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
+import type { PassThrough } from './program';
 import { literalArg, lookupIn, RawArg } from '../kit/raw';
 import { normalizeSignal } from './systemd';
 import { append } from '../../source/append';
@@ -47,7 +48,7 @@ function finalStage(dockerfile: Dockerfile, target?: string): DockerStage | unde
 export function dockerLaunches(
   dockerfiles: Map<string, Dockerfile>,
   composeFiles: ComposeFile[],
-  passThrough: (program: string) => boolean,
+  passThrough: PassThrough,
   problems: ReaderDiagnostic[],
   /** An env_file of the tree, read; undefined for one the tree does not hold (gitignored `.env`). */
   readEnvFile: (path: string) => SourceText | undefined = () => undefined,

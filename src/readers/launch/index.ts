@@ -17,7 +17,9 @@ import { procfileLaunches } from './procfile';
 import { SupervisorProgram, supervisorLaunches, supervisorPrograms } from './supervisord';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
-import { SHELL_SHEBANG } from './program';
+import { PassThrough, runShell, SHELL_SHEBANG } from './program';
+import { MappedText } from '../kit/mapped-text';
+import type { Lookup, RawArg } from '../kit/raw';
 import { isJinjaTemplateText } from '../../discovery/classify';
 import { systemdLaunches } from './systemd';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
@@ -73,8 +75,15 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath.basename(path)));
-  const passThrough = (program: string) => passThroughScripts.has(program);
+  const passThroughScripts = new Map<string, SourceText[]>();
+  for (const { path, source } of scripts) {
+    if (RUNS_ITS_ARGUMENTS.test(source.text))
+      passThroughScripts.set(nodePath.basename(path), [...(passThroughScripts.get(nodePath.basename(path)) ?? []), source]);
+  }
+  const passThrough: PassThrough = (program, lookup) => {
+    const named = passThroughScripts.get(program);
+    return named ? handedOverEnvironment(named, lookup) : undefined;
+  };
   guarded(output.diagnostics, 'launch reader', context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
     const treeFiles = new Set(context.treeFiles);
     const readEnvFile = (path: string) => (treeFiles.has(path) ? readSource(path, context, output) : undefined);
@@ -174,4 +183,26 @@ function quietRead(path: string, context: ReaderContext): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The environment scripts that end in `exec "$@"` hand over: what each has exported by then, and
+ * the `NAME=value` words in front of that exec. Where two scripts share the name, a variable
+ * they do not set alike is not known.
+ */
+function handedOverEnvironment(scripts: SourceText[], lookup: Lookup): Map<string, RawArg> {
+  const each = scripts.map((source) => {
+    const match = RUNS_ITS_ARGUMENTS.exec(source.text);
+    const execAt = match ? match.index + match[0].indexOf('exec') : -1;
+    const step = runShell(MappedText.of(source), lookup).steps.find((candidate) => candidate.start === execAt);
+    return new Map(step ? [...step.exported, ...step.prefixEnv] : []);
+  });
+  const handed = new Map<string, RawArg>();
+  for (const name of new Set(each.flatMap((env) => [...env.keys()]))) {
+    const values = each.map((env) => env.get(name));
+    const first = values[0] ?? values.find((value) => value !== undefined)!;
+    const alike = values.every((value) => value !== undefined && value.value === first.value && value.unresolved.length === 0);
+    handed.set(name, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name}`] });
+  }
+  return handed;
 }

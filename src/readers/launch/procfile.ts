@@ -6,12 +6,13 @@ import type { Launch } from './launch';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
+import type { PassThrough } from './program';
 import { ALL_UNKNOWN, literalArg } from '../kit/raw';
 
 const PROCESS_LINE = /^([A-Za-z0-9_-]+)[ \t]*:[ \t]*(\S.*?)[ \t]*\r?$/;
 
 /** `passThrough`: scripts of the tree that run their arguments (`exec "$@"`), as a Docker entrypoint. */
-export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[], passThrough?: (program: string) => boolean): Launch[] {
+export function procfileLaunches(source: SourceText, problems: ReaderDiagnostic[], passThrough?: PassThrough): Launch[] {
   const launches: Launch[] = [];
   const text = source.text;
   for (let lineStart = 0; lineStart < text.length;) {

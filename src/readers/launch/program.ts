@@ -297,11 +297,17 @@ const UV_OPTIONS_WITH_VALUE = new Set([
 const SUDO_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
 
 /**
+ * A script of the tree that ends by running its arguments (`exec "$@"`): given what the variables
+ * hold where it runs, the environment it hands over (its exports); undefined for any other program.
+ */
+export type PassThrough = (program: string, lookup: Lookup) => Map<string, RawArg> | undefined;
+
+/**
  * Peels wrappers off a command line. `lookup` resolves variables in `sh -c` strings (the
  * environment the process gets); each step adds what it learns (`env A=b`) for the next.
- * `passThrough` names scripts known to run their arguments (`exec "$@"`).
+ * `passThrough` names scripts known to run their arguments (`exec "$@"`), with what they export.
  */
-export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: string) => boolean): Unwrapped {
+export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough): Unwrapped {
   const wrappers: RawArg[] = [];
   const env = new Map<string, RawArg>();
   const problems: Unwrapped['problems'] = [];
@@ -558,8 +564,11 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: (program: s
       if (!runCommandString(script, envLookup, name)) break;
       continue;
     }
-    // An entrypoint script in the tree that ends in `exec "$@"` hands over to its arguments.
-    if (passThrough?.(name) && argv.length > 1) {
+    // An entrypoint script in the tree that ends in `exec "$@"` hands over to its arguments, with
+    // the variables it exported (tiangolo's images: `export GUNICORN_CONF=${GUNICORN_CONF:-/gunicorn_conf.py}`).
+    const handedOver = argv.length > 1 ? passThrough?.(name, envLookup) : undefined;
+    if (handedOver) {
+      for (const [key, value] of handedOver) env.set(key, value);
       take(1);
       continue;
     }

@@ -901,6 +901,118 @@ describe('Spring Boot', () => {
   });
 });
 
+describe('which Spring Boot application a launch runs', () => {
+  const pom =
+    '<project>\n  <artifactId>app</artifactId>\n  <dependencies>\n    <dependency><artifactId>spring-boot-starter-web</artifactId></dependency>\n  </dependencies>\n</project>\n';
+  const jarImage = (jar: string) => `FROM eclipse-temurin:17\nCOPY ${jar} /app.jar\nENTRYPOINT ["java", "-jar", "/app.jar"]\n`;
+  const site = (...passes: string[]) =>
+    `events {}\nhttp {\n  server {\n    listen 80;\n    client_max_body_size 50m;\n${passes.map((pass, i) => `    location /${i}/ { proxy_pass http://${pass}; }\n`).join('')}  }\n}\n`;
+  // Large enough for nginx's 50m: a link to this application gives no body-size finding.
+  const uploads =
+    'spring:\n  servlet:\n    multipart:\n      max-file-size: 100MB\n      max-request-size: 100MB\nserver:\n  tomcat:\n    max-http-form-post-size: 100MB\n';
+
+  test("a compose service runs what its build context holds, not every application below the compose file (yangzongzhuan/RuoYi-Cloud's docker/)", () => {
+    const tree = {
+      'docker/docker-compose.yml': [
+        'services:',
+        '  nacos:',
+        '    image: nacos/nacos-server:v3.0.2',
+        '    volumes:',
+        '      - ./nacos/conf/application.properties:/home/nacos/conf/application.properties',
+        '  nginx:',
+        '    image: nginx:1.27',
+        '    volumes:',
+        '      - ./nginx/nginx.conf:/etc/nginx/nginx.conf',
+        '  gateway:',
+        '    build:',
+        '      context: ./gateway',
+        '',
+      ].join('\n'),
+      // The image's jar comes from outside the tree's applications: the context holds none.
+      'docker/gateway/Dockerfile': jarImage('app.jar'),
+      'docker/nacos/conf/application.properties': 'server.port=8848\nserver.tomcat.accesslog.enabled=true\n',
+      'docker/nginx/nginx.conf': site('gateway:8080'),
+    };
+    // nacos runs its image's own command with the mounted file; the gateway's application is not in the tree.
+    expect(modelOf(tree).backends.map((backend) => `${backend.name}: ${backend.launchedBy?.length ?? 0} launches`)).toEqual(['docker/nacos/conf: 0 launches']);
+    expect(links(tree)).toEqual([]);
+    expect(serious(lint(tree))).toEqual([]);
+
+    // With the application in its build context, the service runs it.
+    const built = {
+      ...tree,
+      'docker/gateway/pom.xml': pom,
+      'docker/gateway/src/main/resources/application.yml': uploads,
+      'docker/gateway/Dockerfile': jarImage('target/app.jar'),
+    };
+    expect(links(built)).toEqual(['docker/nginx/nginx.conf: gateway:8080 -> spring-boot docker/gateway/src/main/resources/application.yml (compose-service)']);
+  });
+
+  test('services of a root compose file each run their own module (build: alpha, build: beta)', () => {
+    const tree = {
+      'docker-compose.yml':
+        'services:\n  alpha:\n    build: alpha\n  beta:\n    build: beta\n  nginx:\n    image: nginx:1.27\n    volumes: ["./nginx/nginx.conf:/etc/nginx/nginx.conf"]\n',
+      'alpha/Dockerfile': jarImage('target/alpha.jar'),
+      'beta/Dockerfile': jarImage('target/beta.jar'),
+      'beta/pom.xml': pom,
+      'beta/src/main/resources/application.yml': uploads,
+      'nginx/nginx.conf': site('alpha:8080', 'beta:8080'),
+    };
+    // alpha's application is not in the tree: its service links to nothing, beta's to beta.
+    expect(links(tree)).toEqual(['nginx/nginx.conf: beta:8080 -> spring-boot beta/src/main/resources/application.yml (compose-service)']);
+    expect(serious(lint(tree))).toEqual([]);
+  });
+
+  test('a build context holding several modules: the module whose directory holds the Dockerfile, else none', () => {
+    const modules = {
+      'alpha/pom.xml': pom,
+      'alpha/src/main/resources/application.yml': 'server:\n  port: 8081\n',
+      'beta/pom.xml': pom,
+      'beta/src/main/resources/application.yml': 'server:\n  port: 8082\n',
+      'nginx/nginx.conf': site('api:9000'),
+    };
+    const compose = (dockerfile: string) =>
+      `services:\n  api:\n    build:\n      context: .\n      dockerfile: ${dockerfile}\n    environment:\n      SERVER_PORT: "9000"\n`;
+    expect(links({ ...modules, 'compose.yaml': compose('beta/Dockerfile'), 'beta/Dockerfile': jarImage('beta/target/beta.jar') })).toEqual([
+      'nginx/nginx.conf: api:9000 -> spring-boot beta/src/main/resources/application.yml (compose-service)',
+    ]);
+    // A Dockerfile beside both modules may package either: SERVER_PORT is set on neither, and no
+    // backend of Spring's defaults stands in for the one it packages.
+    const ambiguous = { ...modules, 'compose.yaml': compose('Dockerfile'), Dockerfile: jarImage('app.jar') };
+    expect(modelOf(ambiguous).backends.map((backend) => `${backend.name} ${backend.settings.get('server.port')?.value}`)).toEqual(['alpha 8081', 'beta 8082']);
+    expect(links(ambiguous)).toEqual([]);
+  });
+
+  test('a script the built image runs runs the application of the build context', () => {
+    const tree = {
+      'compose.yaml': 'services:\n  api:\n    build: api\n',
+      'api/Dockerfile': 'FROM eclipse-temurin:17\nCOPY target/api.jar /app.jar\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
+      'api/run.sh': '#!/bin/sh\nexec java -jar /app.jar --server.port=9000\n',
+      'api/pom.xml': pom,
+      'api/src/main/resources/application.yml': uploads,
+      'nginx/nginx.conf': site('api:9000'),
+    };
+    expect(links(tree)).toEqual(['nginx/nginx.conf: api:9000 -> spring-boot api/src/main/resources/application.yml (compose-service)']);
+  });
+
+  test("a service that mounts an application's config runs that application; other mounts say nothing", () => {
+    const compose = (volume: string) =>
+      `services:\n  api:\n    image: eclipse-temurin:17\n    working_dir: /srv\n    command: java -jar /srv/app.jar\n    volumes:\n      - ${volume}\n`;
+    const tree = (volume: string) => ({
+      'compose.yaml': compose(volume),
+      'api/pom.xml': pom,
+      'api/src/main/resources/application.yml': 'server:\n  port: 8081\n',
+      'admin/pom.xml': pom,
+      'admin/src/main/resources/application.yml': 'server:\n  port: 8081\n',
+      'nginx/nginx.conf': site('api:8081'),
+    });
+    expect(links(tree('./api/src/main/resources/application.yml:/srv/config/application.yml'))).toEqual([
+      'nginx/nginx.conf: api:8081 -> spring-boot api/src/main/resources/application.yml (compose-service)',
+    ]);
+    expect(links(tree('./logs:/srv/logs'))).toEqual([]);
+  });
+});
+
 describe('compose files under other names', () => {
   test("read by their content and linked (ansible/galaxy_ng's dev/compose/standalone.yaml)", () => {
     const tree = {

@@ -30,6 +30,7 @@ export interface LaunchDraft {
   container?: Launch['container'];
   mounts?: Launch['mounts'];
   compose?: Launch['compose'];
+  build?: Launch['build'];
   /** Scripts in the tree that run their arguments (`exec "$@"`), e.g. a Docker entrypoint. */
   passThrough?: PassThrough;
   problems: ReaderDiagnostic[];
@@ -63,6 +64,7 @@ export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
     ...(draft.container ? { container: draft.container } : {}),
     ...(draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {}),
     ...(draft.compose ? { compose: draft.compose } : {}),
+    ...(draft.build ? { build: draft.build } : {}),
   };
 }
 

@@ -156,6 +156,7 @@ function inContainer(
     ...(container.container ? { container: container.container } : {}),
     ...(container.mounts ? { mounts: container.mounts } : {}),
     ...(container.compose ? { compose: container.compose } : {}),
+    ...(container.build ? { build: container.build } : {}),
   };
 }
 

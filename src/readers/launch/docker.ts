@@ -123,6 +123,7 @@ export function dockerLaunches(
       container: { hostNetwork: Boolean(service.hostNetwork), ...(service.hostNetwork ? { span: service.hostNetwork } : {}) },
       mounts,
       compose: scope,
+      ...(service.build ? { build: { context: display(service.build.context), dockerfile: display(service.build.dockerfile) } } : {}),
       passThrough,
       problems,
     });

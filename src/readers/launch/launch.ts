@@ -105,6 +105,11 @@ export interface Launch {
   mounts?: Mount[];
   /** For a compose service: the project it belongs to and how other processes reach it. */
   compose?: ComposeScope;
+  /**
+   * For a compose service that builds its image (`build:`): the build context and the Dockerfile,
+   * as display paths. What the image can hold of the tree comes from the context.
+   */
+  build?: { context: string; dockerfile: string };
 }
 
 /** A tree path the process sees at `target` (a file, or a directory and everything under it). */

@@ -111,6 +111,7 @@ export function supervisorLaunches(programs: SupervisorProgram[], problems: Read
       ...(container?.container ? { container: container.container } : {}),
       ...(container?.mounts ? { mounts: container.mounts } : {}),
       ...(container?.compose ? { compose: container.compose } : {}),
+      ...(container?.build ? { build: container.build } : {}),
       problems,
     });
     // supervisord hands its own environment (the container's) on to the program.

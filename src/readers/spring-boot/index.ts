@@ -25,8 +25,9 @@
  * (`--server.port=9000`), system properties (`-Dserver.port=9000`) and environment variables
  * (`SERVER_PORT`), in that order of precedence over the files. They are taken from the launches
  * (Dockerfile, compose, systemd, scripts) that run `java` or set SERVER_* / SPRING_* variables
- * and whose file sits in the application's directory or above it; when two of them disagree on
- * a property its value is undetermined.
+ * and run the application: a compose service the one its build context or mounts hold, any
+ * other launch one whose file sits in the application's directory or above it (appsLaunchRuns);
+ * when two of them disagree on a property its value is undetermined.
  */
 import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
@@ -193,9 +194,11 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
   }
   const backends: SpringBootBackend[] = [];
   const used = new Set<Launch>();
+  const appFilesByRoot = new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
+  const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot)]));
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     guarded(output.diagnostics, 'Spring Boot reader', appFiles[0].source.file, () => {
-      const runner = launchesFor(context.displayPath(root), launches);
+      const runner = launchesFor(context.displayPath(root), launches, runs);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
@@ -204,9 +207,12 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
   }
   // `java -jar` with Spring settings in its environment or arguments and no application file in
   // the tree (a container configured by env): the jar's own defaults plus what the launch sets.
+  // An image built from a context that holds applications of the tree packages one of them,
+  // files and all, even where the tree does not say which: Spring's defaults would misjudge it.
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides } = launchesFor(nodePath.dirname(launch.file), [launch]);
+    if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin(root, launch.build!.context))) continue;
+    const { overrides } = launchesFor(nodePath.dirname(launch.file), [launch], new Map());
     const merged = merge([], [], overrides);
     const backend = makeBackend(serverName(launch), [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -736,10 +742,11 @@ function replacePlaceholders(
 /**
  * Properties the process that runs the application sets: `--key=value` arguments, `-Dkey=value`
  * system properties, and environment variables (relaxed: SERVER_PORT is server.port; also kept
- * under `env:NAME` for placeholders). From the launches in the application's directory or above
- * it that run java or set SERVER_* / SPRING_* variables.
+ * under `env:NAME` for placeholders). From the launches that run java or set SERVER_* / SPRING_*
+ * variables and run this application: those `runs` ties to it (see appsLaunchRuns), else those in
+ * the application's directory or above it.
  */
-function launchesFor(root: string, launches: Launch[]): { overrides: Map<string, Found>; launches: Launch[] } {
+function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[] | undefined>): { overrides: Map<string, Found>; launches: Launch[] } {
   const out = new Map<string, Found>();
   const used: Launch[] = [];
   const conflicts = new Set<string>();
@@ -750,7 +757,8 @@ function launchesFor(root: string, launches: Launch[]): { overrides: Map<string,
   };
   for (const launch of launches) {
     const launchDir = nodePath.dirname(launch.file);
-    const related = isWithin(root, launchDir) || isWithin(launchDir, root);
+    const tied = runs.get(launch);
+    const related = tied ? tied.includes(root) : isWithin(root, launchDir) || isWithin(launchDir, root);
     const springish = [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name));
     if (!related || (launch.program !== 'java' && !springish)) continue;
     used.push(launch);
@@ -783,6 +791,35 @@ function launchesFor(root: string, launches: Launch[]): { overrides: Map<string,
     out.set(key, { ...found, value: undefined });
   }
   return { overrides: out, launches: used };
+}
+
+/**
+ * The applications (display roots) a launch runs, where the launch itself says; undefined where
+ * it says nothing, and then a launch in the application's directory or above it applies.
+ *
+ * - A compose service (or a script or supervisord program in its container) runs what its image
+ *   and its bind mounts hold, whatever directory the compose file is in: the application the
+ *   build context holds (the one whose directory holds the Dockerfile when the context holds
+ *   several), else the one whose config files a mount or COPY puts in the container. With
+ *   neither, none: a compose file above several applications says nothing about which one a
+ *   service runs.
+ */
+function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>): string[] | undefined {
+  const roots = [...appFiles.keys()];
+  if (launch.compose) {
+    if (launch.build) {
+      const inContext = roots.filter((root) => isWithin(root, launch.build!.context));
+      const holdingDockerfile = inContext.filter((root) => isWithin(launch.build!.dockerfile, root));
+      const deepest = holdingDockerfile.sort((a, b) => b.length - a.length)[0];
+      if (deepest !== undefined) return [deepest];
+      if (inContext.length === 1) return inContext;
+    }
+    const mounted = roots.filter((root) =>
+      (launch.mounts ?? []).some((mount) => isWithin(mount.display, root) && appFiles.get(root)!.some((file) => isWithin(file, mount.display))),
+    );
+    return mounted.length === 1 ? mounted : [];
+  }
+  return undefined;
 }
 
 function isWithin(dir: string, maybeParent: string): boolean {

@@ -1011,6 +1011,40 @@ describe('which Spring Boot application a launch runs', () => {
     ]);
     expect(links(tree('./logs:/srv/logs'))).toEqual([]);
   });
+
+  test("a host script's java -jar <module>/target/*.jar configures that module (spring-petclinic-microservices' scripts/run_all.sh)", () => {
+    const tree = {
+      'scripts/run_all.sh': [
+        '#!/bin/sh',
+        'nohup java -jar customers/target/*.jar --server.port=8081 > target/customers.log 2>&1 &',
+        'nohup java -jar vets/build/libs/vets.jar --server.port=8083 > target/vets.log 2>&1 &',
+        '',
+      ].join('\n'),
+      'customers/pom.xml': pom,
+      'customers/src/main/resources/application.yml': uploads,
+      'vets/build.gradle':
+        "plugins { id 'org.springframework.boot' version '3.2.0' }\ndependencies { implementation 'org.springframework.boot:spring-boot-starter-web' }\n",
+      'vets/src/main/resources/application.yml': uploads,
+      'nginx/app.conf':
+        'server {\n  listen 80;\n  client_max_body_size 50m;\n  location / { proxy_pass http://127.0.0.1:8081; }\n  location /vets/ { proxy_pass http://127.0.0.1:8083; }\n}\n',
+    };
+    expect(links(tree)).toEqual([
+      'nginx/app.conf: 127.0.0.1:8081 -> spring-boot customers/src/main/resources/application.yml (same-address)',
+      'nginx/app.conf: 127.0.0.1:8083 -> spring-boot vets/src/main/resources/application.yml (same-address)',
+    ]);
+    expect(serious(lint(tree))).toEqual([]);
+
+    // A script above both modules gives each its own port, not both ports to both (undetermined).
+    const { 'scripts/run_all.sh': script, ...modules } = tree;
+    expect(links({ ...modules, 'start.sh': script })).toEqual([
+      'nginx/app.conf: 127.0.0.1:8081 -> spring-boot customers/src/main/resources/application.yml (same-address)',
+      'nginx/app.conf: 127.0.0.1:8083 -> spring-boot vets/src/main/resources/application.yml (same-address)',
+    ]);
+
+    // A jar no module of the tree builds stays a process of its own, with Spring's defaults.
+    const elsewhere = { ...tree, 'scripts/run_all.sh': '#!/bin/sh\njava -jar other/target/other.jar --server.port=8081\n' };
+    expect(links(elsewhere)).toEqual(['nginx/app.conf: 127.0.0.1:8081 -> spring-boot scripts/run_all.sh (same-address)']);
+  });
 });
 
 describe('compose files under other names', () => {

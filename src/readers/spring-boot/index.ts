@@ -25,9 +25,10 @@
  * (`--server.port=9000`), system properties (`-Dserver.port=9000`) and environment variables
  * (`SERVER_PORT`), in that order of precedence over the files. They are taken from the launches
  * (Dockerfile, compose, systemd, scripts) that run `java` or set SERVER_* / SPRING_* variables
- * and run the application: a compose service the one its build context or mounts hold, any
- * other launch one whose file sits in the application's directory or above it (appsLaunchRuns);
- * when two of them disagree on a property its value is undetermined.
+ * and run the application: a compose service the one its build context or mounts hold, a start
+ * script's or Procfile's `java -jar <module>/target/x.jar` that module, any other launch one whose
+ * file sits in the application's directory or above it (appsLaunchRuns); when two of them
+ * disagree on a property its value is undetermined.
  */
 import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
@@ -803,6 +804,10 @@ function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[
  *   several), else the one whose config files a mount or COPY puts in the container. With
  *   neither, none: a compose file above several applications says nothing about which one a
  *   service runs.
+ * - `java -jar <module>/target/x.jar` in a start script or Procfile run from the repository
+ *   runs the application in `<module>`: Maven's `target/` and Gradle's `build/libs/` are where
+ *   the build writes a module's jar. The path is relative to where the script is run, which is
+ *   not written down: the launch's directory or one above it, where exactly one application is.
  */
 function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>): string[] | undefined {
   const roots = [...appFiles.keys()];
@@ -819,7 +824,28 @@ function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>): string
     );
     return mounted.length === 1 ? mounted : [];
   }
-  return undefined;
+  return launch.kind === 'shell' || launch.kind === 'procfile' ? moduleOfJar(launch, roots) : undefined;
+}
+
+/**
+ * The application whose build writes the jar a script or Procfile runs (`java -jar
+ * customers/target/*.jar`); undefined when the path does not say, or the script `cd`s first.
+ */
+function moduleOfJar(launch: Launch, roots: string[]): string[] | undefined {
+  if (launch.program !== 'java' || launch.workingDirectory) return undefined;
+  const jarIndex = launch.argv.findIndex((arg) => arg.value === '-jar');
+  const jar = jarIndex === -1 ? undefined : launch.argv[jarIndex + 1];
+  if (!jar || jar.unresolved || nodePath.posix.isAbsolute(jar.value)) return undefined;
+  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath.posix.normalize(jar.value));
+  if (!written) return undefined;
+  const found = new Set<string>();
+  for (let dir = nodePath.posix.dirname(launch.file); ; dir = nodePath.posix.dirname(dir)) {
+    const module = nodePath.posix.join(dir, written[1] ?? '');
+    const root = roots.find((candidate) => nodePath.posix.normalize(candidate || '.') === module);
+    if (root !== undefined) found.add(root);
+    if (dir === '.' || dir === '/' || dir.startsWith('..')) break;
+  }
+  return found.size === 1 ? [...found] : undefined;
 }
 
 function isWithin(dir: string, maybeParent: string): boolean {

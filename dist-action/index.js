@@ -48,7 +48,7 @@ function defineRule(rule56) {
   return rule56;
 }
 function renderMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]) : whole);
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]).replace(TEMPLATE_PLACEHOLDER, "…") : whole);
 }
 function onceEach() {
   const seen = /* @__PURE__ */ new Set();
@@ -59,9 +59,11 @@ function onceEach() {
     return true;
   };
 }
+var TEMPLATE_PLACEHOLDER;
 var init_rule = __esm({
   "src/rule.ts"() {
     "use strict";
+    TEMPLATE_PLACEHOLDER = /\$\{\uE000+\}|\$?\uE000+/g;
   }
 });
 
@@ -3433,7 +3435,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve10.call(this, root, ref);
+      let _sch = resolve11.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3460,7 +3462,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve10(root, ref) {
+    function resolve11(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4324,7 +4326,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve10(baseURI, relativeURI, options) {
+    function resolve11(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4715,7 +4717,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve10,
+      resolve: resolve11,
       resolveComponent,
       equal,
       serialize,
@@ -8227,6 +8229,9 @@ var init_third_party_directives = __esm({
 // src/discovery/template.ts
 function isUnknownValue(value) {
   return value.includes(UNKNOWN_MARK);
+}
+function withPlaceholdersShown(value) {
+  return value.replace(/\$\{\uE000+\}|\$\uE000+/g, "…");
 }
 function templateName(lower) {
   for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
@@ -11906,12 +11911,14 @@ var init_rendered_templates = __esm({
 // src/readers/parse-cache.ts
 function clearParseCache() {
   parsedYamlByText.clear();
+  parsedComposeByPath.clear();
 }
-var parsedYamlByText;
+var parsedYamlByText, parsedComposeByPath;
 var init_parse_cache = __esm({
   "src/readers/parse-cache.ts"() {
     "use strict";
     parsedYamlByText = /* @__PURE__ */ new Map();
+    parsedComposeByPath = /* @__PURE__ */ new Map();
   }
 });
 
@@ -16633,10 +16640,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep14, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep14?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -16650,7 +16657,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep12) {
+          if (!keyProps.anchor && !keyProps.tag && !sep14) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -16674,7 +16681,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep14 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -16690,7 +16697,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep14, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -16781,7 +16788,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep12 = "";
+        let sep14 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -16795,13 +16802,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep12 + cb;
-              sep12 = "";
+                comment2 += sep14 + cb;
+              sep14 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep12 += source;
+                sep14 += source;
               hasSpace = true;
               break;
             default:
@@ -16844,18 +16851,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep14, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep14?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep12 && !value) {
+          if (!props.anchor && !props.tag && !sep14 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -16909,8 +16916,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep12 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
+        if (!isMap4 && !sep14 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep14, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -16922,7 +16929,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep14 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -16933,8 +16940,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap4 && !props.found && ctx.options.strict) {
-              if (sep12)
-                for (const st of sep12) {
+              if (sep14)
+                for (const st of sep14) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -16951,7 +16958,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep14, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -17131,7 +17138,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep12 = "";
+      let sep14 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -17148,24 +17155,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep12 + indent2.slice(trimIndent) + content2;
-          sep12 = "\n";
+          value += sep14 + indent2.slice(trimIndent) + content2;
+          sep14 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep12 === " ")
-            sep12 = "\n";
-          else if (!prevMoreIndented && sep12 === "\n")
-            sep12 = "\n\n";
-          value += sep12 + indent2.slice(trimIndent) + content2;
-          sep12 = "\n";
+          if (sep14 === " ")
+            sep14 = "\n";
+          else if (!prevMoreIndented && sep14 === "\n")
+            sep14 = "\n\n";
+          value += sep14 + indent2.slice(trimIndent) + content2;
+          sep14 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep12 === "\n")
+          if (sep14 === "\n")
             value += "\n";
           else
-            sep12 = "\n";
+            sep14 = "\n";
         } else {
-          value += sep12 + content2;
-          sep12 = " ";
+          value += sep14 + content2;
+          sep14 = " ";
           prevMoreIndented = false;
         }
       }
@@ -17348,25 +17355,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep12 = " ";
+      let sep14 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep12 === "\n")
-            res += sep12;
+          if (sep14 === "\n")
+            res += sep14;
           else
-            sep12 = "\n";
+            sep14 = "\n";
         } else {
-          res += sep12 + lm;
-          sep12 = " ";
+          res += sep14 + lm;
+          sep14 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep12 + (match?.[1] ?? "");
+      return res + sep14 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -18176,14 +18183,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep12, value }) {
+    function stringifyItem({ start, key, sep: sep14, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep12)
-        for (const st of sep12)
+      if (sep14)
+        for (const st of sep14)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -19350,18 +19357,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep12;
+          let sep14;
           if (scalar.end) {
-            sep12 = scalar.end;
-            sep12.push(this.sourceToken);
+            sep14 = scalar.end;
+            sep14.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep12 = [this.sourceToken];
+            sep14 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep12 }]
+            items: [{ start, key: scalar, sep: sep14 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -19514,15 +19521,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep12 = it.sep;
-                  sep12.push(this.sourceToken);
+                  const sep14 = it.sep;
+                  sep14.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep12 }]
+                    items: [{ start: start2, key, sep: sep14 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -19716,13 +19723,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep12 = fc.end.splice(1, fc.end.length);
-            sep12.push(this.sourceToken);
+            const sep14 = fc.end.splice(1, fc.end.length);
+            sep14.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep12 }]
+              items: [{ start, key: fc, sep: sep14 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -20027,9 +20034,24 @@ function parseYamlText(source) {
   }
   return { documents, problems };
 }
+function aliasTargets(document) {
+  const known2 = aliasTargetsByDocument.get(document);
+  if (known2) return known2;
+  const targets = /* @__PURE__ */ new Map();
+  const anchored = /* @__PURE__ */ new Map();
+  yaml().visit(document, {
+    Node: (_key, node) => {
+      if (isAlias(node)) targets.set(node, anchored.get(node.source));
+      else if (node.anchor) anchored.set(node.anchor, node);
+    }
+  });
+  aliasTargetsByDocument.set(document, targets);
+  return targets;
+}
 function resolve3(node, document) {
-  if (isAlias(node)) return node.resolve(document) ?? void 0;
-  return node ?? void 0;
+  if (!isAlias(node)) return node ?? void 0;
+  const targets = aliasTargets(document);
+  return targets.has(node) ? targets.get(node) : node.resolve(document) ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
   const node = resolve3(map, document);
@@ -20068,7 +20090,14 @@ function entriesOf(map, document, depth = 0) {
     }
     own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
   }
-  return [...merged.filter((entry) => !own.some((mine) => mine.key === entry.key)), ...own];
+  const taken = new Set(own.map((mine) => mine.key));
+  const kept = [];
+  for (const entry of merged) {
+    if (taken.has(entry.key)) continue;
+    taken.add(entry.key);
+    kept.push(entry);
+  }
+  return [...kept, ...own];
 }
 function itemsOf(seq, document) {
   const node = resolve3(seq, document);
@@ -20101,7 +20130,7 @@ function scalarArg(source, node) {
 function rangeOf(node) {
   return node?.range ? [node.range[0], node.range[1]] : void 0;
 }
-var yamlPackage, yaml, isMap, isSeq, isScalar, isPair, isAlias;
+var yamlPackage, yaml, isMap, isSeq, isScalar, isPair, isAlias, aliasTargetsByDocument;
 var init_yaml = __esm({
   "src/readers/kit/yaml.ts"() {
     "use strict";
@@ -20115,6 +20144,7 @@ var init_yaml = __esm({
     isScalar = (node) => yaml().isScalar(node);
     isPair = (node) => yaml().isPair(node);
     isAlias = (node) => yaml().isAlias(node);
+    aliasTargetsByDocument = /* @__PURE__ */ new WeakMap();
   }
 });
 
@@ -20217,6 +20247,15 @@ function trimmedSpan(source, node) {
   return source.span(start, last);
 }
 function parseCompose(source, path) {
+  const key = `${path}\0${source.file}`;
+  const known2 = parsedComposeByPath.get(key);
+  const plain = (text3) => text3.constructor === SourceText;
+  if (known2 && known2.source.text === source.text && (known2.source === source || plain(known2.source) && plain(source))) return known2;
+  const parsed = parseComposeText(source, path);
+  parsedComposeByPath.set(key, parsed);
+  return parsed;
+}
+function parseComposeText(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
   const dir = nodePath12.dirname(path);
@@ -20305,8 +20344,8 @@ function parseCompose(source, path) {
           span: span(source, nofile)
         };
       } else if (nofile) {
-        const both = text(source, nofile);
-        service.nofile = { soft: both, hard: both, span: span(source, nofile) };
+        const both2 = text(source, nofile);
+        service.nofile = { soft: both2, hard: both2, span: span(source, nofile) };
       }
       services.push(service);
     }
@@ -20414,6 +20453,73 @@ var init_compose = __esm({
     init_raw();
     init_shell_words();
     init_yaml();
+    init_text();
+    init_parse_cache();
+  }
+});
+
+// src/readers/docker/build-context.ts
+function standaloneBuildContext(input, kindOf) {
+  let fromWorkflows;
+  return (dockerfile, text3) => {
+    fromWorkflows ??= workflowBuildContexts(input);
+    const built = fromWorkflows.get(dockerfile);
+    if (built) return built.size === 1 ? [...built][0] : nodePath13.dirname(dockerfile);
+    return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
+  };
+}
+function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
+  const own = nodePath13.dirname(dockerfile);
+  const holdsAll = (dir) => sources.every((source) => {
+    const path = nodePath13.resolve(dir, source);
+    return (path === dir || path.startsWith(dir + nodePath13.sep)) && kindOf(path) !== void 0;
+  });
+  if (sources.length === 0 || holdsAll(own)) return own;
+  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath13.sep) ? root : root + nodePath13.sep));
+  for (let dir = nodePath13.dirname(own); inside(dir) && dir !== nodePath13.dirname(dir); dir = nodePath13.dirname(dir)) {
+    if (holdsAll(dir)) return dir;
+  }
+  return own;
+}
+function workflowBuildContexts(input) {
+  const contexts = /* @__PURE__ */ new Map();
+  for (const path of input.treeFiles) {
+    const workspace = WORKFLOW.exec(path)?.[1];
+    const text3 = workspace !== void 0 ? input.readText(path) : void 0;
+    if (workspace === void 0 || text3 === void 0 || !text3.includes("build-push-action")) continue;
+    for (const document of parseYaml(new SourceText(input.displayPath(path), text3)).documents) {
+      for (const { value: job } of entriesOf(valueOf(document.contents, "jobs", document), document)) {
+        for (const step of itemsOf(valueOf(job, "steps", document), document)) {
+          const literal4 = (node) => isScalar(node) && typeof node.value === "string" ? node.value : void 0;
+          if (!BUILD_PUSH_ACTION.test(literal4(valueOf(step, "uses", document)) ?? "")) continue;
+          const inputs = valueOf(step, "with", document);
+          const context = localPath(literal4(valueOf(inputs, "context", document)));
+          const fileNode = valueOf(inputs, "file", document);
+          const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
+          if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
+          const contextDir = nodePath13.resolve(workspace, context);
+          const dockerfile = file !== void 0 ? nodePath13.resolve(workspace, file) : nodePath13.join(contextDir, "Dockerfile");
+          contexts.set(dockerfile, (contexts.get(dockerfile) ?? /* @__PURE__ */ new Set()).add(contextDir));
+        }
+      }
+    }
+  }
+  return contexts;
+}
+function localPath(value) {
+  if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
+  return value.trim();
+}
+var nodePath13, WORKFLOW, BUILD_PUSH_ACTION;
+var init_build_context = __esm({
+  "src/readers/docker/build-context.ts"() {
+    "use strict";
+    nodePath13 = __toESM(require("path"));
+    init_text();
+    init_yaml();
+    init_placed_files();
+    WORKFLOW = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/;
+    BUILD_PUSH_ACTION = /^docker\/build-push-action@/;
   }
 });
 
@@ -20421,6 +20527,7 @@ var init_compose = __esm({
 var placed_files_exports = {};
 __export(placed_files_exports, {
   copiedFiles: () => copiedFiles,
+  copiedSources: () => copiedSources,
   placedFiles: () => placedFiles,
   treeKinds: () => treeKinds
 });
@@ -20428,7 +20535,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim2 = (from2, to) => {
-    const target = nodePath13.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    const target = nodePath14.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
   };
@@ -20444,10 +20551,11 @@ function placedFiles(input) {
       }
     }
   }
+  const standaloneContext = standaloneBuildContext(input, kindOf);
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([nodePath13.dirname(path)]);
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([standaloneContext(path, text3)]);
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
     for (const copied of copiedFiles(text3, context, kindOf)) claim2(copied.target, copied.source);
@@ -20458,24 +20566,28 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath13.dirname(file); !directories.has(dir) && dir !== nodePath13.dirname(dir); dir = nodePath13.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath14.dirname(file); !directories.has(dir) && dir !== nodePath14.dirname(dir); dir = nodePath14.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
 function copiedFiles(text3, context, kindOf) {
   const copied = [];
   for (const copy of copyInstructions(text3)) {
+    if (copy.destination === void 0) continue;
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from2 = nodePath13.resolve(context, source);
-      if (from2 !== context && !from2.startsWith(context + nodePath13.sep)) continue;
+      const from2 = nodePath14.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath14.sep)) continue;
       const kind = kindOf(from2);
-      const target = kind === "file" && destinationIsDirectory ? nodePath13.posix.join(copy.destination, nodePath13.basename(from2)) : copy.destination;
+      const target = kind === "file" && destinationIsDirectory ? nodePath14.posix.join(copy.destination, nodePath14.basename(from2)) : copy.destination;
       if (kind !== void 0)
-        copied.push({ source: from2, target: nodePath13.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+        copied.push({ source: from2, target: nodePath14.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
+}
+function copiedSources(text3) {
+  return [...new Set(copyInstructions(text3).flatMap((copy) => copy.sources))];
 }
 function literalAssignments(rest, env) {
   const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
@@ -20547,7 +20659,7 @@ function copyInstructions(text3) {
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
     if (setWorkdir) {
       const path = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath13.posix.normalize(path) : workdir && nodePath13.posix.join(workdir, path);
+      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath14.posix.normalize(path) : workdir && nodePath14.posix.join(workdir, path);
       if (stage !== void 0) workdirsByStage.set(stage, workdir);
       continue;
     }
@@ -20572,24 +20684,28 @@ function copyInstructions(text3) {
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
     const written = substitute(words[words.length - 1], variables);
-    if (written === void 0) continue;
     const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
     if (sources.length === 0) continue;
+    const at = start + line.length - line.trimStart().length;
+    if (written === void 0) {
+      found.push({ sources, start: at, end });
+      continue;
+    }
     const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath13.posix.join(workdir, written) : void 0;
-    if (joined === void 0) continue;
-    const destination = directory && !joined.endsWith("/") ? `${joined}/` : joined;
-    found.push({ sources, destination, start: start + line.length - line.trimStart().length, end });
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath14.posix.join(workdir, written) : void 0;
+    const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
+    found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
   }
   return found;
 }
-var nodePath13;
+var nodePath14;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_text();
     init_compose();
+    init_build_context();
   }
 });
 
@@ -20747,15 +20863,14 @@ function parseJsonStringArray(input) {
 }
 function lookupFor(stage, globalArgs) {
   return (name2) => {
-    const scopes = stage ? [stage.env, stage.args] : [globalArgs];
-    for (const scope of scopes) {
-      if (!scope.has(name2)) continue;
-      const value = scope.get(name2);
-      if (!value || value.unresolved.length > 0) return "unknown";
-      return { value: value.value };
-    }
-    return "unknown";
+    const found = variableIn(stage ? stage.env : NO_ENV, stage ? stage.args : globalArgs, name2);
+    return found ? { value: found.value.value } : "unknown";
   };
+}
+function variableIn(env, args, name2) {
+  const [kind, value] = env.has(name2) ? ["env", env.get(name2)] : ["arg", args.get(name2)];
+  if (!value || value.unresolved.length > 0) return void 0;
+  return { kind, value };
 }
 function parseDockerfile(source) {
   const comments = [];
@@ -20841,7 +20956,9 @@ function parseDockerfile(source) {
       continue;
     }
     if (keyword2 === "RUN") {
-      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset });
+      const env = new Map(stage.env);
+      const stageArgs = new Map(stage.args);
+      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset, variable: (name2) => variableIn(env, stageArgs, name2) });
       continue;
     }
     if (keyword2 === "CMD") {
@@ -20871,7 +20988,7 @@ function parseDockerfile(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath14.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath15.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -20894,15 +21011,16 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath14;
+var nodePath15, NO_ENV;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath15 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
     init_shell_words();
+    NO_ENV = /* @__PURE__ */ new Map();
   }
 });
 
@@ -20925,7 +21043,7 @@ function startsDevServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
-  return nodePath15.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath16.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function runShell(input, base) {
   const { commands, problems } = parseShell(input);
@@ -20994,7 +21112,7 @@ function runShell(input, base) {
       if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath15.posix.join(cwd.value, target.value);
+        const joined = nodePath16.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -21027,10 +21145,10 @@ function runShell(input, base) {
       });
     }
   }
-  return { steps, groups, problems };
+  return { steps, groups, commands, problems };
 }
 function isShell(program) {
-  return SHELLS.has(nodePath15.posix.basename(program));
+  return SHELLS.has(nodePath16.posix.basename(program));
 }
 function scriptWord(words) {
   const [first, second] = words;
@@ -21045,6 +21163,7 @@ function unwrap(args, lookup, passThrough) {
   let user;
   let argv = [...args];
   let module2;
+  let handsOver = true;
   const take = (count) => {
     wrappers.push(...argv.slice(0, count));
     argv = argv.slice(count);
@@ -21054,12 +21173,29 @@ function unwrap(args, lookup, passThrough) {
     if (own) return own.unresolved.length > 0 ? "unknown" : { value: own.value };
     return lookup(name2);
   };
+  const runCommandString = (script, lookup2, shell) => {
+    const inner = runShell(asMappedText(script), lookup2);
+    append(
+      problems,
+      inner.problems.map((problem) => ({ ...problem, source: script.source }))
+    );
+    const step = chooseStep(inner.steps, lookup2);
+    if (!step) {
+      argv = [];
+      return false;
+    }
+    handsOver = both(handsOver, shell === void 0 ? void 0 : commandStringHandsOver(shell, inner.commands, inner.steps, step));
+    for (const [key, value] of step.prefixEnv) env.set(key, value);
+    argv = step.args;
+    return true;
+  };
   for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
     const head = argv[0];
     if (head.unresolved.length > 0) {
       const next = argv[1];
       if (next && next.unresolved.length === 0 && isServerProgram(programName(next))) {
         take(1);
+        handsOver = both(handsOver, void 0);
         continue;
       }
       break;
@@ -21218,6 +21354,19 @@ function unwrap(args, lookup, passThrough) {
       take(end + 1);
       continue;
     }
+    if (name2 === "su") {
+      const su = suInvocation(argv);
+      if (!su) break;
+      if (su.user) user = su.user;
+      if (su.command) {
+        take(argv.length);
+        if (!runCommandString(su.command, su.login ? loginLookup(su.whitelist, envLookup) : envLookup, void 0)) break;
+        continue;
+      }
+      if (su.scriptAt === void 0) break;
+      take(su.scriptAt);
+      continue;
+    }
     if (SHELLS.has(name2)) {
       let k = 1;
       let commandMode = false;
@@ -21239,21 +21388,12 @@ function unwrap(args, lookup, passThrough) {
       const script = argv[k];
       if (!script || script.unresolved.length > 0) break;
       take(k);
-      const inner = runShell(asMappedText(script), envLookup);
-      append(
-        problems,
-        inner.problems.map((problem) => ({ ...problem, source: script.source }))
-      );
-      const step = chooseStep(inner.steps, envLookup);
-      if (!step) {
-        argv = [];
-        break;
-      }
-      for (const [key, value] of step.prefixEnv) env.set(key, value);
-      argv = step.args;
+      if (!runCommandString(script, envLookup, name2)) break;
       continue;
     }
-    if (passThrough?.(name2) && argv.length > 1) {
+    const handedOver = argv.length > 1 ? passThrough?.(name2, envLookup) : void 0;
+    if (handedOver) {
+      for (const [key, value] of handedOver) env.set(key, value);
       take(1);
       continue;
     }
@@ -21262,7 +21402,88 @@ function unwrap(args, lookup, passThrough) {
   let program = programName(argv[0]);
   const topPackage = program.split(".")[0];
   if (module2 && argv[0] === module2 && isServerProgram(topPackage)) program = topPackage;
-  return { wrappers, argv, program, env, user, problems };
+  return { wrappers, argv, program, env, user, problems, handsOver };
+}
+function both(first, second) {
+  if (first === false || second === false) return false;
+  return first === void 0 || second === void 0 ? void 0 : true;
+}
+function execsFromScript(wrappers) {
+  return wrappers[0]?.value === "exec";
+}
+function commandStringHandsOver(shell, commands, steps, step) {
+  if (step.args[0]?.value === "exec" && step.args[0].unresolved.length === 0) return true;
+  const index = commands.findIndex((command2) => command2.start === step.start);
+  if (index === -1) return void 0;
+  const laterTopLevel = commands.slice(index + 1).some((command2) => command2.depth === 0 && command2.words.length > 0);
+  const trapped = steps.slice(0, steps.indexOf(step)).some((earlier) => earlier.args[0]?.value === "trap");
+  if (laterTopLevel || step.pipesInto || commands[index - 1]?.pipesInto || trapped) return false;
+  if (shell !== "bash" || step.depth > 0) return void 0;
+  if (commands.length > 1) return void 0;
+  return step.redirects.length === 0;
+}
+function suInvocation(argv) {
+  const words = [];
+  let command2;
+  let login = false;
+  const whitelist = [];
+  const option = (letter, value) => {
+    if (SU_SHORT_WITH_VALUE.has(letter)) {
+      if (!value) return false;
+      if (letter === "c" || letter === "C") command2 = value;
+      if (letter === "w") whitelist.push(...value.value.split(","));
+      if (letter === "s" && (value.unresolved.length > 0 || !isShell(value.value))) return false;
+      return true;
+    }
+    if (letter === "l") login = true;
+    return SU_SHORT_FLAGS.has(letter);
+  };
+  let k = 1;
+  for (; k < argv.length; k++) {
+    const text3 = argv[k].value;
+    if (text3 === "--") {
+      k++;
+      break;
+    }
+    if (text3.startsWith("--")) {
+      const equals = text3.indexOf("=");
+      const letter = SU_LONG[equals === -1 ? text3.slice(2) : text3.slice(2, equals)];
+      if (letter === void 0) return void 0;
+      const takesValue2 = SU_SHORT_WITH_VALUE.has(letter);
+      const value = !takesValue2 ? void 0 : equals === -1 ? argv[++k] : sliceArg(argv[k], equals + 1);
+      if (!takesValue2 && equals !== -1) return void 0;
+      if (!option(letter, value)) return void 0;
+      continue;
+    }
+    if (text3.startsWith("-") && text3 !== "-") {
+      for (let i = 1; i < text3.length; i++) {
+        const letter = text3[i];
+        if (!SU_SHORT_WITH_VALUE.has(letter)) {
+          if (!option(letter, void 0)) return void 0;
+          continue;
+        }
+        const value = i + 1 < text3.length ? sliceArg(argv[k], i + 1) : argv[++k];
+        if (!option(letter, value)) return void 0;
+        break;
+      }
+      continue;
+    }
+    words.push(k);
+  }
+  for (; k < argv.length; k++) words.push(k);
+  if (command2?.unresolved.length) return void 0;
+  if (words.length > 0 && argv[words[0]].value === "-") {
+    login = true;
+    words.shift();
+  }
+  const userAt = words.shift();
+  const user = userAt === void 0 ? void 0 : argv[userAt];
+  const scriptAt = !command2 && words.length > 0 && words.every((at, i) => at === words[0] + i) && words[words.length - 1] === argv.length - 1 ? words[0] : void 0;
+  return { ...user ? { user } : {}, ...command2 ? { command: command2 } : {}, ...scriptAt !== void 0 ? { scriptAt } : {}, login, whitelist };
+}
+function loginLookup(whitelist, lookup) {
+  const kept = /* @__PURE__ */ new Set(["TERM", "COLORTERM", "NO_COLOR", ...whitelist]);
+  return (name2) => kept.has(name2) ? lookup(name2) : "unknown";
 }
 function chooseStep(steps, lookup) {
   for (let i = steps.length - 1; i >= 0; i--) {
@@ -21271,11 +21492,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath15, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE;
+var nodePath16, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
@@ -21329,6 +21550,21 @@ var init_program = __esm({
       "--from"
     ]);
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
+    SU_SHORT_WITH_VALUE = /* @__PURE__ */ new Set(["c", "C", "g", "G", "s", "w"]);
+    SU_SHORT_FLAGS = /* @__PURE__ */ new Set(["f", "l", "m", "p", "P", "T"]);
+    SU_LONG = {
+      command: "c",
+      "session-command": "C",
+      fast: "f",
+      login: "l",
+      "preserve-environment": "p",
+      pty: "P",
+      "no-pty": "T",
+      shell: "s",
+      group: "g",
+      "supp-group": "G",
+      "whitelist-environment": "w"
+    };
   }
 });
 
@@ -21347,10 +21583,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve10 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve11 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve10(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve11(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -21361,7 +21597,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath16.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath17.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -21370,7 +21606,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath16.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath17.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -21472,7 +21708,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath16.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath17.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -21499,7 +21735,7 @@ function scriptWrites(source) {
       const known2 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
       if (intoDirectory !== false) {
         if (known2) {
-          const landing = joinArg(copy.target, nodePath16.posix.basename(from2.value.replace(/\/+$/, "")));
+          const landing = joinArg(copy.target, nodePath17.posix.basename(from2.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from2, landing, step));
         } else recordGap(step, copy.target);
       }
@@ -21518,7 +21754,7 @@ function linkSource(program, symbolic, from2, link, step) {
   if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
-  return { ...from2, value: nodePath16.posix.join(nodePath16.posix.dirname(linkPath.path), from2.value) };
+  return { ...from2, value: nodePath17.posix.join(nodePath17.posix.dirname(linkPath.path), from2.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -21590,16 +21826,16 @@ function absolutePath(arg, step) {
     );
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath16.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath17.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath16.posix.join(cwd.value, value);
+    value = nodePath17.posix.join(cwd.value, value);
   }
-  return { path: nodePath16.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath17.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -21616,11 +21852,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath16, S6_SCRIPT, VALUE_OPTIONS;
+var nodePath17, S6_SCRIPT, VALUE_OPTIONS;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -21658,6 +21894,7 @@ function assembleLaunch(draft) {
     ...draft.service !== void 0 ? { service: draft.service } : {},
     span: draft.span,
     stopSignal: draft.stopSignal,
+    stopSignalReaches: draft.signalsEveryProcess ? true : unwrapped.handsOver,
     wrappers: unwrapped.wrappers.map(toLaunchArg),
     ...draft.workingDirectory ? { workingDirectory: toLaunchEnv(draft.workingDirectory) } : {},
     ...user ? { user: toLaunchEnv(user) } : {},
@@ -21665,7 +21902,8 @@ function assembleLaunch(draft) {
     externalEnv: draft.externalEnv,
     ...draft.container ? { container: draft.container } : {},
     ...draft.mounts && draft.mounts.length > 0 ? { mounts: draft.mounts } : {},
-    ...draft.compose ? { compose: draft.compose } : {}
+    ...draft.compose ? { compose: draft.compose } : {},
+    ...draft.build ? { build: draft.build } : {}
   };
 }
 function toLaunchArg(raw) {
@@ -21776,9 +22014,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath17.basename(path);
+  const base = nodePath18.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath17.basename(nodePath17.dirname(path));
+  const dir = nodePath18.basename(nodePath18.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -21802,7 +22040,7 @@ function groupUnits(files) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
     for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path)))
-      dropIns.set(nodePath17.basename(dropIn.path), dropIn);
+      dropIns.set(nodePath18.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -21816,11 +22054,11 @@ function lastAssignment(unit, section, key) {
   const last = all[all.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath17, UNIT_SUFFIX;
+var nodePath18, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -22041,6 +22279,7 @@ function systemdLaunches(units, problems) {
       return singleValue(found?.entry, found?.file.source, key === "WorkingDirectory" ? /^-/ : void 0);
     };
     const killSignal = lastAssignment(unit, "Service", "KillSignal");
+    const killMode = lastAssignment(unit, "Service", "KillMode")?.entry.value.text.trim();
     for (const { file, entry } of commands) {
       const { words, problem } = splitSystemdWords(entry.value);
       if (problem) {
@@ -22077,6 +22316,7 @@ function systemdLaunches(units, problems) {
             value: normalizeSignal(killSignal.entry.value.text),
             span: killSignal.file.source.span(killSignal.entry.value.offsetAt(0), killSignal.entry.value.endOffset)
           } : { value: "SIGTERM" },
+          signalsEveryProcess: killMode === void 0 || killMode === "" || killMode === "control-group",
           workingDirectory: at("WorkingDirectory"),
           user: at("User"),
           group: at("Group"),
@@ -22144,22 +22384,25 @@ function finalStage(dockerfile, target) {
   if (target) return dockerfile.stages.find((stage) => stage.name === target);
   return dockerfile.stages[dockerfile.stages.length - 1];
 }
-function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0) {
+function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0, standaloneContext = (dockerfile) => nodePath19.dirname(dockerfile)) {
   const launches = [];
   const containers = [];
   const built = /* @__PURE__ */ new Set();
-  for (const { compose, service } of projectServices(composeFiles)) {
+  const services = projectServices(composeFiles);
+  const buildOf = serviceBuilds(services);
+  for (const { compose, service } of services) {
     const scope = {
-      project: nodePath18.posix.dirname(compose.source.file),
+      project: nodePath19.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       sharedNetworks: service.sharedNetworks,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
-    const dockerfile = service.build ? dockerfiles.get(service.build.dockerfile) : void 0;
-    const displayDir = nodePath18.posix.dirname(compose.source.file);
-    const display = (path) => nodePath18.posix.normalize(nodePath18.posix.join(displayDir, nodePath18.relative(nodePath18.dirname(compose.path), path).split(nodePath18.sep).join("/")));
-    const mounts2 = [...service.volumes, ...dockerfile && service.build ? imageFiles(dockerfile, service.build.context, treeKind, display) : []];
+    const build = buildOf({ compose, service });
+    const dockerfile = build ? dockerfiles.get(build.dockerfile) : void 0;
+    const displayDir = nodePath19.posix.dirname(compose.source.file);
+    const display = (path) => nodePath19.posix.normalize(nodePath19.posix.join(displayDir, nodePath19.relative(nodePath19.dirname(compose.path), path).split(nodePath19.sep).join("/")));
+    const mounts2 = [...service.volumes, ...dockerfile && build ? imageFiles(dockerfile, build.context, treeKind, display) : []];
     containers.push({
       ...scope,
       service: service.name,
@@ -22171,7 +22414,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       ...service.restart ? { restart: service.restart } : {}
     });
     if (dockerfile) built.add(dockerfile);
-    const stage = dockerfile ? finalStage(dockerfile, service.build?.target) : void 0;
+    const stage = dockerfile ? finalStage(dockerfile, build?.target) : void 0;
     if (!stage && !service.command && !service.entrypoint) continue;
     const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
     const cmd = service.command ? overriding(service.command) : service.entrypoint ? void 0 : stage?.cmd;
@@ -22201,6 +22444,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       container: { hostNetwork: Boolean(service.hostNetwork), ...service.hostNetwork ? { span: service.hostNetwork } : {} },
       mounts: mounts2,
       compose: scope,
+      ...service.build ? { build: { context: display(service.build.context), dockerfile: display(service.build.dockerfile) } } : {},
       passThrough,
       problems
     });
@@ -22226,10 +22470,10 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       container: { hostNetwork: false },
       mounts: imageFiles(
         dockerfile,
-        nodePath18.dirname(path),
+        standaloneContext(path, dockerfile.source.text),
         treeKind,
-        (copied) => nodePath18.posix.normalize(
-          nodePath18.posix.join(nodePath18.posix.dirname(dockerfile.source.file), nodePath18.relative(nodePath18.dirname(path), copied).split(nodePath18.sep).join("/"))
+        (copied) => nodePath19.posix.normalize(
+          nodePath19.posix.join(nodePath19.posix.dirname(dockerfile.source.file), nodePath19.relative(nodePath19.dirname(path), copied).split(nodePath19.sep).join("/"))
         )
       ),
       passThrough,
@@ -22242,12 +22486,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath18.dirname(file.path);
+    const directory = nodePath19.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath18.basename(file.path);
+    const name2 = (file) => nodePath19.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -22273,6 +22517,23 @@ function projectServices(composeFiles) {
     }
   }
   return services;
+}
+function serviceBuilds(services) {
+  const imageKey = (compose, image) => image && image.unresolved.length === 0 && image.value !== "" ? `${nodePath19.dirname(compose.path)}\0${image.value}` : void 0;
+  const builds = /* @__PURE__ */ new Map();
+  for (const { compose, service } of services) {
+    const key = imageKey(compose, service.image);
+    if (key === void 0 || !service.build) continue;
+    const { dockerfile, context, target } = service.build;
+    const known2 = builds.get(key) ?? /* @__PURE__ */ new Map();
+    builds.set(key, known2.set(JSON.stringify([dockerfile, context, target]), service.build));
+  }
+  return ({ compose, service }) => {
+    if (service.build) return service.build;
+    const key = imageKey(compose, service.image);
+    const shared = key === void 0 ? void 0 : builds.get(key);
+    return shared?.size === 1 ? [...shared.values()][0] : void 0;
+  };
 }
 function mergeService(base, overlay) {
   const networkMode = overlay.networkMode ?? base.networkMode;
@@ -22336,11 +22597,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath18, BASE_FILE, OVERRIDE_FILE, NAMED_OVERRIDE;
+var nodePath19, BASE_FILE, OVERRIDE_FILE, NAMED_OVERRIDE;
 var init_docker = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_placed_files();
     init_dockerfile();
     init_assemble();
@@ -22390,16 +22651,19 @@ function envsubstTemplates(input) {
     const text3 = input.readText(path);
     if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
   }
-  for (const { compose, service } of projectServices(composeFiles)) {
+  const services = projectServices(composeFiles);
+  const buildOf = serviceBuilds(services);
+  for (const { compose, service } of services) {
     let stage;
     const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
-    if (service.build) {
-      built.add(service.build.dockerfile);
-      const file = dockerfile(service.build.dockerfile);
+    const build = buildOf({ compose, service });
+    if (build) {
+      built.add(build.dockerfile);
+      const file = dockerfile(build.dockerfile);
       if (!file) continue;
-      stage = service.build.target ? file.stages.find((candidate) => candidate.name === service.build.target) : file.stages[file.stages.length - 1];
+      stage = build.target ? file.stages.find((candidate) => candidate.name === build.target) : file.stages[file.stages.length - 1];
       if (!stage) continue;
-      for (const copied of copiedFiles(file.source.text, service.build.context, kindOf)) placed.push(copied);
+      for (const copied of copiedFiles(file.source.text, build.context, kindOf)) placed.push(copied);
     }
     const image = stage ? rootImage(stage) : service.image?.value;
     const entrypoint = service.entrypoint ? composeCommand(service.entrypoint.args, service.entrypoint.source) : stage?.entrypoint;
@@ -22419,6 +22683,7 @@ function envsubstTemplates(input) {
     if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd)) continue;
     containers.push(container);
   }
+  const standaloneContext = standaloneBuildContext(input, kindOf);
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
@@ -22426,7 +22691,12 @@ function envsubstTemplates(input) {
     if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
-    const container = { definedIn: path, env, others: "unknown", placed: copiedFiles(file.source.text, nodePath19.dirname(path), kindOf) };
+    const container = {
+      definedIn: path,
+      env,
+      others: "unknown",
+      placed: copiedFiles(file.source.text, standaloneContext(path, file.source.text), kindOf)
+    };
     const command2 = combineCommand(stage.entrypoint, stage.cmd);
     if (command2) commanded.push({ container, args: command2.args, cwd: stage.workdir?.value });
     if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
@@ -22455,15 +22725,15 @@ function templateScript(env, others) {
   const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
   const filter = setting("NGINX_ENVSUBST_FILTER", "");
   if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath19.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  const dir = nodePath20.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
       const relative9 = target.slice(dir.length + 1);
-      if (!nodePath19.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath19.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
+      if (!nodePath20.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath20.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
     },
-    outputDir: nodePath19.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    outputDir: nodePath20.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
   };
 }
@@ -22513,7 +22783,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   if (isShell(first.value) && second?.value === "-c" && third) text3 = asMappedText(third);
   else {
     const word = scriptWord(args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value));
-    const candidates = word === void 0 ? [] : word.includes("/") ? [nodePath19.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+    const candidates = word === void 0 ? [] : word.includes("/") ? [nodePath20.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
     const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
     const source = treePath !== void 0 && kindOf(treePath) === "file" ? input.readText(treePath) : void 0;
     if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
@@ -22527,7 +22797,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   const { steps } = runShell(text3, environment2);
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath19.posix.basename(step.args[0].value) !== "envsubst") continue;
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath20.posix.basename(step.args[0].value) !== "envsubst") continue;
     const operands = step.args.slice(1);
     if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith("-"))) continue;
     const into = step.redirects.filter((redirect) => redirect.operator === ">" && (redirect.fd === void 0 || redirect.fd === 1));
@@ -22535,15 +22805,15 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : void 0;
     const source = from2 ?? (previous?.length === 2 && previous[0].value === "cat" ? previous[1] : void 0);
     if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
-    const output = nodePath19.posix.resolve(cwd, into[0].target.value);
-    const template = placedSourceAt(nodePath19.posix.resolve(cwd, source.value), container.placed);
+    const output = nodePath20.posix.resolve(cwd, into[0].target.value);
+    const template = placedSourceAt(nodePath20.posix.resolve(cwd, source.value), container.placed);
     if (template === void 0 || kindOf(template) !== "file") continue;
     const listed2 = operands.length === 0 ? void 0 : new Set(
       [
         ...operands.map((arg) => arg.value).join(" ").matchAll(SHELL_FORMAT_NAME)
       ].map((match) => match[1] ?? match[2])
     );
-    templates.push({ template, output, outputDir: nodePath19.posix.dirname(output), lookup: scriptedLookup(container, listed2), definedIn: container.definedIn });
+    templates.push({ template, output, outputDir: nodePath20.posix.dirname(output), lookup: scriptedLookup(container, listed2), definedIn: container.definedIn });
   }
   return templates;
 }
@@ -22555,11 +22825,11 @@ function scriptedLookup(container, listed2) {
     return container.others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : { value: "" };
   };
 }
-var nodePath19, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
+var nodePath20, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_launch();
     init_docker();
     init_raw();
@@ -22570,6 +22840,7 @@ var init_envsubst_templates = __esm({
     init_compose();
     init_dockerfile();
     init_placed_files();
+    init_build_context();
     IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
     SHELL_FORMAT_NAME = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
   }
@@ -23014,6 +23285,8 @@ function procfileLaunches(source, problems, passThrough) {
         service: match[1],
         span: source.span(commandStart, commandEnd),
         stopSignal: { value: "SIGTERM" },
+        // Heroku sends SIGTERM to every process of the dyno, the shell's children included.
+        signalsEveryProcess: true,
         externalEnv: [],
         passThrough,
         problems
@@ -23108,6 +23381,7 @@ function supervisorLaunches(programs, problems, container) {
       ...container?.container ? { container: container.container } : {},
       ...container?.mounts ? { mounts: container.mounts } : {},
       ...container?.compose ? { compose: container.compose } : {},
+      ...container?.build ? { build: container.build } : {},
       problems
     });
     if (launch) launches.push(container ? { ...launch, env: new Map([...container.env, ...launch.env]) } : launch);
@@ -23193,7 +23467,7 @@ function shellLaunches(source, problems, outside = ALL_UNKNOWN) {
       externalEnv: [],
       problems
     });
-    if (launch) launches.push(launch);
+    if (launch) launches.push(execsFromScript(launch.wrappers) ? launch : { ...launch, stopSignalReaches: void 0 });
   }
   return launches;
 }
@@ -23209,7 +23483,7 @@ var init_shell_script = __esm({
 });
 
 // src/readers/launch/container-scripts.ts
-function containerScriptLaunches(containers, readScript) {
+function containerScriptLaunches(containers, tree) {
   const launches = [];
   const run2 = /* @__PURE__ */ new Set();
   const supervising = /* @__PURE__ */ new Set();
@@ -23219,50 +23493,82 @@ function containerScriptLaunches(containers, readScript) {
     const first = container.argv[0];
     if (!first || first.unresolved) continue;
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
-    const environment2 = environmentOf(container);
-    const pending = [{ words: container.argv.map((arg) => arg.value), program: container.program, cwd }];
+    const containerEnvironment2 = environmentOf(container);
+    const pending = [
+      {
+        words: container.argv.map((arg) => arg.value),
+        program: container.program,
+        cwd,
+        environment: containerEnvironment2,
+        inheritsContainerEnv: true,
+        reaches: container.stopSignalReaches
+      }
+    ];
     const seen = /* @__PURE__ */ new Set();
+    const scanned = /* @__PURE__ */ new Set();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command2 = pending.shift();
-      const source = scriptOf(command2, container, readScript);
-      if (!source || seen.has(source.file)) continue;
+      const source = scriptOf(command2, container, tree.readScript);
+      if (!source) {
+        for (const service of serviceRuns(command2, container, tree, containerEnvironment2)) {
+          if (scanned.has(service.words[0])) continue;
+          scanned.add(service.words[0]);
+          pending.push(service);
+        }
+        continue;
+      }
+      if (seen.has(source.file)) continue;
       seen.add(source.file);
       run2.add(source.file);
-      for (const launch of shellLaunches(source, [], environment2)) launches.push(inContainer(launch, container));
+      const { environment: environment2, inheritsContainerEnv } = command2.s6Service ? s6ServiceEnvironment(source, containerEnvironment2) : command2;
+      const startedIn = command2.startsInCwd ? { value: command2.cwd, span: source.span(0, 0) } : void 0;
+      for (const launch of shellLaunches(source, [], environment2))
+        launches.push(inContainer(launch, container, command2.reaches, inheritsContainerEnv, startedIn));
       for (const step of runShell(MappedText.of(source), environment2).steps) {
-        const { argv, program } = unwrap(step.args, environment2);
+        const { argv, program, wrappers, handsOver } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === "supervisord") supervising.add(container);
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath21.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
-        pending.push({ words: argv.map((arg) => arg.value), program, cwd: stepCwd });
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath22.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        pending.push({
+          words: argv.map((arg) => arg.value),
+          program,
+          cwd: stepCwd,
+          reaches: both(command2.reaches, execsFromScript(wrappers) ? handsOver : false),
+          environment: environment2,
+          inheritsContainerEnv,
+          ...command2.startsInCwd ? { startsInCwd: true } : {}
+        });
       }
     }
   }
   return { launches, run: run2, supervising: [...supervising] };
 }
-function inContainer(launch, container) {
+function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn) {
+  const workingDirectory = launch.workingDirectory ?? startedIn ?? container.workingDirectory;
   return {
     ...launch,
     kind: container.kind,
     file: container.file,
-    env: new Map([...container.env, ...launch.env]),
+    env: inheritsContainerEnv ? new Map([...container.env, ...launch.env]) : launch.env,
     ...container.service !== void 0 ? { service: container.service } : {},
     stopSignal: container.stopSignal,
-    // Where the script's own `cd` leaves it, else where the container starts it.
-    ...launch.workingDirectory ?? container.workingDirectory ? { workingDirectory: launch.workingDirectory ?? container.workingDirectory } : {},
+    stopSignalReaches: both(reaches, execsFromScript(launch.wrappers) ? launch.stopSignalReaches : false),
+    // Where the script's own `cd` leaves it, else where its supervisor or the container starts it.
+    ...workingDirectory ? { workingDirectory } : {},
     ...launch.user ?? container.user ? { user: launch.user ?? container.user } : {},
     externalEnv: container.externalEnv,
     ...container.container ? { container: container.container } : {},
     ...container.mounts ? { mounts: container.mounts } : {},
-    ...container.compose ? { compose: container.compose } : {}
+    ...container.compose ? { compose: container.compose } : {},
+    ...container.build ? { build: container.build } : {}
   };
 }
 function scriptOf(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath21.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath22.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath21.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath22.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -23276,17 +23582,74 @@ function environmentOf(container) {
     return value.unresolved ? "unknown" : { value: value.value };
   };
 }
-var nodePath21, MAX_SCRIPTS, MAX_COMMANDS;
+function serviceRuns(command2, container, tree, containerEnvironment2) {
+  const [first, ...options] = command2.words;
+  const supervisor = command2.program === "runsvdir" || command2.program === "my_init" || first === "/init" && command2.program === "init";
+  if (!supervisor) return [];
+  const placed = placedTreeFiles(container.mounts ?? [], tree.files);
+  const files = new Set(tree.files);
+  const at = (path) => {
+    const file = mountedSource(container, path);
+    return file !== void 0 && files.has(file) ? file : void 0;
+  };
+  const runsIn = (directory, keep, s6Service) => {
+    const found = [];
+    for (const { target } of placed) {
+      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath22.posix.relative(directory, target))?.[1];
+      if (name2 === void 0 || at(target) === void 0 || !keep(name2)) continue;
+      found.push({
+        words: [target],
+        program: "run",
+        cwd: nodePath22.posix.join(directory, name2),
+        environment: s6Service ? containerEnvironment2 : command2.environment,
+        inheritsContainerEnv: s6Service || command2.inheritsContainerEnv,
+        ...s6Service ? { s6Service } : {},
+        startsInCwd: true,
+        // The supervisor, not Docker, stops a service, with its own signal and order: not modelled.
+        reaches: void 0
+      });
+    }
+    return found;
+  };
+  const up = (directory) => (name2) => at(nodePath22.posix.join(directory, name2, "down")) === void 0;
+  const runit = (directory) => runsIn(directory, up(directory), false);
+  if (command2.program === "runsvdir") {
+    const directory = options.find((word) => !word.startsWith("-"));
+    return directory === void 0 ? [] : runit(nodePath22.posix.resolve(command2.cwd, directory));
+  }
+  if (command2.program === "my_init") return options.includes("--skip-runit") ? [] : runit("/etc/service");
+  if (command2.program === "init") {
+    const profile = containerEnvironment2("S6_RUNTIME_PROFILE");
+    if (typeof profile === "object" && profile.value !== "") return [];
+    const rc = "/etc/s6-overlay";
+    const inUserBundle = (name2) => ["s6-rc.d", "user-bundles.d"].some((bundles) => ["user", "user2"].some((bundle) => at(`${rc}/${bundles}/${bundle}/contents.d/${name2}`) !== void 0));
+    const longrun = (name2) => {
+      const type = at(`${rc}/s6-rc.d/${name2}/type`);
+      return type !== void 0 && tree.readText(type)?.trim() === "longrun" && inUserBundle(name2);
+    };
+    return [...runsIn("/etc/services.d", up("/etc/services.d"), true), ...runsIn(`${rc}/s6-rc.d`, longrun, true)];
+  }
+  return [];
+}
+function s6ServiceEnvironment(source, containerEnvironment2) {
+  const keep = containerEnvironment2("S6_KEEP_ENV");
+  if (WITH_CONTENV.test(source.text) || typeof keep === "object" && /^0*[1-9]/.test(keep.value))
+    return { environment: containerEnvironment2, inheritsContainerEnv: true };
+  const unknown3 = keep === "unknown" || typeof keep === "object" && !/^0*$/.test(keep.value);
+  return { environment: () => unknown3 ? "unknown" : "unset", inheritsContainerEnv: false };
+}
+var nodePath22, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath21 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_launch();
     init_shell_script();
     init_program();
     init_mapped_text();
-    MAX_SCRIPTS = 8;
+    MAX_SCRIPTS = 32;
     MAX_COMMANDS = 512;
+    WITH_CONTENV = /^#![ \t]*\S*\/with-contenv\b/;
   }
 });
 
@@ -23341,14 +23704,29 @@ function readLaunches(files, context) {
     const source = readSource(path, context, output);
     if (source) scripts.push({ path, source });
   }
-  const passThroughScripts = new Set(scripts.filter(({ source }) => RUNS_ITS_ARGUMENTS.test(source.text)).map(({ path }) => nodePath22.basename(path)));
-  const passThrough = (program) => passThroughScripts.has(program);
+  const passThroughScripts = /* @__PURE__ */ new Map();
+  for (const { path, source } of scripts) {
+    if (RUNS_ITS_ARGUMENTS.test(source.text))
+      passThroughScripts.set(nodePath23.basename(path), [...passThroughScripts.get(nodePath23.basename(path)) ?? [], source]);
+  }
+  const passThrough = (program, lookup) => {
+    const named = passThroughScripts.get(program);
+    return named ? handedOverEnvironment(named, lookup) : void 0;
+  };
   guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
     const readEnvFile = (path) => treeFiles.has(path) ? readSource(path, context, output) : void 0;
     let kinds;
     const treeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind);
+    const readText2 = (path) => {
+      try {
+        return decodeUtf8(context.fs.read(path));
+      } catch {
+        return void 0;
+      }
+    };
+    const standaloneContext = standaloneBuildContext({ ...context, readText: readText2 }, treeKind);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind, standaloneContext);
     append(launches, docker.launches);
     append(composeContainers, docker.containers);
   });
@@ -23364,7 +23742,11 @@ function readLaunches(files, context) {
     output.diagnostics,
     "launch reader",
     context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."),
-    () => containerScriptLaunches([...launches], readScript)
+    () => containerScriptLaunches([...launches], {
+      readScript,
+      files: context.treeFiles,
+      readText: (path) => treeFileSet.has(path) ? quietRead(path, context) : void 0
+    })
   );
   if (fromContainers) append(launches, fromContainers.launches);
   for (const { source } of scripts) {
@@ -23417,16 +23799,41 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
-var nodePath22, RUNS_ITS_ARGUMENTS;
+function quietRead(path, context) {
+  try {
+    return decodeUtf8(context.fs.read(path));
+  } catch {
+    return void 0;
+  }
+}
+function handedOverEnvironment(scripts, lookup) {
+  const each = scripts.map((source) => {
+    const match = RUNS_ITS_ARGUMENTS.exec(source.text);
+    const execAt = match ? match.index + match[0].indexOf("exec") : -1;
+    const step = runShell(MappedText.of(source), lookup).steps.find((candidate) => candidate.start === execAt);
+    return new Map(step ? [...step.exported, ...step.prefixEnv] : []);
+  });
+  const handed = /* @__PURE__ */ new Map();
+  for (const name2 of new Set(each.flatMap((env) => [...env.keys()]))) {
+    const values2 = each.map((env) => env.get(name2));
+    const first = values2[0] ?? values2.find((value) => value !== void 0);
+    const alike = values2.every((value) => value !== void 0 && value.value === first.value && value.unresolved.length === 0);
+    handed.set(name2, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name2}`] });
+  }
+  return handed;
+}
+var nodePath23, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_launch();
     init_append();
     init_compose();
     init_placed_files();
+    init_build_context();
     init_dockerfile();
+    init_text();
     init_types();
     init_docker();
     init_files();
@@ -23437,6 +23844,7 @@ var init_launch2 = __esm({
     init_shell_script();
     init_container_scripts();
     init_program();
+    init_mapped_text();
     init_classify();
     init_systemd();
     init_systemd_unit();
@@ -29090,7 +29498,7 @@ function readConfigFile(absolute, linked, context, output) {
     referenced: module2.loadedNames.has(b.name)
   }));
   const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath23.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath24.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -29138,7 +29546,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath23.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath23.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath24.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath24.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -29158,8 +29566,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath23.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath23.posix.isAbsolute(directory) ? nodePath23.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath23.posix.normalize(serverPath));
+  const serverPath = nodePath24.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath24.posix.isAbsolute(directory) ? nodePath24.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath24.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -29169,18 +29577,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath23.dirname(absolute) : void 0;
+  return absolute ? nodePath24.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath23.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath23.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath23.posix.isAbsolute(joined)) {
-    const direct = nodePath23.join(launchDir, joined);
+  const joined = nodePath24.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath24.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath24.posix.isAbsolute(joined)) {
+    const direct = nodePath24.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath23.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath24.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -29188,7 +29596,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath23.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath24.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -29196,7 +29604,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath23.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath24.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -29279,7 +29687,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve6(name2, layers, defaults) {
+function resolve7(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -29312,7 +29720,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve6(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve7(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -29383,14 +29791,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath23.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath24.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath23.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath24.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath23.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath23.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath24.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath24.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -29517,11 +29925,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath23, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath24, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -29735,19 +30143,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath24.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath25.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath24.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath24.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath25.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath25.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath24.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath24.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath25.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath25.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -29815,11 +30223,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath24, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath25, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -30268,16 +30676,17 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath25, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath26, UNKNOWN_RUN, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
     init_ini();
     init_magic();
+    UNKNOWN_RUN = new RegExp(`\\$\\{${UNKNOWN}+\\}|\\$?${UNKNOWN}+`, "g");
     END_KEYS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
     SCHEMES = ["emperor", "http", "data", "sym", "section", "fd", "exec", "call", "callint"];
     INTERNAL_ENV = /* @__PURE__ */ new Set([
@@ -30621,7 +31030,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath25.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath26.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -30754,7 +31163,7 @@ var init_instance = __esm({
             value: known2(entry.value),
             rawValue: known2(entry.rawValue),
             // A command-line word the tree does not determine is shown as written, less its variable.
-            text: entry.text === null ? null : entry.text.split(UNKNOWN).join("…"),
+            text: entry.text === null ? null : entry.text.replace(UNKNOWN_RUN, "…"),
             keySpan: entry.keySpan,
             valueSpan: entry.valueSpan,
             origin: entry.origin,
@@ -30854,7 +31263,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath26.basename(main) : void 0),
+          serverName(launch, main ? nodePath27.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -30876,7 +31285,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath26.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath27.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -30918,11 +31327,11 @@ function launcherWrites(launch, context) {
     return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
   };
 }
-var nodePath26, TreeFiles;
+var nodePath27, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -30969,11 +31378,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath26.isAbsolute(name2) ? mountedSource(launch, nodePath26.normalize(name2)) : void 0;
+            const mounted = nodePath27.isAbsolute(name2) ? mountedSource(launch, nodePath27.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath26.isAbsolute(name2) && workingDirectory && nodePath26.isAbsolute(workingDirectory) ? nodePath26.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath26.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath27.isAbsolute(name2) && workingDirectory && nodePath27.isAbsolute(workingDirectory) ? nodePath27.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath27.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -30986,15 +31395,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath26.isAbsolute(name2)) {
-          const normal = nodePath26.normalize(name2);
+        if (nodePath27.isAbsolute(name2)) {
+          const normal = nodePath27.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath26.join(nodePath26.dirname(file), name2);
+          const candidate = nodePath27.join(nodePath27.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -31005,14 +31414,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath26.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath27.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath26.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath27.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath26.dirname(launchPath).split("/"), nodePath26.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath27.dirname(launchPath).split("/"), nodePath27.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -31219,7 +31628,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath27.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath27.posix.isAbsolute(directory) ? uds.value : nodePath27.posix.join(directory, uds.value);
+    const path = nodePath28.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath28.posix.isAbsolute(directory) ? uds.value : nodePath28.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -31232,11 +31641,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath27, MAIN, SETTINGS2;
+var nodePath28, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -31490,7 +31899,7 @@ function buildConnector(input) {
 function settingFromAttribute(name2, attribute2, fallback) {
   const { unit, kind } = CONNECTOR_SETTING_KINDS[name2];
   const source = { kind: "file", span: attribute2.valueSpan, via: attribute2.substitutedFrom.length > 0 ? attribute2.substitutedFrom : void 0 };
-  const text3 = attribute2.raw;
+  const text3 = withPlaceholdersShown(attribute2.raw);
   if (attribute2.value === void 0) return { name: name2, value: void 0, text: text3, unit, source };
   if (kind === "text") return { name: name2, value: attribute2.value, text: text3, unit, source };
   if (kind === "flag") return { name: name2, value: attribute2.value.toLowerCase() === "true", text: text3, unit, source };
@@ -31547,6 +31956,7 @@ var init_connector = __esm({
   "src/readers/tomcat/connector.ts"() {
     "use strict";
     init_versions();
+    init_template();
     init_defaults();
   }
 });
@@ -31668,7 +32078,7 @@ function tomcatVersionOfImage(reference2) {
   return { kind: "known", major, minor, patch, text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
 }
 function findTomcatImages(context) {
-  const images = [];
+  const files = [];
   for (const path of context.treeFiles) {
     let text3;
     const format8 = classify(path, () => {
@@ -31677,33 +32087,107 @@ function findTomcatImages(context) {
     });
     if (format8 !== "dockerfile" && format8 !== "compose" && !INSTALL_STEP.test(path)) continue;
     text3 ??= readText(context, path);
-    if (text3 === void 0) continue;
-    const archive = format8 === "compose" ? void 0 : lastReleaseArchive(new SourceText(context.displayPath(path), text3));
+    if (text3 !== void 0) files.push({ path, format: format8, text: text3 });
+  }
+  const setElsewhere = assignmentsOf(context, files);
+  const images = [];
+  for (const file of files) {
+    const source = new SourceText(context.displayPath(file.path), file.text);
+    const archive = file.format === "compose" ? void 0 : lastReleaseArchive(file, source, context, files, setElsewhere);
     if (archive) {
-      images.push({ path, version: archive });
+      images.push({ path: file.path, version: archive });
       continue;
     }
-    if (format8 !== "dockerfile" && format8 !== "compose") continue;
-    const versions = readImageReferences(new SourceText(context.displayPath(path), text3), format8).map(tomcatVersionOfImage).filter((version) => version !== void 0);
-    if (versions.length > 0) images.push({ path, version: versions[versions.length - 1] });
+    if (file.format !== "dockerfile" && file.format !== "compose") continue;
+    const versions = readImageReferences(source, file.format).map(tomcatVersionOfImage).filter((version) => version !== void 0);
+    if (versions.length > 0) images.push({ path: file.path, version: versions[versions.length - 1] });
   }
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath28.dirname(serverXml); ; dir = nodePath28.dirname(dir)) {
-    const here = images.filter((image) => nodePath28.dirname(image.path) === dir);
+  for (let dir = nodePath29.dirname(serverXml); ; dir = nodePath29.dirname(dir)) {
+    const here = images.filter((image) => nodePath29.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath28.dirname(dir) === dir) break;
+    if (nodePath29.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
-function lastReleaseArchive(source) {
-  let last;
+function lastReleaseArchive(file, source, context, files, setElsewhere) {
+  const found = [];
   RELEASE_ARCHIVE.lastIndex = 0;
-  for (let match = RELEASE_ARCHIVE.exec(source.text); match; match = RELEASE_ARCHIVE.exec(source.text)) last = match;
-  if (!last) return void 0;
-  const [major, minor, patch] = last.slice(1, 4).map(Number);
-  return { kind: "known", major, minor, patch, text: last[0], span: source.span(last.index, last.index + last[0].length) };
+  for (let match = RELEASE_ARCHIVE.exec(source.text); match; match = RELEASE_ARCHIVE.exec(source.text)) {
+    const [major, minor, patch] = match.slice(1, 4).map(Number);
+    found.push({
+      offset: match.index,
+      version: { kind: "known", major, minor, patch, text: match[0], span: source.span(match.index, match.index + match[0].length) }
+    });
+  }
+  if (file.format === "dockerfile" && source.text.includes("apache-tomcat-$")) found.push(...dockerfileArchives(source, setElsewhere));
+  if (file.format !== "dockerfile" && source.text.includes("apache-tomcat-{{")) found.push(...roleArchives(file.path, source, context, files, setElsewhere));
+  found.sort((a, b) => a.offset - b.offset);
+  return found.length > 0 ? found[found.length - 1].version : void 0;
+}
+function dockerfileArchives(source, setElsewhere) {
+  const found = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const stage of parseDockerfile(source).stages) {
+    for (const run2 of stage.runs) {
+      if (seen.has(run2.start)) continue;
+      seen.add(run2.start);
+      for (const match of run2.text.matchAll(SHELL_VARIABLE_ARCHIVE)) {
+        const name2 = match[1] ?? match[2];
+        const variable = run2.variable(name2);
+        if (!variable || source.text.slice(variable.value.start, variable.value.end).includes("$")) continue;
+        if (variable.kind === "arg" && setElsewhere(name2, /* @__PURE__ */ new Set())) continue;
+        const version = releaseIn(variable.value, match[0]);
+        if (version) found.push({ offset: run2.start, version });
+      }
+    }
+  }
+  return found;
+}
+function roleArchives(path, source, context, files, setElsewhere) {
+  const parts = path.split(nodePath29.sep);
+  let at = parts.length - 2;
+  while (at > 0 && !ROLE_PARTS.has(parts[at])) at--;
+  if (at <= 0) return [];
+  const role = parts.slice(0, at).join(nodePath29.sep);
+  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath29.join(role, name2))).filter((file) => file !== void 0);
+  const found = [];
+  for (const match of source.text.matchAll(JINJA_VARIABLE_ARCHIVE)) {
+    const name2 = match[1];
+    const value = variableFiles.map((file) => roleVariable(file, name2, context)).find((raw) => raw !== void 0);
+    if (!value || setElsewhere(name2, new Set(variableFiles.map((file) => file.path)))) continue;
+    const version = releaseIn(value, match[0]);
+    if (version) found.push({ offset: match.index, version });
+  }
+  return found;
+}
+function roleVariable(file, name2, context) {
+  const source = new SourceText(context.displayPath(file.path), file.text);
+  const document = parseYaml(source).documents[0];
+  return document ? scalarArg(source, valueOf(document.contents, name2, document)) : void 0;
+}
+function releaseIn(value, mention) {
+  const match = RELEASE_NUMBER.exec(value.value);
+  if (!match || value.offsets.length === 0) return void 0;
+  const [major, minor, patch] = match.slice(1, 4).map(Number);
+  const span2 = value.source.span(value.offsets[0], value.offsets[value.offsets.length - 1] + 1);
+  return { kind: "known", major, minor, patch, text: mention, span: span2 };
+}
+function assignmentsOf(context, files) {
+  let others;
+  return (name2, except) => {
+    others ??= [
+      ...files.filter((file) => file.format !== "dockerfile"),
+      ...context.treeFiles.filter((path) => INVENTORY.test(path) && !INSTALL_STEP.test(path)).flatMap((path) => {
+        const text3 = readText(context, path);
+        return text3 === void 0 ? [] : [{ path, format: void 0, text: text3 }];
+      })
+    ];
+    const assignment = new RegExp(`(?<![\\w.$-])${name2}(?:[ \\t]*=(?!=)|:(?:[ \\t]|$))`, "m");
+    return others.some((file) => !except.has(file.path) && assignment.test(file.text));
+  };
 }
 function sameLine(images) {
   const line = (image) => `${image.version.major}.${image.version.minor ?? ""}.${image.version.patch ?? ""}`;
@@ -31716,17 +32200,24 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath28, TOMCAT_IMAGE, RELEASE_ARCHIVE, INSTALL_STEP;
+var nodePath29, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_classify();
     init_docker2();
+    init_dockerfile();
+    init_yaml();
     init_text();
     TOMCAT_IMAGE = /(^|\/)tomcat$/;
     RELEASE_ARCHIVE = /apache-tomcat-(\d{1,2})\.(\d{1,3})\.(\d{1,4})(?![\d.]*\d)/g;
+    SHELL_VARIABLE_ARCHIVE = /apache-tomcat-\$(?:\{(\w+)\}|(\w+))/g;
+    JINJA_VARIABLE_ARCHIVE = /apache-tomcat-\{\{\s*(\w+)\s*\}\}/g;
+    RELEASE_NUMBER = /^(\d{1,2})\.(\d{1,3})\.(\d{1,4})$/;
     INSTALL_STEP = /\.(ya?ml|sh)$/i;
+    ROLE_PARTS = /* @__PURE__ */ new Set(["tasks", "handlers", "templates", "defaults", "vars"]);
+    INVENTORY = /(^|\/)(group_vars|host_vars)\/|(^|\/)(hosts|inventory)$|\.ini$/i;
   }
 });
 
@@ -34248,21 +34739,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep12 = separator || this.separator;
-        const isDefault = sep12 === this.separator && includeNamespace === true;
+        const sep14 = separator || this.separator;
+        const isDefault = sep14 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep12);
+          ).join(sep14);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep12);
+        ).join(sep14);
       }
       /**
        * Get path as array of tag names.
@@ -34941,76 +35432,76 @@ var init_redos = __esm({
 });
 
 // node_modules/is-unsafe/src/contexts/nosql.js
-var sep9, NOSQL_PATTERNS, nosql_default;
+var sep11, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep9 = `["'\\s]*:`;
+    sep11 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep9}`, "i")
+        pattern: new RegExp(`\\$where${sep11}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep9}`, "i")
+        pattern: new RegExp(`\\$ne${sep11}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep9}`, "i")
+        pattern: new RegExp(`\\$gte?${sep11}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep9}`, "i")
+        pattern: new RegExp(`\\$lte?${sep11}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep9}`, "i")
+        pattern: new RegExp(`\\$regex${sep11}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep9}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep11}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep9}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep11}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep9}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep11}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep9}`, "i")
+        pattern: new RegExp(`\\$exists${sep11}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep9}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep11}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep9}`, "i")
+        pattern: new RegExp(`\\$expr${sep11}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep9}`, "i")
+        pattern: new RegExp(`\\$function${sep11}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep9}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep11}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -35575,8 +36066,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep12 = exp.search(/\s/);
-            const name2 = sep12 === -1 ? exp : exp.substring(0, sep12);
+            const sep14 = exp.search(/\s/);
+            const name2 = sep14 === -1 ? exp : exp.substring(0, sep14);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -36524,7 +37015,7 @@ function readTomcat(serverXmls, catalinaProperties, context) {
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath29.dirname(path) === nodePath29.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath30.dirname(path) === nodePath30.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -36604,7 +37095,7 @@ function readPortOffset(attributes, version) {
   return {
     name: "portOffset",
     value: attribute2.value === void 0 ? void 0 : value ?? 0,
-    text: attribute2.raw,
+    text: withPlaceholdersShown(attribute2.raw),
     unit: "count",
     source: value === void 0 && attribute2.value !== void 0 ? {
       kind: "default",
@@ -36620,7 +37111,13 @@ function readExecutor(source, element, attributes) {
     const fallback = EXECUTOR_DEFAULTS[name2];
     const number3 = attribute2?.value === void 0 ? void 0 : parseJavaInt(attribute2.value);
     if (attribute2 && (number3 !== void 0 || attribute2.value === void 0)) {
-      settings.set(name2, { name: name2, value: number3, text: attribute2.raw, unit: "count", source: { kind: "file", span: attribute2.valueSpan } });
+      settings.set(name2, {
+        name: name2,
+        value: number3,
+        text: withPlaceholdersShown(attribute2.raw),
+        unit: "count",
+        source: { kind: "file", span: attribute2.valueSpan }
+      });
     } else {
       settings.set(name2, {
         name: name2,
@@ -36696,11 +37193,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath29;
+var nodePath30;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -36712,6 +37209,7 @@ var init_tomcat = __esm({
     init_version();
     init_xml2();
     init_append();
+    init_template();
   }
 });
 
@@ -36735,7 +37233,7 @@ function readYamlFile(text3) {
   const documents = [];
   const problems = [];
   try {
-    for (const document of (0, import_yaml4.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
+    for (const document of (0, import_yaml6.parseAllDocuments)(text3, { version: "1.1", prettyErrors: false, uniqueKeys: false })) {
       const found = document.errors.map((error) => ({
         start: error.pos[0],
         end: Math.max(error.pos[1], error.pos[0]),
@@ -36757,18 +37255,18 @@ function readYamlFile(text3) {
 }
 function flatten(node, prefix, entries, depth) {
   if (depth > MAX_DEPTH3 || node === null || node === void 0) return;
-  if ((0, import_yaml4.isMap)(node)) {
+  if ((0, import_yaml6.isMap)(node)) {
     for (const pair2 of node.items) {
-      const key = (0, import_yaml4.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
+      const key = (0, import_yaml6.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
       if (key === void 0) continue;
       flatten(pair2.value, prefix ? `${prefix}.${key}` : key, entries, depth + 1);
     }
-  } else if ((0, import_yaml4.isSeq)(node)) {
+  } else if ((0, import_yaml6.isSeq)(node)) {
     node.items.forEach((item, index) => flatten(item, `${prefix}[${index}]`, entries, depth + 1));
-  } else if ((0, import_yaml4.isScalar)(node)) {
+  } else if ((0, import_yaml6.isScalar)(node)) {
     if (node.value === null || node.range === void 0 || node.range === null) return;
     entries.push({ key: prefix, value: scalarText(node), valueStart: node.range[0], valueEnd: node.range[1] });
-  } else if ((0, import_yaml4.isAlias)(node)) {
+  } else if ((0, import_yaml6.isAlias)(node)) {
   }
 }
 function duplicateKeys(root) {
@@ -36776,17 +37274,17 @@ function duplicateKeys(root) {
   const pending = [root];
   while (pending.length > 0) {
     const node = pending.pop();
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml6.isMap)(node)) {
       const seen = /* @__PURE__ */ new Set();
       for (const pair2 of node.items) {
         const key = pair2.key;
-        if ((0, import_yaml4.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
+        if ((0, import_yaml6.isScalar)(key) && key.range && (key.value === null || typeof key.value !== "object") && key.value !== "<<" && !Number.isNaN(key.value)) {
           if (seen.has(key.value)) problems.push({ start: key.range[0], end: key.range[0] + 1, message: "Map keys must be unique" });
           else seen.add(key.value);
         }
         pending.push(pair2.key, pair2.value);
       }
-    } else if ((0, import_yaml4.isSeq)(node)) {
+    } else if ((0, import_yaml6.isSeq)(node)) {
       for (const item of node.items) pending.push(item);
     }
   }
@@ -36807,11 +37305,11 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml4, MAX_DEPTH3;
+var import_yaml6, MAX_DEPTH3;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist());
+    import_yaml6 = __toESM(require_dist());
     init_properties();
     init_thrown();
     init_append();
@@ -36888,9 +37386,11 @@ function readSpringBoot(files, launches, context) {
   }
   const backends = [];
   const used = /* @__PURE__ */ new Set();
+  const appFilesByRoot = new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
+  const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot)]));
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     guarded(output.diagnostics, "Spring Boot reader", appFiles[0].source.file, () => {
-      const runner = launchesFor(context.displayPath(root), launches);
+      const runner = launchesFor(context.displayPath(root), launches, runs);
       const built = buildApp(root, appFiles, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
@@ -36899,7 +37399,8 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath30.dirname(launch.file), [launch]);
+    if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
+    const { overrides: overrides2 } = launchesFor(nodePath31.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -36914,7 +37415,7 @@ function configuresSpringBootJar(launch) {
 function readFile(path, context, output) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath30.basename(path);
+  const base = nodePath31.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -36935,16 +37436,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath30.dirname(path);
-  const parts = dir.split(nodePath30.sep);
+  const dir = nodePath31.dirname(path);
+  const parts = dir.split(nodePath31.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath30.sep) || nodePath30.sep;
+    const root = parts.slice(0, resources).join(nodePath31.sep) || nodePath31.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath30.basename(dir) === "config") return { root: nodePath30.dirname(dir), location: "file-config" };
+  if (nodePath31.basename(dir) === "config") return { root: nodePath31.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -37005,7 +37506,7 @@ function readBuildFiles(root, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath30.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath31.join(root, name2)));
     } catch {
     }
   }
@@ -37059,11 +37560,11 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly, reactive = false) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve10 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve11 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve10("server.port");
+  const port = resolve11("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
     name: "server.port",
@@ -37074,7 +37575,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve10("server.address");
+  const address = resolve11("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
     name: "server.address",
     value: "0.0.0.0",
@@ -37085,7 +37586,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve10);
+    const setting = springSetting(spec, resolve11);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -37120,8 +37621,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
     });
   }
-  const sslEnabled = resolve10("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve10).find((found) => found !== void 0);
+  const sslEnabled = resolve11("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve11).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set(
     "SSLEnabled",
@@ -37157,7 +37658,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   if (typeof portValue === "number" && portValue < 0) listener.address = { kind: "other", text: `server.port ${portValue}: no HTTP listener` };
   if (reactive) {
     backend.reactive = true;
-    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve10);
+    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve11);
     listener.keepAlive = {
       kind: "idleTimeout",
       timeout: idle ?? {
@@ -37185,9 +37686,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve10) {
-  const key = spec.keys.find((candidate) => resolve10(candidate) !== void 0);
-  const found = key ? resolve10(key) : void 0;
+function springSetting(spec, resolve11) {
+  const key = spec.keys.find((candidate) => resolve11(candidate) !== void 0);
+  const found = key ? resolve11(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? {
@@ -37300,7 +37801,7 @@ function replacePlaceholders(text3, budget, lookup, nesting = 0) {
   }
   return out;
 }
-function launchesFor(root, launches) {
+function launchesFor(root, launches, runs) {
   const out = /* @__PURE__ */ new Map();
   const used = [];
   const conflicts = /* @__PURE__ */ new Set();
@@ -37310,8 +37811,9 @@ function launchesFor(root, launches) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath30.dirname(launch.file);
-    const related = isWithin3(root, launchDir) || isWithin3(launchDir, root);
+    const launchDir = nodePath31.dirname(launch.file);
+    const tied = runs.get(launch);
+    const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -37342,15 +37844,48 @@ function launchesFor(root, launches) {
   }
   return { overrides: out, launches: used };
 }
-function isWithin3(dir, maybeParent) {
-  const relative9 = nodePath30.relative(maybeParent, dir);
-  return relative9 === "" || !relative9.startsWith("..") && !nodePath30.isAbsolute(relative9);
+function appsLaunchRuns(launch, appFiles) {
+  const roots = [...appFiles.keys()];
+  if (launch.compose) {
+    if (launch.build) {
+      const inContext = roots.filter((root) => isWithin3(root, launch.build.context));
+      const holdingDockerfile = inContext.filter((root) => isWithin3(launch.build.dockerfile, root));
+      const deepest = holdingDockerfile.sort((a, b) => b.length - a.length)[0];
+      if (deepest !== void 0) return [deepest];
+      if (inContext.length === 1) return inContext;
+    }
+    const mounted = roots.filter(
+      (root) => (launch.mounts ?? []).some((mount) => isWithin3(mount.display, root) && appFiles.get(root).some((file) => isWithin3(file, mount.display)))
+    );
+    return mounted.length === 1 ? mounted : [];
+  }
+  return launch.kind === "shell" || launch.kind === "procfile" ? moduleOfJar(launch, roots) : void 0;
 }
-var nodePath30, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
+function moduleOfJar(launch, roots) {
+  if (launch.program !== "java" || launch.workingDirectory) return void 0;
+  const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
+  const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
+  if (!jar || jar.unresolved || nodePath31.posix.isAbsolute(jar.value)) return void 0;
+  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath31.posix.normalize(jar.value));
+  if (!written) return void 0;
+  const found = /* @__PURE__ */ new Set();
+  for (let dir = nodePath31.posix.dirname(launch.file); ; dir = nodePath31.posix.dirname(dir)) {
+    const module2 = nodePath31.posix.join(dir, written[1] ?? "");
+    const root = roots.find((candidate) => nodePath31.posix.normalize(candidate || ".") === module2);
+    if (root !== void 0) found.add(root);
+    if (dir === "." || dir === "/" || dir.startsWith("..")) break;
+  }
+  return found.size === 1 ? [...found] : void 0;
+}
+function isWithin3(dir, maybeParent) {
+  const relative9 = nodePath31.relative(maybeParent, dir);
+  return relative9 === "" || !relative9.startsWith("..") && !nodePath31.isAbsolute(relative9);
+}
+var nodePath31, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -37491,19 +38026,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath31.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath31.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath31.basename(a);
-    const y = nodePath31.basename(b);
+  const main = paths.filter((path) => nodePath32.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath32.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath32.basename(a);
+    const y = nodePath32.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath31, UNLIMITED;
+var nodePath32, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -37553,7 +38088,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath32.basename(path);
+    const name2 = nodePath33.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -37564,11 +38099,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath32, DIRECTORY_PRECEDENCE;
+var nodePath33, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -38395,7 +38930,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath33.dirname(file.path));
+    const scope = scopes.get(nodePath34.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -38415,10 +38950,10 @@ function parseFile(source, json, output) {
       );
       return void 0;
     }
-    const document = (0, import_yaml6.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
+    const document = (0, import_yaml8.parseDocument)(source.text, { prettyErrors: false, uniqueKeys: false });
     const error = document.errors[0];
     const root = document.contents;
-    if (error || !(0, import_yaml6.isMap)(root)) {
+    if (error || !(0, import_yaml8.isMap)(root)) {
       const [start, end] = error ? error.pos : [first, first + 1];
       const message = error ? error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").slice(0, 200) : "a .tf.json file must hold one JSON object";
       output.diagnostics.push(
@@ -38450,11 +38985,11 @@ function jsonBody(map, depth) {
   const body2 = { attributes: [], blocks: [] };
   if (depth > 20) return body2;
   for (const pair2 of map.items) {
-    if (!(0, import_yaml6.isScalar)(pair2.key)) continue;
+    if (!(0, import_yaml8.isScalar)(pair2.key)) continue;
     const name2 = String(pair2.key.value);
     const keyRange = nodeRange(pair2.key);
     const value = pair2.value;
-    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml6.isMap)(value) || (0, import_yaml6.isSeq)(value))) {
+    if (JSON_BLOCKS.has(name2) && value && ((0, import_yaml8.isMap)(value) || (0, import_yaml8.isSeq)(value))) {
       for (const block2 of jsonBlocks(name2, keyRange, value, JSON_LABELS[name2] ?? 0, [], depth)) body2.blocks.push(block2);
       continue;
     }
@@ -38464,16 +38999,16 @@ function jsonBody(map, depth) {
   return body2;
 }
 function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
-  if ((0, import_yaml6.isSeq)(value))
+  if ((0, import_yaml8.isSeq)(value))
     return value.items.flatMap(
-      (item) => item && ((0, import_yaml6.isMap)(item) || (0, import_yaml6.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
+      (item) => item && ((0, import_yaml8.isMap)(item) || (0, import_yaml8.isSeq)(item)) ? jsonBlocks(type, typeRange, item, labelsLeft, labels, depth + 1) : []
     );
-  if (!(0, import_yaml6.isMap)(value)) return [];
+  if (!(0, import_yaml8.isMap)(value)) return [];
   if (labelsLeft === 0)
     return [{ type, typeRange, labels, body: jsonBody(value, depth + 1), range: { start: typeRange.start, end: nodeRange(value).end } }];
   const blocks2 = [];
   for (const pair2 of value.items) {
-    if (!(0, import_yaml6.isScalar)(pair2.key) || !pair2.value) continue;
+    if (!(0, import_yaml8.isScalar)(pair2.key) || !pair2.value) continue;
     const label = { value: String(pair2.key.value), range: nodeRange(pair2.key) };
     append(blocks2, jsonBlocks(type, typeRange, pair2.value, labelsLeft - 1, [...labels, label], depth + 1));
   }
@@ -38482,7 +39017,7 @@ function jsonBlocks(type, typeRange, value, labelsLeft, labels, depth) {
 function jsonExpr(node, depth) {
   const range2 = node ? nodeRange(node) : { start: 0, end: 0 };
   if (!node || depth > 20) return { kind: "other", range: range2 };
-  if ((0, import_yaml6.isScalar)(node)) {
+  if ((0, import_yaml8.isScalar)(node)) {
     const value = node.value;
     if (typeof value === "string") {
       if (!/[$%]\{/.test(value)) return { kind: "literal", value, range: range2 };
@@ -38492,11 +39027,11 @@ function jsonExpr(node, depth) {
     if (typeof value === "number" || typeof value === "boolean" || value === null) return { kind: "literal", value, range: range2 };
     return { kind: "other", range: range2 };
   }
-  if ((0, import_yaml6.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
-  if ((0, import_yaml6.isMap)(node)) {
+  if ((0, import_yaml8.isSeq)(node)) return { kind: "tuple", items: node.items.map((item) => jsonExpr(item, depth + 1)), range: range2 };
+  if ((0, import_yaml8.isMap)(node)) {
     return {
       kind: "object",
-      items: node.items.filter((pair2) => (0, import_yaml6.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
+      items: node.items.filter((pair2) => (0, import_yaml8.isScalar)(pair2.key)).map((pair2) => ({ key: String(pair2.key.value), keyRange: nodeRange(pair2.key), value: jsonExpr(pair2.value, depth + 1) })),
       range: range2
     };
   }
@@ -38513,7 +39048,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath33.dirname(file.path));
+    const scope = scopeOf2(nodePath34.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -38524,7 +39059,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath33.resolve(nodePath33.dirname(file.path), source.value));
+      const target = scopes.get(nodePath34.resolve(nodePath34.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -38532,9 +39067,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath33.basename(path).toLowerCase();
+    const lower = nodePath34.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath33.dirname(path));
+    const scope = scopes.get(nodePath34.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -38701,12 +39236,12 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath33, import_yaml6, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath34, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath33 = __toESM(require("path"));
-    import_yaml6 = __toESM(require_dist());
+    nodePath34 = __toESM(require("path"));
+    import_yaml8 = __toESM(require_dist());
     init_types();
     init_failure();
     init_files();
@@ -39716,7 +40251,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath37 = __toESM(require("path"));
+var nodePath38 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -39764,8 +40299,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join13 } = require("path");
-      const commit = JSON.parse(readFileSync3(join13(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join15 } = require("path");
+      const commit = JSON.parse(readFileSync3(join15(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -39779,9 +40314,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname22, join: join13 } = require("path");
+    const { dirname: dirname22, join: join15 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join13(dir, "package.json")) && dirname22(dir) !== dir) dir = dirname22(dir);
+    while (!existsSync(join15(dir, "package.json")) && dirname22(dir) !== dir) dir = dirname22(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -39904,7 +40439,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath36 = __toESM(require("path"));
+var nodePath37 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -39988,9 +40523,13 @@ function containersMounting(containers, display) {
 }
 var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
 function containersRunningNginxFile(containers, display) {
-  const file = pathParts(display).join("/");
+  const file = pathParts(display);
   return containers.filter(
-    (container) => container.mounts.some((mount) => (pathParts(mount.display).join("/") === file || NGINX_DIRECTORY.test(mount.target)) && mountHolds(mount, display))
+    (container) => container.mounts.some((mount) => {
+      if (!mountHolds(mount, display)) return false;
+      const inside = file.slice(pathParts(mount.display).length);
+      return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, "")}/${inside.join("/")}`);
+    })
   );
 }
 function sharedDirectories(directory, file) {
@@ -46346,7 +46885,7 @@ var NginxHttpScope = class {
   }
 };
 var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "") {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "", serviceHosts = /* @__PURE__ */ new Set()) {
     this.roots = roots;
     this.version = version;
     this.directiveOptions = directiveOptions;
@@ -46362,13 +46901,20 @@ var NginxModel = class {
       snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
     }
     for (const [group, snippetRoots] of snippetGroups) {
-      const httpLevel = snippetRoots.filter((root) => root.context !== "server").flatMap((root) => root.directives);
+      const httpLevel = snippetRoots.filter((root) => root.context === "http").flatMap((root) => root.directives);
       const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
       buildChildren(shared);
       for (const root of snippetRoots.filter((r) => r.context === "server")) {
         const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
         shared.children.push(server);
         buildChildren(server);
+      }
+      for (const root of snippetRoots.filter((r) => r.context === "location")) {
+        const server = new NginxBlock("server", void 0, shared, [], `http>server[${root.file}]`);
+        const location = new NginxBlock("location", void 0, server, root.directives, `http>server[${root.file}]>location`);
+        server.children = [location];
+        shared.children.push(server);
+        buildChildren(location);
       }
       groupOf2.set(this.addScope(shared, snippetRoots), group);
     }
@@ -46388,6 +46934,7 @@ var NginxModel = class {
           }
         }
         if (elsewhere) pass.target = { kind: "group", group: elsewhere };
+        else if (serviceHosts.has(pass.target.host.toLowerCase())) pass.target = serviceAddress(pass, pass.target.host);
       }
     }
   }
@@ -46511,6 +47058,11 @@ function resolveTarget(scope, pass, value) {
   if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
   else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
   else pass.target = { kind: "unresolved", host: hostPort };
+}
+function serviceAddress(pass, host) {
+  if (pass.module !== "proxy" && pass.module !== "grpc") return { kind: "unresolved", host };
+  const address = parseAddress(host, pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80);
+  return address?.kind === "tcp" ? { kind: "address", address: { ...address, text: `${host}:${address.port}` } } : { kind: "unresolved", host };
 }
 function hostPartOf(rest) {
   let end = rest.length;
@@ -46897,7 +47449,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix16 = {
+        const posix17 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -46905,7 +47457,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix16[name2] ?? 0;
+        const m = posix17[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -47990,6 +48542,49 @@ function rootFile(block2) {
   const first = block2.node ?? block2.directives[0];
   return first ? rootFileOf2(first) : void 0;
 }
+var EVERY = { kind: "every" };
+var ANSWERS_ITSELF = /* @__PURE__ */ new Set([
+  "return",
+  "rewrite",
+  "proxy_pass",
+  "fastcgi_pass",
+  "uwsgi_pass",
+  "scgi_pass",
+  "grpc_pass",
+  "memcached_pass",
+  "tunnel_pass",
+  "stub_status",
+  "empty_gif",
+  "flv",
+  "mp4",
+  "perl",
+  "js_content"
+]);
+var ANSWERS_ITSELF_THIRD_PARTY = /_by_lua(?:_block|_file)?$|^echo(?:_|$)/;
+function ownResponses(block2) {
+  if (block2.kind !== "location") return EVERY;
+  const tryFiles = block2.own("try_files");
+  if (tryFiles.length === 0) return EVERY;
+  if (block2.children.some((inner) => MERGING_KINDS.has(inner.kind))) return EVERY;
+  for (const entry of block2.directives) {
+    const { name: name2 } = entry.directive;
+    if (ANSWERS_ITSELF.has(name2) || ANSWERS_ITSELF_THIRD_PARTY.test(name2) || isUnknownValue(name2)) return EVERY;
+    if (name2 === "include" && !entry.children) return EVERY;
+  }
+  const fallbacks = tryFiles.map((entry) => lastArgument(entry.directive));
+  if (fallbacks.some((last) => !last.startsWith("@") || isUnknownValue(last))) return EVERY;
+  return { kind: "foundFiles", fallback: fallbacks[fallbacks.length - 1], files: documentRoot(block2) };
+}
+function lastArgument(directive) {
+  return directive.args[directive.args.length - 1]?.value ?? "";
+}
+function documentRoot(block2) {
+  for (const level of block2.inheritanceChain()) {
+    const written = level.ownLast("alias") ?? level.ownLast("root");
+    if (written) return written;
+  }
+  return void 0;
+}
 
 // checks/nginx-header-redefinition.ts
 var ID18 = "nginx-header-redefinition";
@@ -48025,6 +48620,7 @@ var BODILESS_STATUS = /^(204|301|302|303|307|308)$/;
 var REPORTED_ELSEWHERE = /* @__PURE__ */ new Set(["connection"]);
 var LISTS = ["add_header", "add_trailer", "proxy_set_header"];
 var MAX_NAMES = 5;
+var EVERY_RESPONSE = { kind: "every" };
 var rule18 = defineRule({
   id: ID18,
   severity: "warning",
@@ -48035,12 +48631,12 @@ var rule18 = defineRule({
     fixable: false,
     messages: {
       dropsSecurityHeaders: {
-        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's security headers: {{names}} are not sent here`,
-        help: 'nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response of this block; a browser then frames, sniffs or downgrades these pages. Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list)'
+        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's security headers {{names}}{{others}}: not sent {{where}}`,
+        help: `nginx inherits add_header from the outer level only when a level has none of its own, so one add_header here (a Cache-Control for static files) removes HSTS, CSP and the like from every response this block answers itself; a browser then frames, sniffs or downgrades these pages. (A request that try_files passes to a named location is answered with that location's headers.) Repeat the outer headers here (an include of one shared file in both places), or with nginx ≥ 1.29.3 write "add_header_inherit merge;", or use more_set_headers (headers-more appends to the outer list)`
       },
       dropsHeaders: {
-        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's {{names}}: not sent here`,
-        help: 'nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block serves. Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;"'
+        message: `"{{directive}}" in this {{level}} drops the {{outer}} level's {{names}}: not sent {{where}}`,
+        help: `nginx inherits the list from the outer level only when a level has none of its own: the outer entries are not sent for requests this block answers itself (a request that try_files passes to a named location is answered with that location's list). Repeat them here (an include of one shared file in both places) or, for add_header/add_trailer with nginx ≥ 1.29.3, write "<directive>_inherit merge;"`
       },
       dropsIdentityHeaders: {
         message: `"proxy_set_header" in this {{level}} drops the {{outer}} level's {{names}}: the client's own values reach the backend`,
@@ -48058,31 +48654,45 @@ var rule18 = defineRule({
           const dropped = list === "proxy_set_header" ? found.dropped.filter((entry) => !REPORTED_ELSEWHERE.has(headerName(entry) ?? "")) : found.dropped;
           if (dropped.length === 0) continue;
           const drop = { ...found, dropped };
+          const answers = list === "proxy_set_header" ? EVERY_RESPONSE : ownResponses(drop.block);
+          if (answers.kind === "foundFiles" && !answers.files) continue;
           const primary = drop.own[0].directive.span;
           const key = `${primary.file}\0${primary.start.offset}`;
           if (!first(key)) continue;
-          yield draftFor(list, drop);
+          yield draftFor(list, drop, answers);
         }
       }
     }
   }
 });
-function draftFor(list, drop) {
+function draftFor(list, drop, answers) {
   const important = (entry) => {
     const name2 = headerName(entry);
     if (list === "proxy_set_header") return name2 !== void 0 && CLIENT_IDENTITY_HEADERS.has(name2);
     return list === "add_header" && name2 !== void 0 && SECURITY_HEADERS.has(name2);
   };
   const serious = drop.dropped.filter(important);
-  const ordered2 = [...serious, ...drop.dropped.filter((entry) => !important(entry))];
-  const names = uniqueNames(ordered2);
-  const shown2 = names.length > MAX_NAMES ? `${names.slice(0, MAX_NAMES).join(", ")} and ${names.length - MAX_NAMES} more` : names.join(", ");
-  const data = { directive: list, level: levelName2(drop.block), outer: levelName2(drop.outer), names: shown2 };
-  const related = ordered2.slice(0, 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${data.level}` }));
-  const base = { data, primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
-  if (serious.length === 0) return { ...base, messageId: "dropsHeaders", maxSeverity: "info" };
-  if (list === "proxy_set_header") return { ...base, messageId: "dropsIdentityHeaders" };
-  return answersFixed(drop.block) ? { ...base, messageId: "dropsSecurityHeaders", maxSeverity: "info" } : { ...base, messageId: "dropsSecurityHeaders" };
+  const others = drop.dropped.filter((entry) => !important(entry));
+  const level = levelName2(drop.block);
+  const files = answers.kind === "foundFiles" ? answers.files : void 0;
+  const where = answers.kind === "foundFiles" && files ? `with the files "try_files" finds under "${files.directive.args[0]?.value ?? ""}" (the rest is answered by "${answers.fallback}")` : "here";
+  const ordered2 = [...serious, ...others];
+  const related = ordered2.slice(0, files ? 2 : 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${level}` }));
+  if (files) related.push({ span: files.directive.span, label: `files found under this ${files.directive.name} get only the ${level}'s own headers` });
+  const base = { primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
+  const data = { directive: list, level, outer: levelName2(drop.outer) };
+  if (serious.length === 0)
+    return { ...base, data: { ...data, names: shownNames(uniqueNames(others), MAX_NAMES), where }, messageId: "dropsHeaders", maxSeverity: "info" };
+  if (list === "proxy_set_header") return { ...base, data: { ...data, names: shownNames(uniqueNames(ordered2), MAX_NAMES) }, messageId: "dropsIdentityHeaders" };
+  const securityNames = uniqueNames(serious);
+  const otherNames = uniqueNames(others);
+  const otherKind = otherNames.length === 1 ? "another header" : "other headers";
+  const otherShown = otherNames.length > 0 ? ` and ${otherKind} ${shownNames(otherNames, Math.max(1, MAX_NAMES - securityNames.length))}` : "";
+  const draft = { ...base, data: { ...data, names: shownNames(securityNames, MAX_NAMES), others: otherShown, where }, messageId: "dropsSecurityHeaders" };
+  return answersFixed(drop.block) ? { ...draft, maxSeverity: "info" } : draft;
+}
+function shownNames(names, max) {
+  return names.length > max ? `${names.slice(0, max).join(", ")} and ${names.length - max} more` : names.join(", ");
 }
 function answersFixed(block2) {
   return block2.own("return").some((entry) => {
@@ -49988,19 +50598,22 @@ function judge7(backend, connector) {
     };
   }
   if (secret) related.push({ span: secret.source.kind === "file" ? secret.source.span : connector.span, label: "the secret is empty" });
-  if (required.source.kind === "default" && backend.version.kind === "known") {
+  const byDefault = required.source.kind === "default";
+  if (byDefault && backend.version.kind === "known") {
     related.push({ span: backend.version.span, label: `${describeTomcatVersion(backend.version)} requires a secret by default` });
   }
+  const versionUnknown = byDefault && backend.version.kind === "unknown";
   return {
     messageId: "missingSecret",
     data: {
       port: portText,
       secret: secret ? "an empty secret" : "no secret",
-      why: required.source.kind === "default" ? " (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100)" : ""
+      why: byDefault ? ` (the default since Tomcat 9.0.31, 8.5.51 and 7.0.100${versionUnknown ? "; the Tomcat version is not known: older releases start it" : ""})` : ""
     },
     primary,
     related,
-    modelPath
+    modelPath,
+    maxSeverity: versionUnknown ? "warning" : void 0
   };
 }
 
@@ -50975,7 +51588,7 @@ var rule43 = defineRule({
   *check(model) {
     for (const backend of uwsgiBackends(model.backends)) {
       const launch = backend.launch;
-      if (!launch || !isSigterm(launch.stopSignal.value)) continue;
+      if (!launch || launch.stopSignalReaches !== true || !isSigterm(launch.stopSignal.value)) continue;
       const master = backend.settings.get("master");
       const dieOnTerm = backend.settings.get("die-on-term");
       if (master?.value !== true || dieOnTerm?.value !== false) continue;
@@ -51888,7 +52501,7 @@ var rule53 = defineRule({
     if (!model.nginx.scopes.some((scope) => scope.setsAnywhere("try_files"))) return;
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.location.kind !== "location") continue;
-      const tryFiles = pass.location.ownLast("try_files");
+      const tryFiles = renderedWith(pass.location.own("try_files"), pass.entry.directive);
       if (!tryFiles) continue;
       const args = tryFiles.directive.args.map((arg) => arg.value);
       const last = args[args.length - 1] ?? "";
@@ -51902,6 +52515,10 @@ var rule53 = defineRule({
     }
   }
 });
+function renderedWith(tryFiles, proxyPass) {
+  for (let i = tryFiles.length - 1; i >= 0; i--) if (!maySeparateInTemplate(tryFiles[i].directive, proxyPass)) return tryFiles[i];
+  return void 0;
+}
 function describeFallback(last) {
   if (/^=\d+$/.test(last)) return `a URI with no file gets ${last.slice(1)} instead of being proxied`;
   if (last.startsWith("@")) return `a URI with no file goes to "${last}"`;
@@ -52597,7 +53214,7 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath34 = __toESM(require("path"));
+var nodePath35 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
@@ -53283,10 +53900,10 @@ function nginxTemplateDialect(path, text3) {
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
-  const both = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect)));
-  if (!both.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax")) return both;
+  const both2 = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect)));
+  if (!both2.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax")) return both2;
   const first = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: true })));
-  return first.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax") ? both : first;
+  return first.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax") ? both2 : first;
 }
 function settleTemplate(parsed) {
   const source = parsed.source;
@@ -53319,6 +53936,7 @@ var freshBudget = () => ({ used: 0, limit: MAX_INCLUDED_FILES_PER_ROOT, noted: f
 var MAIN_ONLY_DIRECTIVES = /* @__PURE__ */ new Set(["http", "events", "stream", "mail", "worker_processes", "user", "pid", "load_module", "worker_rlimit_nofile"]);
 var SERVER_LEVEL_HINTS = /* @__PURE__ */ new Set(["location", "listen", "server_name"]);
 var HTTP_LEVEL_HINTS = /* @__PURE__ */ new Set(["server", "upstream", "map", "geo", "split_clients", "limit_req_zone", "limit_conn_zone", "proxy_cache_path", "log_format"]);
+var LOCATION_ONLY_HINTS = /* @__PURE__ */ new Set(["proxy_pass", "uwsgi_pass", "fastcgi_pass", "scgi_pass", "grpc_pass", "alias"]);
 function readNginxTree(candidates, options) {
   const { fs } = options;
   const files = /* @__PURE__ */ new Map();
@@ -53595,6 +54213,7 @@ function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
   if ([...HTTP_LEVEL_HINTS].some((name2) => names.has(name2))) return "http";
   if ([...SERVER_LEVEL_HINTS].some((name2) => names.has(name2))) return "server";
+  if ([...LOCATION_ONLY_HINTS].some((name2) => names.has(name2))) return "location";
   return "http";
 }
 function listed(names) {
@@ -53615,11 +54234,12 @@ init_parse_cache();
 // src/engine/deploy-time-files.ts
 init_text();
 function includeMappingsOf(input) {
-  const { filesByFormat, treeFiles, configuredMappings, readText: readText2, displayPath } = input;
+  const { filesByFormat, treeFiles, lintRoots, configuredMappings, readText: readText2, displayPath } = input;
   const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
     dockerfiles: filesByFormat.dockerfile ?? [],
     composeFiles: filesByFormat.compose ?? [],
     treeFiles,
+    lintRoots,
     readText: readText2,
     displayPath
   }) : [];
@@ -53658,10 +54278,17 @@ function embedConfigMapFiles(files, readText2, displayPath) {
   }
   return { embedded, templates: mounted.templates };
 }
-function renderImageTemplates(filesByFormat, treeFiles, readText2, displayPath, configMapTemplates) {
+function renderImageTemplates(filesByFormat, treeFiles, lintRoots, readText2, displayPath, configMapTemplates) {
   const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
   const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({ dockerfiles: filesByFormat.dockerfile ?? [], composeFiles: filesByFormat.compose ?? [], treeFiles, readText: readText2, displayPath }) : [];
+  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({
+    dockerfiles: filesByFormat.dockerfile ?? [],
+    composeFiles: filesByFormat.compose ?? [],
+    treeFiles,
+    lintRoots,
+    readText: readText2,
+    displayPath
+  }) : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
 }
@@ -53682,7 +54309,7 @@ function installedNginxModulesOf(imageSources) {
 }
 
 // src/engine/file-list.ts
-var nodePath20 = __toESM(require("path"));
+var nodePath21 = __toESM(require("path"));
 function buildFileList(input) {
   const { walked, explained, nginx, displayPath } = input;
   const startedBy = /* @__PURE__ */ new Map();
@@ -53702,8 +54329,8 @@ function buildFileList(input) {
   const placedAt = (path) => {
     for (const mapping of input.placed) {
       if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath20.sep))
-        return nodePath20.posix.join(mapping.from, nodePath20.relative(mapping.to, path).split(nodePath20.sep).join("/"));
+      if (path.startsWith(mapping.to + nodePath21.sep))
+        return nodePath21.posix.join(mapping.from, nodePath21.relative(mapping.to, path).split(nodePath21.sep).join("/"));
     }
     return void 0;
   };
@@ -53927,7 +54554,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath34.relative(cwd, absolute) || nodePath34.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath35.relative(cwd, absolute) || nodePath35.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -53984,7 +54611,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath34.relative(configDir, file).split(nodePath34.sep).join("/");
+        const pattern = nodePath35.relative(configDir, file).split(nodePath35.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -54004,7 +54631,14 @@ function readTreeUncached(options) {
       if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
     }
   }
-  const { placed, writtenPaths, includeMappings } = includeMappingsOf({ filesByFormat, treeFiles: walked.files, configuredMappings, readText: readText2, displayPath });
+  const { placed, writtenPaths, includeMappings } = includeMappingsOf({
+    filesByFormat,
+    treeFiles: walked.files,
+    lintRoots: roots,
+    configuredMappings,
+    readText: readText2,
+    displayPath
+  });
   for (const { file, target } of placedInNginxDirectories(placed, walked.files)) {
     if (explained.get(file)?.format !== void 0 || !explained.has(file)) continue;
     const there = explainClassification(target, () => classificationHead(file), false);
@@ -54014,12 +54648,12 @@ function readTreeUncached(options) {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath34.relative(cwd, dir)
+    (dir) => nodePath35.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
   const { embedded } = configMapped;
-  const rendered = has2("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, readText2, displayPath, configMapped.templates) : void 0;
+  const rendered = has2("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, roots, readText2, displayPath, configMapped.templates) : void 0;
   const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
     fs: withRenderedFiles(cachedFs, rendered.sources),
     treeFiles: walked.files,
@@ -54080,7 +54714,8 @@ function readTreeUncached(options) {
         extraDirectives: config.nginx?.extraDirectives
       },
       ingressNginx.root ? [ingressNginx.root] : [],
-      composeDeploymentOf(launch.composeContainers)
+      composeDeploymentOf(launch.composeContainers),
+      new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name2) => name2.toLowerCase())))
     ),
     nginxVersion,
     launches: launch.launches,
@@ -54144,9 +54779,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath34.sep) ? candidate : candidate + nodePath34.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath35.sep) ? candidate : candidate + nodePath35.sep));
   if (!root) return false;
-  return [nodePath34.basename(root), ...nodePath34.relative(root, file).split(nodePath34.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath35.basename(root), ...nodePath35.relative(root, file).split(nodePath35.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
@@ -54412,7 +55047,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath35 = __toESM(require("path"));
+var nodePath36 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -54426,7 +55061,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath35.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath36.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -54473,7 +55108,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown2 = showPath(nodePath36.relative(cwd, root) || ".");
+      const shown2 = showPath(nodePath37.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
@@ -54491,7 +55126,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath36.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath37.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -55154,7 +55789,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath37.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath38.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -55173,9 +55808,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath37.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath38.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath37.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath38.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

@@ -3,7 +3,7 @@ import { docsUrl } from '../src/source/meta';
 import type { Setting } from '../src/source/setting';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import type { NginxBlock } from '../src/model/nginx';
+import { nginxVersionAt, type NginxBlock } from '../src/model/nginx';
 import { formatMilliseconds } from '../src/model/nginx-values';
 import type { Span } from '../src/source/span';
 import { findController } from '../src/model/ingress-nginx';
@@ -158,7 +158,7 @@ function* judgeBackends(backends: Deployment['backends'], balancer: Balancer): G
  */
 function judgeNginx(model: Deployment, balancer: Balancer, block: NginxBlock, server: NginxBlock): FindingDraft | undefined {
   const lbMs = balancer.idleMs;
-  const timeout = block.setting('keepalive_timeout', model.nginxVersion.range);
+  const timeout = block.setting('keepalive_timeout', nginxVersionAt(model, block).range);
   // A variable is not allowed here and `0` switches keep-alive off: nothing is reused, nothing races.
   if (!timeout || typeof timeout.value !== 'number' || timeout.value <= 0 || timeout.value > lbMs) return undefined;
   const nginxMs = timeout.value;

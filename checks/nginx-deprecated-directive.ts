@@ -1,5 +1,6 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
+import { nginxVersionAt } from '../src/model/nginx';
 import { someArgEquals } from '../src/model/nginx-directives';
 import { DEPRECATIONS_BY_NAME, NginxDeprecation } from '../src/reference/nginx/deprecations';
 import { compareVersions, describeRange, parseVersion, Version, VersionRange } from '../src/reference/nginx/version';
@@ -42,7 +43,6 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
     for (const [name, entries] of DEPRECATIONS_BY_NAME) {
       // A deprecated parameter needs a line with more than its address (`listen 80;` has none):
       // the kinds of use say which lines have, without reading every listen of a large tree.
@@ -55,6 +55,7 @@ export const rule = defineRule({
         for (const entry of entries) {
           if (entry.parameter === undefined) {
             if (index.variantsHere(use).length === 0) continue;
+            const range = nginxVersionAt(model, use.level.root).range;
             const draft = judge(entry, range, use.directive.name, use.directive.nameSpan, use.path);
             const fix = draft && directiveFix(index, use, entry, range);
             if (draft) yield fix ? { ...draft, fix } : draft;
@@ -63,6 +64,7 @@ export const rule = defineRule({
           // A parameter of the http `listen` only (mail and stream have no http2 parameter).
           // After the address (`listen http2;` names a host), compared in the text: most listen lines carry no deprecated parameter.
           if (!someArgEquals(use.directive, 1, [entry.parameter]) || !use.contexts.includes('server') || index.variantsHere(use).length === 0) continue;
+          const range = nginxVersionAt(model, use.level.root).range;
           for (const arg of use.directive.args.slice(1)) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge(entry, range, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);

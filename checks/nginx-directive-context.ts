@@ -1,6 +1,7 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { compareVersions, parseVersion } from '../src/reference/nginx/version';
+import { nginxVersionAt } from '../src/model/nginx';
+import { compareVersions, NginxVersionInfo, parseVersion } from '../src/reference/nginx/version';
 import { contextName, DirectiveSpec } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 
@@ -27,14 +28,17 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
-    // The variants that exist in the releases the tree runs depend on the name only.
-    const existing = new Map<string, DirectiveSpec[]>();
+    // The variants that exist in the releases an nginx runs depend on the name only.
+    const existingIn = new Map<NginxVersionInfo, Map<string, DirectiveSpec[]>>();
     // Judged per kind of use (a name in its contexts): only the uses of kinds allowed nowhere here are read.
     const misplaced = index.checkedKinds.filter((kind) => index.variantsHere(kind).length === 0 && index.table.lookup(kind.name).length > 0);
     for (const use of index.usesOfKinds(misplaced)) {
       const specs = index.table.lookup(use.directive.name);
-      // Known only in releases the tree does not run: nginx-unknown-directive says so.
+      // Known only in releases this nginx does not run: nginx-unknown-directive says so.
+      const version = nginxVersionAt(model, use.level.root);
+      const range = version.range;
+      let existing = existingIn.get(version);
+      if (!existing) existingIn.set(version, (existing = new Map()));
       let exists = existing.get(use.directive.name);
       if (!exists) {
         exists = specs.filter((spec) => {

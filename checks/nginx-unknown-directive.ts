@@ -1,7 +1,8 @@
 import { closest } from '../src/source/suggest';
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { compareVersions, describeRange, parseVersion, VersionRange } from '../src/reference/nginx/version';
+import { nginxVersionAt } from '../src/model/nginx';
+import { compareVersions, describeRange, NginxVersionInfo, parseVersion, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import { writtenConditionally } from '../src/model/template-values';
 import { removedAfterDeprecation } from '../src/reference/nginx/deprecations';
@@ -40,19 +41,23 @@ export const rule = defineRule({
   },
   *check(model: Deployment): Generator<FindingDraft> {
     const index = model.nginx.directives;
-    const range = model.nginxVersion.range;
     let names: string[] | undefined;
-    // What is known about a name does not depend on where it stands: judge each name once.
-    const releaseVerdicts = new Map<string, 'notYet' | 'removed' | undefined>();
+    // What is known about a name depends on the nginx that runs it only: judge each name once per nginx.
+    const releaseVerdicts = new Map<NginxVersionInfo, Map<string, 'notYet' | 'removed' | undefined>>();
     const thirdParty = new Map<string, { draft: FindingDraft; others: number }>();
     const suggestions = new Map<string, string | undefined>();
     let plusRoots: Set<NginxConfigRoot> | undefined;
-    const verdictOf = (name: string) => {
-      if (!releaseVerdicts.has(name)) releaseVerdicts.set(name, releaseVerdict(index.table.lookup(name), range));
-      return releaseVerdicts.get(name);
+    const verdictOf = (name: string, version: NginxVersionInfo) => {
+      let verdicts = releaseVerdicts.get(version);
+      if (!verdicts) releaseVerdicts.set(version, (verdicts = new Map()));
+      if (!verdicts.has(name)) verdicts.set(name, releaseVerdict(index.table.lookup(name), version.range));
+      return verdicts.get(name);
     };
     // Judged per kind of use (a name in its contexts): only the uses of flagged kinds are read.
-    const flagged = index.checkedKinds.filter((kind) => index.table.lookup(kind.name).length === 0 || verdictOf(kind.name) !== undefined);
+    const { versions } = model.nginx;
+    const flagged = index.checkedKinds.filter(
+      (kind) => index.table.lookup(kind.name).length === 0 || versions.some((version) => verdictOf(kind.name, version) !== undefined),
+    );
     for (const use of index.usesOfKinds(flagged)) {
       const { directive } = use;
       const specs = index.table.lookup(directive.name);
@@ -78,14 +83,15 @@ export const rule = defineRule({
         yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
         continue;
       }
-      const verdict = verdictOf(directive.name);
+      const version = nginxVersionAt(model, use.level.root);
+      const verdict = verdictOf(directive.name, version);
       // A config with NGINX Plus's own directives runs NGINX Plus: nginx's releases do not say what it has.
       if (verdict === 'notYet' && !(plusRoots ??= rootsUsingNginxPlus(index)).has(use.level.root)) {
         yield {
           primary: directive.nameSpan,
           modelPath: use.path,
           messageId: 'notYet',
-          data: { name: directive.name, since: specs[0].since!, versions: describeRange(range) },
+          data: { name: directive.name, since: specs[0].since!, versions: describeRange(version.range) },
         };
       } else if (verdict === 'removed' && !removedAfterDeprecation(directive.name)) {
         // A directive removed after a deprecation (`ssl`) is nginx-deprecated-directive's, with its replacement.
@@ -93,7 +99,7 @@ export const rule = defineRule({
           primary: directive.nameSpan,
           modelPath: use.path,
           messageId: 'removed',
-          data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(range) },
+          data: { name: directive.name, removed: specs[0].removed!, versions: describeRange(version.range) },
         };
       }
     }

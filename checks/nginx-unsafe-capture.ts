@@ -66,12 +66,13 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const range = model.nginxVersion.range;
-    const rift = affected(range, [V1_30_1], riftAffects);
-    const mapped = affected(range, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
-    const overlapped = affected(range, [V1_30_2, V1_31_0, V1_31_1], overlapAffects);
-    if (!rift && !mapped && !overlapped) return;
     for (const scope of model.nginx.scopes) {
+      // Each scope by the nginx that runs it.
+      const range = scope.version.range;
+      const rift = affected(range, [V1_30_1], riftAffects);
+      const mapped = affected(range, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
+      const overlapped = affected(range, [V1_30_2, V1_31_0, V1_31_1], overlapAffects);
+      if (!rift && !mapped && !overlapped) continue;
       const variables = NginxVariables.of(scope);
       if (rift) for (const block of variables.rewriteBlocks) yield* afterArgsRewrite(block, rift);
       if (!mapped && !overlapped) continue;

@@ -4,6 +4,7 @@ import { describeBackendSetting } from '../src/model/backend-describe';
 import { backendLimits } from '../src/model/backend-limits';
 import type { Deployment } from '../src/model/deployment';
 import { linkDeployment } from '../src/model/links';
+import { nginxVersionAt } from '../src/model/nginx';
 import { formatMilliseconds } from '../src/model/nginx-values';
 
 const ID = 'proxy-read-timeout-backend';
@@ -34,7 +35,7 @@ export const rule = defineRule({
         // Only an explicit setting: the 60s default is not something the user raised.
         const found = pass.location.inherited(directive);
         if (!found || found.entry.generated?.kind === 'default') continue;
-        const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
+        const readTimeout = pass.location.setting(directive, nginxVersionAt(model, pass.location).range);
         if (!readTimeout || typeof readTimeout.value !== 'number' || readTimeout.value <= limit.setting.value) continue;
         if (!first(found.entry.directive.span, link.listener.span)) continue;
         yield {

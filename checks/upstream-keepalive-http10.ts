@@ -1,9 +1,9 @@
 import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
-import { NginxBlock, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
+import { NginxBlock, nginxVersionAt, UpstreamGroup, UpstreamPass } from '../src/model/nginx';
 import { argValueOf, ExpandedDirective } from '../src/model/nginx-directives';
 import { defaultFor } from '../src/reference/nginx/defaults';
-import { describeRange, isKnownExactly, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
+import { describeRange, isKnownExactly, NginxVersionInfo, parseVersion, splitRange, VersionRange } from '../src/reference/nginx/version';
 import { docsUrl } from '../src/source/meta';
 import type { RelatedSpan } from '../src/source/span';
 import type { Fix, TextEdit } from '../src/source/edit';
@@ -40,17 +40,20 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
-    // The same for every pass: the releases the tree may run, cut where the defaults changed.
-    const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
+    // The same for every pass an nginx runs: the releases it may be, cut where the defaults changed.
+    const piecesOf = new Map<NginxVersionInfo, VersionRange[]>();
     for (const pass of model.nginx.passes) {
       if (pass.module !== 'proxy' || pass.target.kind !== 'group' || !pass.target.group.block) continue;
-      const finding = judgePass(model, pieces, pass, pass.target.group);
+      const version = nginxVersionAt(model, pass.location);
+      let pieces = piecesOf.get(version);
+      if (!pieces) piecesOf.set(version, (pieces = splitRange(version.range, [KEEPALIVE_DEFAULTS_CHANGED])));
+      const finding = judgePass(version, pieces, pass, pass.target.group);
       if (finding) yield finding;
     }
   },
 });
 
-function judgePass(model: Deployment, pieces: VersionRange[], pass: UpstreamPass, group: UpstreamGroup): FindingDraft | undefined {
+function judgePass(version: NginxVersionInfo, pieces: VersionRange[], pass: UpstreamPass, group: UpstreamGroup): FindingDraft | undefined {
   const upstream = group.block!;
   const location = pass.location;
   // What the blocks say is read once; only the defaults differ from one piece to the next.
@@ -61,7 +64,7 @@ function judgePass(model: Deployment, pieces: VersionRange[], pass: UpstreamPass
   // Full severity only where the problem holds for every release the tree may run.
   const holdsEverywhere = verdicts.length === pieces.length;
   const first = verdicts[0];
-  const versionHint = isKnownExactly(model.nginxVersion) ? '' : '; the nginx version is not known: set it with --nginx-version or nginx.version';
+  const versionHint = isKnownExactly(version) ? '' : '; the nginx version is not known: set it with --nginx-version or nginx.version';
   const versions = holdsEverywhere ? '' : ` (on ${verdicts.map((v) => describeRange(v.range)).join(', ')}${versionHint})`;
 
   const related: RelatedSpan[] = [];

@@ -3,6 +3,7 @@ import { docsUrl } from '../src/source/meta';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
 import { Link, linkDeployment } from '../src/model/links';
+import { nginxVersionAt } from '../src/model/nginx';
 import { splitRange } from '../src/reference/nginx/version';
 import {
   describeNginxSetting,
@@ -53,7 +54,8 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   // -1 and 0 mean unlimited in Tomcat; only a positive limit can be exceeded.
   if (typeof backendMax !== 'number' || backendMax <= 0) return undefined;
 
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const version = nginxVersionAt(model, group.block);
+  const all = splitRange(version.range, KEEPALIVE_BOUNDARIES);
   const holding = reusedKeepaliveByRange(model, group).filter(({ range }) => {
     const requests = group.block!.setting('keepalive_requests', range);
     return typeof requests?.value === 'number' && requests.value > backendMax;
@@ -61,7 +63,7 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   if (holding.length === 0) return undefined;
   const nginxRequests = group.block.setting('keepalive_requests', holding[0].range)!;
   const qualifier = versionQualifier(
-    model,
+    version,
     holding.map((h) => h.range),
     all,
   );

@@ -7,7 +7,7 @@ import { splitRange } from '../src/reference/nginx/version';
 import { describeBackendSetting } from '../src/model/backend-describe';
 import { setInUpstream } from '../src/model/nginx-edits';
 import { setControllerKey } from '../src/model/controller-edits';
-import type { UpstreamGroup } from '../src/model/nginx';
+import { nginxVersionAt, type UpstreamGroup } from '../src/model/nginx';
 import type { Setting } from '../src/source/setting';
 import type { Fix } from '../src/source/edit';
 import {
@@ -52,7 +52,8 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   if (keepAlive.kind !== 'idleTimeout' || typeof keepAlive.timeout.value !== 'number' || keepAlive.timeout.value <= 0) return undefined;
   const backendMs = keepAlive.timeout.value;
 
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const version = nginxVersionAt(model, group.block);
+  const all = splitRange(version.range, KEEPALIVE_BOUNDARIES);
   const holding = reusedKeepaliveByRange(model, group).filter(({ range }) => {
     const timeout = group.block!.setting('keepalive_timeout', range);
     return typeof timeout?.value === 'number' && timeout.value >= backendMs;
@@ -61,7 +62,7 @@ function judge(model: Deployment, link: Link): FindingDraft | undefined {
   const nginxTimeout = group.block.setting('keepalive_timeout', holding[0].range)!;
   const nginxMs = nginxTimeout.value as number;
   const qualifier = versionQualifier(
-    model,
+    version,
     holding.map((h) => h.range),
     all,
   );

@@ -11,7 +11,7 @@ import type { LintOptions } from '../engine/options';
 import type { ListenAddress } from '../readers/backend';
 import { serverName } from '../readers/launch/launch';
 import type { Setting } from '../source/setting';
-import type { NginxBlock } from '../model/nginx';
+import { nginxVersionAt, type NginxBlock } from '../model/nginx';
 import { describeUnmodelledAddress, unmodelledServers } from '../model/unmodelled-servers';
 import { defaultBoundaries } from '../reference/nginx/defaults';
 import { describeRange, splitRange, VersionRange } from '../reference/nginx/version';
@@ -31,7 +31,6 @@ export function printConfig(file: string, options: LintOptions): string {
   if (!inTree) throw new UsageError(`${file} is not inside the linted tree (${options.paths?.join(', ') || '.'})`);
   const out: string[] = [];
 
-  const range = tree.model.nginx.version.range;
   const blocks: NginxBlock[] = [];
   for (const scope of tree.model.nginx.scopes) {
     const candidates = [...scope.servers, ...scope.locations, ...scope.upstreams.flatMap((group) => (group.block ? [group.block] : []))];
@@ -47,6 +46,7 @@ export function printConfig(file: string, options: LintOptions): string {
   );
   for (const block of blocks) {
     const names = block.kind === 'upstream' ? IN_UPSTREAMS : Object.keys(VALUE_SYNTAX).filter((name) => !NOT_IN_SERVERS.has(name));
+    const range = nginxVersionAt(tree.model, block).range;
     const rows = names.flatMap((name) => settingRows(block, name, range));
     const span = block.directive?.span;
     out.push(`${block.path}${span ? ` (${span.file}:${span.start.line})` : ''}`);

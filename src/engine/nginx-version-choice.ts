@@ -1,11 +1,15 @@
 /**
  * Which nginx the tree runs: --nginx-version, then nginx.version in the config, then the tree's
- * nginx image tags, then the ingress-nginx controller's release; otherwise unknown.
+ * nginx image tags, then the ingress-nginx controller's release; otherwise unknown. Where the
+ * tree says which container runs an nginx config, that container's image decides for the config
+ * (nginxVersionOfFile); the tree-wide answer is for the configs nothing ties to an image.
  */
-import { nginxVersionOfImage, readImageReferences } from '../readers/docker';
+import { isNginxImage, nginxVersionOfImage, readImageReferences } from '../readers/docker';
+import type { PlacedInImage } from '../readers/docker/nginx-images';
+import { placesNginxFile } from '../model/compose';
 import type { KubernetesModel } from '../readers/kubernetes/objects';
 import { bundledNginx, findController } from '../model/ingress-nginx';
-import { compareVersions, describeRange, NginxVersionInfo, UNKNOWN_VERSION, VersionRange, versionRangeOf } from '../reference/nginx/version';
+import { combineVersions, describeRange, NginxVersionInfo, rangeUnion, UNKNOWN_VERSION, VersionRange, versionRangeOf } from '../reference/nginx/version';
 import type { SourceText } from '../source/text';
 import type { CfglintConfig } from './config';
 import { UsageError } from './options';
@@ -31,13 +35,43 @@ export function chooseNginxVersion(
       const range = version ? versionRangeOf(version) : undefined;
       if (!range) continue;
       first = first ?? { kind: 'tree', text: `${reference.image}:${reference.tag}`, span: reference.span };
-      union = union
-        ? { min: compareVersions(range.min, union.min) < 0 ? range.min : union.min, max: compareVersions(range.max, union.max) > 0 ? range.max : union.max }
-        : range;
+      union = union ? rangeUnion(union, range) : range;
     }
   }
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
   return UNKNOWN_VERSION;
+}
+
+/**
+ * The nginx that runs an nginx config file, where a compose service mounts it (or builds an image
+ * that COPYs it) or a Dockerfile COPYs it into nginx's directories, and that image is nginx's own:
+ * the release its tag pins (several containers: every release any of them may be). A moving tag
+ * (`nginx:stable`, `latest`) leaves the release unknown: every release, not another image's pin.
+ * Another image (`ghcr.io/mailcow/nginx`, built from a Dockerfile of the tree as often as not) says
+ * nothing, and counts as `treeWide`. Undefined where no nginx image runs the file.
+ */
+export function nginxVersionOfFile(placements: PlacedInImage[], treeWide: NginxVersionInfo): (file: string) => NginxVersionInfo | undefined {
+  return (file) => {
+    const versions: NginxVersionInfo[] = [];
+    const seen = new Set<string>();
+    let fromNginxImage = false;
+    for (const placement of placements) {
+      if (!placesNginxFile(placement, file)) continue;
+      if (!placement.image || !isNginxImage(placement.image)) {
+        if (!versions.includes(treeWide)) versions.push(treeWide);
+        continue;
+      }
+      fromNginxImage = true;
+      const version = nginxVersionOfImage(placement.image);
+      const range = version ? versionRangeOf(version) : undefined;
+      if (!range) return UNKNOWN_VERSION;
+      const text = `${placement.image.image}:${placement.image.tag}`;
+      if (seen.has(text)) continue;
+      seen.add(text);
+      versions.push({ range, source: { kind: 'tree', text: `${text} (${describeRange(range)})`, span: placement.image.span } });
+    }
+    return fromNginxImage ? combineVersions(versions) : undefined;
+  };
 }
 
 /** When the only nginx in the tree is the ingress controller's, its release says which nginx runs. */

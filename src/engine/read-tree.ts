@@ -28,7 +28,7 @@ import type { CfglintConfig } from './config';
 import { embedConfigMapFiles, includeMappingsOf, installedNginxModulesOf, renderImageTemplates } from './deploy-time-files';
 import { buildFileList } from './file-list';
 import { cachingFileSystem, withEmbeddedFiles, withMaskedTemplates } from './file-systems';
-import { chooseNginxVersion, ingressNginxVersion } from './nginx-version-choice';
+import { chooseNginxVersion, ingressNginxVersion, nginxVersionOfFile } from './nginx-version-choice';
 import { checkedRoots, likelyFormat, LintOptions, NothingToReadError, resolveDeployments, runConfig } from './options';
 import { readBackendsAndSystem } from './reader-table';
 
@@ -235,7 +235,22 @@ function readTreeUncached(options: LintOptions): ReadTree {
         });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
+  // Each config runs in its own container where the tree says which: its image's nginx, unless the
+  // user named one release for everything.
+  const versionOfFile =
+    nginxVersion.source?.kind !== 'option' && nginxVersion.source?.kind !== 'config' && has('dockerfile', 'compose')
+      ? nginxVersionOfFile(
+          (require('../readers/docker/nginx-images') as typeof import('../readers/docker/nginx-images')).filesPlacedInImages({
+            dockerfiles: filesByFormat.dockerfile ?? [],
+            composeFiles: filesByFormat.compose ?? [],
+            treeFiles: walked.files,
+            lintRoots: roots,
+            readText,
+            displayPath,
+          }),
+          nginxVersion,
+        )
+      : undefined;
 
   // Backends and system limits: command lines first, since the servers take options from them.
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
@@ -269,7 +284,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const model: Deployment = {
     nginx: new NginxModel(
       nginx.roots,
-      { range: nginxVersion.range, known: nginxVersion.source !== undefined },
+      nginxVersion,
       {
         // The tree's images may install modules as packages: enabled like a load_module of the tree.
         modules: [...(config.nginx?.modules ?? []), ...installedNginxModulesOf(imageSources)],
@@ -278,6 +293,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
       ingressNginx.root ? [ingressNginx.root] : [],
       composeDeploymentOf(launch.composeContainers),
       new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name) => name.toLowerCase()))),
+      versionOfFile,
     ),
     nginxVersion,
     launches: launch.launches,
@@ -296,6 +312,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
         config.environment?.loadBalancerIdleTimeout === undefined ? undefined : parseNginxTime(config.environment.loadBalancerIdleTimeout),
     },
   };
+  append(
+    diagnostics,
+    checkNginxValues(nginx.files.values(), (directive) => model.nginx.versionOfFile(directive.file).range),
+  );
   const fileList = buildFileList({
     walked,
     explained,

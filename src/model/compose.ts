@@ -32,14 +32,17 @@ const NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/lo
  * image (`COPY . /app`) carries the repository's nginx files without running them.
  */
 export function containersRunningNginxFile(containers: ComposeContainer[], display: string): ComposeContainer[] {
-  const file = pathParts(display);
-  return containers.filter((container) =>
-    container.mounts.some((mount) => {
-      if (!mountHolds(mount, display)) return false;
-      const inside = file.slice(pathParts(mount.display).length);
-      return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, '')}/${inside.join('/')}`);
-    }),
-  );
+  return containers.filter((container) => container.mounts.some((mount) => placesNginxFile(mount, display)));
+}
+
+/**
+ * Whether a mount or COPY puts the nginx file `display` where nginx reads it: that very file, or a
+ * directory holding it so that the file lands in one of nginx's directories.
+ */
+export function placesNginxFile(mount: { display: string; target: string }, display: string): boolean {
+  if (!mountHolds(mount, display)) return false;
+  const inside = pathParts(display).slice(pathParts(mount.display).length);
+  return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, '')}/${inside.join('/')}`);
 }
 
 /** How many leading directories two display paths share: how close a file is to a project. */

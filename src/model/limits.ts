@@ -10,7 +10,7 @@ import type { SystemLimit } from '../readers/backend';
 import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
 import type { Launch } from '../readers/launch/launch';
-import type { NginxHttpScope } from './nginx';
+import { nginxVersionAt, type NginxHttpScope } from './nginx';
 
 export interface OpenFileLimit {
   /** The limit the process starts with (RLIMIT_NOFILE soft); Infinity for `infinity`/`unlimited`. */
@@ -127,7 +127,7 @@ function serviceDefault(): OpenFileLimit {
 export function nginxWorkerNofile(deployment: Deployment, scope?: NginxHttpScope): OpenFileLimit {
   const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
   if (main && main.kind === 'main') {
-    const setting = main.setting('worker_rlimit_nofile', deployment.nginx.version.range);
+    const setting = main.setting('worker_rlimit_nofile', nginxVersionAt(deployment, main).range);
     if (setting && setting.source.kind === 'file') {
       const value = typeof setting.value === 'number' ? setting.value : undefined;
       const own: Setting<number> = { ...setting, value };

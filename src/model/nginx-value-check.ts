@@ -48,7 +48,11 @@ function validSince(directive: string, value: string): { since: Version } | unde
  */
 const SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
 
-export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: VersionRange = UNKNOWN_VERSION.range): ReaderDiagnostic[] {
+/** `versionsAt` is the releases that run a directive (asked only where a release decides whether its value is valid). */
+export function checkNginxValues(
+  files: Iterable<ParsedNginxFile>,
+  versionsAt: (directive: NginxDirective) => VersionRange = () => UNKNOWN_VERSION.range,
+): ReaderDiagnostic[] {
   const diagnostics: ReaderDiagnostic[] = [];
   // Whether a value parses depends on its syntax and text only: a large tree writes the same few
   // values (`30s`, `1.1`, `16`) thousands of times.
@@ -85,6 +89,7 @@ export function checkNginxValues(files: Iterable<ParsedNginxFile>, versions: Ver
       const newer = validSince(directive.name, value);
       if (newer) {
         // Invalid only on releases before `since`: an error when the tree runs none newer.
+        const versions = versionsAt(directive);
         if (compareVersions(versions.min, newer.since) >= 0) continue;
         const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] as Version };
         const onlyOlder = compareVersions(versions.max, newer.since) < 0;

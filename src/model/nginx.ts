@@ -10,7 +10,7 @@ import type { DirectiveTableOptions } from '../reference/nginx/directives';
 import { defaultFor } from '../reference/nginx/defaults';
 import { argCountOf, argValueOf, NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
-import type { VersionRange } from '../reference/nginx/version';
+import { combineVersions, formatVersion, NginxVersionInfo, VersionRange } from '../reference/nginx/version';
 import { sharedDirectoryDepth } from './scopes';
 import { DirectiveCensus } from './nginx-census';
 import { NginxVariables, URI_VARIABLES } from './nginx-variables';
@@ -316,6 +316,8 @@ export class NginxHttpScope {
   constructor(
     readonly http: NginxBlock,
     readonly roots: NginxConfigRoot[],
+    /** The nginx that runs this scope's configuration (NginxModel.versionAt). */
+    readonly version: NginxVersionInfo,
   ) {}
 
   /**
@@ -362,10 +364,16 @@ export class NginxHttpScope {
 
 export class NginxModel {
   readonly scopes: NginxHttpScope[] = [];
+  /** The releases the configurations are judged by, each once: one in most trees, which rules then judge everything by. */
+  readonly versions: NginxVersionInfo[] = [];
+  /** Each root's nginx, and each top block's (a main config's `main`, the snippets' shared `http`). */
+  private readonly versionOfRoot = new Map<NginxConfigRoot, NginxVersionInfo>();
+  private readonly versionOfTop = new Map<NginxBlock, NginxVersionInfo>();
 
   constructor(
     readonly roots: NginxConfigRoot[],
-    readonly version: { range: VersionRange; known: boolean },
+    /** The tree-wide version (--nginx-version, nginx.version, else every image the tree pins). */
+    readonly version: NginxVersionInfo,
     /** Third-party modules and extra directives from .cfglint.json, for `directives`. */
     private readonly directiveOptions: DirectiveTableOptions = {},
     /** Configurations a controller renders (ingress-nginx): judged by the rules, not by the directive checks. */
@@ -380,12 +388,31 @@ export class NginxModel {
      * to such a name without a port, where no upstream of that name is in the tree, goes to it.
      */
     serviceHosts: ReadonlySet<string> = new Set(),
+    /**
+     * The nginx that runs a config file, where the tree ties it to an image (a compose service's
+     * or a Dockerfile's); undefined where nothing does, and the tree-wide version applies.
+     */
+    versionOfFile: (file: string) => NginxVersionInfo | undefined = () => undefined,
   ) {
+    const interned = new Map<string, NginxVersionInfo>();
+    const intern = (version: NginxVersionInfo): NginxVersionInfo => {
+      const key = `${formatVersion(version.range.min)}-${formatVersion(version.range.max)}${version.source ? '' : '?'}`;
+      const known = interned.get(key);
+      if (known) return known;
+      interned.set(key, version);
+      this.versions.push(version);
+      return version;
+    };
+    intern(version);
     const groupOf = new Map<NginxHttpScope, string>();
     for (const root of [...roots.filter((r) => r.kind === 'main'), ...generatedRoots]) {
+      // A controller's rendering keeps the tree-wide version (its release when only it runs nginx).
+      const rootVersion = intern((!root.generatedBy && versionOfFile(root.file)) || version);
+      this.versionOfRoot.set(root, rootVersion);
       const main = new NginxBlock('main', undefined, undefined, root.directives, 'main');
+      this.versionOfTop.set(main, rootVersion);
       buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === 'http')) groupOf.set(this.addScope(http, [root]), deploymentOf(root.file));
+      for (const http of main.children.filter((child) => child.kind === 'http')) groupOf.set(this.addScope(http, [root], rootVersion), deploymentOf(root.file));
     }
     const snippetGroups = new Map<string, NginxConfigRoot[]>();
     for (const root of roots.filter((r) => r.kind === 'snippet')) {
@@ -393,9 +420,14 @@ export class NginxModel {
       snippetGroups.set(group, [...(snippetGroups.get(group) ?? []), root]);
     }
     for (const [group, snippetRoots] of snippetGroups) {
+      // Snippets that share a scope share one nginx: the one the files tied to an image say (the
+      // others are read into that nginx too), else the tree-wide version.
+      const groupVersion = intern(combineVersions(snippetRoots.map((root) => versionOfFile(root.file))) ?? version);
+      for (const root of snippetRoots) this.versionOfRoot.set(root, groupVersion);
       // Snippets read on their own share one http scope, as conf.d files share nginx.conf's.
       const httpLevel = snippetRoots.filter((root) => root.context === 'http').flatMap((root) => root.directives);
       const shared = new NginxBlock('http', undefined, undefined, httpLevel, 'http');
+      this.versionOfTop.set(shared, groupVersion);
       buildChildren(shared);
       for (const root of snippetRoots.filter((r) => r.context === 'server')) {
         // A server-level snippet (locations on their own) gets a server block of its own.
@@ -411,7 +443,7 @@ export class NginxModel {
         shared.children.push(server);
         buildChildren(location);
       }
-      groupOf.set(this.addScope(shared, snippetRoots), group);
+      groupOf.set(this.addScope(shared, snippetRoots, groupVersion), group);
     }
     // Snippet scopes may name upstreams that only a main config defines, and the other way round.
     for (const scope of this.scopes) {
@@ -436,6 +468,44 @@ export class NginxModel {
       }
     }
   }
+
+  /**
+   * The nginx that runs a block (through the root it belongs to) or a root's configuration: what
+   * rules judge version-dependent defaults and directives by (nginxVersionAt).
+   */
+  versionAt(at: NginxBlock | NginxConfigRoot): NginxVersionInfo {
+    if (this.versions.length === 1) return this.versions[0];
+    if (at instanceof NginxBlock) {
+      let top = at;
+      while (top.parent) top = top.parent;
+      return this.versionOfTop.get(top) ?? this.version;
+    }
+    return this.versionOfRoot.get(at) ?? this.version;
+  }
+
+  /**
+   * The nginx that reads a file (by display path), itself a root or included: every release the
+   * roots that read it run. Only asked for the rare value a release decides (checkNginxValues).
+   */
+  versionOfFile(file: string): NginxVersionInfo {
+    if (this.versions.length === 1) return this.versions[0];
+    if (!this.versionsOfFiles) {
+      const byFile = new Map<string, NginxVersionInfo[]>();
+      const visit = (entries: ExpandedDirective[], rootVersion: NginxVersionInfo) => {
+        for (const entry of entries) {
+          const list = byFile.get(entry.directive.file);
+          if (!list) byFile.set(entry.directive.file, [rootVersion]);
+          else if (!list.includes(rootVersion)) list.push(rootVersion);
+          if (entry.children) visit(entry.children, rootVersion);
+        }
+      };
+      for (const [root, rootVersion] of this.versionOfRoot) visit(root.directives, rootVersion);
+      this.versionsOfFiles = new Map([...byFile].map(([path, versions]) => [path, combineVersions(versions)!]));
+    }
+    return this.versionsOfFiles.get(file) ?? this.version;
+  }
+
+  private versionsOfFiles: Map<string, NginxVersionInfo> | undefined;
 
   /** Every location (and `if` in a location) that passes requests on, with its pass. */
   get passes(): UpstreamPass[] {
@@ -466,8 +536,8 @@ export class NginxModel {
     return defaultFor(name, range);
   }
 
-  private addScope(http: NginxBlock, roots: NginxConfigRoot[]): NginxHttpScope {
-    const scope = new NginxHttpScope(http, roots);
+  private addScope(http: NginxBlock, roots: NginxConfigRoot[], version: NginxVersionInfo): NginxHttpScope {
+    const scope = new NginxHttpScope(http, roots, version);
     this.scopes.push(scope);
     const descendants = http.descendants();
     for (let i = 0; i < descendants.length; i++) {
@@ -501,6 +571,14 @@ export class NginxModel {
     resolvePassesThroughSet(scope);
     return scope;
   }
+}
+
+/**
+ * The nginx version a rule judges by where its block is `at` (a block of the nginx model, or a
+ * config root): the nginx that runs that configuration.
+ */
+export function nginxVersionAt(model: { nginx: NginxModel }, at: NginxBlock | NginxConfigRoot): NginxVersionInfo {
+  return model.nginx.versionAt(at);
 }
 
 function buildChildren(block: NginxBlock) {

@@ -6,10 +6,10 @@ import type { RelatedSpan } from '../source/span';
 import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
 import { formatMilliseconds } from './nginx-values';
-import type { NginxBlock, UpstreamGroup } from './nginx';
+import { nginxVersionAt, type NginxBlock, type UpstreamGroup } from './nginx';
 import { argEqualsIgnoringCase, argValueOf, ExpandedDirective } from './nginx-directives';
 import { defaultFor } from '../reference/nginx/defaults';
-import { compareVersions, describeRange, isKnownExactly, parseVersion, splitRange, Version, VersionRange } from '../reference/nginx/version';
+import { compareVersions, describeRange, isKnownExactly, NginxVersionInfo, parseVersion, splitRange, Version, VersionRange } from '../reference/nginx/version';
 
 /** 1.29.7 turned keepalive on for explicit upstreams; 1.19.10 raised keepalive_requests to 1000. */
 export const KEEPALIVE_BOUNDARIES: Version[] = [parseVersion('1.19.10')!, parseVersion('1.29.7')!];
@@ -25,7 +25,7 @@ export function upstreamKeepaliveByRange(model: Deployment, group: UpstreamGroup
   const block = group.block;
   if (!block) return [];
   const out: UpstreamKeepalive[] = [];
-  for (const range of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
+  for (const range of splitRange(nginxVersionAt(model, block).range, KEEPALIVE_BOUNDARIES)) {
     const keepalive = block.setting('keepalive', range);
     if (!keepalive || typeof keepalive.value !== 'number' || keepalive.value <= 0) continue;
     out.push({ range, keepalive });
@@ -128,11 +128,11 @@ export function upstreamAnchor(block: NginxBlock, setting: Setting): RelatedSpan
 
 /**
  * How a finding that holds only for some releases says so, and the severity cap that goes with
- * it: full severity where it holds for every release the tree may run.
+ * it: full severity where it holds for every release `version` (the nginx that runs the block) may be.
  */
-export function versionQualifier(model: Deployment, holding: VersionRange[], all: VersionRange[]): { text: string; maxSeverity?: 'warning' } {
+export function versionQualifier(version: NginxVersionInfo, holding: VersionRange[], all: VersionRange[]): { text: string; maxSeverity?: 'warning' } {
   if (holding.length === all.length) return { text: '' };
-  const hint = isKnownExactly(model.nginxVersion) ? '' : '; the nginx version is not known: set it with --nginx-version or nginx.version';
+  const hint = isKnownExactly(version) ? '' : '; the nginx version is not known: set it with --nginx-version or nginx.version';
   return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(', ')}${hint})`, maxSeverity: 'warning' };
 }
 

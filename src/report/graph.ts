@@ -17,7 +17,7 @@ import type { Deployment } from '../model/deployment';
 import { isLoopback, Link, nginxTargets } from '../model/links';
 import { deploymentOf } from '../model/scopes';
 import { cloudLoadBalancers } from '../model/load-balancers';
-import type { NginxBlock, UpstreamGroup, UpstreamPass } from '../model/nginx';
+import { nginxVersionAt, type NginxBlock, type UpstreamGroup, type UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
 import { compareVersions, describeRange, splitRange, VersionRange } from '../reference/nginx/version';
 import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
@@ -127,7 +127,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
   if (lbMs !== undefined) {
     nodes.unshift({ id: 'lb', lines: ['load balancer', `idle timeout ${formatMilliseconds(lbMs)}`] });
     for (const server of servers) {
-      const timeout = server.setting('keepalive_timeout', model.nginxVersion.range);
+      const timeout = server.setting('keepalive_timeout', nginxVersionAt(model, server).range);
       const timeoutSpan = timeout?.source.kind === 'file' ? timeout.source.span : undefined;
       const marks = findings.filter(
         (f) => (timeoutSpan && within(f.primary, timeoutSpan)) || (f.ruleId.startsWith('lb-') && server.directive && within(f.primary, server.directive.span)),
@@ -159,7 +159,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
         server.own('listen').some((entry) => ports.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? ''))),
     );
     for (const server of reached) {
-      const timeout = server.setting('keepalive_timeout', model.nginxVersion.range);
+      const timeout = server.setting('keepalive_timeout', nginxVersionAt(model, server).range);
       const marks = findings.filter(
         (f) =>
           f.ruleId.startsWith('lb-') &&
@@ -544,7 +544,7 @@ function linkConflict(ruleId: string, model: Deployment, link: Link): string | u
       const timeout = block.setting('keepalive_timeout', range)?.value;
       return typeof timeout === 'number' && timeout >= backendMs ? [{ range, text: formatMilliseconds(timeout) }] : [];
     });
-    return holding.length > 0 ? `nginx ${byRange(model, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : undefined;
+    return holding.length > 0 ? `nginx ${byRange(nginxVersionAt(model, block).range, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : undefined;
   }
   if (ruleId === 'upstream-keepalive-requests') {
     const backendMax = keepAlive.maxRequests?.value;
@@ -553,7 +553,7 @@ function linkConflict(ruleId: string, model: Deployment, link: Link): string | u
       const requests = block.setting('keepalive_requests', range)?.value;
       return typeof requests === 'number' && requests > backendMax ? [{ range, text: String(requests) }] : [];
     });
-    return holding.length > 0 ? `nginx ${byRange(model, holding)} > ${backend} ${backendMax} requests per connection` : undefined;
+    return holding.length > 0 ? `nginx ${byRange(nginxVersionAt(model, block).range, holding)} > ${backend} ${backendMax} requests per connection` : undefined;
   }
   return undefined;
 }
@@ -563,7 +563,7 @@ function passConflict(ruleId: string, model: Deployment, links: readonly Link[],
   if (ruleId !== 'proxy-read-timeout-backend') return undefined;
   for (const pass of passes) {
     const directive = `${pass.module}_read_timeout`;
-    const read = pass.location.setting(directive, model.nginxVersion.range)?.value;
+    const read = pass.location.setting(directive, nginxVersionAt(model, pass.location).range)?.value;
     if (typeof read !== 'number') continue;
     for (const link of links) {
       if (!link.target.passes.includes(pass)) continue;
@@ -579,8 +579,8 @@ function passConflict(ruleId: string, model: Deployment, links: readonly Link[],
  * Values per range of nginx releases, ranges with the same value as one: `60s` when every
  * release the tree may run agrees, `60s (nginx ≥ 1.29.7)` when only some, `100 (nginx ≤ 1.19.9), 1000 (nginx ≥ 1.19.10)`.
  */
-function byRange(model: Deployment, pieces: readonly { range: VersionRange; text: string }[]): string {
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+function byRange(versions: VersionRange, pieces: readonly { range: VersionRange; text: string }[]): string {
+  const all = splitRange(versions, KEEPALIVE_BOUNDARIES);
   const indexOf = (range: VersionRange) => all.findIndex((piece) => compareVersions(piece.min, range.min) === 0);
   const runs: { text: string; first: number; last: number }[] = [];
   for (const piece of pieces) {

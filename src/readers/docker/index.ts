@@ -24,18 +24,19 @@ export function readImageReferences(source: SourceText, kind: 'dockerfile' | 'co
   for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
     const reference = match[1];
     const start = match.index + match[0].length - reference.length;
-    const withoutDigest = reference.split('@')[0];
-    const colon = withoutDigest.lastIndexOf(':');
-    const slash = withoutDigest.lastIndexOf('/');
-    const hasTag = colon > slash;
-    const name = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
-    references.push({
-      image: name.replace(/^(docker\.io\/)?(library\/)?/, ''),
-      tag: hasTag ? withoutDigest.slice(colon + 1) : 'latest',
-      span: source.span(start, start + reference.length),
-    });
+    references.push(imageReferenceOf(reference, source.span(start, start + reference.length)));
   }
   return references;
+}
+
+/** `nginx:1.27-alpine@sha256:…` as an image name (registry and `library/` dropped) and a tag (`latest` when none). */
+export function imageReferenceOf(reference: string, span: Span): ImageReference {
+  const withoutDigest = reference.split('@')[0];
+  const colon = withoutDigest.lastIndexOf(':');
+  const slash = withoutDigest.lastIndexOf('/');
+  const hasTag = colon > slash;
+  const name = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+  return { image: name.replace(/^(docker\.io\/)?(library\/)?/, ''), tag: hasTag ? withoutDigest.slice(colon + 1) : 'latest', span };
 }
 
 /**
@@ -44,9 +45,12 @@ export function readImageReferences(source: SourceText, kind: 'dockerfile' | 'co
  * `latest`, `stable`, `alpine` pin nothing.
  */
 export function nginxVersionOfImage(reference: ImageReference): string | undefined {
-  const isNginx = /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx)$/.test(reference.image);
-  const isOpenResty = /^openresty\/openresty$/.test(reference.image);
-  if (!isNginx && !isOpenResty) return undefined;
+  if (!isNginxImage(reference)) return undefined;
   const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference.tag);
   return match ? match[1] : undefined;
+}
+
+/** nginx's own images and OpenResty's, whose tags name the nginx release (a moving tag names none). */
+export function isNginxImage(reference: ImageReference): boolean {
+  return /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx|openresty\/openresty)$/.test(reference.image);
 }

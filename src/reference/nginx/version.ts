@@ -90,6 +90,30 @@ function previousRelease(version: Version): Version {
   return [version[0], version[1] - 1, Infinity];
 }
 
+/** The smallest range that holds both. */
+export function rangeUnion(a: VersionRange, b: VersionRange): VersionRange {
+  return { min: compareVersions(a.min, b.min) <= 0 ? a.min : b.min, max: compareVersions(a.max, b.max) >= 0 ? a.max : b.max };
+}
+
+/**
+ * One version for configurations several nginx may run: every release any of them may be, known
+ * when each is; undefined when none is given.
+ */
+export function combineVersions(versions: (NginxVersionInfo | undefined)[]): NginxVersionInfo | undefined {
+  let combined: NginxVersionInfo | undefined;
+  for (const version of versions) {
+    if (!version || version === combined) continue;
+    if (!combined) {
+      combined = version;
+      continue;
+    }
+    const range = rangeUnion(combined.range, version.range);
+    combined =
+      combined.source && version.source ? { range, source: { ...combined.source, text: `${combined.source.text}, ${version.source.text}` } } : { range };
+  }
+  return combined;
+}
+
 export function rangeIncludes(range: VersionRange, version: Version): boolean {
   return compareVersions(range.min, version) <= 0 && compareVersions(version, range.max) <= 0;
 }

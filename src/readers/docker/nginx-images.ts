@@ -1,0 +1,87 @@
+/**
+ * Which image each tree file placed in a container runs in, so that an nginx config is judged by
+ * the nginx of its own container: a compose service's bind mounts run in its `image:` (or, when
+ * it builds a Dockerfile, in the image of the stage it runs), and a Dockerfile's COPY in the image
+ * the copying stage starts from (through earlier stages: `FROM base AS web`). The same services
+ * and Dockerfiles as envsubst-templates.ts: a Dockerfile a service builds is read with the
+ * service's build context, and not again on its own.
+ */
+import * as nodePath from 'path';
+import { projectServices } from '../launch/docker';
+import { SourceText } from '../../source/text';
+import { ComposeFile, parseCompose } from './compose';
+import { Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
+import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';
+import { ImageReference, imageReferenceOf, readImageReferences } from './index';
+
+/** A tree file or directory a container sees at `target`, with the image that container runs. */
+export interface PlacedInImage {
+  /** The tree path as a display path, like the files of spans. */
+  display: string;
+  target: string;
+  /** Undefined where the tree does not say (a variable, a Dockerfile it does not hold). */
+  image: ImageReference | undefined;
+}
+
+export function filesPlacedInImages(input: PlacedFilesInput): PlacedInImage[] {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = new Map<string, Dockerfile | undefined>();
+  const dockerfile = (path: string): Dockerfile | undefined => {
+    if (!dockerfiles.has(path)) {
+      const text = input.readText(path);
+      dockerfiles.set(path, text === undefined ? undefined : parseDockerfile(new SourceText(input.displayPath(path), text)));
+    }
+    return dockerfiles.get(path);
+  };
+  const placed: PlacedInImage[] = [];
+  const copiedBy = (file: Dockerfile, context: string) => {
+    for (const copied of copiedFiles(file.source.text, context, kindOf)) {
+      placed.push({ display: input.displayPath(copied.source), target: copied.target, image: stageImage(file, stageAt(file, copied.start)) });
+    }
+  };
+
+  const composeFiles: ComposeFile[] = [];
+  for (const path of input.composeFiles) {
+    const text = input.readText(path);
+    if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
+  }
+  const built = new Set<string>();
+  for (const { service } of projectServices(composeFiles)) {
+    let image: ImageReference | undefined;
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      const target = service.build.target;
+      const stage = file && (target ? file.stages.find((candidate) => candidate.name === target) : file.stages[file.stages.length - 1]);
+      image = file && stage ? stageImage(file, stage) : undefined;
+      if (file) copiedBy(file, service.build.context);
+    } else if (service.image && service.image.unresolved.length === 0) {
+      image = imageReferenceOf(service.image.value, service.image.source.span(service.image.start, service.image.end));
+    }
+    for (const mount of service.volumes) placed.push({ display: mount.display, target: mount.target, image });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    if (file) copiedBy(file, nodePath.dirname(path));
+  }
+  return placed;
+}
+
+/** The stage an instruction at `offset` belongs to. */
+function stageAt(file: Dockerfile, offset: number): DockerStage | undefined {
+  let found: DockerStage | undefined;
+  for (const stage of file.stages) if (stage.start <= offset) found = stage;
+  return found;
+}
+
+/** The image a stage starts from, through the stages it is built on; undefined for a base the tree does not say. */
+function stageImage(file: Dockerfile, stage: DockerStage | undefined): ImageReference | undefined {
+  if (!stage) return undefined;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const reference = readImageReferences(file.source, 'dockerfile').find(
+    (candidate) => candidate.span.start.offset >= root.start && candidate.span.end.offset <= root.end,
+  );
+  return reference && !reference.tag.includes('$') && !reference.image.includes('$') ? reference : undefined;
+}

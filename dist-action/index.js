@@ -23211,25 +23211,25 @@ function readImageReferences(source, kind) {
   for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
     const reference2 = match[1];
     const start = match.index + match[0].length - reference2.length;
-    const withoutDigest = reference2.split("@")[0];
-    const colon = withoutDigest.lastIndexOf(":");
-    const slash = withoutDigest.lastIndexOf("/");
-    const hasTag = colon > slash;
-    const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
-    references.push({
-      image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""),
-      tag: hasTag ? withoutDigest.slice(colon + 1) : "latest",
-      span: source.span(start, start + reference2.length)
-    });
+    references.push(imageReferenceOf(reference2, source.span(start, start + reference2.length)));
   }
   return references;
 }
+function imageReferenceOf(reference2, span2) {
+  const withoutDigest = reference2.split("@")[0];
+  const colon = withoutDigest.lastIndexOf(":");
+  const slash = withoutDigest.lastIndexOf("/");
+  const hasTag = colon > slash;
+  const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+  return { image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""), tag: hasTag ? withoutDigest.slice(colon + 1) : "latest", span: span2 };
+}
 function nginxVersionOfImage(reference2) {
-  const isNginx = /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx)$/.test(reference2.image);
-  const isOpenResty = /^openresty\/openresty$/.test(reference2.image);
-  if (!isNginx && !isOpenResty) return void 0;
+  if (!isNginxImage(reference2)) return void 0;
   const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
   return match ? match[1] : void 0;
+}
+function isNginxImage(reference2) {
+  return /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx|openresty\/openresty)$/.test(reference2.image);
 }
 var IMAGE_PATTERNS;
 var init_docker2 = __esm({
@@ -39568,6 +39568,82 @@ var init_cloudformation = __esm({
   }
 });
 
+// src/readers/docker/nginx-images.ts
+var nginx_images_exports = {};
+__export(nginx_images_exports, {
+  filesPlacedInImages: () => filesPlacedInImages
+});
+function filesPlacedInImages(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const dockerfiles = /* @__PURE__ */ new Map();
+  const dockerfile = (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      dockerfiles.set(path, text3 === void 0 ? void 0 : parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
+  const placed = [];
+  const copiedBy = (file, context) => {
+    for (const copied of copiedFiles(file.source.text, context, kindOf)) {
+      placed.push({ display: input.displayPath(copied.source), target: copied.target, image: stageImage(file, stageAt(file, copied.start)) });
+    }
+  };
+  const composeFiles = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+  }
+  const built = /* @__PURE__ */ new Set();
+  for (const { service } of projectServices(composeFiles)) {
+    let image;
+    if (service.build) {
+      built.add(service.build.dockerfile);
+      const file = dockerfile(service.build.dockerfile);
+      const target = service.build.target;
+      const stage = file && (target ? file.stages.find((candidate) => candidate.name === target) : file.stages[file.stages.length - 1]);
+      image = file && stage ? stageImage(file, stage) : void 0;
+      if (file) copiedBy(file, service.build.context);
+    } else if (service.image && service.image.unresolved.length === 0) {
+      image = imageReferenceOf(service.image.value, service.image.source.span(service.image.start, service.image.end));
+    }
+    for (const mount of service.volumes) placed.push({ display: mount.display, target: mount.target, image });
+  }
+  for (const path of input.dockerfiles) {
+    if (built.has(path)) continue;
+    const file = dockerfile(path);
+    if (file) copiedBy(file, nodePath35.dirname(path));
+  }
+  return placed;
+}
+function stageAt(file, offset) {
+  let found;
+  for (const stage of file.stages) if (stage.start <= offset) found = stage;
+  return found;
+}
+function stageImage(file, stage) {
+  if (!stage) return void 0;
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const reference2 = readImageReferences(file.source, "dockerfile").find(
+    (candidate) => candidate.span.start.offset >= root.start && candidate.span.end.offset <= root.end
+  );
+  return reference2 && !reference2.tag.includes("$") && !reference2.image.includes("$") ? reference2 : void 0;
+}
+var nodePath35;
+var init_nginx_images = __esm({
+  "src/readers/docker/nginx-images.ts"() {
+    "use strict";
+    nodePath35 = __toESM(require("path"));
+    init_docker();
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_placed_files();
+    init_docker2();
+  }
+});
+
 // src/report/escape.ts
 function randomDelimiter() {
   return `ghadelimiter_${require("crypto").randomUUID()}`;
@@ -40251,7 +40327,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath38 = __toESM(require("path"));
+var nodePath39 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -40314,9 +40390,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname22, join: join15 } = require("path");
+    const { dirname: dirname23, join: join15 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join15(dir, "package.json")) && dirname22(dir) !== dir) dir = dirname22(dir);
+    while (!existsSync(join15(dir, "package.json")) && dirname23(dir) !== dir) dir = dirname23(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -40439,7 +40515,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath37 = __toESM(require("path"));
+var nodePath38 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -40523,14 +40599,12 @@ function containersMounting(containers, display) {
 }
 var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
 function containersRunningNginxFile(containers, display) {
-  const file = pathParts(display);
-  return containers.filter(
-    (container) => container.mounts.some((mount) => {
-      if (!mountHolds(mount, display)) return false;
-      const inside = file.slice(pathParts(mount.display).length);
-      return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, "")}/${inside.join("/")}`);
-    })
-  );
+  return containers.filter((container) => container.mounts.some((mount) => placesNginxFile(mount, display)));
+}
+function placesNginxFile(mount, display) {
+  if (!mountHolds(mount, display)) return false;
+  const inside = pathParts(display).slice(pathParts(mount.display).length);
+  return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, "")}/${inside.join("/")}`);
 }
 function sharedDirectories(directory, file) {
   const a = pathParts(directory);
@@ -40558,94 +40632,129 @@ function composeDeploymentOf(containers) {
   };
 }
 
-// src/model/limits.ts
-var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
-var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
-function configured(name2, value, option) {
-  return {
-    name: name2,
-    value,
-    text: String(value),
-    unit: "count",
-    source: { kind: "default", reference: `.cfglint.json environment.${option}`, note: "given in the configuration" }
-  };
+// src/reference/nginx/version.ts
+var OLDEST_SUPPORTED = [1, 18, 0];
+var LATEST = [Infinity, Infinity, Infinity];
+var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
+function parseVersion(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
 }
-function unknown(name2, note) {
-  return { name: name2, value: void 0, text: "", unit: "count", source: { kind: "default", reference: "not in the tree", note } };
+function versionRangeOf(text3) {
+  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
+  if (!match) return void 0;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
+  const exact = [major, minor, Number(match[3])];
+  return { min: exact, max: exact };
 }
-function sourceFile(limit) {
-  return limit.setting.source.kind === "file" ? limit.setting.source.span.file : void 0;
+function compareVersions(a, b) {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
 }
-function containerLimit(deployment, name2, launch) {
-  return deployment.limits.filter(
-    (limit) => limit.name === name2 && limit.appliesTo.kind === "container" && limit.appliesTo.name === launch.service && sourceFile(limit) === launch.file
-  ).pop();
+function formatVersion(version) {
+  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
 }
-function usesHostNetwork(launch) {
-  return !launch?.container || launch.container.hostNetwork;
+function isKnownExactly(info) {
+  return info.source !== void 0;
 }
-function somaxconnFor(deployment, launch) {
-  const name2 = "net.core.somaxconn";
-  if (!usesHostNetwork(launch)) {
-    const own = containerLimit(deployment, name2, launch);
-    if (own) return own.setting;
-  } else {
-    const host = deployment.limits.filter((limit) => limit.name === name2 && limit.appliesTo.kind === "host").pop();
-    if (host) return host.setting;
+function describeRange(range2) {
+  const openLow = compareVersions(range2.min, OLDEST_SUPPORTED) <= 0;
+  const openHigh = range2.max[0] === Infinity;
+  if (openLow && openHigh) return "every nginx version";
+  if (openHigh) return `nginx ≥ ${formatVersion(range2.min)}`;
+  if (openLow) return `nginx ≤ ${formatVersion(range2.max)}`;
+  if (compareVersions(range2.min, range2.max) === 0) return `nginx ${formatVersion(range2.min)}`;
+  if (range2.min[0] === range2.max[0] && range2.min[1] === range2.max[1] && range2.min[2] === 0 && range2.max[2] === Infinity) {
+    return `nginx ${range2.min[0]}.${range2.min[1]}.x`;
   }
-  if (deployment.environment.somaxconn !== void 0) return configured(name2, deployment.environment.somaxconn, "somaxconn");
-  return {
-    name: name2,
-    value: 4096,
-    text: "4096",
-    unit: "count",
-    source: {
-      kind: "default",
-      reference: SOMAXCONN_REFERENCE,
-      note: usesHostNetwork(launch) ? "Linux ≥ 5.4; 128 before; set environment.somaxconn for older kernels" : "a new network namespace starts at the kernel default (Linux ≥ 5.4; 128 before), whatever the host sets"
+  return `nginx ${formatVersion(range2.min)} to ${formatVersion(range2.max)}`;
+}
+function splitRange(range2, boundaries) {
+  const pieces = [];
+  let min = range2.min;
+  for (const boundary of [...boundaries].sort(compareVersions)) {
+    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range2.max) > 0) continue;
+    pieces.push({ min, max: previousRelease(boundary) });
+    min = boundary;
+  }
+  pieces.push({ min, max: range2.max });
+  return pieces;
+}
+function previousRelease(version) {
+  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
+  return [version[0], version[1] - 1, Infinity];
+}
+function rangeUnion(a, b) {
+  return { min: compareVersions(a.min, b.min) <= 0 ? a.min : b.min, max: compareVersions(a.max, b.max) >= 0 ? a.max : b.max };
+}
+function combineVersions(versions) {
+  let combined;
+  for (const version of versions) {
+    if (!version || version === combined) continue;
+    if (!combined) {
+      combined = version;
+      continue;
     }
-  };
-}
-function nofileFor(deployment, launch) {
-  if (launch.kind === "systemd") {
-    const own = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && limit.appliesTo.name === launch.service).pop();
-    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
-    return serviceDefault();
+    const range2 = rangeUnion(combined.range, version.range);
+    combined = combined.source && version.source ? { range: range2, source: { ...combined.source, text: `${combined.source.text}, ${version.source.text}` } } : { range: range2 };
   }
-  if (launch.kind === "compose") {
-    const own = containerLimit(deployment, "nofile", launch);
-    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
+  return combined;
+}
+function rangeIncludes(range2, version) {
+  return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
+}
+
+// src/reference/nginx/defaults.ts
+var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
+var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
+var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+var NGINX_DEFAULTS = {
+  proxy_http_version: [
+    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
+    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
+  ],
+  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
+  "proxy_header:connection": [
+    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
+    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
+  ],
+  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
+  "upstream:keepalive": [
+    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
+    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
+  ],
+  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
+  "upstream:keepalive_requests": [
+    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
+  ],
+  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
+  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
+  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
+  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
+  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
+  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
+  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC}#keepalive_timeout` }],
+  keepalive_requests: [
+    { text: "100", reference: `${CORE_DOC}#keepalive_requests` },
+    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
+  ],
+  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC}#client_max_body_size` }]
+};
+function defaultFor(name2, range2) {
+  let current;
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
   }
-  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
-  const why = launch.container ? "the container runtime sets it" : "it is inherited from whatever starts the script";
-  return { soft: unknown("nofile", why) };
-}
-function serviceDefault() {
-  const setting = (value, text3) => ({
-    name: "nofile",
-    value,
-    text: text3,
-    unit: "count",
-    source: { kind: "default", reference: SYSTEMD_NOFILE_REFERENCE, note: "DefaultLimitNOFILE=1024:524288" }
-  });
-  return { soft: setting(1024, "1024"), hard: setting(524288, "524288") };
-}
-function nginxWorkerNofile(deployment, scope) {
-  const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
-  if (main && main.kind === "main") {
-    const setting = main.setting("worker_rlimit_nofile", deployment.nginx.version.range);
-    if (setting && setting.source.kind === "file") {
-      const value = typeof setting.value === "number" ? setting.value : void 0;
-      const own = { ...setting, value };
-      return { soft: own, hard: own };
+  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
+    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
+      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
     }
   }
-  const launch = deployment.launches.find((candidate) => candidate.program === "nginx" || candidate.program === "openresty");
-  if (launch) return nofileFor(deployment, launch);
-  const unit = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name)).pop();
-  if (unit) return { soft: unit.setting, ...unit.hard ? { hard: unit.hard } : {} };
-  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
-  return { soft: unknown("nofile", "nothing in the tree says how nginx is started") };
+  return current;
 }
 
 // src/reference/nginx/directives.generated.ts
@@ -43505,6 +43614,1767 @@ function detectModules(roots) {
   return [...found].map(([module2, reason]) => ({ module: module2, reason }));
 }
 
+// src/model/nginx-value-syntax.ts
+var VALUE_SYNTAX = {
+  keepalive_timeout: [
+    [0, "msec"],
+    [1, "sec"]
+  ],
+  keepalive_requests: [[0, "number"]],
+  keepalive_time: [[0, "msec"]],
+  keepalive: [[0, "number"]],
+  client_max_body_size: [[0, "offset"]],
+  client_body_buffer_size: [[0, "size"]],
+  client_header_buffer_size: [[0, "size"]],
+  client_body_timeout: [[0, "msec"]],
+  client_header_timeout: [[0, "msec"]],
+  send_timeout: [[0, "msec"]],
+  proxy_http_version: [[0, "http-version"]],
+  worker_connections: [[0, "number"]],
+  worker_rlimit_nofile: [[0, "number"]]
+};
+for (const module2 of ["proxy", "uwsgi", "fastcgi", "grpc", "scgi"]) {
+  VALUE_SYNTAX[`${module2}_read_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_send_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_connect_timeout`] = [[0, "msec"]];
+  VALUE_SYNTAX[`${module2}_buffer_size`] = [[0, "size"]];
+  VALUE_SYNTAX[`${module2}_busy_buffers_size`] = [[0, "size"]];
+  VALUE_SYNTAX[`${module2}_max_temp_file_size`] = [[0, "offset"]];
+}
+var UNIT_OF = {
+  msec: "ms",
+  sec: "ms",
+  size: "bytes",
+  offset: "bytes",
+  number: "count",
+  "http-version": "text"
+};
+function parseNginxValue(syntax, text3) {
+  switch (syntax) {
+    case "msec":
+    case "sec":
+      return parseNginxTime(text3, syntax);
+    case "size":
+      return parseNginxSize(text3);
+    case "offset":
+      return parseNginxSize(text3, true);
+    case "number":
+      return parseNginxNumber(text3);
+    case "http-version":
+      return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
+  }
+}
+
+// src/model/scopes.ts
+function chooseReachable(nginxFiles, candidates, deploymentRoots) {
+  const byBackend = /* @__PURE__ */ new Map();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
+  }
+  let best;
+  let closest2 = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest2 = [list];
+    } else if (order === 0) closest2.push(list);
+  }
+  const started = closest2.filter((list) => backendLaunches(list[0].backend).length > 0);
+  if (started.length > 0 && started.length < closest2.length) closest2 = started;
+  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
+}
+function mayReach(nginxFiles, backend, local, deploymentRoots) {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+function deploymentOf(file, roots) {
+  let found;
+  for (const root of roots) {
+    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
+    if (inside && (found === void 0 || root.length > found.length)) found = root;
+  }
+  return found;
+}
+function evidenceFiles(backend) {
+  const files = /* @__PURE__ */ new Set([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+function sharesLoopback(nginxFiles, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+function directorySegments(file) {
+  const segments = file.split("/");
+  segments.pop();
+  return segments.filter((segment) => segment !== "" && segment !== ".");
+}
+function commonSegments(a, b) {
+  const x = directorySegments(a);
+  const y = directorySegments(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+function sharedDirectoryDepth(a, b) {
+  return commonSegments(a, b).length;
+}
+function closenessOf(nginxFiles, backendFiles) {
+  let best = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+function compareCloseness(a, b) {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+function sharedDirectoryOf(nginxFiles, backendFiles) {
+  let best = [];
+  for (const a of nginxFiles)
+    for (const b of backendFiles) {
+      const common = commonSegments(a, b);
+      if (common.length > best.length) best = common;
+    }
+  return best.join("/");
+}
+
+// src/model/nginx-census.ts
+var NONE = { entries: [], blocks: [] };
+var NO_USES = [];
+var DirectiveCensus = class {
+  byName = /* @__PURE__ */ new Map();
+  /** Those whose arguments hold a capture reference (`$1`..`$9`, `${1}`..), in walk order. */
+  withCaptures = [];
+  variablesByName = /* @__PURE__ */ new Map();
+  add(entry, block2) {
+    const name2 = entry.directive.name;
+    const list = this.byName.get(name2);
+    if (list) {
+      list.entries.push(entry);
+      list.blocks.push(block2);
+    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
+    const mention = variableMention(entry.directive);
+    if (mention === 0) return;
+    const use = { entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 };
+    if (use.hasCapture) this.withCaptures.push(use);
+    const named = this.variablesByName.get(name2);
+    if (named) named.push(use);
+    else this.variablesByName.set(name2, [use]);
+  }
+  /** Cuts the lists to their length once the walk is over: grown by push, they keep room for up to half as many again. */
+  trimToSize() {
+    for (const list of this.byName.values()) {
+      list.entries = list.entries.slice();
+      list.blocks = list.blocks.slice();
+    }
+    for (const [name2, uses] of this.variablesByName) this.variablesByName.set(name2, uses.slice());
+  }
+  /** The directives named `name` whose arguments hold a `$`, in walk order. */
+  withVariablesNamed(name2) {
+    return this.variablesByName.get(name2) ?? NO_USES;
+  }
+  named(name2) {
+    return this.byName.get(name2) ?? NONE;
+  }
+};
+function mentionsCapture(directive) {
+  return (variableMention(directive) & CAPTURE_MENTIONED) !== 0;
+}
+function variableMention(directive) {
+  const read = variableMentionsOf(directive);
+  if (read !== void 0) return read;
+  let found = 0;
+  for (let i = 0; i < argCountOf(directive); i++) {
+    const value = argValueOf(directive, i) ?? "";
+    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
+    if (value.includes("$")) found = VARIABLE_MENTIONED;
+  }
+  return found;
+}
+
+// src/model/nginx-variables.ts
+init_template();
+var CH = {
+  LF: 1,
+  CR: 2,
+  DOT: 4,
+  SLASH: 8,
+  QUESTION: 16,
+  AT: 32,
+  COLON: 64,
+  HASH: 128,
+  SPACE: 256,
+  /**
+   * Any other character that nginx's argument escaping (ngx_escape_uri, NGX_ESCAPE_ARGS)
+   * rewrites as %XX: controls, `"` `%` `&` `+` `;` `<` `>` `\` `^` `` ` `` `{` `|` `}`, DEL, bytes ≥ 0x80.
+   */
+  ESCAPED: 512
+};
+var ALL = 1023;
+var CHAR_BITS = [
+  ["\n", CH.LF],
+  ["\r", CH.CR],
+  [".", CH.DOT],
+  ["/", CH.SLASH],
+  ["?", CH.QUESTION],
+  ["@", CH.AT],
+  [":", CH.COLON],
+  ["#", CH.HASH],
+  [" ", CH.SPACE]
+];
+var HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
+var ESCAPED_IN_ARGS = CH.LF | CH.CR | CH.SPACE | CH.HASH | CH.QUESTION | CH.ESCAPED;
+var OTHER_ESCAPED_PRINTABLE = '"%&+;<>\\^`{|}';
+function isOtherEscapedCode(code) {
+  if (code < 32) return code !== 10 && code !== 13;
+  return code >= 127 || OTHER_ESCAPED_PRINTABLE.includes(String.fromCharCode(code));
+}
+function rangeHasOtherEscaped(low, high) {
+  if (high >= 127) return high >= low;
+  for (let code = low; code <= high; code++) if (isOtherEscapedCode(code)) return true;
+  return false;
+}
+function maskOfCodeComputed(code) {
+  switch (code) {
+    case 10:
+      return CH.LF;
+    case 13:
+      return CH.CR;
+    case 46:
+      return CH.DOT;
+    case 47:
+      return CH.SLASH;
+    case 63:
+      return CH.QUESTION;
+    case 64:
+      return CH.AT;
+    case 58:
+      return CH.COLON;
+    case 35:
+      return CH.HASH;
+    case 32:
+      return CH.SPACE;
+    default:
+      return isOtherEscapedCode(code) ? CH.ESCAPED : 0;
+  }
+}
+var ASCII_MASKS = Uint16Array.from({ length: 128 }, (_, code) => maskOfCodeComputed(code));
+function maskOfCode(code) {
+  return code < 128 ? ASCII_MASKS[code] : CH.ESCAPED;
+}
+function maskOfChar(ch) {
+  return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
+}
+function literalHasLineBreak(text3) {
+  return text3.includes("\n") || text3.includes("\r");
+}
+function maskOfLiteral(text3) {
+  let mask = 0;
+  for (let i = 0; i < text3.length; i++) mask |= maskOfCode(text3.charCodeAt(i));
+  return mask;
+}
+function isNameCode(code) {
+  return code >= 97 && code <= 122 || code >= 65 && code <= 90 || code >= 48 && code <= 57 || code === 95;
+}
+var regexCache = /* @__PURE__ */ new Map();
+function analyzeRegex(source) {
+  let info = regexCache.get(source);
+  if (!info) {
+    info = scanRegex(source);
+    if (regexCache.size > 5e4) regexCache.clear();
+    regexCache.set(source, info);
+  }
+  return info;
+}
+function scanRegex(source) {
+  const groups = [];
+  const stack = [];
+  let supported = true;
+  let masksUnknown = false;
+  let dotAll = false;
+  let extended = false;
+  let i = 0;
+  const consume = (mask, fixedWord) => {
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const open = stack[k];
+      if (open.group) {
+        open.group.mask |= mask;
+        if (!fixedWord) open.group.fixedWords = false;
+      }
+      if (open.zeroWidth) break;
+    }
+  };
+  while (i < source.length) {
+    const ch = source[i];
+    if (extended && (ch === " " || ch === "	" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v")) {
+      i++;
+      continue;
+    }
+    if (extended && ch === "#") {
+      while (i < source.length && source[i] !== "\n") i++;
+      continue;
+    }
+    if (ch === "\\") {
+      const [mask, length, literal4] = escapeMask(source, i, false);
+      consume(mask, literal4);
+      i += length;
+      continue;
+    }
+    if (ch === "[") {
+      const [mask, end] = classMask(source, i);
+      consume(mask, false);
+      i = end;
+      continue;
+    }
+    if (ch === ".") {
+      consume(dotAll ? ALL : ALL & ~CH.LF, false);
+      i++;
+      continue;
+    }
+    if (ch === "(") {
+      if (source.startsWith("(*", i)) {
+        const end = source.indexOf(")", i);
+        const verb = source.slice(i + 2, end === -1 ? source.length : end);
+        if (/^(CR|LF|CRLF|ANY|ANYCRLF|NUL)$/.test(verb)) masksUnknown = true;
+        i = end === -1 ? source.length : end + 1;
+        continue;
+      }
+      const open = { zeroWidth: false, dotAll, extended };
+      if (source[i + 1] !== "?") {
+        open.group = { index: groups.length + 1, mask: 0, fixedWords: true, ...placement(stack) };
+        groups.push(open.group);
+        i++;
+      } else {
+        const rest = source.slice(i + 2, i + 40);
+        const named = /^(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
+        if (named) {
+          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true, ...placement(stack) };
+          groups.push(open.group);
+          i += 2 + named[0].length;
+        } else if (/^(?:=|!|<=|<!)/.test(rest)) {
+          open.zeroWidth = true;
+          i += 2 + (rest[0] === "<" ? 2 : 1);
+        } else if (rest[0] === ":" || rest[0] === ">") {
+          i += 3;
+        } else if (rest[0] === "#") {
+          const end = source.indexOf(")", i);
+          i = end === -1 ? source.length : end + 1;
+          continue;
+        } else {
+          const flags = /^([imnsxJUX^]*)(?:-([imnsxJUX]*))?([:)])/.exec(rest);
+          if (!flags) {
+            supported = false;
+            i += 2;
+            continue;
+          }
+          const on = flags[1];
+          const off = flags[2] ?? "";
+          const setDot = on.includes("s") ? true : off.includes("s") ? false : void 0;
+          const setExt = on.includes("x") ? true : off.includes("x") ? false : void 0;
+          if (flags[3] === ")") {
+            if (setDot !== void 0) dotAll = setDot;
+            if (setExt !== void 0) extended = setExt;
+            i += 2 + flags[0].length;
+            continue;
+          }
+          if (setDot !== void 0) dotAll = setDot;
+          if (setExt !== void 0) extended = setExt;
+          i += 2 + flags[0].length;
+        }
+      }
+      stack.push(open);
+      continue;
+    }
+    if (ch === ")") {
+      const open = stack.pop();
+      if (open) {
+        dotAll = open.dotAll;
+        extended = open.extended;
+        if (open.group && !open.zeroWidth) consume(open.group.mask, open.group.fixedWords);
+      }
+      i++;
+      continue;
+    }
+    if (ch === "|") {
+      i++;
+      continue;
+    }
+    if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
+      const counted2 = ch === "{" ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
+      if (ch !== "{" || counted2) {
+        for (const open of stack) if (open.group) open.group.fixedWords = false;
+        i += counted2 ? counted2[0].length : 1;
+        continue;
+      }
+    }
+    if (ch === "^" || ch === "$") {
+      i++;
+      continue;
+    }
+    const code = source.charCodeAt(i);
+    consume(maskOfCode(code), isNameCode(code) || code === 45);
+    i++;
+  }
+  return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown };
+}
+function placement(stack) {
+  let parent;
+  for (let k = stack.length - 1; k >= 0 && parent === void 0; k--) parent = stack[k].group?.index;
+  return { parent, inLookaround: stack.some((open) => open.zeroWidth) };
+}
+function overlapMask(info, a, b) {
+  const first = info.groups[a - 1];
+  const second = info.groups[b - 1];
+  if (!first || !second || a === b) return 0;
+  const nested = isNestedIn(info, first, second) || isNestedIn(info, second, first);
+  if (!nested && !first.inLookaround && !second.inLookaround) return 0;
+  return info.masksUnknown ? ALL : first.mask & second.mask;
+}
+function isNestedIn(info, inner, outer) {
+  for (let parent = inner.parent; parent !== void 0; parent = info.groups[parent - 1]?.parent) if (parent === outer.index) return true;
+  return false;
+}
+function escapeMask(source, i, inClass) {
+  const next = source[i + 1];
+  if (next === void 0) return [0, 1, false];
+  switch (next) {
+    case "n":
+      return [CH.LF, 2, false];
+    case "r":
+      return [CH.CR, 2, false];
+    case "s":
+      return [CH.LF | CH.CR | CH.SPACE | CH.ESCAPED, 2, false];
+    case "S":
+      return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
+    case "d":
+    case "w":
+      return [0, 2, false];
+    case "t":
+    case "f":
+    case "e":
+    case "a":
+      return [CH.ESCAPED, 2, false];
+    case "h":
+      return [CH.SPACE | CH.ESCAPED, 2, false];
+    case "D":
+    case "W":
+      return [ALL, 2, false];
+    case "H":
+      return [ALL & ~CH.SPACE, 2, false];
+    case "v":
+    case "R":
+      return [CH.LF | CH.CR | CH.ESCAPED, 2, false];
+    case "V":
+      return [ALL & ~(CH.LF | CH.CR), 2, false];
+    case "N":
+      return [ALL & ~CH.LF, 2, false];
+    case "X":
+    case "C":
+      return [ALL, 2, false];
+    case "b":
+    case "B":
+    case "A":
+    case "z":
+    case "Z":
+    case "G":
+    case "K":
+      return [0, 2, false];
+    case "p":
+    case "P": {
+      const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
+      const length = 2 + (braced ? braced[0].length : 1);
+      return [next === "P" ? ALL : CH.ESCAPED, length, false];
+    }
+    case "x": {
+      const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(i + 2));
+      if (!hex) return [0, 2, false];
+      return [maskOfChar(String.fromCharCode(parseInt(hex[1] ?? hex[2], 16))), 2 + hex[0].length, false];
+    }
+    case "Q": {
+      const end = source.indexOf("\\E", i + 2);
+      const text3 = source.slice(i + 2, end === -1 ? source.length : end);
+      return [maskOfLiteral(text3), (end === -1 ? source.length : end + 2) - i, false];
+    }
+    default:
+      if (/[0-9]/.test(next)) {
+        const octal = /^0[0-7]{0,2}/.exec(source.slice(i + 1));
+        if (octal) return [maskOfChar(String.fromCharCode(parseInt(octal[0], 8))), 1 + octal[0].length, false];
+        return [0, 2, inClass];
+      }
+      if (next === "g" || next === "k") {
+        const ref = /^[gk](?:\{[^}]*\}|<[^>]*>|'[^']*'|-?\d+)/.exec(source.slice(i + 1));
+        return [0, 1 + (ref ? ref[0].length : 1), false];
+      }
+      return [maskOfChar(next), 2, false];
+  }
+}
+function classEscapeChar(source, j, length) {
+  const next = source[j + 1];
+  if (next === "n") return "\n";
+  if (next === "r") return "\r";
+  if (next === "x") {
+    const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 2));
+    return hex ? String.fromCharCode(parseInt(hex[1] ?? hex[2], 16)) : void 0;
+  }
+  return length === 2 && next !== void 0 && /[^a-zA-Z0-9]/.test(next) ? next : void 0;
+}
+function classMask(source, i) {
+  let j = i + 1;
+  const negated = source[j] === "^";
+  if (negated) j++;
+  let mask = 0;
+  let first = true;
+  let previous;
+  while (j < source.length && (source[j] !== "]" || first)) {
+    first = false;
+    const ch = source[j];
+    if (ch === "[" && source[j + 1] === ":") {
+      const end = source.indexOf(":]", j + 2);
+      if (end !== -1) {
+        const name2 = source.slice(j + 2, end).replace(/^\^/, "");
+        const posixNegated = source[j + 2] === "^";
+        const posix17 = {
+          space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
+          blank: CH.SPACE | CH.ESCAPED,
+          cntrl: CH.LF | CH.CR | CH.ESCAPED,
+          punct: HOST_DELIMITERS | CH.ESCAPED,
+          graph: HOST_DELIMITERS | CH.ESCAPED,
+          print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
+        };
+        const m = posix17[name2] ?? 0;
+        mask |= posixNegated ? ALL & ~m : m;
+        j = end + 2;
+        previous = void 0;
+        continue;
+      }
+    }
+    if (ch === "\\") {
+      const [m, length] = escapeMask(source, j, true);
+      mask |= m;
+      previous = classEscapeChar(source, j, length);
+      j += length;
+      continue;
+    }
+    if (ch === "-" && previous !== void 0 && j + 1 < source.length && source[j + 1] !== "]") {
+      let to = source[j + 1];
+      let length = 2;
+      if (to === "\\") {
+        const escaped = source[j + 2];
+        to = escaped === "n" ? "\n" : escaped === "r" ? "\r" : escaped ?? "";
+        length = 3;
+        if (escaped === "x") {
+          const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 3));
+          if (hex) {
+            to = String.fromCharCode(parseInt(hex[1] ?? hex[2], 16));
+            length = 3 + hex[0].length;
+          }
+        }
+      }
+      const low = previous.charCodeAt(0);
+      const high = to.charCodeAt(0);
+      for (const [c, bit] of CHAR_BITS) {
+        const code = c.charCodeAt(0);
+        if (code >= low && code <= high) mask |= bit;
+      }
+      if (rangeHasOtherEscaped(low, high)) mask |= CH.ESCAPED;
+      j += length;
+      previous = void 0;
+      continue;
+    }
+    mask |= maskOfChar(ch);
+    previous = ch;
+    j++;
+  }
+  return [negated ? ALL & ~mask : mask, Math.min(j + 1, source.length)];
+}
+var URI_VARIABLES = /* @__PURE__ */ new Set(["uri", "document_uri", "request_uri"]);
+var DOLLAR2 = { kind: "variable", name: "", index: 0, end: 0 };
+function readDollar(text3, i) {
+  const next = text3[i + 1];
+  if (next === UNKNOWN_MARK) {
+    let j2 = i + 2;
+    while (text3[j2] === UNKNOWN_MARK) j2++;
+    DOLLAR2.kind = "template";
+    DOLLAR2.end = j2;
+    return true;
+  }
+  if (next !== void 0 && next >= "1" && next <= "9") {
+    DOLLAR2.kind = "capture";
+    DOLLAR2.index = Number(next);
+    DOLLAR2.end = i + 2;
+    return true;
+  }
+  const braced = next === "{";
+  const nameStart = i + (braced ? 2 : 1);
+  let j = nameStart;
+  while (j < text3.length && isNameCode(text3.charCodeAt(j))) j++;
+  if (j === nameStart || braced && text3[j] !== "}") return false;
+  const name2 = text3.slice(nameStart, j);
+  DOLLAR2.end = braced ? j + 1 : j;
+  if (braced && name2.length === 1 && name2 >= "1" && name2 <= "9") {
+    DOLLAR2.kind = "capture";
+    DOLLAR2.index = Number(name2);
+  } else {
+    DOLLAR2.kind = "variable";
+    DOLLAR2.name = name2.toLowerCase();
+  }
+  return true;
+}
+function valueParts(text3) {
+  const parts = [];
+  let literalStart = 0;
+  for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i)) {
+    if (!readDollar(text3, i)) {
+      i++;
+      continue;
+    }
+    if (i > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart, i), start: literalStart, end: i });
+    const end = DOLLAR2.end;
+    if (DOLLAR2.kind === "template") parts.push({ kind: "template", start: i, end });
+    else if (DOLLAR2.kind === "capture") parts.push({ kind: "capture", index: DOLLAR2.index, start: i, end });
+    else parts.push({ kind: "variable", name: DOLLAR2.name, start: i, end });
+    i = end;
+    literalStart = end;
+  }
+  if (text3.length > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart), start: literalStart, end: text3.length });
+  return parts;
+}
+var NOT_REQUEST = { request: false, mask: 0, origin: [] };
+var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
+var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
+var builtinCache = /* @__PURE__ */ new Map();
+function builtinFacts(name2) {
+  const known2 = builtinCache.get(name2);
+  if (known2 !== void 0) return known2;
+  const facts = readBuiltinFacts(name2);
+  if (facts === void 0) return void 0;
+  if (builtinCache.size > 1e4) builtinCache.clear();
+  builtinCache.set(name2, facts);
+  return facts;
+}
+var EXACT_BUILTIN_MASKS = new Map([
+  ...["uri", "document_uri", "request_filename", "fastcgi_script_name", "fastcgi_path_info", "remote_user", "request_body"].map((name2) => [
+    name2,
+    ALL
+  ]),
+  ...["request_uri", "args", "query_string", "request"].map((name2) => [name2, RAW_URI_MASK]),
+  ["host", HEADER_MASK & ~(CH.SLASH | CH.SPACE)],
+  ...["content_type", "content_length", "proxy_add_x_forwarded_for", "request_method"].map((name2) => [name2, HEADER_MASK])
+]);
+function readBuiltinFacts(name2) {
+  if (name2 === "is_args") return NOT_REQUEST;
+  const mask = name2.startsWith("http_") || name2.startsWith("cookie_") ? HEADER_MASK : name2.startsWith("arg_") ? RAW_URI_MASK : EXACT_BUILTIN_MASKS.get(name2);
+  return mask === void 0 ? void 0 : { request: true, mask, origin: [`$${name2}`] };
+}
+var CONFIG_VARIABLES = /* @__PURE__ */ new Set([
+  "scheme",
+  "https",
+  "server_name",
+  "server_port",
+  "server_addr",
+  "server_protocol",
+  "remote_addr",
+  "remote_port",
+  "binary_remote_addr",
+  "realpath_root",
+  "document_root",
+  "nginx_version",
+  "hostname",
+  "pid",
+  "msec",
+  "time_local",
+  "time_iso8601",
+  "request_id",
+  "connection",
+  "connection_requests",
+  "status",
+  "proxy_host",
+  "proxy_port",
+  "upstream_addr",
+  "ssl_protocol",
+  "ssl_cipher",
+  "ssl_server_name",
+  "request_time",
+  "bytes_sent",
+  "body_bytes_sent",
+  "limit_rate",
+  "pipe",
+  "proxy_protocol_addr",
+  "proxy_protocol_port",
+  "realip_remote_addr",
+  "request_length"
+]);
+function combine(all) {
+  let request = false;
+  let mask = 0;
+  const origin = [];
+  for (const facts of all) {
+    request ||= facts.request;
+    mask |= facts.mask;
+    for (const o of facts.origin) if (!origin.includes(o)) origin.push(o);
+  }
+  return { request, mask, origin };
+}
+var NO_CHILDREN = [];
+function isMapEntry(child) {
+  return argCountOf(child.directive) > 0 && child.directive.name !== "include";
+}
+var MapDefinition = class {
+  constructor(map) {
+    this.map = map;
+  }
+  map;
+  get directive() {
+    return this.map.directive;
+  }
+  /** The map's lines (entries and parameters such as `hostnames`), an included file's after its `include` line. */
+  get children() {
+    return this.map.children ? flattenIncludes(this.map.children) : NO_CHILDREN;
+  }
+  get source() {
+    return argValueOf(this.map.directive, 0) ?? "";
+  }
+  get entries() {
+    if (!this.read) {
+      this.read = [];
+      for (const child of this.children) {
+        if (isMapEntry(child)) this.read.push({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? "", entry: child });
+      }
+    }
+    return this.read;
+  }
+  read;
+  /** What the map's variable can hold; the same wherever it is used. */
+  facts = null;
+  /** NginxVariables.mayHoldLineBreak's answer for the map's variable, once asked. */
+  mayHoldLineBreak;
+};
+var NginxVariables = class _NginxVariables {
+  constructor(scope) {
+    this.scope = scope;
+    const { census } = scope;
+    for (let owner of census.named("rewrite").blocks) {
+      while (owner?.kind === "if") owner = owner.parent;
+      if (owner) this.rewriteBlocks.add(owner);
+    }
+    const sets = census.named("set");
+    for (let i = 0; i < sets.entries.length; i++) {
+      const entry = sets.entries[i];
+      const target = argValueOf(entry.directive, 0);
+      if (!target?.startsWith("$")) continue;
+      const key = target.slice(1).toLowerCase();
+      const list = this.sets.get(key);
+      if (list) list.push({ entry, block: sets.blocks[i] });
+      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
+    }
+    const maps = census.named("map").entries;
+    for (let i = 0; i < maps.length; i++) {
+      const entry = maps[i];
+      const variable = argValueOf(entry.directive, 1);
+      if (entry.children && variable?.startsWith("$")) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
+    }
+  }
+  scope;
+  sets = /* @__PURE__ */ new Map();
+  maps = /* @__PURE__ */ new Map();
+  resolving = /* @__PURE__ */ new Set();
+  expanding = /* @__PURE__ */ new Set();
+  /**
+   * The directives with these names whose arguments hold a `$`, with their blocks (found while the
+   * model was built, without building arguments): a rule reads only the names it judges.
+   */
+  withVariablesNamed(...names) {
+    if (names.length === 1) return this.scope.census.withVariablesNamed(names[0]);
+    const out = [];
+    for (const name2 of names) for (const use of this.scope.census.withVariablesNamed(name2)) out.push(use);
+    return out;
+  }
+  /** The directives whose arguments hold a capture reference (`$1`..`$9`). */
+  get withCaptures() {
+    return this.scope.census.withCaptures;
+  }
+  /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
+  rewriteBlocks = /* @__PURE__ */ new Set();
+  static byScope = /* @__PURE__ */ new WeakMap();
+  static of(scope) {
+    let variables = _NginxVariables.byScope.get(scope);
+    if (!variables) _NginxVariables.byScope.set(scope, variables = new _NginxVariables(scope));
+    return variables;
+  }
+  /**
+   * The regex whose captures `$1`..`$9` hold for a directive in `block`: an `if (… ~ re)` around
+   * it, else its location's regex, else a regex server_name. Undefined when a rewrite or regex
+   * `if` earlier in the location may have replaced them (nginx keeps the last match's).
+   */
+  capturesFor(block2) {
+    for (let current = block2; current; current = current.parent) {
+      if (current.kind === "if") {
+        const source = this.ifRegex(current);
+        if (source) return source;
+        continue;
+      }
+      if (current.kind === "location") {
+        if (current.directives.some((entry) => entry.directive.name === "rewrite")) return void 0;
+        if (current.children.some((child) => child.kind === "if" && this.ifRegex(child) && child !== block2 && !isAncestor(child, block2))) return void 0;
+        const args = current.directive?.args ?? [];
+        const modifier = args.length > 1 ? args[0].value : "";
+        if (modifier === "~" || modifier === "~*") return { regex: analyzeRegex(args[1].value), subject: builtinFacts("uri"), entry: current.node };
+        const inline = /^~\*?(.+)$/.exec(args.length === 1 ? args[0].value : "");
+        if (inline && !args[0].quoted) return { regex: analyzeRegex(inline[1]), subject: builtinFacts("uri"), entry: current.node };
+        continue;
+      }
+      if (current.kind === "server") {
+        for (const entry of current.own("server_name")) {
+          for (const arg of entry.directive.args) {
+            if (arg.value.startsWith("~")) {
+              const regex = analyzeRegex(arg.value.slice(1));
+              if (regex.groups.length > 0) return { regex, subject: builtinFacts("host"), entry };
+            }
+          }
+        }
+        return void 0;
+      }
+    }
+    return void 0;
+  }
+  /** The regex of `if ($var ~ re)`, with what $var holds. */
+  ifRegex(block2) {
+    const condition = ifCondition(block2.directive?.args.map((arg) => arg.value) ?? []);
+    if (condition.length !== 3 || !/^~\*?$/.test(condition[1])) return void 0;
+    return { regex: analyzeRegex(condition[2]), subject: this.factsOf(condition[0], block2.parent ?? block2), entry: block2.node };
+  }
+  /** The regex and subject of a rewrite directive (its own captures in its replacement). */
+  rewriteRegex(entry) {
+    const pattern = entry.directive.args[0]?.value;
+    return pattern === void 0 ? void 0 : { regex: analyzeRegex(pattern), subject: builtinFacts("uri"), entry };
+  }
+  /**
+   * Facts of a whole value (literal text and variables) as seen from `block`; undefined when
+   * some variable in it cannot be traced. `captures` overrides which regex `$N` refers to.
+   */
+  factsOf(text3, block2, captures) {
+    const all = [];
+    for (const part2 of valueParts(text3)) {
+      const facts = this.partFacts(part2, block2, captures);
+      if (!facts) return void 0;
+      all.push(facts);
+    }
+    return combine(all);
+  }
+  /** Facts of one part of a value; undefined when not traceable. */
+  partFacts(part2, block2, captures) {
+    if (part2.kind === "text") return { request: false, mask: maskOfLiteral(part2.text), origin: [] };
+    if (part2.kind === "template") return void 0;
+    if (part2.kind === "capture") {
+      const source = captures === null ? void 0 : captures ?? this.capturesFor(block2);
+      if (!source) return void 0;
+      return captureFacts(source, source.regex.groups[part2.index - 1], `$${part2.index}`);
+    }
+    return this.variableFacts(part2.name, block2, captures);
+  }
+  variableFacts(name2, block2, captures) {
+    const builtin = builtinFacts(name2);
+    if (builtin) return builtin;
+    if (CONFIG_VARIABLES.has(name2)) return NOT_REQUEST;
+    if (this.resolving.has(name2)) return void 0;
+    this.resolving.add(name2);
+    try {
+      const map = this.maps.get(name2);
+      if (map) {
+        if (map.facts === null) map.facts = this.mapFacts(map, block2);
+        return map.facts;
+      }
+      const source = captures ?? this.capturesFor(block2);
+      const named = source?.regex.groups.find((group) => group.name?.toLowerCase() === name2);
+      if (source && named) return captureFacts(source, named, `$${name2}`);
+      const sets = this.visibleSets(name2, block2);
+      if (sets.length > 0) {
+        const all = [];
+        for (const { entry, block: at } of sets) {
+          const facts = this.factsOf(entry.directive.args[1]?.value ?? "", at);
+          if (!facts) return void 0;
+          all.push(facts);
+        }
+        return combine(all);
+      }
+      return void 0;
+    } finally {
+      this.resolving.delete(name2);
+    }
+  }
+  /**
+   * The parts of a value with `set` variables written out where exactly one `set` reaches here
+   * (`set $u "http://$1/$p"; proxy_pass $u;` reads as `http://$1/$p`), so a rule can tell which
+   * piece lands in the host. Each piece keeps the written part it came from, for the span.
+   */
+  expand(text3, block2, captures) {
+    if (captures === void 0) {
+      const cached = this.blockFree.get(text3);
+      if (cached) return cached;
+    }
+    const out = this.expandHere(text3, block2, captures);
+    if (captures === void 0 && this.isBlockFree(text3)) {
+      if (this.blockFree.size > 2e4) this.blockFree.clear();
+      this.blockFree.set(text3, out);
+    }
+    return out;
+  }
+  blockFree = /* @__PURE__ */ new Map();
+  isBlockFree(text3) {
+    return valueParts(text3).every(
+      (part2) => part2.kind === "text" || part2.kind === "variable" && !this.sets.has(part2.name) && (builtinFacts(part2.name) !== void 0 || CONFIG_VARIABLES.has(part2.name) || this.maps.has(part2.name))
+    );
+  }
+  expandHere(text3, block2, captures) {
+    const out = [];
+    for (const part2 of valueParts(text3)) {
+      const definition = part2.kind === "variable" && !this.expanding.has(part2.name) ? this.singleSet(part2.name, block2, captures) : void 0;
+      if (!definition || part2.kind !== "variable") {
+        out.push({ part: part2, facts: this.partFacts(part2, block2, captures), top: part2 });
+        continue;
+      }
+      this.expanding.add(part2.name);
+      try {
+        for (const inner of this.expand(argValueOf(definition.entry.directive, 1) ?? "", definition.block)) out.push({ ...inner, top: part2 });
+      } finally {
+        this.expanding.delete(part2.name);
+      }
+    }
+    return out;
+  }
+  singleSet(name2, block2, captures) {
+    if (!this.sets.has(name2) || builtinFacts(name2) || CONFIG_VARIABLES.has(name2) || this.maps.has(name2)) return void 0;
+    const source = captures ?? this.capturesFor(block2);
+    if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name2)) return void 0;
+    const sets = this.visibleSets(name2, block2);
+    return sets.length === 1 ? sets[0] : void 0;
+  }
+  /**
+   * A cheap bound, before `expand`: false when no part of the value can hold CR or LF, whatever
+   * the captures in force (a capture never holds more than the value it was matched against).
+   * True means "maybe": ask `expand`.
+   */
+  mayHoldLineBreak(text3) {
+    let answer = this.lineBreakByText.get(text3);
+    if (answer === void 0) {
+      answer = this.scanLineBreak(text3, void 0, true);
+      if (!this.scanNamedMap) {
+        if (this.lineBreakByText.size > 2e4) this.lineBreakByText.clear();
+        this.lineBreakByText.set(text3, answer);
+      }
+    }
+    return answer;
+  }
+  lineBreakByText = /* @__PURE__ */ new Map();
+  /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
+  variableMayHoldLineBreak(name2, subjectSafe) {
+    const builtin = builtinFacts(name2);
+    if (builtin) return (builtin.mask & (CH.LF | CH.CR)) !== 0;
+    if (CONFIG_VARIABLES.has(name2)) return false;
+    const map = this.maps.get(name2);
+    if (map && !this.sets.has(name2)) {
+      if (map.mayHoldLineBreak === void 0) {
+        map.mayHoldLineBreak = true;
+        map.mayHoldLineBreak = this.mapMayHoldLineBreak(map);
+      }
+      return map.mayHoldLineBreak;
+    }
+    return !(subjectSafe === true && !this.sets.has(name2));
+  }
+  mapMayHoldLineBreak(map) {
+    const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
+    const notPlain = notPlainFirstValues(map.directive);
+    if (notPlain) {
+      for (let i = 0; i < notPlain.length; i++) if (this.textMayHoldLineBreak(notPlain[i], subjectSafe, false)) return true;
+      return false;
+    }
+    for (const child of map.children) {
+      if (!isMapEntry(child)) continue;
+      if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? "", subjectSafe, false)) return true;
+    }
+    return false;
+  }
+  /**
+   * Whether a map's source (`asSource`: a capture counts as unsafe) or one of its values may hold
+   * CR or LF. Kept per distinct text when it names no map, as the answer then depends on the text
+   * alone: a large tree repeats the same few sources and values across thousands of maps.
+   */
+  textMayHoldLineBreak(text3, subjectSafe, asSource) {
+    if (!text3.includes("$")) return literalHasLineBreak(text3);
+    const known2 = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text3);
+    if (known2 !== void 0) return known2;
+    const answer = this.scanLineBreak(text3, subjectSafe, asSource);
+    if (!this.scanNamedMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text3, answer);
+    return answer;
+  }
+  /** Set by scanLineBreak: whether the value it read names a map (whose answer may still be provisional). */
+  scanNamedMap = false;
+  /**
+   * Whether a value may hold CR or LF, read `$` by `$` without splitting it into parts (a large
+   * tree asks this of thousands of values). CR and LF can only come from its literal text, from a
+   * template, from a capture (`asSource`, or over a source that may hold them) or from a variable.
+   */
+  scanLineBreak(text3, subjectSafe, asSource) {
+    let namesMap = false;
+    let answer = literalHasLineBreak(text3);
+    for (let i = answer ? -1 : text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i)) {
+      if (!readDollar(text3, i)) {
+        i++;
+        continue;
+      }
+      const { kind, name: name2 } = DOLLAR2;
+      i = DOLLAR2.end;
+      if (kind === "template") answer = true;
+      else if (kind === "capture") answer = asSource || !subjectSafe;
+      else {
+        if (this.maps.has(name2)) namesMap = true;
+        answer = this.variableMayHoldLineBreak(name2, asSource ? void 0 : subjectSafe);
+      }
+      if (answer) break;
+    }
+    this.scanNamedMap = namesMap;
+    return answer;
+  }
+  /** Answers kept per text, one table per reading: as a source, as a value over a safe source, over another. */
+  mapTextLineBreak = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
+  /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
+  capturingMapEntry(name2) {
+    const map = this.maps.get(name2.toLowerCase());
+    return map?.entries.find(({ key }) => key.startsWith("~") && (analyzeRegex(key.replace(/^~\*?/, "")).groupCount ?? 1) > 0)?.entry;
+  }
+  /** A map's result is one of its values; `$1` in a value is a capture of that entry's regex over the source. */
+  mapFacts(map, block2) {
+    const all = [];
+    let subject = null;
+    for (const { key, value } of map.entries) {
+      if (!value.includes("$")) {
+        all.push({ request: false, mask: maskOfLiteral(value), origin: [] });
+        continue;
+      }
+      if (subject === null) subject = this.factsOf(map.source, block2);
+      const regex = key.startsWith("~") ? analyzeRegex(key.replace(/^~\*?/, "")) : analyzeRegex("");
+      const facts = this.factsOf(value, block2, { regex, subject });
+      if (!facts) return void 0;
+      all.push(facts);
+    }
+    return combine(all);
+  }
+  /** `set $name` in this block, the blocks around it up to the server, and `if` blocks in them. */
+  visibleSets(name2, block2) {
+    const candidates = this.sets.get(name2);
+    if (!candidates) return [];
+    return candidates.filter(({ block: at }) => {
+      for (let current = block2; current; current = current.parent) {
+        if (at === current) return true;
+        if (at.kind === "if" && at.parent === current) return true;
+        if (current.kind === "server") break;
+      }
+      return false;
+    });
+  }
+};
+function ifCondition(values2) {
+  const words = [...values2];
+  if (words[0] === "(") words.shift();
+  else if (words[0]?.startsWith("(")) words[0] = words[0].slice(1);
+  const last = words.length - 1;
+  if (words[last] === ")") words.pop();
+  else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
+  return words;
+}
+function argText(directive, i) {
+  return argValueOf(directive, i);
+}
+function isAncestor(ancestor, block2) {
+  for (let current = block2.parent; current; current = current.parent) if (current === ancestor) return true;
+  return false;
+}
+function captureFacts(source, group, label) {
+  if (source.regex.groupCount === void 0) return void 0;
+  if (!group) return NOT_REQUEST;
+  if (!source.subject) return void 0;
+  const groupMask = source.regex.masksUnknown ? ALL : group.mask;
+  return {
+    request: source.subject.request && !group.fixedWords,
+    mask: groupMask & source.subject.mask,
+    origin: source.subject.request && !group.fixedWords ? [`${label} (from ${source.subject.origin.join(", ")})`] : []
+  };
+}
+function partSpan(arg, part2) {
+  const quote = arg.quoted ? 1 : 0;
+  const { start, end } = arg.span;
+  const oneToOne = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
+  if (!oneToOne) return arg.span;
+  const at = (index) => ({ line: start.line, column: start.column + quote + index, offset: start.offset + quote + index });
+  return { file: arg.span.file, start: at(part2.start), end: at(part2.end) };
+}
+function isInternalOnly(block2) {
+  for (let current = block2; current; current = current.parent) {
+    if (current.kind === "server" || current.kind === "http") return false;
+    if (current.kind !== "location") continue;
+    return current.directive?.args[0]?.value.startsWith("@") === true || current.own("internal").length > 0;
+  }
+  return false;
+}
+
+// src/model/nginx.ts
+var NONE2 = [];
+var InheritedList = class {
+  constructor(name2, entries, block2) {
+    this.name = name2;
+    this.entries = entries;
+    this.block = block2;
+  }
+  name;
+  entries;
+  block;
+  /** The outer levels' lists of the same directive (up to http), which nginx does not inherit here. */
+  get dropped() {
+    const dropped = [];
+    for (const outer of this.block.inheritanceChain().slice(1)) for (const entry of outer.own(this.name)) dropped.push(entry);
+    return dropped;
+  }
+};
+var NOT_INHERITED = Object.freeze({ entries: NONE2, dropped: NONE2 });
+var SCAN_LIMIT = 16;
+var NginxBlock = class {
+  constructor(kind, node, parent, contents, fixedPath) {
+    this.kind = kind;
+    this.node = node;
+    this.parent = parent;
+    this.fixedPath = fixedPath;
+    this.directives = flattenIncludes(contents);
+  }
+  kind;
+  node;
+  parent;
+  fixedPath;
+  /** The blocks directly inside, in order; filled while the model is built (buildChildren). */
+  children = [];
+  /** The directives of this level in order, includes replaced by what they include. */
+  directives;
+  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
+  get path() {
+    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
+    return this.fixedPath;
+  }
+  get directive() {
+    return this.node?.directive;
+  }
+  /** Directives named `name` at this level. */
+  own(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      let found;
+      const { directives } = this;
+      for (let i = 0; i < directives.length; i++) {
+        const entry = directives[i];
+        if (entry.directive.name !== name2) continue;
+        if (found) found.push(entry);
+        else found = [entry];
+      }
+      return found ?? NONE2;
+    }
+    if (!this.byName) {
+      this.byName = /* @__PURE__ */ new Map();
+      for (const entry of this.directives) {
+        const list = this.byName.get(entry.directive.name);
+        if (list) list.push(entry);
+        else this.byName.set(entry.directive.name, [entry]);
+      }
+    }
+    return this.byName.get(name2) ?? NONE2;
+  }
+  byName;
+  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
+  ownLast(name2) {
+    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
+      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
+      return void 0;
+    }
+    const own = this.own(name2);
+    return own[own.length - 1];
+  }
+  /** This block and its ancestors up to and including the http block, innermost first. */
+  inheritanceChain() {
+    const chain = [];
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      chain.push(block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return chain;
+  }
+  /** A single-value directive after inheritance: the innermost level that sets it. */
+  inherited(name2) {
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entry = block2.ownLast(name2);
+      if (entry) return { entry, block: block2 };
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return void 0;
+  }
+  /**
+   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
+   * nginx inherits the outer level's list only when this level has none, so a location that
+   * sets one header drops every server-level header. `dropped` lists what was shadowed.
+   */
+  inheritedList(name2) {
+    for (let block2 = this; block2; block2 = block2.parent) {
+      if (block2.kind === "upstream" || block2.kind === "events") break;
+      const entries = block2.own(name2);
+      if (entries.length > 0) return new InheritedList(name2, entries, block2);
+      if (block2.kind === "http" || block2.kind === "main") break;
+    }
+    return NOT_INHERITED;
+  }
+  /**
+   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
+   * upstream block's settings are its own), in canonical units, with its source; else the
+   * documented default for `range` (which must not straddle a release where it changed).
+   * `value` is undefined for a variable or a value nginx would reject.
+   */
+  setting(name2, range2) {
+    const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
+    const unit = syntax ? UNIT_OF[syntax] : "text";
+    const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
+    if (own) {
+      const text3 = own.directive.args[0]?.value ?? "";
+      const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
+      const origin = own.generated ? { origin: own.generated } : {};
+      if (own.generated?.kind === "default") {
+        return {
+          name: name2,
+          value: value2,
+          text: text3,
+          unit,
+          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
+          ...origin
+        };
+      }
+      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
+    }
+    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
+    if (!fallback) return void 0;
+    const firstWord = fallback.text.split(" ")[0];
+    const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
+    return {
+      name: name2,
+      value,
+      text: fallback.text,
+      unit,
+      source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
+    };
+  }
+  /**
+   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
+   * model is built (nested generators cost a frame per level for every block they yield).
+   */
+  descendants() {
+    if (!this.allDescendants) {
+      const out = [];
+      const collect2 = (block2) => {
+        const { children: children2 } = block2;
+        for (let i = 0; i < children2.length; i++) {
+          out.push(children2[i]);
+          collect2(children2[i]);
+        }
+      };
+      collect2(this);
+      this.allDescendants = out;
+    }
+    return this.allDescendants;
+  }
+  allDescendants;
+  enclosing(kind) {
+    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
+    return void 0;
+  }
+};
+function flattenIncludes(contents) {
+  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
+  const out = [];
+  for (const entry of contents) {
+    out.push(entry);
+    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
+  }
+  return out;
+}
+var UpstreamServerEntry = class {
+  constructor(address, entry) {
+    this.address = address;
+    this.entry = entry;
+  }
+  address;
+  entry;
+  /** Built when read (findings and links): most servers of a large tree never need it. */
+  get span() {
+    return this.entry.directive.args[0]?.span ?? this.entry.directive.span;
+  }
+};
+var PASS_DIRECTIVES = {
+  proxy_pass: "proxy",
+  uwsgi_pass: "uwsgi",
+  fastcgi_pass: "fastcgi",
+  grpc_pass: "grpc",
+  scgi_pass: "scgi"
+};
+var BLOCK_KINDS = {
+  http: "http",
+  server: "server",
+  location: "location",
+  if: "if",
+  limit_except: "limit_except",
+  upstream: "upstream",
+  events: "events"
+};
+var DATA_BLOCKS2 = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "match", "charset_map"]);
+var NginxHttpScope = class {
+  constructor(http, roots, version) {
+    this.http = http;
+    this.roots = roots;
+    this.version = version;
+  }
+  http;
+  roots;
+  version;
+  upstreams = [];
+  passes = [];
+  servers = [];
+  locations = [];
+  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
+  census = new DirectiveCensus();
+  /**
+   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
+   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
+   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
+   */
+  findUpstream(name2, fromFile) {
+    if (!this.upstreamsByName) {
+      this.upstreamsByName = /* @__PURE__ */ new Map();
+      for (const group of this.upstreams) {
+        if (!group.block) continue;
+        const key = group.name.toLowerCase();
+        const list = this.upstreamsByName.get(key);
+        if (list) list.push(group);
+        else this.upstreamsByName.set(key, [group]);
+      }
+    }
+    const groups = this.upstreamsByName.get(name2.toLowerCase());
+    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
+    let best = groups[0];
+    let bestDepth = -1;
+    for (const group of groups) {
+      const file = group.block.directive.file;
+      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+      if (depth > bestDepth) {
+        best = group;
+        bestDepth = depth;
+      }
+    }
+    return best;
+  }
+  upstreamsByName;
+  /**
+   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
+   * not, every block's inherited value is the default, which lets a rule skip the lookups.
+   */
+  setsAnywhere(name2) {
+    return this.census.named(name2).entries.length > 0;
+  }
+};
+var NginxModel = class {
+  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "", serviceHosts = /* @__PURE__ */ new Set(), versionOfFile = () => void 0) {
+    this.roots = roots;
+    this.version = version;
+    this.directiveOptions = directiveOptions;
+    const interned = /* @__PURE__ */ new Map();
+    const intern = (version2) => {
+      const key = `${formatVersion(version2.range.min)}-${formatVersion(version2.range.max)}${version2.source ? "" : "?"}`;
+      const known2 = interned.get(key);
+      if (known2) return known2;
+      interned.set(key, version2);
+      this.versions.push(version2);
+      return version2;
+    };
+    intern(version);
+    const groupOf2 = /* @__PURE__ */ new Map();
+    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
+      const rootVersion = intern(!root.generatedBy && versionOfFile(root.file) || version);
+      this.versionOfRoot.set(root, rootVersion);
+      const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
+      this.versionOfTop.set(main, rootVersion);
+      buildChildren(main);
+      for (const http of main.children.filter((child) => child.kind === "http")) groupOf2.set(this.addScope(http, [root], rootVersion), deploymentOf3(root.file));
+    }
+    const snippetGroups = /* @__PURE__ */ new Map();
+    for (const root of roots.filter((r) => r.kind === "snippet")) {
+      const group = deploymentOf3(root.file);
+      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
+    }
+    for (const [group, snippetRoots] of snippetGroups) {
+      const groupVersion = intern(combineVersions(snippetRoots.map((root) => versionOfFile(root.file))) ?? version);
+      for (const root of snippetRoots) this.versionOfRoot.set(root, groupVersion);
+      const httpLevel = snippetRoots.filter((root) => root.context === "http").flatMap((root) => root.directives);
+      const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
+      this.versionOfTop.set(shared, groupVersion);
+      buildChildren(shared);
+      for (const root of snippetRoots.filter((r) => r.context === "server")) {
+        const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
+        shared.children.push(server);
+        buildChildren(server);
+      }
+      for (const root of snippetRoots.filter((r) => r.context === "location")) {
+        const server = new NginxBlock("server", void 0, shared, [], `http>server[${root.file}]`);
+        const location = new NginxBlock("location", void 0, server, root.directives, `http>server[${root.file}]>location`);
+        server.children = [location];
+        shared.children.push(server);
+        buildChildren(location);
+      }
+      groupOf2.set(this.addScope(shared, snippetRoots, groupVersion), group);
+    }
+    for (const scope of this.scopes) {
+      const together2 = this.scopes.filter((other) => groupOf2.get(other) === groupOf2.get(scope));
+      for (const pass of scope.passes) {
+        if (pass.target.kind !== "unresolved") continue;
+        const file = pass.entry.directive.file;
+        let elsewhere;
+        let closest2 = -1;
+        for (const other of together2) {
+          const group = other.findUpstream(pass.target.host, file);
+          const depth = group ? sharedDirectoryDepth(group.block.directive.file, file) : -1;
+          if (group && depth > closest2) {
+            elsewhere = group;
+            closest2 = depth;
+          }
+        }
+        if (elsewhere) pass.target = { kind: "group", group: elsewhere };
+        else if (serviceHosts.has(pass.target.host.toLowerCase())) pass.target = serviceAddress(pass, pass.target.host);
+      }
+    }
+  }
+  roots;
+  version;
+  directiveOptions;
+  scopes = [];
+  /** The releases the configurations are judged by, each once: one in most trees, which rules then judge everything by. */
+  versions = [];
+  /** Each root's nginx, and each top block's (a main config's `main`, the snippets' shared `http`). */
+  versionOfRoot = /* @__PURE__ */ new Map();
+  versionOfTop = /* @__PURE__ */ new Map();
+  /**
+   * The nginx that runs a block (through the root it belongs to) or a root's configuration: what
+   * rules judge version-dependent defaults and directives by (nginxVersionAt).
+   */
+  versionAt(at) {
+    if (this.versions.length === 1) return this.versions[0];
+    if (at instanceof NginxBlock) {
+      let top = at;
+      while (top.parent) top = top.parent;
+      return this.versionOfTop.get(top) ?? this.version;
+    }
+    return this.versionOfRoot.get(at) ?? this.version;
+  }
+  /**
+   * The nginx that reads a file (by display path), itself a root or included: every release the
+   * roots that read it run. Only asked for the rare value a release decides (checkNginxValues).
+   */
+  versionOfFile(file) {
+    if (this.versions.length === 1) return this.versions[0];
+    if (!this.versionsOfFiles) {
+      const byFile = /* @__PURE__ */ new Map();
+      const visit2 = (entries, rootVersion) => {
+        for (const entry of entries) {
+          const list = byFile.get(entry.directive.file);
+          if (!list) byFile.set(entry.directive.file, [rootVersion]);
+          else if (!list.includes(rootVersion)) list.push(rootVersion);
+          if (entry.children) visit2(entry.children, rootVersion);
+        }
+      };
+      for (const [root, rootVersion] of this.versionOfRoot) visit2(root.directives, rootVersion);
+      this.versionsOfFiles = new Map([...byFile].map(([path, versions]) => [path, combineVersions(versions)]));
+    }
+    return this.versionsOfFiles.get(file) ?? this.version;
+  }
+  versionsOfFiles;
+  /** Every location (and `if` in a location) that passes requests on, with its pass. */
+  get passes() {
+    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
+    return this.allPasses;
+  }
+  allPasses;
+  get upstreams() {
+    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
+    return this.allUpstreams;
+  }
+  allUpstreams;
+  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
+  get directives() {
+    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
+    return this.directiveIndex;
+  }
+  directiveIndex;
+  /** The default of `name` throughout `range` (one piece of a split range). */
+  defaultFor(name2, range2) {
+    return defaultFor(name2, range2);
+  }
+  addScope(http, roots, version) {
+    const scope = new NginxHttpScope(http, roots, version);
+    this.scopes.push(scope);
+    const descendants = http.descendants();
+    for (let i = 0; i < descendants.length; i++) {
+      const block2 = descendants[i];
+      if (block2.kind === "server") scope.servers.push(block2);
+      if (block2.kind === "location") scope.locations.push(block2);
+      if (block2.kind === "upstream" && block2.directive) {
+        scope.upstreams.push({
+          name: argValueOf(block2.directive, 0) ?? "",
+          block: block2,
+          servers: block2.own("server").map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? "", 80), entry))
+        });
+      }
+    }
+    for (let b = -1; b < descendants.length; b++) {
+      const block2 = b < 0 ? http : descendants[b];
+      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
+      const { directives } = block2;
+      for (let i = 0; i < directives.length; i++) {
+        const entry = directives[i];
+        scope.census.add(entry, block2);
+        if (!passing) continue;
+        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
+        if (!module2 || argCountOf(entry.directive) === 0) continue;
+        scope.passes.push(resolvePass(scope, module2, entry, block2));
+      }
+    }
+    scope.census.trimToSize();
+    resolvePassesThroughSet(scope);
+    return scope;
+  }
+};
+function nginxVersionAt(model, at) {
+  return model.nginx.versionAt(at);
+}
+function buildChildren(block2) {
+  const { directives } = block2;
+  for (let i = 0; i < directives.length; i++) {
+    const entry = directives[i];
+    const name2 = entry.directive.name;
+    if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
+    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
+    const child = new NginxBlock(kind, entry, block2, entry.children);
+    block2.children.push(child);
+    buildChildren(child);
+  }
+  if (block2.children.length > 0) block2.children = block2.children.slice();
+}
+function blockLabel(directive, parent) {
+  const args = directive.args.map((arg) => arg.value);
+  if (directive.name === "server" && parent.kind !== "upstream") {
+    const naming = serverNaming(directive);
+    return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
+  }
+  return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
+}
+function resolvePass(scope, module2, entry, location) {
+  const pass = { module: module2, entry, location, target: { kind: "variable" } };
+  const value = argValueOf(entry.directive, 0);
+  resolveTarget(scope, pass, value);
+  if (pass.target.kind !== "variable" && value.includes("$")) pass.variableValue = true;
+  return pass;
+}
+function resolveTarget(scope, pass, value) {
+  const { module: module2 } = pass;
+  const hasVariables = value.includes("$");
+  let rest = value;
+  if (module2 === "proxy" || module2 === "grpc") {
+    const scheme = /^([a-z]+):\/\//i.exec(value);
+    if (scheme) {
+      pass.scheme = scheme[1].toLowerCase();
+      rest = value.slice(scheme[0].length);
+    }
+  }
+  if (/^unix:/i.test(rest)) {
+    const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
+    const end = module2 === "proxy" ? path.indexOf(":") : -1;
+    const socket = end === -1 ? path : path.slice(0, end);
+    if (socket.includes("$")) return;
+    pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
+    if (!hasVariables && pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
+    return;
+  }
+  const hostPort = hostPartOf(rest);
+  if (hostPort.includes("$")) return;
+  if (!hasVariables && module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
+  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, pass.entry.directive.file);
+  if (group) {
+    pass.target = { kind: "group", group };
+    return;
+  }
+  const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
+  const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
+  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
+  else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
+  else pass.target = { kind: "unresolved", host: hostPort };
+}
+function serviceAddress(pass, host) {
+  if (pass.module !== "proxy" && pass.module !== "grpc") return { kind: "unresolved", host };
+  const address = parseAddress(host, pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80);
+  return address?.kind === "tcp" ? { kind: "address", address: { ...address, text: `${host}:${address.port}` } } : { kind: "unresolved", host };
+}
+function hostPartOf(rest) {
+  let end = rest.length;
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (c === "/" || c === "?") {
+      end = i;
+      break;
+    }
+    if (c === "$") {
+      const name2 = /^\$\{?([a-z_]+)/i.exec(rest.slice(i))?.[1]?.toLowerCase();
+      if (name2 !== void 0 && URI_VARIABLES.has(name2)) end = i;
+      break;
+    }
+  }
+  return rest.slice(0, end);
+}
+function resolvePassesThroughSet(scope) {
+  if (scope.census.named("set").entries.length === 0) return;
+  let variables;
+  for (const pass of scope.passes) {
+    if (pass.target.kind !== "variable") continue;
+    variables ??= NginxVariables.of(scope);
+    let value = "";
+    for (const { part: part2 } of variables.expand(argValueOf(pass.entry.directive, 0), pass.location)) {
+      value += part2.kind === "text" ? part2.text : part2.kind === "variable" && URI_VARIABLES.has(part2.name) ? `$${part2.name}` : "$_";
+    }
+    pass.scheme = void 0;
+    resolveTarget(scope, pass, value);
+    if (pass.target.kind !== "variable") pass.variableValue = true;
+  }
+}
+function parseAddress(text3, defaultPort) {
+  if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
+  const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
+  if (bracketed2) {
+    const port2 = bracketed2[2] !== void 0 ? Number(bracketed2[2]) : defaultPort;
+    return port2 === void 0 ? void 0 : { kind: "tcp", host: bracketed2[1].toLowerCase(), port: port2, text: text3 };
+  }
+  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text3);
+  if (!match) return void 0;
+  const port = match[2] !== void 0 ? Number(match[2]) : defaultPort;
+  return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
+}
+
+// src/model/limits.ts
+var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
+var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
+function configured(name2, value, option) {
+  return {
+    name: name2,
+    value,
+    text: String(value),
+    unit: "count",
+    source: { kind: "default", reference: `.cfglint.json environment.${option}`, note: "given in the configuration" }
+  };
+}
+function unknown(name2, note) {
+  return { name: name2, value: void 0, text: "", unit: "count", source: { kind: "default", reference: "not in the tree", note } };
+}
+function sourceFile(limit) {
+  return limit.setting.source.kind === "file" ? limit.setting.source.span.file : void 0;
+}
+function containerLimit(deployment, name2, launch) {
+  return deployment.limits.filter(
+    (limit) => limit.name === name2 && limit.appliesTo.kind === "container" && limit.appliesTo.name === launch.service && sourceFile(limit) === launch.file
+  ).pop();
+}
+function usesHostNetwork(launch) {
+  return !launch?.container || launch.container.hostNetwork;
+}
+function somaxconnFor(deployment, launch) {
+  const name2 = "net.core.somaxconn";
+  if (!usesHostNetwork(launch)) {
+    const own = containerLimit(deployment, name2, launch);
+    if (own) return own.setting;
+  } else {
+    const host = deployment.limits.filter((limit) => limit.name === name2 && limit.appliesTo.kind === "host").pop();
+    if (host) return host.setting;
+  }
+  if (deployment.environment.somaxconn !== void 0) return configured(name2, deployment.environment.somaxconn, "somaxconn");
+  return {
+    name: name2,
+    value: 4096,
+    text: "4096",
+    unit: "count",
+    source: {
+      kind: "default",
+      reference: SOMAXCONN_REFERENCE,
+      note: usesHostNetwork(launch) ? "Linux ≥ 5.4; 128 before; set environment.somaxconn for older kernels" : "a new network namespace starts at the kernel default (Linux ≥ 5.4; 128 before), whatever the host sets"
+    }
+  };
+}
+function nofileFor(deployment, launch) {
+  if (launch.kind === "systemd") {
+    const own = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && limit.appliesTo.name === launch.service).pop();
+    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
+    return serviceDefault();
+  }
+  if (launch.kind === "compose") {
+    const own = containerLimit(deployment, "nofile", launch);
+    if (own) return { soft: own.setting, ...own.hard ? { hard: own.hard } : {} };
+  }
+  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
+  const why = launch.container ? "the container runtime sets it" : "it is inherited from whatever starts the script";
+  return { soft: unknown("nofile", why) };
+}
+function serviceDefault() {
+  const setting = (value, text3) => ({
+    name: "nofile",
+    value,
+    text: text3,
+    unit: "count",
+    source: { kind: "default", reference: SYSTEMD_NOFILE_REFERENCE, note: "DefaultLimitNOFILE=1024:524288" }
+  });
+  return { soft: setting(1024, "1024"), hard: setting(524288, "524288") };
+}
+function nginxWorkerNofile(deployment, scope) {
+  const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
+  if (main && main.kind === "main") {
+    const setting = main.setting("worker_rlimit_nofile", nginxVersionAt(deployment, main).range);
+    if (setting && setting.source.kind === "file") {
+      const value = typeof setting.value === "number" ? setting.value : void 0;
+      const own = { ...setting, value };
+      return { soft: own, hard: own };
+    }
+  }
+  const launch = deployment.launches.find((candidate) => candidate.program === "nginx" || candidate.program === "openresty");
+  if (launch) return nofileFor(deployment, launch);
+  const unit = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name)).pop();
+  if (unit) return { soft: unit.setting, ...unit.hard ? { hard: unit.hard } : {} };
+  if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
+  return { soft: unknown("nofile", "nothing in the tree says how nginx is started") };
+}
+
 // src/model/listen-backlog.ts
 function backendLaunches(backend) {
   const own = "launch" in backend && backend.launch ? [backend.launch] : [];
@@ -43662,98 +45532,6 @@ function resolveTargetPort(port, workload) {
 }
 function servicePort(service, port) {
   return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
-}
-
-// src/model/scopes.ts
-function chooseReachable(nginxFiles, candidates, deploymentRoots) {
-  const byBackend = /* @__PURE__ */ new Map();
-  for (const candidate of candidates) {
-    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
-    const list = byBackend.get(candidate.backend);
-    if (list) list.push(candidate);
-    else byBackend.set(candidate.backend, [candidate]);
-  }
-  if (byBackend.size <= 1) {
-    const only = [...byBackend.values()];
-    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
-  }
-  let best;
-  let closest2 = [];
-  for (const [backend, list] of byBackend) {
-    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
-    const order = best ? compareCloseness(closeness, best) : 1;
-    if (order > 0) {
-      best = closeness;
-      closest2 = [list];
-    } else if (order === 0) closest2.push(list);
-  }
-  const started = closest2.filter((list) => backendLaunches(list[0].backend).length > 0);
-  if (started.length > 0 && started.length < closest2.length) closest2 = started;
-  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
-}
-function mayReach(nginxFiles, backend, local, deploymentRoots) {
-  if (deploymentRoots.length > 0) {
-    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
-    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
-  }
-  return !local || sharesLoopback(nginxFiles, backend);
-}
-function deploymentOf(file, roots) {
-  let found;
-  for (const root of roots) {
-    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
-    if (inside && (found === void 0 || root.length > found.length)) found = root;
-  }
-  return found;
-}
-function evidenceFiles(backend) {
-  const files = /* @__PURE__ */ new Set([backend.file]);
-  for (const listener of backend.listeners) files.add(listener.span.file);
-  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
-  return [...files];
-}
-function sharesLoopback(nginxFiles, backend) {
-  const launches = backendLaunches(backend);
-  if (launches.length === 0) return true;
-  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
-}
-function directorySegments(file) {
-  const segments = file.split("/");
-  segments.pop();
-  return segments.filter((segment) => segment !== "" && segment !== ".");
-}
-function commonSegments(a, b) {
-  const x = directorySegments(a);
-  const y = directorySegments(b);
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return x.slice(0, i);
-}
-function sharedDirectoryDepth(a, b) {
-  return commonSegments(a, b).length;
-}
-function closenessOf(nginxFiles, backendFiles) {
-  let best = { shared: -1, steps: Infinity };
-  for (const a of nginxFiles) {
-    for (const b of backendFiles) {
-      const shared = commonSegments(a, b).length;
-      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
-      if (compareCloseness(candidate, best) > 0) best = candidate;
-    }
-  }
-  return best;
-}
-function compareCloseness(a, b) {
-  return a.shared - b.shared || b.steps - a.steps;
-}
-function sharedDirectoryOf(nginxFiles, backendFiles) {
-  let best = [];
-  for (const a of nginxFiles)
-    for (const b of backendFiles) {
-      const common = commonSegments(a, b);
-      if (common.length > best.length) best = common;
-    }
-  return best.join("/");
 }
 
 // src/model/links.ts
@@ -44205,14 +45983,14 @@ function socketPermissions(backend) {
 }
 
 // src/model/nginx-client-limits.ts
-var CORE_DOC = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
+var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
 function serverOfPass(pass) {
   return pass.location.kind === "server" ? pass.location : pass.location.enclosing("server") ?? pass.location;
 }
 function largeClientHeaderBuffers(server) {
   const found = server.inherited("large_client_header_buffers");
   if (!found || found.entry.generated?.kind === "default" && found.entry.directive.args.map((arg) => arg.value).join(" ") === "4 8k") {
-    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC}#large_client_header_buffers` } };
+    return { number: 4, size: 8192, text: "4 8k", source: { kind: "default", reference: `${CORE_DOC2}#large_client_header_buffers` } };
   }
   const args = found.entry.directive.args;
   if (args.length !== 2) return void 0;
@@ -45320,65 +47098,6 @@ var rule4 = defineRule({
 // checks/lb-idle-timeout.ts
 init_rule();
 
-// src/reference/nginx/version.ts
-var OLDEST_SUPPORTED = [1, 18, 0];
-var LATEST = [Infinity, Infinity, Infinity];
-var UNKNOWN_VERSION = { range: { min: OLDEST_SUPPORTED, max: LATEST } };
-function parseVersion(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  return [Number(match[1]), Number(match[2]), match[3] === void 0 ? 0 : Number(match[3])];
-}
-function versionRangeOf(text3) {
-  const match = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(text3.trim());
-  if (!match) return void 0;
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  if (match[3] === void 0) return { min: [major, minor, 0], max: [major, minor, Infinity] };
-  const exact = [major, minor, Number(match[3])];
-  return { min: exact, max: exact };
-}
-function compareVersions(a, b) {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  return 0;
-}
-function formatVersion(version) {
-  return version.map((part2) => part2 === Infinity ? "x" : String(part2)).join(".");
-}
-function isKnownExactly(info) {
-  return info.source !== void 0;
-}
-function describeRange(range2) {
-  const openLow = compareVersions(range2.min, OLDEST_SUPPORTED) <= 0;
-  const openHigh = range2.max[0] === Infinity;
-  if (openLow && openHigh) return "every nginx version";
-  if (openHigh) return `nginx ≥ ${formatVersion(range2.min)}`;
-  if (openLow) return `nginx ≤ ${formatVersion(range2.max)}`;
-  if (compareVersions(range2.min, range2.max) === 0) return `nginx ${formatVersion(range2.min)}`;
-  if (range2.min[0] === range2.max[0] && range2.min[1] === range2.max[1] && range2.min[2] === 0 && range2.max[2] === Infinity) {
-    return `nginx ${range2.min[0]}.${range2.min[1]}.x`;
-  }
-  return `nginx ${formatVersion(range2.min)} to ${formatVersion(range2.max)}`;
-}
-function splitRange(range2, boundaries) {
-  const pieces = [];
-  let min = range2.min;
-  for (const boundary of [...boundaries].sort(compareVersions)) {
-    if (compareVersions(boundary, min) <= 0 || compareVersions(boundary, range2.max) > 0) continue;
-    pieces.push({ min, max: previousRelease(boundary) });
-    min = boundary;
-  }
-  pieces.push({ min, max: range2.max });
-  return pieces;
-}
-function previousRelease(version) {
-  if (version[2] > 0) return [version[0], version[1], version[2] - 1];
-  return [version[0], version[1] - 1, Infinity];
-}
-function rangeIncludes(range2, version) {
-  return compareVersions(range2.min, version) <= 0 && compareVersions(version, range2.max) <= 0;
-}
-
 // src/model/ingress-nginx.ts
 var HTTP_KEYS = {
   "keep-alive": { directive: "keepalive_timeout", defaultValue: "75", type: "seconds" },
@@ -45914,7 +47633,7 @@ function* judgeBackends(backends, balancer) {
 }
 function judgeNginx(model, balancer, block2, server) {
   const lbMs = balancer.idleMs;
-  const timeout = block2.setting("keepalive_timeout", model.nginxVersion.range);
+  const timeout = block2.setting("keepalive_timeout", nginxVersionAt(model, block2).range);
   if (!timeout || typeof timeout.value !== "number" || timeout.value <= 0 || timeout.value > lbMs) return void 0;
   const nginxMs = timeout.value;
   const fromFile = timeout.source.kind === "file";
@@ -46464,1576 +48183,6 @@ var rule12 = defineRule({
 
 // checks/nginx-capture-reference.ts
 init_rule();
-
-// src/model/nginx-census.ts
-var NONE = { entries: [], blocks: [] };
-var NO_USES = [];
-var DirectiveCensus = class {
-  byName = /* @__PURE__ */ new Map();
-  /** Those whose arguments hold a capture reference (`$1`..`$9`, `${1}`..), in walk order. */
-  withCaptures = [];
-  variablesByName = /* @__PURE__ */ new Map();
-  add(entry, block2) {
-    const name2 = entry.directive.name;
-    const list = this.byName.get(name2);
-    if (list) {
-      list.entries.push(entry);
-      list.blocks.push(block2);
-    } else this.byName.set(name2, { entries: [entry], blocks: [block2] });
-    const mention = variableMention(entry.directive);
-    if (mention === 0) return;
-    const use = { entry, block: block2, hasCapture: (mention & CAPTURE_MENTIONED) !== 0 };
-    if (use.hasCapture) this.withCaptures.push(use);
-    const named = this.variablesByName.get(name2);
-    if (named) named.push(use);
-    else this.variablesByName.set(name2, [use]);
-  }
-  /** Cuts the lists to their length once the walk is over: grown by push, they keep room for up to half as many again. */
-  trimToSize() {
-    for (const list of this.byName.values()) {
-      list.entries = list.entries.slice();
-      list.blocks = list.blocks.slice();
-    }
-    for (const [name2, uses] of this.variablesByName) this.variablesByName.set(name2, uses.slice());
-  }
-  /** The directives named `name` whose arguments hold a `$`, in walk order. */
-  withVariablesNamed(name2) {
-    return this.variablesByName.get(name2) ?? NO_USES;
-  }
-  named(name2) {
-    return this.byName.get(name2) ?? NONE;
-  }
-};
-function mentionsCapture(directive) {
-  return (variableMention(directive) & CAPTURE_MENTIONED) !== 0;
-}
-function variableMention(directive) {
-  const read = variableMentionsOf(directive);
-  if (read !== void 0) return read;
-  let found = 0;
-  for (let i = 0; i < argCountOf(directive); i++) {
-    const value = argValueOf(directive, i) ?? "";
-    if (/\$\{?[1-9]/.test(value)) return VARIABLE_MENTIONED | CAPTURE_MENTIONED;
-    if (value.includes("$")) found = VARIABLE_MENTIONED;
-  }
-  return found;
-}
-
-// src/reference/nginx/defaults.ts
-var PROXY_DOC = "https://nginx.org/en/docs/http/ngx_http_proxy_module.html";
-var UPSTREAM_DOC = "https://nginx.org/en/docs/http/ngx_http_upstream_module.html";
-var CORE_DOC2 = "https://nginx.org/en/docs/http/ngx_http_core_module.html";
-var NGINX_DEFAULTS = {
-  proxy_http_version: [
-    { text: "1.0", reference: `${PROXY_DOC}#proxy_http_version` },
-    { text: "1.1", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the default value for "proxy_http_version" is "1.1"' }
-  ],
-  /** The Connection header nginx sends upstream when no proxy_set_header sets one. */
-  "proxy_header:connection": [
-    { text: "close", reference: `${PROXY_DOC}#proxy_set_header` },
-    { text: "", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: the "Connection" proxy header is not sent by default anymore' }
-  ],
-  /** Idle connections kept per worker by an explicit upstream{} block; "" = no cache. */
-  "upstream:keepalive": [
-    { text: "", reference: `${UPSTREAM_DOC}#keepalive (no default before 1.29.7)` },
-    { text: "32 local", since: "1.29.7", reference: 'nginx CHANGES 1.29.7: now the "keepalive" directive in the "upstream" block is enabled by default' }
-  ],
-  "upstream:keepalive_timeout": [{ text: "60s", reference: `${UPSTREAM_DOC}#keepalive_timeout` }],
-  "upstream:keepalive_requests": [
-    { text: "100", reference: `${UPSTREAM_DOC}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (upstream keepalive_requests default 1000)" }
-  ],
-  "upstream:keepalive_time": [{ text: "1h", since: "1.19.10", reference: `${UPSTREAM_DOC}#keepalive_time` }],
-  proxy_connect_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_connect_timeout` }],
-  proxy_read_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_read_timeout` }],
-  proxy_send_timeout: [{ text: "60s", reference: `${PROXY_DOC}#proxy_send_timeout` }],
-  uwsgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html#uwsgi_read_timeout" }],
-  fastcgi_read_timeout: [{ text: "60s", reference: "https://nginx.org/en/docs/http/ngx_http_fastcgi_module.html#fastcgi_read_timeout" }],
-  keepalive_timeout: [{ text: "75s", reference: `${CORE_DOC2}#keepalive_timeout` }],
-  keepalive_requests: [
-    { text: "100", reference: `${CORE_DOC2}#keepalive_requests` },
-    { text: "1000", since: "1.19.10", reference: "nginx CHANGES 1.19.10 (keepalive_requests default 1000)" }
-  ],
-  client_max_body_size: [{ text: "1m", reference: `${CORE_DOC2}#client_max_body_size` }]
-};
-function defaultFor(name2, range2) {
-  let current;
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (!entry.since || compareVersions(parseVersion(entry.since), range2.min) <= 0) current = entry;
-  }
-  for (const entry of NGINX_DEFAULTS[name2] ?? []) {
-    if (entry.since && compareVersions(parseVersion(entry.since), range2.min) > 0 && rangeIncludes(range2, parseVersion(entry.since))) {
-      throw new Error(`default of ${name2} changes inside the range; split it at ${entry.since} first`);
-    }
-  }
-  return current;
-}
-
-// src/model/nginx-value-syntax.ts
-var VALUE_SYNTAX = {
-  keepalive_timeout: [
-    [0, "msec"],
-    [1, "sec"]
-  ],
-  keepalive_requests: [[0, "number"]],
-  keepalive_time: [[0, "msec"]],
-  keepalive: [[0, "number"]],
-  client_max_body_size: [[0, "offset"]],
-  client_body_buffer_size: [[0, "size"]],
-  client_header_buffer_size: [[0, "size"]],
-  client_body_timeout: [[0, "msec"]],
-  client_header_timeout: [[0, "msec"]],
-  send_timeout: [[0, "msec"]],
-  proxy_http_version: [[0, "http-version"]],
-  worker_connections: [[0, "number"]],
-  worker_rlimit_nofile: [[0, "number"]]
-};
-for (const module2 of ["proxy", "uwsgi", "fastcgi", "grpc", "scgi"]) {
-  VALUE_SYNTAX[`${module2}_read_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_send_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_connect_timeout`] = [[0, "msec"]];
-  VALUE_SYNTAX[`${module2}_buffer_size`] = [[0, "size"]];
-  VALUE_SYNTAX[`${module2}_busy_buffers_size`] = [[0, "size"]];
-  VALUE_SYNTAX[`${module2}_max_temp_file_size`] = [[0, "offset"]];
-}
-var UNIT_OF = {
-  msec: "ms",
-  sec: "ms",
-  size: "bytes",
-  offset: "bytes",
-  number: "count",
-  "http-version": "text"
-};
-function parseNginxValue(syntax, text3) {
-  switch (syntax) {
-    case "msec":
-    case "sec":
-      return parseNginxTime(text3, syntax);
-    case "size":
-      return parseNginxSize(text3);
-    case "offset":
-      return parseNginxSize(text3, true);
-    case "number":
-      return parseNginxNumber(text3);
-    case "http-version":
-      return text3 === "1.0" || text3 === "1.1" || text3 === "2" ? text3 : void 0;
-  }
-}
-
-// src/model/nginx.ts
-var NONE2 = [];
-var InheritedList = class {
-  constructor(name2, entries, block2) {
-    this.name = name2;
-    this.entries = entries;
-    this.block = block2;
-  }
-  name;
-  entries;
-  block;
-  /** The outer levels' lists of the same directive (up to http), which nginx does not inherit here. */
-  get dropped() {
-    const dropped = [];
-    for (const outer of this.block.inheritanceChain().slice(1)) for (const entry of outer.own(this.name)) dropped.push(entry);
-    return dropped;
-  }
-};
-var NOT_INHERITED = Object.freeze({ entries: NONE2, dropped: NONE2 });
-var SCAN_LIMIT = 16;
-var NginxBlock = class {
-  constructor(kind, node, parent, contents, fixedPath) {
-    this.kind = kind;
-    this.node = node;
-    this.parent = parent;
-    this.fixedPath = fixedPath;
-    this.directives = flattenIncludes(contents);
-  }
-  kind;
-  node;
-  parent;
-  fixedPath;
-  /** The blocks directly inside, in order; filled while the model is built (buildChildren). */
-  children = [];
-  /** The directives of this level in order, includes replaced by what they include. */
-  directives;
-  /** Stable path for fingerprints: http>server[example.com]>location[/api]. */
-  get path() {
-    this.fixedPath ??= this.parent && this.node ? `${this.parent.path}>${blockLabel(this.node.directive, this.parent)}` : this.kind;
-    return this.fixedPath;
-  }
-  get directive() {
-    return this.node?.directive;
-  }
-  /** Directives named `name` at this level. */
-  own(name2) {
-    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
-      let found;
-      const { directives } = this;
-      for (let i = 0; i < directives.length; i++) {
-        const entry = directives[i];
-        if (entry.directive.name !== name2) continue;
-        if (found) found.push(entry);
-        else found = [entry];
-      }
-      return found ?? NONE2;
-    }
-    if (!this.byName) {
-      this.byName = /* @__PURE__ */ new Map();
-      for (const entry of this.directives) {
-        const list = this.byName.get(entry.directive.name);
-        if (list) list.push(entry);
-        else this.byName.set(entry.directive.name, [entry]);
-      }
-    }
-    return this.byName.get(name2) ?? NONE2;
-  }
-  byName;
-  /** The last directive named `name` at this level (nginx rejects most duplicates anyway). */
-  ownLast(name2) {
-    if (!this.byName && this.directives.length <= SCAN_LIMIT) {
-      for (let i = this.directives.length - 1; i >= 0; i--) if (this.directives[i].directive.name === name2) return this.directives[i];
-      return void 0;
-    }
-    const own = this.own(name2);
-    return own[own.length - 1];
-  }
-  /** This block and its ancestors up to and including the http block, innermost first. */
-  inheritanceChain() {
-    const chain = [];
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      chain.push(block2);
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return chain;
-  }
-  /** A single-value directive after inheritance: the innermost level that sets it. */
-  inherited(name2) {
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      const entry = block2.ownLast(name2);
-      if (entry) return { entry, block: block2 };
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return void 0;
-  }
-  /**
-   * An array directive (proxy_set_header, add_header, uwsgi_param, ...) after inheritance:
-   * nginx inherits the outer level's list only when this level has none, so a location that
-   * sets one header drops every server-level header. `dropped` lists what was shadowed.
-   */
-  inheritedList(name2) {
-    for (let block2 = this; block2; block2 = block2.parent) {
-      if (block2.kind === "upstream" || block2.kind === "events") break;
-      const entries = block2.own(name2);
-      if (entries.length > 0) return new InheritedList(name2, entries, block2);
-      if (block2.kind === "http" || block2.kind === "main") break;
-    }
-    return NOT_INHERITED;
-  }
-  /**
-   * A setting as nginx will use it here: inherited from the nearest level that sets it (an
-   * upstream block's settings are its own), in canonical units, with its source; else the
-   * documented default for `range` (which must not straddle a release where it changed).
-   * `value` is undefined for a variable or a value nginx would reject.
-   */
-  setting(name2, range2) {
-    const syntax = VALUE_SYNTAX[name2]?.[0]?.[1];
-    const unit = syntax ? UNIT_OF[syntax] : "text";
-    const own = this.kind === "upstream" ? this.ownLast(name2) : this.inherited(name2)?.entry;
-    if (own) {
-      const text3 = own.directive.args[0]?.value ?? "";
-      const value2 = !syntax ? text3 : text3.includes("$") ? void 0 : parseNginxValue(syntax, text3);
-      const origin = own.generated ? { origin: own.generated } : {};
-      if (own.generated?.kind === "default") {
-        return {
-          name: name2,
-          value: value2,
-          text: text3,
-          unit,
-          source: { kind: "default", reference: "docs/servers/ingress-nginx.md", note: own.generated.text, by: own.generated.controller },
-          ...origin
-        };
-      }
-      return { name: name2, value: value2, text: text3, unit, source: { kind: "file", span: own.directive.span, via: own.via.map((d) => d.span) }, ...origin };
-    }
-    const fallback = defaultFor(this.kind === "upstream" ? `upstream:${name2}` : name2, range2);
-    if (!fallback) return void 0;
-    const firstWord = fallback.text.split(" ")[0];
-    const value = !syntax ? fallback.text : firstWord === "" ? void 0 : parseNginxValue(syntax, firstWord);
-    return {
-      name: name2,
-      value,
-      text: fallback.text,
-      unit,
-      source: { kind: "default", reference: fallback.reference, note: fallback.since ? `nginx ≥ ${fallback.since}` : void 0 }
-    };
-  }
-  /**
-   * Descendants of this block (not itself), depth first. Collected once, on first use, after the
-   * model is built (nested generators cost a frame per level for every block they yield).
-   */
-  descendants() {
-    if (!this.allDescendants) {
-      const out = [];
-      const collect2 = (block2) => {
-        const { children: children2 } = block2;
-        for (let i = 0; i < children2.length; i++) {
-          out.push(children2[i]);
-          collect2(children2[i]);
-        }
-      };
-      collect2(this);
-      this.allDescendants = out;
-    }
-    return this.allDescendants;
-  }
-  allDescendants;
-  enclosing(kind) {
-    for (let block2 = this.parent; block2; block2 = block2.parent) if (block2.kind === kind) return block2;
-    return void 0;
-  }
-};
-function flattenIncludes(contents) {
-  if (!contents.some((entry) => entry.children && entry.directive.name === "include")) return contents;
-  const out = [];
-  for (const entry of contents) {
-    out.push(entry);
-    if (entry.directive.name === "include" && entry.children) for (const inner of flattenIncludes(entry.children)) out.push(inner);
-  }
-  return out;
-}
-var UpstreamServerEntry = class {
-  constructor(address, entry) {
-    this.address = address;
-    this.entry = entry;
-  }
-  address;
-  entry;
-  /** Built when read (findings and links): most servers of a large tree never need it. */
-  get span() {
-    return this.entry.directive.args[0]?.span ?? this.entry.directive.span;
-  }
-};
-var PASS_DIRECTIVES = {
-  proxy_pass: "proxy",
-  uwsgi_pass: "uwsgi",
-  fastcgi_pass: "fastcgi",
-  grpc_pass: "grpc",
-  scgi_pass: "scgi"
-};
-var BLOCK_KINDS = {
-  http: "http",
-  server: "server",
-  location: "location",
-  if: "if",
-  limit_except: "limit_except",
-  upstream: "upstream",
-  events: "events"
-};
-var DATA_BLOCKS2 = /* @__PURE__ */ new Set(["map", "geo", "types", "split_clients", "match", "charset_map"]);
-var NginxHttpScope = class {
-  constructor(http, roots) {
-    this.http = http;
-    this.roots = roots;
-  }
-  http;
-  roots;
-  upstreams = [];
-  passes = [];
-  servers = [];
-  locations = [];
-  /** Every directive of the scope by name, with its block: rules start from the names they judge. */
-  census = new DirectiveCensus();
-  /**
-   * nginx matches upstream names case-insensitively; the first definition wins. Snippets of
-   * several deployments (envs/staging, envs/prod) share one scope here, so when a name is
-   * defined more than once, the definition closest to `fromFile` in the directory tree wins.
-   */
-  findUpstream(name2, fromFile) {
-    if (!this.upstreamsByName) {
-      this.upstreamsByName = /* @__PURE__ */ new Map();
-      for (const group of this.upstreams) {
-        if (!group.block) continue;
-        const key = group.name.toLowerCase();
-        const list = this.upstreamsByName.get(key);
-        if (list) list.push(group);
-        else this.upstreamsByName.set(key, [group]);
-      }
-    }
-    const groups = this.upstreamsByName.get(name2.toLowerCase());
-    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
-    let best = groups[0];
-    let bestDepth = -1;
-    for (const group of groups) {
-      const file = group.block.directive.file;
-      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
-      if (depth > bestDepth) {
-        best = group;
-        bestDepth = depth;
-      }
-    }
-    return best;
-  }
-  upstreamsByName;
-  /**
-   * Is `name` set at any level of this scope (the http block or any block in it)? When it is
-   * not, every block's inherited value is the default, which lets a rule skip the lookups.
-   */
-  setsAnywhere(name2) {
-    return this.census.named(name2).entries.length > 0;
-  }
-};
-var NginxModel = class {
-  constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "", serviceHosts = /* @__PURE__ */ new Set()) {
-    this.roots = roots;
-    this.version = version;
-    this.directiveOptions = directiveOptions;
-    const groupOf2 = /* @__PURE__ */ new Map();
-    for (const root of [...roots.filter((r) => r.kind === "main"), ...generatedRoots]) {
-      const main = new NginxBlock("main", void 0, void 0, root.directives, "main");
-      buildChildren(main);
-      for (const http of main.children.filter((child) => child.kind === "http")) groupOf2.set(this.addScope(http, [root]), deploymentOf3(root.file));
-    }
-    const snippetGroups = /* @__PURE__ */ new Map();
-    for (const root of roots.filter((r) => r.kind === "snippet")) {
-      const group = deploymentOf3(root.file);
-      snippetGroups.set(group, [...snippetGroups.get(group) ?? [], root]);
-    }
-    for (const [group, snippetRoots] of snippetGroups) {
-      const httpLevel = snippetRoots.filter((root) => root.context === "http").flatMap((root) => root.directives);
-      const shared = new NginxBlock("http", void 0, void 0, httpLevel, "http");
-      buildChildren(shared);
-      for (const root of snippetRoots.filter((r) => r.context === "server")) {
-        const server = new NginxBlock("server", void 0, shared, root.directives, `http>server[${root.file}]`);
-        shared.children.push(server);
-        buildChildren(server);
-      }
-      for (const root of snippetRoots.filter((r) => r.context === "location")) {
-        const server = new NginxBlock("server", void 0, shared, [], `http>server[${root.file}]`);
-        const location = new NginxBlock("location", void 0, server, root.directives, `http>server[${root.file}]>location`);
-        server.children = [location];
-        shared.children.push(server);
-        buildChildren(location);
-      }
-      groupOf2.set(this.addScope(shared, snippetRoots), group);
-    }
-    for (const scope of this.scopes) {
-      const together2 = this.scopes.filter((other) => groupOf2.get(other) === groupOf2.get(scope));
-      for (const pass of scope.passes) {
-        if (pass.target.kind !== "unresolved") continue;
-        const file = pass.entry.directive.file;
-        let elsewhere;
-        let closest2 = -1;
-        for (const other of together2) {
-          const group = other.findUpstream(pass.target.host, file);
-          const depth = group ? sharedDirectoryDepth(group.block.directive.file, file) : -1;
-          if (group && depth > closest2) {
-            elsewhere = group;
-            closest2 = depth;
-          }
-        }
-        if (elsewhere) pass.target = { kind: "group", group: elsewhere };
-        else if (serviceHosts.has(pass.target.host.toLowerCase())) pass.target = serviceAddress(pass, pass.target.host);
-      }
-    }
-  }
-  roots;
-  version;
-  directiveOptions;
-  scopes = [];
-  /** Every location (and `if` in a location) that passes requests on, with its pass. */
-  get passes() {
-    this.allPasses ??= this.scopes.flatMap((scope) => scope.passes);
-    return this.allPasses;
-  }
-  allPasses;
-  get upstreams() {
-    this.allUpstreams ??= this.scopes.flatMap((scope) => scope.upstreams.filter((group) => group.block));
-    return this.allUpstreams;
-  }
-  allUpstreams;
-  /** Every directive in the context nginx evaluates it in, and the directive table (built on first use). */
-  get directives() {
-    this.directiveIndex ??= new NginxDirectiveIndex(this.roots, this.directiveOptions);
-    return this.directiveIndex;
-  }
-  directiveIndex;
-  /** The default of `name` throughout `range` (one piece of a split range). */
-  defaultFor(name2, range2) {
-    return defaultFor(name2, range2);
-  }
-  addScope(http, roots) {
-    const scope = new NginxHttpScope(http, roots);
-    this.scopes.push(scope);
-    const descendants = http.descendants();
-    for (let i = 0; i < descendants.length; i++) {
-      const block2 = descendants[i];
-      if (block2.kind === "server") scope.servers.push(block2);
-      if (block2.kind === "location") scope.locations.push(block2);
-      if (block2.kind === "upstream" && block2.directive) {
-        scope.upstreams.push({
-          name: argValueOf(block2.directive, 0) ?? "",
-          block: block2,
-          servers: block2.own("server").map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? "", 80), entry))
-        });
-      }
-    }
-    for (let b = -1; b < descendants.length; b++) {
-      const block2 = b < 0 ? http : descendants[b];
-      const passing = block2.kind === "location" || block2.kind === "if" || block2.kind === "limit_except";
-      const { directives } = block2;
-      for (let i = 0; i < directives.length; i++) {
-        const entry = directives[i];
-        scope.census.add(entry, block2);
-        if (!passing) continue;
-        const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
-        if (!module2 || argCountOf(entry.directive) === 0) continue;
-        scope.passes.push(resolvePass(scope, module2, entry, block2));
-      }
-    }
-    scope.census.trimToSize();
-    resolvePassesThroughSet(scope);
-    return scope;
-  }
-};
-function buildChildren(block2) {
-  const { directives } = block2;
-  for (let i = 0; i < directives.length; i++) {
-    const entry = directives[i];
-    const name2 = entry.directive.name;
-    if (!entry.children || name2 === "include" || DATA_BLOCKS2.has(name2)) continue;
-    const kind = Object.hasOwn(BLOCK_KINDS, name2) ? BLOCK_KINDS[name2] : "other";
-    const child = new NginxBlock(kind, entry, block2, entry.children);
-    block2.children.push(child);
-    buildChildren(child);
-  }
-  if (block2.children.length > 0) block2.children = block2.children.slice();
-}
-function blockLabel(directive, parent) {
-  const args = directive.args.map((arg) => arg.value);
-  if (directive.name === "server" && parent.kind !== "upstream") {
-    const naming = serverNaming(directive);
-    return `server[${naming ? naming.args.map((arg) => arg.value).join(" ") : directive.file}]`;
-  }
-  return args.length > 0 ? `${directive.name}[${args.join(" ")}]` : directive.name;
-}
-function resolvePass(scope, module2, entry, location) {
-  const pass = { module: module2, entry, location, target: { kind: "variable" } };
-  const value = argValueOf(entry.directive, 0);
-  resolveTarget(scope, pass, value);
-  if (pass.target.kind !== "variable" && value.includes("$")) pass.variableValue = true;
-  return pass;
-}
-function resolveTarget(scope, pass, value) {
-  const { module: module2 } = pass;
-  const hasVariables = value.includes("$");
-  let rest = value;
-  if (module2 === "proxy" || module2 === "grpc") {
-    const scheme = /^([a-z]+):\/\//i.exec(value);
-    if (scheme) {
-      pass.scheme = scheme[1].toLowerCase();
-      rest = value.slice(scheme[0].length);
-    }
-  }
-  if (/^unix:/i.test(rest)) {
-    const path = rest.slice(5).replace(/^\/\/(?=\/)/, "");
-    const end = module2 === "proxy" ? path.indexOf(":") : -1;
-    const socket = end === -1 ? path : path.slice(0, end);
-    if (socket.includes("$")) return;
-    pass.target = { kind: "address", address: { kind: "unix", path: socket, text: `unix:${socket}` } };
-    if (!hasVariables && pass.scheme && end !== -1 && end + 1 < path.length) pass.uri = path.slice(end + 1);
-    return;
-  }
-  const hostPort = hostPartOf(rest);
-  if (hostPort.includes("$")) return;
-  if (!hasVariables && module2 === "proxy" && pass.scheme && rest.length > hostPort.length) pass.uri = rest.slice(hostPort.length);
-  const group = /:\d+$/.test(hostPort) ? void 0 : scope.findUpstream(hostPort, pass.entry.directive.file);
-  if (group) {
-    pass.target = { kind: "group", group };
-    return;
-  }
-  const defaultPort = pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80;
-  const address = parseAddress(hostPort, module2 === "proxy" || module2 === "grpc" ? defaultPort : void 0);
-  if (address && /:\d+$/.test(hostPort)) pass.target = { kind: "address", address };
-  else if (address && (module2 === "proxy" || module2 === "grpc") && /^(\d+\.){3}\d+$|^\[/.test(hostPort)) pass.target = { kind: "address", address };
-  else pass.target = { kind: "unresolved", host: hostPort };
-}
-function serviceAddress(pass, host) {
-  if (pass.module !== "proxy" && pass.module !== "grpc") return { kind: "unresolved", host };
-  const address = parseAddress(host, pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80);
-  return address?.kind === "tcp" ? { kind: "address", address: { ...address, text: `${host}:${address.port}` } } : { kind: "unresolved", host };
-}
-function hostPartOf(rest) {
-  let end = rest.length;
-  for (let i = 0; i < rest.length; i++) {
-    const c = rest[i];
-    if (c === "/" || c === "?") {
-      end = i;
-      break;
-    }
-    if (c === "$") {
-      const name2 = /^\$\{?([a-z_]+)/i.exec(rest.slice(i))?.[1]?.toLowerCase();
-      if (name2 !== void 0 && URI_VARIABLES.has(name2)) end = i;
-      break;
-    }
-  }
-  return rest.slice(0, end);
-}
-function resolvePassesThroughSet(scope) {
-  if (scope.census.named("set").entries.length === 0) return;
-  let variables;
-  for (const pass of scope.passes) {
-    if (pass.target.kind !== "variable") continue;
-    variables ??= NginxVariables.of(scope);
-    let value = "";
-    for (const { part: part2 } of variables.expand(argValueOf(pass.entry.directive, 0), pass.location)) {
-      value += part2.kind === "text" ? part2.text : part2.kind === "variable" && URI_VARIABLES.has(part2.name) ? `$${part2.name}` : "$_";
-    }
-    pass.scheme = void 0;
-    resolveTarget(scope, pass, value);
-    if (pass.target.kind !== "variable") pass.variableValue = true;
-  }
-}
-function parseAddress(text3, defaultPort) {
-  if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
-  const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
-  if (bracketed2) {
-    const port2 = bracketed2[2] !== void 0 ? Number(bracketed2[2]) : defaultPort;
-    return port2 === void 0 ? void 0 : { kind: "tcp", host: bracketed2[1].toLowerCase(), port: port2, text: text3 };
-  }
-  const match = /^([^:/\s]+)(?::(\d+))?$/.exec(text3);
-  if (!match) return void 0;
-  const port = match[2] !== void 0 ? Number(match[2]) : defaultPort;
-  return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
-}
-
-// src/model/nginx-variables.ts
-init_template();
-var CH = {
-  LF: 1,
-  CR: 2,
-  DOT: 4,
-  SLASH: 8,
-  QUESTION: 16,
-  AT: 32,
-  COLON: 64,
-  HASH: 128,
-  SPACE: 256,
-  /**
-   * Any other character that nginx's argument escaping (ngx_escape_uri, NGX_ESCAPE_ARGS)
-   * rewrites as %XX: controls, `"` `%` `&` `+` `;` `<` `>` `\` `^` `` ` `` `{` `|` `}`, DEL, bytes ≥ 0x80.
-   */
-  ESCAPED: 512
-};
-var ALL = 1023;
-var CHAR_BITS = [
-  ["\n", CH.LF],
-  ["\r", CH.CR],
-  [".", CH.DOT],
-  ["/", CH.SLASH],
-  ["?", CH.QUESTION],
-  ["@", CH.AT],
-  [":", CH.COLON],
-  ["#", CH.HASH],
-  [" ", CH.SPACE]
-];
-var HOST_DELIMITERS = CH.DOT | CH.SLASH | CH.QUESTION | CH.AT | CH.COLON | CH.HASH;
-var ESCAPED_IN_ARGS = CH.LF | CH.CR | CH.SPACE | CH.HASH | CH.QUESTION | CH.ESCAPED;
-var OTHER_ESCAPED_PRINTABLE = '"%&+;<>\\^`{|}';
-function isOtherEscapedCode(code) {
-  if (code < 32) return code !== 10 && code !== 13;
-  return code >= 127 || OTHER_ESCAPED_PRINTABLE.includes(String.fromCharCode(code));
-}
-function rangeHasOtherEscaped(low, high) {
-  if (high >= 127) return high >= low;
-  for (let code = low; code <= high; code++) if (isOtherEscapedCode(code)) return true;
-  return false;
-}
-function maskOfCodeComputed(code) {
-  switch (code) {
-    case 10:
-      return CH.LF;
-    case 13:
-      return CH.CR;
-    case 46:
-      return CH.DOT;
-    case 47:
-      return CH.SLASH;
-    case 63:
-      return CH.QUESTION;
-    case 64:
-      return CH.AT;
-    case 58:
-      return CH.COLON;
-    case 35:
-      return CH.HASH;
-    case 32:
-      return CH.SPACE;
-    default:
-      return isOtherEscapedCode(code) ? CH.ESCAPED : 0;
-  }
-}
-var ASCII_MASKS = Uint16Array.from({ length: 128 }, (_, code) => maskOfCodeComputed(code));
-function maskOfCode(code) {
-  return code < 128 ? ASCII_MASKS[code] : CH.ESCAPED;
-}
-function maskOfChar(ch) {
-  return ch.length === 1 ? maskOfCode(ch.charCodeAt(0)) : 0;
-}
-function literalHasLineBreak(text3) {
-  return text3.includes("\n") || text3.includes("\r");
-}
-function maskOfLiteral(text3) {
-  let mask = 0;
-  for (let i = 0; i < text3.length; i++) mask |= maskOfCode(text3.charCodeAt(i));
-  return mask;
-}
-function isNameCode(code) {
-  return code >= 97 && code <= 122 || code >= 65 && code <= 90 || code >= 48 && code <= 57 || code === 95;
-}
-var regexCache = /* @__PURE__ */ new Map();
-function analyzeRegex(source) {
-  let info = regexCache.get(source);
-  if (!info) {
-    info = scanRegex(source);
-    if (regexCache.size > 5e4) regexCache.clear();
-    regexCache.set(source, info);
-  }
-  return info;
-}
-function scanRegex(source) {
-  const groups = [];
-  const stack = [];
-  let supported = true;
-  let masksUnknown = false;
-  let dotAll = false;
-  let extended = false;
-  let i = 0;
-  const consume = (mask, fixedWord) => {
-    for (let k = stack.length - 1; k >= 0; k--) {
-      const open = stack[k];
-      if (open.group) {
-        open.group.mask |= mask;
-        if (!fixedWord) open.group.fixedWords = false;
-      }
-      if (open.zeroWidth) break;
-    }
-  };
-  while (i < source.length) {
-    const ch = source[i];
-    if (extended && (ch === " " || ch === "	" || ch === "\n" || ch === "\r" || ch === "\f" || ch === "\v")) {
-      i++;
-      continue;
-    }
-    if (extended && ch === "#") {
-      while (i < source.length && source[i] !== "\n") i++;
-      continue;
-    }
-    if (ch === "\\") {
-      const [mask, length, literal4] = escapeMask(source, i, false);
-      consume(mask, literal4);
-      i += length;
-      continue;
-    }
-    if (ch === "[") {
-      const [mask, end] = classMask(source, i);
-      consume(mask, false);
-      i = end;
-      continue;
-    }
-    if (ch === ".") {
-      consume(dotAll ? ALL : ALL & ~CH.LF, false);
-      i++;
-      continue;
-    }
-    if (ch === "(") {
-      if (source.startsWith("(*", i)) {
-        const end = source.indexOf(")", i);
-        const verb = source.slice(i + 2, end === -1 ? source.length : end);
-        if (/^(CR|LF|CRLF|ANY|ANYCRLF|NUL)$/.test(verb)) masksUnknown = true;
-        i = end === -1 ? source.length : end + 1;
-        continue;
-      }
-      const open = { zeroWidth: false, dotAll, extended };
-      if (source[i + 1] !== "?") {
-        open.group = { index: groups.length + 1, mask: 0, fixedWords: true, ...placement(stack) };
-        groups.push(open.group);
-        i++;
-      } else {
-        const rest = source.slice(i + 2, i + 40);
-        const named = /^(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
-        if (named) {
-          open.group = { index: groups.length + 1, name: named[1] ?? named[2], mask: 0, fixedWords: true, ...placement(stack) };
-          groups.push(open.group);
-          i += 2 + named[0].length;
-        } else if (/^(?:=|!|<=|<!)/.test(rest)) {
-          open.zeroWidth = true;
-          i += 2 + (rest[0] === "<" ? 2 : 1);
-        } else if (rest[0] === ":" || rest[0] === ">") {
-          i += 3;
-        } else if (rest[0] === "#") {
-          const end = source.indexOf(")", i);
-          i = end === -1 ? source.length : end + 1;
-          continue;
-        } else {
-          const flags = /^([imnsxJUX^]*)(?:-([imnsxJUX]*))?([:)])/.exec(rest);
-          if (!flags) {
-            supported = false;
-            i += 2;
-            continue;
-          }
-          const on = flags[1];
-          const off = flags[2] ?? "";
-          const setDot = on.includes("s") ? true : off.includes("s") ? false : void 0;
-          const setExt = on.includes("x") ? true : off.includes("x") ? false : void 0;
-          if (flags[3] === ")") {
-            if (setDot !== void 0) dotAll = setDot;
-            if (setExt !== void 0) extended = setExt;
-            i += 2 + flags[0].length;
-            continue;
-          }
-          if (setDot !== void 0) dotAll = setDot;
-          if (setExt !== void 0) extended = setExt;
-          i += 2 + flags[0].length;
-        }
-      }
-      stack.push(open);
-      continue;
-    }
-    if (ch === ")") {
-      const open = stack.pop();
-      if (open) {
-        dotAll = open.dotAll;
-        extended = open.extended;
-        if (open.group && !open.zeroWidth) consume(open.group.mask, open.group.fixedWords);
-      }
-      i++;
-      continue;
-    }
-    if (ch === "|") {
-      i++;
-      continue;
-    }
-    if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
-      const counted2 = ch === "{" ? /^\{\d+(,\d*)?\}/.exec(source.slice(i, i + 24)) : null;
-      if (ch !== "{" || counted2) {
-        for (const open of stack) if (open.group) open.group.fixedWords = false;
-        i += counted2 ? counted2[0].length : 1;
-        continue;
-      }
-    }
-    if (ch === "^" || ch === "$") {
-      i++;
-      continue;
-    }
-    const code = source.charCodeAt(i);
-    consume(maskOfCode(code), isNameCode(code) || code === 45);
-    i++;
-  }
-  return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown };
-}
-function placement(stack) {
-  let parent;
-  for (let k = stack.length - 1; k >= 0 && parent === void 0; k--) parent = stack[k].group?.index;
-  return { parent, inLookaround: stack.some((open) => open.zeroWidth) };
-}
-function overlapMask(info, a, b) {
-  const first = info.groups[a - 1];
-  const second = info.groups[b - 1];
-  if (!first || !second || a === b) return 0;
-  const nested = isNestedIn(info, first, second) || isNestedIn(info, second, first);
-  if (!nested && !first.inLookaround && !second.inLookaround) return 0;
-  return info.masksUnknown ? ALL : first.mask & second.mask;
-}
-function isNestedIn(info, inner, outer) {
-  for (let parent = inner.parent; parent !== void 0; parent = info.groups[parent - 1]?.parent) if (parent === outer.index) return true;
-  return false;
-}
-function escapeMask(source, i, inClass) {
-  const next = source[i + 1];
-  if (next === void 0) return [0, 1, false];
-  switch (next) {
-    case "n":
-      return [CH.LF, 2, false];
-    case "r":
-      return [CH.CR, 2, false];
-    case "s":
-      return [CH.LF | CH.CR | CH.SPACE | CH.ESCAPED, 2, false];
-    case "S":
-      return [ALL & ~(CH.LF | CH.CR | CH.SPACE), 2, false];
-    case "d":
-    case "w":
-      return [0, 2, false];
-    case "t":
-    case "f":
-    case "e":
-    case "a":
-      return [CH.ESCAPED, 2, false];
-    case "h":
-      return [CH.SPACE | CH.ESCAPED, 2, false];
-    case "D":
-    case "W":
-      return [ALL, 2, false];
-    case "H":
-      return [ALL & ~CH.SPACE, 2, false];
-    case "v":
-    case "R":
-      return [CH.LF | CH.CR | CH.ESCAPED, 2, false];
-    case "V":
-      return [ALL & ~(CH.LF | CH.CR), 2, false];
-    case "N":
-      return [ALL & ~CH.LF, 2, false];
-    case "X":
-    case "C":
-      return [ALL, 2, false];
-    case "b":
-    case "B":
-    case "A":
-    case "z":
-    case "Z":
-    case "G":
-    case "K":
-      return [0, 2, false];
-    case "p":
-    case "P": {
-      const braced = /^\{[^}]*\}/.exec(source.slice(i + 2));
-      const length = 2 + (braced ? braced[0].length : 1);
-      return [next === "P" ? ALL : CH.ESCAPED, length, false];
-    }
-    case "x": {
-      const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(i + 2));
-      if (!hex) return [0, 2, false];
-      return [maskOfChar(String.fromCharCode(parseInt(hex[1] ?? hex[2], 16))), 2 + hex[0].length, false];
-    }
-    case "Q": {
-      const end = source.indexOf("\\E", i + 2);
-      const text3 = source.slice(i + 2, end === -1 ? source.length : end);
-      return [maskOfLiteral(text3), (end === -1 ? source.length : end + 2) - i, false];
-    }
-    default:
-      if (/[0-9]/.test(next)) {
-        const octal = /^0[0-7]{0,2}/.exec(source.slice(i + 1));
-        if (octal) return [maskOfChar(String.fromCharCode(parseInt(octal[0], 8))), 1 + octal[0].length, false];
-        return [0, 2, inClass];
-      }
-      if (next === "g" || next === "k") {
-        const ref = /^[gk](?:\{[^}]*\}|<[^>]*>|'[^']*'|-?\d+)/.exec(source.slice(i + 1));
-        return [0, 1 + (ref ? ref[0].length : 1), false];
-      }
-      return [maskOfChar(next), 2, false];
-  }
-}
-function classEscapeChar(source, j, length) {
-  const next = source[j + 1];
-  if (next === "n") return "\n";
-  if (next === "r") return "\r";
-  if (next === "x") {
-    const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 2));
-    return hex ? String.fromCharCode(parseInt(hex[1] ?? hex[2], 16)) : void 0;
-  }
-  return length === 2 && next !== void 0 && /[^a-zA-Z0-9]/.test(next) ? next : void 0;
-}
-function classMask(source, i) {
-  let j = i + 1;
-  const negated = source[j] === "^";
-  if (negated) j++;
-  let mask = 0;
-  let first = true;
-  let previous;
-  while (j < source.length && (source[j] !== "]" || first)) {
-    first = false;
-    const ch = source[j];
-    if (ch === "[" && source[j + 1] === ":") {
-      const end = source.indexOf(":]", j + 2);
-      if (end !== -1) {
-        const name2 = source.slice(j + 2, end).replace(/^\^/, "");
-        const posixNegated = source[j + 2] === "^";
-        const posix17 = {
-          space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
-          blank: CH.SPACE | CH.ESCAPED,
-          cntrl: CH.LF | CH.CR | CH.ESCAPED,
-          punct: HOST_DELIMITERS | CH.ESCAPED,
-          graph: HOST_DELIMITERS | CH.ESCAPED,
-          print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
-        };
-        const m = posix17[name2] ?? 0;
-        mask |= posixNegated ? ALL & ~m : m;
-        j = end + 2;
-        previous = void 0;
-        continue;
-      }
-    }
-    if (ch === "\\") {
-      const [m, length] = escapeMask(source, j, true);
-      mask |= m;
-      previous = classEscapeChar(source, j, length);
-      j += length;
-      continue;
-    }
-    if (ch === "-" && previous !== void 0 && j + 1 < source.length && source[j + 1] !== "]") {
-      let to = source[j + 1];
-      let length = 2;
-      if (to === "\\") {
-        const escaped = source[j + 2];
-        to = escaped === "n" ? "\n" : escaped === "r" ? "\r" : escaped ?? "";
-        length = 3;
-        if (escaped === "x") {
-          const hex = /^(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{1,2}))/.exec(source.slice(j + 3));
-          if (hex) {
-            to = String.fromCharCode(parseInt(hex[1] ?? hex[2], 16));
-            length = 3 + hex[0].length;
-          }
-        }
-      }
-      const low = previous.charCodeAt(0);
-      const high = to.charCodeAt(0);
-      for (const [c, bit] of CHAR_BITS) {
-        const code = c.charCodeAt(0);
-        if (code >= low && code <= high) mask |= bit;
-      }
-      if (rangeHasOtherEscaped(low, high)) mask |= CH.ESCAPED;
-      j += length;
-      previous = void 0;
-      continue;
-    }
-    mask |= maskOfChar(ch);
-    previous = ch;
-    j++;
-  }
-  return [negated ? ALL & ~mask : mask, Math.min(j + 1, source.length)];
-}
-var URI_VARIABLES = /* @__PURE__ */ new Set(["uri", "document_uri", "request_uri"]);
-var DOLLAR2 = { kind: "variable", name: "", index: 0, end: 0 };
-function readDollar(text3, i) {
-  const next = text3[i + 1];
-  if (next === UNKNOWN_MARK) {
-    let j2 = i + 2;
-    while (text3[j2] === UNKNOWN_MARK) j2++;
-    DOLLAR2.kind = "template";
-    DOLLAR2.end = j2;
-    return true;
-  }
-  if (next !== void 0 && next >= "1" && next <= "9") {
-    DOLLAR2.kind = "capture";
-    DOLLAR2.index = Number(next);
-    DOLLAR2.end = i + 2;
-    return true;
-  }
-  const braced = next === "{";
-  const nameStart = i + (braced ? 2 : 1);
-  let j = nameStart;
-  while (j < text3.length && isNameCode(text3.charCodeAt(j))) j++;
-  if (j === nameStart || braced && text3[j] !== "}") return false;
-  const name2 = text3.slice(nameStart, j);
-  DOLLAR2.end = braced ? j + 1 : j;
-  if (braced && name2.length === 1 && name2 >= "1" && name2 <= "9") {
-    DOLLAR2.kind = "capture";
-    DOLLAR2.index = Number(name2);
-  } else {
-    DOLLAR2.kind = "variable";
-    DOLLAR2.name = name2.toLowerCase();
-  }
-  return true;
-}
-function valueParts(text3) {
-  const parts = [];
-  let literalStart = 0;
-  for (let i = text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i)) {
-    if (!readDollar(text3, i)) {
-      i++;
-      continue;
-    }
-    if (i > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart, i), start: literalStart, end: i });
-    const end = DOLLAR2.end;
-    if (DOLLAR2.kind === "template") parts.push({ kind: "template", start: i, end });
-    else if (DOLLAR2.kind === "capture") parts.push({ kind: "capture", index: DOLLAR2.index, start: i, end });
-    else parts.push({ kind: "variable", name: DOLLAR2.name, start: i, end });
-    i = end;
-    literalStart = end;
-  }
-  if (text3.length > literalStart) parts.push({ kind: "text", text: text3.slice(literalStart), start: literalStart, end: text3.length });
-  return parts;
-}
-var NOT_REQUEST = { request: false, mask: 0, origin: [] };
-var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
-var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
-var builtinCache = /* @__PURE__ */ new Map();
-function builtinFacts(name2) {
-  const known2 = builtinCache.get(name2);
-  if (known2 !== void 0) return known2;
-  const facts = readBuiltinFacts(name2);
-  if (facts === void 0) return void 0;
-  if (builtinCache.size > 1e4) builtinCache.clear();
-  builtinCache.set(name2, facts);
-  return facts;
-}
-var EXACT_BUILTIN_MASKS = new Map([
-  ...["uri", "document_uri", "request_filename", "fastcgi_script_name", "fastcgi_path_info", "remote_user", "request_body"].map((name2) => [
-    name2,
-    ALL
-  ]),
-  ...["request_uri", "args", "query_string", "request"].map((name2) => [name2, RAW_URI_MASK]),
-  ["host", HEADER_MASK & ~(CH.SLASH | CH.SPACE)],
-  ...["content_type", "content_length", "proxy_add_x_forwarded_for", "request_method"].map((name2) => [name2, HEADER_MASK])
-]);
-function readBuiltinFacts(name2) {
-  if (name2 === "is_args") return NOT_REQUEST;
-  const mask = name2.startsWith("http_") || name2.startsWith("cookie_") ? HEADER_MASK : name2.startsWith("arg_") ? RAW_URI_MASK : EXACT_BUILTIN_MASKS.get(name2);
-  return mask === void 0 ? void 0 : { request: true, mask, origin: [`$${name2}`] };
-}
-var CONFIG_VARIABLES = /* @__PURE__ */ new Set([
-  "scheme",
-  "https",
-  "server_name",
-  "server_port",
-  "server_addr",
-  "server_protocol",
-  "remote_addr",
-  "remote_port",
-  "binary_remote_addr",
-  "realpath_root",
-  "document_root",
-  "nginx_version",
-  "hostname",
-  "pid",
-  "msec",
-  "time_local",
-  "time_iso8601",
-  "request_id",
-  "connection",
-  "connection_requests",
-  "status",
-  "proxy_host",
-  "proxy_port",
-  "upstream_addr",
-  "ssl_protocol",
-  "ssl_cipher",
-  "ssl_server_name",
-  "request_time",
-  "bytes_sent",
-  "body_bytes_sent",
-  "limit_rate",
-  "pipe",
-  "proxy_protocol_addr",
-  "proxy_protocol_port",
-  "realip_remote_addr",
-  "request_length"
-]);
-function combine(all) {
-  let request = false;
-  let mask = 0;
-  const origin = [];
-  for (const facts of all) {
-    request ||= facts.request;
-    mask |= facts.mask;
-    for (const o of facts.origin) if (!origin.includes(o)) origin.push(o);
-  }
-  return { request, mask, origin };
-}
-var NO_CHILDREN = [];
-function isMapEntry(child) {
-  return argCountOf(child.directive) > 0 && child.directive.name !== "include";
-}
-var MapDefinition = class {
-  constructor(map) {
-    this.map = map;
-  }
-  map;
-  get directive() {
-    return this.map.directive;
-  }
-  /** The map's lines (entries and parameters such as `hostnames`), an included file's after its `include` line. */
-  get children() {
-    return this.map.children ? flattenIncludes(this.map.children) : NO_CHILDREN;
-  }
-  get source() {
-    return argValueOf(this.map.directive, 0) ?? "";
-  }
-  get entries() {
-    if (!this.read) {
-      this.read = [];
-      for (const child of this.children) {
-        if (isMapEntry(child)) this.read.push({ key: child.directive.name, value: argValueOf(child.directive, 0) ?? "", entry: child });
-      }
-    }
-    return this.read;
-  }
-  read;
-  /** What the map's variable can hold; the same wherever it is used. */
-  facts = null;
-  /** NginxVariables.mayHoldLineBreak's answer for the map's variable, once asked. */
-  mayHoldLineBreak;
-};
-var NginxVariables = class _NginxVariables {
-  constructor(scope) {
-    this.scope = scope;
-    const { census } = scope;
-    for (let owner of census.named("rewrite").blocks) {
-      while (owner?.kind === "if") owner = owner.parent;
-      if (owner) this.rewriteBlocks.add(owner);
-    }
-    const sets = census.named("set");
-    for (let i = 0; i < sets.entries.length; i++) {
-      const entry = sets.entries[i];
-      const target = argValueOf(entry.directive, 0);
-      if (!target?.startsWith("$")) continue;
-      const key = target.slice(1).toLowerCase();
-      const list = this.sets.get(key);
-      if (list) list.push({ entry, block: sets.blocks[i] });
-      else this.sets.set(key, [{ entry, block: sets.blocks[i] }]);
-    }
-    const maps = census.named("map").entries;
-    for (let i = 0; i < maps.length; i++) {
-      const entry = maps[i];
-      const variable = argValueOf(entry.directive, 1);
-      if (entry.children && variable?.startsWith("$")) this.maps.set(variable.slice(1).toLowerCase(), new MapDefinition(entry));
-    }
-  }
-  scope;
-  sets = /* @__PURE__ */ new Map();
-  maps = /* @__PURE__ */ new Map();
-  resolving = /* @__PURE__ */ new Set();
-  expanding = /* @__PURE__ */ new Set();
-  /**
-   * The directives with these names whose arguments hold a `$`, with their blocks (found while the
-   * model was built, without building arguments): a rule reads only the names it judges.
-   */
-  withVariablesNamed(...names) {
-    if (names.length === 1) return this.scope.census.withVariablesNamed(names[0]);
-    const out = [];
-    for (const name2 of names) for (const use of this.scope.census.withVariablesNamed(name2)) out.push(use);
-    return out;
-  }
-  /** The directives whose arguments hold a capture reference (`$1`..`$9`). */
-  get withCaptures() {
-    return this.scope.census.withCaptures;
-  }
-  /** Blocks (not `if`) whose script holds a `rewrite`, directly or in an `if` inside. */
-  rewriteBlocks = /* @__PURE__ */ new Set();
-  static byScope = /* @__PURE__ */ new WeakMap();
-  static of(scope) {
-    let variables = _NginxVariables.byScope.get(scope);
-    if (!variables) _NginxVariables.byScope.set(scope, variables = new _NginxVariables(scope));
-    return variables;
-  }
-  /**
-   * The regex whose captures `$1`..`$9` hold for a directive in `block`: an `if (… ~ re)` around
-   * it, else its location's regex, else a regex server_name. Undefined when a rewrite or regex
-   * `if` earlier in the location may have replaced them (nginx keeps the last match's).
-   */
-  capturesFor(block2) {
-    for (let current = block2; current; current = current.parent) {
-      if (current.kind === "if") {
-        const source = this.ifRegex(current);
-        if (source) return source;
-        continue;
-      }
-      if (current.kind === "location") {
-        if (current.directives.some((entry) => entry.directive.name === "rewrite")) return void 0;
-        if (current.children.some((child) => child.kind === "if" && this.ifRegex(child) && child !== block2 && !isAncestor(child, block2))) return void 0;
-        const args = current.directive?.args ?? [];
-        const modifier = args.length > 1 ? args[0].value : "";
-        if (modifier === "~" || modifier === "~*") return { regex: analyzeRegex(args[1].value), subject: builtinFacts("uri"), entry: current.node };
-        const inline = /^~\*?(.+)$/.exec(args.length === 1 ? args[0].value : "");
-        if (inline && !args[0].quoted) return { regex: analyzeRegex(inline[1]), subject: builtinFacts("uri"), entry: current.node };
-        continue;
-      }
-      if (current.kind === "server") {
-        for (const entry of current.own("server_name")) {
-          for (const arg of entry.directive.args) {
-            if (arg.value.startsWith("~")) {
-              const regex = analyzeRegex(arg.value.slice(1));
-              if (regex.groups.length > 0) return { regex, subject: builtinFacts("host"), entry };
-            }
-          }
-        }
-        return void 0;
-      }
-    }
-    return void 0;
-  }
-  /** The regex of `if ($var ~ re)`, with what $var holds. */
-  ifRegex(block2) {
-    const condition = ifCondition(block2.directive?.args.map((arg) => arg.value) ?? []);
-    if (condition.length !== 3 || !/^~\*?$/.test(condition[1])) return void 0;
-    return { regex: analyzeRegex(condition[2]), subject: this.factsOf(condition[0], block2.parent ?? block2), entry: block2.node };
-  }
-  /** The regex and subject of a rewrite directive (its own captures in its replacement). */
-  rewriteRegex(entry) {
-    const pattern = entry.directive.args[0]?.value;
-    return pattern === void 0 ? void 0 : { regex: analyzeRegex(pattern), subject: builtinFacts("uri"), entry };
-  }
-  /**
-   * Facts of a whole value (literal text and variables) as seen from `block`; undefined when
-   * some variable in it cannot be traced. `captures` overrides which regex `$N` refers to.
-   */
-  factsOf(text3, block2, captures) {
-    const all = [];
-    for (const part2 of valueParts(text3)) {
-      const facts = this.partFacts(part2, block2, captures);
-      if (!facts) return void 0;
-      all.push(facts);
-    }
-    return combine(all);
-  }
-  /** Facts of one part of a value; undefined when not traceable. */
-  partFacts(part2, block2, captures) {
-    if (part2.kind === "text") return { request: false, mask: maskOfLiteral(part2.text), origin: [] };
-    if (part2.kind === "template") return void 0;
-    if (part2.kind === "capture") {
-      const source = captures === null ? void 0 : captures ?? this.capturesFor(block2);
-      if (!source) return void 0;
-      return captureFacts(source, source.regex.groups[part2.index - 1], `$${part2.index}`);
-    }
-    return this.variableFacts(part2.name, block2, captures);
-  }
-  variableFacts(name2, block2, captures) {
-    const builtin = builtinFacts(name2);
-    if (builtin) return builtin;
-    if (CONFIG_VARIABLES.has(name2)) return NOT_REQUEST;
-    if (this.resolving.has(name2)) return void 0;
-    this.resolving.add(name2);
-    try {
-      const map = this.maps.get(name2);
-      if (map) {
-        if (map.facts === null) map.facts = this.mapFacts(map, block2);
-        return map.facts;
-      }
-      const source = captures ?? this.capturesFor(block2);
-      const named = source?.regex.groups.find((group) => group.name?.toLowerCase() === name2);
-      if (source && named) return captureFacts(source, named, `$${name2}`);
-      const sets = this.visibleSets(name2, block2);
-      if (sets.length > 0) {
-        const all = [];
-        for (const { entry, block: at } of sets) {
-          const facts = this.factsOf(entry.directive.args[1]?.value ?? "", at);
-          if (!facts) return void 0;
-          all.push(facts);
-        }
-        return combine(all);
-      }
-      return void 0;
-    } finally {
-      this.resolving.delete(name2);
-    }
-  }
-  /**
-   * The parts of a value with `set` variables written out where exactly one `set` reaches here
-   * (`set $u "http://$1/$p"; proxy_pass $u;` reads as `http://$1/$p`), so a rule can tell which
-   * piece lands in the host. Each piece keeps the written part it came from, for the span.
-   */
-  expand(text3, block2, captures) {
-    if (captures === void 0) {
-      const cached = this.blockFree.get(text3);
-      if (cached) return cached;
-    }
-    const out = this.expandHere(text3, block2, captures);
-    if (captures === void 0 && this.isBlockFree(text3)) {
-      if (this.blockFree.size > 2e4) this.blockFree.clear();
-      this.blockFree.set(text3, out);
-    }
-    return out;
-  }
-  blockFree = /* @__PURE__ */ new Map();
-  isBlockFree(text3) {
-    return valueParts(text3).every(
-      (part2) => part2.kind === "text" || part2.kind === "variable" && !this.sets.has(part2.name) && (builtinFacts(part2.name) !== void 0 || CONFIG_VARIABLES.has(part2.name) || this.maps.has(part2.name))
-    );
-  }
-  expandHere(text3, block2, captures) {
-    const out = [];
-    for (const part2 of valueParts(text3)) {
-      const definition = part2.kind === "variable" && !this.expanding.has(part2.name) ? this.singleSet(part2.name, block2, captures) : void 0;
-      if (!definition || part2.kind !== "variable") {
-        out.push({ part: part2, facts: this.partFacts(part2, block2, captures), top: part2 });
-        continue;
-      }
-      this.expanding.add(part2.name);
-      try {
-        for (const inner of this.expand(argValueOf(definition.entry.directive, 1) ?? "", definition.block)) out.push({ ...inner, top: part2 });
-      } finally {
-        this.expanding.delete(part2.name);
-      }
-    }
-    return out;
-  }
-  singleSet(name2, block2, captures) {
-    if (!this.sets.has(name2) || builtinFacts(name2) || CONFIG_VARIABLES.has(name2) || this.maps.has(name2)) return void 0;
-    const source = captures ?? this.capturesFor(block2);
-    if (source?.regex.groups.some((group) => group.name?.toLowerCase() === name2)) return void 0;
-    const sets = this.visibleSets(name2, block2);
-    return sets.length === 1 ? sets[0] : void 0;
-  }
-  /**
-   * A cheap bound, before `expand`: false when no part of the value can hold CR or LF, whatever
-   * the captures in force (a capture never holds more than the value it was matched against).
-   * True means "maybe": ask `expand`.
-   */
-  mayHoldLineBreak(text3) {
-    let answer = this.lineBreakByText.get(text3);
-    if (answer === void 0) {
-      answer = this.scanLineBreak(text3, void 0, true);
-      if (!this.scanNamedMap) {
-        if (this.lineBreakByText.size > 2e4) this.lineBreakByText.clear();
-        this.lineBreakByText.set(text3, answer);
-      }
-    }
-    return answer;
-  }
-  lineBreakByText = /* @__PURE__ */ new Map();
-  /** `subjectSafe`: inside a map whose source cannot hold CR/LF, so its captures cannot either. */
-  variableMayHoldLineBreak(name2, subjectSafe) {
-    const builtin = builtinFacts(name2);
-    if (builtin) return (builtin.mask & (CH.LF | CH.CR)) !== 0;
-    if (CONFIG_VARIABLES.has(name2)) return false;
-    const map = this.maps.get(name2);
-    if (map && !this.sets.has(name2)) {
-      if (map.mayHoldLineBreak === void 0) {
-        map.mayHoldLineBreak = true;
-        map.mayHoldLineBreak = this.mapMayHoldLineBreak(map);
-      }
-      return map.mayHoldLineBreak;
-    }
-    return !(subjectSafe === true && !this.sets.has(name2));
-  }
-  mapMayHoldLineBreak(map) {
-    const subjectSafe = !this.textMayHoldLineBreak(map.source, void 0, true);
-    const notPlain = notPlainFirstValues(map.directive);
-    if (notPlain) {
-      for (let i = 0; i < notPlain.length; i++) if (this.textMayHoldLineBreak(notPlain[i], subjectSafe, false)) return true;
-      return false;
-    }
-    for (const child of map.children) {
-      if (!isMapEntry(child)) continue;
-      if (this.textMayHoldLineBreak(argValueOf(child.directive, 0) ?? "", subjectSafe, false)) return true;
-    }
-    return false;
-  }
-  /**
-   * Whether a map's source (`asSource`: a capture counts as unsafe) or one of its values may hold
-   * CR or LF. Kept per distinct text when it names no map, as the answer then depends on the text
-   * alone: a large tree repeats the same few sources and values across thousands of maps.
-   */
-  textMayHoldLineBreak(text3, subjectSafe, asSource) {
-    if (!text3.includes("$")) return literalHasLineBreak(text3);
-    const known2 = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text3);
-    if (known2 !== void 0) return known2;
-    const answer = this.scanLineBreak(text3, subjectSafe, asSource);
-    if (!this.scanNamedMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text3, answer);
-    return answer;
-  }
-  /** Set by scanLineBreak: whether the value it read names a map (whose answer may still be provisional). */
-  scanNamedMap = false;
-  /**
-   * Whether a value may hold CR or LF, read `$` by `$` without splitting it into parts (a large
-   * tree asks this of thousands of values). CR and LF can only come from its literal text, from a
-   * template, from a capture (`asSource`, or over a source that may hold them) or from a variable.
-   */
-  scanLineBreak(text3, subjectSafe, asSource) {
-    let namesMap = false;
-    let answer = literalHasLineBreak(text3);
-    for (let i = answer ? -1 : text3.indexOf("$"); i !== -1; i = text3.indexOf("$", i)) {
-      if (!readDollar(text3, i)) {
-        i++;
-        continue;
-      }
-      const { kind, name: name2 } = DOLLAR2;
-      i = DOLLAR2.end;
-      if (kind === "template") answer = true;
-      else if (kind === "capture") answer = asSource || !subjectSafe;
-      else {
-        if (this.maps.has(name2)) namesMap = true;
-        answer = this.variableMayHoldLineBreak(name2, asSource ? void 0 : subjectSafe);
-      }
-      if (answer) break;
-    }
-    this.scanNamedMap = namesMap;
-    return answer;
-  }
-  /** Answers kept per text, one table per reading: as a source, as a value over a safe source, over another. */
-  mapTextLineBreak = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
-  /** The first regex entry with capturing groups of the map that sets `$name`, if it is one. */
-  capturingMapEntry(name2) {
-    const map = this.maps.get(name2.toLowerCase());
-    return map?.entries.find(({ key }) => key.startsWith("~") && (analyzeRegex(key.replace(/^~\*?/, "")).groupCount ?? 1) > 0)?.entry;
-  }
-  /** A map's result is one of its values; `$1` in a value is a capture of that entry's regex over the source. */
-  mapFacts(map, block2) {
-    const all = [];
-    let subject = null;
-    for (const { key, value } of map.entries) {
-      if (!value.includes("$")) {
-        all.push({ request: false, mask: maskOfLiteral(value), origin: [] });
-        continue;
-      }
-      if (subject === null) subject = this.factsOf(map.source, block2);
-      const regex = key.startsWith("~") ? analyzeRegex(key.replace(/^~\*?/, "")) : analyzeRegex("");
-      const facts = this.factsOf(value, block2, { regex, subject });
-      if (!facts) return void 0;
-      all.push(facts);
-    }
-    return combine(all);
-  }
-  /** `set $name` in this block, the blocks around it up to the server, and `if` blocks in them. */
-  visibleSets(name2, block2) {
-    const candidates = this.sets.get(name2);
-    if (!candidates) return [];
-    return candidates.filter(({ block: at }) => {
-      for (let current = block2; current; current = current.parent) {
-        if (at === current) return true;
-        if (at.kind === "if" && at.parent === current) return true;
-        if (current.kind === "server") break;
-      }
-      return false;
-    });
-  }
-};
-function ifCondition(values2) {
-  const words = [...values2];
-  if (words[0] === "(") words.shift();
-  else if (words[0]?.startsWith("(")) words[0] = words[0].slice(1);
-  const last = words.length - 1;
-  if (words[last] === ")") words.pop();
-  else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
-  return words;
-}
-function argText(directive, i) {
-  return argValueOf(directive, i);
-}
-function isAncestor(ancestor, block2) {
-  for (let current = block2.parent; current; current = current.parent) if (current === ancestor) return true;
-  return false;
-}
-function captureFacts(source, group, label) {
-  if (source.regex.groupCount === void 0) return void 0;
-  if (!group) return NOT_REQUEST;
-  if (!source.subject) return void 0;
-  const groupMask = source.regex.masksUnknown ? ALL : group.mask;
-  return {
-    request: source.subject.request && !group.fixedWords,
-    mask: groupMask & source.subject.mask,
-    origin: source.subject.request && !group.fixedWords ? [`${label} (from ${source.subject.origin.join(", ")})`] : []
-  };
-}
-function partSpan(arg, part2) {
-  const quote = arg.quoted ? 1 : 0;
-  const { start, end } = arg.span;
-  const oneToOne = start.line === end.line && end.offset - start.offset === arg.value.length + 2 * quote;
-  if (!oneToOne) return arg.span;
-  const at = (index) => ({ line: start.line, column: start.column + quote + index, offset: start.offset + quote + index });
-  return { file: arg.span.file, start: at(part2.start), end: at(part2.end) };
-}
-function isInternalOnly(block2) {
-  for (let current = block2; current; current = current.parent) {
-    if (current.kind === "server" || current.kind === "http") return false;
-    if (current.kind !== "location") continue;
-    return current.directive?.args[0]?.value.startsWith("@") === true || current.own("internal").length > 0;
-  }
-  return false;
-}
-
-// checks/nginx-capture-reference.ts
 var ID13 = "nginx-capture-reference";
 var rule13 = defineRule({
   id: ID13,
@@ -48275,11 +48424,14 @@ var rule15 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    const range2 = model.nginxVersion.range;
-    const existing = /* @__PURE__ */ new Map();
+    const existingIn = /* @__PURE__ */ new Map();
     const misplaced = index.checkedKinds.filter((kind) => index.variantsHere(kind).length === 0 && index.table.lookup(kind.name).length > 0);
     for (const use of index.usesOfKinds(misplaced)) {
       const specs2 = index.table.lookup(use.directive.name);
+      const version = nginxVersionAt(model, use.level.root);
+      const range2 = version.range;
+      let existing = existingIn.get(version);
+      if (!existing) existingIn.set(version, existing = /* @__PURE__ */ new Map());
       let exists = existing.get(use.directive.name);
       if (!exists) {
         exists = specs2.filter((spec) => {
@@ -49906,17 +50058,21 @@ var rule28 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    const range2 = model.nginxVersion.range;
     let names;
     const releaseVerdicts = /* @__PURE__ */ new Map();
     const thirdParty = /* @__PURE__ */ new Map();
     const suggestions = /* @__PURE__ */ new Map();
     let plusRoots;
-    const verdictOf = (name2) => {
-      if (!releaseVerdicts.has(name2)) releaseVerdicts.set(name2, releaseVerdict(index.table.lookup(name2), range2));
-      return releaseVerdicts.get(name2);
+    const verdictOf = (name2, version) => {
+      let verdicts = releaseVerdicts.get(version);
+      if (!verdicts) releaseVerdicts.set(version, verdicts = /* @__PURE__ */ new Map());
+      if (!verdicts.has(name2)) verdicts.set(name2, releaseVerdict(index.table.lookup(name2), version.range));
+      return verdicts.get(name2);
     };
-    const flagged = index.checkedKinds.filter((kind) => index.table.lookup(kind.name).length === 0 || verdictOf(kind.name) !== void 0);
+    const { versions } = model.nginx;
+    const flagged = index.checkedKinds.filter(
+      (kind) => index.table.lookup(kind.name).length === 0 || versions.some((version) => verdictOf(kind.name, version) !== void 0)
+    );
     for (const use of index.usesOfKinds(flagged)) {
       const { directive } = use;
       const specs2 = index.table.lookup(directive.name);
@@ -49938,20 +50094,21 @@ var rule28 = defineRule({
         yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
         continue;
       }
-      const verdict = verdictOf(directive.name);
+      const version = nginxVersionAt(model, use.level.root);
+      const verdict = verdictOf(directive.name, version);
       if (verdict === "notYet" && !(plusRoots ??= rootsUsingNginxPlus(index)).has(use.level.root)) {
         yield {
           primary: directive.nameSpan,
           modelPath: use.path,
           messageId: "notYet",
-          data: { name: directive.name, since: specs2[0].since, versions: describeRange(range2) }
+          data: { name: directive.name, since: specs2[0].since, versions: describeRange(version.range) }
         };
       } else if (verdict === "removed" && !removedAfterDeprecation(directive.name)) {
         yield {
           primary: directive.nameSpan,
           modelPath: use.path,
           messageId: "removed",
-          data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(range2) }
+          data: { name: directive.name, removed: specs2[0].removed, versions: describeRange(version.range) }
         };
       }
     }
@@ -50043,12 +50200,12 @@ var rule29 = defineRule({
     }
   },
   *check(model) {
-    const range2 = model.nginxVersion.range;
-    const rift = affected(range2, [V1_30_1], riftAffects);
-    const mapped2 = affected(range2, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
-    const overlapped = affected(range2, [V1_30_2, V1_31_0, V1_31_1], overlapAffects);
-    if (!rift && !mapped2 && !overlapped) return;
     for (const scope of model.nginx.scopes) {
+      const range2 = scope.version.range;
+      const rift = affected(range2, [V1_30_1], riftAffects);
+      const mapped2 = affected(range2, [V1_30_4, V1_31_0, V1_31_3], mapAffects);
+      const overlapped = affected(range2, [V1_30_2, V1_31_0, V1_31_1], overlapAffects);
+      if (!rift && !mapped2 && !overlapped) continue;
       const variables = NginxVariables.of(scope);
       if (rift) for (const block2 of variables.rewriteBlocks) yield* afterArgsRewrite(block2, rift);
       if (!mapped2 && !overlapped) continue;
@@ -50385,7 +50542,7 @@ var rule33 = defineRule({
         const directive = `${pass.module}_read_timeout`;
         const found = pass.location.inherited(directive);
         if (!found || found.entry.generated?.kind === "default") continue;
-        const readTimeout = pass.location.setting(directive, model.nginxVersion.range);
+        const readTimeout = pass.location.setting(directive, nginxVersionAt(model, pass.location).range);
         if (!readTimeout || typeof readTimeout.value !== "number" || readTimeout.value <= limit.setting.value) continue;
         if (!first(found.entry.directive.span, link.listener.span)) continue;
         yield {
@@ -50626,7 +50783,7 @@ function upstreamKeepaliveByRange(model, group) {
   const block2 = group.block;
   if (!block2) return [];
   const out = [];
-  for (const range2 of splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES)) {
+  for (const range2 of splitRange(nginxVersionAt(model, block2).range, KEEPALIVE_BOUNDARIES)) {
     const keepalive = block2.setting("keepalive", range2);
     if (!keepalive || typeof keepalive.value !== "number" || keepalive.value <= 0) continue;
     out.push({ range: range2, keepalive });
@@ -50681,9 +50838,9 @@ function upstreamAnchor(block2, setting) {
   if (keepalive) return keepalive.directive.span;
   return block2.directive.args[0]?.span ?? block2.directive.span;
 }
-function versionQualifier(model, holding, all) {
+function versionQualifier(version, holding, all) {
   if (holding.length === all.length) return { text: "" };
-  const hint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
+  const hint = isKnownExactly(version) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
   return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
 }
 function mergeAdjacent(holding, all) {
@@ -50719,15 +50876,18 @@ var rule36 = defineRule({
     }
   },
   *check(model) {
-    const pieces = splitRange(model.nginxVersion.range, [KEEPALIVE_DEFAULTS_CHANGED]);
+    const piecesOf = /* @__PURE__ */ new Map();
     for (const pass of model.nginx.passes) {
       if (pass.module !== "proxy" || pass.target.kind !== "group" || !pass.target.group.block) continue;
-      const finding2 = judgePass(model, pieces, pass, pass.target.group);
+      const version = nginxVersionAt(model, pass.location);
+      let pieces = piecesOf.get(version);
+      if (!pieces) piecesOf.set(version, pieces = splitRange(version.range, [KEEPALIVE_DEFAULTS_CHANGED]));
+      const finding2 = judgePass(version, pieces, pass, pass.target.group);
       if (finding2) yield finding2;
     }
   }
 });
-function judgePass(model, pieces, pass, group) {
+function judgePass(version, pieces, pass, group) {
   const upstream = group.block;
   const location = pass.location;
   const written = writtenSettings(upstream, location);
@@ -50735,7 +50895,7 @@ function judgePass(model, pieces, pass, group) {
   if (verdicts.length === 0) return void 0;
   const holdsEverywhere = verdicts.length === pieces.length;
   const first = verdicts[0];
-  const versionHint = isKnownExactly(model.nginxVersion) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
+  const versionHint = isKnownExactly(version) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
   const versions = holdsEverywhere ? "" : ` (on ${verdicts.map((v) => describeRange(v.range)).join(", ")}${versionHint})`;
   const related = [];
   const keepalive = upstream.ownLast("keepalive");
@@ -50889,7 +51049,8 @@ function judge8(model, link) {
   if (keepAlive.kind !== "idleTimeout" || !keepAlive.maxRequests) return void 0;
   const backendMax = keepAlive.maxRequests.value;
   if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const version = nginxVersionAt(model, group.block);
+  const all = splitRange(version.range, KEEPALIVE_BOUNDARIES);
   const holding = reusedKeepaliveByRange(model, group).filter(({ range: range2 }) => {
     const requests = group.block.setting("keepalive_requests", range2);
     return typeof requests?.value === "number" && requests.value > backendMax;
@@ -50897,7 +51058,7 @@ function judge8(model, link) {
   if (holding.length === 0) return void 0;
   const nginxRequests = group.block.setting("keepalive_requests", holding[0].range);
   const qualifier = versionQualifier(
-    model,
+    version,
     holding.map((h) => h.range),
     all
   );
@@ -50964,7 +51125,8 @@ function judge9(model, link) {
   const keepAlive = link.listener.keepAlive;
   if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
   const backendMs = keepAlive.timeout.value;
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+  const version = nginxVersionAt(model, group.block);
+  const all = splitRange(version.range, KEEPALIVE_BOUNDARIES);
   const holding = reusedKeepaliveByRange(model, group).filter(({ range: range2 }) => {
     const timeout = group.block.setting("keepalive_timeout", range2);
     return typeof timeout?.value === "number" && timeout.value >= backendMs;
@@ -50973,7 +51135,7 @@ function judge9(model, link) {
   const nginxTimeout = group.block.setting("keepalive_timeout", holding[0].range);
   const nginxMs = nginxTimeout.value;
   const qualifier = versionQualifier(
-    model,
+    version,
     holding.map((h) => h.range),
     all
   );
@@ -51941,19 +52103,20 @@ var rule47 = defineRule({
   },
   *check(model) {
     const index = model.nginx.directives;
-    const range2 = model.nginxVersion.range;
     for (const [name2, entries] of DEPRECATIONS_BY_NAME) {
       const uses = entries.every((entry) => entry.parameter !== void 0) ? index.usesOfKinds(index.checkedKinds.filter((kind) => kind.name === name2 && kind.argCount > 1)) : index.checkedUsesNamed(name2);
       for (const use of uses) {
         for (const entry of entries) {
           if (entry.parameter === void 0) {
             if (index.variantsHere(use).length === 0) continue;
-            const draft = judge12(entry, range2, use.directive.name, use.directive.nameSpan, use.path);
-            const fix = draft && directiveFix(index, use, entry, range2);
+            const range3 = nginxVersionAt(model, use.level.root).range;
+            const draft = judge12(entry, range3, use.directive.name, use.directive.nameSpan, use.path);
+            const fix = draft && directiveFix(index, use, entry, range3);
             if (draft) yield fix ? { ...draft, fix } : draft;
             continue;
           }
           if (!someArgEquals(use.directive, 1, [entry.parameter]) || !use.contexts.includes("server") || index.variantsHere(use).length === 0) continue;
+          const range2 = nginxVersionAt(model, use.level.root).range;
           for (const arg of use.directive.args.slice(1)) {
             if (arg.value !== entry.parameter) continue;
             const draft = judge12(entry, range2, `${entry.name} ... ${entry.parameter}`, arg.span, use.path);
@@ -53214,7 +53377,7 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath35 = __toESM(require("path"));
+var nodePath36 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
@@ -53415,7 +53578,7 @@ function validSince(directive, value) {
   return void 0;
 }
 var SYNTAX_BY_DIRECTIVE = new Map(Object.entries(VALUE_SYNTAX));
-function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
+function checkNginxValues(files, versionsAt = () => UNKNOWN_VERSION.range) {
   const diagnostics = [];
   const invalidBySyntax = /* @__PURE__ */ new Map();
   const isInvalid = (syntax, value) => {
@@ -53446,6 +53609,7 @@ function checkNginxValues(files, versions = UNKNOWN_VERSION.range) {
       const invalid = isInvalid(syntax, value);
       const newer = validSince(directive.name, value);
       if (newer) {
+        const versions = versionsAt(directive);
         if (compareVersions(versions.min, newer.since) >= 0) continue;
         const older = { min: versions.min, max: [newer.since[0], newer.since[1], newer.since[2] - 1] };
         const onlyOlder = compareVersions(versions.max, newer.since) < 0;
@@ -54451,11 +54615,34 @@ function chooseNginxVersion(option, config, images) {
       const range2 = version ? versionRangeOf(version) : void 0;
       if (!range2) continue;
       first = first ?? { kind: "tree", text: `${reference2.image}:${reference2.tag}`, span: reference2.span };
-      union = union ? { min: compareVersions(range2.min, union.min) < 0 ? range2.min : union.min, max: compareVersions(range2.max, union.max) > 0 ? range2.max : union.max } : range2;
+      union = union ? rangeUnion(union, range2) : range2;
     }
   }
   if (union && first) return { range: union, source: { ...first, text: `${first.text} (${describeRange(union)})` } };
   return UNKNOWN_VERSION;
+}
+function nginxVersionOfFile(placements, treeWide) {
+  return (file) => {
+    const versions = [];
+    const seen = /* @__PURE__ */ new Set();
+    let fromNginxImage = false;
+    for (const placement2 of placements) {
+      if (!placesNginxFile(placement2, file)) continue;
+      if (!placement2.image || !isNginxImage(placement2.image)) {
+        if (!versions.includes(treeWide)) versions.push(treeWide);
+        continue;
+      }
+      fromNginxImage = true;
+      const version = nginxVersionOfImage(placement2.image);
+      const range2 = version ? versionRangeOf(version) : void 0;
+      if (!range2) return UNKNOWN_VERSION;
+      const text3 = `${placement2.image.image}:${placement2.image.tag}`;
+      if (seen.has(text3)) continue;
+      seen.add(text3);
+      versions.push({ range: range2, source: { kind: "tree", text: `${text3} (${describeRange(range2)})`, span: placement2.image.span } });
+    }
+    return fromNginxImage ? combineVersions(versions) : void 0;
+  };
 }
 function ingressNginxVersion(kubernetes) {
   const controller = findController(kubernetes);
@@ -54554,7 +54741,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath35.relative(cwd, absolute) || nodePath35.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath36.relative(cwd, absolute) || nodePath36.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -54611,7 +54798,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath35.relative(configDir, file).split(nodePath35.sep).join("/");
+        const pattern = nodePath36.relative(configDir, file).split(nodePath36.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -54648,7 +54835,7 @@ function readTreeUncached(options) {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath35.relative(cwd, dir)
+    (dir) => nodePath36.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
@@ -54680,7 +54867,17 @@ function readTreeUncached(options) {
   });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  append(diagnostics, checkNginxValues(nginx.files.values(), nginxVersion.range));
+  const versionOfFile = nginxVersion.source?.kind !== "option" && nginxVersion.source?.kind !== "config" && has2("dockerfile", "compose") ? nginxVersionOfFile(
+    (init_nginx_images(), __toCommonJS(nginx_images_exports)).filesPlacedInImages({
+      dockerfiles: filesByFormat.dockerfile ?? [],
+      composeFiles: filesByFormat.compose ?? [],
+      treeFiles: walked.files,
+      lintRoots: roots,
+      readText: readText2,
+      displayPath
+    }),
+    nginxVersion
+  ) : void 0;
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
   const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
     fs: withEmbeddedFiles(readerFs, embedded),
@@ -54707,7 +54904,7 @@ function readTreeUncached(options) {
   const model = {
     nginx: new NginxModel(
       nginx.roots,
-      { range: nginxVersion.range, known: nginxVersion.source !== void 0 },
+      nginxVersion,
       {
         // The tree's images may install modules as packages: enabled like a load_module of the tree.
         modules: [...config.nginx?.modules ?? [], ...installedNginxModulesOf(imageSources)],
@@ -54715,7 +54912,8 @@ function readTreeUncached(options) {
       },
       ingressNginx.root ? [ingressNginx.root] : [],
       composeDeploymentOf(launch.composeContainers),
-      new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name2) => name2.toLowerCase())))
+      new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name2) => name2.toLowerCase()))),
+      versionOfFile
     ),
     nginxVersion,
     launches: launch.launches,
@@ -54733,6 +54931,10 @@ function readTreeUncached(options) {
       loadBalancerIdleTimeoutMs: config.environment?.loadBalancerIdleTimeout === void 0 ? void 0 : parseNginxTime(config.environment.loadBalancerIdleTimeout)
     }
   };
+  append(
+    diagnostics,
+    checkNginxValues(nginx.files.values(), (directive) => model.nginx.versionOfFile(directive.file).range)
+  );
   const fileList = buildFileList({
     walked,
     explained,
@@ -54779,9 +54981,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath35.sep) ? candidate : candidate + nodePath35.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath36.sep) ? candidate : candidate + nodePath36.sep));
   if (!root) return false;
-  return [nodePath35.basename(root), ...nodePath35.relative(root, file).split(nodePath35.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath36.basename(root), ...nodePath36.relative(root, file).split(nodePath36.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
@@ -55047,7 +55249,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath36 = __toESM(require("path"));
+var nodePath37 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -55061,7 +55263,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath36.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath37.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -55108,7 +55310,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown2 = showPath(nodePath37.relative(cwd, root) || ".");
+      const shown2 = showPath(nodePath38.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
@@ -55126,7 +55328,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath37.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath38.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -55289,7 +55491,7 @@ function buildTopology(model, links, findings) {
   if (lbMs !== void 0) {
     nodes.unshift({ id: "lb", lines: ["load balancer", `idle timeout ${formatMilliseconds(lbMs)}`] });
     for (const server of servers) {
-      const timeout = server.setting("keepalive_timeout", model.nginxVersion.range);
+      const timeout = server.setting("keepalive_timeout", nginxVersionAt(model, server).range);
       const timeoutSpan = timeout?.source.kind === "file" ? timeout.source.span : void 0;
       const marks = findings.filter(
         (f) => timeoutSpan && within(f.primary, timeoutSpan) || f.ruleId.startsWith("lb-") && server.directive && within(f.primary, server.directive.span)
@@ -55314,7 +55516,7 @@ function buildTopology(model, links, findings) {
       (server) => ports2.length === 0 || server.own("listen").some((entry) => ports2.some((port) => new RegExp(`(^|:)${port}$`).test(entry.directive.args[0]?.value ?? "")))
     );
     for (const server of reached) {
-      const timeout = server.setting("keepalive_timeout", model.nginxVersion.range);
+      const timeout = server.setting("keepalive_timeout", nginxVersionAt(model, server).range);
       const marks = findings.filter(
         (f) => f.ruleId.startsWith("lb-") && (server.directive && within(f.primary, server.directive.span) && f.related.some((related) => related.span.file === balancer.span.file) || f.ruleId !== "lb-idle-timeout" && groupFiles.has(f.primary.file))
       );
@@ -55617,7 +55819,7 @@ function linkConflict(ruleId, model, link) {
       const timeout = block2.setting("keepalive_timeout", range2)?.value;
       return typeof timeout === "number" && timeout >= backendMs ? [{ range: range2, text: formatMilliseconds(timeout) }] : [];
     });
-    return holding.length > 0 ? `nginx ${byRange(model, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : void 0;
+    return holding.length > 0 ? `nginx ${byRange(nginxVersionAt(model, block2).range, holding)} ≥ ${backend} ${formatMilliseconds(backendMs)}` : void 0;
   }
   if (ruleId === "upstream-keepalive-requests") {
     const backendMax = keepAlive.maxRequests?.value;
@@ -55626,7 +55828,7 @@ function linkConflict(ruleId, model, link) {
       const requests = block2.setting("keepalive_requests", range2)?.value;
       return typeof requests === "number" && requests > backendMax ? [{ range: range2, text: String(requests) }] : [];
     });
-    return holding.length > 0 ? `nginx ${byRange(model, holding)} > ${backend} ${backendMax} requests per connection` : void 0;
+    return holding.length > 0 ? `nginx ${byRange(nginxVersionAt(model, block2).range, holding)} > ${backend} ${backendMax} requests per connection` : void 0;
   }
   return void 0;
 }
@@ -55634,7 +55836,7 @@ function passConflict(ruleId, model, links, passes) {
   if (ruleId !== "proxy-read-timeout-backend") return void 0;
   for (const pass of passes) {
     const directive = `${pass.module}_read_timeout`;
-    const read = pass.location.setting(directive, model.nginxVersion.range)?.value;
+    const read = pass.location.setting(directive, nginxVersionAt(model, pass.location).range)?.value;
     if (typeof read !== "number") continue;
     for (const link of links) {
       if (!link.target.passes.includes(pass)) continue;
@@ -55645,8 +55847,8 @@ function passConflict(ruleId, model, links, passes) {
   }
   return void 0;
 }
-function byRange(model, pieces) {
-  const all = splitRange(model.nginxVersion.range, KEEPALIVE_BOUNDARIES);
+function byRange(versions, pieces) {
+  const all = splitRange(versions, KEEPALIVE_BOUNDARIES);
   const indexOf2 = (range2) => all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0);
   const runs = [];
   for (const piece of pieces) {
@@ -55789,7 +55991,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath38.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath39.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -55808,9 +56010,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath38.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath39.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath38.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath39.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

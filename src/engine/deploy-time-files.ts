@@ -6,6 +6,7 @@
 import type { IncludeMapping } from '../readers/nginx/include';
 import type { EnvsubstTemplate } from '../readers/docker/envsubst-templates';
 import type { FilesByFormat } from '../readers/types';
+import type { PlacedFilesInput } from '../readers/docker/placed-files';
 import { SourceText } from '../source/text';
 
 /**
@@ -22,17 +23,8 @@ export function includeMappingsOf(input: {
 }) {
   const { filesByFormat, treeFiles, lintRoots, configuredMappings, readText, displayPath } = input;
   // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
-  const placed =
-    (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
-      ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles({
-          dockerfiles: filesByFormat.dockerfile ?? [],
-          composeFiles: filesByFormat.compose ?? [],
-          treeFiles,
-          lintRoots,
-          readText,
-          displayPath,
-        })
-      : [];
+  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText, displayPath);
+  const placed = images ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles(images) : [];
   // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
   // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
   // tell the nginx reader that an include it cannot find is written at start-up.
@@ -96,17 +88,8 @@ export function renderImageTemplates(
 ) {
   const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
   const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
-  const fromTree =
-    (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0
-      ? envsubstTemplates({
-          dockerfiles: filesByFormat.dockerfile ?? [],
-          composeFiles: filesByFormat.compose ?? [],
-          treeFiles,
-          lintRoots,
-          readText,
-          displayPath,
-        })
-      : [];
+  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText, displayPath);
+  const fromTree = images ? envsubstTemplates(images) : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
 }
@@ -130,4 +113,18 @@ export function installedNginxModulesOf(imageSources: { source: SourceText; kind
     }
   });
   return installedNginxModules(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES)));
+}
+
+/** What the readers of Dockerfiles and compose files take; undefined when the tree has neither. */
+export function imageInput(
+  filesByFormat: FilesByFormat,
+  treeFiles: string[],
+  lintRoots: string[],
+  readText: (path: string) => string | undefined,
+  displayPath: (path: string) => string,
+): PlacedFilesInput | undefined {
+  const dockerfiles = filesByFormat.dockerfile ?? [];
+  const composeFiles = filesByFormat.compose ?? [];
+  if (dockerfiles.length + composeFiles.length === 0) return undefined;
+  return { dockerfiles, composeFiles, treeFiles, lintRoots, readText, displayPath };
 }

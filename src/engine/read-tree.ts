@@ -25,7 +25,7 @@ import { decodeUtf8, SourceText } from '../source/text';
 import { clearParseCache } from '../readers/parse-cache';
 import type { ListedFile } from './findings';
 import type { CfglintConfig } from './config';
-import { embedConfigMapFiles, includeMappingsOf, installedNginxModulesOf, renderImageTemplates } from './deploy-time-files';
+import { embedConfigMapFiles, imageInput, includeMappingsOf, installedNginxModulesOf, renderImageTemplates } from './deploy-time-files';
 import { buildFileList } from './file-list';
 import { cachingFileSystem, withEmbeddedFiles, withMaskedTemplates } from './file-systems';
 import { chooseNginxVersion, ingressNginxVersion, nginxVersionOfFile } from './nginx-version-choice';
@@ -237,17 +237,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   // Each config runs in its own container where the tree says which: its image's nginx, unless the
   // user named one release for everything.
+  const images = imageInput(filesByFormat, walked.files, roots, readText, displayPath);
   const versionOfFile =
-    nginxVersion.source?.kind !== 'option' && nginxVersion.source?.kind !== 'config' && has('dockerfile', 'compose')
+    nginxVersion.source?.kind !== 'option' && nginxVersion.source?.kind !== 'config' && images
       ? nginxVersionOfFile(
-          (require('../readers/docker/nginx-images') as typeof import('../readers/docker/nginx-images')).filesPlacedInImages({
-            dockerfiles: filesByFormat.dockerfile ?? [],
-            composeFiles: filesByFormat.compose ?? [],
-            treeFiles: walked.files,
-            lintRoots: roots,
-            readText,
-            displayPath,
-          }),
+          (require('../readers/docker/nginx-images') as typeof import('../readers/docker/nginx-images')).filesPlacedInImages(images),
           nginxVersion,
         )
       : undefined;

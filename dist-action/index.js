@@ -54399,14 +54399,8 @@ init_parse_cache();
 init_text();
 function includeMappingsOf(input) {
   const { filesByFormat, treeFiles, lintRoots, configuredMappings, readText: readText2, displayPath } = input;
-  const placed = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles({
-    dockerfiles: filesByFormat.dockerfile ?? [],
-    composeFiles: filesByFormat.compose ?? [],
-    treeFiles,
-    lintRoots,
-    readText: readText2,
-    displayPath
-  }) : [];
+  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath);
+  const placed = images ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles(images) : [];
   const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
     shellFiles: filesByFormat.shell ?? [],
     dockerfiles: filesByFormat.dockerfile ?? [],
@@ -54445,14 +54439,8 @@ function embedConfigMapFiles(files, readText2, displayPath) {
 function renderImageTemplates(filesByFormat, treeFiles, lintRoots, readText2, displayPath, configMapTemplates) {
   const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
   const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const fromTree = (filesByFormat.dockerfile?.length ?? 0) + (filesByFormat.compose?.length ?? 0) > 0 ? envsubstTemplates2({
-    dockerfiles: filesByFormat.dockerfile ?? [],
-    composeFiles: filesByFormat.compose ?? [],
-    treeFiles,
-    lintRoots,
-    readText: readText2,
-    displayPath
-  }) : [];
+  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath);
+  const fromTree = images ? envsubstTemplates2(images) : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
 }
@@ -54470,6 +54458,12 @@ function installedNginxModulesOf(imageSources) {
     }
   });
   return installedNginxModules2(dockerfiles, new Set(Object.keys(THIRD_PARTY_DIRECTIVES2)));
+}
+function imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath) {
+  const dockerfiles = filesByFormat.dockerfile ?? [];
+  const composeFiles = filesByFormat.compose ?? [];
+  if (dockerfiles.length + composeFiles.length === 0) return void 0;
+  return { dockerfiles, composeFiles, treeFiles, lintRoots, readText: readText2, displayPath };
 }
 
 // src/engine/file-list.ts
@@ -54867,15 +54861,9 @@ function readTreeUncached(options) {
   });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  const versionOfFile = nginxVersion.source?.kind !== "option" && nginxVersion.source?.kind !== "config" && has2("dockerfile", "compose") ? nginxVersionOfFile(
-    (init_nginx_images(), __toCommonJS(nginx_images_exports)).filesPlacedInImages({
-      dockerfiles: filesByFormat.dockerfile ?? [],
-      composeFiles: filesByFormat.compose ?? [],
-      treeFiles: walked.files,
-      lintRoots: roots,
-      readText: readText2,
-      displayPath
-    }),
+  const images = imageInput(filesByFormat, walked.files, roots, readText2, displayPath);
+  const versionOfFile = nginxVersion.source?.kind !== "option" && nginxVersion.source?.kind !== "config" && images ? nginxVersionOfFile(
+    (init_nginx_images(), __toCommonJS(nginx_images_exports)).filesPlacedInImages(images),
     nginxVersion
   ) : void 0;
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);

@@ -116,3 +116,20 @@ describe('other supervisors', () => {
     expect(reaches({ 'bin/start.sh': '#!/bin/sh\nuwsgi --ini uwsgi.ini\n', 'uwsgi.ini': INI })).toEqual([undefined]);
   });
 });
+
+describe('servers that something other than Docker stops', () => {
+  test('a runit service: runsvdir, not the server, is PID 1, and stops its services its own way', () => {
+    const tree = (run: string) => ({
+      Dockerfile: 'FROM python:3.12-slim\nCOPY uwsgi.ini /etc/uwsgi.ini\nCOPY service /etc/service\nCMD ["runsvdir", "-P", "/etc/service"]\n',
+      'uwsgi.ini': INI,
+      'service/app/run': `#!/bin/sh\n${run}\n`,
+    });
+    // Found (the run script is followed), but whether SIGTERM reaches uWSGI is not Docker's to say.
+    expect(reaches(tree('exec uwsgi /etc/uwsgi.ini'))).toEqual([undefined]);
+  });
+
+  test("su's command string: su waits for the user's shell, which the tree does not name", () => {
+    const tree = { Dockerfile: image('CMD ["/run.sh"]'), 'uwsgi.ini': INI, 'run.sh': '#!/bin/sh\nexec su app -c "uwsgi /etc/uwsgi.ini"\n' };
+    expect(reaches(tree)).toEqual([undefined]);
+  });
+});

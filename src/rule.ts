@@ -5,6 +5,7 @@
 import type { Deployment } from './model/deployment';
 import type { Fix } from './source/edit';
 import type { RelatedSpan, Severity, Span } from './source/span';
+import { withPlaceholdersShown } from './discovery/template';
 
 export const RULE_CATEGORIES = ['correctness', 'reliability', 'security', 'performance'] as const;
 export type RuleCategory = (typeof RULE_CATEGORIES)[number];
@@ -64,14 +65,8 @@ export function defineRule(rule: Rule): Rule {
 }
 
 export function renderMessage(template: string, data: Record<string, string | number> = {}): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]).replace(TEMPLATE_PLACEHOLDER, '…') : whole));
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? withPlaceholdersShown(String(data[key])) : whole));
 }
-
-/**
- * What a template writes, as its masked text holds it (`$` or `${…}` around private-use U+E000
- * marks, discovery/template.ts): shown as `…`, never as invisible characters.
- */
-const TEMPLATE_PLACEHOLDER = /\$\{\uE000+\}|\$?\uE000+/g;
 
 /**
  * One finding per problem, however many links lead to it (two `server` lines of one upstream

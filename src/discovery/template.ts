@@ -30,9 +30,12 @@ export function isUnknownValue(value: string): boolean {
   return value.includes(UNKNOWN_MARK);
 }
 
-/** A value for a message: each masked expression (`${` marks `}`, `$` marks) shown as `…`. */
+/**
+ * A value for a message or a label: each masked expression (`${` marks `}`, `$` marks) and each
+ * run of marks a reader wrote for a value the tree does not give, shown as one `…`.
+ */
 export function withPlaceholdersShown(value: string): string {
-  return value.replace(/\$\{\uE000+\}|\$\uE000+/g, '…');
+  return value.includes(UNKNOWN_MARK) ? value.replace(/\$\{\uE000+\}|\$?\uE000+/g, '…') : value;
 }
 
 /** Suffixes that only template files carry, with the language they usually mean. */

@@ -23,7 +23,7 @@ import { compareVersions, describeRange, splitRange, VersionRange } from '../ref
 import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
 import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
 import { dotLabel, jsonText, mermaidLabel } from './escape';
-import { UNKNOWN_MARK } from '../discovery/template';
+import { UNKNOWN_MARK, withPlaceholdersShown } from '../discovery/template';
 import type { Finding } from '../engine/findings';
 import type { Setting } from '../source/setting';
 import { SEVERITY_RANK, Severity, Span } from '../source/span';
@@ -428,7 +428,7 @@ function shown(model: Deployment, arg: { value: string; span: Span } | undefined
   if (!arg) return '';
   if (!arg.value.includes(UNKNOWN_MARK)) return arg.value;
   const written = model.sourceTexts?.get(arg.span.file)?.text.slice(arg.span.start.offset, arg.span.end.offset);
-  return written !== undefined && !written.includes(UNKNOWN_MARK) ? written.replace(/^["']|["']$/g, '') : arg.value.replace(/\$\uE000+/g, '…');
+  return written !== undefined && !written.includes(UNKNOWN_MARK) ? written.replace(/^["']|["']$/g, '') : withPlaceholdersShown(arg.value);
 }
 
 function serverLabel(model: Deployment, server: NginxBlock): string[] {

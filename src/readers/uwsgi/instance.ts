@@ -29,9 +29,7 @@ import { readUwsgiFlag, uwsgiAtoi } from '../../reference/uwsgi/values';
 import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
 import { scanIni } from './ini';
 import { fillMagicTable, isKnown, MagicMachineInfo, MagicTable, substituteMagic, UNKNOWN } from './magic';
-
-/** A value the tree does not determine, as the reader or a template's masking writes it (`$` + marks, `${…}`): shown as one `…`. */
-const UNKNOWN_RUN = new RegExp(`\\$\\{${UNKNOWN}+\\}|\\$?${UNKNOWN}+`, 'g');
+import { withPlaceholdersShown } from '../../discovery/template';
 
 /** What is known about the machine and the process environment. */
 export interface UwsgiMachine extends MagicMachineInfo {
@@ -620,7 +618,7 @@ class InstanceBuilder {
         value: known(entry.value),
         rawValue: known(entry.rawValue),
         // A command-line word the tree does not determine is shown as written, less its variable.
-        text: entry.text === null ? null : entry.text.replace(UNKNOWN_RUN, '…'),
+        text: entry.text === null ? null : withPlaceholdersShown(entry.text),
         keySpan: entry.keySpan,
         valueSpan: entry.valueSpan,
         origin: entry.origin,

@@ -16,14 +16,14 @@ import { SourceText } from '../source/text';
 export function includeMappingsOf(input: {
   filesByFormat: FilesByFormat;
   treeFiles: string[];
-  lintRoots: string[];
+  /** The Dockerfiles and compose files (imageInput); undefined when the tree has none. */
+  images: PlacedFilesInput | undefined;
   configuredMappings: IncludeMapping[];
   readText: (path: string) => string | undefined;
   displayPath: (path: string) => string;
 }) {
-  const { filesByFormat, treeFiles, lintRoots, configuredMappings, readText, displayPath } = input;
+  const { filesByFormat, treeFiles, images, configuredMappings, readText, displayPath } = input;
   // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
-  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText, displayPath);
   const placed = images ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')).placedFiles(images) : [];
   // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
   // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
@@ -79,16 +79,13 @@ export function embedConfigMapFiles(
 
 /** Templates the official nginx image renders: from the tree's files (compose, Dockerfiles) and from ConfigMaps. */
 export function renderImageTemplates(
-  filesByFormat: FilesByFormat,
-  treeFiles: string[],
-  lintRoots: string[],
+  images: PlacedFilesInput | undefined,
   readText: (path: string) => string | undefined,
   displayPath: (path: string) => string,
   configMapTemplates: EnvsubstTemplate[],
 ) {
   const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
   const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
-  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText, displayPath);
   const fromTree = images ? envsubstTemplates(images) : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);

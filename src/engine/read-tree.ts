@@ -171,10 +171,12 @@ function readTreeUncached(options: LintOptions): ReadTree {
       if (text !== undefined) imageSources.push({ source: new SourceText(displayPath(file), text), kind: format });
     }
   }
+  // What the Dockerfile and compose readers take, built once for each of them.
+  const images = imageInput(filesByFormat, walked.files, roots, readText, displayPath);
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({
     filesByFormat,
     treeFiles: walked.files,
-    lintRoots: roots,
+    images,
     configuredMappings,
     readText,
     displayPath,
@@ -202,10 +204,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : { embedded: new Map<string, SourceText>(), templates: [] };
   const { embedded } = configMapped;
   // Templates the official nginx image renders at start are read rendered, where it writes them.
-  const rendered =
-    has('dockerfile', 'compose') || configMapped.templates.length > 0
-      ? renderImageTemplates(filesByFormat, walked.files, roots, readText, displayPath, configMapped.templates)
-      : undefined;
+  const rendered = images || configMapped.templates.length > 0 ? renderImageTemplates(images, readText, displayPath, configMapped.templates) : undefined;
   const nginx =
     rendered && rendered.sources.size > 0
       ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
@@ -237,7 +236,6 @@ function readTreeUncached(options: LintOptions): ReadTree {
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
   // Each config runs in its own container where the tree says which: its image's nginx, unless the
   // user named one release for everything.
-  const images = imageInput(filesByFormat, walked.files, roots, readText, displayPath);
   const versionOfFile =
     nginxVersion.source?.kind !== 'option' && nginxVersion.source?.kind !== 'config' && images
       ? nginxVersionOfFile(

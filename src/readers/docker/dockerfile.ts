@@ -12,7 +12,8 @@ import { expandWord } from '../kit/expand';
 import { MappedText, MappedTextBuilder } from '../kit/mapped-text';
 import { literalArg, Lookup, RawArg, sliceArg } from '../kit/raw';
 import { splitWords, wholeWord } from '../kit/shell-words';
-import type { SourceText } from '../../source/text';
+import { SourceText } from '../../source/text';
+import { parsedDockerfileByFile } from '../parse-cache';
 
 export interface DockerCommand {
   /** `exec`: the JSON array's strings; `shell`: `text` run by `shell`. */
@@ -250,7 +251,20 @@ function variableIn(env: Map<string, RawArg>, args: Map<string, RawArg | undefin
   return { kind, value };
 }
 
+/**
+ * A Dockerfile's stages, parsed once per run (src/readers/parse-cache.ts): a result serves another
+ * reader's copy of the same plain text under the same name. Readers only read it.
+ */
 export function parseDockerfile(source: SourceText): Dockerfile {
+  const known = parsedDockerfileByFile.get(source.file) as Dockerfile | undefined;
+  const plain = (text: SourceText) => text.constructor === SourceText;
+  if (known && known.source.text === source.text && (known.source === source || (plain(known.source) && plain(source)))) return known;
+  const parsed = parseDockerfileText(source);
+  parsedDockerfileByFile.set(source.file, parsed);
+  return parsed;
+}
+
+function parseDockerfileText(source: SourceText): Dockerfile {
   const comments: SourceComment[] = [];
   const { list, escape } = instructions(source, comments);
   const stages: DockerStage[] = [];

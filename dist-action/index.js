@@ -43,12 +43,310 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/discovery/template.ts
+function isUnknownValue(value) {
+  return value.includes(UNKNOWN_MARK);
+}
+function withPlaceholdersShown(value) {
+  return value.includes(UNKNOWN_MARK) ? value.replace(/\$\{\uE000+\}|\$?\uE000+/g, "…") : value;
+}
+function templateName(lower) {
+  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
+    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
+  }
+  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
+  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: void 0 };
+  return void 0;
+}
+function templateDialectOf(text3, options = { envsubst: true }) {
+  if (firstTag(text3, "{%", "%}")) return "jinja";
+  const curly = firstTag(text3, "{{", "}}");
+  if (curly) {
+    const body2 = tagBody(curly, 2);
+    if (/^[.$]/.test(body2) || GO_KEYWORDS.test(body2) || body2.startsWith("/*")) return "go-template";
+    if (/^[#^/!>]/.test(body2)) return "mustache";
+    return "jinja";
+  }
+  if (firstTag(text3, "<%", "%>")) return "erb";
+  if (options.envsubst && text3.includes("${") && ENVSUBST_VARIABLE.test(text3)) return "envsubst";
+  if (text3.includes("@") && AT_VARIABLE.test(text3)) return "at-variables";
+  if (text3.includes("%%") && PERCENT_VARIABLE.test(text3)) return "percent-variables";
+  return void 0;
+}
+function firstTag(text3, open, close) {
+  const start = text3.indexOf(open);
+  if (start === -1) return void 0;
+  const end = text3.indexOf(close, start + open.length);
+  return end === -1 ? void 0 : text3.slice(start, end + close.length);
+}
+function findTags(text3, dialect) {
+  const tags2 = [];
+  const placeholder = PLACEHOLDER_TAGS[dialect];
+  if (placeholder) {
+    const pattern = new RegExp(placeholder.source, "g");
+    for (let match = pattern.exec(text3); match; match = pattern.exec(text3)) tags2.push([match.index, match.index + match[0].length]);
+    return tags2;
+  }
+  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text3.indexOf(open) }));
+  let position = 0;
+  for (; ; ) {
+    let best;
+    for (const pair2 of pairs) {
+      if (pair2.next !== -1 && pair2.next < position) pair2.next = text3.indexOf(pair2.open, position);
+      if (pair2.next !== -1 && (!best || pair2.next < best.next)) best = pair2;
+    }
+    if (!best) return tags2;
+    const end = text3.indexOf(best.close, best.next + best.open.length);
+    if (end === -1) {
+      best.next = -1;
+      continue;
+    }
+    tags2.push([best.next, end + best.close.length]);
+    position = end + best.close.length;
+  }
+}
+function tagBody(tag, delimiter) {
+  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
+}
+function isStatement(dialect, tag) {
+  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
+  if (tag.startsWith("{{{")) return false;
+  if (tag.startsWith("{{")) {
+    const body2 = tagBody(tag, 2);
+    if (body2.startsWith("/*") || GO_KEYWORDS.test(body2)) return true;
+    if (/^\$\w*\s*:?=[^=]/.test(body2)) return true;
+    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body2) : false;
+  }
+  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
+  return false;
+}
+function maskedValue(length, shape) {
+  if (shape === "property" && length >= 4) return "${" + UNKNOWN_MARK.repeat(length - 3) + "}";
+  return "$" + UNKNOWN_MARK.repeat(length - 1);
+}
+function maskTemplate(text3, dialect, valueShape = "variable", options = { envsubst: true }) {
+  const first = maskTags(text3, dialect, valueShape);
+  let masked = first.text;
+  const statements = first.statements;
+  for (const extra of PLACEHOLDER_DIALECTS) {
+    if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
+    const more = maskTags(masked, extra, valueShape);
+    masked = more.text;
+    for (const offset of more.statements) statements.push(offset);
+  }
+  statements.sort((a, b) => a - b);
+  const definitions = definitionBodies(text3, dialect);
+  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
+  if (options.firstBranchOnly) for (const range2 of laterBranches(text3, dialect)) setAside.push(range2);
+  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
+}
+function blankRanges(text3, ranges) {
+  if (ranges.length === 0) return text3;
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out = [];
+  let last = 0;
+  for (const [start, end] of sorted) {
+    if (end <= last) continue;
+    const from2 = Math.max(start, last);
+    out.push(text3.slice(last, from2), text3.slice(from2, end).replace(/[^\r\n]/g, " "));
+    last = end;
+  }
+  out.push(text3.slice(last));
+  return out.join("");
+}
+function onlyDefinitions(masked, definitions) {
+  if (definitions.length === 0) return false;
+  let outside = "";
+  let last = 0;
+  for (const [start, end] of definitions) {
+    outside += masked.slice(last, start);
+    last = end;
+  }
+  outside += masked.slice(last);
+  return outside.split("\n").every((line) => /^\s*(?:[#;].*)?$/.test(line));
+}
+function laterBranches(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
+  const ranges = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(-1);
+    else if (isElse(keyword2) && open.length > 0) {
+      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    } else if (isClose(keyword2) && open.length > 0) {
+      const from2 = open.pop();
+      if (from2 >= 0) ranges.push([from2, match.index]);
+    }
+  }
+  return ranges;
+}
+function conditionalBlocks(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const go = dialect === "go-template";
+  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
+  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
+  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
+  const blocks2 = [];
+  const open = [];
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
+    else if (isClose(keyword2) && open.length > 0) {
+      const from2 = open.pop();
+      if (from2 >= 0) blocks2.push([from2, match.index + match[0].length]);
+    }
+  }
+  return blocks2;
+}
+function maskTags(text3, dialect, valueShape) {
+  const tags2 = findTags(text3, dialect);
+  const alone = tagsAloneOnTheirLines(text3, tags2);
+  const out = [];
+  const statements = [];
+  let last = 0;
+  tags2.forEach(([start, end], index) => {
+    const tag = text3.slice(start, end);
+    out.push(text3.slice(last, start));
+    last = end;
+    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
+      statements.push(start);
+      out.push(tag.replace(/[^\r\n]/g, " "));
+    } else {
+      out.push(maskedValue(tag.length, valueShape));
+    }
+  });
+  out.push(text3.slice(last));
+  return { text: out.join(""), statements };
+}
+function tagsAloneOnTheirLines(text3, tags2) {
+  const alone = new Array(tags2.length).fill(false);
+  let i = 0;
+  while (i < tags2.length) {
+    const lineStart = text3.lastIndexOf("\n", tags2[i][0] - 1) + 1;
+    let lineEnd = text3.indexOf("\n", tags2[i][0]);
+    if (lineEnd === -1) lineEnd = text3.length;
+    let j = i;
+    let onlyTags = true;
+    let cursor = lineStart;
+    while (j < tags2.length && tags2[j][0] < lineEnd) {
+      if (text3.slice(cursor, tags2[j][0]).trim() !== "") onlyTags = false;
+      cursor = Math.max(cursor, tags2[j][1]);
+      j++;
+    }
+    if (cursor < lineEnd && text3.slice(cursor, lineEnd).trim() !== "") onlyTags = false;
+    for (let k = i; k < j; k++) alone[k] = onlyTags;
+    i = j;
+  }
+  return alone;
+}
+function statementTags(text3, dialect) {
+  const opener = dialect === "go-template" ? "{{" : "{%";
+  return findTags(text3, dialect).filter(([start]) => text3.startsWith(opener, start)).map(([start, end]) => ({ 0: text3.slice(start, end), index: start }));
+}
+function definitionBodies(text3, dialect) {
+  if (dialect !== "go-template" && dialect !== "jinja") return [];
+  const bodies = [];
+  const open = [];
+  let definitionStart = -1;
+  for (const match of statementTags(text3, dialect)) {
+    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0];
+    if (dialect === "go-template") {
+      if (keyword2 === "if" || keyword2 === "range" || keyword2 === "with" || keyword2 === "block" || keyword2 === "define") {
+        if (keyword2 === "define" && definitionStart < 0) definitionStart = match.index;
+        open.push(keyword2 === "define");
+      } else if (keyword2 === "end" && open.length > 0) {
+        open.pop();
+        if (definitionStart >= 0 && !open.includes(true)) {
+          bodies.push([definitionStart, match.index + match[0].length]);
+          definitionStart = -1;
+        }
+      }
+    } else if (keyword2 === "macro") {
+      if (definitionStart < 0) definitionStart = match.index;
+      open.push(true);
+    } else if (keyword2 === "endmacro" && open.length > 0) {
+      open.pop();
+      if (open.length === 0 && definitionStart >= 0) {
+        bodies.push([definitionStart, match.index + match[0].length]);
+        definitionStart = -1;
+      }
+    }
+  }
+  return bodies;
+}
+var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
+var init_template = __esm({
+  "src/discovery/template.ts"() {
+    "use strict";
+    DIALECT_NAMES = {
+      jinja: "Jinja2",
+      "go-template": "Go text/template",
+      mustache: "Mustache",
+      erb: "ERB",
+      envsubst: "envsubst (${VAR})",
+      "at-variables": "@VAR@ placeholders",
+      "percent-variables": "%%VAR%% placeholders"
+    };
+    UNKNOWN_MARK = "";
+    TEMPLATE_SUFFIXES = [
+      [".j2", "jinja"],
+      [".jinja2", "jinja"],
+      [".jinja", "jinja"],
+      [".gotmpl", "go-template"],
+      [".ctmpl", "go-template"],
+      // consul-template
+      [".tmpl", void 0],
+      // docker-gen and remco both use it, in different languages: the content says
+      [".tpl", void 0],
+      [".erb", "erb"],
+      [".mustache", "mustache"],
+      [".template", void 0],
+      // the official nginx image's templates/*.template, or any generator's
+      [".in", void 0]
+      // autoconf's @VAR@
+    ];
+    GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+    ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
+    AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
+    PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
+    DELIMITERS = {
+      jinja: [
+        ["{{", "}}"],
+        ["{%", "%}"],
+        ["{#", "#}"]
+      ],
+      "go-template": [["{{", "}}"]],
+      mustache: [
+        ["{{{", "}}}"],
+        ["{{", "}}"]
+      ],
+      erb: [["<%", "%>"]]
+    };
+    PLACEHOLDER_TAGS = {
+      envsubst: /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
+      "at-variables": /@[A-Z][A-Z0-9_]+@/g,
+      "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
+    };
+    PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
+    PLACEHOLDER_PATTERNS = {
+      envsubst: ENVSUBST_VARIABLE,
+      "at-variables": AT_VARIABLE,
+      "percent-variables": PERCENT_VARIABLE
+    };
+  }
+});
+
 // src/rule.ts
 function defineRule(rule56) {
   return rule56;
 }
 function renderMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? String(data[key]).replace(TEMPLATE_PLACEHOLDER, "…") : whole);
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => key in data ? withPlaceholdersShown(String(data[key])) : whole);
 }
 function onceEach() {
   const seen = /* @__PURE__ */ new Set();
@@ -59,11 +357,10 @@ function onceEach() {
     return true;
   };
 }
-var TEMPLATE_PLACEHOLDER;
 var init_rule = __esm({
   "src/rule.ts"() {
     "use strict";
-    TEMPLATE_PLACEHOLDER = /\$\{\uE000+\}|\$?\uE000+/g;
+    init_template();
   }
 });
 
@@ -8226,304 +8523,6 @@ var init_third_party_directives = __esm({
   }
 });
 
-// src/discovery/template.ts
-function isUnknownValue(value) {
-  return value.includes(UNKNOWN_MARK);
-}
-function withPlaceholdersShown(value) {
-  return value.replace(/\$\{\uE000+\}|\$\uE000+/g, "…");
-}
-function templateName(lower) {
-  for (const [suffix, dialect] of TEMPLATE_SUFFIXES) {
-    if (lower.endsWith(suffix) && lower.length > suffix.length) return { rendered: lower.slice(0, -suffix.length), dialect };
-  }
-  const middle = /\.(template|tmpl|tpl)(\.[a-z0-9]+)$/.exec(lower);
-  if (middle && middle.index > 0) return { rendered: lower.slice(0, middle.index) + middle[2], dialect: void 0 };
-  return void 0;
-}
-function templateDialectOf(text3, options = { envsubst: true }) {
-  if (firstTag(text3, "{%", "%}")) return "jinja";
-  const curly = firstTag(text3, "{{", "}}");
-  if (curly) {
-    const body2 = tagBody(curly, 2);
-    if (/^[.$]/.test(body2) || GO_KEYWORDS.test(body2) || body2.startsWith("/*")) return "go-template";
-    if (/^[#^/!>]/.test(body2)) return "mustache";
-    return "jinja";
-  }
-  if (firstTag(text3, "<%", "%>")) return "erb";
-  if (options.envsubst && text3.includes("${") && ENVSUBST_VARIABLE.test(text3)) return "envsubst";
-  if (text3.includes("@") && AT_VARIABLE.test(text3)) return "at-variables";
-  if (text3.includes("%%") && PERCENT_VARIABLE.test(text3)) return "percent-variables";
-  return void 0;
-}
-function firstTag(text3, open, close) {
-  const start = text3.indexOf(open);
-  if (start === -1) return void 0;
-  const end = text3.indexOf(close, start + open.length);
-  return end === -1 ? void 0 : text3.slice(start, end + close.length);
-}
-function findTags(text3, dialect) {
-  const tags2 = [];
-  const placeholder = PLACEHOLDER_TAGS[dialect];
-  if (placeholder) {
-    const pattern = new RegExp(placeholder.source, "g");
-    for (let match = pattern.exec(text3); match; match = pattern.exec(text3)) tags2.push([match.index, match.index + match[0].length]);
-    return tags2;
-  }
-  const pairs = (DELIMITERS[dialect] ?? []).map(([open, close]) => ({ open, close, next: text3.indexOf(open) }));
-  let position = 0;
-  for (; ; ) {
-    let best;
-    for (const pair2 of pairs) {
-      if (pair2.next !== -1 && pair2.next < position) pair2.next = text3.indexOf(pair2.open, position);
-      if (pair2.next !== -1 && (!best || pair2.next < best.next)) best = pair2;
-    }
-    if (!best) return tags2;
-    const end = text3.indexOf(best.close, best.next + best.open.length);
-    if (end === -1) {
-      best.next = -1;
-      continue;
-    }
-    tags2.push([best.next, end + best.close.length]);
-    position = end + best.close.length;
-  }
-}
-function tagBody(tag, delimiter) {
-  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
-}
-function isStatement(dialect, tag) {
-  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
-  if (tag.startsWith("{{{")) return false;
-  if (tag.startsWith("{{")) {
-    const body2 = tagBody(tag, 2);
-    if (body2.startsWith("/*") || GO_KEYWORDS.test(body2)) return true;
-    if (/^\$\w*\s*:?=[^=]/.test(body2)) return true;
-    return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body2) : false;
-  }
-  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
-  return false;
-}
-function maskedValue(length, shape) {
-  if (shape === "property" && length >= 4) return "${" + UNKNOWN_MARK.repeat(length - 3) + "}";
-  return "$" + UNKNOWN_MARK.repeat(length - 1);
-}
-function maskTemplate(text3, dialect, valueShape = "variable", options = { envsubst: true }) {
-  const first = maskTags(text3, dialect, valueShape);
-  let masked = first.text;
-  const statements = first.statements;
-  for (const extra of PLACEHOLDER_DIALECTS) {
-    if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
-    const more = maskTags(masked, extra, valueShape);
-    masked = more.text;
-    for (const offset of more.statements) statements.push(offset);
-  }
-  statements.sort((a, b) => a - b);
-  const definitions = definitionBodies(text3, dialect);
-  const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
-  if (options.firstBranchOnly) for (const range2 of laterBranches(text3, dialect)) setAside.push(range2);
-  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
-}
-function blankRanges(text3, ranges) {
-  if (ranges.length === 0) return text3;
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out = [];
-  let last = 0;
-  for (const [start, end] of sorted) {
-    if (end <= last) continue;
-    const from2 = Math.max(start, last);
-    out.push(text3.slice(last, from2), text3.slice(from2, end).replace(/[^\r\n]/g, " "));
-    last = end;
-  }
-  out.push(text3.slice(last));
-  return out.join("");
-}
-function onlyDefinitions(masked, definitions) {
-  if (definitions.length === 0) return false;
-  let outside = "";
-  let last = 0;
-  for (const [start, end] of definitions) {
-    outside += masked.slice(last, start);
-    last = end;
-  }
-  outside += masked.slice(last);
-  return outside.split("\n").every((line) => /^\s*(?:[#;].*)?$/.test(line));
-}
-function laterBranches(text3, dialect) {
-  if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const go = dialect === "go-template";
-  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
-  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
-  const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
-  const ranges = [];
-  const open = [];
-  for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
-    if (opens.has(keyword2)) open.push(-1);
-    else if (isElse(keyword2) && open.length > 0) {
-      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
-    } else if (isClose(keyword2) && open.length > 0) {
-      const from2 = open.pop();
-      if (from2 >= 0) ranges.push([from2, match.index]);
-    }
-  }
-  return ranges;
-}
-function conditionalBlocks(text3, dialect) {
-  if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const go = dialect === "go-template";
-  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
-  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
-  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
-  const blocks2 = [];
-  const open = [];
-  for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
-    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
-    else if (isClose(keyword2) && open.length > 0) {
-      const from2 = open.pop();
-      if (from2 >= 0) blocks2.push([from2, match.index + match[0].length]);
-    }
-  }
-  return blocks2;
-}
-function maskTags(text3, dialect, valueShape) {
-  const tags2 = findTags(text3, dialect);
-  const alone = tagsAloneOnTheirLines(text3, tags2);
-  const out = [];
-  const statements = [];
-  let last = 0;
-  tags2.forEach(([start, end], index) => {
-    const tag = text3.slice(start, end);
-    out.push(text3.slice(last, start));
-    last = end;
-    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
-      statements.push(start);
-      out.push(tag.replace(/[^\r\n]/g, " "));
-    } else {
-      out.push(maskedValue(tag.length, valueShape));
-    }
-  });
-  out.push(text3.slice(last));
-  return { text: out.join(""), statements };
-}
-function tagsAloneOnTheirLines(text3, tags2) {
-  const alone = new Array(tags2.length).fill(false);
-  let i = 0;
-  while (i < tags2.length) {
-    const lineStart = text3.lastIndexOf("\n", tags2[i][0] - 1) + 1;
-    let lineEnd = text3.indexOf("\n", tags2[i][0]);
-    if (lineEnd === -1) lineEnd = text3.length;
-    let j = i;
-    let onlyTags = true;
-    let cursor = lineStart;
-    while (j < tags2.length && tags2[j][0] < lineEnd) {
-      if (text3.slice(cursor, tags2[j][0]).trim() !== "") onlyTags = false;
-      cursor = Math.max(cursor, tags2[j][1]);
-      j++;
-    }
-    if (cursor < lineEnd && text3.slice(cursor, lineEnd).trim() !== "") onlyTags = false;
-    for (let k = i; k < j; k++) alone[k] = onlyTags;
-    i = j;
-  }
-  return alone;
-}
-function statementTags(text3, dialect) {
-  const opener = dialect === "go-template" ? "{{" : "{%";
-  return findTags(text3, dialect).filter(([start]) => text3.startsWith(opener, start)).map(([start, end]) => ({ 0: text3.slice(start, end), index: start }));
-}
-function definitionBodies(text3, dialect) {
-  if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const bodies = [];
-  const open = [];
-  let definitionStart = -1;
-  for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0];
-    if (dialect === "go-template") {
-      if (keyword2 === "if" || keyword2 === "range" || keyword2 === "with" || keyword2 === "block" || keyword2 === "define") {
-        if (keyword2 === "define" && definitionStart < 0) definitionStart = match.index;
-        open.push(keyword2 === "define");
-      } else if (keyword2 === "end" && open.length > 0) {
-        open.pop();
-        if (definitionStart >= 0 && !open.includes(true)) {
-          bodies.push([definitionStart, match.index + match[0].length]);
-          definitionStart = -1;
-        }
-      }
-    } else if (keyword2 === "macro") {
-      if (definitionStart < 0) definitionStart = match.index;
-      open.push(true);
-    } else if (keyword2 === "endmacro" && open.length > 0) {
-      open.pop();
-      if (open.length === 0 && definitionStart >= 0) {
-        bodies.push([definitionStart, match.index + match[0].length]);
-        definitionStart = -1;
-      }
-    }
-  }
-  return bodies;
-}
-var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
-var init_template = __esm({
-  "src/discovery/template.ts"() {
-    "use strict";
-    DIALECT_NAMES = {
-      jinja: "Jinja2",
-      "go-template": "Go text/template",
-      mustache: "Mustache",
-      erb: "ERB",
-      envsubst: "envsubst (${VAR})",
-      "at-variables": "@VAR@ placeholders",
-      "percent-variables": "%%VAR%% placeholders"
-    };
-    UNKNOWN_MARK = "";
-    TEMPLATE_SUFFIXES = [
-      [".j2", "jinja"],
-      [".jinja2", "jinja"],
-      [".jinja", "jinja"],
-      [".gotmpl", "go-template"],
-      [".ctmpl", "go-template"],
-      // consul-template
-      [".tmpl", void 0],
-      // docker-gen and remco both use it, in different languages: the content says
-      [".tpl", void 0],
-      [".erb", "erb"],
-      [".mustache", "mustache"],
-      [".template", void 0],
-      // the official nginx image's templates/*.template, or any generator's
-      [".in", void 0]
-      // autoconf's @VAR@
-    ];
-    GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
-    ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
-    AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
-    PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
-    DELIMITERS = {
-      jinja: [
-        ["{{", "}}"],
-        ["{%", "%}"],
-        ["{#", "#}"]
-      ],
-      "go-template": [["{{", "}}"]],
-      mustache: [
-        ["{{{", "}}}"],
-        ["{{", "}}"]
-      ],
-      erb: [["<%", "%>"]]
-    };
-    PLACEHOLDER_TAGS = {
-      envsubst: /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=+?][^}\n]*)?\}|\$[A-Z][A-Z0-9_]*\b/g,
-      "at-variables": /@[A-Z][A-Z0-9_]+@/g,
-      "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
-    };
-    PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
-    PLACEHOLDER_PATTERNS = {
-      envsubst: ENVSUBST_VARIABLE,
-      "at-variables": AT_VARIABLE,
-      "percent-variables": PERCENT_VARIABLE
-    };
-  }
-});
-
 // src/source/sorted-offsets.ts
 function firstAtLeast(sorted, value, from2 = 0, to = sorted.length) {
   let low = from2;
@@ -11912,13 +11911,15 @@ var init_rendered_templates = __esm({
 function clearParseCache() {
   parsedYamlByText.clear();
   parsedComposeByPath.clear();
+  parsedDockerfileByFile.clear();
 }
-var parsedYamlByText, parsedComposeByPath;
+var parsedYamlByText, parsedComposeByPath, parsedDockerfileByFile;
 var init_parse_cache = __esm({
   "src/readers/parse-cache.ts"() {
     "use strict";
     parsedYamlByText = /* @__PURE__ */ new Map();
     parsedComposeByPath = /* @__PURE__ */ new Map();
+    parsedDockerfileByFile = /* @__PURE__ */ new Map();
   }
 });
 
@@ -20873,6 +20874,14 @@ function variableIn(env, args, name2) {
   return { kind, value };
 }
 function parseDockerfile(source) {
+  const known2 = parsedDockerfileByFile.get(source.file);
+  const plain = (text3) => text3.constructor === SourceText;
+  if (known2 && known2.source.text === source.text && (known2.source === source || plain(known2.source) && plain(source))) return known2;
+  const parsed = parseDockerfileText(source);
+  parsedDockerfileByFile.set(source.file, parsed);
+  return parsed;
+}
+function parseDockerfileText(source) {
   const comments = [];
   const { list, escape: escape2 } = instructions(source, comments);
   const stages = [];
@@ -21020,6 +21029,8 @@ var init_dockerfile = __esm({
     init_mapped_text();
     init_raw();
     init_shell_words();
+    init_text();
+    init_parse_cache();
     NO_ENV = /* @__PURE__ */ new Map();
   }
 });
@@ -30676,7 +30687,7 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath26, UNKNOWN_RUN, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath26, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
@@ -30686,7 +30697,7 @@ var init_instance = __esm({
     init_expand2();
     init_ini();
     init_magic();
-    UNKNOWN_RUN = new RegExp(`\\$\\{${UNKNOWN}+\\}|\\$?${UNKNOWN}+`, "g");
+    init_template();
     END_KEYS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
     SCHEMES = ["emperor", "http", "data", "sym", "section", "fd", "exec", "call", "callint"];
     INTERNAL_ENV = /* @__PURE__ */ new Set([
@@ -31163,7 +31174,7 @@ var init_instance = __esm({
             value: known2(entry.value),
             rawValue: known2(entry.rawValue),
             // A command-line word the tree does not determine is shown as written, less its variable.
-            text: entry.text === null ? null : entry.text.replace(UNKNOWN_RUN, "…"),
+            text: entry.text === null ? null : withPlaceholdersShown(entry.text),
             keySpan: entry.keySpan,
             valueSpan: entry.valueSpan,
             origin: entry.origin,
@@ -54398,8 +54409,7 @@ init_parse_cache();
 // src/engine/deploy-time-files.ts
 init_text();
 function includeMappingsOf(input) {
-  const { filesByFormat, treeFiles, lintRoots, configuredMappings, readText: readText2, displayPath } = input;
-  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath);
+  const { filesByFormat, treeFiles, images, configuredMappings, readText: readText2, displayPath } = input;
   const placed = images ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles(images) : [];
   const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
     shellFiles: filesByFormat.shell ?? [],
@@ -54436,10 +54446,9 @@ function embedConfigMapFiles(files, readText2, displayPath) {
   }
   return { embedded, templates: mounted.templates };
 }
-function renderImageTemplates(filesByFormat, treeFiles, lintRoots, readText2, displayPath, configMapTemplates) {
+function renderImageTemplates(images, readText2, displayPath, configMapTemplates) {
   const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
   const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const images = imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath);
   const fromTree = images ? envsubstTemplates2(images) : [];
   const templates = [...fromTree, ...configMapTemplates];
   return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
@@ -54812,10 +54821,11 @@ function readTreeUncached(options) {
       if (text3 !== void 0) imageSources.push({ source: new SourceText(displayPath(file), text3), kind: format8 });
     }
   }
+  const images = imageInput(filesByFormat, walked.files, roots, readText2, displayPath);
   const { placed, writtenPaths, includeMappings } = includeMappingsOf({
     filesByFormat,
     treeFiles: walked.files,
-    lintRoots: roots,
+    images,
     configuredMappings,
     readText: readText2,
     displayPath
@@ -54834,7 +54844,7 @@ function readTreeUncached(options) {
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
   const { embedded } = configMapped;
-  const rendered = has2("dockerfile", "compose") || configMapped.templates.length > 0 ? renderImageTemplates(filesByFormat, walked.files, roots, readText2, displayPath, configMapped.templates) : void 0;
+  const rendered = images || configMapped.templates.length > 0 ? renderImageTemplates(images, readText2, displayPath, configMapped.templates) : void 0;
   const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
     fs: withRenderedFiles(cachedFs, rendered.sources),
     treeFiles: walked.files,
@@ -54861,7 +54871,6 @@ function readTreeUncached(options) {
   });
   append(diagnostics, nginx.diagnostics);
   let nginxVersion = chooseNginxVersion(options.nginxVersion, config, imageSources);
-  const images = imageInput(filesByFormat, walked.files, roots, readText2, displayPath);
   const versionOfFile = nginxVersion.source?.kind !== "option" && nginxVersion.source?.kind !== "config" && images ? nginxVersionOfFile(
     (init_nginx_images(), __toCommonJS(nginx_images_exports)).filesPlacedInImages(images),
     nginxVersion
@@ -55718,7 +55727,7 @@ function shown(model, arg) {
   if (!arg) return "";
   if (!arg.value.includes(UNKNOWN_MARK)) return arg.value;
   const written = model.sourceTexts?.get(arg.span.file)?.text.slice(arg.span.start.offset, arg.span.end.offset);
-  return written !== void 0 && !written.includes(UNKNOWN_MARK) ? written.replace(/^["']|["']$/g, "") : arg.value.replace(/\$\uE000+/g, "…");
+  return written !== void 0 && !written.includes(UNKNOWN_MARK) ? written.replace(/^["']|["']$/g, "") : withPlaceholdersShown(arg.value);
 }
 function serverLabel(model, server) {
   const names = server.own("server_name").flatMap((entry) => entry.directive.args.map((arg) => shown(model, arg))).filter((name2) => name2 !== "");

@@ -1,5 +1,6 @@
 import { rule } from '../../checks/nginx-weak-tls';
 import { testRule } from '../harness';
+import { lintDiskTree } from '../disk-tree';
 
 const lines = (...text: string[]) => text.join('\n') + '\n';
 const main = (...httpBody: string[]) => ({ 'nginx.conf': lines('events {}', 'http {', ...httpBody, '}') });
@@ -106,4 +107,65 @@ testRule(rule, {
       findings: [{ messageId: 'weakCiphers', primary: { file: 'conf.d/site.conf', line: 2, column: 17 }, messageIncludes: ['no server authentication'] }],
     },
   ],
+});
+
+describe('mail servers: opportunistic STARTTLS on port 25 is not judged, read from disk', () => {
+  // Mailu's front: port 25 takes mail from other MTAs, which fall back to plaintext when STARTTLS
+  // is missing (RFC 3207 sections 4 and 6), so a man in the middle strips it rather than downgrade it.
+  const mail = (...servers: string[][]) =>
+    lines(
+      'load_module modules/ngx_mail_module.so;',
+      'events {}',
+      'mail {',
+      '  auth_http http://127.0.0.1:8000/auth/email;',
+      '  ssl_certificate /certs/cert.pem;',
+      '  ssl_certificate_key /certs/key.pem;',
+      ...servers.flatMap((body) => ['  server {', ...body.map((line) => `    ${line}`), '  }']),
+      '}',
+    );
+  const weak = ['ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;', 'ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA:DES-CBC3-SHA;'];
+  const findingsOf = (config: string) => lintDiskTree({ 'nginx.conf': config }).filter((f) => f.ruleId === 'nginx-weak-tls');
+  /** The line of each finding, and whether it is about protocols or ciphers. */
+  const judged = (config: string) => findingsOf(config).map((f) => `${f.primary.start.line} ${f.messageId}`);
+
+  test('port 25, protocol smtp, starttls on: nothing', () => {
+    expect(findingsOf(mail(['listen 25;', 'protocol smtp;', 'smtp_auth none;', 'starttls on;', ...weak]))).toEqual([]);
+  });
+
+  test('port 25 without a protocol line (nginx takes SMTP from the port), starttls and the weak lines on the mail block: nothing', () => {
+    const config = mail(['listen [::]:25;']).replace('mail {', ['mail {', '  starttls on;', ...weak.map((line) => `  ${line}`)].join('\n'));
+    expect(findingsOf(config)).toEqual([]);
+  });
+
+  test('starttls only on port 25 refuses plaintext: judged', () => {
+    expect(judged(mail(['listen 25;', 'protocol smtp;', 'starttls only;', ...weak]))).toEqual(['11 weakProtocols', '12 weakCiphers']);
+  });
+
+  test('submission on 587 with starttls on: judged (its clients insist on TLS)', () => {
+    expect(judged(mail(['listen 587;', 'protocol smtp;', 'starttls on;', ...weak]))).toEqual(['11 weakProtocols', '12 weakCiphers']);
+  });
+
+  test('one server on 25 and 587: judged', () => {
+    expect(judged(mail(['listen 25;', 'listen 587;', 'protocol smtp;', 'starttls on;', ...weak]))).toEqual(['12 weakProtocols', '13 weakCiphers']);
+  });
+
+  test('IMAP with starttls on port 143 (protocol from the port): judged', () => {
+    expect(judged(mail(['listen 143;', 'starttls on;', ...weak]))).toEqual(['10 weakProtocols', '11 weakCiphers']);
+  });
+
+  test('implicit TLS on 465 under the same mail-level protocols as a port-25 server: judged', () => {
+    const config = mail(['listen 25;', 'protocol smtp;', 'starttls on;'], ['listen 465 ssl;', 'protocol smtp;']).replace(
+      'mail {',
+      'mail {\n  ssl_protocols TLSv1 TLSv1.2;',
+    );
+    expect(judged(config)).toEqual(['4 weakProtocols']);
+  });
+
+  test('a mail-level starttls on that a submission server inherits beside a port-25 one: judged', () => {
+    const config = mail(['listen 25;', 'protocol smtp;'], ['listen 587;', 'protocol smtp;']).replace(
+      'mail {',
+      'mail {\n  starttls on;\n  ssl_protocols TLSv1 TLSv1.2;',
+    );
+    expect(judged(config)).toEqual(['5 weakProtocols']);
+  });
 });

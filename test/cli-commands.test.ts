@@ -311,6 +311,40 @@ describe('cfglint --print-config', () => {
     );
   });
 
+  test("a Jinja template's placeholders print as …, not as the marks cfglint reads them as; written values as they are", () => {
+    const dir = tree('print-template', {
+      'nginx.conf.j2': [
+        'events {}',
+        'http {',
+        '  server {',
+        '    listen 80;',
+        '    client_max_body_size {{ LIMIT }};',
+        '    location {{ content_path }} {',
+        '      proxy_pass http://127.0.0.1:24816;',
+        '    }',
+        '    location /static/ {',
+        '      client_max_body_size 10m;',
+        '      proxy_pass http://127.0.0.1:24816;',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const run = cfglint(['--nginx-version', '1.24.0', '--print-config', 'nginx.conf.j2'], dir);
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain('\uE000');
+    const shown = run.stdout.split('\n').filter((line) => /^main|client_max_body_size/.test(line));
+    expect(shown).toEqual([
+      'main>http>server[80] (nginx.conf.j2:3)',
+      '  client_max_body_size   …     nginx.conf.j2:5',
+      'main>http>server[80]>location[…] (nginx.conf.j2:6)',
+      '  client_max_body_size   …     nginx.conf.j2:5',
+      'main>http>server[80]>location[/static/] (nginx.conf.j2:9)',
+      '  client_max_body_size   10m   nginx.conf.j2:10',
+    ]);
+  });
+
   test('values from the tree are shown escaped, still in their columns', () => {
     // harakiri's value holds an OSC title sequence ended by BEL, a legacy ##[ command and an RLO.
     const dir = tree('print-hostile', { 'uwsgi.ini': '[uwsgi]\nhttp-socket = 127.0.0.1:8000\nharakiri = 5\x1b]0;t\x07 ##[add-mask]x\u202e\n' });

@@ -17,6 +17,7 @@ import { defaultBoundaries } from '../reference/nginx/defaults';
 import { describeRange, splitRange, VersionRange } from '../reference/nginx/version';
 import { VALUE_SYNTAX } from '../model/nginx-value-syntax';
 import { terminalText } from '../report/escape';
+import { withPlaceholdersShown } from '../discovery/template';
 
 /** Settings that belong to the main/events level or to upstream blocks only. */
 const NOT_IN_SERVERS = new Set(['worker_connections', 'worker_rlimit_nofile', 'keepalive']);
@@ -107,7 +108,7 @@ export function printConfig(file: string, options: LintOptions): string {
 
   // Values, names and paths come from the tree: each line is escaped so none can break it or reach the terminal raw.
   if (out.length === 0) return `${terminalText(shown)}: cfglint models no setting from this file\n`;
-  return `${out.map(terminalText).join('\n').trimEnd()}\n`;
+  return `${out.map(printable).join('\n').trimEnd()}\n`;
 }
 
 /**
@@ -144,10 +145,15 @@ function formatAddress(address: ListenAddress): string {
   return address.text;
 }
 
+/** A line or cell for the terminal: a template's placeholder (`$` and private-use marks) shown as `…`, then escaped. */
+function printable(text: string): string {
+  return terminalText(withPlaceholdersShown(text));
+}
+
 function table(unescaped: string[][], indent = '  '): string[] {
   if (unescaped.length === 0) return [];
   // Escaped before measuring, so a value with escapes still lines up with its column.
-  const rows = unescaped.map((row) => row.map(terminalText));
+  const rows = unescaped.map((row) => row.map(printable));
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows.map((row) => indent + row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]) : cell)).join('  '));
 }

@@ -193,7 +193,7 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     entry.passes.push(pass);
   }
   for (const { edge, passes } of serverEdges.values()) {
-    edge.lines = unique(passes.map(describePass));
+    edge.lines = unique(passes.map((pass) => describePass(model, pass)));
     edge.marks = edgeMarks(
       findings.filter((f) => passes.some((pass) => onPass(f, pass))),
       (ruleId) => passConflict(ruleId, model, links, passes),
@@ -498,10 +498,10 @@ function enclosingServer(block: NginxBlock): NginxBlock | undefined {
   return undefined;
 }
 
-function describePass(pass: UpstreamPass): string {
+function describePass(model: Deployment, pass: UpstreamPass): string {
   let location: NginxBlock | undefined = pass.location;
   while (location && location.kind !== 'location') location = location.parent;
-  const where = location?.directive ? `location ${location.directive.args.map((arg) => arg.value).join(' ')}` : pass.location.kind;
+  const where = location?.directive ? `location ${location.directive.args.map((arg) => shown(model, arg)).join(' ')}` : pass.location.kind;
   return `${where}: ${pass.entry.directive.name}`;
 }
 

@@ -6,6 +6,7 @@ import { memoryFileSystem } from '../../src/discovery/fs';
 import type { CfglintConfig } from '../../src/engine/config';
 import { RULES } from '../../checks';
 import { lintSync } from '../../src/engine/run';
+import { writeTree } from '../disk-tree';
 import { buildTopology, fitTopology, GraphEdge, MERMAID_MAX_TEXT, renderDot, renderGraph, renderMermaid, Topology, wrapLine } from '../../src/report/graph';
 
 // Only the rules whose findings this test expects on the edges, so new rules cannot move it.
@@ -424,6 +425,29 @@ describe("a template's placeholders in labels", () => {
     const lines = topology.nodes.flatMap((node) => node.lines);
     expect(lines.filter((line) => line.includes('\uE000'))).toEqual([]);
     expect(lines).toContain('server …');
+  });
+
+  test("a location's placeholder on the edge to its upstream: …, and a written location as it is (read from disk)", () => {
+    const root = writeTree({
+      'nginx.conf.j2': [
+        'events {}',
+        'http {',
+        '  server {',
+        '    listen 80;',
+        '    location {{ content_path }} {',
+        '      proxy_pass http://127.0.0.1:24816;',
+        '    }',
+        '    location = /health {',
+        '      proxy_pass http://127.0.0.1:24816;',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const { model, report } = lintSync({ paths: ['.'], cwd: root, config: {} });
+    const edgeLines = buildTopology(model, [], report.findings).edges.flatMap((edge) => edge.lines);
+    expect(edgeLines).toEqual(['location …: proxy_pass', 'location = /health: proxy_pass']);
   });
 
   test("a uWSGI option from an envsubst template shows one … for its placeholder (openwisp/docker-openwisp's socket=0.0.0.0:${CONTAINER_PORT})", () => {

@@ -265,9 +265,15 @@ export function explainClassification(path: string, readHead: () => string | und
   if (!format) return { reason: plain.skipped };
   // A line that starts with a Jinja statement (`{% if tls %}`) is no YAML: the file is a template of
   // it. Asked where the content decided the format anyway (a compose file, named, is the compose
-  // reader's to tell: its head is never read here).
-  if (/\.ya?ml$/.test(lower) && plain.how.startsWith('by content') && isJinjaTemplateText(rawHead() ?? ''))
-    return { reason: `skipped: ${articled(templateOf('jinja'))} of ${format}, a format cfglint reads only once rendered (a line starts with {% … %})` };
+  // reader's to tell: its head is never read here). A line that is one Go action (Helm's
+  // `{{- with .Values.x }}`) is no YAML either, but Helm's: the next test names it.
+  if (
+    /\.ya?ml$/.test(lower) &&
+    plain.how.startsWith('by content') &&
+    isJinjaTemplateText(rawHead() ?? '') &&
+    templateDialectOf(rawHead() ?? '') !== 'go-template'
+  )
+    return { reason: `skipped: ${articled(templateOf('jinja'))} of ${format}, a format cfglint reads only once rendered (${jinjaLineShape(rawHead() ?? '')})` };
   // A Helm chart's manifest (`name: {{ .Release.Name }}-web`): the Kubernetes reader reads
   // manifests only as rendered, so it is skipped here, where --list-files says so.
   if (format === 'kubernetes' && rawHead()?.includes('{{'))
@@ -289,6 +295,11 @@ const JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]
  */
 export function isJinjaTemplateText(text: string): boolean {
   return JINJA_STATEMENT_LINE.test(text);
+}
+
+/** Which of the two lines made a text a Jinja template, for the reason --list-files gives. */
+function jinjaLineShape(text: string): string {
+  return /^[ \t]*\{%/m.test(text) ? 'a line starts with {% … %}' : 'a line is one {{ … }} expression';
 }
 
 /** A file of a generator's directory with template tags in its head renders to its own name. */

@@ -12,6 +12,7 @@ import { LintOptions, NothingToReadError } from '../../src/engine/options';
 import * as api from '../../src/index';
 import { formatFileList } from '../../src/report/file-list';
 import { ListedFile } from '../../src/engine/findings';
+import { writeTree } from '../disk-tree';
 
 const lines = (...parts: string[]) => parts.join('\n') + '\n';
 
@@ -265,4 +266,49 @@ test('an envsubst template the official nginx image renders says so (examples/en
   expect(template?.reason).toMatch(
     /; rendered by the nginx image at start \(envsubst with the container's environment\) and read rendered; copied or mounted to \/etc\/nginx\/templates\/default\.conf\.template$/,
   );
+});
+
+describe('templates of YAML, read from disk: the reason names the template language', () => {
+  const listedOnDisk = (files: Record<string, string>) =>
+    new Map(listFiles({ paths: ['.'], cwd: writeTree(files), config: {} }).map((entry) => [entry.file, entry.reason]));
+  const HELM = 'skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered';
+
+  test('a Helm manifest with a {{- with }} action on a line of its own is a Go template, not Jinja2', () => {
+    const reasons = listedOnDisk({
+      'chart/templates/configmap.yaml': lines(
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: db',
+        'data:',
+        '  {{- with .Values.db }}',
+        '  URL: {{ .url | quote }}',
+        '  {{- end }}',
+      ),
+      'chart/templates/deployment.yaml': lines(
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ .Release.Name }}',
+        '  {{- with .Values.commonLabels }}',
+        '  labels: {{ . | toYaml | nindent 4 }}',
+        '  {{- end }}',
+      ),
+    });
+    expect(reasons.get('chart/templates/configmap.yaml')).toBe(HELM);
+    expect(reasons.get('chart/templates/deployment.yaml')).toBe(HELM);
+  });
+
+  test('Jinja2 manifests keep their reason: a {% … %} line, or a line that is one Jinja expression (tutor)', () => {
+    const reasons = listedOnDisk({
+      'k8s/secret.yaml': lines('{%- if tls %}', 'apiVersion: v1', 'kind: Secret', '{% endif %}'),
+      'k8s/deployments.yml': lines('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: lms', '{{ patch("k8s-deployments") }}'),
+    });
+    expect(reasons.get('k8s/secret.yaml')).toBe(
+      'skipped: a Jinja2 template of kubernetes, a format cfglint reads only once rendered (a line starts with {% … %})',
+    );
+    expect(reasons.get('k8s/deployments.yml')).toBe(
+      'skipped: a Jinja2 template of kubernetes, a format cfglint reads only once rendered (a line is one {{ … }} expression)',
+    );
+  });
 });

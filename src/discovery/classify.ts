@@ -402,13 +402,21 @@ function isDockerfileVariantName(lower: string): boolean {
   return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
 }
 
+/** A file of `.github/workflows/`, the one directory GitHub Actions reads workflows from. */
+function isGithubWorkflowPath(path: string): boolean {
+  const dir = nodePath.dirname(path);
+  return nodePath.basename(dir) === 'workflows' && nodePath.basename(nodePath.dirname(dir)) === '.github';
+}
+
 function classifyPlainFormat(path: string, readHead: () => string | undefined, named: boolean): FileFormat | 'named' | undefined {
   const base = nodePath.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath.basename(nodePath.dirname(path));
 
   if (lower === 'dockerfile' || isDockerfileVariantName(lower) || lower.endsWith('.dockerfile') || lower === 'containerfile') return 'dockerfile';
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
+  // A GitHub Actions workflow named after what it runs (`.github/workflows/docker-compose-ci.yml`)
+  // is no compose file: GitHub reads workflows from that directory only.
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return 'compose';
   const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
   if (other) return other;
   // A Python file named on the command line is a gunicorn config when it sets gunicorn's settings.

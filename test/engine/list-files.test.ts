@@ -312,3 +312,24 @@ describe('templates of YAML, read from disk: the reason names the template langu
     );
   });
 });
+
+describe('GitHub workflows named like compose files, read from disk', () => {
+  const WORKFLOW = lines('name: compose CI', 'on: [push]', 'jobs:', '  test:', '    runs-on: ubuntu-latest', '    steps:', '      - run: docker compose up -d');
+  const COMPOSE = lines('services:', '  web:', '    image: nginx:1.27');
+
+  test('.github/workflows/docker-compose-ci.yml is a workflow; compose files elsewhere, .github/ itself included, stay compose', () => {
+    const root = writeTree({
+      '.github/workflows/docker-compose-ci.yml': WORKFLOW,
+      '.github/workflows/compose.yaml': WORKFLOW,
+      '.github/docker-compose.yml': COMPOSE,
+      'workflows/docker-compose.yml': COMPOSE,
+      'docker-compose.yml': COMPOSE,
+    });
+    const formats = new Map(listFiles({ paths: ['.'], cwd: root, config: {} }).map((entry) => [entry.file, entry.format]));
+    expect(formats.get('.github/workflows/docker-compose-ci.yml')).toBeNull();
+    expect(formats.get('.github/workflows/compose.yaml')).toBeNull();
+    expect(formats.get('.github/docker-compose.yml')).toBe('compose');
+    expect(formats.get('workflows/docker-compose.yml')).toBe('compose');
+    expect(formats.get('docker-compose.yml')).toBe('compose');
+  });
+});

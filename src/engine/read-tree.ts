@@ -284,7 +284,11 @@ function readTreeUncached(options: LintOptions): ReadTree {
       },
       ingressNginx.root ? [ingressNginx.root] : [],
       composeDeploymentOf(launch.composeContainers),
-      new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name) => name.toLowerCase()))),
+      new Set(
+        launch.composeContainers.flatMap((container) =>
+          [container.service, ...container.aliases, ...container.links.map((link) => link.alias)].map((name) => name.toLowerCase()),
+        ),
+      ),
       versionOfFile,
     ),
     nginxVersion,

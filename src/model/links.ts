@@ -10,6 +10,7 @@ import { composeLaunch, containersMounting, containersRunningNginxFile, shareNet
 import { ComposeContainer } from '../readers/launch/launch';
 import type { Deployment } from './deployment';
 import type { ComposeScope } from '../readers/launch/launch';
+import type { ComposeLink } from '../readers/docker/compose';
 import { backendLaunches } from './listen-backlog';
 import { resolveTargetPort, servicePort, servicesNamed, workloadsSelectedBy } from './kubernetes';
 import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
@@ -193,6 +194,40 @@ function matchComposeLoopback(
   return {
     reason: 'same-address',
     detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`,
+  };
+}
+
+/**
+ * The `links` aliases named `host` in the compose containers that run an nginx file: compose gives
+ * a link to the declaring container only (compose-spec 05-services.md `links`; docker/compose
+ * `getLinks` sets it on that container's endpoints), and Docker's DNS looks a container's own
+ * aliases up before any other name (moby libnetwork `Sandbox.ResolveName`, "first check for local
+ * container alias"). `everywhere`: every such container holds it, so it is all nginx can reach.
+ */
+function linksByAlias(nginxIn: ComposeContainer[], host: string): { linked: (ComposeLink & { by: ComposeContainer })[]; everywhere: boolean } | undefined {
+  const name = host.toLowerCase();
+  const linked = nginxIn.flatMap((container) =>
+    container.links.filter((link) => link.alias.toLowerCase() === name).map((link) => ({ ...link, by: container })),
+  );
+  if (linked.length === 0) return undefined;
+  return { linked, everywhere: nginxIn.every((container) => linked.some((link) => link.by === container)) };
+}
+
+/** A listener of the service a link alias names, in the declaring container's project, on all interfaces (or the service's own name). */
+function matchLinkAlias(
+  address: NginxAddress & { kind: 'tcp' },
+  listener: Listener,
+  compose: ComposeService,
+  aliasLinks: { linked: (ComposeLink & { by: ComposeContainer })[] },
+): { reason: LinkReason; detail: string } | undefined {
+  if (listener.address.kind !== 'tcp' || listener.address.port !== address.port) return undefined;
+  const bound = listener.address.host.toLowerCase();
+  if (!ALL_INTERFACES.has(bound) && bound !== compose.service.toLowerCase()) return undefined;
+  const link = aliasLinks.linked.find((candidate) => candidate.service === compose.service && candidate.by.project === compose.project);
+  if (!link) return undefined;
+  return {
+    reason: 'compose-service',
+    detail: `"${address.host}" is the link alias compose service "${link.by.service}" gives the compose service "${compose.service}" that runs this backend (links: ${link.service}:${link.alias}), port ${address.port}`,
   };
 }
 
@@ -417,16 +452,18 @@ function computeLinks(model: Deployment): Link[] {
     const address = target.address;
     const endpoints = hasServices && address.kind === 'tcp' ? serviceEndpoints(model, address) : [];
     const loopback = address.kind === 'tcp' && isLoopback(address.host);
+    const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
+    const aliasLinks = address.kind === 'tcp' && !loopback ? linksByAlias(nginxIn, address.host) : undefined;
     let candidates =
       address.kind === 'unix'
         ? sockets
         : [
             ...new Set([
               ...(loopback ? (byPort.get(address.port) ?? []) : (byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [])),
+              ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
               ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
             ]),
           ].sort((a, b) => a - b);
-    const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
     if (address.kind === 'tcp' && !loopback)
       candidates = mountedProject(
         candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })),
@@ -436,10 +473,14 @@ function computeLinks(model: Deployment): Link[] {
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
       const compose = composeOf.get(backend);
+      const linked = compose && aliasLinks ? matchLinkAlias(address as NginxAddress & { kind: 'tcp' }, listener, compose, aliasLinks) : undefined;
+      // Where every container that runs the file holds the alias, Docker's DNS answers it and no service name does.
+      if (!linked && compose && aliasLinks?.everywhere) continue;
       const match =
-        compose && loopback
+        linked ??
+        (compose && loopback
           ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
-          : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
+          : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener)));
       if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
     }
     if (found.length === 0) continue;

@@ -384,8 +384,9 @@ export class NginxModel {
      */
     deploymentOf: (file: string) => string = () => '',
     /**
-     * Host names the tree's container networks resolve (compose services, their aliases): a pass
-     * to such a name without a port, where no upstream of that name is in the tree, goes to it.
+     * Host names the tree's container networks resolve (compose services, their aliases, `links`
+     * aliases in the containers that declare them): a pass to such a name without a port, where no
+     * upstream of that name is in the tree, goes to it.
      */
     serviceHosts: ReadonlySet<string> = new Set(),
     /**

@@ -435,6 +435,66 @@ describe('compose services', () => {
     ]);
   });
 
+  describe("compose links: an alias resolves in the declaring service's containers only", () => {
+    const compose = (...nginxService: string[]) =>
+      [
+        'services:',
+        '  app:',
+        '    image: python:3.12',
+        '    command: ["gunicorn", "--bind", "0.0.0.0:8000", "main.wsgi:application"]',
+        '  nginx:',
+        '    image: nginx:1.27',
+        '    volumes:',
+        '      - ./conf.d:/etc/nginx/conf.d',
+        ...nginxService,
+        '',
+      ].join('\n');
+    const site = (host: string) => `server {\n    listen 80;\n    location / {\n        proxy_pass http://${host}:8000;\n    }\n}\n`;
+
+    test('links: ["app:backend"] in the nginx service: backend:8000 is app', () => {
+      expect(links({ 'docker-compose.yml': compose('    links:', '      - "app:backend"'), 'conf.d/default.conf': site('backend') })).toEqual([
+        'conf.d/default.conf: backend:8000 -> gunicorn docker-compose.yml (compose-service)',
+      ]);
+    });
+
+    test('an override file adds the link (compose appends sequences)', () => {
+      expect(
+        links({
+          'docker-compose.yml': compose(),
+          'docker-compose.override.yml': 'services:\n  nginx:\n    links:\n      - app:backend\n',
+          'conf.d/default.conf': site('backend'),
+        }),
+      ).toEqual(['conf.d/default.conf: backend:8000 -> gunicorn docker-compose.yml (compose-service)']);
+    });
+
+    test('no links, or the link declared by another service, or another port: no backend', () => {
+      expect(links({ 'docker-compose.yml': compose(), 'conf.d/default.conf': site('backend') })).toEqual([]);
+      const elsewhere = compose().replace('  nginx:', '  worker:\n    image: busybox\n    links:\n      - app:backend\n  nginx:');
+      expect(links({ 'docker-compose.yml': elsewhere, 'conf.d/default.conf': site('backend') })).toEqual([]);
+      expect(
+        links({ 'docker-compose.yml': compose('    links:', '      - app:backend'), 'conf.d/default.conf': site('backend').replace(':8000', ':9000') }),
+      ).toEqual([]);
+    });
+
+    test("the alias shadows a service of the same name: Docker's DNS answers the container's own aliases first", () => {
+      const tree = {
+        'docker-compose.yml': compose(
+          '    links:',
+          '      - app:api',
+          '  api:',
+          '    image: python:3.12',
+          '    command: gunicorn --bind 0.0.0.0:8000 other:app',
+        ),
+        'conf.d/default.conf': site('api'),
+      };
+      // Both gunicorns come from the one compose file: the link says which one nginx reaches, with no alternative.
+      expect(links(tree)).toEqual(['conf.d/default.conf: api:8000 -> gunicorn docker-compose.yml (compose-service)']);
+      expect(linkDeployment(modelOf(tree)).map((link) => [link.detail, link.alternatives.length])).toEqual([
+        ['"api" is the link alias compose service "nginx" gives the compose service "app" that runs this backend (links: app:api), port 8000', 0],
+      ]);
+    });
+  });
+
   test("a server the image starts is in the service that mounts its config (Tomcat's server.xml, a uWSGI ini)", () => {
     const serverXml =
       '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000" />\n    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps" /></Engine>\n  </Service>\n</Server>\n';

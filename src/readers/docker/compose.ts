@@ -56,6 +56,8 @@ export interface ComposeService {
   ports: ComposePort[];
   /** `container_name` and the `aliases` of its networks: names other services reach it by. */
   aliases: string[];
+  /** `links: ["app:backend"]`: names this service's containers (and no other) reach another service by. */
+  links: ComposeLink[];
   /**
    * The networks it joins that other compose projects can join too: an `external` network, or one
    * given a fixed `name:`, by the name Docker knows it by ('*' where the tree does not say it).
@@ -64,6 +66,12 @@ export interface ComposeService {
   sharedNetworks: string[];
   sysctls: { name: string; value: RawArg }[];
   nofile?: { soft?: RawArg; hard?: RawArg; span: Span };
+}
+
+/** One `links` entry, `SERVICE:ALIAS` (or `SERVICE`, its own name as the alias). */
+export interface ComposeLink {
+  service: string;
+  alias: string;
 }
 
 /** A bind mount: `./gunicorn.conf.py:/app/gunicorn.conf.py` or the long syntax with `type: bind`. */
@@ -253,6 +261,7 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
         volumes: mounts(source, valueOf(value, 'volumes', document), document, dir),
         ports: ports(source, valueOf(value, 'ports', document), document),
         aliases: aliases(source, value, document),
+        links: links(source, valueOf(value, 'links', document), document),
         sharedNetworks: [],
       };
 
@@ -432,6 +441,22 @@ function joinedNetworks(node: YamlNode | undefined, document: Document.Parsed): 
   if (node === undefined || isNull(node)) return ['default'];
   if (isSeq(node)) return itemsOf(node, document).flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [item.value] : []));
   return entriesOf(node, document).map(({ key }) => key);
+}
+
+/**
+ * `links: [app, "app:backend"]` (compose-spec 05-services.md `links`): compose gives the declaring
+ * container the link, so the alias resolves there only (docker/compose pkg/compose/convergence.go
+ * `getLinks`, set on that container's endpoints). An entry with a variable is left out.
+ */
+function links(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposeLink[] {
+  const found: ComposeLink[] = [];
+  for (const item of itemsOf(node, document)) {
+    const raw = text(source, item);
+    if (!raw || raw.unresolved.length > 0) continue;
+    const [service, alias = service] = raw.value.split(':', 2);
+    if (service !== '' && alias !== '') found.push({ service, alias });
+  }
+  return found;
 }
 
 /** `container_name: x` and `networks: {net: {aliases: [a, b]}}` (the list form of networks has none). */

@@ -68,6 +68,7 @@ export function dockerLaunches(
       project: nodePath.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
+      links: service.links,
       sharedNetworks: service.sharedNetworks,
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
@@ -261,6 +262,8 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
     ports: [...base.ports, ...overlay.ports],
     aliases: [...new Set([...base.aliases, ...overlay.aliases])],
+    // A sequence: the override's entries are appended (compose-spec 13-merge.md).
+    links: [...base.links, ...overlay.links],
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [...new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],

@@ -5,6 +5,7 @@
  */
 import * as nodePath from 'path';
 import type { Span } from '../../source/span';
+import type { ComposeLink } from '../docker/compose';
 
 export interface LaunchArg {
   /**
@@ -134,6 +135,8 @@ export interface ComposeScope {
   published: { hostIp: string; hostPort: number; containerPort: number; span: Span }[];
   /** Other names the project's DNS resolves to the service: `container_name`, network `aliases`. */
   aliases: string[];
+  /** `links: ["app:backend"]`: names that resolve to another service of the project in this service's containers only. */
+  links: ComposeLink[];
   /** Networks other projects can join (external or given a fixed name), by the name Docker knows ('*': unknown). */
   sharedNetworks: string[];
   /** `network_mode: service:x`: the container shares service x's network namespace (and loopback). */

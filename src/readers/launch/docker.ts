@@ -29,6 +29,7 @@ import type { PassThrough } from './program';
 import { literalArg, lookupIn, RawArg } from '../kit/raw';
 import { normalizeSignal } from './systemd';
 import { append } from '../../source/append';
+import { ImageReference, imageReferenceOf } from '../docker';
 
 function overriding(command: ComposeCommand): DockerCommand {
   return { form: 'exec', words: command.args, shell: [], source: command.source, start: command.start, end: command.end };
@@ -38,6 +39,25 @@ function signal(raw: RawArg | undefined): Launch['stopSignal'] {
   if (!raw || raw.unresolved.length > 0)
     return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: 'SIGTERM' };
   return { value: normalizeSignal(raw.value), span: raw.source.span(raw.start, raw.end) };
+}
+
+/**
+ * The image a stage starts from, through the stages it is built on (`FROM base` after `FROM
+ * tomcat:10.1 AS base`); undefined when a variable names it (a `--build-arg` may replace it).
+ */
+function stageBaseImage(stage: DockerStage, source: SourceText): ImageReference | undefined {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const at = source.text.slice(root.start, root.end).indexOf(root.base);
+  if (root.base === '' || root.base.includes('$') || at === -1) return undefined;
+  const start = root.start + at;
+  return imageReferenceOf(root.base, source.span(start, start + root.base.length));
+}
+
+/** A compose `image:` written out (no variable in it). */
+function composeImage(image: RawArg | undefined): ImageReference | undefined {
+  if (!image || image.unresolved.length > 0 || image.value === '') return undefined;
+  return imageReferenceOf(image.value, image.source.span(image.start, image.end));
 }
 
 function finalStage(dockerfile: Dockerfile, target?: string): DockerStage | undefined {
@@ -79,6 +99,10 @@ export function dockerLaunches(
     const display = (path: string) =>
       nodePath.posix.normalize(nodePath.posix.join(displayDir, nodePath.relative(nodePath.dirname(compose.path), path).split(nodePath.sep).join('/')));
     const mounts = [...service.volumes, ...(dockerfile && build ? imageFiles(dockerfile, build.context, treeKind, display) : [])];
+    const stage = dockerfile ? finalStage(dockerfile, build?.target) : undefined;
+    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
+    const cmd = service.command ? overriding(service.command) : service.entrypoint ? undefined : stage?.cmd;
+    const baseImage = stage && dockerfile ? stageBaseImage(stage, dockerfile.source) : build ? undefined : composeImage(service.image);
     // Every service, started from the tree or not (an nginx image with mounted configs).
     containers.push({
       ...scope,
@@ -89,13 +113,12 @@ export function dockerLaunches(
       keySpan: compose.source.span(service.start, service.end),
       ...(service.image ? { image: service.image.value } : {}),
       ...(service.restart ? { restart: service.restart } : {}),
+      ...(baseImage ? { baseImage } : {}),
+      ...(!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...(stage?.env.keys() ?? []), ...service.environment.keys()] } } : {}),
     });
     if (dockerfile) built.add(dockerfile);
-    const stage = dockerfile ? finalStage(dockerfile, build?.target) : undefined;
     if (!stage && !service.command && !service.entrypoint) continue;
 
-    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
-    const cmd = service.command ? overriding(service.command) : service.entrypoint ? undefined : stage?.cmd;
     const combined = combineCommand(entrypoint, cmd);
     if (!combined) continue;
 

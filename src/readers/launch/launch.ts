@@ -6,6 +6,7 @@
 import * as nodePath from 'path';
 import type { Span } from '../../source/span';
 import type { ComposeLink } from '../docker/compose';
+import type { ImageReference } from '../docker';
 
 export interface LaunchArg {
   /**
@@ -203,6 +204,16 @@ export interface ComposeContainer extends ComposeScope {
   image?: string;
   /** `restart:` (`no`, `always`, `unless-stopped`, `on-failure[:N]`), or `deploy.restart_policy`; absent: compose's default, `no`. */
   restart?: { value: string; span: Span };
+  /**
+   * The image its image starts from: the `FROM` its Dockerfile's stages go back to (a literal
+   * reference), or its `image:` when it builds none.
+   */
+  baseImage?: ImageReference;
+  /**
+   * Set when the container runs that image's own ENTRYPOINT and CMD (neither the compose service
+   * nor the stages of its Dockerfile give one): the environment variables the tree gives it.
+   */
+  imageCommand?: { environment: string[] };
 }
 
 /** A tree path (file or directory) put in a container at `target`, by a COPY, a mount or a ConfigMap. */

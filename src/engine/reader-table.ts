@@ -7,13 +7,14 @@
 import type { FileFormat } from '../discovery/classify';
 import { emptyCloudResources } from '../readers/cloud-balancers';
 import { emptyKubernetesModel } from '../readers/kubernetes/objects';
-import type { Launch } from '../readers/launch/launch';
+import type { ComposeContainer, Launch } from '../readers/launch/launch';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 
-/** What a reader gets: the tree's files by format, the command lines read first, the run's context. */
+/** What a reader gets: the tree's files by format, the command lines and compose containers read first, the run's context. */
 interface ReaderInput {
   files: FilesByFormat;
   launches: Launch[];
+  containers: ComposeContainer[];
   context: ReaderContext;
 }
 
@@ -60,9 +61,16 @@ const READERS = {
     nothing: noBackends,
   }),
   tomcat: reader({
-    wanted: ({ files }) => has(files, 'tomcat', 'catalina-properties'),
-    read: ({ files, context }) =>
-      (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(files.tomcat ?? [], files['catalina-properties'] ?? [], context),
+    // Or a container of the official image, which runs its stock server.xml.
+    wanted: ({ files, containers }) => has(files, 'tomcat', 'catalina-properties') || containers.some((container) => container.baseImage?.image === 'tomcat'),
+    read: ({ files, launches, containers, context }) =>
+      (require('../readers/tomcat') as typeof import('../readers/tomcat')).readTomcat(
+        files.tomcat ?? [],
+        files['catalina-properties'] ?? [],
+        context,
+        containers,
+        launches,
+      ),
     nothing: noBackends,
   }),
   springBoot: reader({
@@ -101,8 +109,8 @@ function run<Out extends ReaderOutput>(entry: ReaderEntry<Out>, input: ReaderInp
 
 /** Every reader after nginx's, each run only when the tree has something for it; outputs in table order. */
 export function readBackendsAndSystem(files: FilesByFormat, context: ReaderContext): Reads {
-  const launch = run(LAUNCH_READER, { files, launches: [], context });
-  const input: ReaderInput = { files, launches: launch.launches, context };
+  const launch = run(LAUNCH_READER, { files, launches: [], containers: [], context });
+  const input: ReaderInput = { files, launches: launch.launches, containers: launch.composeContainers, context };
   const reads: Partial<Record<keyof Reads, ReaderOutput>> = { launch };
   for (const name of Object.keys(READERS) as (keyof typeof READERS)[]) reads[name] = run<ReaderOutput>(READERS[name], input);
   return reads as Reads;

@@ -391,14 +391,17 @@ export type ComposeService = ComposeScope & { service: string; hostNetwork: bool
 
 /**
  * The compose service that runs a backend: the one whose command starts it, else, for a server
- * no launch of the tree starts (an image's own command: `tomcat:9`, a uWSGI image), the one
- * service that bind-mounts its config file.
+ * no launch of the tree starts (an image's own command: `tomcat:9`, a uWSGI image), the service
+ * whose image it is when its config is the image's own, else the one service that bind-mounts its
+ * config file.
  */
 export function composeServiceOf(model: Deployment, backend: Backend): ComposeService | undefined {
   const launches = backendLaunches(backend);
   const launch = composeLaunch(launches);
   if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
   if (launches.length > 0) return undefined;
+  const image = backend.imageContainer;
+  if (image) return model.compose.find((container) => container.project === image.project && container.service === image.service);
   // Only a service whose command is the image's own: one the tree starts runs what it says.
   const started = new Set(
     model.launches.flatMap((launch) => (launch.kind === 'compose' && launch.compose ? [`${launch.compose.project}\0${launch.service}`] : [])),

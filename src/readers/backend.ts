@@ -49,6 +49,11 @@ export interface BackendBase {
   settings: Map<string, Setting>;
   /** The command lines in the tree that start this server (systemd, Dockerfile, compose, …). */
   launchedBy?: Launch[];
+  /**
+   * The compose service whose image starts it with that image's own config (the official Tomcat
+   * image's stock server.xml), when it has no config file in the tree.
+   */
+  imageContainer?: { project: string; service: string };
 }
 
 /** A limit of the operating system, and which processes it applies to. */

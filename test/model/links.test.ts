@@ -1336,3 +1336,72 @@ describe('an entrypoint that exports variables, then runs its arguments (exec "$
     expect(configOf(tree('GUNICORN_CONF=/gunicorn_conf.py'))).toEqual(['']);
   });
 });
+
+describe('a Tomcat of the official image, with its stock server.xml', () => {
+  // The canonical layout: nginx passes to the compose service that builds FROM tomcat and drops a WAR in.
+  const tree = (dockerfile: string, service = '    build: ./app\n', extra: Record<string, string> = {}) => ({
+    'docker-compose.yml': `services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n  backend:\n${service}`,
+    'nginx/default.conf': keepaliveNginx('backend:8080'),
+    'app/Dockerfile': dockerfile,
+    'app/app.war': 'PK\n',
+    ...extra,
+  });
+  const war = 'COPY app.war /usr/local/tomcat/webapps/ROOT.war\n';
+  const linked = ['nginx/default.conf: backend:8080 -> tomcat app/Dockerfile (compose-service)'];
+  // The same connector written out: what the image's conf/server.xml holds (apache/tomcat conf/server.xml).
+  const stockServerXml =
+    '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8080" protocol="HTTP/1.1"\n               connectionTimeout="20000"\n               redirectPort="8443" />\n    <Engine name="Catalina" defaultHost="localhost"><Host name="localhost" appBase="webapps" /></Engine>\n  </Service>\n</Server>\n';
+
+  test("the image's own command (catalina.sh run) serves 8080 with connectionTimeout 20000, versioned from the tag", () => {
+    const files = tree(`FROM tomcat:10.1-jdk17\n${war}`);
+    expect(links(files)).toEqual(linked);
+    const [backend] = modelOf(files).backends;
+    expect(backend.kind === 'tomcat' && backend.version.kind === 'known' && backend.version.text).toBe('tomcat:10.1-jdk17');
+    const keepAlive = backend.listeners[0].keepAlive;
+    expect(keepAlive.kind === 'idleTimeout' && [keepAlive.timeout.value, keepAlive.timeout.source.kind]).toEqual([20000, 'default']);
+  });
+
+  test('CMD catalina.sh run written out, the image through stages of the tree, or a compose image: the same server', () => {
+    expect(links(tree(`FROM tomcat:10.1-jdk17\n${war}CMD ["catalina.sh", "run"]\n`))).toEqual(linked);
+    expect(links(tree(`FROM tomcat:9.0-jdk11 AS base\nENV JAVA_OPTS=-Xmx1g\nFROM base\n${war}`))).toEqual(linked);
+    const pulled = tree('', '    image: tomcat:11.0\n    volumes:\n      - ./app/app.war:/usr/local/tomcat/webapps/ROOT.war\n');
+    expect(links(pulled)).toEqual(['nginx/default.conf: backend:8080 -> tomcat docker-compose.yml (compose-service)']);
+    const command = tree('', '    image: tomcat:11.0\n    command: ["catalina.sh", "run"]\n');
+    expect(links(command)).toEqual(['nginx/default.conf: backend:8080 -> tomcat docker-compose.yml (compose-service)']);
+  });
+
+  test('upstream rules judge the stock connector as they judge the same server.xml written out', () => {
+    // Tomcat closes idle keep-alive connections after connectionTimeout, 20 s, before nginx's 60 s default.
+    const stock = lint(tree(`FROM tomcat:10.1-jdk17\n${war}`));
+    expect(serious(stock)).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+    expect(stock.find((finding) => finding.ruleId === 'upstream-keepalive-timeout')?.message).toContain("Tomcat's keepAliveTimeout 20s");
+    const written = lint(
+      tree(`FROM tomcat:10.1-jdk17\n${war}COPY server.xml /usr/local/tomcat/conf/server.xml\n`, undefined, { 'app/server.xml': stockServerXml }),
+    );
+    expect(serious(written)).toEqual(serious(stock));
+  });
+
+  test("a server.xml the tree places wins over the image's", () => {
+    const own = stockServerXml.replace('8080', '9090');
+    const copied = tree(`FROM tomcat:10.1-jdk17\n${war}COPY server.xml /usr/local/tomcat/conf/server.xml\n`, undefined, { 'app/server.xml': own });
+    expect(links(copied)).toEqual([]);
+    expect(modelOf(copied).backends.map((backend) => backend.file)).toEqual(['app/server.xml']);
+    const mounted = tree('', '    image: tomcat:10.1\n    volumes:\n      - ./conf:/usr/local/tomcat/conf\n', { 'conf/server.xml': own });
+    expect(links(mounted)).toEqual([]);
+    // A named volume over conf/, or a Dockerfile that edits server.xml: the tree does not show what Tomcat reads.
+    expect(links(tree('', '    image: tomcat:10.1\n    volumes:\n      - tomcat-conf:/usr/local/tomcat/conf\n'))).toEqual([]);
+    expect(links(tree(`FROM tomcat:10.1\nRUN sed -i 's/8080/9090/' conf/server.xml\n`))).toEqual([]);
+  });
+
+  test('another image, another command, another CATALINA_BASE or an older stock server.xml is not modelled', () => {
+    // Images built on Tomcat with their own configuration and start-up.
+    expect(links(tree(`FROM openmrs/openmrs-core:2.6.0\n${war}`))).toEqual([]);
+    expect(links(tree(`FROM bitnami/tomcat:10.1\n${war}`))).toEqual([]);
+    expect(links(tree(`FROM tomcat:10.1-jdk17\n${war}CMD ["/opt/start.sh"]\n`))).toEqual([]);
+    expect(links(tree(`FROM tomcat:10.1-jdk17\n${war}`, '    build: ./app\n    command: catalina.sh jpda run\n'))).toEqual([]);
+    expect(links(tree(`FROM tomcat:10.1-jdk17\nENV CATALINA_BASE=/srv/tomcat\n${war}`))).toEqual([]);
+    // Before 9.0.31 the stock server.xml also had a live AJP connector on 8009: not the one modelled.
+    expect(links(tree(`FROM tomcat:8.5\n${war}`))).toEqual([]);
+    expect(links(tree(`FROM tomcat:9.0.30\n${war}`))).toEqual([]);
+  });
+});

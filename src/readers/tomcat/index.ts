@@ -1,8 +1,9 @@
 /**
  * Tomcat: server.xml connectors with `${name}` substitution from catalina.properties.
  *
- * Each server.xml with at least one `<Connector>` under a `<Service>` is one TomcatBackend. The
- * catalina.properties that applies is the one in the same directory (both live in
+ * Each server.xml with at least one `<Connector>` under a `<Service>` is one TomcatBackend, and so
+ * is each compose container of the official image that runs its stock server.xml
+ * (stock-image.ts). The catalina.properties that applies is the one in the same directory (both live in
  * $CATALINA_BASE/conf), else the only one in the tree. Tomcat loads it into the system
  * properties over any `-D` of the same name (CatalinaProperties.loadProperties), so a name it
  * defines is settled; a name it does not define may still come from a `-D` and is left
@@ -30,6 +31,8 @@ import { findTomcatImages, tomcatVersionFor } from './version';
 import { decodeAttribute, readXml, XmlAttribute, XmlElement } from './xml';
 import { append } from '../../source/append';
 import { withPlaceholdersShown } from '../../discovery/template';
+import type { ComposeContainer, Launch } from '../launch/launch';
+import { stockImageBackends } from './stock-image';
 
 interface PropertyValue {
   value: string;
@@ -38,7 +41,13 @@ interface PropertyValue {
 
 export type PropertyLookup = (name: string) => PropertyValue | undefined;
 
-export function readTomcat(serverXmls: string[], catalinaProperties: string[], context: ReaderContext): ReaderOutput & { backends: TomcatBackend[] } {
+export function readTomcat(
+  serverXmls: string[],
+  catalinaProperties: string[],
+  context: ReaderContext,
+  containers: ComposeContainer[] = [],
+  launches: Launch[] = [],
+): ReaderOutput & { backends: TomcatBackend[] } {
   const output = emptyOutput();
   const backends: TomcatBackend[] = [];
 
@@ -69,6 +78,7 @@ export function readTomcat(serverXmls: string[], catalinaProperties: string[], c
       }
     });
   }
+  append(backends, stockImageBackends(containers, launches, serverXmls, context));
   return { ...output, backends };
 }
 

@@ -86,6 +86,15 @@ export const REQUEST_HEADER_SIZE_REFERENCE = reference(
   HTTP_DOC,
   'maxHttpRequestHeaderSize: "If not specified, this attribute is set to the value of the maxHttpHeaderSize attribute"',
 );
+/**
+ * The official `tomcat` image runs Tomcat's own conf/server.xml unchanged (docker-library/tomcat's
+ * Dockerfile leaves conf/ alone; its CMD is `catalina.sh run`). Its one live connector, the same in
+ * 9.0.31+, 10.x and 11.0: `<Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000"
+ * redirectPort="8443" />` (docs/servers/tomcat.md#the-official-image).
+ */
+export const STOCK_CONNECTOR = { port: 8080, protocol: 'HTTP/1.1', connectionTimeout: 20000 } as const;
+export const STOCK_SERVER_XML_REFERENCE =
+  'docs/servers/tomcat.md#the-official-image; https://github.com/apache/tomcat/blob/10.1.x/conf/server.xml (<Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000">)';
 export const EXECUTOR_DEFAULTS: Record<'maxThreads' | 'minSpareThreads' | 'maxQueueSize', ConnectorDefault> = {
   maxThreads: { value: 200, text: '200', reference: `${EXECUTOR_DOC} (maxThreads)` },
   minSpareThreads: { value: 25, text: '25', reference: `${EXECUTOR_DOC} (minSpareThreads)` },

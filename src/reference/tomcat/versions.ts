@@ -46,6 +46,17 @@ export function ajpSecretRequiredExists(version: TomcatVersion): boolean {
 }
 
 /**
+ * Whether the release's stock conf/server.xml is the one cfglint models for the official image:
+ * only the HTTP connector on 8080. Before 9.0.31 (and in 8.5, 7.0) an AJP connector on 8009 was
+ * live too; lines after 11.0 are not checked. An unknown version (`tomcat:latest`, `tomcat:jdk17`)
+ * is a current line.
+ */
+export function stockServerXmlKnown(version: TomcatVersion): boolean {
+  if (version.kind === 'known' && version.major > 11) return false;
+  return tomcatHas(version, { '9.0': 31, '10': 0 }, true);
+}
+
+/**
  * `requiredSecret`, the pre-2020 name of `secret`: AbstractAjpProtocol keeps it as a deprecated
  * alias in 9.0 and 10.1 and has none in 11.0. 'depends' when the version is not known.
  */

@@ -102,7 +102,7 @@ function stockBackend(
     ...(launchedBy ? { launchedBy } : {}),
   };
   const connector = buildConnector({ attributes: new Map(), span, startTag: span, service: 'Catalina', version, executors: [] });
-  const note = `${version.kind === 'known' ? version.text : 'the tomcat image'}: its stock conf/server.xml`;
+  const note = `the stock conf/server.xml of ${version.kind === 'known' ? version.text : 'the tomcat image'}`;
   const stock = (name: string, value: number | string, unit: Setting['unit']): Setting => ({
     name,
     value,

@@ -1391,6 +1391,9 @@ describe('a Tomcat of the official image, with its stock server.xml', () => {
     // A named volume over conf/, or a Dockerfile that edits server.xml: the tree does not show what Tomcat reads.
     expect(links(tree('', '    image: tomcat:10.1\n    volumes:\n      - tomcat-conf:/usr/local/tomcat/conf\n'))).toEqual([]);
     expect(links(tree(`FROM tomcat:10.1\nRUN sed -i 's/8080/9090/' conf/server.xml\n`))).toEqual([]);
+    expect(links(tree(`FROM tomcat:10.1\nCOPY users.xml $CATALINA_HOME/conf/\n`))).toEqual([]);
+    // Another file of conf/, by its name, leaves the stock server.xml in place.
+    expect(links(tree(`FROM tomcat:10.1-jdk17\nWORKDIR /usr/local/tomcat\n${war}COPY context.xml /usr/local/tomcat/conf/context.xml\n`))).toEqual(linked);
   });
 
   test('another image, another command, another CATALINA_BASE or an older stock server.xml is not modelled', () => {

@@ -30,14 +30,14 @@ const STOCK_SERVER_XML = '/usr/local/tomcat/conf/server.xml';
 
 /**
  * Text that may put a server.xml of its own in the container, or point Tomcat at another one: the
- * name itself (a COPY, a `sed -i` of it), CATALINA_BASE, a mount or copy over conf/ or the whole
- * CATALINA_HOME (a named volume is not a tree file, so only its text shows it).
+ * name itself (a COPY, a `sed -i` of it), CATALINA_BASE, a mount or copy onto the conf/ directory or
+ * the whole CATALINA_HOME (a named volume is not a tree file, so only its text shows it). Another
+ * file of conf/ by its name (`conf/context.xml`) leaves server.xml alone.
  */
 const MAY_REPLACE_SERVER_XML = [
   /server\.xml/,
   /CATALINA_BASE/,
-  /(\/usr\/local\/tomcat|CATALINA_HOME\}?)\/conf\b/,
-  /\/usr\/local\/tomcat\/?(?=["'\s:]|$)/m,
+  /(\/usr\/local\/tomcat|CATALINA_HOME\}?)(\/conf)?\/?(?=["'\s:\]]|$)/m,
   /^[ \t]*(COPY|ADD)\b.*[\s"']\.?\/?conf\/?["']?[ \t]*\]?[ \t]*$/im,
 ];
 
@@ -80,7 +80,12 @@ function mayReplaceServerXml(display: string, context: ReaderContext): boolean {
   } catch {
     return true;
   }
-  return MAY_REPLACE_SERVER_XML.some((pattern) => pattern.test(text));
+  // Where Tomcat lives or runs from is no placement: `WORKDIR $CATALINA_HOME`, `ENV CATALINA_HOME …`.
+  const placing = text
+    .split('\n')
+    .filter((line) => !/^\s*(WORKDIR|ENV|#)/i.test(line))
+    .join('\n');
+  return MAY_REPLACE_SERVER_XML.some((pattern) => pattern.test(placing));
 }
 
 function stockBackend(

@@ -2,6 +2,7 @@ import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { argCountOf, argValueOf, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
 import { servicesNamed } from '../src/model/kubernetes';
+import { composePlaceOf, resolvesServicesOf } from '../src/model/compose';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
 
@@ -28,10 +29,25 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment): Generator<FindingDraft> {
-    const composeNames = new Map<string, string>();
-    for (const container of model.compose) {
-      for (const name of [container.service, ...container.aliases]) composeNames.set(name.toLowerCase(), container.service);
-    }
+    // The compose names each nginx config resolves: those of the compose networks it is on
+    // (composePlaceOf), by the files that hold the directive and include it. A host's nginx file
+    // beside a compose project of another directory resolves none of them.
+    const namesByFiles = new Map<string, Map<string, string>>();
+    const composeNamesOf = (directive: ExpandedDirective): Map<string, string> => {
+      const files = [...new Set([directive.directive.file, ...directive.via.map((include) => include.file)])];
+      const key = files.join('\0');
+      let names = namesByFiles.get(key);
+      if (!names) {
+        names = new Map();
+        const place = composePlaceOf(model.compose, files);
+        for (const container of model.compose) {
+          if (!resolvesServicesOf(place, container)) continue;
+          for (const name of [container.service, ...container.aliases]) names.set(name.toLowerCase(), container.service);
+        }
+        namesByFiles.set(key, names);
+      }
+      return names;
+    };
     const seen = new Set<unknown>();
     // What to say about a host, without its span and model path: a large tree has thousands of
     // passes, and those are built only for a finding.
@@ -40,7 +56,7 @@ export const rule = defineRule({
       seen.add(directive.directive);
       // A Service's ClusterIP stays the same for the Service's life.
       if (servicesNamed(model.kubernetes, host).length > 0) return undefined;
-      const service = composeNames.get(host);
+      const service = composeNamesOf(directive).get(host);
       if (service !== undefined) return { messageId: 'composeService', data: { host, service } };
       return { messageId: 'hostName', data: { host } };
     };
@@ -57,7 +73,7 @@ export const rule = defineRule({
       const name = host.replace(/:\d+$/, '').toLowerCase();
       // `proxy_pass http://backend;` may name an upstream defined where cfglint cannot see: only a
       // compose service or a dotted name is surely a host.
-      if (target.kind === 'unresolved' && !name.includes('.') && !composeNames.has(name)) continue;
+      if (target.kind === 'unresolved' && !name.includes('.') && !composeNamesOf(pass.entry).has(name)) continue;
       const said = judge(name, pass.entry);
       if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }

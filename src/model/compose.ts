@@ -45,6 +45,48 @@ export function placesNginxFile(mount: { display: string; target: string }, disp
   return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, '')}/${inside.join('/')}`);
 }
 
+/**
+ * Where compose runs an nginx config, as far as the tree says: the services that run one of its
+ * files (mount it, or copy it into an image they build) and their projects; where none does, the
+ * projects whose directory holds one of its files (a config beside or under the compose file, run
+ * in a way the tree does not show). A file outside every project's directory that no service runs
+ * is a host's nginx (InvenTree's contrib/packager.io/nginx.prod.conf, which its installer copies
+ * to /etc/nginx/sites-enabled): it is on no compose network.
+ */
+export interface ComposePlace {
+  running: ComposeContainer[];
+  projects: ReadonlySet<string>;
+}
+
+/** @param files display paths of the nginx file and of the files that include it */
+export function composePlaceOf(containers: ComposeContainer[], files: string[]): ComposePlace {
+  const running = containers.filter((container) => files.some((file) => containersRunningNginxFile([container], file).length > 0));
+  if (running.length > 0) return { running, projects: new Set(running.map((container) => container.project)) };
+  const holding = containers.map((container) => container.project).filter((project) => files.some((file) => projectHolds(project, file)));
+  return { running, projects: new Set(holding) };
+}
+
+/**
+ * Whether the service names of a compose scope's project resolve where the nginx config runs:
+ * compose's DNS answers inside one project, and in another only over a network both join that
+ * other projects can join (an external one, or one with a fixed name). Two stacks side by side in
+ * one repository, each with a `web` service, do not reach each other.
+ */
+export function resolvesServicesOf(place: ComposePlace, scope: ComposeScope): boolean {
+  return place.projects.has(scope.project) || place.running.some((container) => shareJoinableNetwork(container, scope));
+}
+
+/** Whether two containers join a network other projects can join too ('*' may be any). */
+function shareJoinableNetwork(a: ComposeScope, b: ComposeScope): boolean {
+  if (a.sharedNetworks.length === 0 || b.sharedNetworks.length === 0) return false;
+  return a.sharedNetworks.includes('*') || b.sharedNetworks.includes('*') || a.sharedNetworks.some((name) => b.sharedNetworks.includes(name));
+}
+
+/** Whether a file lies in a project's directory or below it (every file, for a project at the root). */
+function projectHolds(project: string, file: string): boolean {
+  return sharedDirectories(project, file) === pathParts(project).length;
+}
+
 /** How many leading directories two display paths share: how close a file is to a project. */
 export function sharedDirectories(directory: string, file: string): number {
   const a = pathParts(directory);
@@ -77,7 +119,7 @@ export function composeDeploymentOf(containers: ComposeContainer[]): (file: stri
     const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
     if (mounting.length === 1) return mounting[0];
     if (mounting.length > 1) return '';
-    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
+    const holding = projects.filter((project) => projectHolds(project, file) && pathParts(project).length > 0);
     return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? '';
   };
 }

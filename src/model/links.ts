@@ -6,7 +6,8 @@
 import type { Span } from '../source/span';
 import type { Backend } from './backend';
 import type { ListenAddress, Listener } from '../readers/backend';
-import { composeLaunch, containersMounting, containersRunningNginxFile, shareNetwork } from './compose';
+import { composeLaunch, composePlaceOf, containersMounting, resolvesServicesOf, shareNetwork } from './compose';
+import type { ComposePlace } from './compose';
 import { ComposeContainer } from '../readers/launch/launch';
 import type { Deployment } from './deployment';
 import type { ComposeScope } from '../readers/launch/launch';
@@ -150,16 +151,17 @@ export function matchListener(
 }
 
 /**
- * Where the nginx config that names a target runs, as far as compose says: the services that
- * bind-mount its file, or a file that includes it (a mounted nginx.conf reaching conf.d). Empty
- * when no compose service mounts them (nginx on the host, or an image that copies the file in).
+ * Where the nginx config that names a target runs, as far as compose says (composePlaceOf): the
+ * services that mount or build in its file, or a file that includes it (a mounted nginx.conf
+ * reaching conf.d), else the projects whose directory holds them.
  */
-function nginxContainers(model: Deployment, target: NginxTarget): ComposeContainer[] {
-  if (model.compose.length === 0) return [];
+function nginxComposePlace(model: Deployment, target: NginxTarget): ComposePlace {
+  if (model.compose.length === 0) return NO_COMPOSE;
   const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
-  const files = new Set([target.span.file, ...via.map((include) => include.span.file)]);
-  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
+  return composePlaceOf(model.compose, [...new Set([target.span.file, ...via.map((include) => include.span.file)])]);
 }
+
+const NO_COMPOSE: ComposePlace = { running: [], projects: new Set() };
 
 /**
  * A compose backend reached on loopback: from nginx on the host through a published port
@@ -455,7 +457,8 @@ function computeLinks(model: Deployment): Link[] {
     const address = target.address;
     const endpoints = hasServices && address.kind === 'tcp' ? serviceEndpoints(model, address) : [];
     const loopback = address.kind === 'tcp' && isLoopback(address.host);
-    const nginxIn = address.kind === 'tcp' ? nginxContainers(model, target) : [];
+    const place = address.kind === 'tcp' ? nginxComposePlace(model, target) : NO_COMPOSE;
+    const nginxIn = place.running;
     const aliasLinks = address.kind === 'tcp' && !loopback ? linksByAlias(nginxIn, address.host) : undefined;
     let candidates =
       address.kind === 'unix'
@@ -467,11 +470,12 @@ function computeLinks(model: Deployment): Link[] {
               ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
             ]),
           ].sort((a, b) => a - b);
+    // A service name resolves only on the compose networks the nginx config is on.
     if (address.kind === 'tcp' && !loopback)
-      candidates = mountedProject(
-        candidates.map((index) => ({ index, compose: composeOf.get(ordered[index].backend) })),
-        nginxIn,
-      );
+      candidates = candidates.filter((index) => {
+        const compose = composeOf.get(ordered[index].backend);
+        return !compose || resolvesServicesOf(place, compose);
+      });
     const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
@@ -515,26 +519,4 @@ function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: st
   if (link.reason === 'compose-service') return `compose project ${project && project !== '.' ? project + '/' : './'}`;
   if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where}`;
   return `one host's loopback${where}`;
-}
-
-/**
- * A service name resolves inside one compose project, and in another only over a network both
- * join (an external one, or one with a fixed name). When compose says where the nginx config runs
- * (a service mounts or builds it in), a backend of another project is kept only if it shares such
- * a network with that service: two stacks side by side in one repository (each with a "web"
- * service) are not linked to each other. Where no service runs the config, every candidate stays,
- * and the closest in the directory tree wins (scopes.ts).
- */
-function mountedProject(candidates: { index: number; compose: ComposeService | undefined }[], nginxIn: ComposeContainer[]): number[] {
-  if (nginxIn.length === 0) return candidates.map(({ index }) => index);
-  const projects = new Set(nginxIn.map((container) => container.project));
-  return candidates
-    .filter(({ compose }) => !compose || projects.has(compose.project) || nginxIn.some((container) => shareJoinableNetwork(container, compose)))
-    .map(({ index }) => index);
-}
-
-/** Whether two containers join a network other projects can join too ('*' may be any). */
-function shareJoinableNetwork(a: ComposeScope, b: ComposeScope): boolean {
-  if (a.sharedNetworks.length === 0 || b.sharedNetworks.length === 0) return false;
-  return a.sharedNetworks.includes('*') || b.sharedNetworks.includes('*') || a.sharedNetworks.some((name) => b.sharedNetworks.includes(name));
 }

@@ -719,6 +719,56 @@ describe('compose services', () => {
     });
   });
 
+  describe('an nginx file no compose service runs', () => {
+    // InvenTree: contrib/container/ is the compose stack; contrib/packager.io/nginx.prod.conf is the
+    // host nginx of the .deb install (its installer copies it to /etc/nginx/sites-enabled). A host
+    // nginx asks the host's resolver, which knows no compose service: Docker's embedded DNS
+    // answers only containers on the project's networks.
+    const server = (address: string) => `server {\n    listen 80;\n    location / {\n        proxy_pass http://${address};\n    }\n}\n`;
+    const stack = (nginxService = '') => ({
+      'contrib/container/Dockerfile': 'FROM python:3.12-slim\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "-k", "gthread", "app.wsgi"]\n',
+      'contrib/container/docker-compose.yml': `services:\n  app-server:\n    build: .\n    expose:\n      - 8000\n${nginxService}`,
+    });
+    const linked = (file: string) => `${file}: app-server:8000 -> gunicorn contrib/container/docker-compose.yml (compose-service)`;
+
+    test("outside every compose project's directory: on no compose network, so neither linked nor called a compose service", () => {
+      const tree = { ...stack(), 'contrib/packager.io/nginx.prod.conf': server('app-server:8000') };
+      expect(links(tree)).toEqual([]);
+      expect(
+        lint(tree)
+          .filter((f) => f.ruleId === 'nginx-stale-dns')
+          .map((f) => `${f.messageId} ${f.primary.file}`),
+      ).toEqual(['hostName contrib/packager.io/nginx.prod.conf']);
+      // A service of the stack that mounts it puts it on the project's network, wherever it sits.
+      const mounted = {
+        ...stack('  proxy:\n    image: nginx:1.27\n    volumes:\n      - ../packager.io/nginx.prod.conf:/etc/nginx/conf.d/default.conf\n'),
+        'contrib/packager.io/nginx.prod.conf': server('app-server:8000'),
+      };
+      expect(links(mounted)).toEqual([linked('contrib/packager.io/nginx.prod.conf')]);
+      expect(
+        lint(mounted)
+          .filter((f) => f.ruleId === 'nginx-stale-dns')
+          .map((f) => f.messageId),
+      ).toEqual(['composeService']);
+    });
+
+    test("in the project's directory or below it: the project's, though no service shows how it runs", () => {
+      for (const file of ['contrib/container/nginx.conf', 'contrib/container/nginx/site.conf']) {
+        const tree = { ...stack(), [file]: server('app-server:8000') };
+        expect(links(tree)).toEqual([linked(file)]);
+        expect(
+          lint(tree)
+            .filter((f) => f.ruleId === 'nginx-stale-dns')
+            .map((f) => f.messageId),
+        ).toEqual(['composeService']);
+      }
+      // Beside the project's own nginx file, the host's stays off its network.
+      expect(
+        links({ ...stack(), 'contrib/container/nginx.conf': server('app-server:8000'), 'contrib/packager.io/nginx.prod.conf': server('app-server:8000') }),
+      ).toEqual([linked('contrib/container/nginx.conf')]);
+    });
+  });
+
   test("an override file is merged into its project: one backend, with the override's command", () => {
     const model = modelOf({
       'docker-compose.yml':

@@ -178,6 +178,11 @@ export interface MaskedTemplate {
   statements: number[];
   /** [start, end) of each `if` block (Jinja `if`, Go `if`/`with`): text there is written only on a condition. */
   conditionals: [number, number][];
+  /**
+   * [start, end) of the branches `firstBranchOnly` set aside, from the first later branch's tag to
+   * the closing tag, outermost ones only, in order: text a reader does not see.
+   */
+  branchesSetAside: [number, number][];
 }
 
 function isStatement(dialect: TemplateDialect, tag: string): boolean {
@@ -214,11 +219,18 @@ export interface MaskOptions {
   /** Mask `${NAME}` besides the language's own tags (not where it is the format's own syntax). */
   envsubst: boolean;
   /**
-   * Keep only the first branch of each `if` (and `for … else`): the fallback for a template whose
-   * branches each open a block that the text after them closes.
+   * Keep only the first branch of an `if` (and `for … else`): the fallback for a template whose
+   * branches each open a block that the text after them closes. `true` does so for every `if`;
+   * a BlockBalance only for each `if` with a branch that does not balance its own blocks.
    */
-  firstBranchOnly?: boolean;
+  firstBranchOnly?: true | BlockBalance;
 }
+
+/**
+ * How many blocks the format's text in [start, end) of the masked text opens, less those it
+ * closes (nginx's `{` and `}`): 0 for a branch that can be read beside another.
+ */
+export type BlockBalance = (start: number, end: number) => number;
 
 export function maskTemplate(
   text: string,
@@ -244,9 +256,24 @@ export function maskTemplate(
   // A file that is all one definition (a Helm `_nginx.conf.tpl`) is read as that definition,
   // like any file whose context is not known; definitions beside a whole config are set aside.
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
+  const branches = options.firstBranchOnly ? outermost(laterBranches(text, dialect, options.firstBranchOnly)) : [];
   // Loops, not push(...): a hostile template may hold more tags than a call takes as arguments.
-  if (options.firstBranchOnly) for (const range of laterBranches(text, dialect)) setAside.push(range);
-  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text, dialect) };
+  for (const range of branches) setAside.push(range);
+  return {
+    dialect,
+    text: blankRanges(masked, setAside),
+    statements,
+    conditionals: conditionalBlocks(text, dialect),
+    branchesSetAside: branches,
+  };
+}
+
+/** The ranges that no other range holds, in order of their start. */
+function outermost(ranges: [number, number][]): [number, number][] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const out: [number, number][] = [];
+  for (const range of sorted) if (out.length === 0 || range[0] >= out[out.length - 1][1]) out.push(range);
+  return out;
 }
 
 /** The text with each range blanked (line breaks kept), in one pass however many ranges there are. */
@@ -278,8 +305,15 @@ function onlyDefinitions(masked: string, definitions: [number, number][]): boole
   return outside.split('\n').every((line) => /^\s*(?:[#;].*)?$/.test(line));
 }
 
-/** [start, end) of every branch after the first of each Jinja `if`/`for` or Go `if`/`range`/`with`. */
-function laterBranches(text: string, dialect: TemplateDialect): [number, number][] {
+/**
+ * [start, end) of every branch after the first of each Jinja `if`/`for` or Go `if`/`range`/`with`
+ * (with `which` a BlockBalance: of each one with a branch that does not balance). A branch's
+ * balance counts what is read of it: of an inner `if` whose later branches are set aside, only
+ * the first branch (Mailu's front config opens `location /sso.php {` in one branch of an `if` and
+ * `location {{ WEB_WEBMAIL }}/sso.php {` in the other, inside an `{% else %}` that stays balanced
+ * and is read). One pass over the tags.
+ */
+function laterBranches(text: string, dialect: TemplateDialect, which: true | BlockBalance): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
   const go = dialect === 'go-template';
   const opens = go
@@ -287,17 +321,49 @@ function laterBranches(text: string, dialect: TemplateDialect): [number, number]
     : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
   const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
   const isElse = (keyword: string) => keyword === 'else' || keyword === 'elif';
+  const balance: BlockBalance = which === true ? () => 0 : which;
   const ranges: [number, number][] = [];
-  /** Open blocks, innermost last: where the branch being set aside began, or -1. */
-  const open: number[] = [];
+  /** Open blocks, innermost last. */
+  const open: {
+    /** Where the later branches begin (the first `else` tag), or -1. */
+    laterFrom: number;
+    /** Where the branch being read begins (after its tag). */
+    branchStart: number;
+    /** What inner blocks set aside in this branch changes its balance by. */
+    innerSetAside: number;
+    /** Balance of the first branch as read, of all branches as read and as written. */
+    first: number | undefined;
+    read: number;
+    written: number;
+    /** Whether each branch as read balances. */
+    balanced: boolean;
+  }[] = [];
+  const endBranch = (block: (typeof open)[number], tagStart: number) => {
+    const written = balance(block.branchStart, tagStart);
+    const read = written - block.innerSetAside;
+    block.first ??= read;
+    block.read += read;
+    block.written += written;
+    if (read !== 0) block.balanced = false;
+    block.innerSetAside = 0;
+  };
   for (const match of statementTags(text, dialect)) {
     const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
-    if (opens.has(keyword)) open.push(-1);
-    else if (isElse(keyword) && open.length > 0) {
-      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    const tagEnd = match.index + match[0].length;
+    if (opens.has(keyword)) {
+      open.push({ laterFrom: -1, branchStart: tagEnd, innerSetAside: 0, first: undefined, read: 0, written: 0, balanced: true });
+    } else if (isElse(keyword) && open.length > 0) {
+      const block = open[open.length - 1];
+      endBranch(block, match.index);
+      if (block.laterFrom < 0) block.laterFrom = match.index;
+      block.branchStart = tagEnd;
     } else if (isClose(keyword) && open.length > 0) {
-      const from = open.pop()!;
-      if (from >= 0) ranges.push([from, match.index]);
+      const block = open.pop()!;
+      endBranch(block, match.index);
+      const setAside = block.laterFrom >= 0 && (which === true || !block.balanced);
+      if (setAside) ranges.push([block.laterFrom, match.index]);
+      // The enclosing branch reads this block's first branch alone, or all its branches.
+      if (open.length > 0) open[open.length - 1].innerSetAside += block.written - (setAside ? block.first! : block.read);
     }
   }
   // Nested ranges lie inside outer ones: blanking both is harmless.

@@ -37,7 +37,7 @@ export const READER_RULES: ReaderRule[] = [
   define(
     'template-unreadable',
     'info',
-    'A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted',
+    'A template (Jinja2, Go text/template, ERB, envsubst, …), or a branch of one, that does not read as its format even with its tags set aside; it is not linted',
   ),
   define('xml-syntax', 'error', 'An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start'),
   define(

@@ -42,7 +42,7 @@ export class RenderedSourceText extends TemplateSourceText {
     /** Placeholders whose value is written, as it is, in a file of the tree (template offsets). */
     readonly placeholders: readonly EnvsubstPlaceholder[] = [],
   ) {
-    super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals: [] });
+    super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals: [], branchesSetAside: [] });
     this.template = template ?? new SourceText(file, original);
     this.complete = statements.length === 0 && !isUnknownValue(rendered);
   }

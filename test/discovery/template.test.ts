@@ -133,6 +133,22 @@ describe('masking', () => {
     expect(maskTemplate(go, 'go-template', 'variable', { envsubst: true, firstBranchOnly: true }).text.replace(/ +/g, ' ').trim()).toBe('A; F;');
   });
 
+  test('firstBranchOnly with a block balance sets aside the later branches of the ifs with a branch that does not balance', () => {
+    const text =
+      '{% if a %}A { {% else %}B { {% endif %}x;}{% if c %}C{}{% else %}D{}{% endif %}{% if e %}{% if f %}F { {% else %}G { {% endif %}}{% else %}H;{% endif %}';
+    const plain = maskTemplate(text, 'jinja').text;
+    const braces = (start: number, end: number) => [...plain.slice(start, end)].reduce((n, c) => n + (c === '{' ? 1 : c === '}' ? -1 : 0), 0);
+    const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: braces });
+    // B and G are set aside; C{} and D{} are both kept; the e-branch reads F { } (balanced), so H; is kept.
+    expect(masked.text.replace(/ +/g, ' ').trim()).toBe('A { x;} C{} D{} F { } H;');
+    const elseOf = (branch: string) => text.lastIndexOf('{% else %}', text.indexOf(branch));
+    expect(masked.branchesSetAside).toEqual([
+      [elseOf('B {'), text.indexOf('{% endif %}')],
+      [elseOf('G {'), text.indexOf('{% endif %}', text.indexOf('G {'))],
+    ]);
+    expect(maskTemplate(text, 'jinja').branchesSetAside).toEqual([]);
+  });
+
   test('a file that is all one definition (a Helm partial) keeps its body', () => {
     const partial =
       '{{/* nginx for the app */}}\n# a comment\n{{ define "nginx-config" -}}\nevents {}\nhttp { server { listen {{ .Values.port }}; } }\n{{ end }}\n';

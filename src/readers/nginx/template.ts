@@ -3,13 +3,16 @@
  * are masked in place (src/discovery/template.ts) and the result is parsed as nginx, so what the
  * template writes literally is linted at its own line and column. A placeholder is an unknown
  * value that no rule judges. Both branches of an `if` are read; where that does not parse, the
- * first branch alone is tried. A template that still does not parse is one `template-unreadable`
- * finding, not a syntax error per tag: its directives are not linted.
+ * first branch alone of the `if`s whose branches open or close blocks, and a note says so. A
+ * template that still does not parse is one `template-unreadable` finding, not a syntax error per
+ * tag: its directives are not linted.
  */
 import * as nodePath from 'path';
-import { DIALECT_NAMES, maskTemplate, TemplateDialect, templateDialectOf, templateName } from '../../discovery/template';
+import { BlockBalance, DIALECT_NAMES, maskTemplate, TemplateDialect, templateDialectOf, templateName } from '../../discovery/template';
+import { firstAtLeast } from '../../source/sorted-offsets';
 import { RenderedSourceText } from '../rendered-text';
 import { TemplateSourceText } from '../template-text';
+import { NginxLexer } from './lex';
 import { parseNginx, ParsedNginxFile } from './parse';
 
 /** The template language of an nginx file, by its content or else its name; undefined for a plain file. */
@@ -18,14 +21,69 @@ export function nginxTemplateDialect(path: string, text: string): TemplateDialec
   return templateDialectOf(text) ?? byName?.dialect ?? (byName ? 'envsubst' : undefined);
 }
 
-/** Parse a template with its tags masked; positions are the template's own. */
+/**
+ * Parse a template with its tags masked; positions are the template's own. Where every branch
+ * kept does not parse, the first branch alone is read of each `if` with a branch that opens or
+ * closes a block (`{% if tls %}server { listen 443 ssl;{% else %}server { listen 80;{% endif %} … }`:
+ * the text after the branches closes it); the other `if`s keep every branch. Only if that does not
+ * parse either, of every `if`. A branch set aside is one `template-unreadable` note.
+ */
 export function parseNginxTemplate(file: string, text: string, dialect: TemplateDialect): ParsedNginxFile {
-  const both = parseNginx(new TemplateSourceText(file, text, maskTemplate(text, dialect)));
-  if (!both.diagnostics.some((diagnostic) => diagnostic.ruleId === 'nginx-syntax')) return both;
-  // `{% if tls %}server { listen 443 ssl;{% else %}server { listen 80;{% endif %} … }`: each
-  // branch opens a block the text after it closes. The first branch alone may read.
-  const first = parseNginx(new TemplateSourceText(file, text, maskTemplate(text, dialect, 'variable', { envsubst: true, firstBranchOnly: true })));
-  return first.diagnostics.some((diagnostic) => diagnostic.ruleId === 'nginx-syntax') ? both : first;
+  const masked = maskTemplate(text, dialect);
+  const every = parseNginx(new TemplateSourceText(file, text, masked));
+  if (!hasSyntaxError(every)) return every;
+  const unbalanced = parseFirstBranches(file, text, dialect, blockBalanceOf(masked.text));
+  if (unbalanced && !hasSyntaxError(unbalanced)) return unbalanced;
+  const first = parseFirstBranches(file, text, dialect, true);
+  return first && !hasSyntaxError(first) ? first : every;
+}
+
+const WHY_SET_ASIDE = {
+  unbalanced: 'each opens or closes a block that the text after them balances',
+  every: 'their text together is not nginx',
+};
+
+const hasSyntaxError = (parsed: ParsedNginxFile) => parsed.diagnostics.some((diagnostic) => diagnostic.ruleId === 'nginx-syntax');
+
+/** The template read with later branches set aside, with a note on them; undefined when none is. */
+function parseFirstBranches(file: string, text: string, dialect: TemplateDialect, which: true | BlockBalance): ParsedNginxFile | undefined {
+  const masked = maskTemplate(text, dialect, 'variable', { envsubst: true, firstBranchOnly: which });
+  const setAside = masked.branchesSetAside;
+  if (setAside.length === 0) return undefined;
+  const source = new TemplateSourceText(file, text, masked);
+  const parsed = parseNginx(source);
+  const [start, end] = setAside[0];
+  const more = setAside.length > 1 ? ` (and ${setAside.length - 1} more)` : '';
+  parsed.diagnostics.push({
+    ruleId: 'template-unreadable',
+    message:
+      `${DIALECT_NAMES[dialect]} branch not linted${more}: the branches of its if do not read as nginx together ` +
+      `(${WHY_SET_ASIDE[which === true ? 'every' : 'unbalanced']}), so only the first is read: lint the rendered file for what it says`,
+    primary: source.span(start, withoutTrailingBlanks(text, start, end)),
+    related: [],
+  });
+  return parsed;
+}
+
+function withoutTrailingBlanks(text: string, start: number, end: number): number {
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end;
+}
+
+/**
+ * How many blocks nginx would open less those it closes in [start, end) of the masked text, by
+ * nginx's own tokens (a brace in a quoted string or a comment is none).
+ */
+function blockBalanceOf(masked: string): BlockBalance {
+  const opens: number[] = [];
+  const closes: number[] = [];
+  const lexer = new NginxLexer(masked);
+  for (let kind = lexer.next(); kind !== 'eof'; kind = lexer.next()) {
+    if (kind === '{') opens.push(lexer.start);
+    else if (kind === '}') closes.push(lexer.start);
+  }
+  const within = (offsets: number[], start: number, end: number) => firstAtLeast(offsets, end) - firstAtLeast(offsets, start);
+  return (start, end) => within(opens, start, end) - within(closes, start, end);
 }
 
 /**

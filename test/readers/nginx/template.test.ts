@@ -8,6 +8,7 @@
 import { memoryFileSystem, MemoryTree } from '../../../src/discovery/fs';
 import { lintSync } from '../../../src/engine/run';
 import type { Finding } from '../../../src/engine/findings';
+import { lintDiskTree } from '../../disk-tree';
 
 function lint(tree: MemoryTree) {
   return lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
@@ -145,16 +146,189 @@ describe('branches that each open a block', () => {
     '',
   ].join('\n');
 
-  test('read with the first branch alone when both together do not parse', () => {
+  test('read with the first branch alone when both together do not parse, and the other branch is a note', () => {
     const findings = lint({ 'templates/site.conf.j2': site }).report.findings;
-    expect(describeFindings(findings)).toEqual(['nginx-unknown-directive error templates/site.conf.j2:8:5']);
+    expect(describeFindings(findings).sort()).toEqual([
+      'nginx-unknown-directive error templates/site.conf.j2:8:5',
+      'template-unreadable info templates/site.conf.j2:4:1', // the `{% else %}` whose branch is not read
+    ]);
   });
 
   test('the same in Go text/template', () => {
     const findings = lint({
       'nginx.tmpl': site.replace('{% if tls %}', '{{ if .TLS }}').replace('{% else %}', '{{ else }}').replace('{% endif %}', '{{ end }}'),
     }).report.findings;
-    expect(describeFindings(findings)).toEqual(['nginx-unknown-directive error nginx.tmpl:8:5']);
+    expect(describeFindings(findings).sort()).toEqual(['nginx-unknown-directive error nginx.tmpl:8:5', 'template-unreadable info nginx.tmpl:4:1']);
+  });
+});
+
+describe('only the ifs whose branches open or close a block keep their first branch alone, read from disk', () => {
+  const describeDisk = (files: Record<string, string>) => describeFindings(lintDiskTree(files)).sort();
+  /** An if/else whose branches each open the `location` that the text after them closes (Mailu's sso.php). */
+  const ssoLocation = [
+    '    {% if WEB_ROOT == "/" %}', //
+    '    location /sso.php {',
+    '    {% else %}',
+    '    location {{ WEB_ROOT }}/sso.php {',
+    '    {% endif %}',
+    '      proxy_pass http://127.0.0.1:8080;',
+    '    }',
+  ];
+
+  test('an unrelated if keeps its else branch: nginx renders it when the condition is false, so it is linted', () => {
+    const nginx = [
+      'events {}', //                                1
+      'http {', //                                   2
+      '  server {', //                               3
+      '    listen 443 ssl;', //                      4
+      '    ssl_certificate /certs/cert.pem;', //     5
+      '    ssl_certificate_key /certs/key.pem;', //  6
+      '    {% if TLS_ERROR %}', //                   7
+      '    location / {', //                         8
+      '      return 403;', //                        9
+      '    }', //                                    10
+      '    {% else %}', //                           11
+      '    location /files/ {', //                   12
+      '      autoindex on;', //                      13: `on` at column 17
+      '      alias /srv/files/;', //                 14
+      '    }', //                                    15
+      '    ssl_protocols TLSv1 TLSv1.2;', //         16: `TLSv1` at column 19
+      '    {% endif %}', //                          17
+      ...ssoLocation, //                             18-24: the `{% else %}` on line 20, column 5
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const findings = lintDiskTree({ 'nginx.conf': nginx });
+    expect(describeFindings(findings).sort()).toEqual([
+      'nginx-autoindex info nginx.conf:13:17',
+      'nginx-weak-tls warning nginx.conf:16:19',
+      'template-unreadable info nginx.conf:20:5',
+    ]);
+    expect(findings.find((f) => f.ruleId === 'template-unreadable')!.message).toContain('each opens or closes a block');
+  });
+
+  test('an if inside a branch that sets its own later branches aside leaves that branch balanced (Mailu: inside an else)', () => {
+    const nginx = [
+      'server {', //                          1
+      '    listen 80;', //                    2
+      '    {% if TLS_ERROR %}', //            3
+      '    location / {', //                  4
+      '      return 403;', //                 5
+      '    }', //                             6
+      '    {% else %}', //                    7
+      '    {% if WEBMAIL %}', //              8
+      ...ssoLocation, //                      9-15: the inner `{% else %}` on line 11, column 5
+      '    {% endif %}', //                   16
+      '    location /files/ {', //            17
+      '      autoindex on;', //               18: `on` at column 17
+      '    }', //                             19
+      '    {% endif %}', //                   20
+      '}',
+      '',
+    ].join('\n');
+    expect(describeDisk({ 'templates/site.conf.j2': nginx })).toEqual([
+      'nginx-autoindex info templates/site.conf.j2:18:17',
+      'template-unreadable info templates/site.conf.j2:11:5',
+    ]);
+  });
+
+  test('when every if opens a block in each branch, each keeps its first branch and one note names the first one set aside', () => {
+    const nginx = [
+      '{% if TLS %}', //                      1
+      'server {', //                          2
+      '    listen 443 ssl;', //               3
+      '{% else %}', //                        4: the note
+      'server {', //                          5
+      '    listen 80;', //                    6
+      '    autoindex on;', //                 7: not read
+      '{% endif %}', //                       8
+      '{% if STATIC %}', //                   9
+      '    location /static/ {', //           10
+      '        autoindex on;', //             11: `on` at column 19
+      '{% else %}', //                        12
+      '    location /media/ {', //            13
+      '        autoindex on;', //             14: not read
+      '{% endif %}', //                       15
+      '    }', //                             16
+      '}', //                                 17
+      '',
+    ].join('\n');
+    const findings = lintDiskTree({ 'templates/site.conf.j2': nginx });
+    expect(describeFindings(findings).sort()).toEqual([
+      'nginx-autoindex info templates/site.conf.j2:11:19',
+      'template-unreadable info templates/site.conf.j2:4:1',
+    ]);
+    expect(findings.find((f) => f.ruleId === 'template-unreadable')!.message).toContain('(and 1 more)');
+  });
+
+  test('a template whose branches each balance their blocks keeps every branch and has no note', () => {
+    const nginx = [
+      'server {', //                          1
+      '    listen 80;', //                    2
+      '    {% if STATIC %}', //               3
+      '    location /static/ {', //           4
+      '        autoindex on;', //             5: `on` at column 19
+      '    }', //                             6
+      '    {% else %}', //                    7
+      '    location /media/ {', //            8
+      '        autoindex on;', //             9: `on` at column 19
+      '    }', //                             10
+      '    {% endif %}', //                   11
+      '}',
+      '',
+    ].join('\n');
+    expect(describeDisk({ 'templates/site.conf.j2': nginx })).toEqual([
+      'nginx-autoindex info templates/site.conf.j2:5:19',
+      'nginx-autoindex info templates/site.conf.j2:9:19',
+    ]);
+  });
+
+  test('branches that balance their blocks but not their quotes fall back to the first branch of every if, with the note', () => {
+    const nginx = [
+      'server {', //                                 1
+      '    listen 80;', //                           2
+      '    {% if A %}return 200 "a;{% else %}', //   3: the `{% else %}` at column 29
+      '    return 200 "b;{% endif %}";', //          4: both kept, `"a;…return 200 "` is followed by `b`
+      '    location /files/ {', //                   5
+      '      autoindex on;', //                      6: `on` at column 17
+      '    }', //                                    7
+      '}',
+      '',
+    ].join('\n');
+    const findings = lintDiskTree({ 'templates/site.conf.j2': nginx });
+    expect(describeFindings(findings).sort()).toEqual([
+      'nginx-autoindex info templates/site.conf.j2:6:17',
+      'template-unreadable info templates/site.conf.j2:3:29',
+    ]);
+    expect(findings.find((f) => f.ruleId === 'template-unreadable')!.message).toContain('their text together is not nginx');
+  });
+
+  test('the same in Go text/template: {{ if }} … {{ else }} … {{ end }}', () => {
+    const nginx = [
+      'server {', //                                  1
+      '    listen 80;', //                            2
+      '    {{ if .TLSError }}', //                    3
+      '    location / { return 403; }', //            4
+      '    {{ else }}', //                            5
+      '    location /files/ {', //                    6
+      '      autoindex on;', //                       7: `on` at column 17
+      '    }', //                                     8
+      '    {{ end }}', //                             9
+      '    {{ if eq .WebRoot "/" }}', //              10
+      '    location /sso.php {', //                   11
+      '    {{ else }}', //                            12: the note
+      '    location {{ .WebRoot }}/sso.php {', //     13
+      '    {{ end }}', //                             14
+      '      proxy_pass http://127.0.0.1:8080;', //   15
+      '    }', //                                     16
+      '}',
+      '',
+    ].join('\n');
+    expect(describeDisk({ 'templates/site.conf.tmpl': nginx })).toEqual([
+      'nginx-autoindex info templates/site.conf.tmpl:7:17',
+      'template-unreadable info templates/site.conf.tmpl:12:5',
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import * as nodePath from 'path';
 import type { Span } from '../../source/span';
 import type { ComposeLink } from '../docker/compose';
 import type { ImageReference } from '../docker';
+import type { ListenAddress } from '../backend';
 
 export interface LaunchArg {
   /**
@@ -112,6 +113,12 @@ export interface Launch {
    * as display paths. What the image can hold of the tree comes from the context.
    */
   build?: { context: string; dockerfile: string };
+  /**
+   * A listening socket the supervisor opens and hands the process as file descriptor `fd`:
+   * supervisord's `[fcgi-program:…]` `socket=`, as fd 0. A server told to serve that descriptor
+   * (uvicorn `--fd 0`) listens at `address`; `span` is where it is written.
+   */
+  inheritedSocket?: { fd: number; address: ListenAddress; span: Span };
 }
 
 /** A tree path the process sees at `target` (a file, or a directory and everything under it). */

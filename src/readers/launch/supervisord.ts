@@ -4,9 +4,12 @@
  * split like a shell would split it, without a shell (supervisor's options.py uses shlex);
  * `directory=`, `user=`, `environment=` and `stopsignal=` (TERM by default) come with it. A
  * program with `autostart=false` is not started, and `%(ENV_NAME)s` (supervisord's own
- * environment) is not known here. Sections and keys follow Python's ConfigParser: `key = value`
+ * environment) is not known here. A `[fcgi-program:NAME]` section is read the same way, and its
+ * `socket=` is where the program listens: supervisord opens it and hands it over as fd 0
+ * (uvicorn's `--fd 0`). Sections and keys follow Python's ConfigParser: `key = value`
  * or `key: value`, an indented line continues the value, `;` and `#` start comments.
  */
+import * as nodePath from 'path';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import { expandWord } from '../kit/expand';
@@ -23,9 +26,11 @@ interface Entry {
   end: number;
 }
 
-/** A `[program:NAME]` section of a file. */
+/** A `[program:NAME]` or `[fcgi-program:NAME]` section of a file. */
 export interface SupervisorProgram {
   name: string;
+  /** An `fcgi-program`: supervisord opens its `socket=` and hands it to each process as fd 0. */
+  fcgi: boolean;
   source: SourceText;
   entries: Map<string, Entry>;
 }
@@ -33,7 +38,7 @@ export interface SupervisorProgram {
 const SECTION = /^\[([^\]]*)\][ \t]*$/;
 const KEY_VALUE = /^([^\s=:;#][^=:]*?)[ \t]*[=:][ \t]*/;
 
-/** The `[program:NAME]` sections of a supervisord config file, in file order. */
+/** The `[program:NAME]` and `[fcgi-program:NAME]` sections of a supervisord config file, in file order. */
 export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
   const programs: SupervisorProgram[] = [];
   const text = source.text;
@@ -54,7 +59,8 @@ export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
       const section = SECTION.exec(line);
       if (section) {
         const name = section[1].trim();
-        current = name.startsWith('program:') ? { name: name.slice('program:'.length).trim(), source, entries: new Map() } : undefined;
+        const kind = /^(fcgi-)?program:/.exec(name);
+        current = kind ? { name: name.slice(kind[0].length).trim(), fcgi: kind[1] !== undefined, source, entries: new Map() } : undefined;
         if (current) programs.push(current);
         last = undefined;
       } else {
@@ -85,6 +91,9 @@ export function supervisorLaunches(programs: SupervisorProgram[], problems: Read
     const { entries, source } = program;
     const command = entries.get('command');
     if (!command || command.end <= command.start) continue;
+    // supervisord refuses an fcgi-program without socket= (options.py, process_groups_from_parser).
+    const socketEntry = entries.get('socket');
+    if (program.fcgi && (!socketEntry || socketEntry.end <= socketEntry.start)) continue;
     const autostart = entries.get('autostart');
     if (autostart && /^(false|no|off|0)$/i.test(source.text.slice(autostart.start, autostart.end))) continue;
     const env = programEnvironment(source, entries.get('environment'));
@@ -114,10 +123,30 @@ export function supervisorLaunches(programs: SupervisorProgram[], problems: Read
       ...(container?.build ? { build: container.build } : {}),
       problems,
     });
+    if (!launch) continue;
+    const socket = program.fcgi && socketEntry ? fcgiSocket(source, socketEntry, program.name) : undefined;
     // supervisord hands its own environment (the container's) on to the program.
-    if (launch) launches.push(container ? { ...launch, env: new Map([...container.env, ...launch.env]) } : launch);
+    launches.push({ ...launch, ...(container ? { env: new Map([...container.env, ...launch.env]) } : {}), ...(socket ? { inheritedSocket: socket } : {}) });
   }
   return launches;
+}
+
+/**
+ * An fcgi-program's `socket=` as supervisord reads it (options.py, parse_fcgi_socket):
+ * `unix:///absolute/path` or `tcp://host:port`, after `%(program_name)s` is put in; undefined
+ * for anything else (supervisord refuses it) or another expansion this reader does not know.
+ */
+function fcgiSocket(source: SourceText, entry: Entry, programName: string): Launch['inheritedSocket'] {
+  const text = source.text.slice(entry.start, entry.end).replace(/%\(program_name\)s/g, programName);
+  if (text.includes('%(')) return undefined;
+  const span = source.span(entry.start, entry.end);
+  if (text.startsWith('unix://')) {
+    const path = text.slice('unix://'.length);
+    return nodePath.posix.isAbsolute(path) ? { fd: 0, address: { kind: 'unix', path: nodePath.posix.normalize(path) }, span } : undefined;
+  }
+  const tcp = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(text);
+  const port = tcp ? Number(tcp[2]) : NaN;
+  return tcp && port > 0 && port <= 65535 ? { fd: 0, address: { kind: 'tcp', host: tcp[1].toLowerCase(), port }, span } : undefined;
 }
 
 /** `command=` split into words without a shell; a `%(…)s` expansion makes its word unknown. */

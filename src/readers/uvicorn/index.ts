@@ -129,7 +129,8 @@ function convert(spec: SettingSpec, text: string): number | string | undefined {
 }
 
 /**
- * Where uvicorn listens (uvicorn/server.py startup): a socket from `--fd`, else `--uds`, else
+ * Where uvicorn listens (uvicorn/server.py startup): a socket from `--fd` (the launch's inherited
+ * socket when it is that descriptor), else `--uds`, else
  * `--host`:`--port`. With several workers Config.bind_socket prefers `--uds` to `--fd`, so both
  * together leave it open.
  */
@@ -139,7 +140,12 @@ function addressOf(settings: Map<string, Setting>, launch: Launch): { address: L
   const spanOf = (setting: Setting) => (setting.source.kind === 'file' ? setting.source.span : launch.span);
   const given = (setting: Setting) => setting.source.kind === 'file';
   if (given(fd) && given(uds)) return { address: { kind: 'other', text: `fd ${fd.text} or unix:${uds.text}` }, option: '--fd', span: spanOf(fd) };
-  if (given(fd)) return { address: { kind: 'other', text: `fd://${fd.text}` }, option: '--fd', span: spanOf(fd) };
+  if (given(fd)) {
+    // A descriptor the supervisor opened for it (supervisord's fcgi-program socket=): listening there.
+    const inherited = launch.inheritedSocket;
+    if (inherited && fd.value === inherited.fd) return { address: inherited.address, option: '--fd', span: inherited.span };
+    return { address: { kind: 'other', text: `fd://${fd.text}` }, option: '--fd', span: spanOf(fd) };
+  }
   if (given(uds)) {
     if (typeof uds.value !== 'string' || uds.value === '') return { address: { kind: 'other', text: uds.text }, option: '--uds', span: spanOf(uds) };
     // A relative path is bound in the working directory.

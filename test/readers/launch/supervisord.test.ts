@@ -105,3 +105,45 @@ describe('in a container that runs supervisord', () => {
     expect(launches.map((l) => [l.service, l.container])).toEqual([['gunicorn', undefined]]);
   });
 });
+
+describe("[fcgi-program:…]: supervisord opens socket= and hands it to each process as fd 0 (cvat's uvicorn, uvicorn's deployment docs)", () => {
+  const fcgi = (socket: string, command = 'python3 -m uvicorn --fd 0 app.asgi:application') =>
+    `[supervisord]\nnodaemon=true\n\n[fcgi-program:uvicorn]\nsocket=${socket}\ncommand=${command}\nnumprocs=2\nprocess_name=%(program_name)s-%(process_num)d\n`;
+  const tree = (address: string, config: string) => ({ 'nginx/site.conf': nginx(address), 'supervisord.conf': config });
+
+  test('uvicorn --fd 0 listens on the unix socket or TCP port that socket= names, written there', () => {
+    expect(links(tree('unix:/tmp/uvicorn.sock', fcgi('unix:///tmp/uvicorn.sock')))).toEqual([
+      'nginx/site.conf: unix:/tmp/uvicorn.sock -> uvicorn uvicorn (same-socket-path)',
+    ]);
+    expect(links(tree('127.0.0.1:8000', fcgi('tcp://localhost:8000')))).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> uvicorn uvicorn (same-address)']);
+    // parse_fcgi_socket normalises the path; %(program_name)s is the section's name.
+    expect(links(tree('unix:/run/uvicorn.sock', fcgi('unix:///run//sockets/../%(program_name)s.sock')))).toEqual([
+      'nginx/site.conf: unix:/run/uvicorn.sock -> uvicorn uvicorn (same-socket-path)',
+    ]);
+    const [listener] = modelOf(tree('unix:/tmp/uvicorn.sock', fcgi('unix:///tmp/uvicorn.sock'))).backends.flatMap((backend) => backend.listeners);
+    expect([listener.address, listener.span.file, listener.span.start.line, listener.span.start.column]).toEqual([
+      { kind: 'unix', path: '/tmp/uvicorn.sock' },
+      'supervisord.conf',
+      5,
+      8,
+    ]);
+  });
+
+  test('no link where the socket is another, another descriptor is served, or supervisord would refuse the socket', () => {
+    expect(links(tree('unix:/tmp/other.sock', fcgi('unix:///tmp/uvicorn.sock')))).toEqual([]);
+    // Only fd 0 is the socket; fd 3 is closed in the child (FastCGISubprocess._prepare_child_fds).
+    expect(links(tree('unix:/tmp/uvicorn.sock', fcgi('unix:///tmp/uvicorn.sock', 'python3 -m uvicorn --fd 3 app.asgi:application')))).toEqual([]);
+    // A relative path (refused: not absolute) and an expansion this reader does not know.
+    expect(links(tree('unix:/tmp/uvicorn.sock', fcgi('unix://tmp/uvicorn.sock')))).toEqual([]);
+    expect(links(tree('unix:/tmp/uvicorn.sock', fcgi('unix://%(here)s/uvicorn.sock')))).toEqual([]);
+  });
+
+  test('a [program:…] has no socket of its own: socket= there is not read, and fd 0 is a pipe', () => {
+    const program =
+      '[supervisord]\nnodaemon=true\n\n[program:uvicorn]\nsocket=unix:///tmp/uvicorn.sock\ncommand=python3 -m uvicorn --fd 0 app.asgi:application\n';
+    expect(links(tree('unix:/tmp/uvicorn.sock', program))).toEqual([]);
+    // Without socket= supervisord refuses the fcgi-program: no process.
+    const noSocket = '[fcgi-program:uvicorn]\ncommand=python3 -m uvicorn --fd 0 app.asgi:application\n';
+    expect(modelOf(tree('unix:/tmp/uvicorn.sock', noSocket)).launches.filter((launch) => launch.kind === 'supervisord')).toEqual([]);
+  });
+});

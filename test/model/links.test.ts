@@ -989,6 +989,41 @@ describe('Procfile', () => {
       'nginx/site.conf: 127.0.0.1:8000 -> gunicorn Procfile (same-address)',
     ]);
   });
+
+  test("a wrapper script whose directory is a variable is still that script (cvat's wait_for_deps.sh under $HOME)", () => {
+    const site = { 'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://unix:/tmp/uvicorn.sock:;\n    }\n}\n' };
+    const procfile = (script: string) => ({ ...site, Procfile: `web: ${script} python3 -m uvicorn --uds /tmp/uvicorn.sock app.asgi:application\n` });
+    const wrapper = { 'wait_for_deps.sh': '#!/bin/sh\n~/wait-for-it.sh "${DB_HOST}:5432" -t 0\nexec "$@"\n' };
+    const linked = ['nginx/site.conf: unix:/tmp/uvicorn.sock -> uvicorn Procfile (same-socket-path)'];
+    expect(links({ ...procfile('$HOME/wait_for_deps.sh'), ...wrapper })).toEqual(linked);
+    expect(links({ ...procfile('"${APP_HOME:-/app}/bin/wait_for_deps.sh"'), ...wrapper })).toEqual(linked);
+    // Not in the tree, or the variable is the script's own name: nothing says it runs its arguments.
+    expect(links(procfile('$HOME/wait_for_deps.sh'))).toEqual([]);
+    expect(links({ ...procfile('$HOME/${WRAPPER}'), ...wrapper })).toEqual([]);
+  });
+});
+
+describe('unknown words in front of the server (pgadmin4\'s exec $SU_EXEC "${PYTHON_BIN}" /venv/bin/gunicorn)', () => {
+  const tree = (line: string) => ({
+    Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY gunicorn_config.py /app/\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+    'entrypoint.sh': `#!/bin/sh\nif [ "$(id -u)" = "0" ]; then SU_EXEC="su-exec 5050:0"; else SU_EXEC=""; fi\nif [ -x /venv/bin/python3-cap ]; then PYTHON_BIN=/venv/bin/python3-cap; else PYTHON_BIN=/venv/bin/python3; fi\n${line}\n`,
+    'gunicorn_config.py': 'accesslog = "-"\n',
+    'docker-compose.yml':
+      'services:\n  pgadmin:\n    build: .\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx.conf:/etc/nginx/conf.d/default.conf\n',
+    'nginx.conf': 'server {\n  listen 8080;\n  location / {\n    proxy_pass http://pgadmin:80;\n  }\n}\n',
+  });
+
+  test('a run of them up to a known server program is skipped', () => {
+    expect(links(tree('exec $SU_EXEC "${PYTHON_BIN}" /venv/bin/gunicorn --bind "[::]:80" --threads 25 -c gunicorn_config.py app:app'))).toEqual([
+      'nginx.conf: pgadmin:80 -> gunicorn gunicorn_config.py (compose-service)',
+    ]);
+  });
+
+  test('not past a known word that is no wrapper, nor past more than three', () => {
+    expect(links(tree('exec $SU_EXEC "${PYTHON_BIN}" ./check.sh /venv/bin/gunicorn --bind "[::]:80" -c gunicorn_config.py app:app'))).toEqual([]);
+    // (A variable the container does not define is empty, and goes: these are set in if branches.)
+    expect(links(tree('exec $SU_EXEC $SU_EXEC "${PYTHON_BIN}" $SU_EXEC /venv/bin/gunicorn --bind "[::]:80" -c gunicorn_config.py app:app'))).toEqual([]);
+  });
 });
 
 describe('Spring Boot', () => {

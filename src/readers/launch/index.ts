@@ -147,12 +147,16 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
         const placed = programs.get(file);
         if (!placed) continue;
         inContainers.add(file);
-        guarded(output.diagnostics, 'launch reader', context.displayPath(file), () => append(launches, supervisorLaunches(placed, problems, container)));
+        guarded(output.diagnostics, 'launch reader', context.displayPath(file), () =>
+          append(launches, supervisorLaunches(placed, problems, container, passThrough)),
+        );
       }
     }
     for (const [path, own] of programs) {
       if (!inContainers.has(path))
-        guarded(output.diagnostics, 'launch reader', context.displayPath(path), () => append(launches, supervisorLaunches(own, problems)));
+        guarded(output.diagnostics, 'launch reader', context.displayPath(path), () =>
+          append(launches, supervisorLaunches(own, problems, undefined, passThrough)),
+        );
     }
   }
   for (const path of files.procfile ?? []) {

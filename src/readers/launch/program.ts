@@ -75,10 +75,27 @@ function startsDevServer(program: string, argv: RawArg[]): boolean {
   return program === 'flask' && argv.some((arg) => arg.value === 'run');
 }
 
+/**
+ * The name a word runs a program by: its basename. A path whose directory the tree does not give
+ * (`$HOME/wait_for_deps.sh`, supervisord's `%(ENV_HOME)s/…`) still names its program; a word
+ * whose last part is unknown (`$SU_EXEC`, `"${PYTHON_BIN}"`) is given as written.
+ */
 export function programName(arg: RawArg | undefined): string {
   if (!arg) return '';
-  if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
+  if (arg.unresolved.length > 0) return knownBasename(arg) ?? arg.source.text.slice(arg.start, arg.end);
   return nodePath.posix.basename(arg.value.replace(/\/+$/, '')) || arg.value;
+}
+
+/** The basename of a word with unknown parts when every unknown part is before its last `/`. */
+function knownBasename(arg: RawArg): string | undefined {
+  const slash = arg.value.lastIndexOf('/');
+  if (slash === -1) return undefined;
+  for (const part of arg.unresolved) {
+    const at = arg.value.lastIndexOf(part);
+    if (at === -1 || at + part.length > slash) return undefined;
+  }
+  const name = arg.value.slice(slash + 1);
+  return /^[A-Za-z0-9._+-]+$/.test(name) ? name : undefined;
 }
 
 export interface ShellStep {
@@ -295,6 +312,8 @@ const UV_OPTIONS_WITH_VALUE = new Set([
   '--from',
 ]);
 const SUDO_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
+/** Unknown words skipped in front of a server program: pgadmin4 has two (`$SU_EXEC "${PYTHON_BIN}"`). */
+const MAX_UNKNOWN_PREFIX = 3;
 
 /**
  * A script of the tree that ends by running its arguments (`exec "$@"`): given what the variables
@@ -348,18 +367,24 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
     return true;
   };
 
+  /**
+   * `exec ${CMDPREFIX} gunicorn …` (socorro), `exec $SU_EXEC "${PYTHON_BIN}" /venv/bin/gunicorn …`
+   * (pgadmin4): words the tree does not give, each empty or a wrapper, in front of a server
+   * program. Skips up to MAX_UNKNOWN_PREFIX of them, and only up to a known server's word.
+   */
+  const skipUnknownPrefix = (): boolean => {
+    const count = argv.findIndex((arg) => arg.unresolved.length === 0);
+    if (count < 1 || count > MAX_UNKNOWN_PREFIX || !isServerProgram(programName(argv[count]))) return false;
+    take(count);
+    // Whatever they are, they may fork.
+    handsOver = both(handsOver, undefined);
+    return true;
+  };
+
   for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
     const head = argv[0];
-    if (head.unresolved.length > 0) {
-      // `exec ${CMDPREFIX} gunicorn …` (socorro), `exec $SU_EXEC /venv/bin/gunicorn …` (pgadmin4): a
-      // prefix the tree does not give, empty or a wrapper, in front of a server program.
-      const next = argv[1];
-      if (next && next.unresolved.length === 0 && isServerProgram(programName(next))) {
-        take(1);
-        // Whatever it is, it may fork.
-        handsOver = both(handsOver, undefined);
-        continue;
-      }
+    if (head.unresolved.length > 0 && knownBasename(head) === undefined) {
+      if (skipUnknownPrefix()) continue;
       break;
     }
     const name = programName(head);
@@ -572,6 +597,8 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
       take(1);
       continue;
     }
+    // A script in a directory the tree does not give (`$APP/run.sh gunicorn …`), none of the above.
+    if (head.unresolved.length > 0 && skipUnknownPrefix()) continue;
     break;
   }
   let program = programName(argv[0]);

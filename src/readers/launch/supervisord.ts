@@ -17,6 +17,7 @@ import { ALL_UNKNOWN, asMappedText, literalArg, Lookup, lookupIn, RawArg } from 
 import { splitWords } from '../kit/shell-words';
 import { assembleLaunch } from './assemble';
 import type { Launch } from './launch';
+import type { PassThrough } from './program';
 import { normalizeSignal } from './systemd';
 
 /** One `key = value` of a section, with the offsets of the value as written. */
@@ -84,8 +85,12 @@ function valueEnd(line: string): number {
   return line.slice(0, end).trimEnd().length;
 }
 
-/** The processes the programs start: each a launch, in the container given (else where supervisord runs). */
-export function supervisorLaunches(programs: SupervisorProgram[], problems: ReaderDiagnostic[], container?: Launch): Launch[] {
+/**
+ * The processes the programs start: each a launch, in the container given (else where supervisord
+ * runs). `passThrough`: scripts of the tree that run their arguments (`exec "$@"`), which
+ * supervisord runs as it runs any program (`command=wait_for_deps.sh uvicorn …`).
+ */
+export function supervisorLaunches(programs: SupervisorProgram[], problems: ReaderDiagnostic[], container?: Launch, passThrough?: PassThrough): Launch[] {
   const launches: Launch[] = [];
   for (const program of programs) {
     const { entries, source } = program;
@@ -121,6 +126,7 @@ export function supervisorLaunches(programs: SupervisorProgram[], problems: Read
       ...(container?.mounts ? { mounts: container.mounts } : {}),
       ...(container?.compose ? { compose: container.compose } : {}),
       ...(container?.build ? { build: container.build } : {}),
+      ...(passThrough ? { passThrough } : {}),
       problems,
     });
     if (!launch) continue;

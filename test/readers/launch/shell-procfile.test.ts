@@ -90,6 +90,10 @@ test("a prefix the tree does not give, in front of a server program (socorro's $
   expect(launched('exec $SU_EXEC /venv/bin/gunicorn --bind [::]:80 app:app')).toEqual(['/venv/bin/gunicorn --bind [::]:80 app:app']);
   // A variable in front of something that is no server starts nothing cfglint knows.
   expect(launched('exec ${CMDPREFIX} ./manage.py migrate')).toEqual([]);
+  // Several, each empty or a wrapper (pgadmin4's $SU_EXEC "${PYTHON_BIN}"), up to the server's word; not past a known other word.
+  expect(launched('exec $SU_EXEC "${PYTHON_BIN}" /venv/bin/gunicorn --bind [::]:80 app:app')).toEqual(['/venv/bin/gunicorn --bind [::]:80 app:app']);
+  expect(launched('exec $SU_EXEC "${PYTHON_BIN}" ./manage.py migrate')).toEqual([]);
+  expect(launched('exec $SU_EXEC ./wait.sh gunicorn --bind [::]:80 app:app')).toEqual([]);
 });
 
 test('wrappers: env, su-exec, python -m', () => {

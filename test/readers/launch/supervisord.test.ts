@@ -147,3 +147,32 @@ describe("[fcgi-program:…]: supervisord opens socket= and hands it to each pro
     expect(modelOf(tree('unix:/tmp/uvicorn.sock', noSocket)).launches.filter((launch) => launch.kind === 'supervisord')).toEqual([]);
   });
 });
+
+describe('a command= behind a script of the tree that runs its arguments (cvat\'s wait_for_deps.sh ending in exec "$@")', () => {
+  const waitForDeps = '#!/bin/sh\n~/wait-for-it.sh "${DB_HOST}:5432" -t 0\nexec "$@"\n';
+  const tree = (command: string, script: string | null = waitForDeps) => ({
+    'nginx/site.conf': nginx('unix:/tmp/uvicorn.sock'),
+    'supervisord.conf': `[supervisord]\nnodaemon=true\n\n[program:uvicorn]\ncommand=${command}\n`,
+    ...(script !== null ? { 'wait_for_deps.sh': script } : {}),
+  });
+  const linked = ['nginx/site.conf: unix:/tmp/uvicorn.sock -> uvicorn uvicorn (same-socket-path)'];
+
+  test("the script is peeled off, whether its directory is written out or is supervisord's %(ENV_HOME)s", () => {
+    expect(links(tree('/home/django/wait_for_deps.sh python3 -m uvicorn --uds /tmp/uvicorn.sock app.asgi:application'))).toEqual(linked);
+    expect(links(tree('%(ENV_HOME)s/wait_for_deps.sh python3 -m uvicorn --uds /tmp/uvicorn.sock app.asgi:application'))).toEqual(linked);
+    // cvat's own layout: the wrapper under an fcgi-program.
+    const cvat = {
+      ...tree(''),
+      'supervisord.conf':
+        "[fcgi-program:uvicorn]\nsocket=unix:///tmp/uvicorn.sock\ncommand=%(ENV_HOME)s/wait_for_deps.sh\n    python3 -m uvicorn\n    --fd 0 --forwarded-allow-ips='*'\n    cvat.asgi:application\n",
+    };
+    expect(links(cvat)).toEqual(linked);
+  });
+
+  test('no link when the script is not in the tree, or does not run its arguments', () => {
+    expect(links(tree('%(ENV_HOME)s/wait_for_deps.sh python3 -m uvicorn --uds /tmp/uvicorn.sock app.asgi:application', null))).toEqual([]);
+    expect(links(tree('%(ENV_HOME)s/wait_for_deps.sh python3 -m uvicorn --uds /tmp/uvicorn.sock app.asgi:application', '#!/bin/sh\n"$@"\nexit 0\n'))).toEqual(
+      [],
+    );
+  });
+});

@@ -1003,6 +1003,29 @@ describe('Procfile', () => {
   });
 });
 
+describe('version managers that exec the command they are given', () => {
+  const tree = (entrypoint: string) => ({
+    Dockerfile: `FROM python:3.12\nENTRYPOINT ${entrypoint}\n`,
+    'docker-compose.yml':
+      'services:\n  nginx:\n    image: nginx:stable-alpine\n    volumes:\n      - ./app.conf:/etc/nginx/conf.d/app.conf:ro\n  dashboard:\n    build: .\n',
+    'app.conf': 'server {\n  listen 80;\n  location / {\n    proxy_pass http://dashboard:8000;\n  }\n}\n',
+  });
+
+  test("pyenv exec, rbenv exec, asdf exec: the server they run is the container's", () => {
+    const linked = ['app.conf: dashboard:8000 -> gunicorn docker-compose.yml (compose-service)'];
+    expect(links(tree('["pyenv", "exec", "python3", "-m", "gunicorn", "--bind=0.0.0.0:8000", "wsgi:application"]'))).toEqual(linked);
+    expect(links(tree('["asdf", "exec", "gunicorn", "--bind=0.0.0.0:8000", "wsgi:application"]'))).toEqual(linked);
+    const [launch] = modelOf(tree('["rbenv", "exec", "gunicorn", "--bind=0.0.0.0:8000", "wsgi:application"]')).launches.filter((l) => l.program === 'gunicorn');
+    // rbenv-exec ends in `exec -a …`: the signal reaches gunicorn.
+    expect([launch.wrappers.map((arg) => arg.value), launch.stopSignalReaches]).toEqual([['rbenv', 'exec'], true]);
+  });
+
+  test('other subcommands run no server', () => {
+    expect(links(tree('["pyenv", "which", "gunicorn", "--bind=0.0.0.0:8000"]'))).toEqual([]);
+    expect(links(tree('["pyenv", "exec", "python3", "manage.py", "migrate"]'))).toEqual([]);
+  });
+});
+
 describe('unknown words in front of the server (pgadmin4\'s exec $SU_EXEC "${PYTHON_BIN}" /venv/bin/gunicorn)', () => {
   const tree = (line: string) => ({
     Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY gunicorn_config.py /app/\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',

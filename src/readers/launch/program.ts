@@ -1,7 +1,7 @@
 /**
  * From a command line to the program that really runs: shell scripts and `sh -c` strings are
  * run step by step (variables set earlier are substituted), and wrappers that only hand over to
- * another program (`exec`, `env A=b`, `gosu app`, `su app -c`, `tini --`, `python -m`, `pipenv run`, …) are
+ * another program (`exec`, `env A=b`, `gosu app`, `su app -c`, `tini --`, `python -m`, `pipenv run`, `pyenv exec`, …) are
  * peeled off, so that `program` is `gunicorn` whether it is started directly or through them.
  */
 import * as nodePath from 'path';
@@ -314,6 +314,12 @@ const UV_OPTIONS_WITH_VALUE = new Set([
 const SUDO_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
 /** Unknown words skipped in front of a server program: pgadmin4 has two (`$SU_EXEC "${PYTHON_BIN}"`). */
 const MAX_UNKNOWN_PREFIX = 3;
+/**
+ * Version managers whose `exec COMMAND` replaces itself with the selected version's command:
+ * pyenv and rbenv (libexec/*-exec end in `exec "$…_COMMAND_PATH" "$@"`), asdf
+ * (internal/cli execCommand, syscall.Exec).
+ */
+const VERSION_MANAGERS = new Set(['pyenv', 'rbenv', 'asdf']);
 
 /**
  * A script of the tree that ends by running its arguments (`exec "$@"`): given what the variables
@@ -504,7 +510,11 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
       take(1);
       continue;
     }
-    if ((name === 'bundle' && second === 'exec') || (name === 'newrelic-admin' && second === 'run-program')) {
+    if (
+      (name === 'bundle' && second === 'exec') ||
+      (VERSION_MANAGERS.has(name) && second === 'exec') ||
+      (name === 'newrelic-admin' && second === 'run-program')
+    ) {
       take(2);
       continue;
     }

@@ -47,9 +47,43 @@ export interface ShellCommand {
   pipesInto: boolean;
   /** Compound commands (`if`, `case`, loops, `{ }`, subshells, functions) around it. */
   depth: number;
+  /** The `if` and `case` branches it is in, outermost first: it runs only where each is taken. */
+  branches?: ShellBranch[];
+  /** The innermost function whose body holds it (`server() { exec gunicorn …; }`): it runs where the function is called. */
+  inFunction?: string;
   start: number;
   end: number;
 }
+
+/**
+ * A branch of an `if` or a `case` (the commands of one `then`/`else` part, or of one arm).
+ * `inLoop` / `inFunction`: the construct is inside a loop or a function body, where `$1` is not
+ * the script's first argument (a function's own, or one a loop's `shift` moved).
+ */
+export type ShellBranch =
+  | {
+      kind: 'case';
+      /** The word after `case`. */
+      subject: ShellWord;
+      /** This arm's patterns (`a|b)`), and those of the arms before it, which must not match. */
+      patterns: ShellWord[];
+      earlier: ShellWord[];
+      /** Index in the script's commands of the first command after the `case` line: where the subject is expanded. */
+      at: number;
+      inLoop: boolean;
+      inFunction: boolean;
+    }
+  | {
+      kind: 'if';
+      /** Conditions that must hold (the `if` or `elif` one; none for `else`), and those that must not (the earlier ones). */
+      when: ShellCondition[];
+      unless: ShellCondition[];
+      inLoop: boolean;
+      inFunction: boolean;
+    };
+
+/** An `if`/`elif` condition: its one simple command and where that is in the script, or undefined when it is a list, a pipeline or negated. */
+export type ShellCondition = { words: ShellWord[]; at: number } | undefined;
 
 export interface ShellProblem {
   message: string;
@@ -65,6 +99,7 @@ const NAME_CHAR = /[A-Za-z0-9_]/;
 const SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
 
 const OPENERS = new Set(['if', 'case', 'for', 'while', 'until', 'select', '{']);
+const LOOPS = new Set(['for', 'while', 'until', 'select']);
 const CLOSERS = new Set(['fi', 'esac', 'done', '}']);
 /** Reserved words that may stand in front of a command and are not part of it. */
 const PREFIX_WORDS = new Set(['then', 'else', 'elif', 'do', '!', 'time']);
@@ -506,25 +541,98 @@ export function wholeWord(input: MappedText, escape = '\\'): { word: ShellWord; 
   return { word: { parts, start: words[0].start, end: words[words.length - 1].end }, problems };
 }
 
+/** A compound command being read: what it is, and for `if` and `case` which branch the reader is in. */
+interface Frame {
+  word: string;
+  loop: boolean;
+  /** A function's body. */
+  function?: string;
+  /** Inside a loop or a function body (this one or one around it). */
+  inLoop: boolean;
+  inFunction: boolean;
+  /** `if`: reading a condition (its commands so far) or a branch's body. */
+  condition?: { commands: ShellCommand[]; at: number; negated: boolean };
+  /** `case`: reading an arm's patterns or its body; the subject and the patterns of the arms so far. */
+  arms?: { subject: ShellWord; at: number; readingPatterns: boolean; patterns: ShellWord[]; earlier: ShellWord[] };
+  /** `if`: conditions of the branches before this one. */
+  failed?: ShellCondition[];
+  /** The branch being read, once its body starts. */
+  branch?: ShellBranch;
+}
+
 /** The simple commands of a shell script or `sh -c` string, in order. */
 export function parseShell(input: MappedText): { commands: ShellCommand[]; problems: ShellProblem[] } {
   const lexer = new Lexer(input, 'sh');
   const tokens = lexer.tokens();
   const commands: ShellCommand[] = [];
-  const stack: string[] = [];
+  const stack: Frame[] = [];
   let words: ShellWord[] = [];
   let redirects: ShellRedirect[] = [];
+  /** A function's name, read before its body opens (`name()`, `function name`). */
+  let functionName: string | undefined;
+
+  const top = () => stack[stack.length - 1] as Frame | undefined;
+  const open = (word: string) => {
+    const around = top();
+    const frame: Frame = {
+      word,
+      loop: LOOPS.has(word),
+      ...(functionName !== undefined ? { function: functionName } : {}),
+      inLoop: (around?.inLoop ?? false) || (around?.loop ?? false),
+      inFunction: (around?.inFunction ?? false) || around?.function !== undefined,
+    };
+    functionName = undefined;
+    stack.push(frame);
+    return frame;
+  };
+  /** `then` / `else`: the body of an `if` branch starts. */
+  const startBody = (frame: Frame, when: ShellCondition[]) => {
+    frame.branch = { kind: 'if', when, unless: [...frame.failed!], inLoop: frame.inLoop, inFunction: frame.inFunction };
+  };
+  const endCondition = (frame: Frame): ShellCondition => {
+    const { commands: list, at, negated } = frame.condition!;
+    frame.condition = undefined;
+    return list.length === 1 && !negated && !list[0].pipesInto ? { words: list[0].words, at } : undefined;
+  };
 
   const finish = (pipesInto = false) => {
     // Reserved words at the front open or close compound commands, or just lead into the command.
     while (words.length > 0) {
       const first = bareText(words[0]);
+      const frame = top();
+      // A `case` arm's patterns (`a|b)`) are no command.
+      if (frame?.arms?.readingPatterns) {
+        if (first === 'esac') {
+          stack.pop();
+          words.shift();
+          continue;
+        }
+        frame.arms.patterns.push(...words);
+        words = [];
+        break;
+      }
       if (first === undefined) break;
+      if (first === 'function' && words.length > 1 && bareText(words[1]) !== undefined) {
+        // bash's `function name { …; }`.
+        functionName = bareText(words[1]);
+        words = words.slice(2);
+        continue;
+      }
       if (OPENERS.has(first)) {
-        stack.push(first);
+        const opened = open(first);
         words.shift();
-        // `for x in a b`, `case $x in`, `select`: the header is not a command.
-        if (first === 'for' || first === 'case' || first === 'select') words = [];
+        if (first === 'if') opened.condition = { commands: [], at: commands.length, negated: false };
+        if (first === 'if') opened.failed = [];
+        if (first === 'case') {
+          // `case WORD in`: what follows on the line is the first arm's patterns.
+          const subject = words[0];
+          const rest = words[1] && bareText(words[1]) === 'in' ? words.slice(2) : [];
+          if (subject) opened.arms = { subject, at: commands.length, readingPatterns: true, patterns: [], earlier: [] };
+          words = rest;
+          continue;
+        }
+        // `for x in a b`, `select`: the header is not a command.
+        if (first === 'for' || first === 'select') words = [];
         continue;
       }
       if (CLOSERS.has(first)) {
@@ -533,13 +641,39 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
         continue;
       }
       if (PREFIX_WORDS.has(first)) {
+        if (frame?.word === 'if') {
+          if (first === 'then' && frame.condition) startBody(frame, [endCondition(frame)]);
+          else if (first === 'elif' && frame.branch?.kind === 'if') {
+            frame.failed!.push(...frame.branch.when);
+            frame.branch = undefined;
+            frame.condition = { commands: [], at: commands.length, negated: false };
+          } else if (first === 'else' && frame.branch?.kind === 'if') {
+            frame.failed!.push(...frame.branch.when);
+            startBody(frame, []);
+          } else if (first === '!' && frame.condition) frame.condition.negated = true;
+        }
         words.shift();
         continue;
       }
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      const branches = stack.flatMap((frame) => (frame.branch ? [frame.branch] : []));
+      const inFunction = [...stack].reverse().find((frame) => frame.function !== undefined)?.function;
+      const command: ShellCommand = {
+        words,
+        redirects,
+        pipesInto,
+        depth: stack.length,
+        ...(branches.length > 0 ? { branches } : {}),
+        ...(inFunction !== undefined ? { inFunction } : {}),
+        start: words[0].start,
+        end: words[words.length - 1].end,
+      };
+      commands.push(command);
+      const frame = top();
+      if (frame?.condition) frame.condition.commands.push(command);
+      functionName = undefined;
     } else if (redirects.length > 0) {
       // `} > file`, `done > file`, `) > file`: the whole compound command's output; no words.
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
@@ -548,7 +682,8 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
     redirects = [];
   };
 
-  for (const token of tokens) {
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t];
     if (token.kind === 'word') {
       words.push(token.word!);
       continue;
@@ -557,21 +692,55 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       redirects.push(token.redirect!);
       continue;
     }
-    if (token.kind === 'operator' && token.operator === '(') {
-      finish();
-      stack.push('(');
-      continue;
-    }
-    if (token.kind === 'operator' && token.operator === ')') {
-      // In a case statement `pattern)` ends a pattern: the words before it are not a command.
-      if (stack[stack.length - 1] === 'case') words = [];
-      else {
-        finish();
-        stack.pop();
+    const operator = token.kind === 'operator' ? token.operator : undefined;
+    const arms = top()?.arms;
+    if (operator === '(') {
+      // `(pattern)`: a case arm's optional opening parenthesis.
+      if (arms?.readingPatterns && words.length === 0) continue;
+      // `name() { …; }`, `function name() …`: a function definition; its body is the compound command that follows.
+      const named = words.length === 1 || (words.length === 2 && bareText(words[0]) === 'function') ? bareText(words[words.length - 1]) : undefined;
+      if (named !== undefined && /^[^\s$`'"]+$/.test(named) && tokens[t + 1]?.kind === 'operator' && tokens[t + 1].operator === ')') {
+        words = [];
+        functionName = named;
+        t++;
+        continue;
       }
+      finish();
+      open('(');
       continue;
     }
-    finish(token.kind === 'operator' && (token.operator === '|' || token.operator === '|&'));
+    if (operator === ')') {
+      // Ends a case arm's patterns (the words of a one-line `case x in pattern)` first open the case),
+      // or a subshell.
+      finish();
+      const frame = top();
+      if (frame?.arms?.readingPatterns) {
+        frame.arms.readingPatterns = false;
+        frame.branch = {
+          kind: 'case',
+          subject: frame.arms.subject,
+          patterns: frame.arms.patterns,
+          earlier: [...frame.arms.earlier],
+          at: frame.arms.at,
+          inLoop: frame.inLoop,
+          inFunction: frame.inFunction,
+        };
+      } else if (frame?.word !== 'case') stack.pop();
+      continue;
+    }
+    if (arms?.readingPatterns && operator === '|') {
+      finish();
+      continue;
+    }
+    finish(operator === '|' || operator === '|&');
+    if (operator === ';;') {
+      const frame = top();
+      if (frame?.arms && !frame.arms.readingPatterns) {
+        frame.arms.earlier.push(...frame.arms.patterns);
+        frame.arms = { ...frame.arms, readingPatterns: true, patterns: [] };
+        frame.branch = undefined;
+      }
+    }
   }
   finish();
   return { commands, problems: lexer.problems };

@@ -18,7 +18,8 @@ import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource, placedTreeFiles } from './launch';
 import { shellLaunches } from './shell-script';
-import { both, execsFromScript, PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
+import { both, execsFromScript, isShell, PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
+import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
 
 export interface ContainerScripts {
@@ -42,6 +43,8 @@ export interface ScriptTree {
 /** A command to follow: a script of the tree, or a supervisor that runs some. */
 interface Pending {
   words: string[];
+  /** Which words the tree gives (a compose `command: ${ROLE}` does not): the script's arguments among them pick its branches. */
+  known: boolean[];
   program: string;
   cwd: string;
   /** What the command's variables hold. */
@@ -72,6 +75,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
     const pending: Pending[] = [
       {
         words: container.argv.map((arg) => arg.value),
+        known: container.argv.map((arg) => !arg.unresolved),
         program: container.program,
         cwd,
         environment: containerEnvironment,
@@ -99,15 +103,19 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       // Syntax problems are the script's own reading's to report, once.
       // The directory is the script's own to name (its first line), as no file of the tree says it.
       const startedIn = command.startsInCwd ? { value: command.cwd, span: source.span(0, 0) } : undefined;
-      for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment))
+      const args = scriptArguments(command);
+      for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment, args))
         launches.push(inContainer(launch, container, command.reaches, inheritsContainerEnv, startedIn));
-      for (const step of runShell(MappedText.of(source), environment).steps) {
+      for (const step of runShell(MappedText.of(source), environment, args).steps) {
+        // A branch the container's arguments may not take hands over to nothing for certain.
+        if (step.undecided) continue;
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === 'supervisord') supervising.add(container);
         const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(command.cwd, step.cwd.value) : command.cwd;
         pending.push({
           words: argv.map((arg) => arg.value),
+          known: argv.map((arg) => arg.unresolved.length === 0),
           program,
           cwd: stepCwd,
           reaches: both(command.reaches, execsFromScript(wrappers) ? handsOver : false),
@@ -158,6 +166,12 @@ function inContainer(
     ...(container.compose ? { compose: container.compose } : {}),
     ...(container.build ? { build: container.build } : {}),
   };
+}
+
+/** The arguments a command gives the script it runs: the words after the script's (`sh /entrypoint.sh server` too). */
+function scriptArguments(command: Pending): ScriptArguments {
+  const from = isShell(command.words[0] ?? '') ? 2 : 1;
+  return command.words.slice(from).map((word, index) => (command.known[from + index] ? word : undefined));
 }
 
 /** The tree script a command runs, if it is one: `./bin/start`, `/entrypoint.sh`, `start`, `sh start.sh`. */
@@ -220,6 +234,7 @@ function serviceRuns(command: Pending, container: Launch, tree: ScriptTree, cont
       // runsv and s6-supervise run ./run in the service directory.
       found.push({
         words: [target],
+        known: [true],
         program: 'run',
         cwd: nodePath.posix.join(directory, name),
         environment: s6Service ? containerEnvironment : command.environment,

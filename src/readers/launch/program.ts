@@ -11,6 +11,7 @@ import type { SourceText } from '../../source/text';
 import type { MappedText } from '../kit/mapped-text';
 import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from '../kit/raw';
 import { assignmentOf, literalText, parseShell, ShellCommand, ShellProblem, ShellRedirect } from '../kit/shell-words';
+import { ScriptArguments, takenByArguments } from './dispatch';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
@@ -108,6 +109,11 @@ export interface ShellStep {
   cwd?: RawArg;
   /** Compound commands around it (`if`, `case`, loops, functions). */
   depth: number;
+  /**
+   * In a branch the script picks by an argument the reader does not know (`case "$1" in server)`
+   * read without the container's arguments): it may not run at all.
+   */
+  undecided?: true;
   /** Redirections, targets expanded like the arguments (never split). */
   redirects: StepRedirect[];
   /** Its output is the next step's input (`cat a | envsubst`). */
@@ -134,16 +140,24 @@ export interface StepRedirect {
 
 const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
 
+/** A script whose first line runs bash. */
+const BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
+
 /**
  * Runs a script in the reader's head: assignments at the top level define variables for what
  * follows; one inside a compound command (`if`, `case`, a function) may not run, so the
- * variable becomes unresolved. Names the script does not set come from `base`.
+ * variable becomes unresolved. Names the script does not set come from `base`. `args`: the
+ * script's arguments, which pick the branches of `case "$1"` and `if [ "$1" = … ]` (dispatch.ts):
+ * a branch not taken is not run, one taken is run as the top level is, one that depends on an
+ * argument not known gives `undecided` steps.
  */
 export function runShell(
   input: MappedText,
   base: Lookup,
+  args?: ScriptArguments,
 ): { steps: ShellStep[]; groups: RedirectedGroup[]; commands: ShellCommand[]; problems: ShellProblem[] } {
   const { commands, problems } = parseShell(input);
+  const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text));
   const variables = new Map<string, RawArg | 'unset'>();
   const lookup: Lookup = (name) => {
     const found = variables.get(name);
@@ -171,7 +185,10 @@ export function runShell(
     ...(redirect.fd !== undefined ? { fd: redirect.fd } : {}),
     target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, ''),
   });
-  for (const command of commands) {
+  for (const [position, command] of commands.entries()) {
+    if (taken[position] === 'skipped') continue;
+    // Inside branches the arguments pick, and only such, a command runs as surely as the top level.
+    const depth = taken[position] === 'taken' && command.inFunction === undefined && (command.branches?.length ?? 0) === command.depth ? 0 : command.depth;
     let index = 0;
     const prefixEnv = new Map<string, RawArg>();
     for (; index < command.words.length; index++) {
@@ -191,14 +208,14 @@ export function runShell(
       continue;
     }
     if (words.length === 0) {
-      for (const [name, value] of prefixEnv) define(name, value, command.depth);
+      for (const [name, value] of prefixEnv) define(name, value, depth);
       continue;
     }
     const head = literalText(words[0]);
     if (head !== undefined && DECLARATION_COMMANDS.has(head)) {
       for (const word of words.slice(1)) {
         const assignment = assignmentOf(word);
-        if (assignment) define(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], command.depth);
+        if (assignment) define(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], depth);
         const name = assignment?.name ?? literalText(word);
         if (head === 'export' && name && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) exportedNames.add(name);
       }
@@ -206,7 +223,7 @@ export function runShell(
     }
     if (head === 'cd' && words.length <= 2) {
       const target = words[1] ? expandWord(words[1], input.source, lookup, false)[0] : undefined;
-      if (!target || target.unresolved.length > 0 || command.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, 'cd'] } : undefined;
+      if (!target || target.unresolved.length > 0 || depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, 'cd'] } : undefined;
       else if (target.value.startsWith('/')) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
         const joined = nodePath.posix.join(cwd.value, target.value);
@@ -235,6 +252,7 @@ export function runShell(
         exported: exported(),
         ...(cwd ? { cwd } : {}),
         depth: command.depth,
+        ...(taken[position] === 'undecided' ? { undecided: true as const } : {}),
         redirects,
         pipesInto: command.pipesInto,
         start: command.start,

@@ -12,16 +12,21 @@ import { diagnostic } from '../kit/files';
 import { MappedText } from '../kit/mapped-text';
 import { execsFromScript, runShell, startsServer, unwrap } from './program';
 import { ALL_UNKNOWN, Lookup, lookupIn, RawArg } from '../kit/raw';
+import type { ScriptArguments } from './dispatch';
 
 /**
  * `outside`: what a variable the script does not set holds (the environment it runs in; unknown
- * for a script read on its own).
+ * for a script read on its own). `args`: the arguments it is run with, when known (a container's
+ * CMD); they pick the branches of a script that dispatches on them. A server started only in a
+ * branch that an argument not known picks is no launch: the tree does not say it runs
+ * (docs/servers/linux.md#scripts-that-dispatch-on-their-arguments).
  */
-export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[], outside: Lookup = ALL_UNKNOWN): Launch[] {
+export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[], outside: Lookup = ALL_UNKNOWN, args?: ScriptArguments): Launch[] {
   const launches: Launch[] = [];
-  const { steps, problems: syntax } = runShell(MappedText.of(source), outside);
+  const { steps, problems: syntax } = runShell(MappedText.of(source), outside, args);
   for (const problem of syntax) problems.push(diagnostic(source, 'command-syntax', `Invalid shell command: ${problem.message}`, problem.start, problem.end));
   for (const step of steps) {
+    if (step.undecided) continue;
     const env = new Map<string, RawArg>([...step.exported, ...step.prefixEnv]);
     const lookup = lookupIn(env, outside);
     const unwrapped = unwrap(step.args, lookup);

@@ -1,0 +1,290 @@
+/**
+ * Scripts that pick what to run by their arguments, as Docker entrypoints do (redash's
+ * `bin/docker-entrypoint`: `case "$1" in server) … ;; worker) … ;; *) exec "$@" ;; esac`;
+ * label-studio's `if [ "$1" = "nginx" ] … elif …`): which commands run for the arguments a
+ * container gives (its CMD or compose `command:`), as the shell picks them
+ * (docs/servers/linux.md#scripts-that-dispatch-on-their-arguments).
+ *
+ * A branch is taken or not only where its test reads a positional parameter (`$1`, `${2}`) that
+ * the reader knows; a test of anything else (a variable, a file) is left as before: both sides
+ * may run. A branch picked by an argument the reader does not know is undecided.
+ */
+import type { ShellBranch, ShellCommand, ShellCondition, ShellWord } from '../kit/shell-words';
+import { literalText } from '../kit/shell-words';
+
+/**
+ * Whether a command runs, as far as the script's arguments decide: `taken` (every branch around
+ * it is picked by a known argument), `skipped`, `undecided` (a branch around it depends on an
+ * argument the reader does not know), or `open` (no argument decides; other tests may).
+ */
+export type Taken = 'taken' | 'skipped' | 'undecided' | 'open';
+
+/**
+ * The script's arguments, `$1` first: undefined when not known at all (a script read on its own),
+ * an entry undefined when that one is not known.
+ */
+export type ScriptArguments = readonly (string | undefined)[] | undefined;
+
+/** How each command of a script (`parseShell`'s list) runs for `args`; `bash`: the script runs under bash (its first line says so). */
+export function takenByArguments(commands: readonly ShellCommand[], args: ScriptArguments, bash: boolean): Taken[] {
+  const argsAt = argumentsAt(commands, args);
+  const callers = new Map<string, number[]>();
+  commands.forEach((command, index) => {
+    const head = commandName(command);
+    if (head !== undefined) (callers.get(head) ?? callers.set(head, []).get(head)!).push(index);
+  });
+  const memo = new Map<number, Taken>();
+  const calls = new Map<string, Taken>();
+  const inProgress = new Set<string>();
+  /** A function runs where it is called: as its likeliest call site does (none found: open). */
+  const called = (name: string): Taken => {
+    const known = calls.get(name);
+    if (known) return known;
+    // A function calling itself, or a chain of calls deeper than scripts go, is not followed.
+    if (inProgress.has(name) || inProgress.size >= MAX_CALL_DEPTH) return 'undecided';
+    inProgress.add(name);
+    const sites = (callers.get(name) ?? []).filter((index) => commands[index].inFunction !== name);
+    const result = sites.length === 0 ? 'open' : any(sites.map(taken));
+    inProgress.delete(name);
+    calls.set(name, result);
+    return result;
+  };
+  const taken = (index: number): Taken => {
+    const known = memo.get(index);
+    if (known) return known;
+    const command = commands[index];
+    const own = all((command.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash)));
+    const result = command.inFunction === undefined ? own : all([own, called(command.inFunction)]);
+    memo.set(index, result);
+    return result;
+  };
+  return commands.map((_, index) => taken(index));
+}
+
+const MAX_CALL_DEPTH = 32;
+
+/**
+ * The arguments before each command. `shift` at the top level moves them; a `shift` or `set --`
+ * anywhere else (a branch, a loop) leaves them unknown from there on. A function's `shift` and
+ * `$1` are its own arguments', not the script's.
+ */
+function argumentsAt(commands: readonly ShellCommand[], args: ScriptArguments): ScriptArguments[] {
+  let current = args;
+  return commands.map((command) => {
+    const before = current;
+    if (command.inFunction !== undefined) return before;
+    const words = command.words.map(literalText);
+    const head = words[0];
+    if (head === 'shift') {
+      const count = words[1] === undefined ? 1 : /^\d+$/.test(words[1]) ? Number(words[1]) : undefined;
+      current = command.depth === 0 && current && count !== undefined ? current.slice(count) : undefined;
+    } else if (head === 'set' && words.slice(1).some((word) => word === undefined || word === '--' || !/^[-+]/.test(word))) current = undefined;
+    return before;
+  });
+}
+
+/** The name a command calls, its first word after `NAME=value` words, when written plainly. */
+function commandName(command: ShellCommand): string | undefined {
+  for (const word of command.words) {
+    const text = literalText(word);
+    if (text === undefined) return undefined;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(text)) return text;
+  }
+  return undefined;
+}
+
+/** Whether the shell takes a branch (`true`/`false`), cannot be told (`undecided`), or no argument decides it (`open`). */
+type Truth = boolean | 'undecided' | 'open';
+
+function branchTaken(branch: ShellBranch, argsAt: readonly ScriptArguments[], bash: boolean): Taken {
+  const holds = (condition: ShellCondition) => conditionHolds(condition, argsAt, branch, bash);
+  const truth =
+    branch.kind === 'case' ? caseArmTaken(branch, argsAt) : and([...branch.when.map(holds), ...branch.unless.map((condition) => not(holds(condition)))]);
+  return truth === true ? 'taken' : truth === false ? 'skipped' : truth;
+}
+
+/** `case WORD in`: an arm runs when one of its patterns matches and no earlier arm's does (the first match wins). */
+function caseArmTaken(branch: ShellBranch & { kind: 'case' }, argsAt: readonly ScriptArguments[]): Truth {
+  const subject = expandArguments(branch.subject, argsAt[branch.at], branch);
+  if (subject === 'open' || subject === 'undecided') return subject;
+  if (!subject.positional) return 'open';
+  const matches = (patterns: ShellWord[]) => or(patterns.map((pattern) => globMatches(pattern, subject.value)));
+  return and([matches(branch.patterns), not(matches(branch.earlier))]);
+}
+
+/**
+ * `[ "$1" = server ]`, `[[ "${1}" == server ]]`, `test "$1" != x`, `[ -z "$1" ]`, `[ -n "$1" ]`.
+ * In `[[ ]]` the right side of `==`/`=`/`!=` is a pattern (its quoted parts literal); in `[` and
+ * `test` a plain string. `[[` and `==` in `[` are bash's: dash's `[` rejects `==` (exit 2, the
+ * branch is not taken) and has no `[[`, BusyBox ash takes both, so under `sh` they are undecided.
+ */
+function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArguments[], branch: ShellBranch, bash: boolean): Truth {
+  if (!condition) return 'open';
+  const texts = condition.words.map(literalText);
+  let operands = condition.words;
+  const brackets = texts[0] === '[[' ? 'double' : 'single';
+  if ((texts[0] === '[' && texts[texts.length - 1] === ']') || (texts[0] === '[[' && texts[texts.length - 1] === ']]')) operands = operands.slice(1, -1);
+  else if (texts[0] === 'test') operands = operands.slice(1);
+  else return 'open';
+  const args = argsAt[condition.at];
+  if (operands.length === 2) {
+    const operator = literalText(operands[0]);
+    const value = expandArguments(operands[1], args, branch);
+    if ((operator !== '-z' && operator !== '-n') || value === 'open' || (typeof value === 'object' && !value.positional)) return 'open';
+    if (value === 'undecided' || (brackets === 'double' && !bash)) return 'undecided';
+    return (value.value === '') === (operator === '-z');
+  }
+  const operator = operands.length === 3 ? literalText(operands[1]) : undefined;
+  if (operator !== '=' && operator !== '==' && operator !== '!=') return 'open';
+  const left = expandArguments(operands[0], args, branch);
+  const right = expandArguments(operands[2], args, branch);
+  const names = (side: typeof left) => side === 'undecided' || (typeof side === 'object' && side.positional);
+  if (!names(left) && !names(right)) return 'open';
+  if (typeof left !== 'object' || typeof right !== 'object') return 'undecided';
+  if (!bash && (brackets === 'double' || operator === '==')) return 'undecided';
+  const equal = brackets === 'double' ? globMatches(operands[2], left.value) : left.value === right.value;
+  return operator === '!=' ? not(equal) : equal;
+}
+
+const POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
+
+/**
+ * A word's value with the script's arguments put in (`positional`: it names one): `open` when it
+ * holds something else not written out and names no argument, `undecided` when it names one the
+ * reader does not know, or something unknown besides. Inside a function or a loop `$1` is not
+ * the script's first argument.
+ */
+function expandArguments(word: ShellWord, args: ScriptArguments, branch: ShellBranch): { value: string; positional: boolean } | 'open' | 'undecided' {
+  let value = '';
+  let positional = false;
+  let unknown = false;
+  for (const part of word.parts) {
+    if (part.kind === 'literal') value += part.text;
+    else {
+      const match = part.kind === 'opaque' ? POSITIONAL.exec(part.text) : null;
+      if (!match) {
+        unknown = true;
+        continue;
+      }
+      positional = true;
+      const index = Number(match[1] ?? match[2]) - 1;
+      // Past the last argument a positional parameter is unset: empty.
+      const argument = args === undefined || branch.inFunction || branch.inLoop ? undefined : index < args.length ? args[index] : '';
+      if (argument === undefined) unknown = true;
+      else value += argument;
+    }
+  }
+  if (!positional) return unknown ? 'open' : { value, positional };
+  return unknown ? 'undecided' : { value, positional };
+}
+
+/**
+ * Whether `text` matches a shell pattern word (POSIX "Pattern Matching Notation": `*`, `?`,
+ * `[…]`, `[!…]`; quoted characters match themselves); undecided when the word holds anything but
+ * written text, or a character class (`[[:alpha:]]`).
+ */
+function globMatches(pattern: ShellWord, text: string): Truth {
+  const tokens: PatternToken[] = [];
+  for (const part of pattern.parts) {
+    if (part.kind !== 'literal') return 'undecided';
+    if (part.quoted) {
+      for (const char of part.text) tokens.push({ kind: 'char', char });
+      continue;
+    }
+    const chars = [...part.text];
+    for (let i = 0; i < chars.length; i++) {
+      const char = chars[i];
+      if (char === '*') tokens.push({ kind: 'star' });
+      else if (char === '?') tokens.push({ kind: 'any' });
+      else if (char === '[') {
+        const set = bracketAt(chars, i);
+        if (set === 'undecided') return 'undecided';
+        if (set) {
+          tokens.push(set.token);
+          i = set.end;
+        } else tokens.push({ kind: 'char', char });
+      } else tokens.push({ kind: 'char', char });
+    }
+  }
+  return matchTokens(tokens, [...text]);
+}
+
+type PatternToken =
+  { kind: 'char'; char: string } | { kind: 'any' } | { kind: 'star' } | { kind: 'set'; negated: boolean; members: string[]; ranges: [string, string][] };
+
+/** The bracket expression starting at `chars[start]` (`[`), and the index of its `]`; undefined when it does not close (a plain `[`). */
+function bracketAt(chars: string[], start: number): { token: PatternToken; end: number } | 'undecided' | undefined {
+  let i = start + 1;
+  const negated = chars[i] === '!' || chars[i] === '^';
+  if (negated) i++;
+  const members: string[] = [];
+  const ranges: [string, string][] = [];
+  for (let first = true; i < chars.length; i++, first = false) {
+    const char = chars[i];
+    if (char === ']' && !first) return { token: { kind: 'set', negated, members, ranges }, end: i };
+    if (char === '[' && chars[i + 1] === ':') return 'undecided';
+    if (chars[i + 1] === '-' && chars[i + 2] !== undefined && chars[i + 2] !== ']') {
+      ranges.push([char, chars[i + 2]]);
+      i += 2;
+    } else members.push(char);
+  }
+  return undefined;
+}
+
+/** Pattern against text, one star remembered for backtracking: at most (text × pattern) steps. */
+function matchTokens(tokens: PatternToken[], text: string[]): boolean {
+  const fits = (token: PatternToken, char: string) =>
+    token.kind === 'any' ||
+    (token.kind === 'char' && token.char === char) ||
+    (token.kind === 'set' && token.negated !== (token.members.includes(char) || token.ranges.some(([low, high]) => low <= char && char <= high)));
+  let t = 0;
+  let p = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < tokens.length && tokens[p].kind === 'star') {
+      star = p++;
+      resume = t;
+    } else if (p < tokens.length && fits(tokens[p], text[t])) {
+      p++;
+      t++;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++resume;
+    } else return false;
+  }
+  while (p < tokens.length && tokens[p].kind === 'star') p++;
+  return p === tokens.length;
+}
+
+function not(truth: Truth): Truth {
+  return typeof truth === 'boolean' ? !truth : truth;
+}
+
+/** Every one holds: false wins, then undecided, then open. */
+function and(truths: Truth[]): Truth {
+  if (truths.includes(false)) return false;
+  if (truths.includes('undecided')) return 'undecided';
+  return truths.includes('open') ? 'open' : true;
+}
+
+/** One holds: true wins, then undecided, then open. */
+function or(truths: Truth[]): Truth {
+  if (truths.includes(true)) return true;
+  if (truths.includes('undecided')) return 'undecided';
+  return truths.includes('open') ? 'open' : false;
+}
+
+/** A command runs when every branch around it does (skipped wins, then undecided, then open). */
+function all(each: Taken[]): Taken {
+  if (each.includes('skipped')) return 'skipped';
+  if (each.includes('undecided')) return 'undecided';
+  return each.includes('open') ? 'open' : 'taken';
+}
+
+/** A function runs when one of its calls does (taken wins, then open, then undecided). */
+function any(each: Taken[]): Taken {
+  if (each.includes('taken')) return 'taken';
+  if (each.includes('open')) return 'open';
+  return each.includes('undecided') ? 'undecided' : 'skipped';
+}

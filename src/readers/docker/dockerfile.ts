@@ -251,6 +251,13 @@ function variableIn(env: Map<string, RawArg>, args: Map<string, RawArg | undefin
   return { kind, value };
 }
 
+/** The stage an instruction at `offset` belongs to. */
+export function stageAt(file: Dockerfile, offset: number): DockerStage | undefined {
+  let found: DockerStage | undefined;
+  for (const stage of file.stages) if (stage.start <= offset) found = stage;
+  return found;
+}
+
 /**
  * A Dockerfile's stages, parsed once per run (src/readers/parse-cache.ts): a result serves another
  * reader's copy of the same plain text under the same name. Readers only read it.

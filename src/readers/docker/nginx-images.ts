@@ -10,7 +10,7 @@ import * as nodePath from 'path';
 import { projectServices } from '../launch/docker';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
-import { Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
+import { Dockerfile, DockerStage, parseDockerfile, stageAt } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';
 import { ImageReference, imageReferenceOf, readImageReferences } from './index';
 
@@ -66,13 +66,6 @@ export function filesPlacedInImages(input: PlacedFilesInput): PlacedInImage[] {
     if (file) copiedBy(file, nodePath.dirname(path));
   }
   return placed;
-}
-
-/** The stage an instruction at `offset` belongs to. */
-function stageAt(file: Dockerfile, offset: number): DockerStage | undefined {
-  let found: DockerStage | undefined;
-  for (const stage of file.stages) if (stage.start <= offset) found = stage;
-  return found;
 }
 
 /** The image a stage starts from, through the stages it is built on; undefined for a base the tree does not say. */

@@ -1,16 +1,21 @@
 /**
  * Files an image or a container gets from the tree, at the path the server opens them: Dockerfile
  * `COPY`/`ADD` (relative to the build context: compose's, or build-context.ts) and compose bind mounts. nginx's includes name the
- * container's paths (`include /etc/nginx/wsgi_params;`); these say which tree file that is.
+ * container's paths (`include /etc/nginx/wsgi_params;`); these say which tree file that is, and
+ * in which containers: a file one image copies is not in another image's container.
  *
  * Only literal paths of files the tree holds are kept (no globs, no `--from=` stages, no
  * variables, no relative destinations), and a container path that two sources claim is dropped:
- * the tree then does not say which one nginx reads.
+ * the tree then does not say which one nginx reads. Where the sources are in different
+ * containers (each service's image copies its own `conf/` to `/conf/`), each is kept with its
+ * containers, and a path is there once for the readers that ask without a container
+ * (`placedOnce`).
  */
 import * as nodePath from 'path';
 import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { parseCompose } from './compose';
+import { Dockerfile, DockerStage, parseDockerfile, stageAt } from './dockerfile';
 import { BuildContextInput, standaloneBuildContext } from './build-context';
 
 export interface PlacedFilesInput extends BuildContextInput {
@@ -18,31 +23,50 @@ export interface PlacedFilesInput extends BuildContextInput {
   composeFiles: string[];
 }
 
-/** Container path → tree path, for the include resolver. */
+/** Container path → tree path, for the include resolver, with the containers that hold it. */
 export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
   const kindOf = treeKinds(input.treeFiles);
 
-  const claims = new Map<string, Set<string>>();
-  const claim = (from: string, to: string) => {
+  /** Container path → tree path → the containers that put it there (undefined: any may). */
+  const claims = new Map<string, Map<string, Set<string> | undefined>>();
+  const claim = (from: string, to: string, containers: string[] | undefined) => {
     const target = nodePath.posix.normalize(from).replace(/(.)\/+$/, '$1');
     if (kindOf(to) === undefined) return;
-    claims.set(target, (claims.get(target) ?? new Set()).add(to));
+    const sources = claims.get(target) ?? new Map<string, Set<string> | undefined>();
+    claims.set(target, sources);
+    const known = sources.has(to) ? sources.get(to) : new Set<string>();
+    sources.set(to, known === undefined || containers === undefined ? undefined : new Set([...known, ...containers]));
   };
 
   // Build contexts compose gives its Dockerfiles (`build: {context, dockerfile}`); else the one the tree shows (build-context.ts).
   const contexts = new Map<string, Set<string>>();
+  /** The `target:` stages compose builds of each Dockerfile. */
+  const targets = new Map<string, Set<string>>();
+  const services: { key: string; image: string | undefined; dockerfile: string | undefined; mounts: { target: string; source: string }[] }[] = [];
   for (const path of input.composeFiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
     for (const service of parseCompose(new SourceText(input.displayPath(path), text), path).services) {
-      for (const mount of service.volumes) claim(mount.target, mount.source);
+      const image = service.image && service.image.unresolved.length === 0 ? service.image.value : undefined;
+      // Override files of one project name the same container.
+      const key = `${nodePath.dirname(path)}\0${service.name}`;
+      services.push({ key, image: service.image ? image : '', dockerfile: service.build?.dockerfile, mounts: service.volumes });
       if (service.build) {
         const context = service.build.context;
         contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? new Set()).add(context));
+        if (service.build.target) targets.set(service.build.dockerfile, (targets.get(service.build.dockerfile) ?? new Set()).add(service.build.target));
       }
     }
   }
+  const runningImages = containersOfImages(services, input);
+  for (const service of services) {
+    const containers = runningImages.ofService(service);
+    for (const mount of service.mounts) claim(mount.target, mount.source, containers);
+  }
   const standaloneContext = standaloneBuildContext(input, kindOf);
+  // A stage the image does not start from (a builder) is an image no container runs; its files
+  // come after the running images' (--list-files names the path the running image gives a file).
+  const inBuildStages: [string, string, string[]][] = [];
   for (const path of input.dockerfiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
@@ -50,9 +74,96 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
     // One context only: with several, the same COPY names different files.
     if (buildContexts.size !== 1) continue;
     const [context] = buildContexts;
-    for (const copied of copiedFiles(text, context, kindOf)) claim(copied.target, copied.source);
+    const containers = runningImages.ofDockerfile(path);
+    const file = runningImages.parsed(path);
+    const running = new Set<DockerStage>();
+    const runStages = [
+      file?.stages.at(-1),
+      ...[...(targets.get(path) ?? [])].map((target) => file?.stages.find((stage) => stage.name === target.toLowerCase())),
+    ];
+    for (const runStage of runStages) for (let stage = runStage; stage; stage = stage.baseStage) running.add(stage);
+    for (const copied of copiedFiles(text, context, kindOf)) {
+      const stage = file && stageAt(file, copied.start);
+      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [`${path}\0${stage.start}`]]);
+      else claim(copied.target, copied.source, containers);
+    }
   }
-  return [...claims].filter(([, sources]) => sources.size === 1).map(([from, sources]) => ({ from, to: [...sources][0] }));
+  for (const [target, source, containers] of inBuildStages) claim(target, source, containers);
+  const mappings: IncludeMapping[] = [];
+  for (const [from, sources] of claims) {
+    const held = [...sources.values()];
+    const apart = held.every(
+      (containers, index) =>
+        containers !== undefined && held.slice(index + 1).every((other) => other !== undefined && ![...other].some((c) => containers.has(c))),
+    );
+    if (sources.size > 1 && !apart) continue;
+    for (const [to, containers] of sources) mappings.push({ from, to, ...(containers ? { containers: [...containers] } : {}) });
+  }
+  return mappings;
+}
+
+/** The mappings of container paths one tree file alone is placed at, whichever the container. */
+export function placedOnce(mappings: IncludeMapping[]): IncludeMapping[] {
+  const count = new Map<string, number>();
+  for (const mapping of mappings) count.set(mapping.from, (count.get(mapping.from) ?? 0) + 1);
+  return mappings.filter((mapping) => count.get(mapping.from) === 1);
+}
+
+/**
+ * Which containers run each image of the tree: the compose services that build a Dockerfile (or
+ * run the exact image name another service builds), else the image of a Dockerfile no service
+ * builds, on its own. Undefined (any container) where the image may be built on another image of
+ * the tree, whose files it then holds: a base named with a namespace or a registry
+ * (`myorg/nginx-base`), a variable, or a name a service of the tree builds; a Docker Hub
+ * official image (`nginx`, `python`) holds none of the tree's files.
+ */
+function containersOfImages(
+  services: { key: string; image: string | undefined; dockerfile: string | undefined }[],
+  input: PlacedFilesInput,
+): {
+  ofService: (service: { key: string; image: string | undefined; dockerfile: string | undefined }) => string[] | undefined;
+  ofDockerfile: (path: string) => string[] | undefined;
+  parsed: (path: string) => Dockerfile | undefined;
+} {
+  const builtImages = new Map<string, Set<string>>();
+  for (const service of services) {
+    if (service.dockerfile === undefined || !service.image) continue;
+    builtImages.set(service.image, (builtImages.get(service.image) ?? new Set()).add(service.dockerfile));
+  }
+  const dockerfileOf = (service: { image: string | undefined; dockerfile: string | undefined }) => {
+    if (service.dockerfile !== undefined) return service.dockerfile;
+    const builders = service.image ? builtImages.get(service.image) : undefined;
+    return builders?.size === 1 ? [...builders][0] : undefined;
+  };
+  const mayHoldTreeImage = (image: string | undefined) => image === undefined || /[$/]/.test(image) || builtImages.has(image);
+  const dockerfiles = new Map<string, Dockerfile | undefined>();
+  const parsed = (path: string): Dockerfile | undefined => {
+    if (!dockerfiles.has(path)) {
+      const text = input.readText(path);
+      dockerfiles.set(path, text === undefined ? undefined : parseDockerfile(new SourceText(input.displayPath(path), text)));
+    }
+    return dockerfiles.get(path);
+  };
+  /** The image the running stage starts from, through the stages it is built on. */
+  const dockerfileBase = (path: string): string | undefined => {
+    let stage = parsed(path)?.stages.at(-1);
+    while (stage?.baseStage) stage = stage.baseStage;
+    return stage?.base;
+  };
+  const runners = new Map<string, string[]>();
+  for (const service of services) {
+    const dockerfile = dockerfileOf(service);
+    if (dockerfile !== undefined) runners.set(dockerfile, [...(runners.get(dockerfile) ?? []), service.key]);
+  }
+  return {
+    ofService: (service) => {
+      const dockerfile = dockerfileOf(service);
+      const image = dockerfile === undefined ? service.image : dockerfileBase(dockerfile);
+      return mayHoldTreeImage(image) ? undefined : [service.key];
+    },
+    ofDockerfile: (path) => (mayHoldTreeImage(dockerfileBase(path)) ? undefined : (runners.get(path) ?? [`${path}\0image`])),
+    parsed,
+  };
 }
 
 export type TreeKind = (path: string) => 'file' | 'directory' | undefined;

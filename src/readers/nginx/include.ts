@@ -61,6 +61,12 @@ export interface IncludeMapping {
   to: string;
   /** Only this path, nothing under it (a file a script copies: `cp a /x/b` may name a directory `/x/b`, then `/x/b/a` is another write). */
   exact?: boolean;
+  /**
+   * The containers that hold the file there (compose services, an image no service runs: see
+   * readers/docker/placed-files.ts); undefined where any may (a mapping of the config or of a
+   * script, an image that may be built on another of the tree).
+   */
+  containers?: string[];
 }
 
 /**
@@ -149,6 +155,7 @@ export class IncludeResolver {
   private readonly treeDirectories: string[];
   /** The tree does not change during a run; a snippet included in many contexts resolves once. */
   private readonly cache = new Map<string, IncludeResolution>();
+  private readonly holders = new Map<string, Set<string> | undefined>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -197,7 +204,7 @@ export class IncludeResolver {
       if (kind === 'file') return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
     if (glob && nodePath.isAbsolute(pattern)) {
-      const placed = this.placedFilesMatching(pattern);
+      const placed = this.placedFilesMatching(pattern, includingFile);
       if (placed.length > 0) return { files: placed, missing: false, outside: [] };
     }
     return { files: [], missing: !glob, outside: [] };
@@ -209,14 +216,52 @@ export class IncludeResolver {
    * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
    * container, as glob(3) sorts.
    */
-  private placedFilesMatching(pattern: string): string[] {
+  private placedFilesMatching(pattern: string, includingFile: string): string[] {
     const directory = nodePath.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
     const glob = compileGlobSegment(nodePath.posix.basename(pattern));
-    const placed = this.mappings.filter(
-      (m) => nodePath.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath.posix.basename(m.from)) && this.fs.kind(m.to) === 'file',
+    const placed = oneFilePerPath(
+      this.mappings.filter(
+        (m) =>
+          nodePath.posix.dirname(m.from) === directory &&
+          matchGlobSegment(glob, nodePath.posix.basename(m.from)) &&
+          this.fs.kind(m.to) === 'file' &&
+          this.sameContainer(m, includingFile),
+      ),
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
+  }
+
+  /**
+   * Whether a mapping's file is there for the including file: both in one container, or either
+   * in any. A file one image copies is not in another image's container (Mailu's docs image
+   * copies its own conf.d/default.conf, which the front's `include /etc/nginx/conf.d/*.conf`
+   * never reads). Where no mapping places the including file, which container runs it is not
+   * known, and every mapping counts.
+   */
+  private sameContainer(mapping: IncludeMapping, includingFile: string): boolean {
+    if (mapping.containers === undefined) return true;
+    const holders = this.containersHolding(includingFile);
+    return holders === undefined || mapping.containers.some((container) => holders.has(container));
+  }
+
+  /** The containers the mappings place a tree file in; undefined where none places it, or one may be any container. */
+  private containersHolding(file: string): Set<string> | undefined {
+    if (this.holders.has(file)) return this.holders.get(file);
+    let holders: Set<string> | undefined = new Set();
+    let placed = false;
+    for (const mapping of this.mappings) {
+      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath.sep) ? mapping.to : mapping.to + nodePath.sep)) continue;
+      placed = true;
+      if (mapping.containers === undefined) {
+        holders = undefined;
+        break;
+      }
+      for (const container of mapping.containers) holders.add(container);
+    }
+    const known = placed ? holders : undefined;
+    this.holders.set(file, known);
+    return known;
   }
 
   private insideLintRoots(path: string): boolean {
@@ -236,9 +281,11 @@ export class IncludeResolver {
 
   private absoluteCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
     const candidates: string[] = [];
-    const explicit = this.mappings
-      .filter((m) => pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/')))
-      .sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit = oneFilePerPath(
+      this.mappings.filter(
+        (m) => (pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/'))) && this.sameContainer(m, includingFile),
+      ),
+    ).sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit) return [nodePath.join(explicit.to, pattern.slice(explicit.from.replace(/\/$/, '').length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -325,6 +372,17 @@ export class IncludeResolver {
     }
     return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
   }
+}
+
+/**
+ * The mappings whose path no other maps to another tree file: several images may each place their
+ * own file at one path, and where the including file's container is not known, which one nginx
+ * reads is not known either.
+ */
+function oneFilePerPath(mappings: IncludeMapping[]): IncludeMapping[] {
+  const files = new Map<string, Set<string>>();
+  for (const mapping of mappings) files.set(mapping.from, (files.get(mapping.from) ?? new Set()).add(mapping.to));
+  return mappings.filter((mapping) => files.get(mapping.from)!.size === 1);
 }
 
 /** strcmp on the bytes, as glob(3) sorts in nginx's C locale (JS `<` compares UTF-16 units). */

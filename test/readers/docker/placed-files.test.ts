@@ -272,3 +272,98 @@ describe('files a compose service mounts', () => {
     expect(result.missing).toEqual(['nginx/site.conf:4']);
   });
 });
+
+describe("an include reads only what its own container holds (Mailu's docs image beside its front)", () => {
+  // The front's http level sets security headers; a location with an add_header of its own drops
+  // them (nginx inherits add_header only into a level that has none), wherever that location runs.
+  const front = [
+    'events {}',
+    'http {',
+    '  add_header X-Frame-Options SAMEORIGIN always;',
+    '  server { listen 443; location / { return 204; } }',
+    '  include /etc/nginx/conf.d/*.conf;',
+    '}',
+    '',
+  ].join('\n');
+  const docs = 'server {\n  listen 80;\n  location /static/ {\n    add_header Cache-Control "public";\n  }\n}\n';
+  const frontImage = 'FROM alpine:3.20\nRUN apk add --no-cache nginx\nCOPY nginx.conf /etc/nginx/nginx.conf\nCMD ["nginx", "-g", "daemon off;"]\n';
+  const includedFrom = (tree: Record<string, string>, file: string) =>
+    readTree({ paths: ['.'], cwd: writeTree(tree), config: {} }).fileList.find((listed) => listed.file === file)?.reason;
+
+  test("a file another image copies into its own conf.d is not in the front's", () => {
+    const tree = {
+      'front/Dockerfile': frontImage,
+      'front/nginx.conf': front,
+      'docs/Dockerfile': 'FROM nginx:1.29.0-alpine\nCOPY ./nginx.conf /etc/nginx/conf.d/default.conf\n',
+      'docs/nginx.conf': docs,
+    };
+    expect(serious(tree)).toEqual([]);
+    expect(includedFrom(tree, 'docs/nginx.conf')).not.toMatch(/included from/);
+    // The same file copied by the front's own image is in its conf.d: the headers are dropped there.
+    const together = { ...tree, 'front/docs.conf': docs, 'front/Dockerfile': `${frontImage}COPY docs.conf /etc/nginx/conf.d/docs.conf\n` };
+    expect(serious(together)).toEqual(['nginx-header-redefinition front/docs.conf:4']);
+  });
+
+  test('a compose service holds its own mounts and the COPYs of the Dockerfile it builds, not another service’s mounts', () => {
+    const compose = (siteMountedIn: 'front' | 'docs') =>
+      [
+        'services:',
+        '  front:',
+        '    build: ./front',
+        ...(siteMountedIn === 'front' ? ['    volumes:', '      - ./site.conf:/etc/nginx/conf.d/site.conf:ro'] : []),
+        '  docs:',
+        '    image: nginx:1.27-alpine',
+        ...(siteMountedIn === 'docs' ? ['    volumes:', '      - ./site.conf:/etc/nginx/conf.d/site.conf:ro'] : []),
+        '',
+      ].join('\n');
+    const tree = (siteMountedIn: 'front' | 'docs') => ({
+      'docker-compose.yml': compose(siteMountedIn),
+      'front/Dockerfile': frontImage,
+      'front/nginx.conf': front,
+      'site.conf': docs,
+    });
+    expect(serious(tree('front'))).toEqual(['nginx-header-redefinition site.conf:4']);
+    expect(serious(tree('docs'))).toEqual([]);
+  });
+
+  test('where no image or mount places the including file, or its image may be built on the other, the include reads the file as before', () => {
+    const copiedByDocs = { 'docs/Dockerfile': 'FROM nginx:1.29.0-alpine\nCOPY ./nginx.conf /etc/nginx/conf.d/default.conf\n', 'docs/nginx.conf': docs };
+    // No container is known for front/nginx.conf (a host's nginx, a copy the tree does not show).
+    expect(serious({ 'front/nginx.conf': front, ...copiedByDocs })).toEqual(['nginx-header-redefinition docs/nginx.conf:4']);
+    // An image named with a namespace may be the tree's own front image, pushed and built upon.
+    const onFront = { 'docs/Dockerfile': 'FROM example/front:1.0\nCOPY ./nginx.conf /etc/nginx/conf.d/default.conf\n', 'docs/nginx.conf': docs };
+    expect(serious({ 'front/Dockerfile': frontImage, 'front/nginx.conf': front, ...onFront })).toEqual(['nginx-header-redefinition docs/nginx.conf:4']);
+  });
+
+  test('images that each copy their own conf.d: each include reads its own image’s files', () => {
+    const image = 'FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY sites/ /etc/nginx/conf.d/\n';
+    const tree = {
+      'a/Dockerfile': image,
+      'a/nginx.conf': front,
+      'a/sites/app.conf': docs,
+      'b/Dockerfile': image,
+      'b/nginx.conf': 'events {}\nhttp {\n  include /etc/nginx/conf.d/*.conf;\n}\n',
+      'b/sites/app.conf': docs,
+    };
+    // Only a's http level has headers to drop, and only a's own app.conf is under it.
+    expect(serious(tree)).toEqual(['nginx-header-redefinition a/sites/app.conf:4']);
+    expect(includedFrom(tree, 'b/sites/app.conf')).toMatch(/included from b\/nginx\.conf/);
+  });
+
+  test('--list-files names the path the running image gives a file, not the one a build stage copies it to', () => {
+    const tree = {
+      'docs/Dockerfile': [
+        'FROM python:3.13-alpine AS build',
+        'COPY . /docs',
+        'RUN sphinx-build /docs /build',
+        'FROM nginx:1.29.0-alpine',
+        'COPY ./nginx.conf /etc/nginx/conf.d/default.conf',
+        'COPY --from=build /build /build',
+        '',
+      ].join('\n'),
+      'docs/nginx.conf': docs,
+      'docs/index.rst': 'Docs\n',
+    };
+    expect(includedFrom(tree, 'docs/nginx.conf')).toMatch(/; copied or mounted to \/etc\/nginx\/conf\.d\/default\.conf$/);
+  });
+});

@@ -254,3 +254,71 @@ describe('templates the official nginx image renders', () => {
     expect(keepaliveFindings(tree)).toHaveLength(1);
   });
 });
+
+describe("an entrypoint script of the tree that hands over to the image's own", () => {
+  // The official image's docker-entrypoint.sh runs /docker-entrypoint.d (and so renders the
+  // templates) when it gets the command `nginx`; a wrapper that ends `exec /docker-entrypoint.sh "$@"`
+  // gives it the container's command unchanged.
+  const wrapped = (script: string, dockerfile: string[] = []) => ({
+    'nginx/Dockerfile': [
+      'FROM nginx:1.27-alpine',
+      'COPY default.conf.template /etc/nginx/templates/',
+      'COPY entrypoint.sh /usr/local/bin/',
+      'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+      'CMD ["nginx", "-g", "daemon off;"]',
+      ...dockerfile,
+      '',
+    ].join('\n'),
+    'nginx/default.conf.template': TEMPLATE,
+    'nginx/entrypoint.sh': script,
+    'docker-compose.yml': ['services:', '  nginx:', '    build: ./nginx', '    environment:', '      UPSTREAM_TIMEOUT: 60s', ...WEB, ''].join('\n'),
+  });
+  const keepalive = (files: Record<string, string>) =>
+    lintDiskTree(files)
+      .filter((finding) => finding.ruleId === 'upstream-keepalive-timeout')
+      .map((finding) => `${finding.primary.file}:${finding.primary.start.line} ${finding.message.includes('60s')}`);
+
+  it('renders the templates the image holds, with the environment and what the script exports', () => {
+    expect(keepalive(wrapped('#!/bin/sh\nset -e\necho starting\nexec /docker-entrypoint.sh "$@"\n'))).toEqual(['nginx/default.conf.template:4 true']);
+    const exported = wrapped('#!/bin/sh\nexport UPSTREAM_TIMEOUT=45s\nexec /docker-entrypoint.sh "$@"\n');
+    expect(lintDiskTree(exported).find((finding) => finding.ruleId === 'upstream-keepalive-timeout')?.message).toContain('45s');
+  });
+
+  it('renders nothing where the script does not end by handing its arguments to /docker-entrypoint.sh, or the command is not nginx', () => {
+    const cases: [string, Record<string, string>][] = [
+      ['runs its arguments itself', wrapped('#!/bin/sh\nexec "$@"\n')],
+      ['hands over only in an if', wrapped('#!/bin/sh\nif [ "$1" = nginx ]; then\n  exec /docker-entrypoint.sh "$@"\nfi\nexec "$@"\n')],
+      ['a command that is not nginx', wrapped('#!/bin/sh\nexec /docker-entrypoint.sh "$@"\n', ['CMD ["sh", "-c", "nginx -g \'daemon off;\'"]'])],
+    ];
+    for (const [why, files] of cases) expect([why, keepalive(files)]).toEqual([why, []]);
+  });
+
+  it("renders neither of two templates the script copies into place in an if/else (openmrs's gateway)", () => {
+    const script = [
+      '#!/bin/sh',
+      'mkdir -p /etc/nginx/templates',
+      'if [ -n "${SSL_DOMAIN}" ]; then',
+      '  cp /etc/nginx/conf-templates/ssl.conf.template /etc/nginx/templates/default.conf.template',
+      'else',
+      '  cp /etc/nginx/conf-templates/default.conf.template /etc/nginx/templates/default.conf.template',
+      'fi',
+      'exec /docker-entrypoint.sh "$@"',
+      '',
+    ].join('\n');
+    const files = {
+      'nginx/Dockerfile': [
+        'FROM nginx:1.27-alpine',
+        'COPY default.conf.template ssl.conf.template /etc/nginx/conf-templates/',
+        'COPY entrypoint.sh /usr/local/bin/',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+        'CMD ["nginx", "-g", "daemon off;"]',
+        '',
+      ].join('\n'),
+      'nginx/default.conf.template': TEMPLATE,
+      'nginx/ssl.conf.template': TEMPLATE,
+      'nginx/entrypoint.sh': script,
+      'docker-compose.yml': ['services:', '  nginx:', '    build: ./nginx', '    environment:', '      UPSTREAM_TIMEOUT: 60s', ...WEB, ''].join('\n'),
+    };
+    expect(keepalive(files)).toEqual([]);
+  });
+});

@@ -7,7 +7,8 @@
  * ${NGINX_ENVSUBST_OUTPUT_DIR:-/etc/nginx/conf.d}/<its path below the template dir, suffix
  * dropped>, through `envsubst` limited to the variables of the container's environment whose
  * names match ${NGINX_ENVSUBST_FILTER} (an awk regular expression; empty matches every name).
- * docker-entrypoint.sh runs the scripts only when the command is `nginx` or `nginx-debug`.
+ * docker-entrypoint.sh runs the scripts only when the command is `nginx` or `nginx-debug`, and
+ * also behind an entrypoint script of the tree that ends `exec /docker-entrypoint.sh "$@"`.
  *
  * The container is a compose service (its `image:`, or the Dockerfile it builds or another service
  * of its project builds under that exact image name, `environment:`,
@@ -22,7 +23,7 @@ import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices, serviceBuilds } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
-import { isShell, PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
+import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
 import { append } from '../../source/append';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
@@ -145,8 +146,9 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     const external = service.envFiles.some((envFile) => envFile.path === undefined || !treeFiles.has(envFile.path));
     const container: Container = { definedIn: compose.path, env, others: external ? 'unknown' : 'unset', placed };
     const command = combineCommand(entrypoint, cmd);
-    if (command) commanded.push({ container, args: command.args, cwd: service.workingDir?.value ?? stage?.workdir?.value });
-    if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd)) continue;
+    const cwd = service.workingDir?.value ?? stage?.workdir?.value;
+    if (command) commanded.push({ container, args: command.args, cwd });
+    if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd, wrapperOf(container, cwd ?? '/', input, kindOf))) continue;
     containers.push(container);
   }
   const standaloneContext = standaloneBuildContext(input, kindOf);
@@ -165,7 +167,11 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     };
     const command = combineCommand(stage.entrypoint, stage.cmd);
     if (command) commanded.push({ container, args: command.args, cwd: stage.workdir?.value });
-    if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    if (
+      !isOfficialNginxImage(rootImage(stage)) ||
+      !runsTemplateScripts(stage.entrypoint, stage.cmd, wrapperOf(container, stage.workdir?.value ?? '/', input, kindOf))
+    )
+      continue;
     containers.push(container);
   }
 
@@ -236,14 +242,22 @@ function composeCommand(words: RawArg[], source: SourceText): DockerCommand {
 
 /**
  * Whether docker-entrypoint.sh runs and reaches its scripts: the image's own entrypoint (or
- * /docker-entrypoint.sh named again) and a command that starts with `nginx` or `nginx-debug` (a
- * shell-form CMD starts with /bin/sh and skips them).
+ * /docker-entrypoint.sh named again, or a script of the tree that ends handing its arguments to
+ * it: `wrapper`) and a command that starts with `nginx` or `nginx-debug` (a shell-form CMD starts
+ * with /bin/sh and skips them).
  */
-function runsTemplateScripts(entrypoint: DockerCommand | undefined, cmd: DockerCommand | undefined): boolean {
-  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => (arg.unresolved.length > 0 ? undefined : arg.value));
+function runsTemplateScripts(
+  entrypoint: DockerCommand | undefined,
+  cmd: DockerCommand | undefined,
+  wrapper: (args: RawArg[]) => RawArg[] | undefined,
+): boolean {
+  const command = combineCommand(entrypoint, cmd)?.args;
+  let args = command?.map((arg) => (arg.unresolved.length > 0 ? undefined : arg.value));
   if (entrypoint) {
-    if (!args || args[0] !== '/docker-entrypoint.sh') return false;
-    args = args.slice(1);
+    const handed = command && args?.[0] !== '/docker-entrypoint.sh' ? wrapper(command) : undefined;
+    if (handed) args = handed.map((arg) => (arg.unresolved.length > 0 ? undefined : arg.value));
+    else if (!args || args[0] !== '/docker-entrypoint.sh') return false;
+    else args = args.slice(1);
   }
   // No command: the image's CMD, `nginx -g 'daemon off;'`.
   if (!args || args.length === 0) return true;
@@ -284,6 +298,54 @@ function envsubstLookup(env: Map<string, VariableValue>, others: 'unset' | 'unkn
 }
 
 /**
+ * A container's entrypoint script of the tree that ends with `exec /docker-entrypoint.sh "$@"`
+ * (openmrs's gateway, a wrapper that logs or exports first): the image's entrypoint then runs with
+ * the script's arguments, which this gives. What the script exports by then joins the
+ * container's environment (the image's scripts and envsubst see it). Whatever else it does is
+ * not read: a template it copies into place in an `if` is not one the image holds.
+ */
+function wrapperOf(container: Container, cwd: string, input: PlacedFilesInput, kindOf: TreeKind): (args: RawArg[]) => RawArg[] | undefined {
+  return (args) => {
+    const script = treeScriptOf(args, cwd, container, input, kindOf);
+    if (!script) return undefined;
+    const handed = handsArgumentsTo(runShell(script.text, containerLookup(container)).steps, containerLookup(container));
+    if (handed?.program.value !== '/docker-entrypoint.sh') return undefined;
+    for (const [name, value] of [...handed.step.exported, ...handed.step.prefixEnv]) container.env.set(name, valueOf(value));
+    return args.slice(script.at + 1);
+  };
+}
+
+/** What a container's variables hold for a command it runs: known where its environment gives them. */
+function containerLookup(container: Container): Lookup {
+  return (name) => {
+    const value = container.env.get(name);
+    return value === undefined || typeof value === 'string' ? 'unknown' : { value: value.value };
+  };
+}
+
+/**
+ * The shell script of the tree a command runs, as the container sees it (its first word, or the
+ * one after a shell; a bare name on PATH: frappe_docker's `command: ["nginx-entrypoint.sh"]`),
+ * with the index of its word.
+ */
+function treeScriptOf(
+  args: RawArg[],
+  cwd: string,
+  container: Container,
+  input: PlacedFilesInput,
+  kindOf: TreeKind,
+): { text: MappedText; at: number } | undefined {
+  const words = args.map((arg) => (arg.unresolved.length > 0 ? '' : arg.value));
+  const word = scriptWord(words);
+  if (word === undefined) return undefined;
+  const candidates = word.includes('/') ? [nodePath.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== undefined && kindOf(path) === 'file');
+  const source = treePath === undefined ? undefined : input.readText(treePath);
+  if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return undefined;
+  return { text: MappedText.of(new SourceText(input.displayPath(treePath!), source)), at: isShell(words[0]) ? 1 : 0 };
+}
+
+/**
  * The templates a container's own start-up command renders with envsubst: `sh -c "envsubst <
  * /tmp/nginx.conf > /etc/nginx/conf.d/default.conf && nginx …"` in compose, or a script of the
  * tree it runs (`/app/start.sh` with `envsubst '$FLASK_SERVER_ADDR' < /tmp/default.conf > …`).
@@ -297,23 +359,10 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
   if (!first || first.unresolved.length > 0) return [];
   let text: MappedText | undefined;
   if (isShell(first.value) && second?.value === '-c' && third) text = asMappedText(third);
-  else {
-    const word = scriptWord(args.map((arg) => (arg.unresolved.length > 0 ? '' : arg.value)));
-    // A bare name is found on PATH (frappe_docker's `command: ["nginx-entrypoint.sh"]`).
-    const candidates =
-      word === undefined ? [] : word.includes('/') ? [nodePath.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
-    const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== undefined && kindOf(path) === 'file');
-    const source = treePath !== undefined && kindOf(treePath) === 'file' ? input.readText(treePath) : undefined;
-    if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
-    text = MappedText.of(new SourceText(input.displayPath(treePath!), source));
-  }
-  // The command's own variables: known where the container's environment gives them.
-  const environment: Lookup = (name) => {
-    const value = container.env.get(name);
-    return value === undefined || typeof value === 'string' ? 'unknown' : { value: value.value };
-  };
+  else text = treeScriptOf(args, cwd, container, input, kindOf)?.text;
+  if (!text) return [];
   const templates: EnvsubstTemplate[] = [];
-  const { steps } = runShell(text, environment);
+  const { steps } = runShell(text, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
     if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath.posix.basename(step.args[0].value) !== 'envsubst') continue;

@@ -652,6 +652,22 @@ export function execsFromScript(wrappers: readonly { value: string }[]): boolean
 }
 
 /**
+ * The program a script ends by handing its own arguments to, as its last command: `exec
+ * /docker-entrypoint.sh "$@"` (an image's own entrypoint kept behind a wrapper of the tree). The
+ * shell is replaced by that program, which gets every argument the script got, as given; a
+ * command inside `if`, a loop or a function may not be the one that runs. Undefined for any
+ * other ending, and for `exec "$@"` itself (the arguments are then the program: PassThrough).
+ */
+export function handsArgumentsTo(steps: readonly ShellStep[], lookup: Lookup): { program: RawArg; step: ShellStep } | undefined {
+  const last = steps[steps.length - 1];
+  if (!last || last.depth !== 0) return undefined;
+  const { wrappers, argv } = unwrap(last.args, lookup);
+  const [program, handed] = argv;
+  if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return undefined;
+  return /^"\$(?:@|\{@\})"$/.test(handed.source.text.slice(handed.start, handed.end)) ? { program, step: last } : undefined;
+}
+
+/**
  * Whether the shell of `sh -c 'string'` ends up replaced by the command `step` (so that a
  * signal sent to the shell reaches it), as the shells do it:
  * - `exec` in front: every shell.

@@ -25,9 +25,13 @@ export function includeMappingsOf(input: {
   const { filesByFormat, treeFiles, images, configuredMappings, readText, displayPath } = input;
   // Files a Dockerfile copies or compose mounts where nginx includes them; nginx.includeMap wins.
   // Each file with its containers for the includes; a path several images fill, each with its own file, not for the rest.
-  const placedFilesModule = images ? (require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files')) : undefined;
-  const placedInContainers = placedFilesModule && images ? placedFilesModule.placedFiles(images) : [];
-  const placed = placedFilesModule ? placedFilesModule.placedOnce(placedInContainers) : [];
+  let placedInContainers: IncludeMapping[] = [];
+  let placed: IncludeMapping[] = [];
+  if (images) {
+    const { placedFiles, placedOnce } = require('../readers/docker/placed-files') as typeof import('../readers/docker/placed-files');
+    placedInContainers = placedFiles(images);
+    placed = placedOnce(placedInContainers);
+  }
   // Files the tree's start-up scripts write (envsubst, cp, ln -s …): one copied from a tree file
   // maps like a placed file (the script runs after COPY and the mounts, so it wins); the others
   // tell the nginx reader that an include it cannot find is written at start-up.

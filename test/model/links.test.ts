@@ -258,6 +258,145 @@ describe('compose services', () => {
     });
   });
 
+  describe("a service that runs the image the repository's workflow builds and tags (doccano's docker-compose.prod.yml and publish-image.yml)", () => {
+    const nginxService = '  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n';
+    // Without -b, gunicorn binds 0.0.0.0:$PORT when PORT is set (config.py Bind's default): a link
+    // to web:9000 shows the service got the Dockerfile's image.
+    const image = 'FROM python:3.12\nWORKDIR /app\nENV PORT=9000\nCMD ["gunicorn", "app.wsgi:application"]\n';
+    const step = (inputs: string) =>
+      `on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          file: ./docker/Dockerfile.prod\n${inputs}`;
+    const tree = (serviceImage: string, workflow: string, files: Record<string, string> = {}) => ({
+      'docker-compose.yml': `services:\n  web:\n    image: ${serviceImage}\n${nginxService}`,
+      'docker/Dockerfile.prod': image,
+      'nginx/default.conf': keepaliveNginx('web:9000'),
+      '.github/workflows/publish.yml': workflow,
+      ...files,
+    });
+    const linked = ['nginx/default.conf: web:9000 -> gunicorn docker-compose.yml (compose-service)'];
+    const tagged = (tags: string) => step(`          tags: ${tags}\n`);
+    const withMetadata = (images: string) =>
+      step('          tags: ${{ steps.meta.outputs.tags }}\n').replace(
+        '      - uses: docker/build-push-action',
+        `      - id: meta\n        uses: docker/metadata-action@v5\n        with:\n          images: ${images}\n      - uses: docker/build-push-action`,
+      );
+
+    test('the tag the step writes, spelt as Docker normalises it, or with a default the compose file gives', () => {
+      expect(links(tree('example/app:backend', tagged('example/app:backend')))).toEqual(linked);
+      expect(links(tree('example/app:backend', tagged('"docker.io/example/app:backend,ghcr.io/example/app:backend"')))).toEqual(linked);
+      expect(links(tree('example/app', tagged('index.docker.io/example/app:latest')))).toEqual(linked);
+      expect(links(tree('example/app:${APP_TAG:-backend}', tagged('example/app:backend')))).toEqual(linked);
+      // A tag the compose file leaves to the shell may be any the step writes.
+      expect(links(tree('example/app:${APP_TAG}', tagged('example/app:backend')))).toEqual(linked);
+    });
+
+    test("a metadata-action step's images, whatever tag it computes", () => {
+      expect(links(tree('example/app:1.2', withMetadata('example/app')))).toEqual(linked);
+      // The action lower-cases the names (src/meta.ts sanitizeImageName).
+      expect(links(tree('ghcr.io/example/app:1.2', withMetadata('|\n            Example/other\n            ghcr.io/Example/app')))).toEqual(linked);
+    });
+
+    test('the linked service is judged: nginx keeps idle connections past gthread’s 2s keep-alive (gunicorn config.py Keepalive)', () => {
+      const gthread = { 'docker/Dockerfile.prod': image.replace('"app.wsgi:application"', '"--worker-class", "gthread", "app.wsgi:application"') };
+      expect(serious(lint(tree('example/app:backend', tagged('example/app:backend'), gthread)))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+      expect(serious(lint(tree('example/app:frontend', tagged('example/app:backend'), gthread)))).toEqual([]);
+    });
+
+    test('another repository, registry or fixed tag, a tag the workflow computes from an expression, or a step elsewhere: not linked', () => {
+      expect(links(tree('example/other:backend', tagged('example/app:backend')))).toEqual([]);
+      expect(links(tree('ghcr.io/example/app:backend', tagged('example/app:backend')))).toEqual([]);
+      expect(links(tree('example/app:frontend', tagged('example/app:backend')))).toEqual([]);
+      expect(links(tree('example/app', tagged('example/app:backend')))).toEqual([]);
+      expect(links(tree('example/app:1.2', withMetadata('${{ github.repository }}')))).toEqual([]);
+      expect(links(tree('example/app:1.2', withMetadata('name=example/app,enable=false')))).toEqual([]);
+      expect(links(tree('example/app:backend', tagged('example/app:${{ github.ref_name }}')))).toEqual([]);
+      // The workflow of another repository: the compose file is not below its workspace.
+      const { '.github/workflows/publish.yml': workflow, ...rest } = tree('example/app:backend', tagged('example/app:backend'));
+      expect(links({ ...rest, 'other/.github/workflows/publish.yml': workflow, 'other/docker/Dockerfile.prod': image })).toEqual([]);
+    });
+
+    test('a tag the step writes wins over a metadata step that computes tags for the repository (doccano)', () => {
+      const both = tree('example/app:backend', tagged('example/app:backend'), { 'docker/Dockerfile': image.replace('9000', '9001') });
+      const workflow = both['.github/workflows/publish.yml'].replace(
+        '      - uses: docker/build-push-action',
+        '      - id: meta\n        uses: crazy-max/ghaction-docker-meta@v1\n        with:\n          images: example/app\n      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          file: ./docker/Dockerfile\n          tags: ${{ steps.meta.outputs.tags }}\n      - uses: docker/build-push-action',
+      );
+      expect(links({ ...both, '.github/workflows/publish.yml': workflow })).toEqual(linked);
+      // With the tag left open, both steps may have built it: not known.
+      expect(
+        links({
+          ...both,
+          '.github/workflows/publish.yml': workflow,
+          'docker-compose.yml': both['docker-compose.yml'].replace('example/app:backend', 'example/app:${APP_TAG}'),
+        }),
+      ).toEqual([]);
+    });
+
+    describe('a workflow that builds a stage (InvenTree: target: production, a development stage last)', () => {
+      const stages =
+        'FROM python:3.12 AS production\nCMD ["gunicorn", "-b", "0.0.0.0:9000", "app.wsgi:application"]\n\nFROM production AS dev\nCMD ["invoke", "dev.server"]\n';
+      const gunicorns = (files: Record<string, string>) =>
+        modelOf(files)
+          .backends.filter((backend) => backend.kind === 'gunicorn')
+          .map((backend) => backend.name);
+
+      test('the service, and the Dockerfile no service runs, start from that stage', () => {
+        expect(links(tree('example/app:backend', tagged('example/app:backend\n          target: production'), { 'docker/Dockerfile.prod': stages }))).toEqual(
+          linked,
+        );
+        expect(
+          gunicorns({ 'docker/Dockerfile.prod': stages, '.github/workflows/publish.yml': tagged('example/app:backend\n          target: production') }),
+        ).toEqual(['docker/Dockerfile.prod']);
+      });
+
+      test('without a target, the last stage; a target an expression gives says nothing', () => {
+        expect(links(tree('example/app:backend', tagged('example/app:backend'), { 'docker/Dockerfile.prod': stages }))).toEqual([]);
+        expect(gunicorns({ 'docker/Dockerfile.prod': stages, '.github/workflows/publish.yml': tagged('example/app:backend') })).toEqual([]);
+        expect(
+          links(tree('example/app:backend', tagged('example/app:backend\n          target: ${{ matrix.target }}'), { 'docker/Dockerfile.prod': stages })),
+        ).toEqual([]);
+      });
+    });
+  });
+
+  describe("compose build.args choose the stage of FROM ${TARGET} (archivematica's hack/docker-compose.yml)", () => {
+    const dockerfile = [
+      'ARG TARGET=worker',
+      'FROM python:3.12 AS base',
+      '',
+      'FROM base AS worker',
+      'ENTRYPOINT ["gunicorn", "--bind", "0.0.0.0:9000", "worker:app"]',
+      '',
+      'FROM base AS dashboard',
+      'ENTRYPOINT ["gunicorn", "--bind", "0.0.0.0:8000", "wsgi:application"]',
+      '',
+      'FROM ${TARGET}',
+      '',
+    ].join('\n');
+    const tree = (args: string) => ({
+      'hack/docker-compose.yml': `services:\n  dashboard:\n    build:\n      context: ..\n      dockerfile: hack/Dockerfile\n${args}`,
+      'hack/Dockerfile': dockerfile,
+      'hack/app.conf': keepaliveNginx('dashboard:8000'),
+    });
+    const linked = ['hack/app.conf: dashboard:8000 -> gunicorn hack/docker-compose.yml (compose-service)'];
+
+    test('a map or a list of NAME=value replaces the ARG default before the first FROM', () => {
+      expect(links(tree('      args:\n        TARGET: "dashboard"\n'))).toEqual(linked);
+      expect(links(tree('      args:\n        - TARGET=dashboard\n'))).toEqual(linked);
+      expect(links(tree('      args:\n        TARGET: ${DASHBOARD_STAGE:-dashboard}\n'))).toEqual(linked);
+    });
+
+    test("without the argument, the default's stage (9000); a value the tree does not give, or another name, changes nothing known", () => {
+      expect(links(tree(''))).toEqual([]);
+      expect(links(tree('      args:\n        OTHER: dashboard\n'))).toEqual([]);
+      expect(links(tree('      args:\n        - TARGET\n'))).toEqual([]);
+      expect(modelOf(tree('      args:\n        - TARGET\n')).backends.filter((backend) => backend.kind === 'gunicorn')).toEqual([]);
+      const worker = modelOf(tree('      args:\n        OTHER: dashboard\n')).backends.filter((backend) => backend.kind === 'gunicorn');
+      expect(worker.map((backend) => JSON.stringify(backend.listeners.map((listener) => listener.address)))).toEqual([
+        JSON.stringify([{ kind: 'tcp', host: '0.0.0.0', port: 9000 }]),
+      ]);
+    });
+  });
+
   describe("DefectDojo's uwsgi service: a build path with a default, a wait-for-it entrypoint, a COPY with a glob", () => {
     const stack = (dockerfile: string, entrypoint: string) => ({
       'docker-compose.yml': `services:\n  uwsgi:\n    build:\n      context: ./\n      dockerfile: "${dockerfile}"\n    entrypoint: ${entrypoint}\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n`,

@@ -12,7 +12,7 @@ import type { Document } from 'yaml';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { expandWord } from '../kit/expand';
-import { ALL_UNKNOWN, asMappedText, RawArg, sliceArg } from '../kit/raw';
+import { ALL_UNKNOWN, asMappedText, literalArg, RawArg, sliceArg } from '../kit/raw';
 import { splitWords } from '../kit/shell-words';
 import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 import { SourceText } from '../../source/text';
@@ -27,13 +27,22 @@ export interface ComposeCommand {
   end: number;
 }
 
+export interface ServiceBuild {
+  dockerfile: string;
+  context: string;
+  /** Lower-cased, as Docker matches stage names; undefined builds the last stage. */
+  target?: string;
+  /** Build arguments by name; an unresolved value is one the tree does not give. */
+  args?: Map<string, RawArg>;
+}
+
 export interface ComposeService {
   name: string;
   /** File offsets of the service's key. */
   start: number;
   end: number;
-  /** The Dockerfile `build:` names (absolute path), its build context (absolute) and its `target:` stage. */
-  build?: { dockerfile: string; context: string; target?: string };
+  /** The Dockerfile `build:` names (absolute path), its build context (absolute), its `target:` stage and its `args`. */
+  build?: ServiceBuild;
   command?: ComposeCommand;
   entrypoint?: ComposeCommand;
   environment: Map<string, RawArg>;
@@ -137,7 +146,15 @@ export function interpolate(raw: RawArg): RawArg {
  * the file chooses by default (DefectDojo: `dockerfile: Dockerfile.django-${DEFECT_DOJO_OS:-debian}`).
  */
 function buildPath(text: string): string | undefined {
-  if (!text.includes('$')) return undefined;
+  return text.includes('$') ? withComposeDefaults(text) : undefined;
+}
+
+/**
+ * A value with each `${VAR:-default}` (or `${VAR-default}`) given its default and `$$` as `$`, as
+ * Compose interpolates it when neither the shell nor `.env` sets the names. Another variable gives
+ * `unknown` in its place, or, without `unknown`, makes the whole value undefined.
+ */
+export function withComposeDefaults(text: string, unknown?: string): string | undefined {
   let resolved = '';
   for (let k = 0; k < text.length; k++) {
     if (text.startsWith('$$', k)) {
@@ -150,11 +167,40 @@ function buildPath(text: string): string | undefined {
       continue;
     }
     const withDefault = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}/.exec(text.slice(k));
-    if (!withDefault) return undefined;
-    resolved += withDefault[1];
-    k += withDefault[0].length - 1;
+    const variable = withDefault ?? /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(k));
+    if (!variable || (!withDefault && unknown === undefined)) return undefined;
+    resolved += withDefault ? withDefault[1] : unknown;
+    k += variable[0].length - 1;
   }
   return resolved;
+}
+
+/**
+ * `build.args` (a map, or a list of `NAME=value`): each value with Compose's defaults taken
+ * (withComposeDefaults); a value the tree does not give (`- NAME`, `NAME:` with no value, a
+ * variable without a default) is unresolved, so the Dockerfile's ARG stays unknown.
+ */
+function buildArgs(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): Map<string, RawArg> {
+  const args = new Map<string, RawArg>();
+  const arg = (raw: RawArg, name: string, value: RawArg | undefined) => {
+    const resolved = value ? withComposeDefaults(value.value) : undefined;
+    if (value && resolved !== undefined) args.set(name, resolved === value.value ? value : literalArg(source, value.start, value.end, resolved));
+    else args.set(name, { ...(value ?? raw), unresolved: [`$${name}`] });
+  };
+  if (isSeq(node)) {
+    for (const item of itemsOf(node, document)) {
+      const raw = scalarArg(source, item);
+      if (!raw) continue;
+      const equals = raw.value.indexOf('=');
+      arg(raw, equals === -1 ? raw.value : raw.value.slice(0, equals), equals === -1 ? undefined : sliceArg(raw, equals + 1));
+    }
+    return args;
+  }
+  for (const entry of entriesOf(node, document)) {
+    const [start, end] = rangeOf(entry.keyNode) ?? [0, 0];
+    arg(literalArg(source, start, end, entry.key), entry.key, scalarArg(source, entry.value));
+  }
+  return args;
 }
 
 function command(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposeCommand | undefined {
@@ -282,10 +328,12 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
         const context = written('context') ?? '.';
         const dockerfile = written('dockerfile') ?? 'Dockerfile';
         const target = scalarArg(source, valueOf(build, 'target', document))?.value;
+        const args = buildArgs(source, valueOf(build, 'args', document), document);
         service.build = {
           dockerfile: nodePath.resolve(dir, context, dockerfile),
           context: nodePath.resolve(dir, context),
           ...(target ? { target: target.toLowerCase() } : {}),
+          ...(args.size > 0 ? { args } : {}),
         };
       }
       if (pairOf(value, 'command', document)) service.command = command(source, valueOf(value, 'command', document), document);

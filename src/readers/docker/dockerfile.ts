@@ -260,9 +260,14 @@ export function stageAt(file: Dockerfile, offset: number): DockerStage | undefin
 
 /**
  * A Dockerfile's stages, parsed once per run (src/readers/parse-cache.ts): a result serves another
- * reader's copy of the same plain text under the same name. Readers only read it.
+ * reader's copy of the same plain text under the same name. Readers only read it. With build
+ * arguments (a compose service's `build.args`) it is parsed again for that build: an argument
+ * replaces the default of each ARG that declares its name, before the first FROM (which the FROM
+ * lines expand: `FROM ${TARGET}`) or in a stage, and is ignored where no ARG declares it
+ * (Dockerfile reference, "ARG" and "Understand how ARG and FROM interact").
  */
-export function parseDockerfile(source: SourceText): Dockerfile {
+export function parseDockerfile(source: SourceText, buildArgs?: ReadonlyMap<string, RawArg>): Dockerfile {
+  if (buildArgs && buildArgs.size > 0) return parseDockerfileText(source, buildArgs);
   const known = parsedDockerfileByFile.get(source.file) as Dockerfile | undefined;
   const plain = (text: SourceText) => text.constructor === SourceText;
   if (known && known.source.text === source.text && (known.source === source || (plain(known.source) && plain(source)))) return known;
@@ -271,7 +276,7 @@ export function parseDockerfile(source: SourceText): Dockerfile {
   return parsed;
 }
 
-function parseDockerfileText(source: SourceText): Dockerfile {
+function parseDockerfileText(source: SourceText, buildArgs: ReadonlyMap<string, RawArg> = new Map()): Dockerfile {
   const comments: SourceComment[] = [];
   const { list, escape } = instructions(source, comments);
   const stages: DockerStage[] = [];
@@ -327,7 +332,7 @@ function parseDockerfileText(source: SourceText): Dockerfile {
         const raw = expandWord(word, source, lookupFor(stage, globalArgs), false)[0];
         const equals = raw.value.indexOf('=');
         const name = equals === -1 ? raw.value : raw.value.slice(0, equals);
-        const value = equals === -1 ? (stage ? globalArgs.get(name) : undefined) : sliceArg(raw, equals + 1);
+        const value = buildArgs.has(name) ? buildArgs.get(name) : equals === -1 ? (stage ? globalArgs.get(name) : undefined) : sliceArg(raw, equals + 1);
         (stage ? stage.args : globalArgs).set(name, value);
       }
       continue;

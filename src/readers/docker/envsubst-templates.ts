@@ -20,7 +20,7 @@
  */
 import * as nodePath from 'path';
 import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
-import { envFileValues, projectServices, serviceBuilds } from '../launch/docker';
+import { envFileValues, projectServices, serviceBuilds, workflowTarget } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
 import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
@@ -29,7 +29,7 @@ import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
-import { standaloneBuildContext } from './build-context';
+import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
 
 /** One template file the image renders, with the container that renders it. */
 export interface EnvsubstTemplate {
@@ -117,15 +117,17 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
   }
   const services = projectServices(composeFiles);
-  const buildOf = serviceBuilds(services);
+  const workflowBuilds = lazyWorkflowBuilds(input);
+  const buildOf = serviceBuilds(services, workflowBuilds);
   for (const { compose, service } of services) {
     let stage: DockerStage | undefined;
     const placed: Container['placed'] = service.volumes.map((mount: Mount) => ({ source: mount.source, target: mount.target }));
     const build = buildOf({ compose, service });
     if (build) {
       built.add(build.dockerfile);
-      const file = dockerfile(build.dockerfile);
-      if (!file) continue; // built from a Dockerfile the tree does not hold: its image is unknown
+      const read = dockerfile(build.dockerfile);
+      if (!read) continue; // built from a Dockerfile the tree does not hold: its image is unknown
+      const file = build.args ? parseDockerfile(read.source, build.args) : read;
       stage = build.target ? file.stages.find((candidate) => candidate.name === build.target) : file.stages[file.stages.length - 1];
       if (!stage) continue;
       for (const copied of copiedFiles(file.source.text, build.context, kindOf)) placed.push(copied);
@@ -151,11 +153,12 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd, wrapperOf(container, cwd ?? '/', input, kindOf))) continue;
     containers.push(container);
   }
-  const standaloneContext = standaloneBuildContext(input, kindOf);
+  const standaloneContext = standaloneBuildContext(input, kindOf, workflowBuilds);
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
-    const stage = file?.stages[file.stages.length - 1];
+    const target = workflowTarget(path, workflowBuilds);
+    const stage = target ? file?.stages.find((candidate) => candidate.name === target) : file?.stages[file.stages.length - 1];
     if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name, value] of stage.env) env.set(name, valueOf(value));

@@ -3,9 +3,10 @@
  * the tree starts from that image's ENTRYPOINT, CMD, ENV, STOPSIGNAL, WORKDIR and USER, and
  * overrides them (`entrypoint:` also drops the image's CMD); such a Dockerfile gives no launch
  * of its own, so one process is not counted twice. A service whose `image:` is the exact name
- * another service of its project builds runs that image (serviceBuilds). A Dockerfile no compose
- * service builds gives the launch of its last stage, its COPY read from the context the tree
- * shows (readers/docker/build-context.ts). A service with an image from elsewhere and a
+ * another service of its project builds, or an image its repository's workflows build and tag,
+ * runs that image (serviceBuilds); its `build.args` reach the Dockerfile's ARGs. A Dockerfile no
+ * compose service builds gives the launch of its last stage (or of the `target:` its workflows
+ * build), its COPY read from the context the tree shows (readers/docker/build-context.ts). A service with an image from elsewhere and a
  * `command:` runs that command (the image's own ENTRYPOINT is not in the tree; the command is
  * read as the process).
  *
@@ -21,9 +22,11 @@ import type { ComposeScope, Launch, Mount } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
-import type { ComposeCommand, ComposeFile, ComposeService } from '../docker/compose';
+import type { ComposeCommand, ComposeFile, ComposeService, ServiceBuild } from '../docker/compose';
+import { withComposeDefaults } from '../docker/compose';
+import { imageName, sameImage, WorkflowBuild } from '../docker/build-context';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
-import { combineCommand, DockerCommand, Dockerfile, DockerStage } from '../docker/dockerfile';
+import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from '../docker/dockerfile';
 import { assembleLaunch } from './assemble';
 import type { PassThrough } from './program';
 import { literalArg, lookupIn, RawArg } from '../kit/raw';
@@ -65,6 +68,17 @@ function finalStage(dockerfile: Dockerfile, target?: string): DockerStage | unde
   return dockerfile.stages[dockerfile.stages.length - 1];
 }
 
+/**
+ * The stage the tree's workflows build of a Dockerfile no compose service builds: their one
+ * `target:` when every step that builds it names the same (InvenTree's `target: production` of a
+ * Dockerfile whose last stage is for development); else the last stage, as `docker build` makes.
+ */
+export function workflowTarget(dockerfile: string, workflowBuilds: () => WorkflowBuild[]): string | undefined {
+  const steps = workflowBuilds().filter((build) => build.dockerfile === dockerfile);
+  const targets = new Set(steps.map((build) => (build.stageKnown ? build.target : undefined)));
+  return targets.size === 1 ? [...targets][0] : undefined;
+}
+
 export function dockerLaunches(
   dockerfiles: Map<string, Dockerfile>,
   composeFiles: ComposeFile[],
@@ -76,13 +90,15 @@ export function dockerLaunches(
   treeKind: TreeKind = () => undefined,
   /** The build context of a Dockerfile no compose service builds (readers/docker/build-context.ts). */
   standaloneContext: (dockerfile: string, text: string) => string = (dockerfile) => nodePath.dirname(dockerfile),
+  /** The tree's GitHub Actions builds (readers/docker/build-context.ts), read on first use. */
+  workflowBuilds: () => WorkflowBuild[] = () => [],
 ): { launches: Launch[]; containers: ComposeContainer[] } {
   const launches: Launch[] = [];
   const containers: ComposeContainer[] = [];
   const built = new Set<Dockerfile>();
 
   const services = projectServices(composeFiles);
-  const buildOf = serviceBuilds(services);
+  const buildOf = serviceBuilds(services, workflowBuilds);
   for (const { compose, service } of services) {
     const scope: ComposeScope = {
       project: nodePath.posix.dirname(compose.source.file),
@@ -93,7 +109,9 @@ export function dockerLaunches(
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
     const build = buildOf({ compose, service });
-    const dockerfile = build ? dockerfiles.get(build.dockerfile) : undefined;
+    const builtFile = build ? dockerfiles.get(build.dockerfile) : undefined;
+    // The build's arguments reach the Dockerfile's ARGs (`FROM ${TARGET}` picks its stage with them).
+    const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
     // Bind mounts first: one over a path the image also has is what the container sees.
     const displayDir = nodePath.posix.dirname(compose.source.file);
     const display = (path: string) =>
@@ -116,7 +134,7 @@ export function dockerLaunches(
       ...(baseImage ? { baseImage } : {}),
       ...(!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...(stage?.env.keys() ?? []), ...service.environment.keys()] } } : {}),
     });
-    if (dockerfile) built.add(dockerfile);
+    if (builtFile) built.add(builtFile);
     if (!stage && !service.command && !service.entrypoint) continue;
 
     const combined = combineCommand(entrypoint, cmd);
@@ -156,7 +174,7 @@ export function dockerLaunches(
 
   for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
-    const stage = finalStage(dockerfile);
+    const stage = finalStage(dockerfile, workflowTarget(path, workflowBuilds));
     if (!stage) continue;
     const combined = combineCommand(stage.entrypoint, stage.cmd);
     if (!combined) continue;
@@ -238,15 +256,21 @@ export function projectServices(composeFiles: ComposeFile[]): { compose: Compose
  * project that build the exact image it names (`image: myapp:latest` beside a service with that
  * `image:` and `build: .`). Compose builds that image instead of pulling it, and ignores a failed
  * pull of it (docker/compose pkg/compose/pull.go, isServiceImageToBuild compares the image
- * strings), so the service starts from the Dockerfile's image. Builders that disagree on the
- * Dockerfile, context or target leave it unknown.
+ * strings), so the service starts from the Dockerfile's image. Else the one build of the
+ * repository's GitHub Actions workflows that tags that image (`image: doccano/doccano:backend`
+ * and a build-push-action step with `tags: doccano/doccano:backend`): the repository's own CI
+ * publishes what it pulls. The names are compared as Docker normalises them, the image's
+ * `${VAR:-default}` taking its default as Compose does with no `.env`; a tag fixed on both sides
+ * must be the same, and a step whose stage is an expression says nothing. Builders that disagree
+ * on the Dockerfile, context, target or arguments leave it unknown.
  */
 export function serviceBuilds(
   services: { compose: ComposeFile; service: ComposeService }[],
-): (entry: { compose: ComposeFile; service: ComposeService }) => ComposeService['build'] {
+  workflowBuilds: () => WorkflowBuild[] = () => [],
+): (entry: { compose: ComposeFile; service: ComposeService }) => ServiceBuild | undefined {
   const imageKey = (compose: ComposeFile, image: RawArg | undefined) =>
     image && image.unresolved.length === 0 && image.value !== '' ? `${nodePath.dirname(compose.path)}\0${image.value}` : undefined;
-  const builds = new Map<string, Map<string, NonNullable<ComposeService['build']>>>();
+  const builds = new Map<string, Map<string, ServiceBuild>>();
   for (const { compose, service } of services) {
     const key = imageKey(compose, service.image);
     if (key === undefined || !service.build) continue;
@@ -258,8 +282,39 @@ export function serviceBuilds(
     if (service.build) return service.build;
     const key = imageKey(compose, service.image);
     const shared = key === undefined ? undefined : builds.get(key);
-    return shared?.size === 1 ? [...shared.values()][0] : undefined;
+    if (shared) return shared.size === 1 ? [...shared.values()][0] : undefined;
+    return service.image ? workflowBuildOf(compose.path, service.image.value, workflowBuilds) : undefined;
   };
+}
+
+/** The one build of the workflows of the compose file's repository that tags the image, if they agree on one. */
+function workflowBuildOf(composePath: string, image: string, workflowBuilds: () => WorkflowBuild[]): ServiceBuild | undefined {
+  // A name the tree does not give stands in for a variable without a default.
+  const UNKNOWN = '\0';
+  const written = withComposeDefaults(image, UNKNOWN);
+  const name = written === undefined ? undefined : imageName(written);
+  if (!name) return undefined;
+  const wanted = name.tag?.includes(UNKNOWN) ? { repository: name.repository } : name;
+  const tagging = workflowBuilds().filter(
+    (build) => composePath.startsWith(build.workspace + nodePath.sep) && build.stageKnown && build.images.some((built) => sameImage(built, wanted)),
+  );
+  // A step that writes the tag itself is the one that publishes it; a metadata step's tags come
+  // from the Git ref (doccano tags `doccano/doccano:backend` in one step, and `doccano/doccano` by
+  // version in another).
+  const writingTag =
+    wanted.tag === undefined ? [] : tagging.filter((build) => build.images.some((built) => built.repository === wanted.repository && built.tag === wanted.tag));
+  const found = new Map<string, ServiceBuild>();
+  for (const build of writingTag.length > 0 ? writingTag : tagging) {
+    const { dockerfile, context, target, args } = build;
+    const argValues = [...args].map(([argName, value]) => [argName, value.unresolved.length > 0 ? null : value.value]);
+    found.set(JSON.stringify([dockerfile, context, target, argValues]), {
+      dockerfile,
+      context,
+      ...(target !== undefined ? { target } : {}),
+      ...(args.size > 0 ? { args } : {}),
+    });
+  }
+  return found.size === 1 ? [...found.values()][0] : undefined;
 }
 
 /**

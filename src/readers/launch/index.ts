@@ -5,7 +5,7 @@ import { append } from '../../source/append';
 import type { Launch } from './launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
-import { standaloneBuildContext } from '../docker/build-context';
+import { lazyWorkflowBuilds, standaloneBuildContext } from '../docker/build-context';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
 import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
@@ -90,7 +90,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     // Built on first use: only a Dockerfile's COPY asks.
     let kinds: TreeKind | undefined;
     const treeKind: TreeKind = (path) => (kinds ??= treeKinds(context.treeFiles))(path);
-    // A workflow that builds a Dockerfile is read for its context only: unreadable, it says nothing.
+    // A workflow that builds a Dockerfile is read for its context, stage and images: unreadable, it says nothing.
     const readText = (path: string) => {
       try {
         return decodeUtf8(context.fs.read(path));
@@ -98,8 +98,9 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
         return undefined;
       }
     };
-    const standaloneContext = standaloneBuildContext({ ...context, readText }, treeKind);
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind, standaloneContext);
+    const workflowBuilds = lazyWorkflowBuilds({ ...context, readText });
+    const standaloneContext = standaloneBuildContext({ ...context, readText }, treeKind, workflowBuilds);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind, standaloneContext, workflowBuilds);
     append(launches, docker.launches);
     append(composeContainers, docker.containers);
   });

@@ -6,8 +6,8 @@
  * another service of its project builds, or an image its repository's workflows build and tag,
  * runs that image (serviceBuilds); its `build.args` reach the Dockerfile's ARGs. A Dockerfile no
  * compose service builds gives the launch of its last stage (or of the `target:` its workflows
- * build), its COPY read from the context the tree shows (readers/docker/build-context.ts). A service with an image from elsewhere and a
- * `command:` runs that command (the image's own ENTRYPOINT is not in the tree; the command is
+ * build), its COPY read from the context the tree shows (readers/docker/build-context.ts). A
+ * service with an image from elsewhere and a `command:` runs that command (the image's own ENTRYPOINT is not in the tree; the command is
  * read as the process).
  *
  * The compose files of one directory are one project. `compose.override.yaml` (and the
@@ -274,9 +274,8 @@ export function serviceBuilds(
   for (const { compose, service } of services) {
     const key = imageKey(compose, service.image);
     if (key === undefined || !service.build) continue;
-    const { dockerfile, context, target } = service.build;
     const known = builds.get(key) ?? new Map();
-    builds.set(key, known.set(JSON.stringify([dockerfile, context, target]), service.build));
+    builds.set(key, known.set(buildKey(service.build), service.build));
   }
   return ({ compose, service }) => {
     if (service.build) return service.build;
@@ -306,15 +305,16 @@ function workflowBuildOf(composePath: string, image: string, workflowBuilds: () 
   const found = new Map<string, ServiceBuild>();
   for (const build of writingTag.length > 0 ? writingTag : tagging) {
     const { dockerfile, context, target, args } = build;
-    const argValues = [...args].map(([argName, value]) => [argName, value.unresolved.length > 0 ? null : value.value]);
-    found.set(JSON.stringify([dockerfile, context, target, argValues]), {
-      dockerfile,
-      context,
-      ...(target !== undefined ? { target } : {}),
-      ...(args.size > 0 ? { args } : {}),
-    });
+    const serviceBuild = { dockerfile, context, ...(target !== undefined ? { target } : {}), ...(args.size > 0 ? { args } : {}) };
+    found.set(buildKey(serviceBuild), serviceBuild);
   }
   return found.size === 1 ? [...found.values()][0] : undefined;
+}
+
+/** What makes two builds the same image: Dockerfile, context, target and the arguments' values. */
+function buildKey({ dockerfile, context, target, args }: ServiceBuild): string {
+  const argValues = [...(args ?? [])].map(([name, value]) => [name, value.unresolved.length > 0 ? null : value.value]);
+  return JSON.stringify([dockerfile, context, target, argValues]);
 }
 
 /**

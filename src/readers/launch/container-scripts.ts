@@ -45,6 +45,8 @@ interface Pending {
   words: string[];
   /** Which words the tree gives (a compose `command: ${ROLE}` does not): the script's arguments among them pick its branches. */
   known: boolean[];
+  /** The image's arguments come from `docker run` (an ENTRYPOINT without CMD): none of them is known. */
+  argumentsAtRun?: boolean;
   program: string;
   cwd: string;
   /** What the command's variables hold. */
@@ -76,6 +78,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       {
         words: container.argv.map((arg) => arg.value),
         known: container.argv.map((arg) => !arg.unresolved),
+        ...(container.container?.argumentsAtRun ? { argumentsAtRun: true } : {}),
         program: container.program,
         cwd,
         environment: containerEnvironment,
@@ -170,6 +173,7 @@ function inContainer(
 
 /** The arguments a command gives the script it runs: the words after the script's (`sh /entrypoint.sh server` too). */
 function scriptArguments(command: Pending): ScriptArguments {
+  if (command.argumentsAtRun) return undefined;
   const from = isShell(command.words[0] ?? '') ? 2 : 1;
   return command.words.slice(from).map((word, index) => (command.known[from + index] ? word : undefined));
 }

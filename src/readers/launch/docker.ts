@@ -189,7 +189,7 @@ export function dockerLaunches(
       workingDirectory: stage.workdir,
       user: stage.user,
       externalEnv: [],
-      container: { hostNetwork: false },
+      container: { hostNetwork: false, ...(stage.entrypoint && !stage.cmd ? { argumentsAtRun: true } : {}) },
       mounts: imageFiles(dockerfile, standaloneContext(path, dockerfile.source.text), treeKind, (copied) =>
         nodePath.posix.normalize(
           nodePath.posix.join(nodePath.posix.dirname(dockerfile.source.file), nodePath.relative(nodePath.dirname(path), copied).split(nodePath.sep).join('/')),

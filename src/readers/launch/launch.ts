@@ -103,7 +103,16 @@ export interface Launch {
    * namespace of its own, so the host's sysctls do not apply to it, unless `hostNetwork`
    * (compose `network_mode: host`, Kubernetes `hostNetwork: true`).
    */
-  container?: { hostNetwork: boolean; span?: Span; name?: string };
+  container?: {
+    hostNetwork: boolean;
+    span?: Span;
+    name?: string;
+    /**
+     * The image has an ENTRYPOINT and no CMD and nothing in the tree runs it: its arguments are
+     * whatever `docker run IMAGE …` gives, which the tree does not say (an empty list is not known).
+     */
+    argumentsAtRun?: boolean;
+  };
   /** Files of the tree the container sees at other paths (compose bind mounts). */
   mounts?: Mount[];
   /** For a compose service: the project it belongs to and how other processes reach it. */

@@ -122,6 +122,27 @@ describe('an entrypoint that dispatches on "$1" runs, in each container, the bra
     expect(onTheHost(`#!/bin/sh\ncase "$1" in\n  migrate) ./manage.py migrate ;;\nesac\n${gunicorn}\n`)).toEqual(['deploy/entrypoint.sh: 0.0.0.0:5000']);
   });
 
+  test('an image with an ENTRYPOINT and no CMD that nothing in the tree runs gets its arguments from `docker run`: undecided', () => {
+    const script = [
+      '#!/bin/sh',
+      'case "$1" in',
+      '  server) exec gunicorn -b 0.0.0.0:5000 app.wsgi:app ;;',
+      '  *) exec gunicorn -b 0.0.0.0:6000 app.wsgi:app ;;',
+      'esac',
+      '',
+    ].join('\n');
+    const image = (file: string) => ({ Dockerfile: file, 'bin/docker-entrypoint': script });
+    // ENTRYPOINT resets a base image's CMD: `docker run IMAGE production` is how such an image is
+    // meant to run, so the tree does not say what `$1` is (alexisbellido/dockerize-django).
+    expect(gunicornLaunches(image(dockerfile.replace('CMD ["server"]\n', '')))).toEqual([]);
+    // With a CMD, `docker run IMAGE` runs it: the branch it picks.
+    expect(gunicornLaunches(image(dockerfile))).toEqual(['Dockerfile: 0.0.0.0:5000']);
+    // A compose service that runs the image with no command gives it none: only `*)` matches.
+    expect(gunicornLaunches({ ...image(dockerfile.replace('CMD ["server"]\n', '')), 'compose.yaml': compose({ bare: undefined }) })).toEqual([
+      'bare: 0.0.0.0:6000',
+    ]);
+  });
+
   test("`==` in `[` is bash's: under sh (dash rejects it) the branch is undecided", () => {
     const script = (shell: string) => `#!${shell}\nif [ "$1" == server ]; then\n  ${gunicorn}\nfi\n`;
     expect(gunicornLaunches(stack(script('/bin/bash'), 'server:5000'))).toEqual(['server: 0.0.0.0:5000']);

@@ -21,9 +21,9 @@ var __commonJS = (cb, mod) => function __require() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
-  for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
+var __export = (target, all2) => {
+  for (var name2 in all2)
+    __defProp(target, name2, { get: all2[name2], enumerable: true });
 };
 var __copyProps = (to, from2, except, desc) => {
   if (from2 && typeof from2 === "object" || typeof from2 === "function") {
@@ -137,8 +137,21 @@ function maskTemplate(text3, dialect, valueShape = "variable", options = { envsu
   statements.sort((a, b) => a - b);
   const definitions = definitionBodies(text3, dialect);
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
-  if (options.firstBranchOnly) for (const range2 of laterBranches(text3, dialect)) setAside.push(range2);
-  return { dialect, text: blankRanges(masked, setAside), statements, conditionals: conditionalBlocks(text3, dialect) };
+  const branches = options.firstBranchOnly ? outermost(laterBranches(text3, dialect, options.firstBranchOnly)) : [];
+  for (const range2 of branches) setAside.push(range2);
+  return {
+    dialect,
+    text: blankRanges(masked, setAside),
+    statements,
+    conditionals: conditionalBlocks(text3, dialect),
+    branchesSetAside: branches
+  };
+}
+function outermost(ranges) {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const out = [];
+  for (const range2 of sorted) if (out.length === 0 || range2[0] >= out[out.length - 1][1]) out.push(range2);
+  return out;
 }
 function blankRanges(text3, ranges) {
   if (ranges.length === 0) return text3;
@@ -165,22 +178,40 @@ function onlyDefinitions(masked, definitions) {
   outside += masked.slice(last);
   return outside.split("\n").every((line) => /^\s*(?:[#;].*)?$/.test(line));
 }
-function laterBranches(text3, dialect) {
+function laterBranches(text3, dialect, which) {
   if (dialect !== "go-template" && dialect !== "jinja") return [];
   const go = dialect === "go-template";
   const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
   const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
   const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
+  const balance = which === true ? () => 0 : which;
   const ranges = [];
   const open = [];
+  const endBranch = (block2, tagStart) => {
+    const written = balance(block2.branchStart, tagStart);
+    const read = written - block2.innerSetAside;
+    block2.first ??= read;
+    block2.read += read;
+    block2.written += written;
+    if (read !== 0) block2.balanced = false;
+    block2.innerSetAside = 0;
+  };
   for (const match of statementTags(text3, dialect)) {
     const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
-    if (opens.has(keyword2)) open.push(-1);
-    else if (isElse(keyword2) && open.length > 0) {
-      if (open[open.length - 1] < 0) open[open.length - 1] = match.index;
+    const tagEnd = match.index + match[0].length;
+    if (opens.has(keyword2)) {
+      open.push({ laterFrom: -1, branchStart: tagEnd, innerSetAside: 0, first: void 0, read: 0, written: 0, balanced: true });
+    } else if (isElse(keyword2) && open.length > 0) {
+      const block2 = open[open.length - 1];
+      endBranch(block2, match.index);
+      if (block2.laterFrom < 0) block2.laterFrom = match.index;
+      block2.branchStart = tagEnd;
     } else if (isClose(keyword2) && open.length > 0) {
-      const from2 = open.pop();
-      if (from2 >= 0) ranges.push([from2, match.index]);
+      const block2 = open.pop();
+      endBranch(block2, match.index);
+      const setAside = block2.laterFrom >= 0 && (which === true || !block2.balanced);
+      if (setAside) ranges.push([block2.laterFrom, match.index]);
+      if (open.length > 0) open[open.length - 1].innerSetAside += block2.written - (setAside ? block2.first : block2.read);
     }
   }
   return ranges;
@@ -608,10 +639,10 @@ function holdingForEveryAlternative(runs) {
   }
   return out;
 }
-function reportLinks(links) {
+function reportLinks(links2) {
   const seen = /* @__PURE__ */ new Set();
   const out = [];
-  for (const link of links) {
+  for (const link of links2) {
     const { span: span2 } = link.target;
     const listener = link.listener.span;
     const key = `${span2.file}\0${span2.start.offset}\0${listener.file}\0${listener.start.offset}`;
@@ -1325,7 +1356,7 @@ var require_codegen = __commonJS({
             return e instanceof _If ? e : e.nodes;
           if (this.nodes.length)
             return this;
-          return new _If(not(cond), e instanceof _If ? [e] : e.nodes);
+          return new _If(not2(cond), e instanceof _If ? [e] : e.nodes);
         }
         if (cond === false || !this.nodes.length)
           return void 0;
@@ -1777,20 +1808,20 @@ var require_codegen = __commonJS({
       for (const n in from2)
         names[n] = (names[n] || 0) - (from2[n] || 0);
     }
-    function not(x) {
+    function not2(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
     }
-    exports2.not = not;
+    exports2.not = not2;
     var andCode = mappend(exports2.operators.AND);
-    function and(...args) {
+    function and2(...args) {
       return args.reduce(andCode);
     }
-    exports2.and = and;
+    exports2.and = and2;
     var orCode = mappend(exports2.operators.OR);
-    function or(...args) {
+    function or2(...args) {
       return args.reduce(orCode);
     }
-    exports2.or = or;
+    exports2.or = or2;
     function mappend(op) {
       return (x, y) => x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y)}`;
     }
@@ -8916,7 +8947,7 @@ var init_rendered_text = __esm({
     init_text();
     RenderedSourceText = class extends TemplateSourceText {
       constructor(file, original, rendered, startAt, endAt, statements, template, placeholders = []) {
-        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [] });
+        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [], branchesSetAside: [] });
         this.startAt = startAt;
         this.endAt = endAt;
         this.placeholders = placeholders;
@@ -8971,6 +9002,10 @@ function tomcatHas(version, firsts, unknown3) {
 }
 function ajpSecretRequiredExists(version) {
   return tomcatHas(version, { "7.0": 100, "8.5": 51, "9.0": 31, "10": 0 }, true);
+}
+function stockServerXmlKnown(version) {
+  if (version.kind === "known" && version.major > 11) return false;
+  return tomcatHas(version, { "9.0": 31, "10": 0 }, true);
 }
 function ajpRequiredSecretAliasWorks(version) {
   if (version.kind === "unknown") return "depends";
@@ -11570,8 +11605,8 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
   const plain = classifyPlainExplained(path, rawHead, named);
   const { format: format8 } = plain;
   if (!format8) return { reason: plain.skipped };
-  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? ""))
-    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (a line starts with {% … %})` };
+  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? "") && templateDialectOf(rawHead() ?? "") !== "go-template")
+    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (${jinjaLineShape(rawHead() ?? "")})` };
   if (format8 === "kubernetes" && rawHead()?.includes("{{"))
     return { reason: "skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered" };
   if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
@@ -11582,6 +11617,9 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
 }
 function isJinjaTemplateText(text3) {
   return JINJA_STATEMENT_LINE.test(text3);
+}
+function jinjaLineShape(text3) {
+  return /^[ \t]*\{%/m.test(text3) ? "a line starts with {% … %}" : "a line is one {{ … }} expression";
 }
 function generatorTemplate(lower, head) {
   const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
@@ -11633,12 +11671,16 @@ function classifyPlainExplained(path, readHead, named) {
 function isDockerfileVariantName(lower) {
   return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
 }
+function isGithubWorkflowPath(path) {
+  const dir = nodePath3.dirname(path);
+  return nodePath3.basename(dir) === "workflows" && nodePath3.basename(nodePath3.dirname(dir)) === ".github";
+}
 function classifyPlainFormat(path, readHead, named) {
   const base = nodePath3.basename(path);
   const lower = base.toLowerCase();
   const dir = nodePath3.basename(nodePath3.dirname(path));
   if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return "compose";
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
   const other = classifyBackendOrSystem(lower, dir, nodePath3.basename(nodePath3.dirname(nodePath3.dirname(path))), readHead);
   if (other) return other;
   if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
@@ -12162,14 +12204,62 @@ function parseShell(input) {
   const stack = [];
   let words = [];
   let redirects = [];
+  let functionName;
+  const top = () => stack[stack.length - 1];
+  const open = (word) => {
+    const around = top();
+    const frame = {
+      word,
+      loop: LOOPS.has(word),
+      ...functionName !== void 0 ? { function: functionName } : {},
+      inLoop: (around?.inLoop ?? false) || (around?.loop ?? false),
+      inFunction: (around?.inFunction ?? false) || around?.function !== void 0
+    };
+    functionName = void 0;
+    stack.push(frame);
+    return frame;
+  };
+  const startBody = (frame, when) => {
+    frame.branch = { kind: "if", when, unless: [...frame.failed], inLoop: frame.inLoop, inFunction: frame.inFunction };
+  };
+  const endCondition = (frame) => {
+    const { commands: list, at, negated } = frame.condition;
+    frame.condition = void 0;
+    return list.length === 1 && !negated && !list[0].pipesInto ? { words: list[0].words, at } : void 0;
+  };
   const finish = (pipesInto = false) => {
     while (words.length > 0) {
       const first = bareText(words[0]);
+      const frame = top();
+      if (frame?.arms?.readingPatterns) {
+        if (first === "esac") {
+          stack.pop();
+          words.shift();
+          continue;
+        }
+        frame.arms.patterns.push(...words);
+        words = [];
+        break;
+      }
       if (first === void 0) break;
+      if (first === "function" && words.length > 1 && bareText(words[1]) !== void 0) {
+        functionName = bareText(words[1]);
+        words = words.slice(2);
+        continue;
+      }
       if (OPENERS.has(first)) {
-        stack.push(first);
+        const opened = open(first);
         words.shift();
-        if (first === "for" || first === "case" || first === "select") words = [];
+        if (first === "if") opened.condition = { commands: [], at: commands.length, negated: false };
+        if (first === "if") opened.failed = [];
+        if (first === "case") {
+          const subject = words[0];
+          const rest = words[1] && bareText(words[1]) === "in" ? words.slice(2) : [];
+          if (subject) opened.arms = { subject, at: commands.length, readingPatterns: true, patterns: [], earlier: [] };
+          words = rest;
+          continue;
+        }
+        if (first === "for" || first === "select") words = [];
         continue;
       }
       if (CLOSERS.has(first)) {
@@ -12178,20 +12268,47 @@ function parseShell(input) {
         continue;
       }
       if (PREFIX_WORDS.has(first)) {
+        if (frame?.word === "if") {
+          if (first === "then" && frame.condition) startBody(frame, [endCondition(frame)]);
+          else if (first === "elif" && frame.branch?.kind === "if") {
+            frame.failed.push(...frame.branch.when);
+            frame.branch = void 0;
+            frame.condition = { commands: [], at: commands.length, negated: false };
+          } else if (first === "else" && frame.branch?.kind === "if") {
+            frame.failed.push(...frame.branch.when);
+            startBody(frame, []);
+          } else if (first === "!" && frame.condition) frame.condition.negated = true;
+        }
         words.shift();
         continue;
       }
       break;
     }
     if (words.length > 0) {
-      commands.push({ words, redirects, pipesInto, depth: stack.length, start: words[0].start, end: words[words.length - 1].end });
+      const branches = stack.flatMap((frame2) => frame2.branch ? [frame2.branch] : []);
+      const inFunction = [...stack].reverse().find((frame2) => frame2.function !== void 0)?.function;
+      const command2 = {
+        words,
+        redirects,
+        pipesInto,
+        depth: stack.length,
+        ...branches.length > 0 ? { branches } : {},
+        ...inFunction !== void 0 ? { inFunction } : {},
+        start: words[0].start,
+        end: words[words.length - 1].end
+      };
+      commands.push(command2);
+      const frame = top();
+      if (frame?.condition) frame.condition.commands.push(command2);
+      functionName = void 0;
     } else if (redirects.length > 0) {
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
     }
     words = [];
     redirects = [];
   };
-  for (const token of tokens) {
+  for (let t2 = 0; t2 < tokens.length; t2++) {
+    const token = tokens[t2];
     if (token.kind === "word") {
       words.push(token.word);
       continue;
@@ -12200,20 +12317,51 @@ function parseShell(input) {
       redirects.push(token.redirect);
       continue;
     }
-    if (token.kind === "operator" && token.operator === "(") {
-      finish();
-      stack.push("(");
-      continue;
-    }
-    if (token.kind === "operator" && token.operator === ")") {
-      if (stack[stack.length - 1] === "case") words = [];
-      else {
-        finish();
-        stack.pop();
+    const operator2 = token.kind === "operator" ? token.operator : void 0;
+    const arms = top()?.arms;
+    if (operator2 === "(") {
+      if (arms?.readingPatterns && words.length === 0) continue;
+      const named = words.length === 1 || words.length === 2 && bareText(words[0]) === "function" ? bareText(words[words.length - 1]) : void 0;
+      if (named !== void 0 && /^[^\s$`'"]+$/.test(named) && tokens[t2 + 1]?.kind === "operator" && tokens[t2 + 1].operator === ")") {
+        words = [];
+        functionName = named;
+        t2++;
+        continue;
       }
+      finish();
+      open("(");
       continue;
     }
-    finish(token.kind === "operator" && (token.operator === "|" || token.operator === "|&"));
+    if (operator2 === ")") {
+      finish();
+      const frame = top();
+      if (frame?.arms?.readingPatterns) {
+        frame.arms.readingPatterns = false;
+        frame.branch = {
+          kind: "case",
+          subject: frame.arms.subject,
+          patterns: frame.arms.patterns,
+          earlier: [...frame.arms.earlier],
+          at: frame.arms.at,
+          inLoop: frame.inLoop,
+          inFunction: frame.inFunction
+        };
+      } else if (frame?.word !== "case") stack.pop();
+      continue;
+    }
+    if (arms?.readingPatterns && operator2 === "|") {
+      finish();
+      continue;
+    }
+    finish(operator2 === "|" || operator2 === "|&");
+    if (operator2 === ";;") {
+      const frame = top();
+      if (frame?.arms && !frame.arms.readingPatterns) {
+        frame.arms.earlier.push(...frame.arms.patterns);
+        frame.arms = { ...frame.arms, readingPatterns: true, patterns: [] };
+        frame.branch = void 0;
+      }
+    }
   }
   finish();
   return { commands, problems: lexer.problems };
@@ -12230,7 +12378,7 @@ function assignmentOf(word) {
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
-var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, CLOSERS, PREFIX_WORDS, Lexer;
+var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, LOOPS, CLOSERS, PREFIX_WORDS, Lexer;
 var init_shell_words = __esm({
   "src/readers/kit/shell-words.ts"() {
     "use strict";
@@ -12239,6 +12387,7 @@ var init_shell_words = __esm({
     NAME_CHAR2 = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
     OPENERS = /* @__PURE__ */ new Set(["if", "case", "for", "while", "until", "select", "{"]);
+    LOOPS = /* @__PURE__ */ new Set(["for", "while", "until", "select"]);
     CLOSERS = /* @__PURE__ */ new Set(["fi", "esac", "done", "}"]);
     PREFIX_WORDS = /* @__PURE__ */ new Set(["then", "else", "elif", "do", "!", "time"]);
     Lexer = class {
@@ -12402,7 +12551,7 @@ var init_shell_words = __esm({
             const open = this.i;
             this.i++;
             let closed = false;
-            let any = false;
+            let any2 = false;
             while (this.i < text3.length) {
               const d = text3[this.i];
               if (d === '"') {
@@ -12418,12 +12567,12 @@ var init_shell_words = __esm({
                 }
                 if ('$`"\\'.includes(next) || this.escape !== "\\" && next === this.escape) {
                   pushChar(next, this.i, true);
-                  any = true;
+                  any2 = true;
                   this.i += 2;
                   continue;
                 }
                 pushChar(d, this.i, true);
-                any = true;
+                any2 = true;
                 this.i++;
                 continue;
               }
@@ -12432,21 +12581,21 @@ var init_shell_words = __esm({
                 if (part2) {
                   if (part2.kind === "literal") pushChar(part2.text, this.i - 1, true);
                   else pushPart(part2);
-                  any = true;
+                  any2 = true;
                   continue;
                 }
               }
               if (d === "`" && this.dialect === "sh") {
                 pushPart(this.readBackticks(true));
-                any = true;
+                any2 = true;
                 continue;
               }
               pushChar(d, this.i, true);
-              any = true;
+              any2 = true;
               this.i++;
             }
             if (!closed) this.problem("unterminated quoted string", open, text3.length);
-            if (!any) emptyQuoted();
+            if (!any2) emptyQuoted();
             continue;
           }
           if (c === "$") {
@@ -12585,7 +12734,7 @@ var init_shell_words = __esm({
         const text3 = this.text;
         const open = this.i;
         let k = open + 2;
-        let any = false;
+        let any2 = false;
         const escapes = { n: "\n", t: "	", r: "\r", a: "\x07", b: "\b", e: "\x1B", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"' };
         while (k < text3.length && text3[k] !== "'") {
           if (text3[k] === "\\" && k + 1 < text3.length) {
@@ -12595,10 +12744,10 @@ var init_shell_words = __esm({
             pushChar(text3[k], k, true);
             k++;
           }
-          any = true;
+          any2 = true;
         }
         if (k >= text3.length) this.problem("unterminated quoted string", open, text3.length);
-        if (!any) emptyQuoted();
+        if (!any2) emptyQuoted();
         this.i = Math.min(k + 1, text3.length);
       }
       problem(message, startIndex, endIndex) {
@@ -16641,10 +16790,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep14, value } = collItem;
+        const { start, key, sep: sep15, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep14?.[0],
+          next: key ?? sep15?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -16658,7 +16807,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep14) {
+          if (!keyProps.anchor && !keyProps.tag && !sep15) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -16682,7 +16831,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep14 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep15 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -16698,7 +16847,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep14, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep15, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -16789,7 +16938,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep14 = "";
+        let sep15 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -16803,13 +16952,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep14 + cb;
-              sep14 = "";
+                comment2 += sep15 + cb;
+              sep15 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep14 += source;
+                sep15 += source;
               hasSpace = true;
               break;
             default:
@@ -16852,18 +17001,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep14, value } = collItem;
+        const { start, key, sep: sep15, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep14?.[0],
+          next: key ?? sep15?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep14 && !value) {
+          if (!props.anchor && !props.tag && !sep15 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -16917,8 +17066,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep14 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep14, null, props, onError);
+        if (!isMap4 && !sep15 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep15, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -16930,7 +17079,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep14 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep15 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -16941,8 +17090,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap4 && !props.found && ctx.options.strict) {
-              if (sep14)
-                for (const st of sep14) {
+              if (sep15)
+                for (const st of sep15) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -16959,7 +17108,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep14, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep15, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -17139,7 +17288,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep14 = "";
+      let sep15 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -17156,24 +17305,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep14 + indent2.slice(trimIndent) + content2;
-          sep14 = "\n";
+          value += sep15 + indent2.slice(trimIndent) + content2;
+          sep15 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep14 === " ")
-            sep14 = "\n";
-          else if (!prevMoreIndented && sep14 === "\n")
-            sep14 = "\n\n";
-          value += sep14 + indent2.slice(trimIndent) + content2;
-          sep14 = "\n";
+          if (sep15 === " ")
+            sep15 = "\n";
+          else if (!prevMoreIndented && sep15 === "\n")
+            sep15 = "\n\n";
+          value += sep15 + indent2.slice(trimIndent) + content2;
+          sep15 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep14 === "\n")
+          if (sep15 === "\n")
             value += "\n";
           else
-            sep14 = "\n";
+            sep15 = "\n";
         } else {
-          value += sep14 + content2;
-          sep14 = " ";
+          value += sep15 + content2;
+          sep15 = " ";
           prevMoreIndented = false;
         }
       }
@@ -17356,25 +17505,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep14 = " ";
+      let sep15 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep14 === "\n")
-            res += sep14;
+          if (sep15 === "\n")
+            res += sep15;
           else
-            sep14 = "\n";
+            sep15 = "\n";
         } else {
-          res += sep14 + lm;
-          sep14 = " ";
+          res += sep15 + lm;
+          sep15 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep14 + (match?.[1] ?? "");
+      return res + sep15 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -18184,14 +18333,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep14, value }) {
+    function stringifyItem({ start, key, sep: sep15, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep14)
-        for (const st of sep14)
+      if (sep15)
+        for (const st of sep15)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -19358,18 +19507,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep14;
+          let sep15;
           if (scalar.end) {
-            sep14 = scalar.end;
-            sep14.push(this.sourceToken);
+            sep15 = scalar.end;
+            sep15.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep14 = [this.sourceToken];
+            sep15 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep14 }]
+            items: [{ start, key: scalar, sep: sep15 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -19522,15 +19671,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep14 = it.sep;
-                  sep14.push(this.sourceToken);
+                  const sep15 = it.sep;
+                  sep15.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep14 }]
+                    items: [{ start: start2, key, sep: sep15 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -19724,13 +19873,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep14 = fc.end.splice(1, fc.end.length);
-            sep14.push(this.sourceToken);
+            const sep15 = fc.end.splice(1, fc.end.length);
+            sep15.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep14 }]
+              items: [{ start, key: fc, sep: sep15 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -20177,7 +20326,9 @@ function interpolate(raw) {
   return { ...raw, value, offsets, unresolved };
 }
 function buildPath(text3) {
-  if (!text3.includes("$")) return void 0;
+  return text3.includes("$") ? withComposeDefaults(text3) : void 0;
+}
+function withComposeDefaults(text3, unknown3) {
   let resolved = "";
   for (let k = 0; k < text3.length; k++) {
     if (text3.startsWith("$$", k)) {
@@ -20190,11 +20341,34 @@ function buildPath(text3) {
       continue;
     }
     const withDefault = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}/.exec(text3.slice(k));
-    if (!withDefault) return void 0;
-    resolved += withDefault[1];
-    k += withDefault[0].length - 1;
+    const variable = withDefault ?? /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(text3.slice(k));
+    if (!variable || !withDefault && unknown3 === void 0) return void 0;
+    resolved += withDefault ? withDefault[1] : unknown3;
+    k += variable[0].length - 1;
   }
   return resolved;
+}
+function buildArgs(source, node, document) {
+  const args = /* @__PURE__ */ new Map();
+  const arg = (raw, name2, value) => {
+    const resolved = value ? withComposeDefaults(value.value) : void 0;
+    if (value && resolved !== void 0) args.set(name2, resolved === value.value ? value : literalArg(source, value.start, value.end, resolved));
+    else args.set(name2, { ...value ?? raw, unresolved: [`$${name2}`] });
+  };
+  if (isSeq(node)) {
+    for (const item of itemsOf(node, document)) {
+      const raw = scalarArg(source, item);
+      if (!raw) continue;
+      const equals = raw.value.indexOf("=");
+      arg(raw, equals === -1 ? raw.value : raw.value.slice(0, equals), equals === -1 ? void 0 : sliceArg(raw, equals + 1));
+    }
+    return args;
+  }
+  for (const entry of entriesOf(node, document)) {
+    const [start, end] = rangeOf(entry.keyNode) ?? [0, 0];
+    arg(literalArg(source, start, end, entry.key), entry.key, scalarArg(source, entry.value));
+  }
+  return args;
 }
 function command(source, node, document) {
   if (isNull(node)) return void 0;
@@ -20280,6 +20454,7 @@ function parseComposeText(source, path) {
         volumes: mounts(source, valueOf(value, "volumes", document), document, dir),
         ports: ports(source, valueOf(value, "ports", document), document),
         aliases: aliases(source, value, document),
+        links: links(source, valueOf(value, "links", document), document),
         sharedNetworks: []
       };
       const restart = text(source, valueOf(value, "restart", document));
@@ -20298,10 +20473,12 @@ function parseComposeText(source, path) {
         const context = written("context") ?? ".";
         const dockerfile = written("dockerfile") ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
+        const args = buildArgs(source, valueOf(build, "args", document), document);
         service.build = {
           dockerfile: nodePath12.resolve(dir, context, dockerfile),
           context: nodePath12.resolve(dir, context),
-          ...target ? { target: target.toLowerCase() } : {}
+          ...target ? { target: target.toLowerCase() } : {},
+          ...args.size > 0 ? { args } : {}
         };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
@@ -20433,6 +20610,16 @@ function joinedNetworks(node, document) {
   if (isSeq(node)) return itemsOf(node, document).flatMap((item) => isScalar(item) && typeof item.value === "string" ? [item.value] : []);
   return entriesOf(node, document).map(({ key }) => key);
 }
+function links(source, node, document) {
+  const found = [];
+  for (const item of itemsOf(node, document)) {
+    const raw = text(source, item);
+    if (!raw || raw.unresolved.length > 0) continue;
+    const [service, alias = service] = raw.value.split(":", 2);
+    if (service !== "" && alias !== "") found.push({ service, alias });
+  }
+  return found;
+}
 function aliases(source, service, document) {
   const names = [];
   const literal4 = (node) => {
@@ -20459,263 +20646,13 @@ var init_compose = __esm({
   }
 });
 
-// src/readers/docker/build-context.ts
-function standaloneBuildContext(input, kindOf) {
-  let fromWorkflows;
-  return (dockerfile, text3) => {
-    fromWorkflows ??= workflowBuildContexts(input);
-    const built = fromWorkflows.get(dockerfile);
-    if (built) return built.size === 1 ? [...built][0] : nodePath13.dirname(dockerfile);
-    return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
-  };
-}
-function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
-  const own = nodePath13.dirname(dockerfile);
-  const holdsAll = (dir) => sources.every((source) => {
-    const path = nodePath13.resolve(dir, source);
-    return (path === dir || path.startsWith(dir + nodePath13.sep)) && kindOf(path) !== void 0;
-  });
-  if (sources.length === 0 || holdsAll(own)) return own;
-  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath13.sep) ? root : root + nodePath13.sep));
-  for (let dir = nodePath13.dirname(own); inside(dir) && dir !== nodePath13.dirname(dir); dir = nodePath13.dirname(dir)) {
-    if (holdsAll(dir)) return dir;
-  }
-  return own;
-}
-function workflowBuildContexts(input) {
-  const contexts = /* @__PURE__ */ new Map();
-  for (const path of input.treeFiles) {
-    const workspace = WORKFLOW.exec(path)?.[1];
-    const text3 = workspace !== void 0 ? input.readText(path) : void 0;
-    if (workspace === void 0 || text3 === void 0 || !text3.includes("build-push-action")) continue;
-    for (const document of parseYaml(new SourceText(input.displayPath(path), text3)).documents) {
-      for (const { value: job } of entriesOf(valueOf(document.contents, "jobs", document), document)) {
-        for (const step of itemsOf(valueOf(job, "steps", document), document)) {
-          const literal4 = (node) => isScalar(node) && typeof node.value === "string" ? node.value : void 0;
-          if (!BUILD_PUSH_ACTION.test(literal4(valueOf(step, "uses", document)) ?? "")) continue;
-          const inputs = valueOf(step, "with", document);
-          const context = localPath(literal4(valueOf(inputs, "context", document)));
-          const fileNode = valueOf(inputs, "file", document);
-          const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
-          if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
-          const contextDir = nodePath13.resolve(workspace, context);
-          const dockerfile = file !== void 0 ? nodePath13.resolve(workspace, file) : nodePath13.join(contextDir, "Dockerfile");
-          contexts.set(dockerfile, (contexts.get(dockerfile) ?? /* @__PURE__ */ new Set()).add(contextDir));
-        }
-      }
-    }
-  }
-  return contexts;
-}
-function localPath(value) {
-  if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
-  return value.trim();
-}
-var nodePath13, WORKFLOW, BUILD_PUSH_ACTION;
-var init_build_context = __esm({
-  "src/readers/docker/build-context.ts"() {
-    "use strict";
-    nodePath13 = __toESM(require("path"));
-    init_text();
-    init_yaml();
-    init_placed_files();
-    WORKFLOW = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/;
-    BUILD_PUSH_ACTION = /^docker\/build-push-action@/;
-  }
-});
-
-// src/readers/docker/placed-files.ts
-var placed_files_exports = {};
-__export(placed_files_exports, {
-  copiedFiles: () => copiedFiles,
-  copiedSources: () => copiedSources,
-  placedFiles: () => placedFiles,
-  treeKinds: () => treeKinds
-});
-function placedFiles(input) {
-  const kindOf = treeKinds(input.treeFiles);
-  const claims = /* @__PURE__ */ new Map();
-  const claim2 = (from2, to) => {
-    const target = nodePath14.posix.normalize(from2).replace(/(.)\/+$/, "$1");
-    if (kindOf(to) === void 0) return;
-    claims.set(target, (claims.get(target) ?? /* @__PURE__ */ new Set()).add(to));
-  };
-  const contexts = /* @__PURE__ */ new Map();
-  for (const path of input.composeFiles) {
-    const text3 = input.readText(path);
-    if (text3 === void 0) continue;
-    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-      for (const mount of service.volumes) claim2(mount.target, mount.source);
-      if (service.build) {
-        const context = service.build.context;
-        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
-      }
-    }
-  }
-  const standaloneContext = standaloneBuildContext(input, kindOf);
-  for (const path of input.dockerfiles) {
-    const text3 = input.readText(path);
-    if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([standaloneContext(path, text3)]);
-    if (buildContexts.size !== 1) continue;
-    const [context] = buildContexts;
-    for (const copied of copiedFiles(text3, context, kindOf)) claim2(copied.target, copied.source);
-  }
-  return [...claims].filter(([, sources]) => sources.size === 1).map(([from2, sources]) => ({ from: from2, to: [...sources][0] }));
-}
-function treeKinds(treeFiles) {
-  const files = new Set(treeFiles);
-  const directories = /* @__PURE__ */ new Set();
-  for (const file of files) {
-    for (let dir = nodePath14.dirname(file); !directories.has(dir) && dir !== nodePath14.dirname(dir); dir = nodePath14.dirname(dir)) directories.add(dir);
-  }
-  return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
-}
-function copiedFiles(text3, context, kindOf) {
-  const copied = [];
-  for (const copy of copyInstructions(text3)) {
-    if (copy.destination === void 0) continue;
-    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
-    for (const source of copy.sources) {
-      const from2 = nodePath14.resolve(context, source);
-      if (from2 !== context && !from2.startsWith(context + nodePath14.sep)) continue;
-      const kind = kindOf(from2);
-      const target = kind === "file" && destinationIsDirectory ? nodePath14.posix.join(copy.destination, nodePath14.basename(from2)) : copy.destination;
-      if (kind !== void 0)
-        copied.push({ source: from2, target: nodePath14.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
-    }
-  }
-  return copied;
-}
-function copiedSources(text3) {
-  return [...new Set(copyInstructions(text3).flatMap((copy) => copy.sources))];
-}
-function literalAssignments(rest, env) {
-  const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
-  if (old && !old[2].includes("=")) return [[old[1], /^[^"'\\$\s]+$/.test(old[2]) ? old[2] : void 0]];
-  const found = [];
-  for (const word of rest.trim().split(/\s+/)) {
-    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(word);
-    if (!assignment) return found;
-    const value = assignment[2];
-    found.push([assignment[1], value !== void 0 && /^[^"'\\$]*$/.test(value) ? value : void 0]);
-  }
-  return found;
-}
-function substitute(path, variables) {
-  if (!path.includes("$")) return path;
-  let unknown3 = false;
-  const result = path.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, fallback, bare) => {
-    const value = variables.get(braced ?? bare);
-    if (value !== void 0 && (value !== "" || fallback === void 0)) return value;
-    if (fallback !== void 0 && !fallback.includes("$")) return fallback;
-    unknown3 = true;
-    return "";
-  });
-  return unknown3 || result.includes("$") ? void 0 : result;
-}
-function copyInstructions(text3) {
-  const found = [];
-  const logical = [];
-  let pending;
-  let offset = 0;
-  for (const raw of text3.split("\n")) {
-    const lineStart = offset;
-    offset += raw.length + 1;
-    const line = raw.replace(/\r$/, "");
-    if (/^\s*#/.test(line)) continue;
-    if (/\\\s*$/.test(line)) {
-      pending = { line: (pending?.line ?? "") + line.replace(/\\\s*$/, " "), start: pending?.start ?? lineStart };
-      continue;
-    }
-    logical.push({ line: (pending?.line ?? "") + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
-    pending = void 0;
-  }
-  if (pending) logical.push({ ...pending, end: text3.length });
-  let workdir;
-  let stage;
-  let variables = /* @__PURE__ */ new Map();
-  const variablesByStage = /* @__PURE__ */ new Map();
-  const workdirsByStage = /* @__PURE__ */ new Map();
-  for (const { line, start, end } of logical) {
-    const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
-    if (from2) {
-      workdir = workdirsByStage.get(from2[1].toLowerCase());
-      variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
-      stage = from2[2]?.toLowerCase();
-      if (stage !== void 0) {
-        workdirsByStage.set(stage, workdir);
-        variablesByStage.set(stage, variables);
-      }
-      continue;
-    }
-    const setVariables = /^\s*(ENV|ARG)\s+(.*)$/i.exec(line);
-    if (setVariables) {
-      for (const [name2, value] of literalAssignments(setVariables[2], setVariables[1].toUpperCase() === "ENV")) {
-        if (value === void 0) variables.delete(name2);
-        else variables.set(name2, value);
-      }
-      continue;
-    }
-    const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
-    if (setWorkdir) {
-      const path = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath14.posix.normalize(path) : workdir && nodePath14.posix.join(workdir, path);
-      if (stage !== void 0) workdirsByStage.set(stage, workdir);
-      continue;
-    }
-    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
-    if (!match) continue;
-    let rest = match[1].trim();
-    const flags = [];
-    while (rest.startsWith("--")) {
-      const flag2 = /^--\S+/.exec(rest)[0];
-      flags.push(flag2);
-      rest = rest.slice(flag2.length).trim();
-    }
-    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
-    let words;
-    if (rest.startsWith("[")) {
-      try {
-        const parsed = JSON.parse(rest);
-        if (Array.isArray(parsed) && parsed.every((word) => typeof word === "string")) words = parsed;
-      } catch {
-        words = void 0;
-      }
-    } else words = rest.split(/\s+/).filter(Boolean);
-    if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
-    const written = substitute(words[words.length - 1], variables);
-    const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
-    if (sources.length === 0) continue;
-    const at = start + line.length - line.trimStart().length;
-    if (written === void 0) {
-      found.push({ sources, start: at, end });
-      continue;
-    }
-    const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath14.posix.join(workdir, written) : void 0;
-    const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
-    found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
-  }
-  return found;
-}
-var nodePath14;
-var init_placed_files = __esm({
-  "src/readers/docker/placed-files.ts"() {
-    "use strict";
-    nodePath14 = __toESM(require("path"));
-    init_text();
-    init_compose();
-    init_build_context();
-  }
-});
-
 // src/readers/docker/dockerfile.ts
 var dockerfile_exports = {};
 __export(dockerfile_exports, {
   combineCommand: () => combineCommand,
   parseDockerfile: () => parseDockerfile,
-  parseJsonStringArray: () => parseJsonStringArray
+  parseJsonStringArray: () => parseJsonStringArray,
+  stageAt: () => stageAt
 });
 function instructions(source, comments) {
   const text3 = source.text;
@@ -20873,7 +20810,13 @@ function variableIn(env, args, name2) {
   if (!value || value.unresolved.length > 0) return void 0;
   return { kind, value };
 }
-function parseDockerfile(source) {
+function stageAt(file, offset) {
+  let found;
+  for (const stage of file.stages) if (stage.start <= offset) found = stage;
+  return found;
+}
+function parseDockerfile(source, buildArgs2) {
+  if (buildArgs2 && buildArgs2.size > 0) return parseDockerfileText(source, buildArgs2);
   const known2 = parsedDockerfileByFile.get(source.file);
   const plain = (text3) => text3.constructor === SourceText;
   if (known2 && known2.source.text === source.text && (known2.source === source || plain(known2.source) && plain(source))) return known2;
@@ -20881,7 +20824,7 @@ function parseDockerfile(source) {
   parsedDockerfileByFile.set(source.file, parsed);
   return parsed;
 }
-function parseDockerfileText(source) {
+function parseDockerfileText(source, buildArgs2 = /* @__PURE__ */ new Map()) {
   const comments = [];
   const { list, escape: escape2 } = instructions(source, comments);
   const stages = [];
@@ -20935,7 +20878,7 @@ function parseDockerfileText(source) {
         const raw = expandWord(word, source, lookupFor(stage, globalArgs), false)[0];
         const equals = raw.value.indexOf("=");
         const name2 = equals === -1 ? raw.value : raw.value.slice(0, equals);
-        const value = equals === -1 ? stage ? globalArgs.get(name2) : void 0 : sliceArg(raw, equals + 1);
+        const value = buildArgs2.has(name2) ? buildArgs2.get(name2) : equals === -1 ? stage ? globalArgs.get(name2) : void 0 : sliceArg(raw, equals + 1);
         (stage ? stage.args : globalArgs).set(name2, value);
       }
       continue;
@@ -20997,7 +20940,7 @@ function parseDockerfileText(source) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath15.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath13.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -21020,11 +20963,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath15, NO_ENV;
+var nodePath13, NO_ENV;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -21032,6 +20975,647 @@ var init_dockerfile = __esm({
     init_text();
     init_parse_cache();
     NO_ENV = /* @__PURE__ */ new Map();
+  }
+});
+
+// src/readers/docker/build-context.ts
+function standaloneBuildContext(input, kindOf, builds = lazyWorkflowBuilds(input)) {
+  let fromWorkflows;
+  return (dockerfile, text3) => {
+    fromWorkflows ??= workflowBuildContexts(builds());
+    const built = fromWorkflows.get(dockerfile);
+    if (built) return built.size === 1 ? [...built][0] : nodePath14.dirname(dockerfile);
+    return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
+  };
+}
+function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
+  const own = nodePath14.dirname(dockerfile);
+  const holdsAll = (dir) => sources.every((source) => {
+    const path = nodePath14.resolve(dir, source);
+    return (path === dir || path.startsWith(dir + nodePath14.sep)) && kindOf(path) !== void 0;
+  });
+  if (sources.length === 0 || holdsAll(own)) return own;
+  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath14.sep) ? root : root + nodePath14.sep));
+  for (let dir = nodePath14.dirname(own); inside(dir) && dir !== nodePath14.dirname(dir); dir = nodePath14.dirname(dir)) {
+    if (holdsAll(dir)) return dir;
+  }
+  return own;
+}
+function lazyWorkflowBuilds(input) {
+  let builds;
+  return () => builds ??= workflowBuilds(input);
+}
+function workflowBuildContexts(builds) {
+  const contexts = /* @__PURE__ */ new Map();
+  for (const { dockerfile, context } of builds) contexts.set(dockerfile, (contexts.get(dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
+  return contexts;
+}
+function workflowBuilds(input) {
+  const builds = [];
+  for (const path of input.treeFiles) {
+    const workspace = WORKFLOW.exec(path)?.[1];
+    const text3 = workspace !== void 0 ? input.readText(path) : void 0;
+    if (workspace === void 0 || text3 === void 0 || !text3.includes("build-push-action")) continue;
+    const source = new SourceText(input.displayPath(path), text3);
+    for (const document of parseYaml(source).documents) {
+      const literal4 = (node) => isScalar(node) && typeof node.value === "string" ? node.value : void 0;
+      for (const { value: job } of entriesOf(valueOf(document.contents, "jobs", document), document)) {
+        const steps = itemsOf(valueOf(job, "steps", document), document);
+        const metadataImages = /* @__PURE__ */ new Map();
+        for (const step of steps) {
+          const id2 = literal4(valueOf(step, "id", document));
+          if (id2 !== void 0 && METADATA_ACTION.test(literal4(valueOf(step, "uses", document)) ?? ""))
+            metadataImages.set(id2, metadataImageNames(literal4(valueOf(valueOf(step, "with", document), "images", document))));
+        }
+        for (const step of steps) {
+          if (!BUILD_PUSH_ACTION.test(literal4(valueOf(step, "uses", document)) ?? "")) continue;
+          const inputs = valueOf(step, "with", document);
+          const context = localPath(literal4(valueOf(inputs, "context", document)));
+          const fileNode = valueOf(inputs, "file", document);
+          const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
+          if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
+          const contextDir = nodePath14.resolve(workspace, context);
+          const targetNode = valueOf(inputs, "target", document);
+          const target = literal4(targetNode)?.trim();
+          builds.push({
+            workspace,
+            dockerfile: file !== void 0 ? nodePath14.resolve(workspace, file) : nodePath14.join(contextDir, "Dockerfile"),
+            context: contextDir,
+            ...target ? { target: target.toLowerCase() } : {},
+            stageKnown: targetNode === void 0 || target !== void 0 && !target.includes("${{"),
+            args: workflowBuildArgs(source, valueOf(inputs, "build-args", document)),
+            images: taggedImages(literal4(valueOf(inputs, "tags", document)), metadataImages)
+          });
+        }
+      }
+    }
+  }
+  return builds;
+}
+function taggedImages(tags2, metadataImages) {
+  if (tags2 === void 0) return [];
+  const expressions = [];
+  const masked = tags2.replace(/\$\{\{[\s\S]*?\}\}/g, (expression) => `\0${expressions.push(expression) - 1}\0`);
+  return masked.split(/[\n,]/).flatMap((entry) => {
+    const written = entry.trim();
+    const whole = /^\0(\d+)\0$/.exec(written);
+    if (whole) {
+      const id2 = /^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.tags\s*\}\}$/.exec(expressions[Number(whole[1])])?.[1];
+      return id2 !== void 0 ? metadataImages.get(id2) ?? [] : [];
+    }
+    const name2 = written === "" || written.includes("\0") ? void 0 : imageName(written);
+    return name2 ? [name2] : [];
+  });
+}
+function metadataImageNames(images) {
+  if (images === void 0) return [];
+  const lines = images.split("\n").map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+  const names = [];
+  for (const line of lines) {
+    const fields = line.split(",").map((field) => field.trim());
+    if (fields.every((field) => !field.includes("="))) {
+      if (lines.length === 1 || fields.length === 1) names.push(...fields);
+      continue;
+    }
+    const attributes = new Map(fields.map((field) => [field.slice(0, field.indexOf("=")).trim().toLowerCase(), field.slice(field.indexOf("=") + 1).trim()]));
+    const name2 = attributes.get("name");
+    if (name2 !== void 0 && attributes.get("enable") !== "false") names.push(name2);
+  }
+  return names.flatMap((name2) => {
+    const normalised = name2.includes("${{") ? void 0 : imageName(name2.toLowerCase());
+    return normalised ? [{ repository: normalised.repository }] : [];
+  });
+}
+function workflowBuildArgs(source, node) {
+  const args = /* @__PURE__ */ new Map();
+  const written = scalarArg(source, node);
+  if (!written) return args;
+  for (const line of written.value.split("\n")) {
+    const equals = line.indexOf("=");
+    const name2 = line.slice(0, equals === -1 ? line.length : equals).trim();
+    if (name2 === "" || name2.startsWith("#")) continue;
+    const value = equals === -1 ? "" : line.slice(equals + 1).trim();
+    const raw = literalArg(source, written.start, written.end, value);
+    args.set(name2, equals === -1 || value.includes("${{") ? { ...raw, unresolved: [value] } : raw);
+  }
+  return args;
+}
+function imageName(reference2) {
+  const [named, digest] = reference2.trim().split("@");
+  const colon = named.lastIndexOf(":");
+  const hasTag = colon > named.lastIndexOf("/");
+  const name2 = hasTag ? named.slice(0, colon) : named;
+  const slash = name2.indexOf("/");
+  const first = slash === -1 ? "" : name2.slice(0, slash);
+  const isRegistry = first === "localhost" || /[.:]/.test(first) || first !== "" && first.toLowerCase() !== first;
+  let registry = isRegistry ? first : "docker.io";
+  if (registry === "index.docker.io") registry = "docker.io";
+  let path = isRegistry ? name2.slice(slash + 1) : name2;
+  if (registry === "docker.io" && !path.includes("/")) path = `library/${path}`;
+  if (!/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(path)) return void 0;
+  const tag = hasTag ? named.slice(colon + 1) : digest === void 0 ? "latest" : void 0;
+  return { repository: `${registry}/${path}`, ...tag !== void 0 ? { tag } : {} };
+}
+function sameImage(a, b) {
+  return a.repository === b.repository && (a.tag === void 0 || b.tag === void 0 || a.tag === b.tag);
+}
+function localPath(value) {
+  if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
+  return value.trim();
+}
+var nodePath14, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
+var init_build_context = __esm({
+  "src/readers/docker/build-context.ts"() {
+    "use strict";
+    nodePath14 = __toESM(require("path"));
+    init_text();
+    init_raw();
+    init_yaml();
+    init_placed_files();
+    WORKFLOW = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/;
+    BUILD_PUSH_ACTION = /^docker\/build-push-action@/;
+    METADATA_ACTION = /^(docker\/metadata-action|crazy-max\/ghaction-docker-meta)@/;
+  }
+});
+
+// src/readers/docker/placed-files.ts
+var placed_files_exports = {};
+__export(placed_files_exports, {
+  copiedFiles: () => copiedFiles,
+  copiedSources: () => copiedSources,
+  placedFiles: () => placedFiles,
+  placedOnce: () => placedOnce,
+  treeKinds: () => treeKinds
+});
+function placedFiles(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const claims = /* @__PURE__ */ new Map();
+  const claim2 = (from2, to, containers) => {
+    const target = nodePath15.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    if (kindOf(to) === void 0) return;
+    const sources = claims.get(target) ?? /* @__PURE__ */ new Map();
+    claims.set(target, sources);
+    const known2 = sources.has(to) ? sources.get(to) : /* @__PURE__ */ new Set();
+    sources.set(to, known2 === void 0 || containers === void 0 ? void 0 : /* @__PURE__ */ new Set([...known2, ...containers]));
+  };
+  const contexts = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Map();
+  const services = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+      const image = service.image && service.image.unresolved.length === 0 ? service.image.value : void 0;
+      const key = `${nodePath15.dirname(path)}\0${service.name}`;
+      services.push({ key, image: service.image ? image : "", dockerfile: service.build?.dockerfile, mounts: service.volumes });
+      if (service.build) {
+        const context = service.build.context;
+        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
+        if (service.build.target) targets.set(service.build.dockerfile, (targets.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(service.build.target));
+      }
+    }
+  }
+  const runningImages = containersOfImages(services, input);
+  for (const service of services) {
+    const containers = runningImages.ofService(service);
+    for (const mount of service.mounts) claim2(mount.target, mount.source, containers);
+  }
+  const standaloneContext = standaloneBuildContext(input, kindOf);
+  const inBuildStages = [];
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([standaloneContext(path, text3)]);
+    if (buildContexts.size !== 1) continue;
+    const [context] = buildContexts;
+    const containers = runningImages.ofDockerfile(path);
+    const file = runningImages.parsed(path);
+    const running = /* @__PURE__ */ new Set();
+    const runStages = [
+      file?.stages.at(-1),
+      ...[...targets.get(path) ?? []].map((target) => file?.stages.find((stage) => stage.name === target.toLowerCase()))
+    ];
+    for (const runStage of runStages) for (let stage = runStage; stage; stage = stage.baseStage) running.add(stage);
+    for (const copied of copiedFiles(text3, context, kindOf)) {
+      const stage = file && stageAt(file, copied.start);
+      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [`${path}\0${stage.start}`]]);
+      else claim2(copied.target, copied.source, containers);
+    }
+  }
+  for (const [target, source, containers] of inBuildStages) claim2(target, source, containers);
+  const mappings = [];
+  for (const [from2, sources] of claims) {
+    const held = [...sources.values()];
+    const apart = held.every(
+      (containers, index) => containers !== void 0 && held.slice(index + 1).every((other) => other !== void 0 && ![...other].some((c) => containers.has(c)))
+    );
+    if (sources.size > 1 && !apart) continue;
+    for (const [to, containers] of sources) mappings.push({ from: from2, to, ...containers ? { containers: [...containers] } : {} });
+  }
+  return mappings;
+}
+function placedOnce(mappings) {
+  const count = /* @__PURE__ */ new Map();
+  for (const mapping of mappings) count.set(mapping.from, (count.get(mapping.from) ?? 0) + 1);
+  return mappings.filter((mapping) => count.get(mapping.from) === 1);
+}
+function containersOfImages(services, input) {
+  const builtImages = /* @__PURE__ */ new Map();
+  for (const service of services) {
+    if (service.dockerfile === void 0 || !service.image) continue;
+    builtImages.set(service.image, (builtImages.get(service.image) ?? /* @__PURE__ */ new Set()).add(service.dockerfile));
+  }
+  const dockerfileOf = (service) => {
+    if (service.dockerfile !== void 0) return service.dockerfile;
+    const builders = service.image ? builtImages.get(service.image) : void 0;
+    return builders?.size === 1 ? [...builders][0] : void 0;
+  };
+  const mayHoldTreeImage = (image) => image === void 0 || /[$/]/.test(image) || builtImages.has(image);
+  const dockerfiles = /* @__PURE__ */ new Map();
+  const parsed = (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      dockerfiles.set(path, text3 === void 0 ? void 0 : parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
+  const dockerfileBase = (path) => {
+    let stage = parsed(path)?.stages.at(-1);
+    while (stage?.baseStage) stage = stage.baseStage;
+    return stage?.base;
+  };
+  const runners = /* @__PURE__ */ new Map();
+  for (const service of services) {
+    const dockerfile = dockerfileOf(service);
+    if (dockerfile !== void 0) runners.set(dockerfile, [...runners.get(dockerfile) ?? [], service.key]);
+  }
+  return {
+    ofService: (service) => {
+      const dockerfile = dockerfileOf(service);
+      const image = dockerfile === void 0 ? service.image : dockerfileBase(dockerfile);
+      return mayHoldTreeImage(image) ? void 0 : [service.key];
+    },
+    ofDockerfile: (path) => mayHoldTreeImage(dockerfileBase(path)) ? void 0 : runners.get(path) ?? [`${path}\0image`],
+    parsed
+  };
+}
+function treeKinds(treeFiles) {
+  const files = new Set(treeFiles);
+  const directories = /* @__PURE__ */ new Set();
+  for (const file of files) {
+    for (let dir = nodePath15.dirname(file); !directories.has(dir) && dir !== nodePath15.dirname(dir); dir = nodePath15.dirname(dir)) directories.add(dir);
+  }
+  return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
+}
+function copiedFiles(text3, context, kindOf) {
+  const copied = [];
+  for (const copy of copyInstructions(text3)) {
+    if (copy.destination === void 0) continue;
+    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      const from2 = nodePath15.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath15.sep)) continue;
+      const kind = kindOf(from2);
+      const target = kind === "file" && destinationIsDirectory ? nodePath15.posix.join(copy.destination, nodePath15.basename(from2)) : copy.destination;
+      if (kind !== void 0)
+        copied.push({ source: from2, target: nodePath15.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+    }
+  }
+  return copied;
+}
+function copiedSources(text3) {
+  return [...new Set(copyInstructions(text3).flatMap((copy) => copy.sources))];
+}
+function literalAssignments(rest, env) {
+  const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
+  if (old && !old[2].includes("=")) return [[old[1], /^[^"'\\$\s]+$/.test(old[2]) ? old[2] : void 0]];
+  const found = [];
+  for (const word of rest.trim().split(/\s+/)) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(word);
+    if (!assignment) return found;
+    const value = assignment[2];
+    found.push([assignment[1], value !== void 0 && /^[^"'\\$]*$/.test(value) ? value : void 0]);
+  }
+  return found;
+}
+function substitute(path, variables) {
+  if (!path.includes("$")) return path;
+  let unknown3 = false;
+  const result = path.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, fallback, bare) => {
+    const value = variables.get(braced ?? bare);
+    if (value !== void 0 && (value !== "" || fallback === void 0)) return value;
+    if (fallback !== void 0 && !fallback.includes("$")) return fallback;
+    unknown3 = true;
+    return "";
+  });
+  return unknown3 || result.includes("$") ? void 0 : result;
+}
+function copyInstructions(text3) {
+  const found = [];
+  const logical = [];
+  let pending;
+  let offset = 0;
+  for (const raw of text3.split("\n")) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, "");
+    if (/^\s*#/.test(line)) continue;
+    if (/\\\s*$/.test(line)) {
+      pending = { line: (pending?.line ?? "") + line.replace(/\\\s*$/, " "), start: pending?.start ?? lineStart };
+      continue;
+    }
+    logical.push({ line: (pending?.line ?? "") + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
+    pending = void 0;
+  }
+  if (pending) logical.push({ ...pending, end: text3.length });
+  let workdir;
+  let stage;
+  let variables = /* @__PURE__ */ new Map();
+  const variablesByStage = /* @__PURE__ */ new Map();
+  const workdirsByStage = /* @__PURE__ */ new Map();
+  for (const { line, start, end } of logical) {
+    const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
+    if (from2) {
+      workdir = workdirsByStage.get(from2[1].toLowerCase());
+      variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
+      stage = from2[2]?.toLowerCase();
+      if (stage !== void 0) {
+        workdirsByStage.set(stage, workdir);
+        variablesByStage.set(stage, variables);
+      }
+      continue;
+    }
+    const setVariables = /^\s*(ENV|ARG)\s+(.*)$/i.exec(line);
+    if (setVariables) {
+      for (const [name2, value] of literalAssignments(setVariables[2], setVariables[1].toUpperCase() === "ENV")) {
+        if (value === void 0) variables.delete(name2);
+        else variables.set(name2, value);
+      }
+      continue;
+    }
+    const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
+    if (setWorkdir) {
+      const path = setWorkdir[1].replace(/^["']|["']$/g, "");
+      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath15.posix.normalize(path) : workdir && nodePath15.posix.join(workdir, path);
+      if (stage !== void 0) workdirsByStage.set(stage, workdir);
+      continue;
+    }
+    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!match) continue;
+    let rest = match[1].trim();
+    const flags = [];
+    while (rest.startsWith("--")) {
+      const flag2 = /^--\S+/.exec(rest)[0];
+      flags.push(flag2);
+      rest = rest.slice(flag2.length).trim();
+    }
+    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
+    let words;
+    if (rest.startsWith("[")) {
+      try {
+        const parsed = JSON.parse(rest);
+        if (Array.isArray(parsed) && parsed.every((word) => typeof word === "string")) words = parsed;
+      } catch {
+        words = void 0;
+      }
+    } else words = rest.split(/\s+/).filter(Boolean);
+    if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
+    const written = substitute(words[words.length - 1], variables);
+    const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
+    if (sources.length === 0) continue;
+    const at = start + line.length - line.trimStart().length;
+    if (written === void 0) {
+      found.push({ sources, start: at, end });
+      continue;
+    }
+    const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath15.posix.join(workdir, written) : void 0;
+    const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
+    found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
+  }
+  return found;
+}
+var nodePath15;
+var init_placed_files = __esm({
+  "src/readers/docker/placed-files.ts"() {
+    "use strict";
+    nodePath15 = __toESM(require("path"));
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_build_context();
+  }
+});
+
+// src/readers/launch/dispatch.ts
+function takenByArguments(commands, args, bash) {
+  const argsAt = argumentsAt(commands, args);
+  const callers = /* @__PURE__ */ new Map();
+  commands.forEach((command2, index) => {
+    const head = commandName(command2);
+    if (head !== void 0) (callers.get(head) ?? callers.set(head, []).get(head)).push(index);
+  });
+  const memo = /* @__PURE__ */ new Map();
+  const calls = /* @__PURE__ */ new Map();
+  const inProgress = /* @__PURE__ */ new Set();
+  const called = (name2) => {
+    const known2 = calls.get(name2);
+    if (known2) return known2;
+    if (inProgress.has(name2) || inProgress.size >= MAX_CALL_DEPTH) return "undecided";
+    inProgress.add(name2);
+    const sites = (callers.get(name2) ?? []).filter((index) => commands[index].inFunction !== name2);
+    const result = sites.length === 0 ? "open" : any(sites.map(taken));
+    inProgress.delete(name2);
+    calls.set(name2, result);
+    return result;
+  };
+  const taken = (index) => {
+    const known2 = memo.get(index);
+    if (known2) return known2;
+    const command2 = commands[index];
+    const own = all((command2.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash)));
+    const result = command2.inFunction === void 0 ? own : all([own, called(command2.inFunction)]);
+    memo.set(index, result);
+    return result;
+  };
+  return commands.map((_, index) => taken(index));
+}
+function argumentsAt(commands, args) {
+  let current = args;
+  return commands.map((command2) => {
+    const before = current;
+    if (command2.inFunction !== void 0) return before;
+    const words = command2.words.map(literalText);
+    const head = words[0];
+    if (head === "shift") {
+      const count = words[1] === void 0 ? 1 : /^\d+$/.test(words[1]) ? Number(words[1]) : void 0;
+      current = command2.depth === 0 && current && count !== void 0 ? current.slice(count) : void 0;
+    } else if (head === "set" && words.slice(1).some((word) => word === void 0 || word === "--" || !/^[-+]/.test(word))) current = void 0;
+    return before;
+  });
+}
+function commandName(command2) {
+  for (const word of command2.words) {
+    const text3 = literalText(word);
+    if (text3 === void 0) return void 0;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(text3)) return text3;
+  }
+  return void 0;
+}
+function branchTaken(branch, argsAt, bash) {
+  const holds = (condition) => conditionHolds(condition, argsAt, branch, bash);
+  const truth = branch.kind === "case" ? caseArmTaken(branch, argsAt) : and([...branch.when.map(holds), ...branch.unless.map((condition) => not(holds(condition)))]);
+  return truth === true ? "taken" : truth === false ? "skipped" : truth;
+}
+function caseArmTaken(branch, argsAt) {
+  const subject = expandArguments(branch.subject, argsAt[branch.at], branch);
+  if (subject === "open" || subject === "undecided") return subject;
+  if (!subject.positional) return "open";
+  const matches = (patterns) => or(patterns.map((pattern) => globMatches(pattern, subject.value)));
+  return and([matches(branch.patterns), not(matches(branch.earlier))]);
+}
+function conditionHolds(condition, argsAt, branch, bash) {
+  if (!condition) return "open";
+  const texts = condition.words.map(literalText);
+  let operands = condition.words;
+  const brackets = texts[0] === "[[" ? "double" : "single";
+  if (texts[0] === "[" && texts[texts.length - 1] === "]" || texts[0] === "[[" && texts[texts.length - 1] === "]]") operands = operands.slice(1, -1);
+  else if (texts[0] === "test") operands = operands.slice(1);
+  else return "open";
+  const args = argsAt[condition.at];
+  if (operands.length === 2) {
+    const operator3 = literalText(operands[0]);
+    const value = expandArguments(operands[1], args, branch);
+    if (operator3 !== "-z" && operator3 !== "-n" || value === "open" || typeof value === "object" && !value.positional) return "open";
+    if (value === "undecided" || brackets === "double" && !bash) return "undecided";
+    return value.value === "" === (operator3 === "-z");
+  }
+  const operator2 = operands.length === 3 ? literalText(operands[1]) : void 0;
+  if (operator2 !== "=" && operator2 !== "==" && operator2 !== "!=") return "open";
+  const left = expandArguments(operands[0], args, branch);
+  const right = expandArguments(operands[2], args, branch);
+  const names = (side) => side === "undecided" || typeof side === "object" && side.positional;
+  if (!names(left) && !names(right)) return "open";
+  if (typeof left !== "object" || typeof right !== "object") return "undecided";
+  if (!bash && (brackets === "double" || operator2 === "==")) return "undecided";
+  const equal = brackets === "double" ? globMatches(operands[2], left.value) : left.value === right.value;
+  return operator2 === "!=" ? not(equal) : equal;
+}
+function expandArguments(word, args, branch) {
+  let value = "";
+  let positional = false;
+  let unknown3 = false;
+  for (const part2 of word.parts) {
+    if (part2.kind === "literal") value += part2.text;
+    else {
+      const match = part2.kind === "opaque" ? POSITIONAL.exec(part2.text) : null;
+      if (!match) {
+        unknown3 = true;
+        continue;
+      }
+      positional = true;
+      const index = Number(match[1] ?? match[2]) - 1;
+      const argument = args === void 0 || branch.inFunction || branch.inLoop ? void 0 : index < args.length ? args[index] : "";
+      if (argument === void 0) unknown3 = true;
+      else value += argument;
+    }
+  }
+  if (!positional) return unknown3 ? "open" : { value, positional };
+  return unknown3 ? "undecided" : { value, positional };
+}
+function globMatches(pattern, text3) {
+  const tokens = [];
+  for (const part2 of pattern.parts) {
+    if (part2.kind !== "literal") return "undecided";
+    if (part2.quoted) {
+      for (const char of part2.text) tokens.push({ kind: "char", char });
+      continue;
+    }
+    const chars = [...part2.text];
+    for (let i = 0; i < chars.length; i++) {
+      const char = chars[i];
+      if (char === "*") tokens.push({ kind: "star" });
+      else if (char === "?") tokens.push({ kind: "any" });
+      else if (char === "[") {
+        const set = bracketAt(chars, i);
+        if (set === "undecided") return "undecided";
+        if (set) {
+          tokens.push(set.token);
+          i = set.end;
+        } else tokens.push({ kind: "char", char });
+      } else tokens.push({ kind: "char", char });
+    }
+  }
+  return matchTokens(tokens, [...text3]);
+}
+function bracketAt(chars, start) {
+  let i = start + 1;
+  const negated = chars[i] === "!" || chars[i] === "^";
+  if (negated) i++;
+  const members = [];
+  const ranges = [];
+  for (let first = true; i < chars.length; i++, first = false) {
+    const char = chars[i];
+    if (char === "]" && !first) return { token: { kind: "set", negated, members, ranges }, end: i };
+    if (char === "[" && chars[i + 1] === ":") return "undecided";
+    if (chars[i + 1] === "-" && chars[i + 2] !== void 0 && chars[i + 2] !== "]") {
+      ranges.push([char, chars[i + 2]]);
+      i += 2;
+    } else members.push(char);
+  }
+  return void 0;
+}
+function matchTokens(tokens, text3) {
+  const fits = (token, char) => token.kind === "any" || token.kind === "char" && token.char === char || token.kind === "set" && token.negated !== (token.members.includes(char) || token.ranges.some(([low, high]) => low <= char && char <= high));
+  let t2 = 0;
+  let p = 0;
+  let star = -1;
+  let resume = 0;
+  while (t2 < text3.length) {
+    if (p < tokens.length && tokens[p].kind === "star") {
+      star = p++;
+      resume = t2;
+    } else if (p < tokens.length && fits(tokens[p], text3[t2])) {
+      p++;
+      t2++;
+    } else if (star !== -1) {
+      p = star + 1;
+      t2 = ++resume;
+    } else return false;
+  }
+  while (p < tokens.length && tokens[p].kind === "star") p++;
+  return p === tokens.length;
+}
+function not(truth) {
+  return typeof truth === "boolean" ? !truth : truth;
+}
+function and(truths) {
+  if (truths.includes(false)) return false;
+  if (truths.includes("undecided")) return "undecided";
+  return truths.includes("open") ? "open" : true;
+}
+function or(truths) {
+  if (truths.includes(true)) return true;
+  if (truths.includes("undecided")) return "undecided";
+  return truths.includes("open") ? "open" : false;
+}
+function all(each) {
+  if (each.includes("skipped")) return "skipped";
+  if (each.includes("undecided")) return "undecided";
+  return each.includes("open") ? "open" : "taken";
+}
+function any(each) {
+  if (each.includes("taken")) return "taken";
+  if (each.includes("open")) return "open";
+  return each.includes("undecided") ? "undecided" : "skipped";
+}
+var MAX_CALL_DEPTH, POSITIONAL;
+var init_dispatch = __esm({
+  "src/readers/launch/dispatch.ts"() {
+    "use strict";
+    init_shell_words();
+    MAX_CALL_DEPTH = 32;
+    POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
   }
 });
 
@@ -21053,11 +21637,22 @@ function startsDevServer(program, argv) {
 }
 function programName(arg) {
   if (!arg) return "";
-  if (arg.unresolved.length > 0) return arg.source.text.slice(arg.start, arg.end);
+  if (arg.unresolved.length > 0) return knownBasename(arg) ?? arg.source.text.slice(arg.start, arg.end);
   return nodePath16.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
-function runShell(input, base) {
+function knownBasename(arg) {
+  const slash = arg.value.lastIndexOf("/");
+  if (slash === -1) return void 0;
+  for (const part2 of arg.unresolved) {
+    const at = arg.value.lastIndexOf(part2);
+    if (at === -1 || at + part2.length > slash) return void 0;
+  }
+  const name2 = arg.value.slice(slash + 1);
+  return /^[A-Za-z0-9._+-]+$/.test(name2) ? name2 : void 0;
+}
+function runShell(input, base, args) {
   const { commands, problems } = parseShell(input);
+  const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text));
   const variables = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
     const found = variables.get(name2);
@@ -21085,7 +21680,9 @@ function runShell(input, base) {
     ...redirect.fd !== void 0 ? { fd: redirect.fd } : {},
     target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
   });
-  for (const command2 of commands) {
+  for (const [position, command2] of commands.entries()) {
+    if (taken[position] === "skipped") continue;
+    const depth = taken[position] === "taken" && command2.inFunction === void 0 && (command2.branches?.length ?? 0) === command2.depth ? 0 : command2.depth;
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
     for (; index < command2.words.length; index++) {
@@ -21105,14 +21702,14 @@ function runShell(input, base) {
       continue;
     }
     if (words.length === 0) {
-      for (const [name2, value] of prefixEnv) define2(name2, value, command2.depth);
+      for (const [name2, value] of prefixEnv) define2(name2, value, depth);
       continue;
     }
     const head = literalText(words[0]);
     if (head !== void 0 && DECLARATION_COMMANDS.has(head)) {
       for (const word of words.slice(1)) {
         const assignment = assignmentOf(word);
-        if (assignment) define2(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], command2.depth);
+        if (assignment) define2(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], depth);
         const name2 = assignment?.name ?? literalText(word);
         if (head === "export" && name2 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) exportedNames.add(name2);
       }
@@ -21120,7 +21717,7 @@ function runShell(input, base) {
     }
     if (head === "cd" && words.length <= 2) {
       const target = words[1] ? expandWord(words[1], input.source, lookup, false)[0] : void 0;
-      if (!target || target.unresolved.length > 0 || command2.depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
+      if (!target || target.unresolved.length > 0 || depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
         const joined = nodePath16.posix.join(cwd.value, target.value);
@@ -21140,15 +21737,16 @@ function runShell(input, base) {
       if (own) return own.unresolved.length > 0 ? "unknown" : { value: own.value };
       return lookup(name2);
     };
-    const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
+    const args2 = words.flatMap((word) => expandWord(word, input.source, commandLookup));
     const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
-    if (args.length > 0) {
+    if (args2.length > 0) {
       steps.push({
-        args,
+        args: args2,
         prefixEnv,
         exported: exported(),
         ...cwd ? { cwd } : {},
         depth: command2.depth,
+        ...taken[position] === "undecided" ? { undecided: true } : {},
         redirects,
         pipesInto: command2.pipesInto,
         start: command2.start,
@@ -21200,15 +21798,17 @@ function unwrap(args, lookup, passThrough) {
     argv = step.args;
     return true;
   };
+  const skipUnknownPrefix = () => {
+    const count = argv.findIndex((arg) => arg.unresolved.length === 0);
+    if (count < 1 || count > MAX_UNKNOWN_PREFIX || !isServerProgram(programName(argv[count]))) return false;
+    take(count);
+    handsOver = both(handsOver, void 0);
+    return true;
+  };
   for (let guard = 0; guard < 64 && argv.length > 0; guard++) {
     const head = argv[0];
-    if (head.unresolved.length > 0) {
-      const next = argv[1];
-      if (next && next.unresolved.length === 0 && isServerProgram(programName(next))) {
-        take(1);
-        handsOver = both(handsOver, void 0);
-        continue;
-      }
+    if (head.unresolved.length > 0 && knownBasename(head) === void 0) {
+      if (skipUnknownPrefix()) continue;
       break;
     }
     const name2 = programName(head);
@@ -21324,7 +21924,7 @@ function unwrap(args, lookup, passThrough) {
       take(1);
       continue;
     }
-    if (name2 === "bundle" && second === "exec" || name2 === "newrelic-admin" && second === "run-program") {
+    if (name2 === "bundle" && second === "exec" || VERSION_MANAGERS.has(name2) && second === "exec" || name2 === "newrelic-admin" && second === "run-program") {
       take(2);
       continue;
     }
@@ -21408,6 +22008,7 @@ function unwrap(args, lookup, passThrough) {
       take(1);
       continue;
     }
+    if (head.unresolved.length > 0 && skipUnknownPrefix()) continue;
     break;
   }
   let program = programName(argv[0]);
@@ -21421,6 +22022,14 @@ function both(first, second) {
 }
 function execsFromScript(wrappers) {
   return wrappers[0]?.value === "exec";
+}
+function handsArgumentsTo(steps, lookup) {
+  const last = steps[steps.length - 1];
+  if (!last || last.depth !== 0) return void 0;
+  const { wrappers, argv } = unwrap(last.args, lookup);
+  const [program, handed] = argv;
+  if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return void 0;
+  return /^"\$(?:@|\{@\})"$/.test(handed.source.text.slice(handed.start, handed.end)) ? { program, step: last } : void 0;
 }
 function commandStringHandsOver(shell, commands, steps, step) {
   if (step.args[0]?.value === "exec" && step.args[0].unresolved.length === 0) return true;
@@ -21503,7 +22112,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath16, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
+var nodePath16, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, BASH_SHEBANG, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -21512,6 +22121,7 @@ var init_program = __esm({
     init_expand();
     init_raw();
     init_shell_words();
+    init_dispatch();
     SERVER_PROGRAMS = /* @__PURE__ */ new Set([
       "gunicorn",
       "uwsgi",
@@ -21536,6 +22146,7 @@ var init_program = __esm({
     PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
+    BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
     DEBUGPY_FLAGS = /* @__PURE__ */ new Set(["--wait-for-client", "--log-to-stderr"]);
@@ -21561,6 +22172,8 @@ var init_program = __esm({
       "--from"
     ]);
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
+    MAX_UNKNOWN_PREFIX = 3;
+    VERSION_MANAGERS = /* @__PURE__ */ new Set(["pyenv", "rbenv", "asdf"]);
     SU_SHORT_WITH_VALUE = /* @__PURE__ */ new Set(["c", "C", "g", "G", "s", "w"]);
     SU_SHORT_FLAGS = /* @__PURE__ */ new Set(["f", "l", "m", "p", "P", "T"]);
     SU_LONG = {
@@ -22061,8 +22674,8 @@ function assignments(unit, section, key) {
   return unit.files.flatMap((file) => file.entries.filter((entry) => entry.section === section && entry.key === key).map((entry) => ({ file, entry })));
 }
 function lastAssignment(unit, section, key) {
-  const all = assignments(unit, section, key);
-  const last = all[all.length - 1];
+  const all2 = assignments(unit, section, key);
+  const last = all2[all2.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
 var nodePath18, UNIT_SUFFIX;
@@ -22382,6 +22995,44 @@ var init_systemd = __esm({
   }
 });
 
+// src/readers/docker/index.ts
+function readImageReferences(source, kind) {
+  const references = [];
+  const pattern = new RegExp(IMAGE_PATTERNS[kind].source, IMAGE_PATTERNS[kind].flags);
+  for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
+    const reference2 = match[1];
+    const start = match.index + match[0].length - reference2.length;
+    references.push(imageReferenceOf(reference2, source.span(start, start + reference2.length)));
+  }
+  return references;
+}
+function imageReferenceOf(reference2, span2) {
+  const withoutDigest = reference2.split("@")[0];
+  const colon = withoutDigest.lastIndexOf(":");
+  const slash = withoutDigest.lastIndexOf("/");
+  const hasTag = colon > slash;
+  const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
+  return { image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""), tag: hasTag ? withoutDigest.slice(colon + 1) : "latest", span: span2 };
+}
+function nginxVersionOfImage(reference2) {
+  if (!isNginxImage(reference2)) return void 0;
+  const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
+  return match ? match[1] : void 0;
+}
+function isNginxImage(reference2) {
+  return /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx|openresty\/openresty)$/.test(reference2.image);
+}
+var IMAGE_PATTERNS;
+var init_docker = __esm({
+  "src/readers/docker/index.ts"() {
+    "use strict";
+    IMAGE_PATTERNS = {
+      dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
+      compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
+    };
+  }
+});
+
 // src/readers/launch/docker.ts
 function overriding(command2) {
   return { form: "exec", words: command2.args, shell: [], source: command2.source, start: command2.start, end: command2.end };
@@ -22391,29 +23042,52 @@ function signal(raw) {
     return raw ? { value: raw.source.text.slice(raw.start, raw.end), span: raw.source.span(raw.start, raw.end) } : { value: "SIGTERM" };
   return { value: normalizeSignal(raw.value), span: raw.source.span(raw.start, raw.end) };
 }
+function stageBaseImage(stage, source) {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  const at = source.text.slice(root.start, root.end).indexOf(root.base);
+  if (root.base === "" || root.base.includes("$") || at === -1) return void 0;
+  const start = root.start + at;
+  return imageReferenceOf(root.base, source.span(start, start + root.base.length));
+}
+function composeImage(image) {
+  if (!image || image.unresolved.length > 0 || image.value === "") return void 0;
+  return imageReferenceOf(image.value, image.source.span(image.start, image.end));
+}
 function finalStage(dockerfile, target) {
   if (target) return dockerfile.stages.find((stage) => stage.name === target);
   return dockerfile.stages[dockerfile.stages.length - 1];
 }
-function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0, standaloneContext = (dockerfile) => nodePath19.dirname(dockerfile)) {
+function workflowTarget(dockerfile, workflowBuilds2) {
+  const steps = workflowBuilds2().filter((build) => build.dockerfile === dockerfile);
+  const targets = new Set(steps.map((build) => build.stageKnown ? build.target : void 0));
+  return targets.size === 1 ? [...targets][0] : void 0;
+}
+function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0, standaloneContext = (dockerfile) => nodePath19.dirname(dockerfile), workflowBuilds2 = () => []) {
   const launches = [];
   const containers = [];
   const built = /* @__PURE__ */ new Set();
   const services = projectServices(composeFiles);
-  const buildOf = serviceBuilds(services);
+  const buildOf = serviceBuilds(services, workflowBuilds2);
   for (const { compose, service } of services) {
     const scope = {
       project: nodePath19.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
+      links: service.links,
       sharedNetworks: service.sharedNetworks,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const build = buildOf({ compose, service });
-    const dockerfile = build ? dockerfiles.get(build.dockerfile) : void 0;
+    const builtFile = build ? dockerfiles.get(build.dockerfile) : void 0;
+    const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
     const displayDir = nodePath19.posix.dirname(compose.source.file);
     const display = (path) => nodePath19.posix.normalize(nodePath19.posix.join(displayDir, nodePath19.relative(nodePath19.dirname(compose.path), path).split(nodePath19.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && build ? imageFiles(dockerfile, build.context, treeKind, display) : []];
+    const stage = dockerfile ? finalStage(dockerfile, build?.target) : void 0;
+    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
+    const cmd = service.command ? overriding(service.command) : service.entrypoint ? void 0 : stage?.cmd;
+    const baseImage = stage && dockerfile ? stageBaseImage(stage, dockerfile.source) : build ? void 0 : composeImage(service.image);
     containers.push({
       ...scope,
       service: service.name,
@@ -22422,13 +23096,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       hostNetwork: Boolean(service.hostNetwork),
       keySpan: compose.source.span(service.start, service.end),
       ...service.image ? { image: service.image.value } : {},
-      ...service.restart ? { restart: service.restart } : {}
+      ...service.restart ? { restart: service.restart } : {},
+      ...baseImage ? { baseImage } : {},
+      ...!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...stage?.env.keys() ?? [], ...service.environment.keys()] } } : {}
     });
-    if (dockerfile) built.add(dockerfile);
-    const stage = dockerfile ? finalStage(dockerfile, build?.target) : void 0;
+    if (builtFile) built.add(builtFile);
     if (!stage && !service.command && !service.entrypoint) continue;
-    const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
-    const cmd = service.command ? overriding(service.command) : service.entrypoint ? void 0 : stage?.cmd;
     const combined = combineCommand(entrypoint, cmd);
     if (!combined) continue;
     const fromFiles = /* @__PURE__ */ new Map();
@@ -22463,7 +23136,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   }
   for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
-    const stage = finalStage(dockerfile);
+    const stage = finalStage(dockerfile, workflowTarget(path, workflowBuilds2));
     if (!stage) continue;
     const combined = combineCommand(stage.entrypoint, stage.cmd);
     if (!combined) continue;
@@ -22478,7 +23151,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       workingDirectory: stage.workdir,
       user: stage.user,
       externalEnv: [],
-      container: { hostNetwork: false },
+      container: { hostNetwork: false, ...stage.entrypoint && !stage.cmd ? { argumentsAtRun: true } : {} },
       mounts: imageFiles(
         dockerfile,
         standaloneContext(path, dockerfile.source.text),
@@ -22529,22 +23202,44 @@ function projectServices(composeFiles) {
   }
   return services;
 }
-function serviceBuilds(services) {
+function serviceBuilds(services, workflowBuilds2 = () => []) {
   const imageKey = (compose, image) => image && image.unresolved.length === 0 && image.value !== "" ? `${nodePath19.dirname(compose.path)}\0${image.value}` : void 0;
   const builds = /* @__PURE__ */ new Map();
   for (const { compose, service } of services) {
     const key = imageKey(compose, service.image);
     if (key === void 0 || !service.build) continue;
-    const { dockerfile, context, target } = service.build;
     const known2 = builds.get(key) ?? /* @__PURE__ */ new Map();
-    builds.set(key, known2.set(JSON.stringify([dockerfile, context, target]), service.build));
+    builds.set(key, known2.set(buildKey(service.build), service.build));
   }
   return ({ compose, service }) => {
     if (service.build) return service.build;
     const key = imageKey(compose, service.image);
     const shared = key === void 0 ? void 0 : builds.get(key);
-    return shared?.size === 1 ? [...shared.values()][0] : void 0;
+    if (shared) return shared.size === 1 ? [...shared.values()][0] : void 0;
+    return service.image ? workflowBuildOf(compose.path, service.image.value, workflowBuilds2) : void 0;
   };
+}
+function workflowBuildOf(composePath, image, workflowBuilds2) {
+  const UNKNOWN2 = "\0";
+  const written = withComposeDefaults(image, UNKNOWN2);
+  const name2 = written === void 0 ? void 0 : imageName(written);
+  if (!name2) return void 0;
+  const wanted = name2.tag?.includes(UNKNOWN2) ? { repository: name2.repository } : name2;
+  const tagging = workflowBuilds2().filter(
+    (build) => composePath.startsWith(build.workspace + nodePath19.sep) && build.stageKnown && build.images.some((built) => sameImage(built, wanted))
+  );
+  const writingTag = wanted.tag === void 0 ? [] : tagging.filter((build) => build.images.some((built) => built.repository === wanted.repository && built.tag === wanted.tag));
+  const found = /* @__PURE__ */ new Map();
+  for (const build of writingTag.length > 0 ? writingTag : tagging) {
+    const { dockerfile, context, target, args } = build;
+    const serviceBuild = { dockerfile, context, ...target !== void 0 ? { target } : {}, ...args.size > 0 ? { args } : {} };
+    found.set(buildKey(serviceBuild), serviceBuild);
+  }
+  return found.size === 1 ? [...found.values()][0] : void 0;
+}
+function buildKey({ dockerfile, context, target, args }) {
+  const argValues = [...args ?? []].map(([name2, value]) => [name2, value.unresolved.length > 0 ? null : value.value]);
+  return JSON.stringify([dockerfile, context, target, argValues]);
 }
 function mergeService(base, overlay) {
   const networkMode = overlay.networkMode ?? base.networkMode;
@@ -22565,6 +23260,8 @@ function mergeService(base, overlay) {
     volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
     ports: [...base.ports, ...overlay.ports],
     aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
+    // A sequence: the override's entries are appended (compose-spec 13-merge.md).
+    links: [...base.links, ...overlay.links],
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [.../* @__PURE__ */ new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
@@ -22609,16 +23306,19 @@ function imageFiles(dockerfile, context, treeKind, display) {
   }));
 }
 var nodePath19, BASE_FILE, OVERRIDE_FILE, NAMED_OVERRIDE;
-var init_docker = __esm({
+var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
     nodePath19 = __toESM(require("path"));
+    init_compose();
+    init_build_context();
     init_placed_files();
     init_dockerfile();
     init_assemble();
     init_raw();
     init_systemd();
     init_append();
+    init_docker();
     BASE_FILE = /^(docker-)?compose\.ya?ml$/i;
     OVERRIDE_FILE = /^(docker-)?compose\.override\.ya?ml$/i;
     NAMED_OVERRIDE = /(^|[.-])override[.-]/i;
@@ -22663,15 +23363,17 @@ function envsubstTemplates(input) {
     if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
   }
   const services = projectServices(composeFiles);
-  const buildOf = serviceBuilds(services);
+  const workflowBuilds2 = lazyWorkflowBuilds(input);
+  const buildOf = serviceBuilds(services, workflowBuilds2);
   for (const { compose, service } of services) {
     let stage;
     const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
     const build = buildOf({ compose, service });
     if (build) {
       built.add(build.dockerfile);
-      const file = dockerfile(build.dockerfile);
-      if (!file) continue;
+      const read = dockerfile(build.dockerfile);
+      if (!read) continue;
+      const file = build.args ? parseDockerfile(read.source, build.args) : read;
       stage = build.target ? file.stages.find((candidate) => candidate.name === build.target) : file.stages[file.stages.length - 1];
       if (!stage) continue;
       for (const copied of copiedFiles(file.source.text, build.context, kindOf)) placed.push(copied);
@@ -22690,15 +23392,17 @@ function envsubstTemplates(input) {
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
     const container = { definedIn: compose.path, env, others: external ? "unknown" : "unset", placed };
     const command2 = combineCommand(entrypoint, cmd);
-    if (command2) commanded.push({ container, args: command2.args, cwd: service.workingDir?.value ?? stage?.workdir?.value });
-    if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd)) continue;
+    const cwd = service.workingDir?.value ?? stage?.workdir?.value;
+    if (command2) commanded.push({ container, args: command2.args, cwd });
+    if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd, wrapperOf(container, cwd ?? "/", input, kindOf))) continue;
     containers.push(container);
   }
-  const standaloneContext = standaloneBuildContext(input, kindOf);
+  const standaloneContext = standaloneBuildContext(input, kindOf, workflowBuilds2);
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
-    const stage = file?.stages[file.stages.length - 1];
+    const target = workflowTarget(path, workflowBuilds2);
+    const stage = target ? file?.stages.find((candidate) => candidate.name === target) : file?.stages[file.stages.length - 1];
     if (!file || !stage) continue;
     const env = imageEnvironment();
     for (const [name2, value] of stage.env) env.set(name2, valueOf2(value));
@@ -22710,7 +23414,8 @@ function envsubstTemplates(input) {
     };
     const command2 = combineCommand(stage.entrypoint, stage.cmd);
     if (command2) commanded.push({ container, args: command2.args, cwd: stage.workdir?.value });
-    if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd)) continue;
+    if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd, wrapperOf(container, stage.workdir?.value ?? "/", input, kindOf)))
+      continue;
     containers.push(container);
   }
   const templates = [];
@@ -22756,11 +23461,14 @@ function rootImage(stage) {
 function composeCommand(words, source) {
   return { form: "exec", words, shell: [], source, start: 0, end: 0 };
 }
-function runsTemplateScripts(entrypoint, cmd) {
-  let args = combineCommand(entrypoint, cmd)?.args.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
+function runsTemplateScripts(entrypoint, cmd, wrapper) {
+  const command2 = combineCommand(entrypoint, cmd)?.args;
+  let args = command2?.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
   if (entrypoint) {
-    if (!args || args[0] !== "/docker-entrypoint.sh") return false;
-    args = args.slice(1);
+    const handed = command2 && args?.[0] !== "/docker-entrypoint.sh" ? wrapper(command2) : void 0;
+    if (handed) args = handed.map((arg) => arg.unresolved.length > 0 ? void 0 : arg.value);
+    else if (!args || args[0] !== "/docker-entrypoint.sh") return false;
+    else args = args.slice(1);
   }
   if (!args || args.length === 0) return true;
   return args[0] === "nginx" || args[0] === "nginx-debug";
@@ -22787,25 +23495,41 @@ function envsubstLookup(env, others, filter) {
     return pattern.test(name2) ? value : "unset";
   };
 }
+function wrapperOf(container, cwd, input, kindOf) {
+  return (args) => {
+    const script = treeScriptOf(args, cwd, container, input, kindOf);
+    if (!script) return void 0;
+    const handed = handsArgumentsTo(runShell(script.text, containerLookup(container)).steps, containerLookup(container));
+    if (handed?.program.value !== "/docker-entrypoint.sh") return void 0;
+    for (const [name2, value] of [...handed.step.exported, ...handed.step.prefixEnv]) container.env.set(name2, valueOf2(value));
+    return args.slice(script.at + 1);
+  };
+}
+function containerLookup(container) {
+  return (name2) => {
+    const value = container.env.get(name2);
+    return value === void 0 || typeof value === "string" ? "unknown" : { value: value.value };
+  };
+}
+function treeScriptOf(args, cwd, container, input, kindOf) {
+  const words = args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value);
+  const word = scriptWord(words);
+  if (word === void 0) return void 0;
+  const candidates = word.includes("/") ? [nodePath20.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
+  const source = treePath === void 0 ? void 0 : input.readText(treePath);
+  if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return void 0;
+  return { text: MappedText.of(new SourceText(input.displayPath(treePath), source)), at: isShell(words[0]) ? 1 : 0 };
+}
 function scriptedTemplates(container, args, cwd, input, kindOf) {
   const [first, second, third] = args;
   if (!first || first.unresolved.length > 0) return [];
   let text3;
   if (isShell(first.value) && second?.value === "-c" && third) text3 = asMappedText(third);
-  else {
-    const word = scriptWord(args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value));
-    const candidates = word === void 0 ? [] : word.includes("/") ? [nodePath20.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
-    const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
-    const source = treePath !== void 0 && kindOf(treePath) === "file" ? input.readText(treePath) : void 0;
-    if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return [];
-    text3 = MappedText.of(new SourceText(input.displayPath(treePath), source));
-  }
-  const environment2 = (name2) => {
-    const value = container.env.get(name2);
-    return value === void 0 || typeof value === "string" ? "unknown" : { value: value.value };
-  };
+  else text3 = treeScriptOf(args, cwd, container, input, kindOf)?.text;
+  if (!text3) return [];
   const templates = [];
-  const { steps } = runShell(text3, environment2);
+  const { steps } = runShell(text3, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
     if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath20.posix.basename(step.args[0].value) !== "envsubst") continue;
@@ -22842,7 +23566,7 @@ var init_envsubst_templates = __esm({
     "use strict";
     nodePath20 = __toESM(require("path"));
     init_launch();
-    init_docker();
+    init_docker2();
     init_raw();
     init_mapped_text();
     init_program();
@@ -23215,44 +23939,6 @@ var init_nginx_module_packages = __esm({
   }
 });
 
-// src/readers/docker/index.ts
-function readImageReferences(source, kind) {
-  const references = [];
-  const pattern = new RegExp(IMAGE_PATTERNS[kind].source, IMAGE_PATTERNS[kind].flags);
-  for (let match = pattern.exec(source.text); match; match = pattern.exec(source.text)) {
-    const reference2 = match[1];
-    const start = match.index + match[0].length - reference2.length;
-    references.push(imageReferenceOf(reference2, source.span(start, start + reference2.length)));
-  }
-  return references;
-}
-function imageReferenceOf(reference2, span2) {
-  const withoutDigest = reference2.split("@")[0];
-  const colon = withoutDigest.lastIndexOf(":");
-  const slash = withoutDigest.lastIndexOf("/");
-  const hasTag = colon > slash;
-  const name2 = hasTag ? withoutDigest.slice(0, colon) : withoutDigest;
-  return { image: name2.replace(/^(docker\.io\/)?(library\/)?/, ""), tag: hasTag ? withoutDigest.slice(colon + 1) : "latest", span: span2 };
-}
-function nginxVersionOfImage(reference2) {
-  if (!isNginxImage(reference2)) return void 0;
-  const match = /^(\d+\.\d+(?:\.\d+)?)/.exec(reference2.tag);
-  return match ? match[1] : void 0;
-}
-function isNginxImage(reference2) {
-  return /^(nginx|nginxinc\/nginx-unprivileged|bitnami\/nginx|openresty\/openresty)$/.test(reference2.image);
-}
-var IMAGE_PATTERNS;
-var init_docker2 = __esm({
-  "src/readers/docker/index.ts"() {
-    "use strict";
-    IMAGE_PATTERNS = {
-      dockerfile: /^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*(\S+)/gim,
-      compose: /^[ \t]*image:[ \t]*["']?([^\s"'#]+)/gm
-    };
-  }
-});
-
 // src/readers/cloud-balancers.ts
 function emptyCloudResources() {
   return { balancers: [], listeners: [], listenerRules: [], targetGroups: [], targets: [], targetUsers: [] };
@@ -23339,7 +24025,8 @@ function supervisorPrograms(source) {
       const section = SECTION.exec(line);
       if (section) {
         const name2 = section[1].trim();
-        current = name2.startsWith("program:") ? { name: name2.slice("program:".length).trim(), source, entries: /* @__PURE__ */ new Map() } : void 0;
+        const kind = /^(fcgi-)?program:/.exec(name2);
+        current = kind ? { name: name2.slice(kind[0].length).trim(), fcgi: kind[1] !== void 0, source, entries: /* @__PURE__ */ new Map() } : void 0;
         if (current) programs.push(current);
         last = void 0;
       } else {
@@ -23360,16 +24047,18 @@ function valueEnd(line) {
   const end = comment2 ? comment2.index : line.length;
   return line.slice(0, end).trimEnd().length;
 }
-function supervisorLaunches(programs, problems, container) {
+function supervisorLaunches(programs, problems, container, passThrough) {
   const launches = [];
   for (const program of programs) {
     const { entries, source } = program;
     const command2 = entries.get("command");
     if (!command2 || command2.end <= command2.start) continue;
+    const socketEntry = entries.get("socket");
+    if (program.fcgi && (!socketEntry || socketEntry.end <= socketEntry.start)) continue;
     const autostart = entries.get("autostart");
     if (autostart && /^(false|no|off|0)$/i.test(source.text.slice(autostart.start, autostart.end))) continue;
     const env = programEnvironment(source, entries.get("environment"));
-    const lookup = containerLookup(container, env);
+    const lookup = containerLookup2(container, env);
     const stop = entries.get("stopsignal");
     const written = (key) => {
       const entry = entries.get(key);
@@ -23393,11 +24082,26 @@ function supervisorLaunches(programs, problems, container) {
       ...container?.mounts ? { mounts: container.mounts } : {},
       ...container?.compose ? { compose: container.compose } : {},
       ...container?.build ? { build: container.build } : {},
+      ...passThrough ? { passThrough } : {},
       problems
     });
-    if (launch) launches.push(container ? { ...launch, env: new Map([...container.env, ...launch.env]) } : launch);
+    if (!launch) continue;
+    const socket = program.fcgi && socketEntry ? fcgiSocket(source, socketEntry, program.name) : void 0;
+    launches.push({ ...launch, ...container ? { env: new Map([...container.env, ...launch.env]) } : {}, ...socket ? { inheritedSocket: socket } : {} });
   }
   return launches;
+}
+function fcgiSocket(source, entry, programName2) {
+  const text3 = source.text.slice(entry.start, entry.end).replace(/%\(program_name\)s/g, programName2);
+  if (text3.includes("%(")) return void 0;
+  const span2 = source.span(entry.start, entry.end);
+  if (text3.startsWith("unix://")) {
+    const path = text3.slice("unix://".length);
+    return nodePath22.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath22.posix.normalize(path) }, span: span2 } : void 0;
+  }
+  const tcp = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(text3);
+  const port = tcp ? Number(tcp[2]) : NaN;
+  return tcp && port > 0 && port <= 65535 ? { fd: 0, address: { kind: "tcp", host: tcp[1].toLowerCase(), port }, span: span2 } : void 0;
 }
 function commandWords(source, command2) {
   const words = splitWords(asMappedText(literalArg(source, command2.start, command2.end)), "compose").words;
@@ -23436,16 +24140,17 @@ function programEnvironment(source, entry) {
   }
   return env;
 }
-function containerLookup(container, env) {
+function containerLookup2(container, env) {
   return lookupIn(env, (name2) => {
     const inherited = container?.env.get(name2);
     return inherited && !inherited.unresolved ? { value: inherited.value } : "unknown";
   });
 }
-var SECTION, KEY_VALUE;
+var nodePath22, SECTION, KEY_VALUE;
 var init_supervisord = __esm({
   "src/readers/launch/supervisord.ts"() {
     "use strict";
+    nodePath22 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -23457,11 +24162,12 @@ var init_supervisord = __esm({
 });
 
 // src/readers/launch/shell-script.ts
-function shellLaunches(source, problems, outside = ALL_UNKNOWN) {
+function shellLaunches(source, problems, outside = ALL_UNKNOWN, args) {
   const launches = [];
-  const { steps, problems: syntax } = runShell(MappedText.of(source), outside);
+  const { steps, problems: syntax } = runShell(MappedText.of(source), outside, args);
   for (const problem of syntax) problems.push(diagnostic(source, "command-syntax", `Invalid shell command: ${problem.message}`, problem.start, problem.end));
   for (const step of steps) {
+    if (step.undecided) continue;
     const env = new Map([...step.exported, ...step.prefixEnv]);
     const lookup = lookupIn(env, outside);
     const unwrapped = unwrap(step.args, lookup);
@@ -23508,6 +24214,8 @@ function containerScriptLaunches(containers, tree) {
     const pending = [
       {
         words: container.argv.map((arg) => arg.value),
+        known: container.argv.map((arg) => !arg.unresolved),
+        ...container.container?.argumentsAtRun ? { argumentsAtRun: true } : {},
         program: container.program,
         cwd,
         environment: containerEnvironment2,
@@ -23533,15 +24241,18 @@ function containerScriptLaunches(containers, tree) {
       run2.add(source.file);
       const { environment: environment2, inheritsContainerEnv } = command2.s6Service ? s6ServiceEnvironment(source, containerEnvironment2) : command2;
       const startedIn = command2.startsInCwd ? { value: command2.cwd, span: source.span(0, 0) } : void 0;
-      for (const launch of shellLaunches(source, [], environment2))
+      const args = scriptArguments(command2);
+      for (const launch of shellLaunches(source, [], environment2, args))
         launches.push(inContainer(launch, container, command2.reaches, inheritsContainerEnv, startedIn));
-      for (const step of runShell(MappedText.of(source), environment2).steps) {
+      for (const step of runShell(MappedText.of(source), environment2, args).steps) {
+        if (step.undecided) continue;
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === "supervisord") supervising.add(container);
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath22.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath23.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
         pending.push({
           words: argv.map((arg) => arg.value),
+          known: argv.map((arg) => arg.unresolved.length === 0),
           program,
           cwd: stepCwd,
           reaches: both(command2.reaches, execsFromScript(wrappers) ? handsOver : false),
@@ -23574,12 +24285,17 @@ function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn
     ...container.build ? { build: container.build } : {}
   };
 }
+function scriptArguments(command2) {
+  if (command2.argumentsAtRun) return void 0;
+  const from2 = isShell(command2.words[0] ?? "") ? 2 : 1;
+  return command2.words.slice(from2).map((word, index) => command2.known[from2 + index] ? word : void 0);
+}
 function scriptOf(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath22.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath23.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath22.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath23.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -23606,12 +24322,13 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
   const runsIn = (directory, keep, s6Service) => {
     const found = [];
     for (const { target } of placed) {
-      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath22.posix.relative(directory, target))?.[1];
+      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath23.posix.relative(directory, target))?.[1];
       if (name2 === void 0 || at(target) === void 0 || !keep(name2)) continue;
       found.push({
         words: [target],
+        known: [true],
         program: "run",
-        cwd: nodePath22.posix.join(directory, name2),
+        cwd: nodePath23.posix.join(directory, name2),
         environment: s6Service ? containerEnvironment2 : command2.environment,
         inheritsContainerEnv: s6Service || command2.inheritsContainerEnv,
         ...s6Service ? { s6Service } : {},
@@ -23622,11 +24339,11 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
     }
     return found;
   };
-  const up = (directory) => (name2) => at(nodePath22.posix.join(directory, name2, "down")) === void 0;
+  const up = (directory) => (name2) => at(nodePath23.posix.join(directory, name2, "down")) === void 0;
   const runit = (directory) => runsIn(directory, up(directory), false);
   if (command2.program === "runsvdir") {
     const directory = options.find((word) => !word.startsWith("-"));
-    return directory === void 0 ? [] : runit(nodePath22.posix.resolve(command2.cwd, directory));
+    return directory === void 0 ? [] : runit(nodePath23.posix.resolve(command2.cwd, directory));
   }
   if (command2.program === "my_init") return options.includes("--skip-runit") ? [] : runit("/etc/service");
   if (command2.program === "init") {
@@ -23649,11 +24366,11 @@ function s6ServiceEnvironment(source, containerEnvironment2) {
   const unknown3 = keep === "unknown" || typeof keep === "object" && !/^0*$/.test(keep.value);
   return { environment: () => unknown3 ? "unknown" : "unset", inheritsContainerEnv: false };
 }
-var nodePath22, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
+var nodePath23, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_launch();
     init_shell_script();
     init_program();
@@ -23718,7 +24435,7 @@ function readLaunches(files, context) {
   const passThroughScripts = /* @__PURE__ */ new Map();
   for (const { path, source } of scripts) {
     if (RUNS_ITS_ARGUMENTS.test(source.text))
-      passThroughScripts.set(nodePath23.basename(path), [...passThroughScripts.get(nodePath23.basename(path)) ?? [], source]);
+      passThroughScripts.set(nodePath24.basename(path), [...passThroughScripts.get(nodePath24.basename(path)) ?? [], source]);
   }
   const passThrough = (program, lookup) => {
     const named = passThroughScripts.get(program);
@@ -23736,8 +24453,9 @@ function readLaunches(files, context) {
         return void 0;
       }
     };
-    const standaloneContext = standaloneBuildContext({ ...context, readText: readText2 }, treeKind);
-    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind, standaloneContext);
+    const workflowBuilds2 = lazyWorkflowBuilds({ ...context, readText: readText2 });
+    const standaloneContext = standaloneBuildContext({ ...context, readText: readText2 }, treeKind, workflowBuilds2);
+    const docker = dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile, treeKind, standaloneContext, workflowBuilds2);
     append(launches, docker.launches);
     append(composeContainers, docker.containers);
   });
@@ -23783,12 +24501,22 @@ function readLaunches(files, context) {
         const placed = programs.get(file);
         if (!placed) continue;
         inContainers.add(file);
-        guarded(output.diagnostics, "launch reader", context.displayPath(file), () => append(launches, supervisorLaunches(placed, problems, container)));
+        guarded(
+          output.diagnostics,
+          "launch reader",
+          context.displayPath(file),
+          () => append(launches, supervisorLaunches(placed, problems, container, passThrough))
+        );
       }
     }
     for (const [path, own] of programs) {
       if (!inContainers.has(path))
-        guarded(output.diagnostics, "launch reader", context.displayPath(path), () => append(launches, supervisorLaunches(own, problems)));
+        guarded(
+          output.diagnostics,
+          "launch reader",
+          context.displayPath(path),
+          () => append(launches, supervisorLaunches(own, problems, void 0, passThrough))
+        );
     }
   }
   for (const path of files.procfile ?? []) {
@@ -23833,11 +24561,11 @@ function handedOverEnvironment(scripts, lookup) {
   }
   return handed;
 }
-var nodePath23, RUNS_ITS_ARGUMENTS;
+var nodePath24, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_launch();
     init_append();
     init_compose();
@@ -23846,7 +24574,7 @@ var init_launch2 = __esm({
     init_dockerfile();
     init_text();
     init_types();
-    init_docker();
+    init_docker2();
     init_files();
     init_failure();
     init_kubernetes();
@@ -27599,10 +28327,10 @@ function tagHighlighter(tags2, options) {
       for (let tag of style.tag)
         map[tag.id] = style.class;
   }
-  let { scope, all = null } = options || {};
+  let { scope, all: all2 = null } = options || {};
   return {
     style: (tags3) => {
-      let cls = all;
+      let cls = all2;
       for (let tag of tags3) {
         for (let sub of tag.set) {
           let tagClass = map[sub.id];
@@ -29509,7 +30237,7 @@ function readConfigFile(absolute, linked, context, output) {
     referenced: module2.loadedNames.has(b.name)
   }));
   const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath24.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath25.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -29557,7 +30285,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath24.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath24.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath25.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath25.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -29577,8 +30305,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath24.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath24.posix.isAbsolute(directory) ? nodePath24.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath24.posix.normalize(serverPath));
+  const serverPath = nodePath25.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath25.posix.isAbsolute(directory) ? nodePath25.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath25.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -29588,18 +30316,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath24.dirname(absolute) : void 0;
+  return absolute ? nodePath25.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath24.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath24.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath24.posix.isAbsolute(joined)) {
-    const direct = nodePath24.join(launchDir, joined);
+  const joined = nodePath25.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath25.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath25.posix.isAbsolute(joined)) {
+    const direct = nodePath25.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath24.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath25.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -29607,7 +30335,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath24.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath25.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -29615,7 +30343,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath24.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath25.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -29802,14 +30530,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath24.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath25.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath24.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath25.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath24.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath24.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath25.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath25.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -29936,11 +30664,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath24, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath25, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath25 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -30154,19 +30882,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath25.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath26.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath25.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath25.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath26.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath26.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath25.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath25.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath26.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath26.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -30234,11 +30962,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath25, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath26, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -30687,11 +31415,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath26, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath27, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -31041,7 +31769,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath26.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath27.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -31274,7 +32002,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath27.basename(main) : void 0),
+          serverName(launch, main ? nodePath28.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -31296,7 +32024,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath27.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath28.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -31338,11 +32066,11 @@ function launcherWrites(launch, context) {
     return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
   };
 }
-var nodePath27, TreeFiles;
+var nodePath28, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -31389,11 +32117,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath27.isAbsolute(name2) ? mountedSource(launch, nodePath27.normalize(name2)) : void 0;
+            const mounted = nodePath28.isAbsolute(name2) ? mountedSource(launch, nodePath28.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath27.isAbsolute(name2) && workingDirectory && nodePath27.isAbsolute(workingDirectory) ? nodePath27.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath27.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath28.isAbsolute(name2) && workingDirectory && nodePath28.isAbsolute(workingDirectory) ? nodePath28.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath28.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -31406,15 +32134,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath27.isAbsolute(name2)) {
-          const normal = nodePath27.normalize(name2);
+        if (nodePath28.isAbsolute(name2)) {
+          const normal = nodePath28.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath27.join(nodePath27.dirname(file), name2);
+          const candidate = nodePath28.join(nodePath28.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -31425,14 +32153,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath27.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath28.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath27.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath28.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath27.dirname(launchPath).split("/"), nodePath27.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath28.dirname(launchPath).split("/"), nodePath28.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -31635,11 +32363,15 @@ function addressOf(settings, launch) {
   const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
   const given = (setting) => setting.source.kind === "file";
   if (given(fd) && given(uds)) return { address: { kind: "other", text: `fd ${fd.text} or unix:${uds.text}` }, option: "--fd", span: spanOf2(fd) };
-  if (given(fd)) return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  if (given(fd)) {
+    const inherited = launch.inheritedSocket;
+    if (inherited && fd.value === inherited.fd) return { address: inherited.address, option: "--fd", span: inherited.span };
+    return { address: { kind: "other", text: `fd://${fd.text}` }, option: "--fd", span: spanOf2(fd) };
+  }
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath28.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath28.posix.isAbsolute(directory) ? uds.value : nodePath28.posix.join(directory, uds.value);
+    const path = nodePath29.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath29.posix.isAbsolute(directory) ? uds.value : nodePath29.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -31652,11 +32384,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath28, MAIN, SETTINGS2;
+var nodePath29, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -31721,7 +32453,7 @@ function connectorDefault(name2, protocol) {
       return void 0;
   }
 }
-var HTTP_DOC, AJP_DOC, EXECUTOR_DOC, reference, CONNECTOR_SETTING_KINDS, KEEP_ALIVE_TIMEOUT_REFERENCE, HTTP_ADDRESS_REFERENCE, AJP_ADDRESS_REFERENCE, AJP_SECRET_REQUIRED_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE, EXECUTOR_DEFAULTS;
+var HTTP_DOC, AJP_DOC, EXECUTOR_DOC, reference, CONNECTOR_SETTING_KINDS, KEEP_ALIVE_TIMEOUT_REFERENCE, HTTP_ADDRESS_REFERENCE, AJP_ADDRESS_REFERENCE, AJP_SECRET_REQUIRED_REFERENCE, REQUEST_HEADER_SIZE_REFERENCE, STOCK_CONNECTOR, STOCK_SERVER_XML_REFERENCE, EXECUTOR_DEFAULTS;
 var init_defaults = __esm({
   "src/reference/tomcat/defaults.ts"() {
     "use strict";
@@ -31758,6 +32490,8 @@ var init_defaults = __esm({
       HTTP_DOC,
       'maxHttpRequestHeaderSize: "If not specified, this attribute is set to the value of the maxHttpHeaderSize attribute"'
     );
+    STOCK_CONNECTOR = { port: 8080, protocol: "HTTP/1.1", connectionTimeout: 2e4 };
+    STOCK_SERVER_XML_REFERENCE = 'docs/servers/tomcat.md#the-official-image; https://github.com/apache/tomcat/blob/10.1.x/conf/server.xml (<Connector port="8080" protocol="HTTP/1.1" connectionTimeout="20000">)';
     EXECUTOR_DEFAULTS = {
       maxThreads: { value: 200, text: "200", reference: `${EXECUTOR_DOC} (maxThreads)` },
       minSpareThreads: { value: 25, text: "25", reference: `${EXECUTOR_DOC} (minSpareThreads)` },
@@ -32116,10 +32850,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath29.dirname(serverXml); ; dir = nodePath29.dirname(dir)) {
-    const here = images.filter((image) => nodePath29.dirname(image.path) === dir);
+  for (let dir = nodePath30.dirname(serverXml); ; dir = nodePath30.dirname(dir)) {
+    const here = images.filter((image) => nodePath30.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath29.dirname(dir) === dir) break;
+    if (nodePath30.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -32158,12 +32892,12 @@ function dockerfileArchives(source, setElsewhere) {
   return found;
 }
 function roleArchives(path, source, context, files, setElsewhere) {
-  const parts = path.split(nodePath29.sep);
+  const parts = path.split(nodePath30.sep);
   let at = parts.length - 2;
   while (at > 0 && !ROLE_PARTS.has(parts[at])) at--;
   if (at <= 0) return [];
-  const role = parts.slice(0, at).join(nodePath29.sep);
-  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath29.join(role, name2))).filter((file) => file !== void 0);
+  const role = parts.slice(0, at).join(nodePath30.sep);
+  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath30.join(role, name2))).filter((file) => file !== void 0);
   const found = [];
   for (const match of source.text.matchAll(JINJA_VARIABLE_ARCHIVE)) {
     const name2 = match[1];
@@ -32211,13 +32945,13 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath29, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
+var nodePath30, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_classify();
-    init_docker2();
+    init_docker();
     init_dockerfile();
     init_yaml();
     init_text();
@@ -34750,21 +35484,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep14 = separator || this.separator;
-        const isDefault = sep14 === this.separator && includeNamespace === true;
+        const sep15 = separator || this.separator;
+        const isDefault = sep15 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep14);
+          ).join(sep15);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep14);
+        ).join(sep15);
       }
       /**
        * Get path as array of tag names.
@@ -35443,76 +36177,76 @@ var init_redos = __esm({
 });
 
 // node_modules/is-unsafe/src/contexts/nosql.js
-var sep11, NOSQL_PATTERNS, nosql_default;
+var sep12, NOSQL_PATTERNS, nosql_default;
 var init_nosql = __esm({
   "node_modules/is-unsafe/src/contexts/nosql.js"() {
-    sep11 = `["'\\s]*:`;
+    sep12 = `["'\\s]*:`;
     NOSQL_PATTERNS = [
       // ─── MongoDB $ operator injection ────────────────────────────────────────
       {
         id: "nosql-where-operator",
         description: "$where — executes arbitrary JavaScript server-side in MongoDB",
-        pattern: new RegExp(`\\$where${sep11}`, "i")
+        pattern: new RegExp(`\\$where${sep12}`, "i")
       },
       {
         id: "nosql-ne-operator",
         description: '$ne — "not equal" operator used to bypass equality checks',
-        pattern: new RegExp(`\\$ne${sep11}`, "i")
+        pattern: new RegExp(`\\$ne${sep12}`, "i")
       },
       {
         id: "nosql-gt-operator",
         description: '$gt — "greater than" used to bypass password/value checks',
-        pattern: new RegExp(`\\$gte?${sep11}`, "i")
+        pattern: new RegExp(`\\$gte?${sep12}`, "i")
       },
       {
         id: "nosql-lt-operator",
         description: '$lt / $lte — "less than" bypass variants',
-        pattern: new RegExp(`\\$lte?${sep11}`, "i")
+        pattern: new RegExp(`\\$lte?${sep12}`, "i")
       },
       {
         id: "nosql-regex-operator",
         description: "$regex — can be used to extract data character by character (blind injection)",
-        pattern: new RegExp(`\\$regex${sep11}`, "i")
+        pattern: new RegExp(`\\$regex${sep12}`, "i")
       },
       {
         id: "nosql-or-operator",
         description: "$or — logical OR; used to create always-true conditions",
-        pattern: new RegExp(`\\$or${sep11}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$or${sep12}\\s*\\[`, "i")
       },
       {
         id: "nosql-and-operator",
         description: "$and — logical AND operator injection",
-        pattern: new RegExp(`\\$and${sep11}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$and${sep12}\\s*\\[`, "i")
       },
       {
         id: "nosql-nor-operator",
         description: "$nor — logical NOR operator injection",
-        pattern: new RegExp(`\\$nor${sep11}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$nor${sep12}\\s*\\[`, "i")
       },
       {
         id: "nosql-exists-operator",
         description: "$exists — can enumerate fields to determine schema",
-        pattern: new RegExp(`\\$exists${sep11}`, "i")
+        pattern: new RegExp(`\\$exists${sep12}`, "i")
       },
       {
         id: "nosql-in-operator",
         description: "$in — matches any value in a list; can enumerate values",
-        pattern: new RegExp(`\\$in${sep11}\\s*\\[`, "i")
+        pattern: new RegExp(`\\$in${sep12}\\s*\\[`, "i")
       },
       {
         id: "nosql-expr-operator",
         description: "$expr — allows aggregation expressions in queries (MongoDB 3.6+)",
-        pattern: new RegExp(`\\$expr${sep11}`, "i")
+        pattern: new RegExp(`\\$expr${sep12}`, "i")
       },
       {
         id: "nosql-function-operator",
         description: "$function — executes arbitrary JavaScript in MongoDB 4.4+",
-        pattern: new RegExp(`\\$function${sep11}`, "i")
+        pattern: new RegExp(`\\$function${sep12}`, "i")
       },
       {
         id: "nosql-accumulator-operator",
         description: "$accumulator — custom aggregation with arbitrary JS execution",
-        pattern: new RegExp(`\\$accumulator${sep11}`, "i")
+        pattern: new RegExp(`\\$accumulator${sep12}`, "i")
       },
       // ─── Prototype pollution ─────────────────────────────────────────────────
       {
@@ -36077,8 +36811,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep14 = exp.search(/\s/);
-            const name2 = sep14 === -1 ? exp : exp.substring(0, sep14);
+            const sep15 = exp.search(/\s/);
+            const name2 = sep15 === -1 ? exp : exp.substring(0, sep15);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -36987,6 +37721,93 @@ var init_xml2 = __esm({
   }
 });
 
+// src/readers/tomcat/stock-image.ts
+function stockImageBackends(containers, launches, serverXmls, context) {
+  const backends = [];
+  for (const container of containers) {
+    const image = container.baseImage;
+    if (image?.image !== "tomcat") continue;
+    const version = tomcatVersionOfImage(image) ?? { kind: "unknown" };
+    if (!stockServerXmlKnown(version)) continue;
+    const own = launches.filter((launch) => launch.kind === "compose" && launch.service === container.service && launch.compose?.project === container.project);
+    if (container.imageCommand ? container.imageCommand.environment.includes("CATALINA_BASE") : own.length !== 1 || !runsCatalina(own[0])) continue;
+    if (placesServerXml(container, serverXmls) || [container.file, image.span.file].some((file) => mayReplaceServerXml(file, context))) continue;
+    backends.push(stockBackend(container, image.span, version, container.imageCommand ? void 0 : own));
+  }
+  return backends;
+}
+function runsCatalina(launch) {
+  return launch.program === "catalina.sh" && launch.argv.length === 2 && knownValue(launch.argv[1]) === "run" && !launch.env.has("CATALINA_BASE");
+}
+function placesServerXml(container, serverXmls) {
+  return container.mounts.some((mount) => {
+    const target = mount.target.replace(/(.)\/+$/, "$1");
+    if (STOCK_SERVER_XML === target || STOCK_SERVER_XML.startsWith(target === "/" ? "/" : `${target}/`)) return true;
+    return serverXmls.some((file) => file === mount.source || file.startsWith(`${mount.source}/`));
+  });
+}
+function mayReplaceServerXml(display, context) {
+  const path = context.treeFiles.find((file) => context.displayPath(file) === display);
+  if (path === void 0) return true;
+  let text3;
+  try {
+    text3 = decodeUtf8(context.fs.read(path));
+  } catch {
+    return true;
+  }
+  const placing = text3.split("\n").filter((line) => !/^\s*(WORKDIR|ENV|#)/i.test(line)).join("\n");
+  return MAY_REPLACE_SERVER_XML.some((pattern) => pattern.test(placing));
+}
+function stockBackend(container, span2, version, launchedBy) {
+  const backend = {
+    kind: "tomcat",
+    name: container.service,
+    file: span2.file,
+    listeners: [],
+    settings: /* @__PURE__ */ new Map(),
+    connectors: [],
+    executors: [],
+    version,
+    imageContainer: { project: container.project, service: container.service },
+    ...launchedBy ? { launchedBy } : {}
+  };
+  const connector = buildConnector({ attributes: /* @__PURE__ */ new Map(), span: span2, startTag: span2, service: "Catalina", version, executors: [] });
+  const note = `the stock conf/server.xml of ${version.kind === "known" ? version.text : "the tomcat image"}`;
+  const stock = (name2, value, unit) => ({
+    name: name2,
+    value,
+    text: String(value),
+    unit,
+    source: { kind: "default", reference: STOCK_SERVER_XML_REFERENCE, note }
+  });
+  connector.settings.set("protocol", stock("protocol", STOCK_CONNECTOR.protocol, "text"));
+  connector.settings.set("port", stock("port", STOCK_CONNECTOR.port, "count"));
+  connector.settings.set("connectionTimeout", stock("connectionTimeout", STOCK_CONNECTOR.connectionTimeout, "ms"));
+  connector.settings.set("keepAliveTimeout", stock("keepAliveTimeout", STOCK_CONNECTOR.connectionTimeout, "ms"));
+  backend.connectors.push(connector);
+  backend.listeners.push(attachListener(backend, connector, "<Connector>", span2));
+  return backend;
+}
+var STOCK_SERVER_XML, MAY_REPLACE_SERVER_XML;
+var init_stock_image = __esm({
+  "src/readers/tomcat/stock-image.ts"() {
+    "use strict";
+    init_launch();
+    init_versions();
+    init_defaults();
+    init_connector();
+    init_version();
+    init_text();
+    STOCK_SERVER_XML = "/usr/local/tomcat/conf/server.xml";
+    MAY_REPLACE_SERVER_XML = [
+      /server\.xml/,
+      /CATALINA_BASE/,
+      /(\/usr\/local\/tomcat|CATALINA_HOME\}?)(\/conf)?\/?(?=["'\s:\]]|$)/m,
+      /^[ \t]*(COPY|ADD)\b.*[\s"']\.?\/?conf\/?["']?[ \t]*\]?[ \t]*$/im
+    ];
+  }
+});
+
 // src/readers/tomcat/index.ts
 var tomcat_exports = {};
 __export(tomcat_exports, {
@@ -36994,7 +37815,7 @@ __export(tomcat_exports, {
   readTomcat: () => readTomcat,
   substituteProperties: () => substituteProperties
 });
-function readTomcat(serverXmls, catalinaProperties, context) {
+function readTomcat(serverXmls, catalinaProperties, context, containers = [], launches = []) {
   const output = emptyOutput();
   const backends = [];
   const propertyFiles = /* @__PURE__ */ new Map();
@@ -37023,10 +37844,11 @@ function readTomcat(serverXmls, catalinaProperties, context) {
       }
     });
   }
+  append(backends, stockImageBackends(containers, launches, serverXmls, context));
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath30.dirname(path) === nodePath30.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath31.dirname(path) === nodePath31.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -37204,11 +38026,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath30;
+var nodePath31;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -37221,6 +38043,7 @@ var init_tomcat = __esm({
     init_xml2();
     init_append();
     init_template();
+    init_stock_image();
   }
 });
 
@@ -37411,7 +38234,7 @@ function readSpringBoot(files, launches, context) {
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
     if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath31.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
+    const { overrides: overrides2 } = launchesFor(nodePath32.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -37426,7 +38249,7 @@ function configuresSpringBootJar(launch) {
 function readFile(path, context, output) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath31.basename(path);
+  const base = nodePath32.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -37447,16 +38270,16 @@ function readFile(path, context, output) {
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
 function appOf(path) {
-  const dir = nodePath31.dirname(path);
-  const parts = dir.split(nodePath31.sep);
+  const dir = nodePath32.dirname(path);
+  const parts = dir.split(nodePath32.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath31.sep) || nodePath31.sep;
+    const root = parts.slice(0, resources).join(nodePath32.sep) || nodePath32.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath31.basename(dir) === "config") return { root: nodePath31.dirname(dir), location: "file-config" };
+  if (nodePath32.basename(dir) === "config") return { root: nodePath32.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -37517,7 +38340,7 @@ function readBuildFiles(root, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath31.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath32.join(root, name2)));
     } catch {
     }
   }
@@ -37822,7 +38645,7 @@ function launchesFor(root, launches, runs) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath31.dirname(launch.file);
+    const launchDir = nodePath32.dirname(launch.file);
     const tied = runs.get(launch);
     const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
@@ -37876,27 +38699,27 @@ function moduleOfJar(launch, roots) {
   if (launch.program !== "java" || launch.workingDirectory) return void 0;
   const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
   const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
-  if (!jar || jar.unresolved || nodePath31.posix.isAbsolute(jar.value)) return void 0;
-  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath31.posix.normalize(jar.value));
+  if (!jar || jar.unresolved || nodePath32.posix.isAbsolute(jar.value)) return void 0;
+  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath32.posix.normalize(jar.value));
   if (!written) return void 0;
   const found = /* @__PURE__ */ new Set();
-  for (let dir = nodePath31.posix.dirname(launch.file); ; dir = nodePath31.posix.dirname(dir)) {
-    const module2 = nodePath31.posix.join(dir, written[1] ?? "");
-    const root = roots.find((candidate) => nodePath31.posix.normalize(candidate || ".") === module2);
+  for (let dir = nodePath32.posix.dirname(launch.file); ; dir = nodePath32.posix.dirname(dir)) {
+    const module2 = nodePath32.posix.join(dir, written[1] ?? "");
+    const root = roots.find((candidate) => nodePath32.posix.normalize(candidate || ".") === module2);
     if (root !== void 0) found.add(root);
     if (dir === "." || dir === "/" || dir.startsWith("..")) break;
   }
   return found.size === 1 ? [...found] : void 0;
 }
 function isWithin3(dir, maybeParent) {
-  const relative9 = nodePath31.relative(maybeParent, dir);
-  return relative9 === "" || !relative9.startsWith("..") && !nodePath31.isAbsolute(relative9);
+  const relative9 = nodePath32.relative(maybeParent, dir);
+  return relative9 === "" || !relative9.startsWith("..") && !nodePath32.isAbsolute(relative9);
 }
-var nodePath31, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
+var nodePath32, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -38037,19 +38860,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath32.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath32.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath32.basename(a);
-    const y = nodePath32.basename(b);
+  const main = paths.filter((path) => nodePath33.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath33.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath33.basename(a);
+    const y = nodePath33.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath32, UNLIMITED;
+var nodePath33, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -38099,7 +38922,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath33.basename(path);
+    const name2 = nodePath34.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -38110,11 +38933,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath33, DIRECTORY_PRECEDENCE;
+var nodePath34, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath33 = __toESM(require("path"));
+    nodePath34 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -38941,7 +39764,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath34.dirname(file.path));
+    const scope = scopes.get(nodePath35.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -39059,7 +39882,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath34.dirname(file.path));
+    const scope = scopeOf2(nodePath35.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -39070,7 +39893,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath34.resolve(nodePath34.dirname(file.path), source.value));
+      const target = scopes.get(nodePath35.resolve(nodePath35.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -39078,9 +39901,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath34.basename(path).toLowerCase();
+    const lower = nodePath35.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath34.dirname(path));
+    const scope = scopes.get(nodePath35.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -39247,11 +40070,11 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath34, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath35, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath34 = __toESM(require("path"));
+    nodePath35 = __toESM(require("path"));
     import_yaml8 = __toESM(require_dist());
     init_types();
     init_failure();
@@ -39623,14 +40446,9 @@ function filesPlacedInImages(input) {
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
-    if (file) copiedBy(file, nodePath35.dirname(path));
+    if (file) copiedBy(file, nodePath36.dirname(path));
   }
   return placed;
-}
-function stageAt(file, offset) {
-  let found;
-  for (const stage of file.stages) if (stage.start <= offset) found = stage;
-  return found;
 }
 function stageImage(file, stage) {
   if (!stage) return void 0;
@@ -39641,17 +40459,17 @@ function stageImage(file, stage) {
   );
   return reference2 && !reference2.tag.includes("$") && !reference2.image.includes("$") ? reference2 : void 0;
 }
-var nodePath35;
+var nodePath36;
 var init_nginx_images = __esm({
   "src/readers/docker/nginx-images.ts"() {
     "use strict";
-    nodePath35 = __toESM(require("path"));
-    init_docker();
+    nodePath36 = __toESM(require("path"));
+    init_docker2();
     init_text();
     init_compose();
     init_dockerfile();
     init_placed_files();
-    init_docker2();
+    init_docker();
   }
 });
 
@@ -40338,7 +41156,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath39 = __toESM(require("path"));
+var nodePath40 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -40526,7 +41344,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath38 = __toESM(require("path"));
+var nodePath39 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -40617,6 +41435,22 @@ function placesNginxFile(mount, display) {
   const inside = pathParts(display).slice(pathParts(mount.display).length);
   return inside.length === 0 || NGINX_DIRECTORY.test(`${mount.target.replace(/\/+$/, "")}/${inside.join("/")}`);
 }
+function composePlaceOf(containers, files) {
+  const running = containers.filter((container) => files.some((file) => containersRunningNginxFile([container], file).length > 0));
+  if (running.length > 0) return { running, projects: new Set(running.map((container) => container.project)) };
+  const holding = containers.map((container) => container.project).filter((project) => files.some((file) => projectHolds(project, file)));
+  return { running, projects: new Set(holding) };
+}
+function resolvesServicesOf(place, scope) {
+  return place.projects.has(scope.project) || place.running.some((container) => shareJoinableNetwork(container, scope));
+}
+function shareJoinableNetwork(a, b) {
+  if (a.sharedNetworks.length === 0 || b.sharedNetworks.length === 0) return false;
+  return a.sharedNetworks.includes("*") || b.sharedNetworks.includes("*") || a.sharedNetworks.some((name2) => b.sharedNetworks.includes(name2));
+}
+function projectHolds(project, file) {
+  return sharedDirectories(project, file) === pathParts(project).length;
+}
 function sharedDirectories(directory, file) {
   const a = pathParts(directory);
   const b = pathParts(file).slice(0, -1);
@@ -40638,7 +41472,7 @@ function composeDeploymentOf(containers) {
     const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
     if (mounting.length === 1) return mounting[0];
     if (mounting.length > 1) return "";
-    const holding = projects.filter((project) => sharedDirectories(project, file) === pathParts(project).length && pathParts(project).length > 0);
+    const holding = projects.filter((project) => projectHolds(project, file) && pathParts(project).length > 0);
     return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
   };
 }
@@ -42679,14 +43513,14 @@ var FileTree = class {
   }
   /** What directive number `index` has built so far (created empty on first use). */
   builtFor(index) {
-    const all = this.builtByIndex ??= /* @__PURE__ */ new Map();
-    if (!(all instanceof Map)) return all[index] ??= {};
-    let built = all.get(index);
+    const all2 = this.builtByIndex ??= /* @__PURE__ */ new Map();
+    if (!(all2 instanceof Map)) return all2[index] ??= {};
+    let built = all2.get(index);
     if (!built) {
-      all.set(index, built = {});
-      if (all.size * 16 > this.directiveCount) {
+      all2.set(index, built = {});
+      if (all2.size * 16 > this.directiveCount) {
         const array = new Array(this.directiveCount);
-        for (const [at, value] of all) array[at] = value;
+        for (const [at, value] of all2) array[at] = value;
         this.builtByIndex = array;
       }
     }
@@ -44163,7 +44997,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix17 = {
+        const posix18 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -44171,7 +45005,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix17[name2] ?? 0;
+        const m = posix18[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -44334,11 +45168,11 @@ var CONFIG_VARIABLES = /* @__PURE__ */ new Set([
   "realip_remote_addr",
   "request_length"
 ]);
-function combine(all) {
+function combine(all2) {
   let request = false;
   let mask = 0;
   const origin = [];
-  for (const facts of all) {
+  for (const facts of all2) {
     request ||= facts.request;
     mask |= facts.mask;
     for (const o of facts.origin) if (!origin.includes(o)) origin.push(o);
@@ -44483,13 +45317,13 @@ var NginxVariables = class _NginxVariables {
    * some variable in it cannot be traced. `captures` overrides which regex `$N` refers to.
    */
   factsOf(text3, block2, captures) {
-    const all = [];
+    const all2 = [];
     for (const part2 of valueParts(text3)) {
       const facts = this.partFacts(part2, block2, captures);
       if (!facts) return void 0;
-      all.push(facts);
+      all2.push(facts);
     }
-    return combine(all);
+    return combine(all2);
   }
   /** Facts of one part of a value; undefined when not traceable. */
   partFacts(part2, block2, captures) {
@@ -44519,13 +45353,13 @@ var NginxVariables = class _NginxVariables {
       if (source && named) return captureFacts(source, named, `$${name2}`);
       const sets = this.visibleSets(name2, block2);
       if (sets.length > 0) {
-        const all = [];
+        const all2 = [];
         for (const { entry, block: at } of sets) {
           const facts = this.factsOf(entry.directive.args[1]?.value ?? "", at);
           if (!facts) return void 0;
-          all.push(facts);
+          all2.push(facts);
         }
-        return combine(all);
+        return combine(all2);
       }
       return void 0;
     } finally {
@@ -44674,20 +45508,20 @@ var NginxVariables = class _NginxVariables {
   }
   /** A map's result is one of its values; `$1` in a value is a capture of that entry's regex over the source. */
   mapFacts(map, block2) {
-    const all = [];
+    const all2 = [];
     let subject = null;
     for (const { key, value } of map.entries) {
       if (!value.includes("$")) {
-        all.push({ request: false, mask: maskOfLiteral(value), origin: [] });
+        all2.push({ request: false, mask: maskOfLiteral(value), origin: [] });
         continue;
       }
       if (subject === null) subject = this.factsOf(map.source, block2);
       const regex = key.startsWith("~") ? analyzeRegex(key.replace(/^~\*?/, "")) : analyzeRegex("");
       const facts = this.factsOf(value, block2, { regex, subject });
       if (!facts) return void 0;
-      all.push(facts);
+      all2.push(facts);
     }
-    return combine(all);
+    return combine(all2);
   }
   /** `set $name` in this block, the blocks around it up to the server, and `if` blocks in them. */
   visibleSets(name2, block2) {
@@ -45393,10 +46227,10 @@ function backendLaunches(backend) {
 }
 function somaxconnForLaunches(deployment, launches) {
   if (launches.length === 0) return somaxconnFor(deployment);
-  const all = launches.map((launch) => somaxconnFor(deployment, launch));
-  const unknown3 = all.find((setting) => setting.value === void 0);
+  const all2 = launches.map((launch) => somaxconnFor(deployment, launch));
+  const unknown3 = all2.find((setting) => setting.value === void 0);
   if (unknown3) return unknown3;
-  return all.reduce((best, setting) => setting.value > best.value ? setting : best);
+  return all2.reduce((best, setting) => setting.value > best.value ? setting : best);
 }
 function somaxconnOfBackend(deployment, backend) {
   const launches = backendLaunches(backend);
@@ -45622,12 +46456,12 @@ function matchListener(address, listener, composeNamesOf, projectOf = () => void
   }
   return void 0;
 }
-function nginxContainers(model, target) {
-  if (model.compose.length === 0) return [];
+function nginxComposePlace(model, target) {
+  if (model.compose.length === 0) return NO_COMPOSE;
   const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
-  const files = /* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)]);
-  return model.compose.filter((container) => [...files].some((file) => containersRunningNginxFile([container], file).length > 0));
+  return composePlaceOf(model.compose, [.../* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)])]);
 }
+var NO_COMPOSE = { running: [], projects: /* @__PURE__ */ new Set() };
 function matchComposeLoopback(address, listener, compose, nginxIn) {
   if (listener.address.kind !== "tcp") return void 0;
   const bound = listener.address.host.toLowerCase();
@@ -45648,6 +46482,25 @@ function matchComposeLoopback(address, listener, compose, nginxIn) {
   return {
     reason: "same-address",
     detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+  };
+}
+function linksByAlias(nginxIn, host) {
+  const name2 = host.toLowerCase();
+  const linked = nginxIn.flatMap(
+    (container) => container.links.filter((link) => link.alias.toLowerCase() === name2).map((link) => ({ ...link, by: container }))
+  );
+  if (linked.length === 0) return void 0;
+  return { linked, everywhere: nginxIn.every((container) => linked.some((link) => link.by === container)) };
+}
+function matchLinkAlias(address, listener, compose, aliasLinks) {
+  if (listener.address.kind !== "tcp" || listener.address.port !== address.port) return void 0;
+  const bound = listener.address.host.toLowerCase();
+  if (!ALL_INTERFACES.has(bound) && bound !== compose.service.toLowerCase()) return void 0;
+  const link = aliasLinks.linked.find((candidate) => candidate.service === compose.service && candidate.by.project === compose.project);
+  if (!link) return void 0;
+  return {
+    reason: "compose-service",
+    detail: `"${address.host}" is the link alias compose service "${link.by.service}" gives the compose service "${compose.service}" that runs this backend (links: ${link.service}:${link.alias}), port ${address.port}`
   };
 }
 function matchEndpoints(endpoints, listener) {
@@ -45740,9 +46593,9 @@ function listensEverywhere(listeners, port) {
   );
 }
 function linkDeployment(model) {
-  let links = linkCache.get(model);
-  if (!links) linkCache.set(model, links = computeLinks(model));
-  return links;
+  let links2 = linkCache.get(model);
+  if (!links2) linkCache.set(model, links2 = computeLinks(model));
+  return links2;
 }
 var linkCache = /* @__PURE__ */ new WeakMap();
 function composeServiceOf(model, backend) {
@@ -45750,6 +46603,8 @@ function composeServiceOf(model, backend) {
   const launch = composeLaunch(launches);
   if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
   if (launches.length > 0) return void 0;
+  const image = backend.imageContainer;
+  if (image) return model.compose.find((container) => container.project === image.project && container.service === image.service);
   const started = new Set(
     model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : [])
   );
@@ -45757,7 +46612,7 @@ function composeServiceOf(model, backend) {
   return mounting.length === 1 ? mounting[0] : void 0;
 }
 function computeLinks(model) {
-  const links = [];
+  const links2 = [];
   const composeOf = new Map(
     model.backends.map((backend) => {
       const compose = composeServiceOf(model, backend);
@@ -45770,7 +46625,7 @@ function computeLinks(model) {
   };
   const hasServices = model.kubernetes.services.length > 0;
   const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
-  if (ordered2.length === 0) return links;
+  if (ordered2.length === 0) return links2;
   const byPort = /* @__PURE__ */ new Map();
   const byCompose = /* @__PURE__ */ new Map();
   const byContainer = /* @__PURE__ */ new Map();
@@ -45794,23 +46649,28 @@ function computeLinks(model) {
     const address = target.address;
     const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
     const loopback = address.kind === "tcp" && isLoopback(address.host);
+    const place = address.kind === "tcp" ? nginxComposePlace(model, target) : NO_COMPOSE;
+    const nginxIn = place.running;
+    const aliasLinks = address.kind === "tcp" && !loopback ? linksByAlias(nginxIn, address.host) : void 0;
     let candidates = address.kind === "unix" ? sockets : [
       .../* @__PURE__ */ new Set([
         ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+        ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
         ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
       ])
     ].sort((a, b) => a - b);
-    const nginxIn = address.kind === "tcp" ? nginxContainers(model, target) : [];
     if (address.kind === "tcp" && !loopback)
-      candidates = mountedProject(
-        candidates.map((index) => ({ index, compose: composeOf.get(ordered2[index].backend) })),
-        nginxIn
-      );
+      candidates = candidates.filter((index) => {
+        const compose = composeOf.get(ordered2[index].backend);
+        return !compose || resolvesServicesOf(place, compose);
+      });
     const found = [];
     for (const index of candidates) {
       const { backend, listener } = ordered2[index];
       const compose = composeOf.get(backend);
-      const match = compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener);
+      const linked = compose && aliasLinks ? matchLinkAlias(address, listener, compose, aliasLinks) : void 0;
+      if (!linked && compose && aliasLinks?.everywhere) continue;
+      const match = linked ?? (compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
       if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
     }
     if (found.length === 0) continue;
@@ -45820,10 +46680,10 @@ function computeLinks(model) {
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
     for (const { local, ...link } of picked) {
-      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
+      links2.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
     }
   }
-  return links;
+  return links2;
 }
 var MAX_ALTERNATIVES = 4;
 function alternativeCount(model) {
@@ -45834,15 +46694,6 @@ function scopeOf(link, sharedDirectory, project) {
   if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
   if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
   return `one host's loopback${where}`;
-}
-function mountedProject(candidates, nginxIn) {
-  if (nginxIn.length === 0) return candidates.map(({ index }) => index);
-  const projects = new Set(nginxIn.map((container) => container.project));
-  return candidates.filter(({ compose }) => !compose || projects.has(compose.project) || nginxIn.some((container) => shareJoinableNetwork(container, compose))).map(({ index }) => index);
-}
-function shareJoinableNetwork(a, b) {
-  if (a.sharedNetworks.length === 0 || b.sharedNetworks.length === 0) return false;
-  return a.sharedNetworks.includes("*") || b.sharedNetworks.includes("*") || a.sharedNetworks.some((name2) => b.sharedNetworks.includes(name2));
 }
 
 // src/model/backend-describe.ts
@@ -48364,7 +49215,7 @@ var rule14 = defineRule({
       }
       if (verdict.kind === "count") {
         const { shaped } = verdict;
-        const mask = shaped.reduce((all, spec) => all | spec.args, 0);
+        const mask = shaped.reduce((all2, spec) => all2 | spec.args, 0);
         const syntax = shaped.map((spec) => spec.syntax).filter((s) => !!s);
         yield {
           modelPath: use.path,
@@ -50453,8 +51304,26 @@ function levelsServingTls(index) {
   };
   for (const use of index.usesNamed("listen")) if (someArgEquals(use.directive, 0, TLS_LISTEN_WORDS)) mark(use);
   for (const use of index.usesNamed("ssl")) if (use.directive.args[0]?.value.toLowerCase() === "on") mark(use);
-  for (const use of index.usesNamed("starttls")) if (["on", "only"].includes(use.directive.args[0]?.value.toLowerCase() ?? "")) mark(use);
+  for (const use of index.usesNamed("starttls")) {
+    const state = use.directive.args[0]?.value.toLowerCase();
+    if (state === "only" || state === "on" && !onlyOpportunisticSmtp(index, use.level)) mark(use);
+  }
   return serving;
+}
+function onlyOpportunisticSmtp(index, level) {
+  if (level.contexts.includes("mail_server")) return smtpOnPort25(level);
+  if (!level.contexts.includes("mail")) return false;
+  const servers = /* @__PURE__ */ new Set();
+  for (const listen of index.usesNamed("listen")) if (listen.level.owner?.level === level) servers.add(listen.level);
+  const inheriting = [...servers].filter((server) => !server.uses.some((use) => use.directive.name === "starttls"));
+  return inheriting.length > 0 && inheriting.every(smtpOnPort25);
+}
+function smtpOnPort25(server) {
+  const uses = server.uses;
+  const listens = uses.filter((use) => use.directive.name === "listen");
+  if (listens.length === 0 || !listens.every((use) => listenSocket(use.directive)?.port === 25)) return false;
+  const protocol = uses.find((use) => use.directive.name === "protocol")?.directive.args[0]?.value.toLowerCase();
+  return protocol === void 0 || protocol === "smtp";
 }
 
 // checks/nginx-weak-tls.ts
@@ -50849,16 +51718,16 @@ function upstreamAnchor(block2, setting) {
   if (keepalive) return keepalive.directive.span;
   return block2.directive.args[0]?.span ?? block2.directive.span;
 }
-function versionQualifier(version, holding, all) {
-  if (holding.length === all.length) return { text: "" };
+function versionQualifier(version, holding, all2) {
+  if (holding.length === all2.length) return { text: "" };
   const hint = isKnownExactly(version) ? "" : "; the nginx version is not known: set it with --nginx-version or nginx.version";
-  return { text: ` (on ${mergeAdjacent(holding, all).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
+  return { text: ` (on ${mergeAdjacent(holding, all2).map(describeRange).join(", ")}${hint})`, maxSeverity: "warning" };
 }
-function mergeAdjacent(holding, all) {
+function mergeAdjacent(holding, all2) {
   const merged = [];
   let previousIndex = -2;
   for (const range2 of holding) {
-    const index = all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0 && compareVersions(piece.max, range2.max) === 0);
+    const index = all2.findIndex((piece) => compareVersions(piece.min, range2.min) === 0 && compareVersions(piece.max, range2.max) === 0);
     if (index === previousIndex + 1 && merged.length > 0) merged[merged.length - 1] = { min: merged[merged.length - 1].min, max: range2.max };
     else merged.push(range2);
     previousIndex = index;
@@ -51061,7 +51930,7 @@ function judge8(model, link) {
   const backendMax = keepAlive.maxRequests.value;
   if (typeof backendMax !== "number" || backendMax <= 0) return void 0;
   const version = nginxVersionAt(model, group.block);
-  const all = splitRange(version.range, KEEPALIVE_BOUNDARIES);
+  const all2 = splitRange(version.range, KEEPALIVE_BOUNDARIES);
   const holding = reusedKeepaliveByRange(model, group).filter(({ range: range2 }) => {
     const requests = group.block.setting("keepalive_requests", range2);
     return typeof requests?.value === "number" && requests.value > backendMax;
@@ -51071,7 +51940,7 @@ function judge8(model, link) {
   const qualifier = versionQualifier(
     version,
     holding.map((h) => h.range),
-    all
+    all2
   );
   const suggestion = String(Math.max(1, backendMax - 2));
   const edit = nginxRequests.origin ? setControllerKey(model, nginxRequests.origin, suggestion) : setInUpstream(group.block, "keepalive_requests", suggestion);
@@ -51137,7 +52006,7 @@ function judge9(model, link) {
   if (keepAlive.kind !== "idleTimeout" || typeof keepAlive.timeout.value !== "number" || keepAlive.timeout.value <= 0) return void 0;
   const backendMs = keepAlive.timeout.value;
   const version = nginxVersionAt(model, group.block);
-  const all = splitRange(version.range, KEEPALIVE_BOUNDARIES);
+  const all2 = splitRange(version.range, KEEPALIVE_BOUNDARIES);
   const holding = reusedKeepaliveByRange(model, group).filter(({ range: range2 }) => {
     const timeout = group.block.setting("keepalive_timeout", range2);
     return typeof timeout?.value === "number" && timeout.value >= backendMs;
@@ -51148,7 +52017,7 @@ function judge9(model, link) {
   const qualifier = versionQualifier(
     version,
     holding.map((h) => h.range),
-    all
+    all2
   );
   const suggestionMs = backendMs >= 2e3 ? Math.floor(backendMs / 2e3) * 1e3 : Math.max(1, Math.floor(backendMs / 2));
   return {
@@ -52722,16 +53591,28 @@ var rule54 = defineRule({
     }
   },
   *check(model) {
-    const composeNames = /* @__PURE__ */ new Map();
-    for (const container of model.compose) {
-      for (const name2 of [container.service, ...container.aliases]) composeNames.set(name2.toLowerCase(), container.service);
-    }
+    const namesByFiles = /* @__PURE__ */ new Map();
+    const composeNamesOf = (directive) => {
+      const files = [.../* @__PURE__ */ new Set([directive.directive.file, ...directive.via.map((include) => include.file)])];
+      const key = files.join("\0");
+      let names = namesByFiles.get(key);
+      if (!names) {
+        names = /* @__PURE__ */ new Map();
+        const place = composePlaceOf(model.compose, files);
+        for (const container of model.compose) {
+          if (!resolvesServicesOf(place, container)) continue;
+          for (const name2 of [container.service, ...container.aliases]) names.set(name2.toLowerCase(), container.service);
+        }
+        namesByFiles.set(key, names);
+      }
+      return names;
+    };
     const seen = /* @__PURE__ */ new Set();
     const judge13 = (host, directive) => {
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
       seen.add(directive.directive);
       if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
-      const service = composeNames.get(host);
+      const service = composeNamesOf(directive).get(host);
       if (service !== void 0) return { messageId: "composeService", data: { host, service } };
       return { messageId: "hostName", data: { host } };
     };
@@ -52743,7 +53624,7 @@ var rule54 = defineRule({
       const host = target.kind === "unresolved" ? target.host : target.kind === "address" && target.address.kind === "tcp" ? target.address.host : void 0;
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
-      if (target.kind === "unresolved" && !name2.includes(".") && !composeNames.has(name2)) continue;
+      if (target.kind === "unresolved" && !name2.includes(".") && !composeNamesOf(pass.entry).has(name2)) continue;
       const said = judge13(name2, pass.entry);
       if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
@@ -53241,7 +54122,7 @@ var READER_RULES = [
   define(
     "template-unreadable",
     "info",
-    "A template (Jinja2, Go text/template, ERB, envsubst, …) that does not read as its format even with its tags set aside; it is not linted"
+    "A template (Jinja2, Go text/template, ERB, envsubst, …), or a branch of one, that does not read as its format even with its tags set aside; it is not linted"
   ),
   define("xml-syntax", "error", "An XML file (Tomcat server.xml) that is not well-formed; Tomcat refuses to start"),
   define(
@@ -53388,7 +54269,7 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath36 = __toESM(require("path"));
+var nodePath37 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
@@ -53870,6 +54751,7 @@ var IncludeResolver = class {
   treeDirectories;
   /** The tree does not change during a run; a snippet included in many contexts resolves once. */
   cache = /* @__PURE__ */ new Map();
+  holders = /* @__PURE__ */ new Map();
   /**
    * @param prefixDir the main config's directory, or undefined for a file read on its own
    * @param includingFile absolute path of the file holding the include
@@ -53898,7 +54780,7 @@ var IncludeResolver = class {
       if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
     if (glob && nodePath8.isAbsolute(pattern)) {
-      const placed = this.placedFilesMatching(pattern);
+      const placed = this.placedFilesMatching(pattern, includingFile);
       if (placed.length > 0) return { files: placed, missing: false, outside: [] };
     }
     return { files: [], missing: !glob, outside: [] };
@@ -53909,14 +54791,46 @@ var IncludeResolver = class {
    * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
    * container, as glob(3) sorts.
    */
-  placedFilesMatching(pattern) {
+  placedFilesMatching(pattern, includingFile) {
     const directory = nodePath8.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
     const glob = compileGlobSegment(nodePath8.posix.basename(pattern));
-    const placed = this.mappings.filter(
-      (m) => nodePath8.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath8.posix.basename(m.from)) && this.fs.kind(m.to) === "file"
+    const placed = oneFilePerPath(
+      this.mappings.filter(
+        (m) => nodePath8.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath8.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
+      )
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
+  }
+  /**
+   * Whether a mapping's file is there for the including file: both in one container, or either
+   * in any. A file one image copies is not in another image's container (Mailu's docs image
+   * copies its own conf.d/default.conf, which the front's `include /etc/nginx/conf.d/*.conf`
+   * never reads). Where no mapping places the including file, which container runs it is not
+   * known, and every mapping counts.
+   */
+  sameContainer(mapping, includingFile) {
+    if (mapping.containers === void 0) return true;
+    const holders = this.containersHolding(includingFile);
+    return holders === void 0 || mapping.containers.some((container) => holders.has(container));
+  }
+  /** The containers the mappings place a tree file in; undefined where none places it, or one may be any container. */
+  containersHolding(file) {
+    if (this.holders.has(file)) return this.holders.get(file);
+    let holders = /* @__PURE__ */ new Set();
+    let placed = false;
+    for (const mapping of this.mappings) {
+      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath8.sep) ? mapping.to : mapping.to + nodePath8.sep)) continue;
+      placed = true;
+      if (mapping.containers === void 0) {
+        holders = void 0;
+        break;
+      }
+      for (const container of mapping.containers) holders.add(container);
+    }
+    const known2 = placed ? holders : void 0;
+    this.holders.set(file, known2);
+    return known2;
   }
   insideLintRoots(path) {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
@@ -53932,7 +54846,11 @@ var IncludeResolver = class {
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
-    const explicit2 = this.mappings.filter((m) => pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit2 = oneFilePerPath(
+      this.mappings.filter(
+        (m) => (pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")) && this.sameContainer(m, includingFile)
+      )
+    ).sort((a, b) => b.from.length - a.from.length)[0];
     if (explicit2) return [nodePath8.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -54011,6 +54929,11 @@ var IncludeResolver = class {
     return { files: files.sort(compareBytes), outside: [...outside].sort(compareBytes), truncated };
   }
 };
+function oneFilePerPath(mappings) {
+  const files = /* @__PURE__ */ new Map();
+  for (const mapping of mappings) files.set(mapping.from, (files.get(mapping.from) ?? /* @__PURE__ */ new Set()).add(mapping.to));
+  return mappings.filter((mapping) => files.get(mapping.from).size === 1);
+}
 function compareBytes(a, b) {
   return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
 }
@@ -54068,6 +54991,7 @@ function linesEndLikeNginx(text3) {
 // src/readers/nginx/template.ts
 var nodePath9 = __toESM(require("path"));
 init_template();
+init_sorted_offsets();
 init_rendered_text();
 init_template_text();
 function nginxTemplateDialect(path, text3) {
@@ -54075,10 +54999,49 @@ function nginxTemplateDialect(path, text3) {
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
-  const both2 = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect)));
-  if (!both2.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax")) return both2;
-  const first = parseNginx(new TemplateSourceText(file, text3, maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: true })));
-  return first.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax") ? both2 : first;
+  const masked = maskTemplate(text3, dialect);
+  const every = parseNginx(new TemplateSourceText(file, text3, masked));
+  if (!hasSyntaxError(every)) return every;
+  const unbalanced = parseFirstBranches(file, text3, dialect, blockBalanceOf(masked.text));
+  if (unbalanced && !hasSyntaxError(unbalanced)) return unbalanced;
+  const first = parseFirstBranches(file, text3, dialect, true);
+  return first && !hasSyntaxError(first) ? first : every;
+}
+var WHY_SET_ASIDE = {
+  unbalanced: "each opens or closes a block that the text after them balances",
+  every: "their text together is not nginx"
+};
+var hasSyntaxError = (parsed) => parsed.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
+function parseFirstBranches(file, text3, dialect, which) {
+  const masked = maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: which });
+  const setAside = masked.branchesSetAside;
+  if (setAside.length === 0) return void 0;
+  const source = new TemplateSourceText(file, text3, masked);
+  const parsed = parseNginx(source);
+  const [start, end] = setAside[0];
+  const more = setAside.length > 1 ? ` (and ${setAside.length - 1} more)` : "";
+  parsed.diagnostics.push({
+    ruleId: "template-unreadable",
+    message: `${DIALECT_NAMES[dialect]} branch not linted${more}: the branches of its if do not read as nginx together (${WHY_SET_ASIDE[which === true ? "every" : "unbalanced"]}), so only the first is read: lint the rendered file for what it says`,
+    primary: source.span(start, withoutTrailingBlanks(text3, start, end)),
+    related: []
+  });
+  return parsed;
+}
+function withoutTrailingBlanks(text3, start, end) {
+  while (end > start && /\s/.test(text3[end - 1])) end--;
+  return end;
+}
+function blockBalanceOf(masked) {
+  const opens = [];
+  const closes = [];
+  const lexer = new NginxLexer(masked);
+  for (let kind = lexer.next(); kind !== "eof"; kind = lexer.next()) {
+    if (kind === "{") opens.push(lexer.start);
+    else if (kind === "}") closes.push(lexer.start);
+  }
+  const within2 = (offsets, start, end) => firstAtLeast(offsets, end) - firstAtLeast(offsets, start);
+  return (start, end) => within2(opens, start, end) - within2(closes, start, end);
 }
 function settleTemplate(parsed) {
   const source = parsed.source;
@@ -54314,8 +55277,8 @@ function readNginxTree(candidates, options) {
     return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
   };
   const reportOutside = (argument, refused) => {
-    const links = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
-    const how = links.length === 0 ? "" : ` (${links.slice(0, 3).join(", ")}${links.length > 3 ? ` and ${links.length - 3} more` : ""} lead${links.length === 1 ? "s" : ""} out through a symbolic link)`;
+    const links2 = refused.filter(insideLintRoots).map((path) => `"${options.displayPath(path)}"`);
+    const how = links2.length === 0 ? "" : ` (${links2.slice(0, 3).join(", ")}${links2.length > 3 ? ` and ${links2.length - 3} more` : ""} lead${links2.length === 1 ? "s" : ""} out through a symbolic link)`;
     report({
       ruleId: "include-outside-tree",
       message: `Include "${argument.value}" reaches outside the linted tree${how}; cfglint does not read it`,
@@ -54410,7 +55373,13 @@ init_parse_cache();
 init_text();
 function includeMappingsOf(input) {
   const { filesByFormat, treeFiles, images, configuredMappings, readText: readText2, displayPath } = input;
-  const placed = images ? (init_placed_files(), __toCommonJS(placed_files_exports)).placedFiles(images) : [];
+  let placedInContainers = [];
+  let placed = [];
+  if (images) {
+    const { placedFiles: placedFiles2, placedOnce: placedOnce2 } = (init_placed_files(), __toCommonJS(placed_files_exports));
+    placedInContainers = placedFiles2(images);
+    placed = placedOnce2(placedInContainers);
+  }
   const writtenPaths = (filesByFormat.shell?.length ?? 0) > 0 || placed.length > 0 || treeFiles.some((file) => file.includes("/docker-entrypoint.d/")) ? (init_written_files(), __toCommonJS(written_files_exports)).writtenFiles({
     shellFiles: filesByFormat.shell ?? [],
     dockerfiles: filesByFormat.dockerfile ?? [],
@@ -54428,7 +55397,7 @@ function includeMappingsOf(input) {
   const includeMappings = [
     ...configuredMappings,
     ...scripted.filter((mapping) => !configured2(mapping.from)),
-    ...placed.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
+    ...placedInContainers.filter((mapping) => !configured2(mapping.from) && !scriptedFrom.has(mapping.from))
   ];
   return { placed, writtenPaths, includeMappings };
 }
@@ -54600,7 +55569,7 @@ function withMaskedTemplates(fs, templates) {
 }
 
 // src/engine/nginx-version-choice.ts
-init_docker2();
+init_docker();
 function chooseNginxVersion(option, config, images) {
   if (option !== void 0) {
     const range2 = versionRangeOf(option);
@@ -54685,8 +55654,15 @@ var READERS2 = {
     nothing: noBackends
   }),
   tomcat: reader({
-    wanted: ({ files }) => has(files, "tomcat", "catalina-properties"),
-    read: ({ files, context }) => (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(files.tomcat ?? [], files["catalina-properties"] ?? [], context),
+    // Or a container of the official image, which runs its stock server.xml.
+    wanted: ({ files, containers }) => has(files, "tomcat", "catalina-properties") || containers.some((container) => container.baseImage?.image === "tomcat"),
+    read: ({ files, launches, containers, context }) => (init_tomcat(), __toCommonJS(tomcat_exports)).readTomcat(
+      files.tomcat ?? [],
+      files["catalina-properties"] ?? [],
+      context,
+      containers,
+      launches
+    ),
     nothing: noBackends
   }),
   springBoot: reader({
@@ -54719,8 +55695,8 @@ function run(entry, input) {
   return entry.wanted(input) ? entry.read(input) : entry.nothing();
 }
 function readBackendsAndSystem(files, context) {
-  const launch = run(LAUNCH_READER, { files, launches: [], context });
-  const input = { files, launches: launch.launches, context };
+  const launch = run(LAUNCH_READER, { files, launches: [], containers: [], context });
+  const input = { files, launches: launch.launches, containers: launch.composeContainers, context };
   const reads = { launch };
   for (const name2 of Object.keys(READERS2)) reads[name2] = run(READERS2[name2], input);
   return reads;
@@ -54744,7 +55720,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath36.relative(cwd, absolute) || nodePath36.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath37.relative(cwd, absolute) || nodePath37.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -54801,7 +55777,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath36.relative(configDir, file).split(nodePath36.sep).join("/");
+        const pattern = nodePath37.relative(configDir, file).split(nodePath37.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -54839,7 +55815,7 @@ function readTreeUncached(options) {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath36.relative(cwd, dir)
+    (dir) => nodePath37.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
@@ -54909,7 +55885,11 @@ function readTreeUncached(options) {
       },
       ingressNginx.root ? [ingressNginx.root] : [],
       composeDeploymentOf(launch.composeContainers),
-      new Set(launch.composeContainers.flatMap((container) => [container.service, ...container.aliases].map((name2) => name2.toLowerCase()))),
+      new Set(
+        launch.composeContainers.flatMap(
+          (container) => [container.service, ...container.aliases, ...container.links.map((link) => link.alias)].map((name2) => name2.toLowerCase())
+        )
+      ),
       versionOfFile
     ),
     nginxVersion,
@@ -54978,9 +55958,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath36.sep) ? candidate : candidate + nodePath36.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath37.sep) ? candidate : candidate + nodePath37.sep));
   if (!root) return false;
-  return [nodePath36.basename(root), ...nodePath36.relative(root, file).split(nodePath36.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath37.basename(root), ...nodePath37.relative(root, file).split(nodePath37.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
@@ -55246,7 +56226,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath37 = __toESM(require("path"));
+var nodePath38 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -55260,7 +56240,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath37.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath38.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -55307,7 +56287,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown2 = showPath(nodePath38.relative(cwd, root) || ".");
+      const shown2 = showPath(nodePath39.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
@@ -55325,7 +56305,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath38.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath39.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -55412,13 +56392,13 @@ function lintSync(options = {}) {
       if (!sources.has(source.file) || !(source instanceof EmbeddedSourceText))
         sources.set(source.file, source instanceof EmbeddedSourceText ? source.host.text : source.text);
   for (const [file, original] of templateOriginals) sources.set(file, original);
-  const links = linkDeployment(model);
+  const links2 = linkDeployment(model);
   const report = {
     tool: { name: "cfglint", version: VERSION },
     files: [...sources.keys()].sort(),
     findings: kept,
     rules: [...ranRules, ...usedReaderRules.values()],
-    links: reportLinks(links),
+    links: reportLinks(links2),
     summary: {
       errors: kept.filter((f) => f.severity === "error").length,
       warnings: kept.filter((f) => f.severity === "warning").length,
@@ -55434,7 +56414,7 @@ function lintSync(options = {}) {
     readSource: (file) => sources.get(file),
     configPath,
     model,
-    links,
+    links: links2,
     editableFile
   };
 }
@@ -55453,12 +56433,12 @@ init_escape();
 init_template();
 init_span();
 var MERMAID_MAX_TEXT = 5e4;
-function renderGraph(model, links, findings, format8) {
-  const topology = buildTopology(model, links, findings);
+function renderGraph(model, links2, findings, format8) {
+  const topology = buildTopology(model, links2, findings);
   if (format8 === "json") return renderJson(topology, findings);
   return format8 === "dot" ? renderDot(topology) : renderMermaid(fitTopology(topology, renderMermaid, MERMAID_MAX_TEXT));
 }
-function buildTopology(model, links, findings) {
+function buildTopology(model, links2, findings) {
   const nodes = [];
   const edges = [];
   const servers = model.nginx.scopes.flatMap((scope) => scope.servers);
@@ -55542,10 +56522,10 @@ function buildTopology(model, links, findings) {
     entry.passes.push(pass);
   }
   for (const { edge, passes } of serverEdges.values()) {
-    edge.lines = unique(passes.map(describePass));
+    edge.lines = unique(passes.map((pass) => describePass(model, pass)));
     edge.marks = edgeMarks(
       findings.filter((f) => passes.some((pass) => onPass(f, pass))),
-      (ruleId) => passConflict(ruleId, model, links, passes)
+      (ruleId) => passConflict(ruleId, model, links2, passes)
     );
   }
   const linkEdges = /* @__PURE__ */ new Set();
@@ -55553,7 +56533,7 @@ function buildTopology(model, links, findings) {
   const place = (id2, scope) => {
     if (!groupOf2.has(id2)) groupOf2.set(id2, scope);
   };
-  for (const link of links) {
+  for (const link of links2) {
     const pass = link.target.passes[0];
     if (!pass) continue;
     const from2 = targetIds.get(targetKey(pass));
@@ -55702,13 +56682,13 @@ function fitTopology(topology, render, maxChars) {
     const chosen = new Set(marked.slice(0, count));
     const edges = topology.edges.filter((edge) => chosen.has(edge));
     const ids = new Set(edges.flatMap((edge) => [edge.from, edge.to]));
-    const all = topology.edges.length;
+    const all2 = topology.edges.length;
     const limit = `${maxChars.toLocaleString("en-US")} characters`;
     return {
       nodes: topology.nodes.filter((node) => ids.has(node.id)),
       edges,
       groups: topology.groups.map((group) => ({ ...group, nodeIds: group.nodeIds.filter((id2) => ids.has(id2)) })).filter((group) => group.nodeIds.length > 0),
-      omitted: count === marked.length ? `Only the ${count} edges where a rule fires are drawn, of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all` : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`
+      omitted: count === marked.length ? `Only the ${count} edges where a rule fires are drawn, of ${all2}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all` : `Only ${count} of the ${marked.length} edges where a rule fires are drawn (errors first), of ${all2}: the whole graph is longer than Mermaid draws (${limit}); cfglint graph --format dot draws it all`
     };
   };
   let low = 0;
@@ -55782,10 +56762,10 @@ function enclosingServer(block2) {
   for (let current = block2; current; current = current.parent) if (current.kind === "server") return current;
   return void 0;
 }
-function describePass(pass) {
+function describePass(model, pass) {
   let location = pass.location;
   while (location && location.kind !== "location") location = location.parent;
-  const where = location?.directive ? `location ${location.directive.args.map((arg) => arg.value).join(" ")}` : pass.location.kind;
+  const where = location?.directive ? `location ${location.directive.args.map((arg) => shown(model, arg)).join(" ")}` : pass.location.kind;
   return `${where}: ${pass.entry.directive.name}`;
 }
 function edgeMarks(findings, conflictOf) {
@@ -55829,13 +56809,13 @@ function linkConflict(ruleId, model, link) {
   }
   return void 0;
 }
-function passConflict(ruleId, model, links, passes) {
+function passConflict(ruleId, model, links2, passes) {
   if (ruleId !== "proxy-read-timeout-backend") return void 0;
   for (const pass of passes) {
     const directive = `${pass.module}_read_timeout`;
     const read = pass.location.setting(directive, nginxVersionAt(model, pass.location).range)?.value;
     if (typeof read !== "number") continue;
-    for (const link of links) {
+    for (const link of links2) {
       if (!link.target.passes.includes(pass)) continue;
       const limit = backendLimits(link.backend, link.listener).workerTimeout?.setting.value;
       if (typeof limit === "number" && limit > 0 && read > limit)
@@ -55845,8 +56825,8 @@ function passConflict(ruleId, model, links, passes) {
   return void 0;
 }
 function byRange(versions, pieces) {
-  const all = splitRange(versions, KEEPALIVE_BOUNDARIES);
-  const indexOf2 = (range2) => all.findIndex((piece) => compareVersions(piece.min, range2.min) === 0);
+  const all2 = splitRange(versions, KEEPALIVE_BOUNDARIES);
+  const indexOf2 = (range2) => all2.findIndex((piece) => compareVersions(piece.min, range2.min) === 0);
   const runs = [];
   for (const piece of pieces) {
     const index = indexOf2(piece.range);
@@ -55854,8 +56834,8 @@ function byRange(versions, pieces) {
     if (last && last.text === piece.text && last.last === index - 1) last.last = index;
     else runs.push({ text: piece.text, first: index, last: index });
   }
-  if (runs.length === 1 && runs[0].first === 0 && runs[0].last === all.length - 1) return runs[0].text;
-  return runs.map(({ text: text3, first, last }) => `${text3} (${describeRange({ min: all[first].min, max: all[last].max })})`).join(", ");
+  if (runs.length === 1 && runs[0].first === 0 && runs[0].last === all2.length - 1) return runs[0].text;
+  return runs.map(({ text: text3, first, last }) => `${text3} (${describeRange({ min: all2[first].min, max: all2[last].max })})`).join(", ");
 }
 function within(inner, outer) {
   return inner.file === outer.file && inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
@@ -55988,7 +56968,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath39.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath40.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -56007,9 +56987,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath39.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath40.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath39.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath40.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

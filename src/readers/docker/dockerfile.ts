@@ -259,6 +259,24 @@ export function stageAt(file: Dockerfile, offset: number): DockerStage | undefin
 }
 
 /**
+ * The Dockerfile at a tree path, read and parsed on first ask (undefined where the tree cannot be
+ * read there), for a reader that meets the same Dockerfile from several images or services.
+ */
+export function dockerfilesByPath(input: {
+  readText: (path: string) => string | undefined;
+  displayPath: (path: string) => string;
+}): (path: string) => Dockerfile | undefined {
+  const dockerfiles = new Map<string, Dockerfile | undefined>();
+  return (path) => {
+    if (!dockerfiles.has(path)) {
+      const text = input.readText(path);
+      dockerfiles.set(path, text === undefined ? undefined : parseDockerfile(new SourceText(input.displayPath(path), text)));
+    }
+    return dockerfiles.get(path);
+  };
+}
+
+/**
  * A Dockerfile's stages, parsed once per run (src/readers/parse-cache.ts): a result serves another
  * reader's copy of the same plain text under the same name. Readers only read it. With build
  * arguments (a compose service's `build.args`) it is parsed again for that build: an argument

@@ -27,7 +27,7 @@ import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord, SHEL
 import { append } from '../../source/append';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
-import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from './dockerfile';
+import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
 
@@ -97,14 +97,7 @@ interface Container {
 
 export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
   const kindOf = treeKinds(input.treeFiles);
-  const dockerfiles = new Map<string, Dockerfile>();
-  const dockerfile = (path: string): Dockerfile | undefined => {
-    if (!dockerfiles.has(path)) {
-      const text = input.readText(path);
-      if (text !== undefined) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text)));
-    }
-    return dockerfiles.get(path);
-  };
+  const dockerfile = dockerfilesByPath(input);
   const treeFiles = new Set(input.treeFiles);
   const containers: Container[] = [];
   /** Every container with the command it runs, for the envsubst its start-up script may run. */

@@ -10,7 +10,7 @@ import * as nodePath from 'path';
 import { projectServices } from '../launch/docker';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose } from './compose';
-import { Dockerfile, DockerStage, parseDockerfile, stageAt } from './dockerfile';
+import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';
 import { ImageReference, imageReferenceOf, readImageReferences } from './index';
 
@@ -25,14 +25,7 @@ export interface PlacedInImage {
 
 export function filesPlacedInImages(input: PlacedFilesInput): PlacedInImage[] {
   const kindOf = treeKinds(input.treeFiles);
-  const dockerfiles = new Map<string, Dockerfile | undefined>();
-  const dockerfile = (path: string): Dockerfile | undefined => {
-    if (!dockerfiles.has(path)) {
-      const text = input.readText(path);
-      dockerfiles.set(path, text === undefined ? undefined : parseDockerfile(new SourceText(input.displayPath(path), text)));
-    }
-    return dockerfiles.get(path);
-  };
+  const dockerfile = dockerfilesByPath(input);
   const placed: PlacedInImage[] = [];
   const copiedBy = (file: Dockerfile, context: string) => {
     for (const copied of copiedFiles(file.source.text, context, kindOf)) {

@@ -15,7 +15,7 @@ import * as nodePath from 'path';
 import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { parseCompose } from './compose';
-import { Dockerfile, DockerStage, parseDockerfile, stageAt } from './dockerfile';
+import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
 import { BuildContextInput, standaloneBuildContext } from './build-context';
 
 export interface PlacedFilesInput extends BuildContextInput {
@@ -136,14 +136,7 @@ function containersOfImages(
     return builders?.size === 1 ? [...builders][0] : undefined;
   };
   const mayHoldTreeImage = (image: string | undefined) => image === undefined || /[$/]/.test(image) || builtImages.has(image);
-  const dockerfiles = new Map<string, Dockerfile | undefined>();
-  const parsed = (path: string): Dockerfile | undefined => {
-    if (!dockerfiles.has(path)) {
-      const text = input.readText(path);
-      dockerfiles.set(path, text === undefined ? undefined : parseDockerfile(new SourceText(input.displayPath(path), text)));
-    }
-    return dockerfiles.get(path);
-  };
+  const parsed = dockerfilesByPath(input);
   /** The image the running stage starts from, through the stages it is built on. */
   const dockerfileBase = (path: string): string | undefined => {
     let stage = parsed(path)?.stages.at(-1);

@@ -20650,6 +20650,7 @@ var init_compose = __esm({
 var dockerfile_exports = {};
 __export(dockerfile_exports, {
   combineCommand: () => combineCommand,
+  dockerfilesByPath: () => dockerfilesByPath,
   parseDockerfile: () => parseDockerfile,
   parseJsonStringArray: () => parseJsonStringArray,
   stageAt: () => stageAt
@@ -20814,6 +20815,16 @@ function stageAt(file, offset) {
   let found;
   for (const stage of file.stages) if (stage.start <= offset) found = stage;
   return found;
+}
+function dockerfilesByPath(input) {
+  const dockerfiles = /* @__PURE__ */ new Map();
+  return (path) => {
+    if (!dockerfiles.has(path)) {
+      const text3 = input.readText(path);
+      dockerfiles.set(path, text3 === void 0 ? void 0 : parseDockerfile(new SourceText(input.displayPath(path), text3)));
+    }
+    return dockerfiles.get(path);
+  };
 }
 function parseDockerfile(source, buildArgs2) {
   if (buildArgs2 && buildArgs2.size > 0) return parseDockerfileText(source, buildArgs2);
@@ -21231,14 +21242,7 @@ function containersOfImages(services, input) {
     return builders?.size === 1 ? [...builders][0] : void 0;
   };
   const mayHoldTreeImage = (image) => image === void 0 || /[$/]/.test(image) || builtImages.has(image);
-  const dockerfiles = /* @__PURE__ */ new Map();
-  const parsed = (path) => {
-    if (!dockerfiles.has(path)) {
-      const text3 = input.readText(path);
-      dockerfiles.set(path, text3 === void 0 ? void 0 : parseDockerfile(new SourceText(input.displayPath(path), text3)));
-    }
-    return dockerfiles.get(path);
-  };
+  const parsed = dockerfilesByPath(input);
   const dockerfileBase = (path) => {
     let stage = parsed(path)?.stages.at(-1);
     while (stage?.baseStage) stage = stage.baseStage;
@@ -23345,14 +23349,7 @@ function isOfficialNginxImage(reference2) {
 }
 function envsubstTemplates(input) {
   const kindOf = treeKinds(input.treeFiles);
-  const dockerfiles = /* @__PURE__ */ new Map();
-  const dockerfile = (path) => {
-    if (!dockerfiles.has(path)) {
-      const text3 = input.readText(path);
-      if (text3 !== void 0) dockerfiles.set(path, parseDockerfile(new SourceText(input.displayPath(path), text3)));
-    }
-    return dockerfiles.get(path);
-  };
+  const dockerfile = dockerfilesByPath(input);
   const treeFiles = new Set(input.treeFiles);
   const containers = [];
   const commanded = [];
@@ -40409,14 +40406,7 @@ __export(nginx_images_exports, {
 });
 function filesPlacedInImages(input) {
   const kindOf = treeKinds(input.treeFiles);
-  const dockerfiles = /* @__PURE__ */ new Map();
-  const dockerfile = (path) => {
-    if (!dockerfiles.has(path)) {
-      const text3 = input.readText(path);
-      dockerfiles.set(path, text3 === void 0 ? void 0 : parseDockerfile(new SourceText(input.displayPath(path), text3)));
-    }
-    return dockerfiles.get(path);
-  };
+  const dockerfile = dockerfilesByPath(input);
   const placed = [];
   const copiedBy = (file, context) => {
     for (const copied of copiedFiles(file.source.text, context, kindOf)) {

@@ -155,7 +155,7 @@ export function matchListener(
  * services that mount or build in its file, or a file that includes it (a mounted nginx.conf
  * reaching conf.d), else the projects whose directory holds them.
  */
-function nginxComposePlace(model: Deployment, target: NginxTarget): ComposePlace {
+export function nginxComposePlace(model: Deployment, target: NginxTarget): ComposePlace {
   if (model.compose.length === 0) return NO_COMPOSE;
   const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
   return composePlaceOf(model.compose, [...new Set([target.span.file, ...via.map((include) => include.span.file)])]);

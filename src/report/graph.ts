@@ -14,14 +14,14 @@ import { serverName } from '../readers/launch/launch';
 import { backendKindName } from '../model/backend-describe';
 import { backendLimits } from '../model/backend-limits';
 import type { Deployment } from '../model/deployment';
-import { isLoopback, Link, nginxTargets } from '../model/links';
+import { Link, nginxTargets } from '../model/links';
 import { deploymentOf } from '../model/scopes';
 import { cloudLoadBalancers } from '../model/load-balancers';
 import { nginxVersionAt, type NginxBlock, type UpstreamGroup, type UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
 import { compareVersions, describeRange, splitRange, VersionRange } from '../reference/nginx/version';
 import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
-import { describeUnmodelledAddress, mayServe, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
+import { describeUnmodelledAddress, mayReach, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
 import { dotLabel, jsonText, mermaidLabel } from './escape';
 import { UNKNOWN_MARK, withPlaceholdersShown } from '../discovery/template';
 import type { Finding } from '../engine/findings';
@@ -240,12 +240,9 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     const pass = target.passes[0];
     const from = pass ? targetIds.get(targetKey(pass)) : undefined;
     if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith('backend'))) continue;
-    const address = target.address;
-    const reachable = address.kind === 'unix' ? address : isLoopback(address.host) ? { kind: 'tcp' as const, port: address.port } : undefined;
-    if (!reachable) continue;
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
-      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from && edge.to === to)) return;
+      if (!mayReach(model, target, server) || edges.some((edge) => edge.from === from && edge.to === to)) return;
       edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
     });
   }

@@ -132,3 +132,45 @@ describe('unmodelled servers in --print-config and the graph', () => {
     expect(graph).not.toMatch(new RegExp(`${gunicornTarget} -->\\|"may be served`));
   });
 });
+
+describe('graph edges to an unmodelled server follow the compose network, as links do', () => {
+  // nginx in its own compose service, sending / to `target`; granian in service `web` on 8011.
+  const tree = (target: string, web = '') => ({
+    'compose.yaml': [
+      'services:',
+      '  nginx:',
+      '    image: nginx:1.27',
+      '    volumes:',
+      '      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf',
+      '  web:',
+      '    image: python:3.12',
+      '    command: ["granian", "--interface", "wsgi", "--host", "0.0.0.0", "--port", "8011", "app.wsgi:application"]',
+      web,
+      '',
+    ].join('\n'),
+    'nginx/default.conf': `server {\n    listen 80;\n    location / {\n        proxy_pass http://${target};\n    }\n}\n`,
+  });
+  const edges = (files: Record<string, string>) => {
+    const root = writeTree(files);
+    const result = lintSync({ paths: ['.'], cwd: root, config: {}, nginxVersion: '1.24.0' });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid')
+      .split('\n')
+      .filter((line) => line.includes('may be served by granian'));
+  };
+
+  test('the service name at the port granian listens on: an edge', () => {
+    expect(edges(tree('web:8011'))).toHaveLength(1);
+    // Another port, or a name no service has: none.
+    expect(edges(tree('web:8000'))).toEqual([]);
+    expect(edges(tree('api:8011'))).toEqual([]);
+  });
+
+  test("loopback reaches granian only from its own network namespace: not from nginx's container", () => {
+    // Each container has its own loopback: nginx's 127.0.0.1 is not web's.
+    expect(edges(tree('127.0.0.1:8011'))).toEqual([]);
+    // nginx sharing web's namespace (network_mode: service:web) reaches it there.
+    const shared = tree('127.0.0.1:8011');
+    shared['compose.yaml'] = shared['compose.yaml'].replace('  nginx:\n', '  nginx:\n    network_mode: service:web\n');
+    expect(edges(shared)).toHaveLength(1);
+  });
+});

@@ -52383,6 +52383,24 @@ function describeUnmodelledAddress(address) {
   if (address.kind === "socket") return `unix:${address.path}`;
   return `unknown (${address.reason})`;
 }
+function mayReach2(model, target, server) {
+  const address = target.address;
+  if (address.kind === "unix") return mayServe([server], address) !== void 0;
+  if (address.kind !== "tcp") return false;
+  const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
+  const { launch } = server;
+  const compose = launch.compose;
+  if (!compose || launch.service === void 0) return isLoopback(address.host) && servesPort(address.port);
+  const place = nginxComposePlace(model, target);
+  if (isLoopback(address.host)) {
+    const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
+    if (place.running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
+    return place.running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
+  }
+  if (!resolvesServicesOf(place, compose)) return false;
+  const host = address.host.toLowerCase();
+  return [launch.service, ...compose.aliases].some((name2) => name2.toLowerCase() === host) && servesPort(address.port);
+}
 
 // checks/upstream-unreachable.ts
 var ID41 = "upstream-unreachable";
@@ -56555,12 +56573,9 @@ function buildTopology(model, links2, findings) {
     const pass = target.passes[0];
     const from2 = pass ? targetIds.get(targetKey(pass)) : void 0;
     if (!from2 || edges.some((edge) => edge.from === from2 && edge.to.startsWith("backend"))) continue;
-    const address = target.address;
-    const reachable = address.kind === "unix" ? address : isLoopback(address.host) ? { kind: "tcp", port: address.port } : void 0;
-    if (!reachable) continue;
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
-      if (!mayServe([server], reachable) || edges.some((edge) => edge.from === from2 && edge.to === to)) return;
+      if (!mayReach2(model, target, server) || edges.some((edge) => edge.from === from2 && edge.to === to)) return;
       edges.push({ from: from2, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
     });
   }

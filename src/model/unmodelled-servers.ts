@@ -207,28 +207,33 @@ export function describeUnmodelledAddress(address: UnmodelledAddress): string {
 }
 
 /**
- * Whether nginx may reach the server at a target, by the rules the links follow (links.ts): a
- * socket file by its path; a port on loopback from the same network namespace only (a compose
+ * Which unmodelled servers nginx may reach at a target, by the rules the links follow (links.ts):
+ * a socket file by its path; a port on loopback from the same network namespace only (a compose
  * service from nginx in its own container or one that shares it, else through a port it
  * publishes; a host process as before); a compose service name or alias of a project the nginx
- * config is on (granian in service `web` behind `proxy_pass http://web:8011`).
+ * config is on (granian in service `web` behind `proxy_pass http://web:8011`). Where the nginx
+ * config runs is worked out once per target, on first need.
  */
-export function mayReach(model: Deployment, target: NginxTarget, server: UnmodelledServer): boolean {
+export function unmodelledReachableFrom(model: Deployment, target: NginxTarget): (server: UnmodelledServer) => boolean {
   const address = target.address;
-  if (address.kind === 'unix') return mayServe([server], address) !== undefined;
-  if (address.kind !== 'tcp') return false;
-  const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
-  const { launch } = server;
-  const compose = launch.compose;
-  if (!compose || launch.service === undefined) return isLoopback(address.host) && servesPort(address.port);
-  const place = nginxComposePlace(model, target);
-  if (isLoopback(address.host)) {
-    const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
-    if (place.running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
-    // nginx outside the container: only through a port the service publishes.
-    return place.running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
-  }
-  if (!resolvesServicesOf(place, compose)) return false;
-  const host = address.host.toLowerCase();
-  return [launch.service, ...compose.aliases].some((name) => name.toLowerCase() === host) && servesPort(address.port);
+  let place: ReturnType<typeof nginxComposePlace> | undefined;
+  const nginxPlace = () => (place ??= nginxComposePlace(model, target));
+  return (server) => {
+    if (address.kind === 'unix') return mayServe([server], address) !== undefined;
+    if (address.kind !== 'tcp') return false;
+    const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
+    const { launch } = server;
+    const compose = launch.compose;
+    if (!compose || launch.service === undefined) return isLoopback(address.host) && servesPort(address.port);
+    const { running } = nginxPlace();
+    if (isLoopback(address.host)) {
+      const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
+      if (running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
+      // nginx outside the container: only through a port the service publishes.
+      return running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
+    }
+    if (!resolvesServicesOf(nginxPlace(), compose)) return false;
+    const host = address.host.toLowerCase();
+    return [launch.service, ...compose.aliases].some((name) => name.toLowerCase() === host) && servesPort(address.port);
+  };
 }

@@ -21,7 +21,7 @@ import { nginxVersionAt, type NginxBlock, type UpstreamGroup, type UpstreamPass 
 import { formatMilliseconds } from '../model/nginx-values';
 import { compareVersions, describeRange, splitRange, VersionRange } from '../reference/nginx/version';
 import { KEEPALIVE_BOUNDARIES, upstreamKeepaliveByRange } from '../model/upstream-keepalive';
-import { describeUnmodelledAddress, mayReach, UnmodelledServer, unmodelledServers } from '../model/unmodelled-servers';
+import { describeUnmodelledAddress, UnmodelledServer, unmodelledReachableFrom, unmodelledServers } from '../model/unmodelled-servers';
 import { dotLabel, jsonText, mermaidLabel } from './escape';
 import { UNKNOWN_MARK, withPlaceholdersShown } from '../discovery/template';
 import type { Finding } from '../engine/findings';
@@ -240,9 +240,10 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     const pass = target.passes[0];
     const from = pass ? targetIds.get(targetKey(pass)) : undefined;
     if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith('backend'))) continue;
+    const reaches = unmodelledReachableFrom(model, target);
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
-      if (!mayReach(model, target, server) || edges.some((edge) => edge.from === from && edge.to === to)) return;
+      if (!reaches(server) || edges.some((edge) => edge.from === from && edge.to === to)) return;
       edges.push({ from, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
     });
   }

@@ -52383,23 +52383,27 @@ function describeUnmodelledAddress(address) {
   if (address.kind === "socket") return `unix:${address.path}`;
   return `unknown (${address.reason})`;
 }
-function mayReach2(model, target, server) {
+function unmodelledReachableFrom(model, target) {
   const address = target.address;
-  if (address.kind === "unix") return mayServe([server], address) !== void 0;
-  if (address.kind !== "tcp") return false;
-  const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
-  const { launch } = server;
-  const compose = launch.compose;
-  if (!compose || launch.service === void 0) return isLoopback(address.host) && servesPort(address.port);
-  const place = nginxComposePlace(model, target);
-  if (isLoopback(address.host)) {
-    const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
-    if (place.running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
-    return place.running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
-  }
-  if (!resolvesServicesOf(place, compose)) return false;
-  const host = address.host.toLowerCase();
-  return [launch.service, ...compose.aliases].some((name2) => name2.toLowerCase() === host) && servesPort(address.port);
+  let place;
+  const nginxPlace = () => place ??= nginxComposePlace(model, target);
+  return (server) => {
+    if (address.kind === "unix") return mayServe([server], address) !== void 0;
+    if (address.kind !== "tcp") return false;
+    const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
+    const { launch } = server;
+    const compose = launch.compose;
+    if (!compose || launch.service === void 0) return isLoopback(address.host) && servesPort(address.port);
+    const { running } = nginxPlace();
+    if (isLoopback(address.host)) {
+      const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
+      if (running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
+      return running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
+    }
+    if (!resolvesServicesOf(nginxPlace(), compose)) return false;
+    const host = address.host.toLowerCase();
+    return [launch.service, ...compose.aliases].some((name2) => name2.toLowerCase() === host) && servesPort(address.port);
+  };
 }
 
 // checks/upstream-unreachable.ts
@@ -56573,9 +56577,10 @@ function buildTopology(model, links2, findings) {
     const pass = target.passes[0];
     const from2 = pass ? targetIds.get(targetKey(pass)) : void 0;
     if (!from2 || edges.some((edge) => edge.from === from2 && edge.to.startsWith("backend"))) continue;
+    const reaches = unmodelledReachableFrom(model, target);
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
-      if (!mayReach2(model, target, server) || edges.some((edge) => edge.from === from2 && edge.to === to)) return;
+      if (!reaches(server) || edges.some((edge) => edge.from === from2 && edge.to === to)) return;
       edges.push({ from: from2, to, lines: [`may be served by ${server.program}: not modelled, not judged`], marks: [] });
     });
   }

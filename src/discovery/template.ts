@@ -315,12 +315,6 @@ function onlyDefinitions(masked: string, definitions: [number, number][]): boole
  */
 function laterBranches(text: string, dialect: TemplateDialect, which: true | BlockBalance): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
-  const go = dialect === 'go-template';
-  const opens = go
-    ? new Set(['if', 'range', 'with', 'define', 'block'])
-    : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
-  const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
-  const isElse = (keyword: string) => keyword === 'else' || keyword === 'elif';
   const balance: BlockBalance = which === true ? () => 0 : which;
   const ranges: [number, number][] = [];
   /** Open blocks, innermost last. */
@@ -348,16 +342,16 @@ function laterBranches(text: string, dialect: TemplateDialect, which: true | Blo
     block.innerSetAside = 0;
   };
   for (const match of statementTags(text, dialect)) {
-    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
+    const role = blockTagRole(dialect, tagBody(match[0], 2));
     const tagEnd = match.index + match[0].length;
-    if (opens.has(keyword)) {
+    if (role === 'open' || role === 'open-conditional') {
       open.push({ laterFrom: -1, branchStart: tagEnd, innerSetAside: 0, first: undefined, read: 0, written: 0, balanced: true });
-    } else if (isElse(keyword) && open.length > 0) {
+    } else if (role === 'else' && open.length > 0) {
       const block = open[open.length - 1];
       endBranch(block, match.index);
       if (block.laterFrom < 0) block.laterFrom = match.index;
       block.branchStart = tagEnd;
-    } else if (isClose(keyword) && open.length > 0) {
+    } else if (role === 'close' && open.length > 0) {
       const block = open.pop()!;
       endBranch(block, match.index);
       const setAside = block.laterFrom >= 0 && (which === true || !block.balanced);
@@ -370,22 +364,44 @@ function laterBranches(text: string, dialect: TemplateDialect, which: true | Blo
   return ranges;
 }
 
+const GO_OPENS = new Set(['if', 'range', 'with', 'define', 'block']);
+const JINJA_OPENS = new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape', 'trans']);
+
+/**
+ * What a statement tag (its body, without delimiters) does to the block structure: opens a block
+ * (`if` and Go's `with` conditionally), starts a later branch, closes a block, or nothing.
+ * Jinja's `{% set x %}…{% endset %}` is a block but `{% set x = 1 %}` is not, and only `end` +
+ * a block's own keyword closes one (the template designer docs, "Block Assignments"): a stray
+ * `endset` counted as any `end…` closed the `if` around it.
+ */
+function blockTagRole(dialect: 'go-template' | 'jinja', body: string): 'open' | 'open-conditional' | 'else' | 'close' | undefined {
+  const keyword = /^\w+/.exec(body)?.[0] ?? '';
+  if (dialect === 'go-template') {
+    if (GO_OPENS.has(keyword)) return keyword === 'if' || keyword === 'with' ? 'open-conditional' : 'open';
+    if (keyword === 'else') return 'else';
+    return keyword === 'end' ? 'close' : undefined;
+  }
+  if (JINJA_OPENS.has(keyword)) return keyword === 'if' ? 'open-conditional' : 'open';
+  // A block assignment names its target and perhaps filters, never `=` (`{% set x | upper %}`).
+  if (keyword === 'set') return body.split('|')[0].includes('=') ? undefined : 'open';
+  if (keyword === 'else' || keyword === 'elif') return 'else';
+  if (keyword.startsWith('end')) {
+    const opened = keyword.slice(3);
+    return JINJA_OPENS.has(opened) || opened === 'set' ? 'close' : undefined;
+  }
+  return undefined;
+}
+
 /** [start, end) of each Jinja `if` or Go `if`/`with` block, from its opening tag to the end of its closing one. */
 function conditionalBlocks(text: string, dialect: TemplateDialect): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
-  const go = dialect === 'go-template';
-  const opens = go
-    ? new Set(['if', 'range', 'with', 'define', 'block'])
-    : new Set(['if', 'for', 'macro', 'block', 'call', 'filter', 'with', 'raw', 'autoescape']);
-  const conditional = go ? new Set(['if', 'with']) : new Set(['if']);
-  const isClose = (keyword: string) => (go ? keyword === 'end' : keyword.startsWith('end'));
   const blocks: [number, number][] = [];
   /** Open blocks, innermost last: the opening tag's offset for a conditional one, else -1. */
   const open: number[] = [];
   for (const match of statementTags(text, dialect)) {
-    const keyword = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? '';
-    if (opens.has(keyword)) open.push(conditional.has(keyword) ? match.index : -1);
-    else if (isClose(keyword) && open.length > 0) {
+    const role = blockTagRole(dialect, tagBody(match[0], 2));
+    if (role === 'open' || role === 'open-conditional') open.push(role === 'open-conditional' ? match.index : -1);
+    else if (role === 'close' && open.length > 0) {
       const from = open.pop()!;
       if (from >= 0) blocks.push([from, match.index + match[0].length]);
     }
@@ -454,7 +470,10 @@ function statementTags(text: string, dialect: TemplateDialect): { 0: string; ind
     .map(([start, end]) => ({ 0: text.slice(start, end), index: start }));
 }
 
-/** [start, end) of each outermost `{{ define }}…{{ end }}` or `{% macro %}…{% endmacro %}`. */
+/**
+ * [start, end) of each outermost `{{ define }}…{{ end }}`, `{% macro %}…{% endmacro %}` or block
+ * assignment `{% set x %}…{% endset %}`: text written where it is called or named, not here.
+ */
 function definitionBodies(text: string, dialect: TemplateDialect): [number, number][] {
   if (dialect !== 'go-template' && dialect !== 'jinja') return [];
   const bodies: [number, number][] = [];
@@ -474,10 +493,10 @@ function definitionBodies(text: string, dialect: TemplateDialect): [number, numb
           definitionStart = -1;
         }
       }
-    } else if (keyword === 'macro') {
+    } else if (keyword === 'macro' || (keyword === 'set' && blockTagRole('jinja', tagBody(match[0], 2)) === 'open')) {
       if (definitionStart < 0) definitionStart = match.index;
       open.push(true);
-    } else if (keyword === 'endmacro' && open.length > 0) {
+    } else if ((keyword === 'endmacro' || keyword === 'endset') && open.length > 0) {
       open.pop();
       if (open.length === 0 && definitionStart >= 0) {
         bodies.push([definitionStart, match.index + match[0].length]);

@@ -164,6 +164,17 @@ describe('masking', () => {
     expect(maskTemplate(go, 'go-template').conditionals).toEqual([[go.indexOf('{{ with'), go.lastIndexOf('{{ end }}')]]);
   });
 
+  test('a Jinja block assignment is a block of its own: its endset closes it, not the if around it', () => {
+    const text = 'a;{% if x %}{% set body %}b;{% endset %}{% set n = 1 %}c;{% else %}d;{% endif %}e;';
+    expect(maskTemplate(text, 'jinja').conditionals).toEqual([[text.indexOf('{% if'), text.indexOf('e;')]]);
+    const masked = maskTemplate(text, 'jinja', 'variable', { envsubst: true, firstBranchOnly: true });
+    expect(masked.text.replace(/ +/g, ' ').trim()).toBe('a; c; e;');
+    expect(masked.branchesSetAside).toEqual([[text.indexOf('{% else'), text.indexOf('{% endif')]]);
+    // A filtered block assignment is one too; an end tag of no block (`endtrans` without `trans`) closes nothing.
+    const filtered = '{% if x %}{% set body | upper %}b;{% endset %}c;{% endif %}{% endtrans %}';
+    expect(maskTemplate(filtered, 'jinja').conditionals).toEqual([[0, filtered.indexOf('{% endtrans')]]);
+  });
+
   test('a tag spanning lines is blanked with its line breaks kept', () => {
     expect(maskTemplate('a {{ x\n  | y }} b', 'jinja').text).toBe(`a ${' '.repeat('{{ x'.length)}\n${' '.repeat('  | y }}'.length)} b`);
   });

@@ -262,6 +262,38 @@ describe('only the ifs whose branches open or close a block keep their first bra
     expect(findings.find((f) => f.ruleId === 'template-unreadable')!.message).toContain('(and 1 more)');
   });
 
+  test('a block assignment ({% set x %}…{% endset %}) inside a branch neither closes the if nor is read as nginx', () => {
+    const nginx = [
+      'server {', //                                1
+      '    listen 80;', //                          2
+      '    {% if WEB_ROOT == "/" %}', //            3
+      '    {% set prefix %}/{% endset %}', //       4: the body is the variable's, not nginx text
+      '    {% set port = 8080 %}', //               5: an assignment, no block
+      '    location /sso.php {', //                 6
+      '    {% else %}', //                          7: set aside, as without the set
+      '    location {{ WEB_ROOT }}/sso.php {', //   8
+      '    {% endif %}', //                         9
+      '      proxy_pass http://127.0.0.1:8080;',
+      '    }',
+      '    {% if LISTING %}', //                    12
+      '    location /files/ {',
+      '        autoindex on;', //                   14: `on` at column 19
+      '    }',
+      '    {% else %}', //                          16: balanced, read
+      '    location /media/ {',
+      '        autoindex on;', //                   18
+      '    }',
+      '    {% endif %}',
+      '}',
+      '',
+    ].join('\n');
+    expect(describeDisk({ 'templates/site.conf.j2': nginx })).toEqual([
+      'nginx-autoindex info templates/site.conf.j2:14:19',
+      'nginx-autoindex info templates/site.conf.j2:18:19',
+      'template-unreadable info templates/site.conf.j2:7:5',
+    ]);
+  });
+
   test('a template whose branches each balance their blocks keeps every branch and has no note', () => {
     const nginx = [
       'server {', //                          1

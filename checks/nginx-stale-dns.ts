@@ -44,6 +44,8 @@ export const rule = defineRule({
           if (!resolvesServicesOf(place, container)) continue;
           for (const name of [container.service, ...container.aliases]) names.set(name.toLowerCase(), container.service);
         }
+        // A `links:` alias resolves only in the container that declares it: one that runs this file.
+        for (const container of place.running) for (const link of container.links) names.set(link.alias.toLowerCase(), link.service);
         namesByFiles.set(key, names);
       }
       return names;

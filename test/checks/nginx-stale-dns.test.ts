@@ -69,6 +69,30 @@ testRule(rule, {
       ],
     },
     {
+      name: "a links alias of the nginx service's own container is the linked compose service",
+      tree: {
+        'docker-compose.yml':
+          'services:\n  api:\n    image: example/api\n  nginx:\n    image: nginx:1.27\n    links:\n      - api:smapi\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n',
+        'nginx/default.conf': 'server {\n    location / {\n        proxy_pass http://smapi:5000;\n    }\n}\n',
+      },
+      findings: [
+        {
+          messageId: 'composeService',
+          primary: { file: 'nginx/default.conf', line: 3, column: 20 },
+          messageIncludes: ['"smapi" is the compose service "api"'],
+        },
+      ],
+    },
+    {
+      name: "a links alias another service declares does not resolve in nginx's container: not the compose service",
+      tree: {
+        'docker-compose.yml':
+          'services:\n  api:\n    image: example/api\n  worker:\n    image: example/worker\n    links:\n      - api:smapi\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n',
+        'nginx/default.conf': 'server {\n    location / {\n        proxy_pass http://smapi;\n    }\n}\n',
+      },
+      findings: [{ messageId: 'hostName', primary: { file: 'nginx/default.conf', line: 3, column: 20 } }],
+    },
+    {
       name: 'a compose service without a port in proxy_pass',
       tree: { 'docker-compose.yml': COMPOSE, 'nginx/default.conf': 'server {\n\tlocation / { proxy_pass http://web; }\n}\n' },
       findings: [{ messageId: 'composeService', primary: { file: 'nginx/default.conf', line: 2, column: 26 } }],

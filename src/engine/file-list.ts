@@ -7,6 +7,7 @@ import type { FileFormat } from '../discovery/classify';
 import type { walk } from '../discovery/walk';
 import type { NginxReadResult } from '../readers/nginx';
 import type { ListedFile } from './findings';
+import { isBuildStageContainer } from '../readers/docker/placed-files';
 
 /**
  * What each file of the tree was read as and why: classification's answer, refined by what the
@@ -17,7 +18,8 @@ export function buildFileList(input: {
   explained: Map<string, { format?: FileFormat; reason: string }>;
   nginx: NginxReadResult;
   displayPath: (absolute: string) => string;
-  placed: { from: string; to: string }[];
+  /** `containers` as readers/docker/placed-files.ts names them. */
+  placed: { from: string; to: string; containers?: string[] }[];
   /** envsubst templates the official nginx image renders at start: read rendered, under the path it writes. */
   renderedTemplates: Set<string>;
   gunicorn: { launch?: { file: string }; config?: { file: string }; configReference?: { text: string } }[];
@@ -41,14 +43,33 @@ export function buildFileList(input: {
     for (const file of backend.iniFiles)
       if (!startedBy.has(file)) startedBy.set(file, { format: 'uwsgi', reason: `started by ${backend.launch.file} (uwsgi)` });
   }
-  /** Where a COPY or a volume mount puts the file in the container, if one does. */
+  /**
+   * Where COPY lines and volume mounts put the file in containers: a mapping of the file itself
+   * before a directory's (`COPY . /app/` places every file too), and a build stage's copy (which
+   * no running container holds) only when nothing else places it; at most three shown.
+   */
   const placedAt = (path: string): string | undefined => {
+    const places: { at: string; rank: number }[] = [];
     for (const mapping of input.placed) {
-      if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath.sep))
-        return nodePath.posix.join(mapping.from, nodePath.relative(mapping.to, path).split(nodePath.sep).join('/'));
+      const inBuildStageOnly = mapping.containers !== undefined && mapping.containers.every(isBuildStageContainer);
+      if (mapping.to === path) places.push({ at: mapping.from, rank: inBuildStageOnly ? 2 : 0 });
+      else if (path.startsWith(mapping.to + nodePath.sep))
+        places.push({
+          at: nodePath.posix.join(mapping.from, nodePath.relative(mapping.to, path).split(nodePath.sep).join('/')),
+          rank: inBuildStageOnly ? 2 : 1,
+        });
     }
-    return undefined;
+    if (places.length === 0) return undefined;
+    const best = Math.min(...places.map((place) => place.rank));
+    const shown = [
+      ...new Set(
+        places
+          .filter((place) => place.rank < 2 || best === 2)
+          .sort((a, b) => a.rank - b.rank)
+          .map((place) => place.at),
+      ),
+    ];
+    return shown.length > 3 ? `${shown.slice(0, 3).join(', ')} (and ${shown.length - 3} more)` : shown.join(', ');
   };
 
   const out: ListedFile[] = [];

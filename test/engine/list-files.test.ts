@@ -123,6 +123,18 @@ describe('the file list', () => {
     expect(files.get('nginx/app.conf')?.reason).toMatch(/; copied or mounted to \/etc\/nginx\/conf\.d\/app\.conf$/);
   });
 
+  test('names every place COPY lines put a file, its own COPY first, then the deeper directory', () => {
+    const files = listed({
+      // A test image copies the whole repository; the nginx image copies the one file.
+      Dockerfile: lines('FROM python:3.12', 'COPY . /app/'),
+      'docker/Dockerfile': lines('FROM nginx:1.25', 'COPY nginx/default.conf /etc/nginx/conf.d/default.conf'),
+      'docker/nginx/default.conf': KEEPALIVE_UPSTREAM,
+    });
+    expect(files.get('docker/nginx/default.conf')?.reason).toMatch(
+      /; copied or mounted to \/etc\/nginx\/conf\.d\/default\.conf, \/app\/docker\/nginx\/default\.conf$/,
+    );
+  });
+
   test('text is `path  format  reason` a line, aligned, `-` for no format; JSON is the array', () => {
     const entries: ListedFile[] = [
       { file: 'a.conf', format: 'nginx', reason: 'by name' },
@@ -264,7 +276,8 @@ test('an envsubst template the official nginx image renders says so (examples/en
   const template = listFiles({ cwd: dir, paths: ['.'] }).find((entry) => entry.file === 'templates/default.conf.template');
   expect(template?.format).toBe('nginx');
   expect(template?.reason).toMatch(
-    /; rendered by the nginx image at start \(envsubst with the container's environment\) and read rendered; copied or mounted to \/etc\/nginx\/templates\/default\.conf\.template$/,
+    // The compose mount puts it where the nginx image renders it; the web image's `COPY . /app` holds it too.
+    /; rendered by the nginx image at start \(envsubst with the container's environment\) and read rendered; copied or mounted to \/etc\/nginx\/templates\/default\.conf\.template, \/app\/templates\/default\.conf\.template$/,
   );
 });
 

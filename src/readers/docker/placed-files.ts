@@ -84,7 +84,7 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
     for (const runStage of runStages) for (let stage = runStage; stage; stage = stage.baseStage) running.add(stage);
     for (const copied of copiedFiles(text, context, kindOf)) {
       const stage = file && stageAt(file, copied.start);
-      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [`${path}\0${stage.start}`]]);
+      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [buildStageContainer(path, stage)]]);
       else claim(copied.target, copied.source, containers);
     }
   }
@@ -100,6 +100,16 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
     for (const [to, containers] of sources) mappings.push({ from, to, ...(containers ? { containers: [...containers] } : {}) });
   }
   return mappings;
+}
+
+/** The container name of a build stage no running image starts from: it holds files no container runs with. */
+function buildStageContainer(dockerfile: string, stage: DockerStage): string {
+  return `${dockerfile}\0stage ${stage.start}`;
+}
+
+/** Whether a mapping's container (as placedFiles names them) is only a build stage's. */
+export function isBuildStageContainer(container: string): boolean {
+  return /\0stage \d+$/.test(container);
 }
 
 /** The mappings of container paths one tree file alone is placed at, whichever the container. */

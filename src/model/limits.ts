@@ -11,6 +11,7 @@ import type { Setting } from '../source/setting';
 import type { Deployment } from './deployment';
 import type { Launch } from '../readers/launch/launch';
 import { nginxVersionAt, type NginxHttpScope } from './nginx';
+import { mainConfigsAt, nginxConfigPath, nginxLaunchesRunning } from './nginx-launches';
 
 export interface OpenFileLimit {
   /** The limit the process starts with (RLIMIT_NOFILE soft); Infinity for `infinity`/`unlimited`. */
@@ -120,12 +121,16 @@ function serviceDefault(): OpenFileLimit {
 
 /**
  * The open-file limit of nginx worker processes: `worker_rlimit_nofile` of the main context
- * (nginx sets both soft and hard to it), else what the nginx master has: the launch that runs
- * nginx, or a systemd `LimitNOFILE=` for nginx.service/openresty.service (a drop-in the tree
- * holds without the unit), else .cfglint.json, else unknown. `scope` picks the main config.
+ * (nginx sets both soft and hard to it), else what the nginx master has: the launches that run
+ * this main config (nginx-launches.ts; the lowest limit among them, since that nginx fails first),
+ * or a systemd `LimitNOFILE=` for nginx.service/openresty.service (a drop-in the tree holds
+ * without the unit, whose nginx loads the default config), else .cfglint.json, else unknown.
+ * When a launch may run it but the tree does not say which config it loads, .cfglint.json or
+ * unknown. `scope` picks the main config.
  */
 export function nginxWorkerNofile(deployment: Deployment, scope?: NginxHttpScope): OpenFileLimit {
-  const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
+  const chosen = scope ?? deployment.nginx.scopes[0];
+  const main = chosen?.http.parent;
   if (main && main.kind === 'main') {
     const setting = main.setting('worker_rlimit_nofile', nginxVersionAt(deployment, main).range);
     if (setting && setting.source.kind === 'file') {
@@ -134,12 +139,36 @@ export function nginxWorkerNofile(deployment: Deployment, scope?: NginxHttpScope
       return { soft: own, hard: own };
     }
   }
-  const launch = deployment.launches.find((candidate) => candidate.program === 'nginx' || candidate.program === 'openresty');
-  if (launch) return nofileFor(deployment, launch);
+  const file = main?.kind === 'main' ? chosen?.roots[0]?.file : undefined;
+  const runs = file !== undefined ? nginxLaunchesRunning(deployment, file) : { running: [], undecided: [] };
+  if (runs.running.length > 0) return lowestOf(runs.running.map((launch) => nofileFor(deployment, launch)));
+  if (runs.undecided.length > 0) {
+    if (deployment.environment.nofile !== undefined) return { soft: configured('nofile', deployment.environment.nofile, 'nofile') };
+    return { soft: unknown('nofile', 'the tree does not say which config the nginx it starts loads') };
+  }
   const unit = deployment.limits
-    .filter((limit) => limit.name === 'nofile' && limit.appliesTo.kind === 'service' && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name))
+    .filter((limit) => {
+      const service = limit.name === 'nofile' && limit.appliesTo.kind === 'service' ? limit.appliesTo.name : undefined;
+      if (service === undefined || !/^(nginx|openresty)\.service$/.test(service)) return false;
+      // The unit's own ExecStart= says which config it runs (nginxLaunchesRunning above).
+      if (deployment.launches.some((launch) => launch.kind === 'systemd' && launch.service === service)) return false;
+      return file !== undefined && packagedUnitRuns(deployment, service, sourceFile(limit), file);
+    })
     .pop();
   if (unit) return { soft: unit.setting, ...(unit.hard ? { hard: unit.hard } : {}) };
   if (deployment.environment.nofile !== undefined) return { soft: configured('nofile', deployment.environment.nofile, 'nofile') };
   return { soft: unknown('nofile', 'nothing in the tree says how nginx is started') };
+}
+
+/** Whether the packaged nginx.service (openresty.service) a drop-in changes loads the main config `file`: its default one. */
+function packagedUnitRuns(deployment: Deployment, service: string, dropIn: string | undefined, file: string): boolean {
+  const path = nginxConfigPath(service.startsWith('openresty') ? 'openresty' : 'nginx', []);
+  return path !== undefined && mainConfigsAt(deployment, path, { file: dropIn ?? '' }).running === file;
+}
+
+/** The lowest soft limit the tree gives among several processes (unknown ones left out): the first to run out. */
+function lowestOf(limits: OpenFileLimit[]): OpenFileLimit {
+  const known = limits.filter((limit) => typeof limit.soft.value === 'number');
+  if (known.length === 0) return limits[0];
+  return known.reduce((lowest, limit) => ((limit.soft.value as number) < (lowest.soft.value as number) ? limit : lowest));
 }

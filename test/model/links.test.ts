@@ -1655,3 +1655,37 @@ describe('a Tomcat of the official image, with its stock server.xml', () => {
     expect(links(tree(`FROM tomcat:9.0.30\n${war}`))).toEqual([]);
   });
 });
+
+describe('compose bind mounts written with variables, and the templates the nginx image renders from them (bookwyrm-social/bookwyrm)', () => {
+  // Compose interpolates a volume entry before splitting it (compose-spec 12-interpolation.md):
+  // `${NAME:-default}` (unset or empty) and `${NAME-default}` (unset) give the default where
+  // neither the shell nor .env sets the name. The template is then rendered by the nginx image
+  // with BACKEND, so only a placed template links to gunicorn; unplaced, `${BACKEND}` stays unknown.
+  const web = '  web:\n    image: python:3.12\n    command: gunicorn app.wsgi --bind 0.0.0.0:8000\n';
+  const templated = (volume: string) => ({
+    'docker-compose.yml': `services:\n  nginx:\n    image: nginx:1.27\n    environment:\n      BACKEND: web:8000\n    volumes:\n${volume}${web}`,
+    'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://${BACKEND};\n    }\n}\n',
+  });
+  const linked = ['nginx/site.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)'];
+  const listed = (tree: Record<string, string>, file: string) =>
+    readTree({ paths: ['.'], cwd: writeTree(tree), config: {} }).fileList.find((entry) => entry.file === file)?.reason;
+
+  test('a variable with a default names the file the container gets, in the short and the long syntax', () => {
+    const target = '/etc/nginx/templates/default.conf.template';
+    expect(links(templated(`      - ./nginx/\${NGINX_SETUP:-site}.conf:${target}\n`))).toEqual(linked);
+    expect(links(templated(`      - ./nginx/\${NGINX_SETUP-site}.conf:${target}:ro\n`))).toEqual(linked);
+    expect(links(templated(`      - type: bind\n        source: ./nginx/\${NGINX_SETUP:-site}.conf\n        target: ${target}\n`))).toEqual(linked);
+    expect(listed(templated(`      - ./nginx/\${NGINX_SETUP:-site}.conf:${target}\n`), 'nginx/site.conf')).toMatch(
+      /mounted to \/etc\/nginx\/templates\/default\.conf\.template/,
+    );
+  });
+
+  test('a variable without a default, a required one, or a default naming no file of the tree places nothing', () => {
+    const target = '/etc/nginx/templates/default.conf.template';
+    for (const source of ['${NGINX_SETUP}', '$NGINX_SETUP', '${NGINX_SETUP:?set it}', '${NGINX_SETUP:-other}']) {
+      const tree = templated(`      - ./nginx/${source}.conf:${target}\n`);
+      expect(links(tree)).toEqual([]);
+      expect(listed(tree, 'nginx/site.conf')).not.toMatch(/mounted/);
+    }
+  });
+});

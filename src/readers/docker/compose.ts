@@ -4,8 +4,9 @@
  * shell without running one, or a list), `environment` (list or map), `env_file`, `stop_signal`,
  * `working_dir`, `user`, `network_mode: host`, `sysctls` (list or map), `ulimits.nofile` (a number
  * or `{soft, hard}`). Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from
- * the shell or `.env` and stays unresolved, except in build paths, where a `${VAR:-default}` takes
- * its default (buildPath). Files without `services:` are read as version 1 files.
+ * the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
+ * `${VAR:-default}` takes its default (buildPath, mounts). Files without `services:` are read as
+ * version 1 files.
  */
 import * as nodePath from 'path';
 import type { Document } from 'yaml';
@@ -393,24 +394,27 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
 /**
  * Bind mounts whose source is a relative path (`./x`, `../x`, `.`): the files the tree holds.
  * Short syntax `SOURCE:TARGET[:MODE]`; a source not starting with `.` is a named volume and an
- * absolute one is a host path, neither of them the tree's.
+ * absolute one is a host path, neither of them the tree's. Compose interpolates the entry before
+ * splitting it: like a build path, `${VAR:-default}` gives its default (bookwyrm mounts
+ * `./nginx/${NGINX_SETUP:-https}.conf`), and an entry with a variable without one is left out.
  */
 function mounts(source: SourceText, node: YamlNode | undefined, document: Document.Parsed, dir: string): ComposeMount[] {
   const found: ComposeMount[] = [];
+  const written = (node: YamlNode | undefined) => {
+    const raw = scalarArg(source, node)?.value;
+    return raw === undefined ? undefined : withComposeDefaults(raw);
+  };
   for (const item of itemsOf(node, document)) {
     let from: string | undefined;
     let to: string | undefined;
     if (isMap(item)) {
       const type = text(source, valueOf(item, 'type', document));
       if (type && type.value !== 'bind') continue;
-      const sourceArg = text(source, valueOf(item, 'source', document));
-      const targetArg = text(source, valueOf(item, 'target', document));
-      if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
-      [from, to] = [sourceArg.value, targetArg.value];
+      [from, to] = [written(valueOf(item, 'source', document)), written(valueOf(item, 'target', document))];
     } else {
-      const raw = text(source, item);
-      if (!raw || raw.unresolved.length > 0) continue;
-      const parts = raw.value.split(':');
+      const raw = written(item);
+      if (raw === undefined) continue;
+      const parts = raw.split(':');
       if (parts.length < 2) continue;
       [from, to] = parts;
     }

@@ -1688,4 +1688,48 @@ describe('compose bind mounts written with variables, and the templates the ngin
       expect(listed(tree, 'nginx/site.conf')).not.toMatch(/mounted/);
     }
   });
+
+  // bookwyrm's docker-compose.yml: the nginx service renders the site and server_config templates
+  // into /etc/nginx/conf.d and mounts ./nginx/locations there; the web service mounts the whole
+  // project at /app, so the alternative site (reverse_proxy.conf, chosen with NGINX_SETUP) is in web's
+  // container only. The rendered files are in nginx's container alone: they are not what the
+  // include of a file of web's container finds, and the mount beside them is what nginx's own read.
+  const bookwyrm = {
+    'docker-compose.yml': [
+      'services:',
+      '  nginx:',
+      '    image: nginx:1.27',
+      '    volumes:',
+      '      - ./nginx/${NGINX_SETUP:-https}.conf:/etc/nginx/templates/default.conf.template',
+      '      - ./nginx/server_config:/etc/nginx/templates/server_config.template',
+      '      - ./nginx/locations:/etc/nginx/conf.d/locations',
+      '  web:',
+      '    build: .',
+      '    command: gunicorn bookwyrm.wsgi:application --bind 0.0.0.0:8000',
+      '    volumes:',
+      '      - .:/app',
+      '',
+    ].join('\n'),
+    Dockerfile: 'FROM python:3.12\nWORKDIR /app\n',
+    'nginx/https.conf': 'include /etc/nginx/conf.d/server_config;\nserver {\n    listen 80;\n    include /etc/nginx/conf.d/locations;\n}\n',
+    'nginx/reverse_proxy.conf': 'include /etc/nginx/conf.d/server_config;\nserver {\n    listen 8080;\n    include /etc/nginx/conf.d/locations;\n}\n',
+    'nginx/server_config': 'upstream web {\n    server web:8000;\n}\n',
+    'nginx/locations': 'location / {\n    proxy_pass http://web;\n}\n',
+  };
+
+  test('the locations mounted beside the rendered files are what both sites include, in their servers', () => {
+    expect(
+      lint(bookwyrm)
+        .filter((finding) => finding.ruleId === 'include-missing')
+        .map(at),
+    ).toEqual([]);
+    expect(listed(bookwyrm, 'nginx/locations')).toMatch(/included from nginx\/reverse_proxy\.conf/);
+    // Each site's server passes to the upstream its server_config declares; gunicorn web serves it.
+    const passes = modelOf(bookwyrm).nginx.passes.map((pass) => {
+      const listen = pass.location.enclosing('server')?.own('listen')[0]?.directive.args[0].value;
+      return `listen ${listen}: ${pass.target.kind === 'group' ? pass.target.group.name : pass.target.kind}`;
+    });
+    expect(passes.sort()).toEqual(['listen 80: web', 'listen 8080: web'].sort());
+    expect(links(bookwyrm)).toEqual(['nginx/server_config: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+  });
 });

@@ -44,6 +44,12 @@ export interface EnvsubstTemplate {
   /** The compose file, Dockerfile or Kubernetes manifest that runs the container (absolute). */
   definedIn: string;
   /**
+   * The container that renders it, named as readers/docker/placed-files.ts names the containers
+   * of the files it places (a compose service): what it writes is there and in no other
+   * container. Undefined where that name is not known (a Dockerfile's or a Kubernetes container).
+   */
+  containers?: string[];
+  /**
    * The template's text when it is no file of the tree (a ConfigMap entry: its positions are the
    * manifest's); `template` is then its virtual path.
    */
@@ -84,6 +90,8 @@ export function isOfficialNginxImage(reference: string): boolean {
 
 interface Container {
   definedIn: string;
+  /** Its name for the include resolver (EnvsubstTemplate.containers). */
+  containers?: string[];
   env: Map<string, VariableValue>;
   /**
    * What a name the tree does not define holds: `unknown` where the environment is open (an
@@ -139,7 +147,10 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     for (const [name, value] of service.environment) env.set(name, valueOf(value));
     // An env_file outside the tree (a gitignored .env) may define any name.
     const external = service.envFiles.some((envFile) => envFile.path === undefined || !treeFiles.has(envFile.path));
-    const container: Container = { definedIn: compose.path, env, others: external ? 'unknown' : 'unset', placed };
+    // The compose service, keyed as placed-files.ts keys it; an image a workflow or another service
+    // builds may be named there by its Dockerfile instead, so its container is left unnamed.
+    const named = !build || service.build ? [`${nodePath.dirname(compose.path)}\0${service.name}`] : undefined;
+    const container: Container = { definedIn: compose.path, ...(named ? { containers: named } : {}), env, others: external ? 'unknown' : 'unset', placed };
     const command = combineCommand(entrypoint, cmd);
     const cwd = service.workingDir?.value ?? stage?.workdir?.value;
     if (command) commanded.push({ container, args: command.args, cwd });
@@ -177,7 +188,15 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (!script) continue;
     for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
       const output = script.outputOf(target);
-      if (output !== undefined) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
+      if (output !== undefined)
+        templates.push({
+          template: file,
+          output,
+          outputDir: script.outputDir,
+          lookup: script.lookup,
+          definedIn: container.definedIn,
+          containers: container.containers,
+        });
     }
   }
   for (const { container, args, cwd } of commanded) append(templates, scriptedTemplates(container, args, cwd ?? '/', input, kindOf));
@@ -384,7 +403,14 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
                 .matchAll(SHELL_FORMAT_NAME),
             ].map((match) => match[1] ?? match[2]),
           );
-    templates.push({ template, output, outputDir: nodePath.posix.dirname(output), lookup: scriptedLookup(container, listed), definedIn: container.definedIn });
+    templates.push({
+      template,
+      output,
+      outputDir: nodePath.posix.dirname(output),
+      lookup: scriptedLookup(container, listed),
+      definedIn: container.definedIn,
+      containers: container.containers,
+    });
   }
   return templates;
 }

@@ -18,7 +18,10 @@ export interface RenderedTemplates {
   sources: Map<string, SourceText>;
   /** The templates rendered: not read on their own as well. */
   templates: Set<string>;
-  /** Each output directory → its virtual directory, where one deployment alone writes there. */
+  /**
+   * Each output directory → its virtual directory, where one deployment alone writes there, with
+   * the containers that render into it (none named where one of them is not known).
+   */
   mappings: IncludeMapping[];
 }
 
@@ -46,6 +49,8 @@ export function renderTemplates(
   const renderedFrom = new Map<string, string>();
   const ambiguous = new Set<string>();
   const outputDirs = new Map<string, Set<string>>();
+  /** Virtual output directory → the containers rendering there; undefined once one is not named. */
+  const renderers = new Map<string, Set<string> | undefined>();
   for (const group of groups.values()) {
     const first = group[0];
     if (group.some((template) => template.template !== first.template)) {
@@ -64,7 +69,12 @@ export function renderTemplates(
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
-    outputDirs.set(first.outputDir, dirs.add(nodePath.join(base, first.outputDir)));
+    const virtualDir = nodePath.join(base, first.outputDir);
+    outputDirs.set(first.outputDir, dirs.add(virtualDir));
+    for (const template of group) {
+      const known = renderers.has(virtualDir) ? renderers.get(virtualDir) : new Set<string>();
+      renderers.set(virtualDir, known && template.containers ? new Set([...known, ...template.containers]) : undefined);
+    }
   }
   // A template written to a path another template also claims is read as a template only.
   for (const template of ambiguous) {
@@ -72,7 +82,15 @@ export function renderTemplates(
     rendered.delete(template);
     for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
   }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from, dirs]) => ({ from, to: [...dirs][0] }));
+  // The rendered files are in the containers that render them only: a file another container
+  // holds (bookwyrm's web service mounts the whole project at /app) does not include them.
+  const mappings = [...outputDirs]
+    .filter(([, dirs]) => dirs.size === 1)
+    .map(([from, dirs]) => {
+      const to = [...dirs][0];
+      const containers = renderers.get(to);
+      return { from, to, ...(containers ? { containers: [...containers] } : {}) };
+    });
   return { sources, templates: rendered, mappings };
 }
 

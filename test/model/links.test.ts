@@ -467,6 +467,34 @@ describe('compose services', () => {
     });
   });
 
+  describe('a gunicorn config that formats its address with % or str.format (superdesk/superdesk server/gunicorn_config.py)', () => {
+    const unit = (environment: string) => `[Service]\nWorkingDirectory=/srv/app\n${environment}ExecStart=/srv/app/venv/bin/gunicorn -c gunicorn.conf.py wsgi\n`;
+    const nginx = (port: number) => `server {\n    listen 80;\n    location / { proxy_pass http://127.0.0.1:${port}; }\n}\n`;
+    const percent = 'import os\nbind = "127.0.0.1:%s" % os.environ.get("PORT", "5000")\n';
+    const format = 'import os\nbind = "127.0.0.1:{}".format(os.environ.get("PORT", "5000"))\n';
+    const tree = (config: string, environment: string, port: number) => ({
+      'app.service': unit(environment),
+      'gunicorn.conf.py': config,
+      'site.conf': nginx(port),
+    });
+
+    test.each([
+      ['%', percent],
+      ['str.format', format],
+    ])('%s: PORT unset, the default 5000 is linked; another port is not', (_form, config) => {
+      expect(links(tree(config, '', 5000))).toEqual(['site.conf: 127.0.0.1:5000 -> gunicorn gunicorn.conf.py (same-address)']);
+      expect(links(tree(config, '', 5001))).toEqual([]);
+    });
+
+    test.each([
+      ['%', percent],
+      ['str.format', format],
+    ])("%s: the unit's Environment=PORT=5001 is formatted in, not the default", (_form, config) => {
+      expect(links(tree(config, 'Environment=PORT=5001\n', 5001))).toEqual(['site.conf: 127.0.0.1:5001 -> gunicorn gunicorn.conf.py (same-address)']);
+      expect(links(tree(config, 'Environment=PORT=5001\n', 5000))).toEqual([]);
+    });
+  });
+
   describe("a template the nginx container's own start-up command renders with envsubst", () => {
     const web = '  web:\n    image: python:3.12\n    command: gunicorn app.wsgi:application --bind 0.0.0.0:8000 --worker-class gthread\n';
     // keepaliveNginx with the address a placeholder, and nginx's own $host beside it.

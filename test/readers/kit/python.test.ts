@@ -69,7 +69,6 @@ describe('values of module-level names', () => {
     ['import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n', 'workers'],
     ['import os\nbind = os.environ.get("BIND", "0.0.0.0:8000")\n', 'bind'],
     ["import os\nbind = f\"0.0.0.0:{os.getenv('PORT', '5000')}\"\n", 'bind'],
-    ['bind = "%s:%s" % ("0.0.0.0", 80)\n', 'bind'],
     ['x = 1\nworkers = x if x else 2\n', 'workers'],
     ['workers = len("4")\n', 'workers'],
     ['workers = WORKERS\n', 'workers'],
@@ -137,6 +136,95 @@ describe('values of module-level names', () => {
     const module = read('import os.path\nimport multiprocessing as mp\nfrom a.b import c as bind, workers\n');
     expect([...module.finalBindings.keys()].sort()).toEqual(['bind', 'mp', 'os', 'workers']);
     expect(valueOf(module, 'workers')).toBe('unknown');
+  });
+});
+
+describe('string formatting: printf-style % and str.format', () => {
+  // Expected texts are CPython's ("printf-style String Formatting", "Format String Syntax").
+  test.each([
+    ['bind = "%s:%s" % ("0.0.0.0", 80)', 'bind', '0.0.0.0:80'],
+    ['bind = "127.0.0.1:%d" % 5000', 'bind', '127.0.0.1:5000'],
+    ['p = 8000\nbind = ":%s" % p', 'bind', ':8000'],
+    ['s = "%s" % (5,)', 's', '5'],
+    ['s = "%i|%d" % (True, -3.7)', 's', '1|-3'],
+    ['s = "%s %s %s" % (None, False, "x")', 's', 'None False x'],
+    ['s = "%r %r %r" % ("x", "a\'b", 7)', 's', "'x' \"a'b\" 7"],
+    ['s = "%r" % "a\\\\b\'\\""', 's', "'a\\\\b\\'\"'"],
+    ['s = "%d%%" % 5', 's', '5%'],
+    ['s = "100%%" % ()', 's', '100%'],
+    ['s = "%(host)s:%(port)d" % {"host": "h", "port": 80, "other": 1.5}', 's', 'h:80'],
+    ['d = {"port": 80}\ns = ":%(port)s%%" % d', 's', ':80%'],
+    ['s = "%s"\ns %= 5', 's', '5'],
+    ['t = 7.5 % 2', 't', 1.5],
+    ['bind = "{}:{}".format("h", 80)', 'bind', 'h:80'],
+    ['s = "{0}{0}{1}".format(5, "x", "unused")', 's', '55x'],
+    ['s = "{host}:{port}".format(host="h", port=80)', 's', 'h:80'],
+    ['s = "{a}{}".format(1, a=2)', 's', '21'],
+    ['s = "{{}}{}}}".format(None)', 's', '{}None}'],
+    ['s = "{0:}|{00}".format(7)', 's', '7|7'],
+    ['t = "{}:8000"\nbind = t.format("0.0.0.0")', 'bind', '0.0.0.0:8000'],
+  ])('%s', (text, name, expected) => {
+    expect(valueOf(read(text + '\n'), name)).toEqual(expected);
+  });
+
+  test.each([
+    // TypeErrors: a str for %d, too few or too many values, a key without a mapping.
+    ['s = "%d" % "5"'],
+    ['s = "%s %s" % (1,)'],
+    ['s = "%s" % (1, 2)'],
+    ['s = "abc" % 5'],
+    ['s = "%(a)s" % ("x",)'],
+    // KeyError, an incomplete format; a dict with an unknown value, a spread or a key that is not a str.
+    ['s = "%(a)s" % {"b": 1}'],
+    ['s = "abc%" % ()'],
+    ['s = "%(a)s" % {"a": x}'],
+    ['s = "%(a)s" % {**d, "a": 1}'],
+    ['s = "%(a)s" % {1: "x", "a": 1}'],
+    // Flags, widths, other conversions, floats and containers as text, repr past printable ASCII.
+    ['s = "%5s" % "x"'],
+    ['s = "%05d" % 1'],
+    ['s = "%x" % 255'],
+    ['s = "%s" % 1.5'],
+    ['s = "%s" % [1]'],
+    ['s = "%s" % {"a": 1}'],
+    ['s = "%r" % "\u00e9"'],
+    ['s = b"%s" % (1,)'],
+    // str.format: mixed numbering, an index or a name not given, a spec or a conversion, fields with . or [].
+    ['s = "{}{0}".format(1)'],
+    ['s = "{1}".format(3)'],
+    ['s = "{b}".format(a=1)'],
+    ['s = "{:d}".format(1)'],
+    ['s = "{0!s}".format(1)'],
+    ['s = "{0.real}".format(1)'],
+    ['s = "{0[0]}".format(a)'],
+    ['s = "}".format()'],
+    ['s = "{".format()'],
+    ['s = "{}".format(1.5)'],
+    ['s = "{}".format(*args)'],
+    ['s = "{}".format(1, unknown_name)'],
+    ['s = "{a}".format(a=1, a=2)'],
+    ['s = x.format(1)'],
+  ])('unknown: %s', (text) => {
+    const module = read(text + '\n');
+    expect(module.syntaxProblems).toEqual([]);
+    expect(valueOf(module, 's')).toBe('unknown');
+  });
+
+  test('with the environment: the value of PORT, or the default', () => {
+    const environment = (name: string) => (name === 'PORT' ? { set: true as const, value: '9000' } : { set: false as const });
+    const module = readPythonModule(
+      'import os\na = "0.0.0.0:%s" % os.environ.get("PORT", "5000")\nb = "0.0.0.0:{}".format(os.getenv("OTHER", 5000))\n',
+      environment,
+    );
+    expect(valueOf(module, 'a')).toBe('0.0.0.0:9000');
+    expect(valueOf(module, 'b')).toBe('0.0.0.0:5000');
+  });
+
+  test('past the size budget: unknown', () => {
+    const big = `a = "${'y'.repeat(40_000)}"\n`;
+    expect(valueOf(read(`${big}s = "%s" % a\n`), 's')).toBe('y'.repeat(40_000));
+    expect(valueOf(read(`${big}s = "%s%s" % (a, a)\n`), 's')).toBe('unknown');
+    expect(valueOf(read(`${big}s = "{0}{0}".format(a)\n`), 's')).toBe('unknown');
   });
 });
 

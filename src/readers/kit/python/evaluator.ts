@@ -6,7 +6,8 @@ import type { SyntaxNode } from '@lezer/common';
 import { MAX_VALUE_LENGTH, OVER_BUDGET } from '../../expansion-budget';
 import type { BindingKind, PyBinding, PythonModule } from './module';
 import { children, declaredGlobals, isStatement, shorten } from './tree';
-import { binary, decodeString, numberLiteral, pythonIntBase10, pythonStr, PyEvaluated, PyKnown, PyValue, unary, weight } from './values';
+import { formatMethod, pythonStr } from './formatting';
+import { binary, decodeString, numberLiteral, pythonIntBase10, PyEvaluated, PyKnown, PyValue, unary, weight } from './values';
 
 /**
  * What the process's environment gives a variable: its value, that it is unset, or why the tree
@@ -408,7 +409,7 @@ export class Executor {
         return this.collection(node.name === 'TupleExpression' ? 'tuple' : 'list', items, node.from, node.to);
       }
       case 'DictionaryExpression':
-        return known({ type: 'dict' });
+        return known({ type: 'dict', entries: this.dictEntries(node) });
       case 'SetExpression':
         return known({ type: 'set' });
       case 'UnaryExpression': {
@@ -437,6 +438,24 @@ export class Executor {
     }
   }
 
+  /** A dict literal's items when every key is a known str and every value is known; else undefined. */
+  private dictEntries(node: SyntaxNode): Map<string, PyKnown> | undefined {
+    const parts = children(node).filter((c) => c.name !== '{' && c.name !== '}' && c.name !== ',');
+    const entries = new Map<string, PyKnown>();
+    let size = 0;
+    for (let i = 0; i < parts.length; i += 3) {
+      // `**other` has no `:` after its first part.
+      if (parts[i + 1]?.name !== ':' || !parts[i + 2]) return undefined;
+      const key = this.evaluate(parts[i]);
+      const value = this.evaluate(parts[i + 2]);
+      if (!key.known || key.value.type !== 'str' || !value.known) return undefined;
+      entries.set(key.value.value, value);
+      size += 1 + key.value.value.length + weight(value.value);
+      if (size > MAX_VALUE_LENGTH) return undefined;
+    }
+    return entries;
+  }
+
   /** What a callee or object names when an import or a builtin gives it (`os.environ.get`); else undefined. */
   private qualifiedName(node: SyntaxNode): string | undefined {
     if (node.name === 'VariableName') {
@@ -452,25 +471,39 @@ export class Executor {
     return base && `${base}.${this.slice(property)}`;
   }
 
-  /**
-   * The calls whose result the text and the environment determine: os.getenv, os.environ.get,
-   * int() and str(). Undefined for any other call.
-   */
-  private call(node: SyntaxNode): PyEvaluated | undefined {
-    const [callee, argList] = children(node);
-    if (!callee || argList?.name !== 'ArgList') return undefined;
-    const callable = this.qualifiedName(callee);
-    if (!callable || !CALLS.has(callable)) return undefined;
+  /** Positional, then keyword arguments; undefined for `*args`, `**kwargs`, or a positional one after a keyword. */
+  private callArguments(argList: SyntaxNode): { args: SyntaxNode[]; keywords: Map<string, SyntaxNode> } | undefined {
     const args: SyntaxNode[] = [];
     const keywords = new Map<string, SyntaxNode>();
     const parts = children(argList).filter((part) => part.name !== '(' && part.name !== ')' && part.name !== ',');
     for (let i = 0; i < parts.length; i++) {
       if (parts[i + 1]?.name === 'AssignOp' && parts[i].name === 'VariableName') {
+        // A keyword given twice is a SyntaxError: the file does not load.
+        if (keywords.has(this.slice(parts[i]))) return undefined;
         keywords.set(this.slice(parts[i]), parts[i + 2]);
         i += 2;
       } else if (keywords.size > 0 || parts[i].name === 'StarExpression' || parts[i].name === '*' || parts[i].name === '**') return undefined;
       else args.push(parts[i]);
     }
+    return { args, keywords };
+  }
+
+  /**
+   * The calls whose result the text and the environment determine: os.getenv, os.environ.get,
+   * int(), str() and a str's format(). Undefined for any other call.
+   */
+  private call(node: SyntaxNode): PyEvaluated | undefined {
+    const [callee, argList] = children(node);
+    if (!callee || argList?.name !== 'ArgList') return undefined;
+    const [object, dot, property] = children(callee);
+    if (callee.name === 'MemberExpression' && dot?.name === '.' && property?.name === 'PropertyName' && this.slice(property) === 'format') {
+      return this.formatCall(object, argList, node);
+    }
+    const callable = this.qualifiedName(callee);
+    if (!callable || !CALLS.has(callable)) return undefined;
+    const parsed = this.callArguments(argList);
+    if (!parsed) return undefined;
+    const { args, keywords } = parsed;
     const known = (value: PyValue): PyKnown => ({ known: true, value, from: node.from, to: node.to });
     if (callable === 'int' || callable === 'str') {
       if (args.length !== 1 || keywords.size > 0) return undefined;
@@ -493,6 +526,32 @@ export class Executor {
     const keywordDefault = callable === 'os.getenv' && args.length === 1 && keywords.size === 1 ? keywords.get('default') : undefined;
     if (args.length < 1 || args.length > 2 || (keywords.size > 0 && !keywordDefault)) return undefined;
     return this.environmentLookup(args[0], args[1] ?? keywordDefault, node);
+  }
+
+  /** `template.format(…)` where the template is a known str; undefined when the object is known and not a str. */
+  private formatCall(object: SyntaxNode, argList: SyntaxNode, node: SyntaxNode): PyEvaluated | undefined {
+    const template = this.evaluate(object);
+    if (!template.known) return template;
+    if (template.value.type !== 'str') return undefined;
+    const parsed = this.callArguments(argList);
+    if (!parsed) return undefined;
+    // Python evaluates every argument before formatting: one it cannot evaluate leaves the result unknown.
+    const positional: PyValue[] = [];
+    for (const arg of parsed.args) {
+      const value = this.evaluate(arg);
+      if (!value.known) return value;
+      positional.push(value.value);
+    }
+    const keywords = new Map<string, PyValue>();
+    for (const [name, arg] of parsed.keywords) {
+      if (!arg) return undefined;
+      const value = this.evaluate(arg);
+      if (!value.known) return value;
+      keywords.set(name, value.value);
+    }
+    const formatted = formatMethod(template.value.value, positional, keywords);
+    if ('reason' in formatted) return { known: false, reason: formatted.reason };
+    return { known: true, value: { type: 'str', value: formatted.text }, from: node.from, to: node.to };
   }
 
   /** `os.environ["KEY"]`: the value, or a KeyError (an unknown value) when it is unset. */

@@ -1,11 +1,11 @@
 /**
  * A Python file (a gunicorn config) read as a syntax tree (@lezer/python) and never run. The
  * module-level statements are followed in order, the way Python would execute them, but only
- * literals, lists, tuples, arithmetic on literals, f-strings of known parts, and names assigned
- * earlier are evaluated, and os.getenv / os.environ / int() / str() when the caller gives the
- * process's environment; anything else (another call, a comparison) is an unknown value with the
- * reason. Names bound inside `if`/`try`/`for`/`with` are unknown too:
- * the branch taken is not known.
+ * literals, lists, tuples, dicts, arithmetic on literals, f-strings, `%` and str.format of known
+ * parts (formatting.ts says which forms), and names assigned earlier are evaluated, and
+ * os.getenv / os.environ / int() / str() when the caller gives the process's environment;
+ * anything else (another call, a comparison) is an unknown value with the reason. Names bound
+ * inside `if`/`try`/`for`/`with` are unknown too: the branch taken is not known.
  *
  * Lezer's grammar accepts some text that Python 3 rejects (Python 2 `print "x"`, `except E, e:`,
  * `0755`, `<>`, wrong indentation, a string left open at the end of a line); `python3Problems`

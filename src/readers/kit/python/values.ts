@@ -1,5 +1,6 @@
 /** Python values as the evaluator knows them, and literals and arithmetic as CPython computes them. */
 import { MAX_VALUE_LENGTH, OVER_BUDGET } from '../../expansion-budget';
+import { percentFormat } from './formatting';
 
 export type PyValue =
   | { type: 'int'; value: number }
@@ -8,8 +9,10 @@ export type PyValue =
   | { type: 'bool'; value: boolean }
   | { type: 'none' }
   | { type: 'list' | 'tuple'; items: PyKnown[] }
+  /** `entries` when every key is a known str and every value known (what `"%(key)s" % d` reads). */
+  | { type: 'dict'; entries?: Map<string, PyKnown> }
   /** Values whose content does not matter here: they are not ints or strings. */
-  | { type: 'bytes' | 'dict' | 'set' | 'function' | 'class' | 'other' };
+  | { type: 'bytes' | 'set' | 'function' | 'class' | 'other' };
 
 /** A value known from the text, with the offsets of the expression that gives it. */
 export interface PyKnown {
@@ -83,32 +86,21 @@ export function decodeString(body: string, raw: boolean): string | undefined {
   return out;
 }
 
-/** str(value) for the types whose text is certain; undefined for floats and containers. */
-export function pythonStr(value: PyValue): string | undefined {
-  switch (value.type) {
-    case 'int':
-      return String(value.value);
-    case 'str':
-      return value.value;
-    case 'bool':
-      return value.value ? 'True' : 'False';
-    case 'none':
-      return 'None';
-    default:
-      return undefined;
-  }
-}
-
 const weights = new WeakMap<PyValue, number>();
 
-/** A value's size for the budget: a str's characters; a list's or tuple's items and their sizes (shared items counted each time). */
+/**
+ * A value's size for the budget: a str's characters; a list's, tuple's or dict's items and their
+ * sizes (shared items counted each time).
+ */
 export function weight(value: PyValue): number {
   if (value.type === 'str') return value.value.length;
-  if (value.type !== 'list' && value.type !== 'tuple') return 1;
+  const items =
+    value.type === 'list' || value.type === 'tuple' ? value.items : value.type === 'dict' && value.entries ? [...value.entries.values()] : undefined;
+  if (!items) return 1;
   let known = weights.get(value);
   if (known === undefined) {
-    known = value.items.length;
-    for (const item of value.items) known += weight(item.value);
+    known = items.length;
+    for (const item of items) known += weight(item.value);
     weights.set(value, known);
   }
   return known;
@@ -192,7 +184,11 @@ export function binary(a: PyKnown, op: string, b: PyKnown, from: number, to: num
       return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
     }
   }
-  // `"%s:%s" % (host, port)` and the like are formatting, not arithmetic.
+  // `"%s:%s" % (host, port)` is formatting, not arithmetic.
+  if (op === '%' && av.type === 'str') {
+    const formatted = percentFormat(av.value, bv);
+    return 'text' in formatted ? result({ type: 'str', value: formatted.text }) : unknown(formatted.reason);
+  }
   return unknown(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
 

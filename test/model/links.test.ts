@@ -358,6 +358,88 @@ describe('compose services', () => {
     });
   });
 
+  describe("a service that runs the image a Makefile recipe or a workflow run: step builds with docker build (allegro/ralph's Makefile)", () => {
+    const nginxService = '  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n';
+    // Without -b, gunicorn binds 0.0.0.0:$PORT when PORT is set (config.py Bind's default): a link
+    // to web:9000 shows the service got the Dockerfile's image.
+    const image = 'FROM python:3.12\nWORKDIR /app\nENV PORT=9000\nCMD ["gunicorn", "app.wsgi:application"]\n';
+    const tree = (files: Record<string, string>, serviceImage = 'allegro/ralph:latest') => ({
+      'docker/docker-compose.yml': `services:\n  web:\n    image: ${serviceImage}\n${nginxService}`,
+      'docker/Dockerfile-prod': image,
+      'docker/nginx/default.conf': keepaliveNginx('web:9000'),
+      ...files,
+    });
+    const linked = ['docker/nginx/default.conf: web:9000 -> gunicorn docker/docker-compose.yml (compose-service)'];
+    // make expands $(VAR) before the shell reads the line, so the quotes of DOCKER_REPO_NAME?="allegro" are the shell's.
+    const makefile = (tags: string, head = 'DOCKER_REPO_NAME?="allegro"\nRALPH_VERSION?=$(shell git describe --abbrev=0)\n') =>
+      `${head}\n.PHONY: build-docker-image\nbuild-docker-image:\n\tdocker build \\\n\t\t--no-cache \\\n\t\t-f docker/Dockerfile-prod \\\n\t\t--build-arg RALPH_VERSION="$(RALPH_VERSION)" \\\n${tags} .\n\npublish-docker-image: build-docker-image\n\tdocker push $(DOCKER_REPO_NAME)/ralph:latest\n`;
+    const ralphTags = '\t\t-t $(DOCKER_REPO_NAME)/ralph:latest \\\n\t\t-t "$(DOCKER_REPO_NAME)/ralph:$(RALPH_VERSION)"';
+    const workflow = (step: string) => `on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n${step}`;
+
+    test('a Makefile recipe that tags the image, its variables expanded as make does', () => {
+      expect(links(tree({ Makefile: makefile(ralphTags) }))).toEqual(linked);
+      // The image name written out, -t run into its value, a recipe on the rule's line, a later := and +=.
+      expect(links(tree({ Makefile: 'image: ; @docker build -tallegro/ralph:latest -f docker/Dockerfile-prod .\n' }))).toEqual(linked);
+      expect(
+        links(
+          tree({
+            Makefile:
+              'REPO = allegro\nNAME := $(REPO)/ralph\nIMAGE = $(NAME)\nIMAGE += ignored\nimage:\n\t-docker buildx build --push --tag=$(NAME):latest --file docker/Dockerfile-prod .\n',
+          }),
+        ),
+      ).toEqual(linked);
+    });
+
+    test('a workflow run: step that tags the image, from its working directory', () => {
+      expect(
+        links(tree({ '.github/workflows/publish.yml': workflow('      - run: docker build -f docker/Dockerfile-prod -t allegro/ralph:latest .\n') })),
+      ).toEqual(linked);
+      expect(
+        links(
+          tree({
+            '.github/workflows/publish.yml': workflow(
+              '      - working-directory: docker\n        run: |\n          docker login -u "${{ secrets.USER }}"\n          docker image build --pull -f Dockerfile-prod -t allegro/ralph:latest -t "allegro/ralph:${{ github.ref_name }}" ..\n',
+            ),
+          }),
+        ),
+      ).toEqual(linked);
+      expect(
+        links(
+          tree({
+            '.github/workflows/publish.yml': workflow('      - run: cd docker && DOCKER_BUILDKIT=1 docker build -qt allegro/ralph -f Dockerfile-prod ..\n'),
+          }),
+        ),
+      ).toEqual(linked);
+    });
+
+    test('another repository name or fixed tag, a tag with a part the tree does not give, or no -t: not linked', () => {
+      // Another repository: the Makefile's second build, and a registry before the name.
+      expect(links(tree({ Makefile: makefile(ralphTags.replace(/ralph:/g, 'ralph-static-nginx:')) }))).toEqual([]);
+      expect(links(tree({ Makefile: makefile(ralphTags) }, 'ghcr.io/allegro/ralph:latest'))).toEqual([]);
+      // Another fixed tag.
+      expect(links(tree({ Makefile: makefile('\t\t-t allegro/ralph:1.0') }))).toEqual([]);
+      expect(
+        links(tree({ '.github/workflows/publish.yml': workflow('      - run: docker build -f docker/Dockerfile-prod -t allegro/ralph:1.0 .\n') })),
+      ).toEqual([]);
+      // A variable the Makefile does not set, sets with $(shell …), for one target only, or in a conditional.
+      expect(links(tree({ Makefile: makefile(ralphTags, '') }))).toEqual([]);
+      expect(links(tree({ Makefile: makefile(ralphTags, 'DOCKER_REPO_NAME := $(shell cat repo.txt)\n') }))).toEqual([]);
+      expect(links(tree({ Makefile: makefile(ralphTags, 'build-docker-image: DOCKER_REPO_NAME = allegro\n') }))).toEqual([]);
+      expect(links(tree({ Makefile: makefile(ralphTags, 'ifdef CI\nDOCKER_REPO_NAME = allegro\nendif\n') }))).toEqual([]);
+      // The tag the compose file leaves open is not any tag the build leaves open.
+      expect(links(tree({ Makefile: makefile('\t\t-t "allegro/ralph:$(RALPH_VERSION)"') }, 'allegro/ralph:${RALPH_VERSION}'))).toEqual([]);
+      // A shell variable or an expression in the step's tag.
+      expect(links(tree({ '.github/workflows/publish.yml': workflow('      - run: docker build -f docker/Dockerfile-prod -t $IMAGE:latest .\n') }))).toEqual(
+        [],
+      );
+      expect(
+        links(tree({ '.github/workflows/publish.yml': workflow('      - run: docker build -f docker/Dockerfile-prod -t ${{ env.OWNER }}/ralph:latest .\n') })),
+      ).toEqual([]);
+      // No -t tags nothing.
+      expect(links(tree({ Makefile: makefile('\t\t--target prod') }))).toEqual([]);
+    });
+  });
+
   describe("compose build.args choose the stage of FROM ${TARGET} (archivematica's hack/docker-compose.yml)", () => {
     const dockerfile = [
       'ARG TARGET=worker',

@@ -14,14 +14,20 @@
  *   nearest such ancestor (doccano's docker/Dockerfile.nginx copies docker/nginx/default.conf,
  *   so it is built from the repository's root).
  *
- * Where nothing decides, the Dockerfile's directory stays the context. The same steps say which
- * stage they build and which images they tag, so a compose `image:` the repository's CI
- * publishes is tied to its Dockerfile (serviceBuilds in readers/launch/docker.ts).
+ * A `docker build` in a workflow's `run:` step or a Makefile's recipe (readers/docker/build-commands.ts)
+ * counts as such a step. Where nothing decides, the Dockerfile's directory stays the
+ * context. The same builds say which stage they build and which images they tag, so a compose
+ * `image:` the repository's CI publishes is tied to its Dockerfile (serviceBuilds in
+ * readers/launch/docker.ts).
  */
 import * as nodePath from 'path';
 import { SourceText } from '../../source/text';
-import { literalArg, RawArg } from '../kit/raw';
+import { asMappedText, literalArg, RawArg } from '../kit/raw';
+import { MappedText, MappedTextBuilder } from '../kit/mapped-text';
+import { parseShell } from '../kit/shell-words';
 import { entriesOf, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../kit/yaml';
+import { CommandBuild, commandBuilds, UNKNOWN_TEXT } from './build-commands';
+import { makefileRecipes, MAKEFILE_NAMES } from './makefile';
 import { copiedSources, TreeKind } from './placed-files';
 
 export interface BuildContextInput {
@@ -77,9 +83,13 @@ export interface ImageName {
   tag?: string;
 }
 
-/** A docker/build-push-action step of the tree's GitHub Actions workflows, with a local context. */
+/**
+ * A build of the repository's CI with a local context: a docker/build-push-action step of the
+ * tree's GitHub Actions workflows, a `docker build` in a workflow's `run:` step or in a Makefile's
+ * recipe (readers/docker/build-commands.ts).
+ */
 export interface WorkflowBuild {
-  /** The repository's root, which the step's paths are relative to. */
+  /** The repository's root (for a Makefile, its directory): only compose files below it run the images it tags. */
   workspace: string;
   dockerfile: string;
   context: string;
@@ -93,7 +103,7 @@ export interface WorkflowBuild {
   images: ImageName[];
 }
 
-/** The build-push-action steps of the tree's workflows, read once on first use. */
+/** The builds of the tree's workflows and Makefiles, read once on first use. */
 export function lazyWorkflowBuilds(input: BuildContextInput): () => WorkflowBuild[] {
   let builds: WorkflowBuild[] | undefined;
   return () => (builds ??= workflowBuilds(input));
@@ -113,18 +123,43 @@ function workflowBuildContexts(builds: WorkflowBuild[]): Map<string, Set<string>
  * `${{ steps.ID.outputs.tags }}` names the images of the job's metadata-action step `ID`, with
  * tags that action computes (src/meta.ts getTags: each of `images:` lower-cased by
  * sanitizeImageName); any other expression names no image the tree shows.
+ *
+ * Then the `docker build` commands of each `run:` step (run by bash or sh, the default shell of
+ * Linux runners) from its `working-directory:` (or the job's or workflow's `defaults.run`), an
+ * expression standing for text the tree does not give; and those of the tree's Makefiles.
  */
 function workflowBuilds(input: BuildContextInput): WorkflowBuild[] {
   const builds: WorkflowBuild[] = [];
   for (const path of input.treeFiles) {
+    if (!MAKEFILE_NAMES.test(nodePath.basename(path))) continue;
+    const text = input.readText(path);
+    if (text === undefined || !text.includes('docker')) continue;
+    const workspace = nodePath.dirname(path);
+    const source = new SourceText(input.displayPath(path), text);
+    for (const commands of makefileRecipes(source)) for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
+  }
+  for (const path of input.treeFiles) {
     const workspace = WORKFLOW.exec(path)?.[1];
     const text = workspace !== undefined ? input.readText(path) : undefined;
-    if (workspace === undefined || text === undefined || !text.includes('build-push-action')) continue;
+    if (workspace === undefined || text === undefined || !text.includes('docker')) continue;
     const source = new SourceText(input.displayPath(path), text);
     for (const document of parseYaml(source).documents) {
       const literal = (node: YamlNode | undefined) => (isScalar(node) && typeof node.value === 'string' ? node.value : undefined);
+      const workflowDirectory = valueOf(valueOf(valueOf(document.contents, 'defaults', document), 'run', document), 'working-directory', document);
       for (const { value: job } of entriesOf(valueOf(document.contents, 'jobs', document), document)) {
         const steps = itemsOf(valueOf(job, 'steps', document), document);
+        const jobDirectory = valueOf(valueOf(valueOf(job, 'defaults', document), 'run', document), 'working-directory', document);
+        for (const step of steps) {
+          const script = scalarArg(source, valueOf(step, 'run', document));
+          const shell =
+            literal(valueOf(step, 'shell', document)) ?? literal(valueOf(valueOf(valueOf(job, 'defaults', document), 'run', document), 'shell', document));
+          if (!script || !script.value.includes('docker') || (shell !== undefined && !/^(bash|sh)\b/.test(shell.trim()))) continue;
+          const directoryNode = valueOf(step, 'working-directory', document) ?? jobDirectory ?? workflowDirectory;
+          const directory = directoryNode === undefined ? '.' : localPath(literal(directoryNode));
+          const cwd = directory === undefined ? undefined : nodePath.resolve(workspace, directory);
+          const commands = parseShell(withoutExpressions(asMappedText(script))).commands;
+          for (const build of commandBuilds(source, commands, cwd)) builds.push(commandBuild(workspace, build));
+        }
         const metadataImages = new Map<string, ImageName[]>();
         for (const step of steps) {
           const id = literal(valueOf(step, 'id', document));
@@ -155,6 +190,26 @@ function workflowBuilds(input: BuildContextInput): WorkflowBuild[] {
     }
   }
   return builds;
+}
+
+/** A `docker build` command's build: its stage is known, since one the tree does not give drops the command. */
+function commandBuild(workspace: string, { dockerfile, context, target, args, tags }: CommandBuild): WorkflowBuild {
+  const images = tags.flatMap((tag) => imageName(tag) ?? []);
+  return { workspace, dockerfile, context, ...(target !== undefined ? { target } : {}), stageKnown: true, args, images };
+}
+
+/** A `run:` script with each `${{ … }}` (which the runner replaces before the shell starts) as UNKNOWN_TEXT. */
+function withoutExpressions(script: MappedText): MappedText {
+  const out = new MappedTextBuilder(script.source);
+  const expression = /\$\{\{[\s\S]*?\}\}/g;
+  let from = 0;
+  for (let match = expression.exec(script.text); match; match = expression.exec(script.text)) {
+    for (let i = from; i < match.index; i++) out.push(script.text[i], script.offsets[i]);
+    out.pushAt(UNKNOWN_TEXT, script.offsets[match.index]);
+    from = match.index + match[0].length;
+  }
+  for (let i = from; i < script.text.length; i++) out.push(script.text[i], script.offsets[i]);
+  return out.build(script.endOffset);
 }
 
 /** `tags:` entries: literal image names, or a metadata step's images. */

@@ -258,8 +258,9 @@ export function projectServices(composeFiles: ComposeFile[]): { compose: Compose
  * pull of it (docker/compose pkg/compose/pull.go, isServiceImageToBuild compares the image
  * strings), so the service starts from the Dockerfile's image. Else the one build of the
  * repository's GitHub Actions workflows that tags that image (`image: doccano/doccano:backend`
- * and a build-push-action step with `tags: doccano/doccano:backend`): the repository's own CI
- * publishes what it pulls. The names are compared as Docker normalises them, the image's
+ * and a build-push-action step with `tags: doccano/doccano:backend`), or of a `docker build -t`
+ * its workflows' `run:` steps or its Makefiles run (allegro/ralph's `make build-docker-image`):
+ * the repository's own CI publishes what it pulls. The names are compared as Docker normalises them, the image's
  * `${VAR:-default}` taking its default as Compose does with no `.env`; a tag fixed on both sides
  * must be the same, and a step whose stage is an expression says nothing. Builders that disagree
  * on the Dockerfile, context, target or arguments leave it unknown.

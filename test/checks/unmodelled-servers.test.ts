@@ -48,9 +48,19 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
     expect(unreachable({ 'nginx/app.conf': waitress, 'gunicorn.conf.py': GUNICORN, Procfile: 'web: waitress-serve app:wsgi\n' })).toEqual([]);
   });
 
-  test('a program whose port is in its code (node) may serve any loopback port', () => {
+  test('a program whose port is in its code (node) may serve any loopback port of its own network', () => {
+    expect(unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Procfile: 'web: node server.js\n' })).toEqual([]);
+    const compose = 'services:\n  web:\n    image: node:22\n    network_mode: host\n    command: ["node", "server.js"]\n';
+    expect(unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, 'compose.yaml': compose })).toEqual([]);
+  });
+
+  test("an image nothing in the tree runs reaches the host's loopback only through a port it is published at: an unknown port gives none", () => {
+    // Port 8000 unknown on both sides of `docker run -p`: the host nginx's 127.0.0.1:8000 is judged.
     const files = { 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, Dockerfile: 'FROM node:22\nCMD ["node", "server.js"]\n' };
-    expect(unreachable(files)).toEqual([]);
+    expect(unreachable(files).map((f) => [f.primary.file, f.primary.start.line])).toEqual([['nginx/app.conf', 4]]);
+    // A known port is taken to be published at itself, as links take a modelled backend's.
+    const daphne = { ...files, Dockerfile: 'FROM python:3.12\nCMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "app.asgi:application"]\n' };
+    expect(unreachable(daphne)).toEqual([]);
   });
 
   test("a package manager's build, watch or test task listens on nothing; its start script may (nautobot's ui_build)", () => {
@@ -61,7 +71,7 @@ describe('upstream-unreachable and servers cfglint does not model', () => {
     expect(withProcfile('yarn run dev')).toEqual([]);
   });
 
-  test("make running a target under supervisord may be any server (ansible/awx's `make daphne`); `make test` is none", () => {
+  test("make running a target of a Makefile the tree does not hold may be any server (ansible/awx's `make daphne`); `make test` is none", () => {
     const program = (command: string) =>
       unreachable({ 'nginx/app.conf': NGINX, 'gunicorn.conf.py': GUNICORN, 'supervisor.conf': `[program:daphne]\ncommand = ${command}\n` });
     expect(program('make daphne')).toEqual([]);
@@ -172,5 +182,96 @@ describe('graph edges to an unmodelled server follow the compose network, as lin
     const shared = tree('127.0.0.1:8011');
     shared['compose.yaml'] = shared['compose.yaml'].replace('  nginx:\n', '  nginx:\n    network_mode: service:web\n');
     expect(edges(shared)).toHaveLength(1);
+  });
+});
+
+/**
+ * `make TARGET` read through the tree's Makefile (ansible/awx's supervisord `make daphne` and
+ * `make nginx`; allegro/ralph's deb-building image): GNU make runs each recipe line of the target,
+ * prerequisites' first, in a shell of its own (GNU make manual, "Recipe Execution").
+ */
+describe('make targets read through the Makefile', () => {
+  // upstream daphne on localhost:8051 (line 3, col 16); a host gunicorn on 9000 gives the rule something to compare with.
+  const nginx = (port: number) =>
+    `events {}\nhttp {\n    upstream daphne {\n        server localhost:${port};\n    }\n    server {\n        listen 80;\n        location /ws/ {\n            proxy_pass http://daphne;\n        }\n    }\n}\n`;
+  const supervisor = '[supervisord]\nnodaemon=true\n\n[program:app-daphne]\ncommand = make daphne\n\n[program:app-nginx]\ncommand = make nginx\n';
+  const makefile = 'daphne:\n\t@daphne -b 127.0.0.1 -p 8051 app.asgi:application\n\nnginx:\n\tnginx -g "daemon off;"\n';
+  const tree = (extra: Record<string, string> = {}, port = 8051) => ({
+    'nginx/nginx.conf': nginx(port),
+    'supervisord.conf': supervisor,
+    Makefile: makefile,
+    'gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n',
+    ...extra,
+  });
+  const servedBy = (files: Record<string, string>) => {
+    const root = writeTree(files);
+    const result = lintSync({ paths: ['.'], cwd: root, config: {}, nginxVersion: '1.24.0' });
+    return [...renderGraph(result.model, result.links, result.report.findings, 'mermaid').matchAll(/may be served by (\S+):/g)].map((match) => match[1]);
+  };
+
+  test("the daphne target's recipe serves 8051; the nginx target's starts nginx and serves nothing", () => {
+    expect(servedBy(tree())).toEqual(['daphne']);
+    expect(unreachable(tree())).toEqual([]);
+  });
+
+  test('no longer hidden: 8052, which neither recipe serves, is reported', () => {
+    const findings = unreachable(tree({}, 8052));
+    expect(findings.map((f) => [f.primary.file, f.primary.start.line])).toEqual([['nginx/nginx.conf', 4]]);
+    expect(servedBy(tree({}, 8052))).toEqual([]);
+  });
+
+  test('a variable of the Makefile gives the port; the command line overrides it', () => {
+    const withPort = (command: string) =>
+      tree({
+        Makefile: 'PORT := 8052\nBIND = 127.0.0.1\n\ndaphne:\n\tdaphne -b $(BIND) \\\n\t\t-p ${PORT} app.asgi:application\n',
+        'supervisord.conf': `[program:app-daphne]\ncommand = ${command}\n`,
+      });
+    expect(servedBy(withPort('make daphne'))).toEqual([]);
+    expect(unreachable(withPort('make daphne'))).toHaveLength(1);
+    // `make daphne PORT=8051`: the command line's value wins over the file's.
+    expect(servedBy(withPort('make daphne PORT=8051'))).toEqual(['daphne']);
+    expect(unreachable(withPort('make daphne PORT=8051'))).toEqual([]);
+  });
+
+  test('what the Makefile does not give plainly is unknown: a `?=` port, a program from a function, a target it lacks', () => {
+    const withMakefile = (text: string) => tree({ Makefile: text, 'supervisord.conf': '[program:app-daphne]\ncommand = make daphne\n' });
+    // The environment may set PORT: daphne runs, on a port not known.
+    expect(servedBy(withMakefile('PORT ?= 8052\ndaphne:\n\tdaphne -p $(PORT) app.asgi:application\n'))).toEqual(['daphne']);
+    // What runs is not known: make stays what it was, any server.
+    expect(servedBy(withMakefile('PYTHON := $(shell command -v python3)\ndaphne:\n\t$(PYTHON) -m daphne app.asgi:application\n'))).toEqual(['make']);
+    expect(servedBy(withMakefile('PYTHON := $(shell command -v python3)\ndaphne:\n\t$(PYTHON) -m daphne app.asgi:application\n'))).toEqual(['make']);
+    expect(servedBy(withMakefile('web:\n\tdaphne -p 8051 app.asgi:application\n'))).toEqual(['make']);
+    // A variable the file gives is put in: python3 -m daphne on its default port 8000, not 8051.
+    expect(servedBy(withMakefile('PYTHON := python3\ndaphne:\n\t$(PYTHON) -m daphne app.asgi:application\n'))).toEqual([]);
+  });
+
+  test("prerequisites run first; an unknown one before a goal that serves is no server (awx's collectstatic before uwsgi)", () => {
+    const prerequisite =
+      'PYTHON := $(shell which python3)\nstatic:\n\t$(PYTHON) manage.py collectstatic\ndaphne: static\n\tdaphne -p 8051 app.asgi:application\n';
+    expect(servedBy(tree({ Makefile: prerequisite, 'supervisord.conf': '[program:d]\ncommand = make daphne\n' }))).toEqual(['daphne']);
+    // A goal with no recipe of its own serves what its prerequisite's recipe starts.
+    const alias = 'serve: daphne\ndaphne:\n\tdaphne -p 8051 app.asgi:application\n';
+    expect(servedBy(tree({ Makefile: alias, 'supervisord.conf': '[program:d]\ncommand = make serve\n' }))).toEqual(['daphne']);
+  });
+
+  test("on a host, the nearest Makefile above the config that defines the target (awx's tools/docker-compose/supervisor.conf)", () => {
+    const files = tree({ 'supervisord.conf': '', 'tools/supervisor.conf': supervisor, 'tools/Makefile': 'other:\n\techo\n' });
+    expect(servedBy(files)).toEqual(['daphne']);
+  });
+
+  test("allegro/ralph: a deb-building image's `make -f Makefile.docker` serves nothing on the host's loopback", () => {
+    const files = {
+      'nginx/app.conf': 'server {\n   listen 80;\n   location / {\n        proxy_pass  http://127.0.0.1:8000;\n   }\n}\n',
+      'systemd/app.service': '[Service]\nExecStart=/usr/bin/gunicorn -b 127.0.0.1:9000 app:app\n[Install]\nWantedBy=multi-user.target\n',
+      'docker/Dockerfile-deb': 'FROM ubuntu:bionic\nCOPY . /opt/ralph\nWORKDIR /opt/ralph\nENTRYPOINT ["make", "-f", "Makefile.docker"]\n',
+    };
+    const expected = [['upstream-unreachable', 'nginx/app.conf', 4]];
+    const flagged = (extra: Record<string, string>) => unreachable({ ...files, ...extra }).map((f) => [f.ruleId, f.primary.file, f.primary.start.line]);
+    expect(flagged({})).toEqual(expected);
+    expect(flagged({ 'Makefile.docker': 'build-package:\n\t./scripts/build_deb_package.sh\n' })).toEqual(expected);
+    // The same image on the host's network may be any server there.
+    expect(
+      flagged({ 'compose.yaml': 'services:\n  deb:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile-deb\n    network_mode: host\n' }),
+    ).toEqual([]);
   });
 });

@@ -1843,3 +1843,31 @@ describe('compose bind mounts written with variables, and the templates the ngin
     expect(links(bookwyrm)).toEqual(['nginx/server_config: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
   });
 });
+
+describe('make targets', () => {
+  // GNU make runs the target's recipe lines in a shell each: gunicorn there is a launch like any other.
+  const nginx = { 'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n' };
+  const supervisor = (target: string) => ({ 'deploy/supervisord.conf': `[program:web]\ncommand = make ${target}\n` });
+  const makefile = {
+    Makefile:
+      'BIND := 127.0.0.1:8000\n\nrun: check\n\t@echo starting\n\t-gunicorn --bind $(BIND) app.wsgi\n\ncheck:\n\tpython -m compileall app\n\ntest:\n\tpytest\n',
+  };
+
+  test('`make run` whose recipe runs gunicorn links it, with the bind from a variable of the Makefile', () => {
+    expect(links({ ...nginx, ...makefile, ...supervisor('run') })).toEqual([
+      'nginx/site.conf: 127.0.0.1:8000 -> gunicorn deploy/supervisord.conf (same-address)',
+    ]);
+  });
+
+  test('`make test` starts no server: nothing to link, and make is no longer a server of unknown address', () => {
+    expect(links({ ...nginx, ...makefile, ...supervisor('test') })).toEqual([]);
+    expect(modelOf({ ...nginx, ...makefile, ...supervisor('test') }).launches.map((launch) => launch.program)).toEqual([]);
+  });
+
+  test('in a container: the Makefile the image copies to its working directory', () => {
+    const dockerfile = { Dockerfile: 'FROM python:3.12\nWORKDIR /srv\nCOPY . /srv\nCMD ["make", "run"]\n' };
+    expect(links({ ...nginx, ...makefile, ...dockerfile })).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> gunicorn Dockerfile (same-address)']);
+    // Copied elsewhere, make finds no Makefile where it runs: no link.
+    expect(links({ ...nginx, ...makefile, Dockerfile: dockerfile.Dockerfile.replace('COPY . /srv', 'COPY . /opt/app') })).toEqual([]);
+  });
+});

@@ -22,6 +22,7 @@ import { MappedText } from '../kit/mapped-text';
 import type { Lookup, RawArg } from '../kit/raw';
 import { isJinjaTemplateText } from '../../discovery/classify';
 import { systemdLaunches } from './systemd';
+import { makeLaunches } from './makefile';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
 
 /** A script that ends by running its arguments: `exec "$@"` (Docker entrypoints). */
@@ -177,6 +178,28 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
       append(problems, yamlProblems);
       append(launches, kubernetesLaunches(source, workloads, problems));
     });
+  }
+  // `make daphne`: the servers the target's recipe starts, where the tree holds the Makefile.
+  const makefiles = new Map<string, SourceText>();
+  const makeTree = {
+    has: (path: string) => treeFileSet.has(path),
+    read: (path: string) => {
+      const source = makefiles.get(path) ?? readSource(path, context, output, false);
+      if (source) makefiles.set(path, source);
+      return source;
+    },
+    fileOf: (display: string) => context.treeFiles.find((file) => context.displayPath(file) === display),
+  };
+  for (let i = 0; i < launches.length; i++) {
+    if (launches[i].program !== 'make' && launches[i].program !== 'gmake') continue;
+    const made = guarded(output.diagnostics, 'launch reader', launches[i].file, () => makeLaunches(launches[i], makeTree));
+    if (!made) continue;
+    for (const launch of made) {
+      const source = [...makefiles.values()].find((candidate) => candidate.file === launch.span.file);
+      if (source) recordSource(output, source);
+    }
+    launches.splice(i, 1, ...made);
+    i += made.length - 1;
   }
   return { ...output, launches, composeContainers };
 }

@@ -5,7 +5,9 @@
  * taken for Spring Boot by its build file or its spring.* / server.* keys: Quarkus, Micronaut and
  * Helidon use the same file names): `X/src/main/resources/`
  * and its `config/` (the classpath), `X/` and `X/config/` (the working directory) all configure
- * application X. Within a location YAML comes before properties (.properties wins); later
+ * application X. In a multi-module build (modules.ts) the classpath also holds the files of the
+ * modules X depends on, and a module only others depend on is no application of its own (see
+ * appsOfBuild, classpathFiles). Within a location YAML comes before properties (.properties wins); later
  * locations win; profile-specific files and documents (`application-prod.yml`,
  * `spring.config.activate.on-profile` or the older `spring.profiles`) win over the base, in the
  * order the profiles are activated (Spring Boot 2.4+ config data). `src/test/resources` only
@@ -47,6 +49,7 @@ import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE,
 import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
 import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from './values';
 import { append } from '../../source/append';
+import { ModuleGraph, readModuleGraph } from './modules';
 
 const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
 const TOMCAT_PROPERTIES = 'Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)';
@@ -163,6 +166,8 @@ interface SpringFile {
   /** From the name: application-<profile>.yml. */
   profile?: string;
   content: SpringFileContent;
+  /** A library's file that others on the classpath share the name of: which one Spring reads is the classpath's order. */
+  orderUnknown?: boolean;
 }
 
 interface Layer {
@@ -182,25 +187,28 @@ interface Found {
 
 export function readSpringBoot(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: SpringBootBackend[] } {
   const output = emptyOutput();
-  const apps = new Map<string, SpringFile[]>();
+  const filesByRoot = new Map<string, SpringFile[]>();
   for (const path of files) {
     const file = readFile(path, context, output);
     if (!file) continue;
     const app = appOf(path);
     if (!app) continue;
     file.location = app.location;
-    const list = apps.get(app.root) ?? [];
+    const list = filesByRoot.get(app.root) ?? [];
     list.push(file);
-    apps.set(app.root, list);
+    filesByRoot.set(app.root, list);
   }
+  const graph = readModuleGraph([...filesByRoot.keys()], context);
+  const apps = appsOfBuild(filesByRoot, graph, launches, context);
   const backends: SpringBootBackend[] = [];
   const used = new Set<Launch>();
-  const appFilesByRoot = new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
+  const appFilesByRoot = displayedFiles(apps, context);
   const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot)]));
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    guarded(output.diagnostics, 'Spring Boot reader', appFiles[0].source.file, () => {
+    const classpath = classpathFiles(root, appFiles, graph, filesByRoot);
+    guarded(output.diagnostics, 'Spring Boot reader', (appFiles[0] ?? classpath[0]).source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches, runs);
-      const built = buildApp(root, appFiles, runner.overrides, context);
+      const built = buildApp(root, appFiles, classpath, graph, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       append(backends, built);
@@ -256,6 +264,68 @@ function readFile(path: string, context: ReaderContext, output: ReaderOutput): S
   return { path, source, format, location: 'file', profile, content };
 }
 
+function displayedFiles(apps: Map<string, SpringFile[]>, context: ReaderContext): Map<string, string[]> {
+  return new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
+}
+
+/**
+ * The applications that run, each with its own files. Outside a module graph each directory of
+ * files is one (as ever). In one, a module that other modules of the build have on their runtime
+ * classpath is a library, and its files configure its consumers (see classpathFiles), unless it
+ * shows it runs on its own: the Spring Boot plugin in its own build, a main class
+ * (`@SpringBootApplication`, `SpringApplication.run`), or a launch that runs it. A module with the
+ * plugin and no files of its own runs with its libraries' files.
+ */
+function appsOfBuild(filesByRoot: Map<string, SpringFile[]>, graph: ModuleGraph, launches: Launch[], context: ReaderContext): Map<string, SpringFile[]> {
+  const candidates = new Map(filesByRoot);
+  for (const module of graph.modules()) {
+    if (module.bootPlugin && !candidates.has(module.root) && classpathFiles(module.root, [], graph, filesByRoot).length > 0) candidates.set(module.root, []);
+  }
+  const displayed = displayedFiles(candidates, context);
+  const launched = new Set(launches.flatMap((launch) => appsLaunchRuns(launch, displayed) ?? []));
+  const apps = new Map<string, SpringFile[]>();
+  for (const [root, appFiles] of candidates) {
+    const library = graph.consumed(root) && !graph.module(root)!.bootPlugin && !launched.has(context.displayPath(root)) && !holdsMainClass(root, context);
+    if (!library) apps.set(root, appFiles);
+  }
+  return apps;
+}
+
+/** Whether the module's main sources start a Spring application. */
+function holdsMainClass(root: string, context: ReaderContext): boolean {
+  const sources = nodePath.join(root, 'src', 'main') + nodePath.sep;
+  return context.treeFiles
+    .filter((file) => file.startsWith(sources) && /\.(java|kt|groovy)$/.test(file))
+    .some((file) => {
+      const head = context.fs.readHead(file, 256 * 1024);
+      return head !== undefined && /@SpringBootApplication\b|\bSpringApplication\.run\b|\brunApplication\s*</.test(decodeUtf8(head));
+    });
+}
+
+/**
+ * The files of the modules on the application's runtime classpath (transitively) that Spring
+ * Boot reads from `classpath:/` and `classpath:/config/`. It asks the class loader for one
+ * resource per name (StandardConfigDataLocationResolver.resolveNonPattern, ClassPathResource), so
+ * of several `application.yml` on the classpath only the first is read: the application's own
+ * classes come first (a fat jar's BOOT-INF/classes, Gradle's and Maven's run classpaths), so a
+ * name the application has shadows the libraries' file of that name. A name only libraries have
+ * is read from the first library on the classpath; where several have it, which is first is the
+ * build's dependency order, so every key those files set is left undetermined.
+ */
+function classpathFiles(root: string, own: SpringFile[], graph: ModuleGraph, filesByRoot: Map<string, SpringFile[]>): SpringFile[] {
+  const nameOf = (file: SpringFile) => `${file.location}/${nodePath.basename(file.path)}`;
+  const shadowed = new Set(own.map(nameOf));
+  const byName = new Map<string, SpringFile[]>();
+  for (const dependency of graph.runtimeDependencies(root)) {
+    for (const file of filesByRoot.get(dependency.root) ?? []) {
+      if (file.location !== 'classpath' && file.location !== 'classpath-config') continue;
+      if (shadowed.has(nameOf(file))) continue;
+      byName.set(nameOf(file), [...(byName.get(nameOf(file)) ?? []), file]);
+    }
+  }
+  return [...byName.values()].flatMap((candidates) => (candidates.length === 1 ? candidates : candidates.map((file) => ({ ...file, orderUnknown: true }))));
+}
+
 /** The application a file configures and the location it is in; undefined for test resources. */
 function appOf(path: string): { root: string; location: Location } | undefined {
   const dir = nodePath.dirname(path);
@@ -278,12 +348,23 @@ function findSequence(parts: string[], sequence: string[]): number {
   return -1;
 }
 
-function buildApp(root: string, files: SpringFile[], overrides: Map<string, Found>, context: ReaderContext): SpringBootBackend[] {
+function buildApp(
+  root: string,
+  ownFiles: SpringFile[],
+  classpath: SpringFile[],
+  graph: ModuleGraph,
+  overrides: Map<string, Found>,
+  context: ReaderContext,
+): SpringBootBackend[] {
+  const files = [...ownFiles, ...classpath];
+  // A library's application.yaml and the application's application.yml share a location: by name
+  // within it (.yaml before .yml), whichever module holds them.
   const ordered = [...files].sort(
     (a, b) =>
       LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) ||
       (a.format === b.format ? 0 : a.format === 'yaml' ? -1 : 1) ||
-      (a.path < b.path ? -1 : 1),
+      compareText(nodePath.basename(a.path), nodePath.basename(b.path)) ||
+      compareText(a.path, b.path),
   );
   const layers: Layer[] = [];
   for (const file of ordered) {
@@ -293,7 +374,8 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
       layers.push({ file, profile: activation || file.profile, entries });
     }
   }
-  const build = readBuildFiles(root, context);
+  // What the libraries on the runtime classpath bring decides the web stack too.
+  const build = [readBuildFiles(root, context), ...graph.runtimeDependencies(root).map((module) => module.runtimeBuild)].join('\n');
   if (!looksLikeSpringBoot(build, layers)) return [];
 
   const baseLayers = layers.filter((layer) => layer.profile === undefined);
@@ -311,7 +393,8 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
   const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
   const defaultMerged = merge(layers, usedProfiles, overrides);
   const reactive = (merged: Map<string, Found>) => isReactive(build, merged);
-  backends.push(makeBackend(appName, files, usedProfiles, 'default', defaultMerged, layers, overrides, undefined, reactive(defaultMerged)));
+  const shown = ownFiles.length > 0 ? ownFiles : files;
+  backends.push(makeBackend(appName, shown, usedProfiles, 'default', defaultMerged, layers, overrides, undefined, reactive(defaultMerged)));
 
   if (activeFromTree.length === 0) {
     const others = [
@@ -321,7 +404,7 @@ function buildApp(root: string, files: SpringFile[], overrides: Map<string, Foun
       const merged = merge(layers, [profile], overrides);
       const baseOnly = merge(layers, [], overrides);
       const changes = [...SERVER_KEYS].some((key) => spanKey(merged.get(key)) !== spanKey(baseOnly.get(key)));
-      if (changes) backends.push(makeBackend(appName, files, [profile], 'profile', merged, layers, overrides, undefined, reactive(merged)));
+      if (changes) backends.push(makeBackend(appName, shown, [profile], 'profile', merged, layers, overrides, undefined, reactive(merged)));
     }
   }
   return backends;
@@ -356,8 +439,9 @@ function readBuildFiles(root: string, context: ReaderContext): string {
 /**
  * Whether the application is a reactive one on Reactor Netty, not a servlet one on embedded
  * Tomcat: `spring.main.web-application-type=reactive`, or, unset, WebFlux or Spring Cloud
- * Gateway in the build without the servlet starter (with both, Spring Boot starts the servlet
- * stack). A dependency excluded (`<exclusions>`, Gradle's `exclude`) does not count.
+ * Gateway on the runtime classpath (the application's build and its modules') without a servlet
+ * starter (with both, Spring Boot starts the servlet stack). A dependency excluded
+ * (`<exclusions>`, Gradle's `exclude`) does not count.
  */
 function isReactive(build: string, merged: Map<string, Found>): boolean {
   const type = merged.get(relaxedKey('spring.main.web-application-type'))?.value?.trim().toLowerCase();
@@ -365,7 +449,8 @@ function isReactive(build: string, merged: Map<string, Found>): boolean {
   if (type !== undefined) return false;
   const used = build.replace(/<exclusions>[\s\S]*?<\/exclusions>/g, '').replace(/^.*\bexclude\b.*$/gm, '');
   const reactiveStarter = /spring-boot-starter-webflux|spring-cloud-starter-gateway(?![\w-]*mvc)/.test(used);
-  return reactiveStarter && !/spring-boot-starter-web(?![\w-])/.test(used);
+  // Jersey's servlet container, like Spring MVC's DispatcherServlet, keeps the servlet stack (WebApplicationType.deduceFromClasspath).
+  return reactiveStarter && !/spring-boot-starter-(web|jersey)(?![\w-])/.test(used);
 }
 
 /** `a[0]`, `a[1]` (a YAML list or indexed properties) → one comma-separated `a`. */
@@ -396,7 +481,8 @@ function merge(layers: Layer[], profiles: string[], overrides?: Map<string, Foun
   const merged = new Map<string, Found>();
   const apply = (layer: Layer) => {
     for (const entry of layer.entries) {
-      merged.set(relaxedKey(entry.key), { value: entry.value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
+      const value = layer.file.orderUnknown ? undefined : entry.value;
+      merged.set(relaxedKey(entry.key), { value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
     }
   };
   for (const layer of layers) if (layer.profile === undefined) apply(layer);
@@ -427,7 +513,7 @@ function makeBackend(
   const contributing = launchOnly
     ? [launchOnly.file]
     : [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
-  const firstFile = layers.find((layer) => layer.profile === undefined)?.file ?? files[0];
+  const firstFile = layers.find((layer) => layer.profile === undefined && files.includes(layer.file))?.file ?? files[0];
   const resolve = (key: string): Found | undefined => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides);
   const settings = new Map<string, Setting>();
   const connectorSettings = new Map<ConnectorSettingName, Setting>();
@@ -846,6 +932,10 @@ function moduleOfJar(launch: Launch, roots: string[]): string[] | undefined {
     if (dir === '.' || dir === '/' || dir.startsWith('..')) break;
   }
   return found.size === 1 ? [...found] : undefined;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isWithin(dir: string, maybeParent: string): boolean {

@@ -354,9 +354,10 @@ describe('cfglint --print-config', () => {
     expect(run.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\u202e]|##\[/);
     const settings = run.stdout.split('\n').filter((line) => /^ {4}(buffer-size|harakiri) /.test(line));
     // The escaped value is 36 characters wide: `5`, `\x1b` (4), `]0;t`, `\x07` (4), ` ##\x5b` (7), `add-mask]x`, `\u202e` (6).
+    // Names are padded to the longest uWSGI setting name, harakiri-graceful-timeout (25), and two spaces.
     expect(settings).toEqual([
-      `    buffer-size     ${'4096'.padEnd(36)}  4096 bytes  default`,
-      '    harakiri        5\\x1b]0;t\\x07 ##\\x5badd-mask]x\\u202e  5000 ms     uwsgi.ini:3',
+      `    ${'buffer-size'.padEnd(27)}${'4096'.padEnd(36)}  4096 bytes  default`,
+      `    ${'harakiri'.padEnd(27)}5\\x1b]0;t\\x07 ##\\x5badd-mask]x\\u202e  5000 ms     uwsgi.ini:3`,
     ]);
   });
 

@@ -60,8 +60,9 @@ export interface RequestBodyLimit {
 }
 
 /**
- * How long a worker may run one request before the server kills it, and what it logs then
- * (docs/servers/uwsgi.md#harakiri, docs/servers/gunicorn.md#timeout).
+ * How long a worker may run one request before the server certainly kills it, and what it logs
+ * then (docs/servers/uwsgi.md#harakiri, docs/servers/uwsgi.md#harakiri-graceful-timeout,
+ * docs/servers/gunicorn.md#timeout).
  */
 export interface WorkerTimeout {
   /** Its value in ms; undefined when the tree does not say. */

@@ -1,5 +1,6 @@
 import { rule } from '../../checks/proxy-read-timeout-backend';
 import { testRule } from '../harness';
+import { lintDiskTree } from '../disk-tree';
 
 // One location: its body starts on line 3 at col 9, so a `proxy_read_timeout` (or
 // `uwsgi_read_timeout`, both 18 characters) value on line 3 starts at col 28.
@@ -146,4 +147,67 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+// uWSGI 2.0.22 added graceful harakiri (core/master_checks.c uwsgi_master_check_harakiri,
+// core/master_utils.c trigger_harakiri): the first harakiri sends harakiri-graceful-signal, and
+// SIGKILL follows harakiri-graceful-timeout seconds later. Trees read from disk by the real engine.
+describe('graceful harakiri, read from disk', () => {
+  const nginx = (readTimeout: string) =>
+    `events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            include uwsgi_params;\n            uwsgi_read_timeout ${readTimeout};\n            uwsgi_pass 127.0.0.1:8050;\n        }\n    }\n}\n`;
+  const ini = (...lines: string[]) =>
+    `[uwsgi]\nsocket = 127.0.0.1:8050\nmaster = true\nmodule = app.wsgi:application\n${lines.map((line) => `${line}\n`).join('')}`;
+  const findings = (readTimeout: string, ...lines: string[]) =>
+    lintDiskTree({
+      'nginx/nginx.conf': nginx(readTimeout),
+      'nginx/uwsgi_params': 'uwsgi_param QUERY_STRING $query_string;\n',
+      'uwsgi.ini': ini(...lines),
+    }).filter((finding) => finding.ruleId === 'proxy-read-timeout-backend');
+  // ansible/awx's uwsgi.ini: its app logs the stack on SIGABRT and lets the request run on.
+  const AWX = ['harakiri = 115', 'harakiri-graceful-timeout = 110', 'harakiri-graceful-signal = 6'];
+
+  test('SIGABRT, which the app may catch: nginx waiting 120s is within the SIGKILL at 115 + 110 s', () => {
+    expect(findings('120s', ...AWX)).toEqual([]);
+  });
+
+  test('SIGABRT: nginx waiting past the SIGKILL at 115 + 110 s is reported against the graceful timeout', () => {
+    const [finding, ...more] = findings('240s', ...AWX);
+    expect(more).toEqual([]);
+    expect(finding.message).toContain("uwsgi_read_timeout 240s is longer than uWSGI's harakiri + harakiri-graceful-timeout 225s behind 127.0.0.1:8050");
+    // The second try is the SIGKILL.
+    expect(finding.message + finding.help).toContain('(pid: N, try: 2, graceful: no)');
+    expect(finding.related).toEqual([
+      expect.objectContaining({ label: 'uwsgi kills requests after 225s', span: expect.objectContaining({ file: 'uwsgi.ini' }) }),
+    ]);
+    expect(finding.related[0].span.start).toMatchObject({ line: 6, column: 29 });
+  });
+
+  test('SIGTERM, the default signal, ends the worker at once (end_me): still killed at harakiri', () => {
+    const [finding, ...more] = findings('120s', 'harakiri = 115', 'harakiri-graceful-timeout = 110');
+    expect(more).toEqual([]);
+    expect(finding.message).toContain("uwsgi_read_timeout 120s is longer than uWSGI's harakiri 115s");
+    expect(finding.related[0]).toMatchObject({ label: 'uwsgi kills requests after 115s', span: { start: { line: 5, column: 12 } } });
+  });
+
+  test('SIGTERM written as 15, and SIGINT (2), end the worker at harakiri as well', () => {
+    expect(findings('120s', 'harakiri = 115', 'harakiri-graceful-timeout = 110', 'harakiri-graceful-signal = 15')).toHaveLength(1);
+    expect(findings('120s', 'harakiri = 115', 'harakiri-graceful-timeout = 110', 'harakiri-graceful-signal = 2')).toHaveLength(1);
+  });
+
+  test('no graceful timeout (or 0): the harakiri is a SIGKILL, today’s warning stays', () => {
+    expect(findings('120s', 'harakiri = 115', 'harakiri-graceful-signal = 6').map((finding) => finding.message)).toEqual([
+      expect.stringContaining("uWSGI's harakiri 115s"),
+    ]);
+    expect(findings('120s', 'harakiri = 115', 'harakiri-graceful-timeout = 0', 'harakiri-graceful-signal = 6')).toHaveLength(1);
+  });
+
+  test('a graceful timeout the tree does not know: silent unless the signal ends the worker', () => {
+    expect(findings('240s', 'harakiri = 115', 'harakiri-graceful-timeout = $(GRACE)', 'harakiri-graceful-signal = 6')).toEqual([]);
+    expect(findings('120s', 'harakiri = 115', 'harakiri-graceful-timeout = $(GRACE)')).toHaveLength(1);
+  });
+
+  test('harakiri-queue-threshold: a request is killed only while the listen queue is that long, which the tree cannot say', () => {
+    expect(findings('240s', 'harakiri = 115', 'harakiri-queue-threshold = 10')).toEqual([]);
+    expect(findings('240s', 'harakiri = 115', 'harakiri-queue-threshold = 0')).toHaveLength(1);
+  });
 });

@@ -2,6 +2,7 @@
 import { isRootUser, sizeLimit } from '../backend-limits';
 import type { BackendLimits, RequestBodyLimit, RequestHeadLimit, SocketPermissions, WorkerTimeout } from '../backend-limits';
 import type { Listener } from '../../readers/backend';
+import type { Setting } from '../../source/setting';
 import { knownValue } from '../../readers/launch/launch';
 import type { UwsgiBackend } from '../../readers/uwsgi/uwsgi-backend';
 import { lastUwsgiEntry } from '../uwsgi';
@@ -52,9 +53,40 @@ function requestBody(backend: UwsgiBackend): RequestBodyLimit[] {
   ];
 }
 
+/** Signals that end a worker at once: uWSGI's worker handler for SIGINT and SIGTERM exits (end_me), SIGKILL cannot be caught. */
+const ENDS_WORKER_AT_ONCE = new Set([2, 9, 15]);
+
+/**
+ * When the master ends a request that outlives `harakiri` (docs/servers/uwsgi.md#harakiri-graceful-timeout;
+ * core/master_checks.c uwsgi_master_check_harakiri, core/master_utils.c trigger_harakiri, 2.0.22 on).
+ * With `harakiri-graceful-timeout` the first harakiri only sends `harakiri-graceful-signal`, and
+ * SIGKILL follows that many seconds later. The default SIGTERM ends the worker there; any other
+ * signal the app may catch and carry on (ansible/awx logs the stack on SIGABRT), so only the
+ * SIGKILL is certain. With `harakiri-queue-threshold` a request is killed only while the listen
+ * queue is that long, which the tree cannot say.
+ */
 function workerTimeout(backend: UwsgiBackend): WorkerTimeout | undefined {
   const harakiri = backend.settings.get('harakiri');
-  return harakiri ? { setting: harakiri, log: '*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***' } : undefined;
+  if (!harakiri) return undefined;
+  const threshold = backend.settings.get('harakiri-queue-threshold')?.value;
+  if (typeof threshold !== 'number' || threshold > 0) return undefined;
+  const graceful = backend.settings.get('harakiri-graceful-timeout');
+  const signal = backend.settings.get('harakiri-graceful-signal')?.value;
+  const off = (setting: Setting | undefined) => typeof setting?.value === 'number' && setting.value <= 0;
+  if (off(harakiri) || off(graceful)) return { setting: harakiri, log: '*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***' };
+  if (typeof signal === 'number' && ENDS_WORKER_AT_ONCE.has(signal))
+    return { setting: harakiri, log: '*** HARAKIRI ON WORKER 1 (pid: N, try: 1, graceful: yes) ***' };
+  const hardKill = typeof harakiri.value === 'number' && typeof graceful?.value === 'number' ? harakiri.value + graceful.value : undefined;
+  return {
+    setting: {
+      name: 'harakiri + harakiri-graceful-timeout',
+      value: hardKill,
+      text: `${harakiri.text} + ${graceful?.text ?? ''}`,
+      unit: 'ms',
+      source: graceful?.source ?? harakiri.source,
+    },
+    log: '*** HARAKIRI ON WORKER 1 (pid: N, try: 2, graceful: no) ***',
+  };
 }
 
 /**

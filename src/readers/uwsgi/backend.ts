@@ -54,6 +54,27 @@ const SETTINGS: SettingRule[] = [
     default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)' },
   },
   {
+    name: 'harakiri-graceful-timeout',
+    keys: ['harakiri-graceful-timeout'],
+    unit: 'ms',
+    read: number('int', SECONDS_TO_MS),
+    default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#harakiri-graceful-timeout (uWSGI core/uwsgi.c:84)' },
+  },
+  {
+    name: 'harakiri-graceful-signal',
+    keys: ['harakiri-graceful-signal'],
+    unit: 'count',
+    read: number('int'),
+    default: { value: 15, text: '15 (SIGTERM)', reference: 'docs/servers/uwsgi.md#harakiri-graceful-timeout (uWSGI core/init.c:201)' },
+  },
+  {
+    name: 'harakiri-queue-threshold',
+    keys: ['harakiri-queue-threshold'],
+    unit: 'count',
+    read: number('int'),
+    default: { value: 0, text: '0 (off)', reference: 'docs/servers/uwsgi.md#harakiri-graceful-timeout (uWSGI core/uwsgi.c:86)' },
+  },
+  {
     name: 'socket-timeout',
     keys: ['socket-timeout'],
     unit: 'ms',

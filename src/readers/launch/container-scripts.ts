@@ -21,6 +21,7 @@ import { shellLaunches } from './shell-script';
 import { both, execsFromScript, isShell, PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
 import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
+import { ProcfileRun, procfileRun } from './procfile-runner';
 
 export interface ContainerScripts {
   launches: Launch[];
@@ -28,6 +29,17 @@ export interface ContainerScripts {
   run: Set<string>;
   /** Containers that run supervisord, directly or from a script: it starts the programs of its config there. */
   supervising: Launch[];
+  /** `honcho start` and `foreman start` a container runs, directly or from a script: they start the processes of a Procfile there. */
+  procfileRuns: ContainerProcfileRun[];
+}
+
+export interface ContainerProcfileRun {
+  container: Launch;
+  run: ProcfileRun;
+  /** What the runner's variables hold: the container's, and what a script exported before it. */
+  environment: Lookup;
+  /** Whether the container's stop signal gets as far as the runner. */
+  reaches: boolean | undefined;
 }
 
 /** The tree as the container reader sees it. */
@@ -65,6 +77,8 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
   const launches: Launch[] = [];
   const run = new Set<string>();
   const supervising = new Set<Launch>();
+  const procfileRuns: ContainerProcfileRun[] = [];
+  const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== 'compose' && container.kind !== 'dockerfile') continue;
     if (container.program === 'supervisord') supervising.add(container);
@@ -72,6 +86,11 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
     if (!first || first.unresolved) continue;
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
     const containerEnvironment = environmentOf(container);
+    /** Whether the container holds a file of the tree at a path. */
+    const placed = (path: string) => {
+      const file = mountedSource(container, path);
+      return file !== undefined && files.has(file);
+    };
     // A script may hand over to another (`./docker/run-server.sh`): followed a few hops, each once.
     // `reaches`: whether the container's stop signal gets as far as the script's shell.
     const pending: Pending[] = [
@@ -90,6 +109,11 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
     const scanned = new Set<string>();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command = pending.shift()!;
+      const runsProcfile = procfileRun(command.words, command.known, command.program, command.cwd, command.environment, placed);
+      if (runsProcfile) {
+        procfileRuns.push({ container, run: runsProcfile, environment: command.environment, reaches: command.reaches });
+        continue;
+      }
       const source = scriptOf(command, container, tree.readScript);
       if (!source) {
         for (const service of serviceRuns(command, container, tree, containerEnvironment)) {
@@ -129,7 +153,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       }
     }
   }
-  return { launches, run, supervising: [...supervising] };
+  return { launches, run, supervising: [...supervising], procfileRuns };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Command lines from systemd units, Dockerfiles, compose services, Procfiles, supervisord programs, shell scripts and Kubernetes containers. */
 import * as nodePath from 'path';
-import { ComposeContainer, placedTreeFiles } from './launch';
+import { ComposeContainer, mountedSource, placedTreeFiles } from './launch';
 import { append } from '../../source/append';
 import type { Launch } from './launch';
 import { parseCompose, ComposeFile } from '../docker/compose';
@@ -13,7 +13,7 @@ import { dockerLaunches } from './docker';
 import { addComments, lineComments, readSource, recordSource } from '../kit/files';
 import { guarded } from '../kit/failure';
 import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
-import { procfileLaunches } from './procfile';
+import { procfileLaunches, runProcfileLaunches } from './procfile';
 import { SupervisorProgram, supervisorLaunches, supervisorPrograms } from './supervisord';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
@@ -161,11 +161,30 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
         );
     }
   }
-  for (const path of files.procfile ?? []) {
+  // honcho and foreman start the processes of the Procfile they read in the container that runs
+  // them; a Procfile no such container reads runs where its platform (Heroku) runs it.
+  const procfiles = new Map<string, SourceText>();
+  const readProcfile = (path: string) => {
+    const known = procfiles.get(path);
+    if (known) return known;
     const source = readSource(path, context, output);
-    if (!source) continue;
-    addComments(output, source.file, lineComments(source));
-    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, procfileLaunches(source, problems, passThrough)));
+    if (source) {
+      procfiles.set(path, source);
+      addComments(output, source.file, lineComments(source));
+    }
+    return source;
+  };
+  const runByContainers = new Set<string>();
+  for (const placed of fromContainers?.procfileRuns ?? []) {
+    const path = mountedSource(placed.container, placed.run.procfile);
+    const source = path !== undefined && treeFileSet.has(path) ? readProcfile(path) : undefined;
+    if (!path || !source) continue;
+    runByContainers.add(path);
+    guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, runProcfileLaunches(source, problems, placed, passThrough)));
+  }
+  for (const path of files.procfile ?? []) {
+    const source = runByContainers.has(path) ? undefined : readProcfile(path);
+    if (source) guarded(output.diagnostics, 'launch reader', source.file, () => append(launches, procfileLaunches(source, problems, passThrough)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);

@@ -26,10 +26,19 @@ export const rule = defineRule({
     },
   },
   *check(model: Deployment) {
+    // One setting may set the queue of several servers (a library module's application.yaml on
+    // each app's classpath, one ini for two launches): one finding at it, judged by the lowest
+    // somaxconn among them, where the queue is cut the most.
+    const bySetting = new Map<string, { draft: FindingDraft; somaxconn: number }>();
     for (const queue of explicitQueues(model)) {
       const draft = judge(model, queue);
-      if (draft) yield draft;
+      if (!draft) continue;
+      const key = `${queue.span.file}:${queue.span.start.offset}`;
+      const somaxconn = queue.somaxconn.value!;
+      const kept = bySetting.get(key);
+      if (!kept || somaxconn < kept.somaxconn) bySetting.set(key, { draft, somaxconn });
     }
+    for (const { draft } of bySetting.values()) yield draft;
   },
 });
 

@@ -118,6 +118,25 @@ testRule(rule, {
       fixed: { 'docker-compose.yml': COMPOSE(512, '    sysctls:\n      net.core.somaxconn: 512\n') },
     },
     {
+      name: 'one ini run on the host and in a container: one finding, at the lower somaxconn',
+      tree: {
+        'uwsgi.ini': '[uwsgi]\nhttp-socket = 0.0.0.0:8000\nlisten = 8192\nmodule = app.wsgi\n',
+        'app.service': '[Service]\nExecStart=/usr/bin/uwsgi --ini /srv/app/uwsgi.ini\n',
+        'docker-compose.yml':
+          'services:\n  app:\n    image: python:3.12\n    command: uwsgi --ini /app/uwsgi.ini\n    volumes:\n      - ./uwsgi.ini:/app/uwsgi.ini\n',
+        'etc/sysctl.conf': SYSCTL(1024),
+      },
+      // The host's 1024 cuts it more than the container's own 4096: uWSGI refuses to start there.
+      findings: [
+        {
+          messageId: 'uwsgiRefusesToStart',
+          severity: 'error',
+          primary: { file: 'uwsgi.ini', line: 3, column: 10 },
+          messageIncludes: ['net.core.somaxconn 1024 (etc/sysctl.conf:2)'],
+        },
+      ],
+    },
+    {
       name: 'somaxconn from .cfglint.json',
       tree: { 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nbacklog = 1024\n' },
       config: { environment: { somaxconn: 128 } },

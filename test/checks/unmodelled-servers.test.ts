@@ -233,10 +233,35 @@ describe('make targets read through the Makefile', () => {
     expect(unreachable(withPort('make daphne PORT=8051'))).toEqual([]);
   });
 
-  test('what the Makefile does not give plainly is unknown: a `?=` port, a program from a function, a target it lacks', () => {
+  test("`?=` gives its value unless the launch's environment sets the name (as compose's ${VAR:-default}); after an include, unknown", () => {
+    const withMakefile = (text: string, environment = '') =>
+      tree({ Makefile: text, 'supervisord.conf': `[program:app-daphne]\ncommand = make daphne\n${environment}` });
+    const daphne = 'daphne:\n\tdaphne -p $(PORT) app.asgi:application\n';
+    // make alone: `?=` sets PORT, daphne listens on 8052 and the upstream's 8051 is unreachable.
+    expect(servedBy(withMakefile(`PORT ?= 8052\n${daphne}`))).toEqual([]);
+    expect(unreachable(withMakefile(`PORT ?= 8052\n${daphne}`))).toHaveLength(1);
+    expect(servedBy(withMakefile(`PORT ?= 8051\n${daphne}`))).toEqual(['daphne']);
+    // The environment supervisord gives make wins over `?=`, and yields to `:=`.
+    expect(servedBy(withMakefile(`PORT ?= 8052\n${daphne}`, 'environment = PORT="8051"\n'))).toEqual(['daphne']);
+    expect(servedBy(withMakefile(`PORT := 8052\n${daphne}`, 'environment = PORT="8051"\n'))).toEqual([]);
+    expect(servedBy(withMakefile(daphne, 'environment = PORT="8051"\n'))).toEqual(['daphne']);
+    // An included file may set PORT first: daphne runs, on a port not known.
+    expect(servedBy(withMakefile(`include local.mk\nPORT ?= 8052\n${daphne}`))).toEqual(['daphne']);
+  });
+
+  test('variables read in order as make reads them: the last `=` wins, `+=` appends; a conditional one stays unknown', () => {
+    const withMakefile = (head: string, args = '$(ARGS)') =>
+      tree({ Makefile: `${head}daphne:\n\tdaphne ${args} app.asgi:application\n`, 'supervisord.conf': '[program:app-daphne]\ncommand = make daphne\n' });
+    expect(servedBy(withMakefile('ARGS = -p 8051\nARGS = -p 8052\n'))).toEqual([]);
+    expect(servedBy(withMakefile('ARGS = -p 8052\nARGS = -p 8051\n'))).toEqual(['daphne']);
+    expect(servedBy(withMakefile('ARGS = -p\nARGS += 8052\n'))).toEqual([]);
+    expect(unreachable(withMakefile('ARGS = -p\nARGS += 8052\n'))).toHaveLength(1);
+    // make -p 8052, PROD=1 make -p 8051: the port is not known.
+    expect(servedBy(withMakefile('PORT = 8052\nifdef PROD\nPORT = 8051\nendif\n', '-p $(PORT)'))).toEqual(['daphne']);
+  });
+
+  test('what the Makefile does not give plainly is unknown: a program from a function, a target it lacks', () => {
     const withMakefile = (text: string) => tree({ Makefile: text, 'supervisord.conf': '[program:app-daphne]\ncommand = make daphne\n' });
-    // The environment may set PORT: daphne runs, on a port not known.
-    expect(servedBy(withMakefile('PORT ?= 8052\ndaphne:\n\tdaphne -p $(PORT) app.asgi:application\n'))).toEqual(['daphne']);
     // What runs is not known: make stays what it was, any server.
     expect(servedBy(withMakefile('PYTHON := $(shell command -v python3)\ndaphne:\n\t$(PYTHON) -m daphne app.asgi:application\n'))).toEqual(['make']);
     expect(servedBy(withMakefile('PYTHON := $(shell command -v python3)\ndaphne:\n\t$(PYTHON) -m daphne app.asgi:application\n'))).toEqual(['make']);

@@ -1,6 +1,6 @@
 /**
  * `docker build` command lines in the scripts that build the repository's images: a GitHub
- * Actions `run:` step, a Makefile recipe (readers/docker/makefile.ts). Docker's CLI reads them
+ * Actions `run:` step, a Makefile recipe (readers/make/makefile.ts). Docker's CLI reads them
  * with pflag: options before or after the one positional argument, the build context; `--name
  * value`, `--name=value`, `-t value`, `-tvalue`, short flags run together (`-qt app`); `--` ends
  * the options. An option the lists below do not hold may or may not take a value, so a command
@@ -15,12 +15,26 @@
  * `--build-arg NAME=value` one argument (`NAME` alone takes the value from the environment).
  */
 import * as nodePath from 'path';
-import { assignmentOf, literalText, ShellCommand, ShellWord } from '../kit/shell-words';
+import { assignmentOf, literalText, parseShell, ShellCommand, ShellWord } from '../kit/shell-words';
 import { literalArg, RawArg } from '../kit/raw';
+import { expandRecipeLine, makeVariables, parseMakefile } from '../make/makefile';
 import type { SourceText } from '../../source/text';
 
 /** A character that stands for text the tree does not give (a make variable it does not define, a workflow expression). */
 export const UNKNOWN_TEXT = '\uE000';
+
+/**
+ * The shell commands of each recipe line of a Makefile, whatever its rule, as make hands them to
+ * the shell: each line in a shell of its own, with no environment the tree shows (a `?=` takes its
+ * value); an unknown reference is UNKNOWN_TEXT. A Makefile whose recipe lines start otherwise than
+ * with a tab (`.RECIPEPREFIX`) gives none.
+ */
+export function makefileCommands(source: SourceText): ShellCommand[][] {
+  const makefile = parseMakefile(source);
+  if (makefile.recipePrefix) return [];
+  const variables = makeVariables(makefile);
+  return makefile.recipes.map((line) => parseShell(expandRecipeLine(makefile, variables, line, UNKNOWN_TEXT)).commands);
+}
 
 const VALUE_OPTIONS = new Set([
   'add-host',

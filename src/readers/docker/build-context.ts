@@ -26,8 +26,8 @@ import { asMappedText, literalArg, RawArg } from '../kit/raw';
 import { MappedText, MappedTextBuilder } from '../kit/mapped-text';
 import { parseShell } from '../kit/shell-words';
 import { entriesOf, isScalar, itemsOf, parseYaml, scalarArg, valueOf, YamlNode } from '../kit/yaml';
-import { CommandBuild, commandBuilds, UNKNOWN_TEXT } from './build-commands';
-import { makefileRecipes, MAKEFILE_NAMES } from './makefile';
+import { CommandBuild, commandBuilds, makefileCommands, UNKNOWN_TEXT } from './build-commands';
+import { DEFAULT_MAKEFILE_NAMES } from '../make/makefile';
 import { copiedSources, TreeKind } from './placed-files';
 
 export interface BuildContextInput {
@@ -131,12 +131,13 @@ function workflowBuildContexts(builds: WorkflowBuild[]): Map<string, Set<string>
 function workflowBuilds(input: BuildContextInput): WorkflowBuild[] {
   const builds: WorkflowBuild[] = [];
   for (const path of input.treeFiles) {
-    if (!MAKEFILE_NAMES.test(nodePath.basename(path))) continue;
+    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath.basename(path))) continue;
     const text = input.readText(path);
     if (text === undefined || !text.includes('docker')) continue;
     const workspace = nodePath.dirname(path);
     const source = new SourceText(input.displayPath(path), text);
-    for (const commands of makefileRecipes(source)) for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
+    for (const commands of makefileCommands(source))
+      for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
   }
   for (const path of input.treeFiles) {
     const workspace = WORKFLOW.exec(path)?.[1];

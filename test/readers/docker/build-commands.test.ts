@@ -3,8 +3,7 @@
  * GNU make hands them to the shell. Expected values follow docker/cli newBuildCommand and
  * docker/buildx buildCmd (which options take a value), and the GNU make manual.
  */
-import { commandBuilds } from '../../../src/readers/docker/build-commands';
-import { makefileRecipes } from '../../../src/readers/docker/makefile';
+import { commandBuilds, makefileCommands } from '../../../src/readers/docker/build-commands';
 import { MappedText } from '../../../src/readers/kit/mapped-text';
 import { parseShell } from '../../../src/readers/kit/shell-words';
 import { SourceText } from '../../../src/source/text';
@@ -12,7 +11,7 @@ import { SourceText } from '../../../src/source/text';
 /** `dockerfile context target tags args` of each build of a script run from /repo, paths relative to /repo. */
 function builds(script: string, makefile = false): string[] {
   const source = new SourceText(makefile ? 'Makefile' : 'script.sh', script);
-  const scripts = makefile ? makefileRecipes(source) : [parseShell(MappedText.of(source)).commands];
+  const scripts = makefile ? makefileCommands(source) : [parseShell(MappedText.of(source)).commands];
   return scripts
     .flatMap((commands) => commandBuilds(source, commands, '/repo'))
     .map(({ dockerfile, context, target, tags, args }) =>

@@ -105,19 +105,19 @@ function findTags(text3, dialect) {
     position = end + best.close.length;
   }
 }
-function tagBody(tag, delimiter) {
-  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
+function tagBody(tag2, delimiter) {
+  return tag2.slice(delimiter, tag2.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
 }
-function isStatement(dialect, tag) {
-  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
-  if (tag.startsWith("{{{")) return false;
-  if (tag.startsWith("{{")) {
-    const body2 = tagBody(tag, 2);
+function isStatement(dialect, tag2) {
+  if (tag2.startsWith("{%") || tag2.startsWith("{#")) return true;
+  if (tag2.startsWith("{{{")) return false;
+  if (tag2.startsWith("{{")) {
+    const body2 = tagBody(tag2, 2);
     if (body2.startsWith("/*") || GO_KEYWORDS.test(body2)) return true;
     if (/^\$\w*\s*:?=[^=]/.test(body2)) return true;
     return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body2) : false;
   }
-  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
+  if (tag2.startsWith("<%")) return !/^<%=/.test(tag2);
   return false;
 }
 function maskedValue(length, shape) {
@@ -180,10 +180,6 @@ function onlyDefinitions(masked, definitions) {
 }
 function laterBranches(text3, dialect, which) {
   if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const go = dialect === "go-template";
-  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
-  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
-  const isElse = (keyword2) => keyword2 === "else" || keyword2 === "elif";
   const balance = which === true ? () => 0 : which;
   const ranges = [];
   const open = [];
@@ -197,16 +193,16 @@ function laterBranches(text3, dialect, which) {
     block2.innerSetAside = 0;
   };
   for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
+    const role = blockTagRole(dialect, tagBody(match[0], 2));
     const tagEnd = match.index + match[0].length;
-    if (opens.has(keyword2)) {
+    if (role === "open" || role === "open-conditional") {
       open.push({ laterFrom: -1, branchStart: tagEnd, innerSetAside: 0, first: void 0, read: 0, written: 0, balanced: true });
-    } else if (isElse(keyword2) && open.length > 0) {
+    } else if (role === "else" && open.length > 0) {
       const block2 = open[open.length - 1];
       endBranch(block2, match.index);
       if (block2.laterFrom < 0) block2.laterFrom = match.index;
       block2.branchStart = tagEnd;
-    } else if (isClose(keyword2) && open.length > 0) {
+    } else if (role === "close" && open.length > 0) {
       const block2 = open.pop();
       endBranch(block2, match.index);
       const setAside = block2.laterFrom >= 0 && (which === true || !block2.balanced);
@@ -216,18 +212,30 @@ function laterBranches(text3, dialect, which) {
   }
   return ranges;
 }
+function blockTagRole(dialect, body2) {
+  const keyword2 = /^\w+/.exec(body2)?.[0] ?? "";
+  if (dialect === "go-template") {
+    if (GO_OPENS.has(keyword2)) return keyword2 === "if" || keyword2 === "with" ? "open-conditional" : "open";
+    if (keyword2 === "else") return "else";
+    return keyword2 === "end" ? "close" : void 0;
+  }
+  if (JINJA_OPENS.has(keyword2)) return keyword2 === "if" ? "open-conditional" : "open";
+  if (keyword2 === "set") return body2.split("|")[0].includes("=") ? void 0 : "open";
+  if (keyword2 === "else" || keyword2 === "elif") return "else";
+  if (keyword2.startsWith("end")) {
+    const opened = keyword2.slice(3);
+    return JINJA_OPENS.has(opened) || opened === "set" ? "close" : void 0;
+  }
+  return void 0;
+}
 function conditionalBlocks(text3, dialect) {
   if (dialect !== "go-template" && dialect !== "jinja") return [];
-  const go = dialect === "go-template";
-  const opens = go ? /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]) : /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape"]);
-  const conditional = go ? /* @__PURE__ */ new Set(["if", "with"]) : /* @__PURE__ */ new Set(["if"]);
-  const isClose = (keyword2) => go ? keyword2 === "end" : keyword2.startsWith("end");
   const blocks2 = [];
   const open = [];
   for (const match of statementTags(text3, dialect)) {
-    const keyword2 = /^\w+/.exec(tagBody(match[0], 2))?.[0] ?? "";
-    if (opens.has(keyword2)) open.push(conditional.has(keyword2) ? match.index : -1);
-    else if (isClose(keyword2) && open.length > 0) {
+    const role = blockTagRole(dialect, tagBody(match[0], 2));
+    if (role === "open" || role === "open-conditional") open.push(role === "open-conditional" ? match.index : -1);
+    else if (role === "close" && open.length > 0) {
       const from2 = open.pop();
       if (from2 >= 0) blocks2.push([from2, match.index + match[0].length]);
     }
@@ -241,14 +249,14 @@ function maskTags(text3, dialect, valueShape) {
   const statements = [];
   let last = 0;
   tags2.forEach(([start, end], index) => {
-    const tag = text3.slice(start, end);
+    const tag2 = text3.slice(start, end);
     out.push(text3.slice(last, start));
     last = end;
-    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
+    if (isStatement(dialect, tag2) || tag2.includes("\n") || alone[index]) {
       statements.push(start);
-      out.push(tag.replace(/[^\r\n]/g, " "));
+      out.push(tag2.replace(/[^\r\n]/g, " "));
     } else {
-      out.push(maskedValue(tag.length, valueShape));
+      out.push(maskedValue(tag2.length, valueShape));
     }
   });
   out.push(text3.slice(last));
@@ -297,10 +305,10 @@ function definitionBodies(text3, dialect) {
           definitionStart = -1;
         }
       }
-    } else if (keyword2 === "macro") {
+    } else if (keyword2 === "macro" || keyword2 === "set" && blockTagRole("jinja", tagBody(match[0], 2)) === "open") {
       if (definitionStart < 0) definitionStart = match.index;
       open.push(true);
-    } else if (keyword2 === "endmacro" && open.length > 0) {
+    } else if ((keyword2 === "endmacro" || keyword2 === "endset") && open.length > 0) {
       open.pop();
       if (open.length === 0 && definitionStart >= 0) {
         bodies.push([definitionStart, match.index + match[0].length]);
@@ -310,7 +318,7 @@ function definitionBodies(text3, dialect) {
   }
   return bodies;
 }
-var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
+var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, GO_OPENS, JINJA_OPENS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
 var init_template = __esm({
   "src/discovery/template.ts"() {
     "use strict";
@@ -363,6 +371,8 @@ var init_template = __esm({
       "at-variables": /@[A-Z][A-Z0-9_]+@/g,
       "percent-variables": /%%[A-Z][A-Z0-9_]*%%/g
     };
+    GO_OPENS = /* @__PURE__ */ new Set(["if", "range", "with", "define", "block"]);
+    JINJA_OPENS = /* @__PURE__ */ new Set(["if", "for", "macro", "block", "call", "filter", "with", "raw", "autoescape", "trans"]);
     PLACEHOLDER_DIALECTS = ["envsubst", "at-variables", "percent-variables"];
     PLACEHOLDER_PATTERNS = {
       envsubst: ENVSUBST_VARIABLE,
@@ -3763,7 +3773,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve11.call(this, root, ref);
+      let _sch = resolve13.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3790,7 +3800,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve11(root, ref) {
+    function resolve13(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4654,7 +4664,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve11(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4690,50 +4700,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative9 = parse(serialize(relative9, options), options);
+        relative10 = parse(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative9.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4741,7 +4751,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -5045,7 +5055,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve11,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -7397,7 +7407,7 @@ var require_discriminator = __commonJS({
     var util_1 = require_util();
     var error = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
-      params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
+      params: ({ params: { discrError, tag: tag2, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag2}}`
     };
     var def = {
       keyword: "discriminator",
@@ -7418,18 +7428,18 @@ var require_discriminator = __commonJS({
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+        const tag2 = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag2} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag: tag2, tagName }));
         cxt.ok(valid);
         function validateMapping() {
           const mapping = getMapping();
           gen.if(false);
           for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
+            gen.elseIf((0, codegen_1._)`${tag2} === ${tagValue}`);
             gen.assign(valid, applyTagSchema(mapping[tagValue]));
           }
           gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag: tag2, tagName });
           gen.endIf();
         }
         function applyTagSchema(schemaProp) {
@@ -8585,19 +8595,19 @@ function serverName(launch, configFile) {
 function knownValue(arg) {
   return arg && !arg.unresolved ? arg.value : void 0;
 }
-function optionValues(launch, long, short = []) {
+function optionValues(launch, long, short2 = []) {
   const found = [];
   const argv = launch.argv;
   for (let i = 1; i < argv.length; i++) {
     const text3 = argv[i].value;
     if (text3 === "--") break;
-    const separate = [...long, ...short].includes(text3);
+    const separate = [...long, ...short2].includes(text3);
     if (separate) {
       if (i + 1 < argv.length) found.push({ option: argv[i], value: argv[i + 1] });
       i++;
       continue;
     }
-    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
+    const glued = long.find((name2) => text3.startsWith(`${name2}=`)) ?? short2.find((name2) => !text3.startsWith("--") && text3.startsWith(name2));
     if (glued === void 0) continue;
     const offset = long.includes(glued) ? glued.length + 1 : glued.length;
     found.push({ option: argv[i], value: { ...argv[i], value: text3.slice(offset) } });
@@ -11329,11 +11339,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename20 = shortcut ? basenameOf(path) : path;
+        const basename21 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule56 = rules[index];
           if (rule56[mode].test(
-            shortcut && rule56._basenameOnly ? basename20 : path
+            shortcut && rule56._basenameOnly ? basename21 : path
           )) {
             const { negative } = rule56;
             const ret = {
@@ -11565,7 +11575,7 @@ function classifyCloud(lower, readHead) {
   return void 0;
 }
 function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
-  const lower = nodePath3.basename(path).toLowerCase();
+  const lower = nodePath4.basename(path).toLowerCase();
   let head;
   let headRead = false;
   const rawHead = () => {
@@ -11587,7 +11597,7 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
       const text4 = rawHead();
       return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
     };
-    const renderedPath = nodePath3.join(nodePath3.dirname(path), byName.rendered);
+    const renderedPath = nodePath4.join(nodePath4.dirname(path), byName.rendered);
     const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
     const format9 = plain2.format;
     if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
@@ -11598,8 +11608,8 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
         return { classified: { format: format9 }, reason: `${plain2.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
       return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
     }
-    const known2 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    if (format9 !== "nginx" && !known2) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
+    const known3 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
+    if (format9 !== "nginx" && !known3) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
     return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
   }
   const plain = classifyPlainExplained(path, rawHead, named);
@@ -11639,11 +11649,11 @@ function suggestsNginx(lower, dir) {
   return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
 }
 function readableByName(path) {
-  const lower = nodePath3.basename(path).toLowerCase();
+  const lower = nodePath4.basename(path).toLowerCase();
   const rendered = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath3.join(nodePath3.dirname(path), rendered);
+  const renderedPath = nodePath4.join(nodePath4.dirname(path), rendered);
   if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath3.basename(nodePath3.dirname(path)));
+  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath4.basename(nodePath4.dirname(path)));
 }
 function classifyPlain(path, readHead, named) {
   return classifyPlainExplained(path, readHead, named).format;
@@ -11661,8 +11671,8 @@ function classifyPlainExplained(path, readHead, named) {
       format: format8,
       how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
     };
-  const lower = nodePath3.basename(path).toLowerCase();
-  const dir = nodePath3.basename(nodePath3.dirname(path));
+  const lower = nodePath4.basename(path).toLowerCase();
+  const dir = nodePath4.basename(nodePath4.dirname(path));
   if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
     return { skipped: "skipped: named like nginx, but its content is not nginx" };
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
@@ -11672,16 +11682,16 @@ function isDockerfileVariantName(lower) {
   return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
 }
 function isGithubWorkflowPath(path) {
-  const dir = nodePath3.dirname(path);
-  return nodePath3.basename(dir) === "workflows" && nodePath3.basename(nodePath3.dirname(dir)) === ".github";
+  const dir = nodePath4.dirname(path);
+  return nodePath4.basename(dir) === "workflows" && nodePath4.basename(nodePath4.dirname(dir)) === ".github";
 }
 function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath3.basename(path);
+  const base = nodePath4.basename(path);
   const lower = base.toLowerCase();
-  const dir = nodePath3.basename(nodePath3.dirname(path));
+  const dir = nodePath4.basename(nodePath4.dirname(path));
   if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
-  const other = classifyBackendOrSystem(lower, dir, nodePath3.basename(nodePath3.dirname(nodePath3.dirname(path))), readHead);
+  const other = classifyBackendOrSystem(lower, dir, nodePath4.basename(nodePath4.dirname(nodePath4.dirname(path))), readHead);
   if (other) return other;
   if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
   if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
@@ -11696,11 +11706,11 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath3, FILE_FORMATS, CONTENT_SIGNS, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var nodePath4, FILE_FORMATS, CONTENT_SIGNS, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
-    nodePath3 = __toESM(require("path"));
+    nodePath4 = __toESM(require("path"));
     init_template();
     init_ini_section();
     FILE_FORMATS = [
@@ -11865,6 +11875,7 @@ function renderTemplates(templates, readText2, displayPath) {
   const renderedFrom = /* @__PURE__ */ new Map();
   const ambiguous = /* @__PURE__ */ new Set();
   const outputDirs = /* @__PURE__ */ new Map();
+  const renderers = /* @__PURE__ */ new Map();
   for (const group of groups.values()) {
     const first = group[0];
     if (group.some((template) => template.template !== first.template)) {
@@ -11873,8 +11884,8 @@ function renderTemplates(templates, readText2, displayPath) {
     }
     const text3 = first.embedded?.text ?? readText2(first.template);
     if (text3 === void 0) continue;
-    const base = nodePath11.join(deploymentOf2(first), VIRTUAL_ROOT);
-    const virtual = nodePath11.join(base, first.output);
+    const base = nodePath12.join(deploymentOf2(first), VIRTUAL_ROOT);
+    const virtual = nodePath12.join(base, first.output);
     const shown2 = first.embedded?.file ?? displayPath(first.template);
     sources.set(
       virtual,
@@ -11883,18 +11894,27 @@ function renderTemplates(templates, readText2, displayPath) {
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
-    outputDirs.set(first.outputDir, dirs.add(nodePath11.join(base, first.outputDir)));
+    const virtualDir = nodePath12.join(base, first.outputDir);
+    outputDirs.set(first.outputDir, dirs.add(virtualDir));
+    for (const template of group) {
+      const known3 = renderers.has(virtualDir) ? renderers.get(virtualDir) : /* @__PURE__ */ new Set();
+      renderers.set(virtualDir, known3 && template.containers ? /* @__PURE__ */ new Set([...known3, ...template.containers]) : void 0);
+    }
   }
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
     for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
   }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => ({ from: from2, to: [...dirs][0] }));
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => {
+    const to = [...dirs][0];
+    const containers = renderers.get(to);
+    return { from: from2, to, ...containers ? { containers: [...containers] } : {} };
+  });
   return { sources, templates: rendered, mappings };
 }
 function deploymentOf2(template) {
-  return template.deployment ?? nodePath11.dirname(template.definedIn);
+  return template.deployment ?? nodePath12.dirname(template.definedIn);
 }
 function agreed(lookups) {
   if (lookups.length === 1) return lookups[0];
@@ -11912,9 +11932,9 @@ function withRenderedFiles(fs, sources) {
   if (sources.size === 0) return fs;
   const children2 = /* @__PURE__ */ new Map();
   for (const path of sources.keys()) {
-    for (let child = path, dir = nodePath11.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath11.dirname(dir)) {
+    for (let child = path, dir = nodePath12.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath12.dirname(dir)) {
       if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
-      children2.get(dir).add(nodePath11.basename(child));
+      children2.get(dir).add(nodePath12.basename(child));
     }
   }
   const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
@@ -11939,11 +11959,11 @@ function withRenderedFiles(fs, sources) {
     realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
   };
 }
-var nodePath11, VIRTUAL_ROOT;
+var nodePath12, VIRTUAL_ROOT;
 var init_rendered_templates = __esm({
   "src/readers/nginx/rendered-templates.ts"() {
     "use strict";
-    nodePath11 = __toESM(require("path"));
+    nodePath12 = __toESM(require("path"));
     init_envsubst();
     VIRTUAL_ROOT = "\0envsubst";
   }
@@ -12642,8 +12662,8 @@ var init_shell_words = __esm({
           const inner = text3.slice(start + 2, close);
           const fileStart = this.input.offsetAt(start);
           const fileEnd = this.input.endOffsetAt(close + 1);
-          const simple2 = /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner);
-          if (simple2) return { kind: "parameter", name: simple2[1], quoted, start: fileStart, end: fileEnd };
+          const simple3 = /^([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner);
+          if (simple3) return { kind: "parameter", name: simple3[1], quoted, start: fileStart, end: fileEnd };
           const withOperator = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-=+?])([\s\S]*)$/.exec(inner);
           if (withOperator) {
             return { kind: "parameter", name: withOperator[1], quoted, start: fileStart, end: fileEnd, operator: withOperator[2], operand: withOperator[3] };
@@ -12791,13 +12811,13 @@ function readSource(path, context, output, record = true) {
   return source;
 }
 function recordSource(output, source) {
-  if (!output.sources.some((known2) => known2.file === source.file)) output.sources.push(source);
+  if (!output.sources.some((known3) => known3.file === source.file)) output.sources.push(source);
 }
 function addComments(output, file, comments) {
   if (comments.length === 0) return;
-  const known2 = output.comments.get(file) ?? [];
-  const fresh = comments.filter((comment2) => !known2.some((k) => k.span.start.offset === comment2.span.start.offset));
-  output.comments.set(file, [...known2, ...fresh]);
+  const known3 = output.comments.get(file) ?? [];
+  const fresh = comments.filter((comment2) => !known3.some((k) => k.span.start.offset === comment2.span.start.offset));
+  output.comments.set(file, [...known3, ...fresh]);
 }
 function diagnostic(source, ruleId, message, start, end, severity) {
   return { ruleId, message, primary: source.span(start, Math.max(start, end)), related: [], ...severity ? { severity } : {} };
@@ -13178,12 +13198,12 @@ var require_directives = __commonJS({
        * Given a fully resolved tag, returns its printable string form,
        * taking into account current tag prefixes and defaults.
        */
-      tagString(tag) {
+      tagString(tag2) {
         for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix))
-            return handle + escapeTagName(tag.substring(prefix.length));
+          if (tag2.startsWith(prefix))
+            return handle + escapeTagName(tag2.substring(prefix.length));
         }
-        return tag[0] === "!" ? tag : `!<${tag}>`;
+        return tag2[0] === "!" ? tag2 : `!<${tag2}>`;
       }
       toString(doc) {
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
@@ -14162,7 +14182,7 @@ ${indent2}${start}${value}${end}`;
       const str = value.replace(/\n+/g, `$&
 ${indent2}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
+        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str);
         const { compat, tags: tags2 } = ctx.doc.schema;
         if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
@@ -14292,9 +14312,9 @@ var require_stringify = __commonJS({
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
-      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
-      if (tag)
-        props.push(doc.directives.tagString(tag));
+      const tag2 = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag2)
+        props.push(doc.directives.tagString(tag2));
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
@@ -14502,7 +14522,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -15169,14 +15189,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
+    function stringifyNumber({ format: format8, minFractionDigits, tag: tag2, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format8 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format8 && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -16051,17 +16071,17 @@ var require_tags = __commonJS({
         }
       }
       if (Array.isArray(customTags)) {
-        for (const tag of customTags)
-          tags2 = tags2.concat(tag);
+        for (const tag2 of customTags)
+          tags2 = tags2.concat(tag2);
       } else if (typeof customTags === "function") {
         tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
         tags2 = tags2.concat(merge2.merge);
-      return tags2.reduce((tags3, tag) => {
-        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
+      return tags2.reduce((tags3, tag2) => {
+        const tagObj = typeof tag2 === "string" ? tagsByName[tag2] : tag2;
         if (!tagObj) {
-          const tagName = JSON.stringify(tag);
+          const tagName = JSON.stringify(tag2);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
@@ -16301,7 +16321,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag: tag2 } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -16316,7 +16336,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag, ctx);
+        const node = createNode.createNode(value, tag2, ctx);
         if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -16575,7 +16595,7 @@ var require_resolve_props = __commonJS({
       let reqSpace = false;
       let tab2 = null;
       let anchor = null;
-      let tag = null;
+      let tag2 = null;
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
@@ -16621,7 +16641,7 @@ var require_resolve_props = __commonJS({
               commentSep += token.source;
             atNewline = true;
             hasNewline = true;
-            if (anchor || tag)
+            if (anchor || tag2)
               newlineAfterProp = token;
             hasSpace = true;
             break;
@@ -16637,9 +16657,9 @@ var require_resolve_props = __commonJS({
             reqSpace = true;
             break;
           case "tag": {
-            if (tag)
+            if (tag2)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag = token;
+            tag2 = token;
             start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
@@ -16647,7 +16667,7 @@ var require_resolve_props = __commonJS({
             break;
           }
           case indicator:
-            if (anchor || tag)
+            if (anchor || tag2)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
@@ -16685,7 +16705,7 @@ var require_resolve_props = __commonJS({
         comment: comment2,
         hasNewline,
         anchor,
-        tag,
+        tag: tag2,
         newlineAfterProp,
         end,
         start: start ?? end
@@ -16782,8 +16802,8 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
+      const NodeClass = tag2?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -16886,8 +16906,8 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
-      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag2) {
+      const NodeClass = tag2?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -16987,10 +17007,10 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
       const isMap4 = fc.start.source === "{";
       const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const NodeClass = tag2?.nodeClass ?? (isMap4 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -17178,8 +17198,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
+    function resolveCollection(CN, ctx, token, onError, tagName, tag2) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag2) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag2) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag2);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -17204,12 +17224,12 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
-      if (!tag) {
+      let tag2 = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
+      if (!tag2) {
         const kt = ctx.schema.knownTags[tagName];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
-          tag = kt;
+          tag2 = kt;
         } else {
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
@@ -17219,13 +17239,13 @@ var require_compose_collection = __commonJS({
           return resolveCollection(CN, ctx, token, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
-      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag2);
+      const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
-      if (tag?.format)
-        node.format = tag.format;
+      if (tag2?.format)
+        node.format = tag2.format;
       return node;
     }
     exports2.composeCollection = composeCollection;
@@ -17647,18 +17667,18 @@ var require_compose_scalar = __commonJS({
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment: comment2, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
-      let tag;
+      let tag2;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag = ctx.schema[identity2.SCALAR];
+        tag2 = ctx.schema[identity2.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag2 = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag2 = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag = ctx.schema[identity2.SCALAR];
+        tag2 = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
@@ -17671,8 +17691,8 @@ var require_compose_scalar = __commonJS({
         scalar.type = type;
       if (tagName)
         scalar.tag = tagName;
-      if (tag.format)
-        scalar.format = tag.format;
+      if (tag2.format)
+        scalar.format = tag2.format;
       if (comment2)
         scalar.comment = comment2;
       return scalar;
@@ -17681,17 +17701,17 @@ var require_compose_scalar = __commonJS({
       if (tagName === "!")
         return schema[identity2.SCALAR];
       const matchWithTest = [];
-      for (const tag of schema.tags) {
-        if (!tag.collection && tag.tag === tagName) {
-          if (tag.default && tag.test)
-            matchWithTest.push(tag);
+      for (const tag2 of schema.tags) {
+        if (!tag2.collection && tag2.tag === tagName) {
+          if (tag2.default && tag2.test)
+            matchWithTest.push(tag2);
           else
-            return tag;
+            return tag2;
         }
       }
-      for (const tag of matchWithTest)
-        if (tag.test?.test(value))
-          return tag;
+      for (const tag2 of matchWithTest)
+        if (tag2.test?.test(value))
+          return tag2;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
@@ -17701,17 +17721,17 @@ var require_compose_scalar = __commonJS({
       return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
+      const tag2 = schema.tags.find((tag3) => (tag3.default === true || atKey && tag3.default === "key") && tag3.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
-        if (tag.tag !== compat.tag) {
-          const ts = directives.tagString(tag.tag);
+        const compat = schema.compat.find((tag3) => tag3.default && tag3.test?.test(value)) ?? schema[identity2.SCALAR];
+        if (tag2.tag !== compat.tag) {
+          const ts = directives.tagString(tag2.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
-      return tag;
+      return tag2;
     }
     exports2.composeScalar = composeScalar;
   }
@@ -17760,20 +17780,20 @@ var require_compose_node = __commonJS({
     var CN = { composeNode, composeEmptyNode };
     function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
-      const { spaceBefore, comment: comment2, anchor, tag } = props;
+      const { spaceBefore, comment: comment2, anchor, tag: tag2 } = props;
       let node;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
           node = composeAlias(ctx, token, onError);
-          if (anchor || tag)
+          if (anchor || tag2)
             onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag, onError);
+          node = composeScalar.composeScalar(ctx, token, tag2, onError);
           if (anchor)
             node.anchor = anchor.source.substring(1);
           break;
@@ -17800,7 +17820,7 @@ var require_compose_node = __commonJS({
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag ?? token, "NON_STRING_KEY", msg);
+        onError(tag2 ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -17814,14 +17834,14 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment: comment2, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment: comment2, anchor, tag: tag2, end }, onError) {
       const token = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node = composeScalar.composeScalar(ctx, token, tag, onError);
+      const node = composeScalar.composeScalar(ctx, token, tag2, onError);
       if (anchor) {
         node.anchor = anchor.source.substring(1);
         if (node.anchor === "")
@@ -20159,8 +20179,8 @@ var require_dist = __commonJS({
 
 // src/readers/kit/yaml.ts
 function parseYaml(source) {
-  const known2 = parsedYamlByText.get(source.text);
-  if (known2 && known2.problems.every((problem) => problem.primary.file === source.file)) return known2;
+  const known3 = parsedYamlByText.get(source.text);
+  if (known3 && known3.problems.every((problem) => problem.primary.file === source.file)) return known3;
   const result = parseYamlText(source);
   parsedYamlByText.set(source.text, result);
   return result;
@@ -20185,8 +20205,8 @@ function parseYamlText(source) {
   return { documents, problems };
 }
 function aliasTargets(document) {
-  const known2 = aliasTargetsByDocument.get(document);
-  if (known2) return known2;
+  const known3 = aliasTargetsByDocument.get(document);
+  if (known3) return known3;
   const targets = /* @__PURE__ */ new Map();
   const anchored = /* @__PURE__ */ new Map();
   yaml().visit(document, {
@@ -20423,9 +20443,9 @@ function trimmedSpan(source, node) {
 }
 function parseCompose(source, path) {
   const key = `${path}\0${source.file}`;
-  const known2 = parsedComposeByPath.get(key);
+  const known3 = parsedComposeByPath.get(key);
   const plain = (text3) => text3.constructor === SourceText;
-  if (known2 && known2.source.text === source.text && (known2.source === source || plain(known2.source) && plain(source))) return known2;
+  if (known3 && known3.source.text === source.text && (known3.source === source || plain(known3.source) && plain(source))) return known3;
   const parsed = parseComposeText(source, path);
   parsedComposeByPath.set(key, parsed);
   return parsed;
@@ -20433,7 +20453,7 @@ function parseCompose(source, path) {
 function parseComposeText(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath12.dirname(path);
+  const dir = nodePath13.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -20464,7 +20484,7 @@ function parseComposeText(source, path) {
       const build = valueOf(value, "build", document);
       if (isScalar(build) && typeof build.value === "string") {
         const context = buildPath(build.value) ?? build.value;
-        service.build = { dockerfile: nodePath12.resolve(dir, context, "Dockerfile"), context: nodePath12.resolve(dir, context) };
+        service.build = { dockerfile: nodePath13.resolve(dir, context, "Dockerfile"), context: nodePath13.resolve(dir, context) };
       } else if (isMap(build)) {
         const written = (key2) => {
           const raw = scalarArg(source, valueOf(build, key2, document))?.value;
@@ -20475,8 +20495,8 @@ function parseComposeText(source, path) {
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
         const args = buildArgs(source, valueOf(build, "args", document), document);
         service.build = {
-          dockerfile: nodePath12.resolve(dir, context, dockerfile),
-          context: nodePath12.resolve(dir, context),
+          dockerfile: nodePath13.resolve(dir, context, dockerfile),
+          context: nodePath13.resolve(dir, context),
           ...target ? { target: target.toLowerCase() } : {},
           ...args.size > 0 ? { args } : {}
         };
@@ -20487,7 +20507,7 @@ function parseComposeText(source, path) {
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath12.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath13.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -20532,30 +20552,31 @@ function parseComposeText(source, path) {
 }
 function mounts(source, node, document, dir) {
   const found = [];
+  const written = (node2) => {
+    const raw = scalarArg(source, node2)?.value;
+    return raw === void 0 ? void 0 : withComposeDefaults(raw);
+  };
   for (const item of itemsOf(node, document)) {
     let from2;
     let to;
     if (isMap(item)) {
       const type = text(source, valueOf(item, "type", document));
       if (type && type.value !== "bind") continue;
-      const sourceArg = text(source, valueOf(item, "source", document));
-      const targetArg = text(source, valueOf(item, "target", document));
-      if (!sourceArg || !targetArg || sourceArg.unresolved.length > 0 || targetArg.unresolved.length > 0) continue;
-      [from2, to] = [sourceArg.value, targetArg.value];
+      [from2, to] = [written(valueOf(item, "source", document)), written(valueOf(item, "target", document))];
     } else {
-      const raw = text(source, item);
-      if (!raw || raw.unresolved.length > 0) continue;
-      const parts = raw.value.split(":");
+      const raw = written(item);
+      if (raw === void 0) continue;
+      const parts = raw.split(":");
       if (parts.length < 2) continue;
       [from2, to] = parts;
     }
     if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/"))
       continue;
-    const display = nodePath12.posix.normalize(nodePath12.posix.join(nodePath12.posix.dirname(source.file), from2));
+    const display = nodePath13.posix.normalize(nodePath13.posix.join(nodePath13.posix.dirname(source.file), from2));
     found.push({
-      source: nodePath12.resolve(dir, from2),
+      source: nodePath13.resolve(dir, from2),
       display,
-      target: nodePath12.posix.normalize(to).replace(/(.)\/+$/, "$1"),
+      target: nodePath13.posix.normalize(to).replace(/(.)\/+$/, "$1"),
       span: trimmedSpan(source, item)
     });
   }
@@ -20632,11 +20653,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath12;
+var nodePath13;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath12 = __toESM(require("path"));
+    nodePath13 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -20765,9 +20786,9 @@ function parseJsonStringArray(input) {
       if (c === '"') break;
       if (c === "\\") {
         const e = text3[i + 1];
-        const simple2 = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
-        if (e in simple2) {
-          value += simple2[e];
+        const simple3 = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "	" };
+        if (e in simple3) {
+          value += simple3[e];
           offsets.push(input.offsetAt(i));
           i += 2;
           continue;
@@ -20828,9 +20849,9 @@ function dockerfilesByPath(input) {
 }
 function parseDockerfile(source, buildArgs2) {
   if (buildArgs2 && buildArgs2.size > 0) return parseDockerfileText(source, buildArgs2);
-  const known2 = parsedDockerfileByFile.get(source.file);
+  const known3 = parsedDockerfileByFile.get(source.file);
   const plain = (text3) => text3.constructor === SourceText;
-  if (known2 && known2.source.text === source.text && (known2.source === source || plain(known2.source) && plain(source))) return known2;
+  if (known3 && known3.source.text === source.text && (known3.source === source || plain(known3.source) && plain(source))) return known3;
   const parsed = parseDockerfileText(source);
   parsedDockerfileByFile.set(source.file, parsed);
   return parsed;
@@ -20951,7 +20972,7 @@ function parseDockerfileText(source, buildArgs2 = /* @__PURE__ */ new Map()) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath13.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath14.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -20974,11 +20995,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath13, NO_ENV;
+var nodePath14, NO_ENV;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath14 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -20989,25 +21010,413 @@ var init_dockerfile = __esm({
   }
 });
 
+// src/readers/make/makefile.ts
+function parseMakefile(source) {
+  const text3 = source.text;
+  const makefile = { source, rules: /* @__PURE__ */ new Map(), recipes: [], assignments: [], computedName: false, recipePrefix: false, oneShell: false };
+  const { rules, assignments: assignments2 } = makefile;
+  let conditionals = 0;
+  let current;
+  const addRecipe = (line) => {
+    makefile.recipes.push(line);
+    current?.forEach((rule56) => {
+      rule56.recipe.push(line);
+      if (conditionals > 0) rule56.unclear = true;
+    });
+  };
+  for (let at = 0; at < text3.length; ) {
+    const lineStart = at;
+    const lineEnd = endOfLogicalLine(text3, at);
+    const line = text3.slice(at, lineEnd);
+    at = lineEnd + 1;
+    if (line.startsWith("	")) {
+      if (current) addRecipe({ start: lineStart + 1, end: lineEnd });
+      continue;
+    }
+    const statement = stripComment(line).replace(/\\\r?\n[ \t]*/g, " ").trim();
+    if (statement === "") continue;
+    if (CONDITIONAL_OPEN.test(statement)) {
+      conditionals++;
+      continue;
+    }
+    if (/^endif\b/.test(statement)) {
+      conditionals = Math.max(0, conditionals - 1);
+      continue;
+    }
+    if (/^else\b/.test(statement)) continue;
+    current = void 0;
+    if (/^(-?include|sinclude)\s/.test(statement)) {
+      assignments2.push("include");
+      continue;
+    }
+    const definition = /^(?:(?:export|override)\s+)*define\s+([^\s=:?+]+)/.exec(statement);
+    if (definition) {
+      assignments2.push({ name: definition[1], operator: "=", value: "", override: false, unknown: true });
+      const close = /^[ \t]*endef\b.*$/m.exec(text3.slice(at));
+      at = close ? at + close.index + close[0].length + 1 : text3.length;
+      continue;
+    }
+    const assignment = ASSIGNMENT.exec(statement);
+    if (assignment) {
+      const [, modifiers, name2, operator2, value] = assignment;
+      if (name2 === ".RECIPEPREFIX") makefile.recipePrefix = true;
+      if (name2.includes("$")) makefile.computedName = true;
+      else assignments2.push({ name: name2, operator: operator2, value, override: /\boverride\b/.test(modifiers), unknown: operator2 === "!=" || conditionals > 0 });
+      continue;
+    }
+    const colon = ruleColon(statement);
+    if (colon === -1) continue;
+    const targets = statement.slice(0, colon).trim().split(/\s+/);
+    const double = statement[colon + 1] === ":";
+    const [prerequisiteText, inline] = splitOnce(statement.slice(colon + (double ? 2 : 1)), ";");
+    if (targets.includes(".ONESHELL")) makefile.oneShell = true;
+    const targetVariable = ASSIGNMENT.exec(prerequisiteText.trim());
+    if (targetVariable && !prerequisiteText.includes(":")) {
+      assignments2.push({ name: targetVariable[2], operator: "=", value: "", override: false, unknown: true });
+      continue;
+    }
+    const unclear = conditionals > 0 || double || prerequisiteText.includes(":") || targets.some((target) => /[%$]/.test(target));
+    current = [];
+    for (const target of targets) {
+      if (makefile.defaultGoal === void 0 && !target.startsWith(".") && !/[%$]/.test(target)) makefile.defaultGoal = target;
+      const known3 = rules.get(target);
+      const entry = known3 ?? { prerequisites: [], recipe: [], unclear: false };
+      if (!known3) rules.set(target, entry);
+      if (unclear || known3 && known3.recipe.length > 0 && inline !== void 0) entry.unclear = true;
+      entry.prerequisites.push(
+        ...prerequisiteText.replace("|", " ").split(/\s+/).filter((word) => word !== "")
+      );
+      current.push(entry);
+    }
+    if (inline !== void 0) {
+      const uncommented = stripComment(line);
+      const semicolon = uncommented.indexOf(";", uncommented.indexOf(":"));
+      if (semicolon !== -1) addRecipe({ start: lineStart + semicolon + 1, end: lineEnd });
+    }
+  }
+  return makefile;
+}
+function endOfLogicalLine(text3, from2) {
+  let end = text3.indexOf("\n", from2);
+  while (end !== -1) {
+    let backslashes = 0;
+    for (let k = end - 1 - (text3[end - 1] === "\r" ? 1 : 0); k >= from2 && text3[k] === "\\"; k--) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text3.indexOf("\n", end + 1);
+  }
+  return text3.length;
+}
+function stripComment(line) {
+  const hash2 = line.search(/(?<!\\)#/);
+  return hash2 === -1 ? line : line.slice(0, hash2);
+}
+function splitOnce(text3, separator) {
+  const at = text3.indexOf(separator);
+  return at === -1 ? [text3, void 0] : [text3.slice(0, at), text3.slice(at + 1)];
+}
+function ruleColon(statement) {
+  let depth = 0;
+  for (let i = 0; i < statement.length; i++) {
+    if (statement[i] === "$" && (statement[i + 1] === "(" || statement[i + 1] === "{")) depth++;
+    else if ((statement[i] === ")" || statement[i] === "}") && depth > 0) depth--;
+    else if (statement[i] === ":" && depth === 0) return i;
+  }
+  return -1;
+}
+function makeVariables(makefile, environment2 = /* @__PURE__ */ new Map(), commandLine = /* @__PURE__ */ new Map()) {
+  const variables = /* @__PURE__ */ new Map();
+  if (makefile.computedName) return variables;
+  for (const [name2, value] of environment2) variables.set(name2, value === void 0 ? "unknown" : { recursive: true, value });
+  for (const [name2, value] of commandLine) variables.set(name2, { recursive: true, value });
+  let included = false;
+  for (const assignment of makefile.assignments) {
+    if (assignment === "include") {
+      included = true;
+      for (const name3 of variables.keys()) if (!commandLine.has(name3)) variables.set(name3, "unknown");
+      continue;
+    }
+    const { name: name2, operator: operator2, value, unknown: unknown3, override } = assignment;
+    if (commandLine.has(name2) && !override) continue;
+    const known3 = variables.get(name2);
+    if (unknown3) variables.set(name2, "unknown");
+    else if (operator2 === "=") variables.set(name2, { recursive: true, value });
+    else if (operator2 !== "?=" && operator2 !== "+=") variables.set(name2, simple2(expandValue(value, variables)));
+    else if (known3 === "unknown" || known3 === void 0 && included) variables.set(name2, "unknown");
+    else if (known3 === void 0) variables.set(name2, operator2 === "?=" ? { recursive: true, value } : simple2(expandValue(value, variables)));
+    else if (operator2 === "+=") {
+      const added = known3.recursive ? value : expandValue(value, variables);
+      variables.set(name2, added === void 0 ? "unknown" : { recursive: known3.recursive, value: `${known3.value} ${added}` });
+    }
+  }
+  return variables;
+}
+function simple2(value) {
+  return value === void 0 ? "unknown" : { recursive: false, value };
+}
+function expandValue(text3, variables, depth = 0) {
+  let out = "";
+  for (let at = 0; at < text3.length; ) {
+    if (text3[at] !== "$") {
+      out += text3[at++];
+      continue;
+    }
+    const reference2 = referenceAt(text3, at, text3.length);
+    const value = reference2.name === "$" ? "$" : variableValue(reference2.name, variables, depth);
+    if (value === void 0) return void 0;
+    out += value;
+    at = reference2.end;
+  }
+  return out;
+}
+function variableValue(name2, variables, depth) {
+  const variable = name2 === void 0 ? void 0 : variables.get(name2);
+  if (variable === void 0 || variable === "unknown" || depth > MAX_DEPTH2) return void 0;
+  return variable.recursive ? expandValue(variable.value, variables, depth + 1) : variable.value;
+}
+function referenceAt(text3, at, limit) {
+  const open = at + 1 < limit ? text3[at + 1] : void 0;
+  if (open === void 0) return { end: at + 1 };
+  if (open !== "(" && open !== "{") return { name: open, end: at + 2 };
+  const close = open === "(" ? ")" : "}";
+  let depth = 0;
+  for (let i = at + 1; i < limit; i++) {
+    if (text3[i] === open) depth++;
+    else if (text3[i] === close && --depth === 0) {
+      const inner = text3.slice(at + 2, i);
+      return { .../^[A-Za-z0-9_.-]+$/.test(inner) ? { name: inner } : {}, end: i + 1 };
+    }
+  }
+  return { end: limit };
+}
+function expandRecipeLine(makefile, variables, line, unknown3, target) {
+  const text3 = makefile.source.text;
+  const out = new MappedTextBuilder(makefile.source);
+  let at = line.start;
+  while (at < line.end && /[@+\-\s]/.test(text3[at])) at++;
+  while (at < line.end) {
+    if (text3[at] === "\n" && text3[at + 1] === "	") {
+      out.push("\n", at);
+      at += 2;
+      continue;
+    }
+    if (text3[at] !== "$") {
+      out.push(text3[at], at);
+      at++;
+      continue;
+    }
+    const reference2 = referenceAt(text3, at, line.end);
+    const value = reference2.name === "$" ? "$" : reference2.name === "@" && target !== void 0 ? target : variableValue(reference2.name, variables, 0);
+    if (value !== void 0) out.pushAt(value, at);
+    else {
+      const last = reference2.end - 1;
+      for (let i = 0; i < unknown3.length; i++) out.pushAt(unknown3[i], i === 0 ? at : i === unknown3.length - 1 ? last : Math.min(at + i, last));
+    }
+    at = reference2.end;
+  }
+  return out.build(line.end);
+}
+var DEFAULT_MAKEFILE_NAMES, ASSIGNMENT, CONDITIONAL_OPEN, MAX_DEPTH2;
+var init_makefile = __esm({
+  "src/readers/make/makefile.ts"() {
+    "use strict";
+    init_mapped_text();
+    DEFAULT_MAKEFILE_NAMES = ["GNUmakefile", "makefile", "Makefile"];
+    ASSIGNMENT = /^((?:(?:export|override|private)\s+)*)([^\s:#=?+!]+)\s*(:::=|::=|:=|\?=|\+=|!=|=)\s*([\s\S]*)$/;
+    CONDITIONAL_OPEN = /^(ifeq|ifneq|ifdef|ifndef)\b/;
+    MAX_DEPTH2 = 16;
+  }
+});
+
+// src/readers/docker/build-commands.ts
+function makefileCommands(source) {
+  const makefile = parseMakefile(source);
+  if (makefile.recipePrefix) return [];
+  const variables = makeVariables(makefile);
+  return makefile.recipes.map((line) => parseShell(expandRecipeLine(makefile, variables, line, UNKNOWN_TEXT)).commands);
+}
+function commandBuilds(source, commands, cwd) {
+  const builds = [];
+  let dir = cwd;
+  for (const command2 of commands) {
+    const words = commandWords(command2.words);
+    const program = words[0] === void 0 ? void 0 : literalText(words[0]);
+    if (program === "cd" || program === "pushd" || program === "popd") {
+      const to = words.length === 2 ? known(wordValue2(words[1])) : void 0;
+      dir = program === "cd" && dir !== void 0 && to !== void 0 && to !== "-" && command2.depth === 0 && !command2.branches ? nodePath15.resolve(dir, to) : void 0;
+      continue;
+    }
+    if (dir === void 0 || program === void 0 || !(program === "docker" || program.endsWith("/docker"))) continue;
+    const subcommand = BUILD_SUBCOMMANDS.find((names) => names.every((name2, i) => words[1 + i] !== void 0 && literalText(words[1 + i]) === name2));
+    if (!subcommand) continue;
+    const build = dockerBuild(source, words.slice(1 + subcommand.length), dir);
+    if (build) builds.push(build);
+  }
+  return builds;
+}
+function commandWords(words) {
+  let first = 0;
+  const sudo = (at) => literalText(words[at]) === "sudo" && !(literalText(words[at + 1] ?? words[at]) ?? "-").startsWith("-");
+  while (first < words.length && (assignmentOf(words[first]) || sudo(first))) first++;
+  return words.slice(first);
+}
+function wordValue2(word, from2 = 0) {
+  const text3 = literalText(word);
+  if (text3 === void 0) {
+    const literals = word.parts.slice(
+      0,
+      word.parts.findIndex((part2) => part2.kind !== "literal")
+    );
+    return { head: literals.map((part2) => part2.kind === "literal" ? part2.text : "").join(""), start: word.start, end: word.end };
+  }
+  const offsets = word.parts.flatMap((part2) => part2.kind === "literal" ? part2.offsets : []);
+  return { text: text3.slice(from2), head: text3.slice(from2), start: offsets[from2] ?? word.end, end: word.end };
+}
+function dockerBuild(source, words, cwd) {
+  const options = [];
+  const positional = [];
+  for (let i = 0; i < words.length; i++) {
+    const text3 = literalText(words[i]);
+    if (text3 === "--") {
+      positional.push(...words.slice(i + 1));
+      break;
+    }
+    if (text3 === void 0 || !text3.startsWith("-") || text3 === "-") {
+      if (words[i].parts[0]?.kind !== "literal") return void 0;
+      positional.push(words[i]);
+      continue;
+    }
+    if (text3.startsWith("--")) {
+      const equals = text3.indexOf("=");
+      const name2 = text3.slice(2, equals === -1 ? void 0 : equals);
+      if (VALUE_OPTIONS.has(name2)) {
+        if (equals !== -1) options.push({ name: name2, value: wordValue2(words[i], equals + 1) });
+        else if (i + 1 < words.length) options.push({ name: name2, value: wordValue2(words[++i]) });
+        else return void 0;
+      } else if (!FLAG_OPTIONS.has(name2)) return void 0;
+      continue;
+    }
+    for (let at = 1; at < text3.length; at++) {
+      const name2 = SHORT_OPTIONS[text3[at]];
+      if (name2 === void 0) return void 0;
+      if (!VALUE_OPTIONS.has(name2)) continue;
+      const rest = text3[at + 1] === "=" ? at + 2 : at + 1;
+      if (rest < text3.length) options.push({ name: name2, value: wordValue2(words[i], rest) });
+      else if (i + 1 < words.length) options.push({ name: name2, value: wordValue2(words[++i]) });
+      else return void 0;
+      break;
+    }
+  }
+  if (positional.length !== 1) return void 0;
+  const contextText = known(wordValue2(positional[0]));
+  if (contextText === void 0 || contextText === "-" || /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(contextText)) return void 0;
+  const context = nodePath15.resolve(cwd, contextText);
+  const last = (name2) => options.filter((option) => option.name === name2).pop()?.value;
+  const fileValue = last("file");
+  const file = fileValue && known(fileValue);
+  const targetValue = last("target");
+  const target = targetValue && known(targetValue);
+  if (fileValue && (file === void 0 || file === "-") || targetValue && target === void 0) return void 0;
+  const args = /* @__PURE__ */ new Map();
+  for (const { value } of options.filter((option) => option.name === "build-arg")) {
+    const equals = value.head.indexOf("=");
+    const name2 = equals === -1 ? value.text : value.head.slice(0, equals);
+    if (name2 === void 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) return void 0;
+    const written = equals === -1 ? "" : value.text?.slice(equals + 1) ?? "";
+    const raw = literalArg(source, value.start, value.end, written);
+    const unknown3 = equals === -1 || value.text === void 0 || written.includes(UNKNOWN_TEXT);
+    args.set(name2, unknown3 ? { ...raw, unresolved: [equals === -1 ? `$${name2}` : source.text.slice(value.start, value.end)] } : raw);
+  }
+  const tags2 = options.flatMap(({ name: name2, value }) => {
+    const written = name2 === "tag" ? known(value) : void 0;
+    return written === void 0 ? [] : [written];
+  });
+  return {
+    dockerfile: file !== void 0 ? nodePath15.resolve(cwd, file) : nodePath15.join(context, "Dockerfile"),
+    context,
+    ...target ? { target: target.toLowerCase() } : {},
+    args,
+    tags: tags2
+  };
+}
+function known(value) {
+  return value.text === void 0 || value.text.includes(UNKNOWN_TEXT) ? void 0 : value.text;
+}
+var nodePath15, UNKNOWN_TEXT, VALUE_OPTIONS, FLAG_OPTIONS, SHORT_OPTIONS, BUILD_SUBCOMMANDS;
+var init_build_commands = __esm({
+  "src/readers/docker/build-commands.ts"() {
+    "use strict";
+    nodePath15 = __toESM(require("path"));
+    init_shell_words();
+    init_raw();
+    init_makefile();
+    UNKNOWN_TEXT = "";
+    VALUE_OPTIONS = /* @__PURE__ */ new Set([
+      "add-host",
+      "allow",
+      "annotation",
+      "attest",
+      "build-arg",
+      "build-context",
+      "builder",
+      "cache-from",
+      "cache-to",
+      "call",
+      "cgroup-parent",
+      "cpu-period",
+      "cpu-quota",
+      "cpu-shares",
+      "cpuset-cpus",
+      "cpuset-mems",
+      "file",
+      "iidfile",
+      "isolation",
+      "label",
+      "memory",
+      "memory-swap",
+      "metadata-file",
+      "network",
+      "no-cache-filter",
+      "output",
+      "platform",
+      "policy",
+      "print",
+      "progress",
+      "provenance",
+      "resource",
+      "sbom",
+      "secret",
+      "security-opt",
+      "shm-size",
+      "ssh",
+      "tag",
+      "target",
+      "ulimit"
+    ]);
+    FLAG_OPTIONS = /* @__PURE__ */ new Set(["check", "compress", "debug", "disable-content-trust", "force-rm", "load", "no-cache", "pull", "push", "quiet", "rm", "squash"]);
+    SHORT_OPTIONS = { t: "tag", f: "file", o: "output", m: "memory", c: "cpu-shares", q: "quiet", D: "debug" };
+    BUILD_SUBCOMMANDS = [["build"], ["buildx", "build"], ["buildx", "b"], ["image", "build"], ["builder", "build"]];
+  }
+});
+
 // src/readers/docker/build-context.ts
 function standaloneBuildContext(input, kindOf, builds = lazyWorkflowBuilds(input)) {
   let fromWorkflows;
   return (dockerfile, text3) => {
     fromWorkflows ??= workflowBuildContexts(builds());
     const built = fromWorkflows.get(dockerfile);
-    if (built) return built.size === 1 ? [...built][0] : nodePath14.dirname(dockerfile);
+    if (built) return built.size === 1 ? [...built][0] : nodePath16.dirname(dockerfile);
     return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
   };
 }
 function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
-  const own = nodePath14.dirname(dockerfile);
+  const own = nodePath16.dirname(dockerfile);
   const holdsAll = (dir) => sources.every((source) => {
-    const path = nodePath14.resolve(dir, source);
-    return (path === dir || path.startsWith(dir + nodePath14.sep)) && kindOf(path) !== void 0;
+    const path = nodePath16.resolve(dir, source);
+    return (path === dir || path.startsWith(dir + nodePath16.sep)) && kindOf(path) !== void 0;
   });
   if (sources.length === 0 || holdsAll(own)) return own;
-  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath14.sep) ? root : root + nodePath14.sep));
-  for (let dir = nodePath14.dirname(own); inside(dir) && dir !== nodePath14.dirname(dir); dir = nodePath14.dirname(dir)) {
+  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath16.sep) ? root : root + nodePath16.sep));
+  for (let dir = nodePath16.dirname(own); inside(dir) && dir !== nodePath16.dirname(dir); dir = nodePath16.dirname(dir)) {
     if (holdsAll(dir)) return dir;
   }
   return own;
@@ -21024,14 +21433,35 @@ function workflowBuildContexts(builds) {
 function workflowBuilds(input) {
   const builds = [];
   for (const path of input.treeFiles) {
+    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath16.basename(path))) continue;
+    const text3 = input.readText(path);
+    if (text3 === void 0 || !text3.includes("docker")) continue;
+    const workspace = nodePath16.dirname(path);
+    const source = new SourceText(input.displayPath(path), text3);
+    for (const commands of makefileCommands(source))
+      for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
+  }
+  for (const path of input.treeFiles) {
     const workspace = WORKFLOW.exec(path)?.[1];
     const text3 = workspace !== void 0 ? input.readText(path) : void 0;
-    if (workspace === void 0 || text3 === void 0 || !text3.includes("build-push-action")) continue;
+    if (workspace === void 0 || text3 === void 0 || !text3.includes("docker")) continue;
     const source = new SourceText(input.displayPath(path), text3);
     for (const document of parseYaml(source).documents) {
       const literal4 = (node) => isScalar(node) && typeof node.value === "string" ? node.value : void 0;
+      const workflowDirectory = valueOf(valueOf(valueOf(document.contents, "defaults", document), "run", document), "working-directory", document);
       for (const { value: job } of entriesOf(valueOf(document.contents, "jobs", document), document)) {
         const steps = itemsOf(valueOf(job, "steps", document), document);
+        const jobDirectory = valueOf(valueOf(valueOf(job, "defaults", document), "run", document), "working-directory", document);
+        for (const step of steps) {
+          const script = scalarArg(source, valueOf(step, "run", document));
+          const shell = literal4(valueOf(step, "shell", document)) ?? literal4(valueOf(valueOf(valueOf(job, "defaults", document), "run", document), "shell", document));
+          if (!script || !script.value.includes("docker") || shell !== void 0 && !/^(bash|sh)\b/.test(shell.trim())) continue;
+          const directoryNode = valueOf(step, "working-directory", document) ?? jobDirectory ?? workflowDirectory;
+          const directory = directoryNode === void 0 ? "." : localPath(literal4(directoryNode));
+          const cwd = directory === void 0 ? void 0 : nodePath16.resolve(workspace, directory);
+          const commands = parseShell(withoutExpressions(asMappedText(script))).commands;
+          for (const build of commandBuilds(source, commands, cwd)) builds.push(commandBuild(workspace, build));
+        }
         const metadataImages = /* @__PURE__ */ new Map();
         for (const step of steps) {
           const id2 = literal4(valueOf(step, "id", document));
@@ -21045,12 +21475,12 @@ function workflowBuilds(input) {
           const fileNode = valueOf(inputs, "file", document);
           const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
           if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
-          const contextDir = nodePath14.resolve(workspace, context);
+          const contextDir = nodePath16.resolve(workspace, context);
           const targetNode = valueOf(inputs, "target", document);
           const target = literal4(targetNode)?.trim();
           builds.push({
             workspace,
-            dockerfile: file !== void 0 ? nodePath14.resolve(workspace, file) : nodePath14.join(contextDir, "Dockerfile"),
+            dockerfile: file !== void 0 ? nodePath16.resolve(workspace, file) : nodePath16.join(contextDir, "Dockerfile"),
             context: contextDir,
             ...target ? { target: target.toLowerCase() } : {},
             stageKnown: targetNode === void 0 || target !== void 0 && !target.includes("${{"),
@@ -21062,6 +21492,22 @@ function workflowBuilds(input) {
     }
   }
   return builds;
+}
+function commandBuild(workspace, { dockerfile, context, target, args, tags: tags2 }) {
+  const images = tags2.flatMap((tag2) => imageName(tag2) ?? []);
+  return { workspace, dockerfile, context, ...target !== void 0 ? { target } : {}, stageKnown: true, args, images };
+}
+function withoutExpressions(script) {
+  const out = new MappedTextBuilder(script.source);
+  const expression = /\$\{\{[\s\S]*?\}\}/g;
+  let from2 = 0;
+  for (let match = expression.exec(script.text); match; match = expression.exec(script.text)) {
+    for (let i = from2; i < match.index; i++) out.push(script.text[i], script.offsets[i]);
+    out.pushAt(UNKNOWN_TEXT, script.offsets[match.index]);
+    from2 = match.index + match[0].length;
+  }
+  for (let i = from2; i < script.text.length; i++) out.push(script.text[i], script.offsets[i]);
+  return out.build(script.endOffset);
 }
 function taggedImages(tags2, metadataImages) {
   if (tags2 === void 0) return [];
@@ -21124,8 +21570,8 @@ function imageName(reference2) {
   let path = isRegistry ? name2.slice(slash + 1) : name2;
   if (registry === "docker.io" && !path.includes("/")) path = `library/${path}`;
   if (!/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(path)) return void 0;
-  const tag = hasTag ? named.slice(colon + 1) : digest === void 0 ? "latest" : void 0;
-  return { repository: `${registry}/${path}`, ...tag !== void 0 ? { tag } : {} };
+  const tag2 = hasTag ? named.slice(colon + 1) : digest === void 0 ? "latest" : void 0;
+  return { repository: `${registry}/${path}`, ...tag2 !== void 0 ? { tag: tag2 } : {} };
 }
 function sameImage(a, b) {
   return a.repository === b.repository && (a.tag === void 0 || b.tag === void 0 || a.tag === b.tag);
@@ -21134,14 +21580,18 @@ function localPath(value) {
   if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
   return value.trim();
 }
-var nodePath14, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
+var nodePath16, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
 var init_build_context = __esm({
   "src/readers/docker/build-context.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath16 = __toESM(require("path"));
     init_text();
     init_raw();
+    init_mapped_text();
+    init_shell_words();
     init_yaml();
+    init_build_commands();
+    init_makefile();
     init_placed_files();
     WORKFLOW = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/;
     BUILD_PUSH_ACTION = /^docker\/build-push-action@/;
@@ -21154,6 +21604,7 @@ var placed_files_exports = {};
 __export(placed_files_exports, {
   copiedFiles: () => copiedFiles,
   copiedSources: () => copiedSources,
+  isBuildStageContainer: () => isBuildStageContainer,
   placedFiles: () => placedFiles,
   placedOnce: () => placedOnce,
   treeKinds: () => treeKinds
@@ -21162,12 +21613,12 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim2 = (from2, to, containers) => {
-    const target = nodePath15.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    const target = nodePath17.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     const sources = claims.get(target) ?? /* @__PURE__ */ new Map();
     claims.set(target, sources);
-    const known2 = sources.has(to) ? sources.get(to) : /* @__PURE__ */ new Set();
-    sources.set(to, known2 === void 0 || containers === void 0 ? void 0 : /* @__PURE__ */ new Set([...known2, ...containers]));
+    const known3 = sources.has(to) ? sources.get(to) : /* @__PURE__ */ new Set();
+    sources.set(to, known3 === void 0 || containers === void 0 ? void 0 : /* @__PURE__ */ new Set([...known3, ...containers]));
   };
   const contexts = /* @__PURE__ */ new Map();
   const targets = /* @__PURE__ */ new Map();
@@ -21177,7 +21628,7 @@ function placedFiles(input) {
     if (text3 === void 0) continue;
     for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
       const image = service.image && service.image.unresolved.length === 0 ? service.image.value : void 0;
-      const key = `${nodePath15.dirname(path)}\0${service.name}`;
+      const key = `${nodePath17.dirname(path)}\0${service.name}`;
       services.push({ key, image: service.image ? image : "", dockerfile: service.build?.dockerfile, mounts: service.volumes });
       if (service.build) {
         const context = service.build.context;
@@ -21209,7 +21660,7 @@ function placedFiles(input) {
     for (const runStage of runStages) for (let stage = runStage; stage; stage = stage.baseStage) running.add(stage);
     for (const copied of copiedFiles(text3, context, kindOf)) {
       const stage = file && stageAt(file, copied.start);
-      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [`${path}\0${stage.start}`]]);
+      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [buildStageContainer(path, stage)]]);
       else claim2(copied.target, copied.source, containers);
     }
   }
@@ -21224,6 +21675,12 @@ function placedFiles(input) {
     for (const [to, containers] of sources) mappings.push({ from: from2, to, ...containers ? { containers: [...containers] } : {} });
   }
   return mappings;
+}
+function buildStageContainer(dockerfile, stage) {
+  return `${dockerfile}\0stage ${stage.start}`;
+}
+function isBuildStageContainer(container) {
+  return /\0stage \d+$/.test(container);
 }
 function placedOnce(mappings) {
   const count = /* @__PURE__ */ new Map();
@@ -21267,7 +21724,7 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath15.dirname(file); !directories.has(dir) && dir !== nodePath15.dirname(dir); dir = nodePath15.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath17.dirname(file); !directories.has(dir) && dir !== nodePath17.dirname(dir); dir = nodePath17.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
@@ -21277,12 +21734,12 @@ function copiedFiles(text3, context, kindOf) {
     if (copy.destination === void 0) continue;
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from2 = nodePath15.resolve(context, source);
-      if (from2 !== context && !from2.startsWith(context + nodePath15.sep)) continue;
+      const from2 = nodePath17.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath17.sep)) continue;
       const kind = kindOf(from2);
-      const target = kind === "file" && destinationIsDirectory ? nodePath15.posix.join(copy.destination, nodePath15.basename(from2)) : copy.destination;
+      const target = kind === "file" && destinationIsDirectory ? nodePath17.posix.join(copy.destination, nodePath17.basename(from2)) : copy.destination;
       if (kind !== void 0)
-        copied.push({ source: from2, target: nodePath15.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+        copied.push({ source: from2, target: nodePath17.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -21360,7 +21817,7 @@ function copyInstructions(text3) {
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
     if (setWorkdir) {
       const path = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath15.posix.normalize(path) : workdir && nodePath15.posix.join(workdir, path);
+      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath17.posix.normalize(path) : workdir && nodePath17.posix.join(workdir, path);
       if (stage !== void 0) workdirsByStage.set(stage, workdir);
       continue;
     }
@@ -21393,17 +21850,17 @@ function copyInstructions(text3) {
       continue;
     }
     const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath15.posix.join(workdir, written) : void 0;
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath17.posix.join(workdir, written) : void 0;
     const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
     found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
   }
   return found;
 }
-var nodePath15;
+var nodePath17;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
+    nodePath17 = __toESM(require("path"));
     init_text();
     init_compose();
     init_dockerfile();
@@ -21423,8 +21880,8 @@ function takenByArguments(commands, args, bash) {
   const calls = /* @__PURE__ */ new Map();
   const inProgress = /* @__PURE__ */ new Set();
   const called = (name2) => {
-    const known2 = calls.get(name2);
-    if (known2) return known2;
+    const known3 = calls.get(name2);
+    if (known3) return known3;
     if (inProgress.has(name2) || inProgress.size >= MAX_CALL_DEPTH) return "undecided";
     inProgress.add(name2);
     const sites = (callers.get(name2) ?? []).filter((index) => commands[index].inFunction !== name2);
@@ -21434,8 +21891,8 @@ function takenByArguments(commands, args, bash) {
     return result;
   };
   const taken = (index) => {
-    const known2 = memo.get(index);
-    if (known2) return known2;
+    const known3 = memo.get(index);
+    if (known3) return known3;
     const command2 = commands[index];
     const own = all((command2.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash)));
     const result = command2.inFunction === void 0 ? own : all([own, called(command2.inFunction)]);
@@ -21642,7 +22099,7 @@ function startsDevServer(program, argv) {
 function programName(arg) {
   if (!arg) return "";
   if (arg.unresolved.length > 0) return knownBasename(arg) ?? arg.source.text.slice(arg.start, arg.end);
-  return nodePath16.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
+  return nodePath18.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function knownBasename(arg) {
   const slash = arg.value.lastIndexOf("/");
@@ -21724,7 +22181,7 @@ function runShell(input, base, args) {
       if (!target || target.unresolved.length > 0 || depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
-        const joined = nodePath16.posix.join(cwd.value, target.value);
+        const joined = nodePath18.posix.join(cwd.value, target.value);
         cwd = { ...target, value: joined, offsets: [...joined].map(() => target.start) };
       } else cwd = { ...target, unresolved: ["cd"] };
       continue;
@@ -21761,7 +22218,7 @@ function runShell(input, base, args) {
   return { steps, groups, commands, problems };
 }
 function isShell(program) {
-  return SHELLS.has(nodePath16.posix.basename(program));
+  return SHELLS.has(nodePath18.posix.basename(program));
 }
 function scriptWord(words) {
   const [first, second] = words;
@@ -22116,11 +22573,11 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath16, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, BASH_SHEBANG, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
+var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, BASH_SHEBANG, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath18 = __toESM(require("path"));
     init_append();
     init_expand();
     init_raw();
@@ -22211,10 +22668,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve11 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve13 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve11(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve13(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -22225,7 +22682,7 @@ function writtenFiles(input) {
 }
 function mapped(containerPath, mappings) {
   const mapping = mappings.filter((m) => containerPath === m.from || containerPath.startsWith(`${m.from.replace(/\/$/, "")}/`)).sort((a, b) => b.from.length - a.from.length)[0];
-  return mapping ? nodePath17.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
+  return mapping ? nodePath19.join(mapping.to, containerPath.slice(mapping.from.replace(/\/$/, "").length)) : void 0;
 }
 function composeServices(input) {
   const services = [];
@@ -22234,7 +22691,7 @@ function composeServices(input) {
     if (text3 === void 0) continue;
     try {
       for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath17.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
+        services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath19.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
       continue;
@@ -22336,7 +22793,7 @@ function scriptWrites(source) {
     const step = steps[index];
     const args = withoutPrefixes(step.args);
     if (args.length === 0) continue;
-    const program = args[0].unresolved.length === 0 ? nodePath17.posix.basename(args[0].value) : "";
+    const program = args[0].unresolved.length === 0 ? nodePath19.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
     for (const redirect of step.redirects) {
       if (!writesFile(redirect)) continue;
@@ -22360,16 +22817,16 @@ function scriptWrites(source) {
     const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
     const kind = copy.recursive ? "directory" : "file";
     for (const from2 of copy.sources) {
-      const known2 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
+      const known3 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
       if (intoDirectory !== false) {
-        if (known2) {
-          const landing = joinArg(copy.target, nodePath17.posix.basename(from2.value.replace(/\/+$/, "")));
+        if (known3) {
+          const landing = joinArg(copy.target, nodePath19.posix.basename(from2.value.replace(/\/+$/, "")));
           record(step, landing, kind, linkSource(program, copy.symbolic, from2, landing, step));
         } else recordGap(step, copy.target);
       }
       const certainlyItself = intoDirectory === false || !copy.recursive;
       if (intoDirectory !== true)
-        record(step, copy.target, kind, known2 && certainlyItself ? linkSource(program, copy.symbolic, from2, copy.target, step) : void 0);
+        record(step, copy.target, kind, known3 && certainlyItself ? linkSource(program, copy.symbolic, from2, copy.target, step) : void 0);
     }
   }
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
@@ -22382,7 +22839,7 @@ function linkSource(program, symbolic, from2, link, step) {
   if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
-  return { ...from2, value: nodePath17.posix.join(nodePath17.posix.dirname(linkPath.path), from2.value) };
+  return { ...from2, value: nodePath19.posix.join(nodePath19.posix.dirname(linkPath.path), from2.value) };
 }
 function withoutPrefixes(args) {
   let index = 0;
@@ -22421,7 +22878,7 @@ function copyOperands(program, operands) {
     if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
     if (program === "ln" && letters.includes("s")) symbolic = true;
     if (letters.includes("T")) noTargetDirectory = true;
-    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS[program].has(`-${letter}`));
+    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS2[program].has(`-${letter}`));
     if (valued !== -1) {
       const rest = letters.slice(valued + 1);
       const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
@@ -22454,16 +22911,16 @@ function absolutePath(arg, step) {
     );
     const prefix = arg.value.slice(0, cut);
     const directory = prefix.slice(0, prefix.lastIndexOf("/"));
-    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath17.posix.normalize(directory) } : void 0;
+    return prefix.startsWith("/") && directory.length > 1 ? { gap: nodePath19.posix.normalize(directory) } : void 0;
   }
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
     const cwd = step.cwd;
     if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath17.posix.join(cwd.value, value);
+    value = nodePath19.posix.join(cwd.value, value);
   }
-  return { path: nodePath17.posix.normalize(value).replace(/(.)\/+$/, "$1") };
+  return { path: nodePath19.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
 function attachSources(writes, treeKind) {
   const sourcesOf = /* @__PURE__ */ new Map();
@@ -22480,11 +22937,11 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath17, S6_SCRIPT, VALUE_OPTIONS;
+var nodePath19, S6_SCRIPT, VALUE_OPTIONS2;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
-    nodePath17 = __toESM(require("path"));
+    nodePath19 = __toESM(require("path"));
     init_compose();
     init_dockerfile();
     init_placed_files();
@@ -22493,7 +22950,7 @@ var init_written_files = __esm({
     init_program();
     init_raw();
     S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
-    VALUE_OPTIONS = {
+    VALUE_OPTIONS2 = {
       cp: /* @__PURE__ */ new Set(["-t", "-S"]),
       mv: /* @__PURE__ */ new Set(["-t", "-S"]),
       install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
@@ -22642,9 +23099,9 @@ function parseUnitFile(source) {
   return { source, entries, comments, problems };
 }
 function unitOf(path) {
-  const base = nodePath18.basename(path);
+  const base = nodePath20.basename(path);
   if (UNIT_SUFFIX.test(base)) return { name: base, dropIn: false };
-  const dir = nodePath18.basename(nodePath18.dirname(path));
+  const dir = nodePath20.basename(nodePath20.dirname(path));
   if (base.endsWith(".conf") && dir.endsWith(".d") && UNIT_SUFFIX.test(dir.slice(0, -2))) return { name: dir.slice(0, -2), dropIn: true };
   return void 0;
 }
@@ -22668,7 +23125,7 @@ function groupUnits(files) {
     const unitFile = [...group.unitFiles].sort((a, b) => unitPrecedence(a.path) - unitPrecedence(b.path))[0];
     const dropIns = /* @__PURE__ */ new Map();
     for (const dropIn of [...group.dropIns].sort((a, b) => unitPrecedence(b.path) - unitPrecedence(a.path)))
-      dropIns.set(nodePath18.basename(dropIn.path), dropIn);
+      dropIns.set(nodePath20.basename(dropIn.path), dropIn);
     const ordered2 = [...dropIns.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, entry]) => entry.file);
     units.push({ name: name2, files: unitFile ? [unitFile.file, ...ordered2] : ordered2, hasUnitFile: Boolean(unitFile) });
   }
@@ -22682,11 +23139,11 @@ function lastAssignment(unit, section, key) {
   const last = all2[all2.length - 1];
   return last && last.entry.value.text !== "" ? last : void 0;
 }
-var nodePath18, UNIT_SUFFIX;
+var nodePath20, UNIT_SUFFIX;
 var init_systemd_unit = __esm({
   "src/readers/launch/systemd-unit.ts"() {
     "use strict";
-    nodePath18 = __toESM(require("path"));
+    nodePath20 = __toESM(require("path"));
     init_files();
     init_mapped_text();
     UNIT_SUFFIX = /\.(service|socket|mount|timer|target|path|slice|scope|swap|device|automount)$/;
@@ -22780,9 +23237,9 @@ function replaceSpecifiers(word, unitName) {
   if (!word.value.includes("%")) return word;
   const stem = unitName.replace(/\.[a-z]+$/, "");
   const at = stem.indexOf("@");
-  const known2 = { n: unitName, N: stem, p: at === -1 ? stem : stem.slice(0, at), "%": "%" };
-  if (at === -1) known2.i = "";
-  else if (at < stem.length - 1) known2.i = stem.slice(at + 1);
+  const known3 = { n: unitName, N: stem, p: at === -1 ? stem : stem.slice(0, at), "%": "%" };
+  if (at === -1) known3.i = "";
+  else if (at < stem.length - 1) known3.i = stem.slice(at + 1);
   let value = "";
   const offsets = [];
   const unresolved = [...word.unresolved];
@@ -22790,7 +23247,7 @@ function replaceSpecifiers(word, unitName) {
     const c = word.value[k];
     if (c === "%" && k + 1 < word.value.length) {
       const specifier = word.value[k + 1];
-      const replacement = known2[specifier];
+      const replacement = known3[specifier];
       if (replacement === void 0) unresolved.push(`%${specifier}`);
       const text3 = replacement ?? `%${specifier}`;
       value += text3;
@@ -23067,7 +23524,7 @@ function workflowTarget(dockerfile, workflowBuilds2) {
   const targets = new Set(steps.map((build) => build.stageKnown ? build.target : void 0));
   return targets.size === 1 ? [...targets][0] : void 0;
 }
-function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0, standaloneContext = (dockerfile) => nodePath19.dirname(dockerfile), workflowBuilds2 = () => []) {
+function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEnvFile = () => void 0, treeKind = () => void 0, standaloneContext = (dockerfile) => nodePath21.dirname(dockerfile), workflowBuilds2 = () => []) {
   const launches = [];
   const containers = [];
   const built = /* @__PURE__ */ new Set();
@@ -23075,7 +23532,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const buildOf = serviceBuilds(services, workflowBuilds2);
   for (const { compose, service } of services) {
     const scope = {
-      project: nodePath19.posix.dirname(compose.source.file),
+      project: nodePath21.posix.dirname(compose.source.file),
       published: service.ports,
       aliases: service.aliases,
       links: service.links,
@@ -23085,8 +23542,8 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
     const build = buildOf({ compose, service });
     const builtFile = build ? dockerfiles.get(build.dockerfile) : void 0;
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
-    const displayDir = nodePath19.posix.dirname(compose.source.file);
-    const display = (path) => nodePath19.posix.normalize(nodePath19.posix.join(displayDir, nodePath19.relative(nodePath19.dirname(compose.path), path).split(nodePath19.sep).join("/")));
+    const displayDir = nodePath21.posix.dirname(compose.source.file);
+    const display = (path) => nodePath21.posix.normalize(nodePath21.posix.join(displayDir, nodePath21.relative(nodePath21.dirname(compose.path), path).split(nodePath21.sep).join("/")));
     const mounts2 = [...service.volumes, ...dockerfile && build ? imageFiles(dockerfile, build.context, treeKind, display) : []];
     const stage = dockerfile ? finalStage(dockerfile, build?.target) : void 0;
     const entrypoint = service.entrypoint ? overriding(service.entrypoint) : stage?.entrypoint;
@@ -23160,8 +23617,8 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
         dockerfile,
         standaloneContext(path, dockerfile.source.text),
         treeKind,
-        (copied) => nodePath19.posix.normalize(
-          nodePath19.posix.join(nodePath19.posix.dirname(dockerfile.source.file), nodePath19.relative(nodePath19.dirname(path), copied).split(nodePath19.sep).join("/"))
+        (copied) => nodePath21.posix.normalize(
+          nodePath21.posix.join(nodePath21.posix.dirname(dockerfile.source.file), nodePath21.relative(nodePath21.dirname(path), copied).split(nodePath21.sep).join("/"))
         )
       ),
       passThrough,
@@ -23174,12 +23631,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
 function projectServices(composeFiles) {
   const byDirectory = /* @__PURE__ */ new Map();
   for (const file of composeFiles) {
-    const directory = nodePath19.dirname(file.path);
+    const directory = nodePath21.dirname(file.path);
     byDirectory.set(directory, [...byDirectory.get(directory) ?? [], file]);
   }
   const services = [];
   for (const files of byDirectory.values()) {
-    const name2 = (file) => nodePath19.basename(file.path);
+    const name2 = (file) => nodePath21.basename(file.path);
     const bases = files.filter((file) => BASE_FILE.test(name2(file)));
     const overrides2 = files.filter((file) => OVERRIDE_FILE.test(name2(file)));
     const others = files.filter((file) => !bases.includes(file) && !overrides2.includes(file));
@@ -23190,30 +23647,30 @@ function projectServices(composeFiles) {
     }
     for (const override of overrides2) {
       for (const service of override.services) {
-        const known2 = main.get(service.name);
-        main.set(service.name, known2 ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: override, service });
+        const known3 = main.get(service.name);
+        main.set(service.name, known3 ? { compose: known3.compose, service: mergeService(known3.service, service) } : { compose: override, service });
       }
     }
     append(services, main.values());
     for (const other of others) {
       const declaredOverride = NAMED_OVERRIDE.test(name2(other));
       for (const service of other.services) {
-        const known2 = main.get(service.name);
-        const overlay = known2 && (declaredOverride || !service.image && !service.build);
-        services.push(overlay ? { compose: known2.compose, service: mergeService(known2.service, service) } : { compose: other, service });
+        const known3 = main.get(service.name);
+        const overlay = known3 && (declaredOverride || !service.image && !service.build);
+        services.push(overlay ? { compose: known3.compose, service: mergeService(known3.service, service) } : { compose: other, service });
       }
     }
   }
   return services;
 }
 function serviceBuilds(services, workflowBuilds2 = () => []) {
-  const imageKey = (compose, image) => image && image.unresolved.length === 0 && image.value !== "" ? `${nodePath19.dirname(compose.path)}\0${image.value}` : void 0;
+  const imageKey = (compose, image) => image && image.unresolved.length === 0 && image.value !== "" ? `${nodePath21.dirname(compose.path)}\0${image.value}` : void 0;
   const builds = /* @__PURE__ */ new Map();
   for (const { compose, service } of services) {
     const key = imageKey(compose, service.image);
     if (key === void 0 || !service.build) continue;
-    const known2 = builds.get(key) ?? /* @__PURE__ */ new Map();
-    builds.set(key, known2.set(buildKey(service.build), service.build));
+    const known3 = builds.get(key) ?? /* @__PURE__ */ new Map();
+    builds.set(key, known3.set(buildKey(service.build), service.build));
   }
   return ({ compose, service }) => {
     if (service.build) return service.build;
@@ -23230,7 +23687,7 @@ function workflowBuildOf(composePath, image, workflowBuilds2) {
   if (!name2) return void 0;
   const wanted = name2.tag?.includes(UNKNOWN2) ? { repository: name2.repository } : name2;
   const tagging = workflowBuilds2().filter(
-    (build) => composePath.startsWith(build.workspace + nodePath19.sep) && build.stageKnown && build.images.some((built) => sameImage(built, wanted))
+    (build) => composePath.startsWith(build.workspace + nodePath21.sep) && build.stageKnown && build.images.some((built) => sameImage(built, wanted))
   );
   const writingTag = wanted.tag === void 0 ? [] : tagging.filter((build) => build.images.some((built) => built.repository === wanted.repository && built.tag === wanted.tag));
   const found = /* @__PURE__ */ new Map();
@@ -23309,11 +23766,11 @@ function imageFiles(dockerfile, context, treeKind, display) {
     span: dockerfile.source.span(copied.start, copied.end)
   }));
 }
-var nodePath19, BASE_FILE, OVERRIDE_FILE, NAMED_OVERRIDE;
+var nodePath21, BASE_FILE, OVERRIDE_FILE, NAMED_OVERRIDE;
 var init_docker2 = __esm({
   "src/readers/launch/docker.ts"() {
     "use strict";
-    nodePath19 = __toESM(require("path"));
+    nodePath21 = __toESM(require("path"));
     init_compose();
     init_build_context();
     init_placed_files();
@@ -23343,8 +23800,8 @@ function isOfficialNginxImage(reference2) {
   const colon = withoutDigest.indexOf(":", slash + 1);
   const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
   if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
-  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
-  const version = /^(\d+)\.(\d+)/.exec(tag);
+  const tag2 = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag2);
   return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
 }
 function envsubstTemplates(input) {
@@ -23387,7 +23844,8 @@ function envsubstTemplates(input) {
     }
     for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
-    const container = { definedIn: compose.path, env, others: external ? "unknown" : "unset", placed };
+    const named = !build || service.build ? [`${nodePath22.dirname(compose.path)}\0${service.name}`] : void 0;
+    const container = { definedIn: compose.path, ...named ? { containers: named } : {}, env, others: external ? "unknown" : "unset", placed };
     const command2 = combineCommand(entrypoint, cmd);
     const cwd = service.workingDir?.value ?? stage?.workdir?.value;
     if (command2) commanded.push({ container, args: command2.args, cwd });
@@ -23421,7 +23879,15 @@ function envsubstTemplates(input) {
     if (!script) continue;
     for (const { file, target } of placedTreeFiles(container.placed, input.treeFiles)) {
       const output = script.outputOf(target);
-      if (output !== void 0) templates.push({ template: file, output, outputDir: script.outputDir, lookup: script.lookup, definedIn: container.definedIn });
+      if (output !== void 0)
+        templates.push({
+          template: file,
+          output,
+          outputDir: script.outputDir,
+          lookup: script.lookup,
+          definedIn: container.definedIn,
+          containers: container.containers
+        });
     }
   }
   for (const { container, args, cwd } of commanded) append(templates, scriptedTemplates(container, args, cwd ?? "/", input, kindOf));
@@ -23438,15 +23904,15 @@ function templateScript(env, others) {
   const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
   const filter = setting("NGINX_ENVSUBST_FILTER", "");
   if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath20.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  const dir = nodePath22.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
-      const relative9 = target.slice(dir.length + 1);
-      if (!nodePath20.posix.basename(relative9).endsWith(suffix) || relative9.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath20.posix.join(outputDir, relative9.slice(0, relative9.length - suffix.length));
+      const relative10 = target.slice(dir.length + 1);
+      if (!nodePath22.posix.basename(relative10).endsWith(suffix) || relative10.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath22.posix.join(outputDir, relative10.slice(0, relative10.length - suffix.length));
     },
-    outputDir: nodePath20.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    outputDir: nodePath22.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
   };
 }
@@ -23512,7 +23978,7 @@ function treeScriptOf(args, cwd, container, input, kindOf) {
   const words = args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value);
   const word = scriptWord(words);
   if (word === void 0) return void 0;
-  const candidates = word.includes("/") ? [nodePath20.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.includes("/") ? [nodePath22.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
   const source = treePath === void 0 ? void 0 : input.readText(treePath);
   if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return void 0;
@@ -23529,7 +23995,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   const { steps } = runShell(text3, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath20.posix.basename(step.args[0].value) !== "envsubst") continue;
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath22.posix.basename(step.args[0].value) !== "envsubst") continue;
     const operands = step.args.slice(1);
     if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith("-"))) continue;
     const into = step.redirects.filter((redirect) => redirect.operator === ">" && (redirect.fd === void 0 || redirect.fd === 1));
@@ -23537,15 +24003,22 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : void 0;
     const source = from2 ?? (previous?.length === 2 && previous[0].value === "cat" ? previous[1] : void 0);
     if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
-    const output = nodePath20.posix.resolve(cwd, into[0].target.value);
-    const template = placedSourceAt(nodePath20.posix.resolve(cwd, source.value), container.placed);
+    const output = nodePath22.posix.resolve(cwd, into[0].target.value);
+    const template = placedSourceAt(nodePath22.posix.resolve(cwd, source.value), container.placed);
     if (template === void 0 || kindOf(template) !== "file") continue;
     const listed2 = operands.length === 0 ? void 0 : new Set(
       [
         ...operands.map((arg) => arg.value).join(" ").matchAll(SHELL_FORMAT_NAME)
       ].map((match) => match[1] ?? match[2])
     );
-    templates.push({ template, output, outputDir: nodePath20.posix.dirname(output), lookup: scriptedLookup(container, listed2), definedIn: container.definedIn });
+    templates.push({
+      template,
+      output,
+      outputDir: nodePath22.posix.dirname(output),
+      lookup: scriptedLookup(container, listed2),
+      definedIn: container.definedIn,
+      containers: container.containers
+    });
   }
   return templates;
 }
@@ -23557,11 +24030,11 @@ function scriptedLookup(container, listed2) {
     return container.others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : { value: "" };
   };
 }
-var nodePath20, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
+var nodePath22, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath20 = __toESM(require("path"));
+    nodePath22 = __toESM(require("path"));
     init_launch();
     init_docker2();
     init_raw();
@@ -23798,10 +24271,10 @@ function mountsOf(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative9 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative9) continue;
-          if (subPath !== void 0 && subPath !== relative9) continue;
-          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative9}`;
+          const relative10 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative10) continue;
+          if (subPath !== void 0 && subPath !== relative10) continue;
+          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative10}`;
           mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer2.startsWith("/") ? inContainer2 : `/${inContainer2}` });
         }
       }
@@ -23831,8 +24304,8 @@ function placeTemplates(configMaps, workloads) {
   const templates = [];
   const containers = /* @__PURE__ */ new Map();
   const containerOf = (workload, container) => {
-    const known2 = containers.get(container);
-    if (known2) return known2;
+    const known3 = containers.get(container);
+    if (known3) return known3;
     const { source, document } = workload;
     const image = scalarArg(source, valueOf(container, "image", document))?.value;
     const official = image !== void 0 && isOfficialNginxImage(image);
@@ -23906,23 +24379,23 @@ var nginx_module_packages_exports = {};
 __export(nginx_module_packages_exports, {
   installedNginxModules: () => installedNginxModules
 });
-function installedNginxModules(dockerfiles, known2) {
+function installedNginxModules(dockerfiles, known3) {
   const found = /* @__PURE__ */ new Set();
   for (const dockerfile of dockerfiles) {
     const last = dockerfile.stages[dockerfile.stages.length - 1];
     for (const run2 of last?.runs ?? []) {
       for (const match of run2.text.matchAll(MODULE_PACKAGE)) {
-        const module2 = moduleOf(match[1], known2);
+        const module2 = moduleOf(match[1], known3);
         if (module2) found.add(module2);
       }
     }
   }
   return [...found];
 }
-function moduleOf(packageSuffix, known2) {
+function moduleOf(packageSuffix, known3) {
   const name2 = packageSuffix.replace(/^(?:http|stream|mail)-/, "");
   const candidates = [name2, name2.replace(/-(?:filter|static)$/, ""), PACKAGE_MODULES[name2]];
-  return candidates.find((candidate) => candidate !== void 0 && known2.has(candidate));
+  return candidates.find((candidate) => candidate !== void 0 && known3.has(candidate));
 }
 var MODULE_PACKAGE, PACKAGE_MODULES;
 var init_nginx_module_packages = __esm({
@@ -23959,46 +24432,95 @@ var init_objects = __esm({
 // src/readers/launch/procfile.ts
 function procfileLaunches(source, problems, passThrough) {
   const launches = [];
+  for (const line of processLines(source, PROCESS_LINE)) {
+    const launch = processLaunch(source, line, problems, passThrough, ALL_UNKNOWN, /* @__PURE__ */ new Map(), { signalsEveryProcess: true });
+    if (launch && !launch.env.has("PORT")) launch.env.set("PORT", { value: "$PORT", span: source.span(line.nameStart, line.nameEnd), unresolved: ["$PORT"] });
+    if (launch) launches.push(launch);
+  }
+  return launches;
+}
+function runProcfileLaunches(source, problems, placed, passThrough) {
+  const { container, run: run2 } = placed;
+  const lines = processLines(source, RUNNER_LINE);
+  const launches = [];
+  for (const process2 of run2.processes(lines.map((line) => line.type))) {
+    const line = lines[process2.line];
+    if (line.commandEnd <= line.commandStart) continue;
+    const name2 = [line.nameStart, line.nameEnd];
+    for (let copy = 0; copy < process2.count; copy++) {
+      const port = run2.basePort === void 0 ? { ...literalArg(source, ...name2, "$PORT"), unresolved: ["$PORT"] } : literalArg(source, ...name2, String(run2.basePort + process2.portOffset + copy));
+      const env = /* @__PURE__ */ new Map([["PORT", port]]);
+      const launch = processLaunch(source, line, problems, passThrough, lookupIn(env, placed.environment), env, {
+        // honcho stops each process's session (compat.py `terminate`: killpg); foreman signals the process it spawned.
+        signalsEveryProcess: run2.tool === "honcho",
+        service: container.service,
+        container
+      });
+      if (!launch) continue;
+      const workingDirectory = container.workingDirectory?.value.replace(/(.)\/+$/, "$1") === run2.cwd ? container.workingDirectory : { value: run2.cwd, span: source.span(0, 0) };
+      launches.push({
+        ...launch,
+        // The runner hands its own environment (the container's) on, and sets PORT over it.
+        env: new Map([...container.env, ...launch.env]),
+        stopSignalReaches: both(placed.reaches, launch.stopSignalReaches),
+        workingDirectory,
+        ...launch.user ?? container.user ? { user: launch.user ?? container.user } : {}
+      });
+    }
+  }
+  return launches;
+}
+function processLines(source, pattern) {
+  const lines = [];
   const text3 = source.text;
   for (let lineStart = 0; lineStart < text3.length; ) {
     let lineEnd = text3.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text3.length;
-    const match = PROCESS_LINE.exec(text3.slice(lineStart, lineEnd));
+    const lineText = text3.slice(lineStart, lineEnd).replace(/\r$/, "");
+    const match = pattern.exec(lineText);
     if (match) {
-      const nameStart = lineStart;
-      const nameEnd = lineStart + match[1].length;
-      const commandStart = lineStart + match[0].indexOf(match[2], match[1].length + 1);
-      const commandEnd = commandStart + match[2].length;
-      const shell = [literalArg(source, nameStart, nameEnd, "/bin/sh"), literalArg(source, nameStart, nameEnd, "-c")];
-      const launch = assembleLaunch({
-        kind: "procfile",
-        file: source.file,
-        args: [...shell, literalArg(source, commandStart, commandEnd)],
-        env: /* @__PURE__ */ new Map(),
-        lookup: ALL_UNKNOWN,
-        service: match[1],
-        span: source.span(commandStart, commandEnd),
-        stopSignal: { value: "SIGTERM" },
-        // Heroku sends SIGTERM to every process of the dyno, the shell's children included.
-        signalsEveryProcess: true,
-        externalEnv: [],
-        passThrough,
-        problems
-      });
-      if (launch && !launch.env.has("PORT")) launch.env.set("PORT", { value: "$PORT", span: source.span(nameStart, nameEnd), unresolved: ["$PORT"] });
-      if (launch) launches.push(launch);
+      const command2 = match[2].trim();
+      const commandStart = lineStart + (command2 === "" ? match[0].length : match[0].indexOf(command2, match[1].length + 1));
+      lines.push({ type: match[1], nameStart: lineStart, nameEnd: lineStart + match[1].length, commandStart, commandEnd: commandStart + command2.length });
     }
     lineStart = lineEnd + 1;
   }
-  return launches;
+  return lines;
 }
-var PROCESS_LINE;
+function processLaunch(source, line, problems, passThrough, lookup, env, how) {
+  const { nameStart, nameEnd, commandStart, commandEnd } = line;
+  const shell = [literalArg(source, nameStart, nameEnd, "/bin/sh"), literalArg(source, nameStart, nameEnd, "-c")];
+  const container = how.container;
+  return assembleLaunch({
+    kind: "procfile",
+    file: source.file,
+    args: [...shell, literalArg(source, commandStart, commandEnd)],
+    env,
+    lookup,
+    // In a container, the process answers to the container's name (a compose service).
+    service: how.service ?? line.type,
+    span: source.span(commandStart, commandEnd),
+    stopSignal: { value: "SIGTERM" },
+    // Heroku sends SIGTERM to every process of the dyno, the shell's children included.
+    signalsEveryProcess: how.signalsEveryProcess,
+    externalEnv: container?.externalEnv ?? [],
+    ...container?.container ? { container: container.container } : {},
+    ...container?.mounts ? { mounts: container.mounts } : {},
+    ...container?.compose ? { compose: container.compose } : {},
+    ...container?.build ? { build: container.build } : {},
+    passThrough,
+    problems
+  });
+}
+var PROCESS_LINE, RUNNER_LINE;
 var init_procfile = __esm({
   "src/readers/launch/procfile.ts"() {
     "use strict";
     init_assemble();
+    init_program();
     init_raw();
     PROCESS_LINE = /^([A-Za-z0-9_-]+)[ \t]*:[ \t]*(\S.*?)[ \t]*\r?$/;
+    RUNNER_LINE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
   }
 });
 
@@ -24064,7 +24586,7 @@ function supervisorLaunches(programs, problems, container, passThrough) {
     const launch = assembleLaunch({
       kind: "supervisord",
       file: source.file,
-      args: commandWords(source, command2),
+      args: commandWords2(source, command2),
       env,
       lookup,
       // In a container, the program answers to the container's name (a compose service).
@@ -24094,13 +24616,13 @@ function fcgiSocket(source, entry, programName2) {
   const span2 = source.span(entry.start, entry.end);
   if (text3.startsWith("unix://")) {
     const path = text3.slice("unix://".length);
-    return nodePath22.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath22.posix.normalize(path) }, span: span2 } : void 0;
+    return nodePath24.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath24.posix.normalize(path) }, span: span2 } : void 0;
   }
   const tcp = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(text3);
   const port = tcp ? Number(tcp[2]) : NaN;
   return tcp && port > 0 && port <= 65535 ? { fd: 0, address: { kind: "tcp", host: tcp[1].toLowerCase(), port }, span: span2 } : void 0;
 }
-function commandWords(source, command2) {
+function commandWords2(source, command2) {
   const words = splitWords(asMappedText(literalArg(source, command2.start, command2.end)), "compose").words;
   return words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)).map(expanded);
 }
@@ -24143,11 +24665,11 @@ function containerLookup2(container, env) {
     return inherited && !inherited.unresolved ? { value: inherited.value } : "unknown";
   });
 }
-var nodePath22, SECTION, KEY_VALUE;
+var nodePath24, SECTION, KEY_VALUE;
 var init_supervisord = __esm({
   "src/readers/launch/supervisord.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -24196,11 +24718,152 @@ var init_shell_script = __esm({
   }
 });
 
+// src/readers/launch/procfile-runner.ts
+function procfileRun(words, known3, program, cwd, environment2, placed) {
+  if (program !== "honcho" && program !== "foreman") return void 0;
+  if (!known3.every(Boolean)) return void 0;
+  const tool = program;
+  const withValue = tool === "honcho" ? HONCHO_WITH_VALUE : FOREMAN_WITH_VALUE;
+  let start = 1;
+  while (tool === "honcho" && start < words.length && words[start].startsWith("-")) start += withValue[words[start]] !== void 0 ? 2 : 1;
+  if (words[start] !== "start") return void 0;
+  const options = readOptions(tool, [...words.slice(1, start), ...words.slice(start + 1)]);
+  if (!options) return void 0;
+  const at = (path) => nodePath25.posix.resolve(cwd, path);
+  if (tool === "honcho") {
+    const root = at(options.root ?? ".");
+    if (options.envFiles !== void 0 || placed(nodePath25.posix.join(root, ".env"))) return void 0;
+    if (options.procfile === void 0 && environment2("PROCFILE") !== "unset") return void 0;
+    const procfile2 = options.procfile ?? "Procfile";
+    const counts2 = countsOf(options.counts, tool);
+    const basePort2 = portOf3(options.port, environment2);
+    if (!counts2 || basePort2 === false) return void 0;
+    return {
+      tool,
+      procfile: nodePath25.posix.resolve(root, procfile2),
+      cwd,
+      basePort: basePort2,
+      processes: (types) => {
+        if (new Set(types).size !== types.length || options.names.some((name2) => !types.includes(name2))) return [];
+        const runs = options.names.length > 0 ? [...new Set(options.names)] : types;
+        return runs.map((type, index) => ({ line: types.indexOf(type), type, portOffset: 100 * index, count: counts2(type) }));
+      }
+    };
+  }
+  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath25.posix.join(at(options.root ?? "."), ".env"))) return void 0;
+  if (options.names.length > 1) return void 0;
+  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath25.posix.join(at(options.root ?? "."), "Procfile");
+  const named = options.names[0];
+  const counts = countsOf(named !== void 0 ? `${named}=1` : options.counts ?? "all=1", tool);
+  const basePort = portOf3(options.port, environment2);
+  if (!counts || basePort === false) return void 0;
+  return {
+    tool,
+    procfile,
+    cwd: options.root !== void 0 ? at(options.root) : nodePath25.posix.dirname(procfile),
+    basePort,
+    processes: (types) => types.map((type, index) => ({ line: index, type, portOffset: 100 * index, count: counts(type) }))
+  };
+}
+function readOptions(tool, words) {
+  const withValue = tool === "honcho" ? HONCHO_WITH_VALUE : FOREMAN_WITH_VALUE;
+  const flags = tool === "honcho" ? HONCHO_FLAGS : FOREMAN_FLAGS;
+  const options = { names: [] };
+  const set = (key, value) => {
+    if (key !== "ignored") options[key] = value;
+  };
+  for (let k = 0; k < words.length; k++) {
+    const word = words[k];
+    if (word === "--") {
+      options.names.push(...words.slice(k + 1));
+      break;
+    }
+    if (!word.startsWith("-") || word === "-") {
+      options.names.push(word);
+      continue;
+    }
+    if (flags.has(word)) continue;
+    const equals = word.indexOf("=");
+    const name2 = equals === -1 ? word : word.slice(0, equals);
+    const key = withValue[name2];
+    if (key !== void 0 && equals !== -1) {
+      set(key, word.slice(equals + 1));
+      continue;
+    }
+    if (key !== void 0) {
+      if (k + 1 >= words.length) return void 0;
+      set(key, words[++k]);
+      continue;
+    }
+    const glued = withValue[word.slice(0, 2)];
+    if (glued === void 0 || word.startsWith("--")) return void 0;
+    set(glued, word.slice(2));
+  }
+  return options;
+}
+function countsOf(written, tool) {
+  const counts = /* @__PURE__ */ new Map();
+  let rest = tool === "honcho" ? 1 : 0;
+  for (const pair2 of (written ?? "").replace(/\s/g, "").split(",")) {
+    if (pair2 === "") continue;
+    const match = /^([^=]+)=(\d+)$/.exec(pair2);
+    if (!match) return void 0;
+    if (match[1] === "all" && tool === "foreman") rest = Number(match[2]);
+    else counts.set(match[1], Number(match[2]));
+  }
+  return (type) => counts.get(type) ?? rest;
+}
+function portOf3(option, environment2) {
+  const fromEnvironment = environment2("PORT");
+  if (option === void 0 && fromEnvironment === "unknown") return void 0;
+  const written = option ?? (typeof fromEnvironment === "object" ? fromEnvironment.value : "5000");
+  return /^\d+$/.test(written.trim()) ? Number(written.trim()) : false;
+}
+var nodePath25, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
+var init_procfile_runner = __esm({
+  "src/readers/launch/procfile-runner.ts"() {
+    "use strict";
+    nodePath25 = __toESM(require("path"));
+    HONCHO_WITH_VALUE = {
+      "-e": "envFiles",
+      "--env": "envFiles",
+      "-d": "root",
+      "--app-root": "root",
+      "-f": "procfile",
+      "--procfile": "procfile",
+      "-p": "port",
+      "--port": "port",
+      "-c": "counts",
+      "--concurrency": "counts",
+      "-q": "ignored",
+      "--quiet": "ignored"
+    };
+    HONCHO_FLAGS = /* @__PURE__ */ new Set(["--no-colour", "--no-prefix"]);
+    FOREMAN_WITH_VALUE = {
+      "-e": "envFiles",
+      "--env": "envFiles",
+      "-d": "root",
+      "--root": "root",
+      "-f": "procfile",
+      "--procfile": "procfile",
+      "-p": "port",
+      "--port": "port",
+      "-m": "counts",
+      "--formation": "counts",
+      "-t": "ignored",
+      "--timeout": "ignored"
+    };
+    FOREMAN_FLAGS = /* @__PURE__ */ new Set(["-c", "--color", "--no-color", "--timestamp", "--no-timestamp"]);
+  }
+});
+
 // src/readers/launch/container-scripts.ts
 function containerScriptLaunches(containers, tree) {
   const launches = [];
   const run2 = /* @__PURE__ */ new Set();
   const supervising = /* @__PURE__ */ new Set();
+  const procfileRuns = [];
+  const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== "compose" && container.kind !== "dockerfile") continue;
     if (container.program === "supervisord") supervising.add(container);
@@ -24208,6 +24871,10 @@ function containerScriptLaunches(containers, tree) {
     if (!first || first.unresolved) continue;
     const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
     const containerEnvironment2 = environmentOf(container);
+    const placed = (path) => {
+      const file = mountedSource(container, path);
+      return file !== void 0 && files.has(file);
+    };
     const pending = [
       {
         words: container.argv.map((arg) => arg.value),
@@ -24224,6 +24891,11 @@ function containerScriptLaunches(containers, tree) {
     const scanned = /* @__PURE__ */ new Set();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command2 = pending.shift();
+      const runsProcfile = procfileRun(command2.words, command2.known, command2.program, command2.cwd, command2.environment, placed);
+      if (runsProcfile) {
+        procfileRuns.push({ container, run: runsProcfile, environment: command2.environment, reaches: command2.reaches });
+        continue;
+      }
       const source = scriptOf(command2, container, tree.readScript);
       if (!source) {
         for (const service of serviceRuns(command2, container, tree, containerEnvironment2)) {
@@ -24246,7 +24918,7 @@ function containerScriptLaunches(containers, tree) {
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === "supervisord") supervising.add(container);
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath23.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath26.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
         pending.push({
           words: argv.map((arg) => arg.value),
           known: argv.map((arg) => arg.unresolved.length === 0),
@@ -24260,7 +24932,7 @@ function containerScriptLaunches(containers, tree) {
       }
     }
   }
-  return { launches, run: run2, supervising: [...supervising] };
+  return { launches, run: run2, supervising: [...supervising], procfileRuns };
 }
 function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn) {
   const workingDirectory = launch.workingDirectory ?? startedIn ?? container.workingDirectory;
@@ -24290,9 +24962,9 @@ function scriptArguments(command2) {
 function scriptOf(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath23.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath26.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath23.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath26.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -24319,13 +24991,13 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
   const runsIn = (directory, keep, s6Service) => {
     const found = [];
     for (const { target } of placed) {
-      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath23.posix.relative(directory, target))?.[1];
+      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath26.posix.relative(directory, target))?.[1];
       if (name2 === void 0 || at(target) === void 0 || !keep(name2)) continue;
       found.push({
         words: [target],
         known: [true],
         program: "run",
-        cwd: nodePath23.posix.join(directory, name2),
+        cwd: nodePath26.posix.join(directory, name2),
         environment: s6Service ? containerEnvironment2 : command2.environment,
         inheritsContainerEnv: s6Service || command2.inheritsContainerEnv,
         ...s6Service ? { s6Service } : {},
@@ -24336,11 +25008,11 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
     }
     return found;
   };
-  const up = (directory) => (name2) => at(nodePath23.posix.join(directory, name2, "down")) === void 0;
+  const up = (directory) => (name2) => at(nodePath26.posix.join(directory, name2, "down")) === void 0;
   const runit = (directory) => runsIn(directory, up(directory), false);
   if (command2.program === "runsvdir") {
     const directory = options.find((word) => !word.startsWith("-"));
-    return directory === void 0 ? [] : runit(nodePath23.posix.resolve(command2.cwd, directory));
+    return directory === void 0 ? [] : runit(nodePath26.posix.resolve(command2.cwd, directory));
   }
   if (command2.program === "my_init") return options.includes("--skip-runit") ? [] : runit("/etc/service");
   if (command2.program === "init") {
@@ -24363,18 +25035,175 @@ function s6ServiceEnvironment(source, containerEnvironment2) {
   const unknown3 = keep === "unknown" || typeof keep === "object" && !/^0*$/.test(keep.value);
   return { environment: () => unknown3 ? "unknown" : "unset", inheritsContainerEnv: false };
 }
-var nodePath23, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
+var nodePath26, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_launch();
     init_shell_script();
     init_program();
     init_mapped_text();
+    init_procfile_runner();
     MAX_SCRIPTS = 32;
     MAX_COMMANDS = 512;
     WITH_CONTENV = /^#![ \t]*\S*\/with-contenv\b/;
+  }
+});
+
+// src/readers/launch/makefile.ts
+function makeArguments(launch) {
+  const files = [];
+  const variables = /* @__PURE__ */ new Map();
+  const goals = [];
+  let directory;
+  const words = launch.argv.slice(1);
+  for (let i = 0; i < words.length; i++) {
+    const word = knownValue(words[i]);
+    if (word === void 0) return void 0;
+    const valued = /^(-f|--file|--makefile|-C|--directory)(?:=(.*))?$/.exec(word) ?? /^(-f|-C)(.+)$/.exec(word);
+    if (valued) {
+      const value = valued[2] ?? knownValue(words[++i]);
+      if (value === void 0) return void 0;
+      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath27.posix.join(directory, value);
+      else files.push(value);
+    } else if (/^-j$/.test(word) && /^\d+$/.test(words[i + 1]?.value ?? "")) i++;
+    else if (word.startsWith("-")) {
+      if (!PLAIN_FLAGS.test(word)) return void 0;
+    } else if (/^[^\s=:]+:?=/.test(word)) variables.set(word.slice(0, word.indexOf("=")).replace(/:$/, ""), word.slice(word.indexOf("=") + 1));
+    else goals.push(word);
+  }
+  return { files, ...directory !== void 0 ? { directory } : {}, variables, goals };
+}
+function findMakefile(launch, args, tree) {
+  if (args.files.length > 1) return void 0;
+  const names = args.files.length === 1 ? args.files : DEFAULT_MAKEFILE_NAMES;
+  const parsedAt = (treePath) => {
+    if (!tree.has(treePath)) return void 0;
+    const source = tree.read(treePath);
+    return source ? parseMakefile(source) : void 0;
+  };
+  const definesGoals = (makefile) => args.goals.every((goal) => makefile.rules.has(goal));
+  if (launch.container) {
+    const cwd = knownValue(launch.workingDirectory);
+    if (cwd === void 0 || !cwd.startsWith("/")) return void 0;
+    const directory = nodePath27.posix.resolve(cwd, args.directory ?? ".");
+    for (const name2 of names) {
+      const treePath = mountedSource(launch, nodePath27.posix.resolve(directory, name2));
+      const makefile = treePath === void 0 ? void 0 : parsedAt(treePath);
+      if (makefile) return makefile;
+    }
+    return void 0;
+  }
+  const launchFile = tree.fileOf(launch.file);
+  if (launchFile === void 0 || names.some((name2) => name2.startsWith("/")) || args.directory?.startsWith("/")) return void 0;
+  for (let directory = nodePath27.dirname(launchFile); ; directory = nodePath27.dirname(directory)) {
+    const where = nodePath27.join(directory, args.directory ?? ".");
+    const makefile = names.map((name2) => nodePath27.join(where, name2)).find((path) => tree.has(path));
+    const parsed = makefile === void 0 ? void 0 : parsedAt(makefile);
+    if (parsed && definesGoals(parsed)) return parsed;
+    if (nodePath27.dirname(directory) === directory) return void 0;
+  }
+}
+function makeLaunches(launch, tree, depth = 0) {
+  if (depth > MAX_MAKE_DEPTH) return void 0;
+  const args = makeArguments(launch);
+  if (!args) return void 0;
+  const makefile = findMakefile(launch, args, tree);
+  if (!makefile || makefile.oneShell || makefile.recipePrefix) return void 0;
+  const goals = args.goals.length > 0 ? args.goals : makefile.defaultGoal !== void 0 ? [makefile.defaultGoal] : [];
+  if (goals.length === 0) return void 0;
+  const order = recipeOrder(makefile, goals);
+  if (!order) return void 0;
+  const environment2 = new Map([...launch.env].map(([name2, value]) => [name2, value.unresolved ? void 0 : value.value]));
+  const variables = makeVariables(makefile, environment2, args.variables);
+  const lookup = (name2) => {
+    const value = launch.env.get(name2);
+    return value && !value.unresolved ? { value: value.value } : "unknown";
+  };
+  const found = [];
+  let unknownInGoal = false;
+  let unknownInPrerequisite = false;
+  let goalServes = false;
+  for (const { target, line } of order) {
+    const isGoal = goals.includes(target);
+    const { steps } = runShell(expandRecipeLine(makefile, variables, line, "$(:)", target), lookup);
+    for (const step of steps) {
+      const { argv, program } = unwrap(step.args, lookup);
+      if (argv.length === 0) continue;
+      let servers = [];
+      if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenWord(argv[0])) servers = void 0;
+      else if (program === "make" || program === "gmake") servers = makeLaunches(recipeLaunch(launch, step, makefile.source, lookup), tree, depth + 1);
+      else if (startsServer(program, argv)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
+      if (servers === void 0) {
+        if (isGoal) unknownInGoal = true;
+        else unknownInPrerequisite = true;
+        continue;
+      }
+      found.push(...servers);
+      if (isGoal && servers.length > 0) goalServes = true;
+    }
+  }
+  const unknown3 = unknownInGoal || unknownInPrerequisite && !goalServes;
+  return unknown3 ? [launch, ...found] : found;
+}
+function writtenWord(arg) {
+  return arg.source.text.slice(arg.start, arg.end);
+}
+function recipeOrder(makefile, goals) {
+  const order = [];
+  const done = /* @__PURE__ */ new Set();
+  const visit2 = (target, depth) => {
+    if (done.has(target)) return true;
+    done.add(target);
+    const rule56 = makefile.rules.get(target);
+    if (!rule56) return depth > 0;
+    if (rule56.unclear || depth > MAX_PREREQUISITE_DEPTH) return false;
+    if (!rule56.prerequisites.every((prerequisite) => visit2(prerequisite, depth + 1))) return false;
+    order.push(...rule56.recipe.map((line) => ({ target, line })));
+    return true;
+  };
+  return goals.every((goal) => visit2(goal, 0)) ? order : void 0;
+}
+function recipeLaunch(make, step, source, lookup) {
+  const assembled = assembleLaunch({
+    kind: make.kind,
+    file: make.file,
+    args: step.args,
+    env: new Map([...step.exported, ...step.prefixEnv]),
+    lookup,
+    span: source.span(step.start, step.end),
+    stopSignal: make.stopSignal,
+    externalEnv: make.externalEnv,
+    problems: []
+  });
+  const cwd = knownValue(make.workingDirectory);
+  const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? step.cwd.value : void 0;
+  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath27.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
+  return {
+    ...make,
+    program: assembled.program,
+    argv: assembled.argv,
+    wrappers: assembled.wrappers,
+    env: new Map([...make.env, ...assembled.env]),
+    span: assembled.span,
+    // make runs each line in a shell of its own and stays the parent: what reaches the server is not read here.
+    stopSignalReaches: void 0,
+    ...workingDirectory ? { workingDirectory } : {}
+  };
+}
+var nodePath27, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
+var init_makefile2 = __esm({
+  "src/readers/launch/makefile.ts"() {
+    "use strict";
+    nodePath27 = __toESM(require("path"));
+    init_makefile();
+    init_program();
+    init_assemble();
+    init_launch();
+    PLAIN_FLAGS = /^(-[sSkiBrRw]+|--(silent|quiet|keep-going|ignore-errors|always-make|no-builtin-rules|no-builtin-variables|print-directory|no-print-directory|no-keep-going)|-j\d*|--jobs(=\d+)?)$/;
+    MAX_MAKE_DEPTH = 4;
+    MAX_PREREQUISITE_DEPTH = 16;
   }
 });
 
@@ -24432,7 +25261,7 @@ function readLaunches(files, context) {
   const passThroughScripts = /* @__PURE__ */ new Map();
   for (const { path, source } of scripts) {
     if (RUNS_ITS_ARGUMENTS.test(source.text))
-      passThroughScripts.set(nodePath24.basename(path), [...passThroughScripts.get(nodePath24.basename(path)) ?? [], source]);
+      passThroughScripts.set(nodePath28.basename(path), [...passThroughScripts.get(nodePath28.basename(path)) ?? [], source]);
   }
   const passThrough = (program, lookup) => {
     const named = passThroughScripts.get(program);
@@ -24516,11 +25345,28 @@ function readLaunches(files, context) {
         );
     }
   }
-  for (const path of files.procfile ?? []) {
+  const procfiles = /* @__PURE__ */ new Map();
+  const readProcfile = (path) => {
+    const known3 = procfiles.get(path);
+    if (known3) return known3;
     const source = readSource(path, context, output);
-    if (!source) continue;
-    addComments(output, source.file, lineComments(source));
-    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, procfileLaunches(source, problems, passThrough)));
+    if (source) {
+      procfiles.set(path, source);
+      addComments(output, source.file, lineComments(source));
+    }
+    return source;
+  };
+  const runByContainers = /* @__PURE__ */ new Set();
+  for (const placed of fromContainers?.procfileRuns ?? []) {
+    const path = mountedSource(placed.container, placed.run.procfile);
+    const source = path !== void 0 && treeFileSet.has(path) ? readProcfile(path) : void 0;
+    if (!path || !source) continue;
+    runByContainers.add(path);
+    guarded(output.diagnostics, "launch reader", source.file, () => append(launches, runProcfileLaunches(source, problems, placed, passThrough)));
+  }
+  for (const path of files.procfile ?? []) {
+    const source = runByContainers.has(path) ? void 0 : readProcfile(path);
+    if (source) guarded(output.diagnostics, "launch reader", source.file, () => append(launches, procfileLaunches(source, problems, passThrough)));
   }
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, output, false);
@@ -24532,6 +25378,27 @@ function readLaunches(files, context) {
       append(problems, yamlProblems);
       append(launches, kubernetesLaunches(source, workloads, problems));
     });
+  }
+  const makefiles = /* @__PURE__ */ new Map();
+  const makeTree = {
+    has: (path) => treeFileSet.has(path),
+    read: (path) => {
+      const source = makefiles.get(path) ?? readSource(path, context, output, false);
+      if (source) makefiles.set(path, source);
+      return source;
+    },
+    fileOf: (display) => context.treeFiles.find((file) => context.displayPath(file) === display)
+  };
+  for (let i = 0; i < launches.length; i++) {
+    if (launches[i].program !== "make" && launches[i].program !== "gmake") continue;
+    const made = guarded(output.diagnostics, "launch reader", launches[i].file, () => makeLaunches(launches[i], makeTree));
+    if (!made) continue;
+    for (const launch of made) {
+      const source = [...makefiles.values()].find((candidate) => candidate.file === launch.span.file);
+      if (source) recordSource(output, source);
+    }
+    launches.splice(i, 1, ...made);
+    i += made.length - 1;
   }
   return { ...output, launches, composeContainers };
 }
@@ -24558,11 +25425,11 @@ function handedOverEnvironment(scripts, lookup) {
   }
   return handed;
 }
-var nodePath24, RUNS_ITS_ARGUMENTS;
+var nodePath28, RUNS_ITS_ARGUMENTS;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_launch();
     init_append();
     init_compose();
@@ -24583,6 +25450,7 @@ var init_launch2 = __esm({
     init_mapped_text();
     init_classify();
     init_systemd();
+    init_makefile2();
     init_systemd_unit();
     RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
   }
@@ -24751,23 +25619,151 @@ var init_args = __esm({
   }
 });
 
+// src/readers/kit/python/formatting.ts
+function pythonStr(value) {
+  switch (value.type) {
+    case "int":
+      return String(value.value);
+    case "str":
+      return value.value;
+    case "bool":
+      return value.value ? "True" : "False";
+    case "none":
+      return "None";
+    default:
+      return void 0;
+  }
+}
+function pythonRepr(value) {
+  if (value.type !== "str") return pythonStr(value);
+  if (!/^[\x20-\x7e]*$/.test(value.value)) return void 0;
+  const quote = value.value.includes("'") && !value.value.includes('"') ? '"' : "'";
+  const body2 = value.value.replace(/\\/g, "\\\\");
+  return quote === '"' ? `"${body2}"` : `'${body2.replace(/'/g, "\\'")}'`;
+}
+function decimal(value) {
+  if (value.type === "int") return String(value.value);
+  if (value.type === "bool") return value.value ? "1" : "0";
+  if (value.type === "float" && Number.isSafeInteger(Math.trunc(value.value))) return String(Math.trunc(value.value));
+  return void 0;
+}
+function convert(conversion, value) {
+  if (conversion === "s") return pythonStr(value);
+  if (conversion === "r") return pythonRepr(value);
+  return decimal(value);
+}
+function percentFormat(template, operand) {
+  const specifier = /%(?:\(([^()]*)\))?([^%]?)/y;
+  let text3 = "";
+  let next = 0;
+  let keyed = false;
+  const values2 = operand.type === "tuple" ? operand.items.map((item) => item.value) : ["int", "float", "str", "bool", "none"].includes(operand.type) ? [operand] : void 0;
+  let cursor = 0;
+  while (cursor < template.length) {
+    const at = template.indexOf("%", cursor);
+    if (at < 0) {
+      text3 += template.slice(cursor);
+      break;
+    }
+    text3 += template.slice(cursor, at);
+    if (template[at + 1] === "%") {
+      text3 += "%";
+      cursor = at + 2;
+      continue;
+    }
+    specifier.lastIndex = at;
+    const match = specifier.exec(template);
+    if (!match || !/^[sdir]$/.test(match[2])) return { reason: `a "%" conversion this reader does not compute in "${short(template)}"` };
+    const [whole, key, conversion] = match;
+    let value;
+    if (key !== void 0) {
+      keyed = true;
+      if (operand.type !== "dict" || !operand.entries) return { reason: '"%(key)s" with values that are not a dict of known str keys and values' };
+      value = operand.entries.get(key)?.value;
+      if (!value) return { reason: `KeyError: "${short(key)}" is not in the dict` };
+    } else {
+      if (!values2) return { reason: `"%" with a ${operand.type} on the right` };
+      value = values2[next++];
+      if (!value) return { reason: "TypeError: not enough arguments for format string" };
+    }
+    const converted = convert(conversion, value);
+    if (converted === void 0) return { reason: `"%${conversion}" of a ${value.type}` };
+    text3 += converted;
+    if (text3.length > MAX_VALUE_LENGTH) return { reason: OVER_BUDGET };
+    cursor = at + whole.length;
+  }
+  if (!keyed && (!values2 || next < values2.length)) return { reason: "TypeError: not all arguments converted during string formatting" };
+  return { text: text3 };
+}
+function formatMethod(template, positional, keywords) {
+  let text3 = "";
+  let automatic;
+  let manual = false;
+  for (let cursor = 0; cursor < template.length; ) {
+    const c = template[cursor];
+    if ((c === "{" || c === "}") && template[cursor + 1] === c) {
+      text3 += c;
+      cursor += 2;
+      continue;
+    }
+    if (c === "}") return { reason: "ValueError: Single '}' encountered in format string" };
+    if (c !== "{") {
+      text3 += c;
+      cursor++;
+      continue;
+    }
+    const end = template.indexOf("}", cursor);
+    if (end < 0) return { reason: "ValueError: Single '{' encountered in format string" };
+    const field = template.slice(cursor + 1, end);
+    const match = /^([^.[!:{]*)(?::)?$/.exec(field);
+    if (!match) return { reason: `a format field "{${short(field)}}" this reader does not compute` };
+    const name2 = match[1];
+    let value;
+    if (name2 === "" || /^\d+$/.test(name2)) {
+      if (name2 === "" ? manual : automatic !== void 0) return { reason: "ValueError: automatic and manual field numbering mixed" };
+      const index = name2 === "" ? automatic = (automatic ?? -1) + 1 : Number(name2);
+      manual ||= name2 !== "";
+      value = positional[index];
+      if (!value) return { reason: `IndexError: replacement index ${index} out of range` };
+    } else {
+      value = keywords.get(name2);
+      if (!value) return { reason: `KeyError: "${short(name2)}" is not a keyword argument` };
+    }
+    const converted = pythonStr(value);
+    if (converted === void 0) return { reason: `a format field of a ${value.type}` };
+    text3 += converted;
+    if (text3.length > MAX_VALUE_LENGTH) return { reason: OVER_BUDGET };
+    cursor = end + 1;
+  }
+  return { text: text3 };
+}
+function short(text3) {
+  return text3.length > 40 ? `${text3.slice(0, 39)}…` : text3;
+}
+var init_formatting = __esm({
+  "src/readers/kit/python/formatting.ts"() {
+    "use strict";
+    init_expansion_budget();
+  }
+});
+
 // src/readers/kit/python/values.ts
 function numberLiteral(raw, from2, to) {
   const text3 = raw.replace(/_/g, "");
-  const known2 = (value2) => ({ known: true, value: value2, from: from2, to });
-  if (/[jJ]$/.test(text3)) return known2({ type: "other" });
+  const known3 = (value2) => ({ known: true, value: value2, from: from2, to });
+  if (/[jJ]$/.test(text3)) return known3({ type: "other" });
   let match;
   if (match = /^0([xob])([0-9a-f]+)$/i.exec(text3)) {
     const value2 = parseInt(match[2], match[1].toLowerCase() === "x" ? 16 : match[1].toLowerCase() === "o" ? 8 : 2);
-    return Number.isSafeInteger(value2) ? known2({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
+    return Number.isSafeInteger(value2) ? known3({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
   }
   if (/^\d+$/.test(text3)) {
     if (/^0+[1-9]/.test(text3)) return { known: false, reason: `"${raw}" is not a Python 3 number` };
     const value2 = Number(text3);
-    return Number.isSafeInteger(value2) ? known2({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
+    return Number.isSafeInteger(value2) ? known3({ type: "int", value: value2 }) : { known: false, reason: `the integer ${raw} is too large to hold exactly` };
   }
   const value = Number(text3);
-  return Number.isFinite(value) ? known2({ type: "float", value }) : { known: false, reason: `the number ${raw}` };
+  return Number.isFinite(value) ? known3({ type: "float", value }) : { known: false, reason: `the number ${raw}` };
 }
 function decodeString(body2, raw) {
   if (raw) return body2;
@@ -24779,9 +25775,9 @@ function decodeString(body2, raw) {
       continue;
     }
     const next = body2[++i];
-    const simple2 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
-    if (next in simple2) {
-      out += simple2[next];
+    const simple3 = { "\\": "\\", "'": "'", '"': '"', a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "	", v: "\v", "\n": "" };
+    if (next in simple3) {
+      out += simple3[next];
     } else if (next === "\r") {
       if (body2[i + 1] === "\n") i++;
     } else if (/[0-7]/.test(next)) {
@@ -24804,30 +25800,17 @@ function decodeString(body2, raw) {
   }
   return out;
 }
-function pythonStr(value) {
-  switch (value.type) {
-    case "int":
-      return String(value.value);
-    case "str":
-      return value.value;
-    case "bool":
-      return value.value ? "True" : "False";
-    case "none":
-      return "None";
-    default:
-      return void 0;
-  }
-}
 function weight(value) {
   if (value.type === "str") return value.value.length;
-  if (value.type !== "list" && value.type !== "tuple") return 1;
-  let known2 = weights.get(value);
-  if (known2 === void 0) {
-    known2 = value.items.length;
-    for (const item of value.items) known2 += weight(item.value);
-    weights.set(value, known2);
+  const items = value.type === "list" || value.type === "tuple" ? value.items : value.type === "dict" && value.entries ? [...value.entries.values()] : void 0;
+  if (!items) return 1;
+  let known3 = weights.get(value);
+  if (known3 === void 0) {
+    known3 = items.length;
+    for (const item of items) known3 += weight(item.value);
+    weights.set(value, known3);
   }
-  return known2;
+  return known3;
 }
 function numeric(value) {
   if (value.type === "int" || value.type === "float") return value;
@@ -24904,6 +25887,10 @@ function binary(a, op, b, from2, to) {
       return result({ type: sequence.type, items: Array.from({ length: times }, () => sequence.items).flat() });
     }
   }
+  if (op === "%" && av.type === "str") {
+    const formatted = percentFormat(av.value, bv);
+    return "text" in formatted ? result({ type: "str", value: formatted.text }) : unknown3(formatted.reason);
+  }
   return unknown3(`"${op}" between a ${av.type} and a ${bv.type}`);
 }
 function pythonIntBase10(text3) {
@@ -24918,6 +25905,7 @@ var init_values2 = __esm({
   "src/readers/kit/python/values.ts"() {
     "use strict";
     init_expansion_budget();
+    init_formatting();
     weights = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -28321,15 +29309,15 @@ function tagHighlighter(tags2, options) {
     if (!Array.isArray(style.tag))
       map[style.tag.id] = style.class;
     else
-      for (let tag of style.tag)
-        map[tag.id] = style.class;
+      for (let tag2 of style.tag)
+        map[tag2.id] = style.class;
   }
   let { scope, all: all2 = null } = options || {};
   return {
     style: (tags3) => {
       let cls = all2;
-      for (let tag of tags3) {
-        for (let sub of tag.set) {
+      for (let tag2 of tags3) {
+        for (let sub of tag2.set) {
           let tagClass = map[sub.id];
           if (tagClass) {
             cls = cls ? cls + " " + tagClass : tagClass;
@@ -28371,12 +29359,12 @@ var init_dist3 = __esm({
           parent = nameOrParent;
         if (parent === null || parent === void 0 ? void 0 : parent.base)
           throw new Error("Can not derive from a modified tag");
-        let tag = new _Tag(name2, [], null, []);
-        tag.set.push(tag);
+        let tag2 = new _Tag(name2, [], null, []);
+        tag2.set.push(tag2);
         if (parent)
           for (let t2 of parent.set)
-            tag.set.push(t2);
-        return tag;
+            tag2.set.push(t2);
+        return tag2;
       }
       /**
       Define a tag _modifier_, which is a function that, given a tag,
@@ -28392,10 +29380,10 @@ var init_dist3 = __esm({
       */
       static defineModifier(name2) {
         let mod = new Modifier(name2);
-        return (tag) => {
-          if (tag.modified.indexOf(mod) > -1)
-            return tag;
-          return Modifier.get(tag.base || tag, tag.modified.concat(mod).sort((a, b) => a.id - b.id));
+        return (tag2) => {
+          if (tag2.modified.indexOf(mod) > -1)
+            return tag2;
+          return Modifier.get(tag2.base || tag2, tag2.modified.concat(mod).sort((a, b) => a.id - b.id));
         };
       }
     };
@@ -28412,15 +29400,15 @@ var init_dist3 = __esm({
         let exists = mods[0].instances.find((t2) => t2.base == base && sameArray(mods, t2.modified));
         if (exists)
           return exists;
-        let set = [], tag = new Tag(base.name, set, base, mods);
+        let set = [], tag2 = new Tag(base.name, set, base, mods);
         for (let m of mods)
-          m.instances.push(tag);
+          m.instances.push(tag2);
         let configs = powerSet(mods);
         for (let parent of base.set)
           if (!parent.modified.length)
             for (let config of configs)
               set.push(_Modifier.get(parent, config));
-        return tag;
+        return tag2;
       }
     };
     ruleNodeProp = new NodeProp({
@@ -29279,6 +30267,7 @@ var init_evaluator = __esm({
     "use strict";
     init_expansion_budget();
     init_tree();
+    init_formatting();
     init_values2();
     COMPOUND = {
       IfStatement: "an if statement",
@@ -29603,7 +30592,7 @@ var init_evaluator = __esm({
         return { known: true, value: { type, items }, from: from2, to };
       }
       evaluate(node) {
-        const known2 = (value) => ({ known: true, value, from: node.from, to: node.to });
+        const known3 = (value) => ({ known: true, value, from: node.from, to: node.to });
         switch (node.name) {
           case "Number":
             return numberLiteral(this.slice(node), node.from, node.to);
@@ -29612,9 +30601,9 @@ var init_evaluator = __esm({
           case "ContinuedString":
             return this.stringLiteral(node);
           case "Boolean":
-            return known2({ type: "bool", value: this.slice(node) === "True" });
+            return known3({ type: "bool", value: this.slice(node) === "True" });
           case "None":
-            return known2({ type: "none" });
+            return known3({ type: "none" });
           case "VariableName": {
             const name2 = this.slice(node);
             const value = this.lookup(name2);
@@ -29632,9 +30621,9 @@ var init_evaluator = __esm({
             return this.collection(node.name === "TupleExpression" ? "tuple" : "list", items, node.from, node.to);
           }
           case "DictionaryExpression":
-            return known2({ type: "dict" });
+            return known3({ type: "dict", entries: this.dictEntries(node) });
           case "SetExpression":
-            return known2({ type: "set" });
+            return known3({ type: "set" });
           case "UnaryExpression": {
             const [op, operand] = children(node);
             if (!op || !operand) return { known: false, reason: "an incomplete expression" };
@@ -29660,6 +30649,22 @@ var init_evaluator = __esm({
             return { known: false, reason: `computed by "${shorten(this.slice(node))}"` };
         }
       }
+      /** A dict literal's items when every key is a known str and every value is known; else undefined. */
+      dictEntries(node) {
+        const parts = children(node).filter((c) => c.name !== "{" && c.name !== "}" && c.name !== ",");
+        const entries = /* @__PURE__ */ new Map();
+        let size = 0;
+        for (let i = 0; i < parts.length; i += 3) {
+          if (parts[i + 1]?.name !== ":" || !parts[i + 2]) return void 0;
+          const key = this.evaluate(parts[i]);
+          const value = this.evaluate(parts[i + 2]);
+          if (!key.known || key.value.type !== "str" || !value.known) return void 0;
+          entries.set(key.value.value, value);
+          size += 1 + key.value.value.length + weight(value.value);
+          if (size > MAX_VALUE_LENGTH) return void 0;
+        }
+        return entries;
+      }
       /** What a callee or object names when an import or a builtin gives it (`os.environ.get`); else undefined. */
       qualifiedName(node) {
         if (node.name === "VariableName") {
@@ -29674,46 +30679,82 @@ var init_evaluator = __esm({
         const base = this.qualifiedName(object);
         return base && `${base}.${this.slice(property)}`;
       }
-      /**
-       * The calls whose result the text and the environment determine: os.getenv, os.environ.get,
-       * int() and str(). Undefined for any other call.
-       */
-      call(node) {
-        const [callee, argList] = children(node);
-        if (!callee || argList?.name !== "ArgList") return void 0;
-        const callable = this.qualifiedName(callee);
-        if (!callable || !CALLS.has(callable)) return void 0;
+      /** Positional, then keyword arguments; undefined for `*args`, `**kwargs`, or a positional one after a keyword. */
+      callArguments(argList) {
         const args = [];
         const keywords = /* @__PURE__ */ new Map();
         const parts = children(argList).filter((part2) => part2.name !== "(" && part2.name !== ")" && part2.name !== ",");
         for (let i = 0; i < parts.length; i++) {
           if (parts[i + 1]?.name === "AssignOp" && parts[i].name === "VariableName") {
+            if (keywords.has(this.slice(parts[i]))) return void 0;
             keywords.set(this.slice(parts[i]), parts[i + 2]);
             i += 2;
           } else if (keywords.size > 0 || parts[i].name === "StarExpression" || parts[i].name === "*" || parts[i].name === "**") return void 0;
           else args.push(parts[i]);
         }
-        const known2 = (value) => ({ known: true, value, from: node.from, to: node.to });
+        return { args, keywords };
+      }
+      /**
+       * The calls whose result the text and the environment determine: os.getenv, os.environ.get,
+       * int(), str() and a str's format(). Undefined for any other call.
+       */
+      call(node) {
+        const [callee, argList] = children(node);
+        if (!callee || argList?.name !== "ArgList") return void 0;
+        const [object, dot2, property] = children(callee);
+        if (callee.name === "MemberExpression" && dot2?.name === "." && property?.name === "PropertyName" && this.slice(property) === "format") {
+          return this.formatCall(object, argList, node);
+        }
+        const callable = this.qualifiedName(callee);
+        if (!callable || !CALLS.has(callable)) return void 0;
+        const parsed = this.callArguments(argList);
+        if (!parsed) return void 0;
+        const { args, keywords } = parsed;
+        const known3 = (value) => ({ known: true, value, from: node.from, to: node.to });
         if (callable === "int" || callable === "str") {
           if (args.length !== 1 || keywords.size > 0) return void 0;
           const argument = this.evaluate(args[0]);
           if (!argument.known) return argument;
           if (callable === "str") {
             const text3 = pythonStr(argument.value);
-            return text3 === void 0 ? void 0 : known2({ type: "str", value: text3 });
+            return text3 === void 0 ? void 0 : known3({ type: "str", value: text3 });
           }
           const value = argument.value;
-          if (value.type === "int") return known2(value);
-          if (value.type === "bool") return known2({ type: "int", value: value.value ? 1 : 0 });
+          if (value.type === "int") return known3(value);
+          if (value.type === "bool") return known3({ type: "int", value: value.value ? 1 : 0 });
           if (value.type === "str") {
             const number3 = pythonIntBase10(value.value);
-            return number3 === void 0 ? { known: false, reason: `int() rejects "${shorten(value.value)}"` } : known2({ type: "int", value: number3 });
+            return number3 === void 0 ? { known: false, reason: `int() rejects "${shorten(value.value)}"` } : known3({ type: "int", value: number3 });
           }
           return void 0;
         }
         const keywordDefault = callable === "os.getenv" && args.length === 1 && keywords.size === 1 ? keywords.get("default") : void 0;
         if (args.length < 1 || args.length > 2 || keywords.size > 0 && !keywordDefault) return void 0;
         return this.environmentLookup(args[0], args[1] ?? keywordDefault, node);
+      }
+      /** `template.format(…)` where the template is a known str; undefined when the object is known and not a str. */
+      formatCall(object, argList, node) {
+        const template = this.evaluate(object);
+        if (!template.known) return template;
+        if (template.value.type !== "str") return void 0;
+        const parsed = this.callArguments(argList);
+        if (!parsed) return void 0;
+        const positional = [];
+        for (const arg of parsed.args) {
+          const value = this.evaluate(arg);
+          if (!value.known) return value;
+          positional.push(value.value);
+        }
+        const keywords = /* @__PURE__ */ new Map();
+        for (const [name2, arg] of parsed.keywords) {
+          if (!arg) return void 0;
+          const value = this.evaluate(arg);
+          if (!value.known) return value;
+          keywords.set(name2, value.value);
+        }
+        const formatted = formatMethod(template.value.value, positional, keywords);
+        if ("reason" in formatted) return { known: false, reason: formatted.reason };
+        return { known: true, value: { type: "str", value: formatted.text }, from: node.from, to: node.to };
       }
       /** `os.environ["KEY"]`: the value, or a KeyError (an unknown value) when it is unset. */
       environmentItem(node) {
@@ -30183,9 +31224,9 @@ function readGunicorn(files, launches, context) {
   const cache2 = /* @__PURE__ */ new Map();
   const read = (absolute, linked) => {
     if (cache2.has(absolute)) {
-      const known2 = cache2.get(absolute);
-      if (known2 && linked) known2.config.looksLikeConfig = true;
-      return known2;
+      const known3 = cache2.get(absolute);
+      if (known3 && linked) known3.config.looksLikeConfig = true;
+      return known3;
     }
     const file = readConfigFile(absolute, linked, context, output);
     cache2.set(absolute, file);
@@ -30234,7 +31275,7 @@ function readConfigFile(absolute, linked, context, output) {
     referenced: module2.loadedNames.has(b.name)
   }));
   const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath25.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath29.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -30282,7 +31323,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath25.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath25.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath29.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath29.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -30302,8 +31343,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath25.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath25.posix.isAbsolute(directory) ? nodePath25.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath25.posix.normalize(serverPath));
+  const serverPath = nodePath29.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath29.posix.isAbsolute(directory) ? nodePath29.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath29.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -30313,18 +31354,18 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath25.dirname(absolute) : void 0;
+  return absolute ? nodePath29.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath25.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath25.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath25.posix.isAbsolute(joined)) {
-    const direct = nodePath25.join(launchDir, joined);
+  const joined = nodePath29.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath29.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath29.posix.isAbsolute(joined)) {
+    const direct = nodePath29.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath25.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const wanted = nodePath29.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
   let best = [];
   let bestScore = 0;
   for (const candidate of context.treeFiles) {
@@ -30332,7 +31373,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
     let score = 0;
     while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
     if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath25.sep)) continue;
+    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath29.sep)) continue;
     if (score > bestScore) {
       best = [candidate];
       bestScore = score;
@@ -30340,7 +31381,7 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   }
   if (best.length <= 1) return best[0];
   if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath25.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
+  const nearness = (candidate) => commonPrefixLength2(nodePath29.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
   const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
   const nearest = best.filter((candidate) => nearness(candidate) === top);
   return nearest.length === 1 ? nearest[0] : void 0;
@@ -30423,7 +31464,7 @@ function entryFromBinding(binding, spec, source) {
   }
   return { items: [{ converted, text: text3, span: span2 }], text: text3, span: span2 };
 }
-function resolve7(name2, layers, defaults) {
+function resolve8(name2, layers, defaults) {
   for (const layer of [...layers].reverse()) {
     const entry = layer.entries.get(name2);
     if (entry) return { items: entry.items, text: entry.text, source: { kind: "file", span: entry.span } };
@@ -30456,7 +31497,7 @@ function buildBackend(input) {
   if (input.cli) layers.push(input.cli);
   const defaults = (name2) => defaultOf(name2, input.env, input.launch !== void 0, input.externalEnv === true);
   const resolved = /* @__PURE__ */ new Map();
-  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve7(name2, layers, defaults));
+  for (const name2 of Object.keys(CANONICAL)) resolved.set(name2, resolve8(name2, layers, defaults));
   const settings = /* @__PURE__ */ new Map();
   const single = (name2) => {
     const r = resolved.get(name2);
@@ -30527,14 +31568,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath25.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath29.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath25.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath29.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath25.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath25.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath29.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath29.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -30661,11 +31702,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath25, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath29, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -30716,14 +31757,14 @@ function substituteMagic(source, table) {
     }
     i += width;
   }
-  return new MappedText4(text3, starts2, ends, n);
+  return new MappedText6(text3, starts2, ends, n);
 }
 function fillMagicTable(previous, file, machine, firstRound) {
   const table = previous ? new Map(previous) : baseMagicTable(machine);
-  table.set("o", known(file.given));
-  table.set("b", known(machine.binaryPath));
+  table.set("o", known2(file.given));
+  table.set("b", known2(machine.binaryPath));
   const full = file.fullPath;
-  table.set("p", known(full));
+  table.set("p", known2(full));
   table.set("s", file.baseName);
   let directory;
   if (full !== void 0) {
@@ -30756,17 +31797,17 @@ function baseMagicTable(machine) {
   const table = /* @__PURE__ */ new Map();
   table.set("%", "%");
   table.set("(", "%(");
-  table.set("v", known(machine.cwd));
-  table.set("h", known(machine.hostname));
+  table.set("v", known2(machine.cwd));
+  table.set("h", known2(machine.hostname));
   table.set("t", UNKNOWN);
   table.set("T", UNKNOWN);
-  table.set("V", known(machine.version));
+  table.set("V", known2(machine.version));
   table.set("k", machine.cpus === void 0 ? UNKNOWN : String(machine.cpus));
   table.set("[", "\x1B");
   table.set("u", machine.uid === void 0 ? UNKNOWN : String(machine.uid));
-  table.set("U", known(machine.user ?? (machine.uid === void 0 ? void 0 : String(machine.uid))));
+  table.set("U", known2(machine.user ?? (machine.uid === void 0 ? void 0 : String(machine.uid))));
   table.set("g", machine.gid === void 0 ? UNKNOWN : String(machine.gid));
-  table.set("G", known(machine.group ?? (machine.gid === void 0 ? void 0 : String(machine.gid))));
+  table.set("G", known2(machine.group ?? (machine.gid === void 0 ? void 0 : String(machine.gid))));
   for (const letter of FIRST_FILE_LETTERS) table.set(letter.toUpperCase(), "");
   for (const letter of FILE_LETTERS) if (!table.has(letter)) table.set(letter, "");
   return table;
@@ -30781,12 +31822,12 @@ function djb33xHex(path) {
   for (let shift = 0; shift < 32; shift += 8) hex += (hash2 >>> shift & 255).toString(16).padStart(2, "0").toUpperCase();
   return hex;
 }
-var UNKNOWN, MappedText4, FILE_LETTERS, FIRST_FILE_LETTERS, known;
+var UNKNOWN, MappedText6, FILE_LETTERS, FIRST_FILE_LETTERS, known2;
 var init_magic = __esm({
   "src/readers/uwsgi/magic.ts"() {
     "use strict";
     UNKNOWN = "";
-    MappedText4 = class {
+    MappedText6 = class {
       constructor(text3, starts2, ends, sourceLength) {
         this.text = text3;
         this.starts = starts2;
@@ -30806,7 +31847,7 @@ var init_magic = __esm({
     };
     FILE_LETTERS = ["o", "p", "s", "d", "c", "e", "n", "x", "i", "j", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     FIRST_FILE_LETTERS = ["o", "d", "s", "p", "c", "e", "n", "x", "i", "j"];
-    known = (value) => value ?? UNKNOWN;
+    known2 = (value) => value ?? UNKNOWN;
   }
 });
 
@@ -30879,19 +31920,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath26.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath30.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath26.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath26.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath30.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath30.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath26.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath26.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath30.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath30.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -30959,11 +32000,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath26, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath30, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -30992,6 +32033,27 @@ var init_backend = __esm({
         unit: "ms",
         read: number2("int", SECONDS_TO_MS),
         default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri (uWSGI core/uwsgi.c:82)" }
+      },
+      {
+        name: "harakiri-graceful-timeout",
+        keys: ["harakiri-graceful-timeout"],
+        unit: "ms",
+        read: number2("int", SECONDS_TO_MS),
+        default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri-graceful-timeout (uWSGI core/uwsgi.c:84)" }
+      },
+      {
+        name: "harakiri-graceful-signal",
+        keys: ["harakiri-graceful-signal"],
+        unit: "count",
+        read: number2("int"),
+        default: { value: 15, text: "15 (SIGTERM)", reference: "docs/servers/uwsgi.md#harakiri-graceful-timeout (uWSGI core/init.c:201)" }
+      },
+      {
+        name: "harakiri-queue-threshold",
+        keys: ["harakiri-queue-threshold"],
+        unit: "count",
+        read: number2("int"),
+        default: { value: 0, text: "0 (off)", reference: "docs/servers/uwsgi.md#harakiri-graceful-timeout (uWSGI core/uwsgi.c:86)" }
       },
       {
         name: "socket-timeout",
@@ -31412,11 +32474,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath27, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH2, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath31, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -31435,7 +32497,7 @@ var init_instance = __esm({
       "UWSGI_JAIL_PID",
       "UWSGI_ORIGINAL_PROC_NAME"
     ]);
-    MAX_DEPTH2 = 32;
+    MAX_DEPTH3 = 32;
     InstanceBuilder = class {
       constructor(machine, fileAccess, displayPath) {
         this.machine = machine;
@@ -31739,11 +32801,11 @@ var init_instance = __esm({
       /** uwsgi_ini_config: magic variables over the whole text, then its lines, each added in turn. */
       loadIni(path, section, viaSpan, naming, firstRound) {
         const reading = `${path}\0${section}`;
-        if (this.reading.includes(reading) || this.reading.length >= MAX_DEPTH2) {
+        if (this.reading.includes(reading) || this.reading.length >= MAX_DEPTH3) {
           if (viaSpan) {
             this.diagnostics.push({
               ruleId: "include-cycle",
-              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH2 ? " (or nests too deeply)" : ""}`,
+              message: `uWSGI config "${this.displayPath(path)}" includes itself${this.reading.length >= MAX_DEPTH3 ? " (or nests too deeply)" : ""}`,
               help: "uWSGI would read it again and again",
               primary: viaSpan,
               related: []
@@ -31766,7 +32828,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath27.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath31.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -31886,7 +32948,7 @@ var init_instance = __esm({
         return created;
       }
       finish() {
-        const known2 = (text3) => text3 === null ? null : isKnown(text3) ? text3 : void 0;
+        const known3 = (text3) => text3 === null ? null : isKnown(text3) ? text3 : void 0;
         const options = [];
         const names = /* @__PURE__ */ new Set();
         const push = (entry) => {
@@ -31896,8 +32958,8 @@ var init_instance = __esm({
           if (entry.setBy === "set-placeholder") names.add(entry.key);
           options.push({
             key: entry.key,
-            value: known2(entry.value),
-            rawValue: known2(entry.rawValue),
+            value: known3(entry.value),
+            rawValue: known3(entry.rawValue),
             // A command-line word the tree does not determine is shown as written, less its variable.
             text: entry.text === null ? null : withPlaceholdersShown(entry.text),
             keySpan: entry.keySpan,
@@ -31999,7 +33061,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath28.basename(main) : void 0),
+          serverName(launch, main ? nodePath32.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -32021,7 +33083,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath28.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath32.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -32063,11 +33125,11 @@ function launcherWrites(launch, context) {
     return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
   };
 }
-var nodePath28, TreeFiles;
+var nodePath32, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_append();
     init_launch();
     init_text();
@@ -32114,11 +33176,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath28.isAbsolute(name2) ? mountedSource(launch, nodePath28.normalize(name2)) : void 0;
+            const mounted = nodePath32.isAbsolute(name2) ? mountedSource(launch, nodePath32.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath28.isAbsolute(name2) && workingDirectory && nodePath28.isAbsolute(workingDirectory) ? nodePath28.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath28.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath32.isAbsolute(name2) && workingDirectory && nodePath32.isAbsolute(workingDirectory) ? nodePath32.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath32.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -32131,15 +33193,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath28.isAbsolute(name2)) {
-          const normal = nodePath28.normalize(name2);
+        if (nodePath32.isAbsolute(name2)) {
+          const normal = nodePath32.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath28.join(nodePath28.dirname(file), name2);
+          const candidate = nodePath32.join(nodePath32.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -32150,14 +33212,14 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath28.normalize(name2).split("/").filter(Boolean);
+        const wanted = nodePath32.normalize(name2).split("/").filter(Boolean);
         const base = wanted[wanted.length - 1];
         if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath28.basename(file) === base).map((file) => {
+        const scored = [...this.treeFiles].filter((file) => nodePath32.basename(file) === base).map((file) => {
           const parts = file.split("/").filter(Boolean);
           let shared = 0;
           while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath28.dirname(launchPath).split("/"), nodePath28.dirname(file).split("/")) : 0;
+          const near = launchPath ? commonPrefixLength3(nodePath32.dirname(launchPath).split("/"), nodePath32.dirname(file).split("/")) : 0;
           return { file, shared, near };
         }).sort((a, b) => b.shared - a.shared || b.near - a.near);
         if (scored.length === 0) return void 0;
@@ -32325,7 +33387,7 @@ function resolveSetting(name2, spec, parsed, launch) {
   const last = given[given.length - 1];
   if (last?.value) {
     const overridable = parsed.openEnded !== void 0 && parsed.options.indexOf(last) < parsed.openEnded.index;
-    const value = overridable || last.value.unresolved ? void 0 : convert(spec, last.value.text);
+    const value = overridable || last.value.unresolved ? void 0 : convert2(spec, last.value.text);
     return { name: name2, value, text: last.value.text, unit: spec.unit, source: { kind: "file", span: last.value.span } };
   }
   if (parsed.openEnded) {
@@ -32334,7 +33396,7 @@ function resolveSetting(name2, spec, parsed, launch) {
   const variable = `UVICORN_${name2.toUpperCase()}`;
   const fromEnv = parameterOfEnvironment(variable) ? launch.env.get(variable) : void 0;
   if (fromEnv && fromEnv.value !== "") {
-    const value = fromEnv.unresolved ? void 0 : convert(spec, fromEnv.value);
+    const value = fromEnv.unresolved ? void 0 : convert2(spec, fromEnv.value);
     return { name: name2, value, text: fromEnv.value, unit: spec.unit, source: { kind: "file", span: fromEnv.span } };
   }
   const source = { kind: "default", reference: spec.default.reference, note: spec.default.note };
@@ -32349,7 +33411,7 @@ function resolveSetting(name2, spec, parsed, launch) {
   }
   return { name: name2, value: spec.default.value, text: spec.default.text, unit: spec.unit, source };
 }
-function convert(spec, text3) {
+function convert2(spec, text3) {
   if (!spec.integer) return text3;
   const number3 = pythonIntBase10(text3);
   return number3 === void 0 ? void 0 : number3 * (spec.scale ?? 1);
@@ -32368,7 +33430,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath29.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath29.posix.isAbsolute(directory) ? uds.value : nodePath29.posix.join(directory, uds.value);
+    const path = nodePath33.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath33.posix.isAbsolute(directory) ? uds.value : nodePath33.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -32381,11 +33443,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath29, MAIN, SETTINGS2;
+var nodePath33, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -32798,8 +33860,8 @@ function readEscape(text3, at, problems) {
     problems.push({ start: at, end: Math.min(at + 6, text3.length), message: "Malformed \\uxxxx encoding" });
     return { value: "", next: at + 2, continuation: false };
   }
-  const simple2 = { t: "	", n: "\n", r: "\r", f: "\f" };
-  return { value: simple2[c] ?? c, next: at + 2, continuation: false };
+  const simple3 = { t: "	", n: "\n", r: "\r", f: "\f" };
+  return { value: simple3[c] ?? c, next: at + 2, continuation: false };
 }
 var BLANK2, LINE_BREAK;
 var init_properties = __esm({
@@ -32847,10 +33909,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath30.dirname(serverXml); ; dir = nodePath30.dirname(dir)) {
-    const here = images.filter((image) => nodePath30.dirname(image.path) === dir);
+  for (let dir = nodePath34.dirname(serverXml); ; dir = nodePath34.dirname(dir)) {
+    const here = images.filter((image) => nodePath34.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath30.dirname(dir) === dir) break;
+    if (nodePath34.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -32889,12 +33951,12 @@ function dockerfileArchives(source, setElsewhere) {
   return found;
 }
 function roleArchives(path, source, context, files, setElsewhere) {
-  const parts = path.split(nodePath30.sep);
+  const parts = path.split(nodePath34.sep);
   let at = parts.length - 2;
   while (at > 0 && !ROLE_PARTS.has(parts[at])) at--;
   if (at <= 0) return [];
-  const role = parts.slice(0, at).join(nodePath30.sep);
-  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath30.join(role, name2))).filter((file) => file !== void 0);
+  const role = parts.slice(0, at).join(nodePath34.sep);
+  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath34.join(role, name2))).filter((file) => file !== void 0);
   const found = [];
   for (const match of source.text.matchAll(JINJA_VARIABLE_ARCHIVE)) {
     const name2 = match[1];
@@ -32942,11 +34004,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath30, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
+var nodePath34, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath34 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_dockerfile();
@@ -34894,7 +35956,7 @@ var init_Expression = __esm({
             throw new Error(`Invalid namespace in pattern: ${part2}`);
           }
         }
-        let tag = void 0;
+        let tag2 = void 0;
         let positionMatch = null;
         if (tagAndPosition.includes(":")) {
           const colonIndex = tagAndPosition.lastIndexOf(":");
@@ -34902,18 +35964,18 @@ var init_Expression = __esm({
           const posPart = tagAndPosition.substring(colonIndex + 1).trim();
           const isPositionKeyword = ["first", "last", "odd", "even"].includes(posPart) || /^nth\(\d+\)$/.test(posPart);
           if (isPositionKeyword) {
-            tag = tagPart;
+            tag2 = tagPart;
             positionMatch = posPart;
           } else {
-            tag = tagAndPosition;
+            tag2 = tagAndPosition;
           }
         } else {
-          tag = tagAndPosition;
+          tag2 = tagAndPosition;
         }
-        if (!tag) {
+        if (!tag2) {
           throw new Error(`Invalid segment pattern: ${part2}`);
         }
-        segment.tag = tag;
+        segment.tag = tag2;
         if (namespace) {
           segment.namespace = namespace;
         }
@@ -35012,9 +36074,9 @@ var init_ExpressionSet = __esm({
         if (expression.hasDeepWildcard()) {
           const lastSeg2 = expression.segments[expression.segments.length - 1];
           if (lastSeg2 && lastSeg2.type !== "deep-wildcard" && lastSeg2.tag !== "*") {
-            const tag2 = lastSeg2.tag;
-            if (!this._deepByTerminalTag.has(tag2)) this._deepByTerminalTag.set(tag2, []);
-            this._deepByTerminalTag.get(tag2).push(expression);
+            const tag3 = lastSeg2.tag;
+            if (!this._deepByTerminalTag.has(tag3)) this._deepByTerminalTag.set(tag3, []);
+            this._deepByTerminalTag.get(tag3).push(expression);
           } else {
             this._deepWildcards.push(expression);
           }
@@ -35022,12 +36084,12 @@ var init_ExpressionSet = __esm({
         }
         const depth = expression.length;
         const lastSeg = expression.segments[expression.segments.length - 1];
-        const tag = lastSeg?.tag;
-        if (!tag || tag === "*") {
+        const tag2 = lastSeg?.tag;
+        if (!tag2 || tag2 === "*") {
           if (!this._wildcardByDepth.has(depth)) this._wildcardByDepth.set(depth, []);
           this._wildcardByDepth.get(depth).push(expression);
         } else {
-          const key = `${depth}:${tag}`;
+          const key = `${depth}:${tag2}`;
           if (!this._byDepthAndTag.has(key)) this._byDepthAndTag.set(key, []);
           this._byDepthAndTag.get(key).push(expression);
         }
@@ -35121,8 +36183,8 @@ var init_ExpressionSet = __esm({
       */
       findMatch(matcher) {
         const depth = matcher.getDepth();
-        const tag = matcher.getCurrentTag();
-        const exactKey = `${depth}:${tag}`;
+        const tag2 = matcher.getCurrentTag();
+        const exactKey = `${depth}:${tag2}`;
         const exactBucket = this._byDepthAndTag.get(exactKey);
         if (exactBucket) {
           for (let i = 0; i < exactBucket.length; i++) {
@@ -35135,7 +36197,7 @@ var init_ExpressionSet = __esm({
             if (matcher.matches(wildcardBucket[i])) return wildcardBucket[i];
           }
         }
-        const deepBucket = this._deepByTerminalTag.get(tag);
+        const deepBucket = this._deepByTerminalTag.get(tag2);
         if (deepBucket) {
           for (let i = 0; i < deepBucket.length; i++) {
             if (matcher.matches(deepBucket[i])) return deepBucket[i];
@@ -37845,7 +38907,7 @@ function readTomcat(serverXmls, catalinaProperties, context, containers = [], la
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath31.dirname(path) === nodePath31.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath35.dirname(path) === nodePath35.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -38023,11 +39085,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath31;
+var nodePath35;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath35 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -38085,7 +39147,7 @@ function readYamlFile(text3) {
   return { documents: documents.filter((document) => document.entries.length > 0), comments: yamlComments(text3), problems };
 }
 function flatten(node, prefix, entries, depth) {
-  if (depth > MAX_DEPTH3 || node === null || node === void 0) return;
+  if (depth > MAX_DEPTH4 || node === null || node === void 0) return;
   if ((0, import_yaml6.isMap)(node)) {
     for (const pair2 of node.items) {
       const key = (0, import_yaml6.isScalar)(pair2.key) ? keyText(pair2.key) : void 0;
@@ -38136,7 +39198,7 @@ function yamlComments(text3) {
   }
   return comments;
 }
-var import_yaml6, MAX_DEPTH3;
+var import_yaml6, MAX_DEPTH4;
 var init_documents = __esm({
   "src/readers/spring-boot/documents.ts"() {
     "use strict";
@@ -38144,17 +39206,17 @@ var init_documents = __esm({
     init_properties();
     init_thrown();
     init_append();
-    MAX_DEPTH3 = 64;
+    MAX_DEPTH4 = 64;
   }
 });
 
 // src/readers/spring-boot/values.ts
 function parseSpringDuration(text3, defaultUnit = "ms") {
-  const simple2 = /^([+-]?\d+)([a-zA-Z]{0,2})$/.exec(text3);
-  if (simple2) {
-    const factor = simple2[2] === "" ? DURATION_UNITS_MS[defaultUnit] : DURATION_UNITS_MS[simple2[2].toLowerCase()];
+  const simple3 = /^([+-]?\d+)([a-zA-Z]{0,2})$/.exec(text3);
+  if (simple3) {
+    const factor = simple3[2] === "" ? DURATION_UNITS_MS[defaultUnit] : DURATION_UNITS_MS[simple3[2].toLowerCase()];
     if (factor === void 0) return void 0;
-    return Math.trunc(Number(simple2[1]) * factor);
+    return Math.trunc(Number(simple3[1]) * factor);
   }
   if (/^[+-]?[pP]/.test(text3)) return parseIsoDuration(text3);
   return void 0;
@@ -38197,6 +39259,177 @@ var init_values4 = __esm({
   }
 });
 
+// src/readers/spring-boot/modules.ts
+function readModuleGraph(roots, context) {
+  const modules = /* @__PURE__ */ new Map();
+  const edges = /* @__PURE__ */ new Map();
+  const readText2 = cachedReader(context);
+  const seenBuilds = /* @__PURE__ */ new Set();
+  for (const root of roots) {
+    for (let dir = root; isInLintRoots(dir, context); dir = nodePath36.dirname(dir)) {
+      if (seenBuilds.has(dir)) break;
+      const settings = readText2(nodePath36.join(dir, "settings.gradle")) ?? readText2(nodePath36.join(dir, "settings.gradle.kts"));
+      if (settings !== void 0) {
+        seenBuilds.add(dir);
+        readGradleBuild(dir, settings, readText2, modules, edges);
+        break;
+      }
+      const pom = readText2(nodePath36.join(dir, "pom.xml"));
+      const parentPom = readText2(nodePath36.join(nodePath36.dirname(dir), "pom.xml"));
+      if (pom !== void 0 && mavenModules(pom).length > 0 && !(parentPom !== void 0 && mavenModules(parentPom).length > 0)) {
+        seenBuilds.add(dir);
+        readMavenBuild(dir, readText2, modules, edges);
+        break;
+      }
+      if (dir === nodePath36.dirname(dir)) break;
+    }
+  }
+  const closure = (root) => {
+    const found = [];
+    const queue = (edges.get(root) ?? []).map((edge) => edge.to);
+    for (let next = queue.shift(); next !== void 0; next = queue.shift()) {
+      if (next === root || found.includes(next)) continue;
+      found.push(next);
+      for (const edge of edges.get(next) ?? []) if (!edge.optional) queue.push(edge.to);
+    }
+    return found.map((dependency) => modules.get(dependency));
+  };
+  const consumed = new Set([...edges.values()].flatMap((list) => list.map((edge) => edge.to)));
+  return {
+    module: (root) => modules.get(root),
+    runtimeDependencies: closure,
+    consumed: (root) => modules.has(root) && consumed.has(root),
+    modules: () => [...modules.values()]
+  };
+}
+function cachedReader(context) {
+  const cache2 = /* @__PURE__ */ new Map();
+  return (path) => {
+    if (!cache2.has(path)) {
+      let text3;
+      try {
+        text3 = context.fs.kind(path) === "file" ? decodeUtf8(context.fs.read(path)) : void 0;
+      } catch {
+        text3 = void 0;
+      }
+      cache2.set(path, text3);
+    }
+    return cache2.get(path);
+  };
+}
+function isInLintRoots(dir, context) {
+  return context.lintRoots.some((lintRoot) => {
+    const relative10 = nodePath36.relative(lintRoot, dir);
+    return relative10 === "" || !relative10.startsWith("..") && !nodePath36.isAbsolute(relative10);
+  });
+}
+function withoutComments(text3, kind) {
+  const blank = (match) => match.replace(/[^\n]/g, " ");
+  return kind === "xml" ? text3.replace(/<!--[\s\S]*?-->/g, blank) : text3.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
+}
+function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
+  const settings = withoutComments(settingsText, "gradle");
+  const projectDirs = /* @__PURE__ */ new Map([[":", settingsDir]]);
+  for (const statement of settings.matchAll(/^\s*include\b\s*\(?([^\n]*)/gm)) {
+    for (const name2 of statement[1].matchAll(/['"]([^'"$]+)['"]/g)) {
+      const path = name2[1].startsWith(":") ? name2[1] : `:${name2[1]}`;
+      projectDirs.set(path, nodePath36.join(settingsDir, ...path.split(":").filter((part2) => part2 !== "")));
+    }
+  }
+  const moved = [
+    ...settings.matchAll(
+      /project\(\s*['"]([^'"]+)['"]\s*\)\.projectDir\s*=\s*(?:file\(\s*['"]([^'"$]+)['"]\s*\)|new File\(\s*settingsDir\s*,\s*['"]([^'"$]+)['"]\s*\))/g
+    )
+  ];
+  for (const [, path, file, inSettingsDir] of moved) {
+    if (projectDirs.has(path)) projectDirs.set(path, nodePath36.resolve(settingsDir, file ?? inSettingsDir));
+  }
+  if ((settings.match(/projectDir/g) ?? []).length > moved.length) return;
+  for (const [path, dir] of projectDirs) {
+    const build = readText2(nodePath36.join(dir, "build.gradle")) ?? readText2(nodePath36.join(dir, "build.gradle.kts"));
+    if (build === void 0 && path !== ":") continue;
+    const text3 = withoutComments(build ?? "", "gradle");
+    const runtimeBuild = text3.split("\n").filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line)).join("\n");
+    const bootPlugin = /['"]org\.springframework\.boot['"]|\bplugins\.spring[.-]?boot\b|\bplugins\.springBoot\b/.test(text3);
+    modules.set(dir, { root: dir, build: build ?? "", runtimeBuild, bootPlugin });
+    const dependencies = new RegExp(`^\\s*(?:${GRADLE_RUNTIME_CONFIGURATIONS})\\s*\\(?\\s*project\\s*\\(\\s*(?:path\\s*[:=]\\s*)?['"](:[^'"]*)['"]`, "gm");
+    for (const [, dependency] of text3.matchAll(dependencies)) {
+      const target = projectDirs.get(dependency);
+      if (target !== void 0) addEdge(edges, dir, { to: target, optional: false });
+    }
+  }
+  for (const [from2, list] of edges)
+    edges.set(
+      from2,
+      list.filter((edge) => modules.has(edge.to))
+    );
+}
+function mavenModules(pomText) {
+  const own = withoutComments(pomText, "xml").replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
+  const block2 = /<modules>([\s\S]*?)<\/modules>/.exec(own)?.[1] ?? "";
+  return [...block2.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((match) => match[1]);
+}
+function readMavenBuild(aggregatorDir, readText2, modules, edges) {
+  const byCoordinates = /* @__PURE__ */ new Map();
+  const dependenciesOf = /* @__PURE__ */ new Map();
+  const visit2 = (dir, depth) => {
+    if (modules.has(dir) || depth > 16) return;
+    const text3 = readText2(nodePath36.join(dir, "pom.xml"));
+    if (text3 === void 0) return;
+    const pom = withoutComments(text3, "xml");
+    const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, "");
+    const parentGroup = tag(/<parent>([\s\S]*?)<\/parent>/.exec(project)?.[1] ?? "", "groupId");
+    const own = project.replace(/<(parent|dependencies|modules|properties)>[\s\S]*?<\/\1>/g, "");
+    const groupId = tag(own, "groupId") ?? parentGroup;
+    const artifactId = tag(own, "artifactId");
+    const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? "";
+    const runtime = [];
+    const dependencies = [];
+    for (const [whole, body2] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
+      const scope = tag(body2, "scope") ?? "compile";
+      const type = tag(body2, "type") ?? "jar";
+      if (!["compile", "runtime"].includes(scope) || type !== "jar" || tag(body2, "classifier") !== void 0) continue;
+      runtime.push(whole);
+      const group = tag(body2, "groupId")?.replace(/^\$\{(?:project\.|pom\.)?groupId\}$/, groupId ?? "").replace(/^\$\{project\.parent\.groupId\}$/, parentGroup ?? "");
+      const artifact = tag(body2, "artifactId");
+      if (group && artifact) dependencies.push({ coordinates: `${group}:${artifact}`, optional: tag(body2, "optional") === "true" });
+    }
+    const plugins = /<build>[\s\S]*<\/build>/.exec(pom.replace(/<(profiles|pluginManagement)>[\s\S]*?<\/\1>/g, ""))?.[0] ?? "";
+    const bootPlugin = /<artifactId>\s*spring-boot-maven-plugin\s*<\/artifactId>/.test(plugins);
+    modules.set(dir, { root: dir, build: text3, runtimeBuild: runtime.join("\n"), bootPlugin });
+    if (groupId && artifactId) byCoordinates.set(`${groupId}:${artifactId}`, dir);
+    dependenciesOf.set(dir, dependencies);
+    for (const module2 of mavenModules(text3)) {
+      const path = nodePath36.resolve(dir, module2);
+      visit2(/\.xml$/.test(path) ? nodePath36.dirname(path) : path, depth + 1);
+    }
+  };
+  visit2(aggregatorDir, 0);
+  for (const [dir, dependencies] of dependenciesOf) {
+    for (const dependency of dependencies) {
+      const target = byCoordinates.get(dependency.coordinates);
+      if (target !== void 0 && target !== dir) addEdge(edges, dir, { to: target, optional: dependency.optional });
+    }
+  }
+}
+function tag(xml, name2) {
+  return new RegExp(`<${name2}>\\s*([^<]*?)\\s*</${name2}>`).exec(xml)?.[1];
+}
+function addEdge(edges, from2, edge) {
+  const list = edges.get(from2) ?? [];
+  list.push(edge);
+  edges.set(from2, list);
+}
+var nodePath36, GRADLE_RUNTIME_CONFIGURATIONS;
+var init_modules = __esm({
+  "src/readers/spring-boot/modules.ts"() {
+    "use strict";
+    nodePath36 = __toESM(require("path"));
+    init_text();
+    GRADLE_RUNTIME_CONFIGURATIONS = "implementation|api|compile|runtime|runtimeOnly";
+  }
+});
+
 // src/readers/spring-boot/index.ts
 var spring_boot_exports = {};
 __export(spring_boot_exports, {
@@ -38204,25 +39437,28 @@ __export(spring_boot_exports, {
 });
 function readSpringBoot(files, launches, context) {
   const output = emptyOutput();
-  const apps = /* @__PURE__ */ new Map();
+  const filesByRoot = /* @__PURE__ */ new Map();
   for (const path of files) {
     const file = readFile(path, context, output);
     if (!file) continue;
     const app = appOf(path);
     if (!app) continue;
     file.location = app.location;
-    const list = apps.get(app.root) ?? [];
+    const list = filesByRoot.get(app.root) ?? [];
     list.push(file);
-    apps.set(app.root, list);
+    filesByRoot.set(app.root, list);
   }
+  const graph = readModuleGraph([...filesByRoot.keys()], context);
+  const apps = appsOfBuild(filesByRoot, graph, launches, context);
   const backends = [];
   const used = /* @__PURE__ */ new Set();
-  const appFilesByRoot = new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
+  const appFilesByRoot = displayedFiles(apps, context);
   const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot)]));
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
-    guarded(output.diagnostics, "Spring Boot reader", appFiles[0].source.file, () => {
+    const classpath = classpathFiles(root, appFiles, graph, filesByRoot);
+    guarded(output.diagnostics, "Spring Boot reader", (appFiles[0] ?? classpath[0]).source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches, runs);
-      const built = buildApp(root, appFiles, runner.overrides, context);
+      const built = buildApp(root, appFiles, classpath, graph, runner.overrides, context);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       append(backends, built);
@@ -38231,7 +39467,7 @@ function readSpringBoot(files, launches, context) {
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
     if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath32.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
+    const { overrides: overrides2 } = launchesFor(nodePath37.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -38246,7 +39482,7 @@ function configuresSpringBootJar(launch) {
 function readFile(path, context, output) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath32.basename(path);
+  const base = nodePath37.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
   const content2 = readSpringFile(source.text, format8);
@@ -38266,17 +39502,54 @@ function readFile(path, context, output) {
   }
   return { path, source, format: format8, location: "file", profile, content: content2 };
 }
+function displayedFiles(apps, context) {
+  return new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
+}
+function appsOfBuild(filesByRoot, graph, launches, context) {
+  const candidates = new Map(filesByRoot);
+  for (const module2 of graph.modules()) {
+    if (module2.bootPlugin && !candidates.has(module2.root) && classpathFiles(module2.root, [], graph, filesByRoot).length > 0) candidates.set(module2.root, []);
+  }
+  const displayed = displayedFiles(candidates, context);
+  const launched = new Set(launches.flatMap((launch) => appsLaunchRuns(launch, displayed) ?? []));
+  const apps = /* @__PURE__ */ new Map();
+  for (const [root, appFiles] of candidates) {
+    const library = graph.consumed(root) && !graph.module(root).bootPlugin && !launched.has(context.displayPath(root)) && !holdsMainClass(root, context);
+    if (!library) apps.set(root, appFiles);
+  }
+  return apps;
+}
+function holdsMainClass(root, context) {
+  const sources = nodePath37.join(root, "src", "main") + nodePath37.sep;
+  return context.treeFiles.filter((file) => file.startsWith(sources) && /\.(java|kt|groovy)$/.test(file)).some((file) => {
+    const head = context.fs.readHead(file, 256 * 1024);
+    return head !== void 0 && /@SpringBootApplication\b|\bSpringApplication\.run\b|\brunApplication\s*</.test(decodeUtf8(head));
+  });
+}
+function classpathFiles(root, own, graph, filesByRoot) {
+  const nameOf = (file) => `${file.location}/${nodePath37.basename(file.path)}`;
+  const shadowed = new Set(own.map(nameOf));
+  const byName = /* @__PURE__ */ new Map();
+  for (const dependency of graph.runtimeDependencies(root)) {
+    for (const file of filesByRoot.get(dependency.root) ?? []) {
+      if (file.location !== "classpath" && file.location !== "classpath-config") continue;
+      if (shadowed.has(nameOf(file))) continue;
+      byName.set(nameOf(file), [...byName.get(nameOf(file)) ?? [], file]);
+    }
+  }
+  return [...byName.values()].flatMap((candidates) => candidates.length === 1 ? candidates : candidates.map((file) => ({ ...file, orderUnknown: true })));
+}
 function appOf(path) {
-  const dir = nodePath32.dirname(path);
-  const parts = dir.split(nodePath32.sep);
+  const dir = nodePath37.dirname(path);
+  const parts = dir.split(nodePath37.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath32.sep) || nodePath32.sep;
+    const root = parts.slice(0, resources).join(nodePath37.sep) || nodePath37.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath32.basename(dir) === "config") return { root: nodePath32.dirname(dir), location: "file-config" };
+  if (nodePath37.basename(dir) === "config") return { root: nodePath37.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -38285,9 +39558,10 @@ function findSequence(parts, sequence) {
   }
   return -1;
 }
-function buildApp(root, files, overrides2, context) {
+function buildApp(root, ownFiles, classpath, graph, overrides2, context) {
+  const files = [...ownFiles, ...classpath];
   const ordered2 = [...files].sort(
-    (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || (a.path < b.path ? -1 : 1)
+    (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || compareText(nodePath37.basename(a.path), nodePath37.basename(b.path)) || compareText(a.path, b.path)
   );
   const layers = [];
   for (const file of ordered2) {
@@ -38297,7 +39571,7 @@ function buildApp(root, files, overrides2, context) {
       layers.push({ file, profile: activation || file.profile, entries });
     }
   }
-  const build = readBuildFiles(root, context);
+  const build = [readBuildFiles(root, context), ...graph.runtimeDependencies(root).map((module2) => module2.runtimeBuild)].join("\n");
   if (!looksLikeSpringBoot(build, layers)) return [];
   const baseLayers = layers.filter((layer) => layer.profile === void 0);
   const base = merge(baseLayers, []);
@@ -38312,7 +39586,8 @@ function buildApp(root, files, overrides2, context) {
   const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
   const defaultMerged = merge(layers, usedProfiles, overrides2);
   const reactive = (merged) => isReactive(build, merged);
-  backends.push(makeBackend(appName, files, usedProfiles, "default", defaultMerged, layers, overrides2, void 0, reactive(defaultMerged)));
+  const shown2 = ownFiles.length > 0 ? ownFiles : files;
+  backends.push(makeBackend(appName, shown2, usedProfiles, "default", defaultMerged, layers, overrides2, void 0, reactive(defaultMerged)));
   if (activeFromTree.length === 0) {
     const others = [
       ...new Set(layers.map((layer) => layer.profile).filter((profile) => profile !== void 0 && !active.includes(profile)))
@@ -38321,7 +39596,7 @@ function buildApp(root, files, overrides2, context) {
       const merged = merge(layers, [profile], overrides2);
       const baseOnly = merge(layers, [], overrides2);
       const changes = [...SERVER_KEYS].some((key) => spanKey2(merged.get(key)) !== spanKey2(baseOnly.get(key)));
-      if (changes) backends.push(makeBackend(appName, files, [profile], "profile", merged, layers, overrides2, void 0, reactive(merged)));
+      if (changes) backends.push(makeBackend(appName, shown2, [profile], "profile", merged, layers, overrides2, void 0, reactive(merged)));
     }
   }
   return backends;
@@ -38337,7 +39612,7 @@ function readBuildFiles(root, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath32.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath37.join(root, name2)));
     } catch {
     }
   }
@@ -38349,7 +39624,7 @@ function isReactive(build, merged) {
   if (type !== void 0) return false;
   const used = build.replace(/<exclusions>[\s\S]*?<\/exclusions>/g, "").replace(/^.*\bexclude\b.*$/gm, "");
   const reactiveStarter = /spring-boot-starter-webflux|spring-cloud-starter-gateway(?![\w-]*mvc)/.test(used);
-  return reactiveStarter && !/spring-boot-starter-web(?![\w-])/.test(used);
+  return reactiveStarter && !/spring-boot-starter-(web|jersey)(?![\w-])/.test(used);
 }
 function joinLists(entries) {
   const out = [];
@@ -38376,7 +39651,8 @@ function merge(layers, profiles, overrides2) {
   const merged = /* @__PURE__ */ new Map();
   const apply = (layer) => {
     for (const entry of layer.entries) {
-      merged.set(relaxedKey(entry.key), { value: entry.value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
+      const value = layer.file.orderUnknown ? void 0 : entry.value;
+      merged.set(relaxedKey(entry.key), { value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
     }
   };
   for (const layer of layers) if (layer.profile === void 0) apply(layer);
@@ -38390,12 +39666,12 @@ function listOf(found) {
 }
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly, reactive = false) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
-  const firstFile = layers.find((layer) => layer.profile === void 0)?.file ?? files[0];
-  const resolve11 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const firstFile = layers.find((layer) => layer.profile === void 0 && files.includes(layer.file))?.file ?? files[0];
+  const resolve13 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve11("server.port");
+  const port = resolve13("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
     name: "server.port",
@@ -38406,7 +39682,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve11("server.address");
+  const address = resolve13("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
     name: "server.address",
     value: "0.0.0.0",
@@ -38417,7 +39693,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve11);
+    const setting = springSetting(spec, resolve13);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -38452,8 +39728,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
     });
   }
-  const sslEnabled = resolve11("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve11).find((found) => found !== void 0);
+  const sslEnabled = resolve13("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve13).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set(
     "SSLEnabled",
@@ -38489,7 +39765,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   if (typeof portValue === "number" && portValue < 0) listener.address = { kind: "other", text: `server.port ${portValue}: no HTTP listener` };
   if (reactive) {
     backend.reactive = true;
-    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve11);
+    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve13);
     listener.keepAlive = {
       kind: "idleTimeout",
       timeout: idle ?? {
@@ -38517,9 +39793,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve11) {
-  const key = spec.keys.find((candidate) => resolve11(candidate) !== void 0);
-  const found = key ? resolve11(key) : void 0;
+function springSetting(spec, resolve13) {
+  const key = spec.keys.find((candidate) => resolve13(candidate) !== void 0);
+  const found = key ? resolve13(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? {
@@ -38642,7 +39918,7 @@ function launchesFor(root, launches, runs) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath32.dirname(launch.file);
+    const launchDir = nodePath37.dirname(launch.file);
     const tied = runs.get(launch);
     const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
@@ -38696,27 +39972,30 @@ function moduleOfJar(launch, roots) {
   if (launch.program !== "java" || launch.workingDirectory) return void 0;
   const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
   const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
-  if (!jar || jar.unresolved || nodePath32.posix.isAbsolute(jar.value)) return void 0;
-  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath32.posix.normalize(jar.value));
+  if (!jar || jar.unresolved || nodePath37.posix.isAbsolute(jar.value)) return void 0;
+  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath37.posix.normalize(jar.value));
   if (!written) return void 0;
   const found = /* @__PURE__ */ new Set();
-  for (let dir = nodePath32.posix.dirname(launch.file); ; dir = nodePath32.posix.dirname(dir)) {
-    const module2 = nodePath32.posix.join(dir, written[1] ?? "");
-    const root = roots.find((candidate) => nodePath32.posix.normalize(candidate || ".") === module2);
+  for (let dir = nodePath37.posix.dirname(launch.file); ; dir = nodePath37.posix.dirname(dir)) {
+    const module2 = nodePath37.posix.join(dir, written[1] ?? "");
+    const root = roots.find((candidate) => nodePath37.posix.normalize(candidate || ".") === module2);
     if (root !== void 0) found.add(root);
     if (dir === "." || dir === "/" || dir.startsWith("..")) break;
   }
   return found.size === 1 ? [...found] : void 0;
 }
-function isWithin3(dir, maybeParent) {
-  const relative9 = nodePath32.relative(maybeParent, dir);
-  return relative9 === "" || !relative9.startsWith("..") && !nodePath32.isAbsolute(relative9);
+function compareText(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
-var nodePath32, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
+function isWithin3(dir, maybeParent) {
+  const relative10 = nodePath37.relative(maybeParent, dir);
+  return relative10 === "" || !relative10.startsWith("..") && !nodePath37.isAbsolute(relative10);
+}
+var nodePath37, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath37 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -38728,6 +40007,7 @@ var init_spring_boot = __esm({
     init_documents();
     init_values4();
     init_append();
+    init_modules();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -38857,19 +40137,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath33.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath33.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath33.basename(a);
-    const y = nodePath33.basename(b);
+  const main = paths.filter((path) => nodePath38.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath38.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath38.basename(a);
+    const y = nodePath38.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath33, UNLIMITED;
+var nodePath38, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath33 = __toESM(require("path"));
+    nodePath38 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -38919,22 +40199,22 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath34.basename(path);
+    const name2 = nodePath39.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
     }
-    const known2 = byName.get(name2);
-    if (!known2 || precedence(path) < precedence(known2)) byName.set(name2, path);
+    const known3 = byName.get(name2);
+    if (!known3 || precedence(path) < precedence(known3)) byName.set(name2, path);
   }
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath34, DIRECTORY_PRECEDENCE;
+var nodePath39, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath34 = __toESM(require("path"));
+    nodePath39 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -39343,7 +40623,7 @@ function range(token) {
 function parseHcl(text3) {
   return new Parser2(new Lexer2(text3)).body(false);
 }
-var HclSyntaxError, MAX_DEPTH4, PUNCT3, PUNCT2, Lexer2, BINARY, Parser2;
+var HclSyntaxError, MAX_DEPTH5, PUNCT3, PUNCT2, Lexer2, BINARY, Parser2;
 var init_hcl = __esm({
   "src/readers/terraform/hcl.ts"() {
     "use strict";
@@ -39354,7 +40634,7 @@ var init_hcl = __esm({
       }
       range;
     };
-    MAX_DEPTH4 = 100;
+    MAX_DEPTH5 = 100;
     PUNCT3 = ["..."];
     PUNCT2 = ["==", "!=", "<=", ">=", "&&", "||", "=>", "[*", ".*"];
     Lexer2 = class _Lexer {
@@ -39423,9 +40703,9 @@ var init_hcl = __esm({
           if (c === "\n") throw new HclSyntaxError("Unterminated string: a quoted string ends at the end of its line", { start, end: i });
           if (c === "\\") {
             const escape2 = text3[i + 1];
-            const simple2 = { n: "\n", t: "	", r: "\r", '"': '"', "\\": "\\" };
-            if (escape2 in simple2) {
-              value += simple2[escape2];
+            const simple3 = { n: "\n", t: "	", r: "\r", '"': '"', "\\": "\\" };
+            if (escape2 in simple3) {
+              value += simple3[escape2];
               i += 2;
             } else if (escape2 === "u" || escape2 === "U") {
               const digits = escape2 === "u" ? 4 : 8;
@@ -39458,7 +40738,7 @@ var init_hcl = __esm({
         while (i < text3.length) {
           const c = text3[i];
           if (c === '"') {
-            if (this.nesting >= MAX_DEPTH4) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH4} levels`, { start: i, end: i + 1 });
+            if (this.nesting >= MAX_DEPTH5) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH5} levels`, { start: i, end: i + 1 });
             const inner = new _Lexer(text3, this.nesting + 1);
             inner.pos = i;
             i = inner.quoted(i).end;
@@ -39522,7 +40802,7 @@ var init_hcl = __esm({
         while (this.kindIs("newline")) this.advance();
       }
       enter(at) {
-        if (++this.depth > MAX_DEPTH4) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH4} levels`, { start: at.start, end: at.end });
+        if (++this.depth > MAX_DEPTH5) throw new HclSyntaxError(`Nesting deeper than ${MAX_DEPTH5} levels`, { start: at.start, end: at.end });
       }
       body(closing) {
         const body2 = { attributes: [], blocks: [] };
@@ -39761,7 +41041,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath35.dirname(file.path));
+    const scope = scopes.get(nodePath40.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -39879,7 +41159,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath35.dirname(file.path));
+    const scope = scopeOf2(nodePath40.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -39890,7 +41170,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath35.resolve(nodePath35.dirname(file.path), source.value));
+      const target = scopes.get(nodePath40.resolve(nodePath40.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -39898,9 +41178,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath35.basename(path).toLowerCase();
+    const lower = nodePath40.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath35.dirname(path));
+    const scope = scopes.get(nodePath40.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -40067,11 +41347,11 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath35, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath40, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath35 = __toESM(require("path"));
+    nodePath40 = __toESM(require("path"));
     import_yaml8 = __toESM(require_dist());
     init_types();
     init_failure();
@@ -40129,9 +41409,9 @@ var init_terraform = __esm({
           if (!def) return { known: false, reason: `variable "${name2}" has no default (its value is given at plan time)`, span: span3 };
           if (def.kind !== "literal") return { known: false, reason: `variable "${name2}" has a default that is not a literal`, span: span3 };
           if (def.value === null) return void 0;
-          const known2 = literal2(def.value, kind, variable.source.span(def.range.start, def.range.end));
-          if (!known2.known) return { known: false, reason: `variable "${name2}": ${known2.reason}`, span: span3 };
-          return { ...known2, span: span3, via: { what: `the default of variable "${name2}"`, span: variable.source.span(def.range.start, def.range.end) } };
+          const known3 = literal2(def.value, kind, variable.source.span(def.range.start, def.range.end));
+          if (!known3.known) return { known: false, reason: `variable "${name2}": ${known3.reason}`, span: span3 };
+          return { ...known3, span: span3, via: { what: `the default of variable "${name2}"`, span: variable.source.span(def.range.start, def.range.end) } };
         }
         const span2 = this.span(expr.range);
         if (expr.kind === "reference")
@@ -40177,9 +41457,9 @@ function readCloudFormation(files, context) {
 }
 function intrinsic(node, document) {
   if (!node) return void 0;
-  const tag = node.tag;
-  if (tag && tag.startsWith("!")) {
-    const name2 = tag.slice(1);
+  const tag2 = node.tag;
+  if (tag2 && tag2.startsWith("!")) {
+    const name2 = tag2.slice(1);
     return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
   }
   if (isMap(node)) {
@@ -40243,9 +41523,9 @@ var init_cloudformation = __esm({
             const text4 = this.scalarText(def);
             if (text4 === void 0)
               return { known: false, reason: `parameter ${name2} has no literal Default (its value is given when the stack is created)`, span: span2 };
-            const known2 = literal3(text4, kind, this.span(def));
-            if (!known2.known) return { known: false, reason: `parameter ${name2}: ${known2.reason}`, span: span2 };
-            return { ...known2, span: span2, via: { what: `the Default of parameter ${name2}`, span: this.span(def) } };
+            const known3 = literal3(text4, kind, this.span(def));
+            if (!known3.known) return { known: false, reason: `parameter ${name2}: ${known3.reason}`, span: span2 };
+            return { ...known3, span: span2, via: { what: `the Default of parameter ${name2}`, span: this.span(def) } };
           }
           return { known: false, reason: `${fn.name} is evaluated by CloudFormation, not read by cfglint`, span: span2 };
         }
@@ -40436,7 +41716,7 @@ function filesPlacedInImages(input) {
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
-    if (file) copiedBy(file, nodePath36.dirname(path));
+    if (file) copiedBy(file, nodePath41.dirname(path));
   }
   return placed;
 }
@@ -40449,11 +41729,11 @@ function stageImage(file, stage) {
   );
   return reference2 && !reference2.tag.includes("$") && !reference2.image.includes("$") ? reference2 : void 0;
 }
-var nodePath36;
+var nodePath41;
 var init_nginx_images = __esm({
   "src/readers/docker/nginx-images.ts"() {
     "use strict";
-    nodePath36 = __toESM(require("path"));
+    nodePath41 = __toESM(require("path"));
     init_docker2();
     init_text();
     init_compose();
@@ -40760,8 +42040,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative9 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative9.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative10 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative10.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -41146,7 +42426,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath40 = __toESM(require("path"));
+var nodePath45 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -41194,8 +42474,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join15 } = require("path");
-      const commit = JSON.parse(readFileSync3(join15(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join18 } = require("path");
+      const commit = JSON.parse(readFileSync3(join18(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -41209,9 +42489,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname23, join: join15 } = require("path");
+    const { dirname: dirname26, join: join18 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join15(dir, "package.json")) && dirname23(dir) !== dir) dir = dirname23(dir);
+    while (!existsSync(join18(dir, "package.json")) && dirname26(dir) !== dir) dir = dirname26(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -41297,10 +42577,10 @@ function configProblems(data) {
     let text3 = error.message ?? "is invalid";
     if (error.keyword === "additionalProperties") {
       const key = error.params.additionalProperty;
-      const known2 = Object.keys(error.parentSchema?.properties ?? {});
-      const suggestion = closest(key, known2);
+      const known3 = Object.keys(error.parentSchema?.properties ?? {});
+      const suggestion = closest(key, known3);
       path.push(key);
-      text3 = `is not a known key${suggestion ? `; did you mean "${suggestion}"?` : known2.length > 0 ? ` (expected one of: ${known2.join(", ")})` : ""}`;
+      text3 = `is not a known key${suggestion ? `; did you mean "${suggestion}"?` : known3.length > 0 ? ` (expected one of: ${known3.join(", ")})` : ""}`;
     } else if (error.propertyName !== void 0) {
       path.push(error.propertyName);
       text3 = `key ${text3}`;
@@ -41334,7 +42614,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath39 = __toESM(require("path"));
+var nodePath44 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -44987,7 +46267,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix18 = {
+        const posix21 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -44995,7 +46275,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix18[name2] ?? 0;
+        const m = posix21[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -45098,8 +46378,8 @@ var HEADER_MASK = ALL & ~(CH.LF | CH.CR);
 var RAW_URI_MASK = ALL & ~(CH.LF | CH.CR | CH.SPACE);
 var builtinCache = /* @__PURE__ */ new Map();
 function builtinFacts(name2) {
-  const known2 = builtinCache.get(name2);
-  if (known2 !== void 0) return known2;
+  const known3 = builtinCache.get(name2);
+  if (known3 !== void 0) return known3;
   const facts = readBuiltinFacts(name2);
   if (facts === void 0) return void 0;
   if (builtinCache.size > 1e4) builtinCache.clear();
@@ -45455,8 +46735,8 @@ var NginxVariables = class _NginxVariables {
    */
   textMayHoldLineBreak(text3, subjectSafe, asSource) {
     if (!text3.includes("$")) return literalHasLineBreak(text3);
-    const known2 = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text3);
-    if (known2 !== void 0) return known2;
+    const known3 = this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].get(text3);
+    if (known3 !== void 0) return known3;
     const answer = this.scanLineBreak(text3, subjectSafe, asSource);
     if (!this.scanNamedMap) this.mapTextLineBreak[asSource ? 0 : subjectSafe === true ? 1 : 2].set(text3, answer);
     return answer;
@@ -45845,8 +47125,8 @@ var NginxModel = class {
     const interned = /* @__PURE__ */ new Map();
     const intern = (version2) => {
       const key = `${formatVersion(version2.range.min)}-${formatVersion(version2.range.max)}${version2.source ? "" : "?"}`;
-      const known2 = interned.get(key);
-      if (known2) return known2;
+      const known3 = interned.get(key);
+      if (known3) return known3;
       interned.set(key, version2);
       this.versions.push(version2);
       return version2;
@@ -46120,6 +47400,92 @@ function parseAddress(text3, defaultPort) {
   return port === void 0 ? void 0 : { kind: "tcp", host: match[1].toLowerCase(), port, text: text3 };
 }
 
+// src/model/nginx-launches.ts
+var nodePath3 = __toESM(require("path"));
+init_template();
+init_launch();
+var DEFAULT_CONFIG = { nginx: "/etc/nginx/nginx.conf", openresty: "/usr/local/openresty/nginx/conf/nginx.conf" };
+function isNginxLaunch(launch) {
+  return launch.program === "nginx" || launch.program === "openresty";
+}
+function nginxConfigPath(program, argv) {
+  let config;
+  let prefix;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i];
+    if (word.unresolved) return { tail: [] };
+    if (!word.value.startsWith("-")) return { tail: [] };
+    for (let at = 1; at < word.value.length; at++) {
+      const flag2 = word.value[at];
+      if ("?hvVtTs".includes(flag2)) return void 0;
+      if (flag2 === "q") continue;
+      if (!"cpeg".includes(flag2)) return { tail: [] };
+      const rest = word.value.slice(at + 1);
+      const value = rest !== "" ? { ...word, value: rest } : argv[++i];
+      if (value === void 0) return void 0;
+      if (flag2 === "c") config = value;
+      if (flag2 === "p") prefix = value;
+      break;
+    }
+  }
+  const written = config ?? { value: program === "openresty" ? DEFAULT_CONFIG.openresty : DEFAULT_CONFIG.nginx };
+  const known3 = (arg) => !arg.unresolved && !arg.value.includes("$");
+  const parts = written.value.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const tail = [];
+  for (let i = parts.length - 1; i >= 0 && !/[$`]/.test(parts[i]); i--) tail.unshift(parts[i]);
+  if (!known3(written)) return { tail };
+  const absolute = nodePath3.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath3.posix.isAbsolute(prefix.value) ? nodePath3.posix.join(prefix.value, written.value) : void 0;
+  return { tail, ...absolute !== void 0 ? { absolute: nodePath3.posix.normalize(absolute) } : {} };
+}
+function mainConfigsAt(deployment, path, launch) {
+  const mains = deployment.nginx.roots.filter((root) => root.kind === "main").map((root) => root.file);
+  if (path.absolute !== void 0 && launch.mounts && launch.mounts.length > 0) {
+    const placed = placedSourceAt(
+      path.absolute,
+      launch.mounts.map((mount) => ({ source: mount.display, target: mount.target }))
+    );
+    if (placed !== void 0) return mains.includes(placed) ? { running: placed, undecided: [] } : { undecided: [] };
+  }
+  if (path.tail.length === 0) return { undecided: mains };
+  let best = [];
+  let bestScore = 0;
+  for (const main of mains) {
+    const score = sharedTail(path.tail, main);
+    if (score > bestScore) [best, bestScore] = [[main], score];
+    else if (score === bestScore && score > 0) best.push(main);
+  }
+  if (best.length === 0) return { undecided: [] };
+  const nearest = Math.max(...best.map((main) => sharedDirectoryDepth(main, launch.file)));
+  const chosen = best.filter((main) => sharedDirectoryDepth(main, launch.file) === nearest);
+  return chosen.length === 1 ? { running: chosen[0], undecided: [] } : { undecided: chosen };
+}
+function sharedTail(tail, file) {
+  const parts = file.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const last = parts.length - 1;
+  const rendered = templateName(parts[last].toLowerCase())?.rendered;
+  let score = 0;
+  while (score < tail.length && score <= last) {
+    const part2 = parts[last - score];
+    const wanted = tail[tail.length - 1 - score];
+    const same = part2 === wanted || score === 0 && rendered !== void 0 && rendered === wanted.toLowerCase();
+    if (!same) break;
+    score++;
+  }
+  return score;
+}
+function nginxLaunchesRunning(deployment, file) {
+  const runs = { running: [], undecided: [] };
+  for (const launch of deployment.launches) {
+    if (!isNginxLaunch(launch)) continue;
+    const path = nginxConfigPath(launch.program, launch.argv);
+    if (!path) continue;
+    const configs = mainConfigsAt(deployment, path, launch);
+    if (configs.running === file) runs.running.push(launch);
+    else if (configs.undecided.includes(file)) runs.undecided.push(launch);
+  }
+  return runs;
+}
+
 // src/model/limits.ts
 var SOMAXCONN_REFERENCE = "listen(2) (man-pages 6.03); Documentation/networking/ip-sysctl.rst; net/core/net_namespace.c";
 var SYSTEMD_NOFILE_REFERENCE = "systemd-system.conf(5) DefaultLimitNOFILE= (systemd 252)";
@@ -46193,7 +47559,8 @@ function serviceDefault() {
   return { soft: setting(1024, "1024"), hard: setting(524288, "524288") };
 }
 function nginxWorkerNofile(deployment, scope) {
-  const main = (scope ?? deployment.nginx.scopes[0])?.http.parent;
+  const chosen = scope ?? deployment.nginx.scopes[0];
+  const main = chosen?.http.parent;
   if (main && main.kind === "main") {
     const setting = main.setting("worker_rlimit_nofile", nginxVersionAt(deployment, main).range);
     if (setting && setting.source.kind === "file") {
@@ -46202,12 +47569,31 @@ function nginxWorkerNofile(deployment, scope) {
       return { soft: own, hard: own };
     }
   }
-  const launch = deployment.launches.find((candidate) => candidate.program === "nginx" || candidate.program === "openresty");
-  if (launch) return nofileFor(deployment, launch);
-  const unit = deployment.limits.filter((limit) => limit.name === "nofile" && limit.appliesTo.kind === "service" && /^(nginx|openresty)\.service$/.test(limit.appliesTo.name)).pop();
+  const file = main?.kind === "main" ? chosen?.roots[0]?.file : void 0;
+  const runs = file !== void 0 ? nginxLaunchesRunning(deployment, file) : { running: [], undecided: [] };
+  if (runs.running.length > 0) return lowestOf(runs.running.map((launch) => nofileFor(deployment, launch)));
+  if (runs.undecided.length > 0) {
+    if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
+    return { soft: unknown("nofile", "the tree does not say which config the nginx it starts loads") };
+  }
+  const unit = deployment.limits.filter((limit) => {
+    const service = limit.name === "nofile" && limit.appliesTo.kind === "service" ? limit.appliesTo.name : void 0;
+    if (service === void 0 || !/^(nginx|openresty)\.service$/.test(service)) return false;
+    if (deployment.launches.some((launch) => launch.kind === "systemd" && launch.service === service)) return false;
+    return file !== void 0 && packagedUnitRuns(deployment, service, sourceFile(limit), file);
+  }).pop();
   if (unit) return { soft: unit.setting, ...unit.hard ? { hard: unit.hard } : {} };
   if (deployment.environment.nofile !== void 0) return { soft: configured("nofile", deployment.environment.nofile, "nofile") };
   return { soft: unknown("nofile", "nothing in the tree says how nginx is started") };
+}
+function packagedUnitRuns(deployment, service, dropIn, file) {
+  const path = nginxConfigPath(service.startsWith("openresty") ? "openresty" : "nginx", []);
+  return path !== void 0 && mainConfigsAt(deployment, path, { file: dropIn ?? "" }).running === file;
+}
+function lowestOf(limits) {
+  const known3 = limits.filter((limit) => typeof limit.soft.value === "number");
+  if (known3.length === 0) return limits[0];
+  return known3.reduce((lowest, limit) => limit.soft.value < lowest.soft.value ? limit : lowest);
 }
 
 // src/model/listen-backlog.ts
@@ -47037,9 +48423,29 @@ function requestBody(backend) {
     }
   ];
 }
+var ENDS_WORKER_AT_ONCE = /* @__PURE__ */ new Set([2, 9, 15]);
 function workerTimeout2(backend) {
   const harakiri = backend.settings.get("harakiri");
-  return harakiri ? { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" } : void 0;
+  if (!harakiri) return void 0;
+  const threshold = backend.settings.get("harakiri-queue-threshold")?.value;
+  if (typeof threshold !== "number" || threshold > 0) return void 0;
+  const graceful = backend.settings.get("harakiri-graceful-timeout");
+  const signal2 = backend.settings.get("harakiri-graceful-signal")?.value;
+  const off = (setting) => typeof setting?.value === "number" && setting.value <= 0;
+  if (off(harakiri) || off(graceful)) return { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1) ***" };
+  if (typeof signal2 === "number" && ENDS_WORKER_AT_ONCE.has(signal2))
+    return { setting: harakiri, log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 1, graceful: yes) ***" };
+  const hardKill = typeof harakiri.value === "number" && typeof graceful?.value === "number" ? harakiri.value + graceful.value : void 0;
+  return {
+    setting: {
+      name: "harakiri + harakiri-graceful-timeout",
+      value: hardKill,
+      text: `${harakiri.text} + ${graceful?.text ?? ""}`,
+      unit: "ms",
+      source: graceful?.source ?? harakiri.source
+    },
+    log: "*** HARAKIRI ON WORKER 1 (pid: N, try: 2, graceful: no) ***"
+  };
 }
 function socketPermissions2(backend) {
   const chmod = backend.settings.get("chmod-socket");
@@ -48141,10 +49547,10 @@ function renderIngressNginx(kubernetes) {
   const pathsByHost = /* @__PURE__ */ new Map();
   for (const ingress of ingresses) {
     const overrides2 = [...ingress.annotations].flatMap(([name2, value]) => {
-      const short = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
-      const rendering = LOCATION_ANNOTATIONS[short];
+      const short2 = name2.startsWith(ANNOTATION_PREFIX) ? name2.slice(ANNOTATION_PREFIX.length) : "";
+      const rendering = LOCATION_ANNOTATIONS[short2];
       if (!rendering) return [];
-      const problem = invalidAnnotation(short, value.value, rendering);
+      const problem = invalidAnnotation(short2, value.value, rendering);
       if (problem) {
         diagnostics.push({
           ruleId: "invalid-value",
@@ -48684,10 +50090,16 @@ var rule7 = defineRule({
     }
   },
   *check(model) {
+    const bySetting = /* @__PURE__ */ new Map();
     for (const queue of explicitQueues(model)) {
       const draft = judge(model, queue);
-      if (draft) yield draft;
+      if (!draft) continue;
+      const key = `${queue.span.file}:${queue.span.start.offset}`;
+      const somaxconn = queue.somaxconn.value;
+      const kept = bySetting.get(key);
+      if (!kept || somaxconn < kept.somaxconn) bySetting.set(key, { draft, somaxconn });
     }
+    for (const { draft } of bySetting.values()) yield draft;
   }
 });
 function judge(model, queue) {
@@ -49481,8 +50893,8 @@ function headerDrops(scope, name2) {
   const drops = [];
   const levels = /* @__PURE__ */ new Map();
   const levelOf = (block2) => {
-    const known2 = levels.get(block2);
-    if (known2 !== void 0) return known2;
+    const known3 = levels.get(block2);
+    if (known3 !== void 0) return known3;
     let level = null;
     const outer = block2 === scope.http ? void 0 : block2.parent;
     const above = outer === void 0 ? ROOT_LEVEL : MERGING_KINDS.has(block2.kind) && MERGING_KINDS.has(outer.kind) ? levelOf(outer) : null;
@@ -49822,8 +51234,8 @@ function portTable(servers) {
       const ports2 = listenPorts(server);
       for (const { port, isDefault } of ports2) {
         if (port === void 0) continue;
-        const known2 = table.get(port);
-        if (known2) known2.explicitDefault ||= isDefault;
+        const known3 = table.get(port);
+        if (known3) known3.explicitDefault ||= isDefault;
         else table.set(port, { first: server, explicitDefault: isDefault, unknownBefore });
       }
       if (ports2.some((port) => port.port === void 0)) unknownBefore = true;
@@ -52255,8 +53667,8 @@ function portOf(text3) {
   const port = Number(text3);
   return port >= 1 && port <= 65535 ? port : void 0;
 }
-function values(launch, long, short = []) {
-  const found = optionValues(launch, long, short).map((entry) => knownValue(entry.value));
+function values(launch, long, short2 = []) {
+  const found = optionValues(launch, long, short2).map((entry) => knownValue(entry.value));
   return found.some((value) => value === void 0) ? void 0 : found;
 }
 function hasOption(launch, names) {
@@ -52342,7 +53754,7 @@ var READERS = [
     }
   },
   {
-    // `make daphne` under supervisord (ansible/awx): a target of a Makefile cfglint does not read.
+    // `make daphne` whose Makefile the tree does not hold, or not plainly (readers/launch/makefile.ts).
     matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|make|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) && !runsPackageTask(launch),
     read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
   }
@@ -52370,13 +53782,16 @@ function unmodelledServers(model) {
 function mayServe(servers, target) {
   return servers.find(
     (server) => server.addresses.some(({ address }) => {
-      if (address.kind === "unknown") return true;
+      if (address.kind === "unknown") return target.kind !== "tcp" || !inImageNothingRuns(server.launch);
       if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
       if (address.kind !== "socket") return false;
       if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
       return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
     })
   );
+}
+function inImageNothingRuns(launch) {
+  return launch.kind === "dockerfile" && launch.container !== void 0 && !launch.container.hostNetwork;
 }
 function describeUnmodelledAddress(address) {
   if (address.kind === "port") return `port ${address.port}`;
@@ -53615,6 +55030,7 @@ var rule54 = defineRule({
           if (!resolvesServicesOf(place, container)) continue;
           for (const name2 of [container.service, ...container.aliases]) names.set(name2.toLowerCase(), container.service);
         }
+        for (const container of place.running) for (const link of container.links) names.set(link.alias.toLowerCase(), link.service);
         namesByFiles.set(key, names);
       }
       return names;
@@ -53929,15 +55345,15 @@ init_span();
 init_findings();
 
 // src/engine/options.ts
-var nodePath6 = __toESM(require("path"));
+var nodePath7 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_classify();
 
 // src/discovery/confine.ts
-var nodePath5 = __toESM(require("path"));
+var nodePath6 = __toESM(require("path"));
 
 // src/discovery/link-placeholder.ts
-var nodePath4 = __toESM(require("path"));
+var nodePath5 = __toESM(require("path"));
 var PLACEHOLDER_MAX_BYTES = 4095;
 var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
 var CONTROL = new RegExp("\\p{Cc}", "u");
@@ -53958,10 +55374,10 @@ function readPlaceholder(fs, path, size) {
   if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
   const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
   if (bytes === void 0) return void 0;
-  const dir = nodePath4.dirname(path);
+  const dir = nodePath5.dirname(path);
   return placeholderTarget(bytes, (name2) => {
-    if (name2 === nodePath4.basename(path)) return false;
-    const sibling = nodePath4.join(dir, name2);
+    if (name2 === nodePath5.basename(path)) return false;
+    const sibling = nodePath5.join(dir, name2);
     return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
   });
 }
@@ -53977,10 +55393,10 @@ var OutsideTreeError = class extends Error {
 var OUTSIDE = { outside: true };
 var MAX_HOPS = 40;
 function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath5.sep) ? area : area + nodePath5.sep);
+  return path === area || path.startsWith(area.endsWith(nodePath6.sep) ? area : area + nodePath6.sep);
 }
 function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath5.resolve(area));
+  const given = areas.map((area) => nodePath6.resolve(area));
   const real = /* @__PURE__ */ new Map();
   for (const area of given) {
     let resolved = area;
@@ -54004,23 +55420,23 @@ function confineFileSystem(fs, areas) {
   };
   let hops = 0;
   const locate = (path) => {
-    const absolute = nodePath5.resolve(path);
-    const known2 = memo.get(absolute);
-    if (known2) return known2;
+    const absolute = nodePath6.resolve(path);
+    const known3 = memo.get(absolute);
+    if (known3) return known3;
     let location;
     const area = real.get(absolute);
     if (area !== void 0) location = { outside: false, real: area };
     else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath5.dirname(absolute) === absolute) location = OUTSIDE;
+    else if (nodePath6.dirname(absolute) === absolute) location = OUTSIDE;
     else {
-      const parent = locate(nodePath5.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath5.basename(absolute));
+      const parent = locate(nodePath6.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath6.basename(absolute));
     }
     memo.set(absolute, location);
     return location;
   };
   const step = (realParent, name2) => {
-    const candidate = nodePath5.join(realParent, name2);
+    const candidate = nodePath6.join(realParent, name2);
     const file = examine(candidate);
     if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
@@ -54034,8 +55450,8 @@ function confineFileSystem(fs, areas) {
     return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
   };
   const follow = (realParent, target) => {
-    if (nodePath5.isAbsolute(target)) return OUTSIDE;
-    const next = nodePath5.resolve(realParent, target);
+    if (nodePath6.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath6.resolve(realParent, target);
     return insideRealArea(next) ? hop(next) : OUTSIDE;
   };
   const hop = (next) => {
@@ -54048,9 +55464,9 @@ function confineFileSystem(fs, areas) {
     }
   };
   const entryIn = (path) => {
-    const parent = locate(nodePath5.dirname(nodePath5.resolve(path)));
+    const parent = locate(nodePath6.dirname(nodePath6.resolve(path)));
     if (parent.outside || parent.looping) return void 0;
-    return nodePath5.join(parent.real, nodePath5.basename(path));
+    return nodePath6.join(parent.real, nodePath6.basename(path));
   };
   const inside = (path) => {
     const location = locate(path);
@@ -54155,10 +55571,10 @@ var NothingToReadError = class extends UsageError {
 };
 var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
 function checkedRoots(options, baseFs, cwd) {
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath6.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath7.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath6.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath7.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -54173,11 +55589,11 @@ function checkedRoots(options, baseFs, cwd) {
     const real = realpathOr(baseFs, root);
     if (!isWithin2(real, realCwd)) {
       throw new UsageError(
-        `${nodePath6.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
+        `${nodePath7.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
       );
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath6.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath7.dirname(root));
   return { roots, areas };
 }
 function runConfig(options, baseFs, fs, cwd, areas) {
@@ -54187,23 +55603,23 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   if (options.config) {
     problems = configProblems(options.config);
   } else if (options.configPath) {
-    configPath = nodePath6.resolve(cwd, options.configPath);
+    configPath = nodePath7.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     ({ config, problems } = loadConfig(configPath, baseFs));
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath6.dirname(configPath)])));
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath7.dirname(configPath)])));
   }
   const where = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
   if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
     append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
-  const configDir = configPath ? nodePath6.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath7.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
-  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath6.resolve(configDir, to) }));
+  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath7.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === void 0) {
       problems.push(
@@ -54228,10 +55644,10 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative9 = nodePath6.relative(configDir, path);
-    if (!relative9 || relative9.startsWith("..") || nodePath6.isAbsolute(relative9)) return void 0;
+    const relative10 = nodePath7.relative(configDir, path);
+    if (!relative10 || relative10.startsWith("..") || nodePath7.isAbsolute(relative10)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative9) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+      if (entries[i].matcher.ignores(relative10) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
     return void 0;
   };
@@ -54244,7 +55660,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin2(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath6.sep) ? dir : dir + nodePath6.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath7.sep) ? dir : dir + nodePath7.sep);
 }
 function resolveDeployments(patterns, configDir, files, where) {
   const roots = /* @__PURE__ */ new Set();
@@ -54254,15 +55670,15 @@ function resolveDeployments(patterns, configDir, files, where) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath6.resolve(configDir, base);
+    const dir = nodePath7.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative9 = nodePath6.relative(dir, file);
-      if (relative9.startsWith("..") || nodePath6.isAbsolute(relative9) || !relative9.includes(nodePath6.sep)) continue;
-      roots.add(nodePath6.join(dir, relative9.split(nodePath6.sep)[0]));
+      const relative10 = nodePath7.relative(dir, file);
+      if (relative10.startsWith("..") || nodePath7.isAbsolute(relative10) || !relative10.includes(nodePath7.sep)) continue;
+      roots.add(nodePath7.join(dir, relative10.split(nodePath7.sep)[0]));
     }
   });
   return [...roots];
@@ -54281,13 +55697,13 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath37 = __toESM(require("path"));
+var nodePath42 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
 
 // src/discovery/walk.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath8 = __toESM(require("path"));
 var import_ignore2 = __toESM(require_ignore());
 init_text();
 init_thrown();
@@ -54349,20 +55765,20 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative9 = nodePath7.relative(scope.dir, path);
-    if (!relative9 || relative9.startsWith("..") || nodePath7.isAbsolute(relative9)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative9 + "/" : relative9);
+    const relative10 = nodePath8.relative(scope.dir, path);
+    if (!relative10 || relative10.startsWith("..") || nodePath8.isAbsolute(relative10)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative10 + "/" : relative10);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const tracked = /* @__PURE__ */ new Set();
   const holdTracked = /* @__PURE__ */ new Set();
   const readIndex = (dir) => {
     try {
-      if (fs.kind(nodePath7.join(dir, ".git")) !== "directory") return;
-      for (const relative9 of trackedPaths(fs.read(nodePath7.join(dir, ".git", "index")))) {
-        const path = nodePath7.join(dir, ...relative9.split("/"));
+      if (fs.kind(nodePath8.join(dir, ".git")) !== "directory") return;
+      for (const relative10 of trackedPaths(fs.read(nodePath8.join(dir, ".git", "index")))) {
+        const path = nodePath8.join(dir, ...relative10.split("/"));
         tracked.add(path);
-        for (let parent = nodePath7.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath7.dirname(parent))
+        for (let parent = nodePath8.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath8.dirname(parent))
           holdTracked.add(parent);
       }
     } catch {
@@ -54373,11 +55789,11 @@ function walk(roots, fs, options = {}) {
     if (isDirectory ? holdTracked.has(path) : tracked.has(path)) return void 0;
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath7.join(scopes[i].dir, ".gitignore") : void 0;
+      if (said) return said === "ignored" ? nodePath8.join(scopes[i].dir, ".gitignore") : void 0;
     }
     return void 0;
   };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath7.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath8.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
   const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
   const realRoots = [];
   const pointsInsideRoots = (link) => {
@@ -54410,13 +55826,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath7.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath8.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore2.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath7.join(dir, name2);
+      const path = nodePath8.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
         skip(path, false, "skipped: a symbolic link out of the tree");
         continue;
@@ -54542,12 +55958,12 @@ function checkNginxValues(files, versionsAt = () => UNKNOWN_VERSION.range) {
 }
 
 // src/readers/nginx/index.ts
-var nodePath10 = __toESM(require("path"));
+var nodePath11 = __toESM(require("path"));
 init_text();
 init_template_text();
 
 // src/readers/nginx/include.ts
-var nodePath8 = __toESM(require("path"));
+var nodePath9 = __toESM(require("path"));
 
 // src/readers/nginx/glob.ts
 function hasGlob(pattern) {
@@ -54710,7 +56126,7 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath8.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath9.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
 var WrittenPathIndex = class {
@@ -54734,12 +56150,12 @@ var WrittenPathIndex = class {
     const found = [];
     const exact = this.exact.get(path);
     if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath8.posix.dirname(dir)) {
+    for (let dir = path; ; dir = nodePath9.posix.dirname(dir)) {
       const under = this.under.get(dir);
       if (under) found.push(under);
-      if (dir === nodePath8.posix.dirname(dir)) break;
+      if (dir === nodePath9.posix.dirname(dir)) break;
     }
-    const into = this.into.get(nodePath8.posix.dirname(path));
+    const into = this.into.get(nodePath9.posix.dirname(path));
     if (into) found.push(into);
     return found;
   }
@@ -54752,7 +56168,7 @@ var IncludeResolver = class {
     this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath8.dirname(file); !dirs.has(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath9.dirname(file); !dirs.has(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
@@ -54779,7 +56195,7 @@ var IncludeResolver = class {
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath8.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const candidates = nodePath9.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
       if (glob) {
@@ -54791,7 +56207,7 @@ var IncludeResolver = class {
       if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
       if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
     }
-    if (glob && nodePath8.isAbsolute(pattern)) {
+    if (glob && nodePath9.isAbsolute(pattern)) {
       const placed = this.placedFilesMatching(pattern, includingFile);
       if (placed.length > 0) return { files: placed, missing: false, outside: [] };
     }
@@ -54804,12 +56220,12 @@ var IncludeResolver = class {
    * container, as glob(3) sorts.
    */
   placedFilesMatching(pattern, includingFile) {
-    const directory = nodePath8.posix.dirname(pattern);
+    const directory = nodePath9.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
-    const glob = compileGlobSegment(nodePath8.posix.basename(pattern));
+    const glob = compileGlobSegment(nodePath9.posix.basename(pattern));
     const placed = oneFilePerPath(
       this.mappings.filter(
-        (m) => nodePath8.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath8.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
+        (m) => nodePath9.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath9.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
       )
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
@@ -54832,7 +56248,7 @@ var IncludeResolver = class {
     let holders = /* @__PURE__ */ new Set();
     let placed = false;
     for (const mapping of this.mappings) {
-      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath8.sep) ? mapping.to : mapping.to + nodePath8.sep)) continue;
+      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath9.sep) ? mapping.to : mapping.to + nodePath9.sep)) continue;
       placed = true;
       if (mapping.containers === void 0) {
         holders = void 0;
@@ -54840,19 +56256,19 @@ var IncludeResolver = class {
       }
       for (const container of mapping.containers) holders.add(container);
     }
-    const known2 = placed ? holders : void 0;
-    this.holders.set(file, known2);
-    return known2;
+    const known3 = placed ? holders : void 0;
+    this.holders.set(file, known3);
+    return known3;
   }
   insideLintRoots(path) {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath8.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath9.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath8.dirname(includingFile); ; dir = nodePath8.dirname(dir)) {
-      candidates.push(nodePath8.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath8.dirname(dir)) || dir === nodePath8.dirname(dir)) break;
+    for (let dir = nodePath9.dirname(includingFile); ; dir = nodePath9.dirname(dir)) {
+      candidates.push(nodePath9.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath9.dirname(dir)) || dir === nodePath9.dirname(dir)) break;
     }
     return candidates;
   }
@@ -54863,15 +56279,15 @@ var IncludeResolver = class {
         (m) => (pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")) && this.sameContainer(m, includingFile)
       )
     ).sort((a, b) => b.from.length - a.from.length)[0];
-    if (explicit2) return [nodePath8.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath9.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath8.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath9.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     append(candidates, this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath8.join(nodePath8.dirname(includingFile), nodePath8.basename(pattern));
+    const sibling = nodePath9.join(nodePath9.dirname(includingFile), nodePath9.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -54886,7 +56302,7 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath8.join(dir, fileName));
+      return matches.map((dir) => nodePath9.join(dir, fileName));
     }
     return [];
   }
@@ -54910,7 +56326,7 @@ var IncludeResolver = class {
       const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
         if (!glob) {
-          next.push(nodePath8.join(dir, segment));
+          next.push(nodePath9.join(dir, segment));
           continue;
         }
         let names;
@@ -54926,7 +56342,7 @@ var IncludeResolver = class {
             truncated = true;
             break;
           }
-          next.push(nodePath8.join(dir, name2));
+          next.push(nodePath9.join(dir, name2));
         }
         if (truncated) break;
       }
@@ -54974,20 +56390,20 @@ function readsLikeNginx(parsed) {
   const head = parsed.source.text.slice(0, 8192);
   if (hasIniSectionHeader(head)) return false;
   const names = nginxNames();
-  let known2 = 0;
+  let known3 = 0;
   let other = 0;
   const visit2 = (directives) => {
     for (const directive of directives) {
-      if (known2 + other >= SAMPLE || Math.abs(known2 - other) >= DECISIVE_LEAD) return;
+      if (known3 + other >= SAMPLE || Math.abs(known3 - other) >= DECISIVE_LEAD) return;
       const name2 = directive.name;
       if (isUnknownValue(name2)) continue;
-      if (names.has(name2) && argValueOf(directive, 0) !== "=") known2++;
+      if (names.has(name2) && argValueOf(directive, 0) !== "=") known3++;
       else other++;
       if (directive.block && !DATA_BLOCKS.has(name2) && !isLuaBlockDirective(name2)) visit2(directive.block);
     }
   };
   visit2(parsed.directives);
-  if (known2 + other >= MINIMUM) return known2 >= other;
+  if (known3 + other >= MINIMUM) return known3 >= other;
   const first = parsed.directives[0];
   return !first || isUnknownValue(first.name) || names.has(first.name) || linesEndLikeNginx(head);
 }
@@ -55001,13 +56417,13 @@ function linesEndLikeNginx(text3) {
 }
 
 // src/readers/nginx/template.ts
-var nodePath9 = __toESM(require("path"));
+var nodePath10 = __toESM(require("path"));
 init_template();
 init_sorted_offsets();
 init_rendered_text();
 init_template_text();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath9.basename(path).toLowerCase());
+  const byName = templateName(nodePath10.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -55195,7 +56611,7 @@ function readNginxTree(candidates, options) {
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath10.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath11.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
             ...inTemplate ? { severity: "info" } : {}
@@ -55283,7 +56699,7 @@ function readNginxTree(candidates, options) {
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {
     if (written.size === 0) return [];
-    const paths = nodePath10.isAbsolute(pattern) ? [nodePath10.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath10.posix.join(prefix, pattern));
+    const paths = nodePath11.isAbsolute(pattern) ? [nodePath11.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath11.posix.join(prefix, pattern));
     const found = /* @__PURE__ */ new Set();
     for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
@@ -55324,7 +56740,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath10.dirname(main.path);
+    const prefixDir = nodePath11.dirname(main.path);
     budget = freshBudget();
     roots.push({
       kind: "main",
@@ -55357,7 +56773,7 @@ function readNginxTree(candidates, options) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath10.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath11.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -55457,7 +56873,8 @@ function imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath)
 }
 
 // src/engine/file-list.ts
-var nodePath21 = __toESM(require("path"));
+var nodePath23 = __toESM(require("path"));
+init_placed_files();
 function buildFileList(input) {
   const { walked, explained, nginx, displayPath } = input;
   const startedBy = /* @__PURE__ */ new Map();
@@ -55475,12 +56892,24 @@ function buildFileList(input) {
       if (!startedBy.has(file)) startedBy.set(file, { format: "uwsgi", reason: `started by ${backend.launch.file} (uwsgi)` });
   }
   const placedAt = (path) => {
+    const places = [];
     for (const mapping of input.placed) {
-      if (mapping.to === path) return mapping.from;
-      if (path.startsWith(mapping.to + nodePath21.sep))
-        return nodePath21.posix.join(mapping.from, nodePath21.relative(mapping.to, path).split(nodePath21.sep).join("/"));
+      const inBuildStageOnly = mapping.containers !== void 0 && mapping.containers.every(isBuildStageContainer);
+      if (mapping.to === path) places.push({ at: mapping.from, rank: inBuildStageOnly ? 2 : 0 });
+      else if (path.startsWith(mapping.to + nodePath23.sep))
+        places.push({
+          at: nodePath23.posix.join(mapping.from, nodePath23.relative(mapping.to, path).split(nodePath23.sep).join("/")),
+          rank: inBuildStageOnly ? 2 : 1
+        });
     }
-    return void 0;
+    if (places.length === 0) return void 0;
+    const best = Math.min(...places.map((place) => place.rank));
+    const shown2 = [
+      ...new Set(
+        places.filter((place) => place.rank < 2 || best === 2).sort((a, b) => a.rank - b.rank).map((place) => place.at)
+      )
+    ];
+    return shown2.length > 3 ? `${shown2.slice(0, 3).join(", ")} (and ${shown2.length - 3} more)` : shown2.join(", ");
   };
   const out = [];
   for (const path of walked.files) {
@@ -55732,7 +57161,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath37.relative(cwd, absolute) || nodePath37.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath42.relative(cwd, absolute) || nodePath42.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -55789,7 +57218,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath37.relative(configDir, file).split(nodePath37.sep).join("/");
+        const pattern = nodePath42.relative(configDir, file).split(nodePath42.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -55827,7 +57256,7 @@ function readTreeUncached(options) {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath37.relative(cwd, dir)
+    (dir) => nodePath42.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
@@ -55941,8 +57370,8 @@ function sourceTextsOf(outputs) {
   const texts = /* @__PURE__ */ new Map();
   for (const output of outputs) {
     for (const source of output.sources) {
-      const known2 = texts.get(source.file);
-      if (!known2 || known2.constructor !== SourceText && source.constructor === SourceText) texts.set(source.file, source);
+      const known3 = texts.get(source.file);
+      if (!known3 || known3.constructor !== SourceText && source.constructor === SourceText) texts.set(source.file, source);
     }
   }
   return texts;
@@ -55970,9 +57399,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath37.sep) ? candidate : candidate + nodePath37.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath42.sep) ? candidate : candidate + nodePath42.sep));
   if (!root) return false;
-  return [nodePath37.basename(root), ...nodePath37.relative(root, file).split(nodePath37.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath42.basename(root), ...nodePath42.relative(root, file).split(nodePath42.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
@@ -56238,7 +57667,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath38 = __toESM(require("path"));
+var nodePath43 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -56252,7 +57681,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath38.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath43.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -56299,7 +57728,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown2 = showPath(nodePath39.relative(cwd, root) || ".");
+      const shown2 = showPath(nodePath44.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
@@ -56317,7 +57746,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath39.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath44.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -56339,9 +57768,9 @@ function lintSync(options = {}) {
   }
   for (const output of readerOutputs) {
     for (const [file, list] of output.comments) {
-      const known2 = comments.get(file) ?? [];
-      const offsets = new Set(known2.map((comment2) => comment2.span.start.offset));
-      comments.set(file, [...known2, ...list.filter((comment2) => !offsets.has(comment2.span.start.offset))]);
+      const known3 = comments.get(file) ?? [];
+      const offsets = new Set(known3.map((comment2) => comment2.span.start.offset));
+      comments.set(file, [...known3, ...list.filter((comment2) => !offsets.has(comment2.span.start.offset))]);
     }
   }
   const knownIds = /* @__PURE__ */ new Set([...RULES.map((r) => r.id), ...READER_RULES.map((r) => r.id)]);
@@ -56978,7 +58407,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath40.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath45.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -56997,9 +58426,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath40.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath45.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath40.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath45.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

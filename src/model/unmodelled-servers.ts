@@ -189,7 +189,7 @@ export function unmodelledServers(model: Deployment): UnmodelledServer[] {
 export function mayServe(servers: UnmodelledServer[], target: { kind: 'tcp'; port: number } | { kind: 'unix'; path: string }): UnmodelledServer | undefined {
   return servers.find((server) =>
     server.addresses.some(({ address }) => {
-      if (address.kind === 'unknown') return target.kind !== 'tcp' || !inImageNothingRuns(server.launch);
+      if (address.kind === 'unknown') return true;
       if (target.kind === 'tcp') return address.kind === 'port' && address.port === target.port;
       if (address.kind !== 'socket') return false;
       // A relative path is bound in a working directory the tree may not say: any directory may hold it.
@@ -197,17 +197,6 @@ export function mayServe(servers: UnmodelledServer[], target: { kind: 'tcp'; por
       return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
     }),
   );
-}
-
-/**
- * An image's own command (a Dockerfile no compose service, manifest or script of the tree runs),
- * off the host's network: its loopback is the container's, and the host's 127.0.0.1 reaches it
- * only through a port `docker run -p` publishes. A server whose port is known is taken to be
- * published at that port, as links take a modelled backend's; one whose port is unknown as well
- * gives nothing to match (ralph's deb-building `make -f Makefile.docker` image).
- */
-function inImageNothingRuns(launch: Launch): boolean {
-  return launch.kind === 'dockerfile' && launch.container !== undefined && !launch.container.hostNetwork;
 }
 
 /** `port 8000`, `unix:/run/app.sock`, `unknown (…)`. */

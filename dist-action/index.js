@@ -53782,16 +53782,13 @@ function unmodelledServers(model) {
 function mayServe(servers, target) {
   return servers.find(
     (server) => server.addresses.some(({ address }) => {
-      if (address.kind === "unknown") return target.kind !== "tcp" || !inImageNothingRuns(server.launch);
+      if (address.kind === "unknown") return true;
       if (target.kind === "tcp") return address.kind === "port" && address.port === target.port;
       if (address.kind !== "socket") return false;
       if (!address.path.startsWith("/")) return canonicalSocketPath(target.path).endsWith(`/${canonicalSocketPath(address.path).replace(/^\.\//, "")}`);
       return canonicalSocketPath(address.path) === canonicalSocketPath(target.path);
     })
   );
-}
-function inImageNothingRuns(launch) {
-  return launch.kind === "dockerfile" && launch.container !== void 0 && !launch.container.hostNetwork;
 }
 function describeUnmodelledAddress(address) {
   if (address.kind === "port") return `port ${address.port}`;

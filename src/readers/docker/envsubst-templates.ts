@@ -21,7 +21,7 @@
 import * as nodePath from 'path';
 import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices, serviceBuilds, workflowTarget } from '../launch/docker';
-import { asMappedText, Lookup, RawArg, VariableValue } from '../kit/raw';
+import { asMappedText, Lookup, RawArg, VariableValue, writtenText } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
 import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG } from '../launch/program';
 import { append } from '../../source/append';
@@ -286,7 +286,7 @@ export function imageEnvironment(): Map<string, VariableValue> {
 function valueOf(raw: RawArg): VariableValue {
   if (raw.unresolved.length > 0) return 'unknown';
   // Only a value written as it is (no quotes, escapes or expansions) can be edited in place.
-  const plain = raw.source.text.slice(raw.start, raw.end) === raw.value;
+  const plain = writtenText(raw) === raw.value;
   return plain ? { value: raw.value, writtenAt: { source: raw.source, start: raw.start, end: raw.end } } : { value: raw.value };
 }
 

@@ -7,7 +7,7 @@
 import * as nodePath from 'path';
 import type { SourceText } from '../../source/text';
 import { DEFAULT_MAKEFILE_NAMES, expandRecipeLine, Makefile, makeVariables, parseMakefile, RecipeLine } from '../make/makefile';
-import type { Lookup } from '../kit/raw';
+import { writtenText, type Lookup } from '../kit/raw';
 import { programName, runShell, startsServer, unwrap } from './program';
 import type { Launch } from './launch';
 import { assembleLaunch } from './assemble';
@@ -128,7 +128,7 @@ export function makeLaunches(launch: Launch, tree: MakeTree, depth = 0): Launch[
       const { argv, program } = unwrap(step.args, lookup);
       if (argv.length === 0) continue;
       let servers: Launch[] | undefined = [];
-      if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenWord(argv[0])) servers = undefined;
+      if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenText(argv[0])) servers = undefined;
       else if (program === 'make' || program === 'gmake') servers = makeLaunches(recipeLaunch(launch, step, makefile.source, lookup), tree, depth + 1);
       else if (startsServer(program, argv)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
       if (servers === undefined) {
@@ -145,10 +145,6 @@ export function makeLaunches(launch: Launch, tree: MakeTree, depth = 0): Launch[
   // before `uwsgi`) is no server, or the goal's would never start.
   const unknown = unknownInGoal || (unknownInPrerequisite && !goalServes);
   return unknown ? [launch, ...found] : found;
-}
-
-function writtenWord(arg: { source: SourceText; start: number; end: number }): string {
-  return arg.source.text.slice(arg.start, arg.end);
 }
 
 /** How deep prerequisites are followed. */

@@ -9,7 +9,7 @@ import { append } from '../../source/append';
 import { expandWord } from '../kit/expand';
 import type { SourceText } from '../../source/text';
 import type { MappedText } from '../kit/mapped-text';
-import { asMappedText, literalArg, Lookup, RawArg, sliceArg } from '../kit/raw';
+import { asMappedText, literalArg, Lookup, RawArg, sliceArg, writtenText } from '../kit/raw';
 import { assignmentOf, literalText, parseShell, ShellCommand, ShellProblem, ShellRedirect } from '../kit/shell-words';
 import { ScriptArguments, takenByArguments } from './dispatch';
 
@@ -83,7 +83,7 @@ function startsDevServer(program: string, argv: RawArg[]): boolean {
  */
 export function programName(arg: RawArg | undefined): string {
   if (!arg) return '';
-  if (arg.unresolved.length > 0) return knownBasename(arg) ?? arg.source.text.slice(arg.start, arg.end);
+  if (arg.unresolved.length > 0) return knownBasename(arg) ?? writtenText(arg);
   return nodePath.posix.basename(arg.value.replace(/\/+$/, '')) || arg.value;
 }
 
@@ -664,7 +664,7 @@ export function handsArgumentsTo(steps: readonly ShellStep[], lookup: Lookup): {
   const { wrappers, argv } = unwrap(last.args, lookup);
   const [program, handed] = argv;
   if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return undefined;
-  return /^"\$(?:@|\{@\})"$/.test(handed.source.text.slice(handed.start, handed.end)) ? { program, step: last } : undefined;
+  return /^"\$(?:@|\{@\})"$/.test(writtenText(handed)) ? { program, step: last } : undefined;
 }
 
 /**

@@ -22098,7 +22098,7 @@ function startsDevServer(program, argv) {
 }
 function programName(arg) {
   if (!arg) return "";
-  if (arg.unresolved.length > 0) return knownBasename(arg) ?? arg.source.text.slice(arg.start, arg.end);
+  if (arg.unresolved.length > 0) return knownBasename(arg) ?? writtenText(arg);
   return nodePath18.posix.basename(arg.value.replace(/\/+$/, "")) || arg.value;
 }
 function knownBasename(arg) {
@@ -22490,7 +22490,7 @@ function handsArgumentsTo(steps, lookup) {
   const { wrappers, argv } = unwrap(last.args, lookup);
   const [program, handed] = argv;
   if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return void 0;
-  return /^"\$(?:@|\{@\})"$/.test(handed.source.text.slice(handed.start, handed.end)) ? { program, step: last } : void 0;
+  return /^"\$(?:@|\{@\})"$/.test(writtenText(handed)) ? { program, step: last } : void 0;
 }
 function commandStringHandsOver(shell, commands, steps, step) {
   if (step.args[0]?.value === "exec" && step.args[0].unresolved.length === 0) return true;
@@ -23941,7 +23941,7 @@ function imageEnvironment() {
 }
 function valueOf2(raw) {
   if (raw.unresolved.length > 0) return "unknown";
-  const plain = raw.source.text.slice(raw.start, raw.end) === raw.value;
+  const plain = writtenText(raw) === raw.value;
   return plain ? { value: raw.value, writtenAt: { source: raw.source, start: raw.start, end: raw.end } } : { value: raw.value };
 }
 function envsubstLookup(env, others, filter) {
@@ -25132,7 +25132,7 @@ function makeLaunches(launch, tree, depth = 0) {
       const { argv, program } = unwrap(step.args, lookup);
       if (argv.length === 0) continue;
       let servers = [];
-      if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenWord(argv[0])) servers = void 0;
+      if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenText(argv[0])) servers = void 0;
       else if (program === "make" || program === "gmake") servers = makeLaunches(recipeLaunch(launch, step, makefile.source, lookup), tree, depth + 1);
       else if (startsServer(program, argv)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
       if (servers === void 0) {
@@ -25146,9 +25146,6 @@ function makeLaunches(launch, tree, depth = 0) {
   }
   const unknown3 = unknownInGoal || unknownInPrerequisite && !goalServes;
   return unknown3 ? [launch, ...found] : found;
-}
-function writtenWord(arg) {
-  return arg.source.text.slice(arg.start, arg.end);
 }
 function recipeOrder(makefile, goals) {
   const order = [];
@@ -25198,6 +25195,7 @@ var init_makefile2 = __esm({
     "use strict";
     nodePath27 = __toESM(require("path"));
     init_makefile();
+    init_raw();
     init_program();
     init_assemble();
     init_launch();

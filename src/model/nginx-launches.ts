@@ -8,7 +8,7 @@ import * as nodePath from 'path';
 import { templateName } from '../discovery/template';
 import { placedSourceAt, type Launch, type LaunchArg } from '../readers/launch/launch';
 import type { Deployment } from './deployment';
-import { sharedDirectoryDepth } from './scopes';
+import { closestByTail } from '../source/path-tails';
 
 /**
  * The file nginx loads when no `-c` says: NGX_CONF_PATH of the build, /etc/nginx/nginx.conf in
@@ -93,34 +93,15 @@ export function mainConfigsAt(
     if (placed !== undefined) return mains.includes(placed) ? { running: placed, undecided: [] } : { undecided: [] };
   }
   if (path.tail.length === 0) return { undecided: mains };
-  let best: string[] = [];
-  let bestScore = 0;
-  for (const main of mains) {
-    const score = sharedTail(path.tail, main);
-    if (score > bestScore) [best, bestScore] = [[main], score];
-    else if (score === bestScore && score > 0) best.push(main);
-  }
-  if (best.length === 0) return { undecided: [] };
   // Several alike (prod/nginx.conf, staging/nginx.conf): the one nearest the file that starts nginx.
-  const nearest = Math.max(...best.map((main) => sharedDirectoryDepth(main, launch.file)));
-  const chosen = best.filter((main) => sharedDirectoryDepth(main, launch.file) === nearest);
+  const chosen = closestByTail(mains, path.tail, nodePath.dirname(launch.file), rendersTo);
   return chosen.length === 1 ? { running: chosen[0], undecided: [] } : { undecided: chosen };
 }
 
-/** How many trailing path components a tree file shares with a path (a template by the name it renders to). */
-function sharedTail(tail: string[], file: string): number {
-  const parts = file.split('/').filter((part) => part !== '' && part !== '.');
-  const last = parts.length - 1;
-  const rendered = templateName(parts[last].toLowerCase())?.rendered;
-  let score = 0;
-  while (score < tail.length && score <= last) {
-    const part = parts[last - score];
-    const wanted = tail[tail.length - 1 - score];
-    const same = part === wanted || (score === 0 && rendered !== undefined && rendered === wanted.toLowerCase());
-    if (!same) break;
-    score++;
-  }
-  return score;
+/** A template stands for the file it renders to (`nginx.conf.template` for `nginx.conf`). */
+function rendersTo(part: string, wanted: string): boolean {
+  const rendered = templateName(part.toLowerCase())?.rendered;
+  return rendered !== undefined && rendered === wanted.toLowerCase();
 }
 
 /** The launches of the tree that run the main config `file`, and those that may. */

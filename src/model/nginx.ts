@@ -11,7 +11,7 @@ import { defaultFor } from '../reference/nginx/defaults';
 import { argCountOf, argValueOf, NginxDirectiveIndex, serverNaming } from './nginx-directives';
 import { parseNginxValue, UNIT_OF, VALUE_SYNTAX } from './nginx-value-syntax';
 import { combineVersions, formatVersion, NginxVersionInfo, VersionRange } from '../reference/nginx/version';
-import { sharedDirectoryDepth } from './scopes';
+import { sharedDirectoryDepth } from '../source/path-tails';
 import { DirectiveCensus } from './nginx-census';
 import { NginxVariables, URI_VARIABLES } from './nginx-variables';
 

@@ -18,6 +18,7 @@
  *   is at most `info` (see lintSync).
  */
 import type { Backend } from './backend';
+import { directoryComponents } from '../source/path-tails';
 import { backendLaunches } from './listen-backlog';
 
 /** A candidate link, reduced to what scoping needs. */
@@ -108,23 +109,12 @@ function sharesLoopback(nginxFiles: string[], backend: Backend): boolean {
   return launches.some((launch) => launch.kind !== 'kubernetes' || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
 }
 
-function directorySegments(file: string): string[] {
-  const segments = file.split('/');
-  segments.pop();
-  return segments.filter((segment) => segment !== '' && segment !== '.');
-}
-
 function commonSegments(a: string, b: string): string[] {
-  const x = directorySegments(a);
-  const y = directorySegments(b);
+  const x = directoryComponents(a);
+  const y = directoryComponents(b);
   let i = 0;
   while (i < x.length && i < y.length && x[i] === y[i]) i++;
   return x.slice(0, i);
-}
-
-/** How many leading directories two files share. */
-export function sharedDirectoryDepth(a: string, b: string): number {
-  return commonSegments(a, b).length;
 }
 
 /**
@@ -141,7 +131,7 @@ function closenessOf(nginxFiles: string[], backendFiles: string[]): Closeness {
   for (const a of nginxFiles) {
     for (const b of backendFiles) {
       const shared = commonSegments(a, b).length;
-      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
+      const candidate = { shared, steps: directoryComponents(a).length + directoryComponents(b).length - 2 * shared };
       if (compareCloseness(candidate, best) > 0) best = candidate;
     }
   }

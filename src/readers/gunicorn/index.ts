@@ -16,6 +16,7 @@ import type { Span } from '../../source/span';
 import type { SourceComment } from '../../source/diagnostic';
 import { guarded } from '../kit/failure';
 import { readSource } from '../kit/files';
+import { closestByTail, pathComponents } from '../../source/path-tails';
 import type { SourceText } from '../../source/text';
 import { emptyOutput, ReaderContext, ReaderOutput } from '../types';
 import { ArgToken, ParsedCommandLine, parseGunicornArgs, shlexSplit } from './args';
@@ -257,36 +258,11 @@ function findConfigTarget(
     const direct = nodePath.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath.posix
-    .normalize(joined)
-    .split('/')
-    .filter((part) => part !== '' && part !== '.');
-  let best: string[] = [];
-  let bestScore = 0;
-  for (const candidate of context.treeFiles) {
-    const parts = candidate.split(/[\\/]/);
-    let score = 0;
-    while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
-    if (score === 0) continue;
-    if (within !== undefined && !candidate.startsWith(within + nodePath.sep)) continue;
-    if (score > bestScore) {
-      best = [candidate];
-      bestScore = score;
-    } else if (score === bestScore) best.push(candidate);
-  }
-  if (best.length <= 1) return best[0];
+  const wanted = pathComponents(nodePath.posix.normalize(joined));
+  const inside = within === undefined ? context.treeFiles : context.treeFiles.filter((file) => file.startsWith(within + nodePath.sep));
   // Several files share the tail: the one nearest the launch file, if that settles it.
-  if (launchDir === undefined) return undefined;
-  const nearness = (candidate: string) => commonPrefixLength(nodePath.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
-  const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
-  const nearest = best.filter((candidate) => nearness(candidate) === top);
-  return nearest.length === 1 ? nearest[0] : undefined;
-}
-
-function commonPrefixLength(a: string[], b: string[]): number {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
+  const best = closestByTail(inside, wanted, launchDir);
+  return best.length === 1 ? best[0] : undefined;
 }
 
 /** The span of a token inside an argv element (`--bind=x` → `x`) when the element was written without quotes. */

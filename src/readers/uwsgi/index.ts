@@ -15,6 +15,7 @@
  */
 import * as nodePath from 'path';
 import { append } from '../../source/append';
+import { closestByTail, pathComponents } from '../../source/path-tails';
 import { Launch, LaunchArg, LaunchEnvValue, mountedSource, serverName } from '../launch/launch';
 import type { UwsgiBackend } from './uwsgi-backend';
 import type { ReaderDiagnostic, SourceComment } from '../../source/diagnostic';
@@ -200,30 +201,13 @@ class TreeFiles {
    * the one nearest the launch file; still tied, none.
    */
   private byFileName(name: string, launchPath: string | undefined): string | { ambiguous: string[] } | undefined {
-    const wanted = nodePath.normalize(name).split('/').filter(Boolean);
-    const base = wanted[wanted.length - 1];
-    if (!base) return undefined;
-    const scored = [...this.treeFiles]
-      .filter((file) => nodePath.basename(file) === base)
-      .map((file) => {
-        const parts = file.split('/').filter(Boolean);
-        let shared = 0;
-        while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-        const near = launchPath ? commonPrefixLength(nodePath.dirname(launchPath).split('/'), nodePath.dirname(file).split('/')) : 0;
-        return { file, shared, near };
-      })
-      .sort((a, b) => b.shared - a.shared || b.near - a.near);
-    if (scored.length === 0) return undefined;
-    const best = scored.filter((entry) => entry.shared === scored[0].shared && entry.near === scored[0].near);
-    if (best.length > 1) return { ambiguous: best.map((entry) => entry.file) };
-    return scored[0].file;
+    const wanted = pathComponents(nodePath.normalize(name));
+    if (wanted.length === 0) return undefined;
+    // Without a launch file every tie stays a tie.
+    const best = closestByTail(this.treeFiles, wanted, launchPath === undefined ? undefined : nodePath.dirname(launchPath));
+    if (best.length > 1) return { ambiguous: best };
+    return best[0];
   }
-}
-
-function commonPrefixLength(a: string[], b: string[]): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n++;
-  return n;
 }
 
 /**

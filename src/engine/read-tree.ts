@@ -283,7 +283,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
         extraDirectives: config.nginx?.extraDirectives,
       },
       ingressNginx.root ? [ingressNginx.root] : [],
-      composeDeploymentOf(launch.composeContainers),
+      composeDeploymentOf(
+        launch.composeContainers,
+        roots.map((root) => showPath(nodePath.relative(cwd, root))),
+      ),
       new Set(
         launch.composeContainers.flatMap((container) =>
           [container.service, ...container.aliases, ...container.links.map((link) => link.alias)].map((name) => name.toLowerCase()),

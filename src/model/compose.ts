@@ -110,16 +110,20 @@ export function composeLaunch(launches: Launch[]): (Launch & { compose: ComposeS
 /**
  * Which compose project an nginx file runs in, when the tree holds more than one project: the
  * project of a service that mounts it, else the deepest project whose directory holds it; ''
- * when neither says (or the tree has one project at most, which then changes nothing).
+ * when neither says (or the tree has one project at most, which then changes nothing). A project
+ * at the root of the tree given holds every file, which says nothing; `treeRoots` are those roots
+ * as shown (relative to the working directory), so that `cfglint t` and `cd t && cfglint .` agree.
  */
-export function composeDeploymentOf(containers: ComposeContainer[]): (file: string) => string {
+export function composeDeploymentOf(containers: ComposeContainer[], treeRoots: string[]): (file: string) => string {
   const projects = [...new Set(containers.map((container) => container.project))];
   if (projects.length < 2) return () => '';
+  const roots = treeRoots.map((root) => pathParts(root).join('/'));
+  const atRoot = (project: string) => roots.includes(pathParts(project).join('/'));
   return (file) => {
     const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
     if (mounting.length === 1) return mounting[0];
     if (mounting.length > 1) return '';
-    const holding = projects.filter((project) => projectHolds(project, file) && pathParts(project).length > 0);
+    const holding = projects.filter((project) => projectHolds(project, file) && !atRoot(project));
     return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? '';
   };
 }

@@ -177,3 +177,43 @@ describe('where nothing ties a config to an image, and where the user names the 
     expect(brief(lint(mix, { nginxVersion: '1.24.0' }), TIMEOUT)).toEqual([]);
   });
 });
+
+describe('the tree path as the user spells it', () => {
+  // Two compose projects. The root one runs the frontend's site on nginx 1.24, and a Dockerfile
+  // COPYs the same site into an image of unknown release. A PaaS site that nothing in compose runs
+  // sits under deploy/: it lies in no project's directory but the root's, which holds every file and
+  // so says nothing. It is judged with the tree's one pin, 1.24 (no upstream keepalive by default
+  // before 1.29.7), whichever way the tree's path is written; joined to the root project's files it
+  // would take their unknown release and warn about gevent's 2 s keep-alive.
+  const tree = {
+    'compose.yml': ['services:', '  front:', '    image: nginx:1.24', '    volumes:', '      - ./front/default.conf:/etc/nginx/conf.d/default.conf', ''].join(
+      '\n',
+    ),
+    'docs-example/compose.yaml': ['services:', '  proxy:', '    image: nginxproxy/nginx-proxy', ''].join('\n'),
+    'front/Dockerfile': ['FROM nginxinc/nginx-unprivileged:alpine3.23', 'COPY default.conf /etc/nginx/conf.d/', ''].join('\n'),
+    'front/default.conf': ['server {', '  listen 3000;', '  location / { root /srv; }', '}', ''].join('\n'),
+    'deploy/paas/servers.conf': [
+      'upstream backend_server {',
+      '  server localhost:8000;',
+      '}',
+      'server {',
+      '  listen 80;',
+      '  location / { proxy_pass http://backend_server; }',
+      '}',
+      '',
+    ].join('\n'),
+    'bin/start.sh': ['#!/bin/bash', 'gunicorn -k gevent -b 0.0.0.0:8000 app:app &', 'wait -n', ''].join('\n'),
+  };
+  const findingsOf = (paths: string[], cwd: string, prefix: string) =>
+    lintSync({ paths, cwd, config: {} })
+      .report.findings.map((f) => `${f.severity} ${f.ruleId} ${f.primary.file.slice(prefix.length)}:${f.primary.start.line}`)
+      .sort();
+
+  test('`cfglint t` and `cd t && cfglint .` report the same findings', () => {
+    const parent = writeTree(Object.fromEntries(Object.entries(tree).map(([path, text]) => [`t/${path}`, text])));
+    const spelledT = findingsOf(['t'], parent, 't/');
+    const spelledDot = findingsOf(['.'], `${parent}/t`, '');
+    expect(spelledT).toEqual(spelledDot);
+    expect(spelledDot.filter((finding) => finding.includes('upstream-keepalive-timeout'))).toEqual([]);
+  });
+});

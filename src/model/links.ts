@@ -63,7 +63,8 @@ export interface Link {
   scope: string;
   /**
    * Other backends that match the address just as well (equally close in the tree): the tree does
-   * not say which one runs. Empty in the usual case. Which one this link is depends on
+   * not say which one runs. Empty in the usual case, and when the others are the same server config
+   * started elsewhere (scopes.ts, oneOfEachServer). Which one this link is depends on
    * `Deployment.linkAlternative`.
    */
   alternatives: Backend[];
@@ -504,8 +505,8 @@ function computeLinks(model: Deployment): Link[] {
 }
 
 /**
- * A target with more equally close backends than this is not linked at all: the tree is too
- * ambiguous to judge, and each alternative costs a run of the cross-file rules.
+ * A target with more equally close backends than this (server configs that differ) is not linked
+ * at all: the tree is too ambiguous to judge, and each alternative costs a run of the cross-file rules.
  */
 export const MAX_ALTERNATIVES = 4;
 

@@ -15,11 +15,14 @@
  *   starts;
  * - backends that stay equally close are alternatives: the tree does not say which one runs.
  *   The engine judges each alternative in turn, and a finding that holds for only some of them
- *   is at most `info` (see lintSync).
+ *   is at most `info` (see lintSync);
+ * - alternatives that are one server config (the same files, settings, listeners and limits,
+ *   started in several containers) are one alternative: judging each gives the same answer.
  */
 import type { Backend } from './backend';
 import { directoryComponents } from '../source/path-tails';
 import { backendLaunches } from './listen-backlog';
+import { backendLimits } from './backend-limits';
 
 /** A candidate link, reduced to what scoping needs. */
 export interface ScopeCandidate {
@@ -66,7 +69,53 @@ export function chooseReachable<T extends ScopeCandidate>(nginxFiles: string[], 
   // (netbox's contrib/: gunicorn started by netbox.service, uwsgi.ini only offered in its place).
   const started = closest.filter((list) => backendLaunches(list[0].backend).length > 0);
   if (started.length > 0 && started.length < closest.length) closest = started;
+  closest = oneOfEachServer(closest);
   return { alternatives: closest, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest[0][0].backend)) };
+}
+
+/**
+ * The alternatives with each server config once (the first, in model order). One image started
+ * by several compose projects (Kiwi TCMS: the root docker-compose.yml and each project under tests/
+ * run it, and its start script runs uWSGI from the same ini) is several backends in the model, but
+ * every rule that judges a link reads the same kind, config file, settings, listeners and limits
+ * (the socket's owner included, which a launch's user may set) from each: judged in turn they give
+ * the same findings, so they count as one alternative. The same text in two files, or the same
+ * file with another setting on one command line, stays two.
+ */
+function oneOfEachServer<T extends ScopeCandidate>(alternatives: T[][]): T[][] {
+  const kept: T[][] = [];
+  for (const list of alternatives) if (!kept.some((other) => sameServer(other[0].backend, list[0].backend))) kept.push(list);
+  return kept;
+}
+
+function sameServer(a: Backend, b: Backend): boolean {
+  if (a.kind !== b.kind || a.file !== b.file || a.listeners.length !== b.listeners.length) return false;
+  // A listener's link back to its backend (and a Tomcat connector's to its listener) is taken as the same.
+  const seen = new Map<object, object>([[a, b]]);
+  return (
+    sameFacts(a.settings, b.settings, seen) &&
+    a.listeners.every(
+      (listener, i) => sameFacts(listener, b.listeners[i], seen) && sameFacts(backendLimits(a, listener), backendLimits(b, b.listeners[i]), seen),
+    )
+  );
+}
+
+/**
+ * Whether two values hold the same data: primitives, spans, arrays, maps, sets and records. The
+ * functions a limit carries build messages from its data and are not compared.
+ */
+function sameFacts(x: unknown, y: unknown, seen: Map<object, object>): boolean {
+  if (x === y || (typeof x === 'function' && typeof y === 'function')) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (seen.has(x)) return seen.get(x) === y;
+  seen.set(x, y);
+  if (x instanceof Map) return y instanceof Map && x.size === y.size && [...x].every(([key, value]) => y.has(key) && sameFacts(value, y.get(key), seen));
+  if (x instanceof Set) return y instanceof Set && x.size === y.size && [...x].every((value) => y.has(value));
+  if (Array.isArray(x)) return Array.isArray(y) && x.length === y.length && x.every((value, i) => sameFacts(value, y[i], seen));
+  const record = x as Record<string, unknown>;
+  const other = y as Record<string, unknown>;
+  const keys = Object.keys(record);
+  return keys.length === Object.keys(other).length && keys.every((key) => key in other && sameFacts(record[key], other[key], seen));
 }
 
 /**

@@ -129,6 +129,85 @@ describe('alternatives: the tree does not say which backend runs', () => {
   });
 });
 
+describe('one image run by several compose projects (Kiwi TCMS)', () => {
+  // The image holds nginx and uWSGI configs and a start script that runs both in one container;
+  // the root compose project runs it, and so does each test project.
+  const kiwi = (testProjects: number): Record<string, string> => {
+    const files: Record<string, string> = {
+      '.github/workflows/push.yml':
+        'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker build -t kiwitcms/kiwi:latest .\n',
+      Dockerfile: 'FROM python:3.12\nCOPY ./etc/*.conf /Kiwi/etc/\nCOPY ./start.sh /start.sh\nCMD /start.sh\n',
+      'start.sh': '#!/bin/bash\n/usr/sbin/nginx -c /Kiwi/etc/nginx.conf\nexec /venv/bin/uwsgi --ini /Kiwi/etc/uwsgi.conf\n',
+      'etc/nginx.conf': [
+        'events {}',
+        'http {',
+        '    upstream kiwitcms {',
+        '        server unix:///tmp/kiwitcms.sock;',
+        '    }',
+        '    server {',
+        '        listen 8443;',
+        '        location / {',
+        '            include /etc/nginx/uwsgi_params;',
+        '            uwsgi_pass kiwitcms;',
+        '        }',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+      // buffer-size (line 3) set below nginx's default 4 x 8k: a warning, not the defaults-only info.
+      'etc/uwsgi.conf': '[uwsgi]\nsocket = /tmp/kiwitcms.sock\nbuffer-size = 8192\nmodule = tcms.wsgi:application\n',
+      'docker-compose.yml': 'services:\n  web:\n    image: kiwitcms/kiwi:latest\n    ports:\n      - 443:8443\n',
+    };
+    for (let i = 1; i <= testProjects; i++) files[`tests/t${i}/docker-compose.yml`] = 'services:\n  web:\n    image: kiwitcms/kiwi:latest\n';
+    return files;
+  };
+  /** A test project whose command runs the image's uWSGI with one more option after the ini (uWSGI applies options in order: the later wins). */
+  const runsWith = (option: string) =>
+    `services:\n  web:\n    image: kiwitcms/kiwi:latest\n    command: /venv/bin/uwsgi --ini /Kiwi/etc/uwsgi.conf ${option}\n`;
+  const headerSize = (root: string) =>
+    lintSync({ paths: ['.'], cwd: root, config: {} })
+      .report.findings.filter((f) => f.ruleId === 'header-size-backend')
+      .map((f) => `${f.severity} ${f.primary.file}:${f.primary.start.line}`);
+
+  test('five test projects running the same config are one backend: linked, and its warning shown once', () => {
+    const { links, findings } = lintTree('kiwi-5', kiwi(5));
+    expect(links).toEqual(["etc/nginx.conf -> web [one host's loopback (files under etc/)]"]);
+    // nginx admits 4 x 8k = 32768 bytes of request line and headers; uWSGI's buffer is 8192.
+    expect(findings).toEqual(['warning header-size-backend etc/uwsgi.conf:3']);
+  });
+
+  test('one test project that sets another buffer-size leaves it open which runs: info', () => {
+    const { links } = lintTree('kiwi-other', { ...kiwi(5), 'tests/t5/docker-compose.yml': runsWith('--buffer-size 65535') });
+    expect(links).toEqual(["etc/nginx.conf -> web [one host's loopback (files under etc/)] or web"]);
+    // 65535 bytes hold all nginx admits: the finding holds for one of the two configs only.
+    expect(headerSize(path.join(work, 'kiwi-other'))).toEqual(['info etc/uwsgi.conf:3']);
+  });
+
+  test('a test project that runs uWSGI as another user owns the socket otherwise: two alternatives', () => {
+    // With chmod-socket, the socket's owner is the user uWSGI runs as (compose `user:`), which the socket rule judges.
+    const files: Record<string, string> = { ...kiwi(5), 'etc/uwsgi.conf': kiwi(0)['etc/uwsgi.conf'] + 'chmod-socket = 660\n' };
+    files['tests/t5/docker-compose.yml'] += '    user: nobody\n';
+    expect(lintTree('kiwi-user', files).links).toEqual(["etc/nginx.conf -> web [one host's loopback (files under etc/)] or web"]);
+  });
+
+  test('more than four different configs on the socket link nothing, as before', () => {
+    const files = kiwi(5);
+    for (let i = 1; i <= 5; i++) files[`tests/t${i}/docker-compose.yml`] = runsWith(`--buffer-size ${4096 * i}`);
+    expect(lintTree('kiwi-six', files).links).toEqual([]);
+    expect(headerSize(path.join(work, 'kiwi-six'))).toEqual([]);
+  });
+
+  test('the same text in five config files is five configs: no link (four are linked, as alternatives)', () => {
+    const nginx = 'server {\n    listen 80;\n    location / {\n        uwsgi_pass unix:/tmp/app.sock;\n    }\n}\n';
+    const uwsgi = '[uwsgi]\nsocket = /tmp/app.sock\nbuffer-size = 8192\n';
+    const configs = (names: string[]) => Object.fromEntries(names.map((name) => [`contrib/${name}.ini`, uwsgi]));
+    expect(lintTree('same-text-5', { 'contrib/nginx.conf': nginx, ...configs(['a', 'b', 'c', 'd', 'e']) }).links).toEqual([]);
+    expect(lintTree('same-text-4', { 'contrib/nginx.conf': nginx, ...configs(['a', 'b', 'c', 'd']) }).links).toEqual([
+      "contrib/nginx.conf -> a.ini [one host's loopback (files under contrib/)] or b.ini, c.ini, d.ini",
+    ]);
+  });
+});
+
 describe('network namespaces', () => {
   test("a host's loopback does not reach a Kubernetes pod", () => {
     const { links, findings } = lintTree('vm-and-pod', {

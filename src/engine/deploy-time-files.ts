@@ -84,18 +84,38 @@ export function embedConfigMapFiles(
   return { embedded, templates: mounted.templates };
 }
 
-/** Templates the official nginx image renders: from the tree's files (compose, Dockerfiles) and from ConfigMaps. */
+/**
+ * Templates the official nginx image renders: from the tree's files (compose, Dockerfiles) and from
+ * ConfigMaps; and the nginx files a container's start-up script edits in place, read as edited.
+ */
 export function renderImageTemplates(
   images: PlacedFilesInput | undefined,
   readText: (path: string) => string | undefined,
   displayPath: (path: string) => string,
   configMapTemplates: EnvsubstTemplate[],
+  nginxFiles: ReadonlySet<string>,
+  /** Where the images and mounts put the tree's files, with their containers (includeMappingsOf). */
+  placements: IncludeMapping[],
 ) {
   const { envsubstTemplates } = require('../readers/docker/envsubst-templates') as typeof import('../readers/docker/envsubst-templates');
   const { renderTemplates } = require('../readers/nginx/rendered-templates') as typeof import('../readers/nginx/rendered-templates');
-  const fromTree = images ? envsubstTemplates(images) : [];
+  // An edited file of another server (a gunicorn config a script seds) is not read as nginx.
+  const fromTree = images ? envsubstTemplates(images).filter((template) => !template.edit || nginxFiles.has(template.template)) : [];
   const templates = [...fromTree, ...configMapTemplates];
-  return templates.length === 0 ? undefined : renderTemplates(templates, readText, displayPath);
+  if (templates.length === 0) return undefined;
+  const rendered = renderTemplates(templates, readText, displayPath);
+  // An edited file that a container which does not edit it also holds is read as it is as well.
+  for (const file of rendered.edited.keys()) {
+    // A Dockerfile no service builds runs as its image, named as placed-files.ts names it.
+    const named = fromTree
+      .filter((template) => template.template === file && template.edit)
+      .map((template) => template.containers ?? (images?.dockerfiles.includes(template.definedIn) ? [`${template.definedIn}\0image`] : undefined));
+    if (named.some((containers) => containers === undefined)) continue;
+    const editors = new Set(named.flatMap((containers) => containers!));
+    const holders = placements.filter((mapping) => mapping.to === file || (!mapping.exact && file.startsWith(`${mapping.to.replace(/\/+$/, '')}/`)));
+    if (holders.some((mapping) => mapping.containers?.some((container) => !editors.has(container)))) rendered.templates.delete(file);
+  }
+  return rendered;
 }
 
 /**

@@ -22,6 +22,8 @@ export function buildFileList(input: {
   placed: { from: string; to: string; containers?: string[] }[];
   /** envsubst templates the official nginx image renders at start: read rendered, under the path it writes. */
   renderedTemplates: Set<string>;
+  /** Of those, files a start-up script edits in place (`sed -i`, `awk … > tmp; mv tmp F`), with the command's `script:line`. */
+  editedAtStart: Map<string, string>;
   gunicorn: { launch?: { file: string }; config?: { file: string }; configReference?: { text: string } }[];
   uwsgi: { launch?: { file: string }; iniFiles: string[] }[];
 }): ListedFile[] {
@@ -90,7 +92,10 @@ export function buildFileList(input: {
       reason = format === started.format ? `${reason}; ${started.reason}` : started.reason;
       format = started.format;
     }
-    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
+    const editedBy = input.editedAtStart.get(path);
+    if (editedBy !== undefined) reason += `; edited at start by ${editedBy} and read as the edit may leave it`;
+    else if (input.renderedTemplates.has(path))
+      reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
     // Where a build file itself lands in the image says nothing about the deployment.
     const at = format !== null && format !== 'dockerfile' && format !== 'compose' ? placedAt(path) : undefined;
     if (at !== undefined) reason += `; copied or mounted to ${at}`;

@@ -204,7 +204,10 @@ function readTreeUncached(options: LintOptions): ReadTree {
     : { embedded: new Map<string, SourceText>(), templates: [] };
   const { embedded } = configMapped;
   // Templates the official nginx image renders at start are read rendered, where it writes them.
-  const rendered = images || configMapped.templates.length > 0 ? renderImageTemplates(images, readText, displayPath, configMapped.templates) : undefined;
+  const rendered =
+    images || configMapped.templates.length > 0
+      ? renderImageTemplates(images, readText, displayPath, configMapped.templates, new Set(nginxFiles), includeMappings)
+      : undefined;
   const nginx =
     rendered && rendered.sources.size > 0
       ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
@@ -322,6 +325,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     displayPath,
     placed,
     renderedTemplates: rendered?.templates ?? new Set<string>(),
+    editedAtStart: rendered?.edited ?? new Map<string, string>(),
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends,
   });

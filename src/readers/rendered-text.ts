@@ -41,8 +41,10 @@ export class RenderedSourceText extends TemplateSourceText {
     template?: SourceText,
     /** Placeholders whose value is written, as it is, in a file of the tree (template offsets). */
     readonly placeholders: readonly EnvsubstPlaceholder[] = [],
+    /** [start, end) of template text the rendering may leave out (a start script's edit that may drop lines). */
+    conditionals: [number, number][] = [],
   ) {
-    super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals: [], branchesSetAside: [] });
+    super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals, branchesSetAside: [] });
     this.template = template ?? new SourceText(file, original);
     this.complete = statements.length === 0 && !isUnknownValue(rendered);
   }

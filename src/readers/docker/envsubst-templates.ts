@@ -30,6 +30,7 @@ import { ComposeFile, parseCompose } from './compose';
 import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
+import { InPlaceEdit, inPlaceEdits } from '../launch/in-place-edits';
 
 /** One template file the image renders, with the container that renders it. */
 export interface EnvsubstTemplate {
@@ -56,6 +57,11 @@ export interface EnvsubstTemplate {
   embedded?: SourceText;
   /** Not a template: an nginx file the container reads as it is (a ConfigMap's `.conf` mounted into conf.d), placed like the rendered ones. */
   asIs?: boolean;
+  /**
+   * Not rendered by envsubst: a file the container's start-up script edits in place
+   * (readers/launch/in-place-edits.ts), read as that edit leaves it; `lookup` is not used.
+   */
+  edit?: InPlaceEdit;
   /**
    * One deployment's root, under which its rendered files are placed: the templates of one root
    * rendered to one path are one file. The compose project's directory by default (its services
@@ -199,7 +205,10 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
         });
     }
   }
-  for (const { container, args, cwd } of commanded) append(templates, scriptedTemplates(container, args, cwd ?? '/', input, kindOf));
+  for (const { container, args, cwd } of commanded) {
+    append(templates, scriptedTemplates(container, args, cwd ?? '/', input, kindOf));
+    append(templates, scriptedEdits(container, args, cwd ?? '/', input, kindOf));
+  }
   return templates;
 }
 
@@ -370,11 +379,7 @@ function treeScriptOf(
  * nothing at all, and leaves the rest as written.
  */
 function scriptedTemplates(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): EnvsubstTemplate[] {
-  const [first, second, third] = args;
-  if (!first || first.unresolved.length > 0) return [];
-  let text: MappedText | undefined;
-  if (isShell(first.value) && second?.value === '-c' && third) text = asMappedText(third);
-  else text = treeScriptOf(args, cwd, container, input, kindOf)?.text;
+  const text = startupText(container, args, cwd, input, kindOf);
   if (!text) return [];
   const templates: EnvsubstTemplate[] = [];
   const { steps } = runShell(text, containerLookup(container));
@@ -413,6 +418,40 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
     });
   }
   return templates;
+}
+
+/** The shell text a container's command runs: `sh -c "…"`, or a script of the tree. */
+function startupText(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): MappedText | undefined {
+  const [first, second, third] = args;
+  if (!first || first.unresolved.length > 0) return undefined;
+  if (isShell(first.value) && second?.value === '-c' && third) return asMappedText(third);
+  return treeScriptOf(args, cwd, container, input, kindOf)?.text;
+}
+
+/**
+ * Tree files the container's start-up command edits in place before nginx starts (`sed -i`,
+ * `awk … F > T; mv T F`): each is read as the edit leaves it, in this container only. An edit in
+ * an `if` counts too: the file may be edited, so its text is not certainly what nginx reads.
+ */
+function scriptedEdits(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): EnvsubstTemplate[] {
+  const text = startupText(container, args, cwd, input, kindOf);
+  if (!text) return [];
+  return inPlaceEdits(runShell(text, containerLookup(container)).steps, cwd).flatMap((edit) => {
+    const file = placedSourceAt(edit.path, container.placed);
+    if (file === undefined || kindOf(file) !== 'file') return [];
+    return [
+      {
+        template: file,
+        output: edit.path,
+        // The file alone is replaced: the rest of its directory stays as the tree places it.
+        outputDir: edit.path,
+        lookup: () => 'unset' as const,
+        definedIn: container.definedIn,
+        containers: container.containers,
+        edit,
+      },
+    ];
+  });
 }
 
 /** A name in envsubst's SHELL-FORMAT argument: `$NAME` or `${NAME}`. */

@@ -93,7 +93,7 @@ export function renderEnvsubst(file: string, template: string, lookup: (name: st
   return new RenderedSourceText(file, template, out.join(''), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions, placeholders);
 }
 
-function aloneOnLine(text: string, start: number, end: number): boolean {
+export function aloneOnLine(text: string, start: number, end: number): boolean {
   const lineStart = text.lastIndexOf('\n', start - 1) + 1;
   let lineEnd = text.indexOf('\n', end);
   if (lineEnd === -1) lineEnd = text.length;

@@ -10,6 +10,7 @@ import type { FileSystem } from '../../discovery/fs';
 import type { EnvsubstTemplate } from '../docker/envsubst-templates';
 import type { VariableValue } from '../kit/raw';
 import type { SourceText } from '../../source/text';
+import { renderEdited } from './edited-at-start';
 import { renderEnvsubst } from './envsubst';
 import type { IncludeMapping } from './include';
 
@@ -18,6 +19,8 @@ export interface RenderedTemplates {
   sources: Map<string, SourceText>;
   /** The templates rendered: not read on their own as well. */
   templates: Set<string>;
+  /** Of those, the files a start-up script edits in place, with the command that edits each (`script:line`). */
+  edited: Map<string, string>;
   /**
    * Each output directory → its virtual directory, where one deployment alone writes there, with
    * the containers that render into it (none named where one of them is not known).
@@ -45,6 +48,7 @@ export function renderTemplates(
   }
   const sources = new Map<string, SourceText>();
   const rendered = new Set<string>();
+  const edited = new Map<string, string>();
   /** Virtual path → the template rendered there. */
   const renderedFrom = new Map<string, string>();
   const ambiguous = new Set<string>();
@@ -62,10 +66,16 @@ export function renderTemplates(
     const base = nodePath.join(deploymentOf(first), VIRTUAL_ROOT);
     const virtual = nodePath.join(base, first.output);
     const shown = first.embedded?.file ?? displayPath(first.template);
+    const edits = group.flatMap((template) => (template.edit ? [template.edit] : []));
     sources.set(
       virtual,
-      first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded),
+      edits.length > 0
+        ? renderEdited(shown, text, edits, first.embedded)
+        : first.asIs && first.embedded
+          ? first.embedded
+          : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded),
     );
+    if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
     renderedFrom.set(virtual, first.template);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
@@ -80,6 +90,7 @@ export function renderTemplates(
   for (const template of ambiguous) {
     if (!rendered.has(template)) continue;
     rendered.delete(template);
+    edited.delete(template);
     for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
   }
   // The rendered files are in the containers that render them only: a file another container
@@ -91,7 +102,7 @@ export function renderTemplates(
       const containers = renderers.get(to);
       return { from, to, ...(containers ? { containers: [...containers] } : {}) };
     });
-  return { sources, templates: rendered, mappings };
+  return { sources, templates: rendered, edited, mappings };
 }
 
 function deploymentOf(template: EnvsubstTemplate): string {

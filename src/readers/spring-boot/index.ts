@@ -50,6 +50,8 @@ import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
 import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from './values';
 import { append } from '../../source/append';
 import { ModuleGraph, readModuleGraph } from './modules';
+import { mavenFilteredFiles, maskMavenPlaceholders } from './maven-filtering';
+import { isUnknownValue } from '../../discovery/template';
 
 const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
 const TOMCAT_PROPERTIES = 'Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)';
@@ -188,8 +190,9 @@ interface Found {
 export function readSpringBoot(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: SpringBootBackend[] } {
   const output = emptyOutput();
   const filesByRoot = new Map<string, SpringFile[]>();
+  const mavenFiltered = mavenFilteredFiles(context);
   for (const path of files) {
-    const file = readFile(path, context, output);
+    const file = readFile(path, context, output, mavenFiltered(path));
     if (!file) continue;
     const app = appOf(path);
     if (!app) continue;
@@ -239,13 +242,14 @@ function configuresSpringBootJar(launch: Launch): boolean {
   );
 }
 
-function readFile(path: string, context: ReaderContext, output: ReaderOutput): SpringFile | undefined {
+/** `mavenFiltered`: the build writes `@name@` placeholders in the file (maven-filtering.ts), so they are values unknown here. */
+function readFile(path: string, context: ReaderContext, output: ReaderOutput, mavenFiltered: boolean): SpringFile | undefined {
   const source = readSource(path, context, output);
   if (!source) return undefined;
   const base = nodePath.basename(path);
   const format = /\.properties$/i.test(base) ? 'properties' : 'yaml';
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
-  const content = readSpringFile(source.text, format);
+  const content = readSpringFile(mavenFiltered ? maskMavenPlaceholders(source.text) : source.text, format);
   output.comments.set(
     source.file,
     content.comments.map((comment) => ({ span: source.span(comment.start, comment.end), text: comment.text })),
@@ -481,8 +485,11 @@ function merge(layers: Layer[], profiles: string[], overrides?: Map<string, Foun
   const merged = new Map<string, Found>();
   const apply = (layer: Layer) => {
     for (const entry of layer.entries) {
-      const value = layer.file.orderUnknown ? undefined : entry.value;
-      merged.set(relaxedKey(entry.key), { value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
+      // A value with a build-time placeholder is unknown; its text is shown as written.
+      const placeholder = isUnknownValue(entry.value);
+      const value = layer.file.orderUnknown || placeholder ? undefined : entry.value;
+      const text = placeholder ? layer.file.source.text.slice(entry.valueStart, entry.valueEnd) : entry.value;
+      merged.set(relaxedKey(entry.key), { value, text, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
     }
   };
   for (const layer of layers) if (layer.profile === undefined) apply(layer);

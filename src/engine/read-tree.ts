@@ -210,22 +210,25 @@ function readTreeUncached(options: LintOptions): ReadTree {
       : undefined;
   const nginx =
     rendered && rendered.sources.size > 0
-      ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
-          fs: withRenderedFiles(cachedFs, rendered.sources),
-          treeFiles: walked.files,
-          lintRoots: roots,
-          readAsNginx: mappedToNginx,
-          // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-          includeMappings: [
-            ...includeMappings,
-            ...rendered.mappings.filter(
-              (mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
-            ),
-          ],
-          writtenPaths,
-          displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
-          rendered: rendered.sources,
-        })
+      ? readNginxTree(
+          [...nginxFiles.filter((file) => !rendered.templates.has(file)), ...[...rendered.sources.keys()].filter((path) => !rendered.includedOnly.has(path))],
+          {
+            fs: withRenderedFiles(cachedFs, rendered.sources),
+            treeFiles: walked.files,
+            lintRoots: roots,
+            readAsNginx: mappedToNginx,
+            // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
+            includeMappings: [
+              ...includeMappings,
+              ...rendered.mappings.filter(
+                (mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
+              ),
+            ],
+            writtenPaths,
+            displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
+            rendered: rendered.sources,
+          },
+        )
       : readNginxTree(nginxFiles, {
           fs: cachedFs,
           treeFiles: walked.files,

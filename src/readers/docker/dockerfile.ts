@@ -52,6 +52,8 @@ export interface DockerStage {
 
 export interface DockerRun {
   text: string;
+  /** The same text with the file offset of each character. */
+  script: MappedText;
   start: number;
   end: number;
   /** The variables its shell sees from this Dockerfile: ENV and ARG as they stand at this instruction. */
@@ -385,7 +387,13 @@ function parseDockerfileText(source: SourceText, buildArgs: ReadonlyMap<string, 
       // The variables as they stand here: a later ENV or ARG does not reach this RUN.
       const env = new Map(stage.env);
       const stageArgs = new Map(stage.args);
-      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset, variable: (name) => variableIn(env, stageArgs, name) });
+      stage.runs.push({
+        text: args.text,
+        script: args,
+        start: instruction.keywordStart,
+        end: args.endOffset,
+        variable: (name) => variableIn(env, stageArgs, name),
+      });
       continue;
     }
     if (keyword === 'CMD') {

@@ -31,6 +31,7 @@ import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDoc
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
 import { InPlaceEdit, inPlaceEdits } from '../launch/in-place-edits';
+import { WrittenTexts } from '../launch/written-texts';
 
 /** One template file the image renders, with the container that renders it. */
 export interface EnvsubstTemplate {
@@ -62,6 +63,11 @@ export interface EnvsubstTemplate {
    * (readers/launch/in-place-edits.ts), read as that edit leaves it; `lookup` is not used.
    */
   edit?: InPlaceEdit;
+  /**
+   * Read only where an include names it, not as a config of its own: text a command writes
+   * (launch/written-texts.ts) outside nginx's own `*.conf` files.
+   */
+  includedOnly?: boolean;
   /**
    * One deployment's root, under which its rendered files are placed: the templates of one root
    * rendered to one path are one file. The compose project's directory by default (its services
@@ -116,6 +122,8 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
   const containers: Container[] = [];
   /** Every container with the command it runs, for the envsubst its start-up script may run. */
   const commanded: { container: Container; args: RawArg[]; cwd?: string }[] = [];
+  /** Every container with its image's stage and command, for the files their commands write. */
+  const writers: { container: Container; stage?: DockerStage; args?: RawArg[]; cwd?: string }[] = [];
   const built = new Set<string>();
 
   const composeFiles: ComposeFile[] = [];
@@ -160,6 +168,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     const command = combineCommand(entrypoint, cmd);
     const cwd = service.workingDir?.value ?? stage?.workdir?.value;
     if (command) commanded.push({ container, args: command.args, cwd });
+    writers.push({ container, stage, args: command?.args, cwd });
     if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd, wrapperOf(container, cwd ?? '/', input, kindOf))) continue;
     containers.push(container);
   }
@@ -180,6 +189,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     };
     const command = combineCommand(stage.entrypoint, stage.cmd);
     if (command) commanded.push({ container, args: command.args, cwd: stage.workdir?.value });
+    writers.push({ container, stage, args: command?.args, cwd: stage.workdir?.value });
     if (
       !isOfficialNginxImage(rootImage(stage)) ||
       !runsTemplateScripts(stage.entrypoint, stage.cmd, wrapperOf(container, stage.workdir?.value ?? '/', input, kindOf))
@@ -209,6 +219,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     append(templates, scriptedTemplates(container, args, cwd ?? '/', input, kindOf));
     append(templates, scriptedEdits(container, args, cwd ?? '/', input, kindOf));
   }
+  for (const writer of writers) append(templates, writtenTextTemplates(writer.container, writer.stage, writer.args, writer.cwd ?? '/', input, kindOf));
   return templates;
 }
 
@@ -452,6 +463,60 @@ function scriptedEdits(container: Container, args: RawArg[], cwd: string, input:
       },
     ];
   });
+}
+
+/**
+ * The files a container holds with text a command wrote (launch/written-texts.ts): its image's
+ * RUN instructions, in order, then its start-up command or the script of the tree it runs, up to
+ * the command that starts the server. A path the Dockerfile also copies or a mount also covers
+ * holds either text: nothing is read for it. Each is read as it is; where nginx does not read it
+ * as its own config (`*.conf` under /etc/nginx), only when an include names it.
+ */
+function writtenTextTemplates(
+  container: Container,
+  stage: DockerStage | undefined,
+  args: RawArg[] | undefined,
+  cwd: string,
+  input: PlacedFilesInput,
+  kindOf: TreeKind,
+): EnvsubstTemplate[] {
+  const written = new WrittenTexts();
+  for (const run of stage?.runs ?? []) {
+    if (run.text.trimStart().startsWith('[')) continue; // exec form: no shell
+    // A build's variables are the Dockerfile's ENV and ARG; the base image's are not known.
+    const { steps, groups } = runShell(run.script, (name) => {
+      const variable = run.variable(name)?.value;
+      return variable && variable.unresolved.length === 0 ? { value: variable.value } : 'unknown';
+    });
+    written.run(steps, groups, undefined, false);
+  }
+  const text = args ? startupText(container, args, cwd, input, kindOf) : undefined;
+  if (text) {
+    const { steps, groups } = runShell(text, containerLookup(container));
+    written.run(steps, groups, cwd, true);
+  }
+  const templates: EnvsubstTemplate[] = [];
+  for (const [output, source] of written.texts()) {
+    const placed = placedSourceAt(output, container.placed);
+    if (placed !== undefined && kindOf(placed) !== undefined) continue;
+    templates.push({
+      // One text for every container that writes it alike (two compose files of one directory).
+      template: `${source.file}\0${output}`,
+      output,
+      // In nginx's own directories a written file sits beside the image's (conf.d/*.conf lists it);
+      // elsewhere (`/etc/timezone`, `/run/app/uwsgi_pass`) it replaces that file alone.
+      outputDir: output.startsWith('/etc/nginx/') ? nodePath.posix.dirname(output) : output,
+      lookup: () => 'unset',
+      definedIn: container.definedIn,
+      containers: container.containers,
+      embedded: source,
+      asIs: true,
+      // Each compose file (or Dockerfile) a deployment of its own: two in one directory that build one image differently (JeecgBoot's docker-compose.yml and docker-compose-cloud.yml) each keep their text.
+      deployment: container.definedIn,
+      ...(output.startsWith('/etc/nginx/') && output.endsWith('.conf') ? {} : { includedOnly: true }),
+    });
+  }
+  return templates;
 }
 
 /** A name in envsubst's SHELL-FORMAT argument: `$NAME` or `${NAME}`. */

@@ -11,6 +11,7 @@ import type { Lookup, RawArg, VariableValue } from './raw';
 import type { ShellWord, WordPart } from './shell-words';
 
 const BLANK = /[ \t\n]/;
+const GLOB = /[*?[]/;
 
 /** The value of `${name<operator>operand}` (`:-`, `-`, `:=`, `=`, `:+`, `+`, `:?`, `?`). */
 function parameterValue(part: Extract<WordPart, { kind: 'parameter' }>, lookup: Lookup): VariableValue {
@@ -55,6 +56,7 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
       const field = open();
       field.value += part.text;
       append(field.offsets, part.offsets);
+      if (split && !part.quoted && GLOB.test(part.text)) field.unquotedGlob = true;
       continue;
     }
     const written = source.text.slice(part.start, part.end);
@@ -75,6 +77,7 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
       continue;
     }
     for (const ch of text) {
+      if (GLOB.test(ch)) open().unquotedGlob = true;
       if (BLANK.test(ch)) {
         close();
         continue;

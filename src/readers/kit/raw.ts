@@ -16,6 +16,8 @@ export interface RawArg {
   end: number;
   /** Variables, specifiers or substitutions the tree does not determine; empty when known. */
   unresolved: string[];
+  /** A glob character outside quotes (`*`, `?`, `[`): pathname expansion may replace the word. */
+  unquotedGlob?: true;
 }
 
 /** What a variable holds: a value, nothing (unset), or something the tree does not say. */

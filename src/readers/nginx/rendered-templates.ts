@@ -26,6 +26,8 @@ export interface RenderedTemplates {
    * the containers that render into it (none named where one of them is not known).
    */
   mappings: IncludeMapping[];
+  /** Virtual paths read only where an include names them (EnvsubstTemplate.includedOnly). */
+  includedOnly: Set<string>;
 }
 
 const VIRTUAL_ROOT = '\0envsubst';
@@ -52,6 +54,7 @@ export function renderTemplates(
   /** Virtual path → the template rendered there. */
   const renderedFrom = new Map<string, string>();
   const ambiguous = new Set<string>();
+  const includedOnly = new Set<string>();
   const outputDirs = new Map<string, Set<string>>();
   /** Virtual output directory → the containers rendering there; undefined once one is not named. */
   const renderers = new Map<string, Set<string> | undefined>();
@@ -77,6 +80,7 @@ export function renderTemplates(
     );
     if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
     renderedFrom.set(virtual, first.template);
+    if (first.includedOnly) includedOnly.add(virtual);
     rendered.add(first.template);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
     const virtualDir = nodePath.join(base, first.outputDir);
@@ -102,7 +106,7 @@ export function renderTemplates(
       const containers = renderers.get(to);
       return { from, to, ...(containers ? { containers: [...containers] } : {}) };
     });
-  return { sources, templates: rendered, edited, mappings };
+  return { sources, templates: rendered, edited, mappings, includedOnly };
 }
 
 function deploymentOf(template: EnvsubstTemplate): string {

@@ -119,6 +119,21 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   return undefined;
 }
 
+/**
+ * A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's
+ * with-contenv; `bashio` is Home Assistant's bash with its library loaded.
+ */
+export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
+
+/**
+ * A shell script kept without `.sh` (openfun/richie's `docker/files/usr/local/bin/entrypoint`): a
+ * name without an extension and a first line naming a shell. Asked only of a file an image or a
+ * mount places by its own name, so that the tree's other extensionless files stay unread.
+ */
+export function isExtensionlessShellScript(path: string, head: string | undefined): boolean {
+  return !nodePath.basename(path).slice(1).includes('.') && head !== undefined && SHELL_SHEBANG.test(head);
+}
+
 function isScriptNotUnit(head: string | undefined): boolean {
   return head !== undefined && head.startsWith('#!') && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
 }

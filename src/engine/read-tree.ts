@@ -4,7 +4,7 @@
  */
 import * as nodePath from 'path';
 import { append } from '../source/append';
-import { Classified, explainClassification, FileFormat, isGeneratorDirectoryName, readableByName } from '../discovery/classify';
+import { Classified, explainClassification, FileFormat, isExtensionlessShellScript, isGeneratorDirectoryName, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
 import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
@@ -191,6 +191,14 @@ function readTreeUncached(options: LintOptions): ReadTree {
     if (there.classified?.format !== 'nginx') continue;
     (filesByFormat.nginx ??= []).push(file);
     explained.set(file, { format: 'nginx', reason: there.reason });
+  }
+  // A script without `.sh` that an image or a mount places by its own name is the shell script its
+  // first line says (openfun/richie: COPY ./docker/files/usr/local/bin/entrypoint
+  // /usr/local/bin/entrypoint, then ENTRYPOINT ["/usr/local/bin/entrypoint"]).
+  for (const { to } of placed) {
+    if (!explained.has(to) || explained.get(to)?.format !== undefined || !isExtensionlessShellScript(to, classificationHead(to))) continue;
+    (filesByFormat.shell ??= []).push(to);
+    explained.set(to, { format: 'shell', reason: 'by content: a #! line naming a shell, in a file placed by its own name' });
   }
   const nginxFiles = filesByFormat.nginx ?? [];
 

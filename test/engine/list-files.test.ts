@@ -123,6 +123,31 @@ describe('the file list', () => {
     expect(files.get('nginx/app.conf')?.reason).toMatch(/; copied or mounted to \/etc\/nginx\/conf\.d\/app\.conf$/);
   });
 
+  test('a script without .sh is shell when COPY names it and its first line names a shell; no other extensionless file is', () => {
+    const files = listed({
+      Dockerfile: lines(
+        'FROM python:3.12',
+        'COPY docker/entrypoint /usr/local/bin/entrypoint',
+        'COPY docker/healthcheck /usr/local/bin/healthcheck',
+        'COPY docker/motd /etc/motd',
+        'COPY bin /usr/local/bin',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint"]',
+      ),
+      'docker/entrypoint': lines('#!/usr/bin/env bash', 'exec "$@"'),
+      'docker/healthcheck': lines('#!/usr/bin/env python3', 'print("ok")'),
+      'docker/motd': lines('exec "$@" is not run here'),
+      // Copied only inside its directory, not by its own name: it stays unread.
+      'bin/release': lines('#!/bin/sh', 'exec "$@"'),
+      'scripts/setup': lines('#!/bin/sh', 'exec "$@"'),
+    });
+    expect(files.get('docker/entrypoint')).toEqual({
+      file: 'docker/entrypoint',
+      format: 'shell',
+      reason: 'by content: a #! line naming a shell, in a file placed by its own name; copied or mounted to /usr/local/bin/entrypoint',
+    });
+    for (const file of ['docker/healthcheck', 'docker/motd', 'bin/release', 'scripts/setup']) expect(files.get(file)?.format).toBeNull();
+  });
+
   test('names every place COPY lines put a file, its own COPY first, then the deeper directory', () => {
     const files = listed({
       // A test image copies the whole repository; the nginx image copies the one file.

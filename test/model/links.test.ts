@@ -1694,6 +1694,83 @@ describe('an entrypoint that exports variables, then runs its arguments (exec "$
   });
 });
 
+describe('an entrypoint wrapper that runs its arguments: named without .sh, or through a privilege dropper', () => {
+  const nginxService = '  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n';
+  // openfun/richie, suitenumerique/docs: the wrapper is COPYed by its own name and is the ENTRYPOINT; CMD is the server.
+  const richie = (entrypoint: string) => ({
+    'docker-compose.yml': `services:\n  app:\n    build: .\n${nginxService}`,
+    Dockerfile:
+      'FROM python:3.12\nCOPY ./docker/files/usr/local/bin/entrypoint /usr/local/bin/entrypoint\nENTRYPOINT ["/usr/local/bin/entrypoint"]\nCMD ["gunicorn", "-b", "0.0.0.0:8000", "wsgi:app"]\n',
+    'docker/files/usr/local/bin/entrypoint': entrypoint,
+    'nginx/default.conf': keepaliveNginx('app:8000'),
+  });
+  const richieLinked = ['nginx/default.conf: app:8000 -> gunicorn docker-compose.yml (compose-service)'];
+
+  test('a script without .sh whose first line names a shell is read as one (bash, sh, env bash, dash)', () => {
+    for (const shebang of ['#!/bin/bash', '#!/bin/sh', '#!/usr/bin/env bash', '#!/bin/dash']) {
+      expect(links(richie(`${shebang}\necho "creating user"\nexec "$@"\n`))).toEqual(richieLinked);
+    }
+  });
+
+  test('an extensionless file whose first line names no shell is not read as one', () => {
+    expect(links(richie('#!/usr/bin/env python3\nimport os, sys\nos.execvp(sys.argv[1], sys.argv[1:])\n'))).toEqual([]);
+    expect(links(richie('exec "$@"\n'))).toEqual([]);
+  });
+
+  test('a script without .sh that the ENTRYPOINT runs from a copied directory is read when it names a shell', () => {
+    const copied = (entrypoint: string) => ({
+      'docker-compose.yml': `services:\n  app:\n    build: .\n    command: gunicorn -b 0.0.0.0:8000 wsgi:app\n${nginxService}`,
+      Dockerfile: 'FROM python:3.12\nWORKDIR /app\nCOPY . /app\nENTRYPOINT ["docker/entrypoint"]\n',
+      'docker/entrypoint': entrypoint,
+      'nginx/default.conf': keepaliveNginx('app:8000'),
+    });
+    expect(links(copied('#!/bin/bash\nexec gosu app "$@"\n'))).toEqual(richieLinked);
+    expect(links(copied('#!/usr/bin/env python3\nimport os, sys\nos.execvp(sys.argv[1], sys.argv[1:])\n'))).toEqual([]);
+  });
+
+  // A wrapper that drops privileges, then runs its arguments (gosu, su-exec, chpst and setpriv exec the command they are given).
+  const wrapped = (wrapper: string) => ({
+    'docker-compose.yaml':
+      'services:\n  reports:\n    build:\n      context: .\n      dockerfile: Dockerfile-dev\n    environment:\n      - DJANGO_PORT=9000\n' + nginxService,
+    'Dockerfile-dev': 'FROM python:3.12\nWORKDIR /code\nCOPY . /code\nCMD ["scripts/run-as-user.sh", "scripts/start-django.sh"]\n',
+    'scripts/run-as-user.sh': `#!/usr/bin/env bash\nset -eu\n${wrapper}\n`,
+    'scripts/start-django.sh': '#!/usr/bin/env bash\nset -eu\nexec gunicorn app.wsgi --bind 0.0.0.0:${DJANGO_PORT:-8000}\n',
+    'nginx/default.conf': keepaliveNginx('reports:9000'),
+  });
+  const wrappedLinked = ['nginx/default.conf: reports:9000 -> gunicorn docker-compose.yaml (compose-service)'];
+  const gunicornOf = (files: Record<string, string>) => modelOf(files).launches.find((launch) => launch.program === 'gunicorn');
+
+  test('gosu, su-exec, chpst, setpriv, with or without exec, as the last command', () => {
+    for (const wrapper of [
+      'exec "$@"',
+      'gosu app:app "$@"',
+      'exec gosu app "$@"',
+      'exec su-exec app "${@}"',
+      'exec chpst -u app "$@"',
+      'exec setpriv --reuid app --regid app --init-groups "$@"',
+      'exec setpriv --reuid=app --clear-groups -- "$@"',
+    ]) {
+      expect(links(wrapped(wrapper))).toEqual(wrappedLinked);
+    }
+  });
+
+  test("without exec the wrapper's shell stays the parent: a stop signal reaches gunicorn only through exec", () => {
+    expect(gunicornOf(wrapped('exec gosu app "$@"'))?.stopSignalReaches).toBe(true);
+    expect(gunicornOf(wrapped('gosu app:app "$@"'))?.stopSignalReaches).toBe(false);
+  });
+
+  test('"$@" only in a branch, not at the end, or a wrapper that runs another command: it does not run its arguments', () => {
+    for (const wrapper of [
+      'if [ "${AS_USER:-}" = yes ]; then\n  exec gosu app "$@"\nfi',
+      'gosu app "$@"\necho finished',
+      'exec gosu app somethingelse',
+      'exec gosu app "$1"',
+    ]) {
+      expect(links(wrapped(wrapper))).toEqual([]);
+    }
+  });
+});
+
 describe('a Tomcat of the official image, with its stock server.xml', () => {
   // The canonical layout: nginx passes to the compose service that builds FROM tomcat and drops a WAR in.
   const tree = (dockerfile: string, service = '    build: ./app\n', extra: Record<string, string> = {}) => ({

@@ -17,16 +17,13 @@ import { procfileLaunches, runProcfileLaunches } from './procfile';
 import { SupervisorProgram, supervisorLaunches, supervisorPrograms } from './supervisord';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
-import { PassThrough, runShell, SHELL_SHEBANG } from './program';
+import { execsFromScript, HandedOver, PassThrough, runShell, runsItsArguments } from './program';
 import { MappedText } from '../kit/mapped-text';
 import type { Lookup, RawArg } from '../kit/raw';
-import { isJinjaTemplateText } from '../../discovery/classify';
+import { isJinjaTemplateText, SHELL_SHEBANG } from '../../discovery/classify';
 import { systemdLaunches } from './systemd';
 import { makeLaunches } from './makefile';
 import { groupUnits, parseUnitFile, UnitFile } from './systemd-unit';
-
-/** A script that ends by running its arguments: `exec "$@"` (Docker entrypoints). */
-const RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
 
 export function readLaunches(files: FilesByFormat, context: ReaderContext): ReaderOutput & { launches: Launch[]; composeContainers: ComposeContainer[] } {
   const output = emptyOutput();
@@ -77,13 +74,37 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     if (source) scripts.push({ path, source });
   }
   const passThroughScripts = new Map<string, SourceText[]>();
+  // Whether a script ends by running its arguments does not depend on what its variables hold.
+  const unknown: Lookup = () => 'unknown';
+  const runsArguments = (source: SourceText) =>
+    /\$\{?@/.test(source.text) && runsItsArguments(runShell(MappedText.of(source), unknown).steps, unknown) !== undefined;
   for (const { path, source } of scripts) {
-    if (RUNS_ITS_ARGUMENTS.test(source.text))
-      passThroughScripts.set(nodePath.basename(path), [...(passThroughScripts.get(nodePath.basename(path)) ?? []), source]);
+    if (runsArguments(source)) passThroughScripts.set(nodePath.basename(path), [...(passThroughScripts.get(nodePath.basename(path)) ?? []), source]);
   }
+  // A script without `.sh` that a launch runs by its name (compose's `entrypoint: docker/entrypoint`
+  // over `COPY . /app`) is looked for when a launch names it: the tree's files of that name whose
+  // first line names a shell.
+  const extensionless = new Map<string, SourceText[] | undefined>();
+  const extensionlessScripts = (program: string): SourceText[] | undefined => {
+    if (program.includes('.') || !/^[\w-]+$/.test(program)) return undefined;
+    if (!extensionless.has(program)) {
+      const found = context.treeFiles
+        .filter((path) => nodePath.basename(path) === program && !files.shell?.includes(path))
+        .flatMap((path) => {
+          // Its head first: a file of that name that is no script is not read.
+          if (!SHELL_SHEBANG.test(quietHead(path, context) ?? '')) return [];
+          const source = readSource(path, context, output, false);
+          if (!source || !runsArguments(source)) return [];
+          recordSource(output, source);
+          return [source];
+        });
+      extensionless.set(program, found.length > 0 ? found : undefined);
+    }
+    return extensionless.get(program);
+  };
   const passThrough: PassThrough = (program, lookup) => {
-    const named = passThroughScripts.get(program);
-    return named ? handedOverEnvironment(named, lookup) : undefined;
+    const named = passThroughScripts.get(program) ?? extensionlessScripts(program);
+    return named ? handedOver(named, lookup) : undefined;
   };
   guarded(output.diagnostics, 'launch reader', context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? '.'), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -223,6 +244,16 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   return { ...output, launches, composeContainers };
 }
 
+/** The first line's worth of a file, or undefined where it cannot be read. */
+function quietHead(path: string, context: ReaderContext): string | undefined {
+  try {
+    const head = context.fs.readHead(path, 256);
+    return head ? new TextDecoder().decode(head) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A small file's text (an s6-rc `type` file), or undefined: its own reading is no reader's to report. */
 function quietRead(path: string, context: ReaderContext): string | undefined {
   try {
@@ -233,23 +264,20 @@ function quietRead(path: string, context: ReaderContext): string | undefined {
 }
 
 /**
- * The environment scripts that end in `exec "$@"` hand over: what each has exported by then, and
- * the `NAME=value` words in front of that exec. Where two scripts share the name, a variable
- * they do not set alike is not known.
+ * What scripts that end by running their arguments (`exec "$@"`, `gosu app "$@"`) hand over: the
+ * variables each has exported by then and the `NAME=value` words in front of that command, and
+ * whether each execs it. Where two scripts share the name, a variable they do not set alike is
+ * not known, and the shell is replaced only if every one execs.
  */
-function handedOverEnvironment(scripts: SourceText[], lookup: Lookup): Map<string, RawArg> {
-  const each = scripts.map((source) => {
-    const match = RUNS_ITS_ARGUMENTS.exec(source.text);
-    const execAt = match ? match.index + match[0].indexOf('exec') : -1;
-    const step = runShell(MappedText.of(source), lookup).steps.find((candidate) => candidate.start === execAt);
-    return new Map(step ? [...step.exported, ...step.prefixEnv] : []);
-  });
-  const handed = new Map<string, RawArg>();
-  for (const name of new Set(each.flatMap((env) => [...env.keys()]))) {
-    const values = each.map((env) => env.get(name));
+function handedOver(scripts: SourceText[], lookup: Lookup): HandedOver {
+  const each = scripts.map((source) => runsItsArguments(runShell(MappedText.of(source), lookup).steps, lookup));
+  const environments = each.map((ending) => new Map(ending ? [...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env] : []));
+  const environment = new Map<string, RawArg>();
+  for (const name of new Set(environments.flatMap((env) => [...env.keys()]))) {
+    const values = environments.map((env) => env.get(name));
     const first = values[0] ?? values.find((value) => value !== undefined)!;
     const alike = values.every((value) => value !== undefined && value.value === first.value && value.unresolved.length === 0);
-    handed.set(name, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name}`] });
+    environment.set(name, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name}`] });
   }
-  return handed;
+  return { environment, execs: each.every((ending) => ending !== undefined && execsFromScript(ending.unwrapped.wrappers)) };
 }

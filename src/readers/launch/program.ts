@@ -50,12 +50,6 @@ const NOT_A_START: Record<string, RegExp> = {
 /** Where a bare command name is looked up in an image (Debian's and Alpine's default PATH). */
 export const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-/**
- * A first line naming a POSIX-like shell, directly, through env, or through s6-overlay's
- * with-contenv; `bashio` is Home Assistant's bash with its library loaded.
- */
-export const SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
-
 /** Whether a command with this program and argv starts a server (rather than checking its config). */
 export function startsServer(program: string, argv: RawArg[]): boolean {
   if (startsDevServer(program, argv)) return true;
@@ -271,7 +265,7 @@ export interface Unwrapped {
   program: string;
   /** Environment the wrappers add: `env A=b`, `A=b cmd` inside `sh -c`. */
   env: Map<string, RawArg>;
-  /** `gosu app`, `su-exec app:app`, `chpst -u app`, `runuser -u app`, `sudo -u app`, `su app -c …`. */
+  /** `gosu app`, `su-exec app:app`, `chpst -u app`, `setpriv --reuid app`, `runuser -u app`, `sudo -u app`, `su app -c …`. */
   user?: RawArg;
   /** Problems in `sh -c` strings, with the file each is in. */
   problems: (ShellProblem & { source: SourceText })[];
@@ -329,6 +323,26 @@ const UV_OPTIONS_WITH_VALUE = new Set([
   '--find-links',
   '--from',
 ]);
+/** util-linux setpriv's long options that take a value (sys-utils/setpriv.c, main's longopts); -d, -h, -V take none. */
+const SETPRIV_OPTIONS_WITH_VALUE = new Set([
+  '--ruid',
+  '--euid',
+  '--rgid',
+  '--egid',
+  '--reuid',
+  '--regid',
+  '--groups',
+  '--inh-caps',
+  '--ambient-caps',
+  '--bounding-set',
+  '--securebits',
+  '--pdeathsig',
+  '--selinux-label',
+  '--apparmor-profile',
+  '--landlock-access',
+  '--landlock-rule',
+  '--seccomp-filter',
+]);
 const SUDO_OPTIONS_WITH_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T']);
 /** Unknown words skipped in front of a server program: pgadmin4 has two (`$SU_EXEC "${PYTHON_BIN}"`). */
 const MAX_UNKNOWN_PREFIX = 3;
@@ -340,10 +354,17 @@ const MAX_UNKNOWN_PREFIX = 3;
 const VERSION_MANAGERS = new Set(['pyenv', 'rbenv', 'asdf']);
 
 /**
- * A script of the tree that ends by running its arguments (`exec "$@"`): given what the variables
- * hold where it runs, the environment it hands over (its exports); undefined for any other program.
+ * A script of the tree that ends by running its arguments (`exec "$@"`, `exec gosu app "$@"`):
+ * given what the variables hold where it runs, the environment it hands over (its exports) and
+ * whether it execs them; undefined for any other program.
  */
-export type PassThrough = (program: string, lookup: Lookup) => Map<string, RawArg> | undefined;
+export type PassThrough = (program: string, lookup: Lookup) => HandedOver | undefined;
+
+export interface HandedOver {
+  environment: Map<string, RawArg>;
+  /** The script's shell is replaced (`exec … "$@"`), rather than waiting for its child. */
+  execs: boolean;
+}
 
 /**
  * Peels wrappers off a command line. `lookup` resolves variables in `sh -c` strings (the
@@ -461,6 +482,21 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
         const option = argv[0].value;
         if (option === '-u') user = argv[1];
         take(CHPST_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
+      continue;
+    }
+    // setpriv reads options up to the first other word (getopt_long "+dhV"), then execvp()s it.
+    if (name === 'setpriv') {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith('-')) {
+        const option = argv[0].value;
+        if (option === '--') {
+          take(1);
+          break;
+        }
+        if (option === '--reuid' || option === '--ruid') user = argv[1];
+        else if (/^--r(e)?uid=/.test(option)) user = sliceArg(argv[0], option.indexOf('=') + 1);
+        take(SETPRIV_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
       }
       continue;
     }
@@ -621,7 +657,9 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
     // the variables it exported (tiangolo's images: `export GUNICORN_CONF=${GUNICORN_CONF:-/gunicorn_conf.py}`).
     const handedOver = argv.length > 1 ? passThrough?.(name, envLookup) : undefined;
     if (handedOver) {
-      for (const [key, value] of handedOver) env.set(key, value);
+      for (const [key, value] of handedOver.environment) env.set(key, value);
+      // `gosu app "$@"` without exec: the script's shell forks it and stays its parent.
+      handsOver = both(handsOver, handedOver.execs);
       take(1);
       continue;
     }
@@ -651,6 +689,9 @@ export function execsFromScript(wrappers: readonly { value: string }[]): boolean
   return wrappers[0]?.value === 'exec';
 }
 
+/** `"$@"`, `"${@}"`: every argument the script got, each as given. */
+const ALL_ARGUMENTS = /^"\$(?:@|\{@\})"$/;
+
 /**
  * The program a script ends by handing its own arguments to, as its last command: `exec
  * /docker-entrypoint.sh "$@"` (an image's own entrypoint kept behind a wrapper of the tree). The
@@ -664,7 +705,20 @@ export function handsArgumentsTo(steps: readonly ShellStep[], lookup: Lookup): {
   const { wrappers, argv } = unwrap(last.args, lookup);
   const [program, handed] = argv;
   if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return undefined;
-  return /^"\$(?:@|\{@\})"$/.test(writtenText(handed)) ? { program, step: last } : undefined;
+  return ALL_ARGUMENTS.test(writtenText(handed)) ? { program, step: last } : undefined;
+}
+
+/**
+ * How a script runs its own arguments as its last command, through the wrappers unwrap() peels
+ * (`exec "$@"`, `gosu app:app "$@"`, `exec su-exec app "$@"`, `exec chpst -u app "$@"`): that
+ * command and what the wrappers add. A `"$@"` inside `if`, a loop, a function or a branch picked
+ * by an unknown argument may not run, and one before the end is not where the script ends.
+ */
+export function runsItsArguments(steps: readonly ShellStep[], lookup: Lookup): { step: ShellStep; unwrapped: Unwrapped } | undefined {
+  const last = steps[steps.length - 1];
+  if (!last || last.depth !== 0 || last.undecided) return undefined;
+  const unwrapped = unwrap(last.args, lookup);
+  return unwrapped.argv.length === 1 && ALL_ARGUMENTS.test(writtenText(unwrapped.argv[0])) ? { step: last, unwrapped } : undefined;
 }
 
 /**

@@ -17,7 +17,8 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { PATH_DIRECTORIES, runShell, scriptWord, SHELL_SHEBANG, ShellStep, StepRedirect } from './program';
+import { PATH_DIRECTORIES, runShell, scriptWord, ShellStep, StepRedirect } from './program';
+import { SHELL_SHEBANG } from '../../discovery/classify';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
 export interface WrittenFilesInput {

@@ -1762,6 +1762,7 @@ describe('an entrypoint wrapper that runs its arguments: named without .sh, or t
   test('"$@" only in a branch, not at the end, or a wrapper that runs another command: it does not run its arguments', () => {
     for (const wrapper of [
       'if [ "${AS_USER:-}" = yes ]; then\n  exec gosu app "$@"\nfi',
+      'if [ -n "${AS_USER:-}" ]; then\n  exec "$@"\nfi',
       'gosu app "$@"\necho finished',
       'exec gosu app somethingelse',
       'exec gosu app "$1"',

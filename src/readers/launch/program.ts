@@ -337,6 +337,7 @@ const SETPRIV_OPTIONS_WITH_VALUE = new Set([
   '--bounding-set',
   '--securebits',
   '--pdeathsig',
+  '--ptracer',
   '--selinux-label',
   '--apparmor-profile',
   '--landlock-access',

@@ -29,6 +29,10 @@ export const rule = defineRule({
         message: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}',
         help: 'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json',
       },
+      besideUnknownModule: {
+        message: 'Directive "{{name}}" is unknown to nginx and to the modules cfglint knows; the tree loads "{{loaded}}", which may provide it',
+        help: 'cfglint cannot list that module\'s directives; if "{{name}}" is not one of them, nginx refuses to start{{suggestion}}',
+      },
       notYet: {
         message: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}',
         help: 'this nginx refuses to start (unknown directive "{{name}}"); run nginx {{since}} or later, or remove it',
@@ -68,8 +72,9 @@ export const rule = defineRule({
           // A template that writes a module's directive only on a condition decides at rendering
           // whether the module is there (openwisp: `{% if nginx_brotli_static_available %}`).
           if (writtenConditionally(directive)) continue;
-          // A main-context include the tree does not hold (modules-enabled) may load it: cannot tell.
-          if (index.unreadModuleInclude) continue;
+          // A main-context include the tree does not hold (modules-enabled) may load it, and so may
+          // a module cfglint does not know (under another file name): cannot tell.
+          if (index.unreadModuleInclude || index.unknownModuleLoad) continue;
           // One finding per module and file: enabling the module settles all its directives.
           const key = `${directive.nameSpan.file}\0${module}`;
           const seen = thirdParty.get(key);
@@ -80,7 +85,15 @@ export const rule = defineRule({
         names ??= [...index.table.names()];
         if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
         const suggestion = suggestions.get(directive.name);
-        yield { ...base, messageId: 'unknown', data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' } };
+        const data = { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : '' };
+        const loaded = index.unknownModuleLoad;
+        if (loaded) {
+          // The tree loads a module whose directives cfglint cannot see (nginx-opentracing before it
+          // was listed): the name may be one of them, so it is only worth a look.
+          const file = loaded.args[0];
+          const related = [{ span: file.span, label: 'a module cfglint does not know is loaded here' }];
+          yield { ...base, related, messageId: 'besideUnknownModule', data: { ...data, loaded: file.value }, maxSeverity: 'info' };
+        } else yield { ...base, messageId: 'unknown', data };
         continue;
       }
       const version = nginxVersionAt(model, use.level.root);

@@ -17,6 +17,7 @@ import {
   DirectiveSpec,
   DirectiveTable,
   DirectiveTableOptions,
+  isNginxModuleLoadPath,
   moduleOfLoadPath,
   OPENRESTY_BUNDLE,
 } from '../reference/nginx/directives';
@@ -224,6 +225,11 @@ export class NginxDirectiveIndex {
    * third-party modules the nginx has cannot be told.
    */
   readonly unreadModuleInclude: NginxDirective | undefined;
+  /**
+   * The first `load_module` of a module that is neither nginx's own nor one cfglint knows: the
+   * nginx has directives cfglint cannot list, so a name it does not know may be that module's.
+   */
+  readonly unknownModuleLoad: NginxDirective | undefined;
 
   // Each use is its ordinal (its place in tree order) in these: what it is, its level and its kind.
   private entries: ExpandedDirective[] = [];
@@ -234,8 +240,9 @@ export class NginxDirectiveIndex {
   private levelStarts: Int32Array;
 
   constructor(roots: NginxConfigRoot[], options: DirectiveTableOptions = {}) {
-    const detected = detectModules(roots);
+    const { detected, unknownLoad } = detectModules(roots);
     this.detectedModules = detected;
+    this.unknownModuleLoad = unknownLoad;
     this.unreadModuleInclude = unreadMainInclude(roots);
     this.table = new DirectiveTable({
       modules: [...(options.modules ?? []), ...detected.map((d) => d.module)],
@@ -597,10 +604,12 @@ const LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row) => row[0]
 
 /**
  * Modules the tree shows it has: a `load_module` of a known third-party module, and OpenResty
- * (any Lua directive, or a path under an `openresty` directory), which brings its bundle.
+ * (any Lua directive, or a path under an `openresty` directory), which brings its bundle; and
+ * the first `load_module` of a module that is neither nginx's own nor a known one.
  */
-function detectModules(roots: NginxConfigRoot[]): { module: string; reason: string }[] {
+function detectModules(roots: NginxConfigRoot[]): { detected: { module: string; reason: string }[]; unknownLoad: NginxDirective | undefined } {
   const found = new Map<string, string>();
+  let unknownLoad: NginxDirective | undefined;
   let openresty: string | undefined;
   /** Whether each file's text has "openresty/" at all (an argument can only have it if its file does). */
   const mentionsOpenresty = new Map<string, boolean>();
@@ -617,8 +626,10 @@ function detectModules(roots: NginxConfigRoot[]): { module: string; reason: stri
       const entry = entries[k];
       const { directive } = entry;
       if (directive.name === 'load_module' && directive.args[0]) {
-        const module = moduleOfLoadPath(directive.args[0].value);
-        if (module && !found.has(module)) found.set(module, `load_module ${directive.args[0].value}`);
+        const path = directive.args[0].value;
+        const module = moduleOfLoadPath(path);
+        if (module && !found.has(module)) found.set(module, `load_module ${path}`);
+        else if (!module && !unknownLoad && !isNginxModuleLoadPath(path)) unknownLoad = directive;
       }
       if (!openresty && LUA_NAMES.has(directive.name)) openresty = `"${directive.name}" (a Lua directive)`;
       if (!openresty && mayMentionOpenresty(directive)) {
@@ -636,5 +647,5 @@ function detectModules(roots: NginxConfigRoot[]): { module: string; reason: stri
   };
   for (const root of roots) visit(root.directives);
   if (openresty) for (const module of OPENRESTY_BUNDLE) if (!found.has(module)) found.set(module, `an OpenResty tree: ${openresty}`);
-  return [...found].map(([module, reason]) => ({ module, reason }));
+  return { detected: [...found].map(([module, reason]) => ({ module, reason })), unknownLoad };
 }

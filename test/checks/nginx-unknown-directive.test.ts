@@ -27,6 +27,18 @@ testRule(rule, {
       tree: { 'nginx.conf': 'load_module modules/ngx_http_headers_more_filter_module.so;\nevents {}\nhttp {\n    more_clear_headers Server;\n}\n' },
     },
     {
+      // Sefaria's helm template (ngx_http_opentracing_module.cpp's command table: opentracing_load_tracer in http and server only).
+      name: 'nginx-opentracing loaded with load_module: its directives in http and location',
+      tree: {
+        'nginx.conf':
+          'load_module /etc/nginx/modules/ngx_http_opentracing_module.so;\nevents {}\nhttp {\n    opentracing_load_tracer /usr/local/lib/libjaegertracing_plugin.so /etc/nginx/jaeger.json;\n    server {\n        listen 80;\n        location / {\n            opentracing on;\n            opentracing_tag app web;\n            opentracing_propagate_context;\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n}\n',
+      },
+    },
+    {
+      name: "a module cfglint does not know is loaded: a known module's directive may be its own, under another file name",
+      tree: { 'nginx.conf': 'load_module modules/ngx_http_our_compression_module.so;\nevents {}\nhttp {\n    brotli on;\n}\n' },
+    },
+    {
       name: 'an OpenResty tree: Lua directives bring the bundle (headers-more, set-misc)',
       tree: {
         'conf.d/app.conf':
@@ -88,6 +100,47 @@ testRule(rule, {
       name: 'an include the tree lacks inside http cannot load a module',
       tree: { 'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/extra/*.conf;\n    brotli on;\n}\n' },
       findings: [{ messageId: 'thirdParty', severity: 'warning', primary: { file: 'nginx.conf', line: 4, column: 5 }, messageIncludes: ['"brotli"'] }],
+    },
+    {
+      name: 'opentracing directives without the module loaded: a warning that names it',
+      tree: { 'conf.d/app.conf': 'server {\n    listen 80;\n    opentracing on;\n    opentracing_propagate_context;\n}\n' },
+      findings: [
+        {
+          messageId: 'thirdParty',
+          severity: 'warning',
+          primary: { file: 'conf.d/app.conf', line: 3, column: 5 },
+          messageIncludes: ['"opentracing"', 'as do 1 more directive'],
+        },
+      ],
+    },
+    {
+      name: 'a directive cfglint does not know beside a module it does not know: an info that names the load_module',
+      tree: {
+        'nginx.conf':
+          'load_module modules/ngx_http_auth_spnego_module.so;\nevents {}\nhttp {\n    server {\n        location / {\n            auth_gss on;\n            proxy_read_timout 30s;\n        }\n    }\n}\n',
+      },
+      findings: [
+        {
+          messageId: 'besideUnknownModule',
+          severity: 'info',
+          primary: { file: 'nginx.conf', line: 6, column: 13 },
+          messageIncludes: ['"auth_gss"', 'modules/ngx_http_auth_spnego_module.so'],
+        },
+        {
+          messageId: 'besideUnknownModule',
+          severity: 'info',
+          primary: { file: 'nginx.conf', line: 7, column: 13 },
+          helpIncludes: ['did you mean "proxy_read_timeout"?'],
+        },
+      ],
+    },
+    {
+      name: "nginx's own dynamic modules (stream, njs) add no unknown directives: a misspelt one is still an error",
+      tree: {
+        'nginx.conf':
+          'load_module modules/ngx_stream_module.so;\nload_module modules/ngx_http_js_module-debug.so;\nevents {}\nhttp {\n    js_import main.js;\n    proxy_read_timout 30s;\n}\n',
+      },
+      findings: [{ messageId: 'unknown', severity: 'error', primary: { file: 'nginx.conf', line: 6, column: 5 } }],
     },
     {
       name: 'with modules-enabled outside the tree, a misspelt directive is still reported',

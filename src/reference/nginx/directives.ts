@@ -485,6 +485,7 @@ const LOAD_MODULE_FILES: [RegExp, string][] = [
   [/headers_more/, 'headers-more'],
   [/brotli/, 'brotli'],
   [/otel_ngx_module/, 'opentelemetry'],
+  [/ngx_http_opentracing_module/, 'opentracing'],
   [/vhost_traffic_status/, 'vts'],
   [/geoip2/, 'geoip2'],
   [/nchan/, 'nchan'],
@@ -506,10 +507,21 @@ const LOAD_MODULE_FILES: [RegExp, string][] = [
   [/zstd/, 'zstd'],
 ];
 
+/**
+ * nginx's own modules that build as dynamic ones (auto/modules: `--with-*=dynamic`), njs's
+ * (nginx/njs nginx/config), nginx-otel's and nginx-acme's: their directives are in the reference table.
+ */
+const NGINX_DYNAMIC_MODULE_FILE = /^ngx_(http_(xslt_filter|image_filter|geoip|perl|js|acme)|stream(_geoip|_js)?|mail|otel)_module(-debug)?\.so$/;
+
 /** The module key a `load_module` path loads, if cfglint knows it. */
 export function moduleOfLoadPath(path: string): string | undefined {
   const file = path.split('/').pop() ?? path;
   return LOAD_MODULE_FILES.find(([pattern]) => pattern.test(file))?.[1];
+}
+
+/** Whether a `load_module` path loads one of nginx's own dynamic modules (whose directives are nginx's). */
+export function isNginxModuleLoadPath(path: string): boolean {
+  return NGINX_DYNAMIC_MODULE_FILE.test(path.split('/').pop() ?? path);
 }
 
 /** Is `name` a key "nginx.modules" accepts? */

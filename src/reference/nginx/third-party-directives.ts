@@ -825,6 +825,20 @@ export const THIRD_PARTY_DIRECTIVES: Record<string, ThirdPartyRow[]> = {
     ["opentelemetry_sensitive_header_values","http server location",0,2,0],
     ["opentelemetry_trust_incoming_spans","http server location",0,2,1],
   ],
+  // opentracing-contrib/nginx-opentracing@bc8f784b opentracing/src/ngx_http_opentracing_module.cpp
+  // (ngx_http_opentracing_module.so)
+  "opentracing": [
+    ["opentracing","http server location",0,2,1],
+    ["opentracing_fastcgi_propagate_context","http server location",0,1,0],
+    ["opentracing_grpc_propagate_context","http server location",0,1,0],
+    ["opentracing_load_tracer","http server",0,4,0],
+    ["opentracing_location_operation_name","http server location",0,2,0],
+    ["opentracing_operation_name","http server location",0,2,0],
+    ["opentracing_propagate_context","http server location",0,1,0],
+    ["opentracing_tag","http server location",0,4,0],
+    ["opentracing_trace_locations","http server location",0,2,1],
+    ["opentracing_trust_incoming_span","http server location",0,2,1],
+  ],
   // cloudflare/sslconfig@33dbff6c patches/nginx__dynamic_tls_records.patch (a patch to the ssl
   // module that some nginx builds carry, not a module of its own)
   'dynamic-tls-records': [

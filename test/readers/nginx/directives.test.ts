@@ -15,6 +15,7 @@ import {
   DirectiveTable,
   isKnownModule,
   MODULE_ALIASES,
+  isNginxModuleLoadPath,
   moduleOfLoadPath,
   THIRD_PARTY_MODULES,
 } from '../../../src/reference/nginx/directives';
@@ -99,7 +100,11 @@ describe('the directive table', () => {
     expect(moduleOfLoadPath('modules/ngx_http_headers_more_filter_module.so')).toBe('headers-more');
     expect(moduleOfLoadPath('/usr/lib/nginx/modules/ngx_http_brotli_static_module.so')).toBe('brotli');
     expect(moduleOfLoadPath('/etc/nginx/modules/otel_ngx_module.so')).toBe('opentelemetry');
+    expect(moduleOfLoadPath('/etc/nginx/modules/ngx_http_opentracing_module.so')).toBe('opentracing');
     expect(moduleOfLoadPath('modules/ngx_stream_module.so')).toBeUndefined();
+    expect(isNginxModuleLoadPath('modules/ngx_stream_module.so')).toBe(true);
+    expect(isNginxModuleLoadPath('/usr/lib/nginx/modules/ngx_http_js_module-debug.so')).toBe(true);
+    expect(isNginxModuleLoadPath('modules/ngx_http_auth_spnego_module.so')).toBe(false);
   });
 
   test('the config schema lists exactly the module names the table knows', () => {

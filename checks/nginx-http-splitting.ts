@@ -2,7 +2,7 @@ import { defineRule, FindingDraft } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import type { ExpandedDirective } from '../src/readers/nginx';
-import { argText, CH, NginxVariables, partSpan, RegexSource } from '../src/model/nginx-variables';
+import { argText, CH, NginxVariables, partSpan, RegexSource, valueParts, ValuePart } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
 
 const ID = 'nginx-http-splitting';
@@ -135,8 +135,10 @@ function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDire
       // nginx escapes the rewrite's own captures in a redirect when the request had %-escapes
       // (the only way to get CR/LF in), and NGX_UNESCAPE_REDIRECT leaves control characters escaped.
       if (checked.ownCaptures && part.kind === 'capture' && top.kind === 'capture') continue;
-      const lineBreak = (facts.mask & CH.LF) !== 0;
-      if (!lineBreak && (facts.mask & CH.CR) === 0) continue;
+      const mask =
+        part === top && part.kind === 'variable' && URI_VARIABLES.has(part.name) ? uriMask(variables, block, facts.mask, text, part, checked) : facts.mask;
+      const lineBreak = (mask & CH.LF) !== 0;
+      if (!lineBreak && (mask & CH.CR) === 0) continue;
       const draft: FindingDraft = {
         ...(lineBreak ? { messageId: 'lineBreak' } : { messageId: 'carriageReturn' }),
         data: {
@@ -156,3 +158,40 @@ function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDire
   }
   return carriage;
 }
+
+const URI_VARIABLES = new Set(['uri', 'document_uri']);
+
+/**
+ * What `$uri` written straight into the argument can hold when its regex location pins the whole
+ * URI (`^…$`): only what the regex matches, and, as PCRE's `$` matches before a final LF, one LF
+ * at its very end. That LF starts a new line whose text is the rest of the argument (then, in the
+ * request line, " HTTP/1.x"): the client chooses no header when the config fixes how it begins.
+ */
+function uriMask(variables: NginxVariables, block: NginxBlock, mask: number, text: string, part: ValuePart, checked: Checked): number {
+  const regex = variables.uriMatchedBy(block);
+  if (!regex) return mask;
+  const narrowed = mask & regex.matchMask;
+  if (regex.wholeSubject !== 'finalLf' || (mask & CH.LF) === 0) return narrowed;
+  const following = valueParts(text).filter((other) => other.start >= part.end);
+  return lineStartIsFixed(following, checked === UPSTREAM_LINE) ? narrowed : narrowed | CH.LF;
+}
+
+/**
+ * Whether the line after a final LF begins with a character the config wrote that no header name
+ * may hold (a field name is a token, RFC 9110 §5.6.2), so the line cannot be a header at all.
+ * `$is_args` is "?" or, with no arguments, empty (and so is `$args` after it). At the end of the
+ * argument the request line goes on with " HTTP/1.x"; a header goes on with the CRLF that ends
+ * it, which after the LF is an empty line that ends the header section: still reported.
+ */
+function lineStartIsFixed(following: ValuePart[], requestLine: boolean): boolean {
+  for (let i = 0; i < following.length; i++) {
+    const part = following[i];
+    if (part.kind === 'text') return !TOKEN_CHAR.test(part.text[0]);
+    if (part.kind !== 'variable' || part.name !== 'is_args') return false;
+    const next = following[i + 1];
+    if (next?.kind === 'variable' && (next.name === 'args' || next.name === 'query_string')) i++;
+  }
+  return requestLine;
+}
+
+const TOKEN_CHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;

@@ -149,6 +149,14 @@ export interface RegexInfo {
   groups: RegexGroup[];
   /** Set when the character masks are not to be trusted ((*CR) and other newline verbs). */
   masksUnknown: boolean;
+  /** Characters of CH that the whole match can hold (lookarounds left out: they match nothing). */
+  matchMask: number;
+  /**
+   * How the regex pins the whole subject: `end` for `^…\z`, `finalLf` for `^…$` (PCRE's `$`
+   * also matches before a final LF: nginx sets no DOLLAR_ENDONLY), undefined when some of the
+   * subject may lie outside the match (no anchors, a `|` at the top, `(?m)`).
+   */
+  wholeSubject: 'end' | 'finalLf' | undefined;
 }
 
 const regexCache = new Map<string, RegexInfo>();
@@ -179,6 +187,9 @@ function scanRegex(source: string): RegexInfo {
   let masksUnknown = false;
   let dotAll = false;
   let extended = false;
+  let matchMask = 0;
+  let alternatesAtTop = false;
+  let multiline = false;
   let i = 0;
 
   const consume = (mask: number, fixedWord: boolean) => {
@@ -188,8 +199,9 @@ function scanRegex(source: string): RegexInfo {
         open.group.mask |= mask;
         if (!fixedWord) open.group.fixedWords = false;
       }
-      if (open.zeroWidth) break;
+      if (open.zeroWidth) return;
     }
+    matchMask |= mask;
   };
 
   while (i < source.length) {
@@ -259,6 +271,7 @@ function scanRegex(source: string): RegexInfo {
           }
           const on = flags[1];
           const off = flags[2] ?? '';
+          if (on.includes('m')) multiline = true;
           const setDot = on.includes('s') ? true : off.includes('s') ? false : undefined;
           const setExt = on.includes('x') ? true : off.includes('x') ? false : undefined;
           if (flags[3] === ')') {
@@ -288,6 +301,7 @@ function scanRegex(source: string): RegexInfo {
       continue;
     }
     if (ch === '|') {
+      if (stack.length === 0) alternatesAtTop = true;
       i++;
       continue;
     }
@@ -309,7 +323,19 @@ function scanRegex(source: string): RegexInfo {
     consume(maskOfCode(code), isNameCode(code) || code === 45);
     i++;
   }
-  return { source, groupCount: supported ? groups.length : undefined, groups, masksUnknown };
+  const pinned = supported && !alternatesAtTop && !multiline && /^(\^|\\A)/.test(source);
+  return { source, groupCount: supported ? groups.length : undefined, groups, masksUnknown, matchMask, wholeSubject: pinned ? subjectEnd(source) : undefined };
+}
+
+/** How a regex ends the match: `\z` at the very end, `$` or `\Z` before a final LF too (an escaped `\$` is a literal). */
+function subjectEnd(source: string): 'end' | 'finalLf' | undefined {
+  let escapes = 0;
+  const last = source.length - 1;
+  const anchor = source[last] === '$' ? 1 : /\\[zZ]$/.test(source) ? 2 : 0;
+  if (anchor === 0) return undefined;
+  for (let k = last - anchor; k >= 0 && source[k] === '\\'; k--) escapes++;
+  if (escapes % 2 === 1) return undefined;
+  return anchor === 1 || source[last] === 'Z' ? 'finalLf' : 'end';
 }
 
 function placement(stack: OpenGroup[]): { parent?: number; inLookaround: boolean } {
@@ -827,6 +853,30 @@ export class NginxVariables {
     return undefined;
   }
 
+  /**
+   * The regex location whose regex `$uri` matched for a directive in `block`, when it pins the
+   * whole URI and nothing there changes `$uri` after the match. nginx picks a location by
+   * matching the current URI (after an internal redirect too: index, error_page, a try_files
+   * fallback, X-Accel-Redirect all search again); in the location, a `rewrite` (or a Lua
+   * `rewrite_by_lua*`, which may call ngx.req.set_uri) and `try_files` (which sets the URI to the
+   * file it found and stays) change it in place. Only the innermost location, and only `if`s
+   * between it and the directive, are followed.
+   */
+  uriMatchedBy(block: NginxBlock): RegexInfo | undefined {
+    let location: NginxBlock | undefined = block;
+    while (location?.kind === 'if') location = location.parent;
+    if (location?.kind !== 'location' || this.rewriteBlocks.has(location) || location.own('try_files').length > 0) return undefined;
+    const { census } = this.scope;
+    if (REWRITE_BY_LUA.some((name) => census.named(name).entries.length > 0)) return undefined;
+    const args = location.directive?.args ?? [];
+    const modifier = args.length > 1 ? args[0].value : '';
+    const inline = args.length === 1 && !args[0].quoted ? /^~\*?(.+)$/.exec(args[0].value) : null;
+    const source = modifier === '~' || modifier === '~*' ? args[1].value : inline?.[1];
+    if (source === undefined) return undefined;
+    const regex = analyzeRegex(source);
+    return regex.wholeSubject && !regex.masksUnknown ? regex : undefined;
+  }
+
   /** The regex of `if ($var ~ re)`, with what $var holds. */
   ifRegex(block: NginxBlock): RegexSource | undefined {
     const condition = ifCondition(block.directive?.args.map((arg) => arg.value) ?? []);
@@ -1113,6 +1163,9 @@ export function ifCondition(values: string[]): string[] {
   else if (words[last]?.endsWith(')')) words[last] = words[last].slice(0, -1);
   return words;
 }
+
+/** Lua's rewrite-phase handlers, where ngx.req.set_uri may change `$uri` in place. */
+const REWRITE_BY_LUA = ['rewrite_by_lua', 'rewrite_by_lua_block', 'rewrite_by_lua_file'];
 
 /** Argument `i` of a directive as text, without building its span (cheap enough to filter on). */
 export function argText(directive: ExpandedDirective['directive'], i: number): string | undefined {

@@ -35,8 +35,46 @@ testRule(rule, {
         'a.conf': site('/', '# cfglint-disable-next-line nginx-http-splitting -- the WAF in front rejects %0d and %0a\n        return 301 https://$host$uri;'),
       },
     },
+    {
+      // bigbluebutton/docker web.nginx: the location's regex pins $uri to hex, digits, "/" and "-" (its own $1 was never reported).
+      name: '$uri in a location whose anchored regex cannot match CR or LF; the final LF that `$` lets through is followed by "?" or " HTTP/1.x"',
+      tree: { 'a.conf': site('~ "^/download/[0-9a-f]+-[0-9]+$"', 'proxy_pass http://127.0.0.1:8090$uri$is_args$args;') },
+    },
+    {
+      name: '$uri under a regex that ends with \\z: no final LF either',
+      tree: { 'a.conf': site('~ ^/files/[a-z]+\\.txt\\z', 'add_header X-Path $uri;') },
+    },
+    {
+      name: '$uri before a "/" the config writes: the line after a final LF cannot be a header',
+      tree: { 'a.conf': site('~* ^/[a-z]+$', 'return 301 https://example.com$uri/;') },
+    },
   ],
   reject: [
+    {
+      name: 'a regex location that does not pin the start of $uri',
+      tree: { 'a.conf': site('~ /download/[0-9a-f]+$', 'proxy_pass http://127.0.0.1:8090$uri$is_args$args;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 3, column: 41, endColumn: 45 } }],
+    },
+    {
+      name: 'an anchored regex whose class matches LF',
+      tree: { 'a.conf': site('~ ^/dl/[^/]+$', 'proxy_pass http://127.0.0.1:8090$uri$is_args$args;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 3, column: 41, endColumn: 45 } }],
+    },
+    {
+      name: "the final LF `$` lets through ends a header line, and the header's own CRLF then ends the header section",
+      tree: { 'a.conf': site('~ ^/[a-z]+$', 'add_header X-Path $uri;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 3, column: 27, endColumn: 31 } }],
+    },
+    {
+      name: 'the final LF followed by an argument the client chooses',
+      tree: { 'a.conf': site('~ ^/[a-z]+$', 'proxy_pass http://127.0.0.1:8090$uri$arg_x;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 3, column: 41, endColumn: 45 } }],
+    },
+    {
+      name: 'a rewrite in the location changes $uri after the match',
+      tree: { 'a.conf': site('~ ^/a/[a-z]+$', 'rewrite ^/a/(.*)$ /b/$1 break;\n        proxy_pass http://127.0.0.1:8090$uri;') },
+      findings: [{ messageId: 'lineBreak', primary: { file: 'a.conf', line: 4, column: 41, endColumn: 45 } }],
+    },
     {
       // The map's lines come from another file: read line by line, not from the map's own text.
       name: 'a map whose included lines give $uri',

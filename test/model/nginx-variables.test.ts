@@ -34,6 +34,22 @@ describe('analyzeRegex', () => {
     expect(analyzeRegex('^/static/').groupCount).toBe(0);
   });
 
+  it('tells whether the regex pins the whole subject, and what the whole match holds', () => {
+    // PCRE's `$` (and `\\Z`) also match before a final LF; `\\z` only at the very end.
+    expect(analyzeRegex('^/d/[0-9a-f]+$').wholeSubject).toBe('finalLf');
+    expect(analyzeRegex('^/d/[0-9a-f]+\\Z').wholeSubject).toBe('finalLf');
+    expect(analyzeRegex('\\A/d/[0-9a-f]+\\z').wholeSubject).toBe('end');
+    expect(analyzeRegex('/d/[0-9a-f]+$').wholeSubject).toBeUndefined();
+    expect(analyzeRegex('^/d/[0-9a-f]+\\$').wholeSubject).toBeUndefined();
+    expect(analyzeRegex('^/a$|^/b/.*').wholeSubject).toBeUndefined();
+    expect(analyzeRegex('^(?m)/a$').wholeSubject).toBeUndefined();
+    expect(analyzeRegex('^/(?:a|b)$').wholeSubject).toBe('finalLf');
+    expect(analyzeRegex('^/d/[0-9a-f]+$').matchMask & (CH.LF | CH.CR)).toBe(0);
+    expect(analyzeRegex('^/d/[^/]+$').matchMask & CH.LF).toBe(CH.LF);
+    // A lookahead looks at text it does not match.
+    expect(analyzeRegex('^/d(?=[^/]+)$').matchMask & CH.LF).toBe(0);
+  });
+
   it('gives up on branch resets and recursion, whose numbering it does not follow', () => {
     expect(analyzeRegex('(?|(a)|(b))').groupCount).toBeUndefined();
     expect(analyzeRegex('(a(?R)?b)').groupCount).toBeUndefined();

@@ -6,6 +6,7 @@ import { IMPLICIT_LISTEN, ListenSocket, listenSocket } from '../src/model/nginx-
 import { argumentsUnknown, writtenConditionally } from '../src/model/template-values';
 import type { RelatedSpan, Span } from '../src/source/span';
 import { docsUrl } from '../src/source/meta';
+import { groupsLoadedTogether } from '../src/model/nginx-processes';
 
 const ID = 'nginx-default-server';
 
@@ -51,6 +52,8 @@ export const rule = defineRule({
     // Only listen lines nginx reads: one that nginx-syntax reports (no `;`) leaves its server unjudged.
     const checked = model.nginx.directives.checkedDirectivesNamed('listen');
     for (const scope of model.nginx.scopes) {
+      // A server that several processes of this config load may head a socket in each: reported once.
+      const reported = new Map<NginxBlock, Set<string>>();
       for (const servers of loadedTogether(scope)) {
         const bySocket = new Map<string, SocketGroup>();
         for (let i = 0; i < servers.length; i++) addServer(bySocket, servers[i], checked);
@@ -60,6 +63,9 @@ export const rule = defineRule({
           const related: RelatedSpan[] = [];
           for (let k = 1; k < Math.min(count, 4); k++) related.push({ span: group.spanAt(k), label: `also on ${socket}: ${describe(group.servers[k])}` });
           const first = group.servers[0];
+          const sockets = reported.get(first) ?? new Set<string>();
+          if (sockets.has(socket)) continue;
+          reported.set(first, sockets.add(socket));
           yield {
             messageId: 'implicitDefault',
             data: { count, socket, first: describe(first) },
@@ -74,8 +80,9 @@ export const rule = defineRule({
 });
 
 /**
- * Groups of servers nginx certainly loads together: all of a main config's, and for files read on
- * their own (snippets) the servers of one file, since which snippets one nginx includes is not known.
+ * Groups of servers nginx certainly loads together: a main config's, as each nginx process that
+ * runs it loads them (a container's own sites-enabled/ file is not another's), and for files read
+ * on their own (snippets) the servers of one file, since which snippets one nginx includes is not known.
  */
 function loadedTogether(scope: NginxHttpScope): NginxBlock[][] {
   // A file included twice brings the same server twice: it is one server.
@@ -87,7 +94,7 @@ function loadedTogether(scope: NginxHttpScope): NginxBlock[][] {
     seen.add(server.directive);
     servers.push(server);
   }
-  if (scope.roots.every((root) => root.kind === 'main')) return [servers];
+  if (scope.roots.every((root) => root.kind === 'main')) return groupsLoadedTogether(servers, (server) => server.node);
   const byFile = new Map<string, NginxBlock[]>();
   for (const server of servers) {
     const file = server.directive!.file;

@@ -3,6 +3,7 @@ import type { Deployment } from '../src/model/deployment';
 import { contextName, DirectiveSpec, DirectiveUse, SHARED_SETTING } from '../src/model/nginx-directives';
 import { docsUrl } from '../src/source/meta';
 import { maySeparateInTemplate } from '../src/model/template-values';
+import { loadedTogether } from '../src/model/nginx-processes';
 
 /** Directives that pick an upstream's load-balancing method (each sets peer.init_upstream). */
 const BALANCING_METHODS = new Set(['ip_hash', 'hash', 'least_conn', 'least_time', 'random']);
@@ -64,11 +65,15 @@ export const rule = defineRule({
         firstBySetting ??= new Map();
         const name = use.directive.name;
         const setting = SHARED_SETTING[name] ?? name;
-        const first = firstBySetting.get(setting);
+        let first = firstBySetting.get(setting);
         if (!first) {
           firstBySetting.set(setting, use);
           continue;
         }
+        // Files that different containers add to one main config (each its own site) are never
+        // read by one nginx: the duplicate is of an earlier use this use's process reads too.
+        if (!loadedTogether(first.entry, use.entry)) first = earlierLoadedWith(uses, u, setting);
+        if (!first) continue;
         // `{% if tls %}root /a;{% else %}root /b;{% endif %}`: a template renders one of them.
         if (maySeparateInTemplate(first.directive, use.directive)) {
           firstBySetting.set(setting, use); // the branch this one is in starts here
@@ -95,6 +100,16 @@ export const rule = defineRule({
     }
   },
 });
+
+/** The first use before `uses[u]` of the same setting that some nginx process reads with it. */
+function earlierLoadedWith(uses: readonly DirectiveUse[], u: number, setting: string): DirectiveUse | undefined {
+  const use = uses[u];
+  for (let k = 0; k < u; k++) {
+    const other = uses[k];
+    if ((SHARED_SETTING[other.directive.name] ?? other.directive.name) === setting && loadedTogether(other.entry, use.entry)) return other;
+  }
+  return undefined;
+}
 
 /**
  * A second load-balancing method in one upstream (`ip_hash` twice, `ip_hash` then `least_conn`):

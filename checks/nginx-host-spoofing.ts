@@ -4,6 +4,7 @@ import type { NginxBlock } from '../src/model/nginx';
 import { argEqualsIgnoringCase } from '../src/model/nginx-directives';
 import { argText, NginxVariables, partSpan } from '../src/model/nginx-variables';
 import { docsUrl } from '../src/source/meta';
+import { groupsLoadedTogether } from '../src/model/nginx-processes';
 
 const ID = 'nginx-host-spoofing';
 
@@ -53,7 +54,9 @@ export const rule = defineRule({
           const value = entry.directive.args[1];
           const modelPath = `${block.path}>proxy_set_header[Host]`;
           if (origins.every((origin) => origin === '$http_host')) {
-            const served = restrictedNames(block, comparableServers(scope, block));
+            // A server that several nginx processes load is judged in each: any that makes it a default takes every Host.
+            let served: string | undefined;
+            for (const servers of comparableServers(scope, block)) if ((served = restrictedNames(block, servers)) === undefined) break;
             if (!served) continue;
             yield { messageId: 'rawHostHeader', data: { served }, primary: partSpan(value, top), modelPath };
           } else {
@@ -97,14 +100,21 @@ interface PortEntry {
 }
 
 /**
- * The servers whose order decides the default of a port. Files read on their own (no main
- * nginx.conf includes them) may be one nginx's conf.d or alternatives copied into separate images
+ * The servers whose order decides the default of a port, once for each nginx process that loads
+ * this one. A main config's: those each process loads with it (containers that run one nginx.conf
+ * with their own site each do not share them). Files read on their own (no main nginx.conf
+ * includes them) may be one nginx's conf.d or alternatives copied into separate images
  * (allegro/ralph's three site files, each COPYed to its own image's default.conf): only the
  * servers of the same file are known to come before or after this one.
  */
-function comparableServers(scope: { servers: NginxBlock[]; roots: readonly { kind: string }[] }, block: NginxBlock): NginxBlock[] {
-  if (scope.roots.some((root) => root.kind === 'main')) return scope.servers;
+function comparableServers(scope: { servers: NginxBlock[]; roots: readonly { kind: string }[] }, block: NginxBlock): NginxBlock[][] {
   const server = block.kind === 'server' ? block : block.enclosing('server');
+  if (scope.roots.some((root) => root.kind === 'main')) {
+    let groups = processGroups.get(scope.servers);
+    if (!groups) processGroups.set(scope.servers, (groups = groupsLoadedTogether(scope.servers, (each) => each.node)));
+    if (groups.length === 1 || !server) return groups;
+    return groups.filter((group) => group.includes(server));
+  }
   const file = server?.directive?.file;
   let byFile = serversByFile.get(scope.servers);
   if (!byFile) {
@@ -117,10 +127,11 @@ function comparableServers(scope: { servers: NginxBlock[]; roots: readonly { kin
     }
     serversByFile.set(scope.servers, byFile);
   }
-  return byFile.get(file ?? '') ?? [];
+  return [byFile.get(file ?? '') ?? []];
 }
 
 const serversByFile = new WeakMap<NginxBlock[], Map<string, NginxBlock[]>>();
+const processGroups = new WeakMap<NginxBlock[], NginxBlock[][]>();
 
 /**
  * Per port, its first server and whether one of its servers says default_server: read once per

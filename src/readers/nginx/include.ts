@@ -149,6 +149,11 @@ export interface IncludeResolution {
   outside: string[];
   /** The mask visited its cap of paths (MAX_GLOB_PATHS) and the rest were skipped. */
   truncated?: boolean;
+  /**
+   * The containers that hold each file at the included path, where a mapping of some containers
+   * put it there (a compose mount, an image's COPY); a file not listed may be there in any.
+   */
+  containersOf?: ReadonlyMap<string, readonly string[]>;
 }
 
 export class IncludeResolver {
@@ -185,68 +190,11 @@ export class IncludeResolver {
     return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
   }
 
-  private resolveUncached(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
-    const glob = hasGlob(pattern);
-    const candidates = nodePath.isAbsolute(pattern)
-      ? this.absoluteCandidates(pattern, includingFile, prefixDir)
-      : this.relativeCandidates(pattern, includingFile, prefixDir);
-    for (const candidate of candidates) {
-      const mappedTo = candidate === pattern ? undefined : candidate;
-      if (glob) {
-        const expansion = this.expandGlob(candidate);
-        // Candidates are in the order nginx's machine would have them: one that leads out of
-        // the tree is the include's meaning, not a reason to try the next.
-        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
-        continue;
-      }
-      const kind = this.fs.kind(candidate);
-      if (kind === 'outside') return { files: [], missing: false, outside: [candidate] };
-      if (kind === 'file') return { files: [candidate], missing: false, mappedTo, outside: [] };
-    }
-    if (glob && nodePath.isAbsolute(pattern)) {
-      const placed = this.placedFilesMatching(pattern, includingFile);
-      if (placed.length > 0) return { files: placed, missing: false, outside: [] };
-    }
-    return { files: [], missing: !glob, outside: [] };
-  }
-
   /**
-   * Tree files a mapping puts, one by one, in the directory of an absolute glob, where no tree
-   * directory stands for it: `COPY backend-not-found.conf /etc/nginx/extra-conf.d/` is what
-   * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
-   * container, as glob(3) sorts.
+   * The containers the mappings place a tree file in; undefined where none places it, or one may
+   * be any container (a mapping of the config, a script's copy).
    */
-  private placedFilesMatching(pattern: string, includingFile: string): string[] {
-    const directory = nodePath.posix.dirname(pattern);
-    if (hasGlob(directory)) return [];
-    const glob = compileGlobSegment(nodePath.posix.basename(pattern));
-    const placed = oneFilePerPath(
-      this.mappings.filter(
-        (m) =>
-          nodePath.posix.dirname(m.from) === directory &&
-          matchGlobSegment(glob, nodePath.posix.basename(m.from)) &&
-          this.fs.kind(m.to) === 'file' &&
-          this.sameContainer(m, includingFile),
-      ),
-    );
-    return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
-  }
-
-  /**
-   * Whether a mapping's file is there for the including file: both in one container, or either
-   * in any. A file one image copies is not in another image's container (Mailu's docs image
-   * copies its own conf.d/default.conf, which the front's `include /etc/nginx/conf.d/*.conf`
-   * never reads). Where no mapping places the including file, which container runs it is not
-   * known, and every mapping counts.
-   */
-  private sameContainer(mapping: IncludeMapping, includingFile: string): boolean {
-    if (mapping.containers === undefined) return true;
-    const holders = this.containersHolding(includingFile);
-    return holders === undefined || mapping.containers.some((container) => holders.has(container));
-  }
-
-  /** The containers the mappings place a tree file in; undefined where none places it, or one may be any container. */
-  private containersHolding(file: string): Set<string> | undefined {
+  containersHolding(file: string): ReadonlySet<string> | undefined {
     if (this.holders.has(file)) return this.holders.get(file);
     let holders: Set<string> | undefined = new Set();
     let placed = false;
@@ -264,8 +212,86 @@ export class IncludeResolver {
     return known;
   }
 
+  private resolveUncached(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
+    const glob = hasGlob(pattern);
+    const candidates = nodePath.isAbsolute(pattern)
+      ? this.absoluteCandidates(pattern, includingFile, prefixDir)
+      : this.relativeCandidates(pattern, includingFile, prefixDir);
+    // A directory some containers mount or copy there: what it holds is in those containers only.
+    const explicit = nodePath.isAbsolute(pattern) ? this.explicitMapping(pattern, includingFile) : undefined;
+    const placedIn = (files: string[]) => (explicit?.containers ? new Map(files.map((file) => [file, explicit.containers!])) : undefined);
+    for (const candidate of candidates) {
+      const mappedTo = candidate === pattern ? undefined : candidate;
+      if (glob) {
+        const expansion = this.expandGlob(candidate);
+        // Candidates are in the order nginx's machine would have them: one that leads out of
+        // the tree is the include's meaning, not a reason to try the next.
+        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) {
+          return { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
+        }
+        continue;
+      }
+      const kind = this.fs.kind(candidate);
+      if (kind === 'outside') return { files: [], missing: false, outside: [candidate] };
+      if (kind === 'file') return { files: [candidate], missing: false, mappedTo, outside: [], containersOf: placedIn([candidate]) };
+    }
+    if (glob && nodePath.isAbsolute(pattern)) {
+      const placed = this.placedFilesMatching(pattern, includingFile);
+      if (placed.length > 0) {
+        const containersOf = new Map<string, readonly string[]>();
+        for (const mapping of placed) if (mapping.containers) containersOf.set(mapping.to, mapping.containers);
+        return { files: placed.map((mapping) => mapping.to), missing: false, outside: [], containersOf };
+      }
+    }
+    return { files: [], missing: !glob, outside: [] };
+  }
+
+  /**
+   * Tree files a mapping puts, one by one, in the directory of an absolute glob, where no tree
+   * directory stands for it: `COPY backend-not-found.conf /etc/nginx/extra-conf.d/` is what
+   * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
+   * container, as glob(3) sorts.
+   */
+  private placedFilesMatching(pattern: string, includingFile: string): IncludeMapping[] {
+    const directory = nodePath.posix.dirname(pattern);
+    if (hasGlob(directory)) return [];
+    const glob = compileGlobSegment(nodePath.posix.basename(pattern));
+    const placed = oneFilePerPath(
+      this.mappings.filter(
+        (m) =>
+          nodePath.posix.dirname(m.from) === directory &&
+          matchGlobSegment(glob, nodePath.posix.basename(m.from)) &&
+          this.fs.kind(m.to) === 'file' &&
+          this.sameContainer(m, includingFile),
+      ),
+    );
+    return placed.sort((a, b) => compareBytes(a.from, b.from));
+  }
+
+  /**
+   * Whether a mapping's file is there for the including file: both in one container, or either
+   * in any. A file one image copies is not in another image's container (Mailu's docs image
+   * copies its own conf.d/default.conf, which the front's `include /etc/nginx/conf.d/*.conf`
+   * never reads). Where no mapping places the including file, which container runs it is not
+   * known, and every mapping counts.
+   */
+  private sameContainer(mapping: IncludeMapping, includingFile: string): boolean {
+    if (mapping.containers === undefined) return true;
+    const holders = this.containersHolding(includingFile);
+    return holders === undefined || mapping.containers.some((container) => holders.has(container));
+  }
+
   private insideLintRoots(path: string): boolean {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith('/') ? root : root + '/'));
+  }
+
+  /** The mapping of the path itself or of the deepest directory above it, where one tree file stands there. */
+  private explicitMapping(pattern: string, includingFile: string): IncludeMapping | undefined {
+    return oneFilePerPath(
+      this.mappings.filter(
+        (m) => (pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/'))) && this.sameContainer(m, includingFile),
+      ),
+    ).sort((a, b) => b.from.length - a.from.length)[0];
   }
 
   private relativeCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
@@ -281,11 +307,7 @@ export class IncludeResolver {
 
   private absoluteCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
     const candidates: string[] = [];
-    const explicit = oneFilePerPath(
-      this.mappings.filter(
-        (m) => (pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/'))) && this.sameContainer(m, includingFile),
-      ),
-    ).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit = this.explicitMapping(pattern, includingFile);
     if (explicit) return [nodePath.join(explicit.to, pattern.slice(explicit.from.replace(/\/$/, '').length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {

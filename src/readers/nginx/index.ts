@@ -35,6 +35,12 @@ export interface ExpandedDirective {
   via: NginxDirective[];
   /** For directives a controller renders (ingress-nginx) from a ConfigMap key, an annotation or its own default. */
   generated?: GeneratedOrigin;
+  /**
+   * The containers whose nginx reads the directive, where the tree says (a compose mount or an
+   * image's COPY puts the file, or a file including it, in some containers only); undefined where
+   * any nginx may. nginx-processes.ts answers from it which directives one nginx loads together.
+   */
+  containers?: ReadonlySet<string>;
 }
 
 export type NginxRootContext = 'main' | 'http' | 'server' | 'location';
@@ -209,15 +215,16 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     stack: string[],
     via: NginxDirective[],
     nesting: number,
+    containers: ReadonlySet<string> | undefined,
   ): ExpandedDirective[] => {
     const start = top;
     for (let i = 0; i < directives.length; i++) {
       const directive = directives[i];
-      // `children` from the start, set or not: every node then has one shape, and code that reads
+      // `children` and `containers` from the start, set or not: every node then has one shape, and code that reads
       // them stays optimised (a node given `children` later has another, and deoptimised it).
-      const node: ExpandedDirective = { directive, children: undefined, via };
+      const node: ExpandedDirective = { directive, children: undefined, via, containers };
       pending[top++] = node;
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1, containers);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes('$')) continue; // nginx does not expand variables in include
@@ -339,7 +346,9 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
         const children = (node.children ??= []);
         // A loop, not push(...): one file may hold more directives than a call can take as arguments.
-        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting))
+        const placedIn = resolution.containersOf?.get(target);
+        const childContainers = placedIn ? narrowed(containers, placedIn) : containers;
+        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting, childContainers))
           children.push(child);
       }
     }
@@ -416,7 +425,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       kind: 'main',
       file: options.displayPath(main.path),
       context: 'main',
-      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0),
+      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0, resolver.containersHolding(main.path)),
     });
   }
 
@@ -426,7 +435,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], [], 0);
+    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], [], 0, resolver.containersHolding(entry.path));
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
@@ -443,6 +452,15 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   }
 
   return { roots, files, diagnostics, includedFrom, lookalikes };
+}
+
+/**
+ * The containers that read a file an include finds placed in `placedIn`: those of them that also
+ * read the including file. None in common says the tree's mappings disagree; the placement stands then.
+ */
+function narrowed(including: ReadonlySet<string> | undefined, placedIn: readonly string[]): ReadonlySet<string> {
+  const common = including ? placedIn.filter((container) => including.has(container)) : placedIn;
+  return new Set(common.length > 0 ? common : placedIn);
 }
 
 function isMainConfig(path: string, parsed: ParsedNginxFile): boolean {

@@ -8,6 +8,7 @@ import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
 import type { NginxBlock, NginxHttpScope } from './nginx';
 import { listenSocket } from './nginx-listen';
+import { groupsLoadedTogether } from './nginx-processes';
 import { BoundTargetGroup, cloudLoadBalancers, targetGroupBindings, unattachedTargetGroups } from './load-balancers';
 import type { CloudTargetGroup, CloudValue, HealthCheck } from '../readers/cloud-balancers';
 import type { ServiceObject } from '../readers/kubernetes/objects';
@@ -98,23 +99,31 @@ export interface HealthAnswer {
  * What nginx answers a health check on `port` for `path`: the balancer's checker sends the
  * target's IP address as Host, so the default server of that port answers. One answer per nginx
  * config in the tree; undefined unless every config that listens there answers with a status
- * the config itself fixes (`return`, `deny all`) — a proxied or static answer is unknown.
+ * the config itself fixes (`return`, `deny all`) — a proxied or static answer is unknown — and
+ * unless every nginx process that runs a config picks the same default server there (containers
+ * that each add their own site to one nginx.conf: which of them the balancer reaches is not known here).
  */
 export function healthCheckAnswers(model: Deployment, port: number, path: string): HealthAnswer[] | undefined {
   const answers: HealthAnswer[] = [];
   for (const scope of ownServers(model)) {
-    const candidates: { server: NginxBlock; listen: Listen }[] = [];
-    let unknown = false;
-    for (const server of scope.servers) {
-      const listens = serverListens(server);
-      if (!listens) unknown = true;
-      const listen = listens?.find((candidate) => candidate.port === port);
-      if (listen) candidates.push({ server, listen });
+    let chosen: NginxBlock | undefined;
+    for (const servers of groupsLoadedTogether(scope.servers, (server) => server.node)) {
+      const candidates: { server: NginxBlock; listen: Listen }[] = [];
+      let unknown = false;
+      for (const server of servers) {
+        const listens = serverListens(server);
+        if (!listens) unknown = true;
+        const listen = listens?.find((candidate) => candidate.port === port);
+        if (listen) candidates.push({ server, listen });
+      }
+      if (unknown) return undefined;
+      if (candidates.length === 0) continue;
+      const server = (candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0]).server;
+      if (chosen && chosen !== server) return undefined;
+      chosen = server;
     }
-    if (unknown) return undefined;
-    if (candidates.length === 0) continue;
-    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
-    const answer = answerFor(chosen.server, path, port);
+    if (!chosen) continue;
+    const answer = answerFor(chosen, path, port);
     if (!answer) return undefined;
     answers.push(answer);
   }

@@ -4,12 +4,20 @@ import type { Backend } from '../src/model/backend';
 import type { Listener, ListenerProtocol } from '../src/readers/backend';
 import { backendKindName, describeListenAddress } from '../src/model/backend-describe';
 import type { Deployment } from '../src/model/deployment';
-import { composeServiceOf, isLoopback, kubernetesServiceGap, linkDeployment, NginxTarget, nginxTargets } from '../src/model/links';
+import {
+  composeServiceOf,
+  imageApartFromNginx,
+  isLoopback,
+  kubernetesServiceGap,
+  linkDeployment,
+  NginxTarget,
+  nginxServersListeningAt,
+  nginxTargets,
+} from '../src/model/links';
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
-import { mayServe, unmodelledServers } from '../src/model/unmodelled-servers';
+import { unmodelledReachableFrom, unmodelledServers } from '../src/model/unmodelled-servers';
 import { backendLaunches } from '../src/model/listen-backlog';
-import type { Mount } from '../src/readers/launch/launch';
 import type { Span } from '../src/source/span';
 
 const ID = 'upstream-unreachable';
@@ -128,8 +136,10 @@ export const rule = defineRule({
         // Only what this nginx could reach: its own deployment, its own network namespace.
         .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
-      // A server cfglint does not model (daphne, node, php-fpm, …) may be the one listening there.
-      if (mayServe(unmodelled, address.kind === 'unix' ? address : { kind: 'tcp', port: address.port })) continue;
+      // nginx sends to a server of its own (a second server block on 127.0.0.1:8185).
+      if (nginxServersListeningAt(model, target).length > 0) continue;
+      // A server cfglint does not model (daphne, node, php-fpm, …) that nginx can reach may be the one listening there.
+      if (unmodelled.some(unmodelledReachableFrom(model, target))) continue;
       // Nor a server whose config the tree holds in a form cfglint does not read (uWSGI in YAML).
       if (
         model.unreadServerConfigs.some(
@@ -173,24 +183,16 @@ export const rule = defineRule({
 
 /**
  * A container has a loopback of its own: whether nginx's 127.0.0.1 can reach a compose container
- * depends on where nginx runs, which the link step judges; an image's process (its Dockerfile's
- * command) is off nginx's loopback when nginx's files are copied or mounted into another
- * container (Mailu: the front image's certbot port, the setup image's gunicorn). Neither is
- * evidence that nothing listens. Where nginx runs is unknown, the image's process counts.
+ * depends on where nginx runs, which the link step judges; an image's process is off nginx's
+ * loopback when nginx runs in another container (imageApartFromNginx). Neither is evidence that
+ * nothing listens.
  */
 function inOwnContainerNetwork(model: Deployment, listener: Listener, nginxFiles: string[]): boolean {
   const backend = listener.backend as Backend;
   const compose = composeServiceOf(model, backend);
   if (compose !== undefined) return !compose.hostNetwork;
   const image = backendLaunches(backend).find((launch) => launch.kind === 'dockerfile' && launch.container && !launch.container.hostNetwork);
-  if (!image) return false;
-  const holdsNginx = (mounts: readonly Mount[] | undefined) =>
-    (mounts ?? []).some((mount) => nginxFiles.some((file) => file === mount.display || file.startsWith(`${mount.display}/`)));
-  if (holdsNginx(image.mounts)) return false;
-  return (
-    model.launches.some((launch) => launch !== image && launch.container !== undefined && holdsNginx(launch.mounts)) ||
-    model.compose.some((container) => holdsNginx(container.mounts))
-  );
+  return image !== undefined && imageApartFromNginx(model, image, nginxFiles);
 }
 
 /** Which listeners each pass module can talk to (upstream-protocol-mismatch judges the rest). */

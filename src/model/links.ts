@@ -9,13 +9,15 @@ import type { ListenAddress, Listener } from '../readers/backend';
 import { composeLaunch, composePlaceOf, containersMounting, resolvesServicesOf, shareNetwork } from './compose';
 import type { ComposePlace } from './compose';
 import { ComposeContainer } from '../readers/launch/launch';
+import type { Launch, Mount } from '../readers/launch/launch';
 import type { Deployment } from './deployment';
 import type { ComposeScope } from '../readers/launch/launch';
 import type { ComposeLink } from '../readers/docker/compose';
 import { backendLaunches } from './listen-backlog';
 import { resolveTargetPort, servicePort, servicesNamed, workloadsSelectedBy } from './kubernetes';
 import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
-import type { NginxAddress, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
+import type { NginxAddress, NginxBlock, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
+import { IMPLICIT_LISTEN, listenSocket } from './nginx-listen';
 import { chooseReachable } from './scopes';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
@@ -112,6 +114,62 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
     }
   }
   return targets;
+}
+
+/**
+ * The server blocks of the nginx that sends to a loopback port or socket file and that listen
+ * there themselves (BigBlueButton's `proxy_pass http://127.0.0.1:8185` to its own `listen
+ * 127.0.0.1:8185`): nginx serves the address, nothing else of the tree can bind it. The same
+ * nginx is the pass's http scope; the scope all snippets share holds several deployments' conf.d
+ * files, so there a server of the same directory only. `listen *:P` accepts 127.0.0.1 and
+ * `[::]:P` ::1 (ngx_http_core_listen: ipv6only is on by default).
+ */
+export function nginxServersListeningAt(model: Deployment, target: NginxTarget): NginxBlock[] {
+  const address = target.address;
+  if (address.kind === 'tcp' ? !isLoopback(address.host) : address.kind !== 'unix') return [];
+  const pass = target.passes[0];
+  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
+  if (!scope) return [];
+  const snippets = scope.roots.every((root) => root.kind === 'snippet');
+  const directoryOf = (file: string) => file.slice(0, file.lastIndexOf('/') + 1);
+  const host = address.kind === 'tcp' ? address.host.toLowerCase().replace(/^\[(.*)\]$/, '$1') : '';
+  const accepts = (key: string) => {
+    if (address.kind === 'unix') return key.startsWith('unix:') && canonicalSocketPath(key.slice(5)) === canonicalSocketPath(address.path);
+    const at = key.lastIndexOf(':');
+    if (key.startsWith('unix:') || Number(key.slice(at + 1)) !== address.port) return false;
+    const bound = key.slice(0, at).replace(/^\[(.*)\]$/, '$1');
+    const v6 = host.includes(':');
+    if (bound === '*') return !v6;
+    if (bound === '::') return v6 || host === 'localhost';
+    return bound === host || (isLoopback(bound) && (host === 'localhost' || bound === 'localhost'));
+  };
+  return scope.servers.filter((server) => {
+    if (snippets && directoryOf(server.directive?.file ?? '') !== directoryOf(pass.entry.directive.file)) return false;
+    const listens = server.own('listen');
+    if (listens.length === 0) return accepts(IMPLICIT_LISTEN.key);
+    return listens.some((entry) => {
+      const socket = listenSocket(entry.directive);
+      return socket !== undefined && accepts(socket.key);
+    });
+  });
+}
+
+/**
+ * A container has a loopback and a file system of its own: an image's process (its Dockerfile's
+ * command) is not beside nginx when nginx's files are copied or mounted into another container
+ * and not into this image (Mailu: the front image's certbot port, the setup image's gunicorn).
+ * Where nginx runs is unknown, the image's process may be beside it (`docker run` may publish
+ * its port or mount a directory anywhere).
+ */
+export function imageApartFromNginx(model: Deployment, image: Launch, nginxFiles: string[]): boolean {
+  if (image.kind !== 'dockerfile' || !image.container || image.container.hostNetwork) return false;
+  const holdsNginx = (mounts: readonly Mount[] | undefined) =>
+    (mounts ?? []).some((mount) => nginxFiles.some((file) => file === mount.display || file.startsWith(`${mount.display}/`)));
+  if (holdsNginx(image.mounts)) return false;
+  return (
+    model.launches.some((launch) => launch !== image && launch.container !== undefined && holdsNginx(launch.mounts)) ||
+    model.compose.some((container) => holdsNginx(container.mounts))
+  );
 }
 
 /** Whether a listener accepts what nginx sends to `address`, and why. */

@@ -6,7 +6,7 @@
  */
 import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
-import { canonicalSocketPath, isLoopback, nginxComposePlace, NginxTarget } from './links';
+import { canonicalSocketPath, imageApartFromNginx, isLoopback, nginxComposePlace, NginxTarget } from './links';
 import { resolvesServicesOf, shareNetwork } from './compose';
 import { knownValue, Launch, optionValues } from '../readers/launch/launch';
 
@@ -208,22 +208,32 @@ export function describeUnmodelledAddress(address: UnmodelledAddress): string {
 
 /**
  * Which unmodelled servers nginx may reach at a target, by the rules the links follow (links.ts):
- * a socket file by its path; a port on loopback from the same network namespace only (a compose
- * service from nginx in its own container or one that shares it, else through a port it
- * publishes; a host process as before); a compose service name or alias of a project the nginx
- * config is on (granian in service `web` behind `proxy_pass http://web:8011`). Where the nginx
- * config runs is worked out once per target, on first need.
+ * a port on loopback from the same network namespace only (a compose service from nginx in its
+ * own container or one that shares it, else through a port it publishes; a host process as
+ * before); a compose service name or alias of a project the nginx config is on (granian in
+ * service `web` behind `proxy_pass http://web:8011`); a socket file by its path, from where the
+ * path is the same file. A container's file system is its own: a compose service's socket is
+ * another service's only through a volume, and the tree places named volumes nowhere, so any
+ * service of the nginx config's own project may share it (docker/compose `volumes:`), another
+ * project's not (Kiwi TCMS's `tests/bugzilla` httpd is not behind its uwsgi_pass socket). An
+ * image's process is apart from nginx when nginx runs in another container (imageApartFromNginx).
+ * Where the nginx config runs is worked out once per target, on first need.
  */
 export function unmodelledReachableFrom(model: Deployment, target: NginxTarget): (server: UnmodelledServer) => boolean {
   const address = target.address;
   let place: ReturnType<typeof nginxComposePlace> | undefined;
   const nginxPlace = () => (place ??= nginxComposePlace(model, target));
+  const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
   return (server) => {
-    if (address.kind === 'unix') return mayServe([server], address) !== undefined;
-    if (address.kind !== 'tcp') return false;
-    const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
     const { launch } = server;
     const compose = launch.compose;
+    if (compose === undefined && imageApartFromNginx(model, launch, nginxFiles)) return false;
+    if (address.kind === 'unix') {
+      if (mayServe([server], address) === undefined) return false;
+      return !compose || launch.service === undefined || nginxPlace().projects.has(compose.project);
+    }
+    if (address.kind !== 'tcp') return false;
+    const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
     if (!compose || launch.service === undefined) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();
     if (isLoopback(address.host)) {

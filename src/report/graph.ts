@@ -14,7 +14,7 @@ import { serverName } from '../readers/launch/launch';
 import { backendKindName } from '../model/backend-describe';
 import { backendLimits } from '../model/backend-limits';
 import type { Deployment } from '../model/deployment';
-import { Link, nginxTargets } from '../model/links';
+import { Link, nginxServersListeningAt, nginxTargets } from '../model/links';
 import { deploymentOf } from '../model/scopes';
 import { cloudLoadBalancers } from '../model/load-balancers';
 import { nginxVersionAt, type NginxBlock, type UpstreamGroup, type UpstreamPass } from '../model/nginx';
@@ -234,12 +234,18 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
   }
 
   // Servers cfglint does not model: an edge from each unlinked address one of them may serve.
+  // An address a server block of the same nginx listens on is that server's (nginxServersListeningAt).
   const unmodelled = unmodelledServers(model);
   unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
   for (const target of nginxTargets(model)) {
     const pass = target.passes[0];
     const from = pass ? targetIds.get(targetKey(pass)) : undefined;
     if (!from || edges.some((edge) => edge.from === from && edge.to.startsWith('backend'))) continue;
+    const own = nginxServersListeningAt(model, target).flatMap((server) => serverIds.get(server) ?? []);
+    for (const to of own) {
+      if (!edges.some((edge) => edge.from === from && edge.to === to)) edges.push({ from, to, lines: ["this nginx's own server listens here"], marks: [] });
+    }
+    if (own.length > 0) continue;
     const reaches = unmodelledReachableFrom(model, target);
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;

@@ -293,3 +293,144 @@ describe('make targets read through the Makefile', () => {
     expect(unreachable({ ...files, 'docker/Dockerfile-deb': 'FROM ubuntu:bionic\n' }).map((f) => f.primary.start.line)).toEqual([4]);
   });
 });
+
+/**
+ * A socket file is the same file only where the path is: the same host or container, or a
+ * directory both containers mount. Compose's named volumes are in no tree file, so a service of
+ * nginx's own project may share one; another project's service cannot (Kiwi TCMS's
+ * `tests/bugzilla` httpd behind its `uwsgi_pass unix:/tmp/kiwitcms.sock`).
+ */
+describe("a socket file is reached only from a process that shares the socket's path", () => {
+  const uwsgiNginx =
+    'events {}\nhttp {\n    server {\n        listen 8443;\n        location / {\n            uwsgi_pass unix:/tmp/app.sock;\n        }\n    }\n}\n';
+  const kiwi = {
+    'etc/nginx.conf': uwsgiNginx,
+    // The tree's uWSGI listens on another socket: the address nginx names is unserved.
+    'etc/uwsgi.ini': '[uwsgi]\nmodule = app.wsgi:application\nsocket = /tmp/other.sock\n',
+    'tests/bugzilla/docker-compose.yml': 'services:\n  tracker:\n    build: .\n',
+    'tests/bugzilla/Dockerfile': 'FROM fedora:43\nCMD /usr/sbin/httpd -DFOREGROUND\n',
+  };
+  const graphOf = (files: Record<string, string>) => {
+    const root = writeTree(files);
+    const result = lintSync({ paths: ['.'], cwd: root, config: {}, nginxVersion: '1.24.0' });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  test("Kiwi TCMS: httpd in another compose project's container does not serve nginx's socket: reported, no edge", () => {
+    expect(unreachable(kiwi).map((f) => [f.primary.file, f.primary.start.line])).toEqual([['etc/nginx.conf', 6]]);
+    expect(graphOf(kiwi)).not.toContain('may be served by httpd');
+  });
+
+  test('the same httpd started on the host (a Procfile) may serve it: silent, an edge', () => {
+    const host = { ...kiwi, Procfile: 'web: httpd -DFOREGROUND\n' };
+    delete (host as Record<string, string>)['tests/bugzilla/docker-compose.yml'];
+    delete (host as Record<string, string>)['tests/bugzilla/Dockerfile'];
+    expect(unreachable(host)).toEqual([]);
+    expect(graphOf(host)).toContain('may be served by httpd');
+  });
+
+  // nginx in service `nginx` and daphne in service `web` of one project, the socket's directory in a named volume both mount.
+  const project = (dir: string, daphneDir: string) => ({
+    [`${dir}compose.yaml`]: [
+      'services:',
+      '  nginx:',
+      '    image: nginx:1.27',
+      '    volumes:',
+      '      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf',
+      '      - sock:/run/app',
+      'volumes:',
+      '  sock: {}',
+      '',
+    ].join('\n'),
+    [`${dir}nginx/default.conf`]: 'server {\n    listen 80;\n    location / {\n        proxy_pass http://unix:/run/app/app.sock:;\n    }\n}\n',
+    [`${daphneDir}compose.override.yaml`]: [
+      'services:',
+      '  web:',
+      '    image: python:3.12',
+      '    command: ["daphne", "-u", "/run/app/app.sock", "app.asgi:application"]',
+      '    volumes:',
+      '      - sock:/run/app',
+      'volumes:',
+      '  sock: {}',
+      '',
+    ].join('\n'),
+    // A modelled server of the tree on another socket: the rule has something to compare with.
+    'uwsgi.ini': '[uwsgi]\nhttp-socket = /run/app/other.sock\n',
+  });
+
+  test('a service of the same compose project (a shared volume) may serve it: silent, an edge', () => {
+    const files = project('', '');
+    expect(unreachable(files)).toEqual([]);
+    expect(graphOf(files)).toContain('may be served by daphne');
+  });
+
+  test("another compose project's service cannot: reported, no edge", () => {
+    const files = project('', 'other/');
+    expect(unreachable(files).map((f) => f.primary.file)).toEqual(['nginx/default.conf']);
+    expect(graphOf(files)).not.toContain('may be served by daphne');
+  });
+});
+
+/**
+ * nginx sending to a port one of its own server blocks listens on (BigBlueButton's
+ * `proxy_pass http://127.0.0.1:8185` to its `listen 127.0.0.1:8185`): nginx serves it. An image
+ * that does not hold nginx's files, while another container runs them, has a loopback of its own.
+ */
+describe("an address nginx's own server block listens on is nginx's", () => {
+  const selfLoop = (listen: string, api = '127.0.0.1:8185') =>
+    `server {\n  listen 80;\n  location /api/rest/ {\n    proxy_pass http://${api};\n  }\n}\nserver {\n  listen ${listen};\n  location / {\n    return 200;\n  }\n}\n`;
+  // A host gunicorn on 9000 gives the rule something to compare with.
+  const tree = (listen: string, api?: string) => ({ 'nginx/default.conf': selfLoop(listen, api), 'gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n' });
+  const graphOf = (files: Record<string, string>) => {
+    const root = writeTree(files);
+    const result = lintSync({ paths: ['.'], cwd: root, config: {}, nginxVersion: '1.24.0' });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  test('listen 127.0.0.1:8185, listen 8185 (every IPv4 address): served, silent, an edge to that server', () => {
+    expect(unreachable(tree('127.0.0.1:8185'))).toEqual([]);
+    expect(unreachable(tree('8185'))).toEqual([]);
+    expect(unreachable(tree('127.0.0.1:8185', 'localhost:8185'))).toEqual([]);
+    const graph = graphOf(tree('127.0.0.1:8185'));
+    const own = /(server\d+)\["server<br\/>listen 127\.0\.0\.1:8185"\]/.exec(graph)![1];
+    expect(graph).toMatch(new RegExp(`upstream\\d+ -->\\|"this nginx#39;s own server listens here"\\| ${own}`));
+  });
+
+  test('another port, or [::]:8185 (IPv6 only: ipv6only is on by default), does not serve 127.0.0.1:8185: reported', () => {
+    expect(unreachable(tree('127.0.0.1:8186'))).toHaveLength(1);
+    expect(unreachable(tree('[::]:8185'))).toHaveLength(1);
+    expect(unreachable(tree('10.0.0.5:8185'))).toHaveLength(1);
+  });
+
+  test("a conf.d file of another directory is another nginx's: reported", () => {
+    const files = {
+      'nginx/default.conf': selfLoop('127.0.0.1:8186'),
+      'other/default.conf': 'server {\n  listen 127.0.0.1:8185;\n  location / {\n    return 200;\n  }\n}\n',
+      'gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n',
+    };
+    expect(unreachable(files)).toHaveLength(1);
+  });
+
+  test("BigBlueButton: no edge to an image's npm beside nginx's own server", () => {
+    const files = { ...tree('127.0.0.1:8185'), 'exporter/Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n' };
+    const graph = graphOf(files);
+    expect(graph).not.toContain('may be served by npm');
+    expect(graph).toContain('this nginx#39;s own server listens here');
+  });
+
+  test("an image's node is off the loopback of nginx run by a compose container: reported, no edge; with nginx's place unknown, silent", () => {
+    const files = {
+      'nginx/default.conf': selfLoop('127.0.0.1:8186', '127.0.0.1:3000'),
+      'gunicorn.conf.py': 'bind = "127.0.0.1:9000"\n',
+      'exporter/Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+    };
+    // nginx's place is not known: `docker run -p 3000:3000` may publish node's port on its host.
+    expect(unreachable(files)).toEqual([]);
+    const composed = {
+      ...files,
+      'compose.yaml': 'services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n',
+    };
+    expect(unreachable(composed)).toHaveLength(1);
+    expect(graphOf(composed)).not.toContain('may be served by node');
+  });
+});

@@ -14,6 +14,7 @@ import type { Deployment } from './deployment';
 import type { ComposeScope } from '../readers/launch/launch';
 import type { ComposeLink } from '../readers/docker/compose';
 import { backendLaunches } from './listen-backlog';
+import { nginxLaunchesRunning } from './nginx-launches';
 import { resolveTargetPort, servicePort, servicesNamed, workloadsSelectedBy } from './kubernetes';
 import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
 import type { NginxAddress, NginxBlock, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
@@ -169,6 +170,39 @@ export function imageApartFromNginx(model: Deployment, image: Launch, nginxFiles
   return (
     model.launches.some((launch) => launch !== image && launch.container !== undefined && holdsNginx(launch.mounts)) ||
     model.compose.some((container) => holdsNginx(container.mounts))
+  );
+}
+
+/**
+ * The files of the launches that start the nginx sending to `target` outside any container: a
+ * Procfile's or start script's `nginx -c …`, a systemd unit. Empty when no launch of the tree runs
+ * its main config, or one runs it in a container. A snippet (conf.d file) has no main config here.
+ */
+export function nginxHostLaunchFiles(model: Deployment, target: NginxTarget): string[] {
+  const pass = target.passes[0];
+  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
+  const main = scope?.roots.find((root) => root.kind === 'main');
+  if (!main) return [];
+  const { running } = nginxLaunchesRunning(model, main.file);
+  if (running.length === 0 || running.some((launch) => launch.container !== undefined)) return [];
+  return [...new Set(running.map((launch) => launch.file))];
+}
+
+/**
+ * Whether a backend the same host launch starts (the script that starts nginx also runs `uvicorn
+ * --port 4444 &`) listens on a loopback port: then the port is that process's, and a compose
+ * service publishing the same host port belongs to another way to run the app (a development
+ * stack), which could not bind it beside that process.
+ */
+export function hostLaunchListensOn(model: Deployment, files: string[], port: number): boolean {
+  if (files.length === 0) return false;
+  return model.backends.some(
+    (backend) =>
+      backendLaunches(backend).some((launch) => launch.container === undefined && files.includes(launch.file)) &&
+      backend.listeners.some((listener) => {
+        const listens = listener.address;
+        return listens.kind === 'tcp' && listens.port === port && (ALL_INTERFACES.has(listens.host.toLowerCase()) || isLoopback(listens.host));
+      }),
   );
 }
 
@@ -519,6 +553,8 @@ function computeLinks(model: Deployment): Link[] {
     const place = address.kind === 'tcp' ? nginxComposePlace(model, target) : NO_COMPOSE;
     const nginxIn = place.running;
     const aliasLinks = address.kind === 'tcp' && !loopback ? linksByAlias(nginxIn, address.host) : undefined;
+    // A host nginx whose own launch starts the server on the port: no compose port published there is it.
+    const hostServed = loopback && nginxIn.length === 0 && hostLaunchListensOn(model, nginxHostLaunchFiles(model, target), address.port);
     let candidates =
       address.kind === 'unix'
         ? sockets
@@ -542,6 +578,7 @@ function computeLinks(model: Deployment): Link[] {
       const linked = compose && aliasLinks ? matchLinkAlias(address as NginxAddress & { kind: 'tcp' }, listener, compose, aliasLinks) : undefined;
       // Where every container that runs the file holds the alias, Docker's DNS answers it and no service name does.
       if (!linked && compose && aliasLinks?.everywhere) continue;
+      if (compose && hostServed) continue;
       const match =
         linked ??
         (compose && loopback

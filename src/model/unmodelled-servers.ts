@@ -6,7 +6,7 @@
  */
 import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
-import { canonicalSocketPath, imageApartFromNginx, isLoopback, nginxComposePlace, NginxTarget } from './links';
+import { canonicalSocketPath, hostLaunchListensOn, imageApartFromNginx, isLoopback, nginxComposePlace, nginxHostLaunchFiles, NginxTarget } from './links';
 import { resolvesServicesOf, shareNetwork } from './compose';
 import { knownValue, Launch, optionValues } from '../readers/launch/launch';
 
@@ -217,6 +217,8 @@ export function describeUnmodelledAddress(address: UnmodelledAddress): string {
  * service of the nginx config's own project may share it (docker/compose `volumes:`), another
  * project's not (Kiwi TCMS's `tests/bugzilla` httpd is not behind its uwsgi_pass socket). An
  * image's process is apart from nginx when nginx runs in another container (imageApartFromNginx).
+ * A host nginx reaches a port a compose service publishes, unless the launch that starts nginx
+ * (a Procfile's start script, a systemd unit) starts what serves the port itself.
  * Where the nginx config runs is worked out once per target, on first need.
  */
 export function unmodelledReachableFrom(model: Deployment, target: NginxTarget): (server: UnmodelledServer) => boolean {
@@ -224,6 +226,22 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
   let place: ReturnType<typeof nginxComposePlace> | undefined;
   const nginxPlace = () => (place ??= nginxComposePlace(model, target));
   const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+  let hostFiles: string[] | undefined;
+  // The launch that starts a host nginx starts a server on the port too (modelled, or one of these with that port).
+  const hostLaunchServes = (port: number) => {
+    hostFiles ??= nginxHostLaunchFiles(model, target);
+    if (hostFiles.length === 0) return false;
+    const files = hostFiles;
+    return (
+      hostLaunchListensOn(model, files, port) ||
+      unmodelledServers(model).some(
+        (other) =>
+          other.launch.container === undefined &&
+          files.includes(other.launch.file) &&
+          other.addresses.some(({ address }) => address.kind === 'port' && address.port === port),
+      )
+    );
+  };
   return (server) => {
     const { launch } = server;
     const compose = launch.compose;
@@ -239,8 +257,13 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
     if (isLoopback(address.host)) {
       const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
       if (running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
-      // nginx outside the container: only through a port the service publishes.
-      return running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
+      // nginx outside the container: only through a port the service publishes, unless the launch
+      // that starts nginx on the host starts what serves that port (a PaaS start script).
+      return (
+        running.length === 0 &&
+        compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort)) &&
+        !hostLaunchServes(address.port)
+      );
     }
     if (!resolvesServicesOf(nginxPlace(), compose)) return false;
     const host = address.host.toLowerCase();

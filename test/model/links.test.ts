@@ -7,6 +7,7 @@ import { readTree } from '../../src/engine/read-tree';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
 import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';
+import { renderGraph } from '../../src/report/graph';
 
 function modelOf(tree: Record<string, string>) {
   const dir = writeTree(tree);
@@ -1947,5 +1948,58 @@ describe('make targets', () => {
     expect(links({ ...nginx, ...makefile, ...dockerfile })).toEqual(['nginx/site.conf: 127.0.0.1:8000 -> gunicorn Dockerfile (same-address)']);
     // Copied elsewhere, make finds no Makefile where it runs: no link.
     expect(links({ ...nginx, ...makefile, Dockerfile: dockerfile.Dockerfile.replace('COPY . /srv', 'COPY . /opt/app') })).toEqual([]);
+  });
+});
+
+/**
+ * A host nginx in front of a compose port the stack publishes is a real layout; but when the
+ * launch that starts nginx on the host (a PaaS Procfile's start script) also starts the server on
+ * that loopback port, the port is that process's: a compose service publishing the same host port
+ * is another way to run the app (a development stack) and could not bind it beside it.
+ */
+describe("a host nginx's loopback port served by the script that starts nginx, not by a compose port published there", () => {
+  const tree = (script?: string) => ({
+    Procfile: 'web: bin/start.sh\n',
+    ...(script === undefined ? {} : { 'bin/start.sh': `#!/bin/bash\n${script}nginx -c $PWD/deploy/nginx.conf -g "daemon off;"\n` }),
+    'compose.yml': [
+      'services:',
+      '  dev:',
+      '    image: python:3.12',
+      '    command: ["gunicorn", "-b", "0.0.0.0:4444", "app:app"]',
+      '    ports:',
+      '      - "4444:4444"',
+      '',
+    ].join('\n'),
+    'deploy/nginx.conf':
+      'events {}\nhttp {\n    server {\n        listen 8080;\n        location / {\n            proxy_pass http://localhost:4444;\n        }\n    }\n}\n',
+  });
+
+  test('the script starts nginx and uvicorn --port 4444: linked to uvicorn only', () => {
+    expect(links(tree('uvicorn app:app --port 4444 &\n'))).toEqual(['deploy/nginx.conf: localhost:4444 -> uvicorn bin/start.sh (same-address)']);
+  });
+
+  test('guards: nginx run by no launch of the tree, or a script whose server is on another port: the published port links, as before', () => {
+    const published = ['deploy/nginx.conf: localhost:4444 -> gunicorn compose.yml (same-address)'];
+    expect(links(tree())).toEqual(published);
+    const elsewhere = links(tree('uvicorn app:app --port 5000 &\n'));
+    expect(elsewhere).toEqual(published);
+  });
+
+  test("the graph: an unmodelled compose service publishing the port is no 'may be served by' when the script's daphne serves it", () => {
+    const graphOf = (files: Record<string, string>) => {
+      const dir = writeTree(files);
+      const result = lintSync({ paths: [dir], cwd: dir, config: {} });
+      return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+    };
+    const yarn = (script?: string) => {
+      const files = tree(script);
+      files['compose.yml'] = files['compose.yml'].replace('["gunicorn", "-b", "0.0.0.0:4444", "app:app"]', '["yarn", "dev"]');
+      return files;
+    };
+    const served = graphOf(yarn('daphne -p 4444 app.asgi:application &\n'));
+    expect(served).toContain('may be served by daphne');
+    expect(served).not.toContain('may be served by yarn');
+    // Run by no launch: yarn's published port may be it.
+    expect(graphOf(yarn())).toContain('may be served by yarn');
   });
 });

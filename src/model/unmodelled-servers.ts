@@ -252,7 +252,8 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
     }
     if (address.kind !== 'tcp') return false;
     const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
-    if (!compose || launch.service === undefined) return isLoopback(address.host) && servesPort(address.port);
+    // `network_mode: host`: the service listens on the host's loopback, as a host process does.
+    if (!compose || launch.service === undefined || launch.container?.hostNetwork) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();
     if (isLoopback(address.host)) {
       const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };

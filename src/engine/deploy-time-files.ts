@@ -3,11 +3,13 @@
  * the start-up scripts write, config files held in ConfigMaps, and the templates the official
  * nginx image renders. The readers these need are loaded only when the tree has their formats.
  */
+import * as nodePath from 'path';
 import type { IncludeMapping } from '../readers/nginx/include';
 import type { EnvsubstTemplate } from '../readers/docker/envsubst-templates';
 import type { FilesByFormat } from '../readers/types';
 import type { PlacedFilesInput } from '../readers/docker/placed-files';
 import { SourceText } from '../source/text';
+import { inNginxDirectory } from '../model/compose';
 
 /**
  * Where nginx's includes lead in the tree: `nginx.includeMap` first, then what the start-up
@@ -112,7 +114,12 @@ export function renderImageTemplates(
       .map((template) => template.containers ?? (images?.dockerfiles.includes(template.definedIn) ? [`${template.definedIn}\0image`] : undefined));
     if (named.some((containers) => containers === undefined)) continue;
     const editors = new Set(named.flatMap((containers) => containers!));
-    const holders = placements.filter((mapping) => mapping.to === file || (!mapping.exact && file.startsWith(`${mapping.to.replace(/\/+$/, '')}/`)));
+    // Only a container that puts it where nginx reads it: an app image's `COPY . /app` holds every file of the repository.
+    const holders = placements.filter(
+      (mapping) =>
+        (mapping.to === file || (!mapping.exact && file.startsWith(`${mapping.to.replace(/\/+$/, '')}/`))) &&
+        inNginxDirectory(nodePath.posix.join(mapping.from, nodePath.relative(mapping.to, file))),
+    );
     if (holders.some((mapping) => mapping.containers?.some((container) => !editors.has(container)))) rendered.templates.delete(file);
   }
   return rendered;

@@ -20,6 +20,7 @@ import { parseNginxTime } from '../model/nginx-values';
 import type { ReaderDiagnostic } from '../source/diagnostic';
 import { NginxReadResult, readNginxTree } from '../readers/nginx';
 import { withRenderedFiles } from '../readers/nginx/rendered-templates';
+import type { IncludeMapping } from '../readers/nginx/include';
 import { FilesByFormat, ReaderContext, ReaderOutput } from '../readers/types';
 import { decodeUtf8, SourceText } from '../source/text';
 import { clearParseCache } from '../readers/parse-cache';
@@ -225,13 +226,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
             treeFiles: walked.files,
             lintRoots: roots,
             readAsNginx: mappedToNginx,
-            // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-            includeMappings: [
-              ...includeMappings,
-              ...rendered.mappings.filter(
-                (mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
-              ),
-            ],
+            includeMappings: withRenderedMappings(includeMappings, rendered.mappings),
             writtenPaths,
             displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
             rendered: rendered.sources,
@@ -408,4 +403,29 @@ function placedInNginxDirectories(placed: { from: string; to: string }[], treeFi
     inNginx.map((mapping) => ({ source: mapping.to, target: mapping.from })),
     treeFiles,
   );
+}
+
+/**
+ * The tree's placements with the rendered files'. An output directory the tree also mounts or maps
+ * holds more than the rendered files: left to that mapping. A single file a container's script
+ * edits (or writes) replaces the file the tree places at that path, in those containers: akvo-rsr's
+ * start.sh edits the default.conf its image COPYs, and conf.d/*.conf then finds the edited one.
+ */
+function withRenderedMappings(placements: IncludeMapping[], rendered: IncludeMapping[]): IncludeMapping[] {
+  const replaced = (placement: IncludeMapping) =>
+    rendered.some(
+      (file) =>
+        file.exact &&
+        file.from === placement.from &&
+        (file.containers === undefined ||
+          (placement.containers !== undefined && placement.containers.every((container) => file.containers!.includes(container)))),
+    );
+  return [
+    ...placements.filter((placement) => !replaced(placement)),
+    ...rendered.filter(
+      (mapping) =>
+        (mapping.exact && placements.some((placement) => placement.from === mapping.from && replaced(placement))) ||
+        !placements.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
+    ),
+  ];
 }

@@ -25,6 +25,11 @@ export function containersMounting(containers: ComposeContainer[], display: stri
 /** nginx's own directories in the usual images and packages: a directory placed there is nginx's config. */
 const NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
 
+/** Whether a container path lies in one of nginx's own directories. */
+export function inNginxDirectory(path: string): boolean {
+  return NGINX_DIRECTORY.test(path);
+}
+
 /**
  * The compose services an nginx config file runs in: those that mount or copy that very file, or
  * a directory holding it so that it lands in one of nginx's directories (docker-graphite-statsd's

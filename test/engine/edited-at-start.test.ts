@@ -95,6 +95,47 @@ describe('nginx files a start-up script edits in place', () => {
     expect(duplicates[0].primary.start.line).toBe(12);
   });
 
+  describe('as akvo-rsr lays it out', () => {
+    // Two images built from the tree (nothing runs them but themselves) each COPY the same
+    // nginx.conf, whose `include /etc/nginx/conf.d/*.conf` reads the file the image COPYs to
+    // conf.d/default.conf: its own in each. Both run the start.sh that edits it; an app image copies
+    // the whole repository to /app, where no nginx reads it.
+    const NGINX_CONF = ['events {}', 'http {', '    include /etc/nginx/conf.d/*.conf;', '}', ''].join('\n');
+    const image = (site: string) =>
+      [
+        'FROM nginx:1.25-alpine',
+        'COPY nginx/nginx.conf /etc/nginx/nginx.conf',
+        `COPY nginx/${site} /etc/nginx/conf.d/default.conf`,
+        'COPY nginx/start.sh /start.sh',
+        'CMD ["/start.sh"]',
+        '',
+      ].join('\n');
+    const tree = (start: string) => ({
+      'Dockerfile-nginx': image('default.conf'),
+      'Dockerfile-nginx-maintenance': image('maintenance.conf'),
+      Dockerfile: ['FROM python:3.12', 'COPY . /app', 'CMD ["gunicorn", "-b", "0.0.0.0:8000", "app:app"]', ''].join('\n'),
+      'nginx/nginx.conf': NGINX_CONF,
+      'nginx/default.conf': TWO_MEDIA_BLOCKS,
+      'nginx/maintenance.conf': TWO_MEDIA_BLOCKS,
+      'nginx/start.sh': start,
+    });
+    const duplicates = (start: string) =>
+      lintDiskTree(tree(start)).filter((finding) => finding.ruleId === 'nginx-unreachable-location' && finding.severity === 'error');
+
+    it('the file each image edits is the one its conf.d include reads: no duplicate', () => {
+      expect(duplicates(AWK_START)).toEqual([]);
+    });
+
+    it('without the edit, each image reads its own file as written: both duplicates', () => {
+      const start = ['#!/bin/sh', "exec nginx -g 'daemon off;'", ''].join('\n');
+      expect(
+        duplicates(start)
+          .map((finding) => `${finding.primary.file}:${finding.primary.start.line}`)
+          .sort(),
+      ).toEqual(['nginx/default.conf:12', 'nginx/maintenance.conf:12']);
+    });
+  });
+
   describe('a placeholder substituted with sed -i', () => {
     /** The placeholder alone is unknown; the duplicate `location /api/` is in the file whatever the port. */
     const PORT_CONF = [

@@ -461,6 +461,9 @@ function scriptedEdits(container: Container, args: RawArg[], cwd: string, input:
         definedIn: container.definedIn,
         containers: container.containers,
         edit,
+        // Each compose file or Dockerfile a deployment of its own: akvo-rsr's Dockerfile-nginx and
+        // Dockerfile-nginx-maintenance each COPY their own file to the conf.d/default.conf their start.sh edits.
+        deployment: container.definedIn,
       },
     ];
   });

@@ -56,6 +56,8 @@ export function renderTemplates(
   const ambiguous = new Set<string>();
   const includedOnly = new Set<string>();
   const outputDirs = new Map<string, Set<string>>();
+  /** Output "directories" that are one file: an edited file, or a written one outside nginx's directories. */
+  const singleFiles = new Set<string>();
   /** Virtual output directory → the containers rendering there; undefined once one is not named. */
   const renderers = new Map<string, Set<string> | undefined>();
   for (const group of groups.values()) {
@@ -82,6 +84,7 @@ export function renderTemplates(
     renderedFrom.set(virtual, first.template);
     if (first.includedOnly) includedOnly.add(virtual);
     rendered.add(first.template);
+    if (first.outputDir === first.output) singleFiles.add(first.outputDir);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
     const virtualDir = nodePath.join(base, first.outputDir);
     outputDirs.set(first.outputDir, dirs.add(virtualDir));
@@ -104,7 +107,7 @@ export function renderTemplates(
     .map(([from, dirs]) => {
       const to = [...dirs][0];
       const containers = renderers.get(to);
-      return { from, to, ...(containers ? { containers: [...containers] } : {}) };
+      return { from, to, ...(singleFiles.has(from) ? { exact: true } : {}), ...(containers ? { containers: [...containers] } : {}) };
     });
   return { sources, templates: rendered, edited, mappings, includedOnly };
 }

@@ -64,6 +64,15 @@ describe('a main config that containers run with different sites', () => {
     expect(ofRule(lintDiskTree(tree), 'nginx-default-server')).toEqual([expect.stringMatching(/docker\/nginx\.conf:4 .*docker\/a\.conf:3$/)]);
   });
 
+  test("each container loads its own site also when they run an image the tree may build (openlibrary's ${OLIMAGE:-…})", () => {
+    // A bind mount is in its service's container whatever the image; only the image's own files
+    // (its COPYs, which an image built on it would hold too) are open to any container.
+    const tree = composeTree(['a.conf'], ['b.conf'], sites);
+    tree['compose.yaml'] = tree['compose.yaml'].replace(/image: nginx:1\.27/g, 'image: "${OLIMAGE:-myorg/olbase:latest}"');
+    expect(tree['compose.yaml']).toContain('OLIMAGE');
+    expect(ofRule(lintDiskTree(tree), 'nginx-default-server')).toEqual([]);
+  });
+
   // ngx_conf_set_msec_slot refuses a second proxy_read_timeout at one level ("is duplicate").
   const timeout = 'proxy_read_timeout 120s;\n';
   const timed = { 'a.conf': site('a.example', 'aapp', timeout), 'b.conf': site('b.example', 'bapp', timeout) };

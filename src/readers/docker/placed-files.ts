@@ -59,10 +59,9 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
     }
   }
   const runningImages = containersOfImages(services, input);
-  for (const service of services) {
-    const containers = runningImages.ofService(service);
-    for (const mount of service.mounts) claim(mount.target, mount.source, containers);
-  }
+  // A bind mount is in its service's container whatever the image: an image the tree may build
+  // (openlibrary's `image: ${OLIMAGE:-openlibrary/olbase:latest}`) leaves only its COPYs open.
+  for (const service of services) for (const mount of service.mounts) claim(mount.target, mount.source, [service.key]);
   const standaloneContext = standaloneBuildContext(input, kindOf);
   // A stage the image does not start from (a builder) is an image no container runs; its files
   // come after the running images' (--list-files names the path the running image gives a file).
@@ -131,7 +130,6 @@ function containersOfImages(
   services: { key: string; image: string | undefined; dockerfile: string | undefined }[],
   input: PlacedFilesInput,
 ): {
-  ofService: (service: { key: string; image: string | undefined; dockerfile: string | undefined }) => string[] | undefined;
   ofDockerfile: (path: string) => string[] | undefined;
   parsed: (path: string) => Dockerfile | undefined;
 } {
@@ -159,11 +157,6 @@ function containersOfImages(
     if (dockerfile !== undefined) runners.set(dockerfile, [...(runners.get(dockerfile) ?? []), service.key]);
   }
   return {
-    ofService: (service) => {
-      const dockerfile = dockerfileOf(service);
-      const image = dockerfile === undefined ? service.image : dockerfileBase(dockerfile);
-      return mayHoldTreeImage(image) ? undefined : [service.key];
-    },
     ofDockerfile: (path) => (mayHoldTreeImage(dockerfileBase(path)) ? undefined : (runners.get(path) ?? [`${path}\0image`])),
     parsed,
   };

@@ -3773,7 +3773,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve13.call(this, root, ref);
+      let _sch = resolve14.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3800,7 +3800,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve13(root, ref) {
+    function resolve14(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4664,7 +4664,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve13(baseURI, relativeURI, options) {
+    function resolve14(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -4700,50 +4700,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative10, options, skipNormalization) {
+    function resolveComponent(base, relative12, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative10 = parse(serialize(relative10, options), options);
+        relative12 = parse(serialize(relative12, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative10.scheme) {
-        target.scheme = relative10.scheme;
-        target.userinfo = relative10.userinfo;
-        target.host = relative10.host;
-        target.port = relative10.port;
-        target.path = removeDotSegments(relative10.path || "");
-        target.query = relative10.query;
+      if (!options.tolerant && relative12.scheme) {
+        target.scheme = relative12.scheme;
+        target.userinfo = relative12.userinfo;
+        target.host = relative12.host;
+        target.port = relative12.port;
+        target.path = removeDotSegments(relative12.path || "");
+        target.query = relative12.query;
       } else {
-        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
-          target.userinfo = relative10.userinfo;
-          target.host = relative10.host;
-          target.port = relative10.port;
-          target.path = removeDotSegments(relative10.path || "");
-          target.query = relative10.query;
+        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
+          target.userinfo = relative12.userinfo;
+          target.host = relative12.host;
+          target.port = relative12.port;
+          target.path = removeDotSegments(relative12.path || "");
+          target.query = relative12.query;
         } else {
-          if (!relative10.path) {
+          if (!relative12.path) {
             target.path = base.path;
-            if (relative10.query !== void 0) {
-              target.query = relative10.query;
+            if (relative12.query !== void 0) {
+              target.query = relative12.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative10.path[0] === "/") {
-              target.path = removeDotSegments(relative10.path);
+            if (relative12.path[0] === "/") {
+              target.path = removeDotSegments(relative12.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative10.path;
+                target.path = "/" + relative12.path;
               } else if (!base.path) {
-                target.path = relative10.path;
+                target.path = relative12.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative10.query;
+            target.query = relative12.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4751,7 +4751,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative10.fragment;
+      target.fragment = relative12.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -5055,7 +5055,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve13,
+      resolve: resolve14,
       resolveComponent,
       equal,
       serialize,
@@ -8551,6 +8551,20 @@ var init_third_party_directives = __esm({
         ["opentelemetry_sensitive_header_values", "http server location", 0, 2, 0],
         ["opentelemetry_trust_incoming_spans", "http server location", 0, 2, 1]
       ],
+      // opentracing-contrib/nginx-opentracing@bc8f784b opentracing/src/ngx_http_opentracing_module.cpp
+      // (ngx_http_opentracing_module.so)
+      "opentracing": [
+        ["opentracing", "http server location", 0, 2, 1],
+        ["opentracing_fastcgi_propagate_context", "http server location", 0, 1, 0],
+        ["opentracing_grpc_propagate_context", "http server location", 0, 1, 0],
+        ["opentracing_load_tracer", "http server", 0, 4, 0],
+        ["opentracing_location_operation_name", "http server location", 0, 2, 0],
+        ["opentracing_operation_name", "http server location", 0, 2, 0],
+        ["opentracing_propagate_context", "http server location", 0, 1, 0],
+        ["opentracing_tag", "http server location", 0, 4, 0],
+        ["opentracing_trace_locations", "http server location", 0, 2, 1],
+        ["opentracing_trust_incoming_span", "http server location", 0, 2, 1]
+      ],
       // cloudflare/sslconfig@33dbff6c patches/nginx__dynamic_tls_records.patch (a patch to the ssl
       // module that some nginx builds carry, not a module of its own)
       "dynamic-tls-records": [
@@ -8581,6 +8595,54 @@ function holdsOffsetWithin(sorted, start, end) {
 }
 var init_sorted_offsets = __esm({
   "src/source/sorted-offsets.ts"() {
+    "use strict";
+  }
+});
+
+// src/source/path-tails.ts
+function pathComponents(path) {
+  return path.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+}
+function directoryComponents(file) {
+  const parts = file.split("/");
+  parts.pop();
+  return parts.filter((part2) => part2 !== "" && part2 !== ".");
+}
+function sharedTailLength(parts, wanted, sameLast) {
+  let shared = 0;
+  while (shared < parts.length && shared < wanted.length) {
+    const part2 = parts[parts.length - 1 - shared];
+    const want = wanted[wanted.length - 1 - shared];
+    if (part2 !== want && !(shared === 0 && sameLast?.(part2, want))) break;
+    shared++;
+  }
+  return shared;
+}
+function sharedDirectoryDepth(a, b) {
+  return sharedLeadingLength(directoryComponents(a), directoryComponents(b));
+}
+function closestByTail(candidates, wanted, nearDirectory, sameLast) {
+  let best = [];
+  let bestShared = 0;
+  for (const candidate of candidates) {
+    const shared = sharedTailLength(pathComponents(candidate), wanted, sameLast);
+    if (shared === 0 || shared < bestShared) continue;
+    if (shared > bestShared) [best, bestShared] = [[], shared];
+    best.push(candidate);
+  }
+  if (best.length <= 1 || nearDirectory === void 0) return best;
+  const near = pathComponents(nearDirectory);
+  const depths = best.map((candidate) => sharedLeadingLength(directoryComponents(candidate), near));
+  const nearest = Math.max(...depths);
+  return best.filter((_, i) => depths[i] === nearest);
+}
+function sharedLeadingLength(a, b) {
+  let depth = 0;
+  while (depth < a.length && depth < b.length && a[depth] === b[depth]) depth++;
+  return depth;
+}
+var init_path_tails = __esm({
+  "src/source/path-tails.ts"() {
     "use strict";
   }
 });
@@ -8956,13 +9018,13 @@ var init_rendered_text = __esm({
     init_template_text();
     init_text();
     RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered, startAt, endAt, statements, template, placeholders = []) {
-        super(file, original, { dialect: "envsubst", text: rendered, statements, conditionals: [], branchesSetAside: [] });
+      constructor(file, original, rendered2, startAt, endAt, statements, template, placeholders = [], conditionals = []) {
+        super(file, original, { dialect: "envsubst", text: rendered2, statements, conditionals, branchesSetAside: [] });
         this.startAt = startAt;
         this.endAt = endAt;
         this.placeholders = placeholders;
         this.template = template ?? new SourceText(file, original);
-        this.complete = statements.length === 0 && !isUnknownValue(rendered);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered2);
       }
       startAt;
       endAt;
@@ -11547,6 +11609,9 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   }
   return void 0;
 }
+function isExtensionlessShellScript(path, head) {
+  return !nodePath4.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
+}
 function isScriptNotUnit(head) {
   return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
 }
@@ -11650,10 +11715,10 @@ function suggestsNginx(lower, dir) {
 }
 function readableByName(path) {
   const lower = nodePath4.basename(path).toLowerCase();
-  const rendered = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath4.join(nodePath4.dirname(path), rendered);
+  const rendered2 = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath4.join(nodePath4.dirname(path), rendered2);
   if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered) && suggestsNginx(rendered, nodePath4.basename(nodePath4.dirname(path)));
+  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath4.basename(nodePath4.dirname(path)));
 }
 function classifyPlain(path, readHead, named) {
   return classifyPlainExplained(path, readHead, named).format;
@@ -11706,7 +11771,7 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath4, FILE_FORMATS, CONTENT_SIGNS, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var nodePath4, FILE_FORMATS, CONTENT_SIGNS, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
@@ -11749,6 +11814,7 @@ var init_classify = __esm({
     };
     SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
     UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
     NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
     NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
       "mime.types",
@@ -11858,6 +11924,45 @@ var init_envsubst = __esm({
   }
 });
 
+// src/readers/nginx/edited-at-start.ts
+function renderEdited(file, text3, edits, positions) {
+  const out = text3.split("");
+  const statements = /* @__PURE__ */ new Set();
+  for (const word of new Set(edits.flatMap((edit) => edit.placeholders ?? []))) {
+    for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length)) {
+      const end = at + word.length;
+      const alone = aloneOnLine(text3, at, end);
+      if (alone) statements.add(at);
+      for (let i = at; i < end; i++) out[i] = alone ? " " : i === at ? "$" : UNKNOWN_MARK;
+    }
+  }
+  const dropsLines = edits.some((edit) => edit.placeholders === void 0);
+  if (dropsLines) {
+    statements.add(0);
+    for (let at = text3.indexOf("\n"); at !== -1; at = text3.indexOf("\n", at + 1)) statements.add(at + 1);
+  }
+  const identity2 = Int32Array.from({ length: text3.length + 1 }, (_, i) => i);
+  return new RenderedSourceText(
+    file,
+    text3,
+    out.join(""),
+    identity2,
+    identity2,
+    [...statements].sort((a, b) => a - b),
+    positions,
+    [],
+    dropsLines ? [[0, text3.length]] : []
+  );
+}
+var init_edited_at_start = __esm({
+  "src/readers/nginx/edited-at-start.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    init_envsubst();
+  }
+});
+
 // src/readers/nginx/rendered-templates.ts
 var rendered_templates_exports = {};
 __export(rendered_templates_exports, {
@@ -11871,10 +11976,13 @@ function renderTemplates(templates, readText2, displayPath) {
     groups.set(key, [...groups.get(key) ?? [], template]);
   }
   const sources = /* @__PURE__ */ new Map();
-  const rendered = /* @__PURE__ */ new Set();
+  const rendered2 = /* @__PURE__ */ new Set();
+  const edited = /* @__PURE__ */ new Map();
   const renderedFrom = /* @__PURE__ */ new Map();
   const ambiguous = /* @__PURE__ */ new Set();
+  const includedOnly = /* @__PURE__ */ new Set();
   const outputDirs = /* @__PURE__ */ new Map();
+  const singleFiles = /* @__PURE__ */ new Set();
   const renderers = /* @__PURE__ */ new Map();
   for (const group of groups.values()) {
     const first = group[0];
@@ -11887,12 +11995,16 @@ function renderTemplates(templates, readText2, displayPath) {
     const base = nodePath12.join(deploymentOf2(first), VIRTUAL_ROOT);
     const virtual = nodePath12.join(base, first.output);
     const shown2 = first.embedded?.file ?? displayPath(first.template);
+    const edits = group.flatMap((template) => template.edit ? [template.edit] : []);
     sources.set(
       virtual,
-      first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown2, text3, agreed(group.map((template) => template.lookup)), first.embedded)
+      edits.length > 0 ? renderEdited(shown2, text3, edits, first.embedded) : first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown2, text3, agreed(group.map((template) => template.lookup)), first.embedded)
     );
+    if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
     renderedFrom.set(virtual, first.template);
-    rendered.add(first.template);
+    if (first.includedOnly) includedOnly.add(virtual);
+    rendered2.add(first.template);
+    if (first.outputDir === first.output) singleFiles.add(first.outputDir);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
     const virtualDir = nodePath12.join(base, first.outputDir);
     outputDirs.set(first.outputDir, dirs.add(virtualDir));
@@ -11902,16 +12014,17 @@ function renderTemplates(templates, readText2, displayPath) {
     }
   }
   for (const template of ambiguous) {
-    if (!rendered.has(template)) continue;
-    rendered.delete(template);
+    if (!rendered2.has(template)) continue;
+    rendered2.delete(template);
+    edited.delete(template);
     for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
   }
   const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => {
     const to = [...dirs][0];
     const containers = renderers.get(to);
-    return { from: from2, to, ...containers ? { containers: [...containers] } : {} };
+    return { from: from2, to, ...singleFiles.has(from2) ? { exact: true } : {}, ...containers ? { containers: [...containers] } : {} };
   });
-  return { sources, templates: rendered, mappings };
+  return { sources, templates: rendered2, edited, mappings, includedOnly };
 }
 function deploymentOf2(template) {
   return template.deployment ?? nodePath12.dirname(template.definedIn);
@@ -11964,6 +12077,7 @@ var init_rendered_templates = __esm({
   "src/readers/nginx/rendered-templates.ts"() {
     "use strict";
     nodePath12 = __toESM(require("path"));
+    init_edited_at_start();
     init_envsubst();
     VIRTUAL_ROOT = "\0envsubst";
   }
@@ -12032,6 +12146,7 @@ function expandWord(word, source, lookup, split = true) {
       const field = open();
       field.value += part2.text;
       append(field.offsets, part2.offsets);
+      if (split && !part2.quoted && GLOB.test(part2.text)) field.unquotedGlob = true;
       continue;
     }
     const written = source.text.slice(part2.start, part2.end);
@@ -12052,6 +12167,7 @@ function expandWord(word, source, lookup, split = true) {
       continue;
     }
     for (const ch of text3) {
+      if (GLOB.test(ch)) open().unquotedGlob = true;
       if (BLANK.test(ch)) {
         close();
         continue;
@@ -12065,13 +12181,14 @@ function expandWord(word, source, lookup, split = true) {
   if (!split && fields.length === 0) fields.push({ source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] });
   return fields;
 }
-var BLANK;
+var BLANK, GLOB;
 var init_expand = __esm({
   "src/readers/kit/expand.ts"() {
     "use strict";
     init_append();
     init_expansion_budget();
     BLANK = /[ \t\n]/;
+    GLOB = /[*?[]/;
   }
 });
 
@@ -16810,10 +16927,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep15, value } = collItem;
+        const { start, key, sep: sep16, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep15?.[0],
+          next: key ?? sep16?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -16827,7 +16944,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep15) {
+          if (!keyProps.anchor && !keyProps.tag && !sep16) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -16851,7 +16968,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep15 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep16 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -16867,7 +16984,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep15, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep16, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -16958,7 +17075,7 @@ var require_resolve_end = __commonJS({
       let comment2 = "";
       if (end) {
         let hasSpace = false;
-        let sep15 = "";
+        let sep16 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -16972,13 +17089,13 @@ var require_resolve_end = __commonJS({
               if (!comment2)
                 comment2 = cb;
               else
-                comment2 += sep15 + cb;
-              sep15 = "";
+                comment2 += sep16 + cb;
+              sep16 = "";
               break;
             }
             case "newline":
               if (comment2)
-                sep15 += source;
+                sep16 += source;
               hasSpace = true;
               break;
             default:
@@ -17021,18 +17138,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep15, value } = collItem;
+        const { start, key, sep: sep16, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep15?.[0],
+          next: key ?? sep16?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep15 && !value) {
+          if (!props.anchor && !props.tag && !sep16 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -17086,8 +17203,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep15 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep15, null, props, onError);
+        if (!isMap4 && !sep16 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep16, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -17099,7 +17216,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep15 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep16 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -17110,8 +17227,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap4 && !props.found && ctx.options.strict) {
-              if (sep15)
-                for (const st of sep15) {
+              if (sep16)
+                for (const st of sep16) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -17128,7 +17245,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep15, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep16, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -17308,7 +17425,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep15 = "";
+      let sep16 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -17325,24 +17442,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type === Scalar3.Scalar.BLOCK_LITERAL) {
-          value += sep15 + indent2.slice(trimIndent) + content2;
-          sep15 = "\n";
+          value += sep16 + indent2.slice(trimIndent) + content2;
+          sep16 = "\n";
         } else if (indent2.length > trimIndent || content2[0] === "	") {
-          if (sep15 === " ")
-            sep15 = "\n";
-          else if (!prevMoreIndented && sep15 === "\n")
-            sep15 = "\n\n";
-          value += sep15 + indent2.slice(trimIndent) + content2;
-          sep15 = "\n";
+          if (sep16 === " ")
+            sep16 = "\n";
+          else if (!prevMoreIndented && sep16 === "\n")
+            sep16 = "\n\n";
+          value += sep16 + indent2.slice(trimIndent) + content2;
+          sep16 = "\n";
           prevMoreIndented = true;
         } else if (content2 === "") {
-          if (sep15 === "\n")
+          if (sep16 === "\n")
             value += "\n";
           else
-            sep15 = "\n";
+            sep16 = "\n";
         } else {
-          value += sep15 + content2;
-          sep15 = " ";
+          value += sep16 + content2;
+          sep16 = " ";
           prevMoreIndented = false;
         }
       }
@@ -17525,25 +17642,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd2, "");
-      let sep15 = " ";
+      let sep16 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep15 === "\n")
-            res += sep15;
+          if (sep16 === "\n")
+            res += sep16;
           else
-            sep15 = "\n";
+            sep16 = "\n";
         } else {
-          res += sep15 + lm;
-          sep15 = " ";
+          res += sep16 + lm;
+          sep16 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep15 + (match?.[1] ?? "");
+      return res + sep16 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -18353,14 +18470,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep15, value }) {
+    function stringifyItem({ start, key, sep: sep16, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep15)
-        for (const st of sep15)
+      if (sep16)
+        for (const st of sep16)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -19527,18 +19644,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep15;
+          let sep16;
           if (scalar.end) {
-            sep15 = scalar.end;
-            sep15.push(this.sourceToken);
+            sep16 = scalar.end;
+            sep16.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep15 = [this.sourceToken];
+            sep16 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep15 }]
+            items: [{ start, key: scalar, sep: sep16 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -19691,15 +19808,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep15 = it.sep;
-                  sep15.push(this.sourceToken);
+                  const sep16 = it.sep;
+                  sep16.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep15 }]
+                    items: [{ start: start2, key, sep: sep16 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -19893,13 +20010,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep15 = fc.end.splice(1, fc.end.length);
-            sep15.push(this.sourceToken);
+            const sep16 = fc.end.splice(1, fc.end.length);
+            sep16.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep15 }]
+              items: [{ start, key: fc, sep: sep16 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -20942,7 +21059,13 @@ function parseDockerfileText(source, buildArgs2 = /* @__PURE__ */ new Map()) {
     if (keyword2 === "RUN") {
       const env = new Map(stage.env);
       const stageArgs = new Map(stage.args);
-      stage.runs.push({ text: args.text, start: instruction.keywordStart, end: args.endOffset, variable: (name2) => variableIn(env, stageArgs, name2) });
+      stage.runs.push({
+        text: args.text,
+        script: args,
+        start: instruction.keywordStart,
+        end: args.endOffset,
+        variable: (name2) => variableIn(env, stageArgs, name2)
+      });
       continue;
     }
     if (keyword2 === "CMD") {
@@ -21638,10 +21761,7 @@ function placedFiles(input) {
     }
   }
   const runningImages = containersOfImages(services, input);
-  for (const service of services) {
-    const containers = runningImages.ofService(service);
-    for (const mount of service.mounts) claim2(mount.target, mount.source, containers);
-  }
+  for (const service of services) for (const mount of service.mounts) claim2(mount.target, mount.source, [service.key]);
   const standaloneContext = standaloneBuildContext(input, kindOf);
   const inBuildStages = [];
   for (const path of input.dockerfiles) {
@@ -21711,11 +21831,6 @@ function containersOfImages(services, input) {
     if (dockerfile !== void 0) runners.set(dockerfile, [...runners.get(dockerfile) ?? [], service.key]);
   }
   return {
-    ofService: (service) => {
-      const dockerfile = dockerfileOf(service);
-      const image = dockerfile === void 0 ? service.image : dockerfileBase(dockerfile);
-      return mayHoldTreeImage(image) ? void 0 : [service.key];
-    },
     ofDockerfile: (path) => mayHoldTreeImage(dockerfileBase(path)) ? void 0 : runners.get(path) ?? [`${path}\0image`],
     parsed
   };
@@ -22323,6 +22438,20 @@ function unwrap(args, lookup, passThrough) {
       }
       continue;
     }
+    if (name2 === "setpriv") {
+      take(1);
+      while (argv.length > 0 && argv[0].value.startsWith("-")) {
+        const option = argv[0].value;
+        if (option === "--") {
+          take(1);
+          break;
+        }
+        if (option === "--reuid" || option === "--ruid") user = argv[1];
+        else if (/^--r(e)?uid=/.test(option)) user = sliceArg(argv[0], option.indexOf("=") + 1);
+        take(SETPRIV_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
+      }
+      continue;
+    }
     if (name2 === "runuser" || name2 === "sudo") {
       take(1);
       while (argv.length > 0 && argv[0].value.startsWith("-")) {
@@ -22463,9 +22592,10 @@ function unwrap(args, lookup, passThrough) {
       if (!runCommandString(script, envLookup, name2)) break;
       continue;
     }
-    const handedOver = argv.length > 1 ? passThrough?.(name2, envLookup) : void 0;
-    if (handedOver) {
-      for (const [key, value] of handedOver) env.set(key, value);
+    const handedOver2 = argv.length > 1 ? passThrough?.(name2, envLookup) : void 0;
+    if (handedOver2) {
+      for (const [key, value] of handedOver2.environment) env.set(key, value);
+      handsOver = both(handsOver, handedOver2.execs);
       take(1);
       continue;
     }
@@ -22490,7 +22620,13 @@ function handsArgumentsTo(steps, lookup) {
   const { wrappers, argv } = unwrap(last.args, lookup);
   const [program, handed] = argv;
   if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return void 0;
-  return /^"\$(?:@|\{@\})"$/.test(writtenText(handed)) ? { program, step: last } : void 0;
+  return ALL_ARGUMENTS.test(writtenText(handed)) ? { program, step: last } : void 0;
+}
+function runsItsArguments(steps, lookup) {
+  const last = steps[steps.length - 1];
+  if (!last || last.depth !== 0 || last.undecided) return void 0;
+  const unwrapped = unwrap(last.args, lookup);
+  return unwrapped.argv.length === 1 && ALL_ARGUMENTS.test(writtenText(unwrapped.argv[0])) ? { step: last, unwrapped } : void 0;
 }
 function commandStringHandsOver(shell, commands, steps, step) {
   if (step.args[0]?.value === "exec" && step.args[0].unresolved.length === 0) return true;
@@ -22573,7 +22709,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, SHELL_SHEBANG, DECLARATION_COMMANDS, BASH_SHEBANG, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
+var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, DECLARATION_COMMANDS, BASH_SHEBANG, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SETPRIV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, ALL_ARGUMENTS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -22605,7 +22741,6 @@ var init_program = __esm({
       uvicorn: /^--(version|help)$/
     };
     PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
@@ -22632,9 +22767,30 @@ var init_program = __esm({
       "--find-links",
       "--from"
     ]);
+    SETPRIV_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+      "--ruid",
+      "--euid",
+      "--rgid",
+      "--egid",
+      "--reuid",
+      "--regid",
+      "--groups",
+      "--inh-caps",
+      "--ambient-caps",
+      "--bounding-set",
+      "--securebits",
+      "--pdeathsig",
+      "--ptracer",
+      "--selinux-label",
+      "--apparmor-profile",
+      "--landlock-access",
+      "--landlock-rule",
+      "--seccomp-filter"
+    ]);
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
     MAX_UNKNOWN_PREFIX = 3;
     VERSION_MANAGERS = /* @__PURE__ */ new Set(["pyenv", "rbenv", "asdf"]);
+    ALL_ARGUMENTS = /^"\$(?:@|\{@\})"$/;
     SU_SHORT_WITH_VALUE = /* @__PURE__ */ new Set(["c", "C", "g", "G", "s", "w"]);
     SU_SHORT_FLAGS = /* @__PURE__ */ new Set(["f", "l", "m", "p", "P", "T"]);
     SU_LONG = {
@@ -22668,10 +22824,10 @@ function writtenFiles(input) {
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve13 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve14 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
       for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve13(write.sourcePath) : void 0;
+        const tree = write.sourcePath ? resolve14(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -22948,6 +23104,7 @@ var init_written_files = __esm({
     init_text();
     init_mapped_text();
     init_program();
+    init_classify();
     init_raw();
     S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
     VALUE_OPTIONS2 = {
@@ -23786,6 +23943,339 @@ var init_docker2 = __esm({
   }
 });
 
+// src/readers/launch/in-place-edits.ts
+function inPlaceEdits(steps, cwd) {
+  const edits = [];
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index];
+    const args = commandWords2(step.args);
+    if (args.length === 0) continue;
+    const program = args[0].unresolved.length === 0 ? nodePath22.posix.basename(args[0].value) : "";
+    if (program === "nginx") break;
+    const filter = filterOf(program, args.slice(1));
+    if (!filter) continue;
+    const at = (arg) => absolute(arg, step, cwd);
+    const by = args[0].source.span(step.start, step.end);
+    if (filter.inPlace) {
+      for (const file of filter.files) {
+        const path = at(file);
+        if (path) edits.push({ path, by, ...filter.placeholders ? { placeholders: filter.placeholders } : {} });
+      }
+      continue;
+    }
+    const input = filter.files.length === 1 ? filter.files[0] : step.redirects.find((redirect) => redirect.operator === "<" && redirect.fd === void 0)?.target;
+    const output = step.redirects.find(
+      (redirect) => (redirect.operator === ">" || redirect.operator === ">|") && (redirect.fd === void 0 || redirect.fd === 1)
+    );
+    const from2 = input && at(input);
+    const temporary = output && at(output.target);
+    if (!from2 || !temporary) continue;
+    const replaced = steps.slice(index + 1).find((later) => {
+      const words = commandWords2(later.args);
+      const name2 = words[0]?.unresolved.length === 0 ? words[0].value : "";
+      if (name2 !== "mv" && name2 !== "cp") return false;
+      const operands = words.slice(1).filter((word) => !word.value.startsWith("-"));
+      return operands.length === 2 && at(operands[0]) === temporary && at(operands[1]) === from2;
+    });
+    if (replaced) edits.push({ path: from2, by, ...filter.placeholders ? { placeholders: filter.placeholders } : {} });
+  }
+  return edits;
+}
+function filterOf(program, operands) {
+  if (program === "sed") return sedFilter(operands);
+  if (program === "perl") return perlFilter(operands);
+  if (program === "awk" || program === "gawk" || program === "mawk") {
+    const positional = [];
+    for (let i = 0; i < operands.length; i++) {
+      const value = operands[i].value;
+      if (value === "-f" || value === "-i" || value.startsWith("--")) return void 0;
+      if (value === "-v" || value === "-F") i++;
+      else if (!value.startsWith("-") || positional.length > 0) positional.push(operands[i]);
+    }
+    return positional.length === 0 ? void 0 : { inPlace: false, files: positional.slice(1) };
+  }
+  return void 0;
+}
+function sedFilter(operands) {
+  let inPlace = false;
+  let extended = false;
+  const scripts = [];
+  const positional = [];
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.unresolved.length === 0 ? arg.value : "";
+    if (value === "--in-place" || value.startsWith("--in-place=")) inPlace = true;
+    else if (value === "--regexp-extended") extended = true;
+    else if (value === "--expression" || value === "-e") scripts.push(operands[++i]);
+    else if (value.startsWith("--expression=")) scripts.push({ ...arg, value: value.slice("--expression=".length) });
+    else if (value === "-f" || value.startsWith("--file")) return void 0;
+    else if (value.startsWith("--")) continue;
+    else if (/^-[a-zA-Z]/.test(value)) {
+      for (let j = 1; j < value.length; j++) {
+        const letter = value[j];
+        if (letter === "i") {
+          inPlace = true;
+          break;
+        }
+        if (letter === "E" || letter === "r") extended = true;
+        if (letter === "f") return void 0;
+        if (letter === "e") {
+          const rest = value.slice(j + 1);
+          scripts.push(rest ? { ...arg, value: rest } : operands[++i]);
+          break;
+        }
+      }
+    } else positional.push(arg);
+  }
+  if (scripts.length === 0) {
+    const script = positional.shift();
+    if (script) scripts.push(script);
+  }
+  if (scripts.length === 0 || scripts.some((script) => script === void 0)) return void 0;
+  return { inPlace, files: positional, ...placeholdersOf(scripts, extended) };
+}
+function perlFilter(operands) {
+  let inPlace = false;
+  let prints = false;
+  const scripts = [];
+  const positional = [];
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.unresolved.length === 0 ? arg.value : "";
+    if (scripts.length === 0 && !/^-[a-zA-Z]/.test(value)) return void 0;
+    if (/^-[a-zA-Z]/.test(value) && positional.length === 0) {
+      for (let j = 1; j < value.length; j++) {
+        const letter = value[j];
+        if (letter === "p") prints = true;
+        if (letter === "i") {
+          inPlace = true;
+          break;
+        }
+        if (letter === "e" || letter === "E") {
+          const rest = value.slice(j + 1);
+          scripts.push(rest ? { ...arg, value: rest } : operands[++i]);
+          break;
+        }
+      }
+    } else positional.push(arg);
+  }
+  if (scripts.length === 0 || scripts.some((script) => script === void 0)) return void 0;
+  if (!prints) return { inPlace, files: positional };
+  return { inPlace, files: positional, ...placeholdersOf(scripts, true) };
+}
+function placeholdersOf(scripts, extended) {
+  const words = [];
+  for (const script of scripts) {
+    for (const command2 of script.value.split(/[;\n]/)) {
+      const trimmed = command2.trim();
+      if (trimmed === "") continue;
+      const word = substitutedWord(trimmed, extended);
+      if (word === void 0 || script.unresolved.some((part2) => word.includes(part2))) return {};
+      words.push(word);
+    }
+  }
+  return words.length === 0 ? {} : { placeholders: words };
+}
+function substitutedWord(command2, extended) {
+  if (command2[0] !== "s" || command2.length < 4) return void 0;
+  const delimiter = command2[1];
+  if (/[\s\\\n]/.test(delimiter)) return void 0;
+  const parts = [];
+  let current = "";
+  for (let i = 2; i < command2.length; i++) {
+    const char = command2[i];
+    if (char === "\\" && i + 1 < command2.length) {
+      current += command2[i + 1] === delimiter ? delimiter : char + command2[i + 1];
+      i++;
+    } else if (char === delimiter) {
+      parts.push(current);
+      current = "";
+    } else current += char;
+  }
+  if (parts.length !== 2 || !/^[gip0-9I]*$/.test(current)) return void 0;
+  const pattern = parts[0];
+  if (pattern === "" || /\s/.test(pattern) || (extended ? EXTENDED_SPECIALS : BASIC_SPECIALS).test(pattern)) return void 0;
+  return pattern;
+}
+function commandWords2(args) {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+function absolute(arg, step, cwd) {
+  if (arg.unresolved.length > 0 || arg.value === "" || arg.value.startsWith("-")) return void 0;
+  if (arg.value.startsWith("/")) return nodePath22.posix.normalize(arg.value);
+  const directory = step.cwd ? step.cwd.unresolved.length > 0 ? void 0 : step.cwd.value : cwd;
+  return directory?.startsWith("/") ? nodePath22.posix.join(directory, arg.value) : void 0;
+}
+var nodePath22, BASIC_SPECIALS, EXTENDED_SPECIALS;
+var init_in_place_edits = __esm({
+  "src/readers/launch/in-place-edits.ts"() {
+    "use strict";
+    nodePath22 = __toESM(require("path"));
+    BASIC_SPECIALS = /[.[\]*^$\\]/;
+    EXTENDED_SPECIALS = /[.[\]*^$\\+?(){}|]/;
+  }
+});
+
+// src/readers/launch/written-texts.ts
+function writesFile2(operator2, fd) {
+  return /^(>|>>|>\||&>|&>>)$/.test(operator2) && (fd === void 0 || fd === 1);
+}
+function printed(args) {
+  const [head, ...operands] = args;
+  if (!head || head.unresolved.length > 0) return void 0;
+  if (head.value === "echo") {
+    const noNewline = operands[0]?.unresolved.length === 0 && operands[0].value === "-n";
+    const words = noNewline ? operands.slice(1) : operands;
+    if (words[0]?.value.startsWith("-") || words.some((word) => word.value.includes("\\") || word.unquotedGlob)) return void 0;
+    const out = new Builder(head.source);
+    words.forEach((word, index) => {
+      if (index > 0) out.add(" ", words[index - 1].end);
+      out.word(word);
+    });
+    if (!noNewline) out.add("\n", words.length > 0 ? words[words.length - 1].end : head.end);
+    return out.written;
+  }
+  if (head.value === "printf" && operands[0]?.unresolved.length === 0 && operands[0].value === "%s\\n") {
+    const words = operands.slice(1);
+    if (words.some((word) => word.unquotedGlob)) return void 0;
+    const out = new Builder(head.source);
+    for (const word of words) {
+      out.word(word);
+      out.add("\n", word.end);
+    }
+    if (words.length === 0) out.add("\n", operands[0].end);
+    return out.written;
+  }
+  return void 0;
+}
+function join12(first, second) {
+  const shift = first.text.length;
+  return {
+    source: first.source,
+    text: first.text + second.text,
+    startAt: [...first.startAt, ...second.startAt],
+    endAt: [...first.endAt, ...second.endAt],
+    unknown: [...first.unknown, ...second.unknown.map(([start, end]) => [start + shift, end + shift])]
+  };
+}
+function rendered(written) {
+  let text3 = written.text;
+  const statements = [];
+  for (const [start, end] of written.unknown) {
+    const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
+    const lineEnd = text3.indexOf("\n", end) === -1 ? text3.length : text3.indexOf("\n", end);
+    if (text3.slice(lineStart, start).trim() !== "" || text3.slice(end, lineEnd).trim() !== "") continue;
+    statements.push(written.startAt[start]);
+    text3 = text3.slice(0, start) + " ".repeat(end - start) + text3.slice(end);
+  }
+  const source = written.source;
+  return new RenderedSourceText(
+    source.file,
+    source.text,
+    text3,
+    Int32Array.from([...written.startAt, source.text.length]),
+    Int32Array.from([0, ...written.endAt]),
+    statements,
+    source
+  );
+}
+var nodePath23, WrittenTexts, Builder;
+var init_written_texts = __esm({
+  "src/readers/launch/written-texts.ts"() {
+    "use strict";
+    nodePath23 = __toESM(require("path"));
+    init_template();
+    init_rendered_text();
+    init_program();
+    WrittenTexts = class {
+      files = /* @__PURE__ */ new Map();
+      /**
+       * Read one shell run. `cwd`: its working directory (relative paths are skipped where it is not
+       * known). `untilServer`: stop at the command that replaces the shell or starts nginx, after which
+       * nothing the script writes is there when the server reads its config.
+       */
+      run(steps, groups, cwd, untilServer) {
+        const at = (arg, stepCwd) => {
+          if (arg.unresolved.length > 0 || arg.value === "") return void 0;
+          const dir = stepCwd ? stepCwd.unresolved.length === 0 ? stepCwd.value : void 0 : cwd;
+          if (!arg.value.startsWith("/") && (dir === void 0 || !dir.startsWith("/"))) return void 0;
+          return nodePath23.posix.resolve(dir ?? "/", arg.value);
+        };
+        for (const step of steps) {
+          const program = programName(step.args[0]);
+          if (untilServer && step.depth === 0 && (program === "exec" || program === "nginx" || program === "nginx-debug")) break;
+          const printedText = step.depth === 0 && !step.undecided ? printed(step.args) : void 0;
+          for (const redirect of step.redirects) {
+            if (!writesFile2(redirect.operator, redirect.fd)) continue;
+            const path = at(redirect.target, step.cwd);
+            if (path === void 0) continue;
+            const appends = redirect.operator === ">>" || redirect.operator === "&>>";
+            const before = appends ? this.files.get(path) : void 0;
+            if (!printedText || appends && before === void 0 || before === "unknown" || before && before.source !== printedText.source)
+              this.files.set(path, "unknown");
+            else this.files.set(path, before ? join12(before, printedText) : printedText);
+          }
+          for (const arg of step.args.slice(1)) {
+            const path = at(arg, step.cwd);
+            if (path !== void 0 && this.files.has(path)) this.files.set(path, "unknown");
+          }
+        }
+        for (const group of groups)
+          for (const redirect of group.redirects) {
+            const path = writesFile2(redirect.operator, redirect.fd) ? at(redirect.target, group.cwd) : void 0;
+            if (path !== void 0) this.files.set(path, "unknown");
+          }
+      }
+      /** Each file written with certain text, as the reader reads it. */
+      texts() {
+        const texts = /* @__PURE__ */ new Map();
+        for (const [path, written] of this.files) if (written !== "unknown") texts.set(path, rendered(written));
+        return texts;
+      }
+    };
+    Builder = class {
+      written;
+      constructor(source) {
+        this.written = { source, text: "", startAt: [], endAt: [], unknown: [] };
+      }
+      /** A character the command adds (a space between operands, a newline at the end), at `offset`. */
+      add(char, offset) {
+        this.push(char, offset, offset);
+      }
+      word(word) {
+        const unknown3 = new Array(word.value.length).fill(false);
+        let from2 = 0;
+        for (const part2 of word.unresolved) {
+          const found = word.value.indexOf(part2, from2);
+          if (found === -1) continue;
+          unknown3.fill(true, found, found + part2.length);
+          from2 = found + part2.length;
+        }
+        for (let i = 0; i < word.value.length; i++) {
+          if (!unknown3[i]) {
+            this.push(word.value[i], word.offsets[i], word.offsets[i] + 1);
+            continue;
+          }
+          let end = i;
+          while (end < word.value.length && unknown3[end]) end++;
+          const start = this.written.text.length;
+          const mark = "$" + UNKNOWN_MARK.repeat(Math.max(1, end - i - 1));
+          for (const char of mark) this.push(char, word.offsets[i], word.offsets[end - 1] + 1);
+          this.written.unknown.push([start, this.written.text.length]);
+          i = end - 1;
+        }
+      }
+      push(char, start, end) {
+        this.written.text += char;
+        this.written.startAt.push(start);
+        this.written.endAt.push(end);
+      }
+    };
+  }
+});
+
 // src/readers/docker/envsubst-templates.ts
 var envsubst_templates_exports = {};
 __export(envsubst_templates_exports, {
@@ -23810,6 +24300,7 @@ function envsubstTemplates(input) {
   const treeFiles = new Set(input.treeFiles);
   const containers = [];
   const commanded = [];
+  const writers = [];
   const built = /* @__PURE__ */ new Set();
   const composeFiles = [];
   for (const path of input.composeFiles) {
@@ -23844,11 +24335,12 @@ function envsubstTemplates(input) {
     }
     for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
-    const named = !build || service.build ? [`${nodePath22.dirname(compose.path)}\0${service.name}`] : void 0;
+    const named = !build || service.build ? [`${nodePath24.dirname(compose.path)}\0${service.name}`] : void 0;
     const container = { definedIn: compose.path, ...named ? { containers: named } : {}, env, others: external ? "unknown" : "unset", placed };
     const command2 = combineCommand(entrypoint, cmd);
     const cwd = service.workingDir?.value ?? stage?.workdir?.value;
     if (command2) commanded.push({ container, args: command2.args, cwd });
+    writers.push({ container, stage, args: command2?.args, cwd });
     if (!image || !isOfficialNginxImage(image) || !runsTemplateScripts(entrypoint, cmd, wrapperOf(container, cwd ?? "/", input, kindOf))) continue;
     containers.push(container);
   }
@@ -23869,6 +24361,7 @@ function envsubstTemplates(input) {
     };
     const command2 = combineCommand(stage.entrypoint, stage.cmd);
     if (command2) commanded.push({ container, args: command2.args, cwd: stage.workdir?.value });
+    writers.push({ container, stage, args: command2?.args, cwd: stage.workdir?.value });
     if (!isOfficialNginxImage(rootImage(stage)) || !runsTemplateScripts(stage.entrypoint, stage.cmd, wrapperOf(container, stage.workdir?.value ?? "/", input, kindOf)))
       continue;
     containers.push(container);
@@ -23890,7 +24383,11 @@ function envsubstTemplates(input) {
         });
     }
   }
-  for (const { container, args, cwd } of commanded) append(templates, scriptedTemplates(container, args, cwd ?? "/", input, kindOf));
+  for (const { container, args, cwd } of commanded) {
+    append(templates, scriptedTemplates(container, args, cwd ?? "/", input, kindOf));
+    append(templates, scriptedEdits(container, args, cwd ?? "/", input, kindOf));
+  }
+  for (const writer of writers) append(templates, writtenTextTemplates(writer.container, writer.stage, writer.args, writer.cwd ?? "/", input, kindOf));
   return templates;
 }
 function templateScript(env, others) {
@@ -23904,15 +24401,15 @@ function templateScript(env, others) {
   const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
   const filter = setting("NGINX_ENVSUBST_FILTER", "");
   if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath22.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  const dir = nodePath24.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
-      const relative10 = target.slice(dir.length + 1);
-      if (!nodePath22.posix.basename(relative10).endsWith(suffix) || relative10.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath22.posix.join(outputDir, relative10.slice(0, relative10.length - suffix.length));
+      const relative12 = target.slice(dir.length + 1);
+      if (!nodePath24.posix.basename(relative12).endsWith(suffix) || relative12.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath24.posix.join(outputDir, relative12.slice(0, relative12.length - suffix.length));
     },
-    outputDir: nodePath22.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    outputDir: nodePath24.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
   };
 }
@@ -23978,24 +24475,20 @@ function treeScriptOf(args, cwd, container, input, kindOf) {
   const words = args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value);
   const word = scriptWord(words);
   if (word === void 0) return void 0;
-  const candidates = word.includes("/") ? [nodePath22.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.includes("/") ? [nodePath24.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
   const source = treePath === void 0 ? void 0 : input.readText(treePath);
   if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return void 0;
   return { text: MappedText.of(new SourceText(input.displayPath(treePath), source)), at: isShell(words[0]) ? 1 : 0 };
 }
 function scriptedTemplates(container, args, cwd, input, kindOf) {
-  const [first, second, third] = args;
-  if (!first || first.unresolved.length > 0) return [];
-  let text3;
-  if (isShell(first.value) && second?.value === "-c" && third) text3 = asMappedText(third);
-  else text3 = treeScriptOf(args, cwd, container, input, kindOf)?.text;
+  const text3 = startupText(container, args, cwd, input, kindOf);
   if (!text3) return [];
   const templates = [];
   const { steps } = runShell(text3, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath22.posix.basename(step.args[0].value) !== "envsubst") continue;
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath24.posix.basename(step.args[0].value) !== "envsubst") continue;
     const operands = step.args.slice(1);
     if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith("-"))) continue;
     const into = step.redirects.filter((redirect) => redirect.operator === ">" && (redirect.fd === void 0 || redirect.fd === 1));
@@ -24003,8 +24496,8 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : void 0;
     const source = from2 ?? (previous?.length === 2 && previous[0].value === "cat" ? previous[1] : void 0);
     if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
-    const output = nodePath22.posix.resolve(cwd, into[0].target.value);
-    const template = placedSourceAt(nodePath22.posix.resolve(cwd, source.value), container.placed);
+    const output = nodePath24.posix.resolve(cwd, into[0].target.value);
+    const template = placedSourceAt(nodePath24.posix.resolve(cwd, source.value), container.placed);
     if (template === void 0 || kindOf(template) !== "file") continue;
     const listed2 = operands.length === 0 ? void 0 : new Set(
       [
@@ -24014,10 +24507,77 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     templates.push({
       template,
       output,
-      outputDir: nodePath22.posix.dirname(output),
+      outputDir: nodePath24.posix.dirname(output),
       lookup: scriptedLookup(container, listed2),
       definedIn: container.definedIn,
       containers: container.containers
+    });
+  }
+  return templates;
+}
+function startupText(container, args, cwd, input, kindOf) {
+  const [first, second, third] = args;
+  if (!first || first.unresolved.length > 0) return void 0;
+  if (isShell(first.value) && second?.value === "-c" && third) return asMappedText(third);
+  return treeScriptOf(args, cwd, container, input, kindOf)?.text;
+}
+function scriptedEdits(container, args, cwd, input, kindOf) {
+  const text3 = startupText(container, args, cwd, input, kindOf);
+  if (!text3) return [];
+  return inPlaceEdits(runShell(text3, containerLookup(container)).steps, cwd).flatMap((edit) => {
+    const file = placedSourceAt(edit.path, container.placed);
+    if (file === void 0 || kindOf(file) !== "file") return [];
+    return [
+      {
+        template: file,
+        output: edit.path,
+        // The file alone is replaced: the rest of its directory stays as the tree places it.
+        outputDir: edit.path,
+        lookup: () => "unset",
+        definedIn: container.definedIn,
+        containers: container.containers,
+        edit,
+        // Each compose file or Dockerfile a deployment of its own: akvo-rsr's Dockerfile-nginx and
+        // Dockerfile-nginx-maintenance each COPY their own file to the conf.d/default.conf their start.sh edits.
+        deployment: container.definedIn
+      }
+    ];
+  });
+}
+function writtenTextTemplates(container, stage, args, cwd, input, kindOf) {
+  const written = new WrittenTexts();
+  for (const run2 of stage?.runs ?? []) {
+    if (run2.text.trimStart().startsWith("[")) continue;
+    const { steps, groups } = runShell(run2.script, (name2) => {
+      const variable = run2.variable(name2)?.value;
+      return variable && variable.unresolved.length === 0 ? { value: variable.value } : "unknown";
+    });
+    written.run(steps, groups, void 0, false);
+  }
+  const text3 = args ? startupText(container, args, cwd, input, kindOf) : void 0;
+  if (text3) {
+    const { steps, groups } = runShell(text3, containerLookup(container));
+    written.run(steps, groups, cwd, true);
+  }
+  const templates = [];
+  for (const [output, source] of written.texts()) {
+    const placed = placedSourceAt(output, container.placed);
+    if (placed !== void 0 && kindOf(placed) !== void 0) continue;
+    templates.push({
+      // One text for every container that writes it alike (two compose files of one directory).
+      template: `${source.file}\0${output}`,
+      output,
+      // In nginx's own directories a written file sits beside the image's (conf.d/*.conf lists it);
+      // elsewhere (`/etc/timezone`, `/run/app/uwsgi_pass`) it replaces that file alone.
+      outputDir: output.startsWith("/etc/nginx/") ? nodePath24.posix.dirname(output) : output,
+      lookup: () => "unset",
+      definedIn: container.definedIn,
+      containers: container.containers,
+      embedded: source,
+      asIs: true,
+      // Each compose file (or Dockerfile) a deployment of its own: two in one directory that build one image differently (JeecgBoot's docker-compose.yml and docker-compose-cloud.yml) each keep their text.
+      deployment: container.definedIn,
+      ...output.startsWith("/etc/nginx/") && output.endsWith(".conf") ? {} : { includedOnly: true }
     });
   }
   return templates;
@@ -24030,22 +24590,25 @@ function scriptedLookup(container, listed2) {
     return container.others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : { value: "" };
   };
 }
-var nodePath22, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
+var nodePath24, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath22 = __toESM(require("path"));
+    nodePath24 = __toESM(require("path"));
     init_launch();
     init_docker2();
     init_raw();
     init_mapped_text();
     init_program();
+    init_classify();
     init_append();
     init_text();
     init_compose();
     init_dockerfile();
     init_placed_files();
     init_build_context();
+    init_in_place_edits();
+    init_written_texts();
     IMAGE_VARIABLES = ["NGINX_VERSION", "NJS_VERSION", "NJS_RELEASE", "PKG_RELEASE", "DYNPKG_RELEASE", "PATH", "HOME", "HOSTNAME"];
     SHELL_FORMAT_NAME = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
   }
@@ -24271,10 +24834,10 @@ function mountsOf(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative10 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative10) continue;
-          if (subPath !== void 0 && subPath !== relative10) continue;
-          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative10}`;
+          const relative12 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative12) continue;
+          if (subPath !== void 0 && subPath !== relative12) continue;
+          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative12}`;
           mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer2.startsWith("/") ? inContainer2 : `/${inContainer2}` });
         }
       }
@@ -24586,7 +25149,7 @@ function supervisorLaunches(programs, problems, container, passThrough) {
     const launch = assembleLaunch({
       kind: "supervisord",
       file: source.file,
-      args: commandWords2(source, command2),
+      args: commandWords3(source, command2),
       env,
       lookup,
       // In a container, the program answers to the container's name (a compose service).
@@ -24616,13 +25179,13 @@ function fcgiSocket(source, entry, programName2) {
   const span2 = source.span(entry.start, entry.end);
   if (text3.startsWith("unix://")) {
     const path = text3.slice("unix://".length);
-    return nodePath24.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath24.posix.normalize(path) }, span: span2 } : void 0;
+    return nodePath27.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath27.posix.normalize(path) }, span: span2 } : void 0;
   }
   const tcp = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(text3);
   const port = tcp ? Number(tcp[2]) : NaN;
   return tcp && port > 0 && port <= 65535 ? { fd: 0, address: { kind: "tcp", host: tcp[1].toLowerCase(), port }, span: span2 } : void 0;
 }
-function commandWords2(source, command2) {
+function commandWords3(source, command2) {
   const words = splitWords(asMappedText(literalArg(source, command2.start, command2.end)), "compose").words;
   return words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)).map(expanded);
 }
@@ -24665,11 +25228,11 @@ function containerLookup2(container, env) {
     return inherited && !inherited.unresolved ? { value: inherited.value } : "unknown";
   });
 }
-var nodePath24, SECTION, KEY_VALUE;
+var nodePath27, SECTION, KEY_VALUE;
 var init_supervisord = __esm({
   "src/readers/launch/supervisord.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -24729,10 +25292,10 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
   if (words[start] !== "start") return void 0;
   const options = readOptions(tool, [...words.slice(1, start), ...words.slice(start + 1)]);
   if (!options) return void 0;
-  const at = (path) => nodePath25.posix.resolve(cwd, path);
+  const at = (path) => nodePath28.posix.resolve(cwd, path);
   if (tool === "honcho") {
     const root = at(options.root ?? ".");
-    if (options.envFiles !== void 0 || placed(nodePath25.posix.join(root, ".env"))) return void 0;
+    if (options.envFiles !== void 0 || placed(nodePath28.posix.join(root, ".env"))) return void 0;
     if (options.procfile === void 0 && environment2("PROCFILE") !== "unset") return void 0;
     const procfile2 = options.procfile ?? "Procfile";
     const counts2 = countsOf(options.counts, tool);
@@ -24740,7 +25303,7 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
     if (!counts2 || basePort2 === false) return void 0;
     return {
       tool,
-      procfile: nodePath25.posix.resolve(root, procfile2),
+      procfile: nodePath28.posix.resolve(root, procfile2),
       cwd,
       basePort: basePort2,
       processes: (types) => {
@@ -24750,9 +25313,9 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
       }
     };
   }
-  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath25.posix.join(at(options.root ?? "."), ".env"))) return void 0;
+  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath28.posix.join(at(options.root ?? "."), ".env"))) return void 0;
   if (options.names.length > 1) return void 0;
-  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath25.posix.join(at(options.root ?? "."), "Procfile");
+  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath28.posix.join(at(options.root ?? "."), "Procfile");
   const named = options.names[0];
   const counts = countsOf(named !== void 0 ? `${named}=1` : options.counts ?? "all=1", tool);
   const basePort = portOf3(options.port, environment2);
@@ -24760,7 +25323,7 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
   return {
     tool,
     procfile,
-    cwd: options.root !== void 0 ? at(options.root) : nodePath25.posix.dirname(procfile),
+    cwd: options.root !== void 0 ? at(options.root) : nodePath28.posix.dirname(procfile),
     basePort,
     processes: (types) => types.map((type, index) => ({ line: index, type, portOffset: 100 * index, count: counts(type) }))
   };
@@ -24819,11 +25382,11 @@ function portOf3(option, environment2) {
   const written = option ?? (typeof fromEnvironment === "object" ? fromEnvironment.value : "5000");
   return /^\d+$/.test(written.trim()) ? Number(written.trim()) : false;
 }
-var nodePath25, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
+var nodePath28, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
 var init_procfile_runner = __esm({
   "src/readers/launch/procfile-runner.ts"() {
     "use strict";
-    nodePath25 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     HONCHO_WITH_VALUE = {
       "-e": "envFiles",
       "--env": "envFiles",
@@ -24918,7 +25481,7 @@ function containerScriptLaunches(containers, tree) {
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === "supervisord") supervising.add(container);
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath26.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath29.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
         pending.push({
           words: argv.map((arg) => arg.value),
           known: argv.map((arg) => arg.unresolved.length === 0),
@@ -24962,9 +25525,9 @@ function scriptArguments(command2) {
 function scriptOf(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath26.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath29.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath26.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath29.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -24991,13 +25554,13 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
   const runsIn = (directory, keep, s6Service) => {
     const found = [];
     for (const { target } of placed) {
-      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath26.posix.relative(directory, target))?.[1];
+      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath29.posix.relative(directory, target))?.[1];
       if (name2 === void 0 || at(target) === void 0 || !keep(name2)) continue;
       found.push({
         words: [target],
         known: [true],
         program: "run",
-        cwd: nodePath26.posix.join(directory, name2),
+        cwd: nodePath29.posix.join(directory, name2),
         environment: s6Service ? containerEnvironment2 : command2.environment,
         inheritsContainerEnv: s6Service || command2.inheritsContainerEnv,
         ...s6Service ? { s6Service } : {},
@@ -25008,11 +25571,11 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
     }
     return found;
   };
-  const up = (directory) => (name2) => at(nodePath26.posix.join(directory, name2, "down")) === void 0;
+  const up = (directory) => (name2) => at(nodePath29.posix.join(directory, name2, "down")) === void 0;
   const runit = (directory) => runsIn(directory, up(directory), false);
   if (command2.program === "runsvdir") {
     const directory = options.find((word) => !word.startsWith("-"));
-    return directory === void 0 ? [] : runit(nodePath26.posix.resolve(command2.cwd, directory));
+    return directory === void 0 ? [] : runit(nodePath29.posix.resolve(command2.cwd, directory));
   }
   if (command2.program === "my_init") return options.includes("--skip-runit") ? [] : runit("/etc/service");
   if (command2.program === "init") {
@@ -25035,11 +25598,11 @@ function s6ServiceEnvironment(source, containerEnvironment2) {
   const unknown3 = keep === "unknown" || typeof keep === "object" && !/^0*$/.test(keep.value);
   return { environment: () => unknown3 ? "unknown" : "unset", inheritsContainerEnv: false };
 }
-var nodePath26, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
+var nodePath29, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath26 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_launch();
     init_shell_script();
     init_program();
@@ -25065,7 +25628,7 @@ function makeArguments(launch) {
     if (valued) {
       const value = valued[2] ?? knownValue(words[++i]);
       if (value === void 0) return void 0;
-      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath27.posix.join(directory, value);
+      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath30.posix.join(directory, value);
       else files.push(value);
     } else if (/^-j$/.test(word) && /^\d+$/.test(words[i + 1]?.value ?? "")) i++;
     else if (word.startsWith("-")) {
@@ -25087,9 +25650,9 @@ function findMakefile(launch, args, tree) {
   if (launch.container) {
     const cwd = knownValue(launch.workingDirectory);
     if (cwd === void 0 || !cwd.startsWith("/")) return void 0;
-    const directory = nodePath27.posix.resolve(cwd, args.directory ?? ".");
+    const directory = nodePath30.posix.resolve(cwd, args.directory ?? ".");
     for (const name2 of names) {
-      const treePath = mountedSource(launch, nodePath27.posix.resolve(directory, name2));
+      const treePath = mountedSource(launch, nodePath30.posix.resolve(directory, name2));
       const makefile = treePath === void 0 ? void 0 : parsedAt(treePath);
       if (makefile) return makefile;
     }
@@ -25097,12 +25660,12 @@ function findMakefile(launch, args, tree) {
   }
   const launchFile = tree.fileOf(launch.file);
   if (launchFile === void 0 || names.some((name2) => name2.startsWith("/")) || args.directory?.startsWith("/")) return void 0;
-  for (let directory = nodePath27.dirname(launchFile); ; directory = nodePath27.dirname(directory)) {
-    const where = nodePath27.join(directory, args.directory ?? ".");
-    const makefile = names.map((name2) => nodePath27.join(where, name2)).find((path) => tree.has(path));
+  for (let directory = nodePath30.dirname(launchFile); ; directory = nodePath30.dirname(directory)) {
+    const where = nodePath30.join(directory, args.directory ?? ".");
+    const makefile = names.map((name2) => nodePath30.join(where, name2)).find((path) => tree.has(path));
     const parsed = makefile === void 0 ? void 0 : parsedAt(makefile);
     if (parsed && definesGoals(parsed)) return parsed;
-    if (nodePath27.dirname(directory) === directory) return void 0;
+    if (nodePath30.dirname(directory) === directory) return void 0;
   }
 }
 function makeLaunches(launch, tree, depth = 0) {
@@ -25176,7 +25739,7 @@ function recipeLaunch(make, step, source, lookup) {
   });
   const cwd = knownValue(make.workingDirectory);
   const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? step.cwd.value : void 0;
-  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath27.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
+  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath30.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
   return {
     ...make,
     program: assembled.program,
@@ -25189,11 +25752,11 @@ function recipeLaunch(make, step, source, lookup) {
     ...workingDirectory ? { workingDirectory } : {}
   };
 }
-var nodePath27, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
+var nodePath30, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
 var init_makefile2 = __esm({
   "src/readers/launch/makefile.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_makefile();
     init_raw();
     init_program();
@@ -25257,13 +25820,29 @@ function readLaunches(files, context) {
     if (source) scripts.push({ path, source });
   }
   const passThroughScripts = /* @__PURE__ */ new Map();
+  const unknown3 = () => "unknown";
+  const runsArguments = (source) => /\$\{?@/.test(source.text) && runsItsArguments(runShell(MappedText.of(source), unknown3).steps, unknown3) !== void 0;
   for (const { path, source } of scripts) {
-    if (RUNS_ITS_ARGUMENTS.test(source.text))
-      passThroughScripts.set(nodePath28.basename(path), [...passThroughScripts.get(nodePath28.basename(path)) ?? [], source]);
+    if (runsArguments(source)) passThroughScripts.set(nodePath31.basename(path), [...passThroughScripts.get(nodePath31.basename(path)) ?? [], source]);
   }
+  const extensionless = /* @__PURE__ */ new Map();
+  const extensionlessScripts = (program) => {
+    if (program.includes(".") || !/^[\w-]+$/.test(program)) return void 0;
+    if (!extensionless.has(program)) {
+      const found = context.treeFiles.filter((path) => nodePath31.basename(path) === program && !files.shell?.includes(path)).flatMap((path) => {
+        if (!SHELL_SHEBANG.test(quietHead(path, context) ?? "")) return [];
+        const source = readSource(path, context, output, false);
+        if (!source || !runsArguments(source)) return [];
+        recordSource(output, source);
+        return [source];
+      });
+      extensionless.set(program, found.length > 0 ? found : void 0);
+    }
+    return extensionless.get(program);
+  };
   const passThrough = (program, lookup) => {
-    const named = passThroughScripts.get(program);
-    return named ? handedOverEnvironment(named, lookup) : void 0;
+    const named = passThroughScripts.get(program) ?? extensionlessScripts(program);
+    return named ? handedOver(named, lookup) : void 0;
   };
   guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -25400,6 +25979,14 @@ function readLaunches(files, context) {
   }
   return { ...output, launches, composeContainers };
 }
+function quietHead(path, context) {
+  try {
+    const head = context.fs.readHead(path, 256);
+    return head ? new TextDecoder().decode(head) : void 0;
+  } catch {
+    return void 0;
+  }
+}
 function quietRead(path, context) {
   try {
     return decodeUtf8(context.fs.read(path));
@@ -25407,27 +25994,23 @@ function quietRead(path, context) {
     return void 0;
   }
 }
-function handedOverEnvironment(scripts, lookup) {
-  const each = scripts.map((source) => {
-    const match = RUNS_ITS_ARGUMENTS.exec(source.text);
-    const execAt = match ? match.index + match[0].indexOf("exec") : -1;
-    const step = runShell(MappedText.of(source), lookup).steps.find((candidate) => candidate.start === execAt);
-    return new Map(step ? [...step.exported, ...step.prefixEnv] : []);
-  });
-  const handed = /* @__PURE__ */ new Map();
-  for (const name2 of new Set(each.flatMap((env) => [...env.keys()]))) {
-    const values2 = each.map((env) => env.get(name2));
+function handedOver(scripts, lookup) {
+  const each = scripts.map((source) => runsItsArguments(runShell(MappedText.of(source), lookup).steps, lookup));
+  const environments = each.map((ending) => new Map(ending ? [...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env] : []));
+  const environment2 = /* @__PURE__ */ new Map();
+  for (const name2 of new Set(environments.flatMap((env) => [...env.keys()]))) {
+    const values2 = environments.map((env) => env.get(name2));
     const first = values2[0] ?? values2.find((value) => value !== void 0);
     const alike = values2.every((value) => value !== void 0 && value.value === first.value && value.unresolved.length === 0);
-    handed.set(name2, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name2}`] });
+    environment2.set(name2, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name2}`] });
   }
-  return handed;
+  return { environment: environment2, execs: each.every((ending) => ending !== void 0 && execsFromScript(ending.unwrapped.wrappers)) };
 }
-var nodePath28, RUNS_ITS_ARGUMENTS;
+var nodePath31;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_launch();
     init_append();
     init_compose();
@@ -25450,7 +26033,6 @@ var init_launch2 = __esm({
     init_systemd();
     init_makefile2();
     init_systemd_unit();
-    RUNS_ITS_ARGUMENTS = /^[ \t]*exec[ \t]+"\$(@|\{@\})"/m;
   }
 });
 
@@ -31220,14 +31802,14 @@ __export(gunicorn_exports, {
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
   const cache2 = /* @__PURE__ */ new Map();
-  const read = (absolute, linked) => {
-    if (cache2.has(absolute)) {
-      const known3 = cache2.get(absolute);
+  const read = (absolute2, linked) => {
+    if (cache2.has(absolute2)) {
+      const known3 = cache2.get(absolute2);
       if (known3 && linked) known3.config.looksLikeConfig = true;
       return known3;
     }
-    const file = readConfigFile(absolute, linked, context, output);
-    cache2.set(absolute, file);
+    const file = readConfigFile(absolute2, linked, context, output);
+    cache2.set(absolute2, file);
     return file;
   };
   const linkedFiles = /* @__PURE__ */ new Set();
@@ -31239,18 +31821,18 @@ function readGunicorn(files, launches, context) {
       output.backends.push(backend);
     });
   }
-  for (const absolute of [...files].sort()) {
-    guarded(output.diagnostics, "gunicorn reader", context.displayPath(absolute), () => {
-      const file = read(absolute, false);
+  for (const absolute2 of [...files].sort()) {
+    guarded(output.diagnostics, "gunicorn reader", context.displayPath(absolute2), () => {
+      const file = read(absolute2, false);
       if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) return;
       output.backends.push(buildBackend({ file, launch: void 0, configReference: void 0 }));
     });
   }
   return output;
 }
-function readConfigFile(absolute, linked, context, output) {
-  const display = context.displayPath(absolute);
-  const source = readSource(absolute, context, output);
+function readConfigFile(absolute2, linked, context, output) {
+  const display = context.displayPath(absolute2);
+  const source = readSource(absolute2, context, output);
   if (!source) return void 0;
   const module2 = readPythonModule(source.text);
   output.comments.set(
@@ -31273,8 +31855,8 @@ function readConfigFile(absolute, linked, context, output) {
     referenced: module2.loadedNames.has(b.name)
   }));
   const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath29.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
-  return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath32.basename(absolute2).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  return { absolute: absolute2, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
   return knownValue(launch.workingDirectory);
@@ -31321,7 +31903,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath29.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath29.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath32.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath32.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -31341,8 +31923,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath29.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath29.posix.isAbsolute(directory) ? nodePath29.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath29.posix.normalize(serverPath));
+  const serverPath = nodePath32.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath32.posix.isAbsolute(directory) ? nodePath32.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath32.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -31351,43 +31933,22 @@ function lastOption(parsed, setting) {
   return last?.value ? { token: last.value, from: last.value.index !== void 0 ? "cli" : "env" } : void 0;
 }
 function launchDirectory(launch, context) {
-  const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath29.dirname(absolute) : void 0;
+  const absolute2 = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
+  return absolute2 ? nodePath32.dirname(absolute2) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath29.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath29.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath29.posix.isAbsolute(joined)) {
-    const direct = nodePath29.join(launchDir, joined);
+  const joined = nodePath32.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath32.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath32.posix.isAbsolute(joined)) {
+    const direct = nodePath32.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = nodePath29.posix.normalize(joined).split("/").filter((part2) => part2 !== "" && part2 !== ".");
-  let best = [];
-  let bestScore = 0;
-  for (const candidate of context.treeFiles) {
-    const parts = candidate.split(/[\\/]/);
-    let score = 0;
-    while (score < wanted.length && score < parts.length && parts[parts.length - 1 - score] === wanted[wanted.length - 1 - score]) score++;
-    if (score === 0) continue;
-    if (within2 !== void 0 && !candidate.startsWith(within2 + nodePath29.sep)) continue;
-    if (score > bestScore) {
-      best = [candidate];
-      bestScore = score;
-    } else if (score === bestScore) best.push(candidate);
-  }
-  if (best.length <= 1) return best[0];
-  if (launchDir === void 0) return void 0;
-  const nearness = (candidate) => commonPrefixLength2(nodePath29.dirname(candidate).split(/[\\/]/), launchDir.split(/[\\/]/));
-  const top = best.reduce((most, candidate) => Math.max(most, nearness(candidate)), 0);
-  const nearest = best.filter((candidate) => nearness(candidate) === top);
-  return nearest.length === 1 ? nearest[0] : void 0;
-}
-function commonPrefixLength2(a, b) {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return i;
+  const wanted = pathComponents(nodePath32.posix.normalize(joined));
+  const inside = within2 === void 0 ? context.treeFiles : context.treeFiles.filter((file) => file.startsWith(within2 + nodePath32.sep));
+  const best = closestByTail(inside, wanted, launchDir);
+  return best.length === 1 ? best[0] : void 0;
 }
 function argSpan2(arg, token) {
   return subSpan(arg.span, arg.value.length, token.from, token.to);
@@ -31566,14 +32127,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath29.posix.isAbsolute(path) ? path : void 0;
-  if (chdir.source.kind === "default") return absolute(workingDirectory);
+  const absolute2 = (path) => path !== void 0 && nodePath32.posix.isAbsolute(path) ? path : void 0;
+  if (chdir.source.kind === "default") return absolute2(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath29.posix.join(workingDirectory, value) : void 0);
+  return absolute2(value) ?? (absolute2(workingDirectory) !== void 0 ? nodePath32.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath29.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath29.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath32.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath32.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -31700,15 +32261,16 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath29, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath32, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
     init_files();
+    init_path_tails();
     init_types();
     init_args();
     init_values2();
@@ -31918,19 +32480,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath30.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath33.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath30.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath30.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath33.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath33.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath30.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath30.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath33.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath33.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -31998,11 +32560,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath30, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath33, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -32472,11 +33034,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath31, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath34, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath34 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -32826,7 +33388,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath31.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath34.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -33059,7 +33621,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath32.basename(main) : void 0),
+          serverName(launch, main ? nodePath35.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -33081,7 +33643,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath32.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath35.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -33102,11 +33664,6 @@ function finishBackend(instance, name2, file, launch, context) {
   backend.iniFiles = instance.files.map((path) => context.displayPath(path));
   return backend;
 }
-function commonPrefixLength3(a, b) {
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n++;
-  return n;
-}
 function launcherWrites(launch, context) {
   const shown2 = launch.span.file;
   const script = context.treeFiles.find((file) => context.displayPath(file) === shown2);
@@ -33123,12 +33680,13 @@ function launcherWrites(launch, context) {
     return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
   };
 }
-var nodePath32, TreeFiles;
+var nodePath35, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath35 = __toESM(require("path"));
     init_append();
+    init_path_tails();
     init_launch();
     init_text();
     init_types();
@@ -33174,11 +33732,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath32.isAbsolute(name2) ? mountedSource(launch, nodePath32.normalize(name2)) : void 0;
+            const mounted = nodePath35.isAbsolute(name2) ? mountedSource(launch, nodePath35.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath32.isAbsolute(name2) && workingDirectory && nodePath32.isAbsolute(workingDirectory) ? nodePath32.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath32.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath35.isAbsolute(name2) && workingDirectory && nodePath35.isAbsolute(workingDirectory) ? nodePath35.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath35.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -33191,15 +33749,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath32.isAbsolute(name2)) {
-          const normal = nodePath32.normalize(name2);
+        if (nodePath35.isAbsolute(name2)) {
+          const normal = nodePath35.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath32.join(nodePath32.dirname(file), name2);
+          const candidate = nodePath35.join(nodePath35.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -33210,20 +33768,11 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = nodePath32.normalize(name2).split("/").filter(Boolean);
-        const base = wanted[wanted.length - 1];
-        if (!base) return void 0;
-        const scored = [...this.treeFiles].filter((file) => nodePath32.basename(file) === base).map((file) => {
-          const parts = file.split("/").filter(Boolean);
-          let shared = 0;
-          while (shared < parts.length && shared < wanted.length && parts[parts.length - 1 - shared] === wanted[wanted.length - 1 - shared]) shared++;
-          const near = launchPath ? commonPrefixLength3(nodePath32.dirname(launchPath).split("/"), nodePath32.dirname(file).split("/")) : 0;
-          return { file, shared, near };
-        }).sort((a, b) => b.shared - a.shared || b.near - a.near);
-        if (scored.length === 0) return void 0;
-        const best = scored.filter((entry) => entry.shared === scored[0].shared && entry.near === scored[0].near);
-        if (best.length > 1) return { ambiguous: best.map((entry) => entry.file) };
-        return scored[0].file;
+        const wanted = pathComponents(nodePath35.normalize(name2));
+        if (wanted.length === 0) return void 0;
+        const best = closestByTail(this.treeFiles, wanted, launchPath === void 0 ? void 0 : nodePath35.dirname(launchPath));
+        if (best.length > 1) return { ambiguous: best };
+        return best[0];
       }
     };
   }
@@ -33428,7 +33977,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath33.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath33.posix.isAbsolute(directory) ? uds.value : nodePath33.posix.join(directory, uds.value);
+    const path = nodePath36.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath36.posix.isAbsolute(directory) ? uds.value : nodePath36.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -33441,11 +33990,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath33, MAIN, SETTINGS2;
+var nodePath36, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath33 = __toESM(require("path"));
+    nodePath36 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -33907,10 +34456,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath34.dirname(serverXml); ; dir = nodePath34.dirname(dir)) {
-    const here = images.filter((image) => nodePath34.dirname(image.path) === dir);
+  for (let dir = nodePath37.dirname(serverXml); ; dir = nodePath37.dirname(dir)) {
+    const here = images.filter((image) => nodePath37.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath34.dirname(dir) === dir) break;
+    if (nodePath37.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -33949,12 +34498,12 @@ function dockerfileArchives(source, setElsewhere) {
   return found;
 }
 function roleArchives(path, source, context, files, setElsewhere) {
-  const parts = path.split(nodePath34.sep);
+  const parts = path.split(nodePath37.sep);
   let at = parts.length - 2;
   while (at > 0 && !ROLE_PARTS.has(parts[at])) at--;
   if (at <= 0) return [];
-  const role = parts.slice(0, at).join(nodePath34.sep);
-  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath34.join(role, name2))).filter((file) => file !== void 0);
+  const role = parts.slice(0, at).join(nodePath37.sep);
+  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath37.join(role, name2))).filter((file) => file !== void 0);
   const found = [];
   for (const match of source.text.matchAll(JINJA_VARIABLE_ARCHIVE)) {
     const name2 = match[1];
@@ -34002,11 +34551,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath34, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
+var nodePath37, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath34 = __toESM(require("path"));
+    nodePath37 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_dockerfile();
@@ -36541,21 +37090,21 @@ var init_Matcher = __esm({
        * @returns {string}
        */
       toString(separator, includeNamespace = true) {
-        const sep15 = separator || this.separator;
-        const isDefault = sep15 === this.separator && includeNamespace === true;
+        const sep16 = separator || this.separator;
+        const isDefault = sep16 === this.separator && includeNamespace === true;
         if (isDefault) {
           if (this._pathStringCache !== null) {
             return this._pathStringCache;
           }
           const result = this.path.map(
             (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-          ).join(sep15);
+          ).join(sep16);
           this._pathStringCache = result;
           return result;
         }
         return this.path.map(
           (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-        ).join(sep15);
+        ).join(sep16);
       }
       /**
        * Get path as array of tag names.
@@ -37868,8 +38417,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep15 = exp.search(/\s/);
-            const name2 = sep15 === -1 ? exp : exp.substring(0, sep15);
+            const sep16 = exp.search(/\s/);
+            const name2 = sep16 === -1 ? exp : exp.substring(0, sep16);
             if (name2 === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -38905,7 +39454,7 @@ function readTomcat(serverXmls, catalinaProperties, context, containers = [], la
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath35.dirname(path) === nodePath35.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath38.dirname(path) === nodePath38.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -39083,11 +39632,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath35;
+var nodePath38;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath35 = __toESM(require("path"));
+    nodePath38 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -39264,22 +39813,22 @@ function readModuleGraph(roots, context) {
   const readText2 = cachedReader(context);
   const seenBuilds = /* @__PURE__ */ new Set();
   for (const root of roots) {
-    for (let dir = root; isInLintRoots(dir, context); dir = nodePath36.dirname(dir)) {
+    for (let dir = root; isInLintRoots(dir, context); dir = nodePath39.dirname(dir)) {
       if (seenBuilds.has(dir)) break;
-      const settings = readText2(nodePath36.join(dir, "settings.gradle")) ?? readText2(nodePath36.join(dir, "settings.gradle.kts"));
+      const settings = readText2(nodePath39.join(dir, "settings.gradle")) ?? readText2(nodePath39.join(dir, "settings.gradle.kts"));
       if (settings !== void 0) {
         seenBuilds.add(dir);
         readGradleBuild(dir, settings, readText2, modules, edges);
         break;
       }
-      const pom = readText2(nodePath36.join(dir, "pom.xml"));
-      const parentPom = readText2(nodePath36.join(nodePath36.dirname(dir), "pom.xml"));
+      const pom = readText2(nodePath39.join(dir, "pom.xml"));
+      const parentPom = readText2(nodePath39.join(nodePath39.dirname(dir), "pom.xml"));
       if (pom !== void 0 && mavenModules(pom).length > 0 && !(parentPom !== void 0 && mavenModules(parentPom).length > 0)) {
         seenBuilds.add(dir);
         readMavenBuild(dir, readText2, modules, edges);
         break;
       }
-      if (dir === nodePath36.dirname(dir)) break;
+      if (dir === nodePath39.dirname(dir)) break;
     }
   }
   const closure = (root) => {
@@ -39317,8 +39866,8 @@ function cachedReader(context) {
 }
 function isInLintRoots(dir, context) {
   return context.lintRoots.some((lintRoot) => {
-    const relative10 = nodePath36.relative(lintRoot, dir);
-    return relative10 === "" || !relative10.startsWith("..") && !nodePath36.isAbsolute(relative10);
+    const relative12 = nodePath39.relative(lintRoot, dir);
+    return relative12 === "" || !relative12.startsWith("..") && !nodePath39.isAbsolute(relative12);
   });
 }
 function withoutComments(text3, kind) {
@@ -39331,7 +39880,7 @@ function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
   for (const statement of settings.matchAll(/^\s*include\b\s*\(?([^\n]*)/gm)) {
     for (const name2 of statement[1].matchAll(/['"]([^'"$]+)['"]/g)) {
       const path = name2[1].startsWith(":") ? name2[1] : `:${name2[1]}`;
-      projectDirs.set(path, nodePath36.join(settingsDir, ...path.split(":").filter((part2) => part2 !== "")));
+      projectDirs.set(path, nodePath39.join(settingsDir, ...path.split(":").filter((part2) => part2 !== "")));
     }
   }
   const moved = [
@@ -39340,11 +39889,11 @@ function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
     )
   ];
   for (const [, path, file, inSettingsDir] of moved) {
-    if (projectDirs.has(path)) projectDirs.set(path, nodePath36.resolve(settingsDir, file ?? inSettingsDir));
+    if (projectDirs.has(path)) projectDirs.set(path, nodePath39.resolve(settingsDir, file ?? inSettingsDir));
   }
   if ((settings.match(/projectDir/g) ?? []).length > moved.length) return;
   for (const [path, dir] of projectDirs) {
-    const build = readText2(nodePath36.join(dir, "build.gradle")) ?? readText2(nodePath36.join(dir, "build.gradle.kts"));
+    const build = readText2(nodePath39.join(dir, "build.gradle")) ?? readText2(nodePath39.join(dir, "build.gradle.kts"));
     if (build === void 0 && path !== ":") continue;
     const text3 = withoutComments(build ?? "", "gradle");
     const runtimeBuild = text3.split("\n").filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line)).join("\n");
@@ -39372,7 +39921,7 @@ function readMavenBuild(aggregatorDir, readText2, modules, edges) {
   const dependenciesOf = /* @__PURE__ */ new Map();
   const visit2 = (dir, depth) => {
     if (modules.has(dir) || depth > 16) return;
-    const text3 = readText2(nodePath36.join(dir, "pom.xml"));
+    const text3 = readText2(nodePath39.join(dir, "pom.xml"));
     if (text3 === void 0) return;
     const pom = withoutComments(text3, "xml");
     const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, "");
@@ -39398,8 +39947,8 @@ function readMavenBuild(aggregatorDir, readText2, modules, edges) {
     if (groupId && artifactId) byCoordinates.set(`${groupId}:${artifactId}`, dir);
     dependenciesOf.set(dir, dependencies);
     for (const module2 of mavenModules(text3)) {
-      const path = nodePath36.resolve(dir, module2);
-      visit2(/\.xml$/.test(path) ? nodePath36.dirname(path) : path, depth + 1);
+      const path = nodePath39.resolve(dir, module2);
+      visit2(/\.xml$/.test(path) ? nodePath39.dirname(path) : path, depth + 1);
     }
   };
   visit2(aggregatorDir, 0);
@@ -39418,13 +39967,147 @@ function addEdge(edges, from2, edge) {
   list.push(edge);
   edges.set(from2, list);
 }
-var nodePath36, GRADLE_RUNTIME_CONFIGURATIONS;
+var nodePath39, GRADLE_RUNTIME_CONFIGURATIONS;
 var init_modules = __esm({
   "src/readers/spring-boot/modules.ts"() {
     "use strict";
-    nodePath36 = __toESM(require("path"));
+    nodePath39 = __toESM(require("path"));
     init_text();
     GRADLE_RUNTIME_CONFIGURATIONS = "implementation|api|compile|runtime|runtimeOnly";
+  }
+});
+
+// src/readers/spring-boot/maven-filtering.ts
+function mavenFilteredFiles(context) {
+  const modules = /* @__PURE__ */ new Map();
+  const readText2 = (path) => {
+    try {
+      return context.fs.kind(path) === "file" ? decodeUtf8(context.fs.read(path)) : void 0;
+    } catch {
+      return void 0;
+    }
+  };
+  return (path) => {
+    const root = moduleRoot(path, context, readText2);
+    if (root === void 0) return false;
+    if (!modules.has(root)) modules.set(root, moduleResources(root, readText2));
+    const resources = modules.get(root);
+    if (!resources?.atDelimiter) return false;
+    return [...resources.main, ...resources.test].some((resource) => resource.filtering && covers(resource, path));
+  };
+}
+function moduleRoot(path, context, readText2) {
+  for (let dir = nodePath40.dirname(path); context.lintRoots.some((root) => isWithin3(dir, root)); dir = nodePath40.dirname(dir)) {
+    if (readText2(nodePath40.join(dir, "pom.xml")) !== void 0) return dir;
+    if (dir === nodePath40.dirname(dir)) break;
+  }
+  return void 0;
+}
+function moduleResources(root, readText2) {
+  let main;
+  let test;
+  let delimiter;
+  let dir = root;
+  let pom = readText2(nodePath40.join(dir, "pom.xml"));
+  for (let depth = 0; pom !== void 0 && depth < MAX_PARENTS; depth++) {
+    const own = withoutComments2(pom).replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
+    const build = /<build>([\s\S]*?)<\/build>/.exec(own)?.[1]?.replace(/<(pluginManagement|plugins)>[\s\S]*?<\/\1>/g, "") ?? "";
+    main ??= resourcesOf(build, "resources", root);
+    test ??= resourcesOf(build, "testResources", root);
+    delimiter ??= /<properties>[\s\S]*?<resource\.delimiter>([^<]*)<\/resource\.delimiter>[\s\S]*?<\/properties>/.exec(own)?.[1]?.trim();
+    const parent = /<parent>([\s\S]*?)<\/parent>/.exec(own)?.[1];
+    if (parent === void 0) break;
+    if (STARTER_PARENT.test(parent)) {
+      main ??= starterParentResources(root);
+      return { main, test: test ?? [], atDelimiter: (delimiter ?? "@") === "@" };
+    }
+    const relative12 = /<relativePath>\s*([^<]*?)\s*<\/relativePath>/.exec(parent)?.[1] ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
+    if (relative12 === "") break;
+    const parentPath = nodePath40.resolve(dir, relative12.endsWith(".xml") ? relative12 : nodePath40.join(relative12, "pom.xml"));
+    const parentPom = readText2(parentPath);
+    const artifactId = /<artifactId>\s*([^<]*?)\s*<\/artifactId>/.exec(parent)?.[1];
+    if (parentPom === void 0 || artifactId === void 0 || ownArtifactId(parentPom) !== artifactId) break;
+    dir = nodePath40.dirname(parentPath);
+    pom = parentPom;
+  }
+  return { main: main ?? [], test: test ?? [], atDelimiter: true };
+}
+function ownArtifactId(pom) {
+  const own = withoutComments2(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, "");
+  return /<artifactId>\s*([^<]*?)\s*<\/artifactId>/.exec(own)?.[1];
+}
+function resourcesOf(build, element, root) {
+  const block2 = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(build)?.[1];
+  if (block2 === void 0) return void 0;
+  const resources = [];
+  for (const [, body2] of block2.matchAll(/<(?:resource|testResource)>([\s\S]*?)<\/(?:resource|testResource)>/g)) {
+    const written = /<directory>\s*([^<]*?)\s*<\/directory>/.exec(body2)?.[1];
+    if (written === void 0) continue;
+    const directory = nodePath40.resolve(root, written.replace(/^\$\{(?:project\.)?basedir\}\/?/, "") || ".");
+    const patterns = (name2) => [...body2.matchAll(new RegExp(`<${name2}>\\s*([^<]*?)\\s*</${name2}>`, "g"))].map((match) => antPattern(match[1]));
+    const includes = patterns("include");
+    resources.push({
+      directory,
+      filtering: /<filtering>\s*true\s*<\/filtering>/.test(body2),
+      includes: includes.length > 0 ? includes : [antPattern("**/*")],
+      excludes: patterns("exclude")
+    });
+  }
+  return resources;
+}
+function starterParentResources(root) {
+  const directory = nodePath40.join(root, "src", "main", "resources");
+  return [
+    {
+      directory,
+      filtering: true,
+      includes: ["**/application*.yml", "**/application*.yaml", "**/application*.properties"].map(antPattern),
+      excludes: []
+    }
+  ];
+}
+function covers(resource, path) {
+  if (!isWithin3(path, resource.directory) || path === resource.directory) return false;
+  const relative12 = nodePath40.relative(resource.directory, path).split(nodePath40.sep).join("/");
+  return resource.includes.some((pattern) => pattern.test(relative12)) && !resource.excludes.some((pattern) => pattern.test(relative12));
+}
+function antPattern(pattern) {
+  const full = pattern.replace(/\\/g, "/").replace(/^\/+/, "") + (pattern.endsWith("/") ? "**" : "");
+  let source = "";
+  for (let i = 0; i < full.length; i++) {
+    if (full.startsWith("**/", i)) {
+      source += "(?:[^/]*/)*";
+      i += 2;
+    } else if (full.startsWith("**", i)) {
+      source += ".*";
+      i += 1;
+    } else if (full[i] === "*") source += "[^/]*";
+    else if (full[i] === "?") source += "[^/]";
+    else source += full[i].replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
+}
+function isWithin3(path, dir) {
+  const relative12 = nodePath40.relative(dir, path);
+  return relative12 === "" || !relative12.startsWith("..") && !nodePath40.isAbsolute(relative12);
+}
+function withoutComments2(xml) {
+  return xml.replace(/<!--[\s\S]*?-->/g, "");
+}
+function maskMavenPlaceholders(text3) {
+  if (!text3.includes("@")) return text3;
+  return text3.replace(AT_PLACEHOLDER, (placeholder) => "$" + UNKNOWN_MARK.repeat(placeholder.length - 1));
+}
+var nodePath40, STARTER_PARENT, MAX_PARENTS, AT_PLACEHOLDER;
+var init_maven_filtering = __esm({
+  "src/readers/spring-boot/maven-filtering.ts"() {
+    "use strict";
+    nodePath40 = __toESM(require("path"));
+    init_template();
+    init_text();
+    STARTER_PARENT = /<artifactId>\s*spring-boot-starter-parent\s*<\/artifactId>/;
+    MAX_PARENTS = 16;
+    AT_PLACEHOLDER = /@[A-Za-z_][\w.-]*@/g;
   }
 });
 
@@ -39436,8 +40119,9 @@ __export(spring_boot_exports, {
 function readSpringBoot(files, launches, context) {
   const output = emptyOutput();
   const filesByRoot = /* @__PURE__ */ new Map();
+  const mavenFiltered = mavenFilteredFiles(context);
   for (const path of files) {
-    const file = readFile(path, context, output);
+    const file = readFile(path, context, output, mavenFiltered(path));
     if (!file) continue;
     const app = appOf(path);
     if (!app) continue;
@@ -39464,8 +40148,8 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath37.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
+    if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin4(root, launch.build.context))) continue;
+    const { overrides: overrides2 } = launchesFor(nodePath41.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -39477,13 +40161,13 @@ function configuresSpringBootJar(launch) {
   if (launch.program !== "java" || !launch.argv.some((arg) => arg.value === "-jar")) return false;
   return [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2)) || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
 }
-function readFile(path, context, output) {
+function readFile(path, context, output, mavenFiltered) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath37.basename(path);
+  const base = nodePath41.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
   const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
-  const content2 = readSpringFile(source.text, format8);
+  const content2 = readSpringFile(mavenFiltered ? maskMavenPlaceholders(source.text) : source.text, format8);
   output.comments.set(
     source.file,
     content2.comments.map((comment2) => ({ span: source.span(comment2.start, comment2.end), text: comment2.text }))
@@ -39518,14 +40202,14 @@ function appsOfBuild(filesByRoot, graph, launches, context) {
   return apps;
 }
 function holdsMainClass(root, context) {
-  const sources = nodePath37.join(root, "src", "main") + nodePath37.sep;
+  const sources = nodePath41.join(root, "src", "main") + nodePath41.sep;
   return context.treeFiles.filter((file) => file.startsWith(sources) && /\.(java|kt|groovy)$/.test(file)).some((file) => {
     const head = context.fs.readHead(file, 256 * 1024);
     return head !== void 0 && /@SpringBootApplication\b|\bSpringApplication\.run\b|\brunApplication\s*</.test(decodeUtf8(head));
   });
 }
 function classpathFiles(root, own, graph, filesByRoot) {
-  const nameOf = (file) => `${file.location}/${nodePath37.basename(file.path)}`;
+  const nameOf = (file) => `${file.location}/${nodePath41.basename(file.path)}`;
   const shadowed = new Set(own.map(nameOf));
   const byName = /* @__PURE__ */ new Map();
   for (const dependency of graph.runtimeDependencies(root)) {
@@ -39538,16 +40222,16 @@ function classpathFiles(root, own, graph, filesByRoot) {
   return [...byName.values()].flatMap((candidates) => candidates.length === 1 ? candidates : candidates.map((file) => ({ ...file, orderUnknown: true })));
 }
 function appOf(path) {
-  const dir = nodePath37.dirname(path);
-  const parts = dir.split(nodePath37.sep);
+  const dir = nodePath41.dirname(path);
+  const parts = dir.split(nodePath41.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath37.sep) || nodePath37.sep;
+    const root = parts.slice(0, resources).join(nodePath41.sep) || nodePath41.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath37.basename(dir) === "config") return { root: nodePath37.dirname(dir), location: "file-config" };
+  if (nodePath41.basename(dir) === "config") return { root: nodePath41.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -39559,7 +40243,7 @@ function findSequence(parts, sequence) {
 function buildApp(root, ownFiles, classpath, graph, overrides2, context) {
   const files = [...ownFiles, ...classpath];
   const ordered2 = [...files].sort(
-    (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || compareText(nodePath37.basename(a.path), nodePath37.basename(b.path)) || compareText(a.path, b.path)
+    (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || compareText(nodePath41.basename(a.path), nodePath41.basename(b.path)) || compareText(a.path, b.path)
   );
   const layers = [];
   for (const file of ordered2) {
@@ -39610,7 +40294,7 @@ function readBuildFiles(root, context) {
   let build = "";
   for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
     try {
-      build += decodeUtf8(context.fs.read(nodePath37.join(root, name2)));
+      build += decodeUtf8(context.fs.read(nodePath41.join(root, name2)));
     } catch {
     }
   }
@@ -39649,8 +40333,10 @@ function merge(layers, profiles, overrides2) {
   const merged = /* @__PURE__ */ new Map();
   const apply = (layer) => {
     for (const entry of layer.entries) {
-      const value = layer.file.orderUnknown ? void 0 : entry.value;
-      merged.set(relaxedKey(entry.key), { value, text: entry.value, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
+      const placeholder = isUnknownValue(entry.value);
+      const value = layer.file.orderUnknown || placeholder ? void 0 : entry.value;
+      const text3 = placeholder ? layer.file.source.text.slice(entry.valueStart, entry.valueEnd) : entry.value;
+      merged.set(relaxedKey(entry.key), { value, text: text3, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
     }
   };
   for (const layer of layers) if (layer.profile === void 0) apply(layer);
@@ -39665,11 +40351,11 @@ function listOf(found) {
 function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly, reactive = false) {
   const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0 && files.includes(layer.file))?.file ?? files[0];
-  const resolve13 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve14 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve13("server.port");
+  const port = resolve14("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
     name: "server.port",
@@ -39680,7 +40366,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve13("server.address");
+  const address = resolve14("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
     name: "server.address",
     value: "0.0.0.0",
@@ -39691,7 +40377,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve13);
+    const setting = springSetting(spec, resolve14);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -39726,8 +40412,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
     });
   }
-  const sslEnabled = resolve13("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve13).find((found) => found !== void 0);
+  const sslEnabled = resolve14("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve14).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set(
     "SSLEnabled",
@@ -39763,7 +40449,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   if (typeof portValue === "number" && portValue < 0) listener.address = { kind: "other", text: `server.port ${portValue}: no HTTP listener` };
   if (reactive) {
     backend.reactive = true;
-    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve13);
+    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve14);
     listener.keepAlive = {
       kind: "idleTimeout",
       timeout: idle ?? {
@@ -39791,9 +40477,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve13) {
-  const key = spec.keys.find((candidate) => resolve13(candidate) !== void 0);
-  const found = key ? resolve13(key) : void 0;
+function springSetting(spec, resolve14) {
+  const key = spec.keys.find((candidate) => resolve14(candidate) !== void 0);
+  const found = key ? resolve14(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? {
@@ -39916,9 +40602,9 @@ function launchesFor(root, launches, runs) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath37.dirname(launch.file);
+    const launchDir = nodePath41.dirname(launch.file);
     const tied = runs.get(launch);
-    const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
+    const related = tied ? tied.includes(root) : isWithin4(root, launchDir) || isWithin4(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -39953,14 +40639,14 @@ function appsLaunchRuns(launch, appFiles) {
   const roots = [...appFiles.keys()];
   if (launch.compose) {
     if (launch.build) {
-      const inContext = roots.filter((root) => isWithin3(root, launch.build.context));
-      const holdingDockerfile = inContext.filter((root) => isWithin3(launch.build.dockerfile, root));
+      const inContext = roots.filter((root) => isWithin4(root, launch.build.context));
+      const holdingDockerfile = inContext.filter((root) => isWithin4(launch.build.dockerfile, root));
       const deepest = holdingDockerfile.sort((a, b) => b.length - a.length)[0];
       if (deepest !== void 0) return [deepest];
       if (inContext.length === 1) return inContext;
     }
     const mounted = roots.filter(
-      (root) => (launch.mounts ?? []).some((mount) => isWithin3(mount.display, root) && appFiles.get(root).some((file) => isWithin3(file, mount.display)))
+      (root) => (launch.mounts ?? []).some((mount) => isWithin4(mount.display, root) && appFiles.get(root).some((file) => isWithin4(file, mount.display)))
     );
     return mounted.length === 1 ? mounted : [];
   }
@@ -39970,13 +40656,13 @@ function moduleOfJar(launch, roots) {
   if (launch.program !== "java" || launch.workingDirectory) return void 0;
   const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
   const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
-  if (!jar || jar.unresolved || nodePath37.posix.isAbsolute(jar.value)) return void 0;
-  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath37.posix.normalize(jar.value));
+  if (!jar || jar.unresolved || nodePath41.posix.isAbsolute(jar.value)) return void 0;
+  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath41.posix.normalize(jar.value));
   if (!written) return void 0;
   const found = /* @__PURE__ */ new Set();
-  for (let dir = nodePath37.posix.dirname(launch.file); ; dir = nodePath37.posix.dirname(dir)) {
-    const module2 = nodePath37.posix.join(dir, written[1] ?? "");
-    const root = roots.find((candidate) => nodePath37.posix.normalize(candidate || ".") === module2);
+  for (let dir = nodePath41.posix.dirname(launch.file); ; dir = nodePath41.posix.dirname(dir)) {
+    const module2 = nodePath41.posix.join(dir, written[1] ?? "");
+    const root = roots.find((candidate) => nodePath41.posix.normalize(candidate || ".") === module2);
     if (root !== void 0) found.add(root);
     if (dir === "." || dir === "/" || dir.startsWith("..")) break;
   }
@@ -39985,15 +40671,15 @@ function moduleOfJar(launch, roots) {
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function isWithin3(dir, maybeParent) {
-  const relative10 = nodePath37.relative(maybeParent, dir);
-  return relative10 === "" || !relative10.startsWith("..") && !nodePath37.isAbsolute(relative10);
+function isWithin4(dir, maybeParent) {
+  const relative12 = nodePath41.relative(maybeParent, dir);
+  return relative12 === "" || !relative12.startsWith("..") && !nodePath41.isAbsolute(relative12);
 }
-var nodePath37, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
+var nodePath41, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath37 = __toESM(require("path"));
+    nodePath41 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -40006,6 +40692,8 @@ var init_spring_boot = __esm({
     init_values4();
     init_append();
     init_modules();
+    init_maven_filtering();
+    init_template();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -40135,19 +40823,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath38.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath38.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath38.basename(a);
-    const y = nodePath38.basename(b);
+  const main = paths.filter((path) => nodePath42.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath42.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath42.basename(a);
+    const y = nodePath42.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath38, UNLIMITED;
+var nodePath42, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath38 = __toESM(require("path"));
+    nodePath42 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -40197,7 +40885,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath39.basename(path);
+    const name2 = nodePath43.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -40208,11 +40896,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath39, DIRECTORY_PRECEDENCE;
+var nodePath43, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath39 = __toESM(require("path"));
+    nodePath43 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -41039,7 +41727,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath40.dirname(file.path));
+    const scope = scopes.get(nodePath44.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -41157,7 +41845,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath40.dirname(file.path));
+    const scope = scopeOf2(nodePath44.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -41168,7 +41856,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath40.resolve(nodePath40.dirname(file.path), source.value));
+      const target = scopes.get(nodePath44.resolve(nodePath44.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -41176,9 +41864,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath40.basename(path).toLowerCase();
+    const lower = nodePath44.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath40.dirname(path));
+    const scope = scopes.get(nodePath44.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -41345,11 +42033,11 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath40, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath44, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath40 = __toESM(require("path"));
+    nodePath44 = __toESM(require("path"));
     import_yaml8 = __toESM(require_dist());
     init_types();
     init_failure();
@@ -41714,7 +42402,7 @@ function filesPlacedInImages(input) {
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
-    if (file) copiedBy(file, nodePath41.dirname(path));
+    if (file) copiedBy(file, nodePath45.dirname(path));
   }
   return placed;
 }
@@ -41727,11 +42415,11 @@ function stageImage(file, stage) {
   );
   return reference2 && !reference2.tag.includes("$") && !reference2.image.includes("$") ? reference2 : void 0;
 }
-var nodePath41;
+var nodePath45;
 var init_nginx_images = __esm({
   "src/readers/docker/nginx-images.ts"() {
     "use strict";
-    nodePath41 = __toESM(require("path"));
+    nodePath45 = __toESM(require("path"));
     init_docker2();
     init_text();
     init_compose();
@@ -42038,8 +42726,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative10 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative10.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative12 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative12.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -42424,7 +43112,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath45 = __toESM(require("path"));
+var nodePath49 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -42472,8 +43160,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join18 } = require("path");
-      const commit = JSON.parse(readFileSync3(join18(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join20 } = require("path");
+      const commit = JSON.parse(readFileSync3(join20(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -42487,9 +43175,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname26, join: join18 } = require("path");
+    const { dirname: dirname28, join: join20 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join18(dir, "package.json")) && dirname26(dir) !== dir) dir = dirname26(dir);
+    while (!existsSync(join20(dir, "package.json")) && dirname28(dir) !== dir) dir = dirname28(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -42612,7 +43300,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath44 = __toESM(require("path"));
+var nodePath48 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -42695,6 +43383,9 @@ function containersMounting(containers, display) {
   return containers.filter((container) => container.mounts.some((mount) => mountHolds(mount, display)));
 }
 var NGINX_DIRECTORY = /^\/(etc\/nginx|etc\/openresty|usr\/local\/nginx|usr\/local\/openresty|usr\/local\/etc\/nginx|opt\/nginx|opt\/bitnami\/nginx)(\/|$)/;
+function inNginxDirectory(path) {
+  return NGINX_DIRECTORY.test(path);
+}
 function containersRunningNginxFile(containers, display) {
   return containers.filter((container) => container.mounts.some((mount) => placesNginxFile(mount, display)));
 }
@@ -42733,14 +43424,16 @@ function shareNetwork(a, b) {
 function composeLaunch(launches) {
   return launches.find((launch) => launch.compose !== void 0 && launch.service !== void 0);
 }
-function composeDeploymentOf(containers) {
+function composeDeploymentOf(containers, treeRoots) {
   const projects = [...new Set(containers.map((container) => container.project))];
   if (projects.length < 2) return () => "";
+  const roots = treeRoots.map((root) => pathParts(root).join("/"));
+  const atRoot = (project) => roots.includes(pathParts(project).join("/"));
   return (file) => {
     const mounting = [...new Set(containersRunningNginxFile(containers, file).map((container) => container.project))];
     if (mounting.length === 1) return mounting[0];
     if (mounting.length > 1) return "";
-    const holding = projects.filter((project) => projectHolds(project, file) && pathParts(project).length > 0);
+    const holding = projects.filter((project) => projectHolds(project, file) && !atRoot(project));
     return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
   };
 }
@@ -44219,6 +44912,7 @@ var LOAD_MODULE_FILES = [
   [/headers_more/, "headers-more"],
   [/brotli/, "brotli"],
   [/otel_ngx_module/, "opentelemetry"],
+  [/ngx_http_opentracing_module/, "opentracing"],
   [/vhost_traffic_status/, "vts"],
   [/geoip2/, "geoip2"],
   [/nchan/, "nchan"],
@@ -44239,9 +44933,13 @@ var LOAD_MODULE_FILES = [
   [/ipscrub/, "ipscrub"],
   [/zstd/, "zstd"]
 ];
+var NGINX_DYNAMIC_MODULE_FILE = /^ngx_(http_(xslt_filter|image_filter|geoip|perl|js|acme)|stream(_geoip|_js)?|mail|otel)_module(-debug)?\.so$/;
 function moduleOfLoadPath(path) {
   const file = path.split("/").pop() ?? path;
   return LOAD_MODULE_FILES.find(([pattern]) => pattern.test(file))?.[1];
+}
+function isNginxModuleLoadPath(path) {
+  return NGINX_DYNAMIC_MODULE_FILE.test(path.split("/").pop() ?? path);
 }
 var DirectiveTable = class {
   /** Every name's variants, nginx's and this table's extras, once looked up. */
@@ -45376,6 +46074,11 @@ var NginxDirectiveIndex = class {
    * third-party modules the nginx has cannot be told.
    */
   unreadModuleInclude;
+  /**
+   * The first `load_module` of a module that is neither nginx's own nor one cfglint knows: the
+   * nginx has directives cfglint cannot list, so a name it does not know may be that module's.
+   */
+  unknownModuleLoad;
   // Each use is its ordinal (its place in tree order) in these: what it is, its level and its kind.
   entries = [];
   levelIds;
@@ -45384,8 +46087,9 @@ var NginxDirectiveIndex = class {
   levelOrdinals;
   levelStarts;
   constructor(roots, options = {}) {
-    const detected = detectModules(roots);
+    const { detected, unknownLoad } = detectModules(roots);
     this.detectedModules = detected;
+    this.unknownModuleLoad = unknownLoad;
     this.unreadModuleInclude = unreadMainInclude(roots);
     this.table = new DirectiveTable({
       modules: [...options.modules ?? [], ...detected.map((d) => d.module)],
@@ -45690,6 +46394,7 @@ function unreadMainInclude(roots) {
 var LUA_NAMES = new Set((THIRD_PARTY_DIRECTIVES.lua ?? []).map((row2) => row2[0]));
 function detectModules(roots) {
   const found = /* @__PURE__ */ new Map();
+  let unknownLoad;
   let openresty;
   const mentionsOpenresty = /* @__PURE__ */ new Map();
   const mayMentionOpenresty = (directive) => {
@@ -45704,8 +46409,10 @@ function detectModules(roots) {
       const entry = entries[k];
       const { directive } = entry;
       if (directive.name === "load_module" && directive.args[0]) {
-        const module2 = moduleOfLoadPath(directive.args[0].value);
-        if (module2 && !found.has(module2)) found.set(module2, `load_module ${directive.args[0].value}`);
+        const path = directive.args[0].value;
+        const module2 = moduleOfLoadPath(path);
+        if (module2 && !found.has(module2)) found.set(module2, `load_module ${path}`);
+        else if (!module2 && !unknownLoad && !isNginxModuleLoadPath(path)) unknownLoad = directive;
       }
       if (!openresty && LUA_NAMES.has(directive.name)) openresty = `"${directive.name}" (a Lua directive)`;
       if (!openresty && mayMentionOpenresty(directive)) {
@@ -45724,7 +46431,7 @@ function detectModules(roots) {
   if (openresty) {
     for (const module2 of OPENRESTY_BUNDLE) if (!found.has(module2)) found.set(module2, `an OpenResty tree: ${openresty}`);
   }
-  return [...found].map(([module2, reason]) => ({ module: module2, reason }));
+  return { detected: [...found].map(([module2, reason]) => ({ module: module2, reason })), unknownLoad };
 }
 
 // src/model/nginx-value-syntax.ts
@@ -45778,97 +46485,8 @@ function parseNginxValue(syntax, text3) {
   }
 }
 
-// src/model/scopes.ts
-function chooseReachable(nginxFiles, candidates, deploymentRoots) {
-  const byBackend = /* @__PURE__ */ new Map();
-  for (const candidate of candidates) {
-    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
-    const list = byBackend.get(candidate.backend);
-    if (list) list.push(candidate);
-    else byBackend.set(candidate.backend, [candidate]);
-  }
-  if (byBackend.size <= 1) {
-    const only = [...byBackend.values()];
-    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
-  }
-  let best;
-  let closest2 = [];
-  for (const [backend, list] of byBackend) {
-    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
-    const order = best ? compareCloseness(closeness, best) : 1;
-    if (order > 0) {
-      best = closeness;
-      closest2 = [list];
-    } else if (order === 0) closest2.push(list);
-  }
-  const started = closest2.filter((list) => backendLaunches(list[0].backend).length > 0);
-  if (started.length > 0 && started.length < closest2.length) closest2 = started;
-  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
-}
-function mayReach(nginxFiles, backend, local, deploymentRoots) {
-  if (deploymentRoots.length > 0) {
-    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
-    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
-  }
-  return !local || sharesLoopback(nginxFiles, backend);
-}
-function deploymentOf(file, roots) {
-  let found;
-  for (const root of roots) {
-    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
-    if (inside && (found === void 0 || root.length > found.length)) found = root;
-  }
-  return found;
-}
-function evidenceFiles(backend) {
-  const files = /* @__PURE__ */ new Set([backend.file]);
-  for (const listener of backend.listeners) files.add(listener.span.file);
-  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
-  return [...files];
-}
-function sharesLoopback(nginxFiles, backend) {
-  const launches = backendLaunches(backend);
-  if (launches.length === 0) return true;
-  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
-}
-function directorySegments(file) {
-  const segments = file.split("/");
-  segments.pop();
-  return segments.filter((segment) => segment !== "" && segment !== ".");
-}
-function commonSegments(a, b) {
-  const x = directorySegments(a);
-  const y = directorySegments(b);
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return x.slice(0, i);
-}
-function sharedDirectoryDepth(a, b) {
-  return commonSegments(a, b).length;
-}
-function closenessOf(nginxFiles, backendFiles) {
-  let best = { shared: -1, steps: Infinity };
-  for (const a of nginxFiles) {
-    for (const b of backendFiles) {
-      const shared = commonSegments(a, b).length;
-      const candidate = { shared, steps: directorySegments(a).length + directorySegments(b).length - 2 * shared };
-      if (compareCloseness(candidate, best) > 0) best = candidate;
-    }
-  }
-  return best;
-}
-function compareCloseness(a, b) {
-  return a.shared - b.shared || b.steps - a.steps;
-}
-function sharedDirectoryOf(nginxFiles, backendFiles) {
-  let best = [];
-  for (const a of nginxFiles)
-    for (const b of backendFiles) {
-      const common = commonSegments(a, b);
-      if (common.length > best.length) best = common;
-    }
-  return best.join("/");
-}
+// src/model/nginx.ts
+init_path_tails();
 
 // src/model/nginx-census.ts
 var NONE = { entries: [], blocks: [] };
@@ -46025,6 +46643,9 @@ function scanRegex(source) {
   let masksUnknown = false;
   let dotAll = false;
   let extended = false;
+  let matchMask = 0;
+  let alternatesAtTop = false;
+  let multiline = false;
   let i = 0;
   const consume = (mask, fixedWord) => {
     for (let k = stack.length - 1; k >= 0; k--) {
@@ -46033,8 +46654,9 @@ function scanRegex(source) {
         open.group.mask |= mask;
         if (!fixedWord) open.group.fixedWords = false;
       }
-      if (open.zeroWidth) break;
+      if (open.zeroWidth) return;
     }
+    matchMask |= mask;
   };
   while (i < source.length) {
     const ch = source[i];
@@ -46101,6 +46723,7 @@ function scanRegex(source) {
           }
           const on = flags[1];
           const off = flags[2] ?? "";
+          if (on.includes("m")) multiline = true;
           const setDot = on.includes("s") ? true : off.includes("s") ? false : void 0;
           const setExt = on.includes("x") ? true : off.includes("x") ? false : void 0;
           if (flags[3] === ")") {
@@ -46128,6 +46751,7 @@ function scanRegex(source) {
       continue;
     }
     if (ch === "|") {
+      if (stack.length === 0) alternatesAtTop = true;
       i++;
       continue;
     }
@@ -46147,7 +46771,17 @@ function scanRegex(source) {
     consume(maskOfCode(code), isNameCode(code) || code === 45);
     i++;
   }
-  return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown };
+  const pinned = supported && !alternatesAtTop && !multiline && /^(\^|\\A)/.test(source);
+  return { source, groupCount: supported ? groups.length : void 0, groups, masksUnknown, matchMask, wholeSubject: pinned ? subjectEnd(source) : void 0 };
+}
+function subjectEnd(source) {
+  let escapes = 0;
+  const last = source.length - 1;
+  const anchor = source[last] === "$" ? 1 : /\\[zZ]$/.test(source) ? 2 : 0;
+  if (anchor === 0) return void 0;
+  for (let k = last - anchor; k >= 0 && source[k] === "\\"; k--) escapes++;
+  if (escapes % 2 === 1) return void 0;
+  return anchor === 1 || source[last] === "Z" ? "finalLf" : "end";
 }
 function placement(stack) {
   let parent;
@@ -46265,7 +46899,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix21 = {
+        const posix24 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -46273,7 +46907,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix21[name2] ?? 0;
+        const m = posix24[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -46569,6 +47203,29 @@ var NginxVariables = class _NginxVariables {
     }
     return void 0;
   }
+  /**
+   * The regex location whose regex `$uri` matched for a directive in `block`, when it pins the
+   * whole URI and nothing there changes `$uri` after the match. nginx picks a location by
+   * matching the current URI (after an internal redirect too: index, error_page, a try_files
+   * fallback, X-Accel-Redirect all search again); in the location, a `rewrite` (or a Lua
+   * `rewrite_by_lua*`, which may call ngx.req.set_uri) and `try_files` (which sets the URI to the
+   * file it found and stays) change it in place. Only the innermost location, and only `if`s
+   * between it and the directive, are followed.
+   */
+  uriMatchedBy(block2) {
+    let location = block2;
+    while (location?.kind === "if") location = location.parent;
+    if (location?.kind !== "location" || this.rewriteBlocks.has(location) || location.own("try_files").length > 0) return void 0;
+    const { census } = this.scope;
+    if (REWRITE_BY_LUA.some((name2) => census.named(name2).entries.length > 0)) return void 0;
+    const args = location.directive?.args ?? [];
+    const modifier = args.length > 1 ? args[0].value : "";
+    const inline = args.length === 1 && !args[0].quoted ? /^~\*?(.+)$/.exec(args[0].value) : null;
+    const source = modifier === "~" || modifier === "~*" ? args[1].value : inline?.[1];
+    if (source === void 0) return void 0;
+    const regex = analyzeRegex(source);
+    return regex.wholeSubject && !regex.masksUnknown ? regex : void 0;
+  }
   /** The regex of `if ($var ~ re)`, with what $var holds. */
   ifRegex(block2) {
     const condition = ifCondition(block2.directive?.args.map((arg) => arg.value) ?? []);
@@ -46814,6 +47471,7 @@ function ifCondition(values2) {
   else if (words[last]?.endsWith(")")) words[last] = words[last].slice(0, -1);
   return words;
 }
+var REWRITE_BY_LUA = ["rewrite_by_lua", "rewrite_by_lua_block", "rewrite_by_lua_file"];
 function argText(directive, i) {
   return argValueOf(directive, i);
 }
@@ -47402,6 +48060,7 @@ function parseAddress(text3, defaultPort) {
 var nodePath3 = __toESM(require("path"));
 init_template();
 init_launch();
+init_path_tails();
 var DEFAULT_CONFIG = { nginx: "/etc/nginx/nginx.conf", openresty: "/usr/local/openresty/nginx/conf/nginx.conf" };
 function isNginxLaunch(launch) {
   return launch.program === "nginx" || launch.program === "openresty";
@@ -47432,8 +48091,8 @@ function nginxConfigPath(program, argv) {
   const tail = [];
   for (let i = parts.length - 1; i >= 0 && !/[$`]/.test(parts[i]); i--) tail.unshift(parts[i]);
   if (!known3(written)) return { tail };
-  const absolute = nodePath3.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath3.posix.isAbsolute(prefix.value) ? nodePath3.posix.join(prefix.value, written.value) : void 0;
-  return { tail, ...absolute !== void 0 ? { absolute: nodePath3.posix.normalize(absolute) } : {} };
+  const absolute2 = nodePath3.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath3.posix.isAbsolute(prefix.value) ? nodePath3.posix.join(prefix.value, written.value) : void 0;
+  return { tail, ...absolute2 !== void 0 ? { absolute: nodePath3.posix.normalize(absolute2) } : {} };
 }
 function mainConfigsAt(deployment, path, launch) {
   const mains = deployment.nginx.roots.filter((root) => root.kind === "main").map((root) => root.file);
@@ -47445,31 +48104,12 @@ function mainConfigsAt(deployment, path, launch) {
     if (placed !== void 0) return mains.includes(placed) ? { running: placed, undecided: [] } : { undecided: [] };
   }
   if (path.tail.length === 0) return { undecided: mains };
-  let best = [];
-  let bestScore = 0;
-  for (const main of mains) {
-    const score = sharedTail(path.tail, main);
-    if (score > bestScore) [best, bestScore] = [[main], score];
-    else if (score === bestScore && score > 0) best.push(main);
-  }
-  if (best.length === 0) return { undecided: [] };
-  const nearest = Math.max(...best.map((main) => sharedDirectoryDepth(main, launch.file)));
-  const chosen = best.filter((main) => sharedDirectoryDepth(main, launch.file) === nearest);
+  const chosen = closestByTail(mains, path.tail, nodePath3.dirname(launch.file), rendersTo);
   return chosen.length === 1 ? { running: chosen[0], undecided: [] } : { undecided: chosen };
 }
-function sharedTail(tail, file) {
-  const parts = file.split("/").filter((part2) => part2 !== "" && part2 !== ".");
-  const last = parts.length - 1;
-  const rendered = templateName(parts[last].toLowerCase())?.rendered;
-  let score = 0;
-  while (score < tail.length && score <= last) {
-    const part2 = parts[last - score];
-    const wanted = tail[tail.length - 1 - score];
-    const same = part2 === wanted || score === 0 && rendered !== void 0 && rendered === wanted.toLowerCase();
-    if (!same) break;
-    score++;
-  }
-  return score;
+function rendersTo(part2, wanted) {
+  const rendered2 = templateName(part2.toLowerCase())?.rendered;
+  return rendered2 !== void 0 && rendered2 === wanted.toLowerCase();
 }
 function nginxLaunchesRunning(deployment, file) {
   const runs = { running: [], undecided: [] };
@@ -47753,350 +48393,143 @@ function servicePort(service, port) {
   return typeof port === "number" ? service.ports.find((candidate) => candidate.port === port) : service.ports.find((candidate) => candidate.name === port);
 }
 
-// src/model/links.ts
-var LazyTarget = class {
-  constructor(address, where, group, server) {
-    this.address = address;
-    this.where = where;
-    this.group = group;
-    this.server = server;
-  }
-  address;
-  where;
-  group;
-  server;
-  passes = [];
-  get span() {
-    return "location" in this.where ? this.where.entry.directive.args[0].span : this.where.span;
-  }
-};
-var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
-var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
-function isLoopback(host) {
-  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function canonicalSocketPath(path) {
-  const trimmed = path.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
-  return trimmed.startsWith("/var/run/") ? trimmed.slice("/var".length) : trimmed;
-}
-function nginxTargets(model) {
-  const byGroupServer = /* @__PURE__ */ new Map();
-  const targets = [];
-  const { passes } = model.nginx;
-  for (let i = 0; i < passes.length; i++) {
-    const pass = passes[i];
-    if (pass.target.kind === "group") {
-      for (const server of pass.target.group.servers) {
-        if (!server.address) continue;
-        let target = byGroupServer.get(server);
-        if (!target) {
-          target = new LazyTarget(server.address, server, pass.target.group, server);
-          byGroupServer.set(server, target);
-          targets.push(target);
-        }
-        target.passes.push(pass);
-      }
-    } else if (pass.target.kind === "address") {
-      const target = new LazyTarget(pass.target.address, pass);
-      target.passes.push(pass);
-      targets.push(target);
-    }
-  }
-  return targets;
-}
-function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
-  const listens = listener.address;
-  if (address.kind === "unix") {
-    if (listens.kind !== "unix") return void 0;
-    return canonicalSocketPath(address.path) === canonicalSocketPath(listens.path) ? { reason: "same-socket-path", detail: `both name the socket ${canonicalSocketPath(address.path)}` } : void 0;
-  }
-  if (listens.kind !== "tcp" || listens.port !== address.port) return void 0;
-  const host = address.host.toLowerCase();
-  const bound = listens.host.toLowerCase();
-  if (isLoopback(host)) {
-    if (ALL_INTERFACES.has(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback; the backend listens on all interfaces` };
-    if (isLoopback(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback` };
-    return void 0;
-  }
-  const names = composeNamesOf(listener.backend);
-  const name2 = names.find((candidate) => candidate.toLowerCase() === host);
-  if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
-    const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
-    const project = projectOf(listener.backend);
-    return {
-      reason: "compose-service",
-      detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}`
-    };
-  }
-  return void 0;
-}
-function nginxComposePlace(model, target) {
-  if (model.compose.length === 0) return NO_COMPOSE;
-  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
-  return composePlaceOf(model.compose, [.../* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)])]);
-}
-var NO_COMPOSE = { running: [], projects: /* @__PURE__ */ new Set() };
-function matchComposeLoopback(address, listener, compose, nginxIn) {
-  if (listener.address.kind !== "tcp") return void 0;
-  const bound = listener.address.host.toLowerCase();
-  const inProject = nginxIn.filter((container) => container.project === compose.project);
-  if (inProject.length > 0) {
-    const together2 = inProject.find((container) => shareNetwork(container, compose));
-    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
-    return {
-      reason: "same-address",
-      detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"`
-    };
-  }
-  if (!ALL_INTERFACES.has(bound)) return void 0;
-  const published = compose.published.find(
-    (port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp))
-  );
-  if (!published) return void 0;
+// src/reference/nginx/listen-parameters.ts
+var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
+  "default_server",
+  "default",
+  "bind",
+  "deferred",
+  "reuseport",
+  "ssl",
+  "http2",
+  "quic",
+  "proxy_protocol",
+  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
+  "multipath"
+]);
+var HTTP_LISTEN_VALUED_PARAMETERS = [
+  "setfib=",
+  "fastopen=",
+  "backlog=",
+  "rcvbuf=",
+  "sndbuf=",
+  "accept_filter=",
+  "ipv6only=",
+  "so_keepalive="
+];
+
+// src/reference/nginx/deprecations.ts
+var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
+var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
+var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
+function obsoleteV2(name2, deprecated, replacement, changes) {
   return {
-    reason: "same-address",
-    detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+    name: name2,
+    deprecated,
+    effect: "ignored",
+    replacement,
+    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
+    changes
   };
 }
-function linksByAlias(nginxIn, host) {
-  const name2 = host.toLowerCase();
-  const linked = nginxIn.flatMap(
-    (container) => container.links.filter((link) => link.alias.toLowerCase() === name2).map((link) => ({ ...link, by: container }))
-  );
-  if (linked.length === 0) return void 0;
-  return { linked, everywhere: nginxIn.every((container) => linked.some((link) => link.by === container)) };
-}
-function matchLinkAlias(address, listener, compose, aliasLinks) {
-  if (listener.address.kind !== "tcp" || listener.address.port !== address.port) return void 0;
-  const bound = listener.address.host.toLowerCase();
-  if (!ALL_INTERFACES.has(bound) && bound !== compose.service.toLowerCase()) return void 0;
-  const link = aliasLinks.linked.find((candidate) => candidate.service === compose.service && candidate.by.project === compose.project);
-  if (!link) return void 0;
-  return {
-    reason: "compose-service",
-    detail: `"${address.host}" is the link alias compose service "${link.by.service}" gives the compose service "${compose.service}" that runs this backend (links: ${link.service}:${link.alias}), port ${address.port}`
-  };
-}
-function matchEndpoints(endpoints, listener) {
-  if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
-  const port = listener.address.port;
-  const launches = backendLaunches(listener.backend).filter((launch) => launch.kind === "kubernetes");
-  for (const endpoint of endpoints) {
-    if (endpoint.port !== port) continue;
-    if (launches.some(
-      (launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name
-    )) {
-      return {
-        reason: "kubernetes-service",
-        detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`
-      };
-    }
-  }
-  return void 0;
-}
-function serviceEndpoints(model, address) {
-  let byAddress = endpointCache.get(model);
-  if (!byAddress) endpointCache.set(model, byAddress = /* @__PURE__ */ new Map());
-  const key = `${address.host}:${address.port}`;
-  let endpoints = byAddress.get(key);
-  if (!endpoints) {
-    endpoints = [];
-    for (const service of servicesNamed(model.kubernetes, address.host)) {
-      const servicePortEntry = servicePort(service, address.port);
-      if (!servicePortEntry) continue;
-      for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
-        const port = resolveTargetPort(servicePortEntry, workload);
-        if (port === void 0) continue;
-        for (const container of workload.containers) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
-      }
-    }
-    byAddress.set(key, endpoints);
-  }
-  return endpoints;
-}
-var endpointCache = /* @__PURE__ */ new WeakMap();
-function containerKey(file, workload, container) {
-  return `${file}\0${workload}\0${container}`;
-}
-function kubernetesServiceGap(model, address) {
-  if (address.kind !== "tcp") return void 0;
-  const services = servicesNamed(model.kubernetes, address.host);
-  if (services.length !== 1) return void 0;
-  return serviceEndpointGap(model, services[0], address.port);
-}
-function serviceEndpointGap(model, service, portRef) {
-  const port = servicePort(service, portRef);
-  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
-  for (const { workload, container, backend } of backendsInPods(model, service)) {
-    const targetPort = resolveTargetPort(port, workload);
-    if (targetPort === void 0) return { kind: "target-port-unnamed", service, port, workload };
-    const declaring = workload.containers.filter(
-      (other) => other.ports.some((declared) => typeof port.targetPort === "number" ? declared.containerPort === targetPort : declared.name === port.targetPort)
-    );
-    if (declaring.length > 0 && !declaring.includes(container)) continue;
-    const listeners = knownTcpListeners(backend);
-    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
-  }
-  return void 0;
-}
-function podPortGap(model, service, port) {
-  for (const { workload, backend } of backendsInPods(model, service)) {
-    const listeners = knownTcpListeners(backend);
-    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
-  }
-  return void 0;
-}
-function backendsInPods(model, service) {
-  return workloadsSelectedBy(model.kubernetes, service).flatMap(
-    (workload) => model.backends.flatMap(
-      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
-        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
-        return container ? [{ workload, container, backend }] : [];
-      })
-    )
-  );
-}
-function knownTcpListeners(backend) {
-  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
-  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
-  return listeners;
-}
-function listensEverywhere(listeners, port) {
-  return listeners.some(
-    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
-  );
-}
-function linkDeployment(model) {
-  let links2 = linkCache.get(model);
-  if (!links2) linkCache.set(model, links2 = computeLinks(model));
-  return links2;
-}
-var linkCache = /* @__PURE__ */ new WeakMap();
-function composeServiceOf(model, backend) {
-  const launches = backendLaunches(backend);
-  const launch = composeLaunch(launches);
-  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
-  if (launches.length > 0) return void 0;
-  const image = backend.imageContainer;
-  if (image) return model.compose.find((container) => container.project === image.project && container.service === image.service);
-  const started = new Set(
-    model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : [])
-  );
-  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
-  return mounting.length === 1 ? mounting[0] : void 0;
-}
-function computeLinks(model) {
-  const links2 = [];
-  const composeOf = new Map(
-    model.backends.map((backend) => {
-      const compose = composeServiceOf(model, backend);
-      return [backend, compose && !compose.hostNetwork ? compose : void 0];
-    })
-  );
-  const composeNamesOf = (backend) => {
-    const compose = composeOf.get(backend);
-    return compose ? [compose.service, ...compose.aliases] : [];
-  };
-  const hasServices = model.kubernetes.services.length > 0;
-  const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
-  if (ordered2.length === 0) return links2;
-  const byPort = /* @__PURE__ */ new Map();
-  const byCompose = /* @__PURE__ */ new Map();
-  const byContainer = /* @__PURE__ */ new Map();
-  const sockets = [];
-  const add = (map, key, index) => (map.get(key) ?? map.set(key, []).get(key)).push(index);
-  ordered2.forEach(({ backend, listener }, index) => {
-    if (listener.address.kind === "unix") sockets.push(index);
-    if (listener.address.kind !== "tcp") return;
-    add(byPort, listener.address.port, index);
-    const compose = composeOf.get(backend);
-    if (compose) {
-      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase())))
-        add(byCompose, `${name2}\0${listener.address.port}`, index);
-      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
-    }
-    for (const launch of backendLaunches(backend)) {
-      if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
-    }
-  });
-  for (const target of nginxTargets(model)) {
-    const address = target.address;
-    const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
-    const loopback = address.kind === "tcp" && isLoopback(address.host);
-    const place = address.kind === "tcp" ? nginxComposePlace(model, target) : NO_COMPOSE;
-    const nginxIn = place.running;
-    const aliasLinks = address.kind === "tcp" && !loopback ? linksByAlias(nginxIn, address.host) : void 0;
-    let candidates = address.kind === "unix" ? sockets : [
-      .../* @__PURE__ */ new Set([
-        ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
-        ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
-        ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
-      ])
-    ].sort((a, b) => a - b);
-    if (address.kind === "tcp" && !loopback)
-      candidates = candidates.filter((index) => {
-        const compose = composeOf.get(ordered2[index].backend);
-        return !compose || resolvesServicesOf(place, compose);
-      });
-    const found = [];
-    for (const index of candidates) {
-      const { backend, listener } = ordered2[index];
-      const compose = composeOf.get(backend);
-      const linked = compose && aliasLinks ? matchLinkAlias(address, listener, compose, aliasLinks) : void 0;
-      if (!linked && compose && aliasLinks?.everywhere) continue;
-      const match = linked ?? (compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
-      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
-    }
-    if (found.length === 0) continue;
-    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
-    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
-    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
-    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
-    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
-    for (const { local, ...link } of picked) {
-      links2.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
-    }
-  }
-  return links2;
-}
-var MAX_ALTERNATIVES = 4;
-function alternativeCount(model) {
-  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
-}
-function scopeOf(link, sharedDirectory, project) {
-  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
-  if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
-  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
-  return `one host's loopback${where}`;
+var NGINX_DEPRECATIONS = [
+  {
+    name: "ssl",
+    deprecated: "1.15.0",
+    effect: "deprecated",
+    removed: "1.25.1",
+    replacement: "listen ... ssl",
+    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
+    advice: "Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are",
+    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
+  },
+  {
+    name: "listen",
+    parameter: "http2",
+    deprecated: "1.25.1",
+    effect: "deprecated",
+    replacement: "http2 on",
+    replacementSince: "1.25.1",
+    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
+    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
+  },
+  {
+    name: "listen",
+    parameter: "spdy",
+    deprecated: "1.9.5",
+    effect: "ignored",
+    removed: "1.19.7",
+    replacement: "listen ... http2",
+    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
+    advice: "Write `http2` in its place (`listen 443 ssl http2;`, or `http2 on;` in the server from nginx 1.25.1)",
+    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
+  },
+  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
+  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
+  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
+  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
+];
+var DEPRECATIONS_BY_NAME = (() => {
+  const byName = /* @__PURE__ */ new Map();
+  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
+  return byName;
+})();
+var DEPRECATED_LISTEN_PARAMETERS = new Set(
+  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
+);
+function removedAfterDeprecation(name2) {
+  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
 }
 
-// src/model/backend-describe.ts
-function describeBackendSetting(backend, setting) {
-  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
-  const notes = [];
-  if (setting.source.kind === "default") notes.push("default");
-  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
-  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
-  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
-  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+// src/model/nginx-listen.ts
+var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
+var DEFAULT_SERVER_WORDS = ["default_server", "default"];
+function listenSocket(directive) {
+  const address = argValueOf(directive, 0);
+  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
+  const bound = boundSocket(address);
+  if (!bound) return void 0;
+  return someArgEquals(directive, 1, DEFAULT_SERVER_WORDS) ? bound.asDefault : bound.plain;
 }
-function describeListenAddress(listener) {
-  const address = listener.address;
-  if (address.kind === "unix") return `unix:${canonicalSocketPath(address.path)}`;
-  if (address.kind === "tcp") return `${address.host || "*"}:${address.port}`;
-  return address.text;
+function boundSocket(address) {
+  let bound = socketsByAddress.get(address);
+  if (bound === void 0) {
+    const key = socketKey(address);
+    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
+    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
+    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
+    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
+    socketsByAddress.set(address, bound);
+  }
+  return bound ?? void 0;
 }
-function backendKindName(kind) {
-  return KIND_NAMES[kind];
+var socketsByAddress = /* @__PURE__ */ new Map();
+function socketKey(address) {
+  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
+  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
+  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
+  if (/^\d+$/.test(address)) return `*:${address}`;
+  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
+  if (!hostPort) return void 0;
+  const host = hostPort[1].toLowerCase();
+  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
 }
-var KIND_NAMES = {
-  gunicorn: "gunicorn",
-  uwsgi: "uWSGI",
-  tomcat: "Tomcat",
-  "spring-boot": "Spring Boot",
-  uvicorn: "uvicorn"
-};
+function invalidListenParameter(values2, alsoStream = false) {
+  for (let i = 1; i < values2.length; i++) {
+    const value = values2[i];
+    if (alsoStream && value === "udp") continue;
+    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
+    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
+  }
+  return -1;
+}
+
+// src/model/scopes.ts
+init_path_tails();
 
 // src/model/backend-limits/gunicorn.ts
 init_launch();
@@ -48494,6 +48927,516 @@ function isRootUser(user) {
   return user === "root" || user === "0";
 }
 
+// src/model/scopes.ts
+function chooseReachable(nginxFiles, candidates, deploymentRoots) {
+  const byBackend = /* @__PURE__ */ new Map();
+  for (const candidate of candidates) {
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    const list = byBackend.get(candidate.backend);
+    if (list) list.push(candidate);
+    else byBackend.set(candidate.backend, [candidate]);
+  }
+  if (byBackend.size <= 1) {
+    const only = [...byBackend.values()];
+    return { alternatives: only, sharedDirectory: only.length ? sharedDirectoryOf(nginxFiles, evidenceFiles(only[0][0].backend)) : "" };
+  }
+  let best;
+  let closest2 = [];
+  for (const [backend, list] of byBackend) {
+    const closeness = closenessOf(nginxFiles, evidenceFiles(backend));
+    const order = best ? compareCloseness(closeness, best) : 1;
+    if (order > 0) {
+      best = closeness;
+      closest2 = [list];
+    } else if (order === 0) closest2.push(list);
+  }
+  const started = closest2.filter((list) => backendLaunches(list[0].backend).length > 0);
+  if (started.length > 0 && started.length < closest2.length) closest2 = started;
+  closest2 = oneOfEachServer(closest2);
+  return { alternatives: closest2, sharedDirectory: sharedDirectoryOf(nginxFiles, evidenceFiles(closest2[0][0].backend)) };
+}
+function oneOfEachServer(alternatives) {
+  const kept = [];
+  for (const list of alternatives) if (!kept.some((other) => sameServer(other[0].backend, list[0].backend))) kept.push(list);
+  return kept;
+}
+function sameServer(a, b) {
+  if (a.kind !== b.kind || a.file !== b.file || a.listeners.length !== b.listeners.length) return false;
+  const seen = /* @__PURE__ */ new Map([[a, b]]);
+  return sameFacts(a.settings, b.settings, seen) && a.listeners.every(
+    (listener, i) => sameFacts(listener, b.listeners[i], seen) && sameFacts(backendLimits(a, listener), backendLimits(b, b.listeners[i]), seen)
+  );
+}
+function sameFacts(x, y, seen) {
+  if (x === y || typeof x === "function" && typeof y === "function") return true;
+  if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
+  if (seen.has(x)) return seen.get(x) === y;
+  seen.set(x, y);
+  if (x instanceof Map) return y instanceof Map && x.size === y.size && [...x].every(([key, value]) => y.has(key) && sameFacts(value, y.get(key), seen));
+  if (x instanceof Set) return y instanceof Set && x.size === y.size && [...x].every((value) => y.has(value));
+  if (Array.isArray(x)) return Array.isArray(y) && x.length === y.length && x.every((value, i) => sameFacts(value, y[i], seen));
+  const record = x;
+  const other = y;
+  const keys = Object.keys(record);
+  return keys.length === Object.keys(other).length && keys.every((key) => key in other && sameFacts(record[key], other[key], seen));
+}
+function mayReach(nginxFiles, backend, local, deploymentRoots) {
+  if (deploymentRoots.length > 0) {
+    const nginxDeployment = deploymentOf(nginxFiles[0], deploymentRoots);
+    if (!evidenceFiles(backend).some((file) => deploymentOf(file, deploymentRoots) === nginxDeployment)) return false;
+  }
+  return !local || sharesLoopback(nginxFiles, backend);
+}
+function deploymentOf(file, roots) {
+  let found;
+  for (const root of roots) {
+    const inside = root === "" || root === "." || file === root || file.startsWith(root.endsWith("/") ? root : root + "/");
+    if (inside && (found === void 0 || root.length > found.length)) found = root;
+  }
+  return found;
+}
+function evidenceFiles(backend) {
+  const files = /* @__PURE__ */ new Set([backend.file]);
+  for (const listener of backend.listeners) files.add(listener.span.file);
+  for (const launch of backendLaunches(backend)) if (launch.file) files.add(launch.file);
+  return [...files];
+}
+function sharesLoopback(nginxFiles, backend) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return true;
+  return launches.some((launch) => launch.kind !== "kubernetes" || launch.container?.hostNetwork === true || nginxFiles.includes(launch.file));
+}
+function commonSegments(a, b) {
+  const x = directoryComponents(a);
+  const y = directoryComponents(b);
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i);
+}
+function closenessOf(nginxFiles, backendFiles) {
+  let best = { shared: -1, steps: Infinity };
+  for (const a of nginxFiles) {
+    for (const b of backendFiles) {
+      const shared = commonSegments(a, b).length;
+      const candidate = { shared, steps: directoryComponents(a).length + directoryComponents(b).length - 2 * shared };
+      if (compareCloseness(candidate, best) > 0) best = candidate;
+    }
+  }
+  return best;
+}
+function compareCloseness(a, b) {
+  return a.shared - b.shared || b.steps - a.steps;
+}
+function sharedDirectoryOf(nginxFiles, backendFiles) {
+  let best = [];
+  for (const a of nginxFiles)
+    for (const b of backendFiles) {
+      const common = commonSegments(a, b);
+      if (common.length > best.length) best = common;
+    }
+  return best.join("/");
+}
+
+// src/model/links.ts
+var LazyTarget = class {
+  constructor(address, where, group, server) {
+    this.address = address;
+    this.where = where;
+    this.group = group;
+    this.server = server;
+  }
+  address;
+  where;
+  group;
+  server;
+  passes = [];
+  get span() {
+    return "location" in this.where ? this.where.entry.directive.args[0].span : this.where.span;
+  }
+};
+var LOOPBACK_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
+var ALL_INTERFACES = /* @__PURE__ */ new Set(["0.0.0.0", "::", "*", "", "[::]"]);
+function isLoopback(host) {
+  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function canonicalSocketPath(path) {
+  const trimmed = path.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+  return trimmed.startsWith("/var/run/") ? trimmed.slice("/var".length) : trimmed;
+}
+function nginxTargets(model) {
+  const byGroupServer = /* @__PURE__ */ new Map();
+  const targets = [];
+  const { passes } = model.nginx;
+  for (let i = 0; i < passes.length; i++) {
+    const pass = passes[i];
+    if (pass.target.kind === "group") {
+      for (const server of pass.target.group.servers) {
+        if (!server.address) continue;
+        let target = byGroupServer.get(server);
+        if (!target) {
+          target = new LazyTarget(server.address, server, pass.target.group, server);
+          byGroupServer.set(server, target);
+          targets.push(target);
+        }
+        target.passes.push(pass);
+      }
+    } else if (pass.target.kind === "address") {
+      const target = new LazyTarget(pass.target.address, pass);
+      target.passes.push(pass);
+      targets.push(target);
+    }
+  }
+  return targets;
+}
+function nginxServersListeningAt(model, target) {
+  const address = target.address;
+  if (address.kind === "tcp" ? !isLoopback(address.host) : address.kind !== "unix") return [];
+  const pass = target.passes[0];
+  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
+  if (!scope) return [];
+  const snippets = scope.roots.every((root) => root.kind === "snippet");
+  const directoryOf = (file) => file.slice(0, file.lastIndexOf("/") + 1);
+  const host = address.kind === "tcp" ? address.host.toLowerCase().replace(/^\[(.*)\]$/, "$1") : "";
+  const accepts = (key) => {
+    if (address.kind === "unix") return key.startsWith("unix:") && canonicalSocketPath(key.slice(5)) === canonicalSocketPath(address.path);
+    const at = key.lastIndexOf(":");
+    if (key.startsWith("unix:") || Number(key.slice(at + 1)) !== address.port) return false;
+    const bound = key.slice(0, at).replace(/^\[(.*)\]$/, "$1");
+    const v6 = host.includes(":");
+    if (bound === "*") return !v6;
+    if (bound === "::") return v6 || host === "localhost";
+    return bound === host || isLoopback(bound) && (host === "localhost" || bound === "localhost");
+  };
+  return scope.servers.filter((server) => {
+    if (snippets && directoryOf(server.directive?.file ?? "") !== directoryOf(pass.entry.directive.file)) return false;
+    const listens = server.own("listen");
+    if (listens.length === 0) return accepts(IMPLICIT_LISTEN.key);
+    return listens.some((entry) => {
+      const socket = listenSocket(entry.directive);
+      return socket !== void 0 && accepts(socket.key);
+    });
+  });
+}
+function imageApartFromNginx(model, image, nginxFiles) {
+  if (image.kind !== "dockerfile" || !image.container || image.container.hostNetwork) return false;
+  const holdsNginx = (mounts2) => (mounts2 ?? []).some((mount) => nginxFiles.some((file) => file === mount.display || file.startsWith(`${mount.display}/`)));
+  if (holdsNginx(image.mounts)) return false;
+  return model.launches.some((launch) => launch !== image && launch.container !== void 0 && holdsNginx(launch.mounts)) || model.compose.some((container) => holdsNginx(container.mounts));
+}
+function nginxHostLaunchFiles(model, target) {
+  const pass = target.passes[0];
+  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
+  const main = scope?.roots.find((root) => root.kind === "main");
+  if (!main) return [];
+  const { running } = nginxLaunchesRunning(model, main.file);
+  if (running.length === 0 || running.some((launch) => launch.container !== void 0)) return [];
+  return [...new Set(running.map((launch) => launch.file))];
+}
+function hostLaunchListensOn(model, files, port) {
+  if (files.length === 0) return false;
+  return model.backends.some(
+    (backend) => backendLaunches(backend).some((launch) => launch.container === void 0 && files.includes(launch.file)) && backend.listeners.some((listener) => {
+      const listens = listener.address;
+      return listens.kind === "tcp" && listens.port === port && (ALL_INTERFACES.has(listens.host.toLowerCase()) || isLoopback(listens.host));
+    })
+  );
+}
+function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
+  const listens = listener.address;
+  if (address.kind === "unix") {
+    if (listens.kind !== "unix") return void 0;
+    return canonicalSocketPath(address.path) === canonicalSocketPath(listens.path) ? { reason: "same-socket-path", detail: `both name the socket ${canonicalSocketPath(address.path)}` } : void 0;
+  }
+  if (listens.kind !== "tcp" || listens.port !== address.port) return void 0;
+  const host = address.host.toLowerCase();
+  const bound = listens.host.toLowerCase();
+  if (isLoopback(host)) {
+    if (ALL_INTERFACES.has(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback; the backend listens on all interfaces` };
+    if (isLoopback(bound)) return { reason: "same-address", detail: `port ${address.port} on loopback` };
+    return void 0;
+  }
+  const names = composeNamesOf(listener.backend);
+  const name2 = names.find((candidate) => candidate.toLowerCase() === host);
+  if (name2 !== void 0 && (ALL_INTERFACES.has(bound) || bound === host)) {
+    const what = name2 === names[0] ? "the compose service" : `a name of the compose service "${names[0]}"`;
+    const project = projectOf(listener.backend);
+    return {
+      reason: "compose-service",
+      detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}`
+    };
+  }
+  return void 0;
+}
+function nginxComposePlace(model, target) {
+  if (model.compose.length === 0) return NO_COMPOSE;
+  const via = (target.server?.entry ?? target.passes[0]?.entry)?.via ?? [];
+  return composePlaceOf(model.compose, [.../* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)])]);
+}
+var NO_COMPOSE = { running: [], projects: /* @__PURE__ */ new Set() };
+function matchComposeLoopback(address, listener, compose, nginxIn) {
+  if (listener.address.kind !== "tcp") return void 0;
+  const bound = listener.address.host.toLowerCase();
+  const inProject = nginxIn.filter((container) => container.project === compose.project);
+  if (inProject.length > 0) {
+    const together2 = inProject.find((container) => shareNetwork(container, compose));
+    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+    return {
+      reason: "same-address",
+      detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"`
+    };
+  }
+  if (!ALL_INTERFACES.has(bound)) return void 0;
+  const published = compose.published.find(
+    (port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp))
+  );
+  if (!published) return void 0;
+  return {
+    reason: "same-address",
+    detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+  };
+}
+function linksByAlias(nginxIn, host) {
+  const name2 = host.toLowerCase();
+  const linked = nginxIn.flatMap(
+    (container) => container.links.filter((link) => link.alias.toLowerCase() === name2).map((link) => ({ ...link, by: container }))
+  );
+  if (linked.length === 0) return void 0;
+  return { linked, everywhere: nginxIn.every((container) => linked.some((link) => link.by === container)) };
+}
+function matchLinkAlias(address, listener, compose, aliasLinks) {
+  if (listener.address.kind !== "tcp" || listener.address.port !== address.port) return void 0;
+  const bound = listener.address.host.toLowerCase();
+  if (!ALL_INTERFACES.has(bound) && bound !== compose.service.toLowerCase()) return void 0;
+  const link = aliasLinks.linked.find((candidate) => candidate.service === compose.service && candidate.by.project === compose.project);
+  if (!link) return void 0;
+  return {
+    reason: "compose-service",
+    detail: `"${address.host}" is the link alias compose service "${link.by.service}" gives the compose service "${compose.service}" that runs this backend (links: ${link.service}:${link.alias}), port ${address.port}`
+  };
+}
+function matchEndpoints(endpoints, listener) {
+  if (endpoints.length === 0 || listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
+  const port = listener.address.port;
+  const launches = backendLaunches(listener.backend).filter((launch) => launch.kind === "kubernetes");
+  for (const endpoint of endpoints) {
+    if (endpoint.port !== port) continue;
+    if (launches.some(
+      (launch) => launch.file === endpoint.workload.file && launch.service === endpoint.workload.name && (launch.container?.name ?? "") === endpoint.container.name
+    )) {
+      return {
+        reason: "kubernetes-service",
+        detail: `Service ${endpoint.service.namespace}/${endpoint.service.name} port ${endpoint.servicePort.port} selects ${endpoint.workload.kind} ${endpoint.workload.name}, whose container "${endpoint.container.name}" listens on ${port}`
+      };
+    }
+  }
+  return void 0;
+}
+function serviceEndpoints(model, address) {
+  let byAddress = endpointCache.get(model);
+  if (!byAddress) endpointCache.set(model, byAddress = /* @__PURE__ */ new Map());
+  const key = `${address.host}:${address.port}`;
+  let endpoints = byAddress.get(key);
+  if (!endpoints) {
+    endpoints = [];
+    for (const service of servicesNamed(model.kubernetes, address.host)) {
+      const servicePortEntry = servicePort(service, address.port);
+      if (!servicePortEntry) continue;
+      for (const workload of workloadsSelectedBy(model.kubernetes, service)) {
+        const port = resolveTargetPort(servicePortEntry, workload);
+        if (port === void 0) continue;
+        for (const container of workload.containers) endpoints.push({ service, servicePort: servicePortEntry, workload, container, port });
+      }
+    }
+    byAddress.set(key, endpoints);
+  }
+  return endpoints;
+}
+var endpointCache = /* @__PURE__ */ new WeakMap();
+function containerKey(file, workload, container) {
+  return `${file}\0${workload}\0${container}`;
+}
+function kubernetesServiceGap(model, address) {
+  if (address.kind !== "tcp") return void 0;
+  const services = servicesNamed(model.kubernetes, address.host);
+  if (services.length !== 1) return void 0;
+  return serviceEndpointGap(model, services[0], address.port);
+}
+function serviceEndpointGap(model, service, portRef) {
+  const port = servicePort(service, portRef);
+  if (!port) return service.ports.length > 0 ? { kind: "no-such-port", service, port: portRef } : void 0;
+  for (const { workload, container, backend } of backendsInPods(model, service)) {
+    const targetPort = resolveTargetPort(port, workload);
+    if (targetPort === void 0) return { kind: "target-port-unnamed", service, port, workload };
+    const declaring = workload.containers.filter(
+      (other) => other.ports.some((declared) => typeof port.targetPort === "number" ? declared.containerPort === targetPort : declared.name === port.targetPort)
+    );
+    if (declaring.length > 0 && !declaring.includes(container)) continue;
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, targetPort)) return { kind: "nothing-on-target-port", service, port, workload, targetPort, listeners };
+  }
+  return void 0;
+}
+function podPortGap(model, service, port) {
+  for (const { workload, backend } of backendsInPods(model, service)) {
+    const listeners = knownTcpListeners(backend);
+    if (listeners && !listensEverywhere(listeners, port)) return { workload, listeners };
+  }
+  return void 0;
+}
+function backendsInPods(model, service) {
+  return workloadsSelectedBy(model.kubernetes, service).flatMap(
+    (workload) => model.backends.flatMap(
+      (backend) => backendLaunches(backend).filter((launch) => launch.kind === "kubernetes" && launch.file === workload.file && launch.service === workload.name).flatMap((launch) => {
+        const container = workload.containers.find((candidate) => candidate.name === (launch.container?.name ?? ""));
+        return container ? [{ workload, container, backend }] : [];
+      })
+    )
+  );
+}
+function knownTcpListeners(backend) {
+  const listeners = backend.listeners.filter((listener) => listener.address.kind === "tcp");
+  if (listeners.length === 0 || backend.listeners.some((listener) => listener.address.kind === "other")) return void 0;
+  return listeners;
+}
+function listensEverywhere(listeners, port) {
+  return listeners.some(
+    (listener) => listener.address.kind === "tcp" && listener.address.port === port && ALL_INTERFACES.has(listener.address.host.toLowerCase())
+  );
+}
+function linkDeployment(model) {
+  let links2 = linkCache.get(model);
+  if (!links2) linkCache.set(model, links2 = computeLinks(model));
+  return links2;
+}
+var linkCache = /* @__PURE__ */ new WeakMap();
+function composeServiceOf(model, backend) {
+  const launches = backendLaunches(backend);
+  const launch = composeLaunch(launches);
+  if (launch) return { ...launch.compose, service: launch.service, hostNetwork: Boolean(launch.container?.hostNetwork) };
+  if (launches.length > 0) return void 0;
+  const image = backend.imageContainer;
+  if (image) return model.compose.find((container) => container.project === image.project && container.service === image.service);
+  const started = new Set(
+    model.launches.flatMap((launch2) => launch2.kind === "compose" && launch2.compose ? [`${launch2.compose.project}\0${launch2.service}`] : [])
+  );
+  const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
+  return mounting.length === 1 ? mounting[0] : void 0;
+}
+function computeLinks(model) {
+  const links2 = [];
+  const composeOf = new Map(
+    model.backends.map((backend) => {
+      const compose = composeServiceOf(model, backend);
+      return [backend, compose && !compose.hostNetwork ? compose : void 0];
+    })
+  );
+  const composeNamesOf = (backend) => {
+    const compose = composeOf.get(backend);
+    return compose ? [compose.service, ...compose.aliases] : [];
+  };
+  const hasServices = model.kubernetes.services.length > 0;
+  const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  if (ordered2.length === 0) return links2;
+  const byPort = /* @__PURE__ */ new Map();
+  const byCompose = /* @__PURE__ */ new Map();
+  const byContainer = /* @__PURE__ */ new Map();
+  const sockets = [];
+  const add = (map, key, index) => (map.get(key) ?? map.set(key, []).get(key)).push(index);
+  ordered2.forEach(({ backend, listener }, index) => {
+    if (listener.address.kind === "unix") sockets.push(index);
+    if (listener.address.kind !== "tcp") return;
+    add(byPort, listener.address.port, index);
+    const compose = composeOf.get(backend);
+    if (compose) {
+      for (const name2 of new Set(composeNamesOf(backend).map((candidate) => candidate.toLowerCase())))
+        add(byCompose, `${name2}\0${listener.address.port}`, index);
+      for (const port of compose.published) if (port.hostPort !== listener.address.port) add(byPort, port.hostPort, index);
+    }
+    for (const launch of backendLaunches(backend)) {
+      if (launch.kind === "kubernetes") add(byContainer, containerKey(launch.file, launch.service ?? "", launch.container?.name ?? ""), index);
+    }
+  });
+  for (const target of nginxTargets(model)) {
+    const address = target.address;
+    const endpoints = hasServices && address.kind === "tcp" ? serviceEndpoints(model, address) : [];
+    const loopback = address.kind === "tcp" && isLoopback(address.host);
+    const place = address.kind === "tcp" ? nginxComposePlace(model, target) : NO_COMPOSE;
+    const nginxIn = place.running;
+    const aliasLinks = address.kind === "tcp" && !loopback ? linksByAlias(nginxIn, address.host) : void 0;
+    const hostServed = loopback && nginxIn.length === 0 && hostLaunchListensOn(model, nginxHostLaunchFiles(model, target), address.port);
+    let candidates = address.kind === "unix" ? sockets : [
+      .../* @__PURE__ */ new Set([
+        ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+        ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
+        ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
+      ])
+    ].sort((a, b) => a - b);
+    if (address.kind === "tcp" && !loopback)
+      candidates = candidates.filter((index) => {
+        const compose = composeOf.get(ordered2[index].backend);
+        return !compose || resolvesServicesOf(place, compose);
+      });
+    const found = [];
+    for (const index of candidates) {
+      const { backend, listener } = ordered2[index];
+      const compose = composeOf.get(backend);
+      const linked = compose && aliasLinks ? matchLinkAlias(address, listener, compose, aliasLinks) : void 0;
+      if (!linked && compose && aliasLinks?.everywhere) continue;
+      if (compose && hostServed) continue;
+      const match = linked ?? (compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
+      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
+    }
+    if (found.length === 0) continue;
+    const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+    const choice = chooseReachable(nginxFiles, found, model.deploymentRoots ?? []);
+    if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
+    const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
+    const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
+    for (const { local, ...link } of picked) {
+      links2.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
+    }
+  }
+  return links2;
+}
+var MAX_ALTERNATIVES = 4;
+function alternativeCount(model) {
+  return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
+}
+function scopeOf(link, sharedDirectory, project) {
+  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
+  if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
+  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
+  return `one host's loopback${where}`;
+}
+
+// src/model/backend-describe.ts
+function describeBackendSetting(backend, setting) {
+  const value = typeof setting.value === "number" ? setting.unit === "ms" ? formatMilliseconds(setting.value) : setting.unit === "bytes" ? `${setting.value} bytes` : String(setting.value) : setting.text;
+  const notes = [];
+  if (setting.source.kind === "default") notes.push("default");
+  if (setting.source.kind === "default" && setting.source.note) notes.push(setting.source.note);
+  const workerClass = backend.kind === "gunicorn" ? backend.settings.get("worker_class")?.value : void 0;
+  if (typeof workerClass === "string" && (setting.name === "keepalive" || setting.name === "timeout")) notes.push(`${workerClass} worker`);
+  const note = notes.length > 0 ? ` (${notes.join(", ")})` : "";
+  return `${KIND_NAMES[backend.kind]}'s ${setting.name} ${value}${note}`;
+}
+function describeListenAddress(listener) {
+  const address = listener.address;
+  if (address.kind === "unix") return `unix:${canonicalSocketPath(address.path)}`;
+  if (address.kind === "tcp") return `${address.host || "*"}:${address.port}`;
+  return address.text;
+}
+function backendKindName(kind) {
+  return KIND_NAMES[kind];
+}
+var KIND_NAMES = {
+  gunicorn: "gunicorn",
+  uwsgi: "uWSGI",
+  tomcat: "Tomcat",
+  "spring-boot": "Spring Boot",
+  uvicorn: "uvicorn"
+};
+
 // checks/body-size-backend.ts
 var ID = "body-size-backend";
 var rule = defineRule({
@@ -48746,139 +49689,34 @@ var rule3 = defineRule({
 // checks/lb-health-check-unserved.ts
 init_rule();
 
-// src/reference/nginx/listen-parameters.ts
-var HTTP_LISTEN_PARAMETERS = /* @__PURE__ */ new Set([
-  "default_server",
-  "default",
-  "bind",
-  "deferred",
-  "reuseport",
-  "ssl",
-  "http2",
-  "quic",
-  "proxy_protocol",
-  // nginx 1.29.7 CHANGES: "the multipath parameter of the listen directive"
-  "multipath"
-]);
-var HTTP_LISTEN_VALUED_PARAMETERS = [
-  "setfib=",
-  "fastopen=",
-  "backlog=",
-  "rcvbuf=",
-  "sndbuf=",
-  "accept_filter=",
-  "ipv6only=",
-  "so_keepalive="
-];
-
-// src/reference/nginx/deprecations.ts
-var V2_OBSOLETE_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_recv_timeout, http2_idle_timeout, and http2_max_requests directives have been removed, the keepalive_timeout and keepalive_requests directives should be used instead" (commits d18e066d6, 49ab33124)';
-var V2_FIELD_1_19_7 = 'nginx 1.19.7 CHANGES: "the http2_max_field_size and http2_max_header_size directives have been removed, the large_client_header_buffers directive should be used instead" (commit 51fea093e)';
-var V2_PUSH_1_25_1 = 'nginx 1.25.1 CHANGES: "HTTP/2 server push support has been removed" (commit 6915d2fb2)';
-function obsoleteV2(name2, deprecated, replacement, changes) {
-  return {
-    name: name2,
-    deprecated,
-    effect: "ignored",
-    replacement,
-    logLine: replacement ? `the "${name2}" directive is obsolete, use the "${replacement}" directive instead` : `the "${name2}" directive is obsolete, ignored`,
-    changes
-  };
+// src/model/nginx-processes.ts
+function loadedTogether(a, b) {
+  if (!a.containers || !b.containers) return true;
+  for (const container of a.containers) if (b.containers.has(container)) return true;
+  return false;
 }
-var NGINX_DEPRECATIONS = [
-  {
-    name: "ssl",
-    deprecated: "1.15.0",
-    effect: "deprecated",
-    removed: "1.25.1",
-    replacement: "listen ... ssl",
-    logLine: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',
-    advice: "Put `ssl` on the `listen` line instead (`listen 443 ssl;`); the certificate directives stay as they are",
-    changes: 'nginx 1.15.0 CHANGES: "the ssl directive is deprecated; the ssl parameter of the listen directive should be used instead" (commit 658a84f42); nginx 1.25.1 CHANGES: "the deprecated ssl directive is not supported anymore" (commit d32f66f1e)'
-  },
-  {
-    name: "listen",
-    parameter: "http2",
-    deprecated: "1.25.1",
-    effect: "deprecated",
-    replacement: "http2 on",
-    replacementSince: "1.25.1",
-    logLine: 'the "listen ... http2" directive is deprecated, use the "http2" directive instead',
-    changes: 'nginx 1.25.1 CHANGES: "the http2 directive, which enables HTTP/2 on a per-server basis; the http2 parameter of the listen directive is now deprecated" (commit aefd862ab)'
-  },
-  {
-    name: "listen",
-    parameter: "spdy",
-    deprecated: "1.9.5",
-    effect: "ignored",
-    removed: "1.19.7",
-    replacement: "listen ... http2",
-    logLine: 'invalid parameter "spdy": ngx_http_spdy_module was superseded by ngx_http_v2_module',
-    advice: "Write `http2` in its place (`listen 443 ssl http2;`, or `http2 on;` in the server from nginx 1.25.1)",
-    changes: 'nginx 1.9.5 CHANGES: "the ngx_http_v2_module (replaces ngx_http_spdy_module)"; the warning that ignored "spdy" was removed in 1.19.7 (commit e82939206, "HTTP/2: removed SPDY directives handling"), after which it is an invalid parameter'
-  },
-  obsoleteV2("http2_recv_timeout", "1.19.7", "client_header_timeout", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_idle_timeout", "1.19.7", "keepalive_timeout", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_max_requests", "1.19.7", "keepalive_requests", V2_OBSOLETE_1_19_7),
-  obsoleteV2("http2_max_field_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
-  obsoleteV2("http2_max_header_size", "1.19.7", "large_client_header_buffers", V2_FIELD_1_19_7),
-  obsoleteV2("http2_push", "1.25.1", void 0, V2_PUSH_1_25_1),
-  obsoleteV2("http2_push_preload", "1.25.1", void 0, V2_PUSH_1_25_1),
-  obsoleteV2("http2_max_concurrent_pushes", "1.25.1", void 0, V2_PUSH_1_25_1)
-];
-var DEPRECATIONS_BY_NAME = (() => {
-  const byName = /* @__PURE__ */ new Map();
-  for (const entry of NGINX_DEPRECATIONS) byName.set(entry.name, [...byName.get(entry.name) ?? [], entry]);
-  return byName;
-})();
-var DEPRECATED_LISTEN_PARAMETERS = new Set(
-  NGINX_DEPRECATIONS.filter((entry) => entry.name === "listen" && entry.parameter).map((entry) => entry.parameter)
-);
-function removedAfterDeprecation(name2) {
-  return (DEPRECATIONS_BY_NAME.get(name2) ?? []).some((entry) => entry.parameter === void 0 && entry.removed !== void 0);
-}
-
-// src/model/nginx-listen.ts
-var IMPLICIT_LISTEN = { key: "*:80", defaultServer: false };
-var DEFAULT_SERVER_WORDS = ["default_server", "default"];
-function listenSocket(directive) {
-  const address = argValueOf(directive, 0);
-  if (address === void 0 || address.includes("$") || address.includes("{")) return void 0;
-  const bound = boundSocket(address);
-  if (!bound) return void 0;
-  return someArgEquals(directive, 1, DEFAULT_SERVER_WORDS) ? bound.asDefault : bound.plain;
-}
-function boundSocket(address) {
-  let bound = socketsByAddress.get(address);
-  if (bound === void 0) {
-    const key = socketKey(address);
-    const port = key === void 0 || key.startsWith("unix:") ? void 0 : Number(key.slice(key.lastIndexOf(":") + 1));
-    const socket = (defaultServer) => Object.freeze(port === void 0 ? { key, defaultServer } : { key, port, defaultServer });
-    bound = key === void 0 ? null : { plain: socket(false), asDefault: socket(true) };
-    if (socketsByAddress.size > 1e4) socketsByAddress.clear();
-    socketsByAddress.set(address, bound);
+function groupsLoadedTogether(items, entryOf) {
+  const containers = /* @__PURE__ */ new Set();
+  let shared;
+  for (const item of items) {
+    const read = entryOf(item)?.containers;
+    if (!read) continue;
+    for (const container of read) containers.add(container);
+    shared = shared ? new Set([...shared].filter((container) => read.has(container))) : new Set(read);
   }
-  return bound ?? void 0;
-}
-var socketsByAddress = /* @__PURE__ */ new Map();
-function socketKey(address) {
-  if (/^unix:/i.test(address)) return `unix:${address.slice(5)}`;
-  const bracketed2 = /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(address);
-  if (bracketed2) return `[${bracketed2[1].toLowerCase()}]:${bracketed2[2] ?? "80"}`;
-  if (/^\d+$/.test(address)) return `*:${address}`;
-  const hostPort = /^([^:\s]+)(?::(\d+))?$/.exec(address);
-  if (!hostPort) return void 0;
-  const host = hostPort[1].toLowerCase();
-  return `${host === "0.0.0.0" ? "*" : host}:${hostPort[2] ?? "80"}`;
-}
-function invalidListenParameter(values2, alsoStream = false) {
-  for (let i = 1; i < values2.length; i++) {
-    const value = values2[i];
-    if (alsoStream && value === "udp") continue;
-    if (DEPRECATED_LISTEN_PARAMETERS.has(value)) continue;
-    if (!HTTP_LISTEN_PARAMETERS.has(value) && !HTTP_LISTEN_VALUED_PARAMETERS.some((prefix) => value.startsWith(prefix))) return i;
-  }
-  return -1;
+  if (!shared || shared.size > 0) return [items.slice()];
+  const groups = [...containers].map(
+    (container) => items.filter((item) => {
+      const read = entryOf(item)?.containers;
+      return !read || read.has(container);
+    })
+  );
+  const members = groups.map((group) => new Set(group));
+  return groups.filter(
+    (group, i) => !groups.some(
+      (other, j) => j !== i && (other.length > group.length || other.length === group.length && j < i) && group.every((item) => members[j].has(item))
+    )
+  );
 }
 
 // src/reference/aws-load-balancers.ts
@@ -49119,18 +49957,24 @@ function serverListens(server) {
 function healthCheckAnswers(model, port, path) {
   const answers = [];
   for (const scope of ownServers(model)) {
-    const candidates = [];
-    let unknown3 = false;
-    for (const server of scope.servers) {
-      const listens = serverListens(server);
-      if (!listens) unknown3 = true;
-      const listen = listens?.find((candidate) => candidate.port === port);
-      if (listen) candidates.push({ server, listen });
+    let chosen;
+    for (const servers of groupsLoadedTogether(scope.servers, (server) => server.node)) {
+      const candidates = [];
+      let unknown3 = false;
+      for (const server2 of servers) {
+        const listens = serverListens(server2);
+        if (!listens) unknown3 = true;
+        const listen = listens?.find((candidate) => candidate.port === port);
+        if (listen) candidates.push({ server: server2, listen });
+      }
+      if (unknown3) return void 0;
+      if (candidates.length === 0) continue;
+      const server = (candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0]).server;
+      if (chosen && chosen !== server) return void 0;
+      chosen = server;
     }
-    if (unknown3) return void 0;
-    if (candidates.length === 0) continue;
-    const chosen = candidates.find((candidate) => candidate.listen.isDefault) ?? candidates[0];
-    const answer = answerFor(chosen.server, path, port);
+    if (!chosen) continue;
+    const answer = answerFor(chosen, path, port);
     if (!answer) return void 0;
     answers.push(answer);
   }
@@ -50433,6 +51277,7 @@ var rule12 = defineRule({
         const key = `${entry.directive.file}\0${value.span.start.offset}`;
         const list = accessList(block2);
         if (list && deniesTheRest(list.rules) || authenticationIn(block2) || isInternal(block2)) continue;
+        if (neverLists(block2)) continue;
         if (!first(key)) continue;
         const root = block2.inherited("alias")?.entry ?? block2.inherited("root")?.entry;
         const where = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
@@ -50442,6 +51287,16 @@ var rule12 = defineRule({
     }
   }
 });
+var CONTENT_HANDLERS = ["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass"];
+function neverLists(block2) {
+  if (block2.kind !== "location" || block2.children.some((child) => child.kind === "location" || child.kind === "if")) return false;
+  if (CONTENT_HANDLERS.some((name2) => block2.own(name2).length > 0)) return true;
+  if (block2.own("rewrite").length > 0 || block2.own("break").length > 0) return false;
+  if (block2.own("return").length > 0) return true;
+  const args = block2.directive?.args.map((arg) => arg.value) ?? [];
+  const exact = args.length === 2 && args[0] === "=" ? args[1] : args.length === 1 && args[0].startsWith("=") ? args[0].slice(1) : void 0;
+  return exact !== void 0 && !exact.endsWith("/") && block2.own("try_files").length === 0;
+}
 
 // checks/nginx-capture-reference.ts
 init_rule();
@@ -50777,11 +51632,13 @@ var rule16 = defineRule({
         firstBySetting ??= /* @__PURE__ */ new Map();
         const name2 = use.directive.name;
         const setting = SHARED_SETTING[name2] ?? name2;
-        const first = firstBySetting.get(setting);
+        let first = firstBySetting.get(setting);
         if (!first) {
           firstBySetting.set(setting, use);
           continue;
         }
+        if (!loadedTogether(first.entry, use.entry)) first = earlierLoadedWith(uses, u, setting);
+        if (!first) continue;
         if (maySeparateInTemplate(first.directive, use.directive)) {
           firstBySetting.set(setting, use);
           continue;
@@ -50802,6 +51659,14 @@ var rule16 = defineRule({
     }
   }
 });
+function earlierLoadedWith(uses, u, setting) {
+  const use = uses[u];
+  for (let k = 0; k < u; k++) {
+    const other = uses[k];
+    if ((SHARED_SETTING[other.directive.name] ?? other.directive.name) === setting && loadedTogether(other.entry, use.entry)) return other;
+  }
+  return void 0;
+}
 function* balancingRedefined(methods) {
   let first;
   for (const use of methods) {
@@ -51178,7 +52043,8 @@ var rule19 = defineRule({
           const value = entry.directive.args[1];
           const modelPath = `${block2.path}>proxy_set_header[Host]`;
           if (origins.every((origin) => origin === "$http_host")) {
-            const served = restrictedNames(block2, comparableServers(scope, block2));
+            let served;
+            for (const servers of comparableServers(scope, block2)) if ((served = restrictedNames(block2, servers)) === void 0) break;
             if (!served) continue;
             yield { messageId: "rawHostHeader", data: { served }, primary: partSpan(value, top), modelPath };
           } else {
@@ -51206,8 +52072,13 @@ function restrictedNames(block2, servers) {
   return `was chosen by (${names.join(", ")})`;
 }
 function comparableServers(scope, block2) {
-  if (scope.roots.some((root) => root.kind === "main")) return scope.servers;
   const server = block2.kind === "server" ? block2 : block2.enclosing("server");
+  if (scope.roots.some((root) => root.kind === "main")) {
+    let groups = processGroups.get(scope.servers);
+    if (!groups) processGroups.set(scope.servers, groups = groupsLoadedTogether(scope.servers, (each) => each.node));
+    if (groups.length === 1 || !server) return groups;
+    return groups.filter((group) => group.includes(server));
+  }
   const file = server?.directive?.file;
   let byFile = serversByFile.get(scope.servers);
   if (!byFile) {
@@ -51220,9 +52091,10 @@ function comparableServers(scope, block2) {
     }
     serversByFile.set(scope.servers, byFile);
   }
-  return byFile.get(file ?? "") ?? [];
+  return [byFile.get(file ?? "") ?? []];
 }
 var serversByFile = /* @__PURE__ */ new WeakMap();
+var processGroups = /* @__PURE__ */ new WeakMap();
 function portTable(servers) {
   let table = portTables.get(servers);
   if (!table) {
@@ -51355,8 +52227,9 @@ function judge4(variables, block2, entry, checked) {
     for (const { part: part2, facts, top } of variables.expand(text3, block2, captures)) {
       if (!facts?.request) continue;
       if (checked.ownCaptures && part2.kind === "capture" && top.kind === "capture") continue;
-      const lineBreak = (facts.mask & CH.LF) !== 0;
-      if (!lineBreak && (facts.mask & CH.CR) === 0) continue;
+      const mask = part2 === top && part2.kind === "variable" && URI_VARIABLES2.has(part2.name) ? uriMask(variables, block2, facts.mask, text3, part2, checked) : facts.mask;
+      const lineBreak = (mask & CH.LF) !== 0;
+      if (!lineBreak && (mask & CH.CR) === 0) continue;
       const draft = {
         ...lineBreak ? { messageId: "lineBreak" } : { messageId: "carriageReturn" },
         data: {
@@ -51376,6 +52249,26 @@ function judge4(variables, block2, entry, checked) {
   }
   return carriage;
 }
+var URI_VARIABLES2 = /* @__PURE__ */ new Set(["uri", "document_uri"]);
+function uriMask(variables, block2, mask, text3, part2, checked) {
+  const regex = variables.uriMatchedBy(block2);
+  if (!regex) return mask;
+  const narrowed2 = mask & regex.matchMask;
+  if (regex.wholeSubject !== "finalLf" || (mask & CH.LF) === 0) return narrowed2;
+  const following2 = valueParts(text3).filter((other) => other.start >= part2.end);
+  return lineStartIsFixed(following2, checked === UPSTREAM_LINE) ? narrowed2 : narrowed2 | CH.LF;
+}
+function lineStartIsFixed(following2, requestLine) {
+  for (let i = 0; i < following2.length; i++) {
+    const part2 = following2[i];
+    if (part2.kind === "text") return !TOKEN_CHAR.test(part2.text[0]);
+    if (part2.kind !== "variable" || part2.name !== "is_args") return false;
+    const next = following2[i + 1];
+    if (next?.kind === "variable" && (next.name === "args" || next.name === "query_string")) i++;
+  }
+  return requestLine;
+}
+var TOKEN_CHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;
 
 // checks/nginx-origins-regex.ts
 init_rule();
@@ -52308,6 +53201,10 @@ var rule28 = defineRule({
         message: 'Unknown directive "{{name}}" for stock nginx: it comes from the third-party module "{{module}}"{{others}}',
         help: 'if your nginx is built with it, add "{{module}}" to "nginx.modules" in .cfglint.json'
       },
+      besideUnknownModule: {
+        message: 'Directive "{{name}}" is unknown to nginx and to the modules cfglint knows; the tree loads "{{loaded}}", which may provide it',
+        help: `cfglint cannot list that module's directives; if "{{name}}" is not one of them, nginx refuses to start{{suggestion}}`
+      },
       notYet: {
         message: 'Unknown directive "{{name}}" on {{versions}}: it appeared in nginx {{since}}',
         help: 'this nginx refuses to start (unknown directive "{{name}}"); run nginx {{since}} or later, or remove it'
@@ -52343,7 +53240,7 @@ var rule28 = defineRule({
         const module2 = index.table.disabledModuleOf(directive.name);
         if (module2) {
           if (writtenConditionally(directive)) continue;
-          if (index.unreadModuleInclude) continue;
+          if (index.unreadModuleInclude || index.unknownModuleLoad) continue;
           const key = `${directive.nameSpan.file}\0${module2}`;
           const seen = thirdParty.get(key);
           if (seen) seen.others++;
@@ -52353,7 +53250,13 @@ var rule28 = defineRule({
         names ??= [...index.table.names()];
         if (!suggestions.has(directive.name)) suggestions.set(directive.name, closest(directive.name, names));
         const suggestion = suggestions.get(directive.name);
-        yield { ...base, messageId: "unknown", data: { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" } };
+        const data = { name: directive.name, suggestion: suggestion ? `; did you mean "${suggestion}"?` : "" };
+        const loaded = index.unknownModuleLoad;
+        if (loaded) {
+          const file = loaded.args[0];
+          const related = [{ span: file.span, label: "a module cfglint does not know is loaded here" }];
+          yield { ...base, related, messageId: "besideUnknownModule", data: { ...data, loaded: file.value }, maxSeverity: "info" };
+        } else yield { ...base, messageId: "unknown", data };
         continue;
       }
       const version = nginxVersionAt(model, use.level.root);
@@ -53797,18 +54700,32 @@ function unmodelledReachableFrom(model, target) {
   const address = target.address;
   let place;
   const nginxPlace = () => place ??= nginxComposePlace(model, target);
+  const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
+  let hostFiles;
+  const hostLaunchServes = (port) => {
+    hostFiles ??= nginxHostLaunchFiles(model, target);
+    if (hostFiles.length === 0) return false;
+    const files = hostFiles;
+    return hostLaunchListensOn(model, files, port) || unmodelledServers(model).some(
+      (other) => other.launch.container === void 0 && files.includes(other.launch.file) && other.addresses.some(({ address: address2 }) => address2.kind === "port" && address2.port === port)
+    );
+  };
   return (server) => {
-    if (address.kind === "unix") return mayServe([server], address) !== void 0;
-    if (address.kind !== "tcp") return false;
-    const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
     const { launch } = server;
     const compose = launch.compose;
-    if (!compose || launch.service === void 0) return isLoopback(address.host) && servesPort(address.port);
+    if (compose === void 0 && imageApartFromNginx(model, launch, nginxFiles)) return false;
+    if (address.kind === "unix") {
+      if (mayServe([server], address) === void 0) return false;
+      return !compose || launch.service === void 0 || nginxPlace().projects.has(compose.project);
+    }
+    if (address.kind !== "tcp") return false;
+    const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
+    if (!compose || launch.service === void 0 || launch.container?.hostNetwork) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();
     if (isLoopback(address.host)) {
       const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
       if (running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
-      return running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort));
+      return running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort)) && !hostLaunchServes(address.port);
     }
     if (!resolvesServicesOf(nginxPlace(), compose)) return false;
     const host = address.host.toLowerCase();
@@ -53914,7 +54831,8 @@ var rule41 = defineRule({
       const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
       const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l, nginxFiles)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
       if (family.length === 0) continue;
-      if (mayServe(unmodelled, address.kind === "unix" ? address : { kind: "tcp", port: address.port })) continue;
+      if (nginxServersListeningAt(model, target).length > 0) continue;
+      if (unmodelled.some(unmodelledReachableFrom(model, target))) continue;
       if (model.unreadServerConfigs.some(
         (config) => deploymentOf(config.file, model.deploymentRoots ?? []) === deploymentOf(target.span.file, model.deploymentRoots ?? [])
       ))
@@ -53945,10 +54863,7 @@ function inOwnContainerNetwork(model, listener, nginxFiles) {
   const compose = composeServiceOf(model, backend);
   if (compose !== void 0) return !compose.hostNetwork;
   const image = backendLaunches(backend).find((launch) => launch.kind === "dockerfile" && launch.container && !launch.container.hostNetwork);
-  if (!image) return false;
-  const holdsNginx = (mounts2) => (mounts2 ?? []).some((mount) => nginxFiles.some((file) => file === mount.display || file.startsWith(`${mount.display}/`)));
-  if (holdsNginx(image.mounts)) return false;
-  return model.launches.some((launch) => launch !== image && launch.container !== void 0 && holdsNginx(launch.mounts)) || model.compose.some((container) => holdsNginx(container.mounts));
+  return image !== void 0 && imageApartFromNginx(model, image, nginxFiles);
 }
 var SPOKEN = {
   proxy: ["http", "https"],
@@ -54714,7 +55629,8 @@ var rule51 = defineRule({
   *check(model) {
     const checked = model.nginx.directives.checkedDirectivesNamed("listen");
     for (const scope of model.nginx.scopes) {
-      for (const servers of loadedTogether(scope)) {
+      const reported = /* @__PURE__ */ new Map();
+      for (const servers of loadedTogether2(scope)) {
         const bySocket = /* @__PURE__ */ new Map();
         for (let i = 0; i < servers.length; i++) addServer(bySocket, servers[i], checked);
         for (const [socket, group] of bySocket) {
@@ -54723,6 +55639,9 @@ var rule51 = defineRule({
           const related = [];
           for (let k = 1; k < Math.min(count, 4); k++) related.push({ span: group.spanAt(k), label: `also on ${socket}: ${describe3(group.servers[k])}` });
           const first = group.servers[0];
+          const sockets = reported.get(first) ?? /* @__PURE__ */ new Set();
+          if (sockets.has(socket)) continue;
+          reported.set(first, sockets.add(socket));
           yield {
             messageId: "implicitDefault",
             data: { count, socket, first: describe3(first) },
@@ -54735,7 +55654,7 @@ var rule51 = defineRule({
     }
   }
 });
-function loadedTogether(scope) {
+function loadedTogether2(scope) {
   const seen = /* @__PURE__ */ new Set();
   const servers = [];
   for (let i = 0; i < scope.servers.length; i++) {
@@ -54744,7 +55663,7 @@ function loadedTogether(scope) {
     seen.add(server.directive);
     servers.push(server);
   }
-  if (scope.roots.every((root) => root.kind === "main")) return [servers];
+  if (scope.roots.every((root) => root.kind === "main")) return groupsLoadedTogether(servers, (server) => server.node);
   const byFile = /* @__PURE__ */ new Map();
   for (const server of servers) {
     const file = server.directive.file;
@@ -55415,19 +56334,19 @@ function confineFileSystem(fs, areas) {
   };
   let hops = 0;
   const locate = (path) => {
-    const absolute = nodePath6.resolve(path);
-    const known3 = memo.get(absolute);
+    const absolute2 = nodePath6.resolve(path);
+    const known3 = memo.get(absolute2);
     if (known3) return known3;
     let location;
-    const area = real.get(absolute);
+    const area = real.get(absolute2);
     if (area !== void 0) location = { outside: false, real: area };
-    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath6.dirname(absolute) === absolute) location = OUTSIDE;
+    else if (!given.some((a) => isWithin(absolute2, a)) && !insideRealArea(absolute2)) location = OUTSIDE;
+    else if (nodePath6.dirname(absolute2) === absolute2) location = OUTSIDE;
     else {
-      const parent = locate(nodePath6.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath6.basename(absolute));
+      const parent = locate(nodePath6.dirname(absolute2));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath6.basename(absolute2));
     }
-    memo.set(absolute, location);
+    memo.set(absolute2, location);
     return location;
   };
   const step = (realParent, name2) => {
@@ -55639,10 +56558,10 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative10 = nodePath7.relative(configDir, path);
-    if (!relative10 || relative10.startsWith("..") || nodePath7.isAbsolute(relative10)) return void 0;
+    const relative12 = nodePath7.relative(configDir, path);
+    if (!relative12 || relative12.startsWith("..") || nodePath7.isAbsolute(relative12)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative10) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+      if (entries[i].matcher.ignores(relative12) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
     return void 0;
   };
@@ -55671,9 +56590,9 @@ function resolveDeployments(patterns, configDir, files, where) {
       return;
     }
     for (const file of files) {
-      const relative10 = nodePath7.relative(dir, file);
-      if (relative10.startsWith("..") || nodePath7.isAbsolute(relative10) || !relative10.includes(nodePath7.sep)) continue;
-      roots.add(nodePath7.join(dir, relative10.split(nodePath7.sep)[0]));
+      const relative12 = nodePath7.relative(dir, file);
+      if (relative12.startsWith("..") || nodePath7.isAbsolute(relative12) || !relative12.includes(nodePath7.sep)) continue;
+      roots.add(nodePath7.join(dir, relative12.split(nodePath7.sep)[0]));
     }
   });
   return [...roots];
@@ -55692,7 +56611,7 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath42 = __toESM(require("path"));
+var nodePath46 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
@@ -55760,9 +56679,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative10 = nodePath8.relative(scope.dir, path);
-    if (!relative10 || relative10.startsWith("..") || nodePath8.isAbsolute(relative10)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative10 + "/" : relative10);
+    const relative12 = nodePath8.relative(scope.dir, path);
+    if (!relative12 || relative12.startsWith("..") || nodePath8.isAbsolute(relative12)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative12 + "/" : relative12);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const tracked = /* @__PURE__ */ new Set();
@@ -55770,8 +56689,8 @@ function walk(roots, fs, options = {}) {
   const readIndex = (dir) => {
     try {
       if (fs.kind(nodePath8.join(dir, ".git")) !== "directory") return;
-      for (const relative10 of trackedPaths(fs.read(nodePath8.join(dir, ".git", "index")))) {
-        const path = nodePath8.join(dir, ...relative10.split("/"));
+      for (const relative12 of trackedPaths(fs.read(nodePath8.join(dir, ".git", "index")))) {
+        const path = nodePath8.join(dir, ...relative12.split("/"));
         tracked.add(path);
         for (let parent = nodePath8.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath8.dirname(parent))
           holdTracked.add(parent);
@@ -56188,23 +57107,52 @@ var IncludeResolver = class {
     }
     return { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
   }
+  /**
+   * The containers the mappings place a tree file in; undefined where none places it, or one may
+   * be any container (a mapping of the config, a script's copy).
+   */
+  containersHolding(file) {
+    if (this.holders.has(file)) return this.holders.get(file);
+    let holders = /* @__PURE__ */ new Set();
+    let placed = false;
+    for (const mapping of this.mappings) {
+      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath9.sep) ? mapping.to : mapping.to + nodePath9.sep)) continue;
+      placed = true;
+      if (mapping.containers === void 0) {
+        holders = void 0;
+        break;
+      }
+      for (const container of mapping.containers) holders.add(container);
+    }
+    const known3 = placed ? holders : void 0;
+    this.holders.set(file, known3);
+    return known3;
+  }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
     const candidates = nodePath9.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const explicit2 = nodePath9.isAbsolute(pattern) ? this.explicitMapping(pattern, includingFile) : void 0;
+    const placedIn = (files) => explicit2?.containers ? new Map(files.map((file) => [file, explicit2.containers])) : void 0;
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
       if (glob) {
         const expansion = this.expandGlob(candidate);
-        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) return { ...expansion, missing: false, mappedTo };
+        if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) {
+          return { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
+        }
         continue;
       }
       const kind = this.fs.kind(candidate);
       if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
-      if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [] };
+      if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [], containersOf: placedIn([candidate]) };
     }
     if (glob && nodePath9.isAbsolute(pattern)) {
       const placed = this.placedFilesMatching(pattern, includingFile);
-      if (placed.length > 0) return { files: placed, missing: false, outside: [] };
+      if (placed.length > 0) {
+        const containersOf = /* @__PURE__ */ new Map();
+        for (const mapping of placed) if (mapping.containers) containersOf.set(mapping.to, mapping.containers);
+        return { files: placed.map((mapping) => mapping.to), missing: false, outside: [], containersOf };
+      }
     }
     return { files: [], missing: !glob, outside: [] };
   }
@@ -56223,7 +57171,7 @@ var IncludeResolver = class {
         (m) => nodePath9.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath9.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
       )
     );
-    return placed.sort((a, b) => compareBytes(a.from, b.from)).map((m) => m.to);
+    return placed.sort((a, b) => compareBytes(a.from, b.from));
   }
   /**
    * Whether a mapping's file is there for the including file: both in one container, or either
@@ -56237,26 +57185,16 @@ var IncludeResolver = class {
     const holders = this.containersHolding(includingFile);
     return holders === void 0 || mapping.containers.some((container) => holders.has(container));
   }
-  /** The containers the mappings place a tree file in; undefined where none places it, or one may be any container. */
-  containersHolding(file) {
-    if (this.holders.has(file)) return this.holders.get(file);
-    let holders = /* @__PURE__ */ new Set();
-    let placed = false;
-    for (const mapping of this.mappings) {
-      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath9.sep) ? mapping.to : mapping.to + nodePath9.sep)) continue;
-      placed = true;
-      if (mapping.containers === void 0) {
-        holders = void 0;
-        break;
-      }
-      for (const container of mapping.containers) holders.add(container);
-    }
-    const known3 = placed ? holders : void 0;
-    this.holders.set(file, known3);
-    return known3;
-  }
   insideLintRoots(path) {
     return this.lintRoots.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : root + "/"));
+  }
+  /** The mapping of the path itself or of the deepest directory above it, where one tree file stands there. */
+  explicitMapping(pattern, includingFile) {
+    return oneFilePerPath(
+      this.mappings.filter(
+        (m) => (pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")) && this.sameContainer(m, includingFile)
+      )
+    ).sort((a, b) => b.from.length - a.from.length)[0];
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
     if (prefixDir) return [nodePath9.join(prefixDir, pattern)];
@@ -56269,11 +57207,7 @@ var IncludeResolver = class {
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
-    const explicit2 = oneFilePerPath(
-      this.mappings.filter(
-        (m) => (pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")) && this.sameContainer(m, includingFile)
-      )
-    ).sort((a, b) => b.from.length - a.from.length)[0];
+    const explicit2 = this.explicitMapping(pattern, includingFile);
     if (explicit2) return [nodePath9.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
@@ -56527,8 +57461,8 @@ function readNginxTree(candidates, options) {
     const cached = files.get(real);
     if (cached) return { real, path: shown2, parsed: cached };
     let raw = setAside.get(real);
-    const rendered = options.rendered?.get(shown2);
-    if (!raw && rendered) raw = parseNginx(rendered);
+    const rendered2 = options.rendered?.get(shown2);
+    if (!raw && rendered2) raw = parseNginx(rendered2);
     if (!raw) {
       let text3;
       try {
@@ -56574,13 +57508,13 @@ function readNginxTree(candidates, options) {
   const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
   const pending = [];
   let top = 0;
-  const expand = (directives, file, prefixDir, stack, via, nesting) => {
+  const expand = (directives, file, prefixDir, stack, via, nesting, containers) => {
     const start = top;
     for (let i = 0; i < directives.length; i++) {
       const directive = directives[i];
-      const node = { directive, children: void 0, via };
+      const node = { directive, children: void 0, via, containers };
       pending[top++] = node;
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1, containers);
       if (directive.name !== "include" || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes("$")) continue;
@@ -56683,7 +57617,9 @@ function readNginxTree(candidates, options) {
         reachedFromElsewhere.add(loaded2.real);
         if (!includedFrom.has(target)) includedFrom.set(target, options.displayPath(file));
         const children2 = node.children ??= [];
-        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting))
+        const placedIn = resolution.containersOf?.get(target);
+        const childContainers = placedIn ? narrowed(containers, placedIn) : containers;
+        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting, childContainers))
           children2.push(child);
       }
     }
@@ -56741,7 +57677,7 @@ function readNginxTree(candidates, options) {
       kind: "main",
       file: options.displayPath(main.path),
       context: "main",
-      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0)
+      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0, resolver.containersHolding(main.path))
     });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
@@ -56749,7 +57685,7 @@ function readNginxTree(candidates, options) {
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0);
+    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0, resolver.containersHolding(entry.path));
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
@@ -56765,6 +57701,10 @@ function readNginxTree(candidates, options) {
     });
   }
   return { roots, files, diagnostics, includedFrom, lookalikes };
+}
+function narrowed(including, placedIn) {
+  const common = including ? placedIn.filter((container) => including.has(container)) : placedIn;
+  return new Set(common.length > 0 ? common : placedIn);
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
@@ -56793,6 +57733,7 @@ init_text();
 init_parse_cache();
 
 // src/engine/deploy-time-files.ts
+var nodePath25 = __toESM(require("path"));
 init_text();
 function includeMappingsOf(input) {
   const { filesByFormat, treeFiles, images, configuredMappings, readText: readText2, displayPath } = input;
@@ -56838,12 +57779,23 @@ function embedConfigMapFiles(files, readText2, displayPath) {
   }
   return { embedded, templates: mounted.templates };
 }
-function renderImageTemplates(images, readText2, displayPath, configMapTemplates) {
+function renderImageTemplates(images, readText2, displayPath, configMapTemplates, nginxFiles, placements) {
   const { envsubstTemplates: envsubstTemplates2 } = (init_envsubst_templates(), __toCommonJS(envsubst_templates_exports));
   const { renderTemplates: renderTemplates2 } = (init_rendered_templates(), __toCommonJS(rendered_templates_exports));
-  const fromTree = images ? envsubstTemplates2(images) : [];
+  const fromTree = images ? envsubstTemplates2(images).filter((template) => !template.edit || nginxFiles.has(template.template)) : [];
   const templates = [...fromTree, ...configMapTemplates];
-  return templates.length === 0 ? void 0 : renderTemplates2(templates, readText2, displayPath);
+  if (templates.length === 0) return void 0;
+  const rendered2 = renderTemplates2(templates, readText2, displayPath);
+  for (const file of rendered2.edited.keys()) {
+    const named = fromTree.filter((template) => template.template === file && template.edit).map((template) => template.containers ?? (images?.dockerfiles.includes(template.definedIn) ? [`${template.definedIn}\0image`] : void 0));
+    if (named.some((containers) => containers === void 0)) continue;
+    const editors = new Set(named.flatMap((containers) => containers));
+    const holders = placements.filter(
+      (mapping) => (mapping.to === file || !mapping.exact && file.startsWith(`${mapping.to.replace(/\/+$/, "")}/`)) && inNginxDirectory(nodePath25.posix.join(mapping.from, nodePath25.relative(mapping.to, file)))
+    );
+    if (holders.some((mapping) => mapping.containers?.some((container) => !editors.has(container)))) rendered2.templates.delete(file);
+  }
+  return rendered2;
 }
 function installedNginxModulesOf(imageSources) {
   const sources = imageSources.filter((image) => image.kind === "dockerfile" && image.source.text.includes("nginx-mod-"));
@@ -56868,7 +57820,7 @@ function imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath)
 }
 
 // src/engine/file-list.ts
-var nodePath23 = __toESM(require("path"));
+var nodePath26 = __toESM(require("path"));
 init_placed_files();
 function buildFileList(input) {
   const { walked, explained, nginx, displayPath } = input;
@@ -56891,9 +57843,9 @@ function buildFileList(input) {
     for (const mapping of input.placed) {
       const inBuildStageOnly = mapping.containers !== void 0 && mapping.containers.every(isBuildStageContainer);
       if (mapping.to === path) places.push({ at: mapping.from, rank: inBuildStageOnly ? 2 : 0 });
-      else if (path.startsWith(mapping.to + nodePath23.sep))
+      else if (path.startsWith(mapping.to + nodePath26.sep))
         places.push({
-          at: nodePath23.posix.join(mapping.from, nodePath23.relative(mapping.to, path).split(nodePath23.sep).join("/")),
+          at: nodePath26.posix.join(mapping.from, nodePath26.relative(mapping.to, path).split(nodePath26.sep).join("/")),
           rank: inBuildStageOnly ? 2 : 1
         });
     }
@@ -56924,7 +57876,10 @@ function buildFileList(input) {
       reason = format8 === started.format ? `${reason}; ${started.reason}` : started.reason;
       format8 = started.format;
     }
-    if (input.renderedTemplates.has(path)) reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
+    const editedBy = input.editedAtStart.get(path);
+    if (editedBy !== void 0) reason += `; edited at start by ${editedBy} and read as the edit may leave it`;
+    else if (input.renderedTemplates.has(path))
+      reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
     const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
     if (at !== void 0) reason += `; copied or mounted to ${at}`;
     out.push({ file, format: format8, reason });
@@ -57156,7 +58111,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath42.relative(cwd, absolute) || nodePath42.basename(absolute));
+  const displayPath = (absolute2) => showPath(nodePath46.relative(cwd, absolute2) || nodePath46.basename(absolute2));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -57213,7 +58168,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath42.relative(configDir, file).split(nodePath42.sep).join("/");
+        const pattern = nodePath46.relative(configDir, file).split(nodePath46.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -57249,30 +58204,32 @@ function readTreeUncached(options) {
     (filesByFormat.nginx ??= []).push(file);
     explained.set(file, { format: "nginx", reason: there.reason });
   }
+  for (const { to } of placed) {
+    if (!explained.has(to) || explained.get(to)?.format !== void 0 || !isExtensionlessShellScript(to, classificationHead(to))) continue;
+    (filesByFormat.shell ??= []).push(to);
+    explained.set(to, { format: "shell", reason: "by content: a #! line naming a shell, in a file placed by its own name" });
+  }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath42.relative(cwd, dir)
+    (dir) => nodePath46.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
   const { embedded } = configMapped;
-  const rendered = images || configMapped.templates.length > 0 ? renderImageTemplates(images, readText2, displayPath, configMapped.templates) : void 0;
-  const nginx = rendered && rendered.sources.size > 0 ? readNginxTree([...nginxFiles.filter((file) => !rendered.templates.has(file)), ...rendered.sources.keys()], {
-    fs: withRenderedFiles(cachedFs, rendered.sources),
-    treeFiles: walked.files,
-    lintRoots: roots,
-    readAsNginx: mappedToNginx,
-    // An output directory the tree also mounts or maps holds more than the rendered files: left to that mapping.
-    includeMappings: [
-      ...includeMappings,
-      ...rendered.mappings.filter(
-        (mapping) => !includeMappings.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`))
-      )
-    ],
-    writtenPaths,
-    displayPath: (path) => rendered.sources.get(path)?.file ?? displayPath(path),
-    rendered: rendered.sources
-  }) : readNginxTree(nginxFiles, {
+  const rendered2 = images || configMapped.templates.length > 0 ? renderImageTemplates(images, readText2, displayPath, configMapped.templates, new Set(nginxFiles), includeMappings) : void 0;
+  const nginx = rendered2 && rendered2.sources.size > 0 ? readNginxTree(
+    [...nginxFiles.filter((file) => !rendered2.templates.has(file)), ...[...rendered2.sources.keys()].filter((path) => !rendered2.includedOnly.has(path))],
+    {
+      fs: withRenderedFiles(cachedFs, rendered2.sources),
+      treeFiles: walked.files,
+      lintRoots: roots,
+      readAsNginx: mappedToNginx,
+      includeMappings: withRenderedMappings(includeMappings, rendered2.mappings),
+      writtenPaths,
+      displayPath: (path) => rendered2.sources.get(path)?.file ?? displayPath(path),
+      rendered: rendered2.sources
+    }
+  ) : readNginxTree(nginxFiles, {
     fs: cachedFs,
     treeFiles: walked.files,
     lintRoots: roots,
@@ -57320,7 +58277,10 @@ function readTreeUncached(options) {
         extraDirectives: config.nginx?.extraDirectives
       },
       ingressNginx.root ? [ingressNginx.root] : [],
-      composeDeploymentOf(launch.composeContainers),
+      composeDeploymentOf(
+        launch.composeContainers,
+        roots.map((root) => showPath(nodePath46.relative(cwd, root)))
+      ),
       new Set(
         launch.composeContainers.flatMap(
           (container) => [container.service, ...container.aliases, ...container.links.map((link) => link.alias)].map((name2) => name2.toLowerCase())
@@ -57354,7 +58314,8 @@ function readTreeUncached(options) {
     nginx,
     displayPath,
     placed,
-    renderedTemplates: rendered?.templates ?? /* @__PURE__ */ new Set(),
+    renderedTemplates: rendered2?.templates ?? /* @__PURE__ */ new Set(),
+    editedAtStart: rendered2?.edited ?? /* @__PURE__ */ new Map(),
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends
   });
@@ -57394,9 +58355,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath42.sep) ? candidate : candidate + nodePath42.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath46.sep) ? candidate : candidate + nodePath46.sep));
   if (!root) return false;
-  return [nodePath42.basename(root), ...nodePath42.relative(root, file).split(nodePath42.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath46.basename(root), ...nodePath46.relative(root, file).split(nodePath46.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
@@ -57405,6 +58366,17 @@ function placedInNginxDirectories(placed, treeFiles) {
     inNginx.map((mapping) => ({ source: mapping.to, target: mapping.from })),
     treeFiles
   );
+}
+function withRenderedMappings(placements, rendered2) {
+  const replaced = (placement2) => rendered2.some(
+    (file) => file.exact && file.from === placement2.from && (file.containers === void 0 || placement2.containers !== void 0 && placement2.containers.every((container) => file.containers.includes(container)))
+  );
+  return [
+    ...placements.filter((placement2) => !replaced(placement2)),
+    ...rendered2.filter(
+      (mapping) => mapping.exact && placements.some((placement2) => placement2.from === mapping.from && replaced(placement2)) || !placements.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`))
+    )
+  ];
 }
 
 // src/engine/suppress.ts
@@ -57662,7 +58634,7 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath43 = __toESM(require("path"));
+var nodePath47 = __toESM(require("path"));
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -57676,7 +58648,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath43.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath47.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -57723,7 +58695,7 @@ function lintSync(options = {}) {
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
     const where = roots.map((root) => {
-      const shown2 = showPath(nodePath44.relative(cwd, root) || ".");
+      const shown2 = showPath(nodePath48.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
@@ -57741,7 +58713,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath44.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath48.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -58001,6 +58973,11 @@ function buildTopology(model, links2, findings) {
     const pass = target.passes[0];
     const from2 = pass ? targetIds.get(targetKey(pass)) : void 0;
     if (!from2 || edges.some((edge) => edge.from === from2 && edge.to.startsWith("backend"))) continue;
+    const own = nginxServersListeningAt(model, target).flatMap((server) => serverIds.get(server) ?? []);
+    for (const to of own) {
+      if (!edges.some((edge) => edge.from === from2 && edge.to === to)) edges.push({ from: from2, to, lines: ["this nginx's own server listens here"], marks: [] });
+    }
+    if (own.length > 0) continue;
     const reaches = unmodelledReachableFrom(model, target);
     unmodelled.forEach((server, i) => {
       const to = `unmodelled${i + 1}`;
@@ -58377,10 +59354,10 @@ function internalErrorAnnotation(error) {
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
 `;
 }
-function readBaselineFile(absolute, shown2) {
+function readBaselineFile(absolute2, shown2) {
   let text3;
   try {
-    text3 = nodeFs2.readFileSync(absolute, "utf8");
+    text3 = nodeFs2.readFileSync(absolute2, "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown2}: ${reason}`);
@@ -58402,7 +59379,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath45.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath49.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -58421,9 +59398,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath45.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath49.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath45.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath49.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

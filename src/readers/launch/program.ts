@@ -385,6 +385,22 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
     wrappers.push(...argv.slice(0, count));
     argv = argv.slice(count);
   };
+  /**
+   * A wrapper's options up to `--` or its first other word (the command it runs): those
+   * `isUser` names give the user (the next word, or after `=` where `userAfterEquals` matches).
+   */
+  const skipOptions = (isUser: (option: string) => boolean, takesValue: (option: string) => boolean, userAfterEquals?: RegExp) => {
+    while (argv.length > 0 && argv[0].value.startsWith('-')) {
+      const option = argv[0].value;
+      if (option === '--') {
+        take(1);
+        break;
+      }
+      if (isUser(option)) user = argv[1];
+      else if (userAfterEquals?.test(option)) user = sliceArg(argv[0], option.indexOf('=') + 1);
+      take(takesValue(option) ? 2 : 1);
+    }
+  };
   const envLookup: Lookup = (name) => {
     const own = env.get(name);
     if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
@@ -489,29 +505,19 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
     // setpriv reads options up to the first other word (getopt_long "+dhV"), then execvp()s it.
     if (name === 'setpriv') {
       take(1);
-      while (argv.length > 0 && argv[0].value.startsWith('-')) {
-        const option = argv[0].value;
-        if (option === '--') {
-          take(1);
-          break;
-        }
-        if (option === '--reuid' || option === '--ruid') user = argv[1];
-        else if (/^--r(e)?uid=/.test(option)) user = sliceArg(argv[0], option.indexOf('=') + 1);
-        take(SETPRIV_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
-      }
+      skipOptions(
+        (option) => option === '--reuid' || option === '--ruid',
+        (option) => SETPRIV_OPTIONS_WITH_VALUE.has(option),
+        /^--r(e)?uid=/,
+      );
       continue;
     }
     if (name === 'runuser' || name === 'sudo') {
       take(1);
-      while (argv.length > 0 && argv[0].value.startsWith('-')) {
-        const option = argv[0].value;
-        if (option === '--') {
-          take(1);
-          break;
-        }
-        if (option === '-u' || option === '--user') user = argv[1];
-        take(SUDO_OPTIONS_WITH_VALUE.has(option) || option === '--user' || option === '--group' ? 2 : 1);
-      }
+      skipOptions(
+        (option) => option === '-u' || option === '--user',
+        (option) => SUDO_OPTIONS_WITH_VALUE.has(option) || option === '--user' || option === '--group',
+      );
       continue;
     }
     if (name === 'tini' || name === 'tini-static' || name === 'dumb-init' || name === 'catatonit') {

@@ -22353,6 +22353,18 @@ function unwrap(args, lookup, passThrough) {
     wrappers.push(...argv.slice(0, count));
     argv = argv.slice(count);
   };
+  const skipOptions = (isUser, takesValue2, userAfterEquals) => {
+    while (argv.length > 0 && argv[0].value.startsWith("-")) {
+      const option = argv[0].value;
+      if (option === "--") {
+        take(1);
+        break;
+      }
+      if (isUser(option)) user = argv[1];
+      else if (userAfterEquals?.test(option)) user = sliceArg(argv[0], option.indexOf("=") + 1);
+      take(takesValue2(option) ? 2 : 1);
+    }
+  };
   const envLookup = (name2) => {
     const own = env.get(name2);
     if (own) return own.unresolved.length > 0 ? "unknown" : { value: own.value };
@@ -22440,29 +22452,19 @@ function unwrap(args, lookup, passThrough) {
     }
     if (name2 === "setpriv") {
       take(1);
-      while (argv.length > 0 && argv[0].value.startsWith("-")) {
-        const option = argv[0].value;
-        if (option === "--") {
-          take(1);
-          break;
-        }
-        if (option === "--reuid" || option === "--ruid") user = argv[1];
-        else if (/^--r(e)?uid=/.test(option)) user = sliceArg(argv[0], option.indexOf("=") + 1);
-        take(SETPRIV_OPTIONS_WITH_VALUE.has(option) ? 2 : 1);
-      }
+      skipOptions(
+        (option) => option === "--reuid" || option === "--ruid",
+        (option) => SETPRIV_OPTIONS_WITH_VALUE.has(option),
+        /^--r(e)?uid=/
+      );
       continue;
     }
     if (name2 === "runuser" || name2 === "sudo") {
       take(1);
-      while (argv.length > 0 && argv[0].value.startsWith("-")) {
-        const option = argv[0].value;
-        if (option === "--") {
-          take(1);
-          break;
-        }
-        if (option === "-u" || option === "--user") user = argv[1];
-        take(SUDO_OPTIONS_WITH_VALUE.has(option) || option === "--user" || option === "--group" ? 2 : 1);
-      }
+      skipOptions(
+        (option) => option === "-u" || option === "--user",
+        (option) => SUDO_OPTIONS_WITH_VALUE.has(option) || option === "--user" || option === "--group"
+      );
       continue;
     }
     if (name2 === "tini" || name2 === "tini-static" || name2 === "dumb-init" || name2 === "catatonit") {

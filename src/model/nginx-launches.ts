@@ -65,7 +65,10 @@ export function nginxConfigPath(program: string, argv: readonly LaunchArg[]): Ng
   }
   const written: Pick<LaunchArg, 'value' | 'unresolved'> = config ?? { value: program === 'openresty' ? DEFAULT_CONFIG.openresty : DEFAULT_CONFIG.nginx };
   const known = (arg: Pick<LaunchArg, 'value' | 'unresolved'>) => !arg.unresolved && !arg.value.includes('$');
-  const parts = written.value.split('/').filter((part) => part !== '' && part !== '.');
+  // An unresolved word's value is its text as written: its literal tail is read without the quotes
+  // (`"$PWD/deploy/nginx.conf"` ends in `nginx.conf`, not `nginx.conf"`).
+  const text = written.unresolved ? written.value.replace(/["'\\]/g, '') : written.value;
+  const parts = text.split('/').filter((part) => part !== '' && part !== '.');
   const tail: string[] = [];
   for (let i = parts.length - 1; i >= 0 && !/[$`]/.test(parts[i]); i--) tail.unshift(parts[i]);
   if (!known(written)) return { tail };

@@ -124,6 +124,18 @@ describe('nginxLaunchesRunning', () => {
     expect(described('prod/nginx.conf')).toEqual({ running: ['prod/nginx.service'], undecided: ['run.sh'] });
     expect(described('staging/nginx.conf')).toEqual({ running: [], undecided: ['run.sh'] });
   });
+
+  test('a quoted -c with a variable in front is read by its literal tail, as the shell passes it', () => {
+    // The shell removes the quotes: nginx gets `<cwd>/deploy/nginx.conf`.
+    const { model } = readDiskTree({
+      'deploy/nginx.conf': PROXYING(80),
+      'other/nginx.conf': PROXYING(81),
+      'start.sh': '#!/bin/sh\nexec nginx -c "$PWD/deploy/nginx.conf" -g "daemon off;"\n',
+      Procfile: 'web: ./start.sh\n',
+    });
+    expect(nginxLaunchesRunning(model, 'deploy/nginx.conf').running.map((launch) => launch.file)).toEqual(['start.sh']);
+    expect(nginxLaunchesRunning(model, 'other/nginx.conf')).toEqual({ running: [], undecided: [] });
+  });
 });
 
 describe('nginxConfigPath reads the command line as ngx_get_options does', () => {

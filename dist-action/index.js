@@ -48089,7 +48089,8 @@ function nginxConfigPath(program, argv) {
   }
   const written = config ?? { value: program === "openresty" ? DEFAULT_CONFIG.openresty : DEFAULT_CONFIG.nginx };
   const known3 = (arg) => !arg.unresolved && !arg.value.includes("$");
-  const parts = written.value.split("/").filter((part2) => part2 !== "" && part2 !== ".");
+  const text3 = written.unresolved ? written.value.replace(/["'\\]/g, "") : written.value;
+  const parts = text3.split("/").filter((part2) => part2 !== "" && part2 !== ".");
   const tail = [];
   for (let i = parts.length - 1; i >= 0 && !/[$`]/.test(parts[i]); i--) tail.unshift(parts[i]);
   if (!known3(written)) return { tail };

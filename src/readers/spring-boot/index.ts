@@ -51,6 +51,7 @@ import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, r
 import { append } from '../../source/append';
 import { ModuleGraph, readModuleGraph } from './modules';
 import { mavenFilteredFiles, maskMavenPlaceholders } from './maven-filtering';
+import { cachedBuildFileReader, isWithin } from './build-files';
 import { isUnknownValue } from '../../discovery/template';
 
 const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
@@ -190,7 +191,8 @@ interface Found {
 export function readSpringBoot(files: string[], launches: Launch[], context: ReaderContext): ReaderOutput & { backends: SpringBootBackend[] } {
   const output = emptyOutput();
   const filesByRoot = new Map<string, SpringFile[]>();
-  const mavenFiltered = mavenFilteredFiles(context);
+  const readBuildFile = cachedBuildFileReader(context);
+  const mavenFiltered = mavenFilteredFiles(context, readBuildFile);
   for (const path of files) {
     const file = readFile(path, context, output, mavenFiltered(path));
     if (!file) continue;
@@ -201,7 +203,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
     list.push(file);
     filesByRoot.set(app.root, list);
   }
-  const graph = readModuleGraph([...filesByRoot.keys()], context);
+  const graph = readModuleGraph([...filesByRoot.keys()], context, readBuildFile);
   const apps = appsOfBuild(filesByRoot, graph, launches, context);
   const backends: SpringBootBackend[] = [];
   const used = new Set<Launch>();
@@ -211,7 +213,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
     const classpath = classpathFiles(root, appFiles, graph, filesByRoot);
     guarded(output.diagnostics, 'Spring Boot reader', (appFiles[0] ?? classpath[0]).source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches, runs);
-      const built = buildApp(root, appFiles, classpath, graph, runner.overrides, context);
+      const built = buildApp(root, appFiles, classpath, graph, runner.overrides, context, readBuildFile);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       append(backends, built);
@@ -359,6 +361,7 @@ function buildApp(
   graph: ModuleGraph,
   overrides: Map<string, Found>,
   context: ReaderContext,
+  readBuildFile: (path: string) => string | undefined,
 ): SpringBootBackend[] {
   const files = [...ownFiles, ...classpath];
   // A library's application.yaml and the application's application.yml share a location: by name
@@ -379,7 +382,7 @@ function buildApp(
     }
   }
   // What the libraries on the runtime classpath bring decides the web stack too.
-  const build = [readBuildFiles(root, context), ...graph.runtimeDependencies(root).map((module) => module.runtimeBuild)].join('\n');
+  const build = [readBuildFiles(root, readBuildFile), ...graph.runtimeDependencies(root).map((module) => module.runtimeBuild)].join('\n');
   if (!looksLikeSpringBoot(build, layers)) return [];
 
   const baseLayers = layers.filter((layer) => layer.profile === undefined);
@@ -428,16 +431,8 @@ function looksLikeSpringBoot(build: string, layers: Layer[]): boolean {
 }
 
 /** The application's build files (pom.xml, build.gradle, build.gradle.kts), joined; '' without one. */
-function readBuildFiles(root: string, context: ReaderContext): string {
-  let build = '';
-  for (const name of ['pom.xml', 'build.gradle', 'build.gradle.kts']) {
-    try {
-      build += decodeUtf8(context.fs.read(nodePath.join(root, name)));
-    } catch {
-      // No such build file.
-    }
-  }
-  return build;
+function readBuildFiles(root: string, readBuildFile: (path: string) => string | undefined): string {
+  return ['pom.xml', 'build.gradle', 'build.gradle.kts'].map((name) => readBuildFile(nodePath.join(root, name)) ?? '').join('');
 }
 
 /**
@@ -943,9 +938,4 @@ function moduleOfJar(launch: Launch, roots: string[]): string[] | undefined {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function isWithin(dir: string, maybeParent: string): boolean {
-  const relative = nodePath.relative(maybeParent, dir);
-  return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
 }

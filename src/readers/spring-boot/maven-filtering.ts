@@ -24,7 +24,7 @@
  */
 import * as nodePath from 'path';
 import { UNKNOWN_MARK } from '../../discovery/template';
-import { decodeUtf8 } from '../../source/text';
+import { isWithin, xmlTag, xmlWithoutComments } from './build-files';
 import type { ReaderContext } from '../types';
 
 interface Resource {
@@ -46,15 +46,8 @@ const STARTER_PARENT = /<artifactId>\s*spring-boot-starter-parent\s*<\/artifactI
 const MAX_PARENTS = 16;
 
 /** Decides per file; POMs are read once per module. */
-export function mavenFilteredFiles(context: ReaderContext): (path: string) => boolean {
+export function mavenFilteredFiles(context: ReaderContext, readText: (path: string) => string | undefined): (path: string) => boolean {
   const modules = new Map<string, ModuleResources | undefined>();
-  const readText = (path: string): string | undefined => {
-    try {
-      return context.fs.kind(path) === 'file' ? decodeUtf8(context.fs.read(path)) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
   return (path) => {
     const root = moduleRoot(path, context, readText);
     if (root === undefined) return false;
@@ -81,7 +74,7 @@ function moduleResources(root: string, readText: (path: string) => string | unde
   let dir = root;
   let pom = readText(nodePath.join(dir, 'pom.xml'));
   for (let depth = 0; pom !== undefined && depth < MAX_PARENTS; depth++) {
-    const own = withoutComments(pom).replace(/<profiles>[\s\S]*?<\/profiles>/g, '');
+    const own = xmlWithoutComments(pom).replace(/<profiles>[\s\S]*?<\/profiles>/g, '');
     const build = /<build>([\s\S]*?)<\/build>/.exec(own)?.[1]?.replace(/<(pluginManagement|plugins)>[\s\S]*?<\/\1>/g, '') ?? '';
     main ??= resourcesOf(build, 'resources', root);
     test ??= resourcesOf(build, 'testResources', root);
@@ -93,11 +86,11 @@ function moduleResources(root: string, readText: (path: string) => string | unde
       main ??= starterParentResources(root);
       return { main, test: test ?? [], atDelimiter: (delimiter ?? '@') === '@' };
     }
-    const relative = /<relativePath>\s*([^<]*?)\s*<\/relativePath>/.exec(parent)?.[1] ?? (/<relativePath\s*\/>/.test(parent) ? '' : '../pom.xml');
+    const relative = xmlTag(parent, 'relativePath') ?? (/<relativePath\s*\/>/.test(parent) ? '' : '../pom.xml');
     if (relative === '') break; // `<relativePath/>`: the parent comes from a repository.
     const parentPath = nodePath.resolve(dir, relative.endsWith('.xml') ? relative : nodePath.join(relative, 'pom.xml'));
     const parentPom = readText(parentPath);
-    const artifactId = /<artifactId>\s*([^<]*?)\s*<\/artifactId>/.exec(parent)?.[1];
+    const artifactId = xmlTag(parent, 'artifactId');
     // Maven takes the file only when it is the parent named; otherwise the parent comes from a repository.
     if (parentPom === undefined || artifactId === undefined || ownArtifactId(parentPom) !== artifactId) break;
     dir = nodePath.dirname(parentPath);
@@ -108,8 +101,8 @@ function moduleResources(root: string, readText: (path: string) => string | unde
 }
 
 function ownArtifactId(pom: string): string | undefined {
-  const own = withoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, '');
-  return /<artifactId>\s*([^<]*?)\s*<\/artifactId>/.exec(own)?.[1];
+  const own = xmlWithoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, '');
+  return xmlTag(own, 'artifactId');
 }
 
 /** The `<resource>`s of `<resources>` (or `<testResources>`), or undefined when the build declares none. */
@@ -168,15 +161,6 @@ function antPattern(pattern: string): RegExp {
     else source += full[i].replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${source}$`);
-}
-
-function isWithin(path: string, dir: string): boolean {
-  const relative = nodePath.relative(dir, path);
-  return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
-}
-
-function withoutComments(xml: string): string {
-  return xml.replace(/<!--[\s\S]*?-->/g, '');
 }
 
 /**

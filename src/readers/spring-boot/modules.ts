@@ -21,7 +21,7 @@
  */
 import * as nodePath from 'path';
 import type { ReaderContext } from '../types';
-import { decodeUtf8 } from '../../source/text';
+import { isWithin, xmlTag, xmlWithoutComments } from './build-files';
 
 export interface BuildModule {
   root: string;
@@ -53,13 +53,12 @@ interface Edge {
 const GRADLE_RUNTIME_CONFIGURATIONS = 'implementation|api|compile|runtime|runtimeOnly';
 
 /** Reads the builds that hold these module roots (absolute paths), looking upwards within the lint roots. */
-export function readModuleGraph(roots: string[], context: ReaderContext): ModuleGraph {
+export function readModuleGraph(roots: string[], context: ReaderContext, readText: (path: string) => string | undefined): ModuleGraph {
   const modules = new Map<string, BuildModule>();
   const edges = new Map<string, Edge[]>();
-  const readText = cachedReader(context);
   const seenBuilds = new Set<string>();
   for (const root of roots) {
-    for (let dir = root; isInLintRoots(dir, context); dir = nodePath.dirname(dir)) {
+    for (let dir = root; context.lintRoots.some((lintRoot) => isWithin(dir, lintRoot)); dir = nodePath.dirname(dir)) {
       if (seenBuilds.has(dir)) break;
       const settings = readText(nodePath.join(dir, 'settings.gradle')) ?? readText(nodePath.join(dir, 'settings.gradle.kts'));
       if (settings !== undefined) {
@@ -97,33 +96,10 @@ export function readModuleGraph(roots: string[], context: ReaderContext): Module
   };
 }
 
-function cachedReader(context: ReaderContext): (path: string) => string | undefined {
-  const cache = new Map<string, string | undefined>();
-  return (path) => {
-    if (!cache.has(path)) {
-      let text: string | undefined;
-      try {
-        text = context.fs.kind(path) === 'file' ? decodeUtf8(context.fs.read(path)) : undefined;
-      } catch {
-        text = undefined;
-      }
-      cache.set(path, text);
-    }
-    return cache.get(path);
-  };
-}
-
-function isInLintRoots(dir: string, context: ReaderContext): boolean {
-  return context.lintRoots.some((lintRoot) => {
-    const relative = nodePath.relative(lintRoot, dir);
-    return relative === '' || (!relative.startsWith('..') && !nodePath.isAbsolute(relative));
-  });
-}
-
-/** Block and line comments out, lengths kept. */
-function withoutComments(text: string, kind: 'gradle' | 'xml'): string {
+/** Gradle's block and line comments out, lengths kept. */
+function gradleWithoutComments(text: string): string {
   const blank = (match: string) => match.replace(/[^\n]/g, ' ');
-  return kind === 'xml' ? text.replace(/<!--[\s\S]*?-->/g, blank) : text.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
+  return text.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
 }
 
 function readGradleBuild(
@@ -133,7 +109,7 @@ function readGradleBuild(
   modules: Map<string, BuildModule>,
   edges: Map<string, Edge[]>,
 ): void {
-  const settings = withoutComments(settingsText, 'gradle');
+  const settings = gradleWithoutComments(settingsText);
   const projectDirs = new Map<string, string>([[':', settingsDir]]);
   for (const statement of settings.matchAll(/^\s*include\b\s*\(?([^\n]*)/gm)) {
     for (const name of statement[1].matchAll(/['"]([^'"$]+)['"]/g)) {
@@ -154,7 +130,7 @@ function readGradleBuild(
   for (const [path, dir] of projectDirs) {
     const build = readText(nodePath.join(dir, 'build.gradle')) ?? readText(nodePath.join(dir, 'build.gradle.kts'));
     if (build === undefined && path !== ':') continue;
-    const text = withoutComments(build ?? '', 'gradle');
+    const text = gradleWithoutComments(build ?? '');
     const runtimeBuild = text
       .split('\n')
       .filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line))
@@ -177,7 +153,7 @@ function readGradleBuild(
 
 /** The `<module>` entries of a POM's own `<modules>` (profiles aside). */
 function mavenModules(pomText: string): string[] {
-  const own = withoutComments(pomText, 'xml').replace(/<profiles>[\s\S]*?<\/profiles>/g, '');
+  const own = xmlWithoutComments(pomText).replace(/<profiles>[\s\S]*?<\/profiles>/g, '');
   const block = /<modules>([\s\S]*?)<\/modules>/.exec(own)?.[1] ?? '';
   return [...block.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((match) => match[1]);
 }
@@ -199,25 +175,25 @@ function readMavenBuild(
     if (modules.has(dir) || depth > 16) return;
     const text = readText(nodePath.join(dir, 'pom.xml'));
     if (text === undefined) return;
-    const pom = withoutComments(text, 'xml');
+    const pom = xmlWithoutComments(text);
     const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, '');
-    const parentGroup = tag(/<parent>([\s\S]*?)<\/parent>/.exec(project)?.[1] ?? '', 'groupId');
+    const parentGroup = xmlTag(/<parent>([\s\S]*?)<\/parent>/.exec(project)?.[1] ?? '', 'groupId');
     const own = project.replace(/<(parent|dependencies|modules|properties)>[\s\S]*?<\/\1>/g, '');
-    const groupId = tag(own, 'groupId') ?? parentGroup;
-    const artifactId = tag(own, 'artifactId');
+    const groupId = xmlTag(own, 'groupId') ?? parentGroup;
+    const artifactId = xmlTag(own, 'artifactId');
     const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? '';
     const runtime: string[] = [];
     const dependencies: MavenDependency[] = [];
     for (const [whole, body] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
-      const scope = tag(body, 'scope') ?? 'compile';
-      const type = tag(body, 'type') ?? 'jar';
-      if (!['compile', 'runtime'].includes(scope) || type !== 'jar' || tag(body, 'classifier') !== undefined) continue;
+      const scope = xmlTag(body, 'scope') ?? 'compile';
+      const type = xmlTag(body, 'type') ?? 'jar';
+      if (!['compile', 'runtime'].includes(scope) || type !== 'jar' || xmlTag(body, 'classifier') !== undefined) continue;
       runtime.push(whole);
-      const group = tag(body, 'groupId')
+      const group = xmlTag(body, 'groupId')
         ?.replace(/^\$\{(?:project\.|pom\.)?groupId\}$/, groupId ?? '')
         .replace(/^\$\{project\.parent\.groupId\}$/, parentGroup ?? '');
-      const artifact = tag(body, 'artifactId');
-      if (group && artifact) dependencies.push({ coordinates: `${group}:${artifact}`, optional: tag(body, 'optional') === 'true' });
+      const artifact = xmlTag(body, 'artifactId');
+      if (group && artifact) dependencies.push({ coordinates: `${group}:${artifact}`, optional: xmlTag(body, 'optional') === 'true' });
     }
     // The module's own plugins: a parent's pluginManagement only configures the plugin for modules that use it.
     const plugins = /<build>[\s\S]*<\/build>/.exec(pom.replace(/<(profiles|pluginManagement)>[\s\S]*?<\/\1>/g, ''))?.[0] ?? '';
@@ -237,10 +213,6 @@ function readMavenBuild(
       if (target !== undefined && target !== dir) addEdge(edges, dir, { to: target, optional: dependency.optional });
     }
   }
-}
-
-function tag(xml: string, name: string): string | undefined {
-  return new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`).exec(xml)?.[1];
 }
 
 function addEdge(edges: Map<string, Edge[]>, from: string, edge: Edge): void {

@@ -13,7 +13,7 @@
 import * as nodePath from 'path';
 import type { Span } from '../../source/span';
 import type { RawArg } from '../kit/raw';
-import type { ShellStep } from './program';
+import { scriptPath, withoutRunPrefixes, type ShellStep } from './program';
 
 export interface InPlaceEdit {
   /** The file edited, absolute, as the container names it. */
@@ -32,13 +32,14 @@ export function inPlaceEdits(steps: ShellStep[], cwd: string): InPlaceEdit[] {
   const edits: InPlaceEdit[] = [];
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    const args = commandWords(step.args);
+    const args = withoutRunPrefixes(step.args);
     if (args.length === 0) continue;
     const program = args[0].unresolved.length === 0 ? nodePath.posix.basename(args[0].value) : '';
     if (program === 'nginx') break;
     const filter = filterOf(program, args.slice(1));
     if (!filter) continue;
-    const at = (arg: RawArg) => absolute(arg, step, cwd);
+    // An option is no file.
+    const at = (arg: RawArg) => (arg.value.startsWith('-') ? undefined : scriptPath(arg, step.cwd, cwd));
     const by = args[0].source.span(step.start, step.end);
     if (filter.inPlace) {
       for (const file of filter.files) {
@@ -57,7 +58,7 @@ export function inPlaceEdits(steps: ShellStep[], cwd: string): InPlaceEdit[] {
     const temporary = output && at(output.target);
     if (!from || !temporary) continue;
     const replaced = steps.slice(index + 1).find((later) => {
-      const words = commandWords(later.args);
+      const words = withoutRunPrefixes(later.args);
       const name = words[0]?.unresolved.length === 0 ? words[0].value : '';
       if (name !== 'mv' && name !== 'cp') return false;
       const operands = words.slice(1).filter((word) => !word.value.startsWith('-'));
@@ -210,19 +211,4 @@ function substitutedWord(command: string, extended: boolean): string | undefined
   const pattern = parts[0];
   if (pattern === '' || /\s/.test(pattern) || (extended ? EXTENDED_SPECIALS : BASIC_SPECIALS).test(pattern)) return undefined;
   return pattern;
-}
-
-/** Words in front of the command that only run it. */
-function commandWords(args: RawArg[]): RawArg[] {
-  let index = 0;
-  while (index < args.length - 1 && args[index].unresolved.length === 0 && ['sudo', 'command', 'exec', 'env', 'nohup'].includes(args[index].value)) index++;
-  return args.slice(index);
-}
-
-/** The absolute path a word names, when the script's working directory and the word are known. */
-function absolute(arg: RawArg, step: ShellStep, cwd: string): string | undefined {
-  if (arg.unresolved.length > 0 || arg.value === '' || arg.value.startsWith('-')) return undefined;
-  if (arg.value.startsWith('/')) return nodePath.posix.normalize(arg.value);
-  const directory = step.cwd ? (step.cwd.unresolved.length > 0 ? undefined : step.cwd.value) : cwd;
-  return directory?.startsWith('/') ? nodePath.posix.join(directory, arg.value) : undefined;
 }

@@ -132,6 +132,29 @@ export interface StepRedirect {
   target: RawArg;
 }
 
+/** Output into a file: `>`, `>>`, `>|`, `&>`, `&>>`, of standard output (not `2>`, not `>&2`). */
+export function writesFile(redirect: Pick<StepRedirect, 'operator' | 'fd'>): boolean {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === undefined || redirect.fd === 1);
+}
+
+/** A step's words without those in front of the command that only run it: `sudo`, `command`, `exec`, `env`, `nohup` (without options). */
+export function withoutRunPrefixes(args: RawArg[]): RawArg[] {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ['sudo', 'command', 'exec', 'env', 'nohup'].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+
+/**
+ * The absolute path a word of a script names: known words only, a relative one from the step's
+ * `cd` (else the script's working directory `cwd`) when that is known and absolute.
+ */
+export function scriptPath(arg: RawArg, stepCwd: RawArg | undefined, cwd: string | undefined): string | undefined {
+  if (arg.unresolved.length > 0 || arg.value === '') return undefined;
+  if (arg.value.startsWith('/')) return nodePath.posix.normalize(arg.value);
+  const directory = stepCwd ? (stepCwd.unresolved.length > 0 ? undefined : stepCwd.value) : cwd;
+  return directory?.startsWith('/') ? nodePath.posix.join(directory, arg.value) : undefined;
+}
+
 const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
 
 /** A script whose first line runs bash. */

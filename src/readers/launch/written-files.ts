@@ -17,7 +17,7 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { PATH_DIRECTORIES, runShell, scriptWord, ShellStep, StepRedirect } from './program';
+import { PATH_DIRECTORIES, runShell, scriptWord, ShellStep, withoutRunPrefixes, writesFile } from './program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
@@ -206,7 +206,7 @@ function scriptWrites(source: SourceText): PendingWrite[] {
 
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    const args = withoutPrefixes(step.args);
+    const args = withoutRunPrefixes(step.args);
     if (args.length === 0) continue;
     const program = args[0].unresolved.length === 0 ? nodePath.posix.basename(args[0].value) : '';
     const operands = args.slice(1);
@@ -217,7 +217,7 @@ function scriptWrites(source: SourceText): PendingWrite[] {
       let from: RawArg | undefined;
       const input = step.redirects.find((candidate) => candidate.operator === '<' && candidate.fd === undefined)?.target;
       const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith('<<'));
-      const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : undefined;
+      const previous = index > 0 && steps[index - 1].pipesInto ? withoutRunPrefixes(steps[index - 1].args) : undefined;
       const files = operands.filter((arg) => !arg.value.startsWith('-'));
       if (program === 'cat' && files.length === 1 && !input && !heredoc && !previous) from = files[0];
       else if (program === 'envsubst' && input && !heredoc) from = input;
@@ -257,24 +257,12 @@ function scriptWrites(source: SourceText): PendingWrite[] {
 /** Where a command runs and how surely: a step, or a compound command's redirections. */
 type Place = Pick<ShellStep, 'start' | 'end' | 'depth' | 'cwd'>;
 
-/** Output into a file: `>`, `>>`, `>|`, `&>`, `&>>`, of standard output (not `2>`, not `>&2`). */
-function writesFile(redirect: StepRedirect): boolean {
-  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === undefined || redirect.fd === 1);
-}
-
 /** `ln -s ../a /x/b`: a relative link target is relative to the link's directory, not the working one. */
 function linkSource(program: string, symbolic: boolean, from: RawArg, link: RawArg, step: Place): RawArg {
   if (program !== 'ln' || !symbolic || from.value.startsWith('/')) return from;
   const linkPath = absolutePath(link, step);
   if (!linkPath || 'gap' in linkPath) return { ...from, value: '' };
   return { ...from, value: nodePath.posix.join(nodePath.posix.dirname(linkPath.path), from.value) };
-}
-
-/** Words in front of the command that only run it: `sudo`, `command`, `exec`, `env` (without options). */
-function withoutPrefixes(args: RawArg[]): RawArg[] {
-  let index = 0;
-  while (index < args.length - 1 && args[index].unresolved.length === 0 && ['sudo', 'command', 'exec', 'env', 'nohup'].includes(args[index].value)) index++;
-  return args.slice(index);
 }
 
 /** Options of cp, mv, install and ln that take a value as the next word. */

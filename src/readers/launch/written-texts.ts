@@ -14,12 +14,11 @@
  * The text is a RenderedSourceText over the script (or the Dockerfile, or the compose file holding
  * `sh -c`), so every position is where the user wrote it.
  */
-import * as nodePath from 'path';
 import { UNKNOWN_MARK } from '../../discovery/template';
 import { RenderedSourceText } from '../rendered-text';
 import type { SourceText } from '../../source/text';
 import type { RawArg } from '../kit/raw';
-import { programName, type RedirectedGroup, type ShellStep } from './program';
+import { programName, scriptPath, writesFile, type RedirectedGroup, type ShellStep } from './program';
 
 /** Rendered characters with the source offsets they come from, [startAt, endAt) each. */
 interface Written {
@@ -44,18 +43,13 @@ export class WrittenTexts {
    * nothing the script writes is there when the server reads its config.
    */
   run(steps: readonly ShellStep[], groups: readonly RedirectedGroup[], cwd: string | undefined, untilServer: boolean): void {
-    const at = (arg: RawArg, stepCwd: RawArg | undefined): string | undefined => {
-      if (arg.unresolved.length > 0 || arg.value === '') return undefined;
-      const dir = stepCwd ? (stepCwd.unresolved.length === 0 ? stepCwd.value : undefined) : cwd;
-      if (!arg.value.startsWith('/') && (dir === undefined || !dir.startsWith('/'))) return undefined;
-      return nodePath.posix.resolve(dir ?? '/', arg.value);
-    };
+    const at = (arg: RawArg, stepCwd: RawArg | undefined) => scriptPath(arg, stepCwd, cwd);
     for (const step of steps) {
       const program = programName(step.args[0]);
       if (untilServer && step.depth === 0 && (program === 'exec' || program === 'nginx' || program === 'nginx-debug')) break;
       const printedText = step.depth === 0 && !step.undecided ? printed(step.args) : undefined;
       for (const redirect of step.redirects) {
-        if (!writesFile(redirect.operator, redirect.fd)) continue;
+        if (!writesFile(redirect)) continue;
         const path = at(redirect.target, step.cwd);
         if (path === undefined) continue;
         const appends = redirect.operator === '>>' || redirect.operator === '&>>';
@@ -74,7 +68,7 @@ export class WrittenTexts {
     // `{ echo …; } > file`: not followed.
     for (const group of groups)
       for (const redirect of group.redirects) {
-        const path = writesFile(redirect.operator, redirect.fd) ? at(redirect.target, group.cwd) : undefined;
+        const path = writesFile(redirect) ? at(redirect.target, group.cwd) : undefined;
         if (path !== undefined) this.files.set(path, 'unknown');
       }
   }
@@ -85,11 +79,6 @@ export class WrittenTexts {
     for (const [path, written] of this.files) if (written !== 'unknown') texts.set(path, rendered(written));
     return texts;
   }
-}
-
-/** Output into a file: `>`, `>>`, `>|`, `&>`, `&>>`, of standard output. */
-function writesFile(operator: string, fd: number | undefined): boolean {
-  return /^(>|>>|>\||&>|&>>)$/.test(operator) && (fd === undefined || fd === 1);
 }
 
 /** What a command prints, where that is certain. */

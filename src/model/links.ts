@@ -17,7 +17,7 @@ import { backendLaunches } from './listen-backlog';
 import { nginxLaunchesRunning } from './nginx-launches';
 import { resolveTargetPort, servicePort, servicesNamed, workloadsSelectedBy } from './kubernetes';
 import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
-import type { NginxAddress, NginxBlock, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
+import type { NginxAddress, NginxBlock, NginxHttpScope, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
 import { IMPLICIT_LISTEN, listenSocket } from './nginx-listen';
 import { chooseReachable } from './scopes';
 
@@ -117,6 +117,12 @@ export function nginxTargets(model: Deployment): NginxTarget[] {
   return targets;
 }
 
+/** The http scope (one nginx's, or the snippets') of the first pass that sends to the target. */
+function httpScopeOf(model: Deployment, target: NginxTarget): NginxHttpScope | undefined {
+  const pass = target.passes[0];
+  return pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
+}
+
 /**
  * The server blocks of the nginx that sends to a loopback port or socket file and that listen
  * there themselves (BigBlueButton's `proxy_pass http://127.0.0.1:8185` to its own `listen
@@ -129,8 +135,8 @@ export function nginxServersListeningAt(model: Deployment, target: NginxTarget):
   const address = target.address;
   if (address.kind === 'tcp' ? !isLoopback(address.host) : address.kind !== 'unix') return [];
   const pass = target.passes[0];
-  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
-  if (!scope) return [];
+  const scope = httpScopeOf(model, target);
+  if (!pass || !scope) return [];
   const snippets = scope.roots.every((root) => root.kind === 'snippet');
   const directoryOf = (file: string) => file.slice(0, file.lastIndexOf('/') + 1);
   const host = address.kind === 'tcp' ? address.host.toLowerCase().replace(/^\[(.*)\]$/, '$1') : '';
@@ -179,9 +185,7 @@ export function imageApartFromNginx(model: Deployment, image: Launch, nginxFiles
  * its main config, or one runs it in a container. A snippet (conf.d file) has no main config here.
  */
 export function nginxHostLaunchFiles(model: Deployment, target: NginxTarget): string[] {
-  const pass = target.passes[0];
-  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
-  const main = scope?.roots.find((root) => root.kind === 'main');
+  const main = httpScopeOf(model, target)?.roots.find((root) => root.kind === 'main');
   if (!main) return [];
   const { running } = nginxLaunchesRunning(model, main.file);
   if (running.length === 0 || running.some((launch) => launch.container !== undefined)) return [];

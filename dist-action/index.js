@@ -105,19 +105,19 @@ function findTags(text3, dialect) {
     position = end + best.close.length;
   }
 }
-function tagBody(tag2, delimiter) {
-  return tag2.slice(delimiter, tag2.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
+function tagBody(tag, delimiter) {
+  return tag.slice(delimiter, tag.length - delimiter).replace(/^[-+~]/, "").replace(/[-+~]$/, "").trim();
 }
-function isStatement(dialect, tag2) {
-  if (tag2.startsWith("{%") || tag2.startsWith("{#")) return true;
-  if (tag2.startsWith("{{{")) return false;
-  if (tag2.startsWith("{{")) {
-    const body2 = tagBody(tag2, 2);
+function isStatement(dialect, tag) {
+  if (tag.startsWith("{%") || tag.startsWith("{#")) return true;
+  if (tag.startsWith("{{{")) return false;
+  if (tag.startsWith("{{")) {
+    const body2 = tagBody(tag, 2);
     if (body2.startsWith("/*") || GO_KEYWORDS.test(body2)) return true;
     if (/^\$\w*\s*:?=[^=]/.test(body2)) return true;
     return dialect === "mustache" || dialect === "jinja" ? /^[#^/!>=]/.test(body2) : false;
   }
-  if (tag2.startsWith("<%")) return !/^<%=/.test(tag2);
+  if (tag.startsWith("<%")) return !/^<%=/.test(tag);
   return false;
 }
 function maskedValue(length, shape) {
@@ -249,14 +249,14 @@ function maskTags(text3, dialect, valueShape) {
   const statements = [];
   let last = 0;
   tags2.forEach(([start, end], index) => {
-    const tag2 = text3.slice(start, end);
+    const tag = text3.slice(start, end);
     out.push(text3.slice(last, start));
     last = end;
-    if (isStatement(dialect, tag2) || tag2.includes("\n") || alone[index]) {
+    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
       statements.push(start);
-      out.push(tag2.replace(/[^\r\n]/g, " "));
+      out.push(tag.replace(/[^\r\n]/g, " "));
     } else {
-      out.push(maskedValue(tag2.length, valueShape));
+      out.push(maskedValue(tag.length, valueShape));
     }
   });
   out.push(text3.slice(last));
@@ -4700,50 +4700,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative12, options, skipNormalization) {
+    function resolveComponent(base, relative11, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative12 = parse(serialize(relative12, options), options);
+        relative11 = parse(serialize(relative11, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative12.scheme) {
-        target.scheme = relative12.scheme;
-        target.userinfo = relative12.userinfo;
-        target.host = relative12.host;
-        target.port = relative12.port;
-        target.path = removeDotSegments(relative12.path || "");
-        target.query = relative12.query;
+      if (!options.tolerant && relative11.scheme) {
+        target.scheme = relative11.scheme;
+        target.userinfo = relative11.userinfo;
+        target.host = relative11.host;
+        target.port = relative11.port;
+        target.path = removeDotSegments(relative11.path || "");
+        target.query = relative11.query;
       } else {
-        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
-          target.userinfo = relative12.userinfo;
-          target.host = relative12.host;
-          target.port = relative12.port;
-          target.path = removeDotSegments(relative12.path || "");
-          target.query = relative12.query;
+        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
+          target.userinfo = relative11.userinfo;
+          target.host = relative11.host;
+          target.port = relative11.port;
+          target.path = removeDotSegments(relative11.path || "");
+          target.query = relative11.query;
         } else {
-          if (!relative12.path) {
+          if (!relative11.path) {
             target.path = base.path;
-            if (relative12.query !== void 0) {
-              target.query = relative12.query;
+            if (relative11.query !== void 0) {
+              target.query = relative11.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative12.path[0] === "/") {
-              target.path = removeDotSegments(relative12.path);
+            if (relative11.path[0] === "/") {
+              target.path = removeDotSegments(relative11.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative12.path;
+                target.path = "/" + relative11.path;
               } else if (!base.path) {
-                target.path = relative12.path;
+                target.path = relative11.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative12.query;
+            target.query = relative11.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4751,7 +4751,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative12.fragment;
+      target.fragment = relative11.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -7407,7 +7407,7 @@ var require_discriminator = __commonJS({
     var util_1 = require_util();
     var error = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
-      params: ({ params: { discrError, tag: tag2, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag2}}`
+      params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
     };
     var def = {
       keyword: "discriminator",
@@ -7428,18 +7428,18 @@ var require_discriminator = __commonJS({
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag2 = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag2} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag: tag2, tagName }));
+        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
         cxt.ok(valid);
         function validateMapping() {
           const mapping = getMapping();
           gen.if(false);
           for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag2} === ${tagValue}`);
+            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
             gen.assign(valid, applyTagSchema(mapping[tagValue]));
           }
           gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag: tag2, tagName });
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
           gen.endIf();
         }
         function applyTagSchema(schemaProp) {
@@ -13315,12 +13315,12 @@ var require_directives = __commonJS({
        * Given a fully resolved tag, returns its printable string form,
        * taking into account current tag prefixes and defaults.
        */
-      tagString(tag2) {
+      tagString(tag) {
         for (const [handle, prefix] of Object.entries(this.tags)) {
-          if (tag2.startsWith(prefix))
-            return handle + escapeTagName(tag2.substring(prefix.length));
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
         }
-        return tag2[0] === "!" ? tag2 : `!<${tag2}>`;
+        return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
@@ -14299,7 +14299,7 @@ ${indent2}${start}${value}${end}`;
       const str = value.replace(/\n+/g, `$&
 ${indent2}`);
       if (actualString) {
-        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags: tags2 } = ctx.doc.schema;
         if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
@@ -14429,9 +14429,9 @@ var require_stringify = __commonJS({
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
       }
-      const tag2 = node.tag ?? (tagObj.default ? null : tagObj.tag);
-      if (tag2)
-        props.push(doc.directives.tagString(tag2));
+      const tag = node.tag ?? (tagObj.default ? null : tagObj.tag);
+      if (tag)
+        props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
     function stringify(item, ctx, onComment, onChompKeep) {
@@ -14639,7 +14639,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
+    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -15306,14 +15306,14 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format: format8, minFractionDigits, tag: tag2, value }) {
+    function stringifyNumber({ format: format8, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
       const num = typeof value === "number" ? value : Number(value);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
-      if (!format8 && minFractionDigits && (!tag2 || tag2 === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
+      if (!format8 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
           i = n.length;
@@ -16188,17 +16188,17 @@ var require_tags = __commonJS({
         }
       }
       if (Array.isArray(customTags)) {
-        for (const tag2 of customTags)
-          tags2 = tags2.concat(tag2);
+        for (const tag of customTags)
+          tags2 = tags2.concat(tag);
       } else if (typeof customTags === "function") {
         tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
         tags2 = tags2.concat(merge2.merge);
-      return tags2.reduce((tags3, tag2) => {
-        const tagObj = typeof tag2 === "string" ? tagsByName[tag2] : tag2;
+      return tags2.reduce((tags3, tag) => {
+        const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
-          const tagName = JSON.stringify(tag2);
+          const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
@@ -16438,7 +16438,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag: tag2 } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -16453,7 +16453,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node = createNode.createNode(value, tag2, ctx);
+        const node = createNode.createNode(value, tag, ctx);
         if (flow && identity2.isCollection(node))
           node.flow = true;
         setAnchors();
@@ -16712,7 +16712,7 @@ var require_resolve_props = __commonJS({
       let reqSpace = false;
       let tab2 = null;
       let anchor = null;
-      let tag2 = null;
+      let tag = null;
       let newlineAfterProp = null;
       let comma = null;
       let found = null;
@@ -16758,7 +16758,7 @@ var require_resolve_props = __commonJS({
               commentSep += token.source;
             atNewline = true;
             hasNewline = true;
-            if (anchor || tag2)
+            if (anchor || tag)
               newlineAfterProp = token;
             hasSpace = true;
             break;
@@ -16774,9 +16774,9 @@ var require_resolve_props = __commonJS({
             reqSpace = true;
             break;
           case "tag": {
-            if (tag2)
+            if (tag)
               onError(token, "MULTIPLE_TAGS", "A node can have at most one tag");
-            tag2 = token;
+            tag = token;
             start ?? (start = token.offset);
             atNewline = false;
             hasSpace = false;
@@ -16784,7 +16784,7 @@ var require_resolve_props = __commonJS({
             break;
           }
           case indicator:
-            if (anchor || tag2)
+            if (anchor || tag)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
@@ -16822,7 +16822,7 @@ var require_resolve_props = __commonJS({
         comment: comment2,
         hasNewline,
         anchor,
-        tag: tag2,
+        tag,
         newlineAfterProp,
         end,
         start: start ?? end
@@ -16919,8 +16919,8 @@ var require_resolve_block_map = __commonJS({
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
-    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLMap2.YAMLMap;
+    function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -17023,8 +17023,8 @@ var require_resolve_block_seq = __commonJS({
     var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
-    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLSeq2.YAMLSeq;
+    function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
+      const NodeClass = tag?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -17124,10 +17124,10 @@ var require_resolve_flow_collection = __commonJS({
     var utilMapIncludes = require_util_map_includes();
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
-    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
+    function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
       const isMap4 = fc.start.source === "{";
       const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap4 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
+      const NodeClass = tag?.nodeClass ?? (isMap4 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -17315,8 +17315,8 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName, tag2) {
-      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag2) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag2) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag2);
+    function resolveCollection(CN, ctx, token, onError, tagName, tag) {
+      const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag);
       const Coll = coll.constructor;
       if (tagName === "!" || tagName === Coll.tagName) {
         coll.tag = Coll.tagName;
@@ -17341,12 +17341,12 @@ var require_compose_collection = __commonJS({
       if (!tagToken || !tagName || tagName === "!" || tagName === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName);
       }
-      let tag2 = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
-      if (!tag2) {
+      let tag = ctx.schema.tags.find((t2) => t2.tag === tagName && t2.collection === expType);
+      if (!tag) {
         const kt = ctx.schema.knownTags[tagName];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
-          tag2 = kt;
+          tag = kt;
         } else {
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
@@ -17356,13 +17356,13 @@ var require_compose_collection = __commonJS({
           return resolveCollection(CN, ctx, token, onError, tagName);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag2);
-      const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
+      const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
+      const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
-      if (tag2?.format)
-        node.format = tag2.format;
+      if (tag?.format)
+        node.format = tag.format;
       return node;
     }
     exports2.composeCollection = composeCollection;
@@ -17784,18 +17784,18 @@ var require_compose_scalar = __commonJS({
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment: comment2, range: range2 } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
-      let tag2;
+      let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag2 = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       } else if (tagName)
-        tag2 = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag2 = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag2 = ctx.schema[identity2.SCALAR];
+        tag = ctx.schema[identity2.SCALAR];
       let scalar;
       try {
-        const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
         scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
@@ -17808,8 +17808,8 @@ var require_compose_scalar = __commonJS({
         scalar.type = type;
       if (tagName)
         scalar.tag = tagName;
-      if (tag2.format)
-        scalar.format = tag2.format;
+      if (tag.format)
+        scalar.format = tag.format;
       if (comment2)
         scalar.comment = comment2;
       return scalar;
@@ -17818,17 +17818,17 @@ var require_compose_scalar = __commonJS({
       if (tagName === "!")
         return schema[identity2.SCALAR];
       const matchWithTest = [];
-      for (const tag2 of schema.tags) {
-        if (!tag2.collection && tag2.tag === tagName) {
-          if (tag2.default && tag2.test)
-            matchWithTest.push(tag2);
+      for (const tag of schema.tags) {
+        if (!tag.collection && tag.tag === tagName) {
+          if (tag.default && tag.test)
+            matchWithTest.push(tag);
           else
-            return tag2;
+            return tag;
         }
       }
-      for (const tag2 of matchWithTest)
-        if (tag2.test?.test(value))
-          return tag2;
+      for (const tag of matchWithTest)
+        if (tag.test?.test(value))
+          return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
@@ -17838,17 +17838,17 @@ var require_compose_scalar = __commonJS({
       return schema[identity2.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag2 = schema.tags.find((tag3) => (tag3.default === true || atKey && tag3.default === "key") && tag3.test?.test(value)) || schema[identity2.SCALAR];
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag3) => tag3.default && tag3.test?.test(value)) ?? schema[identity2.SCALAR];
-        if (tag2.tag !== compat.tag) {
-          const ts = directives.tagString(tag2.tag);
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
+        if (tag.tag !== compat.tag) {
+          const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
           const msg = `Value may be parsed as either ${ts} or ${cs}`;
           onError(token, "TAG_RESOLVE_FAILED", msg, true);
         }
       }
-      return tag2;
+      return tag;
     }
     exports2.composeScalar = composeScalar;
   }
@@ -17897,20 +17897,20 @@ var require_compose_node = __commonJS({
     var CN = { composeNode, composeEmptyNode };
     function composeNode(ctx, token, props, onError) {
       const atKey = ctx.atKey;
-      const { spaceBefore, comment: comment2, anchor, tag: tag2 } = props;
+      const { spaceBefore, comment: comment2, anchor, tag } = props;
       let node;
       let isSrcToken = true;
       switch (token.type) {
         case "alias":
           node = composeAlias(ctx, token, onError);
-          if (anchor || tag2)
+          if (anchor || tag)
             onError(token, "ALIAS_PROPS", "An alias node must not specify any properties");
           break;
         case "scalar":
         case "single-quoted-scalar":
         case "double-quoted-scalar":
         case "block-scalar":
-          node = composeScalar.composeScalar(ctx, token, tag2, onError);
+          node = composeScalar.composeScalar(ctx, token, tag, onError);
           if (anchor)
             node.anchor = anchor.source.substring(1);
           break;
@@ -17937,7 +17937,7 @@ var require_compose_node = __commonJS({
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
       if (atKey && ctx.options.stringKeys && (!identity2.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
-        onError(tag2 ?? token, "NON_STRING_KEY", msg);
+        onError(tag ?? token, "NON_STRING_KEY", msg);
       }
       if (spaceBefore)
         node.spaceBefore = true;
@@ -17951,14 +17951,14 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment: comment2, anchor, tag: tag2, end }, onError) {
+    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment: comment2, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
         offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
         indent: -1,
         source: ""
       };
-      const node = composeScalar.composeScalar(ctx, token, tag2, onError);
+      const node = composeScalar.composeScalar(ctx, token, tag, onError);
       if (anchor) {
         node.anchor = anchor.source.substring(1);
         if (node.anchor === "")
@@ -21617,7 +21617,7 @@ function workflowBuilds(input) {
   return builds;
 }
 function commandBuild(workspace, { dockerfile, context, target, args, tags: tags2 }) {
-  const images = tags2.flatMap((tag2) => imageName(tag2) ?? []);
+  const images = tags2.flatMap((tag) => imageName(tag) ?? []);
   return { workspace, dockerfile, context, ...target !== void 0 ? { target } : {}, stageKnown: true, args, images };
 }
 function withoutExpressions(script) {
@@ -21693,8 +21693,8 @@ function imageName(reference2) {
   let path = isRegistry ? name2.slice(slash + 1) : name2;
   if (registry === "docker.io" && !path.includes("/")) path = `library/${path}`;
   if (!/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(path)) return void 0;
-  const tag2 = hasTag ? named.slice(colon + 1) : digest === void 0 ? "latest" : void 0;
-  return { repository: `${registry}/${path}`, ...tag2 !== void 0 ? { tag: tag2 } : {} };
+  const tag = hasTag ? named.slice(colon + 1) : digest === void 0 ? "latest" : void 0;
+  return { repository: `${registry}/${path}`, ...tag !== void 0 ? { tag } : {} };
 }
 function sameImage(a, b) {
   return a.repository === b.repository && (a.tag === void 0 || b.tag === void 0 || a.tag === b.tag);
@@ -22225,6 +22225,20 @@ function knownBasename(arg) {
   }
   const name2 = arg.value.slice(slash + 1);
   return /^[A-Za-z0-9._+-]+$/.test(name2) ? name2 : void 0;
+}
+function writesFile(redirect) {
+  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
+}
+function withoutRunPrefixes(args) {
+  let index = 0;
+  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
+  return args.slice(index);
+}
+function scriptPath(arg, stepCwd, cwd) {
+  if (arg.unresolved.length > 0 || arg.value === "") return void 0;
+  if (arg.value.startsWith("/")) return nodePath18.posix.normalize(arg.value);
+  const directory = stepCwd ? stepCwd.unresolved.length > 0 ? void 0 : stepCwd.value : cwd;
+  return directory?.startsWith("/") ? nodePath18.posix.join(directory, arg.value) : void 0;
 }
 function runShell(input, base, args) {
   const { commands, problems } = parseShell(input);
@@ -22949,7 +22963,7 @@ function scriptWrites(source) {
   };
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    const args = withoutPrefixes(step.args);
+    const args = withoutRunPrefixes(step.args);
     if (args.length === 0) continue;
     const program = args[0].unresolved.length === 0 ? nodePath19.posix.basename(args[0].value) : "";
     const operands = args.slice(1);
@@ -22958,7 +22972,7 @@ function scriptWrites(source) {
       let from2;
       const input = step.redirects.find((candidate) => candidate.operator === "<" && candidate.fd === void 0)?.target;
       const heredoc = step.redirects.some((candidate) => candidate.operator.startsWith("<<"));
-      const previous = index > 0 && steps[index - 1].pipesInto ? withoutPrefixes(steps[index - 1].args) : void 0;
+      const previous = index > 0 && steps[index - 1].pipesInto ? withoutRunPrefixes(steps[index - 1].args) : void 0;
       const files = operands.filter((arg) => !arg.value.startsWith("-"));
       if (program === "cat" && files.length === 1 && !input && !heredoc && !previous) from2 = files[0];
       else if (program === "envsubst" && input && !heredoc) from2 = input;
@@ -22990,19 +23004,11 @@ function scriptWrites(source) {
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
   return writes;
 }
-function writesFile(redirect) {
-  return /^(>|>>|>\||&>|&>>)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
-}
 function linkSource(program, symbolic, from2, link, step) {
   if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
   const linkPath = absolutePath(link, step);
   if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
   return { ...from2, value: nodePath19.posix.join(nodePath19.posix.dirname(linkPath.path), from2.value) };
-}
-function withoutPrefixes(args) {
-  let index = 0;
-  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
-  return args.slice(index);
 }
 function copyOperands(program, operands) {
   const positional = [];
@@ -23950,13 +23956,13 @@ function inPlaceEdits(steps, cwd) {
   const edits = [];
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    const args = commandWords2(step.args);
+    const args = withoutRunPrefixes(step.args);
     if (args.length === 0) continue;
     const program = args[0].unresolved.length === 0 ? nodePath22.posix.basename(args[0].value) : "";
     if (program === "nginx") break;
     const filter = filterOf(program, args.slice(1));
     if (!filter) continue;
-    const at = (arg) => absolute(arg, step, cwd);
+    const at = (arg) => arg.value.startsWith("-") ? void 0 : scriptPath(arg, step.cwd, cwd);
     const by = args[0].source.span(step.start, step.end);
     if (filter.inPlace) {
       for (const file of filter.files) {
@@ -23973,7 +23979,7 @@ function inPlaceEdits(steps, cwd) {
     const temporary = output && at(output.target);
     if (!from2 || !temporary) continue;
     const replaced = steps.slice(index + 1).find((later) => {
-      const words = commandWords2(later.args);
+      const words = withoutRunPrefixes(later.args);
       const name2 = words[0]?.unresolved.length === 0 ? words[0].value : "";
       if (name2 !== "mv" && name2 !== "cp") return false;
       const operands = words.slice(1).filter((word) => !word.value.startsWith("-"));
@@ -24099,31 +24105,18 @@ function substitutedWord(command2, extended) {
   if (pattern === "" || /\s/.test(pattern) || (extended ? EXTENDED_SPECIALS : BASIC_SPECIALS).test(pattern)) return void 0;
   return pattern;
 }
-function commandWords2(args) {
-  let index = 0;
-  while (index < args.length - 1 && args[index].unresolved.length === 0 && ["sudo", "command", "exec", "env", "nohup"].includes(args[index].value)) index++;
-  return args.slice(index);
-}
-function absolute(arg, step, cwd) {
-  if (arg.unresolved.length > 0 || arg.value === "" || arg.value.startsWith("-")) return void 0;
-  if (arg.value.startsWith("/")) return nodePath22.posix.normalize(arg.value);
-  const directory = step.cwd ? step.cwd.unresolved.length > 0 ? void 0 : step.cwd.value : cwd;
-  return directory?.startsWith("/") ? nodePath22.posix.join(directory, arg.value) : void 0;
-}
 var nodePath22, BASIC_SPECIALS, EXTENDED_SPECIALS;
 var init_in_place_edits = __esm({
   "src/readers/launch/in-place-edits.ts"() {
     "use strict";
     nodePath22 = __toESM(require("path"));
+    init_program();
     BASIC_SPECIALS = /[.[\]*^$\\]/;
     EXTENDED_SPECIALS = /[.[\]*^$\\+?(){}|]/;
   }
 });
 
 // src/readers/launch/written-texts.ts
-function writesFile2(operator2, fd) {
-  return /^(>|>>|>\||&>|&>>)$/.test(operator2) && (fd === void 0 || fd === 1);
-}
 function printed(args) {
   const [head, ...operands] = args;
   if (!head || head.unresolved.length > 0) return void 0;
@@ -24183,11 +24176,10 @@ function rendered(written) {
     source
   );
 }
-var nodePath23, WrittenTexts, Builder;
+var WrittenTexts, Builder;
 var init_written_texts = __esm({
   "src/readers/launch/written-texts.ts"() {
     "use strict";
-    nodePath23 = __toESM(require("path"));
     init_template();
     init_rendered_text();
     init_program();
@@ -24199,18 +24191,13 @@ var init_written_texts = __esm({
        * nothing the script writes is there when the server reads its config.
        */
       run(steps, groups, cwd, untilServer) {
-        const at = (arg, stepCwd) => {
-          if (arg.unresolved.length > 0 || arg.value === "") return void 0;
-          const dir = stepCwd ? stepCwd.unresolved.length === 0 ? stepCwd.value : void 0 : cwd;
-          if (!arg.value.startsWith("/") && (dir === void 0 || !dir.startsWith("/"))) return void 0;
-          return nodePath23.posix.resolve(dir ?? "/", arg.value);
-        };
+        const at = (arg, stepCwd) => scriptPath(arg, stepCwd, cwd);
         for (const step of steps) {
           const program = programName(step.args[0]);
           if (untilServer && step.depth === 0 && (program === "exec" || program === "nginx" || program === "nginx-debug")) break;
           const printedText = step.depth === 0 && !step.undecided ? printed(step.args) : void 0;
           for (const redirect of step.redirects) {
-            if (!writesFile2(redirect.operator, redirect.fd)) continue;
+            if (!writesFile(redirect)) continue;
             const path = at(redirect.target, step.cwd);
             if (path === void 0) continue;
             const appends = redirect.operator === ">>" || redirect.operator === "&>>";
@@ -24226,7 +24213,7 @@ var init_written_texts = __esm({
         }
         for (const group of groups)
           for (const redirect of group.redirects) {
-            const path = writesFile2(redirect.operator, redirect.fd) ? at(redirect.target, group.cwd) : void 0;
+            const path = writesFile(redirect) ? at(redirect.target, group.cwd) : void 0;
             if (path !== void 0) this.files.set(path, "unknown");
           }
       }
@@ -24292,8 +24279,8 @@ function isOfficialNginxImage(reference2) {
   const colon = withoutDigest.indexOf(":", slash + 1);
   const name2 = (colon === -1 ? withoutDigest : withoutDigest.slice(0, colon)).toLowerCase().replace(/^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
   if (name2 !== "nginx" && name2 !== "nginxinc/nginx-unprivileged" && name2 !== "public.ecr.aws/nginx/nginx") return false;
-  const tag2 = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
-  const version = /^(\d+)\.(\d+)/.exec(tag2);
+  const tag = colon === -1 ? "latest" : withoutDigest.slice(colon + 1);
+  const version = /^(\d+)\.(\d+)/.exec(tag);
   return !version || Number(version[1]) > 1 || Number(version[2]) >= 19;
 }
 function envsubstTemplates(input) {
@@ -24337,7 +24324,7 @@ function envsubstTemplates(input) {
     }
     for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
-    const named = !build || service.build ? [`${nodePath24.dirname(compose.path)}\0${service.name}`] : void 0;
+    const named = !build || service.build ? [`${nodePath23.dirname(compose.path)}\0${service.name}`] : void 0;
     const container = { definedIn: compose.path, ...named ? { containers: named } : {}, env, others: external ? "unknown" : "unset", placed };
     const command2 = combineCommand(entrypoint, cmd);
     const cwd = service.workingDir?.value ?? stage?.workdir?.value;
@@ -24403,15 +24390,15 @@ function templateScript(env, others) {
   const outputDir = setting("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d");
   const filter = setting("NGINX_ENVSUBST_FILTER", "");
   if (templateDir === void 0 || suffix === void 0 || outputDir === void 0) return void 0;
-  const dir = nodePath24.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
+  const dir = nodePath23.posix.normalize(templateDir).replace(/(.)\/+$/, "$1");
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
-      const relative12 = target.slice(dir.length + 1);
-      if (!nodePath24.posix.basename(relative12).endsWith(suffix) || relative12.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath24.posix.join(outputDir, relative12.slice(0, relative12.length - suffix.length));
+      const relative11 = target.slice(dir.length + 1);
+      if (!nodePath23.posix.basename(relative11).endsWith(suffix) || relative11.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath23.posix.join(outputDir, relative11.slice(0, relative11.length - suffix.length));
     },
-    outputDir: nodePath24.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
+    outputDir: nodePath23.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
   };
 }
@@ -24477,7 +24464,7 @@ function treeScriptOf(args, cwd, container, input, kindOf) {
   const words = args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value);
   const word = scriptWord(words);
   if (word === void 0) return void 0;
-  const candidates = word.includes("/") ? [nodePath24.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.includes("/") ? [nodePath23.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
   const source = treePath === void 0 ? void 0 : input.readText(treePath);
   if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return void 0;
@@ -24490,7 +24477,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   const { steps } = runShell(text3, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
-    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath24.posix.basename(step.args[0].value) !== "envsubst") continue;
+    if (step.depth !== 0 || step.args[0]?.unresolved.length !== 0 || nodePath23.posix.basename(step.args[0].value) !== "envsubst") continue;
     const operands = step.args.slice(1);
     if (operands.some((arg) => arg.unresolved.length > 0 || arg.value.startsWith("-"))) continue;
     const into = step.redirects.filter((redirect) => redirect.operator === ">" && (redirect.fd === void 0 || redirect.fd === 1));
@@ -24498,8 +24485,8 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     const previous = index > 0 && steps[index - 1].pipesInto ? steps[index - 1].args : void 0;
     const source = from2 ?? (previous?.length === 2 && previous[0].value === "cat" ? previous[1] : void 0);
     if (into.length !== 1 || !source || source.unresolved.length > 0 || into[0].target.unresolved.length > 0) continue;
-    const output = nodePath24.posix.resolve(cwd, into[0].target.value);
-    const template = placedSourceAt(nodePath24.posix.resolve(cwd, source.value), container.placed);
+    const output = nodePath23.posix.resolve(cwd, into[0].target.value);
+    const template = placedSourceAt(nodePath23.posix.resolve(cwd, source.value), container.placed);
     if (template === void 0 || kindOf(template) !== "file") continue;
     const listed2 = operands.length === 0 ? void 0 : new Set(
       [
@@ -24509,7 +24496,7 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     templates.push({
       template,
       output,
-      outputDir: nodePath24.posix.dirname(output),
+      outputDir: nodePath23.posix.dirname(output),
       lookup: scriptedLookup(container, listed2),
       definedIn: container.definedIn,
       containers: container.containers
@@ -24571,7 +24558,7 @@ function writtenTextTemplates(container, stage, args, cwd, input, kindOf) {
       output,
       // In nginx's own directories a written file sits beside the image's (conf.d/*.conf lists it);
       // elsewhere (`/etc/timezone`, `/run/app/uwsgi_pass`) it replaces that file alone.
-      outputDir: output.startsWith("/etc/nginx/") ? nodePath24.posix.dirname(output) : output,
+      outputDir: output.startsWith("/etc/nginx/") ? nodePath23.posix.dirname(output) : output,
       lookup: () => "unset",
       definedIn: container.definedIn,
       containers: container.containers,
@@ -24592,11 +24579,11 @@ function scriptedLookup(container, listed2) {
     return container.others === "unknown" && /[A-Z]/.test(name2) ? "unknown" : { value: "" };
   };
 }
-var nodePath24, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
+var nodePath23, IMAGE_VARIABLES, SHELL_FORMAT_NAME;
 var init_envsubst_templates = __esm({
   "src/readers/docker/envsubst-templates.ts"() {
     "use strict";
-    nodePath24 = __toESM(require("path"));
+    nodePath23 = __toESM(require("path"));
     init_launch();
     init_docker2();
     init_raw();
@@ -24836,10 +24823,10 @@ function mountsOf(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative12 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative12) continue;
-          if (subPath !== void 0 && subPath !== relative12) continue;
-          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative12}`;
+          const relative11 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative11) continue;
+          if (subPath !== void 0 && subPath !== relative11) continue;
+          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative11}`;
           mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer2.startsWith("/") ? inContainer2 : `/${inContainer2}` });
         }
       }
@@ -25151,7 +25138,7 @@ function supervisorLaunches(programs, problems, container, passThrough) {
     const launch = assembleLaunch({
       kind: "supervisord",
       file: source.file,
-      args: commandWords3(source, command2),
+      args: commandWords2(source, command2),
       env,
       lookup,
       // In a container, the program answers to the container's name (a compose service).
@@ -25181,13 +25168,13 @@ function fcgiSocket(source, entry, programName2) {
   const span2 = source.span(entry.start, entry.end);
   if (text3.startsWith("unix://")) {
     const path = text3.slice("unix://".length);
-    return nodePath27.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath27.posix.normalize(path) }, span: span2 } : void 0;
+    return nodePath26.posix.isAbsolute(path) ? { fd: 0, address: { kind: "unix", path: nodePath26.posix.normalize(path) }, span: span2 } : void 0;
   }
   const tcp = /^tcp:\/\/([^\s:]+):(\d+)$/.exec(text3);
   const port = tcp ? Number(tcp[2]) : NaN;
   return tcp && port > 0 && port <= 65535 ? { fd: 0, address: { kind: "tcp", host: tcp[1].toLowerCase(), port }, span: span2 } : void 0;
 }
-function commandWords3(source, command2) {
+function commandWords2(source, command2) {
   const words = splitWords(asMappedText(literalArg(source, command2.start, command2.end)), "compose").words;
   return words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)).map(expanded);
 }
@@ -25230,11 +25217,11 @@ function containerLookup2(container, env) {
     return inherited && !inherited.unresolved ? { value: inherited.value } : "unknown";
   });
 }
-var nodePath27, SECTION, KEY_VALUE;
+var nodePath26, SECTION, KEY_VALUE;
 var init_supervisord = __esm({
   "src/readers/launch/supervisord.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath26 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -25294,10 +25281,10 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
   if (words[start] !== "start") return void 0;
   const options = readOptions(tool, [...words.slice(1, start), ...words.slice(start + 1)]);
   if (!options) return void 0;
-  const at = (path) => nodePath28.posix.resolve(cwd, path);
+  const at = (path) => nodePath27.posix.resolve(cwd, path);
   if (tool === "honcho") {
     const root = at(options.root ?? ".");
-    if (options.envFiles !== void 0 || placed(nodePath28.posix.join(root, ".env"))) return void 0;
+    if (options.envFiles !== void 0 || placed(nodePath27.posix.join(root, ".env"))) return void 0;
     if (options.procfile === void 0 && environment2("PROCFILE") !== "unset") return void 0;
     const procfile2 = options.procfile ?? "Procfile";
     const counts2 = countsOf(options.counts, tool);
@@ -25305,7 +25292,7 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
     if (!counts2 || basePort2 === false) return void 0;
     return {
       tool,
-      procfile: nodePath28.posix.resolve(root, procfile2),
+      procfile: nodePath27.posix.resolve(root, procfile2),
       cwd,
       basePort: basePort2,
       processes: (types) => {
@@ -25315,9 +25302,9 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
       }
     };
   }
-  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath28.posix.join(at(options.root ?? "."), ".env"))) return void 0;
+  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath27.posix.join(at(options.root ?? "."), ".env"))) return void 0;
   if (options.names.length > 1) return void 0;
-  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath28.posix.join(at(options.root ?? "."), "Procfile");
+  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath27.posix.join(at(options.root ?? "."), "Procfile");
   const named = options.names[0];
   const counts = countsOf(named !== void 0 ? `${named}=1` : options.counts ?? "all=1", tool);
   const basePort = portOf3(options.port, environment2);
@@ -25325,7 +25312,7 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
   return {
     tool,
     procfile,
-    cwd: options.root !== void 0 ? at(options.root) : nodePath28.posix.dirname(procfile),
+    cwd: options.root !== void 0 ? at(options.root) : nodePath27.posix.dirname(procfile),
     basePort,
     processes: (types) => types.map((type, index) => ({ line: index, type, portOffset: 100 * index, count: counts(type) }))
   };
@@ -25384,11 +25371,11 @@ function portOf3(option, environment2) {
   const written = option ?? (typeof fromEnvironment === "object" ? fromEnvironment.value : "5000");
   return /^\d+$/.test(written.trim()) ? Number(written.trim()) : false;
 }
-var nodePath28, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
+var nodePath27, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
 var init_procfile_runner = __esm({
   "src/readers/launch/procfile-runner.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath27 = __toESM(require("path"));
     HONCHO_WITH_VALUE = {
       "-e": "envFiles",
       "--env": "envFiles",
@@ -25483,7 +25470,7 @@ function containerScriptLaunches(containers, tree) {
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment2);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === "supervisord") supervising.add(container);
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath29.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath28.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
         pending.push({
           words: argv.map((arg) => arg.value),
           known: argv.map((arg) => arg.unresolved.length === 0),
@@ -25527,9 +25514,9 @@ function scriptArguments(command2) {
 function scriptOf(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath29.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath28.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath29.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath28.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -25556,13 +25543,13 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
   const runsIn = (directory, keep, s6Service) => {
     const found = [];
     for (const { target } of placed) {
-      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath29.posix.relative(directory, target))?.[1];
+      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath28.posix.relative(directory, target))?.[1];
       if (name2 === void 0 || at(target) === void 0 || !keep(name2)) continue;
       found.push({
         words: [target],
         known: [true],
         program: "run",
-        cwd: nodePath29.posix.join(directory, name2),
+        cwd: nodePath28.posix.join(directory, name2),
         environment: s6Service ? containerEnvironment2 : command2.environment,
         inheritsContainerEnv: s6Service || command2.inheritsContainerEnv,
         ...s6Service ? { s6Service } : {},
@@ -25573,11 +25560,11 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
     }
     return found;
   };
-  const up = (directory) => (name2) => at(nodePath29.posix.join(directory, name2, "down")) === void 0;
+  const up = (directory) => (name2) => at(nodePath28.posix.join(directory, name2, "down")) === void 0;
   const runit = (directory) => runsIn(directory, up(directory), false);
   if (command2.program === "runsvdir") {
     const directory = options.find((word) => !word.startsWith("-"));
-    return directory === void 0 ? [] : runit(nodePath29.posix.resolve(command2.cwd, directory));
+    return directory === void 0 ? [] : runit(nodePath28.posix.resolve(command2.cwd, directory));
   }
   if (command2.program === "my_init") return options.includes("--skip-runit") ? [] : runit("/etc/service");
   if (command2.program === "init") {
@@ -25600,11 +25587,11 @@ function s6ServiceEnvironment(source, containerEnvironment2) {
   const unknown3 = keep === "unknown" || typeof keep === "object" && !/^0*$/.test(keep.value);
   return { environment: () => unknown3 ? "unknown" : "unset", inheritsContainerEnv: false };
 }
-var nodePath29, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
+var nodePath28, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     init_launch();
     init_shell_script();
     init_program();
@@ -25630,7 +25617,7 @@ function makeArguments(launch) {
     if (valued) {
       const value = valued[2] ?? knownValue(words[++i]);
       if (value === void 0) return void 0;
-      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath30.posix.join(directory, value);
+      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath29.posix.join(directory, value);
       else files.push(value);
     } else if (/^-j$/.test(word) && /^\d+$/.test(words[i + 1]?.value ?? "")) i++;
     else if (word.startsWith("-")) {
@@ -25652,9 +25639,9 @@ function findMakefile(launch, args, tree) {
   if (launch.container) {
     const cwd = knownValue(launch.workingDirectory);
     if (cwd === void 0 || !cwd.startsWith("/")) return void 0;
-    const directory = nodePath30.posix.resolve(cwd, args.directory ?? ".");
+    const directory = nodePath29.posix.resolve(cwd, args.directory ?? ".");
     for (const name2 of names) {
-      const treePath = mountedSource(launch, nodePath30.posix.resolve(directory, name2));
+      const treePath = mountedSource(launch, nodePath29.posix.resolve(directory, name2));
       const makefile = treePath === void 0 ? void 0 : parsedAt(treePath);
       if (makefile) return makefile;
     }
@@ -25662,12 +25649,12 @@ function findMakefile(launch, args, tree) {
   }
   const launchFile = tree.fileOf(launch.file);
   if (launchFile === void 0 || names.some((name2) => name2.startsWith("/")) || args.directory?.startsWith("/")) return void 0;
-  for (let directory = nodePath30.dirname(launchFile); ; directory = nodePath30.dirname(directory)) {
-    const where = nodePath30.join(directory, args.directory ?? ".");
-    const makefile = names.map((name2) => nodePath30.join(where, name2)).find((path) => tree.has(path));
+  for (let directory = nodePath29.dirname(launchFile); ; directory = nodePath29.dirname(directory)) {
+    const where = nodePath29.join(directory, args.directory ?? ".");
+    const makefile = names.map((name2) => nodePath29.join(where, name2)).find((path) => tree.has(path));
     const parsed = makefile === void 0 ? void 0 : parsedAt(makefile);
     if (parsed && definesGoals(parsed)) return parsed;
-    if (nodePath30.dirname(directory) === directory) return void 0;
+    if (nodePath29.dirname(directory) === directory) return void 0;
   }
 }
 function makeLaunches(launch, tree, depth = 0) {
@@ -25741,7 +25728,7 @@ function recipeLaunch(make, step, source, lookup) {
   });
   const cwd = knownValue(make.workingDirectory);
   const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? step.cwd.value : void 0;
-  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath30.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
+  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath29.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
   return {
     ...make,
     program: assembled.program,
@@ -25754,11 +25741,11 @@ function recipeLaunch(make, step, source, lookup) {
     ...workingDirectory ? { workingDirectory } : {}
   };
 }
-var nodePath30, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
+var nodePath29, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
 var init_makefile2 = __esm({
   "src/readers/launch/makefile.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
     init_makefile();
     init_raw();
     init_program();
@@ -25825,13 +25812,13 @@ function readLaunches(files, context) {
   const unknown3 = () => "unknown";
   const runsArguments = (source) => /\$\{?@/.test(source.text) && runsItsArguments(runShell(MappedText.of(source), unknown3).steps, unknown3) !== void 0;
   for (const { path, source } of scripts) {
-    if (runsArguments(source)) passThroughScripts.set(nodePath31.basename(path), [...passThroughScripts.get(nodePath31.basename(path)) ?? [], source]);
+    if (runsArguments(source)) passThroughScripts.set(nodePath30.basename(path), [...passThroughScripts.get(nodePath30.basename(path)) ?? [], source]);
   }
   const extensionless = /* @__PURE__ */ new Map();
   const extensionlessScripts = (program) => {
     if (program.includes(".") || !/^[\w-]+$/.test(program)) return void 0;
     if (!extensionless.has(program)) {
-      const found = context.treeFiles.filter((path) => nodePath31.basename(path) === program && !files.shell?.includes(path)).flatMap((path) => {
+      const found = context.treeFiles.filter((path) => nodePath30.basename(path) === program && !files.shell?.includes(path)).flatMap((path) => {
         if (!SHELL_SHEBANG.test(quietHead(path, context) ?? "")) return [];
         const source = readSource(path, context, output, false);
         if (!source || !runsArguments(source)) return [];
@@ -26008,11 +25995,11 @@ function handedOver(scripts, lookup) {
   }
   return { environment: environment2, execs: each.every((ending) => ending !== void 0 && execsFromScript(ending.unwrapped.wrappers)) };
 }
-var nodePath31;
+var nodePath30;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_launch();
     init_append();
     init_compose();
@@ -29891,15 +29878,15 @@ function tagHighlighter(tags2, options) {
     if (!Array.isArray(style.tag))
       map[style.tag.id] = style.class;
     else
-      for (let tag2 of style.tag)
-        map[tag2.id] = style.class;
+      for (let tag of style.tag)
+        map[tag.id] = style.class;
   }
   let { scope, all: all2 = null } = options || {};
   return {
     style: (tags3) => {
       let cls = all2;
-      for (let tag2 of tags3) {
-        for (let sub of tag2.set) {
+      for (let tag of tags3) {
+        for (let sub of tag.set) {
           let tagClass = map[sub.id];
           if (tagClass) {
             cls = cls ? cls + " " + tagClass : tagClass;
@@ -29941,12 +29928,12 @@ var init_dist3 = __esm({
           parent = nameOrParent;
         if (parent === null || parent === void 0 ? void 0 : parent.base)
           throw new Error("Can not derive from a modified tag");
-        let tag2 = new _Tag(name2, [], null, []);
-        tag2.set.push(tag2);
+        let tag = new _Tag(name2, [], null, []);
+        tag.set.push(tag);
         if (parent)
           for (let t2 of parent.set)
-            tag2.set.push(t2);
-        return tag2;
+            tag.set.push(t2);
+        return tag;
       }
       /**
       Define a tag _modifier_, which is a function that, given a tag,
@@ -29962,10 +29949,10 @@ var init_dist3 = __esm({
       */
       static defineModifier(name2) {
         let mod = new Modifier(name2);
-        return (tag2) => {
-          if (tag2.modified.indexOf(mod) > -1)
-            return tag2;
-          return Modifier.get(tag2.base || tag2, tag2.modified.concat(mod).sort((a, b) => a.id - b.id));
+        return (tag) => {
+          if (tag.modified.indexOf(mod) > -1)
+            return tag;
+          return Modifier.get(tag.base || tag, tag.modified.concat(mod).sort((a, b) => a.id - b.id));
         };
       }
     };
@@ -29982,15 +29969,15 @@ var init_dist3 = __esm({
         let exists = mods[0].instances.find((t2) => t2.base == base && sameArray(mods, t2.modified));
         if (exists)
           return exists;
-        let set = [], tag2 = new Tag(base.name, set, base, mods);
+        let set = [], tag = new Tag(base.name, set, base, mods);
         for (let m of mods)
-          m.instances.push(tag2);
+          m.instances.push(tag);
         let configs = powerSet(mods);
         for (let parent of base.set)
           if (!parent.modified.length)
             for (let config of configs)
               set.push(_Modifier.get(parent, config));
-        return tag2;
+        return tag;
       }
     };
     ruleNodeProp = new NodeProp({
@@ -31804,14 +31791,14 @@ __export(gunicorn_exports, {
 function readGunicorn(files, launches, context) {
   const output = { ...emptyOutput(), backends: [] };
   const cache2 = /* @__PURE__ */ new Map();
-  const read = (absolute2, linked) => {
-    if (cache2.has(absolute2)) {
-      const known3 = cache2.get(absolute2);
+  const read = (absolute, linked) => {
+    if (cache2.has(absolute)) {
+      const known3 = cache2.get(absolute);
       if (known3 && linked) known3.config.looksLikeConfig = true;
       return known3;
     }
-    const file = readConfigFile(absolute2, linked, context, output);
-    cache2.set(absolute2, file);
+    const file = readConfigFile(absolute, linked, context, output);
+    cache2.set(absolute, file);
     return file;
   };
   const linkedFiles = /* @__PURE__ */ new Set();
@@ -31823,18 +31810,18 @@ function readGunicorn(files, launches, context) {
       output.backends.push(backend);
     });
   }
-  for (const absolute2 of [...files].sort()) {
-    guarded(output.diagnostics, "gunicorn reader", context.displayPath(absolute2), () => {
-      const file = read(absolute2, false);
+  for (const absolute of [...files].sort()) {
+    guarded(output.diagnostics, "gunicorn reader", context.displayPath(absolute), () => {
+      const file = read(absolute, false);
       if (!file || linkedFiles.has(file.config.file) || !file.config.looksLikeConfig) return;
       output.backends.push(buildBackend({ file, launch: void 0, configReference: void 0 }));
     });
   }
   return output;
 }
-function readConfigFile(absolute2, linked, context, output) {
-  const display = context.displayPath(absolute2);
-  const source = readSource(absolute2, context, output);
+function readConfigFile(absolute, linked, context, output) {
+  const display = context.displayPath(absolute);
+  const source = readSource(absolute, context, output);
   if (!source) return void 0;
   const module2 = readPythonModule(source.text);
   output.comments.set(
@@ -31857,8 +31844,8 @@ function readConfigFile(absolute2, linked, context, output) {
     referenced: module2.loadedNames.has(b.name)
   }));
   const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath32.basename(absolute2).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
-  return { absolute: absolute2, source, module: module2, config: { file: display, names, looksLikeConfig } };
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath31.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
   return knownValue(launch.workingDirectory);
@@ -31905,7 +31892,7 @@ function backendForLaunch(launch, context, read) {
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath32.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath32.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath31.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath31.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -31925,8 +31912,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath32.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath32.posix.isAbsolute(directory) ? nodePath32.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath32.posix.normalize(serverPath));
+  const serverPath = nodePath31.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath31.posix.isAbsolute(directory) ? nodePath31.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath31.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -31935,20 +31922,20 @@ function lastOption(parsed, setting) {
   return last?.value ? { token: last.value, from: last.value.index !== void 0 ? "cli" : "env" } : void 0;
 }
 function launchDirectory(launch, context) {
-  const absolute2 = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute2 ? nodePath32.dirname(absolute2) : void 0;
+  const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
+  return absolute ? nodePath31.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath32.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath32.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath32.posix.isAbsolute(joined)) {
-    const direct = nodePath32.join(launchDir, joined);
+  const joined = nodePath31.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath31.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath31.posix.isAbsolute(joined)) {
+    const direct = nodePath31.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = pathComponents(nodePath32.posix.normalize(joined));
-  const inside = within2 === void 0 ? context.treeFiles : context.treeFiles.filter((file) => file.startsWith(within2 + nodePath32.sep));
+  const wanted = pathComponents(nodePath31.posix.normalize(joined));
+  const inside = within2 === void 0 ? context.treeFiles : context.treeFiles.filter((file) => file.startsWith(within2 + nodePath31.sep));
   const best = closestByTail(inside, wanted, launchDir);
   return best.length === 1 ? best[0] : void 0;
 }
@@ -32129,14 +32116,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute2 = (path) => path !== void 0 && nodePath32.posix.isAbsolute(path) ? path : void 0;
-  if (chdir.source.kind === "default") return absolute2(workingDirectory);
+  const absolute = (path) => path !== void 0 && nodePath31.posix.isAbsolute(path) ? path : void 0;
+  if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute2(value) ?? (absolute2(workingDirectory) !== void 0 ? nodePath32.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath31.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath32.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath32.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath31.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath31.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -32263,11 +32250,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath32, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath31, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -32482,19 +32469,19 @@ function masterSetting(entries) {
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath33.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath32.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath33.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath33.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath32.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath32.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath33.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath33.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath32.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath32.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -32562,11 +32549,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath33, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath32, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath33 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -33036,11 +33023,11 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath34, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath33, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath34 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
@@ -33390,7 +33377,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath34.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath33.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -33623,7 +33610,7 @@ function readUwsgi(files, launches, context) {
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath35.basename(main) : void 0),
+          serverName(launch, main ? nodePath34.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -33645,7 +33632,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath35.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath34.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -33682,11 +33669,11 @@ function launcherWrites(launch, context) {
     return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
   };
 }
-var nodePath35, TreeFiles;
+var nodePath34, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath35 = __toESM(require("path"));
+    nodePath34 = __toESM(require("path"));
     init_append();
     init_path_tails();
     init_launch();
@@ -33734,11 +33721,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath35.isAbsolute(name2) ? mountedSource(launch, nodePath35.normalize(name2)) : void 0;
+            const mounted = nodePath34.isAbsolute(name2) ? mountedSource(launch, nodePath34.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath35.isAbsolute(name2) && workingDirectory && nodePath35.isAbsolute(workingDirectory) ? nodePath35.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath35.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath34.isAbsolute(name2) && workingDirectory && nodePath34.isAbsolute(workingDirectory) ? nodePath34.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath34.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -33751,15 +33738,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath35.isAbsolute(name2)) {
-          const normal = nodePath35.normalize(name2);
+        if (nodePath34.isAbsolute(name2)) {
+          const normal = nodePath34.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath35.join(nodePath35.dirname(file), name2);
+          const candidate = nodePath34.join(nodePath34.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -33770,9 +33757,9 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = pathComponents(nodePath35.normalize(name2));
+        const wanted = pathComponents(nodePath34.normalize(name2));
         if (wanted.length === 0) return void 0;
-        const best = closestByTail(this.treeFiles, wanted, launchPath === void 0 ? void 0 : nodePath35.dirname(launchPath));
+        const best = closestByTail(this.treeFiles, wanted, launchPath === void 0 ? void 0 : nodePath34.dirname(launchPath));
         if (best.length > 1) return { ambiguous: best };
         return best[0];
       }
@@ -33979,7 +33966,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath36.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath36.posix.isAbsolute(directory) ? uds.value : nodePath36.posix.join(directory, uds.value);
+    const path = nodePath35.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath35.posix.isAbsolute(directory) ? uds.value : nodePath35.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -33992,11 +33979,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath36, MAIN, SETTINGS2;
+var nodePath35, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath36 = __toESM(require("path"));
+    nodePath35 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -34458,10 +34445,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath37.dirname(serverXml); ; dir = nodePath37.dirname(dir)) {
-    const here = images.filter((image) => nodePath37.dirname(image.path) === dir);
+  for (let dir = nodePath36.dirname(serverXml); ; dir = nodePath36.dirname(dir)) {
+    const here = images.filter((image) => nodePath36.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath37.dirname(dir) === dir) break;
+    if (nodePath36.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -34500,12 +34487,12 @@ function dockerfileArchives(source, setElsewhere) {
   return found;
 }
 function roleArchives(path, source, context, files, setElsewhere) {
-  const parts = path.split(nodePath37.sep);
+  const parts = path.split(nodePath36.sep);
   let at = parts.length - 2;
   while (at > 0 && !ROLE_PARTS.has(parts[at])) at--;
   if (at <= 0) return [];
-  const role = parts.slice(0, at).join(nodePath37.sep);
-  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath37.join(role, name2))).filter((file) => file !== void 0);
+  const role = parts.slice(0, at).join(nodePath36.sep);
+  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath36.join(role, name2))).filter((file) => file !== void 0);
   const found = [];
   for (const match of source.text.matchAll(JINJA_VARIABLE_ARCHIVE)) {
     const name2 = match[1];
@@ -34553,11 +34540,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath37, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
+var nodePath36, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath37 = __toESM(require("path"));
+    nodePath36 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_dockerfile();
@@ -36505,7 +36492,7 @@ var init_Expression = __esm({
             throw new Error(`Invalid namespace in pattern: ${part2}`);
           }
         }
-        let tag2 = void 0;
+        let tag = void 0;
         let positionMatch = null;
         if (tagAndPosition.includes(":")) {
           const colonIndex = tagAndPosition.lastIndexOf(":");
@@ -36513,18 +36500,18 @@ var init_Expression = __esm({
           const posPart = tagAndPosition.substring(colonIndex + 1).trim();
           const isPositionKeyword = ["first", "last", "odd", "even"].includes(posPart) || /^nth\(\d+\)$/.test(posPart);
           if (isPositionKeyword) {
-            tag2 = tagPart;
+            tag = tagPart;
             positionMatch = posPart;
           } else {
-            tag2 = tagAndPosition;
+            tag = tagAndPosition;
           }
         } else {
-          tag2 = tagAndPosition;
+          tag = tagAndPosition;
         }
-        if (!tag2) {
+        if (!tag) {
           throw new Error(`Invalid segment pattern: ${part2}`);
         }
-        segment.tag = tag2;
+        segment.tag = tag;
         if (namespace) {
           segment.namespace = namespace;
         }
@@ -36623,9 +36610,9 @@ var init_ExpressionSet = __esm({
         if (expression.hasDeepWildcard()) {
           const lastSeg2 = expression.segments[expression.segments.length - 1];
           if (lastSeg2 && lastSeg2.type !== "deep-wildcard" && lastSeg2.tag !== "*") {
-            const tag3 = lastSeg2.tag;
-            if (!this._deepByTerminalTag.has(tag3)) this._deepByTerminalTag.set(tag3, []);
-            this._deepByTerminalTag.get(tag3).push(expression);
+            const tag2 = lastSeg2.tag;
+            if (!this._deepByTerminalTag.has(tag2)) this._deepByTerminalTag.set(tag2, []);
+            this._deepByTerminalTag.get(tag2).push(expression);
           } else {
             this._deepWildcards.push(expression);
           }
@@ -36633,12 +36620,12 @@ var init_ExpressionSet = __esm({
         }
         const depth = expression.length;
         const lastSeg = expression.segments[expression.segments.length - 1];
-        const tag2 = lastSeg?.tag;
-        if (!tag2 || tag2 === "*") {
+        const tag = lastSeg?.tag;
+        if (!tag || tag === "*") {
           if (!this._wildcardByDepth.has(depth)) this._wildcardByDepth.set(depth, []);
           this._wildcardByDepth.get(depth).push(expression);
         } else {
-          const key = `${depth}:${tag2}`;
+          const key = `${depth}:${tag}`;
           if (!this._byDepthAndTag.has(key)) this._byDepthAndTag.set(key, []);
           this._byDepthAndTag.get(key).push(expression);
         }
@@ -36732,8 +36719,8 @@ var init_ExpressionSet = __esm({
       */
       findMatch(matcher) {
         const depth = matcher.getDepth();
-        const tag2 = matcher.getCurrentTag();
-        const exactKey = `${depth}:${tag2}`;
+        const tag = matcher.getCurrentTag();
+        const exactKey = `${depth}:${tag}`;
         const exactBucket = this._byDepthAndTag.get(exactKey);
         if (exactBucket) {
           for (let i = 0; i < exactBucket.length; i++) {
@@ -36746,7 +36733,7 @@ var init_ExpressionSet = __esm({
             if (matcher.matches(wildcardBucket[i])) return wildcardBucket[i];
           }
         }
-        const deepBucket = this._deepByTerminalTag.get(tag2);
+        const deepBucket = this._deepByTerminalTag.get(tag);
         if (deepBucket) {
           for (let i = 0; i < deepBucket.length; i++) {
             if (matcher.matches(deepBucket[i])) return deepBucket[i];
@@ -39456,7 +39443,7 @@ function readTomcat(serverXmls, catalinaProperties, context, containers = [], la
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath38.dirname(path) === nodePath38.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath37.dirname(path) === nodePath37.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -39634,11 +39621,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath38;
+var nodePath37;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath38 = __toESM(require("path"));
+    nodePath37 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -39808,14 +39795,48 @@ var init_values4 = __esm({
   }
 });
 
+// src/readers/spring-boot/build-files.ts
+function cachedBuildFileReader(context) {
+  const cache2 = /* @__PURE__ */ new Map();
+  return (path) => {
+    if (!cache2.has(path)) {
+      let text3;
+      try {
+        text3 = context.fs.kind(path) === "file" ? decodeUtf8(context.fs.read(path)) : void 0;
+      } catch {
+        text3 = void 0;
+      }
+      cache2.set(path, text3);
+    }
+    return cache2.get(path);
+  };
+}
+function isWithin3(path, dir) {
+  const relative11 = nodePath38.relative(dir, path);
+  return relative11 === "" || !relative11.startsWith("..") && !nodePath38.isAbsolute(relative11);
+}
+function xmlWithoutComments(xml) {
+  return xml.replace(/<!--[\s\S]*?-->/g, (comment2) => comment2.replace(/[^\n]/g, " "));
+}
+function xmlTag(xml, name2) {
+  return new RegExp(`<${name2}>\\s*([^<]*?)\\s*</${name2}>`).exec(xml)?.[1];
+}
+var nodePath38;
+var init_build_files = __esm({
+  "src/readers/spring-boot/build-files.ts"() {
+    "use strict";
+    nodePath38 = __toESM(require("path"));
+    init_text();
+  }
+});
+
 // src/readers/spring-boot/modules.ts
-function readModuleGraph(roots, context) {
+function readModuleGraph(roots, context, readText2) {
   const modules = /* @__PURE__ */ new Map();
   const edges = /* @__PURE__ */ new Map();
-  const readText2 = cachedReader(context);
   const seenBuilds = /* @__PURE__ */ new Set();
   for (const root of roots) {
-    for (let dir = root; isInLintRoots(dir, context); dir = nodePath39.dirname(dir)) {
+    for (let dir = root; context.lintRoots.some((lintRoot) => isWithin3(dir, lintRoot)); dir = nodePath39.dirname(dir)) {
       if (seenBuilds.has(dir)) break;
       const settings = readText2(nodePath39.join(dir, "settings.gradle")) ?? readText2(nodePath39.join(dir, "settings.gradle.kts"));
       if (settings !== void 0) {
@@ -39851,33 +39872,12 @@ function readModuleGraph(roots, context) {
     modules: () => [...modules.values()]
   };
 }
-function cachedReader(context) {
-  const cache2 = /* @__PURE__ */ new Map();
-  return (path) => {
-    if (!cache2.has(path)) {
-      let text3;
-      try {
-        text3 = context.fs.kind(path) === "file" ? decodeUtf8(context.fs.read(path)) : void 0;
-      } catch {
-        text3 = void 0;
-      }
-      cache2.set(path, text3);
-    }
-    return cache2.get(path);
-  };
-}
-function isInLintRoots(dir, context) {
-  return context.lintRoots.some((lintRoot) => {
-    const relative12 = nodePath39.relative(lintRoot, dir);
-    return relative12 === "" || !relative12.startsWith("..") && !nodePath39.isAbsolute(relative12);
-  });
-}
-function withoutComments(text3, kind) {
+function gradleWithoutComments(text3) {
   const blank = (match) => match.replace(/[^\n]/g, " ");
-  return kind === "xml" ? text3.replace(/<!--[\s\S]*?-->/g, blank) : text3.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
+  return text3.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
 }
 function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
-  const settings = withoutComments(settingsText, "gradle");
+  const settings = gradleWithoutComments(settingsText);
   const projectDirs = /* @__PURE__ */ new Map([[":", settingsDir]]);
   for (const statement of settings.matchAll(/^\s*include\b\s*\(?([^\n]*)/gm)) {
     for (const name2 of statement[1].matchAll(/['"]([^'"$]+)['"]/g)) {
@@ -39897,7 +39897,7 @@ function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
   for (const [path, dir] of projectDirs) {
     const build = readText2(nodePath39.join(dir, "build.gradle")) ?? readText2(nodePath39.join(dir, "build.gradle.kts"));
     if (build === void 0 && path !== ":") continue;
-    const text3 = withoutComments(build ?? "", "gradle");
+    const text3 = gradleWithoutComments(build ?? "");
     const runtimeBuild = text3.split("\n").filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line)).join("\n");
     const bootPlugin = /['"]org\.springframework\.boot['"]|\bplugins\.spring[.-]?boot\b|\bplugins\.springBoot\b/.test(text3);
     modules.set(dir, { root: dir, build: build ?? "", runtimeBuild, bootPlugin });
@@ -39914,7 +39914,7 @@ function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
     );
 }
 function mavenModules(pomText) {
-  const own = withoutComments(pomText, "xml").replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
+  const own = xmlWithoutComments(pomText).replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
   const block2 = /<modules>([\s\S]*?)<\/modules>/.exec(own)?.[1] ?? "";
   return [...block2.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((match) => match[1]);
 }
@@ -39925,23 +39925,23 @@ function readMavenBuild(aggregatorDir, readText2, modules, edges) {
     if (modules.has(dir) || depth > 16) return;
     const text3 = readText2(nodePath39.join(dir, "pom.xml"));
     if (text3 === void 0) return;
-    const pom = withoutComments(text3, "xml");
+    const pom = xmlWithoutComments(text3);
     const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, "");
-    const parentGroup = tag(/<parent>([\s\S]*?)<\/parent>/.exec(project)?.[1] ?? "", "groupId");
+    const parentGroup = xmlTag(/<parent>([\s\S]*?)<\/parent>/.exec(project)?.[1] ?? "", "groupId");
     const own = project.replace(/<(parent|dependencies|modules|properties)>[\s\S]*?<\/\1>/g, "");
-    const groupId = tag(own, "groupId") ?? parentGroup;
-    const artifactId = tag(own, "artifactId");
+    const groupId = xmlTag(own, "groupId") ?? parentGroup;
+    const artifactId = xmlTag(own, "artifactId");
     const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? "";
     const runtime = [];
     const dependencies = [];
     for (const [whole, body2] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
-      const scope = tag(body2, "scope") ?? "compile";
-      const type = tag(body2, "type") ?? "jar";
-      if (!["compile", "runtime"].includes(scope) || type !== "jar" || tag(body2, "classifier") !== void 0) continue;
+      const scope = xmlTag(body2, "scope") ?? "compile";
+      const type = xmlTag(body2, "type") ?? "jar";
+      if (!["compile", "runtime"].includes(scope) || type !== "jar" || xmlTag(body2, "classifier") !== void 0) continue;
       runtime.push(whole);
-      const group = tag(body2, "groupId")?.replace(/^\$\{(?:project\.|pom\.)?groupId\}$/, groupId ?? "").replace(/^\$\{project\.parent\.groupId\}$/, parentGroup ?? "");
-      const artifact = tag(body2, "artifactId");
-      if (group && artifact) dependencies.push({ coordinates: `${group}:${artifact}`, optional: tag(body2, "optional") === "true" });
+      const group = xmlTag(body2, "groupId")?.replace(/^\$\{(?:project\.|pom\.)?groupId\}$/, groupId ?? "").replace(/^\$\{project\.parent\.groupId\}$/, parentGroup ?? "");
+      const artifact = xmlTag(body2, "artifactId");
+      if (group && artifact) dependencies.push({ coordinates: `${group}:${artifact}`, optional: xmlTag(body2, "optional") === "true" });
     }
     const plugins = /<build>[\s\S]*<\/build>/.exec(pom.replace(/<(profiles|pluginManagement)>[\s\S]*?<\/\1>/g, ""))?.[0] ?? "";
     const bootPlugin = /<artifactId>\s*spring-boot-maven-plugin\s*<\/artifactId>/.test(plugins);
@@ -39961,9 +39961,6 @@ function readMavenBuild(aggregatorDir, readText2, modules, edges) {
     }
   }
 }
-function tag(xml, name2) {
-  return new RegExp(`<${name2}>\\s*([^<]*?)\\s*</${name2}>`).exec(xml)?.[1];
-}
 function addEdge(edges, from2, edge) {
   const list = edges.get(from2) ?? [];
   list.push(edge);
@@ -39974,21 +39971,14 @@ var init_modules = __esm({
   "src/readers/spring-boot/modules.ts"() {
     "use strict";
     nodePath39 = __toESM(require("path"));
-    init_text();
+    init_build_files();
     GRADLE_RUNTIME_CONFIGURATIONS = "implementation|api|compile|runtime|runtimeOnly";
   }
 });
 
 // src/readers/spring-boot/maven-filtering.ts
-function mavenFilteredFiles(context) {
+function mavenFilteredFiles(context, readText2) {
   const modules = /* @__PURE__ */ new Map();
-  const readText2 = (path) => {
-    try {
-      return context.fs.kind(path) === "file" ? decodeUtf8(context.fs.read(path)) : void 0;
-    } catch {
-      return void 0;
-    }
-  };
   return (path) => {
     const root = moduleRoot(path, context, readText2);
     if (root === void 0) return false;
@@ -40012,7 +40002,7 @@ function moduleResources(root, readText2) {
   let dir = root;
   let pom = readText2(nodePath40.join(dir, "pom.xml"));
   for (let depth = 0; pom !== void 0 && depth < MAX_PARENTS; depth++) {
-    const own = withoutComments2(pom).replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
+    const own = xmlWithoutComments(pom).replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
     const build = /<build>([\s\S]*?)<\/build>/.exec(own)?.[1]?.replace(/<(pluginManagement|plugins)>[\s\S]*?<\/\1>/g, "") ?? "";
     main ??= resourcesOf(build, "resources", root);
     test ??= resourcesOf(build, "testResources", root);
@@ -40023,11 +40013,11 @@ function moduleResources(root, readText2) {
       main ??= starterParentResources(root);
       return { main, test: test ?? [], atDelimiter: (delimiter ?? "@") === "@" };
     }
-    const relative12 = /<relativePath>\s*([^<]*?)\s*<\/relativePath>/.exec(parent)?.[1] ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
-    if (relative12 === "") break;
-    const parentPath = nodePath40.resolve(dir, relative12.endsWith(".xml") ? relative12 : nodePath40.join(relative12, "pom.xml"));
+    const relative11 = xmlTag(parent, "relativePath") ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
+    if (relative11 === "") break;
+    const parentPath = nodePath40.resolve(dir, relative11.endsWith(".xml") ? relative11 : nodePath40.join(relative11, "pom.xml"));
     const parentPom = readText2(parentPath);
-    const artifactId = /<artifactId>\s*([^<]*?)\s*<\/artifactId>/.exec(parent)?.[1];
+    const artifactId = xmlTag(parent, "artifactId");
     if (parentPom === void 0 || artifactId === void 0 || ownArtifactId(parentPom) !== artifactId) break;
     dir = nodePath40.dirname(parentPath);
     pom = parentPom;
@@ -40035,8 +40025,8 @@ function moduleResources(root, readText2) {
   return { main: main ?? [], test: test ?? [], atDelimiter: true };
 }
 function ownArtifactId(pom) {
-  const own = withoutComments2(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, "");
-  return /<artifactId>\s*([^<]*?)\s*<\/artifactId>/.exec(own)?.[1];
+  const own = xmlWithoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, "");
+  return xmlTag(own, "artifactId");
 }
 function resourcesOf(build, element, root) {
   const block2 = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(build)?.[1];
@@ -40070,8 +40060,8 @@ function starterParentResources(root) {
 }
 function covers(resource, path) {
   if (!isWithin3(path, resource.directory) || path === resource.directory) return false;
-  const relative12 = nodePath40.relative(resource.directory, path).split(nodePath40.sep).join("/");
-  return resource.includes.some((pattern) => pattern.test(relative12)) && !resource.excludes.some((pattern) => pattern.test(relative12));
+  const relative11 = nodePath40.relative(resource.directory, path).split(nodePath40.sep).join("/");
+  return resource.includes.some((pattern) => pattern.test(relative11)) && !resource.excludes.some((pattern) => pattern.test(relative11));
 }
 function antPattern(pattern) {
   const full = pattern.replace(/\\/g, "/").replace(/^\/+/, "") + (pattern.endsWith("/") ? "**" : "");
@@ -40089,13 +40079,6 @@ function antPattern(pattern) {
   }
   return new RegExp(`^${source}$`);
 }
-function isWithin3(path, dir) {
-  const relative12 = nodePath40.relative(dir, path);
-  return relative12 === "" || !relative12.startsWith("..") && !nodePath40.isAbsolute(relative12);
-}
-function withoutComments2(xml) {
-  return xml.replace(/<!--[\s\S]*?-->/g, "");
-}
 function maskMavenPlaceholders(text3) {
   if (!text3.includes("@")) return text3;
   return text3.replace(AT_PLACEHOLDER, (placeholder) => "$" + UNKNOWN_MARK.repeat(placeholder.length - 1));
@@ -40106,7 +40089,7 @@ var init_maven_filtering = __esm({
     "use strict";
     nodePath40 = __toESM(require("path"));
     init_template();
-    init_text();
+    init_build_files();
     STARTER_PARENT = /<artifactId>\s*spring-boot-starter-parent\s*<\/artifactId>/;
     MAX_PARENTS = 16;
     AT_PLACEHOLDER = /@[A-Za-z_][\w.-]*@/g;
@@ -40121,7 +40104,8 @@ __export(spring_boot_exports, {
 function readSpringBoot(files, launches, context) {
   const output = emptyOutput();
   const filesByRoot = /* @__PURE__ */ new Map();
-  const mavenFiltered = mavenFilteredFiles(context);
+  const readBuildFile = cachedBuildFileReader(context);
+  const mavenFiltered = mavenFilteredFiles(context, readBuildFile);
   for (const path of files) {
     const file = readFile(path, context, output, mavenFiltered(path));
     if (!file) continue;
@@ -40132,7 +40116,7 @@ function readSpringBoot(files, launches, context) {
     list.push(file);
     filesByRoot.set(app.root, list);
   }
-  const graph = readModuleGraph([...filesByRoot.keys()], context);
+  const graph = readModuleGraph([...filesByRoot.keys()], context, readBuildFile);
   const apps = appsOfBuild(filesByRoot, graph, launches, context);
   const backends = [];
   const used = /* @__PURE__ */ new Set();
@@ -40142,7 +40126,7 @@ function readSpringBoot(files, launches, context) {
     const classpath = classpathFiles(root, appFiles, graph, filesByRoot);
     guarded(output.diagnostics, "Spring Boot reader", (appFiles[0] ?? classpath[0]).source.file, () => {
       const runner = launchesFor(context.displayPath(root), launches, runs);
-      const built = buildApp(root, appFiles, classpath, graph, runner.overrides, context);
+      const built = buildApp(root, appFiles, classpath, graph, runner.overrides, context, readBuildFile);
       for (const backend of built) if (runner.launches.length > 0) backend.launchedBy = runner.launches;
       if (built.length > 0) for (const launch of runner.launches) used.add(launch);
       append(backends, built);
@@ -40150,7 +40134,7 @@ function readSpringBoot(files, launches, context) {
   }
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
-    if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin4(root, launch.build.context))) continue;
+    if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
     const { overrides: overrides2 } = launchesFor(nodePath41.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
@@ -40242,7 +40226,7 @@ function findSequence(parts, sequence) {
   }
   return -1;
 }
-function buildApp(root, ownFiles, classpath, graph, overrides2, context) {
+function buildApp(root, ownFiles, classpath, graph, overrides2, context, readBuildFile) {
   const files = [...ownFiles, ...classpath];
   const ordered2 = [...files].sort(
     (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || compareText(nodePath41.basename(a.path), nodePath41.basename(b.path)) || compareText(a.path, b.path)
@@ -40255,7 +40239,7 @@ function buildApp(root, ownFiles, classpath, graph, overrides2, context) {
       layers.push({ file, profile: activation || file.profile, entries });
     }
   }
-  const build = [readBuildFiles(root, context), ...graph.runtimeDependencies(root).map((module2) => module2.runtimeBuild)].join("\n");
+  const build = [readBuildFiles(root, readBuildFile), ...graph.runtimeDependencies(root).map((module2) => module2.runtimeBuild)].join("\n");
   if (!looksLikeSpringBoot(build, layers)) return [];
   const baseLayers = layers.filter((layer) => layer.profile === void 0);
   const base = merge(baseLayers, []);
@@ -40292,15 +40276,8 @@ function looksLikeSpringBoot(build, layers) {
   if (keys.some((key) => /^(quarkus|micronaut)\./.test(key)) && !keys.some((key) => key.startsWith("spring."))) return false;
   return keys.some((key) => key.startsWith("spring.") || key.startsWith("server."));
 }
-function readBuildFiles(root, context) {
-  let build = "";
-  for (const name2 of ["pom.xml", "build.gradle", "build.gradle.kts"]) {
-    try {
-      build += decodeUtf8(context.fs.read(nodePath41.join(root, name2)));
-    } catch {
-    }
-  }
-  return build;
+function readBuildFiles(root, readBuildFile) {
+  return ["pom.xml", "build.gradle", "build.gradle.kts"].map((name2) => readBuildFile(nodePath41.join(root, name2)) ?? "").join("");
 }
 function isReactive(build, merged) {
   const type = merged.get(relaxedKey("spring.main.web-application-type"))?.value?.trim().toLowerCase();
@@ -40606,7 +40583,7 @@ function launchesFor(root, launches, runs) {
   for (const launch of launches) {
     const launchDir = nodePath41.dirname(launch.file);
     const tied = runs.get(launch);
-    const related = tied ? tied.includes(root) : isWithin4(root, launchDir) || isWithin4(launchDir, root);
+    const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
     if (!related || launch.program !== "java" && !springish) continue;
     used.push(launch);
@@ -40641,14 +40618,14 @@ function appsLaunchRuns(launch, appFiles) {
   const roots = [...appFiles.keys()];
   if (launch.compose) {
     if (launch.build) {
-      const inContext = roots.filter((root) => isWithin4(root, launch.build.context));
-      const holdingDockerfile = inContext.filter((root) => isWithin4(launch.build.dockerfile, root));
+      const inContext = roots.filter((root) => isWithin3(root, launch.build.context));
+      const holdingDockerfile = inContext.filter((root) => isWithin3(launch.build.dockerfile, root));
       const deepest = holdingDockerfile.sort((a, b) => b.length - a.length)[0];
       if (deepest !== void 0) return [deepest];
       if (inContext.length === 1) return inContext;
     }
     const mounted = roots.filter(
-      (root) => (launch.mounts ?? []).some((mount) => isWithin4(mount.display, root) && appFiles.get(root).some((file) => isWithin4(file, mount.display)))
+      (root) => (launch.mounts ?? []).some((mount) => isWithin3(mount.display, root) && appFiles.get(root).some((file) => isWithin3(file, mount.display)))
     );
     return mounted.length === 1 ? mounted : [];
   }
@@ -40673,10 +40650,6 @@ function moduleOfJar(launch, roots) {
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function isWithin4(dir, maybeParent) {
-  const relative12 = nodePath41.relative(maybeParent, dir);
-  return relative12 === "" || !relative12.startsWith("..") && !nodePath41.isAbsolute(relative12);
-}
 var nodePath41, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
@@ -40695,6 +40668,7 @@ var init_spring_boot = __esm({
     init_append();
     init_modules();
     init_maven_filtering();
+    init_build_files();
     init_template();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
@@ -42145,9 +42119,9 @@ function readCloudFormation(files, context) {
 }
 function intrinsic(node, document) {
   if (!node) return void 0;
-  const tag2 = node.tag;
-  if (tag2 && tag2.startsWith("!")) {
-    const name2 = tag2.slice(1);
+  const tag = node.tag;
+  if (tag && tag.startsWith("!")) {
+    const name2 = tag.slice(1);
     return { name: name2 === "Ref" || name2 === "Condition" ? name2 : `Fn::${name2}`, argument: node };
   }
   if (isMap(node)) {
@@ -42728,8 +42702,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative12 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative12.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative11 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative11.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -46901,7 +46875,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix24 = {
+        const posix23 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -46909,7 +46883,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix24[name2] ?? 0;
+        const m = posix23[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -48094,8 +48068,8 @@ function nginxConfigPath(program, argv) {
   const tail = [];
   for (let i = parts.length - 1; i >= 0 && !/[$`]/.test(parts[i]); i--) tail.unshift(parts[i]);
   if (!known3(written)) return { tail };
-  const absolute2 = nodePath3.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath3.posix.isAbsolute(prefix.value) ? nodePath3.posix.join(prefix.value, written.value) : void 0;
-  return { tail, ...absolute2 !== void 0 ? { absolute: nodePath3.posix.normalize(absolute2) } : {} };
+  const absolute = nodePath3.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath3.posix.isAbsolute(prefix.value) ? nodePath3.posix.join(prefix.value, written.value) : void 0;
+  return { tail, ...absolute !== void 0 ? { absolute: nodePath3.posix.normalize(absolute) } : {} };
 }
 function mainConfigsAt(deployment, path, launch) {
   const mains = deployment.nginx.roots.filter((root) => root.kind === "main").map((root) => root.file);
@@ -49091,12 +49065,16 @@ function nginxTargets(model) {
   }
   return targets;
 }
+function httpScopeOf(model, target) {
+  const pass = target.passes[0];
+  return pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
+}
 function nginxServersListeningAt(model, target) {
   const address = target.address;
   if (address.kind === "tcp" ? !isLoopback(address.host) : address.kind !== "unix") return [];
   const pass = target.passes[0];
-  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
-  if (!scope) return [];
+  const scope = httpScopeOf(model, target);
+  if (!pass || !scope) return [];
   const snippets = scope.roots.every((root) => root.kind === "snippet");
   const directoryOf = (file) => file.slice(0, file.lastIndexOf("/") + 1);
   const host = address.kind === "tcp" ? address.host.toLowerCase().replace(/^\[(.*)\]$/, "$1") : "";
@@ -49127,9 +49105,7 @@ function imageApartFromNginx(model, image, nginxFiles) {
   return model.launches.some((launch) => launch !== image && launch.container !== void 0 && holdsNginx(launch.mounts)) || model.compose.some((container) => holdsNginx(container.mounts));
 }
 function nginxHostLaunchFiles(model, target) {
-  const pass = target.passes[0];
-  const scope = pass && model.nginx.scopes.find((candidate) => candidate.passes.includes(pass));
-  const main = scope?.roots.find((root) => root.kind === "main");
+  const main = httpScopeOf(model, target)?.roots.find((root) => root.kind === "main");
   if (!main) return [];
   const { running } = nginxLaunchesRunning(model, main.file);
   if (running.length === 0 || running.some((launch) => launch.container !== void 0)) return [];
@@ -56337,19 +56313,19 @@ function confineFileSystem(fs, areas) {
   };
   let hops = 0;
   const locate = (path) => {
-    const absolute2 = nodePath6.resolve(path);
-    const known3 = memo.get(absolute2);
+    const absolute = nodePath6.resolve(path);
+    const known3 = memo.get(absolute);
     if (known3) return known3;
     let location;
-    const area = real.get(absolute2);
+    const area = real.get(absolute);
     if (area !== void 0) location = { outside: false, real: area };
-    else if (!given.some((a) => isWithin(absolute2, a)) && !insideRealArea(absolute2)) location = OUTSIDE;
-    else if (nodePath6.dirname(absolute2) === absolute2) location = OUTSIDE;
+    else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
+    else if (nodePath6.dirname(absolute) === absolute) location = OUTSIDE;
     else {
-      const parent = locate(nodePath6.dirname(absolute2));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath6.basename(absolute2));
+      const parent = locate(nodePath6.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath6.basename(absolute));
     }
-    memo.set(absolute2, location);
+    memo.set(absolute, location);
     return location;
   };
   const step = (realParent, name2) => {
@@ -56561,10 +56537,10 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative12 = nodePath7.relative(configDir, path);
-    if (!relative12 || relative12.startsWith("..") || nodePath7.isAbsolute(relative12)) return void 0;
+    const relative11 = nodePath7.relative(configDir, path);
+    if (!relative11 || relative11.startsWith("..") || nodePath7.isAbsolute(relative11)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative12) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+      if (entries[i].matcher.ignores(relative11) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
     return void 0;
   };
@@ -56593,9 +56569,9 @@ function resolveDeployments(patterns, configDir, files, where) {
       return;
     }
     for (const file of files) {
-      const relative12 = nodePath7.relative(dir, file);
-      if (relative12.startsWith("..") || nodePath7.isAbsolute(relative12) || !relative12.includes(nodePath7.sep)) continue;
-      roots.add(nodePath7.join(dir, relative12.split(nodePath7.sep)[0]));
+      const relative11 = nodePath7.relative(dir, file);
+      if (relative11.startsWith("..") || nodePath7.isAbsolute(relative11) || !relative11.includes(nodePath7.sep)) continue;
+      roots.add(nodePath7.join(dir, relative11.split(nodePath7.sep)[0]));
     }
   });
   return [...roots];
@@ -56682,9 +56658,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative12 = nodePath8.relative(scope.dir, path);
-    if (!relative12 || relative12.startsWith("..") || nodePath8.isAbsolute(relative12)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative12 + "/" : relative12);
+    const relative11 = nodePath8.relative(scope.dir, path);
+    if (!relative11 || relative11.startsWith("..") || nodePath8.isAbsolute(relative11)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative11 + "/" : relative11);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const tracked = /* @__PURE__ */ new Set();
@@ -56692,8 +56668,8 @@ function walk(roots, fs, options = {}) {
   const readIndex = (dir) => {
     try {
       if (fs.kind(nodePath8.join(dir, ".git")) !== "directory") return;
-      for (const relative12 of trackedPaths(fs.read(nodePath8.join(dir, ".git", "index")))) {
-        const path = nodePath8.join(dir, ...relative12.split("/"));
+      for (const relative11 of trackedPaths(fs.read(nodePath8.join(dir, ".git", "index")))) {
+        const path = nodePath8.join(dir, ...relative11.split("/"));
         tracked.add(path);
         for (let parent = nodePath8.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath8.dirname(parent))
           holdTracked.add(parent);
@@ -57736,7 +57712,7 @@ init_text();
 init_parse_cache();
 
 // src/engine/deploy-time-files.ts
-var nodePath25 = __toESM(require("path"));
+var nodePath24 = __toESM(require("path"));
 init_text();
 function includeMappingsOf(input) {
   const { filesByFormat, treeFiles, images, configuredMappings, readText: readText2, displayPath } = input;
@@ -57794,7 +57770,7 @@ function renderImageTemplates(images, readText2, displayPath, configMapTemplates
     if (named.some((containers) => containers === void 0)) continue;
     const editors = new Set(named.flatMap((containers) => containers));
     const holders = placements.filter(
-      (mapping) => (mapping.to === file || !mapping.exact && file.startsWith(`${mapping.to.replace(/\/+$/, "")}/`)) && inNginxDirectory(nodePath25.posix.join(mapping.from, nodePath25.relative(mapping.to, file)))
+      (mapping) => (mapping.to === file || !mapping.exact && file.startsWith(`${mapping.to.replace(/\/+$/, "")}/`)) && inNginxDirectory(nodePath24.posix.join(mapping.from, nodePath24.relative(mapping.to, file)))
     );
     if (holders.some((mapping) => mapping.containers?.some((container) => !editors.has(container)))) rendered2.templates.delete(file);
   }
@@ -57823,7 +57799,7 @@ function imageInput(filesByFormat, treeFiles, lintRoots, readText2, displayPath)
 }
 
 // src/engine/file-list.ts
-var nodePath26 = __toESM(require("path"));
+var nodePath25 = __toESM(require("path"));
 init_placed_files();
 function buildFileList(input) {
   const { walked, explained, nginx, displayPath } = input;
@@ -57846,9 +57822,9 @@ function buildFileList(input) {
     for (const mapping of input.placed) {
       const inBuildStageOnly = mapping.containers !== void 0 && mapping.containers.every(isBuildStageContainer);
       if (mapping.to === path) places.push({ at: mapping.from, rank: inBuildStageOnly ? 2 : 0 });
-      else if (path.startsWith(mapping.to + nodePath26.sep))
+      else if (path.startsWith(mapping.to + nodePath25.sep))
         places.push({
-          at: nodePath26.posix.join(mapping.from, nodePath26.relative(mapping.to, path).split(nodePath26.sep).join("/")),
+          at: nodePath25.posix.join(mapping.from, nodePath25.relative(mapping.to, path).split(nodePath25.sep).join("/")),
           rank: inBuildStageOnly ? 2 : 1
         });
     }
@@ -58114,7 +58090,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute2) => showPath(nodePath46.relative(cwd, absolute2) || nodePath46.basename(absolute2));
+  const displayPath = (absolute) => showPath(nodePath46.relative(cwd, absolute) || nodePath46.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -59357,10 +59333,10 @@ function internalErrorAnnotation(error) {
   return `::error::${escapeCommandData(`cfglint: internal error: ${message}; please report this at https://github.com/cfglint/cfglint/issues`)}
 `;
 }
-function readBaselineFile(absolute2, shown2) {
+function readBaselineFile(absolute, shown2) {
   let text3;
   try {
-    text3 = nodeFs2.readFileSync(absolute2, "utf8");
+    text3 = nodeFs2.readFileSync(absolute, "utf8");
   } catch (error) {
     const reason = error.code === "ENOENT" ? "no such file (create it with cfglint --baseline FILE --update-baseline)" : messageOf(error);
     throw new BaselineError(`cannot read baseline ${shown2}: ${reason}`);

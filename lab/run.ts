@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CATALINA_HOME, Experiment, LabRun, NGINX, Outcome, PYTHON3, serverMissing, UWSGI, GUNICORN, Variant } from './harness/experiment';
 import type { LintVerdict } from './harness/lint';
-import { versionLine } from './harness/process';
+import { killAllStarted, versionLine } from './harness/process';
 import { EXPERIMENTS } from './experiments';
 
 /** Each experiment's bound, both runs included, unless it sets its own. */
@@ -191,14 +191,20 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
+/**
+ * Ends the run with `code` once every server it started is gone. The exit is explicit: a handle
+ * left open (an orphaned worker's pipe, a pooled socket, a timer of an experiment cut off by its
+ * time limit) must not keep the lab, and CI with it, waiting.
+ */
+function end(code: number): never {
+  const left = killAllStarted();
+  if (left > 0) console.error(`lab: ${left} started process group(s) were still running at the end and were killed`);
+  process.exit(code);
+}
+
 if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: Error) => {
-      console.error(`lab: ${error.stack ?? error.message}`);
-      process.exitCode = 1;
-    },
-  );
+  main().then(end, (error: Error) => {
+    console.error(`lab: ${error.stack ?? error.message}`);
+    end(1);
+  });
 }

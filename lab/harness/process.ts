@@ -1,7 +1,9 @@
 /**
- * Servers started by the lab: each is spawned directly (no shell), stopped by its own pid with
- * its own stop signal, and killed if it has not exited within a bound. Output is kept in memory
- * (bounded) for the backend's log lines.
+ * Servers started by the lab: each is spawned directly (no shell) as the leader of its own process
+ * group, stopped by its own pid with its own stop signal, and killed if it has not exited within a
+ * bound. The signals go to the group (-pid): a master killed after the bound would otherwise leave
+ * its workers running, holding the output pipes, and the lab would never exit. Output is kept in
+ * memory (bounded) for the backend's log lines.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as net from 'net';
@@ -18,6 +20,19 @@ export interface StartOptions {
   stopSignal: NodeJS.Signals;
 }
 
+/** Every process the lab started and has not yet seen stopped: what `killAllStarted` ends. */
+const started = new Set<ManagedProcess>();
+
+/** Sends `signal` to the process group led by `pid`; false when there is none left. */
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export class ManagedProcess {
   readonly child: ChildProcess;
   private text = '';
@@ -30,7 +45,13 @@ export class ManagedProcess {
     args: string[],
     private readonly options: StartOptions,
   ) {
-    this.child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    started.add(this);
     const keep = (chunk: Buffer) => {
       if (this.text.length < OUTPUT_LIMIT) this.text += chunk.toString('utf8');
     };
@@ -78,23 +99,38 @@ export class ManagedProcess {
     return result;
   }
 
-  /** Stops the process by its pid: its stop signal, then SIGKILL after `graceMs`. */
+  /**
+   * Stops the process by its pid: its stop signal to its group, then SIGKILL after `graceMs`.
+   * Whatever of the group outlives its leader is killed too, and the pipes are closed.
+   */
   async stop(graceMs = 8000): Promise<void> {
     const pid = this.child.pid;
-    if (pid === undefined || this.hasExited) return;
-    try {
-      process.kill(pid, this.options.stopSignal);
-    } catch {
-      return;
+    if (pid !== undefined) {
+      if (!this.hasExited && signalGroup(pid, this.options.stopSignal) && !(await this.waitForExit(graceMs))) {
+        signalGroup(pid, 'SIGKILL');
+        await this.waitForExit(2000);
+      }
+      signalGroup(pid, 'SIGKILL');
     }
-    if (await this.waitForExit(graceMs)) return;
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      return;
-    }
-    await this.waitForExit(2000);
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    started.delete(this);
   }
+}
+
+/**
+ * Kills every process group the lab started and has not stopped (synchronous, for the end of a
+ * run and for an exit on error). Returns how many there were.
+ */
+export function killAllStarted(): number {
+  const left = [...started];
+  for (const process of left) {
+    if (process.pid !== undefined) signalGroup(process.pid, 'SIGKILL');
+    process.child.stdout?.destroy();
+    process.child.stderr?.destroy();
+    started.delete(process);
+  }
+  return left.length;
 }
 
 function canConnect(host: string, port: number): Promise<boolean> {

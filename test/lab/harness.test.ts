@@ -3,11 +3,14 @@
  * keep-alive experiments depend on), the log normalisation that turns runs into evidence rows,
  * and the tally of outcomes.
  */
+import * as fs from 'fs';
 import * as net from 'net';
+import * as os from 'os';
 import { lintLabTree } from '../../lab/harness/lint';
 import { backendLogLines, distinctWithCounts, nginxLogLines, normalizeNginxLine, scrub } from '../../lab/harness/logs';
 import { Tally } from '../../lab/harness/load';
 import { freePort } from '../../lab/harness/ports';
+import { killAllStarted, ManagedProcess, waitFor } from '../../lab/harness/process';
 import { Relay } from '../../lab/harness/relay';
 import { writeTree } from '../disk-tree';
 
@@ -161,5 +164,43 @@ describe('cfglint in a lab run', () => {
       findings: ['uwsgi.ini:3:10 error listen is 0 = help: uWSGI reads "true" with atoi, which finds no number in it'],
       readerProblems: [],
     });
+  });
+});
+
+/** Whether `pid` is still a running process (a zombie that nobody reaps counts as gone). */
+function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+describe('started processes', () => {
+  // A leader that dies of the stop signal while its child, which ignores the signal, holds the
+  // output pipe: what an nginx master killed after the bound does to its workers.
+  const script = 'trap "" INT; (trap "" INT; exec sleep 300) & echo "$!"; wait';
+
+  it("stop ends the whole group, the leader's orphans included, and closes the pipes", async () => {
+    const server = new ManagedProcess('orphans', 'sh', ['-c', script], { cwd: os.tmpdir(), stopSignal: 'SIGTERM' });
+    await waitFor(() => /^\d+\n/.test(server.output), 5000);
+    const orphan = Number(server.output.trim());
+    expect(running(orphan)).toBe(true);
+    await server.stop(2000);
+    expect(server.hasExited).toBe(true);
+    expect(await waitFor(() => !running(orphan), 5000)).toBe(true);
+    expect(server.child.stdout?.destroyed).toBe(true);
+  });
+
+  it('killAllStarted ends every group not yet stopped, and only those', async () => {
+    const stopped = new ManagedProcess('stopped', 'sleep', ['300'], { cwd: os.tmpdir(), stopSignal: 'SIGTERM' });
+    await stopped.stop(2000);
+    const left = new ManagedProcess('left', 'sh', ['-c', script], { cwd: os.tmpdir(), stopSignal: 'SIGTERM' });
+    await waitFor(() => /^\d+\n/.test(left.output), 5000);
+    const orphan = Number(left.output.trim());
+    expect(killAllStarted()).toBe(1);
+    expect(await waitFor(() => !running(orphan) && left.hasExited, 5000)).toBe(true);
+    expect(killAllStarted()).toBe(0);
   });
 });

@@ -193,6 +193,47 @@ describe('compose services', () => {
       expect(modelOf(notCopied).backends.map((backend) => `${backend.kind} ${backend.name}`)).toEqual(['gunicorn start.sh']);
     });
 
+    test("environment values are interpolated as Compose does: a variable's default, or the project's .env (DefectDojo's DD_UWSGI_PORT: \"${DD_UWSGI_PORT:-3031}\")", () => {
+      const script = `#!/bin/sh\nexec gunicorn app.wsgi:application --bind "0.0.0.0:$PORT" --worker-class gthread\n`;
+      const stack = (value: string, dotEnv?: string) => ({
+        'docker-compose.yml': `services:\n  web:\n    build: .\n    command: /app/start.sh\n    environment:\n      PORT: "${value}"\n${nginxService}`,
+        Dockerfile: 'FROM python:3.12\nCOPY start.sh /app/start.sh\n',
+        'start.sh': script,
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+        ...(dotEnv === undefined ? {} : { '.env': dotEnv }),
+      });
+      const listener = (files: Record<string, string>) =>
+        modelOf(files).backends.map((backend) => backend.listeners.map((l) => JSON.stringify(l.address)).join(' '));
+      // Neither the shell nor .env sets it: the default.
+      expect(links(stack('${APP_PORT:-8000}'))).toEqual(linked('docker-compose.yml'));
+      expect(serious(lint(stack('${APP_PORT:-8000}')))).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+      // The project's .env wins over the default, and takes the link away when it names another port.
+      expect(links(stack('${APP_PORT:-8000}', 'APP_PORT=9000\n'))).toEqual([]);
+      expect(listener(stack('${APP_PORT:-8000}', 'APP_PORT=9000\n'))).toEqual(['{"kind":"tcp","host":"0.0.0.0","port":9000}']);
+      // `:-` also replaces an empty value; `-` only an unset one.
+      expect(links(stack('${APP_PORT:-8000}', 'APP_PORT=\n'))).toEqual(linked('docker-compose.yml'));
+      expect(links(stack('${APP_PORT-8000}', 'APP_PORT=\n'))).toEqual([]);
+      // A variable without a default needs .env to give it; so does `:?` (an error when unset).
+      expect(links(stack('${APP_PORT}'))).toEqual([]);
+      expect(links(stack('${APP_PORT}', 'APP_PORT=8000\n'))).toEqual(linked('docker-compose.yml'));
+      expect(links(stack('${APP_PORT:?set APP_PORT}'))).toEqual([]);
+      expect(links(stack('${APP_PORT:?set APP_PORT}', 'export APP_PORT=8000\n'))).toEqual(linked('docker-compose.yml'));
+      // A .env value that is itself a variable is not known, so neither is the default's use.
+      expect(links(stack('${APP_PORT:-8000}', 'APP_PORT=${OTHER}\n'))).toEqual([]);
+      // A .env in another directory is not this project's.
+      expect(links({ ...stack('${APP_PORT:-8000}'), 'other/.env': 'APP_PORT=9000\n' })).toEqual(linked('docker-compose.yml'));
+    });
+
+    test("Compose's $$ is a $ inside single quotes too: sh -c '… $$PORT' reads the container's PORT", () => {
+      const tree = {
+        'docker-compose.yml': `services:\n  web:\n    image: python:3.12\n    command: sh -c 'exec gunicorn app.wsgi:application --bind 0.0.0.0:$$PORT --worker-class gthread'\n    environment:\n      PORT: "8000"\n${nginxService}`,
+        'nginx/default.conf': keepaliveNginx('web:8000'),
+      };
+      expect(links(tree)).toEqual(linked('docker-compose.yml'));
+      // A single $ there is Compose's own variable, which the tree does not set.
+      expect(links({ ...tree, 'docker-compose.yml': tree['docker-compose.yml'].replace('$$PORT', '$PORT') })).toEqual([]);
+    });
+
     test("a Dockerfile no service builds, built from the repository's root (doccano's docker/Dockerfile): its CMD script runs in the image, with the image's ENV", () => {
       const tree = {
         'docker/Dockerfile': 'FROM python:3.12\nWORKDIR /srv\nCOPY bin/start.sh /usr/local/bin/start.sh\nENV PORT=8000\nCMD ["start.sh"]\n',

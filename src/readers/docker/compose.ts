@@ -46,7 +46,10 @@ export interface ComposeService {
   build?: ServiceBuild;
   command?: ComposeCommand;
   entrypoint?: ComposeCommand;
+  /** `environment:` by name, interpolated without the project's variables (see serviceEnvironment). */
   environment: Map<string, RawArg>;
+  /** `environment:` by name as written, for serviceEnvironment. */
+  environmentAsWritten: Map<string, RawArg>;
   /** `env_file:` entries: where each is written and the file it names (absolute). */
   envFiles: { span: Span; path?: string }[];
   stopSignal?: RawArg;
@@ -112,8 +115,21 @@ export interface ComposeFile {
   problems: ReaderDiagnostic[];
 }
 
-/** Compose interpolation of one value: `$$` → `$`; `${VAR}`/`$VAR` are unresolved. */
-export function interpolate(raw: RawArg): RawArg {
+/**
+ * What the project gives a Compose variable: its value, 'unknown' (set to what the tree does not
+ * say), or undefined (unset).
+ */
+export type ProjectVariables = (name: string) => string | 'unknown' | undefined;
+
+/**
+ * Compose interpolation of one value: `$$` → `$`. Without `variables`, `${VAR}`/`$VAR` are
+ * unresolved. With them (the project's `.env`, the shell setting nothing else), a variable takes
+ * its value, `${VAR:-default}` and `${VAR-default}` their default when it is unset (`:-` also when
+ * empty), `${VAR:?message}` and `${VAR?message}` the value when there is one; what they leave
+ * open (an unknown value, `:+`, a default that holds another variable) stays unresolved. A value
+ * put in place has the positions of the variable as written (compose-spec 12-interpolation.md).
+ */
+export function interpolate(raw: RawArg, variables?: ProjectVariables): RawArg {
   if (!raw.value.includes('$')) return raw;
   let value = '';
   const offsets: number[] = [];
@@ -128,9 +144,15 @@ export function interpolate(raw: RawArg): RawArg {
     }
     const variable = /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
     if (variable) {
-      unresolved.push(variable[0]);
-      value += variable[0];
-      for (let m = 0; m < variable[0].length; m++) offsets.push(raw.offsets[k + m]);
+      const resolved = variables ? resolvedVariable(variable[0], variables) : undefined;
+      if (resolved === undefined) {
+        unresolved.push(variable[0]);
+        value += variable[0];
+        for (let m = 0; m < variable[0].length; m++) offsets.push(raw.offsets[k + m]);
+      } else {
+        value += resolved.text;
+        for (let m = 0; m < resolved.text.length; m++) offsets.push(raw.offsets[k + (resolved.from === undefined ? 0 : resolved.from + m)]);
+      }
       k += variable[0].length - 1;
       continue;
     }
@@ -138,6 +160,31 @@ export function interpolate(raw: RawArg): RawArg {
     offsets.push(raw.offsets[k]);
   }
   return { ...raw, value, offsets, unresolved };
+}
+
+/**
+ * The text a written variable (`$VAR`, `${VAR}`, `${VAR:-default}`…) becomes with the project's
+ * variables; `from` is where a default starts in the written text (its characters keep their
+ * positions). Undefined when the project leaves it open.
+ */
+function resolvedVariable(written: string, variables: ProjectVariables): { text: string; from?: number } | undefined {
+  const braced = written.startsWith('${');
+  const parts = (braced ? /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])(.*))?$/s : /^([A-Za-z_][A-Za-z0-9_]*)$/).exec(
+    written.slice(braced ? 2 : 1, braced ? -1 : undefined),
+  );
+  if (!parts) return undefined;
+  const [, name, colon = '', operator, operand = ''] = parts;
+  const set = variables(name);
+  if (set === 'unknown') return undefined;
+  const missing = set === undefined || (colon === ':' && set === '');
+  if (operator === undefined) return set === undefined ? undefined : { text: set };
+  if (operator === '-') {
+    if (!missing) return { text: set };
+    // A default that holds another variable (or `$$`) is nested interpolation: left open.
+    return operand.includes('$') ? undefined : { text: operand, from: 2 + name.length + colon.length + 1 };
+  }
+  if (operator === '?') return missing ? undefined : { text: set };
+  return undefined;
 }
 
 /**
@@ -221,7 +268,8 @@ function command(source: SourceText, node: YamlNode | undefined, document: Docum
   return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), source, start, end };
 }
 
-function environment(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): Map<string, RawArg> {
+/** `environment:` (a list of `NAME=value` or a map) by name, each value as written, before interpolation. */
+function environmentAsWritten(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): Map<string, RawArg> {
   const env = new Map<string, RawArg>();
   if (isSeq(node)) {
     for (const item of itemsOf(node, document)) {
@@ -233,16 +281,30 @@ function environment(source: SourceText, node: YamlNode | undefined, document: D
         env.set(raw.value, { ...raw, unresolved: [`$${raw.value}`] });
         continue;
       }
-      env.set(raw.value.slice(0, equals), interpolate(sliceArg(raw, equals + 1)));
+      env.set(raw.value.slice(0, equals), sliceArg(raw, equals + 1));
     }
     return env;
   }
   for (const { key, keyNode, value } of entriesOf(node, document)) {
     const raw = scalarArg(source, value);
-    if (raw) env.set(key, interpolate(raw));
+    if (raw) env.set(key, raw);
     else if (keyNode.range) env.set(key, { source, value: key, offsets: [], start: keyNode.range[0], end: keyNode.range[1], unresolved: [`$${key}`] });
   }
   return env;
+}
+
+function interpolated(env: Map<string, RawArg>, variables?: ProjectVariables): Map<string, RawArg> {
+  const values = new Map<string, RawArg>();
+  for (const [name, raw] of env) values.set(name, raw.unresolved.length > 0 ? raw : interpolate(raw, variables));
+  return values;
+}
+
+/**
+ * The service's `environment:` as Compose interpolates it with the project's variables (its
+ * `.env`, read by the caller): what the container's processes see.
+ */
+export function serviceEnvironment(service: ComposeService, variables: ProjectVariables): Map<string, RawArg> {
+  return interpolated(service.environmentAsWritten, variables);
 }
 
 function text(source: SourceText, node: YamlNode | undefined): RawArg | undefined {
@@ -297,11 +359,13 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith('x-')) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
+      const written = environmentAsWritten(source, valueOf(value, 'environment', document), document);
       const service: ComposeService = {
         name: key,
         start,
         end,
-        environment: environment(source, valueOf(value, 'environment', document), document),
+        environmentAsWritten: written,
+        environment: interpolated(written),
         envFiles: [],
         sysctls: [],
         image: text(source, valueOf(value, 'image', document)),

@@ -20,14 +20,14 @@
  */
 import * as nodePath from 'path';
 import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
-import { envFileValues, projectServices, serviceBuilds, workflowTarget } from '../launch/docker';
+import { envFileValues, projectServices, projectVariables, serviceBuilds, workflowTarget } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue, writtenText } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
 import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord } from '../launch/program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
 import { SourceText } from '../../source/text';
-import { ComposeFile, parseCompose } from './compose';
+import { ComposeFile, parseCompose, serviceEnvironment } from './compose';
 import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
@@ -133,6 +133,10 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
   }
   const services = projectServices(composeFiles);
+  const readEnvFile = (path: string) => {
+    const text = treeFiles.has(path) ? input.readText(path) : undefined;
+    return text === undefined ? undefined : new SourceText(input.displayPath(path), text);
+  };
   const workflowBuilds = lazyWorkflowBuilds(input);
   const buildOf = serviceBuilds(services, workflowBuilds);
   for (const { compose, service } of services) {
@@ -155,11 +159,10 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     for (const [name, value] of stage?.env ?? []) env.set(name, valueOf(value));
     // env_file values come first, `environment:` wins (compose-spec 05-services.md env_file).
     for (const envFile of service.envFiles) {
-      if (envFile.path === undefined || !treeFiles.has(envFile.path)) continue; // not in the tree: its names are unknown
-      const text = input.readText(envFile.path);
-      if (text !== undefined) for (const [name, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text))) env.set(name, valueOf(value));
+      const source = envFile.path === undefined ? undefined : readEnvFile(envFile.path); // not in the tree: its names are unknown
+      if (source) for (const [name, value] of envFileValues(source)) env.set(name, valueOf(value));
     }
-    for (const [name, value] of service.environment) env.set(name, valueOf(value));
+    for (const [name, value] of serviceEnvironment(service, projectVariables(compose.path, readEnvFile))) env.set(name, valueOf(value));
     // An env_file outside the tree (a gitignored .env) may define any name.
     const external = service.envFiles.some((envFile) => envFile.path === undefined || !treeFiles.has(envFile.path));
     // The compose service, keyed as placed-files.ts keys it; an image a workflow or another service

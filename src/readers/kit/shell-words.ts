@@ -275,7 +275,16 @@ class Lexer {
           break;
         }
         if (close === this.i + 1) emptyQuoted();
-        for (let k = this.i + 1; k < close; k++) pushChar(text[k], k, true);
+        if (this.dialect === 'compose') {
+          // Compose interpolates before it splits: `$$` and `${VAR}` count inside single quotes too.
+          this.i++;
+          while (this.i < close) {
+            const part = text[this.i] === '$' ? this.readDollar(true) : undefined;
+            if (part?.kind === 'literal') pushChar(part.text, this.i - 1, true);
+            else if (part) pushPart(part);
+            else pushChar(text[this.i], this.i++, true);
+          }
+        } else for (let k = this.i + 1; k < close; k++) pushChar(text[k], k, true);
         this.i = close + 1;
         continue;
       }

@@ -22,8 +22,8 @@ import type { ComposeScope, Launch, Mount } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
-import type { ComposeCommand, ComposeFile, ComposeService, ServiceBuild } from '../docker/compose';
-import { withComposeDefaults } from '../docker/compose';
+import type { ComposeCommand, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
+import { serviceEnvironment, withComposeDefaults } from '../docker/compose';
 import { imageName, sameImage, WorkflowBuild } from '../docker/build-context';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from '../docker/dockerfile';
@@ -109,6 +109,7 @@ export function dockerLaunches(
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
     const build = buildOf({ compose, service });
+    const environment = serviceEnvironment(service, projectVariables(compose.path, readEnvFile));
     const builtFile = build ? dockerfiles.get(build.dockerfile) : undefined;
     // The build's arguments reach the Dockerfile's ARGs (`FROM ${TARGET}` picks its stage with them).
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
@@ -132,7 +133,7 @@ export function dockerLaunches(
       ...(service.image ? { image: service.image.value } : {}),
       ...(service.restart ? { restart: service.restart } : {}),
       ...(baseImage ? { baseImage } : {}),
-      ...(!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...(stage?.env.keys() ?? []), ...service.environment.keys()] } } : {}),
+      ...(!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...(stage?.env.keys() ?? []), ...environment.keys()] } } : {}),
     });
     if (builtFile) built.add(builtFile);
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -148,7 +149,7 @@ export function dockerLaunches(
       if (source) for (const [name, value] of envFileValues(source)) fromFiles.set(name, value);
       else externalEnv.push(envFile.span);
     }
-    const env = new Map<string, RawArg>([...(stage?.env ?? []), ...fromFiles, ...service.environment]);
+    const env = new Map<string, RawArg>([...(stage?.env ?? []), ...fromFiles, ...environment]);
     const launch = assembleLaunch({
       kind: 'compose',
       file: compose.source.file,
@@ -332,6 +333,7 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
     environment: new Map([...base.environment, ...overlay.environment]),
+    environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
     envFiles: [...base.envFiles, ...overlay.envFiles],
     stopSignal: overlay.stopSignal ?? base.stopSignal,
     workingDir: overlay.workingDir ?? base.workingDir,
@@ -356,6 +358,22 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
  * cannot say what that gives), a bare value ending at ` #`. A line `NAME` alone takes the value
  * from the shell that runs compose.
  */
+/**
+ * The Compose variables of a compose file's project: the `.env` beside it when the tree holds it
+ * (read as an env_file is), every other name unset, since the shell that runs compose sets nothing
+ * the tree shows (compose-spec 12-interpolation.md; Docker's "Set environment variables" page:
+ * the shell wins over `.env`, and `.env` is looked for in the project directory).
+ */
+export function projectVariables(composePath: string, readEnvFile: (path: string) => SourceText | undefined): ProjectVariables {
+  const source = readEnvFile(nodePath.join(nodePath.dirname(composePath), '.env'));
+  const values = source ? envFileValues(source) : new Map<string, RawArg>();
+  return (name) => {
+    const value = values.get(name);
+    if (!value) return undefined;
+    return value.unresolved.length > 0 ? 'unknown' : value.value;
+  };
+}
+
 export function envFileValues(source: SourceText): Map<string, RawArg> {
   const values = new Map<string, RawArg>();
   const text = source.text;

@@ -5,8 +5,9 @@
  * `working_dir`, `user`, `network_mode: host`, `sysctls` (list or map), `ulimits.nofile` (a number
  * or `{soft, hard}`). Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from
  * the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
- * `${VAR:-default}` takes its default (buildPath, mounts). Files without `services:` are read as
- * version 1 files.
+ * `${VAR:-default}` takes its default (buildPath, mounts), and in `environment:`, which callers
+ * interpolate with the project's `.env` and the defaults (serviceEnvironment). Files without
+ * `services:` are read as version 1 files.
  */
 import * as nodePath from 'path';
 import type { Document } from 'yaml';

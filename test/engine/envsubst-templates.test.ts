@@ -120,6 +120,21 @@ describe('templates the official nginx image renders', () => {
     expect(keepaliveFindings(overridden)).toEqual([]);
   });
 
+  it("takes a compose variable's default or the project's .env value, as Compose interpolates environment: (read from disk)", () => {
+    const tree = (extra: Record<string, string> = {}) => ({
+      'docker-compose.yml': ['services:', ...officialWith(['      UPSTREAM_TIMEOUT: ${NGINX_UPSTREAM_TIMEOUT:-60s}']), ...WEB, ''].join('\n'),
+      'templates/default.conf.template': TEMPLATE,
+      ...extra,
+    });
+    const messages = (files: Record<string, string>) =>
+      lintDiskTree(files)
+        .filter((f) => f.ruleId === 'upstream-keepalive-timeout')
+        .map((f) => f.message.includes('60s'));
+    expect(messages(tree())).toEqual([true]);
+    // The project's .env gives 1s, shorter than gunicorn's 2s: nothing to report.
+    expect(messages(tree({ '.env': 'NGINX_UPSTREAM_TIMEOUT=1s\n' }))).toEqual([]);
+  });
+
   it('renders in a service that runs the image another service of its project builds, by that exact name (read from disk)', () => {
     const tree = (image: string) => ({
       Dockerfile: ['FROM nginx:1.25', 'ENV UPSTREAM_TIMEOUT=30s', 'COPY templates/ /etc/nginx/templates/', ''].join('\n'),

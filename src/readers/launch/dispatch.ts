@@ -78,9 +78,34 @@ function argumentsAt(commands: readonly ShellCommand[], args: ScriptArguments): 
     if (head === 'shift') {
       const count = words[1] === undefined ? 1 : /^\d+$/.test(words[1]) ? Number(words[1]) : undefined;
       current = command.depth === 0 && current && count !== undefined ? current.slice(count) : undefined;
-    } else if (head === 'set' && words.slice(1).some((word) => word === undefined || word === '--' || !/^[-+]/.test(word))) current = undefined;
+    } else if (head === 'set') {
+      const positionals = setPositionals(words.slice(1));
+      if (positionals !== 'unchanged') current = command.depth === 0 && positionals !== 'unknown' ? positionals : undefined;
+    }
     return before;
   });
+}
+
+/**
+ * What `set WORDS` makes of the positional parameters (POSIX `set`, bash's `set` builtin): option
+ * words (`-e`, `+x`, `-euo pipefail`: an `o` in a cluster takes the next word as its option name)
+ * leave them as they are; the words after `--` or `-`, or after the first word that is not an
+ * option, replace them. 'unknown' when a word is not known.
+ */
+function setPositionals(words: readonly (string | undefined)[]): 'unchanged' | 'unknown' | string[] {
+  const replaced = (from: number) => {
+    const rest = words.slice(from);
+    return rest.every((word) => word !== undefined) ? (rest as string[]) : 'unknown';
+  };
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word === undefined) return 'unknown';
+    if (word === '--' || word === '-') return replaced(i + 1);
+    if (!/^[-+]./.test(word)) return replaced(i);
+    // `-o`/`+o` without the name in the same word takes the next word (`-o` alone lists the options).
+    if (word.slice(1).includes('o')) i++;
+  }
+  return 'unchanged';
 }
 
 /** The name a command calls, its first word after `NAME=value` words, when written plainly. */

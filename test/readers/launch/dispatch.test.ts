@@ -149,6 +149,20 @@ describe('an entrypoint that dispatches on "$1" runs, in each container, the bra
     expect(gunicornLaunches(stack(script('/bin/sh'), 'server:5000'))).toEqual([]);
   });
 
+  test("`set` options leave the arguments as they are (superset's `set -eo pipefail`); `set --` or plain words replace them", () => {
+    const withSet = (line: string) => caseScript.replace('#!/bin/bash\n', `#!/bin/bash\n${line}\n`);
+    for (const options of ['set -e', 'set -o pipefail', 'set -eo pipefail', 'set -euo pipefail', 'set +o nounset -x']) {
+      expect([options, gunicornLaunches(stack(withSet(options), 'server:5000'))]).toEqual([options, ['server: 0.0.0.0:5000']]);
+    }
+    // `set -- worker` (or `set worker`) makes $1 "worker" in every container: gunicorn runs in none.
+    expect(gunicornLaunches(stack(withSet('set -- worker'), 'server:5000'))).toEqual([]);
+    expect(gunicornLaunches(stack(withSet('set -e worker'), 'server:5000'))).toEqual([]);
+    // and `set -- server` in every container, the worker's too.
+    expect(gunicornLaunches(stack(withSet('set -- server'), 'server:5000'))).toEqual(['server: 0.0.0.0:5000', 'worker: 0.0.0.0:5000']);
+    // Words the tree does not know make $1 unknown: no branch is taken for sure.
+    expect(gunicornLaunches(stack(withSet('set -- $EXTRA'), 'server:5000'))).toEqual([]);
+  });
+
   test('control: a script that does not dispatch runs the same in every container that runs it', () => {
     const worker = { ...stack('#!/bin/bash\nexec ./manage.py rq worker\n', 'worker:5000') };
     expect(links(worker)).toEqual([]);

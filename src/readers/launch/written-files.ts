@@ -6,18 +6,20 @@
  *
  * Scripts are read with the launch reader's shell reading (runShell): variables the script sets
  * are substituted, anything else leaves the path unresolved. A path with an unresolved part is a
- * gap: only its literal directory is known. Where the written content is a file of the tree
- * (cp, ln, envsubst or cat of a template, its path mapped through COPY or a mount when needed),
- * the write says which file that is.
+ * gap: only its literal directory is known. A relative path is read from where the script starts:
+ * the working directory of the containers whose command names it (compose `working_dir`, else the
+ * image's WORKDIR), when they all give the same one; else it is not known. Where the written
+ * content is a file of the tree (cp, ln, envsubst or cat of a template, its path mapped through
+ * COPY or a mount when needed), the write says which file that is.
  */
 import * as nodePath from 'path';
 import { parseCompose } from '../docker/compose';
-import { parseDockerfile } from '../docker/dockerfile';
+import { DockerStage, parseDockerfile } from '../docker/dockerfile';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { PATH_DIRECTORIES, runShell, scriptWord, ShellStep, withoutRunPrefixes, writesFile } from './program';
+import { PATH_DIRECTORIES, RedirectedGroup, runShell, scriptWord, ShellStep, withoutRunPrefixes, writesFile } from './program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 
@@ -46,7 +48,7 @@ export function writtenFiles(input: WrittenFilesInput): WrittenPath[] {
   const placedTarget = (containerPath: string) => mapped(containerPath, input.placed);
   const services = composeServices(input);
   const writes: PendingWrite[] = [];
-  for (const script of startupScripts(input, treeKind, services, placedTarget)) {
+  for (const [script, startDirectory] of startupScripts(input, treeKind, services, placedTarget)) {
     const text = input.readText(script);
     if (text === undefined) continue;
     const source = new SourceText(input.displayPath(script), text);
@@ -55,7 +57,7 @@ export function writtenFiles(input: WrittenFilesInput): WrittenPath[] {
     const own = scriptMounts(script, services, treeKind);
     const resolve = (path: string) => (treeKind(path) !== undefined ? path : (mapped(path, own) ?? placedTarget(path)));
     try {
-      for (const write of scriptWrites(source)) {
+      for (const write of scriptWrites(source, startDirectory)) {
         const tree = write.sourcePath ? resolve(write.sourcePath) : undefined;
         writes.push({ ...write, ...(tree ? { sourcePath: tree } : {}) });
       }
@@ -109,15 +111,18 @@ function scriptMounts(script: string, services: ComposeServiceMounts[], treeKind
 /**
  * Shell files of the tree, files under a `docker-entrypoint.d/` (the nginx image runs them
  * before nginx), s6-overlay's start-up scripts, and the tree files that a Dockerfile's or compose
- * service's entrypoint or command names, when they are shell scripts.
+ * service's entrypoint or command names, when they are shell scripts; each with the directory it
+ * starts in, where every command that names it starts it in one known directory.
  */
 function startupScripts(
   input: WrittenFilesInput,
   treeKind: TreeKind,
   services: ComposeServiceMounts[],
   placedTarget: (path: string) => string | undefined,
-): string[] {
+): Map<string, string | undefined> {
   const scripts = new Set(input.shellFiles);
+  /** The working directories of the commands that name each script (undefined: one the tree does not give). */
+  const startedIn = new Map<string, Set<string | undefined>>();
   const isShellScript = (path: string) => {
     const head = input.readText(path)?.slice(0, 256);
     return head !== undefined && SHELL_SHEBANG.test(head);
@@ -130,15 +135,22 @@ function startupScripts(
   for (const mounts of services) {
     for (const mount of mounts) if (mount.target.startsWith('/docker-entrypoint.d/') && treeKind(mount.source) === 'file') scripts.add(mount.source);
   }
-  const named = (program: string | undefined) => {
+  const named = (program: string | undefined, cwd: string | undefined) => {
     if (!program) return;
     let candidate: string | undefined;
     if (program.startsWith('/')) candidate = placedTarget(program);
     else if (!program.includes('/')) {
       candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== undefined && treeKind(path) === 'file');
-    }
-    if (candidate && treeKind(candidate) === 'file' && isShellScript(candidate)) scripts.add(candidate);
+    } else if (cwd !== undefined) candidate = placedTarget(nodePath.posix.join(cwd, program));
+    if (!candidate || treeKind(candidate) !== 'file' || !isShellScript(candidate)) return;
+    scripts.add(candidate);
+    startedIn.set(candidate, (startedIn.get(candidate) ?? new Set()).add(cwd));
   };
+  const stageCommands = (stage: DockerStage) =>
+    [stage.entrypoint, stage.cmd].flatMap((command) =>
+      command ? [command.form === 'exec' ? command.words.map((word) => word.value) : (command.text?.value ?? '').trim().split(/\s+/)] : [],
+    );
+  const stagesByDockerfile = new Map<string, DockerStage[]>();
   for (const path of input.dockerfiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
@@ -148,13 +160,8 @@ function startupScripts(
     } catch {
       continue;
     }
-    for (const stage of parsed.stages) {
-      for (const command of [stage.entrypoint, stage.cmd]) {
-        if (!command) continue;
-        const words = command.form === 'exec' ? command.words.map((word) => word.value) : (command.text?.value ?? '').trim().split(/\s+/);
-        named(scriptWord(words));
-      }
-    }
+    stagesByDockerfile.set(path, parsed.stages);
+    for (const stage of parsed.stages) for (const words of stageCommands(stage)) named(scriptWord(words), knownDirectory(stage.workdir));
   }
   for (const path of input.composeFiles) {
     const text = input.readText(path);
@@ -166,20 +173,56 @@ function startupScripts(
       continue;
     }
     for (const service of services) {
+      // The image's WORKDIR, where the service builds the image (its last stage or its `target:`).
+      const stages = service.build ? stagesByDockerfile.get(service.build.dockerfile) : undefined;
+      const stage = service.build?.target ? stages?.find((candidate) => candidate.name === service.build?.target) : stages?.[stages.length - 1];
+      const cwd = service.workingDir ? knownDirectory(service.workingDir) : knownDirectory(stage?.workdir);
       for (const command of [service.entrypoint, service.command]) {
-        if (command) named(scriptWord(command.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+        if (command) named(scriptWord(command.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)), cwd);
       }
+      // The image's own command, run where the service's `working_dir` puts it.
+      if (service.workingDir && stage && !service.entrypoint && !service.command) for (const words of stageCommands(stage)) named(scriptWord(words), cwd);
     }
   }
-  return [...scripts];
+  return new Map(
+    [...scripts].map((script) => {
+      const directories = startedIn.get(script);
+      return [script, directories?.size === 1 ? [...directories][0] : undefined];
+    }),
+  );
+}
+
+/** A working directory the tree gives as an absolute path. */
+function knownDirectory(directory: RawArg | undefined): string | undefined {
+  return directory && directory.unresolved.length === 0 && directory.value.startsWith('/') ? nodePath.posix.normalize(directory.value) : undefined;
 }
 
 /** A write before the tree's sources are known: `sourcePath` is the path as the script names it. */
-type PendingWrite = WrittenPath & { sourcePath?: string; certain: boolean };
+export type PendingWrite = WrittenPath & { sourcePath?: string; certain: boolean };
 
 /** The writes of one script, in order; `source` is attached later (it needs every script's writes). */
-function scriptWrites(source: SourceText): PendingWrite[] {
-  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
+function scriptWrites(source: SourceText, startDirectory: string | undefined): PendingWrite[] {
+  return stepWrites(source, runShell(MappedText.of(source), ALL_UNKNOWN), startDirectory);
+}
+
+/**
+ * The writes of a script's steps, in order: `sourcePath` (as the script names it) is the path
+ * whose content a write copies; `certain` when it runs whenever the script does. A relative path
+ * is read from the step's `cd`, else from `startDirectory` (undefined: not known).
+ */
+export function stepWrites(
+  source: SourceText,
+  { steps, groups }: { steps: ShellStep[]; groups: RedirectedGroup[] },
+  startDirectory: string | undefined,
+): PendingWrite[] {
+  const absolutePath = (arg: RawArg, step: Place) => absolutePathFrom(arg, step, startDirectory);
+  /** `ln -s ../a /x/b`: a relative link target is relative to the link's directory, not the working one. */
+  const linkSource = (program: string, symbolic: boolean, from: RawArg, link: RawArg, step: Place): RawArg => {
+    if (program !== 'ln' || !symbolic || from.value.startsWith('/')) return from;
+    const linkPath = absolutePath(link, step);
+    if (!linkPath || 'gap' in linkPath) return { ...from, value: '' };
+    return { ...from, value: nodePath.posix.join(nodePath.posix.dirname(linkPath.path), from.value) };
+  };
   const writes: PendingWrite[] = [];
   const base = (step: Place, target: RawArg) => ({
     script: source.file,
@@ -257,14 +300,6 @@ function scriptWrites(source: SourceText): PendingWrite[] {
 /** Where a command runs and how surely: a step, or a compound command's redirections. */
 type Place = Pick<ShellStep, 'start' | 'end' | 'depth' | 'cwd'>;
 
-/** `ln -s ../a /x/b`: a relative link target is relative to the link's directory, not the working one. */
-function linkSource(program: string, symbolic: boolean, from: RawArg, link: RawArg, step: Place): RawArg {
-  if (program !== 'ln' || !symbolic || from.value.startsWith('/')) return from;
-  const linkPath = absolutePath(link, step);
-  if (!linkPath || 'gap' in linkPath) return { ...from, value: '' };
-  return { ...from, value: nodePath.posix.join(nodePath.posix.dirname(linkPath.path), from.value) };
-}
-
 /** Options of cp, mv, install and ln that take a value as the next word. */
 const VALUE_OPTIONS: Record<string, Set<string>> = {
   cp: new Set(['-t', '-S']),
@@ -338,9 +373,10 @@ function hasGlob(path: string): boolean {
 
 /**
  * The absolute path a word names: resolved against the script's known working directory when
- * relative; a gap (its literal directory) when a variable the tree does not set is in it.
+ * relative (the step's `cd`, else where the script starts); a gap (its literal directory) when a
+ * variable the tree does not set is in it.
  */
-function absolutePath(arg: RawArg, step: Place): { path: string } | { gap: string } | undefined {
+function absolutePathFrom(arg: RawArg, step: Place, startDirectory: string | undefined): { path: string } | { gap: string } | undefined {
   if (arg.unresolved.length > 0) {
     const cut = Math.min(
       ...arg.unresolved.map((part) => {
@@ -355,9 +391,9 @@ function absolutePath(arg: RawArg, step: Place): { path: string } | { gap: strin
   let value = arg.value;
   if (value === '' || value.startsWith('/dev/') || value.startsWith('/proc/')) return undefined;
   if (!value.startsWith('/')) {
-    const cwd = step.cwd;
-    if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith('/')) return undefined;
-    value = nodePath.posix.join(cwd.value, value);
+    const cwd = step.cwd ? (step.cwd.unresolved.length > 0 ? undefined : step.cwd.value) : startDirectory;
+    if (!cwd?.startsWith('/')) return undefined;
+    value = nodePath.posix.join(cwd, value);
   }
   return { path: nodePath.posix.normalize(value).replace(/(.)\/+$/, '$1') };
 }

@@ -248,6 +248,31 @@ describe('a write copied from a tree file resolves to that file', () => {
   });
 });
 
+describe("relative paths, from the working directory the container starts the script in (mediacms's prestart.sh: cp deploy/docker/nginx.conf /etc/nginx/)", () => {
+  const files = {
+    'start.sh': "#!/bin/sh\ncp nginx.conf /etc/nginx/nginx.conf\ncp site.conf /etc/nginx/sites-enabled/default\nexec nginx -g 'daemon off;'\n",
+    'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/sites-enabled/default;\n}\n',
+    'site.conf': 'server {\n    listen 80;\n}\n',
+  };
+  const dockerfile = (workdir: string, cmd: string) => `FROM python:3.12-slim\nCOPY . /srv/app\n${workdir}CMD ${cmd}\n`;
+
+  test("the image's WORKDIR: the include finds the file copied there", () => {
+    expect(lint({ ...files, Dockerfile: dockerfile('WORKDIR /srv/app\n', '["./start.sh"]') }).missing).toEqual([]);
+    // A relative WORKDIR follows the one before it; the compose service that builds the image keeps it.
+    expect(lint({ ...files, Dockerfile: dockerfile('WORKDIR /srv\nWORKDIR app\n', '["sh", "/srv/app/start.sh"]') }).missing).toEqual([]);
+    expect(
+      lint({ ...files, Dockerfile: dockerfile('WORKDIR /srv/app\n', '["./start.sh"]'), 'compose.yaml': 'services:\n  web:\n    build: .\n' }).missing,
+    ).toEqual([]);
+  });
+
+  test('no WORKDIR, or containers that start the script in different directories: the copy is written, from a file not known', () => {
+    const written = ['info nginx.conf:3 <- start.sh:3'];
+    expect(lint({ ...files, Dockerfile: dockerfile('', '["/srv/app/start.sh"]') }).missing).toEqual(written);
+    const elsewhere = 'services:\n  web:\n    build: .\n    working_dir: /srv\n';
+    expect(lint({ ...files, Dockerfile: dockerfile('WORKDIR /srv/app\n', '["/srv/app/start.sh"]'), 'compose.yaml': elsewhere }).missing).toEqual(written);
+  });
+});
+
 describe("a uWSGI config the script that starts uWSGI writes itself (openwisp/docker-openwisp's utils.sh)", () => {
   const template = '[uwsgi]\nhttp-socket = :8000\nmodule = app.wsgi\n';
 

@@ -33,11 +33,13 @@ export function inNginxDirectory(path: string): boolean {
 /**
  * The compose services an nginx config file runs in: those that mount or copy that very file, or
  * a directory holding it so that it lands in one of nginx's directories (docker-graphite-statsd's
- * `COPY conf /` puts conf/etc/nginx/ at /etc/nginx/). A whole build context copied into an app
- * image (`COPY . /app`) carries the repository's nginx files without running them.
+ * `COPY conf /` puts conf/etc/nginx/ at /etc/nginx/), and those whose start-up script copies it
+ * there (mediacms's prestart.sh: `cp deploy/docker/nginx_http_only.conf /etc/nginx/sites-enabled/default`).
+ * A whole build context copied into an app image (`COPY . /app`) carries the repository's nginx
+ * files without running them.
  */
 export function containersRunningNginxFile(containers: ComposeContainer[], display: string): ComposeContainer[] {
-  return containers.filter((container) => container.mounts.some((mount) => placesNginxFile(mount, display)));
+  return containers.filter((container) => [...container.mounts, ...(container.scriptCopies ?? [])].some((mount) => placesNginxFile(mount, display)));
 }
 
 /**

@@ -1151,6 +1151,66 @@ describe('loopback and compose containers', () => {
   });
 });
 
+describe("an nginx site a container's start script copies into place is that container's nginx (mediacms-io/mediacms prestart.sh)", () => {
+  // supervisord runs nginx and gunicorn in one container: nginx's 127.0.0.1 is gunicorn's.
+  const supervisor =
+    '[supervisord]\nnodaemon=true\n\n[program:app]\ncommand=gunicorn app.wsgi:application --bind=127.0.0.1:9000 --timeout=30\n\n[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n';
+  const site = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:9000;\n        proxy_read_timeout 300;\n    }\n}\n';
+  const image = (workdir: string, cmd: string) =>
+    `FROM python:3.12-slim\nRUN apt-get update && apt-get install -y nginx supervisor\nCOPY deploy/ /srv/app/deploy/\nCOPY bin/ /srv/app/bin/\nCOPY supervisor/app.conf /etc/supervisor/conf.d/app.conf\n${workdir}CMD ${cmd}\n`;
+  const start = (copy: string) => `#!/bin/sh\nset -e\n${copy}\nexec /usr/bin/supervisord\n`;
+  const stack = (files: { dockerfile: string; script: string; compose?: string }) => ({
+    'compose.yaml': files.compose ?? 'services:\n  web:\n    build: .\n    ports:\n      - "80:80"\n',
+    Dockerfile: files.dockerfile,
+    'bin/start.sh': files.script,
+    'supervisor/app.conf': supervisor,
+    'deploy/site.conf': site,
+  });
+  const linked = ['deploy/site.conf: 127.0.0.1:9000 -> gunicorn supervisor/app.conf (same-address)'];
+  // gunicorn --timeout=30 kills the request nginx waits 300 s for.
+  const timeout = ['proxy-read-timeout-backend deploy/site.conf:5'];
+
+  test('cp with absolute paths: the site runs beside gunicorn, on its loopback', () => {
+    const tree = stack({ dockerfile: image('', '["/srv/app/bin/start.sh"]'), script: start('cp /srv/app/deploy/site.conf /etc/nginx/sites-enabled/default') });
+    expect(links(tree)).toEqual(linked);
+    expect(serious(lint(tree))).toEqual(timeout);
+  });
+
+  test("cp with relative paths, from the image's WORKDIR (./bin/start.sh found there too)", () => {
+    const tree = stack({ dockerfile: image('WORKDIR /srv/app\n', '["./bin/start.sh"]'), script: start('cp deploy/site.conf /etc/nginx/sites-enabled/') });
+    expect(links(tree)).toEqual(linked);
+    expect(serious(lint(tree))).toEqual(timeout);
+  });
+
+  test('relative cp without a WORKDIR the tree gives: where it copies from is not known', () => {
+    const tree = stack({ dockerfile: image('', '["/srv/app/bin/start.sh"]'), script: start('cp deploy/site.conf /etc/nginx/sites-enabled/default') });
+    expect(links(tree)).toEqual([]);
+    expect(serious(lint(tree))).toEqual([]);
+  });
+
+  test('a cp in a branch the container does not take, or in an if, does not place it', () => {
+    const branch = start('case "$1" in\n  proxy) cp /srv/app/deploy/site.conf /etc/nginx/sites-enabled/default ;;\nesac');
+    const notTaken = stack({ dockerfile: image('', '["/srv/app/bin/start.sh", "worker"]'), script: branch });
+    expect(links(notTaken)).toEqual([]);
+    expect(serious(lint(notTaken))).toEqual([]);
+    const conditional = start('if [ "$ENABLE_NGINX" = yes ]; then\n  cp /srv/app/deploy/site.conf /etc/nginx/sites-enabled/default\nfi');
+    expect(links(stack({ dockerfile: image('', '["/srv/app/bin/start.sh"]'), script: conditional }))).toEqual([]);
+  });
+
+  test("a script another service runs copies the site into that service's container, not this one", () => {
+    // web publishes gunicorn's port: a host nginx would reach it there, the proxy container does not.
+    const tree = {
+      'compose.yaml':
+        'services:\n  web:\n    build: .\n    command: gunicorn app.wsgi:application --bind=0.0.0.0:9000 --timeout=30\n    ports:\n      - "9000:9000"\n  proxy:\n    image: nginx:1.27\n    entrypoint: /srv/app/bin/start.sh\n    volumes:\n      - ./:/srv/app\n',
+      Dockerfile: 'FROM python:3.12-slim\nCOPY . /srv/app\n',
+      'bin/start.sh': "#!/bin/sh\ncp /srv/app/deploy/site.conf /etc/nginx/conf.d/default.conf\nexec nginx -g 'daemon off;'\n",
+      'deploy/site.conf': site,
+    };
+    expect(links(tree)).toEqual([]);
+    expect(serious(lint(tree))).toEqual([]);
+  });
+});
+
 describe('socket paths as the servers resolve them', () => {
   // The model names the address without the repeated slashes: unix:/var/www/portal/portal.sock.
   const portalNginx = uwsgiPassNginx('unix:///var/www/portal/portal.sock');

@@ -7,6 +7,10 @@
  * environment (read into the script's variables) and its mounts. The script's own launches, read
  * as if it ran on the host, are then left out: the container is where it runs.
  *
+ * A file of the tree the script copies into place (`cp site.conf /etc/nginx/sites-enabled/default`,
+ * relative paths from the container's working directory) is that container's, as a COPY there
+ * would be: only a copy that runs whenever the script does, from a file the container holds.
+ *
  * A container that starts a service-directory supervisor (runit's `runsvdir`, phusion's
  * `my_init`, s6-overlay's `/init`) runs the `run` script of each service directory the image
  * or a mount places where that supervisor looks, the way supervisord runs its programs
@@ -14,6 +18,7 @@
  */
 import * as nodePath from 'path';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
+import type { Span } from '../../source/span';
 import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource, placedTreeFiles } from './launch';
@@ -22,6 +27,7 @@ import { both, execsFromScript, isShell, PATH_DIRECTORIES, runShell, scriptWord,
 import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
 import { ProcfileRun, procfileRun } from './procfile-runner';
+import { stepWrites } from './written-files';
 
 export interface ContainerScripts {
   launches: Launch[];
@@ -31,6 +37,18 @@ export interface ContainerScripts {
   supervising: Launch[];
   /** `honcho start` and `foreman start` a container runs, directly or from a script: they start the processes of a Procfile there. */
   procfileRuns: ContainerProcfileRun[];
+  /** Tree files the container's scripts copy into place. */
+  copies: ScriptCopy[];
+}
+
+/** A tree file (or directory) a container's start-up script copies to `target` in the container. */
+export interface ScriptCopy {
+  container: Launch;
+  /** Absolute path in the tree. */
+  source: string;
+  target: string;
+  /** The command that copies it. */
+  span: Span;
 }
 
 export interface ContainerProcfileRun {
@@ -61,6 +79,8 @@ interface Pending {
   argumentsAtRun?: boolean;
   program: string;
   cwd: string;
+  /** Whether the tree gives `cwd` (else it is `/`, Docker's default, which the base image may change). */
+  cwdKnown: boolean;
   /** What the command's variables hold. */
   environment: Lookup;
   /** Whether the process gets the container's variables (an s6 service without with-contenv does not). */
@@ -78,13 +98,15 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
   const run = new Set<string>();
   const supervising = new Set<Launch>();
   const procfileRuns: ContainerProcfileRun[] = [];
+  const copies: ScriptCopy[] = [];
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== 'compose' && container.kind !== 'dockerfile') continue;
     if (container.program === 'supervisord') supervising.add(container);
     const first = container.argv[0];
     if (!first || first.unresolved) continue;
-    const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
+    const cwdKnown = container.workingDirectory !== undefined && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith('/');
+    const cwd = cwdKnown ? container.workingDirectory!.value : '/';
     const containerEnvironment = environmentOf(container);
     /** Whether the container holds a file of the tree at a path. */
     const placed = (path: string) => {
@@ -100,6 +122,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
         ...(container.container?.argumentsAtRun ? { argumentsAtRun: true } : {}),
         program: container.program,
         cwd,
+        cwdKnown,
         environment: containerEnvironment,
         inheritsContainerEnv: true,
         reaches: container.stopSignalReaches,
@@ -107,6 +130,8 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
     ];
     const seen = new Set<string>();
     const scanned = new Set<string>();
+    /** Where the container's scripts copy tree files, by target; a target given two sources is dropped. */
+    const copiedTo = new Map<string, ScriptCopy | undefined>();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command = pending.shift()!;
       const runsProcfile = procfileRun(command.words, command.known, command.program, command.cwd, command.environment, placed);
@@ -133,18 +158,32 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       const args = scriptArguments(command);
       for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment, args))
         launches.push(inContainer(launch, container, command.reaches, inheritsContainerEnv, startedIn));
-      for (const step of runShell(MappedText.of(source), environment, args).steps) {
-        // A branch the container's arguments may not take hands over to nothing for certain.
-        if (step.undecided) continue;
+      const { steps } = runShell(MappedText.of(source), environment, args);
+      // A branch the container's arguments may not take copies nothing and hands over to nothing for certain.
+      const decided = steps.filter((step) => !step.undecided);
+      for (const write of stepWrites(source, { steps: decided, groups: [] }, command.cwdKnown ? command.cwd : undefined)) {
+        // Only a copy made whenever the script runs (not in an `if`, a loop or a function), of a file the container holds.
+        if (!write.certain || write.sourcePath === undefined || write.kind === 'gap') continue;
+        const copied = mountedSource(container, write.sourcePath);
+        if (copied === undefined || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
+        const earlier = copiedTo.get(write.path);
+        copiedTo.set(
+          write.path,
+          copiedTo.has(write.path) && earlier?.source !== copied ? undefined : { container, source: copied, target: write.path, span: write.span },
+        );
+      }
+      for (const step of decided) {
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
         if (program === 'supervisord') supervising.add(container);
         const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(command.cwd, step.cwd.value) : command.cwd;
+        const stepCwdKnown = step.cwd ? step.cwd.unresolved.length === 0 && (step.cwd.value.startsWith('/') || command.cwdKnown) : command.cwdKnown;
         pending.push({
           words: argv.map((arg) => arg.value),
           known: argv.map((arg) => arg.unresolved.length === 0),
           program,
           cwd: stepCwd,
+          cwdKnown: stepCwdKnown,
           reaches: both(command.reaches, execsFromScript(wrappers) ? handsOver : false),
           environment,
           inheritsContainerEnv,
@@ -152,8 +191,9 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
         });
       }
     }
+    for (const copy of copiedTo.values()) if (copy) copies.push(copy);
   }
-  return { launches, run, supervising: [...supervising], procfileRuns };
+  return { launches, run, supervising: [...supervising], procfileRuns, copies };
 }
 
 /**
@@ -265,6 +305,7 @@ function serviceRuns(command: Pending, container: Launch, tree: ScriptTree, cont
         known: [true],
         program: 'run',
         cwd: nodePath.posix.join(directory, name),
+        cwdKnown: true,
         environment: s6Service ? containerEnvironment : command.environment,
         inheritsContainerEnv: s6Service || command.inheritsContainerEnv,
         ...(s6Service ? { s6Service } : {}),

@@ -144,6 +144,14 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     }),
   );
   if (fromContainers) append(launches, fromContainers.launches);
+  // What a service's scripts copy into place is in its container as a COPY there would be.
+  for (const copy of fromContainers?.copies ?? []) {
+    const { container } = copy;
+    const service = composeContainers.find(
+      (candidate) => container.kind === 'compose' && candidate.service === container.service && candidate.project === container.compose?.project,
+    );
+    if (service) (service.scriptCopies ??= []).push({ source: copy.source, display: context.displayPath(copy.source), target: copy.target, span: copy.span });
+  }
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
     guarded(output.diagnostics, 'launch reader', source.file, () => {

@@ -213,6 +213,11 @@ export interface ComposeContainer extends ComposeScope {
   /** Display path of the compose file that defines it. */
   file: string;
   mounts: Mount[];
+  /**
+   * Tree files its start-up scripts copy into place (`cp site.conf /etc/nginx/sites-enabled/default`,
+   * readers/launch/container-scripts.ts); `span` is the command that copies each.
+   */
+  scriptCopies?: Mount[];
   hostNetwork: boolean;
   /** The service's key in the compose file. */
   keySpan?: Span;

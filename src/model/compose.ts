@@ -34,7 +34,7 @@ export function inNginxDirectory(path: string): boolean {
  * The compose services an nginx config file runs in: those that mount or copy that very file, or
  * a directory holding it so that it lands in one of nginx's directories (docker-graphite-statsd's
  * `COPY conf /` puts conf/etc/nginx/ at /etc/nginx/), and those whose start-up script copies it
- * there (mediacms's prestart.sh: `cp deploy/docker/nginx_http_only.conf /etc/nginx/sites-enabled/default`).
+ * there (an all-in-one image's start script: `cp site.conf /etc/nginx/sites-enabled/default`).
  * A whole build context copied into an app image (`COPY . /app`) carries the repository's nginx
  * files without running them.
  */

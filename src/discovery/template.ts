@@ -176,6 +176,13 @@ export interface MaskedTemplate {
   text: string;
   /** Offsets of the statements that were blanked (`if`, `else`, `end`, `for`, …), in order. */
   statements: number[];
+  /**
+   * Offsets of the tags that may write lines the masked text does not show, in order: an
+   * expression blanked where it stands alone on its line or spans lines, an include, a loop, a
+   * call (`{% include %}`, `{% for %}`, `{{ patch("uwsgi-config") }}`). Text written plainly
+   * around them is read as it is; what they write, only rendering knows.
+   */
+  writers: number[];
   /** [start, end) of each `if` block (Jinja `if`, Go `if`/`with`): text there is written only on a condition. */
   conditionals: [number, number][];
   /**
@@ -241,6 +248,7 @@ export function maskTemplate(
   const first = maskTags(text, dialect, valueShape);
   let masked = first.text;
   const statements = first.statements;
+  const writers = first.writers;
   // A file may mix a language with plain placeholders (`{{ project }}` and `${PORT}` in one ini):
   // those are masked too, where the format has no such syntax of its own.
   for (const extra of PLACEHOLDER_DIALECTS) {
@@ -248,8 +256,10 @@ export function maskTemplate(
     const more = maskTags(masked, extra, valueShape);
     masked = more.text;
     for (const offset of more.statements) statements.push(offset);
+    for (const offset of more.writers) writers.push(offset);
   }
   statements.sort((a, b) => a - b);
+  writers.sort((a, b) => a - b);
   // A Go `define` or a Jinja `macro` is written where it is called, in a context unknown here:
   // its body is set aside whole.
   const definitions = definitionBodies(text, dialect);
@@ -263,6 +273,8 @@ export function maskTemplate(
     dialect,
     text: blankRanges(masked, setAside),
     statements,
+    // A writer inside a definition set aside writes where the definition is called, not here.
+    writers: writers.filter((offset) => !setAside.some(([start, end]) => start <= offset && offset < end)),
     conditionals: conditionalBlocks(text, dialect),
     branchesSetAside: branches,
   };
@@ -417,25 +429,52 @@ const PLACEHOLDER_PATTERNS: Record<(typeof PLACEHOLDER_DIALECTS)[number], RegExp
   'percent-variables': PERCENT_VARIABLE,
 };
 
-function maskTags(text: string, dialect: TemplateDialect, valueShape: ValueShape): { text: string; statements: number[] } {
+function maskTags(text: string, dialect: TemplateDialect, valueShape: ValueShape): { text: string; statements: number[]; writers: number[] } {
   const tags = findTags(text, dialect);
   const alone = tagsAloneOnTheirLines(text, tags);
   const out: string[] = [];
   const statements: number[] = [];
+  const writers: number[] = [];
   let last = 0;
   tags.forEach(([start, end], index) => {
     const tag = text.slice(start, end);
     out.push(text.slice(last, start));
     last = end;
-    if (isStatement(dialect, tag) || tag.includes('\n') || alone[index]) {
+    const statement = isStatement(dialect, tag);
+    if (statement || tag.includes('\n') || alone[index]) {
       statements.push(start);
+      if (statement ? writesText(dialect, tag) : true) writers.push(start);
       out.push(tag.replace(/[^\r\n]/g, ' '));
     } else {
       out.push(maskedValue(tag.length, valueShape));
     }
   });
   out.push(text.slice(last));
-  return { text: out.join(''), statements };
+  return { text: out.join(''), statements, writers };
+}
+
+/**
+ * Statements whose output is not the text written between their tags: Jinja's include, extends
+ * (the parent writes), block (a child may replace it), call, filter and for (its body 0 or more
+ * times, with other values); Go's template, block and range; Mustache partials and sections
+ * (a section repeats over a list). `if`/`else`/`end`, `set`, comments and macro definitions write
+ * nothing of their own. ERB code is any Ruby: only `if`/`unless`/`elsif`/`else`/`end` and
+ * comments are taken to write nothing.
+ */
+const JINJA_WRITERS = new Set(['include', 'extends', 'block', 'call', 'filter', 'for']);
+const GO_WRITERS = new Set(['template', 'block', 'range']);
+
+function writesText(dialect: TemplateDialect, tag: string): boolean {
+  if (tag.startsWith('{#')) return false;
+  if (tag.startsWith('<%')) {
+    if (tag.startsWith('<%#')) return false;
+    const code = tag.slice(2, -2).replace(/^[-=]/, '').replace(/-$/, '').trim();
+    return !/^(?:if|unless|elsif|else|end)\b/.test(code);
+  }
+  const body = tagBody(tag, 2);
+  if (tag.startsWith('{%')) return JINJA_WRITERS.has(/^\w+/.exec(body)?.[0] ?? '');
+  if (dialect === 'go-template') return GO_WRITERS.has(/^\w+/.exec(body)?.[0] ?? '');
+  return /^[#>]/.test(body);
 }
 
 /** For each tag, whether its line holds nothing but tags and blanks. */

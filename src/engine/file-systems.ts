@@ -70,12 +70,12 @@ export function withEmbeddedFiles(fs: FileSystem, embedded: Map<string, SourceTe
 }
 
 /** Templates of backend formats as their readers read them: tags masked, same length and lines. */
-export function withMaskedTemplates(fs: FileSystem, templates: Map<string, { masked: string }>): FileSystem {
+export function withMaskedTemplates(fs: FileSystem, templates: Map<string, { masked: { text: string } }>): FileSystem {
   return {
     ...fs,
     read: (path) => {
       const template = templates.get(path);
-      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+      return template ? new TextEncoder().encode(template.masked.text) : fs.read(path);
     },
   };
 }

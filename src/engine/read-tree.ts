@@ -6,7 +6,7 @@ import * as nodePath from 'path';
 import { append } from '../source/append';
 import { Classified, explainClassification, FileFormat, isExtensionlessShellScript, isGeneratorDirectoryName, readableByName } from '../discovery/classify';
 import { confineFileSystem } from '../discovery/confine';
-import { DIALECT_NAMES, maskTemplate, TemplateDialect } from '../discovery/template';
+import { DIALECT_NAMES, MaskedTemplate, maskTemplate, TemplateDialect } from '../discovery/template';
 import { FileSystem, nodeFileSystem } from '../discovery/fs';
 import { showPath } from '../discovery/path-bytes';
 import { walk } from '../discovery/walk';
@@ -123,7 +123,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
   const filesByFormat: FilesByFormat = {};
   const imageSources: { source: SourceText; kind: 'dockerfile' | 'compose' }[] = [];
   /** Templates of backend formats, read through `readerFs` with their tags masked. */
-  const maskedTemplates = new Map<string, { original: string; masked: string; dialect: TemplateDialect; format: FileFormat }>();
+  const maskedTemplates = new Map<string, { original: string; masked: MaskedTemplate; dialect: TemplateDialect; format: FileFormat }>();
   const explained = new Map<string, { format?: FileFormat; reason: string }>();
   const mappedToNginx = new Set<string>();
   for (const file of walked.files) {
@@ -164,7 +164,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
       // Tomcat's own `${name}` is no placeholder: only the template language's tags are masked there.
       const masked =
         format === 'tomcat' ? maskTemplate(original, classified.template, 'property', { envsubst: false }) : maskTemplate(original, classified.template);
-      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format });
+      maskedTemplates.set(file, { original, masked, dialect: classified.template, format });
     }
     (filesByFormat[format] ??= []).push(file);
     if (format === 'dockerfile' || format === 'compose') {
@@ -255,15 +255,17 @@ function readTreeUncached(options: LintOptions): ReadTree {
 
   // Backends and system limits: command lines first, since the servers take options from them.
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
+  const templates = maskedTemplates.size === 0 ? undefined : maskedTemplates;
   const context: ReaderContext =
     embedded.size === 0
-      ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots }
+      ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots, templates }
       : {
           fs: withEmbeddedFiles(readerFs, embedded),
           displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
           treeFiles: [...walked.files, ...embedded.keys()],
           lintRoots: roots,
           embedded,
+          templates,
         };
   const reads = readBackendsAndSystem(filesByFormat, context);
   const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation } = reads;

@@ -44,7 +44,7 @@ export class RenderedSourceText extends TemplateSourceText {
     /** [start, end) of template text the rendering may leave out (a start script's edit that may drop lines). */
     conditionals: [number, number][] = [],
   ) {
-    super(file, original, { dialect: 'envsubst', text: rendered, statements, conditionals, branchesSetAside: [] });
+    super(file, original, { dialect: 'envsubst', text: rendered, statements, writers: statements, conditionals, branchesSetAside: [] });
     this.template = template ?? new SourceText(file, original);
     this.complete = statements.length === 0 && !isUnknownValue(rendered);
   }

@@ -12,6 +12,8 @@ export class TemplateSourceText extends SourceText {
   readonly statements: number[];
   /** [start, end) of each `if` block. */
   readonly conditionals: [number, number][];
+  /** Offsets of the tags that may write lines the masked text does not show (an include, a loop), ascending. */
+  readonly writers: number[];
 
   constructor(
     file: string,
@@ -22,6 +24,7 @@ export class TemplateSourceText extends SourceText {
     this.dialect = masked.dialect;
     this.statements = masked.statements;
     this.conditionals = masked.conditionals;
+    this.writers = masked.writers;
   }
 
   /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */

@@ -6,7 +6,9 @@
 import type { FileSystem } from '../discovery/fs';
 import type { FileFormat } from '../discovery/classify';
 import type { ReaderDiagnostic, SourceComment } from '../source/diagnostic';
+import type { MaskedTemplate } from '../discovery/template';
 import { SourceText } from '../source/text';
+import { TemplateSourceText } from './template-text';
 
 export interface ReaderContext {
   fs: FileSystem;
@@ -20,11 +22,20 @@ export interface ReaderContext {
    * reader takes this SourceText, whose positions are in the manifest, instead of making its own.
    */
   embedded?: ReadonlyMap<string, SourceText>;
+  /**
+   * Templates of the reader's format by path: `fs` gives their masked text, and the reader reads
+   * them as a TemplateSourceText, which says where a tag may write lines it does not see.
+   */
+  templates?: ReadonlyMap<string, { original: string; masked: MaskedTemplate }>;
 }
 
-/** The SourceText for a file the reader has read: the embedded one for a virtual path. */
+/** The SourceText for a file the reader has read: the embedded one for a virtual path, a template's with its tags. */
 export function sourceFor(context: ReaderContext, path: string, text: string): SourceText {
-  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text);
+  const embedded = context.embedded?.get(path);
+  if (embedded) return embedded;
+  const template = context.templates?.get(path);
+  if (template && template.masked.text === text) return new TemplateSourceText(context.displayPath(path), template.original, template.masked);
+  return new SourceText(context.displayPath(path), text);
 }
 
 /** Absolute paths of the discovered files, by the format classify() gave them. */

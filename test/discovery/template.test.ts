@@ -95,6 +95,43 @@ describe('masking', () => {
     );
   });
 
+  test('writers: an include, a loop, a call and an expression alone on its line may write lines; if, set, comments and inline values do not', () => {
+    const tags = {
+      include: '{% include "base.ini" %}',
+      loop: '{% for key, value in extra.items() %}',
+      endfor: '{% endfor %}',
+      alone: '{{ patch("uwsgi-config") }}',
+      condition: '{% if debug %}',
+      endif: '{% endif %}',
+      set: '{% set port = 8000 %}',
+      comment: '{# managed #}',
+      inline: '{{ port }}',
+    };
+    const text = [
+      tags.comment,
+      tags.set,
+      '[uwsgi]',
+      tags.include,
+      `http = 0.0.0.0:${tags.inline}`,
+      tags.condition,
+      'py-autoreload = 1',
+      tags.endif,
+      tags.loop,
+      '{{ key }} = {{ value }}',
+      tags.endfor,
+      tags.alone,
+      '',
+    ].join('\n');
+    expect(maskTemplate(text, 'jinja').writers).toEqual([text.indexOf(tags.include), text.indexOf(tags.loop), text.indexOf(tags.alone)]);
+    // A macro's body writes where the macro is called: the call, alone on its line, is the writer.
+    const macro = '{% macro extra() %}\n{% include "x.ini" %}\n{% endmacro %}\n[uwsgi]\n{{ extra() }}\n';
+    expect(maskTemplate(macro, 'jinja').writers).toEqual([macro.indexOf('{{ extra() }}')]);
+    const go = '{{ range .Sockets }}\nsocket = {{ . }}\n{{ end }}\n{{ template "x" }}\n{{ if .A }}\n';
+    expect(maskTemplate(go, 'go-template').writers).toEqual([0, go.indexOf('{{ template')]);
+    const envsubst = '[uwsgi]\n${EXTRA_OPTIONS}\nprocesses = ${WORKERS}\n';
+    expect(maskTemplate(envsubst, 'envsubst').writers).toEqual([envsubst.indexOf('${EXTRA')]);
+  });
+
   test("envsubst: the shell's ${VAR:-default} forms are placeholders too", () => {
     expect(templateDialectOf('threads = ${UWSGI_THREADS:-4}\n')).toBe('envsubst');
     expect(shown(maskTemplate('threads = ${UWSGI_THREADS:-4}\nport = ${PORT:=80}\n', 'envsubst').text)).toBe(

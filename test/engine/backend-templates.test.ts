@@ -7,6 +7,8 @@
 import { memoryFileSystem, MemoryTree } from '../../src/discovery/fs';
 import { lintSync } from '../../src/engine/run';
 import type { Finding } from '../../src/engine/findings';
+import { linkDeployment } from '../../src/model/links';
+import { lintDiskTree, readDiskTree } from '../disk-tree';
 
 const lint = (tree: MemoryTree) => lintSync({ paths: ['.'], cwd: '/tree', fs: memoryFileSystem(tree, '/tree'), config: {} });
 const describeFindings = (findings: Finding[]) =>
@@ -35,6 +37,86 @@ describe('uWSGI templates', () => {
 
   test('code frames show the template as written', () => {
     expect(lint({ 'uwsgi/app.template.conf': ini }).readSource('uwsgi/app.template.conf')).toBe(ini);
+  });
+});
+
+describe('uWSGI templates with tags that write options (an include, a loop, a call alone on its line)', () => {
+  // nginx admits up to 4 × 16k of request line and headers; uWSGI's buffer-size must hold them all
+  // (docs/servers/uwsgi.md#buffer-size: 4096 by default), so any buffer-size below 65536 is flagged.
+  const nginx = (pass: string) =>
+    `events {}\nhttp {\n  server {\n    listen 80;\n    large_client_header_buffers 4 16k;\n    location / {\n      ${pass}\n    }\n  }\n}\n`;
+  /** tutor's layout: the image's CMD runs /openedx/uwsgi.ini, which compose mounts from the template. */
+  const tutor = (ini: string) => ({
+    'docker-compose.yml':
+      'services:\n  lms:\n    build: ./build\n    volumes:\n      - ./apps/uwsgi.ini:/openedx/uwsgi.ini:ro\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n',
+    'build/Dockerfile': 'FROM python:3.12\nRUN pip install uwsgi\nCMD ["uwsgi", "/openedx/uwsgi.ini"]\n',
+    'nginx.conf': nginx('proxy_pass http://lms:8000;'),
+    'apps/uwsgi.ini': ini,
+  });
+  const headerFindings = (findings: Finding[]) => findings.filter((f) => f.ruleId === 'header-size-backend').map((f) => f.message);
+  const uwsgiOf = (files: Record<string, string>) => {
+    const { model } = readDiskTree(files);
+    const backends = model.backends.filter((backend) => backend.kind === 'uwsgi');
+    return { model, backends };
+  };
+
+  test('an include and a call after a plain http option: the listener is read and linked, buffer-size is not taken at its default', () => {
+    const files = tutor('[uwsgi]\nhttp = 0.0.0.0:8000\n{% include "build/settings/uwsgi.ini" %}\n{{ patch("uwsgi-config") }}\n');
+    const { model, backends } = uwsgiOf(files);
+    expect(linkDeployment(model).map((link) => `${link.target.address.text} -> ${link.backend.kind} ${link.backend.file}`)).toEqual([
+      'lms:8000 -> uwsgi apps/uwsgi.ini',
+    ]);
+    expect(backends).toHaveLength(1);
+    expect(backends[0].settings.get('buffer-size')?.value).toBeUndefined();
+    expect(headerFindings(lintDiskTree(files))).toEqual([]);
+  });
+
+  test('a loop writing "{{ key }} = {{ value }}": no default buffer-size, and no unknown option named by a tag', () => {
+    const files = {
+      'nginx.conf': nginx('include uwsgi_params;\n      uwsgi_pass 127.0.0.1:8001;'),
+      'uwsgi.ini.j2':
+        '[uwsgi]\nsocket = 127.0.0.1:8001\nmodule = app.wsgi\n{% for key, value in uwsgi_extra.items() %}\n{{ key }} = {{ value }}\n{% endfor %}\n',
+    };
+    const findings = lintDiskTree(files);
+    expect(findings.filter((f) => f.ruleId === 'header-size-backend' || f.ruleId === 'uwsgi-unknown-option')).toEqual([]);
+    expect(linkDeployment(uwsgiOf(files).model).map((link) => `${link.target.address.text} -> ${link.backend.file}`)).toEqual([
+      '127.0.0.1:8001 -> uwsgi.ini.j2',
+    ]);
+  });
+
+  test('a name written by a tag alone (no loop around it) is a gap too', () => {
+    const files = {
+      'nginx.conf': nginx('include uwsgi_params;\n      uwsgi_pass 127.0.0.1:8001;'),
+      'uwsgi.ini.j2': '[uwsgi]\nsocket = 127.0.0.1:8001\n{{ size_option }} = 65535\n',
+    };
+    expect(lintDiskTree(files).filter((f) => f.ruleId === 'header-size-backend' || f.ruleId === 'uwsgi-unknown-option')).toEqual([]);
+  });
+
+  test('a template that is all tags: no listener, no link, and no setting known by default', () => {
+    const { model, backends } = uwsgiOf(tutor('{% include "build/settings/uwsgi.ini" %}\n{{ patch("uwsgi-config") }}\n'));
+    expect(backends).toHaveLength(1);
+    expect(backends[0].listeners).toEqual([]);
+    expect([...backends[0].settings.values()].filter((setting) => setting.value !== undefined).map((setting) => setting.name)).toEqual([]);
+    expect(linkDeployment(model)).toEqual([]);
+  });
+
+  test('buffer-size written plainly after the tags is the one uWSGI uses (the last value wins): still flagged', () => {
+    const files = tutor('[uwsgi]\nhttp = 0.0.0.0:8000\n{% include "build/settings/uwsgi.ini" %}\n{{ patch("uwsgi-config") }}\nbuffer-size = 4096\n');
+    const findings = lintDiskTree(files).filter((f) => f.ruleId === 'header-size-backend');
+    // `buffer-size = 4096` is line 5; its value starts at column 15.
+    expect(findings.map((f) => `${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`)).toEqual(['apps/uwsgi.ini:5:15']);
+    expect(findings[0].message).toContain("uWSGI's buffer-size 4096 bytes behind lms:8000");
+    expect(findings[0].related.map((r) => `${r.span.file}:${r.span.start.line}`)).toEqual(['nginx.conf:5']);
+  });
+
+  test('a tag inside a value writes no option: the unstated buffer-size is still the default 4096, flagged', () => {
+    const files = tutor('[uwsgi]\nhttp = 0.0.0.0:8000\nprocesses = {{ workers }}\n');
+    expect(headerFindings(lintDiskTree(files))).toEqual([expect.stringContaining("more than uWSGI's buffer-size 4096 bytes (default) behind lms:8000")]);
+  });
+
+  test('the same ini without tags is read as before: its default buffer-size is flagged', () => {
+    const files = tutor('[uwsgi]\nhttp = 0.0.0.0:8000\nmaster = true\n');
+    expect(headerFindings(lintDiskTree(files))).toEqual([expect.stringContaining("more than uWSGI's buffer-size 4096 bytes (default) behind lms:8000")]);
   });
 });
 

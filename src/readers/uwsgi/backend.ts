@@ -7,7 +7,7 @@ import * as nodePath from 'path';
 import type { Launch } from '../launch/launch';
 import type { ListenAddress, Listener, ListenerProtocol } from '../backend';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
-import type { UwsgiBackend, UwsgiOptionEntry } from './uwsgi-backend';
+import type { UwsgiBackend, UwsgiGap, UwsgiOptionEntry } from './uwsgi-backend';
 import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
 import { readUwsgiFlag, readUwsgiNumber, UwsgiNumberReader } from '../../reference/uwsgi/values';
 import type { BuiltInstance } from './instance';
@@ -156,11 +156,13 @@ function chmodMode(value: string | null): string | undefined {
   return /^[0-7]{3}$/.test(value) ? value : undefined;
 }
 
-export function settingFromEntries(rule: SettingRule, entries: UwsgiOptionEntry[]): Setting | undefined {
+export function settingFromEntries(rule: SettingRule, entries: UwsgiOptionEntry[], gaps: UwsgiGap[] = []): Setting | undefined {
   const relevant = entries.filter((entry) => rule.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
     if (!rule.default) return undefined;
+    // A part of the config cfglint does not read (a template's include) may state it.
+    if (gaps.length > 0) return unstated(rule.name, rule.unit, rule.default.reference, gaps[0]);
     return {
       name: rule.name,
       value: rule.default.value,
@@ -175,13 +177,18 @@ export function settingFromEntries(rule: SettingRule, entries: UwsgiOptionEntry[
   return { name: rule.name, value, text: last.text ?? '', unit: rule.unit, source };
 }
 
+/** An option the config read does not state while a part it does not read may: its default is not known to apply. */
+function unstated(name: string, unit: Setting['unit'], reference: string, gap: UwsgiGap): Setting {
+  return { name, value: undefined, text: '', unit, source: { kind: 'default', reference, note: `unknown: ${gap.reason}` } };
+}
+
 export function buildBackend(instance: BuiltInstance, name: string, file: string, launch: Launch | undefined): UwsgiBackend {
   const settings = new Map<string, Setting>();
   for (const rule of SETTINGS) {
-    const setting = settingFromEntries(rule, instance.options);
+    const setting = settingFromEntries(rule, instance.options, instance.gaps);
     if (setting) settings.set(rule.name, setting);
   }
-  settings.set('master', masterSetting(instance.options));
+  settings.set('master', masterSetting(instance.options, instance.gaps));
   const backend: UwsgiBackend = {
     kind: 'uwsgi',
     name,
@@ -205,7 +212,7 @@ export function buildBackend(instance: BuiltInstance, name: string, file: string
  * read); without one, any option that needs the master (`harakiri`, `cheaper`, `touch-reload`, …,
  * flagged UWSGI_OPT_MASTER) switches it on just by being read (core/config.c).
  */
-function masterSetting(entries: UwsgiOptionEntry[]): Setting {
+function masterSetting(entries: UwsgiOptionEntry[], gaps: UwsgiGap[]): Setting {
   const explicit = entries.filter((entry) => entry.key === 'master');
   const last = explicit[explicit.length - 1];
   const source = (entry: UwsgiOptionEntry, span = entry.valueSpan): ValueSource => ({ kind: 'file', span, via: entry.via.length > 0 ? entry.via : undefined });
@@ -224,6 +231,7 @@ function masterSetting(entries: UwsgiOptionEntry[]): Setting {
       source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master', note: 'an option inside an if-block would switch it on' },
     };
   }
+  if (gaps.length > 0) return unstated('master', 'flag', 'docs/servers/uwsgi.md#master', gaps[0]);
   return { name: 'master', value: false, text: 'off', unit: 'flag', source: { kind: 'default', reference: 'docs/servers/uwsgi.md#master' } };
 }
 

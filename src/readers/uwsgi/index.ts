@@ -25,6 +25,8 @@ import { buildBackend } from './backend';
 import { readCommandLine } from './command-line';
 import { guarded } from '../kit/failure';
 import { iniComments } from './ini';
+import { maskTemplate, templateDialectOf } from '../../discovery/template';
+import { TemplateSourceText } from '../template-text';
 import { UNKNOWN } from './magic';
 import { BuiltInstance, buildInstance, InstanceStart, UwsgiFiles, UwsgiMachine } from './instance';
 
@@ -41,7 +43,7 @@ export function readUwsgi(files: string[], launches: Launch[], context: ReaderCo
   const backends: UwsgiBackend[] = [];
   const sources = new Map<string, SourceText>();
   const treeFiles = new Set(context.treeFiles);
-  const reading = new TreeFiles(context, treeFiles, sources);
+  const reading = new TreeFiles(context, treeFiles, new Set(files), sources);
   const diagnostics: ReaderDiagnostic[] = [];
 
   const startedFiles = new Set<string>();
@@ -127,6 +129,8 @@ class TreeFiles {
   constructor(
     private readonly context: ReaderContext,
     private readonly treeFiles: Set<string>,
+    /** The files classify() gave uWSGI: it has said whether each is a template. */
+    private readonly classified: Set<string>,
     private readonly sources: Map<string, SourceText>,
   ) {}
 
@@ -134,12 +138,18 @@ class TreeFiles {
     let source = this.sources.get(path);
     if (source) return source;
     if (!this.treeFiles.has(path)) return undefined;
+    let text: string;
     try {
-      source = sourceFor(this.context, path, decodeUtf8(this.context.fs.read(path)));
+      text = decodeUtf8(this.context.fs.read(path));
     } catch {
       // walk() reports files it cannot read as read-error already.
       return undefined;
     }
+    source = sourceFor(this.context, path, text);
+    // A file only a launch names (tutor's uwsgi.ini, all `{% include %}` and `{{ patch(…) }}`, has
+    // no [uwsgi] section to be classified by): its tags are found here, as classify() finds them.
+    const dialect = this.classified.has(path) || this.context.embedded?.has(path) ? undefined : templateDialectOf(text);
+    if (dialect) source = new TemplateSourceText(source.file, text, maskTemplate(text, dialect));
     this.sources.set(path, source);
     return source;
   }

@@ -29,7 +29,8 @@ import { readUwsgiFlag, uwsgiAtoi } from '../../reference/uwsgi/values';
 import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
 import { scanIni } from './ini';
 import { fillMagicTable, isKnown, MagicMachineInfo, MagicTable, substituteMagic, UNKNOWN } from './magic';
-import { withPlaceholdersShown } from '../../discovery/template';
+import { DIALECT_NAMES, withPlaceholdersShown } from '../../discovery/template';
+import { TemplateSourceText } from '../template-text';
 
 /** What is known about the machine and the process environment. */
 export interface UwsgiMachine extends MagicMachineInfo {
@@ -471,6 +472,7 @@ class InstanceBuilder {
     }
     this.mainFile ??= path;
     if (!this.files.includes(path)) this.files.push(path);
+    if (source instanceof TemplateSourceText) this.templateWriterGaps(source);
     if (naming.reuse && this.magic) {
       this.magic = new Map(this.magic);
       this.magic.set('o', naming.given ?? UNKNOWN);
@@ -496,6 +498,11 @@ class InstanceBuilder {
       for (const line of scan.lines) {
         const [keyStart, keyEnd] = mapped.sourceRange(line.keyStart, line.keyEnd);
         const keySpan = source.span(keyStart, keyEnd);
+        if (!isKnown(line.key)) {
+          // `{{ key }} = {{ value }}`: any option, which only rendering names.
+          this.gaps.push({ reason: 'an option whose name the tree does not give', span: keySpan });
+          continue;
+        }
         let valueSpan = keySpan;
         let text = '';
         if (line.valueEnd > line.valueStart) {
@@ -509,6 +516,20 @@ class InstanceBuilder {
       this.chain.pop();
       this.reading.pop();
       this.via = outerVia;
+    }
+  }
+
+  /**
+   * A template's tags that may write lines cfglint does not see (`{% include %}`, a loop,
+   * `{{ patch("uwsgi-config") }}` alone on its line): each is a gap, so no option the file leaves
+   * unstated is taken at its default. What the file writes plainly is read as written.
+   */
+  private templateWriterGaps(source: TemplateSourceText) {
+    for (const offset of source.writers) {
+      let end = source.original.indexOf('\n', offset);
+      if (end === -1) end = source.original.length;
+      while (end > offset && /\s/.test(source.original[end - 1])) end--;
+      this.gaps.push({ reason: `a ${DIALECT_NAMES[source.dialect]} tag may write options here; cfglint does not render it`, span: source.span(offset, end) });
     }
   }
 

@@ -98,6 +98,17 @@ describe('the option list', () => {
     expect(backend.options[1].value).toBeUndefined();
   });
 
+  test('beside a gap, an option the tree leaves unstated is unknown, not its default; a stated one is read', () => {
+    const { backend } = only({ 'app.ini': '[uwsgi]\nini = /etc/uwsgi/base.ini\nprocesses = 4\n' });
+    expect(backend.settings.get('processes')!.value).toBe(4);
+    // The missing file may set buffer-size or master: uWSGI's 4096 and off are not known to apply.
+    expect(backend.settings.get('buffer-size')!.value).toBeUndefined();
+    expect(backend.settings.get('master')!.value).toBeUndefined();
+    // Without the include, the defaults (docs/servers/uwsgi.md#buffer-size, #master) apply.
+    const plain = only({ 'app.ini': '[uwsgi]\nprocesses = 4\n' }).backend;
+    expect([plain.settings.get('buffer-size')!.value, plain.settings.get('master')!.value]).toEqual([4096, false]);
+  });
+
   test('an absolute include mirrored in the tree is found', () => {
     const { backend } = only({
       'app.ini': '[uwsgi]\nini = /etc/uwsgi/base.ini\n',

@@ -310,6 +310,10 @@ function layerFromCommandLine(
   // A word the tree does not determine and whose variable is named for options (`$GUNICORN_OPTS`,
   // `${EXTRA_ARGS}`) may hold any options: what comes before it may be overridden, and what it does
   // not override is unknown. Other variables in a free position (`$APP_MODULE`) are taken as the app.
+  // An `append` setting (bind) is not overridden: argparse adds each -b to the list, which starts
+  // empty (Setting.add_option: default None), and the command line's list replaces the config
+  // file's and GUNICORN_CMD_ARGS' (app/base.py load_config sets the command line last, whatever -c
+  // says): the known addresses stay, and the word may add others.
   const free = [...parsed.positionals, ...parsed.unrecognized]
     .filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable)))
     .sort((a, b) => a.index! - b.index!)[0];
@@ -326,7 +330,7 @@ function layerFromCommandLine(
     const text = option.value.value;
     const span = spanOf(option.value);
     const unresolved = unresolvedOf(option.value);
-    const overridable = free !== undefined && option.option.index !== undefined && option.option.index < free.index!;
+    const overridable = free !== undefined && option.setting.action !== 'append' && option.option.index !== undefined && option.option.index < free.index!;
     const converted: Converted = unresolved
       ? { ok: false, reason: `"${text}" depends on ${unresolved.join(', ')}` }
       : overridable
@@ -339,6 +343,13 @@ function layerFromCommandLine(
       previous.items.push(item);
       previous.text += ` ${text}`;
     } else entries.set(option.setting.name, { items: [item], text, span });
+  }
+  if (free) {
+    const appended = new Set(parsed.options.filter((option) => option.setting.action === 'append').map((option) => option.setting.name));
+    for (const [name, entry] of entries) {
+      if (!appended.has(name)) continue;
+      entry.items.push({ converted: { ok: false, reason: `"${free.value}" may add more` }, text: free.value, span: spanOf(free) });
+    }
   }
   const allUnknown = free
     ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free)!.join(', ')})`, span: spanOf(free), text: free.value }

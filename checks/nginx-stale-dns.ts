@@ -32,24 +32,34 @@ export const rule = defineRule({
     // The compose names each nginx config resolves: those of the compose networks it is on
     // (composePlaceOf), by the files that hold the directive and include it. A host's nginx file
     // beside a compose project of another directory resolves none of them.
-    const namesByFiles = new Map<string, Map<string, string>>();
-    const composeNamesOf = (directive: ExpandedDirective): Map<string, string> => {
+    const namesByFiles = new Map<string, { services: Map<string, string>; fixed: Set<string> }>();
+    const namesOf = (directive: ExpandedDirective): { services: Map<string, string>; fixed: Set<string> } => {
       const files = [...new Set([directive.directive.file, ...directive.via.map((include) => include.file)])];
       const key = files.join('\0');
       let names = namesByFiles.get(key);
       if (!names) {
-        names = new Map();
+        const services = new Map<string, string>();
         const place = composePlaceOf(model.compose, files);
         for (const container of model.compose) {
           if (!resolvesServicesOf(place, container)) continue;
-          for (const name of [container.service, ...container.aliases]) names.set(name.toLowerCase(), container.service);
+          for (const name of [container.service, ...container.aliases]) services.set(name.toLowerCase(), container.service);
         }
         // A `links:` alias resolves only in the container that declares it: one that runs this file.
-        for (const container of place.running) for (const link of container.links) names.set(link.alias.toLowerCase(), link.service);
+        for (const container of place.running) for (const link of container.links) services.set(link.alias.toLowerCase(), link.service);
+        // An `extra_hosts` name is an /etc/hosts line of every container that runs this file: it
+        // does not change while nginx runs, and is looked up before any DNS.
+        const fixed = new Set<string>();
+        const [first, ...others] = place.running;
+        for (const entry of first?.extraHosts ?? []) {
+          const name = entry.name.toLowerCase();
+          if (others.every((container) => container.extraHosts.some((other) => other.name.toLowerCase() === name))) fixed.add(name);
+        }
+        names = { services, fixed };
         namesByFiles.set(key, names);
       }
       return names;
     };
+    const composeNamesOf = (directive: ExpandedDirective): Map<string, string> => namesOf(directive).services;
     const seen = new Set<unknown>();
     // What to say about a host, without its span and model path: a large tree has thousands of
     // passes, and those are built only for a finding.
@@ -58,7 +68,9 @@ export const rule = defineRule({
       seen.add(directive.directive);
       // A Service's ClusterIP stays the same for the Service's life.
       if (servicesNamed(model.kubernetes, host).length > 0) return undefined;
-      const service = composeNamesOf(directive).get(host);
+      const { services, fixed } = namesOf(directive);
+      if (fixed.has(host)) return undefined;
+      const service = services.get(host);
       if (service !== undefined) return { messageId: 'composeService', data: { host, service } };
       return { messageId: 'hostName', data: { host } };
     };

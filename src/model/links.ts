@@ -61,7 +61,8 @@ export interface Link {
   detail: string;
   /**
    * Where both sides run, in words: `host`, `compose project docker/`, `Kubernetes namespace
-   * shop`; with the directory the nginx file and the backend share when the tree holds several.
+   * shop`, `one Docker host's ports` (nginx in a container reaching the host through
+   * host-gateway); with the directory the nginx file and the backend share when the tree holds several.
    */
   scope: string;
   /**
@@ -293,6 +294,59 @@ function matchComposeLoopback(
   return {
     reason: 'same-address',
     detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`,
+  };
+}
+
+/**
+ * Whether `host` names the Docker host in every compose container that runs the nginx file: each
+ * maps it to `host-gateway` in `extra_hosts`, an /etc/hosts line that the resolver reads before
+ * any DNS (moby `--add-host NAME:host-gateway` writes the daemon's host-gateway-ip, by default the
+ * default bridge's address on the host). Docker Engine on Linux adds no such name by itself;
+ * Docker Desktop's own `host.docker.internal` is not something the tree says it runs on.
+ */
+function namesDockerHost(nginxIn: ComposeContainer[], host: string): boolean {
+  const name = host.toLowerCase();
+  return (
+    nginxIn.length > 0 &&
+    nginxIn.every((container) => {
+      const entries = container.extraHosts.filter((entry) => entry.name.toLowerCase() === name);
+      return entries.length > 0 && entries.every((entry) => entry.address === 'host-gateway');
+    })
+  );
+}
+
+/**
+ * A listener the Docker host serves on `address.port`, for nginx in a container that reaches the
+ * host at its gateway address: a compose service's port published on every host address (one
+ * published on 127.0.0.1 only is not reached at the gateway address), or a server a systemd unit
+ * or supervisord starts on the host (or a compose service with `network_mode: host`) that listens
+ * on every interface (a loopback bind is the host's own).
+ */
+function matchDockerHost(
+  address: NginxAddress & { kind: 'tcp' },
+  listener: Listener,
+  compose: ComposeService | undefined,
+): { reason: LinkReason; detail: string } | undefined {
+  if (listener.address.kind !== 'tcp' || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return undefined;
+  const port = listener.address.port;
+  if (compose) {
+    const published = compose.published.find((each) => each.hostPort === address.port && each.containerPort === port && ALL_INTERFACES.has(each.hostIp));
+    if (!published) return undefined;
+    return {
+      reason: 'same-address',
+      detail: `"${address.host}" is the Docker host (extra_hosts: host-gateway); compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`,
+    };
+  }
+  if (port !== address.port) return undefined;
+  const onHost = backendLaunches(listener.backend as Backend).find(
+    (launch) =>
+      (launch.container === undefined && (launch.kind === 'systemd' || launch.kind === 'supervisord')) ||
+      (launch.kind === 'compose' && launch.container?.hostNetwork === true),
+  );
+  if (!onHost) return undefined;
+  return {
+    reason: 'same-address',
+    detail: `"${address.host}" is the Docker host (extra_hosts: host-gateway); ${onHost.file} starts the backend there, port ${port} on all interfaces`,
   };
 }
 
@@ -556,7 +610,9 @@ function computeLinks(model: Deployment): Link[] {
     const loopback = address.kind === 'tcp' && isLoopback(address.host);
     const place = address.kind === 'tcp' ? nginxComposePlace(model, target) : NO_COMPOSE;
     const nginxIn = place.running;
-    const aliasLinks = address.kind === 'tcp' && !loopback ? linksByAlias(nginxIn, address.host) : undefined;
+    // An /etc/hosts line is looked up before any DNS name: a service, an alias or a link of the same name.
+    const dockerHost = address.kind === 'tcp' && !loopback && namesDockerHost(nginxIn, address.host);
+    const aliasLinks = address.kind === 'tcp' && !loopback && !dockerHost ? linksByAlias(nginxIn, address.host) : undefined;
     // A host nginx whose own launch starts the server on the port: no compose port published there is it.
     const hostServed = loopback && nginxIn.length === 0 && hostLaunchListensOn(model, nginxHostLaunchFiles(model, target), address.port);
     let candidates =
@@ -564,13 +620,13 @@ function computeLinks(model: Deployment): Link[] {
         ? sockets
         : [
             ...new Set([
-              ...(loopback ? (byPort.get(address.port) ?? []) : (byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [])),
+              ...(loopback || dockerHost ? (byPort.get(address.port) ?? []) : (byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [])),
               ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
               ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
             ]),
           ].sort((a, b) => a - b);
     // A service name resolves only on the compose networks the nginx config is on.
-    if (address.kind === 'tcp' && !loopback)
+    if (address.kind === 'tcp' && !loopback && !dockerHost)
       candidates = candidates.filter((index) => {
         const compose = composeOf.get(ordered[index].backend);
         return !compose || resolvesServicesOf(place, compose);
@@ -585,9 +641,11 @@ function computeLinks(model: Deployment): Link[] {
       if (compose && hostServed) continue;
       const match =
         linked ??
-        (compose && loopback
-          ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
-          : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener)));
+        (dockerHost
+          ? matchDockerHost(address as NginxAddress & { kind: 'tcp' }, listener, compose)
+          : compose && loopback
+            ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
+            : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener)));
       if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
     }
     if (found.length === 0) continue;
@@ -597,7 +655,10 @@ function computeLinks(model: Deployment): Link[] {
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
     for (const { local, ...link } of picked) {
-      links.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
+      const scope = dockerHost
+        ? `one Docker host's ports${where(choice.sharedDirectory)}`
+        : scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project);
+      links.push({ ...link, scope, alternatives: others });
     }
   }
   return links;
@@ -615,8 +676,11 @@ export function alternativeCount(model: Deployment): number {
 }
 
 function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: string, project: string | undefined): string {
-  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : '';
   if (link.reason === 'compose-service') return `compose project ${project && project !== '.' ? project + '/' : './'}`;
-  if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where}`;
-  return `one host's loopback${where}`;
+  if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where(sharedDirectory)}`;
+  return `one host's loopback${where(sharedDirectory)}`;
+}
+
+function where(sharedDirectory: string): string {
+  return sharedDirectory ? ` (files under ${sharedDirectory}/)` : '';
 }

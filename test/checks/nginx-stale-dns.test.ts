@@ -30,6 +30,14 @@ testRule(rule, {
       },
     },
     {
+      name: 'an extra_hosts name of the nginx container: a line of its /etc/hosts, fixed while it runs',
+      tree: {
+        'docker-compose.yml':
+          'services:\n  nginx:\n    image: nginx:1.27\n    extra_hosts:\n      - "host.docker.internal:host-gateway"\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n',
+        'nginx/default.conf': 'server {\n    location / {\n        proxy_pass http://host.docker.internal:8088;\n    }\n}\n',
+      },
+    },
+    {
       name: 'a bare name that may be an upstream defined elsewhere',
       tree: { 'conf.d/app.conf': 'server {\n    location / { proxy_pass http://backend; }\n}\n' },
     },

@@ -1211,6 +1211,71 @@ describe("an nginx site a container's start script copies into place is that con
   });
 });
 
+describe("a name the nginx container's extra_hosts maps to host-gateway is the Docker host (apache/superset's dev compose)", () => {
+  // moby --add-host NAME:host-gateway writes the host's gateway address into /etc/hosts; Docker
+  // Engine on Linux gives no container host.docker.internal without it.
+  const compose = (nginxExtra: string, app = '    ports:\n      - 8088:8088\n') =>
+    [
+      'services:',
+      '  nginx:',
+      '    image: nginx:1.26',
+      nginxExtra,
+      '    volumes:',
+      '      - ./docker/nginx/default.conf:/etc/nginx/conf.d/default.conf:ro',
+      '  superset:',
+      '    image: python:3.12',
+      '    command: ["gunicorn", "--bind", "0.0.0.0:8088", "app:app"]',
+      app,
+    ]
+      .filter((line) => line !== '')
+      .join('\n');
+  const site = (address: string) => `server {\n    listen 80;\n    location / {\n        proxy_pass http://${address};\n    }\n}\n`;
+  const tree = (nginxExtra: string, app?: string, address = 'host.docker.internal:8088') => ({
+    'docker-compose.yml': compose(nginxExtra, app),
+    'docker/nginx/default.conf': site(address),
+  });
+  const gateway = '    extra_hosts:\n      - "host.docker.internal:host-gateway"';
+  const linked = ['docker/nginx/default.conf: host.docker.internal:8088 -> gunicorn docker-compose.yml (same-address)'];
+  const staleDns = (findings: Finding[]) =>
+    findings.filter((f) => f.ruleId === 'nginx-stale-dns').map((f) => `${f.messageId} ${f.primary.file}:${f.primary.start.line}`);
+
+  test("reaches a compose service through the port it publishes on the host's every address", () => {
+    expect(links(tree(gateway))).toEqual(linked);
+    expect(links(tree('    extra_hosts:\n      host.docker.internal: host-gateway'))).toEqual(linked);
+    expect(links(tree('    extra_hosts:\n      - "host.docker.internal=host-gateway"'))).toEqual(linked);
+    // Host port 9000 to container port 8088.
+    expect(links(tree(gateway, '    ports: ["9000:8088"]\n', 'host.docker.internal:9000'))).toEqual([
+      'docker/nginx/default.conf: host.docker.internal:9000 -> gunicorn docker-compose.yml (same-address)',
+    ]);
+  });
+
+  test('not without extra_hosts, through another address, a port published on loopback only, or one not published', () => {
+    expect(links(tree(''))).toEqual([]);
+    expect(links(tree('    extra_hosts:\n      - "host.docker.internal:10.0.0.1"'))).toEqual([]);
+    expect(links(tree(gateway, '    ports: ["127.0.0.1:8088:8088"]\n'))).toEqual([]);
+    expect(links(tree(gateway, '    expose: ["8088"]\n'))).toEqual([]);
+    expect(links(tree(gateway, '    ports: ["9000:8088"]\n'))).toEqual([]);
+  });
+
+  test('reaches a server a systemd unit starts on the host, on every interface', () => {
+    const unit = (bind: string) => ({
+      'docker-compose.yml': `services:\n  nginx:\n    image: nginx:1.26\n${gateway}\n    volumes:\n      - ./docker/nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n`,
+      'docker/nginx/default.conf': site('host.docker.internal:8088'),
+      'deploy/app.service': `[Unit]\nDescription=app\n\n[Service]\nExecStart=/srv/venv/bin/gunicorn --bind ${bind} app:app\n`,
+    });
+    expect(links(unit('0.0.0.0:8088'))).toEqual(['docker/nginx/default.conf: host.docker.internal:8088 -> gunicorn deploy/app.service (same-address)']);
+    // The host's loopback is not reached from a container.
+    expect(links(unit('127.0.0.1:8088'))).toEqual([]);
+  });
+
+  test('nginx-stale-dns: silent on an extra_hosts name, as today on a compose service or a name without one', () => {
+    expect(staleDns(lint(tree(gateway)))).toEqual([]);
+    expect(staleDns(lint(tree('    extra_hosts:\n      - "db.internal:10.0.0.5"', undefined, 'db.internal:5432')))).toEqual([]);
+    expect(staleDns(lint(tree('')))).toEqual(['hostName docker/nginx/default.conf:4']);
+    expect(staleDns(lint(tree(gateway, undefined, 'superset:8088')))).toEqual(['composeService docker/nginx/default.conf:4']);
+  });
+});
+
 describe('socket paths as the servers resolve them', () => {
   // The model names the address without the repeated slashes: unix:/var/www/portal/portal.sock.
   const portalNginx = uwsgiPassNginx('unix:///var/www/portal/portal.sock');
@@ -1397,6 +1462,59 @@ describe('unknown words in front of the server (pgadmin4\'s exec $SU_EXEC "${PYT
     expect(links(tree('exec $SU_EXEC "${PYTHON_BIN}" ./check.sh /venv/bin/gunicorn --bind "[::]:80" -c gunicorn_config.py app:app'))).toEqual([]);
     // (A variable the container does not define is empty, and goes: these are set in if branches.)
     expect(links(tree('exec $SU_EXEC $SU_EXEC "${PYTHON_BIN}" $SU_EXEC /venv/bin/gunicorn --bind "[::]:80" -c gunicorn_config.py app:app'))).toEqual([]);
+  });
+});
+
+describe("gunicorn options from a variable the tree leaves open (ietf-tools/datatracker's --bind :8000 ${DATATRACKER_GUNICORN_EXTRA_ARGS})", () => {
+  // -b is an argparse `append` option (gunicorn config.py Bind): more words may add addresses, never
+  // take the given one away; the command line's list replaces a config file's (app/base.py load_config).
+  const tree = (command: string, nginxPort = 8000) => ({
+    'docker-compose.yml': [
+      'services:',
+      '  nginx:',
+      '    image: nginx:1.26',
+      '    volumes:',
+      '      - ./default.conf:/etc/nginx/conf.d/default.conf:ro',
+      '  web:',
+      '    image: python:3.12',
+      '    command: ["/app/start.sh"]',
+      '    environment:',
+      '      - GUNICORN_EXTRA_ARGS',
+      '    volumes:',
+      '      - ./start.sh:/app/start.sh',
+      '      - ./gunicorn.conf.py:/app/gunicorn.conf.py',
+      '',
+    ].join('\n'),
+    'start.sh': `#!/bin/sh\nexec ${command}\n`,
+    'gunicorn.conf.py': 'bind = "0.0.0.0:7000"\ntimeout = 60\n',
+    'default.conf': `server {\n    listen 80;\n    location / {\n        proxy_pass http://web:${nginxPort};\n    }\n}\n`,
+  });
+  const linked = ['default.conf: web:8000 -> gunicorn gunicorn.conf.py (compose-service)'];
+
+  test('a bind before the words or after them stays a listener', () => {
+    expect(links(tree('gunicorn -c /app/gunicorn.conf.py --bind 0.0.0.0:8000 ${GUNICORN_EXTRA_ARGS} app:app'))).toEqual(linked);
+    expect(links(tree('gunicorn -c /app/gunicorn.conf.py ${GUNICORN_EXTRA_ARGS} -b :8000 app:app'))).toEqual(linked);
+  });
+
+  test('the words may add addresses and override other settings: those stay unknown', () => {
+    const [backend] = modelOf(tree('gunicorn -c /app/gunicorn.conf.py --bind 0.0.0.0:8000 --timeout 30 ${GUNICORN_EXTRA_ARGS} app:app')).backends;
+    expect(backend.listeners.map((listener) => listener.address)).toEqual([
+      { kind: 'tcp', host: '0.0.0.0', port: 8000 },
+      { kind: 'other', text: '${GUNICORN_EXTRA_ARGS}' },
+    ]);
+    expect(backend.settings.get('timeout')?.value).toBeUndefined();
+  });
+
+  test('they make no link where none was, nor a finding that nothing listens', () => {
+    expect(links(tree('gunicorn -c /app/gunicorn.conf.py --bind 0.0.0.0:9000 ${GUNICORN_EXTRA_ARGS} app:app'))).toEqual([]);
+    // No --bind: the words may hold one, so the config file's 7000 is not taken either.
+    expect(links(tree('gunicorn -c /app/gunicorn.conf.py ${GUNICORN_EXTRA_ARGS} app:app', 7000))).toEqual([]);
+    // On one host's loopback: 9000 is certain, and the words may bind 8000 too, so nginx's 8000 is not said to be unserved.
+    const site = { 'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n' };
+    const host = (line: string) => ({ ...site, Procfile: `web: ${line}\n` });
+    expect(links(host('gunicorn --bind 127.0.0.1:9000 $GUNICORN_OPTS app:app'))).toEqual([]);
+    expect(serious(lint(host('gunicorn --bind 127.0.0.1:9000 $GUNICORN_OPTS app:app')))).toEqual([]);
+    expect(serious(lint(host('gunicorn --bind 127.0.0.1:9000 app:app')))).toEqual(['upstream-unreachable nginx/site.conf:4']);
   });
 });
 

@@ -72,6 +72,8 @@ export interface ComposeService {
   aliases: string[];
   /** `links: ["app:backend"]`: names this service's containers (and no other) reach another service by. */
   links: ComposeLink[];
+  /** `extra_hosts:` lines of its /etc/hosts. */
+  extraHosts: ComposeExtraHost[];
   /**
    * The networks it joins that other compose projects can join too: an `external` network, or one
    * given a fixed `name:`, by the name Docker knows it by ('*' where the tree does not say it).
@@ -86,6 +88,16 @@ export interface ComposeService {
 export interface ComposeLink {
   service: string;
   alias: string;
+}
+
+/**
+ * One `extra_hosts` entry: a line of the container's /etc/hosts, fixed while it runs. `address`
+ * is `host-gateway` (the Docker host, as the daemon's host-gateway-ip), an IP, or undefined where
+ * a variable leaves it open.
+ */
+export interface ComposeExtraHost {
+  name: string;
+  address?: string;
 }
 
 /** A bind mount: `./gunicorn.conf.py:/app/gunicorn.conf.py` or the long syntax with `type: bind`. */
@@ -374,6 +386,7 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
         ports: ports(source, valueOf(value, 'ports', document), document),
         aliases: aliases(source, value, document),
         links: links(source, valueOf(value, 'links', document), document),
+        extraHosts: extraHosts(source, valueOf(value, 'extra_hosts', document), document),
         sharedNetworks: [],
       };
 
@@ -572,6 +585,31 @@ function links(source: SourceText, node: YamlNode | undefined, document: Documen
     if (!raw || raw.unresolved.length > 0) continue;
     const [service, alias = service] = raw.value.split(':', 2);
     if (service !== '' && alias !== '') found.push({ service, alias });
+  }
+  return found;
+}
+
+/**
+ * `extra_hosts: ["name:ip"]`, `["name=ip"]` (compose 2.24.1 and later) or `{name: ip}`
+ * (compose-spec 05-services.md `extra_hosts`). An entry whose name has a variable is left out (in
+ * the list form, one with a variable anywhere).
+ */
+function extraHosts(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposeExtraHost[] {
+  const found: ComposeExtraHost[] = [];
+  const add = (name: RawArg | undefined, address: RawArg | undefined) => {
+    if (!name || name.unresolved.length > 0 || name.value === '') return;
+    found.push({ name: name.value, ...(address && address.unresolved.length === 0 ? { address: address.value } : {}) });
+  };
+  if (isMap(node)) {
+    for (const { keyNode, value } of entriesOf(node, document)) add(text(source, keyNode), text(source, value));
+    return found;
+  }
+  for (const item of itemsOf(node, document)) {
+    const raw = text(source, item);
+    if (!raw) continue;
+    const at = raw.value.includes('=') ? raw.value.indexOf('=') : raw.value.indexOf(':');
+    if (at <= 0) continue;
+    add(sliceArg(raw, 0, at), sliceArg(raw, at + 1, raw.value.length));
   }
   return found;
 }

@@ -105,6 +105,7 @@ export function dockerLaunches(
       published: service.ports,
       aliases: service.aliases,
       links: service.links,
+      extraHosts: service.extraHosts,
       sharedNetworks: service.sharedNetworks,
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
@@ -345,6 +346,7 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     aliases: [...new Set([...base.aliases, ...overlay.aliases])],
     // A sequence: the override's entries are appended (compose-spec 13-merge.md).
     links: [...base.links, ...overlay.links],
+    extraHosts: [...base.extraHosts, ...overlay.extraHosts],
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [...new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],

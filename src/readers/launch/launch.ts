@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'path';
 import type { Span } from '../../source/span';
-import type { ComposeLink } from '../docker/compose';
+import type { ComposeExtraHost, ComposeLink } from '../docker/compose';
 import type { ImageReference } from '../docker';
 import type { ListenAddress } from '../backend';
 
@@ -154,6 +154,8 @@ export interface ComposeScope {
   aliases: string[];
   /** `links: ["app:backend"]`: names that resolve to another service of the project in this service's containers only. */
   links: ComposeLink[];
+  /** `extra_hosts:`: lines of the container's /etc/hosts, which names resolve to before any DNS. */
+  extraHosts: ComposeExtraHost[];
   /** Networks other projects can join (external or given a fixed name), by the name Docker knows ('*': unknown). */
   sharedNetworks: string[];
   /** `network_mode: service:x`: the container shares service x's network namespace (and loopback). */

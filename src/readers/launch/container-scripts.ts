@@ -15,17 +15,24 @@
  * `my_init`, s6-overlay's `/init`) runs the `run` script of each service directory the image
  * or a mount places where that supervisor looks, the way supervisord runs its programs
  * (docs/servers/runit-s6.md).
+ *
+ * Each supervisord a container runs is kept with its command line, where it starts and the tree
+ * files the container's scripts copy at start (`cp deploy/web.conf /etc/supervisor/conf.d/`), so
+ * that its programs come from the config files it reads (supervisord-reads.ts).
  */
 import * as nodePath from 'path';
+import { append } from '../../source/append';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { Span } from '../../source/span';
 import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
-import { Launch, mountedSource, placedTreeFiles } from './launch';
+import { Launch, mountedSource, Placement, placedTreeFiles } from './launch';
 import { shellLaunches } from './shell-script';
-import { both, execsFromScript, isShell, PATH_DIRECTORIES, runShell, scriptWord, unwrap } from './program';
+import { both, execsFromScript, isShell, PATH_DIRECTORIES, runShell, scriptPath, scriptWord, ShellStep, unwrap, withoutRunPrefixes } from './program';
+import { copyOperands } from './written-files';
 import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
+import { compileGlobSegment, matchGlobSegment } from '../nginx/glob';
 import { ProcfileRun, procfileRun } from './procfile-runner';
 import { stepWrites } from './written-files';
 
@@ -33,8 +40,8 @@ export interface ContainerScripts {
   launches: Launch[];
   /** Display paths of the scripts a container runs. */
   run: Set<string>;
-  /** Containers that run supervisord, directly or from a script: it starts the programs of its config there. */
-  supervising: Launch[];
+  /** Each supervisord a container runs, directly or from a script: it starts the programs of its config there. */
+  supervising: SupervisordRun[];
   /** `honcho start` and `foreman start` a container runs, directly or from a script: they start the processes of a Procfile there. */
   procfileRuns: ContainerProcfileRun[];
   /** Tree files the container's scripts copy into place. */
@@ -49,6 +56,21 @@ export interface ScriptCopy {
   target: string;
   /** The command that copies it. */
   span: Span;
+}
+
+/** A supervisord a container runs, with what decides which config files it reads. */
+export interface SupervisordRun {
+  container: Launch;
+  /** Its command line, the program's word first; `known[i]`: whether the tree gives word i. */
+  words: string[];
+  known: boolean[];
+  /** The directory it starts in: a relative `-c` and the default search's `supervisord.conf` are found there. */
+  cwd: string;
+  /**
+   * Tree files the container's scripts copy at start (`cp deploy/web.conf /etc/supervisor/conf.d/`),
+   * where they land; a copy in a branch may not run, and is kept as one that may.
+   */
+  copies: Placement[];
 }
 
 export interface ContainerProcfileRun {
@@ -96,15 +118,27 @@ interface Pending {
 export function containerScriptLaunches(containers: readonly Launch[], tree: ScriptTree): ContainerScripts {
   const launches: Launch[] = [];
   const run = new Set<string>();
-  const supervising = new Set<Launch>();
+  const supervising: SupervisordRun[] = [];
   const procfileRuns: ContainerProcfileRun[] = [];
   const copies: ScriptCopy[] = [];
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== 'compose' && container.kind !== 'dockerfile') continue;
-    if (container.program === 'supervisord') supervising.add(container);
+    const runs: SupervisordRun[] = [];
+    const supervisordCopies: Placement[] = [];
+    if (container.program === 'supervisord')
+      runs.push({
+        container,
+        words: container.argv.map((arg) => arg.value),
+        known: container.argv.map((arg) => !arg.unresolved),
+        cwd: containerCwd(container),
+        copies: supervisordCopies,
+      });
     const first = container.argv[0];
-    if (!first || first.unresolved) continue;
+    if (!first || first.unresolved) {
+      append(supervising, runs);
+      continue;
+    }
     const cwdKnown = container.workingDirectory !== undefined && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith('/');
     const cwd = cwdKnown ? container.workingDirectory!.value : '/';
     const containerEnvironment = environmentOf(container);
@@ -172,12 +206,24 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
           copiedTo.has(write.path) && earlier?.source !== copied ? undefined : { container, source: copied, target: write.path, span: write.span },
         );
       }
-      for (const step of decided) {
+      for (const step of steps) {
+        // The copies a supervisord may read are kept even in a branch that may run (supervisord-reads.ts).
+        append(supervisordCopies, stepCopies(step, command.cwd, container, tree));
+        // A script it sources (`. deploy/prestart.sh`) runs in the same shell: its copies are made too.
+        append(supervisordCopies, sourcedCopies(step, command.cwd, container, tree, environment));
+        if (step.undecided) continue;
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
-        if (program === 'supervisord') supervising.add(container);
         const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(command.cwd, step.cwd.value) : command.cwd;
         const stepCwdKnown = step.cwd ? step.cwd.unresolved.length === 0 && (step.cwd.value.startsWith('/') || command.cwdKnown) : command.cwdKnown;
+        if (program === 'supervisord')
+          runs.push({
+            container,
+            words: argv.map((arg) => arg.value),
+            known: argv.map((arg) => arg.unresolved.length === 0),
+            cwd: stepCwd,
+            copies: supervisordCopies,
+          });
         pending.push({
           words: argv.map((arg) => arg.value),
           known: argv.map((arg) => arg.unresolved.length === 0),
@@ -192,8 +238,76 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       }
     }
     for (const copy of copiedTo.values()) if (copy) copies.push(copy);
+    append(supervising, runs);
   }
-  return { launches, run, supervising: [...supervising], procfileRuns, copies };
+  return { launches, run, supervising, procfileRuns, copies };
+}
+
+/** Where the container's command starts: its working directory, else the root. */
+function containerCwd(container: Launch): string {
+  return container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
+}
+
+/**
+ * The tree files a script's `cp`, `mv`, `install` or `ln` puts somewhere in the container, from
+ * where the container holds them. A target without a trailing slash is the new file, or a
+ * directory it lands in: both are kept. A source with a glob in its last part copies the
+ * container's files there that match it.
+ */
+function stepCopies(step: ShellStep, cwd: string, container: Launch, tree: ScriptTree): Placement[] {
+  const args = withoutRunPrefixes(step.args);
+  if (args.length === 0 || args[0].unresolved.length > 0) return [];
+  const program = nodePath.posix.basename(args[0].value);
+  if (program !== 'cp' && program !== 'mv' && program !== 'install' && program !== 'ln') return [];
+  const copy = copyOperands(program, args.slice(1));
+  const target = copy && scriptPath(copy.target, step.cwd, cwd);
+  if (!copy || target === undefined) return [];
+  const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith('/') || copy.sources.length > 1 ? true : undefined);
+  const placements: Placement[] = [];
+  for (const from of copy.sources) {
+    // `ln -s rel link` points relative to the link's directory: not followed.
+    if (program === 'ln' && copy.symbolic && !from.value.startsWith('/')) continue;
+    const path = scriptPath(from, step.cwd, cwd);
+    if (path === undefined) continue;
+    for (const source of containerFiles(path, container, tree)) {
+      const landings = [
+        ...(intoDirectory !== false ? [nodePath.posix.join(target, nodePath.posix.basename(source.path))] : []),
+        ...(intoDirectory !== true ? [target] : []),
+      ];
+      for (const landing of landings) placements.push({ source: source.file, target: landing });
+    }
+  }
+  return placements;
+}
+
+/** The tree files (or directories) the container holds at a path, or that a glob in its last part matches there. */
+function containerFiles(path: string, container: Launch, tree: ScriptTree): { path: string; file: string }[] {
+  const name = nodePath.posix.basename(path);
+  const directory = nodePath.posix.dirname(path);
+  if (/[*?[]/.test(directory)) return [];
+  if (!/[*?[]/.test(name)) {
+    const file = mountedSource(container, path);
+    return file === undefined ? [] : [{ path, file }];
+  }
+  const segment = compileGlobSegment(name);
+  return placedTreeFiles(container.mounts ?? [], tree.files)
+    .filter(
+      ({ file, target }) =>
+        nodePath.posix.dirname(target) === directory && matchGlobSegment(segment, nodePath.posix.basename(target)) && mountedSource(container, target) === file,
+    )
+    .map(({ file, target }) => ({ path: target, file }));
+}
+
+/** The copies of a script a step sources (`. ./prestart.sh`, `source prestart.sh`), read with the same variables. */
+function sourcedCopies(step: ShellStep, cwd: string, container: Launch, tree: ScriptTree, environment: Lookup): Placement[] {
+  const args = withoutRunPrefixes(step.args);
+  if (args.length < 2 || (args[0].value !== '.' && args[0].value !== 'source')) return [];
+  const path = scriptPath(args[1], step.cwd, cwd);
+  const file = path === undefined ? undefined : mountedSource(container, path);
+  const source = file === undefined ? undefined : tree.readScript(file);
+  if (!source) return [];
+  const sourcedCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(cwd, step.cwd.value) : cwd;
+  return runShell(MappedText.of(source), environment).steps.flatMap((sourced) => stepCopies(sourced, sourcedCwd, container, tree));
 }
 
 /**

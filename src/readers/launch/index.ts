@@ -14,7 +14,8 @@ import { addComments, lineComments, readSource, recordSource } from '../kit/file
 import { guarded } from '../kit/failure';
 import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
 import { procfileLaunches, runProcfileLaunches } from './procfile';
-import { SupervisorProgram, supervisorLaunches, supervisorPrograms } from './supervisord';
+import { SupervisorProgram, supervisorIncludeFiles, supervisorLaunches, supervisorPrograms } from './supervisord';
+import { supervisordReads } from './supervisord-reads';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
 import { execsFromScript, HandedOver, PassThrough, runShell, runsItsArguments } from './program';
@@ -160,24 +161,35 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
       if (!fromContainers?.run.has(source.file)) append(launches, own);
     });
   }
-  // supervisord starts its programs in the container that runs it, with the config files placed
-  // there; a config no such container gets runs where supervisord runs on a host.
+  // supervisord starts its programs in the container that runs it, from the config files it reads
+  // there; a config no such container holds runs where supervisord runs on a host.
   const supervisorFiles = files.supervisord ?? [];
   if (supervisorFiles.length > 0) {
     const programs = new Map<string, SupervisorProgram[]>();
+    const includes = new Map<string, string | undefined>();
     for (const path of supervisorFiles) {
       const source = readSource(path, context, output);
       if (!source) continue;
       addComments(output, source.file, lineComments(source));
       const read = guarded(output.diagnostics, 'launch reader', source.file, () => supervisorPrograms(source));
       if (read) programs.set(path, read);
+      includes.set(path, supervisorIncludeFiles(source));
     }
     const inContainers = new Set<string>();
-    for (const container of fromContainers?.supervising ?? []) {
-      for (const { file } of placedTreeFiles(container.mounts ?? [], supervisorFiles)) {
+    const readIn = new Map<Launch, Set<string>>();
+    for (const run of fromContainers?.supervising ?? []) {
+      const held = [...placedTreeFiles(run.container.mounts ?? [], supervisorFiles), ...placedTreeFiles(run.copies, supervisorFiles)].map(({ file }) => file);
+      for (const file of held) inContainers.add(file);
+      // Where the tree cannot tell which config supervisord starts with, any it holds may be read.
+      const reads = supervisordReads(run, supervisorFiles, (file) => includes.get(file)) ?? new Set(held);
+      const read = readIn.get(run.container) ?? readIn.set(run.container, new Set()).get(run.container)!;
+      for (const file of reads) read.add(file);
+    }
+    // Each file once per container, though the image holds it twice (`COPY . /app` and in conf.d).
+    for (const [container, read] of readIn) {
+      for (const file of read) {
         const placed = programs.get(file);
         if (!placed) continue;
-        inContainers.add(file);
         guarded(output.diagnostics, 'launch reader', context.displayPath(file), () =>
           append(launches, supervisorLaunches(placed, problems, container, passThrough)),
         );

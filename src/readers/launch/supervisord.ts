@@ -39,11 +39,17 @@ export interface SupervisorProgram {
 const SECTION = /^\[([^\]]*)\][ \t]*$/;
 const KEY_VALUE = /^([^\s=:;#][^=:]*?)[ \t]*[=:][ \t]*/;
 
-/** The `[program:NAME]` and `[fcgi-program:NAME]` sections of a supervisord config file, in file order. */
-export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
-  const programs: SupervisorProgram[] = [];
+/** A section of a config file: its name as written between the brackets, and its keys. */
+interface Section {
+  name: string;
+  entries: Map<string, Entry>;
+}
+
+/** The sections of a supervisord config file, in file order. */
+function supervisorSections(source: SourceText): Section[] {
+  const sections: Section[] = [];
   const text = source.text;
-  let current: SupervisorProgram | undefined;
+  let current: Section | undefined;
   let last: Entry | undefined;
   for (let lineStart = 0; lineStart < text.length;) {
     let lineEnd = text.indexOf('\n', lineStart);
@@ -59,10 +65,8 @@ export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
     } else {
       const section = SECTION.exec(line);
       if (section) {
-        const name = section[1].trim();
-        const kind = /^(fcgi-)?program:/.exec(name);
-        current = kind ? { name: name.slice(kind[0].length).trim(), fcgi: kind[1] !== undefined, source, entries: new Map() } : undefined;
-        if (current) programs.push(current);
+        current = { name: section[1].trim(), entries: new Map() };
+        sections.push(current);
         last = undefined;
       } else {
         const keyValue = KEY_VALUE.exec(line);
@@ -75,7 +79,28 @@ export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
     }
     lineStart = lineEnd + 1;
   }
-  return programs;
+  return sections;
+}
+
+/** The `[program:NAME]` and `[fcgi-program:NAME]` sections of a supervisord config file, in file order. */
+export function supervisorPrograms(source: SourceText): SupervisorProgram[] {
+  return supervisorSections(source).flatMap(({ name, entries }) => {
+    const kind = /^(fcgi-)?program:/.exec(name);
+    return kind ? [{ name: name.slice(kind[0].length).trim(), fcgi: kind[1] !== undefined, source, entries }] : [];
+  });
+}
+
+/**
+ * The `files=` of the file's `[include]` section as written (undefined without one): the
+ * whitespace-separated globs of the files supervisord reads after this one, when it is the
+ * config supervisord starts with (options.py, `ServerOptions.read_config`).
+ */
+export function supervisorIncludeFiles(source: SourceText): string | undefined {
+  const files = supervisorSections(source)
+    .filter((section) => section.name === 'include')
+    .map((section) => section.entries.get('files'))
+    .pop();
+  return files ? source.text.slice(files.start, files.end) : undefined;
 }
 
 /** Where a line's value ends: before an inline comment (` ;` or ` #`) and trailing blanks. */

@@ -309,7 +309,7 @@ const VALUE_OPTIONS: Record<string, Set<string>> = {
 };
 
 /** Sources and target of a cp/mv/install/ln command line, or undefined when it writes no file (`install -d`). */
-function copyOperands(
+export function copyOperands(
   program: string,
   operands: RawArg[],
 ): { sources: RawArg[]; target: RawArg; intoDirectory?: boolean; recursive: boolean; symbolic: boolean } | undefined {

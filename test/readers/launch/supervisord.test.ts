@@ -176,3 +176,73 @@ describe('a command= behind a script of the tree that runs its arguments (cvat\'
     );
   });
 });
+
+describe("only the config files the container's supervisord reads (options.py: -c or the search path, then [include] files=)", () => {
+  const program = '[program:gunicorn]\ncommand=gunicorn app.wsgi --bind=0.0.0.0:8000\n';
+  /** An image that holds the whole project at /app (deploy/gunicorn.conf with it) and starts `start.sh`. */
+  const image = (start: string, extra: Record<string, string> = {}) => ({
+    'compose.yaml': 'services:\n  web:\n    build: .\n    environment:\n      ROLE: web\n',
+    Dockerfile: 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y supervisor\nCOPY . /app\nWORKDIR /app\nCMD ["./start.sh"]\n',
+    'start.sh': `#!/bin/sh\n${start}`,
+    'deploy/gunicorn.conf': program,
+    ...extra,
+  });
+  const servers = (tree: Record<string, string>) =>
+    modelOf(tree)
+      .launches.filter((l) => l.kind === 'supervisord')
+      .map((l) => `${l.program} ${l.service} ${l.span.file}`);
+
+  test('a config the image holds only under /app/deploy is never read by the packaged supervisord: no program, and none on a host', () => {
+    expect(servers(image('exec /usr/bin/supervisord -n\n'))).toEqual([]);
+    expect(servers(image('exec supervisord -n -c /etc/supervisor/supervisord.conf\n'))).toEqual([]);
+  });
+
+  test('copied into conf.d by the start script, by COPY or by a bind mount: the program runs there, once', () => {
+    expect(servers(image('cp deploy/gunicorn.conf /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    const copied = image('exec /usr/bin/supervisord -n\n');
+    copied.Dockerfile = copied.Dockerfile.replace('WORKDIR', 'COPY deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\nWORKDIR');
+    // Held twice (at /app/deploy and in conf.d): one program, one backend.
+    expect(servers(copied)).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    const mounted = image('exec /usr/bin/supervisord -n\n');
+    mounted['compose.yaml'] += '    volumes:\n      - ./deploy/gunicorn.conf:/etc/supervisor/conf.d/gunicorn.conf\n';
+    expect(servers(mounted)).toEqual(['gunicorn web deploy/gunicorn.conf']);
+  });
+
+  test('a copy in a branch the container may take is kept; one in a branch its arguments skip is not', () => {
+    const branch = (test: string) =>
+      image(`if ${test}; then\n  cp /app/deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\nfi\nexec /usr/bin/supervisord -n\n`);
+    expect(servers(branch('[ "$ROLE" = web ]'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers(branch('[ "$1" = web ]'))).toEqual([]);
+  });
+
+  test('a script the start script sources copies too (mediacms: `. deploy/docker/prestart.sh`)', () => {
+    const tree = image('. deploy/prestart.sh\nexec /usr/bin/supervisord\n', {
+      'deploy/prestart.sh': '#!/bin/sh\ncp deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\n',
+    });
+    expect(servers(tree)).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers({ ...tree, 'deploy/prestart.sh': '#!/bin/sh\npython manage.py migrate\n' })).toEqual([]);
+  });
+
+  test('-c names a config of the tree: its [include] globs decide, relative to its directory', () => {
+    const main = (include: string) => `[supervisord]\nnodaemon=true\n${include}`;
+    const withMain = (include: string, option = '-c /app/supervisord.conf') => image(`exec supervisord -n ${option}\n`, { 'supervisord.conf': main(include) });
+    expect(servers(withMain('[include]\nfiles = /app/deploy/*.conf\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers(withMain('[include]\nfiles = deploy/*.conf\n', '--configuration=supervisord.conf'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers(withMain('[include]\nfiles = %(here)s/deploy/*.conf\n', '-c/app/supervisord.conf'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    // Not included, or included by a glob that does not match it.
+    expect(servers(withMain(''))).toEqual([]);
+    expect(servers(withMain('[include]\nfiles = /app/deploy/*.ini\n'))).toEqual([]);
+    // Found without -c: supervisord looks for supervisord.conf in the directory it starts in (/app).
+    expect(servers(withMain('[include]\nfiles = deploy/*.conf\n', ''))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+  });
+
+  test('where the tree cannot tell which config supervisord reads, every config the container holds may be', () => {
+    // `-c` from a variable the tree does not give, a config the image holds, an include with supervisord's own expansion.
+    expect(servers(image('exec supervisord -n -c "$SUPERVISOR_CONF"\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers(image('exec supervisord -n -c /opt/supervisord.conf\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    const expansion = image('exec supervisord -n -c /app/supervisord.conf\n', {
+      'supervisord.conf': '[supervisord]\n[include]\nfiles = %(ENV_CONF_DIR)s/*.conf\n',
+    });
+    expect(servers(expansion)).toEqual(['gunicorn web deploy/gunicorn.conf']);
+  });
+});

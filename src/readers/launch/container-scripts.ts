@@ -260,8 +260,9 @@ function stepCopies(step: ShellStep, cwd: string, container: Launch, tree: Scrip
   const program = nodePath.posix.basename(args[0].value);
   if (program !== 'cp' && program !== 'mv' && program !== 'install' && program !== 'ln') return [];
   const copy = copyOperands(program, args.slice(1));
-  const target = copy && scriptPath(copy.target, step.cwd, cwd);
-  if (!copy || target === undefined) return [];
+  const written = copy && scriptPath(copy.target, step.cwd, cwd);
+  if (!copy || written === undefined) return [];
+  const target = written.replace(/(.)\/+$/, '$1');
   const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith('/') || copy.sources.length > 1 ? true : undefined);
   const placements: Placement[] = [];
   for (const from of copy.sources) {
@@ -269,10 +270,12 @@ function stepCopies(step: ShellStep, cwd: string, container: Launch, tree: Scrip
     if (program === 'ln' && copy.symbolic && !from.value.startsWith('/')) continue;
     const path = scriptPath(from, step.cwd, cwd);
     if (path === undefined) continue;
+    // `cp -r conf/. /etc/supervisor/conf.d/` copies what the directory holds, not the directory.
+    const contents = /\/\.\/?$/.test(from.value);
     for (const source of containerFiles(path, container, tree)) {
       const landings = [
-        ...(intoDirectory !== false ? [nodePath.posix.join(target, nodePath.posix.basename(source.path))] : []),
-        ...(intoDirectory !== true ? [target] : []),
+        ...(intoDirectory !== false && !contents ? [nodePath.posix.join(target, nodePath.posix.basename(source.path))] : []),
+        ...(intoDirectory !== true || contents ? [target] : []),
       ];
       for (const landing of landings) placements.push({ source: source.file, target: landing });
     }

@@ -199,6 +199,10 @@ describe("only the config files the container's supervisord reads (options.py: -
 
   test('copied into conf.d by the start script, by COPY or by a bind mount: the program runs there, once', () => {
     expect(servers(image('cp deploy/gunicorn.conf /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers(image('cp -r deploy/. /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    expect(servers(image('cp /app/deploy/*.conf /etc/supervisor/conf.d\nexec /usr/bin/supervisord -n\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
+    // A directory copied into conf.d is one level too deep for conf.d/*.conf.
+    expect(servers(image('cp -r deploy /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual([]);
     const copied = image('exec /usr/bin/supervisord -n\n');
     copied.Dockerfile = copied.Dockerfile.replace('WORKDIR', 'COPY deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\nWORKDIR');
     // Held twice (at /app/deploy and in conf.d): one program, one backend.

@@ -3,6 +3,7 @@ import type { Deployment } from '../src/model/deployment';
 import { argCountOf, argValueOf, ExpandedDirective, NginxDirective } from '../src/model/nginx-directives';
 import { servicesNamed } from '../src/model/kubernetes';
 import { composePlaceOf, resolvesServicesOf } from '../src/model/compose';
+import type { ComposeContainer } from '../src/readers/launch/launch';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
 
@@ -32,20 +33,22 @@ export const rule = defineRule({
     // The compose names each nginx config resolves: those of the compose networks it is on
     // (composePlaceOf), by the files that hold the directive and include it. A host's nginx file
     // beside a compose project of another directory resolves none of them.
-    const namesByFiles = new Map<string, { services: Map<string, string>; fixed: Set<string> }>();
-    const namesOf = (directive: ExpandedDirective): { services: Map<string, string>; fixed: Set<string> } => {
+    const namesByFiles = new Map<string, ComposeNames>();
+    const composeNamesOf = (directive: ExpandedDirective): ComposeNames => {
       const files = [...new Set([directive.directive.file, ...directive.via.map((include) => include.file)])];
       const key = files.join('\0');
       let names = namesByFiles.get(key);
       if (!names) {
-        const services = new Map<string, string>();
+        const services = new Map<string, ComposeTarget>();
         const place = composePlaceOf(model.compose, files);
         for (const container of model.compose) {
           if (!resolvesServicesOf(place, container)) continue;
-          for (const name of [container.service, ...container.aliases]) services.set(name.toLowerCase(), container.service);
+          for (const name of [container.service, ...container.aliases])
+            services.set(name.toLowerCase(), { service: container.service, project: container.project });
         }
         // A `links:` alias resolves only in the container that declares it: one that runs this file.
-        for (const container of place.running) for (const link of container.links) services.set(link.alias.toLowerCase(), link.service);
+        for (const container of place.running)
+          for (const link of container.links) services.set(link.alias.toLowerCase(), { service: link.service, project: container.project });
         // An `extra_hosts` name is an /etc/hosts line of every container that runs this file: it
         // does not change while nginx runs, and is looked up before any DNS.
         const fixed = new Set<string>();
@@ -54,12 +57,11 @@ export const rule = defineRule({
           const name = entry.name.toLowerCase();
           if (others.every((container) => container.extraHosts.some((other) => other.name.toLowerCase() === name))) fixed.add(name);
         }
-        names = { services, fixed };
+        names = { services, running: place.running, fixed };
         namesByFiles.set(key, names);
       }
       return names;
     };
-    const composeNamesOf = (directive: ExpandedDirective): Map<string, string> => namesOf(directive).services;
     const seen = new Set<unknown>();
     // What to say about a host, without its span and model path: a large tree has thousands of
     // passes, and those are built only for a finding.
@@ -68,10 +70,15 @@ export const rule = defineRule({
       seen.add(directive.directive);
       // A Service's ClusterIP stays the same for the Service's life.
       if (servicesNamed(model.kubernetes, host).length > 0) return undefined;
-      const { services, fixed } = namesOf(directive);
+      const { services, running, fixed } = composeNamesOf(directive);
       if (fixed.has(host)) return undefined;
       const service = services.get(host);
-      if (service !== undefined) return { messageId: 'composeService', data: { host, service } };
+      if (service !== undefined) {
+        // `depends_on: {web: {restart: true}}` in every service that runs this file: Compose
+        // restarts nginx after it recreates or restarts web, and nginx resolves the name again.
+        if (restartedWith(running, service)) return undefined;
+        return { messageId: 'composeService', data: { host, service: service.service } };
+      }
       return { messageId: 'hostName', data: { host } };
     };
     // Indexed loops: for-of steps an iterator (an allocation per step) in code that runs once, over
@@ -87,7 +94,7 @@ export const rule = defineRule({
       const name = host.replace(/:\d+$/, '').toLowerCase();
       // `proxy_pass http://backend;` may name an upstream defined where cfglint cannot see: only a
       // compose service or a dotted name is surely a host.
-      if (target.kind === 'unresolved' && !name.includes('.') && !composeNamesOf(pass.entry).has(name)) continue;
+      if (target.kind === 'unresolved' && !name.includes('.') && !composeNamesOf(pass.entry).services.has(name)) continue;
       const said = judge(name, pass.entry);
       if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
@@ -105,6 +112,35 @@ export const rule = defineRule({
     }
   },
 });
+
+/** A compose service a name resolves to where an nginx file runs. */
+interface ComposeTarget {
+  service: string;
+  project: string;
+}
+
+/** The compose names an nginx file resolves, and the compose services that run it (none: the tree does not say). */
+interface ComposeNames {
+  services: Map<string, ComposeTarget>;
+  running: ComposeContainer[];
+  /** `extra_hosts` names of every container that runs the file: /etc/hosts lines, fixed while nginx runs. */
+  fixed: Set<string>;
+}
+
+/**
+ * Whether Compose restarts every container that runs the nginx file after it recreates or
+ * restarts `target` (compose-spec 05-services.md `depends_on` long syntax `restart`; docker/compose
+ * pkg/compose/reconcile.go `planStopDependents`, restart.go `prepareRestartProject`).
+ */
+function restartedWith(running: ComposeContainer[], target: ComposeTarget): boolean {
+  return (
+    running.length > 0 &&
+    running.every(
+      (container) =>
+        container.project === target.project && container.dependsOn.some((dependency) => dependency.service === target.service && dependency.restart === true),
+    )
+  );
+}
 
 /** `server app:8000 resolve;`: read without building argument objects (every upstream server is asked). */
 function resolvedWhileRunning(server: NginxDirective): boolean {

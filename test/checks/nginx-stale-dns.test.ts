@@ -1,5 +1,6 @@
 import { rule } from '../../checks/nginx-stale-dns';
 import { testRule } from '../harness';
+import { lintDiskTree, readDiskTree } from '../disk-tree';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 80\n';
 const COMPOSE =
@@ -119,4 +120,77 @@ testRule(rule, {
       findings: [{ messageId: 'hostName', primary: { file: 'conf.d/app.conf', line: 2, column: 29 } }],
     },
   ],
+});
+
+describe('a compose service nginx restarts with (depends_on restart: true), read from disk', () => {
+  const nginxConf =
+    'events {}\nhttp {\n  upstream app {\n    server web:9000;\n  }\n  server {\n    listen 80;\n    location / {\n      proxy_pass http://app;\n    }\n    location /relay/ {\n      proxy_pass http://relay:3000;\n    }\n  }\n}\n';
+  /** A project whose nginx service mounts nginx.conf and has `dependsOn` as its depends_on. */
+  const project = (dependsOn: string, more = '') => ({
+    'docker-compose.yml': `services:\n  web:\n    image: example/web\n  relay:\n    image: example/relay\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n${dependsOn}${more}`,
+    'nginx.conf': nginxConf,
+  });
+  const staleDns = (tree: Record<string, string>) =>
+    lintDiskTree(tree)
+      .filter((f) => f.ruleId === 'nginx-stale-dns')
+      .map((f) => `${f.messageId} ${f.primary.file}:${f.primary.start.line}`);
+  const dependenciesOfNginx = (tree: Record<string, string>) =>
+    readDiskTree(tree)
+      .model.compose.find((container) => container.service === 'nginx')
+      ?.dependsOn.map((dependency) => `${dependency.service} ${dependency.restart} ${dependency.span.start.line}`);
+  // Without restart: true, both names are judged as before: web in the upstream (line 4), relay in proxy_pass (line 12).
+  const both = ['composeService nginx.conf:4', 'composeService nginx.conf:12'];
+
+  test('restart: true on both services: Compose restarts nginx after recreating either, so nothing is said', () => {
+    const tree = project(
+      '    depends_on:\n      web:\n        condition: service_healthy\n        restart: true\n      relay:\n        condition: service_started\n        restart: true\n',
+    );
+    expect(staleDns(tree)).toEqual([]);
+    // The model keeps depends_on with the restart flag, at the service names (lines 11 and 14 of the compose file).
+    expect(dependenciesOfNginx(tree)).toEqual(['web true 11', 'relay true 14']);
+  });
+
+  test('restart: true on one service only: the other is still said', () => {
+    expect(
+      staleDns(
+        project('    depends_on:\n      web:\n        condition: service_started\n        restart: true\n      relay:\n        condition: service_started\n'),
+      ),
+    ).toEqual(['composeService nginx.conf:12']);
+  });
+
+  test('the short syntax, the long one without restart, and restart: false do not restart nginx', () => {
+    expect(staleDns(project('    depends_on:\n      - web\n      - relay\n'))).toEqual(both);
+    expect(staleDns(project('    depends_on:\n      web:\n        condition: service_healthy\n      relay:\n        condition: service_started\n'))).toEqual(
+      both,
+    );
+    expect(staleDns(project('    depends_on:\n      web:\n        restart: false\n      relay:\n        restart: false\n'))).toEqual(both);
+    expect(dependenciesOfNginx(project('    depends_on:\n      - web\n      - relay\n'))).toEqual(['web undefined 11', 'relay undefined 12']);
+  });
+
+  test('web depending on nginx with restart: true is the other way round: still said', () => {
+    const tree = project('');
+    tree['docker-compose.yml'] = tree['docker-compose.yml'].replace(
+      '    image: example/web\n',
+      '    image: example/web\n    depends_on:\n      nginx:\n        restart: true\n',
+    );
+    expect(staleDns(tree)).toEqual(both);
+  });
+
+  test("an override's entry keeps the base file's restart unless it writes its own (compose-go mergeDependsOn)", () => {
+    const base = project('    depends_on:\n      web:\n        restart: true\n      relay:\n        restart: true\n');
+    expect(
+      staleDns({ ...base, 'docker-compose.override.yml': 'services:\n  nginx:\n    depends_on:\n      web:\n        condition: service_healthy\n' }),
+    ).toEqual([]);
+    expect(staleDns({ ...base, 'docker-compose.override.yml': 'services:\n  nginx:\n    depends_on:\n      web:\n        restart: false\n' })).toEqual([
+      'composeService nginx.conf:4',
+    ]);
+  });
+
+  test('a second service that runs the same nginx file without restart: true keeps the finding', () => {
+    const tree = project(
+      '    depends_on:\n      web:\n        restart: true\n      relay:\n        restart: true\n',
+      '  nginx-debug:\n    image: nginx:1.27\n    volumes:\n      - ./nginx.conf:/etc/nginx/nginx.conf:ro\n',
+    );
+    expect(staleDns(tree)).toEqual(both);
+  });
 });

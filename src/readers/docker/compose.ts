@@ -3,8 +3,8 @@
  * service `build` (which Dockerfile in the tree), `command`/`entrypoint` (a string split like a
  * shell without running one, or a list), `environment` (list or map), `env_file`, `stop_signal`,
  * `working_dir`, `user`, `network_mode: host`, `sysctls` (list or map), `ulimits.nofile` (a number
- * or `{soft, hard}`). Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from
- * the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
+ * or `{soft, hard}`), `depends_on` (list or map, with `restart`). Values go through Compose
+ * interpolation: `$$` is a `$`, `${VAR}` comes from the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
  * `${VAR:-default}` takes its default (buildPath, mounts), and in `environment:`, which callers
  * interpolate with the project's `.env` and the defaults (serviceEnvironment). Files without
  * `services:` are read as version 1 files.
@@ -74,6 +74,8 @@ export interface ComposeService {
   links: ComposeLink[];
   /** `extra_hosts:` lines of its /etc/hosts. */
   extraHosts: ComposeExtraHost[];
+  /** `depends_on:`, the short list or the long map: the services it starts after. */
+  dependsOn: ComposeDependency[];
   /**
    * The networks it joins that other compose projects can join too: an `external` network, or one
    * given a fixed `name:`, by the name Docker knows it by ('*' where the tree does not say it).
@@ -98,6 +100,18 @@ export interface ComposeLink {
 export interface ComposeExtraHost {
   name: string;
   address?: string;
+}
+
+/**
+ * One `depends_on` entry. `restart: true` (long syntax only, Compose 2.17+): Compose restarts this
+ * service after it recreates or restarts that one (compose-spec 05-services.md `depends_on`).
+ */
+export interface ComposeDependency {
+  service: string;
+  /** `restart:` as Compose reads it; undefined where not written (the short syntax has none), which is false. */
+  restart?: boolean;
+  /** The service's name as written in `depends_on`. */
+  span: Span;
 }
 
 /** A bind mount: `./gunicorn.conf.py:/app/gunicorn.conf.py` or the long syntax with `type: bind`. */
@@ -387,6 +401,7 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
         aliases: aliases(source, value, document),
         links: links(source, valueOf(value, 'links', document), document),
         extraHosts: extraHosts(source, valueOf(value, 'extra_hosts', document), document),
+        dependsOn: dependsOn(source, valueOf(value, 'depends_on', document), document),
         sharedNetworks: [],
       };
 
@@ -612,6 +627,27 @@ function extraHosts(source: SourceText, node: YamlNode | undefined, document: Do
     add(sliceArg(raw, 0, at), sliceArg(raw, at + 1, raw.value.length));
   }
   return found;
+}
+
+/**
+ * `depends_on: [db, redis]` or `depends_on: {db: {condition: …, restart: true}}` (compose-spec
+ * 05-services.md `depends_on`). `restart` is true as compose-go reads it (loader/interpolate.go
+ * `toBoolean`: `true`, and `yes`, `y`, `on` with a warning, in any case); a variable the tree
+ * does not give counts as false.
+ */
+function dependsOn(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposeDependency[] {
+  if (isSeq(node)) {
+    return itemsOf(node, document).flatMap((item) => {
+      const raw = text(source, item);
+      return raw && raw.unresolved.length === 0 && raw.value !== '' ? [{ service: raw.value, span: span(source, item) }] : [];
+    });
+  }
+  return entriesOf(node, document).map(({ key, keyNode, value }) => {
+    const restart = text(source, valueOf(value, 'restart', document));
+    const dependency: ComposeDependency = { service: key, span: span(source, keyNode) };
+    if (restart) dependency.restart = restart.unresolved.length === 0 && ['true', 'yes', 'y', 'on'].includes(restart.value.toLowerCase());
+    return dependency;
+  });
 }
 
 /** `container_name: x` and `networks: {net: {aliases: [a, b]}}` (the list form of networks has none). */

@@ -22,7 +22,7 @@ import type { ComposeScope, Launch, Mount } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
-import type { ComposeCommand, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
+import type { ComposeCommand, ComposeDependency, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
 import { serviceEnvironment, withComposeDefaults } from '../docker/compose';
 import { imageName, sameImage, WorkflowBuild } from '../docker/build-context';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
@@ -130,6 +130,7 @@ export function dockerLaunches(
       file: compose.source.file,
       mounts,
       hostNetwork: Boolean(service.hostNetwork),
+      dependsOn: service.dependsOn,
       keySpan: compose.source.span(service.start, service.end),
       ...(service.image ? { image: service.image.value } : {}),
       ...(service.restart ? { restart: service.restart } : {}),
@@ -347,11 +348,24 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     // A sequence: the override's entries are appended (compose-spec 13-merge.md).
     links: [...base.links, ...overlay.links],
     extraHosts: [...base.extraHosts, ...overlay.extraHosts],
+    // Merged by service name, each entry's fields too (compose-go override/merge.go
+    // `mergeDependsOn` makes both lists maps first): a `restart` the override leaves out stays.
+    dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [...new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile,
   };
+}
+
+/** `depends_on` of a base file and an override, by service (see mergeService). */
+function mergedDependencies(base: ComposeDependency[], overlay: ComposeDependency[]): ComposeDependency[] {
+  const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
+  for (const dependency of overlay) {
+    const earlier = merged.get(dependency.service);
+    merged.set(dependency.service, { ...dependency, restart: dependency.restart ?? earlier?.restart });
+  }
+  return [...merged.values()];
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'path';
 import type { Span } from '../../source/span';
-import type { ComposeExtraHost, ComposeLink } from '../docker/compose';
+import type { ComposeDependency, ComposeExtraHost, ComposeLink } from '../docker/compose';
 import type { ImageReference } from '../docker';
 import type { ListenAddress } from '../backend';
 
@@ -225,6 +225,8 @@ export interface ComposeContainer extends ComposeScope {
   keySpan?: Span;
   /** `image:` as written. */
   image?: string;
+  /** `depends_on:`: the services of its project it starts after, and whether Compose restarts it with them (`restart: true`). */
+  dependsOn: ComposeDependency[];
   /** `restart:` (`no`, `always`, `unless-stopped`, `on-failure[:N]`), or `deploy.restart_policy`; absent: compose's default, `no`. */
   restart?: { value: string; span: Span };
   /**

@@ -1,6 +1,7 @@
 /**
  * Servers cfglint recognises in the tree's launches but does not model (daphne, hypercorn,
- * granian, waitress, Node.js, puma, php-fpm, …): something listens there, its settings unknown.
+ * granian, waitress, Node.js, puma, php-fpm, a JVM application that is neither Spring Boot nor
+ * Tomcat as cfglint reads them, …): something listens there, its settings unknown.
  * No rule judges them; they only keep upstream-unreachable from calling an address unserved when
  * one of them may serve it, and --print-config and the graph show them as unknown.
  */
@@ -147,6 +148,12 @@ const READERS: { matches: (launch: Launch) => boolean; read: AddressReader }[] =
     },
   },
   {
+    // A JVM application cfglint does not model (unmodelledServers leaves out Spring Boot and
+    // Tomcat it does): the jar's code or its own config says where it listens.
+    matches: (launch) => launch.program === 'java' && jvmMainOf(launch) !== undefined,
+    read: () => unknown('a JVM application keeps its address in its code or in a config file the jar holds'),
+  },
+  {
     // `make daphne` whose Makefile the tree does not hold, or not plainly (readers/launch/makefile.ts).
     matches: (launch) =>
       /^(node|nodejs|bun|deno|npm|yarn|pnpm|make|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) &&
@@ -167,6 +174,60 @@ function runsPackageTask(launch: Launch): boolean {
   return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));
 }
 
+/** Options of the `java` launcher whose value is the next word (JDK `java` man page: "Standard Options for Java"). */
+const JAVA_OPTIONS_WITH_VALUE = new Set([
+  '-cp',
+  '-classpath',
+  '--class-path',
+  '-p',
+  '--module-path',
+  '--upgrade-module-path',
+  '--add-modules',
+  '--enable-native-access',
+  '--add-opens',
+  '--add-exports',
+  '--add-reads',
+  '--patch-module',
+  '--limit-modules',
+  '--source',
+]);
+
+/**
+ * What a `java` launch runs: the jar of `-jar`, the module of `-m`/`--module`, else the first word
+ * after the options (a main class, or a source file); undefined when it runs nothing (`java
+ * -version`, `java -XshowSettings`). The launcher takes its own options up to that word.
+ */
+function jvmMainOf(launch: Launch): string | undefined {
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i].value;
+    if (word === '-jar' || word === '-m' || word === '--module') return argv[i + 1]?.value;
+    if (word.startsWith('--module=')) return word.slice('--module='.length);
+    if (JAVA_OPTIONS_WITH_VALUE.has(word)) {
+      i++;
+      continue;
+    }
+    if (!word.startsWith('-')) return word;
+  }
+  return undefined;
+}
+
+/** Tomcat's launcher class: what catalina.sh runs (bin/catalina.sh `org.apache.catalina.startup.Bootstrap`). */
+const TOMCAT_MAIN = 'org.apache.catalina.startup.Bootstrap';
+
+/**
+ * Whether a launch starts a server cfglint models: one a backend says it is launched by, Tomcat
+ * when the tree configures one, or a JVM application where the tree holds a Spring Boot
+ * application that no launch is tied to (that launch may be it, and the application's own port
+ * stands for it, as before).
+ */
+function startsModelledServer(model: Deployment, launch: Launch): boolean {
+  if (model.backends.some((backend) => backend.launchedBy?.includes(launch))) return true;
+  if (launch.program !== 'java') return false;
+  if (jvmMainOf(launch) === TOMCAT_MAIN) return model.backends.some((backend) => backend.kind === 'tomcat');
+  return model.backends.some((backend) => backend.kind === 'spring-boot' && (backend.launchedBy ?? []).length === 0);
+}
+
 const cache = new WeakMap<Deployment, UnmodelledServer[]>();
 
 /** Every launch of a recognised server that cfglint does not model, with where it may listen. */
@@ -176,7 +237,7 @@ export function unmodelledServers(model: Deployment): UnmodelledServer[] {
     servers = [];
     for (const launch of model.launches) {
       const reader = READERS.find((candidate) => candidate.matches(launch));
-      if (!reader) continue;
+      if (!reader || startsModelledServer(model, launch)) continue;
       const addresses = reader.read(launch).map((address) => ({ address, span: launch.span }));
       servers.push({ program: launch.program, launch, addresses });
     }

@@ -5,7 +5,7 @@
 import { printConfig } from '../../src/cli/print-config';
 import { lintSync } from '../../src/engine/run';
 import { renderGraph } from '../../src/report/graph';
-import { lintDiskTree, writeTree } from '../disk-tree';
+import { lintDiskTree, readDiskTree, writeTree } from '../disk-tree';
 
 // Two locations: /api to 127.0.0.1:8000 (line 4, col 20), / to 127.0.0.1:8001 (gunicorn's).
 const NGINX = [
@@ -432,5 +432,67 @@ describe("an address nginx's own server block listens on is nginx's", () => {
     };
     expect(unreachable(composed)).toHaveLength(1);
     expect(graphOf(composed)).not.toContain('may be served by node');
+  });
+});
+
+describe('a JVM application cfglint does not model (java -jar, java -cp … Main) may serve any port it reaches', () => {
+  // The tester's tree: systemd runs gunicorn on 127.0.0.1:8000 and `java -jar` with no Spring
+  // setting; nginx sends / to 127.0.0.1:8080 (line 3, col 27) and /py/ to gunicorn.
+  const site = 'server {\n  listen 80;\n  location / { proxy_pass http://127.0.0.1:8080; }\n  location /py/ { proxy_pass http://127.0.0.1:8000; }\n}\n';
+  const base = {
+    'deploy/app.conf': site,
+    'deploy/py.service': '[Service]\nExecStart=/usr/bin/gunicorn app:app --bind 127.0.0.1:8000\nRestart=always\n[Install]\nWantedBy=multi-user.target\n',
+    'deploy/nginx.service': "[Service]\nExecStart=/usr/sbin/nginx -g 'daemon off;'\nRestart=always\n",
+  };
+  const unit = (execStart: string) => `[Unit]\nDescription=app\n[Service]\nExecStart=${execStart}\nRestart=always\n[Install]\nWantedBy=multi-user.target\n`;
+  const at = (findings: ReturnType<typeof unreachable>) => findings.map((f) => `${f.primary.file}:${f.primary.start.line}:${f.primary.start.column}`);
+
+  test('java -jar on the same host: 127.0.0.1:8080 may be it, silent; without the unit, reported', () => {
+    expect(unreachable({ ...base, 'deploy/app.service': unit('/usr/bin/java -jar /opt/app/app.jar') })).toEqual([]);
+    expect(at(unreachable(base))).toEqual(['deploy/app.conf:3:27']);
+  });
+
+  test('java -cp with a main class is one too; java -version runs nothing and serves nothing', () => {
+    expect(unreachable({ ...base, 'deploy/app.service': unit('/usr/bin/java -Xmx512m -cp /opt/app/lib/* com.example.Main') })).toEqual([]);
+    expect(at(unreachable({ ...base, 'deploy/app.service': unit('/usr/bin/java -version') }))).toEqual(['deploy/app.conf:3:27']);
+  });
+
+  test('a Spring Boot application of the tree that the launch runs keeps its own port: 8081 does not serve 8080', () => {
+    const spring = { ...base, 'src/main/resources/application.properties': 'server.port=8081\n', Procfile: 'web: java -jar target/app.jar\n' };
+    // The Procfile's jar is the application's build output (target/), so the launch is tied to it.
+    const backend = readDiskTree(spring).model.backends.find((candidate) => candidate.kind === 'spring-boot');
+    expect(backend?.launchedBy?.map((launch) => launch.file)).toEqual(['Procfile']);
+    const findings = unreachable(spring);
+    expect(at(findings)).toEqual(['deploy/app.conf:3:27']);
+    // Spring Boot binds every address unless server.address says otherwise.
+    expect(findings[0].message).toContain('0.0.0.0:8081 (Spring Boot server.port');
+    // Spring settings on the jar's own command line make it Spring Boot too (server.port=8081).
+    const configured = { ...base, 'deploy/app.service': unit('/usr/bin/java -jar /opt/app/app.jar --server.port=8081') };
+    expect(at(unreachable(configured))).toEqual(['deploy/app.conf:3:27']);
+  });
+
+  test('a Spring Boot application of the tree that no launch is tied to may be what java -jar runs: its port stands, reported as before', () => {
+    const files = {
+      ...base,
+      'app/src/main/resources/application.properties': 'server.port=8081\n',
+      'deploy/app.service': unit('/usr/bin/java -jar /opt/app/app.jar'),
+    };
+    expect(at(unreachable(files))).toEqual(['deploy/app.conf:3:27']);
+  });
+
+  test("Tomcat's Bootstrap with the tree's server.xml is Tomcat: its connector's port stands", () => {
+    const serverXml =
+      '<Server port="8005" shutdown="SHUTDOWN">\n  <Service name="Catalina">\n    <Connector port="8081" protocol="HTTP/1.1"/>\n    <Engine name="Catalina" defaultHost="localhost"/>\n  </Service>\n</Server>\n';
+    const tomcat = {
+      ...base,
+      'conf/server.xml': serverXml,
+      'deploy/app.service': unit('/usr/bin/java -cp /opt/tomcat/bin/bootstrap.jar org.apache.catalina.startup.Bootstrap start'),
+    };
+    expect(at(unreachable(tomcat))).toEqual(['deploy/app.conf:3:27']);
+  });
+
+  test("a java compose service without published ports is off the host's loopback: reported", () => {
+    const files = { ...base, 'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: ["java", "-jar", "/app/app.jar"]\n' };
+    expect(at(unreachable(files))).toEqual(['deploy/app.conf:3:27']);
   });
 });

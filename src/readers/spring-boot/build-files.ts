@@ -39,3 +39,25 @@ export function xmlWithoutComments(xml: string): string {
 export function xmlTag(xml: string, name: string): string | undefined {
   return new RegExp(`<${name}>\\s*([^<]*?)\\s*</${name}>`).exec(xml)?.[1];
 }
+
+/**
+ * The parent POM the tree holds for a POM in `dir` (its text with comments out): `<relativePath>`,
+ * `../pom.xml` by default, taken only when it is the parent named (Maven otherwise gets it from
+ * a repository); undefined for none, `<relativePath/>`, or a parent outside the tree.
+ */
+export function mavenParentInTree(dir: string, pom: string, readText: (path: string) => string | undefined): { dir: string; pom: string } | undefined {
+  const parent = /<parent>([\s\S]*?)<\/parent>/.exec(pom)?.[1];
+  if (parent === undefined) return undefined;
+  const relative = xmlTag(parent, 'relativePath') ?? (/<relativePath\s*\/>/.test(parent) ? '' : '../pom.xml');
+  if (relative === '') return undefined;
+  const parentPath = nodePath.resolve(dir, relative.endsWith('.xml') ? relative : nodePath.join(relative, 'pom.xml'));
+  const parentPom = readText(parentPath);
+  const artifactId = xmlTag(parent, 'artifactId');
+  if (parentPom === undefined || artifactId === undefined || ownArtifactId(parentPom) !== artifactId) return undefined;
+  return { dir: nodePath.dirname(parentPath), pom: parentPom };
+}
+
+function ownArtifactId(pom: string): string | undefined {
+  const own = xmlWithoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, '');
+  return xmlTag(own, 'artifactId');
+}

@@ -24,7 +24,7 @@
  */
 import * as nodePath from 'path';
 import { UNKNOWN_MARK } from '../../discovery/template';
-import { isWithin, xmlTag, xmlWithoutComments } from './build-files';
+import { isWithin, mavenParentInTree, xmlWithoutComments } from './build-files';
 import type { ReaderContext } from '../types';
 
 interface Resource {
@@ -86,23 +86,14 @@ function moduleResources(root: string, readText: (path: string) => string | unde
       main ??= starterParentResources(root);
       return { main, test: test ?? [], atDelimiter: (delimiter ?? '@') === '@' };
     }
-    const relative = xmlTag(parent, 'relativePath') ?? (/<relativePath\s*\/>/.test(parent) ? '' : '../pom.xml');
-    if (relative === '') break; // `<relativePath/>`: the parent comes from a repository.
-    const parentPath = nodePath.resolve(dir, relative.endsWith('.xml') ? relative : nodePath.join(relative, 'pom.xml'));
-    const parentPom = readText(parentPath);
-    const artifactId = xmlTag(parent, 'artifactId');
     // Maven takes the file only when it is the parent named; otherwise the parent comes from a repository.
-    if (parentPom === undefined || artifactId === undefined || ownArtifactId(parentPom) !== artifactId) break;
-    dir = nodePath.dirname(parentPath);
-    pom = parentPom;
+    const found = mavenParentInTree(dir, own, readText);
+    if (found === undefined) break;
+    dir = found.dir;
+    pom = found.pom;
   }
   // No starter parent: maven-resources-plugin's default delimiters, `${*}` and `@`.
   return { main: main ?? [], test: test ?? [], atDelimiter: true };
-}
-
-function ownArtifactId(pom: string): string | undefined {
-  const own = xmlWithoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, '');
-  return xmlTag(own, 'artifactId');
 }
 
 /** The `<resource>`s of `<resources>` (or `<testResources>`), or undefined when the build declares none. */

@@ -96,8 +96,16 @@ export function readModuleGraph(roots: string[], context: ReaderContext, readTex
   };
 }
 
+/** The lines of a Gradle build (comments out) that put dependencies on its runtime classpath. */
+export function gradleRuntimeDependencies(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line))
+    .join('\n');
+}
+
 /** Gradle's block and line comments out, lengths kept. */
-function gradleWithoutComments(text: string): string {
+export function gradleWithoutComments(text: string): string {
   const blank = (match: string) => match.replace(/[^\n]/g, ' ');
   return text.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
 }
@@ -131,10 +139,7 @@ function readGradleBuild(
     const build = readText(nodePath.join(dir, 'build.gradle')) ?? readText(nodePath.join(dir, 'build.gradle.kts'));
     if (build === undefined && path !== ':') continue;
     const text = gradleWithoutComments(build ?? '');
-    const runtimeBuild = text
-      .split('\n')
-      .filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line))
-      .join('\n');
+    const runtimeBuild = gradleRuntimeDependencies(text);
     const bootPlugin = /['"]org\.springframework\.boot['"]|\bplugins\.spring[.-]?boot\b|\bplugins\.springBoot\b/.test(text);
     modules.set(dir, { root: dir, build: build ?? '', runtimeBuild, bootPlugin });
     const dependencies = new RegExp(`^\\s*(?:${GRADLE_RUNTIME_CONFIGURATIONS})\\s*\\(?\\s*project\\s*\\(\\s*(?:path\\s*[:=]\\s*)?['"](:[^'"]*)['"]`, 'gm');
@@ -163,6 +168,23 @@ interface MavenDependency {
   optional: boolean;
 }
 
+/**
+ * A POM's (comments out) own `<dependency>` elements, whole and body, in scope compile or runtime,
+ * of type jar without a classifier: what it puts on its runtime classpath, and passes down to the
+ * modules whose `<parent>` it is (Maven inherits `<dependencies>`).
+ */
+export function mavenRuntimeDependencies(pom: string): [string, string][] {
+  const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, '');
+  const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? '';
+  const found: [string, string][] = [];
+  for (const [whole, body] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
+    const scope = xmlTag(body, 'scope') ?? 'compile';
+    const type = xmlTag(body, 'type') ?? 'jar';
+    if (['compile', 'runtime'].includes(scope) && type === 'jar' && xmlTag(body, 'classifier') === undefined) found.push([whole, body]);
+  }
+  return found;
+}
+
 function readMavenBuild(
   aggregatorDir: string,
   readText: (path: string) => string | undefined,
@@ -181,13 +203,9 @@ function readMavenBuild(
     const own = project.replace(/<(parent|dependencies|modules|properties)>[\s\S]*?<\/\1>/g, '');
     const groupId = xmlTag(own, 'groupId') ?? parentGroup;
     const artifactId = xmlTag(own, 'artifactId');
-    const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? '';
     const runtime: string[] = [];
     const dependencies: MavenDependency[] = [];
-    for (const [whole, body] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
-      const scope = xmlTag(body, 'scope') ?? 'compile';
-      const type = xmlTag(body, 'type') ?? 'jar';
-      if (!['compile', 'runtime'].includes(scope) || type !== 'jar' || xmlTag(body, 'classifier') !== undefined) continue;
+    for (const [whole, body] of mavenRuntimeDependencies(pom)) {
       runtime.push(whole);
       const group = xmlTag(body, 'groupId')
         ?.replace(/^\$\{(?:project\.|pom\.)?groupId\}$/, groupId ?? '')

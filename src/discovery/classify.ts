@@ -432,6 +432,10 @@ function classifyPlainFormat(path: string, readHead: () => string | undefined, n
   // A GitHub Actions workflow named after what it runs (`.github/workflows/docker-compose-ci.yml`)
   // is no compose file: GitHub reads workflows from that directory only.
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return 'compose';
+  // Spring Cloud's bootstrap.yml where a build puts it on the classpath; elsewhere the name is
+  // Ansible's, a Kubernetes installer's, a theme's.
+  if (/^bootstrap(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower) && /(^|\/)src\/main\/resources(\/config)?$/.test(nodePath.dirname(path).replace(/\\/g, '/')))
+    return 'spring-boot';
   const other = classifyBackendOrSystem(lower, dir, nodePath.basename(nodePath.dirname(nodePath.dirname(path))), readHead);
   if (other) return other;
   // A Python file named on the command line is a gunicorn config when it sets gunicorn's settings.

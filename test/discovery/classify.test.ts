@@ -87,6 +87,9 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['catalina.properties', '/tree/tomcat/conf/catalina.properties', 'http.port=8080\n', 'catalina-properties'],
     ['application.yml', '/tree/src/main/resources/application.yml', 'server:\n  port: 8080\n', 'spring-boot'],
     ['application-prod.properties', '/tree/config/application-prod.properties', 'server.port=8080\n', 'spring-boot'],
+    // Spring Cloud's bootstrap context reads these from the classpath (yangzongzhuan/RuoYi-Cloud keeps server.port there).
+    ['bootstrap.yml on the classpath', '/tree/gw/src/main/resources/bootstrap.yml', 'server:\n  port: 8080\n', 'spring-boot'],
+    ['bootstrap-dev.properties in the classpath config/', '/tree/gw/src/main/resources/config/bootstrap-dev.properties', 'server.port=8080\n', 'spring-boot'],
     ['Procfile', '/tree/Procfile', 'web: gunicorn app:app\n', 'procfile'],
     ['Procfile.dev', '/tree/Procfile.dev', 'web: python manage.py runserver\n', 'procfile'],
     // babybuddy/babybuddy: `web: bash Procfile.sh`.
@@ -127,6 +130,11 @@ describe('backend and system files go to their own readers, never to nginx', () 
 
   test("a values file without a controller is some other chart's", () => {
     expect(as('/tree/helm/values.yaml', 'replicaCount: 2\nimage:\n  tag: v1\n')).toBeUndefined();
+  });
+
+  test("a bootstrap.yml outside a Java source tree is not Spring Cloud's", () => {
+    expect(as('/tree/ansible/bootstrap.yml', '- hosts: all\n  roles: [base]\n')).toBeUndefined();
+    expect(as('/tree/src/main/bootstrap.yaml', 'server:\n  port: 8080\n')).toBeUndefined();
   });
 
   test("an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody's", () => {

@@ -11,7 +11,9 @@
  * locations win; profile-specific files and documents (`application-prod.yml`,
  * `spring.config.activate.on-profile` or the older `spring.profiles`) win over the base, in the
  * order the profiles are activated (Spring Boot 2.4+ config data). `src/test/resources` only
- * configures tests: read (syntax, suppressions) but no backend.
+ * configures tests: read (syntax, suppressions) but no backend. Spring Cloud's bootstrap files
+ * (`bootstrap(-profile).*`) are read where the build enables its bootstrap context (bootstrap.ts),
+ * below every application file, with the profiles that context runs with.
  *
  * Profiles (the active profile is usually decided at deploy time):
  * - the `default` backend is the base plus the profiles the tree activates
@@ -53,6 +55,7 @@ import { ModuleGraph, readModuleGraph } from './modules';
 import { mavenFilteredFiles, maskMavenPlaceholders } from './maven-filtering';
 import { cachedBuildFileReader, isWithin } from './build-files';
 import { isUnknownValue } from '../../discovery/template';
+import { bootstrapEvidence, bootstrapReading } from './bootstrap';
 
 const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
 const TOMCAT_PROPERTIES = 'Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)';
@@ -166,8 +169,10 @@ interface SpringFile {
   source: SourceText;
   format: 'properties' | 'yaml';
   location: Location;
-  /** From the name: application-<profile>.yml. */
+  /** From the name: application-<profile>.yml, bootstrap-<profile>.yml. */
   profile?: string;
+  /** Spring Cloud's bootstrap.* (bootstrap.ts): read by the bootstrap context, below every application file. */
+  bootstrap: boolean;
   content: SpringFileContent;
   /** A library's file that others on the classpath share the name of: which one Spring reads is the classpath's order. */
   orderUnknown?: boolean;
@@ -178,6 +183,8 @@ interface Layer {
   /** undefined: the base; otherwise the profile (or the on-profile expression) it belongs to. */
   profile?: string;
   entries: SpringEntry[];
+  /** A bootstrap file the tree does not say is read: what it sets is undetermined. */
+  undetermined?: boolean;
 }
 
 /** A property's value with where it came from. */
@@ -204,6 +211,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
     filesByRoot.set(app.root, list);
   }
   const graph = readModuleGraph([...filesByRoot.keys()], context, readBuildFile);
+  dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile);
   const apps = appsOfBuild(filesByRoot, graph, launches, context);
   const backends: SpringBootBackend[] = [];
   const used = new Set<Launch>();
@@ -244,13 +252,31 @@ function configuresSpringBootJar(launch: Launch): boolean {
   );
 }
 
+/**
+ * A directory whose only files are bootstrap files is an application only where its build says
+ * they are read (or it is a library, whose consumers decide): otherwise it stays what it was
+ * before bootstrap files were read, nothing, so it takes no launch from another application.
+ */
+function dropUnreadBootstrapOnly(
+  filesByRoot: Map<string, SpringFile[]>,
+  graph: ModuleGraph,
+  context: ReaderContext,
+  readBuildFile: (path: string) => string | undefined,
+): void {
+  for (const [root, files] of filesByRoot) {
+    if (files.some((file) => !file.bootstrap) || graph.consumed(root)) continue;
+    if (bootstrapReading(bootstrapEvidence(root, graph, context.lintRoots, readBuildFile), () => undefined) !== 'read') filesByRoot.delete(root);
+  }
+}
+
 /** `mavenFiltered`: the build writes `@name@` placeholders in the file (maven-filtering.ts), so they are values unknown here. */
 function readFile(path: string, context: ReaderContext, output: ReaderOutput, mavenFiltered: boolean): SpringFile | undefined {
   const source = readSource(path, context, output);
   if (!source) return undefined;
   const base = nodePath.basename(path);
   const format = /\.properties$/i.test(base) ? 'properties' : 'yaml';
-  const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
+  const name = /^(application|bootstrap)(?:-(.+))?\.(properties|ya?ml)$/i.exec(base);
+  const profile = name?.[2];
   const content = readSpringFile(mavenFiltered ? maskMavenPlaceholders(source.text) : source.text, format);
   output.comments.set(
     source.file,
@@ -267,7 +293,7 @@ function readFile(path: string, context: ReaderContext, output: ReaderOutput, ma
       } satisfies ReaderDiagnostic);
     }
   }
-  return { path, source, format, location: 'file', profile, content };
+  return { path, source, format, location: 'file', profile, bootstrap: name?.[1].toLowerCase() === 'bootstrap', content };
 }
 
 function displayedFiles(apps: Map<string, SpringFile[]>, context: ReaderContext): Map<string, string[]> {
@@ -363,11 +389,18 @@ function buildApp(
   context: ReaderContext,
   readBuildFile: (path: string) => string | undefined,
 ): SpringBootBackend[] {
-  const files = [...ownFiles, ...classpath];
+  // Spring Cloud's bootstrap files: read, ignored, or left open by the build (bootstrap.ts).
+  const reading = [...ownFiles, ...classpath].some((file) => file.bootstrap)
+    ? bootstrapReading(bootstrapEvidence(root, graph, context.lintRoots, readBuildFile), (key) => overrides.get(relaxedKey(key)))
+    : 'ignored';
+  const files = [...ownFiles, ...classpath].filter((file) => !file.bootstrap || reading !== 'ignored');
+  if (files.every((file) => file.bootstrap) && reading !== 'read') return [];
   // A library's application.yaml and the application's application.yml share a location: by name
-  // within it (.yaml before .yml), whichever module holds them.
+  // within it (.yaml before .yml), whichever module holds them. Bootstrap files after them all
+  // (merge applies them first, below every application file).
   const ordered = [...files].sort(
     (a, b) =>
+      Number(a.bootstrap) - Number(b.bootstrap) ||
       LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) ||
       (a.format === b.format ? 0 : a.format === 'yaml' ? -1 : 1) ||
       compareText(nodePath.basename(a.path), nodePath.basename(b.path)) ||
@@ -378,7 +411,7 @@ function buildApp(
     for (const document of file.content.documents) {
       const entries = joinLists(document.entries);
       const activation = entries.find((entry) => ['spring.config.activate.onprofile', 'spring.profiles'].includes(relaxedKey(entry.key)))?.value.trim();
-      layers.push({ file, profile: activation || file.profile, entries });
+      layers.push({ file, profile: activation || file.profile, entries, undetermined: file.bootstrap && reading === 'unknown' });
     }
   }
   // What the libraries on the runtime classpath bring decides the web stack too.
@@ -395,13 +428,29 @@ function buildApp(
   ].filter((profile) => !/^@[^@]+@$/.test(profile));
   const defaultProfiles = listOf(base.get('spring.profiles.default'));
   const active = activeFromTree.length > 0 ? activeFromTree : defaultProfiles.length > 0 ? defaultProfiles : ['default'];
+  // The bootstrap context runs with the process's profiles or those its own files activate
+  // (SpringApplicationBuilder.profiles(environment.getActiveProfiles())), never the application files'.
+  const bootstrapBase = merge(
+    baseLayers.filter((layer) => layer.file.bootstrap),
+    [],
+  );
+  const bootstrapFromTree = [
+    ...listOf(overrides.get('spring.profiles.active') ?? bootstrapBase.get('spring.profiles.active')),
+    ...listOf(overrides.get('spring.profiles.include') ?? bootstrapBase.get('spring.profiles.include')),
+  ].filter((profile) => !/^@[^@]+@$/.test(profile));
+  const bootstrapDefaults = listOf(bootstrapBase.get('spring.profiles.default'));
+  const bootstrapProfiles =
+    bootstrapFromTree.length > 0 ? bootstrapFromTree : activeFromTree.length === 0 ? active : bootstrapDefaults.length > 0 ? bootstrapDefaults : ['default'];
   const appName = context.displayPath(root) || '.';
   const backends: SpringBootBackend[] = [];
   const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
-  const defaultMerged = merge(layers, usedProfiles, overrides);
+  const usedBootstrapProfiles = bootstrapProfiles.filter((profile) => layers.some((layer) => layer.profile === profile && layer.file.bootstrap));
+  const defaultMerged = merge(layers, usedProfiles, overrides, usedBootstrapProfiles);
   const reactive = (merged: Map<string, Found>) => isReactive(build, merged);
   const shown = ownFiles.length > 0 ? ownFiles : files;
-  backends.push(makeBackend(appName, shown, usedProfiles, 'default', defaultMerged, layers, overrides, undefined, reactive(defaultMerged)));
+  backends.push(
+    makeBackend(appName, shown, usedProfiles, 'default', defaultMerged, layers, overrides, undefined, reactive(defaultMerged), usedBootstrapProfiles),
+  );
 
   if (activeFromTree.length === 0) {
     const others = [
@@ -475,20 +524,28 @@ function joinLists(entries: SpringEntry[]): SpringEntry[] {
   return out;
 }
 
-/** Relaxed key → value: base layers, then each profile's layers in activation order, then the process's overrides. */
-function merge(layers: Layer[], profiles: string[], overrides?: Map<string, Found>): Map<string, Found> {
+/**
+ * Relaxed key → value: base layers, then each profile's layers in activation order, then the
+ * process's overrides. Bootstrap files (with the bootstrap context's profiles) come first:
+ * Spring Cloud adds what they set as default properties, below every application file
+ * (BootstrapApplicationListener.mergeDefaultProperties).
+ */
+function merge(layers: Layer[], profiles: string[], overrides?: Map<string, Found>, bootstrapProfiles = profiles): Map<string, Found> {
   const merged = new Map<string, Found>();
   const apply = (layer: Layer) => {
     for (const entry of layer.entries) {
       // A value with a build-time placeholder is unknown; its text is shown as written.
       const placeholder = isUnknownValue(entry.value);
-      const value = layer.file.orderUnknown || placeholder ? undefined : entry.value;
+      const value = layer.file.orderUnknown || layer.undetermined || placeholder ? undefined : entry.value;
       const text = placeholder ? layer.file.source.text.slice(entry.valueStart, entry.valueEnd) : entry.value;
       merged.set(relaxedKey(entry.key), { value, text, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
     }
   };
-  for (const layer of layers) if (layer.profile === undefined) apply(layer);
-  for (const profile of profiles) for (const layer of layers) if (layer.profile === profile) apply(layer);
+  for (const bootstrap of [true, false]) {
+    const group = layers.filter((layer) => layer.file.bootstrap === bootstrap);
+    for (const layer of group) if (layer.profile === undefined) apply(layer);
+    for (const profile of bootstrap ? bootstrapProfiles : profiles) for (const layer of group) if (layer.profile === profile) apply(layer);
+  }
   if (overrides) for (const [key, found] of overrides) merged.set(key, found);
   return merged;
 }
@@ -511,10 +568,10 @@ function makeBackend(
   overrides: Map<string, Found>,
   launchOnly?: { file: string; span: Span },
   reactive = false,
+  bootstrapProfiles = profiles,
 ): SpringBootBackend {
-  const contributing = launchOnly
-    ? [launchOnly.file]
-    : [...new Set(layers.filter((layer) => layer.profile === undefined || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
+  const applies = (layer: Layer) => layer.profile === undefined || (layer.file.bootstrap ? bootstrapProfiles : profiles).includes(layer.profile);
+  const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter(applies).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === undefined && files.includes(layer.file))?.file ?? files[0];
   const resolve = (key: string): Found | undefined => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides);
   const settings = new Map<string, Setting>();

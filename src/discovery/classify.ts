@@ -109,6 +109,8 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? '')) return 'uwsgi-unread';
   if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
   if (lower.endsWith('.sh')) return 'shell';
+  // A kustomization that generates ConfigMaps from files says which pods get them (readers/kubernetes).
+  if (/^kustomization(\.ya?ml)?$/.test(lower)) return /^configMapGenerator:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
   // The ingress-nginx chart's values: its controller's ConfigMap and image live under `controller:`.
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
   if (/\.ya?ml$/.test(lower)) {

@@ -4,8 +4,10 @@
  * port) and the controller's ConfigMap, each value with the span of its key and value. Container
  * command lines are the launch reader's; pod sysctls are the system reader's.
  */
+import * as nodePath from 'path';
 import type { Document } from 'yaml';
 import {
+  ConfigMapMount,
   ConfigMapObject,
   ContainerObject,
   emptyKubernetesModel,
@@ -39,7 +41,9 @@ export function readKubernetes(files: FilesByFormat, context: ReaderContext): Ku
     // The launch reader records these files, reports their YAML errors and keeps their comments.
     const source = readSource(path, context, { ...emptyOutput() }, false);
     if (!source || source.text.includes('{{')) continue;
-    guarded(output.diagnostics, 'Kubernetes reader', source.file, () => readManifests(source, kubernetes));
+    guarded(output.diagnostics, 'Kubernetes reader', source.file, () =>
+      KUSTOMIZATION_NAMES.includes(nodePath.posix.basename(source.file)) ? readKustomization(source, kubernetes) : readManifests(source, kubernetes),
+    );
   }
   for (const path of files['helm-values'] ?? []) {
     const source = readSource(path, context, output);
@@ -56,6 +60,43 @@ export function readKubernetes(files: FilesByFormat, context: ReaderContext): Ku
     });
   }
   return { ...output, kubernetes };
+}
+
+/** The names kustomize looks for in a directory (kustomize api/konfig `RecognizedKustomizationFileNames`). */
+export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/**
+ * A kustomization's `configMapGenerator` entries made from files (`files: [nginx.conf]`, keyed by
+ * the file's name, or `key=path`: kustomize's configMapGenerator reference, kubectl.docs.kubernetes.io),
+ * paths relative to the kustomization's directory,
+ * with the `resources` whose references to the generator's name kustomize rewrites. `literals`
+ * and `envs` hold no config file.
+ */
+function readKustomization(source: SourceText, into: KubernetesModel): void {
+  const { documents } = parseYaml(source);
+  const document = documents[0];
+  const root = document?.contents ?? undefined;
+  if (!document || !isMap(root)) return;
+  const text = (node: YamlNode | undefined) => scalarArg(source, node)?.value;
+  const directory = nodePath.posix.dirname(source.file);
+  const inTree = (relative: string) => nodePath.posix.normalize(nodePath.posix.join(directory, relative)).replace(/\/+$/, '');
+  const resources = itemsOf(valueOf(root, 'resources', document), document).flatMap((item) => {
+    const written = text(item);
+    // A remote base (a URL, `github.com/…?ref=`) is not a file of the tree.
+    return written && !/^[a-z][a-z0-9+.-]*:\/\/|^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(written) ? [inTree(written)] : [];
+  });
+  for (const generator of itemsOf(valueOf(root, 'configMapGenerator', document), document)) {
+    const configMap = text(valueOf(generator, 'name', document));
+    if (!configMap) continue;
+    for (const item of itemsOf(valueOf(generator, 'files', document), document)) {
+      const written = text(item);
+      if (!written) continue;
+      const equals = written.indexOf('=');
+      const path = equals === -1 ? written : written.slice(equals + 1);
+      const key = equals === -1 ? nodePath.posix.basename(path) : written.slice(0, equals);
+      into.generatedConfigMapFiles.push({ configMap, key, file: inTree(path), kustomization: source.file, resources });
+    }
+  }
 }
 
 /** Every object of interest in one manifest file, added to `into`. */
@@ -160,19 +201,55 @@ function visit(source: SourceText, document: Document.Parsed, object: YamlNode |
     const podLabels =
       kind === 'Pod' ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, 'metadata', document), 'labels', document)));
     const podSpec = valueOf(template, 'spec', document);
+    const volumes = configMapVolumes(source, document, podSpec);
     const containers = ['initContainers', 'containers']
       .flatMap((key) => itemsOf(valueOf(podSpec, key, document), document))
-      .map((container) => readContainer(source, document, container));
-    into.workloads.push({ ...base, podLabels, containers } satisfies WorkloadObject);
+      .map((container) => readContainer(source, document, container, volumes));
+    const hostNetworkNode = valueOf(podSpec, 'hostNetwork', document);
+    const hostNetwork = isScalar(hostNetworkNode) && hostNetworkNode.value === true;
+    into.workloads.push({ ...base, podLabels, containers, hostNetwork } satisfies WorkloadObject);
   }
 }
 
-function readContainer(source: SourceText, document: Document.Parsed, container: YamlNode): ContainerObject {
+/** The pod's ConfigMap volumes by volume name: the ConfigMap and the `items` it lists. */
+function configMapVolumes(source: SourceText, document: Document.Parsed, podSpec: YamlNode | undefined): Map<string, Omit<ConfigMapMount, 'mountPath'>> {
+  const text = (node: YamlNode | undefined) => scalarArg(source, node)?.value;
+  const volumes = new Map<string, Omit<ConfigMapMount, 'mountPath'>>();
+  for (const volume of itemsOf(valueOf(podSpec, 'volumes', document), document)) {
+    const configMapNode = valueOf(volume, 'configMap', document);
+    const configMap = text(valueOf(configMapNode, 'name', document));
+    const name = text(valueOf(volume, 'name', document));
+    if (!configMap || !name) continue;
+    const items = itemsOf(valueOf(configMapNode, 'items', document), document);
+    volumes.set(name, {
+      configMap,
+      ...(items.length > 0
+        ? { items: new Map(items.map((item) => [text(valueOf(item, 'key', document)) ?? '', text(valueOf(item, 'path', document)) ?? ''])) }
+        : {}),
+    });
+  }
+  return volumes;
+}
+
+function readContainer(
+  source: SourceText,
+  document: Document.Parsed,
+  container: YamlNode,
+  volumes: Map<string, Omit<ConfigMapMount, 'mountPath'>>,
+): ContainerObject {
   const text = (node: YamlNode | undefined) => scalarArg(source, node)?.value;
   const image = manifestValue(source, document, container, 'image');
+  const configMapMounts = itemsOf(valueOf(container, 'volumeMounts', document), document).flatMap((mount): ConfigMapMount[] => {
+    const volume = volumes.get(text(valueOf(mount, 'name', document)) ?? '');
+    const mountPath = text(valueOf(mount, 'mountPath', document));
+    const subPath = text(valueOf(mount, 'subPath', document));
+    return volume && mountPath ? [{ ...volume, mountPath, ...(subPath !== undefined ? { subPath } : {}) }] : [];
+  });
   return {
     name: text(valueOf(container, 'name', document)) ?? '',
     ...(image ? { image } : {}),
+    hasCommand: itemsOf(valueOf(container, 'command', document), document).length > 0,
+    configMapMounts,
     ports: itemsOf(valueOf(container, 'ports', document), document).flatMap((item) => {
       const containerPort = Number(text(valueOf(item, 'containerPort', document)));
       const name = text(valueOf(item, 'name', document));

@@ -54,10 +54,23 @@ export interface ContainerPort {
   span: Span;
 }
 
+/** A ConfigMap volume a container mounts: all its keys under `mountPath`, or one (`subPath`) at it. */
+export interface ConfigMapMount {
+  /** The ConfigMap's name, as the pod's volume names it. */
+  configMap: string;
+  mountPath: string;
+  subPath?: string;
+  /** The volume's `items`: key → path under the mount; only these keys appear. */
+  items?: Map<string, string>;
+}
+
 export interface ContainerObject {
   name: string;
   image?: ManifestValue;
   ports: ContainerPort[];
+  /** Whether the container sets `command` (which replaces the image's entrypoint). */
+  hasCommand: boolean;
+  configMapMounts: ConfigMapMount[];
   /** `args` as written (the controller's `--configmap=…` flags). */
   args: { value: string; span: Span }[];
   span: Span;
@@ -67,6 +80,27 @@ export interface WorkloadObject extends KubernetesObjectBase {
   /** Deployment, StatefulSet, DaemonSet, Pod, … */
   podLabels: Map<string, string>;
   containers: ContainerObject[];
+  /** `hostNetwork: true`: the pod's containers use the node's network namespace. */
+  hostNetwork: boolean;
+}
+
+/**
+ * A ConfigMap entry a kustomization generates from a file of the tree (`configMapGenerator:
+ * files:`). kustomize rewrites the references to the generator's name in the resources it builds
+ * (namePrefix and hash suffix added to both sides), so a workload of those resources that names
+ * the ConfigMap gets this file.
+ */
+export interface GeneratedConfigMapFile {
+  /** The generator's `name`, as the resources' volumes name it. */
+  configMap: string;
+  /** The key: the file's base name, or the `key=` written before the path. */
+  key: string;
+  /** Display path of the tree file. */
+  file: string;
+  /** The kustomization file. */
+  kustomization: string;
+  /** Display paths of the kustomization's `resources` (files, or directories holding them). */
+  resources: string[];
 }
 
 /** `service: {name, port: {number | name}}` (networking.k8s.io/v1) or `serviceName`/`servicePort` (v1beta1). */
@@ -124,8 +158,9 @@ export interface KubernetesModel {
   ingresses: IngressObject[];
   targetGroupBindings: TargetGroupBindingObject[];
   helmValues: HelmControllerValues[];
+  generatedConfigMapFiles: GeneratedConfigMapFile[];
 }
 
 export function emptyKubernetesModel(): KubernetesModel {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [] };
+  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [], generatedConfigMapFiles: [] };
 }

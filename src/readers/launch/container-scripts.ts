@@ -349,6 +349,7 @@ function inContainer(
     ...(container.mounts ? { mounts: container.mounts } : {}),
     ...(container.compose ? { compose: container.compose } : {}),
     ...(container.build ? { build: container.build } : {}),
+    ...(container.builtAs ? { builtAs: container.builtAs } : {}),
   };
 }
 

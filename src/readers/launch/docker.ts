@@ -177,7 +177,8 @@ export function dockerLaunches(
 
   for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
-    const stage = finalStage(dockerfile, workflowTarget(path, workflowBuilds));
+    const target = workflowTarget(path, workflowBuilds);
+    const stage = finalStage(dockerfile, target);
     if (!stage) continue;
     const combined = combineCommand(stage.entrypoint, stage.cmd);
     if (!combined) continue;
@@ -201,7 +202,11 @@ export function dockerLaunches(
       passThrough,
       problems,
     });
-    if (launch) launches.push(launch);
+    // The names its builds of this stage tag it with.
+    const builtAs = workflowBuilds()
+      .filter((build) => build.dockerfile === path && build.stageKnown && build.target === target)
+      .flatMap((build) => build.images);
+    if (launch) launches.push(builtAs.length > 0 ? { ...launch, builtAs } : launch);
   }
   return { launches, containers };
 }

@@ -7,6 +7,7 @@ import * as nodePath from 'path';
 import type { Span } from '../../source/span';
 import type { ComposeDependency, ComposeExtraHost, ComposeLink } from '../docker/compose';
 import type { ImageReference } from '../docker';
+import type { ImageName } from '../docker/build-context';
 import type { ListenAddress } from '../backend';
 
 export interface LaunchArg {
@@ -128,6 +129,12 @@ export interface Launch {
    * (uvicorn `--fd 0`) listens at `address`; `span` is where it is written.
    */
   inheritedSocket?: { fd: number; address: ListenAddress; span: Span };
+  /**
+   * For the image of a Dockerfile no compose service builds: the names the tree's builds tag it
+   * with (a workflow's build-push-action or `docker build -t`, a Makefile's; readers/docker/build-context.ts).
+   * A Kubernetes container that runs one of them without a `command` runs this.
+   */
+  builtAs?: ImageName[];
 }
 
 /** A tree path the process sees at `target` (a file, or a directory and everything under it). */

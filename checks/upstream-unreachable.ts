@@ -11,9 +11,11 @@ import {
   kubernetesServiceGap,
   linkDeployment,
   NginxTarget,
+  nginxPodsOf,
   nginxServersListeningAt,
   nginxTargets,
 } from '../src/model/links';
+import { podsRunUnknown, runsInPods } from '../src/model/pods';
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
 import { unmodelledReachableFrom, unmodelledServers } from '../src/model/unmodelled-servers';
@@ -124,6 +126,10 @@ export const rule = defineRule({
         if (draft) yield draft;
         continue;
       }
+      // nginx in a pod reaches on loopback what the pod's containers run; one whose image's own
+      // command the tree does not show may be what listens there.
+      const pods = nginxPodsOf(model, target);
+      if (pods && podsRunUnknown(pods, model.launches)) continue;
       // Only what the tree can answer for: loopback ports and socket files of the same family.
       const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
       const family = (
@@ -133,8 +139,12 @@ export const rule = defineRule({
             ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l, nginxFiles))
             : []
       )
-        // Only what this nginx could reach: its own deployment, its own network namespace.
-        .filter((l) => mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []));
+        // Only what this nginx could reach: its own deployment, its own network namespace (its pod's containers).
+        .filter((l) =>
+          pods
+            ? runsInPods(l.backend as Backend, pods) && mayReach(nginxFiles, l.backend as Backend, false, model.deploymentRoots ?? [])
+            : mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []),
+        );
       if (family.length === 0) continue;
       // nginx sends to a server of its own (a second server block on 127.0.0.1:8185).
       if (nginxServersListeningAt(model, target).length > 0) continue;

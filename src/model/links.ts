@@ -20,6 +20,7 @@ import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../
 import type { NginxAddress, NginxBlock, NginxHttpScope, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
 import { IMPLICIT_LISTEN, listenSocket } from './nginx-listen';
 import { chooseReachable } from './scopes';
+import { NginxPod, podsRunningNginx, runsInPods } from './pods';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
 export interface NginxTarget {
@@ -260,6 +261,23 @@ export function nginxComposePlace(model: Deployment, target: NginxTarget): Compo
 }
 
 const NO_COMPOSE: ComposePlace = { running: [], projects: new Set() };
+
+/**
+ * The Kubernetes pods that run the nginx sending to a loopback port, when that is where it runs:
+ * a ConfigMap mounts its file into a container's nginx directory (pods.ts), no compose service
+ * runs it and no launch starts it on a host. Undefined otherwise, and for a pod on the node's
+ * network (`hostNetwork`), whose loopback is the host's.
+ */
+export function nginxPodsOf(model: Deployment, target: NginxTarget): NginxPod[] | undefined {
+  const address = target.address;
+  if (address.kind !== 'tcp' || !isLoopback(address.host) || model.kubernetes.workloads.length === 0) return undefined;
+  const entries = [target.server?.entry, ...target.passes.map((pass) => pass.entry)].filter((entry) => entry !== undefined);
+  const spans = [target.span, ...entries.flatMap((entry) => [entry.directive.span, ...entry.via.map((include) => include.span)])];
+  const pods = podsRunningNginx(model.kubernetes, spans);
+  if (pods.length === 0 || pods.some((pod) => pod.workload.hostNetwork)) return undefined;
+  if (nginxComposePlace(model, target).running.length > 0 || nginxHostLaunchFiles(model, target).length > 0) return undefined;
+  return pods;
+}
 
 /**
  * A compose backend reached on loopback: from nginx on the host through a published port
@@ -625,13 +643,16 @@ function computeLinks(model: Deployment): Link[] {
               ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
             ]),
           ].sort((a, b) => a - b);
+    // nginx in a pod reaches on loopback the pod's own containers only.
+    const pods = loopback ? nginxPodsOf(model, target) : undefined;
+    if (pods) candidates = candidates.filter((index) => runsInPods(ordered[index].backend, pods));
     // A service name resolves only on the compose networks the nginx config is on.
     if (address.kind === 'tcp' && !loopback && !dockerHost)
       candidates = candidates.filter((index) => {
         const compose = composeOf.get(ordered[index].backend);
         return !compose || resolvesServicesOf(place, compose);
       });
-    const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean })[] = [];
+    const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean; sameNamespace?: boolean })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
       const compose = composeOf.get(backend);
@@ -646,7 +667,14 @@ function computeLinks(model: Deployment): Link[] {
           : compose && loopback
             ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
             : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener)));
-      if (match) found.push({ target, listener, backend, ...match, local: match.reason === 'same-address' || match.reason === 'same-socket-path' });
+      if (!match) continue;
+      const local = match.reason === 'same-address' || match.reason === 'same-socket-path';
+      const pod = pods && local ? pods.find((each) => runsInPods(backend, [each])) : undefined;
+      if (pod) {
+        const { workload } = pod;
+        const detail = `port ${(address as NginxAddress & { kind: 'tcp' }).port} on the loopback of the pod of ${workload.kind} ${workload.name}, which its containers share`;
+        found.push({ target, listener, backend, ...match, detail, local, sameNamespace: true });
+      } else found.push({ target, listener, backend, ...match, local });
     }
     if (found.length === 0) continue;
     const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
@@ -654,10 +682,13 @@ function computeLinks(model: Deployment): Link[] {
     if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
-    for (const { local, ...link } of picked) {
+    for (const { local, sameNamespace, ...link } of picked) {
+      const pod = sameNamespace ? pods?.find((each) => runsInPods(link.backend, [each])) : undefined;
       const scope = dockerHost
         ? `one Docker host's ports${where(choice.sharedDirectory)}`
-        : scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project);
+        : pod
+          ? `pod of ${pod.workload.kind} ${pod.workload.name}`
+          : scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project);
       links.push({ ...link, scope, alternatives: others });
     }
   }

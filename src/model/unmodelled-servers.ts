@@ -7,7 +7,17 @@
  */
 import type { Span } from '../source/span';
 import type { Deployment } from './deployment';
-import { canonicalSocketPath, hostLaunchListensOn, imageApartFromNginx, isLoopback, nginxComposePlace, nginxHostLaunchFiles, NginxTarget } from './links';
+import {
+  canonicalSocketPath,
+  hostLaunchListensOn,
+  imageApartFromNginx,
+  isLoopback,
+  nginxComposePlace,
+  nginxHostLaunchFiles,
+  nginxPodsOf,
+  NginxTarget,
+} from './links';
+import { NginxPod, startsInPods } from './pods';
 import { resolvesServicesOf, shareNetwork } from './compose';
 import { knownValue, Launch, optionValues } from '../readers/launch/launch';
 
@@ -279,7 +289,8 @@ export function describeUnmodelledAddress(address: UnmodelledAddress): string {
  * project's not (Kiwi TCMS's `tests/bugzilla` httpd is not behind its uwsgi_pass socket). An
  * image's process is apart from nginx when nginx runs in another container (imageApartFromNginx).
  * A host nginx reaches a port a compose service publishes, unless the launch that starts nginx
- * (a Procfile's start script, a systemd unit) starts what serves the port itself.
+ * (a Procfile's start script, a systemd unit) starts what serves the port itself. nginx in a
+ * Kubernetes pod reaches on loopback what the pod's containers start (nginxPodsOf).
  * Where the nginx config runs is worked out once per target, on first need.
  */
 export function unmodelledReachableFrom(model: Deployment, target: NginxTarget): (server: UnmodelledServer) => boolean {
@@ -288,6 +299,8 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
   const nginxPlace = () => (place ??= nginxComposePlace(model, target));
   const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
   let hostFiles: string[] | undefined;
+  let podsOfNginx: { pods: NginxPod[] | undefined } | undefined;
+  const pods = () => (podsOfNginx ??= { pods: nginxPodsOf(model, target) }).pods;
   // The launch that starts a host nginx starts a server on the port too (modelled, or one of these with that port).
   const hostLaunchServes = (port: number) => {
     hostFiles ??= nginxHostLaunchFiles(model, target);
@@ -313,6 +326,8 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
     }
     if (address.kind !== 'tcp') return false;
     const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
+    // nginx in a pod: on loopback, what the pod's own containers start only.
+    if (isLoopback(address.host) && pods() !== undefined) return startsInPods(launch, pods()!) && servesPort(address.port);
     // `network_mode: host`: the service listens on the host's loopback, as a host process does.
     if (!compose || launch.service === undefined || launch.container?.hostNetwork) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();

@@ -2275,3 +2275,122 @@ describe("a host nginx's loopback port served by the script that starts nginx, n
     expect(graphOf(yarn())).toContain('may be served by yarn');
   });
 });
+
+describe("nginx in a Kubernetes pod reaches on loopback its own pod's containers only (ietf-tools/datatracker's k8s/)", () => {
+  /** A Deployment whose `nginx` container mounts the ConfigMap `files` at conf.d/default.conf, beside `app`. */
+  const deployment = (app: string, { hostNetwork = false } = {}) =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web}',
+      'spec:',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: web}}',
+      '    spec:',
+      ...(hostNetwork ? ['      hostNetwork: true'] : []),
+      '      containers:',
+      '        - name: app',
+      ...app.split('\n').map((line) => `          ${line}`),
+      '        - name: nginx',
+      '          image: nginx:1.27',
+      '          volumeMounts:',
+      '            - {name: cfg, mountPath: /etc/nginx/conf.d/default.conf, subPath: nginx-web.conf}',
+      '      volumes:',
+      '        - {name: cfg, configMap: {name: files}}',
+      '',
+    ].join('\n');
+  const kustomization = 'configMapGenerator:\n  - name: files\n    files:\n      - nginx-web.conf\nresources:\n  - app.yaml\n';
+  // gunicorn kills a request after --timeout seconds (config.py Timeout): 30 s under nginx's 120 s.
+  const nginx = 'server {\n    listen 8080;\n    location / {\n        proxy_pass http://localhost:8000;\n        proxy_read_timeout 120;\n    }\n}\n';
+  const looseGunicorn = '#!/bin/bash\nexec gunicorn --bind 0.0.0.0:8000 --timeout 30 app.wsgi\n';
+  const unknownImage = 'image: ghcr.io/example/web:1.0';
+  const gunicornCommand = (port: number) => `image: ghcr.io/example/web:1.0\ncommand: ["gunicorn", "--bind", "0.0.0.0:${port}", "--timeout", "30", "app.wsgi"]`;
+  const tree = (app: string, files: Record<string, string> = {}, options: { hostNetwork?: boolean } = {}) => ({
+    'k8s/app.yaml': deployment(app, options),
+    'k8s/kustomization.yaml': kustomization,
+    'k8s/nginx-web.conf': nginx,
+    'dev/preview/start.sh': looseGunicorn,
+    ...files,
+  });
+
+  test("a preview script that never runs in the pod is not linked, and nothing is judged against it (the tester's variant B)", () => {
+    expect(links(tree(unknownImage))).toEqual([]);
+    // The app container's image is not built in the tree: what listens on 8000 is unknown, so no upstream-unreachable either.
+    expect(serious(lint(tree(unknownImage)))).toEqual([]);
+  });
+
+  test("the manage.py runserver of that script is not shown as what may serve the pod's loopback port", () => {
+    const graph = renderGraph(modelOf(tree(unknownImage, { 'dev/preview/start.sh': '#!/bin/bash\n./manage.py runserver 0.0.0.0:8000\n' })), [], [], 'mermaid');
+    expect(graph).not.toContain('may be served by');
+  });
+
+  test("the pod's own container that runs gunicorn (its command in the manifest) is linked and judged", () => {
+    expect(links(tree(gunicornCommand(8000)))).toEqual(['k8s/nginx-web.conf: localhost:8000 -> gunicorn k8s/app.yaml (same-address)']);
+    expect(serious(lint(tree(gunicornCommand(8000))))).toEqual(['proxy-read-timeout-backend k8s/nginx-web.conf:5']);
+  });
+
+  test('every container of the pod known and none on the port: upstream-unreachable names what the pod runs, not the script outside it', () => {
+    const findings = lint(tree(gunicornCommand(9000)));
+    expect(serious(findings)).toEqual(['upstream-unreachable k8s/nginx-web.conf:4']);
+    expect(findings.find((f) => f.ruleId === 'upstream-unreachable')!.message).toContain('0.0.0.0:9000');
+    expect(findings.find((f) => f.ruleId === 'upstream-unreachable')!.message).not.toContain('start.sh');
+  });
+
+  test('the ConfigMap written in the manifest (data: default.conf: |) places nginx in the pod the same way', () => {
+    const manifest = (app: string) =>
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata: {name: files}',
+        'data:',
+        '  nginx-web.conf: |',
+        ...nginx
+          .trimEnd()
+          .split('\n')
+          .map((line) => `    ${line}`),
+        '---',
+        deployment(app),
+      ].join('\n');
+    expect(links({ 'k8s/app.yaml': manifest(unknownImage), 'dev/preview/start.sh': looseGunicorn })).toEqual([]);
+    expect(links({ 'k8s/app.yaml': manifest(gunicornCommand(8000)), 'dev/preview/start.sh': looseGunicorn })).toEqual([
+      'k8s/app.yaml: localhost:8000 -> gunicorn k8s/app.yaml (same-address)',
+    ]);
+  });
+
+  test("a container that runs, without a command, the image a workflow of the tree builds runs that Dockerfile's command", () => {
+    const workflow = [
+      'on: push',
+      'jobs:',
+      '  publish:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@v4',
+      '      - uses: docker/build-push-action@v5',
+      '        with:',
+      '          context: .',
+      '          file: ./docker/Dockerfile',
+      '          tags: ghcr.io/example/web:1.0',
+      '',
+    ].join('\n');
+    const image = { 'docker/Dockerfile': 'FROM python:3.12\nCMD ["gunicorn", "--bind", "0.0.0.0:8000", "--timeout", "30", "app.wsgi"]\n' };
+    expect(links(tree(unknownImage, { ...image, '.github/workflows/publish.yml': workflow }))).toEqual([
+      'k8s/nginx-web.conf: localhost:8000 -> gunicorn docker/Dockerfile (same-address)',
+    ]);
+    // A tag the manifest leaves to a variable may be the one the workflow writes.
+    expect(links(tree('image: ghcr.io/example/web:$TAG', { ...image, '.github/workflows/publish.yml': workflow }))).toHaveLength(1);
+    // Another image: the Dockerfile is not what the pod runs.
+    expect(links(tree('image: ghcr.io/example/other:1.0', { ...image, '.github/workflows/publish.yml': workflow }))).toEqual([]);
+  });
+
+  test("a pod on the node's network (hostNetwork) shares the host's loopback, as before", () => {
+    expect(links(tree(unknownImage, {}, { hostNetwork: true }))).toEqual([
+      'k8s/nginx-web.conf: localhost:8000 -> gunicorn dev/preview/start.sh (same-address)',
+    ]);
+  });
+
+  test('a host nginx to localhost still reaches a host gunicorn beside a pod of the tree', () => {
+    const host = { 'vm/nginx/app.conf': nginx, 'vm/gunicorn.conf.py': 'bind = "127.0.0.1:8000"\ntimeout = 30\n' };
+    expect(links({ ...tree(unknownImage), ...host })).toContain('vm/nginx/app.conf: localhost:8000 -> gunicorn vm/gunicorn.conf.py (same-address)');
+  });
+});

@@ -71,6 +71,9 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
   supervisord: 'a [program:…] or [supervisord] section',
 };
 
+/** kustomize's kustomization.yaml, .yml or Kustomization, lower-cased. */
+const KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
+
 const SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
 
 /**
@@ -110,7 +113,7 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower.endsWith('.xml')) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? '') ? 'tomcat' : undefined;
   if (lower.endsWith('.sh')) return 'shell';
   // A kustomization that generates ConfigMaps from files says which pods get them (readers/kubernetes).
-  if (/^kustomization(\.ya?ml)?$/.test(lower)) return /^configMapGenerator:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
+  if (KUSTOMIZATION_NAME.test(lower)) return /^configMapGenerator:/m.test(readHead() ?? '') ? 'kubernetes' : undefined;
   // The ingress-nginx chart's values: its controller's ConfigMap and image live under `controller:`.
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
   if (/\.ya?ml$/.test(lower)) {
@@ -395,6 +398,8 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
   };
   const format = classifyPlainFormat(path, head, named);
   if (format === 'named') return { format: 'nginx', how: 'named on the command line, and nothing in it says another format' };
+  if (format === 'kubernetes' && KUSTOMIZATION_NAME.test(nodePath.basename(path).toLowerCase()))
+    return { format, how: 'by name and content: a kustomization with a configMapGenerator' };
   // By name when the name alone gives the same answer (`nginx.conf` has its head read for a [uwsgi] section first).
   if (format)
     return {

@@ -96,6 +96,8 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['a script named Procfile.sh', '/tree/Procfile.sh', '#!/bin/bash\nexec gunicorn babybuddy.wsgi -b :$PORT\n', 'shell'],
     ['a shell script', '/tree/docker/entrypoint.sh', '#!/bin/sh\nexec uwsgi --ini /app/uwsgi.ini\n', 'shell'],
     ['a Kubernetes manifest', '/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n', 'kubernetes'],
+    // A kustomization is read for the ConfigMaps it generates from files (which pods get an nginx config).
+    ['a kustomization with a configMapGenerator', '/tree/k8s/kustomization.yaml', 'configMapGenerator:\n  - name: files\n', 'kubernetes'],
     ["the ingress-nginx chart's values", '/tree/helm/values-prod.yaml', 'controller:\n  config:\n    keep-alive: "75"\n', 'helm-values'],
     // uWSGI's --yaml, --json and --xml forms: known to be uWSGI, not read.
     ['a uWSGI YAML config', '/tree/deploy/uwsgi.yaml', 'uwsgi:\n  http-socket: 0.0.0.0:8000\n', 'uwsgi-unread'],
@@ -135,6 +137,10 @@ describe('backend and system files go to their own readers, never to nginx', () 
   test("a bootstrap.yml outside a Java source tree is not Spring Cloud's", () => {
     expect(as('/tree/ansible/bootstrap.yml', '- hosts: all\n  roles: [base]\n')).toBeUndefined();
     expect(as('/tree/src/main/bootstrap.yaml', 'server:\n  port: 8080\n')).toBeUndefined();
+  });
+
+  test('a kustomization that generates no ConfigMap says nothing cfglint uses', () => {
+    expect(as('/tree/k8s/kustomization.yaml', 'resources:\n  - app.yaml\n')).toBeUndefined();
   });
 
   test("an .ini without a [uwsgi] section and an .xml that is not Tomcat are nobody's", () => {

@@ -1518,59 +1518,6 @@ describe("gunicorn options from a variable the tree leaves open (ietf-tools/data
   });
 });
 
-describe("gunicorn options from a variable the tree leaves open (ietf-tools/datatracker's --bind :8000 ${DATATRACKER_GUNICORN_EXTRA_ARGS})", () => {
-  // -b is an argparse `append` option (gunicorn config.py Bind): more words may add addresses, never
-  // take the given one away; the command line's list replaces a config file's (app/base.py load_config).
-  const tree = (command: string, nginxPort = 8000) => ({
-    'docker-compose.yml': [
-      'services:',
-      '  nginx:',
-      '    image: nginx:1.26',
-      '    volumes:',
-      '      - ./default.conf:/etc/nginx/conf.d/default.conf:ro',
-      '  web:',
-      '    image: python:3.12',
-      '    command: ["/app/start.sh"]',
-      '    environment:',
-      '      - GUNICORN_EXTRA_ARGS',
-      '    volumes:',
-      '      - ./start.sh:/app/start.sh',
-      '      - ./gunicorn.conf.py:/app/gunicorn.conf.py',
-      '',
-    ].join('\n'),
-    'start.sh': `#!/bin/sh\nexec ${command}\n`,
-    'gunicorn.conf.py': 'bind = "0.0.0.0:7000"\ntimeout = 60\n',
-    'default.conf': `server {\n    listen 80;\n    location / {\n        proxy_pass http://web:${nginxPort};\n    }\n}\n`,
-  });
-  const linked = ['default.conf: web:8000 -> gunicorn gunicorn.conf.py (compose-service)'];
-
-  test('a bind before the words or after them stays a listener', () => {
-    expect(links(tree('gunicorn -c /app/gunicorn.conf.py --bind 0.0.0.0:8000 ${GUNICORN_EXTRA_ARGS} app:app'))).toEqual(linked);
-    expect(links(tree('gunicorn -c /app/gunicorn.conf.py ${GUNICORN_EXTRA_ARGS} -b :8000 app:app'))).toEqual(linked);
-  });
-
-  test('the words may add addresses and override other settings: those stay unknown', () => {
-    const [backend] = modelOf(tree('gunicorn -c /app/gunicorn.conf.py --bind 0.0.0.0:8000 --timeout 30 ${GUNICORN_EXTRA_ARGS} app:app')).backends;
-    expect(backend.listeners.map((listener) => listener.address)).toEqual([
-      { kind: 'tcp', host: '0.0.0.0', port: 8000 },
-      { kind: 'other', text: '${GUNICORN_EXTRA_ARGS}' },
-    ]);
-    expect(backend.settings.get('timeout')?.value).toBeUndefined();
-  });
-
-  test('they make no link where none was, nor a finding that nothing listens', () => {
-    expect(links(tree('gunicorn -c /app/gunicorn.conf.py --bind 0.0.0.0:9000 ${GUNICORN_EXTRA_ARGS} app:app'))).toEqual([]);
-    // No --bind: the words may hold one, so the config file's 7000 is not taken either.
-    expect(links(tree('gunicorn -c /app/gunicorn.conf.py ${GUNICORN_EXTRA_ARGS} app:app', 7000))).toEqual([]);
-    // On one host's loopback: 9000 is certain, and the words may bind 8000 too, so nginx's 8000 is not said to be unserved.
-    const site = { 'nginx/site.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n' };
-    const host = (line: string) => ({ ...site, Procfile: `web: ${line}\n` });
-    expect(links(host('gunicorn --bind 127.0.0.1:9000 $GUNICORN_OPTS app:app'))).toEqual([]);
-    expect(serious(lint(host('gunicorn --bind 127.0.0.1:9000 $GUNICORN_OPTS app:app')))).toEqual([]);
-    expect(serious(lint(host('gunicorn --bind 127.0.0.1:9000 app:app')))).toEqual(['upstream-unreachable nginx/site.conf:4']);
-  });
-});
-
 describe('Spring Boot', () => {
   test('a Spring Cloud Gateway behind nginx is linked and not judged as embedded Tomcat (macrozheng/mall-swarm)', () => {
     const pom = (dependency: string) =>

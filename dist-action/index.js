@@ -128,13 +128,16 @@ function maskTemplate(text3, dialect, valueShape = "variable", options = { envsu
   const first = maskTags(text3, dialect, valueShape);
   let masked = first.text;
   const statements = first.statements;
+  const writers = first.writers;
   for (const extra of PLACEHOLDER_DIALECTS) {
     if (extra === dialect || extra === "envsubst" && !options.envsubst || !PLACEHOLDER_PATTERNS[extra].test(masked)) continue;
     const more = maskTags(masked, extra, valueShape);
     masked = more.text;
     for (const offset of more.statements) statements.push(offset);
+    for (const offset of more.writers) writers.push(offset);
   }
   statements.sort((a, b) => a - b);
+  writers.sort((a, b) => a - b);
   const definitions = definitionBodies(text3, dialect);
   const setAside = onlyDefinitions(masked, definitions) ? [] : definitions;
   const branches = options.firstBranchOnly ? outermost(laterBranches(text3, dialect, options.firstBranchOnly)) : [];
@@ -143,6 +146,8 @@ function maskTemplate(text3, dialect, valueShape = "variable", options = { envsu
     dialect,
     text: blankRanges(masked, setAside),
     statements,
+    // A writer inside a definition set aside writes where the definition is called, not here.
+    writers: writers.filter((offset) => !setAside.some(([start, end]) => start <= offset && offset < end)),
     conditionals: conditionalBlocks(text3, dialect),
     branchesSetAside: branches
   };
@@ -247,20 +252,35 @@ function maskTags(text3, dialect, valueShape) {
   const alone = tagsAloneOnTheirLines(text3, tags2);
   const out = [];
   const statements = [];
+  const writers = [];
   let last = 0;
   tags2.forEach(([start, end], index) => {
     const tag = text3.slice(start, end);
     out.push(text3.slice(last, start));
     last = end;
-    if (isStatement(dialect, tag) || tag.includes("\n") || alone[index]) {
+    const statement = isStatement(dialect, tag);
+    if (statement || tag.includes("\n") || alone[index]) {
       statements.push(start);
+      if (statement ? writesText(dialect, tag) : true) writers.push(start);
       out.push(tag.replace(/[^\r\n]/g, " "));
     } else {
       out.push(maskedValue(tag.length, valueShape));
     }
   });
   out.push(text3.slice(last));
-  return { text: out.join(""), statements };
+  return { text: out.join(""), statements, writers };
+}
+function writesText(dialect, tag) {
+  if (tag.startsWith("{#")) return false;
+  if (tag.startsWith("<%")) {
+    if (tag.startsWith("<%#")) return false;
+    const code = tag.slice(2, -2).replace(/^[-=]/, "").replace(/-$/, "").trim();
+    return !/^(?:if|unless|elsif|else|end)\b/.test(code);
+  }
+  const body2 = tagBody(tag, 2);
+  if (tag.startsWith("{%")) return JINJA_WRITERS.has(/^\w+/.exec(body2)?.[0] ?? "");
+  if (dialect === "go-template") return GO_WRITERS.has(/^\w+/.exec(body2)?.[0] ?? "");
+  return /^[#>]/.test(body2);
 }
 function tagsAloneOnTheirLines(text3, tags2) {
   const alone = new Array(tags2.length).fill(false);
@@ -318,7 +338,7 @@ function definitionBodies(text3, dialect) {
   }
   return bodies;
 }
-var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, GO_OPENS, JINJA_OPENS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS;
+var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, GO_OPENS, JINJA_OPENS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS, JINJA_WRITERS, GO_WRITERS;
 var init_template = __esm({
   "src/discovery/template.ts"() {
     "use strict";
@@ -379,6 +399,8 @@ var init_template = __esm({
       "at-variables": AT_VARIABLE,
       "percent-variables": PERCENT_VARIABLE
     };
+    JINJA_WRITERS = /* @__PURE__ */ new Set(["include", "extends", "block", "call", "filter", "for"]);
+    GO_WRITERS = /* @__PURE__ */ new Set(["template", "block", "range"]);
   }
 });
 
@@ -3773,7 +3795,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve14.call(this, root, ref);
+      let _sch = resolve15.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3800,7 +3822,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve14(root, ref) {
+    function resolve15(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -4664,7 +4686,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve14(baseURI, relativeURI, options) {
+    function resolve15(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -5055,7 +5077,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES: SCHEMES2,
       normalize: normalize2,
-      resolve: resolve14,
+      resolve: resolve15,
       resolveComponent,
       equal,
       serialize,
@@ -8929,3269 +8951,6 @@ var init_gunicorn_settings = __esm({
   }
 });
 
-// src/source/embedded-text.ts
-function embeddedLiteralBlock(host, start, value) {
-  const headerEnd = host.text.indexOf("\n", start);
-  if (headerEnd === -1) return void 0;
-  const firstLine = host.pos(headerEnd + 1).line - 1;
-  const lines = value.split("\n");
-  const firstContent2 = lines.findIndex((line) => line !== "");
-  if (firstContent2 === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
-  const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
-  if (indent2 < 0) return void 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    const hostLine = host.lineText(firstLine + i + 1);
-    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
-  }
-  return new EmbeddedSourceText(host, value, firstLine, indent2);
-}
-var EmbeddedSourceText;
-var init_embedded_text = __esm({
-  "src/source/embedded-text.ts"() {
-    "use strict";
-    init_text();
-    EmbeddedSourceText = class extends SourceText {
-      constructor(host, text3, firstLine, indent2) {
-        super(host.file, text3);
-        this.host = host;
-        this.firstLine = firstLine;
-        this.indent = indent2;
-      }
-      host;
-      firstLine;
-      indent;
-      pos(offset) {
-        const local = super.pos(offset);
-        const hostLine = this.firstLine + local.line - 1;
-        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
-        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
-        const column = Math.min(this.indent + local.column, lineLength + 1);
-        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
-      }
-    };
-  }
-});
-
-// src/readers/template-text.ts
-var TemplateSourceText;
-var init_template_text = __esm({
-  "src/readers/template-text.ts"() {
-    "use strict";
-    init_sorted_offsets();
-    init_text();
-    TemplateSourceText = class extends SourceText {
-      constructor(file, original, masked) {
-        super(file, masked.text);
-        this.original = original;
-        this.dialect = masked.dialect;
-        this.statements = masked.statements;
-        this.conditionals = masked.conditionals;
-      }
-      original;
-      dialect;
-      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
-      statements;
-      /** [start, end) of each `if` block. */
-      conditionals;
-      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
-      isConditional(offset) {
-        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
-      }
-      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
-      hasStatementBetween(start, end) {
-        return holdsOffsetWithin(this.statements, start, end);
-      }
-    };
-  }
-});
-
-// src/readers/rendered-text.ts
-var RenderedSourceText;
-var init_rendered_text = __esm({
-  "src/readers/rendered-text.ts"() {
-    "use strict";
-    init_template();
-    init_embedded_text();
-    init_template_text();
-    init_text();
-    RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered2, startAt, endAt, statements, template, placeholders = [], conditionals = []) {
-        super(file, original, { dialect: "envsubst", text: rendered2, statements, conditionals, branchesSetAside: [] });
-        this.startAt = startAt;
-        this.endAt = endAt;
-        this.placeholders = placeholders;
-        this.template = template ?? new SourceText(file, original);
-        this.complete = statements.length === 0 && !isUnknownValue(rendered2);
-      }
-      startAt;
-      endAt;
-      placeholders;
-      template;
-      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
-      complete;
-      /** What code frames show for this file: the manifest that embeds the template, else the template. */
-      get shown() {
-        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
-      }
-      clamp(offset) {
-        return Math.max(0, Math.min(offset, this.startAt.length - 1));
-      }
-      pos(offset) {
-        return this.template.pos(this.startAt[this.clamp(offset)]);
-      }
-      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
-      span(startOffset, endOffset) {
-        const start = this.startAt[this.clamp(startOffset)];
-        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
-        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
-      }
-    };
-  }
-});
-
-// src/source/append.ts
-function append(target, items) {
-  for (const item of items) target.push(item);
-  return target;
-}
-var init_append = __esm({
-  "src/source/append.ts"() {
-    "use strict";
-  }
-});
-
-// src/reference/tomcat/versions.ts
-function tomcatHas(version, firsts, unknown3) {
-  if (version.kind === "unknown") return unknown3;
-  const line = version.minor !== void 0 ? `${version.major}.${version.minor}` : Object.keys(firsts).filter((key) => key.split(".")[0] === String(version.major)).sort().pop() ?? "";
-  const first = firsts[line] ?? firsts[String(version.major)];
-  if (first !== void 0) return version.patch === void 0 || version.patch >= first;
-  const newest = Math.max(...Object.keys(firsts).map((line2) => Number(line2.split(".")[0])));
-  return version.major > newest;
-}
-function ajpSecretRequiredExists(version) {
-  return tomcatHas(version, { "7.0": 100, "8.5": 51, "9.0": 31, "10": 0 }, true);
-}
-function stockServerXmlKnown(version) {
-  if (version.kind === "known" && version.major > 11) return false;
-  return tomcatHas(version, { "9.0": 31, "10": 0 }, true);
-}
-function ajpRequiredSecretAliasWorks(version) {
-  if (version.kind === "unknown") return "depends";
-  return version.major < 11;
-}
-function protocolClassExists(protocolName2, version) {
-  const last = LAST_LINE_WITH_CLASS[protocolName2];
-  if (!last) return true;
-  if (version.kind === "unknown") return last[0] >= 9 ? "depends" : false;
-  const minor = version.minor ?? Infinity;
-  return version.major < last[0] || version.major === last[0] && minor <= last[1];
-}
-function portOffsetExists(version) {
-  return tomcatHas(version, { "9.0": 13, "10": 0 }, true);
-}
-function describeTomcatVersion(version) {
-  if (version.kind === "unknown") return "Tomcat (version not known)";
-  const number3 = [version.major, version.minor, version.patch].filter((part2) => part2 !== void 0).join(".");
-  return `Tomcat ${number3} (${version.text})`;
-}
-var LAST_LINE_WITH_CLASS;
-var init_versions = __esm({
-  "src/reference/tomcat/versions.ts"() {
-    "use strict";
-    LAST_LINE_WITH_CLASS = {
-      "org.apache.coyote.http11.Http11Protocol": [8, 5],
-      "org.apache.coyote.ajp.AjpProtocol": [8, 5],
-      "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
-      "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
-    };
-  }
-});
-
-// src/reference/uwsgi/option-table.ts
-var OPTION_TABLE;
-var init_option_table = __esm({
-  "src/reference/uwsgi/option-table.ts"() {
-    "use strict";
-    OPTION_TABLE = {
-      core: `
-socket r s - -
-uwsgi-socket r s - -
-suwsgi-socket r - - -
-ssl-socket r - - -
-http-socket r - - -
-http-socket-modifier1 r - uint64 -
-http-socket-modifier2 r - uint64 -
-http11-socket r - - -
-https-socket r - - -
-https-socket-modifier1 r - uint64 -
-https-socket-modifier2 r - uint64 -
-fastcgi-socket r - - -
-fastcgi-nph-socket r - - -
-fastcgi-modifier1 r - uint64 -
-fastcgi-modifier2 r - uint64 -
-scgi-socket r - - -
-scgi-nph-socket r - - -
-scgi-modifier1 r - uint64 -
-scgi-modifier2 r - uint64 -
-raw-socket r - - -
-raw-modifier1 r - uint64 -
-raw-modifier2 r - uint64 -
-puwsgi-socket r - - -
-protocol r - - -
-socket-protocol r - - -
-shared-socket r - - -
-undeferred-shared-socket r - - -
-processes r p int -
-workers r p int -
-thunder-lock n - flag -
-harakiri r t int -
-harakiri-verbose n - flag -
-harakiri-no-arh n - flag -
-no-harakiri-arh n - flag -
-no-harakiri-after-req-hook n - flag -
-backtrace-depth r - int -
-mule-harakiri r - int -
-xmlconfig r x - i
-xml r x - i
-config r - - i
-fallback-config r - - i
-strict n - flag i
-skip-zero n - flag -
-skip-atexit n - flag -
-skip-atexit-teardown n - flag -
-set r S - i
-set-placeholder r - - i
-set-ph r - - i
-get r - - -
-declare-option r - - i
-declare-option2 r - - -
-resolve r - - i
-for r - - i
-for-glob r - - i
-for-times r - - i
-for-readline r - - i
-endfor o - - i
-end-for o - - i
-if-opt r - - i
-if-not-opt r - - i
-if-env r - - i
-if-not-env r - - i
-ifenv r - - i
-if-reload n - - i
-if-not-reload n - - i
-if-hostname r - - i
-if-not-hostname r - - i
-if-hostname-match r - - i
-if-not-hostname-match r - - i
-if-exists r - - i
-if-not-exists r - - i
-ifexists r - - i
-if-plugin r - - i
-if-not-plugin r - - i
-ifplugin r - - i
-if-file r - - i
-if-not-file r - - i
-if-dir r - - i
-if-not-dir r - - i
-ifdir r - - i
-if-directory r - - i
-endif o - - i
-end-if o - - i
-blacklist r - - i
-end-blacklist n - - i
-whitelist r - - i
-end-whitelist n - - i
-ignore-sigpipe n - flag -
-ignore-write-errors n - flag -
-write-errors-tolerance r - uint64 -
-write-errors-exception-only n - flag -
-disable-write-exception n - flag -
-inherit r - - -
-include r - - i
-inject-before r - - i
-inject-after r - - i
-daemonize r d - -
-daemonize2 r - - -
-stop r - - i
-reload r - - i
-pause r - - i
-suspend r - - i
-resume r - - i
-connect-and-read r - - i
-extract r - - i
-listen r l int i
-max-vars r v - -
-max-apps r - int -
-buffer-size r b uint16 -
-memory-report n m flag -
-profiler r - - -
-cgi-mode n c flag -
-abstract-socket n a flag -
-chmod-socket o C - -
-chmod o C - -
-chown-socket r - - -
-umask r - - i
-freebind n - flag -
-map-socket r - - -
-enable-threads n T flag -
-no-threads-wait n - flag -
-auto-procname n - flag -
-procname-prefix r - - -
-procname-prefix-spaced r - - -
-procname-append r - - -
-procname r - - -
-procname-master r - - -
-single-interpreter n i flag -
-need-app n - flag -
-master n M flag -
-honour-stdin n - flag -
-emperor r - - -
-emperor-proxy-socket r - - -
-emperor-wrapper r - - -
-emperor-wrapper-override r - - -
-emperor-wrapper-fallback r - - -
-emperor-nofollow n - flag -
-emperor-procname r - - -
-emperor-freq r - int -
-emperor-required-heartbeat r - int -
-emperor-curse-tolerance r - int -
-emperor-pidfile r - - -
-emperor-tyrant n - flag -
-emperor-tyrant-nofollow n - flag -
-emperor-stats r - - -
-emperor-stats-server r - - -
-early-emperor n - flag -
-emperor-broodlord r - int -
-emperor-throttle r - int -
-emperor-max-throttle r - int -
-emperor-magic-exec n - flag -
-emperor-on-demand-extension r - - -
-emperor-on-demand-ext r - - -
-emperor-on-demand-directory r - - -
-emperor-on-demand-dir r - - -
-emperor-on-demand-exec r - - -
-emperor-extra-extension r - - -
-emperor-extra-ext r - - -
-emperor-no-blacklist n - flag -
-emperor-use-clone r - - -
-emperor-graceful-shutdown n - flag -
-emperor-cap r - - -
-vassals-cap r - - -
-vassal-cap r - - -
-imperial-monitor-list n - flag -
-imperial-monitors-list n - flag -
-vassals-inherit r - - -
-vassals-include r - - -
-vassals-inherit-before r - - -
-vassals-include-before r - - -
-vassals-start-hook r - - -
-vassals-stop-hook r - - -
-vassal-sos r - int -
-vassal-sos-backlog r - int -
-vassals-set r - - -
-vassal-set r - - -
-heartbeat r - int -
-reload-mercy r - int -
-worker-reload-mercy r - int -
-mule-reload-mercy r - int -
-exit-on-reload n - flag -
-die-on-term n - flag -
-force-gateway n - flag -
-help n h - i
-usage n h - i
-print-sym r - - i
-print-symbol r - - i
-reaper n r flag -
-max-requests r R uint64 -
-min-worker-lifetime r - uint64 -
-max-worker-lifetime r - uint64 -
-max-worker-lifetime-delta r - int -
-socket-timeout r z int -
-no-fd-passing n - flag -
-locks r - int -
-lock-engine r - - -
-ftok r - - -
-persistent-ipcsem n - flag -
-sharedarea r A - -
-safe-fd r - - -
-fd-safe r - - -
-cache r - uint64 -
-cache-blocksize r - uint64 -
-cache-store r - - m
-cache-store-sync r - int -
-cache-no-expire n - flag -
-cache-expire-freq r - int -
-cache-report-freed-items n - flag -
-cache-udp-server r - - m
-cache-udp-node r - - m
-cache-sync r - - -
-cache-use-last-modified n - flag -
-add-cache-item r - - -
-load-file-in-cache r - - -
-load-file-in-cache-gzip r - - -
-cache2 r - - -
-queue r - int -
-queue-blocksize r - int -
-queue-store r - - m
-queue-store-sync r - int -
-spooler r Q - m
-spooler-external r - - m
-spooler-ordered n - flag -
-spooler-chdir r - - -
-spooler-processes r - int i
-spooler-quiet n - flag -
-spooler-max-tasks r - int -
-spooler-harakiri r - int -
-spooler-frequency r - int -
-spooler-freq r - int -
-mule o - - m
-mules r - - m
-farm r - - m
-mule-msg-size o - int m
-signal r - - i
-signal-bufsize r - int -
-signals-bufsize r - int -
-signal-timer r - - m
-timer r - - m
-signal-rbtimer r - - m
-rbtimer r - - m
-rpc-max r - uint64 -
-disable-logging n L flag-inverted -
-flock r - - i
-flock-wait r - - i
-flock2 r - - i
-flock-wait2 r - - i
-pidfile r - - -
-pidfile2 r - - -
-safe-pidfile r - - -
-safe-pidfile2 r - - -
-chroot r - - -
-pivot-root r - - -
-pivot_root r - - -
-uid r - - -
-gid r - - -
-add-gid r - - -
-immediate-uid r - - i
-immediate-gid r - - i
-no-initgroups n - flag -
-cap r - - -
-unshare r - - -
-unshare2 r - - -
-setns-socket r - - m
-setns-socket-skip r - - -
-setns-skip r - - -
-setns r - - -
-setns-preopen n - flag -
-jailed n - flag -
-jail r - - -
-jail-ip4 r - - -
-jail-ip6 r - - -
-jidfile r - - -
-jid-file r - - -
-jail2 r - - -
-libjail r - - -
-jail-attach r - - -
-refork n - flag -
-re-fork n - flag -
-refork-as-root n - flag -
-re-fork-as-root n - flag -
-refork-post-jail n - flag -
-re-fork-post-jail n - flag -
-hook-asap r - - -
-hook-pre-jail r - - -
-hook-post-jail r - - -
-hook-in-jail r - - -
-hook-as-root r - - -
-hook-as-user r - - -
-hook-as-user-atexit r - - -
-hook-pre-app r - - -
-hook-post-app r - - -
-hook-post-fork r - - -
-hook-accepting r - - -
-hook-accepting1 r - - -
-hook-accepting-once r - - -
-hook-accepting1-once r - - -
-hook-master-start r - - -
-hook-touch r - - -
-hook-emperor-start r - - -
-hook-emperor-stop r - - -
-hook-emperor-reload r - - -
-hook-emperor-lost r - - -
-hook-as-vassal r - - -
-hook-as-emperor r - - -
-hook-as-mule r - - -
-hook-as-gateway r - - -
-after-request-hook r - - -
-after-request-call r - - -
-exec-asap r - - -
-exec-pre-jail r - - -
-exec-post-jail r - - -
-exec-in-jail r - - -
-exec-as-root r - - -
-exec-as-user r - - -
-exec-as-user-atexit r - - -
-exec-pre-app r - - -
-exec-post-app r - - -
-exec-as-vassal r - - -
-exec-as-emperor r - - -
-mount-asap r - - -
-mount-pre-jail r - - -
-mount-post-jail r - - -
-mount-in-jail r - - -
-mount-as-root r - - -
-mount-as-vassal r - - -
-mount-as-emperor r - - -
-umount-asap r - - -
-umount-pre-jail r - - -
-umount-post-jail r - - -
-umount-in-jail r - - -
-umount-as-root r - - -
-umount-as-vassal r - - -
-umount-as-emperor r - - -
-wait-for-interface r - - -
-wait-for-interface-timeout r - int -
-wait-interface r - - -
-wait-interface-timeout r - int -
-wait-for-iface r - - -
-wait-for-iface-timeout r - int -
-wait-iface r - - -
-wait-iface-timeout r - int -
-wait-for-fs r - - -
-wait-for-file r - - -
-wait-for-dir r - - -
-wait-for-mountpoint r - - -
-wait-for-fs-timeout r - int -
-wait-for-socket r - - -
-wait-for-socket-timeout r - int -
-call-asap r - - -
-call-pre-jail r - - -
-call-post-jail r - - -
-call-in-jail r - - -
-call-as-root r - - -
-call-as-user r - - -
-call-as-user-atexit r - - -
-call-pre-app r - - -
-call-post-app r - - -
-call-as-vassal r - - -
-call-as-vassal1 r - - -
-call-as-vassal3 r - - -
-call-as-emperor r - - -
-call-as-emperor1 r - - -
-call-as-emperor2 r - - -
-call-as-emperor4 r - - -
-ini r - - i
-yaml r y - i
-yml r y - i
-json r j - i
-js r j - i
-weight r - uint64 -
-auto-weight r - flag -
-no-server n - flag -
-command-mode n - flag i
-no-defer-accept n - flag -
-tcp-nodelay n - flag -
-so-keepalive n - flag -
-so-send-timeout n - int -
-socket-send-timeout n - int -
-so-write-timeout n - int -
-socket-write-timeout n - int -
-socket-sndbuf r - uint64 -
-socket-rcvbuf r - uint64 -
-shutdown-sockets n - flag -
-limit-as r - megabytes -
-limit-nproc r - int -
-reload-on-as r - megabytes -
-reload-on-rss r - megabytes -
-evil-reload-on-as r - megabytes m
-evil-reload-on-rss r - megabytes m
-mem-collector-freq r - int -
-reload-on-fd r - - m
-brutal-reload-on-fd r - - m
-ksm o - int -
-pcre-jit n - - i
-never-swap n - flag -
-touch-reload r - - m
-touch-workers-reload r - - m
-touch-mules-reload r - - m
-touch-spoolers-reload r - - m
-touch-chain-reload r - - m
-touch-logrotate r - - m
-touch-logreopen r - - m
-touch-exec r - - m
-touch-signal r - - m
-fs-reload r - - m
-fs-brutal-reload r - - m
-fs-signal r - - m
-check-mountpoint r - - m
-mountpoint-check r - - m
-check-mount r - - m
-mount-check r - - m
-propagate-touch n - flag -
-limit-post r - uint64 -
-no-orphans n - flag -
-prio r - int -
-cpu-affinity r - int -
-post-buffering r - uint64 -
-post-buffering-bufsize r - uint64 -
-body-read-warning r - uint64 -
-upload-progress r - - -
-no-default-app n - flag -
-manage-script-name n - flag -
-ignore-script-name n - flag -
-catch-exceptions n - flag -
-reload-on-exception n - flag -
-reload-on-exception-type r - - -
-reload-on-exception-value r - - -
-reload-on-exception-repr r - - -
-exception-handler r - - m
-enable-metrics n - flag m
-metric r - - m
-metric-threshold r - - m
-metric-alarm r - - m
-alarm-metric r - - m
-metrics-dir r - - m
-metrics-dir-restore n - flag m
-metric-dir r - - m
-metric-dir-restore n - flag m
-metrics-no-cores n - flag m
-udp r - - m
-stats r - - m
-stats-server r - - m
-stats-http n - flag m
-stats-minified n - flag m
-stats-min n - flag m
-stats-push r - - m
-stats-pusher-default-freq r - int m
-stats-pushers-default-freq r - int m
-stats-no-cores n - flag m
-stats-no-metrics n - flag m
-multicast r - - m
-multicast-ttl r - int -
-multicast-loop r - int -
-master-fifo r - - m
-notify-socket r - - m
-subscription-notify-socket r - - m
-legion r - - m
-legion-mcast r - - m
-legion-node r - - m
-legion-freq r - int m
-legion-tolerance r - int m
-legion-death-on-lord-error r - int m
-legion-skew-tolerance r - int m
-legion-lord r - - m
-legion-unlord r - - m
-legion-setup r - - m
-legion-death r - - m
-legion-join r - - m
-legion-node-joined r - - m
-legion-node-left r - - m
-legion-quorum r - - m
-legion-scroll r - - m
-legion-scroll-max-size r - uint16 -
-legion-scroll-list-max-size r - uint64 -
-subscriptions-sign-check r - - m
-subscriptions-sign-check-tolerance r - int m
-subscriptions-sign-skip-uid r - - m
-subscriptions-credentials-check r - - m
-subscriptions-use-credentials n - flag -
-subscription-algo r - - -
-subscription-dotsplit n - flag -
-subscribe-to r - - m
-st r - - m
-subscribe r - - m
-subscribe2 r - - m
-subscribe-freq r - int -
-subscription-tolerance r - int -
-unsubscribe-on-graceful-reload n - flag -
-start-unsubscribed n - flag -
-subscribe-with-modifier1 r - - m
-snmp o - - -
-snmp-community r - - -
-ssl-verbose n - flag -
-ssl-verify-depth o - int -
-ssl-sessions-use-cache o - - m
-ssl-session-use-cache o - - m
-ssl-sessions-timeout r - int -
-ssl-session-timeout r - int -
-sni r - - -
-sni-dir r - - -
-sni-dir-ciphers r - - -
-ssl-enable3 n - flag -
-ssl-enable-sslv3 n - flag -
-ssl-enable-tlsv1 n - flag -
-ssl-option n - - -
-sni-regexp r - - -
-ssl-tmp-dir r - - -
-check-interval r - int m
-forkbomb-delay r - int m
-binary-path r - - -
-privileged-binary-patch r - - -
-unprivileged-binary-patch r - - -
-privileged-binary-patch-arg r - - -
-unprivileged-binary-patch-arg r - - -
-async r - int -
-max-fd r - int -
-logto r - - -
-logto2 r - - -
-log-format r - - -
-logformat r - - -
-logformat-strftime n - flag -
-log-format-strftime n - flag -
-logfile-chown n - flag -
-logfile-chmod r - - -
-log-syslog o - - m
-log-socket r - - m
-req-logger r - - m
-logger-req r - - m
-logger r - - m
-logger-list n - flag -
-loggers-list n - flag -
-threaded-logger n - flag m
-log-encoder r - - m
-log-req-encoder r - - m
-log-drain r - - m
-log-filter r - - m
-log-route r - - m
-log-req-route r - - m
-use-abort n - flag -
-alarm r - - m
-alarm-cheap r - flag -
-alarm-freq r - int -
-alarm-fd r - - m
-alarm-segfault r - - m
-segfault-alarm r - - m
-alarm-backlog r - - m
-backlog-alarm r - - m
-lq-alarm r - - m
-alarm-lq r - - m
-alarm-listen-queue r - - m
-listen-queue-alarm r - - m
-log-alarm r - - m
-alarm-log r - - m
-not-log-alarm r - - m
-not-alarm-log r - - m
-alarm-list n - flag -
-alarms-list n - flag -
-alarm-msg-size r - uint64 -
-log-master n - flag m
-log-master-bufsize r - uint64 -
-log-master-stream n - flag -
-log-master-req-stream n - flag -
-log-reopen n - flag -
-log-truncate n - flag -
-log-maxsize r - uint64 m
-log-backupname r - - -
-logdate o - - -
-log-date o - - -
-log-prefix o - - -
-log-zero n - flag -
-log-slow r - int -
-log-4xx n - flag -
-log-5xx n - flag -
-log-big r - uint64 -
-log-sendfile r - flag -
-log-ioerror r - flag -
-log-micros n - flag -
-log-x-forwarded-for n - flag -
-master-as-root n - flag -
-drop-after-init n - flag -
-drop-after-apps n - flag -
-force-cwd r - - -
-binsh r - - -
-chdir r - - -
-chdir2 r - - -
-lazy n - flag -
-lazy-apps n - flag -
-cheap n - flag m
-cheaper r - int m
-cheaper-initial r - int m
-cheaper-algo r - - m
-cheaper-step r - int m
-cheaper-overload r - uint64 m
-cheaper-algo-list n - flag -
-cheaper-algos-list n - flag -
-cheaper-list n - flag -
-cheaper-rss-limit-soft r - uint64 m
-cheaper-rss-limit-hard r - uint64 m
-idle r - int m
-die-on-idle n - flag -
-mount r - - -
-worker-mount r - - -
-threads r - int -
-thread-stacksize r - int -
-threads-stacksize r - int -
-thread-stack-size r - int -
-threads-stack-size r - int -
-vhost n - flag -
-vhost-host n - flag -
-route r - - -
-route-host r - - -
-route-uri r - - -
-route-qs r - - -
-route-remote-addr r - - -
-route-user-agent r - - -
-route-remote-user r - - -
-route-referer r - - -
-route-label r - - -
-route-if r - - -
-route-if-not r - - -
-route-run r - - -
-final-route r - - -
-final-route-status r - - -
-final-route-host r - - -
-final-route-uri r - - -
-final-route-qs r - - -
-final-route-remote-addr r - - -
-final-route-user-agent r - - -
-final-route-remote-user r - - -
-final-route-referer r - - -
-final-route-label r - - -
-final-route-if r - - -
-final-route-if-not r - - -
-final-route-run r - - -
-error-route r - - -
-error-route-status r - - -
-error-route-host r - - -
-error-route-uri r - - -
-error-route-qs r - - -
-error-route-remote-addr r - - -
-error-route-user-agent r - - -
-error-route-remote-user r - - -
-error-route-referer r - - -
-error-route-label r - - -
-error-route-if r - - -
-error-route-if-not r - - -
-error-route-run r - - -
-response-route r - - -
-response-route-status r - - -
-response-route-host r - - -
-response-route-uri r - - -
-response-route-qs r - - -
-response-route-remote-addr r - - -
-response-route-user-agent r - - -
-response-route-remote-user r - - -
-response-route-referer r - - -
-response-route-label r - - -
-response-route-if r - - -
-response-route-if-not r - - -
-response-route-run r - - -
-router-list n - flag -
-routers-list n - flag -
-error-page-403 r - - -
-error-page-404 r - - -
-error-page-500 r - - -
-websockets-ping-freq r - int -
-websocket-ping-freq r - int -
-websockets-pong-tolerance r - int -
-websocket-pong-tolerance r - int -
-websockets-max-size r - uint64 -
-websocket-max-size r - uint64 -
-chunked-input-limit r - uint64 -
-chunked-input-timeout r - int -
-clock r - - -
-clock-list n - flag -
-clocks-list n - flag -
-add-header r - - -
-rem-header r - - -
-del-header r - - -
-collect-header r - - -
-response-header-collect r - - -
-pull-header r - - -
-check-static r - - -
-check-static-docroot n - flag -
-static-check r - - -
-static-map r - - -
-static-map2 r - - -
-static-skip-ext r - - -
-static-index r - - -
-static-safe r - - -
-static-cache-paths r - int m
-static-cache-paths-name r - - m
-mimefile r - - -
-mime-file r - - -
-static-expires-type r - - -
-static-expires-type-mtime r - - -
-static-expires r - - -
-static-expires-mtime r - - -
-static-expires-uri r - - -
-static-expires-uri-mtime r - - -
-static-expires-path-info r - - -
-static-expires-path-info-mtime r - - -
-static-gzip r - - -
-static-gzip-all n - flag -
-static-gzip-dir r - - -
-static-gzip-prefix r - - -
-static-gzip-ext r - - -
-static-gzip-suffix r - - -
-honour-range n - flag -
-offload-threads r - int -
-offload-thread r - int -
-file-serve-mode r - - -
-fileserve-mode r - - -
-disable-sendfile n - flag -
-check-cache o - - -
-close-on-exec n - flag -
-close-on-exec2 n - flag -
-mode r - - -
-env r - - -
-envdir r - - -
-early-envdir r - - i
-unenv r - - -
-vacuum n - flag -
-file-write r - - -
-cgroup r - - -
-cgroup-opt r - - -
-cgroup-dir-mode r - - -
-namespace r - - -
-namespace-keep-mount r - - -
-ns r - - -
-namespace-net r - - -
-ns-net r - - -
-enable-proxy-protocol n - flag -
-reuse-port n - flag -
-tcp-fast-open r - int -
-tcp-fastopen r - int -
-tcp-fast-open-client n - flag -
-tcp-fastopen-client n - flag -
-zerg r - - -
-zerg-fallback n - flag -
-zerg-server r - - m
-cron r - - m
-cron2 r - - m
-unique-cron r - - m
-cron-harakiri r - int -
-legion-cron r - - m
-cron-legion r - - m
-unique-legion-cron r - - m
-unique-cron-legion r - - m
-loop r - - -
-loop-list n - flag -
-loops-list n - flag -
-worker-exec r - - -
-worker-exec2 r - - -
-attach-daemon r - - m
-attach-control-daemon r - - m
-smart-attach-daemon r - - m
-smart-attach-daemon2 r - - m
-legion-attach-daemon r - - m
-legion-smart-attach-daemon r - - m
-legion-smart-attach-daemon2 r - - m
-daemons-honour-stdin n - flag m
-attach-daemon2 r - - m
-plugins r - - i
-plugin r - - i
-need-plugins r - - i
-need-plugin r - - i
-plugins-dir r - - i
-plugin-dir r - - i
-plugins-list n - flag -
-plugin-list n - flag -
-autoload n - flag i
-dlopen r - - i
-allowed-modifiers r - - -
-remap-modifier r - - -
-dump-options n - flag -
-show-config n - flag -
-binary-append-data r - - i
-print r - - -
-iprint r - - i
-exit o - - i
-cflags n - - i
-dot-h n - - i
-config-py n - - i
-build-plugin r - - i
-version n - - -
-response-headers-limit r - int -
-harakiri-graceful-timeout r - int v
-harakiri-graceful-signal r - int v
-harakiri-queue-threshold r - int v
-max-requests-delta r - uint64 v
-`,
-      asyncio: `
-asyncio r - - -
-`,
-      carbon: `
-carbon r - - m
-carbon-timeout r - int -
-carbon-freq r - int -
-carbon-id r - - -
-carbon-no-workers n - flag -
-carbon-max-retry r - int -
-carbon-retry-delay r - int -
-carbon-root r - - -
-carbon-hostname-dots r - - -
-carbon-name-resolve n - flag -
-carbon-resolve-names n - flag -
-carbon-idle-avg r - - -
-carbon-use-metrics n - flag -
-`,
-      cgi: `
-cgi r - - -
-cgi-map-helper r - - -
-cgi-helper r - - -
-cgi-from-docroot n - flag -
-cgi-buffer-size r - uint64 -
-cgi-timeout r - int -
-cgi-index r - - -
-cgi-allowed-ext r - - -
-cgi-unset r - - -
-cgi-loadlib r - - -
-cgi-optimize n - flag -
-cgi-optimized n - flag -
-cgi-path-info n - flag -
-cgi-do-not-kill-on-error n - flag -
-cgi-async-max-attempts n - int -
-cgi-close-stdin-on-eof n - flag -
-cgi-safe r - - -
-`,
-      cheaper_busyness: `
-cheaper-busyness-max r - uint64 -
-cheaper-busyness-min r - uint64 -
-cheaper-busyness-multiplier r - uint64 -
-cheaper-busyness-penalty r - uint64 -
-cheaper-busyness-verbose n - flag -
-cheaper-busyness-backlog-alert r - int -
-cheaper-busyness-backlog-multiplier r - uint64 -
-cheaper-busyness-backlog-step r - int -
-cheaper-busyness-backlog-nonzero r - uint64 -
-`,
-      coroae: `
-coroae r - - -
-`,
-      curl_cron: `
-curl-cron r - - m
-cron-curl r - - m
-legion-curl-cron r - - m
-legion-cron-curl r - - m
-curl-cron-legion r - - m
-cron-curl-legion r - - m
-`,
-      dumbloop: `
-dumbloop-modifier1 r - int -
-dumbloop-code r - - -
-dumbloop-function r - - -
-`,
-      fastrouter: `
-fastrouter r - - -
-fastrouter-processes r - int -
-fastrouter-workers r - int -
-fastrouter-zerg r - - -
-fastrouter-use-cache o - - -
-fastrouter-use-pattern r - - -
-fastrouter-use-base r - - -
-fastrouter-fallback r - - -
-fastrouter-use-code-string r - - -
-fastrouter-use-socket o - - -
-fastrouter-to r - - -
-fastrouter-gracetime r - int -
-fastrouter-events r - int -
-fastrouter-quiet r - flag -
-fastrouter-cheap n - flag -
-fastrouter-subscription-server r - - -
-fastrouter-subscription-slot r - - -
-fastrouter-timeout r - int -
-fastrouter-post-buffering r - uint64 -
-fastrouter-post-buffering-dir r - - -
-fastrouter-stats r - - -
-fastrouter-stats-server r - - -
-fastrouter-ss r - - -
-fastrouter-harakiri r - int -
-fastrouter-uid r - - -
-fastrouter-gid r - - -
-fastrouter-resubscribe r - - -
-fastrouter-resubscribe-bind r - - -
-fastrouter-buffer-size r - uint64 -
-fastrouter-fallback-on-no-key n - flag -
-fastrouter-subscription-fallback-key r - - -
-`,
-      fiber: `
-fiber n - flag -
-`,
-      forkptyrouter: `
-forkptyrouter r - - -
-forkpty-router r - - -
-forkptyurouter r - - -
-forkpty-urouter r - - -
-forkptyrouter-command r - - -
-forkpty-router-command r - - -
-forkptyrouter-cmd r - - -
-forkpty-router-cmd r - - -
-forkptyrouter-rows r - uint16 -
-forkptyrouter-cols r - uint16 -
-forkptyrouter-processes r - int -
-forkptyrouter-workers r - int -
-forkptyrouter-zerg r - - -
-forkptyrouter-fallback r - - -
-forkptyrouter-events r - int -
-forkptyrouter-cheap n - flag -
-forkptyrouter-timeout r - int -
-forkptyrouter-stats r - - -
-forkptyrouter-stats-server r - - -
-forkptyrouter-ss r - - -
-forkptyrouter-harakiri r - int -
-`,
-      gccgo: `
-go-load r - - -
-gccgo-load r - - -
-go-args r - - -
-gccgo-args r - - -
-goroutines r - - -
-`,
-      geoip: `
-geoip-country r - - -
-geoip-city r - - -
-geoip-use-disk n - flag -
-`,
-      gevent: `
-gevent r - - -
-gevent-monkey-patch n - flag -
-gevent-early-monkey-patch n - flag -
-gevent-wait-for-hub n - flag -
-`,
-      glusterfs: `
-glusterfs-mount r - - -
-glusterfs-timeout r - int -
-`,
-      greenlet: `
-greenlet n - flag -
-`,
-      http: `
-http r - - -
-httprouter r - - -
-https r - - -
-https2 r - - -
-https-export-cert n - flag -
-https-session-context r - - -
-http-to-https r - - -
-http-processes r - int -
-http-workers r - int -
-http-var r - - -
-http-to r - - -
-http-zerg r - - -
-http-fallback r - - -
-http-modifier1 r - int -
-http-modifier2 r - int -
-http-use-cache o - - -
-http-use-pattern r - - -
-http-use-base r - - -
-http-events r - int -
-http-subscription-server r - - -
-http-subscription-fallback-key r - - -
-http-timeout r - int -
-http-manage-expect o - uint64 -
-http-keepalive o - int -
-http-auto-chunked n - flag -
-http-auto-gzip n - flag -
-http-raw-body n - flag -
-http-websockets n - flag -
-http-chunked-input n - flag -
-http-use-code-string r - - -
-http-use-socket o - - -
-http-gracetime r - int -
-http-quiet r - flag -
-http-cheap n - flag -
-http-stats r - - -
-http-stats-server r - - -
-http-ss r - - -
-http-harakiri r - int -
-http-stud-prefix r - - -
-http-uid r - - -
-http-gid r - - -
-http-resubscribe r - - -
-http-buffer-size r - uint64 -
-http-server-name-as-http-host r - flag -
-http-headers-timeout r - int -
-http-connect-timeout r - int -
-http-manage-source n - flag -
-http-manage-rtsp n - flag -
-http-enable-proxy-protocol o - flag -
-`,
-      jvm: `
-jvm-main-class r - - -
-jvm-opt r - - -
-jvm-class r - - -
-jvm-classpath r - - -
-`,
-      jwsgi: `
-jwsgi r - - -
-`,
-      ldap: `
-ldap r - - i
-ldap-schema n - - i
-ldap-schema-ldif n - - i
-`,
-      logzmq: `
-log-zeromq r - - m
-`,
-      lua: `
-lua r - - -
-lua-load r - - -
-lua-shell n - - -
-luashell n - - -
-lua-gc-freq n - int -
-`,
-      mongrel2: `
-zeromq r - - -
-zmq r - - -
-zeromq-socket r - - -
-zmq-socket r - - -
-mongrel2 r - - -
-`,
-      mono: `
-mono-app r - - -
-mono-gc-freq r - uint64 -
-mono-key r - - -
-mono-version r - - -
-mono-config r - - -
-mono-assembly r - - -
-mono-exec r - - -
-mono-index r - - -
-`,
-      nagios: `
-nagios n - flag -
-`,
-      notfound: `
-notfound-log n - flag -
-`,
-      pam: `
-pam r - - -
-pam-user r - - -
-`,
-      php: `
-php-ini r - - -
-php-config r - - -
-php-ini-append r - - -
-php-config-append r - - -
-php-set r - - -
-php-index r - - -
-php-docroot r - - -
-php-allowed-docroot r - - -
-php-allowed-ext r - - -
-php-allowed-script r - - -
-php-server-software r - - -
-php-app r - - -
-php-app-qs r - - -
-php-fallback r - - -
-php-fallback2 r - - -
-php-fallback-qs r - - -
-php-app-bypass r - - -
-php-var r - - -
-php-constant r - - -
-php-dump-config n - flag -
-php-exec-before r - - -
-php-exec-begin r - - -
-php-exec-after r - - -
-php-exec-end r - - -
-php-sapi-name r - - -
-`,
-      ping: `
-ping r - - -
-ping-timeout r - int -
-`,
-      psgi: `
-psgi r - - -
-psgi-enable-psgix-io n - flag -
-perl-no-die-catch n - flag -
-perl-local-lib r - - -
-perl-version n - - i
-perl-args r - - -
-perl-arg r - - -
-perl-exec r - - -
-perl-exec-post-fork r - - -
-perl-auto-reload r - int m
-perl-auto-reload-ignore r - - m
-plshell o - - -
-plshell-oneshot n - - -
-perl-no-plack n - flag -
-`,
-      pty: `
-pty-socket r - - -
-pty-log n - flag -
-pty-input n - flag -
-pty-connect r - - -
-pty-uconnect r - - -
-pty-no-isig n - flag -
-pty-exec r - - -
-`,
-      pypy: `
-pypy-lib r - - -
-pypy-setup r - - -
-pypy-home r - - -
-pypy-wsgi r - - -
-pypy-wsgi-file r - - -
-pypy-ini-paste r - - i
-pypy-paste r - - -
-pypy-eval r - - -
-pypy-eval-post-fork r - - -
-pypy-exec r - - -
-pypy-exec-post-fork r - - -
-pypy-pp r - - -
-pypy-python-path r - - -
-pypy-pythonpath r - - -
-`,
-      python: `
-wsgi-file r - - -
-file r - - -
-eval r - - -
-module r w - -
-wsgi r w - -
-callable r - - -
-test r J - -
-home r H - -
-virtualenv r H - -
-venv r H - -
-pyhome r H - -
-py-programname r - - -
-py-program-name r - - -
-pythonpath r - - -
-python-path r - - -
-pp r - - -
-pymodule-alias r - - -
-post-pymodule-alias r - - -
-import r - - -
-pyimport r - - -
-py-import r - - -
-python-import r - - -
-shared-import r - - -
-shared-pyimport r - - -
-shared-py-import r - - -
-shared-python-import r - - -
-spooler-import r - - -
-spooler-pyimport r - - -
-spooler-py-import r - - -
-spooler-python-import r - - -
-pyargv r - - -
-optimize r O int -
-pecan r - - -
-paste r - - -
-paste-logger n - flag -
-web3 r - - -
-pump r - - -
-wsgi-lite r - - -
-ini-paste r - - i
-ini-paste-logged r - - i
-reload-os-env n - flag -
-no-site n - flag -
-pyshell o - - -
-pyshell-oneshot o - - -
-python r - - -
-py r - - -
-pyrun r - - -
-py-tracebacker r - - m
-py-auto-reload r - int m
-py-autoreload r - int m
-python-auto-reload r - int m
-python-autoreload r - int m
-py-auto-reload-ignore r - - m
-wsgi-env-behaviour r - - -
-wsgi-env-behavior r - - -
-start_response-nodelay n - flag -
-wsgi-strict n - flag -
-wsgi-accept-buffer n - flag -
-wsgi-accept-buffers n - flag -
-wsgi-disable-file-wrapper n - flag -
-python-version n - - i
-python-raw r - - -
-py-sharedarea r - - -
-py-call-osafterfork n - flag -
-py-call-uwsgi-fork-hooks n - flag -
-python-worker-override r - - -
-py-executable r - - -
-py-sys-executable r - - -
-`,
-      rack: `
-rails r - - -
-rack r - - -
-ruby-gc-freq r - int -
-rb-gc-freq r - int -
-rb-lib r - - -
-ruby-lib r - - -
-rb-require r - - -
-ruby-require r - - -
-rbrequire r - - -
-rubyrequire r - - -
-require r - - -
-shared-rb-require r - - -
-shared-ruby-require r - - -
-shared-rbrequire r - - -
-shared-rubyrequire r - - -
-shared-require r - - -
-gemset r - - -
-rvm r - - -
-rvm-path r - - -
-rbshell o - - -
-rbshell-oneshot n - - -
-`,
-      rados: `
-rados-mount r - - -
-rados-timeout r - int -
-`,
-      rawrouter: `
-rawrouter r - - -
-rawrouter-processes r - int -
-rawrouter-workers r - int -
-rawrouter-zerg r - - -
-rawrouter-use-cache o - - -
-rawrouter-use-pattern r - - -
-rawrouter-use-base r - - -
-rawrouter-fallback r - - -
-rawrouter-use-code-string r - - -
-rawrouter-use-socket o - - -
-rawrouter-to r - - -
-rawrouter-gracetime r - int -
-rawrouter-events r - int -
-rawrouter-max-retries r - int -
-rawrouter-quiet r - flag -
-rawrouter-cheap n - flag -
-rawrouter-subscription-server r - - -
-rawrouter-subscription-slot r - - -
-rawrouter-timeout r - int -
-rawrouter-stats r - - -
-rawrouter-stats-server r - - -
-rawrouter-ss r - - -
-rawrouter-harakiri r - int -
-rawrouter-xclient n - flag -
-rawrouter-buffer-size r - uint64 -
-`,
-      rbthreads: `
-rbthreads n - flag -
-rb-threads n - flag -
-rbthread n - flag -
-rb-thread n - flag -
-`,
-      ring: `
-ring-load r - - -
-clojure-load r - - -
-ring-app r - - -
-`,
-      rrdtool: `
-rrdtool r - - m
-rrdtool-freq r - int -
-rrdtool-lib r - - -
-`,
-      rsyslog: `
-rsyslog-packet-size r - int -
-rsyslog-split-messages n - flag -
-`,
-      sqlite3: `
-sqlite3 r - - i
-sqlite r - - i
-`,
-      sslrouter: `
-sslrouter r - - -
-sslrouter2 r - - -
-sslrouter-session-context r - - -
-sslrouter-processes r - int -
-sslrouter-workers r - int -
-sslrouter-zerg r - - -
-sslrouter-use-cache o - - -
-sslrouter-use-pattern r - - -
-sslrouter-use-base r - - -
-sslrouter-fallback r - - -
-sslrouter-use-code-string r - - -
-sslrouter-use-socket o - - -
-sslrouter-to r - - -
-sslrouter-gracetime r - int -
-sslrouter-events r - int -
-sslrouter-max-retries r - int -
-sslrouter-quiet r - flag -
-sslrouter-cheap n - flag -
-sslrouter-subscription-server r - - -
-sslrouter-timeout r - int -
-sslrouter-stats r - - -
-sslrouter-stats-server r - - -
-sslrouter-ss r - - -
-sslrouter-harakiri r - int -
-sslrouter-sni n - flag -
-sslrouter-buffer-size r - uint64 -
-`,
-      stackless: `
-stackless n - flag -
-`,
-      symcall: `
-symcall r - - -
-symcall-use-next n - flag -
-symcall-register-rpc r - - -
-symcall-post-fork r - - -
-`,
-      tornado: `
-tornado r - - -
-`,
-      tuntap: `
-tuntap-router r - - -
-tuntap-device r - - -
-tuntap-use-credentials o - - -
-tuntap-router-firewall-in r - - -
-tuntap-router-firewall-out r - - -
-tuntap-router-route r - - -
-tuntap-router-stats r - - -
-tuntap-device-rule r - - -
-`,
-      ugreen: `
-ugreen n - flag -
-ugreen-stacksize r - int -
-`,
-      webdav: `
-webdav-mount r - - -
-webdav-css r - - -
-webdav-javascript r - - -
-webdav-js r - - -
-webdav-class-directory r - - -
-webdav-div r - - -
-webdav-lock-cache r - - -
-webdav-principal-base r - - -
-webdav-add-option r - - -
-webdav-add-prop r - - -
-webdav-add-collection-prop r - - -
-webdav-add-object-prop r - - -
-webdav-add-prop-href r - - -
-webdav-add-collection-prop-href r - - -
-webdav-add-object-prop-href r - - -
-webdav-add-prop-comp r - - -
-webdav-add-collection-prop-comp r - - -
-webdav-add-object-prop-comp r - - -
-webdav-add-rtype-prop r - - -
-webdav-add-rtype-collection-prop r - - -
-webdav-add-rtype-object-prop r - - -
-webdav-skip-prop r - - -
-`,
-      xslt: `
-xslt-docroot r - - -
-xslt-ext r - - -
-xslt-var r - - -
-xslt-stylesheet r - - -
-xslt-content-type r - - -
-`,
-      zabbix: `
-zabbix-template o - - -
-`,
-      zergpool: `
-zergpool r - - -
-zerg-pool r - - -
-`
-    };
-  }
-});
-
-// src/reference/uwsgi/options.ts
-function load() {
-  if (specs) return specs;
-  specs = /* @__PURE__ */ new Map();
-  ordered = [];
-  for (const [plugin, block2] of Object.entries(OPTION_TABLE)) {
-    for (const line of block2.split("\n")) {
-      const fields = line.trim().split(/\s+/);
-      if (fields.length !== 5) continue;
-      const [name2, argument, shortcut, reader2, flags] = fields;
-      const spec = {
-        name: name2,
-        argument: argument === "r" ? "required" : argument === "o" ? "optional" : "none",
-        shortcut: shortcut === "-" ? void 0 : shortcut,
-        reader: reader2 === "-" ? "other" : reader2,
-        impliesMaster: flags.includes("m"),
-        immediate: flags.includes("i"),
-        plugin,
-        newerThan2021: flags.includes("v")
-      };
-      if (!specs.has(name2)) {
-        specs.set(name2, spec);
-        ordered.push(spec);
-      }
-    }
-  }
-  return specs;
-}
-function uwsgiOptionSpec(name2) {
-  return load().get(name2);
-}
-function allUwsgiOptions() {
-  load();
-  return ordered;
-}
-function uwsgiOptionByShortcut(letter) {
-  return allUwsgiOptions().find((spec) => spec.shortcut === letter);
-}
-function closestUwsgiOption(name2) {
-  const wanted = name2.toLowerCase().replace(/_/g, "-");
-  if (uwsgiOptionSpec(wanted)) return wanted;
-  if (!isPlausibleName(wanted)) return void 0;
-  const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
-  let best;
-  let bestDistance = Infinity;
-  for (const spec of allUwsgiOptions()) {
-    if (Math.abs(spec.name.length - wanted.length) > limit) continue;
-    const distance = editDistance(wanted, spec.name, limit);
-    if (distance < bestDistance || distance === bestDistance && best !== void 0 && spec.plugin === "core" && uwsgiOptionSpec(best).plugin !== "core") {
-      best = spec.name;
-      bestDistance = distance;
-    }
-  }
-  return best !== void 0 && bestDistance <= limit ? best : void 0;
-}
-function uwsgiOptionQuantity(name2) {
-  if (SECONDS.has(name2)) return "seconds";
-  if (BYTES.has(name2)) return "bytes";
-  return "count";
-}
-var specs, ordered, SECONDS, BYTES;
-var init_options = __esm({
-  "src/reference/uwsgi/options.ts"() {
-    "use strict";
-    init_suggest();
-    init_option_table();
-    SECONDS = /* @__PURE__ */ new Set([
-      "harakiri",
-      "mule-harakiri",
-      "spooler-harakiri",
-      "harakiri-graceful-timeout",
-      "socket-timeout",
-      "so-send-timeout",
-      "http-timeout",
-      "http-headers-timeout",
-      "http-connect-timeout",
-      "fastrouter-timeout",
-      "rawrouter-timeout",
-      "sslrouter-timeout",
-      "worker-reload-mercy",
-      "reload-mercy",
-      "mule-reload-mercy",
-      "min-worker-lifetime",
-      "max-worker-lifetime",
-      "idle"
-    ]);
-    BYTES = /* @__PURE__ */ new Set([
-      "buffer-size",
-      "limit-post",
-      "post-buffering",
-      "post-buffering-bufsize",
-      "socket-sndbuf",
-      "socket-rcvbuf",
-      "cache-blocksize",
-      "http-buffer-size",
-      "fastrouter-buffer-size",
-      "rawrouter-buffer-size",
-      "sslrouter-buffer-size"
-    ]);
-  }
-});
-
-// src/reference/uwsgi/values.ts
-function scanDecimal(text3) {
-  let i = 0;
-  while (i < text3.length && " 	\n\v\f\r".includes(text3[i])) i++;
-  let negative = false;
-  if (text3[i] === "+" || text3[i] === "-") {
-    negative = text3[i] === "-";
-    i++;
-  }
-  const start = i;
-  while (i < text3.length && text3.charCodeAt(i) >= 48 && text3.charCodeAt(i) <= 57) i++;
-  return { negative, digits: text3.slice(start, i) };
-}
-function uwsgiAtoi(text3) {
-  if (text3 === void 0) return 1;
-  const { negative, digits } = scanDecimal(text3);
-  if (digits === "") return 0;
-  let long = BigInt(digits) * (negative ? -1n : 1n);
-  if (long > LONG_MAX) long = LONG_MAX;
-  if (long < LONG_MIN) long = LONG_MIN;
-  let low = (long % INT32 + INT32) % INT32;
-  if (low >= INT32 / 2n) low -= INT32;
-  return Number(low);
-}
-function uwsgiStrtoul(text3) {
-  if (text3 === void 0) return 1n;
-  const { negative, digits } = scanDecimal(text3);
-  if (digits === "") return 0n;
-  let value = BigInt(digits);
-  if (value >= UINT64) return UINT64 - 1n;
-  if (negative && value !== 0n) value = UINT64 - value;
-  return value;
-}
-function readUwsgiNumber(reader2, text3) {
-  switch (reader2) {
-    case "int":
-      return uwsgiAtoi(text3);
-    case "uint64":
-      return Number(uwsgiStrtoul(text3));
-    case "uint16": {
-      const value = uwsgiStrtoul(text3);
-      return value > 65535n ? 65535 : Number(value);
-    }
-    case "megabytes":
-      return Number(uwsgiStrtoul(text3 ?? "")) * 1024 * 1024;
-  }
-}
-function readUwsgiFlag(text3) {
-  if (text3 === void 0) return true;
-  const lower = text3.toLowerCase();
-  return !(lower === "false" || lower === "off" || lower === "no" || text3 === "0");
-}
-function isPlainUwsgiInteger(text3) {
-  return /^[+-]?[0-9]+$/.test(text3);
-}
-function intendedUwsgiQuantity(text3, kind) {
-  const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]+)$/.exec(text3.trim());
-  if (!match) return void 0;
-  const amount = Number(match[1]);
-  const suffix = match[2].toLowerCase();
-  if (kind === "bytes") {
-    const factors2 = {
-      k: 1024,
-      kb: 1024,
-      kib: 1024,
-      m: 1024 ** 2,
-      mb: 1024 ** 2,
-      mib: 1024 ** 2,
-      g: 1024 ** 3,
-      gb: 1024 ** 3,
-      gib: 1024 ** 3,
-      b: 1
-    };
-    return suffix in factors2 ? { value: Math.round(amount * factors2[suffix]), unit: "bytes" } : void 0;
-  }
-  if (kind === "seconds") {
-    const factors2 = { ms: 1e-3, s: 1, sec: 1, secs: 1, m: 60, min: 60, mins: 60, h: 3600, hr: 3600, hrs: 3600, d: 86400 };
-    return suffix in factors2 ? { value: amount * factors2[suffix], unit: "seconds" } : void 0;
-  }
-  const factors = { k: 1e3, m: 1e6 };
-  return suffix in factors ? { value: Math.round(amount * factors[suffix]), unit: "" } : void 0;
-}
-var INT32, UINT64, LONG_MAX, LONG_MIN;
-var init_values = __esm({
-  "src/reference/uwsgi/values.ts"() {
-    "use strict";
-    INT32 = 2n ** 32n;
-    UINT64 = 2n ** 64n;
-    LONG_MAX = 2n ** 63n - 1n;
-    LONG_MIN = -(2n ** 63n);
-  }
-});
-
-// src/readers/kit/failure.ts
-function internalError(part2, where, error) {
-  const start = { line: 1, column: 1, offset: 0 };
-  return {
-    ruleId: "internal-error",
-    message: `The ${part2} failed here and skipped it: ${messageOf(error)}; please report this with the files that cause it`,
-    primary: typeof where === "string" ? { file: where, start, end: start } : where,
-    related: []
-  };
-}
-function guarded(diagnostics, part2, where, read) {
-  try {
-    return read();
-  } catch (error) {
-    diagnostics.push(internalError(part2, where, error));
-    return void 0;
-  }
-}
-var init_failure = __esm({
-  "src/readers/kit/failure.ts"() {
-    "use strict";
-    init_thrown();
-  }
-});
-
-// node_modules/ignore/index.js
-var require_ignore = __commonJS({
-  "node_modules/ignore/index.js"(exports2, module2) {
-    function makeArray(subject) {
-      return Array.isArray(subject) ? subject : [subject];
-    }
-    var UNDEFINED = void 0;
-    var EMPTY = "";
-    var SPACE2 = " ";
-    var ESCAPE = "\\";
-    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
-    var BOM2 = "\uFEFF";
-    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
-    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
-    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
-    var REGEX_SPLITALL_CRLF = /\r?\n/g;
-    var DOUBLE_SLASH = "//";
-    var SLASH_CODE = 47;
-    var DOT_CODE = 46;
-    var SLASH = "/";
-    var TMP_KEY_IGNORE = "node-ignore";
-    if (typeof Symbol !== "undefined") {
-      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
-    }
-    var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
-      Object.defineProperty(object, key, { value });
-      return value;
-    };
-    var RETURN_FALSE = () => false;
-    var POSIX_CLASSES = {
-      alnum: "0-9A-Za-z",
-      alpha: "A-Za-z",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1f\\x7f",
-      digit: "0-9",
-      graph: "!-.0-~",
-      lower: "a-z",
-      print: " -.0-~",
-      punct: "!-.:-@\\[-`{-~",
-      // git's `sane-ctype.h` classifies \v and \f as control, not space,
-      //   unlike C's `isspace`
-      space: " \\t\\n\\r",
-      upper: "A-Z",
-      xdigit: "0-9A-Fa-f"
-    };
-    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
-    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
-    var NON_SLASH = "(?!\\/)";
-    var classSource = (negated, body2) => {
-      if (negated) {
-        return `[^\\/${body2}]`;
-      }
-      const source = `[${body2}]`;
-      return new RegExp(source).test("/") ? NON_SLASH + source : source;
-    };
-    var scanBracket = (pattern, start) => {
-      const { length } = pattern;
-      let index = start + 1;
-      let negated = EMPTY;
-      const lead = pattern[index];
-      if (lead === "!" || lead === "^") {
-        negated = "^";
-        index++;
-      }
-      let body2 = EMPTY;
-      let prev = EMPTY;
-      for (; ; ) {
-        const char = pattern[index];
-        if (char === UNDEFINED) {
-          return null;
-        }
-        if (char === ESCAPE) {
-          const escaped = pattern[++index];
-          body2 += escapeMember(escaped);
-          prev = escaped;
-        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
-          index++;
-          let to = pattern[index];
-          if (to === ESCAPE) {
-            to = pattern[index += 1];
-          }
-          if (prev <= to) {
-            body2 += `-${escapeMember(to)}`;
-          }
-          prev = EMPTY;
-        } else if (char === "[" && pattern[index + 1] === ":") {
-          const nameStart = index + 2;
-          let end = nameStart;
-          while (end < length && pattern[end] !== "]") {
-            end++;
-          }
-          if (end === length) {
-            return null;
-          }
-          if (end > nameStart && pattern[end - 1] === ":") {
-            const name2 = pattern.slice(nameStart, end - 1);
-            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
-              return null;
-            }
-            body2 += POSIX_CLASSES[name2];
-            prev = EMPTY;
-            index = end;
-          } else {
-            body2 += escapeMember("[");
-            prev = "[";
-            index = nameStart - 2;
-          }
-        } else {
-          body2 += escapeMember(char);
-          prev = char;
-        }
-        index++;
-        if (pattern[index] === "]") {
-          return {
-            end: index,
-            source: classSource(negated, body2)
-          };
-        }
-      }
-    };
-    var NEVER_MATCH = "[]";
-    var PLACEHOLDER = "\0";
-    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
-      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
-      "g"
-    );
-    var TRAILING_WILDCARD = "";
-    var TRAILING_DOUBLESTAR = "";
-    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
-    var extractBrackets = (pattern) => {
-      const sources = [];
-      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
-      const { length } = pattern;
-      let out = EMPTY;
-      let index = 0;
-      while (index < length) {
-        const char = pattern[index];
-        if (char === ESCAPE) {
-          const escaped = pattern[index + 1];
-          if (escaped === SLASH && index + 2 === length) {
-            out += hold(NEVER_MATCH);
-          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
-            out += pattern.slice(index, index + 2);
-          } else {
-            out += hold(
-              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
-            );
-          }
-          index += 2;
-        } else if (isReserved(char)) {
-          out += hold(`[${char}]`);
-          index++;
-        } else if (char === "[") {
-          const scanned = scanBracket(pattern, index);
-          if (scanned === null) {
-            out += hold(NEVER_MATCH);
-            index = length;
-          } else {
-            out += hold(scanned.source);
-            index = scanned.end + 1;
-          }
-        } else {
-          out += char;
-          index++;
-        }
-      }
-      return {
-        source: out,
-        sources
-      };
-    };
-    var DIRECT = null;
-    var REGEX_INNER_SLASH = /\/(?!$)/;
-    var WILDCARD = "[^\\/]*";
-    var REPLACERS = [
-      // Replace (\ ) with ' '
-      // Only a space: an escaped tab or other whitespace is already a literal by
-      //   the time it reaches here, and a bare tab must be left as one, not turned
-      //   into a space.
-      // (\ ) -> ' '
-      // (\\ ) -> '\\ '
-      // (\\\ ) -> '\\ '
-      [
-        // A run of backslashes is taken whole, from its first one, so no match
-        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
-        //   quadratic.
-        /(\\+)( ?)/g,
-        (_, run2, space2) => space2 ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
-        ESCAPE + SPACE2
-      ],
-      // git's wildmatch() reads a run of two or more asterisks as one globstar
-      //   whenever the run fills a path segment: it starts the pattern or follows
-      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
-      //   already `**`; a longer one is folded into `**` here, so the steps
-      //   below only ever have to know `**`.
-      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
-      // git also takes a run beside a literal prefix (`a***/b`) or beside an
-      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
-      //   lists both, under "A run of asterisks".
-      [
-        /(^|\/)\*{3,}(?=\/|$)/g,
-        (_, start) => `${start}**`,
-        "*"
-      ],
-      // Escape metacharacters
-      // which is written down by users but means special for regular expressions.
-      // > There are 12 characters with special meanings:
-      // > - the backslash \,
-      // > - the caret ^,
-      // > - the dollar sign $,
-      // > - the period or dot .,
-      // > - the vertical bar or pipe symbol |,
-      // > - the question mark ?,
-      // > - the asterisk or star *,
-      // > - the plus sign +,
-      // > - the opening parenthesis (,
-      // > - the closing parenthesis ),
-      // > - and the opening square bracket [,
-      // > - the opening curly brace {,
-      // > These special characters are often called "metacharacters".
-      [
-        /[\\$.|*+(){^]/g,
-        (match) => `\\${match}`
-      ],
-      [
-        // > a question mark (?) matches a single character
-        /(?!\\)\?/g,
-        () => "[^/]",
-        "?"
-      ],
-      // leading slash
-      [
-        // > A leading slash matches the beginning of the pathname.
-        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
-        // A leading slash matches the beginning of the pathname
-        /^\//,
-        () => "^",
-        SLASH
-      ],
-      // replace special metacharacter slash after the leading slash
-      [
-        /\//g,
-        () => "\\/",
-        SLASH
-      ],
-      [
-        // > A leading "**" followed by a slash means match in all directories.
-        // > For example, "**/foo" matches file or directory "foo" anywhere,
-        // > the same as pattern "foo".
-        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
-        // >   under directory "foo".
-        // Notice that the '*'s have been replaced as '\\*'
-        /^\^*(?:\\\*\\\*\\\/)+/,
-        // '**/foo' <-> 'foo'
-        () => "(?:^|\\/)",
-        "*"
-      ],
-      // starting
-      [
-        // there will be no leading '/'
-        //   (which has been replaced by section "leading slash")
-        // If starts with '**', adding a '^' to the regular expression also works
-        DIRECT,
-        (source, pattern) => {
-          if (!source || source[0] === "^" || source[0] === "(") {
-            return source;
-          }
-          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
-          return anchor + source;
-        }
-      ],
-      // two globstars
-      [
-        // Use lookahead assertions so that we could match more than one `'/**'`
-        /\\\/\\\*\\\*(?=\\\/|$)/g,
-        // Zero, one or several directories
-        // should not use '*', or it will be replaced by the next replacer
-        // Check if it is not the last `'/**'`
-        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
-        "*"
-      ],
-      // normal intermediate wildcards
-      [
-        // Never replace escaped '*'
-        // ignore rule '\*' will match the path '*'
-        // 'abc.*/' -> go
-        // 'abc.*'  -> skip this rule,
-        //    coz trailing single wildcard will be handed by [trailing wildcard]
-        /(^|[^\\])(?:\\\*)+(?!$)/g,
-        // '*.js' matches '.js'
-        // '*.js' doesn't match 'abc'
-        // 1. An asterisk "*" matches anything except a slash.
-        // 2. Other consecutive asterisks are considered regular asterisks
-        //    and collapse into one non-slash wildcard run.
-        (_, p1) => p1 + WILDCARD,
-        "*"
-      ],
-      // trailing wildcard, held apart from a literal star
-      [
-        // The step above leaves a trailing `*` alone, so a single `\*` is all that
-        //   can be left at the end here, and what stands in front of it says which
-        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
-        //   nothing before it; a literal arrives as the user's own escape, which
-        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
-        //   There is no third case: every backslash still reaching the chain is
-        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
-        //   own character, so a longer run can never form. This runs while the
-        //   two are still distinct, before the unescape steps below collapse the
-        //   literal onto the very `\*` a wildcard leaves behind.
-        /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
-        "*"
-      ],
-      [
-        // unescape, revert step 3 except for back slash
-        // For example, if a user escape a '\\*',
-        // after step 3, the result will be '\\\\\\*'
-        /\\\\\\(?=[$.|*+(){^])/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // '\\\\' -> '\\'
-        /\\\\/g,
-        () => ESCAPE,
-        ESCAPE + ESCAPE
-      ],
-      [
-        // Every real bracket expression -- POSIX classes included -- has already
-        //   been held aside by `extractBrackets`, so the only `[` left in the
-        //   pattern is an escaped, literal one.
-        // A backslash could only stand at the end of the range if it quoted the
-        //   `]`, and `\]` is held aside long before this.
-        /\\\[([^\]/]*?)($|\])/g,
-        // '\\[bar]' -> '\\\\[bar]'
-        (match, range2, close) => `\\[${range2}${close}`,
-        "["
-      ],
-      // ending
-      [
-        // 'js' will not match 'js.'
-        // 'ab' will not match 'abc'
-        DIRECT,
-        // WTF!
-        // https://git-scm.com/docs/gitignore
-        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
-        // which re-fixes #24, #38
-        // > If there is a separator at the end of the pattern then the pattern
-        // > will only match directories, otherwise the pattern can match both
-        // > files and directories.
-        // 'js*' will not match 'a.js'
-        // 'js/' will not match 'a.js'
-        // 'js' will match 'a.js' and 'a.js/'
-        (source) => {
-          const last = source[source.length - 1];
-          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
-            return source;
-          }
-          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
-        }
-      ]
-    ];
-    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
-    var MODE_IGNORE = "regex";
-    var MODE_CHECK_IGNORE = "checkRegex";
-    var UNDERSCORE = "_";
-    var replaceTrailingWildcard = (_, p1) => {
-      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
-      return `${prefix}(?=$|\\/$)`;
-    };
-    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
-    var replaceTrailingDoublestar = () => "[\\s\\S]";
-    var separatorAfter = (run2, at) => {
-      let separator = EMPTY;
-      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
-        separator += run2[index].single;
-      }
-      return separator;
-    };
-    var pinWildcards = (source) => {
-      if (source.indexOf(WILDCARD) < 0) {
-        return source;
-      }
-      const tokens = [];
-      const { length } = source;
-      let index = 0;
-      while (index < length) {
-        const char = source[index];
-        if (source.startsWith(WILDCARD, index)) {
-          tokens.push({ wildcard: true });
-          index += WILDCARD.length;
-        } else if (char === "[") {
-          let end = index + 1;
-          if (source[end] === "^") {
-            end++;
-          }
-          if (source[end] === "]") {
-            end++;
-          }
-          while (end < length && source[end] !== "]") {
-            end += source[end] === ESCAPE ? 2 : 1;
-          }
-          end++;
-          tokens.push({ single: source.slice(index, end) });
-          index = end;
-        } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index, index + 2) });
-          index += 2;
-        } else if (char === "(") {
-          let depth = 0;
-          let end = index;
-          do {
-            if (source[end] === ESCAPE) {
-              end++;
-            } else if (source[end] === "(") {
-              depth++;
-            } else if (source[end] === ")") {
-              depth--;
-            }
-            end++;
-          } while (end < length && depth > 0);
-          if ("*+?".indexOf(source[end]) >= 0) {
-            end++;
-          }
-          tokens.push({ boundary: source.slice(index, end) });
-          index = end;
-        } else if (char === "^" || char === "$") {
-          tokens.push({ boundary: char });
-          index++;
-        } else {
-          tokens.push({ single: char });
-          index++;
-        }
-      }
-      let out = EMPTY;
-      let run2 = [];
-      const flush = () => {
-        let lastWildcard;
-        run2.forEach((token, at) => {
-          if (token.wildcard) {
-            lastWildcard = at;
-          }
-        });
-        run2.forEach((token, at) => {
-          if (!token.wildcard) {
-            out += token.single;
-            return;
-          }
-          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
-        });
-        run2 = [];
-      };
-      tokens.forEach((token) => {
-        if (token.boundary === void 0) {
-          run2.push(token);
-          return;
-        }
-        flush();
-        out += token.boundary;
-      });
-      flush();
-      return out;
-    };
-    var makeRegexPrefix = (pattern) => {
-      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
-        pattern = "**";
-      }
-      const { source, sources } = extractBrackets(pattern);
-      const replaced = REPLACERS.reduce(
-        // A pass whose matcher finds nothing hands back the very string it was
-        //   given, so asking first costs a search and saves a rewrite. Ten of the
-        //   fifteen passes never fire for a typical .gitignore line, and between
-        //   them they were 45% of this chain.
-        (prev, [matcher, replacer, required]) => {
-          if (matcher === DIRECT) {
-            return replacer(prev, pattern);
-          }
-          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
-            return prev;
-          }
-          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
-        },
-        source
-      );
-      return sources.length ? replaced.replace(
-        REGEX_RESTORE_PLACEHOLDER,
-        (match, index) => sources[index]
-      ) : replaced;
-    };
-    var checkSourceOf = (body2, prefix) => {
-      if (body2[body2.length - 1] === SLASH) {
-        prefix = makeRegexPrefix(body2.slice(0, -1));
-      }
-      const head = prefix.slice(0, -1);
-      const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
-    };
-    var matchesBasename = (body2) => {
-      const index = body2.indexOf(SLASH);
-      return index < 0 || index === body2.length - 1;
-    };
-    var basenameOf = (path) => {
-      const end = path.length - 1;
-      const index = path.lastIndexOf(
-        SLASH,
-        path[end] === SLASH ? end - 1 : end
-      );
-      return index < 0 ? path : path.slice(index + 1);
-    };
-    var parentOf = (path) => {
-      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
-        const slices = path.split(SLASH).filter(Boolean);
-        slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
-      }
-      const end = path.length - 1;
-      const cut = path.lastIndexOf(
-        SLASH,
-        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
-      );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
-    };
-    var isString = (subject) => typeof subject === "string";
-    var checkPattern = (pattern) => pattern && isString(pattern);
-    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
-    var IgnoreRule = class {
-      constructor(pattern, mark, body2, ignoreCase, negative, prefix) {
-        this.pattern = pattern;
-        this.mark = mark;
-        this.negative = negative;
-        define2(this, "body", body2);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
-      }
-      // Worked out on first use and kept behind an own property, the way `regex`
-      //   caches itself in `_regex`. Deciding it in the constructor instead would
-      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
-      //   every compile -- including the compiles of rules that are never matched
-      //   against anything.
-      get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
-      }
-      get regex() {
-        const key = UNDERSCORE + MODE_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_IGNORE, key);
-      }
-      get checkRegex() {
-        const key = UNDERSCORE + MODE_CHECK_IGNORE;
-        if (this[key]) {
-          return this[key];
-        }
-        return this._make(MODE_CHECK_IGNORE, key);
-      }
-      _make(mode, key) {
-        const str = pinWildcards(
-          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
-        );
-        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex);
-      }
-    };
-    var hasTrailingBackslash = (str) => {
-      let count = 0;
-      while (str[str.length - count - 1] === ESCAPE) {
-        count++;
-      }
-      return count % 2 === 1;
-    };
-    var trimEnd2 = (body2, stripLineEnd) => {
-      let lineEnd = body2.length;
-      let end;
-      for (; ; ) {
-        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
-          lineEnd--;
-        }
-        end = lineEnd;
-        while (body2[end - 1] === SPACE2) {
-          end--;
-        }
-        if (!stripLineEnd || body2[end - 1] !== "\n") {
-          break;
-        }
-        lineEnd = end - 1;
-      }
-      if (end === lineEnd) {
-        return body2.slice(0, lineEnd);
-      }
-      let backslashes = 0;
-      while (body2[end - backslashes - 1] === ESCAPE) {
-        backslashes++;
-      }
-      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE2 : body2.slice(0, end);
-    };
-    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
-      let body2 = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
-      if (body2[0] === "#") {
-        return;
-      }
-      let negative = false;
-      if (body2[0] === "!") {
-        negative = true;
-        body2 = body2.slice(1);
-      }
-      const last = body2[body2.length - 1];
-      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
-        body2 = trimEnd2(body2, stripLineEnd);
-      }
-      if (!body2 || hasTrailingBackslash(body2)) {
-        return;
-      }
-      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
-      const regexPrefix = makeRegexPrefix(body2);
-      return new IgnoreRule(
-        pattern,
-        mark,
-        body2,
-        ignoreCase,
-        negative,
-        regexPrefix
-      );
-    };
-    var RuleManager = class {
-      constructor(ignoreCase) {
-        this._ignoreCase = ignoreCase;
-        this._rules = [];
-        this._basenameCount = 0;
-      }
-      _add(pattern, index) {
-        if (pattern && pattern[KEY_IGNORE]) {
-          this._rules = this._rules.concat(pattern._rules._rules);
-          this._basenameCount += pattern._rules._basenameCount;
-          this._added = true;
-          return;
-        }
-        const isStr = isString(pattern);
-        const raw = isStr ? pattern : pattern.pattern;
-        const rule56 = checkPattern(raw) && createRule(
-          raw,
-          isStr ? UNDEFINED : pattern.mark,
-          this._ignoreCase,
-          !this._split,
-          this._stripBOM && !index
-        );
-        if (rule56) {
-          this._added = true;
-          this._rules.push(rule56);
-          if (matchesBasename(rule56.body)) {
-            this._basenameCount++;
-          }
-        }
-      }
-      // @param {Array<string> | string | Ignore} pattern
-      add(pattern) {
-        this._added = false;
-        this._split = isString(pattern);
-        this._stripBOM = !this._split || pattern[0] === BOM2;
-        makeArray(
-          this._split ? splitPattern(pattern) : pattern
-        ).forEach(this._add, this);
-        if (this._added) {
-          this._literalRules = UNDEFINED;
-        }
-        return this._added;
-      }
-      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
-      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
-      //   are left out once, rather than tested or compiled for every path.
-      testLiteral(path) {
-        const rules = this._literalRules || (this._literalRules = this._rules.filter(
-          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
-        ));
-        let ignored = false;
-        let unignored = false;
-        let matchedRule;
-        for (let index = rules.length - 1; index >= 0; index--) {
-          const rule56 = rules[index];
-          if (rule56.checkRegex.test(path)) {
-            ignored = !rule56.negative;
-            unignored = rule56.negative;
-            matchedRule = rule56.negative ? UNDEFINED : rule56;
-            break;
-          }
-        }
-        const ret = {
-          ignored,
-          unignored
-        };
-        if (matchedRule) {
-          ret.rule = matchedRule;
-        }
-        return ret;
-      }
-      // Test one single path without recursively checking parent directories
-      //
-      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
-      // @returns {TestResult}
-      test(path, mode) {
-        const rules = this._rules;
-        const { length } = rules;
-        const shortcut = this._basenameCount * 2 >= length;
-        const basename21 = shortcut ? basenameOf(path) : path;
-        for (let index = length - 1; index >= 0; index--) {
-          const rule56 = rules[index];
-          if (rule56[mode].test(
-            shortcut && rule56._basenameOnly ? basename21 : path
-          )) {
-            const { negative } = rule56;
-            const ret = {
-              ignored: !negative,
-              unignored: negative
-            };
-            if (!negative) {
-              ret.rule = rule56;
-            }
-            return ret;
-          }
-        }
-        return {
-          ignored: false,
-          unignored: false
-        };
-      }
-    };
-    var throwError = (message, Ctor) => {
-      throw new Ctor(message);
-    };
-    var checkPath = (path, originalPath, doThrow) => {
-      if (!isString(path)) {
-        return doThrow(
-          `path must be a string, but got \`${originalPath}\``,
-          TypeError
-        );
-      }
-      if (!path) {
-        return doThrow(`path must not be empty`, TypeError);
-      }
-      if (checkPath.isNotRelative(path)) {
-        const r = "`path.relative()`d";
-        return doThrow(
-          `path should be a ${r} string, but got "${originalPath}"`,
-          RangeError
-        );
-      }
-      return true;
-    };
-    var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
-        return true;
-      }
-      if (first !== DOT_CODE) {
-        return false;
-      }
-      if (path.length === 1) {
-        return true;
-      }
-      const second = path.charCodeAt(1);
-      if (second === SLASH_CODE) {
-        return true;
-      }
-      if (second !== DOT_CODE) {
-        return false;
-      }
-      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
-    };
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
-    var convertPath = (target) => isString(target) && checkPath.convert(target);
-    var Ignore2 = class {
-      constructor({
-        ignorecase = true,
-        ignoreCase = ignorecase,
-        allowRelativePaths = false
-      } = {}) {
-        define2(this, KEY_IGNORE, true);
-        this._rules = new RuleManager(ignoreCase);
-        this._strictPathCheck = !allowRelativePaths;
-        this._initCache();
-      }
-      _initCache() {
-        this._ignoreCache = /* @__PURE__ */ Object.create(null);
-        this._testCache = /* @__PURE__ */ Object.create(null);
-      }
-      add(pattern) {
-        if (this._rules.add(pattern)) {
-          this._initCache();
-        }
-        return this;
-      }
-      // legacy
-      addPattern(pattern) {
-        return this.add(pattern);
-      }
-      // @returns {TestResult}
-      _test(originalPath, cache2, path) {
-        checkPath(
-          path,
-          originalPath,
-          this._strictPathCheck ? throwError : RETURN_FALSE
-        );
-        return path ? this._t(path, cache2) : {
-          ignored: false,
-          unignored: false
-        };
-      }
-      checkIgnore(target) {
-        const path = convertPath(target);
-        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
-          return this._test(target, this._testCache, path);
-        }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
-        }
-        const literal4 = this._rules.testLiteral(path);
-        return literal4.ignored || literal4.unignored ? literal4 : dir;
-      }
-      _t(path, cache2) {
-        if (path in cache2) {
-          return cache2[path];
-        }
-        const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
-        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
-      }
-      ignores(path) {
-        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
-      }
-      createFilter() {
-        return (path) => !this.ignores(path);
-      }
-      filter(paths) {
-        return makeArray(paths).filter(this.createFilter());
-      }
-      // @returns {TestResult}
-      test(path) {
-        return this._test(path, this._testCache, convertPath(path));
-      }
-    };
-    var factory = (options) => new Ignore2(options);
-    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
-    var setupWindows = () => {
-      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
-      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
-    };
-    if (
-      // Detect `process` so that it can run in browsers.
-      typeof process !== "undefined" && process.platform === "win32"
-    ) {
-      setupWindows();
-    }
-    module2.exports = factory;
-    factory.default = factory;
-    module2.exports.isPathValid = isPathValid;
-    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
-  }
-});
-
-// src/discovery/ini-section.ts
-function hasIniSectionHeader(text3) {
-  for (let at = text3.indexOf("["); at !== -1; at = text3.indexOf("[", at + 1)) {
-    let before = at - 1;
-    while (before >= 0 && (text3.charCodeAt(before) === 32 || text3.charCodeAt(before) === 9)) before--;
-    const code = before < 0 ? 10 : text3.charCodeAt(before);
-    if (code === 10 || code === 13 || code === 8232 || code === 8233) return INI_SECTION.test(text3);
-  }
-  return false;
-}
-var INI_SECTION;
-var init_ini_section = __esm({
-  "src/discovery/ini-section.ts"() {
-    "use strict";
-    INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
-  }
-});
-
-// src/discovery/classify.ts
-function isFileFormat(name2) {
-  return FILE_FORMATS.includes(name2);
-}
-function isComposeText(head) {
-  return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
-}
-function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
-  if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
-  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
-  if (lower === "catalina.properties") return "catalina-properties";
-  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
-  if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
-  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
-  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
-  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
-  if (lower === "supervisord.conf" || /\.(conf|ini)$/.test(lower) && SUPERVISOR_SECTION.test(readHead() ?? "")) return "supervisord";
-  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
-  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
-  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
-  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
-  if (lower.endsWith(".sh")) return "shell";
-  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
-  if (/\.ya?ml$/.test(lower)) {
-    const head = readHead() ?? "";
-    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return "kubernetes";
-    return parentDir !== ".github" && isComposeText(head) ? "compose" : void 0;
-  }
-  return void 0;
-}
-function isExtensionlessShellScript(path, head) {
-  return !nodePath4.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
-}
-function isScriptNotUnit(head) {
-  return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
-}
-function startsWithNginxDirective(head) {
-  for (const line of head.split("\n")) {
-    const text3 = line.trim();
-    if (text3 === "" || text3.startsWith("#")) continue;
-    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
-  }
-  return false;
-}
-function classify(path, readHead, named = false) {
-  return classifyWithTemplate(path, readHead, named)?.format;
-}
-function classifyWithTemplate(path, readHead, named = false) {
-  return explainClassification(path, readHead, named).classified;
-}
-function classifyCloud(lower, readHead) {
-  if (lower.endsWith(".tf") || lower.endsWith(".tf.json")) return { format: "terraform", how: "by name" };
-  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return void 0;
-  const head = readHead();
-  if (head === void 0 || /^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
-  if (CLOUDFORMATION_VERSION.test(head) || CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head)) {
-    return { format: "cloudformation", how: `by content: ${CONTENT_SIGNS.cloudformation}` };
-  }
-  return void 0;
-}
-function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
-  const lower = nodePath4.basename(path).toLowerCase();
-  let head;
-  let headRead = false;
-  const rawHead = () => {
-    if (!headRead) {
-      head = readHead();
-      headRead = true;
-    }
-    return head;
-  };
-  const byName = templateName(lower) ?? (inGeneratorDirectory2 ? generatorTemplate(lower, rawHead()) : void 0);
-  const cloud = classifyCloud(lower, rawHead);
-  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
-  if (byName) {
-    const dialect2 = () => {
-      const text4 = rawHead();
-      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
-    };
-    const maskedHead = () => {
-      const text4 = rawHead();
-      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
-    };
-    const renderedPath = nodePath4.join(nodePath4.dirname(path), byName.rendered);
-    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
-    const format9 = plain2.format;
-    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
-    const template = templateOf(dialect2());
-    if (!TOLERANT_FORMATS.has(format9)) {
-      const text4 = rawHead();
-      if (text4 !== void 0 && templateDialectOf(text4) === void 0 && !/\$\{|%\{/.test(text4))
-        return { classified: { format: format9 }, reason: `${plain2.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
-      return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
-    }
-    const known3 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    if (format9 !== "nginx" && !known3) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
-    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
-  }
-  const plain = classifyPlainExplained(path, rawHead, named);
-  const { format: format8 } = plain;
-  if (!format8) return { reason: plain.skipped };
-  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? "") && templateDialectOf(rawHead() ?? "") !== "go-template")
-    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (${jinjaLineShape(rawHead() ?? "")})` };
-  if (format8 === "kubernetes" && rawHead()?.includes("{{"))
-    return { reason: "skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered" };
-  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
-  const text3 = rawHead();
-  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
-  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
-  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
-}
-function isJinjaTemplateText(text3) {
-  return JINJA_STATEMENT_LINE.test(text3);
-}
-function jinjaLineShape(text3) {
-  return /^[ \t]*\{%/m.test(text3) ? "a line starts with {% … %}" : "a line is one {{ … }} expression";
-}
-function generatorTemplate(lower, head) {
-  const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
-  return dialect ? { rendered: lower, dialect } : void 0;
-}
-function isGeneratorDirectoryName(name2) {
-  return /\{\{.*\}\}|\{%.*%\}/.test(name2);
-}
-function templateOf(dialect) {
-  const name2 = DIALECT_NAMES[dialect];
-  return /template$/.test(name2) ? name2 : `${name2} template`;
-}
-function articled(phrase) {
-  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
-}
-function suggestsNginx(lower, dir) {
-  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
-}
-function readableByName(path) {
-  const lower = nodePath4.basename(path).toLowerCase();
-  const rendered2 = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath4.join(nodePath4.dirname(path), rendered2);
-  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath4.basename(nodePath4.dirname(path)));
-}
-function classifyPlain(path, readHead, named) {
-  return classifyPlainExplained(path, readHead, named).format;
-}
-function classifyPlainExplained(path, readHead, named) {
-  let consulted = false;
-  const head = () => {
-    consulted = true;
-    return readHead();
-  };
-  const format8 = classifyPlainFormat(path, head, named);
-  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format8)
-    return {
-      format: format8,
-      how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
-    };
-  const lower = nodePath4.basename(path).toLowerCase();
-  const dir = nodePath4.basename(nodePath4.dirname(path));
-  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
-    return { skipped: "skipped: named like nginx, but its content is not nginx" };
-  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
-  return { skipped: "skipped: not a config cfglint reads" };
-}
-function isDockerfileVariantName(lower) {
-  return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
-}
-function isGithubWorkflowPath(path) {
-  const dir = nodePath4.dirname(path);
-  return nodePath4.basename(dir) === "workflows" && nodePath4.basename(nodePath4.dirname(dir)) === ".github";
-}
-function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath4.basename(path);
-  const lower = base.toLowerCase();
-  const dir = nodePath4.basename(nodePath4.dirname(path));
-  if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
-  const other = classifyBackendOrSystem(lower, dir, nodePath4.basename(nodePath4.dirname(nodePath4.dirname(path))), readHead);
-  if (other) return other;
-  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
-  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
-  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
-  const nameSuggestsNginx = suggestsNginx(lower, dir);
-  if (!nameSuggestsNginx && !named) return void 0;
-  const head = readHead();
-  if (head === void 0) return void 0;
-  if (hasIniSectionHeader(head)) return void 0;
-  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
-  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
-  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
-  return void 0;
-}
-var nodePath4, FILE_FORMATS, CONTENT_SIGNS, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
-var init_classify = __esm({
-  "src/discovery/classify.ts"() {
-    "use strict";
-    nodePath4 = __toESM(require("path"));
-    init_template();
-    init_ini_section();
-    FILE_FORMATS = [
-      "nginx",
-      "dockerfile",
-      "compose",
-      "uwsgi",
-      "gunicorn",
-      "tomcat",
-      "catalina-properties",
-      "spring-boot",
-      "systemd",
-      "sysctl",
-      "limits",
-      "procfile",
-      "supervisord",
-      "shell",
-      "kubernetes",
-      "helm-values",
-      "terraform",
-      "cloudformation",
-      "uwsgi-unread"
-    ];
-    CONTENT_SIGNS = {
-      nginx: "nginx blocks or directives",
-      uwsgi: "a [uwsgi] section",
-      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
-      tomcat: "a <Server> or <Connector> element",
-      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
-      kubernetes: "apiVersion: and kind:",
-      compose: "a top-level services: with image: or build:",
-      cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
-      gunicorn: "assignments to gunicorn settings",
-      shell: "a #! line and no [Section] header (a script, not a unit)",
-      supervisord: "a [program:…] or [supervisord] section"
-    };
-    SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
-    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
-    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
-    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
-    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
-      "mime.types",
-      "fastcgi_params",
-      "fastcgi.conf",
-      "uwsgi_params",
-      "scgi_params",
-      "proxy_params",
-      "koi-utf",
-      "koi-win",
-      "win-utf"
-    ]);
-    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
-    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
-    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
-    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
-    CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
-    CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
-    CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
-    JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
-    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
-    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
-    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
-  }
-});
-
-// src/readers/nginx/envsubst.ts
-function renderEnvsubst(file, template, lookup, positions) {
-  const out = [];
-  const startAt = [];
-  const endAt = [0];
-  const statements = [];
-  const placeholders = [];
-  const copy = (from2, to) => {
-    out.push(template.slice(from2, to));
-    for (let i2 = from2; i2 < to; i2++) {
-      startAt.push(i2);
-      endAt.push(i2 + 1);
-    }
-  };
-  const write = (value, from2, to) => {
-    out.push(value);
-    for (let i2 = 0; i2 < value.length; i2++) {
-      startAt.push(from2);
-      endAt.push(to);
-    }
-  };
-  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
-  let literalFrom = 0;
-  let i = 0;
-  while (i < template.length) {
-    const dollar = template.indexOf("$", i);
-    if (dollar === -1) break;
-    const braced = template[dollar + 1] === "{";
-    const nameStart = dollar + (braced ? 2 : 1);
-    if (!NAME_START2.test(template[nameStart] ?? "")) {
-      i = dollar + 1;
-      continue;
-    }
-    let nameEnd = nameStart + 1;
-    while (nameEnd < template.length && NAME_CHAR.test(template[nameEnd])) nameEnd++;
-    if (braced && template[nameEnd] !== "}") {
-      i = nameEnd;
-      continue;
-    }
-    const end = braced ? nameEnd + 1 : nameEnd;
-    const value = lookup(template.slice(nameStart, nameEnd));
-    if (value === "unset") {
-      i = end;
-      continue;
-    }
-    copy(literalFrom, dollar);
-    if (value === "unknown") {
-      if (aloneOnLine(template, dollar, end)) {
-        statements.push(dollar);
-        write(" ".repeat(end - dollar), dollar, end);
-      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else if (value.value.length - (end - dollar) > growthLeft) {
-      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
-    } else {
-      growthLeft -= Math.max(0, value.value.length - (end - dollar));
-      write(value.value, dollar, end);
-      if (value.writtenAt) placeholders.push({ start: dollar, end, writtenAt: value.writtenAt });
-    }
-    literalFrom = end;
-    i = end;
-  }
-  copy(literalFrom, template.length);
-  startAt.push(template.length);
-  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions, placeholders);
-}
-function aloneOnLine(text3, start, end) {
-  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
-  let lineEnd = text3.indexOf("\n", end);
-  if (lineEnd === -1) lineEnd = text3.length;
-  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
-}
-var NAME_START2, EXTRA_CHARACTERS, NAME_CHAR;
-var init_envsubst = __esm({
-  "src/readers/nginx/envsubst.ts"() {
-    "use strict";
-    init_template();
-    init_rendered_text();
-    NAME_START2 = /[A-Za-z_]/;
-    EXTRA_CHARACTERS = 1024 * 1024;
-    NAME_CHAR = /[A-Za-z0-9_]/;
-  }
-});
-
-// src/readers/nginx/edited-at-start.ts
-function renderEdited(file, text3, edits, positions) {
-  const out = text3.split("");
-  const statements = /* @__PURE__ */ new Set();
-  for (const word of new Set(edits.flatMap((edit) => edit.placeholders ?? []))) {
-    for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length)) {
-      const end = at + word.length;
-      const alone = aloneOnLine(text3, at, end);
-      if (alone) statements.add(at);
-      for (let i = at; i < end; i++) out[i] = alone ? " " : i === at ? "$" : UNKNOWN_MARK;
-    }
-  }
-  const dropsLines = edits.some((edit) => edit.placeholders === void 0);
-  if (dropsLines) {
-    statements.add(0);
-    for (let at = text3.indexOf("\n"); at !== -1; at = text3.indexOf("\n", at + 1)) statements.add(at + 1);
-  }
-  const identity2 = Int32Array.from({ length: text3.length + 1 }, (_, i) => i);
-  return new RenderedSourceText(
-    file,
-    text3,
-    out.join(""),
-    identity2,
-    identity2,
-    [...statements].sort((a, b) => a - b),
-    positions,
-    [],
-    dropsLines ? [[0, text3.length]] : []
-  );
-}
-var init_edited_at_start = __esm({
-  "src/readers/nginx/edited-at-start.ts"() {
-    "use strict";
-    init_template();
-    init_rendered_text();
-    init_envsubst();
-  }
-});
-
-// src/readers/nginx/rendered-templates.ts
-var rendered_templates_exports = {};
-__export(rendered_templates_exports, {
-  renderTemplates: () => renderTemplates,
-  withRenderedFiles: () => withRenderedFiles
-});
-function renderTemplates(templates, readText2, displayPath) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const template of templates) {
-    const key = `${deploymentOf2(template)}\0${template.output}`;
-    groups.set(key, [...groups.get(key) ?? [], template]);
-  }
-  const sources = /* @__PURE__ */ new Map();
-  const rendered2 = /* @__PURE__ */ new Set();
-  const edited = /* @__PURE__ */ new Map();
-  const renderedFrom = /* @__PURE__ */ new Map();
-  const ambiguous = /* @__PURE__ */ new Set();
-  const includedOnly = /* @__PURE__ */ new Set();
-  const outputDirs = /* @__PURE__ */ new Map();
-  const singleFiles = /* @__PURE__ */ new Set();
-  const renderers = /* @__PURE__ */ new Map();
-  for (const group of groups.values()) {
-    const first = group[0];
-    if (group.some((template) => template.template !== first.template)) {
-      for (const template of group) ambiguous.add(template.template);
-      continue;
-    }
-    const text3 = first.embedded?.text ?? readText2(first.template);
-    if (text3 === void 0) continue;
-    const base = nodePath12.join(deploymentOf2(first), VIRTUAL_ROOT);
-    const virtual = nodePath12.join(base, first.output);
-    const shown2 = first.embedded?.file ?? displayPath(first.template);
-    const edits = group.flatMap((template) => template.edit ? [template.edit] : []);
-    sources.set(
-      virtual,
-      edits.length > 0 ? renderEdited(shown2, text3, edits, first.embedded) : first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown2, text3, agreed(group.map((template) => template.lookup)), first.embedded)
-    );
-    if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
-    renderedFrom.set(virtual, first.template);
-    if (first.includedOnly) includedOnly.add(virtual);
-    rendered2.add(first.template);
-    if (first.outputDir === first.output) singleFiles.add(first.outputDir);
-    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
-    const virtualDir = nodePath12.join(base, first.outputDir);
-    outputDirs.set(first.outputDir, dirs.add(virtualDir));
-    for (const template of group) {
-      const known3 = renderers.has(virtualDir) ? renderers.get(virtualDir) : /* @__PURE__ */ new Set();
-      renderers.set(virtualDir, known3 && template.containers ? /* @__PURE__ */ new Set([...known3, ...template.containers]) : void 0);
-    }
-  }
-  for (const template of ambiguous) {
-    if (!rendered2.has(template)) continue;
-    rendered2.delete(template);
-    edited.delete(template);
-    for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
-  }
-  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => {
-    const to = [...dirs][0];
-    const containers = renderers.get(to);
-    return { from: from2, to, ...singleFiles.has(from2) ? { exact: true } : {}, ...containers ? { containers: [...containers] } : {} };
-  });
-  return { sources, templates: rendered2, edited, mappings, includedOnly };
-}
-function deploymentOf2(template) {
-  return template.deployment ?? nodePath12.dirname(template.definedIn);
-}
-function agreed(lookups) {
-  if (lookups.length === 1) return lookups[0];
-  return (name2) => {
-    const values2 = lookups.map((lookup) => lookup(name2));
-    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
-    if (!values2.every((value) => key(value) === key(values2[0]))) return "unknown";
-    const first = values2[0];
-    if (typeof first === "string") return first;
-    const place = (value) => typeof value === "string" || !value.writtenAt ? "" : `${value.writtenAt.source.file}\0${value.writtenAt.start}`;
-    return values2.every((value) => place(value) === place(first)) ? first : { value: first.value };
-  };
-}
-function withRenderedFiles(fs, sources) {
-  if (sources.size === 0) return fs;
-  const children2 = /* @__PURE__ */ new Map();
-  for (const path of sources.keys()) {
-    for (let child = path, dir = nodePath12.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath12.dirname(dir)) {
-      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
-      children2.get(dir).add(nodePath12.basename(child));
-    }
-  }
-  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
-  return {
-    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
-    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
-    size: (path) => {
-      const source = sources.get(path);
-      if (source) return new TextEncoder().encode(source.text).length;
-      return isVirtualDir(path) ? void 0 : fs.size(path);
-    },
-    readHead: (path, maxBytes) => {
-      const source = sources.get(path);
-      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
-      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
-    },
-    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
-    read: (path) => {
-      const source = sources.get(path);
-      return source ? new TextEncoder().encode(source.text) : fs.read(path);
-    },
-    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
-  };
-}
-var nodePath12, VIRTUAL_ROOT;
-var init_rendered_templates = __esm({
-  "src/readers/nginx/rendered-templates.ts"() {
-    "use strict";
-    nodePath12 = __toESM(require("path"));
-    init_edited_at_start();
-    init_envsubst();
-    VIRTUAL_ROOT = "\0envsubst";
-  }
-});
-
-// src/readers/parse-cache.ts
-function clearParseCache() {
-  parsedYamlByText.clear();
-  parsedComposeByPath.clear();
-  parsedDockerfileByFile.clear();
-}
-var parsedYamlByText, parsedComposeByPath, parsedDockerfileByFile;
-var init_parse_cache = __esm({
-  "src/readers/parse-cache.ts"() {
-    "use strict";
-    parsedYamlByText = /* @__PURE__ */ new Map();
-    parsedComposeByPath = /* @__PURE__ */ new Map();
-    parsedDockerfileByFile = /* @__PURE__ */ new Map();
-  }
-});
-
-// src/readers/expansion-budget.ts
-var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
-var init_expansion_budget = __esm({
-  "src/readers/expansion-budget.ts"() {
-    "use strict";
-    MAX_VALUE_LENGTH = 64 * 1024;
-    MAX_EXPANSION_STEPS = 1e4;
-    OVER_BUDGET = `a value longer than ${MAX_VALUE_LENGTH / 1024} KiB once expanded (not followed)`;
-  }
-});
-
-// src/readers/kit/expand.ts
-function parameterValue(part2, lookup) {
-  const found = lookup(part2.name);
-  if (!part2.operator) return found;
-  if (found === "unknown") return "unknown";
-  const colon = part2.operator.startsWith(":");
-  const isSet = found !== "unset" && (!colon || found.value !== "");
-  const operand = part2.operand ?? "";
-  const operandValue = /[$`"'\\]/.test(operand) ? "unknown" : { value: operand };
-  switch (part2.operator.replace(":", "")) {
-    case "-":
-    case "=":
-      return isSet ? found : operandValue;
-    case "+":
-      return isSet ? operandValue : { value: "" };
-    default:
-      return isSet ? found : "unknown";
-  }
-}
-function expandWord(word, source, lookup, split = true) {
-  const fields = [];
-  let current;
-  const open = () => {
-    current ??= { source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] };
-    return current;
-  };
-  const close = () => {
-    if (current) fields.push(current);
-    current = void 0;
-  };
-  let expanded2 = 0;
-  for (const part2 of word.parts) {
-    if (part2.kind === "literal") {
-      const field = open();
-      field.value += part2.text;
-      append(field.offsets, part2.offsets);
-      if (split && !part2.quoted && GLOB.test(part2.text)) field.unquotedGlob = true;
-      continue;
-    }
-    const written = source.text.slice(part2.start, part2.end);
-    let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
-    if (typeof value === "object" && (expanded2 += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
-    if (value === "unknown") {
-      const field = open();
-      field.value += written;
-      for (let k = 0; k < written.length; k++) field.offsets.push(part2.start + k);
-      field.unresolved.push(written);
-      continue;
-    }
-    const text3 = value === "unset" ? "" : value.value;
-    if (part2.quoted || !split) {
-      const field = open();
-      field.value += text3;
-      for (let k = 0; k < text3.length; k++) field.offsets.push(part2.start);
-      continue;
-    }
-    for (const ch of text3) {
-      if (GLOB.test(ch)) open().unquotedGlob = true;
-      if (BLANK.test(ch)) {
-        close();
-        continue;
-      }
-      const field = open();
-      field.value += ch;
-      field.offsets.push(part2.start);
-    }
-  }
-  close();
-  if (!split && fields.length === 0) fields.push({ source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] });
-  return fields;
-}
-var BLANK, GLOB;
-var init_expand = __esm({
-  "src/readers/kit/expand.ts"() {
-    "use strict";
-    init_append();
-    init_expansion_budget();
-    BLANK = /[ \t\n]/;
-    GLOB = /[*?[]/;
-  }
-});
-
 // src/readers/kit/mapped-text.ts
 var MappedText, MappedTextBuilder;
 var init_mapped_text = __esm({
@@ -12293,6 +9052,17 @@ var init_raw = __esm({
     "use strict";
     init_mapped_text();
     ALL_UNKNOWN = () => "unknown";
+  }
+});
+
+// src/source/append.ts
+function append(target, items) {
+  for (const item of items) target.push(item);
+  return target;
+}
+var init_append = __esm({
+  "src/source/append.ts"() {
+    "use strict";
   }
 });
 
@@ -12515,13 +9285,13 @@ function assignmentOf(word) {
   const valueStart = first.offsets[cut] ?? word.end;
   return { name: match[1], value: { parts: rest, start: Math.min(valueStart, word.end), end: word.end } };
 }
-var NAME_START3, NAME_CHAR2, SPECIAL_PARAMETER, OPENERS, LOOPS, CLOSERS, PREFIX_WORDS, Lexer;
+var NAME_START2, NAME_CHAR, SPECIAL_PARAMETER, OPENERS, LOOPS, CLOSERS, PREFIX_WORDS, Lexer;
 var init_shell_words = __esm({
   "src/readers/kit/shell-words.ts"() {
     "use strict";
     init_append();
-    NAME_START3 = /[A-Za-z_]/;
-    NAME_CHAR2 = /[A-Za-z0-9_]/;
+    NAME_START2 = /[A-Za-z_]/;
+    NAME_CHAR = /[A-Za-z0-9_]/;
     SPECIAL_PARAMETER = /[0-9@*#?$!-]/;
     OPENERS = /* @__PURE__ */ new Set(["if", "case", "for", "while", "until", "select", "{"]);
     LOOPS = /* @__PURE__ */ new Set(["for", "while", "until", "select"]);
@@ -12680,7 +9450,15 @@ var init_shell_words = __esm({
               break;
             }
             if (close === this.i + 1) emptyQuoted();
-            for (let k = this.i + 1; k < close; k++) pushChar(text3[k], k, true);
+            if (this.dialect === "compose") {
+              this.i++;
+              while (this.i < close) {
+                const part2 = text3[this.i] === "$" ? this.readDollar(true) : void 0;
+                if (part2?.kind === "literal") pushChar(part2.text, this.i - 1, true);
+                else if (part2) pushPart(part2);
+                else pushChar(text3[this.i], this.i++, true);
+              }
+            } else for (let k = this.i + 1; k < close; k++) pushChar(text3[k], k, true);
             this.i = close + 1;
             continue;
           }
@@ -12794,9 +9572,9 @@ var init_shell_words = __esm({
           this.i = end;
           return { kind: "opaque", text: text3.slice(start, end), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(end) };
         }
-        if (next !== void 0 && NAME_START3.test(next)) {
+        if (next !== void 0 && NAME_START2.test(next)) {
           let k = start + 1;
-          while (k < text3.length && NAME_CHAR2.test(text3[k])) k++;
+          while (k < text3.length && NAME_CHAR.test(text3[k])) k++;
           this.i = k;
           return { kind: "parameter", name: text3.slice(start + 1, k), quoted, start: this.input.offsetAt(start), end: this.input.endOffsetAt(k) };
         }
@@ -12894,9 +9672,49 @@ var init_shell_words = __esm({
   }
 });
 
+// src/readers/template-text.ts
+var TemplateSourceText;
+var init_template_text = __esm({
+  "src/readers/template-text.ts"() {
+    "use strict";
+    init_sorted_offsets();
+    init_text();
+    TemplateSourceText = class extends SourceText {
+      constructor(file, original, masked) {
+        super(file, masked.text);
+        this.original = original;
+        this.dialect = masked.dialect;
+        this.statements = masked.statements;
+        this.conditionals = masked.conditionals;
+        this.writers = masked.writers;
+      }
+      original;
+      dialect;
+      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+      statements;
+      /** [start, end) of each `if` block. */
+      conditionals;
+      /** Offsets of the tags that may write lines the masked text does not show (an include, a loop), ascending. */
+      writers;
+      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+      isConditional(offset) {
+        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+      }
+      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+      hasStatementBetween(start, end) {
+        return holdsOffsetWithin(this.statements, start, end);
+      }
+    };
+  }
+});
+
 // src/readers/types.ts
 function sourceFor(context, path, text3) {
-  return context.embedded?.get(path) ?? new SourceText(context.displayPath(path), text3);
+  const embedded = context.embedded?.get(path);
+  if (embedded) return embedded;
+  const template = context.templates?.get(path);
+  if (template && template.masked.text === text3) return new TemplateSourceText(context.displayPath(path), template.original, template.masked);
+  return new SourceText(context.displayPath(path), text3);
 }
 function emptyOutput() {
   return { diagnostics: [], sources: [], comments: /* @__PURE__ */ new Map() };
@@ -12905,6 +9723,7 @@ var init_types = __esm({
   "src/readers/types.ts"() {
     "use strict";
     init_text();
+    init_template_text();
   }
 });
 
@@ -12961,6 +9780,22 @@ var init_files = __esm({
     init_text();
     init_thrown();
     init_types();
+  }
+});
+
+// src/readers/parse-cache.ts
+function clearParseCache() {
+  parsedYamlByText.clear();
+  parsedComposeByPath.clear();
+  parsedDockerfileByFile.clear();
+}
+var parsedYamlByText, parsedComposeByPath, parsedDockerfileByFile;
+var init_parse_cache = __esm({
+  "src/readers/parse-cache.ts"() {
+    "use strict";
+    parsedYamlByText = /* @__PURE__ */ new Map();
+    parsedComposeByPath = /* @__PURE__ */ new Map();
+    parsedDockerfileByFile = /* @__PURE__ */ new Map();
   }
 });
 
@@ -20335,23 +17170,23 @@ function aliasTargets(document) {
   aliasTargetsByDocument.set(document, targets);
   return targets;
 }
-function resolve3(node, document) {
+function resolve(node, document) {
   if (!isAlias(node)) return node ?? void 0;
   const targets = aliasTargets(document);
   return targets.has(node) ? targets.get(node) : node.resolve(document) ?? void 0;
 }
 function pairOf(map, key, document, depth = 0) {
-  const node = resolve3(map, document);
+  const node = resolve(map, document);
   if (!isMap(node) || depth > 8) return void 0;
   let found;
   for (const item of node.items) {
     if (!isPair(item) || !isScalar(item.key)) continue;
-    if (String(item.key.value) === key) found = { key: item.key, value: resolve3(item.value, document) };
+    if (String(item.key.value) === key) found = { key: item.key, value: resolve(item.value, document) };
   }
   if (found) return found;
   for (const item of node.items) {
     if (!isPair(item) || !isScalar(item.key) || item.key.value !== "<<") continue;
-    const merged = resolve3(item.value, document);
+    const merged = resolve(item.value, document);
     const sources = isSeq(merged) ? merged.items : [merged];
     for (const source of sources) {
       const inner = pairOf(source, key, document, depth + 1);
@@ -20364,18 +17199,18 @@ function valueOf(map, key, document) {
   return pairOf(map, key, document)?.value;
 }
 function entriesOf(map, document, depth = 0) {
-  const node = resolve3(map, document);
+  const node = resolve(map, document);
   if (!isMap(node) || depth > 8) return [];
   const own = [];
   const merged = [];
   for (const item of node.items) {
     if (!isPair(item) || !isScalar(item.key)) continue;
     if (item.key.value === "<<") {
-      const target = resolve3(item.value, document);
+      const target = resolve(item.value, document);
       for (const source of isSeq(target) ? target.items : [target]) append(merged, entriesOf(source, document, depth + 1));
       continue;
     }
-    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve3(item.value, document) });
+    own.push({ key: String(item.key.value), keyNode: item.key, value: resolve(item.value, document) });
   }
   const taken = new Set(own.map((mine) => mine.key));
   const kept = [];
@@ -20387,9 +17222,9 @@ function entriesOf(map, document, depth = 0) {
   return [...kept, ...own];
 }
 function itemsOf(seq, document) {
-  const node = resolve3(seq, document);
+  const node = resolve(seq, document);
   if (!isSeq(node)) return [];
-  return node.items.map((item) => resolve3(item, document)).filter((item) => item !== void 0);
+  return node.items.map((item) => resolve(item, document)).filter((item) => item !== void 0);
 }
 function isNull(node) {
   return node === void 0 || isScalar(node) && node.value === null;
@@ -20435,8 +17270,489 @@ var init_yaml = __esm({
   }
 });
 
+// src/readers/make/makefile.ts
+function parseMakefile(source) {
+  const text3 = source.text;
+  const makefile = { source, rules: /* @__PURE__ */ new Map(), recipes: [], assignments: [], computedName: false, recipePrefix: false, oneShell: false };
+  const { rules, assignments: assignments2 } = makefile;
+  let conditionals = 0;
+  let current;
+  const addRecipe = (line) => {
+    makefile.recipes.push(line);
+    current?.forEach((rule56) => {
+      rule56.recipe.push(line);
+      if (conditionals > 0) rule56.unclear = true;
+    });
+  };
+  for (let at = 0; at < text3.length; ) {
+    const lineStart = at;
+    const lineEnd = endOfLogicalLine(text3, at);
+    const line = text3.slice(at, lineEnd);
+    at = lineEnd + 1;
+    if (line.startsWith("	")) {
+      if (current) addRecipe({ start: lineStart + 1, end: lineEnd });
+      continue;
+    }
+    const statement = stripComment(line).replace(/\\\r?\n[ \t]*/g, " ").trim();
+    if (statement === "") continue;
+    if (CONDITIONAL_OPEN.test(statement)) {
+      conditionals++;
+      continue;
+    }
+    if (/^endif\b/.test(statement)) {
+      conditionals = Math.max(0, conditionals - 1);
+      continue;
+    }
+    if (/^else\b/.test(statement)) continue;
+    current = void 0;
+    if (/^(-?include|sinclude)\s/.test(statement)) {
+      assignments2.push("include");
+      continue;
+    }
+    const definition = /^(?:(?:export|override)\s+)*define\s+([^\s=:?+]+)/.exec(statement);
+    if (definition) {
+      assignments2.push({ name: definition[1], operator: "=", value: "", override: false, unknown: true });
+      const close = /^[ \t]*endef\b.*$/m.exec(text3.slice(at));
+      at = close ? at + close.index + close[0].length + 1 : text3.length;
+      continue;
+    }
+    const assignment = ASSIGNMENT.exec(statement);
+    if (assignment) {
+      const [, modifiers, name2, operator2, value] = assignment;
+      if (name2 === ".RECIPEPREFIX") makefile.recipePrefix = true;
+      if (name2.includes("$")) makefile.computedName = true;
+      else assignments2.push({ name: name2, operator: operator2, value, override: /\boverride\b/.test(modifiers), unknown: operator2 === "!=" || conditionals > 0 });
+      continue;
+    }
+    const colon = ruleColon(statement);
+    if (colon === -1) continue;
+    const targets = statement.slice(0, colon).trim().split(/\s+/);
+    const double = statement[colon + 1] === ":";
+    const [prerequisiteText, inline] = splitOnce(statement.slice(colon + (double ? 2 : 1)), ";");
+    if (targets.includes(".ONESHELL")) makefile.oneShell = true;
+    const targetVariable = ASSIGNMENT.exec(prerequisiteText.trim());
+    if (targetVariable && !prerequisiteText.includes(":")) {
+      assignments2.push({ name: targetVariable[2], operator: "=", value: "", override: false, unknown: true });
+      continue;
+    }
+    const unclear = conditionals > 0 || double || prerequisiteText.includes(":") || targets.some((target) => /[%$]/.test(target));
+    current = [];
+    for (const target of targets) {
+      if (makefile.defaultGoal === void 0 && !target.startsWith(".") && !/[%$]/.test(target)) makefile.defaultGoal = target;
+      const known3 = rules.get(target);
+      const entry = known3 ?? { prerequisites: [], recipe: [], unclear: false };
+      if (!known3) rules.set(target, entry);
+      if (unclear || known3 && known3.recipe.length > 0 && inline !== void 0) entry.unclear = true;
+      entry.prerequisites.push(
+        ...prerequisiteText.replace("|", " ").split(/\s+/).filter((word) => word !== "")
+      );
+      current.push(entry);
+    }
+    if (inline !== void 0) {
+      const uncommented = stripComment(line);
+      const semicolon = uncommented.indexOf(";", uncommented.indexOf(":"));
+      if (semicolon !== -1) addRecipe({ start: lineStart + semicolon + 1, end: lineEnd });
+    }
+  }
+  return makefile;
+}
+function endOfLogicalLine(text3, from2) {
+  let end = text3.indexOf("\n", from2);
+  while (end !== -1) {
+    let backslashes = 0;
+    for (let k = end - 1 - (text3[end - 1] === "\r" ? 1 : 0); k >= from2 && text3[k] === "\\"; k--) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = text3.indexOf("\n", end + 1);
+  }
+  return text3.length;
+}
+function stripComment(line) {
+  const hash2 = line.search(/(?<!\\)#/);
+  return hash2 === -1 ? line : line.slice(0, hash2);
+}
+function splitOnce(text3, separator) {
+  const at = text3.indexOf(separator);
+  return at === -1 ? [text3, void 0] : [text3.slice(0, at), text3.slice(at + 1)];
+}
+function ruleColon(statement) {
+  let depth = 0;
+  for (let i = 0; i < statement.length; i++) {
+    if (statement[i] === "$" && (statement[i + 1] === "(" || statement[i + 1] === "{")) depth++;
+    else if ((statement[i] === ")" || statement[i] === "}") && depth > 0) depth--;
+    else if (statement[i] === ":" && depth === 0) return i;
+  }
+  return -1;
+}
+function makeVariables(makefile, environment = /* @__PURE__ */ new Map(), commandLine = /* @__PURE__ */ new Map()) {
+  const variables = /* @__PURE__ */ new Map();
+  if (makefile.computedName) return variables;
+  for (const [name2, value] of environment) variables.set(name2, value === void 0 ? "unknown" : { recursive: true, value });
+  for (const [name2, value] of commandLine) variables.set(name2, { recursive: true, value });
+  let included = false;
+  for (const assignment of makefile.assignments) {
+    if (assignment === "include") {
+      included = true;
+      for (const name3 of variables.keys()) if (!commandLine.has(name3)) variables.set(name3, "unknown");
+      continue;
+    }
+    const { name: name2, operator: operator2, value, unknown: unknown3, override } = assignment;
+    if (commandLine.has(name2) && !override) continue;
+    const known3 = variables.get(name2);
+    if (unknown3) variables.set(name2, "unknown");
+    else if (operator2 === "=") variables.set(name2, { recursive: true, value });
+    else if (operator2 !== "?=" && operator2 !== "+=") variables.set(name2, simple(expandValue(value, variables)));
+    else if (known3 === "unknown" || known3 === void 0 && included) variables.set(name2, "unknown");
+    else if (known3 === void 0) variables.set(name2, operator2 === "?=" ? { recursive: true, value } : simple(expandValue(value, variables)));
+    else if (operator2 === "+=") {
+      const added = known3.recursive ? value : expandValue(value, variables);
+      variables.set(name2, added === void 0 ? "unknown" : { recursive: known3.recursive, value: `${known3.value} ${added}` });
+    }
+  }
+  return variables;
+}
+function simple(value) {
+  return value === void 0 ? "unknown" : { recursive: false, value };
+}
+function expandValue(text3, variables, depth = 0) {
+  let out = "";
+  for (let at = 0; at < text3.length; ) {
+    if (text3[at] !== "$") {
+      out += text3[at++];
+      continue;
+    }
+    const reference2 = referenceAt(text3, at, text3.length);
+    const value = reference2.name === "$" ? "$" : variableValue(reference2.name, variables, depth);
+    if (value === void 0) return void 0;
+    out += value;
+    at = reference2.end;
+  }
+  return out;
+}
+function variableValue(name2, variables, depth) {
+  const variable = name2 === void 0 ? void 0 : variables.get(name2);
+  if (variable === void 0 || variable === "unknown" || depth > MAX_DEPTH) return void 0;
+  return variable.recursive ? expandValue(variable.value, variables, depth + 1) : variable.value;
+}
+function referenceAt(text3, at, limit) {
+  const open = at + 1 < limit ? text3[at + 1] : void 0;
+  if (open === void 0) return { end: at + 1 };
+  if (open !== "(" && open !== "{") return { name: open, end: at + 2 };
+  const close = open === "(" ? ")" : "}";
+  let depth = 0;
+  for (let i = at + 1; i < limit; i++) {
+    if (text3[i] === open) depth++;
+    else if (text3[i] === close && --depth === 0) {
+      const inner = text3.slice(at + 2, i);
+      return { .../^[A-Za-z0-9_.-]+$/.test(inner) ? { name: inner } : {}, end: i + 1 };
+    }
+  }
+  return { end: limit };
+}
+function expandRecipeLine(makefile, variables, line, unknown3, target) {
+  const text3 = makefile.source.text;
+  const out = new MappedTextBuilder(makefile.source);
+  let at = line.start;
+  while (at < line.end && /[@+\-\s]/.test(text3[at])) at++;
+  while (at < line.end) {
+    if (text3[at] === "\n" && text3[at + 1] === "	") {
+      out.push("\n", at);
+      at += 2;
+      continue;
+    }
+    if (text3[at] !== "$") {
+      out.push(text3[at], at);
+      at++;
+      continue;
+    }
+    const reference2 = referenceAt(text3, at, line.end);
+    const value = reference2.name === "$" ? "$" : reference2.name === "@" && target !== void 0 ? target : variableValue(reference2.name, variables, 0);
+    if (value !== void 0) out.pushAt(value, at);
+    else {
+      const last = reference2.end - 1;
+      for (let i = 0; i < unknown3.length; i++) out.pushAt(unknown3[i], i === 0 ? at : i === unknown3.length - 1 ? last : Math.min(at + i, last));
+    }
+    at = reference2.end;
+  }
+  return out.build(line.end);
+}
+var DEFAULT_MAKEFILE_NAMES, ASSIGNMENT, CONDITIONAL_OPEN, MAX_DEPTH;
+var init_makefile = __esm({
+  "src/readers/make/makefile.ts"() {
+    "use strict";
+    init_mapped_text();
+    DEFAULT_MAKEFILE_NAMES = ["GNUmakefile", "makefile", "Makefile"];
+    ASSIGNMENT = /^((?:(?:export|override|private)\s+)*)([^\s:#=?+!]+)\s*(:::=|::=|:=|\?=|\+=|!=|=)\s*([\s\S]*)$/;
+    CONDITIONAL_OPEN = /^(ifeq|ifneq|ifdef|ifndef)\b/;
+    MAX_DEPTH = 16;
+  }
+});
+
+// src/readers/docker/build-commands.ts
+function makefileCommands(source) {
+  const makefile = parseMakefile(source);
+  if (makefile.recipePrefix) return [];
+  const variables = makeVariables(makefile);
+  return makefile.recipes.map((line) => parseShell(expandRecipeLine(makefile, variables, line, UNKNOWN_TEXT)).commands);
+}
+function commandBuilds(source, commands, cwd) {
+  const builds = [];
+  let dir = cwd;
+  for (const command2 of commands) {
+    const words = commandWords(command2.words);
+    const program = words[0] === void 0 ? void 0 : literalText(words[0]);
+    if (program === "cd" || program === "pushd" || program === "popd") {
+      const to = words.length === 2 ? known(wordValue2(words[1])) : void 0;
+      dir = program === "cd" && dir !== void 0 && to !== void 0 && to !== "-" && command2.depth === 0 && !command2.branches ? nodePath4.resolve(dir, to) : void 0;
+      continue;
+    }
+    if (dir === void 0 || program === void 0 || !(program === "docker" || program.endsWith("/docker"))) continue;
+    const subcommand = BUILD_SUBCOMMANDS.find((names) => names.every((name2, i) => words[1 + i] !== void 0 && literalText(words[1 + i]) === name2));
+    if (!subcommand) continue;
+    const build = dockerBuild(source, words.slice(1 + subcommand.length), dir);
+    if (build) builds.push(build);
+  }
+  return builds;
+}
+function commandWords(words) {
+  let first = 0;
+  const sudo = (at) => literalText(words[at]) === "sudo" && !(literalText(words[at + 1] ?? words[at]) ?? "-").startsWith("-");
+  while (first < words.length && (assignmentOf(words[first]) || sudo(first))) first++;
+  return words.slice(first);
+}
+function wordValue2(word, from2 = 0) {
+  const text3 = literalText(word);
+  if (text3 === void 0) {
+    const literals = word.parts.slice(
+      0,
+      word.parts.findIndex((part2) => part2.kind !== "literal")
+    );
+    return { head: literals.map((part2) => part2.kind === "literal" ? part2.text : "").join(""), start: word.start, end: word.end };
+  }
+  const offsets = word.parts.flatMap((part2) => part2.kind === "literal" ? part2.offsets : []);
+  return { text: text3.slice(from2), head: text3.slice(from2), start: offsets[from2] ?? word.end, end: word.end };
+}
+function dockerBuild(source, words, cwd) {
+  const options = [];
+  const positional = [];
+  for (let i = 0; i < words.length; i++) {
+    const text3 = literalText(words[i]);
+    if (text3 === "--") {
+      positional.push(...words.slice(i + 1));
+      break;
+    }
+    if (text3 === void 0 || !text3.startsWith("-") || text3 === "-") {
+      if (words[i].parts[0]?.kind !== "literal") return void 0;
+      positional.push(words[i]);
+      continue;
+    }
+    if (text3.startsWith("--")) {
+      const equals = text3.indexOf("=");
+      const name2 = text3.slice(2, equals === -1 ? void 0 : equals);
+      if (VALUE_OPTIONS.has(name2)) {
+        if (equals !== -1) options.push({ name: name2, value: wordValue2(words[i], equals + 1) });
+        else if (i + 1 < words.length) options.push({ name: name2, value: wordValue2(words[++i]) });
+        else return void 0;
+      } else if (!FLAG_OPTIONS.has(name2)) return void 0;
+      continue;
+    }
+    for (let at = 1; at < text3.length; at++) {
+      const name2 = SHORT_OPTIONS[text3[at]];
+      if (name2 === void 0) return void 0;
+      if (!VALUE_OPTIONS.has(name2)) continue;
+      const rest = text3[at + 1] === "=" ? at + 2 : at + 1;
+      if (rest < text3.length) options.push({ name: name2, value: wordValue2(words[i], rest) });
+      else if (i + 1 < words.length) options.push({ name: name2, value: wordValue2(words[++i]) });
+      else return void 0;
+      break;
+    }
+  }
+  if (positional.length !== 1) return void 0;
+  const contextText = known(wordValue2(positional[0]));
+  if (contextText === void 0 || contextText === "-" || /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(contextText)) return void 0;
+  const context = nodePath4.resolve(cwd, contextText);
+  const last = (name2) => options.filter((option) => option.name === name2).pop()?.value;
+  const fileValue = last("file");
+  const file = fileValue && known(fileValue);
+  const targetValue = last("target");
+  const target = targetValue && known(targetValue);
+  if (fileValue && (file === void 0 || file === "-") || targetValue && target === void 0) return void 0;
+  const args = /* @__PURE__ */ new Map();
+  for (const { value } of options.filter((option) => option.name === "build-arg")) {
+    const equals = value.head.indexOf("=");
+    const name2 = equals === -1 ? value.text : value.head.slice(0, equals);
+    if (name2 === void 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) return void 0;
+    const written = equals === -1 ? "" : value.text?.slice(equals + 1) ?? "";
+    const raw = literalArg(source, value.start, value.end, written);
+    const unknown3 = equals === -1 || value.text === void 0 || written.includes(UNKNOWN_TEXT);
+    args.set(name2, unknown3 ? { ...raw, unresolved: [equals === -1 ? `$${name2}` : source.text.slice(value.start, value.end)] } : raw);
+  }
+  const tags2 = options.flatMap(({ name: name2, value }) => {
+    const written = name2 === "tag" ? known(value) : void 0;
+    return written === void 0 ? [] : [written];
+  });
+  return {
+    dockerfile: file !== void 0 ? nodePath4.resolve(cwd, file) : nodePath4.join(context, "Dockerfile"),
+    context,
+    ...target ? { target: target.toLowerCase() } : {},
+    args,
+    tags: tags2
+  };
+}
+function known(value) {
+  return value.text === void 0 || value.text.includes(UNKNOWN_TEXT) ? void 0 : value.text;
+}
+var nodePath4, UNKNOWN_TEXT, VALUE_OPTIONS, FLAG_OPTIONS, SHORT_OPTIONS, BUILD_SUBCOMMANDS;
+var init_build_commands = __esm({
+  "src/readers/docker/build-commands.ts"() {
+    "use strict";
+    nodePath4 = __toESM(require("path"));
+    init_shell_words();
+    init_raw();
+    init_makefile();
+    UNKNOWN_TEXT = "";
+    VALUE_OPTIONS = /* @__PURE__ */ new Set([
+      "add-host",
+      "allow",
+      "annotation",
+      "attest",
+      "build-arg",
+      "build-context",
+      "builder",
+      "cache-from",
+      "cache-to",
+      "call",
+      "cgroup-parent",
+      "cpu-period",
+      "cpu-quota",
+      "cpu-shares",
+      "cpuset-cpus",
+      "cpuset-mems",
+      "file",
+      "iidfile",
+      "isolation",
+      "label",
+      "memory",
+      "memory-swap",
+      "metadata-file",
+      "network",
+      "no-cache-filter",
+      "output",
+      "platform",
+      "policy",
+      "print",
+      "progress",
+      "provenance",
+      "resource",
+      "sbom",
+      "secret",
+      "security-opt",
+      "shm-size",
+      "ssh",
+      "tag",
+      "target",
+      "ulimit"
+    ]);
+    FLAG_OPTIONS = /* @__PURE__ */ new Set(["check", "compress", "debug", "disable-content-trust", "force-rm", "load", "no-cache", "pull", "push", "quiet", "rm", "squash"]);
+    SHORT_OPTIONS = { t: "tag", f: "file", o: "output", m: "memory", c: "cpu-shares", q: "quiet", D: "debug" };
+    BUILD_SUBCOMMANDS = [["build"], ["buildx", "build"], ["buildx", "b"], ["image", "build"], ["builder", "build"]];
+  }
+});
+
+// src/readers/expansion-budget.ts
+var MAX_VALUE_LENGTH, MAX_EXPANSION_STEPS, OVER_BUDGET;
+var init_expansion_budget = __esm({
+  "src/readers/expansion-budget.ts"() {
+    "use strict";
+    MAX_VALUE_LENGTH = 64 * 1024;
+    MAX_EXPANSION_STEPS = 1e4;
+    OVER_BUDGET = `a value longer than ${MAX_VALUE_LENGTH / 1024} KiB once expanded (not followed)`;
+  }
+});
+
+// src/readers/kit/expand.ts
+function parameterValue(part2, lookup) {
+  const found = lookup(part2.name);
+  if (!part2.operator) return found;
+  if (found === "unknown") return "unknown";
+  const colon = part2.operator.startsWith(":");
+  const isSet = found !== "unset" && (!colon || found.value !== "");
+  const operand = part2.operand ?? "";
+  const operandValue = /[$`"'\\]/.test(operand) ? "unknown" : { value: operand };
+  switch (part2.operator.replace(":", "")) {
+    case "-":
+    case "=":
+      return isSet ? found : operandValue;
+    case "+":
+      return isSet ? operandValue : { value: "" };
+    default:
+      return isSet ? found : "unknown";
+  }
+}
+function expandWord(word, source, lookup, split = true) {
+  const fields = [];
+  let current;
+  const open = () => {
+    current ??= { source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] };
+    return current;
+  };
+  const close = () => {
+    if (current) fields.push(current);
+    current = void 0;
+  };
+  let expanded2 = 0;
+  for (const part2 of word.parts) {
+    if (part2.kind === "literal") {
+      const field = open();
+      field.value += part2.text;
+      append(field.offsets, part2.offsets);
+      if (split && !part2.quoted && GLOB.test(part2.text)) field.unquotedGlob = true;
+      continue;
+    }
+    const written = source.text.slice(part2.start, part2.end);
+    let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    if (typeof value === "object" && (expanded2 += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
+    if (value === "unknown") {
+      const field = open();
+      field.value += written;
+      for (let k = 0; k < written.length; k++) field.offsets.push(part2.start + k);
+      field.unresolved.push(written);
+      continue;
+    }
+    const text3 = value === "unset" ? "" : value.value;
+    if (part2.quoted || !split) {
+      const field = open();
+      field.value += text3;
+      for (let k = 0; k < text3.length; k++) field.offsets.push(part2.start);
+      continue;
+    }
+    for (const ch of text3) {
+      if (GLOB.test(ch)) open().unquotedGlob = true;
+      if (BLANK.test(ch)) {
+        close();
+        continue;
+      }
+      const field = open();
+      field.value += ch;
+      field.offsets.push(part2.start);
+    }
+  }
+  close();
+  if (!split && fields.length === 0) fields.push({ source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] });
+  return fields;
+}
+var BLANK, GLOB;
+var init_expand = __esm({
+  "src/readers/kit/expand.ts"() {
+    "use strict";
+    init_append();
+    init_expansion_budget();
+    BLANK = /[ \t\n]/;
+    GLOB = /[*?[]/;
+  }
+});
+
 // src/readers/docker/compose.ts
-function interpolate(raw) {
+function interpolate(raw, variables) {
   if (!raw.value.includes("$")) return raw;
   let value = "";
   const offsets = [];
@@ -20451,9 +17767,15 @@ function interpolate(raw) {
     }
     const variable = /^\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
     if (variable) {
-      unresolved.push(variable[0]);
-      value += variable[0];
-      for (let m = 0; m < variable[0].length; m++) offsets.push(raw.offsets[k + m]);
+      const resolved = variables ? resolvedVariable(variable[0], variables) : void 0;
+      if (resolved === void 0) {
+        unresolved.push(variable[0]);
+        value += variable[0];
+        for (let m = 0; m < variable[0].length; m++) offsets.push(raw.offsets[k + m]);
+      } else {
+        value += resolved.text;
+        for (let m = 0; m < resolved.text.length; m++) offsets.push(raw.offsets[k + (resolved.from === void 0 ? 0 : resolved.from + m)]);
+      }
       k += variable[0].length - 1;
       continue;
     }
@@ -20461,6 +17783,24 @@ function interpolate(raw) {
     offsets.push(raw.offsets[k]);
   }
   return { ...raw, value, offsets, unresolved };
+}
+function resolvedVariable(written, variables) {
+  const braced = written.startsWith("${");
+  const parts = (braced ? /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?+])(.*))?$/s : /^([A-Za-z_][A-Za-z0-9_]*)$/).exec(
+    written.slice(braced ? 2 : 1, braced ? -1 : void 0)
+  );
+  if (!parts) return void 0;
+  const [, name2, colon = "", operator2, operand = ""] = parts;
+  const set = variables(name2);
+  if (set === "unknown") return void 0;
+  const missing = set === void 0 || colon === ":" && set === "";
+  if (operator2 === void 0) return set === void 0 ? void 0 : { text: set };
+  if (operator2 === "-") {
+    if (!missing) return { text: set };
+    return operand.includes("$") ? void 0 : { text: operand, from: 2 + name2.length + colon.length + 1 };
+  }
+  if (operator2 === "?") return missing ? void 0 : { text: set };
+  return void 0;
 }
 function buildPath(text3) {
   return text3.includes("$") ? withComposeDefaults(text3) : void 0;
@@ -20522,7 +17862,7 @@ function command(source, node, document) {
   const words = splitWords(asMappedText(raw), "compose").words;
   return { args: words.flatMap((word) => expandWord(word, source, ALL_UNKNOWN, false)), source, start, end };
 }
-function environment(source, node, document) {
+function environmentAsWritten(source, node, document) {
   const env = /* @__PURE__ */ new Map();
   if (isSeq(node)) {
     for (const item of itemsOf(node, document)) {
@@ -20533,16 +17873,24 @@ function environment(source, node, document) {
         env.set(raw.value, { ...raw, unresolved: [`$${raw.value}`] });
         continue;
       }
-      env.set(raw.value.slice(0, equals), interpolate(sliceArg(raw, equals + 1)));
+      env.set(raw.value.slice(0, equals), sliceArg(raw, equals + 1));
     }
     return env;
   }
   for (const { key, keyNode, value } of entriesOf(node, document)) {
     const raw = scalarArg(source, value);
-    if (raw) env.set(key, interpolate(raw));
+    if (raw) env.set(key, raw);
     else if (keyNode.range) env.set(key, { source, value: key, offsets: [], start: keyNode.range[0], end: keyNode.range[1], unresolved: [`$${key}`] });
   }
   return env;
+}
+function interpolated(env, variables) {
+  const values2 = /* @__PURE__ */ new Map();
+  for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? raw : interpolate(raw, variables));
+  return values2;
+}
+function serviceEnvironment(service, variables) {
+  return interpolated(service.environmentAsWritten, variables);
 }
 function text(source, node) {
   const raw = scalarArg(source, node);
@@ -20570,7 +17918,7 @@ function parseCompose(source, path) {
 function parseComposeText(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath13.dirname(path);
+  const dir = nodePath5.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -20580,11 +17928,13 @@ function parseComposeText(source, path) {
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
+      const written = environmentAsWritten(source, valueOf(value, "environment", document), document);
       const service = {
         name: key,
         start,
         end,
-        environment: environment(source, valueOf(value, "environment", document), document),
+        environmentAsWritten: written,
+        environment: interpolated(written),
         envFiles: [],
         sysctls: [],
         image: text(source, valueOf(value, "image", document)),
@@ -20592,6 +17942,8 @@ function parseComposeText(source, path) {
         ports: ports(source, valueOf(value, "ports", document), document),
         aliases: aliases(source, value, document),
         links: links(source, valueOf(value, "links", document), document),
+        extraHosts: extraHosts(source, valueOf(value, "extra_hosts", document), document),
+        dependsOn: dependsOn(source, valueOf(value, "depends_on", document), document),
         sharedNetworks: []
       };
       const restart = text(source, valueOf(value, "restart", document));
@@ -20601,19 +17953,19 @@ function parseComposeText(source, path) {
       const build = valueOf(value, "build", document);
       if (isScalar(build) && typeof build.value === "string") {
         const context = buildPath(build.value) ?? build.value;
-        service.build = { dockerfile: nodePath13.resolve(dir, context, "Dockerfile"), context: nodePath13.resolve(dir, context) };
+        service.build = { dockerfile: nodePath5.resolve(dir, context, "Dockerfile"), context: nodePath5.resolve(dir, context) };
       } else if (isMap(build)) {
-        const written = (key2) => {
+        const written2 = (key2) => {
           const raw = scalarArg(source, valueOf(build, key2, document))?.value;
           return raw === void 0 ? void 0 : buildPath(raw) ?? raw;
         };
-        const context = written("context") ?? ".";
-        const dockerfile = written("dockerfile") ?? "Dockerfile";
+        const context = written2("context") ?? ".";
+        const dockerfile = written2("dockerfile") ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
         const args = buildArgs(source, valueOf(build, "args", document), document);
         service.build = {
-          dockerfile: nodePath13.resolve(dir, context, dockerfile),
-          context: nodePath13.resolve(dir, context),
+          dockerfile: nodePath5.resolve(dir, context, dockerfile),
+          context: nodePath5.resolve(dir, context),
           ...target ? { target: target.toLowerCase() } : {},
           ...args.size > 0 ? { args } : {}
         };
@@ -20624,7 +17976,7 @@ function parseComposeText(source, path) {
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath13.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath5.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -20689,11 +18041,11 @@ function mounts(source, node, document, dir) {
     }
     if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/"))
       continue;
-    const display = nodePath13.posix.normalize(nodePath13.posix.join(nodePath13.posix.dirname(source.file), from2));
+    const display = nodePath5.posix.normalize(nodePath5.posix.join(nodePath5.posix.dirname(source.file), from2));
     found.push({
-      source: nodePath13.resolve(dir, from2),
+      source: nodePath5.resolve(dir, from2),
       display,
-      target: nodePath13.posix.normalize(to).replace(/(.)\/+$/, "$1"),
+      target: nodePath5.posix.normalize(to).replace(/(.)\/+$/, "$1"),
       span: trimmedSpan(source, item)
     });
   }
@@ -20758,6 +18110,39 @@ function links(source, node, document) {
   }
   return found;
 }
+function extraHosts(source, node, document) {
+  const found = [];
+  const add = (name2, address) => {
+    if (!name2 || name2.unresolved.length > 0 || name2.value === "") return;
+    found.push({ name: name2.value, ...address && address.unresolved.length === 0 ? { address: address.value } : {} });
+  };
+  if (isMap(node)) {
+    for (const { keyNode, value } of entriesOf(node, document)) add(text(source, keyNode), text(source, value));
+    return found;
+  }
+  for (const item of itemsOf(node, document)) {
+    const raw = text(source, item);
+    if (!raw) continue;
+    const at = raw.value.includes("=") ? raw.value.indexOf("=") : raw.value.indexOf(":");
+    if (at <= 0) continue;
+    add(sliceArg(raw, 0, at), sliceArg(raw, at + 1, raw.value.length));
+  }
+  return found;
+}
+function dependsOn(source, node, document) {
+  if (isSeq(node)) {
+    return itemsOf(node, document).flatMap((item) => {
+      const raw = text(source, item);
+      return raw && raw.unresolved.length === 0 && raw.value !== "" ? [{ service: raw.value, span: span(source, item) }] : [];
+    });
+  }
+  return entriesOf(node, document).map(({ key, keyNode, value }) => {
+    const restart = text(source, valueOf(value, "restart", document));
+    const dependency = { service: key, span: span(source, keyNode) };
+    if (restart) dependency.restart = restart.unresolved.length === 0 && ["true", "yes", "y", "on"].includes(restart.value.toLowerCase());
+    return dependency;
+  });
+}
 function aliases(source, service, document) {
   const names = [];
   const literal4 = (node) => {
@@ -20770,11 +18155,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath13;
+var nodePath5;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath13 = __toESM(require("path"));
+    nodePath5 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -21095,7 +18480,7 @@ function parseDockerfileText(source, buildArgs2 = /* @__PURE__ */ new Map()) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath14.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath6.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -21118,11 +18503,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath14, NO_ENV;
+var nodePath6, NO_ENV;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath14 = __toESM(require("path"));
+    nodePath6 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -21133,391 +18518,264 @@ var init_dockerfile = __esm({
   }
 });
 
-// src/readers/make/makefile.ts
-function parseMakefile(source) {
-  const text3 = source.text;
-  const makefile = { source, rules: /* @__PURE__ */ new Map(), recipes: [], assignments: [], computedName: false, recipePrefix: false, oneShell: false };
-  const { rules, assignments: assignments2 } = makefile;
-  let conditionals = 0;
-  let current;
-  const addRecipe = (line) => {
-    makefile.recipes.push(line);
-    current?.forEach((rule56) => {
-      rule56.recipe.push(line);
-      if (conditionals > 0) rule56.unclear = true;
-    });
-  };
-  for (let at = 0; at < text3.length; ) {
-    const lineStart = at;
-    const lineEnd = endOfLogicalLine(text3, at);
-    const line = text3.slice(at, lineEnd);
-    at = lineEnd + 1;
-    if (line.startsWith("	")) {
-      if (current) addRecipe({ start: lineStart + 1, end: lineEnd });
-      continue;
-    }
-    const statement = stripComment(line).replace(/\\\r?\n[ \t]*/g, " ").trim();
-    if (statement === "") continue;
-    if (CONDITIONAL_OPEN.test(statement)) {
-      conditionals++;
-      continue;
-    }
-    if (/^endif\b/.test(statement)) {
-      conditionals = Math.max(0, conditionals - 1);
-      continue;
-    }
-    if (/^else\b/.test(statement)) continue;
-    current = void 0;
-    if (/^(-?include|sinclude)\s/.test(statement)) {
-      assignments2.push("include");
-      continue;
-    }
-    const definition = /^(?:(?:export|override)\s+)*define\s+([^\s=:?+]+)/.exec(statement);
-    if (definition) {
-      assignments2.push({ name: definition[1], operator: "=", value: "", override: false, unknown: true });
-      const close = /^[ \t]*endef\b.*$/m.exec(text3.slice(at));
-      at = close ? at + close.index + close[0].length + 1 : text3.length;
-      continue;
-    }
-    const assignment = ASSIGNMENT.exec(statement);
-    if (assignment) {
-      const [, modifiers, name2, operator2, value] = assignment;
-      if (name2 === ".RECIPEPREFIX") makefile.recipePrefix = true;
-      if (name2.includes("$")) makefile.computedName = true;
-      else assignments2.push({ name: name2, operator: operator2, value, override: /\boverride\b/.test(modifiers), unknown: operator2 === "!=" || conditionals > 0 });
-      continue;
-    }
-    const colon = ruleColon(statement);
-    if (colon === -1) continue;
-    const targets = statement.slice(0, colon).trim().split(/\s+/);
-    const double = statement[colon + 1] === ":";
-    const [prerequisiteText, inline] = splitOnce(statement.slice(colon + (double ? 2 : 1)), ";");
-    if (targets.includes(".ONESHELL")) makefile.oneShell = true;
-    const targetVariable = ASSIGNMENT.exec(prerequisiteText.trim());
-    if (targetVariable && !prerequisiteText.includes(":")) {
-      assignments2.push({ name: targetVariable[2], operator: "=", value: "", override: false, unknown: true });
-      continue;
-    }
-    const unclear = conditionals > 0 || double || prerequisiteText.includes(":") || targets.some((target) => /[%$]/.test(target));
-    current = [];
-    for (const target of targets) {
-      if (makefile.defaultGoal === void 0 && !target.startsWith(".") && !/[%$]/.test(target)) makefile.defaultGoal = target;
-      const known3 = rules.get(target);
-      const entry = known3 ?? { prerequisites: [], recipe: [], unclear: false };
-      if (!known3) rules.set(target, entry);
-      if (unclear || known3 && known3.recipe.length > 0 && inline !== void 0) entry.unclear = true;
-      entry.prerequisites.push(
-        ...prerequisiteText.replace("|", " ").split(/\s+/).filter((word) => word !== "")
-      );
-      current.push(entry);
-    }
-    if (inline !== void 0) {
-      const uncommented = stripComment(line);
-      const semicolon = uncommented.indexOf(";", uncommented.indexOf(":"));
-      if (semicolon !== -1) addRecipe({ start: lineStart + semicolon + 1, end: lineEnd });
-    }
-  }
-  return makefile;
-}
-function endOfLogicalLine(text3, from2) {
-  let end = text3.indexOf("\n", from2);
-  while (end !== -1) {
-    let backslashes = 0;
-    for (let k = end - 1 - (text3[end - 1] === "\r" ? 1 : 0); k >= from2 && text3[k] === "\\"; k--) backslashes++;
-    if (backslashes % 2 === 0) return end;
-    end = text3.indexOf("\n", end + 1);
-  }
-  return text3.length;
-}
-function stripComment(line) {
-  const hash2 = line.search(/(?<!\\)#/);
-  return hash2 === -1 ? line : line.slice(0, hash2);
-}
-function splitOnce(text3, separator) {
-  const at = text3.indexOf(separator);
-  return at === -1 ? [text3, void 0] : [text3.slice(0, at), text3.slice(at + 1)];
-}
-function ruleColon(statement) {
-  let depth = 0;
-  for (let i = 0; i < statement.length; i++) {
-    if (statement[i] === "$" && (statement[i + 1] === "(" || statement[i + 1] === "{")) depth++;
-    else if ((statement[i] === ")" || statement[i] === "}") && depth > 0) depth--;
-    else if (statement[i] === ":" && depth === 0) return i;
-  }
-  return -1;
-}
-function makeVariables(makefile, environment2 = /* @__PURE__ */ new Map(), commandLine = /* @__PURE__ */ new Map()) {
-  const variables = /* @__PURE__ */ new Map();
-  if (makefile.computedName) return variables;
-  for (const [name2, value] of environment2) variables.set(name2, value === void 0 ? "unknown" : { recursive: true, value });
-  for (const [name2, value] of commandLine) variables.set(name2, { recursive: true, value });
-  let included = false;
-  for (const assignment of makefile.assignments) {
-    if (assignment === "include") {
-      included = true;
-      for (const name3 of variables.keys()) if (!commandLine.has(name3)) variables.set(name3, "unknown");
-      continue;
-    }
-    const { name: name2, operator: operator2, value, unknown: unknown3, override } = assignment;
-    if (commandLine.has(name2) && !override) continue;
-    const known3 = variables.get(name2);
-    if (unknown3) variables.set(name2, "unknown");
-    else if (operator2 === "=") variables.set(name2, { recursive: true, value });
-    else if (operator2 !== "?=" && operator2 !== "+=") variables.set(name2, simple2(expandValue(value, variables)));
-    else if (known3 === "unknown" || known3 === void 0 && included) variables.set(name2, "unknown");
-    else if (known3 === void 0) variables.set(name2, operator2 === "?=" ? { recursive: true, value } : simple2(expandValue(value, variables)));
-    else if (operator2 === "+=") {
-      const added = known3.recursive ? value : expandValue(value, variables);
-      variables.set(name2, added === void 0 ? "unknown" : { recursive: known3.recursive, value: `${known3.value} ${added}` });
-    }
-  }
-  return variables;
-}
-function simple2(value) {
-  return value === void 0 ? "unknown" : { recursive: false, value };
-}
-function expandValue(text3, variables, depth = 0) {
-  let out = "";
-  for (let at = 0; at < text3.length; ) {
-    if (text3[at] !== "$") {
-      out += text3[at++];
-      continue;
-    }
-    const reference2 = referenceAt(text3, at, text3.length);
-    const value = reference2.name === "$" ? "$" : variableValue(reference2.name, variables, depth);
-    if (value === void 0) return void 0;
-    out += value;
-    at = reference2.end;
-  }
-  return out;
-}
-function variableValue(name2, variables, depth) {
-  const variable = name2 === void 0 ? void 0 : variables.get(name2);
-  if (variable === void 0 || variable === "unknown" || depth > MAX_DEPTH2) return void 0;
-  return variable.recursive ? expandValue(variable.value, variables, depth + 1) : variable.value;
-}
-function referenceAt(text3, at, limit) {
-  const open = at + 1 < limit ? text3[at + 1] : void 0;
-  if (open === void 0) return { end: at + 1 };
-  if (open !== "(" && open !== "{") return { name: open, end: at + 2 };
-  const close = open === "(" ? ")" : "}";
-  let depth = 0;
-  for (let i = at + 1; i < limit; i++) {
-    if (text3[i] === open) depth++;
-    else if (text3[i] === close && --depth === 0) {
-      const inner = text3.slice(at + 2, i);
-      return { .../^[A-Za-z0-9_.-]+$/.test(inner) ? { name: inner } : {}, end: i + 1 };
-    }
-  }
-  return { end: limit };
-}
-function expandRecipeLine(makefile, variables, line, unknown3, target) {
-  const text3 = makefile.source.text;
-  const out = new MappedTextBuilder(makefile.source);
-  let at = line.start;
-  while (at < line.end && /[@+\-\s]/.test(text3[at])) at++;
-  while (at < line.end) {
-    if (text3[at] === "\n" && text3[at + 1] === "	") {
-      out.push("\n", at);
-      at += 2;
-      continue;
-    }
-    if (text3[at] !== "$") {
-      out.push(text3[at], at);
-      at++;
-      continue;
-    }
-    const reference2 = referenceAt(text3, at, line.end);
-    const value = reference2.name === "$" ? "$" : reference2.name === "@" && target !== void 0 ? target : variableValue(reference2.name, variables, 0);
-    if (value !== void 0) out.pushAt(value, at);
-    else {
-      const last = reference2.end - 1;
-      for (let i = 0; i < unknown3.length; i++) out.pushAt(unknown3[i], i === 0 ? at : i === unknown3.length - 1 ? last : Math.min(at + i, last));
-    }
-    at = reference2.end;
-  }
-  return out.build(line.end);
-}
-var DEFAULT_MAKEFILE_NAMES, ASSIGNMENT, CONDITIONAL_OPEN, MAX_DEPTH2;
-var init_makefile = __esm({
-  "src/readers/make/makefile.ts"() {
-    "use strict";
-    init_mapped_text();
-    DEFAULT_MAKEFILE_NAMES = ["GNUmakefile", "makefile", "Makefile"];
-    ASSIGNMENT = /^((?:(?:export|override|private)\s+)*)([^\s:#=?+!]+)\s*(:::=|::=|:=|\?=|\+=|!=|=)\s*([\s\S]*)$/;
-    CONDITIONAL_OPEN = /^(ifeq|ifneq|ifdef|ifndef)\b/;
-    MAX_DEPTH2 = 16;
-  }
+// src/readers/docker/placed-files.ts
+var placed_files_exports = {};
+__export(placed_files_exports, {
+  copiedFiles: () => copiedFiles,
+  copiedSources: () => copiedSources,
+  isBuildStageContainer: () => isBuildStageContainer,
+  placedFiles: () => placedFiles,
+  placedOnce: () => placedOnce,
+  treeKinds: () => treeKinds
 });
-
-// src/readers/docker/build-commands.ts
-function makefileCommands(source) {
-  const makefile = parseMakefile(source);
-  if (makefile.recipePrefix) return [];
-  const variables = makeVariables(makefile);
-  return makefile.recipes.map((line) => parseShell(expandRecipeLine(makefile, variables, line, UNKNOWN_TEXT)).commands);
-}
-function commandBuilds(source, commands, cwd) {
-  const builds = [];
-  let dir = cwd;
-  for (const command2 of commands) {
-    const words = commandWords(command2.words);
-    const program = words[0] === void 0 ? void 0 : literalText(words[0]);
-    if (program === "cd" || program === "pushd" || program === "popd") {
-      const to = words.length === 2 ? known(wordValue2(words[1])) : void 0;
-      dir = program === "cd" && dir !== void 0 && to !== void 0 && to !== "-" && command2.depth === 0 && !command2.branches ? nodePath15.resolve(dir, to) : void 0;
-      continue;
+function placedFiles(input) {
+  const kindOf = treeKinds(input.treeFiles);
+  const claims = /* @__PURE__ */ new Map();
+  const claim2 = (from2, to, containers) => {
+    const target = nodePath7.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    if (kindOf(to) === void 0) return;
+    const sources = claims.get(target) ?? /* @__PURE__ */ new Map();
+    claims.set(target, sources);
+    const known3 = sources.has(to) ? sources.get(to) : /* @__PURE__ */ new Set();
+    sources.set(to, known3 === void 0 || containers === void 0 ? void 0 : /* @__PURE__ */ new Set([...known3, ...containers]));
+  };
+  const contexts = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Map();
+  const services = [];
+  for (const path of input.composeFiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+      const image = service.image && service.image.unresolved.length === 0 ? service.image.value : void 0;
+      const key = `${nodePath7.dirname(path)}\0${service.name}`;
+      services.push({ key, image: service.image ? image : "", dockerfile: service.build?.dockerfile, mounts: service.volumes });
+      if (service.build) {
+        const context = service.build.context;
+        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
+        if (service.build.target) targets.set(service.build.dockerfile, (targets.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(service.build.target));
+      }
     }
-    if (dir === void 0 || program === void 0 || !(program === "docker" || program.endsWith("/docker"))) continue;
-    const subcommand = BUILD_SUBCOMMANDS.find((names) => names.every((name2, i) => words[1 + i] !== void 0 && literalText(words[1 + i]) === name2));
-    if (!subcommand) continue;
-    const build = dockerBuild(source, words.slice(1 + subcommand.length), dir);
-    if (build) builds.push(build);
   }
-  return builds;
-}
-function commandWords(words) {
-  let first = 0;
-  const sudo = (at) => literalText(words[at]) === "sudo" && !(literalText(words[at + 1] ?? words[at]) ?? "-").startsWith("-");
-  while (first < words.length && (assignmentOf(words[first]) || sudo(first))) first++;
-  return words.slice(first);
-}
-function wordValue2(word, from2 = 0) {
-  const text3 = literalText(word);
-  if (text3 === void 0) {
-    const literals = word.parts.slice(
-      0,
-      word.parts.findIndex((part2) => part2.kind !== "literal")
+  const runningImages = containersOfImages(services, input);
+  for (const service of services) for (const mount of service.mounts) claim2(mount.target, mount.source, [service.key]);
+  const standaloneContext = standaloneBuildContext(input, kindOf);
+  const inBuildStages = [];
+  for (const path of input.dockerfiles) {
+    const text3 = input.readText(path);
+    if (text3 === void 0) continue;
+    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([standaloneContext(path, text3)]);
+    if (buildContexts.size !== 1) continue;
+    const [context] = buildContexts;
+    const containers = runningImages.ofDockerfile(path);
+    const file = runningImages.parsed(path);
+    const running = /* @__PURE__ */ new Set();
+    const runStages = [
+      file?.stages.at(-1),
+      ...[...targets.get(path) ?? []].map((target) => file?.stages.find((stage) => stage.name === target.toLowerCase()))
+    ];
+    for (const runStage of runStages) for (let stage = runStage; stage; stage = stage.baseStage) running.add(stage);
+    for (const copied of copiedFiles(text3, context, kindOf)) {
+      const stage = file && stageAt(file, copied.start);
+      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [buildStageContainer(path, stage)]]);
+      else claim2(copied.target, copied.source, containers);
+    }
+  }
+  for (const [target, source, containers] of inBuildStages) claim2(target, source, containers);
+  const mappings = [];
+  for (const [from2, sources] of claims) {
+    const held = [...sources.values()];
+    const apart = held.every(
+      (containers, index) => containers !== void 0 && held.slice(index + 1).every((other) => other !== void 0 && ![...other].some((c) => containers.has(c)))
     );
-    return { head: literals.map((part2) => part2.kind === "literal" ? part2.text : "").join(""), start: word.start, end: word.end };
+    if (sources.size > 1 && !apart) continue;
+    for (const [to, containers] of sources) mappings.push({ from: from2, to, ...containers ? { containers: [...containers] } : {} });
   }
-  const offsets = word.parts.flatMap((part2) => part2.kind === "literal" ? part2.offsets : []);
-  return { text: text3.slice(from2), head: text3.slice(from2), start: offsets[from2] ?? word.end, end: word.end };
+  return mappings;
 }
-function dockerBuild(source, words, cwd) {
-  const options = [];
-  const positional = [];
-  for (let i = 0; i < words.length; i++) {
-    const text3 = literalText(words[i]);
-    if (text3 === "--") {
-      positional.push(...words.slice(i + 1));
-      break;
-    }
-    if (text3 === void 0 || !text3.startsWith("-") || text3 === "-") {
-      if (words[i].parts[0]?.kind !== "literal") return void 0;
-      positional.push(words[i]);
-      continue;
-    }
-    if (text3.startsWith("--")) {
-      const equals = text3.indexOf("=");
-      const name2 = text3.slice(2, equals === -1 ? void 0 : equals);
-      if (VALUE_OPTIONS.has(name2)) {
-        if (equals !== -1) options.push({ name: name2, value: wordValue2(words[i], equals + 1) });
-        else if (i + 1 < words.length) options.push({ name: name2, value: wordValue2(words[++i]) });
-        else return void 0;
-      } else if (!FLAG_OPTIONS.has(name2)) return void 0;
-      continue;
-    }
-    for (let at = 1; at < text3.length; at++) {
-      const name2 = SHORT_OPTIONS[text3[at]];
-      if (name2 === void 0) return void 0;
-      if (!VALUE_OPTIONS.has(name2)) continue;
-      const rest = text3[at + 1] === "=" ? at + 2 : at + 1;
-      if (rest < text3.length) options.push({ name: name2, value: wordValue2(words[i], rest) });
-      else if (i + 1 < words.length) options.push({ name: name2, value: wordValue2(words[++i]) });
-      else return void 0;
-      break;
-    }
+function buildStageContainer(dockerfile, stage) {
+  return `${dockerfile}\0stage ${stage.start}`;
+}
+function isBuildStageContainer(container) {
+  return /\0stage \d+$/.test(container);
+}
+function placedOnce(mappings) {
+  const count = /* @__PURE__ */ new Map();
+  for (const mapping of mappings) count.set(mapping.from, (count.get(mapping.from) ?? 0) + 1);
+  return mappings.filter((mapping) => count.get(mapping.from) === 1);
+}
+function containersOfImages(services, input) {
+  const builtImages = /* @__PURE__ */ new Map();
+  for (const service of services) {
+    if (service.dockerfile === void 0 || !service.image) continue;
+    builtImages.set(service.image, (builtImages.get(service.image) ?? /* @__PURE__ */ new Set()).add(service.dockerfile));
   }
-  if (positional.length !== 1) return void 0;
-  const contextText = known(wordValue2(positional[0]));
-  if (contextText === void 0 || contextText === "-" || /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(contextText)) return void 0;
-  const context = nodePath15.resolve(cwd, contextText);
-  const last = (name2) => options.filter((option) => option.name === name2).pop()?.value;
-  const fileValue = last("file");
-  const file = fileValue && known(fileValue);
-  const targetValue = last("target");
-  const target = targetValue && known(targetValue);
-  if (fileValue && (file === void 0 || file === "-") || targetValue && target === void 0) return void 0;
-  const args = /* @__PURE__ */ new Map();
-  for (const { value } of options.filter((option) => option.name === "build-arg")) {
-    const equals = value.head.indexOf("=");
-    const name2 = equals === -1 ? value.text : value.head.slice(0, equals);
-    if (name2 === void 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) return void 0;
-    const written = equals === -1 ? "" : value.text?.slice(equals + 1) ?? "";
-    const raw = literalArg(source, value.start, value.end, written);
-    const unknown3 = equals === -1 || value.text === void 0 || written.includes(UNKNOWN_TEXT);
-    args.set(name2, unknown3 ? { ...raw, unresolved: [equals === -1 ? `$${name2}` : source.text.slice(value.start, value.end)] } : raw);
+  const dockerfileOf = (service) => {
+    if (service.dockerfile !== void 0) return service.dockerfile;
+    const builders = service.image ? builtImages.get(service.image) : void 0;
+    return builders?.size === 1 ? [...builders][0] : void 0;
+  };
+  const mayHoldTreeImage = (image) => image === void 0 || /[$/]/.test(image) || builtImages.has(image);
+  const parsed = dockerfilesByPath(input);
+  const dockerfileBase = (path) => {
+    let stage = parsed(path)?.stages.at(-1);
+    while (stage?.baseStage) stage = stage.baseStage;
+    return stage?.base;
+  };
+  const runners = /* @__PURE__ */ new Map();
+  for (const service of services) {
+    const dockerfile = dockerfileOf(service);
+    if (dockerfile !== void 0) runners.set(dockerfile, [...runners.get(dockerfile) ?? [], service.key]);
   }
-  const tags2 = options.flatMap(({ name: name2, value }) => {
-    const written = name2 === "tag" ? known(value) : void 0;
-    return written === void 0 ? [] : [written];
-  });
   return {
-    dockerfile: file !== void 0 ? nodePath15.resolve(cwd, file) : nodePath15.join(context, "Dockerfile"),
-    context,
-    ...target ? { target: target.toLowerCase() } : {},
-    args,
-    tags: tags2
+    ofDockerfile: (path) => mayHoldTreeImage(dockerfileBase(path)) ? void 0 : runners.get(path) ?? [`${path}\0image`],
+    parsed
   };
 }
-function known(value) {
-  return value.text === void 0 || value.text.includes(UNKNOWN_TEXT) ? void 0 : value.text;
+function treeKinds(treeFiles) {
+  const files = new Set(treeFiles);
+  const directories = /* @__PURE__ */ new Set();
+  for (const file of files) {
+    for (let dir = nodePath7.dirname(file); !directories.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) directories.add(dir);
+  }
+  return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
-var nodePath15, UNKNOWN_TEXT, VALUE_OPTIONS, FLAG_OPTIONS, SHORT_OPTIONS, BUILD_SUBCOMMANDS;
-var init_build_commands = __esm({
-  "src/readers/docker/build-commands.ts"() {
+function copiedFiles(text3, context, kindOf) {
+  const copied = [];
+  for (const copy of copyInstructions(text3)) {
+    if (copy.destination === void 0) continue;
+    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
+    for (const source of copy.sources) {
+      const from2 = nodePath7.resolve(context, source);
+      if (from2 !== context && !from2.startsWith(context + nodePath7.sep)) continue;
+      const kind = kindOf(from2);
+      const target = kind === "file" && destinationIsDirectory ? nodePath7.posix.join(copy.destination, nodePath7.basename(from2)) : copy.destination;
+      if (kind !== void 0)
+        copied.push({ source: from2, target: nodePath7.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+    }
+  }
+  return copied;
+}
+function copiedSources(text3) {
+  return [...new Set(copyInstructions(text3).flatMap((copy) => copy.sources))];
+}
+function literalAssignments(rest, env) {
+  const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
+  if (old && !old[2].includes("=")) return [[old[1], /^[^"'\\$\s]+$/.test(old[2]) ? old[2] : void 0]];
+  const found = [];
+  for (const word of rest.trim().split(/\s+/)) {
+    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(word);
+    if (!assignment) return found;
+    const value = assignment[2];
+    found.push([assignment[1], value !== void 0 && /^[^"'\\$]*$/.test(value) ? value : void 0]);
+  }
+  return found;
+}
+function substitute(path, variables) {
+  if (!path.includes("$")) return path;
+  let unknown3 = false;
+  const result = path.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, fallback, bare) => {
+    const value = variables.get(braced ?? bare);
+    if (value !== void 0 && (value !== "" || fallback === void 0)) return value;
+    if (fallback !== void 0 && !fallback.includes("$")) return fallback;
+    unknown3 = true;
+    return "";
+  });
+  return unknown3 || result.includes("$") ? void 0 : result;
+}
+function copyInstructions(text3) {
+  const found = [];
+  const logical = [];
+  let pending;
+  let offset = 0;
+  for (const raw of text3.split("\n")) {
+    const lineStart = offset;
+    offset += raw.length + 1;
+    const line = raw.replace(/\r$/, "");
+    if (/^\s*#/.test(line)) continue;
+    if (/\\\s*$/.test(line)) {
+      pending = { line: (pending?.line ?? "") + line.replace(/\\\s*$/, " "), start: pending?.start ?? lineStart };
+      continue;
+    }
+    logical.push({ line: (pending?.line ?? "") + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
+    pending = void 0;
+  }
+  if (pending) logical.push({ ...pending, end: text3.length });
+  let workdir;
+  let stage;
+  let variables = /* @__PURE__ */ new Map();
+  const variablesByStage = /* @__PURE__ */ new Map();
+  const workdirsByStage = /* @__PURE__ */ new Map();
+  for (const { line, start, end } of logical) {
+    const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
+    if (from2) {
+      workdir = workdirsByStage.get(from2[1].toLowerCase());
+      variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
+      stage = from2[2]?.toLowerCase();
+      if (stage !== void 0) {
+        workdirsByStage.set(stage, workdir);
+        variablesByStage.set(stage, variables);
+      }
+      continue;
+    }
+    const setVariables = /^\s*(ENV|ARG)\s+(.*)$/i.exec(line);
+    if (setVariables) {
+      for (const [name2, value] of literalAssignments(setVariables[2], setVariables[1].toUpperCase() === "ENV")) {
+        if (value === void 0) variables.delete(name2);
+        else variables.set(name2, value);
+      }
+      continue;
+    }
+    const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
+    if (setWorkdir) {
+      const path = setWorkdir[1].replace(/^["']|["']$/g, "");
+      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath7.posix.normalize(path) : workdir && nodePath7.posix.join(workdir, path);
+      if (stage !== void 0) workdirsByStage.set(stage, workdir);
+      continue;
+    }
+    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
+    if (!match) continue;
+    let rest = match[1].trim();
+    const flags = [];
+    while (rest.startsWith("--")) {
+      const flag2 = /^--\S+/.exec(rest)[0];
+      flags.push(flag2);
+      rest = rest.slice(flag2.length).trim();
+    }
+    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
+    let words;
+    if (rest.startsWith("[")) {
+      try {
+        const parsed = JSON.parse(rest);
+        if (Array.isArray(parsed) && parsed.every((word) => typeof word === "string")) words = parsed;
+      } catch {
+        words = void 0;
+      }
+    } else words = rest.split(/\s+/).filter(Boolean);
+    if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
+    const written = substitute(words[words.length - 1], variables);
+    const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
+    if (sources.length === 0) continue;
+    const at = start + line.length - line.trimStart().length;
+    if (written === void 0) {
+      found.push({ sources, start: at, end });
+      continue;
+    }
+    const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath7.posix.join(workdir, written) : void 0;
+    const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
+    found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
+  }
+  return found;
+}
+var nodePath7;
+var init_placed_files = __esm({
+  "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath15 = __toESM(require("path"));
-    init_shell_words();
-    init_raw();
-    init_makefile();
-    UNKNOWN_TEXT = "";
-    VALUE_OPTIONS = /* @__PURE__ */ new Set([
-      "add-host",
-      "allow",
-      "annotation",
-      "attest",
-      "build-arg",
-      "build-context",
-      "builder",
-      "cache-from",
-      "cache-to",
-      "call",
-      "cgroup-parent",
-      "cpu-period",
-      "cpu-quota",
-      "cpu-shares",
-      "cpuset-cpus",
-      "cpuset-mems",
-      "file",
-      "iidfile",
-      "isolation",
-      "label",
-      "memory",
-      "memory-swap",
-      "metadata-file",
-      "network",
-      "no-cache-filter",
-      "output",
-      "platform",
-      "policy",
-      "print",
-      "progress",
-      "provenance",
-      "resource",
-      "sbom",
-      "secret",
-      "security-opt",
-      "shm-size",
-      "ssh",
-      "tag",
-      "target",
-      "ulimit"
-    ]);
-    FLAG_OPTIONS = /* @__PURE__ */ new Set(["check", "compress", "debug", "disable-content-trust", "force-rm", "load", "no-cache", "pull", "push", "quiet", "rm", "squash"]);
-    SHORT_OPTIONS = { t: "tag", f: "file", o: "output", m: "memory", c: "cpu-shares", q: "quiet", D: "debug" };
-    BUILD_SUBCOMMANDS = [["build"], ["buildx", "build"], ["buildx", "b"], ["image", "build"], ["builder", "build"]];
+    nodePath7 = __toESM(require("path"));
+    init_text();
+    init_compose();
+    init_dockerfile();
+    init_build_context();
   }
 });
 
@@ -21527,19 +18785,19 @@ function standaloneBuildContext(input, kindOf, builds = lazyWorkflowBuilds(input
   return (dockerfile, text3) => {
     fromWorkflows ??= workflowBuildContexts(builds());
     const built = fromWorkflows.get(dockerfile);
-    if (built) return built.size === 1 ? [...built][0] : nodePath16.dirname(dockerfile);
+    if (built) return built.size === 1 ? [...built][0] : nodePath8.dirname(dockerfile);
     return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
   };
 }
 function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
-  const own = nodePath16.dirname(dockerfile);
+  const own = nodePath8.dirname(dockerfile);
   const holdsAll = (dir) => sources.every((source) => {
-    const path = nodePath16.resolve(dir, source);
-    return (path === dir || path.startsWith(dir + nodePath16.sep)) && kindOf(path) !== void 0;
+    const path = nodePath8.resolve(dir, source);
+    return (path === dir || path.startsWith(dir + nodePath8.sep)) && kindOf(path) !== void 0;
   });
   if (sources.length === 0 || holdsAll(own)) return own;
-  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath16.sep) ? root : root + nodePath16.sep));
-  for (let dir = nodePath16.dirname(own); inside(dir) && dir !== nodePath16.dirname(dir); dir = nodePath16.dirname(dir)) {
+  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath8.sep) ? root : root + nodePath8.sep));
+  for (let dir = nodePath8.dirname(own); inside(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) {
     if (holdsAll(dir)) return dir;
   }
   return own;
@@ -21556,10 +18814,10 @@ function workflowBuildContexts(builds) {
 function workflowBuilds(input) {
   const builds = [];
   for (const path of input.treeFiles) {
-    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath16.basename(path))) continue;
+    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath8.basename(path))) continue;
     const text3 = input.readText(path);
     if (text3 === void 0 || !text3.includes("docker")) continue;
-    const workspace = nodePath16.dirname(path);
+    const workspace = nodePath8.dirname(path);
     const source = new SourceText(input.displayPath(path), text3);
     for (const commands of makefileCommands(source))
       for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
@@ -21581,7 +18839,7 @@ function workflowBuilds(input) {
           if (!script || !script.value.includes("docker") || shell !== void 0 && !/^(bash|sh)\b/.test(shell.trim())) continue;
           const directoryNode = valueOf(step, "working-directory", document) ?? jobDirectory ?? workflowDirectory;
           const directory = directoryNode === void 0 ? "." : localPath(literal4(directoryNode));
-          const cwd = directory === void 0 ? void 0 : nodePath16.resolve(workspace, directory);
+          const cwd = directory === void 0 ? void 0 : nodePath8.resolve(workspace, directory);
           const commands = parseShell(withoutExpressions(asMappedText(script))).commands;
           for (const build of commandBuilds(source, commands, cwd)) builds.push(commandBuild(workspace, build));
         }
@@ -21598,12 +18856,12 @@ function workflowBuilds(input) {
           const fileNode = valueOf(inputs, "file", document);
           const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
           if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
-          const contextDir = nodePath16.resolve(workspace, context);
+          const contextDir = nodePath8.resolve(workspace, context);
           const targetNode = valueOf(inputs, "target", document);
           const target = literal4(targetNode)?.trim();
           builds.push({
             workspace,
-            dockerfile: file !== void 0 ? nodePath16.resolve(workspace, file) : nodePath16.join(contextDir, "Dockerfile"),
+            dockerfile: file !== void 0 ? nodePath8.resolve(workspace, file) : nodePath8.join(contextDir, "Dockerfile"),
             context: contextDir,
             ...target ? { target: target.toLowerCase() } : {},
             stageKnown: targetNode === void 0 || target !== void 0 && !target.includes("${{"),
@@ -21703,11 +18961,11 @@ function localPath(value) {
   if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
   return value.trim();
 }
-var nodePath16, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
+var nodePath8, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
 var init_build_context = __esm({
   "src/readers/docker/build-context.ts"() {
     "use strict";
-    nodePath16 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_text();
     init_raw();
     init_mapped_text();
@@ -21722,264 +18980,3332 @@ var init_build_context = __esm({
   }
 });
 
-// src/readers/docker/placed-files.ts
-var placed_files_exports = {};
-__export(placed_files_exports, {
-  copiedFiles: () => copiedFiles,
-  copiedSources: () => copiedSources,
-  isBuildStageContainer: () => isBuildStageContainer,
-  placedFiles: () => placedFiles,
-  placedOnce: () => placedOnce,
-  treeKinds: () => treeKinds
+// src/source/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent2 = lines.findIndex((line) => line !== "");
+  if (firstContent2 === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/source/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
 });
-function placedFiles(input) {
-  const kindOf = treeKinds(input.treeFiles);
-  const claims = /* @__PURE__ */ new Map();
-  const claim2 = (from2, to, containers) => {
-    const target = nodePath17.posix.normalize(from2).replace(/(.)\/+$/, "$1");
-    if (kindOf(to) === void 0) return;
-    const sources = claims.get(target) ?? /* @__PURE__ */ new Map();
-    claims.set(target, sources);
-    const known3 = sources.has(to) ? sources.get(to) : /* @__PURE__ */ new Set();
-    sources.set(to, known3 === void 0 || containers === void 0 ? void 0 : /* @__PURE__ */ new Set([...known3, ...containers]));
-  };
-  const contexts = /* @__PURE__ */ new Map();
-  const targets = /* @__PURE__ */ new Map();
-  const services = [];
-  for (const path of input.composeFiles) {
-    const text3 = input.readText(path);
-    if (text3 === void 0) continue;
-    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
-      const image = service.image && service.image.unresolved.length === 0 ? service.image.value : void 0;
-      const key = `${nodePath17.dirname(path)}\0${service.name}`;
-      services.push({ key, image: service.image ? image : "", dockerfile: service.build?.dockerfile, mounts: service.volumes });
-      if (service.build) {
-        const context = service.build.context;
-        contexts.set(service.build.dockerfile, (contexts.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(context));
-        if (service.build.target) targets.set(service.build.dockerfile, (targets.get(service.build.dockerfile) ?? /* @__PURE__ */ new Set()).add(service.build.target));
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_embedded_text();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered2, startAt, endAt, statements, template, placeholders = [], conditionals = []) {
+        super(file, original, { dialect: "envsubst", text: rendered2, statements, writers: statements, conditionals, branchesSetAside: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.placeholders = placeholders;
+        this.template = template ?? new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered2);
+      }
+      startAt;
+      endAt;
+      placeholders;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      /** What code frames show for this file: the manifest that embeds the template, else the template. */
+      get shown() {
+        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
+      }
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
+      }
+    };
+  }
+});
+
+// src/reference/tomcat/versions.ts
+function tomcatHas(version, firsts, unknown3) {
+  if (version.kind === "unknown") return unknown3;
+  const line = version.minor !== void 0 ? `${version.major}.${version.minor}` : Object.keys(firsts).filter((key) => key.split(".")[0] === String(version.major)).sort().pop() ?? "";
+  const first = firsts[line] ?? firsts[String(version.major)];
+  if (first !== void 0) return version.patch === void 0 || version.patch >= first;
+  const newest = Math.max(...Object.keys(firsts).map((line2) => Number(line2.split(".")[0])));
+  return version.major > newest;
+}
+function ajpSecretRequiredExists(version) {
+  return tomcatHas(version, { "7.0": 100, "8.5": 51, "9.0": 31, "10": 0 }, true);
+}
+function stockServerXmlKnown(version) {
+  if (version.kind === "known" && version.major > 11) return false;
+  return tomcatHas(version, { "9.0": 31, "10": 0 }, true);
+}
+function ajpRequiredSecretAliasWorks(version) {
+  if (version.kind === "unknown") return "depends";
+  return version.major < 11;
+}
+function protocolClassExists(protocolName2, version) {
+  const last = LAST_LINE_WITH_CLASS[protocolName2];
+  if (!last) return true;
+  if (version.kind === "unknown") return last[0] >= 9 ? "depends" : false;
+  const minor = version.minor ?? Infinity;
+  return version.major < last[0] || version.major === last[0] && minor <= last[1];
+}
+function portOffsetExists(version) {
+  return tomcatHas(version, { "9.0": 13, "10": 0 }, true);
+}
+function describeTomcatVersion(version) {
+  if (version.kind === "unknown") return "Tomcat (version not known)";
+  const number3 = [version.major, version.minor, version.patch].filter((part2) => part2 !== void 0).join(".");
+  return `Tomcat ${number3} (${version.text})`;
+}
+var LAST_LINE_WITH_CLASS;
+var init_versions = __esm({
+  "src/reference/tomcat/versions.ts"() {
+    "use strict";
+    LAST_LINE_WITH_CLASS = {
+      "org.apache.coyote.http11.Http11Protocol": [8, 5],
+      "org.apache.coyote.ajp.AjpProtocol": [8, 5],
+      "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
+      "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
+    };
+  }
+});
+
+// src/reference/uwsgi/option-table.ts
+var OPTION_TABLE;
+var init_option_table = __esm({
+  "src/reference/uwsgi/option-table.ts"() {
+    "use strict";
+    OPTION_TABLE = {
+      core: `
+socket r s - -
+uwsgi-socket r s - -
+suwsgi-socket r - - -
+ssl-socket r - - -
+http-socket r - - -
+http-socket-modifier1 r - uint64 -
+http-socket-modifier2 r - uint64 -
+http11-socket r - - -
+https-socket r - - -
+https-socket-modifier1 r - uint64 -
+https-socket-modifier2 r - uint64 -
+fastcgi-socket r - - -
+fastcgi-nph-socket r - - -
+fastcgi-modifier1 r - uint64 -
+fastcgi-modifier2 r - uint64 -
+scgi-socket r - - -
+scgi-nph-socket r - - -
+scgi-modifier1 r - uint64 -
+scgi-modifier2 r - uint64 -
+raw-socket r - - -
+raw-modifier1 r - uint64 -
+raw-modifier2 r - uint64 -
+puwsgi-socket r - - -
+protocol r - - -
+socket-protocol r - - -
+shared-socket r - - -
+undeferred-shared-socket r - - -
+processes r p int -
+workers r p int -
+thunder-lock n - flag -
+harakiri r t int -
+harakiri-verbose n - flag -
+harakiri-no-arh n - flag -
+no-harakiri-arh n - flag -
+no-harakiri-after-req-hook n - flag -
+backtrace-depth r - int -
+mule-harakiri r - int -
+xmlconfig r x - i
+xml r x - i
+config r - - i
+fallback-config r - - i
+strict n - flag i
+skip-zero n - flag -
+skip-atexit n - flag -
+skip-atexit-teardown n - flag -
+set r S - i
+set-placeholder r - - i
+set-ph r - - i
+get r - - -
+declare-option r - - i
+declare-option2 r - - -
+resolve r - - i
+for r - - i
+for-glob r - - i
+for-times r - - i
+for-readline r - - i
+endfor o - - i
+end-for o - - i
+if-opt r - - i
+if-not-opt r - - i
+if-env r - - i
+if-not-env r - - i
+ifenv r - - i
+if-reload n - - i
+if-not-reload n - - i
+if-hostname r - - i
+if-not-hostname r - - i
+if-hostname-match r - - i
+if-not-hostname-match r - - i
+if-exists r - - i
+if-not-exists r - - i
+ifexists r - - i
+if-plugin r - - i
+if-not-plugin r - - i
+ifplugin r - - i
+if-file r - - i
+if-not-file r - - i
+if-dir r - - i
+if-not-dir r - - i
+ifdir r - - i
+if-directory r - - i
+endif o - - i
+end-if o - - i
+blacklist r - - i
+end-blacklist n - - i
+whitelist r - - i
+end-whitelist n - - i
+ignore-sigpipe n - flag -
+ignore-write-errors n - flag -
+write-errors-tolerance r - uint64 -
+write-errors-exception-only n - flag -
+disable-write-exception n - flag -
+inherit r - - -
+include r - - i
+inject-before r - - i
+inject-after r - - i
+daemonize r d - -
+daemonize2 r - - -
+stop r - - i
+reload r - - i
+pause r - - i
+suspend r - - i
+resume r - - i
+connect-and-read r - - i
+extract r - - i
+listen r l int i
+max-vars r v - -
+max-apps r - int -
+buffer-size r b uint16 -
+memory-report n m flag -
+profiler r - - -
+cgi-mode n c flag -
+abstract-socket n a flag -
+chmod-socket o C - -
+chmod o C - -
+chown-socket r - - -
+umask r - - i
+freebind n - flag -
+map-socket r - - -
+enable-threads n T flag -
+no-threads-wait n - flag -
+auto-procname n - flag -
+procname-prefix r - - -
+procname-prefix-spaced r - - -
+procname-append r - - -
+procname r - - -
+procname-master r - - -
+single-interpreter n i flag -
+need-app n - flag -
+master n M flag -
+honour-stdin n - flag -
+emperor r - - -
+emperor-proxy-socket r - - -
+emperor-wrapper r - - -
+emperor-wrapper-override r - - -
+emperor-wrapper-fallback r - - -
+emperor-nofollow n - flag -
+emperor-procname r - - -
+emperor-freq r - int -
+emperor-required-heartbeat r - int -
+emperor-curse-tolerance r - int -
+emperor-pidfile r - - -
+emperor-tyrant n - flag -
+emperor-tyrant-nofollow n - flag -
+emperor-stats r - - -
+emperor-stats-server r - - -
+early-emperor n - flag -
+emperor-broodlord r - int -
+emperor-throttle r - int -
+emperor-max-throttle r - int -
+emperor-magic-exec n - flag -
+emperor-on-demand-extension r - - -
+emperor-on-demand-ext r - - -
+emperor-on-demand-directory r - - -
+emperor-on-demand-dir r - - -
+emperor-on-demand-exec r - - -
+emperor-extra-extension r - - -
+emperor-extra-ext r - - -
+emperor-no-blacklist n - flag -
+emperor-use-clone r - - -
+emperor-graceful-shutdown n - flag -
+emperor-cap r - - -
+vassals-cap r - - -
+vassal-cap r - - -
+imperial-monitor-list n - flag -
+imperial-monitors-list n - flag -
+vassals-inherit r - - -
+vassals-include r - - -
+vassals-inherit-before r - - -
+vassals-include-before r - - -
+vassals-start-hook r - - -
+vassals-stop-hook r - - -
+vassal-sos r - int -
+vassal-sos-backlog r - int -
+vassals-set r - - -
+vassal-set r - - -
+heartbeat r - int -
+reload-mercy r - int -
+worker-reload-mercy r - int -
+mule-reload-mercy r - int -
+exit-on-reload n - flag -
+die-on-term n - flag -
+force-gateway n - flag -
+help n h - i
+usage n h - i
+print-sym r - - i
+print-symbol r - - i
+reaper n r flag -
+max-requests r R uint64 -
+min-worker-lifetime r - uint64 -
+max-worker-lifetime r - uint64 -
+max-worker-lifetime-delta r - int -
+socket-timeout r z int -
+no-fd-passing n - flag -
+locks r - int -
+lock-engine r - - -
+ftok r - - -
+persistent-ipcsem n - flag -
+sharedarea r A - -
+safe-fd r - - -
+fd-safe r - - -
+cache r - uint64 -
+cache-blocksize r - uint64 -
+cache-store r - - m
+cache-store-sync r - int -
+cache-no-expire n - flag -
+cache-expire-freq r - int -
+cache-report-freed-items n - flag -
+cache-udp-server r - - m
+cache-udp-node r - - m
+cache-sync r - - -
+cache-use-last-modified n - flag -
+add-cache-item r - - -
+load-file-in-cache r - - -
+load-file-in-cache-gzip r - - -
+cache2 r - - -
+queue r - int -
+queue-blocksize r - int -
+queue-store r - - m
+queue-store-sync r - int -
+spooler r Q - m
+spooler-external r - - m
+spooler-ordered n - flag -
+spooler-chdir r - - -
+spooler-processes r - int i
+spooler-quiet n - flag -
+spooler-max-tasks r - int -
+spooler-harakiri r - int -
+spooler-frequency r - int -
+spooler-freq r - int -
+mule o - - m
+mules r - - m
+farm r - - m
+mule-msg-size o - int m
+signal r - - i
+signal-bufsize r - int -
+signals-bufsize r - int -
+signal-timer r - - m
+timer r - - m
+signal-rbtimer r - - m
+rbtimer r - - m
+rpc-max r - uint64 -
+disable-logging n L flag-inverted -
+flock r - - i
+flock-wait r - - i
+flock2 r - - i
+flock-wait2 r - - i
+pidfile r - - -
+pidfile2 r - - -
+safe-pidfile r - - -
+safe-pidfile2 r - - -
+chroot r - - -
+pivot-root r - - -
+pivot_root r - - -
+uid r - - -
+gid r - - -
+add-gid r - - -
+immediate-uid r - - i
+immediate-gid r - - i
+no-initgroups n - flag -
+cap r - - -
+unshare r - - -
+unshare2 r - - -
+setns-socket r - - m
+setns-socket-skip r - - -
+setns-skip r - - -
+setns r - - -
+setns-preopen n - flag -
+jailed n - flag -
+jail r - - -
+jail-ip4 r - - -
+jail-ip6 r - - -
+jidfile r - - -
+jid-file r - - -
+jail2 r - - -
+libjail r - - -
+jail-attach r - - -
+refork n - flag -
+re-fork n - flag -
+refork-as-root n - flag -
+re-fork-as-root n - flag -
+refork-post-jail n - flag -
+re-fork-post-jail n - flag -
+hook-asap r - - -
+hook-pre-jail r - - -
+hook-post-jail r - - -
+hook-in-jail r - - -
+hook-as-root r - - -
+hook-as-user r - - -
+hook-as-user-atexit r - - -
+hook-pre-app r - - -
+hook-post-app r - - -
+hook-post-fork r - - -
+hook-accepting r - - -
+hook-accepting1 r - - -
+hook-accepting-once r - - -
+hook-accepting1-once r - - -
+hook-master-start r - - -
+hook-touch r - - -
+hook-emperor-start r - - -
+hook-emperor-stop r - - -
+hook-emperor-reload r - - -
+hook-emperor-lost r - - -
+hook-as-vassal r - - -
+hook-as-emperor r - - -
+hook-as-mule r - - -
+hook-as-gateway r - - -
+after-request-hook r - - -
+after-request-call r - - -
+exec-asap r - - -
+exec-pre-jail r - - -
+exec-post-jail r - - -
+exec-in-jail r - - -
+exec-as-root r - - -
+exec-as-user r - - -
+exec-as-user-atexit r - - -
+exec-pre-app r - - -
+exec-post-app r - - -
+exec-as-vassal r - - -
+exec-as-emperor r - - -
+mount-asap r - - -
+mount-pre-jail r - - -
+mount-post-jail r - - -
+mount-in-jail r - - -
+mount-as-root r - - -
+mount-as-vassal r - - -
+mount-as-emperor r - - -
+umount-asap r - - -
+umount-pre-jail r - - -
+umount-post-jail r - - -
+umount-in-jail r - - -
+umount-as-root r - - -
+umount-as-vassal r - - -
+umount-as-emperor r - - -
+wait-for-interface r - - -
+wait-for-interface-timeout r - int -
+wait-interface r - - -
+wait-interface-timeout r - int -
+wait-for-iface r - - -
+wait-for-iface-timeout r - int -
+wait-iface r - - -
+wait-iface-timeout r - int -
+wait-for-fs r - - -
+wait-for-file r - - -
+wait-for-dir r - - -
+wait-for-mountpoint r - - -
+wait-for-fs-timeout r - int -
+wait-for-socket r - - -
+wait-for-socket-timeout r - int -
+call-asap r - - -
+call-pre-jail r - - -
+call-post-jail r - - -
+call-in-jail r - - -
+call-as-root r - - -
+call-as-user r - - -
+call-as-user-atexit r - - -
+call-pre-app r - - -
+call-post-app r - - -
+call-as-vassal r - - -
+call-as-vassal1 r - - -
+call-as-vassal3 r - - -
+call-as-emperor r - - -
+call-as-emperor1 r - - -
+call-as-emperor2 r - - -
+call-as-emperor4 r - - -
+ini r - - i
+yaml r y - i
+yml r y - i
+json r j - i
+js r j - i
+weight r - uint64 -
+auto-weight r - flag -
+no-server n - flag -
+command-mode n - flag i
+no-defer-accept n - flag -
+tcp-nodelay n - flag -
+so-keepalive n - flag -
+so-send-timeout n - int -
+socket-send-timeout n - int -
+so-write-timeout n - int -
+socket-write-timeout n - int -
+socket-sndbuf r - uint64 -
+socket-rcvbuf r - uint64 -
+shutdown-sockets n - flag -
+limit-as r - megabytes -
+limit-nproc r - int -
+reload-on-as r - megabytes -
+reload-on-rss r - megabytes -
+evil-reload-on-as r - megabytes m
+evil-reload-on-rss r - megabytes m
+mem-collector-freq r - int -
+reload-on-fd r - - m
+brutal-reload-on-fd r - - m
+ksm o - int -
+pcre-jit n - - i
+never-swap n - flag -
+touch-reload r - - m
+touch-workers-reload r - - m
+touch-mules-reload r - - m
+touch-spoolers-reload r - - m
+touch-chain-reload r - - m
+touch-logrotate r - - m
+touch-logreopen r - - m
+touch-exec r - - m
+touch-signal r - - m
+fs-reload r - - m
+fs-brutal-reload r - - m
+fs-signal r - - m
+check-mountpoint r - - m
+mountpoint-check r - - m
+check-mount r - - m
+mount-check r - - m
+propagate-touch n - flag -
+limit-post r - uint64 -
+no-orphans n - flag -
+prio r - int -
+cpu-affinity r - int -
+post-buffering r - uint64 -
+post-buffering-bufsize r - uint64 -
+body-read-warning r - uint64 -
+upload-progress r - - -
+no-default-app n - flag -
+manage-script-name n - flag -
+ignore-script-name n - flag -
+catch-exceptions n - flag -
+reload-on-exception n - flag -
+reload-on-exception-type r - - -
+reload-on-exception-value r - - -
+reload-on-exception-repr r - - -
+exception-handler r - - m
+enable-metrics n - flag m
+metric r - - m
+metric-threshold r - - m
+metric-alarm r - - m
+alarm-metric r - - m
+metrics-dir r - - m
+metrics-dir-restore n - flag m
+metric-dir r - - m
+metric-dir-restore n - flag m
+metrics-no-cores n - flag m
+udp r - - m
+stats r - - m
+stats-server r - - m
+stats-http n - flag m
+stats-minified n - flag m
+stats-min n - flag m
+stats-push r - - m
+stats-pusher-default-freq r - int m
+stats-pushers-default-freq r - int m
+stats-no-cores n - flag m
+stats-no-metrics n - flag m
+multicast r - - m
+multicast-ttl r - int -
+multicast-loop r - int -
+master-fifo r - - m
+notify-socket r - - m
+subscription-notify-socket r - - m
+legion r - - m
+legion-mcast r - - m
+legion-node r - - m
+legion-freq r - int m
+legion-tolerance r - int m
+legion-death-on-lord-error r - int m
+legion-skew-tolerance r - int m
+legion-lord r - - m
+legion-unlord r - - m
+legion-setup r - - m
+legion-death r - - m
+legion-join r - - m
+legion-node-joined r - - m
+legion-node-left r - - m
+legion-quorum r - - m
+legion-scroll r - - m
+legion-scroll-max-size r - uint16 -
+legion-scroll-list-max-size r - uint64 -
+subscriptions-sign-check r - - m
+subscriptions-sign-check-tolerance r - int m
+subscriptions-sign-skip-uid r - - m
+subscriptions-credentials-check r - - m
+subscriptions-use-credentials n - flag -
+subscription-algo r - - -
+subscription-dotsplit n - flag -
+subscribe-to r - - m
+st r - - m
+subscribe r - - m
+subscribe2 r - - m
+subscribe-freq r - int -
+subscription-tolerance r - int -
+unsubscribe-on-graceful-reload n - flag -
+start-unsubscribed n - flag -
+subscribe-with-modifier1 r - - m
+snmp o - - -
+snmp-community r - - -
+ssl-verbose n - flag -
+ssl-verify-depth o - int -
+ssl-sessions-use-cache o - - m
+ssl-session-use-cache o - - m
+ssl-sessions-timeout r - int -
+ssl-session-timeout r - int -
+sni r - - -
+sni-dir r - - -
+sni-dir-ciphers r - - -
+ssl-enable3 n - flag -
+ssl-enable-sslv3 n - flag -
+ssl-enable-tlsv1 n - flag -
+ssl-option n - - -
+sni-regexp r - - -
+ssl-tmp-dir r - - -
+check-interval r - int m
+forkbomb-delay r - int m
+binary-path r - - -
+privileged-binary-patch r - - -
+unprivileged-binary-patch r - - -
+privileged-binary-patch-arg r - - -
+unprivileged-binary-patch-arg r - - -
+async r - int -
+max-fd r - int -
+logto r - - -
+logto2 r - - -
+log-format r - - -
+logformat r - - -
+logformat-strftime n - flag -
+log-format-strftime n - flag -
+logfile-chown n - flag -
+logfile-chmod r - - -
+log-syslog o - - m
+log-socket r - - m
+req-logger r - - m
+logger-req r - - m
+logger r - - m
+logger-list n - flag -
+loggers-list n - flag -
+threaded-logger n - flag m
+log-encoder r - - m
+log-req-encoder r - - m
+log-drain r - - m
+log-filter r - - m
+log-route r - - m
+log-req-route r - - m
+use-abort n - flag -
+alarm r - - m
+alarm-cheap r - flag -
+alarm-freq r - int -
+alarm-fd r - - m
+alarm-segfault r - - m
+segfault-alarm r - - m
+alarm-backlog r - - m
+backlog-alarm r - - m
+lq-alarm r - - m
+alarm-lq r - - m
+alarm-listen-queue r - - m
+listen-queue-alarm r - - m
+log-alarm r - - m
+alarm-log r - - m
+not-log-alarm r - - m
+not-alarm-log r - - m
+alarm-list n - flag -
+alarms-list n - flag -
+alarm-msg-size r - uint64 -
+log-master n - flag m
+log-master-bufsize r - uint64 -
+log-master-stream n - flag -
+log-master-req-stream n - flag -
+log-reopen n - flag -
+log-truncate n - flag -
+log-maxsize r - uint64 m
+log-backupname r - - -
+logdate o - - -
+log-date o - - -
+log-prefix o - - -
+log-zero n - flag -
+log-slow r - int -
+log-4xx n - flag -
+log-5xx n - flag -
+log-big r - uint64 -
+log-sendfile r - flag -
+log-ioerror r - flag -
+log-micros n - flag -
+log-x-forwarded-for n - flag -
+master-as-root n - flag -
+drop-after-init n - flag -
+drop-after-apps n - flag -
+force-cwd r - - -
+binsh r - - -
+chdir r - - -
+chdir2 r - - -
+lazy n - flag -
+lazy-apps n - flag -
+cheap n - flag m
+cheaper r - int m
+cheaper-initial r - int m
+cheaper-algo r - - m
+cheaper-step r - int m
+cheaper-overload r - uint64 m
+cheaper-algo-list n - flag -
+cheaper-algos-list n - flag -
+cheaper-list n - flag -
+cheaper-rss-limit-soft r - uint64 m
+cheaper-rss-limit-hard r - uint64 m
+idle r - int m
+die-on-idle n - flag -
+mount r - - -
+worker-mount r - - -
+threads r - int -
+thread-stacksize r - int -
+threads-stacksize r - int -
+thread-stack-size r - int -
+threads-stack-size r - int -
+vhost n - flag -
+vhost-host n - flag -
+route r - - -
+route-host r - - -
+route-uri r - - -
+route-qs r - - -
+route-remote-addr r - - -
+route-user-agent r - - -
+route-remote-user r - - -
+route-referer r - - -
+route-label r - - -
+route-if r - - -
+route-if-not r - - -
+route-run r - - -
+final-route r - - -
+final-route-status r - - -
+final-route-host r - - -
+final-route-uri r - - -
+final-route-qs r - - -
+final-route-remote-addr r - - -
+final-route-user-agent r - - -
+final-route-remote-user r - - -
+final-route-referer r - - -
+final-route-label r - - -
+final-route-if r - - -
+final-route-if-not r - - -
+final-route-run r - - -
+error-route r - - -
+error-route-status r - - -
+error-route-host r - - -
+error-route-uri r - - -
+error-route-qs r - - -
+error-route-remote-addr r - - -
+error-route-user-agent r - - -
+error-route-remote-user r - - -
+error-route-referer r - - -
+error-route-label r - - -
+error-route-if r - - -
+error-route-if-not r - - -
+error-route-run r - - -
+response-route r - - -
+response-route-status r - - -
+response-route-host r - - -
+response-route-uri r - - -
+response-route-qs r - - -
+response-route-remote-addr r - - -
+response-route-user-agent r - - -
+response-route-remote-user r - - -
+response-route-referer r - - -
+response-route-label r - - -
+response-route-if r - - -
+response-route-if-not r - - -
+response-route-run r - - -
+router-list n - flag -
+routers-list n - flag -
+error-page-403 r - - -
+error-page-404 r - - -
+error-page-500 r - - -
+websockets-ping-freq r - int -
+websocket-ping-freq r - int -
+websockets-pong-tolerance r - int -
+websocket-pong-tolerance r - int -
+websockets-max-size r - uint64 -
+websocket-max-size r - uint64 -
+chunked-input-limit r - uint64 -
+chunked-input-timeout r - int -
+clock r - - -
+clock-list n - flag -
+clocks-list n - flag -
+add-header r - - -
+rem-header r - - -
+del-header r - - -
+collect-header r - - -
+response-header-collect r - - -
+pull-header r - - -
+check-static r - - -
+check-static-docroot n - flag -
+static-check r - - -
+static-map r - - -
+static-map2 r - - -
+static-skip-ext r - - -
+static-index r - - -
+static-safe r - - -
+static-cache-paths r - int m
+static-cache-paths-name r - - m
+mimefile r - - -
+mime-file r - - -
+static-expires-type r - - -
+static-expires-type-mtime r - - -
+static-expires r - - -
+static-expires-mtime r - - -
+static-expires-uri r - - -
+static-expires-uri-mtime r - - -
+static-expires-path-info r - - -
+static-expires-path-info-mtime r - - -
+static-gzip r - - -
+static-gzip-all n - flag -
+static-gzip-dir r - - -
+static-gzip-prefix r - - -
+static-gzip-ext r - - -
+static-gzip-suffix r - - -
+honour-range n - flag -
+offload-threads r - int -
+offload-thread r - int -
+file-serve-mode r - - -
+fileserve-mode r - - -
+disable-sendfile n - flag -
+check-cache o - - -
+close-on-exec n - flag -
+close-on-exec2 n - flag -
+mode r - - -
+env r - - -
+envdir r - - -
+early-envdir r - - i
+unenv r - - -
+vacuum n - flag -
+file-write r - - -
+cgroup r - - -
+cgroup-opt r - - -
+cgroup-dir-mode r - - -
+namespace r - - -
+namespace-keep-mount r - - -
+ns r - - -
+namespace-net r - - -
+ns-net r - - -
+enable-proxy-protocol n - flag -
+reuse-port n - flag -
+tcp-fast-open r - int -
+tcp-fastopen r - int -
+tcp-fast-open-client n - flag -
+tcp-fastopen-client n - flag -
+zerg r - - -
+zerg-fallback n - flag -
+zerg-server r - - m
+cron r - - m
+cron2 r - - m
+unique-cron r - - m
+cron-harakiri r - int -
+legion-cron r - - m
+cron-legion r - - m
+unique-legion-cron r - - m
+unique-cron-legion r - - m
+loop r - - -
+loop-list n - flag -
+loops-list n - flag -
+worker-exec r - - -
+worker-exec2 r - - -
+attach-daemon r - - m
+attach-control-daemon r - - m
+smart-attach-daemon r - - m
+smart-attach-daemon2 r - - m
+legion-attach-daemon r - - m
+legion-smart-attach-daemon r - - m
+legion-smart-attach-daemon2 r - - m
+daemons-honour-stdin n - flag m
+attach-daemon2 r - - m
+plugins r - - i
+plugin r - - i
+need-plugins r - - i
+need-plugin r - - i
+plugins-dir r - - i
+plugin-dir r - - i
+plugins-list n - flag -
+plugin-list n - flag -
+autoload n - flag i
+dlopen r - - i
+allowed-modifiers r - - -
+remap-modifier r - - -
+dump-options n - flag -
+show-config n - flag -
+binary-append-data r - - i
+print r - - -
+iprint r - - i
+exit o - - i
+cflags n - - i
+dot-h n - - i
+config-py n - - i
+build-plugin r - - i
+version n - - -
+response-headers-limit r - int -
+harakiri-graceful-timeout r - int v
+harakiri-graceful-signal r - int v
+harakiri-queue-threshold r - int v
+max-requests-delta r - uint64 v
+`,
+      asyncio: `
+asyncio r - - -
+`,
+      carbon: `
+carbon r - - m
+carbon-timeout r - int -
+carbon-freq r - int -
+carbon-id r - - -
+carbon-no-workers n - flag -
+carbon-max-retry r - int -
+carbon-retry-delay r - int -
+carbon-root r - - -
+carbon-hostname-dots r - - -
+carbon-name-resolve n - flag -
+carbon-resolve-names n - flag -
+carbon-idle-avg r - - -
+carbon-use-metrics n - flag -
+`,
+      cgi: `
+cgi r - - -
+cgi-map-helper r - - -
+cgi-helper r - - -
+cgi-from-docroot n - flag -
+cgi-buffer-size r - uint64 -
+cgi-timeout r - int -
+cgi-index r - - -
+cgi-allowed-ext r - - -
+cgi-unset r - - -
+cgi-loadlib r - - -
+cgi-optimize n - flag -
+cgi-optimized n - flag -
+cgi-path-info n - flag -
+cgi-do-not-kill-on-error n - flag -
+cgi-async-max-attempts n - int -
+cgi-close-stdin-on-eof n - flag -
+cgi-safe r - - -
+`,
+      cheaper_busyness: `
+cheaper-busyness-max r - uint64 -
+cheaper-busyness-min r - uint64 -
+cheaper-busyness-multiplier r - uint64 -
+cheaper-busyness-penalty r - uint64 -
+cheaper-busyness-verbose n - flag -
+cheaper-busyness-backlog-alert r - int -
+cheaper-busyness-backlog-multiplier r - uint64 -
+cheaper-busyness-backlog-step r - int -
+cheaper-busyness-backlog-nonzero r - uint64 -
+`,
+      coroae: `
+coroae r - - -
+`,
+      curl_cron: `
+curl-cron r - - m
+cron-curl r - - m
+legion-curl-cron r - - m
+legion-cron-curl r - - m
+curl-cron-legion r - - m
+cron-curl-legion r - - m
+`,
+      dumbloop: `
+dumbloop-modifier1 r - int -
+dumbloop-code r - - -
+dumbloop-function r - - -
+`,
+      fastrouter: `
+fastrouter r - - -
+fastrouter-processes r - int -
+fastrouter-workers r - int -
+fastrouter-zerg r - - -
+fastrouter-use-cache o - - -
+fastrouter-use-pattern r - - -
+fastrouter-use-base r - - -
+fastrouter-fallback r - - -
+fastrouter-use-code-string r - - -
+fastrouter-use-socket o - - -
+fastrouter-to r - - -
+fastrouter-gracetime r - int -
+fastrouter-events r - int -
+fastrouter-quiet r - flag -
+fastrouter-cheap n - flag -
+fastrouter-subscription-server r - - -
+fastrouter-subscription-slot r - - -
+fastrouter-timeout r - int -
+fastrouter-post-buffering r - uint64 -
+fastrouter-post-buffering-dir r - - -
+fastrouter-stats r - - -
+fastrouter-stats-server r - - -
+fastrouter-ss r - - -
+fastrouter-harakiri r - int -
+fastrouter-uid r - - -
+fastrouter-gid r - - -
+fastrouter-resubscribe r - - -
+fastrouter-resubscribe-bind r - - -
+fastrouter-buffer-size r - uint64 -
+fastrouter-fallback-on-no-key n - flag -
+fastrouter-subscription-fallback-key r - - -
+`,
+      fiber: `
+fiber n - flag -
+`,
+      forkptyrouter: `
+forkptyrouter r - - -
+forkpty-router r - - -
+forkptyurouter r - - -
+forkpty-urouter r - - -
+forkptyrouter-command r - - -
+forkpty-router-command r - - -
+forkptyrouter-cmd r - - -
+forkpty-router-cmd r - - -
+forkptyrouter-rows r - uint16 -
+forkptyrouter-cols r - uint16 -
+forkptyrouter-processes r - int -
+forkptyrouter-workers r - int -
+forkptyrouter-zerg r - - -
+forkptyrouter-fallback r - - -
+forkptyrouter-events r - int -
+forkptyrouter-cheap n - flag -
+forkptyrouter-timeout r - int -
+forkptyrouter-stats r - - -
+forkptyrouter-stats-server r - - -
+forkptyrouter-ss r - - -
+forkptyrouter-harakiri r - int -
+`,
+      gccgo: `
+go-load r - - -
+gccgo-load r - - -
+go-args r - - -
+gccgo-args r - - -
+goroutines r - - -
+`,
+      geoip: `
+geoip-country r - - -
+geoip-city r - - -
+geoip-use-disk n - flag -
+`,
+      gevent: `
+gevent r - - -
+gevent-monkey-patch n - flag -
+gevent-early-monkey-patch n - flag -
+gevent-wait-for-hub n - flag -
+`,
+      glusterfs: `
+glusterfs-mount r - - -
+glusterfs-timeout r - int -
+`,
+      greenlet: `
+greenlet n - flag -
+`,
+      http: `
+http r - - -
+httprouter r - - -
+https r - - -
+https2 r - - -
+https-export-cert n - flag -
+https-session-context r - - -
+http-to-https r - - -
+http-processes r - int -
+http-workers r - int -
+http-var r - - -
+http-to r - - -
+http-zerg r - - -
+http-fallback r - - -
+http-modifier1 r - int -
+http-modifier2 r - int -
+http-use-cache o - - -
+http-use-pattern r - - -
+http-use-base r - - -
+http-events r - int -
+http-subscription-server r - - -
+http-subscription-fallback-key r - - -
+http-timeout r - int -
+http-manage-expect o - uint64 -
+http-keepalive o - int -
+http-auto-chunked n - flag -
+http-auto-gzip n - flag -
+http-raw-body n - flag -
+http-websockets n - flag -
+http-chunked-input n - flag -
+http-use-code-string r - - -
+http-use-socket o - - -
+http-gracetime r - int -
+http-quiet r - flag -
+http-cheap n - flag -
+http-stats r - - -
+http-stats-server r - - -
+http-ss r - - -
+http-harakiri r - int -
+http-stud-prefix r - - -
+http-uid r - - -
+http-gid r - - -
+http-resubscribe r - - -
+http-buffer-size r - uint64 -
+http-server-name-as-http-host r - flag -
+http-headers-timeout r - int -
+http-connect-timeout r - int -
+http-manage-source n - flag -
+http-manage-rtsp n - flag -
+http-enable-proxy-protocol o - flag -
+`,
+      jvm: `
+jvm-main-class r - - -
+jvm-opt r - - -
+jvm-class r - - -
+jvm-classpath r - - -
+`,
+      jwsgi: `
+jwsgi r - - -
+`,
+      ldap: `
+ldap r - - i
+ldap-schema n - - i
+ldap-schema-ldif n - - i
+`,
+      logzmq: `
+log-zeromq r - - m
+`,
+      lua: `
+lua r - - -
+lua-load r - - -
+lua-shell n - - -
+luashell n - - -
+lua-gc-freq n - int -
+`,
+      mongrel2: `
+zeromq r - - -
+zmq r - - -
+zeromq-socket r - - -
+zmq-socket r - - -
+mongrel2 r - - -
+`,
+      mono: `
+mono-app r - - -
+mono-gc-freq r - uint64 -
+mono-key r - - -
+mono-version r - - -
+mono-config r - - -
+mono-assembly r - - -
+mono-exec r - - -
+mono-index r - - -
+`,
+      nagios: `
+nagios n - flag -
+`,
+      notfound: `
+notfound-log n - flag -
+`,
+      pam: `
+pam r - - -
+pam-user r - - -
+`,
+      php: `
+php-ini r - - -
+php-config r - - -
+php-ini-append r - - -
+php-config-append r - - -
+php-set r - - -
+php-index r - - -
+php-docroot r - - -
+php-allowed-docroot r - - -
+php-allowed-ext r - - -
+php-allowed-script r - - -
+php-server-software r - - -
+php-app r - - -
+php-app-qs r - - -
+php-fallback r - - -
+php-fallback2 r - - -
+php-fallback-qs r - - -
+php-app-bypass r - - -
+php-var r - - -
+php-constant r - - -
+php-dump-config n - flag -
+php-exec-before r - - -
+php-exec-begin r - - -
+php-exec-after r - - -
+php-exec-end r - - -
+php-sapi-name r - - -
+`,
+      ping: `
+ping r - - -
+ping-timeout r - int -
+`,
+      psgi: `
+psgi r - - -
+psgi-enable-psgix-io n - flag -
+perl-no-die-catch n - flag -
+perl-local-lib r - - -
+perl-version n - - i
+perl-args r - - -
+perl-arg r - - -
+perl-exec r - - -
+perl-exec-post-fork r - - -
+perl-auto-reload r - int m
+perl-auto-reload-ignore r - - m
+plshell o - - -
+plshell-oneshot n - - -
+perl-no-plack n - flag -
+`,
+      pty: `
+pty-socket r - - -
+pty-log n - flag -
+pty-input n - flag -
+pty-connect r - - -
+pty-uconnect r - - -
+pty-no-isig n - flag -
+pty-exec r - - -
+`,
+      pypy: `
+pypy-lib r - - -
+pypy-setup r - - -
+pypy-home r - - -
+pypy-wsgi r - - -
+pypy-wsgi-file r - - -
+pypy-ini-paste r - - i
+pypy-paste r - - -
+pypy-eval r - - -
+pypy-eval-post-fork r - - -
+pypy-exec r - - -
+pypy-exec-post-fork r - - -
+pypy-pp r - - -
+pypy-python-path r - - -
+pypy-pythonpath r - - -
+`,
+      python: `
+wsgi-file r - - -
+file r - - -
+eval r - - -
+module r w - -
+wsgi r w - -
+callable r - - -
+test r J - -
+home r H - -
+virtualenv r H - -
+venv r H - -
+pyhome r H - -
+py-programname r - - -
+py-program-name r - - -
+pythonpath r - - -
+python-path r - - -
+pp r - - -
+pymodule-alias r - - -
+post-pymodule-alias r - - -
+import r - - -
+pyimport r - - -
+py-import r - - -
+python-import r - - -
+shared-import r - - -
+shared-pyimport r - - -
+shared-py-import r - - -
+shared-python-import r - - -
+spooler-import r - - -
+spooler-pyimport r - - -
+spooler-py-import r - - -
+spooler-python-import r - - -
+pyargv r - - -
+optimize r O int -
+pecan r - - -
+paste r - - -
+paste-logger n - flag -
+web3 r - - -
+pump r - - -
+wsgi-lite r - - -
+ini-paste r - - i
+ini-paste-logged r - - i
+reload-os-env n - flag -
+no-site n - flag -
+pyshell o - - -
+pyshell-oneshot o - - -
+python r - - -
+py r - - -
+pyrun r - - -
+py-tracebacker r - - m
+py-auto-reload r - int m
+py-autoreload r - int m
+python-auto-reload r - int m
+python-autoreload r - int m
+py-auto-reload-ignore r - - m
+wsgi-env-behaviour r - - -
+wsgi-env-behavior r - - -
+start_response-nodelay n - flag -
+wsgi-strict n - flag -
+wsgi-accept-buffer n - flag -
+wsgi-accept-buffers n - flag -
+wsgi-disable-file-wrapper n - flag -
+python-version n - - i
+python-raw r - - -
+py-sharedarea r - - -
+py-call-osafterfork n - flag -
+py-call-uwsgi-fork-hooks n - flag -
+python-worker-override r - - -
+py-executable r - - -
+py-sys-executable r - - -
+`,
+      rack: `
+rails r - - -
+rack r - - -
+ruby-gc-freq r - int -
+rb-gc-freq r - int -
+rb-lib r - - -
+ruby-lib r - - -
+rb-require r - - -
+ruby-require r - - -
+rbrequire r - - -
+rubyrequire r - - -
+require r - - -
+shared-rb-require r - - -
+shared-ruby-require r - - -
+shared-rbrequire r - - -
+shared-rubyrequire r - - -
+shared-require r - - -
+gemset r - - -
+rvm r - - -
+rvm-path r - - -
+rbshell o - - -
+rbshell-oneshot n - - -
+`,
+      rados: `
+rados-mount r - - -
+rados-timeout r - int -
+`,
+      rawrouter: `
+rawrouter r - - -
+rawrouter-processes r - int -
+rawrouter-workers r - int -
+rawrouter-zerg r - - -
+rawrouter-use-cache o - - -
+rawrouter-use-pattern r - - -
+rawrouter-use-base r - - -
+rawrouter-fallback r - - -
+rawrouter-use-code-string r - - -
+rawrouter-use-socket o - - -
+rawrouter-to r - - -
+rawrouter-gracetime r - int -
+rawrouter-events r - int -
+rawrouter-max-retries r - int -
+rawrouter-quiet r - flag -
+rawrouter-cheap n - flag -
+rawrouter-subscription-server r - - -
+rawrouter-subscription-slot r - - -
+rawrouter-timeout r - int -
+rawrouter-stats r - - -
+rawrouter-stats-server r - - -
+rawrouter-ss r - - -
+rawrouter-harakiri r - int -
+rawrouter-xclient n - flag -
+rawrouter-buffer-size r - uint64 -
+`,
+      rbthreads: `
+rbthreads n - flag -
+rb-threads n - flag -
+rbthread n - flag -
+rb-thread n - flag -
+`,
+      ring: `
+ring-load r - - -
+clojure-load r - - -
+ring-app r - - -
+`,
+      rrdtool: `
+rrdtool r - - m
+rrdtool-freq r - int -
+rrdtool-lib r - - -
+`,
+      rsyslog: `
+rsyslog-packet-size r - int -
+rsyslog-split-messages n - flag -
+`,
+      sqlite3: `
+sqlite3 r - - i
+sqlite r - - i
+`,
+      sslrouter: `
+sslrouter r - - -
+sslrouter2 r - - -
+sslrouter-session-context r - - -
+sslrouter-processes r - int -
+sslrouter-workers r - int -
+sslrouter-zerg r - - -
+sslrouter-use-cache o - - -
+sslrouter-use-pattern r - - -
+sslrouter-use-base r - - -
+sslrouter-fallback r - - -
+sslrouter-use-code-string r - - -
+sslrouter-use-socket o - - -
+sslrouter-to r - - -
+sslrouter-gracetime r - int -
+sslrouter-events r - int -
+sslrouter-max-retries r - int -
+sslrouter-quiet r - flag -
+sslrouter-cheap n - flag -
+sslrouter-subscription-server r - - -
+sslrouter-timeout r - int -
+sslrouter-stats r - - -
+sslrouter-stats-server r - - -
+sslrouter-ss r - - -
+sslrouter-harakiri r - int -
+sslrouter-sni n - flag -
+sslrouter-buffer-size r - uint64 -
+`,
+      stackless: `
+stackless n - flag -
+`,
+      symcall: `
+symcall r - - -
+symcall-use-next n - flag -
+symcall-register-rpc r - - -
+symcall-post-fork r - - -
+`,
+      tornado: `
+tornado r - - -
+`,
+      tuntap: `
+tuntap-router r - - -
+tuntap-device r - - -
+tuntap-use-credentials o - - -
+tuntap-router-firewall-in r - - -
+tuntap-router-firewall-out r - - -
+tuntap-router-route r - - -
+tuntap-router-stats r - - -
+tuntap-device-rule r - - -
+`,
+      ugreen: `
+ugreen n - flag -
+ugreen-stacksize r - int -
+`,
+      webdav: `
+webdav-mount r - - -
+webdav-css r - - -
+webdav-javascript r - - -
+webdav-js r - - -
+webdav-class-directory r - - -
+webdav-div r - - -
+webdav-lock-cache r - - -
+webdav-principal-base r - - -
+webdav-add-option r - - -
+webdav-add-prop r - - -
+webdav-add-collection-prop r - - -
+webdav-add-object-prop r - - -
+webdav-add-prop-href r - - -
+webdav-add-collection-prop-href r - - -
+webdav-add-object-prop-href r - - -
+webdav-add-prop-comp r - - -
+webdav-add-collection-prop-comp r - - -
+webdav-add-object-prop-comp r - - -
+webdav-add-rtype-prop r - - -
+webdav-add-rtype-collection-prop r - - -
+webdav-add-rtype-object-prop r - - -
+webdav-skip-prop r - - -
+`,
+      xslt: `
+xslt-docroot r - - -
+xslt-ext r - - -
+xslt-var r - - -
+xslt-stylesheet r - - -
+xslt-content-type r - - -
+`,
+      zabbix: `
+zabbix-template o - - -
+`,
+      zergpool: `
+zergpool r - - -
+zerg-pool r - - -
+`
+    };
+  }
+});
+
+// src/reference/uwsgi/options.ts
+function load() {
+  if (specs) return specs;
+  specs = /* @__PURE__ */ new Map();
+  ordered = [];
+  for (const [plugin, block2] of Object.entries(OPTION_TABLE)) {
+    for (const line of block2.split("\n")) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length !== 5) continue;
+      const [name2, argument, shortcut, reader2, flags] = fields;
+      const spec = {
+        name: name2,
+        argument: argument === "r" ? "required" : argument === "o" ? "optional" : "none",
+        shortcut: shortcut === "-" ? void 0 : shortcut,
+        reader: reader2 === "-" ? "other" : reader2,
+        impliesMaster: flags.includes("m"),
+        immediate: flags.includes("i"),
+        plugin,
+        newerThan2021: flags.includes("v")
+      };
+      if (!specs.has(name2)) {
+        specs.set(name2, spec);
+        ordered.push(spec);
       }
     }
   }
-  const runningImages = containersOfImages(services, input);
-  for (const service of services) for (const mount of service.mounts) claim2(mount.target, mount.source, [service.key]);
-  const standaloneContext = standaloneBuildContext(input, kindOf);
-  const inBuildStages = [];
-  for (const path of input.dockerfiles) {
-    const text3 = input.readText(path);
-    if (text3 === void 0) continue;
-    const buildContexts = contexts.get(path) ?? /* @__PURE__ */ new Set([standaloneContext(path, text3)]);
-    if (buildContexts.size !== 1) continue;
-    const [context] = buildContexts;
-    const containers = runningImages.ofDockerfile(path);
-    const file = runningImages.parsed(path);
-    const running = /* @__PURE__ */ new Set();
-    const runStages = [
-      file?.stages.at(-1),
-      ...[...targets.get(path) ?? []].map((target) => file?.stages.find((stage) => stage.name === target.toLowerCase()))
-    ];
-    for (const runStage of runStages) for (let stage = runStage; stage; stage = stage.baseStage) running.add(stage);
-    for (const copied of copiedFiles(text3, context, kindOf)) {
-      const stage = file && stageAt(file, copied.start);
-      if (stage && !running.has(stage)) inBuildStages.push([copied.target, copied.source, [buildStageContainer(path, stage)]]);
-      else claim2(copied.target, copied.source, containers);
+  return specs;
+}
+function uwsgiOptionSpec(name2) {
+  return load().get(name2);
+}
+function allUwsgiOptions() {
+  load();
+  return ordered;
+}
+function uwsgiOptionByShortcut(letter) {
+  return allUwsgiOptions().find((spec) => spec.shortcut === letter);
+}
+function closestUwsgiOption(name2) {
+  const wanted = name2.toLowerCase().replace(/_/g, "-");
+  if (uwsgiOptionSpec(wanted)) return wanted;
+  if (!isPlausibleName(wanted)) return void 0;
+  const limit = Math.max(1, Math.min(3, Math.floor(wanted.length / 4)));
+  let best;
+  let bestDistance = Infinity;
+  for (const spec of allUwsgiOptions()) {
+    if (Math.abs(spec.name.length - wanted.length) > limit) continue;
+    const distance = editDistance(wanted, spec.name, limit);
+    if (distance < bestDistance || distance === bestDistance && best !== void 0 && spec.plugin === "core" && uwsgiOptionSpec(best).plugin !== "core") {
+      best = spec.name;
+      bestDistance = distance;
     }
   }
-  for (const [target, source, containers] of inBuildStages) claim2(target, source, containers);
-  const mappings = [];
-  for (const [from2, sources] of claims) {
-    const held = [...sources.values()];
-    const apart = held.every(
-      (containers, index) => containers !== void 0 && held.slice(index + 1).every((other) => other !== void 0 && ![...other].some((c) => containers.has(c)))
-    );
-    if (sources.size > 1 && !apart) continue;
-    for (const [to, containers] of sources) mappings.push({ from: from2, to, ...containers ? { containers: [...containers] } : {} });
+  return best !== void 0 && bestDistance <= limit ? best : void 0;
+}
+function uwsgiOptionQuantity(name2) {
+  if (SECONDS.has(name2)) return "seconds";
+  if (BYTES.has(name2)) return "bytes";
+  return "count";
+}
+var specs, ordered, SECONDS, BYTES;
+var init_options = __esm({
+  "src/reference/uwsgi/options.ts"() {
+    "use strict";
+    init_suggest();
+    init_option_table();
+    SECONDS = /* @__PURE__ */ new Set([
+      "harakiri",
+      "mule-harakiri",
+      "spooler-harakiri",
+      "harakiri-graceful-timeout",
+      "socket-timeout",
+      "so-send-timeout",
+      "http-timeout",
+      "http-headers-timeout",
+      "http-connect-timeout",
+      "fastrouter-timeout",
+      "rawrouter-timeout",
+      "sslrouter-timeout",
+      "worker-reload-mercy",
+      "reload-mercy",
+      "mule-reload-mercy",
+      "min-worker-lifetime",
+      "max-worker-lifetime",
+      "idle"
+    ]);
+    BYTES = /* @__PURE__ */ new Set([
+      "buffer-size",
+      "limit-post",
+      "post-buffering",
+      "post-buffering-bufsize",
+      "socket-sndbuf",
+      "socket-rcvbuf",
+      "cache-blocksize",
+      "http-buffer-size",
+      "fastrouter-buffer-size",
+      "rawrouter-buffer-size",
+      "sslrouter-buffer-size"
+    ]);
   }
-  return mappings;
-}
-function buildStageContainer(dockerfile, stage) {
-  return `${dockerfile}\0stage ${stage.start}`;
-}
-function isBuildStageContainer(container) {
-  return /\0stage \d+$/.test(container);
-}
-function placedOnce(mappings) {
-  const count = /* @__PURE__ */ new Map();
-  for (const mapping of mappings) count.set(mapping.from, (count.get(mapping.from) ?? 0) + 1);
-  return mappings.filter((mapping) => count.get(mapping.from) === 1);
-}
-function containersOfImages(services, input) {
-  const builtImages = /* @__PURE__ */ new Map();
-  for (const service of services) {
-    if (service.dockerfile === void 0 || !service.image) continue;
-    builtImages.set(service.image, (builtImages.get(service.image) ?? /* @__PURE__ */ new Set()).add(service.dockerfile));
+});
+
+// src/reference/uwsgi/values.ts
+function scanDecimal(text3) {
+  let i = 0;
+  while (i < text3.length && " 	\n\v\f\r".includes(text3[i])) i++;
+  let negative = false;
+  if (text3[i] === "+" || text3[i] === "-") {
+    negative = text3[i] === "-";
+    i++;
   }
-  const dockerfileOf = (service) => {
-    if (service.dockerfile !== void 0) return service.dockerfile;
-    const builders = service.image ? builtImages.get(service.image) : void 0;
-    return builders?.size === 1 ? [...builders][0] : void 0;
-  };
-  const mayHoldTreeImage = (image) => image === void 0 || /[$/]/.test(image) || builtImages.has(image);
-  const parsed = dockerfilesByPath(input);
-  const dockerfileBase = (path) => {
-    let stage = parsed(path)?.stages.at(-1);
-    while (stage?.baseStage) stage = stage.baseStage;
-    return stage?.base;
-  };
-  const runners = /* @__PURE__ */ new Map();
-  for (const service of services) {
-    const dockerfile = dockerfileOf(service);
-    if (dockerfile !== void 0) runners.set(dockerfile, [...runners.get(dockerfile) ?? [], service.key]);
+  const start = i;
+  while (i < text3.length && text3.charCodeAt(i) >= 48 && text3.charCodeAt(i) <= 57) i++;
+  return { negative, digits: text3.slice(start, i) };
+}
+function uwsgiAtoi(text3) {
+  if (text3 === void 0) return 1;
+  const { negative, digits } = scanDecimal(text3);
+  if (digits === "") return 0;
+  let long = BigInt(digits) * (negative ? -1n : 1n);
+  if (long > LONG_MAX) long = LONG_MAX;
+  if (long < LONG_MIN) long = LONG_MIN;
+  let low = (long % INT32 + INT32) % INT32;
+  if (low >= INT32 / 2n) low -= INT32;
+  return Number(low);
+}
+function uwsgiStrtoul(text3) {
+  if (text3 === void 0) return 1n;
+  const { negative, digits } = scanDecimal(text3);
+  if (digits === "") return 0n;
+  let value = BigInt(digits);
+  if (value >= UINT64) return UINT64 - 1n;
+  if (negative && value !== 0n) value = UINT64 - value;
+  return value;
+}
+function readUwsgiNumber(reader2, text3) {
+  switch (reader2) {
+    case "int":
+      return uwsgiAtoi(text3);
+    case "uint64":
+      return Number(uwsgiStrtoul(text3));
+    case "uint16": {
+      const value = uwsgiStrtoul(text3);
+      return value > 65535n ? 65535 : Number(value);
+    }
+    case "megabytes":
+      return Number(uwsgiStrtoul(text3 ?? "")) * 1024 * 1024;
   }
+}
+function readUwsgiFlag(text3) {
+  if (text3 === void 0) return true;
+  const lower = text3.toLowerCase();
+  return !(lower === "false" || lower === "off" || lower === "no" || text3 === "0");
+}
+function isPlainUwsgiInteger(text3) {
+  return /^[+-]?[0-9]+$/.test(text3);
+}
+function intendedUwsgiQuantity(text3, kind) {
+  const match = /^([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]+)$/.exec(text3.trim());
+  if (!match) return void 0;
+  const amount = Number(match[1]);
+  const suffix = match[2].toLowerCase();
+  if (kind === "bytes") {
+    const factors2 = {
+      k: 1024,
+      kb: 1024,
+      kib: 1024,
+      m: 1024 ** 2,
+      mb: 1024 ** 2,
+      mib: 1024 ** 2,
+      g: 1024 ** 3,
+      gb: 1024 ** 3,
+      gib: 1024 ** 3,
+      b: 1
+    };
+    return suffix in factors2 ? { value: Math.round(amount * factors2[suffix]), unit: "bytes" } : void 0;
+  }
+  if (kind === "seconds") {
+    const factors2 = { ms: 1e-3, s: 1, sec: 1, secs: 1, m: 60, min: 60, mins: 60, h: 3600, hr: 3600, hrs: 3600, d: 86400 };
+    return suffix in factors2 ? { value: amount * factors2[suffix], unit: "seconds" } : void 0;
+  }
+  const factors = { k: 1e3, m: 1e6 };
+  return suffix in factors ? { value: Math.round(amount * factors[suffix]), unit: "" } : void 0;
+}
+var INT32, UINT64, LONG_MAX, LONG_MIN;
+var init_values = __esm({
+  "src/reference/uwsgi/values.ts"() {
+    "use strict";
+    INT32 = 2n ** 32n;
+    UINT64 = 2n ** 64n;
+    LONG_MAX = 2n ** 63n - 1n;
+    LONG_MIN = -(2n ** 63n);
+  }
+});
+
+// src/discovery/path-bytes.ts
+function decodePathBytes(bytes) {
+  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  if (!quick.includes("�")) return quick;
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length === 0) {
+      out += String.fromCharCode(56320 + bytes[i]);
+      i++;
+    } else {
+      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
+      i += length;
+    }
+  }
+  return out;
+}
+function encodePathBytes(path) {
+  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
+  const parts = [];
+  let run2 = "";
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (isEscapedByteAt(path, i)) {
+      if (run2) parts.push(Buffer.from(run2, "utf8"));
+      run2 = "";
+      parts.push(Buffer.from([code - 56320]));
+    } else run2 += path[i];
+  }
+  if (run2) parts.push(Buffer.from(run2, "utf8"));
+  return Buffer.concat(parts);
+}
+function hasEscapedBytes(path) {
+  return ESCAPED_BYTE.test(path);
+}
+function showPath(path) {
+  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
+}
+function isEscapedByteAt(path, i) {
+  const code = path.charCodeAt(i);
+  if (code < 56448 || code > 56575) return false;
+  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
+  return !(before >= 55296 && before <= 56319);
+}
+function validSequenceLength(bytes, i) {
+  const b0 = bytes[i];
+  if (b0 < 128) return 1;
+  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
+  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const low = b0 === 224 ? 160 : 128;
+    const high = b0 === 237 ? 159 : 191;
+    return continuation(1, low, high) && continuation(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const low = b0 === 240 ? 144 : 128;
+    const high = b0 === 244 ? 143 : 191;
+    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+var ESCAPED_BYTE, ESCAPED_BYTES;
+var init_path_bytes = __esm({
+  "src/discovery/path-bytes.ts"() {
+    "use strict";
+    ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+    ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+  }
+});
+
+// src/readers/kit/failure.ts
+function internalError(part2, where2, error) {
+  const start = { line: 1, column: 1, offset: 0 };
   return {
-    ofDockerfile: (path) => mayHoldTreeImage(dockerfileBase(path)) ? void 0 : runners.get(path) ?? [`${path}\0image`],
-    parsed
+    ruleId: "internal-error",
+    message: `The ${part2} failed here and skipped it: ${messageOf(error)}; please report this with the files that cause it`,
+    primary: typeof where2 === "string" ? { file: where2, start, end: start } : where2,
+    related: []
   };
 }
-function treeKinds(treeFiles) {
-  const files = new Set(treeFiles);
-  const directories = /* @__PURE__ */ new Set();
-  for (const file of files) {
-    for (let dir = nodePath17.dirname(file); !directories.has(dir) && dir !== nodePath17.dirname(dir); dir = nodePath17.dirname(dir)) directories.add(dir);
+function guarded(diagnostics, part2, where2, read) {
+  try {
+    return read();
+  } catch (error) {
+    diagnostics.push(internalError(part2, where2, error));
+    return void 0;
   }
-  return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
-function copiedFiles(text3, context, kindOf) {
-  const copied = [];
-  for (const copy of copyInstructions(text3)) {
-    if (copy.destination === void 0) continue;
-    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
-    for (const source of copy.sources) {
-      const from2 = nodePath17.resolve(context, source);
-      if (from2 !== context && !from2.startsWith(context + nodePath17.sep)) continue;
-      const kind = kindOf(from2);
-      const target = kind === "file" && destinationIsDirectory ? nodePath17.posix.join(copy.destination, nodePath17.basename(from2)) : copy.destination;
-      if (kind !== void 0)
-        copied.push({ source: from2, target: nodePath17.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+var init_failure = __esm({
+  "src/readers/kit/failure.ts"() {
+    "use strict";
+    init_thrown();
+  }
+});
+
+// node_modules/ignore/index.js
+var require_ignore = __commonJS({
+  "node_modules/ignore/index.js"(exports2, module2) {
+    function makeArray(subject) {
+      return Array.isArray(subject) ? subject : [subject];
+    }
+    var UNDEFINED = void 0;
+    var EMPTY = "";
+    var SPACE2 = " ";
+    var ESCAPE = "\\";
+    var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
+    var BOM2 = "\uFEFF";
+    var REGEX_ANCHORED_GLOBSTAR = /^\/\*{2,}$/;
+    var REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION = /^\\!/;
+    var REGEX_REPLACE_LEADING_EXCAPED_HASH = /^\\#/;
+    var REGEX_SPLITALL_CRLF = /\r?\n/g;
+    var DOUBLE_SLASH = "//";
+    var SLASH_CODE = 47;
+    var DOT_CODE = 46;
+    var SLASH = "/";
+    var TMP_KEY_IGNORE = "node-ignore";
+    if (typeof Symbol !== "undefined") {
+      TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
+    }
+    var KEY_IGNORE = TMP_KEY_IGNORE;
+    var define2 = (object, key, value) => {
+      Object.defineProperty(object, key, { value });
+      return value;
+    };
+    var RETURN_FALSE = () => false;
+    var POSIX_CLASSES = {
+      alnum: "0-9A-Za-z",
+      alpha: "A-Za-z",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1f\\x7f",
+      digit: "0-9",
+      graph: "!-.0-~",
+      lower: "a-z",
+      print: " -.0-~",
+      punct: "!-.:-@\\[-`{-~",
+      // git's `sane-ctype.h` classifies \v and \f as control, not space,
+      //   unlike C's `isspace`
+      space: " \\t\\n\\r",
+      upper: "A-Z",
+      xdigit: "0-9A-Fa-f"
+    };
+    var CLASS_MEMBERS_TO_ESCAPE = "\\]^-[";
+    var escapeMember = (char) => CLASS_MEMBERS_TO_ESCAPE.indexOf(char) < 0 ? char : ESCAPE + char;
+    var NON_SLASH = "(?!\\/)";
+    var classSource = (negated, body2) => {
+      if (negated) {
+        return `[^\\/${body2}]`;
+      }
+      const source = `[${body2}]`;
+      return new RegExp(source).test("/") ? NON_SLASH + source : source;
+    };
+    var scanBracket = (pattern, start) => {
+      const { length } = pattern;
+      let index = start + 1;
+      let negated = EMPTY;
+      const lead = pattern[index];
+      if (lead === "!" || lead === "^") {
+        negated = "^";
+        index++;
+      }
+      let body2 = EMPTY;
+      let prev = EMPTY;
+      for (; ; ) {
+        const char = pattern[index];
+        if (char === UNDEFINED) {
+          return null;
+        }
+        if (char === ESCAPE) {
+          const escaped = pattern[++index];
+          body2 += escapeMember(escaped);
+          prev = escaped;
+        } else if (char === "-" && prev && index + 1 < length && pattern[index + 1] !== "]") {
+          index++;
+          let to = pattern[index];
+          if (to === ESCAPE) {
+            to = pattern[index += 1];
+          }
+          if (prev <= to) {
+            body2 += `-${escapeMember(to)}`;
+          }
+          prev = EMPTY;
+        } else if (char === "[" && pattern[index + 1] === ":") {
+          const nameStart = index + 2;
+          let end = nameStart;
+          while (end < length && pattern[end] !== "]") {
+            end++;
+          }
+          if (end === length) {
+            return null;
+          }
+          if (end > nameStart && pattern[end - 1] === ":") {
+            const name2 = pattern.slice(nameStart, end - 1);
+            if (!Object.prototype.hasOwnProperty.call(POSIX_CLASSES, name2)) {
+              return null;
+            }
+            body2 += POSIX_CLASSES[name2];
+            prev = EMPTY;
+            index = end;
+          } else {
+            body2 += escapeMember("[");
+            prev = "[";
+            index = nameStart - 2;
+          }
+        } else {
+          body2 += escapeMember(char);
+          prev = char;
+        }
+        index++;
+        if (pattern[index] === "]") {
+          return {
+            end: index,
+            source: classSource(negated, body2)
+          };
+        }
+      }
+    };
+    var NEVER_MATCH = "[]";
+    var PLACEHOLDER = "\0";
+    var REGEX_RESTORE_PLACEHOLDER = new RegExp(
+      `${PLACEHOLDER}(\\d+)${PLACEHOLDER}`,
+      "g"
+    );
+    var TRAILING_WILDCARD = "";
+    var TRAILING_DOUBLESTAR = "";
+    var isReserved = (char) => char === PLACEHOLDER || char === TRAILING_WILDCARD || char === TRAILING_DOUBLESTAR;
+    var extractBrackets = (pattern) => {
+      const sources = [];
+      const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
+      const { length } = pattern;
+      let out = EMPTY;
+      let index = 0;
+      while (index < length) {
+        const char = pattern[index];
+        if (char === ESCAPE) {
+          const escaped = pattern[index + 1];
+          if (escaped === SLASH && index + 2 === length) {
+            out += hold(NEVER_MATCH);
+          } else if (escaped === "*" || escaped === "[" || escaped === SPACE2) {
+            out += pattern.slice(index, index + 2);
+          } else {
+            out += hold(
+              REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
+            );
+          }
+          index += 2;
+        } else if (isReserved(char)) {
+          out += hold(`[${char}]`);
+          index++;
+        } else if (char === "[") {
+          const scanned = scanBracket(pattern, index);
+          if (scanned === null) {
+            out += hold(NEVER_MATCH);
+            index = length;
+          } else {
+            out += hold(scanned.source);
+            index = scanned.end + 1;
+          }
+        } else {
+          out += char;
+          index++;
+        }
+      }
+      return {
+        source: out,
+        sources
+      };
+    };
+    var DIRECT = null;
+    var REGEX_INNER_SLASH = /\/(?!$)/;
+    var WILDCARD = "[^\\/]*";
+    var REPLACERS = [
+      // Replace (\ ) with ' '
+      // Only a space: an escaped tab or other whitespace is already a literal by
+      //   the time it reaches here, and a bare tab must be left as one, not turned
+      //   into a space.
+      // (\ ) -> ' '
+      // (\\ ) -> '\\ '
+      // (\\\ ) -> '\\ '
+      [
+        // A run of backslashes is taken whole, from its first one, so no match
+        //   ever starts again inside it -- `(\\+?) ` did, which made a long run
+        //   quadratic.
+        /(\\+)( ?)/g,
+        (_, run2, space2) => space2 ? run2.slice(0, run2.length - run2.length % 2) + SPACE2 : run2,
+        ESCAPE + SPACE2
+      ],
+      // git's wildmatch() reads a run of two or more asterisks as one globstar
+      //   whenever the run fills a path segment: it starts the pattern or follows
+      //   a `/`, and it ends the pattern or comes before a `/`. A run of two is
+      //   already `**`; a longer one is folded into `**` here, so the steps
+      //   below only ever have to know `**`.
+      // `***/foo` -> `**/foo`, `a/***/b` -> `a/**/b`, `a/***` -> `a/**`
+      // git also takes a run beside a literal prefix (`a***/b`) or beside an
+      //   escaped slash (`***\/b`) as a globstar, and this does not; the README
+      //   lists both, under "A run of asterisks".
+      [
+        /(^|\/)\*{3,}(?=\/|$)/g,
+        (_, start) => `${start}**`,
+        "*"
+      ],
+      // Escape metacharacters
+      // which is written down by users but means special for regular expressions.
+      // > There are 12 characters with special meanings:
+      // > - the backslash \,
+      // > - the caret ^,
+      // > - the dollar sign $,
+      // > - the period or dot .,
+      // > - the vertical bar or pipe symbol |,
+      // > - the question mark ?,
+      // > - the asterisk or star *,
+      // > - the plus sign +,
+      // > - the opening parenthesis (,
+      // > - the closing parenthesis ),
+      // > - and the opening square bracket [,
+      // > - the opening curly brace {,
+      // > These special characters are often called "metacharacters".
+      [
+        /[\\$.|*+(){^]/g,
+        (match) => `\\${match}`
+      ],
+      [
+        // > a question mark (?) matches a single character
+        /(?!\\)\?/g,
+        () => "[^/]",
+        "?"
+      ],
+      // leading slash
+      [
+        // > A leading slash matches the beginning of the pathname.
+        // > For example, "/*.c" matches "cat-file.c" but not "mozilla-sha1/sha1.c".
+        // A leading slash matches the beginning of the pathname
+        /^\//,
+        () => "^",
+        SLASH
+      ],
+      // replace special metacharacter slash after the leading slash
+      [
+        /\//g,
+        () => "\\/",
+        SLASH
+      ],
+      [
+        // > A leading "**" followed by a slash means match in all directories.
+        // > For example, "**/foo" matches file or directory "foo" anywhere,
+        // > the same as pattern "foo".
+        // > "**/foo/bar" matches file or directory "bar" anywhere that is directly
+        // >   under directory "foo".
+        // Notice that the '*'s have been replaced as '\\*'
+        /^\^*(?:\\\*\\\*\\\/)+/,
+        // '**/foo' <-> 'foo'
+        () => "(?:^|\\/)",
+        "*"
+      ],
+      // starting
+      [
+        // there will be no leading '/'
+        //   (which has been replaced by section "leading slash")
+        // If starts with '**', adding a '^' to the regular expression also works
+        DIRECT,
+        (source, pattern) => {
+          if (!source || source[0] === "^" || source[0] === "(") {
+            return source;
+          }
+          const anchor = !REGEX_INNER_SLASH.test(pattern) ? "(?:^|\\/)" : "^";
+          return anchor + source;
+        }
+      ],
+      // two globstars
+      [
+        // Use lookahead assertions so that we could match more than one `'/**'`
+        /\\\/\\\*\\\*(?=\\\/|$)/g,
+        // Zero, one or several directories
+        // should not use '*', or it will be replaced by the next replacer
+        // Check if it is not the last `'/**'`
+        (_, index, str) => index + 6 < str.length ? str.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        "*"
+      ],
+      // normal intermediate wildcards
+      [
+        // Never replace escaped '*'
+        // ignore rule '\*' will match the path '*'
+        // 'abc.*/' -> go
+        // 'abc.*'  -> skip this rule,
+        //    coz trailing single wildcard will be handed by [trailing wildcard]
+        /(^|[^\\])(?:\\\*)+(?!$)/g,
+        // '*.js' matches '.js'
+        // '*.js' doesn't match 'abc'
+        // 1. An asterisk "*" matches anything except a slash.
+        // 2. Other consecutive asterisks are considered regular asterisks
+        //    and collapse into one non-slash wildcard run.
+        (_, p1) => p1 + WILDCARD,
+        "*"
+      ],
+      // trailing wildcard, held apart from a literal star
+      [
+        // The step above leaves a trailing `*` alone, so a single `\*` is all that
+        //   can be left at the end here, and what stands in front of it says which
+        //   kind it is. A wildcard arrives as the escaper wrote it, `\*` with
+        //   nothing before it; a literal arrives as the user's own escape, which
+        //   the escaper doubled, and then the star's own -- `\\` and then `\*`.
+        //   There is no third case: every backslash still reaching the chain is
+        //   one `\*`, `\[` or `\ ` carries itself, and each is followed by its
+        //   own character, so a longer run can never form. This runs while the
+        //   two are still distinct, before the unescape steps below collapse the
+        //   literal onto the very `\*` a wildcard leaves behind.
+        /(^|[^\\])((?:\\\\)*)\\\*$/,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        "*"
+      ],
+      [
+        // unescape, revert step 3 except for back slash
+        // For example, if a user escape a '\\*',
+        // after step 3, the result will be '\\\\\\*'
+        /\\\\\\(?=[$.|*+(){^])/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // '\\\\' -> '\\'
+        /\\\\/g,
+        () => ESCAPE,
+        ESCAPE + ESCAPE
+      ],
+      [
+        // Every real bracket expression -- POSIX classes included -- has already
+        //   been held aside by `extractBrackets`, so the only `[` left in the
+        //   pattern is an escaped, literal one.
+        // A backslash could only stand at the end of the range if it quoted the
+        //   `]`, and `\]` is held aside long before this.
+        /\\\[([^\]/]*?)($|\])/g,
+        // '\\[bar]' -> '\\\\[bar]'
+        (match, range2, close) => `\\[${range2}${close}`,
+        "["
+      ],
+      // ending
+      [
+        // 'js' will not match 'js.'
+        // 'ab' will not match 'abc'
+        DIRECT,
+        // WTF!
+        // https://git-scm.com/docs/gitignore
+        // changes in [2.22.1](https://git-scm.com/docs/gitignore/2.22.1)
+        // which re-fixes #24, #38
+        // > If there is a separator at the end of the pattern then the pattern
+        // > will only match directories, otherwise the pattern can match both
+        // > files and directories.
+        // 'js*' will not match 'a.js'
+        // 'js/' will not match 'a.js'
+        // 'js' will match 'a.js' and 'a.js/'
+        (source) => {
+          const last = source[source.length - 1];
+          if (!last || last === TRAILING_WILDCARD || last === TRAILING_DOUBLESTAR) {
+            return source;
+          }
+          return last === SLASH ? `${source}$` : `${source}(?=$|\\/$)`;
+        }
+      ]
+    ];
+    var REGEX_REPLACE_TRAILING_WILDCARD = /(^|\\\/)?\uE000$/;
+    var MODE_IGNORE = "regex";
+    var MODE_CHECK_IGNORE = "checkRegex";
+    var UNDERSCORE = "_";
+    var replaceTrailingWildcard = (_, p1) => {
+      const prefix = p1 ? `${p1}[^/]+` : "[^/]*";
+      return `${prefix}(?=$|\\/$)`;
+    };
+    var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
+    var replaceTrailingDoublestar = () => "[\\s\\S]";
+    var separatorAfter = (run2, at) => {
+      let separator = EMPTY;
+      for (let index = at + 1; index < run2.length && !run2[index].wildcard; index++) {
+        separator += run2[index].single;
+      }
+      return separator;
+    };
+    var pinWildcards = (source) => {
+      if (source.indexOf(WILDCARD) < 0) {
+        return source;
+      }
+      const tokens = [];
+      const { length } = source;
+      let index = 0;
+      while (index < length) {
+        const char = source[index];
+        if (source.startsWith(WILDCARD, index)) {
+          tokens.push({ wildcard: true });
+          index += WILDCARD.length;
+        } else if (char === "[") {
+          let end = index + 1;
+          if (source[end] === "^") {
+            end++;
+          }
+          if (source[end] === "]") {
+            end++;
+          }
+          while (end < length && source[end] !== "]") {
+            end += source[end] === ESCAPE ? 2 : 1;
+          }
+          end++;
+          tokens.push({ single: source.slice(index, end) });
+          index = end;
+        } else if (char === ESCAPE) {
+          tokens.push({ single: source.slice(index, index + 2) });
+          index += 2;
+        } else if (char === "(") {
+          let depth = 0;
+          let end = index;
+          do {
+            if (source[end] === ESCAPE) {
+              end++;
+            } else if (source[end] === "(") {
+              depth++;
+            } else if (source[end] === ")") {
+              depth--;
+            }
+            end++;
+          } while (end < length && depth > 0);
+          if ("*+?".indexOf(source[end]) >= 0) {
+            end++;
+          }
+          tokens.push({ boundary: source.slice(index, end) });
+          index = end;
+        } else if (char === "^" || char === "$") {
+          tokens.push({ boundary: char });
+          index++;
+        } else {
+          tokens.push({ single: char });
+          index++;
+        }
+      }
+      let out = EMPTY;
+      let run2 = [];
+      const flush = () => {
+        let lastWildcard;
+        run2.forEach((token, at) => {
+          if (token.wildcard) {
+            lastWildcard = at;
+          }
+        });
+        run2.forEach((token, at) => {
+          if (!token.wildcard) {
+            out += token.single;
+            return;
+          }
+          out += at === lastWildcard ? WILDCARD : `(?:(?!${separatorAfter(run2, at)})[^\\/])*`;
+        });
+        run2 = [];
+      };
+      tokens.forEach((token) => {
+        if (token.boundary === void 0) {
+          run2.push(token);
+          return;
+        }
+        flush();
+        out += token.boundary;
+      });
+      flush();
+      return out;
+    };
+    var makeRegexPrefix = (pattern) => {
+      if (REGEX_ANCHORED_GLOBSTAR.test(pattern)) {
+        pattern = "**";
+      }
+      const { source, sources } = extractBrackets(pattern);
+      const replaced = REPLACERS.reduce(
+        // A pass whose matcher finds nothing hands back the very string it was
+        //   given, so asking first costs a search and saves a rewrite. Ten of the
+        //   fifteen passes never fire for a typical .gitignore line, and between
+        //   them they were 45% of this chain.
+        (prev, [matcher, replacer, required]) => {
+          if (matcher === DIRECT) {
+            return replacer(prev, pattern);
+          }
+          if (required !== UNDEFINED && prev.indexOf(required) < 0) {
+            return prev;
+          }
+          return matcher.test(prev) ? prev.replace(matcher, replacer.bind(pattern)) : prev;
+        },
+        source
+      );
+      return sources.length ? replaced.replace(
+        REGEX_RESTORE_PLACEHOLDER,
+        (match, index) => sources[index]
+      ) : replaced;
+    };
+    var checkSourceOf = (body2, prefix) => {
+      if (body2[body2.length - 1] === SLASH) {
+        prefix = makeRegexPrefix(body2.slice(0, -1));
+      }
+      const head = prefix.slice(0, -1);
+      const last = prefix[prefix.length - 1];
+      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+    };
+    var matchesBasename = (body2) => {
+      const index = body2.indexOf(SLASH);
+      return index < 0 || index === body2.length - 1;
+    };
+    var basenameOf = (path) => {
+      const end = path.length - 1;
+      const index = path.lastIndexOf(
+        SLASH,
+        path[end] === SLASH ? end - 1 : end
+      );
+      return index < 0 ? path : path.slice(index + 1);
+    };
+    var parentOf = (path) => {
+      if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
+        const slices = path.split(SLASH).filter(Boolean);
+        slices.pop();
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+      }
+      const end = path.length - 1;
+      const cut = path.lastIndexOf(
+        SLASH,
+        path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
+      );
+      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+    };
+    var isString = (subject) => typeof subject === "string";
+    var checkPattern = (pattern) => pattern && isString(pattern);
+    var splitPattern = (pattern) => (pattern[pattern.length - 1] === "\r" ? pattern.slice(0, -1) : pattern).split(REGEX_SPLITALL_CRLF).filter(Boolean);
+    var IgnoreRule = class {
+      constructor(pattern, mark, body2, ignoreCase, negative, prefix) {
+        this.pattern = pattern;
+        this.mark = mark;
+        this.negative = negative;
+        define2(this, "body", body2);
+        define2(this, "ignoreCase", ignoreCase);
+        define2(this, "regexPrefix", prefix);
+      }
+      // Worked out on first use and kept behind an own property, the way `regex`
+      //   caches itself in `_regex`. Deciding it in the constructor instead would
+      //   add a fourth `defineProperty` to every rule ever built, which cost 4% of
+      //   every compile -- including the compiles of rules that are never matched
+      //   against anything.
+      get _basenameOnly() {
+        return define2(this, "_basenameOnly", matchesBasename(this.body));
+      }
+      get regex() {
+        const key = UNDERSCORE + MODE_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_IGNORE, key);
+      }
+      get checkRegex() {
+        const key = UNDERSCORE + MODE_CHECK_IGNORE;
+        if (this[key]) {
+          return this[key];
+        }
+        return this._make(MODE_CHECK_IGNORE, key);
+      }
+      _make(mode, key) {
+        const str = pinWildcards(
+          mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
+        );
+        const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
+        return define2(this, key, regex);
+      }
+    };
+    var hasTrailingBackslash = (str) => {
+      let count = 0;
+      while (str[str.length - count - 1] === ESCAPE) {
+        count++;
+      }
+      return count % 2 === 1;
+    };
+    var trimEnd2 = (body2, stripLineEnd) => {
+      let lineEnd = body2.length;
+      let end;
+      for (; ; ) {
+        if (stripLineEnd && body2[lineEnd - 1] === "\r") {
+          lineEnd--;
+        }
+        end = lineEnd;
+        while (body2[end - 1] === SPACE2) {
+          end--;
+        }
+        if (!stripLineEnd || body2[end - 1] !== "\n") {
+          break;
+        }
+        lineEnd = end - 1;
+      }
+      if (end === lineEnd) {
+        return body2.slice(0, lineEnd);
+      }
+      let backslashes = 0;
+      while (body2[end - backslashes - 1] === ESCAPE) {
+        backslashes++;
+      }
+      return backslashes % 2 ? body2.slice(0, end - 1) + SPACE2 : body2.slice(0, end);
+    };
+    var createRule = (pattern, mark, ignoreCase, stripLineEnd, stripBOM) => {
+      let body2 = stripBOM && pattern[0] === BOM2 ? pattern.slice(1) : pattern;
+      if (body2[0] === "#") {
+        return;
+      }
+      let negative = false;
+      if (body2[0] === "!") {
+        negative = true;
+        body2 = body2.slice(1);
+      }
+      const last = body2[body2.length - 1];
+      if (last === SPACE2 || stripLineEnd && (last === "\r" || last === "\n")) {
+        body2 = trimEnd2(body2, stripLineEnd);
+      }
+      if (!body2 || hasTrailingBackslash(body2)) {
+        return;
+      }
+      body2 = body2.replace(REGEX_REPLACE_LEADING_EXCAPED_EXCLAMATION, "!").replace(REGEX_REPLACE_LEADING_EXCAPED_HASH, "#");
+      const regexPrefix = makeRegexPrefix(body2);
+      return new IgnoreRule(
+        pattern,
+        mark,
+        body2,
+        ignoreCase,
+        negative,
+        regexPrefix
+      );
+    };
+    var RuleManager = class {
+      constructor(ignoreCase) {
+        this._ignoreCase = ignoreCase;
+        this._rules = [];
+        this._basenameCount = 0;
+      }
+      _add(pattern, index) {
+        if (pattern && pattern[KEY_IGNORE]) {
+          this._rules = this._rules.concat(pattern._rules._rules);
+          this._basenameCount += pattern._rules._basenameCount;
+          this._added = true;
+          return;
+        }
+        const isStr = isString(pattern);
+        const raw = isStr ? pattern : pattern.pattern;
+        const rule56 = checkPattern(raw) && createRule(
+          raw,
+          isStr ? UNDEFINED : pattern.mark,
+          this._ignoreCase,
+          !this._split,
+          this._stripBOM && !index
+        );
+        if (rule56) {
+          this._added = true;
+          this._rules.push(rule56);
+          if (matchesBasename(rule56.body)) {
+            this._basenameCount++;
+          }
+        }
+      }
+      // @param {Array<string> | string | Ignore} pattern
+      add(pattern) {
+        this._added = false;
+        this._split = isString(pattern);
+        this._stripBOM = !this._split || pattern[0] === BOM2;
+        makeArray(
+          this._split ? splitPattern(pattern) : pattern
+        ).forEach(this._add, this);
+        if (this._added) {
+          this._literalRules = UNDEFINED;
+        }
+        return this._added;
+      }
+      // Match the literal 'abc/' for `checkIgnore`, last rule wins. Only a rule
+      //   ending in a wildcard can match it (see `checkSourceOf`), so the rest
+      //   are left out once, rather than tested or compiled for every path.
+      testLiteral(path) {
+        const rules = this._literalRules || (this._literalRules = this._rules.filter(
+          ({ body: body2 }) => body2[body2.length - (body2[body2.length - 1] === SLASH ? 2 : 1)] === "*"
+        ));
+        let ignored = false;
+        let unignored = false;
+        let matchedRule;
+        for (let index = rules.length - 1; index >= 0; index--) {
+          const rule56 = rules[index];
+          if (rule56.checkRegex.test(path)) {
+            ignored = !rule56.negative;
+            unignored = rule56.negative;
+            matchedRule = rule56.negative ? UNDEFINED : rule56;
+            break;
+          }
+        }
+        const ret = {
+          ignored,
+          unignored
+        };
+        if (matchedRule) {
+          ret.rule = matchedRule;
+        }
+        return ret;
+      }
+      // Test one single path without recursively checking parent directories
+      //
+      // - mode `string` either `MODE_IGNORE` or `MODE_CHECK_IGNORE`
+      // @returns {TestResult}
+      test(path, mode) {
+        const rules = this._rules;
+        const { length } = rules;
+        const shortcut = this._basenameCount * 2 >= length;
+        const basename21 = shortcut ? basenameOf(path) : path;
+        for (let index = length - 1; index >= 0; index--) {
+          const rule56 = rules[index];
+          if (rule56[mode].test(
+            shortcut && rule56._basenameOnly ? basename21 : path
+          )) {
+            const { negative } = rule56;
+            const ret = {
+              ignored: !negative,
+              unignored: negative
+            };
+            if (!negative) {
+              ret.rule = rule56;
+            }
+            return ret;
+          }
+        }
+        return {
+          ignored: false,
+          unignored: false
+        };
+      }
+    };
+    var throwError = (message, Ctor) => {
+      throw new Ctor(message);
+    };
+    var checkPath = (path, originalPath, doThrow) => {
+      if (!isString(path)) {
+        return doThrow(
+          `path must be a string, but got \`${originalPath}\``,
+          TypeError
+        );
+      }
+      if (!path) {
+        return doThrow(`path must not be empty`, TypeError);
+      }
+      if (checkPath.isNotRelative(path)) {
+        const r = "`path.relative()`d";
+        return doThrow(
+          `path should be a ${r} string, but got "${originalPath}"`,
+          RangeError
+        );
+      }
+      return true;
+    };
+    var isNotRelative = (path) => {
+      const first = path.charCodeAt(0);
+      if (first === SLASH_CODE) {
+        return true;
+      }
+      if (first !== DOT_CODE) {
+        return false;
+      }
+      if (path.length === 1) {
+        return true;
+      }
+      const second = path.charCodeAt(1);
+      if (second === SLASH_CODE) {
+        return true;
+      }
+      if (second !== DOT_CODE) {
+        return false;
+      }
+      return path.length === 2 || path.charCodeAt(2) === SLASH_CODE;
+    };
+    checkPath.isNotRelative = isNotRelative;
+    checkPath.convert = (p) => p;
+    var convertPath = (target) => isString(target) && checkPath.convert(target);
+    var Ignore2 = class {
+      constructor({
+        ignorecase = true,
+        ignoreCase = ignorecase,
+        allowRelativePaths = false
+      } = {}) {
+        define2(this, KEY_IGNORE, true);
+        this._rules = new RuleManager(ignoreCase);
+        this._strictPathCheck = !allowRelativePaths;
+        this._initCache();
+      }
+      _initCache() {
+        this._ignoreCache = /* @__PURE__ */ Object.create(null);
+        this._testCache = /* @__PURE__ */ Object.create(null);
+      }
+      add(pattern) {
+        if (this._rules.add(pattern)) {
+          this._initCache();
+        }
+        return this;
+      }
+      // legacy
+      addPattern(pattern) {
+        return this.add(pattern);
+      }
+      // @returns {TestResult}
+      _test(originalPath, cache2, path) {
+        checkPath(
+          path,
+          originalPath,
+          this._strictPathCheck ? throwError : RETURN_FALSE
+        );
+        return path ? this._t(path, cache2) : {
+          ignored: false,
+          unignored: false
+        };
+      }
+      checkIgnore(target) {
+        const path = convertPath(target);
+        if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
+          return this._test(target, this._testCache, path);
+        }
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
+        }
+        const literal4 = this._rules.testLiteral(path);
+        return literal4.ignored || literal4.unignored ? literal4 : dir;
+      }
+      _t(path, cache2) {
+        if (path in cache2) {
+          return cache2[path];
+        }
+        const parentPath = parentOf(path);
+        const parent = parentPath ? this._t(parentPath, cache2) : UNDEFINED;
+        return cache2[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+      }
+      ignores(path) {
+        return this._test(path, this._ignoreCache, convertPath(path)).ignored;
+      }
+      createFilter() {
+        return (path) => !this.ignores(path);
+      }
+      filter(paths) {
+        return makeArray(paths).filter(this.createFilter());
+      }
+      // @returns {TestResult}
+      test(path) {
+        return this._test(path, this._testCache, convertPath(path));
+      }
+    };
+    var factory = (options) => new Ignore2(options);
+    var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
+    var setupWindows = () => {
+      const makePosix = (str) => /^\\\\\?\\/.test(str) || /["<>|\u0000-\u001F]+/u.test(str) ? str : str.replace(/\\/g, "/");
+      checkPath.convert = makePosix;
+      const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
+      checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
+    };
+    if (
+      // Detect `process` so that it can run in browsers.
+      typeof process !== "undefined" && process.platform === "win32"
+    ) {
+      setupWindows();
+    }
+    module2.exports = factory;
+    factory.default = factory;
+    module2.exports.isPathValid = isPathValid;
+    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+  }
+});
+
+// src/discovery/ini-section.ts
+function hasIniSectionHeader(text3) {
+  for (let at = text3.indexOf("["); at !== -1; at = text3.indexOf("[", at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && (text3.charCodeAt(before) === 32 || text3.charCodeAt(before) === 9)) before--;
+    const code = before < 0 ? 10 : text3.charCodeAt(before);
+    if (code === 10 || code === 13 || code === 8232 || code === 8233) return INI_SECTION.test(text3);
+  }
+  return false;
+}
+var INI_SECTION;
+var init_ini_section = __esm({
+  "src/discovery/ini-section.ts"() {
+    "use strict";
+    INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
+  }
+});
+
+// src/discovery/classify.ts
+function isFileFormat(name2) {
+  return FILE_FORMATS.includes(name2);
+}
+function isComposeText(head) {
+  return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
+}
+function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
+  if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
+  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
+  if (lower === "catalina.properties") return "catalina-properties";
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
+  if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
+  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
+  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
+  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
+  if (lower === "supervisord.conf" || /\.(conf|ini)$/.test(lower) && SUPERVISOR_SECTION.test(readHead() ?? "")) return "supervisord";
+  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
+  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
+  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
+  if (lower.endsWith(".sh")) return "shell";
+  if (KUSTOMIZATION_NAME.test(lower)) return /^configMapGenerator:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
+  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
+  if (/\.ya?ml$/.test(lower)) {
+    const head = readHead() ?? "";
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return "kubernetes";
+    return parentDir !== ".github" && isComposeText(head) ? "compose" : void 0;
+  }
+  return void 0;
+}
+function isExtensionlessShellScript(path, head) {
+  return !nodePath9.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
+}
+function isScriptNotUnit(head) {
+  return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
+}
+function startsWithNginxDirective(head) {
+  for (const line of head.split("\n")) {
+    const text3 = line.trim();
+    if (text3 === "" || text3.startsWith("#")) continue;
+    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
+  }
+  return false;
+}
+function classify(path, readHead, named = false) {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+function classifyWithTemplate(path, readHead, named = false) {
+  return explainClassification(path, readHead, named).classified;
+}
+function classifyCloud(lower, readHead) {
+  if (lower.endsWith(".tf") || lower.endsWith(".tf.json")) return { format: "terraform", how: "by name" };
+  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return void 0;
+  const head = readHead();
+  if (head === void 0 || /^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
+  if (CLOUDFORMATION_VERSION.test(head) || CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head)) {
+    return { format: "cloudformation", how: `by content: ${CONTENT_SIGNS.cloudformation}` };
+  }
+  return void 0;
+}
+function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
+  const lower = nodePath9.basename(path).toLowerCase();
+  let head;
+  let headRead = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+    }
+    return head;
+  };
+  const byName = templateName(lower) ?? (inGeneratorDirectory2 ? generatorTemplate(lower, rawHead()) : void 0);
+  const cloud = classifyCloud(lower, rawHead);
+  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
+  if (byName) {
+    const dialect2 = () => {
+      const text4 = rawHead();
+      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
+    };
+    const maskedHead = () => {
+      const text4 = rawHead();
+      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
+    };
+    const renderedPath = nodePath9.join(nodePath9.dirname(path), byName.rendered);
+    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
+    const format9 = plain2.format;
+    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    const template = templateOf(dialect2());
+    if (!TOLERANT_FORMATS.has(format9)) {
+      const text4 = rawHead();
+      if (text4 !== void 0 && templateDialectOf(text4) === void 0 && !/\$\{|%\{/.test(text4))
+        return { classified: { format: format9 }, reason: `${plain2.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
+      return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
+    }
+    const known3 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
+    if (format9 !== "nginx" && !known3) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
+    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
+  }
+  const plain = classifyPlainExplained(path, rawHead, named);
+  const { format: format8 } = plain;
+  if (!format8) return { reason: plain.skipped };
+  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? "") && templateDialectOf(rawHead() ?? "") !== "go-template")
+    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (${jinjaLineShape(rawHead() ?? "")})` };
+  if (format8 === "kubernetes" && rawHead()?.includes("{{"))
+    return { reason: "skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered" };
+  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
+  const text3 = rawHead();
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
+  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
+  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
+}
+function isJinjaTemplateText(text3) {
+  return JINJA_STATEMENT_LINE.test(text3);
+}
+function jinjaLineShape(text3) {
+  return /^[ \t]*\{%/m.test(text3) ? "a line starts with {% … %}" : "a line is one {{ … }} expression";
+}
+function generatorTemplate(lower, head) {
+  const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
+  return dialect ? { rendered: lower, dialect } : void 0;
+}
+function isGeneratorDirectoryName(name2) {
+  return /\{\{.*\}\}|\{%.*%\}/.test(name2);
+}
+function templateOf(dialect) {
+  const name2 = DIALECT_NAMES[dialect];
+  return /template$/.test(name2) ? name2 : `${name2} template`;
+}
+function articled(phrase) {
+  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+function suggestsNginx(lower, dir) {
+  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
+}
+function readableByName(path) {
+  const lower = nodePath9.basename(path).toLowerCase();
+  const rendered2 = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath9.join(nodePath9.dirname(path), rendered2);
+  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath9.basename(nodePath9.dirname(path)));
+}
+function classifyPlain(path, readHead, named) {
+  return classifyPlainExplained(path, readHead, named).format;
+}
+function classifyPlainExplained(path, readHead, named) {
+  let consulted = false;
+  const head = () => {
+    consulted = true;
+    return readHead();
+  };
+  const format8 = classifyPlainFormat(path, head, named);
+  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
+  if (format8 === "kubernetes" && KUSTOMIZATION_NAME.test(nodePath9.basename(path).toLowerCase()))
+    return { format: format8, how: "by name and content: a kustomization with a configMapGenerator" };
+  if (format8)
+    return {
+      format: format8,
+      how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
+    };
+  const lower = nodePath9.basename(path).toLowerCase();
+  const dir = nodePath9.basename(nodePath9.dirname(path));
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
+    return { skipped: "skipped: named like nginx, but its content is not nginx" };
+  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
+  return { skipped: "skipped: not a config cfglint reads" };
+}
+function isDockerfileVariantName(lower) {
+  return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
+}
+function isGithubWorkflowPath(path) {
+  const dir = nodePath9.dirname(path);
+  return nodePath9.basename(dir) === "workflows" && nodePath9.basename(nodePath9.dirname(dir)) === ".github";
+}
+function classifyPlainFormat(path, readHead, named) {
+  const base = nodePath9.basename(path);
+  const lower = base.toLowerCase();
+  const dir = nodePath9.basename(nodePath9.dirname(path));
+  if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
+  if (/^bootstrap(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower) && /(^|\/)src\/main\/resources(\/config)?$/.test(nodePath9.dirname(path).replace(/\\/g, "/")))
+    return "spring-boot";
+  const other = classifyBackendOrSystem(lower, dir, nodePath9.basename(nodePath9.dirname(nodePath9.dirname(path))), readHead);
+  if (other) return other;
+  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
+  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
+  if (!nameSuggestsNginx && !named) return void 0;
+  const head = readHead();
+  if (head === void 0) return void 0;
+  if (hasIniSectionHeader(head)) return void 0;
+  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
+  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
+  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
+  return void 0;
+}
+var nodePath9, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+var init_classify = __esm({
+  "src/discovery/classify.ts"() {
+    "use strict";
+    nodePath9 = __toESM(require("path"));
+    init_template();
+    init_ini_section();
+    FILE_FORMATS = [
+      "nginx",
+      "dockerfile",
+      "compose",
+      "uwsgi",
+      "gunicorn",
+      "tomcat",
+      "catalina-properties",
+      "spring-boot",
+      "systemd",
+      "sysctl",
+      "limits",
+      "procfile",
+      "supervisord",
+      "shell",
+      "kubernetes",
+      "helm-values",
+      "terraform",
+      "cloudformation",
+      "uwsgi-unread"
+    ];
+    CONTENT_SIGNS = {
+      nginx: "nginx blocks or directives",
+      uwsgi: "a [uwsgi] section",
+      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
+      tomcat: "a <Server> or <Connector> element",
+      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
+      kubernetes: "apiVersion: and kind:",
+      compose: "a top-level services: with image: or build:",
+      cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
+      gunicorn: "assignments to gunicorn settings",
+      shell: "a #! line and no [Section] header (a script, not a unit)",
+      supervisord: "a [program:…] or [supervisord] section"
+    };
+    KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
+    SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
+    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
+    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
+    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
+      "mime.types",
+      "fastcgi_params",
+      "fastcgi.conf",
+      "uwsgi_params",
+      "scgi_params",
+      "proxy_params",
+      "koi-utf",
+      "koi-win",
+      "win-utf"
+    ]);
+    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
+    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
+    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
+    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
+    CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
+    CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
+    CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
+    JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
+    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
+    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
+  }
+});
+
+// src/readers/nginx/glob.ts
+function hasGlob(pattern) {
+  return /[*?[]/.test(pattern);
+}
+function compileGlobSegment(segment) {
+  const p = encodePathBytes(segment);
+  const tokens = [];
+  let matchesNothing = false;
+  let i = 0;
+  while (i < p.length) {
+    const byte = p[i];
+    if (byte === 42) {
+      if (tokens.length === 0 || tokens[tokens.length - 1].kind !== "star") tokens.push({ kind: "star" });
+      i++;
+    } else if (byte === 63) {
+      tokens.push({ kind: "any" });
+      i++;
+    } else if (byte === OPEN) {
+      const set = parseSet(p, i + 1);
+      if (set) {
+        tokens.push(set.token);
+        matchesNothing ||= set.unknownClass;
+        i = set.next;
+      } else {
+        tokens.push({ kind: "byte", byte: OPEN });
+        i++;
+      }
+    } else if (byte === BACKSLASH2) {
+      if (i + 1 === p.length) matchesNothing = true;
+      else tokens.push({ kind: "byte", byte: p[i + 1] });
+      i += 2;
+    } else {
+      tokens.push({ kind: "byte", byte });
+      i++;
     }
   }
-  return copied;
+  return { tokens, width: tokens.filter((t2) => t2.kind !== "star").length, matchesNothing };
 }
-function copiedSources(text3) {
-  return [...new Set(copyInstructions(text3).flatMap((copy) => copy.sources))];
-}
-function literalAssignments(rest, env) {
-  const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
-  if (old && !old[2].includes("=")) return [[old[1], /^[^"'\\$\s]+$/.test(old[2]) ? old[2] : void 0]];
-  const found = [];
-  for (const word of rest.trim().split(/\s+/)) {
-    const assignment = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/.exec(word);
-    if (!assignment) return found;
-    const value = assignment[2];
-    found.push([assignment[1], value !== void 0 && /^[^"'\\$]*$/.test(value) ? value : void 0]);
+function parseSet(p, start) {
+  const members = new Uint8Array(256);
+  let i = start;
+  let negated = false;
+  let unknownClass = false;
+  if (p[i] === 33 || p[i] === 94) {
+    negated = true;
+    i++;
   }
-  return found;
+  let first = true;
+  while (i < p.length) {
+    if (p[i] === CLOSE && !first) return { token: { kind: "set", members, negated }, next: i + 1, unknownClass };
+    first = false;
+    if (p[i] === OPEN && p[i + 1] === 58) {
+      const end = p.indexOf(":]", i + 2);
+      if (end !== -1) {
+        const name2 = p.subarray(i + 2, end).toString("latin1");
+        const test = CLASSES[name2];
+        if (test) {
+          for (let b = 0; b < 256; b++) if (test(b)) members[b] = 1;
+        } else unknownClass = true;
+        i = end + 2;
+        continue;
+      }
+    }
+    let low = p[i];
+    if (low === BACKSLASH2 && i + 1 < p.length) low = p[++i];
+    i++;
+    if (p[i] === 45 && i + 1 < p.length && p[i + 1] !== CLOSE) {
+      let high = p[i + 1];
+      i += 2;
+      if (high === BACKSLASH2 && i < p.length) high = p[i++];
+      for (let b = low; b <= high; b++) members[b] = 1;
+    } else members[low] = 1;
+  }
+  return void 0;
 }
-function substitute(path, variables) {
-  if (!path.includes("$")) return path;
-  let unknown3 = false;
-  const result = path.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_match, braced, fallback, bare) => {
-    const value = variables.get(braced ?? bare);
-    if (value !== void 0 && (value !== "" || fallback === void 0)) return value;
-    if (fallback !== void 0 && !fallback.includes("$")) return fallback;
-    unknown3 = true;
-    return "";
+function matchGlobSegment(glob, name2) {
+  if (glob.matchesNothing) return false;
+  const n = encodePathBytes(name2);
+  const { tokens } = glob;
+  if (glob.width > n.length) return false;
+  if (n[0] === DOT && !(tokens[0]?.kind === "byte" && tokens[0].byte === DOT)) return false;
+  let t2 = 0;
+  let c = 0;
+  let starToken = -1;
+  let starFrom = 0;
+  while (c < n.length) {
+    const token = tokens[t2];
+    if (token?.kind === "star") {
+      starToken = t2++;
+      starFrom = c;
+      continue;
+    }
+    if (token && matchesByte(token, n[c])) {
+      t2++;
+      c++;
+      continue;
+    }
+    if (starToken < 0) return false;
+    t2 = starToken + 1;
+    c = ++starFrom;
+  }
+  while (tokens[t2]?.kind === "star") t2++;
+  return t2 === tokens.length;
+}
+function matchesByte(token, byte) {
+  switch (token.kind) {
+    case "byte":
+      return token.byte === byte;
+    case "any":
+      return true;
+    case "set":
+      return token.members[byte] === 1 !== token.negated;
+    default:
+      return false;
+  }
+}
+var BACKSLASH2, OPEN, CLOSE, DOT, CLASSES;
+var init_glob = __esm({
+  "src/readers/nginx/glob.ts"() {
+    "use strict";
+    init_path_bytes();
+    BACKSLASH2 = 92;
+    OPEN = 91;
+    CLOSE = 93;
+    DOT = 46;
+    CLASSES = {
+      alpha: (b) => b >= 65 && b <= 90 || b >= 97 && b <= 122,
+      digit: (b) => b >= 48 && b <= 57,
+      alnum: (b) => CLASSES.alpha(b) || CLASSES.digit(b),
+      upper: (b) => b >= 65 && b <= 90,
+      lower: (b) => b >= 97 && b <= 122,
+      space: (b) => b === 32 || b >= 9 && b <= 13,
+      blank: (b) => b === 32 || b === 9,
+      punct: (b) => b > 32 && b < 127 && !CLASSES.alnum(b),
+      print: (b) => b >= 32 && b < 127,
+      graph: (b) => b > 32 && b < 127,
+      cntrl: (b) => b < 32 || b === 127,
+      xdigit: (b) => CLASSES.digit(b) || b >= 65 && b <= 70 || b >= 97 && b <= 102
+    };
+  }
+});
+
+// src/readers/nginx/envsubst.ts
+function renderEnvsubst(file, template, lookup, positions) {
+  const out = [];
+  const startAt = [];
+  const endAt = [0];
+  const statements = [];
+  const placeholders = [];
+  const copy = (from2, to) => {
+    out.push(template.slice(from2, to));
+    for (let i2 = from2; i2 < to; i2++) {
+      startAt.push(i2);
+      endAt.push(i2 + 1);
+    }
+  };
+  const write = (value, from2, to) => {
+    out.push(value);
+    for (let i2 = 0; i2 < value.length; i2++) {
+      startAt.push(from2);
+      endAt.push(to);
+    }
+  };
+  let growthLeft = Math.max(EXTRA_CHARACTERS, template.length);
+  let literalFrom = 0;
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf("$", i);
+    if (dollar === -1) break;
+    const braced = template[dollar + 1] === "{";
+    const nameStart = dollar + (braced ? 2 : 1);
+    if (!NAME_START3.test(template[nameStart] ?? "")) {
+      i = dollar + 1;
+      continue;
+    }
+    let nameEnd = nameStart + 1;
+    while (nameEnd < template.length && NAME_CHAR2.test(template[nameEnd])) nameEnd++;
+    if (braced && template[nameEnd] !== "}") {
+      i = nameEnd;
+      continue;
+    }
+    const end = braced ? nameEnd + 1 : nameEnd;
+    const value = lookup(template.slice(nameStart, nameEnd));
+    if (value === "unset") {
+      i = end;
+      continue;
+    }
+    copy(literalFrom, dollar);
+    if (value === "unknown") {
+      if (aloneOnLine(template, dollar, end)) {
+        statements.push(dollar);
+        write(" ".repeat(end - dollar), dollar, end);
+      } else write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else if (value.value.length - (end - dollar) > growthLeft) {
+      write("$" + UNKNOWN_MARK.repeat(Math.max(1, end - dollar - 1)), dollar, end);
+    } else {
+      growthLeft -= Math.max(0, value.value.length - (end - dollar));
+      write(value.value, dollar, end);
+      if (value.writtenAt) placeholders.push({ start: dollar, end, writtenAt: value.writtenAt });
+    }
+    literalFrom = end;
+    i = end;
+  }
+  copy(literalFrom, template.length);
+  startAt.push(template.length);
+  return new RenderedSourceText(file, template, out.join(""), Int32Array.from(startAt), Int32Array.from(endAt), statements, positions, placeholders);
+}
+function aloneOnLine(text3, start, end) {
+  const lineStart = text3.lastIndexOf("\n", start - 1) + 1;
+  let lineEnd = text3.indexOf("\n", end);
+  if (lineEnd === -1) lineEnd = text3.length;
+  return text3.slice(lineStart, start).trim() === "" && text3.slice(end, lineEnd).trim() === "";
+}
+var NAME_START3, EXTRA_CHARACTERS, NAME_CHAR2;
+var init_envsubst = __esm({
+  "src/readers/nginx/envsubst.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    NAME_START3 = /[A-Za-z_]/;
+    EXTRA_CHARACTERS = 1024 * 1024;
+    NAME_CHAR2 = /[A-Za-z0-9_]/;
+  }
+});
+
+// src/readers/nginx/edited-at-start.ts
+function renderEdited(file, text3, edits, positions) {
+  const out = text3.split("");
+  const statements = /* @__PURE__ */ new Set();
+  for (const word of new Set(edits.flatMap((edit) => edit.placeholders ?? []))) {
+    for (let at = text3.indexOf(word); at !== -1; at = text3.indexOf(word, at + word.length)) {
+      const end = at + word.length;
+      const alone = aloneOnLine(text3, at, end);
+      if (alone) statements.add(at);
+      for (let i = at; i < end; i++) out[i] = alone ? " " : i === at ? "$" : UNKNOWN_MARK;
+    }
+  }
+  const dropsLines = edits.some((edit) => edit.placeholders === void 0);
+  if (dropsLines) {
+    statements.add(0);
+    for (let at = text3.indexOf("\n"); at !== -1; at = text3.indexOf("\n", at + 1)) statements.add(at + 1);
+  }
+  const identity2 = Int32Array.from({ length: text3.length + 1 }, (_, i) => i);
+  return new RenderedSourceText(
+    file,
+    text3,
+    out.join(""),
+    identity2,
+    identity2,
+    [...statements].sort((a, b) => a - b),
+    positions,
+    [],
+    dropsLines ? [[0, text3.length]] : []
+  );
+}
+var init_edited_at_start = __esm({
+  "src/readers/nginx/edited-at-start.ts"() {
+    "use strict";
+    init_template();
+    init_rendered_text();
+    init_envsubst();
+  }
+});
+
+// src/readers/nginx/rendered-templates.ts
+var rendered_templates_exports = {};
+__export(rendered_templates_exports, {
+  renderTemplates: () => renderTemplates,
+  withRenderedFiles: () => withRenderedFiles
+});
+function renderTemplates(templates, readText2, displayPath) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const template of templates) {
+    const key = `${deploymentOf2(template)}\0${template.output}`;
+    groups.set(key, [...groups.get(key) ?? [], template]);
+  }
+  const sources = /* @__PURE__ */ new Map();
+  const rendered2 = /* @__PURE__ */ new Set();
+  const edited = /* @__PURE__ */ new Map();
+  const renderedFrom = /* @__PURE__ */ new Map();
+  const ambiguous = /* @__PURE__ */ new Set();
+  const includedOnly = /* @__PURE__ */ new Set();
+  const outputDirs = /* @__PURE__ */ new Map();
+  const singleFiles = /* @__PURE__ */ new Set();
+  const renderers = /* @__PURE__ */ new Map();
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (group.some((template) => template.template !== first.template)) {
+      for (const template of group) ambiguous.add(template.template);
+      continue;
+    }
+    const text3 = first.embedded?.text ?? readText2(first.template);
+    if (text3 === void 0) continue;
+    const base = nodePath17.join(deploymentOf2(first), VIRTUAL_ROOT);
+    const virtual = nodePath17.join(base, first.output);
+    const shown2 = first.embedded?.file ?? displayPath(first.template);
+    const edits = group.flatMap((template) => template.edit ? [template.edit] : []);
+    sources.set(
+      virtual,
+      edits.length > 0 ? renderEdited(shown2, text3, edits, first.embedded) : first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown2, text3, agreed(group.map((template) => template.lookup)), first.embedded)
+    );
+    if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
+    renderedFrom.set(virtual, first.template);
+    if (first.includedOnly) includedOnly.add(virtual);
+    rendered2.add(first.template);
+    if (first.outputDir === first.output) singleFiles.add(first.outputDir);
+    const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
+    const virtualDir = nodePath17.join(base, first.outputDir);
+    outputDirs.set(first.outputDir, dirs.add(virtualDir));
+    for (const template of group) {
+      const known3 = renderers.has(virtualDir) ? renderers.get(virtualDir) : /* @__PURE__ */ new Set();
+      renderers.set(virtualDir, known3 && template.containers ? /* @__PURE__ */ new Set([...known3, ...template.containers]) : void 0);
+    }
+  }
+  for (const template of ambiguous) {
+    if (!rendered2.has(template)) continue;
+    rendered2.delete(template);
+    edited.delete(template);
+    for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
+  }
+  const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => {
+    const to = [...dirs][0];
+    const containers = renderers.get(to);
+    return { from: from2, to, ...singleFiles.has(from2) ? { exact: true } : {}, ...containers ? { containers: [...containers] } : {} };
   });
-  return unknown3 || result.includes("$") ? void 0 : result;
+  return { sources, templates: rendered2, edited, mappings, includedOnly };
 }
-function copyInstructions(text3) {
-  const found = [];
-  const logical = [];
-  let pending;
-  let offset = 0;
-  for (const raw of text3.split("\n")) {
-    const lineStart = offset;
-    offset += raw.length + 1;
-    const line = raw.replace(/\r$/, "");
-    if (/^\s*#/.test(line)) continue;
-    if (/\\\s*$/.test(line)) {
-      pending = { line: (pending?.line ?? "") + line.replace(/\\\s*$/, " "), start: pending?.start ?? lineStart };
-      continue;
-    }
-    logical.push({ line: (pending?.line ?? "") + line, start: pending?.start ?? lineStart, end: lineStart + line.length });
-    pending = void 0;
-  }
-  if (pending) logical.push({ ...pending, end: text3.length });
-  let workdir;
-  let stage;
-  let variables = /* @__PURE__ */ new Map();
-  const variablesByStage = /* @__PURE__ */ new Map();
-  const workdirsByStage = /* @__PURE__ */ new Map();
-  for (const { line, start, end } of logical) {
-    const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
-    if (from2) {
-      workdir = workdirsByStage.get(from2[1].toLowerCase());
-      variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
-      stage = from2[2]?.toLowerCase();
-      if (stage !== void 0) {
-        workdirsByStage.set(stage, workdir);
-        variablesByStage.set(stage, variables);
-      }
-      continue;
-    }
-    const setVariables = /^\s*(ENV|ARG)\s+(.*)$/i.exec(line);
-    if (setVariables) {
-      for (const [name2, value] of literalAssignments(setVariables[2], setVariables[1].toUpperCase() === "ENV")) {
-        if (value === void 0) variables.delete(name2);
-        else variables.set(name2, value);
-      }
-      continue;
-    }
-    const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
-    if (setWorkdir) {
-      const path = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath17.posix.normalize(path) : workdir && nodePath17.posix.join(workdir, path);
-      if (stage !== void 0) workdirsByStage.set(stage, workdir);
-      continue;
-    }
-    const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
-    if (!match) continue;
-    let rest = match[1].trim();
-    const flags = [];
-    while (rest.startsWith("--")) {
-      const flag2 = /^--\S+/.exec(rest)[0];
-      flags.push(flag2);
-      rest = rest.slice(flag2.length).trim();
-    }
-    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
-    let words;
-    if (rest.startsWith("[")) {
-      try {
-        const parsed = JSON.parse(rest);
-        if (Array.isArray(parsed) && parsed.every((word) => typeof word === "string")) words = parsed;
-      } catch {
-        words = void 0;
-      }
-    } else words = rest.split(/\s+/).filter(Boolean);
-    if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
-    const written = substitute(words[words.length - 1], variables);
-    const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
-    if (sources.length === 0) continue;
-    const at = start + line.length - line.trimStart().length;
-    if (written === void 0) {
-      found.push({ sources, start: at, end });
-      continue;
-    }
-    const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath17.posix.join(workdir, written) : void 0;
-    const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
-    found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
-  }
-  return found;
+function deploymentOf2(template) {
+  return template.deployment ?? nodePath17.dirname(template.definedIn);
 }
-var nodePath17;
-var init_placed_files = __esm({
-  "src/readers/docker/placed-files.ts"() {
+function agreed(lookups) {
+  if (lookups.length === 1) return lookups[0];
+  return (name2) => {
+    const values2 = lookups.map((lookup) => lookup(name2));
+    const key = (value) => typeof value === "string" ? value : `=${value.value}`;
+    if (!values2.every((value) => key(value) === key(values2[0]))) return "unknown";
+    const first = values2[0];
+    if (typeof first === "string") return first;
+    const place = (value) => typeof value === "string" || !value.writtenAt ? "" : `${value.writtenAt.source.file}\0${value.writtenAt.start}`;
+    return values2.every((value) => place(value) === place(first)) ? first : { value: first.value };
+  };
+}
+function withRenderedFiles(fs, sources) {
+  if (sources.size === 0) return fs;
+  const children2 = /* @__PURE__ */ new Map();
+  for (const path of sources.keys()) {
+    for (let child = path, dir = nodePath17.dirname(path); child.includes(VIRTUAL_ROOT) && dir !== child; child = dir, dir = nodePath17.dirname(dir)) {
+      if (!children2.has(dir)) children2.set(dir, /* @__PURE__ */ new Set());
+      children2.get(dir).add(nodePath17.basename(child));
+    }
+  }
+  const isVirtualDir = (path) => path.includes(VIRTUAL_ROOT) && children2.has(path);
+  return {
+    kind: (path) => sources.has(path) ? "file" : isVirtualDir(path) ? "directory" : fs.kind(path),
+    isSymlink: (path) => !sources.has(path) && !isVirtualDir(path) && fs.isSymlink(path),
+    size: (path) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).length;
+      return isVirtualDir(path) ? void 0 : fs.size(path);
+    },
+    readHead: (path, maxBytes) => {
+      const source = sources.get(path);
+      if (source) return new TextEncoder().encode(source.text).subarray(0, maxBytes);
+      return isVirtualDir(path) ? void 0 : fs.readHead(path, maxBytes);
+    },
+    list: (path) => isVirtualDir(path) ? [...children2.get(path)].sort() : fs.list(path),
+    read: (path) => {
+      const source = sources.get(path);
+      return source ? new TextEncoder().encode(source.text) : fs.read(path);
+    },
+    realpath: (path) => sources.has(path) || isVirtualDir(path) ? path : fs.realpath(path)
+  };
+}
+var nodePath17, VIRTUAL_ROOT;
+var init_rendered_templates = __esm({
+  "src/readers/nginx/rendered-templates.ts"() {
     "use strict";
     nodePath17 = __toESM(require("path"));
-    init_text();
-    init_compose();
-    init_dockerfile();
-    init_build_context();
+    init_edited_at_start();
+    init_envsubst();
+    VIRTUAL_ROOT = "\0envsubst";
   }
 });
 
@@ -22026,9 +22352,26 @@ function argumentsAt(commands, args) {
     if (head === "shift") {
       const count = words[1] === void 0 ? 1 : /^\d+$/.test(words[1]) ? Number(words[1]) : void 0;
       current = command2.depth === 0 && current && count !== void 0 ? current.slice(count) : void 0;
-    } else if (head === "set" && words.slice(1).some((word) => word === void 0 || word === "--" || !/^[-+]/.test(word))) current = void 0;
+    } else if (head === "set") {
+      const positionals = setPositionals(words.slice(1));
+      if (positionals !== "unchanged") current = command2.depth === 0 && positionals !== "unknown" ? positionals : void 0;
+    }
     return before;
   });
+}
+function setPositionals(words) {
+  const replaced = (from2) => {
+    const rest = words.slice(from2);
+    return rest.every((word) => word !== void 0) ? rest : "unknown";
+  };
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word === void 0) return "unknown";
+    if (word === "--" || word === "-") return replaced(i + 1);
+    if (!/^[-+]./.test(word)) return replaced(i);
+    if (word.slice(1).includes("o")) i++;
+  }
+  return "unchanged";
 }
 function commandName(command2) {
   for (const word of command2.words) {
@@ -22828,6 +23171,8 @@ var init_program = __esm({
 // src/readers/launch/written-files.ts
 var written_files_exports = {};
 __export(written_files_exports, {
+  copyOperands: () => copyOperands,
+  stepWrites: () => stepWrites,
   writtenFiles: () => writtenFiles
 });
 function writtenFiles(input) {
@@ -22835,15 +23180,15 @@ function writtenFiles(input) {
   const placedTarget = (containerPath) => mapped(containerPath, input.placed);
   const services = composeServices(input);
   const writes = [];
-  for (const script of startupScripts(input, treeKind, services, placedTarget)) {
+  for (const [script, startDirectory] of startupScripts(input, treeKind, services, placedTarget)) {
     const text3 = input.readText(script);
     if (text3 === void 0) continue;
     const source = new SourceText(input.displayPath(script), text3);
     const own = scriptMounts(script, services, treeKind);
-    const resolve14 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
+    const resolve15 = (path) => treeKind(path) !== void 0 ? path : mapped(path, own) ?? placedTarget(path);
     try {
-      for (const write of scriptWrites(source)) {
-        const tree = write.sourcePath ? resolve14(write.sourcePath) : void 0;
+      for (const write of scriptWrites(source, startDirectory)) {
+        const tree = write.sourcePath ? resolve15(write.sourcePath) : void 0;
         writes.push({ ...write, ...tree ? { sourcePath: tree } : {} });
       }
     } catch {
@@ -22884,6 +23229,7 @@ function scriptMounts(script, services, treeKind) {
 }
 function startupScripts(input, treeKind, services, placedTarget) {
   const scripts = new Set(input.shellFiles);
+  const startedIn = /* @__PURE__ */ new Map();
   const isShellScript = (path) => {
     const head = input.readText(path)?.slice(0, 256);
     return head !== void 0 && SHELL_SHEBANG.test(head);
@@ -22895,15 +23241,21 @@ function startupScripts(input, treeKind, services, placedTarget) {
   for (const mounts2 of services) {
     for (const mount of mounts2) if (mount.target.startsWith("/docker-entrypoint.d/") && treeKind(mount.source) === "file") scripts.add(mount.source);
   }
-  const named = (program) => {
+  const named = (program, cwd) => {
     if (!program) return;
     let candidate;
     if (program.startsWith("/")) candidate = placedTarget(program);
     else if (!program.includes("/")) {
       candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== void 0 && treeKind(path) === "file");
-    }
-    if (candidate && treeKind(candidate) === "file" && isShellScript(candidate)) scripts.add(candidate);
+    } else if (cwd !== void 0) candidate = placedTarget(nodePath19.posix.join(cwd, program));
+    if (!candidate || treeKind(candidate) !== "file" || !isShellScript(candidate)) return;
+    scripts.add(candidate);
+    startedIn.set(candidate, (startedIn.get(candidate) ?? /* @__PURE__ */ new Set()).add(cwd));
   };
+  const stageCommands = (stage) => [stage.entrypoint, stage.cmd].flatMap(
+    (command2) => command2 ? [command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/)] : []
+  );
+  const stagesByDockerfile = /* @__PURE__ */ new Map();
   for (const path of input.dockerfiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
@@ -22913,13 +23265,8 @@ function startupScripts(input, treeKind, services, placedTarget) {
     } catch {
       continue;
     }
-    for (const stage of parsed.stages) {
-      for (const command2 of [stage.entrypoint, stage.cmd]) {
-        if (!command2) continue;
-        const words = command2.form === "exec" ? command2.words.map((word) => word.value) : (command2.text?.value ?? "").trim().split(/\s+/);
-        named(scriptWord(words));
-      }
-    }
+    stagesByDockerfile.set(path, parsed.stages);
+    for (const stage of parsed.stages) for (const words of stageCommands(stage)) named(scriptWord(words), knownDirectory(stage.workdir));
   }
   for (const path of input.composeFiles) {
     const text3 = input.readText(path);
@@ -22931,15 +23278,36 @@ function startupScripts(input, treeKind, services, placedTarget) {
       continue;
     }
     for (const service of services2) {
+      const stages = service.build ? stagesByDockerfile.get(service.build.dockerfile) : void 0;
+      const stage = service.build?.target ? stages?.find((candidate) => candidate.name === service.build?.target) : stages?.[stages.length - 1];
+      const cwd = service.workingDir ? knownDirectory(service.workingDir) : knownDirectory(stage?.workdir);
       for (const command2 of [service.entrypoint, service.command]) {
-        if (command2) named(scriptWord(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)));
+        if (command2) named(scriptWord(command2.args.filter((arg) => arg.unresolved.length === 0).map((arg) => arg.value)), cwd);
       }
+      if (service.workingDir && stage && !service.entrypoint && !service.command) for (const words of stageCommands(stage)) named(scriptWord(words), cwd);
     }
   }
-  return [...scripts];
+  return new Map(
+    [...scripts].map((script) => {
+      const directories = startedIn.get(script);
+      return [script, directories?.size === 1 ? [...directories][0] : void 0];
+    })
+  );
 }
-function scriptWrites(source) {
-  const { steps, groups } = runShell(MappedText.of(source), ALL_UNKNOWN);
+function knownDirectory(directory) {
+  return directory && directory.unresolved.length === 0 && directory.value.startsWith("/") ? nodePath19.posix.normalize(directory.value) : void 0;
+}
+function scriptWrites(source, startDirectory) {
+  return stepWrites(source, runShell(MappedText.of(source), ALL_UNKNOWN), startDirectory);
+}
+function stepWrites(source, { steps, groups }, startDirectory) {
+  const absolutePath = (arg, step) => absolutePathFrom(arg, step, startDirectory);
+  const linkSource = (program, symbolic, from2, link, step) => {
+    if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
+    const linkPath = absolutePath(link, step);
+    if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
+    return { ...from2, value: nodePath19.posix.join(nodePath19.posix.dirname(linkPath.path), from2.value) };
+  };
   const writes = [];
   const base = (step, target) => ({
     script: source.file,
@@ -23004,12 +23372,6 @@ function scriptWrites(source) {
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
   return writes;
 }
-function linkSource(program, symbolic, from2, link, step) {
-  if (program !== "ln" || !symbolic || from2.value.startsWith("/")) return from2;
-  const linkPath = absolutePath(link, step);
-  if (!linkPath || "gap" in linkPath) return { ...from2, value: "" };
-  return { ...from2, value: nodePath19.posix.join(nodePath19.posix.dirname(linkPath.path), from2.value) };
-}
 function copyOperands(program, operands) {
   const positional = [];
   let targetDirectory;
@@ -23065,7 +23427,7 @@ function joinArg(directory, name2) {
 function hasGlob2(path) {
   return /[*?[]/.test(path);
 }
-function absolutePath(arg, step) {
+function absolutePathFrom(arg, step, startDirectory) {
   if (arg.unresolved.length > 0) {
     const cut = Math.min(
       ...arg.unresolved.map((part2) => {
@@ -23080,9 +23442,9 @@ function absolutePath(arg, step) {
   let value = arg.value;
   if (value === "" || value.startsWith("/dev/") || value.startsWith("/proc/")) return void 0;
   if (!value.startsWith("/")) {
-    const cwd = step.cwd;
-    if (!cwd || cwd.unresolved.length > 0 || !cwd.value.startsWith("/")) return void 0;
-    value = nodePath19.posix.join(cwd.value, value);
+    const cwd = step.cwd ? step.cwd.unresolved.length > 0 ? void 0 : step.cwd.value : startDirectory;
+    if (!cwd?.startsWith("/")) return void 0;
+    value = nodePath19.posix.join(cwd, value);
   }
   return { path: nodePath19.posix.normalize(value).replace(/(.)\/+$/, "$1") };
 }
@@ -23701,10 +24063,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       published: service.ports,
       aliases: service.aliases,
       links: service.links,
+      extraHosts: service.extraHosts,
       sharedNetworks: service.sharedNetworks,
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const build = buildOf({ compose, service });
+    const environment = serviceEnvironment(service, projectVariables(compose.path, readEnvFile));
     const builtFile = build ? dockerfiles.get(build.dockerfile) : void 0;
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
     const displayDir = nodePath21.posix.dirname(compose.source.file);
@@ -23720,11 +24084,12 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       file: compose.source.file,
       mounts: mounts2,
       hostNetwork: Boolean(service.hostNetwork),
+      dependsOn: service.dependsOn,
       keySpan: compose.source.span(service.start, service.end),
       ...service.image ? { image: service.image.value } : {},
       ...service.restart ? { restart: service.restart } : {},
       ...baseImage ? { baseImage } : {},
-      ...!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...stage?.env.keys() ?? [], ...service.environment.keys()] } } : {}
+      ...!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...stage?.env.keys() ?? [], ...environment.keys()] } } : {}
     });
     if (builtFile) built.add(builtFile);
     if (!stage && !service.command && !service.entrypoint) continue;
@@ -23737,7 +24102,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       if (source) for (const [name2, value] of envFileValues(source)) fromFiles.set(name2, value);
       else externalEnv.push(envFile.span);
     }
-    const env = new Map([...stage?.env ?? [], ...fromFiles, ...service.environment]);
+    const env = new Map([...stage?.env ?? [], ...fromFiles, ...environment]);
     const launch = assembleLaunch({
       kind: "compose",
       file: compose.source.file,
@@ -23762,7 +24127,8 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   }
   for (const [path, dockerfile] of dockerfiles) {
     if (built.has(dockerfile)) continue;
-    const stage = finalStage(dockerfile, workflowTarget(path, workflowBuilds2));
+    const target = workflowTarget(path, workflowBuilds2);
+    const stage = finalStage(dockerfile, target);
     if (!stage) continue;
     const combined = combineCommand(stage.entrypoint, stage.cmd);
     if (!combined) continue;
@@ -23789,7 +24155,8 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       passThrough,
       problems
     });
-    if (launch) launches.push(launch);
+    const builtAs = workflowBuilds2().filter((build) => build.dockerfile === path && build.stageKnown && build.target === target).flatMap((build) => build.images);
+    if (launch) launches.push(builtAs.length > 0 ? { ...launch, builtAs } : launch);
   }
   return { launches, containers };
 }
@@ -23877,6 +24244,7 @@ function mergeService(base, overlay) {
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
     environment: new Map([...base.environment, ...overlay.environment]),
+    environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
     envFiles: [...base.envFiles, ...overlay.envFiles],
     stopSignal: overlay.stopSignal ?? base.stopSignal,
     workingDir: overlay.workingDir ?? base.workingDir,
@@ -23888,10 +24256,31 @@ function mergeService(base, overlay) {
     aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
     // A sequence: the override's entries are appended (compose-spec 13-merge.md).
     links: [...base.links, ...overlay.links],
+    extraHosts: [...base.extraHosts, ...overlay.extraHosts],
+    // Merged by service name, each entry's fields too (compose-go override/merge.go
+    // `mergeDependsOn` makes both lists maps first): a `restart` the override leaves out stays.
+    dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [.../* @__PURE__ */ new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile
+  };
+}
+function mergedDependencies(base, overlay) {
+  const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
+  for (const dependency of overlay) {
+    const earlier = merged.get(dependency.service);
+    merged.set(dependency.service, { ...dependency, restart: dependency.restart ?? earlier?.restart });
+  }
+  return [...merged.values()];
+}
+function projectVariables(composePath, readEnvFile) {
+  const source = readEnvFile(nodePath21.join(nodePath21.dirname(composePath), ".env"));
+  const values2 = source ? envFileValues(source) : /* @__PURE__ */ new Map();
+  return (name2) => {
+    const value = values2.get(name2);
+    if (!value) return void 0;
+    return value.unresolved.length > 0 ? "unknown" : value.value;
   };
 }
 function envFileValues(source) {
@@ -24145,7 +24534,7 @@ function printed(args) {
   }
   return void 0;
 }
-function join12(first, second) {
+function join13(first, second) {
   const shift = first.text.length;
   return {
     source: first.source,
@@ -24204,7 +24593,7 @@ var init_written_texts = __esm({
             const before = appends ? this.files.get(path) : void 0;
             if (!printedText || appends && before === void 0 || before === "unknown" || before && before.source !== printedText.source)
               this.files.set(path, "unknown");
-            else this.files.set(path, before ? join12(before, printedText) : printedText);
+            else this.files.set(path, before ? join13(before, printedText) : printedText);
           }
           for (const arg of step.args.slice(1)) {
             const path = at(arg, step.cwd);
@@ -24297,6 +24686,10 @@ function envsubstTemplates(input) {
     if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
   }
   const services = projectServices(composeFiles);
+  const readEnvFile = (path) => {
+    const text3 = treeFiles.has(path) ? input.readText(path) : void 0;
+    return text3 === void 0 ? void 0 : new SourceText(input.displayPath(path), text3);
+  };
   const workflowBuilds2 = lazyWorkflowBuilds(input);
   const buildOf = serviceBuilds(services, workflowBuilds2);
   for (const { compose, service } of services) {
@@ -24318,11 +24711,10 @@ function envsubstTemplates(input) {
     const env = imageEnvironment();
     for (const [name2, value] of stage?.env ?? []) env.set(name2, valueOf2(value));
     for (const envFile of service.envFiles) {
-      if (envFile.path === void 0 || !treeFiles.has(envFile.path)) continue;
-      const text3 = input.readText(envFile.path);
-      if (text3 !== void 0) for (const [name2, value] of envFileValues(new SourceText(input.displayPath(envFile.path), text3))) env.set(name2, valueOf2(value));
+      const source = envFile.path === void 0 ? void 0 : readEnvFile(envFile.path);
+      if (source) for (const [name2, value] of envFileValues(source)) env.set(name2, valueOf2(value));
     }
-    for (const [name2, value] of service.environment) env.set(name2, valueOf2(value));
+    for (const [name2, value] of serviceEnvironment(service, projectVariables(compose.path, readEnvFile))) env.set(name2, valueOf2(value));
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
     const named = !build || service.build ? [`${nodePath23.dirname(compose.path)}\0${service.name}`] : void 0;
     const container = { definedIn: compose.path, ...named ? { containers: named } : {}, env, others: external ? "unknown" : "unset", placed };
@@ -24973,7 +25365,7 @@ var init_cloud_balancers = __esm({
 
 // src/readers/kubernetes/objects.ts
 function emptyKubernetesModel() {
-  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [] };
+  return { configMaps: [], services: [], workloads: [], ingresses: [], targetGroupBindings: [], helmValues: [], generatedConfigMapFiles: [] };
 }
 var init_objects = __esm({
   "src/readers/kubernetes/objects.ts"() {
@@ -25077,8 +25469,8 @@ var init_procfile = __esm({
 });
 
 // src/readers/launch/supervisord.ts
-function supervisorPrograms(source) {
-  const programs = [];
+function supervisorSections(source) {
+  const sections = [];
   const text3 = source.text;
   let current;
   let last;
@@ -25095,10 +25487,8 @@ function supervisorPrograms(source) {
     } else {
       const section = SECTION.exec(line);
       if (section) {
-        const name2 = section[1].trim();
-        const kind = /^(fcgi-)?program:/.exec(name2);
-        current = kind ? { name: name2.slice(kind[0].length).trim(), fcgi: kind[1] !== void 0, source, entries: /* @__PURE__ */ new Map() } : void 0;
-        if (current) programs.push(current);
+        current = { name: section[1].trim(), entries: /* @__PURE__ */ new Map() };
+        sections.push(current);
         last = void 0;
       } else {
         const keyValue = KEY_VALUE.exec(line);
@@ -25111,7 +25501,17 @@ function supervisorPrograms(source) {
     }
     lineStart = lineEnd + 1;
   }
-  return programs;
+  return sections;
+}
+function supervisorPrograms(source) {
+  return supervisorSections(source).flatMap(({ name: name2, entries }) => {
+    const kind = /^(fcgi-)?program:/.exec(name2);
+    return kind ? [{ name: name2.slice(kind[0].length).trim(), fcgi: kind[1] !== void 0, source, entries }] : [];
+  });
+}
+function supervisorIncludeFiles(source) {
+  const files = supervisorSections(source).filter((section) => section.name === "include").map((section) => section.entries.get("files")).pop();
+  return files ? source.text.slice(files.start, files.end) : void 0;
 }
 function valueEnd(line) {
   const comment2 = /[ \t][;#]/.exec(line);
@@ -25232,6 +25632,122 @@ var init_supervisord = __esm({
   }
 });
 
+// src/readers/launch/supervisord-reads.ts
+function supervisordReads(run2, configFiles, includeFilesOf) {
+  const mounts2 = run2.container.mounts ?? [];
+  const at = (path) => placedSourceAt(path, run2.copies) ?? placedSourceAt(path, mounts2);
+  const configs = new Set(configFiles);
+  const held = [...placedTreeFiles(mounts2, configFiles), ...placedTreeFiles(run2.copies, configFiles)].filter(({ file, target }) => at(target) === file);
+  const option = configOption(run2.words, run2.known);
+  if (option === "unknown") return void 0;
+  let main;
+  if (option !== void 0) {
+    const path = nodePath27.posix.resolve(run2.cwd, option);
+    const file = at(path);
+    if (file !== void 0 && configs.has(file)) main = { path, file };
+    else if (!PACKAGED_CONFIGS.includes(path)) return void 0;
+  } else {
+    for (const path of searchPath(run2.words[0] ?? "", run2.cwd)) {
+      const file = at(path);
+      if (file !== void 0 && configs.has(file)) {
+        main = { path, file };
+        break;
+      }
+    }
+  }
+  const globs = main ? includeGlobs(main.path, includeFilesOf(main.file)) : PACKAGED_INCLUDES;
+  if (globs === void 0) return void 0;
+  const read = new Set(main ? [main.file] : []);
+  for (const { file, target } of held) if (globs.some((glob) => globMatches2(glob, target))) read.add(file);
+  return read;
+}
+function configOption(words, known3) {
+  let config;
+  for (let i = 1; i < words.length; i++) {
+    if (!known3[i]) return "unknown";
+    const word = words[i];
+    if (word === "--" || !word.startsWith("-") || word === "-") break;
+    if (word.startsWith("--")) {
+      const [name2, value] = word.slice(2).split(/=(.*)/s, 2);
+      const matches = LONG_OPTIONS.filter((option2) => option2.replace(/=$/, "") === name2 || option2.startsWith(name2));
+      const option = matches.find((candidate) => candidate.replace(/=$/, "") === name2) ?? (matches.length === 1 ? matches[0] : void 0);
+      if (option === void 0) return "unknown";
+      if (!option.endsWith("=")) continue;
+      const given = value ?? words[++i];
+      if (given === void 0 || value === void 0 && !known3[i]) return "unknown";
+      if (option === "configuration=") config = given;
+      continue;
+    }
+    for (let at = 1; at < word.length; at++) {
+      if (!SHORT_WITH_VALUE.has(word[at])) continue;
+      const given = at + 1 < word.length ? word.slice(at + 1) : words[++i];
+      if (given === void 0 || at + 1 === word.length && !known3[i]) return "unknown";
+      if (word[at] === "c") config = given;
+      break;
+    }
+  }
+  return config;
+}
+function searchPath(program, cwd) {
+  const directories = program.includes("/") ? [nodePath27.posix.dirname(nodePath27.posix.resolve(cwd, program))] : PATH_DIRECTORIES;
+  const heres = [...new Set(directories.map((directory) => nodePath27.posix.dirname(directory)))];
+  return [
+    ...heres.flatMap((here) => [nodePath27.posix.join(here, "etc", "supervisord.conf"), nodePath27.posix.join(here, "supervisord.conf")]),
+    nodePath27.posix.join(cwd, "supervisord.conf"),
+    nodePath27.posix.join(cwd, "etc", "supervisord.conf"),
+    "/etc/supervisord.conf",
+    "/etc/supervisor/supervisord.conf"
+  ];
+}
+function includeGlobs(configPath, files) {
+  if (files === void 0) return [];
+  const here = nodePath27.posix.dirname(configPath);
+  const expanded2 = files.replace(/%\(here\)s/g, here);
+  if (expanded2.includes("%")) return void 0;
+  return expanded2.split(/\s+/).filter((pattern) => pattern !== "").map((pattern) => nodePath27.posix.normalize(nodePath27.posix.join(pattern.startsWith("/") ? "" : here, pattern)));
+}
+function globMatches2(glob, path) {
+  const globParts = glob.split("/");
+  const pathParts2 = path.split("/");
+  if (globParts.length !== pathParts2.length) return false;
+  return globParts.every((part2, index) => hasGlob(part2) ? matchGlobSegment(compileGlobSegment(part2), pathParts2[index]) : part2 === pathParts2[index]);
+}
+var nodePath27, PACKAGED_INCLUDES, PACKAGED_CONFIGS, SHORT_WITH_VALUE, LONG_OPTIONS;
+var init_supervisord_reads = __esm({
+  "src/readers/launch/supervisord-reads.ts"() {
+    "use strict";
+    nodePath27 = __toESM(require("path"));
+    init_glob();
+    init_launch();
+    init_program();
+    PACKAGED_INCLUDES = ["/etc/supervisor/conf.d/*.conf", "/etc/supervisor.d/*.ini", "/etc/supervisord.d/*.ini"];
+    PACKAGED_CONFIGS = ["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+    SHORT_WITH_VALUE = /* @__PURE__ */ new Set([..."cumdlyzejiqa"]);
+    LONG_OPTIONS = [
+      "help",
+      "configuration=",
+      "version",
+      "nodaemon",
+      "user=",
+      "umask=",
+      "directory=",
+      "logfile=",
+      "logfile_maxbytes=",
+      "logfile_backups=",
+      "loglevel=",
+      "pidfile=",
+      "identifier=",
+      "childlogdir=",
+      "minfds=",
+      "minprocs=",
+      "nocleanup",
+      "strip_ansi",
+      "profile_options=",
+      "silent"
+    ];
+  }
+});
+
 // src/readers/launch/shell-script.ts
 function shellLaunches(source, problems, outside = ALL_UNKNOWN, args) {
   const launches = [];
@@ -25271,7 +25787,7 @@ var init_shell_script = __esm({
 });
 
 // src/readers/launch/procfile-runner.ts
-function procfileRun(words, known3, program, cwd, environment2, placed) {
+function procfileRun(words, known3, program, cwd, environment, placed) {
   if (program !== "honcho" && program !== "foreman") return void 0;
   if (!known3.every(Boolean)) return void 0;
   const tool = program;
@@ -25281,18 +25797,18 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
   if (words[start] !== "start") return void 0;
   const options = readOptions(tool, [...words.slice(1, start), ...words.slice(start + 1)]);
   if (!options) return void 0;
-  const at = (path) => nodePath27.posix.resolve(cwd, path);
+  const at = (path) => nodePath28.posix.resolve(cwd, path);
   if (tool === "honcho") {
     const root = at(options.root ?? ".");
-    if (options.envFiles !== void 0 || placed(nodePath27.posix.join(root, ".env"))) return void 0;
-    if (options.procfile === void 0 && environment2("PROCFILE") !== "unset") return void 0;
+    if (options.envFiles !== void 0 || placed(nodePath28.posix.join(root, ".env"))) return void 0;
+    if (options.procfile === void 0 && environment("PROCFILE") !== "unset") return void 0;
     const procfile2 = options.procfile ?? "Procfile";
     const counts2 = countsOf(options.counts, tool);
-    const basePort2 = portOf3(options.port, environment2);
+    const basePort2 = portOf3(options.port, environment);
     if (!counts2 || basePort2 === false) return void 0;
     return {
       tool,
-      procfile: nodePath27.posix.resolve(root, procfile2),
+      procfile: nodePath28.posix.resolve(root, procfile2),
       cwd,
       basePort: basePort2,
       processes: (types) => {
@@ -25302,17 +25818,17 @@ function procfileRun(words, known3, program, cwd, environment2, placed) {
       }
     };
   }
-  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath27.posix.join(at(options.root ?? "."), ".env"))) return void 0;
+  if (placed(at(".foreman")) || options.envFiles !== void 0 || placed(nodePath28.posix.join(at(options.root ?? "."), ".env"))) return void 0;
   if (options.names.length > 1) return void 0;
-  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath27.posix.join(at(options.root ?? "."), "Procfile");
+  const procfile = options.procfile !== void 0 ? at(options.procfile) : nodePath28.posix.join(at(options.root ?? "."), "Procfile");
   const named = options.names[0];
   const counts = countsOf(named !== void 0 ? `${named}=1` : options.counts ?? "all=1", tool);
-  const basePort = portOf3(options.port, environment2);
+  const basePort = portOf3(options.port, environment);
   if (!counts || basePort === false) return void 0;
   return {
     tool,
     procfile,
-    cwd: options.root !== void 0 ? at(options.root) : nodePath27.posix.dirname(procfile),
+    cwd: options.root !== void 0 ? at(options.root) : nodePath28.posix.dirname(procfile),
     basePort,
     processes: (types) => types.map((type, index) => ({ line: index, type, portOffset: 100 * index, count: counts(type) }))
   };
@@ -25365,17 +25881,17 @@ function countsOf(written, tool) {
   }
   return (type) => counts.get(type) ?? rest;
 }
-function portOf3(option, environment2) {
-  const fromEnvironment = environment2("PORT");
+function portOf3(option, environment) {
+  const fromEnvironment = environment("PORT");
   if (option === void 0 && fromEnvironment === "unknown") return void 0;
   const written = option ?? (typeof fromEnvironment === "object" ? fromEnvironment.value : "5000");
   return /^\d+$/.test(written.trim()) ? Number(written.trim()) : false;
 }
-var nodePath27, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
+var nodePath28, HONCHO_WITH_VALUE, HONCHO_FLAGS, FOREMAN_WITH_VALUE, FOREMAN_FLAGS;
 var init_procfile_runner = __esm({
   "src/readers/launch/procfile-runner.ts"() {
     "use strict";
-    nodePath27 = __toESM(require("path"));
+    nodePath28 = __toESM(require("path"));
     HONCHO_WITH_VALUE = {
       "-e": "envFiles",
       "--env": "envFiles",
@@ -25413,15 +25929,29 @@ var init_procfile_runner = __esm({
 function containerScriptLaunches(containers, tree) {
   const launches = [];
   const run2 = /* @__PURE__ */ new Set();
-  const supervising = /* @__PURE__ */ new Set();
+  const supervising = [];
   const procfileRuns = [];
+  const copies = [];
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== "compose" && container.kind !== "dockerfile") continue;
-    if (container.program === "supervisord") supervising.add(container);
+    const runs = [];
+    const supervisordCopies = [];
+    if (container.program === "supervisord")
+      runs.push({
+        container,
+        words: container.argv.map((arg) => arg.value),
+        known: container.argv.map((arg) => !arg.unresolved),
+        cwd: containerCwd(container),
+        copies: supervisordCopies
+      });
     const first = container.argv[0];
-    if (!first || first.unresolved) continue;
-    const cwd = container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
+    if (!first || first.unresolved) {
+      append(supervising, runs);
+      continue;
+    }
+    const cwdKnown = container.workingDirectory !== void 0 && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith("/");
+    const cwd = cwdKnown ? container.workingDirectory.value : "/";
     const containerEnvironment2 = environmentOf(container);
     const placed = (path) => {
       const file = mountedSource(container, path);
@@ -25434,6 +25964,7 @@ function containerScriptLaunches(containers, tree) {
         ...container.container?.argumentsAtRun ? { argumentsAtRun: true } : {},
         program: container.program,
         cwd,
+        cwdKnown,
         environment: containerEnvironment2,
         inheritsContainerEnv: true,
         reaches: container.stopSignalReaches
@@ -25441,6 +25972,7 @@ function containerScriptLaunches(containers, tree) {
     ];
     const seen = /* @__PURE__ */ new Set();
     const scanned = /* @__PURE__ */ new Set();
+    const copiedTo = /* @__PURE__ */ new Map();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
       const command2 = pending.shift();
       const runsProcfile = procfileRun(command2.words, command2.known, command2.program, command2.cwd, command2.environment, placed);
@@ -25460,31 +25992,108 @@ function containerScriptLaunches(containers, tree) {
       if (seen.has(source.file)) continue;
       seen.add(source.file);
       run2.add(source.file);
-      const { environment: environment2, inheritsContainerEnv } = command2.s6Service ? s6ServiceEnvironment(source, containerEnvironment2) : command2;
+      const { environment, inheritsContainerEnv } = command2.s6Service ? s6ServiceEnvironment(source, containerEnvironment2) : command2;
       const startedIn = command2.startsInCwd ? { value: command2.cwd, span: source.span(0, 0) } : void 0;
       const args = scriptArguments(command2);
-      for (const launch of shellLaunches(source, [], environment2, args))
+      for (const launch of shellLaunches(source, [], environment, args))
         launches.push(inContainer(launch, container, command2.reaches, inheritsContainerEnv, startedIn));
-      for (const step of runShell(MappedText.of(source), environment2, args).steps) {
+      const { steps } = runShell(MappedText.of(source), environment, args);
+      const decided = steps.filter((step) => !step.undecided);
+      for (const write of stepWrites(source, { steps: decided, groups: [] }, command2.cwdKnown ? command2.cwd : void 0)) {
+        if (!write.certain || write.sourcePath === void 0 || write.kind === "gap") continue;
+        const copied = mountedSource(container, write.sourcePath);
+        if (copied === void 0 || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
+        const earlier = copiedTo.get(write.path);
+        copiedTo.set(
+          write.path,
+          copiedTo.has(write.path) && earlier?.source !== copied ? void 0 : { container, source: copied, target: write.path, span: write.span }
+        );
+      }
+      for (const step of steps) {
+        append(supervisordCopies, stepCopies(step, command2.cwd, container, tree));
+        append(supervisordCopies, sourcedCopies(step, command2.cwd, container, tree, environment));
         if (step.undecided) continue;
-        const { argv, program, wrappers, handsOver } = unwrap(step.args, environment2);
+        const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
-        if (program === "supervisord") supervising.add(container);
-        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath28.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath29.posix.resolve(command2.cwd, step.cwd.value) : command2.cwd;
+        const stepCwdKnown = step.cwd ? step.cwd.unresolved.length === 0 && (step.cwd.value.startsWith("/") || command2.cwdKnown) : command2.cwdKnown;
+        if (program === "supervisord")
+          runs.push({
+            container,
+            words: argv.map((arg) => arg.value),
+            known: argv.map((arg) => arg.unresolved.length === 0),
+            cwd: stepCwd,
+            copies: supervisordCopies
+          });
         pending.push({
           words: argv.map((arg) => arg.value),
           known: argv.map((arg) => arg.unresolved.length === 0),
           program,
           cwd: stepCwd,
+          cwdKnown: stepCwdKnown,
           reaches: both(command2.reaches, execsFromScript(wrappers) ? handsOver : false),
-          environment: environment2,
+          environment,
           inheritsContainerEnv,
           ...command2.startsInCwd ? { startsInCwd: true } : {}
         });
       }
     }
+    for (const copy of copiedTo.values()) if (copy) copies.push(copy);
+    append(supervising, runs);
   }
-  return { launches, run: run2, supervising: [...supervising], procfileRuns };
+  return { launches, run: run2, supervising, procfileRuns, copies };
+}
+function containerCwd(container) {
+  return container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
+}
+function stepCopies(step, cwd, container, tree) {
+  const args = withoutRunPrefixes(step.args);
+  if (args.length === 0 || args[0].unresolved.length > 0) return [];
+  const program = nodePath29.posix.basename(args[0].value);
+  if (program !== "cp" && program !== "mv" && program !== "install" && program !== "ln") return [];
+  const copy = copyOperands(program, args.slice(1));
+  const written = copy && scriptPath(copy.target, step.cwd, cwd);
+  if (!copy || written === void 0) return [];
+  const target = written.replace(/(.)\/+$/, "$1");
+  const intoDirectory = copy.intoDirectory ?? (copy.target.value.endsWith("/") || copy.sources.length > 1 ? true : void 0);
+  const placements = [];
+  for (const from2 of copy.sources) {
+    if (program === "ln" && copy.symbolic && !from2.value.startsWith("/")) continue;
+    const path = scriptPath(from2, step.cwd, cwd);
+    if (path === void 0) continue;
+    const contents = /\/\.\/?$/.test(from2.value);
+    for (const source of containerFiles(path, container, tree)) {
+      const landings = [
+        ...intoDirectory !== false && !contents ? [nodePath29.posix.join(target, nodePath29.posix.basename(source.path))] : [],
+        ...intoDirectory !== true || contents ? [target] : []
+      ];
+      for (const landing of landings) placements.push({ source: source.file, target: landing });
+    }
+  }
+  return placements;
+}
+function containerFiles(path, container, tree) {
+  const name2 = nodePath29.posix.basename(path);
+  const directory = nodePath29.posix.dirname(path);
+  if (/[*?[]/.test(directory)) return [];
+  if (!/[*?[]/.test(name2)) {
+    const file = mountedSource(container, path);
+    return file === void 0 ? [] : [{ path, file }];
+  }
+  const segment = compileGlobSegment(name2);
+  return placedTreeFiles(container.mounts ?? [], tree.files).filter(
+    ({ file, target }) => nodePath29.posix.dirname(target) === directory && matchGlobSegment(segment, nodePath29.posix.basename(target)) && mountedSource(container, target) === file
+  ).map(({ file, target }) => ({ path: target, file }));
+}
+function sourcedCopies(step, cwd, container, tree, environment) {
+  const args = withoutRunPrefixes(step.args);
+  if (args.length < 2 || args[0].value !== "." && args[0].value !== "source") return [];
+  const path = scriptPath(args[1], step.cwd, cwd);
+  const file = path === void 0 ? void 0 : mountedSource(container, path);
+  const source = file === void 0 ? void 0 : tree.readScript(file);
+  if (!source) return [];
+  const sourcedCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath29.posix.resolve(cwd, step.cwd.value) : cwd;
+  return runShell(MappedText.of(source), environment).steps.flatMap((sourced) => stepCopies(sourced, sourcedCwd, container, tree));
 }
 function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn) {
   const workingDirectory = launch.workingDirectory ?? startedIn ?? container.workingDirectory;
@@ -25503,7 +26112,8 @@ function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn
     ...container.container ? { container: container.container } : {},
     ...container.mounts ? { mounts: container.mounts } : {},
     ...container.compose ? { compose: container.compose } : {},
-    ...container.build ? { build: container.build } : {}
+    ...container.build ? { build: container.build } : {},
+    ...container.builtAs ? { builtAs: container.builtAs } : {}
   };
 }
 function scriptArguments(command2) {
@@ -25514,9 +26124,9 @@ function scriptArguments(command2) {
 function scriptOf(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath28.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath29.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath28.posix.normalize(path));
+    const treePath = mountedSource(container, nodePath29.posix.normalize(path));
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -25543,13 +26153,14 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
   const runsIn = (directory, keep, s6Service) => {
     const found = [];
     for (const { target } of placed) {
-      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath28.posix.relative(directory, target))?.[1];
+      const name2 = /^([^/.][^/]*)\/run$/.exec(nodePath29.posix.relative(directory, target))?.[1];
       if (name2 === void 0 || at(target) === void 0 || !keep(name2)) continue;
       found.push({
         words: [target],
         known: [true],
         program: "run",
-        cwd: nodePath28.posix.join(directory, name2),
+        cwd: nodePath29.posix.join(directory, name2),
+        cwdKnown: true,
         environment: s6Service ? containerEnvironment2 : command2.environment,
         inheritsContainerEnv: s6Service || command2.inheritsContainerEnv,
         ...s6Service ? { s6Service } : {},
@@ -25560,11 +26171,11 @@ function serviceRuns(command2, container, tree, containerEnvironment2) {
     }
     return found;
   };
-  const up = (directory) => (name2) => at(nodePath28.posix.join(directory, name2, "down")) === void 0;
+  const up = (directory) => (name2) => at(nodePath29.posix.join(directory, name2, "down")) === void 0;
   const runit = (directory) => runsIn(directory, up(directory), false);
   if (command2.program === "runsvdir") {
     const directory = options.find((word) => !word.startsWith("-"));
-    return directory === void 0 ? [] : runit(nodePath28.posix.resolve(command2.cwd, directory));
+    return directory === void 0 ? [] : runit(nodePath29.posix.resolve(command2.cwd, directory));
   }
   if (command2.program === "my_init") return options.includes("--skip-runit") ? [] : runit("/etc/service");
   if (command2.program === "init") {
@@ -25587,16 +26198,20 @@ function s6ServiceEnvironment(source, containerEnvironment2) {
   const unknown3 = keep === "unknown" || typeof keep === "object" && !/^0*$/.test(keep.value);
   return { environment: () => unknown3 ? "unknown" : "unset", inheritsContainerEnv: false };
 }
-var nodePath28, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
+var nodePath29, MAX_SCRIPTS, MAX_COMMANDS, WITH_CONTENV;
 var init_container_scripts = __esm({
   "src/readers/launch/container-scripts.ts"() {
     "use strict";
-    nodePath28 = __toESM(require("path"));
+    nodePath29 = __toESM(require("path"));
+    init_append();
     init_launch();
     init_shell_script();
     init_program();
+    init_written_files();
     init_mapped_text();
+    init_glob();
     init_procfile_runner();
+    init_written_files();
     MAX_SCRIPTS = 32;
     MAX_COMMANDS = 512;
     WITH_CONTENV = /^#![ \t]*\S*\/with-contenv\b/;
@@ -25617,7 +26232,7 @@ function makeArguments(launch) {
     if (valued) {
       const value = valued[2] ?? knownValue(words[++i]);
       if (value === void 0) return void 0;
-      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath29.posix.join(directory, value);
+      if (valued[1] === "-C" || valued[1] === "--directory") directory = directory === void 0 ? value : nodePath30.posix.join(directory, value);
       else files.push(value);
     } else if (/^-j$/.test(word) && /^\d+$/.test(words[i + 1]?.value ?? "")) i++;
     else if (word.startsWith("-")) {
@@ -25639,9 +26254,9 @@ function findMakefile(launch, args, tree) {
   if (launch.container) {
     const cwd = knownValue(launch.workingDirectory);
     if (cwd === void 0 || !cwd.startsWith("/")) return void 0;
-    const directory = nodePath29.posix.resolve(cwd, args.directory ?? ".");
+    const directory = nodePath30.posix.resolve(cwd, args.directory ?? ".");
     for (const name2 of names) {
-      const treePath = mountedSource(launch, nodePath29.posix.resolve(directory, name2));
+      const treePath = mountedSource(launch, nodePath30.posix.resolve(directory, name2));
       const makefile = treePath === void 0 ? void 0 : parsedAt(treePath);
       if (makefile) return makefile;
     }
@@ -25649,12 +26264,12 @@ function findMakefile(launch, args, tree) {
   }
   const launchFile = tree.fileOf(launch.file);
   if (launchFile === void 0 || names.some((name2) => name2.startsWith("/")) || args.directory?.startsWith("/")) return void 0;
-  for (let directory = nodePath29.dirname(launchFile); ; directory = nodePath29.dirname(directory)) {
-    const where = nodePath29.join(directory, args.directory ?? ".");
-    const makefile = names.map((name2) => nodePath29.join(where, name2)).find((path) => tree.has(path));
+  for (let directory = nodePath30.dirname(launchFile); ; directory = nodePath30.dirname(directory)) {
+    const where2 = nodePath30.join(directory, args.directory ?? ".");
+    const makefile = names.map((name2) => nodePath30.join(where2, name2)).find((path) => tree.has(path));
     const parsed = makefile === void 0 ? void 0 : parsedAt(makefile);
     if (parsed && definesGoals(parsed)) return parsed;
-    if (nodePath29.dirname(directory) === directory) return void 0;
+    if (nodePath30.dirname(directory) === directory) return void 0;
   }
 }
 function makeLaunches(launch, tree, depth = 0) {
@@ -25667,8 +26282,8 @@ function makeLaunches(launch, tree, depth = 0) {
   if (goals.length === 0) return void 0;
   const order = recipeOrder(makefile, goals);
   if (!order) return void 0;
-  const environment2 = new Map([...launch.env].map(([name2, value]) => [name2, value.unresolved ? void 0 : value.value]));
-  const variables = makeVariables(makefile, environment2, args.variables);
+  const environment = new Map([...launch.env].map(([name2, value]) => [name2, value.unresolved ? void 0 : value.value]));
+  const variables = makeVariables(makefile, environment, args.variables);
   const lookup = (name2) => {
     const value = launch.env.get(name2);
     return value && !value.unresolved ? { value: value.value } : "unknown";
@@ -25728,7 +26343,7 @@ function recipeLaunch(make, step, source, lookup) {
   });
   const cwd = knownValue(make.workingDirectory);
   const stepCwd = step.cwd && step.cwd.unresolved.length === 0 ? step.cwd.value : void 0;
-  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath29.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
+  const workingDirectory = stepCwd === void 0 ? make.workingDirectory : { value: cwd !== void 0 ? nodePath30.posix.resolve(cwd, stepCwd) : stepCwd, span: assembled.span };
   return {
     ...make,
     program: assembled.program,
@@ -25741,11 +26356,11 @@ function recipeLaunch(make, step, source, lookup) {
     ...workingDirectory ? { workingDirectory } : {}
   };
 }
-var nodePath29, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
+var nodePath30, PLAIN_FLAGS, MAX_MAKE_DEPTH, MAX_PREREQUISITE_DEPTH;
 var init_makefile2 = __esm({
   "src/readers/launch/makefile.ts"() {
     "use strict";
-    nodePath29 = __toESM(require("path"));
+    nodePath30 = __toESM(require("path"));
     init_makefile();
     init_raw();
     init_program();
@@ -25812,13 +26427,13 @@ function readLaunches(files, context) {
   const unknown3 = () => "unknown";
   const runsArguments = (source) => /\$\{?@/.test(source.text) && runsItsArguments(runShell(MappedText.of(source), unknown3).steps, unknown3) !== void 0;
   for (const { path, source } of scripts) {
-    if (runsArguments(source)) passThroughScripts.set(nodePath30.basename(path), [...passThroughScripts.get(nodePath30.basename(path)) ?? [], source]);
+    if (runsArguments(source)) passThroughScripts.set(nodePath31.basename(path), [...passThroughScripts.get(nodePath31.basename(path)) ?? [], source]);
   }
   const extensionless = /* @__PURE__ */ new Map();
   const extensionlessScripts = (program) => {
     if (program.includes(".") || !/^[\w-]+$/.test(program)) return void 0;
     if (!extensionless.has(program)) {
-      const found = context.treeFiles.filter((path) => nodePath30.basename(path) === program && !files.shell?.includes(path)).flatMap((path) => {
+      const found = context.treeFiles.filter((path) => nodePath31.basename(path) === program && !files.shell?.includes(path)).flatMap((path) => {
         if (!SHELL_SHEBANG.test(quietHead(path, context) ?? "")) return [];
         const source = readSource(path, context, output, false);
         if (!source || !runsArguments(source)) return [];
@@ -25870,6 +26485,13 @@ function readLaunches(files, context) {
     })
   );
   if (fromContainers) append(launches, fromContainers.launches);
+  for (const copy of fromContainers?.copies ?? []) {
+    const { container } = copy;
+    const service = composeContainers.find(
+      (candidate) => container.kind === "compose" && candidate.service === container.service && candidate.project === container.compose?.project
+    );
+    if (service) (service.scriptCopies ??= []).push({ source: copy.source, display: context.displayPath(copy.source), target: copy.target, span: copy.span });
+  }
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
     guarded(output.diagnostics, "launch reader", source.file, () => {
@@ -25880,19 +26502,28 @@ function readLaunches(files, context) {
   const supervisorFiles = files.supervisord ?? [];
   if (supervisorFiles.length > 0) {
     const programs = /* @__PURE__ */ new Map();
+    const includes = /* @__PURE__ */ new Map();
     for (const path of supervisorFiles) {
       const source = readSource(path, context, output);
       if (!source) continue;
       addComments(output, source.file, lineComments(source));
       const read = guarded(output.diagnostics, "launch reader", source.file, () => supervisorPrograms(source));
       if (read) programs.set(path, read);
+      includes.set(path, supervisorIncludeFiles(source));
     }
     const inContainers = /* @__PURE__ */ new Set();
-    for (const container of fromContainers?.supervising ?? []) {
-      for (const { file } of placedTreeFiles(container.mounts ?? [], supervisorFiles)) {
+    const readIn = /* @__PURE__ */ new Map();
+    for (const run2 of fromContainers?.supervising ?? []) {
+      const held = [...placedTreeFiles(run2.container.mounts ?? [], supervisorFiles), ...placedTreeFiles(run2.copies, supervisorFiles)].map(({ file }) => file);
+      for (const file of held) inContainers.add(file);
+      const reads = supervisordReads(run2, supervisorFiles, (file) => includes.get(file)) ?? new Set(held);
+      const read = readIn.get(run2.container) ?? readIn.set(run2.container, /* @__PURE__ */ new Set()).get(run2.container);
+      for (const file of reads) read.add(file);
+    }
+    for (const [container, read] of readIn) {
+      for (const file of read) {
         const placed = programs.get(file);
         if (!placed) continue;
-        inContainers.add(file);
         guarded(
           output.diagnostics,
           "launch reader",
@@ -25986,20 +26617,20 @@ function quietRead(path, context) {
 function handedOver(scripts, lookup) {
   const each = scripts.map((source) => runsItsArguments(runShell(MappedText.of(source), lookup).steps, lookup));
   const environments = each.map((ending) => new Map(ending ? [...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env] : []));
-  const environment2 = /* @__PURE__ */ new Map();
+  const environment = /* @__PURE__ */ new Map();
   for (const name2 of new Set(environments.flatMap((env) => [...env.keys()]))) {
     const values2 = environments.map((env) => env.get(name2));
     const first = values2[0] ?? values2.find((value) => value !== void 0);
     const alike = values2.every((value) => value !== void 0 && value.value === first.value && value.unresolved.length === 0);
-    environment2.set(name2, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name2}`] });
+    environment.set(name2, alike || first.unresolved.length > 0 ? first : { ...first, unresolved: [`$${name2}`] });
   }
-  return { environment: environment2, execs: each.every((ending) => ending !== void 0 && execsFromScript(ending.unwrapped.wrappers)) };
+  return { environment, execs: each.every((ending) => ending !== void 0 && execsFromScript(ending.unwrapped.wrappers)) };
 }
-var nodePath30;
+var nodePath31;
 var init_launch2 = __esm({
   "src/readers/launch/index.ts"() {
     "use strict";
-    nodePath30 = __toESM(require("path"));
+    nodePath31 = __toESM(require("path"));
     init_launch();
     init_append();
     init_compose();
@@ -26014,6 +26645,7 @@ var init_launch2 = __esm({
     init_kubernetes();
     init_procfile();
     init_supervisord();
+    init_supervisord_reads();
     init_shell_script();
     init_container_scripts();
     init_program();
@@ -30852,10 +31484,10 @@ var init_evaluator = __esm({
     DYNAMIC_CALLS = /* @__PURE__ */ new Set(["exec", "globals", "locals", "vars", "setattr", "execfile"]);
     Executor = class {
       /** `environment` answers os.getenv and os.environ; without one, they are unknown values. */
-      constructor(module2, text3, environment2) {
+      constructor(module2, text3, environment) {
         this.module = module2;
         this.text = text3;
-        this.environment = environment2;
+        this.environment = environment;
       }
       module;
       text;
@@ -31645,7 +32277,7 @@ var init_syntax = __esm({
 });
 
 // src/readers/kit/python/module.ts
-function readPythonModule(text3, environment2) {
+function readPythonModule(text3, environment) {
   const tree = parser.parse(text3);
   const module2 = {
     text: text3,
@@ -31660,7 +32292,7 @@ function readPythonModule(text3, environment2) {
       if (node.name === "Comment") module2.comments.push({ from: node.from, to: node.to, text: text3.slice(node.from + 1, node.to) });
     }
   });
-  new Executor(module2, text3, environment2).run(tree.topNode);
+  new Executor(module2, text3, environment).run(tree.topNode);
   collectLoads(tree.topNode, text3, module2.loadedNames);
   return module2;
 }
@@ -31844,7 +32476,7 @@ function readConfigFile(absolute, linked, context, output) {
     referenced: module2.loadedNames.has(b.name)
   }));
   const onlyClasses = module2.bindings.length > 0 && module2.bindings.every((b) => b.kind === "class" || b.kind === "import");
-  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath31.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
+  const looksLikeConfig = linked || CONVENTIONAL_NAMES.has(nodePath32.basename(absolute).toLowerCase()) && !onlyClasses || module2.bindings.some((b) => (b.kind === "assign" || b.kind === "def") && isGunicornSetting(b.name));
   return { absolute, source, module: module2, config: { file: display, names, looksLikeConfig } };
 }
 function workingDirectoryOf(launch) {
@@ -31880,19 +32512,19 @@ function backendForLaunch(launch, context, read) {
       );
     }
   }
-  const configOption = lastOption(cliParsed, "config") ?? (envParsed ? lastOption(envParsed, "config") : void 0);
+  const configOption2 = lastOption(cliParsed, "config") ?? (envParsed ? lastOption(envParsed, "config") : void 0);
   let configReference;
   let file;
   const launchDir = launchDirectory(launch, context);
-  if (configOption) {
-    const span2 = configOption.from === "cli" ? argSpan2(argv[configOption.token.index], configOption.token) : envSpan(cmdArgs, configOption.token);
-    const target = mountedConfig2(launch, configOption.token.value, context) ?? findConfigTarget(configOption.token.value, workingDirectoryOf(launch), launchDir, context);
+  if (configOption2) {
+    const span2 = configOption2.from === "cli" ? argSpan2(argv[configOption2.token.index], configOption2.token) : envSpan(cmdArgs, configOption2.token);
+    const target = mountedConfig2(launch, configOption2.token.value, context) ?? findConfigTarget(configOption2.token.value, workingDirectoryOf(launch), launchDir, context);
     file = target ? read(target, true) : void 0;
-    configReference = { text: configOption.token.value, span: span2, found: file !== void 0 };
+    configReference = { text: configOption2.token.value, span: span2, found: file !== void 0 };
   } else {
     const directory = workingDirectoryOf(launch);
     const mounted = directory !== void 0 ? mountedConfig2(launch, "gunicorn.conf.py", context) : void 0;
-    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath31.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath31.join(launchDir, "gunicorn.conf.py")) : void 0);
+    const candidate = mounted ?? (directory !== void 0 ? findConfigTarget(nodePath32.posix.join(directory, "gunicorn.conf.py"), void 0, launchDir, context, launchDir) : launchDir !== void 0 ? context.treeFiles.find((f) => f === nodePath32.join(launchDir, "gunicorn.conf.py")) : void 0);
     file = candidate ? read(candidate, true) : void 0;
     if (file) configReference = { text: "./gunicorn.conf.py (read by default from the working directory)", span: launch.span, found: true };
   }
@@ -31912,8 +32544,8 @@ function mountedConfig2(launch, reference2, context) {
   if (!launch.mounts || reference2.startsWith("python:")) return void 0;
   const path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   const directory = workingDirectoryOf(launch);
-  const serverPath = nodePath31.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath31.posix.isAbsolute(directory) ? nodePath31.posix.join(directory, path) : void 0;
-  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath31.posix.normalize(serverPath));
+  const serverPath = nodePath32.posix.isAbsolute(path) ? path : directory !== void 0 && nodePath32.posix.isAbsolute(directory) ? nodePath32.posix.join(directory, path) : void 0;
+  const source = serverPath === void 0 || path.includes("$") ? void 0 : mountedSource(launch, nodePath32.posix.normalize(serverPath));
   return source !== void 0 && context.treeFiles.includes(source) ? source : void 0;
 }
 function lastOption(parsed, setting) {
@@ -31923,19 +32555,19 @@ function lastOption(parsed, setting) {
 }
 function launchDirectory(launch, context) {
   const absolute = context.treeFiles.find((f) => context.displayPath(f) === launch.file);
-  return absolute ? nodePath31.dirname(absolute) : void 0;
+  return absolute ? nodePath32.dirname(absolute) : void 0;
 }
 function findConfigTarget(reference2, workingDirectory, launchDir, context, within2) {
   let path = reference2.startsWith("file:") ? reference2.slice(5) : reference2;
   if (reference2.startsWith("python:")) path = `${reference2.slice(7).replace(/\./g, "/")}.py`;
   if (path === "" || path.includes("$")) return void 0;
-  const joined = nodePath31.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath31.posix.join(workingDirectory, path) : path;
-  if (launchDir !== void 0 && !nodePath31.posix.isAbsolute(joined)) {
-    const direct = nodePath31.join(launchDir, joined);
+  const joined = nodePath32.posix.isAbsolute(path) ? path : workingDirectory !== void 0 ? nodePath32.posix.join(workingDirectory, path) : path;
+  if (launchDir !== void 0 && !nodePath32.posix.isAbsolute(joined)) {
+    const direct = nodePath32.join(launchDir, joined);
     if (context.treeFiles.includes(direct)) return direct;
   }
-  const wanted = pathComponents(nodePath31.posix.normalize(joined));
-  const inside = within2 === void 0 ? context.treeFiles : context.treeFiles.filter((file) => file.startsWith(within2 + nodePath31.sep));
+  const wanted = pathComponents(nodePath32.posix.normalize(joined));
+  const inside = within2 === void 0 ? context.treeFiles : context.treeFiles.filter((file) => file.startsWith(within2 + nodePath32.sep));
   const best = closestByTail(inside, wanted, launchDir);
   return best.length === 1 ? best[0] : void 0;
 }
@@ -31953,12 +32585,12 @@ function subSpan(span2, valueLength, from2, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from2), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf2, where2, unresolvedOf) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
     return {
       entries: /* @__PURE__ */ new Map(),
-      allUnknown: { reason: `gunicorn rejects ${where} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
+      allUnknown: { reason: `gunicorn rejects ${where2} (${parsed.error.message})`, span: spanOf2(parsed.error.token), text: parsed.error.token.value }
     };
   }
   const entries = /* @__PURE__ */ new Map();
@@ -31968,7 +32600,7 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
     const text3 = option.value.value;
     const span2 = spanOf2(option.value);
     const unresolved = unresolvedOf(option.value);
-    const overridable = free !== void 0 && option.option.index !== void 0 && option.option.index < free.index;
+    const overridable = free !== void 0 && option.setting.action !== "append" && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
     const item = { converted, text: text3, span: span2 };
     const previous = entries.get(option.setting.name);
@@ -31976,6 +32608,13 @@ function layerFromCommandLine(parsed, spanOf2, where, unresolvedOf) {
       previous.items.push(item);
       previous.text += ` ${text3}`;
     } else entries.set(option.setting.name, { items: [item], text: text3, span: span2 });
+  }
+  if (free) {
+    const appended = new Set(parsed.options.filter((option) => option.setting.action === "append").map((option) => option.setting.name));
+    for (const [name2, entry] of entries) {
+      if (!appended.has(name2)) continue;
+      entry.items.push({ converted: { ok: false, reason: `"${free.value}" may add more` }, text: free.value, span: spanOf2(free) });
+    }
   }
   const allUnknown = free ? { reason: `"${free.value}" may hold any option (${unresolvedOf(free).join(", ")})`, span: spanOf2(free), text: free.value } : void 0;
   return { entries, allUnknown };
@@ -32116,14 +32755,14 @@ function buildBackend(input) {
   return backend;
 }
 function bindDirectory(chdir, value, workingDirectory) {
-  const absolute = (path) => path !== void 0 && nodePath31.posix.isAbsolute(path) ? path : void 0;
+  const absolute = (path) => path !== void 0 && nodePath32.posix.isAbsolute(path) ? path : void 0;
   if (chdir.source.kind === "default") return absolute(workingDirectory);
   if (typeof value !== "string") return void 0;
-  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath31.posix.join(workingDirectory, value) : void 0);
+  return absolute(value) ?? (absolute(workingDirectory) !== void 0 ? nodePath32.posix.join(workingDirectory, value) : void 0);
 }
 function againstDirectory(address, directory) {
-  if (address.kind !== "unix" || nodePath31.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath31.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
+  if (address.kind !== "unix" || nodePath32.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath32.posix.join(directory, address.path) } : { kind: "other", text: `unix:${address.path}` };
 }
 function defaultOf(name2, env, launched, externalEnv) {
   const spec = CANONICAL[name2];
@@ -32250,11 +32889,11 @@ function parseBindAddress(netloc) {
   if (number3 === void 0) return { kind: "other", text: netloc };
   return { kind: "tcp", host: host.toLowerCase(), port: number3 };
 }
-var nodePath31, CONVENTIONAL_NAMES, SYNC_REASON;
+var nodePath32, CONVENTIONAL_NAMES, SYNC_REASON;
 var init_gunicorn = __esm({
   "src/readers/gunicorn/index.ts"() {
     "use strict";
-    nodePath31 = __toESM(require("path"));
+    nodePath32 = __toESM(require("path"));
     init_gunicorn_settings();
     init_launch();
     init_failure();
@@ -32405,11 +33044,12 @@ function chmodMode(value) {
   if (value === null || value === "1") return "666";
   return /^[0-7]{3}$/.test(value) ? value : void 0;
 }
-function settingFromEntries(rule56, entries) {
+function settingFromEntries(rule56, entries, gaps = []) {
   const relevant = entries.filter((entry) => rule56.keys.includes(entry.key));
   const last = relevant[relevant.length - 1];
   if (!last) {
     if (!rule56.default) return void 0;
+    if (gaps.length > 0) return unstated(rule56.name, rule56.unit, rule56.default.reference, gaps[0]);
     return {
       name: rule56.name,
       value: rule56.default.value,
@@ -32422,13 +33062,16 @@ function settingFromEntries(rule56, entries) {
   const value = last.condition || last.value === void 0 ? void 0 : rule56.read(last.value);
   return { name: rule56.name, value, text: last.text ?? "", unit: rule56.unit, source };
 }
+function unstated(name2, unit, reference2, gap) {
+  return { name: name2, value: void 0, text: "", unit, source: { kind: "default", reference: reference2, note: `unknown: ${gap.reason}` } };
+}
 function buildBackend2(instance, name2, file, launch) {
   const settings = /* @__PURE__ */ new Map();
   for (const rule56 of SETTINGS) {
-    const setting = settingFromEntries(rule56, instance.options);
+    const setting = settingFromEntries(rule56, instance.options, instance.gaps);
     if (setting) settings.set(rule56.name, setting);
   }
-  settings.set("master", masterSetting(instance.options));
+  settings.set("master", masterSetting(instance.options, instance.gaps));
   const backend = {
     kind: "uwsgi",
     name: name2,
@@ -32446,7 +33089,7 @@ function buildBackend2(instance, name2, file, launch) {
   backend.listeners = listenersOf(backend);
   return backend;
 }
-function masterSetting(entries) {
+function masterSetting(entries, gaps) {
   const explicit2 = entries.filter((entry) => entry.key === "master");
   const last = explicit2[explicit2.length - 1];
   const source = (entry, span2 = entry.valueSpan) => ({ kind: "file", span: span2, via: entry.via.length > 0 ? entry.via : void 0 });
@@ -32465,23 +33108,24 @@ function masterSetting(entries) {
       source: { kind: "default", reference: "docs/servers/uwsgi.md#master", note: "an option inside an if-block would switch it on" }
     };
   }
+  if (gaps.length > 0) return unstated("master", "flag", "docs/servers/uwsgi.md#master", gaps[0]);
   return { name: "master", value: false, text: "off", unit: "flag", source: { kind: "default", reference: "docs/servers/uwsgi.md#master" } };
 }
 function bindDirectory2(backend) {
   const launched = backend.launch?.workingDirectory;
-  const workingDirectory = launched && !launched.unresolved && nodePath32.posix.isAbsolute(launched.value) ? launched.value : void 0;
+  const workingDirectory = launched && !launched.unresolved && nodePath33.posix.isAbsolute(launched.value) ? launched.value : void 0;
   const chdirs = backend.options.filter((entry) => entry.key === "chdir");
   if (chdirs.length === 0) return workingDirectory;
   if (chdirs.some((entry) => entry.condition)) return void 0;
   const value = chdirs[chdirs.length - 1].value;
   if (typeof value !== "string" || value.includes(UNKNOWN) || value.trim() === "") return void 0;
   const chdir = value.trim();
-  if (nodePath32.posix.isAbsolute(chdir)) return chdir;
-  return workingDirectory !== void 0 ? nodePath32.posix.join(workingDirectory, chdir) : void 0;
+  if (nodePath33.posix.isAbsolute(chdir)) return chdir;
+  return workingDirectory !== void 0 ? nodePath33.posix.join(workingDirectory, chdir) : void 0;
 }
 function againstDirectory2(address, directory) {
-  if (address.kind !== "unix" || nodePath32.posix.isAbsolute(address.path)) return address;
-  return directory !== void 0 ? { kind: "unix", path: nodePath32.posix.join(directory, address.path) } : { kind: "other", text: address.path };
+  if (address.kind !== "unix" || nodePath33.posix.isAbsolute(address.path)) return address;
+  return directory !== void 0 ? { kind: "unix", path: nodePath33.posix.join(directory, address.path) } : { kind: "other", text: address.path };
 }
 function listenersOf(backend) {
   const listeners = [];
@@ -32549,11 +33193,11 @@ function parseUwsgiAddress(value) {
   if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
   return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: Number(portText) };
 }
-var nodePath32, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
+var nodePath33, SECONDS_TO_MS, number2, flag, text2, SETTINGS, SOCKET_PROTOCOLS;
 var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
-    nodePath32 = __toESM(require("path"));
+    nodePath33 = __toESM(require("path"));
     init_options();
     init_values();
     init_magic();
@@ -33023,17 +33667,18 @@ function decide(positive, found, expected, once, skip) {
 function buildInstance(start, machine, files, displayPath) {
   return new InstanceBuilder(machine, files, displayPath).build(start);
 }
-var nodePath33, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
+var nodePath34, END_KEYS, SCHEMES, INTERNAL_ENV, MAX_DEPTH3, InstanceBuilder, LOGIC_OPTIONS;
 var init_instance = __esm({
   "src/readers/uwsgi/instance.ts"() {
     "use strict";
-    nodePath33 = __toESM(require("path"));
+    nodePath34 = __toESM(require("path"));
     init_options();
     init_values();
     init_expand2();
     init_ini();
     init_magic();
     init_template();
+    init_template_text();
     END_KEYS = /* @__PURE__ */ new Set(["end", "endfor", "endif", "end-if", "end-for"]);
     SCHEMES = ["emperor", "http", "data", "sym", "section", "fd", "exec", "call", "callint"];
     INTERNAL_ENV = /* @__PURE__ */ new Set([
@@ -33369,6 +34014,7 @@ var init_instance = __esm({
         }
         this.mainFile ??= path;
         if (!this.files.includes(path)) this.files.push(path);
+        if (source instanceof TemplateSourceText) this.templateWriterGaps(source);
         if (naming.reuse && this.magic) {
           this.magic = new Map(this.magic);
           this.magic.set("o", naming.given ?? UNKNOWN);
@@ -33377,7 +34023,7 @@ var init_instance = __esm({
           const serverPath = this.machine.realPaths ? this.fileAccess.serverPath(path) : void 0;
           this.magic = fillMagicTable(
             this.magic,
-            { given: naming.given, fullPath: serverPath, baseName: nodePath33.basename(serverPath ?? path), section: naming.section },
+            { given: naming.given, fullPath: serverPath, baseName: nodePath34.basename(serverPath ?? path), section: naming.section },
             this.machine,
             firstRound
           );
@@ -33394,6 +34040,10 @@ var init_instance = __esm({
           for (const line of scan.lines) {
             const [keyStart, keyEnd] = mapped2.sourceRange(line.keyStart, line.keyEnd);
             const keySpan = source.span(keyStart, keyEnd);
+            if (!isKnown(line.key)) {
+              this.gaps.push({ reason: "an option whose name the tree does not give", span: keySpan });
+              continue;
+            }
             let valueSpan = keySpan;
             let text3 = "";
             if (line.valueEnd > line.valueStart) {
@@ -33407,6 +34057,19 @@ var init_instance = __esm({
           this.chain.pop();
           this.reading.pop();
           this.via = outerVia;
+        }
+      }
+      /**
+       * A template's tags that may write lines cfglint does not see (`{% include %}`, a loop,
+       * `{{ patch("uwsgi-config") }}` alone on its line): each is a gap, so no option the file leaves
+       * unstated is taken at its default. What the file writes plainly is read as written.
+       */
+      templateWriterGaps(source) {
+        for (const offset of source.writers) {
+          let end = source.original.indexOf("\n", offset);
+          if (end === -1) end = source.original.length;
+          while (end > offset && /\s/.test(source.original[end - 1])) end--;
+          this.gaps.push({ reason: `a ${DIALECT_NAMES[source.dialect]} tag may write options here; cfglint does not render it`, span: source.span(offset, end) });
         }
       }
       source(path) {
@@ -33585,7 +34248,7 @@ function readUwsgi(files, launches, context) {
   const backends = [];
   const sources = /* @__PURE__ */ new Map();
   const treeFiles = new Set(context.treeFiles);
-  const reading = new TreeFiles(context, treeFiles, sources);
+  const reading = new TreeFiles(context, treeFiles, new Set(files), sources);
   const diagnostics = [];
   const startedFiles = /* @__PURE__ */ new Set();
   for (const launch of launches) {
@@ -33594,7 +34257,7 @@ function readUwsgi(files, launches, context) {
       const commandLine = readCommandLine(launch.argv.slice(1).map(withUnknownParts));
       if (commandLine.options.some((option) => option.key === "emperor")) return;
       const envValue = (value) => value.unresolved ? UNKNOWN : value.value;
-      const environment2 = [...launch.env].map(([name2, value]) => ({ name: name2, value: envValue(value), text: value.value, span: value.span }));
+      const environment = [...launch.env].map(([name2, value]) => ({ name: name2, value: envValue(value), text: value.value, span: value.span }));
       const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
       const machine = {
         env: { vars: new Map([...launch.env].map(([name2, value]) => [name2, envValue(value)])), complete: false },
@@ -33603,14 +34266,14 @@ function readUwsgi(files, launches, context) {
       };
       const gaps = (launch.externalEnv ?? []).map((span2) => ({ reason: "environment from outside the tree may set UWSGI_* options", span: span2 }));
       const writtenByLauncher = launcherWrites(launch, context);
-      const instance = buildInstance({ environment: environment2, commandLine, gaps, writtenByLauncher }, machine, reading.forLaunch(launch), context.displayPath);
+      const instance = buildInstance({ environment, commandLine, gaps, writtenByLauncher }, machine, reading.forLaunch(launch), context.displayPath);
       instance.files.forEach((file) => startedFiles.add(file));
       append(diagnostics, instance.diagnostics);
       const main = instance.files[0];
       backends.push(
         finishBackend(
           instance,
-          serverName(launch, main ? nodePath34.basename(main) : void 0),
+          serverName(launch, main ? nodePath35.basename(main) : void 0),
           main ? context.displayPath(main) : launch.file,
           launch,
           context
@@ -33632,7 +34295,7 @@ function readUwsgi(files, launches, context) {
   const kept = standalone.filter(({ file }) => !included.has(file));
   for (const { file, instance } of kept.length > 0 ? kept : standalone) {
     append(diagnostics, instance.diagnostics);
-    backends.push(finishBackend(instance, nodePath34.basename(file), context.displayPath(file), void 0, context));
+    backends.push(finishBackend(instance, nodePath35.basename(file), context.displayPath(file), void 0, context));
   }
   for (const file of files) reading.read(file);
   append(output.diagnostics, diagnostics);
@@ -33669,11 +34332,11 @@ function launcherWrites(launch, context) {
     return new RegExp(`(>>?|\\btee(\\s+-a)?)\\s*["']?(\\./)?${name2}["']?(?=[\\s;&|)]|$)`, "m").test(text3);
   };
 }
-var nodePath34, TreeFiles;
+var nodePath35, TreeFiles;
 var init_uwsgi = __esm({
   "src/readers/uwsgi/index.ts"() {
     "use strict";
-    nodePath34 = __toESM(require("path"));
+    nodePath35 = __toESM(require("path"));
     init_append();
     init_path_tails();
     init_launch();
@@ -33683,27 +34346,35 @@ var init_uwsgi = __esm({
     init_command_line();
     init_failure();
     init_ini();
+    init_template();
+    init_template_text();
     init_magic();
     init_instance();
     init_instance();
     TreeFiles = class {
-      constructor(context, treeFiles, sources) {
+      constructor(context, treeFiles, classified, sources) {
         this.context = context;
         this.treeFiles = treeFiles;
+        this.classified = classified;
         this.sources = sources;
       }
       context;
       treeFiles;
+      classified;
       sources;
       read(path) {
         let source = this.sources.get(path);
         if (source) return source;
         if (!this.treeFiles.has(path)) return void 0;
+        let text3;
         try {
-          source = sourceFor(this.context, path, decodeUtf8(this.context.fs.read(path)));
+          text3 = decodeUtf8(this.context.fs.read(path));
         } catch {
           return void 0;
         }
+        source = sourceFor(this.context, path, text3);
+        const dialect = this.classified.has(path) || this.context.embedded?.has(path) ? void 0 : templateDialectOf(text3);
+        if (dialect) source = new TemplateSourceText(source.file, text3, maskTemplate(text3, dialect));
         this.sources.set(path, source);
         return source;
       }
@@ -33721,11 +34392,11 @@ var init_uwsgi = __esm({
         const workingDirectory = launch.workingDirectory && !launch.workingDirectory.unresolved ? launch.workingDirectory.value : void 0;
         return {
           resolve: (name2, from2, main) => {
-            const mounted = nodePath34.isAbsolute(name2) ? mountedSource(launch, nodePath34.normalize(name2)) : void 0;
+            const mounted = nodePath35.isAbsolute(name2) ? mountedSource(launch, nodePath35.normalize(name2)) : void 0;
             if (mounted !== void 0 && this.treeFiles.has(mounted)) return mounted;
             if (from2 !== void 0) return this.resolveInTree(name2, [main, from2]);
-            const serverName3 = !nodePath34.isAbsolute(name2) && workingDirectory && nodePath34.isAbsolute(workingDirectory) ? nodePath34.join(workingDirectory, name2) : name2;
-            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath34.normalize(serverName3)) : void 0;
+            const serverName3 = !nodePath35.isAbsolute(name2) && workingDirectory && nodePath35.isAbsolute(workingDirectory) ? nodePath35.join(workingDirectory, name2) : name2;
+            const mountedFromDirectory = serverName3 !== name2 ? mountedSource(launch, nodePath35.normalize(serverName3)) : void 0;
             if (mountedFromDirectory !== void 0 && this.treeFiles.has(mountedFromDirectory)) return mountedFromDirectory;
             return this.resolveInTree(name2, [launchPath]) ?? this.resolveInTree(serverName3, []) ?? this.byFileName(serverName3, launchPath);
           },
@@ -33738,15 +34409,15 @@ var init_uwsgi = __esm({
         return void 0;
       }
       resolveInTree(name2, nextTo) {
-        if (nodePath34.isAbsolute(name2)) {
-          const normal = nodePath34.normalize(name2);
+        if (nodePath35.isAbsolute(name2)) {
+          const normal = nodePath35.normalize(name2);
           if (this.treeFiles.has(normal)) return normal;
           const mirrored = [...this.treeFiles].filter((file) => file.endsWith(normal));
           return mirrored.length === 1 ? mirrored[0] : void 0;
         }
         for (const file of nextTo) {
           if (file === void 0) continue;
-          const candidate = nodePath34.join(nodePath34.dirname(file), name2);
+          const candidate = nodePath35.join(nodePath35.dirname(file), name2);
           if (this.treeFiles.has(candidate)) return candidate;
         }
         return void 0;
@@ -33757,9 +34428,9 @@ var init_uwsgi = __esm({
        * the one nearest the launch file; still tied, none.
        */
       byFileName(name2, launchPath) {
-        const wanted = pathComponents(nodePath34.normalize(name2));
+        const wanted = pathComponents(nodePath35.normalize(name2));
         if (wanted.length === 0) return void 0;
-        const best = closestByTail(this.treeFiles, wanted, launchPath === void 0 ? void 0 : nodePath34.dirname(launchPath));
+        const best = closestByTail(this.treeFiles, wanted, launchPath === void 0 ? void 0 : nodePath35.dirname(launchPath));
         if (best.length > 1) return { ambiguous: best };
         return best[0];
       }
@@ -33966,7 +34637,7 @@ function addressOf(settings, launch) {
   if (given(uds)) {
     if (typeof uds.value !== "string" || uds.value === "") return { address: { kind: "other", text: uds.text }, option: "--uds", span: spanOf2(uds) };
     const directory = knownValue(launch.workingDirectory);
-    const path = nodePath35.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath35.posix.isAbsolute(directory) ? uds.value : nodePath35.posix.join(directory, uds.value);
+    const path = nodePath36.posix.isAbsolute(uds.value) || directory === void 0 || !nodePath36.posix.isAbsolute(directory) ? uds.value : nodePath36.posix.join(directory, uds.value);
     return { address: { kind: "unix", path }, option: "--uds", span: spanOf2(uds) };
   }
   const host = settings.get("host");
@@ -33979,11 +34650,11 @@ function addressOf(settings, launch) {
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
 }
-var nodePath35, MAIN, SETTINGS2;
+var nodePath36, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
   "src/readers/uvicorn/index.ts"() {
     "use strict";
-    nodePath35 = __toESM(require("path"));
+    nodePath36 = __toESM(require("path"));
     init_launch();
     init_uvicorn();
     init_failure();
@@ -34445,10 +35116,10 @@ function findTomcatImages(context) {
   return images;
 }
 function tomcatVersionFor(serverXml, images) {
-  for (let dir = nodePath36.dirname(serverXml); ; dir = nodePath36.dirname(dir)) {
-    const here = images.filter((image) => nodePath36.dirname(image.path) === dir);
+  for (let dir = nodePath37.dirname(serverXml); ; dir = nodePath37.dirname(dir)) {
+    const here = images.filter((image) => nodePath37.dirname(image.path) === dir);
     if (here.length > 0 && sameLine(here)) return here[0].version;
-    if (nodePath36.dirname(dir) === dir) break;
+    if (nodePath37.dirname(dir) === dir) break;
   }
   return images.length > 0 && sameLine(images) ? images[0].version : { kind: "unknown" };
 }
@@ -34487,12 +35158,12 @@ function dockerfileArchives(source, setElsewhere) {
   return found;
 }
 function roleArchives(path, source, context, files, setElsewhere) {
-  const parts = path.split(nodePath36.sep);
+  const parts = path.split(nodePath37.sep);
   let at = parts.length - 2;
   while (at > 0 && !ROLE_PARTS.has(parts[at])) at--;
   if (at <= 0) return [];
-  const role = parts.slice(0, at).join(nodePath36.sep);
-  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath36.join(role, name2))).filter((file) => file !== void 0);
+  const role = parts.slice(0, at).join(nodePath37.sep);
+  const variableFiles = ["vars/main.yml", "vars/main.yaml", "defaults/main.yml", "defaults/main.yaml"].map((name2) => files.find((file) => file.path === nodePath37.join(role, name2))).filter((file) => file !== void 0);
   const found = [];
   for (const match of source.text.matchAll(JINJA_VARIABLE_ARCHIVE)) {
     const name2 = match[1];
@@ -34540,11 +35211,11 @@ function readText(context, path) {
     return void 0;
   }
 }
-var nodePath36, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
+var nodePath37, TOMCAT_IMAGE, RELEASE_ARCHIVE, SHELL_VARIABLE_ARCHIVE, JINJA_VARIABLE_ARCHIVE, RELEASE_NUMBER, INSTALL_STEP, ROLE_PARTS, INVENTORY;
 var init_version = __esm({
   "src/readers/tomcat/version.ts"() {
     "use strict";
-    nodePath36 = __toESM(require("path"));
+    nodePath37 = __toESM(require("path"));
     init_classify();
     init_docker();
     init_dockerfile();
@@ -39443,7 +40114,7 @@ function readTomcat(serverXmls, catalinaProperties, context, containers = [], la
   return { ...output, backends };
 }
 function propertiesFor(serverXml, files) {
-  const sameDir = [...files.keys()].find((path) => nodePath37.dirname(path) === nodePath37.dirname(serverXml));
+  const sameDir = [...files.keys()].find((path) => nodePath38.dirname(path) === nodePath38.dirname(serverXml));
   if (sameDir) return files.get(sameDir);
   return files.size === 1 ? [...files.values()][0] : void 0;
 }
@@ -39621,11 +40292,11 @@ function suppressionText(text3) {
   if (!/^\s*cfglint-/.test(text3) || /\s--(\s|$)/.test(text3)) return text3;
   return text3.replace(/\s-\s/, " -- ");
 }
-var nodePath37;
+var nodePath38;
 var init_tomcat = __esm({
   "src/readers/tomcat/index.ts"() {
     "use strict";
-    nodePath37 = __toESM(require("path"));
+    nodePath38 = __toESM(require("path"));
     init_versions();
     init_expansion_budget();
     init_types();
@@ -39812,8 +40483,8 @@ function cachedBuildFileReader(context) {
   };
 }
 function isWithin3(path, dir) {
-  const relative11 = nodePath38.relative(dir, path);
-  return relative11 === "" || !relative11.startsWith("..") && !nodePath38.isAbsolute(relative11);
+  const relative11 = nodePath39.relative(dir, path);
+  return relative11 === "" || !relative11.startsWith("..") && !nodePath39.isAbsolute(relative11);
 }
 function xmlWithoutComments(xml) {
   return xml.replace(/<!--[\s\S]*?-->/g, (comment2) => comment2.replace(/[^\n]/g, " "));
@@ -39821,11 +40492,26 @@ function xmlWithoutComments(xml) {
 function xmlTag(xml, name2) {
   return new RegExp(`<${name2}>\\s*([^<]*?)\\s*</${name2}>`).exec(xml)?.[1];
 }
-var nodePath38;
+function mavenParentInTree(dir, pom, readText2) {
+  const parent = /<parent>([\s\S]*?)<\/parent>/.exec(pom)?.[1];
+  if (parent === void 0) return void 0;
+  const relative11 = xmlTag(parent, "relativePath") ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
+  if (relative11 === "") return void 0;
+  const parentPath = nodePath39.resolve(dir, relative11.endsWith(".xml") ? relative11 : nodePath39.join(relative11, "pom.xml"));
+  const parentPom = readText2(parentPath);
+  const artifactId = xmlTag(parent, "artifactId");
+  if (parentPom === void 0 || artifactId === void 0 || ownArtifactId(parentPom) !== artifactId) return void 0;
+  return { dir: nodePath39.dirname(parentPath), pom: parentPom };
+}
+function ownArtifactId(pom) {
+  const own = xmlWithoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, "");
+  return xmlTag(own, "artifactId");
+}
+var nodePath39;
 var init_build_files = __esm({
   "src/readers/spring-boot/build-files.ts"() {
     "use strict";
-    nodePath38 = __toESM(require("path"));
+    nodePath39 = __toESM(require("path"));
     init_text();
   }
 });
@@ -39836,22 +40522,22 @@ function readModuleGraph(roots, context, readText2) {
   const edges = /* @__PURE__ */ new Map();
   const seenBuilds = /* @__PURE__ */ new Set();
   for (const root of roots) {
-    for (let dir = root; context.lintRoots.some((lintRoot) => isWithin3(dir, lintRoot)); dir = nodePath39.dirname(dir)) {
+    for (let dir = root; context.lintRoots.some((lintRoot) => isWithin3(dir, lintRoot)); dir = nodePath40.dirname(dir)) {
       if (seenBuilds.has(dir)) break;
-      const settings = readText2(nodePath39.join(dir, "settings.gradle")) ?? readText2(nodePath39.join(dir, "settings.gradle.kts"));
+      const settings = readText2(nodePath40.join(dir, "settings.gradle")) ?? readText2(nodePath40.join(dir, "settings.gradle.kts"));
       if (settings !== void 0) {
         seenBuilds.add(dir);
         readGradleBuild(dir, settings, readText2, modules, edges);
         break;
       }
-      const pom = readText2(nodePath39.join(dir, "pom.xml"));
-      const parentPom = readText2(nodePath39.join(nodePath39.dirname(dir), "pom.xml"));
+      const pom = readText2(nodePath40.join(dir, "pom.xml"));
+      const parentPom = readText2(nodePath40.join(nodePath40.dirname(dir), "pom.xml"));
       if (pom !== void 0 && mavenModules(pom).length > 0 && !(parentPom !== void 0 && mavenModules(parentPom).length > 0)) {
         seenBuilds.add(dir);
         readMavenBuild(dir, readText2, modules, edges);
         break;
       }
-      if (dir === nodePath39.dirname(dir)) break;
+      if (dir === nodePath40.dirname(dir)) break;
     }
   }
   const closure = (root) => {
@@ -39872,6 +40558,9 @@ function readModuleGraph(roots, context, readText2) {
     modules: () => [...modules.values()]
   };
 }
+function gradleRuntimeDependencies(text3) {
+  return text3.split("\n").filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line)).join("\n");
+}
 function gradleWithoutComments(text3) {
   const blank = (match) => match.replace(/[^\n]/g, " ");
   return text3.replace(/\/\*[\s\S]*?\*\//g, blank).replace(/(^|[^:])\/\/[^\n]*/g, blank);
@@ -39882,7 +40571,7 @@ function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
   for (const statement of settings.matchAll(/^\s*include\b\s*\(?([^\n]*)/gm)) {
     for (const name2 of statement[1].matchAll(/['"]([^'"$]+)['"]/g)) {
       const path = name2[1].startsWith(":") ? name2[1] : `:${name2[1]}`;
-      projectDirs.set(path, nodePath39.join(settingsDir, ...path.split(":").filter((part2) => part2 !== "")));
+      projectDirs.set(path, nodePath40.join(settingsDir, ...path.split(":").filter((part2) => part2 !== "")));
     }
   }
   const moved = [
@@ -39891,14 +40580,14 @@ function readGradleBuild(settingsDir, settingsText, readText2, modules, edges) {
     )
   ];
   for (const [, path, file, inSettingsDir] of moved) {
-    if (projectDirs.has(path)) projectDirs.set(path, nodePath39.resolve(settingsDir, file ?? inSettingsDir));
+    if (projectDirs.has(path)) projectDirs.set(path, nodePath40.resolve(settingsDir, file ?? inSettingsDir));
   }
   if ((settings.match(/projectDir/g) ?? []).length > moved.length) return;
   for (const [path, dir] of projectDirs) {
-    const build = readText2(nodePath39.join(dir, "build.gradle")) ?? readText2(nodePath39.join(dir, "build.gradle.kts"));
+    const build = readText2(nodePath40.join(dir, "build.gradle")) ?? readText2(nodePath40.join(dir, "build.gradle.kts"));
     if (build === void 0 && path !== ":") continue;
     const text3 = gradleWithoutComments(build ?? "");
-    const runtimeBuild = text3.split("\n").filter((line) => new RegExp(`^\\s*(${GRADLE_RUNTIME_CONFIGURATIONS})\\b`).test(line)).join("\n");
+    const runtimeBuild = gradleRuntimeDependencies(text3);
     const bootPlugin = /['"]org\.springframework\.boot['"]|\bplugins\.spring[.-]?boot\b|\bplugins\.springBoot\b/.test(text3);
     modules.set(dir, { root: dir, build: build ?? "", runtimeBuild, bootPlugin });
     const dependencies = new RegExp(`^\\s*(?:${GRADLE_RUNTIME_CONFIGURATIONS})\\s*\\(?\\s*project\\s*\\(\\s*(?:path\\s*[:=]\\s*)?['"](:[^'"]*)['"]`, "gm");
@@ -39918,12 +40607,23 @@ function mavenModules(pomText) {
   const block2 = /<modules>([\s\S]*?)<\/modules>/.exec(own)?.[1] ?? "";
   return [...block2.matchAll(/<module>\s*([^<]+?)\s*<\/module>/g)].map((match) => match[1]);
 }
+function mavenRuntimeDependencies(pom) {
+  const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, "");
+  const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? "";
+  const found = [];
+  for (const [whole, body2] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
+    const scope = xmlTag(body2, "scope") ?? "compile";
+    const type = xmlTag(body2, "type") ?? "jar";
+    if (["compile", "runtime"].includes(scope) && type === "jar" && xmlTag(body2, "classifier") === void 0) found.push([whole, body2]);
+  }
+  return found;
+}
 function readMavenBuild(aggregatorDir, readText2, modules, edges) {
   const byCoordinates = /* @__PURE__ */ new Map();
   const dependenciesOf = /* @__PURE__ */ new Map();
   const visit2 = (dir, depth) => {
     if (modules.has(dir) || depth > 16) return;
-    const text3 = readText2(nodePath39.join(dir, "pom.xml"));
+    const text3 = readText2(nodePath40.join(dir, "pom.xml"));
     if (text3 === void 0) return;
     const pom = xmlWithoutComments(text3);
     const project = pom.replace(/<(profiles|dependencyManagement|build|reporting)>[\s\S]*?<\/\1>/g, "");
@@ -39931,13 +40631,9 @@ function readMavenBuild(aggregatorDir, readText2, modules, edges) {
     const own = project.replace(/<(parent|dependencies|modules|properties)>[\s\S]*?<\/\1>/g, "");
     const groupId = xmlTag(own, "groupId") ?? parentGroup;
     const artifactId = xmlTag(own, "artifactId");
-    const dependencyBlock = /<dependencies>([\s\S]*?)<\/dependencies>/.exec(project)?.[1] ?? "";
     const runtime = [];
     const dependencies = [];
-    for (const [whole, body2] of dependencyBlock.matchAll(/<dependency>([\s\S]*?)<\/dependency>/g)) {
-      const scope = xmlTag(body2, "scope") ?? "compile";
-      const type = xmlTag(body2, "type") ?? "jar";
-      if (!["compile", "runtime"].includes(scope) || type !== "jar" || xmlTag(body2, "classifier") !== void 0) continue;
+    for (const [whole, body2] of mavenRuntimeDependencies(pom)) {
       runtime.push(whole);
       const group = xmlTag(body2, "groupId")?.replace(/^\$\{(?:project\.|pom\.)?groupId\}$/, groupId ?? "").replace(/^\$\{project\.parent\.groupId\}$/, parentGroup ?? "");
       const artifact = xmlTag(body2, "artifactId");
@@ -39949,8 +40645,8 @@ function readMavenBuild(aggregatorDir, readText2, modules, edges) {
     if (groupId && artifactId) byCoordinates.set(`${groupId}:${artifactId}`, dir);
     dependenciesOf.set(dir, dependencies);
     for (const module2 of mavenModules(text3)) {
-      const path = nodePath39.resolve(dir, module2);
-      visit2(/\.xml$/.test(path) ? nodePath39.dirname(path) : path, depth + 1);
+      const path = nodePath40.resolve(dir, module2);
+      visit2(/\.xml$/.test(path) ? nodePath40.dirname(path) : path, depth + 1);
     }
   };
   visit2(aggregatorDir, 0);
@@ -39966,11 +40662,11 @@ function addEdge(edges, from2, edge) {
   list.push(edge);
   edges.set(from2, list);
 }
-var nodePath39, GRADLE_RUNTIME_CONFIGURATIONS;
+var nodePath40, GRADLE_RUNTIME_CONFIGURATIONS;
 var init_modules = __esm({
   "src/readers/spring-boot/modules.ts"() {
     "use strict";
-    nodePath39 = __toESM(require("path"));
+    nodePath40 = __toESM(require("path"));
     init_build_files();
     GRADLE_RUNTIME_CONFIGURATIONS = "implementation|api|compile|runtime|runtimeOnly";
   }
@@ -39989,9 +40685,9 @@ function mavenFilteredFiles(context, readText2) {
   };
 }
 function moduleRoot(path, context, readText2) {
-  for (let dir = nodePath40.dirname(path); context.lintRoots.some((root) => isWithin3(dir, root)); dir = nodePath40.dirname(dir)) {
-    if (readText2(nodePath40.join(dir, "pom.xml")) !== void 0) return dir;
-    if (dir === nodePath40.dirname(dir)) break;
+  for (let dir = nodePath41.dirname(path); context.lintRoots.some((root) => isWithin3(dir, root)); dir = nodePath41.dirname(dir)) {
+    if (readText2(nodePath41.join(dir, "pom.xml")) !== void 0) return dir;
+    if (dir === nodePath41.dirname(dir)) break;
   }
   return void 0;
 }
@@ -40000,7 +40696,7 @@ function moduleResources(root, readText2) {
   let test;
   let delimiter;
   let dir = root;
-  let pom = readText2(nodePath40.join(dir, "pom.xml"));
+  let pom = readText2(nodePath41.join(dir, "pom.xml"));
   for (let depth = 0; pom !== void 0 && depth < MAX_PARENTS; depth++) {
     const own = xmlWithoutComments(pom).replace(/<profiles>[\s\S]*?<\/profiles>/g, "");
     const build = /<build>([\s\S]*?)<\/build>/.exec(own)?.[1]?.replace(/<(pluginManagement|plugins)>[\s\S]*?<\/\1>/g, "") ?? "";
@@ -40013,20 +40709,12 @@ function moduleResources(root, readText2) {
       main ??= starterParentResources(root);
       return { main, test: test ?? [], atDelimiter: (delimiter ?? "@") === "@" };
     }
-    const relative11 = xmlTag(parent, "relativePath") ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
-    if (relative11 === "") break;
-    const parentPath = nodePath40.resolve(dir, relative11.endsWith(".xml") ? relative11 : nodePath40.join(relative11, "pom.xml"));
-    const parentPom = readText2(parentPath);
-    const artifactId = xmlTag(parent, "artifactId");
-    if (parentPom === void 0 || artifactId === void 0 || ownArtifactId(parentPom) !== artifactId) break;
-    dir = nodePath40.dirname(parentPath);
-    pom = parentPom;
+    const found = mavenParentInTree(dir, own, readText2);
+    if (found === void 0) break;
+    dir = found.dir;
+    pom = found.pom;
   }
   return { main: main ?? [], test: test ?? [], atDelimiter: true };
-}
-function ownArtifactId(pom) {
-  const own = xmlWithoutComments(pom).replace(/<(parent|dependencies|dependencyManagement|build|profiles|modules|properties|reporting)>[\s\S]*?<\/\1>/g, "");
-  return xmlTag(own, "artifactId");
 }
 function resourcesOf(build, element, root) {
   const block2 = new RegExp(`<${element}>([\\s\\S]*?)</${element}>`).exec(build)?.[1];
@@ -40035,7 +40723,7 @@ function resourcesOf(build, element, root) {
   for (const [, body2] of block2.matchAll(/<(?:resource|testResource)>([\s\S]*?)<\/(?:resource|testResource)>/g)) {
     const written = /<directory>\s*([^<]*?)\s*<\/directory>/.exec(body2)?.[1];
     if (written === void 0) continue;
-    const directory = nodePath40.resolve(root, written.replace(/^\$\{(?:project\.)?basedir\}\/?/, "") || ".");
+    const directory = nodePath41.resolve(root, written.replace(/^\$\{(?:project\.)?basedir\}\/?/, "") || ".");
     const patterns = (name2) => [...body2.matchAll(new RegExp(`<${name2}>\\s*([^<]*?)\\s*</${name2}>`, "g"))].map((match) => antPattern(match[1]));
     const includes = patterns("include");
     resources.push({
@@ -40048,7 +40736,7 @@ function resourcesOf(build, element, root) {
   return resources;
 }
 function starterParentResources(root) {
-  const directory = nodePath40.join(root, "src", "main", "resources");
+  const directory = nodePath41.join(root, "src", "main", "resources");
   return [
     {
       directory,
@@ -40060,7 +40748,7 @@ function starterParentResources(root) {
 }
 function covers(resource, path) {
   if (!isWithin3(path, resource.directory) || path === resource.directory) return false;
-  const relative11 = nodePath40.relative(resource.directory, path).split(nodePath40.sep).join("/");
+  const relative11 = nodePath41.relative(resource.directory, path).split(nodePath41.sep).join("/");
   return resource.includes.some((pattern) => pattern.test(relative11)) && !resource.excludes.some((pattern) => pattern.test(relative11));
 }
 function antPattern(pattern) {
@@ -40083,16 +40771,86 @@ function maskMavenPlaceholders(text3) {
   if (!text3.includes("@")) return text3;
   return text3.replace(AT_PLACEHOLDER, (placeholder) => "$" + UNKNOWN_MARK.repeat(placeholder.length - 1));
 }
-var nodePath40, STARTER_PARENT, MAX_PARENTS, AT_PLACEHOLDER;
+var nodePath41, STARTER_PARENT, MAX_PARENTS, AT_PLACEHOLDER;
 var init_maven_filtering = __esm({
   "src/readers/spring-boot/maven-filtering.ts"() {
     "use strict";
-    nodePath40 = __toESM(require("path"));
+    nodePath41 = __toESM(require("path"));
     init_template();
     init_build_files();
     STARTER_PARENT = /<artifactId>\s*spring-boot-starter-parent\s*<\/artifactId>/;
     MAX_PARENTS = 16;
     AT_PLACEHOLDER = /@[A-Za-z_][\w.-]*@/g;
+  }
+});
+
+// src/readers/spring-boot/bootstrap.ts
+function bootstrapReading(evidence, property) {
+  const switches = ["spring.cloud.bootstrap.enabled", "spring.config.uselegacyprocessing"].map(property);
+  const enabledByProcess = switches.some((found) => found?.value?.trim().toLowerCase() === "true");
+  const switchOpen = switches.some((found) => found !== void 0 && found.value === void 0);
+  const springCloud = /spring-cloud-/.test(evidence.classpath);
+  if (BOOTSTRAP_STARTER.test(evidence.classpath)) return "read";
+  if (enabledByProcess) return !evidence.hasBuild || /spring-cloud-/.test(evidence.builds) ? "read" : "ignored";
+  const legacy = LEGACY_TRAIN.test(evidence.builds);
+  const calendar = CALENDAR_TRAIN.test(evidence.builds);
+  if (switchOpen) return "unknown";
+  if (legacy && !calendar && springCloud) return switches[0]?.value?.trim().toLowerCase() === "false" ? "ignored" : "read";
+  const elsewhere = evidence.builds.replace(/<dependencyManagement>[\s\S]*?<\/dependencyManagement>/g, "").replace(/<dependency>(?:(?!<\/dependency>)[\s\S])*?<scope>\s*test\s*<\/scope>[\s\S]*?<\/dependency>/g, "").replace(/^\s*test\w*\b.*$/gm, "");
+  if (!evidence.hasBuild || BOOTSTRAP_STARTER.test(elsewhere)) return "unknown";
+  if (springCloud && !calendar) return "unknown";
+  return "ignored";
+}
+function bootstrapEvidence(root, graph, lintRoots, readBuildFile) {
+  const classpath = [];
+  const builds = [];
+  const pom = readBuildFile(nodePath42.join(root, "pom.xml"));
+  if (pom !== void 0) {
+    for (const text3 of [xmlWithoutComments(pom), ...mavenParents(root, pom, readBuildFile)]) {
+      builds.push(text3);
+      classpath.push(...mavenRuntimeDependencies(text3).map(([whole]) => whole));
+    }
+  }
+  const gradle = readBuildFile(nodePath42.join(root, "build.gradle")) ?? readBuildFile(nodePath42.join(root, "build.gradle.kts"));
+  if (gradle !== void 0) {
+    builds.push(gradleWithoutComments(gradle));
+    classpath.push(gradleRuntimeDependencies(gradleWithoutComments(gradle)));
+    for (let dir = nodePath42.dirname(root); lintRoots.some((lintRoot) => isWithin3(dir, lintRoot)) && dir !== nodePath42.dirname(dir); dir = nodePath42.dirname(dir)) {
+      const above = readBuildFile(nodePath42.join(dir, "build.gradle")) ?? readBuildFile(nodePath42.join(dir, "build.gradle.kts"));
+      if (above !== void 0) builds.push(gradleWithoutComments(above));
+    }
+  }
+  for (const module2 of graph.runtimeDependencies(root)) {
+    classpath.push(module2.runtimeBuild);
+    builds.push(/^\s*</.test(module2.build) ? xmlWithoutComments(module2.build) : gradleWithoutComments(module2.build));
+  }
+  return {
+    classpath: classpath.join("\n").replace(/<exclusions>[\s\S]*?<\/exclusions>/g, ""),
+    builds: builds.join("\n"),
+    hasBuild: builds.length > 0
+  };
+}
+function mavenParents(root, pom, readBuildFile) {
+  const parents = [];
+  let found = { dir: root, pom: xmlWithoutComments(pom) };
+  for (let depth = 0; depth < 16; depth++) {
+    found = mavenParentInTree(found.dir, found.pom.replace(/<profiles>[\s\S]*?<\/profiles>/g, ""), readBuildFile);
+    if (found === void 0) break;
+    found = { dir: found.dir, pom: xmlWithoutComments(found.pom) };
+    parents.push(found.pom);
+  }
+  return parents;
+}
+var nodePath42, LEGACY_TRAIN, CALENDAR_TRAIN, BOOTSTRAP_STARTER;
+var init_bootstrap = __esm({
+  "src/readers/spring-boot/bootstrap.ts"() {
+    "use strict";
+    nodePath42 = __toESM(require("path"));
+    init_build_files();
+    init_modules();
+    LEGACY_TRAIN = /\b(Angel|Brixton|Camden|Dalston|Edgware|Finchley|Greenwich|Hoxton)[.-](SR\d+|RELEASE|M\d+|RC\d+|BUILD-SNAPSHOT)\b/;
+    CALENDAR_TRAIN = /<spring[.-]cloud[.-]version>\s*20\d\d\.\d|spring-cloud-dependencies<\/artifactId>\s*<version>\s*20\d\d\.\d|spring-cloud-dependencies:20\d\d\.\d|springCloudVersion\W+20\d\d\.\d/;
+    BOOTSTRAP_STARTER = /spring-cloud-starter-bootstrap\b/;
   }
 });
 
@@ -40117,6 +40875,7 @@ function readSpringBoot(files, launches, context) {
     filesByRoot.set(app.root, list);
   }
   const graph = readModuleGraph([...filesByRoot.keys()], context, readBuildFile);
+  dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile);
   const apps = appsOfBuild(filesByRoot, graph, launches, context);
   const backends = [];
   const used = /* @__PURE__ */ new Set();
@@ -40135,7 +40894,7 @@ function readSpringBoot(files, launches, context) {
   for (const launch of launches) {
     if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
     if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
-    const { overrides: overrides2 } = launchesFor(nodePath41.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
+    const { overrides: overrides2 } = launchesFor(nodePath43.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -40147,12 +40906,19 @@ function configuresSpringBootJar(launch) {
   if (launch.program !== "java" || !launch.argv.some((arg) => arg.value === "-jar")) return false;
   return [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2)) || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
 }
+function dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile) {
+  for (const [root, files] of filesByRoot) {
+    if (files.some((file) => !file.bootstrap) || graph.consumed(root)) continue;
+    if (bootstrapReading(bootstrapEvidence(root, graph, context.lintRoots, readBuildFile), () => void 0) !== "read") filesByRoot.delete(root);
+  }
+}
 function readFile(path, context, output, mavenFiltered) {
   const source = readSource(path, context, output);
   if (!source) return void 0;
-  const base = nodePath41.basename(path);
+  const base = nodePath43.basename(path);
   const format8 = /\.properties$/i.test(base) ? "properties" : "yaml";
-  const profile = /^application-(.+)\.(properties|ya?ml)$/i.exec(base)?.[1];
+  const name2 = /^(application|bootstrap)(?:-(.+))?\.(properties|ya?ml)$/i.exec(base);
+  const profile = name2?.[2];
   const content2 = readSpringFile(mavenFiltered ? maskMavenPlaceholders(source.text) : source.text, format8);
   output.comments.set(
     source.file,
@@ -40168,7 +40934,7 @@ function readFile(path, context, output, mavenFiltered) {
       });
     }
   }
-  return { path, source, format: format8, location: "file", profile, content: content2 };
+  return { path, source, format: format8, location: "file", profile, bootstrap: name2?.[1].toLowerCase() === "bootstrap", content: content2 };
 }
 function displayedFiles(apps, context) {
   return new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
@@ -40188,14 +40954,14 @@ function appsOfBuild(filesByRoot, graph, launches, context) {
   return apps;
 }
 function holdsMainClass(root, context) {
-  const sources = nodePath41.join(root, "src", "main") + nodePath41.sep;
+  const sources = nodePath43.join(root, "src", "main") + nodePath43.sep;
   return context.treeFiles.filter((file) => file.startsWith(sources) && /\.(java|kt|groovy)$/.test(file)).some((file) => {
     const head = context.fs.readHead(file, 256 * 1024);
     return head !== void 0 && /@SpringBootApplication\b|\bSpringApplication\.run\b|\brunApplication\s*</.test(decodeUtf8(head));
   });
 }
 function classpathFiles(root, own, graph, filesByRoot) {
-  const nameOf = (file) => `${file.location}/${nodePath41.basename(file.path)}`;
+  const nameOf = (file) => `${file.location}/${nodePath43.basename(file.path)}`;
   const shadowed = new Set(own.map(nameOf));
   const byName = /* @__PURE__ */ new Map();
   for (const dependency of graph.runtimeDependencies(root)) {
@@ -40208,16 +40974,16 @@ function classpathFiles(root, own, graph, filesByRoot) {
   return [...byName.values()].flatMap((candidates) => candidates.length === 1 ? candidates : candidates.map((file) => ({ ...file, orderUnknown: true })));
 }
 function appOf(path) {
-  const dir = nodePath41.dirname(path);
-  const parts = dir.split(nodePath41.sep);
+  const dir = nodePath43.dirname(path);
+  const parts = dir.split(nodePath43.sep);
   const resources = findSequence(parts, ["src", "main", "resources"]);
   if (findSequence(parts, ["src", "test", "resources"]) !== -1) return void 0;
   if (resources !== -1) {
-    const root = parts.slice(0, resources).join(nodePath41.sep) || nodePath41.sep;
+    const root = parts.slice(0, resources).join(nodePath43.sep) || nodePath43.sep;
     const rest = parts.slice(resources + 3);
     return { root, location: rest.length > 0 && rest[0] === "config" ? "classpath-config" : "classpath" };
   }
-  if (nodePath41.basename(dir) === "config") return { root: nodePath41.dirname(dir), location: "file-config" };
+  if (nodePath43.basename(dir) === "config") return { root: nodePath43.dirname(dir), location: "file-config" };
   return { root: dir, location: "file" };
 }
 function findSequence(parts, sequence) {
@@ -40227,16 +40993,18 @@ function findSequence(parts, sequence) {
   return -1;
 }
 function buildApp(root, ownFiles, classpath, graph, overrides2, context, readBuildFile) {
-  const files = [...ownFiles, ...classpath];
+  const reading = [...ownFiles, ...classpath].some((file) => file.bootstrap) ? bootstrapReading(bootstrapEvidence(root, graph, context.lintRoots, readBuildFile), (key) => overrides2.get(relaxedKey(key))) : "ignored";
+  const files = [...ownFiles, ...classpath].filter((file) => !file.bootstrap || reading !== "ignored");
+  if (files.every((file) => file.bootstrap) && reading !== "read") return [];
   const ordered2 = [...files].sort(
-    (a, b) => LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || compareText(nodePath41.basename(a.path), nodePath41.basename(b.path)) || compareText(a.path, b.path)
+    (a, b) => Number(a.bootstrap) - Number(b.bootstrap) || LOCATION_ORDER.indexOf(a.location) - LOCATION_ORDER.indexOf(b.location) || (a.format === b.format ? 0 : a.format === "yaml" ? -1 : 1) || compareText(nodePath43.basename(a.path), nodePath43.basename(b.path)) || compareText(a.path, b.path)
   );
   const layers = [];
   for (const file of ordered2) {
     for (const document of file.content.documents) {
       const entries = joinLists(document.entries);
       const activation = entries.find((entry) => ["spring.config.activate.onprofile", "spring.profiles"].includes(relaxedKey(entry.key)))?.value.trim();
-      layers.push({ file, profile: activation || file.profile, entries });
+      layers.push({ file, profile: activation || file.profile, entries, undetermined: file.bootstrap && reading === "unknown" });
     }
   }
   const build = [readBuildFiles(root, readBuildFile), ...graph.runtimeDependencies(root).map((module2) => module2.runtimeBuild)].join("\n");
@@ -40249,13 +41017,26 @@ function buildApp(root, ownFiles, classpath, graph, overrides2, context, readBui
   ].filter((profile) => !/^@[^@]+@$/.test(profile));
   const defaultProfiles = listOf(base.get("spring.profiles.default"));
   const active = activeFromTree.length > 0 ? activeFromTree : defaultProfiles.length > 0 ? defaultProfiles : ["default"];
+  const bootstrapBase = merge(
+    baseLayers.filter((layer) => layer.file.bootstrap),
+    []
+  );
+  const bootstrapFromTree = [
+    ...listOf(overrides2.get("spring.profiles.active") ?? bootstrapBase.get("spring.profiles.active")),
+    ...listOf(overrides2.get("spring.profiles.include") ?? bootstrapBase.get("spring.profiles.include"))
+  ].filter((profile) => !/^@[^@]+@$/.test(profile));
+  const bootstrapDefaults = listOf(bootstrapBase.get("spring.profiles.default"));
+  const bootstrapProfiles = bootstrapFromTree.length > 0 ? bootstrapFromTree : activeFromTree.length === 0 ? active : bootstrapDefaults.length > 0 ? bootstrapDefaults : ["default"];
   const appName = context.displayPath(root) || ".";
   const backends = [];
   const usedProfiles = active.filter((profile) => layers.some((layer) => layer.profile === profile));
-  const defaultMerged = merge(layers, usedProfiles, overrides2);
+  const usedBootstrapProfiles = bootstrapProfiles.filter((profile) => layers.some((layer) => layer.profile === profile && layer.file.bootstrap));
+  const defaultMerged = merge(layers, usedProfiles, overrides2, usedBootstrapProfiles);
   const reactive = (merged) => isReactive(build, merged);
   const shown2 = ownFiles.length > 0 ? ownFiles : files;
-  backends.push(makeBackend(appName, shown2, usedProfiles, "default", defaultMerged, layers, overrides2, void 0, reactive(defaultMerged)));
+  backends.push(
+    makeBackend(appName, shown2, usedProfiles, "default", defaultMerged, layers, overrides2, void 0, reactive(defaultMerged), usedBootstrapProfiles)
+  );
   if (activeFromTree.length === 0) {
     const others = [
       ...new Set(layers.map((layer) => layer.profile).filter((profile) => profile !== void 0 && !active.includes(profile)))
@@ -40277,7 +41058,7 @@ function looksLikeSpringBoot(build, layers) {
   return keys.some((key) => key.startsWith("spring.") || key.startsWith("server."));
 }
 function readBuildFiles(root, readBuildFile) {
-  return ["pom.xml", "build.gradle", "build.gradle.kts"].map((name2) => readBuildFile(nodePath41.join(root, name2)) ?? "").join("");
+  return ["pom.xml", "build.gradle", "build.gradle.kts"].map((name2) => readBuildFile(nodePath43.join(root, name2)) ?? "").join("");
 }
 function isReactive(build, merged) {
   const type = merged.get(relaxedKey("spring.main.web-application-type"))?.value?.trim().toLowerCase();
@@ -40308,18 +41089,21 @@ function joinLists(entries) {
   }
   return out;
 }
-function merge(layers, profiles, overrides2) {
+function merge(layers, profiles, overrides2, bootstrapProfiles = profiles) {
   const merged = /* @__PURE__ */ new Map();
   const apply = (layer) => {
     for (const entry of layer.entries) {
       const placeholder = isUnknownValue(entry.value);
-      const value = layer.file.orderUnknown || placeholder ? void 0 : entry.value;
+      const value = layer.file.orderUnknown || layer.undetermined || placeholder ? void 0 : entry.value;
       const text3 = placeholder ? layer.file.source.text.slice(entry.valueStart, entry.valueEnd) : entry.value;
       merged.set(relaxedKey(entry.key), { value, text: text3, span: layer.file.source.span(entry.valueStart, entry.valueEnd) });
     }
   };
-  for (const layer of layers) if (layer.profile === void 0) apply(layer);
-  for (const profile of profiles) for (const layer of layers) if (layer.profile === profile) apply(layer);
+  for (const bootstrap of [true, false]) {
+    const group = layers.filter((layer) => layer.file.bootstrap === bootstrap);
+    for (const layer of group) if (layer.profile === void 0) apply(layer);
+    for (const profile of bootstrap ? bootstrapProfiles : profiles) for (const layer of group) if (layer.profile === profile) apply(layer);
+  }
   if (overrides2) for (const [key, found] of overrides2) merged.set(key, found);
   return merged;
 }
@@ -40327,14 +41111,15 @@ function listOf(found) {
   if (!found || found.value === void 0) return [];
   return found.value.split(",").map((part2) => part2.trim()).filter((part2) => part2 !== "");
 }
-function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly, reactive = false) {
-  const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter((layer) => layer.profile === void 0 || profiles.includes(layer.profile)).map((layer) => layer.file.source.file))];
+function makeBackend(appName, files, profiles, variant, merged, layers, overrides2, launchOnly, reactive = false, bootstrapProfiles = profiles) {
+  const applies = (layer) => layer.profile === void 0 || (layer.file.bootstrap ? bootstrapProfiles : profiles).includes(layer.profile);
+  const contributing = launchOnly ? [launchOnly.file] : [...new Set(layers.filter(applies).map((layer) => layer.file.source.file))];
   const firstFile = layers.find((layer) => layer.profile === void 0 && files.includes(layer.file))?.file ?? files[0];
-  const resolve14 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
+  const resolve15 = (key) => resolvePlaceholders(merged.get(relaxedKey(key)), merged, overrides2);
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
-  const port = resolve14("server.port");
+  const port = resolve15("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
   const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
     name: "server.port",
@@ -40345,7 +41130,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
-  const address = resolve14("server.address");
+  const address = resolve15("server.address");
   const addressSetting = address ? { name: "server.address", value: address.value?.trim(), text: address.text, unit: "text", source: sourceOf2(address) } : {
     name: "server.address",
     value: "0.0.0.0",
@@ -40356,7 +41141,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve14);
+    const setting = springSetting(spec, resolve15);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
@@ -40391,8 +41176,8 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
       source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
     });
   }
-  const sslEnabled = resolve14("server.ssl.enabled");
-  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve14).find((found) => found !== void 0);
+  const sslEnabled = resolve15("server.ssl.enabled");
+  const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve15).find((found) => found !== void 0);
   const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
   connectorSettings.set(
     "SSLEnabled",
@@ -40428,7 +41213,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   if (typeof portValue === "number" && portValue < 0) listener.address = { kind: "other", text: `server.port ${portValue}: no HTTP listener` };
   if (reactive) {
     backend.reactive = true;
-    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve14);
+    const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve15);
     listener.keepAlive = {
       kind: "idleTimeout",
       timeout: idle ?? {
@@ -40456,9 +41241,9 @@ function tomcatDefault(name2) {
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve14) {
-  const key = spec.keys.find((candidate) => resolve14(candidate) !== void 0);
-  const found = key ? resolve14(key) : void 0;
+function springSetting(spec, resolve15) {
+  const key = spec.keys.find((candidate) => resolve15(candidate) !== void 0);
+  const found = key ? resolve15(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
     return spec.springDefault ? {
@@ -40581,7 +41366,7 @@ function launchesFor(root, launches, runs) {
     out.set(key, found);
   };
   for (const launch of launches) {
-    const launchDir = nodePath41.dirname(launch.file);
+    const launchDir = nodePath43.dirname(launch.file);
     const tied = runs.get(launch);
     const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
@@ -40635,13 +41420,13 @@ function moduleOfJar(launch, roots) {
   if (launch.program !== "java" || launch.workingDirectory) return void 0;
   const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
   const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
-  if (!jar || jar.unresolved || nodePath41.posix.isAbsolute(jar.value)) return void 0;
-  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath41.posix.normalize(jar.value));
+  if (!jar || jar.unresolved || nodePath43.posix.isAbsolute(jar.value)) return void 0;
+  const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath43.posix.normalize(jar.value));
   if (!written) return void 0;
   const found = /* @__PURE__ */ new Set();
-  for (let dir = nodePath41.posix.dirname(launch.file); ; dir = nodePath41.posix.dirname(dir)) {
-    const module2 = nodePath41.posix.join(dir, written[1] ?? "");
-    const root = roots.find((candidate) => nodePath41.posix.normalize(candidate || ".") === module2);
+  for (let dir = nodePath43.posix.dirname(launch.file); ; dir = nodePath43.posix.dirname(dir)) {
+    const module2 = nodePath43.posix.join(dir, written[1] ?? "");
+    const root = roots.find((candidate) => nodePath43.posix.normalize(candidate || ".") === module2);
     if (root !== void 0) found.add(root);
     if (dir === "." || dir === "/" || dir.startsWith("..")) break;
   }
@@ -40650,11 +41435,11 @@ function moduleOfJar(launch, roots) {
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-var nodePath41, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
+var nodePath43, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
-    nodePath41 = __toESM(require("path"));
+    nodePath43 = __toESM(require("path"));
     init_launch();
     init_expansion_budget();
     init_text();
@@ -40670,6 +41455,7 @@ var init_spring_boot = __esm({
     init_maven_filtering();
     init_build_files();
     init_template();
+    init_bootstrap();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -40799,19 +41585,19 @@ function parseLimitsConf(source, problems) {
   return lines;
 }
 function limitsOrder(paths) {
-  const main = paths.filter((path) => nodePath42.basename(path) === "limits.conf").sort();
-  const dropIns = paths.filter((path) => nodePath42.basename(path) !== "limits.conf").sort((a, b) => {
-    const x = nodePath42.basename(a);
-    const y = nodePath42.basename(b);
+  const main = paths.filter((path) => nodePath44.basename(path) === "limits.conf").sort();
+  const dropIns = paths.filter((path) => nodePath44.basename(path) !== "limits.conf").sort((a, b) => {
+    const x = nodePath44.basename(a);
+    const y = nodePath44.basename(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   return [...main, ...dropIns];
 }
-var nodePath42, UNLIMITED;
+var nodePath44, UNLIMITED;
 var init_limits_conf = __esm({
   "src/readers/system/limits-conf.ts"() {
     "use strict";
-    nodePath42 = __toESM(require("path"));
+    nodePath44 = __toESM(require("path"));
     init_files();
     UNLIMITED = /* @__PURE__ */ new Set(["-1", "unlimited", "infinity"]);
   }
@@ -40861,7 +41647,7 @@ function sysctlOrder(paths) {
   const byName = /* @__PURE__ */ new Map();
   const confFiles = [];
   for (const path of paths) {
-    const name2 = nodePath43.basename(path);
+    const name2 = nodePath45.basename(path);
     if (name2 === "sysctl.conf") {
       confFiles.push(path);
       continue;
@@ -40872,11 +41658,11 @@ function sysctlOrder(paths) {
   const dropIns = [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0).map(([, path]) => path);
   return [...dropIns, ...confFiles.sort()];
 }
-var nodePath43, DIRECTORY_PRECEDENCE;
+var nodePath45, DIRECTORY_PRECEDENCE;
 var init_sysctl = __esm({
   "src/readers/system/sysctl.ts"() {
     "use strict";
-    nodePath43 = __toESM(require("path"));
+    nodePath45 = __toESM(require("path"));
     init_files();
     DIRECTORY_PRECEDENCE = [
       [/(^|\/)etc\/sysctl\.d\//, 0],
@@ -41053,6 +41839,7 @@ var init_system = __esm({
 // src/readers/kubernetes/index.ts
 var kubernetes_exports = {};
 __export(kubernetes_exports, {
+  KUSTOMIZATION_NAMES: () => KUSTOMIZATION_NAMES,
   readKubernetes: () => readKubernetes,
   readManifests: () => readManifests
 });
@@ -41062,7 +41849,12 @@ function readKubernetes(files, context) {
   for (const path of files.kubernetes ?? []) {
     const source = readSource(path, context, { ...emptyOutput() }, false);
     if (!source || source.text.includes("{{")) continue;
-    guarded(output.diagnostics, "Kubernetes reader", source.file, () => readManifests(source, kubernetes));
+    guarded(
+      output.diagnostics,
+      "Kubernetes reader",
+      source.file,
+      () => KUSTOMIZATION_NAMES.includes(nodePath46.posix.basename(source.file)) ? readKustomization(source, kubernetes) : readManifests(source, kubernetes)
+    );
   }
   for (const path of files["helm-values"] ?? []) {
     const source = readSource(path, context, output);
@@ -41078,6 +41870,31 @@ function readKubernetes(files, context) {
     });
   }
   return { ...output, kubernetes };
+}
+function readKustomization(source, into) {
+  const { documents } = parseYaml(source);
+  const document = documents[0];
+  const root = document?.contents ?? void 0;
+  if (!document || !isMap(root)) return;
+  const text3 = (node) => scalarArg(source, node)?.value;
+  const directory = nodePath46.posix.dirname(source.file);
+  const inTree = (relative11) => nodePath46.posix.normalize(nodePath46.posix.join(directory, relative11)).replace(/\/+$/, "");
+  const resources = itemsOf(valueOf(root, "resources", document), document).flatMap((item) => {
+    const written = text3(item);
+    return written && !/^[a-z][a-z0-9+.-]*:\/\/|^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(written) ? [inTree(written)] : [];
+  });
+  for (const generator of itemsOf(valueOf(root, "configMapGenerator", document), document)) {
+    const configMap = text3(valueOf(generator, "name", document));
+    if (!configMap) continue;
+    for (const item of itemsOf(valueOf(generator, "files", document), document)) {
+      const written = text3(item);
+      if (!written) continue;
+      const equals = written.indexOf("=");
+      const path = equals === -1 ? written : written.slice(equals + 1);
+      const key = equals === -1 ? nodePath46.posix.basename(path) : written.slice(0, equals);
+      into.generatedConfigMapFiles.push({ configMap, key, file: inTree(path), kustomization: source.file, resources });
+    }
+  }
 }
 function readManifests(source, into) {
   const { documents } = parseYaml(source);
@@ -41175,16 +41992,43 @@ function visit(source, document, object, into, depth) {
     if (!isMap(template)) return;
     const podLabels = kind === "Pod" ? base.labels : plainMap(stringMap(source, document, valueOf(valueOf(template, "metadata", document), "labels", document)));
     const podSpec = valueOf(template, "spec", document);
-    const containers = ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document)).map((container) => readContainer(source, document, container));
-    into.workloads.push({ ...base, podLabels, containers });
+    const volumes = configMapVolumes(source, document, podSpec);
+    const containers = ["initContainers", "containers"].flatMap((key) => itemsOf(valueOf(podSpec, key, document), document)).map((container) => readContainer(source, document, container, volumes));
+    const hostNetworkNode = valueOf(podSpec, "hostNetwork", document);
+    const hostNetwork = isScalar(hostNetworkNode) && hostNetworkNode.value === true;
+    into.workloads.push({ ...base, podLabels, containers, hostNetwork });
   }
 }
-function readContainer(source, document, container) {
+function configMapVolumes(source, document, podSpec) {
+  const text3 = (node) => scalarArg(source, node)?.value;
+  const volumes = /* @__PURE__ */ new Map();
+  for (const volume of itemsOf(valueOf(podSpec, "volumes", document), document)) {
+    const configMapNode = valueOf(volume, "configMap", document);
+    const configMap = text3(valueOf(configMapNode, "name", document));
+    const name2 = text3(valueOf(volume, "name", document));
+    if (!configMap || !name2) continue;
+    const items = itemsOf(valueOf(configMapNode, "items", document), document);
+    volumes.set(name2, {
+      configMap,
+      ...items.length > 0 ? { items: new Map(items.map((item) => [text3(valueOf(item, "key", document)) ?? "", text3(valueOf(item, "path", document)) ?? ""])) } : {}
+    });
+  }
+  return volumes;
+}
+function readContainer(source, document, container, volumes) {
   const text3 = (node) => scalarArg(source, node)?.value;
   const image = manifestValue(source, document, container, "image");
+  const configMapMounts = itemsOf(valueOf(container, "volumeMounts", document), document).flatMap((mount) => {
+    const volume = volumes.get(text3(valueOf(mount, "name", document)) ?? "");
+    const mountPath = text3(valueOf(mount, "mountPath", document));
+    const subPath = text3(valueOf(mount, "subPath", document));
+    return volume && mountPath ? [{ ...volume, mountPath, ...subPath !== void 0 ? { subPath } : {} }] : [];
+  });
   return {
     name: text3(valueOf(container, "name", document)) ?? "",
     ...image ? { image } : {},
+    hasCommand: itemsOf(valueOf(container, "command", document), document).length > 0,
+    configMapMounts,
     ports: itemsOf(valueOf(container, "ports", document), document).flatMap((item) => {
       const containerPort = Number(text3(valueOf(item, "containerPort", document)));
       const name2 = text3(valueOf(item, "name", document));
@@ -41265,9 +42109,11 @@ function readHelmValues(source, document) {
     ...imageTag ? { imageTag } : {}
   };
 }
+var nodePath46, KUSTOMIZATION_NAMES;
 var init_kubernetes2 = __esm({
   "src/readers/kubernetes/index.ts"() {
     "use strict";
+    nodePath46 = __toESM(require("path"));
     init_objects();
     init_append();
     init_types();
@@ -41275,6 +42121,7 @@ var init_kubernetes2 = __esm({
     init_files();
     init_kubernetes();
     init_yaml();
+    KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
   }
 });
 
@@ -41359,7 +42206,7 @@ var init_hcl = __esm({
         const text3 = this.text;
         let i = start + 1;
         let value = "";
-        let interpolated = false;
+        let interpolated2 = false;
         while (i < text3.length && text3[i] !== '"') {
           const c = text3[i];
           if (c === "\n") throw new HclSyntaxError("Unterminated string: a quoted string ends at the end of its line", { start, end: i });
@@ -41381,7 +42228,7 @@ var init_hcl = __esm({
             value += `${c}{`;
             i += 3;
           } else if ((c === "$" || c === "%") && text3[i + 1] === "{") {
-            interpolated = true;
+            interpolated2 = true;
             i = this.skipInterpolation(i + 2);
           } else {
             value += c;
@@ -41390,7 +42237,7 @@ var init_hcl = __esm({
         }
         if (i >= text3.length) throw new HclSyntaxError("Unterminated string: no closing quote", { start, end: text3.length });
         this.pos = i + 1;
-        return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated ? {} : { value } };
+        return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated2 ? {} : { value } };
       }
       /** From just inside `${`, past its closing `}` (braces and strings inside it nest). */
       skipInterpolation(from2) {
@@ -41703,7 +42550,7 @@ function readTerraform(files, context) {
   }
   const scopes = moduleScopes(parsed, context);
   for (const file of parsed) {
-    const scope = scopes.get(nodePath44.dirname(file.path));
+    const scope = scopes.get(nodePath47.dirname(file.path));
     guarded(output.diagnostics, "Terraform reader", file.source.file, () => readResources(file, scope, terraform));
   }
   return { ...output, terraform };
@@ -41821,7 +42668,7 @@ function moduleScopes(files, context) {
     return scope;
   };
   for (const file of files) {
-    const scope = scopeOf2(nodePath44.dirname(file.path));
+    const scope = scopeOf2(nodePath47.dirname(file.path));
     for (const block2 of file.body.blocks) {
       if (block2.type !== "variable" || block2.labels.length !== 1) continue;
       scope.variables.set(block2.labels[0].value, { expr: attribute(block2.body, "default")?.value, source: file.source, nameRange: block2.labels[0].range });
@@ -41832,7 +42679,7 @@ function moduleScopes(files, context) {
       if (block2.type !== "module") continue;
       const source = attribute(block2.body, "source")?.value;
       if (source?.kind !== "literal" || typeof source.value !== "string" || !/^\.\.?\//.test(source.value)) continue;
-      const target = scopes.get(nodePath44.resolve(nodePath44.dirname(file.path), source.value));
+      const target = scopes.get(nodePath47.resolve(nodePath47.dirname(file.path), source.value));
       if (!target) continue;
       for (const passed of block2.body.attributes) {
         if (target.variables.has(passed.name)) target.overridden.set(passed.name, `module "${block2.labels[0]?.value ?? ""}" in ${file.source.file} sets it`);
@@ -41840,9 +42687,9 @@ function moduleScopes(files, context) {
     }
   }
   for (const path of context.treeFiles) {
-    const lower = nodePath44.basename(path).toLowerCase();
+    const lower = nodePath47.basename(path).toLowerCase();
     if (!/\.tfvars(\.json)?$/.test(lower)) continue;
-    const scope = scopes.get(nodePath44.dirname(path));
+    const scope = scopes.get(nodePath47.dirname(path));
     if (!scope) continue;
     let text3;
     try {
@@ -42009,11 +42856,11 @@ function classicCheck(r, block2) {
     interval: r.value(attribute(block2.body, "interval")?.value, "number")
   };
 }
-var nodePath44, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
+var nodePath47, import_yaml8, JSON_BLOCKS, JSON_LABELS, Resolver, LB, TARGET_GROUP, LISTENER, LISTENER_RULE, ATTACHMENT;
 var init_terraform = __esm({
   "src/readers/terraform/index.ts"() {
     "use strict";
-    nodePath44 = __toESM(require("path"));
+    nodePath47 = __toESM(require("path"));
     import_yaml8 = __toESM(require_dist());
     init_types();
     init_failure();
@@ -42378,7 +43225,7 @@ function filesPlacedInImages(input) {
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
     const file = dockerfile(path);
-    if (file) copiedBy(file, nodePath45.dirname(path));
+    if (file) copiedBy(file, nodePath48.dirname(path));
   }
   return placed;
 }
@@ -42391,11 +43238,11 @@ function stageImage(file, stage) {
   );
   return reference2 && !reference2.tag.includes("$") && !reference2.image.includes("$") ? reference2 : void 0;
 }
-var nodePath45;
+var nodePath48;
 var init_nginx_images = __esm({
   "src/readers/docker/nginx-images.ts"() {
     "use strict";
-    nodePath45 = __toESM(require("path"));
+    nodePath48 = __toESM(require("path"));
     init_docker2();
     init_text();
     init_compose();
@@ -42853,7 +43700,7 @@ ${formatLocation({ ...span2, file: toRepoPath(span2.file) })}: ${label}`);
 help: ${finding2.help}` : "";
   return `::${COMMAND[finding2.severity]} ${properties}::${escapeCommandData(finding2.message + related.join("") + help)}`;
 }
-function overflowNotices(findings, where) {
+function overflowNotices(findings, where2) {
   const counts = LEVELS.map((level) => findings.filter((f) => f.severity === level).length);
   const before = counts.slice(0, 2).filter((count) => count > ANNOTATIONS_PER_LEVEL).length;
   const infoRoom = counts[2] > ANNOTATIONS_PER_LEVEL - before ? ANNOTATIONS_PER_LEVEL - before - 1 : ANNOTATIONS_PER_LEVEL - before;
@@ -42863,14 +43710,14 @@ function overflowNotices(findings, where) {
     if (hidden <= 0) return [];
     const [one, many] = NOUNS[level];
     const noun = `${hidden} more ${hidden === 1 ? one : many}`;
-    const text3 = `${noun} not annotated: GitHub annotates the first ${shown2(level)} of the ${counts[i]} ${many} in a step; ${where}`;
+    const text3 = `${noun} not annotated: GitHub annotates the first ${shown2(level)} of the ${counts[i]} ${many} in a step; ${where2}`;
     return [`::notice title=${escapeCommandProperty(`cfglint: ${noun}`)}::${escapeCommandData(text3)}`];
   });
 }
 function format4(report, ctx) {
   const findings = sortBySeverity(report.findings);
-  const where = ctx.moreFindingsAt ?? "this step's log lists them all, and --format sarif writes them for code scanning";
-  return [...overflowNotices(findings, where), ...findings.map(annotation)].map((line) => `${line}
+  const where2 = ctx.moreFindingsAt ?? "this step's log lists them all, and --format sarif writes them for code scanning";
+  return [...overflowNotices(findings, where2), ...findings.map(annotation)].map((line) => `${line}
 `).join("");
 }
 var COMMAND, ANNOTATIONS_PER_LEVEL, LEVELS, NOUNS;
@@ -43088,7 +43935,7 @@ var init_formatters = __esm({
 
 // src/action/action.ts
 var nodeFs2 = __toESM(require("fs"));
-var nodePath49 = __toESM(require("path"));
+var nodePath52 = __toESM(require("path"));
 
 // src/engine/baseline.ts
 init_findings();
@@ -43136,8 +43983,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join20 } = require("path");
-      const commit = JSON.parse(readFileSync3(join20(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join23 } = require("path");
+      const commit = JSON.parse(readFileSync3(join23(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -43151,9 +43998,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname28, join: join20 } = require("path");
+    const { dirname: dirname30, join: join23 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join20(dir, "package.json")) && dirname28(dir) !== dir) dir = dirname28(dir);
+    while (!existsSync(join23(dir, "package.json")) && dirname30(dir) !== dir) dir = dirname30(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -43171,9 +44018,9 @@ function configuredSeverity(config, id2, fallback) {
 }
 var ConfigError = class extends Error {
 };
-function configError(where, problems) {
-  if (problems.length === 1) return new ConfigError(`${where}: ${problems[0]}`);
-  return new ConfigError(`${where}: ${problems.length} problems: ${problems.map((problem, i) => `(${i + 1}) ${problem}`).join(" ")}`);
+function configError(where2, problems) {
+  if (problems.length === 1) return new ConfigError(`${where2}: ${problems[0]}`);
+  return new ConfigError(`${where2}: ${problems.length} problems: ${problems.map((problem, i) => `(${i + 1}) ${problem}`).join(" ")}`);
 }
 function findConfigFile(startDir, fs) {
   for (let dir = startDir; ; dir = nodePath.dirname(dir)) {
@@ -43276,7 +44123,7 @@ function formatJsonPath(path) {
 }
 
 // src/engine/run.ts
-var nodePath48 = __toESM(require("path"));
+var nodePath51 = __toESM(require("path"));
 
 // checks/body-size-backend.ts
 init_rule();
@@ -43363,7 +44210,7 @@ function inNginxDirectory(path) {
   return NGINX_DIRECTORY.test(path);
 }
 function containersRunningNginxFile(containers, display) {
-  return containers.filter((container) => container.mounts.some((mount) => placesNginxFile(mount, display)));
+  return containers.filter((container) => [...container.mounts, ...container.scriptCopies ?? []].some((mount) => placesNginxFile(mount, display)));
 }
 function placesNginxFile(mount, display) {
   if (!mountHolds(mount, display)) return false;
@@ -46875,7 +47722,7 @@ function classMask(source, i) {
       if (end !== -1) {
         const name2 = source.slice(j + 2, end).replace(/^\^/, "");
         const posixNegated = source[j + 2] === "^";
-        const posix23 = {
+        const posix25 = {
           space: CH.LF | CH.CR | CH.SPACE | CH.ESCAPED,
           blank: CH.SPACE | CH.ESCAPED,
           cntrl: CH.LF | CH.CR | CH.ESCAPED,
@@ -46883,7 +47730,7 @@ function classMask(source, i) {
           graph: HOST_DELIMITERS | CH.ESCAPED,
           print: HOST_DELIMITERS | CH.SPACE | CH.ESCAPED
         };
-        const m = posix23[name2] ?? 0;
+        const m = posix25[name2] ?? 0;
         mask |= posixNegated ? ALL & ~m : m;
         j = end + 2;
         previous = void 0;
@@ -48908,7 +49755,7 @@ function isRootUser(user) {
 function chooseReachable(nginxFiles, candidates, deploymentRoots) {
   const byBackend = /* @__PURE__ */ new Map();
   for (const candidate of candidates) {
-    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local && !candidate.sameNamespace, deploymentRoots)) continue;
     const list = byBackend.get(candidate.backend);
     if (list) list.push(candidate);
     else byBackend.set(candidate.backend, [candidate]);
@@ -49014,11 +49861,78 @@ function sharedDirectoryOf(nginxFiles, backendFiles) {
   return best.join("/");
 }
 
+// src/model/pods.ts
+init_build_context();
+function mountedAt(mount, key) {
+  const relative11 = mount.items ? mount.items.get(key) : key;
+  if (!relative11) return void 0;
+  if (mount.subPath !== void 0) return mount.subPath === relative11 ? mount.mountPath : void 0;
+  return `${mount.mountPath.replace(/\/+$/, "")}/${relative11}`;
+}
+function inResources(file, resources) {
+  return resources.some((resource) => file === resource || file.startsWith(`${resource}/`) || resource === ".");
+}
+function podsRunningNginx(kubernetes, spans) {
+  const entries = [];
+  for (const span2 of spans) {
+    for (const configMap of kubernetes.configMaps) {
+      if (configMap.file !== span2.file) continue;
+      for (const [key, value] of configMap.data) {
+        if (value.valueSpan.start.offset <= span2.start.offset && span2.start.offset < value.valueSpan.end.offset)
+          entries.push({ configMap: configMap.name, key, mayMount: (workload) => workload.namespace === configMap.namespace });
+      }
+    }
+    for (const generated2 of kubernetes.generatedConfigMapFiles) {
+      if (generated2.file === span2.file)
+        entries.push({ configMap: generated2.configMap, key: generated2.key, mayMount: (workload) => inResources(workload.file, generated2.resources) });
+    }
+  }
+  if (entries.length === 0) return [];
+  const pods = [];
+  for (const workload of kubernetes.workloads) {
+    const nginxContainers = workload.containers.filter(
+      (container) => container.configMapMounts.some(
+        (mount) => entries.some((entry) => {
+          if (mount.configMap !== entry.configMap || !entry.mayMount(workload)) return false;
+          const at = mountedAt(mount, entry.key);
+          return at !== void 0 && inNginxDirectory(at);
+        })
+      )
+    );
+    if (nginxContainers.length > 0) pods.push({ workload, nginxContainers });
+  }
+  return pods;
+}
+function runsImageOf(container, launch) {
+  if (container.hasCommand || !container.image || !launch.builtAs) return false;
+  const name2 = imageName(container.image.value);
+  if (!name2) return false;
+  const wanted = name2.tag?.includes("$") ? { repository: name2.repository } : name2;
+  return launch.builtAs.some((built) => sameImage(built, wanted));
+}
+function runsInPods(backend, pods) {
+  const launches = backendLaunches(backend);
+  if (launches.length === 0) return pods.some(({ workload }) => backend.file.startsWith(`${workload.file}#${workload.name}/`));
+  return launches.some((launch) => startsInPods(launch, pods));
+}
+function startsInPods(launch, pods) {
+  return pods.some(
+    ({ workload }) => launch.kind === "kubernetes" ? launch.file === workload.file && (launch.service ?? "") === workload.name : launch.kind === "dockerfile" && workload.containers.some((container) => runsImageOf(container, launch))
+  );
+}
+function podsRunUnknown(pods, launches) {
+  return pods.some(
+    ({ workload, nginxContainers }) => workload.containers.some(
+      (container) => !nginxContainers.includes(container) && !container.hasCommand && !launches.some((launch) => launch.kind === "dockerfile" && runsImageOf(container, launch))
+    )
+  );
+}
+
 // src/model/links.ts
 var LazyTarget = class {
-  constructor(address, where, group, server) {
+  constructor(address, where2, group, server) {
     this.address = address;
-    this.where = where;
+    this.where = where2;
     this.group = group;
     this.server = server;
   }
@@ -49152,6 +50066,16 @@ function nginxComposePlace(model, target) {
   return composePlaceOf(model.compose, [.../* @__PURE__ */ new Set([target.span.file, ...via.map((include) => include.span.file)])]);
 }
 var NO_COMPOSE = { running: [], projects: /* @__PURE__ */ new Set() };
+function nginxPodsOf(model, target) {
+  const address = target.address;
+  if (address.kind !== "tcp" || !isLoopback(address.host) || model.kubernetes.workloads.length === 0) return void 0;
+  const entries = [target.server?.entry, ...target.passes.map((pass) => pass.entry)].filter((entry) => entry !== void 0);
+  const spans = [target.span, ...entries.flatMap((entry) => [entry.directive.span, ...entry.via.map((include) => include.span)])];
+  const pods = podsRunningNginx(model.kubernetes, spans);
+  if (pods.length === 0 || pods.some((pod) => pod.workload.hostNetwork)) return void 0;
+  if (nginxComposePlace(model, target).running.length > 0 || nginxHostLaunchFiles(model, target).length > 0) return void 0;
+  return pods;
+}
 function matchComposeLoopback(address, listener, compose, nginxIn) {
   if (listener.address.kind !== "tcp") return void 0;
   const bound = listener.address.host.toLowerCase();
@@ -49172,6 +50096,34 @@ function matchComposeLoopback(address, listener, compose, nginxIn) {
   return {
     reason: "same-address",
     detail: `port ${address.port} on loopback; compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+  };
+}
+function namesDockerHost(nginxIn, host) {
+  const name2 = host.toLowerCase();
+  return nginxIn.length > 0 && nginxIn.every((container) => {
+    const entries = container.extraHosts.filter((entry) => entry.name.toLowerCase() === name2);
+    return entries.length > 0 && entries.every((entry) => entry.address === "host-gateway");
+  });
+}
+function matchDockerHost(address, listener, compose) {
+  if (listener.address.kind !== "tcp" || !ALL_INTERFACES.has(listener.address.host.toLowerCase())) return void 0;
+  const port = listener.address.port;
+  if (compose) {
+    const published = compose.published.find((each) => each.hostPort === address.port && each.containerPort === port && ALL_INTERFACES.has(each.hostIp));
+    if (!published) return void 0;
+    return {
+      reason: "same-address",
+      detail: `"${address.host}" is the Docker host (extra_hosts: host-gateway); compose service "${compose.service}" publishes container port ${published.containerPort} on host port ${published.hostPort}`
+    };
+  }
+  if (port !== address.port) return void 0;
+  const onHost = backendLaunches(listener.backend).find(
+    (launch) => launch.container === void 0 && (launch.kind === "systemd" || launch.kind === "supervisord") || launch.kind === "compose" && launch.container?.hostNetwork === true
+  );
+  if (!onHost) return void 0;
+  return {
+    reason: "same-address",
+    detail: `"${address.host}" is the Docker host (extra_hosts: host-gateway); ${onHost.file} starts the backend there, port ${port} on all interfaces`
   };
 }
 function linksByAlias(nginxIn, host) {
@@ -49341,16 +50293,19 @@ function computeLinks(model) {
     const loopback = address.kind === "tcp" && isLoopback(address.host);
     const place = address.kind === "tcp" ? nginxComposePlace(model, target) : NO_COMPOSE;
     const nginxIn = place.running;
-    const aliasLinks = address.kind === "tcp" && !loopback ? linksByAlias(nginxIn, address.host) : void 0;
+    const dockerHost = address.kind === "tcp" && !loopback && namesDockerHost(nginxIn, address.host);
+    const aliasLinks = address.kind === "tcp" && !loopback && !dockerHost ? linksByAlias(nginxIn, address.host) : void 0;
     const hostServed = loopback && nginxIn.length === 0 && hostLaunchListensOn(model, nginxHostLaunchFiles(model, target), address.port);
     let candidates = address.kind === "unix" ? sockets : [
       .../* @__PURE__ */ new Set([
-        ...loopback ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
+        ...loopback || dockerHost ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
         ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
         ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
       ])
     ].sort((a, b) => a - b);
-    if (address.kind === "tcp" && !loopback)
+    const pods = loopback ? nginxPodsOf(model, target) : void 0;
+    if (pods) candidates = candidates.filter((index) => runsInPods(ordered2[index].backend, pods));
+    if (address.kind === "tcp" && !loopback && !dockerHost)
       candidates = candidates.filter((index) => {
         const compose = composeOf.get(ordered2[index].backend);
         return !compose || resolvesServicesOf(place, compose);
@@ -49362,8 +50317,15 @@ function computeLinks(model) {
       const linked = compose && aliasLinks ? matchLinkAlias(address, listener, compose, aliasLinks) : void 0;
       if (!linked && compose && aliasLinks?.everywhere) continue;
       if (compose && hostServed) continue;
-      const match = linked ?? (compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
-      if (match) found.push({ target, listener, backend, ...match, local: match.reason === "same-address" || match.reason === "same-socket-path" });
+      const match = linked ?? (dockerHost ? matchDockerHost(address, listener, compose) : compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
+      if (!match) continue;
+      const local = match.reason === "same-address" || match.reason === "same-socket-path";
+      const pod = pods && local ? pods.find((each) => runsInPods(backend, [each])) : void 0;
+      if (pod) {
+        const { workload } = pod;
+        const detail = `port ${address.port} on the loopback of the pod of ${workload.kind} ${workload.name}, which its containers share`;
+        found.push({ target, listener, backend, ...match, detail, local, sameNamespace: true });
+      } else found.push({ target, listener, backend, ...match, local });
     }
     if (found.length === 0) continue;
     const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
@@ -49371,8 +50333,10 @@ function computeLinks(model) {
     if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
-    for (const { local, ...link } of picked) {
-      links2.push({ ...link, scope: scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project), alternatives: others });
+    for (const { local, sameNamespace, ...link } of picked) {
+      const pod = sameNamespace ? pods?.find((each) => runsInPods(link.backend, [each])) : void 0;
+      const scope = dockerHost ? `one Docker host's ports${where(choice.sharedDirectory)}` : pod ? `pod of ${pod.workload.kind} ${pod.workload.name}` : scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project);
+      links2.push({ ...link, scope, alternatives: others });
     }
   }
   return links2;
@@ -49382,10 +50346,12 @@ function alternativeCount(model) {
   return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
 }
 function scopeOf(link, sharedDirectory, project) {
-  const where = sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
   if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
-  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where}`;
-  return `one host's loopback${where}`;
+  if (link.reason === "kubernetes-service") return `Kubernetes Service network${where(sharedDirectory)}`;
+  return `one host's loopback${where(sharedDirectory)}`;
+}
+function where(sharedDirectory) {
+  return sharedDirectory ? ` (files under ${sharedDirectory}/)` : "";
 }
 
 // src/model/backend-describe.ts
@@ -49960,17 +50926,17 @@ function healthCheckAnswers(model, port, path) {
   return answers.length > 0 ? answers : void 0;
 }
 function answerFor(server, path, port) {
-  const where = `the default server on port ${port}`;
-  const serverLevel = fixedStatus(server, `${where} (server-level return)`);
+  const where2 = `the default server on port ${port}`;
+  const serverLevel = fixedStatus(server, `${where2} (server-level return)`);
   if (serverLevel !== null) return serverLevel;
   const location = matchLocation(server, path);
   if (location === null) return void 0;
   if (!location) return void 0;
   if (location.children.length > 0) return void 0;
   const shown2 = location.directive?.args.map((arg) => arg.value).join(" ") ?? "";
-  return fixedStatus(location, `location "${shown2}" of ${where}`) ?? void 0;
+  return fixedStatus(location, `location "${shown2}" of ${where2}`) ?? void 0;
 }
-function fixedStatus(block2, where) {
+function fixedStatus(block2, where2) {
   if (block2.own("if").length > 0 || block2.children.some((child) => child.kind === "if") || block2.own("rewrite").length > 0 || block2.own("error_page").length > 0)
     return null;
   const ret = block2.own("return")[0];
@@ -49978,10 +50944,10 @@ function fixedStatus(block2, where) {
     const first = ret.directive.args[0]?.value ?? "";
     const status = /^\d{3}$/.test(first) ? Number(first) : /^https?:\/\//.test(first) ? 302 : void 0;
     if (status === void 0) return null;
-    return { status, why: `return ${first} in ${where}`, span: ret.directive.span };
+    return { status, why: `return ${first} in ${where2}`, span: ret.directive.span };
   }
   const deny = block2.own("deny").find((entry) => entry.directive.args[0]?.value === "all");
-  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where}`, span: deny.directive.span };
+  if (deny && block2.own("allow").length === 0) return { status: 403, why: `deny all in ${where2}`, span: deny.directive.span };
   return null;
 }
 function matchLocation(server, path) {
@@ -50307,18 +51273,18 @@ function renderIngressNginx(kubernetes) {
     const fallback = releaseDefault(key, rendering, version);
     const written = controller?.configMap?.data.get(key) ?? controller?.helmValues?.config.get(key);
     if (written && fallback !== void 0) {
-      const where = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
+      const where2 = controller?.configMap?.data.has(key) ? "ConfigMap key" : "Helm value controller.config";
       const problem = invalidNumber(written.value, rendering);
       if (!problem)
         return {
           text: written.value,
           written,
           anchor: written.keySpan,
-          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where} "${key}"` }
+          origin: { controller: "ingress-nginx", key, kind: "configmap", text: `ingress-nginx ${where2} "${key}"` }
         };
       diagnostics.push({
         ruleId: "invalid-value",
-        message: `${where} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
+        message: `${where2} "${key}": ${problem}; ingress-nginx logs "unexpected error merging defaults" and uses its default ${fallback} for this key (write a bare number${rendering.type === "seconds" ? ' of seconds, e.g. "60"' : ""})`,
         primary: written.valueSpan,
         related: []
       });
@@ -50395,7 +51361,7 @@ function renderIngressNginx(kubernetes) {
       ];
     });
     const connectionHeader = ingress.annotations.get(`${ANNOTATION_PREFIX}connection-proxy-header`);
-    if (connectionHeader) overrides2.push(simple("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
+    if (connectionHeader) overrides2.push(simple2("proxy_set_header", ["Connection", connectionHeader.value.trim()], connectionHeader.valueSpan, file));
     const written = (ingress.annotations.get(`${ANNOTATION_PREFIX}backend-protocol`)?.value ?? "HTTP").trim().toUpperCase();
     const protocol = BACKEND_PROTOCOLS.has(written) || written === "AJP" && version && !atLeast(version, 1, 9) ? written : "HTTP";
     const paths = ingress.rules.flatMap((rule56) => rule56.paths.map((path) => ({ host: rule56.host ?? "_", path: path.path, backend: path.backend })));
@@ -50414,7 +51380,7 @@ function renderIngressNginx(kubernetes) {
   for (const upstream of upstreams.values()) http.push(upstream);
   for (const [host, locations] of servers) {
     const anchor = locations[0].directive.span;
-    http.push(block("server", [], [simple("server_name", [host], anchor, file), simple("listen", ["80"], anchor, file), ...locations], anchor, file));
+    http.push(block("server", [], [simple2("server_name", [host], anchor, file), simple2("listen", ["80"], anchor, file), ...locations], anchor, file));
   }
   return {
     root: {
@@ -50444,7 +51410,7 @@ function invalidNumber(text3, rendering) {
   return rendering.type === "seconds" ? `"${text3}" is not a whole number of seconds (the template appends the "s" itself)` : `"${text3}" is not a whole number`;
 }
 function upstreamBlock(name2, ingress, backend, settings, file) {
-  const server = simple("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
+  const server = simple2("server", [`${backend.serviceName}.${ingress.namespace}.svc:${backend.port}`], backend.span, file);
   return block("upstream", [name2], [server, ...settings], backend.span, file);
 }
 function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstreamConnections, file) {
@@ -50465,8 +51431,8 @@ function locationBlock(path, upstream, protocol, backend, overrides2, keepsUpstr
       ...overrides2,
       // The template maps an absent Upgrade header to "" when upstream keepalive is on, else to
       // "close"; the connection-proxy-header annotation replaces it.
-      ...ownConnection ? [] : [simple("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
-      simple(pass[0], [pass[1]], backend.span, file)
+      ...ownConnection ? [] : [simple2("proxy_set_header", ["Connection", keepsUpstreamConnections ? "" : "close"], backend.span, file)],
+      simple2(pass[0], [pass[1]], backend.span, file)
     ],
     backend.span,
     file
@@ -50486,7 +51452,7 @@ function generated(rendering, value, file) {
   };
   return { directive, via: [], generated: value.origin };
 }
-function simple(name2, args, span2, file) {
+function simple2(name2, args, span2, file) {
   return { directive: { name: name2, nameSpan: span2, args: args.map((value) => ({ value, quoted: value === "", span: span2 })), span: span2, file: span2.file || file }, via: [] };
 }
 function block(name2, args, children2, span2, file) {
@@ -51259,9 +52225,9 @@ var rule12 = defineRule({
         if (neverLists(block2)) continue;
         if (!first(key)) continue;
         const root = block2.inherited("alias")?.entry ?? block2.inherited("root")?.entry;
-        const where = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
+        const where2 = root ? `"${root.directive.args[0]?.value ?? ""}"` : "the root";
         const level = block2.kind === "location" ? `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}` : block2.kind;
-        yield { messageId: "listing", data: { level, root: where }, primary: value.span, modelPath: `${block2.path}>autoindex` };
+        yield { messageId: "listing", data: { level, root: where2 }, primary: value.span, modelPath: `${block2.path}>autoindex` };
       }
     }
   }
@@ -51933,20 +52899,20 @@ function draftFor(list, drop, answers) {
   const others = drop.dropped.filter((entry) => !important(entry));
   const level = levelName2(drop.block);
   const files = answers.kind === "foundFiles" ? answers.files : void 0;
-  const where = answers.kind === "foundFiles" && files ? `with the files "try_files" finds under "${files.directive.args[0]?.value ?? ""}" (the rest is answered by "${answers.fallback}")` : "here";
+  const where2 = answers.kind === "foundFiles" && files ? `with the files "try_files" finds under "${files.directive.args[0]?.value ?? ""}" (the rest is answered by "${answers.fallback}")` : "here";
   const ordered2 = [...serious, ...others];
   const related = ordered2.slice(0, files ? 2 : 3).map((entry) => ({ span: entry.directive.span, label: `"${entry.directive.args[0]?.value ?? ""}" set here is not sent in this ${level}` }));
   if (files) related.push({ span: files.directive.span, label: `files found under this ${files.directive.name} get only the ${level}'s own headers` });
   const base = { primary: drop.own[0].directive.span, related, modelPath: `${drop.block.path}>${list}` };
   const data = { directive: list, level, outer: levelName2(drop.outer) };
   if (serious.length === 0)
-    return { ...base, data: { ...data, names: shownNames(uniqueNames(others), MAX_NAMES), where }, messageId: "dropsHeaders", maxSeverity: "info" };
+    return { ...base, data: { ...data, names: shownNames(uniqueNames(others), MAX_NAMES), where: where2 }, messageId: "dropsHeaders", maxSeverity: "info" };
   if (list === "proxy_set_header") return { ...base, data: { ...data, names: shownNames(uniqueNames(ordered2), MAX_NAMES) }, messageId: "dropsIdentityHeaders" };
   const securityNames = uniqueNames(serious);
   const otherNames = uniqueNames(others);
   const otherKind = otherNames.length === 1 ? "another header" : "other headers";
   const otherShown = otherNames.length > 0 ? ` and ${otherKind} ${shownNames(otherNames, Math.max(1, MAX_NAMES - securityNames.length))}` : "";
-  const draft = { ...base, data: { ...data, names: shownNames(securityNames, MAX_NAMES), others: otherShown, where }, messageId: "dropsSecurityHeaders" };
+  const draft = { ...base, data: { ...data, names: shownNames(securityNames, MAX_NAMES), others: otherShown, where: where2 }, messageId: "dropsSecurityHeaders" };
   return answersFixed(drop.block) ? { ...draft, maxSeverity: "info" } : draft;
 }
 function shownNames(names, max) {
@@ -52402,7 +53368,7 @@ function regexPaths(regex) {
   if (reader2.tooMany || top.end !== regex.length) return void 0;
   return top.branches.map((branch) => branch.map((segments) => writeOut(regex, segments)));
 }
-var MAX_DEPTH = 20;
+var MAX_DEPTH2 = 20;
 var PathReader = class {
   constructor(regex) {
     this.regex = regex;
@@ -52449,7 +53415,7 @@ var PathReader = class {
         i++;
         continue;
       }
-      if (depth >= MAX_DEPTH) {
+      if (depth >= MAX_DEPTH2) {
         this.tooMany = true;
         break;
       }
@@ -53137,8 +54103,8 @@ var rule27 = defineRule({
           const list = accessList(block2);
           if (list && deniesTheRest(list.rules)) continue;
           if (!first(key)) continue;
-          const where = block2.kind === "server" ? "this server" : `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}`;
-          const base = { data: { directive: name2, where }, primary: entry.directive.nameSpan, modelPath: `${block2.path}>${name2}` };
+          const where2 = block2.kind === "server" ? "this server" : `location ${block2.directive?.args.map((arg) => arg.value).join(" ") ?? ""}`;
+          const base = { data: { directive: name2, where: where2 }, primary: entry.directive.nameSpan, modelPath: `${block2.path}>${name2}` };
           const writable = name2 === "api" && entry.directive.args.some((arg) => arg.value.toLowerCase() === "write=on");
           if (writable) yield { ...base, messageId: "writable" };
           else if (list) {
@@ -54634,6 +55600,12 @@ var READERS = [
     }
   },
   {
+    // A JVM application cfglint does not model (unmodelledServers leaves out Spring Boot and
+    // Tomcat it does): the jar's code or its own config says where it listens.
+    matches: (launch) => launch.program === "java" && jvmMainOf(launch) !== void 0,
+    read: () => unknown2("a JVM application keeps its address in its code or in a config file the jar holds")
+  },
+  {
     // `make daphne` whose Makefile the tree does not hold, or not plainly (readers/launch/makefile.ts).
     matches: (launch) => /^(node|nodejs|bun|deno|npm|yarn|pnpm|make|dotnet|puma|pumactl|unicorn|rails|passenger|httpd|apache2|apache2ctl)$|^php-fpm/.test(launch.program) && !runsPackageTask(launch),
     read: () => unknown2("it keeps its address in code or in a config file cfglint does not read")
@@ -54644,6 +55616,43 @@ function runsPackageTask(launch) {
   const words = launch.argv.slice(1).filter((arg) => !arg.value.startsWith("-") && arg.value !== "run" && arg.value !== "run-script");
   return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));
 }
+var JAVA_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+  "-cp",
+  "-classpath",
+  "--class-path",
+  "-p",
+  "--module-path",
+  "--upgrade-module-path",
+  "--add-modules",
+  "--enable-native-access",
+  "--add-opens",
+  "--add-exports",
+  "--add-reads",
+  "--patch-module",
+  "--limit-modules",
+  "--source"
+]);
+function jvmMainOf(launch) {
+  const argv = launch.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i].value;
+    if (word === "-jar" || word === "-m" || word === "--module") return argv[i + 1]?.value;
+    if (word.startsWith("--module=")) return word.slice("--module=".length);
+    if (JAVA_OPTIONS_WITH_VALUE.has(word)) {
+      i++;
+      continue;
+    }
+    if (!word.startsWith("-")) return word;
+  }
+  return void 0;
+}
+var TOMCAT_MAIN = "org.apache.catalina.startup.Bootstrap";
+function startsModelledServer(model, launch) {
+  if (model.backends.some((backend) => backend.launchedBy?.includes(launch))) return true;
+  if (launch.program !== "java") return false;
+  if (jvmMainOf(launch) === TOMCAT_MAIN) return model.backends.some((backend) => backend.kind === "tomcat");
+  return model.backends.some((backend) => backend.kind === "spring-boot" && (backend.launchedBy ?? []).length === 0);
+}
 var cache = /* @__PURE__ */ new WeakMap();
 function unmodelledServers(model) {
   let servers = cache.get(model);
@@ -54651,7 +55660,7 @@ function unmodelledServers(model) {
     servers = [];
     for (const launch of model.launches) {
       const reader2 = READERS.find((candidate) => candidate.matches(launch));
-      if (!reader2) continue;
+      if (!reader2 || startsModelledServer(model, launch)) continue;
       const addresses = reader2.read(launch).map((address) => ({ address, span: launch.span }));
       servers.push({ program: launch.program, launch, addresses });
     }
@@ -54681,6 +55690,8 @@ function unmodelledReachableFrom(model, target) {
   const nginxPlace = () => place ??= nginxComposePlace(model, target);
   const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
   let hostFiles;
+  let podsOfNginx;
+  const pods = () => (podsOfNginx ??= { pods: nginxPodsOf(model, target) }).pods;
   const hostLaunchServes = (port) => {
     hostFiles ??= nginxHostLaunchFiles(model, target);
     if (hostFiles.length === 0) return false;
@@ -54699,6 +55710,7 @@ function unmodelledReachableFrom(model, target) {
     }
     if (address.kind !== "tcp") return false;
     const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
+    if (isLoopback(address.host) && pods() !== void 0) return startsInPods(launch, pods()) && servesPort(address.port);
     if (!compose || launch.service === void 0 || launch.container?.hostNetwork) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();
     if (isLoopback(address.host)) {
@@ -54807,8 +55819,12 @@ var rule41 = defineRule({
         if (draft) yield draft;
         continue;
       }
+      const pods = nginxPodsOf(model, target);
+      if (pods && podsRunUnknown(pods, model.launches)) continue;
       const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
-      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l, nginxFiles)) : []).filter((l) => mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? []));
+      const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l, nginxFiles)) : []).filter(
+        (l) => pods ? runsInPods(l.backend, pods) && mayReach(nginxFiles, l.backend, false, model.deploymentRoots ?? []) : mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? [])
+      );
       if (family.length === 0) continue;
       if (nginxServersListeningAt(model, target).length > 0) continue;
       if (unmodelled.some(unmodelledReachableFrom(model, target))) continue;
@@ -55917,13 +56933,22 @@ var rule54 = defineRule({
       const key = files.join("\0");
       let names = namesByFiles.get(key);
       if (!names) {
-        names = /* @__PURE__ */ new Map();
+        const services = /* @__PURE__ */ new Map();
         const place = composePlaceOf(model.compose, files);
         for (const container of model.compose) {
           if (!resolvesServicesOf(place, container)) continue;
-          for (const name2 of [container.service, ...container.aliases]) names.set(name2.toLowerCase(), container.service);
+          for (const name2 of [container.service, ...container.aliases])
+            services.set(name2.toLowerCase(), { service: container.service, project: container.project });
         }
-        for (const container of place.running) for (const link of container.links) names.set(link.alias.toLowerCase(), link.service);
+        for (const container of place.running)
+          for (const link of container.links) services.set(link.alias.toLowerCase(), { service: link.service, project: container.project });
+        const fixed = /* @__PURE__ */ new Set();
+        const [first, ...others] = place.running;
+        for (const entry of first?.extraHosts ?? []) {
+          const name2 = entry.name.toLowerCase();
+          if (others.every((container) => container.extraHosts.some((other) => other.name.toLowerCase() === name2))) fixed.add(name2);
+        }
+        names = { services, running: place.running, fixed };
         namesByFiles.set(key, names);
       }
       return names;
@@ -55933,8 +56958,13 @@ var rule54 = defineRule({
       if (seen.has(directive.directive) || directive.generated || !isHostName(host) || argumentsUnknown(directive.directive)) return void 0;
       seen.add(directive.directive);
       if (servicesNamed(model.kubernetes, host).length > 0) return void 0;
-      const service = composeNamesOf(directive).get(host);
-      if (service !== void 0) return { messageId: "composeService", data: { host, service } };
+      const { services, running, fixed } = composeNamesOf(directive);
+      if (fixed.has(host)) return void 0;
+      const service = services.get(host);
+      if (service !== void 0) {
+        if (restartedWith(running, service)) return void 0;
+        return { messageId: "composeService", data: { host, service: service.service } };
+      }
       return { messageId: "hostName", data: { host } };
     };
     const { passes, upstreams } = model.nginx;
@@ -55945,7 +56975,7 @@ var rule54 = defineRule({
       const host = target.kind === "unresolved" ? target.host : target.kind === "address" && target.address.kind === "tcp" ? target.address.host : void 0;
       if (host === void 0) continue;
       const name2 = host.replace(/:\d+$/, "").toLowerCase();
-      if (target.kind === "unresolved" && !name2.includes(".") && !composeNamesOf(pass.entry).has(name2)) continue;
+      if (target.kind === "unresolved" && !name2.includes(".") && !composeNamesOf(pass.entry).services.has(name2)) continue;
       const said = judge13(name2, pass.entry);
       if (said) yield { ...said, primary: pass.entry.directive.args[0].span, modelPath: `${pass.location.path}>${pass.entry.directive.name}` };
     }
@@ -55961,6 +56991,11 @@ var rule54 = defineRule({
     }
   }
 });
+function restartedWith(running, target) {
+  return running.length > 0 && running.every(
+    (container) => container.project === target.project && container.dependsOn.some((dependency) => dependency.service === target.service && dependency.restart === true)
+  );
+}
 function resolvedWhileRunning(server) {
   for (let i = 1; i < argCountOf(server); i++) if (argValueOf(server, i) === "resolve") return true;
   return false;
@@ -56072,73 +57107,7 @@ init_append();
 
 // src/discovery/fs.ts
 var nodeFs = __toESM(require("fs"));
-
-// src/discovery/path-bytes.ts
-function decodePathBytes(bytes) {
-  const quick = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  if (!quick.includes("�")) return quick;
-  let out = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const length = validSequenceLength(bytes, i);
-    if (length === 0) {
-      out += String.fromCharCode(56320 + bytes[i]);
-      i++;
-    } else {
-      out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
-      i += length;
-    }
-  }
-  return out;
-}
-function encodePathBytes(path) {
-  if (!hasEscapedBytes(path)) return Buffer.from(path, "utf8");
-  const parts = [];
-  let run2 = "";
-  for (let i = 0; i < path.length; i++) {
-    const code = path.charCodeAt(i);
-    if (isEscapedByteAt(path, i)) {
-      if (run2) parts.push(Buffer.from(run2, "utf8"));
-      run2 = "";
-      parts.push(Buffer.from([code - 56320]));
-    } else run2 += path[i];
-  }
-  if (run2) parts.push(Buffer.from(run2, "utf8"));
-  return Buffer.concat(parts);
-}
-function hasEscapedBytes(path) {
-  return ESCAPED_BYTE.test(path);
-}
-function showPath(path) {
-  return hasEscapedBytes(path) ? path.replace(ESCAPED_BYTES, (ch) => `\\x${(ch.charCodeAt(0) - 56320).toString(16).padStart(2, "0")}`) : path;
-}
-var ESCAPED_BYTE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
-var ESCAPED_BYTES = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
-function isEscapedByteAt(path, i) {
-  const code = path.charCodeAt(i);
-  if (code < 56448 || code > 56575) return false;
-  const before = i > 0 ? path.charCodeAt(i - 1) : 0;
-  return !(before >= 55296 && before <= 56319);
-}
-function validSequenceLength(bytes, i) {
-  const b0 = bytes[i];
-  if (b0 < 128) return 1;
-  const continuation = (k, low = 128, high = 191) => i + k < bytes.length && bytes[i + k] >= low && bytes[i + k] <= high;
-  if (b0 >= 194 && b0 <= 223) return continuation(1) ? 2 : 0;
-  if (b0 >= 224 && b0 <= 239) {
-    const low = b0 === 224 ? 160 : 128;
-    const high = b0 === 237 ? 159 : 191;
-    return continuation(1, low, high) && continuation(2) ? 3 : 0;
-  }
-  if (b0 >= 240 && b0 <= 244) {
-    const low = b0 === 240 ? 144 : 128;
-    const high = b0 === 244 ? 143 : 191;
-    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// src/discovery/fs.ts
+init_path_bytes();
 var MAX_FILE_BYTES = 64 * 1024 * 1024;
 var native = (path) => hasEscapedBytes(path) ? encodePathBytes(path) : path;
 var nodeFileSystem = {
@@ -56230,6 +57199,7 @@ function describeFsError(error, path) {
 }
 
 // src/engine/run.ts
+init_path_bytes();
 init_failure();
 init_rendered_text();
 init_template_text();
@@ -56238,15 +57208,15 @@ init_span();
 init_findings();
 
 // src/engine/options.ts
-var nodePath7 = __toESM(require("path"));
+var nodePath12 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_classify();
 
 // src/discovery/confine.ts
-var nodePath6 = __toESM(require("path"));
+var nodePath11 = __toESM(require("path"));
 
 // src/discovery/link-placeholder.ts
-var nodePath5 = __toESM(require("path"));
+var nodePath10 = __toESM(require("path"));
 var PLACEHOLDER_MAX_BYTES = 4095;
 var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
 var CONTROL = new RegExp("\\p{Cc}", "u");
@@ -56267,10 +57237,10 @@ function readPlaceholder(fs, path, size) {
   if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
   const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
   if (bytes === void 0) return void 0;
-  const dir = nodePath5.dirname(path);
+  const dir = nodePath10.dirname(path);
   return placeholderTarget(bytes, (name2) => {
-    if (name2 === nodePath5.basename(path)) return false;
-    const sibling = nodePath5.join(dir, name2);
+    if (name2 === nodePath10.basename(path)) return false;
+    const sibling = nodePath10.join(dir, name2);
     return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
   });
 }
@@ -56286,10 +57256,10 @@ var OutsideTreeError = class extends Error {
 var OUTSIDE = { outside: true };
 var MAX_HOPS = 40;
 function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath6.sep) ? area : area + nodePath6.sep);
+  return path === area || path.startsWith(area.endsWith(nodePath11.sep) ? area : area + nodePath11.sep);
 }
 function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath6.resolve(area));
+  const given = areas.map((area) => nodePath11.resolve(area));
   const real = /* @__PURE__ */ new Map();
   for (const area of given) {
     let resolved = area;
@@ -56313,23 +57283,23 @@ function confineFileSystem(fs, areas) {
   };
   let hops = 0;
   const locate = (path) => {
-    const absolute = nodePath6.resolve(path);
+    const absolute = nodePath11.resolve(path);
     const known3 = memo.get(absolute);
     if (known3) return known3;
     let location;
     const area = real.get(absolute);
     if (area !== void 0) location = { outside: false, real: area };
     else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath6.dirname(absolute) === absolute) location = OUTSIDE;
+    else if (nodePath11.dirname(absolute) === absolute) location = OUTSIDE;
     else {
-      const parent = locate(nodePath6.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath6.basename(absolute));
+      const parent = locate(nodePath11.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath11.basename(absolute));
     }
     memo.set(absolute, location);
     return location;
   };
   const step = (realParent, name2) => {
-    const candidate = nodePath6.join(realParent, name2);
+    const candidate = nodePath11.join(realParent, name2);
     const file = examine(candidate);
     if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
@@ -56343,8 +57313,8 @@ function confineFileSystem(fs, areas) {
     return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
   };
   const follow = (realParent, target) => {
-    if (nodePath6.isAbsolute(target)) return OUTSIDE;
-    const next = nodePath6.resolve(realParent, target);
+    if (nodePath11.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath11.resolve(realParent, target);
     return insideRealArea(next) ? hop(next) : OUTSIDE;
   };
   const hop = (next) => {
@@ -56357,9 +57327,9 @@ function confineFileSystem(fs, areas) {
     }
   };
   const entryIn = (path) => {
-    const parent = locate(nodePath6.dirname(nodePath6.resolve(path)));
+    const parent = locate(nodePath11.dirname(nodePath11.resolve(path)));
     if (parent.outside || parent.looping) return void 0;
-    return nodePath6.join(parent.real, nodePath6.basename(path));
+    return nodePath11.join(parent.real, nodePath11.basename(path));
   };
   const inside = (path) => {
     const location = locate(path);
@@ -56464,10 +57434,10 @@ var NothingToReadError = class extends UsageError {
 };
 var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
 function checkedRoots(options, baseFs, cwd) {
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath7.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath12.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath7.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath12.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -56482,11 +57452,11 @@ function checkedRoots(options, baseFs, cwd) {
     const real = realpathOr(baseFs, root);
     if (!isWithin2(real, realCwd)) {
       throw new UsageError(
-        `${nodePath7.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
+        `${nodePath12.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
       );
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath7.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath12.dirname(root));
   return { roots, areas };
 }
 function runConfig(options, baseFs, fs, cwd, areas) {
@@ -56496,23 +57466,23 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   if (options.config) {
     problems = configProblems(options.config);
   } else if (options.configPath) {
-    configPath = nodePath7.resolve(cwd, options.configPath);
+    configPath = nodePath12.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     ({ config, problems } = loadConfig(configPath, baseFs));
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath7.dirname(configPath)])));
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath12.dirname(configPath)])));
   }
-  const where = configPath ?? "config";
+  const where2 = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
   if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
     append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
-  const configDir = configPath ? nodePath7.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath12.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
-  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath7.resolve(configDir, to) }));
+  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath12.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === void 0) {
       problems.push(
@@ -56520,7 +57490,7 @@ function runConfig(options, baseFs, fs, cwd, areas) {
       );
     }
   }
-  if (problems.length > 0) throw configError(where, problems);
+  if (problems.length > 0) throw configError(where2, problems);
   const mappedFormat = fileMapping(config, configDir);
   return { config, configPath, configDir, mappedFormat, configuredMappings };
 }
@@ -56537,8 +57507,8 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative11 = nodePath7.relative(configDir, path);
-    if (!relative11 || relative11.startsWith("..") || nodePath7.isAbsolute(relative11)) return void 0;
+    const relative11 = nodePath12.relative(configDir, path);
+    if (!relative11 || relative11.startsWith("..") || nodePath12.isAbsolute(relative11)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
       if (entries[i].matcher.ignores(relative11) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
@@ -56553,25 +57523,25 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin2(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath7.sep) ? dir : dir + nodePath7.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath12.sep) ? dir : dir + nodePath12.sep);
 }
-function resolveDeployments(patterns, configDir, files, where) {
+function resolveDeployments(patterns, configDir, files, where2) {
   const roots = /* @__PURE__ */ new Set();
   patterns.forEach((pattern, index) => {
     const wildcard = pattern.endsWith("/*");
     const base = wildcard ? pattern.slice(0, -2) : pattern;
     if (/[*?[\]]/.test(base)) {
-      throw new ConfigError(`${where}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
+      throw new ConfigError(`${where2}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath7.resolve(configDir, base);
+    const dir = nodePath12.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative11 = nodePath7.relative(dir, file);
-      if (relative11.startsWith("..") || nodePath7.isAbsolute(relative11) || !relative11.includes(nodePath7.sep)) continue;
-      roots.add(nodePath7.join(dir, relative11.split(nodePath7.sep)[0]));
+      const relative11 = nodePath12.relative(dir, file);
+      if (relative11.startsWith("..") || nodePath12.isAbsolute(relative11) || !relative11.includes(nodePath12.sep)) continue;
+      roots.add(nodePath12.join(dir, relative11.split(nodePath12.sep)[0]));
     }
   });
   return [...roots];
@@ -56590,13 +57560,14 @@ function suggestRuleId(id2) {
 }
 
 // src/engine/read-tree.ts
-var nodePath46 = __toESM(require("path"));
+var nodePath49 = __toESM(require("path"));
 init_append();
 init_classify();
 init_template();
+init_path_bytes();
 
 // src/discovery/walk.ts
-var nodePath8 = __toESM(require("path"));
+var nodePath13 = __toESM(require("path"));
 var import_ignore2 = __toESM(require_ignore());
 init_text();
 init_thrown();
@@ -56658,8 +57629,8 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative11 = nodePath8.relative(scope.dir, path);
-    if (!relative11 || relative11.startsWith("..") || nodePath8.isAbsolute(relative11)) return void 0;
+    const relative11 = nodePath13.relative(scope.dir, path);
+    if (!relative11 || relative11.startsWith("..") || nodePath13.isAbsolute(relative11)) return void 0;
     const result = scope.matcher.test(isDirectory ? relative11 + "/" : relative11);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
@@ -56667,11 +57638,11 @@ function walk(roots, fs, options = {}) {
   const holdTracked = /* @__PURE__ */ new Set();
   const readIndex = (dir) => {
     try {
-      if (fs.kind(nodePath8.join(dir, ".git")) !== "directory") return;
-      for (const relative11 of trackedPaths(fs.read(nodePath8.join(dir, ".git", "index")))) {
-        const path = nodePath8.join(dir, ...relative11.split("/"));
+      if (fs.kind(nodePath13.join(dir, ".git")) !== "directory") return;
+      for (const relative11 of trackedPaths(fs.read(nodePath13.join(dir, ".git", "index")))) {
+        const path = nodePath13.join(dir, ...relative11.split("/"));
         tracked.add(path);
-        for (let parent = nodePath8.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath8.dirname(parent))
+        for (let parent = nodePath13.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath13.dirname(parent))
           holdTracked.add(parent);
       }
     } catch {
@@ -56682,11 +57653,11 @@ function walk(roots, fs, options = {}) {
     if (isDirectory ? holdTracked.has(path) : tracked.has(path)) return void 0;
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath8.join(scopes[i].dir, ".gitignore") : void 0;
+      if (said) return said === "ignored" ? nodePath13.join(scopes[i].dir, ".gitignore") : void 0;
     }
     return void 0;
   };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath8.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath13.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
   const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
   const realRoots = [];
   const pointsInsideRoots = (link) => {
@@ -56719,13 +57690,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath8.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath13.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore2.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath8.join(dir, name2);
+      const path = nodePath13.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
         skip(path, false, "skipped: a symbolic link out of the tree");
         continue;
@@ -56851,149 +57822,14 @@ function checkNginxValues(files, versionsAt = () => UNKNOWN_VERSION.range) {
 }
 
 // src/readers/nginx/index.ts
-var nodePath11 = __toESM(require("path"));
+var nodePath16 = __toESM(require("path"));
 init_text();
 init_template_text();
 
 // src/readers/nginx/include.ts
-var nodePath9 = __toESM(require("path"));
-
-// src/readers/nginx/glob.ts
-function hasGlob(pattern) {
-  return /[*?[]/.test(pattern);
-}
-var BACKSLASH2 = 92;
-var OPEN = 91;
-var CLOSE = 93;
-var DOT = 46;
-var CLASSES = {
-  alpha: (b) => b >= 65 && b <= 90 || b >= 97 && b <= 122,
-  digit: (b) => b >= 48 && b <= 57,
-  alnum: (b) => CLASSES.alpha(b) || CLASSES.digit(b),
-  upper: (b) => b >= 65 && b <= 90,
-  lower: (b) => b >= 97 && b <= 122,
-  space: (b) => b === 32 || b >= 9 && b <= 13,
-  blank: (b) => b === 32 || b === 9,
-  punct: (b) => b > 32 && b < 127 && !CLASSES.alnum(b),
-  print: (b) => b >= 32 && b < 127,
-  graph: (b) => b > 32 && b < 127,
-  cntrl: (b) => b < 32 || b === 127,
-  xdigit: (b) => CLASSES.digit(b) || b >= 65 && b <= 70 || b >= 97 && b <= 102
-};
-function compileGlobSegment(segment) {
-  const p = encodePathBytes(segment);
-  const tokens = [];
-  let matchesNothing = false;
-  let i = 0;
-  while (i < p.length) {
-    const byte = p[i];
-    if (byte === 42) {
-      if (tokens.length === 0 || tokens[tokens.length - 1].kind !== "star") tokens.push({ kind: "star" });
-      i++;
-    } else if (byte === 63) {
-      tokens.push({ kind: "any" });
-      i++;
-    } else if (byte === OPEN) {
-      const set = parseSet(p, i + 1);
-      if (set) {
-        tokens.push(set.token);
-        matchesNothing ||= set.unknownClass;
-        i = set.next;
-      } else {
-        tokens.push({ kind: "byte", byte: OPEN });
-        i++;
-      }
-    } else if (byte === BACKSLASH2) {
-      if (i + 1 === p.length) matchesNothing = true;
-      else tokens.push({ kind: "byte", byte: p[i + 1] });
-      i += 2;
-    } else {
-      tokens.push({ kind: "byte", byte });
-      i++;
-    }
-  }
-  return { tokens, width: tokens.filter((t2) => t2.kind !== "star").length, matchesNothing };
-}
-function parseSet(p, start) {
-  const members = new Uint8Array(256);
-  let i = start;
-  let negated = false;
-  let unknownClass = false;
-  if (p[i] === 33 || p[i] === 94) {
-    negated = true;
-    i++;
-  }
-  let first = true;
-  while (i < p.length) {
-    if (p[i] === CLOSE && !first) return { token: { kind: "set", members, negated }, next: i + 1, unknownClass };
-    first = false;
-    if (p[i] === OPEN && p[i + 1] === 58) {
-      const end = p.indexOf(":]", i + 2);
-      if (end !== -1) {
-        const name2 = p.subarray(i + 2, end).toString("latin1");
-        const test = CLASSES[name2];
-        if (test) {
-          for (let b = 0; b < 256; b++) if (test(b)) members[b] = 1;
-        } else unknownClass = true;
-        i = end + 2;
-        continue;
-      }
-    }
-    let low = p[i];
-    if (low === BACKSLASH2 && i + 1 < p.length) low = p[++i];
-    i++;
-    if (p[i] === 45 && i + 1 < p.length && p[i + 1] !== CLOSE) {
-      let high = p[i + 1];
-      i += 2;
-      if (high === BACKSLASH2 && i < p.length) high = p[i++];
-      for (let b = low; b <= high; b++) members[b] = 1;
-    } else members[low] = 1;
-  }
-  return void 0;
-}
-function matchGlobSegment(glob, name2) {
-  if (glob.matchesNothing) return false;
-  const n = encodePathBytes(name2);
-  const { tokens } = glob;
-  if (glob.width > n.length) return false;
-  if (n[0] === DOT && !(tokens[0]?.kind === "byte" && tokens[0].byte === DOT)) return false;
-  let t2 = 0;
-  let c = 0;
-  let starToken = -1;
-  let starFrom = 0;
-  while (c < n.length) {
-    const token = tokens[t2];
-    if (token?.kind === "star") {
-      starToken = t2++;
-      starFrom = c;
-      continue;
-    }
-    if (token && matchesByte(token, n[c])) {
-      t2++;
-      c++;
-      continue;
-    }
-    if (starToken < 0) return false;
-    t2 = starToken + 1;
-    c = ++starFrom;
-  }
-  while (tokens[t2]?.kind === "star") t2++;
-  return t2 === tokens.length;
-}
-function matchesByte(token, byte) {
-  switch (token.kind) {
-    case "byte":
-      return token.byte === byte;
-    case "any":
-      return true;
-    case "set":
-      return token.members[byte] === 1 !== token.negated;
-    default:
-      return false;
-  }
-}
-
-// src/readers/nginx/include.ts
+var nodePath14 = __toESM(require("path"));
+init_path_bytes();
+init_glob();
 init_append();
 var CONVENTIONAL_PREFIXES = [
   "/etc/nginx",
@@ -57019,7 +57855,7 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath9.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath14.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
 var WrittenPathIndex = class {
@@ -57043,12 +57879,12 @@ var WrittenPathIndex = class {
     const found = [];
     const exact = this.exact.get(path);
     if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath9.posix.dirname(dir)) {
+    for (let dir = path; ; dir = nodePath14.posix.dirname(dir)) {
       const under = this.under.get(dir);
       if (under) found.push(under);
-      if (dir === nodePath9.posix.dirname(dir)) break;
+      if (dir === nodePath14.posix.dirname(dir)) break;
     }
-    const into = this.into.get(nodePath9.posix.dirname(path));
+    const into = this.into.get(nodePath14.posix.dirname(path));
     if (into) found.push(into);
     return found;
   }
@@ -57061,7 +57897,7 @@ var IncludeResolver = class {
     this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath9.dirname(file); !dirs.has(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath14.dirname(file); !dirs.has(dir) && dir !== nodePath14.dirname(dir); dir = nodePath14.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
@@ -57095,7 +57931,7 @@ var IncludeResolver = class {
     let holders = /* @__PURE__ */ new Set();
     let placed = false;
     for (const mapping of this.mappings) {
-      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath9.sep) ? mapping.to : mapping.to + nodePath9.sep)) continue;
+      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath14.sep) ? mapping.to : mapping.to + nodePath14.sep)) continue;
       placed = true;
       if (mapping.containers === void 0) {
         holders = void 0;
@@ -57109,8 +57945,8 @@ var IncludeResolver = class {
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath9.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
-    const explicit2 = nodePath9.isAbsolute(pattern) ? this.explicitMapping(pattern, includingFile) : void 0;
+    const candidates = nodePath14.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const explicit2 = nodePath14.isAbsolute(pattern) ? this.explicitMapping(pattern, includingFile) : void 0;
     const placedIn = (files) => explicit2?.containers ? new Map(files.map((file) => [file, explicit2.containers])) : void 0;
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
@@ -57125,7 +57961,7 @@ var IncludeResolver = class {
       if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
       if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [], containersOf: placedIn([candidate]) };
     }
-    if (glob && nodePath9.isAbsolute(pattern)) {
+    if (glob && nodePath14.isAbsolute(pattern)) {
       const placed = this.placedFilesMatching(pattern, includingFile);
       if (placed.length > 0) {
         const containersOf = /* @__PURE__ */ new Map();
@@ -57142,12 +57978,12 @@ var IncludeResolver = class {
    * container, as glob(3) sorts.
    */
   placedFilesMatching(pattern, includingFile) {
-    const directory = nodePath9.posix.dirname(pattern);
+    const directory = nodePath14.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
-    const glob = compileGlobSegment(nodePath9.posix.basename(pattern));
+    const glob = compileGlobSegment(nodePath14.posix.basename(pattern));
     const placed = oneFilePerPath(
       this.mappings.filter(
-        (m) => nodePath9.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath9.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
+        (m) => nodePath14.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath14.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
       )
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from));
@@ -57176,26 +58012,26 @@ var IncludeResolver = class {
     ).sort((a, b) => b.from.length - a.from.length)[0];
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath9.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath14.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath9.dirname(includingFile); ; dir = nodePath9.dirname(dir)) {
-      candidates.push(nodePath9.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath9.dirname(dir)) || dir === nodePath9.dirname(dir)) break;
+    for (let dir = nodePath14.dirname(includingFile); ; dir = nodePath14.dirname(dir)) {
+      candidates.push(nodePath14.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath14.dirname(dir)) || dir === nodePath14.dirname(dir)) break;
     }
     return candidates;
   }
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.explicitMapping(pattern, includingFile);
-    if (explicit2) return [nodePath9.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [nodePath14.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath9.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath14.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     append(candidates, this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath9.join(nodePath9.dirname(includingFile), nodePath9.basename(pattern));
+    const sibling = nodePath14.join(nodePath14.dirname(includingFile), nodePath14.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -57210,7 +58046,7 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath9.join(dir, fileName));
+      return matches.map((dir) => nodePath14.join(dir, fileName));
     }
     return [];
   }
@@ -57234,7 +58070,7 @@ var IncludeResolver = class {
       const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
         if (!glob) {
-          next.push(nodePath9.join(dir, segment));
+          next.push(nodePath14.join(dir, segment));
           continue;
         }
         let names;
@@ -57250,7 +58086,7 @@ var IncludeResolver = class {
             truncated = true;
             break;
           }
-          next.push(nodePath9.join(dir, name2));
+          next.push(nodePath14.join(dir, name2));
         }
         if (truncated) break;
       }
@@ -57325,13 +58161,13 @@ function linesEndLikeNginx(text3) {
 }
 
 // src/readers/nginx/template.ts
-var nodePath10 = __toESM(require("path"));
+var nodePath15 = __toESM(require("path"));
 init_template();
 init_sorted_offsets();
 init_rendered_text();
 init_template_text();
 function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath10.basename(path).toLowerCase());
+  const byName = templateName(nodePath15.basename(path).toLowerCase());
   return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
 }
 function parseNginxTemplate(file, text3, dialect) {
@@ -57519,7 +58355,7 @@ function readNginxTree(candidates, options) {
           const inTemplate = sourceOf(directive) instanceof TemplateSourceText;
           report({
             ruleId: "include-missing",
-            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath11.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
+            message: `Missing include "${argument.value}": no such file in the linted tree` + (nodePath16.isAbsolute(argument.value) ? '; map its directory with "nginx.includeMap" in .cfglint.json if it lives elsewhere' : "") + (inTemplate ? " (included from a template, whose generator may write it)" : ""),
             primary: argument.span,
             related: [],
             ...inTemplate ? { severity: "info" } : {}
@@ -57609,7 +58445,7 @@ function readNginxTree(candidates, options) {
   const written = new WrittenPathIndex(options.writtenPaths ?? []);
   const writtenBy = (pattern) => {
     if (written.size === 0) return [];
-    const paths = nodePath11.isAbsolute(pattern) ? [nodePath11.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath11.posix.join(prefix, pattern));
+    const paths = nodePath16.isAbsolute(pattern) ? [nodePath16.posix.normalize(pattern)] : CONVENTIONAL_PREFIXES.map((prefix) => nodePath16.posix.join(prefix, pattern));
     const found = /* @__PURE__ */ new Set();
     for (const path of paths) for (const entry of written.writesOf(path)) found.add(entry);
     return [...found].sort((a, b) => Number(a.kind === "gap") - Number(b.kind === "gap"));
@@ -57650,7 +58486,7 @@ function readNginxTree(candidates, options) {
   const roots = [];
   const mains = loaded.filter((entry) => isMainConfig(entry.path, entry.parsed));
   for (const main of mains) {
-    const prefixDir = nodePath11.dirname(main.path);
+    const prefixDir = nodePath16.dirname(main.path);
     budget = freshBudget();
     roots.push({
       kind: "main",
@@ -57687,7 +58523,7 @@ function narrowed(including, placedIn) {
 }
 function isMainConfig(path, parsed) {
   if (parsed.directives.some((d) => MAIN_ONLY_DIRECTIVES.has(d.name))) return true;
-  return nodePath11.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
+  return nodePath16.basename(path) === "nginx.conf" && parsed.directives.some((d) => d.name === "include") && !parsed.directives.some((d) => SERVER_LEVEL_HINTS.has(d.name) || HTTP_LEVEL_HINTS.has(d.name));
 }
 function snippetContext(parsed) {
   const names = new Set(parsed.directives.map((d) => d.name));
@@ -57933,7 +58769,7 @@ function withMaskedTemplates(fs, templates) {
     ...fs,
     read: (path) => {
       const template = templates.get(path);
-      return template ? new TextEncoder().encode(template.masked) : fs.read(path);
+      return template ? new TextEncoder().encode(template.masked.text) : fs.read(path);
     }
   };
 }
@@ -58090,7 +58926,7 @@ function readTreeUncached(options) {
   const { roots, areas } = checkedRoots(options, baseFs, cwd);
   const fs = confineFileSystem(baseFs, areas);
   const { config, configPath, configDir, mappedFormat, configuredMappings } = runConfig(options, baseFs, fs, cwd, areas);
-  const displayPath = (absolute) => showPath(nodePath46.relative(cwd, absolute) || nodePath46.basename(absolute));
+  const displayPath = (absolute) => showPath(nodePath49.relative(cwd, absolute) || nodePath49.basename(absolute));
   const cachedFs = cachingFileSystem(fs);
   const walked = walk(roots, cachedFs, { ignorePatterns: { baseDir: configDir, patterns: config.ignore ?? [] } });
   const diagnostics = [];
@@ -58147,7 +58983,7 @@ function readTreeUncached(options) {
     if (mapped2?.format === "nginx") mappedToNginx.add(file);
     if (!classified) {
       if (named && !options.listing && headError === void 0) {
-        const pattern = nodePath46.relative(configDir, file).split(nodePath46.sep).join("/");
+        const pattern = nodePath49.relative(configDir, file).split(nodePath49.sep).join("/");
         throw new NothingToReadError(
           `${displayPath(file)}: ${explanation.reason.replace(/^skipped: /, "")}; to read it anyway, give its format in "files" of .cfglint.json (e.g. {"files": {${JSON.stringify(pattern)}: ${JSON.stringify(likelyFormat(file))}}})`
         );
@@ -58159,7 +58995,7 @@ function readTreeUncached(options) {
       const original = readText2(file);
       if (original === void 0) continue;
       const masked = format8 === "tomcat" ? maskTemplate(original, classified.template, "property", { envsubst: false }) : maskTemplate(original, classified.template);
-      maskedTemplates.set(file, { original, masked: masked.text, dialect: classified.template, format: format8 });
+      maskedTemplates.set(file, { original, masked, dialect: classified.template, format: format8 });
     }
     (filesByFormat[format8] ??= []).push(file);
     if (format8 === "dockerfile" || format8 === "compose") {
@@ -58190,7 +59026,7 @@ function readTreeUncached(options) {
   }
   const nginxFiles = filesByFormat.nginx ?? [];
   const deploymentRoots = resolveDeployments(config.deployments ?? [], configDir, walked.files, configPath ?? "config").map(
-    (dir) => nodePath46.relative(cwd, dir)
+    (dir) => nodePath49.relative(cwd, dir)
   );
   const has2 = (...formats) => formats.some((format8) => (filesByFormat[format8]?.length ?? 0) > 0);
   const configMapped = has2("kubernetes") ? embedConfigMapFiles(filesByFormat, readText2, displayPath) : { embedded: /* @__PURE__ */ new Map(), templates: [] };
@@ -58224,12 +59060,14 @@ function readTreeUncached(options) {
     nginxVersion
   ) : void 0;
   const readerFs = maskedTemplates.size === 0 ? cachedFs : withMaskedTemplates(cachedFs, maskedTemplates);
-  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots } : {
+  const templates = maskedTemplates.size === 0 ? void 0 : maskedTemplates;
+  const context = embedded.size === 0 ? { fs: readerFs, displayPath, treeFiles: walked.files, lintRoots: roots, templates } : {
     fs: withEmbeddedFiles(readerFs, embedded),
     displayPath: (path) => embedded.get(path)?.file ?? displayPath(path),
     treeFiles: [...walked.files, ...embedded.keys()],
     lintRoots: roots,
-    embedded
+    embedded,
+    templates
   };
   const reads = readBackendsAndSystem(filesByFormat, context);
   const { launch, gunicorn, uwsgi, uvicorn, tomcat, springBoot, system, kubernetes, terraform, cloudformation } = reads;
@@ -58258,7 +59096,7 @@ function readTreeUncached(options) {
       ingressNginx.root ? [ingressNginx.root] : [],
       composeDeploymentOf(
         launch.composeContainers,
-        roots.map((root) => showPath(nodePath46.relative(cwd, root)))
+        roots.map((root) => showPath(nodePath49.relative(cwd, root)))
       ),
       new Set(
         launch.composeContainers.flatMap(
@@ -58334,9 +59172,9 @@ function settleTemplateSyntax(diagnostics, templates) {
   return out;
 }
 function inGeneratorDirectory(file, roots) {
-  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath46.sep) ? candidate : candidate + nodePath46.sep));
+  const root = roots.find((candidate) => file.startsWith(candidate.endsWith(nodePath49.sep) ? candidate : candidate + nodePath49.sep));
   if (!root) return false;
-  return [nodePath46.basename(root), ...nodePath46.relative(root, file).split(nodePath46.sep).slice(0, -1)].some(isGeneratorDirectoryName);
+  return [nodePath49.basename(root), ...nodePath49.relative(root, file).split(nodePath49.sep).slice(0, -1)].some(isGeneratorDirectoryName);
 }
 var NGINX_CONFIG_DIRECTORY = /^\/(?:etc\/nginx|etc\/openresty|usr\/local\/nginx\/conf|usr\/local\/openresty\/nginx\/conf)\//;
 function placedInNginxDirectories(placed, treeFiles) {
@@ -58510,9 +59348,9 @@ var FileSuppressions = class {
   list;
   byRule = /* @__PURE__ */ new Map();
   everyRule;
-  covers(ruleId, where) {
-    const isSelf = (suppression) => sameSpan2(suppression.span, where);
-    const line = where.start.line;
+  covers(ruleId, where2) {
+    const isSelf = (suppression) => sameSpan2(suppression.span, where2);
+    const line = where2.start.line;
     const byId = this.byRule.get(ruleId)?.markCovering(line, isSelf) ?? false;
     const byAll = this.everyRule?.markCovering(line, isSelf) ?? false;
     return byId || byAll;
@@ -58613,7 +59451,8 @@ function capSyntaxFindings(diagnostics) {
 }
 
 // src/engine/fix-offer.ts
-var nodePath47 = __toESM(require("path"));
+var nodePath50 = __toESM(require("path"));
+init_path_bytes();
 init_text();
 function editableFiles(sources, fs, cwd) {
   const plain = /* @__PURE__ */ new Map();
@@ -58627,7 +59466,7 @@ function editableFiles(sources, fs, cwd) {
     const entry = plain.get(file);
     if (!entry || excluded.has(file) || hasEscapedBytes(file)) return void 0;
     try {
-      const path = fs.realpath(entry.path ?? nodePath47.resolve(cwd, file));
+      const path = fs.realpath(entry.path ?? nodePath50.resolve(cwd, file));
       const bytes = fs.read(path);
       const text3 = decodeUtf8(bytes);
       if (text3 !== entry.source.text || !sameBytes(new TextEncoder().encode(text3), bytes)) return void 0;
@@ -58673,12 +59512,12 @@ function lintSync(options = {}) {
   const { model, config, configPath, diagnostics, nginx, imageSources, readerOutputs, templateOriginals, roots, fileList, fs } = readTree(options);
   if (!fileList.some((entry) => entry.format !== null) && diagnostics.length === 0) {
     const cwd = options.cwd ?? process.cwd();
-    const where = roots.map((root) => {
-      const shown2 = showPath(nodePath48.relative(cwd, root) || ".");
+    const where2 = roots.map((root) => {
+      const shown2 = showPath(nodePath51.relative(cwd, root) || ".");
       return (options.fs ?? nodeFileSystem).kind(root) === "directory" && !shown2.endsWith("/") ? `${shown2}/` : shown2;
     }).join(", ");
     throw new NothingToReadError(
-      `no file cfglint reads in ${where} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`
+      `no file cfglint reads in ${where2} (nginx, uWSGI, gunicorn, Tomcat, systemd, Dockerfile, compose, Procfile, Kubernetes, … configs); see --list-files`
     );
   }
   const severityOf = (id2, fallback) => configuredSeverity(config, id2, fallback);
@@ -58692,7 +59531,7 @@ function lintSync(options = {}) {
       try {
         for (const draft of rule56.check(view)) out.push(findingOfDraft(rule56, draft, severity));
       } catch (error) {
-        errors?.push(internalError(`rule "${rule56.id}"`, nodePath48.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
+        errors?.push(internalError(`rule "${rule56.id}"`, nodePath51.relative(options.cwd ?? process.cwd(), roots[0]) || ".", error));
       }
     }
     return out;
@@ -59155,8 +59994,8 @@ function enclosingServer(block2) {
 function describePass(model, pass) {
   let location = pass.location;
   while (location && location.kind !== "location") location = location.parent;
-  const where = location?.directive ? `location ${location.directive.args.map((arg) => shown(model, arg)).join(" ")}` : pass.location.kind;
-  return `${where}: ${pass.entry.directive.name}`;
+  const where2 = location?.directive ? `location ${location.directive.args.map((arg) => shown(model, arg)).join(" ")}` : pass.location.kind;
+  return `${where2}: ${pass.entry.directive.name}`;
 }
 function edgeMarks(findings, conflictOf) {
   const byRule = /* @__PURE__ */ new Map();
@@ -59358,7 +60197,7 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
     inputs = readInputs(env);
     result = lintSync({ paths: inputs.paths, cwd: workspace, configPath: inputs.config });
     if (inputs.baseline)
-      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath49.resolve(workspace, inputs.baseline), inputs.baseline)) };
+      result = { ...result, report: applyBaseline(result.report, readBaselineFile(nodePath52.resolve(workspace, inputs.baseline), inputs.baseline)) };
   } catch (error) {
     if (error instanceof ActionInputError || error instanceof UsageError || error instanceof ConfigError || error instanceof BaselineError) {
       stdout(`::error::${escapeCommandData(`cfglint: ${error.message}`)}
@@ -59377,9 +60216,9 @@ function runAction(env = process.env, stdout = (t2) => process.stdout.write(t2))
   );
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = nodePath49.resolve(workspace, inputs.sarifFile);
+    sarifPath = nodePath52.resolve(workspace, inputs.sarifFile);
     try {
-      nodeFs2.mkdirSync(nodePath49.dirname(sarifPath), { recursive: true });
+      nodeFs2.mkdirSync(nodePath52.dirname(sarifPath), { recursive: true });
       nodeFs2.writeFileSync(sarifPath, getFormatter("sarif")(result.report, { readSource: result.readSource, color: false }));
     } catch (error) {
       stdout(`::error::${escapeCommandData(`cfglint: cannot write ${inputs.sarifFile}: ${messageOf(error)}`)}

@@ -652,7 +652,7 @@ function computeLinks(model: Deployment): Link[] {
         const compose = composeOf.get(ordered[index].backend);
         return !compose || resolvesServicesOf(place, compose);
       });
-    const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean; sameNamespace?: boolean })[] = [];
+    const found: (Omit<Link, 'scope' | 'alternatives'> & { local: boolean; pod?: NginxPod })[] = [];
     for (const index of candidates) {
       const { backend, listener } = ordered[index];
       const compose = composeOf.get(backend);
@@ -673,7 +673,8 @@ function computeLinks(model: Deployment): Link[] {
       if (pod) {
         const { workload } = pod;
         const detail = `port ${(address as NginxAddress & { kind: 'tcp' }).port} on the loopback of the pod of ${workload.kind} ${workload.name}, which its containers share`;
-        found.push({ target, listener, backend, ...match, detail, local, sameNamespace: true });
+        // Known to share nginx's network namespace: no further test of where the two run.
+        found.push({ target, listener, backend, ...match, detail, local: false, pod });
       } else found.push({ target, listener, backend, ...match, local });
     }
     if (found.length === 0) continue;
@@ -682,8 +683,7 @@ function computeLinks(model: Deployment): Link[] {
     if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
-    for (const { local, sameNamespace, ...link } of picked) {
-      const pod = sameNamespace ? pods?.find((each) => runsInPods(link.backend, [each])) : undefined;
+    for (const { local, pod, ...link } of picked) {
       const scope = dockerHost
         ? `one Docker host's ports${where(choice.sharedDirectory)}`
         : pod

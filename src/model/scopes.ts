@@ -29,8 +29,6 @@ export interface ScopeCandidate {
   backend: Backend;
   /** The address is loopback or a socket file: only a process in the same network namespace reaches it. */
   local: boolean;
-  /** The backend is known to share nginx's network namespace (a container of nginx's own pod). */
-  sameNamespace?: boolean;
 }
 
 export interface ScopeChoice<T extends ScopeCandidate> {
@@ -48,7 +46,7 @@ export interface ScopeChoice<T extends ScopeCandidate> {
 export function chooseReachable<T extends ScopeCandidate>(nginxFiles: string[], candidates: T[], deploymentRoots: string[]): ScopeChoice<T> {
   const byBackend = new Map<Backend, T[]>();
   for (const candidate of candidates) {
-    if (!mayReach(nginxFiles, candidate.backend, candidate.local && !candidate.sameNamespace, deploymentRoots)) continue;
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
     const list = byBackend.get(candidate.backend);
     if (list) list.push(candidate);
     else byBackend.set(candidate.backend, [candidate]);

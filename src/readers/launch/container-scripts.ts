@@ -124,6 +124,9 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== 'compose' && container.kind !== 'dockerfile') continue;
+    // Where the container's command starts: its working directory when the tree gives an absolute one, else the root.
+    const cwdKnown = container.workingDirectory !== undefined && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith('/');
+    const cwd = cwdKnown ? container.workingDirectory!.value : '/';
     const runs: SupervisordRun[] = [];
     const supervisordCopies: Placement[] = [];
     if (container.program === 'supervisord')
@@ -131,7 +134,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
         container,
         words: container.argv.map((arg) => arg.value),
         known: container.argv.map((arg) => !arg.unresolved),
-        cwd: containerCwd(container),
+        cwd,
         copies: supervisordCopies,
       });
     const first = container.argv[0];
@@ -139,8 +142,6 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       append(supervising, runs);
       continue;
     }
-    const cwdKnown = container.workingDirectory !== undefined && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith('/');
-    const cwd = cwdKnown ? container.workingDirectory!.value : '/';
     const containerEnvironment = environmentOf(container);
     /** Whether the container holds a file of the tree at a path. */
     const placed = (path: string) => {
@@ -241,11 +242,6 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
     append(supervising, runs);
   }
   return { launches, run, supervising, procfileRuns, copies };
-}
-
-/** Where the container's command starts: its working directory, else the root. */
-function containerCwd(container: Launch): string {
-  return container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : '/';
 }
 
 /**

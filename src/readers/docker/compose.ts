@@ -47,9 +47,7 @@ export interface ComposeService {
   build?: ServiceBuild;
   command?: ComposeCommand;
   entrypoint?: ComposeCommand;
-  /** `environment:` by name, interpolated without the project's variables (see serviceEnvironment). */
-  environment: Map<string, RawArg>;
-  /** `environment:` by name as written, for serviceEnvironment. */
+  /** `environment:` by name as written, before interpolation: serviceEnvironment interpolates it. */
   environmentAsWritten: Map<string, RawArg>;
   /** `env_file:` entries: where each is written and the file it names (absolute). */
   envFiles: { span: Span; path?: string }[];
@@ -320,18 +318,15 @@ function environmentAsWritten(source: SourceText, node: YamlNode | undefined, do
   return env;
 }
 
-function interpolated(env: Map<string, RawArg>, variables?: ProjectVariables): Map<string, RawArg> {
-  const values = new Map<string, RawArg>();
-  for (const [name, raw] of env) values.set(name, raw.unresolved.length > 0 ? raw : interpolate(raw, variables));
-  return values;
-}
-
 /**
  * The service's `environment:` as Compose interpolates it with the project's variables (its
  * `.env`, read by the caller): what the container's processes see.
  */
 export function serviceEnvironment(service: ComposeService, variables: ProjectVariables): Map<string, RawArg> {
-  return interpolated(service.environmentAsWritten, variables);
+  const values = new Map<string, RawArg>();
+  // A name without a value (`- NAME`) is the shell's, already unresolved.
+  for (const [name, raw] of service.environmentAsWritten) values.set(name, raw.unresolved.length > 0 ? raw : interpolate(raw, variables));
+  return values;
 }
 
 function text(source: SourceText, node: YamlNode | undefined): RawArg | undefined {
@@ -386,13 +381,11 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith('x-')) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
-      const written = environmentAsWritten(source, valueOf(value, 'environment', document), document);
       const service: ComposeService = {
         name: key,
         start,
         end,
-        environmentAsWritten: written,
-        environment: interpolated(written),
+        environmentAsWritten: environmentAsWritten(source, valueOf(value, 'environment', document), document),
         envFiles: [],
         sysctls: [],
         image: text(source, valueOf(value, 'image', document)),

@@ -20,7 +20,7 @@
  */
 import * as nodePath from 'path';
 import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
-import { envFileValues, projectServices, projectVariables, serviceBuilds, workflowTarget } from '../launch/docker';
+import { envFileValues, projectServices, projectVariablesOf, serviceBuilds, workflowTarget } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue, writtenText } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
 import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord } from '../launch/program';
@@ -137,6 +137,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
     const text = treeFiles.has(path) ? input.readText(path) : undefined;
     return text === undefined ? undefined : new SourceText(input.displayPath(path), text);
   };
+  const variablesOf = projectVariablesOf(readEnvFile);
   const workflowBuilds = lazyWorkflowBuilds(input);
   const buildOf = serviceBuilds(services, workflowBuilds);
   for (const { compose, service } of services) {
@@ -162,7 +163,7 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
       const source = envFile.path === undefined ? undefined : readEnvFile(envFile.path); // not in the tree: its names are unknown
       if (source) for (const [name, value] of envFileValues(source)) env.set(name, valueOf(value));
     }
-    for (const [name, value] of serviceEnvironment(service, projectVariables(compose.path, readEnvFile))) env.set(name, valueOf(value));
+    for (const [name, value] of serviceEnvironment(service, variablesOf(compose.path))) env.set(name, valueOf(value));
     // An env_file outside the tree (a gitignored .env) may define any name.
     const external = service.envFiles.some((envFile) => envFile.path === undefined || !treeFiles.has(envFile.path));
     // The compose service, keyed as placed-files.ts keys it; an image a workflow or another service

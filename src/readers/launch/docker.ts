@@ -99,6 +99,7 @@ export function dockerLaunches(
 
   const services = projectServices(composeFiles);
   const buildOf = serviceBuilds(services, workflowBuilds);
+  const variablesOf = projectVariablesOf(readEnvFile);
   for (const { compose, service } of services) {
     const scope: ComposeScope = {
       project: nodePath.posix.dirname(compose.source.file),
@@ -110,7 +111,7 @@ export function dockerLaunches(
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
     };
     const build = buildOf({ compose, service });
-    const environment = serviceEnvironment(service, projectVariables(compose.path, readEnvFile));
+    const environment = serviceEnvironment(service, variablesOf(compose.path));
     const builtFile = build ? dockerfiles.get(build.dockerfile) : undefined;
     // The build's arguments reach the Dockerfile's ARGs (`FROM ${TARGET}` picks its stage with them).
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
@@ -339,7 +340,6 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
-    environment: new Map([...base.environment, ...overlay.environment]),
     environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
     envFiles: [...base.envFiles, ...overlay.envFiles],
     stopSignal: overlay.stopSignal ?? base.stopSignal,
@@ -380,18 +380,28 @@ function mergedDependencies(base: ComposeDependency[], overlay: ComposeDependenc
  * from the shell that runs compose.
  */
 /**
- * The Compose variables of a compose file's project: the `.env` beside it when the tree holds it
- * (read as an env_file is), every other name unset, since the shell that runs compose sets nothing
- * the tree shows (compose-spec 12-interpolation.md; Docker's "Set environment variables" page:
- * the shell wins over `.env`, and `.env` is looked for in the project directory).
+ * The Compose variables of each compose file's project: the `.env` beside it when the tree holds
+ * it (read as an env_file is), every other name unset, since the shell that runs compose sets
+ * nothing the tree shows (compose-spec 12-interpolation.md; Docker's "Set environment variables"
+ * page: the shell wins over `.env`, and `.env` is looked for in the project directory). Each
+ * directory's `.env` is read once.
  */
-export function projectVariables(composePath: string, readEnvFile: (path: string) => SourceText | undefined): ProjectVariables {
-  const source = readEnvFile(nodePath.join(nodePath.dirname(composePath), '.env'));
-  const values = source ? envFileValues(source) : new Map<string, RawArg>();
-  return (name) => {
-    const value = values.get(name);
-    if (!value) return undefined;
-    return value.unresolved.length > 0 ? 'unknown' : value.value;
+export function projectVariablesOf(readEnvFile: (path: string) => SourceText | undefined): (composePath: string) => ProjectVariables {
+  const byDirectory = new Map<string, ProjectVariables>();
+  return (composePath) => {
+    const directory = nodePath.dirname(composePath);
+    let variables = byDirectory.get(directory);
+    if (!variables) {
+      const source = readEnvFile(nodePath.join(directory, '.env'));
+      const values = source ? envFileValues(source) : new Map<string, RawArg>();
+      variables = (name) => {
+        const value = values.get(name);
+        if (!value) return undefined;
+        return value.unresolved.length > 0 ? 'unknown' : value.value;
+      };
+      byDirectory.set(directory, variables);
+    }
+    return variables;
   };
 }
 

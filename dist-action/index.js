@@ -17884,13 +17884,10 @@ function environmentAsWritten(source, node, document) {
   }
   return env;
 }
-function interpolated(env, variables) {
-  const values2 = /* @__PURE__ */ new Map();
-  for (const [name2, raw] of env) values2.set(name2, raw.unresolved.length > 0 ? raw : interpolate(raw, variables));
-  return values2;
-}
 function serviceEnvironment(service, variables) {
-  return interpolated(service.environmentAsWritten, variables);
+  const values2 = /* @__PURE__ */ new Map();
+  for (const [name2, raw] of service.environmentAsWritten) values2.set(name2, raw.unresolved.length > 0 ? raw : interpolate(raw, variables));
+  return values2;
 }
 function text(source, node) {
   const raw = scalarArg(source, node);
@@ -17928,13 +17925,11 @@ function parseComposeText(source, path) {
     for (const { key, keyNode, value } of entries) {
       if (!isMap(value) || key.startsWith("x-")) continue;
       const [start, end] = rangeOf(keyNode) ?? [0, 0];
-      const written = environmentAsWritten(source, valueOf(value, "environment", document), document);
       const service = {
         name: key,
         start,
         end,
-        environmentAsWritten: written,
-        environment: interpolated(written),
+        environmentAsWritten: environmentAsWritten(source, valueOf(value, "environment", document), document),
         envFiles: [],
         sysctls: [],
         image: text(source, valueOf(value, "image", document)),
@@ -17955,12 +17950,12 @@ function parseComposeText(source, path) {
         const context = buildPath(build.value) ?? build.value;
         service.build = { dockerfile: nodePath5.resolve(dir, context, "Dockerfile"), context: nodePath5.resolve(dir, context) };
       } else if (isMap(build)) {
-        const written2 = (key2) => {
+        const written = (key2) => {
           const raw = scalarArg(source, valueOf(build, key2, document))?.value;
           return raw === void 0 ? void 0 : buildPath(raw) ?? raw;
         };
-        const context = written2("context") ?? ".";
-        const dockerfile = written2("dockerfile") ?? "Dockerfile";
+        const context = written("context") ?? ".";
+        const dockerfile = written("dockerfile") ?? "Dockerfile";
         const target = scalarArg(source, valueOf(build, "target", document))?.value;
         const args = buildArgs(source, valueOf(build, "args", document), document);
         service.build = {
@@ -24057,6 +24052,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const built = /* @__PURE__ */ new Set();
   const services = projectServices(composeFiles);
   const buildOf = serviceBuilds(services, workflowBuilds2);
+  const variablesOf = projectVariablesOf(readEnvFile);
   for (const { compose, service } of services) {
     const scope = {
       project: nodePath21.posix.dirname(compose.source.file),
@@ -24068,7 +24064,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
     };
     const build = buildOf({ compose, service });
-    const environment = serviceEnvironment(service, projectVariables(compose.path, readEnvFile));
+    const environment = serviceEnvironment(service, variablesOf(compose.path));
     const builtFile = build ? dockerfiles.get(build.dockerfile) : void 0;
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
     const displayDir = nodePath21.posix.dirname(compose.source.file);
@@ -24243,7 +24239,6 @@ function mergeService(base, overlay) {
     restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
     entrypoint: overlay.entrypoint ?? base.entrypoint,
-    environment: new Map([...base.environment, ...overlay.environment]),
     environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
     envFiles: [...base.envFiles, ...overlay.envFiles],
     stopSignal: overlay.stopSignal ?? base.stopSignal,
@@ -24274,13 +24269,22 @@ function mergedDependencies(base, overlay) {
   }
   return [...merged.values()];
 }
-function projectVariables(composePath, readEnvFile) {
-  const source = readEnvFile(nodePath21.join(nodePath21.dirname(composePath), ".env"));
-  const values2 = source ? envFileValues(source) : /* @__PURE__ */ new Map();
-  return (name2) => {
-    const value = values2.get(name2);
-    if (!value) return void 0;
-    return value.unresolved.length > 0 ? "unknown" : value.value;
+function projectVariablesOf(readEnvFile) {
+  const byDirectory = /* @__PURE__ */ new Map();
+  return (composePath) => {
+    const directory = nodePath21.dirname(composePath);
+    let variables = byDirectory.get(directory);
+    if (!variables) {
+      const source = readEnvFile(nodePath21.join(directory, ".env"));
+      const values2 = source ? envFileValues(source) : /* @__PURE__ */ new Map();
+      variables = (name2) => {
+        const value = values2.get(name2);
+        if (!value) return void 0;
+        return value.unresolved.length > 0 ? "unknown" : value.value;
+      };
+      byDirectory.set(directory, variables);
+    }
+    return variables;
   };
 }
 function envFileValues(source) {
@@ -24690,6 +24694,7 @@ function envsubstTemplates(input) {
     const text3 = treeFiles.has(path) ? input.readText(path) : void 0;
     return text3 === void 0 ? void 0 : new SourceText(input.displayPath(path), text3);
   };
+  const variablesOf = projectVariablesOf(readEnvFile);
   const workflowBuilds2 = lazyWorkflowBuilds(input);
   const buildOf = serviceBuilds(services, workflowBuilds2);
   for (const { compose, service } of services) {
@@ -24714,7 +24719,7 @@ function envsubstTemplates(input) {
       const source = envFile.path === void 0 ? void 0 : readEnvFile(envFile.path);
       if (source) for (const [name2, value] of envFileValues(source)) env.set(name2, valueOf2(value));
     }
-    for (const [name2, value] of serviceEnvironment(service, projectVariables(compose.path, readEnvFile))) env.set(name2, valueOf2(value));
+    for (const [name2, value] of serviceEnvironment(service, variablesOf(compose.path))) env.set(name2, valueOf2(value));
     const external = service.envFiles.some((envFile) => envFile.path === void 0 || !treeFiles.has(envFile.path));
     const named = !build || service.build ? [`${nodePath23.dirname(compose.path)}\0${service.name}`] : void 0;
     const container = { definedIn: compose.path, ...named ? { containers: named } : {}, env, others: external ? "unknown" : "unset", placed };
@@ -25935,6 +25940,8 @@ function containerScriptLaunches(containers, tree) {
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== "compose" && container.kind !== "dockerfile") continue;
+    const cwdKnown = container.workingDirectory !== void 0 && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith("/");
+    const cwd = cwdKnown ? container.workingDirectory.value : "/";
     const runs = [];
     const supervisordCopies = [];
     if (container.program === "supervisord")
@@ -25942,7 +25949,7 @@ function containerScriptLaunches(containers, tree) {
         container,
         words: container.argv.map((arg) => arg.value),
         known: container.argv.map((arg) => !arg.unresolved),
-        cwd: containerCwd(container),
+        cwd,
         copies: supervisordCopies
       });
     const first = container.argv[0];
@@ -25950,8 +25957,6 @@ function containerScriptLaunches(containers, tree) {
       append(supervising, runs);
       continue;
     }
-    const cwdKnown = container.workingDirectory !== void 0 && !container.workingDirectory.unresolved && container.workingDirectory.value.startsWith("/");
-    const cwd = cwdKnown ? container.workingDirectory.value : "/";
     const containerEnvironment2 = environmentOf(container);
     const placed = (path) => {
       const file = mountedSource(container, path);
@@ -26042,9 +26047,6 @@ function containerScriptLaunches(containers, tree) {
     append(supervising, runs);
   }
   return { launches, run: run2, supervising, procfileRuns, copies };
-}
-function containerCwd(container) {
-  return container.workingDirectory && !container.workingDirectory.unresolved ? container.workingDirectory.value : "/";
 }
 function stepCopies(step, cwd, container, tree) {
   const args = withoutRunPrefixes(step.args);
@@ -42206,7 +42208,7 @@ var init_hcl = __esm({
         const text3 = this.text;
         let i = start + 1;
         let value = "";
-        let interpolated2 = false;
+        let interpolated = false;
         while (i < text3.length && text3[i] !== '"') {
           const c = text3[i];
           if (c === "\n") throw new HclSyntaxError("Unterminated string: a quoted string ends at the end of its line", { start, end: i });
@@ -42228,7 +42230,7 @@ var init_hcl = __esm({
             value += `${c}{`;
             i += 3;
           } else if ((c === "$" || c === "%") && text3[i + 1] === "{") {
-            interpolated2 = true;
+            interpolated = true;
             i = this.skipInterpolation(i + 2);
           } else {
             value += c;
@@ -42237,7 +42239,7 @@ var init_hcl = __esm({
         }
         if (i >= text3.length) throw new HclSyntaxError("Unterminated string: no closing quote", { start, end: text3.length });
         this.pos = i + 1;
-        return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated2 ? {} : { value } };
+        return { kind: "string", text: text3.slice(start, this.pos), start, end: this.pos, raw: text3.slice(start + 1, i), ...interpolated ? {} : { value } };
       }
       /** From just inside `${`, past its closing `}` (braces and strings inside it nest). */
       skipInterpolation(from2) {
@@ -49755,7 +49757,7 @@ function isRootUser(user) {
 function chooseReachable(nginxFiles, candidates, deploymentRoots) {
   const byBackend = /* @__PURE__ */ new Map();
   for (const candidate of candidates) {
-    if (!mayReach(nginxFiles, candidate.backend, candidate.local && !candidate.sameNamespace, deploymentRoots)) continue;
+    if (!mayReach(nginxFiles, candidate.backend, candidate.local, deploymentRoots)) continue;
     const list = byBackend.get(candidate.backend);
     if (list) list.push(candidate);
     else byBackend.set(candidate.backend, [candidate]);
@@ -50324,7 +50326,7 @@ function computeLinks(model) {
       if (pod) {
         const { workload } = pod;
         const detail = `port ${address.port} on the loopback of the pod of ${workload.kind} ${workload.name}, which its containers share`;
-        found.push({ target, listener, backend, ...match, detail, local, sameNamespace: true });
+        found.push({ target, listener, backend, ...match, detail, local: false, pod });
       } else found.push({ target, listener, backend, ...match, local });
     }
     if (found.length === 0) continue;
@@ -50333,8 +50335,7 @@ function computeLinks(model) {
     if (choice.alternatives.length === 0 || choice.alternatives.length > MAX_ALTERNATIVES) continue;
     const picked = choice.alternatives[Math.min(model.linkAlternative ?? 0, choice.alternatives.length - 1)];
     const others = choice.alternatives.filter((list) => list !== picked).map((list) => list[0].backend);
-    for (const { local, sameNamespace, ...link } of picked) {
-      const pod = sameNamespace ? pods?.find((each) => runsInPods(link.backend, [each])) : void 0;
+    for (const { local, pod, ...link } of picked) {
       const scope = dockerHost ? `one Docker host's ports${where(choice.sharedDirectory)}` : pod ? `pod of ${pod.workload.kind} ${pod.workload.name}` : scopeOf(link, choice.sharedDirectory, composeOf.get(link.backend)?.project);
       links2.push({ ...link, scope, alternatives: others });
     }

@@ -6,6 +6,7 @@
 import * as nodePath from 'path';
 import { DIALECT_NAMES, maskTemplate, templateDialectOf, TemplateDialect, TemplateName, templateName } from './template';
 import { hasIniSectionHeader } from './ini-section';
+import { isGunicornSetting } from '../reference/gunicorn-settings';
 
 export type FileFormat =
   | 'nginx'
@@ -95,7 +96,7 @@ const UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m
 function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, readHead: () => string | undefined): FileFormat | undefined {
   // `Procfile.dev`, `Procfile.prod`; a script named after one (babybuddy's `web: bash Procfile.sh`) is a script.
   if (lower === 'procfile' || (lower.startsWith('procfile.') && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower))) return 'procfile';
-  if (/gunicorn.*\.py$/.test(lower)) return 'gunicorn';
+  if (/gunicorn.*\.py$/.test(lower)) return isPythonModuleNotGunicornConfig(readHead()) ? undefined : 'gunicorn';
   if (lower === 'catalina.properties') return 'catalina-properties';
   if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return 'spring-boot';
   // A unit has sections: a `.service` that starts with `#!` and has none is a script kept under a
@@ -462,6 +463,23 @@ function classifyPlainFormat(path: string, readHead: () => string | undefined, n
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return 'named';
   return undefined;
 }
+
+/**
+ * A Python file named like a gunicorn config that is a module of the application instead: it sets
+ * no gunicorn setting and defines no server hook at the top level, and it defines a class or
+ * imports relatively (jumpserver's `services/gunicorn.py`, `from ..hands import *` and a class that
+ * builds a gunicorn command line). gunicorn loads a config file on its own, outside any package,
+ * so a relative import cannot run there. Each of the 71 real `gunicorn*.py` configs met so far
+ * (the corpus's 34 and the repositories tried) sets a setting or a hook in its first lines.
+ */
+function isPythonModuleNotGunicornConfig(head: string | undefined): boolean {
+  if (head === undefined) return false;
+  for (const match of head.matchAll(TOP_LEVEL_NAME)) if (isGunicornSetting(match[1] ?? match[2])) return false;
+  return /^(?:class\s|from\s+\.)/m.test(head);
+}
+
+/** A module-level assignment (`bind = …`, `workers: int = 4`) or function definition (`def post_fork(…)`). */
+const TOP_LEVEL_NAME = /^(?:([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)|def[ \t]+([A-Za-z_]\w*))/gm;
 
 /**
  * A top-level assignment to one of gunicorn's most used settings (`bind = "…"`, `workers = 4`):

@@ -63,6 +63,13 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['sysctl.d drop-in', '/tree/etc/sysctl.d/99-nginx.conf', 'net.core.somaxconn = 4096\nfs.file-max = 100000\n', 'sysctl'],
     ['gunicorn.conf.py', '/tree/gunicorn.conf.py', 'bind = "127.0.0.1:8000"\nworkers = 4\n', 'gunicorn'],
     ['gunicorn_config.py', '/tree/deploy/gunicorn_config.py', 'workers = 4\n', 'gunicorn'],
+    // A config that sets only hooks and a logger class is still one (gunicorn keeps `def when_ready`).
+    [
+      'gunicorn.conf.py of hooks and a class',
+      '/tree/gunicorn.conf.py',
+      'from gunicorn import glogging\n\nclass Logger(glogging.Logger):\n    pass\n\ndef when_ready(server):\n    pass\n',
+      'gunicorn',
+    ],
     ['uwsgi.ini', '/tree/uwsgi.ini', '[uwsgi]\nsocket = 127.0.0.1:9000\n', 'uwsgi'],
     ['uwsgi.conf with a [uwsgi] section', '/tree/etc/uwsgi.conf', '# app server\n[uwsgi]\nsocket = 127.0.0.1:9000\n', 'uwsgi'],
     ['a .cfg with a [uwsgi] section', '/tree/deploy/app.cfg', '[uwsgi]\nmaster = true\n', 'uwsgi'],
@@ -157,6 +164,28 @@ describe('backend and system files go to their own readers, never to nginx', () 
     ['supervisord.conf by its name', '/tree/docker/supervisord.conf', '[unix_http_server]\nfile=/tmp/supervisor.sock\n'],
   ])('supervisord: %s', (_name, path, content) => {
     expect(as(path, content)).toBe('supervisord');
+  });
+
+  // jumpserver's apps/common/management/commands/services/services/gunicorn.py: a module of the
+  // application that builds a gunicorn command line. gunicorn loads a config outside any package,
+  // where `from ..hands import *` cannot run, and it sets no setting.
+  test.each([
+    [
+      'a class and a relative import',
+      '/tree/apps/services/gunicorn.py',
+      "from .base import BaseService\nfrom ..hands import *\n\n\nclass GunicornService(BaseService):\n    @property\n    def cmd(self):\n        return ['gunicorn', 'app.asgi:application']\n",
+    ],
+    ['a relative import only', '/tree/apps/gunicorn_service.py', 'from . import runner\n\nrunner.start()\n'],
+  ])('a module named like a gunicorn config is not one: %s', (_name, path, content) => {
+    expect(as(path, content)).toBeUndefined();
+  });
+
+  test.each([
+    ['a setting beside a class', '/tree/gunicorn.conf.py', 'from .base import *\n\nclass Hooks:\n    pass\n\nworkers = 4\n'],
+    ['a typed setting', '/tree/gunicorn_conf.py', 'from .settings import PORT\n\nbind: str = f"0.0.0.0:{PORT}"\n'],
+    ['a hook', '/tree/conf/gunicorn.py', 'from .log import setup\n\ndef post_fork(server, worker):\n    setup()\n'],
+  ])('a config named like one stays one: %s', (_name, path, content) => {
+    expect(as(path, content)).toBe('gunicorn');
   });
 });
 

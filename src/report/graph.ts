@@ -304,10 +304,10 @@ export function renderMermaid(topology: Topology): string {
   const marked: number[] = [];
   topology.edges.forEach((edge, index) => {
     const lines = edgeLines(edge);
-    const arrow = edge.marks.length > 0 ? '-.->' : '-->';
+    const arrow = isAlarming(edge) ? '-.->' : '-->';
     const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join('<br/>')}"|` : '';
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
-    if (edge.marks.length > 0) marked.push(index);
+    if (isAlarming(edge)) marked.push(index);
   });
   // `-.->` already draws the line dashed; the dash array keeps it dashed under a theme that restyles dotted links.
   if (marked.length > 0) out.push(`  linkStyle ${marked.join(',')} stroke:#d00,color:#d00,stroke-dasharray:6 4`);
@@ -338,7 +338,7 @@ export function renderDot(topology: Topology): string {
   for (const edge of topology.edges) {
     const lines = edgeLines(edge);
     const attributes = lines.length > 0 ? [`label="${label(lines)}"`] : [];
-    if (edge.marks.length > 0) attributes.push('color=red', 'fontcolor=red', 'style=dashed');
+    if (isAlarming(edge)) attributes.push('color=red', 'fontcolor=red', 'style=dashed');
     out.push(`  ${edge.from} -> ${edge.to}${attributes.length > 0 ? ` [${attributes.join(', ')}]` : ''};`);
   }
   out.push('}');
@@ -359,9 +359,20 @@ export function renderJson(topology: Topology, findings: readonly Finding[]): st
   })}\n`;
 }
 
-/** A marked edge's label: per rule that fires, `⚠ rule-id` and the values in conflict (`nginx 60s ≥ gunicorn 2s`); then what the edge is. */
+/**
+ * A marked edge's label: per rule that fires, `⚠ rule-id` (`ℹ rule-id` for a rule whose findings
+ * there are infos) and the values in conflict (`nginx 60s ≥ gunicorn 2s`); then what the edge is.
+ */
 function edgeLines(edge: GraphEdge): string[] {
-  return [...edge.marks.flatMap((mark) => [`⚠ ${mark.ruleId}`, ...(mark.conflict ? [mark.conflict] : [])]), ...edge.lines];
+  return [
+    ...edge.marks.flatMap((mark) => [`${mark.severity === 'info' ? 'ℹ' : '⚠'} ${mark.ruleId}`, ...(mark.conflict ? [mark.conflict] : [])]),
+    ...edge.lines,
+  ];
+}
+
+/** Drawn red and dashed: an error or a warning fires on the edge (an info alone is a note, as in the report). */
+function isAlarming(edge: GraphEdge): boolean {
+  return edge.marks.some((mark) => mark.severity !== 'info');
 }
 
 /** Words of `text` on lines of at most `width` characters; a longer word keeps a line of its own. */

@@ -159,7 +159,7 @@ describe('graph labels are escaped for each format', () => {
         'flowchart LR',
         '  server1["server #34;quoted#34; #35;1 #60;b#62;#38;<br/>C:\\path"]',
         '  backend1["two\\nlines"]',
-        '  server1 -.->|"⚠ rule-a<br/>a #34;1#34; #60; b<br/>⚠ rule-b<br/>location ~ \\.php$: fastcgi_pass"| backend1',
+        '  server1 -.->|"⚠ rule-a<br/>a #34;1#34; #60; b<br/>ℹ rule-b<br/>location ~ \\.php$: fastcgi_pass"| backend1',
         '  linkStyle 0 stroke:#d00,color:#d00,stroke-dasharray:6 4',
         '',
       ].join('\n'),
@@ -174,7 +174,7 @@ describe('graph labels are escaped for each format', () => {
         '  node [shape=box];',
         '  server1 [label="server \\"quoted\\" #1 <b>&\\nC:\\\\path"];',
         '  backend1 [label="two\\\\nlines"];',
-        '  server1 -> backend1 [label="⚠ rule-a\\na \\"1\\" < b\\n⚠ rule-b\\nlocation ~ \\\\.php$: fastcgi_pass", color=red, fontcolor=red, style=dashed];',
+        '  server1 -> backend1 [label="⚠ rule-a\\na \\"1\\" < b\\nℹ rule-b\\nlocation ~ \\\\.php$: fastcgi_pass", color=red, fontcolor=red, style=dashed];',
         '}',
         '',
       ].join('\n'),
@@ -306,6 +306,56 @@ describe('an edge label says only what conflicts', () => {
     // Without `keepalive`, only nginx ≥ 1.29.7 keeps upstream connections (its default), for the default 60s.
     const graph = graphOf(upstream(''), 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\n');
     expect(graph).toContain('  upstream1 -.->|"⚠ upstream-keepalive-timeout<br/>nginx 60s #40;nginx ≥ 1.29.7#41; ≥ gunicorn 2s"| backend1\n');
+  });
+});
+
+describe('an edge where only an info fires is a note, not an alarm', () => {
+  // nginx-stale-dns is an info for a compose service name (a recreated container may get a new
+  // address); proxy_read_timeout above gunicorn's 30s timeout is a warning on the same pass.
+  const compose = [
+    'services:',
+    '  nginx:',
+    '    image: nginx:1.27',
+    '    ports:',
+    '      - "80:80"',
+    '    restart: always',
+    '    volumes:',
+    '      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro',
+    '  web:',
+    '    build: .',
+    '    command: gunicorn --bind 0.0.0.0:8000 app.wsgi',
+    '    restart: always',
+    '',
+  ].join('\n');
+  const site = (extra: string) => `server {\n    listen 80;\n    location / {\n${extra}        proxy_pass http://web:8000;\n    }\n}\n`;
+  const graphsOf = (extra: string) => {
+    const dir = writeTree({ 'docker-compose.yml': compose, Dockerfile: 'FROM python:3.12\n', 'nginx/default.conf': site(extra) });
+    const result = lintSync({ cwd: dir, paths: [dir], config: {} });
+    return {
+      severities: result.report.findings.map((f) => `${f.ruleId} ${f.severity}`).sort(),
+      mermaid: renderGraph(result.model, result.links, result.report.findings, 'mermaid'),
+      dot: renderGraph(result.model, result.links, result.report.findings, 'dot'),
+    };
+  };
+
+  it('an info alone: a plain arrow labelled ℹ, neither red nor dashed', () => {
+    const { severities, mermaid, dot } = graphsOf('');
+    // Both sides at their defaults: nginx's 8k header buffers against gunicorn's 4094-byte line, an info too.
+    expect(severities).toEqual(['header-size-backend info', 'nginx-stale-dns info']);
+    expect(mermaid).toContain('  server1 -->|"ℹ nginx-stale-dns<br/>location /: proxy_pass"| upstream1\n');
+    expect(mermaid).not.toContain('linkStyle');
+    expect(mermaid).not.toContain('⚠');
+    expect(dot).toContain('  server1 -> upstream1 [label="ℹ nginx-stale-dns\\nlocation /: proxy_pass"];\n');
+    expect(dot).not.toContain('color=red');
+  });
+
+  it('a warning on the same path is still red and dashed, the info beside it still marked ℹ', () => {
+    const { severities, mermaid } = graphsOf('        proxy_read_timeout 300s;\n');
+    expect(severities).toContain('proxy-read-timeout-backend warning');
+    expect(mermaid).toContain('⚠ proxy-read-timeout-backend');
+    expect(mermaid).toContain('ℹ nginx-stale-dns');
+    expect(mermaid).toMatch(/ -\.->\|"[^"]*⚠ proxy-read-timeout-backend/);
+    expect(mermaid).toContain('linkStyle');
   });
 });
 

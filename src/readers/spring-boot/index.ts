@@ -56,6 +56,7 @@ import { mavenFilteredFiles, maskMavenPlaceholders } from './maven-filtering';
 import { cachedBuildFileReader, isWithin } from './build-files';
 import { isUnknownValue } from '../../discovery/template';
 import { bootstrapEvidence, bootstrapReading } from './bootstrap';
+import { closestByTail, pathComponents, sharedTailLength } from '../../source/path-tails';
 
 const SERVER_PROPERTIES = 'Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)';
 const TOMCAT_PROPERTIES = 'Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)';
@@ -974,10 +975,15 @@ function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>): string
 
 /**
  * The application whose build writes the jar a script or Procfile runs (`java -jar
- * customers/target/*.jar`); undefined when the path does not say, or the script `cd`s first.
+ * customers/target/*.jar`), or, when the script `cd`s to an absolute directory first, the one kept
+ * in the tree under that directory's last two names (litemall's deploy.sh: `cd
+ * /home/ubuntu/deploy/litemall; java -jar litemall.jar` beside deploy/litemall/application.yml:
+ * Spring Boot reads `./application.yml` from the directory it runs in). Undefined when the path
+ * does not say.
  */
 function moduleOfJar(launch: Launch, roots: string[]): string[] | undefined {
-  if (launch.program !== 'java' || launch.workingDirectory) return undefined;
+  if (launch.program !== 'java') return undefined;
+  if (launch.workingDirectory) return appOfWorkingDirectory(launch, launch.workingDirectory.value, roots);
   const jarIndex = launch.argv.findIndex((arg) => arg.value === '-jar');
   const jar = jarIndex === -1 ? undefined : launch.argv[jarIndex + 1];
   if (!jar || jar.unresolved || nodePath.posix.isAbsolute(jar.value)) return undefined;
@@ -992,6 +998,21 @@ function moduleOfJar(launch: Launch, roots: string[]): string[] | undefined {
   }
   return found.size === 1 ? [...found] : undefined;
 }
+
+/**
+ * The application kept under the directory a launch `cd`s to, matched by its last two names at
+ * least (`/home/ubuntu/deploy/app` → `deploy/app`; one shared name, `app`, says too little), the
+ * one nearest the script among several alike.
+ */
+function appOfWorkingDirectory(launch: Launch, directory: string, roots: string[]): string[] | undefined {
+  if (!nodePath.posix.isAbsolute(directory) || isUnknownValue(directory)) return undefined;
+  const wanted = pathComponents(directory);
+  const matching = roots.filter((root) => sharedTailLength(pathComponents(root), wanted) >= MIN_SHARED_NAMES);
+  const closest = closestByTail(matching, wanted, nodePath.posix.dirname(launch.file));
+  return closest.length === 1 ? closest : undefined;
+}
+
+const MIN_SHARED_NAMES = 2;
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -125,12 +125,15 @@ function someArgMayHoldLineBreak(variables: NginxVariables, entry: ExpandedDirec
 }
 
 function judge(variables: NginxVariables, block: NginxBlock, entry: ExpandedDirective, checked: Checked): FindingDraft | undefined {
-  const captures: RegexSource | undefined = checked.ownCaptures ? variables.rewriteRegex(entry) : undefined;
+  const captures: RegexSource | undefined = checked.ownCaptures ? variables.rewriteRegex(entry, block) : undefined;
   let carriage: FindingDraft | undefined;
   for (const index of checked.indexes) {
     const text = argText(entry.directive, index);
     if (text === undefined || !text.includes('$') || !variables.mayHoldLineBreak(text)) continue;
-    for (const { part, facts, top } of variables.expand(text, block, captures)) {
+    for (const expanded of variables.expand(text, block, captures)) {
+      const { part, top } = expanded;
+      // `$uri` written here holds what the location's rewrites left in it where this directive reads it.
+      const facts = part === top && part.kind === 'variable' && URI_VARIABLES.has(part.name) ? variables.uriFactsAt(block, entry) : expanded.facts;
       if (!facts?.request) continue;
       // nginx escapes the rewrite's own captures in a redirect when the request had %-escapes
       // (the only way to get CR/LF in), and NGX_UNESCAPE_REDIRECT leaves control characters escaped.

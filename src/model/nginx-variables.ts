@@ -877,6 +877,56 @@ export class NginxVariables {
     return regex.wholeSubject && !regex.masksUnknown ? regex : undefined;
   }
 
+  /**
+   * What `$uri` (and `$document_uri`: both are r->uri) holds where `entry` in `block` reads it.
+   * It is the decoded path unless the rewrite-phase script of the location holding `entry`
+   * certainly replaced it: a rewrite (not in an `if`, its regex matching every URI) whose
+   * replacement holds no CR or LF, and every rewrite that may run after it too. A rewrite copies
+   * its replacement into r->uri as written, decoding nothing, and copies its own captures as
+   * they were matched (ngx_http_script_regex_end_code, ngx_http_script_copy_capture_code), so
+   * `rewrite ^ $request_uri;` makes `$uri` the raw request URI. The script (rewrite, return,
+   * set, break, if, in order: ngx_http_rewrite_handler) runs each time the location is chosen;
+   * a location's script is its own (ngx_http_rewrite_merge_loc_conf inherits none), so the
+   * server's script, and the locations the request passed before, are not followed. A directive
+   * of the script reads `$uri` where it stands; any other after the script, unless the script may
+   * have stopped (`return`, `break`, a flagged rewrite) before `$uri` was replaced. `try_files`
+   * (which sets the URI to the file it found) and Lua (ngx.req.set_uri) keep the decoded answer.
+   */
+  uriFactsAt(block: NginxBlock, entry: ExpandedDirective): Facts {
+    const decoded = builtinFacts('uri')!;
+    let location: NginxBlock | undefined = block;
+    while (location?.kind === 'if') location = location.parent;
+    if (location?.kind !== 'location' || !this.rewriteBlocks.has(location) || location.own('try_files').length > 0) return decoded;
+    const { census } = this.scope;
+    if (LUA_SETS_URI.some((name) => census.named(name).entries.length > 0)) return decoded;
+    let raw: Facts | undefined;
+    let stoppedDecoded = false;
+    for (const step of scriptOf(location)) {
+      if (step.entry === entry) return raw ?? decoded;
+      if (step.entry.directive.name === 'rewrite') raw = this.uriAfterRewrite(step, raw);
+      if (!raw && mayStopScript(step.entry.directive)) stoppedDecoded = true;
+    }
+    return SCRIPT_DIRECTIVES.has(entry.directive.name) || stoppedDecoded || !raw ? decoded : raw;
+  }
+
+  /**
+   * `$uri` after a rewrite, from `raw` (undefined: decoded) before it: undefined unless it is
+   * raw after it whether or not its regex matched.
+   */
+  private uriAfterRewrite(step: ScriptStep, raw: Facts | undefined): Facts | undefined {
+    const pattern = argValueOf(step.entry.directive, 0);
+    const replacement = argValueOf(step.entry.directive, 1);
+    if (pattern === undefined || replacement === undefined) return undefined;
+    const flag = argValueOf(step.entry.directive, 2);
+    // A redirect writes Location and leaves r->uri as it was.
+    if (flag === 'redirect' || flag === 'permanent' || REDIRECT_REPLACEMENT.test(replacement)) return raw;
+    // Its `$1`..`$9` and named captures are of its own regex over the URI it replaces.
+    const written = this.factsOf(replacement, step.block, { regex: analyzeRegex(pattern), subject: raw ?? builtinFacts('uri') });
+    if (!written || (written.mask & (CH.LF | CH.CR)) !== 0) return undefined;
+    if (raw) return combine([raw, written]);
+    return !step.inIf && matchesEverySubject(pattern) ? written : undefined;
+  }
+
   /** The regex of `if ($var ~ re)`, with what $var holds. */
   ifRegex(block: NginxBlock): RegexSource | undefined {
     const condition = ifCondition(block.directive?.args.map((arg) => arg.value) ?? []);
@@ -885,10 +935,13 @@ export class NginxVariables {
     return { regex: analyzeRegex(condition[2]), subject: this.factsOf(condition[0], block.parent ?? block), entry: block.node };
   }
 
-  /** The regex and subject of a rewrite directive (its own captures in its replacement). */
-  rewriteRegex(entry: ExpandedDirective): RegexSource | undefined {
+  /**
+   * The regex and subject of a rewrite directive (its own captures in its replacement): the URI
+   * where it stands in `block`'s script (uriFactsAt), else the decoded one.
+   */
+  rewriteRegex(entry: ExpandedDirective, block?: NginxBlock): RegexSource | undefined {
     const pattern = entry.directive.args[0]?.value;
-    return pattern === undefined ? undefined : { regex: analyzeRegex(pattern), subject: builtinFacts('uri'), entry };
+    return pattern === undefined ? undefined : { regex: analyzeRegex(pattern), subject: block ? this.uriFactsAt(block, entry) : builtinFacts('uri'), entry };
   }
 
   /**
@@ -1166,6 +1219,56 @@ export function ifCondition(values: string[]): string[] {
 
 /** Lua's rewrite-phase handlers, where ngx.req.set_uri may change `$uri` in place. */
 const REWRITE_BY_LUA = ['rewrite_by_lua', 'rewrite_by_lua_block', 'rewrite_by_lua_file'];
+
+/** Lua's handlers of every phase where ngx.req.set_uri may set `$uri` (without a jump outside the rewrite phase). */
+const LUA_SETS_URI = ['set', 'rewrite', 'access', 'content', 'header_filter', 'body_filter'].flatMap((phase) =>
+  ['', '_block', '_file'].map((form) => `${phase}_by_lua${form}`),
+);
+
+/** The rewrite module's directives: ngx_http_rewrite_handler runs them in order, `if` bodies in place. */
+const SCRIPT_DIRECTIVES = new Set(['rewrite', 'return', 'set', 'break', 'if']);
+
+/** A rewrite whose replacement starts so is a redirect (ngx_http_rewrite compares these prefixes). */
+const REDIRECT_REPLACEMENT = /^(?:https?:\/\/|\$scheme)/;
+
+interface ScriptStep {
+  entry: ExpandedDirective;
+  block: NginxBlock;
+  /** Inside an `if`, so it runs only when the condition holds. */
+  inIf: boolean;
+}
+
+/** The directives of a location's rewrite script in the order they run, with the `if` blocks' in place. */
+function scriptOf(block: NginxBlock, inIf = false, steps: ScriptStep[] = []): ScriptStep[] {
+  for (const entry of block.directives) {
+    if (!SCRIPT_DIRECTIVES.has(entry.directive.name)) continue;
+    steps.push({ entry, block, inIf });
+    if (entry.directive.name !== 'if') continue;
+    const body = block.children.find((child) => child.node === entry);
+    if (body) scriptOf(body, true, steps);
+  }
+  return steps;
+}
+
+/** Whether a script directive may end the script there: `return`, `break`, a rewrite with a flag or a redirect. */
+function mayStopScript(directive: NginxDirective): boolean {
+  switch (directive.name) {
+    case 'return':
+    case 'break':
+      return true;
+    case 'rewrite':
+      return argValueOf(directive, 2) !== undefined || REDIRECT_REPLACEMENT.test(argValueOf(directive, 1) ?? '');
+  }
+  return false;
+}
+
+/**
+ * A rewrite regex that matches every URI: it matches the empty text at the start (`^`, `^.*`,
+ * `^(.*)`). `^(.*)$` is not one: `.` stops at an LF that the decoded URI may hold.
+ */
+function matchesEverySubject(pattern: string): boolean {
+  return /^\^?(?:\.\*\??|\(\.\*\??\))?$/.test(pattern);
+}
 
 /** Argument `i` of a directive as text, without building its span (cheap enough to filter on). */
 export function argText(directive: ExpandedDirective['directive'], i: number): string | undefined {

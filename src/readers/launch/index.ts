@@ -162,7 +162,8 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     });
   }
   // supervisord starts its programs in the container that runs it, from the config files it reads
-  // there; a config no such container holds runs where supervisord runs on a host.
+  // there; a config no container's supervisord reads (held or not: a host's supervisord-dev.conf
+  // beside the image's own under `COPY . .`) runs where supervisord runs on a host.
   const supervisorFiles = files.supervisord ?? [];
   if (supervisorFiles.length > 0) {
     const programs = new Map<string, SupervisorProgram[]>();
@@ -175,15 +176,17 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
       if (read) programs.set(path, read);
       includes.set(path, supervisorIncludeFiles(source));
     }
-    const inContainers = new Set<string>();
+    const readByContainers = new Set<string>();
     const readIn = new Map<Launch, Set<string>>();
     for (const run of fromContainers?.supervising ?? []) {
       const held = [...placedTreeFiles(run.container.mounts ?? [], supervisorFiles), ...placedTreeFiles(run.copies, supervisorFiles)].map(({ file }) => file);
-      for (const file of held) inContainers.add(file);
       // Where the tree cannot tell which config supervisord starts with, any it holds may be read.
       const reads = supervisordReads(run, supervisorFiles, (file) => includes.get(file)) ?? new Set(held);
       const read = readIn.get(run.container) ?? readIn.set(run.container, new Set()).get(run.container)!;
-      for (const file of reads) read.add(file);
+      for (const file of reads) {
+        read.add(file);
+        readByContainers.add(file);
+      }
     }
     // Each file once per container, though the image holds it twice (`COPY . /app` and in conf.d).
     for (const [container, read] of readIn) {
@@ -196,7 +199,7 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
       }
     }
     for (const [path, own] of programs) {
-      if (!inContainers.has(path))
+      if (!readByContainers.has(path))
         guarded(output.diagnostics, 'launch reader', context.displayPath(path), () =>
           append(launches, supervisorLaunches(own, problems, undefined, passThrough)),
         );

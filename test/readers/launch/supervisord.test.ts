@@ -190,11 +190,13 @@ describe("only the config files the container's supervisord reads (options.py: -
   const servers = (tree: Record<string, string>) =>
     modelOf(tree)
       .launches.filter((l) => l.kind === 'supervisord')
-      .map((l) => `${l.program} ${l.service} ${l.span.file}`);
+      .map((l) => `${l.program} ${l.service} ${l.span.file}${l.container ? '' : ' (host)'}`);
+  // A config the container's supervisord does not read is what it is without the image: a host's.
+  const onHost = ['gunicorn gunicorn deploy/gunicorn.conf (host)'];
 
-  test('a config the image holds only under /app/deploy is never read by the packaged supervisord: no program, and none on a host', () => {
-    expect(servers(image('exec /usr/bin/supervisord -n\n'))).toEqual([]);
-    expect(servers(image('exec supervisord -n -c /etc/supervisor/supervisord.conf\n'))).toEqual([]);
+  test("a config the image holds only under /app/deploy is never read by the packaged supervisord: no program there, a host's", () => {
+    expect(servers(image('exec /usr/bin/supervisord -n\n'))).toEqual(onHost);
+    expect(servers(image('exec supervisord -n -c /etc/supervisor/supervisord.conf\n'))).toEqual(onHost);
   });
 
   test('copied into conf.d by the start script, by COPY or by a bind mount: the program runs there, once', () => {
@@ -202,7 +204,7 @@ describe("only the config files the container's supervisord reads (options.py: -
     expect(servers(image('cp -r deploy/. /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
     expect(servers(image('cp /app/deploy/*.conf /etc/supervisor/conf.d\nexec /usr/bin/supervisord -n\n'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
     // A directory copied into conf.d is one level too deep for conf.d/*.conf.
-    expect(servers(image('cp -r deploy /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual([]);
+    expect(servers(image('cp -r deploy /etc/supervisor/conf.d/\nexec /usr/bin/supervisord -n\n'))).toEqual(onHost);
     const copied = image('exec /usr/bin/supervisord -n\n');
     copied.Dockerfile = copied.Dockerfile.replace('WORKDIR', 'COPY deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\nWORKDIR');
     // Held twice (at /app/deploy and in conf.d): one program, one backend.
@@ -216,7 +218,7 @@ describe("only the config files the container's supervisord reads (options.py: -
     const branch = (test: string) =>
       image(`if ${test}; then\n  cp /app/deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\nfi\nexec /usr/bin/supervisord -n\n`);
     expect(servers(branch('[ "$ROLE" = web ]'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
-    expect(servers(branch('[ "$1" = web ]'))).toEqual([]);
+    expect(servers(branch('[ "$1" = web ]'))).toEqual(onHost);
   });
 
   test('a script the start script sources copies too (mediacms: `. deploy/docker/prestart.sh`)', () => {
@@ -224,7 +226,7 @@ describe("only the config files the container's supervisord reads (options.py: -
       'deploy/prestart.sh': '#!/bin/sh\ncp deploy/gunicorn.conf /etc/supervisor/conf.d/gunicorn.conf\n',
     });
     expect(servers(tree)).toEqual(['gunicorn web deploy/gunicorn.conf']);
-    expect(servers({ ...tree, 'deploy/prestart.sh': '#!/bin/sh\npython manage.py migrate\n' })).toEqual([]);
+    expect(servers({ ...tree, 'deploy/prestart.sh': '#!/bin/sh\npython manage.py migrate\n' })).toEqual(onHost);
   });
 
   test('-c names a config of the tree: its [include] globs decide, relative to its directory', () => {
@@ -234,8 +236,8 @@ describe("only the config files the container's supervisord reads (options.py: -
     expect(servers(withMain('[include]\nfiles = deploy/*.conf\n', '--configuration=supervisord.conf'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
     expect(servers(withMain('[include]\nfiles = %(here)s/deploy/*.conf\n', '-c/app/supervisord.conf'))).toEqual(['gunicorn web deploy/gunicorn.conf']);
     // Not included, or included by a glob that does not match it.
-    expect(servers(withMain(''))).toEqual([]);
-    expect(servers(withMain('[include]\nfiles = /app/deploy/*.ini\n'))).toEqual([]);
+    expect(servers(withMain(''))).toEqual(onHost);
+    expect(servers(withMain('[include]\nfiles = /app/deploy/*.ini\n'))).toEqual(onHost);
     // Found without -c: supervisord looks for supervisord.conf in the directory it starts in (/app).
     expect(servers(withMain('[include]\nfiles = deploy/*.conf\n', ''))).toEqual(['gunicorn web deploy/gunicorn.conf']);
   });
@@ -248,5 +250,42 @@ describe("only the config files the container's supervisord reads (options.py: -
       'supervisord.conf': '[supervisord]\n[include]\nfiles = %(ENV_CONF_DIR)s/*.conf\n',
     });
     expect(servers(expansion)).toEqual(['gunicorn web deploy/gunicorn.conf']);
+  });
+});
+
+describe("a config no container's supervisord reads is a host's, though an image holds it (hypothesis/h, via, lms: tox runs supervisord -c conf/supervisord-dev.conf)", () => {
+  /** An image that holds the whole project (`COPY . .`) and starts supervisord with its own config; the developer's config beside it. */
+  const project = (main = '[supervisord]\nnodaemon=true\n\n[program:web]\ncommand=gunicorn --config conf/gunicorn.conf.py app:app\n') => ({
+    Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD ["supervisord", "-c", "conf/supervisord.conf"]\n',
+    'conf/supervisord.conf': main,
+    'conf/gunicorn.conf.py': 'bind = "unix:/tmp/app.sock"\n',
+    'conf/supervisord-dev.conf': '[supervisord]\nnodaemon=true\n\n[program:dev]\ncommand=gunicorn --config conf/gunicorn-dev.conf.py app:app\n',
+    'conf/gunicorn-dev.conf.py': 'bind = "127.0.0.1:5000"\n',
+  });
+  /** `program service file` and where each supervisord launch runs. */
+  const where = (tree: Record<string, string>) =>
+    modelOf(tree)
+      .launches.filter((l) => l.kind === 'supervisord')
+      .map((l) => `${l.program} ${l.service} ${l.span.file} ${l.container ? 'in the image' : 'on a host'}`)
+      .sort();
+
+  test('-c conf/supervisord.conf reads that file only, so the dev config starts gunicorn on the host, as it does without the image', () => {
+    const tree = project();
+    const withoutImage = Object.fromEntries(Object.entries(tree).filter(([path]) => path !== 'Dockerfile'));
+    const dev = where(withoutImage).filter((line) => line.includes('supervisord-dev.conf'));
+    expect(dev).toEqual(['gunicorn dev conf/supervisord-dev.conf on a host']);
+    expect(where(tree).filter((line) => line.includes('supervisord-dev.conf'))).toEqual(dev);
+    // gunicorn-dev.conf.py is started by something: the dev program's --config.
+    const backend = modelOf(tree).backends.find((b) => b.kind === 'gunicorn' && b.config?.file.endsWith('gunicorn-dev.conf.py'));
+    expect(backend?.kind === 'gunicorn' && [backend.launch?.span.file, backend.launch?.container]).toEqual(['conf/supervisord-dev.conf', undefined]);
+  });
+
+  test("the container's own conf/supervisord.conf stays the container's, and is no host launch too", () => {
+    expect(where(project()).filter((line) => line.includes('conf/supervisord.conf'))).toEqual(['gunicorn web conf/supervisord.conf in the image']);
+  });
+
+  test("a config the container's supervisord reads through [include] is that container's only", () => {
+    const tree = project('[supervisord]\nnodaemon=true\n\n[include]\nfiles = supervisord-dev.conf\n');
+    expect(where(tree)).toEqual(['gunicorn dev conf/supervisord-dev.conf in the image']);
   });
 });

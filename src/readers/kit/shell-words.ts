@@ -4,7 +4,7 @@
  * operators that separate commands (`;` `&&` `||` `|` `&` newline), redirections (kept apart
  * from the words, with their target), here-documents (skipped), and the reserved words of
  * compound commands, whose nesting depth each command records (a variable set inside `if … fi`
- * may not be set).
+ * may not be set), with whether it is an `if` condition and what reads its output through a pipe.
  *
  * Two other dialects share the word rules: Docker's (ENV, WORKDIR: whitespace only, a configurable
  * escape character, no operators) and Compose's (`command:` strings split like a shell, but no
@@ -45,6 +45,14 @@ export interface ShellCommand {
   redirects: ShellRedirect[];
   /** Followed by `|` or `|&`: its output is the next command's input. */
   pipesInto: boolean;
+  /**
+   * Where its standard output goes through a pipe, its own (`cmd | tr`) or that of a group around
+   * it (`( echo; cmd ) | tr`): the index of the simple command that reads it, or `compound` when
+   * a compound command does (`cmd | while read line; do …; done`).
+   */
+  outputReadBy?: number | 'compound';
+  /** In the condition of an `if` or `elif` (`if cmd; then`): the script runs it for its exit status. */
+  tested?: true;
   /** Compound commands (`if`, `case`, loops, `{ }`, subshells, functions) around it. */
   depth: number;
   /** The `if` and `case` branches it is in, outermost first: it runs only where each is taken. */
@@ -553,6 +561,8 @@ export function wholeWord(input: MappedText, escape = '\\'): { word: ShellWord; 
 /** A compound command being read: what it is, and for `if` and `case` which branch the reader is in. */
 interface Frame {
   word: string;
+  /** Index in the script's commands of the first command inside it. */
+  firstCommand: number;
   loop: boolean;
   /** A function's body. */
   function?: string;
@@ -579,12 +589,17 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
   let redirects: ShellRedirect[] = [];
   /** A function's name, read before its body opens (`name()`, `function name`). */
   let functionName: string | undefined;
+  /** The compound command that just closed (`)`, `}`, `done`, `fi`, `esac`), while a pipe may follow it. */
+  let closedGroup: Frame | undefined;
+  /** Commands whose output the next command reads, and the depth that command must be at to be simple. */
+  let producers: { commands: ShellCommand[]; depth: number } | undefined;
 
   const top = () => stack[stack.length - 1] as Frame | undefined;
   const open = (word: string) => {
     const around = top();
     const frame: Frame = {
       word,
+      firstCommand: commands.length,
       loop: LOOPS.has(word),
       ...(functionName !== undefined ? { function: functionName } : {}),
       inLoop: (around?.inLoop ?? false) || (around?.loop ?? false),
@@ -597,6 +612,20 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
   /** `then` / `else`: the body of an `if` branch starts. */
   const startBody = (frame: Frame, when: ShellCondition[]) => {
     frame.branch = { kind: 'if', when, unless: [...frame.failed!], inLoop: frame.inLoop, inFunction: frame.inFunction };
+  };
+  /** `( … ) | cmd`: the output of each command in the group that writes to the group's own goes into the pipe. */
+  const pipedGroup = (group: Frame) => {
+    const inside = commands
+      .slice(group.firstCommand)
+      .filter((command) => command.words.length > 0 && !command.pipesInto && !command.redirects.some(writesOutputElsewhere));
+    producers = { commands: inside, depth: stack.length };
+  };
+  /** The command at `index` is the next one read: it reads the pipe's output, unless it is inside a compound command opened after the `|`. */
+  const readsPipe = (index: number) => {
+    if (!producers) return;
+    const reader = stack.length === producers.depth ? index : 'compound';
+    for (const producer of producers.commands) producer.outputReadBy ??= reader;
+    producers = undefined;
   };
   const endCondition = (frame: Frame): ShellCondition => {
     const { commands: list, at, negated } = frame.condition!;
@@ -645,7 +674,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
         continue;
       }
       if (CLOSERS.has(first)) {
-        stack.pop();
+        closedGroup = stack.pop();
         words.shift();
         continue;
       }
@@ -666,6 +695,8 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       }
       break;
     }
+    const group = closedGroup;
+    closedGroup = undefined;
     if (words.length > 0) {
       const branches = stack.flatMap((frame) => (frame.branch ? [frame.branch] : []));
       const inFunction = [...stack].reverse().find((frame) => frame.function !== undefined)?.function;
@@ -676,17 +707,22 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
         depth: stack.length,
         ...(branches.length > 0 ? { branches } : {}),
         ...(inFunction !== undefined ? { inFunction } : {}),
+        ...(stack.some((frame) => frame.condition) ? { tested: true as const } : {}),
         start: words[0].start,
         end: words[words.length - 1].end,
       };
+      readsPipe(commands.length);
       commands.push(command);
+      if (pipesInto && !redirects.some(writesOutputElsewhere)) producers = { commands: [command], depth: stack.length };
       const frame = top();
       if (frame?.condition) frame.condition.commands.push(command);
       functionName = undefined;
     } else if (redirects.length > 0) {
       // `} > file`, `done > file`, `) > file`: the whole compound command's output; no words.
+      readsPipe(commands.length);
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
-    }
+      if (pipesInto && group && !redirects.some(writesOutputElsewhere)) pipedGroup(group);
+    } else if (pipesInto && group) pipedGroup(group);
     words = [];
     redirects = [];
   };
@@ -734,7 +770,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
           inLoop: frame.inLoop,
           inFunction: frame.inFunction,
         };
-      } else if (frame?.word !== 'case') stack.pop();
+      } else if (frame?.word !== 'case') closedGroup = stack.pop();
       continue;
     }
     if (arms?.readingPatterns && operator === '|') {
@@ -753,6 +789,11 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
   }
   finish();
   return { commands, problems: lexer.problems };
+}
+
+/** `> file`, `>&2`, `&> file`, `>&-`: standard output goes elsewhere than where the command's context sends it (`2>&1` does not). */
+function writesOutputElsewhere(redirect: ShellRedirect): boolean {
+  return /^(>|>>|>\||&>|&>>|>&)$/.test(redirect.operator) && (redirect.fd === undefined || redirect.fd === 1);
 }
 
 /** `NAME=value` at the start of a command: the name and the value's parts, else undefined. */

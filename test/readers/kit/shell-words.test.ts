@@ -90,3 +90,42 @@ test('unterminated constructs are problems with file offsets', () => {
   expect(steps('echo "abc\n').problems).toEqual(['unterminated quoted string @5-10']);
   expect(steps('echo $(date\n').problems).toEqual(['unterminated "$(" @5-12']);
 });
+
+test('what a command gives that the script uses: an if/elif condition, and the command that reads its output through a pipe', () => {
+  const script = [
+    'if a && ! b; then c; elif d | e; then f; fi',
+    'while g; do h; done',
+    '( i; j > log; k | l ) | m -x',
+    'n | while read x; do o; done',
+    '{ p; } 2>&1 | q',
+    '',
+  ].join('\n');
+  const result = runShell(MappedText.of(new SourceText('run.sh', script)), ALL_UNKNOWN);
+  const shown = result.steps.map((step) => {
+    const reader =
+      step.outputReadBy === undefined || step.outputReadBy === 'compound' ? step.outputReadBy : step.outputReadBy.map((arg) => arg.value).join(' ');
+    return `${step.args[0].value}${step.tested ? ' tested' : ''}${reader ? ` > ${reader}` : ''}`;
+  });
+  expect(shown).toEqual([
+    'a tested',
+    'b tested',
+    'c',
+    'd tested > e',
+    'e tested',
+    'f',
+    // A loop's condition is not marked: `until server; do sleep 1; done` restarts a server.
+    'g',
+    'h',
+    // The group's output is what i and l write; j writes a file, k writes into l.
+    'i > m -x',
+    'j',
+    'k > l',
+    'l > m -x',
+    'm',
+    'n > compound',
+    'read',
+    'o',
+    'p > q',
+    'q',
+  ]);
+});

@@ -6,6 +6,7 @@ import { printConfig } from '../../src/cli/print-config';
 import { lintSync } from '../../src/engine/run';
 import { renderGraph } from '../../src/report/graph';
 import { lintDiskTree, readDiskTree, writeTree } from '../disk-tree';
+import { unmodelledServers } from '../../src/model/unmodelled-servers';
 
 // Two locations: /api to 127.0.0.1:8000 (line 4, col 20), / to 127.0.0.1:8001 (gunicorn's).
 const NGINX = [
@@ -494,5 +495,75 @@ describe('a JVM application cfglint does not model (java -jar, java -cp … Main
   test("a java compose service without published ports is off the host's loopback: reported", () => {
     const files = { ...base, 'compose.yaml': 'services:\n  api:\n    image: eclipse-temurin:21\n    command: ["java", "-jar", "/app/app.jar"]\n' };
     expect(at(unreachable(files))).toEqual(['deploy/app.conf:3:27']);
+  });
+});
+
+describe('a command whose result the script uses runs to completion: a tool, not a server', () => {
+  // DefectDojo's docker/entrypoint-integration-tests.sh, cut down: the tests container runs a
+  // script; nginx sends /t/ to tests:9000 (line 5, col 31), where nothing in the tree listens.
+  const site = 'server {\n  listen 80;\n  location / { proxy_pass http://app:8000; }\n  location /t/ {\n    proxy_pass http://tests:9000;\n  }\n}\n';
+  const tree = (script: string) => ({
+    'nginx/nginx.conf': `events {}\nhttp {\n${site}}\n`,
+    'compose.yaml':
+      'services:\n  nginx:\n    image: nginx:1.24\n    volumes:\n      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n' +
+      '  app:\n    build: .\n    command: ["gunicorn", "-b", "0.0.0.0:8000", "app:wsgi"]\n' +
+      '  tests:\n    build: .\n    entrypoint: ["/check.sh"]\n',
+    Dockerfile: 'FROM python:3.12-slim\nCOPY check.sh /check.sh\n',
+    'check.sh': `#!/bin/sh\n${script}\n`,
+  });
+  const programs = (script: string) =>
+    unmodelledServers(readDiskTree(tree(script)).model).map((server) => `${server.program} ${server.launch.span.file}:${server.launch.span.start.line}`);
+  const graphOf = (script: string) => {
+    const result = lintSync({ paths: ['.'], cwd: writeTree(tree(script)), config: {}, nginxVersion: '1.24.0' });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+  const validate = 'java -jar /usr/local/bin/openapi-generator-cli.jar validate -i "$DD_BASE_URL/api/v2/oa3/schema/?format=json" --recommend';
+
+  test("an `if` or `elif` condition (DefectDojo's openapi-generator validate), negated or not: no server, nothing may serve tests:9000", () => {
+    expect(programs(`if ${validate}; then\n  echo ok\nelse\n  exit 1\nfi`)).toEqual([]);
+    expect(programs(`if [ -n "$X" ]; then\n  echo skip\nelif ! ${validate}; then\n  exit 1\nfi`)).toEqual([]);
+    expect(graphOf(`if ${validate}; then\n  echo ok\nfi`)).not.toContain('may be served by java');
+    // The same jar run for good is one, and may serve tests:9000.
+    expect(programs('exec java -jar /app/app.jar')).toEqual(['java check.sh:2']);
+    expect(graphOf('exec java -jar /app/app.jar')).toContain('may be served by java');
+  });
+
+  test('inside $(…) or backticks: no server', () => {
+    expect(programs('x=$(java -jar tool.jar)\necho "$x"')).toEqual([]);
+    expect(programs('echo "version: `java -jar tool.jar --version`"')).toEqual([]);
+  });
+
+  test("output piped into a command that uses it (kartoza/docker-geoserver's make_hash): no server", () => {
+    const makeHash =
+      'make_hash(){\n    (echo "digest1:" && java -classpath $(find "$2" -name "jasypt-*.jar") org.jasypt.intf.cli.JasyptStringDigestCLI digest.sh algorithm=SHA-256 input="$1" verbose=0) | tr -d \'\\n\'\n}\nHASH=$(make_hash "$PASSWORD" /opt/geoserver)';
+    expect(programs(makeHash)).toEqual([]);
+    expect(programs('java -cp /opt/tool.jar com.example.Export | jq .version')).toEqual([]);
+    expect(programs('{ java -jar /app/report.jar; } 2>&1 | grep -c ERROR')).toEqual([]);
+  });
+
+  test('output piped into a log sink is still a server: tee, logger, multilog, a line-buffered grep; a loop reading it says nothing', () => {
+    expect(programs('java -jar /app/app.jar | tee -a /var/log/app.log')).toEqual(['java check.sh:2']);
+    expect(programs('exec java -jar /app/app.jar 2>&1 | logger -t app')).toEqual(['java check.sh:2']);
+    expect(programs('java -jar /app/app.jar 2>&1 | multilog t ./main')).toEqual(['java check.sh:2']);
+    expect(programs('java -jar /app/app.jar | grep --line-buffered -v /health')).toEqual(['java check.sh:2']);
+    expect(programs('java -jar /app/app.jar | while read -r line; do echo "[app] $line"; done')).toEqual(['java check.sh:2']);
+    // A group's output into a sink: the server in it still serves.
+    expect(programs('( cd /app && java -jar app.jar ) | tee /var/log/app.log')).toEqual(['java check.sh:2']);
+    // Its own output into a file: the pipe reads the group's other command only.
+    expect(programs('{ echo start; java -jar /app/app.jar > /var/log/app.log; } | tr a-z A-Z')).toEqual(['java check.sh:2']);
+  });
+
+  test('a loop condition is still a server: `until SERVER; do sleep 1; done` restarts it when it fails', () => {
+    expect(programs('until java -jar /app/app.jar; do\n  sleep 1\ndone')).toEqual(['java check.sh:2']);
+  });
+
+  test('a `sh -c` string: its server, not a tool whose output it uses', () => {
+    const compose = (command: string) => ({
+      ...tree('true'),
+      'compose.yaml': `services:\n  tests:\n    image: eclipse-temurin:21\n    command: ["sh", "-c", ${JSON.stringify(command)}]\n`,
+    });
+    const of = (command: string) => unmodelledServers(readDiskTree(compose(command)).model).map((server) => server.program);
+    expect(of('java -jar tool.jar --version | head -1 && exec sleep infinity')).toEqual([]);
+    expect(of('java -jar app.jar 2>&1 | tee /tmp/app.log')).toEqual(['java']);
   });
 });

@@ -1880,6 +1880,35 @@ describe('a start script that runs its server through su', () => {
   });
 });
 
+describe('a start script that uses what a command gives runs it to completion: no server', () => {
+  const tree = (line: string) => ({
+    Dockerfile: 'FROM python:3.12-slim\nRUN pip install gunicorn\nCOPY run.sh /run.sh\nCMD ["/run.sh"]\n',
+    'run.sh': `#!/bin/sh\n${line}\n`,
+    'compose.yml': 'services:\n  web:\n    build: .\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx.conf:/etc/nginx/conf.d/default.conf:ro\n',
+    'nginx.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://web:8000;\n    }\n}\n',
+  });
+  const linked = [expect.stringMatching(/nginx\.conf: web:8000 -> gunicorn .*compose\.yml \(compose-service\)$/)];
+  const gunicorn = 'gunicorn --bind 0.0.0.0:8000 app.wsgi';
+
+  test('gunicorn as an `if` condition is run for its exit status: no link', () => {
+    expect(links(tree(`if ${gunicorn}; then\n  echo stopped\nfi`))).toEqual([]);
+    expect(links(tree(`if ! ${gunicorn}; then\n  exit 1\nfi`))).toEqual([]);
+  });
+
+  test('gunicorn || exit 1, gunicorn && …, a respawning `until` loop: the server runs until it exits, linked', () => {
+    expect(links(tree(`${gunicorn} || exit 1`))).toEqual(linked);
+    expect(links(tree(`${gunicorn} && echo stopped`))).toEqual(linked);
+    expect(links(tree(`until ${gunicorn}; do\n  sleep 1\ndone`))).toEqual(linked);
+  });
+
+  test('its output into a log sink: linked; into a command that uses it: no link', () => {
+    expect(links(tree(`${gunicorn} 2>&1 | tee -a /var/log/gunicorn.log`))).toEqual(linked);
+    expect(links(tree(`${gunicorn} 2>&1 | ts '[%Y-%m-%d %H:%M:%S]'`))).toEqual(linked);
+    expect(links(tree(`${gunicorn} 2>&1 | sed -u 's/^/[web] /'`))).toEqual(linked);
+    expect(links(tree(`${gunicorn} 2>&1 | head -n 1`))).toEqual([]);
+  });
+});
+
 describe('an entrypoint that exports variables, then runs its arguments (exec "$@")', () => {
   // tiangolo/uvicorn-gunicorn-docker's shape: ENTRYPOINT exports GUNICORN_CONF, CMD /start.sh reads it.
   const tree = (entrypoint: string, environment = '') => ({

@@ -8,7 +8,7 @@ import * as nodePath from 'path';
 import type { SourceText } from '../../source/text';
 import { DEFAULT_MAKEFILE_NAMES, expandRecipeLine, Makefile, makeVariables, parseMakefile, RecipeLine } from '../make/makefile';
 import { writtenText, type Lookup } from '../kit/raw';
-import { programName, runShell, startsServer, unwrap } from './program';
+import { programName, runShell, startsServer, unwrap, usesResult } from './program';
 import type { Launch } from './launch';
 import { assembleLaunch } from './assemble';
 import { knownValue, mountedSource } from './launch';
@@ -130,7 +130,7 @@ export function makeLaunches(launch: Launch, tree: MakeTree, depth = 0): Launch[
       let servers: Launch[] | undefined = [];
       if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenText(argv[0])) servers = undefined;
       else if (program === 'make' || program === 'gmake') servers = makeLaunches(recipeLaunch(launch, step, makefile.source, lookup), tree, depth + 1);
-      else if (startsServer(program, argv)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
+      else if (startsServer(program, argv) && !usesResult(step, lookup)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
       if (servers === undefined) {
         if (isGoal) unknownInGoal = true;
         else unknownInPrerequisite = true;

@@ -112,6 +112,13 @@ export interface ShellStep {
   redirects: StepRedirect[];
   /** Its output is the next step's input (`cat a | envsubst`). */
   pipesInto: boolean;
+  /**
+   * What reads its standard output through a pipe, its own or a group's (`( echo; cmd ) | tr`):
+   * that command's words, expanded, or `compound` for a loop or group (`| while read line`).
+   */
+  outputReadBy?: RawArg[] | 'compound';
+  /** In an `if`/`elif` condition: run for its exit status. */
+  tested?: true;
   /** The command's words; redirections may lie past `end`. */
   start: number;
   end: number;
@@ -262,6 +269,7 @@ export function runShell(
     };
     const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
     const redirects = command.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    const reader = command.outputReadBy === undefined || command.outputReadBy === 'compound' ? command.outputReadBy : commands[command.outputReadBy];
     if (args.length > 0) {
       steps.push({
         args,
@@ -272,12 +280,56 @@ export function runShell(
         ...(taken[position] === 'undecided' ? { undecided: true as const } : {}),
         redirects,
         pipesInto: command.pipesInto,
+        ...(reader === undefined ? {} : { outputReadBy: reader === 'compound' ? reader : readerWords(reader, input.source, lookup) }),
+        ...(command.tested ? { tested: true as const } : {}),
         start: command.start,
         end: command.end,
       });
     }
   }
   return { steps, groups, commands, problems };
+}
+
+/** The words of the command that reads a pipe, expanded, without its `NAME=value` prefix (a pipe's commands run apart, so that prefix is its own). */
+function readerWords(reader: ShellCommand, source: SourceText, lookup: Lookup): RawArg[] {
+  const first = reader.words.findIndex((word) => !assignmentOf(word));
+  return first === -1 ? [] : reader.words.slice(first).flatMap((word) => expandWord(word, source, lookup));
+}
+
+/**
+ * Programs that take a server's output as its log, line by line, for as long as it runs: where
+ * a start script pipes a server into one (`gunicorn … 2>&1 | tee -a app.log`, `java -jar app.jar
+ * | logger -t app`, daemontools' `multilog`, runit's `svlogd`, s6's `s6-log`, Apache's
+ * `rotatelogs`, `cronolog`, moreutils' `ts`, `cat`), the server still serves.
+ */
+const LOG_SINKS = new Set(['tee', 'logger', 'cat', 'ts', 'multilog', 'svlogd', 's6-log', 'rotatelogs', 'cronolog']);
+
+/**
+ * Whether a step's output goes into a log: a log sink, or a filter told to pass each line on as
+ * it comes (`grep --line-buffered`, `sed -u`), which only matters for output that does not end.
+ */
+function isLogSink(program: string, argv: RawArg[]): boolean {
+  if (LOG_SINKS.has(program)) return true;
+  const options = argv.slice(1).map((arg) => arg.value);
+  if (program === 'grep') return options.includes('--line-buffered');
+  return program === 'sed' && options.some((option) => option === '--unbuffered' || /^-[a-zA-Z]*u[a-zA-Z]*$/.test(option));
+}
+
+/**
+ * Whether the script uses what a step gives, so that the step runs to completion and is a tool,
+ * not a server (docs/servers/linux.md#commands-run-for-their-result): its exit status as an `if`
+ * or `elif` condition (`if java -jar openapi-generator-cli.jar validate …; then`), or its output
+ * piped into a command that is not a log sink (`( echo digest1: && java … JasyptStringDigestCLI
+ * … ) | tr -d '\n'`). A command inside `$(…)` or backticks is never a step. A pipe into a loop or
+ * group (`| while read line; do echo "[web] $line"; done`), or into a program the tree does not
+ * name, says nothing.
+ */
+export function usesResult(step: ShellStep, lookup: Lookup): boolean {
+  if (step.tested) return true;
+  if (step.outputReadBy === undefined || step.outputReadBy === 'compound') return false;
+  const { argv, program } = unwrap(step.outputReadBy, lookup);
+  if (argv.length === 0 || (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenText(argv[0]))) return false;
+  return !isLogSink(program, argv);
 }
 
 export interface Unwrapped {
@@ -886,12 +938,13 @@ function loginLookup(whitelist: string[], lookup: Lookup): Lookup {
 
 /**
  * The step of a `sh -c` chain or a one-line command that is the process: the last one that
- * starts a server, else the last one (`migrate && gunicorn`, `cd /app; exec uwsgi …`).
+ * starts a server (and whose result the string does not use), else the last one (`migrate &&
+ * gunicorn`, `cd /app; exec uwsgi …`).
  */
 export function chooseStep(steps: ShellStep[], lookup: Lookup): ShellStep | undefined {
   for (let i = steps.length - 1; i >= 0; i--) {
     const inner = unwrap(steps[i].args, lookup);
-    if (startsServer(inner.program, inner.argv)) return steps[i];
+    if (startsServer(inner.program, inner.argv) && !usesResult(steps[i], lookup)) return steps[i];
   }
   return steps[steps.length - 1];
 }

@@ -1,6 +1,7 @@
 /**
  * Shell scripts (entrypoints, start scripts): every command that starts a server (`exec gunicorn
- * …`, `uwsgi --ini …`, `nginx -g 'daemon off;'`) is a launch. Variables the script sets before
+ * …`, `uwsgi --ini …`, `nginx -g 'daemon off;'`) is a launch, unless the script uses its result
+ * (an `if` condition, output piped into `tr`: a tool, usesResult). Variables the script sets before
  * the command are substituted, others are unresolved; exported ones and `NAME=value` prefixes are
  * the launch's environment, and a top-level `cd` its working directory.
  */
@@ -10,7 +11,7 @@ import type { SourceText } from '../../source/text';
 import { assembleLaunch } from './assemble';
 import { diagnostic } from '../kit/files';
 import { MappedText } from '../kit/mapped-text';
-import { execsFromScript, runShell, startsServer, unwrap } from './program';
+import { execsFromScript, runShell, startsServer, unwrap, usesResult } from './program';
 import { ALL_UNKNOWN, Lookup, lookupIn, RawArg } from '../kit/raw';
 import type { ScriptArguments } from './dispatch';
 
@@ -30,7 +31,7 @@ export function shellLaunches(source: SourceText, problems: ReaderDiagnostic[], 
     const env = new Map<string, RawArg>([...step.exported, ...step.prefixEnv]);
     const lookup = lookupIn(env, outside);
     const unwrapped = unwrap(step.args, lookup);
-    if (!startsServer(unwrapped.program, unwrapped.argv)) continue;
+    if (!startsServer(unwrapped.program, unwrapped.argv) || usesResult(step, lookup)) continue;
     const launch = assembleLaunch({
       kind: 'shell',
       file: source.file,

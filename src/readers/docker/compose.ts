@@ -3,8 +3,8 @@
  * service `build` (which Dockerfile in the tree), `command`/`entrypoint` (a string split like a
  * shell without running one, or a list), `environment` (list or map), `env_file`, `stop_signal`,
  * `working_dir`, `user`, `network_mode: host`, `sysctls` (list or map), `ulimits.nofile` (a number
- * or `{soft, hard}`), `depends_on` (list or map, with `restart`). Values go through Compose
- * interpolation: `$$` is a `$`, `${VAR}` comes from the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
+ * or `{soft, hard}`), `depends_on` (list or map, with `restart` and `required`), `profiles`.
+ * Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
  * `${VAR:-default}` takes its default (buildPath, mounts), and in `environment:`, which callers
  * interpolate with the project's `.env` and the defaults (serviceEnvironment). Files without
  * `services:` are read as version 1 files.
@@ -75,6 +75,11 @@ export interface ComposeService {
   /** `depends_on:`, the short list or the long map: the services it starts after. */
   dependsOn: ComposeDependency[];
   /**
+   * `profiles:` (compose-spec 15-profiles.md), each name as written, before interpolation: a
+   * service that lists any is started only when one of them is active.
+   */
+  profiles?: { names: RawArg[]; span: Span };
+  /**
    * The networks it joins that other compose projects can join too: an `external` network, or one
    * given a fixed `name:`, by the name Docker knows it by ('*' where the tree does not say it).
    * Service names of another project resolve only over such a network.
@@ -108,6 +113,11 @@ export interface ComposeDependency {
   service: string;
   /** `restart:` as Compose reads it; undefined where not written (the short syntax has none), which is false. */
   restart?: boolean;
+  /**
+   * `required: false`: Compose starts without that service when it is not there (a profile not
+   * active); undefined where not written, which is true (compose-go transform/dependson.go).
+   */
+  required?: boolean;
   /** The service's name as written in `depends_on`. */
   span: Span;
 }
@@ -397,6 +407,9 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
         dependsOn: dependsOn(source, valueOf(value, 'depends_on', document), document),
         sharedNetworks: [],
       };
+      const profiles = valueOf(value, 'profiles', document);
+      if (isSeq(profiles))
+        service.profiles = { names: itemsOf(profiles, document).flatMap((item) => scalarArg(source, item) ?? []), span: trimmedSpan(source, profiles) };
 
       const restart = text(source, valueOf(value, 'restart', document));
       const restartPolicy = pairOf(valueOf(value, 'deploy', document), 'restart_policy', document);
@@ -623,10 +636,11 @@ function extraHosts(source: SourceText, node: YamlNode | undefined, document: Do
 }
 
 /**
- * `depends_on: [db, redis]` or `depends_on: {db: {condition: …, restart: true}}` (compose-spec
- * 05-services.md `depends_on`). `restart` is true as compose-go reads it (loader/interpolate.go
- * `toBoolean`: `true`, and `yes`, `y`, `on` with a warning, in any case); a variable the tree
- * does not give counts as false.
+ * `depends_on: [db, redis]` or `depends_on: {db: {condition: …, restart: true, required: false}}`
+ * (compose-spec 05-services.md `depends_on`). `restart` and `required` are booleans as compose-go
+ * reads them (loader/interpolate.go `toBoolean`: `true`, and `yes`, `y`, `on` with a warning, in
+ * any case; `false`, `no`, `n`, `off`); a variable the tree does not give counts as false for
+ * `restart` and leaves `required` at its default, true.
  */
 function dependsOn(source: SourceText, node: YamlNode | undefined, document: Document.Parsed): ComposeDependency[] {
   if (isSeq(node)) {
@@ -637,8 +651,10 @@ function dependsOn(source: SourceText, node: YamlNode | undefined, document: Doc
   }
   return entriesOf(node, document).map(({ key, keyNode, value }) => {
     const restart = text(source, valueOf(value, 'restart', document));
+    const required = text(source, valueOf(value, 'required', document));
     const dependency: ComposeDependency = { service: key, span: span(source, keyNode) };
     if (restart) dependency.restart = restart.unresolved.length === 0 && ['true', 'yes', 'y', 'on'].includes(restart.value.toLowerCase());
+    if (required && required.unresolved.length === 0 && ['false', 'no', 'n', 'off'].includes(required.value.toLowerCase())) dependency.required = false;
     return dependency;
   });
 }

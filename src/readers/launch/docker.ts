@@ -23,7 +23,7 @@ import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import type { ComposeCommand, ComposeDependency, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
-import { serviceEnvironment, withComposeDefaults } from '../docker/compose';
+import { interpolate, serviceEnvironment, withComposeDefaults } from '../docker/compose';
 import { imageName, sameImage, WorkflowBuild } from '../docker/build-context';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from '../docker/dockerfile';
@@ -100,6 +100,7 @@ export function dockerLaunches(
   const services = projectServices(composeFiles);
   const buildOf = serviceBuilds(services, workflowBuilds);
   const variablesOf = projectVariablesOf(readEnvFile);
+  const startedByDefault = startedByPlainUp(services, variablesOf);
   for (const { compose, service } of services) {
     const scope: ComposeScope = {
       project: nodePath.posix.dirname(compose.source.file),
@@ -135,6 +136,15 @@ export function dockerLaunches(
       keySpan: compose.source.span(service.start, service.end),
       ...(service.image ? { image: service.image.value } : {}),
       ...(service.restart ? { restart: service.restart } : {}),
+      ...(service.profiles && service.profiles.names.length > 0
+        ? {
+            profiles: {
+              names: service.profiles.names.map((name) => name.value),
+              span: service.profiles.span,
+              ...(startedByDefault.get(service) !== undefined ? { startedByPlainUp: startedByDefault.get(service) } : {}),
+            },
+          }
+        : {}),
       ...(baseImage ? { baseImage } : {}),
       ...(!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...(stage?.env.keys() ?? []), ...environment.keys()] } } : {}),
     });
@@ -358,9 +368,79 @@ function mergeService(base: ComposeService, overlay: ComposeService): ComposeSer
     dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [...new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
+    // A sequence, appended without repeats (compose-go override/uncity.go `services.*.profiles`).
+    profiles: overlay.profiles
+      ? {
+          names: [
+            ...(base.profiles?.names ?? []),
+            ...overlay.profiles.names.filter((name) => !base.profiles?.names.some((other) => other.value === name.value)),
+          ],
+          span: overlay.profiles.span,
+        }
+      : base.profiles,
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile,
   };
+}
+
+/**
+ * Whether a plain `docker compose up` in the project's directory starts each service that lists
+ * `profiles:` (compose-spec 15-profiles.md; compose-go types/project.go `HasProfile`: one of its
+ * profiles active, or `*`): true, false, or undefined where the tree cannot tell. The active
+ * profiles are `COMPOSE_PROFILES` of the project's `.env` (docker/compose cmd/compose/compose.go
+ * reads `.env` before `cli.WithDefaultProfiles`, which splits it on commas); the shell that runs
+ * compose sets nothing the tree shows. A service that a started service requires in `depends_on`
+ * (anything but `required: false`) runs too: compose refuses a project whose started service
+ * requires a disabled one (compose-go graph/services.go `newGraph`, loader/validate.go
+ * `checkConsistency`), so whenever the project runs, it runs. Services without profiles are
+ * left out of the map: always started.
+ */
+function startedByPlainUp(
+  services: { compose: ComposeFile; service: ComposeService }[],
+  variablesOf: (composePath: string) => ProjectVariables,
+): Map<ComposeService, boolean | undefined> {
+  // 2: started, 1: the tree cannot tell, 0: left out.
+  const rank = new Map<ComposeService, number>();
+  const byProject = new Map<string, { compose: ComposeFile; service: ComposeService }[]>();
+  for (const entry of services) {
+    const directory = nodePath.dirname(entry.compose.path);
+    byProject.set(directory, [...(byProject.get(directory) ?? []), entry]);
+  }
+  for (const entries of byProject.values()) {
+    const variables = variablesOf(entries[0].compose.path);
+    const setting = variables('COMPOSE_PROFILES');
+    const active = setting === 'unknown' ? undefined : (setting ?? '').split(',').map((name) => name.trim());
+    for (const { service } of entries) {
+      const names = service.profiles?.names.map((name) => interpolate(name, variables)) ?? [];
+      if (names.length === 0) rank.set(service, 2);
+      else if (active?.includes('*') || names.some((name) => name.unresolved.length === 0 && name.value !== '' && active?.includes(name.value)))
+        rank.set(service, 2);
+      else rank.set(service, active === undefined || names.some((name) => name.unresolved.length > 0 || name.value === '') ? 1 : 0);
+    }
+    const named = new Map<string, ComposeService[]>();
+    for (const { service } of entries) named.set(service.name, [...(named.get(service.name) ?? []), service]);
+    // What a service requires runs whenever it may: ranks flow down depends_on until none changes.
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const { service } of entries) {
+        for (const dependency of service.dependsOn) {
+          if (dependency.required === false) continue;
+          for (const required of named.get(dependency.service) ?? []) {
+            if (rank.get(required)! >= rank.get(service)!) continue;
+            rank.set(required, rank.get(service)!);
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  const started = new Map<ComposeService, boolean | undefined>();
+  for (const { service } of services) {
+    if (!service.profiles || service.profiles.names.length === 0) continue;
+    const value = rank.get(service);
+    started.set(service, value === 2 ? true : value === 0 ? false : undefined);
+  }
+  return started;
 }
 
 /** `depends_on` of a base file and an override, by service (see mergeService). */

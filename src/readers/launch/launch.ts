@@ -237,6 +237,13 @@ export interface ComposeContainer extends ComposeScope {
   /** `restart:` (`no`, `always`, `unless-stopped`, `on-failure[:N]`), or `deploy.restart_policy`; absent: compose's default, `no`. */
   restart?: { value: string; span: Span };
   /**
+   * `profiles:` when it lists any (compose-spec 15-profiles.md): the service runs only when one of
+   * them is active. `startedByPlainUp` says whether a plain `docker compose up` starts it all the
+   * same (readers/launch/docker.ts `startedByPlainUp`): true, false, or undefined where the tree
+   * cannot tell. A service without profiles is always started.
+   */
+  profiles?: { names: string[]; span: Span; startedByPlainUp?: boolean };
+  /**
    * The image its image starts from: the `FROM` its Dockerfile's stages go back to (a literal
    * reference), or its `image:` when it builds none.
    */

@@ -1,8 +1,9 @@
 /**
  * Front doors that do not come back after a host reboot: the compose service that runs nginx and
- * publishes ports (or, in a tree without nginx, the one a balancer sends to), with no restart
- * policy; a systemd unit that starts nginx (or such a backend) and has no `[Install]` target to be
- * enabled into. Each says whether a balancer of the tree sends to it.
+ * publishes ports (or, in a tree without nginx, the one a balancer sends to) and that a plain
+ * `docker compose up` starts (not one only in `profiles:`), with no restart policy; a systemd unit
+ * that starts nginx (or such a backend) and has no `[Install]` target to be enabled into. Each
+ * says whether a balancer of the tree sends to it.
  */
 
 import type { ComposeContainer, Launch } from '../readers/launch/launch';
@@ -34,6 +35,9 @@ export function downAfterReboot(model: Deployment): DownAfterReboot[] {
 
   for (const container of model.compose) {
     if (container.published.length === 0 || !container.keySpan) continue;
+    // A service only in profiles runs only where someone activates one (`--profile`, `docker
+    // compose run`), which the tree does not show: it may be a development tool, not the front door.
+    if (container.profiles && container.profiles.startedByPlainUp !== true) continue;
     const ports = [...new Set(container.published.map((published) => published.hostPort))];
     const runsNginx =
       (container.image !== undefined && NGINX_IMAGE.test(container.image)) ||

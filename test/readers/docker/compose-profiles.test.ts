@@ -8,7 +8,7 @@
  * override/uncity.go).
  */
 import { linkDeployment } from '../../../src/model/links';
-import { readDiskTree } from '../../disk-tree';
+import { lintDiskTree, readDiskTree } from '../../disk-tree';
 
 /** A service `proxy` (line 2) running nginx and publishing 80, with `extra` lines of its own. */
 const proxy = (...extra: string[]) => ['  proxy:', '    image: nginx:1.27', '    ports:', '      - "80:80"', ...extra];
@@ -18,6 +18,11 @@ function profilesOf(files: Record<string, string>) {
   const { model } = readDiskTree(files);
   return Object.fromEntries(model.compose.map((container) => [container.service, container.profiles]));
 }
+
+const restartFindings = (files: Record<string, string>) =>
+  lintDiskTree(files)
+    .filter((finding) => finding.ruleId === 'service-restart-policy')
+    .map((finding) => `${finding.severity} ${finding.primary.file}:${finding.primary.start.line}`);
 
 describe('compose profiles in the model', () => {
   test('the list is read with its span; a service without profiles has none', () => {
@@ -82,5 +87,29 @@ describe('compose profiles in the model', () => {
     expect(linkDeployment(model).map((link) => `${link.target.address.text} -> ${link.backend.kind} (${link.reason})`)).toEqual([
       'app:8000 -> gunicorn (compose-service)',
     ]);
+  });
+});
+
+describe('service-restart-policy and profiles', () => {
+  test("hypothesis/via's dev-only nginx-proxy (profiles: [make_dev]) is not judged: a plain up leaves it out", () => {
+    expect(restartFindings({ 'docker-compose.yml': compose(proxy('    profiles:', '      - make_dev')) })).toEqual([]);
+  });
+
+  test('the same service without profiles is reported as before (info: no balancer in the tree)', () => {
+    expect(restartFindings({ 'docker-compose.yml': compose(proxy()) })).toEqual(['info docker-compose.yml:2']);
+  });
+
+  test('an always-started front door beside a profile service is still reported', () => {
+    const files = {
+      'docker-compose.yml': compose(proxy(), ['  debug-proxy:', '    image: nginx:1.27', '    profiles: [debug]', '    ports:', '      - "8081:80"']),
+    };
+    expect(restartFindings(files)).toEqual(['info docker-compose.yml:2']);
+  });
+
+  test('a profile the project activates in its .env, or one an always-started service requires, is started by a plain up: reported', () => {
+    const inProfile = compose(proxy('    profiles: [edge]'));
+    expect(restartFindings({ 'docker-compose.yml': inProfile, '.env': 'COMPOSE_PROFILES=edge\n' })).toEqual(['info docker-compose.yml:2']);
+    const required = compose(proxy('    profiles: [edge]'), ['  watchdog:', '    image: alpine:3.20', '    depends_on: [proxy]']);
+    expect(restartFindings({ 'docker-compose.yml': required })).toEqual(['info docker-compose.yml:2']);
   });
 });

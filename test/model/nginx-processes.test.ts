@@ -30,6 +30,9 @@ function composeTree(aSites: string[], bSites: string[], sites: Record<string, s
   return tree;
 }
 
+/** Findings above info, as `rule file:line`. */
+const serious = (findings: Finding[]) => findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.primary.file}:${f.primary.start.line}`);
+
 const ofRule = (findings: Finding[], ruleId: string) =>
   findings
     .filter((f) => f.ruleId === ruleId)
@@ -119,5 +122,91 @@ describe('a main config that containers run with different sites', () => {
   test("a balancer's health check on one nginx with both sites: a.conf's server answers 404", () => {
     const tree = { ...composeTree(['a.conf', 'b.conf'], ['b.conf'], health), 'lb.tf': lb };
     expect(ofRule(lintDiskTree(tree), 'lb-health-check-unserved')).toEqual([expect.stringMatching(/^lb\.tf:5 docker\/a\.conf:4$/)]);
+  });
+});
+
+/**
+ * A relative include names a file in nginx's prefix, the directory of its main config
+ * (`conf_prefix`, ngx_process_options in src/core/nginx.c): in a container that mounts nginx.conf
+ * at /etc/nginx/nginx.conf, `include includes/app_upstream.conf;` opens
+ * /etc/nginx/includes/app_upstream.conf there, which that container's own mount may fill with a
+ * file other than the one beside nginx.conf in the tree (hypothesis/via's dev compose).
+ */
+describe('a relative include that a container mounts its own file over', () => {
+  const nginxConf =
+    'events {}\nhttp {\n    include includes/app_upstream.conf;\n    server {\n        listen 80;\n        location / { proxy_pass http://web; }\n    }\n}\n';
+  const files = {
+    'conf/nginx/nginx.conf': nginxConf,
+    'conf/nginx/includes/app_upstream.conf': 'upstream web { server prodapp:8000; }\n',
+    'conf/nginx/includes.dev/app_upstream.conf': 'upstream web { server devapp:9082; }\n',
+  };
+  const apps =
+    '  devapp:\n    image: python:3.12\n    command: gunicorn --bind 0.0.0.0:9082 app:app\n' +
+    '  prodapp:\n    image: python:3.12\n    command: gunicorn --bind 0.0.0.0:8000 app:app\n';
+  const devNginx =
+    '  dev_nginx:\n    image: nginx:1.26.3-alpine\n    volumes:\n      - ./conf/nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n' +
+    '      - ./conf/nginx/includes.dev/app_upstream.conf:/etc/nginx/includes/app_upstream.conf:ro\n';
+  const prodNginx = '  prod_nginx:\n    image: nginx:1.26.3-alpine\n    volumes:\n      - ./conf/nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n';
+  const compose = (...services: string[]) => `services:\n${services.join('')}${apps}`;
+  /** The line of compose.yaml where gunicorn binds `bind`: the listener a link must end at. */
+  const bindLine = (yaml: string, bind: string) => yaml.split('\n').findIndex((line) => line.includes(`--bind ${bind}`)) + 1;
+  const linksOf = (tree: Record<string, string>) =>
+    linkDeployment(readDiskTree(tree).model).map(
+      (l) => `${l.target.span.file}: ${l.target.address.text} -> ${l.listener.span.file}:${l.listener.span.start.line}`,
+    );
+  const dev = (yaml: string) => `conf/nginx/includes.dev/app_upstream.conf: devapp:9082 -> compose.yaml:${bindLine(yaml, '0.0.0.0:9082')}`;
+  const prod = (yaml: string) => `conf/nginx/includes/app_upstream.conf: prodapp:8000 -> compose.yaml:${bindLine(yaml, '0.0.0.0:8000')}`;
+
+  test('the container reads the file it mounts there, not the one beside nginx.conf: devapp:9082 links to its gunicorn', () => {
+    const yaml = compose(devNginx);
+    const tree = { ...files, 'compose.yaml': yaml };
+    expect(linksOf(tree)).toEqual([dev(yaml)]);
+    expect(serious(lintDiskTree(tree))).toEqual([]);
+  });
+
+  test('with only the mounted file in the tree, the include is not missing', () => {
+    const yaml = compose(devNginx);
+    const { 'conf/nginx/includes/app_upstream.conf': _beside, ...onlyMounted } = files;
+    const tree = { ...onlyMounted, 'compose.yaml': yaml };
+    expect(lintDiskTree(tree).filter((f) => f.ruleId === 'include-missing')).toEqual([]);
+    expect(linksOf(tree)).toEqual([dev(yaml)]);
+  });
+
+  test('a container that mounts only nginx.conf reads the file beside it, as before', () => {
+    const yaml = compose(prodNginx);
+    expect(linksOf({ ...files, 'compose.yaml': yaml })).toEqual([prod(yaml)]);
+  });
+
+  test("a container that mounts nginx.conf's whole directory reads the file beside it", () => {
+    const yaml = compose('  prod_nginx:\n    image: nginx:1.26.3-alpine\n    volumes:\n      - ./conf/nginx:/etc/nginx:ro\n');
+    expect(linksOf({ ...files, 'compose.yaml': yaml })).toEqual([prod(yaml)]);
+  });
+
+  test('the deeper mount of a file over that directory mount wins in its container', () => {
+    const withDir = devNginx.replace('./conf/nginx/nginx.conf:/etc/nginx/nginx.conf:ro', './conf/nginx:/etc/nginx:ro');
+    const yaml = compose(withDir);
+    expect(linksOf({ ...files, 'compose.yaml': yaml })).toEqual([dev(yaml)]);
+  });
+
+  test('two containers run nginx.conf: each upstream server is read by its own container only', () => {
+    const tree = { ...files, 'compose.yaml': compose(devNginx, prodNginx) };
+    const { model } = readDiskTree(tree);
+    const readers = model.nginx.upstreams.flatMap((group) =>
+      group.servers.map((server) => `${server.entry.directive.file}: ${[...(server.entry.containers ?? [])].map((key) => key.split('\0')[1]).join(' ')}`),
+    );
+    expect(readers.sort()).toEqual(['conf/nginx/includes.dev/app_upstream.conf: dev_nginx', 'conf/nginx/includes/app_upstream.conf: prod_nginx']);
+    expect(serious(lintDiskTree(tree))).toEqual([]);
+  });
+
+  test('a mask names the files of the directory the container mounts there', () => {
+    const tree = {
+      'conf/nginx/nginx.conf': nginxConf.replace('includes/app_upstream.conf', 'sites/*.conf'),
+      'conf/nginx/sites/web.conf': files['conf/nginx/includes/app_upstream.conf'],
+      'conf/nginx/sites.dev/web.conf': files['conf/nginx/includes.dev/app_upstream.conf'],
+      'compose.yaml': compose(
+        '  dev_nginx:\n    image: nginx:1.26.3-alpine\n    volumes:\n      - ./conf/nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./conf/nginx/sites.dev:/etc/nginx/sites:ro\n',
+      ),
+    };
+    expect(linksOf(tree)).toEqual([`conf/nginx/sites.dev/web.conf: devapp:9082 -> compose.yaml:${bindLine(tree['compose.yaml'], '0.0.0.0:9082')}`]);
   });
 });

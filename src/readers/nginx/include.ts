@@ -161,6 +161,7 @@ export class IncludeResolver {
   /** The tree does not change during a run; a snippet included in many contexts resolves once. */
   private readonly cache = new Map<string, IncludeResolution>();
   private readonly holders = new Map<string, Set<string> | undefined>();
+  private readonly containerCache = new Map<string, IncludeResolution>();
 
   constructor(
     private readonly fs: FileSystem,
@@ -212,6 +213,117 @@ export class IncludeResolver {
     return known;
   }
 
+  /**
+   * nginx's prefix in each container that holds a main config: the directory of the path a compose
+   * mount or a COPY places it at, as nginx takes the directory of its configuration file
+   * (`conf_prefix`, set in `ngx_process_options`, src/core/nginx.c). Only the containers that hold
+   * it at one path; undefined where no container's mapping places it.
+   */
+  prefixesInContainers(mainFile: string): ReadonlyMap<string, string> | undefined {
+    const prefixes = new Map<string, string | undefined>();
+    for (const mapping of this.mappings) {
+      if (!mapping.containers) continue;
+      const inContainer = pathInContainer(mapping, mainFile);
+      if (inContainer === undefined) continue;
+      const prefix = nodePath.posix.dirname(inContainer);
+      for (const container of mapping.containers) {
+        prefixes.set(container, prefixes.has(container) && prefixes.get(container) !== prefix ? undefined : prefix);
+      }
+    }
+    const known = new Map([...prefixes].filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return known.size > 0 ? known : undefined;
+  }
+
+  /**
+   * A relative include of a main config as the containers that read it see it: at
+   * `<prefix>/<pattern>` in each (`prefixes`: each container's from prefixesInContainers, or
+   * undefined where it is not known), where the container's own mounts and COPYs answer first,
+   * since a bind mount hides what the image had at its path. A container none of whose mappings
+   * covers that path (or whose prefix is not known) reads the file beside the main config in the
+   * tree, as `resolve` finds it. Each file found keeps the containers that read it.
+   */
+  resolveInContainers(pattern: string, includingFile: string, prefixDir: string, prefixes: ReadonlyMap<string, string | undefined>): IncludeResolution {
+    const beside = this.resolve(pattern, includingFile, prefixDir);
+    const key = `${pattern}\0${includingFile}\0${prefixDir}\0${[...prefixes].sort().join('\0')}`;
+    let resolution = this.containerCache.get(key);
+    if (!resolution) {
+      resolution = this.resolveInContainersUncached(pattern, beside, prefixes);
+      this.containerCache.set(key, resolution);
+    }
+    return resolution === beside ? beside : { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
+  }
+
+  private resolveInContainersUncached(pattern: string, beside: IncludeResolution, prefixes: ReadonlyMap<string, string | undefined>): IncludeResolution {
+    const readBeside: string[] = [];
+    const seen = new Map<string, { files: string[]; outside: string[]; truncated: boolean; containers: string[] }>();
+    for (const [container, prefix] of [...prefixes].sort((a, b) => compareBytes(a[0], b[0]))) {
+      const inContainer = prefix === undefined ? undefined : nodePath.posix.join(prefix, pattern);
+      const mapping = inContainer === undefined ? undefined : this.mappingIn(container, inContainer);
+      if (!mapping || inContainer === undefined) {
+        readBeside.push(container);
+        continue;
+      }
+      const candidate = nodePath.join(mapping.to, inContainer.slice(mapping.from.replace(/\/$/, '').length));
+      const known = seen.get(candidate);
+      if (known) {
+        known.containers.push(container);
+        continue;
+      }
+      seen.set(candidate, { ...this.filesInContainer(container, candidate, inContainer), containers: [container] });
+    }
+    const sameAsBeside = [...seen.values()].every((found) => found.files.join('\0') === beside.files.join('\0') && found.outside.length === 0);
+    if (sameAsBeside) return beside;
+    const containersOf = new Map<string, string[]>();
+    const outside = new Set<string>();
+    let truncated = false;
+    const add = (files: readonly string[], containers: readonly string[]) => {
+      for (const file of files) containersOf.set(file, [...(containersOf.get(file) ?? []), ...containers]);
+    };
+    if (readBeside.length > 0) {
+      add(beside.files, readBeside);
+      for (const path of beside.outside) outside.add(path);
+      truncated ||= !!beside.truncated;
+    }
+    for (const found of seen.values()) {
+      add(found.files, found.containers);
+      for (const path of found.outside) outside.add(path);
+      truncated ||= found.truncated;
+    }
+    // Missing only where no container finds it and the tree has no file beside the main config
+    // either: a container whose mount lacks it may get it some way the tree does not show.
+    const missing = containersOf.size === 0 && outside.size === 0 && beside.missing;
+    return { files: [...containersOf.keys()], missing, outside: [...outside], ...(truncated ? { truncated } : {}), containersOf };
+  }
+
+  /** The deepest mapping of `container` that puts something at `path` (absolute, in the container), where one tree file stands there. */
+  private mappingIn(container: string, path: string): IncludeMapping | undefined {
+    return oneFilePerPath(
+      this.mappings.filter((m) => m.containers?.includes(container) && (path === m.from || (!m.exact && path.startsWith(m.from.replace(/\/$/, '') + '/')))),
+    ).sort((a, b) => b.from.length - a.from.length)[0];
+  }
+
+  /**
+   * What a container reads at `candidate`, the tree path a mapping gives `inContainer`: the file,
+   * or for a mask its matches with the files the container's other mappings put one by one in
+   * that directory, sorted by their names in the container as glob(3) sorts them.
+   */
+  private filesInContainer(container: string, candidate: string, inContainer: string): { files: string[]; outside: string[]; truncated: boolean } {
+    if (!hasGlob(inContainer)) {
+      const kind = this.fs.kind(candidate);
+      if (kind === 'outside') return { files: [], outside: [candidate], truncated: false };
+      return { files: kind === 'file' ? [candidate] : [], outside: [], truncated: false };
+    }
+    const expansion = this.expandGlob(candidate);
+    const placed = this.placedFilesMatching(inContainer, (m) => m.containers?.includes(container) === true);
+    if (placed.length === 0) return expansion;
+    const candidateDir = nodePath.dirname(candidate);
+    const named = [
+      ...expansion.files.map((file) => ({ file, name: nodePath.posix.join(nodePath.posix.dirname(inContainer), nodePath.relative(candidateDir, file)) })),
+      ...placed.filter((m) => !expansion.files.includes(m.to)).map((m) => ({ file: m.to, name: m.from })),
+    ];
+    return { ...expansion, files: named.sort((a, b) => compareBytes(a.name, b.name)).map((entry) => entry.file) };
+  }
+
   private resolveUncached(pattern: string, includingFile: string, prefixDir: string | undefined): IncludeResolution {
     const glob = hasGlob(pattern);
     const candidates = nodePath.isAbsolute(pattern)
@@ -236,7 +348,7 @@ export class IncludeResolver {
       if (kind === 'file') return { files: [candidate], missing: false, mappedTo, outside: [], containersOf: placedIn([candidate]) };
     }
     if (glob && nodePath.isAbsolute(pattern)) {
-      const placed = this.placedFilesMatching(pattern, includingFile);
+      const placed = this.placedFilesMatching(pattern, (m) => this.sameContainer(m, includingFile));
       if (placed.length > 0) {
         const containersOf = new Map<string, readonly string[]>();
         for (const mapping of placed) if (mapping.containers) containersOf.set(mapping.to, mapping.containers);
@@ -252,17 +364,14 @@ export class IncludeResolver {
    * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
    * container, as glob(3) sorts.
    */
-  private placedFilesMatching(pattern: string, includingFile: string): IncludeMapping[] {
+  private placedFilesMatching(pattern: string, holds: (mapping: IncludeMapping) => boolean): IncludeMapping[] {
     const directory = nodePath.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
     const glob = compileGlobSegment(nodePath.posix.basename(pattern));
     const placed = oneFilePerPath(
       this.mappings.filter(
         (m) =>
-          nodePath.posix.dirname(m.from) === directory &&
-          matchGlobSegment(glob, nodePath.posix.basename(m.from)) &&
-          this.fs.kind(m.to) === 'file' &&
-          this.sameContainer(m, includingFile),
+          nodePath.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath.posix.basename(m.from)) && this.fs.kind(m.to) === 'file' && holds(m),
       ),
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from));
@@ -405,6 +514,14 @@ function oneFilePerPath(mappings: IncludeMapping[]): IncludeMapping[] {
   const files = new Map<string, Set<string>>();
   for (const mapping of mappings) files.set(mapping.from, (files.get(mapping.from) ?? new Set()).add(mapping.to));
   return mappings.filter((mapping) => files.get(mapping.from)!.size === 1);
+}
+
+/** Where a mapping puts a tree file in its containers: the path itself or under a directory it maps; undefined when it does not place the file. */
+function pathInContainer(mapping: IncludeMapping, file: string): string | undefined {
+  if (file === mapping.to) return mapping.from;
+  const directory = mapping.to.endsWith(nodePath.sep) ? mapping.to : mapping.to + nodePath.sep;
+  if (mapping.exact || !file.startsWith(directory)) return undefined;
+  return nodePath.posix.join(mapping.from, file.slice(directory.length).split(nodePath.sep).join('/'));
 }
 
 /** strcmp on the bytes, as glob(3) sorts in nginx's C locale (JS `<` compares UTF-16 units). */

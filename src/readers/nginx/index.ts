@@ -212,6 +212,8 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
     directives: NginxDirective[],
     file: string,
     prefixDir: string | undefined,
+    /** nginx's prefix in each container that holds the main config (IncludeResolver.prefixesInContainers). */
+    prefixes: ReadonlyMap<string, string> | undefined,
     stack: string[],
     via: NginxDirective[],
     nesting: number,
@@ -224,11 +226,15 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       // them stays optimised (a node given `children` later has another, and deoptimised it).
       const node: ExpandedDirective = { directive, children: undefined, via, containers };
       pending[top++] = node;
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1, containers);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, prefixes, stack, via, nesting + 1, containers);
       if (directive.name !== 'include' || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes('$')) continue; // nginx does not expand variables in include
-      const resolution = resolver.resolve(argument.value, file, prefixDir);
+      // A relative path names a file in each container's prefix, where its own mounts answer first.
+      const resolution =
+        prefixDir && prefixes && containers && !nodePath.isAbsolute(argument.value)
+          ? resolver.resolveInContainers(argument.value, file, prefixDir, new Map([...containers].map((container) => [container, prefixes.get(container)])))
+          : resolver.resolve(argument.value, file, prefixDir);
       if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
       if (resolution.truncated) {
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
@@ -348,7 +354,16 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
         // A loop, not push(...): one file may hold more directives than a call can take as arguments.
         const placedIn = resolution.containersOf?.get(target);
         const childContainers = placedIn ? narrowed(containers, placedIn) : containers;
-        for (const child of expand(loaded.parsed.directives, loaded.path, prefixDir, [...stack, loaded.real], [...via, directive], nesting, childContainers))
+        for (const child of expand(
+          loaded.parsed.directives,
+          loaded.path,
+          prefixDir,
+          prefixes,
+          [...stack, loaded.real],
+          [...via, directive],
+          nesting,
+          childContainers,
+        ))
           children.push(child);
       }
     }
@@ -425,7 +440,16 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
       kind: 'main',
       file: options.displayPath(main.path),
       context: 'main',
-      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0, resolver.containersHolding(main.path)),
+      directives: expand(
+        main.parsed.directives,
+        main.path,
+        prefixDir,
+        resolver.prefixesInContainers(main.path),
+        [main.real],
+        [],
+        0,
+        resolver.containersHolding(main.path),
+      ),
     });
   }
 
@@ -435,7 +459,7 @@ export function readNginxTree(candidates: string[], options: NginxReaderOptions)
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, undefined, [entry.real], [], 0, resolver.containersHolding(entry.path));
+    const directives = expand(entry.parsed.directives, entry.path, undefined, undefined, [entry.real], [], 0, resolver.containersHolding(entry.path));
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {

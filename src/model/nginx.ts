@@ -326,6 +326,10 @@ export class NginxHttpScope {
    * defined more than once, the definition closest to `fromFile` in the directory tree wins.
    */
   findUpstream(name: string, fromFile?: string): UpstreamGroup | undefined {
+    return closestUpstream(this.definitionsOf(name), fromFile);
+  }
+
+  private definitionsOf(name: string): readonly UpstreamGroup[] {
     if (!this.upstreamsByName) {
       this.upstreamsByName = new Map();
       for (const group of this.upstreams) {
@@ -336,19 +340,29 @@ export class NginxHttpScope {
         else this.upstreamsByName.set(key, [group]);
       }
     }
-    const groups = this.upstreamsByName.get(name.toLowerCase());
-    if (!groups || groups.length === 1 || fromFile === undefined) return groups?.[0];
-    let best = groups[0];
-    let bestDepth = -1;
-    for (const group of groups) {
-      const file = group.block!.directive!.file;
-      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
-      if (depth > bestDepth) {
-        best = group;
-        bestDepth = depth;
-      }
+    return this.upstreamsByName.get(name.toLowerCase()) ?? [];
+  }
+
+  /**
+   * The upstream of a pass's name in each nginx process that reads the pass, where a main config
+   * that containers run defines the name in a file each fills differently (hypothesis/via's dev
+   * compose mounts its own includes/app_upstream.conf): each group with the containers that find
+   * it, in the order they are defined. Only `found` where every process finds the same one, or
+   * the tree does not say which containers read the pass.
+   */
+  upstreamsByProcess(pass: UpstreamPass, found: UpstreamGroup): { group: UpstreamGroup; containers?: ReadonlySet<string> }[] {
+    const read = pass.entry.containers;
+    const groups = read ? this.definitionsOf(found.name) : [];
+    if (!read || groups.length < 2) return [{ group: found }];
+    const readers = new Map<UpstreamGroup, Set<string>>();
+    for (const container of read) {
+      const readable = groups.filter((group) => !group.block!.node!.containers || group.block!.node!.containers.has(container));
+      const group = closestUpstream(readable, pass.entry.directive.file) ?? found;
+      readers.set(group, (readers.get(group) ?? new Set()).add(container));
     }
-    return best;
+    // Processes that agree keep the name's usual definition (closest to the pass), as before.
+    if (readers.size === 1) return [{ group: found }];
+    return groups.filter((group) => readers.has(group)).map((group) => ({ group, containers: readers.get(group)! }));
   }
 
   private upstreamsByName: Map<string, UpstreamGroup[]> | undefined;
@@ -360,6 +374,22 @@ export class NginxHttpScope {
   setsAnywhere(name: string): boolean {
     return this.census.named(name).entries.length > 0;
   }
+}
+
+/** nginx's first definition of a name, or where several deployments share a scope, the one closest to `fromFile` in the directory tree. */
+function closestUpstream(groups: readonly UpstreamGroup[], fromFile: string | undefined): UpstreamGroup | undefined {
+  if (groups.length <= 1 || fromFile === undefined) return groups[0];
+  let best = groups[0];
+  let bestDepth = -1;
+  for (const group of groups) {
+    const file = group.block!.directive!.file;
+    const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+    if (depth > bestDepth) {
+      best = group;
+      bestDepth = depth;
+    }
+  }
+  return best;
 }
 
 export class NginxModel {
@@ -565,7 +595,15 @@ export class NginxModel {
         // hasOwn: a directive named `constructor` must not find Object's members in the table.
         const module = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : undefined;
         if (!module || argCountOf(entry.directive) === 0) continue;
-        scope.passes.push(resolvePass(scope, module, entry, block));
+        const pass = resolvePass(scope, module, entry, block);
+        if (pass.target.kind !== 'group') {
+          scope.passes.push(pass);
+          continue;
+        }
+        // One pass for each upstream the processes that read it find under its name, each read by those processes.
+        for (const { group, containers } of scope.upstreamsByProcess(pass, pass.target.group)) {
+          scope.passes.push(containers ? { ...pass, entry: { ...pass.entry, containers }, target: { kind: 'group', group } } : pass);
+        }
       }
     }
     scope.census.trimToSize();

@@ -188,13 +188,15 @@ describe('a relative include that a container mounts its own file over', () => {
     expect(linksOf({ ...files, 'compose.yaml': yaml })).toEqual([dev(yaml)]);
   });
 
-  test('two containers run nginx.conf: each upstream server is read by its own container only', () => {
-    const tree = { ...files, 'compose.yaml': compose(devNginx, prodNginx) };
+  test("two containers run nginx.conf: each reads its own upstream web, and the pass links to each container's backend", () => {
+    const yaml = compose(devNginx, prodNginx);
+    const tree = { ...files, 'compose.yaml': yaml };
     const { model } = readDiskTree(tree);
     const readers = model.nginx.upstreams.flatMap((group) =>
       group.servers.map((server) => `${server.entry.directive.file}: ${[...(server.entry.containers ?? [])].map((key) => key.split('\0')[1]).join(' ')}`),
     );
     expect(readers.sort()).toEqual(['conf/nginx/includes.dev/app_upstream.conf: dev_nginx', 'conf/nginx/includes/app_upstream.conf: prod_nginx']);
+    expect(linksOf(tree).sort()).toEqual([dev(yaml), prod(yaml)].sort());
     expect(serious(lintDiskTree(tree))).toEqual([]);
   });
 

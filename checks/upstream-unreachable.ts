@@ -10,12 +10,13 @@ import {
   isLoopback,
   kubernetesServiceGap,
   linkDeployment,
+  nginxLoopbackOf,
   NginxTarget,
-  nginxPodsOf,
   nginxServersListeningAt,
   nginxTargets,
+  runsOnNginxLoopback,
 } from '../src/model/links';
-import { podsRunUnknown, runsInPods } from '../src/model/pods';
+import { podsRunUnknown } from '../src/model/pods';
 import type { PassModule } from '../src/model/nginx';
 import { deploymentOf, mayReach } from '../src/model/scopes';
 import { unmodelledReachableFrom, unmodelledServers } from '../src/model/unmodelled-servers';
@@ -126,10 +127,11 @@ export const rule = defineRule({
         if (draft) yield draft;
         continue;
       }
-      // nginx in a pod reaches on loopback what the pod's containers run; one whose image's own
-      // command the tree does not show may be what listens there.
-      const pods = nginxPodsOf(model, target);
-      if (pods && podsRunUnknown(pods, model.launches)) continue;
+      // nginx in a pod or in compose containers reaches on loopback what runs there; a pod's
+      // container whose image's own command the tree does not show may be what listens there.
+      const loopback = nginxLoopbackOf(model, target);
+      const apart = loopback && loopback.kind !== 'host' ? loopback : undefined;
+      if (apart?.kind === 'pods' && podsRunUnknown(apart.pods, model.launches)) continue;
       // Only what the tree can answer for: loopback ports and socket files of the same family.
       const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
       const family = (
@@ -139,10 +141,10 @@ export const rule = defineRule({
             ? listeners.filter((l) => l.address.kind === 'tcp' && !inOwnContainerNetwork(model, l, nginxFiles))
             : []
       )
-        // Only what this nginx could reach: its own deployment, its own network namespace (its pod's containers).
+        // Only what this nginx could reach: its own deployment, its own network namespace (its pod's or its containers').
         .filter((l) =>
-          pods
-            ? runsInPods(l.backend as Backend, pods) && mayReach(nginxFiles, l.backend as Backend, false, model.deploymentRoots ?? [])
+          apart
+            ? runsOnNginxLoopback(model, apart, l.backend as Backend) && mayReach(nginxFiles, l.backend as Backend, false, model.deploymentRoots ?? [])
             : mayReach(nginxFiles, l.backend as Backend, true, model.deploymentRoots ?? []),
         );
       if (family.length === 0) continue;

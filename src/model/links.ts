@@ -14,13 +14,13 @@ import type { Deployment } from './deployment';
 import type { ComposeScope } from '../readers/launch/launch';
 import type { ComposeLink } from '../readers/docker/compose';
 import { backendLaunches } from './listen-backlog';
-import { nginxLaunchesRunning } from './nginx-launches';
+import { nginxConfigPath, nginxLaunchesRunning } from './nginx-launches';
 import { resolveTargetPort, servicePort, servicesNamed, workloadsSelectedBy } from './kubernetes';
 import { ContainerObject, ServiceObject, ServicePort, WorkloadObject } from '../readers/kubernetes/objects';
 import type { NginxAddress, NginxBlock, NginxHttpScope, UpstreamGroup, UpstreamPass, UpstreamServer } from './nginx';
 import { IMPLICIT_LISTEN, listenSocket } from './nginx-listen';
 import { chooseReachable } from './scopes';
-import { NginxPod, podsRunningNginx, runsInPods } from './pods';
+import { NginxPod, podsRunningNginx, runsInPods, startsInPods } from './pods';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
 export interface NginxTarget {
@@ -280,28 +280,104 @@ export function nginxPodsOf(model: Deployment, target: NginxTarget): NginxPod[] 
 }
 
 /**
- * A compose backend reached on loopback: from nginx on the host through a published port
- * (`ports: ["8080:8000"]`), or from a container that shares its network namespace. A container's
- * loopback is its own: nginx in another service of the project does not reach it on 127.0.0.1.
+ * Whose loopback is nginx's, for a loopback target. `pods`: the Kubernetes pods that run it
+ * (nginxPodsOf). `containers`: the compose containers that run it (composePlaceOf), none on the
+ * host's network and no launch of the tree starting it on a host; Docker gives each container a
+ * network namespace and a loopback of its own, shared only through `network_mode: service:x`
+ * (Docker's networking overview, compose-spec `network_mode`). `host`: a compose container that
+ * runs it is on the host's network (`network_mode: host`), or a launch of the tree may start it
+ * on a host (a systemd unit, a start script), so the host's loopback is (also) nginx's. Undefined
+ * where the tree does not say (no compose service runs it, or one joins a container the tree need
+ * not name, `container:x`): any loopback listener may be the one, as before.
+ */
+export type NginxLoopback = { kind: 'pods'; pods: NginxPod[] } | { kind: 'containers'; containers: ComposeContainer[] } | { kind: 'host' };
+
+export function nginxLoopbackOf(model: Deployment, target: NginxTarget, place?: ComposePlace): NginxLoopback | undefined {
+  const address = target.address;
+  if (address.kind !== 'tcp' || !isLoopback(address.host)) return undefined;
+  const pods = nginxPodsOf(model, target);
+  if (pods) return { kind: 'pods', pods };
+  const { running } = place ?? nginxComposePlace(model, target);
+  if (running.length === 0) return undefined;
+  if (running.some((container) => container.hostNetwork) || nginxMayRunOnHost(model, target)) return { kind: 'host' };
+  if (running.some((container) => container.sharesContainerNetwork !== undefined)) return undefined;
+  return { kind: 'containers', containers: running };
+}
+
+/**
+ * Whether nginx reaches on loopback the host ports a compose service of `project` publishes: from
+ * the host's network; where the tree does not say where nginx runs, unless a container of that
+ * project runs it (as before).
+ */
+export function reachesPublishedPorts(loopback: NginxLoopback | undefined, nginxIn: ComposeContainer[], project: string): boolean {
+  return loopback?.kind === 'host' || (loopback === undefined && !nginxIn.some((container) => container.project === project));
+}
+
+/**
+ * Whether a launch of the tree may start the nginx sending to `target` outside any container (a
+ * systemd unit, a Procfile's or start script's `nginx -c …`): one that loads, or may load, its
+ * main config; for a snippet, any that starts nginx (its main config is not in the tree).
+ */
+function nginxMayRunOnHost(model: Deployment, target: NginxTarget): boolean {
+  const mains = (httpScopeOf(model, target)?.roots ?? []).filter((root) => root.kind === 'main').map((root) => root.file);
+  if (mains.length === 0)
+    return model.launches.some(
+      (launch) =>
+        launch.container === undefined &&
+        (launch.program === 'nginx' || launch.program === 'openresty') &&
+        nginxConfigPath(launch.program, launch.argv) !== undefined,
+    );
+  return mains.some((main) => {
+    const { running, undecided } = nginxLaunchesRunning(model, main);
+    return [...running, ...undecided].some((launch) => launch.container === undefined);
+  });
+}
+
+/** Whether a launch starts its process on nginx's loopback: in one of its pods, or in (the namespace of) one of its containers. */
+export function startsOnNginxLoopback(loopback: NginxLoopback & { kind: 'pods' | 'containers' }, launch: Launch): boolean {
+  if (loopback.kind === 'pods') return startsInPods(launch, loopback.pods);
+  const { compose, service } = launch;
+  return compose !== undefined && service !== undefined && !launch.container?.hostNetwork && inNginxContainers(loopback.containers, { ...compose, service });
+}
+
+/**
+ * Whether a backend runs on nginx's loopback: in one of its pods (runsInPods), or in one of its
+ * containers or a service sharing its namespace: the compose service whose command, supervisord
+ * or scripts start it, or whose image or mount holds its config (composeServiceOf).
+ */
+export function runsOnNginxLoopback(model: Deployment, loopback: NginxLoopback & { kind: 'pods' | 'containers' }, backend: Backend): boolean {
+  if (loopback.kind === 'pods') return runsInPods(backend, loopback.pods);
+  const compose = composeServiceOf(model, backend);
+  return compose !== undefined && !compose.hostNetwork && inNginxContainers(loopback.containers, compose);
+}
+
+function inNginxContainers(containers: ComposeContainer[], scope: ComposeScope & { service: string }): boolean {
+  return containers.some((container) => container.project === scope.project && shareNetwork(container, scope));
+}
+
+/**
+ * A compose backend reached on loopback: from a container that shares its network namespace, or
+ * from the host's network through a published port (`ports: ["8080:8000"]`, reachesPublishedPorts).
+ * A container's loopback is its own: nginx in another service does not reach it on 127.0.0.1.
  */
 function matchComposeLoopback(
   address: NginxAddress & { kind: 'tcp' },
   listener: Listener,
   compose: ComposeService,
   nginxIn: ComposeContainer[],
+  nginxLoopback: NginxLoopback | undefined,
 ): { reason: LinkReason; detail: string } | undefined {
   if (listener.address.kind !== 'tcp') return undefined;
   const bound = listener.address.host.toLowerCase();
-  const inProject = nginxIn.filter((container) => container.project === compose.project);
-  if (inProject.length > 0) {
-    const together = inProject.find((container) => shareNetwork(container, compose));
-    if (!together || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return undefined;
+  const together = nginxIn.find((container) => container.project === compose.project && shareNetwork(container, compose));
+  if (together) {
+    if (listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return undefined;
     return {
       reason: 'same-address',
       detail: `port ${address.port} on loopback; compose service "${together.service}" shares the network namespace of "${compose.service}"`,
     };
   }
-  if (!ALL_INTERFACES.has(bound)) return undefined;
+  if (!reachesPublishedPorts(nginxLoopback, nginxIn, compose.project) || !ALL_INTERFACES.has(bound)) return undefined;
   const published = compose.published.find(
     (port) =>
       port.hostPort === address.port &&
@@ -643,9 +719,11 @@ function computeLinks(model: Deployment): Link[] {
               ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
             ]),
           ].sort((a, b) => a - b);
-    // nginx in a pod reaches on loopback the pod's own containers only.
-    const pods = loopback ? nginxPodsOf(model, target) : undefined;
-    if (pods) candidates = candidates.filter((index) => runsInPods(ordered[index].backend, pods));
+    // nginx in a pod or in compose containers reaches on loopback what runs there only.
+    const nginxLoopback = loopback ? nginxLoopbackOf(model, target, place) : undefined;
+    if (nginxLoopback && nginxLoopback.kind !== 'host')
+      candidates = candidates.filter((index) => runsOnNginxLoopback(model, nginxLoopback, ordered[index].backend));
+    const pods = nginxLoopback?.kind === 'pods' ? nginxLoopback.pods : undefined;
     // A service name resolves only on the compose networks the nginx config is on.
     if (address.kind === 'tcp' && !loopback && !dockerHost)
       candidates = candidates.filter((index) => {
@@ -665,7 +743,7 @@ function computeLinks(model: Deployment): Link[] {
         (dockerHost
           ? matchDockerHost(address as NginxAddress & { kind: 'tcp' }, listener, compose)
           : compose && loopback
-            ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn)
+            ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn, nginxLoopback)
             : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener)));
       if (!match) continue;
       const local = match.reason === 'same-address' || match.reason === 'same-socket-path';

@@ -14,10 +14,12 @@ import {
   isLoopback,
   nginxComposePlace,
   nginxHostLaunchFiles,
-  nginxPodsOf,
+  NginxLoopback,
+  nginxLoopbackOf,
   NginxTarget,
+  reachesPublishedPorts,
+  startsOnNginxLoopback,
 } from './links';
-import { NginxPod, startsInPods } from './pods';
 import { resolvesServicesOf, shareNetwork } from './compose';
 import { knownValue, Launch, optionValues } from '../readers/launch/launch';
 
@@ -290,7 +292,8 @@ export function describeUnmodelledAddress(address: UnmodelledAddress): string {
  * image's process is apart from nginx when nginx runs in another container (imageApartFromNginx).
  * A host nginx reaches a port a compose service publishes, unless the launch that starts nginx
  * (a Procfile's start script, a systemd unit) starts what serves the port itself. nginx in a
- * Kubernetes pod reaches on loopback what the pod's containers start (nginxPodsOf).
+ * Kubernetes pod, or only in compose containers, reaches on loopback what starts there
+ * (nginxLoopbackOf, startsOnNginxLoopback).
  * Where the nginx config runs is worked out once per target, on first need.
  */
 export function unmodelledReachableFrom(model: Deployment, target: NginxTarget): (server: UnmodelledServer) => boolean {
@@ -299,8 +302,8 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
   const nginxPlace = () => (place ??= nginxComposePlace(model, target));
   const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
   let hostFiles: string[] | undefined;
-  let podsOfNginx: { pods: NginxPod[] | undefined } | undefined;
-  const pods = () => (podsOfNginx ??= { pods: nginxPodsOf(model, target) }).pods;
+  let loopbackOfNginx: { loopback: NginxLoopback | undefined } | undefined;
+  const nginxLoopback = () => (loopbackOfNginx ??= { loopback: nginxLoopbackOf(model, target, nginxPlace()) }).loopback;
   // The launch that starts a host nginx starts a server on the port too (modelled, or one of these with that port).
   const hostLaunchServes = (port: number) => {
     hostFiles ??= nginxHostLaunchFiles(model, target);
@@ -326,8 +329,9 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
     }
     if (address.kind !== 'tcp') return false;
     const servesPort = (port: number) => mayServe([server], { kind: 'tcp', port }) !== undefined;
-    // nginx in a pod: on loopback, what the pod's own containers start only.
-    if (isLoopback(address.host) && pods() !== undefined) return startsInPods(launch, pods()!) && servesPort(address.port);
+    // nginx in a pod or in compose containers: on loopback, what starts there only.
+    const loopback = isLoopback(address.host) ? nginxLoopback() : undefined;
+    if (loopback && loopback.kind !== 'host') return startsOnNginxLoopback(loopback, launch) && servesPort(address.port);
     // `network_mode: host`: the service listens on the host's loopback, as a host process does.
     if (!compose || launch.service === undefined || launch.container?.hostNetwork) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();
@@ -337,7 +341,7 @@ export function unmodelledReachableFrom(model: Deployment, target: NginxTarget):
       // nginx outside the container: only through a port the service publishes, unless the launch
       // that starts nginx on the host starts what serves that port (a PaaS start script).
       return (
-        running.length === 0 &&
+        reachesPublishedPorts(loopback, running, compose.project) &&
         compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort)) &&
         !hostLaunchServes(address.port)
       );

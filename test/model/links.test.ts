@@ -2370,3 +2370,101 @@ describe("nginx in a Kubernetes pod reaches on loopback its own pod's containers
     expect(links({ ...tree(unknownImage), ...host })).toContain('vm/nginx/app.conf: localhost:8000 -> gunicorn vm/gunicorn.conf.py (same-address)');
   });
 });
+
+/**
+ * Docker gives each container a network namespace of its own: nginx's `localhost` there is its
+ * own container's, shared only through `network_mode: service:x`, or the host's with
+ * `network_mode: host`. Flagsmith's docker-compose.uffizzi.yml runs nginx:alpine with its config
+ * mounted and `proxy_pass http://localhost:8000`; api/scripts/run-docker-dev.sh, which no container
+ * runs, starts the dev server on 0.0.0.0:8000 on whatever machine runs it.
+ */
+describe("nginx in a compose container reaches on loopback its own container only (Flagsmith's docker-compose.uffizzi.yml)", () => {
+  const nginxService = (extra = '') => `  nginx:\n    image: nginx:alpine\n${extra}    volumes:\n      - ./nginx:/etc/nginx\n`;
+  const api = (extra = '') => `  api:\n    image: example/api:latest\n${extra}    ports:\n      - 8000:8000\n`;
+  // gunicorn kills a request after `timeout` seconds, 30 by default (gunicorn/config.py Timeout): under nginx's 300 s.
+  const nginxConf =
+    'events {}\nhttp {\n  server {\n    listen 8081;\n    location / {\n      proxy_pass http://localhost:8000;\n      proxy_read_timeout 300s;\n    }\n  }\n}\n';
+  const hostScript = '#!/bin/bash\ngunicorn -b 0.0.0.0:8000 app.wsgi\n';
+  const tree = (compose: string, files: Record<string, string> = { 'api/scripts/run-dev.sh': hostScript }) => ({
+    'docker-compose.yml': `services:\n${compose}`,
+    'nginx/nginx.conf': nginxConf,
+    ...files,
+  });
+  const hostLinked = ['nginx/nginx.conf: localhost:8000 -> gunicorn api/scripts/run-dev.sh (same-address)'];
+  const timeout = ['proxy-read-timeout-backend nginx/nginx.conf:7'];
+  const graphOf = (files: Record<string, string>) => {
+    const dir = writeTree(files);
+    const result = lintSync({ paths: [dir], cwd: dir, config: {} });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  test("a host script's gunicorn is not on the nginx container's loopback: no link, no finding (the tester's repro)", () => {
+    const repro = tree(nginxService() + api());
+    expect(links(repro)).toEqual([]);
+    // Nothing the tree starts runs in nginx's container: upstream-unreachable has nothing to name either.
+    expect(serious(lint(repro))).toEqual([]);
+  });
+
+  test("nor is that script's manage.py runserver shown as what may serve the container's port", () => {
+    const graph = graphOf(tree(nginxService() + api(), { 'api/scripts/run-dev.sh': '#!/bin/bash\npython manage.py runserver 0.0.0.0:8000\n' }));
+    expect(graph).not.toContain('may be served by');
+  });
+
+  test("nginx's own container command, a script that starts gunicorn too: linked on localhost to that gunicorn and judged", () => {
+    const command = '    command: ["/srv/start.sh"]\n    volumes:\n      - ./start.sh:/srv/start.sh\n';
+    const allInOne = tree(nginxService(command).replace('    volumes:\n      - ./nginx', '      - ./nginx'), {
+      'start.sh': '#!/bin/sh\ngunicorn -b 127.0.0.1:8000 app.wsgi &\nexec nginx -g "daemon off;"\n',
+      // Closer to nginx.conf than the container's gunicorn, and still not on its loopback.
+      'nginx/run-dev.sh': hostScript,
+    });
+    expect(links(allInOne)).toEqual(['nginx/nginx.conf: localhost:8000 -> gunicorn docker-compose.yml (same-address)']);
+    expect(serious(lint(allInOne))).toEqual(timeout);
+  });
+
+  test('one image whose supervisord runs nginx and gunicorn: linked to that gunicorn, not to the host script', () => {
+    const supervisor =
+      '[supervisord]\nnodaemon=true\n\n[program:app]\ncommand=gunicorn app.wsgi --bind=127.0.0.1:8000\n\n[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n';
+    const files = {
+      'docker-compose.yml': 'services:\n  web:\n    build: .\n    ports:\n      - "80:8081"\n',
+      Dockerfile:
+        'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y nginx supervisor\nCOPY nginx/nginx.conf /etc/nginx/nginx.conf\nCOPY supervisor/app.conf /etc/supervisor/conf.d/app.conf\nCMD ["/usr/bin/supervisord"]\n',
+      'supervisor/app.conf': supervisor,
+      'nginx/nginx.conf': nginxConf,
+      'nginx/run-dev.sh': hostScript,
+    };
+    expect(links(files)).toEqual(['nginx/nginx.conf: localhost:8000 -> gunicorn supervisor/app.conf (same-address)']);
+    expect(serious(lint(files))).toEqual(timeout);
+  });
+
+  test("network_mode: host puts nginx on the host's loopback: the host script's gunicorn, or a port a service publishes", () => {
+    const hostNetwork = tree(nginxService('    network_mode: host\n') + api());
+    expect(links(hostNetwork)).toEqual(hostLinked);
+    expect(serious(lint(hostNetwork))).toEqual(timeout);
+    // The api service's own gunicorn, published on host port 8000, with no script beside it.
+    const published = tree(nginxService('    network_mode: host\n') + api('    command: gunicorn -b 0.0.0.0:8000 app.wsgi\n'), {});
+    expect(links(published)).toEqual(['nginx/nginx.conf: localhost:8000 -> gunicorn docker-compose.yml (same-address)']);
+    // The script's runserver is on that loopback too.
+    const graph = graphOf(
+      tree(nginxService('    network_mode: host\n') + api(), { 'api/scripts/run-dev.sh': '#!/bin/bash\npython manage.py runserver 0.0.0.0:8000\n' }),
+    );
+    expect(graph).toContain('may be served by python');
+  });
+
+  test('network_mode: "service:app" shares app\'s loopback: its gunicorn, not the host script\'s', () => {
+    const app = '  app:\n    image: python:3.12\n    command: gunicorn -b 127.0.0.1:8000 app.wsgi\n';
+    const shared = tree(nginxService('    network_mode: "service:app"\n') + app, { 'nginx/run-dev.sh': hostScript });
+    expect(links(shared)).toEqual(['nginx/nginx.conf: localhost:8000 -> gunicorn docker-compose.yml (same-address)']);
+    expect(serious(lint(shared))).toEqual(timeout);
+    // network_mode: "container:x" names a container the tree need not start: where nginx's loopback is stays open, as before.
+    expect(links(tree(nginxService('    network_mode: "container:flagsmith_api"\n') + api()))).toEqual(hostLinked);
+  });
+
+  test("a host nginx still reaches the host script's gunicorn: no compose service runs the config, or a systemd unit runs it too", () => {
+    const noContainer = tree(api());
+    expect(links(noContainer)).toEqual(hostLinked);
+    expect(serious(lint(noContainer))).toEqual(timeout);
+    const unit = '[Unit]\nDescription=nginx\n\n[Service]\nExecStart=/usr/sbin/nginx -c /etc/nginx/nginx.conf -g "daemon off;"\n';
+    const alsoOnHost = tree(nginxService() + api(), { 'api/scripts/run-dev.sh': hostScript, 'deploy/nginx.service': unit });
+    expect(links(alsoOnHost)).toEqual(hostLinked);
+  });
+});

@@ -110,6 +110,7 @@ export function dockerLaunches(
       extraHosts: service.extraHosts,
       sharedNetworks: service.sharedNetworks,
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
+      ...(service.networkMode?.value.startsWith('container:') ? { sharesContainerNetwork: service.networkMode.value.slice('container:'.length) } : {}),
     };
     const build = buildOf({ compose, service });
     const environment = serviceEnvironment(service, variablesOf(compose.path));

@@ -167,6 +167,8 @@ export interface ComposeScope {
   sharedNetworks: string[];
   /** `network_mode: service:x`: the container shares service x's network namespace (and loopback). */
   sharesNetworkWith?: string;
+  /** `network_mode: container:x`: the container shares the namespace of container x, which the tree need not name. */
+  sharesContainerNetwork?: string;
 }
 
 /**

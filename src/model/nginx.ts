@@ -596,7 +596,8 @@ export class NginxModel {
         const module = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : undefined;
         if (!module || argCountOf(entry.directive) === 0) continue;
         const pass = resolvePass(scope, module, entry, block);
-        if (pass.target.kind !== 'group') {
+        // A pass no container is known to read (every tree without compose or images) is one pass.
+        if (pass.target.kind !== 'group' || !entry.containers) {
           scope.passes.push(pass);
           continue;
         }

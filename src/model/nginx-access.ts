@@ -5,7 +5,8 @@
  * `internal`, and servers that listen only on loopback or unix sockets.
  */
 import type { ExpandedDirective } from '../readers/nginx';
-import type { NginxBlock } from './nginx';
+import type { NginxBlock, NginxHttpScope, UpstreamPass } from './nginx';
+import { mayWriteUnseenLines } from './template-values';
 
 export interface AccessList {
   /** The level whose allow/deny list applies (the block itself or the nearest outer one). */
@@ -116,4 +117,96 @@ export function refusesOnCondition(block: NginxBlock): boolean {
   return block.children.some(
     (child) => child.kind === 'if' && child.own('return').some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? '')),
   );
+}
+
+/**
+ * What nginx checks or routes on its own, per request: access control (allow/deny, authentication,
+ * `internal`, rate and connection limits, limit_except, Lua access handlers, ModSecurity) and what
+ * answers or rewrites instead of passing on (`return`, `rewrite`, `try_files`, `if`). A connection
+ * that becomes a tunnel after a 101 skips all of them (ngx_http_upstream_upgrade relays bytes).
+ */
+const PER_REQUEST = new Set([
+  'allow',
+  'deny',
+  'auth_basic',
+  'auth_request',
+  'auth_jwt',
+  'internal',
+  'limit_req',
+  'limit_conn',
+  'access_by_lua',
+  'access_by_lua_block',
+  'access_by_lua_file',
+  'modsecurity',
+  'modsecurity_rules',
+  'modsecurity_rules_file',
+  'modsecurity_rules_remote',
+  'return',
+  'rewrite',
+  'try_files',
+]);
+/** Of those, what a server inherits from the http level. */
+const INHERITED_FROM_HTTP = new Set([
+  'allow',
+  'deny',
+  'auth_basic',
+  'auth_request',
+  'auth_jwt',
+  'limit_req',
+  'limit_conn',
+  'access_by_lua',
+  'access_by_lua_block',
+  'access_by_lua_file',
+  'modsecurity',
+  'modsecurity_rules',
+  'modsecurity_rules_file',
+  'modsecurity_rules_remote',
+]);
+
+const switchedOff = (entry: ExpandedDirective) =>
+  /^(auth_basic|auth_request|auth_jwt|modsecurity)$/.test(entry.directive.name) && entry.directive.args[0]?.value.toLowerCase() === 'off';
+
+/**
+ * Whether the pass's server hands every request to the pass's upstream as it came, so nothing
+ * nginx does in that server would be skipped by a connection that bypasses it: no directive of
+ * PER_REQUEST in the server or inherited from http, no `if` or `limit_except` block, and every
+ * location of the server (one of them `location /`) passes to the same upstream without a URI of
+ * its own. Any other location hides some of the upstream's paths (a static `/media/`, a `= /admin`
+ * answered by nginx), so it counts as something enforced. False where the tree does not show the
+ * whole server: a location snippet, an include that was not read, a template tag that may write lines.
+ */
+export function passesEverythingUnchecked(scope: NginxHttpScope, pass: UpstreamPass): boolean {
+  const server = pass.location.enclosing('server');
+  if (!server?.node || !passesUriUnchanged(pass)) return false;
+  const http = server.parent;
+  if (http?.kind === 'http' && http.directives.some((entry) => INHERITED_FROM_HTTP.has(entry.directive.name) && !switchedOff(entry))) return false;
+  const blocks = [server, ...server.descendants()];
+  for (const block of blocks) {
+    if (block.kind === 'if' || block.kind === 'limit_except' || (block.node && mayWriteUnseenLines(block.node.directive))) return false;
+    for (const entry of block.directives) {
+      if (PER_REQUEST.has(entry.directive.name) && !switchedOff(entry)) return false;
+      if (entry.directive.name === 'include' && !entry.children) return false;
+    }
+  }
+  const sameUpstream = (other: UpstreamPass) =>
+    other.module === pass.module &&
+    passesUriUnchanged(other) &&
+    ((other.target.kind === 'group' && pass.target.kind === 'group' && other.target.group === pass.target.group) ||
+      (other.target.kind === 'address' && pass.target.kind === 'address' && other.target.address.text === pass.target.address.text) ||
+      (other.target.kind === 'unresolved' && pass.target.kind === 'unresolved' && other.target.host === pass.target.host));
+  const locations = blocks.filter((block) => block.kind === 'location');
+  const passing = new Set(scope.passes.filter((other) => other.location.kind === 'location' && sameUpstream(other)).map((other) => other.location));
+  return locations.every((location) => passing.has(location)) && locations.some(matchesEveryUri);
+}
+
+/** `location /` or `location ^~ /`: the prefix every URI starts with. */
+function matchesEveryUri(location: NginxBlock): boolean {
+  const args = location.directive?.args.map((arg) => arg.value) ?? [];
+  return (args.length === 1 && args[0] === '/') || (args.length === 2 && args[0] === '^~' && args[1] === '/');
+}
+
+/** A pass that sends the request's URI as it came: no URI part, or `/` in a location that matches every URI. */
+function passesUriUnchanged(pass: UpstreamPass): boolean {
+  if (pass.variableValue || pass.location.kind !== 'location') return false;
+  return pass.uri === undefined || (pass.uri === '/' && matchesEveryUri(pass.location));
 }

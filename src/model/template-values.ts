@@ -6,6 +6,7 @@
 import { isUnknownValue } from '../discovery/template';
 import { argCountOf, argValueOf, NginxDirective, sourceOf } from '../readers/nginx/parse';
 import { TemplateSourceText } from '../readers/template-text';
+import { holdsOffsetWithin } from '../source/sorted-offsets';
 
 /**
  * Whether rendering may change the directive's arguments: one of them is written by a tag (which
@@ -37,4 +38,10 @@ export function maySeparateInTemplate(first: NginxDirective, second: NginxDirect
   if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
   const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
   return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
+}
+
+/** Whether a template tag inside the directive's span may write lines the masked text does not show (an include, a loop). */
+export function mayWriteUnseenLines(directive: NginxDirective): boolean {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && holdsOffsetWithin(source.writers, directive.span.start.offset, directive.span.end.offset);
 }

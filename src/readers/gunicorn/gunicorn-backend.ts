@@ -70,4 +70,10 @@ export interface GunicornBackend extends BackendBase {
   configReference?: { text: string; span: Span; found: boolean };
   /** The worker that runs; undefined when the tree does not determine it. */
   workerKind: GunicornWorkerKind | undefined;
+  /**
+   * Why gunicorn itself never answers `Upgrade: h2c` with 101 (gunicorn/http2/negotiation.py
+   * `upgrade_allowed`, on main after 26.1.0: only with `http2_cleartext` "upgrade" or "both", "h2"
+   * in `http_protocols` and no TLS); undefined when it may, or the tree does not say.
+   */
+  noH2cUpgrade?: string;
 }

@@ -445,7 +445,8 @@ function buildBackend(input: BackendInput): GunicornBackend {
     return Array.isArray(value) ? undefined : value;
   };
   for (const [name, spec] of Object.entries(CANONICAL)) {
-    if (name === 'certfile' || name === 'keyfile' || name === 'worker_class' || name === 'chdir') continue;
+    if (name === 'certfile' || name === 'keyfile' || name === 'worker_class' || name === 'chdir' || name === 'http_protocols' || name === 'http2_cleartext')
+      continue;
     const r = resolved.get(name)!;
     let value: number | string | undefined;
     if (spec.kind === 'list_string') {
@@ -486,6 +487,7 @@ function buildBackend(input: BackendInput): GunicornBackend {
     workerKind,
   };
   const https = [single('certfile'), single('keyfile')].some((v) => typeof v === 'string' && v !== '');
+  backend.noH2cUpgrade = noH2cUpgrade(resolved, single, https);
   const keepAlive = keepAliveOf(workerKind, settings.get('keepalive')!);
   const bind = resolved.get('bind')!;
   const directory = bindDirectory(resolved.get('chdir')!, single('chdir'), input.launch ? workingDirectoryOf(input.launch) : undefined);
@@ -509,6 +511,17 @@ function buildBackend(input: BackendInput): GunicornBackend {
     }
   }
   return backend;
+}
+
+/** Why gunicorn's own server cannot switch a connection to h2c (negotiation.py `upgrade_allowed`), or undefined. */
+function noH2cUpgrade(resolved: Map<string, Resolved>, single: (name: string) => number | string | undefined, https: boolean): string | undefined {
+  if (https) return 'it serves TLS, where gunicorn offers HTTP/2 only by ALPN';
+  const said = (name: string) => (resolved.get(name)!.source.kind === 'default' ? `${name} is "${single(name)}" by default` : `${name} is "${single(name)}"`);
+  const cleartext = single('http2_cleartext');
+  if (typeof cleartext === 'string' && !['upgrade', 'both'].includes(cleartext.toLowerCase())) return said('http2_cleartext');
+  const protocols = single('http_protocols');
+  if (typeof protocols === 'string' && !protocols.split(',').some((protocol) => protocol.trim().toLowerCase() === 'h2')) return said('http_protocols');
+  return undefined;
 }
 
 /**

@@ -54,6 +54,16 @@ export const CANONICAL: Record<string, CanonicalSpec> = {
   // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
   certfile: { unit: 'text', kind: 'string', defaultText: 'None', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (CertFile, default None)' },
   keyfile: { unit: 'text', kind: 'string', defaultText: 'None', defaultValue: undefined, reference: 'gunicorn 20.1.0 config.py (KeyFile, default None)' },
+  // Not settings of the model either: together they decide whether gunicorn answers `Upgrade: h2c`
+  // (gunicorn/http2/negotiation.py upgrade_allowed: `http2_cleartext` "upgrade" or "both", and "h2" in `http_protocols`).
+  http_protocols: { unit: 'text', kind: 'string', defaultText: 'h1', defaultValue: 'h1', reference: 'gunicorn 25.0.0 config.py (HttpProtocols, default "h1")' },
+  http2_cleartext: {
+    unit: 'text',
+    kind: 'string',
+    defaultText: 'off',
+    defaultValue: 'off',
+    reference: 'gunicorn config.py on main after 26.1.0 (Http2Cleartext, default "off")',
+  },
   // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
   chdir: {
     unit: 'text',

@@ -145,6 +145,9 @@ export function readServerXml(
         executors,
         portOffset,
       });
+      connector.upgradeProtocols = element.children
+        .filter((child) => child.name === 'UpgradeProtocol')
+        .map((child) => attributesOf(child).get('className')?.value ?? '');
       backend.connectors.push(connector);
       if (!connector.unavailable) backend.listeners.push(listenerFor(backend, connector));
     }

@@ -107,6 +107,8 @@ function stockBackend(
     ...(launchedBy ? { launchedBy } : {}),
   };
   const connector = buildConnector({ attributes: new Map(), span, startTag: span, service: 'Catalina', version, executors: [] });
+  // The stock file's only `<UpgradeProtocol>` is in the commented-out TLS connector on 8443.
+  connector.upgradeProtocols = [];
   const note = `the stock conf/server.xml of ${version.kind === 'known' ? version.text : 'the tomcat image'}`;
   const stock = (name: string, value: number | string, unit: Setting['unit']): Setting => ({
     name,

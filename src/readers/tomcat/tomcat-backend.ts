@@ -58,6 +58,12 @@ export interface TomcatConnector {
   settings: Map<ConnectorSettingName, Setting>;
   /** The `<Executor>` that runs its requests (then maxThreads comes from it). */
   executor?: TomcatExecutor;
+  /**
+   * server.xml: the `className` of each `<UpgradeProtocol>` inside it (Http2Protocol answers
+   * `Upgrade: h2c` on a connector without TLS, `getHttpUpgradeName`). Undefined for Spring Boot,
+   * whose Java code may add one (a connector customizer) where the tree does not show it.
+   */
+  upgradeProtocols?: string[];
   /** Its listener (an `other` address when the port or host is not determined); none when `unavailable`. */
   listener?: TomcatListener;
   /**

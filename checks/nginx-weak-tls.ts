@@ -2,7 +2,7 @@ import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import { weakCiphers, weakProtocol } from '../src/model/tls-ciphers';
 import { partSpan } from '../src/model/nginx-variables';
-import { tlsServedUnder } from '../src/model/nginx-tls';
+import { tlsInForceAt } from '../src/model/nginx-tls';
 import { argumentsUnknown } from '../src/model/template-values';
 import { docsUrl } from '../src/source/meta';
 
@@ -48,14 +48,15 @@ export const rule = defineRule({
   *check(model: Deployment): Generator<FindingDraft> {
     const first = onceEach();
     const index = model.nginx.directives;
-    const servesTls = tlsServedUnder(index);
+    const inForce = tlsInForceAt(index);
     for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name) => index.usesNamed(name))) {
       const name = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name);
       // A file included in two places is one line to change.
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (argumentsUnknown(use.directive) || !first(key)) continue;
-      if (SERVER_SIDE.has(name) && !servesTls(use.level)) continue;
+      // Judged where a TLS server uses it: an outer value every TLS server replaces is in force nowhere.
+      if (SERVER_SIDE.has(name) && !inForce(use.level, name)) continue;
       const args = use.directive.args;
       if (isProtocols) {
         const weak = args.filter((arg) => weakProtocol(arg.value) !== undefined);

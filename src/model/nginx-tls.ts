@@ -1,8 +1,8 @@
 /**
  * Where nginx serves TLS: a server with `listen … ssl` (or `quic`), or the older `ssl on`
  * (mail's `starttls on|only` too, but not opportunistic STARTTLS on SMTP's port 25). The server-side `ssl_protocols` and `ssl_ciphers` matter only
- * at a level that holds such a server: Debian's stock nginx.conf sets `ssl_protocols TLSv1
- * TLSv1.1 TLSv1.2` in `http` whether or not any site uses TLS.
+ * at a level that holds such a server which does not replace them: Debian's stock nginx.conf sets
+ * `ssl_protocols TLSv1 TLSv1.1 TLSv1.2` in `http` whether or not any site uses TLS.
  */
 import { someArgEquals } from '../readers/nginx/parse';
 import { listenSocket } from './nginx-listen';
@@ -11,19 +11,38 @@ import type { DirectiveLevel, DirectiveUse, NginxDirectiveIndex } from './nginx-
 const TLS_LISTEN_WORDS = ['ssl', 'quic'];
 
 /**
- * A test of whether a level, or a block below it, holds a server that speaks TLS. The servers
- * are looked for on the first question: most trees never ask (no ssl_protocols or ssl_ciphers).
+ * A test of whether a server-side TLS directive (`ssl_protocols`, `ssl_ciphers`) written at a level
+ * is in force in a server that speaks TLS: that server is the level itself, or lies below it with no
+ * level in between (the server included) writing the directive again, since nginx inherits it only
+ * where a level has none of its own (ngx_http_ssl_merge_srv_conf). An outer value that every TLS
+ * server replaces applies to none of them. The servers are looked for on the first question: most
+ * trees never ask (no ssl_protocols or ssl_ciphers).
  */
-export function tlsServedUnder(index: NginxDirectiveIndex): (level: DirectiveLevel) => boolean {
-  let serving: Set<DirectiveLevel> | undefined;
-  return (level) => (serving ??= levelsServingTls(index)).has(level);
+export function tlsInForceAt(index: NginxDirectiveIndex): (level: DirectiveLevel, name: string) => boolean {
+  let servers: Map<DirectiveLevel, Set<DirectiveLevel>> | undefined;
+  return (level, name) => {
+    servers ??= tlsServersByLevel(index);
+    for (const server of servers.get(level) ?? []) {
+      let replaced = false;
+      for (let inner: DirectiveLevel | undefined = server; inner && inner !== level && !replaced; inner = inner.owner?.level) {
+        replaced = inner.uses.some((use) => use.directive.name === name);
+      }
+      if (!replaced) return true;
+    }
+    return false;
+  };
 }
 
-function levelsServingTls(index: NginxDirectiveIndex): Set<DirectiveLevel> {
-  const serving = new Set<DirectiveLevel>();
+/** Each level that holds a server speaking TLS, with those servers (the levels of their `listen … ssl`, `ssl on` or `starttls`). */
+function tlsServersByLevel(index: NginxDirectiveIndex): Map<DirectiveLevel, Set<DirectiveLevel>> {
+  const servers = new Map<DirectiveLevel, Set<DirectiveLevel>>();
   const mark = (use: DirectiveUse) => {
-    // Stops at a level already marked: its ancestors are marked with it.
-    for (let level: DirectiveLevel | undefined = use.level; level && !serving.has(level); level = level.owner?.level) serving.add(level);
+    for (let level: DirectiveLevel | undefined = use.level; level; level = level.owner?.level) {
+      const below = servers.get(level);
+      if (below?.has(use.level)) break;
+      if (below) below.add(use.level);
+      else servers.set(level, new Set([use.level]));
+    }
   };
   // Compared in the text: every server of a large tree has a listen line.
   for (const use of index.usesNamed('listen')) if (someArgEquals(use.directive, 0, TLS_LISTEN_WORDS)) mark(use);
@@ -32,7 +51,7 @@ function levelsServingTls(index: NginxDirectiveIndex): Set<DirectiveLevel> {
     const state = use.directive.args[0]?.value.toLowerCase();
     if (state === 'only' || (state === 'on' && !onlyOpportunisticSmtp(index, use.level))) mark(use);
   }
-  return serving;
+  return servers;
 }
 
 /**

@@ -169,3 +169,59 @@ describe('mail servers: opportunistic STARTTLS on port 25 is not judged, read fr
     expect(judged(config)).toEqual(['5 weakProtocols']);
   });
 });
+
+describe('an http-level ssl_protocols or ssl_ciphers is judged only where a TLS server inherits it, read from disk', () => {
+  // nginx merges a server's ssl_protocols and ssl_ciphers from http only when the server has none of its own.
+  const WEAK_PROTOCOLS = '  ssl_protocols TLSv1 TLSv1.1 TLSv1.2;';
+  const http = (...body: string[]) => lines('events {}', 'http {', ...body, '}');
+  const judged = (tree: Record<string, string>) =>
+    lintDiskTree(tree)
+      .filter((f) => f.ruleId === 'nginx-weak-tls')
+      .map((f) => `${f.primary.file}:${f.primary.start.line} ${f.messageId}`);
+
+  test("litemall's shape: the only TLS server (ssl on) writes the same weak line again: one finding, the server's", () => {
+    const config = http(WEAK_PROTOCOLS, '  server {', '    listen 443;', '    ssl on;', '    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;', '  }');
+    expect(judged({ 'nginx.conf': config })).toEqual(['nginx.conf:7 weakProtocols']);
+  });
+
+  test('every TLS server sets strong protocols of its own (one through an include): the http line is in force nowhere', () => {
+    const config = http(
+      WEAK_PROTOCOLS,
+      '  server {',
+      '    listen 443 ssl;',
+      '    ssl_protocols TLSv1.2 TLSv1.3;',
+      '  }',
+      '  server {',
+      '    listen 8443 ssl;',
+      '    include tls.conf;',
+      '  }',
+      '  server {',
+      '    listen 80;',
+      '  }',
+    );
+    expect(judged({ 'nginx.conf': config, 'tls.conf': 'ssl_protocols TLSv1.3;\n' })).toEqual([]);
+  });
+
+  test('one TLS server of two inherits it: the http line is reported once', () => {
+    const config = http(
+      WEAK_PROTOCOLS,
+      '  server {',
+      '    listen 443 ssl;',
+      '    ssl_protocols TLSv1.2 TLSv1.3;',
+      '  }',
+      '  server {',
+      '    listen 8443 ssl;',
+      '  }',
+    );
+    expect(judged({ 'nginx.conf': config })).toEqual(['nginx.conf:3 weakProtocols']);
+  });
+
+  test('ssl_ciphers the same way: replaced in the TLS server, not reported; inherited, reported', () => {
+    const weakCiphers = '  ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256:DES-CBC3-SHA;';
+    const replaced = http(weakCiphers, '  server {', '    listen 443 ssl;', '    ssl_ciphers ECDHE-RSA-AES128-GCM-SHA256;', '  }');
+    expect(judged({ 'nginx.conf': replaced })).toEqual([]);
+    // The server replaces ssl_protocols only: its ciphers still come from http.
+    const inherited = http(weakCiphers, '  server {', '    listen 443 ssl;', '    ssl_protocols TLSv1.2 TLSv1.3;', '  }');
+    expect(judged({ 'nginx.conf': inherited })).toEqual(['nginx.conf:3 weakCiphers']);
+  });
+});

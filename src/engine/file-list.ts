@@ -20,8 +20,10 @@ export function buildFileList(input: {
   displayPath: (absolute: string) => string;
   /** `containers` as readers/docker/placed-files.ts names them. */
   placed: { from: string; to: string; containers?: string[] }[];
-  /** envsubst templates the official nginx image renders at start: read rendered, under the path it writes. */
+  /** envsubst templates rendered at start (by the official nginx image, or a start-up command): read rendered, under the path written. */
   renderedTemplates: Set<string>;
+  /** Of those, the templates a container's own start-up command renders, with the commands' `file:line`. */
+  renderedAtStartBy: Map<string, string[]>;
   /** Of those, files a start-up script edits in place (`sed -i`, `awk … > tmp; mv tmp F`), with the command's `script:line`. */
   editedAtStart: Map<string, string>;
   gunicorn: { launch?: { file: string }; config?: { file: string }; configReference?: { text: string } }[];
@@ -94,6 +96,8 @@ export function buildFileList(input: {
     }
     const editedBy = input.editedAtStart.get(path);
     if (editedBy !== undefined) reason += `; edited at start by ${editedBy} and read as the edit may leave it`;
+    else if (input.renderedAtStartBy.has(path))
+      reason += `; rendered at start by ${input.renderedAtStartBy.get(path)!.join(', ')} (envsubst with the container's environment) and read rendered`;
     else if (input.renderedTemplates.has(path))
       reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
     // Where a build file itself lands in the image says nothing about the deployment.

@@ -334,6 +334,7 @@ function readTreeUncached(options: LintOptions): ReadTree {
     placed,
     renderedTemplates: rendered?.templates ?? new Set<string>(),
     editedAtStart: rendered?.edited ?? new Map<string, string>(),
+    renderedAtStartBy: rendered?.renderedBy ?? new Map<string, string[]>(),
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends,
   });
@@ -410,8 +411,12 @@ function placedInNginxDirectories(placed: { from: string; to: string }[], treeFi
 /**
  * The tree's placements with the rendered files'. An output directory the tree also mounts or maps
  * holds more than the rendered files: left to that mapping. A single file a container's script
- * edits (or writes) replaces the file the tree places at that path, in those containers: akvo-rsr's
- * start.sh edits the default.conf its image COPYs, and conf.d/*.conf then finds the edited one.
+ * renders, edits or writes is that path, at start, after the image was built and the mounts made:
+ * it replaces the file the tree places at that path, in those containers (akvo-rsr's start.sh
+ * edits the default.conf its image COPYs, and conf.d/*.conf then finds the edited one), and a
+ * directory placed around it still holds the rest (hypothesis/via's `COPY . .` into the WORKDIR
+ * where its CMD renders nginx_envsubst.conf). Where a container that does not write it places
+ * another file at that path, the tree's file is kept.
  */
 function withRenderedMappings(placements: IncludeMapping[], rendered: IncludeMapping[]): IncludeMapping[] {
   const replaced = (placement: IncludeMapping) =>
@@ -424,10 +429,10 @@ function withRenderedMappings(placements: IncludeMapping[], rendered: IncludeMap
     );
   return [
     ...placements.filter((placement) => !replaced(placement)),
-    ...rendered.filter(
-      (mapping) =>
-        (mapping.exact && placements.some((placement) => placement.from === mapping.from && replaced(placement))) ||
-        !placements.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
+    ...rendered.filter((mapping) =>
+      mapping.exact
+        ? !placements.some((placement) => placement.from === mapping.from && !replaced(placement))
+        : !placements.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`)),
     ),
   ];
 }

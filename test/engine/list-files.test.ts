@@ -306,6 +306,24 @@ test('an envsubst template the official nginx image renders says so (examples/en
   );
 });
 
+test("a template the image's own CMD renders with envsubst names that command, not the nginx image (read from disk)", () => {
+  const root = writeTree({
+    Dockerfile: lines(
+      'FROM python:3.11-slim',
+      'COPY nginx.conf /etc/nginx/nginx.conf',
+      'WORKDIR /var/lib/app',
+      'COPY . .',
+      "CMD envsubst '${SECRET}' < /var/lib/app/extra.conf.template > /var/lib/app/extra.conf && nginx",
+    ),
+    'nginx.conf': lines('events {}', 'http {', '    server {', '        include /var/lib/app/extra.conf;', '        listen 80;', '    }', '}'),
+    'extra.conf.template': lines('set $secret "${SECRET}";'),
+  });
+  const template = listFiles({ paths: ['.'], cwd: root, config: {} }).find((entry) => entry.file === 'extra.conf.template');
+  // The CMD is the Dockerfile's fifth line.
+  expect(template?.reason).toContain("; rendered at start by Dockerfile:5 (envsubst with the container's environment) and read rendered;");
+  expect(template?.reason).not.toContain('nginx image');
+});
+
 describe('templates of YAML, read from disk: the reason names the template language', () => {
   const listedOnDisk = (files: Record<string, string>) =>
     new Map(listFiles({ paths: ['.'], cwd: writeTree(files), config: {} }).map((entry) => [entry.file, entry.reason]));

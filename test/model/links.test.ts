@@ -669,6 +669,65 @@ describe('compose services', () => {
       };
       expect(links(tree)).toEqual([]);
     });
+
+    describe("rendered into the WORKDIR that the image's `COPY . .` fills (hypothesis/via: nginx_envsubst.conf in /var/lib/hypothesis)", () => {
+      // The image's CMD renders one file at start, after the build: that path is the rendered text,
+      // and the rest of the directory is what `COPY . .` put there.
+      const image = (include: string, files: Record<string, string> = {}) => ({
+        Dockerfile: [
+          'FROM python:3.11-slim',
+          'ENV BACKEND_ADDR=127.0.0.1:8000',
+          'COPY nginx.conf /etc/nginx/nginx.conf',
+          'WORKDIR /var/lib/app',
+          'COPY . .',
+          "CMD envsubst '${BACKEND_ADDR}' < /var/lib/app/upstream.conf.template > /var/lib/app/upstream.conf && nginx -g 'daemon off;'",
+          '',
+        ].join('\n'),
+        // The upstream, with keep-alive, comes from the include; the location that uses it is nginx.conf's.
+        'nginx.conf': [
+          'events {}',
+          'http {',
+          `    include ${include};`,
+          '    server {',
+          '        listen 80;',
+          '        location / {',
+          '            proxy_pass http://app;',
+          '            proxy_http_version 1.1;',
+          '            proxy_set_header Connection "";',
+          '        }',
+          '    }',
+          '}',
+          '',
+        ].join('\n'),
+        'upstream.conf.template': 'upstream app {\n    server ${BACKEND_ADDR};\n    keepalive 16;\n}\n',
+        // gthread closes an idle connection after 2s; nginx keeps it 60s by default: the race is only there when the include is read.
+        'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\nworker_class = "gthread"\nthreads = 4\n',
+        ...files,
+      });
+
+      test('the include finds the rendered file (no include-missing), with the image ENV substituted: linked, its upstream judged', () => {
+        const tree = image('/var/lib/app/upstream.conf');
+        expect(links(tree)).toEqual(['upstream.conf.template: 127.0.0.1:8000 -> gunicorn gunicorn.conf.py (same-address)']);
+        expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout upstream.conf.template:3']);
+      });
+
+      test('a tree file `COPY . .` puts at that same path is replaced by the rendering, written at start', () => {
+        const tree = image('/var/lib/app/upstream.conf', { 'upstream.conf': 'upstream app {\n    server 127.0.0.1:9000;\n    keepalive 16;\n}\n' });
+        expect(links(tree)).toEqual(['upstream.conf.template: 127.0.0.1:8000 -> gunicorn gunicorn.conf.py (same-address)']);
+      });
+
+      test('another file of that directory is still the one `COPY . .` put there', () => {
+        const tree = image('/var/lib/app/conf/upstreams.conf', {
+          'conf/upstreams.conf': 'upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\n',
+        });
+        expect(links(tree)).toEqual(['conf/upstreams.conf: 127.0.0.1:8000 -> gunicorn gunicorn.conf.py (same-address)']);
+        expect(serious(lint(tree))).toEqual(['upstream-keepalive-timeout conf/upstreams.conf:3']);
+      });
+
+      test('a path there that nothing writes is still missing', () => {
+        expect(serious(lint(image('/var/lib/app/other.conf')))).toContain('include-missing nginx.conf:3');
+      });
+    });
   });
 
   test('command as a list, entrypoint with command, and the bind from GUNICORN_CMD_ARGS', () => {

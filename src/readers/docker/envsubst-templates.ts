@@ -26,6 +26,7 @@ import { MappedText } from '../kit/mapped-text';
 import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord } from '../launch/program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
+import type { Span } from '../../source/span';
 import { SourceText } from '../../source/text';
 import { ComposeFile, parseCompose, serviceEnvironment } from './compose';
 import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDockerfile } from './dockerfile';
@@ -40,8 +41,13 @@ export interface EnvsubstTemplate {
   template: string;
   /** Where the script writes it in the container. */
   output: string;
-  /** The directory it writes every template to (NGINX_ENVSUBST_OUTPUT_DIR). */
+  /**
+   * The directory it writes every template to (NGINX_ENVSUBST_OUTPUT_DIR); `output` itself where
+   * that file alone is written (a start-up command's envsubst, an edit in place).
+   */
   outputDir: string;
+  /** The start-up command that renders it (`envsubst … > output`); undefined for the image's own template script. */
+  renderedBy?: Span;
   /** What envsubst does with each name: `unset` ones are not in its list and stay as written. */
   lookup: (name: string) => VariableValue;
   /** The compose file, Dockerfile or Kubernetes manifest that runs the container (absolute). */
@@ -427,7 +433,10 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
     templates.push({
       template,
       output,
-      outputDir: nodePath.posix.dirname(output),
+      // That file alone: the rest of its directory is what the image or the mounts put there
+      // (hypothesis/via's `COPY . .` into the WORKDIR its CMD renders nginx_envsubst.conf in).
+      outputDir: output,
+      renderedBy: step.args[0].source.span(step.start, step.end),
       lookup: scriptedLookup(container, listed),
       definedIn: container.definedIn,
       containers: container.containers,

@@ -21,6 +21,8 @@ export interface RenderedTemplates {
   templates: Set<string>;
   /** Of those, the files a start-up script edits in place, with the command that edits each (`script:line`). */
   edited: Map<string, string>;
+  /** Of those, the templates a container's own start-up command renders, with the commands that do (`file:line`). */
+  renderedBy: Map<string, string[]>;
   /**
    * Each output directory → its virtual directory, where one deployment alone writes there, with
    * the containers that render into it (none named where one of them is not known).
@@ -51,6 +53,7 @@ export function renderTemplates(
   const sources = new Map<string, SourceText>();
   const rendered = new Set<string>();
   const edited = new Map<string, string>();
+  const renderedBy = new Map<string, string[]>();
   /** Virtual path → the template rendered there. */
   const renderedFrom = new Map<string, string>();
   const ambiguous = new Set<string>();
@@ -81,6 +84,8 @@ export function renderTemplates(
           : renderEnvsubst(shown, text, agreed(group.map((template) => template.lookup)), first.embedded),
     );
     if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
+    const commands = group.flatMap((template) => (template.renderedBy ? [`${template.renderedBy.file}:${template.renderedBy.start.line}`] : []));
+    if (commands.length > 0) renderedBy.set(first.template, [...new Set([...(renderedBy.get(first.template) ?? []), ...commands])]);
     renderedFrom.set(virtual, first.template);
     if (first.includedOnly) includedOnly.add(virtual);
     rendered.add(first.template);
@@ -98,6 +103,7 @@ export function renderTemplates(
     if (!rendered.has(template)) continue;
     rendered.delete(template);
     edited.delete(template);
+    renderedBy.delete(template);
     for (const [virtual, from] of renderedFrom) if (from === template) sources.delete(virtual);
   }
   // The rendered files are in the containers that render them only: a file another container
@@ -109,7 +115,7 @@ export function renderTemplates(
       const containers = renderers.get(to);
       return { from, to, ...(singleFiles.has(from) ? { exact: true } : {}), ...(containers ? { containers: [...containers] } : {}) };
     });
-  return { sources, templates: rendered, edited, mappings, includedOnly };
+  return { sources, templates: rendered, edited, renderedBy, mappings, includedOnly };
 }
 
 function deploymentOf(template: EnvsubstTemplate): string {

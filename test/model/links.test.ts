@@ -728,6 +728,51 @@ describe('compose services', () => {
         expect(serious(lint(image('/var/lib/app/other.conf')))).toContain('include-missing nginx.conf:3');
       });
     });
+
+    describe('rendered into the conf.d a mount fills, which nginx.conf includes with a glob', () => {
+      // `client_max_body_size` twice in one http block: nginx refuses to start ("directive is
+      // duplicate", ngx_conf_set_size_slot). Only there when both files are read in nginx.conf's http.
+      const stack = (nginxService: string[], files: Record<string, string> = {}) => ({
+        'docker-compose.yml': [
+          'services:',
+          '  nginx:',
+          ...nginxService,
+          '    environment:',
+          '      BACKEND_PORT: "8000"',
+          '    volumes:',
+          '      - ./nginx.conf:/etc/nginx/nginx.conf:ro',
+          '      - ./conf.d:/etc/nginx/conf.d',
+          '      - ./templates/site.conf:/tmp/site.conf:ro',
+          '',
+        ].join('\n'),
+        'nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+        'conf.d/limits.conf': 'client_max_body_size 1m;\n',
+        'templates/site.conf':
+          'client_max_body_size 10m;\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:${BACKEND_PORT};\n    }\n}\n',
+        ...files,
+      });
+      const renders = [
+        '    image: nginx:1.27',
+        `    command: /bin/sh -c "envsubst '$$BACKEND_PORT' < /tmp/site.conf > /etc/nginx/conf.d/site.conf && nginx -g 'daemon off;'"`,
+      ];
+      const duplicates = (findings: Finding[]) => findings.filter((finding) => finding.ruleId === 'nginx-duplicate-directive').map(at);
+
+      test('the glob reads the rendered file beside the mounted ones, in name order', () => {
+        expect(duplicates(lint(stack(renders)))).toEqual(['nginx-duplicate-directive templates/site.conf:1']);
+      });
+
+      test('a mounted file at the name the command writes is replaced by the rendering', () => {
+        const tree = stack(renders, { 'conf.d/site.conf': 'client_max_body_size 20m;\n' });
+        expect(duplicates(lint(tree))).toEqual(['nginx-duplicate-directive templates/site.conf:1']);
+      });
+
+      test('a file the image COPYs into conf.d is not added to the glob: the mount of conf.d hides it', () => {
+        const tree = stack(['    build: .', "    command: nginx -g 'daemon off;'"], {
+          Dockerfile: 'FROM nginx:1.27\nCOPY templates/site.conf /etc/nginx/conf.d/site.conf\n',
+        });
+        expect(duplicates(lint(tree))).toEqual([]);
+      });
+    });
   });
 
   test('command as a list, entrypoint with command, and the bind from GUNICORN_CMD_ARGS', () => {

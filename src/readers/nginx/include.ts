@@ -62,6 +62,11 @@ export interface IncludeMapping {
   /** Only this path, nothing under it (a file a script copies: `cp a /x/b` may name a directory `/x/b`, then `/x/b/a` is another write). */
   exact?: boolean;
   /**
+   * Written when the container starts (rendered, edited or echoed by its start-up command), after
+   * the image's files and the mounts are in place: a glob of its directory finds it beside them.
+   */
+  atStart?: boolean;
+  /**
    * The containers that hold the file there (compose services, an image no service runs: see
    * readers/docker/placed-files.ts); undefined where any may (a mapping of the config or of a
    * script, an image that may be built on another of the tree).
@@ -339,7 +344,8 @@ export class IncludeResolver {
         // Candidates are in the order nginx's machine would have them: one that leads out of
         // the tree is the include's meaning, not a reason to try the next.
         if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) {
-          return { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
+          const resolution = { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
+          return nodePath.isAbsolute(pattern) ? this.withFilesWrittenAtStart(resolution, pattern, includingFile) : resolution;
         }
         continue;
       }
@@ -356,6 +362,27 @@ export class IncludeResolver {
       }
     }
     return { files: [], missing: !glob, outside: [] };
+  }
+
+  /**
+   * A glob's matches in the tree directory that stands for the pattern's, with the files written
+   * into that directory when the container starts (`envsubst … > /etc/nginx/conf.d/site.conf` in
+   * its command, after the image's COPY and the mounts): the container holds both, and a file
+   * written at a name the directory holds too replaces it. A file an image COPYs one by one into a
+   * directory is not added: a mount of that directory would hide it, and which it is the mapping
+   * does not say.
+   */
+  private withFilesWrittenAtStart(resolution: IncludeResolution, pattern: string, includingFile: string): IncludeResolution {
+    if (resolution.truncated) return resolution;
+    const placed = this.placedFilesMatching(pattern, includingFile).filter((mapping) => mapping.atStart);
+    if (placed.length === 0) return resolution;
+    const byName = new Map<string, { file: string; containers?: readonly string[] }>();
+    for (const file of resolution.files) byName.set(nodePath.basename(file), { file, containers: resolution.containersOf?.get(file) });
+    for (const mapping of placed) byName.set(nodePath.posix.basename(mapping.from), { file: mapping.to, containers: mapping.containers });
+    const names = [...byName.keys()].sort(compareBytes);
+    const containersOf = new Map<string, readonly string[]>();
+    for (const { file, containers } of byName.values()) if (containers) containersOf.set(file, containers);
+    return { ...resolution, files: names.map((name) => byName.get(name)!.file), containersOf };
   }
 
   /**

@@ -113,7 +113,7 @@ export function renderTemplates(
     .map(([from, dirs]) => {
       const to = [...dirs][0];
       const containers = renderers.get(to);
-      return { from, to, ...(singleFiles.has(from) ? { exact: true } : {}), ...(containers ? { containers: [...containers] } : {}) };
+      return { from, to, ...(singleFiles.has(from) ? { exact: true, atStart: true } : {}), ...(containers ? { containers: [...containers] } : {}) };
     });
   return { sources, templates: rendered, edited, renderedBy, mappings, includedOnly };
 }

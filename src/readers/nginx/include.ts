@@ -62,7 +62,7 @@ export interface IncludeMapping {
   /** Only this path, nothing under it (a file a script copies: `cp a /x/b` may name a directory `/x/b`, then `/x/b/a` is another write). */
   exact?: boolean;
   /**
-   * Written when the container starts (rendered, edited or echoed by its start-up command), after
+   * Written when the container starts (rendered or edited by its start-up command), after
    * the image's files and the mounts are in place: a glob of its directory finds it beside them.
    */
   atStart?: boolean;

@@ -59,8 +59,10 @@ export function renderTemplates(
   const ambiguous = new Set<string>();
   const includedOnly = new Set<string>();
   const outputDirs = new Map<string, Set<string>>();
-  /** Output "directories" that are one file: an edited file, or a written one outside nginx's directories. */
+  /** Output "directories" that are one file: an edited file, one a start-up command renders, or a written one outside nginx's directories. */
   const singleFiles = new Set<string>();
+  /** Of those, the ones a start-up command renders or edits (a written text may be a RUN's, made at build). */
+  const startFiles = new Set<string>();
   /** Virtual output directory → the containers rendering there; undefined once one is not named. */
   const renderers = new Map<string, Set<string> | undefined>();
   for (const group of groups.values()) {
@@ -90,6 +92,7 @@ export function renderTemplates(
     if (first.includedOnly) includedOnly.add(virtual);
     rendered.add(first.template);
     if (first.outputDir === first.output) singleFiles.add(first.outputDir);
+    if (first.outputDir === first.output && !first.asIs) startFiles.add(first.outputDir);
     const dirs = outputDirs.get(first.outputDir) ?? new Set<string>();
     const virtualDir = nodePath.join(base, first.outputDir);
     outputDirs.set(first.outputDir, dirs.add(virtualDir));
@@ -113,7 +116,13 @@ export function renderTemplates(
     .map(([from, dirs]) => {
       const to = [...dirs][0];
       const containers = renderers.get(to);
-      return { from, to, ...(singleFiles.has(from) ? { exact: true, atStart: true } : {}), ...(containers ? { containers: [...containers] } : {}) };
+      return {
+        from,
+        to,
+        ...(singleFiles.has(from) ? { exact: true } : {}),
+        ...(startFiles.has(from) ? { atStart: true } : {}),
+        ...(containers ? { containers: [...containers] } : {}),
+      };
     });
   return { sources, templates: rendered, edited, renderedBy, mappings, includedOnly };
 }

@@ -410,10 +410,11 @@ function placedInNginxDirectories(placed: { from: string; to: string }[], treeFi
 
 /**
  * The tree's placements with the rendered files'. An output directory the tree also mounts or maps
- * holds more than the rendered files: left to that mapping. A single file a container's script
- * renders, edits or writes is that path, at start, after the image was built and the mounts made:
- * it replaces the file the tree places at that path, in those containers (akvo-rsr's start.sh
- * edits the default.conf its image COPYs, and conf.d/*.conf then finds the edited one), and a
+ * holds more than the rendered files: left to that mapping. A single file a container's start-up
+ * command renders or edits is that path, written after the image's COPY and the mounts (a text a
+ * command writes is one path too): it replaces the file the tree places at that path, in those
+ * containers (akvo-rsr's start.sh edits the default.conf its image COPYs, and conf.d/*.conf then
+ * finds the edited one), and a
  * directory placed around it still holds the rest (hypothesis/via's `COPY . .` into the WORKDIR
  * where its CMD renders nginx_envsubst.conf). Where a container that does not write it places
  * another file at that path, the tree's file is kept.

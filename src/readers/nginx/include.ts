@@ -374,7 +374,7 @@ export class IncludeResolver {
    */
   private withFilesWrittenAtStart(resolution: IncludeResolution, pattern: string, includingFile: string): IncludeResolution {
     if (resolution.truncated) return resolution;
-    const placed = this.placedFilesMatching(pattern, includingFile).filter((mapping) => mapping.atStart);
+    const placed = this.placedFilesMatching(pattern, (m) => this.sameContainer(m, includingFile)).filter((mapping) => mapping.atStart);
     if (placed.length === 0) return resolution;
     const byName = new Map<string, { file: string; containers?: readonly string[] }>();
     for (const file of resolution.files) byName.set(nodePath.basename(file), { file, containers: resolution.containersOf?.get(file) });

@@ -4722,50 +4722,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative11, options, skipNormalization) {
+    function resolveComponent(base, relative12, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative11 = parse(serialize(relative11, options), options);
+        relative12 = parse(serialize(relative12, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative11.scheme) {
-        target.scheme = relative11.scheme;
-        target.userinfo = relative11.userinfo;
-        target.host = relative11.host;
-        target.port = relative11.port;
-        target.path = removeDotSegments(relative11.path || "");
-        target.query = relative11.query;
+      if (!options.tolerant && relative12.scheme) {
+        target.scheme = relative12.scheme;
+        target.userinfo = relative12.userinfo;
+        target.host = relative12.host;
+        target.port = relative12.port;
+        target.path = removeDotSegments(relative12.path || "");
+        target.query = relative12.query;
       } else {
-        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
-          target.userinfo = relative11.userinfo;
-          target.host = relative11.host;
-          target.port = relative11.port;
-          target.path = removeDotSegments(relative11.path || "");
-          target.query = relative11.query;
+        if (relative12.userinfo !== void 0 || relative12.host !== void 0 || relative12.port !== void 0) {
+          target.userinfo = relative12.userinfo;
+          target.host = relative12.host;
+          target.port = relative12.port;
+          target.path = removeDotSegments(relative12.path || "");
+          target.query = relative12.query;
         } else {
-          if (!relative11.path) {
+          if (!relative12.path) {
             target.path = base.path;
-            if (relative11.query !== void 0) {
-              target.query = relative11.query;
+            if (relative12.query !== void 0) {
+              target.query = relative12.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative11.path[0] === "/") {
-              target.path = removeDotSegments(relative11.path);
+            if (relative12.path[0] === "/") {
+              target.path = removeDotSegments(relative12.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative11.path;
+                target.path = "/" + relative12.path;
               } else if (!base.path) {
-                target.path = relative11.path;
+                target.path = relative12.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative12.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative11.query;
+            target.query = relative12.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -4773,7 +4773,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative11.fragment;
+      target.fragment = relative12.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -9112,11 +9112,14 @@ function parseShell(input) {
   let words = [];
   let redirects = [];
   let functionName;
+  let closedGroup;
+  let producers;
   const top = () => stack[stack.length - 1];
   const open = (word) => {
     const around = top();
     const frame = {
       word,
+      firstCommand: commands.length,
       loop: LOOPS.has(word),
       ...functionName !== void 0 ? { function: functionName } : {},
       inLoop: (around?.inLoop ?? false) || (around?.loop ?? false),
@@ -9128,6 +9131,16 @@ function parseShell(input) {
   };
   const startBody = (frame, when) => {
     frame.branch = { kind: "if", when, unless: [...frame.failed], inLoop: frame.inLoop, inFunction: frame.inFunction };
+  };
+  const pipedGroup = (group) => {
+    const inside = commands.slice(group.firstCommand).filter((command2) => command2.words.length > 0 && !command2.pipesInto && !command2.redirects.some(writesOutputElsewhere));
+    producers = { commands: inside, depth: stack.length };
+  };
+  const readsPipe = (index) => {
+    if (!producers) return;
+    const reader2 = stack.length === producers.depth ? index : "compound";
+    for (const producer of producers.commands) producer.outputReadBy ??= reader2;
+    producers = void 0;
   };
   const endCondition = (frame) => {
     const { commands: list, at, negated } = frame.condition;
@@ -9170,7 +9183,7 @@ function parseShell(input) {
         continue;
       }
       if (CLOSERS.has(first)) {
-        stack.pop();
+        closedGroup = stack.pop();
         words.shift();
         continue;
       }
@@ -9191,6 +9204,8 @@ function parseShell(input) {
       }
       break;
     }
+    const group = closedGroup;
+    closedGroup = void 0;
     if (words.length > 0) {
       const branches = stack.flatMap((frame2) => frame2.branch ? [frame2.branch] : []);
       const inFunction = [...stack].reverse().find((frame2) => frame2.function !== void 0)?.function;
@@ -9201,16 +9216,21 @@ function parseShell(input) {
         depth: stack.length,
         ...branches.length > 0 ? { branches } : {},
         ...inFunction !== void 0 ? { inFunction } : {},
+        ...stack.some((frame2) => frame2.condition) ? { tested: true } : {},
         start: words[0].start,
         end: words[words.length - 1].end
       };
+      readsPipe(commands.length);
       commands.push(command2);
+      if (pipesInto && !redirects.some(writesOutputElsewhere)) producers = { commands: [command2], depth: stack.length };
       const frame = top();
       if (frame?.condition) frame.condition.commands.push(command2);
       functionName = void 0;
     } else if (redirects.length > 0) {
+      readsPipe(commands.length);
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
-    }
+      if (pipesInto && group && !redirects.some(writesOutputElsewhere)) pipedGroup(group);
+    } else if (pipesInto && group) pipedGroup(group);
     words = [];
     redirects = [];
   };
@@ -9253,7 +9273,7 @@ function parseShell(input) {
           inLoop: frame.inLoop,
           inFunction: frame.inFunction
         };
-      } else if (frame?.word !== "case") stack.pop();
+      } else if (frame?.word !== "case") closedGroup = stack.pop();
       continue;
     }
     if (arms?.readingPatterns && operator2 === "|") {
@@ -9272,6 +9292,9 @@ function parseShell(input) {
   }
   finish();
   return { commands, problems: lexer.problems };
+}
+function writesOutputElsewhere(redirect) {
+  return /^(>|>>|>\||&>|&>>|>&)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
 }
 function assignmentOf(word) {
   const first = word.parts[0];
@@ -17941,6 +17964,9 @@ function parseComposeText(source, path) {
         dependsOn: dependsOn(source, valueOf(value, "depends_on", document), document),
         sharedNetworks: []
       };
+      const profiles = valueOf(value, "profiles", document);
+      if (isSeq(profiles))
+        service.profiles = { names: itemsOf(profiles, document).flatMap((item) => scalarArg(source, item) ?? []), span: trimmedSpan(source, profiles) };
       const restart = text(source, valueOf(value, "restart", document));
       const restartPolicy = pairOf(valueOf(value, "deploy", document), "restart_policy", document);
       if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
@@ -18133,8 +18159,10 @@ function dependsOn(source, node, document) {
   }
   return entriesOf(node, document).map(({ key, keyNode, value }) => {
     const restart = text(source, valueOf(value, "restart", document));
+    const required = text(source, valueOf(value, "required", document));
     const dependency = { service: key, span: span(source, keyNode) };
     if (restart) dependency.restart = restart.unresolved.length === 0 && ["true", "yes", "y", "on"].includes(restart.value.toLowerCase());
+    if (required && required.unresolved.length === 0 && ["false", "no", "n", "off"].includes(required.value.toLowerCase())) dependency.required = false;
     return dependency;
   });
 }
@@ -21661,7 +21689,7 @@ function isComposeText(head) {
 }
 function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
-  if (/gunicorn.*\.py$/.test(lower)) return "gunicorn";
+  if (/gunicorn.*\.py$/.test(lower)) return isPythonModuleNotGunicornConfig(readHead()) ? void 0 : "gunicorn";
   if (lower === "catalina.properties") return "catalina-properties";
   if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
   if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
@@ -21849,13 +21877,19 @@ function classifyPlainFormat(path, readHead, named) {
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
   return void 0;
 }
-var nodePath9, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, GUNICORN_ASSIGNMENT;
+function isPythonModuleNotGunicornConfig(head) {
+  if (head === void 0) return false;
+  for (const match of head.matchAll(TOP_LEVEL_NAME)) if (isGunicornSetting(match[1] ?? match[2])) return false;
+  return /^(?:class\s|from\s+\.)/m.test(head);
+}
+var nodePath9, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, TOP_LEVEL_NAME, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
     nodePath9 = __toESM(require("path"));
     init_template();
     init_ini_section();
+    init_gunicorn_settings();
     FILE_FORMATS = [
       "nginx",
       "dockerfile",
@@ -21916,6 +21950,7 @@ var init_classify = __esm({
     JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
     TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
     NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
+    TOP_LEVEL_NAME = /^(?:([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)|def[ \t]+([A-Za-z_]\w*))/gm;
     GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
   }
 });
@@ -22199,11 +22234,13 @@ function renderTemplates(templates, readText2, displayPath) {
   const sources = /* @__PURE__ */ new Map();
   const rendered2 = /* @__PURE__ */ new Set();
   const edited = /* @__PURE__ */ new Map();
+  const renderedBy = /* @__PURE__ */ new Map();
   const renderedFrom = /* @__PURE__ */ new Map();
   const ambiguous = /* @__PURE__ */ new Set();
   const includedOnly = /* @__PURE__ */ new Set();
   const outputDirs = /* @__PURE__ */ new Map();
   const singleFiles = /* @__PURE__ */ new Set();
+  const startFiles = /* @__PURE__ */ new Set();
   const renderers = /* @__PURE__ */ new Map();
   for (const group of groups.values()) {
     const first = group[0];
@@ -22222,10 +22259,13 @@ function renderTemplates(templates, readText2, displayPath) {
       edits.length > 0 ? renderEdited(shown2, text3, edits, first.embedded) : first.asIs && first.embedded ? first.embedded : renderEnvsubst(shown2, text3, agreed(group.map((template) => template.lookup)), first.embedded)
     );
     if (edits.length > 0) edited.set(first.template, `${edits[0].by.file}:${edits[0].by.start.line}`);
+    const commands = group.flatMap((template) => template.renderedBy ? [`${template.renderedBy.file}:${template.renderedBy.start.line}`] : []);
+    if (commands.length > 0) renderedBy.set(first.template, [.../* @__PURE__ */ new Set([...renderedBy.get(first.template) ?? [], ...commands])]);
     renderedFrom.set(virtual, first.template);
     if (first.includedOnly) includedOnly.add(virtual);
     rendered2.add(first.template);
     if (first.outputDir === first.output) singleFiles.add(first.outputDir);
+    if (first.outputDir === first.output && !first.asIs) startFiles.add(first.outputDir);
     const dirs = outputDirs.get(first.outputDir) ?? /* @__PURE__ */ new Set();
     const virtualDir = nodePath17.join(base, first.outputDir);
     outputDirs.set(first.outputDir, dirs.add(virtualDir));
@@ -22238,14 +22278,21 @@ function renderTemplates(templates, readText2, displayPath) {
     if (!rendered2.has(template)) continue;
     rendered2.delete(template);
     edited.delete(template);
+    renderedBy.delete(template);
     for (const [virtual, from2] of renderedFrom) if (from2 === template) sources.delete(virtual);
   }
   const mappings = [...outputDirs].filter(([, dirs]) => dirs.size === 1).map(([from2, dirs]) => {
     const to = [...dirs][0];
     const containers = renderers.get(to);
-    return { from: from2, to, ...singleFiles.has(from2) ? { exact: true } : {}, ...containers ? { containers: [...containers] } : {} };
+    return {
+      from: from2,
+      to,
+      ...singleFiles.has(from2) ? { exact: true } : {},
+      ...startFiles.has(from2) ? { atStart: true } : {},
+      ...containers ? { containers: [...containers] } : {}
+    };
   });
-  return { sources, templates: rendered2, edited, mappings, includedOnly };
+  return { sources, templates: rendered2, edited, renderedBy, mappings, includedOnly };
 }
 function deploymentOf2(template) {
   return template.deployment ?? nodePath17.dirname(template.definedIn);
@@ -22667,6 +22714,7 @@ function runShell(input, base, args) {
     };
     const args2 = words.flatMap((word) => expandWord(word, input.source, commandLookup));
     const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    const reader2 = command2.outputReadBy === void 0 || command2.outputReadBy === "compound" ? command2.outputReadBy : commands[command2.outputReadBy];
     if (args2.length > 0) {
       steps.push({
         args: args2,
@@ -22677,12 +22725,31 @@ function runShell(input, base, args) {
         ...taken[position] === "undecided" ? { undecided: true } : {},
         redirects,
         pipesInto: command2.pipesInto,
+        ...reader2 === void 0 ? {} : { outputReadBy: reader2 === "compound" ? reader2 : readerWords(reader2, input.source, lookup) },
+        ...command2.tested ? { tested: true } : {},
         start: command2.start,
         end: command2.end
       });
     }
   }
   return { steps, groups, commands, problems };
+}
+function readerWords(reader2, source, lookup) {
+  const first = reader2.words.findIndex((word) => !assignmentOf(word));
+  return first === -1 ? [] : reader2.words.slice(first).flatMap((word) => expandWord(word, source, lookup));
+}
+function isLogSink(program, argv) {
+  if (LOG_SINKS.has(program)) return true;
+  const options = argv.slice(1).map((arg) => arg.value);
+  if (program === "grep") return options.includes("--line-buffered");
+  return program === "sed" && options.some((option) => option === "--unbuffered" || /^-[a-zA-Z]*u[a-zA-Z]*$/.test(option));
+}
+function usesResult(step, lookup) {
+  if (step.tested) return true;
+  if (step.outputReadBy === void 0 || step.outputReadBy === "compound") return false;
+  const { argv, program } = unwrap(step.outputReadBy, lookup);
+  if (argv.length === 0 || argv[0].unresolved.length > 0 && programName(argv[0]) === writtenText(argv[0])) return false;
+  return !isLogSink(program, argv);
 }
 function isShell(program) {
   return SHELLS.has(nodePath18.posix.basename(program));
@@ -23059,11 +23126,11 @@ function loginLookup(whitelist, lookup) {
 function chooseStep(steps, lookup) {
   for (let i = steps.length - 1; i >= 0; i--) {
     const inner = unwrap(steps[i].args, lookup);
-    if (startsServer(inner.program, inner.argv)) return steps[i];
+    if (startsServer(inner.program, inner.argv) && !usesResult(steps[i], lookup)) return steps[i];
   }
   return steps[steps.length - 1];
 }
-var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, DECLARATION_COMMANDS, BASH_SHEBANG, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SETPRIV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, ALL_ARGUMENTS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
+var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, DECLARATION_COMMANDS, BASH_SHEBANG, LOG_SINKS, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SETPRIV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, ALL_ARGUMENTS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -23097,6 +23164,7 @@ var init_program = __esm({
     PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
     BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
+    LOG_SINKS = /* @__PURE__ */ new Set(["tee", "logger", "cat", "ts", "multilog", "svlogd", "s6-log", "rotatelogs", "cronolog"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
     DEBUGPY_FLAGS = /* @__PURE__ */ new Set(["--wait-for-client", "--log-to-stderr"]);
@@ -24053,6 +24121,7 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
   const services = projectServices(composeFiles);
   const buildOf = serviceBuilds(services, workflowBuilds2);
   const variablesOf = projectVariablesOf(readEnvFile);
+  const startedByDefault = startedByPlainUp(services, variablesOf);
   for (const { compose, service } of services) {
     const scope = {
       project: nodePath21.posix.dirname(compose.source.file),
@@ -24061,7 +24130,8 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       links: service.links,
       extraHosts: service.extraHosts,
       sharedNetworks: service.sharedNetworks,
-      ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {}
+      ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {},
+      ...service.networkMode?.value.startsWith("container:") ? { sharesContainerNetwork: service.networkMode.value.slice("container:".length) } : {}
     };
     const build = buildOf({ compose, service });
     const environment = serviceEnvironment(service, variablesOf(compose.path));
@@ -24084,6 +24154,13 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       keySpan: compose.source.span(service.start, service.end),
       ...service.image ? { image: service.image.value } : {},
       ...service.restart ? { restart: service.restart } : {},
+      ...service.profiles && service.profiles.names.length > 0 ? {
+        profiles: {
+          names: service.profiles.names.map((name2) => name2.value),
+          span: service.profiles.span,
+          ...startedByDefault.get(service) !== void 0 ? { startedByPlainUp: startedByDefault.get(service) } : {}
+        }
+      } : {},
       ...baseImage ? { baseImage } : {},
       ...!entrypoint && !cmd && (stage || !build) ? { imageCommand: { environment: [...stage?.env.keys() ?? [], ...environment.keys()] } } : {}
     });
@@ -24257,9 +24334,59 @@ function mergeService(base, overlay) {
     dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
     // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
     sharedNetworks: overlay.networkMode ? [] : [.../* @__PURE__ */ new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
+    // A sequence, appended without repeats (compose-go override/uncity.go `services.*.profiles`).
+    profiles: overlay.profiles ? {
+      names: [
+        ...base.profiles?.names ?? [],
+        ...overlay.profiles.names.filter((name2) => !base.profiles?.names.some((other) => other.value === name2.value))
+      ],
+      span: overlay.profiles.span
+    } : base.profiles,
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile
   };
+}
+function startedByPlainUp(services, variablesOf) {
+  const rank = /* @__PURE__ */ new Map();
+  const byProject = /* @__PURE__ */ new Map();
+  for (const entry of services) {
+    const directory = nodePath21.dirname(entry.compose.path);
+    byProject.set(directory, [...byProject.get(directory) ?? [], entry]);
+  }
+  for (const entries of byProject.values()) {
+    const variables = variablesOf(entries[0].compose.path);
+    const setting = variables("COMPOSE_PROFILES");
+    const active = setting === "unknown" ? void 0 : (setting ?? "").split(",").map((name2) => name2.trim());
+    for (const { service } of entries) {
+      const names = service.profiles?.names.map((name2) => interpolate(name2, variables)) ?? [];
+      if (names.length === 0) rank.set(service, 2);
+      else if (active?.includes("*") || names.some((name2) => name2.unresolved.length === 0 && name2.value !== "" && active?.includes(name2.value)))
+        rank.set(service, 2);
+      else rank.set(service, active === void 0 || names.some((name2) => name2.unresolved.length > 0 || name2.value === "") ? 1 : 0);
+    }
+    const named = /* @__PURE__ */ new Map();
+    for (const { service } of entries) named.set(service.name, [...named.get(service.name) ?? [], service]);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const { service } of entries) {
+        for (const dependency of service.dependsOn) {
+          if (dependency.required === false) continue;
+          for (const required of named.get(dependency.service) ?? []) {
+            if (rank.get(required) >= rank.get(service)) continue;
+            rank.set(required, rank.get(service));
+            changed = true;
+          }
+        }
+      }
+    }
+  }
+  const started = /* @__PURE__ */ new Map();
+  for (const { service } of services) {
+    if (!service.profiles || service.profiles.names.length === 0) continue;
+    const value = rank.get(service);
+    started.set(service, value === 2 ? true : value === 0 ? false : void 0);
+  }
+  return started;
 }
 function mergedDependencies(base, overlay) {
   const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
@@ -24791,9 +24918,9 @@ function templateScript(env, others) {
   return {
     outputOf: (target) => {
       if (!target.startsWith(dir + "/")) return void 0;
-      const relative11 = target.slice(dir.length + 1);
-      if (!nodePath23.posix.basename(relative11).endsWith(suffix) || relative11.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
-      return nodePath23.posix.join(outputDir, relative11.slice(0, relative11.length - suffix.length));
+      const relative12 = target.slice(dir.length + 1);
+      if (!nodePath23.posix.basename(relative12).endsWith(suffix) || relative12.endsWith(".stream-template") && suffix !== ".stream-template") return void 0;
+      return nodePath23.posix.join(outputDir, relative12.slice(0, relative12.length - suffix.length));
     },
     outputDir: nodePath23.posix.normalize(outputDir).replace(/(.)\/+$/, "$1"),
     lookup: envsubstLookup(env, others, filter)
@@ -24893,7 +25020,10 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
     templates.push({
       template,
       output,
-      outputDir: nodePath23.posix.dirname(output),
+      // That file alone: the rest of its directory is what the image or the mounts put there
+      // (hypothesis/via's `COPY . .` into the WORKDIR its CMD renders nginx_envsubst.conf in).
+      outputDir: output,
+      renderedBy: step.args[0].source.span(step.start, step.end),
       lookup: scriptedLookup(container, listed2),
       definedIn: container.definedIn,
       containers: container.containers
@@ -25220,10 +25350,10 @@ function mountsOf(configMaps, workloads) {
         if (!volume || !mountPath || !entries) continue;
         const subPath = scalarArg(source, valueOf(mount, "subPath", document))?.value;
         for (const entry of entries) {
-          const relative11 = volume.items ? volume.items.get(entry.key) : entry.key;
-          if (!relative11) continue;
-          if (subPath !== void 0 && subPath !== relative11) continue;
-          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative11}`;
+          const relative12 = volume.items ? volume.items.get(entry.key) : entry.key;
+          if (!relative12) continue;
+          if (subPath !== void 0 && subPath !== relative12) continue;
+          const inContainer2 = subPath !== void 0 ? mountPath : `${mountPath.replace(/\/+$/, "")}/${relative12}`;
           mounts2.push({ workload, container, entry, configMap: volume.configMap, inContainer: inContainer2.startsWith("/") ? inContainer2 : `/${inContainer2}` });
         }
       }
@@ -25763,7 +25893,7 @@ function shellLaunches(source, problems, outside = ALL_UNKNOWN, args) {
     const env = new Map([...step.exported, ...step.prefixEnv]);
     const lookup = lookupIn(env, outside);
     const unwrapped = unwrap(step.args, lookup);
-    if (!startsServer(unwrapped.program, unwrapped.argv)) continue;
+    if (!startsServer(unwrapped.program, unwrapped.argv) || usesResult(step, lookup)) continue;
     const launch = assembleLaunch({
       kind: "shell",
       file: source.file,
@@ -25985,7 +26115,7 @@ function containerScriptLaunches(containers, tree) {
         procfileRuns.push({ container, run: runsProcfile, environment: command2.environment, reaches: command2.reaches });
         continue;
       }
-      const source = scriptOf(command2, container, tree.readScript);
+      const source = scriptOf2(command2, container, tree.readScript);
       if (!source) {
         for (const service of serviceRuns(command2, container, tree, containerEnvironment2)) {
           if (scanned.has(service.words[0])) continue;
@@ -26123,7 +26253,7 @@ function scriptArguments(command2) {
   const from2 = isShell(command2.words[0] ?? "") ? 2 : 1;
   return command2.words.slice(from2).map((word, index) => command2.known[from2 + index] ? word : void 0);
 }
-function scriptOf(command2, container, readScript) {
+function scriptOf2(command2, container, readScript) {
   const word = scriptWord(command2.words);
   if (word === void 0) return void 0;
   const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath29.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
@@ -26303,7 +26433,7 @@ function makeLaunches(launch, tree, depth = 0) {
       let servers = [];
       if (argv[0].unresolved.length > 0 && programName(argv[0]) === writtenText(argv[0])) servers = void 0;
       else if (program === "make" || program === "gmake") servers = makeLaunches(recipeLaunch(launch, step, makefile.source, lookup), tree, depth + 1);
-      else if (startsServer(program, argv)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
+      else if (startsServer(program, argv) && !usesResult(step, lookup)) servers = [recipeLaunch(launch, step, makefile.source, lookup)];
       if (servers === void 0) {
         if (isGoal) unknownInGoal = true;
         else unknownInPrerequisite = true;
@@ -26513,14 +26643,16 @@ function readLaunches(files, context) {
       if (read) programs.set(path, read);
       includes.set(path, supervisorIncludeFiles(source));
     }
-    const inContainers = /* @__PURE__ */ new Set();
+    const readByContainers = /* @__PURE__ */ new Set();
     const readIn = /* @__PURE__ */ new Map();
     for (const run2 of fromContainers?.supervising ?? []) {
       const held = [...placedTreeFiles(run2.container.mounts ?? [], supervisorFiles), ...placedTreeFiles(run2.copies, supervisorFiles)].map(({ file }) => file);
-      for (const file of held) inContainers.add(file);
       const reads = supervisordReads(run2, supervisorFiles, (file) => includes.get(file)) ?? new Set(held);
       const read = readIn.get(run2.container) ?? readIn.set(run2.container, /* @__PURE__ */ new Set()).get(run2.container);
-      for (const file of reads) read.add(file);
+      for (const file of reads) {
+        read.add(file);
+        readByContainers.add(file);
+      }
     }
     for (const [container, read] of readIn) {
       for (const file of read) {
@@ -26535,7 +26667,7 @@ function readLaunches(files, context) {
       }
     }
     for (const [path, own] of programs) {
-      if (!inContainers.has(path))
+      if (!readByContainers.has(path))
         guarded(
           output.diagnostics,
           "launch reader",
@@ -32403,6 +32535,16 @@ var init_values3 = __esm({
       // Not canonical settings of the model, but they decide the listener's protocol (is_ssl).
       certfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (CertFile, default None)" },
       keyfile: { unit: "text", kind: "string", defaultText: "None", defaultValue: void 0, reference: "gunicorn 20.1.0 config.py (KeyFile, default None)" },
+      // Not settings of the model either: together they decide whether gunicorn answers `Upgrade: h2c`
+      // (gunicorn/http2/negotiation.py upgrade_allowed: `http2_cleartext` "upgrade" or "both", and "h2" in `http_protocols`).
+      http_protocols: { unit: "text", kind: "string", defaultText: "h1", defaultValue: "h1", reference: 'gunicorn 25.0.0 config.py (HttpProtocols, default "h1")' },
+      http2_cleartext: {
+        unit: "text",
+        kind: "string",
+        defaultText: "off",
+        defaultValue: "off",
+        reference: 'gunicorn config.py on main after 26.1.0 (Http2Cleartext, default "off")'
+      },
       // Where a relative `unix:` bind lands: gunicorn chdirs (app/wsgiapp.py load_config) before the arbiter binds.
       chdir: {
         unit: "text",
@@ -32696,7 +32838,8 @@ function buildBackend(input) {
     return Array.isArray(value) ? void 0 : value;
   };
   for (const [name2, spec] of Object.entries(CANONICAL)) {
-    if (name2 === "certfile" || name2 === "keyfile" || name2 === "worker_class" || name2 === "chdir") continue;
+    if (name2 === "certfile" || name2 === "keyfile" || name2 === "worker_class" || name2 === "chdir" || name2 === "http_protocols" || name2 === "http2_cleartext")
+      continue;
     const r = resolved.get(name2);
     let value;
     if (spec.kind === "list_string") {
@@ -32732,6 +32875,7 @@ function buildBackend(input) {
     workerKind
   };
   const https = [single("certfile"), single("keyfile")].some((v) => typeof v === "string" && v !== "");
+  backend.noH2cUpgrade = noH2cUpgrade(resolved, single, https);
   const keepAlive = keepAliveOf(workerKind, settings.get("keepalive"));
   const bind = resolved.get("bind");
   const directory = bindDirectory(resolved.get("chdir"), single("chdir"), input.launch ? workingDirectoryOf(input.launch) : void 0);
@@ -32755,6 +32899,15 @@ function buildBackend(input) {
     }
   }
   return backend;
+}
+function noH2cUpgrade(resolved, single, https) {
+  if (https) return "it serves TLS, where gunicorn offers HTTP/2 only by ALPN";
+  const said = (name2) => resolved.get(name2).source.kind === "default" ? `${name2} is "${single(name2)}" by default` : `${name2} is "${single(name2)}"`;
+  const cleartext = single("http2_cleartext");
+  if (typeof cleartext === "string" && !["upgrade", "both"].includes(cleartext.toLowerCase())) return said("http2_cleartext");
+  const protocols = single("http_protocols");
+  if (typeof protocols === "string" && !protocols.split(",").some((protocol) => protocol.trim().toLowerCase() === "h2")) return said("http_protocols");
+  return void 0;
 }
 function bindDirectory(chdir, value, workingDirectory) {
   const absolute = (path) => path !== void 0 && nodePath32.posix.isAbsolute(path) ? path : void 0;
@@ -40040,6 +40193,7 @@ function stockBackend(container, span2, version, launchedBy) {
     ...launchedBy ? { launchedBy } : {}
   };
   const connector = buildConnector({ attributes: /* @__PURE__ */ new Map(), span: span2, startTag: span2, service: "Catalina", version, executors: [] });
+  connector.upgradeProtocols = [];
   const note = `the stock conf/server.xml of ${version.kind === "known" ? version.text : "the tomcat image"}`;
   const stock = (name2, value, unit) => ({
     name: name2,
@@ -40169,6 +40323,7 @@ function readServerXml(source, version, properties, output) {
         executors,
         portOffset
       });
+      connector.upgradeProtocols = element.children.filter((child) => child.name === "UpgradeProtocol").map((child) => attributesOf(child).get("className")?.value ?? "");
       backend.connectors.push(connector);
       if (!connector.unavailable) backend.listeners.push(listenerFor2(backend, connector));
     }
@@ -40485,8 +40640,8 @@ function cachedBuildFileReader(context) {
   };
 }
 function isWithin3(path, dir) {
-  const relative11 = nodePath39.relative(dir, path);
-  return relative11 === "" || !relative11.startsWith("..") && !nodePath39.isAbsolute(relative11);
+  const relative12 = nodePath39.relative(dir, path);
+  return relative12 === "" || !relative12.startsWith("..") && !nodePath39.isAbsolute(relative12);
 }
 function xmlWithoutComments(xml) {
   return xml.replace(/<!--[\s\S]*?-->/g, (comment2) => comment2.replace(/[^\n]/g, " "));
@@ -40497,9 +40652,9 @@ function xmlTag(xml, name2) {
 function mavenParentInTree(dir, pom, readText2) {
   const parent = /<parent>([\s\S]*?)<\/parent>/.exec(pom)?.[1];
   if (parent === void 0) return void 0;
-  const relative11 = xmlTag(parent, "relativePath") ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
-  if (relative11 === "") return void 0;
-  const parentPath = nodePath39.resolve(dir, relative11.endsWith(".xml") ? relative11 : nodePath39.join(relative11, "pom.xml"));
+  const relative12 = xmlTag(parent, "relativePath") ?? (/<relativePath\s*\/>/.test(parent) ? "" : "../pom.xml");
+  if (relative12 === "") return void 0;
+  const parentPath = nodePath39.resolve(dir, relative12.endsWith(".xml") ? relative12 : nodePath39.join(relative12, "pom.xml"));
   const parentPom = readText2(parentPath);
   const artifactId = xmlTag(parent, "artifactId");
   if (parentPom === void 0 || artifactId === void 0 || ownArtifactId(parentPom) !== artifactId) return void 0;
@@ -40750,8 +40905,8 @@ function starterParentResources(root) {
 }
 function covers(resource, path) {
   if (!isWithin3(path, resource.directory) || path === resource.directory) return false;
-  const relative11 = nodePath41.relative(resource.directory, path).split(nodePath41.sep).join("/");
-  return resource.includes.some((pattern) => pattern.test(relative11)) && !resource.excludes.some((pattern) => pattern.test(relative11));
+  const relative12 = nodePath41.relative(resource.directory, path).split(nodePath41.sep).join("/");
+  return resource.includes.some((pattern) => pattern.test(relative12)) && !resource.excludes.some((pattern) => pattern.test(relative12));
 }
 function antPattern(pattern) {
   const full = pattern.replace(/\\/g, "/").replace(/^\/+/, "") + (pattern.endsWith("/") ? "**" : "");
@@ -41419,7 +41574,8 @@ function appsLaunchRuns(launch, appFiles) {
   return launch.kind === "shell" || launch.kind === "procfile" ? moduleOfJar(launch, roots) : void 0;
 }
 function moduleOfJar(launch, roots) {
-  if (launch.program !== "java" || launch.workingDirectory) return void 0;
+  if (launch.program !== "java") return void 0;
+  if (launch.workingDirectory) return appOfWorkingDirectory(launch, launch.workingDirectory.value, roots);
   const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
   const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
   if (!jar || jar.unresolved || nodePath43.posix.isAbsolute(jar.value)) return void 0;
@@ -41434,10 +41590,17 @@ function moduleOfJar(launch, roots) {
   }
   return found.size === 1 ? [...found] : void 0;
 }
+function appOfWorkingDirectory(launch, directory, roots) {
+  if (!nodePath43.posix.isAbsolute(directory) || isUnknownValue(directory)) return void 0;
+  const wanted = pathComponents(directory);
+  const matching = roots.filter((root) => sharedTailLength(pathComponents(root), wanted) >= MIN_SHARED_NAMES);
+  const closest2 = closestByTail(matching, wanted, nodePath43.posix.dirname(launch.file));
+  return closest2.length === 1 ? closest2 : void 0;
+}
 function compareText(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-var nodePath43, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING;
+var nodePath43, SERVER_PROPERTIES, TOMCAT_PROPERTIES, MULTIPART_PROPERTIES, SETTINGS3, SERVER_KEYS, LOCATION_ORDER, NETTY_REFERENCE, MAX_DEFAULT_NESTING, MIN_SHARED_NAMES;
 var init_spring_boot = __esm({
   "src/readers/spring-boot/index.ts"() {
     "use strict";
@@ -41458,6 +41621,7 @@ var init_spring_boot = __esm({
     init_build_files();
     init_template();
     init_bootstrap();
+    init_path_tails();
     SERVER_PROPERTIES = "Spring Boot ServerProperties (spring-boot-web-server ServerProperties.java)";
     TOMCAT_PROPERTIES = "Spring Boot ServerProperties.Tomcat (TomcatServerProperties.java)";
     MULTIPART_PROPERTIES = "Spring Boot MultipartProperties.java";
@@ -41546,6 +41710,7 @@ var init_spring_boot = __esm({
     LOCATION_ORDER = ["classpath", "classpath-config", "file", "file-config"];
     NETTY_REFERENCE = 'Spring Boot NettyServerProperties: idleTimeout "When not specified, an infinite timeout is used"; maxKeepAliveRequests "By default, a connection serves unlimited number of requests"';
     MAX_DEFAULT_NESTING = 32;
+    MIN_SHARED_NAMES = 2;
   }
 });
 
@@ -41880,7 +42045,7 @@ function readKustomization(source, into) {
   if (!document || !isMap(root)) return;
   const text3 = (node) => scalarArg(source, node)?.value;
   const directory = nodePath46.posix.dirname(source.file);
-  const inTree = (relative11) => nodePath46.posix.normalize(nodePath46.posix.join(directory, relative11)).replace(/\/+$/, "");
+  const inTree = (relative12) => nodePath46.posix.normalize(nodePath46.posix.join(directory, relative12)).replace(/\/+$/, "");
   const resources = itemsOf(valueOf(root, "resources", document), document).flatMap((item) => {
     const written = text3(item);
     return written && !/^[a-z][a-z0-9+.-]*:\/\/|^(github\.com|gitlab\.com|bitbucket\.org)\//i.test(written) ? [inTree(written)] : [];
@@ -43551,8 +43716,8 @@ function artifactLocation(file) {
     const rest = drive ? slashed.slice(drive[0].length) : slashed;
     return { uri: `file://${prefix}${rest.split("/").map(encodeSegment).join("/")}` };
   }
-  const relative11 = slashed.replace(/^(\.\/)+/, "");
-  return { uri: relative11.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
+  const relative12 = slashed.replace(/^(\.\/)+/, "");
+  return { uri: relative12.split("/").map(encodeSegment).join("/"), uriBaseId: SRCROOT };
 }
 function physicalLocation(span2) {
   return {
@@ -48051,16 +48216,65 @@ var NginxVariables = class _NginxVariables {
     const regex = analyzeRegex(source);
     return regex.wholeSubject && !regex.masksUnknown ? regex : void 0;
   }
+  /**
+   * What `$uri` (and `$document_uri`: both are r->uri) holds where `entry` in `block` reads it.
+   * It is the decoded path unless the rewrite-phase script of the location holding `entry`
+   * certainly replaced it: a rewrite (not in an `if`, its regex matching every URI) whose
+   * replacement holds no CR or LF, and every rewrite that may run after it too. A rewrite copies
+   * its replacement into r->uri as written, decoding nothing, and copies its own captures as
+   * they were matched (ngx_http_script_regex_end_code, ngx_http_script_copy_capture_code), so
+   * `rewrite ^ $request_uri;` makes `$uri` the raw request URI. The script (rewrite, return,
+   * set, break, if, in order: ngx_http_rewrite_handler) runs each time the location is chosen;
+   * a location's script is its own (ngx_http_rewrite_merge_loc_conf inherits none), so the
+   * server's script, and the locations the request passed before, are not followed. A directive
+   * of the script reads `$uri` where it stands; any other after the script, unless the script may
+   * have stopped (`return`, `break`, a flagged rewrite) before `$uri` was replaced. `try_files`
+   * (which sets the URI to the file it found) and Lua (ngx.req.set_uri) keep the decoded answer.
+   */
+  uriFactsAt(block2, entry) {
+    const decoded = builtinFacts("uri");
+    let location = block2;
+    while (location?.kind === "if") location = location.parent;
+    if (location?.kind !== "location" || !this.rewriteBlocks.has(location) || location.own("try_files").length > 0) return decoded;
+    const { census } = this.scope;
+    if (LUA_SETS_URI.some((name2) => census.named(name2).entries.length > 0)) return decoded;
+    let raw;
+    let stoppedDecoded = false;
+    for (const step of scriptOf(location)) {
+      if (step.entry === entry) return raw ?? decoded;
+      if (step.entry.directive.name === "rewrite") raw = this.uriAfterRewrite(step, raw);
+      if (!raw && mayStopScript(step.entry.directive)) stoppedDecoded = true;
+    }
+    return SCRIPT_DIRECTIVES.has(entry.directive.name) || stoppedDecoded || !raw ? decoded : raw;
+  }
+  /**
+   * `$uri` after a rewrite, from `raw` (undefined: decoded) before it: undefined unless it is
+   * raw after it whether or not its regex matched.
+   */
+  uriAfterRewrite(step, raw) {
+    const pattern = argValueOf(step.entry.directive, 0);
+    const replacement = argValueOf(step.entry.directive, 1);
+    if (pattern === void 0 || replacement === void 0) return void 0;
+    const flag2 = argValueOf(step.entry.directive, 2);
+    if (flag2 === "redirect" || flag2 === "permanent" || REDIRECT_REPLACEMENT.test(replacement)) return raw;
+    const written = this.factsOf(replacement, step.block, { regex: analyzeRegex(pattern), subject: raw ?? builtinFacts("uri") });
+    if (!written || (written.mask & (CH.LF | CH.CR)) !== 0) return void 0;
+    if (raw) return combine([raw, written]);
+    return !step.inIf && matchesEverySubject(pattern) ? written : void 0;
+  }
   /** The regex of `if ($var ~ re)`, with what $var holds. */
   ifRegex(block2) {
     const condition = ifCondition(block2.directive?.args.map((arg) => arg.value) ?? []);
     if (condition.length !== 3 || !/^~\*?$/.test(condition[1])) return void 0;
     return { regex: analyzeRegex(condition[2]), subject: this.factsOf(condition[0], block2.parent ?? block2), entry: block2.node };
   }
-  /** The regex and subject of a rewrite directive (its own captures in its replacement). */
-  rewriteRegex(entry) {
+  /**
+   * The regex and subject of a rewrite directive (its own captures in its replacement): the URI
+   * where it stands in `block`'s script (uriFactsAt), else the decoded one.
+   */
+  rewriteRegex(entry, block2) {
     const pattern = entry.directive.args[0]?.value;
-    return pattern === void 0 ? void 0 : { regex: analyzeRegex(pattern), subject: builtinFacts("uri"), entry };
+    return pattern === void 0 ? void 0 : { regex: analyzeRegex(pattern), subject: block2 ? this.uriFactsAt(block2, entry) : builtinFacts("uri"), entry };
   }
   /**
    * Facts of a whole value (literal text and variables) as seen from `block`; undefined when
@@ -48297,6 +48511,34 @@ function ifCondition(values2) {
   return words;
 }
 var REWRITE_BY_LUA = ["rewrite_by_lua", "rewrite_by_lua_block", "rewrite_by_lua_file"];
+var LUA_SETS_URI = ["set", "rewrite", "access", "content", "header_filter", "body_filter"].flatMap(
+  (phase) => ["", "_block", "_file"].map((form) => `${phase}_by_lua${form}`)
+);
+var SCRIPT_DIRECTIVES = /* @__PURE__ */ new Set(["rewrite", "return", "set", "break", "if"]);
+var REDIRECT_REPLACEMENT = /^(?:https?:\/\/|\$scheme)/;
+function scriptOf(block2, inIf = false, steps = []) {
+  for (const entry of block2.directives) {
+    if (!SCRIPT_DIRECTIVES.has(entry.directive.name)) continue;
+    steps.push({ entry, block: block2, inIf });
+    if (entry.directive.name !== "if") continue;
+    const body2 = block2.children.find((child) => child.node === entry);
+    if (body2) scriptOf(body2, true, steps);
+  }
+  return steps;
+}
+function mayStopScript(directive) {
+  switch (directive.name) {
+    case "return":
+    case "break":
+      return true;
+    case "rewrite":
+      return argValueOf(directive, 2) !== void 0 || REDIRECT_REPLACEMENT.test(argValueOf(directive, 1) ?? "");
+  }
+  return false;
+}
+function matchesEverySubject(pattern) {
+  return /^\^?(?:\.\*\??|\(\.\*\??\))?$/.test(pattern);
+}
 function argText(directive, i) {
   return argValueOf(directive, i);
 }
@@ -48565,6 +48807,9 @@ var NginxHttpScope = class {
    * defined more than once, the definition closest to `fromFile` in the directory tree wins.
    */
   findUpstream(name2, fromFile) {
+    return closestUpstream(this.definitionsOf(name2), fromFile);
+  }
+  definitionsOf(name2) {
     if (!this.upstreamsByName) {
       this.upstreamsByName = /* @__PURE__ */ new Map();
       for (const group of this.upstreams) {
@@ -48575,19 +48820,27 @@ var NginxHttpScope = class {
         else this.upstreamsByName.set(key, [group]);
       }
     }
-    const groups = this.upstreamsByName.get(name2.toLowerCase());
-    if (!groups || groups.length === 1 || fromFile === void 0) return groups?.[0];
-    let best = groups[0];
-    let bestDepth = -1;
-    for (const group of groups) {
-      const file = group.block.directive.file;
-      const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
-      if (depth > bestDepth) {
-        best = group;
-        bestDepth = depth;
-      }
+    return this.upstreamsByName.get(name2.toLowerCase()) ?? [];
+  }
+  /**
+   * The upstream of a pass's name in each nginx process that reads the pass, where a main config
+   * that containers run defines the name in a file each fills differently (hypothesis/via's dev
+   * compose mounts its own includes/app_upstream.conf): each group with the containers that find
+   * it, in the order they are defined. Only `found` where every process finds the same one, or
+   * the tree does not say which containers read the pass.
+   */
+  upstreamsByProcess(pass, found) {
+    const read = pass.entry.containers;
+    const groups = read ? this.definitionsOf(found.name) : [];
+    if (!read || groups.length < 2) return [{ group: found }];
+    const readers = /* @__PURE__ */ new Map();
+    for (const container of read) {
+      const readable = groups.filter((group2) => !group2.block.node.containers || group2.block.node.containers.has(container));
+      const group = closestUpstream(readable, pass.entry.directive.file) ?? found;
+      readers.set(group, (readers.get(group) ?? /* @__PURE__ */ new Set()).add(container));
     }
-    return best;
+    if (readers.size === 1) return [{ group: found }];
+    return groups.filter((group) => readers.has(group)).map((group) => ({ group, containers: readers.get(group) }));
   }
   upstreamsByName;
   /**
@@ -48598,6 +48851,20 @@ var NginxHttpScope = class {
     return this.census.named(name2).entries.length > 0;
   }
 };
+function closestUpstream(groups, fromFile) {
+  if (groups.length <= 1 || fromFile === void 0) return groups[0];
+  let best = groups[0];
+  let bestDepth = -1;
+  for (const group of groups) {
+    const file = group.block.directive.file;
+    const depth = file === fromFile ? Infinity : sharedDirectoryDepth(file, fromFile);
+    if (depth > bestDepth) {
+      best = group;
+      bestDepth = depth;
+    }
+  }
+  return best;
+}
 var NginxModel = class {
   constructor(roots, version, directiveOptions = {}, generatedRoots = [], deploymentOf3 = () => "", serviceHosts = /* @__PURE__ */ new Set(), versionOfFile = () => void 0) {
     this.roots = roots;
@@ -48759,7 +49026,14 @@ var NginxModel = class {
         if (!passing) continue;
         const module2 = Object.hasOwn(PASS_DIRECTIVES, entry.directive.name) ? PASS_DIRECTIVES[entry.directive.name] : void 0;
         if (!module2 || argCountOf(entry.directive) === 0) continue;
-        scope.passes.push(resolvePass(scope, module2, entry, block2));
+        const pass = resolvePass(scope, module2, entry, block2);
+        if (pass.target.kind !== "group" || !entry.containers) {
+          scope.passes.push(pass);
+          continue;
+        }
+        for (const { group, containers } of scope.upstreamsByProcess(pass, pass.target.group)) {
+          scope.passes.push(containers ? { ...pass, entry: { ...pass.entry, containers }, target: { kind: "group", group } } : pass);
+        }
       }
     }
     scope.census.trimToSize();
@@ -49866,10 +50140,10 @@ function sharedDirectoryOf(nginxFiles, backendFiles) {
 // src/model/pods.ts
 init_build_context();
 function mountedAt(mount, key) {
-  const relative11 = mount.items ? mount.items.get(key) : key;
-  if (!relative11) return void 0;
-  if (mount.subPath !== void 0) return mount.subPath === relative11 ? mount.mountPath : void 0;
-  return `${mount.mountPath.replace(/\/+$/, "")}/${relative11}`;
+  const relative12 = mount.items ? mount.items.get(key) : key;
+  if (!relative12) return void 0;
+  if (mount.subPath !== void 0) return mount.subPath === relative12 ? mount.mountPath : void 0;
+  return `${mount.mountPath.replace(/\/+$/, "")}/${relative12}`;
 }
 function inResources(file, resources) {
   return resources.some((resource) => file === resource || file.startsWith(`${resource}/`) || resource === ".");
@@ -50078,19 +50352,56 @@ function nginxPodsOf(model, target) {
   if (nginxComposePlace(model, target).running.length > 0 || nginxHostLaunchFiles(model, target).length > 0) return void 0;
   return pods;
 }
-function matchComposeLoopback(address, listener, compose, nginxIn) {
+function nginxLoopbackOf(model, target, place) {
+  const address = target.address;
+  if (address.kind !== "tcp" || !isLoopback(address.host)) return void 0;
+  const pods = nginxPodsOf(model, target);
+  if (pods) return { kind: "pods", pods };
+  const { running } = place ?? nginxComposePlace(model, target);
+  if (running.length === 0) return void 0;
+  if (running.some((container) => container.hostNetwork) || nginxMayRunOnHost(model, target)) return { kind: "host" };
+  if (running.some((container) => container.sharesContainerNetwork !== void 0)) return void 0;
+  return { kind: "containers", containers: running };
+}
+function reachesPublishedPorts(loopback, nginxIn, project) {
+  return loopback?.kind === "host" || loopback === void 0 && !nginxIn.some((container) => container.project === project);
+}
+function nginxMayRunOnHost(model, target) {
+  const mains = (httpScopeOf(model, target)?.roots ?? []).filter((root) => root.kind === "main").map((root) => root.file);
+  if (mains.length === 0)
+    return model.launches.some(
+      (launch) => launch.container === void 0 && (launch.program === "nginx" || launch.program === "openresty") && nginxConfigPath(launch.program, launch.argv) !== void 0
+    );
+  return mains.some((main) => {
+    const { running, undecided } = nginxLaunchesRunning(model, main);
+    return [...running, ...undecided].some((launch) => launch.container === void 0);
+  });
+}
+function startsOnNginxLoopback(loopback, launch) {
+  if (loopback.kind === "pods") return startsInPods(launch, loopback.pods);
+  const { compose, service } = launch;
+  return compose !== void 0 && service !== void 0 && !launch.container?.hostNetwork && inNginxContainers(loopback.containers, { ...compose, service });
+}
+function runsOnNginxLoopback(model, loopback, backend) {
+  if (loopback.kind === "pods") return runsInPods(backend, loopback.pods);
+  const compose = composeServiceOf(model, backend);
+  return compose !== void 0 && !compose.hostNetwork && inNginxContainers(loopback.containers, compose);
+}
+function inNginxContainers(containers, scope) {
+  return containers.some((container) => container.project === scope.project && shareNetwork(container, scope));
+}
+function matchComposeLoopback(address, listener, compose, nginxIn, nginxLoopback) {
   if (listener.address.kind !== "tcp") return void 0;
   const bound = listener.address.host.toLowerCase();
-  const inProject = nginxIn.filter((container) => container.project === compose.project);
-  if (inProject.length > 0) {
-    const together2 = inProject.find((container) => shareNetwork(container, compose));
-    if (!together2 || listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
+  const together2 = nginxIn.find((container) => container.project === compose.project && shareNetwork(container, compose));
+  if (together2) {
+    if (listener.address.port !== address.port || !(ALL_INTERFACES.has(bound) || isLoopback(bound))) return void 0;
     return {
       reason: "same-address",
       detail: `port ${address.port} on loopback; compose service "${together2.service}" shares the network namespace of "${compose.service}"`
     };
   }
-  if (!ALL_INTERFACES.has(bound)) return void 0;
+  if (!reachesPublishedPorts(nginxLoopback, nginxIn, compose.project) || !ALL_INTERFACES.has(bound)) return void 0;
   const published = compose.published.find(
     (port) => port.hostPort === address.port && port.containerPort === listener.address.port && (ALL_INTERFACES.has(port.hostIp) || isLoopback(port.hostIp))
   );
@@ -50305,8 +50616,10 @@ function computeLinks(model) {
         ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
       ])
     ].sort((a, b) => a - b);
-    const pods = loopback ? nginxPodsOf(model, target) : void 0;
-    if (pods) candidates = candidates.filter((index) => runsInPods(ordered2[index].backend, pods));
+    const nginxLoopback = loopback ? nginxLoopbackOf(model, target, place) : void 0;
+    if (nginxLoopback && nginxLoopback.kind !== "host")
+      candidates = candidates.filter((index) => runsOnNginxLoopback(model, nginxLoopback, ordered2[index].backend));
+    const pods = nginxLoopback?.kind === "pods" ? nginxLoopback.pods : void 0;
     if (address.kind === "tcp" && !loopback && !dockerHost)
       candidates = candidates.filter((index) => {
         const compose = composeOf.get(ordered2[index].backend);
@@ -50319,7 +50632,7 @@ function computeLinks(model) {
       const linked = compose && aliasLinks ? matchLinkAlias(address, listener, compose, aliasLinks) : void 0;
       if (!linked && compose && aliasLinks?.everywhere) continue;
       if (compose && hostServed) continue;
-      const match = linked ?? (dockerHost ? matchDockerHost(address, listener, compose) : compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
+      const match = linked ?? (dockerHost ? matchDockerHost(address, listener, compose) : compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn, nginxLoopback) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
       if (!match) continue;
       const local = match.reason === "same-address" || match.reason === "same-socket-path";
       const pod = pods && local ? pods.find((each) => runsInPods(backend, [each])) : void 0;
@@ -52004,6 +52317,36 @@ function brokenValueIndex(directive, headerLines) {
 // checks/nginx-alias-traversal.ts
 init_rule();
 
+// src/model/template-values.ts
+init_template();
+init_template_text();
+init_sorted_offsets();
+function argumentsUnknown(directive) {
+  const source = sourceOf(directive);
+  if (!(source instanceof TemplateSourceText)) return false;
+  const count = argCountOf(directive);
+  for (let i = 0; i < count; i++) if (isUnknownValue(argValueOf(directive, i) ?? "")) return true;
+  return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
+}
+function writtenConditionally(directive) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
+}
+function spanWrittenConditionally(directive, span2) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && source.isConditional(span2.start.offset);
+}
+function maySeparateInTemplate(first, second) {
+  const source = sourceOf(first);
+  if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
+  const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
+  return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
+}
+function mayWriteUnseenLines(directive) {
+  const source = sourceOf(directive);
+  return source instanceof TemplateSourceText && holdsOffsetWithin(source.writers, directive.span.start.offset, directive.span.end.offset);
+}
+
 // src/model/nginx-access.ts
 var isAccessRule = (entry) => entry.directive.name === "allow" || entry.directive.name === "deny";
 var LIST_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if"]);
@@ -52072,6 +52415,69 @@ function refusesOnCondition(block2) {
   return block2.children.some(
     (child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? ""))
   );
+}
+var PER_REQUEST = /* @__PURE__ */ new Set([
+  "allow",
+  "deny",
+  "auth_basic",
+  "auth_request",
+  "auth_jwt",
+  "internal",
+  "limit_req",
+  "limit_conn",
+  "access_by_lua",
+  "access_by_lua_block",
+  "access_by_lua_file",
+  "modsecurity",
+  "modsecurity_rules",
+  "modsecurity_rules_file",
+  "modsecurity_rules_remote",
+  "return",
+  "rewrite",
+  "try_files"
+]);
+var INHERITED_FROM_HTTP = /* @__PURE__ */ new Set([
+  "allow",
+  "deny",
+  "auth_basic",
+  "auth_request",
+  "auth_jwt",
+  "limit_req",
+  "limit_conn",
+  "access_by_lua",
+  "access_by_lua_block",
+  "access_by_lua_file",
+  "modsecurity",
+  "modsecurity_rules",
+  "modsecurity_rules_file",
+  "modsecurity_rules_remote"
+]);
+var switchedOff = (entry) => /^(auth_basic|auth_request|auth_jwt|modsecurity)$/.test(entry.directive.name) && entry.directive.args[0]?.value.toLowerCase() === "off";
+function passesEverythingUnchecked(scope, pass) {
+  const server = pass.location.enclosing("server");
+  if (!server?.node || !passesUriUnchanged(pass)) return false;
+  const http = server.parent;
+  if (http?.kind === "http" && http.directives.some((entry) => INHERITED_FROM_HTTP.has(entry.directive.name) && !switchedOff(entry))) return false;
+  const blocks2 = [server, ...server.descendants()];
+  for (const block2 of blocks2) {
+    if (block2.kind === "if" || block2.kind === "limit_except" || block2.node && mayWriteUnseenLines(block2.node.directive)) return false;
+    for (const entry of block2.directives) {
+      if (PER_REQUEST.has(entry.directive.name) && !switchedOff(entry)) return false;
+      if (entry.directive.name === "include" && !entry.children) return false;
+    }
+  }
+  const sameUpstream = (other) => other.module === pass.module && passesUriUnchanged(other) && (other.target.kind === "group" && pass.target.kind === "group" && other.target.group === pass.target.group || other.target.kind === "address" && pass.target.kind === "address" && other.target.address.text === pass.target.address.text || other.target.kind === "unresolved" && pass.target.kind === "unresolved" && other.target.host === pass.target.host);
+  const locations = blocks2.filter((block2) => block2.kind === "location");
+  const passing = new Set(scope.passes.filter((other) => other.location.kind === "location" && sameUpstream(other)).map((other) => other.location));
+  return locations.every((location) => passing.has(location)) && locations.some(matchesEveryUri);
+}
+function matchesEveryUri(location) {
+  const args = location.directive?.args.map((arg) => arg.value) ?? [];
+  return args.length === 1 && args[0] === "/" || args.length === 2 && args[0] === "^~" && args[1] === "/";
+}
+function passesUriUnchanged(pass) {
+  if (pass.variableValue || pass.location.kind !== "location") return false;
+  return pass.uri === void 0 || pass.uri === "/" && matchesEveryUri(pass.location);
 }
 
 // checks/nginx-alias-traversal.ts
@@ -52313,33 +52719,6 @@ function judge2(args, regex, regexSpan, modelPath) {
 
 // checks/nginx-directive-args.ts
 init_rule();
-
-// src/model/template-values.ts
-init_template();
-init_template_text();
-function argumentsUnknown(directive) {
-  const source = sourceOf(directive);
-  if (!(source instanceof TemplateSourceText)) return false;
-  const count = argCountOf(directive);
-  for (let i = 0; i < count; i++) if (isUnknownValue(argValueOf(directive, i) ?? "")) return true;
-  return source.hasStatementBetween(directive.nameSpan.start.offset, directive.span.end.offset);
-}
-function writtenConditionally(directive) {
-  const source = sourceOf(directive);
-  return source instanceof TemplateSourceText && source.isConditional(directive.nameSpan.start.offset);
-}
-function spanWrittenConditionally(directive, span2) {
-  const source = sourceOf(directive);
-  return source instanceof TemplateSourceText && source.isConditional(span2.start.offset);
-}
-function maySeparateInTemplate(first, second) {
-  const source = sourceOf(first);
-  if (!(source instanceof TemplateSourceText) || sourceOf(second) !== source) return false;
-  const [a, b] = first.span.start.offset <= second.span.start.offset ? [first, second] : [second, first];
-  return source.hasStatementBetween(a.span.start.offset, b.span.start.offset);
-}
-
-// checks/nginx-directive-args.ts
 var ID14 = "nginx-directive-args";
 var rule14 = defineRule({
   id: ID14,
@@ -52634,6 +53013,29 @@ function* balancingRedefined(methods) {
 
 // checks/nginx-h2c-smuggling.ts
 init_rule();
+
+// src/model/h2c-upgrade.ts
+function whyNoH2cUpgrade(backend, listener) {
+  switch (backend.kind) {
+    case "gunicorn":
+      if (backend.workerKind === "uvicorn" || backend.workerKind === "uvicorn_h11") return `its uvicorn worker upgrades only to WebSocket`;
+      if (backend.workerKind === void 0 || backend.workerKind === "custom") return void 0;
+      return backend.noH2cUpgrade;
+    case "uwsgi":
+      return "uWSGI has no HTTP/2";
+    case "uvicorn":
+      return "uvicorn upgrades only to WebSocket";
+    case "tomcat": {
+      const connectors = listener ? backend.listeners.filter((own) => own === listener).map((own) => own.connector) : backend.connectors;
+      const none = connectors.length > 0 && connectors.every((connector) => connector.upgradeProtocols?.length === 0);
+      return none ? "its <Connector> has no <UpgradeProtocol>" : void 0;
+    }
+    case "spring-boot":
+      return void 0;
+  }
+}
+
+// checks/nginx-h2c-smuggling.ts
 var ID17 = "nginx-h2c-smuggling";
 var rule17 = defineRule({
   id: ID17,
@@ -52645,7 +53047,7 @@ var rule17 = defineRule({
     fixable: false,
     messages: {
       clientUpgrade: {
-        message: `Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client's own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend`,
+        message: `Connection "{{connection}}" and Upgrade "{{upgrade}}" pass the client's own headers upstream: "Upgrade: h2c" can turn this connection into a tunnel to the backend{{harmless}}`,
         help: 'With `Upgrade: h2c`, `HTTP2-Settings` and `Connection: Upgrade, HTTP2-Settings` passed on, a backend that supports h2c answers 101 and nginx relays the connection as an opaque tunnel: every later request on it goes to the backend without nginx\'s locations, allow/deny or auth_request (h2c smuggling). Send a fixed `Connection upgrade` (or the $connection_upgrade map) and only the Upgrade values you serve (a map of $http_upgrade with `websocket websocket;` and `default "";`)'
       }
     }
@@ -52665,12 +53067,21 @@ var rule17 = defineRule({
         const passesClient = (entry, name2) => variables.expand(entry.directive.args[1]?.value ?? "", pass.location).some(({ facts }) => facts?.origin.includes(`$http_${name2}`));
         if (!passesClient(upgrade, "upgrade") || !passesClient(connection, "connection")) continue;
         seen.add(connection);
+        const harmless = [];
+        if (passesEverythingUnchecked(scope, pass)) harmless.push("nginx enforces nothing in this server that a tunnel would skip");
+        const noUpgrade = backendsWithoutH2c(model, pass);
+        if (noUpgrade) harmless.push(`the backend cannot upgrade to h2c (${noUpgrade.reason})`);
         yield {
           messageId: "clientUpgrade",
-          data: { connection: connection.directive.args[1].value, upgrade: upgrade.directive.args[1].value },
+          data: {
+            connection: connection.directive.args[1].value,
+            upgrade: upgrade.directive.args[1].value,
+            harmless: harmless.length > 0 ? `, but harmless here: ${harmless.join(", and ")}` : ""
+          },
           primary: connection.directive.args[1].span,
-          related: [{ span: upgrade.directive.args[1].span, label: "the client's Upgrade is passed on here" }],
-          modelPath: `${pass.location.path}>proxy_set_header[Connection]`
+          related: [{ span: upgrade.directive.args[1].span, label: "the client's Upgrade is passed on here" }, ...noUpgrade ? [noUpgrade.related] : []],
+          modelPath: `${pass.location.path}>proxy_set_header[Connection]`,
+          ...harmless.length > 0 ? { maxSeverity: "info" } : {}
         };
       }
     }
@@ -52680,6 +53091,19 @@ function lastHeader(headers, name2) {
   for (let i = headers.length - 1; i >= 0; i--)
     if (headers[i].directive.args[0]?.value.toLowerCase() === name2 && headers[i].directive.args[1]) return headers[i];
   return void 0;
+}
+function backendsWithoutH2c(model, pass) {
+  const addresses = pass.target.kind === "group" ? pass.target.group.servers.map((server) => server.address) : pass.target.kind === "address" ? [pass.target.address] : [];
+  if (addresses.length === 0 || addresses.some((address) => !address)) return void 0;
+  const links2 = linkDeployment(model).filter((link) => link.target.passes.includes(pass));
+  if (new Set(links2.map((link) => link.target)).size < addresses.length) return void 0;
+  let first;
+  for (const link of links2) {
+    const reason = whyNoH2cUpgrade(link.backend, link.listener);
+    if (!reason || link.alternatives.some((other) => !whyNoH2cUpgrade(other))) return void 0;
+    first ??= { reason: `${link.backend.kind}: ${reason}`, related: { span: link.listener.span, label: `${link.backend.kind} listens here; ${reason}` } };
+  }
+  return first;
 }
 
 // checks/nginx-header-redefinition.ts
@@ -53165,12 +53589,14 @@ function someArgMayHoldLineBreak(variables, entry, checked) {
   return false;
 }
 function judge4(variables, block2, entry, checked) {
-  const captures = checked.ownCaptures ? variables.rewriteRegex(entry) : void 0;
+  const captures = checked.ownCaptures ? variables.rewriteRegex(entry, block2) : void 0;
   let carriage;
   for (const index of checked.indexes) {
     const text3 = argText(entry.directive, index);
     if (text3 === void 0 || !text3.includes("$") || !variables.mayHoldLineBreak(text3)) continue;
-    for (const { part: part2, facts, top } of variables.expand(text3, block2, captures)) {
+    for (const expanded2 of variables.expand(text3, block2, captures)) {
+      const { part: part2, top } = expanded2;
+      const facts = part2 === top && part2.kind === "variable" && URI_VARIABLES2.has(part2.name) ? variables.uriFactsAt(block2, entry) : expanded2.facts;
       if (!facts?.request) continue;
       if (checked.ownCaptures && part2.kind === "capture" && top.kind === "capture") continue;
       const mask = part2 === top && part2.kind === "variable" && URI_VARIABLES2.has(part2.name) ? uriMask(variables, block2, facts.mask, text3, part2, checked) : facts.mask;
@@ -54542,14 +54968,29 @@ function weakProtocol(argument) {
 
 // src/model/nginx-tls.ts
 var TLS_LISTEN_WORDS = ["ssl", "quic"];
-function tlsServedUnder(index) {
-  let serving;
-  return (level) => (serving ??= levelsServingTls(index)).has(level);
+function tlsInForceAt(index) {
+  let servers;
+  return (level, name2) => {
+    servers ??= tlsServersByLevel(index);
+    for (const server of servers.get(level) ?? []) {
+      let replaced = false;
+      for (let inner = server; inner && inner !== level && !replaced; inner = inner.owner?.level) {
+        replaced = inner.uses.some((use) => use.directive.name === name2);
+      }
+      if (!replaced) return true;
+    }
+    return false;
+  };
 }
-function levelsServingTls(index) {
-  const serving = /* @__PURE__ */ new Set();
+function tlsServersByLevel(index) {
+  const servers = /* @__PURE__ */ new Map();
   const mark = (use) => {
-    for (let level = use.level; level && !serving.has(level); level = level.owner?.level) serving.add(level);
+    for (let level = use.level; level; level = level.owner?.level) {
+      const below = servers.get(level);
+      if (below?.has(use.level)) break;
+      if (below) below.add(use.level);
+      else servers.set(level, /* @__PURE__ */ new Set([use.level]));
+    }
   };
   for (const use of index.usesNamed("listen")) if (someArgEquals(use.directive, 0, TLS_LISTEN_WORDS)) mark(use);
   for (const use of index.usesNamed("ssl")) if (use.directive.args[0]?.value.toLowerCase() === "on") mark(use);
@@ -54557,7 +54998,7 @@ function levelsServingTls(index) {
     const state = use.directive.args[0]?.value.toLowerCase();
     if (state === "only" || state === "on" && !onlyOpportunisticSmtp(index, use.level)) mark(use);
   }
-  return serving;
+  return servers;
 }
 function onlyOpportunisticSmtp(index, level) {
   if (level.contexts.includes("mail_server")) return smtpOnPort25(level);
@@ -54612,13 +55053,13 @@ var rule32 = defineRule({
   *check(model) {
     const first = onceEach();
     const index = model.nginx.directives;
-    const servesTls = tlsServedUnder(index);
+    const inForce = tlsInForceAt(index);
     for (const use of [...PROTOCOL_DIRECTIVES, ...CIPHER_DIRECTIVES].flatMap((name2) => index.usesNamed(name2))) {
       const name2 = use.directive.name;
       const isProtocols = PROTOCOL_DIRECTIVES.has(name2);
       const key = `${use.directive.file}\0${use.directive.span.start.offset}`;
       if (argumentsUnknown(use.directive) || !first(key)) continue;
-      if (SERVER_SIDE.has(name2) && !servesTls(use.level)) continue;
+      if (SERVER_SIDE.has(name2) && !inForce(use.level, name2)) continue;
       const args = use.directive.args;
       if (isProtocols) {
         const weak2 = args.filter((arg) => weakProtocol(arg.value) !== void 0);
@@ -54719,6 +55160,7 @@ function downAfterReboot(model) {
   const nginxLaunches = model.launches.filter((launch) => launch.program === "nginx" || launch.program === "openresty");
   for (const container of model.compose) {
     if (container.published.length === 0 || !container.keySpan) continue;
+    if (container.profiles && container.profiles.startedByPlainUp !== true) continue;
     const ports2 = [...new Set(container.published.map((published) => published.hostPort))];
     const runsNginx = container.image !== void 0 && NGINX_IMAGE.test(container.image) || nginxLaunches.some((launch) => launch.kind === "compose" && launch.file === container.file && launch.service === container.service);
     const target = balancerFor(ports2);
@@ -55691,8 +56133,8 @@ function unmodelledReachableFrom(model, target) {
   const nginxPlace = () => place ??= nginxComposePlace(model, target);
   const nginxFiles = [target.span.file, ...target.passes.map((pass) => pass.entry.directive.file)];
   let hostFiles;
-  let podsOfNginx;
-  const pods = () => (podsOfNginx ??= { pods: nginxPodsOf(model, target) }).pods;
+  let loopbackOfNginx;
+  const nginxLoopback = () => (loopbackOfNginx ??= { loopback: nginxLoopbackOf(model, target, nginxPlace()) }).loopback;
   const hostLaunchServes = (port) => {
     hostFiles ??= nginxHostLaunchFiles(model, target);
     if (hostFiles.length === 0) return false;
@@ -55711,13 +56153,14 @@ function unmodelledReachableFrom(model, target) {
     }
     if (address.kind !== "tcp") return false;
     const servesPort = (port) => mayServe([server], { kind: "tcp", port }) !== void 0;
-    if (isLoopback(address.host) && pods() !== void 0) return startsInPods(launch, pods()) && servesPort(address.port);
+    const loopback = isLoopback(address.host) ? nginxLoopback() : void 0;
+    if (loopback && loopback.kind !== "host") return startsOnNginxLoopback(loopback, launch) && servesPort(address.port);
     if (!compose || launch.service === void 0 || launch.container?.hostNetwork) return isLoopback(address.host) && servesPort(address.port);
     const { running } = nginxPlace();
     if (isLoopback(address.host)) {
       const container = { service: launch.service, sharesNetworkWith: compose.sharesNetworkWith };
       if (running.some((nginx) => nginx.project === compose.project && shareNetwork(nginx, container))) return servesPort(address.port);
-      return running.length === 0 && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort)) && !hostLaunchServes(address.port);
+      return reachesPublishedPorts(loopback, running, compose.project) && compose.published.some((port) => port.hostPort === address.port && servesPort(port.containerPort)) && !hostLaunchServes(address.port);
     }
     if (!resolvesServicesOf(nginxPlace(), compose)) return false;
     const host = address.host.toLowerCase();
@@ -55820,11 +56263,12 @@ var rule41 = defineRule({
         if (draft) yield draft;
         continue;
       }
-      const pods = nginxPodsOf(model, target);
-      if (pods && podsRunUnknown(pods, model.launches)) continue;
+      const loopback = nginxLoopbackOf(model, target);
+      const apart = loopback && loopback.kind !== "host" ? loopback : void 0;
+      if (apart?.kind === "pods" && podsRunUnknown(apart.pods, model.launches)) continue;
       const nginxFiles = [target.span.file, ...target.passes.map((pass2) => pass2.entry.directive.file)];
       const family = (address.kind === "unix" ? listeners.filter((l) => l.address.kind === "unix") : isLoopback(address.host) ? listeners.filter((l) => l.address.kind === "tcp" && !inOwnContainerNetwork(model, l, nginxFiles)) : []).filter(
-        (l) => pods ? runsInPods(l.backend, pods) && mayReach(nginxFiles, l.backend, false, model.deploymentRoots ?? []) : mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? [])
+        (l) => apart ? runsOnNginxLoopback(model, apart, l.backend) && mayReach(nginxFiles, l.backend, false, model.deploymentRoots ?? []) : mayReach(nginxFiles, l.backend, true, model.deploymentRoots ?? [])
       );
       if (family.length === 0) continue;
       if (nginxServersListeningAt(model, target).length > 0) continue;
@@ -56723,7 +57167,7 @@ function isRegexLocation(match) {
   return match.kind === "regex" || match.kind === "regexCaseless";
 }
 var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
-function matchesEveryUri(match) {
+function matchesEveryUri2(match) {
   return isRegexLocation(match) && EVERY_URI.has(match.pattern);
 }
 
@@ -56797,7 +57241,7 @@ function mayShadow(entries, first, end) {
   for (let k = first; k < end; k++) {
     const match = entries[k].children ? locationMatch(entries[k].directive) : void 0;
     if (!match) continue;
-    if (matchesEveryUri(match)) return true;
+    if (matchesEveryUri2(match)) return true;
     for (let j = 0; j < seen; j++) if (seenPatterns[j] === match.pattern) return true;
     seenPatterns[seen++] = match.pattern;
   }
@@ -56806,7 +57250,7 @@ function mayShadow(entries, first, end) {
 var seenPatterns = [];
 function judgeLevel(unique2, level) {
   const drafts = [];
-  const catchAll = unique2.find((sibling) => matchesEveryUri(sibling.match));
+  const catchAll = unique2.find((sibling) => matchesEveryUri2(sibling.match));
   for (let j = 0; j < unique2.length; j++) {
     const later = unique2[j];
     let shadow;
@@ -56827,7 +57271,7 @@ function judgeLevel(unique2, level) {
 }
 function shadows(earlier, later) {
   if (isRegexLocation(earlier) && isRegexLocation(later)) {
-    if (matchesEveryUri(earlier)) return true;
+    if (matchesEveryUri2(earlier)) return true;
     return earlier.pattern === later.pattern && (earlier.kind === "regexCaseless" || later.kind === "regex");
   }
   if (earlier.pattern !== later.pattern) return false;
@@ -56837,7 +57281,7 @@ function shadows(earlier, later) {
 }
 function shadowKind(earlier, later) {
   if (!isRegexLocation(later)) return "duplicate";
-  return matchesEveryUri(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
+  return matchesEveryUri2(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
 }
 function together(a, b) {
   return !maySeparateInTemplate(a.directive, b.directive);
@@ -57508,10 +57952,10 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative11 = nodePath12.relative(configDir, path);
-    if (!relative11 || relative11.startsWith("..") || nodePath12.isAbsolute(relative11)) return void 0;
+    const relative12 = nodePath12.relative(configDir, path);
+    if (!relative12 || relative12.startsWith("..") || nodePath12.isAbsolute(relative12)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
-      if (entries[i].matcher.ignores(relative11) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
+      if (entries[i].matcher.ignores(relative12) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
     return void 0;
   };
@@ -57540,9 +57984,9 @@ function resolveDeployments(patterns, configDir, files, where2) {
       return;
     }
     for (const file of files) {
-      const relative11 = nodePath12.relative(dir, file);
-      if (relative11.startsWith("..") || nodePath12.isAbsolute(relative11) || !relative11.includes(nodePath12.sep)) continue;
-      roots.add(nodePath12.join(dir, relative11.split(nodePath12.sep)[0]));
+      const relative12 = nodePath12.relative(dir, file);
+      if (relative12.startsWith("..") || nodePath12.isAbsolute(relative12) || !relative12.includes(nodePath12.sep)) continue;
+      roots.add(nodePath12.join(dir, relative12.split(nodePath12.sep)[0]));
     }
   });
   return [...roots];
@@ -57630,9 +58074,9 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative11 = nodePath13.relative(scope.dir, path);
-    if (!relative11 || relative11.startsWith("..") || nodePath13.isAbsolute(relative11)) return void 0;
-    const result = scope.matcher.test(isDirectory ? relative11 + "/" : relative11);
+    const relative12 = nodePath13.relative(scope.dir, path);
+    if (!relative12 || relative12.startsWith("..") || nodePath13.isAbsolute(relative12)) return void 0;
+    const result = scope.matcher.test(isDirectory ? relative12 + "/" : relative12);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
   const tracked = /* @__PURE__ */ new Set();
@@ -57640,8 +58084,8 @@ function walk(roots, fs, options = {}) {
   const readIndex = (dir) => {
     try {
       if (fs.kind(nodePath13.join(dir, ".git")) !== "directory") return;
-      for (const relative11 of trackedPaths(fs.read(nodePath13.join(dir, ".git", "index")))) {
-        const path = nodePath13.join(dir, ...relative11.split("/"));
+      for (const relative12 of trackedPaths(fs.read(nodePath13.join(dir, ".git", "index")))) {
+        const path = nodePath13.join(dir, ...relative12.split("/"));
         tracked.add(path);
         for (let parent = nodePath13.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath13.dirname(parent))
           holdTracked.add(parent);
@@ -57910,6 +58354,7 @@ var IncludeResolver = class {
   /** The tree does not change during a run; a snippet included in many contexts resolves once. */
   cache = /* @__PURE__ */ new Map();
   holders = /* @__PURE__ */ new Map();
+  containerCache = /* @__PURE__ */ new Map();
   /**
    * @param prefixDir the main config's directory, or undefined for a file read on its own
    * @param includingFile absolute path of the file holding the include
@@ -57944,6 +58389,110 @@ var IncludeResolver = class {
     this.holders.set(file, known3);
     return known3;
   }
+  /**
+   * nginx's prefix in each container that holds a main config: the directory of the path a compose
+   * mount or a COPY places it at, as nginx takes the directory of its configuration file
+   * (`conf_prefix`, set in `ngx_process_options`, src/core/nginx.c). Only the containers that hold
+   * it at one path; undefined where no container's mapping places it.
+   */
+  prefixesInContainers(mainFile) {
+    const prefixes = /* @__PURE__ */ new Map();
+    for (const mapping of this.mappings) {
+      if (!mapping.containers) continue;
+      const inContainer2 = pathInContainer(mapping, mainFile);
+      if (inContainer2 === void 0) continue;
+      const prefix = nodePath14.posix.dirname(inContainer2);
+      for (const container of mapping.containers) {
+        prefixes.set(container, prefixes.has(container) && prefixes.get(container) !== prefix ? void 0 : prefix);
+      }
+    }
+    const known3 = new Map([...prefixes].filter((entry) => entry[1] !== void 0));
+    return known3.size > 0 ? known3 : void 0;
+  }
+  /**
+   * A relative include of a main config as the containers that read it see it: at
+   * `<prefix>/<pattern>` in each (`prefixes`: each container's from prefixesInContainers, or
+   * undefined where it is not known), where the container's own mounts and COPYs answer first,
+   * since a bind mount hides what the image had at its path. A container none of whose mappings
+   * covers that path (or whose prefix is not known) reads the file beside the main config in the
+   * tree, as `resolve` finds it. Each file found keeps the containers that read it.
+   */
+  resolveInContainers(pattern, includingFile, prefixDir, prefixes) {
+    const beside = this.resolve(pattern, includingFile, prefixDir);
+    const key = `${pattern}\0${includingFile}\0${prefixDir}\0${[...prefixes].sort().join("\0")}`;
+    let resolution = this.containerCache.get(key);
+    if (!resolution) {
+      resolution = this.resolveInContainersUncached(pattern, beside, prefixes);
+      this.containerCache.set(key, resolution);
+    }
+    return resolution === beside ? beside : { ...resolution, files: [...resolution.files], outside: [...resolution.outside] };
+  }
+  resolveInContainersUncached(pattern, beside, prefixes) {
+    const readBeside = [];
+    const seen = /* @__PURE__ */ new Map();
+    for (const [container, prefix] of [...prefixes].sort((a, b) => compareBytes(a[0], b[0]))) {
+      const inContainer2 = prefix === void 0 ? void 0 : nodePath14.posix.join(prefix, pattern);
+      const mapping = inContainer2 === void 0 ? void 0 : this.mappingIn(container, inContainer2);
+      if (!mapping || inContainer2 === void 0) {
+        readBeside.push(container);
+        continue;
+      }
+      const candidate = nodePath14.join(mapping.to, inContainer2.slice(mapping.from.replace(/\/$/, "").length));
+      const known3 = seen.get(candidate);
+      if (known3) {
+        known3.containers.push(container);
+        continue;
+      }
+      seen.set(candidate, { ...this.filesInContainer(container, candidate, inContainer2), containers: [container] });
+    }
+    const sameAsBeside = [...seen.values()].every((found) => found.files.join("\0") === beside.files.join("\0") && found.outside.length === 0);
+    if (sameAsBeside) return beside;
+    const containersOf = /* @__PURE__ */ new Map();
+    const outside = /* @__PURE__ */ new Set();
+    let truncated = false;
+    const add = (files, containers) => {
+      for (const file of files) containersOf.set(file, [...containersOf.get(file) ?? [], ...containers]);
+    };
+    if (readBeside.length > 0) {
+      add(beside.files, readBeside);
+      for (const path of beside.outside) outside.add(path);
+      truncated ||= !!beside.truncated;
+    }
+    for (const found of seen.values()) {
+      add(found.files, found.containers);
+      for (const path of found.outside) outside.add(path);
+      truncated ||= found.truncated;
+    }
+    const missing = containersOf.size === 0 && outside.size === 0 && beside.missing;
+    return { files: [...containersOf.keys()], missing, outside: [...outside], ...truncated ? { truncated } : {}, containersOf };
+  }
+  /** The deepest mapping of `container` that puts something at `path` (absolute, in the container), where one tree file stands there. */
+  mappingIn(container, path) {
+    return oneFilePerPath(
+      this.mappings.filter((m) => m.containers?.includes(container) && (path === m.from || !m.exact && path.startsWith(m.from.replace(/\/$/, "") + "/")))
+    ).sort((a, b) => b.from.length - a.from.length)[0];
+  }
+  /**
+   * What a container reads at `candidate`, the tree path a mapping gives `inContainer`: the file,
+   * or for a mask its matches with the files the container's other mappings put one by one in
+   * that directory, sorted by their names in the container as glob(3) sorts them.
+   */
+  filesInContainer(container, candidate, inContainer2) {
+    if (!hasGlob(inContainer2)) {
+      const kind = this.fs.kind(candidate);
+      if (kind === "outside") return { files: [], outside: [candidate], truncated: false };
+      return { files: kind === "file" ? [candidate] : [], outside: [], truncated: false };
+    }
+    const expansion = this.expandGlob(candidate);
+    const placed = this.placedFilesMatching(inContainer2, (m) => m.containers?.includes(container) === true);
+    if (placed.length === 0) return expansion;
+    const candidateDir = nodePath14.dirname(candidate);
+    const named = [
+      ...expansion.files.map((file) => ({ file, name: nodePath14.posix.join(nodePath14.posix.dirname(inContainer2), nodePath14.relative(candidateDir, file)) })),
+      ...placed.filter((m) => !expansion.files.includes(m.to)).map((m) => ({ file: m.to, name: m.from }))
+    ];
+    return { ...expansion, files: named.sort((a, b) => compareBytes(a.name, b.name)).map((entry) => entry.file) };
+  }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
     const candidates = nodePath14.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
@@ -57954,7 +58503,8 @@ var IncludeResolver = class {
       if (glob) {
         const expansion = this.expandGlob(candidate);
         if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) {
-          return { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
+          const resolution = { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
+          return nodePath14.isAbsolute(pattern) ? this.withFilesWrittenAtStart(resolution, pattern, includingFile) : resolution;
         }
         continue;
       }
@@ -57963,7 +58513,7 @@ var IncludeResolver = class {
       if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [], containersOf: placedIn([candidate]) };
     }
     if (glob && nodePath14.isAbsolute(pattern)) {
-      const placed = this.placedFilesMatching(pattern, includingFile);
+      const placed = this.placedFilesMatching(pattern, (m) => this.sameContainer(m, includingFile));
       if (placed.length > 0) {
         const containersOf = /* @__PURE__ */ new Map();
         for (const mapping of placed) if (mapping.containers) containersOf.set(mapping.to, mapping.containers);
@@ -57973,18 +58523,38 @@ var IncludeResolver = class {
     return { files: [], missing: !glob, outside: [] };
   }
   /**
+   * A glob's matches in the tree directory that stands for the pattern's, with the files written
+   * into that directory when the container starts (`envsubst … > /etc/nginx/conf.d/site.conf` in
+   * its command, after the image's COPY and the mounts): the container holds both, and a file
+   * written at a name the directory holds too replaces it. A file an image COPYs one by one into a
+   * directory is not added: a mount of that directory would hide it, and which it is the mapping
+   * does not say.
+   */
+  withFilesWrittenAtStart(resolution, pattern, includingFile) {
+    if (resolution.truncated) return resolution;
+    const placed = this.placedFilesMatching(pattern, (m) => this.sameContainer(m, includingFile)).filter((mapping) => mapping.atStart);
+    if (placed.length === 0) return resolution;
+    const byName = /* @__PURE__ */ new Map();
+    for (const file of resolution.files) byName.set(nodePath14.basename(file), { file, containers: resolution.containersOf?.get(file) });
+    for (const mapping of placed) byName.set(nodePath14.posix.basename(mapping.from), { file: mapping.to, containers: mapping.containers });
+    const names = [...byName.keys()].sort(compareBytes);
+    const containersOf = /* @__PURE__ */ new Map();
+    for (const { file, containers } of byName.values()) if (containers) containersOf.set(file, containers);
+    return { ...resolution, files: names.map((name2) => byName.get(name2).file), containersOf };
+  }
+  /**
    * Tree files a mapping puts, one by one, in the directory of an absolute glob, where no tree
    * directory stands for it: `COPY backend-not-found.conf /etc/nginx/extra-conf.d/` is what
    * `include /etc/nginx/extra-conf.d/*.conf;` finds in the container. Sorted by the name in the
    * container, as glob(3) sorts.
    */
-  placedFilesMatching(pattern, includingFile) {
+  placedFilesMatching(pattern, holds) {
     const directory = nodePath14.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
     const glob = compileGlobSegment(nodePath14.posix.basename(pattern));
     const placed = oneFilePerPath(
       this.mappings.filter(
-        (m) => nodePath14.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath14.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && this.sameContainer(m, includingFile)
+        (m) => nodePath14.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath14.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && holds(m)
       )
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from));
@@ -58106,6 +58676,12 @@ function oneFilePerPath(mappings) {
   const files = /* @__PURE__ */ new Map();
   for (const mapping of mappings) files.set(mapping.from, (files.get(mapping.from) ?? /* @__PURE__ */ new Set()).add(mapping.to));
   return mappings.filter((mapping) => files.get(mapping.from).size === 1);
+}
+function pathInContainer(mapping, file) {
+  if (file === mapping.to) return mapping.from;
+  const directory = mapping.to.endsWith(nodePath14.sep) ? mapping.to : mapping.to + nodePath14.sep;
+  if (mapping.exact || !file.startsWith(directory)) return void 0;
+  return nodePath14.posix.join(mapping.from, file.slice(directory.length).split(nodePath14.sep).join("/"));
 }
 function compareBytes(a, b) {
   return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
@@ -58324,17 +58900,17 @@ function readNginxTree(candidates, options) {
   const limit = (argument, message) => report({ ruleId: "include-limit", message, primary: argument.span, related: [] });
   const pending = [];
   let top = 0;
-  const expand = (directives, file, prefixDir, stack, via, nesting, containers) => {
+  const expand = (directives, file, prefixDir, prefixes, stack, via, nesting, containers) => {
     const start = top;
     for (let i = 0; i < directives.length; i++) {
       const directive = directives[i];
       const node = { directive, children: void 0, via, containers };
       pending[top++] = node;
-      if (directive.block) node.children = expand(directive.block, file, prefixDir, stack, via, nesting + 1, containers);
+      if (directive.block) node.children = expand(directive.block, file, prefixDir, prefixes, stack, via, nesting + 1, containers);
       if (directive.name !== "include" || directive.args.length !== 1) continue;
       const argument = directive.args[0];
       if (argument.value.includes("$")) continue;
-      const resolution = resolver.resolve(argument.value, file, prefixDir);
+      const resolution = prefixDir && prefixes && containers && !nodePath16.isAbsolute(argument.value) ? resolver.resolveInContainers(argument.value, file, prefixDir, new Map([...containers].map((container) => [container, prefixes.get(container)]))) : resolver.resolve(argument.value, file, prefixDir);
       if (resolution.outside.length > 0) reportOutside(argument, resolution.outside);
       if (resolution.truncated) {
         limit(argument, `Include "${argument.value}" matches more than ${maxGlobPaths} paths; the matches past that are skipped`);
@@ -58435,7 +59011,16 @@ function readNginxTree(candidates, options) {
         const children2 = node.children ??= [];
         const placedIn = resolution.containersOf?.get(target);
         const childContainers = placedIn ? narrowed(containers, placedIn) : containers;
-        for (const child of expand(loaded2.parsed.directives, loaded2.path, prefixDir, [...stack, loaded2.real], [...via, directive], nesting, childContainers))
+        for (const child of expand(
+          loaded2.parsed.directives,
+          loaded2.path,
+          prefixDir,
+          prefixes,
+          [...stack, loaded2.real],
+          [...via, directive],
+          nesting,
+          childContainers
+        ))
           children2.push(child);
       }
     }
@@ -58493,7 +59078,16 @@ function readNginxTree(candidates, options) {
       kind: "main",
       file: options.displayPath(main.path),
       context: "main",
-      directives: expand(main.parsed.directives, main.path, prefixDir, [main.real], [], 0, resolver.containersHolding(main.path))
+      directives: expand(
+        main.parsed.directives,
+        main.path,
+        prefixDir,
+        resolver.prefixesInContainers(main.path),
+        [main.real],
+        [],
+        0,
+        resolver.containersHolding(main.path)
+      )
     });
   }
   const orphans = loaded.filter((entry) => !mains.includes(entry) && !reachedFromElsewhere.has(entry.real));
@@ -58501,7 +59095,7 @@ function readNginxTree(candidates, options) {
   const snippetExpansions = orphans.map((entry) => {
     reachedFromElsewhere.clear();
     budget = freshBudget();
-    const directives = expand(entry.parsed.directives, entry.path, void 0, [entry.real], [], 0, resolver.containersHolding(entry.path));
+    const directives = expand(entry.parsed.directives, entry.path, void 0, void 0, [entry.real], [], 0, resolver.containersHolding(entry.path));
     return { entry, directives, reaches: new Set(reachedFromElsewhere) };
   });
   for (const snippet of snippetExpansions) {
@@ -58694,6 +59288,8 @@ function buildFileList(input) {
     }
     const editedBy = input.editedAtStart.get(path);
     if (editedBy !== void 0) reason += `; edited at start by ${editedBy} and read as the edit may leave it`;
+    else if (input.renderedAtStartBy.has(path))
+      reason += `; rendered at start by ${input.renderedAtStartBy.get(path).join(", ")} (envsubst with the container's environment) and read rendered`;
     else if (input.renderedTemplates.has(path))
       reason += "; rendered by the nginx image at start (envsubst with the container's environment) and read rendered";
     const at = format8 !== null && format8 !== "dockerfile" && format8 !== "compose" ? placedAt(path) : void 0;
@@ -59134,6 +59730,7 @@ function readTreeUncached(options) {
     placed,
     renderedTemplates: rendered2?.templates ?? /* @__PURE__ */ new Set(),
     editedAtStart: rendered2?.edited ?? /* @__PURE__ */ new Map(),
+    renderedAtStartBy: rendered2?.renderedBy ?? /* @__PURE__ */ new Map(),
     gunicorn: gunicorn.backends,
     uwsgi: uwsgi.backends
   });
@@ -59192,7 +59789,7 @@ function withRenderedMappings(placements, rendered2) {
   return [
     ...placements.filter((placement2) => !replaced(placement2)),
     ...rendered2.filter(
-      (mapping) => mapping.exact && placements.some((placement2) => placement2.from === mapping.from && replaced(placement2)) || !placements.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`))
+      (mapping) => mapping.exact ? !placements.some((placement2) => placement2.from === mapping.from && !replaced(placement2)) : !placements.some((other) => other.from === mapping.from || mapping.from.startsWith(`${other.from}/`))
     )
   ];
 }
@@ -59847,10 +60444,10 @@ function renderMermaid(topology) {
   const marked = [];
   topology.edges.forEach((edge, index) => {
     const lines = edgeLines(edge);
-    const arrow = edge.marks.length > 0 ? "-.->" : "-->";
+    const arrow = isAlarming(edge) ? "-.->" : "-->";
     const label = lines.length > 0 ? `|"${lines.map(mermaidLabel).join("<br/>")}"|` : "";
     out.push(`  ${edge.from} ${arrow}${label} ${edge.to}`);
-    if (edge.marks.length > 0) marked.push(index);
+    if (isAlarming(edge)) marked.push(index);
   });
   if (marked.length > 0) out.push(`  linkStyle ${marked.join(",")} stroke:#d00,color:#d00,stroke-dasharray:6 4`);
   return `${out.join("\n")}
@@ -59873,7 +60470,7 @@ function renderDot(topology) {
   for (const edge of topology.edges) {
     const lines = edgeLines(edge);
     const attributes = lines.length > 0 ? [`label="${label(lines)}"`] : [];
-    if (edge.marks.length > 0) attributes.push("color=red", "fontcolor=red", "style=dashed");
+    if (isAlarming(edge)) attributes.push("color=red", "fontcolor=red", "style=dashed");
     out.push(`  ${edge.from} -> ${edge.to}${attributes.length > 0 ? ` [${attributes.join(", ")}]` : ""};`);
   }
   out.push("}");
@@ -59891,7 +60488,13 @@ function renderJson(topology, findings) {
 `;
 }
 function edgeLines(edge) {
-  return [...edge.marks.flatMap((mark) => [`⚠ ${mark.ruleId}`, ...mark.conflict ? [mark.conflict] : []]), ...edge.lines];
+  return [
+    ...edge.marks.flatMap((mark) => [`${mark.severity === "info" ? "ℹ" : "⚠"} ${mark.ruleId}`, ...mark.conflict ? [mark.conflict] : []]),
+    ...edge.lines
+  ];
+}
+function isAlarming(edge) {
+  return edge.marks.some((mark) => mark.severity !== "info");
 }
 function wrapLine(text3, width) {
   const lines = [];

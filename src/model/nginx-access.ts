@@ -119,33 +119,7 @@ export function refusesOnCondition(block: NginxBlock): boolean {
   );
 }
 
-/**
- * What nginx checks or routes on its own, per request: access control (allow/deny, authentication,
- * `internal`, rate and connection limits, limit_except, Lua access handlers, ModSecurity) and what
- * answers or rewrites instead of passing on (`return`, `rewrite`, `try_files`, `if`). A connection
- * that becomes a tunnel after a 101 skips all of them (ngx_http_upstream_upgrade relays bytes).
- */
-const PER_REQUEST = new Set([
-  'allow',
-  'deny',
-  'auth_basic',
-  'auth_request',
-  'auth_jwt',
-  'internal',
-  'limit_req',
-  'limit_conn',
-  'access_by_lua',
-  'access_by_lua_block',
-  'access_by_lua_file',
-  'modsecurity',
-  'modsecurity_rules',
-  'modsecurity_rules_file',
-  'modsecurity_rules_remote',
-  'return',
-  'rewrite',
-  'try_files',
-]);
-/** Of those, what a server inherits from the http level. */
+/** Of what nginx checks per request (PER_REQUEST), what a server inherits from the http level. */
 const INHERITED_FROM_HTTP = new Set([
   'allow',
   'deny',
@@ -162,6 +136,13 @@ const INHERITED_FROM_HTTP = new Set([
   'modsecurity_rules_file',
   'modsecurity_rules_remote',
 ]);
+/**
+ * What nginx checks or routes on its own, per request: access control (allow/deny, authentication,
+ * `internal`, rate and connection limits, limit_except, Lua access handlers, ModSecurity) and what
+ * answers or rewrites instead of passing on (`return`, `rewrite`, `try_files`, `if`). A connection
+ * that becomes a tunnel after a 101 skips all of them (ngx_http_upstream_upgrade relays bytes).
+ */
+const PER_REQUEST = new Set([...INHERITED_FROM_HTTP, 'internal', 'return', 'rewrite', 'try_files']);
 
 const switchedOff = (entry: ExpandedDirective) =>
   /^(auth_basic|auth_request|auth_jwt|modsecurity)$/.test(entry.directive.name) && entry.directive.args[0]?.value.toLowerCase() === 'off';

@@ -52416,26 +52416,6 @@ function refusesOnCondition(block2) {
     (child) => child.kind === "if" && child.own("return").some((entry) => /^(401|403|404|444)$/.test(entry.directive.args[0]?.value ?? ""))
   );
 }
-var PER_REQUEST = /* @__PURE__ */ new Set([
-  "allow",
-  "deny",
-  "auth_basic",
-  "auth_request",
-  "auth_jwt",
-  "internal",
-  "limit_req",
-  "limit_conn",
-  "access_by_lua",
-  "access_by_lua_block",
-  "access_by_lua_file",
-  "modsecurity",
-  "modsecurity_rules",
-  "modsecurity_rules_file",
-  "modsecurity_rules_remote",
-  "return",
-  "rewrite",
-  "try_files"
-]);
 var INHERITED_FROM_HTTP = /* @__PURE__ */ new Set([
   "allow",
   "deny",
@@ -52452,6 +52432,7 @@ var INHERITED_FROM_HTTP = /* @__PURE__ */ new Set([
   "modsecurity_rules_file",
   "modsecurity_rules_remote"
 ]);
+var PER_REQUEST = /* @__PURE__ */ new Set([...INHERITED_FROM_HTTP, "internal", "return", "rewrite", "try_files"]);
 var switchedOff = (entry) => /^(auth_basic|auth_request|auth_jwt|modsecurity)$/.test(entry.directive.name) && entry.directive.args[0]?.value.toLowerCase() === "off";
 function passesEverythingUnchecked(scope, pass) {
   const server = pass.location.enclosing("server");

@@ -63,8 +63,9 @@ function regexArg(args: NginxArg[], source: string): NginxArg | undefined {
 
 function judge(args: NginxArg[], regex: RegexInfo, regexSpan: Span | undefined, modelPath: string): FindingDraft | undefined {
   const count = regex.groupCount;
-  // A regex without groups leaves the earlier captures in place (ngx_http_regex_exec): not judged.
-  if (count === undefined || count === 0) return undefined;
+  // A regex without groups empties them too: ngx_http_regex_exec sets r->ncaptures from every
+  // match (`rc * 2`, 0 or 2 then), so `$1` after it copies nothing.
+  if (count === undefined) return undefined;
   for (const arg of args) {
     for (const part of valueParts(arg.value)) {
       if (part.kind !== 'capture' || part.index <= count) continue;

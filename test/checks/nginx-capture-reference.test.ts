@@ -8,7 +8,7 @@ testRule(rule, {
   accept: [
     { name: 'every reference has its group', tree: { 'a.conf': site('~ ^/(a)/(b)$', 'return 302 /$2/$1;') } },
     { name: 'named groups are numbered too', tree: { 'a.conf': site('~ ^/(?<kind>a)/(b)$', 'return 302 /$2/$1;') } },
-    { name: "a rewrite regex without groups keeps the location's captures", tree: { 'a.conf': site('~ ^/(a)/(b)$', 'rewrite ^ /x/$2 break;') } },
+    { name: 'a regex without groups and no reference', tree: { 'a.conf': site('~ \\.php$', 'return 302 /index.php;') } },
     { name: 'an if with a regex of its own', tree: { 'a.conf': site('~ ^/(a)$', 'if ($http_x ~ ^(\\w+)-(\\w+)$) { return 302 /$2; }') } },
     { name: 'a prefix location: the captures come from elsewhere', tree: { 'a.conf': site('/', 'return 302 /$3;') } },
     { name: '$10 is $1 then "0"', tree: { 'a.conf': site('~ ^/(a)$', 'return 302 /$10;') } },
@@ -19,6 +19,18 @@ testRule(rule, {
     },
   ],
   reject: [
+    // ngx_http_regex_exec sets r->ncaptures from every match (rc * 2: 0 or 2 without groups), so a
+    // regex without groups leaves no $N to copy, whatever matched before it.
+    {
+      name: "a rewrite regex without groups empties the location's captures",
+      tree: { 'a.conf': site('~ ^/(a)/(b)$', 'rewrite ^ /x/$2 break;') },
+      findings: [{ messageId: 'missingGroup', primary: { file: 'a.conf', line: 3, column: 22, endColumn: 24 }, messageIncludes: ['has 0 groups'] }],
+    },
+    {
+      name: 'a location regex without groups: $1 is empty',
+      tree: { 'a.conf': site('~ \\.php$', 'fastcgi_param PATH_INFO $1;') },
+      findings: [{ messageId: 'missingGroup', primary: { file: 'a.conf', line: 3, column: 33, endColumn: 35 }, messageIncludes: ['has 0 groups'] }],
+    },
     {
       name: 'one group, $2 used',
       tree: { 'a.conf': site('~ ^/img/(.*)$', 'return 301 /media/$2;') },

@@ -52682,7 +52682,7 @@ function regexArg(args, source) {
 }
 function judge2(args, regex, regexSpan, modelPath) {
   const count = regex.groupCount;
-  if (count === void 0 || count === 0) return void 0;
+  if (count === void 0) return void 0;
   for (const arg of args) {
     for (const part2 of valueParts(arg.value)) {
       if (part2.kind !== "capture" || part2.index <= count) continue;

@@ -7,6 +7,7 @@
 import type { ExpandedDirective } from '../readers/nginx';
 import type { NginxBlock, NginxHttpScope, UpstreamPass } from './nginx';
 import { mayWriteUnseenLines } from './template-values';
+import { locationMatch } from './nginx-location';
 
 export interface AccessList {
   /** The level whose allow/deny list applies (the block itself or the nearest outer one). */
@@ -177,17 +178,17 @@ export function passesEverythingUnchecked(scope: NginxHttpScope, pass: UpstreamP
       (other.target.kind === 'unresolved' && pass.target.kind === 'unresolved' && other.target.host === pass.target.host));
   const locations = blocks.filter((block) => block.kind === 'location');
   const passing = new Set(scope.passes.filter((other) => other.location.kind === 'location' && sameUpstream(other)).map((other) => other.location));
-  return locations.every((location) => passing.has(location)) && locations.some(matchesEveryUri);
+  return locations.every((location) => passing.has(location)) && locations.some(isRootPrefix);
 }
 
-/** `location /` or `location ^~ /`: the prefix every URI starts with. */
-function matchesEveryUri(location: NginxBlock): boolean {
-  const args = location.directive?.args.map((arg) => arg.value) ?? [];
-  return (args.length === 1 && args[0] === '/') || (args.length === 2 && args[0] === '^~' && args[1] === '/');
+/** `location /` or `location ^~ /` (also written `^~/`): the prefix every URI starts with. */
+function isRootPrefix(location: NginxBlock): boolean {
+  const match = location.directive ? locationMatch(location.directive) : undefined;
+  return match !== undefined && (match.kind === 'prefix' || match.kind === 'prefixNoRegex') && match.pattern === '/';
 }
 
 /** A pass that sends the request's URI as it came: no URI part, or `/` in a location that matches every URI. */
 function passesUriUnchanged(pass: UpstreamPass): boolean {
   if (pass.variableValue || pass.location.kind !== 'location') return false;
-  return pass.uri === undefined || (pass.uri === '/' && matchesEveryUri(pass.location));
+  return pass.uri === undefined || (pass.uri === '/' && isRootPrefix(pass.location));
 }

@@ -268,7 +268,7 @@ export class IncludeResolver {
         readBeside.push(container);
         continue;
       }
-      const candidate = nodePath.join(mapping.to, inContainer.slice(mapping.from.replace(/\/$/, '').length));
+      const candidate = treePathOf(mapping, inContainer);
       const known = seen.get(candidate);
       if (known) {
         known.containers.push(container);
@@ -302,9 +302,7 @@ export class IncludeResolver {
 
   /** The deepest mapping of `container` that puts something at `path` (absolute, in the container), where one tree file stands there. */
   private mappingIn(container: string, path: string): IncludeMapping | undefined {
-    return oneFilePerPath(
-      this.mappings.filter((m) => m.containers?.includes(container) && (path === m.from || (!m.exact && path.startsWith(m.from.replace(/\/$/, '') + '/')))),
-    ).sort((a, b) => b.from.length - a.from.length)[0];
+    return this.deepestMapping(path, (m) => m.containers?.includes(container) === true);
   }
 
   /**
@@ -423,11 +421,14 @@ export class IncludeResolver {
 
   /** The mapping of the path itself or of the deepest directory above it, where one tree file stands there. */
   private explicitMapping(pattern: string, includingFile: string): IncludeMapping | undefined {
-    return oneFilePerPath(
-      this.mappings.filter(
-        (m) => (pattern === m.from || (!m.exact && pattern.startsWith(m.from.replace(/\/$/, '') + '/'))) && this.sameContainer(m, includingFile),
-      ),
-    ).sort((a, b) => b.from.length - a.from.length)[0];
+    return this.deepestMapping(pattern, (m) => this.sameContainer(m, includingFile));
+  }
+
+  /** The deepest of the mappings `holds` accepts that puts something at `path` (absolute, in a container), where one tree file stands there. */
+  private deepestMapping(path: string, holds: (mapping: IncludeMapping) => boolean): IncludeMapping | undefined {
+    return oneFilePerPath(this.mappings.filter((m) => (path === m.from || (!m.exact && path.startsWith(m.from.replace(/\/$/, '') + '/'))) && holds(m))).sort(
+      (a, b) => b.from.length - a.from.length,
+    )[0];
   }
 
   private relativeCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
@@ -444,7 +445,7 @@ export class IncludeResolver {
   private absoluteCandidates(pattern: string, includingFile: string, prefixDir: string | undefined): string[] {
     const candidates: string[] = [];
     const explicit = this.explicitMapping(pattern, includingFile);
-    if (explicit) return [nodePath.join(explicit.to, pattern.slice(explicit.from.replace(/\/$/, '').length))];
+    if (explicit) return [treePathOf(explicit, pattern)];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
         if (pattern.startsWith(prefix + '/')) candidates.push(nodePath.join(prefixDir, pattern.slice(prefix.length + 1)));
@@ -541,6 +542,11 @@ function oneFilePerPath(mappings: IncludeMapping[]): IncludeMapping[] {
   const files = new Map<string, Set<string>>();
   for (const mapping of mappings) files.set(mapping.from, (files.get(mapping.from) ?? new Set()).add(mapping.to));
   return mappings.filter((mapping) => files.get(mapping.from)!.size === 1);
+}
+
+/** The tree path a mapping gives `path` (in the container, at or under the mapping's destination). */
+function treePathOf(mapping: IncludeMapping, path: string): string {
+  return nodePath.join(mapping.to, path.slice(mapping.from.replace(/\/$/, '').length));
 }
 
 /** Where a mapping puts a tree file in its containers: the path itself or under a directory it maps; undefined when it does not place the file. */

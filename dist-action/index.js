@@ -52347,6 +52347,32 @@ function mayWriteUnseenLines(directive) {
   return source instanceof TemplateSourceText && holdsOffsetWithin(source.writers, directive.span.start.offset, directive.span.end.offset);
 }
 
+// src/model/nginx-location.ts
+var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
+function locationMatch(directive) {
+  const count = argCountOf(directive);
+  if (count === 2) {
+    const modifier = argValueOf(directive, 0);
+    const kind = Object.hasOwn(MODIFIERS, modifier) ? MODIFIERS[modifier] : void 0;
+    return kind ? { kind, pattern: argValueOf(directive, 1) } : void 0;
+  }
+  if (count !== 1) return void 0;
+  const value = argValueOf(directive, 0);
+  if (value.startsWith("@")) return { kind: "named", pattern: value };
+  if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
+  if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
+  if (value.startsWith("~*")) return { kind: "regexCaseless", pattern: value.slice(2) };
+  if (value.startsWith("~")) return { kind: "regex", pattern: value.slice(1) };
+  return { kind: "prefix", pattern: value };
+}
+function isRegexLocation(match) {
+  return match.kind === "regex" || match.kind === "regexCaseless";
+}
+var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
+function matchesEveryUri(match) {
+  return isRegexLocation(match) && EVERY_URI.has(match.pattern);
+}
+
 // src/model/nginx-access.ts
 var isAccessRule = (entry) => entry.directive.name === "allow" || entry.directive.name === "deny";
 var LIST_LEVELS = /* @__PURE__ */ new Set(["http", "server", "location", "if"]);
@@ -52450,15 +52476,15 @@ function passesEverythingUnchecked(scope, pass) {
   const sameUpstream = (other) => other.module === pass.module && passesUriUnchanged(other) && (other.target.kind === "group" && pass.target.kind === "group" && other.target.group === pass.target.group || other.target.kind === "address" && pass.target.kind === "address" && other.target.address.text === pass.target.address.text || other.target.kind === "unresolved" && pass.target.kind === "unresolved" && other.target.host === pass.target.host);
   const locations = blocks2.filter((block2) => block2.kind === "location");
   const passing = new Set(scope.passes.filter((other) => other.location.kind === "location" && sameUpstream(other)).map((other) => other.location));
-  return locations.every((location) => passing.has(location)) && locations.some(matchesEveryUri);
+  return locations.every((location) => passing.has(location)) && locations.some(isRootPrefix);
 }
-function matchesEveryUri(location) {
-  const args = location.directive?.args.map((arg) => arg.value) ?? [];
-  return args.length === 1 && args[0] === "/" || args.length === 2 && args[0] === "^~" && args[1] === "/";
+function isRootPrefix(location) {
+  const match = location.directive ? locationMatch(location.directive) : void 0;
+  return match !== void 0 && (match.kind === "prefix" || match.kind === "prefixNoRegex") && match.pattern === "/";
 }
 function passesUriUnchanged(pass) {
   if (pass.variableValue || pass.location.kind !== "location") return false;
-  return pass.uri === void 0 || pass.uri === "/" && matchesEveryUri(pass.location);
+  return pass.uri === void 0 || pass.uri === "/" && isRootPrefix(pass.location);
 }
 
 // checks/nginx-alias-traversal.ts
@@ -57125,34 +57151,6 @@ function describe3(server) {
 
 // checks/nginx-unreachable-location.ts
 init_rule();
-
-// src/model/nginx-location.ts
-var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
-function locationMatch(directive) {
-  const count = argCountOf(directive);
-  if (count === 2) {
-    const modifier = argValueOf(directive, 0);
-    const kind = Object.hasOwn(MODIFIERS, modifier) ? MODIFIERS[modifier] : void 0;
-    return kind ? { kind, pattern: argValueOf(directive, 1) } : void 0;
-  }
-  if (count !== 1) return void 0;
-  const value = argValueOf(directive, 0);
-  if (value.startsWith("@")) return { kind: "named", pattern: value };
-  if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
-  if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
-  if (value.startsWith("~*")) return { kind: "regexCaseless", pattern: value.slice(2) };
-  if (value.startsWith("~")) return { kind: "regex", pattern: value.slice(1) };
-  return { kind: "prefix", pattern: value };
-}
-function isRegexLocation(match) {
-  return match.kind === "regex" || match.kind === "regexCaseless";
-}
-var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
-function matchesEveryUri2(match) {
-  return isRegexLocation(match) && EVERY_URI.has(match.pattern);
-}
-
-// checks/nginx-unreachable-location.ts
 var ID52 = "nginx-unreachable-location";
 var Sibling = class {
   constructor(entry, match, parent) {
@@ -57222,7 +57220,7 @@ function mayShadow(entries, first, end) {
   for (let k = first; k < end; k++) {
     const match = entries[k].children ? locationMatch(entries[k].directive) : void 0;
     if (!match) continue;
-    if (matchesEveryUri2(match)) return true;
+    if (matchesEveryUri(match)) return true;
     for (let j = 0; j < seen; j++) if (seenPatterns[j] === match.pattern) return true;
     seenPatterns[seen++] = match.pattern;
   }
@@ -57231,7 +57229,7 @@ function mayShadow(entries, first, end) {
 var seenPatterns = [];
 function judgeLevel(unique2, level) {
   const drafts = [];
-  const catchAll = unique2.find((sibling) => matchesEveryUri2(sibling.match));
+  const catchAll = unique2.find((sibling) => matchesEveryUri(sibling.match));
   for (let j = 0; j < unique2.length; j++) {
     const later = unique2[j];
     let shadow;
@@ -57252,7 +57250,7 @@ function judgeLevel(unique2, level) {
 }
 function shadows(earlier, later) {
   if (isRegexLocation(earlier) && isRegexLocation(later)) {
-    if (matchesEveryUri2(earlier)) return true;
+    if (matchesEveryUri(earlier)) return true;
     return earlier.pattern === later.pattern && (earlier.kind === "regexCaseless" || later.kind === "regex");
   }
   if (earlier.pattern !== later.pattern) return false;
@@ -57262,7 +57260,7 @@ function shadows(earlier, later) {
 }
 function shadowKind(earlier, later) {
   if (!isRegexLocation(later)) return "duplicate";
-  return matchesEveryUri2(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
+  return matchesEveryUri(earlier) && earlier.pattern !== later.pattern ? "afterCatchAll" : "sameRegex";
 }
 function together(a, b) {
   return !maySeparateInTemplate(a.directive, b.directive);
@@ -58418,7 +58416,7 @@ var IncludeResolver = class {
         readBeside.push(container);
         continue;
       }
-      const candidate = nodePath14.join(mapping.to, inContainer2.slice(mapping.from.replace(/\/$/, "").length));
+      const candidate = treePathOf(mapping, inContainer2);
       const known3 = seen.get(candidate);
       if (known3) {
         known3.containers.push(container);
@@ -58449,9 +58447,7 @@ var IncludeResolver = class {
   }
   /** The deepest mapping of `container` that puts something at `path` (absolute, in the container), where one tree file stands there. */
   mappingIn(container, path) {
-    return oneFilePerPath(
-      this.mappings.filter((m) => m.containers?.includes(container) && (path === m.from || !m.exact && path.startsWith(m.from.replace(/\/$/, "") + "/")))
-    ).sort((a, b) => b.from.length - a.from.length)[0];
+    return this.deepestMapping(path, (m) => m.containers?.includes(container) === true);
   }
   /**
    * What a container reads at `candidate`, the tree path a mapping gives `inContainer`: the file,
@@ -58557,11 +58553,13 @@ var IncludeResolver = class {
   }
   /** The mapping of the path itself or of the deepest directory above it, where one tree file stands there. */
   explicitMapping(pattern, includingFile) {
-    return oneFilePerPath(
-      this.mappings.filter(
-        (m) => (pattern === m.from || !m.exact && pattern.startsWith(m.from.replace(/\/$/, "") + "/")) && this.sameContainer(m, includingFile)
-      )
-    ).sort((a, b) => b.from.length - a.from.length)[0];
+    return this.deepestMapping(pattern, (m) => this.sameContainer(m, includingFile));
+  }
+  /** The deepest of the mappings `holds` accepts that puts something at `path` (absolute, in a container), where one tree file stands there. */
+  deepestMapping(path, holds) {
+    return oneFilePerPath(this.mappings.filter((m) => (path === m.from || !m.exact && path.startsWith(m.from.replace(/\/$/, "") + "/")) && holds(m))).sort(
+      (a, b) => b.from.length - a.from.length
+    )[0];
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
     if (prefixDir) return [nodePath14.join(prefixDir, pattern)];
@@ -58575,7 +58573,7 @@ var IncludeResolver = class {
   absoluteCandidates(pattern, includingFile, prefixDir) {
     const candidates = [];
     const explicit2 = this.explicitMapping(pattern, includingFile);
-    if (explicit2) return [nodePath14.join(explicit2.to, pattern.slice(explicit2.from.replace(/\/$/, "").length))];
+    if (explicit2) return [treePathOf(explicit2, pattern)];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
         if (pattern.startsWith(prefix + "/")) candidates.push(nodePath14.join(prefixDir, pattern.slice(prefix.length + 1)));
@@ -58657,6 +58655,9 @@ function oneFilePerPath(mappings) {
   const files = /* @__PURE__ */ new Map();
   for (const mapping of mappings) files.set(mapping.from, (files.get(mapping.from) ?? /* @__PURE__ */ new Set()).add(mapping.to));
   return mappings.filter((mapping) => files.get(mapping.from).size === 1);
+}
+function treePathOf(mapping, path) {
+  return nodePath14.join(mapping.to, path.slice(mapping.from.replace(/\/$/, "").length));
 }
 function pathInContainer(mapping, file) {
   if (file === mapping.to) return mapping.from;

@@ -28,7 +28,7 @@ import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource, Placement, placedTreeFiles } from './launch';
 import { shellLaunches } from './shell-script';
-import { both, execsFromScript, isShell, PATH_DIRECTORIES, runShell, scriptPath, scriptWord, ShellStep, unwrap, withoutRunPrefixes } from './program';
+import { both, execsFromScript, FileTest, isShell, PATH_DIRECTORIES, runShell, scriptPath, scriptWord, ShellStep, unwrap, withoutRunPrefixes } from './program';
 import { copyOperands } from './written-files';
 import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
@@ -193,25 +193,33 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       const args = scriptArguments(command);
       for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment, args))
         launches.push(inContainer(launch, container, command.reaches, inheritsContainerEnv, startedIn));
-      const { steps } = runShell(MappedText.of(source), environment, args);
+      const holds = containerFileTest(container, tree, command.cwd);
+      const { steps } = runShell(MappedText.of(source), environment, args, holds);
       // A branch the container's arguments may not take copies nothing and hands over to nothing for certain.
       const decided = steps.filter((step) => !step.undecided);
-      for (const write of stepWrites(source, { steps: decided, groups: [] }, command.cwdKnown ? command.cwd : undefined)) {
-        // Only a copy made whenever the script runs (not in an `if`, a loop or a function), of a file the container holds.
-        if (!write.certain || write.sourcePath === undefined || write.kind === 'gap') continue;
-        const copied = mountedSource(container, write.sourcePath);
-        if (copied === undefined || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
-        const earlier = copiedTo.get(write.path);
-        copiedTo.set(
-          write.path,
-          copiedTo.has(write.path) && earlier?.source !== copied ? undefined : { container, source: copied, target: write.path, span: write.span },
-        );
+      // A script it sources whenever it runs (`. deploy/prestart.sh`) makes its certain copies too.
+      const copying = [{ source, steps: decided, cwd: command.cwd }];
+      for (const step of decided) {
+        const sourced = step.depth === 0 ? sourcedScript(step, command.cwd, container, tree) : undefined;
+        if (sourced) copying.push({ ...sourced, steps: runShell(MappedText.of(sourced.source), environment, undefined, holds).steps });
       }
+      for (const { source: script, steps: scriptSteps, cwd: scriptCwd } of copying)
+        for (const write of stepWrites(script, { steps: scriptSteps, groups: [] }, command.cwdKnown ? scriptCwd : undefined)) {
+          // Only a copy made whenever the script runs (not in an `if`, a loop or a function), of a file the container holds.
+          if (!write.certain || write.sourcePath === undefined || write.kind === 'gap') continue;
+          const copied = mountedSource(container, write.sourcePath);
+          if (copied === undefined || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
+          const earlier = copiedTo.get(write.path);
+          copiedTo.set(
+            write.path,
+            copiedTo.has(write.path) && earlier?.source !== copied ? undefined : { container, source: copied, target: write.path, span: write.span },
+          );
+        }
       for (const step of steps) {
         // The copies a supervisord may read are kept even in a branch that may run (supervisord-reads.ts).
         append(supervisordCopies, stepCopies(step, command.cwd, container, tree));
         // A script it sources (`. deploy/prestart.sh`) runs in the same shell: its copies are made too.
-        append(supervisordCopies, sourcedCopies(step, command.cwd, container, tree, environment));
+        append(supervisordCopies, sourcedCopies(step, command.cwd, container, tree, environment, holds));
         if (step.undecided) continue;
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
@@ -297,16 +305,38 @@ function containerFiles(path: string, container: Launch, tree: ScriptTree): { pa
     .map(({ file, target }) => ({ path: target, file }));
 }
 
-/** The copies of a script a step sources (`. ./prestart.sh`, `source prestart.sh`), read with the same variables. */
-function sourcedCopies(step: ShellStep, cwd: string, container: Launch, tree: ScriptTree, environment: Lookup): Placement[] {
+/** The script a step sources (`. ./prestart.sh`, `source prestart.sh`) as the container holds it, and the directory it runs in. */
+function sourcedScript(step: ShellStep, cwd: string, container: Launch, tree: ScriptTree): { source: SourceText; cwd: string } | undefined {
   const args = withoutRunPrefixes(step.args);
-  if (args.length < 2 || (args[0].value !== '.' && args[0].value !== 'source')) return [];
+  if (args.length < 2 || (args[0].value !== '.' && args[0].value !== 'source')) return undefined;
   const path = scriptPath(args[1], step.cwd, cwd);
   const file = path === undefined ? undefined : mountedSource(container, path);
   const source = file === undefined ? undefined : tree.readScript(file);
-  if (!source) return [];
-  const sourcedCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(cwd, step.cwd.value) : cwd;
-  return runShell(MappedText.of(source), environment).steps.flatMap((sourced) => stepCopies(sourced, sourcedCwd, container, tree));
+  if (!source) return undefined;
+  return { source, cwd: step.cwd && step.cwd.unresolved.length === 0 ? nodePath.posix.resolve(cwd, step.cwd.value) : cwd };
+}
+
+/** The copies of a script a step sources, read with the same variables. */
+function sourcedCopies(step: ShellStep, cwd: string, container: Launch, tree: ScriptTree, environment: Lookup, holds: FileTest): Placement[] {
+  const sourced = sourcedScript(step, cwd, container, tree);
+  if (!sourced) return [];
+  return runShell(MappedText.of(sourced.source), environment, undefined, holds).steps.flatMap((each) => stepCopies(each, sourced.cwd, container, tree));
+}
+
+/**
+ * `test -f PATH` in a script the container runs from `cwd`: true where the container holds a
+ * file of the tree there (or, for `-d`, files under it). A file the tree does not hold may still
+ * be made at run time, so a false answer only means "not known".
+ */
+function containerFileTest(container: Launch, tree: ScriptTree, cwd: string): FileTest {
+  return (operator, word, stepCwd) => {
+    const path = scriptPath(word, stepCwd, cwd);
+    const file = path === undefined ? undefined : mountedSource(container, path);
+    if (file === undefined) return false;
+    const isFile = tree.files.includes(file);
+    const isDirectory = !isFile && tree.files.some((each) => each.startsWith(`${file}/`));
+    return operator === '-d' ? isDirectory : operator === '-e' ? isFile || isDirectory : isFile;
+  };
 }
 
 /**

@@ -6,9 +6,12 @@
  * (docs/servers/linux.md#scripts-that-dispatch-on-their-arguments).
  *
  * A branch is taken or not only where its test reads a positional parameter (`$1`, `${2}`) that
- * the reader knows; a test of anything else (a variable, a file) is left as before: both sides
- * may run. A branch picked by an argument the reader does not know is undecided.
+ * the reader knows, or a variable the environment the script starts with gives a value and the
+ * script never sets (mediacms's `if [ X"$ENABLE_NGINX" = X"yes" ]` with compose's
+ * `ENABLE_NGINX: 'no'`); a test of anything else (a file, a variable the script may set) is left
+ * as before: both sides may run. A branch picked by an argument the reader does not know is undecided.
  */
+import type { Lookup } from '../kit/raw';
 import type { ShellBranch, ShellCommand, ShellCondition, ShellWord } from '../kit/shell-words';
 import { literalText } from '../kit/shell-words';
 
@@ -25,9 +28,22 @@ export type Taken = 'taken' | 'skipped' | 'undecided' | 'open';
  */
 export type ScriptArguments = readonly (string | undefined)[] | undefined;
 
-/** How each command of a script (`parseShell`'s list) runs for `args`; `bash`: the script runs under bash (its first line says so). */
-export function takenByArguments(commands: readonly ShellCommand[], args: ScriptArguments, bash: boolean): Taken[] {
+/**
+ * The variables a script's tests may be decided by: the environment it starts with, for names
+ * the script's text (`text`) never sets.
+ */
+export interface StartEnvironment {
+  lookup: Lookup;
+  text: string;
+}
+
+/**
+ * How each command of a script (`parseShell`'s list) runs for `args` (and `environment`, when
+ * given); `bash`: the script runs under bash (its first line says so).
+ */
+export function takenByArguments(commands: readonly ShellCommand[], args: ScriptArguments, bash: boolean, environment?: StartEnvironment): Taken[] {
   const argsAt = argumentsAt(commands, args);
+  const variable = variablesFrom(commands, environment);
   const callers = new Map<string, number[]>();
   commands.forEach((command, index) => {
     const head = commandName(command);
@@ -53,7 +69,7 @@ export function takenByArguments(commands: readonly ShellCommand[], args: Script
     const known = memo.get(index);
     if (known) return known;
     const command = commands[index];
-    const own = all((command.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash)));
+    const own = all((command.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash, variable)));
     const result = command.inFunction === undefined ? own : all([own, called(command.inFunction)]);
     memo.set(index, result);
     return result;
@@ -121,18 +137,58 @@ function commandName(command: ShellCommand): string | undefined {
 /** Whether the shell takes a branch (`true`/`false`), cannot be told (`undecided`), or no argument decides it (`open`). */
 type Truth = boolean | 'undecided' | 'open';
 
-function branchTaken(branch: ShellBranch, argsAt: readonly ScriptArguments[], bash: boolean): Taken {
-  const holds = (condition: ShellCondition) => conditionHolds(condition, argsAt, branch, bash);
+/** A variable's value where the script's tests may rely on it; undefined when they may not. */
+type Variable = (name: string) => string | undefined;
+
+const NO_VARIABLES: Variable = () => undefined;
+
+/**
+ * The start environment's values the script cannot change: none when it runs text it does not
+ * show (`eval`, `.`, `source`), and none for a name its text writes other than as `$NAME`,
+ * `${NAME}` or `${NAME:-default}` (an assignment, `read NAME`, `for NAME in`, `${NAME:=x}`,
+ * `export NAME`, even a comment: such a mention may set it).
+ */
+function variablesFrom(commands: readonly ShellCommand[], environment: StartEnvironment | undefined): Variable {
+  if (!environment) return NO_VARIABLES;
+  if (commands.some((command) => ['eval', '.', 'source'].includes(commandName(command) ?? ''))) return NO_VARIABLES;
+  const { lookup, text } = environment;
+  const memo = new Map<string, string | undefined>();
+  return (name) => {
+    if (memo.has(name)) return memo.get(name);
+    const value = lookup(name);
+    const known = typeof value === 'object' && onlyExpanded(text, name) ? value.value : undefined;
+    memo.set(name, known);
+    return known;
+  };
+}
+
+/** Every mention of `name` in `text` is `$name`, `${name}` or `${name:-…}`/`${name-…}`. */
+function onlyExpanded(text: string, name: string): boolean {
+  const mention = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`, 'g');
+  for (let match = mention.exec(text); match; match = mention.exec(text)) {
+    const before = text.slice(Math.max(0, match.index - 2), match.index);
+    const after = text.slice(match.index + name.length, match.index + name.length + 2);
+    if (before.endsWith('$') && before !== '\\$') continue;
+    if (before === '${' && (after.startsWith('}') || after === ':-' || after.startsWith('-'))) continue;
+    return false;
+  }
+  return true;
+}
+
+function branchTaken(branch: ShellBranch, argsAt: readonly ScriptArguments[], bash: boolean, variable: Variable): Taken {
+  const holds = (condition: ShellCondition) => conditionHolds(condition, argsAt, branch, bash, variable);
   const truth =
-    branch.kind === 'case' ? caseArmTaken(branch, argsAt) : and([...branch.when.map(holds), ...branch.unless.map((condition) => not(holds(condition)))]);
+    branch.kind === 'case'
+      ? caseArmTaken(branch, argsAt, variable)
+      : and([...branch.when.map(holds), ...branch.unless.map((condition) => not(holds(condition)))]);
   return truth === true ? 'taken' : truth === false ? 'skipped' : truth;
 }
 
 /** `case WORD in`: an arm runs when one of its patterns matches and no earlier arm's does (the first match wins). */
-function caseArmTaken(branch: ShellBranch & { kind: 'case' }, argsAt: readonly ScriptArguments[]): Truth {
-  const subject = expandArguments(branch.subject, argsAt[branch.at], branch);
+function caseArmTaken(branch: ShellBranch & { kind: 'case' }, argsAt: readonly ScriptArguments[], variable: Variable): Truth {
+  const subject = expandArguments(branch.subject, argsAt[branch.at], branch, variable);
   if (subject === 'open' || subject === 'undecided') return subject;
-  if (!subject.positional) return 'open';
+  if (!subject.positional && !subject.fromEnvironment) return 'open';
   const matches = (patterns: ShellWord[]) => or(patterns.map((pattern) => globMatches(pattern, subject.value)));
   return and([matches(branch.patterns), not(matches(branch.earlier))]);
 }
@@ -143,7 +199,7 @@ function caseArmTaken(branch: ShellBranch & { kind: 'case' }, argsAt: readonly S
  * `test` a plain string. `[[` and `==` in `[` are bash's: dash's `[` rejects `==` (exit 2, the
  * branch is not taken) and has no `[[`, BusyBox ash takes both, so under `sh` they are undecided.
  */
-function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArguments[], branch: ShellBranch, bash: boolean): Truth {
+function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArguments[], branch: ShellBranch, bash: boolean, variable: Variable): Truth {
   if (!condition) return 'open';
   const texts = condition.words.map(literalText);
   let operands = condition.words;
@@ -154,16 +210,17 @@ function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArgume
   const args = argsAt[condition.at];
   if (operands.length === 2) {
     const operator = literalText(operands[0]);
-    const value = expandArguments(operands[1], args, branch);
-    if ((operator !== '-z' && operator !== '-n') || value === 'open' || (typeof value === 'object' && !value.positional)) return 'open';
+    const value = expandArguments(operands[1], args, branch, variable);
+    if ((operator !== '-z' && operator !== '-n') || value === 'open' || (typeof value === 'object' && !value.positional && !value.fromEnvironment))
+      return 'open';
     if (value === 'undecided' || (brackets === 'double' && !bash)) return 'undecided';
     return (value.value === '') === (operator === '-z');
   }
   const operator = operands.length === 3 ? literalText(operands[1]) : undefined;
   if (operator !== '=' && operator !== '==' && operator !== '!=') return 'open';
-  const left = expandArguments(operands[0], args, branch);
-  const right = expandArguments(operands[2], args, branch);
-  const names = (side: typeof left) => side === 'undecided' || (typeof side === 'object' && side.positional);
+  const left = expandArguments(operands[0], args, branch, variable);
+  const right = expandArguments(operands[2], args, branch, variable);
+  const names = (side: typeof left) => side === 'undecided' || (typeof side === 'object' && (side.positional || side.fromEnvironment));
   if (!names(left) && !names(right)) return 'open';
   if (typeof left !== 'object' || typeof right !== 'object') return 'undecided';
   if (!bash && (brackets === 'double' || operator === '==')) return 'undecided';
@@ -174,18 +231,32 @@ function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArgume
 const POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
 
 /**
- * A word's value with the script's arguments put in (`positional`: it names one): `open` when it
- * holds something else not written out and names no argument, `undecided` when it names one the
+ * A word's value with the script's arguments and the variables it may rely on put in
+ * (`positional`: it names an argument; `fromEnvironment`: a variable): `open` when it holds
+ * something else not written out and names no argument, `undecided` when it names one the
  * reader does not know, or something unknown besides. Inside a function or a loop `$1` is not
  * the script's first argument.
  */
-function expandArguments(word: ShellWord, args: ScriptArguments, branch: ShellBranch): { value: string; positional: boolean } | 'open' | 'undecided' {
+function expandArguments(
+  word: ShellWord,
+  args: ScriptArguments,
+  branch: ShellBranch,
+  variable: Variable = NO_VARIABLES,
+): { value: string; positional: boolean; fromEnvironment?: true } | 'open' | 'undecided' {
   let value = '';
   let positional = false;
+  let fromEnvironment = false;
   let unknown = false;
   for (const part of word.parts) {
     if (part.kind === 'literal') value += part.text;
-    else {
+    else if (part.kind === 'parameter') {
+      const known = variableValue(part, variable);
+      if (known === undefined) unknown = true;
+      else {
+        value += known;
+        fromEnvironment = true;
+      }
+    } else {
       const match = part.kind === 'opaque' ? POSITIONAL.exec(part.text) : null;
       if (!match) {
         unknown = true;
@@ -199,8 +270,17 @@ function expandArguments(word: ShellWord, args: ScriptArguments, branch: ShellBr
       else value += argument;
     }
   }
-  if (!positional) return unknown ? 'open' : { value, positional };
-  return unknown ? 'undecided' : { value, positional };
+  if (!positional) return unknown ? 'open' : { value, positional, ...(fromEnvironment ? { fromEnvironment: true as const } : {}) };
+  return unknown ? 'undecided' : { value, positional, ...(fromEnvironment ? { fromEnvironment: true as const } : {}) };
+}
+
+/** `$NAME`, `${NAME}`, or `${NAME:-word}`/`${NAME-word}` with a plain word, where the variable is known. */
+function variableValue(part: Extract<ShellWord['parts'][number], { kind: 'parameter' }>, variable: Variable): string | undefined {
+  const value = variable(part.name);
+  if (value === undefined) return undefined;
+  if (part.operator === undefined) return value;
+  if ((part.operator !== ':-' && part.operator !== '-') || !/^[\w./-]*$/.test(part.operand ?? '')) return undefined;
+  return part.operator === ':-' && value === '' ? part.operand : value;
 }
 
 /**

@@ -101,7 +101,11 @@ export interface ShellStep {
   exported: Map<string, RawArg>;
   /** The directory after the script's top-level `cd`s; unresolved when a `cd` target is not known. */
   cwd?: RawArg;
-  /** Compound commands around it (`if`, `case`, loops, functions). */
+  /**
+   * Compound commands around it (`if`, `case`, loops, functions); 0 when it is only in branches
+   * the script is sure to take (picked by its known arguments or environment, or behind tests
+   * of files that exist): it runs whenever the script does.
+   */
   depth: number;
   /**
    * In a branch the script picks by an argument the reader does not know (`case "$1" in server)`
@@ -171,7 +175,8 @@ const BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
  * Runs a script in the reader's head: assignments at the top level define variables for what
  * follows; one inside a compound command (`if`, `case`, a function) may not run, so the
  * variable becomes unresolved. Names the script does not set come from `base`. `args`: the
- * script's arguments, which pick the branches of `case "$1"` and `if [ "$1" = … ]` (dispatch.ts):
+ * script's arguments, which pick the branches of `case "$1"` and `if [ "$1" = … ]` (dispatch.ts),
+ * as `base`'s values do for a test of a variable the script never sets:
  * a branch not taken is not run, one taken is run as the top level is, one that depends on an
  * argument not known gives `undecided` steps.
  */
@@ -179,9 +184,10 @@ export function runShell(
   input: MappedText,
   base: Lookup,
   args?: ScriptArguments,
+  exists?: FileTest,
 ): { steps: ShellStep[]; groups: RedirectedGroup[]; commands: ShellCommand[]; problems: ShellProblem[] } {
   const { commands, problems } = parseShell(input);
-  const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text));
+  const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text), { lookup: base, text: input.text });
   const variables = new Map<string, RawArg | 'unset'>();
   const lookup: Lookup = (name) => {
     const found = variables.get(name);
@@ -211,8 +217,13 @@ export function runShell(
   });
   for (const [position, command] of commands.entries()) {
     if (taken[position] === 'skipped') continue;
-    // Inside branches the arguments pick, and only such, a command runs as surely as the top level.
-    const depth = taken[position] === 'taken' && command.inFunction === undefined && (command.branches?.length ?? 0) === command.depth ? 0 : command.depth;
+    // Inside branches the arguments pick, and only such, a command runs as surely as the top level;
+    // so does one only behind tests that files the script's machine holds exist.
+    const onlyBranches = command.inFunction === undefined && (command.branches?.length ?? 0) === command.depth;
+    const depth =
+      onlyBranches && (taken[position] === 'taken' || (taken[position] === 'open' && exists && existsTestsHold(command, input.source, lookup, cwd, exists)))
+        ? 0
+        : command.depth;
     let index = 0;
     const prefixEnv = new Map<string, RawArg>();
     for (; index < command.words.length; index++) {
@@ -276,7 +287,7 @@ export function runShell(
         prefixEnv,
         exported: exported(),
         ...(cwd ? { cwd } : {}),
-        depth: command.depth,
+        depth,
         ...(taken[position] === 'undecided' ? { undecided: true as const } : {}),
         redirects,
         pipesInto: command.pipesInto,
@@ -288,6 +299,41 @@ export function runShell(
     }
   }
   return { steps, groups, commands, problems };
+}
+
+/**
+ * Whether a path a script names holds a file (`test`'s `-e`, `-f`, `-r`) or a directory (`-d`)
+ * where the script runs; `cwd`: the directory after the script's `cd`s, when it has any.
+ */
+export type FileTest = (operator: '-e' | '-f' | '-r' | '-d', path: RawArg, cwd: RawArg | undefined) => boolean;
+
+/**
+ * Whether every branch around a command is an `if` (not an `elif` or `else`) whose test is
+ * `[ -f PATH ]` (`-e`, `-r`, `-d`; `test`, `[[ ]]`) of a path that holds one, as in the
+ * `if [ -f $PRE_START_PATH ] ; then . $PRE_START_PATH ; fi` of start scripts.
+ */
+function existsTestsHold(command: ShellCommand, source: SourceText, lookup: Lookup, cwd: RawArg | undefined, exists: FileTest): boolean {
+  const branches = command.branches ?? [];
+  return (
+    branches.length > 0 &&
+    branches.every(
+      (branch) =>
+        branch.kind === 'if' &&
+        branch.unless.length === 0 &&
+        branch.when.length > 0 &&
+        branch.when.every((condition) => {
+          const words = condition?.words.map(literalText) ?? [];
+          const operands =
+            (words[0] === '[' && words[3] === ']') || (words[0] === '[[' && words[3] === ']]')
+              ? words.length === 4 && condition!.words.slice(1, 3)
+              : words[0] === 'test' && words.length === 3 && condition!.words.slice(1);
+          const operator = operands ? literalText(operands[0]) : undefined;
+          if (!operands || (operator !== '-e' && operator !== '-f' && operator !== '-r' && operator !== '-d')) return false;
+          const path = expandWord(operands[1], source, lookup, false);
+          return path.length === 1 && path[0].unresolved.length === 0 && exists(operator, path[0], cwd);
+        }),
+    )
+  );
 }
 
 /** The words of the command that reads a pipe, expanded, without its `NAME=value` prefix (a pipe's commands run apart, so that prefix is its own). */

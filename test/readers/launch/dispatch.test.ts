@@ -171,6 +171,51 @@ describe('an entrypoint that dispatches on "$1" runs, in each container, the bra
   });
 });
 
+describe("a test of a variable the container's environment gives, and the script never sets, picks the branch as the shell does (mediacms's ENABLE_UWSGI)", () => {
+  /** Two services of one image, each with its own environment (YAML map lines under `environment:`). */
+  const roles = (script: string, web: string, worker: string, dockerEnv = '') => ({
+    'compose.yaml': `services:\n  web:\n    build: .\n    environment:\n${web}  worker:\n    build: .\n    environment:\n${worker}${nginxService}`,
+    Dockerfile: `FROM python:3.12-slim\nCOPY . /app\n${dockerEnv}CMD ["/app/bin/start"]\n`,
+    'bin/start': script,
+    'nginx/default.conf': nginxConf('web:5000'),
+  });
+  const ifEnabled = (test: string) => `#!/bin/sh\nif ${test}; then\n  ${gunicorn}\nfi\nexec celery -A app worker\n`;
+  const enabled = '      ENABLE_WEB: "yes"\n';
+  const disabled = '      ENABLE_WEB: "no"\n';
+
+  test.each([['[ X"$ENABLE_WEB" = X"yes" ]'], ['[ "${ENABLE_WEB}" = yes ]'], ['test "$ENABLE_WEB" != no'], ['[ "${ENABLE_WEB:-no}" = "yes" ]']])(
+    '%s: gunicorn runs where the variable enables it, and only there',
+    (test) => {
+      expect(gunicornLaunches(roles(ifEnabled(test), enabled, disabled))).toEqual(['web: 0.0.0.0:5000']);
+      expect(links(roles(ifEnabled(test), enabled, disabled))).toEqual(['web:5000 -> gunicorn web']);
+    },
+  );
+
+  test('`case "$ROLE" in`, `-n`/`-z`, and a value from the image\'s ENV that compose leaves alone', () => {
+    const caseRole = `#!/bin/sh\ncase "$ROLE" in\n  web) ${gunicorn} ;;\n  *) exec celery -A app worker ;;\nesac\n`;
+    expect(gunicornLaunches(roles(caseRole, '      ROLE: web\n', '      ROLE: worker\n'))).toEqual(['web: 0.0.0.0:5000']);
+    const ifSet = `#!/bin/sh\nif [ -n "$WEB" ]; then\n  ${gunicorn}\nfi\n`;
+    expect(gunicornLaunches(roles(ifSet, '      WEB: "1"\n', '      WEB: ""\n'))).toEqual(['web: 0.0.0.0:5000']);
+    // The image enables it (ENV), the worker's compose environment switches it off.
+    expect(gunicornLaunches(roles(ifEnabled('[ "$ENABLE_WEB" = yes ]'), '      OTHER: x\n', disabled, 'ENV ENABLE_WEB=yes\n'))).toEqual(['web: 0.0.0.0:5000']);
+  });
+
+  test('undecided as before where the script may set the variable, runs text it does not show, or the value is not known', () => {
+    const both = ['web: 0.0.0.0:5000', 'worker: 0.0.0.0:5000'];
+    const test = '[ "$ENABLE_WEB" = yes ]';
+    // The script gives it a default, reads it, or sources a file that may set it.
+    expect(gunicornLaunches(roles(`#!/bin/sh\nENABLE_WEB=\${ENABLE_WEB:-yes}\n${ifEnabled(test).slice(10)}`, enabled, disabled))).toEqual(both);
+    expect(gunicornLaunches(roles(`#!/bin/sh\n: \${ENABLE_WEB:=yes}\n${ifEnabled(test).slice(10)}`, enabled, disabled))).toEqual(both);
+    expect(gunicornLaunches(roles(`#!/bin/sh\n. /app/.env\n${ifEnabled(test).slice(10)}`, enabled, disabled))).toEqual(both);
+    expect(gunicornLaunches(roles(`#!/bin/sh\neval "$SETUP"\n${ifEnabled(test).slice(10)}`, enabled, disabled))).toEqual(both);
+    // Interpolated from the shell that runs compose, or from an env_file outside the tree.
+    expect(gunicornLaunches(roles(ifEnabled(test), enabled, '      ENABLE_WEB: ${WORKER_WEB}\n'))).toEqual(both);
+    const envFile = roles(ifEnabled(test), enabled, '      OTHER: x\n');
+    envFile['compose.yaml'] = envFile['compose.yaml'].replace('  worker:\n    build: .\n', '  worker:\n    build: .\n    env_file: /etc/app/worker.env\n');
+    expect(gunicornLaunches(envFile)).toEqual(both);
+  });
+});
+
 describe('the shell parser keeps the branches a command is in', () => {
   test('case arms with `a|b)` and `(pattern)`, if/elif/else conditions, and function bodies are no commands of their own', () => {
     const text = [

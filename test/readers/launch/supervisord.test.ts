@@ -229,6 +229,46 @@ describe("only the config files the container's supervisord reads (options.py: -
     expect(servers({ ...tree, 'deploy/prestart.sh': '#!/bin/sh\npython manage.py migrate\n' })).toEqual(onHost);
   });
 
+  test("mediacms's layout: start.sh sources prestart.sh behind `[ -f ]`; its copies place nginx, the container's environment picks the programs", () => {
+    const prestart = [
+      '#!/bin/bash',
+      'cp deploy/nginx.conf /etc/nginx/sites-enabled/default',
+      'if [ X"$ENABLE_WEB" = X"yes" ] ; then',
+      '    cp deploy/supervisord-gunicorn.conf /etc/supervisor/conf.d/supervisord-gunicorn.conf',
+      '    cp deploy/supervisord-nginx.conf /etc/supervisor/conf.d/supervisord-nginx.conf',
+      'fi',
+      '',
+    ].join('\n');
+    const start = (guard: string) => `PRE_START_PATH=deploy/prestart.sh\nif [ -f ${guard} ] ; then\n    . $PRE_START_PATH\nfi\nexec /usr/bin/supervisord\n`;
+    const stack = (guard = '$PRE_START_PATH') => ({
+      ...image(start(guard), {
+        'deploy/prestart.sh': prestart,
+        'deploy/supervisord-gunicorn.conf': '[program:gunicorn]\ncommand=gunicorn app.wsgi --bind=127.0.0.1:9000 --worker-class=gthread\n',
+        'deploy/supervisord-nginx.conf': '[program:nginx]\ncommand=/usr/sbin/nginx -g "daemon off;"\n',
+        'deploy/nginx.conf': nginx('127.0.0.1:9000'),
+      }),
+      'compose.yaml':
+        'services:\n  web:\n    build: .\n    environment:\n      ENABLE_WEB: "yes"\n  worker:\n    build: .\n    environment:\n      ENABLE_WEB: "no"\n',
+    });
+    expect(links(stack())).toEqual(['deploy/nginx.conf: 127.0.0.1:9000 -> gunicorn web (same-address)']);
+    // Its gthread keep-alive (2 s) is shorter than nginx's upstream keepalive_timeout (60 s): judged in the web container.
+    expect(serious(stack())).toEqual(['upstream-keepalive-timeout deploy/nginx.conf:3']);
+    expect(
+      modelOf(stack())
+        .launches.filter((l) => l.kind === 'supervisord')
+        .map((l) => `${l.program} ${l.service}${l.container ? '' : ' (host)'} ${l.span.file}`)
+        .sort(),
+    ).toEqual([
+      // image()'s own deploy/gunicorn.conf, which no supervisord here reads: a host's, as above.
+      'gunicorn gunicorn (host) deploy/gunicorn.conf',
+      // The worker's ENABLE_WEB is "no": the web container alone runs the two programs.
+      'gunicorn web deploy/supervisord-gunicorn.conf',
+      'nginx web deploy/supervisord-nginx.conf',
+    ]);
+    // Behind a test of another file, which the image may not hold, the sourced copies are not certain: nginx is not placed.
+    expect(links(stack('/app/deploy/other.sh'))).toEqual([]);
+  });
+
   test('-c names a config of the tree: its [include] globs decide, relative to its directory', () => {
     const main = (include: string) => `[supervisord]\nnodaemon=true\n${include}`;
     const withMain = (include: string, option = '-c /app/supervisord.conf') => image(`exec supervisord -n ${option}\n`, { 'supervisord.conf': main(include) });

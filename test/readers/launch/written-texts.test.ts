@@ -142,7 +142,8 @@ describe('echo in an entrypoint', () => {
   test('writes after the server starts, inside `if`, appended to a file the script did not write, or changed later are not read', () => {
     const cases = [
       ['set -e', 'exec nginx -g "daemon off;"', ...ddWrites],
-      ['if [ -n "$DD_UWSGI_HOST" ]; then', ...ddWrites, 'fi'],
+      ['if [ -n "$DD_DEBUG" ]; then', ...ddWrites, 'fi'],
+      ['if [ -f /run/app/ready ]; then', ...ddWrites, 'fi'],
       [ddWrites[0], ddWrites[1].replace('>', '>>')],
       [...ddWrites, "sed -i 's/uwsgi/other/' /run/app/uwsgi_server"],
     ];
@@ -151,5 +152,11 @@ describe('echo in an entrypoint', () => {
       expect(links(tree)).toEqual([]);
       expect(serious(lint(tree))).toEqual([]);
     }
+  });
+
+  test("inside an `if` on a variable the container's environment gives (and the script never sets), the writes run as that value decides", () => {
+    // compose gives DD_UWSGI_HOST "uwsgi": `-n` holds, the writes are made and read.
+    expect(links(ddTree(ddEntrypoint(['if [ -n "$DD_UWSGI_HOST" ]; then', ...ddWrites, 'fi'])))).toEqual(['docker/entrypoint-nginx.sh:5 uwsgi:3031 -> uwsgi']);
+    expect(links(ddTree(ddEntrypoint(['if [ -z "$DD_UWSGI_HOST" ]; then', ...ddWrites, 'fi'])))).toEqual([]);
   });
 });

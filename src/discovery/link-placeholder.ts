@@ -55,12 +55,19 @@ export function placeholderTarget(bytes: Uint8Array, hasSibling: (name: string) 
 }
 
 /**
+ * Files of patterns for a tool (`.gitignore`, `.dockerignore`, `.prettierignore`, `.helmignore`):
+ * one that names a single sibling (plane's `nginx/.prettierignore` holds `nginx.conf.template`,
+ * without a newline) is that list, not a link to the sibling.
+ */
+const IGNORE_FILE = /^\..*ignore$/;
+
+/**
  * The target held by the regular file at `path` (its directory already resolved) when the file
  * is a placeholder; `size` is its size, from FileSystem.size. Only a file under PATH_MAX bytes
  * is read, so a large file costs nothing here.
  */
 export function readPlaceholder(fs: FileSystem, path: string, size: number): string | undefined {
-  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return undefined;
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES || IGNORE_FILE.test(nodePath.basename(path))) return undefined;
   // One byte more than a target may hold: a file that grew since its size was taken is refused.
   const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
   if (bytes === undefined) return undefined;

@@ -77,6 +77,20 @@ describe('readPlaceholder', () => {
     expect(readPlaceholder(fs, '/tree/alone/.env', 12)).toBeUndefined();
   });
 
+  test("an ignore file naming one sibling is that tool's list, not a link (plane's nginx/.prettierignore)", () => {
+    const fs = memoryFileSystem({
+      'nginx/.prettierignore': 'nginx.conf.template',
+      'nginx/.dockerignore': 'Dockerfile',
+      'nginx/nginx.conf.template': 'x',
+      'nginx/Dockerfile': 'FROM nginx\n',
+      'nginx/.env': 'Dockerfile',
+    });
+    expect(readPlaceholder(fs, '/tree/nginx/.prettierignore', 19)).toBeUndefined();
+    expect(readPlaceholder(fs, '/tree/nginx/.dockerignore', 10)).toBeUndefined();
+    // Control: another dotfile that names a sibling is still read as the link it stands for.
+    expect(readPlaceholder(fs, '/tree/nginx/.env', 10)).toBe('Dockerfile');
+  });
+
   test('a file holding its own name is a one-word file, not a link to itself', () => {
     const fs = memoryFileSystem({ main: 'main' });
     expect(readPlaceholder(fs, '/tree/main', 4)).toBeUndefined();

@@ -389,3 +389,21 @@ describe('GitHub workflows named like compose files, read from disk', () => {
     expect(formats.get('docker-compose.yml')).toBe('compose');
   });
 });
+
+test("an ignore file that names one sibling template is skipped, not read as a link to it (plane's nginx/.prettierignore, read from disk)", () => {
+  const root = writeTree({
+    'nginx/.prettierignore': 'nginx.conf.template',
+    'nginx/nginx.conf.template': lines(
+      'events {}',
+      'http {',
+      '    server {',
+      '        listen 80;',
+      '        location /uploads { proxy_pass http://${UPLOADS_HOST}; }',
+      '    }',
+      '}',
+    ),
+  });
+  const files = new Map(listFiles({ paths: ['.'], cwd: root, config: {} }).map((entry) => [entry.file, entry]));
+  expect(files.has('nginx/.prettierignore') && files.get('nginx/.prettierignore')!.format).toBeNull();
+  expect(files.get('nginx/nginx.conf.template')?.format).toBe('nginx');
+});

@@ -72,6 +72,11 @@ export function templateName(lower: string): TemplateName | undefined {
 }
 
 const GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+/**
+ * The dot or a `$variable` as an argument of a Go pipeline (Helm's `{{ include "app.fullname" . }}`,
+ * `{{ toYaml .Values.x }}`): Jinja never starts a word with `.` or `$`.
+ */
+const GO_ARGUMENT = /[\s(][.$](?:[A-Za-z_]|\s|\)|$)/;
 /** `${NAME}`, and the shell's `${NAME:-default}` forms that scripts rendering with `eval` or a heredoc use. */
 const ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
 const AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
@@ -86,7 +91,7 @@ export function templateDialectOf(text: string, options: { envsubst: boolean } =
   const curly = firstTag(text, '{{', '}}');
   if (curly) {
     const body = tagBody(curly, 2);
-    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith('/*')) return 'go-template';
+    if (/^[.$]/.test(body) || GO_KEYWORDS.test(body) || body.startsWith('/*') || GO_ARGUMENT.test(body)) return 'go-template';
     if (/^[#^/!>]/.test(body)) return 'mustache';
     return 'jinja';
   }

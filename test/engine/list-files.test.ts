@@ -355,6 +355,24 @@ describe('templates of YAML, read from disk: the reason names the template langu
     expect(reasons.get('chart/templates/deployment.yaml')).toBe(HELM);
   });
 
+  test('a Helm manifest whose first action is `include "…" .` and that has an `{{- if }}` line is Helm\'s too (alerta\'s chart)', () => {
+    const reasons = listedOnDisk({
+      'chart/templates/service.yaml': lines(
+        'apiVersion: v1',
+        'kind: Service',
+        'metadata:',
+        '  name: {{ include "app.fullname" . }}',
+        'spec:',
+        '  ports:',
+        '    - port: {{ .Values.service.port }}',
+        '{{- if .Values.service.nodePort }}',
+        '      nodePort: {{ .Values.service.nodePort }}',
+        '{{- end }}',
+      ),
+    });
+    expect(reasons.get('chart/templates/service.yaml')).toBe(HELM);
+  });
+
   test('Jinja2 manifests keep their reason: a {% … %} line, or a line that is one Jinja expression (tutor)', () => {
     const reasons = listedOnDisk({
       'k8s/secret.yaml': lines('{%- if tls %}', 'apiVersion: v1', 'kind: Secret', '{% endif %}'),

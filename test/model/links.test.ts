@@ -563,6 +563,83 @@ describe('compose services', () => {
     });
   });
 
+  describe("a build target written with a variable picks its stage as Compose interpolates it (hotosm/tasking-manager's target: ${TARGET_TAG:-debug})", () => {
+    // Each stage listens on a port of its own, so the port nginx reaches says which stage runs.
+    const dockerfile = [
+      'FROM python:3.10-slim AS debug',
+      'CMD ["python", "-m", "debugpy", "--listen", "0.0.0.0:5678", "-m", "uvicorn", "backend.main:api", "--host", "0.0.0.0", "--port", "5000", "--reload"]',
+      '',
+      'FROM debug AS prod',
+      'CMD ["uvicorn", "backend.main:api", "--host", "0.0.0.0", "--port", "5001", "--workers", "8"]',
+      '',
+    ].join('\n');
+    const tree = (target: string, dotEnv?: string) => ({
+      'docker-compose.yml': `services:\n  tm-backend:\n    build:\n      context: .\n      target: ${target}\n      dockerfile: ./scripts/docker/Dockerfile\n  nginx:\n    image: nginx\n    volumes:\n      - ./nginx.conf:/etc/nginx/conf.d/default.conf\n`,
+      'scripts/docker/Dockerfile': dockerfile,
+      'nginx.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://tm-backend:5000; }\n  location /prod { proxy_pass http://tm-backend:5001; }\n}\n',
+      ...(dotEnv === undefined ? {} : { '.env': dotEnv }),
+    });
+    const debug = ['nginx.conf: tm-backend:5000 -> uvicorn docker-compose.yml (compose-service)'];
+    const prod = ['nginx.conf: tm-backend:5001 -> uvicorn docker-compose.yml (compose-service)'];
+
+    test('unset, ${VAR:-default} and ${VAR-default} build the default stage, as a literal target does', () => {
+      expect(links(tree('${TARGET_TAG:-debug}'))).toEqual(debug);
+      expect(links(tree('${TARGET_TAG-debug}'))).toEqual(debug);
+      expect(links(tree('"${TARGET_TAG:-prod}"'))).toEqual(prod);
+      expect(links(tree('debug'))).toEqual(debug);
+    });
+
+    test("BuildKit matches a stage name in any case, the variable's name keeps its own", () => {
+      expect(links(tree('DEBUG'))).toEqual(debug);
+      expect(links(tree('${TARGET_TAG:-Debug}'))).toEqual(debug);
+      expect(links(tree('${TARGET_TAG:-debug}', 'TARGET_TAG=PROD\n'))).toEqual(prod);
+      // `target_tag` is another variable: TARGET_TAG stays unset.
+      expect(links(tree('${TARGET_TAG:-debug}', 'target_tag=prod\n'))).toEqual(debug);
+    });
+
+    test(".env beside the compose file sets the variable; empty, it gives the default with ':-' only, and no target builds the last stage", () => {
+      expect(links(tree('${TARGET_TAG:-debug}', 'TARGET_TAG=prod\n'))).toEqual(prod);
+      expect(links(tree('${TARGET_TAG:-debug}', 'TARGET_TAG=\n'))).toEqual(debug);
+      expect(links(tree('${TARGET_TAG-debug}', 'TARGET_TAG=\n'))).toEqual(prod);
+    });
+
+    test('a variable the tree does not give chooses no stage: no backend, not the last stage', () => {
+      const uvicorns = (t: Record<string, string>) => modelOf(t).backends.filter((backend) => backend.kind === 'uvicorn');
+      expect(uvicorns(tree('${TARGET_TAG}'))).toEqual([]);
+      expect(uvicorns(tree('${TARGET_TAG:-debug}', 'TARGET_TAG=${FROM_SHELL}\n'))).toEqual([]);
+      expect(uvicorns(tree('${TARGET_TAG:-nonexistent}'))).toEqual([]);
+      expect(links(tree('${TARGET_TAG}'))).toEqual([]);
+    });
+
+    test('the Dockerfile and the context a variable names are read with .env too', () => {
+      const variant = (dockerfilePath: string, dotEnv?: string) => {
+        const base = tree('debug', dotEnv);
+        return {
+          ...base,
+          'docker-compose.yml': base['docker-compose.yml'].replace('./scripts/docker/Dockerfile', dockerfilePath),
+          'scripts/docker/Dockerfile.ci': dockerfile.replace('"5000"', '"5002"'),
+        };
+      };
+      expect(links(variant('./scripts/docker/Dockerfile${VARIANT:-}'))).toEqual(debug);
+      expect(links(variant('./scripts/docker/Dockerfile${VARIANT:-}', 'VARIANT=.ci\n'))).toEqual([]);
+      const ci = links({
+        ...variant('./scripts/docker/Dockerfile${VARIANT:-}', 'VARIANT=.ci\n'),
+        'nginx.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://tm-backend:5002; }\n}\n',
+      });
+      expect(ci).toEqual(['nginx.conf: tm-backend:5002 -> uvicorn docker-compose.yml (compose-service)']);
+      const context = (dotEnv?: string) => {
+        const base = tree('debug', dotEnv);
+        return {
+          ...base,
+          'docker-compose.yml': base['docker-compose.yml'].replace('context: .', 'context: ${CONTEXT:-.}').replace('./scripts/docker/Dockerfile', 'Dockerfile'),
+          Dockerfile: dockerfile,
+        };
+      };
+      expect(links(context())).toEqual(debug);
+      expect(links(context('CONTEXT=./missing\n'))).toEqual([]);
+    });
+  });
+
   describe('a gunicorn config that reads its address from the environment', () => {
     const config = "import os\nbind = f\"0.0.0.0:{os.getenv('PORT', 8000)}\"\nworker_class = 'gthread'\n";
     const stack = (environment: string) => ({

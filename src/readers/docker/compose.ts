@@ -4,9 +4,11 @@
  * shell without running one, or a list), `environment` (list or map), `env_file`, `stop_signal`,
  * `working_dir`, `user`, `network_mode: host`, `sysctls` (list or map), `ulimits.nofile` (a number
  * or `{soft, hard}`), `depends_on` (list or map, with `restart` and `required`), `profiles`.
- * Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from the shell or `.env` and stays unresolved, except in build paths and bind mounts, where a
- * `${VAR:-default}` takes its default (buildPath, mounts), and in `environment:`, which callers
- * interpolate with the project's `.env` and the defaults (serviceEnvironment). Files without
+ * Values go through Compose interpolation: `$$` is a `$`, `${VAR}` comes from the shell or `.env` and stays unresolved, except in bind mounts, where a
+ * `${VAR:-default}` takes its default (mounts), in `build:`'s `context`, `dockerfile` and `target`,
+ * which take defaults here and the project's `.env` where callers have it (buildWithVariables),
+ * and in `environment:`, which callers interpolate with the project's `.env` and the defaults
+ * (serviceEnvironment). Files without
  * `services:` are read as version 1 files.
  */
 import * as nodePath from 'path';
@@ -32,10 +34,24 @@ export interface ComposeCommand {
 export interface ServiceBuild {
   dockerfile: string;
   context: string;
-  /** Lower-cased, as Docker matches stage names; undefined builds the last stage. */
+  /**
+   * Interpolated, then lower-cased, as BuildKit matches stage names (dockerfile2llb/convert.go
+   * `findStateByName`); undefined (or empty) builds the last stage. One a variable leaves open
+   * keeps its `$`, which no stage name holds: no stage is chosen.
+   */
   target?: string;
   /** Build arguments by name; an unresolved value is one the tree does not give. */
   args?: Map<string, RawArg>;
+  /** `context`, `dockerfile` and `target` as written, when one holds a `$`: buildWithVariables reads them again with the project's `.env`. */
+  asWritten?: BuildAsWritten;
+}
+
+/** A `build:` mapping's paths and target as written, and the compose file's directory they are relative to. */
+export interface BuildAsWritten {
+  dir: string;
+  context?: RawArg;
+  dockerfile?: RawArg;
+  target?: RawArg;
 }
 
 export interface ComposeService {
@@ -222,14 +238,38 @@ function resolvedVariable(written: string, variables: ProjectVariables): { text:
   return undefined;
 }
 
+/** The Compose variables of a project whose `.env` the tree does not hold: every name unset. */
+const NO_VARIABLES: ProjectVariables = () => undefined;
+
 /**
- * A build path (`context`, `dockerfile`) as Compose resolves it when neither the shell nor `.env`
- * sets its variables: `${VAR:-default}` and `${VAR-default}` give their default and `$$` is `$`;
- * undefined when a variable has no default. The Dockerfile that builds the image is then the one
- * the file chooses by default (DefectDojo: `dockerfile: Dockerfile.django-${DEFECT_DOJO_OS:-debian}`).
+ * `context`, `dockerfile` and `target` of a `build:` with the project's variables: Compose
+ * interpolates every value of the file before it reads it (compose-spec 12-interpolation.md), so
+ * `${VAR:-default}` gives its default when neither the shell nor `.env` sets VAR
+ * (DefectDojo's `dockerfile: Dockerfile.django-${DEFECT_DOJO_OS:-debian}`, tasking-manager's
+ * `target: ${TARGET_TAG:-debug}`). A variable left open stays as written: a path the tree does not
+ * hold, a target no stage is named.
  */
-function buildPath(text: string): string | undefined {
-  return text.includes('$') ? withComposeDefaults(text) : undefined;
+function buildFields(written: BuildAsWritten, variables: ProjectVariables): Pick<ServiceBuild, 'dockerfile' | 'context' | 'target'> {
+  const context = written.context ? interpolate(written.context, variables).value : '.';
+  const dockerfile = written.dockerfile ? interpolate(written.dockerfile, variables).value : 'Dockerfile';
+  const target = written.target && interpolate(written.target, variables);
+  // Lower-cased after interpolation: a variable's name keeps its case.
+  const stage = target && (target.unresolved.length > 0 ? target.value : target.value.toLowerCase());
+  return {
+    dockerfile: nodePath.resolve(written.dir, context, dockerfile),
+    context: nodePath.resolve(written.dir, context),
+    ...(stage ? { target: stage } : {}),
+  };
+}
+
+/**
+ * The build with its paths and target read with the project's variables (its `.env`,
+ * projectVariablesOf) instead of none; the reader, which sees one file, gives every name unset.
+ */
+export function buildWithVariables(build: ServiceBuild, variables: ProjectVariables): ServiceBuild {
+  if (!build.asWritten) return build;
+  const { target: _unset, ...rest } = build;
+  return { ...rest, ...buildFields(build.asWritten, variables) };
 }
 
 /**
@@ -416,25 +456,22 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
       if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
       else if (restartPolicy) service.restart = { value: 'deploy.restart_policy', span: source.span(...(rangeOf(restartPolicy.key) ?? [0, 0])) };
 
-      const build = valueOf(value, 'build', document);
-      if (isScalar(build) && typeof build.value === 'string') {
-        const context = buildPath(build.value) ?? build.value;
-        service.build = { dockerfile: nodePath.resolve(dir, context, 'Dockerfile'), context: nodePath.resolve(dir, context) };
-      } else if (isMap(build)) {
-        const written = (key: string) => {
-          const raw = scalarArg(source, valueOf(build, key, document))?.value;
-          return raw === undefined ? undefined : (buildPath(raw) ?? raw);
-        };
-        const context = written('context') ?? '.';
-        const dockerfile = written('dockerfile') ?? 'Dockerfile';
-        const target = scalarArg(source, valueOf(build, 'target', document))?.value;
-        const args = buildArgs(source, valueOf(build, 'args', document), document);
-        service.build = {
-          dockerfile: nodePath.resolve(dir, context, dockerfile),
-          context: nodePath.resolve(dir, context),
-          ...(target ? { target: target.toLowerCase() } : {}),
-          ...(args.size > 0 ? { args } : {}),
-        };
+      const buildNode = valueOf(value, 'build', document);
+      const written: BuildAsWritten | undefined =
+        isScalar(buildNode) && typeof buildNode.value === 'string'
+          ? { dir, context: scalarArg(source, buildNode) }
+          : isMap(buildNode)
+            ? {
+                dir,
+                context: scalarArg(source, valueOf(buildNode, 'context', document)),
+                dockerfile: scalarArg(source, valueOf(buildNode, 'dockerfile', document)),
+                target: scalarArg(source, valueOf(buildNode, 'target', document)),
+              }
+            : undefined;
+      if (written) {
+        const args = isMap(buildNode) ? buildArgs(source, valueOf(buildNode, 'args', document), document) : new Map<string, RawArg>();
+        const withVariable = [written.context, written.dockerfile, written.target].some((raw) => raw?.value.includes('$'));
+        service.build = { ...buildFields(written, NO_VARIABLES), ...(args.size > 0 ? { args } : {}), ...(withVariable ? { asWritten: written } : {}) };
       }
       if (pairOf(value, 'command', document)) service.command = command(source, valueOf(value, 'command', document), document);
       if (pairOf(value, 'entrypoint', document)) service.entrypoint = command(source, valueOf(value, 'entrypoint', document), document);

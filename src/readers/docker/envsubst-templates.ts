@@ -28,7 +28,7 @@ import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
 import type { Span } from '../../source/span';
 import { SourceText } from '../../source/text';
-import { ComposeFile, parseCompose, serviceEnvironment } from './compose';
+import { buildWithVariables, ComposeFile, parseCompose, serviceEnvironment } from './compose';
 import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
@@ -149,7 +149,8 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
   for (const { compose, service } of services) {
     let stage: DockerStage | undefined;
     const placed: Container['placed'] = service.volumes.map((mount: Mount) => ({ source: mount.source, target: mount.target }));
-    const build = buildOf({ compose, service });
+    const builtBy = buildOf({ compose, service });
+    const build = builtBy && buildWithVariables(builtBy, variablesOf(compose.path));
     if (build) {
       built.add(build.dockerfile);
       const read = dockerfile(build.dockerfile);

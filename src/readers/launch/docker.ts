@@ -23,7 +23,7 @@ import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
 import type { ComposeCommand, ComposeDependency, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
-import { interpolate, serviceEnvironment, withComposeDefaults } from '../docker/compose';
+import { buildWithVariables, interpolate, serviceEnvironment, withComposeDefaults } from '../docker/compose';
 import { imageName, sameImage, WorkflowBuild } from '../docker/build-context';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from '../docker/dockerfile';
@@ -112,8 +112,11 @@ export function dockerLaunches(
       ...(service.networkMode?.value.startsWith('service:') ? { sharesNetworkWith: service.networkMode.value.slice('service:'.length) } : {}),
       ...(service.networkMode?.value.startsWith('container:') ? { sharesContainerNetwork: service.networkMode.value.slice('container:'.length) } : {}),
     };
-    const build = buildOf({ compose, service });
-    const environment = serviceEnvironment(service, variablesOf(compose.path));
+    const variables = variablesOf(compose.path);
+    const builtBy = buildOf({ compose, service });
+    // Its `context`, `dockerfile` and `target` with the project's `.env` (`target: ${TARGET_TAG:-debug}`).
+    const build = builtBy && buildWithVariables(builtBy, variables);
+    const environment = serviceEnvironment(service, variables);
     const builtFile = build ? dockerfiles.get(build.dockerfile) : undefined;
     // The build's arguments reach the Dockerfile's ARGs (`FROM ${TARGET}` picks its stage with them).
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;

@@ -398,6 +398,8 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
     return readHead();
   };
   const format = classifyPlainFormat(path, head, named);
+  if (format === 'compose' && !named && isSampleOverrideName(nodePath.basename(path).toLowerCase()))
+    return { skipped: 'skipped: a sample of a compose override file (compose loads compose.override.yaml or docker-compose.override.yml, not this one)' };
   if (format === 'named') return { format: 'nginx', how: 'named on the command line, and nothing in it says another format' };
   if (format === 'kubernetes' && KUSTOMIZATION_NAME.test(nodePath.basename(path).toLowerCase()))
     return { format, how: 'by name and content: a kustomization with a configMapGenerator' };
@@ -414,6 +416,20 @@ function classifyPlainExplained(path: string, readHead: () => string | undefined
     return { skipped: 'skipped: named like nginx, but its content is not nginx' };
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: 'skipped: not a config cfglint reads (no [uwsgi] section, not nginx)' };
   return { skipped: 'skipped: not a config cfglint reads' };
+}
+
+/**
+ * A compose override file named as a sample to copy (tasking-manager's
+ * `docker-compose.override.sample.yml`, `compose.override.example.yaml`). Compose loads by itself
+ * only `compose.yaml`, `docker-compose.yml` and the like and `compose.override.yaml`,
+ * `docker-compose.override.yml` and the like beside them (compose-go cli/options.go
+ * `DefaultFileNames`, `DefaultOverrideFileNames`), other files only with `-f` or `COMPOSE_FILE`;
+ * a sample override says how the services run once someone copies and edits it, not how they
+ * run, so it is left unread as `docker-compose.override.yml.sample` is (named on the command line,
+ * it is read).
+ */
+function isSampleOverrideName(lower: string): boolean {
+  return /(^|[.-])override[.-]/.test(lower) && /(^|[.-])(sample|example)[.-]/.test(lower);
 }
 
 /**

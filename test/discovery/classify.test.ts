@@ -2,7 +2,7 @@
  * Which reader takes a file. `.conf` is shared by nginx, supervisord, sysctl and many others:
  * the name proposes, the content decides.
  */
-import { classify, classifyWithTemplate, FileFormat, readableByName } from '../../src/discovery/classify';
+import { classify, classifyWithTemplate, explainClassification, FileFormat, readableByName } from '../../src/discovery/classify';
 
 const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
 
@@ -210,6 +210,24 @@ describe('Dockerfile and compose files', () => {
         throw new Error('the name alone decides');
       }),
     ).toBe(format);
+  });
+
+  test('a sample of an override file is not read: compose loads it only once copied to its own name; a named one is read', () => {
+    const compose = () => 'services:\n  web:\n    command: gunicorn app:app\n';
+    for (const path of ['/tree/docker-compose.override.sample.yml', '/tree/compose.override.example.yaml', '/tree/docker-compose.sample.override.yml']) {
+      expect(explainClassification(path, compose)).toEqual({
+        reason: 'skipped: a sample of a compose override file (compose loads compose.override.yaml or docker-compose.override.yml, not this one)',
+      });
+      expect(classify(path, compose, true)).toBe('compose');
+    }
+    // Overrides given with -f, and samples of a whole file, which `-f` runs as they are.
+    for (const path of [
+      '/tree/docker-compose.override.dev.yml',
+      '/tree/docker-compose.sample.yml',
+      '/tree/docker-compose.example.yml',
+      '/tree/docker-compose.overrides-sample.yml',
+    ])
+      expect(classify(path, compose)).toBe('compose');
   });
 
   test('a compose file under another name, by its top-level services with image or build', () => {

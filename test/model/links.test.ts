@@ -640,6 +640,32 @@ describe('compose services', () => {
     });
   });
 
+  describe("a sample of an override file is not how the services run (tasking-manager's docker-compose.override.sample.yml)", () => {
+    const base = {
+      'docker-compose.yml':
+        'services:\n  tm-backend:\n    build:\n      context: .\n      target: ${TARGET_TAG:-debug}\n  nginx:\n    image: nginx\n    volumes:\n      - ./nginx.conf:/etc/nginx/conf.d/default.conf\n',
+      Dockerfile: 'FROM python:3.10-slim AS debug\nCMD ["uvicorn", "backend.main:api", "--host", "0.0.0.0", "--port", "5000"]\n',
+      'nginx.conf': 'server {\n  listen 80;\n  location / { proxy_pass http://tm-backend:5000; }\n}\n',
+    };
+    const override =
+      'services:\n  tm-backend:\n    build:\n      context: .\n    command: "gunicorn -c python:backend.gunicorn manage:application --workers 1 --reload"\n';
+    const servers = (tree: Record<string, string>) => modelOf(tree).backends.map((backend) => `${backend.kind} ${backend.name}`);
+
+    test('docker-compose.override.sample.yml and compose.override.example.yaml are left out; the base service links alone', () => {
+      const linked = ['nginx.conf: tm-backend:5000 -> uvicorn docker-compose.yml (compose-service)'];
+      for (const name of ['docker-compose.override.sample.yml', 'compose.override.example.yaml']) {
+        expect(servers({ ...base, [name]: override })).toEqual(['uvicorn tm-backend']);
+        expect(links({ ...base, [name]: override })).toEqual(linked);
+        expect(serious(lint({ ...base, [name]: override }))).toEqual([]);
+      }
+    });
+
+    test('the same file as docker-compose.override.yml, or as another override given with -f, replaces the command', () => {
+      expect(servers({ ...base, 'docker-compose.override.yml': override })).toEqual(['gunicorn tm-backend']);
+      expect(servers({ ...base, 'docker-compose.override.dev.yml': override }).sort()).toEqual(['gunicorn tm-backend', 'uvicorn tm-backend']);
+    });
+  });
+
   describe('a gunicorn config that reads its address from the environment', () => {
     const config = "import os\nbind = f\"0.0.0.0:{os.getenv('PORT', 8000)}\"\nworker_class = 'gthread'\n";
     const stack = (environment: string) => ({

@@ -5,6 +5,7 @@
 import { lintSync } from '../../src/engine/run';
 import { readTree } from '../../src/engine/read-tree';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
+import { backendLaunches } from '../../src/model/listen-backlog';
 import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';
 import { renderGraph } from '../../src/report/graph';
@@ -1605,6 +1606,68 @@ describe('Procfile', () => {
     expect(
       links({ ...site, ...config, Procfile: 'web: bin/run.sh gunicorn -c gunicorn.conf app.wsgi\n', 'bin/run.sh': '#!/bin/sh\nexport A=1\nexec "$@"\n' }),
     ).toEqual(linked);
+  });
+
+  describe("heroku-buildpack-pgbouncer's start-pgbouncer (mitodl/micromasters)", () => {
+    // heroku-buildpack-nginx's config/nginx.conf.erb sends to the socket uWSGI makes.
+    const heroku = (procfile: string) => ({
+      Procfile: procfile,
+      'uwsgi.ini': '[uwsgi]\nmaster = true\ndie-on-term = true\nsocket = /tmp/nginx.socket\nwsgi-file = app/wsgi.py\n',
+      'config/nginx.conf.erb':
+        'daemon off;\nevents { worker_connections 1024; }\nhttp {\n  server {\n    listen <%= ENV["PORT"] %>;\n    location / {\n      include uwsgi_params;\n      uwsgi_pass unix:/tmp/nginx.socket;\n    }\n  }\n}\n',
+    });
+    const linked = ['config/nginx.conf.erb: unix:/tmp/nginx.socket -> uwsgi uwsgi.ini (same-socket-path)'];
+    /** The uWSGI backend nginx's socket links to, and the Procfile process that starts it (none: read as `uwsgi --ini` alone). */
+    const servedBy = (tree: Record<string, string>) =>
+      linkDeployment(modelOf(tree)).map(
+        (link) =>
+          `${link.backend.kind} ${
+            backendLaunches(link.backend)
+              .map((launch) => `${launch.kind} ${launch.service}`)
+              .join(', ') || 'alone'
+          }`,
+      );
+
+    test('start-pgbouncer and start-pgbouncer-stunnel run their arguments: the Procfile web process is the uWSGI nginx sends to', () => {
+      for (const wrapper of [
+        'bin/start-nginx bin/start-pgbouncer',
+        'bin/start-pgbouncer',
+        'bin/start-pgbouncer-stunnel',
+        'bin/start-nginx -f bin/start-pgbouncer',
+      ]) {
+        const tree = heroku(`web: ${wrapper} uwsgi uwsgi.ini\n`);
+        expect(links(tree)).toEqual(linked);
+        expect(servedBy(tree)).toEqual(['uwsgi procfile web']);
+      }
+    });
+
+    test('a wrapper nothing says runs its arguments stays the program: the ini is read alone, started by nothing', () => {
+      const tree = heroku('web: bin/start-redis uwsgi uwsgi.ini\n');
+      expect(links(tree)).toEqual(linked);
+      expect(servedBy(tree)).toEqual(['uwsgi alone']);
+      expect(modelOf(tree).launches.map((launch) => launch.program)).toEqual(['start-redis']);
+    });
+
+    test('with pgbouncer on, the script ignores SIGTERM and runs the app in a background subshell: a stop signal sent to the script does not reach it', () => {
+      const docker = (env: string, cmd: string) => ({
+        Dockerfile: `FROM python:3.12\n${env}CMD ${cmd}\n`,
+        'gunicorn.conf.py': 'bind = "unix:/tmp/nginx.socket"\n',
+      });
+      const reaches = (tree: Record<string, string>) => modelOf(tree).launches.find((launch) => launch.program === 'gunicorn')?.stopSignalReaches;
+      const pgbouncer = '["bin/start-pgbouncer", "gunicorn", "-c", "gunicorn.conf.py", "app.wsgi"]';
+      // PGBOUNCER_ENABLED unset or empty is 1: pgbouncer runs, and the script traps SIGTERM to nothing.
+      expect(reaches(docker('ENV PGBOUNCER_ENABLED=\n', pgbouncer))).toBe(false);
+      expect(reaches(docker('ENV PGBOUNCER_ENABLED=On\n', pgbouncer))).toBe(false);
+      // The base image's environment is not in the tree: it may set the variable.
+      expect(reaches(docker('', pgbouncer))).toBeUndefined();
+      // Off: `exec "$@"`, the app is the process.
+      expect(reaches(docker('ENV PGBOUNCER_ENABLED=false\n', pgbouncer))).toBe(true);
+      // start-nginx runs the command in a background subshell and passes nothing on.
+      expect(reaches(docker('', '["bin/start-nginx", "gunicorn", "-c", "gunicorn.conf.py", "app.wsgi"]'))).toBe(false);
+      // On Heroku the dyno's SIGTERM reaches every process, whatever the wrappers.
+      const procfile = modelOf({ ...heroku('web: bin/start-nginx bin/start-pgbouncer uwsgi uwsgi.ini\n') }).launches[0];
+      expect([procfile.program, procfile.stopSignalReaches]).toEqual(['uwsgi', true]);
+    });
   });
 
   test('an explicit --bind is what it says', () => {

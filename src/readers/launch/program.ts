@@ -9,7 +9,7 @@ import { append } from '../../source/append';
 import { expandWord } from '../kit/expand';
 import type { SourceText } from '../../source/text';
 import type { MappedText } from '../kit/mapped-text';
-import { asMappedText, literalArg, Lookup, RawArg, sliceArg, writtenText } from '../kit/raw';
+import { asMappedText, literalArg, Lookup, RawArg, sliceArg, VariableValue, writtenText } from '../kit/raw';
 import { assignmentOf, literalText, parseShell, ShellCommand, ShellProblem, ShellRedirect } from '../kit/shell-words';
 import { ScriptArguments, takenByArguments } from './dispatch';
 
@@ -687,9 +687,23 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
       }
       continue;
     }
-    // heroku-buildpack-nginx: `bin/start-nginx gunicorn …` runs the command, then nginx beside it.
+    // heroku-buildpack-nginx: `bin/start-nginx [-f] gunicorn …` runs the command in a background
+    // subshell, then nginx beside it (bin/start-nginx, `$COMMAND` in `( … ) &`): a signal sent to
+    // the script is not passed on to the app.
     if (name === 'start-nginx' || name === 'start-nginx-debug') {
       take(1);
+      // getopts :f over the first two words: -f only skips waiting for /tmp/app-initialized.
+      for (let k = 0; k < 2 && argv[0]?.value === '-f'; k++) take(1);
+      handsOver = both(handsOver, false);
+      continue;
+    }
+    // heroku-buildpack-pgbouncer: `bin/start-pgbouncer gunicorn …` execs the command when
+    // PGBOUNCER_ENABLED is off; otherwise app-start runs it in a background subshell and the
+    // script ignores SIGTERM (`trap '' SIGTERM`), leaving the dyno's broadcast to reach the app.
+    // start-pgbouncer-stunnel is `exec bin/start-pgbouncer "$@"`.
+    if (name === 'start-pgbouncer' || name === 'start-pgbouncer-stunnel') {
+      take(1);
+      handsOver = both(handsOver, pgbouncerDisabled(envLookup('PGBOUNCER_ENABLED')));
       continue;
     }
     if (
@@ -800,6 +814,16 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
   const topPackage = program.split('.')[0];
   if (module && argv[0] === module && isServerProgram(topPackage)) program = topPackage;
   return { wrappers, argv, program, env, user, problems, handsOver };
+}
+
+/**
+ * Whether start-pgbouncer runs without pgbouncer, and so execs its arguments: `is-enabled
+ * "${PGBOUNCER_ENABLED:-1}"` matches 1, true, yes or on in any case (unset or empty is 1).
+ */
+function pgbouncerDisabled(enabled: VariableValue): boolean | undefined {
+  if (enabled === 'unknown') return undefined;
+  const text = enabled === 'unset' || enabled.value === '' ? '1' : enabled.value;
+  return !/^(?:1|true|yes|on)$/i.test(text);
 }
 
 /** Both hops of a chain hand the signal on: false if either does not, unknown if either is unknown. */

@@ -10,6 +10,7 @@ import {
   isLoopback,
   kubernetesServiceGap,
   linkDeployment,
+  matchListener,
   nginxLoopbackOf,
   NginxTarget,
   nginxServersListeningAt,
@@ -112,9 +113,11 @@ export const rule = defineRule({
     };
 
     const listeners = model.backends.flatMap((backend) => backend.listeners);
+    // A socket under a condition the tree leaves open (uWSGI's `if-not-env = DEV_ENV` in a Procfile) may be there.
+    const undecided = model.backends.flatMap((backend) => backend.undecidedListeners ?? []);
     const unmodelled = unmodelledServers(model);
     // A listener whose address the tree does not determine (fd://, ${port}) may be the one: assume nothing.
-    if (listeners.some((listener) => listener.address.kind === 'other')) return;
+    if ([...listeners, ...undecided].some((listener) => listener.address.kind === 'other')) return;
     // Nothing listens anywhere in the tree and no Service names an address: nothing to compare with.
     if (listeners.length === 0 && model.kubernetes.services.length === 0) return;
     // linkDeployment builds its own targets: compare them by the span nginx names the address with.
@@ -122,6 +125,7 @@ export const rule = defineRule({
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
+      if (undecided.some((listener) => matchListener(address, listener, () => []))) continue;
       if (address.kind === 'tcp' && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
         const draft = serviceFinding(target);
         if (draft) yield draft;

@@ -37,6 +37,16 @@ export interface Listener {
   keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
 }
 
+/**
+ * A listener the config opens only under a condition the tree does not decide (uWSGI's `if-not-env
+ * = DEV_ENV` where the launch's environment is not in the tree, as on Heroku): the server may
+ * listen there, or not.
+ */
+export interface UndecidedListener extends Listener {
+  /** The condition as written (`if-not-env = DEV_ENV`), at its line. */
+  condition: { text: string; span: Span };
+}
+
 /** What every backend has; each kind adds its own details in src/readers/<kind>/<kind>-backend.ts. */
 export interface BackendBase {
   kind: BackendKind;
@@ -45,6 +55,11 @@ export interface BackendBase {
   /** The file that configures it (display path). */
   file: string;
   listeners: Listener[];
+  /**
+   * Where it may listen: nothing links to these and no rule judges them, but none says that
+   * nothing listens where one of them may (docs/design.md, "Links").
+   */
+  undecidedListeners?: UndecidedListener[];
   /** Canonical settings by name (see each reader for the names it fills). */
   settings: Map<string, Setting>;
   /** The command lines in the tree that start this server (systemd, Dockerfile, compose, …). */

@@ -490,6 +490,9 @@ function targetLabel(model: Deployment, pass: UpstreamPass): string[] {
 function backendLabel(backend: Backend): string[] {
   const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
+  // Where it may listen: not linked, shown so that an unlinked address nginx names is explained.
+  for (const listener of backend.undecidedListeners ?? [])
+    lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol}) only under ${listener.condition.text}`);
   return lines;
 }
 

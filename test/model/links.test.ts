@@ -6,6 +6,7 @@ import { lintSync } from '../../src/engine/run';
 import { readTree } from '../../src/engine/read-tree';
 import { canonicalSocketPath, isLoopback, linkDeployment, nginxTargets } from '../../src/model/links';
 import { backendLaunches } from '../../src/model/listen-backlog';
+import type { ListenAddress, Listener } from '../../src/readers/backend';
 import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';
 import { renderGraph } from '../../src/report/graph';
@@ -1686,6 +1687,89 @@ describe('Procfile', () => {
     // Not in the tree, or the variable is the script's own name: nothing says it runs its arguments.
     expect(links(procfile('$HOME/wait_for_deps.sh'))).toEqual([]);
     expect(links({ ...procfile('$HOME/${WRAPPER}'), ...wrapper })).toEqual([]);
+  });
+});
+
+describe("uWSGI sockets under if-env / if-not-env (mitodl/micromasters's uwsgi.ini)", () => {
+  // uWSGI decides each block once, from getenv() at start (core/config.c uwsgi_logic_opt_if_env,
+  // uwsgi_logic_opt_if_not_env): a variable that is set, even empty, takes the if-env block and drops the if-not-env one.
+  const ini =
+    '[uwsgi]\nmaster = true\ndie-on-term = true\nif-env = DEV_ENV\nsocket = :$(PORT)\nendif =\nif-not-env = DEV_ENV\nsocket = /tmp/nginx.socket\nendif =\nwsgi-file = app/wsgi.py\n';
+  const herokuNginx =
+    'daemon off;\nevents { worker_connections 1024; }\nhttp {\n  server {\n    listen <%= ENV["PORT"] %>;\n    location / {\n      include uwsgi_params;\n      uwsgi_pass unix:/tmp/nginx.socket;\n    }\n  }\n}\n';
+  // A second process of the tree listens on another socket file: what upstream-unreachable would name.
+  const heroku = (web: string) => ({
+    Procfile: `web: ${web}\nadmin: gunicorn --bind unix:/tmp/admin.sock admin.wsgi\n`,
+    'uwsgi.ini': ini,
+    'config/nginx.conf.erb': herokuNginx,
+  });
+  const uwsgiOf = (tree: Record<string, string>) => modelOf(tree).backends.find((backend) => backend.kind === 'uwsgi')!;
+  const shown = (listeners: Listener[]) => listeners.map((listener) => `${listener.option} ${JSON.stringify(listener.address)}`);
+
+  test("on Heroku the environment is the platform's: the socket may be there, so nothing says that nothing listens on it, and nothing is linked", () => {
+    const tree = heroku('bin/start-nginx uwsgi uwsgi.ini');
+    const backend = uwsgiOf(tree);
+    expect(shown(backend.listeners)).toEqual([]);
+    // :$(PORT) is the platform's port, which the tree does not give.
+    const where = (address: ListenAddress) => (address.kind === 'unix' ? `unix ${address.path}` : address.kind);
+    expect((backend.undecidedListeners ?? []).map((listener) => `${listener.condition.text}: ${where(listener.address)}`)).toEqual([
+      'if-env = DEV_ENV: other',
+      'if-not-env = DEV_ENV: unix /tmp/nginx.socket',
+    ]);
+    expect(links(tree)).toEqual([]);
+    expect(serious(lint(tree))).toEqual([]);
+    // The graph shows where it may listen, beside the address it leaves unlinked.
+    expect(renderGraph(modelOf(tree), [], [], 'mermaid')).toContain('socket unix:/tmp/nginx.socket #40;uwsgi#41; only under if-not-env = DEV_ENV');
+  });
+
+  test('a socket file under if-not-env alone: still nothing said about the address it may serve, while another address is judged', () => {
+    const only = '[uwsgi]\nmaster = true\ndie-on-term = true\nif-not-env = DEV_ENV\nsocket = /tmp/nginx.socket\nendif =\nwsgi-file = app/wsgi.py\n';
+    const tree = { ...heroku('uwsgi uwsgi.ini'), 'uwsgi.ini': only };
+    expect(serious(lint(tree))).toEqual([]);
+    // nginx sends to a socket no block of the config names: that is still reported.
+    const typo = { ...tree, 'config/nginx.conf.erb': herokuNginx.replace('/tmp/nginx.socket', '/tmp/ngnix.socket') };
+    expect(serious(lint(typo))).toEqual(['upstream-unreachable config/nginx.conf.erb:8']);
+  });
+
+  test('the launch gives the variable: uWSGI binds the if-env socket only, and the if-not-env socket is not there at all', () => {
+    const tree = heroku('env DEV_ENV=True PORT=8000 uwsgi uwsgi.ini');
+    const backend = uwsgiOf(tree);
+    expect(shown(backend.listeners)).toEqual(['socket {"kind":"tcp","host":"0.0.0.0","port":8000}']);
+    expect(backend.undecidedListeners).toBeUndefined();
+    expect(links(tree)).toEqual([]);
+    // With DEV_ENV set nothing binds /tmp/nginx.socket: a true finding.
+    expect(serious(lint(tree))).toEqual(['upstream-unreachable config/nginx.conf.erb:8']);
+    // Set but empty is set (getenv returns ""): the same.
+    expect(shown(uwsgiOf(heroku('env DEV_ENV= PORT=8000 uwsgi uwsgi.ini')).listeners)).toEqual(['socket {"kind":"tcp","host":"0.0.0.0","port":8000}']);
+  });
+
+  test("compose's dev service sets DEV_ENV: nginx's web:8077 links to the if-env socket, and the if-not-env socket file is nobody's", () => {
+    const tree = {
+      'docker-compose.yml': [
+        'x-environment: &py-environment',
+        "  DEV_ENV: 'True'",
+        'services:',
+        '  nginx:',
+        '    image: nginx:1.25',
+        '    volumes:',
+        '      - ./config/nginx.conf:/etc/nginx/conf.d/web.conf',
+        '  web:',
+        '    build: .',
+        '    environment:',
+        '      << : *py-environment',
+        '      PORT: 8077',
+        "    command: /bin/bash -c 'python3 manage.py migrate --no-input && uwsgi uwsgi.ini --honour-stdin'",
+        '',
+      ].join('\n'),
+      Dockerfile: 'FROM python:3.12\nWORKDIR /src\nCOPY . /src\n',
+      'uwsgi.ini': ini,
+      'config/nginx.conf':
+        'server {\n  listen 8079;\n  location / {\n    include uwsgi_params;\n    uwsgi_pass web:8077;\n  }\n  location /socket {\n    include uwsgi_params;\n    uwsgi_pass unix:/tmp/nginx.socket;\n  }\n}\n',
+    };
+    expect(links(tree)).toEqual(['config/nginx.conf: web:8077 -> uwsgi uwsgi.ini (compose-service)']);
+    const backend = uwsgiOf(tree);
+    expect(shown(backend.listeners)).toEqual(['socket {"kind":"tcp","host":"0.0.0.0","port":8077}']);
+    expect(backend.undecidedListeners).toBeUndefined();
   });
 });
 

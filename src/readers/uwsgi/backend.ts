@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'path';
 import type { Launch } from '../launch/launch';
-import type { ListenAddress, Listener, ListenerProtocol } from '../backend';
+import type { ListenAddress, Listener, ListenerProtocol, UndecidedListener } from '../backend';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
 import type { UwsgiBackend, UwsgiGap, UwsgiOptionEntry } from './uwsgi-backend';
 import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
@@ -203,7 +203,9 @@ export function buildBackend(instance: BuiltInstance, name: string, file: string
     declaredOptions: instance.declaredOptions,
     gaps: instance.gaps,
   };
-  backend.listeners = listenersOf(backend);
+  const { listeners, undecided } = listenersOf(backend);
+  backend.listeners = listeners;
+  if (undecided.length > 0) backend.undecidedListeners = undecided;
   return backend;
 }
 
@@ -274,12 +276,19 @@ function againstDirectory(address: ListenAddress, directory: string | undefined)
   return directory !== undefined ? { kind: 'unix', path: nodePath.posix.join(directory, address.path) } : { kind: 'other', text: address.path };
 }
 
-function listenersOf(backend: UwsgiBackend): Listener[] {
+/**
+ * The sockets uWSGI binds. One under an `if-*` block the launch's environment (or the machine)
+ * decides is there or not as uWSGI decides (instance.ts `evaluateLogic`); one under a block the
+ * tree leaves open (`if-not-env = DEV_ENV` in a Procfile, whose environment is the platform's) is
+ * undecided: it may be there.
+ */
+function listenersOf(backend: UwsgiBackend): { listeners: Listener[]; undecided: UndecidedListener[] } {
   const listeners: Listener[] = [];
+  const undecided: UndecidedListener[] = [];
   const directory = bindDirectory(backend);
   const protocolSetting = backend.settings.get('protocol');
   for (const entry of backend.options) {
-    if (!(entry.key in SOCKET_PROTOCOLS) || entry.condition) continue;
+    if (!(entry.key in SOCKET_PROTOCOLS)) continue;
     let wire = SOCKET_PROTOCOLS[entry.key];
     if (wire === undefined) {
       if (protocolSetting && protocolSetting.source.kind === 'file' && protocolSetting.value === undefined) continue;
@@ -291,9 +300,11 @@ function listenersOf(backend: UwsgiBackend): Listener[] {
     const address: ListenAddress =
       typeof addressText === 'string' ? againstDirectory(parseUwsgiAddress(addressText), directory) : { kind: 'other', text: entry.text ?? '' };
     const listener = listenerFor(backend, entry, wire, address);
-    if (listener) listeners.push(listener);
+    if (!listener) continue;
+    if (entry.condition) undecided.push({ ...listener, condition: entry.condition });
+    else listeners.push(listener);
   }
-  return listeners;
+  return { listeners, undecided };
 }
 
 function listenerFor(backend: UwsgiBackend, entry: UwsgiOptionEntry, wire: string, address: ListenAddress): Listener | undefined {

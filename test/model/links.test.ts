@@ -10,6 +10,8 @@ import type { ListenAddress, Listener } from '../../src/readers/backend';
 import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';
 import { renderGraph } from '../../src/report/graph';
+import { unmodelledServers } from '../../src/model/unmodelled-servers';
+import { describeListenAddress } from '../../src/model/backend-describe';
 
 function modelOf(tree: Record<string, string>) {
   const dir = writeTree(tree);
@@ -2034,9 +2036,70 @@ describe('which Spring Boot application a launch runs', () => {
       'nginx/app.conf: 127.0.0.1:8083 -> spring-boot vets/src/main/resources/application.yml (same-address)',
     ]);
 
-    // A jar no module of the tree builds stays a process of its own, with Spring's defaults.
+    // A jar no module of the tree builds stays a process of its own, on the port its launch sets.
     const elsewhere = { ...tree, 'scripts/run_all.sh': '#!/bin/sh\njava -jar other/target/other.jar --server.port=8081\n' };
     expect(links(elsewhere)).toEqual(['nginx/app.conf: 127.0.0.1:8081 -> spring-boot scripts/run_all.sh (same-address)']);
+  });
+});
+
+describe("a java -jar of a jar no application of the tree is (YunaiV/ruoyi-vue-pro's script/shell/deploy.sh)", () => {
+  // Spring Boot reads the jar's packaged application.* and ./config/ of the directory it runs in
+  // (ConfigDataEnvironment.DEFAULT_SEARCH_LOCATIONS); only its own arguments and environment, which
+  // win over both, are in the tree.
+  const deploy = (args: string) =>
+    `#!/bin/bash\nBASE_PATH=/work/projects/app-server\ncd $BASE_PATH\nnohup java -server -Xms512m -jar $BASE_PATH/app-server.jar ${args} &\n`;
+  const site = (target: string, extra = '') =>
+    `events {}\nhttp {\n  server {\n    listen 80;\n    client_max_body_size 100m;\n    location /admin-api/ { proxy_pass ${target}; }\n${extra}  }\n}\n`;
+  const pom =
+    '<project>\n  <artifactId>app-server</artifactId>\n  <dependencies>\n    <dependency><artifactId>spring-boot-starter-web</artifactId></dependency>\n  </dependencies>\n</project>\n';
+
+  test("Spring settings without the port: where it listens is the jar's to say, so no address is called unserved", () => {
+    const tree = { 'deploy.sh': deploy('--spring.profiles.active=development'), 'nginx.conf': site('http://127.0.0.1:48080') };
+    const model = modelOf(tree);
+    expect(model.backends.flatMap((backend) => backend.listeners.map((listener) => `${backend.kind} ${describeListenAddress(listener)}`))).toEqual([]);
+    expect(unmodelledServers(model).map((server) => `${server.program} ${server.launch.file}: ${server.addresses.map(({ address }) => address.kind)}`)).toEqual(
+      ['java deploy.sh: unknown'],
+    );
+    expect(renderGraph(model, [], [], 'mermaid')).not.toMatch(/(?<!\d)8080/);
+    expect(serious(lint(tree))).toEqual([]);
+    // Beside a backend the tree does place: the jar may still be what listens on 48080.
+    const beside = {
+      ...tree,
+      'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n',
+      'nginx.conf': site('http://127.0.0.1:48080', '    location /api/ { proxy_pass http://127.0.0.1:8000; }\n'),
+    };
+    expect(serious(lint(beside))).toEqual([]);
+  });
+
+  test("a port set on the command line is known and links; what the launch leaves unset is unknown, not Spring's default", () => {
+    const tree = { 'deploy.sh': deploy('--server.port=48080 --spring.profiles.active=development'), 'nginx.conf': site('http://127.0.0.1:48080') };
+    expect(links(tree)).toEqual(['nginx.conf: 127.0.0.1:48080 -> spring-boot deploy.sh (same-address)']);
+    const [backend] = modelOf(tree).backends;
+    expect(['spring.servlet.multipart.max-file-size', 'server.tomcat.max-http-form-post-size'].map((name) => backend.settings.get(name)?.value)).toEqual([
+      undefined,
+      undefined,
+    ]);
+    // nginx's 100m against uploads the jar's own config limits: not judged.
+    expect(serious(lint(tree))).toEqual([]);
+    // What the launch does set is judged: Spring rejects a 2 MB file part nginx lets through.
+    const limited = { ...tree, 'deploy.sh': deploy('--server.port=48080 --spring.servlet.multipart.max-file-size=1MB') };
+    expect(serious(lint(limited))).toEqual(['body-size-backend nginx.conf:5']);
+    // And a port it sets elsewhere leaves 48080 unserved: the command line wins over the jar's files.
+    const moved = { ...tree, 'deploy.sh': deploy('--server.port=8081') };
+    expect(serious(lint(moved))).toEqual(['upstream-unreachable nginx.conf:6']);
+  });
+
+  test("a jar the tree builds keeps its module's files: the profile the launch activates sets the port", () => {
+    const tree = {
+      'deploy.sh': '#!/bin/bash\nnohup java -jar app-server/target/app-server.jar --spring.profiles.active=development &\n',
+      'app-server/pom.xml': pom,
+      'app-server/src/main/resources/application.yml': 'spring:\n  application:\n    name: app-server\n',
+      'app-server/src/main/resources/application-development.yml': 'server:\n  port: 48080\n',
+      'nginx.conf': site('http://127.0.0.1:48080'),
+    };
+    expect(links(tree)).toEqual(['nginx.conf: 127.0.0.1:48080 -> spring-boot app-server/src/main/resources/application.yml (same-address)']);
+    // Its unset settings are Spring's defaults: the tree holds every file the jar packages.
+    expect(serious(lint(tree))).toEqual(['body-size-backend nginx.conf:5']);
   });
 });
 

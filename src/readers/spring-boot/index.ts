@@ -228,14 +228,18 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
       append(backends, built);
     });
   }
-  // `java -jar` with Spring settings in its environment or arguments and no application file in
-  // the tree (a container configured by env): the jar's own defaults plus what the launch sets.
+  // `java -jar` of a jar no application of the tree is (a container configured by env, a deploy
+  // script that runs an uploaded jar): Spring Boot reads the jar's own application.* and ./config/,
+  // which the tree does not hold, so only what the launch sets is known. Where it sets the port, a
+  // backend links there with every other setting unknown; otherwise it stays an unmodelled JVM
+  // server, which listens where the tree cannot say (model/unmodelled-servers.ts).
   // An image built from a context that holds applications of the tree packages one of them,
   // files and all, even where the tree does not say which: Spring's defaults would misjudge it.
   for (const launch of launches) {
-    if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
+    if (used.has(launch) || !runsJar(launch)) continue;
     if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin(root, launch.build!.context))) continue;
     const { overrides } = launchesFor(nodePath.dirname(launch.file), [launch], new Map());
+    if (!overrides.has(relaxedKey('server.port'))) continue;
     const merged = merge([], [], overrides);
     const backend = makeBackend(serverName(launch), [], [], 'default', merged, [], overrides, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -244,13 +248,8 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
   return { ...output, backends };
 }
 
-/** A `java -jar` launch that sets Spring Boot's server settings (SERVER_PORT, --server.port=…). */
-function configuresSpringBootJar(launch: Launch): boolean {
-  if (launch.program !== 'java' || !launch.argv.some((arg) => arg.value === '-jar')) return false;
-  return (
-    [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name)) ||
-    launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value))
-  );
+function runsJar(launch: Launch): boolean {
+  return launch.program === 'java' && launch.argv.some((arg) => arg.value === '-jar');
 }
 
 /**
@@ -578,19 +577,21 @@ function makeBackend(
   const settings = new Map<string, Setting>();
   const connectorSettings = new Map<ConnectorSettingName, Setting>();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
+  // Launched alone, the jar's own application.* and ./config/ decide what the launch leaves unset.
+  const unset = (setting: Setting): Setting => (launchOnly && setting.source.kind === 'default' ? decidedByJar(setting) : setting);
 
   // Port and address.
   const port = resolve('server.port');
   const portValue = port?.value === undefined ? undefined : parseSpringInt(port.value);
   const portSetting: Setting = port
     ? { name: 'server.port', value: portValue, text: port.text, unit: 'count', source: sourceOf(port) }
-    : {
+    : unset({
         name: 'server.port',
         value: 8080,
         text: '8080',
         unit: 'count',
         source: { kind: 'default', reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` },
-      };
+      });
   settings.set('server.port', portSetting);
   connectorSettings.set('port', { ...portSetting, name: 'port' });
   const address = resolve('server.address');
@@ -601,17 +602,22 @@ function makeBackend(
         value: '0.0.0.0',
         text: 'all local addresses',
         unit: 'text',
-        source: { kind: 'default', reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` },
+        source: {
+          kind: 'default',
+          reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}`,
+          // The one setting a jar launched alone takes as Spring's default: a port set on its command line is set to be reached.
+          ...(launchOnly ? { note: "taken as Spring's default: the jar's own config may set it" } : {}),
+        },
       };
   settings.set('server.address', addressSetting);
   connectorSettings.set('address', { ...addressSetting, name: 'address' });
 
   for (const spec of SETTINGS) {
-    const setting = springSetting(spec, resolve);
+    const setting = springSetting(spec, resolve, unset);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name of spec.connector) {
       if (setting) connectorSettings.set(name, { ...setting, name });
-      else if (connectorDefault(name, 'http')) connectorSettings.set(name, tomcatDefault(name));
+      else if (connectorDefault(name, 'http')) connectorSettings.set(name, unset(tomcatDefault(name)));
     }
   }
   connectorSettings.set('protocol', {
@@ -623,46 +629,55 @@ function makeBackend(
   });
 
   // connectionTimeout: Spring has no default of its own; Tomcat's 60000 applies. keepAliveTimeout follows it.
-  if (!settings.has('server.tomcat.connection-timeout')) connectorSettings.set('connectionTimeout', tomcatDefault('connectionTimeout'));
+  if (!settings.has('server.tomcat.connection-timeout')) connectorSettings.set('connectionTimeout', unset(tomcatDefault('connectionTimeout')));
   if (!settings.has('server.tomcat.keep-alive-timeout')) {
     const timeout = connectorSettings.get('connectionTimeout')!;
-    connectorSettings.set('keepAliveTimeout', {
-      ...timeout,
-      name: 'keepAliveTimeout',
-      source:
-        timeout.source.kind === 'file'
-          ? timeout.source
-          : {
-              kind: 'default',
-              reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE('http')}`,
-              note: `= connectionTimeout ${timeout.text}`,
-            },
-    });
+    connectorSettings.set(
+      'keepAliveTimeout',
+      unset({
+        ...timeout,
+        name: 'keepAliveTimeout',
+        source:
+          timeout.source.kind === 'file'
+            ? timeout.source
+            : {
+                kind: 'default',
+                reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE('http')}`,
+                note: `= connectionTimeout ${timeout.text}`,
+              },
+      }),
+    );
   }
   if (!settings.has('server.max-http-request-header-size')) {
     const header = connectorSettings.get('maxHttpHeaderSize')!;
-    connectorSettings.set('maxHttpRequestHeaderSize', {
-      ...header,
-      name: 'maxHttpRequestHeaderSize',
-      source: header.source.kind === 'file' ? header.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE },
-    });
+    connectorSettings.set(
+      'maxHttpRequestHeaderSize',
+      unset({
+        ...header,
+        name: 'maxHttpRequestHeaderSize',
+        source: header.source.kind === 'file' ? header.source : { kind: 'default', reference: REQUEST_HEADER_SIZE_REFERENCE },
+      }),
+    );
   }
 
   // TLS: a keystore, bundle or certificate under server.ssl, unless server.ssl.enabled=false.
   const sslEnabled = resolve('server.ssl.enabled');
   const sslMaterial = ['server.ssl.key-store', 'server.ssl.bundle', 'server.ssl.certificate'].map(resolve).find((found) => found !== undefined);
-  const tls = sslMaterial !== undefined && sslEnabled?.value?.trim().toLowerCase() !== 'false';
+  const sslDisabled = sslEnabled?.value?.trim().toLowerCase() === 'false';
+  const tls = sslMaterial !== undefined && !sslDisabled;
   connectorSettings.set(
     'SSLEnabled',
     tls
       ? { name: 'SSLEnabled', value: true, text: sslMaterial!.text, unit: 'flag', source: sourceOf(sslMaterial!) }
-      : {
-          name: 'SSLEnabled',
-          value: false,
-          text: 'false',
-          unit: 'flag',
-          source: { kind: 'default', reference: `${SERVER_PROPERTIES} (server.ssl not configured)` },
-        },
+      : sslDisabled
+        ? { name: 'SSLEnabled', value: false, text: sslEnabled!.text, unit: 'flag', source: sourceOf(sslEnabled!) }
+        : unset({
+            name: 'SSLEnabled',
+            value: false,
+            text: 'false',
+            unit: 'flag',
+            source: { kind: 'default', reference: `${SERVER_PROPERTIES} (server.ssl not configured)` },
+          }),
   );
 
   const connector: TomcatConnector = {
@@ -722,24 +737,42 @@ function tomcatDefault(name: ConnectorSettingName): Setting {
   };
 }
 
+/**
+ * A setting a jar launched alone leaves to its packaged application.* or its working directory's
+ * ./config/ (ConfigDataEnvironment.DEFAULT_SEARCH_LOCATIONS), neither of which the tree holds:
+ * unknown, with Spring's default named only as the reference.
+ */
+function decidedByJar(setting: Setting): Setting {
+  const reference = setting.source.kind === 'default' ? setting.source.reference : SERVER_PROPERTIES;
+  return {
+    ...setting,
+    value: undefined,
+    text: '',
+    source: { kind: 'default', reference, note: "unknown: the jar's own application.* or ./config/ decides it" },
+  };
+}
+
 function unitOf(name: ConnectorSettingName): Unit {
   return /Timeout$/.test(name) ? 'ms' : /Size$/.test(name) ? 'bytes' : name === 'SSLEnabled' || name === 'secure' ? 'flag' : 'count';
 }
 
-/** One Spring setting in canonical units, or undefined when no file or process sets it and Spring has no default. */
-function springSetting(spec: SpringSettingSpec, resolve: (key: string) => Found | undefined): Setting | undefined {
+/**
+ * One Spring setting in canonical units, or undefined when no file or process sets it and Spring
+ * has no default. `unset` turns Spring's default into what stands for a value nothing sets.
+ */
+function springSetting(spec: SpringSettingSpec, resolve: (key: string) => Found | undefined, unset = (setting: Setting) => setting): Setting | undefined {
   const key = spec.keys.find((candidate) => resolve(candidate) !== undefined);
   const found = key ? resolve(key) : undefined;
   const name = spec.keys[0];
   if (!found) {
     return spec.springDefault
-      ? {
+      ? unset({
           name,
           value: spec.springDefault.value,
           text: spec.springDefault.text,
           unit: spec.unit,
           source: { kind: 'default', reference: spec.springDefault.reference },
-        }
+        })
       : undefined;
   }
   if (found.value === undefined) return { name, value: undefined, text: found.text, unit: spec.unit, source: sourceOf(found) };

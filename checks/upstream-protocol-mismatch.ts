@@ -68,6 +68,8 @@ export const rule = defineRule({
         const spoken = spokenBy(pass);
         const served = link.listener.protocol;
         if (compatible(spoken, served)) continue;
+        // TLS or not is the backend's own config's to say (a jar launched alone): HTTPS may be what it serves.
+        if (spoken === 'https' && served === 'http' && link.listener.tlsUnknown) continue;
         const argument = pass.entry.directive.args[0];
         if (!first(argument.span, link.listener.span)) continue;
         const draft: FindingDraft = {

@@ -35,6 +35,8 @@ export interface Listener {
    * all: `closesAfterResponse` for gunicorn sync workers, uWSGI http-socket, uwsgi protocol.
    */
   keepAlive: { kind: 'closesAfterResponse'; reason: string } | { kind: 'idleTimeout'; timeout: Setting<number>; maxRequests?: Setting<number> };
+  /** Whether it speaks TLS is decided where the tree cannot see (a jar's own config): `http` may be `https`. */
+  tlsUnknown?: true;
 }
 
 /**

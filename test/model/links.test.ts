@@ -2089,6 +2089,14 @@ describe("a java -jar of a jar no application of the tree is (YunaiV/ruoyi-vue-p
     expect(serious(lint(moved))).toEqual(['upstream-unreachable nginx.conf:6']);
   });
 
+  test("TLS is the jar's config's to say too: https:// to its port is no mismatch, unless the launch turns TLS off", () => {
+    const tree = { 'deploy.sh': deploy('--server.port=48443'), 'nginx.conf': site('https://127.0.0.1:48443') };
+    expect(links(tree)).toEqual(['nginx.conf: 127.0.0.1:48443 -> spring-boot deploy.sh (same-address)']);
+    expect(serious(lint(tree))).toEqual([]);
+    const plain = { ...tree, 'deploy.sh': deploy('--server.port=48443 --server.ssl.enabled=false') };
+    expect(serious(lint(plain))).toEqual(['upstream-protocol-mismatch nginx.conf:6']);
+  });
+
   test("a jar the tree builds keeps its module's files: the profile the launch activates sets the port", () => {
     const tree = {
       'deploy.sh': '#!/bin/bash\nnohup java -jar app-server/target/app-server.jar --spring.profiles.active=development &\n',

@@ -703,6 +703,7 @@ function makeBackend(
   };
   const listener = attachListener(backend, connector, 'server.port', port ? port.span : fileStart);
   if (typeof portValue === 'number' && portValue < 0) listener.address = { kind: 'other', text: `server.port ${portValue}: no HTTP listener` };
+  if (connectorSettings.get('SSLEnabled')!.value === undefined) listener.tlsUnknown = true;
   if (reactive) {
     // Reactor Netty, not Tomcat: idle connections are kept until server.netty.idle-timeout (none
     // by default), and a connection serves any number of requests (NettyServerProperties).

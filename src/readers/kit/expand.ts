@@ -13,6 +13,32 @@ import type { ShellWord, WordPart } from './shell-words';
 const BLANK = /[ \t\n]/;
 const GLOB = /[*?[]/;
 
+/**
+ * The value an argument takes when every variable the tree does not determine is unset, each
+ * `${NAME:-word}` (or `-`, `:=`, `=`) then expanding to its word; only for an argument whose every
+ * unknown part is such an expansion with a literal word (POSIX 2.6.2 "Parameter Expansion").
+ * `variables` are the names that may change it. Kept for the argument expandWord returns only:
+ * a copy that changes its value or unresolved parts is another argument and has none.
+ */
+export interface ValueIfUnset {
+  value: string;
+  variables: string[];
+}
+
+const valuesIfUnset = new WeakMap<RawArg, ValueIfUnset>();
+
+export function valueIfUnset(raw: RawArg): ValueIfUnset | undefined {
+  return raw.unresolved.length > 0 ? valuesIfUnset.get(raw) : undefined;
+}
+
+/** The literal word of `${NAME:-word}` (or `-`, `:=`, `=`), which the expansion gives when NAME is unset. */
+function defaultWord(part: WordPart, split: boolean): string | undefined {
+  if (part.kind !== 'parameter' || !part.operator || !/^:?[-=]$/.test(part.operator)) return undefined;
+  const operand = part.operand ?? '';
+  if (/[$`"'\\]/.test(operand) || (split && !part.quoted && (BLANK.test(operand) || GLOB.test(operand)))) return undefined;
+  return operand;
+}
+
 /** The value of `${name<operator>operand}` (`:-`, `-`, `:=`, `=`, `:+`, `+`, `:?`, `?`). */
 function parameterValue(part: Extract<WordPart, { kind: 'parameter' }>, lookup: Lookup): VariableValue {
   const found = lookup(part.name);
@@ -41,13 +67,24 @@ function parameterValue(part: Extract<WordPart, { kind: 'parameter' }>, lookup: 
 export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, split = true): RawArg[] {
   const fields: RawArg[] = [];
   let current: RawArg | undefined;
+  // The current field's value if its unknown variables are unset; undefined once a part has no default.
+  let ifUnset: ValueIfUnset | undefined;
   const open = (): RawArg => {
-    current ??= { source, value: '', offsets: [], start: word.start, end: word.end, unresolved: [] };
+    if (!current) {
+      current = { source, value: '', offsets: [], start: word.start, end: word.end, unresolved: [] };
+      ifUnset = { value: '', variables: [] };
+    }
     return current;
   };
   const close = () => {
-    if (current) fields.push(current);
+    if (current) {
+      fields.push(current);
+      if (ifUnset && current.unresolved.length > 0) valuesIfUnset.set(current, ifUnset);
+    }
     current = undefined;
+  };
+  const add = (text: string) => {
+    if (ifUnset) ifUnset.value += text;
   };
 
   let expanded = 0;
@@ -55,24 +92,33 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
     if (part.kind === 'literal') {
       const field = open();
       field.value += part.text;
+      add(part.text);
       append(field.offsets, part.offsets);
       if (split && !part.quoted && GLOB.test(part.text)) field.unquotedGlob = true;
       continue;
     }
     const written = source.text.slice(part.start, part.end);
-    let value = part.kind === 'parameter' ? parameterValue(part, lookup) : 'unknown';
+    const expansion = part.kind === 'parameter' ? parameterValue(part, lookup) : 'unknown';
+    let value = expansion;
     if (typeof value === 'object' && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = 'unknown';
     if (value === 'unknown') {
       const field = open();
       field.value += written;
       for (let k = 0; k < written.length; k++) field.offsets.push(part.start + k);
       field.unresolved.push(written);
+      const fallback = expansion === 'unknown' ? defaultWord(part, split) : undefined;
+      if (fallback === undefined || part.kind !== 'parameter') ifUnset = undefined;
+      else if (ifUnset) {
+        ifUnset.value += fallback;
+        if (!ifUnset.variables.includes(part.name)) ifUnset.variables.push(part.name);
+      }
       continue;
     }
     const text = value === 'unset' ? '' : value.value;
     if (part.quoted || !split) {
       const field = open();
       field.value += text;
+      add(text);
       for (let k = 0; k < text.length; k++) field.offsets.push(part.start);
       continue;
     }
@@ -84,6 +130,7 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
       }
       const field = open();
       field.value += ch;
+      add(ch);
       field.offsets.push(part.start);
     }
   }

@@ -5,6 +5,7 @@ import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from '../kit/files';
 import { PassThrough, unwrap } from './program';
 import { Lookup, RawArg, writtenText } from '../kit/raw';
+import { valueIfUnset } from '../kit/expand';
 
 export interface LaunchDraft {
   kind: LaunchKind;
@@ -69,11 +70,11 @@ export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
 }
 
 function toLaunchArg(raw: RawArg): LaunchArg {
-  const span = raw.source.span(raw.start, raw.end);
-  if (raw.unresolved.length > 0) return { value: writtenText(raw), span, unresolved: [...new Set(raw.unresolved)] };
-  return { value: raw.value, span };
+  const ifUnset = valueIfUnset(raw);
+  return { ...toLaunchEnv(raw), ...(ifUnset ? { ifUnset } : {}) };
 }
 
 function toLaunchEnv(raw: RawArg): LaunchEnvValue {
-  return toLaunchArg(raw);
+  const span = raw.source.span(raw.start, raw.end);
+  return raw.unresolved.length > 0 ? { value: writtenText(raw), span, unresolved: [...new Set(raw.unresolved)] } : { value: raw.value, span };
 }

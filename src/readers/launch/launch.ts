@@ -24,6 +24,12 @@ export interface LaunchArg {
    * known. Use knownValue() to read an argument safely.
    */
   unresolved?: string[];
+  /**
+   * With `unresolved`: the value when the variables the tree does not determine are unset, when
+   * each has a default (`0.0.0.0:${PORT:-8000}` → `0.0.0.0:8000`, variables `PORT`). What may
+   * set them is outside the tree, so this is what the process gets only when nothing does.
+   */
+  ifUnset?: { value: string; variables: string[] };
 }
 
 export interface LaunchEnvValue {

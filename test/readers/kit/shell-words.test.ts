@@ -3,6 +3,7 @@ import { MappedText } from '../../../src/readers/kit/mapped-text';
 import { runShell } from '../../../src/readers/launch/program';
 import { ALL_UNKNOWN, Lookup } from '../../../src/readers/kit/raw';
 import { SourceText } from '../../../src/source/text';
+import { valueIfUnset } from '../../../src/readers/kit/expand';
 
 function steps(script: string, base: Lookup = ALL_UNKNOWN) {
   const source = new SourceText('run.sh', script);
@@ -128,4 +129,25 @@ test('what a command gives that the script uses: an if/elif condition, and the c
     'p > q',
     'q',
   ]);
+});
+
+test('the value an argument takes when its unknown variables are unset: each ${NAME:-word} its word (POSIX parameter expansion)', () => {
+  const ifUnset = (script: string, base: Lookup = ALL_UNKNOWN) =>
+    runShell(MappedText.of(new SourceText('run.sh', script)), base)
+      .steps[0].args.slice(1)
+      .map((arg) => {
+        const found = valueIfUnset(arg);
+        return found ? `${found.value} (${found.variables.join(',')})` : undefined;
+      });
+  expect(ifUnset('gunicorn --bind 0.0.0.0:"${PORT:-8000}" ${HOST-0.0.0.0}:${PORT:=80}\n')).toEqual([
+    undefined,
+    '0.0.0.0:8000 (PORT)',
+    '0.0.0.0:80 (HOST,PORT)',
+  ]);
+  // Quoted, a default with a blank is one word; unquoted, the shell would split it.
+  expect(ifUnset('x "${A:-a b}" ${A:-a b}\n')).toEqual(['a b (A)', undefined]);
+  // No default, an alternative value, a command substitution, a default that expands: unknown either way.
+  expect(ifUnset('x ${A} ${A:+y} $(port)${A:-1} ${A:-$B}\n')).toEqual([undefined, undefined, undefined, undefined]);
+  // A variable the script knows is no unknown part: the argument is known, nothing to assume.
+  expect(ifUnset('x ${A:-1}\n', (name) => (name === 'A' ? { value: '7' } : 'unknown'))).toEqual([undefined]);
 });

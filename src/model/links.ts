@@ -627,11 +627,62 @@ function listensEverywhere(listeners: Listener[], port: number): boolean {
 /** Links every nginx target to every listener that serves it (normally one); computed once per model. */
 export function linkDeployment(model: Deployment): Link[] {
   let links = linkCache.get(model);
-  if (!links) linkCache.set(model, (links = computeLinks(model)));
+  if (!links) linkCache.set(model, (links = computeLinks(model, (backend) => backend.listeners)));
   return links;
 }
 
 const linkCache = new WeakMap<Deployment, Link[]>();
+
+/**
+ * A link that holds only while `variables` are unset: the listener's address is built from
+ * `${PORT:-8000}` and only something outside the tree (an env_file the tree lacks) may set PORT.
+ * Not a Link: no rule judges it (the backend may listen elsewhere); the graph shows it as "may".
+ */
+export interface CandidateLink {
+  target: NginxTarget;
+  /** The listener as it is (an `other` address with `ifUnset`). */
+  listener: Listener;
+  backend: Backend;
+  /** The address the listener has when the variables are unset. */
+  address: ListenAddress & { kind: 'tcp' };
+  variables: string[];
+  /** What may set them, as far as the tree says: the launches' environments from outside it (compose `env_file:` entries it lacks). */
+  setBy: Span[];
+  /** How it would link, as Link.detail. */
+  detail: string;
+}
+
+/**
+ * The candidate links of the targets linkDeployment leaves unlinked: linked as they would be if
+ * every listener whose address has defaults (ListenAddress `ifUnset`) listened there, with the
+ * same rules of reach (compose networks, loopbacks, closest in the tree).
+ */
+export function candidateLinks(model: Deployment): CandidateLink[] {
+  let candidates = candidateCache.get(model);
+  if (candidates) return candidates;
+  candidates = [];
+  candidateCache.set(model, candidates);
+  const original = new Map<Listener, Listener>();
+  for (const backend of model.backends)
+    for (const listener of backend.listeners) {
+      if (listener.address.kind === 'other' && listener.address.ifUnset) original.set({ ...listener, address: listener.address.ifUnset.address }, listener);
+    }
+  if (original.size === 0) return candidates;
+  const byDefault = new Map([...original].map(([defaulted, listener]) => [listener, defaulted]));
+  const spanKey = (span: Span) => `${span.file}\0${span.start.offset}`;
+  const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
+  const links = computeLinks(model, (backend) => backend.listeners.map((listener) => byDefault.get(listener) ?? listener));
+  for (const link of links) {
+    const listener = original.get(link.listener);
+    if (!listener || linked.has(spanKey(link.target.span)) || listener.address.kind !== 'other' || !listener.address.ifUnset) continue;
+    const { address, variables } = listener.address.ifUnset;
+    const setBy = backendLaunches(link.backend).flatMap((launch) => launch.externalEnv);
+    candidates.push({ target: link.target, listener, backend: link.backend, address, variables, setBy, detail: link.detail });
+  }
+  return candidates;
+}
+
+const candidateCache = new WeakMap<Deployment, CandidateLink[]>();
 
 /** The compose service a backend runs in, as far as linking goes. */
 export type ComposeService = ComposeScope & { service: string; hostNetwork: boolean };
@@ -657,7 +708,7 @@ export function composeServiceOf(model: Deployment, backend: Backend): ComposeSe
   return mounting.length === 1 ? mounting[0] : undefined;
 }
 
-function computeLinks(model: Deployment): Link[] {
+function computeLinks(model: Deployment, listenersOf: (backend: Backend) => Listener[]): Link[] {
   const links: Link[] = [];
   const composeOf = new Map<Backend, ComposeService | undefined>(
     model.backends.map((backend) => {
@@ -675,7 +726,7 @@ function computeLinks(model: Deployment): Link[] {
   // (a tree can hold thousands of containers that all listen on 8000): by port for loopback (a
   // compose container's also by the host ports it publishes), by compose service and port, by
   // Kubernetes container; socket files all together. Model order kept.
-  const ordered = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  const ordered = model.backends.flatMap((backend) => listenersOf(backend).map((listener) => ({ backend, listener })));
   // Nothing listens in the tree: no address can link, and a large nginx-only tree would otherwise
   // look each of its thousands of upstream addresses up.
   if (ordered.length === 0) return links;

@@ -19,8 +19,13 @@ export type ListenerProtocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi' |
 export type ListenAddress =
   | { kind: 'tcp'; host: string; port: number }
   | { kind: 'unix'; path: string }
-  /** `fd://3`, an abstract socket, or an address built from something the tree does not say. */
-  | { kind: 'other'; text: string };
+  /**
+   * `fd://3`, an abstract socket, or an address built from something the tree does not say.
+   * `ifUnset`: the address when `variables` (which only something outside the tree may set, as an
+   * absent env_file) are unset and their defaults apply (`0.0.0.0:"${PORT:-8000}"`): a candidate,
+   * never certain.
+   */
+  | { kind: 'other'; text: string; ifUnset?: { address: { kind: 'tcp'; host: string; port: number }; variables: string[] } };
 
 export interface Listener {
   backend: BackendBase;

@@ -14,7 +14,7 @@ import { serverName } from '../readers/launch/launch';
 import { backendKindName } from '../model/backend-describe';
 import { backendLimits } from '../model/backend-limits';
 import type { Deployment } from '../model/deployment';
-import { Link, nginxServersListeningAt, nginxTargets } from '../model/links';
+import { candidateLinks, CandidateLink, Link, nginxServersListeningAt, nginxTargets } from '../model/links';
 import { deploymentOf } from '../model/scopes';
 import { cloudLoadBalancers } from '../model/load-balancers';
 import { nginxVersionAt, type NginxBlock, type UpstreamGroup, type UpstreamPass } from '../model/nginx';
@@ -231,6 +231,15 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
         (ruleId) => linkConflict(ruleId, model, link),
       ),
     });
+  }
+
+  // Backends that serve an unlinked address if variables nothing in the tree sets keep their defaults.
+  for (const candidate of candidateLinks(model)) {
+    const pass = candidate.target.passes[0];
+    const from = pass ? targetIds.get(targetKey(pass)) : undefined;
+    const to = backendIds.get(candidate.backend);
+    if (!from || !to || edges.some((edge) => edge.from === from && edge.to === to)) continue;
+    edges.push({ from, to, lines: [candidateLine(candidate)], marks: [] });
   }
 
   // Servers cfglint does not model: an edge from each unlinked address one of them may serve.
@@ -496,6 +505,14 @@ function backendLabel(backend: Backend): string[] {
   return lines;
 }
 
+/** `may be served: PORT unset (8000 by default); docker-compose.yml:7 may set it: not judged`. */
+function candidateLine(candidate: CandidateLink): string {
+  const names = candidate.variables.join(', ');
+  const where = [...new Set(candidate.setBy.map((span) => `${span.file}:${span.start.line}`))].join(', ');
+  const by = where !== '' ? `an env_file outside the tree (${where})` : 'the environment at run time';
+  return `may be served if ${names} is unset (port ${candidate.address.port}); ${by} may set it: not judged`;
+}
+
 function unmodelledLabel(server: UnmodelledServer): string[] {
   return [
     `${server.program} ${serverName(server.launch)}`,
@@ -508,6 +525,11 @@ function listenerAddress(listener: Listener): string {
   const address = listener.address;
   if (address.kind === 'tcp') return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
   if (address.kind === 'unix') return `unix:${address.path}`;
+  // The written word shows the shell's quotes (`0.0.0.0:"${PORT:-8000}"`): say what it means instead.
+  if (address.ifUnset) {
+    const { host, port } = address.ifUnset.address;
+    return `${host.includes(':') ? `[${host}]` : host}:${port} if ${address.ifUnset.variables.join(', ')} is unset`;
+  }
   return address.text;
 }
 

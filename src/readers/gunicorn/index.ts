@@ -140,6 +140,7 @@ function backendForLaunch(
     (token) => argSpan(argv[token.index!], token),
     'the command line',
     (token) => argv[token.index!].unresolved,
+    (token) => tokenIfUnset(argv[token.index!], token, launch),
   );
 
   let envArgs: Layer | undefined;
@@ -265,6 +266,18 @@ function findConfigTarget(
   return best.length === 1 ? best[0] : undefined;
 }
 
+/**
+ * A token's value when the variables it depends on are unset (LaunchArg.ifUnset): the whole
+ * argument, or its tail after an option name written as is (`--bind=0.0.0.0:${PORT:-8000}`).
+ * None when the launch's own environment sets one of them: then its default is not taken.
+ */
+function tokenIfUnset(arg: LaunchArg, token: ArgToken, launch: Launch): LaunchArg['ifUnset'] {
+  const ifUnset = arg.ifUnset;
+  if (!ifUnset || ifUnset.variables.some((name) => launch.env.has(name)) || token.to !== arg.value.length) return undefined;
+  const prefix = arg.value.slice(0, token.from);
+  return ifUnset.value.startsWith(prefix) ? { ...ifUnset, value: ifUnset.value.slice(prefix.length) } : undefined;
+}
+
 /** The span of a token inside an argv element (`--bind=x` → `x`) when the element was written without quotes. */
 function argSpan(arg: LaunchArg, token: ArgToken): Span {
   return subSpan(arg.span, arg.value.length, token.from, token.to);
@@ -290,7 +303,8 @@ function subSpan(span: Span, valueLength: number, from: number, to: number): Spa
 /** One value of a setting as one source gives it. */
 interface LayerEntry {
   /** The values: several for `-b` given twice. */
-  items: { converted: Converted; text: string; span: Span }[];
+  /** `ifUnset`: for a value that depends on variables with defaults, the value if they are unset. */
+  items: { converted: Converted; text: string; span: Span; ifUnset?: LaunchArg['ifUnset'] }[];
   text: string;
   span: Span;
 }
@@ -306,6 +320,7 @@ function layerFromCommandLine(
   spanOf: (token: ArgToken) => Span,
   where: string,
   unresolvedOf: (token: ArgToken) => string[] | undefined,
+  ifUnsetOf: (token: ArgToken) => LaunchArg['ifUnset'] = () => undefined,
 ): Layer {
   // A word the tree does not determine and whose variable is named for options (`$GUNICORN_OPTS`,
   // `${EXTRA_ARGS}`) may hold any options: what comes before it may be overridden, and what it does
@@ -336,7 +351,8 @@ function layerFromCommandLine(
       : overridable
         ? { ok: false, reason: `"${free!.value}" may override it` }
         : fromCli(spec.kind, option.setting.name, text);
-    const item = { converted, text, span };
+    const ifUnset = unresolved ? ifUnsetOf(option.value) : undefined;
+    const item = { converted, text, span, ...(ifUnset ? { ifUnset } : {}) };
     const previous = entries.get(option.setting.name);
     // argparse `append` collects every -b; `store` keeps the last.
     if (previous && option.setting.action === 'append') {
@@ -394,7 +410,7 @@ function entryFromBinding(binding: PyBinding, spec: CanonicalSpec, source: Sourc
 
 /** The value of one setting after all layers: the highest layer that sets it wins. */
 interface Resolved {
-  items: { converted: Converted; text: string; span: Span | undefined }[];
+  items: { converted: Converted; text: string; span: Span | undefined; ifUnset?: LaunchArg['ifUnset'] }[];
   text: string;
   source: ValueSource;
 }
@@ -496,7 +512,8 @@ function buildBackend(input: BackendInput): GunicornBackend {
     const span = item.span ?? fallbackSpan;
     const addresses = item.converted.ok && Array.isArray(item.converted.value) ? item.converted.value : undefined;
     if (!addresses) {
-      backend.listeners.push({ backend, address: { kind: 'other', text: item.text }, protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
+      const address: ListenAddress = { kind: 'other', text: item.text, ...addressIfUnset(item.ifUnset) };
+      backend.listeners.push({ backend, address, protocol: https ? 'https' : 'http', option: 'bind', span, keepAlive });
       continue;
     }
     for (const address of addresses) {
@@ -511,6 +528,14 @@ function buildBackend(input: BackendInput): GunicornBackend {
     }
   }
   return backend;
+}
+
+/** The one TCP address a bind value names when its variables are unset (`0.0.0.0:${PORT:-8000}`), as gunicorn reads it. */
+function addressIfUnset(ifUnset: LaunchArg['ifUnset']): { ifUnset?: { address: ListenAddress & { kind: 'tcp' }; variables: string[] } } {
+  const converted = ifUnset ? fromCli('list_string', 'bind', ifUnset.value) : undefined;
+  if (!ifUnset || !converted?.ok || !Array.isArray(converted.value) || converted.value.length !== 1) return {};
+  const address = parseBindAddress(converted.value[0]);
+  return address.kind === 'tcp' ? { ifUnset: { address, variables: ifUnset.variables } } : {};
 }
 
 /** Why gunicorn's own server cannot switch a connection to h2c (negotiation.py `upgrade_allowed`), or undefined. */

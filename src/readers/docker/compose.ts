@@ -20,6 +20,7 @@ import { ALL_UNKNOWN, asMappedText, literalArg, RawArg, sliceArg } from '../kit/
 import { splitWords } from '../kit/shell-words';
 import { entriesOf, isMap, isNull, isScalar, isSeq, itemsOf, pairOf, parseYaml, rangeOf, scalarArg, valueOf, YamlNode } from '../kit/yaml';
 import { SourceText } from '../../source/text';
+import { isJinjaTemplateText } from '../../discovery/classify';
 import { parsedComposeByPath } from '../parse-cache';
 
 export interface ComposeCommand {
@@ -402,21 +403,110 @@ function trimmedSpan(source: SourceText, node: YamlNode | undefined): Span {
  * templates, launches, limits): each is parsed once per run (src/readers/parse-cache.ts), keyed
  * by its path and shown name. Each reader makes its own SourceText of the same text; a result
  * serves another only when both are plain texts (spans the same) or the same one. Readers only
- * read the result (an override merges into new objects: launch/docker.ts mergeService).
+ * read the result (an override or `extends` merges into new objects: mergeService).
  */
-export function parseCompose(source: SourceText, path: string): ComposeFile {
+export function parseCompose(source: SourceText, path: string, readFile: ComposeFileReader): ComposeFile {
   const key = `${path}\0${source.file}`;
   const known = parsedComposeByPath.get(key) as ComposeFile | undefined;
   const plain = (text: SourceText) => text.constructor === SourceText;
   if (known && known.source.text === source.text && (known.source === source || (plain(known.source) && plain(source)))) return known;
-  const parsed = parseComposeText(source, path);
+  const parsed = withExtends(parseComposeText(source, path), readFile);
   parsedComposeByPath.set(key, parsed);
   return parsed;
 }
 
-function parseComposeText(source: SourceText, path: string): ComposeFile {
+/**
+ * Reads the compose file an `extends.file` names (an absolute path): undefined where the tree
+ * does not hold it (outside the tree, ignored, missing), which cfglint never opens.
+ */
+export type ComposeFileReader = (path: string) => SourceText | undefined;
+
+/** A ComposeFileReader over the tree's files; a compose template (a line with a Jinja statement) is not read, as the readers skip it. */
+export function treeComposeReader(
+  treeFiles: readonly string[],
+  readText: (path: string) => string | undefined,
+  displayPath: (path: string) => string,
+): ComposeFileReader {
+  const inTree = new Set(treeFiles);
+  return (path) => {
+    const text = inTree.has(path) ? readText(path) : undefined;
+    return text === undefined || isJinjaTemplateText(text) ? undefined : new SourceText(displayPath(path), text);
+  };
+}
+
+/** `extends:` as written: the service a service builds on, in its own file or in `file` (absolute). */
+interface ExtendsReference {
+  service: string;
+  file?: string;
+}
+
+/** A compose file as written: its services before `extends`, and what each extends, by name. */
+interface WrittenComposeFile {
+  compose: ComposeFile;
+  extendsOf: Map<string, ExtendsReference>;
+}
+
+/**
+ * `extends:` (compose-spec 05-services.md `extends`; compose-go loader/extends.go
+ * `applyServiceExtends`): each service that extends another is that service, itself resolved
+ * first, with its own settings merged over it by the rules of an override file
+ * (override/extends.go `ExtendService` merges with override/merge.go `MergeYaml`, as for `-f`
+ * files: mergeService). Nothing is left out: `depends_on`, `links`, `volumes_from` and
+ * `network_mode` are inherited too (compose-go's TestExtendsWithServiceRef; Compose v1 dropped
+ * them). `file:` is read relative to the extending file's directory (compose-go gives the
+ * extended file's loader its own directory, and the project's is the top file's), and the
+ * extended service keeps the paths and positions of its own file: its build context, mounts and
+ * env files were resolved against that file's directory, as compose-go's `ResolveRelativePaths`
+ * with the extended file's directory does. Where compose refuses the project (a service or file
+ * not found, a file the tree does not hold, a cycle), the service stays as written: the tree
+ * does not say what runs.
+ */
+function withExtends(written: WrittenComposeFile, readFile: ComposeFileReader): ComposeFile {
+  if (written.extendsOf.size === 0) return written.compose;
+  const files = new Map<string, WrittenComposeFile | undefined>([[written.compose.path, written]]);
+  const writtenFile = (path: string) => {
+    if (!files.has(path)) {
+      const source = readFile(path);
+      files.set(path, source ? parseComposeText(source, path) : undefined);
+    }
+    return files.get(path);
+  };
+  // `chain` holds each (file, service) on the way: compose-go's cycleTracker refuses a repeat.
+  const resolved = (file: WrittenComposeFile, name: string, chain: string[]): ComposeService | undefined => {
+    const service = file.compose.services.find((candidate) => candidate.name === name);
+    const reference = file.extendsOf.get(name);
+    if (!service || !reference) return service;
+    const key = `${file.compose.path}\0${name}`;
+    if (chain.includes(key)) return undefined;
+    const baseFile = reference.file === undefined ? file : writtenFile(reference.file);
+    const base = baseFile && resolved(baseFile, reference.service, [...chain, key]);
+    return base ? { ...mergeService(base, service), name: service.name, start: service.start, end: service.end } : undefined;
+  };
+  return { ...written.compose, services: written.compose.services.map((service) => resolved(written, service.name, []) ?? service) };
+}
+
+/**
+ * `extends: {service: app, file: base.yml}` or `extends: app` (compose-go transform/extends.go);
+ * undefined where a variable without a default leaves a name open.
+ */
+function extendsReference(source: SourceText, node: YamlNode | undefined, document: Document.Parsed, dir: string): ExtendsReference | undefined {
+  const written = (value: YamlNode | undefined) => {
+    const raw = scalarArg(source, value)?.value;
+    return raw === undefined ? undefined : withComposeDefaults(raw);
+  };
+  const service = written(isMap(node) ? valueOf(node, 'service', document) : node);
+  const fileNode = isMap(node) ? valueOf(node, 'file', document) : undefined;
+  if (!service) return undefined;
+  // No `file` (or an empty one) names a service of the same file.
+  if (fileNode === undefined || isNull(fileNode)) return { service };
+  const file = written(fileNode);
+  return file ? { service, file: nodePath.resolve(dir, file) } : undefined;
+}
+
+function parseComposeText(source: SourceText, path: string): WrittenComposeFile {
   const { documents, problems } = parseYaml(source);
   const services: ComposeService[] = [];
+  const extendsOf = new Map<string, ExtendsReference>();
   const dir = nodePath.dirname(path);
   for (const document of documents) {
     const root = document.contents;
@@ -522,9 +612,68 @@ function parseComposeText(source: SourceText, path: string): ComposeFile {
         service.nofile = { soft: both, hard: both, span: span(source, nofile) };
       }
       services.push(service);
+      const reference = pairOf(value, 'extends', document) ? extendsReference(source, valueOf(value, 'extends', document), document, dir) : undefined;
+      if (reference) extendsOf.set(key, reference);
     }
   }
-  return { path, source, services, problems };
+  return { compose: { path, source, services, problems }, extendsOf };
+}
+
+/**
+ * compose-spec 13-merge.md: single values are replaced, `environment` and `sysctls` merged by
+ * name, `volumes` by target, `ports` and `env_file` appended. An override file's service merges
+ * so over the base file's, and a service over the one it `extends` (withExtends).
+ */
+export function mergeService(base: ComposeService, overlay: ComposeService): ComposeService {
+  const networkMode = overlay.networkMode ?? base.networkMode;
+  return {
+    ...base,
+    build: overlay.build ?? base.build,
+    image: overlay.image ?? base.image,
+    restart: overlay.restart ?? base.restart,
+    command: overlay.command ?? base.command,
+    entrypoint: overlay.entrypoint ?? base.entrypoint,
+    environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
+    envFiles: [...base.envFiles, ...overlay.envFiles],
+    stopSignal: overlay.stopSignal ?? base.stopSignal,
+    workingDir: overlay.workingDir ?? base.workingDir,
+    user: overlay.user ?? base.user,
+    networkMode,
+    hostNetwork: networkMode?.value === 'host' ? networkMode.span : undefined,
+    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
+    ports: [...base.ports, ...overlay.ports],
+    aliases: [...new Set([...base.aliases, ...overlay.aliases])],
+    // A sequence: the override's entries are appended (compose-spec 13-merge.md).
+    links: [...base.links, ...overlay.links],
+    extraHosts: [...base.extraHosts, ...overlay.extraHosts],
+    // Merged by service name, each entry's fields too (compose-go override/merge.go
+    // `mergeDependsOn` makes both lists maps first): a `restart` the override leaves out stays.
+    dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
+    // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
+    sharedNetworks: overlay.networkMode ? [] : [...new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
+    // A sequence, appended without repeats (compose-go override/uncity.go `services.*.profiles`).
+    profiles: overlay.profiles
+      ? {
+          names: [
+            ...(base.profiles?.names ?? []),
+            ...overlay.profiles.names.filter((name) => !base.profiles?.names.some((other) => other.value === name.value)),
+          ],
+          span: overlay.profiles.span,
+        }
+      : base.profiles,
+    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
+    nofile: overlay.nofile ?? base.nofile,
+  };
+}
+
+/** `depends_on` of a base file and an override, by service (see mergeService). */
+function mergedDependencies(base: ComposeDependency[], overlay: ComposeDependency[]): ComposeDependency[] {
+  const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
+  for (const dependency of overlay) {
+    const earlier = merged.get(dependency.service);
+    merged.set(dependency.service, { ...dependency, restart: dependency.restart ?? earlier?.restart });
+  }
+  return [...merged.values()];
 }
 
 /**

@@ -28,7 +28,7 @@ import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
 import type { Span } from '../../source/span';
 import { SourceText } from '../../source/text';
-import { buildWithVariables, ComposeFile, parseCompose, serviceEnvironment } from './compose';
+import { buildWithVariables, ComposeFile, parseCompose, serviceEnvironment, treeComposeReader } from './compose';
 import { combineCommand, DockerCommand, dockerfilesByPath, DockerStage, parseDockerfile } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, TreeKind, treeKinds } from './placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from './build-context';
@@ -134,9 +134,10 @@ export function envsubstTemplates(input: PlacedFilesInput): EnvsubstTemplate[] {
   const built = new Set<string>();
 
   const composeFiles: ComposeFile[] = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text = input.readText(path);
-    if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
+    if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path, readCompose));
   }
   const services = projectServices(composeFiles);
   const readEnvFile = (path: string) => {

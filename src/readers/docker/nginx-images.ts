@@ -9,7 +9,7 @@
 import * as nodePath from 'path';
 import { projectServices } from '../launch/docker';
 import { SourceText } from '../../source/text';
-import { ComposeFile, parseCompose } from './compose';
+import { ComposeFile, parseCompose, treeComposeReader } from './compose';
 import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
 import { copiedFiles, PlacedFilesInput, treeKinds } from './placed-files';
 import { ImageReference, imageReferenceOf, readImageReferences } from './index';
@@ -34,9 +34,10 @@ export function filesPlacedInImages(input: PlacedFilesInput): PlacedInImage[] {
   };
 
   const composeFiles: ComposeFile[] = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text = input.readText(path);
-    if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path));
+    if (text !== undefined) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text), path, readCompose));
   }
   const built = new Set<string>();
   for (const { service } of projectServices(composeFiles)) {

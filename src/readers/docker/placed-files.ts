@@ -14,7 +14,7 @@
 import * as nodePath from 'path';
 import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
-import { parseCompose } from './compose';
+import { parseCompose, treeComposeReader } from './compose';
 import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
 import { BuildContextInput, standaloneBuildContext } from './build-context';
 
@@ -43,10 +43,11 @@ export function placedFiles(input: PlacedFilesInput): IncludeMapping[] {
   /** The `target:` stages compose builds of each Dockerfile. */
   const targets = new Map<string, Set<string>>();
   const services: { key: string; image: string | undefined; dockerfile: string | undefined; mounts: { target: string; source: string }[] }[] = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
-    for (const service of parseCompose(new SourceText(input.displayPath(path), text), path).services) {
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text), path, readCompose).services) {
       const image = service.image && service.image.unresolved.length === 0 ? service.image.value : undefined;
       // Override files of one project name the same container.
       const key = `${nodePath.dirname(path)}\0${service.name}`;

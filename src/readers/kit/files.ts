@@ -28,6 +28,15 @@ export function readSource(path: string, context: ReaderContext, output: ReaderO
   return source;
 }
 
+/** A file's text, or undefined: its own reading is no reader's to report (an s6-rc `type` file, the compose file an `extends` names). */
+export function quietRead(path: string, context: ReaderContext): string | undefined {
+  try {
+    return decodeUtf8(context.fs.read(path));
+  } catch {
+    return undefined;
+  }
+}
+
 export function recordSource(output: ReaderOutput, source: SourceText): void {
   if (!output.sources.some((known) => known.file === source.file)) output.sources.push(source);
 }

@@ -22,8 +22,8 @@ import type { ComposeScope, Launch, Mount } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import type { SourceText } from '../../source/text';
-import type { ComposeCommand, ComposeDependency, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
-import { buildWithVariables, interpolate, serviceEnvironment, withComposeDefaults } from '../docker/compose';
+import type { ComposeCommand, ComposeFile, ComposeService, ProjectVariables, ServiceBuild } from '../docker/compose';
+import { buildWithVariables, interpolate, mergeService, serviceEnvironment, withComposeDefaults } from '../docker/compose';
 import { imageName, sameImage, WorkflowBuild } from '../docker/build-context';
 import { copiedFiles, TreeKind } from '../docker/placed-files';
 import { combineCommand, DockerCommand, Dockerfile, DockerStage, parseDockerfile } from '../docker/dockerfile';
@@ -342,52 +342,6 @@ function buildKey({ dockerfile, context, target, args }: ServiceBuild): string {
 }
 
 /**
- * compose-spec 13-merge.md: single values are replaced, `environment` and `sysctls` merged by
- * name, `volumes` by target, `ports` and `env_file` appended.
- */
-function mergeService(base: ComposeService, overlay: ComposeService): ComposeService {
-  const networkMode = overlay.networkMode ?? base.networkMode;
-  return {
-    ...base,
-    build: overlay.build ?? base.build,
-    image: overlay.image ?? base.image,
-    restart: overlay.restart ?? base.restart,
-    command: overlay.command ?? base.command,
-    entrypoint: overlay.entrypoint ?? base.entrypoint,
-    environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
-    envFiles: [...base.envFiles, ...overlay.envFiles],
-    stopSignal: overlay.stopSignal ?? base.stopSignal,
-    workingDir: overlay.workingDir ?? base.workingDir,
-    user: overlay.user ?? base.user,
-    networkMode,
-    hostNetwork: networkMode?.value === 'host' ? networkMode.span : undefined,
-    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
-    ports: [...base.ports, ...overlay.ports],
-    aliases: [...new Set([...base.aliases, ...overlay.aliases])],
-    // A sequence: the override's entries are appended (compose-spec 13-merge.md).
-    links: [...base.links, ...overlay.links],
-    extraHosts: [...base.extraHosts, ...overlay.extraHosts],
-    // Merged by service name, each entry's fields too (compose-go override/merge.go
-    // `mergeDependsOn` makes both lists maps first): a `restart` the override leaves out stays.
-    dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
-    // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
-    sharedNetworks: overlay.networkMode ? [] : [...new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
-    // A sequence, appended without repeats (compose-go override/uncity.go `services.*.profiles`).
-    profiles: overlay.profiles
-      ? {
-          names: [
-            ...(base.profiles?.names ?? []),
-            ...overlay.profiles.names.filter((name) => !base.profiles?.names.some((other) => other.value === name.value)),
-          ],
-          span: overlay.profiles.span,
-        }
-      : base.profiles,
-    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
-    nofile: overlay.nofile ?? base.nofile,
-  };
-}
-
-/**
  * Whether a plain `docker compose up` in the project's directory starts each service that lists
  * `profiles:` (compose-spec 15-profiles.md; compose-go types/project.go `HasProfile`: one of its
  * profiles active, or `*`): true, false, or undefined where the tree cannot tell. The active
@@ -445,16 +399,6 @@ function startedByPlainUp(
     started.set(service, value === 2 ? true : value === 0 ? false : undefined);
   }
   return started;
-}
-
-/** `depends_on` of a base file and an override, by service (see mergeService). */
-function mergedDependencies(base: ComposeDependency[], overlay: ComposeDependency[]): ComposeDependency[] {
-  const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
-  for (const dependency of overlay) {
-    const earlier = merged.get(dependency.service);
-    merged.set(dependency.service, { ...dependency, restart: dependency.restart ?? earlier?.restart });
-  }
-  return [...merged.values()];
 }
 
 /**

@@ -3,14 +3,14 @@ import * as nodePath from 'path';
 import { ComposeContainer, mountedSource, placedTreeFiles } from './launch';
 import { append } from '../../source/append';
 import type { Launch } from './launch';
-import { parseCompose, ComposeFile } from '../docker/compose';
+import { parseCompose, ComposeFile, treeComposeReader } from '../docker/compose';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import { lazyWorkflowBuilds, standaloneBuildContext } from '../docker/build-context';
 import { Dockerfile, parseDockerfile } from '../docker/dockerfile';
 import { decodeUtf8, SourceText } from '../../source/text';
 import { emptyOutput, FilesByFormat, ReaderContext, ReaderOutput } from '../types';
 import { dockerLaunches } from './docker';
-import { addComments, lineComments, readSource, recordSource } from '../kit/files';
+import { addComments, lineComments, quietRead, readSource, recordSource } from '../kit/files';
 import { guarded } from '../kit/failure';
 import { kubernetesLaunches, kubernetesWorkloads } from './kubernetes';
 import { procfileLaunches, runProcfileLaunches } from './procfile';
@@ -56,13 +56,24 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     addComments(output, source.file, parsed.comments);
   }
   const composeFiles: ComposeFile[] = [];
+  // A file that only an `extends` names is read for it: the settings it gives keep their spans there.
+  const composePaths = new Set(files.compose ?? []);
+  const readExtended = treeComposeReader(context.treeFiles, (path) => quietRead(path, context), context.displayPath);
+  const readCompose = (path: string) => {
+    const source = readExtended(path);
+    if (source && !composePaths.has(path) && !output.sources.some((known) => known.file === source.file)) {
+      recordSource(output, source);
+      addComments(output, source.file, lineComments(source));
+    }
+    return source;
+  };
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     // A line that starts with a Jinja statement (Mailu's setup flavors: `{% set env='mailu.env' %}`)
     // makes the file a template of a compose file, not YAML to report on or to run.
     if (isJinjaTemplateText(source.text)) continue;
-    const parsed = guarded(output.diagnostics, 'launch reader', source.file, () => parseCompose(source, path));
+    const parsed = guarded(output.diagnostics, 'launch reader', source.file, () => parseCompose(source, path, readCompose));
     if (!parsed) continue;
     composeFiles.push(parsed);
     append(problems, parsed.problems);
@@ -272,15 +283,6 @@ function quietHead(path: string, context: ReaderContext): string | undefined {
   try {
     const head = context.fs.readHead(path, 256);
     return head ? new TextDecoder().decode(head) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A small file's text (an s6-rc `type` file), or undefined: its own reading is no reader's to report. */
-function quietRead(path: string, context: ReaderContext): string | undefined {
-  try {
-    return decodeUtf8(context.fs.read(path));
   } catch {
     return undefined;
   }

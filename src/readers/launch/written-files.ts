@@ -13,7 +13,7 @@
  * COPY or a mount when needed), the write says which file that is.
  */
 import * as nodePath from 'path';
-import { parseCompose } from '../docker/compose';
+import { parseCompose, treeComposeReader } from '../docker/compose';
 import { DockerStage, parseDockerfile } from '../docker/dockerfile';
 import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
@@ -81,11 +81,12 @@ type ComposeServiceMounts = { source: string; target: string }[];
 
 function composeServices(input: WrittenFilesInput): ComposeServiceMounts[] {
   const services: ComposeServiceMounts[] = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
     try {
-      for (const service of parseCompose(new SourceText(input.displayPath(path), text), path).services) {
+      for (const service of parseCompose(new SourceText(input.displayPath(path), text), path, readCompose).services) {
         services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath.posix.normalize(mount.target).replace(/(.)\/+$/, '$1') })));
       }
     } catch {
@@ -163,12 +164,13 @@ function startupScripts(
     stagesByDockerfile.set(path, parsed.stages);
     for (const stage of parsed.stages) for (const words of stageCommands(stage)) named(scriptWord(words), knownDirectory(stage.workdir));
   }
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text = input.readText(path);
     if (text === undefined) continue;
     let services;
     try {
-      services = parseCompose(new SourceText(input.displayPath(path), text), path).services;
+      services = parseCompose(new SourceText(input.displayPath(path), text), path, readCompose).services;
     } catch {
       continue;
     }

@@ -10,8 +10,8 @@ import { append } from '../../source/append';
 import type { SystemLimit } from '../backend';
 import type { Setting } from '../../source/setting';
 import type { Launch } from '../launch/launch';
-import { parseCompose } from '../docker/compose';
-import { addComments, diagnostic, lineComments, readSource, recordSource } from '../kit/files';
+import { parseCompose, treeComposeReader } from '../docker/compose';
+import { addComments, diagnostic, lineComments, quietRead, readSource, recordSource } from '../kit/files';
 import { guarded } from '../kit/failure';
 import { kubernetesWorkloads } from '../launch/kubernetes';
 import type { RawArg } from '../kit/raw';
@@ -157,15 +157,20 @@ export function readSystemLimits(files: FilesByFormat, launches: Launch[], conte
     if (limit) limits.push(limit);
   }
 
+  const readCompose = treeComposeReader(context.treeFiles, (path) => quietRead(path, context), context.displayPath);
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     guarded(output.diagnostics, 'system limits reader', source.file, () => {
-      for (const service of parseCompose(source, path).services) {
+      for (const service of parseCompose(source, path, readCompose).services) {
         const appliesTo = { kind: 'container' as const, name: service.name };
         for (const sysctl of service.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
           const raw = sysctl.value;
-          const value = somaxconnValue({ text: raw.value, source, start: raw.start, end: raw.end, unresolved: raw.unresolved.length > 0 }, problems);
+          // An inherited sysctl (`extends`) is written in the extended file.
+          const value = somaxconnValue(
+            { text: raw.value, source: raw.source, start: raw.start, end: raw.end, unresolved: raw.unresolved.length > 0 },
+            problems,
+          );
           limits.push({ name: SOMAXCONN, setting: { ...fromRaw(SOMAXCONN, raw)!, value }, appliesTo });
         }
         if (service.nofile) {

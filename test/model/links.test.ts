@@ -2895,3 +2895,78 @@ describe("nginx in a compose container reaches on loopback its own container onl
     expect(links(alsoOnHost)).toEqual(hostLinked);
   });
 });
+
+describe('a file COPY puts into a directory the image holds, written without the trailing slash (the official Ghost image)', () => {
+  // BuildKit copies a file into an existing directory named as the destination (fsutil copy.go
+  // prepareTargetDir), and writes it as that path where nothing is there.
+  const tree = (dockerfile: string[]) => ({
+    'docker-compose.yml':
+      'services:\n  app:\n    build: .\n  proxy:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/nginx.conf:/etc/nginx/nginx.conf:ro\n',
+    'nginx/nginx.conf':
+      'events {}\nhttp {\n  server {\n    listen 80;\n    location / {\n      proxy_pass http://app:8000;\n      proxy_read_timeout 120s;\n    }\n  }\n}\n',
+    'docker-entrypoint.sh': '#!/bin/sh\nset -e\nexec gunicorn app.wsgi:application --bind 0.0.0.0:8000 --timeout 30\n',
+    'start.sh': '#!/bin/sh\nexec gunicorn app.wsgi:application --bind 0.0.0.0:8000 --timeout 30\n',
+    Dockerfile: [...dockerfile, ''].join('\n'),
+  });
+  // The launch is the compose service's, whichever script starts gunicorn.
+  const linked = ['nginx/nginx.conf: app:8000 -> gunicorn docker-compose.yml (compose-service)'];
+  // gunicorn --timeout 30 kills the request nginx still waits 120 s for.
+  const timeout = ['proxy-read-timeout-backend nginx/nginx.conf:7'];
+
+  test('/usr/local/bin, which every distribution the official python image is built on holds: the ENTRYPOINT on PATH is the script', () => {
+    const withoutSlash = tree(['FROM python:3.12-slim', 'COPY docker-entrypoint.sh /usr/local/bin', 'ENTRYPOINT ["docker-entrypoint.sh"]']);
+    expect(links(withoutSlash)).toEqual(linked);
+    expect(serious(lint(withoutSlash))).toEqual(timeout);
+    // The slash says the same.
+    const withSlash = tree(['FROM python:3.12-slim', 'COPY docker-entrypoint.sh /usr/local/bin/', 'ENTRYPOINT ["docker-entrypoint.sh"]']);
+    expect(links(withSlash)).toEqual(linked);
+    expect(serious(lint(withSlash))).toEqual(timeout);
+  });
+
+  test('a directory the Dockerfile makes first: WORKDIR, RUN mkdir -p, an earlier COPY into it, or the stage it is built on', () => {
+    expect(links(tree(['FROM python:3.12-slim', 'WORKDIR /srv/app', 'COPY start.sh /srv/app', 'CMD ["./start.sh"]']))).toEqual(linked);
+    // An image the tree does not name: only the Dockerfile's own directories are certain.
+    expect(
+      links(
+        tree([
+          'FROM myorg/python-base:1',
+          'RUN mkdir -p /opt/app/bin && chmod 755 /opt/app',
+          'COPY start.sh /opt/app/bin',
+          'ENTRYPOINT ["/opt/app/bin/start.sh"]',
+        ]),
+      ),
+    ).toEqual(linked);
+    expect(
+      links(
+        tree(['FROM myorg/python-base:1', 'COPY docker-entrypoint.sh /opt/app/bin/', 'COPY start.sh /opt/app/bin', 'ENTRYPOINT ["/opt/app/bin/start.sh"]']),
+      ),
+    ).toEqual(linked);
+    expect(
+      links(
+        tree([
+          'FROM myorg/python-base:1 AS base',
+          'RUN mkdir -p /opt/app/bin',
+          'FROM base',
+          'COPY start.sh /opt/app/bin',
+          'ENTRYPOINT ["/opt/app/bin/start.sh"]',
+        ]),
+      ),
+    ).toEqual(linked);
+  });
+
+  test('an image the tree does not name may hold /usr/local/bin: the script is looked for in it and as that path', () => {
+    expect(links(tree(['FROM myorg/python-base:1', 'COPY docker-entrypoint.sh /usr/local/bin', 'ENTRYPOINT ["docker-entrypoint.sh"]']))).toEqual(linked);
+  });
+
+  test('where nothing is there, the file is written as the path: no script runs, nothing links', () => {
+    // scratch holds no directory; `--link` copies onto an empty layer (BuildKit's dispatchCopy);
+    // a directory no instruction makes, in an image the tree does not name, is not assumed.
+    for (const dockerfile of [
+      ['FROM scratch', 'COPY docker-entrypoint.sh /usr/local/bin', 'ENTRYPOINT ["docker-entrypoint.sh"]'],
+      ['FROM python:3.12-slim', 'COPY --link docker-entrypoint.sh /usr/local/bin', 'ENTRYPOINT ["docker-entrypoint.sh"]'],
+      ['FROM python:3.12-slim', 'COPY start.sh /opt/app/bin', 'ENTRYPOINT ["/opt/app/bin/start.sh"]'],
+      ['FROM myorg/python-base:1', 'RUN test -d /opt/app/bin || mkdir -p /opt/app/bin', 'COPY start.sh /opt/app/bin', 'ENTRYPOINT ["/opt/app/bin/start.sh"]'],
+    ])
+      expect(links(tree(dockerfile))).toEqual([]);
+  });
+});

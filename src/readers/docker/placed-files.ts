@@ -16,7 +16,7 @@ import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { parseCompose, treeComposeReader } from './compose';
 import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
-import { BuildContextInput, standaloneBuildContext } from './build-context';
+import { BuildContextInput, imageName, standaloneBuildContext } from './build-context';
 
 export interface PlacedFilesInput extends BuildContextInput {
   dockerfiles: string[];
@@ -182,16 +182,27 @@ export function treeKinds(treeFiles: Iterable<string>): TreeKind {
  */
 export function copiedFiles(text: string, context: string, kindOf: TreeKind): { source: string; target: string; start: number; end: number }[] {
   const copied: { source: string; target: string; start: number; end: number }[] = [];
-  for (const copy of copyInstructions(text)) {
+  /** The tree path a source names; undefined out of the context (`COPY ../x` is refused by docker build). */
+  const pathOf = (source: string) => {
+    const from = nodePath.resolve(context, source);
+    return from === context || from.startsWith(context + nodePath.sep) ? from : undefined;
+  };
+  const sourceKind = (source: string) => {
+    const from = pathOf(source);
+    return from === undefined ? undefined : kindOf(from);
+  };
+  for (const copy of copyInstructions(text, sourceKind)) {
     if (copy.destination === undefined) continue;
     const destinationIsDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from = nodePath.resolve(context, source);
-      // The context's own files only: `COPY ../x` is refused by docker build.
-      if (from !== context && !from.startsWith(context + nodePath.sep)) continue;
-      const kind = kindOf(from);
-      const target = kind === 'file' && destinationIsDirectory ? nodePath.posix.join(copy.destination, nodePath.basename(from)) : copy.destination;
-      if (kind !== undefined)
+      const from = pathOf(source);
+      const kind = from === undefined ? undefined : kindOf(from);
+      if (from === undefined || kind === undefined) continue;
+      const inside = nodePath.posix.join(copy.destination, nodePath.basename(from));
+      // A file lands in a directory the destination names, as that path otherwise; both where the image may hold one there.
+      const targets =
+        kind !== 'file' ? [copy.destination] : destinationIsDirectory ? [inside] : copy.mayBeDirectory ? [inside, copy.destination] : [copy.destination];
+      for (const target of targets)
         copied.push({ source: from, target: nodePath.posix.normalize(target).replace(/(.)\/+$/, '$1'), start: copy.start, end: copy.end });
     }
   }
@@ -238,10 +249,17 @@ function substitute(path: string, variables: Map<string, string>): string | unde
 /**
  * The literal sources of `COPY`/`ADD` (globs, variables and URLs left out) with their destination
  * where it is absolute or relative to a literal `WORKDIR` of the stage (Docker resolves it there;
- * undefined otherwise), continuation lines joined.
+ * undefined otherwise), continuation lines joined. A destination ends with `/` where it is
+ * certainly a directory: written so, the destination of several sources, or a directory the
+ * image holds by then (`StageDirectories`), into which BuildKit copies a file without the slash
+ * (fsutil copy.go `prepareTargetDir`: an existing directory as destination takes the source's
+ * name under it). `mayBeDirectory`: a distribution's directory in an image the tree does not name.
  */
-function copyInstructions(text: string): { sources: string[]; destination?: string; start: number; end: number }[] {
-  const found: { sources: string[]; destination?: string; start: number; end: number }[] = [];
+function copyInstructions(
+  text: string,
+  sourceKind: (source: string) => 'file' | 'directory' | undefined = () => undefined,
+): { sources: string[]; destination?: string; mayBeDirectory?: true; start: number; end: number }[] {
+  const found: { sources: string[]; destination?: string; mayBeDirectory?: true; start: number; end: number }[] = [];
   const logical: { line: string; start: number; end: number }[] = [];
   let pending: { line: string; start: number } | undefined;
   let offset = 0;
@@ -265,16 +283,20 @@ function copyInstructions(text: string): { sources: string[]; destination?: stri
   let variables = new Map<string, string>();
   const variablesByStage = new Map<string | undefined, Map<string, string>>();
   const workdirsByStage = new Map<string, string | undefined>();
+  let directories = new StageDirectories('unknown', sourceKind);
+  const directoriesByStage = new Map<string, StageDirectories>();
   for (const { line, start, end } of logical) {
     const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (from) {
       // A stage built on an earlier one starts in its working directory; an image's is unknown.
       workdir = workdirsByStage.get(from[1].toLowerCase());
       variables = new Map(variablesByStage.get(from[1].toLowerCase()) ?? []);
+      directories = directoriesByStage.get(from[1].toLowerCase())?.copy() ?? new StageDirectories(imageBase(from[1]), sourceKind);
       stage = from[2]?.toLowerCase();
       if (stage !== undefined) {
         workdirsByStage.set(stage, workdir);
         variablesByStage.set(stage, variables);
+        directoriesByStage.set(stage, directories);
       }
       continue;
     }
@@ -291,6 +313,13 @@ function copyInstructions(text: string): { sources: string[]; destination?: stri
       const path = setWorkdir[1].replace(/^["']|["']$/g, '');
       workdir = path.includes('$') ? undefined : path.startsWith('/') ? nodePath.posix.normalize(path) : workdir && nodePath.posix.join(workdir, path);
       if (stage !== undefined) workdirsByStage.set(stage, workdir);
+      // WORKDIR makes its directory and parents (BuildKit dispatchWorkdir: llb.Mkdir WithParents).
+      if (workdir !== undefined) directories.make(workdir);
+      continue;
+    }
+    const run = /^\s*RUN\s+(?:--\S+\s+)*(.*)$/i.exec(line);
+    if (run) {
+      for (const made of madeDirectories(run[1], workdir)) directories.make(made);
       continue;
     }
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
@@ -327,10 +356,146 @@ function copyInstructions(text: string): { sources: string[]; destination?: stri
     }
     // `./`, `.` and `dir/` name a directory, which a joined path would no longer say; so does
     // the destination of several sources (Docker requires it to be one).
-    const directory = written.endsWith('/') || written === '.' || written.endsWith('/.') || words.length > 2;
+    const writtenAsDirectory = written.endsWith('/') || written === '.' || written.endsWith('/.') || words.length > 2;
     const joined = written.startsWith('/') ? written : workdir !== undefined ? nodePath.posix.join(workdir, written) : undefined;
-    const destination = joined === undefined ? undefined : directory && !joined.endsWith('/') ? `${joined}/` : joined;
-    found.push({ sources, ...(destination !== undefined ? { destination } : {}), start: at, end });
+    if (joined === undefined) {
+      found.push({ sources, start: at, end });
+      continue;
+    }
+    const path = nodePath.posix.normalize(joined).replace(/(.)\/+$/, '$1');
+    // `--link` copies onto an empty layer (BuildKit's dispatchCopy: llb.Scratch, merged after), where no directory is there yet; `--chmod` turns it off.
+    const onEmptyLayer = flags.some((flag) => flag === '--link' || flag === '--link=true') && !flags.some((flag) => flag.startsWith('--chmod'));
+    const directory = writtenAsDirectory || (!onEmptyLayer && directories.holds(path));
+    const mayBeDirectory = !directory && !onEmptyLayer && directories.mayHold(path);
+    found.push({
+      sources,
+      destination: directory && !joined.endsWith('/') ? `${joined}/` : joined,
+      ...(mayBeDirectory ? { mayBeDirectory } : {}),
+      start: at,
+      end,
+    });
+    for (const source of sources) directories.copied(source, path, directory, mayBeDirectory);
   }
   return found;
+}
+
+/**
+ * Directories every distribution's root file system holds: Debian's base-files (the package's
+ * own directories, and those its postinst makes: /usr/local/*, /opt, /srv, /mnt, /media; Ubuntu's
+ * is the same package) and Alpine's alpine-baselayout (aports main/alpine-baselayout/APKBUILD
+ * `package()`, /bin from busybox), the roots of the official images. Not distroless: it unpacks
+ * base-files without running its postinst (GoogleContainerTools/distroless static/static.bzl),
+ * nor busybox's own image.
+ */
+const DISTRIBUTION_DIRECTORIES = new Set([
+  '/',
+  '/bin',
+  '/etc',
+  '/home',
+  '/media',
+  '/mnt',
+  '/opt',
+  '/root',
+  '/sbin',
+  '/srv',
+  '/tmp',
+  '/usr',
+  '/usr/bin',
+  '/usr/local',
+  '/usr/local/bin',
+  '/usr/local/lib',
+  '/usr/local/share',
+  '/usr/sbin',
+  '/usr/share',
+  '/var',
+  '/var/cache',
+  '/var/lib',
+  '/var/log',
+  '/var/spool',
+  '/var/tmp',
+]);
+
+/** Docker Hub official images that are not built on a distribution's root file system. */
+const NOT_DISTRIBUTION_IMAGES = new Set(['docker.io/library/busybox', 'docker.io/library/hello-world']);
+
+/**
+ * What a stage's image holds before its own instructions: a distribution's directories (a Docker
+ * Hub official image: each is built on Debian, Ubuntu, Alpine or another distribution), nothing
+ * (`scratch`), or what the tree does not say (another image, a variable).
+ */
+function imageBase(reference: string): 'distribution' | 'scratch' | 'unknown' {
+  if (reference.toLowerCase() === 'scratch') return 'scratch';
+  const repository = imageName(reference)?.repository;
+  return repository !== undefined && repository.startsWith('docker.io/library/') && !NOT_DISTRIBUTION_IMAGES.has(repository) ? 'distribution' : 'unknown';
+}
+
+/** The directories a stage's image certainly holds at an instruction: its base's, and those its WORKDIR, RUN mkdir and COPY made. */
+class StageDirectories {
+  private readonly made = new Set<string>();
+  /** Tree directories copied to a container path: their subdirectories are there too. */
+  private readonly copiedTrees: { source: string; target: string }[] = [];
+
+  constructor(
+    private readonly base: 'distribution' | 'scratch' | 'unknown',
+    private readonly sourceKind: (source: string) => 'file' | 'directory' | undefined,
+  ) {}
+
+  copy(): StageDirectories {
+    const copied = new StageDirectories(this.base, this.sourceKind);
+    for (const made of this.made) copied.made.add(made);
+    copied.copiedTrees.push(...this.copiedTrees);
+    return copied;
+  }
+
+  /** A directory and its parents. */
+  make(path: string): void {
+    for (let dir = path; !this.made.has(dir); dir = nodePath.posix.dirname(dir)) this.made.add(dir);
+  }
+
+  holds(path: string): boolean {
+    if (this.made.has(path) || (this.base === 'distribution' && DISTRIBUTION_DIRECTORIES.has(path))) return true;
+    return this.copiedTrees.some(
+      ({ source, target }) => path.startsWith(target === '/' ? '/' : `${target}/`) && this.sourceKind(`${source}/${path.slice(target.length)}`) === 'directory',
+    );
+  }
+
+  /** Whether a distribution's directory may be there: the base is an image the tree does not name. */
+  mayHold(path: string): boolean {
+    return this.base === 'unknown' && DISTRIBUTION_DIRECTORIES.has(path);
+  }
+
+  /** What a COPY of one source to `target` makes: the destination directory, or the file's own directory. */
+  copied(source: string, target: string, intoDirectory: boolean, mayBeDirectory: boolean): void {
+    const kind = this.sourceKind(source);
+    if (kind === 'directory') {
+      this.make(target);
+      this.copiedTrees.push({ source, target });
+    } else if (intoDirectory) this.make(target);
+    else if (kind === 'file' || mayBeDirectory) this.make(nodePath.posix.dirname(target));
+  }
+}
+
+/**
+ * The directories a RUN's `mkdir` certainly makes: literal paths, absolute or under a literal
+ * WORKDIR, in a command each run reaches (not after `||`, `|` or `&`, nor inside `if` or a loop).
+ */
+function madeDirectories(command: string, workdir: string | undefined): string[] {
+  if (command.trimStart().startsWith('[')) return [];
+  const made: string[] = [];
+  const parts = command.split(/(&&|\|\||;|\||&|\n)/);
+  for (let index = 0; index < parts.length; index += 2) {
+    const before = parts[index - 1];
+    if (before !== undefined && before !== '&&' && before !== ';' && before !== '\n') continue;
+    const words = parts[index].trim().split(/\s+/);
+    if (words[0] !== 'mkdir') continue;
+    for (let at = 1; at < words.length; at++) {
+      const word = words[at];
+      if (word === '-m' || word === '--mode') at++;
+      if (word.startsWith('-')) continue;
+      const path = /^(["']?)([^"'$`\\{}*?[~]+)\1$/.exec(word)?.[2];
+      const absolute = path === undefined ? undefined : path.startsWith('/') ? path : workdir && nodePath.posix.join(workdir, path);
+      if (absolute !== undefined) made.push(nodePath.posix.normalize(absolute).replace(/(.)\/+$/, '$1'));
+    }
+  }
+  return made;
 }

@@ -367,3 +367,36 @@ describe("an include reads only what its own container holds (Mailu's docs image
     expect(includedFrom(tree, 'docs/nginx.conf')).toMatch(/; copied or mounted to \/etc\/nginx\/conf\.d\/default\.conf$/);
   });
 });
+
+describe('a file COPY writes without a trailing slash: into a directory the image holds, else as that path', () => {
+  // BuildKit copies a file into an existing directory named as the destination (fsutil copy.go
+  // prepareTargetDir) and writes it as the path where nothing is there.
+  const copiedTo = (dockerfile: string) => {
+    const root = writeTree({ Dockerfile: dockerfile, 'deploy/site.conf': site, 'deploy/params/wsgi_params': wsgiParams });
+    return readTree({ paths: ['.'], cwd: root, config: {} })
+      .fileList.find((file) => file.file === 'deploy/site.conf')
+      ?.reason?.replace(/^.*; copied or mounted to /, '');
+  };
+
+  test('a new path stays a file; a directory the base image or the Dockerfile makes takes the file under its name', () => {
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy/site.conf /etc/nginx/nginx.conf\n')).toBe('/etc/nginx/nginx.conf');
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy/site.conf /etc/nginx/sites\n')).toBe('/etc/nginx/sites');
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy/site.conf /etc\n')).toBe('/etc/site.conf');
+    expect(copiedTo('FROM nginx:1.27\nRUN mkdir -p /etc/nginx/sites\nCOPY deploy/site.conf /etc/nginx/sites\n')).toBe('/etc/nginx/sites/site.conf');
+    expect(copiedTo('FROM nginx:1.27\nWORKDIR /etc/nginx/sites\nCOPY deploy/site.conf /etc/nginx/sites\n')).toBe('/etc/nginx/sites/site.conf');
+    // The directory COPY deploy /srv/deploy makes (with site.conf in it) holds params/: a file copied there lands in it.
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy /srv/deploy\nCOPY deploy/site.conf /srv/deploy/params\n')).toBe(
+      '/srv/deploy/params/site.conf, /srv/deploy/site.conf',
+    );
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy /srv/deploy\nCOPY deploy/site.conf /srv/deploy/other\n')).toBe('/srv/deploy/other, /srv/deploy/site.conf');
+  });
+
+  test('an include finds the file in the directory a RUN mkdir made, and not where no directory was', () => {
+    const including =
+      'server {\n    listen 80;\n    location / {\n        include /etc/nginx/params/wsgi_params;\n        uwsgi_pass 127.0.0.1:3031;\n    }\n}\n';
+    const tree = (dockerfile: string) => ({ Dockerfile: dockerfile, 'deploy/nginx/site.conf': including, 'deploy/params/wsgi_params': wsgiParams });
+    const copies = 'COPY deploy/nginx/site.conf /etc/nginx/conf.d/site.conf\nCOPY deploy/params/wsgi_params /etc/nginx/params\n';
+    expect(lint(tree(`FROM nginx:1.27\nRUN mkdir -p /etc/nginx/params\n${copies}`)).missing).toEqual([]);
+    expect(lint(tree(`FROM nginx:1.27\n${copies}`)).missing).toEqual(['deploy/nginx/site.conf:4']);
+  });
+});

@@ -2917,6 +2917,8 @@ describe('a file COPY puts into a directory the image holds, written without the
     const withoutSlash = tree(['FROM python:3.12-slim', 'COPY docker-entrypoint.sh /usr/local/bin', 'ENTRYPOINT ["docker-entrypoint.sh"]']);
     expect(links(withoutSlash)).toEqual(linked);
     expect(serious(lint(withoutSlash))).toEqual(timeout);
+    // ADD places a local file the same way (BuildKit's dispatchCopy serves both).
+    expect(links(tree(['FROM python:3.12-slim', 'ADD docker-entrypoint.sh /usr/local/bin', 'ENTRYPOINT ["docker-entrypoint.sh"]']))).toEqual(linked);
     // The slash says the same.
     const withSlash = tree(['FROM python:3.12-slim', 'COPY docker-entrypoint.sh /usr/local/bin/', 'ENTRYPOINT ["docker-entrypoint.sh"]']);
     expect(links(withSlash)).toEqual(linked);

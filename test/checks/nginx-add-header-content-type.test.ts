@@ -1,5 +1,6 @@
 import { rule } from '../../checks/nginx-add-header-content-type';
 import { testRule } from '../harness';
+import { lintDiskTree } from '../disk-tree';
 
 const lines = (...text: string[]) => text.join('\n') + '\n';
 const site = (...body: string[]) => ({ 'conf.d/site.conf': lines('server {', '    listen 80;', ...body, '}') });
@@ -74,4 +75,105 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+/**
+ * Trees on disk, read by the real engine. For `return 200 text`, nginx types the answer itself
+ * (ngx_http_send_response → ngx_http_set_content_type): by the URI's extension if `types` lists
+ * it, else default_type, which is text/plain when nothing sets it. nginx 1.22.1 answered
+ * `location / { add_header Content-Type text/plain; return 200 'ok'; }` with two
+ * "Content-Type: text/plain" for /, and "text/html" then "text/plain" for /a.html.
+ */
+describe('nginx-add-header-content-type: the type nginx sends for a return', () => {
+  const main = (...http: string[]) => ({ 'nginx/nginx.conf': lines('events {}', 'http {', ...http, '}') });
+  const server = (...body: string[]) => main('  server {', '    listen 443;', ...body, '  }');
+  const verdicts = (tree: Record<string, string>) =>
+    lintDiskTree(tree)
+      .filter((finding) => finding.ruleId === rule.id)
+      .map((finding) => `${finding.severity} ${finding.messageId} ${finding.primary.file}:${finding.primary.start.line}`);
+
+  it("the tester's repro (getsentry/self-hosted custom-ca-roots): text/plain added to return 200 'ok' at the default default_type is an info", () => {
+    const location = ['    location / {', '      add_header Content-Type text/plain;', "      return 200 'ok';", '    }'];
+    const tree = main('  server {', '    listen 443;', ...location, '  }', '  server {', '    listen 443;', ...location, '  }');
+    expect(verdicts(tree)).toEqual(['info sameContentType nginx/nginx.conf:6', 'info sameContentType nginx/nginx.conf:13']);
+    const [finding] = lintDiskTree(tree).filter((f) => f.ruleId === rule.id);
+    expect(finding.message).toContain('(text/plain, from default_type); for a URI whose extension types lists');
+  });
+
+  it('default_type written at http level, an exact location and a body from the request: an info (no URI it answers has an extension)', () => {
+    const tree = main(
+      '  default_type application/json;',
+      '  server {',
+      '    location = /echo {',
+      '      add_header Content-Type Application/JSON;',
+      '      return 200 $arg_q;',
+      '    }',
+      '  }',
+    );
+    expect(verdicts(tree)).toEqual(['info sameContentType nginx/nginx.conf:6']);
+    expect(lintDiskTree(tree).find((f) => f.ruleId === rule.id)!.message).not.toContain('for a URI whose extension');
+  });
+
+  it('application/json added where default_type is text/plain stays a warning', () => {
+    expect(verdicts(server('    location = /health {', '      add_header Content-Type application/json;', "      return 200 '{}';", '    }'))).toEqual([
+      'warning secondContentType nginx/nginx.conf:6',
+    ]);
+  });
+
+  it("text/plain added where the stock http block's application/octet-stream is the default_type stays a warning", () => {
+    const tree = main(
+      '  default_type application/octet-stream;',
+      '  server {',
+      '    location / {',
+      '      add_header Content-Type text/plain;',
+      "      return 200 'ok';",
+      '    }',
+      '  }',
+    );
+    expect(verdicts(tree)).toEqual(['warning secondContentType nginx/nginx.conf:6']);
+  });
+
+  it('a static location stays a warning: nginx types each file by its extension', () => {
+    expect(verdicts(server('    location /files/ {', '      root /srv;', '      add_header Content-Type text/plain;', '    }'))).toEqual([
+      'warning secondContentType nginx/nginx.conf:7',
+    ]);
+  });
+
+  it('a prefix location that returns a body from the request stays a warning: /a.html gets text/html next to it', () => {
+    expect(verdicts(server('    location / {', '      add_header Content-Type text/plain;', '      return 200 $arg_q;', '    }'))).toEqual([
+      'warning secondContentType nginx/nginx.conf:6',
+    ]);
+  });
+
+  it('charset on stays a warning: nginx sends "text/plain; charset=utf-8" next to "text/plain"', () => {
+    expect(
+      verdicts(server('    charset utf-8;', '    location = /ok {', '      add_header Content-Type text/plain;', "      return 200 'ok';", '    }')),
+    ).toEqual(['warning secondContentType nginx/nginx.conf:7']);
+  });
+
+  it('an if in the location stays a warning: the request may be answered by what the if holds', () => {
+    const tree = server(
+      '    location = /ok {',
+      '      add_header Content-Type text/plain;',
+      '      if ($arg_x) { proxy_pass http://127.0.0.1:8000; }',
+      "      return 200 'ok';",
+      '    }',
+    );
+    expect(verdicts(tree)).toEqual(['warning secondContentType nginx/nginx.conf:6']);
+  });
+
+  it('a conf.d snippet read on its own stays a warning: default_type is set in an nginx.conf the tree does not show', () => {
+    const tree = {
+      'conf.d/site.conf': lines(
+        'server {',
+        '    listen 80;',
+        '    location = /ok {',
+        '        add_header Content-Type text/plain;',
+        "        return 200 'ok';",
+        '    }',
+        '}',
+      ),
+    };
+    expect(verdicts(tree)).toEqual(['warning secondContentType conf.d/site.conf:4']);
+  });
 });

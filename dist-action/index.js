@@ -63,7 +63,7 @@ function templateDialectOf(text3, options = { envsubst: true }) {
   const curly = firstTag(text3, "{{", "}}");
   if (curly) {
     const body2 = tagBody(curly, 2);
-    if (/^[.$]/.test(body2) || GO_KEYWORDS.test(body2) || body2.startsWith("/*")) return "go-template";
+    if (/^[.$]/.test(body2) || GO_KEYWORDS.test(body2) || body2.startsWith("/*") || GO_ARGUMENT.test(body2)) return "go-template";
     if (/^[#^/!>]/.test(body2)) return "mustache";
     return "jinja";
   }
@@ -338,7 +338,7 @@ function definitionBodies(text3, dialect) {
   }
   return bodies;
 }
-var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, GO_OPENS, JINJA_OPENS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS, JINJA_WRITERS, GO_WRITERS;
+var DIALECT_NAMES, UNKNOWN_MARK, TEMPLATE_SUFFIXES, GO_KEYWORDS, GO_ARGUMENT, ENVSUBST_VARIABLE, AT_VARIABLE, PERCENT_VARIABLE, DELIMITERS, PLACEHOLDER_TAGS, GO_OPENS, JINJA_OPENS, PLACEHOLDER_DIALECTS, PLACEHOLDER_PATTERNS, JINJA_WRITERS, GO_WRITERS;
 var init_template = __esm({
   "src/discovery/template.ts"() {
     "use strict";
@@ -370,6 +370,7 @@ var init_template = __esm({
       // autoconf's @VAR@
     ];
     GO_KEYWORDS = /^(?:if|else|end|range|with|define|template|block|break|continue)\b/;
+    GO_ARGUMENT = /[\s(][.$](?:[A-Za-z_]|\s|\)|$)/;
     ENVSUBST_VARIABLE = /\$\{[A-Z][A-Z0-9_]*(?::?[-=+?][^}\n]*)?\}/;
     AT_VARIABLE = /@[A-Z][A-Z0-9_]+@/;
     PERCENT_VARIABLE = /%%[A-Z][A-Z0-9_]*%%/;
@@ -9769,6 +9770,13 @@ function readSource(path, context, output, record = true) {
   if (record) recordSource(output, source);
   return source;
 }
+function quietRead(path, context) {
+  try {
+    return decodeUtf8(context.fs.read(path));
+  } catch {
+    return void 0;
+  }
+}
 function recordSource(output, source) {
   if (!output.sources.some((known3) => known3.file === source.file)) output.sources.push(source);
 }
@@ -17693,6 +17701,15 @@ var init_expansion_budget = __esm({
 });
 
 // src/readers/kit/expand.ts
+function valueIfUnset(raw) {
+  return raw.unresolved.length > 0 ? valuesIfUnset.get(raw) : void 0;
+}
+function defaultWord(part2, split) {
+  if (part2.kind !== "parameter" || !part2.operator || !/^:?[-=]$/.test(part2.operator)) return void 0;
+  const operand = part2.operand ?? "";
+  if (/[$`"'\\]/.test(operand) || split && !part2.quoted && (BLANK.test(operand) || GLOB.test(operand))) return void 0;
+  return operand;
+}
 function parameterValue(part2, lookup) {
   const found = lookup(part2.name);
   if (!part2.operator) return found;
@@ -17714,37 +17731,56 @@ function parameterValue(part2, lookup) {
 function expandWord(word, source, lookup, split = true) {
   const fields = [];
   let current;
+  let ifUnset;
   const open = () => {
-    current ??= { source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] };
+    if (!current) {
+      current = { source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] };
+      ifUnset = { value: "", variables: [] };
+    }
     return current;
   };
   const close = () => {
-    if (current) fields.push(current);
+    if (current) {
+      fields.push(current);
+      if (ifUnset && current.unresolved.length > 0) valuesIfUnset.set(current, ifUnset);
+    }
     current = void 0;
+  };
+  const add = (text3) => {
+    if (ifUnset) ifUnset.value += text3;
   };
   let expanded2 = 0;
   for (const part2 of word.parts) {
     if (part2.kind === "literal") {
       const field = open();
       field.value += part2.text;
+      add(part2.text);
       append(field.offsets, part2.offsets);
       if (split && !part2.quoted && GLOB.test(part2.text)) field.unquotedGlob = true;
       continue;
     }
     const written = source.text.slice(part2.start, part2.end);
-    let value = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    const expansion = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    let value = expansion;
     if (typeof value === "object" && (expanded2 += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
     if (value === "unknown") {
       const field = open();
       field.value += written;
       for (let k = 0; k < written.length; k++) field.offsets.push(part2.start + k);
       field.unresolved.push(written);
+      const fallback = expansion === "unknown" ? defaultWord(part2, split) : void 0;
+      if (fallback === void 0 || part2.kind !== "parameter") ifUnset = void 0;
+      else if (ifUnset) {
+        ifUnset.value += fallback;
+        if (!ifUnset.variables.includes(part2.name)) ifUnset.variables.push(part2.name);
+      }
       continue;
     }
     const text3 = value === "unset" ? "" : value.value;
     if (part2.quoted || !split) {
       const field = open();
       field.value += text3;
+      add(text3);
       for (let k = 0; k < text3.length; k++) field.offsets.push(part2.start);
       continue;
     }
@@ -17756,6 +17792,7 @@ function expandWord(word, source, lookup, split = true) {
       }
       const field = open();
       field.value += ch;
+      add(ch);
       field.offsets.push(part2.start);
     }
   }
@@ -17763,7 +17800,7 @@ function expandWord(word, source, lookup, split = true) {
   if (!split && fields.length === 0) fields.push({ source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] });
   return fields;
 }
-var BLANK, GLOB;
+var BLANK, GLOB, valuesIfUnset;
 var init_expand = __esm({
   "src/readers/kit/expand.ts"() {
     "use strict";
@@ -17771,6 +17808,305 @@ var init_expand = __esm({
     init_expansion_budget();
     BLANK = /[ \t\n]/;
     GLOB = /[*?[]/;
+    valuesIfUnset = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/discovery/ini-section.ts
+function hasIniSectionHeader(text3) {
+  for (let at = text3.indexOf("["); at !== -1; at = text3.indexOf("[", at + 1)) {
+    let before = at - 1;
+    while (before >= 0 && (text3.charCodeAt(before) === 32 || text3.charCodeAt(before) === 9)) before--;
+    const code = before < 0 ? 10 : text3.charCodeAt(before);
+    if (code === 10 || code === 13 || code === 8232 || code === 8233) return INI_SECTION.test(text3);
+  }
+  return false;
+}
+var INI_SECTION;
+var init_ini_section = __esm({
+  "src/discovery/ini-section.ts"() {
+    "use strict";
+    INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
+  }
+});
+
+// src/discovery/classify.ts
+function isFileFormat(name2) {
+  return FILE_FORMATS.includes(name2);
+}
+function isComposeText(head) {
+  return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
+}
+function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
+  if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
+  if (/gunicorn.*\.py$/.test(lower)) return isPythonModuleNotGunicornConfig(readHead()) ? void 0 : "gunicorn";
+  if (lower === "catalina.properties") return "catalina-properties";
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
+  if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
+  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
+  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
+  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
+  if (lower === "supervisord.conf" || /\.(conf|ini)$/.test(lower) && SUPERVISOR_SECTION.test(readHead() ?? "")) return "supervisord";
+  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
+  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
+  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
+  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
+  if (lower.endsWith(".sh")) return "shell";
+  if (KUSTOMIZATION_NAME.test(lower)) return /^configMapGenerator:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
+  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
+  if (/\.ya?ml$/.test(lower)) {
+    const head = readHead() ?? "";
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return "kubernetes";
+    return parentDir !== ".github" && isComposeText(head) ? "compose" : void 0;
+  }
+  return void 0;
+}
+function isExtensionlessShellScript(path, head) {
+  return !nodePath5.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
+}
+function isScriptNotUnit(head) {
+  return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
+}
+function startsWithNginxDirective(head) {
+  for (const line of head.split("\n")) {
+    const text3 = line.trim();
+    if (text3 === "" || text3.startsWith("#")) continue;
+    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
+  }
+  return false;
+}
+function classify(path, readHead, named = false) {
+  return classifyWithTemplate(path, readHead, named)?.format;
+}
+function classifyWithTemplate(path, readHead, named = false) {
+  return explainClassification(path, readHead, named).classified;
+}
+function classifyCloud(lower, readHead) {
+  if (lower.endsWith(".tf") || lower.endsWith(".tf.json")) return { format: "terraform", how: "by name" };
+  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return void 0;
+  const head = readHead();
+  if (head === void 0 || /^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
+  if (CLOUDFORMATION_VERSION.test(head) || CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head)) {
+    return { format: "cloudformation", how: `by content: ${CONTENT_SIGNS.cloudformation}` };
+  }
+  return void 0;
+}
+function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
+  const lower = nodePath5.basename(path).toLowerCase();
+  let head;
+  let headRead = false;
+  const rawHead = () => {
+    if (!headRead) {
+      head = readHead();
+      headRead = true;
+    }
+    return head;
+  };
+  const byName = templateName(lower) ?? (inGeneratorDirectory2 ? generatorTemplate(lower, rawHead()) : void 0);
+  const cloud = classifyCloud(lower, rawHead);
+  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
+  if (byName) {
+    const dialect2 = () => {
+      const text4 = rawHead();
+      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
+    };
+    const maskedHead = () => {
+      const text4 = rawHead();
+      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
+    };
+    const renderedPath = nodePath5.join(nodePath5.dirname(path), byName.rendered);
+    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
+    const format9 = plain2.format;
+    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
+    const template = templateOf(dialect2());
+    if (!TOLERANT_FORMATS.has(format9)) {
+      const text4 = rawHead();
+      if (text4 !== void 0 && templateDialectOf(text4) === void 0 && !/\$\{|%\{/.test(text4))
+        return { classified: { format: format9 }, reason: `${plain2.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
+      return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
+    }
+    const known3 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
+    if (format9 !== "nginx" && !known3) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
+    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
+  }
+  const plain = classifyPlainExplained(path, rawHead, named);
+  const { format: format8 } = plain;
+  if (!format8) return { reason: plain.skipped };
+  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? "") && templateDialectOf(rawHead() ?? "") !== "go-template")
+    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (${jinjaLineShape(rawHead() ?? "")})` };
+  if (format8 === "kubernetes" && rawHead()?.includes("{{"))
+    return { reason: "skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered" };
+  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
+  const text3 = rawHead();
+  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
+  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
+  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
+}
+function isJinjaTemplateText(text3) {
+  return JINJA_STATEMENT_LINE.test(text3);
+}
+function jinjaLineShape(text3) {
+  return /^[ \t]*\{%/m.test(text3) ? "a line starts with {% … %}" : "a line is one {{ … }} expression";
+}
+function generatorTemplate(lower, head) {
+  const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
+  return dialect ? { rendered: lower, dialect } : void 0;
+}
+function isGeneratorDirectoryName(name2) {
+  return /\{\{.*\}\}|\{%.*%\}/.test(name2);
+}
+function templateOf(dialect) {
+  const name2 = DIALECT_NAMES[dialect];
+  return /template$/.test(name2) ? name2 : `${name2} template`;
+}
+function articled(phrase) {
+  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
+}
+function suggestsNginx(lower, dir) {
+  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
+}
+function readableByName(path) {
+  const lower = nodePath5.basename(path).toLowerCase();
+  const rendered2 = templateName(lower)?.rendered ?? lower;
+  const renderedPath = nodePath5.join(nodePath5.dirname(path), rendered2);
+  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
+  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath5.basename(nodePath5.dirname(path)));
+}
+function classifyPlain(path, readHead, named) {
+  return classifyPlainExplained(path, readHead, named).format;
+}
+function classifyPlainExplained(path, readHead, named) {
+  let consulted = false;
+  const head = () => {
+    consulted = true;
+    return readHead();
+  };
+  const format8 = classifyPlainFormat(path, head, named);
+  if (format8 === "compose" && !named && isSampleOverrideName(nodePath5.basename(path).toLowerCase()))
+    return { skipped: "skipped: a sample of a compose override file (compose loads compose.override.yaml or docker-compose.override.yml, not this one)" };
+  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
+  if (format8 === "kubernetes" && KUSTOMIZATION_NAME.test(nodePath5.basename(path).toLowerCase()))
+    return { format: format8, how: "by name and content: a kustomization with a configMapGenerator" };
+  if (format8)
+    return {
+      format: format8,
+      how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
+    };
+  const lower = nodePath5.basename(path).toLowerCase();
+  const dir = nodePath5.basename(nodePath5.dirname(path));
+  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
+    return { skipped: "skipped: named like nginx, but its content is not nginx" };
+  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
+  return { skipped: "skipped: not a config cfglint reads" };
+}
+function isSampleOverrideName(lower) {
+  return /(^|[.-])override[.-]/.test(lower) && /(^|[.-])(sample|example)[.-]/.test(lower);
+}
+function isDockerfileVariantName(lower) {
+  return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
+}
+function isGithubWorkflowPath(path) {
+  const dir = nodePath5.dirname(path);
+  return nodePath5.basename(dir) === "workflows" && nodePath5.basename(nodePath5.dirname(dir)) === ".github";
+}
+function classifyPlainFormat(path, readHead, named) {
+  const base = nodePath5.basename(path);
+  const lower = base.toLowerCase();
+  const dir = nodePath5.basename(nodePath5.dirname(path));
+  if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
+  if (/^bootstrap(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower) && /(^|\/)src\/main\/resources(\/config)?$/.test(nodePath5.dirname(path).replace(/\\/g, "/")))
+    return "spring-boot";
+  const other = classifyBackendOrSystem(lower, dir, nodePath5.basename(nodePath5.dirname(nodePath5.dirname(path))), readHead);
+  if (other) return other;
+  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
+  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
+  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
+  const nameSuggestsNginx = suggestsNginx(lower, dir);
+  if (!nameSuggestsNginx && !named) return void 0;
+  const head = readHead();
+  if (head === void 0) return void 0;
+  if (hasIniSectionHeader(head)) return void 0;
+  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
+  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
+  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
+  return void 0;
+}
+function isPythonModuleNotGunicornConfig(head) {
+  if (head === void 0) return false;
+  for (const match of head.matchAll(TOP_LEVEL_NAME)) if (isGunicornSetting(match[1] ?? match[2])) return false;
+  return /^(?:class\s|from\s+\.)/m.test(head);
+}
+var nodePath5, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, TOP_LEVEL_NAME, GUNICORN_ASSIGNMENT;
+var init_classify = __esm({
+  "src/discovery/classify.ts"() {
+    "use strict";
+    nodePath5 = __toESM(require("path"));
+    init_template();
+    init_ini_section();
+    init_gunicorn_settings();
+    FILE_FORMATS = [
+      "nginx",
+      "dockerfile",
+      "compose",
+      "uwsgi",
+      "gunicorn",
+      "tomcat",
+      "catalina-properties",
+      "spring-boot",
+      "systemd",
+      "sysctl",
+      "limits",
+      "procfile",
+      "supervisord",
+      "shell",
+      "kubernetes",
+      "helm-values",
+      "terraform",
+      "cloudformation",
+      "uwsgi-unread"
+    ];
+    CONTENT_SIGNS = {
+      nginx: "nginx blocks or directives",
+      uwsgi: "a [uwsgi] section",
+      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
+      tomcat: "a <Server> or <Connector> element",
+      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
+      kubernetes: "apiVersion: and kind:",
+      compose: "a top-level services: with image: or build:",
+      cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
+      gunicorn: "assignments to gunicorn settings",
+      shell: "a #! line and no [Section] header (a script, not a unit)",
+      supervisord: "a [program:…] or [supervisord] section"
+    };
+    KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
+    SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
+    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
+    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
+    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
+    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
+      "mime.types",
+      "fastcgi_params",
+      "fastcgi.conf",
+      "uwsgi_params",
+      "scgi_params",
+      "proxy_params",
+      "koi-utf",
+      "koi-win",
+      "win-utf"
+    ]);
+    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
+    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
+    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
+    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
+    CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
+    CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
+    CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
+    JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
+    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
+    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
+    TOP_LEVEL_NAME = /^(?:([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)|def[ \t]+([A-Za-z_]\w*))/gm;
+    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
   }
 });
 
@@ -17825,8 +18161,21 @@ function resolvedVariable(written, variables) {
   if (operator2 === "?") return missing ? void 0 : { text: set };
   return void 0;
 }
-function buildPath(text3) {
-  return text3.includes("$") ? withComposeDefaults(text3) : void 0;
+function buildFields(written, variables) {
+  const context = written.context ? interpolate(written.context, variables).value : ".";
+  const dockerfile = written.dockerfile ? interpolate(written.dockerfile, variables).value : "Dockerfile";
+  const target = written.target && interpolate(written.target, variables);
+  const stage = target && (target.unresolved.length > 0 ? target.value : target.value.toLowerCase());
+  return {
+    dockerfile: nodePath6.resolve(written.dir, context, dockerfile),
+    context: nodePath6.resolve(written.dir, context),
+    ...stage ? { target: stage } : {}
+  };
+}
+function buildWithVariables(build, variables) {
+  if (!build.asWritten) return build;
+  const { target: _unset, ...rest } = build;
+  return { ...rest, ...buildFields(build.asWritten, variables) };
 }
 function withComposeDefaults(text3, unknown3) {
   let resolved = "";
@@ -17926,19 +18275,61 @@ function trimmedSpan(source, node) {
   while (last > start && /\s/.test(source.text[last - 1])) last--;
   return source.span(start, last);
 }
-function parseCompose(source, path) {
+function parseCompose(source, path, readFile2) {
   const key = `${path}\0${source.file}`;
   const known3 = parsedComposeByPath.get(key);
   const plain = (text3) => text3.constructor === SourceText;
   if (known3 && known3.source.text === source.text && (known3.source === source || plain(known3.source) && plain(source))) return known3;
-  const parsed = parseComposeText(source, path);
+  const parsed = withExtends(parseComposeText(source, path), readFile2);
   parsedComposeByPath.set(key, parsed);
   return parsed;
+}
+function treeComposeReader(treeFiles, readText2, displayPath) {
+  const inTree = new Set(treeFiles);
+  return (path) => {
+    const text3 = inTree.has(path) ? readText2(path) : void 0;
+    return text3 === void 0 || isJinjaTemplateText(text3) ? void 0 : new SourceText(displayPath(path), text3);
+  };
+}
+function withExtends(written, readFile2) {
+  if (written.extendsOf.size === 0) return written.compose;
+  const files = /* @__PURE__ */ new Map([[written.compose.path, written]]);
+  const writtenFile = (path) => {
+    if (!files.has(path)) {
+      const source = readFile2(path);
+      files.set(path, source ? parseComposeText(source, path) : void 0);
+    }
+    return files.get(path);
+  };
+  const resolved = (file, name2, chain) => {
+    const service = file.compose.services.find((candidate) => candidate.name === name2);
+    const reference2 = file.extendsOf.get(name2);
+    if (!service || !reference2) return service;
+    const key = `${file.compose.path}\0${name2}`;
+    if (chain.includes(key)) return void 0;
+    const baseFile = reference2.file === void 0 ? file : writtenFile(reference2.file);
+    const base = baseFile && resolved(baseFile, reference2.service, [...chain, key]);
+    return base ? { ...mergeService(base, service), name: service.name, start: service.start, end: service.end } : void 0;
+  };
+  return { ...written.compose, services: written.compose.services.map((service) => resolved(written, service.name, []) ?? service) };
+}
+function extendsReference(source, node, document, dir) {
+  const written = (value) => {
+    const raw = scalarArg(source, value)?.value;
+    return raw === void 0 ? void 0 : withComposeDefaults(raw);
+  };
+  const service = written(isMap(node) ? valueOf(node, "service", document) : node);
+  const fileNode = isMap(node) ? valueOf(node, "file", document) : void 0;
+  if (!service) return void 0;
+  if (fileNode === void 0 || isNull(fileNode)) return { service };
+  const file = written(fileNode);
+  return file ? { service, file: nodePath6.resolve(dir, file) } : void 0;
 }
 function parseComposeText(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
-  const dir = nodePath5.dirname(path);
+  const extendsOf = /* @__PURE__ */ new Map();
+  const dir = nodePath6.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -17971,25 +18362,17 @@ function parseComposeText(source, path) {
       const restartPolicy = pairOf(valueOf(value, "deploy", document), "restart_policy", document);
       if (restart) service.restart = { value: restart.value, span: source.span(restart.start, restart.end) };
       else if (restartPolicy) service.restart = { value: "deploy.restart_policy", span: source.span(...rangeOf(restartPolicy.key) ?? [0, 0]) };
-      const build = valueOf(value, "build", document);
-      if (isScalar(build) && typeof build.value === "string") {
-        const context = buildPath(build.value) ?? build.value;
-        service.build = { dockerfile: nodePath5.resolve(dir, context, "Dockerfile"), context: nodePath5.resolve(dir, context) };
-      } else if (isMap(build)) {
-        const written = (key2) => {
-          const raw = scalarArg(source, valueOf(build, key2, document))?.value;
-          return raw === void 0 ? void 0 : buildPath(raw) ?? raw;
-        };
-        const context = written("context") ?? ".";
-        const dockerfile = written("dockerfile") ?? "Dockerfile";
-        const target = scalarArg(source, valueOf(build, "target", document))?.value;
-        const args = buildArgs(source, valueOf(build, "args", document), document);
-        service.build = {
-          dockerfile: nodePath5.resolve(dir, context, dockerfile),
-          context: nodePath5.resolve(dir, context),
-          ...target ? { target: target.toLowerCase() } : {},
-          ...args.size > 0 ? { args } : {}
-        };
+      const buildNode = valueOf(value, "build", document);
+      const written = isScalar(buildNode) && typeof buildNode.value === "string" ? { dir, context: scalarArg(source, buildNode) } : isMap(buildNode) ? {
+        dir,
+        context: scalarArg(source, valueOf(buildNode, "context", document)),
+        dockerfile: scalarArg(source, valueOf(buildNode, "dockerfile", document)),
+        target: scalarArg(source, valueOf(buildNode, "target", document))
+      } : void 0;
+      if (written) {
+        const args = isMap(buildNode) ? buildArgs(source, valueOf(buildNode, "args", document), document) : /* @__PURE__ */ new Map();
+        const withVariable = [written.context, written.dockerfile, written.target].some((raw) => raw?.value.includes("$"));
+        service.build = { ...buildFields(written, NO_VARIABLES), ...args.size > 0 ? { args } : {}, ...withVariable ? { asWritten: written } : {} };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -17997,7 +18380,7 @@ function parseComposeText(source, path) {
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath5.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath6.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -18036,9 +18419,58 @@ function parseComposeText(source, path) {
         service.nofile = { soft: both2, hard: both2, span: span(source, nofile) };
       }
       services.push(service);
+      const reference2 = pairOf(value, "extends", document) ? extendsReference(source, valueOf(value, "extends", document), document, dir) : void 0;
+      if (reference2) extendsOf.set(key, reference2);
     }
   }
-  return { path, source, services, problems };
+  return { compose: { path, source, services, problems }, extendsOf };
+}
+function mergeService(base, overlay) {
+  const networkMode = overlay.networkMode ?? base.networkMode;
+  return {
+    ...base,
+    build: overlay.build ?? base.build,
+    image: overlay.image ?? base.image,
+    restart: overlay.restart ?? base.restart,
+    command: overlay.command ?? base.command,
+    entrypoint: overlay.entrypoint ?? base.entrypoint,
+    environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
+    envFiles: [...base.envFiles, ...overlay.envFiles],
+    stopSignal: overlay.stopSignal ?? base.stopSignal,
+    workingDir: overlay.workingDir ?? base.workingDir,
+    user: overlay.user ?? base.user,
+    networkMode,
+    hostNetwork: networkMode?.value === "host" ? networkMode.span : void 0,
+    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
+    ports: [...base.ports, ...overlay.ports],
+    aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
+    // A sequence: the override's entries are appended (compose-spec 13-merge.md).
+    links: [...base.links, ...overlay.links],
+    extraHosts: [...base.extraHosts, ...overlay.extraHosts],
+    // Merged by service name, each entry's fields too (compose-go override/merge.go
+    // `mergeDependsOn` makes both lists maps first): a `restart` the override leaves out stays.
+    dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
+    // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
+    sharedNetworks: overlay.networkMode ? [] : [.../* @__PURE__ */ new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
+    // A sequence, appended without repeats (compose-go override/uncity.go `services.*.profiles`).
+    profiles: overlay.profiles ? {
+      names: [
+        ...base.profiles?.names ?? [],
+        ...overlay.profiles.names.filter((name2) => !base.profiles?.names.some((other) => other.value === name2.value))
+      ],
+      span: overlay.profiles.span
+    } : base.profiles,
+    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
+    nofile: overlay.nofile ?? base.nofile
+  };
+}
+function mergedDependencies(base, overlay) {
+  const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
+  for (const dependency of overlay) {
+    const earlier = merged.get(dependency.service);
+    merged.set(dependency.service, { ...dependency, restart: dependency.restart ?? earlier?.restart });
+  }
+  return [...merged.values()];
 }
 function mounts(source, node, document, dir) {
   const found = [];
@@ -18062,11 +18494,11 @@ function mounts(source, node, document, dir) {
     }
     if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/"))
       continue;
-    const display = nodePath5.posix.normalize(nodePath5.posix.join(nodePath5.posix.dirname(source.file), from2));
+    const display = nodePath6.posix.normalize(nodePath6.posix.join(nodePath6.posix.dirname(source.file), from2));
     found.push({
-      source: nodePath5.resolve(dir, from2),
+      source: nodePath6.resolve(dir, from2),
       display,
-      target: nodePath5.posix.normalize(to).replace(/(.)\/+$/, "$1"),
+      target: nodePath6.posix.normalize(to).replace(/(.)\/+$/, "$1"),
       span: trimmedSpan(source, item)
     });
   }
@@ -18178,17 +18610,19 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath5;
+var nodePath6, NO_VARIABLES;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath5 = __toESM(require("path"));
+    nodePath6 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
     init_yaml();
     init_text();
+    init_classify();
     init_parse_cache();
+    NO_VARIABLES = () => void 0;
   }
 });
 
@@ -18503,7 +18937,7 @@ function parseDockerfileText(source, buildArgs2 = /* @__PURE__ */ new Map()) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath6.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath7.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -18526,11 +18960,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath6, NO_ENV;
+var nodePath7, NO_ENV;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath6 = __toESM(require("path"));
+    nodePath7 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -18555,7 +18989,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim2 = (from2, to, containers) => {
-    const target = nodePath7.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    const target = nodePath8.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     const sources = claims.get(target) ?? /* @__PURE__ */ new Map();
     claims.set(target, sources);
@@ -18565,12 +18999,13 @@ function placedFiles(input) {
   const contexts = /* @__PURE__ */ new Map();
   const targets = /* @__PURE__ */ new Map();
   const services = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
-    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+    for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path, readCompose).services) {
       const image = service.image && service.image.unresolved.length === 0 ? service.image.value : void 0;
-      const key = `${nodePath7.dirname(path)}\0${service.name}`;
+      const key = `${nodePath8.dirname(path)}\0${service.name}`;
       services.push({ key, image: service.image ? image : "", dockerfile: service.build?.dockerfile, mounts: service.volumes });
       if (service.build) {
         const context = service.build.context;
@@ -18658,22 +19093,31 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath7.dirname(file); !directories.has(dir) && dir !== nodePath7.dirname(dir); dir = nodePath7.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath8.dirname(file); !directories.has(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
 function copiedFiles(text3, context, kindOf) {
   const copied = [];
-  for (const copy of copyInstructions(text3)) {
+  const pathOf = (source) => {
+    const from2 = nodePath8.resolve(context, source);
+    return from2 === context || from2.startsWith(context + nodePath8.sep) ? from2 : void 0;
+  };
+  const sourceKind = (source) => {
+    const from2 = pathOf(source);
+    return from2 === void 0 ? void 0 : kindOf(from2);
+  };
+  for (const copy of copyInstructions(text3, sourceKind)) {
     if (copy.destination === void 0) continue;
     const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
     for (const source of copy.sources) {
-      const from2 = nodePath7.resolve(context, source);
-      if (from2 !== context && !from2.startsWith(context + nodePath7.sep)) continue;
-      const kind = kindOf(from2);
-      const target = kind === "file" && destinationIsDirectory ? nodePath7.posix.join(copy.destination, nodePath7.basename(from2)) : copy.destination;
-      if (kind !== void 0)
-        copied.push({ source: from2, target: nodePath7.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const from2 = pathOf(source);
+      const kind = from2 === void 0 ? void 0 : kindOf(from2);
+      if (from2 === void 0 || kind === void 0) continue;
+      const inside = nodePath8.posix.join(copy.destination, nodePath8.basename(from2));
+      const targets = kind !== "file" ? [copy.destination] : destinationIsDirectory ? [inside] : copy.mayBeDirectory ? [inside, copy.destination] : [copy.destination];
+      for (const target of targets)
+        copied.push({ source: from2, target: nodePath8.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
     }
   }
   return copied;
@@ -18705,7 +19149,7 @@ function substitute(path, variables) {
   });
   return unknown3 || result.includes("$") ? void 0 : result;
 }
-function copyInstructions(text3) {
+function copyInstructions(text3, sourceKind = () => void 0) {
   const found = [];
   const logical = [];
   let pending;
@@ -18728,15 +19172,19 @@ function copyInstructions(text3) {
   let variables = /* @__PURE__ */ new Map();
   const variablesByStage = /* @__PURE__ */ new Map();
   const workdirsByStage = /* @__PURE__ */ new Map();
+  let directories = new StageDirectories("unknown", sourceKind);
+  const directoriesByStage = /* @__PURE__ */ new Map();
   for (const { line, start, end } of logical) {
     const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (from2) {
       workdir = workdirsByStage.get(from2[1].toLowerCase());
       variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
+      directories = directoriesByStage.get(from2[1].toLowerCase())?.copy() ?? new StageDirectories(imageBase(from2[1]), sourceKind);
       stage = from2[2]?.toLowerCase();
       if (stage !== void 0) {
         workdirsByStage.set(stage, workdir);
         variablesByStage.set(stage, variables);
+        directoriesByStage.set(stage, directories);
       }
       continue;
     }
@@ -18750,9 +19198,15 @@ function copyInstructions(text3) {
     }
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
     if (setWorkdir) {
-      const path = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path.includes("$") ? void 0 : path.startsWith("/") ? nodePath7.posix.normalize(path) : workdir && nodePath7.posix.join(workdir, path);
+      const path2 = setWorkdir[1].replace(/^["']|["']$/g, "");
+      workdir = path2.includes("$") ? void 0 : path2.startsWith("/") ? nodePath8.posix.normalize(path2) : workdir && nodePath8.posix.join(workdir, path2);
       if (stage !== void 0) workdirsByStage.set(stage, workdir);
+      if (workdir !== void 0) directories.make(workdir);
+      continue;
+    }
+    const run2 = /^\s*RUN\s+(?:--\S+\s+)*(.*)$/i.exec(line);
+    if (run2) {
+      for (const made of madeDirectories(run2[1], workdir)) directories.make(made);
       continue;
     }
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
@@ -18783,22 +19237,129 @@ function copyInstructions(text3) {
       found.push({ sources, start: at, end });
       continue;
     }
-    const directory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath7.posix.join(workdir, written) : void 0;
-    const destination = joined === void 0 ? void 0 : directory && !joined.endsWith("/") ? `${joined}/` : joined;
-    found.push({ sources, ...destination !== void 0 ? { destination } : {}, start: at, end });
+    const writtenAsDirectory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath8.posix.join(workdir, written) : void 0;
+    if (joined === void 0) {
+      found.push({ sources, start: at, end });
+      continue;
+    }
+    const path = nodePath8.posix.normalize(joined).replace(/(.)\/+$/, "$1");
+    const onEmptyLayer = flags.some((flag2) => flag2 === "--link" || flag2 === "--link=true") && !flags.some((flag2) => flag2.startsWith("--chmod"));
+    const directory = writtenAsDirectory || !onEmptyLayer && directories.holds(path);
+    const mayBeDirectory = !directory && !onEmptyLayer && directories.mayHold(path);
+    found.push({
+      sources,
+      destination: directory && !joined.endsWith("/") ? `${joined}/` : joined,
+      ...mayBeDirectory ? { mayBeDirectory } : {},
+      start: at,
+      end
+    });
+    for (const source of sources) directories.copied(source, path, directory, mayBeDirectory);
   }
   return found;
 }
-var nodePath7;
+function imageBase(reference2) {
+  if (reference2.toLowerCase() === "scratch") return "scratch";
+  const repository = imageName(reference2)?.repository;
+  return repository !== void 0 && repository.startsWith("docker.io/library/") && !NOT_DISTRIBUTION_IMAGES.has(repository) ? "distribution" : "unknown";
+}
+function madeDirectories(command2, workdir) {
+  if (command2.trimStart().startsWith("[")) return [];
+  const made = [];
+  const parts = command2.split(/(&&|\|\||;|\||&|\n)/);
+  for (let index = 0; index < parts.length; index += 2) {
+    const before = parts[index - 1];
+    if (before !== void 0 && before !== "&&" && before !== ";" && before !== "\n") continue;
+    const words = parts[index].trim().split(/\s+/);
+    if (words[0] !== "mkdir") continue;
+    for (let at = 1; at < words.length; at++) {
+      const word = words[at];
+      if (word === "-m" || word === "--mode") at++;
+      if (word.startsWith("-")) continue;
+      const path = /^(["']?)([^"'$`\\{}*?[~]+)\1$/.exec(word)?.[2];
+      const absolute = path === void 0 ? void 0 : path.startsWith("/") ? path : workdir && nodePath8.posix.join(workdir, path);
+      if (absolute !== void 0) made.push(nodePath8.posix.normalize(absolute).replace(/(.)\/+$/, "$1"));
+    }
+  }
+  return made;
+}
+var nodePath8, DISTRIBUTION_DIRECTORIES, NOT_DISTRIBUTION_IMAGES, StageDirectories;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath7 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_text();
     init_compose();
     init_dockerfile();
     init_build_context();
+    DISTRIBUTION_DIRECTORIES = /* @__PURE__ */ new Set([
+      "/",
+      "/bin",
+      "/etc",
+      "/home",
+      "/media",
+      "/mnt",
+      "/opt",
+      "/root",
+      "/sbin",
+      "/srv",
+      "/tmp",
+      "/usr",
+      "/usr/bin",
+      "/usr/local",
+      "/usr/local/bin",
+      "/usr/local/lib",
+      "/usr/local/share",
+      "/usr/sbin",
+      "/usr/share",
+      "/var",
+      "/var/cache",
+      "/var/lib",
+      "/var/log",
+      "/var/spool",
+      "/var/tmp"
+    ]);
+    NOT_DISTRIBUTION_IMAGES = /* @__PURE__ */ new Set(["docker.io/library/busybox", "docker.io/library/hello-world"]);
+    StageDirectories = class _StageDirectories {
+      constructor(base, sourceKind) {
+        this.base = base;
+        this.sourceKind = sourceKind;
+      }
+      base;
+      sourceKind;
+      made = /* @__PURE__ */ new Set();
+      /** Tree directories copied to a container path: their subdirectories are there too. */
+      copiedTrees = [];
+      copy() {
+        const copied = new _StageDirectories(this.base, this.sourceKind);
+        for (const made of this.made) copied.made.add(made);
+        copied.copiedTrees.push(...this.copiedTrees);
+        return copied;
+      }
+      /** A directory and its parents. */
+      make(path) {
+        for (let dir = path; !this.made.has(dir); dir = nodePath8.posix.dirname(dir)) this.made.add(dir);
+      }
+      holds(path) {
+        if (this.made.has(path) || this.base === "distribution" && DISTRIBUTION_DIRECTORIES.has(path)) return true;
+        return this.copiedTrees.some(
+          ({ source, target }) => path.startsWith(target === "/" ? "/" : `${target}/`) && this.sourceKind(`${source}/${path.slice(target.length)}`) === "directory"
+        );
+      }
+      /** Whether a distribution's directory may be there: the base is an image the tree does not name. */
+      mayHold(path) {
+        return this.base === "unknown" && DISTRIBUTION_DIRECTORIES.has(path);
+      }
+      /** What a COPY of one source to `target` makes: the destination directory, or the file's own directory. */
+      copied(source, target, intoDirectory, mayBeDirectory) {
+        const kind = this.sourceKind(source);
+        if (kind === "directory") {
+          this.make(target);
+          this.copiedTrees.push({ source, target });
+        } else if (intoDirectory) this.make(target);
+        else if (kind === "file" || mayBeDirectory) this.make(nodePath8.posix.dirname(target));
+      }
+    };
   }
 });
 
@@ -18808,19 +19369,19 @@ function standaloneBuildContext(input, kindOf, builds = lazyWorkflowBuilds(input
   return (dockerfile, text3) => {
     fromWorkflows ??= workflowBuildContexts(builds());
     const built = fromWorkflows.get(dockerfile);
-    if (built) return built.size === 1 ? [...built][0] : nodePath8.dirname(dockerfile);
+    if (built) return built.size === 1 ? [...built][0] : nodePath9.dirname(dockerfile);
     return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
   };
 }
 function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
-  const own = nodePath8.dirname(dockerfile);
+  const own = nodePath9.dirname(dockerfile);
   const holdsAll = (dir) => sources.every((source) => {
-    const path = nodePath8.resolve(dir, source);
-    return (path === dir || path.startsWith(dir + nodePath8.sep)) && kindOf(path) !== void 0;
+    const path = nodePath9.resolve(dir, source);
+    return (path === dir || path.startsWith(dir + nodePath9.sep)) && kindOf(path) !== void 0;
   });
   if (sources.length === 0 || holdsAll(own)) return own;
-  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath8.sep) ? root : root + nodePath8.sep));
-  for (let dir = nodePath8.dirname(own); inside(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) {
+  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath9.sep) ? root : root + nodePath9.sep));
+  for (let dir = nodePath9.dirname(own); inside(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) {
     if (holdsAll(dir)) return dir;
   }
   return own;
@@ -18837,10 +19398,10 @@ function workflowBuildContexts(builds) {
 function workflowBuilds(input) {
   const builds = [];
   for (const path of input.treeFiles) {
-    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath8.basename(path))) continue;
+    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath9.basename(path))) continue;
     const text3 = input.readText(path);
     if (text3 === void 0 || !text3.includes("docker")) continue;
-    const workspace = nodePath8.dirname(path);
+    const workspace = nodePath9.dirname(path);
     const source = new SourceText(input.displayPath(path), text3);
     for (const commands of makefileCommands(source))
       for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
@@ -18862,7 +19423,7 @@ function workflowBuilds(input) {
           if (!script || !script.value.includes("docker") || shell !== void 0 && !/^(bash|sh)\b/.test(shell.trim())) continue;
           const directoryNode = valueOf(step, "working-directory", document) ?? jobDirectory ?? workflowDirectory;
           const directory = directoryNode === void 0 ? "." : localPath(literal4(directoryNode));
-          const cwd = directory === void 0 ? void 0 : nodePath8.resolve(workspace, directory);
+          const cwd = directory === void 0 ? void 0 : nodePath9.resolve(workspace, directory);
           const commands = parseShell(withoutExpressions(asMappedText(script))).commands;
           for (const build of commandBuilds(source, commands, cwd)) builds.push(commandBuild(workspace, build));
         }
@@ -18879,12 +19440,12 @@ function workflowBuilds(input) {
           const fileNode = valueOf(inputs, "file", document);
           const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
           if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
-          const contextDir = nodePath8.resolve(workspace, context);
+          const contextDir = nodePath9.resolve(workspace, context);
           const targetNode = valueOf(inputs, "target", document);
           const target = literal4(targetNode)?.trim();
           builds.push({
             workspace,
-            dockerfile: file !== void 0 ? nodePath8.resolve(workspace, file) : nodePath8.join(contextDir, "Dockerfile"),
+            dockerfile: file !== void 0 ? nodePath9.resolve(workspace, file) : nodePath9.join(contextDir, "Dockerfile"),
             context: contextDir,
             ...target ? { target: target.toLowerCase() } : {},
             stageKnown: targetNode === void 0 || target !== void 0 && !target.includes("${{"),
@@ -18984,11 +19545,11 @@ function localPath(value) {
   if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
   return value.trim();
 }
-var nodePath8, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
+var nodePath9, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
 var init_build_context = __esm({
   "src/readers/docker/build-context.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_text();
     init_raw();
     init_mapped_text();
@@ -21662,299 +22223,6 @@ var require_ignore = __commonJS({
   }
 });
 
-// src/discovery/ini-section.ts
-function hasIniSectionHeader(text3) {
-  for (let at = text3.indexOf("["); at !== -1; at = text3.indexOf("[", at + 1)) {
-    let before = at - 1;
-    while (before >= 0 && (text3.charCodeAt(before) === 32 || text3.charCodeAt(before) === 9)) before--;
-    const code = before < 0 ? 10 : text3.charCodeAt(before);
-    if (code === 10 || code === 13 || code === 8232 || code === 8233) return INI_SECTION.test(text3);
-  }
-  return false;
-}
-var INI_SECTION;
-var init_ini_section = __esm({
-  "src/discovery/ini-section.ts"() {
-    "use strict";
-    INI_SECTION = /^[ \t]*\[[^\]\n]+\][ \t]*\r?$/m;
-  }
-});
-
-// src/discovery/classify.ts
-function isFileFormat(name2) {
-  return FILE_FORMATS.includes(name2);
-}
-function isComposeText(head) {
-  return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
-}
-function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
-  if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
-  if (/gunicorn.*\.py$/.test(lower)) return isPythonModuleNotGunicornConfig(readHead()) ? void 0 : "gunicorn";
-  if (lower === "catalina.properties") return "catalina-properties";
-  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
-  if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
-  if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
-  if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
-  if (lower === "limits.conf" || lower.endsWith(".conf") && dir === "limits.d" && parentDir === "security") return "limits";
-  if (lower === "supervisord.conf" || /\.(conf|ini)$/.test(lower) && SUPERVISOR_SECTION.test(readHead() ?? "")) return "supervisord";
-  if (lower.endsWith(".ini")) return /^[ \t]*\[uwsgi\][ \t]*\r?$/im.test(readHead() ?? "") ? "uwsgi" : void 0;
-  if (/\.(conf|cfg)$/.test(lower) && /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(readHead() ?? "")) return "uwsgi";
-  if (/\.(ya?ml|json|xml)$/.test(lower) && UWSGI_OTHER_SYNTAX.test(readHead() ?? "")) return "uwsgi-unread";
-  if (lower.endsWith(".xml")) return /<Server[\s>]|<Connector[\s>]/.test(readHead() ?? "") ? "tomcat" : void 0;
-  if (lower.endsWith(".sh")) return "shell";
-  if (KUSTOMIZATION_NAME.test(lower)) return /^configMapGenerator:/m.test(readHead() ?? "") ? "kubernetes" : void 0;
-  if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
-  if (/\.ya?ml$/.test(lower)) {
-    const head = readHead() ?? "";
-    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return "kubernetes";
-    return parentDir !== ".github" && isComposeText(head) ? "compose" : void 0;
-  }
-  return void 0;
-}
-function isExtensionlessShellScript(path, head) {
-  return !nodePath9.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
-}
-function isScriptNotUnit(head) {
-  return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
-}
-function startsWithNginxDirective(head) {
-  for (const line of head.split("\n")) {
-    const text3 = line.trim();
-    if (text3 === "" || text3.startsWith("#")) continue;
-    return text3.length < 4096 && NGINX_SIMPLE_DIRECTIVE.test(text3);
-  }
-  return false;
-}
-function classify(path, readHead, named = false) {
-  return classifyWithTemplate(path, readHead, named)?.format;
-}
-function classifyWithTemplate(path, readHead, named = false) {
-  return explainClassification(path, readHead, named).classified;
-}
-function classifyCloud(lower, readHead) {
-  if (lower.endsWith(".tf") || lower.endsWith(".tf.json")) return { format: "terraform", how: "by name" };
-  if (!/\.(ya?ml|json|template)$/.test(lower) || /^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower)) return void 0;
-  const head = readHead();
-  if (head === void 0 || /^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
-  if (CLOUDFORMATION_VERSION.test(head) || CLOUDFORMATION_RESOURCES.test(head) && CLOUDFORMATION_TYPE.test(head)) {
-    return { format: "cloudformation", how: `by content: ${CONTENT_SIGNS.cloudformation}` };
-  }
-  return void 0;
-}
-function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
-  const lower = nodePath9.basename(path).toLowerCase();
-  let head;
-  let headRead = false;
-  const rawHead = () => {
-    if (!headRead) {
-      head = readHead();
-      headRead = true;
-    }
-    return head;
-  };
-  const byName = templateName(lower) ?? (inGeneratorDirectory2 ? generatorTemplate(lower, rawHead()) : void 0);
-  const cloud = classifyCloud(lower, rawHead);
-  if (cloud) return { classified: { format: cloud.format }, reason: cloud.how };
-  if (byName) {
-    const dialect2 = () => {
-      const text4 = rawHead();
-      return (text4 === void 0 ? void 0 : templateDialectOf(text4)) ?? byName.dialect ?? "envsubst";
-    };
-    const maskedHead = () => {
-      const text4 = rawHead();
-      return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
-    };
-    const renderedPath = nodePath9.join(nodePath9.dirname(path), byName.rendered);
-    const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
-    const format9 = plain2.format;
-    if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
-    const template = templateOf(dialect2());
-    if (!TOLERANT_FORMATS.has(format9)) {
-      const text4 = rawHead();
-      if (text4 !== void 0 && templateDialectOf(text4) === void 0 && !/\$\{|%\{/.test(text4))
-        return { classified: { format: format9 }, reason: `${plain2.how}, as ${byName.rendered}: a template name without a template tag, so it renders to itself` };
-      return { reason: `skipped: ${articled(template)} of ${format9}, a format cfglint reads only once rendered` };
-    }
-    const known3 = byName.dialect ?? templateDialectOf(rawHead() ?? "");
-    if (format9 !== "nginx" && !known3) return { reason: `skipped: a template of ${format9} in no template language cfglint knows` };
-    return { classified: { format: format9, template: dialect2() }, reason: `${template} of ${format9} (renders to ${byName.rendered}: ${plain2.how})` };
-  }
-  const plain = classifyPlainExplained(path, rawHead, named);
-  const { format: format8 } = plain;
-  if (!format8) return { reason: plain.skipped };
-  if (/\.ya?ml$/.test(lower) && plain.how.startsWith("by content") && isJinjaTemplateText(rawHead() ?? "") && templateDialectOf(rawHead() ?? "") !== "go-template")
-    return { reason: `skipped: ${articled(templateOf("jinja"))} of ${format8}, a format cfglint reads only once rendered (${jinjaLineShape(rawHead() ?? "")})` };
-  if (format8 === "kubernetes" && rawHead()?.includes("{{"))
-    return { reason: "skipped: a Go template (Helm) of kubernetes, a format cfglint reads only once rendered" };
-  if (!TOLERANT_FORMATS.has(format8)) return { classified: { format: format8 }, reason: plain.how };
-  const text3 = rawHead();
-  const dialect = text3 === void 0 ? void 0 : templateDialectOf(text3, { envsubst: ENVSUBST_FORMATS.has(format8) });
-  if (!dialect) return { classified: { format: format8 }, reason: plain.how };
-  return { classified: { format: format8, template: dialect }, reason: `${templateOf(dialect)} of ${format8} (${plain.how}; template tags in its content)` };
-}
-function isJinjaTemplateText(text3) {
-  return JINJA_STATEMENT_LINE.test(text3);
-}
-function jinjaLineShape(text3) {
-  return /^[ \t]*\{%/m.test(text3) ? "a line starts with {% … %}" : "a line is one {{ … }} expression";
-}
-function generatorTemplate(lower, head) {
-  const dialect = head === void 0 ? void 0 : templateDialectOf(head, { envsubst: false });
-  return dialect ? { rendered: lower, dialect } : void 0;
-}
-function isGeneratorDirectoryName(name2) {
-  return /\{\{.*\}\}|\{%.*%\}/.test(name2);
-}
-function templateOf(dialect) {
-  const name2 = DIALECT_NAMES[dialect];
-  return /template$/.test(name2) ? name2 : `${name2} template`;
-}
-function articled(phrase) {
-  return `${/^[aeiou]/i.test(phrase) ? "an" : "a"} ${phrase}`;
-}
-function suggestsNginx(lower, dir) {
-  return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
-}
-function readableByName(path) {
-  const lower = nodePath9.basename(path).toLowerCase();
-  const rendered2 = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath9.join(nodePath9.dirname(path), rendered2);
-  if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath9.basename(nodePath9.dirname(path)));
-}
-function classifyPlain(path, readHead, named) {
-  return classifyPlainExplained(path, readHead, named).format;
-}
-function classifyPlainExplained(path, readHead, named) {
-  let consulted = false;
-  const head = () => {
-    consulted = true;
-    return readHead();
-  };
-  const format8 = classifyPlainFormat(path, head, named);
-  if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format8 === "kubernetes" && KUSTOMIZATION_NAME.test(nodePath9.basename(path).toLowerCase()))
-    return { format: format8, how: "by name and content: a kustomization with a configMapGenerator" };
-  if (format8)
-    return {
-      format: format8,
-      how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
-    };
-  const lower = nodePath9.basename(path).toLowerCase();
-  const dir = nodePath9.basename(nodePath9.dirname(path));
-  if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
-    return { skipped: "skipped: named like nginx, but its content is not nginx" };
-  if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
-  return { skipped: "skipped: not a config cfglint reads" };
-}
-function isDockerfileVariantName(lower) {
-  return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
-}
-function isGithubWorkflowPath(path) {
-  const dir = nodePath9.dirname(path);
-  return nodePath9.basename(dir) === "workflows" && nodePath9.basename(nodePath9.dirname(dir)) === ".github";
-}
-function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath9.basename(path);
-  const lower = base.toLowerCase();
-  const dir = nodePath9.basename(nodePath9.dirname(path));
-  if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
-  if (/^bootstrap(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower) && /(^|\/)src\/main\/resources(\/config)?$/.test(nodePath9.dirname(path).replace(/\\/g, "/")))
-    return "spring-boot";
-  const other = classifyBackendOrSystem(lower, dir, nodePath9.basename(nodePath9.dirname(nodePath9.dirname(path))), readHead);
-  if (other) return other;
-  if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
-  if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
-  if (lower === "nginx.conf" || NGINX_PACKAGE_FILES.has(lower)) return "nginx";
-  const nameSuggestsNginx = suggestsNginx(lower, dir);
-  if (!nameSuggestsNginx && !named) return void 0;
-  const head = readHead();
-  if (head === void 0) return void 0;
-  if (hasIniSectionHeader(head)) return void 0;
-  if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
-  if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
-  if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
-  return void 0;
-}
-function isPythonModuleNotGunicornConfig(head) {
-  if (head === void 0) return false;
-  for (const match of head.matchAll(TOP_LEVEL_NAME)) if (isGunicornSetting(match[1] ?? match[2])) return false;
-  return /^(?:class\s|from\s+\.)/m.test(head);
-}
-var nodePath9, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, TOP_LEVEL_NAME, GUNICORN_ASSIGNMENT;
-var init_classify = __esm({
-  "src/discovery/classify.ts"() {
-    "use strict";
-    nodePath9 = __toESM(require("path"));
-    init_template();
-    init_ini_section();
-    init_gunicorn_settings();
-    FILE_FORMATS = [
-      "nginx",
-      "dockerfile",
-      "compose",
-      "uwsgi",
-      "gunicorn",
-      "tomcat",
-      "catalina-properties",
-      "spring-boot",
-      "systemd",
-      "sysctl",
-      "limits",
-      "procfile",
-      "supervisord",
-      "shell",
-      "kubernetes",
-      "helm-values",
-      "terraform",
-      "cloudformation",
-      "uwsgi-unread"
-    ];
-    CONTENT_SIGNS = {
-      nginx: "nginx blocks or directives",
-      uwsgi: "a [uwsgi] section",
-      "uwsgi-unread": "a uwsgi key or element (YAML, JSON or XML)",
-      tomcat: "a <Server> or <Connector> element",
-      "helm-values": "a top-level controller: key (the ingress-nginx chart's values)",
-      kubernetes: "apiVersion: and kind:",
-      compose: "a top-level services: with image: or build:",
-      cloudformation: "AWSTemplateFormatVersion, or Resources with a Type: AWS::…",
-      gunicorn: "assignments to gunicorn settings",
-      shell: "a #! line and no [Section] header (a script, not a unit)",
-      supervisord: "a [program:…] or [supervisord] section"
-    };
-    KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
-    SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
-    UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
-    SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
-    NGINX_DIRECTORIES = /* @__PURE__ */ new Set(["conf.d", "sites-enabled", "sites-available", "snippets", "vhosts", "vhosts.d", "servers", "http.d", "stream.d", "nginx"]);
-    NGINX_PACKAGE_FILES = /* @__PURE__ */ new Set([
-      "mime.types",
-      "fastcgi_params",
-      "fastcgi.conf",
-      "uwsgi_params",
-      "scgi_params",
-      "proxy_params",
-      "koi-utf",
-      "koi-win",
-      "win-utf"
-    ]);
-    NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
-    NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
-    NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
-    ENVSUBST_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi"]);
-    CLOUDFORMATION_VERSION = /^[ \t{]*"?AWSTemplateFormatVersion"?[ \t]*:/m;
-    CLOUDFORMATION_RESOURCES = /^Resources:|"Resources"[ \t]*:/m;
-    CLOUDFORMATION_TYPE = /"?Type"?[ \t]*:[ \t]*['"]?AWS::/;
-    JINJA_STATEMENT_LINE = /^[ \t]*(\{%-?[ \t]*\w[^\n]*%\}|\{\{[^\n]*\}\}[ \t]*$)/m;
-    TOLERANT_FORMATS = /* @__PURE__ */ new Set(["nginx", "uwsgi", "tomcat"]);
-    NOT_NGINX_EXTENSIONS = /\.(py|pyc|sh|js|ts|json|ya?ml|xml|ini|properties|md|markdown|mdx|rst|adoc|asciidoc|org|tex|rtf|ipynb|txt|toml|lock|service|socket|html|css|png|jpe?g|gif|svg|ico|gz|zip|jar|war|pem|crt|key|go|rb|java|kt|scala|c|h|cc|cpp|hpp|rs|php|pl|pm|lua|cs|swift|patch|diff|sql|csv)$/;
-    TOP_LEVEL_NAME = /^(?:([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)|def[ \t]+([A-Za-z_]\w*))/gm;
-    GUNICORN_ASSIGNMENT = /^(?:bind|workers|worker_class|threads|timeout|keepalive|graceful_timeout|worker_connections|backlog|wsgi_app|max_requests|preload_app|limit_request_line)[ \t]*=/m;
-  }
-});
-
 // src/readers/nginx/glob.ts
 function hasGlob(pattern) {
   return /[*?[]/.test(pattern);
@@ -22352,8 +22620,9 @@ var init_rendered_templates = __esm({
 });
 
 // src/readers/launch/dispatch.ts
-function takenByArguments(commands, args, bash) {
+function takenByArguments(commands, args, bash, environment) {
   const argsAt = argumentsAt(commands, args);
+  const variable = variablesFrom(commands, environment);
   const callers = /* @__PURE__ */ new Map();
   commands.forEach((command2, index) => {
     const head = commandName(command2);
@@ -22377,7 +22646,7 @@ function takenByArguments(commands, args, bash) {
     const known3 = memo.get(index);
     if (known3) return known3;
     const command2 = commands[index];
-    const own = all((command2.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash)));
+    const own = all((command2.branches ?? []).map((branch) => branchTaken(branch, argsAt, bash, variable)));
     const result = command2.inFunction === void 0 ? own : all([own, called(command2.inFunction)]);
     memo.set(index, result);
     return result;
@@ -22423,19 +22692,43 @@ function commandName(command2) {
   }
   return void 0;
 }
-function branchTaken(branch, argsAt, bash) {
-  const holds = (condition) => conditionHolds(condition, argsAt, branch, bash);
-  const truth = branch.kind === "case" ? caseArmTaken(branch, argsAt) : and([...branch.when.map(holds), ...branch.unless.map((condition) => not(holds(condition)))]);
+function variablesFrom(commands, environment) {
+  if (!environment) return NO_VARIABLES2;
+  if (commands.some((command2) => ["eval", ".", "source"].includes(commandName(command2) ?? ""))) return NO_VARIABLES2;
+  const { lookup, text: text3 } = environment;
+  const memo = /* @__PURE__ */ new Map();
+  return (name2) => {
+    if (memo.has(name2)) return memo.get(name2);
+    const value = lookup(name2);
+    const known3 = typeof value === "object" && onlyExpanded(text3, name2) ? value.value : void 0;
+    memo.set(name2, known3);
+    return known3;
+  };
+}
+function onlyExpanded(text3, name2) {
+  const mention = new RegExp(`(?<![A-Za-z0-9_])${name2}(?![A-Za-z0-9_])`, "g");
+  for (let match = mention.exec(text3); match; match = mention.exec(text3)) {
+    const before = text3.slice(Math.max(0, match.index - 2), match.index);
+    const after = text3.slice(match.index + name2.length, match.index + name2.length + 2);
+    if (before.endsWith("$") && before !== "\\$") continue;
+    if (before === "${" && (after.startsWith("}") || after === ":-" || after.startsWith("-"))) continue;
+    return false;
+  }
+  return true;
+}
+function branchTaken(branch, argsAt, bash, variable) {
+  const holds = (condition) => conditionHolds(condition, argsAt, branch, bash, variable);
+  const truth = branch.kind === "case" ? caseArmTaken(branch, argsAt, variable) : and([...branch.when.map(holds), ...branch.unless.map((condition) => not(holds(condition)))]);
   return truth === true ? "taken" : truth === false ? "skipped" : truth;
 }
-function caseArmTaken(branch, argsAt) {
-  const subject = expandArguments(branch.subject, argsAt[branch.at], branch);
+function caseArmTaken(branch, argsAt, variable) {
+  const subject = expandArguments(branch.subject, argsAt[branch.at], branch, variable);
   if (subject === "open" || subject === "undecided") return subject;
-  if (!subject.positional) return "open";
+  if (!subject.positional && !subject.fromEnvironment) return "open";
   const matches = (patterns) => or(patterns.map((pattern) => globMatches(pattern, subject.value)));
   return and([matches(branch.patterns), not(matches(branch.earlier))]);
 }
-function conditionHolds(condition, argsAt, branch, bash) {
+function conditionHolds(condition, argsAt, branch, bash, variable) {
   if (!condition) return "open";
   const texts = condition.words.map(literalText);
   let operands = condition.words;
@@ -22446,29 +22739,38 @@ function conditionHolds(condition, argsAt, branch, bash) {
   const args = argsAt[condition.at];
   if (operands.length === 2) {
     const operator3 = literalText(operands[0]);
-    const value = expandArguments(operands[1], args, branch);
-    if (operator3 !== "-z" && operator3 !== "-n" || value === "open" || typeof value === "object" && !value.positional) return "open";
+    const value = expandArguments(operands[1], args, branch, variable);
+    if (operator3 !== "-z" && operator3 !== "-n" || value === "open" || typeof value === "object" && !value.positional && !value.fromEnvironment)
+      return "open";
     if (value === "undecided" || brackets === "double" && !bash) return "undecided";
     return value.value === "" === (operator3 === "-z");
   }
   const operator2 = operands.length === 3 ? literalText(operands[1]) : void 0;
   if (operator2 !== "=" && operator2 !== "==" && operator2 !== "!=") return "open";
-  const left = expandArguments(operands[0], args, branch);
-  const right = expandArguments(operands[2], args, branch);
-  const names = (side) => side === "undecided" || typeof side === "object" && side.positional;
+  const left = expandArguments(operands[0], args, branch, variable);
+  const right = expandArguments(operands[2], args, branch, variable);
+  const names = (side) => side === "undecided" || typeof side === "object" && (side.positional || side.fromEnvironment);
   if (!names(left) && !names(right)) return "open";
   if (typeof left !== "object" || typeof right !== "object") return "undecided";
   if (!bash && (brackets === "double" || operator2 === "==")) return "undecided";
   const equal = brackets === "double" ? globMatches(operands[2], left.value) : left.value === right.value;
   return operator2 === "!=" ? not(equal) : equal;
 }
-function expandArguments(word, args, branch) {
+function expandArguments(word, args, branch, variable = NO_VARIABLES2) {
   let value = "";
   let positional = false;
+  let fromEnvironment = false;
   let unknown3 = false;
   for (const part2 of word.parts) {
     if (part2.kind === "literal") value += part2.text;
-    else {
+    else if (part2.kind === "parameter") {
+      const known3 = variableValue2(part2, variable);
+      if (known3 === void 0) unknown3 = true;
+      else {
+        value += known3;
+        fromEnvironment = true;
+      }
+    } else {
       const match = part2.kind === "opaque" ? POSITIONAL.exec(part2.text) : null;
       if (!match) {
         unknown3 = true;
@@ -22481,8 +22783,15 @@ function expandArguments(word, args, branch) {
       else value += argument;
     }
   }
-  if (!positional) return unknown3 ? "open" : { value, positional };
-  return unknown3 ? "undecided" : { value, positional };
+  if (!positional) return unknown3 ? "open" : { value, positional, ...fromEnvironment ? { fromEnvironment: true } : {} };
+  return unknown3 ? "undecided" : { value, positional, ...fromEnvironment ? { fromEnvironment: true } : {} };
+}
+function variableValue2(part2, variable) {
+  const value = variable(part2.name);
+  if (value === void 0) return void 0;
+  if (part2.operator === void 0) return value;
+  if (part2.operator !== ":-" && part2.operator !== "-" || !/^[\w./-]*$/.test(part2.operand ?? "")) return void 0;
+  return part2.operator === ":-" && value === "" ? part2.operand : value;
 }
 function globMatches(pattern, text3) {
   const tokens = [];
@@ -22570,12 +22879,13 @@ function any(each) {
   if (each.includes("open")) return "open";
   return each.includes("undecided") ? "undecided" : "skipped";
 }
-var MAX_CALL_DEPTH, POSITIONAL;
+var MAX_CALL_DEPTH, NO_VARIABLES2, POSITIONAL;
 var init_dispatch = __esm({
   "src/readers/launch/dispatch.ts"() {
     "use strict";
     init_shell_words();
     MAX_CALL_DEPTH = 32;
+    NO_VARIABLES2 = () => void 0;
     POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
   }
 });
@@ -22625,9 +22935,9 @@ function scriptPath(arg, stepCwd, cwd) {
   const directory = stepCwd ? stepCwd.unresolved.length > 0 ? void 0 : stepCwd.value : cwd;
   return directory?.startsWith("/") ? nodePath18.posix.join(directory, arg.value) : void 0;
 }
-function runShell(input, base, args) {
+function runShell(input, base, args, exists) {
   const { commands, problems } = parseShell(input);
-  const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text));
+  const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text), { lookup: base, text: input.text });
   const variables = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
     const found = variables.get(name2);
@@ -22657,7 +22967,8 @@ function runShell(input, base, args) {
   });
   for (const [position, command2] of commands.entries()) {
     if (taken[position] === "skipped") continue;
-    const depth = taken[position] === "taken" && command2.inFunction === void 0 && (command2.branches?.length ?? 0) === command2.depth ? 0 : command2.depth;
+    const onlyBranches = command2.inFunction === void 0 && (command2.branches?.length ?? 0) === command2.depth;
+    const depth = onlyBranches && (taken[position] === "taken" || taken[position] === "open" && exists && existsTestsHold(command2, input.source, lookup, cwd, exists)) ? 0 : command2.depth;
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
     for (; index < command2.words.length; index++) {
@@ -22721,7 +23032,7 @@ function runShell(input, base, args) {
         prefixEnv,
         exported: exported(),
         ...cwd ? { cwd } : {},
-        depth: command2.depth,
+        depth,
         ...taken[position] === "undecided" ? { undecided: true } : {},
         redirects,
         pipesInto: command2.pipesInto,
@@ -22733,6 +23044,19 @@ function runShell(input, base, args) {
     }
   }
   return { steps, groups, commands, problems };
+}
+function existsTestsHold(command2, source, lookup, cwd, exists) {
+  const branches = command2.branches ?? [];
+  return branches.length > 0 && branches.every(
+    (branch) => branch.kind === "if" && branch.unless.length === 0 && branch.when.length > 0 && branch.when.every((condition) => {
+      const words = condition?.words.map(literalText) ?? [];
+      const operands = words[0] === "[" && words[3] === "]" || words[0] === "[[" && words[3] === "]]" ? words.length === 4 && condition.words.slice(1, 3) : words[0] === "test" && words.length === 3 && condition.words.slice(1);
+      const operator2 = operands ? literalText(operands[0]) : void 0;
+      if (!operands || operator2 !== "-e" && operator2 !== "-f" && operator2 !== "-r" && operator2 !== "-d") return false;
+      const path = expandWord(operands[1], source, lookup, false);
+      return path.length === 1 && path[0].unresolved.length === 0 && exists(operator2, path[0], cwd);
+    })
+  );
 }
 function readerWords(reader2, source, lookup) {
   const first = reader2.words.findIndex((word) => !assignmentOf(word));
@@ -22933,6 +23257,13 @@ function unwrap(args, lookup, passThrough) {
     }
     if (name2 === "start-nginx" || name2 === "start-nginx-debug") {
       take(1);
+      for (let k = 0; k < 2 && argv[0]?.value === "-f"; k++) take(1);
+      handsOver = both(handsOver, false);
+      continue;
+    }
+    if (name2 === "start-pgbouncer" || name2 === "start-pgbouncer-stunnel") {
+      take(1);
+      handsOver = both(handsOver, pgbouncerDisabled(envLookup("PGBOUNCER_ENABLED")));
       continue;
     }
     if (name2 === "bundle" && second === "exec" || VERSION_MANAGERS.has(name2) && second === "exec" || name2 === "newrelic-admin" && second === "run-program") {
@@ -23027,6 +23358,11 @@ function unwrap(args, lookup, passThrough) {
   const topPackage = program.split(".")[0];
   if (module2 && argv[0] === module2 && isServerProgram(topPackage)) program = topPackage;
   return { wrappers, argv, program, env, user, problems, handsOver };
+}
+function pgbouncerDisabled(enabled) {
+  if (enabled === "unknown") return void 0;
+  const text3 = enabled === "unset" || enabled.value === "" ? "1" : enabled.value;
+  return !/^(?:1|true|yes|on)$/i.test(text3);
 }
 function both(first, second) {
   if (first === false || second === false) return false;
@@ -23266,11 +23602,12 @@ function mapped(containerPath, mappings) {
 }
 function composeServices(input) {
   const services = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
     try {
-      for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path).services) {
+      for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path, readCompose).services) {
         services.push(service.volumes.map((mount) => ({ source: mount.source, target: nodePath19.posix.normalize(mount.target).replace(/(.)\/+$/, "$1") })));
       }
     } catch {
@@ -23331,12 +23668,13 @@ function startupScripts(input, treeKind, services, placedTarget) {
     stagesByDockerfile.set(path, parsed.stages);
     for (const stage of parsed.stages) for (const words of stageCommands(stage)) named(scriptWord(words), knownDirectory(stage.workdir));
   }
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text3 = input.readText(path);
     if (text3 === void 0) continue;
     let services2;
     try {
-      services2 = parseCompose(new SourceText(input.displayPath(path), text3), path).services;
+      services2 = parseCompose(new SourceText(input.displayPath(path), text3), path, readCompose).services;
     } catch {
       continue;
     }
@@ -23582,12 +23920,12 @@ function assembleLaunch(draft) {
   };
 }
 function toLaunchArg(raw) {
-  const span2 = raw.source.span(raw.start, raw.end);
-  if (raw.unresolved.length > 0) return { value: writtenText(raw), span: span2, unresolved: [...new Set(raw.unresolved)] };
-  return { value: raw.value, span: span2 };
+  const ifUnset = valueIfUnset(raw);
+  return { ...toLaunchEnv(raw), ...ifUnset ? { ifUnset } : {} };
 }
 function toLaunchEnv(raw) {
-  return toLaunchArg(raw);
+  const span2 = raw.source.span(raw.start, raw.end);
+  return raw.unresolved.length > 0 ? { value: writtenText(raw), span: span2, unresolved: [...new Set(raw.unresolved)] } : { value: raw.value, span: span2 };
 }
 var init_assemble = __esm({
   "src/readers/launch/assemble.ts"() {
@@ -23595,6 +23933,7 @@ var init_assemble = __esm({
     init_files();
     init_program();
     init_raw();
+    init_expand();
   }
 });
 
@@ -24133,8 +24472,10 @@ function dockerLaunches(dockerfiles, composeFiles, passThrough, problems, readEn
       ...service.networkMode?.value.startsWith("service:") ? { sharesNetworkWith: service.networkMode.value.slice("service:".length) } : {},
       ...service.networkMode?.value.startsWith("container:") ? { sharesContainerNetwork: service.networkMode.value.slice("container:".length) } : {}
     };
-    const build = buildOf({ compose, service });
-    const environment = serviceEnvironment(service, variablesOf(compose.path));
+    const variables = variablesOf(compose.path);
+    const builtBy = buildOf({ compose, service });
+    const build = builtBy && buildWithVariables(builtBy, variables);
+    const environment = serviceEnvironment(service, variables);
     const builtFile = build ? dockerfiles.get(build.dockerfile) : void 0;
     const dockerfile = builtFile && build?.args ? parseDockerfile(builtFile.source, build.args) : builtFile;
     const displayDir = nodePath21.posix.dirname(compose.source.file);
@@ -24307,45 +24648,6 @@ function buildKey({ dockerfile, context, target, args }) {
   const argValues = [...args ?? []].map(([name2, value]) => [name2, value.unresolved.length > 0 ? null : value.value]);
   return JSON.stringify([dockerfile, context, target, argValues]);
 }
-function mergeService(base, overlay) {
-  const networkMode = overlay.networkMode ?? base.networkMode;
-  return {
-    ...base,
-    build: overlay.build ?? base.build,
-    image: overlay.image ?? base.image,
-    restart: overlay.restart ?? base.restart,
-    command: overlay.command ?? base.command,
-    entrypoint: overlay.entrypoint ?? base.entrypoint,
-    environmentAsWritten: new Map([...base.environmentAsWritten, ...overlay.environmentAsWritten]),
-    envFiles: [...base.envFiles, ...overlay.envFiles],
-    stopSignal: overlay.stopSignal ?? base.stopSignal,
-    workingDir: overlay.workingDir ?? base.workingDir,
-    user: overlay.user ?? base.user,
-    networkMode,
-    hostNetwork: networkMode?.value === "host" ? networkMode.span : void 0,
-    volumes: [...base.volumes.filter((mount) => !overlay.volumes.some((other) => other.target === mount.target)), ...overlay.volumes],
-    ports: [...base.ports, ...overlay.ports],
-    aliases: [.../* @__PURE__ */ new Set([...base.aliases, ...overlay.aliases])],
-    // A sequence: the override's entries are appended (compose-spec 13-merge.md).
-    links: [...base.links, ...overlay.links],
-    extraHosts: [...base.extraHosts, ...overlay.extraHosts],
-    // Merged by service name, each entry's fields too (compose-go override/merge.go
-    // `mergeDependsOn` makes both lists maps first): a `restart` the override leaves out stays.
-    dependsOn: mergedDependencies(base.dependsOn, overlay.dependsOn),
-    // Merged by key (compose-spec 13-merge.md); an override's network_mode leaves none.
-    sharedNetworks: overlay.networkMode ? [] : [.../* @__PURE__ */ new Set([...base.sharedNetworks, ...overlay.sharedNetworks])],
-    // A sequence, appended without repeats (compose-go override/uncity.go `services.*.profiles`).
-    profiles: overlay.profiles ? {
-      names: [
-        ...base.profiles?.names ?? [],
-        ...overlay.profiles.names.filter((name2) => !base.profiles?.names.some((other) => other.value === name2.value))
-      ],
-      span: overlay.profiles.span
-    } : base.profiles,
-    sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
-    nofile: overlay.nofile ?? base.nofile
-  };
-}
 function startedByPlainUp(services, variablesOf) {
   const rank = /* @__PURE__ */ new Map();
   const byProject = /* @__PURE__ */ new Map();
@@ -24387,14 +24689,6 @@ function startedByPlainUp(services, variablesOf) {
     started.set(service, value === 2 ? true : value === 0 ? false : void 0);
   }
   return started;
-}
-function mergedDependencies(base, overlay) {
-  const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
-  for (const dependency of overlay) {
-    const earlier = merged.get(dependency.service);
-    merged.set(dependency.service, { ...dependency, restart: dependency.restart ?? earlier?.restart });
-  }
-  return [...merged.values()];
 }
 function projectVariablesOf(readEnvFile) {
   const byDirectory = /* @__PURE__ */ new Map();
@@ -24812,9 +25106,10 @@ function envsubstTemplates(input) {
   const writers = [];
   const built = /* @__PURE__ */ new Set();
   const composeFiles = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text3 = input.readText(path);
-    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path, readCompose));
   }
   const services = projectServices(composeFiles);
   const readEnvFile = (path) => {
@@ -24827,7 +25122,8 @@ function envsubstTemplates(input) {
   for (const { compose, service } of services) {
     let stage;
     const placed = service.volumes.map((mount) => ({ source: mount.source, target: mount.target }));
-    const build = buildOf({ compose, service });
+    const builtBy = buildOf({ compose, service });
+    const build = builtBy && buildWithVariables(builtBy, variablesOf(compose.path));
     if (build) {
       built.add(build.dockerfile);
       const read = dockerfile(build.dockerfile);
@@ -26132,21 +26428,28 @@ function containerScriptLaunches(containers, tree) {
       const args = scriptArguments(command2);
       for (const launch of shellLaunches(source, [], environment, args))
         launches.push(inContainer(launch, container, command2.reaches, inheritsContainerEnv, startedIn));
-      const { steps } = runShell(MappedText.of(source), environment, args);
+      const holds = containerFileTest(container, tree, command2.cwd);
+      const { steps } = runShell(MappedText.of(source), environment, args, holds);
       const decided = steps.filter((step) => !step.undecided);
-      for (const write of stepWrites(source, { steps: decided, groups: [] }, command2.cwdKnown ? command2.cwd : void 0)) {
-        if (!write.certain || write.sourcePath === void 0 || write.kind === "gap") continue;
-        const copied = mountedSource(container, write.sourcePath);
-        if (copied === void 0 || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
-        const earlier = copiedTo.get(write.path);
-        copiedTo.set(
-          write.path,
-          copiedTo.has(write.path) && earlier?.source !== copied ? void 0 : { container, source: copied, target: write.path, span: write.span }
-        );
+      const copying = [{ source, steps: decided, cwd: command2.cwd }];
+      for (const step of decided) {
+        const sourced = step.depth === 0 ? sourcedScript(step, command2.cwd, container, tree) : void 0;
+        if (sourced) copying.push({ ...sourced, steps: runShell(MappedText.of(sourced.source), environment, void 0, holds).steps });
       }
+      for (const { source: script, steps: scriptSteps, cwd: scriptCwd } of copying)
+        for (const write of stepWrites(script, { steps: scriptSteps, groups: [] }, command2.cwdKnown ? scriptCwd : void 0)) {
+          if (!write.certain || write.sourcePath === void 0 || write.kind === "gap") continue;
+          const copied = mountedSource(container, write.sourcePath);
+          if (copied === void 0 || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
+          const earlier = copiedTo.get(write.path);
+          copiedTo.set(
+            write.path,
+            copiedTo.has(write.path) && earlier?.source !== copied ? void 0 : { container, source: copied, target: write.path, span: write.span }
+          );
+        }
       for (const step of steps) {
         append(supervisordCopies, stepCopies(step, command2.cwd, container, tree));
-        append(supervisordCopies, sourcedCopies(step, command2.cwd, container, tree, environment));
+        append(supervisordCopies, sourcedCopies(step, command2.cwd, container, tree, environment, holds));
         if (step.undecided) continue;
         const { argv, program, wrappers, handsOver } = unwrap(step.args, environment);
         if (argv.length === 0 || argv[0].unresolved.length > 0) continue;
@@ -26217,15 +26520,29 @@ function containerFiles(path, container, tree) {
     ({ file, target }) => nodePath29.posix.dirname(target) === directory && matchGlobSegment(segment, nodePath29.posix.basename(target)) && mountedSource(container, target) === file
   ).map(({ file, target }) => ({ path: target, file }));
 }
-function sourcedCopies(step, cwd, container, tree, environment) {
+function sourcedScript(step, cwd, container, tree) {
   const args = withoutRunPrefixes(step.args);
-  if (args.length < 2 || args[0].value !== "." && args[0].value !== "source") return [];
+  if (args.length < 2 || args[0].value !== "." && args[0].value !== "source") return void 0;
   const path = scriptPath(args[1], step.cwd, cwd);
   const file = path === void 0 ? void 0 : mountedSource(container, path);
   const source = file === void 0 ? void 0 : tree.readScript(file);
-  if (!source) return [];
-  const sourcedCwd = step.cwd && step.cwd.unresolved.length === 0 ? nodePath29.posix.resolve(cwd, step.cwd.value) : cwd;
-  return runShell(MappedText.of(source), environment).steps.flatMap((sourced) => stepCopies(sourced, sourcedCwd, container, tree));
+  if (!source) return void 0;
+  return { source, cwd: step.cwd && step.cwd.unresolved.length === 0 ? nodePath29.posix.resolve(cwd, step.cwd.value) : cwd };
+}
+function sourcedCopies(step, cwd, container, tree, environment, holds) {
+  const sourced = sourcedScript(step, cwd, container, tree);
+  if (!sourced) return [];
+  return runShell(MappedText.of(sourced.source), environment, void 0, holds).steps.flatMap((each) => stepCopies(each, sourced.cwd, container, tree));
+}
+function containerFileTest(container, tree, cwd) {
+  return (operator2, word, stepCwd) => {
+    const path = scriptPath(word, stepCwd, cwd);
+    const file = path === void 0 ? void 0 : mountedSource(container, path);
+    if (file === void 0) return false;
+    const isFile = tree.files.includes(file);
+    const isDirectory = !isFile && tree.files.some((each) => each.startsWith(`${file}/`));
+    return operator2 === "-d" ? isDirectory : operator2 === "-e" ? isFile || isDirectory : isFile;
+  };
 }
 function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn) {
   const workingDirectory = launch.workingDirectory ?? startedIn ?? container.workingDirectory;
@@ -26540,11 +26857,21 @@ function readLaunches(files, context) {
     addComments(output, source.file, parsed.comments);
   }
   const composeFiles = [];
+  const composePaths = new Set(files.compose ?? []);
+  const readExtended = treeComposeReader(context.treeFiles, (path) => quietRead(path, context), context.displayPath);
+  const readCompose = (path) => {
+    const source = readExtended(path);
+    if (source && !composePaths.has(path) && !output.sources.some((known3) => known3.file === source.file)) {
+      recordSource(output, source);
+      addComments(output, source.file, lineComments(source));
+    }
+    return source;
+  };
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     if (isJinjaTemplateText(source.text)) continue;
-    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseCompose(source, path));
+    const parsed = guarded(output.diagnostics, "launch reader", source.file, () => parseCompose(source, path, readCompose));
     if (!parsed) continue;
     composeFiles.push(parsed);
     append(problems, parsed.problems);
@@ -26737,13 +27064,6 @@ function quietHead(path, context) {
   try {
     const head = context.fs.readHead(path, 256);
     return head ? new TextDecoder().decode(head) : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function quietRead(path, context) {
-  try {
-    return decodeUtf8(context.fs.read(path));
   } catch {
     return void 0;
   }
@@ -32636,7 +32956,8 @@ function backendForLaunch(launch, context, read) {
     cliParsed,
     (token) => argSpan2(argv[token.index], token),
     "the command line",
-    (token) => argv[token.index].unresolved
+    (token) => argv[token.index].unresolved,
+    (token) => tokenIfUnset(argv[token.index], token, launch)
   );
   let envArgs;
   let envParsed;
@@ -32715,6 +33036,12 @@ function findConfigTarget(reference2, workingDirectory, launchDir, context, with
   const best = closestByTail(inside, wanted, launchDir);
   return best.length === 1 ? best[0] : void 0;
 }
+function tokenIfUnset(arg, token, launch) {
+  const ifUnset = arg.ifUnset;
+  if (!ifUnset || ifUnset.variables.some((name2) => launch.env.has(name2)) || token.to !== arg.value.length) return void 0;
+  const prefix = arg.value.slice(0, token.from);
+  return ifUnset.value.startsWith(prefix) ? { ...ifUnset, value: ifUnset.value.slice(prefix.length) } : void 0;
+}
 function argSpan2(arg, token) {
   return subSpan(arg.span, arg.value.length, token.from, token.to);
 }
@@ -32729,7 +33056,7 @@ function subSpan(span2, valueLength, from2, to) {
   const at = (offset) => ({ line: span2.start.line, column: span2.start.column + shift + offset, offset: span2.start.offset + shift + offset });
   return { file: span2.file, start: at(from2), end: at(to) };
 }
-function layerFromCommandLine(parsed, spanOf2, where2, unresolvedOf) {
+function layerFromCommandLine(parsed, spanOf2, where2, unresolvedOf, ifUnsetOf = () => void 0) {
   const free = [...parsed.positionals, ...parsed.unrecognized].filter((token) => (unresolvedOf(token) ?? []).some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable))).sort((a, b) => a.index - b.index)[0];
   if (parsed.error && !(free && parsed.unrecognized.includes(parsed.error.token))) {
     return {
@@ -32746,7 +33073,8 @@ function layerFromCommandLine(parsed, spanOf2, where2, unresolvedOf) {
     const unresolved = unresolvedOf(option.value);
     const overridable = free !== void 0 && option.setting.action !== "append" && option.option.index !== void 0 && option.option.index < free.index;
     const converted = unresolved ? { ok: false, reason: `"${text3}" depends on ${unresolved.join(", ")}` } : overridable ? { ok: false, reason: `"${free.value}" may override it` } : fromCli(spec.kind, option.setting.name, text3);
-    const item = { converted, text: text3, span: span2 };
+    const ifUnset = unresolved ? ifUnsetOf(option.value) : void 0;
+    const item = { converted, text: text3, span: span2, ...ifUnset ? { ifUnset } : {} };
     const previous = entries.get(option.setting.name);
     if (previous && option.setting.action === "append") {
       previous.items.push(item);
@@ -32884,7 +33212,8 @@ function buildBackend(input) {
     const span2 = item.span ?? fallbackSpan;
     const addresses = item.converted.ok && Array.isArray(item.converted.value) ? item.converted.value : void 0;
     if (!addresses) {
-      backend.listeners.push({ backend, address: { kind: "other", text: item.text }, protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
+      const address = { kind: "other", text: item.text, ...addressIfUnset(item.ifUnset) };
+      backend.listeners.push({ backend, address, protocol: https ? "https" : "http", option: "bind", span: span2, keepAlive });
       continue;
     }
     for (const address of addresses) {
@@ -32899,6 +33228,12 @@ function buildBackend(input) {
     }
   }
   return backend;
+}
+function addressIfUnset(ifUnset) {
+  const converted = ifUnset ? fromCli("list_string", "bind", ifUnset.value) : void 0;
+  if (!ifUnset || !converted?.ok || !Array.isArray(converted.value) || converted.value.length !== 1) return {};
+  const address = parseBindAddress(converted.value[0]);
+  return address.kind === "tcp" ? { ifUnset: { address, variables: ifUnset.variables } } : {};
 }
 function noH2cUpgrade(resolved, single, https) {
   if (https) return "it serves TLS, where gunicorn offers HTTP/2 only by ALPN";
@@ -33241,7 +33576,9 @@ function buildBackend2(instance, name2, file, launch) {
     declaredOptions: instance.declaredOptions,
     gaps: instance.gaps
   };
-  backend.listeners = listenersOf(backend);
+  const { listeners, undecided } = listenersOf(backend);
+  backend.listeners = listeners;
+  if (undecided.length > 0) backend.undecidedListeners = undecided;
   return backend;
 }
 function masterSetting(entries, gaps) {
@@ -33284,10 +33621,11 @@ function againstDirectory2(address, directory) {
 }
 function listenersOf(backend) {
   const listeners = [];
+  const undecided = [];
   const directory = bindDirectory2(backend);
   const protocolSetting = backend.settings.get("protocol");
   for (const entry of backend.options) {
-    if (!(entry.key in SOCKET_PROTOCOLS) || entry.condition) continue;
+    if (!(entry.key in SOCKET_PROTOCOLS)) continue;
     let wire = SOCKET_PROTOCOLS[entry.key];
     if (wire === void 0) {
       if (protocolSetting && protocolSetting.source.kind === "file" && protocolSetting.value === void 0) continue;
@@ -33297,9 +33635,11 @@ function listenersOf(backend) {
     const addressText = typeof written === "string" && (wire === "https" || wire === "router-tls") ? written.split(",")[0] : written;
     const address = typeof addressText === "string" ? againstDirectory2(parseUwsgiAddress(addressText), directory) : { kind: "other", text: entry.text ?? "" };
     const listener = listenerFor(backend, entry, wire, address);
-    if (listener) listeners.push(listener);
+    if (!listener) continue;
+    if (entry.condition) undecided.push({ ...listener, condition: entry.condition });
+    else listeners.push(listener);
   }
-  return listeners;
+  return { listeners, undecided };
 }
 function listenerFor(backend, entry, wire, address) {
   const base = { backend, address, option: entry.key, span: entry.valueSpan };
@@ -41049,9 +41389,10 @@ function readSpringBoot(files, launches, context) {
     });
   }
   for (const launch of launches) {
-    if (used.has(launch) || !configuresSpringBootJar(launch)) continue;
+    if (used.has(launch) || !runsJar(launch)) continue;
     if (launch.build && [...appFilesByRoot.keys()].some((root) => isWithin3(root, launch.build.context))) continue;
     const { overrides: overrides2 } = launchesFor(nodePath43.dirname(launch.file), [launch], /* @__PURE__ */ new Map());
+    if (!overrides2.has(relaxedKey("server.port"))) continue;
     const merged = merge([], [], overrides2);
     const backend = makeBackend(serverName(launch), [], [], "default", merged, [], overrides2, { file: launch.file, span: launch.span });
     backend.launchedBy = [launch];
@@ -41059,9 +41400,8 @@ function readSpringBoot(files, launches, context) {
   }
   return { ...output, backends };
 }
-function configuresSpringBootJar(launch) {
-  if (launch.program !== "java" || !launch.argv.some((arg) => arg.value === "-jar")) return false;
-  return [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2)) || launch.argv.some((arg) => /^--(server|spring)\./.test(arg.value) || /^-D(server|spring)\./.test(arg.value));
+function runsJar(launch) {
+  return launch.program === "java" && launch.argv.some((arg) => arg.value === "-jar");
 }
 function dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile) {
   for (const [root, files] of filesByRoot) {
@@ -41276,15 +41616,16 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   const settings = /* @__PURE__ */ new Map();
   const connectorSettings = /* @__PURE__ */ new Map();
   const fileStart = launchOnly ? launchOnly.span : firstFile.source.span(0, 0);
+  const unset = (setting) => launchOnly && setting.source.kind === "default" ? decidedByJar(setting) : setting;
   const port = resolve15("server.port");
   const portValue = port?.value === void 0 ? void 0 : parseSpringInt(port.value);
-  const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : {
+  const portSetting = port ? { name: "server.port", value: portValue, text: port.text, unit: "count", source: sourceOf2(port) } : unset({
     name: "server.port",
     value: 8080,
     text: "8080",
     unit: "count",
     source: { kind: "default", reference: `${SERVER_PROPERTIES}: embedded servers listen on 8080 when server.port is not set` }
-  };
+  });
   settings.set("server.port", portSetting);
   connectorSettings.set("port", { ...portSetting, name: "port" });
   const address = resolve15("server.address");
@@ -41293,16 +41634,21 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     value: "0.0.0.0",
     text: "all local addresses",
     unit: "text",
-    source: { kind: "default", reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}` }
+    source: {
+      kind: "default",
+      reference: `${SERVER_PROPERTIES} (address unset); ${HTTP_ADDRESS_REFERENCE}`,
+      // The one setting a jar launched alone takes as Spring's default: a port set on its command line is set to be reached.
+      ...launchOnly ? { note: "taken as Spring's default: the jar's own config may set it" } : {}
+    }
   };
   settings.set("server.address", addressSetting);
   connectorSettings.set("address", { ...addressSetting, name: "address" });
   for (const spec of SETTINGS3) {
-    const setting = springSetting(spec, resolve15);
+    const setting = springSetting(spec, resolve15, unset);
     if (setting) settings.set(spec.keys[0], setting);
     for (const name3 of spec.connector) {
       if (setting) connectorSettings.set(name3, { ...setting, name: name3 });
-      else if (connectorDefault(name3, "http")) connectorSettings.set(name3, tomcatDefault(name3));
+      else if (connectorDefault(name3, "http")) connectorSettings.set(name3, unset(tomcatDefault(name3)));
     }
   }
   connectorSettings.set("protocol", {
@@ -41312,39 +41658,46 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
     unit: "text",
     source: { kind: "default", reference: "Spring Boot TomcatServletWebServerFactory: Http11NioProtocol" }
   });
-  if (!settings.has("server.tomcat.connection-timeout")) connectorSettings.set("connectionTimeout", tomcatDefault("connectionTimeout"));
+  if (!settings.has("server.tomcat.connection-timeout")) connectorSettings.set("connectionTimeout", unset(tomcatDefault("connectionTimeout")));
   if (!settings.has("server.tomcat.keep-alive-timeout")) {
     const timeout = connectorSettings.get("connectionTimeout");
-    connectorSettings.set("keepAliveTimeout", {
-      ...timeout,
-      name: "keepAliveTimeout",
-      source: timeout.source.kind === "file" ? timeout.source : {
-        kind: "default",
-        reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE("http")}`,
-        note: `= connectionTimeout ${timeout.text}`
-      }
-    });
+    connectorSettings.set(
+      "keepAliveTimeout",
+      unset({
+        ...timeout,
+        name: "keepAliveTimeout",
+        source: timeout.source.kind === "file" ? timeout.source : {
+          kind: "default",
+          reference: `${TOMCAT_PROPERTIES}: "When not set the connectionTimeout is used"; ${KEEP_ALIVE_TIMEOUT_REFERENCE("http")}`,
+          note: `= connectionTimeout ${timeout.text}`
+        }
+      })
+    );
   }
   if (!settings.has("server.max-http-request-header-size")) {
     const header = connectorSettings.get("maxHttpHeaderSize");
-    connectorSettings.set("maxHttpRequestHeaderSize", {
-      ...header,
-      name: "maxHttpRequestHeaderSize",
-      source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
-    });
+    connectorSettings.set(
+      "maxHttpRequestHeaderSize",
+      unset({
+        ...header,
+        name: "maxHttpRequestHeaderSize",
+        source: header.source.kind === "file" ? header.source : { kind: "default", reference: REQUEST_HEADER_SIZE_REFERENCE }
+      })
+    );
   }
   const sslEnabled = resolve15("server.ssl.enabled");
   const sslMaterial = ["server.ssl.key-store", "server.ssl.bundle", "server.ssl.certificate"].map(resolve15).find((found) => found !== void 0);
-  const tls = sslMaterial !== void 0 && sslEnabled?.value?.trim().toLowerCase() !== "false";
+  const sslDisabled = sslEnabled?.value?.trim().toLowerCase() === "false";
+  const tls = sslMaterial !== void 0 && !sslDisabled;
   connectorSettings.set(
     "SSLEnabled",
-    tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : {
+    tls ? { name: "SSLEnabled", value: true, text: sslMaterial.text, unit: "flag", source: sourceOf2(sslMaterial) } : sslDisabled ? { name: "SSLEnabled", value: false, text: sslEnabled.text, unit: "flag", source: sourceOf2(sslEnabled) } : unset({
       name: "SSLEnabled",
       value: false,
       text: "false",
       unit: "flag",
       source: { kind: "default", reference: `${SERVER_PROPERTIES} (server.ssl not configured)` }
-    }
+    })
   );
   const connector = {
     origin: "spring-boot",
@@ -41368,6 +41721,7 @@ function makeBackend(appName, files, profiles, variant, merged, layers, override
   };
   const listener = attachListener(backend, connector, "server.port", port ? port.span : fileStart);
   if (typeof portValue === "number" && portValue < 0) listener.address = { kind: "other", text: `server.port ${portValue}: no HTTP listener` };
+  if (connectorSettings.get("SSLEnabled").value === void 0) listener.tlsUnknown = true;
   if (reactive) {
     backend.reactive = true;
     const idle = springSetting({ keys: ["server.netty.idle-timeout"], kind: "duration", unit: "ms", connector: [] }, resolve15);
@@ -41395,21 +41749,30 @@ function tomcatDefault(name2) {
     source: { kind: "default", reference: fallback.reference, note: fallback.note }
   };
 }
+function decidedByJar(setting) {
+  const reference2 = setting.source.kind === "default" ? setting.source.reference : SERVER_PROPERTIES;
+  return {
+    ...setting,
+    value: void 0,
+    text: "",
+    source: { kind: "default", reference: reference2, note: "unknown: the jar's own application.* or ./config/ decides it" }
+  };
+}
 function unitOf2(name2) {
   return /Timeout$/.test(name2) ? "ms" : /Size$/.test(name2) ? "bytes" : name2 === "SSLEnabled" || name2 === "secure" ? "flag" : "count";
 }
-function springSetting(spec, resolve15) {
+function springSetting(spec, resolve15, unset = (setting) => setting) {
   const key = spec.keys.find((candidate) => resolve15(candidate) !== void 0);
   const found = key ? resolve15(key) : void 0;
   const name2 = spec.keys[0];
   if (!found) {
-    return spec.springDefault ? {
+    return spec.springDefault ? unset({
       name: name2,
       value: spec.springDefault.value,
       text: spec.springDefault.text,
       unit: spec.unit,
       source: { kind: "default", reference: spec.springDefault.reference }
-    } : void 0;
+    }) : void 0;
   }
   if (found.value === void 0) return { name: name2, value: void 0, text: found.text, unit: spec.unit, source: sourceOf2(found) };
   let value;
@@ -41951,15 +42314,19 @@ function readSystemLimits(files, launches, context) {
     const limit = systemdNofile(unit, problems);
     if (limit) limits.push(limit);
   }
+  const readCompose = treeComposeReader(context.treeFiles, (path) => quietRead(path, context), context.displayPath);
   for (const path of files.compose ?? []) {
     const source = readSource(path, context, output);
     if (!source) continue;
     guarded(output.diagnostics, "system limits reader", source.file, () => {
-      for (const service of parseCompose(source, path).services) {
+      for (const service of parseCompose(source, path, readCompose).services) {
         const appliesTo = { kind: "container", name: service.name };
         for (const sysctl of service.sysctls.filter((entry) => entry.name === SOMAXCONN)) {
           const raw = sysctl.value;
-          const value = somaxconnValue({ text: raw.value, source, start: raw.start, end: raw.end, unresolved: raw.unresolved.length > 0 }, problems);
+          const value = somaxconnValue(
+            { text: raw.value, source: raw.source, start: raw.start, end: raw.end, unresolved: raw.unresolved.length > 0 },
+            problems
+          );
           limits.push({ name: SOMAXCONN, setting: { ...fromRaw(SOMAXCONN, raw), value }, appliesTo });
         }
         if (service.nofile) {
@@ -43370,9 +43737,10 @@ function filesPlacedInImages(input) {
     }
   };
   const composeFiles = [];
+  const readCompose = treeComposeReader(input.treeFiles, input.readText, input.displayPath);
   for (const path of input.composeFiles) {
     const text3 = input.readText(path);
-    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path));
+    if (text3 !== void 0) composeFiles.push(parseCompose(new SourceText(input.displayPath(path), text3), path, readCompose));
   }
   const built = /* @__PURE__ */ new Set();
   for (const { service } of projectServices(composeFiles)) {
@@ -50549,10 +50917,35 @@ function listensEverywhere(listeners, port) {
 }
 function linkDeployment(model) {
   let links2 = linkCache.get(model);
-  if (!links2) linkCache.set(model, links2 = computeLinks(model));
+  if (!links2) linkCache.set(model, links2 = computeLinks(model, (backend) => backend.listeners));
   return links2;
 }
 var linkCache = /* @__PURE__ */ new WeakMap();
+function candidateLinks(model) {
+  let candidates = candidateCache.get(model);
+  if (candidates) return candidates;
+  candidates = [];
+  candidateCache.set(model, candidates);
+  const original = /* @__PURE__ */ new Map();
+  for (const backend of model.backends)
+    for (const listener of backend.listeners) {
+      if (listener.address.kind === "other" && listener.address.ifUnset) original.set({ ...listener, address: listener.address.ifUnset.address }, listener);
+    }
+  if (original.size === 0) return candidates;
+  const byDefault = new Map([...original].map(([defaulted, listener]) => [listener, defaulted]));
+  const spanKey3 = (span2) => `${span2.file}\0${span2.start.offset}`;
+  const linked = new Set(linkDeployment(model).map((link) => spanKey3(link.target.span)));
+  const links2 = computeLinks(model, (backend) => backend.listeners.map((listener) => byDefault.get(listener) ?? listener));
+  for (const link of links2) {
+    const listener = original.get(link.listener);
+    if (!listener || linked.has(spanKey3(link.target.span)) || listener.address.kind !== "other" || !listener.address.ifUnset) continue;
+    const { address, variables } = listener.address.ifUnset;
+    const setBy = backendLaunches(link.backend).flatMap((launch) => launch.externalEnv);
+    candidates.push({ target: link.target, listener, backend: link.backend, address, variables, setBy, detail: link.detail });
+  }
+  return candidates;
+}
+var candidateCache = /* @__PURE__ */ new WeakMap();
 function composeServiceOf(model, backend) {
   const launches = backendLaunches(backend);
   const launch = composeLaunch(launches);
@@ -50566,7 +50959,7 @@ function composeServiceOf(model, backend) {
   const mounting = containersMounting(model.compose, backend.file).filter((container) => !started.has(`${container.project}\0${container.service}`));
   return mounting.length === 1 ? mounting[0] : void 0;
 }
-function computeLinks(model) {
+function computeLinks(model, listenersOf2) {
   const links2 = [];
   const composeOf = new Map(
     model.backends.map((backend) => {
@@ -50579,7 +50972,7 @@ function computeLinks(model) {
     return compose ? [compose.service, ...compose.aliases] : [];
   };
   const hasServices = model.kubernetes.services.length > 0;
-  const ordered2 = model.backends.flatMap((backend) => backend.listeners.map((listener) => ({ backend, listener })));
+  const ordered2 = model.backends.flatMap((backend) => listenersOf2(backend).map((listener) => ({ backend, listener })));
   if (ordered2.length === 0) return links2;
   const byPort = /* @__PURE__ */ new Map();
   const byCompose = /* @__PURE__ */ new Map();
@@ -52227,6 +52620,59 @@ function queueFix(model, queue, somaxconn) {
 
 // checks/nginx-add-header-content-type.ts
 init_rule();
+
+// src/model/nginx-location.ts
+var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
+function locationMatch(directive) {
+  const count = argCountOf(directive);
+  if (count === 2) {
+    const modifier = argValueOf(directive, 0);
+    const kind = Object.hasOwn(MODIFIERS, modifier) ? MODIFIERS[modifier] : void 0;
+    return kind ? { kind, pattern: argValueOf(directive, 1) } : void 0;
+  }
+  if (count !== 1) return void 0;
+  const value = argValueOf(directive, 0);
+  if (value.startsWith("@")) return { kind: "named", pattern: value };
+  if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
+  if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
+  if (value.startsWith("~*")) return { kind: "regexCaseless", pattern: value.slice(2) };
+  if (value.startsWith("~")) return { kind: "regex", pattern: value.slice(1) };
+  return { kind: "prefix", pattern: value };
+}
+function isRegexLocation(match) {
+  return match.kind === "regex" || match.kind === "regexCaseless";
+}
+var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
+function matchesEveryUri(match) {
+  return isRegexLocation(match) && EVERY_URI.has(match.pattern);
+}
+
+// src/model/nginx-return-type.ts
+var TYPED_STATUS = /^(200|201|206)$/;
+var DEFAULT_TYPE = "text/plain";
+function returnAnswer(block2) {
+  if (block2.children.length > 0 || block2.own("rewrite").length > 0 || block2.own("break").length > 0) return void 0;
+  const [code, text3] = block2.own("return")[0]?.directive.args ?? [];
+  if (!code || !TYPED_STATUS.test(code.value)) return void 0;
+  const charset = block2.inherited("charset")?.entry.directive.args[0]?.value;
+  if (charset !== void 0 && charset.toLowerCase() !== "off") return void 0;
+  const chain = block2.inheritanceChain();
+  if (chain.some((level) => level.own("more_set_headers").length > 0 || level.own("more_clear_headers").length > 0)) return void 0;
+  const set = block2.inherited("default_type")?.entry.directive.args[0]?.value;
+  const httpWritten = chain[chain.length - 1].node !== void 0;
+  const defaultType = set ?? (httpWritten ? DEFAULT_TYPE : void 0);
+  if (defaultType === void 0 || defaultType.includes("$")) return void 0;
+  return { defaultType, extensionless: reachedWithoutExtension(block2), fixedText: text3 === void 0 || !text3.value.includes("$") };
+}
+function reachedWithoutExtension(block2) {
+  const location = block2.kind === "location" ? block2 : block2.enclosing("location");
+  const directive = location?.directive;
+  const match = directive && locationMatch(directive);
+  if (!match || match.kind !== "exact") return false;
+  return !match.pattern.slice(match.pattern.lastIndexOf("/") + 1).includes(".");
+}
+
+// checks/nginx-add-header-content-type.ts
 var HIDE_HEADER = ["proxy_hide_header", "fastcgi_hide_header", "uwsgi_hide_header", "scgi_hide_header", "grpc_hide_header"];
 var ID8 = "nginx-add-header-content-type";
 var rule8 = defineRule({
@@ -52241,6 +52687,10 @@ var rule8 = defineRule({
       secondContentType: {
         message: '"add_header {{name}} {{value}}" adds a second Content-Type to the one nginx already sends',
         help: `add_header does not replace Content-Type: nginx sends its own (from types/default_type, or the upstream's) and then this one, so the response has two. Browsers and caches disagree on which wins; one that takes the HTML type of the pair sniffs a JSON or text answer as a page. Set the type with "default_type application/json;" (or a types {} block) in that location; to change an upstream's, add "proxy_hide_header Content-Type;" first`
+      },
+      sameContentType: {
+        message: '"add_header {{name}} {{value}}" repeats the Content-Type nginx already sends for this return ({{type}}, from default_type){{typedUris}}',
+        help: `nginx sends its own "Content-Type: {{type}}" and then this identical one. Clients read one type from the pair: browsers combine the values as the Fetch standard's "extract a MIME type" does, Go and Python's urllib take the first, curl the last; only a client that joins them (requests, fetch()'s headers.get) shows "{{value}}, {{value}}". RFC 9110 still forbids sending a singleton field twice: delete the add_header line, default_type already says it`
       }
     }
   },
@@ -52258,7 +52708,19 @@ var rule8 = defineRule({
           if (!value || value.value === "" || hidesContentType(block2)) continue;
           const key = `${entry.directive.file}\0${name2.span.start.offset}`;
           if (!first(key)) continue;
-          yield { messageId: "secondContentType", data: { name: name2.value, value: value.value }, primary: name2.span, modelPath: `${block2.path}>add_header` };
+          const base = { primary: name2.span, modelPath: `${block2.path}>add_header` };
+          const answer = returnAnswer(block2);
+          if (answer && value.value.toLowerCase() === answer.defaultType.toLowerCase() && (answer.extensionless || answer.fixedText)) {
+            const typedUris = answer.extensionless ? "" : "; for a URI whose extension types lists (.html), nginx sends that type instead, next to this one, but the answer is fixed text";
+            yield {
+              ...base,
+              messageId: "sameContentType",
+              data: { name: name2.value, value: value.value, type: answer.defaultType, typedUris },
+              maxSeverity: "info"
+            };
+            continue;
+          }
+          yield { ...base, messageId: "secondContentType", data: { name: name2.value, value: value.value } };
         }
       }
     }
@@ -52345,32 +52807,6 @@ function maySeparateInTemplate(first, second) {
 function mayWriteUnseenLines(directive) {
   const source = sourceOf(directive);
   return source instanceof TemplateSourceText && holdsOffsetWithin(source.writers, directive.span.start.offset, directive.span.end.offset);
-}
-
-// src/model/nginx-location.ts
-var MODIFIERS = { "=": "exact", "^~": "prefixNoRegex", "~": "regex", "~*": "regexCaseless" };
-function locationMatch(directive) {
-  const count = argCountOf(directive);
-  if (count === 2) {
-    const modifier = argValueOf(directive, 0);
-    const kind = Object.hasOwn(MODIFIERS, modifier) ? MODIFIERS[modifier] : void 0;
-    return kind ? { kind, pattern: argValueOf(directive, 1) } : void 0;
-  }
-  if (count !== 1) return void 0;
-  const value = argValueOf(directive, 0);
-  if (value.startsWith("@")) return { kind: "named", pattern: value };
-  if (value.startsWith("=")) return { kind: "exact", pattern: value.slice(1) };
-  if (value.startsWith("^~")) return { kind: "prefixNoRegex", pattern: value.slice(2) };
-  if (value.startsWith("~*")) return { kind: "regexCaseless", pattern: value.slice(2) };
-  if (value.startsWith("~")) return { kind: "regex", pattern: value.slice(1) };
-  return { kind: "prefix", pattern: value };
-}
-function isRegexLocation(match) {
-  return match.kind === "regex" || match.kind === "regexCaseless";
-}
-var EVERY_URI = /* @__PURE__ */ new Set(["", ".", ".*", "^", "^.*", "^/", "/", "^/.*", "/.*", ".*$", "^.*$", "^/.*$", "(.*)", "^(.*)$", "^/(.*)$", "/(.*)$"]);
-function matchesEveryUri(match) {
-  return isRegexLocation(match) && EVERY_URI.has(match.pattern);
 }
 
 // src/model/nginx-access.ts
@@ -55819,6 +56255,7 @@ var rule39 = defineRule({
         const spoken = spokenBy(pass);
         const served = link.listener.protocol;
         if (compatible(spoken, served)) continue;
+        if (spoken === "https" && served === "http" && link.listener.tlsUnknown) continue;
         const argument = pass.entry.directive.args[0];
         if (!first(argument.span, link.listener.span)) continue;
         const draft = {
@@ -56258,13 +56695,15 @@ var rule41 = defineRule({
       };
     };
     const listeners = model.backends.flatMap((backend) => backend.listeners);
+    const undecided = model.backends.flatMap((backend) => backend.undecidedListeners ?? []);
     const unmodelled = unmodelledServers(model);
-    if (listeners.some((listener) => listener.address.kind === "other")) return;
+    if ([...listeners, ...undecided].some((listener) => listener.address.kind === "other")) return;
     if (listeners.length === 0 && model.kubernetes.services.length === 0) return;
     const linked = new Set(linkDeployment(model).map((link) => spanKey(link.target.span)));
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
+      if (undecided.some((listener) => matchListener(address, listener, () => []))) continue;
       if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
         const draft = serviceFinding2(target);
         if (draft) yield draft;
@@ -57657,8 +58096,9 @@ function placeholderTarget(bytes, hasSibling) {
   if (text3 === "." || text3 === "..") return void 0;
   return hasSibling(text3) ? text3 : void 0;
 }
+var IGNORE_FILE = /^\..*ignore$/;
 function readPlaceholder(fs, path, size) {
-  if (size === 0 || size > PLACEHOLDER_MAX_BYTES) return void 0;
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES || IGNORE_FILE.test(nodePath10.basename(path))) return void 0;
   const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
   if (bytes === void 0) return void 0;
   const dir = nodePath10.dirname(path);
@@ -60365,6 +60805,13 @@ function buildTopology(model, links2, findings) {
       )
     });
   }
+  for (const candidate of candidateLinks(model)) {
+    const pass = candidate.target.passes[0];
+    const from2 = pass ? targetIds.get(targetKey(pass)) : void 0;
+    const to = backendIds.get(candidate.backend);
+    if (!from2 || !to || edges.some((edge) => edge.from === from2 && edge.to === to)) continue;
+    edges.push({ from: from2, to, lines: [candidateLine(candidate)], marks: [] });
+  }
   const unmodelled = unmodelledServers(model);
   unmodelled.forEach((server, i) => nodes.push({ id: `unmodelled${i + 1}`, lines: unmodelledLabel(server) }));
   for (const target of nginxTargets(model)) {
@@ -60558,7 +61005,15 @@ function targetLabel(model, pass) {
 function backendLabel(backend) {
   const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
+  for (const listener of backend.undecidedListeners ?? [])
+    lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol}) only under ${listener.condition.text}`);
   return lines;
+}
+function candidateLine(candidate) {
+  const names = candidate.variables.join(", ");
+  const where2 = [...new Set(candidate.setBy.map((span2) => `${span2.file}:${span2.start.line}`))].join(", ");
+  const by = where2 !== "" ? `an env_file outside the tree (${where2})` : "the environment at run time";
+  return `may be served if ${names} is unset (port ${candidate.address.port}); ${by} may set it: not judged`;
 }
 function unmodelledLabel(server) {
   return [
@@ -60571,6 +61026,10 @@ function listenerAddress(listener) {
   const address = listener.address;
   if (address.kind === "tcp") return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
   if (address.kind === "unix") return `unix:${address.path}`;
+  if (address.ifUnset) {
+    const { host, port } = address.ifUnset.address;
+    return `${host.includes(":") ? `[${host}]` : host}:${port} if ${address.ifUnset.variables.join(", ")} is unset`;
+  }
   return address.text;
 }
 function enclosingServer(block2) {

@@ -507,10 +507,15 @@ function backendLabel(backend: Backend): string[] {
 
 /** `may be served: PORT unset (8000 by default); docker-compose.yml:7 may set it: not judged`. */
 function candidateLine(candidate: CandidateLink): string {
-  const names = candidate.variables.join(', ');
+  const names = unsetNames(candidate.variables);
   const where = [...new Set(candidate.setBy.map((span) => `${span.file}:${span.start.line}`))].join(', ');
   const by = where !== '' ? `an env_file outside the tree (${where})` : 'the environment at run time';
-  return `may be served if ${names} is unset (port ${candidate.address.port}); ${by} may set it: not judged`;
+  return `may be served if ${names} (port ${candidate.address.port}); ${by} may set it: not judged`;
+}
+
+/** `PORT is unset`, `HOST and PORT are unset`. */
+function unsetNames(names: readonly string[]): string {
+  return names.length === 1 ? `${names[0]} is unset` : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are unset`;
 }
 
 function unmodelledLabel(server: UnmodelledServer): string[] {
@@ -528,7 +533,7 @@ function listenerAddress(listener: Listener): string {
   // The written word shows the shell's quotes (`0.0.0.0:"${PORT:-8000}"`): say what it means instead.
   if (address.ifUnset) {
     const { host, port } = address.ifUnset.address;
-    return `${host.includes(':') ? `[${host}]` : host}:${port} if ${address.ifUnset.variables.join(', ')} is unset`;
+    return `${host.includes(':') ? `[${host}]` : host}:${port} if ${unsetNames(address.ifUnset.variables)}`;
   }
   return address.text;
 }

@@ -93,6 +93,12 @@ describe('a bind whose port defaults where an absent env_file may set it', () =>
     expect(text).not.toContain('#34;$#123;PORT');
   });
 
+  test('two defaulted variables (superset\'s "${HOST:-0.0.0.0}:${PORT:-8000}") are both named', () => {
+    const text = graph(plane('exec gunicorn app.wsgi --bind "${HOST:-0.0.0.0}:${PORT:-8000}"'));
+    expect(text).toContain('may be served if HOST and PORT are unset #40;port 8000#41;');
+    expect(text).toContain('bind 0.0.0.0:8000 if HOST and PORT are unset');
+  });
+
   test('--bind=… written as one word and a bare ${PORT-8000} are candidates too', () => {
     expect(candidates(plane('exec gunicorn app.wsgi --bind=0.0.0.0:${PORT:-8000}'))).toHaveLength(1);
     expect(candidates(plane('exec gunicorn app.wsgi -b 0.0.0.0:${PORT-8000}'))).toHaveLength(1);

@@ -61010,10 +61010,13 @@ function backendLabel(backend) {
   return lines;
 }
 function candidateLine(candidate) {
-  const names = candidate.variables.join(", ");
+  const names = unsetNames(candidate.variables);
   const where2 = [...new Set(candidate.setBy.map((span2) => `${span2.file}:${span2.start.line}`))].join(", ");
   const by = where2 !== "" ? `an env_file outside the tree (${where2})` : "the environment at run time";
-  return `may be served if ${names} is unset (port ${candidate.address.port}); ${by} may set it: not judged`;
+  return `may be served if ${names} (port ${candidate.address.port}); ${by} may set it: not judged`;
+}
+function unsetNames(names) {
+  return names.length === 1 ? `${names[0]} is unset` : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]} are unset`;
 }
 function unmodelledLabel(server) {
   return [
@@ -61028,7 +61031,7 @@ function listenerAddress(listener) {
   if (address.kind === "unix") return `unix:${address.path}`;
   if (address.ifUnset) {
     const { host, port } = address.ifUnset.address;
-    return `${host.includes(":") ? `[${host}]` : host}:${port} if ${address.ifUnset.variables.join(", ")} is unset`;
+    return `${host.includes(":") ? `[${host}]` : host}:${port} if ${unsetNames(address.ifUnset.variables)}`;
   }
   return address.text;
 }

@@ -14,6 +14,8 @@
 import * as nodePath from 'path';
 import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
+import { MappedText } from '../kit/mapped-text';
+import { literalText, parseShell } from '../kit/shell-words';
 import { parseCompose, treeComposeReader } from './compose';
 import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
 import { BuildContextInput, imageName, standaloneBuildContext } from './build-context';
@@ -477,24 +479,21 @@ class StageDirectories {
 
 /**
  * The directories a RUN's `mkdir` certainly makes: literal paths, absolute or under a literal
- * WORKDIR, in a command each run reaches (not after `||`, `|` or `&`, nor inside `if` or a loop).
+ * WORKDIR, in a command each run reaches (at the top level, not after `||`, `|` or `&`: not
+ * inside `if` or a loop, nor one that runs only when another fails).
  */
 function madeDirectories(command: string, workdir: string | undefined): string[] {
   if (command.trimStart().startsWith('[')) return [];
   const made: string[] = [];
-  const parts = command.split(/(&&|\|\||;|\||&|\n)/);
-  for (let index = 0; index < parts.length; index += 2) {
-    const before = parts[index - 1];
-    if (before !== undefined && before !== '&&' && before !== ';' && before !== '\n') continue;
-    const words = parts[index].trim().split(/\s+/);
-    if (words[0] !== 'mkdir') continue;
+  for (const { words, depth, after } of parseShell(MappedText.of(new SourceText('RUN', command))).commands) {
+    if (words.length === 0 || depth > 0 || (after !== undefined && after !== '&&') || literalText(words[0]) !== 'mkdir') continue;
     for (let at = 1; at < words.length; at++) {
-      const word = words[at];
+      const word = literalText(words[at]);
       if (word === '-m' || word === '--mode') at++;
-      if (word.startsWith('-')) continue;
-      const path = /^(["']?)([^"'$`\\{}*?[~]+)\1$/.exec(word)?.[2];
-      const absolute = path === undefined ? undefined : path.startsWith('/') ? path : workdir && nodePath.posix.join(workdir, path);
-      if (absolute !== undefined) made.push(nodePath.posix.normalize(absolute).replace(/(.)\/+$/, '$1'));
+      // A word with a variable, or a glob or brace the shell may expand, names no certain path.
+      if (word === undefined || word.startsWith('-') || /[*?[{}~\\]/.test(word)) continue;
+      const absolute = word.startsWith('/') ? word : workdir && nodePath.posix.join(workdir, word);
+      if (absolute) made.push(nodePath.posix.normalize(absolute).replace(/(.)\/+$/, '$1'));
     }
   }
   return made;

@@ -46,6 +46,12 @@ export interface ShellCommand {
   /** Followed by `|` or `|&`: its output is the next command's input. */
   pipesInto: boolean;
   /**
+   * The control operator between it and the command before it in the same list, where that is
+   * not `;` or a newline: `&&` (it runs when that one succeeds), `||` (when it fails), `&` (that
+   * one runs in the background), `|` or `|&` (it reads that one's output).
+   */
+  after?: '&&' | '||' | '&' | '|' | '|&';
+  /**
    * Where its standard output goes through a pipe, its own (`cmd | tr`) or that of a group around
    * it (`( echo; cmd ) | tr`): the index of the simple command that reads it, or `compound` when
    * a compound command does (`cmd | while read line; do …; done`).
@@ -593,6 +599,8 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
   let closedGroup: Frame | undefined;
   /** Commands whose output the next command reads, and the depth that command must be at to be simple. */
   let producers: { commands: ShellCommand[]; depth: number } | undefined;
+  /** The control operator that ended the last command, for the next one (ShellCommand.after). */
+  let after: ShellCommand['after'];
 
   const top = () => stack[stack.length - 1] as Frame | undefined;
   const open = (word: string) => {
@@ -704,6 +712,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
         words,
         redirects,
         pipesInto,
+        ...(after !== undefined ? { after } : {}),
         depth: stack.length,
         ...(branches.length > 0 ? { branches } : {}),
         ...(inFunction !== undefined ? { inFunction } : {}),
@@ -717,6 +726,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       const frame = top();
       if (frame?.condition) frame.condition.commands.push(command);
       functionName = undefined;
+      after = undefined;
     } else if (redirects.length > 0) {
       // `} > file`, `done > file`, `) > file`: the whole compound command's output; no words.
       readsPipe(commands.length);
@@ -778,6 +788,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       continue;
     }
     finish(operator === '|' || operator === '|&');
+    after = operator === '&&' || operator === '||' || operator === '&' || operator === '|' || operator === '|&' ? operator : undefined;
     if (operator === ';;') {
       const frame = top();
       if (frame?.arms && !frame.arms.readingPatterns) {

@@ -1,5 +1,6 @@
 /** Shell words and commands as the launch readers see them (src/readers/kit/shell-words.ts, src/readers/launch/program.ts). */
 import { MappedText } from '../../../src/readers/kit/mapped-text';
+import { literalText, parseShell } from '../../../src/readers/kit/shell-words';
 import { runShell } from '../../../src/readers/launch/program';
 import { ALL_UNKNOWN, Lookup } from '../../../src/readers/kit/raw';
 import { SourceText } from '../../../src/source/text';
@@ -57,6 +58,20 @@ test('redirections after a compound command belong to it, not to a command of it
 
 test('operators separate commands; a here-document body is skipped', () => {
   expect(steps('a && b || c; d | e &\ncat <<-END\n\tnot a command\n\tEND\nf\n').commands).toEqual([['a'], ['b'], ['c'], ['d'], ['e'], ['cat'], ['f']]);
+});
+
+test('each command keeps the control operator before it: && || & | |&, none after ; or a newline', () => {
+  const { commands } = parseShell(MappedText.of(new SourceText('t.sh', 'a && b || c & d | e |& f; g\nh\n')));
+  expect(commands.map((command) => `${literalText(command.words[0])}${command.after ? ` after ${command.after}` : ''}`)).toEqual([
+    'a',
+    'b after &&',
+    'c after ||',
+    'd after &',
+    'e after |',
+    'f after |&',
+    'g',
+    'h',
+  ]);
 });
 
 test('parameter expansion: defaults, alternatives, unset, and what stays unknown', () => {

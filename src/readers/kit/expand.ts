@@ -40,7 +40,7 @@ function defaultWord(part: WordPart, split: boolean): string | undefined {
 }
 
 /** The value of `${name<operator>operand}` (`:-`, `-`, `:=`, `=`, `:+`, `+`, `:?`, `?`). */
-function parameterValue(part: Extract<WordPart, { kind: 'parameter' }>, lookup: Lookup): VariableValue {
+export function parameterValue(part: Extract<WordPart, { kind: 'parameter' }>, lookup: Lookup): VariableValue {
   const found = lookup(part.name);
   if (!part.operator) return found;
   if (found === 'unknown') return 'unknown';

@@ -193,7 +193,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       const args = scriptArguments(command);
       for (const launch of shellLaunches(source, [] as ReaderDiagnostic[], environment, args))
         launches.push(inContainer(launch, container, command.reaches, inheritsContainerEnv, startedIn));
-      const holds = containerFileTest(container, tree, command.cwd);
+      const holds = containerFileTest(container, files, tree, command.cwd);
       const { steps } = runShell(MappedText.of(source), environment, args, holds);
       // A branch the container's arguments may not take copies nothing and hands over to nothing for certain.
       const decided = steps.filter((step) => !step.undecided);
@@ -208,7 +208,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
           // Only a copy made whenever the script runs (not in an `if`, a loop or a function), of a file the container holds.
           if (!write.certain || write.sourcePath === undefined || write.kind === 'gap') continue;
           const copied = mountedSource(container, write.sourcePath);
-          if (copied === undefined || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
+          if (copied === undefined || treeEntry(copied, files, tree) === undefined) continue;
           const earlier = copiedTo.get(write.path);
           copiedTo.set(
             write.path,
@@ -328,15 +328,19 @@ function sourcedCopies(step: ShellStep, cwd: string, container: Launch, tree: Sc
  * file of the tree there (or, for `-d`, files under it). A file the tree does not hold may still
  * be made at run time, so a false answer only means "not known".
  */
-function containerFileTest(container: Launch, tree: ScriptTree, cwd: string): FileTest {
+function containerFileTest(container: Launch, files: ReadonlySet<string>, tree: ScriptTree, cwd: string): FileTest {
   return (operator, word, stepCwd) => {
     const path = scriptPath(word, stepCwd, cwd);
     const file = path === undefined ? undefined : mountedSource(container, path);
-    if (file === undefined) return false;
-    const isFile = tree.files.includes(file);
-    const isDirectory = !isFile && tree.files.some((each) => each.startsWith(`${file}/`));
-    return operator === '-d' ? isDirectory : operator === '-e' ? isFile || isDirectory : isFile;
+    const entry = file === undefined ? undefined : treeEntry(file, files, tree);
+    return operator === '-e' ? entry !== undefined : entry === (operator === '-d' ? 'directory' : 'file');
   };
+}
+
+/** What the tree holds at a path: a file, a directory (files under it), or nothing. */
+function treeEntry(path: string, files: ReadonlySet<string>, tree: ScriptTree): 'file' | 'directory' | undefined {
+  if (files.has(path)) return 'file';
+  return tree.files.some((file) => file.startsWith(`${path}/`)) ? 'directory' : undefined;
 }
 
 /**

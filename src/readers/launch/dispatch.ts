@@ -11,6 +11,7 @@
  * `ENABLE_NGINX: 'no'`); a test of anything else (a file, a variable the script may set) is left
  * as before: both sides may run. A branch picked by an argument the reader does not know is undecided.
  */
+import { parameterValue } from '../kit/expand';
 import type { Lookup } from '../kit/raw';
 import type { ShellBranch, ShellCommand, ShellCondition, ShellWord } from '../kit/shell-words';
 import { literalText } from '../kit/shell-words';
@@ -201,12 +202,9 @@ function caseArmTaken(branch: ShellBranch & { kind: 'case' }, argsAt: readonly S
  */
 function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArguments[], branch: ShellBranch, bash: boolean, variable: Variable): Truth {
   if (!condition) return 'open';
-  const texts = condition.words.map(literalText);
-  let operands = condition.words;
-  const brackets = texts[0] === '[[' ? 'double' : 'single';
-  if ((texts[0] === '[' && texts[texts.length - 1] === ']') || (texts[0] === '[[' && texts[texts.length - 1] === ']]')) operands = operands.slice(1, -1);
-  else if (texts[0] === 'test') operands = operands.slice(1);
-  else return 'open';
+  const test = testOperands(condition);
+  if (!test) return 'open';
+  const { operands, brackets } = test;
   const args = argsAt[condition.at];
   if (operands.length === 2) {
     const operator = literalText(operands[0]);
@@ -226,6 +224,18 @@ function conditionHolds(condition: ShellCondition, argsAt: readonly ScriptArgume
   if (!bash && (brackets === 'double' || operator === '==')) return 'undecided';
   const equal = brackets === 'double' ? globMatches(operands[2], left.value) : left.value === right.value;
   return operator === '!=' ? not(equal) : equal;
+}
+
+/**
+ * The operands of a condition that is one `test` (`[ … ]`, `[[ … ]]`, `test …`), and which
+ * brackets hold them; undefined for any other command.
+ */
+export function testOperands(condition: NonNullable<ShellCondition>): { operands: ShellWord[]; brackets: 'single' | 'double' } | undefined {
+  const texts = condition.words.map(literalText);
+  const last = texts[texts.length - 1];
+  if ((texts[0] === '[' && last === ']') || (texts[0] === '[[' && last === ']]'))
+    return { operands: condition.words.slice(1, -1), brackets: texts[0] === '[[' ? 'double' : 'single' };
+  return texts[0] === 'test' ? { operands: condition.words.slice(1), brackets: 'single' } : undefined;
 }
 
 const POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
@@ -274,13 +284,13 @@ function expandArguments(
   return unknown ? 'undecided' : { value, positional, ...(fromEnvironment ? { fromEnvironment: true as const } : {}) };
 }
 
-/** `$NAME`, `${NAME}`, or `${NAME:-word}`/`${NAME-word}` with a plain word, where the variable is known. */
+/** `$NAME`, `${NAME}`, `${NAME:-word}`…, as the shell expands it, where the variable is one the tests may rely on. */
 function variableValue(part: Extract<ShellWord['parts'][number], { kind: 'parameter' }>, variable: Variable): string | undefined {
-  const value = variable(part.name);
-  if (value === undefined) return undefined;
-  if (part.operator === undefined) return value;
-  if ((part.operator !== ':-' && part.operator !== '-') || !/^[\w./-]*$/.test(part.operand ?? '')) return undefined;
-  return part.operator === ':-' && value === '' ? part.operand : value;
+  const value = parameterValue(part, (name) => {
+    const known = variable(name);
+    return known === undefined ? 'unknown' : { value: known };
+  });
+  return typeof value === 'object' ? value.value : undefined;
 }
 
 /**

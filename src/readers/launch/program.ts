@@ -11,7 +11,7 @@ import type { SourceText } from '../../source/text';
 import type { MappedText } from '../kit/mapped-text';
 import { asMappedText, literalArg, Lookup, RawArg, sliceArg, VariableValue, writtenText } from '../kit/raw';
 import { assignmentOf, literalText, parseShell, ShellCommand, ShellProblem, ShellRedirect } from '../kit/shell-words';
-import { ScriptArguments, takenByArguments } from './dispatch';
+import { ScriptArguments, takenByArguments, testOperands } from './dispatch';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
@@ -322,12 +322,8 @@ function existsTestsHold(command: ShellCommand, source: SourceText, lookup: Look
         branch.unless.length === 0 &&
         branch.when.length > 0 &&
         branch.when.every((condition) => {
-          const words = condition?.words.map(literalText) ?? [];
-          const operands =
-            (words[0] === '[' && words[3] === ']') || (words[0] === '[[' && words[3] === ']]')
-              ? words.length === 4 && condition!.words.slice(1, 3)
-              : words[0] === 'test' && words.length === 3 && condition!.words.slice(1);
-          const operator = operands ? literalText(operands[0]) : undefined;
+          const operands = condition && testOperands(condition)?.operands;
+          const operator = operands?.length === 2 ? literalText(operands[0]) : undefined;
           if (!operands || (operator !== '-e' && operator !== '-f' && operator !== '-r' && operator !== '-d')) return false;
           const path = expandWord(operands[1], source, lookup, false);
           return path.length === 1 && path[0].unresolved.length === 0 && exists(operator, path[0], cwd);

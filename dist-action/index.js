@@ -9115,6 +9115,7 @@ function parseShell(input) {
   let functionName;
   let closedGroup;
   let producers;
+  let after;
   const top = () => stack[stack.length - 1];
   const open = (word) => {
     const around = top();
@@ -9214,6 +9215,7 @@ function parseShell(input) {
         words,
         redirects,
         pipesInto,
+        ...after !== void 0 ? { after } : {},
         depth: stack.length,
         ...branches.length > 0 ? { branches } : {},
         ...inFunction !== void 0 ? { inFunction } : {},
@@ -9227,6 +9229,7 @@ function parseShell(input) {
       const frame = top();
       if (frame?.condition) frame.condition.commands.push(command2);
       functionName = void 0;
+      after = void 0;
     } else if (redirects.length > 0) {
       readsPipe(commands.length);
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
@@ -9282,6 +9285,7 @@ function parseShell(input) {
       continue;
     }
     finish(operator2 === "|" || operator2 === "|&");
+    after = operator2 === "&&" || operator2 === "||" || operator2 === "&" || operator2 === "|" || operator2 === "|&" ? operator2 : void 0;
     if (operator2 === ";;") {
       const frame = top();
       if (frame?.arms && !frame.arms.readingPatterns) {
@@ -19266,19 +19270,14 @@ function imageBase(reference2) {
 function madeDirectories(command2, workdir) {
   if (command2.trimStart().startsWith("[")) return [];
   const made = [];
-  const parts = command2.split(/(&&|\|\||;|\||&|\n)/);
-  for (let index = 0; index < parts.length; index += 2) {
-    const before = parts[index - 1];
-    if (before !== void 0 && before !== "&&" && before !== ";" && before !== "\n") continue;
-    const words = parts[index].trim().split(/\s+/);
-    if (words[0] !== "mkdir") continue;
+  for (const { words, depth, after } of parseShell(MappedText.of(new SourceText("RUN", command2))).commands) {
+    if (words.length === 0 || depth > 0 || after !== void 0 && after !== "&&" || literalText(words[0]) !== "mkdir") continue;
     for (let at = 1; at < words.length; at++) {
-      const word = words[at];
+      const word = literalText(words[at]);
       if (word === "-m" || word === "--mode") at++;
-      if (word.startsWith("-")) continue;
-      const path = /^(["']?)([^"'$`\\{}*?[~]+)\1$/.exec(word)?.[2];
-      const absolute = path === void 0 ? void 0 : path.startsWith("/") ? path : workdir && nodePath8.posix.join(workdir, path);
-      if (absolute !== void 0) made.push(nodePath8.posix.normalize(absolute).replace(/(.)\/+$/, "$1"));
+      if (word === void 0 || word.startsWith("-") || /[*?[{}~\\]/.test(word)) continue;
+      const absolute = word.startsWith("/") ? word : workdir && nodePath8.posix.join(workdir, word);
+      if (absolute) made.push(nodePath8.posix.normalize(absolute).replace(/(.)\/+$/, "$1"));
     }
   }
   return made;
@@ -19289,6 +19288,8 @@ var init_placed_files = __esm({
     "use strict";
     nodePath8 = __toESM(require("path"));
     init_text();
+    init_mapped_text();
+    init_shell_words();
     init_compose();
     init_dockerfile();
     init_build_context();
@@ -22730,12 +22731,9 @@ function caseArmTaken(branch, argsAt, variable) {
 }
 function conditionHolds(condition, argsAt, branch, bash, variable) {
   if (!condition) return "open";
-  const texts = condition.words.map(literalText);
-  let operands = condition.words;
-  const brackets = texts[0] === "[[" ? "double" : "single";
-  if (texts[0] === "[" && texts[texts.length - 1] === "]" || texts[0] === "[[" && texts[texts.length - 1] === "]]") operands = operands.slice(1, -1);
-  else if (texts[0] === "test") operands = operands.slice(1);
-  else return "open";
+  const test = testOperands(condition);
+  if (!test) return "open";
+  const { operands, brackets } = test;
   const args = argsAt[condition.at];
   if (operands.length === 2) {
     const operator3 = literalText(operands[0]);
@@ -22755,6 +22753,13 @@ function conditionHolds(condition, argsAt, branch, bash, variable) {
   if (!bash && (brackets === "double" || operator2 === "==")) return "undecided";
   const equal = brackets === "double" ? globMatches(operands[2], left.value) : left.value === right.value;
   return operator2 === "!=" ? not(equal) : equal;
+}
+function testOperands(condition) {
+  const texts = condition.words.map(literalText);
+  const last = texts[texts.length - 1];
+  if (texts[0] === "[" && last === "]" || texts[0] === "[[" && last === "]]")
+    return { operands: condition.words.slice(1, -1), brackets: texts[0] === "[[" ? "double" : "single" };
+  return texts[0] === "test" ? { operands: condition.words.slice(1), brackets: "single" } : void 0;
 }
 function expandArguments(word, args, branch, variable = NO_VARIABLES2) {
   let value = "";
@@ -22787,11 +22792,11 @@ function expandArguments(word, args, branch, variable = NO_VARIABLES2) {
   return unknown3 ? "undecided" : { value, positional, ...fromEnvironment ? { fromEnvironment: true } : {} };
 }
 function variableValue2(part2, variable) {
-  const value = variable(part2.name);
-  if (value === void 0) return void 0;
-  if (part2.operator === void 0) return value;
-  if (part2.operator !== ":-" && part2.operator !== "-" || !/^[\w./-]*$/.test(part2.operand ?? "")) return void 0;
-  return part2.operator === ":-" && value === "" ? part2.operand : value;
+  const value = parameterValue(part2, (name2) => {
+    const known3 = variable(name2);
+    return known3 === void 0 ? "unknown" : { value: known3 };
+  });
+  return typeof value === "object" ? value.value : void 0;
 }
 function globMatches(pattern, text3) {
   const tokens = [];
@@ -22883,6 +22888,7 @@ var MAX_CALL_DEPTH, NO_VARIABLES2, POSITIONAL;
 var init_dispatch = __esm({
   "src/readers/launch/dispatch.ts"() {
     "use strict";
+    init_expand();
     init_shell_words();
     MAX_CALL_DEPTH = 32;
     NO_VARIABLES2 = () => void 0;
@@ -23049,9 +23055,8 @@ function existsTestsHold(command2, source, lookup, cwd, exists) {
   const branches = command2.branches ?? [];
   return branches.length > 0 && branches.every(
     (branch) => branch.kind === "if" && branch.unless.length === 0 && branch.when.length > 0 && branch.when.every((condition) => {
-      const words = condition?.words.map(literalText) ?? [];
-      const operands = words[0] === "[" && words[3] === "]" || words[0] === "[[" && words[3] === "]]" ? words.length === 4 && condition.words.slice(1, 3) : words[0] === "test" && words.length === 3 && condition.words.slice(1);
-      const operator2 = operands ? literalText(operands[0]) : void 0;
+      const operands = condition && testOperands(condition)?.operands;
+      const operator2 = operands?.length === 2 ? literalText(operands[0]) : void 0;
       if (!operands || operator2 !== "-e" && operator2 !== "-f" && operator2 !== "-r" && operator2 !== "-d") return false;
       const path = expandWord(operands[1], source, lookup, false);
       return path.length === 1 && path[0].unresolved.length === 0 && exists(operator2, path[0], cwd);
@@ -26428,7 +26433,7 @@ function containerScriptLaunches(containers, tree) {
       const args = scriptArguments(command2);
       for (const launch of shellLaunches(source, [], environment, args))
         launches.push(inContainer(launch, container, command2.reaches, inheritsContainerEnv, startedIn));
-      const holds = containerFileTest(container, tree, command2.cwd);
+      const holds = containerFileTest(container, files, tree, command2.cwd);
       const { steps } = runShell(MappedText.of(source), environment, args, holds);
       const decided = steps.filter((step) => !step.undecided);
       const copying = [{ source, steps: decided, cwd: command2.cwd }];
@@ -26440,7 +26445,7 @@ function containerScriptLaunches(containers, tree) {
         for (const write of stepWrites(script, { steps: scriptSteps, groups: [] }, command2.cwdKnown ? scriptCwd : void 0)) {
           if (!write.certain || write.sourcePath === void 0 || write.kind === "gap") continue;
           const copied = mountedSource(container, write.sourcePath);
-          if (copied === void 0 || !(files.has(copied) || tree.files.some((file) => file.startsWith(`${copied}/`)))) continue;
+          if (copied === void 0 || treeEntry(copied, files, tree) === void 0) continue;
           const earlier = copiedTo.get(write.path);
           copiedTo.set(
             write.path,
@@ -26534,15 +26539,17 @@ function sourcedCopies(step, cwd, container, tree, environment, holds) {
   if (!sourced) return [];
   return runShell(MappedText.of(sourced.source), environment, void 0, holds).steps.flatMap((each) => stepCopies(each, sourced.cwd, container, tree));
 }
-function containerFileTest(container, tree, cwd) {
+function containerFileTest(container, files, tree, cwd) {
   return (operator2, word, stepCwd) => {
     const path = scriptPath(word, stepCwd, cwd);
     const file = path === void 0 ? void 0 : mountedSource(container, path);
-    if (file === void 0) return false;
-    const isFile = tree.files.includes(file);
-    const isDirectory = !isFile && tree.files.some((each) => each.startsWith(`${file}/`));
-    return operator2 === "-d" ? isDirectory : operator2 === "-e" ? isFile || isDirectory : isFile;
+    const entry = file === void 0 ? void 0 : treeEntry(file, files, tree);
+    return operator2 === "-e" ? entry !== void 0 : entry === (operator2 === "-d" ? "directory" : "file");
   };
+}
+function treeEntry(path, files, tree) {
+  if (files.has(path)) return "file";
+  return tree.files.some((file) => file.startsWith(`${path}/`)) ? "directory" : void 0;
 }
 function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn) {
   const workingDirectory = launch.workingDirectory ?? startedIn ?? container.workingDirectory;

@@ -2,7 +2,7 @@ import { defineRule, FindingDraft, onceEach } from '../src/rule';
 import type { Deployment } from '../src/model/deployment';
 import type { NginxBlock } from '../src/model/nginx';
 import { argEqualsIgnoringCase } from '../src/model/nginx-directives';
-import { returnAnswer } from '../src/model/nginx-return-type';
+import { answersNoContent, returnAnswer } from '../src/model/nginx-return-type';
 import { docsUrl } from '../src/source/meta';
 
 /** A hidden upstream Content-Type leaves the added one alone. */
@@ -43,7 +43,8 @@ export const rule = defineRule({
           const [name, value] = entry.directive.args;
           if (!name || !isContentType(name.value)) continue;
           // An empty value adds nothing; a hidden upstream type leaves this one alone.
-          if (!value || value.value === '' || hidesContentType(block)) continue;
+          // A 204 carries no type of nginx's own (the CORS preflight answer): the added one is the only one.
+          if (!value || value.value === '' || hidesContentType(block) || answersNoContent(block)) continue;
           const key = `${entry.directive.file}\0${name.span.start.offset}`;
           if (!first(key)) continue;
           const base = { primary: name.span, modelPath: `${block.path}>add_header` };

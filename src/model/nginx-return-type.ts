@@ -49,6 +49,16 @@ export function returnAnswer(block: NginxBlock): ReturnAnswer | undefined {
   return { defaultType, extensionless: reachedWithoutExtension(block), fixedText: text === undefined || !text.value.includes('$') };
 }
 
+/**
+ * The block answers every request that reaches it with `return 204`: ngx_http_header_filter
+ * clears nginx's own Content-Type for a 204, so an added Content-Type is the only one sent.
+ * False if anything could answer otherwise (a nested block, a `rewrite` or `break`).
+ */
+export function answersNoContent(block: NginxBlock): boolean {
+  if (block.children.length > 0 || block.own('rewrite').length > 0 || block.own('break').length > 0) return false;
+  return block.own('return')[0]?.directive.args[0]?.value === '204';
+}
+
 /** An exact location whose URI has no "." in its last segment: r->exten is empty for every request it answers. */
 function reachedWithoutExtension(block: NginxBlock): boolean {
   const location = block.kind === 'location' ? block : block.enclosing('location');

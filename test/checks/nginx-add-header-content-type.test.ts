@@ -34,6 +34,22 @@ testRule(rule, {
       ),
     },
     { name: 'an empty value adds nothing', tree: site('    add_header Content-Type "";') },
+    {
+      // nginx 1.22.1 answered this OPTIONS request with one "Content-Type: text/plain; charset=utf-8".
+      name: 'a CORS preflight answered with 204 in an if: nginx sends no type of its own',
+      tree: site(
+        '    location /api/ {',
+        "        if ($request_method = 'OPTIONS') {",
+        "            add_header 'Access-Control-Allow-Origin' '*';",
+        "            add_header 'Content-Type' 'text/plain; charset=utf-8';",
+        "            add_header 'Content-Length' 0;",
+        '            return 204;',
+        '        }',
+        '        proxy_pass http://127.0.0.1:8000;',
+        '    }',
+      ),
+    },
+    { name: 'an exact location that answers 204', tree: site('    location = /ping { add_header Content-Type text/plain; return 204; }') },
   ],
   reject: [
     {
@@ -65,6 +81,22 @@ testRule(rule, {
       name: 'a proxied location that does not hide the upstream type',
       tree: site('    location /api/ {', '        add_header Content-Type application/json always;', '        proxy_pass http://127.0.0.1:8000;', '    }'),
       findings: [{ messageId: 'secondContentType', primary: { file: 'conf.d/site.conf', line: 4, column: 20 } }],
+    },
+    {
+      name: 'the location adds the type and only its if answers 204: the proxied answer has two',
+      tree: site(
+        '    location /api/ {',
+        '        add_header Content-Type application/json;',
+        "        if ($request_method = 'OPTIONS') { return 204; }",
+        '        proxy_pass http://127.0.0.1:8000;',
+        '    }',
+      ),
+      findings: [{ messageId: 'secondContentType', primary: { file: 'conf.d/site.conf', line: 4, column: 20 } }],
+    },
+    {
+      name: 'a 204 after a rewrite that may send the request elsewhere',
+      tree: site('    location /old { add_header Content-Type text/plain; rewrite ^ /new last; return 204; }'),
+      findings: [{ messageId: 'secondContentType', primary: { file: 'conf.d/site.conf', line: 3, column: 32 } }],
     },
     {
       name: 'two locations, two findings',

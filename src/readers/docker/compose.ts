@@ -43,7 +43,10 @@ export interface ServiceBuild {
   target?: string;
   /** Build arguments by name; an unresolved value is one the tree does not give. */
   args?: Map<string, RawArg>;
-  /** `context`, `dockerfile` and `target` as written, when one holds a `$`: buildWithVariables reads them again with the project's `.env`. */
+  /**
+   * `context`, `dockerfile` and `target` as written: buildWithVariables reads them again with the
+   * project's `.env`, and mergeService merges them key by key. Absent on a build made by hand.
+   */
   asWritten?: BuildAsWritten;
 }
 
@@ -560,8 +563,7 @@ function parseComposeText(source: SourceText, path: string): WrittenComposeFile 
             : undefined;
       if (written) {
         const args = isMap(buildNode) ? buildArgs(source, valueOf(buildNode, 'args', document), document) : new Map<string, RawArg>();
-        const withVariable = [written.context, written.dockerfile, written.target].some((raw) => raw?.value.includes('$'));
-        service.build = { ...buildFields(written, NO_VARIABLES), ...(args.size > 0 ? { args } : {}), ...(withVariable ? { asWritten: written } : {}) };
+        service.build = { ...buildFields(written, NO_VARIABLES), ...(args.size > 0 ? { args } : {}), asWritten: written };
       }
       if (pairOf(value, 'command', document)) service.command = command(source, valueOf(value, 'command', document), document);
       if (pairOf(value, 'entrypoint', document)) service.entrypoint = command(source, valueOf(value, 'entrypoint', document), document);
@@ -628,7 +630,7 @@ export function mergeService(base: ComposeService, overlay: ComposeService): Com
   const networkMode = overlay.networkMode ?? base.networkMode;
   return {
     ...base,
-    build: overlay.build ?? base.build,
+    build: mergedBuild(base.build, overlay.build),
     image: overlay.image ?? base.image,
     restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
@@ -664,6 +666,28 @@ export function mergeService(base: ComposeService, overlay: ComposeService): Com
     sysctls: [...base.sysctls.filter((entry) => !overlay.sysctls.some((other) => other.name === entry.name)), ...overlay.sysctls],
     nofile: overlay.nofile ?? base.nofile,
   };
+}
+
+/**
+ * `build:` of a base file and an override, key by key: compose reads `build: ./dir` as
+ * `{context: ./dir}` and merges the mappings (compose-spec 13-merge.md; compose-go
+ * override/merge.go), so an override that writes only `target:` keeps the base's context and
+ * Dockerfile, and `args` merge by name. A build written by hand (no asWritten) replaces the base's.
+ */
+function mergedBuild(base: ServiceBuild | undefined, overlay: ServiceBuild | undefined): ServiceBuild | undefined {
+  if (!base || !overlay) return overlay ?? base;
+  const under = base.asWritten;
+  const over = overlay.asWritten;
+  if (!under || !over) return overlay;
+  // The Dockerfile is relative to the context, and the context to the file that writes it.
+  const written: BuildAsWritten = {
+    dir: over.context ? over.dir : under.dir,
+    context: over.context ?? under.context,
+    dockerfile: over.dockerfile ?? under.dockerfile,
+    target: over.target ?? under.target,
+  };
+  const args = new Map([...(base.args ?? []), ...(overlay.args ?? [])]);
+  return { ...buildFields(written, NO_VARIABLES), ...(args.size > 0 ? { args } : {}), asWritten: written };
 }
 
 /** `depends_on` of a base file and an override, by service (see mergeService). */

@@ -155,3 +155,29 @@ describe('where the default is not what the process gets, or there is none', () 
     expect(candidates(plane('exec gunicorn app.wsgi --bind 0.0.0.0:"${PORT:-5000}"'))).toEqual([]);
   });
 });
+
+describe('uvicorn: --port "${PORT:-8000}" where an absent env_file may set PORT', () => {
+  test('the port as the next word: one candidate to the uvicorn of the service, no link', () => {
+    const tree = plane('exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}"');
+    expect(links(tree)).toEqual([]);
+    expect(candidates(tree)).toEqual(['api:8000 -> uvicorn api at 0.0.0.0:8000 if PORT unset, set by docker-compose.yml:7']);
+    expect(graph(tree)).toContain('--port 0.0.0.0:8000 if PORT is unset');
+  });
+
+  test('--port=${PORT:-8000} written as one word is the port option, not the app', () => {
+    const tree = plane('exec uvicorn --port=${PORT:-8000} --host 0.0.0.0 app.main:app');
+    expect(candidates(tree)).toEqual(['api:8000 -> uvicorn api at 0.0.0.0:8000 if PORT unset, set by docker-compose.yml:7']);
+  });
+
+  test('the env_file is there without PORT: the default is certain and the link is made', () => {
+    const tree = plane('exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}"', { 'api/.env': 'DEBUG=1\n' });
+    expect(links(tree)).toEqual(['api:8000 -> uvicorn api (compose-service)']);
+    expect(candidates(tree)).toEqual([]);
+  });
+
+  test('no candidate without a default, with the default host only (127.0.0.1 is not reachable from nginx), or with $UVICORN_OPTS after the port', () => {
+    expect(candidates(plane('exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT}"'))).toEqual([]);
+    expect(candidates(plane('exec uvicorn app.main:app --port "${PORT:-8000}"'))).toEqual([]);
+    expect(candidates(plane('exec uvicorn app.main:app --host 0.0.0.0 --port "${PORT:-8000}" $UVICORN_OPTS'))).toEqual([]);
+  });
+});

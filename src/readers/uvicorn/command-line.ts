@@ -76,7 +76,7 @@ export interface UvicornOption {
   /** The option word as written. */
   option: LaunchArg;
   /** The value, with its span (the part after `=` when glued); absent for flags. */
-  value?: { text: string; span: Span; unresolved?: string[] };
+  value?: { text: string; span: Span; unresolved?: string[]; ifUnset?: LaunchArg['ifUnset'] };
 }
 
 export interface UvicornCommandLine {
@@ -97,6 +97,16 @@ export function readUvicornCommandLine(args: LaunchArg[]): UvicornCommandLine {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const text = arg.value;
+    const glued = arg.unresolved ? /^(--[a-z][a-z-]*)=/.exec(text) : null;
+    const gluedSpec = glued ? OPTIONS[glued[1]] : undefined;
+    if (glued && gluedSpec && !gluedSpec.flag) {
+      // `--port=$PORT`: the option is written as is, only its value depends on the environment.
+      const from = glued[0].length;
+      const ifUnset = arg.ifUnset?.value.startsWith(glued[0]) ? { ...arg.ifUnset, value: arg.ifUnset.value.slice(from) } : undefined;
+      const value = { text: text.slice(from), span: valuePart(arg, from), unresolved: arg.unresolved, ...(ifUnset ? { ifUnset } : {}) };
+      result.options.push({ parameter: gluedSpec.parameter, option: arg, value });
+      continue;
+    }
     if (arg.unresolved) {
       // `$UVICORN_OPTS` may hold options; `$APP_MODULE` is the app.
       if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable)))
@@ -127,7 +137,8 @@ export function readUvicornCommandLine(args: LaunchArg[]): UvicornCommandLine {
     }
     const next = args[i + 1];
     if (!next) return { ...result, error: { message: `Option '${name}' requires an argument.`, arg } };
-    result.options.push({ parameter: spec.parameter, option: arg, value: { text: next.value, span: next.span, unresolved: next.unresolved } });
+    const value = { text: next.value, span: next.span, unresolved: next.unresolved, ...(next.ifUnset ? { ifUnset: next.ifUnset } : {}) };
+    result.options.push({ parameter: spec.parameter, option: arg, value });
     i++;
   }
   // One app: click stops at a second positional ("Got unexpected extra argument").

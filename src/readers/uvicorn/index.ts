@@ -77,7 +77,7 @@ function backendForLaunch(launch: Launch): UvicornBackend {
   const keepAlive: Listener['keepAlive'] = { kind: 'idleTimeout', timeout: settings.get('timeout_keep_alive') as Setting<number> };
   // uvicorn serves TLS when either file is given (Config.is_ssl).
   const https = ['ssl_certfile', 'ssl_keyfile'].some((name) => settings.get(name)!.source.kind === 'file');
-  const { address, option, span } = addressOf(settings, launch);
+  const { address, option, span } = addressOf(settings, launch, parsed);
   backend.listeners.push({ backend, address, protocol: https ? 'https' : 'http', option, span, keepAlive });
   // Options whose default is "not given" (None) are listed only when the tree gives them.
   for (const [name, setting] of settings) if (setting.source.kind === 'default' && SETTINGS[name].default.value === undefined) settings.delete(name);
@@ -129,12 +129,29 @@ function convert(spec: SettingSpec, text: string): number | string | undefined {
 }
 
 /**
+ * The address when the port's variables are unset (`--port "${PORT:-8000}"`): what uvicorn binds
+ * when nothing outside the tree sets them (ListenAddress `ifUnset`). None when the host is not
+ * known, when the launch's own environment sets one of the variables, or when the port given is
+ * not the last word that may set it.
+ */
+function portIfUnset(host: Setting, parsed: UvicornCommandLine, launch: Launch): Pick<ListenAddress & { kind: 'other' }, 'ifUnset'> {
+  const given = parsed.options.filter((option) => option.parameter === 'port' && option.value);
+  const ifUnset = given[given.length - 1]?.value?.ifUnset;
+  if (!ifUnset || typeof host.value !== 'string' || parsed.error || parsed.openEnded) return {};
+  if (ifUnset.variables.some((name) => launch.env.has(name))) return {};
+  const port = pythonIntBase10(ifUnset.value);
+  if (port === undefined || port <= 0 || port > 65535) return {};
+  const bracketless = host.value.replace(/^\[(.*)\]$/, '$1');
+  return { ifUnset: { address: { kind: 'tcp', host: bracketless.toLowerCase(), port }, variables: ifUnset.variables } };
+}
+
+/**
  * Where uvicorn listens (uvicorn/server.py startup): a socket from `--fd` (the launch's inherited
  * socket when it is that descriptor), else `--uds`, else
  * `--host`:`--port`. With several workers Config.bind_socket prefers `--uds` to `--fd`, so both
  * together leave it open.
  */
-function addressOf(settings: Map<string, Setting>, launch: Launch): { address: ListenAddress; option: string; span: Span } {
+function addressOf(settings: Map<string, Setting>, launch: Launch, parsed: UvicornCommandLine): { address: ListenAddress; option: string; span: Span } {
   const fd = settings.get('fd')!;
   const uds = settings.get('uds')!;
   const spanOf = (setting: Setting) => (setting.source.kind === 'file' ? setting.source.span : launch.span);
@@ -162,7 +179,7 @@ function addressOf(settings: Map<string, Setting>, launch: Launch): { address: L
   const option = given(port) || !given(host) ? '--port' : '--host';
   // Port 0 asks the kernel for any free port.
   if (typeof host.value !== 'string' || typeof port.value !== 'number' || port.value <= 0 || port.value > 65535) {
-    return { address: { kind: 'other', text: `${host.text}:${port.text}` }, option, span };
+    return { address: { kind: 'other', text: `${host.text}:${port.text}`, ...portIfUnset(host, parsed, launch) }, option, span };
   }
   const bracketless = host.value.replace(/^\[(.*)\]$/, '$1');
   return { address: { kind: 'tcp', host: bracketless.toLowerCase(), port: port.value }, option, span };

@@ -52,6 +52,18 @@ describe('uvicorn command lines', () => {
     expect(backend.name).toBe('web');
   });
 
+  test('--port=$PORT (a Procfile on Heroku) is the port option with an unknown value, not a second app', () => {
+    const line = 'web: uvicorn --port=$PORT --host 0.0.0.0 main:app --timeout-keep-alive 75\n';
+    const backend = only({ Procfile: line });
+    const port = backend.settings.get('port')!;
+    expect(port.value).toBeUndefined();
+    expect(port.text).toBe('$PORT');
+    expect(port.source.kind === 'file' && port.source.span.start.column).toBe(line.indexOf('$PORT') + 1);
+    // The rest of the line is read: click does not stop at it.
+    expect(idle(backend.listeners[0])).toBe(75000);
+    expect(backend.settings.get('host')!.value).toBe('0.0.0.0');
+  });
+
   test('--uds: a socket file; a relative one is bound in the working directory', () => {
     expect(only({ Procfile: 'web: uvicorn app:app --uds /run/app.sock\n' }).listeners[0].address).toEqual({ kind: 'unix', path: '/run/app.sock' });
     const relative = only({ Dockerfile: 'FROM python:3.12-slim\nWORKDIR /srv/app\nCMD ["uvicorn", "app:app", "--uds", "run/app.sock"]\n' });

@@ -162,7 +162,10 @@ export function passesEverythingUnchecked(scope: NginxHttpScope, pass: UpstreamP
   if (!server?.node || !passesUriUnchanged(pass)) return false;
   const http = server.parent;
   if (http?.kind === 'http' && http.directives.some((entry) => INHERITED_FROM_HTTP.has(entry.directive.name) && !switchedOff(entry))) return false;
-  const blocks = [server, ...server.descendants()];
+  const errorPages = errorPageUris(server);
+  // nginx's stock error page (`location = /50x.html { root …; }`) serves a file the backend's path of
+  // the same name would not: a tunnel that reaches that path skips nothing worth enforcing.
+  const blocks = [server, ...server.descendants()].filter((block) => !servesOnlyErrorPage(block, errorPages));
   for (const block of blocks) {
     if (block.kind === 'if' || block.kind === 'limit_except' || (block.node && mayWriteUnseenLines(block.node.directive))) return false;
     for (const entry of block.directives) {
@@ -179,6 +182,31 @@ export function passesEverythingUnchecked(scope: NginxHttpScope, pass: UpstreamP
   const locations = blocks.filter((block) => block.kind === 'location');
   const passing = new Set(scope.passes.filter((other) => other.location.kind === 'location' && sameUpstream(other)).map((other) => other.location));
   return locations.every((location) => passing.has(location)) && locations.some(isRootPrefix);
+}
+
+/** What a location that only serves a file for `error_page` may hold: where the file is, and how it is logged and sent. */
+const ERROR_PAGE_LOCATION = new Set(['root', 'alias', 'internal', 'access_log', 'log_not_found', 'expires', 'add_header', 'default_type']);
+
+/** The URIs the server's `error_page` lines (its own, its locations', http's) redirect to. */
+function errorPageUris(server: NginxBlock): Set<string> {
+  const uris = new Set<string>();
+  const levels = server.parent?.kind === 'http' ? [server.parent, server, ...server.descendants()] : [server, ...server.descendants()];
+  for (const level of levels) {
+    for (const entry of level.own('error_page')) {
+      const args = entry.directive.args;
+      const uri = args[args.length - 1]?.value;
+      if (uri?.startsWith('/') && !uri.includes('$')) uris.add(uri);
+    }
+  }
+  return uris;
+}
+
+/** An exact location for an error_page URI that holds nothing but where its file is (`location = /50x.html { root html; }`). */
+function servesOnlyErrorPage(block: NginxBlock, errorPages: Set<string>): boolean {
+  if (block.kind !== 'location' || !block.directive || block.children.length > 0) return false;
+  const match = locationMatch(block.directive);
+  if (!match || match.kind !== 'exact' || !errorPages.has(match.pattern)) return false;
+  return block.directives.every((entry) => ERROR_PAGE_LOCATION.has(entry.directive.name));
 }
 
 /** `location /` or `location ^~ /` (also written `^~/`): the prefix every URI starts with. */

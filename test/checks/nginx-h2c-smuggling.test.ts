@@ -209,6 +209,27 @@ describe('what a tunnel would bypass, and whether the backend can open one', () 
     ]);
   });
 
+  it("nginx's stock error page (default.conf's `location = /50x.html`) enforces nothing: a tunnel to the backend's /50x.html skips no check", () => {
+    const stock = '    error_page 500 502 503 504 /50x.html;\n    location = /50x.html {\n      root /usr/share/nginx/html;\n    }';
+    expect(verdicts({ 'nginx.conf': nginx(stock) })).toEqual(['info: nginx enforces nothing in this server that a tunnel would skip']);
+    // Made internal, logged or typed, it is still only the error page.
+    const internal = '    error_page 404 /404.html;\n    location = /404.html {\n      internal;\n      root /srv/errors;\n      access_log off;\n    }';
+    expect(verdicts({ 'nginx.conf': nginx(internal) })).toEqual(['info: nginx enforces nothing in this server that a tunnel would skip']);
+  });
+
+  it.each([
+    ['an exact location no error_page names', nginx('    location = /50x.html {\n      root /usr/share/nginx/html;\n    }')],
+    [
+      'the error page location also refuses',
+      nginx('    error_page 500 /50x.html;\n    location = /50x.html {\n      root /srv;\n      allow 10.0.0.0/8;\n      deny all;\n    }'),
+    ],
+    ['the error page location answers with return', nginx('    error_page 500 /50x.html;\n    location = /50x.html {\n      return 500 "down";\n    }')],
+    ['a prefix location for the error pages', nginx('    error_page 500 /errors/50x.html;\n    location /errors/ {\n      root /srv;\n    }')],
+    ['the error page beside a denied path', nginx('    error_page 500 /50x.html;\n    location = /50x.html {\n      root /srv;\n    }\n' + ADMIN_DENIED)],
+  ])('%s: still counts as enforcing, a warning with the unknown backend', (_name, conf) => {
+    expect(verdicts({ 'nginx.conf': conf })).toEqual(['warning: ']);
+  });
+
   it.each([
     ['a location served by nginx itself', nginx('    location /media/ {\n      alias /srv/media/;\n    }')],
     ['a location answered with 404', nginx('    location = /metrics {\n      return 404;\n    }')],

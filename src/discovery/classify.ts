@@ -74,6 +74,12 @@ const CONTENT_SIGNS: Partial<Record<FileFormat, string>> = {
 
 /** kustomize's kustomization.yaml, .yml or Kustomization, lower-cased. */
 const KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
+/**
+ * Build and dev tools that borrow Kubernetes' `apiVersion:`/`kind:` header for their own files,
+ * which no cluster is given: Skaffold (`skaffold/v4beta11`), Jib (`jib/v1alpha1`), kind's cluster
+ * config (`kind.x-k8s.io/v1alpha4`), k3d (`k3d.io/v1alpha5`), Backstage's catalog (`backstage.io/v1alpha1`).
+ */
+const TOOL_API_VERSION = /^apiVersion:[ \t]*["']?(?:skaffold|jib|kind\.x-k8s\.io|k3d\.io|backstage\.io)\//m;
 
 const SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
 
@@ -119,7 +125,7 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
   if (/\.ya?ml$/.test(lower)) {
     const head = readHead() ?? '';
-    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return 'kubernetes';
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return TOOL_API_VERSION.test(head) ? undefined : 'kubernetes';
     return parentDir !== '.github' && isComposeText(head) ? 'compose' : undefined;
   }
   return undefined;

@@ -137,6 +137,18 @@ describe('backend and system files go to their own readers, never to nginx', () 
     expect(as('/tree/config/app.yaml', 'Resources:\n  cpu: 2\n')).toBeUndefined();
   });
 
+  test('build and dev tools that borrow the apiVersion/kind header are not Kubernetes', () => {
+    // dhis2/dhis2-core's jib.yaml; Skaffold, kind and k3d cluster configs, a Backstage catalog entry.
+    expect(as('/tree/dhis-web-server/jib.yaml', 'apiVersion: jib/v1alpha1\nkind: BuildFile\nfrom:\n  image: tomcat\n')).toBeUndefined();
+    expect(as('/tree/skaffold.yaml', 'apiVersion: skaffold/v4beta11\nkind: Config\nbuild:\n  artifacts: []\n')).toBeUndefined();
+    expect(as('/tree/kind.yaml', 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n')).toBeUndefined();
+    expect(as('/tree/k3d.yaml', 'apiVersion: "k3d.io/v1alpha5"\nkind: Simple\n')).toBeUndefined();
+    expect(as('/tree/catalog-info.yaml', 'apiVersion: backstage.io/v1alpha1\nkind: Component\n')).toBeUndefined();
+    // A custom resource of a group that only starts like one of them is a manifest.
+    expect(as('/tree/k8s/job.yaml', 'apiVersion: jobs.example.com/v1\nkind: Job\n')).toBe('kubernetes');
+    expect(as('/tree/k8s/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\n')).toBe('kubernetes');
+  });
+
   test("a values file without a controller is some other chart's", () => {
     expect(as('/tree/helm/values.yaml', 'replicaCount: 2\nimage:\n  tag: v1\n')).toBeUndefined();
   });

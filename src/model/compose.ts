@@ -134,3 +134,21 @@ export function composeDeploymentOf(containers: ComposeContainer[], treeRoots: s
     return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? '';
   };
 }
+
+/**
+ * The compose services a host name resolves to where the nginx files `files` run (as
+ * nginx-stale-dns finds them), whose container starts nothing the tree shows: no launch of the
+ * tree is theirs, and they run an `image:` (taigaio/taiga-docker's `taiga-back`). What listens
+ * there is the image's own server, configured where the tree cannot see.
+ */
+export function imageOnlyServicesAt(containers: ComposeContainer[], launches: Launch[], host: string, files: string[]): ComposeContainer[] {
+  const name = host.toLowerCase();
+  const place = composePlaceOf(containers, files);
+  return containers.filter(
+    (container) =>
+      container.image !== undefined &&
+      [container.service, ...container.aliases].some((alias) => alias.toLowerCase() === name) &&
+      resolvesServicesOf(place, container) &&
+      !launches.some((launch) => launch.kind === 'compose' && launch.service === container.service && launch.compose?.project === container.project),
+  );
+}

@@ -16,6 +16,7 @@ import { backendLimits } from '../model/backend-limits';
 import type { Deployment } from '../model/deployment';
 import { candidateLinks, CandidateLink, Link, nginxServersListeningAt, nginxTargets } from '../model/links';
 import { deploymentOf } from '../model/scopes';
+import { imageOnlyServicesAt } from '../model/compose';
 import { cloudLoadBalancers } from '../model/load-balancers';
 import { nginxVersionAt, type NginxBlock, type UpstreamGroup, type UpstreamPass } from '../model/nginx';
 import { formatMilliseconds } from '../model/nginx-values';
@@ -266,7 +267,9 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
   // Say so where nginx sends to something the tree does not configure.
   for (const target of targets) {
     if (target.group?.block || target.passes[0]?.target.kind === 'address') {
-      if (!edges.some((edge) => edge.from === target.id)) nodes.find((node) => node.id === target.id)!.lines.push('no backend in the tree');
+      if (edges.some((edge) => edge.from === target.id)) continue;
+      const images = imageOnlyTargets(model, target);
+      nodes.find((node) => node.id === target.id)!.lines.push(...(images.length > 0 ? images : ['no backend in the tree']));
     }
   }
   model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend) }));
@@ -669,4 +672,26 @@ function onLink(finding: Finding, link: Link): boolean {
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
+}
+
+/**
+ * For a target no backend serves: the compose services its hosts name that only run an image
+ * (`compose service "taiga-back", image taigaio/taiga-back:latest: not in the tree`), one line
+ * each; none unless every host of the target is such a service.
+ */
+function imageOnlyTargets(model: Deployment, target: { group?: UpstreamGroup; passes: UpstreamPass[] }): string[] {
+  const pass = target.passes[0];
+  if (!pass) return [];
+  const hosts = target.group
+    ? target.group.servers.map((server) => (server.address?.kind === 'tcp' ? server.address.host : undefined))
+    : [pass.target.kind === 'address' && pass.target.address.kind === 'tcp' ? pass.target.address.host : undefined];
+  if (hosts.length === 0 || hosts.some((host) => host === undefined)) return [];
+  const files = [...new Set([pass.entry.directive.file, ...pass.entry.via.map((include) => include.file)])];
+  const lines: string[] = [];
+  for (const host of new Set(hosts as string[])) {
+    const services = imageOnlyServicesAt(model.compose, model.launches, host, files);
+    if (services.length === 0) return [];
+    for (const service of services) lines.push(`compose service ${service.service}, image ${service.image}: its server is not in the tree`);
+  }
+  return [...new Set(lines)];
 }

@@ -359,6 +359,54 @@ describe('an edge where only an info fires is a note, not an alarm', () => {
   });
 });
 
+describe('a target served by a compose service that only runs an image (taigaio/taiga-docker)', () => {
+  const compose = (backend: string) =>
+    [
+      'services:',
+      '  gateway:',
+      '    image: nginx:1.27',
+      '    volumes:',
+      '      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro',
+      '  back:',
+      backend,
+      '',
+    ].join('\n');
+  const site =
+    'upstream api { server back:8000; }\nserver {\n    listen 80;\n    location /api/ { proxy_pass http://api; }\n    location /media/ { proxy_pass http://back:8003; }\n    location /other/ { proxy_pass http://elsewhere.example.com:8000; }\n}\n';
+  const mermaidOf = (tree: Record<string, string>) => {
+    const dir = writeTree(tree);
+    const result = lintSync({ cwd: dir, paths: [dir], config: {} });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  it('names the service and its image instead of "no backend in the tree", for an upstream and a direct address', () => {
+    const mermaid = mermaidOf({ 'docker-compose.yml': compose('    image: example/back:1.4'), 'nginx/default.conf': site });
+    expect(mermaid).toContain('  upstream1["upstream api<br/>compose service back, image example/back:1.4: its server is not in the tree"]');
+    expect(mermaid).toContain('  upstream2["back:8003<br/>compose service back, image example/back:1.4: its server is not in the tree"]');
+    // A host no compose service has is still nothing the tree shows.
+    expect(mermaid).toContain('  upstream3["elsewhere.example.com:8000<br/>no backend in the tree"]');
+  });
+
+  it('a service that starts a server of the tree is not "only an image": with nothing on that port, no backend in the tree', () => {
+    const mermaid = mermaidOf({
+      'docker-compose.yml': compose('    image: example/back:1.4\n    command: gunicorn --bind 0.0.0.0:9000 app.wsgi'),
+      'nginx/default.conf': site,
+    });
+    expect(mermaid).toContain('  upstream1["upstream api<br/>no backend in the tree"]');
+    expect(mermaid).not.toContain('its server is not in the tree');
+  });
+
+  it('a service of another project, which the nginx container cannot resolve, is not named', () => {
+    const mermaid = mermaidOf({
+      'docker-compose.yml': 'services:\n  gateway:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n',
+      'other/docker-compose.yml': 'services:\n  back:\n    image: example/back:1.4\n',
+      'nginx/default.conf': site,
+    });
+    expect(mermaid).toContain('  upstream1["upstream api<br/>no backend in the tree"]');
+    expect(mermaid).not.toContain('its server is not in the tree');
+  });
+});
+
 describe('a conflict is named only where it holds', () => {
   it("a location's own keepalive_timeout under the balancer's: the edge names the rule, not the server's 120s", () => {
     const nginx = 'server {\n    listen 80;\n    keepalive_timeout 120s;\n    location /slow {\n        keepalive_timeout 30s;\n    }\n}\n';

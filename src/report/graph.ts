@@ -676,7 +676,7 @@ function unique<T>(items: readonly T[]): T[] {
 
 /**
  * For a target no backend serves: the compose services its hosts name that only run an image
- * (`compose service "taiga-back", image taigaio/taiga-back:latest: not in the tree`), one line
+ * (`compose service taiga-back runs image taigaio/taiga-back:latest; no backend of the tree`), one line
  * each; none unless every host of the target is such a service.
  */
 function imageOnlyTargets(model: Deployment, target: { group?: UpstreamGroup; passes: UpstreamPass[] }): string[] {
@@ -691,7 +691,7 @@ function imageOnlyTargets(model: Deployment, target: { group?: UpstreamGroup; pa
   for (const host of new Set(hosts as string[])) {
     const services = imageOnlyServicesAt(model.compose, model.launches, host, files);
     if (services.length === 0) return [];
-    for (const service of services) lines.push(`compose service ${service.service}, image ${service.image}: its server is not in the tree`);
+    for (const service of services) lines.push(`compose service ${service.service} runs image ${service.image}; no backend of the tree`);
   }
   return [...new Set(lines)];
 }

@@ -381,8 +381,8 @@ describe('a target served by a compose service that only runs an image (taigaio/
 
   it('names the service and its image instead of "no backend in the tree", for an upstream and a direct address', () => {
     const mermaid = mermaidOf({ 'docker-compose.yml': compose('    image: example/back:1.4'), 'nginx/default.conf': site });
-    expect(mermaid).toContain('  upstream1["upstream api<br/>compose service back, image example/back:1.4: its server is not in the tree"]');
-    expect(mermaid).toContain('  upstream2["back:8003<br/>compose service back, image example/back:1.4: its server is not in the tree"]');
+    expect(mermaid).toContain('  upstream1["upstream api<br/>compose service back runs image example/back:1.4; no backend of the tree"]');
+    expect(mermaid).toContain('  upstream2["back:8003<br/>compose service back runs image example/back:1.4; no backend of the tree"]');
     // A host no compose service has is still nothing the tree shows.
     expect(mermaid).toContain('  upstream3["elsewhere.example.com:8000<br/>no backend in the tree"]');
   });
@@ -393,7 +393,7 @@ describe('a target served by a compose service that only runs an image (taigaio/
       'nginx/default.conf': site,
     });
     expect(mermaid).toContain('  upstream1["upstream api<br/>no backend in the tree"]');
-    expect(mermaid).not.toContain('its server is not in the tree');
+    expect(mermaid).not.toContain('runs image');
   });
 
   it('a service of another project, which the nginx container cannot resolve, is not named', () => {
@@ -403,7 +403,7 @@ describe('a target served by a compose service that only runs an image (taigaio/
       'nginx/default.conf': site,
     });
     expect(mermaid).toContain('  upstream1["upstream api<br/>no backend in the tree"]');
-    expect(mermaid).not.toContain('its server is not in the tree');
+    expect(mermaid).not.toContain('runs image');
   });
 });
 

@@ -279,6 +279,26 @@ describe('compose services', () => {
       ).toEqual(linked);
     });
 
+    test("a name written with a variable (kartoza/docker-geoserver's `kartoza/geoserver:${GS_VERSION}`): the same text in the same directory is the same image", () => {
+      // Compose interpolates both with the directory's .env, whichever of its files is run.
+      const files = { 'docker-compose-build.yml': `services:\n${builder('myapp:${TAG}')}` };
+      expect(links(tree(`services:\n  web:\n    image: myapp:\${TAG}\n${nginxService}`, files))).toEqual([
+        'nginx/default.conf: web:9000 -> gunicorn docker-compose.yml (compose-service)',
+      ]);
+      // Quoted or not, the text is the same.
+      expect(links(tree(`services:\n  web:\n    image: "myapp:\${TAG}"\n${nginxService}`, files))).toHaveLength(1);
+      // Another variable may hold another tag.
+      expect(links(tree(`services:\n  web:\n    image: myapp:\${OTHER_TAG}\n${nginxService}`, files))).toEqual([]);
+      // Another directory's project may have another .env.
+      expect(
+        links(
+          tree(`services:\n  web:\n    image: myapp:\${TAG}\n${nginxService}`, {
+            'builder/docker-compose.yml': `services:\n${builder('myapp:${TAG}').replace('context: .', 'context: ..').replace('dockerfile: Dockerfile', 'dockerfile: ../Dockerfile')}`,
+          }),
+        ),
+      ).toEqual([]);
+    });
+
     test('another spelling of the name, a builder in another project, or builders that disagree: the image is not known', () => {
       // Compose compares the names as written: myapp is not myapp:latest.
       expect(links(tree(`services:\n${builder('myapp:latest')}  web:\n    image: myapp\n${nginxService}`))).toEqual([]);

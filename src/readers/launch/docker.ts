@@ -279,7 +279,8 @@ export function projectServices(composeFiles: ComposeFile[]): { compose: Compose
  * project that build the exact image it names (`image: myapp:latest` beside a service with that
  * `image:` and `build: .`). Compose builds that image instead of pulling it, and ignores a failed
  * pull of it (docker/compose pkg/compose/pull.go, isServiceImageToBuild compares the image
- * strings), so the service starts from the Dockerfile's image. Else the one build of the
+ * strings), so the service starts from the Dockerfile's image. A name written with a variable is
+ * compared as written: in one directory Compose interpolates it with the same `.env`. Else the one build of the
  * repository's GitHub Actions workflows that tags that image (`image: doccano/doccano:backend`
  * and a build-push-action step with `tags: doccano/doccano:backend`), or of a `docker build -t`
  * its workflows' `run:` steps or its Makefiles run (allegro/ralph's `make build-docker-image`):
@@ -292,8 +293,13 @@ export function serviceBuilds(
   services: { compose: ComposeFile; service: ComposeService }[],
   workflowBuilds: () => WorkflowBuild[] = () => [],
 ): (entry: { compose: ComposeFile; service: ComposeService }) => ServiceBuild | undefined {
-  const imageKey = (compose: ComposeFile, image: RawArg | undefined) =>
-    image && image.unresolved.length === 0 && image.value !== '' ? `${nodePath.dirname(compose.path)}\0${image.value}` : undefined;
+  // A name written with a variable (`kartoza/geoserver:${GS_VERSION}`) is the same image where the
+  // same text is written in the same project directory: Compose interpolates both with its `.env`.
+  const imageKey = (compose: ComposeFile, image: RawArg | undefined) => {
+    if (!image || image.value === '') return undefined;
+    const text = image.unresolved.length === 0 ? image.value : `\0${image.source.text.slice(image.start, image.end).replace(/^(["'])(.*)\1$/, '$2')}`;
+    return `${nodePath.dirname(compose.path)}\0${text}`;
+  };
   const builds = new Map<string, Map<string, ServiceBuild>>();
   for (const { compose, service } of services) {
     const key = imageKey(compose, service.image);

@@ -272,7 +272,10 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
       nodes.find((node) => node.id === target.id)!.lines.push(...(images.length > 0 ? images : ['no backend in the tree']));
     }
   }
-  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend) }));
+  // Two backends of one kind and name (searxng's two copies of searxng.ini) are told apart by their file.
+  const titles = new Map<string, number>();
+  for (const backend of model.backends) titles.set(backendTitle(backend), (titles.get(backendTitle(backend)) ?? 0) + 1);
+  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend, titles.get(backendTitle(backend))! > 1) }));
   // Deployments the user declared are the frames: every node whose file lies in one, linked or not.
   const roots = model.deploymentRoots ?? [];
   if (roots.length > 0) {
@@ -499,8 +502,13 @@ function targetLabel(model: Deployment, pass: UpstreamPass): string[] {
   }
 }
 
-function backendLabel(backend: Backend): string[] {
-  const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
+function backendTitle(backend: Backend): string {
+  return `${backendKindName(backend.kind)} ${backend.name}`;
+}
+
+function backendLabel(backend: Backend, ambiguous = false): string[] {
+  const title = backendTitle(backend);
+  const lines = [ambiguous && backend.file !== backend.name ? `${title} (${backend.file})` : title];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
   // Where it may listen: not linked, shown so that an unlinked address nginx names is explained.
   for (const listener of backend.undecidedListeners ?? [])

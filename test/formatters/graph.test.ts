@@ -407,6 +407,27 @@ describe('a target served by a compose service that only runs an image (taigaio/
   });
 });
 
+describe('backends of one kind and name', () => {
+  const ini = (port: number) => `[uwsgi]\nhttp-socket = 127.0.0.1:${port}\nmodule = app.wsgi\n`;
+  const mermaidOf = (tree: Record<string, string>) => {
+    const dir = writeTree(tree);
+    const result = lintSync({ cwd: dir, paths: [dir], config: {} });
+    return renderGraph(result.model, result.links, result.report.findings, 'mermaid');
+  };
+
+  it('two copies of searxng.ini (searxng/searxng) are told apart by their file', () => {
+    const mermaid = mermaidOf({ 'apps-available/searxng.ini': ini(8888), 'apps-archlinux/searxng.ini': ini(8889) });
+    expect(mermaid).toContain('uWSGI searxng.ini #40;apps-available/searxng.ini#41;<br/>http-socket 127.0.0.1:8888');
+    expect(mermaid).toContain('uWSGI searxng.ini #40;apps-archlinux/searxng.ini#41;<br/>http-socket 127.0.0.1:8889');
+  });
+
+  it('one of them keeps its short name', () => {
+    const mermaid = mermaidOf({ 'apps-available/searxng.ini': ini(8888), 'other/app.ini': ini(8889) });
+    expect(mermaid).toContain('["uWSGI searxng.ini<br/>http-socket 127.0.0.1:8888');
+    expect(mermaid).toContain('["uWSGI app.ini<br/>http-socket 127.0.0.1:8889');
+  });
+});
+
 describe('a conflict is named only where it holds', () => {
   it("a location's own keepalive_timeout under the balancer's: the edge names the rule, not the server's 120s", () => {
     const nginx = 'server {\n    listen 80;\n    keepalive_timeout 120s;\n    location /slow {\n        keepalive_timeout 30s;\n    }\n}\n';

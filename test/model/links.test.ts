@@ -787,6 +787,31 @@ describe('compose services', () => {
       expect(links({ ...tree, 'nginx/Dockerfile': tree['nginx/Dockerfile'].replace('/usr/local/bin/', '/opt/') })).toEqual([]);
     });
 
+    test.each([
+      ['bash -x', 'bash -x /app/run_nginx.sh'],
+      ['sh -e', 'sh -e /app/run_nginx.sh'],
+      ['bash -o pipefail', 'bash -o pipefail /app/run_nginx.sh'],
+      ['sh --', 'sh -- /app/run_nginx.sh'],
+    ])("a script run by a shell with options first (codalab-competitions' `%s`): rendered, linked", (_shell, command) => {
+      const tree = {
+        'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: ${command}\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./docker:/app\n${web}`,
+        'docker/run_nginx.sh': "#!/bin/sh\nenvsubst '$BACKEND_ADDR' < /app/nginx.conf > /etc/nginx/conf.d/default.conf\nnginx -g 'daemon off;'\n",
+        'docker/nginx.conf': template,
+      };
+      expect(links(tree)).toEqual(['docker/nginx.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)']);
+    });
+
+    test('a shell told to run a command string or its standard input runs no script file: nothing rendered from the file named after it', () => {
+      const tree = (command: string) => ({
+        'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: ${command}\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./docker:/app\n${web}`,
+        'docker/run_nginx.sh': "#!/bin/sh\nenvsubst '$BACKEND_ADDR' < /app/nginx.conf > /etc/nginx/conf.d/default.conf\nnginx -g 'daemon off;'\n",
+        'docker/nginx.conf': template,
+      });
+      // `sh -s FILE`: FILE is $1 of a script read from stdin; `bash -ec WORD`: WORD is the command string.
+      expect(links(tree('sh -s /app/run_nginx.sh'))).toEqual([]);
+      expect(links(tree('bash -ec /app/run_nginx.sh x'))).toEqual([]);
+    });
+
     test('a render only on a condition is not taken for certain: the template stays as written', () => {
       const tree = {
         'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: /start.sh\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./app.conf:/tmp/app.conf\n      - ./start.sh:/start.sh\n${web}`,

@@ -23,7 +23,7 @@ import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices, projectVariablesOf, serviceBuilds, workflowTarget } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue, writtenText } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
-import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWord } from '../launch/program';
+import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWordAt } from '../launch/program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
 import type { Span } from '../../source/span';
@@ -384,13 +384,14 @@ function treeScriptOf(
   kindOf: TreeKind,
 ): { text: MappedText; at: number } | undefined {
   const words = args.map((arg) => (arg.unresolved.length > 0 ? '' : arg.value));
-  const word = scriptWord(words);
-  if (word === undefined) return undefined;
+  const found = scriptWordAt(words);
+  if (found === undefined) return undefined;
+  const { word, index } = found;
   const candidates = word.includes('/') ? [nodePath.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== undefined && kindOf(path) === 'file');
   const source = treePath === undefined ? undefined : input.readText(treePath);
   if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return undefined;
-  return { text: MappedText.of(new SourceText(input.displayPath(treePath!), source)), at: isShell(words[0]) ? 1 : 0 };
+  return { text: MappedText.of(new SourceText(input.displayPath(treePath!), source)), at: index };
 }
 
 /**

@@ -28,7 +28,19 @@ import type { SourceText } from '../../source/text';
 import type { Lookup } from '../kit/raw';
 import { Launch, mountedSource, Placement, placedTreeFiles } from './launch';
 import { shellLaunches } from './shell-script';
-import { both, execsFromScript, FileTest, isShell, PATH_DIRECTORIES, runShell, scriptPath, scriptWord, ShellStep, unwrap, withoutRunPrefixes } from './program';
+import {
+  both,
+  execsFromScript,
+  FileTest,
+  PATH_DIRECTORIES,
+  runShell,
+  scriptPath,
+  scriptWord,
+  scriptWordAt,
+  ShellStep,
+  unwrap,
+  withoutRunPrefixes,
+} from './program';
 import { copyOperands } from './written-files';
 import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
@@ -386,7 +398,7 @@ function inContainer(
 /** The arguments a command gives the script it runs: the words after the script's (`sh /entrypoint.sh server` too). */
 function scriptArguments(command: Pending): ScriptArguments {
   if (command.argumentsAtRun) return undefined;
-  const from = isShell(command.words[0] ?? '') ? 2 : 1;
+  const from = (scriptWordAt(command.words)?.index ?? 0) + 1;
   return command.words.slice(from).map((word, index) => (command.known[from + index] ? word : undefined));
 }
 

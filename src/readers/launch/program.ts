@@ -398,20 +398,36 @@ export interface Unwrapped {
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 
-/**
- * The word naming the script a command runs: its first, or the one after a shell given a file
- * (`["sh", "/entrypoint.sh"]`); a shell with an option first (`sh -c …`) runs no file of its own.
- */
 /** Whether a program, named or by its path, is a POSIX-like shell. */
 export function isShell(program: string): boolean {
   return SHELLS.has(nodePath.posix.basename(program));
 }
 
-export function scriptWord(words: readonly string[]): string | undefined {
-  const [first, second] = words;
+/** Shell options that take the next word as their value. */
+const SHELL_OPTIONS_WITH_VALUE = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/**
+ * The word naming the script a command runs, and its index: the first word, or the first operand
+ * of a shell given a file (`["sh", "/entrypoint.sh"]`, `bash -x /app/run.sh`, `sh -e -- start.sh`).
+ * A shell told to run a command string or its standard input (`-c`, `-s`, in any cluster such as
+ * `-ec`) runs no file of its own (POSIX sh, "Description"; bash(1) "Invocation").
+ */
+export function scriptWordAt(words: readonly string[]): { word: string; index: number } | undefined {
+  const [first] = words;
   if (first === undefined) return undefined;
-  if (isShell(first)) return second !== undefined && !second.startsWith('-') ? second : undefined;
-  return first || undefined;
+  if (!isShell(first)) return first ? { word: first, index: 0 } : undefined;
+  for (let k = 1; k < words.length; k++) {
+    const word = words[k];
+    if (word === '--' || word === '-') return words[k + 1] ? { word: words[k + 1], index: k + 1 } : undefined;
+    if (!/^[-+]/.test(word)) return word ? { word, index: k } : undefined;
+    if (/^[-+][a-zA-Z]*[cs][a-zA-Z]*$/.test(word)) return undefined;
+    if (SHELL_OPTIONS_WITH_VALUE.has(word)) k++;
+  }
+  return undefined;
+}
+
+export function scriptWord(words: readonly string[]): string | undefined {
+  return scriptWordAt(words)?.word;
 }
 const PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
 /** debugpy's options without a value (its CLI reference); --listen, --connect, --log-to, --configure-x take one. */

@@ -81,6 +81,11 @@ const KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
  */
 const TOOL_API_VERSION = /^apiVersion:[ \t]*["']?(?:skaffold|jib|kind\.x-k8s\.io|k3d\.io|backstage\.io)\//m;
 
+/** A top-level `apiVersion:` and `kind:`, of no tool that borrows them. */
+function isManifestHead(head: string): boolean {
+  return /^apiVersion:/m.test(head) && /^kind:/m.test(head) && !TOOL_API_VERSION.test(head);
+}
+
 const SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
 
 /**
@@ -104,7 +109,10 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (lower === 'procfile' || (lower.startsWith('procfile.') && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower))) return 'procfile';
   if (/gunicorn.*\.py$/.test(lower)) return isPythonModuleNotGunicornConfig(readHead()) ? undefined : 'gunicorn';
   if (lower === 'catalina.properties') return 'catalina-properties';
-  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return 'spring-boot';
+  // A Kubernetes manifest named like Spring's file (a chart's `templates/application-config.yaml`,
+  // a ConfigMap that carries one) is a manifest: Spring never reads a top-level apiVersion and kind.
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower))
+    return lower.endsWith('.properties') || !isManifestHead(readHead() ?? '') ? 'spring-boot' : 'kubernetes';
   // A unit has sections: a `.service` that starts with `#!` and has none is a script kept under a
   // service's name (a runit `run` file: nginxinc/NGINX-Demos ADDs nginx.service to /etc/service/nginx/run).
   if (lower.endsWith('.service') || lower.endsWith('.socket')) return isScriptNotUnit(readHead()) ? 'shell' : 'systemd';
@@ -125,7 +133,8 @@ function classifyBackendOrSystem(lower: string, dir: string, parentDir: string, 
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? '') ? 'helm-values' : undefined;
   if (/\.ya?ml$/.test(lower)) {
     const head = readHead() ?? '';
-    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return TOOL_API_VERSION.test(head) ? undefined : 'kubernetes';
+    if (isManifestHead(head)) return 'kubernetes';
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return undefined;
     return parentDir !== '.github' && isComposeText(head) ? 'compose' : undefined;
   }
   return undefined;

@@ -3,6 +3,7 @@
  * the name proposes, the content decides.
  */
 import { classify, classifyWithTemplate, explainClassification, FileFormat, readableByName } from '../../src/discovery/classify';
+import { lintDiskTree } from '../disk-tree';
 
 const as = (path: string, content = ''): FileFormat | undefined => classify(path, () => content);
 
@@ -135,6 +136,25 @@ describe('backend and system files go to their own readers, never to nginx', () 
     expect(as('/tree/k8s/crd.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  t: |\n    AWSTemplateFormatVersion: x\n')).toBe('kubernetes');
     // Resources without an AWS type is some other YAML.
     expect(as('/tree/config/app.yaml', 'Resources:\n  cpu: 2\n')).toBeUndefined();
+  });
+
+  test("a manifest named like Spring's file is a manifest (hapifhir/hapi-fhir-jpaserver-starter's chart)", () => {
+    expect(as('/tree/k8s/application-config.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  application.yaml: |\n    server:\n      port: 8080\n')).toBe(
+      'kubernetes',
+    );
+    // In a chart, with Go template tags: Helm's, skipped until rendered.
+    const chart = '{{- if .Values.extraConfig -}}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\n{{- end }}\n';
+    expect(classifyWithTemplate('/tree/charts/app/templates/application-config.yaml', () => chart)).toBeUndefined();
+    // Spring's own files stay Spring's, properties whatever they hold.
+    expect(as('/tree/src/main/resources/application.yaml', 'spring:\n  application:\n    name: app\nserver:\n  port: 8080\n')).toBe('spring-boot');
+    expect(as('/tree/config/application.properties', 'apiVersion=v1\nkind=x\n')).toBe('spring-boot');
+    // Linted from disk: the chart's template gives no YAML errors (it gave three, read as Spring's YAML).
+    const findings = lintDiskTree({
+      'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
+      'charts/app/templates/application-config.yaml': chart,
+      'src/main/resources/application.yaml': 'server:\n  port: 8080\n',
+    });
+    expect(findings.map((f) => `${f.ruleId} ${f.primary.file}`)).toEqual([]);
   });
 
   test('build and dev tools that borrow the apiVersion/kind header are not Kubernetes', () => {

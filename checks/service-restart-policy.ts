@@ -17,7 +17,7 @@ export const rule = defineRule({
     fixable: true,
     messages: {
       composeNoRestart: {
-        message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
+        message: 'Compose service "{{service}}" runs {{runs}}, publishing {{ports}}{{balancer}}, with {{restart}}: after a reboot it stays down',
         help:
           'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports ' +
           'and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). ' +
@@ -43,7 +43,8 @@ export const rule = defineRule({
           data: {
             service: container.service,
             runs: down.runs,
-            ports: down.ports.join(', '),
+            // The host ports the service publishes, not only its server's: a Tomcat beside nginx publishes 8080 too.
+            ports: `${down.ports.length === 1 ? 'port' : 'ports'} ${down.ports.join(', ')}`,
             balancer,
             restart: container.restart ? `restart: "${container.restart.value}"` : 'no restart policy (compose\'s default is "no")',
           },

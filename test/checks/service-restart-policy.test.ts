@@ -55,6 +55,19 @@ testRule(rule, {
   ],
   reject: [
     {
+      // Tamarpe/docker-tomcat-postgres-nginx: one container runs nginx and Tomcat; the ports are the service's, not nginx's.
+      name: 'several published ports are named as the service publishes them',
+      tree: { 'docker-compose.yml': 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:8080"\n      - "80:80"\n' },
+      findings: [
+        {
+          messageId: 'composeNoRestart',
+          severity: 'info',
+          primary: { file: 'docker-compose.yml', line: 2, column: 3 },
+          messageIncludes: ['runs nginx, publishing ports 8080, 80, with no restart policy'],
+        },
+      ],
+    },
+    {
       name: 'nginx publishes 80 with no restart policy, and no balancer in the tree: info',
       tree: { 'docker-compose.yml': compose('nginx:1.27') },
       findings: [
@@ -63,7 +76,7 @@ testRule(rule, {
           severity: 'info',
           primary: { file: 'docker-compose.yml', line: 2, column: 3, endColumn: 6 },
           related: [],
-          messageIncludes: ['Compose service "web" runs nginx on port 80 with no restart policy (compose\'s default is "no")'],
+          messageIncludes: ['Compose service "web" runs nginx, publishing port 80, with no restart policy (compose\'s default is "no")'],
         },
       ],
       fixed: { 'docker-compose.yml': withPolicy('nginx:1.27') },
@@ -102,7 +115,7 @@ testRule(rule, {
           messageId: 'composeNoRestart',
           severity: 'warning',
           primary: { file: 'docker-compose.yml', line: 2, column: 3 },
-          messageIncludes: ['runs the service the load balancer sends to on port 80'],
+          messageIncludes: ['runs the service the load balancer sends to, publishing port 80'],
         },
       ],
       fixed: { 'docker-compose.yml': withPolicy('python:3.12', '"80:8000"') },

@@ -173,6 +173,8 @@ const NGINX_PACKAGE_FILES = new Set([
 ]);
 
 /** A block that only nginx writes this way: `server {`, `location /x {`, `upstream app {`. */
+/** A Markdown code fence on a line of its own (```` ``` ```` or `~~~`, with an info string): nginx has no such line. */
+const MARKDOWN_FENCE = /^[ \t]{0,3}(?:```|~~~)[\w+-]*[ \t]*\r?$/m;
 const NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
 /** A line that is one nginx directive ending in `;` (and not `key = value`). */
 const NGINX_DIRECTIVE_LINE =
@@ -486,8 +488,9 @@ function classifyPlainFormat(path: string, readHead: () => string | undefined, n
   if (!nameSuggestsNginx && !named) return undefined;
   const head = readHead();
   if (head === undefined) return undefined;
-  // INI-style files (supervisord, uWSGI, systemd) have section headers; nginx never does.
-  if (hasIniSectionHeader(head)) return undefined;
+  // INI-style files (supervisord, uWSGI, systemd) have section headers; nginx never does. Nor does
+  // it have a Markdown code fence: notes kept without an extension (`NGINX_NOTES`) quote configs.
+  if (hasIniSectionHeader(head) || MARKDOWN_FENCE.test(head)) return undefined;
   if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return 'nginx';
   if (nameSuggestsNginx && startsWithNginxDirective(head)) return 'nginx';
   // `key = value` files (sysctl, PHP-FPM, uWSGI without a section) are not nginx even when named.

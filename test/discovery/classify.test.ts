@@ -157,6 +157,14 @@ describe('backend and system files go to their own readers, never to nginx', () 
     expect(findings.map((f) => `${f.ruleId} ${f.primary.file}`)).toEqual([]);
   });
 
+  test('notes named after nginx that quote a config in a Markdown fence are not nginx', () => {
+    const notes = '# Nginx setup\n\nServe the admin build:\n\n```nginx\nserver {\n    listen 80;\n    root /usr/share/nginx/admin;\n}\n```\n';
+    expect(as('/tree/doc/NGINX_NOTES', notes)).toBeUndefined();
+    expect(as('/tree/doc/nginx-setup.txt', notes.replace('```nginx', '~~~'))).toBeUndefined();
+    // The same config without the fence is nginx's, by name and content.
+    expect(as('/tree/doc/NGINX_NOTES', 'server {\n    listen 80;\n    root /usr/share/nginx/admin;\n}\n')).toBe('nginx');
+  });
+
   test('build and dev tools that borrow the apiVersion/kind header are not Kubernetes', () => {
     // dhis2/dhis2-core's jib.yaml; Skaffold, kind and k3d cluster configs, a Backstage catalog entry.
     expect(as('/tree/dhis-web-server/jib.yaml', 'apiVersion: jib/v1alpha1\nkind: BuildFile\nfrom:\n  image: tomcat\n')).toBeUndefined();

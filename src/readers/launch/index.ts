@@ -18,7 +18,7 @@ import { SupervisorProgram, supervisorIncludeFiles, supervisorLaunches, supervis
 import { supervisordReads } from './supervisord-reads';
 import { shellLaunches } from './shell-script';
 import { containerScriptLaunches } from './container-scripts';
-import { execsFromScript, HandedOver, PassThrough, runShell, runsItsArguments } from './program';
+import { execsFromScript, HandedOver, handedEnvironment, PassThrough, runShell, runsItsArguments } from './program';
 import { MappedText } from '../kit/mapped-text';
 import type { Lookup, RawArg } from '../kit/raw';
 import { isJinjaTemplateText, SHELL_SHEBANG } from '../../discovery/classify';
@@ -296,7 +296,7 @@ function quietHead(path: string, context: ReaderContext): string | undefined {
  */
 function handedOver(scripts: SourceText[], lookup: Lookup): HandedOver {
   const each = scripts.map((source) => runsItsArguments(runShell(MappedText.of(source), lookup).steps, lookup));
-  const environments = each.map((ending) => new Map(ending ? [...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env] : []));
+  const environments = each.map((ending) => (ending ? handedEnvironment(ending) : new Map<string, RawArg>()));
   const environment = new Map<string, RawArg>();
   for (const name of new Set(environments.flatMap((env) => [...env.keys()]))) {
     const values = environments.map((env) => env.get(name));

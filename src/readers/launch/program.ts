@@ -886,6 +886,14 @@ export function runsItsArguments(steps: readonly ShellStep[], lookup: Lookup): {
 }
 
 /**
+ * The variables a script that runs its arguments (runsItsArguments) hands them: what it exported
+ * by then, the `NAME=value` words in front of that command, and what its wrappers add (`env A=b "$@"`).
+ */
+export function handedEnvironment(ending: { step: ShellStep; unwrapped: Unwrapped }): Map<string, RawArg> {
+  return new Map([...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env]);
+}
+
+/**
  * Whether the shell of `sh -c 'string'` ends up replaced by the command `step` (so that a
  * signal sent to the shell reaches it), as the shells do it:
  * - `exec` in front: every shell.

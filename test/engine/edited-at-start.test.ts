@@ -7,6 +7,11 @@
 import { lintDiskTree } from '../disk-tree';
 
 const ruleIds = (tree: Record<string, string>) => lintDiskTree(tree).map((finding) => `${finding.ruleId}:${finding.severity}`);
+/** The findings on one line of any file. */
+const ruleIdsAt = (tree: Record<string, string>, line: number) =>
+  lintDiskTree(tree)
+    .filter((finding) => finding.primary.start.line === line)
+    .map((finding) => `${finding.ruleId}:${finding.severity}`);
 
 /**
  * Two `location /media/` blocks in one server: nginx refuses to start ("duplicate location",
@@ -168,6 +173,23 @@ describe('nginx files a start-up script edits in place', () => {
       expect(asWritten.map((finding) => `${finding.ruleId}:${finding.severity}`)).toEqual(['invalid-value:error']);
       const edited = lintDiskTree(akvoShape('["/start.sh"]', start, conf)).filter((finding) => finding.primary.start.line === 3);
       expect(edited).toEqual([]);
+    });
+
+    it('edits behind an ENTRYPOINT script that runs its arguments (`exec "$@"`): its command runs next, and makes the edit', () => {
+      const conf = PORT_CONF.replace('    listen 80;\n', '    listen 80;\n    client_max_body_size __MAX__;\n');
+      const start = SED_START.replace("'s/__PORT__/8080/'", "-e 's/__PORT__/8080/' -e 's/__MAX__/10m/'");
+      const behind = (entrypoint: string) => {
+        const tree = akvoShape('["/start.sh"]', start, conf);
+        return {
+          ...tree,
+          'Dockerfile-nginx': tree['Dockerfile-nginx'].replace('CMD', 'COPY nginx/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD'),
+          'nginx/entrypoint.sh': entrypoint,
+        };
+      };
+      const line3 = (tree: Record<string, string>) => ruleIdsAt(tree, 3);
+      expect(line3(behind('#!/bin/sh\necho "starting"\nexec "$@"\n'))).toEqual([]);
+      // An entrypoint that starts nginx itself never runs /start.sh: `__MAX__` is what nginx reads.
+      expect(line3(behind("#!/bin/sh\nexec nginx -g 'daemon off;'\n"))).toEqual(['invalid-value:error']);
     });
   });
 });

@@ -812,6 +812,72 @@ describe('compose services', () => {
       expect(links(tree('bash -ec /app/run_nginx.sh x'))).toEqual([]);
     });
 
+    describe('behind an ENTRYPOINT script that runs its arguments (frappe/frappe_docker: entrypoint.sh ends `exec "$@"`, compose runs `command: [nginx-entrypoint.sh]`)', () => {
+      // Docker runs the ENTRYPOINT with the command as its arguments; `exec "$@"` replaces the
+      // script's shell with that command, so nginx-entrypoint.sh runs next, with what was exported.
+      const RENDER = "#!/bin/bash\nenvsubst '${BACKEND_ADDR}' < /templates/default.conf.template > /etc/nginx/conf.d/default.conf\nnginx -g 'daemon off;'\n";
+      const tree = (entrypoint: string, environment = '    environment:\n      BACKEND_ADDR: web:8000\n', script = RENDER) => ({
+        'docker-compose.yml': `services:\n  nginx:\n    build: nginx\n    command: ["nginx-entrypoint.sh"]\n${environment}${web}`,
+        'nginx/Dockerfile': [
+          'FROM python:3.12-slim',
+          'RUN apt-get update && apt-get install -y nginx gettext-base',
+          'COPY entrypoint.sh /usr/local/bin/entrypoint.sh',
+          'COPY nginx-entrypoint.sh /usr/local/bin/nginx-entrypoint.sh',
+          'COPY default.conf /templates/default.conf.template',
+          'ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]',
+          'CMD ["start.sh"]',
+          '',
+        ].join('\n'),
+        'nginx/entrypoint.sh': entrypoint,
+        'nginx/nginx-entrypoint.sh': script,
+        'nginx/default.conf': template,
+      });
+      const linked = ['nginx/default.conf: web:8000 -> gunicorn docker-compose.yml (compose-service)'];
+
+      test.each([
+        ['exec "$@"', '#!/bin/bash\nset -e\nln -s /home/app/assets /home/app/sites/assets\nexec "$@"\n'],
+        ['exec gosu www-data "$@"', '#!/bin/sh\nexec gosu www-data "$@"\n'],
+        ['"${@}" after a cd', '#!/bin/sh\ncd /tmp\nexec "${@}"\n'],
+      ])('%s: the command it hands over to renders the template, linked', (_ending, entrypoint) => {
+        expect(links(tree(entrypoint))).toEqual(linked);
+      });
+
+      test('a variable the entrypoint exports is in the environment envsubst sees', () => {
+        expect(links(tree('#!/bin/sh\nexport BACKEND_ADDR=web:8000\nexec "$@"\n', ''))).toEqual(linked);
+        // Not exported, the compose service does not give it: envsubst writes nothing there.
+        expect(links(tree('#!/bin/sh\nexec "$@"\n', ''))).toEqual([]);
+      });
+
+      test.each([
+        ['starts nginx itself, ignoring its arguments', "#!/bin/sh\nexec nginx -g 'daemon off;'\n"],
+        ['runs its arguments only in an if', '#!/bin/sh\nif [ -n "$DEBUG" ]; then\n  exec "$@"\nfi\nexec nginx -g \'daemon off;\'\n'],
+        ['hands over to a fixed script, not its arguments', '#!/bin/sh\nexec /usr/local/bin/start.sh\n'],
+      ])('an entrypoint that %s never runs the command: the template stays unrendered', (_case, entrypoint) => {
+        expect(links(tree(entrypoint))).toEqual([]);
+      });
+
+      test("config the two scripts write with echo, in the order they run: the command's overwrites the entrypoint's", () => {
+        const site = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n';
+        const upstream = (port: number) => `echo "upstream app { server web:${port}; }" > /etc/nginx/conf.d/upstream.conf`;
+        const written = (entrypoint: string, script: string) => ({
+          ...tree(entrypoint, '', script),
+          'nginx/default.conf': site,
+          // The site as it is, in conf.d: the upstream it passes to is what the scripts write.
+          'nginx/Dockerfile': tree(entrypoint)['nginx/Dockerfile'].replace('/templates/default.conf.template', '/etc/nginx/conf.d/site.conf'),
+        });
+        const script = `#!/bin/sh\n${upstream(8000)}\nexec nginx -g 'daemon off;'\n`;
+        expect(links(written(`#!/bin/sh\n${upstream(9000)}\nexec "$@"\n`, script))).toEqual([
+          'nginx/nginx-entrypoint.sh: web:8000 -> gunicorn docker-compose.yml (compose-service)',
+        ]);
+        // The entrypoint's own text stands when the command writes nothing there.
+        expect(links(written(`#!/bin/sh\n${upstream(8000)}\nexec "$@"\n`, "#!/bin/sh\nexec nginx -g 'daemon off;'\n"))).toEqual([
+          'nginx/entrypoint.sh: web:8000 -> gunicorn docker-compose.yml (compose-service)',
+        ]);
+        // An entrypoint that does not hand over: the command's text is never written.
+        expect(links(written(`#!/bin/sh\n${upstream(9000)}\nexec nginx -g 'daemon off;'\n`, script))).toEqual([]);
+      });
+    });
+
     test('a render only on a condition is not taken for certain: the template stays as written', () => {
       const tree = {
         'docker-compose.yml': `services:\n  nginx:\n    image: nginx\n    command: /start.sh\n    environment:\n      BACKEND_ADDR: web:8000\n    volumes:\n      - ./app.conf:/tmp/app.conf\n      - ./start.sh:/start.sh\n${web}`,

@@ -23,7 +23,7 @@ import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices, projectVariablesOf, serviceBuilds, workflowTarget } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue, writtenText } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
-import { handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, scriptWordAt } from '../launch/program';
+import { handedEnvironment, handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, runsItsArguments, scriptWordAt } from '../launch/program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
 import type { Span } from '../../source/span';
@@ -404,8 +404,11 @@ function treeScriptOf(
  * nothing at all, and leaves the rest as written.
  */
 function scriptedTemplates(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): EnvsubstTemplate[] {
-  const text = startupText(container, args, cwd, input, kindOf);
-  if (!text) return [];
+  return startupTexts(container, args, cwd, input, kindOf).flatMap((run) => renderedTemplates(run.text, run.container, run.cwd, kindOf));
+}
+
+/** The renders of one start-up text, as the container it runs in sees them. */
+function renderedTemplates(text: MappedText, container: Container, cwd: string, kindOf: TreeKind): EnvsubstTemplate[] {
   const templates: EnvsubstTemplate[] = [];
   const { steps } = runShell(text, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
@@ -448,12 +451,66 @@ function scriptedTemplates(container: Container, args: RawArg[], cwd: string, in
   return templates;
 }
 
-/** The shell text a container's command runs: `sh -c "…"`, or a script of the tree. */
-function startupText(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): MappedText | undefined {
-  const [first, second, third] = args;
-  if (!first || first.unresolved.length > 0) return undefined;
-  if (isShell(first.value) && second?.value === '-c' && third) return asMappedText(third);
-  return treeScriptOf(args, cwd, container, input, kindOf)?.text;
+/** Shell text a container runs at start, with the container as it sees it and where it starts. */
+interface StartupText {
+  text: MappedText;
+  /** The container with what the scripts before it exported added to its environment. */
+  container: Container;
+  cwd: string;
+}
+
+/** A command a container runs at start: its words, in the container as it sees it, from `cwd`. */
+interface StartupCommand {
+  container: Container;
+  args: RawArg[];
+  cwd: string;
+}
+
+/**
+ * The shell texts a container's command runs at start, in order: `sh -c "…"`, or a script of the
+ * tree. A script that ends by running its arguments (`exec "$@"`, `exec gosu app "$@"`:
+ * runsItsArguments, as the launch readers follow an entrypoint) runs the rest of the command
+ * next, an ENTRYPOINT getting the command as its arguments (Dockerfile reference, "Understand how
+ * CMD and ENTRYPOINT interact"), with the variables the script exported by then and from the
+ * directory it moved to: frappe_docker's entrypoint.sh, then compose's `command:
+ * [nginx-entrypoint.sh]`. The words shrink at each hand-over, so the chain ends.
+ */
+function startupTexts(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): StartupText[] {
+  const texts: StartupText[] = [];
+  let next: StartupCommand | undefined = { container, args, cwd };
+  while (next) {
+    const [first, second, third] = next.args;
+    if (!first || first.unresolved.length > 0) break;
+    if (isShell(first.value) && second?.value === '-c' && third) {
+      texts.push({ text: asMappedText(third), container: next.container, cwd: next.cwd });
+      break;
+    }
+    const script = treeScriptOf(next.args, next.cwd, next.container, input, kindOf);
+    if (!script) break;
+    texts.push({ text: script.text, container: next.container, cwd: next.cwd });
+    next = handedOver(script, next);
+  }
+  return texts;
+}
+
+/**
+ * The command a script of the tree runs when it ends by running its arguments: the words after the
+ * script's own, in the container with the script's exports; undefined for any other ending, and
+ * where a `cd` leaves its directory unknown.
+ */
+function handedOver(script: { text: MappedText; at: number }, run: StartupCommand): StartupCommand | undefined {
+  const lookup = containerLookup(run.container);
+  const ending = runsItsArguments(runShell(script.text, lookup).steps, lookup);
+  if (!ending) return undefined;
+  const moved = ending.step.cwd;
+  if (moved && moved.unresolved.length > 0) return undefined;
+  const env = new Map(run.container.env);
+  for (const [name, value] of handedEnvironment(ending)) env.set(name, valueOf(value));
+  return {
+    container: { ...run.container, env },
+    args: run.args.slice(script.at + 1),
+    cwd: moved ? nodePath.posix.resolve(run.cwd, moved.value) : run.cwd,
+  };
 }
 
 /**
@@ -462,9 +519,10 @@ function startupText(container: Container, args: RawArg[], cwd: string, input: P
  * an `if` counts too: the file may be edited, so its text is not certainly what nginx reads.
  */
 function scriptedEdits(container: Container, args: RawArg[], cwd: string, input: PlacedFilesInput, kindOf: TreeKind): EnvsubstTemplate[] {
-  const text = startupText(container, args, cwd, input, kindOf);
-  if (!text) return [];
-  return inPlaceEdits(runShell(text, containerLookup(container)).steps, cwd).flatMap((edit) => {
+  const edits = startupTexts(container, args, cwd, input, kindOf).flatMap((run) =>
+    inPlaceEdits(runShell(run.text, containerLookup(run.container)).steps, run.cwd),
+  );
+  return edits.flatMap((edit) => {
     const file = placedSourceAt(edit.path, container.placed);
     if (file === undefined || kindOf(file) !== 'file') return [];
     return [
@@ -510,10 +568,9 @@ function writtenTextTemplates(
     });
     written.run(steps, groups, undefined, false);
   }
-  const text = args ? startupText(container, args, cwd, input, kindOf) : undefined;
-  if (text) {
-    const { steps, groups } = runShell(text, containerLookup(container));
-    written.run(steps, groups, cwd, true);
+  for (const run of args ? startupTexts(container, args, cwd, input, kindOf) : []) {
+    const { steps, groups } = runShell(run.text, containerLookup(run.container));
+    written.run(steps, groups, run.cwd, true);
   }
   const templates: EnvsubstTemplate[] = [];
   for (const [output, source] of written.texts()) {

@@ -41,7 +41,7 @@ import {
   unwrap,
   withoutRunPrefixes,
 } from './program';
-import { copyOperands } from './written-files';
+import { copyOperands } from '../kit/copy-operands';
 import type { ScriptArguments } from './dispatch';
 import { MappedText } from '../kit/mapped-text';
 import { compileGlobSegment, matchGlobSegment } from '../nginx/glob';

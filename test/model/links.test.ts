@@ -587,6 +587,98 @@ describe('compose services', () => {
     });
   });
 
+  describe('a RUN mv or cp of a file a COPY placed (archesproject/arches: COPY --from the wheel builder, then RUN mv ${WHEELS}/entrypoint.sh entrypoint.sh)', () => {
+    // gunicorn reads bind from the --config file (gunicorn config.py: `bind`); the script is run
+    // from wherever the image holds it when the container starts, so only a path a certain RUN
+    // moved or copied it to reaches it.
+    const stack = (dockerfile: string) => ({
+      'compose.yaml':
+        'services:\n  app:\n    build: .\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n',
+      Dockerfile: dockerfile,
+      'docker/entrypoint.sh': '#!/bin/bash\nexec gunicorn app.wsgi:application --config /web_root/app/gunicorn_config.py\n',
+      'docker/gunicorn_config.py': 'bind = "0.0.0.0:8000"\nworkers = 2\n',
+      'nginx/default.conf': 'server {\n    listen 80;\n    location / {\n        proxy_pass http://app:8000;\n    }\n}\n',
+    });
+    const image = (steps: string, entrypoint = '/web_root/entrypoint.sh') =>
+      `FROM python:3.12\nCOPY docker/gunicorn_config.py /web_root/app/gunicorn_config.py\n${steps}\nENTRYPOINT ["${entrypoint}"]\n`;
+    // The backend is named by the file that gives its bind, the config.
+    const linked = ['nginx/default.conf: app:8000 -> gunicorn docker/gunicorn_config.py (compose-service)'];
+
+    test('mv to a new name relative to WORKDIR, or into a directory the image holds; cp -a, -p and -r, to an absolute path', () => {
+      expect(
+        links(
+          stack(
+            image('COPY docker/entrypoint.sh /wheels/entrypoint.sh\nWORKDIR /web_root\nRUN mv /wheels/entrypoint.sh entrypoint.sh', '../entrypoint.sh').replace(
+              'ENTRYPOINT',
+              'WORKDIR /web_root/app\nENTRYPOINT',
+            ),
+          ),
+        ),
+      ).toEqual(linked);
+      expect(links(stack(image('COPY docker/entrypoint.sh /wheels/entrypoint.sh\nRUN mkdir -p /web_root && mv -f /wheels/entrypoint.sh /web_root')))).toEqual(
+        linked,
+      );
+      for (const cp of ['cp', 'cp -a', 'cp -p', 'cp -r'])
+        expect(links(stack(image(`COPY docker/entrypoint.sh /wheels/entrypoint.sh\nRUN ${cp} /wheels/entrypoint.sh /web_root/entrypoint.sh`)))).toEqual(linked);
+    });
+
+    test("arches' own steps: a COPY in the builder stage, COPY --from it, and a mv with the stage's ENV under a WORKDIR with one", () => {
+      const dockerfile = [
+        'FROM python:3.12 AS base',
+        'ENV WEB_ROOT=/web_root',
+        'ENV WHEELS=/wheels',
+        'FROM base AS wheelbuilder',
+        'WORKDIR ${WHEELS}',
+        'COPY docker/entrypoint.sh ${WHEELS}/entrypoint.sh',
+        'FROM base',
+        'RUN mkdir ${WEB_ROOT}',
+        'COPY --from=wheelbuilder ${WHEELS} /wheels',
+        'WORKDIR ${WEB_ROOT}',
+        'RUN mv ${WHEELS}/entrypoint.sh entrypoint.sh',
+        'COPY docker/gunicorn_config.py /web_root/app/gunicorn_config.py',
+        'WORKDIR /web_root/app',
+        'ENTRYPOINT ["../entrypoint.sh"]',
+        '',
+      ].join('\n');
+      expect(links(stack(dockerfile))).toEqual(linked);
+      // The builder's file stays in the builder: without the COPY --from the running stage has nothing to move.
+      expect(links(stack(dockerfile.replace('COPY --from=wheelbuilder ${WHEELS} /wheels\n', '')))).toEqual([]);
+    });
+
+    test('a file in a copied directory, and a relative path after a cd', () => {
+      expect(links(stack(image('COPY docker /opt/docker\nRUN cp /opt/docker/entrypoint.sh /web_root/entrypoint.sh')))).toEqual(linked);
+      expect(links(stack(image('COPY docker /opt/docker\nRUN cd /opt/docker && mv entrypoint.sh /web_root/entrypoint.sh')))).toEqual(linked);
+      // A directory without -r: cp refuses it (coreutils copy.c, "-r not specified; omitting directory").
+      expect(links(stack(image('COPY docker /opt/docker\nRUN cp /opt/docker /web_root', '/web_root/docker/entrypoint.sh')))).toEqual([]);
+      expect(links(stack(image('COPY docker /opt/docker\nRUN mkdir /web_root && cp -r /opt/docker /web_root', '/web_root/docker/entrypoint.sh')))).toEqual(
+        linked,
+      );
+    });
+
+    test('after mv the file is no longer at its old path; after cp it is at both', () => {
+      expect(
+        links(stack(image('COPY docker/entrypoint.sh /wheels/entrypoint.sh\nRUN mv /wheels/entrypoint.sh /web_root/entrypoint.sh', '/wheels/entrypoint.sh'))),
+      ).toEqual([]);
+      expect(
+        links(stack(image('COPY docker/entrypoint.sh /wheels/entrypoint.sh\nRUN cp /wheels/entrypoint.sh /web_root/entrypoint.sh', '/wheels/entrypoint.sh'))),
+      ).toEqual(linked);
+    });
+
+    test('a mv that may not run, or whose path the Dockerfile does not give, is not followed', () => {
+      const copy = 'COPY docker/entrypoint.sh /wheels/entrypoint.sh\n';
+      for (const run of [
+        'RUN test -f /web_root/entrypoint.sh || mv /wheels/entrypoint.sh /web_root/entrypoint.sh',
+        'RUN if [ -n "$PROD" ]; then mv /wheels/entrypoint.sh /web_root/entrypoint.sh; fi',
+        'RUN for f in /wheels/*.sh; do mv /wheels/entrypoint.sh /web_root/entrypoint.sh; done',
+        'RUN mv $HOME/entrypoint.sh /web_root/entrypoint.sh',
+        'ENV WHEELS=/wheels\nRUN WHEELS=/tmp && mv $WHEELS/entrypoint.sh /web_root/entrypoint.sh',
+        'RUN mv /wheels/*.sh /web_root/entrypoint.sh',
+        'RUN cd "$(mktemp -d)" && mv /wheels/entrypoint.sh entrypoint.sh',
+      ])
+        expect(links(stack(image(`${copy}${run}`)))).toEqual([]);
+    });
+  });
+
   describe("a build target written with a variable picks its stage as Compose interpolates it (hotosm/tasking-manager's target: ${TARGET_TAG:-debug})", () => {
     // Each stage listens on a port of its own, so the port nginx reaches says which stage runs.
     const dockerfile = [

@@ -4,8 +4,10 @@
  * container's paths (`include /etc/nginx/wsgi_params;`); these say which tree file that is, and
  * in which containers: a file one image copies is not in another image's container.
  *
- * Only literal paths of files the tree holds are kept (no globs, no `--from=` stages, no
- * variables, no relative destinations), and a container path that two sources claim is dropped:
+ * Only literal paths of files the tree holds are kept (no globs, no variables the Dockerfile's
+ * ENV/ARG do not give, no destination relative to a WORKDIR it does not give); a `COPY --from` an
+ * earlier stage brings what that stage placed, and a RUN's `cp`/`mv` that certainly runs copies
+ * or moves it (`fileOperations`). A container path that two sources claim is dropped:
  * the tree then does not say which one nginx reads. Where the sources are in different
  * containers (each service's image copies its own `conf/` to `/conf/`), each is kept with its
  * containers, and a path is there once for the readers that ask without a container
@@ -16,6 +18,9 @@ import type { IncludeMapping } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
 import { literalText, parseShell } from '../kit/shell-words';
+import { expandWord } from '../kit/expand';
+import { copyOperands } from '../kit/copy-operands';
+import type { Lookup } from '../kit/raw';
 import { parseCompose, treeComposeReader } from './compose';
 import { Dockerfile, dockerfilesByPath, DockerStage, stageAt } from './dockerfile';
 import { BuildContextInput, imageName, standaloneBuildContext } from './build-context';
@@ -180,10 +185,12 @@ export function treeKinds(treeFiles: Iterable<string>): TreeKind {
 /**
  * The tree files and directories a Dockerfile's COPY/ADD put in the image, with where they land
  * (a directory's contents land in the destination; a file lands in it, or as it) and the
- * instruction's offsets in the Dockerfile.
+ * instruction's offsets in the Dockerfile. A `COPY --from` of an earlier stage brings what that
+ * stage placed under its source, and a `RUN mv`/`cp` that certainly runs moves or copies what the
+ * stage holds (`fileOperations`): the file is then at its new path, with the RUN's offsets, and
+ * after `mv` no longer at its old one.
  */
 export function copiedFiles(text: string, context: string, kindOf: TreeKind): { source: string; target: string; start: number; end: number }[] {
-  const copied: { source: string; target: string; start: number; end: number }[] = [];
   /** The tree path a source names; undefined out of the context (`COPY ../x` is refused by docker build). */
   const pathOf = (source: string) => {
     const from = nodePath.resolve(context, source);
@@ -193,27 +200,142 @@ export function copiedFiles(text: string, context: string, kindOf: TreeKind): { 
     const from = pathOf(source);
     return from === undefined ? undefined : kindOf(from);
   };
-  for (const copy of copyInstructions(text, sourceKind)) {
-    if (copy.destination === undefined) continue;
-    const destinationIsDirectory = copy.destination.endsWith('/') || copy.sources.length > 1;
-    for (const source of copy.sources) {
+  /** Every placement made, in order; a stage's own list holds those still there at its end. */
+  const made: Placement[] = [];
+  const stages: Placement[][] = [];
+  let held: Placement[] = [];
+  const place = (placement: Placement) => {
+    made.push(placement);
+    held.push(placement);
+  };
+  for (const step of buildSteps(text, sourceKind)) {
+    if (step.kind === 'stage') {
+      held = step.base === undefined ? [] : [...(stages[step.base] ?? [])];
+      stages.push(held);
+      continue;
+    }
+    if (step.kind === 'copyFrom') {
+      const from = stages[step.from];
+      if (!from) continue;
+      for (const source of step.sources) {
+        const found = heldAt(from, source.path, kindOf);
+        // A directory's contents land in the destination; a file in it, or as it (as COPY from the context).
+        const isFile = found.length === 1 && found[0].relative === '' && kindOf(found[0].source) === 'file';
+        for (const target of isFile ? landing(source.path, step.destination, step.into) : [{ path: step.destination, candidate: false }])
+          for (const entry of found) replace(held, place, entry, target.path, step, target.candidate);
+      }
+      continue;
+    }
+    if (step.kind === 'run') {
+      for (const operation of step.operations) {
+        for (const source of operation.sources) {
+          const found = heldAt(held, source.path, kindOf);
+          if (found.length === 0) continue;
+          const isFile = found.length === 1 && found[0].relative === '' && kindOf(found[0].source) === 'file';
+          // cp without -r/-a refuses a directory (coreutils copy.c: "-r not specified; omitting directory").
+          if (!isFile && operation.command === 'cp' && !operation.recursive) continue;
+          // `cp -a dir/. dest` copies the directory's contents into dest, whatever is there.
+          const targets = source.contents
+            ? isFile
+              ? []
+              : [{ path: operation.destination, candidate: false }]
+            : landing(source.path, operation.destination, operation.into);
+          if (targets.length === 0) continue;
+          if (operation.command === 'mv')
+            for (const entry of found) if (entry.placement.target === joinTarget(source.path, entry.relative)) remove(held, entry.placement);
+          for (const target of targets) for (const entry of found) replace(held, place, entry, target.path, step, target.candidate);
+        }
+      }
+      continue;
+    }
+    if (step.destination === undefined) continue;
+    const destinationIsDirectory = step.destination.endsWith('/') || step.sources.length > 1;
+    for (const source of step.sources) {
       const from = pathOf(source);
       const kind = from === undefined ? undefined : kindOf(from);
       if (from === undefined || kind === undefined) continue;
-      const inside = nodePath.posix.join(copy.destination, nodePath.basename(from));
+      const inside = nodePath.posix.join(step.destination, nodePath.basename(from));
       // A file lands in a directory the destination names, as that path otherwise; both where the image may hold one there.
       const targets =
-        kind !== 'file' ? [copy.destination] : destinationIsDirectory ? [inside] : copy.mayBeDirectory ? [inside, copy.destination] : [copy.destination];
-      for (const target of targets)
-        copied.push({ source: from, target: nodePath.posix.normalize(target).replace(/(.)\/+$/, '$1'), start: copy.start, end: copy.end });
+        kind !== 'file' ? [step.destination] : destinationIsDirectory ? [inside] : step.mayBeDirectory ? [inside, step.destination] : [step.destination];
+      for (const target of targets) place({ source: from, target: cleanPath(target), start: step.start, end: step.end, candidate: targets.length > 1 });
     }
   }
-  return copied;
+  const there = new Set(stages.flat());
+  // Before any FROM nothing is copied; a Dockerfile without one keeps what it names.
+  return made.filter((placement) => stages.length === 0 || there.has(placement)).map(({ source, target, start, end }) => ({ source, target, start, end }));
+}
+
+/** A tree file or directory at a container path of a stage; `candidate`: one of two paths a COPY may have put it at. */
+interface Placement {
+  source: string;
+  target: string;
+  start: number;
+  end: number;
+  candidate: boolean;
+}
+
+function cleanPath(path: string): string {
+  return nodePath.posix.normalize(path).replace(/(.)\/+$/, '$1');
+}
+
+function joinTarget(path: string, relative: string): string {
+  return relative === '' ? path : nodePath.posix.join(path, relative);
+}
+
+/**
+ * What a stage holds at a container path: placements at it or under it (with their path below
+ * it), or the tree file or directory a copied directory holds there. One of two paths a COPY
+ * may have written is not certainly there, and is left out.
+ */
+function heldAt(held: Placement[], path: string, kindOf: TreeKind): { placement: Placement; source: string; relative: string }[] {
+  const found: { placement: Placement; source: string; relative: string }[] = [];
+  const prefix = path === '/' ? '/' : `${path}/`;
+  for (const placement of held) {
+    if (placement.candidate) continue;
+    if (placement.target === path || placement.target.startsWith(prefix)) {
+      found.push({ placement, source: placement.source, relative: placement.target === path ? '' : placement.target.slice(prefix.length) });
+    } else if (path.startsWith(placement.target === '/' ? '/' : `${placement.target}/`) && kindOf(placement.source) === 'directory') {
+      const inner = nodePath.join(placement.source, path.slice(placement.target.length));
+      if (kindOf(inner) !== undefined) found.push({ placement, source: inner, relative: '' });
+    }
+  }
+  return found;
+}
+
+/** Where a file or directory written to `destination` lands: inside it where that is a directory, as it otherwise; both where it may be one. */
+function landing(path: string, destination: string, into: Into): { path: string; candidate: boolean }[] {
+  const inside = nodePath.posix.join(destination, nodePath.posix.basename(path));
+  if (into === 'directory') return [{ path: inside, candidate: false }];
+  if (into === 'path') return [{ path: destination, candidate: false }];
+  return [
+    { path: inside, candidate: true },
+    { path: destination, candidate: true },
+  ];
+}
+
+/** Places an entry found at a path at a new path (and what lies below it, below that), over what was there. */
+function replace(
+  held: Placement[],
+  place: (placement: Placement) => void,
+  entry: { source: string; relative: string },
+  destination: string,
+  step: { start: number; end: number },
+  candidate: boolean,
+): void {
+  const target = cleanPath(joinTarget(destination, entry.relative));
+  if (!candidate) for (const old of held.filter((placement) => placement.target === target)) remove(held, old);
+  place({ source: entry.source, target, start: step.start, end: step.end, candidate });
+}
+
+function remove(held: Placement[], placement: Placement): void {
+  const at = held.indexOf(placement);
+  if (at !== -1) held.splice(at, 1);
 }
 
 /** The literal paths every `COPY`/`ADD` of the tree's build context names (not those `--from` a stage or an image), as written. */
 export function copiedSources(text: string): string[] {
-  return [...new Set(copyInstructions(text).flatMap((copy) => copy.sources))];
+  return [...new Set(buildSteps(text).flatMap((step) => (step.kind === 'copy' ? step.sources : [])))];
 }
 
 /**
@@ -248,20 +370,39 @@ function substitute(path: string, variables: Map<string, string>): string | unde
   return unknown || result.includes('$') ? undefined : result;
 }
 
+/** Where a file written to a destination lands: inside it (a directory), as it, or either (a distribution's directory in an image the tree does not name). */
+type Into = 'directory' | 'path' | 'either';
+
+/** A `cp`/`mv` of a RUN: absolute sources (`contents`: written `dir/.`) and destination. */
+interface FileOperation {
+  command: 'cp' | 'mv';
+  recursive: boolean;
+  sources: { path: string; contents: boolean }[];
+  destination: string;
+  into: Into;
+}
+
+type BuildStep =
+  | { kind: 'copy'; sources: string[]; destination?: string; mayBeDirectory?: true; start: number; end: number }
+  /** A FROM, with the index of the earlier stage it is built on. */
+  | { kind: 'stage'; base: number | undefined }
+  /** `COPY --from=` an earlier stage (its index): container paths of that stage. */
+  | { kind: 'copyFrom'; from: number; sources: { path: string }[]; destination: string; into: Into; start: number; end: number }
+  | { kind: 'run'; operations: FileOperation[]; start: number; end: number };
+
 /**
- * The literal sources of `COPY`/`ADD` (globs, variables and URLs left out) with their destination
- * where it is absolute or relative to a literal `WORKDIR` of the stage (Docker resolves it there;
- * undefined otherwise), continuation lines joined. A destination ends with `/` where it is
+ * The steps of a Dockerfile that place files, in order: each FROM, and the literal sources of
+ * `COPY`/`ADD` (globs, variables and URLs left out) with their destination where it is absolute
+ * or relative to a `WORKDIR` of the stage the Dockerfile spells out (Docker resolves it there;
+ * undefined otherwise), continuation lines joined; a `COPY --from` an earlier stage, and the
+ * `cp`/`mv` of each RUN (`fileOperations`). A destination ends with `/` where it is
  * certainly a directory: written so, the destination of several sources, or a directory the
  * image holds by then (`StageDirectories`), into which BuildKit copies a file without the slash
  * (fsutil copy.go `prepareTargetDir`: an existing directory as destination takes the source's
  * name under it). `mayBeDirectory`: a distribution's directory in an image the tree does not name.
  */
-function copyInstructions(
-  text: string,
-  sourceKind: (source: string) => 'file' | 'directory' | undefined = () => undefined,
-): { sources: string[]; destination?: string; mayBeDirectory?: true; start: number; end: number }[] {
-  const found: { sources: string[]; destination?: string; mayBeDirectory?: true; start: number; end: number }[] = [];
+function buildSteps(text: string, sourceKind: (source: string) => 'file' | 'directory' | undefined = () => undefined): BuildStep[] {
+  const found: BuildStep[] = [];
   const logical: { line: string; start: number; end: number }[] = [];
   let pending: { line: string; start: number } | undefined;
   let offset = 0;
@@ -287,6 +428,9 @@ function copyInstructions(
   const workdirsByStage = new Map<string, string | undefined>();
   let directories = new StageDirectories('unknown', sourceKind);
   const directoriesByStage = new Map<string, StageDirectories>();
+  /** Each named stage's index, in FROM order (`COPY --from=` takes a name or an index). */
+  const stageIndexes = new Map<string, number>();
+  let stages = 0;
   for (const { line, start, end } of logical) {
     const from = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (from) {
@@ -295,6 +439,9 @@ function copyInstructions(
       variables = new Map(variablesByStage.get(from[1].toLowerCase()) ?? []);
       directories = directoriesByStage.get(from[1].toLowerCase())?.copy() ?? new StageDirectories(imageBase(from[1]), sourceKind);
       stage = from[2]?.toLowerCase();
+      found.push({ kind: 'stage', base: stageIndexes.get(from[1].toLowerCase()) });
+      if (stage !== undefined) stageIndexes.set(stage, stages);
+      stages++;
       if (stage !== undefined) {
         workdirsByStage.set(stage, workdir);
         variablesByStage.set(stage, variables);
@@ -313,7 +460,10 @@ function copyInstructions(
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
     if (setWorkdir) {
       const path = setWorkdir[1].replace(/^["']|["']$/g, '');
-      workdir = path.includes('$') ? undefined : path.startsWith('/') ? nodePath.posix.normalize(path) : workdir && nodePath.posix.join(workdir, path);
+      // BuildKit expands the stage's ENV and ARG in WORKDIR (the Dockerfile reference, "Environment replacement").
+      const expanded = substitute(path, variables);
+      workdir =
+        expanded === undefined ? undefined : expanded.startsWith('/') ? nodePath.posix.normalize(expanded) : workdir && nodePath.posix.join(workdir, expanded);
       if (stage !== undefined) workdirsByStage.set(stage, workdir);
       // WORKDIR makes its directory and parents (BuildKit dispatchWorkdir: llb.Mkdir WithParents).
       if (workdir !== undefined) directories.make(workdir);
@@ -322,6 +472,11 @@ function copyInstructions(
     const run = /^\s*RUN\s+(?:--\S+\s+)*(.*)$/i.exec(line);
     if (run) {
       for (const made of madeDirectories(run[1], workdir)) directories.make(made);
+      const operations = fileOperations(run[1], workdir, variables).map(({ intoDirectory, ...operation }) => ({
+        ...operation,
+        into: intoDirectory ?? intoOf(operation.destination, directories, false),
+      }));
+      if (operations.length > 0) found.push({ kind: 'run', operations, start: start + line.length - line.trimStart().length, end });
       continue;
     }
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
@@ -333,8 +488,7 @@ function copyInstructions(
       flags.push(flag);
       rest = rest.slice(flag.length).trim();
     }
-    // From another stage or image: not the tree's files.
-    if (flags.some((flag) => flag.startsWith('--from'))) continue;
+    const fromFlag = flags.find((flag) => flag.startsWith('--from='));
     let words: string[] | undefined;
     if (rest.startsWith('[')) {
       try {
@@ -346,6 +500,32 @@ function copyInstructions(
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => word.startsWith('<<'))) continue;
     const written = substitute(words[words.length - 1], variables);
+    if (fromFlag !== undefined) {
+      // From an earlier stage (its name or index), what it placed; from an image, none of the tree's files.
+      const name = fromFlag.slice('--from='.length).toLowerCase();
+      const from = /^\d+$/.test(name) ? Number(name) : stageIndexes.get(name);
+      const destination = written === undefined ? undefined : written.startsWith('/') ? written : workdir && nodePath.posix.join(workdir, written);
+      if (from === undefined || from >= stages - 1 || written === undefined || destination === undefined) continue;
+      const stageSources = words
+        .slice(0, -1)
+        .map((word) => substitute(word, variables))
+        .filter((word): word is string => word !== undefined && !/[*?[]/.test(word))
+        .map((word) => ({ path: cleanPath(nodePath.posix.join('/', word)) }));
+      const into =
+        written.endsWith('/') || written === '.' || written.endsWith('/.') || words.length > 2
+          ? 'directory'
+          : intoOf(destination, directories, isLinked(flags));
+      found.push({
+        kind: 'copyFrom',
+        from,
+        sources: stageSources,
+        destination: cleanPath(destination),
+        into,
+        start: start + line.length - line.trimStart().length,
+        end,
+      });
+      continue;
+    }
     // A glob, a variable or a URL among the sources leaves the literal ones placed as written
     // (DefectDojo: `COPY docker/entrypoint-uwsgi.sh … docker/certs/* /`).
     const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
@@ -353,7 +533,7 @@ function copyInstructions(
     const at = start + line.length - line.trimStart().length;
     // A destination the Dockerfile does not spell out still names the sources in the context.
     if (written === undefined) {
-      found.push({ sources, start: at, end });
+      found.push({ kind: 'copy', sources, start: at, end });
       continue;
     }
     // `./`, `.` and `dir/` name a directory, which a joined path would no longer say; so does
@@ -361,15 +541,15 @@ function copyInstructions(
     const writtenAsDirectory = written.endsWith('/') || written === '.' || written.endsWith('/.') || words.length > 2;
     const joined = written.startsWith('/') ? written : workdir !== undefined ? nodePath.posix.join(workdir, written) : undefined;
     if (joined === undefined) {
-      found.push({ sources, start: at, end });
+      found.push({ kind: 'copy', sources, start: at, end });
       continue;
     }
     const path = nodePath.posix.normalize(joined).replace(/(.)\/+$/, '$1');
-    // `--link` copies onto an empty layer (BuildKit's dispatchCopy: llb.Scratch, merged after), where no directory is there yet; `--chmod` turns it off.
-    const onEmptyLayer = flags.some((flag) => flag === '--link' || flag === '--link=true') && !flags.some((flag) => flag.startsWith('--chmod'));
+    const onEmptyLayer = isLinked(flags);
     const directory = writtenAsDirectory || (!onEmptyLayer && directories.holds(path));
     const mayBeDirectory = !directory && !onEmptyLayer && directories.mayHold(path);
     found.push({
+      kind: 'copy',
       sources,
       destination: directory && !joined.endsWith('/') ? `${joined}/` : joined,
       ...(mayBeDirectory ? { mayBeDirectory } : {}),
@@ -379,6 +559,18 @@ function copyInstructions(
     for (const source of sources) directories.copied(source, path, directory, mayBeDirectory);
   }
   return found;
+}
+
+/** `--link` copies onto an empty layer (BuildKit's dispatchCopy: llb.Scratch, merged after), where no directory is there yet; `--chmod` turns it off. */
+function isLinked(flags: string[]): boolean {
+  return flags.some((flag) => flag === '--link' || flag === '--link=true') && !flags.some((flag) => flag.startsWith('--chmod'));
+}
+
+/** Whether a destination is a directory the stage holds (a file written there lands inside), may hold, or neither. */
+function intoOf(destination: string, directories: StageDirectories, onEmptyLayer: boolean): Into {
+  const path = cleanPath(destination);
+  if (onEmptyLayer) return 'path';
+  return directories.holds(path) ? 'directory' : directories.mayHold(path) ? 'either' : 'path';
 }
 
 /**
@@ -497,4 +689,63 @@ function madeDirectories(command: string, workdir: string | undefined): string[]
     }
   }
   return made;
+}
+
+/**
+ * The `cp` and `mv` a RUN certainly runs (at the top level, as for `madeDirectories`: not inside
+ * `if` or a loop, nor after `||`, `|` or `&`), with absolute paths: relative ones against the
+ * WORKDIR, or the directory a top-level `cd` before it went to; a variable the Dockerfile's ENV or
+ * ARG gives as a literal is expanded (unless the RUN itself sets it), any other leaves the command
+ * out, as does a glob. `intoDirectory`: the destination is a directory (`-t`, several sources, a
+ * trailing `/`) or certainly not one (`-T`); undefined where the image decides.
+ */
+function fileOperations(
+  command: string,
+  workdir: string | undefined,
+  variables: Map<string, string>,
+): (Omit<FileOperation, 'into'> & { intoDirectory: Into | undefined })[] {
+  if (/^\s*(\[|<<)/.test(command)) return [];
+  const source = new SourceText('RUN', command);
+  const setHere = (name: string) =>
+    new RegExp(`(^|[\\s;&|(])(export\\s+|local\\s+|readonly\\s+)?${name}=|\\b(read|for|unset|getopts)\\b[^;&|\\n]*\\b${name}\\b`).test(command);
+  const lookup: Lookup = (name) => {
+    const value = variables.get(name);
+    return value !== undefined && !setHere(name) ? { value } : 'unknown';
+  };
+  const operations: (Omit<FileOperation, 'into'> & { intoDirectory: Into | undefined })[] = [];
+  let cwd = workdir;
+  for (const { words, depth, after, tested } of parseShell(MappedText.of(source)).commands) {
+    const args = words.flatMap((word) => expandWord(word, source, lookup));
+    const program = args[0]?.unresolved.length === 0 ? args[0].value : undefined;
+    const certain = depth === 0 && !tested && (after === undefined || after === '&&');
+    if (program === 'cd') {
+      const to = args[1];
+      // A cd that may not run, or to a place the tree does not give, leaves relative paths unknown.
+      cwd =
+        !certain || !to || to.unresolved.length > 0 || to.unquotedGlob || args.length > 2
+          ? undefined
+          : to.value.startsWith('/')
+            ? cleanPath(to.value)
+            : cwd && cleanPath(nodePath.posix.join(cwd, to.value));
+      continue;
+    }
+    if (!certain || (program !== 'cp' && program !== 'mv')) continue;
+    if (args.some((arg) => arg.unresolved.length > 0 || arg.unquotedGlob)) continue;
+    const operands = copyOperands(program, args.slice(1));
+    if (!operands) continue;
+    const absolute = (path: string) => (path.startsWith('/') ? cleanPath(path) : cwd && cleanPath(nodePath.posix.join(cwd, path)));
+    const destination = absolute(operands.target.value);
+    const sources = operands.sources.map((arg) => ({ path: absolute(arg.value), contents: /(^|\/)\.\/*$/.test(arg.value) }));
+    if (destination === undefined || sources.some((from) => from.path === undefined)) continue;
+    const intoDirectory =
+      operands.intoDirectory === false ? 'path' : operands.intoDirectory || sources.length > 1 || operands.target.value.endsWith('/') ? 'directory' : undefined;
+    operations.push({
+      command: program,
+      recursive: operands.recursive,
+      sources: sources.map(({ path, contents }) => ({ path: path!, contents })),
+      destination,
+      intoDirectory,
+    });
+  }
+  return operations;
 }

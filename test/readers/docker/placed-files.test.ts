@@ -391,6 +391,15 @@ describe('a file COPY writes without a trailing slash: into a directory the imag
     expect(copiedTo('FROM nginx:1.27\nCOPY deploy /srv/deploy\nCOPY deploy/site.conf /srv/deploy/other\n')).toBe('/srv/deploy/other, /srv/deploy/site.conf');
   });
 
+  test('a RUN mv moves the file, a RUN cp copies it (into a directory named with a slash); one after || stays where COPY put it', () => {
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy/site.conf /tmp/site.conf\nRUN mv /tmp/site.conf /etc/nginx/conf.d/\n')).toBe('/etc/nginx/conf.d/site.conf');
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy/site.conf /tmp/site.conf\nRUN cp /tmp/site.conf /etc/nginx/conf.d/\n')).toBe(
+      // In the order the Dockerfile places it: the COPY's path, then the cp's.
+      '/tmp/site.conf, /etc/nginx/conf.d/site.conf',
+    );
+    expect(copiedTo('FROM nginx:1.27\nCOPY deploy/site.conf /tmp/site.conf\nRUN true || mv /tmp/site.conf /etc/nginx/conf.d/\n')).toBe('/tmp/site.conf');
+  });
+
   test('an include finds the file in the directory a RUN mkdir made, and not where no directory was', () => {
     const including =
       'server {\n    listen 80;\n    location / {\n        include /etc/nginx/params/wsgi_params;\n        uwsgi_pass 127.0.0.1:3031;\n    }\n}\n';

@@ -32,7 +32,7 @@ import {
   both,
   execsFromScript,
   FileTest,
-  PATH_DIRECTORIES,
+  programPaths,
   runShell,
   scriptPath,
   scriptWord,
@@ -406,13 +406,8 @@ function scriptArguments(command: Pending): ScriptArguments {
 function scriptOf(command: Pending, container: Launch, readScript: (treePath: string) => SourceText | undefined): SourceText | undefined {
   const word = scriptWord(command.words);
   if (word === undefined) return undefined;
-  const candidates = word.startsWith('/')
-    ? [word]
-    : word.includes('/')
-      ? [nodePath.posix.join(command.cwd, word)]
-      : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
-  for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath.posix.normalize(path));
+  for (const path of programPaths(word, command.cwd)) {
+    const treePath = mountedSource(container, path);
     const source = treePath === undefined ? undefined : readScript(treePath);
     if (source) return source;
   }

@@ -50,6 +50,17 @@ const NOT_A_START: Record<string, RegExp> = {
 /** Where a bare command name is looked up in an image (Debian's and Alpine's default PATH). */
 export const PATH_DIRECTORIES = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
+/**
+ * The paths a command word runs a program from, in the order they are tried: an absolute path
+ * itself, a relative one with a `/` from the working directory (none where that is not known),
+ * a bare name from each PATH directory.
+ */
+export function programPaths(word: string, cwd: string | undefined): string[] {
+  if (word.startsWith('/')) return [nodePath.posix.normalize(word)];
+  if (word.includes('/')) return cwd === undefined ? [] : [nodePath.posix.join(cwd, word)];
+  return PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+}
+
 /** Whether a command with this program and argv starts a server (rather than checking its config). */
 export function startsServer(program: string, argv: RawArg[]): boolean {
   if (startsDevServer(program, argv)) return true;

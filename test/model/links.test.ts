@@ -2651,6 +2651,74 @@ describe('an entrypoint wrapper that runs its arguments: named without .sh, or t
   });
 });
 
+describe("a script the image COPYs under another name is run by the name it has there (frappe/frappe_docker's main-entrypoint.sh)", () => {
+  const nginxService = '  frontend:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n';
+  // frappe_docker's images/production/Containerfile: COPY resources/core/main-entrypoint.sh /usr/local/bin/entrypoint.sh.
+  const frappe = (instructions: string, files: Record<string, string> = {}) => ({
+    'compose.yaml': `services:\n  backend:\n    build:\n      context: .\n      dockerfile: images/production/Containerfile\n${nginxService}`,
+    'images/production/Containerfile': `FROM python:3.12-slim-bookworm\nWORKDIR /home/frappe/frappe-bench\n${instructions}`,
+    'resources/core/main-entrypoint.sh': '#!/bin/bash\nset -e\nexport GUNICORN_WORKERS=4\nexec "$@"\n',
+    'resources/core/start.sh': '#!/bin/bash\nset -e\nexec gunicorn --bind=0.0.0.0:8000 --workers="$GUNICORN_WORKERS" frappe.app:application\n',
+    'nginx/default.conf': keepaliveNginx('backend:8000'),
+    ...files,
+  });
+  const linked = ['nginx/default.conf: backend:8000 -> gunicorn compose.yaml (compose-service)'];
+  const gunicorns = (files: Record<string, string>) =>
+    modelOf(files)
+      .launches.filter((launch) => launch.program === 'gunicorn')
+      .map((launch) => `${launch.kind} ${launch.argv.find((arg) => arg.value.startsWith('--workers'))?.value}`);
+
+  test('ENTRYPOINT by its path in the image hands CMD start.sh (found on PATH) its exports: gunicorn serves backend:8000 in the backend container', () => {
+    const files = frappe(
+      'COPY resources/core/main-entrypoint.sh /usr/local/bin/entrypoint.sh\nCOPY resources/core/start.sh /usr/local/bin/start.sh\nENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\nCMD ["start.sh"]\n',
+    );
+    expect(links(files)).toEqual(linked);
+    // The entrypoint exported GUNICORN_WORKERS=4 before exec "$@"; start.sh runs in the container, not on a host.
+    expect(gunicorns(files)).toEqual(['compose --workers=4']);
+  });
+
+  test('a bare name on PATH, a relative path from WORKDIR, and start.sh itself COPYed under another name', () => {
+    const onPath = frappe(
+      'COPY resources/core/main-entrypoint.sh /usr/local/bin/docker-entrypoint\nCOPY resources/core/start.sh /usr/local/bin/run-backend\nENTRYPOINT ["docker-entrypoint"]\nCMD ["run-backend"]\n',
+    );
+    expect(links(onPath)).toEqual(linked);
+    const fromWorkdir = frappe(
+      'COPY resources/core/main-entrypoint.sh /home/frappe/frappe-bench/bin/entry\nCOPY resources/core/start.sh /usr/local/bin/start.sh\nENTRYPOINT ["bin/entry"]\nCMD ["start.sh"]\n',
+    );
+    expect(links(fromWorkdir)).toEqual(linked);
+  });
+
+  test('the file the image puts at that path is the program: a tree script of the same name elsewhere does not stand in for it', () => {
+    // The image's entrypoint.sh only sets up and exits: start.sh never runs in the container.
+    const files = frappe(
+      'COPY resources/core/setup.sh /usr/local/bin/entrypoint.sh\nCOPY resources/core/start.sh /usr/local/bin/start.sh\nENTRYPOINT ["/usr/local/bin/entrypoint.sh"]\nCMD ["start.sh"]\n',
+      { 'resources/core/setup.sh': '#!/bin/bash\nset -e\necho "setting up"\n', 'docker/entrypoint.sh': '#!/bin/sh\nexec "$@"\n' },
+    );
+    expect(links(files)).toEqual([]);
+    // Only start.sh read as a host's script, where nothing sets GUNICORN_WORKERS.
+    expect(gunicorns(files)).toEqual(['shell --workers="$GUNICORN_WORKERS"']);
+  });
+
+  test("a path no COPY of the tree fills keeps the tree's script of that name (a COPY with a glob is not followed)", () => {
+    const files = frappe(
+      'COPY resources/core/*.sh /usr/local/bin/\nENTRYPOINT ["/usr/local/bin/main-entrypoint.sh"]\nCMD ["gunicorn", "--bind=0.0.0.0:8000", "--workers=2", "frappe.app:application"]\n',
+    );
+    expect(links(files)).toEqual(linked);
+  });
+
+  test('a supervisord program behind a wrapper COPYed under another name (command=/usr/local/bin/wait.sh gunicorn …)', () => {
+    const files = {
+      'docker-compose.yml': `services:\n  web:\n    build: .\n${nginxService}`,
+      Dockerfile:
+        'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y supervisor\nCOPY supervisor/app.conf /etc/supervisor/conf.d/app.conf\nCOPY scripts/wait-for-db.sh /usr/local/bin/wait.sh\nCMD ["/usr/bin/supervisord"]\n',
+      'supervisor/app.conf': '[supervisord]\nnodaemon=true\n\n[program:app]\ncommand=/usr/local/bin/wait.sh gunicorn app.wsgi --bind=0.0.0.0:8000\n',
+      'scripts/wait-for-db.sh': '#!/bin/sh\nuntil nc -z db 5432; do sleep 1; done\nexec "$@"\n',
+      'nginx/default.conf': keepaliveNginx('web:8000'),
+    };
+    expect(links(files)).toEqual(['nginx/default.conf: web:8000 -> gunicorn supervisor/app.conf (compose-service)']);
+  });
+});
+
 describe('a Tomcat of the official image, with its stock server.xml', () => {
   // The canonical layout: nginx passes to the compose service that builds FROM tomcat and drops a WAR in.
   const tree = (dockerfile: string, service = '    build: ./app\n', extra: Record<string, string> = {}) => ({

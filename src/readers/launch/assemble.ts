@@ -1,9 +1,10 @@
 /** The last step of every launch reader: wrappers peeled off, raw values turned into model values. */
+import { placedSourceAt } from './launch';
 import type { Launch, LaunchArg, LaunchEnvValue, LaunchKind } from './launch';
 import type { Span } from '../../source/span';
 import type { ReaderDiagnostic } from '../../source/diagnostic';
 import { diagnostic } from '../kit/files';
-import { PassThrough, unwrap } from './program';
+import { PassThrough, programPaths, ProgramFiles, unwrap } from './program';
 import { Lookup, RawArg, writtenText } from '../kit/raw';
 import { valueIfUnset } from '../kit/expand';
 
@@ -38,7 +39,7 @@ export interface LaunchDraft {
 }
 
 export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
-  const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough);
+  const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough, programFiles(draft));
   for (const problem of unwrapped.problems) {
     draft.problems.push(diagnostic(problem.source, 'command-syntax', `Invalid shell command: ${problem.message}`, problem.start, problem.end));
   }
@@ -67,6 +68,19 @@ export function assembleLaunch(draft: LaunchDraft): Launch | undefined {
     ...(draft.compose ? { compose: draft.compose } : {}),
     ...(draft.build ? { build: draft.build } : {}),
   };
+}
+
+/**
+ * What the launch's container puts where a word names a program: a script the image COPYs under
+ * another name (`COPY resources/core/main-entrypoint.sh /usr/local/bin/entrypoint.sh`) is run
+ * by the name it has there. A relative path needs the working directory the tree gives.
+ */
+function programFiles(draft: LaunchDraft): ProgramFiles | undefined {
+  const mounts = draft.mounts ?? [];
+  if (mounts.length === 0) return undefined;
+  const directory = draft.workingDirectory;
+  const cwd = directory && directory.unresolved.length === 0 && directory.value.startsWith('/') ? directory.value : undefined;
+  return (word) => programPaths(word, cwd).flatMap((path) => placedSourceAt(path, mounts) ?? []);
 }
 
 function toLaunchArg(raw: RawArg): LaunchArg {

@@ -114,7 +114,28 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     }
     return extensionless.get(program);
   };
-  const passThrough: PassThrough = (program, lookup) => {
+  // The script a container holds where its command names the program is that program, whatever
+  // its name in the tree (frappe_docker: COPY resources/core/main-entrypoint.sh
+  // /usr/local/bin/entrypoint.sh, then ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]).
+  const treeFileSet = new Set(context.treeFiles);
+  const placedScripts = new Map<string, SourceText | undefined>();
+  const placedPassThrough = (path: string): SourceText | undefined => {
+    if (!placedScripts.has(path)) {
+      const known = scripts.find((script) => script.path === path)?.source;
+      const read = () => (path.endsWith('.sh') || SHELL_SHEBANG.test(quietHead(path, context) ?? '') ? readSource(path, context, output, false) : undefined);
+      const source = known ?? read();
+      const runs = source !== undefined && runsArguments(source);
+      if (runs && !known) recordSource(output, source);
+      placedScripts.set(path, runs ? source : undefined);
+    }
+    return placedScripts.get(path);
+  };
+  const passThrough: PassThrough = (program, lookup, placed) => {
+    const file = placed.find((path) => treeFileSet.has(path));
+    if (file !== undefined) {
+      const script = placedPassThrough(file);
+      return script ? handedOver([script], lookup) : undefined;
+    }
     const named = passThroughScripts.get(program) ?? extensionlessScripts(program);
     return named ? handedOver(named, lookup) : undefined;
   };
@@ -140,7 +161,6 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
   });
 
   // A container whose command runs a script of the tree runs the servers the script starts.
-  const treeFileSet = new Set(context.treeFiles);
   const readScript = (path: string): SourceText | undefined => {
     if (!treeFileSet.has(path)) return undefined;
     const source = scripts.find((script) => script.path === path)?.source ?? readSource(path, context, output, false);

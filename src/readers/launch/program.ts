@@ -501,9 +501,17 @@ const VERSION_MANAGERS = new Set(['pyenv', 'rbenv', 'asdf']);
 /**
  * A script of the tree that ends by running its arguments (`exec "$@"`, `exec gosu app "$@"`):
  * given what the variables hold where it runs, the environment it hands over (its exports) and
- * whether it execs them; undefined for any other program.
+ * whether it execs them; undefined for any other program. `placed`: the tree paths the process's
+ * container puts where the word names the program (ProgramFiles); the first file the tree holds
+ * is the program, whatever its name in the tree. Without one, the tree's scripts of its name.
  */
-export type PassThrough = (program: string, lookup: Lookup) => HandedOver | undefined;
+export type PassThrough = (program: string, lookup: Lookup, placed: readonly string[]) => HandedOver | undefined;
+
+/**
+ * The tree paths a process's container puts (COPY, bind mounts) at the paths a command word runs
+ * a program from (programPaths), in that order; none outside a container.
+ */
+export type ProgramFiles = (word: string) => string[];
 
 export interface HandedOver {
   environment: Map<string, RawArg>;
@@ -514,9 +522,11 @@ export interface HandedOver {
 /**
  * Peels wrappers off a command line. `lookup` resolves variables in `sh -c` strings (the
  * environment the process gets); each step adds what it learns (`env A=b`) for the next.
- * `passThrough` names scripts known to run their arguments (`exec "$@"`), with what they export.
+ * `passThrough` names scripts known to run their arguments (`exec "$@"`), with what they export;
+ * `programFiles` says which tree file the container runs for a word (a script COPY'd under
+ * another name).
  */
-export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough): Unwrapped {
+export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough, programFiles?: ProgramFiles): Unwrapped {
   const wrappers: RawArg[] = [];
   const env = new Map<string, RawArg>();
   const problems: Unwrapped['problems'] = [];
@@ -820,7 +830,7 @@ export function unwrap(args: RawArg[], lookup: Lookup, passThrough?: PassThrough
     }
     // An entrypoint script in the tree that ends in `exec "$@"` hands over to its arguments, with
     // the variables it exported (tiangolo's images: `export GUNICORN_CONF=${GUNICORN_CONF:-/gunicorn_conf.py}`).
-    const handedOver = argv.length > 1 ? passThrough?.(name, envLookup) : undefined;
+    const handedOver = argv.length > 1 ? passThrough?.(name, envLookup, head.unresolved.length === 0 ? (programFiles?.(head.value) ?? []) : []) : undefined;
     if (handedOver) {
       for (const [key, value] of handedOver.environment) env.set(key, value);
       // `gosu app "$@"` without exec: the script's shell forks it and stays its parent.

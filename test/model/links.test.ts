@@ -2778,6 +2778,53 @@ describe('a Tomcat of the official image, with its stock server.xml', () => {
     expect(links(tree(`FROM tomcat:10.1-jdk17\nWORKDIR /usr/local/tomcat\n${war}COPY context.xml /usr/local/tomcat/conf/context.xml\n`))).toEqual(linked);
   });
 
+  // kartoza/docker-geoserver's layout: the image's ENTRYPOINT is a script of the tree that ends in catalina.sh run.
+  const started = (script: string, entrypoint = 'ENTRYPOINT ["/bin/bash", "/scripts/entrypoint.sh"]', extra: Record<string, string> = {}) =>
+    tree(`FROM tomcat:9.0.91-jdk11-temurin-focal\n${war}ADD scripts /scripts\n${entrypoint}\n`, undefined, {
+      'app/scripts/entrypoint.sh': `#!/bin/bash\n${script}`,
+      ...extra,
+    });
+
+  test('a start script of the tree that ends in catalina.sh run runs the stock server.xml', () => {
+    expect(links(started('exec /usr/local/tomcat/bin/catalina.sh run\n'))).toEqual(linked);
+    expect(links(started('set -e\nmkdir -p /data\nexec catalina.sh run\n', 'ENTRYPOINT ["/scripts/entrypoint.sh"]'))).toEqual(linked);
+    // Another file of conf/ by its name, or a comment, leaves the stock server.xml in place.
+    expect(links(started('# keeps the stock server.xml\nsed -i "s/x/y/" /usr/local/tomcat/conf/context.xml\nexec catalina.sh run\n'))).toEqual(linked);
+    const stock = lint(started('exec catalina.sh run\n'));
+    expect(serious(stock)).toEqual(['upstream-keepalive-timeout nginx/default.conf:3']);
+    expect(stock.find((finding) => finding.ruleId === 'upstream-keepalive-timeout')?.message).toContain("Tomcat's keepAliveTimeout 20s");
+  });
+
+  test('a start script that ends in another command, or starts a second server, is not the stock Tomcat', () => {
+    expect(links(started('exec catalina.sh jpda run\n'))).toEqual([]);
+    expect(links(started('exec java -jar /app/app.jar\n'))).toEqual([]);
+    expect(links(started('CATALINA_BASE=/srv/tomcat exec catalina.sh run\n'))).toEqual([]);
+    expect(links(started('gunicorn app:app --bind 0.0.0.0:8000 &\nexec catalina.sh run\n'))).toEqual([]);
+  });
+
+  test('a start script that may rewrite server.xml leaves its settings unknown: no stock connector, no keep-alive judged', () => {
+    // The repro of kartoza/docker-geoserver's start.sh: an `exec "$@"` entrypoint around the image's CMD.
+    const wrapped = tree(
+      'FROM tomcat:9.0.91-jdk11-temurin-focal\nCOPY scripts/entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["catalina.sh","run"]\n',
+      undefined,
+      {
+        'app/scripts/entrypoint.sh':
+          '#!/bin/bash\nxsltproc --output "${CATALINA_HOME}/conf/server.xml" /conf/tune.xsl "${CATALINA_HOME}/conf/server.xml"\nexec "$@"\n',
+      },
+    );
+    expect(links(wrapped)).toEqual([]);
+    expect(serious(lint(wrapped))).toEqual([]);
+    // The same entrypoint that leaves server.xml alone keeps the stock server.
+    const plain = { ...wrapped, 'app/scripts/entrypoint.sh': '#!/bin/bash\nmkdir -p /data\nexec "$@"\n' };
+    expect(links(plain)).toEqual(linked);
+    // In the followed script, in a script it runs, or in one it sources.
+    expect(links(started("sed -i 's/8080/9090/' /usr/local/tomcat/conf/server.xml\nexec catalina.sh run\n"))).toEqual([]);
+    const startSh = { 'app/scripts/start.sh': '#!/bin/bash\ncp -f /extra/server.xml "${CATALINA_HOME}"/conf/\n' };
+    expect(links(started('/bin/bash /scripts/start.sh\nexec catalina.sh run\n', undefined, startSh))).toEqual([]);
+    const functions = { 'app/scripts/functions.sh': 'render() {\n  envsubst < /tpl/server.xml.tpl > /usr/local/tomcat/conf/server.xml\n}\n' };
+    expect(links(started('source /scripts/functions.sh\nrender\nexec catalina.sh run\n', undefined, functions))).toEqual([]);
+  });
+
   test('another image, another command, another CATALINA_BASE or an older stock server.xml is not modelled', () => {
     // Images built on Tomcat with their own configuration and start-up.
     expect(links(tree(`FROM openmrs/openmrs-core:2.6.0\n${war}`))).toEqual([]);

@@ -58,6 +58,21 @@ export interface ContainerScripts {
   procfileRuns: ContainerProcfileRun[];
   /** Tree files the container's scripts copy into place. */
   copies: ScriptCopy[];
+  /** The tree's scripts each container command runs, for a reader that asks what they may change in the container. */
+  startScripts: StartScripts[];
+}
+
+/** The scripts of the tree a container command runs when the container starts. */
+export interface StartScripts {
+  container: Launch;
+  /**
+   * Display paths: the scripts followed from the command (their server launches are listed in
+   * its place), the scripts they source, and a script that wraps the command and runs it at its
+   * end (`ENTRYPOINT ["/entrypoint.sh"]` with `exec "$@"`).
+   */
+  files: string[];
+  /** Whether the command runs a followed script: then its own launch is that script's, not a server's. */
+  followed: boolean;
 }
 
 /** A tree file (or directory) a container's start-up script copies to `target` in the container. */
@@ -133,6 +148,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
   const supervising: SupervisordRun[] = [];
   const procfileRuns: ContainerProcfileRun[] = [];
   const copies: ScriptCopy[] = [];
+  const startScripts: StartScripts[] = [];
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== 'compose' && container.kind !== 'dockerfile') continue;
@@ -176,6 +192,19 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       },
     ];
     const seen = new Set<string>();
+    const sourced = new Set<string>();
+    // A script that wraps the command (an `exec "$@"` entrypoint the launch reader peeled off) runs first.
+    const wrapping = new Set<string>();
+    for (const wrapper of container.wrappers) {
+      const script = wrapper.unresolved ? undefined : scriptAt(wrapper.value, cwd, container, tree.readScript);
+      if (!script || wrapping.has(script.file)) continue;
+      wrapping.add(script.file);
+      const steps = runShell(MappedText.of(script), containerEnvironment, undefined, containerFileTest(container, files, tree, cwd)).steps;
+      for (const step of steps) {
+        const each = sourcedScript(step, cwd, container, tree);
+        if (each) sourced.add(each.source.file);
+      }
+    }
     const scanned = new Set<string>();
     /** Where the container's scripts copy tree files, by target; a target given two sources is dropped. */
     const copiedTo = new Map<string, ScriptCopy | undefined>();
@@ -212,8 +241,13 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       // A script it sources whenever it runs (`. deploy/prestart.sh`) makes its certain copies too.
       const copying = [{ source, steps: decided, cwd: command.cwd }];
       for (const step of decided) {
-        const sourced = step.depth === 0 ? sourcedScript(step, command.cwd, container, tree) : undefined;
-        if (sourced) copying.push({ ...sourced, steps: runShell(MappedText.of(sourced.source), environment, undefined, holds).steps });
+        const script = step.depth === 0 ? sourcedScript(step, command.cwd, container, tree) : undefined;
+        if (script) copying.push({ ...script, steps: runShell(MappedText.of(script.source), environment, undefined, holds).steps });
+      }
+      // Any script it may source, in a branch or a function too, is part of what it may do.
+      for (const step of steps) {
+        const script = sourcedScript(step, command.cwd, container, tree);
+        if (script) sourced.add(script.source.file);
       }
       for (const { source: script, steps: scriptSteps, cwd: scriptCwd } of copying)
         for (const write of stepWrites(script, { steps: scriptSteps, groups: [] }, command.cwdKnown ? scriptCwd : undefined)) {
@@ -260,8 +294,10 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
     }
     for (const copy of copiedTo.values()) if (copy) copies.push(copy);
     append(supervising, runs);
+    const started = new Set([...wrapping, ...seen, ...sourced]);
+    if (started.size > 0) startScripts.push({ container, files: [...started], followed: seen.size > 0 });
   }
-  return { launches, run, supervising, procfileRuns, copies };
+  return { launches, run, supervising, procfileRuns, copies, startScripts };
 }
 
 /**
@@ -405,8 +441,12 @@ function scriptArguments(command: Pending): ScriptArguments {
 /** The tree script a command runs, if it is one: `./bin/start`, `/entrypoint.sh`, `start`, `sh start.sh`. */
 function scriptOf(command: Pending, container: Launch, readScript: (treePath: string) => SourceText | undefined): SourceText | undefined {
   const word = scriptWord(command.words);
-  if (word === undefined) return undefined;
-  for (const path of programPaths(word, command.cwd)) {
+  return word === undefined ? undefined : scriptAt(word, command.cwd, container, readScript);
+}
+
+/** The tree script a command word names where the container looks for it from `cwd`: by its path, or on PATH. */
+function scriptAt(word: string, cwd: string, container: Launch, readScript: (treePath: string) => SourceText | undefined): SourceText | undefined {
+  for (const path of programPaths(word, cwd)) {
     const treePath = mountedSource(container, path);
     const source = treePath === undefined ? undefined : readScript(treePath);
     if (source) return source;

@@ -184,6 +184,15 @@ export function readLaunches(files: FilesByFormat, context: ReaderContext): Read
     );
     if (service) (service.scriptCopies ??= []).push({ source: copy.source, display: context.displayPath(copy.source), target: copy.target, span: copy.span });
   }
+  for (const { container, files: started, followed } of fromContainers?.startScripts ?? []) {
+    const service = composeContainers.find(
+      (candidate) => container.kind === 'compose' && candidate.service === container.service && candidate.project === container.compose?.project,
+    );
+    if (!service) continue;
+    const scripts = (service.startScripts ??= { files: [], runners: [] });
+    for (const file of started) if (!scripts.files.includes(file)) scripts.files.push(file);
+    if (followed) scripts.runners.push(container);
+  }
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
     guarded(output.diagnostics, 'launch reader', source.file, () => {

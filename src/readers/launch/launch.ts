@@ -235,6 +235,12 @@ export interface ComposeContainer extends ComposeScope {
    * readers/launch/container-scripts.ts); `span` is the command that copies each.
    */
   scriptCopies?: Mount[];
+  /**
+   * The tree's scripts its command runs (readers/launch/container-scripts.ts `StartScripts`), as
+   * display paths, and its launches (`runners`) that run a script followed there: the servers that
+   * script starts are its launches too, so a runner's own launch starts no server of its own.
+   */
+  startScripts?: { files: string[]; runners: Launch[] };
   hostNetwork: boolean;
   /** The service's key in the compose file. */
   keySpan?: Span;

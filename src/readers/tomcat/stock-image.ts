@@ -1,18 +1,18 @@
 /**
  * Tomcat run from the official `tomcat` image with the image's own conf/server.xml: a compose
  * service whose image is `tomcat:…` (its `image:`, or the FROM its Dockerfile's stages go back to)
- * and that runs the image's command (`catalina.sh run`, its CMD) or writes that command out. The
- * image leaves Tomcat's stock server.xml as it is, so the server has one HTTP/1.1 connector on
- * 8080 with connectionTimeout 20000 and the version's defaults for the rest; those settings come
- * from that stock file, a documented default, not from a file of the tree
- * (docs/servers/tomcat.md#the-official-image).
+ * and that runs the image's command (`catalina.sh run`, its CMD), writes that command out, or runs
+ * a start script of the tree whose only server is that command. The image leaves Tomcat's stock
+ * server.xml as it is, so the server has one HTTP/1.1 connector on 8080 with connectionTimeout
+ * 20000 and the version's defaults for the rest; those settings come from that stock file, a
+ * documented default, not from a file of the tree (docs/servers/tomcat.md#the-official-image).
  *
  * Left alone (no backend): a container that gets a server.xml of the tree (copied or mounted; that
  * file's own reading stands) or may get one the tree does not show (a named volume over conf/, a
- * COPY or RUN that names server.xml, CATALINA_BASE set); another command; another image, even one
- * built on Tomcat (bitnami/tomcat, openmrs/openmrs-core: their own server.xml and start-up); a
- * release whose stock server.xml differs (before 9.0.31 an AJP connector on 8009 was live too); a
- * Dockerfile no compose service builds, and Kubernetes containers.
+ * COPY or RUN that names server.xml, CATALINA_BASE set, a start script that may write it); another
+ * command; another image, even one built on Tomcat (bitnami/tomcat, openmrs/openmrs-core: their
+ * own server.xml and start-up); a release whose stock server.xml differs (before 9.0.31 an AJP
+ * connector on 8009 was live too); a Dockerfile no compose service builds, and Kubernetes containers.
  */
 import type { Setting } from '../../source/setting';
 import type { ComposeContainer, Launch } from '../launch/launch';
@@ -49,9 +49,16 @@ export function stockImageBackends(containers: ComposeContainer[], launches: Lau
     if (image?.image !== 'tomcat') continue;
     const version: TomcatVersion = tomcatVersionOfImage(image) ?? { kind: 'unknown' };
     if (!stockServerXmlKnown(version)) continue;
-    const own = launches.filter((launch) => launch.kind === 'compose' && launch.service === container.service && launch.compose?.project === container.project);
+    // A command that runs a start script of the tree starts the servers of that script: the only one must be catalina.
+    const runners = container.startScripts?.runners ?? [];
+    const own = launches.filter(
+      (launch) =>
+        launch.kind === 'compose' && launch.service === container.service && launch.compose?.project === container.project && !runners.includes(launch),
+    );
     if (container.imageCommand ? container.imageCommand.environment.includes('CATALINA_BASE') : own.length !== 1 || !runsCatalina(own[0])) continue;
-    if (placesServerXml(container, serverXmls) || [container.file, image.span.file].some((file) => mayReplaceServerXml(file, context))) continue;
+    if (placesServerXml(container, serverXmls) || [container.file, image.span.file].some((file) => mayReplaceServerXml(file, context, 'build'))) continue;
+    // A start script that may write server.xml (`xsltproc --output …/conf/server.xml`, `sed -i`) leaves it unknown.
+    if (container.startScripts?.files.some((file) => mayReplaceServerXml(file, context, 'script'))) continue;
     backends.push(stockBackend(container, image.span, version, container.imageCommand ? undefined : own));
   }
   return backends;
@@ -71,7 +78,8 @@ function placesServerXml(container: ComposeContainer, serverXmls: string[]): boo
   });
 }
 
-function mayReplaceServerXml(display: string, context: ReaderContext): boolean {
+/** Whether a compose file or Dockerfile (`build`), or a start script of the container, may put another server.xml in place. */
+function mayReplaceServerXml(display: string, context: ReaderContext, kind: 'build' | 'script'): boolean {
   const path = context.treeFiles.find((file) => context.displayPath(file) === display);
   if (path === undefined) return true;
   let text: string;
@@ -81,9 +89,11 @@ function mayReplaceServerXml(display: string, context: ReaderContext): boolean {
     return true;
   }
   // Where Tomcat lives or runs from is no placement: `WORKDIR $CATALINA_HOME`, `ENV CATALINA_HOME …`.
+  // A script's line may start with `env`, `envsubst`: only its comments are left out.
+  const skipped = kind === 'build' ? /^\s*(WORKDIR|ENV|#)/i : /^\s*#/;
   const placing = text
     .split('\n')
-    .filter((line) => !/^\s*(WORKDIR|ENV|#)/i.test(line))
+    .filter((line) => !skipped.test(line))
     .join('\n');
   return MAY_REPLACE_SERVER_XML.some((pattern) => pattern.test(placing));
 }

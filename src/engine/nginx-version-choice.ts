@@ -10,6 +10,7 @@ import { placesNginxFile } from '../model/compose';
 import type { KubernetesModel } from '../readers/kubernetes/objects';
 import { bundledNginx, findController } from '../model/ingress-nginx';
 import { combineVersions, describeRange, NginxVersionInfo, rangeUnion, UNKNOWN_VERSION, VersionRange, versionRangeOf } from '../reference/nginx/version';
+import type { Span } from '../source/span';
 import type { SourceText } from '../source/text';
 import type { CfglintConfig } from './config';
 import { UsageError } from './options';
@@ -47,30 +48,42 @@ export function chooseNginxVersion(
  * that COPYs it) or a Dockerfile COPYs it into nginx's directories, and that image is nginx's own:
  * the release its tag pins (several containers: every release any of them may be). A moving tag
  * (`nginx:stable`, `latest`) leaves the release unknown: every release, not another image's pin.
- * Another image (`ghcr.io/mailcow/nginx`, built from a Dockerfile of the tree as often as not) says
- * nothing, and counts as `treeWide`. Undefined where no nginx image runs the file.
+ * An image whose Dockerfile stage installs nginx from its distribution's packages runs that
+ * package's release (`apt-get install nginx` on `python:3.12-slim-bookworm`: Debian 12's 1.22.1),
+ * unknown alike where the tree does not say which (readers/docker/distribution-nginx.ts). Another
+ * image (`ghcr.io/mailcow/nginx`, built from a Dockerfile of the tree as often as not) says
+ * nothing, and counts as `treeWide`. Undefined where no nginx image or package runs the file.
  */
 export function nginxVersionOfFile(placements: PlacedInImage[], treeWide: NginxVersionInfo): (file: string) => NginxVersionInfo | undefined {
   return (file) => {
     const versions: NginxVersionInfo[] = [];
     const seen = new Set<string>();
-    let fromNginxImage = false;
+    let ownNginx = false;
+    const add = (range: VersionRange, text: string, span: Span) => {
+      if (seen.has(text)) return;
+      seen.add(text);
+      versions.push({ range, source: { kind: 'tree', text, span } });
+    };
     for (const placement of placements) {
       if (!placesNginxFile(placement, file)) continue;
-      if (!placement.image || !isNginxImage(placement.image)) {
-        if (!versions.includes(treeWide)) versions.push(treeWide);
-        continue;
+      if (placement.image && isNginxImage(placement.image)) {
+        ownNginx = true;
+        const version = nginxVersionOfImage(placement.image);
+        const range = version ? versionRangeOf(version) : undefined;
+        if (!range) return UNKNOWN_VERSION;
+        const text = `${placement.image.image}:${placement.image.tag}`;
+        add(range, `${text} (${describeRange(range)})`, placement.image.span);
+      } else if (placement.packagedNginx) {
+        ownNginx = true;
+        const { version, origin, span } = placement.packagedNginx;
+        const range = version ? versionRangeOf(version) : undefined;
+        if (!range) return UNKNOWN_VERSION;
+        add(range, `${describeRange(range)} ${origin}`, span);
+      } else if (!versions.includes(treeWide)) {
+        versions.push(treeWide);
       }
-      fromNginxImage = true;
-      const version = nginxVersionOfImage(placement.image);
-      const range = version ? versionRangeOf(version) : undefined;
-      if (!range) return UNKNOWN_VERSION;
-      const text = `${placement.image.image}:${placement.image.tag}`;
-      if (seen.has(text)) continue;
-      seen.add(text);
-      versions.push({ range, source: { kind: 'tree', text: `${text} (${describeRange(range)})`, span: placement.image.span } });
     }
-    return fromNginxImage ? combineVersions(versions) : undefined;
+    return ownNginx ? combineVersions(versions) : undefined;
   };
 }
 

@@ -65,6 +65,8 @@ export interface ShellCommand {
   branches?: ShellBranch[];
   /** The innermost function whose body holds it (`server() { exec gunicorn …; }`): it runs where the function is called. */
   inFunction?: string;
+  /** Followed by `&`: it runs in the background, in a subshell of its own. */
+  background?: true;
   start: number;
   end: number;
 }
@@ -98,6 +100,23 @@ export type ShellBranch =
 
 /** An `if`/`elif` condition: its one simple command and where that is in the script, or undefined when it is a list, a pipeline or negated. */
 export type ShellCondition = { words: ShellWord[]; at: number } | undefined;
+
+/**
+ * A function definition (`name() { …; }`, bash's `function name { …; }`): defining it runs
+ * nothing; its body runs where it is called (POSIX XCU 2.9.5).
+ */
+export interface ShellFunction {
+  name: string;
+  /** The commands of its body: `commands[first]` up to, not including, `commands[end]`. */
+  first: number;
+  end: number;
+  /** Compound commands around the definition; its body's own commands are at `depth + 1`. */
+  depth: number;
+  /** `{ …; }`; a subshell body (`name() ( … )`) or another compound command runs otherwise. */
+  braceBody: boolean;
+  /** `name() { …; } > file`: every call's output is redirected. */
+  redirected: boolean;
+}
 
 export interface ShellProblem {
   message: string;
@@ -572,6 +591,8 @@ interface Frame {
   loop: boolean;
   /** A function's body. */
   function?: string;
+  /** That function, recorded when its body closes. */
+  definition?: ShellFunction;
   /** Inside a loop or a function body (this one or one around it). */
   inLoop: boolean;
   inFunction: boolean;
@@ -586,10 +607,11 @@ interface Frame {
 }
 
 /** The simple commands of a shell script or `sh -c` string, in order. */
-export function parseShell(input: MappedText): { commands: ShellCommand[]; problems: ShellProblem[] } {
+export function parseShell(input: MappedText): { commands: ShellCommand[]; functions: ShellFunction[]; problems: ShellProblem[] } {
   const lexer = new Lexer(input, 'sh');
   const tokens = lexer.tokens();
   const commands: ShellCommand[] = [];
+  const functions: ShellFunction[] = [];
   const stack: Frame[] = [];
   let words: ShellWord[] = [];
   let redirects: ShellRedirect[] = [];
@@ -615,6 +637,22 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
     };
     functionName = undefined;
     stack.push(frame);
+    return frame;
+  };
+  /** The compound command read ends: a function's body closing defines the function. */
+  const close = (): Frame | undefined => {
+    const frame = stack.pop();
+    if (frame?.function !== undefined) {
+      frame.definition = {
+        name: frame.function,
+        first: frame.firstCommand,
+        end: commands.length,
+        depth: stack.length,
+        braceBody: frame.word === '{',
+        redirected: false,
+      };
+      functions.push(frame.definition);
+    }
     return frame;
   };
   /** `then` / `else`: the body of an `if` branch starts. */
@@ -682,7 +720,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
         continue;
       }
       if (CLOSERS.has(first)) {
-        closedGroup = stack.pop();
+        closedGroup = close();
         words.shift();
         continue;
       }
@@ -731,6 +769,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
       // `} > file`, `done > file`, `) > file`: the whole compound command's output; no words.
       readsPipe(commands.length);
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
+      if (group?.definition) group.definition.redirected = true;
       if (pipesInto && group && !redirects.some(writesOutputElsewhere)) pipedGroup(group);
     } else if (pipesInto && group) pipedGroup(group);
     words = [];
@@ -780,14 +819,16 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
           inLoop: frame.inLoop,
           inFunction: frame.inFunction,
         };
-      } else if (frame?.word !== 'case') closedGroup = stack.pop();
+      } else if (frame?.word !== 'case') closedGroup = close();
       continue;
     }
     if (arms?.readingPatterns && operator === '|') {
       finish();
       continue;
     }
+    const before = commands.length;
     finish(operator === '|' || operator === '|&');
+    if (operator === '&' && commands.length > before) commands[commands.length - 1].background = true;
     after = operator === '&&' || operator === '||' || operator === '&' || operator === '|' || operator === '|&' ? operator : undefined;
     if (operator === ';;') {
       const frame = top();
@@ -799,7 +840,7 @@ export function parseShell(input: MappedText): { commands: ShellCommand[]; probl
     }
   }
   finish();
-  return { commands, problems: lexer.problems };
+  return { commands, functions, problems: lexer.problems };
 }
 
 /** `> file`, `>&2`, `&> file`, `>&-`: standard output goes elsewhere than where the command's context sends it (`2>&1` does not). */

@@ -60,11 +60,23 @@ export function parameterValue(part: Extract<WordPart, { kind: 'parameter' }>, l
   }
 }
 
+/** What the positional parameter `$N` holds (N from 1), where the reader knows whose they are (a function's call). */
+export type Positional = (index: number) => VariableValue;
+
+const POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
+
+/** `$1`, `${2}` where `positional` says what they hold; any other opaque part is not known. */
+function opaqueValue(part: Extract<WordPart, { kind: 'opaque' }>, positional: Positional | undefined): VariableValue {
+  const match = positional && POSITIONAL.exec(part.text);
+  return match ? positional(Number(match[1] ?? match[2])) : 'unknown';
+}
+
 /**
  * The arguments a word becomes. `split` is false where the shell does not split fields
- * (assignments, `case` words); then one argument comes out, possibly empty.
+ * (assignments, `case` words); then one argument comes out, possibly empty. `positional`: what
+ * `$1`, `${2}` … hold, where that is known (a function's body run by a call); else they are unknown.
  */
-export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, split = true): RawArg[] {
+export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, split = true, positional?: Positional): RawArg[] {
   const fields: RawArg[] = [];
   let current: RawArg | undefined;
   // The current field's value if its unknown variables are unset; undefined once a part has no default.
@@ -98,7 +110,7 @@ export function expandWord(word: ShellWord, source: SourceText, lookup: Lookup, 
       continue;
     }
     const written = source.text.slice(part.start, part.end);
-    const expansion = part.kind === 'parameter' ? parameterValue(part, lookup) : 'unknown';
+    const expansion = part.kind === 'parameter' ? parameterValue(part, lookup) : opaqueValue(part, positional);
     let value = expansion;
     if (typeof value === 'object' && (expanded += value.value.length) > MAX_VALUE_LENGTH) value = 'unknown';
     if (value === 'unknown') {

@@ -6,11 +6,12 @@
  */
 import * as nodePath from 'path';
 import { append } from '../../source/append';
-import { expandWord } from '../kit/expand';
+import { expandWord, type Positional } from '../kit/expand';
 import type { SourceText } from '../../source/text';
 import type { MappedText } from '../kit/mapped-text';
 import { asMappedText, literalArg, Lookup, RawArg, sliceArg, VariableValue, writtenText } from '../kit/raw';
-import { assignmentOf, literalText, parseShell, ShellCommand, ShellProblem, ShellRedirect } from '../kit/shell-words';
+import { assignmentOf, literalText, parseShell, ShellCommand, ShellFunction, ShellProblem, ShellRedirect, type ShellWord } from '../kit/shell-words';
+import { runOrder } from './function-calls';
 import { ScriptArguments, takenByArguments, testOperands } from './dispatch';
 
 /**
@@ -115,7 +116,8 @@ export interface ShellStep {
   /**
    * Compound commands around it (`if`, `case`, loops, functions); 0 when it is only in branches
    * the script is sure to take (picked by its known arguments or environment, or behind tests
-   * of files that exist): it runs whenever the script does.
+   * of files that exist): it runs whenever the script does. In the body of a function a call
+   * surely runs, at that call, they are counted from the body.
    */
   depth: number;
   /**
@@ -134,6 +136,8 @@ export interface ShellStep {
   outputReadBy?: RawArg[] | 'compound';
   /** In an `if`/`elif` condition: run for its exit status. */
   tested?: true;
+  /** In a function a call runs with arguments of its own (not `"$@"`): its `$1`, `"$@"` are not the script's. */
+  callArguments?: true;
   /** The command's words; redirections may lie past `end`. */
   start: number;
   end: number;
@@ -178,14 +182,17 @@ export function scriptPath(arg: RawArg, stepCwd: RawArg | undefined, cwd: string
 }
 
 const DECLARATION_COMMANDS = new Set(['export', 'readonly', 'local', 'declare', 'typeset']);
+/** Declarations that make a variable the function call's own (bash `builtins/declare.def`: in a function `declare` and `typeset` are `local`, unless given `-g`). */
+const LOCAL_DECLARATIONS = new Set(['local', 'declare', 'typeset']);
 
 /** A script whose first line runs bash. */
 const BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
 
 /**
  * Runs a script in the reader's head: assignments at the top level define variables for what
- * follows; one inside a compound command (`if`, `case`, a function) may not run, so the
- * variable becomes unresolved. Names the script does not set come from `base`. `args`: the
+ * follows; one inside a compound command (`if`, `case`, a function no call surely runs) may not
+ * run, so the variable becomes unresolved. A function a call surely runs runs there, as the top
+ * level does (function-calls.ts), its `local` variables its own until it returns. Names the script does not set come from `base`. `args`: the
  * script's arguments, which pick the branches of `case "$1"` and `if [ "$1" = … ]` (dispatch.ts),
  * as `base`'s values do for a test of a variable the script never sets:
  * a branch not taken is not run, one taken is run as the top level is, one that depends on an
@@ -197,7 +204,7 @@ export function runShell(
   args?: ScriptArguments,
   exists?: FileTest,
 ): { steps: ShellStep[]; groups: RedirectedGroup[]; commands: ShellCommand[]; problems: ShellProblem[] } {
-  const { commands, problems } = parseShell(input);
+  const { commands, functions, problems } = parseShell(input);
   const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text), { lookup: base, text: input.text });
   const variables = new Map<string, RawArg | 'unset'>();
   const lookup: Lookup = (name) => {
@@ -209,6 +216,8 @@ export function runShell(
   const define = (name: string, value: RawArg, depth: number) => {
     variables.set(name, depth > 0 ? { ...value, unresolved: [...value.unresolved, `$${name}`] } : value);
   };
+  /** What each running call's `local` names held before it: they get it back when the call returns. */
+  const shadowed = new Map<number, Map<string, RawArg | 'unset' | undefined>>();
   const exportedNames = new Set<string>();
   const exported = () => {
     const snapshot = new Map<string, RawArg>();
@@ -221,33 +230,62 @@ export function runShell(
   let cwd: RawArg | undefined;
   const steps: ShellStep[] = [];
   const groups: RedirectedGroup[] = [];
-  const expandRedirect = (redirect: ShellRedirect, expansion: Lookup): StepRedirect => ({
+  const expandRedirect = (redirect: ShellRedirect, expansion: Lookup, positional: Positional | undefined): StepRedirect => ({
     operator: redirect.operator,
     ...(redirect.fd !== undefined ? { fd: redirect.fd } : {}),
-    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, ''),
+    target:
+      expandWord(redirect.target, input.source, expansion, false, positional)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, ''),
   });
-  for (const [position, command] of commands.entries()) {
+  /**
+   * Inside branches the arguments pick, and only such, a command runs as surely as the script (or
+   * the body of the call that runs it) does: `outer` compound commands around it are that body's.
+   */
+  const onlyBranches = (command: ShellCommand, outer: number, calledIn: ShellFunction | undefined) =>
+    command.inFunction === calledIn?.name && (command.branches?.length ?? 0) === command.depth - outer;
+  const surelyRuns = (position: number, outer: number, calledIn: ShellFunction | undefined) =>
+    (taken[position] === 'taken' || taken[position] === 'open') &&
+    (commands[position].depth === outer || (taken[position] === 'taken' && onlyBranches(commands[position], outer, calledIn)));
+  /** Each running call's arguments: its body's `$1`, `${2}` …. */
+  const callArguments = new Map<number, Positional>();
+  for (const entry of runOrder(commands, functions, surelyRuns)) {
+    if ('calls' in entry) {
+      const caller = entry.from === undefined ? undefined : callArguments.get(entry.from);
+      callArguments.set(entry.calls, positionalsOf(commands[entry.position].words.slice(1), input.source, lookup, caller));
+      continue;
+    }
+    if ('returnsFrom' in entry) {
+      callArguments.delete(entry.returnsFrom);
+      for (const [name, before] of shadowed.get(entry.returnsFrom) ?? []) {
+        if (before === undefined) variables.delete(name);
+        else variables.set(name, before);
+      }
+      shadowed.delete(entry.returnsFrom);
+      continue;
+    }
+    const { position, outer, calledIn } = entry;
+    const command = commands[position];
     if (taken[position] === 'skipped') continue;
+    const positional = entry.call === undefined ? undefined : callArguments.get(entry.call);
     // Inside branches the arguments pick, and only such, a command runs as surely as the top level;
     // so does one only behind tests that files the script's machine holds exist.
-    const onlyBranches = command.inFunction === undefined && (command.branches?.length ?? 0) === command.depth;
     const depth =
-      onlyBranches && (taken[position] === 'taken' || (taken[position] === 'open' && exists && existsTestsHold(command, input.source, lookup, cwd, exists)))
+      onlyBranches(command, outer, calledIn) &&
+      (taken[position] === 'taken' || (taken[position] === 'open' && exists && existsTestsHold(command, input.source, lookup, cwd, exists)))
         ? 0
-        : command.depth;
+        : command.depth - outer;
     let index = 0;
     const prefixEnv = new Map<string, RawArg>();
     for (; index < command.words.length; index++) {
       const assignment = assignmentOf(command.words[index]);
       if (!assignment) break;
-      prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
+      prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false, positional)[0]);
     }
     const words = command.words.slice(index);
     if (command.words.length === 0) {
       groups.push({
-        redirects: command.redirects.map((redirect) => expandRedirect(redirect, lookup)),
+        redirects: command.redirects.map((redirect) => expandRedirect(redirect, lookup, positional)),
         ...(cwd ? { cwd } : {}),
-        depth: command.depth,
+        depth: command.depth - outer,
         start: command.start,
         end: command.end,
       });
@@ -259,16 +297,22 @@ export function runShell(
     }
     const head = literalText(words[0]);
     if (head !== undefined && DECLARATION_COMMANDS.has(head)) {
+      // In a function, `local` (bash's `declare` and `typeset` too) gives the call a variable of its own.
+      const own =
+        entry.call !== undefined && LOCAL_DECLARATIONS.has(head) && !words.some((word) => /^-[a-zA-Z]*g/.test(literalText(word) ?? ''))
+          ? (shadowed.get(entry.call) ?? shadowed.set(entry.call, new Map()).get(entry.call)!)
+          : undefined;
       for (const word of words.slice(1)) {
         const assignment = assignmentOf(word);
-        if (assignment) define(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], depth);
         const name = assignment?.name ?? literalText(word);
+        if (own && name && !own.has(name)) own.set(name, variables.get(name));
+        if (assignment) define(assignment.name, expandWord(assignment.value, input.source, lookup, false, positional)[0], depth);
         if (head === 'export' && name && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) exportedNames.add(name);
       }
       continue;
     }
     if (head === 'cd' && words.length <= 2) {
-      const target = words[1] ? expandWord(words[1], input.source, lookup, false)[0] : undefined;
+      const target = words[1] ? expandWord(words[1], input.source, lookup, false, positional)[0] : undefined;
       if (!target || target.unresolved.length > 0 || depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, 'cd'] } : undefined;
       else if (target.value.startsWith('/')) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
@@ -289,8 +333,8 @@ export function runShell(
       if (own) return own.unresolved.length > 0 ? 'unknown' : { value: own.value };
       return lookup(name);
     };
-    const args = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    const redirects = command.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    const args = words.flatMap((word) => expandWord(word, input.source, commandLookup, true, positional));
+    const redirects = command.redirects.map((redirect) => expandRedirect(redirect, commandLookup, positional));
     const reader = command.outputReadBy === undefined || command.outputReadBy === 'compound' ? command.outputReadBy : commands[command.outputReadBy];
     if (args.length > 0) {
       steps.push({
@@ -304,6 +348,7 @@ export function runShell(
         pipesInto: command.pipesInto,
         ...(reader === undefined ? {} : { outputReadBy: reader === 'compound' ? reader : readerWords(reader, input.source, lookup) }),
         ...(command.tested ? { tested: true as const } : {}),
+        ...(entry.callArguments ? { callArguments: true as const } : {}),
         start: command.start,
         end: command.end,
       });
@@ -341,6 +386,34 @@ function existsTestsHold(command: ShellCommand, source: SourceText, lookup: Look
         }),
     )
   );
+}
+
+/**
+ * A call's arguments as its body's positional parameters: each word expanded where the call
+ * stands (`$1` of the caller's own). A word whose number of fields is not known (`"$@"`, an
+ * unquoted unknown or glob) leaves it and every later parameter unknown; past the last one a
+ * parameter is unset.
+ */
+function positionalsOf(words: ShellWord[], source: SourceText, lookup: Lookup, caller: Positional | undefined): Positional {
+  const fields: RawArg[] = [];
+  let counted = true;
+  for (const word of words) {
+    const expanded = expandWord(word, source, lookup, true, caller);
+    const uncounted =
+      expanded.some((field) => field.unquotedGlob) ||
+      (expanded.some((field) => field.unresolved.length > 0) &&
+        word.parts.some((part) => part.kind !== 'literal' && (!part.quoted || (part.kind === 'opaque' && EVERY_PARAMETER.test(part.text)))));
+    if (uncounted) {
+      counted = false;
+      break;
+    }
+    append(fields, expanded);
+  }
+  return (index) => {
+    const field = fields[index - 1];
+    if (!field) return counted ? 'unset' : 'unknown';
+    return field.unresolved.length > 0 ? 'unknown' : { value: field.value };
+  };
 }
 
 /** The words of the command that reads a pipe, expanded, without its `NAME=value` prefix (a pipe's commands run apart, so that prefix is its own). */
@@ -874,6 +947,9 @@ export function execsFromScript(wrappers: readonly { value: string }[]): boolean
   return wrappers[0]?.value === 'exec';
 }
 
+/** `$@`, `${*}`: every positional parameter, as many fields as there are. */
+const EVERY_PARAMETER = /^\$(?:[@*]|\{[@*]\})$/;
+
 /** `"$@"`, `"${@}"`: every argument the script got, each as given. */
 const ALL_ARGUMENTS = /^"\$(?:@|\{@\})"$/;
 
@@ -881,12 +957,13 @@ const ALL_ARGUMENTS = /^"\$(?:@|\{@\})"$/;
  * The program a script ends by handing its own arguments to, as its last command: `exec
  * /docker-entrypoint.sh "$@"` (an image's own entrypoint kept behind a wrapper of the tree). The
  * shell is replaced by that program, which gets every argument the script got, as given; a
- * command inside `if`, a loop or a function may not be the one that runs. Undefined for any
+ * command inside `if`, a loop or a function no call surely runs may not be the one that runs, and
+ * in a function called with other arguments `"$@"` is those (function-calls.ts). Undefined for any
  * other ending, and for `exec "$@"` itself (the arguments are then the program: PassThrough).
  */
 export function handsArgumentsTo(steps: readonly ShellStep[], lookup: Lookup): { program: RawArg; step: ShellStep } | undefined {
   const last = steps[steps.length - 1];
-  if (!last || last.depth !== 0) return undefined;
+  if (!last || last.depth !== 0 || last.callArguments) return undefined;
   const { wrappers, argv } = unwrap(last.args, lookup);
   const [program, handed] = argv;
   if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return undefined;
@@ -896,12 +973,13 @@ export function handsArgumentsTo(steps: readonly ShellStep[], lookup: Lookup): {
 /**
  * How a script runs its own arguments as its last command, through the wrappers unwrap() peels
  * (`exec "$@"`, `gosu app:app "$@"`, `exec su-exec app "$@"`, `exec chpst -u app "$@"`): that
- * command and what the wrappers add. A `"$@"` inside `if`, a loop, a function or a branch picked
- * by an unknown argument may not run, and one before the end is not where the script ends.
+ * command and what the wrappers add. A `"$@"` inside `if`, a loop, a function no call surely runs
+ * or a branch picked by an unknown argument may not run, one in a function called with other
+ * arguments is those, and one before the end is not where the script ends.
  */
 export function runsItsArguments(steps: readonly ShellStep[], lookup: Lookup): { step: ShellStep; unwrapped: Unwrapped } | undefined {
   const last = steps[steps.length - 1];
-  if (!last || last.depth !== 0 || last.undecided) return undefined;
+  if (!last || last.depth !== 0 || last.undecided || last.callArguments) return undefined;
   const unwrapped = unwrap(last.args, lookup);
   return unwrapped.argv.length === 1 && ALL_ARGUMENTS.test(writtenText(unwrapped.argv[0])) ? { step: last, unwrapped } : undefined;
 }

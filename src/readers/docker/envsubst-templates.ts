@@ -398,7 +398,8 @@ function treeScriptOf(
  * The templates a container's own start-up command renders with envsubst: `sh -c "envsubst <
  * /tmp/nginx.conf > /etc/nginx/conf.d/default.conf && nginx …"` in compose, or a script of the
  * tree it runs (`/app/start.sh` with `envsubst '$FLASK_SERVER_ADDR' < /tmp/default.conf > …`).
- * Only a render the command always makes counts (not inside `if`, a loop or a function), with
+ * Only a render the command always makes counts (not inside `if`, a loop or a function no call
+ * surely runs: function-calls.ts), with
  * literal paths, the input a tree file the container gets. GNU envsubst replaces the names its
  * argument lists (every `$NAME` and `${NAME}` without one), a name the environment lacks by
  * nothing at all, and leaves the rest as written.

@@ -251,7 +251,7 @@ export function containerScriptLaunches(containers: readonly Launch[], tree: Scr
       }
       for (const { source: script, steps: scriptSteps, cwd: scriptCwd } of copying)
         for (const write of stepWrites(script, { steps: scriptSteps, groups: [] }, command.cwdKnown ? scriptCwd : undefined)) {
-          // Only a copy made whenever the script runs (not in an `if`, a loop or a function), of a file the container holds.
+          // Only a copy made whenever the script runs (not in an `if`, a loop or a function no call surely runs), of a file the container holds.
           if (!write.certain || write.sourcePath === undefined || write.kind === 'gap') continue;
           const copied = mountedSource(container, write.sourcePath);
           if (copied === undefined || treeEntry(copied, files, tree) === undefined) continue;

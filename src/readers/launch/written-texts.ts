@@ -8,7 +8,7 @@
  * - `printf '%s\n' …`, which prints each operand as it is, each on its own line.
  * Variables are the launch's (unknown stays unknown: an opaque value no rule judges, blanked where
  * it stands alone on its line, as an envsubst template's). `>` starts the file, `>>` appends to it;
- * a write inside `if`, a loop or a function, by any other command, or naming the file in any other
+ * a write inside `if`, a loop or a function no call surely runs, by any other command, or naming the file in any other
  * way leaves its text unknown, and nothing is read for it.
  *
  * The text is a RenderedSourceText over the script (or the Dockerfile, or the compose file holding

@@ -22,6 +22,7 @@ import {
 } from './links';
 import { resolvesServicesOf, shareNetwork } from './compose';
 import { knownValue, Launch, optionValues } from '../readers/launch/launch';
+import { readJavaCommandLine } from '../readers/launch/java-command-line';
 
 /** Where an unmodelled server may listen: a port (on whatever host), a socket file, or anything. */
 export type UnmodelledAddress =
@@ -186,42 +187,14 @@ function runsPackageTask(launch: Launch): boolean {
   return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));
 }
 
-/** Options of the `java` launcher whose value is the next word (JDK `java` man page: "Standard Options for Java"). */
-const JAVA_OPTIONS_WITH_VALUE = new Set([
-  '-cp',
-  '-classpath',
-  '--class-path',
-  '-p',
-  '--module-path',
-  '--upgrade-module-path',
-  '--add-modules',
-  '--enable-native-access',
-  '--add-opens',
-  '--add-exports',
-  '--add-reads',
-  '--patch-module',
-  '--limit-modules',
-  '--source',
-]);
-
 /**
  * What a `java` launch runs: the jar of `-jar`, the module of `-m`/`--module`, else the first word
  * after the options (a main class, or a source file); undefined when it runs nothing (`java
- * -version`, `java -XshowSettings`). The launcher takes its own options up to that word.
+ * -version`, `java -XshowSettings`). The launcher takes its own options up to that word
+ * (readers/launch/java-command-line.ts).
  */
 function jvmMainOf(launch: Launch): string | undefined {
-  const argv = launch.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const word = argv[i].value;
-    if (word === '-jar' || word === '-m' || word === '--module') return argv[i + 1]?.value;
-    if (word.startsWith('--module=')) return word.slice('--module='.length);
-    if (JAVA_OPTIONS_WITH_VALUE.has(word)) {
-      i++;
-      continue;
-    }
-    if (!word.startsWith('-')) return word;
-  }
-  return undefined;
+  return readJavaCommandLine(launch.argv).main?.value;
 }
 
 /** Tomcat's launcher class: what catalina.sh runs (bin/catalina.sh `org.apache.catalina.startup.Bootstrap`). */

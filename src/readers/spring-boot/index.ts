@@ -28,15 +28,17 @@
  * The process that runs the application may override any property: arguments
  * (`--server.port=9000`), system properties (`-Dserver.port=9000`) and environment variables
  * (`SERVER_PORT`), in that order of precedence over the files. They are taken from the launches
- * (Dockerfile, compose, systemd, scripts) that run `java` or set SERVER_* / SPRING_* variables
- * and run the application: a compose service the one its build context or mounts hold, a start
- * script's or Procfile's `java -jar <module>/target/x.jar` that module, any other launch one whose
- * file sits in the application's directory or above it (appsLaunchRuns); when two of them
+ * (Dockerfile, compose, systemd, scripts) that run `java` (its options read as OpenJDK's launcher
+ * does: java-command-line.ts) or set SERVER_* / SPRING_* variables and run the application: a
+ * compose service the one its build context or mounts hold, a start script's or Procfile's
+ * `java -jar <module>/target/x.jar` that module, any other launch one whose file sits in the
+ * application's directory or above it (appsLaunchRuns); when two of them
  * disagree on a property its value is undetermined.
  */
 import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
 import { Launch, serverName } from '../launch/launch';
+import { readJavaCommandLine } from '../launch/java-command-line';
 import type { SpringBootBackend, TomcatConnector } from '../tomcat/tomcat-backend';
 import type { ConnectorSettingName } from '../../reference/tomcat/defaults';
 import type { Span } from '../../source/span';
@@ -249,7 +251,7 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
 }
 
 function runsJar(launch: Launch): boolean {
-  return launch.program === 'java' && launch.argv.some((arg) => arg.value === '-jar');
+  return launch.program === 'java' && readJavaCommandLine(launch.argv).jar;
 }
 
 /**
@@ -921,11 +923,11 @@ function replacePlaceholders(
 }
 
 /**
- * Properties the process that runs the application sets: `--key=value` arguments, `-Dkey=value`
- * system properties, and environment variables (relaxed: SERVER_PORT is server.port; also kept
- * under `env:NAME` for placeholders). From the launches that run java or set SERVER_* / SPRING_*
- * variables and run this application: those `runs` ties to it (see appsLaunchRuns), else those in
- * the application's directory or above it.
+ * Properties the process that runs the application sets: `--key=value` arguments after the jar or
+ * main class, `-Dkey=value` system properties before it, and environment variables (relaxed:
+ * SERVER_PORT is server.port; also kept under `env:NAME` for placeholders). From the launches
+ * that run java or set SERVER_* / SPRING_* variables and run this application: those `runs` ties
+ * to it (see appsLaunchRuns), else those in the application's directory or above it.
  */
 function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[] | undefined>): { overrides: Map<string, Found>; launches: Launch[] } {
   const out = new Map<string, Found>();
@@ -950,17 +952,15 @@ function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[
       byPrecedence[0].set(`env:${name}`, found);
     }
     if (launch.program === 'java') {
-      const jar = launch.argv.findIndex(
-        (arg, index) =>
-          index > 0 &&
-          (arg.value === '-jar' || (!arg.value.startsWith('-') && launch.argv[index - 1]?.value !== '-cp' && launch.argv[index - 1]?.value !== '-classpath')),
-      );
-      launch.argv.forEach((arg, index) => {
+      const line = readJavaCommandLine(launch.argv);
+      for (const arg of line.options) {
         const system = /^-D([^=]+)=(.*)$/s.exec(arg.value);
-        if (system && (jar === -1 || index < jar)) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });
+        if (system) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });
+      }
+      for (const arg of line.appArgs) {
         const option = /^--([^=]+)=(.*)$/s.exec(arg.value);
-        if (option && jar !== -1 && index > jar) byPrecedence[2].set(relaxedKey(option[1]), { value: option[2], text: option[2], span: arg.span });
-      });
+        if (option) byPrecedence[2].set(relaxedKey(option[1]), { value: option[2], text: option[2], span: arg.span });
+      }
     }
     const combined = new Map<string, Found>();
     for (const level of byPrecedence) for (const [key, found] of level) combined.set(key, found);
@@ -1018,8 +1018,8 @@ function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>): string
 function moduleOfJar(launch: Launch, roots: string[]): string[] | undefined {
   if (launch.program !== 'java') return undefined;
   if (launch.workingDirectory) return appOfWorkingDirectory(launch, launch.workingDirectory.value, roots);
-  const jarIndex = launch.argv.findIndex((arg) => arg.value === '-jar');
-  const jar = jarIndex === -1 ? undefined : launch.argv[jarIndex + 1];
+  const line = readJavaCommandLine(launch.argv);
+  const jar = line.jar ? line.main : undefined;
   if (!jar || jar.unresolved || nodePath.posix.isAbsolute(jar.value)) return undefined;
   const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath.posix.normalize(jar.value));
   if (!written) return undefined;

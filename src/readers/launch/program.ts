@@ -13,6 +13,7 @@ import { asMappedText, literalArg, Lookup, RawArg, sliceArg, VariableValue, writ
 import { assignmentOf, literalText, parseShell, ShellCommand, ShellFunction, ShellProblem, ShellRedirect, type ShellWord } from '../kit/shell-words';
 import { runOrder } from './function-calls';
 import { ScriptArguments, takenByArguments, testOperands } from './dispatch';
+import { buildToolRunOf } from './build-tool-run';
 
 /**
  * Programs that serve requests behind nginx (the servers cfglint models, plus Java for Spring
@@ -73,12 +74,14 @@ export function startsServer(program: string, argv: RawArg[]): boolean {
 /**
  * Django's and Flask's development servers (`python manage.py runserver`, `./manage.py
  * runserver`, `flask run`): servers cfglint recognises without modelling them
- * (model/unmodelled-servers.ts), found in scripts too (mozilla/pontoon's server_run.sh).
+ * (model/unmodelled-servers.ts), found in scripts too (mozilla/pontoon's server_run.sh); and
+ * Spring Boot's build plugins (`mvn spring-boot:run`, `./gradlew bootRun`: build-tool-run.ts).
  */
 function startsDevServer(program: string, argv: RawArg[]): boolean {
   const word = (i: number) => argv[i]?.value ?? '';
   if (PYTHON.test(program)) return /(^|\/)manage\.py$/.test(word(1)) && word(2) === 'runserver';
   if (program === 'manage.py') return word(1) === 'runserver';
+  if (buildToolRunOf(program, argv)) return true;
   return program === 'flask' && argv.some((arg) => arg.value === 'run');
 }
 

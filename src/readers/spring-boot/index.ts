@@ -29,15 +29,17 @@
  * (`--server.port=9000`), system properties (`-Dserver.port=9000`) and environment variables
  * (`SERVER_PORT`), in that order of precedence over the files. They are taken from the launches
  * (Dockerfile, compose, systemd, scripts) that run `java` (its options read as OpenJDK's launcher
- * does: java-command-line.ts) or set SERVER_* / SPRING_* variables and run the application: a
- * compose service the one its build context or mounts hold, a start script's or Procfile's
- * `java -jar <module>/target/x.jar` that module, any other launch one whose file sits in the
- * application's directory or above it (appsLaunchRuns); when two of them
+ * does: java-command-line.ts) or `mvn spring-boot:run` / `gradle bootRun` (build-tool-run.ts), or
+ * set SERVER_* / SPRING_* variables, and run the application: a compose service the one its build
+ * context or mounts hold, a start script's or Procfile's `java -jar <module>/target/x.jar` that
+ * module, a build tool's run the project it runs in (appOfBuildToolRun), any other launch one whose
+ * file sits in the application's directory or above it (appsLaunchRuns); when two of them
  * disagree on a property its value is undetermined.
  */
 import * as nodePath from 'path';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
-import { Launch, serverName } from '../launch/launch';
+import { knownValue, Launch, LaunchArg, serverName } from '../launch/launch';
+import { BuildToolRun, buildToolRunOf } from '../launch/build-tool-run';
 import { readJavaCommandLine } from '../launch/java-command-line';
 import type { SpringBootBackend, TomcatConnector } from '../tomcat/tomcat-backend';
 import type { ConnectorSettingName } from '../../reference/tomcat/defaults';
@@ -53,9 +55,9 @@ import { connectorDefault, HTTP_ADDRESS_REFERENCE, KEEP_ALIVE_TIMEOUT_REFERENCE,
 import { readSpringFile, SpringEntry, SpringFileContent } from './documents';
 import { parseSpringDataSize, parseSpringDuration, parseSpringInt, relaxedKey, relaxedKeyOfEnvironment } from './values';
 import { append } from '../../source/append';
-import { ModuleGraph, readModuleGraph } from './modules';
+import { gradleWithoutComments, ModuleGraph, readModuleGraph } from './modules';
 import { mavenFilteredFiles, maskMavenPlaceholders } from './maven-filtering';
-import { cachedBuildFileReader, isWithin } from './build-files';
+import { cachedBuildFileReader, isWithin, xmlWithoutComments } from './build-files';
 import { isUnknownValue } from '../../discovery/template';
 import { bootstrapEvidence, bootstrapReading } from './bootstrap';
 import { closestByTail, pathComponents, sharedTailLength } from '../../source/path-tails';
@@ -215,11 +217,12 @@ export function readSpringBoot(files: string[], launches: Launch[], context: Rea
   }
   const graph = readModuleGraph([...filesByRoot.keys()], context, readBuildFile);
   dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile);
-  const apps = appsOfBuild(filesByRoot, graph, launches, context);
+  const projects = buildToolProjects([...filesByRoot.keys(), ...graph.modules().map((module) => module.root)], context, readBuildFile);
+  const apps = appsOfBuild(filesByRoot, graph, launches, context, projects);
   const backends: SpringBootBackend[] = [];
   const used = new Set<Launch>();
   const appFilesByRoot = displayedFiles(apps, context);
-  const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot)]));
+  const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot, projects)]));
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const classpath = classpathFiles(root, appFiles, graph, filesByRoot);
     guarded(output.diagnostics, 'Spring Boot reader', (appFiles[0] ?? classpath[0]).source.file, () => {
@@ -310,13 +313,19 @@ function displayedFiles(apps: Map<string, SpringFile[]>, context: ReaderContext)
  * (`@SpringBootApplication`, `SpringApplication.run`), or a launch that runs it. A module with the
  * plugin and no files of its own runs with its libraries' files.
  */
-function appsOfBuild(filesByRoot: Map<string, SpringFile[]>, graph: ModuleGraph, launches: Launch[], context: ReaderContext): Map<string, SpringFile[]> {
+function appsOfBuild(
+  filesByRoot: Map<string, SpringFile[]>,
+  graph: ModuleGraph,
+  launches: Launch[],
+  context: ReaderContext,
+  projects: BuildToolProjects,
+): Map<string, SpringFile[]> {
   const candidates = new Map(filesByRoot);
   for (const module of graph.modules()) {
     if (module.bootPlugin && !candidates.has(module.root) && classpathFiles(module.root, [], graph, filesByRoot).length > 0) candidates.set(module.root, []);
   }
   const displayed = displayedFiles(candidates, context);
-  const launched = new Set(launches.flatMap((launch) => appsLaunchRuns(launch, displayed) ?? []));
+  const launched = new Set(launches.flatMap((launch) => appsLaunchRuns(launch, displayed, projects) ?? []));
   const apps = new Map<string, SpringFile[]>();
   for (const [root, appFiles] of candidates) {
     const library = graph.consumed(root) && !graph.module(root)!.bootPlugin && !launched.has(context.displayPath(root)) && !holdsMainClass(root, context);
@@ -924,10 +933,11 @@ function replacePlaceholders(
 
 /**
  * Properties the process that runs the application sets: `--key=value` arguments after the jar or
- * main class, `-Dkey=value` system properties before it, and environment variables (relaxed:
- * SERVER_PORT is server.port; also kept under `env:NAME` for placeholders). From the launches
- * that run java or set SERVER_* / SPRING_* variables and run this application: those `runs` ties
- * to it (see appsLaunchRuns), else those in the application's directory or above it.
+ * main class, `-Dkey=value` system properties before it, what a build tool's run passes on
+ * (readBuildToolRun), and environment variables (relaxed: SERVER_PORT is server.port; also kept
+ * under `env:NAME` for placeholders). From the launches that run java or a build tool, or set
+ * SERVER_* / SPRING_* variables, and run this application: those `runs` ties to it (see
+ * appsLaunchRuns), else those in the application's directory or above it.
  */
 function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[] | undefined>): { overrides: Map<string, Found>; launches: Launch[] } {
   const out = new Map<string, Found>();
@@ -943,7 +953,8 @@ function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[
     const tied = runs.get(launch);
     const related = tied ? tied.includes(root) : isWithin(root, launchDir) || isWithin(launchDir, root);
     const springish = [...launch.env.keys()].some((name) => /^(SERVER|SPRING)_/.test(name));
-    if (!related || (launch.program !== 'java' && !springish)) continue;
+    const buildToolRun = buildToolRunOf(launch.program, launch.argv);
+    if (!related || (launch.program !== 'java' && !buildToolRun && !springish)) continue;
     used.push(launch);
     const byPrecedence: Map<string, Found>[] = [new Map(), new Map(), new Map()];
     for (const [name, value] of launch.env) {
@@ -962,6 +973,7 @@ function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[
         if (option) byPrecedence[2].set(relaxedKey(option[1]), { value: option[2], text: option[2], span: arg.span });
       }
     }
+    if (buildToolRun) readBuildToolRun(buildToolRun, byPrecedence[1], byPrecedence[2]);
     const combined = new Map<string, Found>();
     for (const level of byPrecedence) for (const [key, found] of level) combined.set(key, found);
     for (const [key, found] of combined) set(key, found);
@@ -972,6 +984,125 @@ function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[
     out.set(key, { ...found, value: undefined });
   }
   return { overrides: out, launches: used };
+}
+
+/**
+ * What `mvn spring-boot:run` or `gradle bootRun` passes to the application it forks: the Maven
+ * plugin's `spring-boot.run.profiles` (an argument `--spring.profiles.active=…`),
+ * `spring-boot.run.arguments` (application arguments) and `spring-boot.run.jvmArguments` (JVM
+ * options, `-D` among them), Gradle's `--args=…` (RunMojo and BootRun parameters). Words are split
+ * at white space; a word with a comma or a quote is undetermined (before Spring Boot 2.3 the
+ * Maven plugin split arguments at commas). Any other `-Dname=value` sets a system property of
+ * Maven's own JVM, which the application shares only where the plugin does not fork (before 2.2):
+ * undetermined too.
+ */
+function readBuildToolRun(run: BuildToolRun<LaunchArg>, system: Map<string, Found>, args: Map<string, Found>): void {
+  const take = (target: Map<string, Found>, text: string, pattern: RegExp, span: Span) => {
+    for (const word of text.split(/\s+/)) {
+      const option = pattern.exec(word);
+      if (option) target.set(relaxedKey(option[1]), { value: /[,'"]/.test(word) ? undefined : option[2], text: option[2], span });
+    }
+  };
+  for (const [name, { value, word }] of run.properties) {
+    if (name === 'spring-boot.run.profiles') args.set(relaxedKey('spring.profiles.active'), { value, text: value, span: word.span });
+    else if (name === 'spring-boot.run.arguments') take(args, value, /^--([^=]+)=(.*)$/s, word.span);
+    else if (name === 'spring-boot.run.jvmArguments') take(system, value, /^-D([^=]+)=(.*)$/s, word.span);
+    else if (!name.startsWith('spring-boot.')) system.set(relaxedKey(name), { value: undefined, text: value, span: word.span });
+  }
+  if (run.args) take(args, run.args.value.slice('--args='.length), /^--([^=]+)=(.*)$/s, run.args.span);
+}
+
+/**
+ * The projects of the tree (display roots) that `mvn spring-boot:run` or `gradle bootRun` run in
+ * their directory starts: those with a pom.xml that lists no `<modules>` (in an aggregator the
+ * goal runs in every module of the reactor), or a build.gradle(.kts) without a settings file that
+ * includes subprojects (a task name runs in every project that has it).
+ */
+function buildToolProjects(roots: string[], context: ReaderContext, readBuildFile: (path: string) => string | undefined): BuildToolProjects {
+  const projects: BuildToolProjects = new Map();
+  for (const root of new Set(roots)) {
+    const tools = new Set<'maven' | 'gradle'>();
+    const pom = readBuildFile(nodePath.join(root, 'pom.xml'));
+    if (pom !== undefined && !/<module>/.test(xmlWithoutComments(pom))) tools.add('maven');
+    const gradle = ['build.gradle', 'build.gradle.kts'].some((name) => readBuildFile(nodePath.join(root, name)) !== undefined);
+    const settings = ['settings.gradle', 'settings.gradle.kts'].map((name) => readBuildFile(nodePath.join(root, name)) ?? '').join('\n');
+    if (gradle && !/^\s*include\b/m.test(gradleWithoutComments(settings))) tools.add('gradle');
+    if (tools.size > 0) projects.set(context.displayPath(root), tools);
+  }
+  return projects;
+}
+
+type BuildToolProjects = Map<string, Set<'maven' | 'gradle'>>;
+
+/**
+ * The application a build tool's run starts: the project in the directory it runs in. In a
+ * container that is the working directory (compose `working_dir:`, WORKDIR) with the project's
+ * path, mapped back to the tree through the bind mounts and COPYs that put it there; a Procfile's
+ * processes run in the Procfile's directory; a script's or unit's directory is matched as for
+ * `java -jar` (appOfWorkingDirectory, moduleOfJar). None where that is not certain.
+ */
+function appOfBuildToolRun(launch: Launch, run: BuildToolRun<LaunchArg>, roots: string[], projects: BuildToolProjects): string[] {
+  const written = run.project === undefined ? '.' : knownValue(run.project)?.replace(/^--file=/, '');
+  if (written === undefined) return [];
+  const projectPath = /\.(xml|gradle|kts)$/.test(written) ? nodePath.posix.dirname(written) : written;
+  const rootAt = (dir: string) => roots.find((root) => nodePath.posix.normalize(root || '.') === dir);
+  const isProject = (dir: string) => {
+    const root = rootAt(dir);
+    return root !== undefined && projects.get(root)?.has(run.tool) === true;
+  };
+  let found: string | undefined;
+  if (launch.container) {
+    const cwd = knownValue(launch.workingDirectory);
+    const inContainer = nodePath.posix.isAbsolute(projectPath)
+      ? projectPath
+      : cwd && nodePath.posix.isAbsolute(cwd)
+        ? nodePath.posix.join(cwd, projectPath)
+        : undefined;
+    // The build file's own path: a Dockerfile may COPY pom.xml and src/ one by one.
+    const buildFiles = run.tool === 'maven' ? ['pom.xml'] : ['build.gradle', 'build.gradle.kts'];
+    found = buildFiles
+      .map((name) => (inContainer === undefined ? undefined : treePathOf(launch, nodePath.posix.join(inContainer, name))))
+      .map((path) => path && nodePath.posix.dirname(path))
+      .find((dir) => dir !== undefined && isProject(dir));
+  } else if (launch.kind === 'procfile') {
+    found = nodePath.posix.isAbsolute(projectPath)
+      ? undefined
+      : nodePath.posix.normalize(nodePath.posix.join(nodePath.posix.dirname(launch.file), projectPath));
+  } else {
+    const cwd = knownValue(launch.workingDirectory);
+    if (cwd !== undefined && nodePath.posix.isAbsolute(cwd)) {
+      const matched = appOfWorkingDirectory(
+        launch,
+        nodePath.posix.join(cwd, projectPath),
+        roots.filter((root) => isProject(nodePath.posix.normalize(root || '.'))),
+      );
+      return matched ?? [];
+    }
+    if (launch.kind !== 'shell' || cwd !== undefined || nodePath.posix.isAbsolute(projectPath)) return [];
+    // A script run from its own directory or one above it, where exactly one such project is.
+    const candidates = new Set<string>();
+    for (let dir = nodePath.posix.dirname(launch.file); ; dir = nodePath.posix.dirname(dir)) {
+      const candidate = nodePath.posix.normalize(nodePath.posix.join(dir, projectPath));
+      if (isProject(candidate)) candidates.add(candidate);
+      if (dir === '.' || dir === '/' || dir.startsWith('..')) break;
+    }
+    found = candidates.size === 1 ? [...candidates][0] : undefined;
+  }
+  const root = found === undefined || !isProject(found) ? undefined : rootAt(found);
+  return root === undefined ? [] : [root];
+}
+
+/**
+ * The tree path a container sees at `path`: through the deepest bind mount or COPY that covers it
+ * (a bind mount before a COPY of the same path: it hides what the image holds there).
+ */
+function treePathOf(launch: Launch, path: string): string | undefined {
+  let best: { display: string; target: string } | undefined;
+  for (const mount of launch.mounts ?? []) {
+    const covers = path === mount.target || path.startsWith(mount.target === '/' ? '/' : `${mount.target}/`);
+    if (covers && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  return best && nodePath.posix.normalize(nodePath.posix.join(best.display || '.', nodePath.posix.relative(best.target, path)));
 }
 
 /**
@@ -989,8 +1120,10 @@ function launchesFor(root: string, launches: Launch[], runs: Map<Launch, string[
  *   the build writes a module's jar. The path is relative to where the script is run, which is
  *   not written down: the launch's directory or one above it, where exactly one application is.
  */
-function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>): string[] | undefined {
+function appsLaunchRuns(launch: Launch, appFiles: Map<string, string[]>, projects: BuildToolProjects): string[] | undefined {
   const roots = [...appFiles.keys()];
+  const buildToolRun = buildToolRunOf(launch.program, launch.argv);
+  if (buildToolRun) return appOfBuildToolRun(launch, buildToolRun, roots, projects);
   if (launch.compose) {
     if (launch.build) {
       const inContext = roots.filter((root) => isWithin(root, launch.build!.context));

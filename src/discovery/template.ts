@@ -30,6 +30,29 @@ export function isUnknownValue(value: string): boolean {
   return value.includes(UNKNOWN_MARK);
 }
 
+/** Whether a masked value is one expression and nothing else (`{{ upstream }}`, `${APP_ADDRESS}`). */
+export function isOnePlaceholder(masked: string): boolean {
+  return /^\$\uE000+$/.test(masked);
+}
+
+/** A value of a template: masked (each tag `$` and UNKNOWN_MARKs) and as written, of one length. */
+export interface WrittenTemplateValue {
+  masked: string;
+  written: string;
+  dialect: TemplateDialect;
+}
+
+/**
+ * An address as a template writes it (placeholder names and syntax kept), where a placeholder
+ * leaves its value unknown: two templates of one deployment that write it with the same text in
+ * the same language render it the same, whatever the variables hold. `unix`: a socket path;
+ * `tcp`: host and port as written, one of them or both with tags; `whole`: one placeholder for
+ * the whole address.
+ */
+export type TemplateAddress = { dialect: TemplateDialect } & (
+  { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: string } | { kind: 'whole'; text: string }
+);
+
 /**
  * A value for a message or a label: each masked expression (`${` marks `}`, `$` marks) and each
  * run of marks a reader wrote for a value the tree does not give, shown as one `…`.

@@ -4,6 +4,7 @@
  * and which protocol it speaks) and settings (each with a canonical value, a unit, and where it
  * came from). Cross-file rules compare these with the nginx model.
  */
+import type { TemplateAddress } from '../discovery/template';
 import { Setting } from '../source/setting';
 import type { Span } from '../source/span';
 import type { Launch } from './launch/launch';
@@ -25,7 +26,13 @@ export type ListenAddress =
    * absent env_file) are unset and their defaults apply (`0.0.0.0:"${PORT:-8000}"`): a candidate,
    * never certain.
    */
-  | { kind: 'other'; text: string; ifUnset?: { address: { kind: 'tcp'; host: string; port: number }; variables: string[] } };
+  | {
+      kind: 'other';
+      text: string;
+      ifUnset?: { address: { kind: 'tcp'; host: string; port: number }; variables: string[] };
+      /** The address as a template of the tree writes it, where its tags leave it unknown. */
+      template?: TemplateAddress;
+    };
 
 export interface Listener {
   backend: BackendBase;

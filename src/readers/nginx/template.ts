@@ -8,12 +8,21 @@
  * tag: its directives are not linted.
  */
 import * as nodePath from 'path';
-import { BlockBalance, DIALECT_NAMES, maskTemplate, TemplateDialect, templateDialectOf, templateName } from '../../discovery/template';
+import {
+  BlockBalance,
+  DIALECT_NAMES,
+  isUnknownValue,
+  maskTemplate,
+  TemplateDialect,
+  templateDialectOf,
+  templateName,
+  WrittenTemplateValue,
+} from '../../discovery/template';
 import { firstAtLeast } from '../../source/sorted-offsets';
 import { RenderedSourceText } from '../rendered-text';
 import { TemplateSourceText } from '../template-text';
 import { NginxLexer } from './lex';
-import { parseNginx, ParsedNginxFile } from './parse';
+import { NginxDirective, parseNginx, ParsedNginxFile, sourceOf } from './parse';
 
 /** The template language of an nginx file, by its content or else its name; undefined for a plain file. */
 export function nginxTemplateDialect(path: string, text: string): TemplateDialect | undefined {
@@ -112,4 +121,20 @@ export function settleTemplate(parsed: ParsedNginxFile): ParsedNginxFile {
       },
     ],
   };
+}
+
+/**
+ * Argument `index` of a directive read from a template, masked and as written, where its tags
+ * leave its value unknown: the masked text keeps the template's offsets, so the written text is
+ * at the argument's own. Undefined for a plain file, a known value, or one with escapes (then
+ * the value is not the text between the quotes).
+ */
+export function writtenArgOf(directive: NginxDirective, index: number): WrittenTemplateValue | undefined {
+  const source = sourceOf(directive);
+  const arg = directive.args[index];
+  if (!(source instanceof TemplateSourceText) || !arg || !isUnknownValue(arg.value)) return undefined;
+  const quote = arg.quoted ? 1 : 0;
+  const [start, end] = [arg.span.start.offset + quote, arg.span.end.offset - quote];
+  if (source.text.slice(start, end) !== arg.value) return undefined;
+  return { masked: arg.value, written: source.original.slice(start, end), dialect: source.dialect };
 }

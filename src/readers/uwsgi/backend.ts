@@ -8,6 +8,7 @@ import type { Launch } from '../launch/launch';
 import type { ListenAddress, Listener, ListenerProtocol, UndecidedListener } from '../backend';
 import type { Setting, Unit, ValueSource } from '../../source/setting';
 import type { UwsgiBackend, UwsgiGap, UwsgiOptionEntry } from './uwsgi-backend';
+import { isOnePlaceholder, TemplateAddress, UNKNOWN_MARK, WrittenTemplateValue } from '../../discovery/template';
 import { uwsgiOptionSpec } from '../../reference/uwsgi/options';
 import { readUwsgiFlag, readUwsgiNumber, UwsgiNumberReader } from '../../reference/uwsgi/values';
 import type { BuiltInstance } from './instance';
@@ -297,8 +298,11 @@ function listenersOf(backend: UwsgiBackend): { listeners: Listener[]; undecided:
     const written = entry.value;
     // TLS sockets are `address,certificate,key[,ciphers[,ca]]`.
     const addressText = typeof written === 'string' && (wire === 'https' || wire === 'router-tls') ? written.split(',')[0] : written;
+    const template = entry.template && wire !== 'https' && wire !== 'router-tls' ? uwsgiTemplateAddress(entry.template) : undefined;
     const address: ListenAddress =
-      typeof addressText === 'string' ? againstDirectory(parseUwsgiAddress(addressText), directory) : { kind: 'other', text: entry.text ?? '' };
+      typeof addressText === 'string'
+        ? againstDirectory(parseUwsgiAddress(addressText), directory)
+        : { kind: 'other', text: entry.text ?? '', ...(template ? { template } : {}) };
     const listener = listenerFor(backend, entry, wire, address);
     if (!listener) continue;
     if (entry.condition) undecided.push({ ...listener, condition: entry.condition });
@@ -352,6 +356,26 @@ function listenerFor(backend: UwsgiBackend, entry: UwsgiOptionEntry, wire: strin
  * means every interface, `[::1]:3031` IPv6); without `:` it is a UNIX path, `@name` an abstract
  * socket; `*` in a TCP name expands to each interface and `=N` refers to a shared socket.
  */
+/**
+ * A socket address a template writes with tags, read as parseUwsgiAddress reads the rendered one
+ * (uWSGI's bind_to_unix/bind_to_tcp: a colon makes it TCP), on the masked text, whose tags hold
+ * no colon: the parts are then cut at the same offsets of the text as written. A path must be
+ * absolute, or start with a tag that may make it so; a relative one depends on the directory
+ * uWSGI runs in, which the text does not say. Undefined where the address is not one of these.
+ */
+function uwsgiTemplateAddress({ masked, written, dialect }: WrittenTemplateValue): TemplateAddress | undefined {
+  if (masked.length !== written.length) return undefined;
+  if (isOnePlaceholder(masked)) return { kind: 'whole', text: written, dialect };
+  if (/^\s|^[=@]|\*/.test(masked)) return undefined;
+  const colon = masked.lastIndexOf(':');
+  if (colon === -1) return masked.startsWith('/') || masked.startsWith('$' + UNKNOWN_MARK) ? { kind: 'unix', path: written, dialect } : undefined;
+  const port = masked.slice(colon + 1);
+  if (!/^[0-9]+$/.test(port) && !isOnePlaceholder(port)) return undefined;
+  let host = written.slice(0, colon);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  return { kind: 'tcp', host: host === '' ? '0.0.0.0' : host, port: written.slice(colon + 1), dialect };
+}
+
 export function parseUwsgiAddress(value: string): ListenAddress {
   const name = value.replace(/^\s+/, '');
   if (name.startsWith('=') || name.includes('*')) return { kind: 'other', text: name };

@@ -29,7 +29,7 @@ import { readUwsgiFlag, uwsgiAtoi } from '../../reference/uwsgi/values';
 import { applyPass, newPassBudget, placeholderNames, referencedKeys, resolvePlaceholder } from './expand';
 import { scanIni } from './ini';
 import { fillMagicTable, isKnown, MagicMachineInfo, MagicTable, substituteMagic, UNKNOWN } from './magic';
-import { DIALECT_NAMES, withPlaceholdersShown } from '../../discovery/template';
+import { DIALECT_NAMES, withPlaceholdersShown, WrittenTemplateValue } from '../../discovery/template';
 import { TemplateSourceText } from '../template-text';
 
 /** What is known about the machine and the process environment. */
@@ -76,6 +76,8 @@ interface Entry {
   setBy?: 'set' | 'set-placeholder';
   /** Absolute path of the file it is in, for `inherit` names relative to it. */
   sourcePath?: string;
+  /** The value as a template writes it, where its tags leave it unknown. */
+  template?: WrittenTemplateValue;
 }
 
 export interface BuiltInstance {
@@ -510,7 +512,12 @@ class InstanceBuilder {
           valueSpan = source.span(valueStart, valueEnd);
           text = source.text.slice(valueStart, valueEnd);
         }
-        this.add({ ...this.entry(line.key, line.value, text, keySpan, valueSpan, 'ini', source.file), sourcePath: path });
+        const entry: Entry = { ...this.entry(line.key, line.value, text, keySpan, valueSpan, 'ini', source.file), sourcePath: path };
+        // Offsets of the masked text are the template's own: the value as written is at the same place.
+        if (source instanceof TemplateSourceText && line.value === text && !isKnown(text)) {
+          entry.template = { masked: text, written: source.original.slice(valueSpan.start.offset, valueSpan.end.offset), dialect: source.dialect };
+        }
+        this.add(entry);
       }
     } finally {
       this.chain.pop();
@@ -649,6 +656,8 @@ class InstanceBuilder {
         immediate: entry.immediate,
         placeholders: used,
         setBy: entry.setBy,
+        // Only a value uWSGI takes as written: an expansion (`$(VAR)`, `%(name)`) makes it another.
+        ...(entry.template && entry.value === entry.template.masked ? { template: entry.template } : {}),
       });
     };
     for (const entry of this.entries) {

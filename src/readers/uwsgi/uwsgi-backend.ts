@@ -1,4 +1,5 @@
 /** A uWSGI instance as its ini file(s) and command line define it (filled by src/readers/uwsgi). */
+import type { WrittenTemplateValue } from '../../discovery/template';
 import type { Span } from '../../source/span';
 import type { BackendBase } from '../backend';
 import type { Launch } from '../launch/launch';
@@ -45,6 +46,8 @@ export interface UwsgiOptionEntry {
   placeholders: string[];
   /** Made by `set = name=value` or `set-placeholder`/`set-ph` (then it is only a placeholder). */
   setBy?: 'set' | 'set-placeholder';
+  /** The value as a template writes it, where its tags (and nothing of uWSGI's) leave it unknown. */
+  template?: WrittenTemplateValue;
 }
 
 /** Something the reader could not read, so the instance may have options it does not see. */

@@ -125,6 +125,8 @@ export const rule = defineRule({
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
+      // A template's address is known only as the same text elsewhere: nothing to say it is unserved.
+      if (address.kind === 'template') continue;
       if (undecided.some((listener) => matchListener(address, listener, () => []))) continue;
       if (address.kind === 'tcp' && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
         const draft = serviceFinding(target);

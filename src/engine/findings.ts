@@ -48,7 +48,7 @@ export interface ReportLink {
   nginx: { address: string; span: Span };
   /** The listener: its backend, the protocol it speaks and the option that created it (`bind`, `socket`, `<Connector>`). */
   backend: { kind: string; name: string; protocol: string; option: string; span: Span };
-  reason: 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service';
+  reason: 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service' | 'same-template-text';
   /** The reason in words, e.g. "port 8000 on loopback". */
   detail: string;
   /** Where both sides run, e.g. `one host's loopback (files under deploy/)`, `compose project docker/`. */

@@ -21,6 +21,7 @@ import type { NginxAddress, NginxBlock, NginxHttpScope, UpstreamGroup, UpstreamP
 import { IMPLICIT_LISTEN, listenSocket } from './nginx-listen';
 import { chooseReachable } from './scopes';
 import { NginxPod, podsRunningNginx, runsInPods, startsInPods } from './pods';
+import type { TemplateAddress } from '../discovery/template';
 
 /** One address nginx sends to: an upstream group's `server` line, or a pass's own address. */
 export interface NginxTarget {
@@ -51,7 +52,7 @@ class LazyTarget implements NginxTarget {
   }
 }
 
-export type LinkReason = 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service';
+export type LinkReason = 'same-address' | 'same-socket-path' | 'compose-service' | 'kubernetes-service' | 'same-template-text';
 
 export interface Link {
   target: NginxTarget;
@@ -144,6 +145,7 @@ export function nginxServersListeningAt(model: Deployment, target: NginxTarget):
   const host = address.kind === 'tcp' ? address.host.toLowerCase().replace(/^\[(.*)\]$/, '$1') : '';
   const accepts = (key: string) => {
     if (address.kind === 'unix') return key.startsWith('unix:') && canonicalSocketPath(key.slice(5)) === canonicalSocketPath(address.path);
+    if (address.kind !== 'tcp') return false;
     const at = key.lastIndexOf(':');
     if (key.startsWith('unix:') || Number(key.slice(at + 1)) !== address.port) return false;
     const bound = key.slice(0, at).replace(/^\[(.*)\]$/, '$1');
@@ -220,6 +222,7 @@ export function matchListener(
   projectOf: (backend: Backend) => string | undefined = () => undefined,
 ): { reason: LinkReason; detail: string } | undefined {
   const listens: ListenAddress = listener.address;
+  if (address.kind === 'template') return listens.kind === 'other' && listens.template ? matchTemplate(address.template, listens.template) : undefined;
   if (address.kind === 'unix') {
     if (listens.kind !== 'unix') return undefined;
     return canonicalSocketPath(address.path) === canonicalSocketPath(listens.path)
@@ -245,6 +248,34 @@ export function matchListener(
       reason: 'compose-service',
       detail: `"${address.host}" is ${what} that runs this backend${project !== undefined ? ` (compose project ${project})` : ''}, port ${address.port}`,
     };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a template's address is the one a backend's template listens on: the same text in the
+ * same language (a unix path, a `host:port` whose port is the same text, or one placeholder for
+ * both), so one rendering writes both with the same values. A literal loopback host of nginx is
+ * accepted by a literal loopback or all-interfaces host of the backend, as for rendered addresses;
+ * a host or port written with other tags, or only partly the same, is not.
+ */
+function matchTemplate(address: TemplateAddress, listens: TemplateAddress): { reason: LinkReason; detail: string } | undefined {
+  if (address.dialect !== listens.dialect) return undefined;
+  const same = { reason: 'same-template-text' as const };
+  if (address.kind === 'unix' && listens.kind === 'unix') {
+    const path = canonicalSocketPath(address.path);
+    return path === canonicalSocketPath(listens.path) ? { ...same, detail: `both name the socket ${path}, with the same template text` } : undefined;
+  }
+  if (address.kind === 'whole' && listens.kind === 'whole') {
+    return address.text === listens.text ? { ...same, detail: `both are ${address.text}, with the same template text` } : undefined;
+  }
+  if (address.kind !== 'tcp' || listens.kind !== 'tcp' || address.port !== listens.port) return undefined;
+  const host = address.host.toLowerCase();
+  const bound = listens.host.toLowerCase();
+  if (address.host === listens.host) return { ...same, detail: `both are ${address.host}:${address.port}, with the same template text` };
+  if (isLoopback(host) && (isLoopback(bound) || ALL_INTERFACES.has(bound))) {
+    const where = isLoopback(bound) ? 'on loopback' : 'on loopback; the backend listens on all interfaces';
+    return { ...same, detail: `port ${address.port} ${where}, with the same template text` };
   }
   return undefined;
 }
@@ -734,9 +765,11 @@ function computeLinks(model: Deployment, listenersOf: (backend: Backend) => List
   const byCompose = new Map<string, number[]>();
   const byContainer = new Map<string, number[]>();
   const sockets: number[] = [];
+  const templates: number[] = [];
   const add = <K>(map: Map<K, number[]>, key: K, index: number) => (map.get(key) ?? map.set(key, []).get(key)!).push(index);
   ordered.forEach(({ backend, listener }, index) => {
     if (listener.address.kind === 'unix') sockets.push(index);
+    if (listener.address.kind === 'other' && listener.address.template) templates.push(index);
     if (listener.address.kind !== 'tcp') return;
     add(byPort, listener.address.port, index);
     const compose = composeOf.get(backend);
@@ -763,13 +796,17 @@ function computeLinks(model: Deployment, listenersOf: (backend: Backend) => List
     let candidates =
       address.kind === 'unix'
         ? sockets
-        : [
-            ...new Set([
-              ...(loopback || dockerHost ? (byPort.get(address.port) ?? []) : (byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [])),
-              ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
-              ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []),
-            ]),
-          ].sort((a, b) => a - b);
+        : address.kind === 'template'
+          ? templates.filter((index) => inOneTemplateUnit(target, ordered[index].listener))
+          : [
+              ...new Set([
+                ...(loopback || dockerHost ? (byPort.get(address.port) ?? []) : (byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [])),
+                ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
+                ...endpoints.flatMap(
+                  (endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [],
+                ),
+              ]),
+            ].sort((a, b) => a - b);
     // nginx in a pod or in compose containers reaches on loopback what runs there only.
     const nginxLoopback = loopback ? nginxLoopbackOf(model, target, place) : undefined;
     if (nginxLoopback && nginxLoopback.kind !== 'host')
@@ -797,7 +834,8 @@ function computeLinks(model: Deployment, listenersOf: (backend: Backend) => List
             ? matchComposeLoopback(address as NginxAddress & { kind: 'tcp' }, listener, compose, nginxIn, nginxLoopback)
             : (matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener)));
       if (!match) continue;
-      const local = match.reason === 'same-address' || match.reason === 'same-socket-path';
+      const local =
+        match.reason === 'same-address' || match.reason === 'same-socket-path' || (match.reason === 'same-template-text' && onLoopbackOrSocket(address));
       const pod = pods && local ? pods.find((each) => runsInPods(backend, [each])) : undefined;
       if (pod) {
         const { workload } = pod;
@@ -824,6 +862,34 @@ function computeLinks(model: Deployment, listenersOf: (backend: Backend) => List
   return links;
 }
 
+/** A template's socket path or loopback address: only a process in nginx's network namespace is there. */
+function onLoopbackOrSocket(address: NginxAddress): boolean {
+  return address.kind === 'template' && (address.template.kind === 'unix' || (address.template.kind === 'tcp' && isLoopback(address.template.host)));
+}
+
+/**
+ * Directories whose children are each a unit rendered from its own variables: an Ansible role
+ * (`roles/web`), a Helm chart (`charts/app`), a Chef cookbook (`cookbooks/app`).
+ */
+const TEMPLATE_UNIT_PARENTS = new Set(['roles', 'charts', 'cookbooks']);
+
+/** The deepest role, chart or cookbook directory holding a file, or '' for none. */
+function templateUnitOf(file: string): string {
+  const parts = file.split('/');
+  for (let i = parts.length - 2; i > 0; i--) if (TEMPLATE_UNIT_PARENTS.has(parts[i - 1])) return parts.slice(0, i + 1).join('/');
+  return '';
+}
+
+/**
+ * Whether an nginx template and a backend's template may be rendered from one set of variables:
+ * the same role, chart or cookbook, or neither in any. A placeholder means what its unit's
+ * variables say (`{{ port }}` of two roles may be two ports), so the same text links nowhere
+ * else; inside, links are scoped as any other (declared deployments, closeness).
+ */
+function inOneTemplateUnit(target: NginxTarget, listener: Listener): boolean {
+  return templateUnitOf(target.span.file) === templateUnitOf(listener.span.file);
+}
+
 /**
  * A target with more equally close backends than this (server configs that differ) is not linked
  * at all: the tree is too ambiguous to judge, and each alternative costs a run of the cross-file rules.
@@ -836,6 +902,7 @@ export function alternativeCount(model: Deployment): number {
 }
 
 function scopeOf(link: Omit<Link, 'scope' | 'alternatives'>, sharedDirectory: string, project: string | undefined): string {
+  if (link.reason === 'same-template-text') return `templates of one deployment${where(sharedDirectory)}`;
   if (link.reason === 'compose-service') return `compose project ${project && project !== '.' ? project + '/' : './'}`;
   if (link.reason === 'kubernetes-service') return `Kubernetes Service network${where(sharedDirectory)}`;
   return `one host's loopback${where(sharedDirectory)}`;

@@ -14,6 +14,8 @@ import { combineVersions, formatVersion, NginxVersionInfo, VersionRange } from '
 import { sharedDirectoryDepth } from '../source/path-tails';
 import { DirectiveCensus } from './nginx-census';
 import { NginxVariables, URI_VARIABLES } from './nginx-variables';
+import { isOnePlaceholder, isUnknownValue, TemplateAddress, UNKNOWN_MARK, withPlaceholdersShown, WrittenTemplateValue } from '../discovery/template';
+import { writtenArgOf } from '../readers/nginx/template';
 
 export type NginxBlockKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'limit_except' | 'upstream' | 'events' | 'other';
 
@@ -234,8 +236,15 @@ export function flattenIncludes(contents: ExpandedDirective[]): ExpandedDirectiv
   return out;
 }
 
-/** A TCP or unix-socket address as nginx writes it. */
-export type NginxAddress = { kind: 'tcp'; host: string; port: number; text: string } | { kind: 'unix'; path: string; text: string };
+/**
+ * A TCP or unix-socket address as nginx writes it; `template`: one a template writes with tags
+ * that leave it unknown, kept as written (only the same text of a template of the same
+ * deployment is known to be the same address: links.ts).
+ */
+export type NginxAddress =
+  | { kind: 'tcp'; host: string; port: number; text: string }
+  | { kind: 'unix'; path: string; text: string }
+  | { kind: 'template'; template: TemplateAddress; text: string };
 
 export interface UpstreamServer {
   address: NginxAddress | undefined;
@@ -258,6 +267,8 @@ class UpstreamServerEntry implements UpstreamServer {
 
 export interface UpstreamGroup {
   name: string;
+  /** The name as a template writes it, where its tags leave it unknown (`{{ project }}_app`). */
+  written?: string;
   /** The `upstream name { ... }` block; undefined for an implicit upstream. */
   block?: NginxBlock;
   servers: UpstreamServer[];
@@ -327,6 +338,17 @@ export class NginxHttpScope {
    */
   findUpstream(name: string, fromFile?: string): UpstreamGroup | undefined {
     return closestUpstream(this.definitionsOf(name), fromFile);
+  }
+
+  /**
+   * The upstream a template names with the same text (`{{ project }}_app` in the upstream block
+   * and in the pass): the same rendering writes both. Closest to the pass, as findUpstream.
+   */
+  findTemplateUpstream(written: string, fromFile?: string): UpstreamGroup | undefined {
+    return closestUpstream(
+      this.upstreams.filter((group) => group.block && group.written === written),
+      fromFile,
+    );
   }
 
   private definitionsOf(name: string): readonly UpstreamGroup[] {
@@ -576,10 +598,12 @@ export class NginxModel {
       if (block.kind === 'server') scope.servers.push(block);
       if (block.kind === 'location') scope.locations.push(block);
       if (block.kind === 'upstream' && block.directive) {
+        const written = writtenArgOf(block.directive, 0);
         scope.upstreams.push({
           name: argValueOf(block.directive, 0) ?? '',
+          ...(written ? { written: written.written } : {}),
           block,
-          servers: block.own('server').map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? '', 80), entry)),
+          servers: block.own('server').map((entry) => new UpstreamServerEntry(upstreamServerAddress(entry.directive), entry)),
         });
       }
     }
@@ -650,7 +674,7 @@ function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedD
   const pass: UpstreamPass = { module, entry, location, target: { kind: 'variable' } };
   const value = argValueOf(entry.directive, 0)!;
   resolveTarget(scope, pass, value);
-  if (pass.target.kind !== 'variable' && value.includes('$')) pass.variableValue = true;
+  if (pass.target.kind !== 'variable' && holdsVariable(value)) pass.variableValue = true;
   return pass;
 }
 
@@ -661,6 +685,8 @@ function resolvePass(scope: NginxHttpScope, module: PassModule, entry: ExpandedD
  */
 function resolveTarget(scope: NginxHttpScope, pass: UpstreamPass, value: string): void {
   const { module } = pass;
+  const template = writtenArgOf(pass.entry.directive, 0);
+  if (template && template.masked === value && !holdsVariable(value) && resolveTemplateTarget(scope, pass, template)) return;
   const hasVariables = value.includes('$');
   let rest = value;
   if (module === 'proxy' || module === 'grpc') {
@@ -750,6 +776,90 @@ function resolvePassesThroughSet(scope: NginxHttpScope): void {
     resolveTarget(scope, pass, value);
     if (pass.target.kind !== 'variable') pass.variableValue = true;
   }
+}
+
+/** Whether a value holds an nginx variable, not only a template's masked tags (`$` and UNKNOWN_MARKs). */
+function holdsVariable(value: string): boolean {
+  return /\$(?!\uE000)/.test(value);
+}
+
+/**
+ * A pass a template writes with tags in its host and no nginx variable (`proxy_pass
+ * http://{{ app }}_server;`, `uwsgi_pass unix:{{ run }}/app.sock;`): to the upstream whose name the
+ * template writes with the same text, else to the address as written. Its URI part is left
+ * unjudged, as any value with `$`. False where the host holds no tag (`http://app:8000/{{ prefix }}/`):
+ * that is read as before.
+ */
+function resolveTemplateTarget(scope: NginxHttpScope, pass: UpstreamPass, value: WrittenTemplateValue): boolean {
+  const { masked, written, dialect } = value;
+  let start = 0;
+  if (pass.module === 'proxy' || pass.module === 'grpc') {
+    const scheme = /^([a-z]+):\/\//i.exec(masked);
+    if (scheme) {
+      pass.scheme = scheme[1].toLowerCase();
+      start = scheme[0].length;
+    }
+  }
+  let end = masked.length;
+  if (/^unix:/i.test(masked.slice(start))) {
+    // proxy_pass http://unix:/path:/uri — the socket path ends at the next colon.
+    const colon = pass.module === 'proxy' ? masked.indexOf(':', start + 5) : -1;
+    if (colon !== -1) end = colon;
+  } else {
+    const path = masked.slice(start).search(/[/?]/);
+    if (path !== -1) end = start + path;
+  }
+  const host = { masked: masked.slice(start, end), written: written.slice(start, end), dialect };
+  if (!isUnknownValue(host.masked)) {
+    pass.scheme = undefined;
+    return false;
+  }
+  if (!/:[0-9]+$/.test(host.masked)) {
+    const group = scope.findTemplateUpstream(host.written, pass.entry.directive.file);
+    if (group) {
+      pass.target = { kind: 'group', group };
+      return true;
+    }
+  }
+  const address = templateAddressOf(
+    host,
+    pass.module === 'proxy' || pass.module === 'grpc' ? (pass.scheme === 'https' || pass.scheme === 'grpcs' ? 443 : 80) : undefined,
+  );
+  if (address) pass.target = { kind: 'address', address };
+  return true;
+}
+
+/** An upstream `server` line's address: as nginx reads it, or as a template writes it with tags. */
+function upstreamServerAddress(directive: NginxDirective): NginxAddress | undefined {
+  const written = writtenArgOf(directive, 0);
+  if (written && !holdsVariable(written.masked)) return templateAddressOf(written, 80);
+  return parseAddress(argValueOf(directive, 0) ?? '', 80);
+}
+
+/**
+ * A template's address (unknown where it has tags) as nginx would read the rendered one: the
+ * masked text, whose tags hold no colon or slash, says where its parts are, and they are cut at
+ * the same offsets of the text as written. A socket path must be absolute or start with a tag;
+ * a port is digits or one tag; one tag may be the whole address.
+ */
+function templateAddressOf({ masked, written, dialect }: WrittenTemplateValue, defaultPort: number | undefined): NginxAddress | undefined {
+  if (masked.length !== written.length || !isUnknownValue(masked)) return undefined;
+  const shown = withPlaceholdersShown(masked);
+  if (/^unix:/i.test(masked)) {
+    const path = masked.slice(5);
+    if (!path.startsWith('/') && !path.startsWith('$' + UNKNOWN_MARK)) return undefined;
+    return { kind: 'template', template: { kind: 'unix', path: written.slice(5), dialect }, text: shown };
+  }
+  if (isOnePlaceholder(masked)) return { kind: 'template', template: { kind: 'whole', text: written, dialect }, text: shown };
+  const colon = masked.lastIndexOf(':');
+  const port = colon === -1 ? undefined : masked.slice(colon + 1);
+  if (port !== undefined && !/^[0-9]+$/.test(port) && !isOnePlaceholder(port)) return undefined;
+  if (port === undefined && defaultPort === undefined) return undefined;
+  let host = colon === -1 ? written : written.slice(0, colon);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '' || /[/\s]/.test(host)) return undefined;
+  const portText = colon === -1 ? String(defaultPort) : written.slice(colon + 1);
+  return { kind: 'template', template: { kind: 'tcp', host, port: portText, dialect }, text: shown };
 }
 
 /** `127.0.0.1:8000`, `[::1]:8000`, `app:8000`, `unix:/run/app.sock`; the port defaults as given. */

@@ -269,7 +269,12 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     if (target.group?.block || target.passes[0]?.target.kind === 'address') {
       if (edges.some((edge) => edge.from === target.id)) continue;
       const images = imageOnlyTargets(model, target);
-      nodes.find((node) => node.id === target.id)!.lines.push(...(images.length > 0 ? images : ['no backend in the tree']));
+      // A template's value is linked only to the same text of its templates: the rendered value may be any backend.
+      const pass = target.passes[0];
+      const template = !target.group && pass?.target.kind === 'address' && pass.target.address.kind === 'template';
+      nodes
+        .find((node) => node.id === target.id)!
+        .lines.push(...(images.length > 0 ? images : [template ? 'template value: not linked' : 'no backend in the tree']));
     }
   }
   // Two backends of one kind and name (searxng's two copies of searxng.ini) are told apart by their file.
@@ -482,7 +487,10 @@ function targetKey(pass: UpstreamPass): string {
       // Same-named upstreams of two snippet trees (envs/staging, envs/prod) share a model path.
       return `group:${pass.target.group.block?.directive?.file ?? ''}:${pass.target.group.block?.path ?? pass.target.group.name}`;
     case 'address':
-      return `address:${pass.module}:${pass.target.address.text}`;
+      // A template's address is told apart by the pass's value, as an unresolved one is.
+      return pass.target.address.kind === 'template'
+        ? `other:${pass.module}:${pass.entry.directive.args[0]?.value ?? ''}`
+        : `address:${pass.module}:${pass.target.address.text}`;
     default:
       return `other:${pass.module}:${pass.entry.directive.args[0]?.value ?? ''}`;
   }
@@ -492,9 +500,9 @@ function targetLabel(model: Deployment, pass: UpstreamPass): string[] {
   const text = shown(model, pass.entry.directive.args[0]);
   switch (pass.target.kind) {
     case 'group':
-      return [`upstream ${pass.target.group.name}`];
+      return [`upstream ${withPlaceholdersShown(pass.target.group.name)}`];
     case 'address':
-      return [pass.target.address.text];
+      return [pass.target.address.kind === 'template' ? text : pass.target.address.text];
     case 'variable':
       return [text, 'variable: not linked'];
     case 'unresolved':

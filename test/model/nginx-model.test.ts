@@ -121,7 +121,7 @@ describe('upstreams and passes', () => {
         p.target.kind === 'group'
           ? `group ${p.target.group.name}`
           : p.target.kind === 'address'
-            ? `${p.target.address.kind} ${p.target.address.kind === 'unix' ? p.target.address.path : `${p.target.address.host}:${p.target.address.port}`}`
+            ? `${p.target.address.kind} ${p.target.address.kind === 'unix' ? p.target.address.path : p.target.address.kind === 'tcp' ? `${p.target.address.host}:${p.target.address.port}` : p.target.address.text}`
             : p.target.kind === 'unresolved'
               ? `unresolved ${p.target.host}`
               : 'variable';

@@ -47,6 +47,9 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 function isUnknownValue(value) {
   return value.includes(UNKNOWN_MARK);
 }
+function isOnePlaceholder(masked) {
+  return /^\$\uE000+$/.test(masked);
+}
 function withPlaceholdersShown(value) {
   return value.includes(UNKNOWN_MARK) ? value.replace(/\$\{\uE000+\}|\$?\uE000+/g, "…") : value;
 }
@@ -8670,6 +8673,132 @@ var init_path_tails = __esm({
   }
 });
 
+// src/source/embedded-text.ts
+function embeddedLiteralBlock(host, start, value) {
+  const headerEnd = host.text.indexOf("\n", start);
+  if (headerEnd === -1) return void 0;
+  const firstLine = host.pos(headerEnd + 1).line - 1;
+  const lines = value.split("\n");
+  const firstContent2 = lines.findIndex((line) => line !== "");
+  if (firstContent2 === -1) return void 0;
+  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
+  const leading = (text3) => text3.length - text3.trimStart().length;
+  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
+  if (indent2 < 0) return void 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] === "") continue;
+    const hostLine = host.lineText(firstLine + i + 1);
+    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
+  }
+  return new EmbeddedSourceText(host, value, firstLine, indent2);
+}
+var EmbeddedSourceText;
+var init_embedded_text = __esm({
+  "src/source/embedded-text.ts"() {
+    "use strict";
+    init_text();
+    EmbeddedSourceText = class extends SourceText {
+      constructor(host, text3, firstLine, indent2) {
+        super(host.file, text3);
+        this.host = host;
+        this.firstLine = firstLine;
+        this.indent = indent2;
+      }
+      host;
+      firstLine;
+      indent;
+      pos(offset) {
+        const local = super.pos(offset);
+        const hostLine = this.firstLine + local.line - 1;
+        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
+        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
+        const column = Math.min(this.indent + local.column, lineLength + 1);
+        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
+      }
+    };
+  }
+});
+
+// src/readers/template-text.ts
+var TemplateSourceText;
+var init_template_text = __esm({
+  "src/readers/template-text.ts"() {
+    "use strict";
+    init_sorted_offsets();
+    init_text();
+    TemplateSourceText = class extends SourceText {
+      constructor(file, original, masked) {
+        super(file, masked.text);
+        this.original = original;
+        this.dialect = masked.dialect;
+        this.statements = masked.statements;
+        this.conditionals = masked.conditionals;
+        this.writers = masked.writers;
+      }
+      original;
+      dialect;
+      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
+      statements;
+      /** [start, end) of each `if` block. */
+      conditionals;
+      /** Offsets of the tags that may write lines the masked text does not show (an include, a loop), ascending. */
+      writers;
+      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
+      isConditional(offset) {
+        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
+      }
+      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
+      hasStatementBetween(start, end) {
+        return holdsOffsetWithin(this.statements, start, end);
+      }
+    };
+  }
+});
+
+// src/readers/rendered-text.ts
+var RenderedSourceText;
+var init_rendered_text = __esm({
+  "src/readers/rendered-text.ts"() {
+    "use strict";
+    init_template();
+    init_embedded_text();
+    init_template_text();
+    init_text();
+    RenderedSourceText = class extends TemplateSourceText {
+      constructor(file, original, rendered2, startAt, endAt, statements, template, placeholders = [], conditionals = []) {
+        super(file, original, { dialect: "envsubst", text: rendered2, statements, writers: statements, conditionals, branchesSetAside: [] });
+        this.startAt = startAt;
+        this.endAt = endAt;
+        this.placeholders = placeholders;
+        this.template = template ?? new SourceText(file, original);
+        this.complete = statements.length === 0 && !isUnknownValue(rendered2);
+      }
+      startAt;
+      endAt;
+      placeholders;
+      template;
+      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
+      complete;
+      /** What code frames show for this file: the manifest that embeds the template, else the template. */
+      get shown() {
+        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
+      }
+      clamp(offset) {
+        return Math.max(0, Math.min(offset, this.startAt.length - 1));
+      }
+      pos(offset) {
+        return this.template.pos(this.startAt[this.clamp(offset)]);
+      }
+      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
+      span(startOffset, endOffset) {
+        const start = this.startAt[this.clamp(startOffset)];
+        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
+        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
+      }
+    };
+  }
+});
+
 // src/readers/launch/launch.ts
 function mountedSource(launch, path) {
   return placedSourceAt(path, launch.mounts ?? []);
@@ -8715,17 +8844,17 @@ function placedTreeFiles(placed, treeFiles) {
     const root = target.replace(/(.)\/+$/, "$1");
     for (const file of treeFiles) {
       if (file === source) found.push({ file, target: root });
-      else if (file.startsWith(source + nodePath2.sep))
-        found.push({ file, target: nodePath2.posix.join(root, nodePath2.relative(source, file).split(nodePath2.sep).join("/")) });
+      else if (file.startsWith(source + nodePath3.sep))
+        found.push({ file, target: nodePath3.posix.join(root, nodePath3.relative(source, file).split(nodePath3.sep).join("/")) });
     }
   }
   return found;
 }
-var nodePath2;
+var nodePath3;
 var init_launch = __esm({
   "src/readers/launch/launch.ts"() {
     "use strict";
-    nodePath2 = __toESM(require("path"));
+    nodePath3 = __toESM(require("path"));
   }
 });
 
@@ -9109,6 +9238,7 @@ function parseShell(input) {
   const lexer = new Lexer(input, "sh");
   const tokens = lexer.tokens();
   const commands = [];
+  const functions = [];
   const stack = [];
   let words = [];
   let redirects = [];
@@ -9129,6 +9259,21 @@ function parseShell(input) {
     };
     functionName = void 0;
     stack.push(frame);
+    return frame;
+  };
+  const close = () => {
+    const frame = stack.pop();
+    if (frame?.function !== void 0) {
+      frame.definition = {
+        name: frame.function,
+        first: frame.firstCommand,
+        end: commands.length,
+        depth: stack.length,
+        braceBody: frame.word === "{",
+        redirected: false
+      };
+      functions.push(frame.definition);
+    }
     return frame;
   };
   const startBody = (frame, when) => {
@@ -9185,7 +9330,7 @@ function parseShell(input) {
         continue;
       }
       if (CLOSERS.has(first)) {
-        closedGroup = stack.pop();
+        closedGroup = close();
         words.shift();
         continue;
       }
@@ -9233,6 +9378,7 @@ function parseShell(input) {
     } else if (redirects.length > 0) {
       readsPipe(commands.length);
       commands.push({ words: [], redirects, pipesInto, depth: stack.length, start: redirects[0].start, end: redirects[redirects.length - 1].target.end });
+      if (group?.definition) group.definition.redirected = true;
       if (pipesInto && group && !redirects.some(writesOutputElsewhere)) pipedGroup(group);
     } else if (pipesInto && group) pipedGroup(group);
     words = [];
@@ -9277,14 +9423,16 @@ function parseShell(input) {
           inLoop: frame.inLoop,
           inFunction: frame.inFunction
         };
-      } else if (frame?.word !== "case") closedGroup = stack.pop();
+      } else if (frame?.word !== "case") closedGroup = close();
       continue;
     }
     if (arms?.readingPatterns && operator2 === "|") {
       finish();
       continue;
     }
+    const before = commands.length;
     finish(operator2 === "|" || operator2 === "|&");
+    if (operator2 === "&" && commands.length > before) commands[commands.length - 1].background = true;
     after = operator2 === "&&" || operator2 === "||" || operator2 === "&" || operator2 === "|" || operator2 === "|&" ? operator2 : void 0;
     if (operator2 === ";;") {
       const frame = top();
@@ -9296,7 +9444,7 @@ function parseShell(input) {
     }
   }
   finish();
-  return { commands, problems: lexer.problems };
+  return { commands, functions, problems: lexer.problems };
 }
 function writesOutputElsewhere(redirect) {
   return /^(>|>>|>\||&>|&>>|>&)$/.test(redirect.operator) && (redirect.fd === void 0 || redirect.fd === 1);
@@ -9695,42 +9843,6 @@ var init_shell_words = __esm({
       }
       problem(message, startIndex, endIndex) {
         this.problems.push({ message, start: this.input.offsetAt(startIndex), end: this.input.endOffsetAt(endIndex) });
-      }
-    };
-  }
-});
-
-// src/readers/template-text.ts
-var TemplateSourceText;
-var init_template_text = __esm({
-  "src/readers/template-text.ts"() {
-    "use strict";
-    init_sorted_offsets();
-    init_text();
-    TemplateSourceText = class extends SourceText {
-      constructor(file, original, masked) {
-        super(file, masked.text);
-        this.original = original;
-        this.dialect = masked.dialect;
-        this.statements = masked.statements;
-        this.conditionals = masked.conditionals;
-        this.writers = masked.writers;
-      }
-      original;
-      dialect;
-      /** Offsets of the blanked statements (`if`, `else`, `end`, …), ascending. */
-      statements;
-      /** [start, end) of each `if` block. */
-      conditionals;
-      /** Offsets of the tags that may write lines the masked text does not show (an include, a loop), ascending. */
-      writers;
-      /** Whether the template writes the text at `offset` only on a condition (inside an `if`). */
-      isConditional(offset) {
-        return this.conditionals.some(([start, end]) => start <= offset && offset < end);
-      }
-      /** Whether a statement of the template lies in [start, end): text on both sides may be in different branches. */
-      hasStatementBetween(start, end) {
-        return holdsOffsetWithin(this.statements, start, end);
       }
     };
   }
@@ -17537,7 +17649,7 @@ function commandBuilds(source, commands, cwd) {
     const program = words[0] === void 0 ? void 0 : literalText(words[0]);
     if (program === "cd" || program === "pushd" || program === "popd") {
       const to = words.length === 2 ? known(wordValue2(words[1])) : void 0;
-      dir = program === "cd" && dir !== void 0 && to !== void 0 && to !== "-" && command2.depth === 0 && !command2.branches ? nodePath4.resolve(dir, to) : void 0;
+      dir = program === "cd" && dir !== void 0 && to !== void 0 && to !== "-" && command2.depth === 0 && !command2.branches ? nodePath5.resolve(dir, to) : void 0;
       continue;
     }
     if (dir === void 0 || program === void 0 || !(program === "docker" || program.endsWith("/docker"))) continue;
@@ -17604,7 +17716,7 @@ function dockerBuild(source, words, cwd) {
   if (positional.length !== 1) return void 0;
   const contextText = known(wordValue2(positional[0]));
   if (contextText === void 0 || contextText === "-" || /^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(contextText)) return void 0;
-  const context = nodePath4.resolve(cwd, contextText);
+  const context = nodePath5.resolve(cwd, contextText);
   const last = (name2) => options.filter((option) => option.name === name2).pop()?.value;
   const fileValue = last("file");
   const file = fileValue && known(fileValue);
@@ -17626,7 +17738,7 @@ function dockerBuild(source, words, cwd) {
     return written === void 0 ? [] : [written];
   });
   return {
-    dockerfile: file !== void 0 ? nodePath4.resolve(cwd, file) : nodePath4.join(context, "Dockerfile"),
+    dockerfile: file !== void 0 ? nodePath5.resolve(cwd, file) : nodePath5.join(context, "Dockerfile"),
     context,
     ...target ? { target: target.toLowerCase() } : {},
     args,
@@ -17636,11 +17748,11 @@ function dockerBuild(source, words, cwd) {
 function known(value) {
   return value.text === void 0 || value.text.includes(UNKNOWN_TEXT) ? void 0 : value.text;
 }
-var nodePath4, UNKNOWN_TEXT, VALUE_OPTIONS, FLAG_OPTIONS, SHORT_OPTIONS, BUILD_SUBCOMMANDS;
+var nodePath5, UNKNOWN_TEXT, VALUE_OPTIONS, FLAG_OPTIONS, SHORT_OPTIONS, BUILD_SUBCOMMANDS;
 var init_build_commands = __esm({
   "src/readers/docker/build-commands.ts"() {
     "use strict";
-    nodePath4 = __toESM(require("path"));
+    nodePath5 = __toESM(require("path"));
     init_shell_words();
     init_raw();
     init_makefile();
@@ -17732,7 +17844,11 @@ function parameterValue(part2, lookup) {
       return isSet ? found : "unknown";
   }
 }
-function expandWord(word, source, lookup, split = true) {
+function opaqueValue(part2, positional) {
+  const match = positional && POSITIONAL.exec(part2.text);
+  return match ? positional(Number(match[1] ?? match[2])) : "unknown";
+}
+function expandWord(word, source, lookup, split = true, positional) {
   const fields = [];
   let current;
   let ifUnset;
@@ -17764,7 +17880,7 @@ function expandWord(word, source, lookup, split = true) {
       continue;
     }
     const written = source.text.slice(part2.start, part2.end);
-    const expansion = part2.kind === "parameter" ? parameterValue(part2, lookup) : "unknown";
+    const expansion = part2.kind === "parameter" ? parameterValue(part2, lookup) : opaqueValue(part2, positional);
     let value = expansion;
     if (typeof value === "object" && (expanded2 += value.value.length) > MAX_VALUE_LENGTH) value = "unknown";
     if (value === "unknown") {
@@ -17804,7 +17920,7 @@ function expandWord(word, source, lookup, split = true) {
   if (!split && fields.length === 0) fields.push({ source, value: "", offsets: [], start: word.start, end: word.end, unresolved: [] });
   return fields;
 }
-var BLANK, GLOB, valuesIfUnset;
+var BLANK, GLOB, valuesIfUnset, POSITIONAL;
 var init_expand = __esm({
   "src/readers/kit/expand.ts"() {
     "use strict";
@@ -17813,6 +17929,70 @@ var init_expand = __esm({
     BLANK = /[ \t\n]/;
     GLOB = /[*?[]/;
     valuesIfUnset = /* @__PURE__ */ new WeakMap();
+    POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
+  }
+});
+
+// src/readers/kit/copy-operands.ts
+function copyOperands(program, operands) {
+  const positional = [];
+  let targetDirectory;
+  let noTargetDirectory = false;
+  let recursive = false;
+  let symbolic = false;
+  let options = true;
+  for (let i = 0; i < operands.length; i++) {
+    const arg = operands[i];
+    const value = arg.value;
+    if (options && value === "--") {
+      options = false;
+      continue;
+    }
+    if (!options || !value.startsWith("-") || value === "-") {
+      positional.push(arg);
+      continue;
+    }
+    if (value.startsWith("--")) {
+      if (value === "--recursive" || value === "--archive") recursive = true;
+      if (value === "--symbolic") symbolic = true;
+      if (value === "--no-target-directory") noTargetDirectory = true;
+      if (value === "--directory" && program === "install") return void 0;
+      if (value.startsWith("--target-directory=")) targetDirectory = { ...arg, value: value.slice("--target-directory=".length) };
+      if (value === "--target-directory") targetDirectory = operands[++i];
+      continue;
+    }
+    const letters = value.slice(1);
+    if (program === "install" && letters.includes("d")) return void 0;
+    if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
+    if (program === "ln" && letters.includes("s")) symbolic = true;
+    if (letters.includes("T")) noTargetDirectory = true;
+    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS2[program].has(`-${letter}`));
+    if (valued !== -1) {
+      const rest = letters.slice(valued + 1);
+      const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
+      if (letters[valued] === "t") targetDirectory = optionValue;
+    }
+  }
+  if (targetDirectory) return positional.length > 0 ? { sources: positional, target: targetDirectory, intoDirectory: true, recursive, symbolic } : void 0;
+  if (positional.length < 2) return void 0;
+  return {
+    sources: positional.slice(0, -1),
+    target: positional[positional.length - 1],
+    ...noTargetDirectory ? { intoDirectory: false } : {},
+    recursive,
+    symbolic
+  };
+}
+var VALUE_OPTIONS2;
+var init_copy_operands = __esm({
+  "src/readers/kit/copy-operands.ts"() {
+    "use strict";
+    VALUE_OPTIONS2 = {
+      cp: /* @__PURE__ */ new Set(["-t", "-S"]),
+      mv: /* @__PURE__ */ new Set(["-t", "-S"]),
+      install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
+      ln: /* @__PURE__ */ new Set(["-t", "-S"])
+    };
   }
 });
 
@@ -17838,6 +18018,9 @@ var init_ini_section = __esm({
 function isFileFormat(name2) {
   return FILE_FORMATS.includes(name2);
 }
+function isManifestHead(head) {
+  return /^apiVersion:/m.test(head) && /^kind:/m.test(head) && !TOOL_API_VERSION.test(head);
+}
 function isComposeText(head) {
   return /^services:[ \t]*\r?$/m.test(head) && /^[ \t]+(image|build):/m.test(head) && !/^(jobs|on|apiVersion|stages|pipelines|steps):/m.test(head);
 }
@@ -17845,7 +18028,8 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (lower === "procfile" || lower.startsWith("procfile.") && !/\.(sh|bash|py|md|txt|ya?ml|json)$/.test(lower)) return "procfile";
   if (/gunicorn.*\.py$/.test(lower)) return isPythonModuleNotGunicornConfig(readHead()) ? void 0 : "gunicorn";
   if (lower === "catalina.properties") return "catalina-properties";
-  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower)) return "spring-boot";
+  if (/^application(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower))
+    return lower.endsWith(".properties") || !isManifestHead(readHead() ?? "") ? "spring-boot" : "kubernetes";
   if (lower.endsWith(".service") || lower.endsWith(".socket")) return isScriptNotUnit(readHead()) ? "shell" : "systemd";
   if (lower.endsWith(".conf") && /\.(service|socket)\.d$/.test(dir)) return "systemd";
   if (lower === "sysctl.conf" || lower.endsWith(".conf") && dir === "sysctl.d") return "sysctl";
@@ -17860,13 +18044,14 @@ function classifyBackendOrSystem(lower, dir, parentDir, readHead) {
   if (/^values([.-][\w.-]+)?\.ya?ml$/.test(lower)) return /^controller:/m.test(readHead() ?? "") ? "helm-values" : void 0;
   if (/\.ya?ml$/.test(lower)) {
     const head = readHead() ?? "";
-    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return "kubernetes";
+    if (isManifestHead(head)) return "kubernetes";
+    if (/^apiVersion:/m.test(head) && /^kind:/m.test(head)) return void 0;
     return parentDir !== ".github" && isComposeText(head) ? "compose" : void 0;
   }
   return void 0;
 }
 function isExtensionlessShellScript(path, head) {
-  return !nodePath5.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
+  return !nodePath6.basename(path).slice(1).includes(".") && head !== void 0 && SHELL_SHEBANG.test(head);
 }
 function isScriptNotUnit(head) {
   return head !== void 0 && head.startsWith("#!") && !/^[ \t]*\[[A-Za-z][\w -]*\][ \t]*\r?$/m.test(head);
@@ -17896,7 +18081,7 @@ function classifyCloud(lower, readHead) {
   return void 0;
 }
 function explainClassification(path, readHead, named = false, inGeneratorDirectory2 = false) {
-  const lower = nodePath5.basename(path).toLowerCase();
+  const lower = nodePath6.basename(path).toLowerCase();
   let head;
   let headRead = false;
   const rawHead = () => {
@@ -17918,7 +18103,7 @@ function explainClassification(path, readHead, named = false, inGeneratorDirecto
       const text4 = rawHead();
       return text4 === void 0 ? void 0 : maskTemplate(text4, dialect2()).text;
     };
-    const renderedPath = nodePath5.join(nodePath5.dirname(path), byName.rendered);
+    const renderedPath = nodePath6.join(nodePath6.dirname(path), byName.rendered);
     const plain2 = classifyPlainExplained(renderedPath, maskedHead, named);
     const format9 = plain2.format;
     if (!format9) return { reason: `skipped: a template of no format cfglint reads (renders to ${byName.rendered})` };
@@ -17970,11 +18155,11 @@ function suggestsNginx(lower, dir) {
   return lower.endsWith(".conf") || lower.endsWith(".vhost") || lower.endsWith(".nginx") || lower === "default" || NGINX_DIRECTORIES.has(dir) || lower.includes("nginx");
 }
 function readableByName(path) {
-  const lower = nodePath5.basename(path).toLowerCase();
+  const lower = nodePath6.basename(path).toLowerCase();
   const rendered2 = templateName(lower)?.rendered ?? lower;
-  const renderedPath = nodePath5.join(nodePath5.dirname(path), rendered2);
+  const renderedPath = nodePath6.join(nodePath6.dirname(path), rendered2);
   if (classifyPlain(renderedPath, () => void 0, false) !== void 0) return true;
-  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath5.basename(nodePath5.dirname(path)));
+  return !NOT_NGINX_EXTENSIONS.test(rendered2) && suggestsNginx(rendered2, nodePath6.basename(nodePath6.dirname(path)));
 }
 function classifyPlain(path, readHead, named) {
   return classifyPlainExplained(path, readHead, named).format;
@@ -17986,18 +18171,18 @@ function classifyPlainExplained(path, readHead, named) {
     return readHead();
   };
   const format8 = classifyPlainFormat(path, head, named);
-  if (format8 === "compose" && !named && isSampleOverrideName(nodePath5.basename(path).toLowerCase()))
+  if (format8 === "compose" && !named && isSampleOverrideName(nodePath6.basename(path).toLowerCase()))
     return { skipped: "skipped: a sample of a compose override file (compose loads compose.override.yaml or docker-compose.override.yml, not this one)" };
   if (format8 === "named") return { format: "nginx", how: "named on the command line, and nothing in it says another format" };
-  if (format8 === "kubernetes" && KUSTOMIZATION_NAME.test(nodePath5.basename(path).toLowerCase()))
+  if (format8 === "kubernetes" && KUSTOMIZATION_NAME.test(nodePath6.basename(path).toLowerCase()))
     return { format: format8, how: "by name and content: a kustomization with a configMapGenerator" };
   if (format8)
     return {
       format: format8,
       how: consulted && CONTENT_SIGNS[format8] && classifyPlainFormat(path, () => void 0, named) !== format8 ? `by content: ${CONTENT_SIGNS[format8]}` : "by name"
     };
-  const lower = nodePath5.basename(path).toLowerCase();
-  const dir = nodePath5.basename(nodePath5.dirname(path));
+  const lower = nodePath6.basename(path).toLowerCase();
+  const dir = nodePath6.basename(nodePath6.dirname(path));
   if (!NOT_NGINX_EXTENSIONS.test(lower) && suggestsNginx(lower, dir) && consulted)
     return { skipped: "skipped: named like nginx, but its content is not nginx" };
   if (consulted && /\.(ini|conf|cfg)$/.test(lower)) return { skipped: "skipped: not a config cfglint reads (no [uwsgi] section, not nginx)" };
@@ -18010,18 +18195,18 @@ function isDockerfileVariantName(lower) {
   return /^(docker|container)file[.-]/.test(lower) && !/\.(ya?ml|json|md|markdown|rst|txt|sh|py|toml|dockerignore|containerignore)$/.test(lower);
 }
 function isGithubWorkflowPath(path) {
-  const dir = nodePath5.dirname(path);
-  return nodePath5.basename(dir) === "workflows" && nodePath5.basename(nodePath5.dirname(dir)) === ".github";
+  const dir = nodePath6.dirname(path);
+  return nodePath6.basename(dir) === "workflows" && nodePath6.basename(nodePath6.dirname(dir)) === ".github";
 }
 function classifyPlainFormat(path, readHead, named) {
-  const base = nodePath5.basename(path);
+  const base = nodePath6.basename(path);
   const lower = base.toLowerCase();
-  const dir = nodePath5.basename(nodePath5.dirname(path));
+  const dir = nodePath6.basename(nodePath6.dirname(path));
   if (lower === "dockerfile" || isDockerfileVariantName(lower) || lower.endsWith(".dockerfile") || lower === "containerfile") return "dockerfile";
   if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/.test(lower) && !isGithubWorkflowPath(path)) return "compose";
-  if (/^bootstrap(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower) && /(^|\/)src\/main\/resources(\/config)?$/.test(nodePath5.dirname(path).replace(/\\/g, "/")))
+  if (/^bootstrap(-[\w.-]+)?\.(properties|ya?ml)$/.test(lower) && /(^|\/)src\/main\/resources(\/config)?$/.test(nodePath6.dirname(path).replace(/\\/g, "/")))
     return "spring-boot";
-  const other = classifyBackendOrSystem(lower, dir, nodePath5.basename(nodePath5.dirname(nodePath5.dirname(path))), readHead);
+  const other = classifyBackendOrSystem(lower, dir, nodePath6.basename(nodePath6.dirname(nodePath6.dirname(path))), readHead);
   if (other) return other;
   if (named && lower.endsWith(".py")) return GUNICORN_ASSIGNMENT.test(readHead() ?? "") ? "gunicorn" : void 0;
   if (NOT_NGINX_EXTENSIONS.test(lower)) return void 0;
@@ -18030,7 +18215,7 @@ function classifyPlainFormat(path, readHead, named) {
   if (!nameSuggestsNginx && !named) return void 0;
   const head = readHead();
   if (head === void 0) return void 0;
-  if (hasIniSectionHeader(head)) return void 0;
+  if (hasIniSectionHeader(head) || MARKDOWN_FENCE.test(head)) return void 0;
   if (NGINX_BLOCK.test(head) || NGINX_DIRECTIVE_LINE.test(head)) return "nginx";
   if (nameSuggestsNginx && startsWithNginxDirective(head)) return "nginx";
   if (named && !/^[ \t]*[\w.-]+[ \t]*=/m.test(head)) return "named";
@@ -18041,11 +18226,11 @@ function isPythonModuleNotGunicornConfig(head) {
   for (const match of head.matchAll(TOP_LEVEL_NAME)) if (isGunicornSetting(match[1] ?? match[2])) return false;
   return /^(?:class\s|from\s+\.)/m.test(head);
 }
-var nodePath5, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, TOP_LEVEL_NAME, GUNICORN_ASSIGNMENT;
+var nodePath6, FILE_FORMATS, CONTENT_SIGNS, KUSTOMIZATION_NAME, TOOL_API_VERSION, SUPERVISOR_SECTION, UWSGI_OTHER_SYNTAX, SHELL_SHEBANG, NGINX_DIRECTORIES, NGINX_PACKAGE_FILES, MARKDOWN_FENCE, NGINX_BLOCK, NGINX_DIRECTIVE_LINE, NGINX_SIMPLE_DIRECTIVE, ENVSUBST_FORMATS, CLOUDFORMATION_VERSION, CLOUDFORMATION_RESOURCES, CLOUDFORMATION_TYPE, JINJA_STATEMENT_LINE, TOLERANT_FORMATS, NOT_NGINX_EXTENSIONS, TOP_LEVEL_NAME, GUNICORN_ASSIGNMENT;
 var init_classify = __esm({
   "src/discovery/classify.ts"() {
     "use strict";
-    nodePath5 = __toESM(require("path"));
+    nodePath6 = __toESM(require("path"));
     init_template();
     init_ini_section();
     init_gunicorn_settings();
@@ -18084,6 +18269,7 @@ var init_classify = __esm({
       supervisord: "a [program:…] or [supervisord] section"
     };
     KUSTOMIZATION_NAME = /^kustomization(\.ya?ml)?$/;
+    TOOL_API_VERSION = /^apiVersion:[ \t]*["']?(?:skaffold|jib|kind\.x-k8s\.io|k3d\.io|backstage\.io)\//m;
     SUPERVISOR_SECTION = /^[ \t]*\[(program:[^\]\n]+|supervisord)\][ \t]*\r?$/m;
     UWSGI_OTHER_SYNTAX = /^uwsgi:[ \t]*\r?$|^\s*\{\s*"uwsgi"\s*:|^\s*<uwsgi>/m;
     SHELL_SHEBANG = /^#![ \t]*\S*\/(?:(?:env|with-contenv)[ \t]+(?:\S*\/)?)?(?:bashio|(?:ba|da|a|z|k|mk)?sh)\b/;
@@ -18099,6 +18285,7 @@ var init_classify = __esm({
       "koi-win",
       "win-utf"
     ]);
+    MARKDOWN_FENCE = /^[ \t]{0,3}(?:```|~~~)[\w+-]*[ \t]*\r?$/m;
     NGINX_BLOCK = /(?:^|[\n;{}])[ \t]*(?:http|server|upstream|location|events|stream|map|geo|split_clients|limit_except|types)\b[^;{}=\n]*\{/;
     NGINX_DIRECTIVE_LINE = /^[ \t]*(?:listen|server_name|root|proxy_pass|proxy_set_header|uwsgi_pass|fastcgi_pass|grpc_pass|fastcgi_param|uwsgi_param|add_header|include|rewrite|return|try_files|access_log|error_log|client_max_body_size|ssl_certificate|ssl_certificate_key|gzip|expires|keepalive_timeout|sendfile|worker_processes|worker_connections|proxy_read_timeout|index|allow|deny)\s[^=\n]*;[ \t]*(?:#.*)?\r?$/m;
     NGINX_SIMPLE_DIRECTIVE = /^[a-z_][a-z0-9_]*(?:[ \t]+[^\s=#;{][^\n]*)?;[ \t]*(?:#.*)?$/;
@@ -18171,8 +18358,8 @@ function buildFields(written, variables) {
   const target = written.target && interpolate(written.target, variables);
   const stage = target && (target.unresolved.length > 0 ? target.value : target.value.toLowerCase());
   return {
-    dockerfile: nodePath6.resolve(written.dir, context, dockerfile),
-    context: nodePath6.resolve(written.dir, context),
+    dockerfile: nodePath7.resolve(written.dir, context, dockerfile),
+    context: nodePath7.resolve(written.dir, context),
     ...stage ? { target: stage } : {}
   };
 }
@@ -18327,13 +18514,13 @@ function extendsReference(source, node, document, dir) {
   if (!service) return void 0;
   if (fileNode === void 0 || isNull(fileNode)) return { service };
   const file = written(fileNode);
-  return file ? { service, file: nodePath6.resolve(dir, file) } : void 0;
+  return file ? { service, file: nodePath7.resolve(dir, file) } : void 0;
 }
 function parseComposeText(source, path) {
   const { documents, problems } = parseYaml(source);
   const services = [];
   const extendsOf = /* @__PURE__ */ new Map();
-  const dir = nodePath6.dirname(path);
+  const dir = nodePath7.dirname(path);
   for (const document of documents) {
     const root = document.contents;
     if (!isMap(root)) continue;
@@ -18375,8 +18562,7 @@ function parseComposeText(source, path) {
       } : void 0;
       if (written) {
         const args = isMap(buildNode) ? buildArgs(source, valueOf(buildNode, "args", document), document) : /* @__PURE__ */ new Map();
-        const withVariable = [written.context, written.dockerfile, written.target].some((raw) => raw?.value.includes("$"));
-        service.build = { ...buildFields(written, NO_VARIABLES), ...args.size > 0 ? { args } : {}, ...withVariable ? { asWritten: written } : {} };
+        service.build = { ...buildFields(written, NO_VARIABLES), ...args.size > 0 ? { args } : {}, asWritten: written };
       }
       if (pairOf(value, "command", document)) service.command = command(source, valueOf(value, "command", document), document);
       if (pairOf(value, "entrypoint", document)) service.entrypoint = command(source, valueOf(value, "entrypoint", document), document);
@@ -18384,7 +18570,7 @@ function parseComposeText(source, path) {
       for (const item of isSeq(envFile) ? itemsOf(envFile, document) : envFile ? [envFile] : []) {
         const node = isMap(item) ? valueOf(item, "path", document) ?? item : item;
         const named = text(source, node);
-        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath6.resolve(dir, named.value) : void 0;
+        const path2 = named && named.unresolved.length === 0 && named.value !== "" ? nodePath7.resolve(dir, named.value) : void 0;
         service.envFiles.push({ span: span(source, node), ...path2 !== void 0 ? { path: path2 } : {} });
       }
       service.stopSignal = text(source, valueOf(value, "stop_signal", document));
@@ -18433,7 +18619,7 @@ function mergeService(base, overlay) {
   const networkMode = overlay.networkMode ?? base.networkMode;
   return {
     ...base,
-    build: overlay.build ?? base.build,
+    build: mergedBuild(base.build, overlay.build),
     image: overlay.image ?? base.image,
     restart: overlay.restart ?? base.restart,
     command: overlay.command ?? base.command,
@@ -18468,6 +18654,20 @@ function mergeService(base, overlay) {
     nofile: overlay.nofile ?? base.nofile
   };
 }
+function mergedBuild(base, overlay) {
+  if (!base || !overlay) return overlay ?? base;
+  const under = base.asWritten;
+  const over = overlay.asWritten;
+  if (!under || !over) return overlay;
+  const written = {
+    dir: over.context ? over.dir : under.dir,
+    context: over.context ?? under.context,
+    dockerfile: over.dockerfile ?? under.dockerfile,
+    target: over.target ?? under.target
+  };
+  const args = new Map([...base.args ?? [], ...overlay.args ?? []]);
+  return { ...buildFields(written, NO_VARIABLES), ...args.size > 0 ? { args } : {}, asWritten: written };
+}
 function mergedDependencies(base, overlay) {
   const merged = new Map(base.map((dependency) => [dependency.service, dependency]));
   for (const dependency of overlay) {
@@ -18498,11 +18698,11 @@ function mounts(source, node, document, dir) {
     }
     if (from2 === void 0 || to === void 0 || !(from2 === "." || from2 === ".." || from2.startsWith("./") || from2.startsWith("../")) || !to.startsWith("/"))
       continue;
-    const display = nodePath6.posix.normalize(nodePath6.posix.join(nodePath6.posix.dirname(source.file), from2));
+    const display = nodePath7.posix.normalize(nodePath7.posix.join(nodePath7.posix.dirname(source.file), from2));
     found.push({
-      source: nodePath6.resolve(dir, from2),
+      source: nodePath7.resolve(dir, from2),
       display,
-      target: nodePath6.posix.normalize(to).replace(/(.)\/+$/, "$1"),
+      target: nodePath7.posix.normalize(to).replace(/(.)\/+$/, "$1"),
       span: trimmedSpan(source, item)
     });
   }
@@ -18614,11 +18814,11 @@ function aliases(source, service, document) {
   }
   return names;
 }
-var nodePath6, NO_VARIABLES;
+var nodePath7, NO_VARIABLES;
 var init_compose = __esm({
   "src/readers/docker/compose.ts"() {
     "use strict";
-    nodePath6 = __toESM(require("path"));
+    nodePath7 = __toESM(require("path"));
     init_expand();
     init_raw();
     init_shell_words();
@@ -18941,7 +19141,7 @@ function parseDockerfileText(source, buildArgs2 = /* @__PURE__ */ new Map()) {
       const dir = expandOne(args);
       if (!dir) continue;
       if (!dir.value.startsWith("/") && dir.unresolved.length === 0) {
-        const joined = nodePath7.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
+        const joined = nodePath8.posix.join(stage.workdir && stage.workdir.unresolved.length === 0 ? stage.workdir.value : "/", dir.value);
         stage.workdir = { ...dir, value: joined, offsets: [...joined].map(() => dir.start) };
       } else stage.workdir = dir;
     }
@@ -18964,11 +19164,11 @@ function combineCommand(entrypoint, cmd) {
   const args = run2(cmd);
   return args.length > 0 ? { args, from: cmd } : void 0;
 }
-var nodePath7, NO_ENV;
+var nodePath8, NO_ENV;
 var init_dockerfile = __esm({
   "src/readers/docker/dockerfile.ts"() {
     "use strict";
-    nodePath7 = __toESM(require("path"));
+    nodePath8 = __toESM(require("path"));
     init_expand();
     init_mapped_text();
     init_raw();
@@ -18993,7 +19193,7 @@ function placedFiles(input) {
   const kindOf = treeKinds(input.treeFiles);
   const claims = /* @__PURE__ */ new Map();
   const claim2 = (from2, to, containers) => {
-    const target = nodePath8.posix.normalize(from2).replace(/(.)\/+$/, "$1");
+    const target = nodePath9.posix.normalize(from2).replace(/(.)\/+$/, "$1");
     if (kindOf(to) === void 0) return;
     const sources = claims.get(target) ?? /* @__PURE__ */ new Map();
     claims.set(target, sources);
@@ -19009,7 +19209,7 @@ function placedFiles(input) {
     if (text3 === void 0) continue;
     for (const service of parseCompose(new SourceText(input.displayPath(path), text3), path, readCompose).services) {
       const image = service.image && service.image.unresolved.length === 0 ? service.image.value : void 0;
-      const key = `${nodePath8.dirname(path)}\0${service.name}`;
+      const key = `${nodePath9.dirname(path)}\0${service.name}`;
       services.push({ key, image: service.image ? image : "", dockerfile: service.build?.dockerfile, mounts: service.volumes });
       if (service.build) {
         const context = service.build.context;
@@ -19097,37 +19297,114 @@ function treeKinds(treeFiles) {
   const files = new Set(treeFiles);
   const directories = /* @__PURE__ */ new Set();
   for (const file of files) {
-    for (let dir = nodePath8.dirname(file); !directories.has(dir) && dir !== nodePath8.dirname(dir); dir = nodePath8.dirname(dir)) directories.add(dir);
+    for (let dir = nodePath9.dirname(file); !directories.has(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) directories.add(dir);
   }
   return (path) => files.has(path) ? "file" : directories.has(path) ? "directory" : void 0;
 }
 function copiedFiles(text3, context, kindOf) {
-  const copied = [];
   const pathOf = (source) => {
-    const from2 = nodePath8.resolve(context, source);
-    return from2 === context || from2.startsWith(context + nodePath8.sep) ? from2 : void 0;
+    const from2 = nodePath9.resolve(context, source);
+    return from2 === context || from2.startsWith(context + nodePath9.sep) ? from2 : void 0;
   };
   const sourceKind = (source) => {
     const from2 = pathOf(source);
     return from2 === void 0 ? void 0 : kindOf(from2);
   };
-  for (const copy of copyInstructions(text3, sourceKind)) {
-    if (copy.destination === void 0) continue;
-    const destinationIsDirectory = copy.destination.endsWith("/") || copy.sources.length > 1;
-    for (const source of copy.sources) {
+  const made = [];
+  const stages = [];
+  let held = [];
+  const place = (placement2) => {
+    made.push(placement2);
+    held.push(placement2);
+  };
+  for (const step of buildSteps(text3, sourceKind)) {
+    if (step.kind === "stage") {
+      held = step.base === void 0 ? [] : [...stages[step.base] ?? []];
+      stages.push(held);
+      continue;
+    }
+    if (step.kind === "copyFrom") {
+      const from2 = stages[step.from];
+      if (!from2) continue;
+      for (const source of step.sources) {
+        const found = heldAt(from2, source.path, kindOf);
+        const isFile = found.length === 1 && found[0].relative === "" && kindOf(found[0].source) === "file";
+        for (const target of isFile ? landing(source.path, step.destination, step.into) : [{ path: step.destination, candidate: false }])
+          for (const entry of found) replace(held, place, entry, target.path, step, target.candidate);
+      }
+      continue;
+    }
+    if (step.kind === "run") {
+      for (const operation of step.operations) {
+        for (const source of operation.sources) {
+          const found = heldAt(held, source.path, kindOf);
+          if (found.length === 0) continue;
+          const isFile = found.length === 1 && found[0].relative === "" && kindOf(found[0].source) === "file";
+          if (!isFile && operation.command === "cp" && !operation.recursive) continue;
+          const targets = source.contents ? isFile ? [] : [{ path: operation.destination, candidate: false }] : landing(source.path, operation.destination, operation.into);
+          if (targets.length === 0) continue;
+          if (operation.command === "mv") {
+            for (const entry of found) if (entry.placement.target === joinTarget(source.path, entry.relative)) remove(held, entry.placement);
+          }
+          for (const target of targets) for (const entry of found) replace(held, place, entry, target.path, step, target.candidate);
+        }
+      }
+      continue;
+    }
+    if (step.destination === void 0) continue;
+    const destinationIsDirectory = step.destination.endsWith("/") || step.sources.length > 1;
+    for (const source of step.sources) {
       const from2 = pathOf(source);
       const kind = from2 === void 0 ? void 0 : kindOf(from2);
       if (from2 === void 0 || kind === void 0) continue;
-      const inside = nodePath8.posix.join(copy.destination, nodePath8.basename(from2));
-      const targets = kind !== "file" ? [copy.destination] : destinationIsDirectory ? [inside] : copy.mayBeDirectory ? [inside, copy.destination] : [copy.destination];
-      for (const target of targets)
-        copied.push({ source: from2, target: nodePath8.posix.normalize(target).replace(/(.)\/+$/, "$1"), start: copy.start, end: copy.end });
+      const inside = nodePath9.posix.join(step.destination, nodePath9.basename(from2));
+      const targets = kind !== "file" ? [step.destination] : destinationIsDirectory ? [inside] : step.mayBeDirectory ? [inside, step.destination] : [step.destination];
+      for (const target of targets) place({ source: from2, target: cleanPath(target), start: step.start, end: step.end, candidate: targets.length > 1 });
     }
   }
-  return copied;
+  const there = new Set(stages.flat());
+  return made.filter((placement2) => stages.length === 0 || there.has(placement2)).map(({ source, target, start, end }) => ({ source, target, start, end }));
+}
+function cleanPath(path) {
+  return nodePath9.posix.normalize(path).replace(/(.)\/+$/, "$1");
+}
+function joinTarget(path, relative12) {
+  return relative12 === "" ? path : nodePath9.posix.join(path, relative12);
+}
+function heldAt(held, path, kindOf) {
+  const found = [];
+  const prefix = path === "/" ? "/" : `${path}/`;
+  for (const placement2 of held) {
+    if (placement2.candidate) continue;
+    if (placement2.target === path || placement2.target.startsWith(prefix)) {
+      found.push({ placement: placement2, source: placement2.source, relative: placement2.target === path ? "" : placement2.target.slice(prefix.length) });
+    } else if (path.startsWith(placement2.target === "/" ? "/" : `${placement2.target}/`) && kindOf(placement2.source) === "directory") {
+      const inner = nodePath9.join(placement2.source, path.slice(placement2.target.length));
+      if (kindOf(inner) !== void 0) found.push({ placement: placement2, source: inner, relative: "" });
+    }
+  }
+  return found;
+}
+function landing(path, destination, into) {
+  const inside = nodePath9.posix.join(destination, nodePath9.posix.basename(path));
+  if (into === "directory") return [{ path: inside, candidate: false }];
+  if (into === "path") return [{ path: destination, candidate: false }];
+  return [
+    { path: inside, candidate: true },
+    { path: destination, candidate: true }
+  ];
+}
+function replace(held, place, entry, destination, step, candidate) {
+  const target = cleanPath(joinTarget(destination, entry.relative));
+  if (!candidate) for (const old of held.filter((placement2) => placement2.target === target)) remove(held, old);
+  place({ source: entry.source, target, start: step.start, end: step.end, candidate });
+}
+function remove(held, placement2) {
+  const at = held.indexOf(placement2);
+  if (at !== -1) held.splice(at, 1);
 }
 function copiedSources(text3) {
-  return [...new Set(copyInstructions(text3).flatMap((copy) => copy.sources))];
+  return [...new Set(buildSteps(text3).flatMap((step) => step.kind === "copy" ? step.sources : []))];
 }
 function literalAssignments(rest, env) {
   const old = env ? /^([A-Za-z_][A-Za-z0-9_]*)\s+(\S.*)$/.exec(rest.trim()) : null;
@@ -19153,7 +19430,7 @@ function substitute(path, variables) {
   });
   return unknown3 || result.includes("$") ? void 0 : result;
 }
-function copyInstructions(text3, sourceKind = () => void 0) {
+function buildSteps(text3, sourceKind = () => void 0) {
   const found = [];
   const logical = [];
   let pending;
@@ -19178,6 +19455,8 @@ function copyInstructions(text3, sourceKind = () => void 0) {
   const workdirsByStage = /* @__PURE__ */ new Map();
   let directories = new StageDirectories("unknown", sourceKind);
   const directoriesByStage = /* @__PURE__ */ new Map();
+  const stageIndexes = /* @__PURE__ */ new Map();
+  let stages = 0;
   for (const { line, start, end } of logical) {
     const from2 = /^\s*FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (from2) {
@@ -19185,6 +19464,9 @@ function copyInstructions(text3, sourceKind = () => void 0) {
       variables = new Map(variablesByStage.get(from2[1].toLowerCase()) ?? []);
       directories = directoriesByStage.get(from2[1].toLowerCase())?.copy() ?? new StageDirectories(imageBase(from2[1]), sourceKind);
       stage = from2[2]?.toLowerCase();
+      found.push({ kind: "stage", base: stageIndexes.get(from2[1].toLowerCase()) });
+      if (stage !== void 0) stageIndexes.set(stage, stages);
+      stages++;
       if (stage !== void 0) {
         workdirsByStage.set(stage, workdir);
         variablesByStage.set(stage, variables);
@@ -19203,7 +19485,8 @@ function copyInstructions(text3, sourceKind = () => void 0) {
     const setWorkdir = /^\s*WORKDIR\s+(\S+)\s*$/i.exec(line);
     if (setWorkdir) {
       const path2 = setWorkdir[1].replace(/^["']|["']$/g, "");
-      workdir = path2.includes("$") ? void 0 : path2.startsWith("/") ? nodePath8.posix.normalize(path2) : workdir && nodePath8.posix.join(workdir, path2);
+      const expanded2 = substitute(path2, variables);
+      workdir = expanded2 === void 0 ? void 0 : expanded2.startsWith("/") ? nodePath9.posix.normalize(expanded2) : workdir && nodePath9.posix.join(workdir, expanded2);
       if (stage !== void 0) workdirsByStage.set(stage, workdir);
       if (workdir !== void 0) directories.make(workdir);
       continue;
@@ -19211,6 +19494,11 @@ function copyInstructions(text3, sourceKind = () => void 0) {
     const run2 = /^\s*RUN\s+(?:--\S+\s+)*(.*)$/i.exec(line);
     if (run2) {
       for (const made of madeDirectories(run2[1], workdir)) directories.make(made);
+      const operations = fileOperations(run2[1], workdir, variables).map(({ intoDirectory, ...operation }) => ({
+        ...operation,
+        into: intoDirectory ?? intoOf(operation.destination, directories, false)
+      }));
+      if (operations.length > 0) found.push({ kind: "run", operations, start: start + line.length - line.trimStart().length, end });
       continue;
     }
     const match = /^\s*(?:COPY|ADD)\s+(.*)$/i.exec(line);
@@ -19222,7 +19510,7 @@ function copyInstructions(text3, sourceKind = () => void 0) {
       flags.push(flag2);
       rest = rest.slice(flag2.length).trim();
     }
-    if (flags.some((flag2) => flag2.startsWith("--from"))) continue;
+    const fromFlag = flags.find((flag2) => flag2.startsWith("--from="));
     let words;
     if (rest.startsWith("[")) {
       try {
@@ -19234,24 +19522,43 @@ function copyInstructions(text3, sourceKind = () => void 0) {
     } else words = rest.split(/\s+/).filter(Boolean);
     if (!words || words.length < 2 || words.some((word) => word.startsWith("<<"))) continue;
     const written = substitute(words[words.length - 1], variables);
+    if (fromFlag !== void 0) {
+      const name2 = fromFlag.slice("--from=".length).toLowerCase();
+      const from3 = /^\d+$/.test(name2) ? Number(name2) : stageIndexes.get(name2);
+      const destination = written === void 0 ? void 0 : written.startsWith("/") ? written : workdir && nodePath9.posix.join(workdir, written);
+      if (from3 === void 0 || from3 >= stages - 1 || written === void 0 || destination === void 0) continue;
+      const stageSources = words.slice(0, -1).map((word) => substitute(word, variables)).filter((word) => word !== void 0 && !/[*?[]/.test(word)).map((word) => ({ path: cleanPath(nodePath9.posix.join("/", word)) }));
+      const into = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2 ? "directory" : intoOf(destination, directories, isLinked(flags));
+      found.push({
+        kind: "copyFrom",
+        from: from3,
+        sources: stageSources,
+        destination: cleanPath(destination),
+        into,
+        start: start + line.length - line.trimStart().length,
+        end
+      });
+      continue;
+    }
     const sources = words.slice(0, -1).filter((word) => !/[$*?[]/.test(word) && !/^[a-z]+:\/\//i.test(word));
     if (sources.length === 0) continue;
     const at = start + line.length - line.trimStart().length;
     if (written === void 0) {
-      found.push({ sources, start: at, end });
+      found.push({ kind: "copy", sources, start: at, end });
       continue;
     }
     const writtenAsDirectory = written.endsWith("/") || written === "." || written.endsWith("/.") || words.length > 2;
-    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath8.posix.join(workdir, written) : void 0;
+    const joined = written.startsWith("/") ? written : workdir !== void 0 ? nodePath9.posix.join(workdir, written) : void 0;
     if (joined === void 0) {
-      found.push({ sources, start: at, end });
+      found.push({ kind: "copy", sources, start: at, end });
       continue;
     }
-    const path = nodePath8.posix.normalize(joined).replace(/(.)\/+$/, "$1");
-    const onEmptyLayer = flags.some((flag2) => flag2 === "--link" || flag2 === "--link=true") && !flags.some((flag2) => flag2.startsWith("--chmod"));
+    const path = nodePath9.posix.normalize(joined).replace(/(.)\/+$/, "$1");
+    const onEmptyLayer = isLinked(flags);
     const directory = writtenAsDirectory || !onEmptyLayer && directories.holds(path);
     const mayBeDirectory = !directory && !onEmptyLayer && directories.mayHold(path);
     found.push({
+      kind: "copy",
       sources,
       destination: directory && !joined.endsWith("/") ? `${joined}/` : joined,
       ...mayBeDirectory ? { mayBeDirectory } : {},
@@ -19261,6 +19568,14 @@ function copyInstructions(text3, sourceKind = () => void 0) {
     for (const source of sources) directories.copied(source, path, directory, mayBeDirectory);
   }
   return found;
+}
+function isLinked(flags) {
+  return flags.some((flag2) => flag2 === "--link" || flag2 === "--link=true") && !flags.some((flag2) => flag2.startsWith("--chmod"));
+}
+function intoOf(destination, directories, onEmptyLayer) {
+  const path = cleanPath(destination);
+  if (onEmptyLayer) return "path";
+  return directories.holds(path) ? "directory" : directories.mayHold(path) ? "either" : "path";
 }
 function imageBase(reference2) {
   if (reference2.toLowerCase() === "scratch") return "scratch";
@@ -19276,20 +19591,60 @@ function madeDirectories(command2, workdir) {
       const word = literalText(words[at]);
       if (word === "-m" || word === "--mode") at++;
       if (word === void 0 || word.startsWith("-") || /[*?[{}~\\]/.test(word)) continue;
-      const absolute = word.startsWith("/") ? word : workdir && nodePath8.posix.join(workdir, word);
-      if (absolute) made.push(nodePath8.posix.normalize(absolute).replace(/(.)\/+$/, "$1"));
+      const absolute = word.startsWith("/") ? word : workdir && nodePath9.posix.join(workdir, word);
+      if (absolute) made.push(nodePath9.posix.normalize(absolute).replace(/(.)\/+$/, "$1"));
     }
   }
   return made;
 }
-var nodePath8, DISTRIBUTION_DIRECTORIES, NOT_DISTRIBUTION_IMAGES, StageDirectories;
+function fileOperations(command2, workdir, variables) {
+  if (/^\s*(\[|<<)/.test(command2)) return [];
+  const source = new SourceText("RUN", command2);
+  const setHere = (name2) => new RegExp(`(^|[\\s;&|(])(export\\s+|local\\s+|readonly\\s+)?${name2}=|\\b(read|for|unset|getopts)\\b[^;&|\\n]*\\b${name2}\\b`).test(command2);
+  const lookup = (name2) => {
+    const value = variables.get(name2);
+    return value !== void 0 && !setHere(name2) ? { value } : "unknown";
+  };
+  const operations = [];
+  let cwd = workdir;
+  for (const { words, depth, after, tested } of parseShell(MappedText.of(source)).commands) {
+    const args = words.flatMap((word) => expandWord(word, source, lookup));
+    const program = args[0]?.unresolved.length === 0 ? args[0].value : void 0;
+    const certain = depth === 0 && !tested && (after === void 0 || after === "&&");
+    if (program === "cd") {
+      const to = args[1];
+      cwd = !certain || !to || to.unresolved.length > 0 || to.unquotedGlob || args.length > 2 ? void 0 : to.value.startsWith("/") ? cleanPath(to.value) : cwd && cleanPath(nodePath9.posix.join(cwd, to.value));
+      continue;
+    }
+    if (!certain || program !== "cp" && program !== "mv") continue;
+    if (args.some((arg) => arg.unresolved.length > 0 || arg.unquotedGlob)) continue;
+    const operands = copyOperands(program, args.slice(1));
+    if (!operands) continue;
+    const absolute = (path) => path.startsWith("/") ? cleanPath(path) : cwd && cleanPath(nodePath9.posix.join(cwd, path));
+    const destination = absolute(operands.target.value);
+    const sources = operands.sources.map((arg) => ({ path: absolute(arg.value), contents: /(^|\/)\.\/*$/.test(arg.value) }));
+    if (destination === void 0 || sources.some((from2) => from2.path === void 0)) continue;
+    const intoDirectory = operands.intoDirectory === false ? "path" : operands.intoDirectory || sources.length > 1 || operands.target.value.endsWith("/") ? "directory" : void 0;
+    operations.push({
+      command: program,
+      recursive: operands.recursive,
+      sources: sources.map(({ path, contents }) => ({ path, contents })),
+      destination,
+      intoDirectory
+    });
+  }
+  return operations;
+}
+var nodePath9, DISTRIBUTION_DIRECTORIES, NOT_DISTRIBUTION_IMAGES, StageDirectories;
 var init_placed_files = __esm({
   "src/readers/docker/placed-files.ts"() {
     "use strict";
-    nodePath8 = __toESM(require("path"));
+    nodePath9 = __toESM(require("path"));
     init_text();
     init_mapped_text();
     init_shell_words();
+    init_expand();
+    init_copy_operands();
     init_compose();
     init_dockerfile();
     init_build_context();
@@ -19339,7 +19694,7 @@ var init_placed_files = __esm({
       }
       /** A directory and its parents. */
       make(path) {
-        for (let dir = path; !this.made.has(dir); dir = nodePath8.posix.dirname(dir)) this.made.add(dir);
+        for (let dir = path; !this.made.has(dir); dir = nodePath9.posix.dirname(dir)) this.made.add(dir);
       }
       holds(path) {
         if (this.made.has(path) || this.base === "distribution" && DISTRIBUTION_DIRECTORIES.has(path)) return true;
@@ -19358,7 +19713,7 @@ var init_placed_files = __esm({
           this.make(target);
           this.copiedTrees.push({ source, target });
         } else if (intoDirectory) this.make(target);
-        else if (kind === "file" || mayBeDirectory) this.make(nodePath8.posix.dirname(target));
+        else if (kind === "file" || mayBeDirectory) this.make(nodePath9.posix.dirname(target));
       }
     };
   }
@@ -19370,19 +19725,19 @@ function standaloneBuildContext(input, kindOf, builds = lazyWorkflowBuilds(input
   return (dockerfile, text3) => {
     fromWorkflows ??= workflowBuildContexts(builds());
     const built = fromWorkflows.get(dockerfile);
-    if (built) return built.size === 1 ? [...built][0] : nodePath9.dirname(dockerfile);
+    if (built) return built.size === 1 ? [...built][0] : nodePath10.dirname(dockerfile);
     return contextHoldingSources(dockerfile, copiedSources(text3), kindOf, input.lintRoots);
   };
 }
 function contextHoldingSources(dockerfile, sources, kindOf, lintRoots) {
-  const own = nodePath9.dirname(dockerfile);
+  const own = nodePath10.dirname(dockerfile);
   const holdsAll = (dir) => sources.every((source) => {
-    const path = nodePath9.resolve(dir, source);
-    return (path === dir || path.startsWith(dir + nodePath9.sep)) && kindOf(path) !== void 0;
+    const path = nodePath10.resolve(dir, source);
+    return (path === dir || path.startsWith(dir + nodePath10.sep)) && kindOf(path) !== void 0;
   });
   if (sources.length === 0 || holdsAll(own)) return own;
-  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath9.sep) ? root : root + nodePath9.sep));
-  for (let dir = nodePath9.dirname(own); inside(dir) && dir !== nodePath9.dirname(dir); dir = nodePath9.dirname(dir)) {
+  const inside = (dir) => lintRoots.some((root) => dir === root || dir.startsWith(root.endsWith(nodePath10.sep) ? root : root + nodePath10.sep));
+  for (let dir = nodePath10.dirname(own); inside(dir) && dir !== nodePath10.dirname(dir); dir = nodePath10.dirname(dir)) {
     if (holdsAll(dir)) return dir;
   }
   return own;
@@ -19399,10 +19754,10 @@ function workflowBuildContexts(builds) {
 function workflowBuilds(input) {
   const builds = [];
   for (const path of input.treeFiles) {
-    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath9.basename(path))) continue;
+    if (!DEFAULT_MAKEFILE_NAMES.includes(nodePath10.basename(path))) continue;
     const text3 = input.readText(path);
     if (text3 === void 0 || !text3.includes("docker")) continue;
-    const workspace = nodePath9.dirname(path);
+    const workspace = nodePath10.dirname(path);
     const source = new SourceText(input.displayPath(path), text3);
     for (const commands of makefileCommands(source))
       for (const build of commandBuilds(source, commands, workspace)) builds.push(commandBuild(workspace, build));
@@ -19424,7 +19779,7 @@ function workflowBuilds(input) {
           if (!script || !script.value.includes("docker") || shell !== void 0 && !/^(bash|sh)\b/.test(shell.trim())) continue;
           const directoryNode = valueOf(step, "working-directory", document) ?? jobDirectory ?? workflowDirectory;
           const directory = directoryNode === void 0 ? "." : localPath(literal4(directoryNode));
-          const cwd = directory === void 0 ? void 0 : nodePath9.resolve(workspace, directory);
+          const cwd = directory === void 0 ? void 0 : nodePath10.resolve(workspace, directory);
           const commands = parseShell(withoutExpressions(asMappedText(script))).commands;
           for (const build of commandBuilds(source, commands, cwd)) builds.push(commandBuild(workspace, build));
         }
@@ -19441,12 +19796,12 @@ function workflowBuilds(input) {
           const fileNode = valueOf(inputs, "file", document);
           const file = fileNode === void 0 ? void 0 : localPath(literal4(fileNode));
           if (context === void 0 || fileNode !== void 0 && file === void 0) continue;
-          const contextDir = nodePath9.resolve(workspace, context);
+          const contextDir = nodePath10.resolve(workspace, context);
           const targetNode = valueOf(inputs, "target", document);
           const target = literal4(targetNode)?.trim();
           builds.push({
             workspace,
-            dockerfile: file !== void 0 ? nodePath9.resolve(workspace, file) : nodePath9.join(contextDir, "Dockerfile"),
+            dockerfile: file !== void 0 ? nodePath10.resolve(workspace, file) : nodePath10.join(contextDir, "Dockerfile"),
             context: contextDir,
             ...target ? { target: target.toLowerCase() } : {},
             stageKnown: targetNode === void 0 || target !== void 0 && !target.includes("${{"),
@@ -19546,11 +19901,11 @@ function localPath(value) {
   if (value === void 0 || value.trim() === "" || /\$\{\{|\{\{|^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(value)) return void 0;
   return value.trim();
 }
-var nodePath9, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
+var nodePath10, WORKFLOW, BUILD_PUSH_ACTION, METADATA_ACTION;
 var init_build_context = __esm({
   "src/readers/docker/build-context.ts"() {
     "use strict";
-    nodePath9 = __toESM(require("path"));
+    nodePath10 = __toESM(require("path"));
     init_text();
     init_raw();
     init_mapped_text();
@@ -19562,96 +19917,6 @@ var init_build_context = __esm({
     WORKFLOW = /^(.*)[\\/]\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/;
     BUILD_PUSH_ACTION = /^docker\/build-push-action@/;
     METADATA_ACTION = /^(docker\/metadata-action|crazy-max\/ghaction-docker-meta)@/;
-  }
-});
-
-// src/source/embedded-text.ts
-function embeddedLiteralBlock(host, start, value) {
-  const headerEnd = host.text.indexOf("\n", start);
-  if (headerEnd === -1) return void 0;
-  const firstLine = host.pos(headerEnd + 1).line - 1;
-  const lines = value.split("\n");
-  const firstContent2 = lines.findIndex((line) => line !== "");
-  if (firstContent2 === -1) return void 0;
-  const hostFirst = host.lineText(firstLine + firstContent2 + 1) ?? "";
-  const leading = (text3) => text3.length - text3.trimStart().length;
-  const indent2 = leading(hostFirst) - leading(lines[firstContent2]);
-  if (indent2 < 0) return void 0;
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i] === "") continue;
-    const hostLine = host.lineText(firstLine + i + 1);
-    if (hostLine === void 0 || hostLine.replace(/\r$/, "").slice(indent2) !== lines[i]) return void 0;
-  }
-  return new EmbeddedSourceText(host, value, firstLine, indent2);
-}
-var EmbeddedSourceText;
-var init_embedded_text = __esm({
-  "src/source/embedded-text.ts"() {
-    "use strict";
-    init_text();
-    EmbeddedSourceText = class extends SourceText {
-      constructor(host, text3, firstLine, indent2) {
-        super(host.file, text3);
-        this.host = host;
-        this.firstLine = firstLine;
-        this.indent = indent2;
-      }
-      host;
-      firstLine;
-      indent;
-      pos(offset) {
-        const local = super.pos(offset);
-        const hostLine = this.firstLine + local.line - 1;
-        const lineStart = this.host.lineStarts[hostLine] ?? this.host.text.length;
-        const lineLength = (this.host.lineText(hostLine + 1) ?? "").length;
-        const column = Math.min(this.indent + local.column, lineLength + 1);
-        return { line: hostLine + 1, column, offset: Math.min(lineStart + column - 1, this.host.text.length) };
-      }
-    };
-  }
-});
-
-// src/readers/rendered-text.ts
-var RenderedSourceText;
-var init_rendered_text = __esm({
-  "src/readers/rendered-text.ts"() {
-    "use strict";
-    init_template();
-    init_embedded_text();
-    init_template_text();
-    init_text();
-    RenderedSourceText = class extends TemplateSourceText {
-      constructor(file, original, rendered2, startAt, endAt, statements, template, placeholders = [], conditionals = []) {
-        super(file, original, { dialect: "envsubst", text: rendered2, statements, writers: statements, conditionals, branchesSetAside: [] });
-        this.startAt = startAt;
-        this.endAt = endAt;
-        this.placeholders = placeholders;
-        this.template = template ?? new SourceText(file, original);
-        this.complete = statements.length === 0 && !isUnknownValue(rendered2);
-      }
-      startAt;
-      endAt;
-      placeholders;
-      template;
-      /** Every placeholder had a known value or none: the text is exactly what nginx reads. */
-      complete;
-      /** What code frames show for this file: the manifest that embeds the template, else the template. */
-      get shown() {
-        return this.template instanceof EmbeddedSourceText ? this.template.host.text : this.original;
-      }
-      clamp(offset) {
-        return Math.max(0, Math.min(offset, this.startAt.length - 1));
-      }
-      pos(offset) {
-        return this.template.pos(this.startAt[this.clamp(offset)]);
-      }
-      /** The end maps to the end of what wrote the last character: a whole placeholder for a value. */
-      span(startOffset, endOffset) {
-        const start = this.startAt[this.clamp(startOffset)];
-        const end = endOffset <= startOffset ? start : Math.max(start, this.endAt[this.clamp(endOffset)]);
-        return { file: this.file, start: this.template.pos(start), end: this.template.pos(end) };
-      }
-    };
   }
 });
 
@@ -19700,6 +19965,66 @@ var init_versions = __esm({
       "org.apache.coyote.http11.Http11AprProtocol": [10, 0],
       "org.apache.coyote.ajp.AjpAprProtocol": [10, 0]
     };
+  }
+});
+
+// src/readers/launch/java-command-line.ts
+function readJavaCommandLine(argv) {
+  const line = { jar: false, options: [], appArgs: [], argFile: false };
+  let expandArgFiles = true;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    const word = arg.value;
+    if (expandArgFiles && word.startsWith("@") && !word.startsWith("@@") && word.length > 1) {
+      line.argFile = true;
+      return line;
+    }
+    if (isWholeVariable(arg) && !line.jar) {
+      line.options.push(arg);
+      continue;
+    }
+    if (!word.startsWith("-") || arg.unresolved && !/^["']?-/.test(word)) break;
+    line.options.push(arg);
+    if (word === "-jar") line.jar = true;
+    else if (word === "--disable-@files") expandArgFiles = false;
+    else if (word.startsWith("--module=")) return { ...line, main: arg, appArgs: argv.slice(i + 1) };
+    else if (OPTIONS_WITH_VALUE.has(word) && i + 1 < argv.length && !argv[i + 1].value.startsWith("-")) {
+      const value = argv[++i];
+      line.options.push(value);
+      if (word === "-m" || word === "--module") return { ...line, main: value, appArgs: argv.slice(i + 1) };
+    }
+  }
+  if (i >= argv.length) return line;
+  return { ...line, main: argv[i], appArgs: argv.slice(i + 1) };
+}
+function isWholeVariable(arg) {
+  return arg.unresolved?.length === 1 && arg.value.replace(/^"(.*)"$/s, "$1") === arg.unresolved[0];
+}
+var OPTIONS_WITH_VALUE;
+var init_java_command_line = __esm({
+  "src/readers/launch/java-command-line.ts"() {
+    "use strict";
+    OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+      "-cp",
+      "-classpath",
+      "--class-path",
+      "-m",
+      "--module",
+      "--describe-module",
+      "-d",
+      "--source",
+      "-p",
+      "--module-path",
+      "--upgrade-module-path",
+      "--add-modules",
+      "--enable-native-access",
+      "--limit-modules",
+      "--add-exports",
+      "--add-opens",
+      "--add-reads",
+      "--patch-module"
+    ]);
   }
 });
 
@@ -21385,7 +21710,7 @@ var require_ignore = __commonJS({
       TMP_KEY_IGNORE = /* @__PURE__ */ Symbol.for("node-ignore");
     }
     var KEY_IGNORE = TMP_KEY_IGNORE;
-    var define2 = (object, key, value) => {
+    var define3 = (object, key, value) => {
       Object.defineProperty(object, key, { value });
       return value;
     };
@@ -21891,9 +22216,9 @@ var require_ignore = __commonJS({
         this.pattern = pattern;
         this.mark = mark;
         this.negative = negative;
-        define2(this, "body", body2);
-        define2(this, "ignoreCase", ignoreCase);
-        define2(this, "regexPrefix", prefix);
+        define3(this, "body", body2);
+        define3(this, "ignoreCase", ignoreCase);
+        define3(this, "regexPrefix", prefix);
       }
       // Worked out on first use and kept behind an own property, the way `regex`
       //   caches itself in `_regex`. Deciding it in the constructor instead would
@@ -21901,7 +22226,7 @@ var require_ignore = __commonJS({
       //   every compile -- including the compiles of rules that are never matched
       //   against anything.
       get _basenameOnly() {
-        return define2(this, "_basenameOnly", matchesBasename(this.body));
+        return define3(this, "_basenameOnly", matchesBasename(this.body));
       }
       get regex() {
         const key = UNDERSCORE + MODE_IGNORE;
@@ -21922,7 +22247,7 @@ var require_ignore = __commonJS({
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
         const regex = this.ignoreCase ? new RegExp(str, "i") : new RegExp(str);
-        return define2(this, key, regex);
+        return define3(this, key, regex);
       }
     };
     var hasTrailingBackslash = (str) => {
@@ -22138,7 +22463,7 @@ var require_ignore = __commonJS({
         ignoreCase = ignorecase,
         allowRelativePaths = false
       } = {}) {
-        define2(this, KEY_IGNORE, true);
+        define3(this, KEY_IGNORE, true);
         this._rules = new RuleManager(ignoreCase);
         this._strictPathCheck = !allowRelativePaths;
         this._initCache();
@@ -22220,7 +22545,7 @@ var require_ignore = __commonJS({
     module2.exports = factory;
     factory.default = factory;
     module2.exports.isPathValid = isPathValid;
-    define2(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
+    define3(module2.exports, /* @__PURE__ */ Symbol.for("setupWindows"), setupWindows);
   }
 });
 
@@ -22620,6 +22945,99 @@ var init_rendered_templates = __esm({
   }
 });
 
+// src/readers/launch/function-calls.ts
+function runOrder(commands, functions, certain) {
+  const definedAt = /* @__PURE__ */ new Map();
+  for (const definition of functions)
+    if (definition.end > definition.first) (definedAt.get(definition.first) ?? definedAt.set(definition.first, []).get(definition.first)).push(definition);
+  const defined = /* @__PURE__ */ new Map();
+  const called = /* @__PURE__ */ new Set();
+  const active = [];
+  const order = [];
+  let ended = false;
+  let budget = MAX_CALLED_COMMANDS;
+  let calls = 0;
+  const walk2 = (from2, to, outer, calledIn, call, callArguments) => {
+    for (let position = from2; position < to; position++) {
+      const definition = (definedAt.get(position) ?? []).filter((each) => each !== calledIn && each.depth >= outer).sort((a, b) => a.depth - b.depth)[0];
+      if (definition) {
+        if (definition.depth === outer && definition.braceBody && !definition.redirected) defined.set(definition.name, definition);
+        else defined.delete(definition.name);
+        order.push({ definition, outer, ...calledIn ? { calledIn } : {}, ...callArguments ? { callArguments: true } : {} });
+        position = definition.end - 1;
+        continue;
+      }
+      const command2 = commands[position];
+      const sure = certain(position, outer, calledIn);
+      const target = sure && !ended ? calledFunction(command2, defined) : void 0;
+      if (target && !active.includes(target.name) && active.length < MAX_CALL_DEPTH && budget >= target.end - target.first) {
+        budget -= target.end - target.first;
+        called.add(target);
+        active.push(target.name);
+        const id2 = calls++;
+        order.push({ calls: id2, position, ...call !== void 0 ? { from: call } : {} });
+        walk2(target.first, target.end, target.depth + 1, target, id2, callArguments || !passesArguments(command2));
+        active.pop();
+        order.push({ returnsFrom: id2 });
+        if (ended && call !== void 0) return;
+        continue;
+      }
+      order.push({
+        position,
+        outer,
+        ...calledIn ? { calledIn } : {},
+        ...call !== void 0 ? { call } : {},
+        ...callArguments ? { callArguments: true } : {}
+      });
+      if (!sure || command2.background) continue;
+      if (endsScript(command2)) ended = true;
+      if (call !== void 0 && (ended || headOf(command2) === "return")) return;
+    }
+  };
+  walk2(0, commands.length, 0, void 0, void 0, false);
+  const run2 = [];
+  const place = (entry) => {
+    if (!("definition" in entry)) {
+      run2.push(entry);
+      return;
+    }
+    const { definition, outer, calledIn, callArguments } = entry;
+    if (called.has(definition)) return;
+    for (let position = definition.first; position < definition.end; position++)
+      run2.push({ position, outer, ...calledIn ? { calledIn } : {}, ...callArguments ? { callArguments } : {} });
+  };
+  for (const entry of order) place(entry);
+  return run2;
+}
+function calledFunction(command2, defined) {
+  if (command2.words.length === 0 || command2.redirects.length > 0 || command2.pipesInto || command2.background) return void 0;
+  if (command2.after !== void 0 && command2.after !== "&") return void 0;
+  const name2 = literalText(command2.words[0]);
+  return name2 === void 0 ? void 0 : defined.get(name2);
+}
+function passesArguments(command2) {
+  const rest = command2.words.slice(1);
+  if (rest.length !== 1) return false;
+  const [part2, ...others] = rest[0].parts;
+  return others.length === 0 && part2?.kind === "opaque" && part2.quoted && /^\$(?:@|\{@\})$/.test(part2.text);
+}
+function headOf(command2) {
+  return command2.words[0] && literalText(command2.words[0]);
+}
+function endsScript(command2) {
+  const head = headOf(command2);
+  return head === "exit" || head === "exec" && command2.words.length > 1;
+}
+var MAX_CALL_DEPTH, MAX_CALLED_COMMANDS;
+var init_function_calls = __esm({
+  "src/readers/launch/function-calls.ts"() {
+    "use strict";
+    init_shell_words();
+    MAX_CALL_DEPTH = 8;
+    MAX_CALLED_COMMANDS = 2048;
+  }
+});
+
 // src/readers/launch/dispatch.ts
 function takenByArguments(commands, args, bash, environment) {
   const argsAt = argumentsAt(commands, args);
@@ -22635,7 +23053,7 @@ function takenByArguments(commands, args, bash, environment) {
   const called = (name2) => {
     const known3 = calls.get(name2);
     if (known3) return known3;
-    if (inProgress.has(name2) || inProgress.size >= MAX_CALL_DEPTH) return "undecided";
+    if (inProgress.has(name2) || inProgress.size >= MAX_CALL_DEPTH2) return "undecided";
     inProgress.add(name2);
     const sites = (callers.get(name2) ?? []).filter((index) => commands[index].inFunction !== name2);
     const result = sites.length === 0 ? "open" : any(sites.map(taken));
@@ -22776,7 +23194,7 @@ function expandArguments(word, args, branch, variable = NO_VARIABLES2) {
         fromEnvironment = true;
       }
     } else {
-      const match = part2.kind === "opaque" ? POSITIONAL.exec(part2.text) : null;
+      const match = part2.kind === "opaque" ? POSITIONAL2.exec(part2.text) : null;
       if (!match) {
         unknown3 = true;
         continue;
@@ -22884,21 +23302,145 @@ function any(each) {
   if (each.includes("open")) return "open";
   return each.includes("undecided") ? "undecided" : "skipped";
 }
-var MAX_CALL_DEPTH, NO_VARIABLES2, POSITIONAL;
+var MAX_CALL_DEPTH2, NO_VARIABLES2, POSITIONAL2;
 var init_dispatch = __esm({
   "src/readers/launch/dispatch.ts"() {
     "use strict";
     init_expand();
     init_shell_words();
-    MAX_CALL_DEPTH = 32;
+    MAX_CALL_DEPTH2 = 32;
     NO_VARIABLES2 = () => void 0;
-    POSITIONAL = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
+    POSITIONAL2 = /^\$(?:([1-9])|\{([1-9][0-9]*)\})$/;
+  }
+});
+
+// src/readers/launch/build-tool-run.ts
+function buildToolRunOf(program, argv) {
+  if (program === "mvn" || program === "mvnw") return mavenRun(argv);
+  if (program === "gradle" || program === "gradlew") return gradleRun(argv);
+  return void 0;
+}
+function mavenRun(argv) {
+  const run2 = { tool: "maven", properties: /* @__PURE__ */ new Map() };
+  let runs = false;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i].value;
+    if (/^(-pl|--projects|-rf|--resume-from)(=|$)/.test(word)) return void 0;
+    if (word === "-D" || word === "--define") {
+      const next = argv[++i];
+      if (next) define2(run2, next.value, next);
+      continue;
+    }
+    if (word.startsWith("-D")) {
+      define2(run2, word.slice(2), argv[i]);
+      continue;
+    }
+    if (word === "-f" || word === "--file") {
+      run2.project = argv[++i];
+      continue;
+    }
+    if (word.startsWith("--file=")) {
+      run2.project = argv[i];
+      continue;
+    }
+    if (MAVEN_OPTIONS_WITH_VALUE.has(word)) {
+      i++;
+      continue;
+    }
+    if (word === "spring-boot:run" || /^org\.springframework\.boot:spring-boot-maven-plugin(:[^:]+)?:run$/.test(word)) runs = true;
+  }
+  return runs ? run2 : void 0;
+}
+function define2(run2, text3, word) {
+  const at = text3.indexOf("=");
+  if (at > 0) run2.properties.set(text3.slice(0, at), { value: text3.slice(at + 1), word });
+}
+function gradleRun(argv) {
+  const run2 = { tool: "gradle", properties: /* @__PURE__ */ new Map() };
+  let runs = false;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i].value;
+    if (word === "-p" || word === "--project-dir") {
+      run2.project = argv[++i];
+      continue;
+    }
+    if (word.startsWith("--args=")) {
+      run2.args = argv[i];
+      continue;
+    }
+    if (GRADLE_OPTIONS_WITH_VALUE.has(word)) {
+      i++;
+      continue;
+    }
+    if (word === "bootRun" || word === ":bootRun") runs = true;
+    else if (/:bootRun$/.test(word)) return void 0;
+  }
+  return runs ? run2 : void 0;
+}
+var MAVEN_OPTIONS_WITH_VALUE, GRADLE_OPTIONS_WITH_VALUE;
+var init_build_tool_run = __esm({
+  "src/readers/launch/build-tool-run.ts"() {
+    "use strict";
+    MAVEN_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+      "-f",
+      "--file",
+      "-s",
+      "--settings",
+      "-gs",
+      "--global-settings",
+      "-t",
+      "--toolchains",
+      "-gt",
+      "--global-toolchains",
+      "-pl",
+      "--projects",
+      "-rf",
+      "--resume-from",
+      "-P",
+      "--activate-profiles",
+      "-D",
+      "--define",
+      "-l",
+      "--log-file",
+      "-T",
+      "--threads",
+      "-b",
+      "--builder",
+      "-emp",
+      "--encrypt-master-password",
+      "-ep",
+      "--encrypt-password"
+    ]);
+    GRADLE_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
+      "-p",
+      "--project-dir",
+      "-b",
+      "--build-file",
+      "-c",
+      "--settings-file",
+      "-g",
+      "--gradle-user-home",
+      "-x",
+      "--exclude-task",
+      "-I",
+      "--init-script",
+      "--include-build",
+      "-D",
+      "--system-prop",
+      "-P",
+      "--project-prop"
+    ]);
   }
 });
 
 // src/readers/launch/program.ts
 function isServerProgram(program) {
   return SERVER_PROGRAMS.has(program) || /^(uwsgi[_-]|php-fpm)/.test(program);
+}
+function programPaths(word, cwd) {
+  if (word.startsWith("/")) return [nodePath18.posix.normalize(word)];
+  if (word.includes("/")) return cwd === void 0 ? [] : [nodePath18.posix.join(cwd, word)];
+  return PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
 }
 function startsServer(program, argv) {
   if (startsDevServer(program, argv)) return true;
@@ -22910,6 +23452,7 @@ function startsDevServer(program, argv) {
   const word = (i) => argv[i]?.value ?? "";
   if (PYTHON.test(program)) return /(^|\/)manage\.py$/.test(word(1)) && word(2) === "runserver";
   if (program === "manage.py") return word(1) === "runserver";
+  if (buildToolRunOf(program, argv)) return true;
   return program === "flask" && argv.some((arg) => arg.value === "run");
 }
 function programName(arg) {
@@ -22942,7 +23485,7 @@ function scriptPath(arg, stepCwd, cwd) {
   return directory?.startsWith("/") ? nodePath18.posix.join(directory, arg.value) : void 0;
 }
 function runShell(input, base, args, exists) {
-  const { commands, problems } = parseShell(input);
+  const { commands, functions, problems } = parseShell(input);
   const taken = takenByArguments(commands, args, BASH_SHEBANG.test(input.text), { lookup: base, text: input.text });
   const variables = /* @__PURE__ */ new Map();
   const lookup = (name2) => {
@@ -22951,9 +23494,10 @@ function runShell(input, base, args, exists) {
     if (found) return found.unresolved.length > 0 ? "unknown" : { value: found.value };
     return base(name2);
   };
-  const define2 = (name2, value, depth) => {
+  const define3 = (name2, value, depth) => {
     variables.set(name2, depth > 0 ? { ...value, unresolved: [...value.unresolved, `$${name2}`] } : value);
   };
+  const shadowed = /* @__PURE__ */ new Map();
   const exportedNames = /* @__PURE__ */ new Set();
   const exported = () => {
     const snapshot = /* @__PURE__ */ new Map();
@@ -22966,49 +23510,70 @@ function runShell(input, base, args, exists) {
   let cwd;
   const steps = [];
   const groups = [];
-  const expandRedirect = (redirect, expansion) => ({
+  const expandRedirect = (redirect, expansion, positional) => ({
     operator: redirect.operator,
     ...redirect.fd !== void 0 ? { fd: redirect.fd } : {},
-    target: expandWord(redirect.target, input.source, expansion, false)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
+    target: expandWord(redirect.target, input.source, expansion, false, positional)[0] ?? literalArg(input.source, redirect.target.start, redirect.target.end, "")
   });
-  for (const [position, command2] of commands.entries()) {
+  const onlyBranches = (command2, outer, calledIn) => command2.inFunction === calledIn?.name && (command2.branches?.length ?? 0) === command2.depth - outer;
+  const surelyRuns = (position, outer, calledIn) => (taken[position] === "taken" || taken[position] === "open") && (commands[position].depth === outer || taken[position] === "taken" && onlyBranches(commands[position], outer, calledIn));
+  const callArguments = /* @__PURE__ */ new Map();
+  for (const entry of runOrder(commands, functions, surelyRuns)) {
+    if ("calls" in entry) {
+      const caller = entry.from === void 0 ? void 0 : callArguments.get(entry.from);
+      callArguments.set(entry.calls, positionalsOf(commands[entry.position].words.slice(1), input.source, lookup, caller));
+      continue;
+    }
+    if ("returnsFrom" in entry) {
+      callArguments.delete(entry.returnsFrom);
+      for (const [name2, before] of shadowed.get(entry.returnsFrom) ?? []) {
+        if (before === void 0) variables.delete(name2);
+        else variables.set(name2, before);
+      }
+      shadowed.delete(entry.returnsFrom);
+      continue;
+    }
+    const { position, outer, calledIn } = entry;
+    const command2 = commands[position];
     if (taken[position] === "skipped") continue;
-    const onlyBranches = command2.inFunction === void 0 && (command2.branches?.length ?? 0) === command2.depth;
-    const depth = onlyBranches && (taken[position] === "taken" || taken[position] === "open" && exists && existsTestsHold(command2, input.source, lookup, cwd, exists)) ? 0 : command2.depth;
+    const positional = entry.call === void 0 ? void 0 : callArguments.get(entry.call);
+    const depth = onlyBranches(command2, outer, calledIn) && (taken[position] === "taken" || taken[position] === "open" && exists && existsTestsHold(command2, input.source, lookup, cwd, exists)) ? 0 : command2.depth - outer;
     let index = 0;
     const prefixEnv = /* @__PURE__ */ new Map();
     for (; index < command2.words.length; index++) {
       const assignment = assignmentOf(command2.words[index]);
       if (!assignment) break;
-      prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0]);
+      prefixEnv.set(assignment.name, expandWord(assignment.value, input.source, lookup, false, positional)[0]);
     }
     const words = command2.words.slice(index);
     if (command2.words.length === 0) {
       groups.push({
-        redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup)),
+        redirects: command2.redirects.map((redirect) => expandRedirect(redirect, lookup, positional)),
         ...cwd ? { cwd } : {},
-        depth: command2.depth,
+        depth: command2.depth - outer,
         start: command2.start,
         end: command2.end
       });
       continue;
     }
     if (words.length === 0) {
-      for (const [name2, value] of prefixEnv) define2(name2, value, depth);
+      for (const [name2, value] of prefixEnv) define3(name2, value, depth);
       continue;
     }
     const head = literalText(words[0]);
     if (head !== void 0 && DECLARATION_COMMANDS.has(head)) {
+      const own = entry.call !== void 0 && LOCAL_DECLARATIONS.has(head) && !words.some((word) => /^-[a-zA-Z]*g/.test(literalText(word) ?? "")) ? shadowed.get(entry.call) ?? shadowed.set(entry.call, /* @__PURE__ */ new Map()).get(entry.call) : void 0;
       for (const word of words.slice(1)) {
         const assignment = assignmentOf(word);
-        if (assignment) define2(assignment.name, expandWord(assignment.value, input.source, lookup, false)[0], depth);
         const name2 = assignment?.name ?? literalText(word);
+        if (own && name2 && !own.has(name2)) own.set(name2, variables.get(name2));
+        if (assignment) define3(assignment.name, expandWord(assignment.value, input.source, lookup, false, positional)[0], depth);
         if (head === "export" && name2 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name2)) exportedNames.add(name2);
       }
       continue;
     }
     if (head === "cd" && words.length <= 2) {
-      const target = words[1] ? expandWord(words[1], input.source, lookup, false)[0] : void 0;
+      const target = words[1] ? expandWord(words[1], input.source, lookup, false, positional)[0] : void 0;
       if (!target || target.unresolved.length > 0 || depth > 0) cwd = target ? { ...target, unresolved: [...target.unresolved, "cd"] } : void 0;
       else if (target.value.startsWith("/")) cwd = target;
       else if (cwd && cwd.unresolved.length === 0) {
@@ -23029,8 +23594,8 @@ function runShell(input, base, args, exists) {
       if (own) return own.unresolved.length > 0 ? "unknown" : { value: own.value };
       return lookup(name2);
     };
-    const args2 = words.flatMap((word) => expandWord(word, input.source, commandLookup));
-    const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup));
+    const args2 = words.flatMap((word) => expandWord(word, input.source, commandLookup, true, positional));
+    const redirects = command2.redirects.map((redirect) => expandRedirect(redirect, commandLookup, positional));
     const reader2 = command2.outputReadBy === void 0 || command2.outputReadBy === "compound" ? command2.outputReadBy : commands[command2.outputReadBy];
     if (args2.length > 0) {
       steps.push({
@@ -23044,6 +23609,7 @@ function runShell(input, base, args, exists) {
         pipesInto: command2.pipesInto,
         ...reader2 === void 0 ? {} : { outputReadBy: reader2 === "compound" ? reader2 : readerWords(reader2, input.source, lookup) },
         ...command2.tested ? { tested: true } : {},
+        ...entry.callArguments ? { callArguments: true } : {},
         start: command2.start,
         end: command2.end
       });
@@ -23062,6 +23628,24 @@ function existsTestsHold(command2, source, lookup, cwd, exists) {
       return path.length === 1 && path[0].unresolved.length === 0 && exists(operator2, path[0], cwd);
     })
   );
+}
+function positionalsOf(words, source, lookup, caller) {
+  const fields = [];
+  let counted2 = true;
+  for (const word of words) {
+    const expanded2 = expandWord(word, source, lookup, true, caller);
+    const uncounted = expanded2.some((field) => field.unquotedGlob) || expanded2.some((field) => field.unresolved.length > 0) && word.parts.some((part2) => part2.kind !== "literal" && (!part2.quoted || part2.kind === "opaque" && EVERY_PARAMETER.test(part2.text)));
+    if (uncounted) {
+      counted2 = false;
+      break;
+    }
+    append(fields, expanded2);
+  }
+  return (index) => {
+    const field = fields[index - 1];
+    if (!field) return counted2 ? "unset" : "unknown";
+    return field.unresolved.length > 0 ? "unknown" : { value: field.value };
+  };
 }
 function readerWords(reader2, source, lookup) {
   const first = reader2.words.findIndex((word) => !assignmentOf(word));
@@ -23083,13 +23667,23 @@ function usesResult(step, lookup) {
 function isShell(program) {
   return SHELLS.has(nodePath18.posix.basename(program));
 }
-function scriptWord(words) {
-  const [first, second] = words;
+function scriptWordAt(words) {
+  const [first] = words;
   if (first === void 0) return void 0;
-  if (isShell(first)) return second !== void 0 && !second.startsWith("-") ? second : void 0;
-  return first || void 0;
+  if (!isShell(first)) return first ? { word: first, index: 0 } : void 0;
+  for (let k = 1; k < words.length; k++) {
+    const word = words[k];
+    if (word === "--" || word === "-") return words[k + 1] ? { word: words[k + 1], index: k + 1 } : void 0;
+    if (!/^[-+]/.test(word)) return word ? { word, index: k } : void 0;
+    if (/^[-+][a-zA-Z]*[cs][a-zA-Z]*$/.test(word)) return void 0;
+    if (SHELL_OPTIONS_WITH_VALUE.has(word)) k++;
+  }
+  return void 0;
 }
-function unwrap(args, lookup, passThrough) {
+function scriptWord(words) {
+  return scriptWordAt(words)?.word;
+}
+function unwrap(args, lookup, passThrough, programFiles2) {
   const wrappers = [];
   const env = /* @__PURE__ */ new Map();
   const problems = [];
@@ -23349,10 +23943,10 @@ function unwrap(args, lookup, passThrough) {
       if (!runCommandString(script, envLookup, name2)) break;
       continue;
     }
-    const handedOver2 = argv.length > 1 ? passThrough?.(name2, envLookup) : void 0;
-    if (handedOver2) {
-      for (const [key, value] of handedOver2.environment) env.set(key, value);
-      handsOver = both(handsOver, handedOver2.execs);
+    const handedOver3 = argv.length > 1 ? passThrough?.(name2, envLookup, head.unresolved.length === 0 ? programFiles2?.(head.value) ?? [] : []) : void 0;
+    if (handedOver3) {
+      for (const [key, value] of handedOver3.environment) env.set(key, value);
+      handsOver = both(handsOver, handedOver3.execs);
       take(1);
       continue;
     }
@@ -23378,7 +23972,7 @@ function execsFromScript(wrappers) {
 }
 function handsArgumentsTo(steps, lookup) {
   const last = steps[steps.length - 1];
-  if (!last || last.depth !== 0) return void 0;
+  if (!last || last.depth !== 0 || last.callArguments) return void 0;
   const { wrappers, argv } = unwrap(last.args, lookup);
   const [program, handed] = argv;
   if (!execsFromScript(wrappers) || argv.length !== 2 || program.unresolved.length > 0) return void 0;
@@ -23386,9 +23980,12 @@ function handsArgumentsTo(steps, lookup) {
 }
 function runsItsArguments(steps, lookup) {
   const last = steps[steps.length - 1];
-  if (!last || last.depth !== 0 || last.undecided) return void 0;
+  if (!last || last.depth !== 0 || last.undecided || last.callArguments) return void 0;
   const unwrapped = unwrap(last.args, lookup);
   return unwrapped.argv.length === 1 && ALL_ARGUMENTS.test(writtenText(unwrapped.argv[0])) ? { step: last, unwrapped } : void 0;
+}
+function handedEnvironment(ending) {
+  return new Map([...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env]);
 }
 function commandStringHandsOver(shell, commands, steps, step) {
   if (step.args[0]?.value === "exec" && step.args[0].unresolved.length === 0) return true;
@@ -23457,8 +24054,8 @@ function suInvocation(argv) {
   }
   const userAt = words.shift();
   const user = userAt === void 0 ? void 0 : argv[userAt];
-  const scriptAt = !command2 && words.length > 0 && words.every((at, i) => at === words[0] + i) && words[words.length - 1] === argv.length - 1 ? words[0] : void 0;
-  return { ...user ? { user } : {}, ...command2 ? { command: command2 } : {}, ...scriptAt !== void 0 ? { scriptAt } : {}, login, whitelist };
+  const scriptAt2 = !command2 && words.length > 0 && words.every((at, i) => at === words[0] + i) && words[words.length - 1] === argv.length - 1 ? words[0] : void 0;
+  return { ...user ? { user } : {}, ...command2 ? { command: command2 } : {}, ...scriptAt2 !== void 0 ? { scriptAt: scriptAt2 } : {}, login, whitelist };
 }
 function loginLookup(whitelist, lookup) {
   const kept = /* @__PURE__ */ new Set(["TERM", "COLORTERM", "NO_COLOR", ...whitelist]);
@@ -23471,7 +24068,7 @@ function chooseStep(steps, lookup) {
   }
   return steps[steps.length - 1];
 }
-var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, DECLARATION_COMMANDS, BASH_SHEBANG, LOG_SINKS, SHELLS, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SETPRIV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, ALL_ARGUMENTS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
+var nodePath18, SERVER_PROGRAMS, NOT_A_START, PATH_DIRECTORIES, DECLARATION_COMMANDS, LOCAL_DECLARATIONS, BASH_SHEBANG, LOG_SINKS, SHELLS, SHELL_OPTIONS_WITH_VALUE, PYTHON, DEBUGPY_FLAGS, WAIT_FOR, DOCKERIZE_OPTIONS_WITH_VALUE, INIT_OPTIONS_WITH_VALUE, CHPST_OPTIONS_WITH_VALUE, UV_OPTIONS_WITH_VALUE, SETPRIV_OPTIONS_WITH_VALUE, SUDO_OPTIONS_WITH_VALUE, MAX_UNKNOWN_PREFIX, VERSION_MANAGERS, EVERY_PARAMETER, ALL_ARGUMENTS, SU_SHORT_WITH_VALUE, SU_SHORT_FLAGS, SU_LONG;
 var init_program = __esm({
   "src/readers/launch/program.ts"() {
     "use strict";
@@ -23480,7 +24077,9 @@ var init_program = __esm({
     init_expand();
     init_raw();
     init_shell_words();
+    init_function_calls();
     init_dispatch();
+    init_build_tool_run();
     SERVER_PROGRAMS = /* @__PURE__ */ new Set([
       "gunicorn",
       "uwsgi",
@@ -23504,9 +24103,11 @@ var init_program = __esm({
     };
     PATH_DIRECTORIES = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     DECLARATION_COMMANDS = /* @__PURE__ */ new Set(["export", "readonly", "local", "declare", "typeset"]);
+    LOCAL_DECLARATIONS = /* @__PURE__ */ new Set(["local", "declare", "typeset"]);
     BASH_SHEBANG = /^#![ \t]*\S*\/(?:env[ \t]+(?:\S*\/)?)?bash\b/;
     LOG_SINKS = /* @__PURE__ */ new Set(["tee", "logger", "cat", "ts", "multilog", "svlogd", "s6-log", "rotatelogs", "cronolog"]);
     SHELLS = /* @__PURE__ */ new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
+    SHELL_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-o", "+o", "-O", "+O", "--rcfile", "--init-file"]);
     PYTHON = /^(python|pypy)(\d+(\.\d+)?)?$/;
     DEBUGPY_FLAGS = /* @__PURE__ */ new Set(["--wait-for-client", "--log-to-stderr"]);
     WAIT_FOR = /^wait-for(-it)?(\.sh|\.bash)?$/;
@@ -23553,6 +24154,7 @@ var init_program = __esm({
     SUDO_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"]);
     MAX_UNKNOWN_PREFIX = 3;
     VERSION_MANAGERS = /* @__PURE__ */ new Set(["pyenv", "rbenv", "asdf"]);
+    EVERY_PARAMETER = /^\$(?:[@*]|\{[@*]\})$/;
     ALL_ARGUMENTS = /^"\$(?:@|\{@\})"$/;
     SU_SHORT_WITH_VALUE = /* @__PURE__ */ new Set(["c", "C", "g", "G", "s", "w"]);
     SU_SHORT_FLAGS = /* @__PURE__ */ new Set(["f", "l", "m", "p", "P", "T"]);
@@ -23575,7 +24177,6 @@ var init_program = __esm({
 // src/readers/launch/written-files.ts
 var written_files_exports = {};
 __export(written_files_exports, {
-  copyOperands: () => copyOperands,
   stepWrites: () => stepWrites,
   writtenFiles: () => writtenFiles
 });
@@ -23766,8 +24367,8 @@ function stepWrites(source, { steps, groups }, startDirectory) {
       const known3 = from2.unresolved.length === 0 && !hasGlob2(from2.value);
       if (intoDirectory !== false) {
         if (known3) {
-          const landing = joinArg(copy.target, nodePath19.posix.basename(from2.value.replace(/\/+$/, "")));
-          record(step, landing, kind, linkSource(program, copy.symbolic, from2, landing, step));
+          const landing2 = joinArg(copy.target, nodePath19.posix.basename(from2.value.replace(/\/+$/, "")));
+          record(step, landing2, kind, linkSource(program, copy.symbolic, from2, landing2, step));
         } else recordGap(step, copy.target);
       }
       const certainlyItself = intoDirectory === false || !copy.recursive;
@@ -23777,55 +24378,6 @@ function stepWrites(source, { steps, groups }, startDirectory) {
   }
   for (const group of groups) for (const redirect of group.redirects) if (writesFile(redirect)) record(group, redirect.target, "file");
   return writes;
-}
-function copyOperands(program, operands) {
-  const positional = [];
-  let targetDirectory;
-  let noTargetDirectory = false;
-  let recursive = false;
-  let symbolic = false;
-  let options = true;
-  for (let i = 0; i < operands.length; i++) {
-    const arg = operands[i];
-    const value = arg.value;
-    if (options && value === "--") {
-      options = false;
-      continue;
-    }
-    if (!options || !value.startsWith("-") || value === "-") {
-      positional.push(arg);
-      continue;
-    }
-    if (value.startsWith("--")) {
-      if (value === "--recursive" || value === "--archive") recursive = true;
-      if (value === "--symbolic") symbolic = true;
-      if (value === "--no-target-directory") noTargetDirectory = true;
-      if (value === "--directory" && program === "install") return void 0;
-      if (value.startsWith("--target-directory=")) targetDirectory = { ...arg, value: value.slice("--target-directory=".length) };
-      if (value === "--target-directory") targetDirectory = operands[++i];
-      continue;
-    }
-    const letters = value.slice(1);
-    if (program === "install" && letters.includes("d")) return void 0;
-    if (program !== "install" && /[rRa]/.test(letters)) recursive = true;
-    if (program === "ln" && letters.includes("s")) symbolic = true;
-    if (letters.includes("T")) noTargetDirectory = true;
-    const valued = [...letters].findIndex((letter) => VALUE_OPTIONS2[program].has(`-${letter}`));
-    if (valued !== -1) {
-      const rest = letters.slice(valued + 1);
-      const optionValue = rest === "" ? operands[++i] : { ...arg, value: rest };
-      if (letters[valued] === "t") targetDirectory = optionValue;
-    }
-  }
-  if (targetDirectory) return positional.length > 0 ? { sources: positional, target: targetDirectory, intoDirectory: true, recursive, symbolic } : void 0;
-  if (positional.length < 2) return void 0;
-  return {
-    sources: positional.slice(0, -1),
-    target: positional[positional.length - 1],
-    ...noTargetDirectory ? { intoDirectory: false } : {},
-    recursive,
-    symbolic
-  };
 }
 function joinArg(directory, name2) {
   return { ...directory, value: `${directory.value.replace(/\/+$/, "")}/${name2}` };
@@ -23869,7 +24421,7 @@ function attachSources(writes, treeKind) {
     return { ...write, kind, source: sourcePath };
   });
 }
-var nodePath19, S6_SCRIPT, VALUE_OPTIONS2;
+var nodePath19, S6_SCRIPT;
 var init_written_files = __esm({
   "src/readers/launch/written-files.ts"() {
     "use strict";
@@ -23882,19 +24434,14 @@ var init_written_files = __esm({
     init_program();
     init_classify();
     init_raw();
+    init_copy_operands();
     S6_SCRIPT = /(^|\/)etc\/(?:cont-init\.d\/[^/]+|s6-overlay\/s6-rc\.d\/[^/]+\/run|services\.d\/[^/]+\/run)$/;
-    VALUE_OPTIONS2 = {
-      cp: /* @__PURE__ */ new Set(["-t", "-S"]),
-      mv: /* @__PURE__ */ new Set(["-t", "-S"]),
-      install: /* @__PURE__ */ new Set(["-m", "-o", "-g", "-t", "-S"]),
-      ln: /* @__PURE__ */ new Set(["-t", "-S"])
-    };
   }
 });
 
 // src/readers/launch/assemble.ts
 function assembleLaunch(draft) {
-  const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough);
+  const unwrapped = unwrap(draft.args, draft.lookup, draft.passThrough, programFiles(draft));
   for (const problem of unwrapped.problems) {
     draft.problems.push(diagnostic(problem.source, "command-syntax", `Invalid shell command: ${problem.message}`, problem.start, problem.end));
   }
@@ -23924,6 +24471,13 @@ function assembleLaunch(draft) {
     ...draft.build ? { build: draft.build } : {}
   };
 }
+function programFiles(draft) {
+  const mounts2 = draft.mounts ?? [];
+  if (mounts2.length === 0) return void 0;
+  const directory = draft.workingDirectory;
+  const cwd = directory && directory.unresolved.length === 0 && directory.value.startsWith("/") ? directory.value : void 0;
+  return (word) => programPaths(word, cwd).flatMap((path) => placedSourceAt(path, mounts2) ?? []);
+}
 function toLaunchArg(raw) {
   const ifUnset = valueIfUnset(raw);
   return { ...toLaunchEnv(raw), ...ifUnset ? { ifUnset } : {} };
@@ -23935,6 +24489,7 @@ function toLaunchEnv(raw) {
 var init_assemble = __esm({
   "src/readers/launch/assemble.ts"() {
     "use strict";
+    init_launch();
     init_files();
     init_program();
     init_raw();
@@ -24615,7 +25170,11 @@ function projectServices(composeFiles) {
   return services;
 }
 function serviceBuilds(services, workflowBuilds2 = () => []) {
-  const imageKey = (compose, image) => image && image.unresolved.length === 0 && image.value !== "" ? `${nodePath21.dirname(compose.path)}\0${image.value}` : void 0;
+  const imageKey = (compose, image) => {
+    if (!image || image.value === "") return void 0;
+    const text3 = image.unresolved.length === 0 ? image.value : `\0${image.source.text.slice(image.start, image.end).replace(/^(["'])(.*)\1$/, "$2")}`;
+    return `${nodePath21.dirname(compose.path)}\0${text3}`;
+  };
   const builds = /* @__PURE__ */ new Map();
   for (const { compose, service } of services) {
     const key = imageKey(compose, service.image);
@@ -24964,7 +25523,7 @@ function printed(args) {
   }
   return void 0;
 }
-function join13(first, second) {
+function join14(first, second) {
   const shift = first.text.length;
   return {
     source: first.source,
@@ -25023,7 +25582,7 @@ var init_written_texts = __esm({
             const before = appends ? this.files.get(path) : void 0;
             if (!printedText || appends && before === void 0 || before === "unknown" || before && before.source !== printedText.source)
               this.files.set(path, "unknown");
-            else this.files.set(path, before ? join13(before, printedText) : printedText);
+            else this.files.set(path, before ? join14(before, printedText) : printedText);
           }
           for (const arg of step.args.slice(1)) {
             const path = at(arg, step.cwd);
@@ -25287,17 +25846,19 @@ function containerLookup(container) {
 }
 function treeScriptOf(args, cwd, container, input, kindOf) {
   const words = args.map((arg) => arg.unresolved.length > 0 ? "" : arg.value);
-  const word = scriptWord(words);
-  if (word === void 0) return void 0;
+  const found = scriptWordAt(words);
+  if (found === void 0) return void 0;
+  const { word, index } = found;
   const candidates = word.includes("/") ? [nodePath23.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
   const source = treePath === void 0 ? void 0 : input.readText(treePath);
   if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return void 0;
-  return { text: MappedText.of(new SourceText(input.displayPath(treePath), source)), at: isShell(words[0]) ? 1 : 0 };
+  return { text: MappedText.of(new SourceText(input.displayPath(treePath), source)), at: index };
 }
 function scriptedTemplates(container, args, cwd, input, kindOf) {
-  const text3 = startupText(container, args, cwd, input, kindOf);
-  if (!text3) return [];
+  return startupTexts(container, args, cwd, input, kindOf).flatMap((run2) => renderedTemplates(run2.text, run2.container, run2.cwd, kindOf));
+}
+function renderedTemplates(text3, container, cwd, kindOf) {
   const templates = [];
   const { steps } = runShell(text3, containerLookup(container));
   for (let index = 0; index < steps.length; index++) {
@@ -25332,16 +25893,42 @@ function scriptedTemplates(container, args, cwd, input, kindOf) {
   }
   return templates;
 }
-function startupText(container, args, cwd, input, kindOf) {
-  const [first, second, third] = args;
-  if (!first || first.unresolved.length > 0) return void 0;
-  if (isShell(first.value) && second?.value === "-c" && third) return asMappedText(third);
-  return treeScriptOf(args, cwd, container, input, kindOf)?.text;
+function startupTexts(container, args, cwd, input, kindOf) {
+  const texts = [];
+  let next = { container, args, cwd };
+  while (next) {
+    const [first, second, third] = next.args;
+    if (!first || first.unresolved.length > 0) break;
+    if (isShell(first.value) && second?.value === "-c" && third) {
+      texts.push({ text: asMappedText(third), container: next.container, cwd: next.cwd });
+      break;
+    }
+    const script = treeScriptOf(next.args, next.cwd, next.container, input, kindOf);
+    if (!script) break;
+    texts.push({ text: script.text, container: next.container, cwd: next.cwd });
+    next = handedOver(script, next);
+  }
+  return texts;
+}
+function handedOver(script, run2) {
+  const lookup = containerLookup(run2.container);
+  const ending = runsItsArguments(runShell(script.text, lookup).steps, lookup);
+  if (!ending) return void 0;
+  const moved = ending.step.cwd;
+  if (moved && moved.unresolved.length > 0) return void 0;
+  const env = new Map(run2.container.env);
+  for (const [name2, value] of handedEnvironment(ending)) env.set(name2, valueOf2(value));
+  return {
+    container: { ...run2.container, env },
+    args: run2.args.slice(script.at + 1),
+    cwd: moved ? nodePath23.posix.resolve(run2.cwd, moved.value) : run2.cwd
+  };
 }
 function scriptedEdits(container, args, cwd, input, kindOf) {
-  const text3 = startupText(container, args, cwd, input, kindOf);
-  if (!text3) return [];
-  return inPlaceEdits(runShell(text3, containerLookup(container)).steps, cwd).flatMap((edit) => {
+  const edits = startupTexts(container, args, cwd, input, kindOf).flatMap(
+    (run2) => inPlaceEdits(runShell(run2.text, containerLookup(run2.container)).steps, run2.cwd)
+  );
+  return edits.flatMap((edit) => {
     const file = placedSourceAt(edit.path, container.placed);
     if (file === void 0 || kindOf(file) !== "file") return [];
     return [
@@ -25371,10 +25958,9 @@ function writtenTextTemplates(container, stage, args, cwd, input, kindOf) {
     });
     written.run(steps, groups, void 0, false);
   }
-  const text3 = args ? startupText(container, args, cwd, input, kindOf) : void 0;
-  if (text3) {
-    const { steps, groups } = runShell(text3, containerLookup(container));
-    written.run(steps, groups, cwd, true);
+  for (const run2 of args ? startupTexts(container, args, cwd, input, kindOf) : []) {
+    const { steps, groups } = runShell(run2.text, containerLookup(run2.container));
+    written.run(steps, groups, run2.cwd, true);
   }
   const templates = [];
   for (const [output, source] of written.texts()) {
@@ -26368,6 +26954,7 @@ function containerScriptLaunches(containers, tree) {
   const supervising = [];
   const procfileRuns = [];
   const copies = [];
+  const startScripts = [];
   const files = new Set(tree.files);
   for (const container of containers) {
     if (container.kind !== "compose" && container.kind !== "dockerfile") continue;
@@ -26407,6 +26994,18 @@ function containerScriptLaunches(containers, tree) {
       }
     ];
     const seen = /* @__PURE__ */ new Set();
+    const sourced = /* @__PURE__ */ new Set();
+    const wrapping = /* @__PURE__ */ new Set();
+    for (const wrapper of container.wrappers) {
+      const script = wrapper.unresolved ? void 0 : scriptAt(wrapper.value, cwd, container, tree.readScript);
+      if (!script || wrapping.has(script.file)) continue;
+      wrapping.add(script.file);
+      const steps = runShell(MappedText.of(script), containerEnvironment2, void 0, containerFileTest(container, files, tree, cwd)).steps;
+      for (const step of steps) {
+        const each = sourcedScript(step, cwd, container, tree);
+        if (each) sourced.add(each.source.file);
+      }
+    }
     const scanned = /* @__PURE__ */ new Set();
     const copiedTo = /* @__PURE__ */ new Map();
     for (let looked = 0; looked < MAX_COMMANDS && seen.size < MAX_SCRIPTS && pending.length > 0; looked++) {
@@ -26438,8 +27037,12 @@ function containerScriptLaunches(containers, tree) {
       const decided = steps.filter((step) => !step.undecided);
       const copying = [{ source, steps: decided, cwd: command2.cwd }];
       for (const step of decided) {
-        const sourced = step.depth === 0 ? sourcedScript(step, command2.cwd, container, tree) : void 0;
-        if (sourced) copying.push({ ...sourced, steps: runShell(MappedText.of(sourced.source), environment, void 0, holds).steps });
+        const script = step.depth === 0 ? sourcedScript(step, command2.cwd, container, tree) : void 0;
+        if (script) copying.push({ ...script, steps: runShell(MappedText.of(script.source), environment, void 0, holds).steps });
+      }
+      for (const step of steps) {
+        const script = sourcedScript(step, command2.cwd, container, tree);
+        if (script) sourced.add(script.source.file);
       }
       for (const { source: script, steps: scriptSteps, cwd: scriptCwd } of copying)
         for (const write of stepWrites(script, { steps: scriptSteps, groups: [] }, command2.cwdKnown ? scriptCwd : void 0)) {
@@ -26483,8 +27086,10 @@ function containerScriptLaunches(containers, tree) {
     }
     for (const copy of copiedTo.values()) if (copy) copies.push(copy);
     append(supervising, runs);
+    const started = /* @__PURE__ */ new Set([...wrapping, ...seen, ...sourced]);
+    if (started.size > 0) startScripts.push({ container, files: [...started], followed: seen.size > 0 });
   }
-  return { launches, run: run2, supervising, procfileRuns, copies };
+  return { launches, run: run2, supervising, procfileRuns, copies, startScripts };
 }
 function stepCopies(step, cwd, container, tree) {
   const args = withoutRunPrefixes(step.args);
@@ -26507,7 +27112,7 @@ function stepCopies(step, cwd, container, tree) {
         ...intoDirectory !== false && !contents ? [nodePath29.posix.join(target, nodePath29.posix.basename(source.path))] : [],
         ...intoDirectory !== true || contents ? [target] : []
       ];
-      for (const landing of landings) placements.push({ source: source.file, target: landing });
+      for (const landing2 of landings) placements.push({ source: source.file, target: landing2 });
     }
   }
   return placements;
@@ -26574,15 +27179,16 @@ function inContainer(launch, container, reaches, inheritsContainerEnv, startedIn
 }
 function scriptArguments(command2) {
   if (command2.argumentsAtRun) return void 0;
-  const from2 = isShell(command2.words[0] ?? "") ? 2 : 1;
+  const from2 = (scriptWordAt(command2.words)?.index ?? 0) + 1;
   return command2.words.slice(from2).map((word, index) => command2.known[from2 + index] ? word : void 0);
 }
 function scriptOf2(command2, container, readScript) {
   const word = scriptWord(command2.words);
-  if (word === void 0) return void 0;
-  const candidates = word.startsWith("/") ? [word] : word.includes("/") ? [nodePath29.posix.join(command2.cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
-  for (const path of candidates) {
-    const treePath = mountedSource(container, nodePath29.posix.normalize(path));
+  return word === void 0 ? void 0 : scriptAt(word, command2.cwd, container, readScript);
+}
+function scriptAt(word, cwd, container, readScript) {
+  for (const path of programPaths(word, cwd)) {
+    const treePath = mountedSource(container, path);
     const source = treePath === void 0 ? void 0 : readScript(treePath);
     if (source) return source;
   }
@@ -26663,7 +27269,7 @@ var init_container_scripts = __esm({
     init_launch();
     init_shell_script();
     init_program();
-    init_written_files();
+    init_copy_operands();
     init_mapped_text();
     init_glob();
     init_procfile_runner();
@@ -26910,9 +27516,27 @@ function readLaunches(files, context) {
     }
     return extensionless.get(program);
   };
-  const passThrough = (program, lookup) => {
+  const treeFileSet = new Set(context.treeFiles);
+  const placedScripts = /* @__PURE__ */ new Map();
+  const placedPassThrough = (path) => {
+    if (!placedScripts.has(path)) {
+      const known3 = scripts.find((script) => script.path === path)?.source;
+      const read = () => path.endsWith(".sh") || SHELL_SHEBANG.test(quietHead(path, context) ?? "") ? readSource(path, context, output, false) : void 0;
+      const source = known3 ?? read();
+      const runs = source !== void 0 && runsArguments(source);
+      if (runs && !known3) recordSource(output, source);
+      placedScripts.set(path, runs ? source : void 0);
+    }
+    return placedScripts.get(path);
+  };
+  const passThrough = (program, lookup, placed) => {
+    const file = placed.find((path) => treeFileSet.has(path));
+    if (file !== void 0) {
+      const script = placedPassThrough(file);
+      return script ? handedOver2([script], lookup) : void 0;
+    }
     const named = passThroughScripts.get(program) ?? extensionlessScripts(program);
-    return named ? handedOver(named, lookup) : void 0;
+    return named ? handedOver2(named, lookup) : void 0;
   };
   guarded(output.diagnostics, "launch reader", context.displayPath(files.dockerfile?.[0] ?? files.compose?.[0] ?? "."), () => {
     const treeFiles = new Set(context.treeFiles);
@@ -26932,7 +27556,6 @@ function readLaunches(files, context) {
     append(launches, docker.launches);
     append(composeContainers, docker.containers);
   });
-  const treeFileSet = new Set(context.treeFiles);
   const readScript = (path) => {
     if (!treeFileSet.has(path)) return void 0;
     const source = scripts.find((script) => script.path === path)?.source ?? readSource(path, context, output, false);
@@ -26957,6 +27580,15 @@ function readLaunches(files, context) {
       (candidate) => container.kind === "compose" && candidate.service === container.service && candidate.project === container.compose?.project
     );
     if (service) (service.scriptCopies ??= []).push({ source: copy.source, display: context.displayPath(copy.source), target: copy.target, span: copy.span });
+  }
+  for (const { container, files: started, followed } of fromContainers?.startScripts ?? []) {
+    const service = composeContainers.find(
+      (candidate) => container.kind === "compose" && candidate.service === container.service && candidate.project === container.compose?.project
+    );
+    if (!service) continue;
+    const scripts2 = service.startScripts ??= { files: [], runners: [] };
+    for (const file of started) if (!scripts2.files.includes(file)) scripts2.files.push(file);
+    if (followed) scripts2.runners.push(container);
   }
   for (const { source } of scripts) {
     addComments(output, source.file, lineComments(source));
@@ -27075,9 +27707,9 @@ function quietHead(path, context) {
     return void 0;
   }
 }
-function handedOver(scripts, lookup) {
+function handedOver2(scripts, lookup) {
   const each = scripts.map((source) => runsItsArguments(runShell(MappedText.of(source), lookup).steps, lookup));
-  const environments = each.map((ending) => new Map(ending ? [...ending.step.exported, ...ending.step.prefixEnv, ...ending.unwrapped.env] : []));
+  const environments = each.map((ending) => ending ? handedEnvironment(ending) : /* @__PURE__ */ new Map());
   const environment = /* @__PURE__ */ new Map();
   for (const name2 of new Set(environments.flatMap((env) => [...env.keys()]))) {
     const values2 = environments.map((env) => env.get(name2));
@@ -33640,7 +34272,8 @@ function listenersOf(backend) {
     }
     const written = entry.value;
     const addressText = typeof written === "string" && (wire === "https" || wire === "router-tls") ? written.split(",")[0] : written;
-    const address = typeof addressText === "string" ? againstDirectory2(parseUwsgiAddress(addressText), directory) : { kind: "other", text: entry.text ?? "" };
+    const template = entry.template && wire !== "https" && wire !== "router-tls" ? uwsgiTemplateAddress(entry.template) : void 0;
+    const address = typeof addressText === "string" ? againstDirectory2(parseUwsgiAddress(addressText), directory) : { kind: "other", text: entry.text ?? "", ...template ? { template } : {} };
     const listener = listenerFor(backend, entry, wire, address);
     if (!listener) continue;
     if (entry.condition) undecided.push({ ...listener, condition: entry.condition });
@@ -33684,6 +34317,18 @@ function listenerFor(backend, entry, wire, address) {
       return void 0;
   }
 }
+function uwsgiTemplateAddress({ masked, written, dialect }) {
+  if (masked.length !== written.length) return void 0;
+  if (isOnePlaceholder(masked)) return { kind: "whole", text: written, dialect };
+  if (/^\s|^[=@]|\*/.test(masked)) return void 0;
+  const colon = masked.lastIndexOf(":");
+  if (colon === -1) return masked.startsWith("/") || masked.startsWith("$" + UNKNOWN_MARK) ? { kind: "unix", path: written, dialect } : void 0;
+  const port = masked.slice(colon + 1);
+  if (!/^[0-9]+$/.test(port) && !isOnePlaceholder(port)) return void 0;
+  let host = written.slice(0, colon);
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  return { kind: "tcp", host: host === "" ? "0.0.0.0" : host, port: written.slice(colon + 1), dialect };
+}
 function parseUwsgiAddress(value) {
   const name2 = value.replace(/^\s+/, "");
   if (name2.startsWith("=") || name2.includes("*")) return { kind: "other", text: name2 };
@@ -33700,6 +34345,7 @@ var init_backend = __esm({
   "src/readers/uwsgi/backend.ts"() {
     "use strict";
     nodePath33 = __toESM(require("path"));
+    init_template();
     init_options();
     init_values();
     init_magic();
@@ -34553,7 +35199,11 @@ var init_instance = __esm({
               valueSpan = source.span(valueStart, valueEnd2);
               text3 = source.text.slice(valueStart, valueEnd2);
             }
-            this.add({ ...this.entry(line.key, line.value, text3, keySpan, valueSpan, "ini", source.file), sourcePath: path });
+            const entry = { ...this.entry(line.key, line.value, text3, keySpan, valueSpan, "ini", source.file), sourcePath: path };
+            if (source instanceof TemplateSourceText && line.value === text3 && !isKnown(text3)) {
+              entry.template = { masked: text3, written: source.original.slice(valueSpan.start.offset, valueSpan.end.offset), dialect: source.dialect };
+            }
+            this.add(entry);
           }
         } finally {
           this.chain.pop();
@@ -34684,7 +35334,9 @@ var init_instance = __esm({
             condition: entry.condition,
             immediate: entry.immediate,
             placeholders: used,
-            setBy: entry.setBy
+            setBy: entry.setBy,
+            // Only a value uWSGI takes as written: an expansion (`$(VAR)`, `%(name)`) makes it another.
+            ...entry.template && entry.value === entry.template.masked ? { template: entry.template } : {}
           });
         };
         for (const entry of this.entries) {
@@ -34951,6 +35603,15 @@ function readUvicornCommandLine(args) {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const text3 = arg.value;
+    const glued = arg.unresolved ? /^(--[a-z][a-z-]*)=/.exec(text3) : null;
+    const gluedSpec = glued ? OPTIONS[glued[1]] : void 0;
+    if (glued && gluedSpec && !gluedSpec.flag) {
+      const from2 = glued[0].length;
+      const ifUnset = arg.ifUnset?.value.startsWith(glued[0]) ? { ...arg.ifUnset, value: arg.ifUnset.value.slice(from2) } : void 0;
+      const value2 = { text: text3.slice(from2), span: valuePart(arg, from2), unresolved: arg.unresolved, ...ifUnset ? { ifUnset } : {} };
+      result.options.push({ parameter: gluedSpec.parameter, option: arg, value: value2 });
+      continue;
+    }
     if (arg.unresolved) {
       if (!result.openEnded && arg.unresolved.some((variable) => /ARG|OPT|FLAG|PARAM/i.test(variable)))
         result.openEnded = { arg, index: result.options.length };
@@ -34980,7 +35641,8 @@ function readUvicornCommandLine(args) {
     }
     const next = args[i + 1];
     if (!next) return { ...result, error: { message: `Option '${name2}' requires an argument.`, arg } };
-    result.options.push({ parameter: spec.parameter, option: arg, value: { text: next.value, span: next.span, unresolved: next.unresolved } });
+    const value = { text: next.value, span: next.span, unresolved: next.unresolved, ...next.ifUnset ? { ifUnset: next.ifUnset } : {} };
+    result.options.push({ parameter: spec.parameter, option: arg, value });
     i++;
   }
   if (!result.error && result.positionals.length > 1 && !result.positionals[1].unresolved) {
@@ -35082,7 +35744,7 @@ function backendForLaunch2(launch) {
   };
   const keepAlive = { kind: "idleTimeout", timeout: settings.get("timeout_keep_alive") };
   const https = ["ssl_certfile", "ssl_keyfile"].some((name2) => settings.get(name2).source.kind === "file");
-  const { address, option, span: span2 } = addressOf(settings, launch);
+  const { address, option, span: span2 } = addressOf(settings, launch, parsed);
   backend.listeners.push({ backend, address, protocol: https ? "https" : "http", option, span: span2, keepAlive });
   for (const [name2, setting] of settings) if (setting.source.kind === "default" && SETTINGS2[name2].default.value === void 0) settings.delete(name2);
   return backend;
@@ -35125,7 +35787,17 @@ function convert2(spec, text3) {
   const number3 = pythonIntBase10(text3);
   return number3 === void 0 ? void 0 : number3 * (spec.scale ?? 1);
 }
-function addressOf(settings, launch) {
+function portIfUnset(host, parsed, launch) {
+  const given = parsed.options.filter((option) => option.parameter === "port" && option.value);
+  const ifUnset = given[given.length - 1]?.value?.ifUnset;
+  if (!ifUnset || typeof host.value !== "string" || parsed.error || parsed.openEnded) return {};
+  if (ifUnset.variables.some((name2) => launch.env.has(name2))) return {};
+  const port = pythonIntBase10(ifUnset.value);
+  if (port === void 0 || port <= 0 || port > 65535) return {};
+  const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
+  return { ifUnset: { address: { kind: "tcp", host: bracketless.toLowerCase(), port }, variables: ifUnset.variables } };
+}
+function addressOf(settings, launch, parsed) {
   const fd = settings.get("fd");
   const uds = settings.get("uds");
   const spanOf2 = (setting) => setting.source.kind === "file" ? setting.source.span : launch.span;
@@ -35147,7 +35819,7 @@ function addressOf(settings, launch) {
   const span2 = given(port) ? spanOf2(port) : spanOf2(host);
   const option = given(port) || !given(host) ? "--port" : "--host";
   if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
-    return { address: { kind: "other", text: `${host.text}:${port.text}` }, option, span: span2 };
+    return { address: { kind: "other", text: `${host.text}:${port.text}`, ...portIfUnset(host, parsed, launch) }, option, span: span2 };
   }
   const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
   return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
@@ -40497,9 +41169,13 @@ function stockImageBackends(containers, launches, serverXmls, context) {
     if (image?.image !== "tomcat") continue;
     const version = tomcatVersionOfImage(image) ?? { kind: "unknown" };
     if (!stockServerXmlKnown(version)) continue;
-    const own = launches.filter((launch) => launch.kind === "compose" && launch.service === container.service && launch.compose?.project === container.project);
+    const runners = container.startScripts?.runners ?? [];
+    const own = launches.filter(
+      (launch) => launch.kind === "compose" && launch.service === container.service && launch.compose?.project === container.project && !runners.includes(launch)
+    );
     if (container.imageCommand ? container.imageCommand.environment.includes("CATALINA_BASE") : own.length !== 1 || !runsCatalina(own[0])) continue;
-    if (placesServerXml(container, serverXmls) || [container.file, image.span.file].some((file) => mayReplaceServerXml(file, context))) continue;
+    if (placesServerXml(container, serverXmls) || [container.file, image.span.file].some((file) => mayReplaceServerXml(file, context, "build"))) continue;
+    if (container.startScripts?.files.some((file) => mayReplaceServerXml(file, context, "script"))) continue;
     backends.push(stockBackend(container, image.span, version, container.imageCommand ? void 0 : own));
   }
   return backends;
@@ -40514,7 +41190,7 @@ function placesServerXml(container, serverXmls) {
     return serverXmls.some((file) => file === mount.source || file.startsWith(`${mount.source}/`));
   });
 }
-function mayReplaceServerXml(display, context) {
+function mayReplaceServerXml(display, context, kind) {
   const path = context.treeFiles.find((file) => context.displayPath(file) === display);
   if (path === void 0) return true;
   let text3;
@@ -40523,7 +41199,8 @@ function mayReplaceServerXml(display, context) {
   } catch {
     return true;
   }
-  const placing = text3.split("\n").filter((line) => !/^\s*(WORKDIR|ENV|#)/i.test(line)).join("\n");
+  const skipped = kind === "build" ? /^\s*(WORKDIR|ENV|#)/i : /^\s*#/;
+  const placing = text3.split("\n").filter((line) => !skipped.test(line)).join("\n");
   return MAY_REPLACE_SERVER_XML.some((pattern) => pattern.test(placing));
 }
 function stockBackend(container, span2, version, launchedBy) {
@@ -41380,11 +42057,12 @@ function readSpringBoot(files, launches, context) {
   }
   const graph = readModuleGraph([...filesByRoot.keys()], context, readBuildFile);
   dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile);
-  const apps = appsOfBuild(filesByRoot, graph, launches, context);
+  const projects = buildToolProjects([...filesByRoot.keys(), ...graph.modules().map((module2) => module2.root)], context, readBuildFile);
+  const apps = appsOfBuild(filesByRoot, graph, launches, context, projects);
   const backends = [];
   const used = /* @__PURE__ */ new Set();
   const appFilesByRoot = displayedFiles(apps, context);
-  const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot)]));
+  const runs = new Map(launches.map((launch) => [launch, appsLaunchRuns(launch, appFilesByRoot, projects)]));
   for (const [root, appFiles] of [...apps.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)) {
     const classpath = classpathFiles(root, appFiles, graph, filesByRoot);
     guarded(output.diagnostics, "Spring Boot reader", (appFiles[0] ?? classpath[0]).source.file, () => {
@@ -41408,7 +42086,7 @@ function readSpringBoot(files, launches, context) {
   return { ...output, backends };
 }
 function runsJar(launch) {
-  return launch.program === "java" && launch.argv.some((arg) => arg.value === "-jar");
+  return launch.program === "java" && readJavaCommandLine(launch.argv).jar;
 }
 function dropUnreadBootstrapOnly(filesByRoot, graph, context, readBuildFile) {
   for (const [root, files] of filesByRoot) {
@@ -41443,13 +42121,13 @@ function readFile(path, context, output, mavenFiltered) {
 function displayedFiles(apps, context) {
   return new Map([...apps].map(([root, appFiles]) => [context.displayPath(root), appFiles.map((file) => file.source.file)]));
 }
-function appsOfBuild(filesByRoot, graph, launches, context) {
+function appsOfBuild(filesByRoot, graph, launches, context, projects) {
   const candidates = new Map(filesByRoot);
   for (const module2 of graph.modules()) {
     if (module2.bootPlugin && !candidates.has(module2.root) && classpathFiles(module2.root, [], graph, filesByRoot).length > 0) candidates.set(module2.root, []);
   }
   const displayed = displayedFiles(candidates, context);
-  const launched = new Set(launches.flatMap((launch) => appsLaunchRuns(launch, displayed) ?? []));
+  const launched = new Set(launches.flatMap((launch) => appsLaunchRuns(launch, displayed, projects) ?? []));
   const apps = /* @__PURE__ */ new Map();
   for (const [root, appFiles] of candidates) {
     const library = graph.consumed(root) && !graph.module(root).bootPlugin && !launched.has(context.displayPath(root)) && !holdsMainClass(root, context);
@@ -41897,7 +42575,8 @@ function launchesFor(root, launches, runs) {
     const tied = runs.get(launch);
     const related = tied ? tied.includes(root) : isWithin3(root, launchDir) || isWithin3(launchDir, root);
     const springish = [...launch.env.keys()].some((name2) => /^(SERVER|SPRING)_/.test(name2));
-    if (!related || launch.program !== "java" && !springish) continue;
+    const buildToolRun = buildToolRunOf(launch.program, launch.argv);
+    if (!related || launch.program !== "java" && !buildToolRun && !springish) continue;
     used.push(launch);
     const byPrecedence = [/* @__PURE__ */ new Map(), /* @__PURE__ */ new Map(), /* @__PURE__ */ new Map()];
     for (const [name2, value] of launch.env) {
@@ -41906,16 +42585,17 @@ function launchesFor(root, launches, runs) {
       byPrecedence[0].set(`env:${name2}`, found);
     }
     if (launch.program === "java") {
-      const jar = launch.argv.findIndex(
-        (arg, index) => index > 0 && (arg.value === "-jar" || !arg.value.startsWith("-") && launch.argv[index - 1]?.value !== "-cp" && launch.argv[index - 1]?.value !== "-classpath")
-      );
-      launch.argv.forEach((arg, index) => {
+      const line = readJavaCommandLine(launch.argv);
+      for (const arg of line.options) {
         const system = /^-D([^=]+)=(.*)$/s.exec(arg.value);
-        if (system && (jar === -1 || index < jar)) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });
+        if (system) byPrecedence[1].set(relaxedKey(system[1]), { value: system[2], text: system[2], span: arg.span });
+      }
+      for (const arg of line.appArgs) {
         const option = /^--([^=]+)=(.*)$/s.exec(arg.value);
-        if (option && jar !== -1 && index > jar) byPrecedence[2].set(relaxedKey(option[1]), { value: option[2], text: option[2], span: arg.span });
-      });
+        if (option) byPrecedence[2].set(relaxedKey(option[1]), { value: option[2], text: option[2], span: arg.span });
+      }
     }
+    if (buildToolRun) readBuildToolRun(buildToolRun, byPrecedence[1], byPrecedence[2]);
     const combined = /* @__PURE__ */ new Map();
     for (const level of byPrecedence) for (const [key, found] of level) combined.set(key, found);
     for (const [key, found] of combined) set(key, found);
@@ -41926,8 +42606,85 @@ function launchesFor(root, launches, runs) {
   }
   return { overrides: out, launches: used };
 }
-function appsLaunchRuns(launch, appFiles) {
+function readBuildToolRun(run2, system, args) {
+  const take = (target, text3, pattern, span2) => {
+    for (const word of text3.split(/\s+/)) {
+      const option = pattern.exec(word);
+      if (option) target.set(relaxedKey(option[1]), { value: /[,'"]/.test(word) ? void 0 : option[2], text: option[2], span: span2 });
+    }
+  };
+  for (const [name2, { value, word }] of run2.properties) {
+    if (name2 === "spring-boot.run.profiles") args.set(relaxedKey("spring.profiles.active"), { value, text: value, span: word.span });
+    else if (name2 === "spring-boot.run.arguments") take(args, value, /^--([^=]+)=(.*)$/s, word.span);
+    else if (name2 === "spring-boot.run.jvmArguments") take(system, value, /^-D([^=]+)=(.*)$/s, word.span);
+    else if (!name2.startsWith("spring-boot.")) system.set(relaxedKey(name2), { value: void 0, text: value, span: word.span });
+  }
+  if (run2.args) take(args, run2.args.value.slice("--args=".length), /^--([^=]+)=(.*)$/s, run2.args.span);
+}
+function buildToolProjects(roots, context, readBuildFile) {
+  const projects = /* @__PURE__ */ new Map();
+  for (const root of new Set(roots)) {
+    const tools = /* @__PURE__ */ new Set();
+    const pom = readBuildFile(nodePath43.join(root, "pom.xml"));
+    if (pom !== void 0 && !/<module>/.test(xmlWithoutComments(pom))) tools.add("maven");
+    const gradle = ["build.gradle", "build.gradle.kts"].some((name2) => readBuildFile(nodePath43.join(root, name2)) !== void 0);
+    const settings = ["settings.gradle", "settings.gradle.kts"].map((name2) => readBuildFile(nodePath43.join(root, name2)) ?? "").join("\n");
+    if (gradle && !/^\s*include\b/m.test(gradleWithoutComments(settings))) tools.add("gradle");
+    if (tools.size > 0) projects.set(context.displayPath(root), tools);
+  }
+  return projects;
+}
+function appOfBuildToolRun(launch, run2, roots, projects) {
+  const written = run2.project === void 0 ? "." : knownValue(run2.project)?.replace(/^--file=/, "");
+  if (written === void 0) return [];
+  const projectPath = /\.(xml|gradle|kts)$/.test(written) ? nodePath43.posix.dirname(written) : written;
+  const rootAt = (dir) => roots.find((root2) => nodePath43.posix.normalize(root2 || ".") === dir);
+  const isProject = (dir) => {
+    const root2 = rootAt(dir);
+    return root2 !== void 0 && projects.get(root2)?.has(run2.tool) === true;
+  };
+  let found;
+  if (launch.container) {
+    const cwd = knownValue(launch.workingDirectory);
+    const inContainer2 = nodePath43.posix.isAbsolute(projectPath) ? projectPath : cwd && nodePath43.posix.isAbsolute(cwd) ? nodePath43.posix.join(cwd, projectPath) : void 0;
+    const buildFiles = run2.tool === "maven" ? ["pom.xml"] : ["build.gradle", "build.gradle.kts"];
+    found = buildFiles.map((name2) => inContainer2 === void 0 ? void 0 : treePathOf2(launch, nodePath43.posix.join(inContainer2, name2))).map((path) => path && nodePath43.posix.dirname(path)).find((dir) => dir !== void 0 && isProject(dir));
+  } else if (launch.kind === "procfile") {
+    found = nodePath43.posix.isAbsolute(projectPath) ? void 0 : nodePath43.posix.normalize(nodePath43.posix.join(nodePath43.posix.dirname(launch.file), projectPath));
+  } else {
+    const cwd = knownValue(launch.workingDirectory);
+    if (cwd !== void 0 && nodePath43.posix.isAbsolute(cwd)) {
+      const matched = appOfWorkingDirectory(
+        launch,
+        nodePath43.posix.join(cwd, projectPath),
+        roots.filter((root2) => isProject(nodePath43.posix.normalize(root2 || ".")))
+      );
+      return matched ?? [];
+    }
+    if (launch.kind !== "shell" || cwd !== void 0 || nodePath43.posix.isAbsolute(projectPath)) return [];
+    const candidates = /* @__PURE__ */ new Set();
+    for (let dir = nodePath43.posix.dirname(launch.file); ; dir = nodePath43.posix.dirname(dir)) {
+      const candidate = nodePath43.posix.normalize(nodePath43.posix.join(dir, projectPath));
+      if (isProject(candidate)) candidates.add(candidate);
+      if (dir === "." || dir === "/" || dir.startsWith("..")) break;
+    }
+    found = candidates.size === 1 ? [...candidates][0] : void 0;
+  }
+  const root = found === void 0 || !isProject(found) ? void 0 : rootAt(found);
+  return root === void 0 ? [] : [root];
+}
+function treePathOf2(launch, path) {
+  let best;
+  for (const mount of launch.mounts ?? []) {
+    const covers2 = path === mount.target || path.startsWith(mount.target === "/" ? "/" : `${mount.target}/`);
+    if (covers2 && (!best || mount.target.length > best.target.length)) best = mount;
+  }
+  return best && nodePath43.posix.normalize(nodePath43.posix.join(best.display || ".", nodePath43.posix.relative(best.target, path)));
+}
+function appsLaunchRuns(launch, appFiles, projects) {
   const roots = [...appFiles.keys()];
+  const buildToolRun = buildToolRunOf(launch.program, launch.argv);
+  if (buildToolRun) return appOfBuildToolRun(launch, buildToolRun, roots, projects);
   if (launch.compose) {
     if (launch.build) {
       const inContext = roots.filter((root) => isWithin3(root, launch.build.context));
@@ -41946,8 +42703,8 @@ function appsLaunchRuns(launch, appFiles) {
 function moduleOfJar(launch, roots) {
   if (launch.program !== "java") return void 0;
   if (launch.workingDirectory) return appOfWorkingDirectory(launch, launch.workingDirectory.value, roots);
-  const jarIndex = launch.argv.findIndex((arg) => arg.value === "-jar");
-  const jar = jarIndex === -1 ? void 0 : launch.argv[jarIndex + 1];
+  const line = readJavaCommandLine(launch.argv);
+  const jar = line.jar ? line.main : void 0;
   if (!jar || jar.unresolved || nodePath43.posix.isAbsolute(jar.value)) return void 0;
   const written = /^(?:(.*)\/)?(?:target|build\/libs)\/[^/]+$/.exec(nodePath43.posix.normalize(jar.value));
   if (!written) return void 0;
@@ -41976,6 +42733,8 @@ var init_spring_boot = __esm({
     "use strict";
     nodePath43 = __toESM(require("path"));
     init_launch();
+    init_build_tool_run();
+    init_java_command_line();
     init_expansion_budget();
     init_text();
     init_types();
@@ -43729,6 +44488,149 @@ var init_cloudformation = __esm({
   }
 });
 
+// src/reference/nginx/distribution-packages.ts
+function distributionNginx(distribution, release) {
+  const nginx = PACKAGED[distribution][release];
+  return nginx === void 0 ? void 0 : { name: `${DISTRIBUTION_NAMES[distribution]} ${release}`, nginx };
+}
+var PACKAGED, RELEASE_CODENAMES, DISTRIBUTION_NAMES;
+var init_distribution_packages = __esm({
+  "src/reference/nginx/distribution-packages.ts"() {
+    "use strict";
+    PACKAGED = {
+      // packages.debian.org/<suite>/nginx: 1.14.2-2+deb10u*, 1.18.0-6.1+deb11u*, 1.22.1-9+deb12u*, 1.26.3-3+deb13u*.
+      debian: { "10": "1.14.2", "11": "1.18.0", "12": "1.22.1", "13": "1.26.3" },
+      // packages.ubuntu.com/<suite>/nginx: 1.18.0-0ubuntu1.*, 1.18.0-6ubuntu14.*, 1.24.0-2ubuntu7.*.
+      ubuntu: { "20.04": "1.18.0", "22.04": "1.18.0", "24.04": "1.24.0" },
+      // pkgs.alpinelinux.org/package/<branch>/main/<arch>/nginx (and nginx-vim, built from the same APKBUILD).
+      alpine: { "3.14": "1.20", "3.15": "1.20", "3.16": "1.22", "3.21": "1.26", "3.22": "1.28", "3.23": "1.28", "3.24": "1.30" }
+    };
+    RELEASE_CODENAMES = {
+      buster: { distribution: "debian", release: "10" },
+      bullseye: { distribution: "debian", release: "11" },
+      bookworm: { distribution: "debian", release: "12" },
+      trixie: { distribution: "debian", release: "13" },
+      focal: { distribution: "ubuntu", release: "20.04" },
+      jammy: { distribution: "ubuntu", release: "22.04" },
+      noble: { distribution: "ubuntu", release: "24.04" }
+    };
+    DISTRIBUTION_NAMES = { debian: "Debian", ubuntu: "Ubuntu", alpine: "Alpine" };
+  }
+});
+
+// src/readers/docker/distribution-nginx.ts
+function packagedNginxOf(file, stage, base) {
+  const install = lastInstall(stage);
+  if (!install) return void 0;
+  const unknown3 = (origin) => ({ version: void 0, origin, span: install.span });
+  const pinned = install.pin !== void 0 ? EXACT_VERSION.exec(install.pin) : null;
+  if (pinned) return { version: pinned[1], origin: `from the package pinned to ${install.pin}`, span: install.span };
+  if (install.pin !== void 0 || install.chosenArchive) return unknown3("from a package version the install chooses");
+  if (stage.runs.slice(0, install.run + 1).some((run2) => OTHER_ARCHIVE.test(run2.text)) || stageChainText(file, stage).some((text3) => ARCHIVE_COPY.test(text3))) {
+    return unknown3("from an archive the Dockerfile adds");
+  }
+  const release = base && distributionReleaseOf(base);
+  if (!release || release.distribution === "alpine" !== (install.manager === "apk"))
+    return unknown3("from a distribution release the base image does not pin");
+  const packaged = distributionNginx(release.distribution, release.release);
+  return packaged ? { version: packaged.nginx, origin: `from ${packaged.name}'s package`, span: install.span } : unknown3("from a release cfglint has no version for");
+}
+function distributionReleaseOf(reference2) {
+  const { image, tag } = reference2;
+  const numbered = {
+    debian: ["debian", /^(\d+)(?:[.-]|$)/],
+    ubuntu: ["ubuntu", /^(\d\d\.\d\d)(?:[.-]|$)/],
+    alpine: ["alpine", /^(3\.\d+)(?:[.-]|$)/]
+  };
+  const official = numbered[image];
+  const number3 = official && official[1].exec(tag);
+  if (official && number3) return { distribution: official[0], release: number3[1] };
+  for (const token of tag.toLowerCase().split(/[-_]/)) {
+    const codename = RELEASE_CODENAMES[token];
+    if (codename) return codename;
+    const alpine = /^alpine(3\.\d+)(?:\.\d+)?$/.exec(token);
+    if (alpine) return { distribution: "alpine", release: alpine[1] };
+    const ubuntu = /^ubuntu(\d\d\.\d\d)$/.exec(token);
+    if (ubuntu) return { distribution: "ubuntu", release: ubuntu[1] };
+  }
+  return void 0;
+}
+function lastInstall(stage) {
+  let found;
+  stage.runs.forEach((run2, index) => {
+    for (const command2 of parseShell(run2.script).commands) {
+      let skip = 0;
+      while (skip < command2.words.length && (assignmentOf(command2.words[skip]) !== void 0 || literalText(command2.words[skip]) === "sudo")) skip++;
+      const words = command2.words.slice(skip);
+      const texts = words.map((word) => literalText(word) ?? "");
+      const program = texts[0]?.split("/").pop() ?? "";
+      const manager = APT_COMMANDS.has(program) ? "apt" : program === "apk" ? "apk" : void 0;
+      if (!manager) continue;
+      const valueOptions = manager === "apt" ? APT_VALUE_OPTIONS : APK_VALUE_OPTIONS;
+      const archiveOption = manager === "apt" ? APT_RELEASE_OPTIONS : APK_ARCHIVE_OPTIONS;
+      let action;
+      let chosenArchive = false;
+      const operands = [];
+      for (let at = 1; at < texts.length; at++) {
+        const text3 = texts[at];
+        if (text3.startsWith("-")) {
+          if (archiveOption.test(text3)) chosenArchive = true;
+          if (valueOptions.has(text3)) at++;
+          continue;
+        }
+        if (action === void 0) action = text3;
+        else operands.push(at);
+      }
+      const installs = manager === "apt" ? action === "install" : action === "add";
+      const removes = manager === "apt" ? action === "remove" || action === "purge" : action === "del";
+      for (const at of operands) {
+        const parsed = packageOf(texts[at], manager);
+        if (!parsed) continue;
+        if (removes) found = void 0;
+        if (!installs) continue;
+        const span2 = run2.script.source.span(words[at].start, words[at].end);
+        found = { manager, pin: parsed.pin, chosenArchive: chosenArchive || parsed.chosenArchive, span: span2, run: index };
+      }
+    }
+  });
+  return found;
+}
+function packageOf(operand, manager) {
+  if (manager === "apt") {
+    const match2 = /^([a-z0-9][a-z0-9.+-]*?)(?::[a-z0-9-]+)?(?:=(.+)|\/(.+))?$/.exec(operand);
+    if (!match2 || !APT_PACKAGES.has(match2[1])) return void 0;
+    return { pin: match2[2], chosenArchive: match2[3] !== void 0 };
+  }
+  const match = /^([a-z0-9][a-z0-9.+_-]*?)(?:@([\w.-]+))?(?:(=|~|[<>]=?)(.+))?$/.exec(operand);
+  if (!match || match[1] !== "nginx") return void 0;
+  return { pin: match[3] === void 0 ? void 0 : match[3] === "=" ? match[4] : `${match[3]}${match[4]}`, chosenArchive: match[2] !== void 0 };
+}
+function stageChainText(file, stage) {
+  const texts = [];
+  for (let current = stage; current; current = current.baseStage) {
+    const next = file.stages[file.stages.indexOf(current) + 1];
+    texts.push(file.source.text.slice(current.start, next ? next.start : file.source.text.length));
+  }
+  return texts;
+}
+var APT_PACKAGES, APT_COMMANDS, APT_VALUE_OPTIONS, APT_RELEASE_OPTIONS, APK_VALUE_OPTIONS, APK_ARCHIVE_OPTIONS, OTHER_ARCHIVE, ARCHIVE_COPY, EXACT_VERSION;
+var init_distribution_nginx = __esm({
+  "src/readers/docker/distribution-nginx.ts"() {
+    "use strict";
+    init_distribution_packages();
+    init_shell_words();
+    APT_PACKAGES = /* @__PURE__ */ new Set(["nginx", "nginx-light", "nginx-full", "nginx-extras", "nginx-core"]);
+    APT_COMMANDS = /* @__PURE__ */ new Set(["apt-get", "apt", "aptitude"]);
+    APT_VALUE_OPTIONS = /* @__PURE__ */ new Set(["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release"]);
+    APT_RELEASE_OPTIONS = /^(?:-t|--target-release|--default-release)(?:=|$)/;
+    APK_VALUE_OPTIONS = /* @__PURE__ */ new Set(["-t", "--virtual", "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"]);
+    APK_ARCHIVE_OPTIONS = /^(?:-X|--repository|--repositories-file)(?:=|$)/;
+    OTHER_ARCHIVE = /nginx\.org\/packages|add-apt-repository|\bppa:|sources\.list|\.sources\b|\/etc\/apt\/(?:keyrings|trusted\.gpg)|\/etc\/apk\/repositories|packages\.sury\.org/;
+    ARCHIVE_COPY = /^[ \t]*(?:COPY|ADD)\b[^\n]*\/etc\/(?:apt|apk)\b/im;
+    EXACT_VERSION = /^(?:\d+:)?(\d+\.\d+\.\d+)(?:[-~+]|$)/;
+  }
+});
+
 // src/readers/docker/nginx-images.ts
 var nginx_images_exports = {};
 __export(nginx_images_exports, {
@@ -43738,9 +44640,16 @@ function filesPlacedInImages(input) {
   const kindOf = treeKinds(input.treeFiles);
   const dockerfile = dockerfilesByPath(input);
   const placed = [];
+  const stageNginxes = /* @__PURE__ */ new Map();
+  const nginxOfStage = (file, stage) => {
+    if (!stage) return { image: void 0 };
+    const known3 = stageNginxes.get(stage) ?? stageNginx(file, stage);
+    stageNginxes.set(stage, known3);
+    return known3;
+  };
   const copiedBy = (file, context) => {
     for (const copied of copiedFiles(file.source.text, context, kindOf)) {
-      placed.push({ display: input.displayPath(copied.source), target: copied.target, image: stageImage(file, stageAt(file, copied.start)) });
+      placed.push({ display: input.displayPath(copied.source), target: copied.target, ...nginxOfStage(file, stageAt(file, copied.start)) });
     }
   };
   const composeFiles = [];
@@ -43751,18 +44660,18 @@ function filesPlacedInImages(input) {
   }
   const built = /* @__PURE__ */ new Set();
   for (const { service } of projectServices(composeFiles)) {
-    let image;
+    let container = { image: void 0 };
     if (service.build) {
       built.add(service.build.dockerfile);
       const file = dockerfile(service.build.dockerfile);
       const target = service.build.target;
       const stage = file && (target ? file.stages.find((candidate) => candidate.name === target) : file.stages[file.stages.length - 1]);
-      image = file && stage ? stageImage(file, stage) : void 0;
+      if (file && stage) container = nginxOfStage(file, stage);
       if (file) copiedBy(file, service.build.context);
     } else if (service.image && service.image.unresolved.length === 0) {
-      image = imageReferenceOf(service.image.value, service.image.source.span(service.image.start, service.image.end));
+      container = { image: imageReferenceOf(service.image.value, service.image.source.span(service.image.start, service.image.end)) };
     }
-    for (const mount of service.volumes) placed.push({ display: mount.display, target: mount.target, image });
+    for (const mount of service.volumes) placed.push({ display: mount.display, target: mount.target, ...container });
   }
   for (const path of input.dockerfiles) {
     if (built.has(path)) continue;
@@ -43770,6 +44679,11 @@ function filesPlacedInImages(input) {
     if (file) copiedBy(file, nodePath48.dirname(path));
   }
   return placed;
+}
+function stageNginx(file, stage) {
+  const image = stageImage(file, stage);
+  const packagedNginx = packagedNginxOf(file, stage, image);
+  return packagedNginx ? { image, packagedNginx } : { image };
 }
 function stageImage(file, stage) {
   if (!stage) return void 0;
@@ -43789,6 +44703,7 @@ var init_nginx_images = __esm({
     init_text();
     init_compose();
     init_dockerfile();
+    init_distribution_nginx();
     init_placed_files();
     init_docker();
   }
@@ -44525,8 +45440,8 @@ function sourceRef() {
     cachedSourceRef = `v${VERSION}`;
     try {
       const { readFileSync: readFileSync3 } = require("fs");
-      const { join: join23 } = require("path");
-      const commit = JSON.parse(readFileSync3(join23(__dirname, BUILD_INFO_FILE), "utf8")).commit;
+      const { join: join24 } = require("path");
+      const commit = JSON.parse(readFileSync3(join24(__dirname, BUILD_INFO_FILE), "utf8")).commit;
       if (typeof commit === "string" && /^[0-9a-f]{40}$/.test(commit)) cachedSourceRef = commit;
     } catch {
     }
@@ -44540,9 +45455,9 @@ var cachedPackageRoot;
 function packagePath(...parts) {
   if (!cachedPackageRoot) {
     const { existsSync } = require("fs");
-    const { dirname: dirname30, join: join23 } = require("path");
+    const { dirname: dirname30, join: join24 } = require("path");
     let dir = __dirname;
-    while (!existsSync(join23(dir, "package.json")) && dirname30(dir) !== dir) dir = dirname30(dir);
+    while (!existsSync(join24(dir, "package.json")) && dirname30(dir) !== dir) dir = dirname30(dir);
     cachedPackageRoot = dir;
   }
   return [cachedPackageRoot, ...parts].join("/");
@@ -44801,6 +45716,13 @@ function composeDeploymentOf(containers, treeRoots) {
     const holding = projects.filter((project) => projectHolds(project, file) && !atRoot(project));
     return holding.sort((a, b) => pathParts(b).length - pathParts(a).length)[0] ?? "";
   };
+}
+function imageOnlyServicesAt(containers, launches, host, files) {
+  const name2 = host.toLowerCase();
+  const place = composePlaceOf(containers, files);
+  return containers.filter(
+    (container) => container.image !== void 0 && [container.service, ...container.aliases].some((alias) => alias.toLowerCase() === name2) && resolvesServicesOf(place, container) && !launches.some((launch) => launch.kind === "compose" && launch.service === container.service && launch.compose?.project === container.project)
+  );
 }
 
 // src/reference/nginx/version.ts
@@ -48950,6 +49872,94 @@ function isInternalOnly(block2) {
 }
 
 // src/model/nginx.ts
+init_template();
+
+// src/readers/nginx/template.ts
+var nodePath2 = __toESM(require("path"));
+init_template();
+init_sorted_offsets();
+init_rendered_text();
+init_template_text();
+function nginxTemplateDialect(path, text3) {
+  const byName = templateName(nodePath2.basename(path).toLowerCase());
+  return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
+}
+function parseNginxTemplate(file, text3, dialect) {
+  const masked = maskTemplate(text3, dialect);
+  const every = parseNginx(new TemplateSourceText(file, text3, masked));
+  if (!hasSyntaxError(every)) return every;
+  const unbalanced = parseFirstBranches(file, text3, dialect, blockBalanceOf(masked.text));
+  if (unbalanced && !hasSyntaxError(unbalanced)) return unbalanced;
+  const first = parseFirstBranches(file, text3, dialect, true);
+  return first && !hasSyntaxError(first) ? first : every;
+}
+var WHY_SET_ASIDE = {
+  unbalanced: "each opens or closes a block that the text after them balances",
+  every: "their text together is not nginx"
+};
+var hasSyntaxError = (parsed) => parsed.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
+function parseFirstBranches(file, text3, dialect, which) {
+  const masked = maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: which });
+  const setAside = masked.branchesSetAside;
+  if (setAside.length === 0) return void 0;
+  const source = new TemplateSourceText(file, text3, masked);
+  const parsed = parseNginx(source);
+  const [start, end] = setAside[0];
+  const more = setAside.length > 1 ? ` (and ${setAside.length - 1} more)` : "";
+  parsed.diagnostics.push({
+    ruleId: "template-unreadable",
+    message: `${DIALECT_NAMES[dialect]} branch not linted${more}: the branches of its if do not read as nginx together (${WHY_SET_ASIDE[which === true ? "every" : "unbalanced"]}), so only the first is read: lint the rendered file for what it says`,
+    primary: source.span(start, withoutTrailingBlanks(text3, start, end)),
+    related: []
+  });
+  return parsed;
+}
+function withoutTrailingBlanks(text3, start, end) {
+  while (end > start && /\s/.test(text3[end - 1])) end--;
+  return end;
+}
+function blockBalanceOf(masked) {
+  const opens = [];
+  const closes = [];
+  const lexer = new NginxLexer(masked);
+  for (let kind = lexer.next(); kind !== "eof"; kind = lexer.next()) {
+    if (kind === "{") opens.push(lexer.start);
+    else if (kind === "}") closes.push(lexer.start);
+  }
+  const within2 = (offsets, start, end) => firstAtLeast(offsets, end) - firstAtLeast(offsets, start);
+  return (start, end) => within2(opens, start, end) - within2(closes, start, end);
+}
+function settleTemplate(parsed) {
+  const source = parsed.source;
+  if (!(source instanceof TemplateSourceText) || source instanceof RenderedSourceText && source.complete) return parsed;
+  const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
+  if (syntax.length === 0) return parsed;
+  const first = syntax[0];
+  return {
+    ...parsed,
+    directives: [],
+    diagnostics: [
+      ...parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId !== "nginx-syntax"),
+      {
+        ruleId: "template-unreadable",
+        message: `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}${syntax.length > 1 ? `, and ${syntax.length - 1} more` : ""}); it is not linted: lint the rendered file instead`,
+        primary: first.primary,
+        related: []
+      }
+    ]
+  };
+}
+function writtenArgOf(directive, index) {
+  const source = sourceOf(directive);
+  const arg = directive.args[index];
+  if (!(source instanceof TemplateSourceText) || !arg || !isUnknownValue(arg.value)) return void 0;
+  const quote = arg.quoted ? 1 : 0;
+  const [start, end] = [arg.span.start.offset + quote, arg.span.end.offset - quote];
+  if (source.text.slice(start, end) !== arg.value) return void 0;
+  return { masked: arg.value, written: source.original.slice(start, end), dialect: source.dialect };
+}
+
+// src/model/nginx.ts
 var NONE2 = [];
 var InheritedList = class {
   constructor(name2, entries, block2) {
@@ -49184,6 +50194,16 @@ var NginxHttpScope = class {
   findUpstream(name2, fromFile) {
     return closestUpstream(this.definitionsOf(name2), fromFile);
   }
+  /**
+   * The upstream a template names with the same text (`{{ project }}_app` in the upstream block
+   * and in the pass): the same rendering writes both. Closest to the pass, as findUpstream.
+   */
+  findTemplateUpstream(written, fromFile) {
+    return closestUpstream(
+      this.upstreams.filter((group) => group.block && group.written === written),
+      fromFile
+    );
+  }
   definitionsOf(name2) {
     if (!this.upstreamsByName) {
       this.upstreamsByName = /* @__PURE__ */ new Map();
@@ -49384,10 +50404,12 @@ var NginxModel = class {
       if (block2.kind === "server") scope.servers.push(block2);
       if (block2.kind === "location") scope.locations.push(block2);
       if (block2.kind === "upstream" && block2.directive) {
+        const written = writtenArgOf(block2.directive, 0);
         scope.upstreams.push({
           name: argValueOf(block2.directive, 0) ?? "",
+          ...written ? { written: written.written } : {},
           block: block2,
-          servers: block2.own("server").map((entry) => new UpstreamServerEntry(parseAddress(argValueOf(entry.directive, 0) ?? "", 80), entry))
+          servers: block2.own("server").map((entry) => new UpstreamServerEntry(upstreamServerAddress(entry.directive), entry))
         });
       }
     }
@@ -49444,11 +50466,13 @@ function resolvePass(scope, module2, entry, location) {
   const pass = { module: module2, entry, location, target: { kind: "variable" } };
   const value = argValueOf(entry.directive, 0);
   resolveTarget(scope, pass, value);
-  if (pass.target.kind !== "variable" && value.includes("$")) pass.variableValue = true;
+  if (pass.target.kind !== "variable" && holdsVariable(value)) pass.variableValue = true;
   return pass;
 }
 function resolveTarget(scope, pass, value) {
   const { module: module2 } = pass;
+  const template = writtenArgOf(pass.entry.directive, 0);
+  if (template && template.masked === value && !holdsVariable(value) && resolveTemplateTarget(scope, pass, template)) return;
   const hasVariables = value.includes("$");
   let rest = value;
   if (module2 === "proxy" || module2 === "grpc") {
@@ -49517,6 +50541,70 @@ function resolvePassesThroughSet(scope) {
     if (pass.target.kind !== "variable") pass.variableValue = true;
   }
 }
+function holdsVariable(value) {
+  return /\$(?!\uE000)/.test(value);
+}
+function resolveTemplateTarget(scope, pass, value) {
+  const { masked, written, dialect } = value;
+  let start = 0;
+  if (pass.module === "proxy" || pass.module === "grpc") {
+    const scheme = /^([a-z]+):\/\//i.exec(masked);
+    if (scheme) {
+      pass.scheme = scheme[1].toLowerCase();
+      start = scheme[0].length;
+    }
+  }
+  let end = masked.length;
+  if (/^unix:/i.test(masked.slice(start))) {
+    const colon = pass.module === "proxy" ? masked.indexOf(":", start + 5) : -1;
+    if (colon !== -1) end = colon;
+  } else {
+    const path = masked.slice(start).search(/[/?]/);
+    if (path !== -1) end = start + path;
+  }
+  const host = { masked: masked.slice(start, end), written: written.slice(start, end), dialect };
+  if (!isUnknownValue(host.masked)) {
+    pass.scheme = void 0;
+    return false;
+  }
+  if (!/:[0-9]+$/.test(host.masked)) {
+    const group = scope.findTemplateUpstream(host.written, pass.entry.directive.file);
+    if (group) {
+      pass.target = { kind: "group", group };
+      return true;
+    }
+  }
+  const address = templateAddressOf(
+    host,
+    pass.module === "proxy" || pass.module === "grpc" ? pass.scheme === "https" || pass.scheme === "grpcs" ? 443 : 80 : void 0
+  );
+  if (address) pass.target = { kind: "address", address };
+  return true;
+}
+function upstreamServerAddress(directive) {
+  const written = writtenArgOf(directive, 0);
+  if (written && !holdsVariable(written.masked)) return templateAddressOf(written, 80);
+  return parseAddress(argValueOf(directive, 0) ?? "", 80);
+}
+function templateAddressOf({ masked, written, dialect }, defaultPort) {
+  if (masked.length !== written.length || !isUnknownValue(masked)) return void 0;
+  const shown2 = withPlaceholdersShown(masked);
+  if (/^unix:/i.test(masked)) {
+    const path = masked.slice(5);
+    if (!path.startsWith("/") && !path.startsWith("$" + UNKNOWN_MARK)) return void 0;
+    return { kind: "template", template: { kind: "unix", path: written.slice(5), dialect }, text: shown2 };
+  }
+  if (isOnePlaceholder(masked)) return { kind: "template", template: { kind: "whole", text: written, dialect }, text: shown2 };
+  const colon = masked.lastIndexOf(":");
+  const port = colon === -1 ? void 0 : masked.slice(colon + 1);
+  if (port !== void 0 && !/^[0-9]+$/.test(port) && !isOnePlaceholder(port)) return void 0;
+  if (port === void 0 && defaultPort === void 0) return void 0;
+  let host = colon === -1 ? written : written.slice(0, colon);
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (host === "" || /[/\s]/.test(host)) return void 0;
+  const portText = colon === -1 ? String(defaultPort) : written.slice(colon + 1);
+  return { kind: "template", template: { kind: "tcp", host, port: portText, dialect }, text: shown2 };
+}
 function parseAddress(text3, defaultPort) {
   if (/^unix:/i.test(text3)) return { kind: "unix", path: text3.slice(5), text: text3 };
   const bracketed2 = /^\[([^\]]+)\](?::(\d+))?$/.exec(text3);
@@ -49531,7 +50619,7 @@ function parseAddress(text3, defaultPort) {
 }
 
 // src/model/nginx-launches.ts
-var nodePath3 = __toESM(require("path"));
+var nodePath4 = __toESM(require("path"));
 init_template();
 init_launch();
 init_path_tails();
@@ -49566,8 +50654,8 @@ function nginxConfigPath(program, argv) {
   const tail = [];
   for (let i = parts.length - 1; i >= 0 && !/[$`]/.test(parts[i]); i--) tail.unshift(parts[i]);
   if (!known3(written)) return { tail };
-  const absolute = nodePath3.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath3.posix.isAbsolute(prefix.value) ? nodePath3.posix.join(prefix.value, written.value) : void 0;
-  return { tail, ...absolute !== void 0 ? { absolute: nodePath3.posix.normalize(absolute) } : {} };
+  const absolute = nodePath4.posix.isAbsolute(written.value) ? written.value : prefix && known3(prefix) && nodePath4.posix.isAbsolute(prefix.value) ? nodePath4.posix.join(prefix.value, written.value) : void 0;
+  return { tail, ...absolute !== void 0 ? { absolute: nodePath4.posix.normalize(absolute) } : {} };
 }
 function mainConfigsAt(deployment, path, launch) {
   const mains = deployment.nginx.roots.filter((root) => root.kind === "main").map((root) => root.file);
@@ -49579,7 +50667,7 @@ function mainConfigsAt(deployment, path, launch) {
     if (placed !== void 0) return mains.includes(placed) ? { running: placed, undecided: [] } : { undecided: [] };
   }
   if (path.tail.length === 0) return { undecided: mains };
-  const chosen = closestByTail(mains, path.tail, nodePath3.dirname(launch.file), rendersTo);
+  const chosen = closestByTail(mains, path.tail, nodePath4.dirname(launch.file), rendersTo);
   return chosen.length === 1 ? { running: chosen[0], undecided: [] } : { undecided: chosen };
 }
 function rendersTo(part2, wanted) {
@@ -50645,6 +51733,7 @@ function nginxServersListeningAt(model, target) {
   const host = address.kind === "tcp" ? address.host.toLowerCase().replace(/^\[(.*)\]$/, "$1") : "";
   const accepts = (key) => {
     if (address.kind === "unix") return key.startsWith("unix:") && canonicalSocketPath(key.slice(5)) === canonicalSocketPath(address.path);
+    if (address.kind !== "tcp") return false;
     const at = key.lastIndexOf(":");
     if (key.startsWith("unix:") || Number(key.slice(at + 1)) !== address.port) return false;
     const bound = key.slice(0, at).replace(/^\[(.*)\]$/, "$1");
@@ -50687,6 +51776,7 @@ function hostLaunchListensOn(model, files, port) {
 }
 function matchListener(address, listener, composeNamesOf, projectOf = () => void 0) {
   const listens = listener.address;
+  if (address.kind === "template") return listens.kind === "other" && listens.template ? matchTemplate(address.template, listens.template) : void 0;
   if (address.kind === "unix") {
     if (listens.kind !== "unix") return void 0;
     return canonicalSocketPath(address.path) === canonicalSocketPath(listens.path) ? { reason: "same-socket-path", detail: `both name the socket ${canonicalSocketPath(address.path)}` } : void 0;
@@ -50708,6 +51798,26 @@ function matchListener(address, listener, composeNamesOf, projectOf = () => void
       reason: "compose-service",
       detail: `"${address.host}" is ${what} that runs this backend${project !== void 0 ? ` (compose project ${project})` : ""}, port ${address.port}`
     };
+  }
+  return void 0;
+}
+function matchTemplate(address, listens) {
+  if (address.dialect !== listens.dialect) return void 0;
+  const same = { reason: "same-template-text" };
+  if (address.kind === "unix" && listens.kind === "unix") {
+    const path = canonicalSocketPath(address.path);
+    return path === canonicalSocketPath(listens.path) ? { ...same, detail: `both name the socket ${path}, with the same template text` } : void 0;
+  }
+  if (address.kind === "whole" && listens.kind === "whole") {
+    return address.text === listens.text ? { ...same, detail: `both are ${address.text}, with the same template text` } : void 0;
+  }
+  if (address.kind !== "tcp" || listens.kind !== "tcp" || address.port !== listens.port) return void 0;
+  const host = address.host.toLowerCase();
+  const bound = listens.host.toLowerCase();
+  if (address.host === listens.host) return { ...same, detail: `both are ${address.host}:${address.port}, with the same template text` };
+  if (isLoopback(host) && (isLoopback(bound) || ALL_INTERFACES.has(bound))) {
+    const where2 = isLoopback(bound) ? "on loopback" : "on loopback; the backend listens on all interfaces";
+    return { ...same, detail: `port ${address.port} ${where2}, with the same template text` };
   }
   return void 0;
 }
@@ -50985,9 +52095,11 @@ function computeLinks(model, listenersOf2) {
   const byCompose = /* @__PURE__ */ new Map();
   const byContainer = /* @__PURE__ */ new Map();
   const sockets = [];
+  const templates = [];
   const add = (map, key, index) => (map.get(key) ?? map.set(key, []).get(key)).push(index);
   ordered2.forEach(({ backend, listener }, index) => {
     if (listener.address.kind === "unix") sockets.push(index);
+    if (listener.address.kind === "other" && listener.address.template) templates.push(index);
     if (listener.address.kind !== "tcp") return;
     add(byPort, listener.address.port, index);
     const compose = composeOf.get(backend);
@@ -51009,11 +52121,13 @@ function computeLinks(model, listenersOf2) {
     const dockerHost = address.kind === "tcp" && !loopback && namesDockerHost(nginxIn, address.host);
     const aliasLinks = address.kind === "tcp" && !loopback && !dockerHost ? linksByAlias(nginxIn, address.host) : void 0;
     const hostServed = loopback && nginxIn.length === 0 && hostLaunchListensOn(model, nginxHostLaunchFiles(model, target), address.port);
-    let candidates = address.kind === "unix" ? sockets : [
+    let candidates = address.kind === "unix" ? sockets : address.kind === "template" ? templates.filter((index) => inOneTemplateUnit(target, ordered2[index].listener)) : [
       .../* @__PURE__ */ new Set([
         ...loopback || dockerHost ? byPort.get(address.port) ?? [] : byCompose.get(`${address.host.toLowerCase()}\0${address.port}`) ?? [],
         ...(aliasLinks?.linked ?? []).flatMap((link) => byCompose.get(`${link.service.toLowerCase()}\0${address.port}`) ?? []),
-        ...endpoints.flatMap((endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? [])
+        ...endpoints.flatMap(
+          (endpoint) => byContainer.get(containerKey(endpoint.workload.file, endpoint.workload.name, endpoint.container.name)) ?? []
+        )
       ])
     ].sort((a, b) => a - b);
     const nginxLoopback = loopback ? nginxLoopbackOf(model, target, place) : void 0;
@@ -51034,7 +52148,7 @@ function computeLinks(model, listenersOf2) {
       if (compose && hostServed) continue;
       const match = linked ?? (dockerHost ? matchDockerHost(address, listener, compose) : compose && loopback ? matchComposeLoopback(address, listener, compose, nginxIn, nginxLoopback) : matchListener(address, listener, composeNamesOf, (candidate) => composeOf.get(candidate)?.project) ?? matchEndpoints(endpoints, listener));
       if (!match) continue;
-      const local = match.reason === "same-address" || match.reason === "same-socket-path";
+      const local = match.reason === "same-address" || match.reason === "same-socket-path" || match.reason === "same-template-text" && onLoopbackOrSocket(address);
       const pod = pods && local ? pods.find((each) => runsInPods(backend, [each])) : void 0;
       if (pod) {
         const { workload } = pod;
@@ -51055,11 +52169,24 @@ function computeLinks(model, listenersOf2) {
   }
   return links2;
 }
+function onLoopbackOrSocket(address) {
+  return address.kind === "template" && (address.template.kind === "unix" || address.template.kind === "tcp" && isLoopback(address.template.host));
+}
+var TEMPLATE_UNIT_PARENTS = /* @__PURE__ */ new Set(["roles", "charts", "cookbooks"]);
+function templateUnitOf(file) {
+  const parts = file.split("/");
+  for (let i = parts.length - 2; i > 0; i--) if (TEMPLATE_UNIT_PARENTS.has(parts[i - 1])) return parts.slice(0, i + 1).join("/");
+  return "";
+}
+function inOneTemplateUnit(target, listener) {
+  return templateUnitOf(target.span.file) === templateUnitOf(listener.span.file);
+}
 var MAX_ALTERNATIVES = 4;
 function alternativeCount(model) {
   return linkDeployment(model).reduce((most, link) => Math.max(most, link.alternatives.length + 1), 1);
 }
 function scopeOf(link, sharedDirectory, project) {
+  if (link.reason === "same-template-text") return `templates of one deployment${where(sharedDirectory)}`;
   if (link.reason === "compose-service") return `compose project ${project && project !== "." ? project + "/" : "./"}`;
   if (link.reason === "kubernetes-service") return `Kubernetes Service network${where(sharedDirectory)}`;
   return `one host's loopback${where(sharedDirectory)}`;
@@ -52671,6 +53798,10 @@ function returnAnswer(block2) {
   if (defaultType === void 0 || defaultType.includes("$")) return void 0;
   return { defaultType, extensionless: reachedWithoutExtension(block2), fixedText: text3 === void 0 || !text3.value.includes("$") };
 }
+function answersNoContent(block2) {
+  if (block2.children.length > 0 || block2.own("rewrite").length > 0 || block2.own("break").length > 0) return false;
+  return block2.own("return")[0]?.directive.args[0]?.value === "204";
+}
 function reachedWithoutExtension(block2) {
   const location = block2.kind === "location" ? block2 : block2.enclosing("location");
   const directive = location?.directive;
@@ -52712,7 +53843,7 @@ var rule8 = defineRule({
           if (entry.directive.name !== "add_header") continue;
           const [name2, value] = entry.directive.args;
           if (!name2 || !isContentType(name2.value)) continue;
-          if (!value || value.value === "" || hidesContentType(block2)) continue;
+          if (!value || value.value === "" || hidesContentType(block2) || answersNoContent(block2)) continue;
           const key = `${entry.directive.file}\0${name2.span.start.offset}`;
           if (!first(key)) continue;
           const base = { primary: name2.span, modelPath: `${block2.path}>add_header` };
@@ -52908,7 +54039,8 @@ function passesEverythingUnchecked(scope, pass) {
   if (!server?.node || !passesUriUnchanged(pass)) return false;
   const http = server.parent;
   if (http?.kind === "http" && http.directives.some((entry) => INHERITED_FROM_HTTP.has(entry.directive.name) && !switchedOff(entry))) return false;
-  const blocks2 = [server, ...server.descendants()];
+  const errorPages = errorPageUris(server);
+  const blocks2 = [server, ...server.descendants()].filter((block2) => !servesOnlyErrorPage(block2, errorPages));
   for (const block2 of blocks2) {
     if (block2.kind === "if" || block2.kind === "limit_except" || block2.node && mayWriteUnseenLines(block2.node.directive)) return false;
     for (const entry of block2.directives) {
@@ -52920,6 +54052,25 @@ function passesEverythingUnchecked(scope, pass) {
   const locations = blocks2.filter((block2) => block2.kind === "location");
   const passing = new Set(scope.passes.filter((other) => other.location.kind === "location" && sameUpstream(other)).map((other) => other.location));
   return locations.every((location) => passing.has(location)) && locations.some(isRootPrefix);
+}
+var ERROR_PAGE_LOCATION = /* @__PURE__ */ new Set(["root", "alias", "internal", "access_log", "log_not_found", "expires", "add_header", "default_type"]);
+function errorPageUris(server) {
+  const uris = /* @__PURE__ */ new Set();
+  const levels = server.parent?.kind === "http" ? [server.parent, server, ...server.descendants()] : [server, ...server.descendants()];
+  for (const level of levels) {
+    for (const entry of level.own("error_page")) {
+      const args = entry.directive.args;
+      const uri = args[args.length - 1]?.value;
+      if (uri?.startsWith("/") && !uri.includes("$")) uris.add(uri);
+    }
+  }
+  return uris;
+}
+function servesOnlyErrorPage(block2, errorPages) {
+  if (block2.kind !== "location" || !block2.directive || block2.children.length > 0) return false;
+  const match = locationMatch(block2.directive);
+  if (!match || match.kind !== "exact" || !errorPages.has(match.pattern)) return false;
+  return block2.directives.every((entry) => ERROR_PAGE_LOCATION.has(entry.directive.name));
 }
 function isRootPrefix(location) {
   const match = location.directive ? locationMatch(location.directive) : void 0;
@@ -55655,7 +56806,7 @@ var rule34 = defineRule({
     fixable: true,
     messages: {
       composeNoRestart: {
-        message: 'Compose service "{{service}}" runs {{runs}} on port {{ports}}{{balancer}} with {{restart}}: after a reboot it stays down',
+        message: 'Compose service "{{service}}" runs {{runs}}, publishing {{ports}}{{balancer}}, with {{restart}}: after a reboot it stays down',
         help: 'Compose\'s default restart policy is "no": when the host reboots, the Docker daemon starts again but not this container, so nothing listens on its ports and a load balancer in front marks the host unhealthy and answers 502/503 (field report 003: after a reboot, "nginx was off"). Add `restart: unless-stopped` (or `always`) to the service'
       },
       systemdNotEnabled: {
@@ -55675,7 +56826,8 @@ var rule34 = defineRule({
           data: {
             service: container.service,
             runs: down.runs,
-            ports: down.ports.join(", "),
+            // The host ports the service publishes, not only its server's: a Tomcat beside nginx publishes 8080 too.
+            ports: `${down.ports.length === 1 ? "port" : "ports"} ${down.ports.join(", ")}`,
             balancer,
             restart: container.restart ? `restart: "${container.restart.value}"` : `no restart policy (compose's default is "no")`
           },
@@ -56401,6 +57553,7 @@ init_rule();
 
 // src/model/unmodelled-servers.ts
 init_launch();
+init_java_command_line();
 var unknown2 = (reason) => [{ kind: "unknown", reason }];
 function portOf(text3) {
   if (text3 === void 0 || !/^\d{1,5}$/.test(text3)) return void 0;
@@ -56510,35 +57663,8 @@ function runsPackageTask(launch) {
   const words = launch.argv.slice(1).filter((arg) => !arg.value.startsWith("-") && arg.value !== "run" && arg.value !== "run-script");
   return words.some((arg) => /^(build|watch|test|lint|compile|install|ci|i|add|audit|format|typecheck)(:|$)|:(build|watch|test|lint)/.test(arg.value));
 }
-var JAVA_OPTIONS_WITH_VALUE = /* @__PURE__ */ new Set([
-  "-cp",
-  "-classpath",
-  "--class-path",
-  "-p",
-  "--module-path",
-  "--upgrade-module-path",
-  "--add-modules",
-  "--enable-native-access",
-  "--add-opens",
-  "--add-exports",
-  "--add-reads",
-  "--patch-module",
-  "--limit-modules",
-  "--source"
-]);
 function jvmMainOf(launch) {
-  const argv = launch.argv;
-  for (let i = 1; i < argv.length; i++) {
-    const word = argv[i].value;
-    if (word === "-jar" || word === "-m" || word === "--module") return argv[i + 1]?.value;
-    if (word.startsWith("--module=")) return word.slice("--module=".length);
-    if (JAVA_OPTIONS_WITH_VALUE.has(word)) {
-      i++;
-      continue;
-    }
-    if (!word.startsWith("-")) return word;
-  }
-  return void 0;
+  return readJavaCommandLine(launch.argv).main?.value;
 }
 var TOMCAT_MAIN = "org.apache.catalina.startup.Bootstrap";
 function startsModelledServer(model, launch) {
@@ -56710,6 +57836,7 @@ var rule41 = defineRule({
     for (const target of nginxTargets(model)) {
       if (linked.has(spanKey(target.span))) continue;
       const address = target.address;
+      if (address.kind === "template") continue;
       if (undecided.some((listener) => matchListener(address, listener, () => []))) continue;
       if (address.kind === "tcp" && !isLoopback(address.host) && model.kubernetes.services.length > 0) {
         const draft = serviceFinding2(target);
@@ -58078,15 +59205,15 @@ init_span();
 init_findings();
 
 // src/engine/options.ts
-var nodePath12 = __toESM(require("path"));
+var nodePath13 = __toESM(require("path"));
 var import_ignore = __toESM(require_ignore());
 init_classify();
 
 // src/discovery/confine.ts
-var nodePath11 = __toESM(require("path"));
+var nodePath12 = __toESM(require("path"));
 
 // src/discovery/link-placeholder.ts
-var nodePath10 = __toESM(require("path"));
+var nodePath11 = __toESM(require("path"));
 var PLACEHOLDER_MAX_BYTES = 4095;
 var REFUSED = /[\s=;{}"'#<>:$`\\*?[\]|&(),]/u;
 var CONTROL = new RegExp("\\p{Cc}", "u");
@@ -58105,13 +59232,13 @@ function placeholderTarget(bytes, hasSibling) {
 }
 var IGNORE_FILE = /^\..*ignore$/;
 function readPlaceholder(fs, path, size) {
-  if (size === 0 || size > PLACEHOLDER_MAX_BYTES || IGNORE_FILE.test(nodePath10.basename(path))) return void 0;
+  if (size === 0 || size > PLACEHOLDER_MAX_BYTES || IGNORE_FILE.test(nodePath11.basename(path))) return void 0;
   const bytes = fs.readHead(path, PLACEHOLDER_MAX_BYTES + 1);
   if (bytes === void 0) return void 0;
-  const dir = nodePath10.dirname(path);
+  const dir = nodePath11.dirname(path);
   return placeholderTarget(bytes, (name2) => {
-    if (name2 === nodePath10.basename(path)) return false;
-    const sibling = nodePath10.join(dir, name2);
+    if (name2 === nodePath11.basename(path)) return false;
+    const sibling = nodePath11.join(dir, name2);
     return fs.isSymlink(sibling) || fs.kind(sibling) !== void 0;
   });
 }
@@ -58127,10 +59254,10 @@ var OutsideTreeError = class extends Error {
 var OUTSIDE = { outside: true };
 var MAX_HOPS = 40;
 function isWithin(path, area) {
-  return path === area || path.startsWith(area.endsWith(nodePath11.sep) ? area : area + nodePath11.sep);
+  return path === area || path.startsWith(area.endsWith(nodePath12.sep) ? area : area + nodePath12.sep);
 }
 function confineFileSystem(fs, areas) {
-  const given = areas.map((area) => nodePath11.resolve(area));
+  const given = areas.map((area) => nodePath12.resolve(area));
   const real = /* @__PURE__ */ new Map();
   for (const area of given) {
     let resolved = area;
@@ -58154,23 +59281,23 @@ function confineFileSystem(fs, areas) {
   };
   let hops = 0;
   const locate = (path) => {
-    const absolute = nodePath11.resolve(path);
+    const absolute = nodePath12.resolve(path);
     const known3 = memo.get(absolute);
     if (known3) return known3;
     let location;
     const area = real.get(absolute);
     if (area !== void 0) location = { outside: false, real: area };
     else if (!given.some((a) => isWithin(absolute, a)) && !insideRealArea(absolute)) location = OUTSIDE;
-    else if (nodePath11.dirname(absolute) === absolute) location = OUTSIDE;
+    else if (nodePath12.dirname(absolute) === absolute) location = OUTSIDE;
     else {
-      const parent = locate(nodePath11.dirname(absolute));
-      location = parent.outside ? OUTSIDE : step(parent.real, nodePath11.basename(absolute));
+      const parent = locate(nodePath12.dirname(absolute));
+      location = parent.outside ? OUTSIDE : step(parent.real, nodePath12.basename(absolute));
     }
     memo.set(absolute, location);
     return location;
   };
   const step = (realParent, name2) => {
-    const candidate = nodePath11.join(realParent, name2);
+    const candidate = nodePath12.join(realParent, name2);
     const file = examine(candidate);
     if (file) return file.target === void 0 ? { outside: false, real: candidate } : follow(realParent, file.target);
     if (!fs.isSymlink(candidate)) return { outside: false, real: candidate };
@@ -58184,8 +59311,8 @@ function confineFileSystem(fs, areas) {
     return examine(target)?.target === void 0 ? { outside: false, real: target } : hop(target);
   };
   const follow = (realParent, target) => {
-    if (nodePath11.isAbsolute(target)) return OUTSIDE;
-    const next = nodePath11.resolve(realParent, target);
+    if (nodePath12.isAbsolute(target)) return OUTSIDE;
+    const next = nodePath12.resolve(realParent, target);
     return insideRealArea(next) ? hop(next) : OUTSIDE;
   };
   const hop = (next) => {
@@ -58198,9 +59325,9 @@ function confineFileSystem(fs, areas) {
     }
   };
   const entryIn = (path) => {
-    const parent = locate(nodePath11.dirname(nodePath11.resolve(path)));
+    const parent = locate(nodePath12.dirname(nodePath12.resolve(path)));
     if (parent.outside || parent.looping) return void 0;
-    return nodePath11.join(parent.real, nodePath11.basename(path));
+    return nodePath12.join(parent.real, nodePath12.basename(path));
   };
   const inside = (path) => {
     const location = locate(path);
@@ -58305,10 +59432,10 @@ var NothingToReadError = class extends UsageError {
 };
 var MAPPABLE_FORMATS = FILE_FORMATS.filter((format8) => format8 !== "uwsgi-unread");
 function checkedRoots(options, baseFs, cwd) {
-  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath12.resolve(cwd, p));
+  const roots = (options.paths && options.paths.length > 0 ? options.paths : ["."]).map((p) => nodePath13.resolve(cwd, p));
   for (const root of roots) {
     const kind = baseFs.kind(root);
-    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath12.relative(cwd, root) || root}`);
+    if (kind === void 0) throw new UsageError(`no such file or directory: ${nodePath13.relative(cwd, root) || root}`);
     if (kind === "directory") {
       try {
         baseFs.list(root);
@@ -58323,11 +59450,11 @@ function checkedRoots(options, baseFs, cwd) {
     const real = realpathOr(baseFs, root);
     if (!isWithin2(real, realCwd)) {
       throw new UsageError(
-        `${nodePath12.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
+        `${nodePath13.relative(cwd, root)} is a symbolic link out of the working directory (or passes through one); name the directory it points to, to lint that`
       );
     }
   }
-  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath12.dirname(root));
+  const areas = roots.map((root) => baseFs.kind(root) === "directory" ? root : nodePath13.dirname(root));
   return { roots, areas };
 }
 function runConfig(options, baseFs, fs, cwd, areas) {
@@ -58337,23 +59464,23 @@ function runConfig(options, baseFs, fs, cwd, areas) {
   if (options.config) {
     problems = configProblems(options.config);
   } else if (options.configPath) {
-    configPath = nodePath12.resolve(cwd, options.configPath);
+    configPath = nodePath13.resolve(cwd, options.configPath);
     const kind = baseFs.kind(configPath);
     if (kind === void 0) throw new ConfigError(`config file not found: ${options.configPath}`);
     if (kind !== "file") throw new ConfigError(`cannot read config file ${options.configPath}: not a regular file`);
     ({ config, problems } = loadConfig(configPath, baseFs));
   } else {
     configPath = findConfigFile(areas[0], baseFs);
-    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath12.dirname(configPath)])));
+    if (configPath) ({ config, problems } = loadConfig(configPath, confineFileSystem(baseFs, [nodePath13.dirname(configPath)])));
   }
   const where2 = configPath ?? "config";
   const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
   if (isRecord(config.rules)) append(problems, ruleIdProblems(config));
   if (isRecord(config.files) && Object.values(config.files).every((format8) => typeof format8 === "string"))
     append(problems, fileFormatProblems(config, MAPPABLE_FORMATS));
-  const configDir = configPath ? nodePath12.dirname(configPath) : cwd;
+  const configDir = configPath ? nodePath13.dirname(configPath) : cwd;
   const includeMap = isRecord(config.nginx) && isRecord(config.nginx.includeMap) ? Object.entries(config.nginx.includeMap).filter((entry) => typeof entry[1] === "string") : [];
-  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath12.resolve(configDir, to) }));
+  const configuredMappings = includeMap.map(([from2, to]) => ({ from: from2.replace(/\/+$/, "") || "/", to: nodePath13.resolve(configDir, to) }));
   for (const [i, mapping] of configuredMappings.entries()) {
     if (fs.locate(mapping.to) === void 0) {
       problems.push(
@@ -58378,8 +59505,8 @@ function fileMapping(config, configDir) {
   const entries = Object.entries(config.files ?? {}).map(([pattern, format8]) => ({ pattern, format: format8, matcher: (0, import_ignore.default)().add(pattern) }));
   if (entries.length === 0) return () => void 0;
   return (path) => {
-    const relative12 = nodePath12.relative(configDir, path);
-    if (!relative12 || relative12.startsWith("..") || nodePath12.isAbsolute(relative12)) return void 0;
+    const relative12 = nodePath13.relative(configDir, path);
+    if (!relative12 || relative12.startsWith("..") || nodePath13.isAbsolute(relative12)) return void 0;
     for (let i = entries.length - 1; i >= 0; i--) {
       if (entries[i].matcher.ignores(relative12) && isFileFormat(entries[i].format)) return { pattern: entries[i].pattern, format: entries[i].format };
     }
@@ -58394,7 +59521,7 @@ function realpathOr(fs, path) {
   }
 }
 function isWithin2(path, dir) {
-  return path === dir || path.startsWith(dir.endsWith(nodePath12.sep) ? dir : dir + nodePath12.sep);
+  return path === dir || path.startsWith(dir.endsWith(nodePath13.sep) ? dir : dir + nodePath13.sep);
 }
 function resolveDeployments(patterns, configDir, files, where2) {
   const roots = /* @__PURE__ */ new Set();
@@ -58404,15 +59531,15 @@ function resolveDeployments(patterns, configDir, files, where2) {
     if (/[*?[\]]/.test(base)) {
       throw new ConfigError(`${where2}: ${formatJsonPath(["deployments", String(index)])} may only end in "/*"; other wildcards are not supported`);
     }
-    const dir = nodePath12.resolve(configDir, base);
+    const dir = nodePath13.resolve(configDir, base);
     if (!wildcard) {
       roots.add(dir);
       return;
     }
     for (const file of files) {
-      const relative12 = nodePath12.relative(dir, file);
-      if (relative12.startsWith("..") || nodePath12.isAbsolute(relative12) || !relative12.includes(nodePath12.sep)) continue;
-      roots.add(nodePath12.join(dir, relative12.split(nodePath12.sep)[0]));
+      const relative12 = nodePath13.relative(dir, file);
+      if (relative12.startsWith("..") || nodePath13.isAbsolute(relative12) || !relative12.includes(nodePath13.sep)) continue;
+      roots.add(nodePath13.join(dir, relative12.split(nodePath13.sep)[0]));
     }
   });
   return [...roots];
@@ -58438,7 +59565,7 @@ init_template();
 init_path_bytes();
 
 // src/discovery/walk.ts
-var nodePath13 = __toESM(require("path"));
+var nodePath14 = __toESM(require("path"));
 var import_ignore2 = __toESM(require_ignore());
 init_text();
 init_thrown();
@@ -58500,8 +59627,8 @@ function walk(roots, fs, options = {}) {
   const seenDirectories = /* @__PURE__ */ new Set();
   const userIgnore = options.ignorePatterns && options.ignorePatterns.patterns.length > 0 ? { dir: options.ignorePatterns.baseDir, matcher: (0, import_ignore2.default)().add(options.ignorePatterns.patterns) } : void 0;
   const verdict = (scope, path, isDirectory) => {
-    const relative12 = nodePath13.relative(scope.dir, path);
-    if (!relative12 || relative12.startsWith("..") || nodePath13.isAbsolute(relative12)) return void 0;
+    const relative12 = nodePath14.relative(scope.dir, path);
+    if (!relative12 || relative12.startsWith("..") || nodePath14.isAbsolute(relative12)) return void 0;
     const result = scope.matcher.test(isDirectory ? relative12 + "/" : relative12);
     return result.ignored ? "ignored" : result.unignored ? "unignored" : void 0;
   };
@@ -58509,11 +59636,11 @@ function walk(roots, fs, options = {}) {
   const holdTracked = /* @__PURE__ */ new Set();
   const readIndex = (dir) => {
     try {
-      if (fs.kind(nodePath13.join(dir, ".git")) !== "directory") return;
-      for (const relative12 of trackedPaths(fs.read(nodePath13.join(dir, ".git", "index")))) {
-        const path = nodePath13.join(dir, ...relative12.split("/"));
+      if (fs.kind(nodePath14.join(dir, ".git")) !== "directory") return;
+      for (const relative12 of trackedPaths(fs.read(nodePath14.join(dir, ".git", "index")))) {
+        const path = nodePath14.join(dir, ...relative12.split("/"));
         tracked.add(path);
-        for (let parent = nodePath13.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath13.dirname(parent))
+        for (let parent = nodePath14.dirname(path); parent.length > dir.length && !holdTracked.has(parent); parent = nodePath14.dirname(parent))
           holdTracked.add(parent);
       }
     } catch {
@@ -58524,11 +59651,11 @@ function walk(roots, fs, options = {}) {
     if (isDirectory ? holdTracked.has(path) : tracked.has(path)) return void 0;
     for (let i = scopes.length - 1; i >= 0; i--) {
       const said = verdict(scopes[i], path, isDirectory);
-      if (said) return said === "ignored" ? nodePath13.join(scopes[i].dir, ".gitignore") : void 0;
+      if (said) return said === "ignored" ? nodePath14.join(scopes[i].dir, ".gitignore") : void 0;
     }
     return void 0;
   };
-  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath13.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
+  const skip = (path, isDirectory, reason, ignoreFile) => skipped.push({ path: isDirectory ? path + nodePath14.sep : path, reason, ...ignoreFile ? { ignoreFile } : {} });
   const skipIgnored = (path, isDirectory, by) => by === "ignore" ? skip(path, isDirectory, 'skipped: ignored by "ignore" in .cfglint.json') : skip(path, isDirectory, "skipped: ignored by .gitignore", by);
   const realRoots = [];
   const pointsInsideRoots = (link) => {
@@ -58561,13 +59688,13 @@ function walk(roots, fs, options = {}) {
     let innerScopes = scopes;
     if (names.includes(".gitignore")) {
       try {
-        const text3 = decodeUtf8(fs.read(nodePath13.join(dir, ".gitignore")));
+        const text3 = decodeUtf8(fs.read(nodePath14.join(dir, ".gitignore")));
         innerScopes = [...scopes, { dir, matcher: (0, import_ignore2.default)().add(text3) }];
       } catch {
       }
     }
     for (const name2 of names) {
-      const path = nodePath13.join(dir, name2);
+      const path = nodePath14.join(dir, name2);
       if (fs.isSymlink(path) && !pointsInsideRoots(path)) {
         skip(path, false, "skipped: a symbolic link out of the tree");
         continue;
@@ -58698,7 +59825,7 @@ init_text();
 init_template_text();
 
 // src/readers/nginx/include.ts
-var nodePath14 = __toESM(require("path"));
+var nodePath15 = __toESM(require("path"));
 init_path_bytes();
 init_glob();
 init_append();
@@ -58726,7 +59853,7 @@ var SHIPPED_BASENAMES = /* @__PURE__ */ new Set([
   "options-ssl-nginx.conf"
 ]);
 function isShippedWithNginx(pattern) {
-  return SHIPPED_BASENAMES.has(nodePath14.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
+  return SHIPPED_BASENAMES.has(nodePath15.basename(pattern)) || /(^|\/)modules-enabled\//.test(pattern);
 }
 var MAX_GLOB_PATHS = 1e5;
 var WrittenPathIndex = class {
@@ -58750,12 +59877,12 @@ var WrittenPathIndex = class {
     const found = [];
     const exact = this.exact.get(path);
     if (exact) found.push(exact);
-    for (let dir = path; ; dir = nodePath14.posix.dirname(dir)) {
+    for (let dir = path; ; dir = nodePath15.posix.dirname(dir)) {
       const under = this.under.get(dir);
       if (under) found.push(under);
-      if (dir === nodePath14.posix.dirname(dir)) break;
+      if (dir === nodePath15.posix.dirname(dir)) break;
     }
-    const into = this.into.get(nodePath14.posix.dirname(path));
+    const into = this.into.get(nodePath15.posix.dirname(path));
     if (into) found.push(into);
     return found;
   }
@@ -58768,7 +59895,7 @@ var IncludeResolver = class {
     this.maxGlobPaths = maxGlobPaths;
     const dirs = /* @__PURE__ */ new Set();
     for (const file of treeFiles) {
-      for (let dir = nodePath14.dirname(file); !dirs.has(dir) && dir !== nodePath14.dirname(dir); dir = nodePath14.dirname(dir)) dirs.add(dir);
+      for (let dir = nodePath15.dirname(file); !dirs.has(dir) && dir !== nodePath15.dirname(dir); dir = nodePath15.dirname(dir)) dirs.add(dir);
     }
     this.treeDirectories = [...dirs].sort();
   }
@@ -58803,7 +59930,7 @@ var IncludeResolver = class {
     let holders = /* @__PURE__ */ new Set();
     let placed = false;
     for (const mapping of this.mappings) {
-      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath14.sep) ? mapping.to : mapping.to + nodePath14.sep)) continue;
+      if (file !== mapping.to && !file.startsWith(mapping.to.endsWith(nodePath15.sep) ? mapping.to : mapping.to + nodePath15.sep)) continue;
       placed = true;
       if (mapping.containers === void 0) {
         holders = void 0;
@@ -58827,7 +59954,7 @@ var IncludeResolver = class {
       if (!mapping.containers) continue;
       const inContainer2 = pathInContainer(mapping, mainFile);
       if (inContainer2 === void 0) continue;
-      const prefix = nodePath14.posix.dirname(inContainer2);
+      const prefix = nodePath15.posix.dirname(inContainer2);
       for (const container of mapping.containers) {
         prefixes.set(container, prefixes.has(container) && prefixes.get(container) !== prefix ? void 0 : prefix);
       }
@@ -58857,7 +59984,7 @@ var IncludeResolver = class {
     const readBeside = [];
     const seen = /* @__PURE__ */ new Map();
     for (const [container, prefix] of [...prefixes].sort((a, b) => compareBytes(a[0], b[0]))) {
-      const inContainer2 = prefix === void 0 ? void 0 : nodePath14.posix.join(prefix, pattern);
+      const inContainer2 = prefix === void 0 ? void 0 : nodePath15.posix.join(prefix, pattern);
       const mapping = inContainer2 === void 0 ? void 0 : this.mappingIn(container, inContainer2);
       if (!mapping || inContainer2 === void 0) {
         readBeside.push(container);
@@ -58910,17 +60037,17 @@ var IncludeResolver = class {
     const expansion = this.expandGlob(candidate);
     const placed = this.placedFilesMatching(inContainer2, (m) => m.containers?.includes(container) === true);
     if (placed.length === 0) return expansion;
-    const candidateDir = nodePath14.dirname(candidate);
+    const candidateDir = nodePath15.dirname(candidate);
     const named = [
-      ...expansion.files.map((file) => ({ file, name: nodePath14.posix.join(nodePath14.posix.dirname(inContainer2), nodePath14.relative(candidateDir, file)) })),
+      ...expansion.files.map((file) => ({ file, name: nodePath15.posix.join(nodePath15.posix.dirname(inContainer2), nodePath15.relative(candidateDir, file)) })),
       ...placed.filter((m) => !expansion.files.includes(m.to)).map((m) => ({ file: m.to, name: m.from }))
     ];
     return { ...expansion, files: named.sort((a, b) => compareBytes(a.name, b.name)).map((entry) => entry.file) };
   }
   resolveUncached(pattern, includingFile, prefixDir) {
     const glob = hasGlob(pattern);
-    const candidates = nodePath14.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
-    const explicit2 = nodePath14.isAbsolute(pattern) ? this.explicitMapping(pattern, includingFile) : void 0;
+    const candidates = nodePath15.isAbsolute(pattern) ? this.absoluteCandidates(pattern, includingFile, prefixDir) : this.relativeCandidates(pattern, includingFile, prefixDir);
+    const explicit2 = nodePath15.isAbsolute(pattern) ? this.explicitMapping(pattern, includingFile) : void 0;
     const placedIn = (files) => explicit2?.containers ? new Map(files.map((file) => [file, explicit2.containers])) : void 0;
     for (const candidate of candidates) {
       const mappedTo = candidate === pattern ? void 0 : candidate;
@@ -58928,7 +60055,7 @@ var IncludeResolver = class {
         const expansion = this.expandGlob(candidate);
         if (expansion.files.length > 0 || expansion.outside.length > 0 || expansion.truncated) {
           const resolution = { ...expansion, missing: false, mappedTo, containersOf: placedIn(expansion.files) };
-          return nodePath14.isAbsolute(pattern) ? this.withFilesWrittenAtStart(resolution, pattern, includingFile) : resolution;
+          return nodePath15.isAbsolute(pattern) ? this.withFilesWrittenAtStart(resolution, pattern, includingFile) : resolution;
         }
         continue;
       }
@@ -58936,7 +60063,7 @@ var IncludeResolver = class {
       if (kind === "outside") return { files: [], missing: false, outside: [candidate] };
       if (kind === "file") return { files: [candidate], missing: false, mappedTo, outside: [], containersOf: placedIn([candidate]) };
     }
-    if (glob && nodePath14.isAbsolute(pattern)) {
+    if (glob && nodePath15.isAbsolute(pattern)) {
       const placed = this.placedFilesMatching(pattern, (m) => this.sameContainer(m, includingFile));
       if (placed.length > 0) {
         const containersOf = /* @__PURE__ */ new Map();
@@ -58959,8 +60086,8 @@ var IncludeResolver = class {
     const placed = this.placedFilesMatching(pattern, (m) => this.sameContainer(m, includingFile)).filter((mapping) => mapping.atStart);
     if (placed.length === 0) return resolution;
     const byName = /* @__PURE__ */ new Map();
-    for (const file of resolution.files) byName.set(nodePath14.basename(file), { file, containers: resolution.containersOf?.get(file) });
-    for (const mapping of placed) byName.set(nodePath14.posix.basename(mapping.from), { file: mapping.to, containers: mapping.containers });
+    for (const file of resolution.files) byName.set(nodePath15.basename(file), { file, containers: resolution.containersOf?.get(file) });
+    for (const mapping of placed) byName.set(nodePath15.posix.basename(mapping.from), { file: mapping.to, containers: mapping.containers });
     const names = [...byName.keys()].sort(compareBytes);
     const containersOf = /* @__PURE__ */ new Map();
     for (const { file, containers } of byName.values()) if (containers) containersOf.set(file, containers);
@@ -58973,12 +60100,12 @@ var IncludeResolver = class {
    * container, as glob(3) sorts.
    */
   placedFilesMatching(pattern, holds) {
-    const directory = nodePath14.posix.dirname(pattern);
+    const directory = nodePath15.posix.dirname(pattern);
     if (hasGlob(directory)) return [];
-    const glob = compileGlobSegment(nodePath14.posix.basename(pattern));
+    const glob = compileGlobSegment(nodePath15.posix.basename(pattern));
     const placed = oneFilePerPath(
       this.mappings.filter(
-        (m) => nodePath14.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath14.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && holds(m)
+        (m) => nodePath15.posix.dirname(m.from) === directory && matchGlobSegment(glob, nodePath15.posix.basename(m.from)) && this.fs.kind(m.to) === "file" && holds(m)
       )
     );
     return placed.sort((a, b) => compareBytes(a.from, b.from));
@@ -59009,11 +60136,11 @@ var IncludeResolver = class {
     )[0];
   }
   relativeCandidates(pattern, includingFile, prefixDir) {
-    if (prefixDir) return [nodePath14.join(prefixDir, pattern)];
+    if (prefixDir) return [nodePath15.join(prefixDir, pattern)];
     const candidates = [];
-    for (let dir = nodePath14.dirname(includingFile); ; dir = nodePath14.dirname(dir)) {
-      candidates.push(nodePath14.join(dir, pattern));
-      if (!this.insideLintRoots(nodePath14.dirname(dir)) || dir === nodePath14.dirname(dir)) break;
+    for (let dir = nodePath15.dirname(includingFile); ; dir = nodePath15.dirname(dir)) {
+      candidates.push(nodePath15.join(dir, pattern));
+      if (!this.insideLintRoots(nodePath15.dirname(dir)) || dir === nodePath15.dirname(dir)) break;
     }
     return candidates;
   }
@@ -59023,12 +60150,12 @@ var IncludeResolver = class {
     if (explicit2) return [treePathOf(explicit2, pattern)];
     if (prefixDir) {
       for (const prefix of CONVENTIONAL_PREFIXES) {
-        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath14.join(prefixDir, pattern.slice(prefix.length + 1)));
+        if (pattern.startsWith(prefix + "/")) candidates.push(nodePath15.join(prefixDir, pattern.slice(prefix.length + 1)));
       }
     }
     if (this.insideLintRoots(pattern)) candidates.push(pattern);
     append(candidates, this.suffixCandidates(pattern, includingFile));
-    const sibling = nodePath14.join(nodePath14.dirname(includingFile), nodePath14.basename(pattern));
+    const sibling = nodePath15.join(nodePath15.dirname(includingFile), nodePath15.basename(pattern));
     if (!hasGlob(pattern) && sibling !== includingFile) candidates.push(sibling);
     return candidates;
   }
@@ -59043,7 +60170,7 @@ var IncludeResolver = class {
       if (matches.length === 0) continue;
       const fileName = segments[segments.length - 1];
       matches.sort((a, b) => commonPrefixLength(b, includingFile) - commonPrefixLength(a, includingFile) || a.localeCompare(b));
-      return matches.map((dir) => nodePath14.join(dir, fileName));
+      return matches.map((dir) => nodePath15.join(dir, fileName));
     }
     return [];
   }
@@ -59067,7 +60194,7 @@ var IncludeResolver = class {
       const glob = hasGlob(segment) ? compileGlobSegment(segment) : void 0;
       for (const dir of current) {
         if (!glob) {
-          next.push(nodePath14.join(dir, segment));
+          next.push(nodePath15.join(dir, segment));
           continue;
         }
         let names;
@@ -59083,7 +60210,7 @@ var IncludeResolver = class {
             truncated = true;
             break;
           }
-          next.push(nodePath14.join(dir, name2));
+          next.push(nodePath15.join(dir, name2));
         }
         if (truncated) break;
       }
@@ -59104,13 +60231,13 @@ function oneFilePerPath(mappings) {
   return mappings.filter((mapping) => files.get(mapping.from).size === 1);
 }
 function treePathOf(mapping, path) {
-  return nodePath14.join(mapping.to, path.slice(mapping.from.replace(/\/$/, "").length));
+  return nodePath15.join(mapping.to, path.slice(mapping.from.replace(/\/$/, "").length));
 }
 function pathInContainer(mapping, file) {
   if (file === mapping.to) return mapping.from;
-  const directory = mapping.to.endsWith(nodePath14.sep) ? mapping.to : mapping.to + nodePath14.sep;
+  const directory = mapping.to.endsWith(nodePath15.sep) ? mapping.to : mapping.to + nodePath15.sep;
   if (mapping.exact || !file.startsWith(directory)) return void 0;
-  return nodePath14.posix.join(mapping.from, file.slice(directory.length).split(nodePath14.sep).join("/"));
+  return nodePath15.posix.join(mapping.from, file.slice(directory.length).split(nodePath15.sep).join("/"));
 }
 function compareBytes(a, b) {
   return Buffer.compare(encodePathBytes(a), encodePathBytes(b));
@@ -59164,82 +60291,6 @@ function linesEndLikeNginx(text3) {
     if (!/[;{}]$/.test(content2.replace(/\s+#.*$/, ""))) return false;
   }
   return true;
-}
-
-// src/readers/nginx/template.ts
-var nodePath15 = __toESM(require("path"));
-init_template();
-init_sorted_offsets();
-init_rendered_text();
-init_template_text();
-function nginxTemplateDialect(path, text3) {
-  const byName = templateName(nodePath15.basename(path).toLowerCase());
-  return templateDialectOf(text3) ?? byName?.dialect ?? (byName ? "envsubst" : void 0);
-}
-function parseNginxTemplate(file, text3, dialect) {
-  const masked = maskTemplate(text3, dialect);
-  const every = parseNginx(new TemplateSourceText(file, text3, masked));
-  if (!hasSyntaxError(every)) return every;
-  const unbalanced = parseFirstBranches(file, text3, dialect, blockBalanceOf(masked.text));
-  if (unbalanced && !hasSyntaxError(unbalanced)) return unbalanced;
-  const first = parseFirstBranches(file, text3, dialect, true);
-  return first && !hasSyntaxError(first) ? first : every;
-}
-var WHY_SET_ASIDE = {
-  unbalanced: "each opens or closes a block that the text after them balances",
-  every: "their text together is not nginx"
-};
-var hasSyntaxError = (parsed) => parsed.diagnostics.some((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
-function parseFirstBranches(file, text3, dialect, which) {
-  const masked = maskTemplate(text3, dialect, "variable", { envsubst: true, firstBranchOnly: which });
-  const setAside = masked.branchesSetAside;
-  if (setAside.length === 0) return void 0;
-  const source = new TemplateSourceText(file, text3, masked);
-  const parsed = parseNginx(source);
-  const [start, end] = setAside[0];
-  const more = setAside.length > 1 ? ` (and ${setAside.length - 1} more)` : "";
-  parsed.diagnostics.push({
-    ruleId: "template-unreadable",
-    message: `${DIALECT_NAMES[dialect]} branch not linted${more}: the branches of its if do not read as nginx together (${WHY_SET_ASIDE[which === true ? "every" : "unbalanced"]}), so only the first is read: lint the rendered file for what it says`,
-    primary: source.span(start, withoutTrailingBlanks(text3, start, end)),
-    related: []
-  });
-  return parsed;
-}
-function withoutTrailingBlanks(text3, start, end) {
-  while (end > start && /\s/.test(text3[end - 1])) end--;
-  return end;
-}
-function blockBalanceOf(masked) {
-  const opens = [];
-  const closes = [];
-  const lexer = new NginxLexer(masked);
-  for (let kind = lexer.next(); kind !== "eof"; kind = lexer.next()) {
-    if (kind === "{") opens.push(lexer.start);
-    else if (kind === "}") closes.push(lexer.start);
-  }
-  const within2 = (offsets, start, end) => firstAtLeast(offsets, end) - firstAtLeast(offsets, start);
-  return (start, end) => within2(opens, start, end) - within2(closes, start, end);
-}
-function settleTemplate(parsed) {
-  const source = parsed.source;
-  if (!(source instanceof TemplateSourceText) || source instanceof RenderedSourceText && source.complete) return parsed;
-  const syntax = parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId === "nginx-syntax");
-  if (syntax.length === 0) return parsed;
-  const first = syntax[0];
-  return {
-    ...parsed,
-    directives: [],
-    diagnostics: [
-      ...parsed.diagnostics.filter((diagnostic2) => diagnostic2.ruleId !== "nginx-syntax"),
-      {
-        ruleId: "template-unreadable",
-        message: `${DIALECT_NAMES[source.dialect]} template that does not read as nginx with its tags set aside (${first.message}${syntax.length > 1 ? `, and ${syntax.length - 1} more` : ""}); it is not linted: lint the rendered file instead`,
-        primary: first.primary,
-        related: []
-      }
-    ]
-  };
 }
 
 // src/readers/nginx/index.ts
@@ -59829,23 +60880,32 @@ function nginxVersionOfFile(placements, treeWide) {
   return (file) => {
     const versions = [];
     const seen = /* @__PURE__ */ new Set();
-    let fromNginxImage = false;
+    let ownNginx = false;
+    const add = (range2, text3, span2) => {
+      if (seen.has(text3)) return;
+      seen.add(text3);
+      versions.push({ range: range2, source: { kind: "tree", text: text3, span: span2 } });
+    };
     for (const placement2 of placements) {
       if (!placesNginxFile(placement2, file)) continue;
-      if (!placement2.image || !isNginxImage(placement2.image)) {
-        if (!versions.includes(treeWide)) versions.push(treeWide);
-        continue;
+      if (placement2.image && isNginxImage(placement2.image)) {
+        ownNginx = true;
+        const version = nginxVersionOfImage(placement2.image);
+        const range2 = version ? versionRangeOf(version) : void 0;
+        if (!range2) return UNKNOWN_VERSION;
+        const text3 = `${placement2.image.image}:${placement2.image.tag}`;
+        add(range2, `${text3} (${describeRange(range2)})`, placement2.image.span);
+      } else if (placement2.packagedNginx) {
+        ownNginx = true;
+        const { version, origin, span: span2 } = placement2.packagedNginx;
+        const range2 = version ? versionRangeOf(version) : void 0;
+        if (!range2) return UNKNOWN_VERSION;
+        add(range2, `${describeRange(range2)} ${origin}`, span2);
+      } else if (!versions.includes(treeWide)) {
+        versions.push(treeWide);
       }
-      fromNginxImage = true;
-      const version = nginxVersionOfImage(placement2.image);
-      const range2 = version ? versionRangeOf(version) : void 0;
-      if (!range2) return UNKNOWN_VERSION;
-      const text3 = `${placement2.image.image}:${placement2.image.tag}`;
-      if (seen.has(text3)) continue;
-      seen.add(text3);
-      versions.push({ range: range2, source: { kind: "tree", text: `${text3} (${describeRange(range2)})`, span: placement2.image.span } });
     }
-    return fromNginxImage ? combineVersions(versions) : void 0;
+    return ownNginx ? combineVersions(versions) : void 0;
   };
 }
 function ingressNginxVersion(kubernetes) {
@@ -60839,10 +61899,16 @@ function buildTopology(model, links2, findings) {
   }
   for (const target of targets) {
     if (target.group?.block || target.passes[0]?.target.kind === "address") {
-      if (!edges.some((edge) => edge.from === target.id)) nodes.find((node) => node.id === target.id).lines.push("no backend in the tree");
+      if (edges.some((edge) => edge.from === target.id)) continue;
+      const images = imageOnlyTargets(model, target);
+      const pass = target.passes[0];
+      const template = !target.group && pass?.target.kind === "address" && pass.target.address.kind === "template";
+      nodes.find((node) => node.id === target.id).lines.push(...images.length > 0 ? images : [template ? "template value: not linked" : "no backend in the tree"]);
     }
   }
-  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend) }));
+  const titles = /* @__PURE__ */ new Map();
+  for (const backend of model.backends) titles.set(backendTitle(backend), (titles.get(backendTitle(backend)) ?? 0) + 1);
+  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend, titles.get(backendTitle(backend)) > 1) }));
   const roots = model.deploymentRoots ?? [];
   if (roots.length > 0) {
     const fileOf = new Map([
@@ -60991,7 +62057,7 @@ function targetKey(pass) {
     case "group":
       return `group:${pass.target.group.block?.directive?.file ?? ""}:${pass.target.group.block?.path ?? pass.target.group.name}`;
     case "address":
-      return `address:${pass.module}:${pass.target.address.text}`;
+      return pass.target.address.kind === "template" ? `other:${pass.module}:${pass.entry.directive.args[0]?.value ?? ""}` : `address:${pass.module}:${pass.target.address.text}`;
     default:
       return `other:${pass.module}:${pass.entry.directive.args[0]?.value ?? ""}`;
   }
@@ -61000,17 +62066,21 @@ function targetLabel(model, pass) {
   const text3 = shown(model, pass.entry.directive.args[0]);
   switch (pass.target.kind) {
     case "group":
-      return [`upstream ${pass.target.group.name}`];
+      return [`upstream ${withPlaceholdersShown(pass.target.group.name)}`];
     case "address":
-      return [pass.target.address.text];
+      return [pass.target.address.kind === "template" ? text3 : pass.target.address.text];
     case "variable":
       return [text3, "variable: not linked"];
     case "unresolved":
       return [text3, `"${pass.target.host}" is not an upstream in the tree`];
   }
 }
-function backendLabel(backend) {
-  const lines = [`${backendKindName(backend.kind)} ${backend.name}`];
+function backendTitle(backend) {
+  return `${backendKindName(backend.kind)} ${backend.name}`;
+}
+function backendLabel(backend, ambiguous = false) {
+  const title = backendTitle(backend);
+  const lines = [ambiguous && backend.file !== backend.name ? `${title} (${backend.file})` : title];
   for (const listener of backend.listeners) lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol})`);
   for (const listener of backend.undecidedListeners ?? [])
     lines.push(`${listener.option} ${listenerAddress(listener)} (${listener.protocol}) only under ${listener.condition.text}`);
@@ -61138,6 +62208,20 @@ function onLink(finding2, link) {
 }
 function unique(items) {
   return [...new Set(items)];
+}
+function imageOnlyTargets(model, target) {
+  const pass = target.passes[0];
+  if (!pass) return [];
+  const hosts = target.group ? target.group.servers.map((server) => server.address?.kind === "tcp" ? server.address.host : void 0) : [pass.target.kind === "address" && pass.target.address.kind === "tcp" ? pass.target.address.host : void 0];
+  if (hosts.length === 0 || hosts.some((host) => host === void 0)) return [];
+  const files = [.../* @__PURE__ */ new Set([pass.entry.directive.file, ...pass.entry.via.map((include) => include.file)])];
+  const lines = [];
+  for (const host of new Set(hosts)) {
+    const services = imageOnlyServicesAt(model.compose, model.launches, host, files);
+    if (services.length === 0) return [];
+    for (const service of services) lines.push(`compose service ${service.service} runs image ${service.image}; no backend of the tree`);
+  }
+  return [...new Set(lines)];
 }
 
 // src/action/action.ts

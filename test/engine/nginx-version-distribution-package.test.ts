@@ -11,34 +11,9 @@
  * config.py Keepalive); so the site warns where the nginx is unknown, errs on 1.30, and is clean on
  * every packaged release. `http2 on;` appeared in nginx 1.25.1 (CHANGES 1.25.1).
  */
-import { lintSync } from '../../src/engine/run';
 import { readTree } from '../../src/engine/read-tree';
-import type { Finding } from '../../src/engine/findings';
 import { writeTree } from '../disk-tree';
-
-function lint(tree: Record<string, string>): Finding[] {
-  const dir = writeTree(tree);
-  return lintSync({ paths: [dir], cwd: dir, config: {} }).report.findings;
-}
-
-const brief = (findings: Finding[], ruleId: string) =>
-  findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.severity} ${f.primary.file}:${f.primary.start.line} ${f.message}`);
-
-const NGINX_CONF = [
-  'events {}',
-  'http {',
-  '  upstream app_servers {',
-  '    server app:8000;',
-  '  }',
-  '  server {',
-  '    listen 80;',
-  '    location / {',
-  '      proxy_pass http://app_servers;',
-  '    }',
-  '  }',
-  '}',
-  '',
-].join('\n');
+import { brief, lint, NGINX_CONF } from './nginx-version-site';
 
 const TIMEOUT = 'upstream-keepalive-timeout';
 

@@ -12,33 +12,8 @@
  */
 import { lintSync } from '../../src/engine/run';
 import { readTree } from '../../src/engine/read-tree';
-import type { Finding } from '../../src/engine/findings';
-import type { CfglintConfig } from '../../src/engine/config';
 import { writeTree } from '../disk-tree';
-
-function lint(tree: Record<string, string>, options: { nginxVersion?: string; config?: CfglintConfig } = {}): Finding[] {
-  const dir = writeTree(tree);
-  return lintSync({ paths: [dir], cwd: dir, config: options.config ?? {}, nginxVersion: options.nginxVersion }).report.findings;
-}
-
-const brief = (findings: Finding[], ruleId: string) =>
-  findings.filter((f) => f.ruleId === ruleId).map((f) => `${f.severity} ${f.primary.file}:${f.primary.start.line} ${f.message}`);
-
-const NGINX_CONF = [
-  'events {}',
-  'http {',
-  '  upstream app_servers {',
-  '    server app:8000;',
-  '  }',
-  '  server {',
-  '    listen 80;',
-  '    location / {',
-  '      proxy_pass http://app_servers;',
-  '    }',
-  '  }',
-  '}',
-  '',
-].join('\n');
+import { brief, lint, NGINX_CONF } from './nginx-version-site';
 
 /** A compose project `dir` whose nginx service runs `image` with NGINX_CONF mounted, in front of gunicorn's gevent worker. */
 function composeSite(dir: string, image: string): Record<string, string> {

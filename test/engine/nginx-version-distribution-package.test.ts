@@ -56,6 +56,14 @@ describe("a release's own nginx package gives the version", () => {
     expect(unknown('FROM debian:trixie-slim')).toEqual([]);
   });
 
+  test("a base named by an ARG with a default (cvat's `ARG BASE_IMAGE=ubuntu:22.04`, `FROM ${BASE_IMAGE}`) is that release", () => {
+    const tree = site(['ARG BASE_IMAGE=ubuntu:22.04', 'FROM ${BASE_IMAGE}', APT]);
+    // Ubuntu 22.04's 1.18.0 keeps no upstream connection; the pin of another image is not borrowed.
+    expect(brief(lint({ ...tree, 'ui/Dockerfile': 'FROM nginx:1.30\n' }), TIMEOUT)).toEqual([]);
+    // Without a default the build argument is the tree's to give: every release.
+    expect(brief(lint(site(['ARG BASE_IMAGE', 'FROM ${BASE_IMAGE}', APT])), TIMEOUT)).toEqual([expect.stringMatching(UNKNOWN_WARNING)]);
+  });
+
   test('apk on a pinned Alpine branch: the 1.28 line, clean', () => {
     expect(brief(lint(site(['FROM alpine:3.22', 'RUN apk add --no-cache nginx'])), TIMEOUT)).toEqual([]);
     expect(brief(lint(site(['FROM python:3.12-alpine3.22', 'RUN apk add --no-cache nginx'])), TIMEOUT)).toEqual([]);

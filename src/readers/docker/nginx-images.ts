@@ -77,8 +77,20 @@ export function filesPlacedInImages(input: PlacedFilesInput): PlacedInImage[] {
 /** The image a stage starts from and the nginx package it installs, if any. */
 function stageNginx(file: Dockerfile, stage: DockerStage): Pick<PlacedInImage, 'image' | 'packagedNginx'> {
   const image = stageImage(file, stage);
-  const packagedNginx = packagedNginxOf(file, stage, image);
+  const packagedNginx = packagedNginxOf(file, stage, image ?? baseOfArgs(file, stage));
   return packagedNginx ? { image, packagedNginx } : { image };
+}
+
+/**
+ * The base a stage's root FROM names with the Dockerfile's ARG defaults (cvat's `ARG
+ * BASE_IMAGE=ubuntu:22.04` and `FROM ${BASE_IMAGE}`): which distribution release the stage
+ * installs packages from when no build argument replaces it. Undefined where a variable stays.
+ */
+function baseOfArgs(file: Dockerfile, stage: DockerStage): ImageReference | undefined {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  if (root.base === '' || root.base.includes('$')) return undefined;
+  return imageReferenceOf(root.base, file.source.span(root.start, root.end));
 }
 
 /** The image a stage starts from, through the stages it is built on; undefined for a base the tree does not say. */

@@ -131,8 +131,10 @@ export function settleTemplate(parsed: ParsedNginxFile): ParsedNginxFile {
  */
 export function writtenArgOf(directive: NginxDirective, index: number): WrittenTemplateValue | undefined {
   const source = sourceOf(directive);
+  // Asked of every upstream server and pass: a plain file's directive builds no argument objects here.
+  if (!(source instanceof TemplateSourceText)) return undefined;
   const arg = directive.args[index];
-  if (!(source instanceof TemplateSourceText) || !arg || !isUnknownValue(arg.value)) return undefined;
+  if (!arg || !isUnknownValue(arg.value)) return undefined;
   const quote = arg.quoted ? 1 : 0;
   const [start, end] = [arg.span.start.offset + quote, arg.span.end.offset - quote];
   if (source.text.slice(start, end) !== arg.value) return undefined;

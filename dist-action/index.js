@@ -44682,8 +44682,14 @@ function filesPlacedInImages(input) {
 }
 function stageNginx(file, stage) {
   const image = stageImage(file, stage);
-  const packagedNginx = packagedNginxOf(file, stage, image);
+  const packagedNginx = packagedNginxOf(file, stage, image ?? baseOfArgs(file, stage));
   return packagedNginx ? { image, packagedNginx } : { image };
+}
+function baseOfArgs(file, stage) {
+  let root = stage;
+  while (root.baseStage) root = root.baseStage;
+  if (root.base === "" || root.base.includes("$")) return void 0;
+  return imageReferenceOf(root.base, file.source.span(root.start, root.end));
 }
 function stageImage(file, stage) {
   if (!stage) return void 0;
@@ -49951,8 +49957,9 @@ function settleTemplate(parsed) {
 }
 function writtenArgOf(directive, index) {
   const source = sourceOf(directive);
+  if (!(source instanceof TemplateSourceText)) return void 0;
   const arg = directive.args[index];
-  if (!(source instanceof TemplateSourceText) || !arg || !isUnknownValue(arg.value)) return void 0;
+  if (!arg || !isUnknownValue(arg.value)) return void 0;
   const quote = arg.quoted ? 1 : 0;
   const [start, end] = [arg.span.start.offset + quote, arg.span.end.offset - quote];
   if (source.text.slice(start, end) !== arg.value) return void 0;

@@ -23,7 +23,7 @@ import { type Mount, placedSourceAt, placedTreeFiles } from '../launch/launch';
 import { envFileValues, projectServices, projectVariablesOf, serviceBuilds, workflowTarget } from '../launch/docker';
 import { asMappedText, Lookup, RawArg, VariableValue, writtenText } from '../kit/raw';
 import { MappedText } from '../kit/mapped-text';
-import { handedEnvironment, handsArgumentsTo, isShell, PATH_DIRECTORIES, runShell, runsItsArguments, scriptWordAt } from '../launch/program';
+import { handedEnvironment, handsArgumentsTo, isShell, programPaths, runShell, runsItsArguments, scriptWordAt } from '../launch/program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { append } from '../../source/append';
 import type { Span } from '../../source/span';
@@ -387,7 +387,7 @@ function treeScriptOf(
   const found = scriptWordAt(words);
   if (found === undefined) return undefined;
   const { word, index } = found;
-  const candidates = word.includes('/') ? [nodePath.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = programPaths(word, cwd);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== undefined && kindOf(path) === 'file');
   const source = treePath === undefined ? undefined : input.readText(treePath);
   if (source === undefined || !(treePath!.endsWith('.sh') || SHELL_SHEBANG.test(source.slice(0, 256)))) return undefined;

@@ -19,7 +19,7 @@ import { TreeKind, treeKinds } from '../docker/placed-files';
 import type { IncludeMapping, WrittenPath } from '../nginx/include';
 import { SourceText } from '../../source/text';
 import { MappedText } from '../kit/mapped-text';
-import { PATH_DIRECTORIES, RedirectedGroup, runShell, scriptWord, ShellStep, withoutRunPrefixes, writesFile } from './program';
+import { programPaths, RedirectedGroup, runShell, scriptWord, ShellStep, withoutRunPrefixes, writesFile } from './program';
 import { SHELL_SHEBANG } from '../../discovery/classify';
 import { ALL_UNKNOWN, RawArg } from '../kit/raw';
 import { copyOperands } from '../kit/copy-operands';
@@ -139,12 +139,10 @@ function startupScripts(
   }
   const named = (program: string | undefined, cwd: string | undefined) => {
     if (!program) return;
-    let candidate: string | undefined;
-    if (program.startsWith('/')) candidate = placedTarget(program);
-    else if (!program.includes('/')) {
-      candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== undefined && treeKind(path) === 'file');
-    } else if (cwd !== undefined) candidate = placedTarget(nodePath.posix.join(cwd, program));
-    if (!candidate || treeKind(candidate) !== 'file' || !isShellScript(candidate)) return;
+    const candidate = programPaths(program, cwd)
+      .map((path) => placedTarget(path))
+      .find((path) => path !== undefined && treeKind(path) === 'file');
+    if (!candidate || !isShellScript(candidate)) return;
     scripts.add(candidate);
     startedIn.set(candidate, (startedIn.get(candidate) ?? new Set()).add(cwd));
   };

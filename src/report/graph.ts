@@ -278,9 +278,10 @@ export function buildTopology(model: Deployment, links: readonly Link[], finding
     }
   }
   // Two backends of one kind and name (searxng's two copies of searxng.ini) are told apart by their file.
-  const titles = new Map<string, number>();
-  for (const backend of model.backends) titles.set(backendTitle(backend), (titles.get(backendTitle(backend)) ?? 0) + 1);
-  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend, titles.get(backendTitle(backend))! > 1) }));
+  const titles = model.backends.map(backendTitle);
+  const count = new Map<string, number>();
+  for (const title of titles) count.set(title, (count.get(title) ?? 0) + 1);
+  model.backends.forEach((backend, i) => nodes.push({ id: backendIds.get(backend)!, lines: backendLabel(backend, count.get(titles[i])! > 1) }));
   // Deployments the user declared are the frames: every node whose file lies in one, linked or not.
   const roots = model.deploymentRoots ?? [];
   if (roots.length > 0) {

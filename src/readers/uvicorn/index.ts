@@ -141,8 +141,7 @@ function portIfUnset(host: Setting, parsed: UvicornCommandLine, launch: Launch):
   if (ifUnset.variables.some((name) => launch.env.has(name))) return {};
   const port = pythonIntBase10(ifUnset.value);
   if (port === undefined || port <= 0 || port > 65535) return {};
-  const bracketless = host.value.replace(/^\[(.*)\]$/, '$1');
-  return { ifUnset: { address: { kind: 'tcp', host: bracketless.toLowerCase(), port }, variables: ifUnset.variables } };
+  return { ifUnset: { address: tcpAddress(host.value, port), variables: ifUnset.variables } };
 }
 
 /**
@@ -181,6 +180,10 @@ function addressOf(settings: Map<string, Setting>, launch: Launch, parsed: Uvico
   if (typeof host.value !== 'string' || typeof port.value !== 'number' || port.value <= 0 || port.value > 65535) {
     return { address: { kind: 'other', text: `${host.text}:${port.text}`, ...portIfUnset(host, parsed, launch) }, option, span };
   }
-  const bracketless = host.value.replace(/^\[(.*)\]$/, '$1');
-  return { address: { kind: 'tcp', host: bracketless.toLowerCase(), port: port.value }, option, span };
+  return { address: tcpAddress(host.value, port.value), option, span };
+}
+
+/** `--host` as the listener's host: brackets of an IPv6 literal dropped, lower case. */
+function tcpAddress(host: string, port: number): ListenAddress & { kind: 'tcp' } {
+  return { kind: 'tcp', host: host.replace(/^\[(.*)\]$/, '$1').toLowerCase(), port };
 }

@@ -24249,12 +24249,8 @@ function startupScripts(input, treeKind, services, placedTarget) {
   }
   const named = (program, cwd) => {
     if (!program) return;
-    let candidate;
-    if (program.startsWith("/")) candidate = placedTarget(program);
-    else if (!program.includes("/")) {
-      candidate = PATH_DIRECTORIES.map((dir) => placedTarget(`${dir}/${program}`)).find((path) => path !== void 0 && treeKind(path) === "file");
-    } else if (cwd !== void 0) candidate = placedTarget(nodePath19.posix.join(cwd, program));
-    if (!candidate || treeKind(candidate) !== "file" || !isShellScript(candidate)) return;
+    const candidate = programPaths(program, cwd).map((path) => placedTarget(path)).find((path) => path !== void 0 && treeKind(path) === "file");
+    if (!candidate || !isShellScript(candidate)) return;
     scripts.add(candidate);
     startedIn.set(candidate, (startedIn.get(candidate) ?? /* @__PURE__ */ new Set()).add(cwd));
   };
@@ -25849,7 +25845,7 @@ function treeScriptOf(args, cwd, container, input, kindOf) {
   const found = scriptWordAt(words);
   if (found === void 0) return void 0;
   const { word, index } = found;
-  const candidates = word.includes("/") ? [nodePath23.posix.resolve(cwd, word)] : PATH_DIRECTORIES.map((directory) => `${directory}/${word}`);
+  const candidates = programPaths(word, cwd);
   const treePath = candidates.map((path) => placedSourceAt(path, container.placed)).find((path) => path !== void 0 && kindOf(path) === "file");
   const source = treePath === void 0 ? void 0 : input.readText(treePath);
   if (source === void 0 || !(treePath.endsWith(".sh") || SHELL_SHEBANG.test(source.slice(0, 256)))) return void 0;
@@ -35794,8 +35790,7 @@ function portIfUnset(host, parsed, launch) {
   if (ifUnset.variables.some((name2) => launch.env.has(name2))) return {};
   const port = pythonIntBase10(ifUnset.value);
   if (port === void 0 || port <= 0 || port > 65535) return {};
-  const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
-  return { ifUnset: { address: { kind: "tcp", host: bracketless.toLowerCase(), port }, variables: ifUnset.variables } };
+  return { ifUnset: { address: tcpAddress(host.value, port), variables: ifUnset.variables } };
 }
 function addressOf(settings, launch, parsed) {
   const fd = settings.get("fd");
@@ -35821,8 +35816,10 @@ function addressOf(settings, launch, parsed) {
   if (typeof host.value !== "string" || typeof port.value !== "number" || port.value <= 0 || port.value > 65535) {
     return { address: { kind: "other", text: `${host.text}:${port.text}`, ...portIfUnset(host, parsed, launch) }, option, span: span2 };
   }
-  const bracketless = host.value.replace(/^\[(.*)\]$/, "$1");
-  return { address: { kind: "tcp", host: bracketless.toLowerCase(), port: port.value }, option, span: span2 };
+  return { address: tcpAddress(host.value, port.value), option, span: span2 };
+}
+function tcpAddress(host, port) {
+  return { kind: "tcp", host: host.replace(/^\[(.*)\]$/, "$1").toLowerCase(), port };
 }
 var nodePath36, MAIN, SETTINGS2;
 var init_uvicorn2 = __esm({
@@ -61913,9 +61910,10 @@ function buildTopology(model, links2, findings) {
       nodes.find((node) => node.id === target.id).lines.push(...images.length > 0 ? images : [template ? "template value: not linked" : "no backend in the tree"]);
     }
   }
-  const titles = /* @__PURE__ */ new Map();
-  for (const backend of model.backends) titles.set(backendTitle(backend), (titles.get(backendTitle(backend)) ?? 0) + 1);
-  model.backends.forEach((backend) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend, titles.get(backendTitle(backend)) > 1) }));
+  const titles = model.backends.map(backendTitle);
+  const count = /* @__PURE__ */ new Map();
+  for (const title of titles) count.set(title, (count.get(title) ?? 0) + 1);
+  model.backends.forEach((backend, i) => nodes.push({ id: backendIds.get(backend), lines: backendLabel(backend, count.get(titles[i]) > 1) }));
   const roots = model.deploymentRoots ?? [];
   if (roots.length > 0) {
     const fileOf = new Map([
